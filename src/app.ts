@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppDeps } from './platform/http/app.js';
+import { authRoutes } from './platform/auth/routes.js';
+import { homeRoutes } from './home/routes.js';
+import { childRoutes } from './children/routes.js';
+import { privacyRoutes } from './privacy/routes.js';
+import { adminRoutes } from './admin/routes.js';
+
+/** Joinery: the platform with every capability's routes. */
+export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
+  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes]);
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
+import { orRefuse } from '../platform/http/errors.js';
+import { errorSummary, parseInput, fieldErrors, uuidParam } from '../platform/http/validate.js';
+import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
+import { policy } from '../platform/access/policy.js';
+import { ForbiddenError } from '../platform/http/errors.js';
+import * as children from './service.js';
+import { readSearch, type SearchInput } from './search-form.js';
+import { FLAG_LABELS, ETHNIC_CATEGORIES, ageOn } from './labels.js';
+
+const breakGlassForm = z.object({
+  reason: z
+    .string({ error: 'Enter why you need emergency access' })
+    .trim()
+    .min(10, 'Enter why you need emergency access, in at least 10 characters')
+    .max(500, 'Reason must be 500 characters or fewer'),
+});
+
+export const childRoutes: RouteModule = (app, deps) => {
+  app.get('/children', async (req, reply) => {
+    const actor = actorOf(req);
+    const decision = policy.searchChildren(actor);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    const query = (req.query ?? {}) as SearchInput;
+    const searched = Object.keys(query).length > 0;
+    const { values, criteria, fields } = readSearch(query);
+    const results = searched && criteria ? await inTenant(deps, req, (tx) => children.findChildren(tx, actor, criteria)) : undefined;
+    const shownFields = searched ? fields : {};
+    return reply.code(searched && !criteria ? 400 : 200).page('children/views/search.njk', {
+      title: 'Find a child',
+      values,
+      fields: shownFields,
+      errors: errorSummary(shownFields, ['q', 'dob']),
+      results,
+      limit: children.SEARCH_LIMIT,
+    });
+  });
+
+  app.get('/children/:id', async (req, reply) => {
+    const { id } = parseInput(uuidParam, req.params);
+    const summary = orRefuse(await inTenant(deps, req, (tx, actor) => children.childSummary(tx, actor, id)));
+    return reply.page('children/views/summary.njk', {
+      title: `${summary.child.given_name} ${summary.child.family_name}`,
+      ...summary,
+      age: ageOn(summary.child.date_of_birth),
+      ethnicity: ETHNIC_CATEGORIES[summary.child.ethnic_category] ?? summary.child.ethnic_category,
+      flagLabels: FLAG_LABELS,
+      relationshipLabels: RELATIONSHIP_LABELS,
+    });
+  });
+
+  app.get('/children/:id/access-log', async (req, reply) => {
+    const { id } = parseInput(uuidParam, req.params);
+    const log = orRefuse(await inTenant(deps, req, (tx, actor) => children.accessLog(tx, actor, id)));
+    return reply.page('children/views/access-log.njk', {
+      title: `Who has accessed ${log.child.given_name} ${log.child.family_name}’s record`,
+      ...log,
+      backHref: `/children/${id}`,
+    });
+  });
+
+  app.post('/children/:id/break-glass', async (req, reply) => {
+    const { id } = parseInput(uuidParam, req.params);
+    const parsed = breakGlassForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const fields = fieldErrors(parsed.error);
+      return reply.code(400).page('children/views/no-access.njk', {
+        title: 'You do not have access to this child’s record',
+        childId: id,
+        canBreakGlass: true,
+        reason: 'You do not have a care relationship with this child.',
+        fields,
+        errors: errorSummary(fields, ['reason']),
+        values: { reason: typeof (req.body as { reason?: unknown })?.reason === 'string' ? String((req.body as { reason: string }).reason).slice(0, 600) : '' },
+      });
+    }
+    await inTenant(deps, req, (tx, actor) => children.breakGlass(tx, actor, id, parsed.data.reason));
+    return reply.redirect(`/children/${id}`, 303);
+  });
+};

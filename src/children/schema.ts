@@ -1,0 +1,157 @@
+import {
+  pgTable, uuid, text, timestamp, date, smallint, boolean, primaryKey, foreignKey, index, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { organisation, professional } from '../organisations/schema.js';
+
+export const child = pgTable(
+  'child',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    /** Null when the feed had no NHS number: the child is kept with a local identifier, unverified. */
+    nhsNumber: text('nhs_number'),
+    localId: text('local_id'),
+    givenName: text('given_name').notNull(),
+    familyName: text('family_name').notNull(),
+    dateOfBirth: date('date_of_birth').notNull(),
+    sex: text('sex').notNull(),
+    ethnicCategory: text('ethnic_category').notNull(),
+    postcodeDistrict: text('postcode_district'),
+    lsoa: text('lsoa'),
+    imdDecile: smallint('imd_decile'),
+    registeredPracticeId: uuid('registered_practice_id'),
+    schoolId: uuid('school_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    uniqueIndex('child_nhs_number_idx').on(t.icsId, t.nhsNumber),
+    index('child_family_name_idx').on(t.icsId, sql`lower(${t.familyName}) text_pattern_ops`, t.dateOfBirth),
+    index('child_given_name_idx').on(t.icsId, sql`lower(${t.givenName}) text_pattern_ops`),
+    index('child_practice_idx').on(t.icsId, t.registeredPracticeId),
+    foreignKey({ columns: [t.icsId, t.registeredPracticeId], foreignColumns: [organisation.icsId, organisation.id] }),
+    foreignKey({ columns: [t.icsId, t.schoolId], foreignColumns: [organisation.icsId, organisation.id] }),
+  ],
+);
+
+/** A parent, carer or other adult in the child's life. Siblings link to the same person. */
+export const relatedPerson = pgTable(
+  'related_person',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    givenName: text('given_name').notNull(),
+    familyName: text('family_name').notNull(),
+    phone: text('phone'),
+    email: text('email'),
+    address: text('address'),
+  },
+  (t) => [primaryKey({ columns: [t.icsId, t.id] })],
+);
+
+export const childRelatedPerson = pgTable(
+  'child_related_person',
+  {
+    icsId: uuid('ics_id').notNull(),
+    childId: uuid('child_id').notNull(),
+    relatedPersonId: uuid('related_person_id').notNull(),
+    relationship: text('relationship').notNull(),
+    parentalResponsibility: boolean('parental_responsibility').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.childId, t.relatedPersonId] }),
+    index('child_related_person_person_idx').on(t.icsId, t.relatedPersonId),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+    foreignKey({ columns: [t.icsId, t.relatedPersonId], foreignColumns: [relatedPerson.icsId, relatedPerson.id] }),
+  ],
+);
+
+/**
+ * A professional's place in a child's care team. The relationship lasts from
+ * startedAt until endedAt; ending it ends their access.
+ */
+export const careTeamMember = pgTable(
+  'care_team_member',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    childId: uuid('child_id').notNull(),
+    professionalId: uuid('professional_id').notNull(),
+    roleInTeam: text('role_in_team').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('care_team_child_idx').on(t.icsId, t.childId),
+    index('care_team_professional_idx').on(t.icsId, t.professionalId),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+    foreignKey({ columns: [t.icsId, t.professionalId], foreignColumns: [professional.icsId, professional.id] }),
+  ],
+);
+
+export const CONSENT_SCOPES = ['share-record-with-care-team', 'share-with-education', 'share-with-social-care', 'family-access'] as const;
+
+/** Consent is kept as a history: a withdrawal sets withdrawnAt, a new consent is a new row. */
+export const consentRecord = pgTable(
+  'consent_record',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    childId: uuid('child_id').notNull(),
+    scope: text('scope').notNull(),
+    givenBy: text('given_by').notNull(),
+    givenByRelatedPersonId: uuid('given_by_related_person_id'),
+    givenAt: timestamp('given_at', { withTimezone: true }).notNull(),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    recordedBy: uuid('recorded_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('consent_child_idx').on(t.icsId, t.childId),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+  ],
+);
+
+export const FLAG_KINDS = ['looked-after', 'child-protection-plan', 'young-carer'] as const;
+export type FlagKind = (typeof FLAG_KINDS)[number];
+
+/** Safeguarding and looked-after flags (CP-IS), with the responsible local authority. */
+export const childFlag = pgTable(
+  'child_flag',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    childId: uuid('child_id').notNull(),
+    kind: text('kind').$type<FlagKind>().notNull(),
+    localAuthorityId: uuid('local_authority_id'),
+    startedOn: date('started_on').notNull(),
+    endedOn: date('ended_on'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('child_flag_child_idx').on(t.icsId, t.childId),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+    foreignKey({ columns: [t.icsId, t.localAuthorityId], foreignColumns: [organisation.icsId, organisation.id] }),
+  ],
+);
+
+/** Long-term conditions on the child's problem list (the shared record will grow this). */
+export const childCondition = pgTable(
+  'child_condition',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    childId: uuid('child_id').notNull(),
+    snomedCode: text('snomed_code').notNull(),
+    display: text('display').notNull(),
+    onsetOn: date('onset_on'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('child_condition_child_idx').on(t.icsId, t.childId),
+    index('child_condition_code_idx').on(t.icsId, t.snomedCode),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+  ],
+);

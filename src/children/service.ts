@@ -1,0 +1,97 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { policy } from '../platform/access/policy.js';
+import { legitimateRelationships } from '../platform/access/relationship.js';
+import { recordAudit, recordAuditMany, childAccessLog } from '../platform/audit/audit.js';
+import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
+import * as store from './store.js';
+
+export const SEARCH_LIMIT = 25;
+/** How long emergency access lasts before the professional must ask again. */
+export const BREAK_GLASS_HOURS = 4;
+
+/** Finds children; every child shown in the results is audited as seen by this professional. */
+export async function findChildren(tx: Tx, actor: Actor, criteria: store.ChildCriteria) {
+  const decision = policy.searchChildren(actor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const found = await store.findChildren(tx, actor, criteria, SEARCH_LIMIT);
+  await recordAuditMany(
+    tx,
+    actor,
+    found.map((c) => ({
+      childId: c.id,
+      action: 'child.search-result',
+      what: 'Name, NHS number and date of birth shown in search results',
+      why: decision.why,
+      details: { searchedBy: criteria.by },
+    })),
+  );
+  return found;
+}
+
+/** Loads what access decisions need; a child of another ICS is simply not found. */
+async function requireChild(tx: Tx, childId: string) {
+  const child = await store.childIdentity(tx, childId);
+  if (!child) throw new NotFoundError();
+  return child;
+}
+
+/**
+ * Refuses access and offers break-glass where allowed. The refusal is audited
+ * (so the privacy officer sees attempts), so it is returned, not thrown: a
+ * throw would roll the audit event back. The route throws it after commit.
+ */
+async function refuse(tx: Tx, actor: Actor, childId: string, reason: string, action: string): Promise<ForbiddenError> {
+  await recordAudit(tx, actor, { childId, action: 'child.access-refused', what: `Refused: ${action}`, why: reason });
+  const relationships = await legitimateRelationships(tx, actor, childId);
+  return new ForbiddenError(reason, childId, policy.breakGlass(actor, relationships).allowed);
+}
+
+export async function childSummary(tx: Tx, actor: Actor, childId: string) {
+  await requireChild(tx, childId);
+  const relationships = await legitimateRelationships(tx, actor, childId);
+  const decision = policy.viewChildSummary(actor, relationships);
+  if (!decision.allowed) return refuse(tx, actor, childId, decision.reason, 'child summary');
+  const [demographics, family, flags, team, conditions, accessLog] = [
+    await store.childDemographics(tx, childId),
+    await store.familyMembers(tx, childId),
+    await store.activeFlags(tx, childId),
+    await store.careTeam(tx, childId),
+    await store.longTermConditions(tx, childId),
+    await childAccessLog(tx, childId, 5),
+  ];
+  await recordAudit(tx, actor, { childId, action: 'child.view-summary', what: 'Child summary', why: decision.why });
+  return { child: demographics!, family, flags, team, conditions, accessLog, relationships };
+}
+
+export async function accessLog(tx: Tx, actor: Actor, childId: string) {
+  const child = await requireChild(tx, childId);
+  const relationships = await legitimateRelationships(tx, actor, childId);
+  const decision = policy.viewAccessLog(actor, relationships);
+  if (!decision.allowed) return refuse(tx, actor, childId, decision.reason, 'access log');
+  const events = await childAccessLog(tx, childId, 500);
+  await recordAudit(tx, actor, { childId, action: 'child.view-access-log', what: 'Who has accessed this record', why: decision.why });
+  return { child, events };
+}
+
+/** Emergency access: time-limited, audited, and queued for the privacy officer's review. */
+export async function breakGlass(tx: Tx, actor: Actor, childId: string, reason: string) {
+  await requireChild(tx, childId);
+  const relationships = await legitimateRelationships(tx, actor, childId);
+  const decision = policy.breakGlass(actor, relationships);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const id = crypto.randomUUID();
+  await tx.execute(sql`INSERT INTO break_glass (ics_id, id, professional_id, child_id, reason, expires_at)
+                       VALUES (${actor.icsId}::uuid, ${id}::uuid, ${actor.professionalId}::uuid, ${childId}::uuid, ${reason},
+                               now() + make_interval(hours => ${BREAK_GLASS_HOURS}))`);
+  await recordAudit(tx, actor, {
+    childId,
+    action: 'child.break-glass',
+    what: `Emergency access for ${BREAK_GLASS_HOURS} hours`,
+    why: reason,
+    details: { breakGlassId: id },
+  });
+  return id;
+}

@@ -1,0 +1,133 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { standingRelationshipSql } from '../platform/access/relationship.js';
+
+export type ChildListing = {
+  id: string;
+  nhs_number: string | null;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string;
+  sex: string;
+  practice_name: string | null;
+  has_relationship: boolean;
+};
+
+export type ChildCriteria =
+  | { by: 'nhs-number'; nhsNumber: string }
+  | { by: 'surname-and-birth-date'; surname: string; dateOfBirth: string }
+  | { by: 'name'; words: string[] };
+
+// LIKE patterns: a name containing % or _ must match literally.
+const prefix = (w: string) => `${w.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+function criteriaSql(c: ChildCriteria): SQL {
+  switch (c.by) {
+    case 'nhs-number':
+      return sql`c.nhs_number = ${c.nhsNumber}`;
+    case 'surname-and-birth-date':
+      return sql`lower(c.family_name) LIKE ${prefix(c.surname)} AND c.date_of_birth = ${c.dateOfBirth}::date`;
+    case 'name': {
+      const [first, ...rest] = c.words;
+      if (rest.length === 0) return sql`(lower(c.family_name) LIKE ${prefix(first)} OR lower(c.given_name) LIKE ${prefix(first)})`;
+      const last = rest[rest.length - 1];
+      return sql`((lower(c.given_name) LIKE ${prefix(first)} AND lower(c.family_name) LIKE ${prefix(last)})
+               OR (lower(c.family_name) LIKE ${prefix(first)} AND lower(c.given_name) LIKE ${prefix(last)}))`;
+    }
+  }
+}
+
+/** Children matching the criteria, with whether the actor has a standing relationship with each. */
+export async function findChildren(tx: Tx, actor: Actor, criteria: ChildCriteria, limit: number): Promise<ChildListing[]> {
+  return rows<ChildListing>(
+    tx,
+    sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.sex, o.name AS practice_name,
+               ${standingRelationshipSql(actor)} AS has_relationship
+          FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+         WHERE ${criteriaSql(criteria)}
+         ORDER BY lower(c.family_name), lower(c.given_name), c.date_of_birth, c.id
+         LIMIT ${limit}`,
+  );
+}
+
+export type ChildIdentity = Omit<ChildListing, 'has_relationship'>;
+
+export async function childIdentity(tx: Tx, childId: string): Promise<ChildIdentity | undefined> {
+  const [found] = await rows<ChildIdentity>(
+    tx,
+    sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.sex, o.name AS practice_name
+          FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+         WHERE c.id = ${childId}::uuid`,
+  );
+  return found;
+}
+
+export type ChildDemographics = ChildIdentity & {
+  local_id: string | null;
+  ethnic_category: string;
+  postcode_district: string | null;
+  lsoa: string | null;
+  imd_decile: number | null;
+  practice_ods_code: string | null;
+  cluster_name: string | null;
+  lead_paediatrician: string | null;
+  school_name: string | null;
+};
+
+export async function childDemographics(tx: Tx, childId: string): Promise<ChildDemographics | undefined> {
+  const [found] = await rows<ChildDemographics>(
+    tx,
+    sql`SELECT c.id, c.nhs_number, c.local_id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnic_category,
+               c.postcode_district, c.lsoa, c.imd_decile,
+               o.name AS practice_name, o.ods_code AS practice_ods_code,
+               cl.name AS cluster_name, lead.name AS lead_paediatrician, s.name AS school_name
+          FROM child c
+          LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+          LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+          LEFT JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
+          LEFT JOIN professional lead ON lead.ics_id = cl.ics_id AND lead.id = cl.lead_paediatrician_id
+          LEFT JOIN organisation s ON s.ics_id = c.ics_id AND s.id = c.school_id
+         WHERE c.id = ${childId}::uuid`,
+  );
+  return found;
+}
+
+export async function familyMembers(tx: Tx, childId: string) {
+  return rows<{ given_name: string; family_name: string; relationship: string; parental_responsibility: boolean; phone: string | null; email: string | null; address: string | null }>(
+    tx,
+    sql`SELECT p.given_name, p.family_name, r.relationship, r.parental_responsibility, p.phone, p.email, p.address
+          FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
+         WHERE r.child_id = ${childId}::uuid
+         ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name`,
+  );
+}
+
+export async function activeFlags(tx: Tx, childId: string) {
+  return rows<{ kind: string; started_on: string; local_authority: string | null; local_authority_ods: string | null }>(
+    tx,
+    sql`SELECT f.kind, f.started_on, o.name AS local_authority, o.ods_code AS local_authority_ods
+          FROM child_flag f LEFT JOIN organisation o ON o.ics_id = f.ics_id AND o.id = f.local_authority_id
+         WHERE f.child_id = ${childId}::uuid AND (f.ended_on IS NULL OR f.ended_on > current_date)
+         ORDER BY f.started_on`,
+  );
+}
+
+export async function careTeam(tx: Tx, childId: string) {
+  return rows<{ name: string; role: string; role_in_team: string; organisation_name: string; started_at: string }>(
+    tx,
+    sql`SELECT p.name, p.role, m.role_in_team, o.name AS organisation_name, m.started_at
+          FROM care_team_member m
+          JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
+          JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
+         WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL
+         ORDER BY m.started_at`,
+  );
+}
+
+export async function longTermConditions(tx: Tx, childId: string) {
+  return rows<{ display: string; snomed_code: string; onset_on: string | null }>(
+    tx,
+    sql`SELECT display, snomed_code, onset_on FROM child_condition WHERE child_id = ${childId}::uuid ORDER BY onset_on NULLS LAST, display`,
+  );
+}

@@ -1,0 +1,124 @@
+import { pgTable, uuid, text, timestamp, boolean, primaryKey, foreignKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/** The tenant: one Integrated Care System. */
+export const ics = pgTable('ics', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  code: text('code').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A place: a local-authority area within the ICS. */
+export const place = pgTable(
+  'place',
+  {
+    icsId: uuid('ics_id').notNull().references(() => ics.id),
+    id: uuid('id').notNull(),
+    name: text('name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.icsId, t.id] })],
+);
+
+export const ORGANISATION_KINDS = [
+  'gp-practice',
+  'acute-trust',
+  'community-provider',
+  'mental-health-trust',
+  'childrens-social-care',
+  'school',
+  'youth-justice',
+  'voluntary-sector',
+  'ics-body',
+] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+export const organisation = pgTable(
+  'organisation',
+  {
+    icsId: uuid('ics_id').notNull().references(() => ics.id),
+    id: uuid('id').notNull(),
+    odsCode: text('ods_code').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').$type<OrganisationKind>().notNull(),
+    placeId: uuid('place_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    uniqueIndex('organisation_ods_code_idx').on(t.icsId, t.odsCode),
+    index('organisation_kind_idx').on(t.icsId, t.kind),
+    foreignKey({ columns: [t.icsId, t.placeId], foreignColumns: [place.icsId, place.id] }),
+  ],
+);
+
+/** A site where an organisation works (a surgery, a hospital, a school campus). */
+export const site = pgTable(
+  'site',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    organisationId: uuid('organisation_id').notNull(),
+    name: text('name').notNull(),
+    postcodeDistrict: text('postcode_district'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    foreignKey({ columns: [t.icsId, t.organisationId], foreignColumns: [organisation.icsId, organisation.id] }),
+  ],
+);
+
+/** A cluster / child health hub: 3–6 practices with a lead paediatrician. */
+export const cluster = pgTable(
+  'cluster',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    name: text('name').notNull(),
+    placeId: uuid('place_id').notNull(),
+    leadPaediatricianId: uuid('lead_paediatrician_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    foreignKey({ columns: [t.icsId, t.placeId], foreignColumns: [place.icsId, place.id] }),
+  ],
+);
+
+/** A practice belongs to at most one cluster at a time. */
+export const clusterPractice = pgTable(
+  'cluster_practice',
+  {
+    icsId: uuid('ics_id').notNull(),
+    clusterId: uuid('cluster_id').notNull(),
+    practiceId: uuid('practice_id').notNull(),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.practiceId] }),
+    index('cluster_practice_cluster_idx').on(t.icsId, t.clusterId),
+    foreignKey({ columns: [t.icsId, t.clusterId], foreignColumns: [cluster.icsId, cluster.id] }),
+    foreignKey({ columns: [t.icsId, t.practiceId], foreignColumns: [organisation.icsId, organisation.id] }),
+  ],
+);
+
+/** A professional who signs in. Email is unique across every ICS because it is the sign-in name. */
+export const professional = pgTable(
+  'professional',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    organisationId: uuid('organisation_id').notNull(),
+    passwordHash: text('password_hash'),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    uniqueIndex('professional_email_idx').on(t.email),
+    index('professional_org_idx').on(t.icsId, t.organisationId),
+    foreignKey({ columns: [t.icsId, t.organisationId], foreignColumns: [organisation.icsId, organisation.id] }),
+  ],
+);

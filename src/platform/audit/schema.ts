@@ -1,0 +1,28 @@
+import { pgTable, uuid, text, timestamp, jsonb, bigserial, primaryKey, index } from 'drizzle-orm/pg-core';
+
+/**
+ * Append-only: the application's database role may insert and select, never
+ * update or delete (granted in the tenancy migration).
+ */
+export const auditEvent = pgTable(
+  'audit_event',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    professionalId: uuid('professional_id'),
+    role: text('role'),
+    organisationId: uuid('organisation_id'),
+    childId: uuid('child_id'),
+    action: text('action').notNull(),
+    what: text('what').notNull(),
+    /** The legitimate relationship or break-glass reason that allowed it. */
+    why: text('why'),
+    details: jsonb('details'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('audit_child_idx').on(t.icsId, t.childId, t.at),
+    index('audit_professional_idx').on(t.icsId, t.professionalId, t.at),
+  ],
+);

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { RouteModule } from '../http/app.js';
+import { createSession, endSession, SESSION_COOKIE } from '../http/session.js';
+import { cookieOptions } from '../http/csrf.js';
+import { errorSummary, fieldErrors } from '../http/validate.js';
+import { signIn } from './service.js';
+import { SignInThrottle } from './rate-limit.js';
+
+const signInForm = z.object({
+  email: z.string().trim().min(1, 'Enter your email address').max(254, 'Email address must be 254 characters or fewer')
+    .email('Enter an email address in the correct format, like name@example.nhs.uk'),
+  password: z.string().min(1, 'Enter your password').max(200, 'Password must be 200 characters or fewer'),
+});
+
+const signInQuery = z.object({
+  next: z.string().max(2000).optional(),
+  expired: z.string().max(5).optional(),
+});
+
+/** Only same-site paths: an open redirect after sign-in would help phishing. */
+const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/');
+
+export const authRoutes: RouteModule = (app, deps) => {
+  const throttle = new SignInThrottle();
+  const view = 'platform/auth/views/sign-in.njk';
+
+  app.get('/sign-in', { config: { public: true } }, async (req, reply) => {
+    if (req.actor) return reply.redirect('/');
+    const q = signInQuery.safeParse(req.query);
+    const query = q.success ? q.data : {};
+    return reply.page(view, { title: 'Sign in', next: safeNext(query.next), expired: query.expired === '1' });
+  });
+
+  app.post('/sign-in', { config: { public: true } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const next = safeNext(body.next);
+    const values = { email: typeof body.email === 'string' ? body.email.slice(0, 254) : '' };
+    const parsed = signInForm.safeParse(body);
+    if (!parsed.success) {
+      const fields = fieldErrors(parsed.error);
+      return reply.code(400).page(view, { title: 'Sign in', next, values, fields, errors: errorSummary(fields, ['email', 'password']) });
+    }
+    const email = parsed.data.email.toLowerCase();
+    if (throttle.isBlocked(email, req.ip)) {
+      const fields = { email: 'Too many attempts to sign in. Wait 15 minutes and try again.' };
+      return reply.code(429).page(view, { title: 'Sign in', next, values, fields, errors: errorSummary(fields) });
+    }
+    const who = await signIn(deps.db, email, parsed.data.password);
+    if (!who) {
+      throttle.recordFailure(email, req.ip);
+      const fields = { email: 'The email address or password is not right' };
+      return reply.code(401).page(view, { title: 'Sign in', next, values, fields, errors: errorSummary(fields) });
+    }
+    throttle.recordSuccess(email);
+    const { token } = await createSession(deps.db, who.icsId, who.professionalId);
+    reply.setCookie(SESSION_COOKIE, token, cookieOptions(req, deps.config));
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/sign-out', async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) await endSession(deps.db, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/sign-in', 303);
+  });
+};

@@ -1,0 +1,47 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** A query runner: the database itself or a transaction inside it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Tx = PgDatabase<PgQueryResultHKT, Schema, any>;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/**
+ * The one way the application reaches PostgreSQL, embedded or server. Every
+ * request runs inside `tenant()` (or `platform()` before sign-in), as the
+ * non-superuser joinery_app role, so row-level security always applies.
+ */
+export interface Database {
+  kind: DatabaseKind;
+  /** Owner (superuser) access: migrations, the synthetic generator, test set-up. Never a request. */
+  owner: Tx;
+  /** Run fn in one transaction as joinery_app, bound to the ICS. */
+  tenant<T>(icsId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Run fn in one transaction as joinery_app with no ICS (sign-in, sessions). */
+  platform<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function asApp<T>(tx: Tx, icsId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  await tx.execute(sql`SET LOCAL ROLE joinery_app`);
+  if (icsId) await tx.execute(sql`SELECT set_config('app.ics_id', ${icsId}, true)`);
+  return fn(tx);
+}
+
+export async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
+  const result = (await tx.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export function makeDatabase(kind: DatabaseKind, owner: Tx, close: () => Promise<void>): Database {
+  return {
+    kind,
+    owner,
+    tenant: (icsId, fn) => owner.transaction((tx) => asApp(tx as unknown as Tx, icsId, fn)),
+    platform: (fn) => owner.transaction((tx) => asApp(tx as unknown as Tx, null, fn)),
+    close,
+  };
+}

@@ -1,0 +1,6 @@
+// Every table, for drizzle-kit and typed queries. Capabilities own their tables; this only gathers them.
+export * from '../../organisations/schema.js';
+export * from '../../children/schema.js';
+export * from '../audit/schema.js';
+export * from '../access/schema.js';
+export * from '../http/schema.js';

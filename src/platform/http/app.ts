@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import type { Config } from '../config.js';
+import type { Database, Tx } from '../db/client.js';
+import type { Actor } from '../access/actor.js';
+import { createViews, NHSUK_DIR } from './views.js';
+import { loadSession, SESSION_COOKIE } from './session.js';
+import { checkCsrf, anonymousCsrfToken } from './csrf.js';
+import { handleError, renderNotFound } from './error-pages.js';
+import { navigationFor } from './navigation.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    csrfToken: string;
+    sessionExpired: boolean;
+  }
+  interface FastifyReply {
+    page(template: string, context?: Record<string, unknown>): FastifyReply;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without signing in. */
+    public?: boolean;
+  }
+}
+
+export type AppDeps = { db: Database; config: Config };
+export type RouteModule = (app: FastifyInstance, deps: AppDeps) => void | Promise<void>;
+
+/** The signed-in actor, or an error that the error handler turns into a redirect to sign in. */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.actor) throw new Error('route reached without a signed-in actor');
+  return req.actor;
+}
+
+/** Runs fn in one tenant transaction for the signed-in actor. */
+export function inTenant<T>(deps: AppDeps, req: FastifyRequest, fn: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
+  const actor = actorOf(req);
+  return deps.db.tenant(actor.icsId, (tx) => fn(tx, actor));
+}
+
+// nhsuk-frontend's CSS loads its font from a CDN we cannot reach; drop those rules and use the fallback font.
+function localCss(): string {
+  const css = fs.readFileSync(path.join(NHSUK_DIR, 'dist/nhsuk/nhsuk-frontend.min.css'), 'utf8');
+  return css.replace(/@font-face\{[^}]*assets\.nhs\.uk[^}]*\}/g, '');
+}
+
+export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const app = Fastify({
+    logger: config.production ? { level: 'info', redact: ['req.headers.cookie'] } : false,
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+  });
+  const views = createViews();
+  const css = localCss();
+
+  await app.register(formbody);
+  await app.register(cookie);
+  await app.register(fastifyStatic, {
+    root: path.join(NHSUK_DIR, 'dist/nhsuk/assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+  });
+  app.get('/assets/nhsuk-frontend.min.css', { config: { public: true } }, (_req, reply) => {
+    reply.type('text/css').header('cache-control', 'public, max-age=3600').send(css);
+  });
+  app.get('/assets/nhsuk-frontend.min.js', { config: { public: true } }, (_req, reply) => {
+    reply.type('text/javascript').send(fs.createReadStream(path.join(NHSUK_DIR, 'dist/nhsuk/nhsuk-frontend.min.js')));
+  });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('csrfToken', '');
+  app.decorateRequest('sessionExpired', false);
+  app.decorateReply('page', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const req = this.request;
+    const html = views.render(template, {
+      actor: req.actor,
+      csrfToken: req.csrfToken,
+      navigation: navigationFor(req.actor, req.url),
+      ...context,
+    });
+    return this.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      const session = await loadSession(db, token, config.sessionIdleMinutes);
+      if (session && 'actor' in session) {
+        req.actor = session.actor;
+        req.csrfToken = session.csrfToken;
+      } else {
+        req.sessionExpired = session !== null;
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      }
+    }
+    if (!req.actor) req.csrfToken = anonymousCsrfToken(req, reply, config);
+    reply.header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.actor && !req.routeOptions.config?.public) {
+      const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
+      const expired = req.sessionExpired ? (next ? '&' : '?') + 'expired=1' : '';
+      return reply.redirect(`/sign-in${next}${expired}`);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') checkCsrf(req);
+  });
+
+  app.setErrorHandler((error, req, reply) => handleError(error as Error, req, reply));
+  app.setNotFoundHandler((req, reply) => renderNotFound(req, reply));
+
+  for (const register of routes) await register(app, deps);
+  return app;
+}

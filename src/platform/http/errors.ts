@@ -1,0 +1,36 @@
+/** Errors a service throws; the app turns each into the right page or status. */
+
+export class NotFoundError extends Error {
+  readonly status = 404;
+  constructor(message = 'Page not found') {
+    super(message);
+  }
+}
+
+/** Refused by policy. `childId` lets the page offer emergency access where the policy allows it. */
+export class ForbiddenError extends Error {
+  readonly status = 403;
+  constructor(message: string, readonly childId?: string, readonly canBreakGlass = false) {
+    super(message);
+  }
+}
+
+export class ConflictError extends Error {
+  readonly status = 409;
+}
+
+export type FieldErrors = Record<string, string>;
+
+/** Input that failed validation: one message per field, keyed by the field's name. */
+export class ValidationError extends Error {
+  readonly status = 400;
+  constructor(readonly fields: FieldErrors) {
+    super('Invalid input');
+  }
+}
+
+/** Services return (not throw) a refusal they have audited; this throws it once the transaction has committed. */
+export function orRefuse<T>(result: T | ForbiddenError): T {
+  if (result instanceof ForbiddenError) throw result;
+  return result;
+}

@@ -1,0 +1,17 @@
+import type { Actor } from '../access/actor.js';
+import { policy } from '../access/policy.js';
+
+/** Header links for what the actor's role can do. */
+export function navigationFor(actor: Actor | null, url: string) {
+  if (!actor) return [];
+  const items: { href: string; text: string }[] = [{ href: '/', text: 'Home' }];
+  if (policy.searchChildren(actor).allowed) items.push({ href: '/children', text: 'Find a child' });
+  if (policy.reviewBreakGlass(actor).allowed) items.push({ href: '/privacy/break-glass', text: 'Emergency access reviews' });
+  if (policy.manageOrganisations(actor).allowed) {
+    items.push({ href: '/admin/organisations', text: 'Organisations' });
+    items.push({ href: '/admin/clusters', text: 'Clusters' });
+    items.push({ href: '/admin/users', text: 'Users' });
+  }
+  const path = url.split('?')[0];
+  return items.map((i) => ({ ...i, current: i.href === path, active: i.href !== '/' && path.startsWith(i.href) }));
+}

@@ -1,0 +1,68 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { rows, type Database } from '../db/client.js';
+import type { Actor } from '../access/actor.js';
+import type { Role } from '../access/roles.js';
+
+export const SESSION_COOKIE = 'joinery_session';
+
+/** Only the token's hash is stored: a copy of the table cannot be replayed as cookies. */
+const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+export const newToken = () => crypto.randomBytes(32).toString('base64url');
+
+export async function createSession(db: Database, icsId: string, professionalId: string) {
+  const token = newToken();
+  const csrfToken = newToken();
+  await db.platform((tx) =>
+    tx.execute(sql`INSERT INTO session (token_hash, ics_id, professional_id, csrf_token)
+                   VALUES (${hash(token)}, ${icsId}::uuid, ${professionalId}::uuid, ${csrfToken})`),
+  );
+  return { token, csrfToken };
+}
+
+export type LoadedSession = { actor: Actor; csrfToken: string } | { expired: true } | null;
+
+/**
+ * Finds the session for a cookie and the professional behind it, in one
+ * transaction. A session idle for longer than the limit is ended.
+ */
+export async function loadSession(db: Database, token: string, idleMinutes: number): Promise<LoadedSession> {
+  return db.platform(async (tx) => {
+    const [s] = await rows<{ ics_id: string; professional_id: string; csrf_token: string; idle_seconds: number }>(
+      tx,
+      sql`SELECT ics_id, professional_id, csrf_token, extract(epoch FROM now() - last_seen_at)::float AS idle_seconds
+            FROM session WHERE token_hash = ${hash(token)}`,
+    );
+    if (!s) return null;
+    if (s.idle_seconds > idleMinutes * 60) {
+      await tx.execute(sql`DELETE FROM session WHERE token_hash = ${hash(token)}`);
+      return { expired: true as const };
+    }
+    // Touch at most once a minute: saves a write on every request.
+    if (s.idle_seconds > 60) await tx.execute(sql`UPDATE session SET last_seen_at = now() WHERE token_hash = ${hash(token)}`);
+    await tx.execute(sql`SELECT set_config('app.ics_id', ${s.ics_id}, true)`);
+    const [p] = await rows<{ name: string; email: string; role: Role; organisation_id: string; organisation_name: string; active: boolean }>(
+      tx,
+      sql`SELECT p.name, p.email, p.role, p.organisation_id, o.name AS organisation_name, p.active
+            FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
+           WHERE p.id = ${s.professional_id}::uuid`,
+    );
+    if (!p || !p.active) return null;
+    return {
+      csrfToken: s.csrf_token,
+      actor: {
+        icsId: s.ics_id,
+        professionalId: s.professional_id,
+        name: p.name,
+        email: p.email,
+        role: p.role,
+        organisationId: p.organisation_id,
+        organisationName: p.organisation_name,
+      },
+    };
+  });
+}
+
+export async function endSession(db: Database, token: string): Promise<void> {
+  await db.platform((tx) => tx.execute(sql`DELETE FROM session WHERE token_hash = ${hash(token)}`));
+}
