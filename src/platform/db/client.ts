@@ -45,3 +45,13 @@ export function makeDatabase(kind: DatabaseKind, owner: Tx, close: () => Promise
     close,
   };
 }
+
+/** The PostgreSQL error under a driver or Drizzle wrapper: its SQLSTATE code and message. */
+export function databaseError(error: unknown): { code?: string; message: string } {
+  let e = error as { code?: unknown; message?: string; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return { code: e.code, message: e.message ?? '' };
+    e = e.cause as typeof e;
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
+}
