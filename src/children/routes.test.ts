@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '../platform/db/client.js';
+import { databaseKinds } from '../../test/database.js';
+import { startJoinery, type TestJoinery } from '../../test/joinery.js';
+import { TestClient, DEMO_PASSWORD } from '../../test/http.js';
+import { formatNhsNumber } from './nhs-number.js';
+
+const kinds = await databaseKinds();
+type ChildRow = { id: string; nhs_number: string; given_name: string; family_name: string; date_of_birth: string };
+
+describe.each(kinds)('finding a child and opening their summary (%s)', (kind) => {
+  let j: TestJoinery;
+  let mine: ChildRow;
+  let notMine: ChildRow;
+  let otherIcsChild: ChildRow;
+
+  const one = async <T>(query: ReturnType<typeof sql>) => (await rows<T>(j.db.owner, query))[0];
+  const auditCount = async (childId: string, action: string) =>
+    (await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${childId}::uuid AND action = ${action}`)).n;
+
+  beforeAll(async () => {
+    j = await startJoinery(kind);
+    const gp = sql`(SELECT organisation_id FROM professional WHERE email = 'gp@demo.joinery.test')`;
+    mine = await one<ChildRow>(sql`SELECT id, nhs_number, given_name, family_name, date_of_birth::text FROM child
+      WHERE registered_practice_id = ${gp} AND EXISTS (SELECT 1 FROM child_related_person r WHERE r.child_id = child.id AND r.parental_responsibility)
+      ORDER BY id LIMIT 1`);
+    notMine = await one<ChildRow>(sql`SELECT id, nhs_number, given_name, family_name, date_of_birth::text FROM child
+      WHERE ics_id = ${j.ics.icsId}::uuid AND registered_practice_id <> ${gp} ORDER BY id LIMIT 1`);
+    otherIcsChild = await one<ChildRow>(sql`SELECT id, nhs_number, given_name, family_name, date_of_birth::text FROM child
+      WHERE ics_id = ${j.other.icsId}::uuid ORDER BY id LIMIT 1`);
+  });
+  afterAll(() => j?.close());
+
+  it('a GP finds their patient by NHS number typed with spaces and opens the summary', async () => {
+    const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
+    const found = await gp.get(`/children?q=${encodeURIComponent(formatNhsNumber(mine.nhs_number))}`);
+    expect(found.statusCode).toBe(200);
+    expect(found.body).toContain(`/children/${mine.id}`);
+    expect(found.body).toContain('Care relationship');
+
+    const summary = await gp.get(`/children/${mine.id}`);
+    expect(summary.statusCode).toBe(200);
+    expect(summary.body).toContain(formatNhsNumber(mine.nhs_number));
+    expect(summary.body).toContain('Registered practice');
+    expect(summary.body).toMatch(/Parental responsibility[\s\S]*Yes/);
+    expect(summary.body).toContain('Who has accessed this record');
+    const [event] = await rows<{ why: string }>(j.db.owner, sql`SELECT why FROM audit_event WHERE child_id = ${mine.id}::uuid AND action = 'child.view-summary'`);
+    expect(event.why).toMatch(/^Registered practice: /);
+  });
+
+  it('finds a child by surname and date of birth, and by part of the name', async () => {
+    const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
+    const [y, m, d] = mine.date_of_birth.split('-');
+    const byDob = await gp.get(`/children?q=${encodeURIComponent(mine.family_name)}&dob-day=${Number(d)}&dob-month=${Number(m)}&dob-year=${y}`);
+    expect(byDob.body).toContain(`/children/${mine.id}`);
+    const partial = `${mine.given_name.slice(0, 3)} ${mine.family_name.slice(0, 3)}`;
+    const byName = await gp.get(`/children?q=${encodeURIComponent(partial.toLowerCase())}`);
+    expect(byName.statusCode).toBe(200);
+    expect(byName.body).toContain(`/children/${mine.id}`);
+    expect(await auditCount(mine.id, 'child.search-result')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shows a clear error for an invalid NHS number and keeps what was typed', async () => {
+    const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
+    const res = await gp.get('/children?q=999+123+4577');
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('There is a problem');
+    expect(res.body).toContain('NHS number is not valid: check the 10 digits');
+    expect(res.body).toContain('value="999 123 4577"');
+  });
+
+  it('never finds or opens another ICS’s child', async () => {
+    const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
+    const search = await gp.get(`/children?q=${otherIcsChild.nhs_number}`);
+    expect(search.body).not.toContain(otherIcsChild.id);
+    expect(search.body).toContain('No children match');
+    expect((await gp.get(`/children/${otherIcsChild.id}`)).statusCode).toBe(404);
+    expect((await gp.get(`/children/${otherIcsChild.id}/access-log`)).statusCode).toBe(404);
+    expect((await gp.get('/children/not-a-uuid')).statusCode).toBe(404);
+  });
+
+  it('without a relationship: no access, then break-glass with a reason, reviewed by the privacy officer', async () => {
+    const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
+    const refused = await gp.get(`/children/${notMine.id}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('You do not have access to this child’s record');
+    expect(refused.body).not.toContain(notMine.family_name.toUpperCase());
+    expect(await auditCount(notMine.id, 'child.access-refused')).toBe(1);
+
+    const tooShort = await gp.post(`/children/${notMine.id}/break-glass`, { reason: 'ED' });
+    expect(tooShort.statusCode).toBe(400);
+    expect(tooShort.body).toContain('Enter why you need emergency access, in at least 10 characters');
+
+    const noCsrf = await gp.post(`/children/${notMine.id}/break-glass`, { reason: 'Seen in ED, needs record' }, { csrf: null });
+    expect(noCsrf.statusCode).toBe(403);
+    expect(await auditCount(notMine.id, 'child.break-glass')).toBe(0);
+
+    const granted = await gp.post(`/children/${notMine.id}/break-glass`, { reason: 'Child brought to out-of-hours clinic, unwell' });
+    expect(granted.statusCode).toBe(303);
+    const opened = await gp.get(`/children/${notMine.id}`);
+    expect(opened.statusCode).toBe(200);
+    expect(opened.body).toContain('emergency access');
+    expect(await auditCount(notMine.id, 'child.break-glass')).toBe(1);
+
+    const po = await new TestClient(j.app).signIn('privacy-officer@demo.joinery.test', DEMO_PASSWORD);
+    const list = await po.get('/privacy/break-glass');
+    expect(list.body).toContain('Child brought to out-of-hours clinic, unwell');
+    const id = /\/privacy\/break-glass\/([0-9a-f-]{36})\/review/.exec(list.body)![1];
+    expect((await po.post(`/privacy/break-glass/${id}/review`, { outcome: 'appropriate' })).statusCode).toBe(303);
+    expect((await po.get('/privacy/break-glass')).body).not.toContain(id);
+    expect((await po.get('/privacy/break-glass?show=reviewed')).body).toContain('Appropriate: the reason justified access');
+    expect((await po.post(`/privacy/break-glass/${id}/review`, { outcome: 'appropriate' })).statusCode).toBe(409);
+  });
+
+  it('the access log shows who has seen the record', async () => {
+    const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
+    await gp.get(`/children/${mine.id}`);
+    const log = await gp.get(`/children/${mine.id}/access-log`);
+    expect(log.statusCode).toBe(200);
+    const gpName = (await one<{ name: string }>(sql`SELECT name FROM professional WHERE email = 'gp@demo.joinery.test'`)).name;
+    expect(log.body).toContain(gpName);
+    expect(log.body).toContain('Child summary');
+  });
+
+  it('roles that do not care for children cannot search or open them', async () => {
+    for (const role of ['ics-analyst', 'admin']) {
+      const c = await new TestClient(j.app).signIn(`${role}@demo.joinery.test`, DEMO_PASSWORD);
+      expect((await c.get('/children?q=smith')).statusCode).toBe(403);
+      const res = await c.get(`/children/${mine.id}`);
+      expect(res.statusCode).toBe(403);
+      expect(res.body).not.toContain('Use emergency access');
+    }
+  });
+
+  it('signing in: wrong passwords are refused, then throttled; sign-out ends the session', async () => {
+    const c = new TestClient(j.app);
+    await c.get('/sign-in');
+    const wrong = await c.post('/sign-in', { email: 'health-visitor@demo.joinery.test', password: 'not-the-password' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('The email address or password is not right');
+    for (let i = 0; i < 4; i++) await c.post('/sign-in', { email: 'health-visitor@demo.joinery.test', password: 'nope' });
+    const blocked = await c.post('/sign-in', { email: 'health-visitor@demo.joinery.test', password: DEMO_PASSWORD });
+    expect(blocked.statusCode).toBe(429);
+
+    const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
+    expect((await gp.post('/sign-out', {})).statusCode).toBe(303);
+    expect((await gp.get('/')).headers.location).toMatch(/^\/sign-in/);
+  });
+
+  it('a session idle for longer than the limit is ended', async () => {
+    const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
+    await j.db.owner.execute(sql`UPDATE session SET last_seen_at = now() - interval '31 minutes'`);
+    const res = await gp.get(`/children/${mine.id}`);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toContain('expired=1');
+  });
+
+  it('session cookies are HttpOnly and SameSite', async () => {
+    const c = new TestClient(j.app);
+    await c.get('/sign-in');
+    const res = await c.post('/sign-in', { email: 'gp@demo.joinery.test', password: DEMO_PASSWORD });
+    const cookie = res.cookies.find((x) => x.name === 'joinery_session')!;
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe('Lax');
+  });
+
+  it('health names the database kind and migration version', async () => {
+    const res = await j.app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok', database: kind, migration: expect.stringMatching(/^\d{4}_/) });
+  });
+});
