@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
 import { orRefuse } from '../platform/http/errors.js';
-import { errorSummary, parseInput, fieldErrors, uuidParam } from '../platform/http/validate.js';
+import { errorSummary, parseInput, fieldErrors, idParam } from '../platform/http/validate.js';
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { ForbiddenError } from '../platform/http/errors.js';
@@ -38,7 +38,7 @@ export const childRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/children/:id', async (req, reply) => {
-    const { id } = parseInput(uuidParam, req.params);
+    const id = idParam(req.params);
     const summary = orRefuse(await inTenant(deps, req, (tx, actor) => children.childSummary(tx, actor, id)));
     return reply.page('children/views/summary.njk', {
       title: `${summary.child.given_name} ${summary.child.family_name}`,
@@ -51,7 +51,7 @@ export const childRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/children/:id/access-log', async (req, reply) => {
-    const { id } = parseInput(uuidParam, req.params);
+    const id = idParam(req.params);
     const log = orRefuse(await inTenant(deps, req, (tx, actor) => children.accessLog(tx, actor, id)));
     return reply.page('children/views/access-log.njk', {
       title: `Who has accessed ${log.child.given_name} ${log.child.family_name}’s record`,
@@ -61,7 +61,7 @@ export const childRoutes: RouteModule = (app, deps) => {
   });
 
   app.post('/children/:id/break-glass', async (req, reply) => {
-    const { id } = parseInput(uuidParam, req.params);
+    const id = idParam(req.params);
     const parsed = breakGlassForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const fields = fieldErrors(parsed.error);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
-import { optionalText, parseInput, uuidParam } from '../platform/http/validate.js';
+import { optionalText, parseInput, idParam } from '../platform/http/validate.js';
 import { breakGlassReviewList, reviewBreakGlass, REVIEW_OUTCOMES, type ReviewOutcome } from './service.js';
 
 const listQuery = z.object({ show: z.enum(['awaiting', 'reviewed']).default('awaiting') });
@@ -17,7 +17,7 @@ export const privacyRoutes: RouteModule = (app, deps) => {
   });
 
   app.post('/privacy/break-glass/:id/review', async (req, reply) => {
-    const { id } = parseInput(uuidParam, req.params);
+    const id = idParam(req.params);
     const { outcome, note } = parseInput(reviewForm, req.body);
     await inTenant(deps, req, (tx, actor) => reviewBreakGlass(tx, actor, id, outcome, note));
     return reply.redirect('/privacy/break-glass', 303);

@@ -29,6 +29,13 @@ declare module 'fastify' {
 }
 
 export type AppDeps = { db: Database; config: Config };
+
+const registeredRoutes = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+
+/** Every route the app serves (method and URL pattern): the bad-input tests walk them all. */
+export function routesOf(app: FastifyInstance) {
+  return registeredRoutes.get(app) ?? [];
+}
 export type RouteModule = (app: FastifyInstance, deps: AppDeps) => void | Promise<void>;
 
 /** The signed-in actor, or an error that the error handler turns into a redirect to sign in. */
@@ -55,6 +62,11 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
     logger: config.production ? { level: 'info', redact: ['req.headers.cookie'] } : false,
     trustProxy: false,
     bodyLimit: 1024 * 1024,
+  });
+  const routeList: { method: string; url: string }[] = [];
+  registeredRoutes.set(app, routeList);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: r.url });
   });
   const views = createViews();
   const css = localCss();

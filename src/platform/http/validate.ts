@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type FieldErrors } from './errors.js';
+import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 
 /** Parses input with a zod schema; a failure becomes a ValidationError with one message per field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
@@ -36,6 +36,13 @@ export const optionalText = (label: string, max = 200) =>
   );
 
 export const uuidParam = z.object({ id: z.uuid({ error: 'Not found' }) });
+
+/** The :id in a URL. A malformed id is just a page that does not exist: 404, like an unknown one. */
+export function idParam(params: unknown): string {
+  const parsed = uuidParam.safeParse(params);
+  if (!parsed.success) throw new NotFoundError();
+  return parsed.data.id;
+}
 
 function capitalise(s: string) {
   return s.charAt(0).toUpperCase() + s.slice(1);

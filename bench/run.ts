@@ -1,0 +1,118 @@
+/**
+ * npm run bench: the platform spine's figures on the PostgreSQL server.
+ * Generates (or reuses) a large synthetic ICS, then times find-a-child and the
+ * child summary page under load. Prints figures with the data size.
+ */
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { connectServer } from '../src/platform/db/connect.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { rows, type Database } from '../src/platform/db/client.js';
+import { loadConfig } from '../src/platform/config.js';
+import { hashPassword } from '../src/platform/auth/passwords.js';
+import { generateIcs } from '../src/synth/generate.js';
+import { buildJoinery } from '../src/app.js';
+import { findChildren } from '../src/children/service.js';
+import type { Actor } from '../src/platform/access/actor.js';
+import type { ChildCriteria } from '../src/children/store.js';
+import { progressBar } from '../src/cli/progress.js';
+import { TestClient } from '../test/http.js';
+import { summarise, trackPeakMemory, percentile } from './stats.js';
+
+const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
+const SEED = 500;
+const PASSWORD = 'bench-password-1';
+const SERVER = process.env.JOINERY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const LOAD_SECONDS = Number(process.env.JOINERY_BENCH_SECONDS ?? 30);
+
+async function benchDatabase(): Promise<{ db: Database; fresh: boolean }> {
+  const name = `joinery_bench_${CHILDREN}`;
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  const reuse = exists && process.env.JOINERY_BENCH_REUSE === '1';
+  if (exists && !reuse) await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+  if (!reuse) await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  const db = await connectServer(url.toString(), 24);
+  await migrate(db);
+  return { db, fresh: !reuse };
+}
+
+async function main() {
+  console.log(`Joinery benchmark: ${CHILDREN.toLocaleString('en-GB')} children on PostgreSQL server (${new URL(SERVER).host})\n`);
+  const { db, fresh } = await benchDatabase();
+
+  if (fresh) {
+    const stopMemory = trackPeakMemory();
+    const result = await generateIcs(db, {
+      children: CHILDREN, seed: SEED, icsName: 'Bench ICS', demoEmailDomain: 'bench.joinery.test',
+      demoPasswordHash: await hashPassword(PASSWORD), onProgress: progressBar('Generating'),
+    });
+    const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
+    console.log(`Generation: ${result.seconds.toFixed(1)} s, ${total.toLocaleString('en-GB')} rows, ` +
+      `${Math.round(total / result.seconds).toLocaleString('en-GB')} rows/s, ${Math.round(CHILDREN / result.seconds).toLocaleString('en-GB')} children/s, peak RSS ${stopMemory()} MiB`);
+    for (const [table, n] of Object.entries(result.counts)) console.log(`  ${table.padEnd(24)} ${n.toLocaleString('en-GB')}`);
+    await db.owner.execute(sql`ANALYZE`);
+  } else {
+    console.log('Generation: reused the existing bench database (JOINERY_BENCH_REUSE=1)');
+  }
+
+  const [gp] = await rows<{ ics_id: string; id: string; name: string; email: string; organisation_id: string; organisation_name: string }>(
+    db.owner,
+    sql`SELECT p.ics_id, p.id, p.name, p.email, p.organisation_id, o.name AS organisation_name FROM professional p
+          JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id WHERE p.email = 'gp@bench.joinery.test'`,
+  );
+  const actor: Actor = { icsId: gp.ics_id, professionalId: gp.id, name: gp.name, email: gp.email, role: 'gp', organisationId: gp.organisation_id, organisationName: gp.organisation_name };
+  const sample = await rows<{ id: string; nhs_number: string; family_name: string }>(
+    db.owner, sql`SELECT id, nhs_number, family_name FROM child TABLESAMPLE SYSTEM (1) LIMIT 1000`,
+  );
+  const [{ n: childCount }] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM child`);
+  console.log(`\nData: ${childCount.toLocaleString('en-GB')} children in the database\n`);
+
+  async function time(criteria: ChildCriteria[]) {
+    const samples: number[] = [];
+    for (const c of criteria) {
+      const t0 = performance.now();
+      await db.tenant(actor.icsId, (tx) => findChildren(tx, actor, c));
+      samples.push(performance.now() - t0);
+    }
+    return samples;
+  }
+  const byNhs = await time(sample.map((c) => ({ by: 'nhs-number', nhsNumber: c.nhs_number })));
+  const byName = await time(sample.map((c) => ({ by: 'name', words: [c.family_name.slice(0, 3)] })));
+  console.log(summarise('find a child by NHS number (service + audit)', byNhs));
+  console.log(summarise('find a child by surname prefix (3 letters)', byName));
+
+  // The summary page under load, through HTTP, as the GP looking at their own patients.
+  const config = loadConfig({ JOINERY_DEMO_PASSWORD: PASSWORD, JOINERY_SESSION_IDLE_MINUTES: '60' });
+  const app = await buildJoinery({ db, config });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const client = await new TestClient(app).signIn('gp@bench.joinery.test', PASSWORD);
+  const patients = await rows<{ id: string }>(db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${actor.organisationId}::uuid`);
+  const latencies: number[] = [];
+  const stopMemory = trackPeakMemory();
+  let i = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: 20,
+    duration: LOAD_SECONDS,
+    headers: { cookie: client.cookieHeader },
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/children/${patients[i++ % patients.length].id}` }) }],
+    setupClient: (c) => c.on('response', (_status: number, _bytes: number, ms: number) => latencies.push(ms)),
+  });
+  latencies.sort((a, b) => a - b);
+  console.log(`child summary page under load (20 connections, ${LOAD_SECONDS} s, ${patients.length} patients): ` +
+    `${result.requests.total.toLocaleString('en-GB')} requests, ${result.requests.average.toFixed(0)} req/s, ` +
+    `p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
+    `non-2xx ${result.non2xx}, errors ${result.errors}, peak RSS ${stopMemory()} MiB`);
+  await app.close();
+  await db.close();
+}
+
+await main();

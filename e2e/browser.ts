@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'vitest';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Debian's Chromium, headless, with its calls home switched off (this network is closed). */
+export function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (CI does this in .ci/run)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+const scanned = new Set<string>();
+
+/** Zero WCAG 2.2 A/AA violations on the page as it stands now. */
+export async function expectAccessible(page: Page, label = page.url()) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']).analyze();
+  const problems = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(problems, `accessibility problems on ${label}`).toEqual([]);
+  scanned.add(new URL(page.url()).pathname.replace(/[0-9a-f-]{36}/g, ':id'));
+}
+
+export const pagesScanned = () => [...scanned].sort();
+
+/** Optional screenshots for a person to look at: set JOINERY_SCREENSHOTS=folder. */
+export async function screenshot(page: Page, name: string) {
+  const dir = process.env.JOINERY_SCREENSHOTS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+/** The text of the first match, once it is on the page (vitest has no Playwright matchers). */
+export async function textOf(locator: import('playwright-core').Locator): Promise<string> {
+  await locator.first().waitFor({ timeout: 10_000 });
+  return locator.first().innerText();
+}
+
+/** Clicks something that loads a new page and waits for that page (forms and links here are plain HTML). */
+export async function follow(page: Page, locator: import('playwright-core').Locator): Promise<void> {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+}

@@ -1,0 +1,140 @@
+import { sql } from 'drizzle-orm';
+import { ROLE_IDS } from '../platform/access/roles.js';
+import { rows, type Database, type Tx } from '../platform/db/client.js';
+import { bulkInsert } from '../platform/db/bulk.js';
+import { CHILD_TABLES, generateChildren } from './children.js';
+import { parseIsoDate } from './dates.js';
+import { NhsNumbers } from './nhs-numbers.js';
+import { Rng } from './random.js';
+import { buildStructure } from './structure.js';
+import { BatchWriter, type Row } from './writer.js';
+
+export type SynthOptions = {
+  /** 100 … 500,000 (anything from 1 to 800,000 works). */
+  children: number;
+  /** Same seed (and ICS name) ⇒ same ICS: same ids, names, everything. */
+  seed: number;
+  /** Default 'Demo ICS'; the code is derived from it and must be unused in the database. */
+  icsName?: string;
+  /** Default 'demo.joinery.test'; every professional's email is in it, so it must be unused too. */
+  demoEmailDomain?: string;
+  /** Argon2 hash given to the demo users (one per role); everyone else gets null and cannot sign in. */
+  demoPasswordHash?: string | null;
+  /** ISO date that ages are computed on; default today. */
+  today?: string;
+  onProgress?: (done: number, total: number, stage: string) => void;
+};
+
+export type SynthResult = {
+  icsId: string;
+  icsCode: string;
+  /** Rows written, by table. */
+  counts: Record<string, number>;
+  demoUsers: { role: string; email: string; name: string }[];
+  seconds: number;
+};
+
+export const DEFAULT_ICS_NAME = 'Demo ICS';
+export const DEFAULT_DEMO_EMAIL_DOMAIN = 'demo.joinery.test';
+
+/** Children per write batch: big enough to amortise a statement, small enough to keep memory flat. */
+const CHILD_BATCH = 2500;
+const MAX_CHILDREN = 800_000; // the 999 test range holds ~909,000 valid NHS numbers
+
+/** "Demo ICS" → "DEMO-ICS". */
+export function icsCodeFor(name: string): string {
+  const code = name
+    .normalize('NFD')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 24)
+    .replace(/-+$/, '');
+  if (!code) throw new Error(`cannot derive an ICS code from the name "${name}"`);
+  return code;
+}
+
+async function insertAll(tx: Tx, table: string, all: Row[]): Promise<void> {
+  for (let i = 0; i < all.length; i += 4000) await bulkInsert(tx, table, all.slice(i, i + 4000));
+}
+
+/**
+ * Generates one synthetic ICS into the database, as the owner (row-level
+ * security does not apply to the generator). Everything happens in one
+ * transaction, so a failure leaves no half-built ICS behind.
+ */
+export async function generateIcs(db: Database, opts: SynthOptions): Promise<SynthResult> {
+  const started = performance.now();
+  if (!Number.isInteger(opts.children) || opts.children < 1 || opts.children > MAX_CHILDREN) {
+    throw new Error(`children must be a whole number from 1 to ${MAX_CHILDREN}, got ${opts.children}`);
+  }
+  if (!Number.isFinite(opts.seed)) throw new Error(`seed must be a number, got ${opts.seed}`);
+  const icsName = (opts.icsName ?? DEFAULT_ICS_NAME).trim();
+  const icsCode = icsCodeFor(icsName);
+  const domain = (opts.demoEmailDomain ?? DEFAULT_DEMO_EMAIL_DOMAIN).trim().toLowerCase();
+  if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain)) throw new Error(`not an email domain: "${domain}"`);
+  const todayDays = parseIsoDate(opts.today ?? new Date().toISOString().slice(0, 10));
+  const total = opts.children;
+  const progress = opts.onProgress ?? (() => undefined);
+
+  // Separate streams: structure and people draw from the seed alone; ids also
+  // from the ICS name, so two ICSs from one seed in one database never share an id.
+  const ids = new Rng(opts.seed, `ids\u0000${icsName}`);
+  const structureRng = new Rng(opts.seed, 'structure');
+  const childRng = new Rng(opts.seed, 'children');
+  const nhs = new NhsNumbers(new Rng(opts.seed, 'nhs-numbers'));
+
+  const result = await db.owner.transaction(async (txn) => {
+    const tx = txn as unknown as Tx;
+    const clash = await rows<{ name: string; code: string }>(
+      tx,
+      sql`SELECT name, code FROM ics WHERE code = ${icsCode} OR lower(name) = lower(${icsName}) LIMIT 1`,
+    );
+    if (clash.length > 0) {
+      throw new Error(`An ICS named "${clash[0].name}" (code ${clash[0].code}) already exists; choose another icsName.`);
+    }
+    const taken = await rows<{ email: string }>(
+      tx,
+      sql`SELECT email FROM professional WHERE right(email, ${domain.length + 1}) = ${`@${domain}`} LIMIT 1`,
+    );
+    if (taken.length > 0) {
+      throw new Error(`Professionals with @${domain} emails already exist (emails are global sign-in names); choose another demoEmailDomain.`);
+    }
+
+    progress(0, total, 'structure');
+    const icsId = ids.uuid();
+    await bulkInsert(tx, 'ics', [{ id: icsId, name: icsName, code: icsCode }]);
+    const structure = buildStructure(
+      { icsId, icsName, children: total, todayDays, demoEmailDomain: domain, demoPasswordHash: opts.demoPasswordHash ?? null },
+      structureRng,
+      ids,
+    );
+    const counts: Record<string, number> = { ics: 1 };
+    for (const [table, all] of Object.entries(structure.rows)) {
+      await insertAll(tx, table, all);
+      counts[table] = all.length;
+    }
+
+    const writer = new BatchWriter(tx, CHILD_TABLES);
+    progress(0, total, 'children');
+    await generateChildren({
+      structure,
+      todayDays,
+      rng: childRng,
+      ids,
+      nhs,
+      writer,
+      batch: CHILD_BATCH,
+      onBatch: (done) => progress(done, total, 'children'),
+    });
+    await writer.close();
+    Object.assign(counts, writer.counts);
+    const demoUsers = ROLE_IDS.flatMap((role) => {
+      const u = structure.demo.get(role);
+      return u ? [{ role, email: u.email, name: u.name }] : [];
+    });
+    return { icsId, icsCode, counts, demoUsers };
+  });
+  progress(total, total, 'done');
+  return { ...result, seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { isTestRangeNhsNumber } from '../children/nhs-number.js';
+import { NhsNumbers } from './nhs-numbers.js';
+import { Rng } from './random.js';
+
+describe('NhsNumbers', () => {
+  it('gives unique, valid, test-range numbers in a scattered order', () => {
+    const nhs = new NhsNumbers(new Rng(9));
+    const seen = new Set<string>();
+    let consecutive = 0;
+    let previous = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const n = nhs.next();
+      if (!isTestRangeNhsNumber(n)) throw new Error(`bad NHS number ${n}`);
+      seen.add(n);
+      if (Math.abs(Number(n) - previous) < 100) consecutive++;
+      previous = Number(n);
+    }
+    expect(seen.size).toBe(100_000);
+    expect(consecutive).toBeLessThan(100);
+  });
+
+  it('repeats for the same seed', () => {
+    const a = new NhsNumbers(new Rng(10));
+    const b = new NhsNumbers(new Rng(10));
+    expect(Array.from({ length: 50 }, () => a.next())).toEqual(Array.from({ length: 50 }, () => b.next()));
+  });
+});

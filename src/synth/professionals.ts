@@ -1,0 +1,75 @@
+import type { Role } from '../platform/access/roles.js';
+import { ETHNIC_CODES, ethnicMix, familyNameGroup } from './ethnicity.js';
+import { emailWord, givenName, surname, type Sex } from './names.js';
+import type { Rng } from './random.js';
+import type { Row } from './writer.js';
+
+export type DemoUser = { role: Role; email: string; name: string; id: string; organisationId: string };
+
+/** Share of women by role, roughly as the NHS and social care workforce. */
+const FEMALE_SHARE: Partial<Record<Role, number>> = {
+  gp: 0.56,
+  paediatrician: 0.55,
+  'practice-nurse': 0.95,
+  'health-visitor': 0.97,
+  'school-nurse': 0.95,
+  'care-coordinator': 0.9,
+  'social-worker': 0.85,
+  senco: 0.85,
+};
+
+/** Doctors are shown with their title, as they sign letters. */
+const TITLED: readonly Role[] = ['gp', 'paediatrician'];
+
+/**
+ * Creates professionals. Emails are the sign-in name and unique across every
+ * ICS: demo users get `<role>@<domain>`, everyone else
+ * `given.family.N@<domain>` with N counting up, so no two can clash.
+ */
+export class Staff {
+  readonly rows: Row[] = [];
+  readonly demo = new Map<Role, DemoUser>();
+  private n = 0;
+  private readonly mix = ethnicMix(1.4); // the NHS workforce is more diverse than the child population
+
+  constructor(
+    private icsId: string,
+    private ids: Rng,
+    private rng: Rng,
+    private domain: string,
+    private demoPasswordHash: string | null,
+  ) {}
+
+  add(role: Role, organisationId: string, asDemo = false): string {
+    const id = this.ids.uuid();
+    const group = familyNameGroup(this.rng, ETHNIC_CODES[this.rng.weighted(this.mix)]);
+    const sex: Sex = this.rng.chance(FEMALE_SHARE[role] ?? 0.7) ? 'female' : 'male';
+    const given = givenName(this.rng, sex, group, true);
+    const family = surname(this.rng, group);
+    const name = `${TITLED.includes(role) ? 'Dr ' : ''}${given} ${family}`;
+    let email: string;
+    if (asDemo) {
+      if (this.demo.has(role)) throw new Error(`two demo users for role ${role}`);
+      email = `${role}@${this.domain}`;
+      this.demo.set(role, { role, email, name, id, organisationId });
+    } else {
+      email = `${emailWord(given)}.${emailWord(family)}.${++this.n}@${this.domain}`;
+    }
+    this.rows.push({
+      ics_id: this.icsId,
+      id,
+      email,
+      name,
+      role,
+      organisation_id: organisationId,
+      password_hash: asDemo ? this.demoPasswordHash : null,
+      active: true,
+    });
+    return id;
+  }
+
+  /** `count` professionals of one role at one organisation; the first is the demo user when asked. */
+  pool(role: Role, organisationId: string, count: number, demoFirst = false): string[] {
+    return Array.from({ length: Math.max(1, count) }, (_, i) => this.add(role, organisationId, demoFirst && i === 0));
+  }
+}
