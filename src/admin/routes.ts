@@ -1,4 +1,22 @@
-import type { RouteModule } from '../platform/http/app.js';
+import type { FastifyRequest } from 'fastify';
+import { actorOf, type RouteModule } from '../platform/http/app.js';
+import { requireAdmin } from './service.js';
+import { organisationRoutes } from './organisation-routes.js';
+import { clusterRoutes } from './cluster-routes.js';
+import { userRoutes } from './user-routes.js';
 
-// Placeholder until the admin pages land (organisations, clusters, users).
-export const adminRoutes: RouteModule = () => undefined;
+/**
+ * /admin: organisations, clusters and user accounts of the administrator's ICS.
+ * One hook refuses everyone but administrators before any handler runs, so a
+ * new page cannot forget the check; the services check again.
+ */
+export const adminRoutes: RouteModule = async (app, deps) => {
+  await app.register(async (scope) => {
+    scope.addHook('preHandler', async (req: FastifyRequest) => {
+      requireAdmin(actorOf(req));
+    });
+    organisationRoutes(scope, deps);
+    clusterRoutes(scope, deps);
+    userRoutes(scope, deps);
+  });
+};

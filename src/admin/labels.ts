@@ -1,0 +1,31 @@
+import type { OrganisationKind } from '../organisations/schema.js';
+
+/** What each kind of organisation is called on screen. */
+export const KIND_LABELS: Record<OrganisationKind, string> = {
+  'gp-practice': 'GP practice',
+  'acute-trust': 'Acute hospital trust',
+  'community-provider': 'Community health provider',
+  'mental-health-trust': 'Mental health trust',
+  'childrens-social-care': 'Children’s social care',
+  school: 'School',
+  'youth-justice': 'Youth justice service',
+  'voluntary-sector': 'Voluntary sector organisation',
+  'ics-body': 'ICS body',
+};
+
+/** Messages shown once after a successful change; the redirect names one by key so no text travels in the URL. */
+export const NOTICES = {
+  'organisation-added': 'Organisation added',
+  'organisation-saved': 'Organisation changes saved',
+  'cluster-added': 'Cluster added',
+  'practice-added': 'Practice added to the cluster',
+  'practice-removed': 'Practice removed from the cluster',
+  'lead-changed': 'Lead paediatrician changed',
+  'user-added': 'User added',
+  'user-saved': 'User changes saved',
+} as const;
+export type Notice = keyof typeof NOTICES;
+
+export function noticeText(value: unknown): string | undefined {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(NOTICES, value) ? NOTICES[value as Notice] : undefined;
+}

@@ -1,0 +1,147 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { pageText, Session } from './test-session.js';
+import { ADMIN, startAdminTest, type AdminTest } from './test-setup.js';
+
+type Prof = { id: string; name: string; email: string; role: string; organisation_id: string; active: boolean; password_hash: string | null };
+
+describe('an administrator manages user accounts', () => {
+  let t: AdminTest;
+  let orgId: string;
+  const find = (email: string) =>
+    t.one<Prof | undefined>(sql`SELECT id, name, email, role, organisation_id, active, password_hash FROM professional WHERE email = ${email}`);
+  const userCount = async () => (await t.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM professional`)).n;
+
+  beforeAll(async () => {
+    t = await startAdminTest('pglite');
+    orgId = (await t.one<{ id: string }>(sql`SELECT id FROM organisation WHERE ics_id = ${t.icsId}::uuid AND kind = 'acute-trust' LIMIT 1`)).id;
+  });
+  afterAll(() => t?.close());
+
+  it('adds a user who can then sign in', async () => {
+    const admin = await t.signIn();
+    await admin.get('/admin/users/new');
+    const res = await admin.post('/admin/users', {
+      name: 'Priya Shah', email: '  Priya.Shah@Example.NHS.uk ', role: 'paediatrician', organisationId: orgId, password: 'a long enough passphrase',
+    });
+    expect(res.statusCode).toBe(303);
+    const saved = await find('priya.shah@example.nhs.uk');
+    expect(saved).toMatchObject({ name: 'Priya Shah', role: 'paediatrician', organisation_id: orgId, active: true });
+    expect(saved!.password_hash).toMatch(/^\$argon2id\$/);
+
+    const listed = pageText((await admin.get('/admin/users?role=paediatrician&notice=user-added')).body);
+    expect(listed).toContain('User added');
+    expect(listed).toContain('Priya Shah Email priya.shah@example.nhs.uk Role Paediatrician');
+
+    const priya = await Session.signIn(t.app, 'priya.shah@example.nhs.uk', 'a long enough passphrase');
+    expect(priya.signedIn).toBe(true);
+    expect(pageText((await priya.get('/')).body)).toContain('Priya Shah (Paediatrician');
+
+    const [event] = await t.all<{ details: { professionalId: string; withPassword: boolean } }>(
+      sql`SELECT details FROM audit_event WHERE action = 'admin.user-created' AND details->>'professionalId' = ${saved!.id}`,
+    );
+    expect(event.details.withPassword).toBe(true);
+  });
+
+  it('refuses an email address already in use, in this ICS or another', async () => {
+    const admin = await t.signIn();
+    const before = await userCount();
+    for (const email of ['GP@demo.joinery.test', 'gp@other.joinery.test']) {
+      await admin.get('/admin/users/new');
+      const res = await admin.post('/admin/users', { name: 'Second Account', email, role: 'gp', organisationId: orgId, password: '' });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toMatch(/href="#email">\s*A user with this email address already exists/);
+      expect(res.body).toContain('value="Second Account"');
+    }
+    expect(await userCount()).toBe(before);
+  });
+
+  it('explains each wrong field and never sends the password back', async () => {
+    const admin = await t.signIn();
+    await admin.get('/admin/users/new');
+    const res = await admin.post('/admin/users', {
+      name: 'n'.repeat(201), email: 'not-an-email', role: 'wizard', organisationId: crypto.randomUUID(), password: 'too-short',
+    });
+    expect(res.statusCode).toBe(400);
+    const text = pageText(res.body);
+    expect(text).toContain('The user’s full name must be 200 characters or fewer');
+    expect(text).toContain('Enter an email address in the correct format');
+    expect(text).toContain('Select a role');
+    expect(text).toContain('Password must be at least 12 characters');
+    expect(res.body).not.toContain('too-short');
+
+    // With the shape right, an organisation from nowhere is still refused.
+    const unknownOrg = await admin.post('/admin/users', { name: 'No Org', email: 'no.org@example.nhs.uk', role: 'gp', organisationId: crypto.randomUUID() });
+    expect(unknownOrg.statusCode).toBe(400);
+    expect(pageText(unknownOrg.body)).toContain('Select an organisation from the list');
+    expect(await find('no.org@example.nhs.uk')).toBeUndefined();
+  });
+
+  it('changes a user; a deactivated user is signed out and cannot sign in', async () => {
+    const admin = await t.signIn();
+    await admin.get('/admin/users/new');
+    await admin.post('/admin/users', { name: 'Sam Lee', email: 'sam.lee@example.nhs.uk', role: 'health-visitor', organisationId: orgId, password: 'sam-lee-passphrase' });
+    const sam = (await find('sam.lee@example.nhs.uk'))!;
+    const samSession = await Session.signIn(t.app, sam.email, 'sam-lee-passphrase');
+
+    const form = await admin.get(`/admin/users/${sam.id}`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toMatch(/name="active"[^>]*value="yes"[^>]*checked|value="yes"[^>]*checked/);
+    const version = /name="version" value="([0-9a-f]+)"/.exec(form.body)![1];
+    // Unticking "Active" sends no active field at all.
+    const res = await admin.post(`/admin/users/${sam.id}`, { name: 'Samira Lee', role: 'school-nurse', organisationId: orgId, version });
+    expect(res.statusCode).toBe(303);
+    expect(await find(sam.email)).toMatchObject({ name: 'Samira Lee', role: 'school-nurse', active: false });
+
+    const kicked = await samSession.get('/');
+    expect(kicked.statusCode).toBe(302);
+    expect(kicked.headers.location).toMatch(/^\/sign-in/);
+    await expect(Session.signIn(t.app, sam.email, 'sam-lee-passphrase')).rejects.toThrow(/answered 401/);
+
+    const [event] = await t.all<{ details: { changed: string[] } }>(
+      sql`SELECT details FROM audit_event WHERE action = 'admin.user-updated' AND details->>'professionalId' = ${sam.id}`,
+    );
+    expect(event.details.changed).toEqual(['name', 'role', 'active']);
+
+    // The earlier form is stale now.
+    const stale = await admin.post(`/admin/users/${sam.id}`, { name: 'Sam Lee', role: 'health-visitor', organisationId: orgId, active: 'yes', version });
+    expect(stale.statusCode).toBe(409);
+  });
+
+  it('does not let an administrator lock themselves out', async () => {
+    const admin = await t.signIn();
+    const me = (await find(ADMIN))!;
+    await admin.get(`/admin/users/${me.id}`);
+    const res = await admin.post(`/admin/users/${me.id}`, { name: me.name, role: 'gp', organisationId: me.organisation_id });
+    expect(res.statusCode).toBe(400);
+    const text = pageText(res.body);
+    expect(text).toContain('You cannot deactivate your own account');
+    expect(text).toContain('You cannot remove your own administrator role');
+    expect(await find(ADMIN)).toMatchObject({ role: 'admin', active: true });
+  });
+
+  it('filters by role and pages at 50', async () => {
+    const admin = await t.signIn();
+    // Enough health visitors for two pages, added directly: this is about the list, not the form.
+    for (let i = 0; i < 60; i++) {
+      await t.db.owner.execute(sql`INSERT INTO professional (ics_id, id, email, name, role, organisation_id)
+        VALUES (${t.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${`hv${i}@paging.test`}, ${`Zz Visitor ${String(i).padStart(2, '0')}`}, 'health-visitor', ${orgId}::uuid)`);
+    }
+    const total = (await t.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM professional WHERE ics_id = ${t.icsId}::uuid AND role = 'health-visitor'`)).n;
+    const first = await admin.get('/admin/users?role=health-visitor');
+    expect(first.statusCode).toBe(200);
+    expect(pageText(first.body)).toContain(`${total} users, page 1 of 2`);
+    expect(first.body.match(/href="\/admin\/users\/[0-9a-f-]{36}"/g)).toHaveLength(50);
+    expect(first.body).toContain('class="nhsuk-pagination');
+    expect(first.body).toContain('href="/admin/users?role=health-visitor&amp;page=2"');
+
+    const second = await admin.get('/admin/users?role=health-visitor&page=2');
+    expect(second.body.match(/href="\/admin\/users\/[0-9a-f-]{36}"/g)).toHaveLength(total - 50);
+    expect(pageText(second.body)).toContain('Zz Visitor 59');
+    // Every row is a health visitor.
+    expect(pageText(second.body).match(/ Role Health visitor Organisation /g)).toHaveLength(total - 50);
+    // Past the end shows the last page.
+    expect(pageText((await admin.get('/admin/users?role=health-visitor&page=9')).body)).toContain('page 2 of 2');
+  });
+});
