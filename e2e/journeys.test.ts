@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { formatNhsNumber } from '../src/children/nhs-number.js';
 import { DEMO_PASSWORD } from '../test/http.js';
-import { launchChromium, expectAccessible, screenshot, textOf, follow } from './browser.js';
+import { launchChromium, expectAccessible, screenshot, textOf, follow, noScriptContext } from './browser.js';
 import { startServer } from './server.js';
 
 type Child = { id: string; nhs_number: string; given_name: string; family_name: string; date_of_birth: string };
@@ -31,7 +31,8 @@ describe('browser journeys', () => {
   });
 
   async function signedIn(email: string, opts: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled: opts.javaScript ?? true });
+    const context = opts.javaScript === false ? await noScriptContext(browser) : await browser.newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/sign-in`);
     await expectAccessible(page);

@@ -1,15 +1,43 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
-/** A browser-like client for app.inject: keeps cookies and the page's CSRF token. */
+export const DEMO_PASSWORD = 'correct-horse-battery';
+
+/**
+ * A browser over app.inject: it keeps cookies and the CSRF token of the last
+ * page it saw, as a browser's form would.
+ */
 export class TestClient {
-  private cookies = new Map<string, string>();
+  private readonly cookies = new Map<string, string>();
+  /** The `_csrf` value of the last page's forms (or the sign-out link). */
   csrf = '';
 
   constructor(private readonly app: FastifyInstance) {}
 
-  private remember(res: LightMyRequestResponse) {
+  static anonymous(app: FastifyInstance): TestClient {
+    return new TestClient(app);
+  }
+
+  static signIn(app: FastifyInstance, email: string, password = DEMO_PASSWORD): Promise<TestClient> {
+    return new TestClient(app).signIn(email, password);
+  }
+
+  async signIn(email: string, password = DEMO_PASSWORD): Promise<this> {
+    await this.get('/sign-in');
+    const res = await this.post('/sign-in', { email, password });
+    if (res.statusCode !== 303) throw new Error(`signing in as ${email} answered ${res.statusCode}`);
+    // The sign-in page's token was the anonymous one; a signed-in page carries the session's.
+    await this.get('/');
+    return this;
+  }
+
+  get signedIn(): boolean {
+    return this.cookies.has('joinery_session');
+  }
+
+  private keep(res: LightMyRequestResponse): LightMyRequestResponse {
     for (const c of res.cookies) {
-      if (c.value === '' || (c.expires && new Date(c.expires).getTime() < Date.now())) this.cookies.delete(c.name);
+      const expired = c.value === '' || (c.expires !== undefined && new Date(c.expires).getTime() <= Date.now()) || c.maxAge === 0;
+      if (expired) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
     const token = /name="_csrf" value="([^"]+)"/.exec(res.body) ?? /_csrf=([A-Za-z0-9_-]+)/.exec(res.body);
@@ -17,21 +45,21 @@ export class TestClient {
     return res;
   }
 
-  get cookieHeader() {
+  get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  async get(url: string) {
-    return this.remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader } }));
+  async get(url: string): Promise<LightMyRequestResponse> {
+    return this.keep(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader } }));
   }
 
-  /** Posts a form as a browser would, with the CSRF token from the last page unless one is given. */
-  async post(url: string, form: Record<string, string | string[]>, opts: { csrf?: string | null } = {}) {
+  /** Posts a form; adds the page's `_csrf` unless `csrf: null` (leave it out) or a value is given. */
+  async post(url: string, form: Record<string, string | string[]>, opts: { csrf?: string | null } = {}): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) for (const item of [v].flat()) body.append(k, item);
     const csrf = opts.csrf === undefined ? this.csrf : opts.csrf;
     if (csrf !== null && !('_csrf' in form)) body.append('_csrf', csrf);
-    return this.remember(
+    return this.keep(
       await this.app.inject({
         method: 'POST',
         url,
@@ -41,13 +69,23 @@ export class TestClient {
     );
   }
 
-  async signIn(email: string, password: string) {
-    await this.get('/sign-in');
-    const res = await this.post('/sign-in', { email, password });
-    if (res.statusCode !== 303) throw new Error(`sign-in as ${email} failed: ${res.statusCode}`);
-    await this.get('/');
-    return this;
+  /** Sends any body with any content type (the CSRF token rides in the query string), to probe odd clients. */
+  async postRaw(url: string, payload: string, contentType: string): Promise<LightMyRequestResponse> {
+    const withToken = `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(this.csrf)}`;
+    return this.keep(
+      await this.app.inject({ method: 'POST', url: withToken, headers: { cookie: this.cookieHeader, 'content-type': contentType }, payload }),
+    );
   }
 }
 
-export const DEMO_PASSWORD = 'correct-horse-battery';
+/** The text of an HTML page without tags, spaces collapsed: for asserting what a user reads. */
+export function pageText(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { databaseKinds } from '../../test/database.js';
-import { Session } from './test-session.js';
+import { TestClient } from '../../test/http.js';
 import { GP, startAdminTest, type AdminTest } from './test-setup.js';
 
 const kinds = await databaseKinds();
@@ -73,7 +73,7 @@ describe.each(kinds)('who may reach the admin pages (%s)', (kind) => {
   });
 
   it('sends someone who has not signed in to sign in', async () => {
-    const res = await Session.anonymous(t.app).get('/admin/users');
+    const res = await TestClient.anonymous(t.app).get('/admin/users');
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe('/sign-in?next=%2Fadmin%2Fusers');
   });

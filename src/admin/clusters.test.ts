@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { pageText, type Session } from './test-session.js';
+import { pageText, type TestClient } from '../../test/http.js';
 import { startAdminTest, type AdminTest } from './test-setup.js';
 
 type Named = { id: string; name: string };
@@ -14,14 +14,14 @@ describe('an administrator manages clusters', () => {
     (await t.one<{ cluster_id: string } | undefined>(sql`SELECT cluster_id FROM cluster_practice WHERE practice_id = ${practiceId}::uuid`))?.cluster_id;
 
   /** A new GP practice: the generator puts every practice in a cluster, so tests make their own free ones. */
-  async function newPractice(admin: Session, name: string, odsCode: string): Promise<string> {
+  async function newPractice(admin: TestClient, name: string, odsCode: string): Promise<string> {
     await admin.get('/admin/organisations/new');
     const res = await admin.post('/admin/organisations', { name, kind: 'gp-practice', odsCode, placeId: place.id });
     expect(res.statusCode).toBe(303);
     return (await t.one<{ id: string }>(sql`SELECT id FROM organisation WHERE ics_id = ${t.icsId}::uuid AND ods_code = ${odsCode}`)).id;
   }
 
-  async function newCluster(admin: Session, name: string, leadId = paediatricians[0].id): Promise<string> {
+  async function newCluster(admin: TestClient, name: string, leadId = paediatricians[0].id): Promise<string> {
     await admin.get('/admin/clusters/new');
     const res = await admin.post('/admin/clusters', { name, placeId: place.id, leadId });
     expect(res.statusCode).toBe(303);

@@ -1,18 +1,11 @@
 import { z } from 'zod';
 import { ORGANISATION_KINDS } from '../organisations/schema.js';
 import { ROLE_IDS, type Role } from '../platform/access/roles.js';
-import { NotFoundError } from '../platform/http/errors.js';
 import { text } from '../platform/http/validate.js';
 
 /** Shapes of every admin form and query. Rules that need the database live in service.ts. */
 
-/**
- * A one-line name. Control characters are refused here because PostgreSQL
- * refuses a NUL byte in text, which would otherwise surface as a 500.
- */
-const hasControl = (v: string) => [...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
-const name = (label: string, capitalised: string) =>
-  text(label).refine((v) => !hasControl(v), `${capitalised} must not include tabs, line breaks or hidden characters`);
+const name = (label: string) => text(label);
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -26,13 +19,7 @@ const version = z.string().max(64).optional();
 const page = z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1));
 const notice = z.string().max(50).optional().catch(undefined);
 
-/** A malformed id is a page that does not exist, never a validation message. */
-export function idFrom(params: unknown, key = 'id'): string {
-  const value = (params as Record<string, unknown> | undefined)?.[key];
-  const parsed = z.guid().safeParse(value);
-  if (!parsed.success) throw new NotFoundError();
-  return parsed.data.toLowerCase();
-}
+export { idParam as idFrom } from '../platform/http/validate.js';
 
 /** What the user typed, to put back in the form after an error (bounded so a huge post is not echoed). */
 export function formValues(body: unknown, keys: string[]): Record<string, string> {
@@ -47,7 +34,7 @@ export const organisationQuery = z.object({
 });
 
 export const organisationForm = z.object({
-  name: name('the organisation name', 'The organisation name'),
+  name: name('the organisation name'),
   kind: z.enum(ORGANISATION_KINDS, { error: 'Select the kind of organisation' }),
   // People type ODS codes in lower case; the code itself is upper case.
   odsCode: z.preprocess(
@@ -63,7 +50,7 @@ export const organisationForm = z.object({
 export type OrganisationInput = z.infer<typeof organisationForm>;
 
 export const clusterForm = z.object({
-  name: name('the cluster name', 'The cluster name'),
+  name: name('the cluster name'),
   placeId: choice('Select a place'),
   leadId: choice('Select a lead paediatrician'),
 });
@@ -100,7 +87,7 @@ export const userQuery = z.object({
 });
 
 export const newUserForm = z.object({
-  name: name('the user’s full name', 'The user’s full name'),
+  name: name('the user’s full name'),
   email,
   role,
   organisationId: choice('Select an organisation'),
@@ -109,7 +96,7 @@ export const newUserForm = z.object({
 export type NewUserInput = z.infer<typeof newUserForm>;
 
 export const editUserForm = z.object({
-  name: name('the user’s full name', 'The user’s full name'),
+  name: name('the user’s full name'),
   role,
   organisationId: choice('Select an organisation'),
   active: ticked,

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { pageText } from './test-session.js';
+import { pageText } from '../../test/http.js';
 import { startAdminTest, type AdminTest } from './test-setup.js';
 
 type Org = { id: string; name: string; ods_code: string; kind: string; place_id: string | null };

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { pageText, Session } from './test-session.js';
+import { pageText, TestClient } from '../../test/http.js';
 import { ADMIN, startAdminTest, type AdminTest } from './test-setup.js';
 
 type Prof = { id: string; name: string; email: string; role: string; organisation_id: string; active: boolean; password_hash: string | null };
@@ -34,7 +34,7 @@ describe('an administrator manages user accounts', () => {
     expect(listed).toContain('User added');
     expect(listed).toContain('Priya Shah Email priya.shah@example.nhs.uk Role Paediatrician');
 
-    const priya = await Session.signIn(t.app, 'priya.shah@example.nhs.uk', 'a long enough passphrase');
+    const priya = await TestClient.signIn(t.app, 'priya.shah@example.nhs.uk', 'a long enough passphrase');
     expect(priya.signedIn).toBe(true);
     expect(pageText((await priya.get('/')).body)).toContain('Priya Shah (Paediatrician');
 
@@ -83,7 +83,7 @@ describe('an administrator manages user accounts', () => {
     await admin.get('/admin/users/new');
     await admin.post('/admin/users', { name: 'Sam Lee', email: 'sam.lee@example.nhs.uk', role: 'health-visitor', organisationId: orgId, password: 'sam-lee-passphrase' });
     const sam = (await find('sam.lee@example.nhs.uk'))!;
-    const samSession = await Session.signIn(t.app, sam.email, 'sam-lee-passphrase');
+    const samSession = await TestClient.signIn(t.app, sam.email, 'sam-lee-passphrase');
 
     const form = await admin.get(`/admin/users/${sam.id}`);
     expect(form.statusCode).toBe(200);
@@ -97,7 +97,7 @@ describe('an administrator manages user accounts', () => {
     const kicked = await samSession.get('/');
     expect(kicked.statusCode).toBe(302);
     expect(kicked.headers.location).toMatch(/^\/sign-in/);
-    await expect(Session.signIn(t.app, sam.email, 'sam-lee-passphrase')).rejects.toThrow(/answered 401/);
+    await expect(TestClient.signIn(t.app, sam.email, 'sam-lee-passphrase')).rejects.toThrow(/answered 401/);
 
     const [event] = await t.all<{ details: { changed: string[] } }>(
       sql`SELECT details FROM audit_event WHERE action = 'admin.user-updated' AND details->>'professionalId' = ${sam.id}`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
 import { orRefuse } from '../platform/http/errors.js';
-import { errorSummary, parseInput, fieldErrors, idParam } from '../platform/http/validate.js';
+import { errorSummary, fieldErrors, idParam, text } from '../platform/http/validate.js';
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { ForbiddenError } from '../platform/http/errors.js';
@@ -10,11 +10,8 @@ import { readSearch, type SearchInput } from './search-form.js';
 import { FLAG_LABELS, ETHNIC_CATEGORIES, ageOn } from './labels.js';
 
 const breakGlassForm = z.object({
-  reason: z
-    .string({ error: 'Enter why you need emergency access' })
-    .trim()
-    .min(10, 'Enter why you need emergency access, in at least 10 characters')
-    .max(500, 'Reason must be 500 characters or fewer'),
+  reason: text('why you need emergency access', { max: 500, multiline: true })
+    .refine((v) => v.length >= 10, 'Enter why you need emergency access, in at least 10 characters'),
 });
 
 export const childRoutes: RouteModule = (app, deps) => {

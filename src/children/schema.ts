@@ -14,6 +14,13 @@ export const child = pgTable(
     localId: text('local_id'),
     givenName: text('given_name').notNull(),
     familyName: text('family_name').notNull(),
+    /**
+     * Lower-cased names for prefix search. Stored (not an expression index)
+     * because row-level security lets only leakproof operators reach an index:
+     * lower() and LIKE are not, starts_with() on a plain column is.
+     */
+    familyNameKey: text('family_name_key').generatedAlwaysAs(sql`lower(family_name)`),
+    givenNameKey: text('given_name_key').generatedAlwaysAs(sql`lower(given_name)`),
     dateOfBirth: date('date_of_birth').notNull(),
     sex: text('sex').notNull(),
     ethnicCategory: text('ethnic_category').notNull(),
@@ -27,8 +34,8 @@ export const child = pgTable(
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     uniqueIndex('child_nhs_number_idx').on(t.icsId, t.nhsNumber),
-    index('child_family_name_idx').on(t.icsId, sql`lower(${t.familyName}) text_pattern_ops`, t.dateOfBirth),
-    index('child_given_name_idx').on(t.icsId, sql`lower(${t.givenName}) text_pattern_ops`),
+    index('child_family_name_idx').on(t.icsId, sql`${t.familyNameKey} text_pattern_ops`, t.dateOfBirth),
+    index('child_given_name_idx').on(t.icsId, sql`${t.givenNameKey} text_pattern_ops`),
     index('child_practice_idx').on(t.icsId, t.registeredPracticeId),
     foreignKey({ columns: [t.icsId, t.registeredPracticeId], foreignColumns: [organisation.icsId, organisation.id] }),
     foreignKey({ columns: [t.icsId, t.schoolId], foreignColumns: [organisation.icsId, organisation.id] }),

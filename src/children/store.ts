@@ -19,21 +19,22 @@ export type ChildCriteria =
   | { by: 'surname-and-birth-date'; surname: string; dateOfBirth: string }
   | { by: 'name'; words: string[] };
 
-// LIKE patterns: a name containing % or _ must match literally.
-const prefix = (w: string) => `${w.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+// starts_with on the stored lower-case keys: leakproof, so it can use the index under row-level security.
+const startsWith = (column: 'family' | 'given', word: string) =>
+  sql`starts_with(${sql.raw(column === 'family' ? 'c.family_name_key' : 'c.given_name_key')}, ${word.toLowerCase()})`;
 
 function criteriaSql(c: ChildCriteria): SQL {
   switch (c.by) {
     case 'nhs-number':
       return sql`c.nhs_number = ${c.nhsNumber}`;
     case 'surname-and-birth-date':
-      return sql`lower(c.family_name) LIKE ${prefix(c.surname)} AND c.date_of_birth = ${c.dateOfBirth}::date`;
+      return sql`${startsWith('family', c.surname)} AND c.date_of_birth = ${c.dateOfBirth}::date`;
     case 'name': {
       const [first, ...rest] = c.words;
-      if (rest.length === 0) return sql`(lower(c.family_name) LIKE ${prefix(first)} OR lower(c.given_name) LIKE ${prefix(first)})`;
+      if (rest.length === 0) return sql`(${startsWith('family', first)} OR ${startsWith('given', first)})`;
       const last = rest[rest.length - 1];
-      return sql`((lower(c.given_name) LIKE ${prefix(first)} AND lower(c.family_name) LIKE ${prefix(last)})
-               OR (lower(c.family_name) LIKE ${prefix(first)} AND lower(c.given_name) LIKE ${prefix(last)}))`;
+      return sql`((${startsWith('given', first)} AND ${startsWith('family', last)})
+               OR (${startsWith('family', first)} AND ${startsWith('given', last)}))`;
     }
   }
 }
@@ -46,7 +47,7 @@ export async function findChildren(tx: Tx, actor: Actor, criteria: ChildCriteria
                ${standingRelationshipSql(actor)} AS has_relationship
           FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
          WHERE ${criteriaSql(criteria)}
-         ORDER BY lower(c.family_name), lower(c.given_name), c.date_of_birth, c.id
+         ORDER BY c.family_name_key, c.given_name_key, c.date_of_birth, c.id
          LIMIT ${limit}`,
   );
 }

@@ -6,7 +6,7 @@ import { breakGlassReviewList, reviewBreakGlass, REVIEW_OUTCOMES, type ReviewOut
 const listQuery = z.object({ show: z.enum(['awaiting', 'reviewed']).default('awaiting') });
 const reviewForm = z.object({
   outcome: z.enum(Object.keys(REVIEW_OUTCOMES) as [ReviewOutcome, ...ReviewOutcome[]], { error: 'Select whether the access was appropriate' }),
-  note: optionalText('note', 1000),
+  note: optionalText('note', { max: 1000, multiline: true }),
 });
 
 export const privacyRoutes: RouteModule = (app, deps) => {

@@ -35,24 +35,26 @@ export class BatchWriter {
   }
 
   /**
-   * Waits for the previous batch, then queues everything buffered, in table
-   * order, and returns at once: the driver runs a connection's statements in
-   * the order they were queued, so the next batch is generated while this one
-   * is written, and at most two batches are ever held in memory.
+   * Waits for the previous batch, then starts writing everything buffered, in
+   * table order, one statement at a time, and returns at once: the next batch
+   * is generated while this one is written, and at most two batches are ever
+   * held in memory. (One statement at a time: a connection runs one query, and
+   * queueing several on it is deprecated in pg.)
    */
   async flush(): Promise<void> {
     await this.inflight;
-    const sending: Promise<void>[] = [];
+    const statements: [string, Row[]][] = [];
     for (const [table, rows] of this.buffers) {
       if (rows.length === 0) continue;
       this.buffers.set(table, []);
-      for (let i = 0; i < rows.length; i += this.chunk) sending.push(bulkInsert(this.tx, table, rows.slice(i, i + this.chunk)));
+      for (let i = 0; i < rows.length; i += this.chunk) statements.push([table, rows.slice(i, i + this.chunk)]);
     }
-    const all = Promise.all(sending).then(() => undefined);
+    const writing = (async () => {
+      for (const [table, rows] of statements) await bulkInsert(this.tx, table, rows);
+    })();
     // Marked handled now; the error still surfaces at the next flush or close.
-    all.catch(() => undefined);
-    for (const s of sending) s.catch(() => undefined);
-    this.inflight = all;
+    writing.catch(() => undefined);
+    this.inflight = writing;
   }
 
   /** Flushes and waits for the last statement. */

@@ -1,5 +1,5 @@
 import type { Actor } from './actor.js';
-import { CARING_ROLES, type Role } from './roles.js';
+import { CARING_ROLES, ROLES, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, type Relationship } from './relationship.js';
 
 /**
@@ -25,7 +25,7 @@ function because(relationships: Relationship[]): string {
 export const policy = {
   /** Find children by NHS number or name: caring roles only (results show identity, not the record). */
   searchChildren(actor: Actor): Decision {
-    return has(actor, CARING_ROLES) ? allow(`role ${actor.role}`) : deny('Your role does not search for children.');
+    return has(actor, CARING_ROLES) ? allow(`Search by a ${ROLES[actor.role].toLowerCase()}`) : deny('Your role does not search for children.');
   },
 
   viewChildSummary(actor: Actor, relationships: Relationship[]): Decision {

@@ -22,26 +22,49 @@ export function errorSummary(fields: FieldErrors, order: string[] = Object.keys(
   return order.filter((k) => fields[k]).map((k) => ({ text: fields[k], href: `#${k}` }));
 }
 
-/** Text from a form field: trimmed, empty becomes undefined, with a length limit. */
-export const text = (label: string, max = 200) =>
+/**
+ * Control characters are refused in all text: PostgreSQL refuses a NUL byte
+ * (which would otherwise surface as a 500), and the rest are never meant.
+ * Multi-line text (a reason, a note) may hold line breaks and tabs.
+ */
+const hidden = (multiline: boolean) => (v: string) =>
+  ![...v].some((c) => {
+    const code = c.charCodeAt(0);
+    if (multiline && (c === '\n' || c === '\r' || c === '\t')) return false;
+    return code < 32 || code === 127;
+  });
+
+type TextOptions = { max?: number; multiline?: boolean };
+
+/** Text from a form field: trimmed, required, with a length limit and no hidden characters. */
+export const text = (label: string, { max = 200, multiline = false }: TextOptions = {}) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() : v),
-    z.string({ error: `Enter ${label}` }).min(1, `Enter ${label}`).max(max, `${capitalise(label)} must be ${max} characters or fewer`),
+    z.string({ error: `Enter ${label}` })
+      .min(1, `Enter ${label}`)
+      .max(max, `${capitalise(label)} must be ${max} characters or fewer`)
+      .refine(hidden(multiline), `${capitalise(label)} must not include ${multiline ? '' : 'tabs, line breaks or '}hidden characters`),
   );
 
-export const optionalText = (label: string, max = 200) =>
+/** Like text(), but empty becomes undefined. */
+export const optionalText = (label: string, { max = 200, multiline = false }: TextOptions = {}) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() || undefined : v),
-    z.string().max(max, `${capitalise(label)} must be ${max} characters or fewer`).optional(),
+    z.string()
+      .max(max, `${capitalise(label)} must be ${max} characters or fewer`)
+      .refine(hidden(multiline), `${capitalise(label)} must not include ${multiline ? '' : 'tabs, line breaks or '}hidden characters`)
+      .optional(),
   );
 
-export const uuidParam = z.object({ id: z.uuid({ error: 'Not found' }) });
-
-/** The :id in a URL. A malformed id is just a page that does not exist: 404, like an unknown one. */
-export function idParam(params: unknown): string {
-  const parsed = uuidParam.safeParse(params);
+/**
+ * An id from the URL (:id, or another key). A malformed id is just a page that
+ * does not exist: 404, like an unknown one. z.guid, not z.uuid: ids from
+ * imports need not carry RFC version bits.
+ */
+export function idParam(params: unknown, key = 'id'): string {
+  const parsed = z.guid().safeParse((params as Record<string, unknown> | undefined)?.[key]);
   if (!parsed.success) throw new NotFoundError();
-  return parsed.data.id;
+  return parsed.data.toLowerCase();
 }
 
 function capitalise(s: string) {
