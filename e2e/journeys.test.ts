@@ -127,4 +127,35 @@ describe('browser journeys', () => {
     await expectAccessible(page, 'accessibility statement');
     await context.close();
   });
+
+  it('an admin adds a new practice and puts it in a cluster', async () => {
+    const { context, page } = await signedIn('admin@demo.joinery.test');
+    await expectAccessible(page, 'admin home');
+    await follow(page, page.getByRole('link', { name: 'Organisations' }).first());
+    await expectAccessible(page, 'organisations');
+    await follow(page, page.getByRole('link', { name: 'Add an organisation' }));
+    await expectAccessible(page, 'new organisation');
+    await follow(page, page.getByRole('button', { name: 'Add organisation' }));
+    expect(await textOf(page.getByRole('alert'))).toContain('Enter the organisation name');
+    await expectAccessible(page, 'new organisation with errors');
+    await page.getByLabel('Name').fill('Brookside Family Practice');
+    await page.getByLabel('Kind').selectOption({ label: 'GP practice' });
+    await page.getByLabel('ODS code').fill('Y99001');
+    await follow(page, page.getByRole('button', { name: 'Add organisation' }));
+
+    await follow(page, page.getByRole('link', { name: 'Clusters' }).first());
+    await expectAccessible(page, 'clusters');
+    await follow(page, page.locator('main a[href^="/admin/clusters/"]:not([href$="/new"])').first());
+    await page.getByLabel('GP practice').selectOption({ label: 'Brookside Family Practice (Y99001)' });
+    await follow(page, page.getByRole('button', { name: 'Add practice' }));
+    expect(await textOf(page.getByRole('table'))).toContain('Brookside Family Practice');
+    await expectAccessible(page, 'cluster');
+    await screenshot(page, 'admin-cluster');
+
+    await follow(page, page.getByRole('link', { name: 'Users' }).first());
+    await expectAccessible(page, 'users');
+    await follow(page, page.getByRole('link', { name: 'Add a user' }));
+    await expectAccessible(page, 'new user');
+    await context.close();
+  });
 });

@@ -107,6 +107,10 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
     const list = await po.get('/privacy/break-glass');
     expect(list.body).toContain('Child brought to out-of-hours clinic, unwell');
     const id = /\/privacy\/break-glass\/([0-9a-f-]{36})\/review/.exec(list.body)![1];
+    const unanswered = await po.post(`/privacy/break-glass/${id}/review`, { note: 'x' });
+    expect(unanswered.statusCode).toBe(400);
+    expect(unanswered.body).toContain(`href="#outcome-${id}"`);
+    expect(unanswered.body).toContain('Select whether the access was appropriate');
     expect((await po.post(`/privacy/break-glass/${id}/review`, { outcome: 'appropriate' })).statusCode).toBe(303);
     expect((await po.get('/privacy/break-glass')).body).not.toContain(id);
     expect((await po.get('/privacy/break-glass?show=reviewed')).body).toContain('Appropriate: the reason justified access');

@@ -34,8 +34,10 @@ export const child = pgTable(
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     uniqueIndex('child_nhs_number_idx').on(t.icsId, t.nhsNumber),
-    index('child_family_name_idx').on(t.icsId, sql`${t.familyNameKey} text_pattern_ops`, t.dateOfBirth),
-    index('child_given_name_idx').on(t.icsId, sql`${t.givenNameKey} text_pattern_ops`),
+    // Byte-order ("C") name keys: prefix ranges and the result order both come
+    // straight from these indexes, and they cover the search (index-only scans).
+    index('child_family_name_idx').on(t.icsId, sql`${t.familyNameKey} COLLATE "C"`, sql`${t.givenNameKey} COLLATE "C"`, t.dateOfBirth, t.id),
+    index('child_given_name_idx').on(t.icsId, sql`${t.givenNameKey} COLLATE "C"`, sql`${t.familyNameKey} COLLATE "C"`, t.dateOfBirth, t.id),
     index('child_practice_idx').on(t.icsId, t.registeredPracticeId),
     foreignKey({ columns: [t.icsId, t.registeredPracticeId], foreignColumns: [organisation.icsId, organisation.id] }),
     foreignKey({ columns: [t.icsId, t.schoolId], foreignColumns: [organisation.icsId, organisation.id] }),

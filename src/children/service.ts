@@ -50,12 +50,13 @@ async function refuse(tx: Tx, actor: Actor, childId: string, reason: string, act
 }
 
 export async function childSummary(tx: Tx, actor: Actor, childId: string) {
-  await requireChild(tx, childId);
+  const demographics = await store.childDemographics(tx, childId);
+  if (!demographics) throw new NotFoundError();
   const relationships = await legitimateRelationships(tx, actor, childId);
   const decision = policy.viewChildSummary(actor, relationships);
   if (!decision.allowed) return refuse(tx, actor, childId, decision.reason, 'child summary');
-  const [demographics, family, flags, team, conditions, accessLog] = [
-    await store.childDemographics(tx, childId),
+  // One connection runs one query at a time: these go in sequence either way.
+  const [family, flags, team, conditions, accessLog] = [
     await store.familyMembers(tx, childId),
     await store.activeFlags(tx, childId),
     await store.careTeam(tx, childId),
@@ -63,7 +64,7 @@ export async function childSummary(tx: Tx, actor: Actor, childId: string) {
     await childAccessLog(tx, childId, 5),
   ];
   await recordAudit(tx, actor, { childId, action: 'child.view-summary', what: 'Child summary', why: decision.why });
-  return { child: demographics!, family, flags, team, conditions, accessLog, relationships };
+  return { child: demographics, family, flags, team, conditions, accessLog, relationships };
 }
 
 export async function accessLog(tx: Tx, actor: Actor, childId: string) {

@@ -23,32 +23,48 @@ export type ChildCriteria =
 const startsWith = (column: 'family' | 'given', word: string) =>
   sql`starts_with(${sql.raw(column === 'family' ? 'c.family_name_key' : 'c.given_name_key')}, ${word.toLowerCase()})`;
 
-function criteriaSql(c: ChildCriteria): SQL {
+/**
+ * Each criterion as one or more branches, each a WHERE that one index serves
+ * (a name word may be a surname or a given name: two branches).
+ */
+function criteriaBranches(c: ChildCriteria): SQL[] {
   switch (c.by) {
     case 'nhs-number':
-      return sql`c.nhs_number = ${c.nhsNumber}`;
+      return [sql`c.nhs_number = ${c.nhsNumber}`];
     case 'surname-and-birth-date':
-      return sql`${startsWith('family', c.surname)} AND c.date_of_birth = ${c.dateOfBirth}::date`;
+      return [sql`${startsWith('family', c.surname)} AND c.date_of_birth = ${c.dateOfBirth}::date`];
     case 'name': {
       const [first, ...rest] = c.words;
-      if (rest.length === 0) return sql`(${startsWith('family', first)} OR ${startsWith('given', first)})`;
+      if (rest.length === 0) return [startsWith('family', first), startsWith('given', first)];
       const last = rest[rest.length - 1];
-      return sql`((${startsWith('given', first)} AND ${startsWith('family', last)})
-               OR (${startsWith('family', first)} AND ${startsWith('given', last)}))`;
+      return [
+        sql`${startsWith('given', first)} AND ${startsWith('family', last)}`,
+        sql`${startsWith('family', first)} AND ${startsWith('given', last)}`,
+      ];
     }
   }
 }
 
-/** Children matching the criteria, with whether the actor has a standing relationship with each. */
+const RESULT_ORDER = sql`family_name_key COLLATE "C", given_name_key COLLATE "C", date_of_birth, id`;
+
+/**
+ * Children matching the criteria, with whether the actor has a standing
+ * relationship with each. Each branch takes its first page from its index in
+ * order; only that page is joined to the rest of the record and checked for
+ * a relationship.
+ */
 export async function findChildren(tx: Tx, actor: Actor, criteria: ChildCriteria, limit: number): Promise<ChildListing[]> {
+  const branches = criteriaBranches(criteria).map(
+    (where) => sql`(SELECT id, family_name_key, given_name_key, date_of_birth FROM child c WHERE ${where} ORDER BY ${RESULT_ORDER} LIMIT ${limit})`,
+  );
   return rows<ChildListing>(
     tx,
     sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.sex, o.name AS practice_name,
                ${standingRelationshipSql(actor)} AS has_relationship
-          FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
-         WHERE ${criteriaSql(criteria)}
-         ORDER BY c.family_name_key, c.given_name_key, c.date_of_birth, c.id
-         LIMIT ${limit}`,
+          FROM (SELECT * FROM (${sql.join(branches, sql` UNION `)}) m ORDER BY ${RESULT_ORDER} LIMIT ${limit}) page
+          JOIN child c ON c.id = page.id
+          LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+         ORDER BY page.family_name_key COLLATE "C", page.given_name_key COLLATE "C", page.date_of_birth, page.id`,
   );
 }
 

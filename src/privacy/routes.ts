@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
-import { optionalText, parseInput, idParam } from '../platform/http/validate.js';
+import type { FastifyRequest } from 'fastify';
+import { errorSummary, fieldErrors, optionalText, parseInput, idParam } from '../platform/http/validate.js';
 import { breakGlassReviewList, reviewBreakGlass, REVIEW_OUTCOMES, type ReviewOutcome } from './service.js';
 
 const listQuery = z.object({ show: z.enum(['awaiting', 'reviewed']).default('awaiting') });
@@ -10,16 +11,27 @@ const reviewForm = z.object({
 });
 
 export const privacyRoutes: RouteModule = (app, deps) => {
+  const list = async (req: FastifyRequest, show: 'awaiting' | 'reviewed') =>
+    inTenant(deps, req, (tx, actor) => breakGlassReviewList(tx, actor, show));
+
   app.get('/privacy/break-glass', async (req, reply) => {
     const { show } = parseInput(listQuery, req.query);
-    const events = await inTenant(deps, req, (tx, actor) => breakGlassReviewList(tx, actor, show));
-    return reply.page('privacy/views/break-glass-list.njk', { title: 'Emergency access reviews', events, show, outcomes: REVIEW_OUTCOMES });
+    return reply.page('privacy/views/break-glass-list.njk', { title: 'Emergency access reviews', events: await list(req, show), show, outcomes: REVIEW_OUTCOMES });
   });
 
   app.post('/privacy/break-glass/:id/review', async (req, reply) => {
     const id = idParam(req.params);
-    const { outcome, note } = parseInput(reviewForm, req.body);
-    await inTenant(deps, req, (tx, actor) => reviewBreakGlass(tx, actor, id, outcome, note));
+    const parsed = reviewForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      // Errors point at the fields of the one review that was sent.
+      const fields = fieldErrors(parsed.error);
+      const anchored = Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${k}-${id}`, v]));
+      return reply.code(400).page('privacy/views/break-glass-list.njk', {
+        title: 'Emergency access reviews', events: await list(req, 'awaiting'), show: 'awaiting', outcomes: REVIEW_OUTCOMES,
+        errors: errorSummary(anchored), fields: anchored,
+      });
+    }
+    await inTenant(deps, req, (tx, actor) => reviewBreakGlass(tx, actor, id, parsed.data.outcome, parsed.data.note));
     return reply.redirect('/privacy/break-glass', 303);
   });
 };

@@ -26,8 +26,8 @@ export interface Database {
 }
 
 export async function asApp<T>(tx: Tx, icsId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  await tx.execute(sql`SET LOCAL ROLE joinery_app`);
-  if (icsId) await tx.execute(sql`SELECT set_config('app.ics_id', ${icsId}, true)`);
+  // set_config('role', …, true) is SET LOCAL ROLE; one round trip sets both.
+  await tx.execute(sql`SELECT set_config('role', 'joinery_app', true), set_config('app.ics_id', ${icsId ?? ''}, true)`);
   return fn(tx);
 }
 

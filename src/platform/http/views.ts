@@ -14,12 +14,44 @@ const londonTime = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
 });
 
+type Exported = Record<string, unknown>;
+type Callback = (err: Error | null, exported?: Exported) => void;
+const exportsByTemplate = new WeakMap<object, Exported>();
+
+/**
+ * nhsuk-frontend's component templates `{% from … import %}` their helper
+ * macros on every call, and nunjucks re-runs the imported template each time:
+ * most of a page's render time. Imported without a context, a template's
+ * exports never differ, so they are kept after the first import.
+ */
+function keepImportedMacros() {
+  const proto = (nunjucks as unknown as { Template: { prototype: { getExported: (...args: unknown[]) => unknown } } }).Template.prototype;
+  const original = proto.getExported;
+  if ((original as { kept?: boolean }).kept) return;
+  const kept = function (this: object, ctx: unknown, parentFrame: unknown, cb: unknown) {
+    if (typeof ctx !== 'function' || parentFrame !== undefined) return original.call(this, ctx, parentFrame, cb);
+    const done = ctx as Callback;
+    const hit = exportsByTemplate.get(this);
+    if (hit) return done(null, hit);
+    return original.call(this, (err: Error | null, exported?: Exported) => {
+      if (!err && exported) exportsByTemplate.set(this, exported);
+      done(err, exported);
+    });
+  };
+  (kept as { kept?: boolean }).kept = true;
+  proto.getExported = kept;
+}
+
 /** Templates are named from src/ (e.g. 'children/views/summary.njk'); nhsuk-frontend macros from its dist. */
 export function createViews() {
+  keepImportedMacros();
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader([path.join(NHSUK_DIR, 'dist'), SRC_DIR], { noCache: false }),
     { autoescape: true, throwOnUndefined: false },
   );
+  // nunjucks' own trim uses /^\s*|\s*$/, quadratic on the long HTML blocks nhsuk-frontend trims: most of a table's render.
+  const runtime = (nunjucks as unknown as { runtime: { copySafeness: (from: unknown, to: string) => unknown } }).runtime;
+  env.addFilter('trim', (value: unknown) => runtime.copySafeness(value, String(value ?? '').trim()));
   env.addFilter('nhsNumber', (n: string | null) => (n ? formatNhsNumber(n) : 'Not known'));
   // Dates are stored in UTC and shown in Europe/London.
   env.addFilter('date', (d: string | Date | null) => (d ? london.format(typeof d === 'string' ? new Date(d) : d) : ''));
