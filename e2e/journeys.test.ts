@@ -133,7 +133,7 @@ describe('browser journeys', () => {
     await expectAccessible(page, 'admin home');
     await follow(page, page.getByRole('link', { name: 'Organisations' }).first());
     await expectAccessible(page, 'organisations');
-    await follow(page, page.getByRole('link', { name: 'Add an organisation' }));
+    await follow(page, page.getByRole('button', { name: 'Add an organisation' }));
     await expectAccessible(page, 'new organisation');
     await follow(page, page.getByRole('button', { name: 'Add organisation' }));
     expect(await textOf(page.getByRole('alert'))).toContain('Enter the organisation name');
@@ -154,7 +154,7 @@ describe('browser journeys', () => {
 
     await follow(page, page.getByRole('link', { name: 'Users' }).first());
     await expectAccessible(page, 'users');
-    await follow(page, page.getByRole('link', { name: 'Add a user' }));
+    await follow(page, page.getByRole('button', { name: 'Add a user' }));
     await expectAccessible(page, 'new user');
     await context.close();
   });

@@ -43,18 +43,21 @@ export const synthFlags = z.object({
   ics: z.string().trim().min(1).max(100).optional(),
 });
 
-export async function main(argv: string[]): Promise<number> {
+export type Output = { out: (line: string) => void; err: (line: string) => void };
+const consoleOutput: Output = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+export async function main(argv: string[], io: Output = consoleOutput): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
-    console.log(HELP);
+    io.out(HELP);
     return 0;
   }
   if (!(command in COMMAND_HELP)) {
-    console.error(`Unknown command '${command}'.\n\n${HELP}`);
+    io.err(`Unknown command '${command}'.\n\n${HELP}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(COMMAND_HELP[command]);
+    io.out(COMMAND_HELP[command]);
     return 0;
   }
   try {
@@ -63,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'migrate') {
       const db = await connect(config);
       try {
-        console.log(`Migrated ${db.kind} database to ${await migrate(db)}`);
+        io.out(`Migrated ${db.kind} database to ${await migrate(db)}`);
       } finally {
         await db.close();
       }
@@ -72,13 +75,13 @@ export async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({ args: rest, options: { children: { type: 'string' }, seed: { type: 'string' }, ics: { type: 'string' } } });
     const flags = synthFlags.safeParse(values);
     if (!flags.success) {
-      console.error(flags.error.issues.map((i) => i.message).join('\n') + `\n\n${COMMAND_HELP.synth}`);
+      io.err(flags.error.issues.map((i) => i.message).join('\n') + `\n\n${COMMAND_HELP.synth}`);
       return 2;
     }
-    return await synthCommand(config, flags.data);
+    return await synthCommand(config, flags.data, io.out);
   } catch (error) {
     if (error instanceof ConfigError || (error instanceof TypeError && /parseArgs|ERR_PARSE_ARGS/.test(String((error as { code?: string }).code ?? error.message)))) {
-      console.error(error.message);
+      io.err(error.message);
       return 2;
     }
     throw error;

@@ -18,15 +18,13 @@ describe('joinery command line', () => {
 
   async function run(args: string[]) {
     const out: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-    const err = vi.spyOn(console, 'error').mockImplementation((...a) => void out.push(a.join(' ')));
+    const keep = (line: string) => void out.push(line);
+    // The progress bar draws on stderr; keep the test output clean.
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const code = await main(args);
+      const code = await main(args, { out: keep, err: keep });
       return { code, output: out.join('\n') };
     } finally {
-      log.mockRestore();
-      err.mockRestore();
       stderr.mockRestore();
     }
   }

@@ -4,7 +4,7 @@ import { migrate } from '../platform/db/migrate.js';
 import { generateIcs } from '../synth/generate.js';
 import { progressBar } from './progress.js';
 
-export async function synthCommand(config: Config, flags: { children: number; seed: number; ics?: string }): Promise<number> {
+export async function synthCommand(config: Config, flags: { children: number; seed: number; ics?: string }, log: (line: string) => void = console.log): Promise<number> {
   const db = await connect(config);
   try {
     await migrate(db);
@@ -17,9 +17,9 @@ export async function synthCommand(config: Config, flags: { children: number; se
       onProgress: progressBar('Generating'),
     });
     const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
-    console.log(`Generated ${icsName} (${result.icsCode}) on ${db.kind} in ${result.seconds.toFixed(1)} s: ` +
+    log(`Generated ${icsName} (${result.icsCode}) on ${db.kind} in ${result.seconds.toFixed(1)} s: ` +
       `${total.toLocaleString('en-GB')} rows, ${Math.round(total / result.seconds).toLocaleString('en-GB')} rows/s`);
-    for (const [table, n] of Object.entries(result.counts)) console.log(`  ${table.padEnd(24)} ${n.toLocaleString('en-GB')}`);
+    for (const [table, n] of Object.entries(result.counts)) log(`  ${table.padEnd(24)} ${n.toLocaleString('en-GB')}`);
     return 0;
   } finally {
     await db.close();
