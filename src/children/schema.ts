@@ -145,22 +145,3 @@ export const childFlag = pgTable(
     foreignKey({ columns: [t.icsId, t.localAuthorityId], foreignColumns: [organisation.icsId, organisation.id] }),
   ],
 );
-
-/** Long-term conditions on the child's problem list (the shared record will grow this). */
-export const childCondition = pgTable(
-  'child_condition',
-  {
-    icsId: uuid('ics_id').notNull(),
-    id: uuid('id').notNull(),
-    childId: uuid('child_id').notNull(),
-    snomedCode: text('snomed_code').notNull(),
-    display: text('display').notNull(),
-    onsetOn: date('onset_on'),
-  },
-  (t) => [
-    primaryKey({ columns: [t.icsId, t.id] }),
-    index('child_condition_child_idx').on(t.icsId, t.childId),
-    index('child_condition_code_idx').on(t.icsId, t.snomedCode),
-    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
-  ],
-);

@@ -96,3 +96,8 @@ export async function breakGlass(tx: Tx, actor: Actor, childId: string, reason: 
   });
   return id;
 }
+
+/** Whether a child exists in the current ICS (row-level security hides the rest). For other capabilities' checks. */
+export async function childExists(tx: Tx, childId: string): Promise<boolean> {
+  return (await store.childIdentity(tx, childId)) !== undefined;
+}

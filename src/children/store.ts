@@ -142,9 +142,12 @@ export async function careTeam(tx: Tx, childId: string) {
   );
 }
 
+/** Active problems that are not sensitive: the summary never shows a sensitive entry. */
 export async function longTermConditions(tx: Tx, childId: string) {
-  return rows<{ display: string; snomed_code: string; onset_on: string | null }>(
+  return rows<{ display: string; code: string | null; started_on: string | null }>(
     tx,
-    sql`SELECT display, snomed_code, onset_on FROM child_condition WHERE child_id = ${childId}::uuid ORDER BY onset_on NULLS LAST, display`,
+    sql`SELECT display, code, started_on FROM record_entry
+         WHERE child_id = ${childId}::uuid AND kind = 'problem' AND status = 'active' AND sensitive_category IS NULL
+         ORDER BY started_on NULLS LAST, display`,
   );
 }

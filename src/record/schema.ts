@@ -1,0 +1,153 @@
+import { pgTable, uuid, text, timestamp, date, integer, boolean, jsonb, bigserial, primaryKey, foreignKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { child } from '../children/schema.js';
+
+/** The kinds of entry in a child's shared record (SCR core and Additional Information). */
+export const ENTRY_KINDS = [
+  'allergy',
+  'medication',
+  'problem',
+  'procedure',
+  'immunisation',
+  'observation',
+  'anticipatory-care',
+  'communication-need',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/** Why an entry is sensitive; a sensitive entry is hidden outside the recording team. */
+export const SENSITIVE_CATEGORIES = [
+  'sexual-health',
+  'termination-of-pregnancy',
+  'fertility',
+  'gender-reassignment',
+  'confidential-from-parents',
+] as const;
+export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number];
+
+/**
+ * One entry of a child's record. Columns common to every kind are typed;
+ * what only one kind has (a reaction, a dose, a value and unit) is in details.
+ * (source_system, source_id) is the sender's identifier: importing the same
+ * entry again finds it instead of adding a copy.
+ */
+export const recordEntry = pgTable(
+  'record_entry',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    childId: uuid('child_id').notNull(),
+    kind: text('kind').$type<EntryKind>().notNull(),
+    codeSystem: text('code_system'),
+    code: text('code'),
+    display: text('display').notNull(),
+    /** active | resolved | inactive | stopped | completed | not-done | entered-in-error, as the kind allows. */
+    status: text('status').notNull(),
+    /** When it began or happened (onset, start, date given, date performed). */
+    startedOn: date('started_on'),
+    /** When it ended (resolved, stopped). */
+    endedOn: date('ended_on'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    sensitiveCategory: text('sensitive_category').$type<SensitiveCategory>(),
+    recordedBy: uuid('recorded_by'),
+    recordedByName: text('recorded_by_name'),
+    recordingOrganisationId: uuid('recording_organisation_id'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+    sourceSystem: text('source_system'),
+    sourceId: text('source_id'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('record_entry_child_idx').on(t.icsId, t.childId, t.kind, t.startedOn),
+    index('record_entry_code_idx').on(t.icsId, t.kind, t.code),
+    uniqueIndex('record_entry_source_idx').on(t.icsId, t.sourceSystem, t.sourceId),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+  ],
+);
+
+/** Every version of every entry, written when it is created or changed: "its history". Append-only. */
+export const recordEntryHistory = pgTable(
+  'record_entry_history',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    entryId: uuid('entry_id').notNull(),
+    version: integer('version').notNull(),
+    changedBy: uuid('changed_by'),
+    changedByName: text('changed_by_name'),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.icsId, t.id] }), index('record_entry_history_entry_idx').on(t.icsId, t.entryId, t.version)],
+);
+
+export const CONTACT_TYPES = [
+  'ed', 'urgent-care', 'out-of-hours', 'admission', 'outpatient', 'gp', 'community', 'mental-health', 'social-care',
+] as const;
+export type ContactType = (typeof CONTACT_TYPES)[number];
+/** Unscheduled care: what CP-IS reports to the local authority. */
+export const UNSCHEDULED_CONTACTS: readonly ContactType[] = ['ed', 'urgent-care', 'out-of-hours'];
+
+/** A contact with a service: the timeline, and the activity the population dashboards count. */
+export const contact = pgTable(
+  'contact',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    childId: uuid('child_id').notNull(),
+    type: text('type').$type<ContactType>().notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    organisationId: uuid('organisation_id'),
+    siteId: uuid('site_id'),
+    reasonCode: text('reason_code'),
+    reasonDisplay: text('reason_display'),
+    /** Whether this was an emergency admission (admissions only). */
+    emergency: boolean('emergency'),
+    sensitiveCategory: text('sensitive_category').$type<SensitiveCategory>(),
+    recordedBy: uuid('recorded_by'),
+    recordingOrganisationId: uuid('recording_organisation_id'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+    sourceSystem: text('source_system'),
+    sourceId: text('source_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('contact_child_idx').on(t.icsId, t.childId, t.startedAt),
+    index('contact_type_time_idx').on(t.icsId, t.type, t.startedAt),
+    uniqueIndex('contact_source_idx').on(t.icsId, t.sourceSystem, t.sourceId),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+  ],
+);
+
+/** A record frozen during a safeguarding investigation; lifting it sets liftedAt. */
+export const recordFreeze = pgTable(
+  'record_freeze',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    childId: uuid('child_id').notNull(),
+    reason: text('reason').notNull(),
+    frozenBy: uuid('frozen_by').notNull(),
+    frozenByOrganisationId: uuid('frozen_by_organisation_id').notNull(),
+    frozenAt: timestamp('frozen_at', { withTimezone: true }).notNull().defaultNow(),
+    liftedBy: uuid('lifted_by'),
+    liftedAt: timestamp('lifted_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.icsId, t.id] }), index('record_freeze_child_idx').on(t.icsId, t.childId)],
+);
+
+/** A professional's stated reason to see a child's sensitive entries: time-limited, audited. */
+export const sensitiveReveal = pgTable(
+  'sensitive_reveal',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    professionalId: uuid('professional_id').notNull(),
+    childId: uuid('child_id').notNull(),
+    reason: text('reason').notNull(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.icsId, t.id] }), index('sensitive_reveal_idx').on(t.icsId, t.professionalId, t.childId, t.expiresAt)],
+);

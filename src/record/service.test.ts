@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { databaseKinds } from '../../test/database.js';
+import { startJoinery, type TestJoinery } from '../../test/joinery.js';
+import { actorFor } from '../../test/actors.js';
+import { openItems } from '../worklist/service.js';
+import * as record from './service.js';
+import { SNOMED } from './entries.js';
+
+const kinds = await databaseKinds();
+
+describe.each(kinds)('the shared record service (%s)', (kind) => {
+  let j: TestJoinery;
+  let gp: Actor;
+  let paediatrician: Actor;
+  let socialWorker: Actor;
+  let analyst: Actor;
+  let childId: string;
+  let flaggedChildId: string;
+  let otherIcsChildId: string;
+  const as = <T>(actor: Actor, fn: (tx: Parameters<Parameters<TestJoinery['db']['tenant']>[1]>[0]) => Promise<T>) => j.db.tenant(actor.icsId, fn);
+  const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e) => e);
+
+  beforeAll(async () => {
+    j = await startJoinery(kind);
+    [gp, paediatrician, socialWorker, analyst] = await Promise.all(
+      ['gp', 'paediatrician', 'social-worker', 'ics-analyst'].map((r) => actorFor(j.db, `${r}@demo.joinery.test`)),
+    );
+    // A child registered with the GP's practice whom the paediatrician also cares for: two organisations, one child.
+    [{ id: childId }] = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${gp.organisationId}::uuid
+      AND EXISTS (SELECT 1 FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
+                  WHERE cp.practice_id = c.registered_practice_id AND cl.lead_paediatrician_id = ${paediatrician.professionalId}::uuid)
+      ORDER BY c.id LIMIT 1`);
+    [{ id: flaggedChildId }] = await rows<{ id: string }>(j.db.owner, sql`SELECT m.child_id AS id FROM care_team_member m
+      JOIN child_flag f ON f.child_id = m.child_id AND f.kind = 'child-protection-plan'
+      WHERE m.professional_id = ${socialWorker.professionalId}::uuid AND m.ended_at IS NULL ORDER BY m.child_id LIMIT 1`);
+    [{ id: otherIcsChildId }] = await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM child WHERE ics_id = ${j.other.icsId}::uuid LIMIT 1`);
+  });
+  afterAll(() => j?.close());
+
+  const peanut = (overrides: Record<string, unknown> = {}) => ({
+    kind: 'allergy', codeSystem: SNOMED, code: '91935009', display: 'Allergy to peanut', status: 'active', startedOn: '2023-05-01',
+    details: { reaction: 'Hives and lip swelling', severity: 'moderate', category: 'food' }, sourceSystem: 'https://gp.example/allergy', sourceId: 'A-1',
+    ...overrides,
+  });
+
+  it('a feed’s entry is created once: the same input again changes nothing, a change makes version 2 with history', async () => {
+    const first = await as(gp, (tx) => record.saveEntry(tx, gp, childId, peanut()));
+    expect(first.outcome).toBe('created');
+    const again = await as(gp, (tx) => record.saveEntry(tx, gp, childId, peanut()));
+    expect(again).toMatchObject({ outcome: 'unchanged', entry: { id: first.entry.id, version: 1 } });
+    const changed = await as(gp, (tx) => record.saveEntry(tx, gp, childId, peanut({ details: { reaction: 'Anaphylaxis', severity: 'severe', category: 'food' } })));
+    expect(changed).toMatchObject({ outcome: 'updated', entry: { id: first.entry.id, version: 2 } });
+    const { history } = await as(gp, (tx) => record.entryHistory(tx, gp, first.entry.id));
+    expect(history.map((h) => [h.version, h.snapshot.details.reaction])).toEqual([[2, 'Anaphylaxis'], [1, 'Hives and lip swelling']]);
+  });
+
+  it('a page edit carrying an old version is refused and changes nothing', async () => {
+    const { entry } = await as(gp, (tx) => record.saveEntry(tx, gp, childId, peanut({ sourceId: 'A-2', display: 'Allergy to egg', code: '91930004' })));
+    const input = { ...peanut({ sourceId: 'A-2', display: 'Allergy to egg protein', code: '91930004' }) };
+    expect(await errorOf(as(gp, (tx) => record.saveEntry(tx, gp, childId, input, { entryId: entry.id, expectedVersion: 0 })))).toBeInstanceOf(ConflictError);
+    const [row] = await rows<{ display: string }>(j.db.owner, sql`SELECT display FROM record_entry WHERE id = ${entry.id}::uuid`);
+    expect(row.display).toBe('Allergy to egg');
+  });
+
+  it('says what is wrong with a bad entry, field by field, and saves nothing', async () => {
+    const before = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM record_entry WHERE child_id = ${childId}::uuid`);
+    const error = await errorOf(as(gp, (tx) => record.saveEntry(tx, gp, childId, peanut({
+      sourceId: 'A-3', status: 'cured', startedOn: '2999-01-01', details: { severity: 'terrible' },
+    }))));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).fields).toMatchObject({
+      status: expect.stringContaining('Status must be one of'),
+      startedOn: 'Start date must be today or in the past',
+      'details.severity': expect.any(String),
+    });
+    const after = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM record_entry WHERE child_id = ${childId}::uuid`);
+    expect(after).toEqual(before);
+  });
+
+  it('a sensitive entry is seen only by its recording team, or after a stated reason (audited), and never counted', async () => {
+    const { entry } = await as(gp, (tx) => record.saveEntry(tx, gp, childId, {
+      kind: 'problem', codeSystem: SNOMED, code: '8098009', display: 'Sexually transmitted infection', status: 'resolved',
+      startedOn: '2025-01-10', details: {}, sensitiveCategory: 'sexual-health',
+    }));
+    const gpView = await as(gp, (tx) => record.listEntries(tx, gp, childId, { kinds: ['problem'] }));
+    expect(gpView.entries.map((e) => e.id)).toContain(entry.id);
+
+    const paedView = await as(paediatrician, (tx) => record.listEntries(tx, paediatrician, childId, { kinds: ['problem'] }));
+    expect(paedView.entries.map((e) => e.id)).not.toContain(entry.id);
+    expect(paedView.total).toBe(gpView.total - 1);
+    expect(await errorOf(as(paediatrician, (tx) => record.getEntry(tx, paediatrician, entry.id)))).toBeInstanceOf(NotFoundError);
+
+    await as(paediatrician, (tx) => record.revealSensitive(tx, paediatrician, childId, 'Planning treatment that interacts with it'));
+    const revealed = await as(paediatrician, (tx) => record.listEntries(tx, paediatrician, childId, { kinds: ['problem'] }));
+    expect(revealed.entries.map((e) => e.id)).toContain(entry.id);
+    const [audit] = await rows<{ why: string }>(j.db.owner, sql`SELECT why FROM audit_event WHERE child_id = ${childId}::uuid AND action = 'record.reveal-sensitive'`);
+    expect(audit.why).toContain('Planning treatment that interacts with it');
+  });
+
+  it('a frozen record refuses others’ changes until the freeze is lifted', async () => {
+    await as(socialWorker, (tx) => record.freezeRecord(tx, socialWorker, flaggedChildId, 'Section 47 enquiry under way'));
+    const gpForChild = await rows<{ email: string }>(j.db.owner, sql`SELECT email FROM professional p JOIN child c ON c.registered_practice_id = p.organisation_id
+      WHERE c.id = ${flaggedChildId}::uuid AND p.role = 'gp' LIMIT 1`);
+    const theirGp = await actorFor(j.db, gpForChild[0].email);
+    const refused = await errorOf(as(theirGp, (tx) => record.saveEntry(tx, theirGp, flaggedChildId, peanut({ sourceId: 'F-1' }))));
+    expect(refused).toBeInstanceOf(ForbiddenError);
+    expect((refused as Error).message).toContain('frozen');
+    const own = await as(socialWorker, (tx) => record.saveEntry(tx, socialWorker, flaggedChildId, {
+      kind: 'anticipatory-care', display: 'Contact arrangements', status: 'active', details: { text: 'Supervised contact only' },
+    }));
+    expect(own.outcome).toBe('created');
+    await as(socialWorker, (tx) => record.liftFreeze(tx, socialWorker, flaggedChildId));
+    expect(await as(socialWorker, (tx) => record.activeFreeze(tx, flaggedChildId))).toBeUndefined();
+  });
+
+  it('an ED attendance of a child on a protection plan lands on the social worker’s worklist, once', async () => {
+    const before = (await as(socialWorker, (tx) => openItems(tx, socialWorker))).length;
+    const ed = { type: 'ed', startedAt: '2026-11-20T21:30:00Z', reasonDisplay: 'Head injury', sourceSystem: 'https://ed.example/attendance', sourceId: 'ED-77' };
+    const first = await as(socialWorker, (tx) => record.recordContact(tx, socialWorker, flaggedChildId, ed));
+    expect(first.outcome).toBe('created');
+    const again = await as(socialWorker, (tx) => record.recordContact(tx, socialWorker, flaggedChildId, ed));
+    expect(again.outcome).toBe('unchanged');
+    const items = await as(socialWorker, (tx) => openItems(tx, socialWorker));
+    expect(items.length).toBe(before + 1);
+    expect(items.at(-1)).toMatchObject({ kind: 'unscheduled-attendance', child_id: flaggedChildId });
+  });
+
+  it('no relationship, no record; another ICS’s child is not found', async () => {
+    expect(await errorOf(as(analyst, (tx) => record.listEntries(tx, analyst, childId)))).toBeInstanceOf(ForbiddenError);
+    expect(await errorOf(as(gp, (tx) => record.listEntries(tx, gp, otherIcsChildId)))).toBeInstanceOf(NotFoundError);
+    expect(await errorOf(as(gp, (tx) => record.saveEntry(tx, gp, otherIcsChildId, peanut({ sourceId: 'X-1' }))))).toBeInstanceOf(NotFoundError);
+  });
+});
