@@ -20,6 +20,7 @@ import type { ChildCriteria } from '../src/children/store.js';
 import { progressBar } from '../src/cli/progress.js';
 import { TestClient } from '../test/http.js';
 import { summarise, trackPeakMemory, percentile } from './stats.js';
+import { recordBench } from './record.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
 const SEED = 500;
@@ -27,7 +28,7 @@ const PASSWORD = 'bench-password-1';
 const SERVER = process.env.JOINERY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOAD_SECONDS = Number(process.env.JOINERY_BENCH_SECONDS ?? 30);
 
-async function benchDatabase(): Promise<{ db: Database; fresh: boolean }> {
+async function benchDatabase(): Promise<{ db: Database; fresh: boolean; url: string }> {
   const name = `joinery_bench_${CHILDREN}`;
   const admin = new pg.Client({ connectionString: SERVER });
   await admin.connect();
@@ -40,12 +41,12 @@ async function benchDatabase(): Promise<{ db: Database; fresh: boolean }> {
   url.pathname = `/${name}`;
   const db = await connectServer(url.toString(), 24);
   await migrate(db);
-  return { db, fresh: !reuse };
+  return { db, fresh: !reuse, url: url.toString() };
 }
 
 async function main() {
   console.log(`Joinery benchmark: ${CHILDREN.toLocaleString('en-GB')} children on PostgreSQL server (${new URL(SERVER).host})\n`);
-  const { db, fresh } = await benchDatabase();
+  const { db, fresh, url } = await benchDatabase();
 
   if (fresh) {
     const stopMemory = trackPeakMemory();
@@ -114,6 +115,9 @@ async function main() {
     `${result.requests.total.toLocaleString('en-GB')} requests, ${result.requests.average.toFixed(0)} req/s, ` +
     `p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
     `non-2xx ${result.non2xx}, errors ${result.errors}, peak RSS ${stopMemory()} MiB`);
+  await recordBench(db, app, {
+    url, baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, gpEmail: 'gp@bench.joinery.test', password: PASSWORD, loadSeconds: LOAD_SECONDS,
+  });
   await app.close();
   await db.close();
 }

@@ -5,8 +5,11 @@ import { homeRoutes } from './home/routes.js';
 import { childRoutes } from './children/routes.js';
 import { privacyRoutes } from './privacy/routes.js';
 import { adminRoutes } from './admin/routes.js';
+import { fhirRoutes } from './fhir/routes.js';
+import { recordRoutes } from './record/routes.js';
+import { worklistRoutes } from './worklist/routes.js';
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
-  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes]);
+  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, fhirRoutes]);
 }

@@ -49,7 +49,7 @@ describe('bad input to every route', () => {
     fc.constantFrom('', ' ', '0', '-1', '9999999999', '2026-02-30', 'true', '<script>alert(1)</script>', 'x'.repeat(5000), 'A81001', 'gp-practice', 'appropriate'),
   );
   const form = fc.dictionary(fc.constantFrom('q', 'name', 'email', 'password', 'reason', 'outcome', 'note', 'kind', 'odsCode', 'ods_code', 'role',
-    'organisationId', 'practiceId', 'placeId', 'leadPaediatricianId', 'active', 'dob-day', 'dob-month', 'dob-year', 'show', 'page', 'next', 'id'), fc.oneof(value, fc.array(value, { maxLength: 3 })));
+    'organisationId', 'practiceId', 'placeId', 'leadPaediatricianId', 'active', 'dob[day]', 'dob[month]', 'dob[year]', 'show', 'page', 'next', 'id'), fc.oneof(value, fc.array(value, { maxLength: 3 })));
 
   it('answers every request below 500 and changes nothing', async () => {
     const routes = routesOf(j.app).filter((r) => !r.url.startsWith('/assets'));

@@ -52,8 +52,11 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
   it('finds a child by surname and date of birth, and by part of the name', async () => {
     const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
     const [y, m, d] = mine.date_of_birth.split('-');
-    const byDob = await gp.get(`/children?q=${encodeURIComponent(mine.family_name)}&dob-day=${Number(d)}&dob-month=${Number(m)}&dob-year=${y}`);
+    const byDob = await gp.get(`/children?q=${encodeURIComponent(mine.family_name)}&dob%5Bday%5D=${Number(d)}&dob%5Bmonth%5D=${Number(m)}&dob%5Byear%5D=${y}`);
     expect(byDob.body).toContain(`/children/${mine.id}`);
+    const otherDay = String(Number(d) === 1 ? 2 : Number(d) - 1);
+    const wrongDob = await gp.get(`/children?q=${encodeURIComponent(mine.family_name)}&dob%5Bday%5D=${otherDay}&dob%5Bmonth%5D=${Number(m)}&dob%5Byear%5D=${y}`);
+    expect(wrongDob.body).not.toContain(`/children/${mine.id}`);
     const partial = `${mine.given_name.slice(0, 3)} ${mine.family_name.slice(0, 3)}`;
     const byName = await gp.get(`/children?q=${encodeURIComponent(partial.toLowerCase())}`);
     expect(byName.statusCode).toBe(200);

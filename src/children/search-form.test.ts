@@ -14,7 +14,7 @@ describe('find-a-child form', () => {
   });
 
   it('reads a surname with a date of birth', () => {
-    const { criteria } = readSearch({ q: 'Okafor', 'dob-day': '7', 'dob-month': '3', 'dob-year': '2015' }, today);
+    const { criteria } = readSearch({ q: 'Okafor', 'dob[day]': '7', 'dob[month]': '3', 'dob[year]': '2015' }, today);
     expect(criteria).toEqual({ by: 'surname-and-birth-date', surname: 'Okafor', dateOfBirth: '2015-03-07' });
   });
 
@@ -24,9 +24,9 @@ describe('find-a-child form', () => {
   });
 
   it('refuses impossible and future dates of birth', () => {
-    expect(readSearch({ q: 'Smith', 'dob-day': '31', 'dob-month': '2', 'dob-year': '2015' }, today).fields.dob).toBe('Date of birth must be a real date');
-    expect(readSearch({ q: 'Smith', 'dob-day': '1', 'dob-month': '1', 'dob-year': '2027' }, today).fields.dob).toBe('Date of birth must be today or in the past');
-    expect(readSearch({ q: 'Smith', 'dob-day': '1', 'dob-year': '2015' }, today).fields.dob).toBe('Date of birth must include a day, month and year');
+    expect(readSearch({ q: 'Smith', 'dob[day]': '31', 'dob[month]': '2', 'dob[year]': '2015' }, today).fields.dob).toBe('Date of birth must be a real date');
+    expect(readSearch({ q: 'Smith', 'dob[day]': '1', 'dob[month]': '1', 'dob[year]': '2027' }, today).fields.dob).toBe('Date of birth must be today or in the past');
+    expect(readSearch({ q: 'Smith', 'dob[day]': '1', 'dob[year]': '2015' }, today).fields.dob).toBe('Date of birth must include a day, month and year');
   });
 
   it('asks for something to search for, and for real name characters', () => {

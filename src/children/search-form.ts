@@ -2,7 +2,8 @@ import type { FieldErrors } from '../platform/http/errors.js';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
 import type { ChildCriteria } from './store.js';
 
-export type SearchInput = { q?: unknown; 'dob-day'?: unknown; 'dob-month'?: unknown; 'dob-year'?: unknown };
+/** The date boxes are named dob[day], dob[month], dob[year] by nhsuk-frontend's date input. */
+export type SearchInput = { q?: unknown; 'dob[day]'?: unknown; 'dob[month]'?: unknown; 'dob[year]'?: unknown };
 export type SearchValues = { q: string; day: string; month: string; year: string };
 
 const str = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
@@ -13,7 +14,7 @@ const str = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slice
  */
 export function readSearch(input: SearchInput, today = new Date()): { values: SearchValues; criteria?: ChildCriteria; fields: FieldErrors } {
   const rawQ = typeof input.q === 'string' ? input.q.trim() : '';
-  const values = { q: rawQ.slice(0, 100), day: str(input['dob-day'], 2), month: str(input['dob-month'], 2), year: str(input['dob-year'], 4) };
+  const values = { q: rawQ.slice(0, 100), day: str(input['dob[day]'], 2), month: str(input['dob[month]'], 2), year: str(input['dob[year]'], 4) };
   const fields: FieldErrors = {};
   const dob = readDate(values, today, fields);
   if (!rawQ) {

@@ -120,12 +120,13 @@ export async function familyMembers(tx: Tx, childId: string) {
   );
 }
 
+/** Current flags, and those ended in the last 12 months: CP-IS shows both. */
 export async function activeFlags(tx: Tx, childId: string) {
-  return rows<{ kind: string; started_on: string; local_authority: string | null; local_authority_ods: string | null }>(
+  return rows<{ kind: string; started_on: string; ended_on: string | null; local_authority: string | null; local_authority_ods: string | null }>(
     tx,
-    sql`SELECT f.kind, f.started_on, o.name AS local_authority, o.ods_code AS local_authority_ods
+    sql`SELECT f.kind, f.started_on, f.ended_on, o.name AS local_authority, o.ods_code AS local_authority_ods
           FROM child_flag f LEFT JOIN organisation o ON o.ics_id = f.ics_id AND o.id = f.local_authority_id
-         WHERE f.child_id = ${childId}::uuid AND (f.ended_on IS NULL OR f.ended_on > current_date)
+         WHERE f.child_id = ${childId}::uuid AND (f.ended_on IS NULL OR f.ended_on > current_date - 365)
          ORDER BY f.started_on`,
   );
 }

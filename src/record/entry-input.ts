@@ -31,7 +31,7 @@ export type ContactInput = {
   sourceId?: string | null;
 };
 
-const noHidden = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
+const noHidden = (v: string) => ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
 const line = (label: string, max: number) =>
   z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).max(max, `${label[0].toUpperCase()}${label.slice(1)} must be ${max} characters or fewer`)
     .refine(noHidden, `${label[0].toUpperCase()}${label.slice(1)} must not include hidden characters`);
@@ -42,7 +42,7 @@ const isoDate = (label: string) =>
 const entryShape = z.object({
   kind: z.enum(ENTRY_KINDS, { error: 'Select what kind of entry this is' }),
   codeSystem: line('the code system', 200).nullish(),
-  code: z.string().trim().max(50, 'Code must be 50 characters or fewer').regex(/^[A-Za-z0-9.\-]*$/, 'Code can only include letters, numbers, dots and hyphens').nullish(),
+  code: z.string().trim().max(50, 'Code must be 50 characters or fewer').regex(/^[A-Za-z0-9.-]*$/, 'Code can only include letters, numbers, dots and hyphens').nullish(),
   display: line('a description', 200),
   status: z.string().max(40),
   startedOn: isoDate('Start date').nullish(),
@@ -75,7 +75,7 @@ const contactShape = z.object({
   startedAt: z.iso.datetime({ offset: true, error: 'Start must be a date and time like 2024-03-27T14:05:00Z' }),
   endedAt: z.iso.datetime({ offset: true, error: 'End must be a date and time like 2024-03-27T18:00:00Z' }).nullish(),
   organisationId: z.guid({ error: 'Select an organisation from the list' }).nullish(),
-  reasonCode: z.string().trim().max(50).regex(/^[A-Za-z0-9.\-]*$/, 'Reason code can only include letters, numbers, dots and hyphens').nullish(),
+  reasonCode: z.string().trim().max(50).regex(/^[A-Za-z0-9.-]*$/, 'Reason code can only include letters, numbers, dots and hyphens').nullish(),
   reasonDisplay: line('a reason', 200).nullish(),
   emergency: z.boolean().nullish(),
   sensitiveCategory: z.enum(SENSITIVE_CATEGORIES).nullish(),

@@ -1,4 +1,4 @@
-import type { Actor } from '../platform/access/actor.js';
+import { isSystem, type Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { policy, type Decision } from '../platform/access/policy.js';
 import type { Role } from '../platform/access/roles.js';
@@ -7,10 +7,10 @@ import type { Role } from '../platform/access/roles.js';
  * Who may do what with a child's shared record. Built on the platform's
  * policy: seeing the record needs what seeing the summary needs.
  */
-const RECORDING_ROLES: readonly Role[] = [
+const RECORDING_ROLES: readonly string[] = [
   'gp', 'practice-nurse', 'paediatrician', 'care-coordinator', 'health-visitor', 'school-nurse', 'camhs-clinician', 'social-worker',
-];
-const FREEZING_ROLES: readonly Role[] = ['privacy-officer', 'social-worker'];
+] satisfies Role[];
+const FREEZING_ROLES: readonly string[] = ['privacy-officer', 'social-worker'] satisfies Role[];
 
 export const recordPolicy = {
   viewRecord(actor: Actor, relationships: Relationship[]): Decision {
@@ -21,7 +21,8 @@ export const recordPolicy = {
   recordEntry(actor: Actor, relationships: Relationship[], frozenBy: string | null): Decision {
     const view = policy.viewChildSummary(actor, relationships);
     if (!view.allowed) return view;
-    if (!RECORDING_ROLES.includes(actor.role)) return { allowed: false, reason: 'Your role does not record entries in the shared record.' };
+    // A system (a feed) records what its scopes allow; the FHIR layer checks those.
+    if (!isSystem(actor) && !RECORDING_ROLES.includes(actor.role)) return { allowed: false, reason: 'Your role does not record entries in the shared record.' };
     if (frozenBy && frozenBy !== actor.organisationId) {
       return { allowed: false, reason: 'This record is frozen during a safeguarding investigation: only the team that froze it can change it.' };
     }

@@ -97,7 +97,7 @@ export async function saveEntry(
       throw new ConflictError('Someone else changed this entry after you opened it. Reload it to see their change, then make yours again.');
     }
     if (same(existing, input)) return { entry: existing, outcome: 'unchanged' };
-    if (!(await store.updateEntry(tx, { actor }, id, existing.version, input))) {
+    if (!(await store.updateEntry(tx, id, existing.version, input))) {
       throw new ConflictError('Someone else changed this entry at the same time. Reload it and try again.');
     }
     outcome = 'updated';

@@ -95,14 +95,18 @@ export async function insertEntry(tx: Tx, { actor }: Recorder, id: string, child
       ${actor.professionalId}::uuid, ${actor.name}, ${actor.organisationId}::uuid, ${e.sourceSystem ?? null}, ${e.sourceId ?? null}, 1)`);
 }
 
-/** Updates only if the version is still the one read: returns false when someone else changed it first. */
-export async function updateEntry(tx: Tx, { actor }: Recorder, id: string, version: number, e: EntryInput): Promise<boolean> {
+/**
+ * Updates only if the version is still the one read: returns false when
+ * someone else changed it first. Who recorded it, and where, stay as they
+ * were (the recording team keeps a sensitive entry); who changed it is in
+ * the history.
+ */
+export async function updateEntry(tx: Tx, id: string, version: number, e: EntryInput): Promise<boolean> {
   const updated = await rows(
     tx,
     sql`UPDATE record_entry SET code_system = ${e.codeSystem ?? null}, code = ${e.code ?? null}, display = ${e.display}, status = ${e.status},
           started_on = ${e.startedOn ?? null}::date, ended_on = ${e.endedOn ?? null}::date, details = ${JSON.stringify(e.details)}::jsonb,
-          sensitive_category = ${e.sensitiveCategory ?? null}, recorded_by = ${actor.professionalId}::uuid, recorded_by_name = ${actor.name},
-          recording_organisation_id = ${actor.organisationId}::uuid, recorded_at = now(), version = version + 1
+          sensitive_category = ${e.sensitiveCategory ?? null}, version = version + 1
         WHERE id = ${id}::uuid AND version = ${version} RETURNING id`,
   );
   return updated.length === 1;

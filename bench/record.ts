@@ -1,0 +1,122 @@
+/**
+ * The shared record's figures: FHIR NDJSON bulk import (resources/s, and its
+ * ratio to a raw COPY of the same rows), FHIR read and search, $everything,
+ * and the record page under load.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { FastifyInstance } from 'fastify';
+import { rows, type Database } from '../src/platform/db/client.js';
+import { importFhir } from '../src/cli/import-fhir.js';
+import { addClient, issueToken } from '../src/fhir/clients.js';
+import { TestClient } from '../test/http.js';
+import { summarise, trackPeakMemory, percentile } from './stats.js';
+
+const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
+
+async function timeEach(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+/** Body weight observations for sampled children, one NDJSON line each, referring to the patient by NHS number. */
+function writeObservations(file: string, children: { nhs_number: string }[], count: number) {
+  const out = fs.openSync(file, 'w');
+  for (let i = 0; i < count; i++) {
+    const child = children[i % children.length];
+    const day = new Date(Date.UTC(2026, 0, 1) + (i % 300) * 86_400_000).toISOString().slice(0, 10);
+    fs.writeSync(out, JSON.stringify({
+      resourceType: 'Observation', status: 'final',
+      identifier: [{ system: 'https://bench.example/observation', value: `obs-${i}` }],
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '27113001', display: 'Body weight' }] },
+      subject: { reference: `Patient?identifier=${NHS}|${child.nhs_number}` },
+      effectiveDateTime: day,
+      valueQuantity: { value: 20 + (i % 40), unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' },
+    }) + '\n');
+  }
+  fs.closeSync(out);
+}
+
+/** The same rows written as fast as PostgreSQL takes them: COPY into a scratch copy of the table. */
+async function rawCopy(url: string, icsId: string, children: { id: string }[], count: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE TEMP TABLE copy_target (LIKE record_entry INCLUDING DEFAULTS INCLUDING INDEXES)');
+    const lines = function* () {
+      for (let i = 0; i < count; i++) {
+        const details = JSON.stringify({ value: 20 + (i % 40), unit: 'kg' }).replace(/\\/g, '\\\\');
+        yield `${icsId}\t${crypto.randomUUID()}\t${children[i % children.length].id}\tobservation\thttp://snomed.info/sct\t27113001\tBody weight\tfinal\t2026-01-01\t${details}\thttps://bench.example/observation\tobs-${i}\n`;
+      }
+    };
+    const t0 = performance.now();
+    await pipeline(
+      Readable.from(lines()),
+      client.query(copyFrom('COPY copy_target (ics_id, id, child_id, kind, code_system, code, display, status, started_on, details, source_system, source_id) FROM STDIN')),
+    );
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function recordBench(db: Database, app: FastifyInstance, opts: { url: string; baseUrl: string; icsId: string; gpEmail: string; password: string; loadSeconds: number }) {
+  const resources = Number(process.env.JOINERY_BENCH_IMPORT ?? 50_000);
+  const sample = await rows<{ id: string; nhs_number: string }>(db.owner, sql`SELECT id, nhs_number FROM child TABLESAMPLE SYSTEM (1) LIMIT 1000`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'joinery-bench-'));
+  const file = path.join(dir, 'observations.ndjson');
+  writeObservations(file, sample, resources);
+
+  const stopMemory = trackPeakMemory();
+  const imported = await importFhir(db, opts.icsId, file, { source: 'https://bench.example' });
+  const importSeconds = imported.seconds;
+  const copySeconds = await rawCopy(opts.url, opts.icsId, sample, resources);
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`\nFHIR NDJSON bulk import: ${resources.toLocaleString('en-GB')} Observations in ${importSeconds.toFixed(1)} s = ` +
+    `${Math.round(resources / importSeconds).toLocaleString('en-GB')} resources/s (created ${imported.created}, rejected ${imported.rejected.length}), ` +
+    `peak RSS ${stopMemory()} MiB; raw COPY of the same rows ${copySeconds.toFixed(2)} s = ${Math.round(resources / copySeconds).toLocaleString('en-GB')} rows/s; ` +
+    `import takes ${(importSeconds / copySeconds).toFixed(1)}× the COPY`);
+
+  const token = await db.tenant(opts.icsId, async (tx) => addClient(tx, opts.icsId, { name: `Bench ${Date.now()}`, scopes: 'system/*.rs', organisationId: null }))
+    .then(async (c) => issueToken(db, c.clientId, c.clientSecret!, undefined));
+  if (!('access_token' in token)) throw new Error(`no token: ${token.description}`);
+  const headers = { authorization: `Bearer ${token.access_token}`, accept: 'application/fhir+json' };
+  const fhir = async (url: string) => {
+    const res = await app.inject({ method: 'GET', url, headers });
+    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
+  };
+  console.log(summarise('FHIR read Patient by id', await timeEach(1000, (i) => fhir(`/fhir/R4/Patient/${sample[i % sample.length].id}`))));
+  console.log(summarise('FHIR Patient search by NHS number', await timeEach(1000, (i) => fhir(`/fhir/R4/Patient?identifier=${encodeURIComponent(`${NHS}|${sample[i % sample.length].nhs_number}`)}`))));
+  const [big] = await rows<{ child_id: string; n: number }>(db.owner, sql`SELECT child_id, count(*)::int AS n FROM record_entry GROUP BY child_id ORDER BY 2 DESC LIMIT 1`);
+  const [contacts] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM contact WHERE child_id = ${big.child_id}::uuid`);
+  console.log(summarise(`FHIR $everything (${big.n} entries, ${contacts.n} contacts)`, await timeEach(200, () => fhir(`/fhir/R4/Patient/${big.child_id}/$everything`))));
+
+  // The record page under load, as a GP opening their own patients' records.
+  const client = await new TestClient(app).signIn(opts.gpEmail, opts.password);
+  const patients = await rows<{ id: string }>(db.owner, sql`SELECT c.id FROM child c JOIN professional p ON p.organisation_id = c.registered_practice_id WHERE p.email = ${opts.gpEmail}`);
+  const latencies: number[] = [];
+  let i = 0;
+  const result = await autocannon({
+    url: opts.baseUrl, connections: 20, duration: opts.loadSeconds, headers: { cookie: client.cookieHeader },
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/children/${patients[i++ % patients.length].id}/record` }) }],
+    setupClient: (c) => c.on('response', (_s: number, _b: number, ms: number) => latencies.push(ms)),
+  });
+  latencies.sort((a, b) => a - b);
+  await new Promise((r) => setTimeout(r, 500));
+  console.log(`record page under load (20 connections, ${opts.loadSeconds} s): ${result.requests.total.toLocaleString('en-GB')} requests, ` +
+    `${result.requests.average.toFixed(0)} req/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, ` +
+    `non-2xx ${result.non2xx}, errors ${result.errors}`);
+}

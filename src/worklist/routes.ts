@@ -1,0 +1,28 @@
+import { inTenant, type RouteModule } from '../platform/http/app.js';
+import { idParam } from '../platform/http/validate.js';
+import { ForbiddenError } from '../platform/http/errors.js';
+import { policy } from '../platform/access/policy.js';
+import { markDone, openItems } from './service.js';
+
+/** Safe links only: a worklist item links inside Joinery, never elsewhere. */
+const localLink = (link: string | null) => (link && /^\/(?!\/)[A-Za-z0-9/_\-.?=&#%]*$/.test(link) ? link : null);
+
+/** What waits for a professional: notifications stay until they are marked done. */
+export const worklistRoutes: RouteModule = (app, deps) => {
+  app.get('/worklist', async (req, reply) => {
+    const actor = req.actor!;
+    if (!policy.searchChildren(actor).allowed) throw new ForbiddenError('Your role does not have a worklist.');
+    const items = await inTenant(deps, req, (tx, a) => openItems(tx, a));
+    return reply.page('worklist/views/worklist.njk', {
+      title: 'Your worklist',
+      items: items.map((i) => ({ ...i, link: localLink(i.link) })),
+      done: (req.query as Record<string, unknown> | undefined)?.done === '1',
+    });
+  });
+
+  app.post('/worklist/:id/done', async (req, reply) => {
+    const id = idParam(req.params);
+    await inTenant(deps, req, (tx, actor) => markDone(tx, actor, id));
+    return reply.redirect('/worklist?done=1', 303);
+  });
+};
