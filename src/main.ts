@@ -5,6 +5,8 @@ import { connect } from './platform/db/connect.js';
 import { migrate } from './platform/db/migrate.js';
 import { serve } from './cli/serve.js';
 import { synthCommand } from './cli/synth.js';
+import { importFhirCommand, importFhirFlags } from './cli/import-fhir.js';
+import { clientAddCommand, clientAddFlags } from './cli/client-add.js';
 
 const HELP = `joinery: joined-up care for children and young people
 
@@ -15,6 +17,10 @@ Commands:
   migrate                    Apply database migrations
   synth --children N --seed S [--ics NAME]
                              Generate a synthetic ICS (up to 500,000 children) into the configured database
+  import fhir <file or folder> [--ics CODE] [--source URI]
+                             Import FHIR Bundles (.json) and Bulk Data NDJSON (.ndjson) as the ICS's integration engine
+  client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]
+                             Register a FHIR client (OAuth 2.0 client credentials); prints its id and secret as JSON
   help                       Show this help
 
 Configuration (environment):
@@ -34,6 +40,23 @@ const COMMAND_HELP: Record<string, string> = {
     '  --children N   number of children, 100 to 500000\n' +
     '  --seed S       whole number; the same seed always gives the same ICS\n' +
     '  --ics NAME     the ICS name (default "Synthetic ICS <seed>")',
+  import:
+    'joinery import fhir <file or folder> [--ics CODE] [--source URI]\n\n' +
+    '  Imports FHIR R4 into the configured database as the ICS\'s integration engine, with a progress bar and a summary\n' +
+    '  (created, updated, unchanged, rejected with reasons; line numbers for NDJSON). Importing the same files again changes nothing.\n' +
+    '  <file or folder>  .json (a transaction or batch Bundle, any other Bundle, or one resource) and .ndjson (Bulk Data: one resource a line)\n' +
+    '  --ics CODE        the ICS to import into (needed when there is more than one)\n' +
+    '  --source URI      the sender\'s namespace for bare resource ids (default: this importer\'s own)\n' +
+    '  Exits 1 when any resource was rejected.',
+  client:
+    'joinery client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]\n\n' +
+    '  Registers a system client for the FHIR API and prints {"client_id", "client_secret"} (the secret is shown only once).\n' +
+    '  --name NAME      what the client is, e.g. "Riverside Surgery EMIS feed"\n' +
+    '  --scopes SCOPES  SMART v2 system scopes, e.g. "system/*.rs system/*.cud" or "system/Patient.rs"\n' +
+    '  --org CODE       ODS code of the organisation it acts for: it sees the children registered there or in its care teams.\n' +
+    '                   Without it, the client is the ICS\'s own integration engine and sees the whole ICS.\n' +
+    '  --ics CODE       the ICS (needed when there is more than one)\n' +
+    '  Clients get tokens at POST /oauth/token (grant_type=client_credentials); a token lasts an hour.',
 };
 
 export const synthFlags = z.object({
@@ -71,6 +94,30 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
         await db.close();
       }
       return 0;
+    }
+    if (command === 'import' || command === 'client') {
+      const [sub, ...args] = rest;
+      const wanted = command === 'import' ? 'fhir' : 'add';
+      if (sub !== wanted) {
+        io.err(`Unknown ${command} command '${sub ?? ''}': did you mean 'joinery ${command} ${wanted}'?\n\n${COMMAND_HELP[command]}`);
+        return 2;
+      }
+      if (command === 'import') {
+        const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ics: { type: 'string' }, source: { type: 'string' } } });
+        const flags = importFhirFlags.safeParse({ ...values, path: positionals.length === 1 ? positionals[0] : undefined });
+        if (!flags.success || positionals.length !== 1) {
+          io.err(`${flags.success ? 'Give one file or folder' : flags.error.issues.map((i) => i.message).join('\n')}\n\n${COMMAND_HELP.import}`);
+          return 2;
+        }
+        return await importFhirCommand(config, flags.data, io);
+      }
+      const { values } = parseArgs({ args, options: { name: { type: 'string' }, scopes: { type: 'string' }, org: { type: 'string' }, ics: { type: 'string' } } });
+      const flags = clientAddFlags.safeParse(values);
+      if (!flags.success) {
+        io.err(flags.error.issues.map((i) => i.message).join('\n') + `\n\n${COMMAND_HELP.client}`);
+        return 2;
+      }
+      return await clientAddCommand(config, flags.data, io);
     }
     const { values } = parseArgs({ args: rest, options: { children: { type: 'string' }, seed: { type: 'string' }, ics: { type: 'string' } } });
     const flags = synthFlags.safeParse(values);

@@ -1,5 +1,5 @@
 import { careTeam, DemoCaseloads, type ChildFacts } from './care-teams.js';
-import { drawConditions, isComplexity, conditionCode } from './conditions.js';
+import { drawConditions, isComplexity } from './conditions.js';
 import { consentRows } from './consent.js';
 import { ageOn, earliestBirthUnder, isoDate, isoTimestamp } from './dates.js';
 import { addressIn, drawFamilySize, makeAdult, makeFamily, type Family } from './families.js';
@@ -8,6 +8,7 @@ import { givenNameGroup } from './ethnicity.js';
 import { givenName, surname, type Sex } from './names.js';
 import type { NhsNumbers } from './nhs-numbers.js';
 import type { Rng } from './random.js';
+import type { RecordGenerator } from './record.js';
 import type { Practice, Structure } from './structure.js';
 import type { BatchWriter } from './writer.js';
 
@@ -17,7 +18,8 @@ export const CHILD_TABLES = [
   'related_person',
   'child_related_person',
   'child_flag',
-  'child_condition',
+  'record_entry',
+  'contact',
   'care_team_member',
   'consent_record',
 ] as const;
@@ -29,6 +31,8 @@ export type PopulationInput = {
   ids: Rng;
   nhs: NhsNumbers;
   writer: BatchWriter;
+  /** Writes each child's shared record and contacts, from its own random streams. */
+  record: RecordGenerator;
   batch: number;
   onBatch: (done: number) => void;
 };
@@ -95,10 +99,6 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
       const basics = { dobDays, age, decile, male, todayDays };
       const drawn = drawConditions(rng, basics);
       const conditions = new Map(drawn.map((d) => [d.key, d.onsetDays]));
-      for (const d of drawn) {
-        const code = conditionCode(d.key);
-        writer.add('child_condition', { ics_id: icsId, id: ids.uuid(), child_id: id, snomed_code: code.snomedCode, display: code.display, onset_on: isoDate(d.onsetDays) });
-      }
       const involvement = drawInvolvement(rng, basics, conditions.has('autism'));
       for (const f of involvement.flags) {
         writer.add('child_flag', {
@@ -146,6 +146,7 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
         });
       }
       caseloads.note(facts, team);
+      input.record.child(facts, team);
       for (const row of consentRows(rng, ids, icsId, facts, team, adults)) writer.add('consent_record', row);
     }
   };

@@ -5,6 +5,10 @@ import { ROLE_IDS } from '../platform/access/roles.js';
 import { rows, type Database } from '../platform/db/client.js';
 import { connectEmbedded } from '../platform/db/connect.js';
 import { migrate } from '../platform/db/migrate.js';
+import { isSnomedConceptId, medicine, medicinesInGroup, observation } from '../record/code-lists.js';
+import { ENTRY_CODE_SYSTEM, ENTRY_DETAILS, ENTRY_STATUSES } from '../record/entries.js';
+import { immunisationStatus } from '../record/immunisation-schedule.js';
+import { ENTRY_KINDS, type EntryKind } from '../record/schema.js';
 import { codesInGroup, conditionCode } from './conditions.js';
 import { generateIcs, type SynthResult } from './generate.js';
 
@@ -14,7 +18,7 @@ const options = { children: CHILDREN, seed: 20261123, today: TODAY, demoPassword
 
 const TABLES = [
   'place', 'organisation', 'site', 'professional', 'cluster', 'cluster_practice', 'child', 'related_person',
-  'child_related_person', 'child_flag', 'child_condition', 'care_team_member', 'consent_record',
+  'child_related_person', 'child_flag', 'record_entry', 'contact', 'care_team_member', 'consent_record',
 ];
 
 async function freshDb(): Promise<Database> {
@@ -101,7 +105,7 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     const flag = (kind: string) =>
       share(sql`SELECT count(DISTINCT child_id)::int AS n FROM child_flag WHERE ics_id = ${ics()} AND kind = ${kind} AND ended_on IS NULL`);
     const condition = (code: string) =>
-      share(sql`SELECT count(DISTINCT child_id)::int AS n FROM child_condition WHERE ics_id = ${ics()} AND snomed_code = ${code}`);
+      share(sql`SELECT count(DISTINCT child_id)::int AS n FROM record_entry WHERE ics_id = ${ics()} AND kind = 'problem' AND code = ${code}`);
 
     const lookedAfter = await flag('looked-after');
     expect(lookedAfter).toBeGreaterThan(0.0015);
@@ -119,8 +123,8 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     expect(core20).toBeGreaterThan(0.15);
     expect(core20).toBeLessThan(0.25);
     // Type 2 diabetes only in teenagers.
-    const youngT2 = await share(sql`SELECT count(*)::int AS n FROM child_condition cc JOIN child c ON c.id = cc.child_id
-      WHERE cc.ics_id = ${ics()} AND cc.snomed_code = ${conditionCode('type-2-diabetes').snomedCode} AND c.date_of_birth > ${TODAY}::date - interval '12 years'`);
+    const youngT2 = await share(sql`SELECT count(*)::int AS n FROM record_entry cc JOIN child c ON c.id = cc.child_id
+      WHERE cc.ics_id = ${ics()} AND cc.kind = 'problem' AND cc.code = ${conditionCode('type-2-diabetes').snomedCode} AND c.date_of_birth > ${TODAY}::date - interval '12 years'`);
     expect(youngT2).toBe(0);
   });
 
@@ -199,11 +203,224 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     const allOk = (found: { ok: boolean }[]) => found.length > 0 && found.every((r) => r.ok);
 
     expect(allOk(await caseload('health-visitor', sql`c.date_of_birth > ${TODAY}::date - interval '5 years'`))).toBe(true);
-    expect(allOk(await caseload('senco', sql`c.school_id = p.organisation_id AND EXISTS (SELECT 1 FROM child_condition cc WHERE cc.child_id = c.id AND cc.snomed_code = ${conditionCode('ehc-plan').snomedCode})`))).toBe(true);
+    expect(allOk(await caseload('senco', sql`c.school_id = p.organisation_id AND EXISTS (SELECT 1 FROM record_entry cc WHERE cc.child_id = c.id AND cc.kind = 'problem' AND cc.code = ${conditionCode('ehc-plan').snomedCode})`))).toBe(true);
     expect(allOk(await caseload('social-worker', sql`m.role_in_team LIKE '%child in need%' OR EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = c.id AND f.kind IN ('looked-after', 'child-protection-plan') AND f.ended_on IS NULL)`))).toBe(true);
     const complexCodes = [...codesInGroup('complexity'), ...codesInGroup('epilepsy'), ...codesInGroup('diabetes')];
-    const paed = await caseload('paediatrician', sql`EXISTS (SELECT 1 FROM child_condition cc WHERE cc.child_id = c.id AND cc.snomed_code IN (${sql.join(complexCodes.map((x) => sql`${x}`), sql`, `)}))`);
+    const paed = await caseload('paediatrician', sql`EXISTS (SELECT 1 FROM record_entry cc WHERE cc.child_id = c.id AND cc.kind = 'problem' AND cc.code IN (${sql.join(complexCodes.map((x) => sql`${x}`), sql`, `)}))`);
     expect(paed.filter((r) => r.ok).length).toBeGreaterThan(0);
+  });
+
+  // ---- the shared record ------------------------------------------------------
+
+  type EntryRow = {
+    id: string; child_id: string; kind: EntryKind; code_system: string | null; code: string | null; display: string; status: string;
+    started_on: string | null; ended_on: string | null; details: Record<string, unknown>; sensitive_category: string | null;
+    recorded_by: string | null; recorded_by_name: string | null; recording_organisation_id: string | null;
+  };
+  const entries = () => q<EntryRow>(sql`SELECT id, child_id, kind, code_system, code, display, status, started_on, ended_on, details, sensitive_category,
+    recorded_by, recorded_by_name, recording_organisation_id FROM record_entry WHERE ics_id = ${ics()}`);
+  const childrenWith = async (code: string) =>
+    (await q<{ child_id: string }>(sql`SELECT DISTINCT child_id FROM record_entry WHERE ics_id = ${ics()} AND kind = 'problem' AND code = ${code}`)).map((r) => r.child_id);
+  const activeMedicines = async (childIds: string[], keys: string[]) => {
+    const codes = keys.map((k) => medicine(k).code ?? medicine(k).name);
+    const found = await q<{ child_id: string }>(sql`SELECT DISTINCT child_id FROM record_entry WHERE ics_id = ${ics()} AND kind = 'medication'
+      AND status = 'active' AND details->>'course' = 'repeat' AND coalesce(code, display) IN (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`);
+    const have = new Set(found.map((r) => r.child_id));
+    return childIds.filter((c) => !have.has(c));
+  };
+  const uuids = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+  const groupKeys = (...groups: string[]) => groups.flatMap((g) => medicinesInGroup(g).map((m) => m.key));
+
+  it('writes every entry with a kind, status, code system and details its schema accepts', async () => {
+    const all = await entries();
+    expect(all.length).toBeGreaterThan(CHILDREN * 10);
+    const kinds = new Set(all.map((e) => e.kind));
+    expect([...kinds].sort()).toEqual([...ENTRY_KINDS].sort());
+    const strict = new Map(ENTRY_KINDS.map((k) => [k, ENTRY_DETAILS[k].strict()]));
+    const problems: string[] = [];
+    for (const e of all) {
+      const what = `${e.kind} ${e.display} ${e.status} ${JSON.stringify(e.details)}`;
+      if (!ENTRY_STATUSES[e.kind].includes(e.status)) problems.push(`status: ${what}`);
+      if (!strict.get(e.kind)!.safeParse(e.details).success) problems.push(`details: ${what}`);
+      if (e.code !== null && (e.code_system !== ENTRY_CODE_SYSTEM[e.kind] || !isSnomedConceptId(e.code))) problems.push(`code: ${e.code_system} ${e.code} ${what}`);
+      if (e.code === null && e.code_system !== null) problems.push(`code system without a code: ${what}`);
+      if (e.ended_on !== null && (e.started_on === null || e.ended_on < e.started_on)) problems.push(`ends before it starts: ${what}`);
+      if (e.started_on !== null && e.started_on > TODAY) problems.push(`in the future: ${what}`);
+      if (!e.recorded_by || !e.recorded_by_name) problems.push(`no recorder: ${what}`);
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+  });
+
+  it('records every entry and contact against an existing child, by a professional of the recording organisation', async () => {
+    const [r] = await q<{ orphan_entries: number; orphan_contacts: number; wrong_recorder: number; wrong_contact_recorder: number; names: number }>(sql`
+      SELECT (SELECT count(*)::int FROM record_entry e WHERE e.ics_id = ${ics()} AND NOT EXISTS (SELECT 1 FROM child c WHERE c.ics_id = e.ics_id AND c.id = e.child_id)) AS orphan_entries,
+             (SELECT count(*)::int FROM contact e WHERE e.ics_id = ${ics()} AND NOT EXISTS (SELECT 1 FROM child c WHERE c.ics_id = e.ics_id AND c.id = e.child_id)) AS orphan_contacts,
+             (SELECT count(*)::int FROM record_entry e WHERE e.ics_id = ${ics()} AND NOT EXISTS (
+                SELECT 1 FROM professional p WHERE p.ics_id = e.ics_id AND p.id = e.recorded_by AND p.organisation_id = e.recording_organisation_id)) AS wrong_recorder,
+             (SELECT count(*)::int FROM contact e WHERE e.ics_id = ${ics()} AND e.recorded_by IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM professional p WHERE p.ics_id = e.ics_id AND p.id = e.recorded_by)) AS wrong_contact_recorder,
+             (SELECT count(*)::int FROM record_entry e JOIN professional p ON p.id = e.recorded_by WHERE e.ics_id = ${ics()} AND p.name <> e.recorded_by_name) AS names`);
+    expect(r).toEqual({ orphan_entries: 0, orphan_contacts: 0, wrong_recorder: 0, wrong_contact_recorder: 0, names: 0 });
+  });
+
+  it('gives every asthmatic a reliever, most a preventer, some attacks, with many over-reliant on relievers', async () => {
+    const asthmatic = await childrenWith(conditionCode('asthma').snomedCode);
+    expect(asthmatic.length).toBeGreaterThan(100);
+    expect(await activeMedicines(asthmatic, groupKeys('asthma-reliever', 'asthma-mart'))).toEqual([]);
+    const noPreventer = await activeMedicines(asthmatic, groupKeys('asthma-preventer', 'asthma-mart'));
+    expect(noPreventer.length / asthmatic.length).toBeLessThan(0.35);
+    const saba = medicine('salbutamol_mdi').code!;
+    const issues = await q<{ n: number }>(sql`SELECT count(e.id)::int AS n FROM unnest(${uuids(asthmatic)}) a(child_id)
+      LEFT JOIN record_entry e ON e.child_id = a.child_id AND e.kind = 'medication' AND e.status = 'completed' AND e.code = ${saba}
+        AND e.started_on > ${TODAY}::date - 365 GROUP BY a.child_id`);
+    const counts = issues.map((i) => i.n).sort((a, b) => a - b);
+    const median = counts[Math.floor(counts.length / 2)];
+    expect(median).toBeGreaterThanOrEqual(2);
+    expect(median).toBeLessThanOrEqual(4);
+    expect(counts.filter((n) => n >= 3).length / counts.length).toBeGreaterThan(0.4);
+    const [{ courses, peak }] = await q<{ courses: number; peak: number }>(sql`
+      SELECT count(*) FILTER (WHERE kind = 'medication' AND details->>'reason' = 'Asthma attack')::int AS courses,
+             count(*) FILTER (WHERE kind = 'observation' AND code = ${observation('peak_flow').code})::int AS peak
+        FROM record_entry WHERE ics_id = ${ics()} AND child_id = ANY(${uuids(asthmatic)})`);
+    expect(courses).toBeGreaterThan(asthmatic.length * 0.1);
+    expect(peak).toBeGreaterThan(asthmatic.length * 0.5);
+  });
+
+  it('gives every epileptic an anti-seizure medicine, buccal midazolam and a seizure plan', async () => {
+    const epileptic = await childrenWith(conditionCode('epilepsy').snomedCode);
+    expect(epileptic.length).toBeGreaterThan(0);
+    expect(await activeMedicines(epileptic, groupKeys('anti-seizure'))).toEqual([]);
+    expect(await activeMedicines(epileptic, ['buccal_midazolam'])).toEqual([]);
+    const plans = await q<{ child_id: string; text: string }>(sql`SELECT child_id, details->>'text' AS text FROM record_entry
+      WHERE ics_id = ${ics()} AND kind = 'anticipatory-care' AND status = 'active' AND child_id = ANY(${uuids(epileptic)})`);
+    expect(new Set(plans.map((p) => p.child_id)).size).toBe(epileptic.length);
+    expect(plans.every((p) => /buccal midazolam \d/.test(p.text))).toBe(true);
+    // No valproate for girls of 10 or more.
+    const [{ n }] = await q<{ n: number }>(sql`SELECT count(*)::int AS n FROM record_entry e JOIN child c ON c.id = e.child_id
+      WHERE e.ics_id = ${ics()} AND e.kind = 'medication' AND e.display ILIKE '%valproate%' AND c.sex = 'female'
+        AND c.date_of_birth <= ${TODAY}::date - interval '10 years'`);
+    expect(n).toBe(0);
+  });
+
+  it('gives children with type 1 diabetes insulin and HbA1c results, and complex children care plans', async () => {
+    const t1 = await childrenWith(conditionCode('type-1-diabetes').snomedCode);
+    expect(await activeMedicines(t1, groupKeys('insulin-rapid'))).toEqual([]);
+    expect(await activeMedicines(t1, groupKeys('insulin-basal'))).toEqual([]);
+    const hba1c = await q<{ child_id: string; v: number }>(sql`SELECT child_id, (details->>'value')::float AS v FROM record_entry
+      WHERE ics_id = ${ics()} AND kind = 'observation' AND code = ${observation('hba1c').code} AND child_id = ANY(${uuids(t1)})`);
+    expect(hba1c.every((h) => h.v >= 30 && h.v <= 150)).toBe(true);
+    const complex = await childrenWith(codesInGroup('complexity')[0]);
+    const autistic = await childrenWith(conditionCode('autism').snomedCode);
+    const needs = await q<{ child_id: string; kind: string; adjustment: string | null }>(sql`SELECT child_id, kind, details->>'adjustment' AS adjustment FROM record_entry
+      WHERE ics_id = ${ics()} AND kind IN ('anticipatory-care', 'communication-need') AND sensitive_category IS NULL`);
+    const has = (kind: string, ids: string[]) => ids.filter((id) => !needs.some((n) => n.child_id === id && n.kind === kind));
+    expect(has('anticipatory-care', complex)).toEqual([]);
+    expect(has('communication-need', autistic)).toEqual([]);
+    expect(needs.filter((n) => n.kind === 'communication-need' && autistic.includes(n.child_id)).every((n) => n.adjustment)).toBe(true);
+  });
+
+  it('has allergies in about 6% of children, acute medicines in the last year, and repeats stopped in the last 6 months', async () => {
+    const [r] = await q<{ allergic: number; acute: number; acute_old: number; stopped: number; stopped_bad: number; procedures: number }>(sql`
+      SELECT count(DISTINCT child_id) FILTER (WHERE kind = 'allergy')::int AS allergic,
+             count(*) FILTER (WHERE kind = 'medication' AND details->>'course' = 'acute')::int AS acute,
+             count(*) FILTER (WHERE kind = 'medication' AND details->>'course' = 'acute' AND started_on <= ${TODAY}::date - 365)::int AS acute_old,
+             count(*) FILTER (WHERE kind = 'medication' AND status = 'stopped')::int AS stopped,
+             count(*) FILTER (WHERE kind = 'medication' AND status = 'stopped' AND (ended_on < ${TODAY}::date - 183 OR details->>'stopReason' IS NULL))::int AS stopped_bad,
+             count(*) FILTER (WHERE kind = 'procedure')::int AS procedures
+        FROM record_entry WHERE ics_id = ${ics()}`);
+    expect(r.allergic / CHILDREN).toBeGreaterThan(0.035);
+    expect(r.allergic / CHILDREN).toBeLessThan(0.09);
+    expect(r.acute).toBeGreaterThan(CHILDREN * 0.1);
+    expect(r.acute_old).toBe(0);
+    expect(r.stopped).toBeGreaterThan(0);
+    expect(r.stopped_bad).toBe(0);
+    expect(r.procedures).toBeGreaterThan(0);
+  });
+
+  it('keeps sensitive entries rare, for young people of 12 or more, recorded by their practice or the school nursing service', async () => {
+    const rows = await q<{ age: number; kind: string; org_kind: string }>(sql`
+      SELECT date_part('year', age(e.started_on, c.date_of_birth))::int AS age, e.kind, o.kind AS org_kind
+        FROM record_entry e JOIN child c ON c.id = e.child_id JOIN organisation o ON o.id = e.recording_organisation_id
+       WHERE e.ics_id = ${ics()} AND e.sensitive_category IS NOT NULL`);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length / CHILDREN).toBeLessThan(0.01);
+    for (const r of rows) {
+      expect(r.age).toBeGreaterThanOrEqual(12);
+      expect(['gp-practice', 'community-provider']).toContain(r.org_kind);
+    }
+  });
+
+  it('follows the immunisation schedule for age, with more gaps in deprived areas', async () => {
+    const kids = await q<{ id: string; dob: string; decile: number }>(sql`SELECT id, date_of_birth AS dob, imd_decile AS decile FROM child WHERE ics_id = ${ics()}`);
+    const imms = await q<{ child_id: string; code: string; started_on: string | null; status: string }>(sql`
+      SELECT child_id, code, started_on, status FROM record_entry WHERE ics_id = ${ics()} AND kind = 'immunisation'`);
+    const byChild = new Map<string, { code: string; startedOn: string | null; status: string }[]>();
+    for (const i of imms) {
+      const list = byChild.get(i.child_id) ?? [];
+      list.push({ code: i.code, startedOn: i.started_on, status: i.status });
+      byChild.set(i.child_id, list);
+    }
+    const tally = { deprived: [0, 0], affluent: [0, 0] };
+    const problems: string[] = [];
+    for (const k of kids) {
+      const given = byChild.get(k.id) ?? [];
+      for (const g of given) if (g.startedOn && g.startedOn < k.dob) problems.push(`${k.id}: given before birth`);
+      const states = immunisationStatus(k.dob, given, TODAY);
+      // Nothing is recorded as given before it is due, and every given entry is one of the child's scheduled doses.
+      for (const s of states) if (s.status === 'given' && s.givenOn && s.givenOn < s.dueOn) problems.push(`${k.id}: ${s.key} given ${s.givenOn}, due ${s.dueOn}`);
+      if (states.filter((s) => s.status === 'given').length !== given.filter((g) => g.status === 'completed').length) problems.push(`${k.id}: unmatched doses`);
+      if (k.dob > '2026-09-28' && states.some((s) => s.status !== 'not-yet-due')) problems.push(`${k.id}: a newborn with a dose due`);
+      const dueLongAgo = states.filter((s) => s.dueOn < '2026-05-01');
+      const bucket = k.decile <= 2 ? tally.deprived : k.decile >= 9 ? tally.affluent : null;
+      if (bucket) {
+        bucket[0] += dueLongAgo.filter((s) => s.status === 'given').length;
+        bucket[1] += dueLongAgo.length;
+      }
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+    const deprived = tally.deprived[0] / tally.deprived[1];
+    const affluent = tally.affluent[0] / tally.affluent[1];
+    expect(affluent).toBeGreaterThan(0.82);
+    expect(affluent).toBeLessThan(0.97);
+    expect(deprived).toBeLessThan(affluent - 0.02);
+    expect(deprived).toBeGreaterThan(0.65);
+  });
+
+  it('has contacts only in the 12 months to today, at the right kind of organisation, at about the spec rates', async () => {
+    const [range] = await q<{ first: string; last: string; ended_before_start: number; open_not_admission: number }>(sql`
+      SELECT min(started_at)::text AS first, max(started_at)::text AS last,
+             count(*) FILTER (WHERE ended_at < started_at)::int AS ended_before_start,
+             count(*) FILTER (WHERE ended_at IS NULL AND type NOT IN ('admission', 'ed'))::int AS open_not_admission
+        FROM contact WHERE ics_id = ${ics()}`);
+    expect(range.first >= '2025-11-24').toBe(true);
+    expect(range.last < '2026-11-23').toBe(true);
+    expect(range.ended_before_start).toBe(0);
+    expect(range.open_not_admission).toBe(0);
+    const kinds = await q<{ type: string; kind: string; practice_ok: boolean; n: number }>(sql`
+      SELECT e.type, o.kind, bool_and(e.type <> 'gp' OR e.organisation_id = c.registered_practice_id) AS practice_ok, count(*)::int AS n
+        FROM contact e JOIN organisation o ON o.id = e.organisation_id JOIN child c ON c.id = e.child_id
+       WHERE e.ics_id = ${ics()} GROUP BY 1, 2 ORDER BY 1, 2`);
+    const where: Record<string, string[]> = {
+      ed: ['acute-trust'], 'urgent-care': ['acute-trust'], admission: ['acute-trust'], outpatient: ['acute-trust'], gp: ['gp-practice'],
+      community: ['community-provider'], 'out-of-hours': ['community-provider'], 'mental-health': ['mental-health-trust'], 'social-care': ['childrens-social-care'],
+    };
+    for (const k of kinds) {
+      expect(where[k.type], k.type).toContain(k.kind);
+      expect(k.practice_ok).toBe(true);
+    }
+    const per1000 = (type: string) => (kinds.filter((k) => k.type === type).reduce((a, k) => a + k.n, 0) * 1000) / CHILDREN;
+    expect(per1000('ed')).toBeGreaterThan(280);
+    expect(per1000('ed')).toBeLessThan(500);
+    expect(per1000('admission')).toBeGreaterThan(45);
+    expect(per1000('admission')).toBeLessThan(120);
+    expect(per1000('gp')).toBeGreaterThan(2200);
+    expect(per1000('gp')).toBeLessThan(3500);
+    expect(per1000('outpatient')).toBeGreaterThan(15);
+    expect(per1000('mental-health')).toBeGreaterThan(40);
+    // Social care contacts only for children with a looked-after or child-protection flag.
+    const [{ unflagged }] = await q<{ unflagged: number }>(sql`SELECT count(*)::int AS unflagged FROM contact e WHERE e.ics_id = ${ics()} AND e.type = 'social-care'
+      AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = e.child_id AND f.kind IN ('looked-after', 'child-protection-plan'))`);
+    expect(unflagged).toBe(0);
   });
 
   it('keeps a second ICS apart in the same database and refuses clashes', async () => {

@@ -6,6 +6,7 @@ import { CHILD_TABLES, generateChildren } from './children.js';
 import { parseIsoDate } from './dates.js';
 import { NhsNumbers } from './nhs-numbers.js';
 import { Rng } from './random.js';
+import { RecordGenerator } from './record.js';
 import { buildStructure } from './structure.js';
 import { BatchWriter, type Row } from './writer.js';
 
@@ -101,6 +102,12 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       throw new Error(`Professionals with @${domain} emails already exist (emails are global sign-in names); choose another demoEmailDomain.`);
     }
 
+    // A bulk load inside one transaction: skip the per-row foreign-key checks
+    // (superuser only, this transaction only). Every row refers to a child or
+    // organisation written before it, and the tests check every reference.
+    const [{ superuser }] = await rows<{ superuser: boolean }>(tx, sql`SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`);
+    if (superuser) await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+
     progress(0, total, 'structure');
     const icsId = ids.uuid();
     await bulkInsert(tx, 'ics', [{ id: icsId, name: icsName, code: icsCode }]);
@@ -116,6 +123,9 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     }
 
     const writer = new BatchWriter(tx, CHILD_TABLES);
+    // The shared record draws from streams of its own, so the rest of the ICS
+    // is the same with or without it.
+    const record = new RecordGenerator(structure, todayDays, new Rng(opts.seed, 'record'), new Rng(opts.seed, `record-ids\u0000${icsName}`), writer);
     progress(0, total, 'children');
     await generateChildren({
       structure,
@@ -124,6 +134,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       ids,
       nhs,
       writer,
+      record,
       batch: CHILD_BATCH,
       onBatch: (done) => progress(done, total, 'children'),
     });

@@ -24,6 +24,13 @@ export type Place = {
   socialWorkers: string[];
   youthJusticeWorkers: string[];
   youngCarerWorkers: string[];
+  /** The acute trust serving the place, its main hospital site and (if it has one) a community hospital site. */
+  acuteTrustId: string;
+  hospitalSiteId: string;
+  urgentCareSiteId: string;
+  /** The community provider's child development centre and the mental health trust's CAMHS base in this place. */
+  developmentCentreSiteId: string;
+  camhsSiteId: string;
 };
 
 export type Cluster = {
@@ -46,11 +53,16 @@ export type Practice = {
   diversity: number;
   lsoas: Lsoa[];
   gps: string[];
+  nurses: string[];
   healthVisitors: string[];
+  /** The practice's main surgery. */
+  siteId: string;
 };
 
 export type Structure = {
   icsId: string;
+  communityProviderId: string;
+  mentalHealthTrustId: string;
   places: Place[];
   clusters: Cluster[];
   practices: Practice[];
@@ -99,8 +111,11 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
     rows.organisation.push({ ics_id: icsId, id, ods_code: odsCode, name, kind, place_id: placeId });
     return id;
   };
-  const site = (organisationId: string, name: string, district: string | null) =>
-    rows.site.push({ ics_id: icsId, id: ids.uuid(), organisation_id: organisationId, name, postcode_district: district });
+  const site = (organisationId: string, name: string, district: string | null) => {
+    const id = ids.uuid();
+    rows.site.push({ ics_id: icsId, id, organisation_id: organisationId, name, postcode_district: district });
+    return id;
+  };
 
   // Sizes first: practices → hubs → places, so every hub sits inside one place.
   const nPractices = practiceCount(children);
@@ -139,9 +154,9 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
   const trusts = Array.from({ length: acuteTrusts }, (_, t) => {
     const home = t === 0 ? 0 : Math.ceil(nPlaces / 2); // the first place each trust serves
     const id = org('acute-trust', `${placeNames[home]} Hospitals NHS Foundation Trust`, codes.trust(), null);
-    site(id, `${placeNames[home]} General Hospital`, `${areas[home]}1`);
-    if (rng.chance(0.6)) site(id, `${rng.pick(placeWords())} Community Hospital`, `${areas[home]}2`);
-    return { id, paediatricians: [] as string[], children: 0 };
+    const hospital = site(id, `${placeNames[home]} General Hospital`, `${areas[home]}1`);
+    const communityHospital = rng.chance(0.6) ? site(id, `${rng.pick(placeWords())} Community Hospital`, `${areas[home]}2`) : hospital;
+    return { id, hospital, communityHospital, paediatricians: [] as string[], children: 0 };
   });
 
   const places: Place[] = [];
@@ -159,8 +174,8 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
     const socialCareId = org('childrens-social-care', `${name} Council Children's Services`, codes.localAuthority(), placeId);
     const youthJusticeId = org('youth-justice', `${name} Youth Justice Service`, codes.youthJustice(), placeId);
     const youngCarersId = org('voluntary-sector', `${name} Young Carers' Service`, codes.voluntary(), placeId);
-    site(community, `${name} Child Development Centre`, `${areas[p]}1`);
-    site(mentalHealth, `${name} CAMHS`, `${areas[p]}1`);
+    const developmentCentreSiteId = site(community, `${name} Child Development Centre`, `${areas[p]}1`);
+    const camhsSiteId = site(mentalHealth, `${name} CAMHS`, `${areas[p]}1`);
 
     const c = placeChildren[p];
     const place: Place = {
@@ -176,6 +191,11 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
       socialWorkers: staff.pool('social-worker', socialCareId, Math.ceil((c * 0.011) / 15) + 1, p === 0),
       youthJusticeWorkers: staff.pool('youth-justice-worker', youthJusticeId, Math.ceil((c * 0.0018) / 10) + 1, p === 0),
       youngCarerWorkers: staff.pool('care-coordinator', youngCarersId, Math.ceil((c * 0.01) / 60) + 1),
+      acuteTrustId: trust.id,
+      hospitalSiteId: trust.hospital,
+      urgentCareSiteId: trust.communityHospital,
+      developmentCentreSiteId,
+      camhsSiteId,
     };
     places.push(place);
 
@@ -207,7 +227,7 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
         const practiceId = org('gp-practice', pname, codes.practice(), placeId);
         const d1 = 1 + Math.floor((inPlace * districts) / nPlacePractices);
         const myDistricts = [`${areas[p]}${d1}`, `${areas[p]}${Math.min(districts, d1 + 1)}`];
-        site(practiceId, pname, myDistricts[0]);
+        const practiceSite = site(practiceId, pname, myDistricts[0]);
         if (rng.chance(0.2)) site(practiceId, `${rng.pick(placeWords())} Branch Surgery`, myDistricts[1]);
 
         const mean = placeShift[p] + practiceEffects[inPlace];
@@ -231,9 +251,11 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
           diversity: practiceDiversity[inPlace],
           lsoas,
           gps: staff.pool('gp', practiceId, 3 + rng.int(0, 3), first),
+          nurses: [],
           healthVisitors: [],
+          siteId: practiceSite,
         };
-        staff.pool('practice-nurse', practiceId, 1 + rng.int(0, 2), first);
+        practice.nurses = staff.pool('practice-nurse', practiceId, 1 + rng.int(0, 2), first);
         // Health visitors are attached to practices, ~300 under-fives each.
         practice.healthVisitors = staff.pool('health-visitor', community, Math.round((kids * 5) / 18 / 300), first);
         cluster.practices.push(practice);
@@ -280,5 +302,5 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
     for (const id of staff.pool('paediatrician', trust.id, Math.ceil(trust.children / 15_000) + 1)) trust.paediatricians.push(id);
   }
 
-  return { icsId, places, clusters, practices, demo: staff.demo, rows };
+  return { icsId, communityProviderId: community, mentalHealthTrustId: mentalHealth, places, clusters, practices, demo: staff.demo, rows };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policy, BREAK_GLASS_ROLES } from './policy.js';
+import { policy, systemPolicy, scopeAllows, BREAK_GLASS_ROLES, type ScopePermission } from './policy.js';
 import { ROLE_IDS, CARING_ROLES, type Role } from './roles.js';
 import type { Relationship, RelationshipKind } from './relationship.js';
 import type { Actor } from './actor.js';
@@ -7,14 +7,29 @@ import type { Actor } from './actor.js';
 const actor = (role: Role): Actor => ({
   icsId: 'ics', professionalId: 'p', name: 'Test', email: 't@x.test', role, organisationId: 'o', organisationName: 'Org',
 });
+const system = (organisationId: string | null, scopes = ['system/*.cruds']): Actor => ({
+  icsId: 'ics', professionalId: 'client', name: 'Feed', email: '', role: 'system', organisationId: organisationId ?? 'icb', organisationName: 'Org',
+  system: { clientId: 'client', scopes, clientOrganisationId: organisationId },
+});
 const rel = (kind: RelationshipKind | null): Relationship[] => (kind ? [{ kind, detail: 'detail' }] : []);
-const RELATIONSHIPS: (RelationshipKind | null)[] = [null, 'registered-practice', 'care-team', 'cluster-lead', 'break-glass'];
+const RELATIONSHIPS: (RelationshipKind | null)[] = [
+  null, 'registered-practice', 'care-team', 'cluster-lead', 'break-glass', 'integration-engine', 'organisation-feed',
+];
+/** Every kind of actor: each professional role, the ICS's integration engine and an organisation's system. */
+type Who = Role | 'engine' | 'org-system';
+const WHO: Who[] = [...ROLE_IDS, 'engine', 'org-system'];
+const actorFor = (who: Who): Actor => (who === 'engine' ? system(null) : who === 'org-system' ? system('o') : actor(who));
 
 /**
  * The expected answer for every role × relationship × action, written out
  * from the rules rather than computed by the code under test.
  */
-function expected(role: Role, relationship: RelationshipKind | null, action: string): boolean {
+function expected(who: Who, relationship: RelationshipKind | null, action: string): boolean {
+  if (who === 'engine' || who === 'org-system') {
+    // Systems see a child only through a relationship, and never act as a person does.
+    return (action === 'viewChildSummary' || action === 'viewAccessLog') && relationship !== null;
+  }
+  const role = who;
   const caring = CARING_ROLES.includes(role);
   switch (action) {
     case 'searchChildren': return caring;
@@ -29,12 +44,12 @@ function expected(role: Role, relationship: RelationshipKind | null, action: str
 
 describe('access policy matrix', () => {
   const actions = Object.keys(policy) as (keyof typeof policy)[];
-  const cases = ROLE_IDS.flatMap((role) => RELATIONSHIPS.flatMap((r) => actions.map((a) => [role, r, a] as const)));
+  const cases = WHO.flatMap((who) => RELATIONSHIPS.flatMap((r) => actions.map((a) => [who, r, a] as const)));
 
-  it.each(cases)('%s with relationship %s → %s', (role, relationship, action) => {
+  it.each(cases)('%s with relationship %s → %s', (who, relationship, action) => {
     const decide = policy[action] as (a: Actor, r: Relationship[]) => ReturnType<typeof policy.searchChildren>;
-    const decision = decide(actor(role), rel(relationship));
-    expect(decision.allowed).toBe(expected(role, relationship, action));
+    const decision = decide(actorFor(who), rel(relationship));
+    expect(decision.allowed).toBe(expected(who, relationship, action));
     if (!decision.allowed) expect(decision.reason.length).toBeGreaterThan(10);
   });
 
@@ -47,5 +62,66 @@ describe('access policy matrix', () => {
   it('says which relationship allowed a view, for the audit trail', () => {
     const d = policy.viewChildSummary(actor('gp'), [{ kind: 'registered-practice', detail: 'Riverside Surgery' }]);
     expect(d).toEqual({ allowed: true, why: 'Registered practice: Riverside Surgery' });
+  });
+});
+
+describe('system client policy matrix', () => {
+  const PERMISSIONS: ScopePermission[] = ['c', 'r', 'u', 'd', 's'];
+  const SCOPES: string[][] = [[], ['system/*.rs'], ['system/Patient.r'], ['system/*.cud'], ['system/Condition.cruds'], ['system/*.read'], ['system/*.write'], ['user/*.cruds'], ['system/*.sr']];
+
+  /** Written out from SMART v2: letters in the order c r u d s; v1 read = rs, write = cud; user/ and disordered letters grant nothing. */
+  function granted(scopes: string[], type: string, p: ScopePermission): boolean {
+    return scopes.some((s) => {
+      switch (s) {
+        case 'system/*.rs': return p === 'r' || p === 's';
+        case 'system/Patient.r': return type === 'Patient' && p === 'r';
+        case 'system/*.cud': return p === 'c' || p === 'u' || p === 'd';
+        case 'system/Condition.cruds': return type === 'Condition';
+        case 'system/*.read': return p === 'r' || p === 's';
+        case 'system/*.write': return p === 'c' || p === 'u' || p === 'd';
+        default: return false;
+      }
+    });
+  }
+
+  const cases = SCOPES.flatMap((scopes) => ['Patient', 'Condition'].flatMap((type) => PERMISSIONS.map((p) => [scopes.join(' ') || '(none)', type, p, scopes] as const)));
+  it.each(cases)('scopes %s: %s.%s', (_label, type, permission, scopes) => {
+    expect(systemPolicy.fhirInteraction(system(null, scopes), type, permission).allowed).toBe(granted(scopes, type, permission));
+    expect(scopeAllows(scopes, type, permission) !== null).toBe(granted(scopes, type, permission));
+  });
+
+  it('refuses every FHIR interaction to a person, whatever their role', () => {
+    for (const role of ROLE_IDS) {
+      expect(systemPolicy.fhirInteraction(actor(role), 'Patient', 'r').allowed).toBe(false);
+      expect(systemPolicy.searchPatients(actor(role)).allowed).toBe(false);
+      expect(systemPolicy.registerChild(actor(role), 'o').allowed).toBe(false);
+      expect(systemPolicy.updateChild(actor(role), rel('registered-practice')).allowed).toBe(false);
+      expect(systemPolicy.feedOrganisations(actor(role)).allowed).toBe(false);
+    }
+  });
+
+  it.each([
+    ['engine', null, 'o', true], ['engine', null, null, true],
+    ['org-system', 'o', 'o', true], ['org-system', 'o', 'other', false], ['org-system', 'o', null, false],
+  ] as const)('%s (organisation %s) registering a child at practice %s → %s', (_who, org, practice, allowed) => {
+    expect(systemPolicy.registerChild(system(org), practice).allowed).toBe(allowed);
+  });
+
+  it('lets a system change a child only through a relationship, and organisations only from the engine', () => {
+    expect(systemPolicy.updateChild(system('o'), []).allowed).toBe(false);
+    expect(systemPolicy.updateChild(system('o'), rel('organisation-feed')).allowed).toBe(true);
+    expect(systemPolicy.updateChild(system(null), rel('integration-engine')).allowed).toBe(true);
+    expect(systemPolicy.feedOrganisations(system(null)).allowed).toBe(true);
+    expect(systemPolicy.feedOrganisations(system('o')).allowed).toBe(false);
+    expect(systemPolicy.searchPatients(system('o')).allowed).toBe(true);
+  });
+
+  it('never lets a system break the glass, search as a person, review or administer', () => {
+    for (const s of [system(null), system('o')]) {
+      expect(policy.breakGlass(s, []).allowed).toBe(false);
+      expect(policy.searchChildren(s).allowed).toBe(false);
+      expect(policy.reviewBreakGlass(s).allowed).toBe(false);
+      expect(policy.manageOrganisations(s).allowed).toBe(false);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { Actor } from './actor.js';
+import { isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
 import { CARING_ROLES, ROLES, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, type Relationship } from './relationship.js';
 
@@ -10,7 +10,27 @@ export type Decision = { allowed: true; why: string } | { allowed: false; reason
 
 const deny = (reason: string): Decision => ({ allowed: false, reason });
 const allow = (why: string): Decision => ({ allowed: true, why });
-const has = (actor: Actor, roles: readonly Role[]) => roles.includes(actor.role);
+const has = (actor: Actor, roles: readonly Role[]) => actor.role !== SYSTEM_ROLE && roles.includes(actor.role);
+
+/** What a SMART v2 scope grants: c(reate) r(ead) u(pdate) d(elete) s(earch). */
+export type ScopePermission = 'c' | 'r' | 'u' | 'd' | 's';
+
+/**
+ * Whether SMART system scopes allow a permission on a resource type. Scopes are
+ * `system/<Type or *>.<cruds subset>` (v2), or v1's `.read` (= rs) and
+ * `.write` (= cud); anything else grants nothing.
+ */
+export function scopeAllows(scopes: readonly string[], resourceType: string, permission: ScopePermission): string | null {
+  for (const scope of scopes) {
+    const m = /^system\/(\*|[A-Z][A-Za-z]+)\.(read|write|\*|c?r?u?d?s?)$/.exec(scope);
+    if (!m || (m[1] !== '*' && m[1] !== resourceType) || m[2] === '') continue;
+    const granted = m[2] === 'read' ? 'rs' : m[2] === 'write' ? 'cud' : m[2] === '*' ? 'cruds' : m[2];
+    if (granted.includes(permission)) return scope;
+  }
+  return null;
+}
+
+const PERMISSION_WORDS: Record<ScopePermission, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
 
 /** Clinical and social-care roles may take emergency access; education, youth justice and back-office roles may not. */
 export const BREAK_GLASS_ROLES: readonly Role[] = [
@@ -25,10 +45,11 @@ function because(relationships: Relationship[]): string {
 export const policy = {
   /** Find children by NHS number or name: caring roles only (results show identity, not the record). */
   searchChildren(actor: Actor): Decision {
-    return has(actor, CARING_ROLES) ? allow(`Search by a ${ROLES[actor.role].toLowerCase()}`) : deny('Your role does not search for children.');
+    return actor.role !== SYSTEM_ROLE && has(actor, CARING_ROLES) ? allow(`Search by a ${ROLES[actor.role].toLowerCase()}`) : deny('Your role does not search for children.');
   },
 
   viewChildSummary(actor: Actor, relationships: Relationship[]): Decision {
+    if (isSystem(actor)) return relationships.length ? allow(because(relationships)) : deny('This system has no relationship with this child.');
     if (!has(actor, CARING_ROLES)) return deny('Your role does not give access to children’s records.');
     if (relationships.length === 0) return deny('You do not have a care relationship with this child.');
     return allow(because(relationships));
@@ -52,6 +73,46 @@ export const policy = {
 
   manageOrganisations(actor: Actor): Decision {
     return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator manages organisations, clusters and users.');
+  },
+};
+
+/**
+ * What system clients (FHIR) may do. Each needs the client's scope for the
+ * interaction as well as the child-level rule; people use the pages instead.
+ */
+export const systemPolicy = {
+  /** One FHIR interaction on one resource type, as the client's scopes allow. */
+  fhirInteraction(actor: Actor, resourceType: string, permission: ScopePermission): Decision {
+    if (!isSystem(actor)) return deny('The FHIR API is for registered systems; people use Joinery’s pages.');
+    const scope = scopeAllows(actor.system.scopes, resourceType, permission);
+    return scope ? allow(`scope ${scope}`) : deny(`This client’s scopes do not allow it to ${PERMISSION_WORDS[permission]} ${resourceType} resources.`);
+  },
+
+  /** Find patients: only among the children the system is related to (the search filters in SQL). */
+  searchPatients(actor: Actor): Decision {
+    if (!isSystem(actor)) return deny('The FHIR API is for registered systems; people use Joinery’s pages.');
+    return allow(actor.system.clientOrganisationId ? 'children of the client’s organisation' : 'ICS integration engine');
+  },
+
+  /** A feed registers a child: the ICS's engine any child, an organisation's system a child registered with it. */
+  registerChild(actor: Actor, registeredPracticeId: string | null): Decision {
+    if (!isSystem(actor)) return deny('Children are registered from the feeds of GP practices and the ICS.');
+    const own = actor.system.clientOrganisationId;
+    if (own === null) return allow('ICS integration engine');
+    if (registeredPracticeId === own) return allow('registering practice');
+    return deny('This system can register only children registered with its own organisation.');
+  },
+
+  /** A feed changes a child's details, carers or flags: a system related to the child. */
+  updateChild(actor: Actor, relationships: Relationship[]): Decision {
+    if (!isSystem(actor)) return deny('Only a feed changes a child’s registration details.');
+    return policy.viewChildSummary(actor, relationships);
+  },
+
+  /** Organisations (ODS codes) come only from the ICS's own integration engine. */
+  feedOrganisations(actor: Actor): Decision {
+    if (!isSystem(actor)) return deny('Organisations are managed by an administrator.');
+    return actor.system.clientOrganisationId === null ? allow('ICS integration engine') : deny('Only the ICS’s integration engine adds or changes organisations.');
   },
 };
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
-import type { Actor } from './actor.js';
+import { isSystem, type Actor } from './actor.js';
 
 /**
  * How a professional comes to have a legitimate relationship with a child.
@@ -8,7 +8,9 @@ import type { Actor } from './actor.js';
  * unexpired break-glass), never ticked by hand. Later capabilities (referrals,
  * MDTs, ambulatory caseloads) add their own sources here.
  */
-export type RelationshipKind = 'registered-practice' | 'care-team' | 'cluster-lead' | 'break-glass';
+export type RelationshipKind =
+  | 'registered-practice' | 'care-team' | 'cluster-lead' | 'break-glass'
+  | 'integration-engine' | 'organisation-feed';
 
 export type Relationship = { kind: RelationshipKind; detail: string };
 
@@ -17,6 +19,8 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'care-team': 'Care team',
   'cluster-lead': 'Cluster lead paediatrician',
   'break-glass': 'Emergency access (break-glass)',
+  'integration-engine': 'ICS integration engine',
+  'organisation-feed': 'System of a caring organisation',
 };
 
 const PRACTICE_ROLES = ['gp', 'practice-nurse'];
@@ -26,6 +30,7 @@ const PRACTICE_ROLES = ['gp', 'practice-nurse'];
  * the child row aliased `c`. Used in lists so paging counts only what may be seen.
  */
 export function standingRelationshipSql(actor: Actor) {
+  if (isSystem(actor)) return systemRelationshipSql(actor.system.clientOrganisationId);
   const practice = PRACTICE_ROLES.includes(actor.role)
     ? sql`c.registered_practice_id = ${actor.organisationId}::uuid`
     : sql`false`;
@@ -37,8 +42,38 @@ export function standingRelationshipSql(actor: Actor) {
                AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid))`;
 }
 
+/**
+ * A system client's relationships come from its organisation's: the child is
+ * registered there, or someone from there is in the child's care team. The
+ * ICS's integration engine (no organisation) relates to every child of the ICS.
+ */
+function systemRelationshipSql(organisationId: string | null) {
+  if (organisationId === null) return sql`true`;
+  return sql`(c.registered_practice_id = ${organisationId}::uuid
+    OR EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
+               WHERE m.ics_id = c.ics_id AND m.child_id = c.id AND m.ended_at IS NULL AND p.organisation_id = ${organisationId}::uuid))`;
+}
+
+async function systemRelationships(tx: Tx, actor: Actor & { system: { clientOrganisationId: string | null } }, childId: string): Promise<Relationship[]> {
+  const organisationId = actor.system.clientOrganisationId;
+  if (organisationId === null) {
+    const found = await rows(tx, sql`SELECT 1 FROM child WHERE id = ${childId}::uuid`);
+    return found.length ? [{ kind: 'integration-engine', detail: actor.name }] : [];
+  }
+  return rows<Relationship>(
+    tx,
+    sql`SELECT 'organisation-feed' AS kind, ${actor.name} || ' (registered practice)' AS detail FROM child c
+         WHERE c.id = ${childId}::uuid AND c.registered_practice_id = ${organisationId}::uuid
+        UNION ALL
+        SELECT 'organisation-feed', ${actor.name} || ' (care team: ' || m.role_in_team || ')' FROM care_team_member m
+          JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
+         WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL AND p.organisation_id = ${organisationId}::uuid`,
+  );
+}
+
 /** Every relationship the actor has with the child now, strongest first; empty when none. */
 export async function legitimateRelationships(tx: Tx, actor: Actor, childId: string): Promise<Relationship[]> {
+  if (isSystem(actor)) return systemRelationships(tx, actor, childId);
   const found = await rows<{ kind: RelationshipKind; detail: string }>(
     tx,
     sql`

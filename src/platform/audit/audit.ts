@@ -22,6 +22,7 @@ export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[
       icsId: actor.icsId,
       professionalId: actor.professionalId,
       role: actor.role,
+      actorName: actor.name,
       organisationId: actor.organisationId,
       childId: entry.childId ?? null,
       action: entry.action,
@@ -45,7 +46,7 @@ export type AccessLogEntry = {
 export function childAccessLog(tx: Tx, childId: string, limit = 100): Promise<AccessLogEntry[]> {
   return rows<AccessLogEntry>(
     tx,
-    sql`SELECT a.at, p.name AS "professionalName", a.role, o.name AS "organisationName", a.action, a.what, a.why
+    sql`SELECT a.at, coalesce(p.name, a.actor_name) AS "professionalName", a.role, o.name AS "organisationName", a.action, a.what, a.why
           FROM audit_event a
           LEFT JOIN professional p ON p.ics_id = a.ics_id AND p.id = a.professional_id
           LEFT JOIN organisation o ON o.ics_id = a.ics_id AND o.id = a.organisation_id

@@ -12,6 +12,8 @@ export const auditEvent = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     professionalId: uuid('professional_id'),
     role: text('role'),
+    /** The name at the time: a system client has no professional row to join. */
+    actorName: text('actor_name'),
     organisationId: uuid('organisation_id'),
     childId: uuid('child_id'),
     action: text('action').notNull(),

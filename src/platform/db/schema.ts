@@ -6,3 +6,4 @@ export * from '../access/schema.js';
 export * from '../http/schema.js';
 export * from '../../record/schema.js';
 export * from '../../worklist/schema.js';
+export * from '../../fhir/schema.js';

@@ -25,6 +25,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without signing in. */
     public?: boolean;
+    /** Authenticated by a bearer token or client credentials, never a session cookie: no form CSRF check. */
+    tokenAuth?: boolean;
   }
 }
 
@@ -121,7 +123,7 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
       const expired = req.sessionExpired ? (next ? '&' : '?') + 'expired=1' : '';
       return reply.redirect(`/sign-in${next}${expired}`);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') checkCsrf(req);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !req.routeOptions.config?.tokenAuth) checkCsrf(req);
   });
 
   app.setErrorHandler((error, req, reply) => handleError(error as Error, req, reply));

@@ -1,0 +1,70 @@
+import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { HANDLERS } from './registry.js';
+
+/** The date this statement last changed in substance (what is supported). */
+const STATEMENT_DATE = '2026-11-23';
+
+/**
+ * What the server does, built from the same handlers that serve requests, so
+ * it cannot claim a type, interaction or search parameter that is not there.
+ */
+export function capabilityStatement(base: string): CapabilityStatement {
+  const resources: CapabilityStatementRestResource[] = HANDLERS.map((h) => ({
+    type: h.type as CapabilityStatementRestResource['type'],
+    documentation: h.documentation,
+    interaction: [
+      { code: 'read' as const },
+      { code: 'search-type' as const },
+      ...(h.writable ? [{ code: 'create' as const }, { code: 'update' as const }] : []),
+    ],
+    versioning: 'no-version' as const,
+    readHistory: false,
+    updateCreate: false,
+    conditionalCreate: false,
+    conditionalUpdate: h.writable,
+    conditionalDelete: 'not-supported' as const,
+    searchParam: [
+      ...h.searchParams.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })),
+      { name: '_count', type: 'number' as const, documentation: 'Results per page, 1 to 100 (default 20); the Bundle links to the next and previous pages.' },
+    ],
+    ...(h.type === 'Patient'
+      ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything', documentation: 'The child’s whole record that the client’s scopes cover, in one Bundle.' }] }
+      : {}),
+  }));
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: STATEMENT_DATE,
+    publisher: 'Joinery',
+    kind: 'instance',
+    software: { name: 'Joinery' },
+    implementation: { description: 'Joinery shared care record for children and young people', url: base },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    rest: [{
+      mode: 'server',
+      documentation: 'Search one child’s record at a time (patient=Patient/<id>), except Patient, Organization and Practitioner. Sensitive entries are never served. Every interaction is audited.',
+      security: {
+        cors: false,
+        service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }], text: 'OAuth 2.0 client credentials with SMART v2 system scopes' }],
+        extension: [{
+          url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+          extension: [{ url: 'token', valueUri: new URL('/oauth/token', base).toString() }],
+        }],
+      },
+      resource: resources,
+      interaction: [{ code: 'transaction', documentation: 'All or nothing.' }, { code: 'batch', documentation: 'Each entry on its own.' }],
+    }],
+  };
+}
+
+/** SMART App Launch discovery (.well-known/smart-configuration) for backend services. */
+export function smartConfiguration(base: string) {
+  return {
+    token_endpoint: new URL('/oauth/token', base).toString(),
+    grant_types_supported: ['client_credentials'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    scopes_supported: ['system/*.cruds', 'system/*.rs', 'system/*.cud', ...HANDLERS.map((h) => `system/${h.type}.rs`)],
+    capabilities: ['client-confidential-symmetric', 'permission-v2', 'permission-v1'],
+  };
+}

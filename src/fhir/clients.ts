@@ -1,0 +1,132 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { rows, type Database, type Tx } from '../platform/db/client.js';
+import { SYSTEM_ROLE, type Actor } from '../platform/access/actor.js';
+import { ValidationError } from '../platform/http/errors.js';
+
+/**
+ * System clients and their OAuth 2.0 access tokens. Secrets and tokens are
+ * 32 random bytes; only their SHA-256 is stored (a slow hash adds nothing to
+ * 256 bits of randomness), so a copy of the tables cannot be replayed.
+ */
+export const TOKEN_MINUTES = 60;
+/** The client the command-line importer acts as: the ICS's own integration engine, with no secret. */
+export const COMMAND_LINE_CLIENT = 'Command-line import';
+
+const hash = (secret: string) => crypto.createHash('sha256').update(secret).digest('hex');
+const randomSecret = () => crypto.randomBytes(32).toString('base64url');
+
+const SCOPE = /^system\/(\*|[A-Z][A-Za-z]+)\.(read|write|\*|c?r?u?d?s?)$/;
+
+/** Splits and checks a scope list: SMART v2 system scopes (and v1 read/write). */
+export function parseScopes(text: string): string[] {
+  const scopes = [...new Set(text.split(/\s+/).filter(Boolean))];
+  const bad = scopes.filter((s) => !SCOPE.test(s) || s.endsWith('.'));
+  if (scopes.length === 0 || bad.length) {
+    throw new ValidationError({ scopes: `Scopes must be SMART system scopes like "system/*.rs system/Patient.cud"${bad.length ? `; not: ${bad.join(' ')}` : ''}` });
+  }
+  return scopes;
+}
+
+export type ClientRow = { id: string; name: string; scopes: string; organisation_id: string | null; revoked_at: string | null };
+
+/** Registers a client; the secret is shown once, here, and never again. */
+export async function addClient(
+  tx: Tx, icsId: string, input: { name: string; scopes: string; organisationId: string | null; withSecret?: boolean },
+): Promise<{ clientId: string; clientSecret: string | null }> {
+  const name = input.name.trim();
+  if (!name || name.length > 100 || [...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw new ValidationError({ name: 'Enter a client name of up to 100 characters' });
+  const scopes = parseScopes(input.scopes);
+  const taken = await rows(tx, sql`SELECT 1 FROM fhir_client WHERE name = ${name}`);
+  if (taken.length) throw new ValidationError({ name: `A client named "${name}" already exists in this ICS` });
+  const id = crypto.randomUUID();
+  const secret = input.withSecret === false ? null : randomSecret();
+  await tx.execute(sql`INSERT INTO fhir_client (ics_id, id, name, secret_hash, scopes, organisation_id)
+    VALUES (${icsId}::uuid, ${id}::uuid, ${name}, ${secret ? hash(secret) : null}, ${scopes.join(' ')}, ${input.organisationId}::uuid)`);
+  return { clientId: id, clientSecret: secret };
+}
+
+/** The client the command-line importer acts as, made on first use. */
+export async function commandLineClient(tx: Tx, icsId: string): Promise<string> {
+  const [found] = await rows<{ id: string }>(tx, sql`SELECT id FROM fhir_client WHERE name = ${COMMAND_LINE_CLIENT} AND revoked_at IS NULL`);
+  if (found) return found.id;
+  return (await addClient(tx, icsId, { name: COMMAND_LINE_CLIENT, scopes: 'system/*.cruds', organisationId: null, withSecret: false })).clientId;
+}
+
+export type TokenError = { error: 'invalid_client' | 'invalid_scope' | 'invalid_request' | 'unsupported_grant_type'; description: string };
+export type IssuedToken = { access_token: string; token_type: 'Bearer'; expires_in: number; scope: string };
+
+/**
+ * The client credentials grant: checks the client and secret, narrows the
+ * scopes to those asked for (all granted when none are), and issues a token.
+ */
+export async function issueToken(
+  db: Database, clientId: string, clientSecret: string, requested: string | undefined, minutes = TOKEN_MINUTES,
+): Promise<IssuedToken | TokenError> {
+  const invalidClient: TokenError = { error: 'invalid_client', description: 'Unknown client or wrong secret.' };
+  if (!/^[0-9a-f-]{36}$/i.test(clientId)) return invalidClient;
+  const [client] = await db.platform((tx) =>
+    rows<{ ics_id: string; secret_hash: string | null; scopes: string; revoked: boolean }>(tx, sql`SELECT * FROM joinery_fhir_client_lookup(${clientId}::uuid)`),
+  );
+  const given = Buffer.from(hash(clientSecret));
+  const expected = Buffer.from(client?.secret_hash ?? hash(randomSecret()));
+  if (!client || client.revoked || !client.secret_hash || !crypto.timingSafeEqual(given, expected)) return invalidClient;
+  const granted = client.scopes.split(' ');
+  let scopes = granted;
+  if (requested !== undefined && requested.trim() !== '') {
+    const asked = [...new Set(requested.split(/\s+/).filter(Boolean))];
+    const refused = asked.filter((s) => !granted.includes(s));
+    if (refused.length) return { error: 'invalid_scope', description: `This client is not granted: ${refused.join(' ')}` };
+    scopes = asked;
+  }
+  const token = randomSecret();
+  await db.tenant(client.ics_id, async (tx) => {
+    // Expired tokens are of no use to anyone: clear this client's as a new one is issued.
+    await tx.execute(sql`DELETE FROM fhir_token WHERE client_id = ${clientId}::uuid AND expires_at < now()`);
+    await tx.execute(sql`INSERT INTO fhir_token (ics_id, token_hash, client_id, scopes, expires_at)
+      VALUES (${client.ics_id}::uuid, ${hash(token)}, ${clientId}::uuid, ${scopes.join(' ')}, now() + make_interval(mins => ${minutes}))`);
+  });
+  return { access_token: token, token_type: 'Bearer', expires_in: minutes * 60, scope: scopes.join(' ') };
+}
+
+/**
+ * The Actor a system client acts as. Its organisation is the one it was
+ * registered for; the ICS's engine records as the ICS body (the ICB).
+ */
+export async function clientActor(tx: Tx, icsId: string, clientId: string, scopes: string[]): Promise<Actor | null> {
+  const [c] = await rows<{ id: string; name: string; organisation_id: string | null; org_id: string | null; org_name: string | null; revoked: boolean }>(
+    tx,
+    sql`SELECT c.id, c.name, c.organisation_id, o.id AS org_id, o.name AS org_name, c.revoked_at IS NOT NULL AS revoked
+          FROM fhir_client c
+          LEFT JOIN LATERAL (SELECT id, name FROM organisation
+                              WHERE ics_id = c.ics_id AND (id = c.organisation_id OR (c.organisation_id IS NULL AND kind = 'ics-body'))
+                              ORDER BY ods_code LIMIT 1) o ON true
+         WHERE c.id = ${clientId}::uuid`,
+  );
+  if (!c || c.revoked) return null;
+  return {
+    icsId,
+    professionalId: c.id,
+    name: c.name,
+    email: '',
+    role: SYSTEM_ROLE,
+    // With no ICS body on record, the engine records under no organisation (the nil id matches none).
+    organisationId: c.org_id ?? '00000000-0000-0000-0000-000000000000',
+    organisationName: c.org_name ?? 'Integrated care system',
+    system: { clientId: c.id, scopes, clientOrganisationId: c.organisation_id },
+  };
+}
+
+export type Authentication = { actor: Actor } | { error: 'invalid_token' | 'expired_token'; description: string };
+
+/** The actor behind a bearer token, or why there is none. */
+export async function authenticate(db: Database, token: string): Promise<Authentication> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { error: 'invalid_token', description: 'The access token is not valid.' };
+  const [t] = await db.platform((tx) =>
+    rows<{ ics_id: string; client_id: string; scopes: string; expired: boolean }>(tx, sql`SELECT * FROM joinery_fhir_token_lookup(${hash(token)})`),
+  );
+  if (!t) return { error: 'invalid_token', description: 'The access token is not valid.' };
+  if (t.expired) return { error: 'expired_token', description: 'The access token has expired: ask for a new one.' };
+  const actor = await db.tenant(t.ics_id, (tx) => clientActor(tx, t.ics_id, t.client_id, t.scopes.split(' ')));
+  return actor ? { actor } : { error: 'invalid_token', description: 'The client has been revoked.' };
+}

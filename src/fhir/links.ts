@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+
+/**
+ * The sender's names for our rows (see fhir_link): an identifier's system and
+ * value, or the sender's namespace and resource id.
+ */
+export type LinkKey = { kind: 'identifier' | 'id'; system: string; value: string };
+
+export async function linkTarget(tx: Tx, resourceType: string, key: LinkKey): Promise<string | undefined> {
+  const [found] = await rows<{ target_id: string }>(
+    tx,
+    sql`SELECT target_id FROM fhir_link WHERE resource_type = ${resourceType} AND kind = ${key.kind} AND system = ${key.system} AND value = ${key.value}`,
+  );
+  return found?.target_id;
+}
+
+/** Remembers the keys for a row; a key already pointing elsewhere is moved to this row (the sender's latest word wins). */
+export async function saveLinks(tx: Tx, icsId: string, resourceType: string, targetId: string, keys: LinkKey[]): Promise<void> {
+  for (const k of keys) {
+    await tx.execute(sql`INSERT INTO fhir_link (ics_id, resource_type, kind, system, value, target_id)
+      VALUES (${icsId}::uuid, ${resourceType}, ${k.kind}, ${k.system}, ${k.value}, ${targetId}::uuid)
+      ON CONFLICT (ics_id, resource_type, kind, system, value) DO UPDATE SET target_id = excluded.target_id`);
+  }
+}
+
+/** The identifiers senders gave a row, for writing it back out. */
+export async function identifiersOf(tx: Tx, resourceType: string, targetId: string): Promise<{ system: string; value: string }[]> {
+  return rows(
+    tx,
+    sql`SELECT system, value FROM fhir_link WHERE resource_type = ${resourceType} AND kind = 'identifier' AND target_id = ${targetId}::uuid ORDER BY created_at, system, value`,
+  );
+}

@@ -1,0 +1,76 @@
+import type { AuditEvent } from '@medplum/fhirtypes';
+import { policy } from '../../platform/access/policy.js';
+import { legitimateRelationships } from '../../platform/access/relationship.js';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { ForbiddenError } from '../../platform/http/errors.js';
+import { AUDIT_ACTION_SYSTEM, CLIENT_ID_SYSTEM } from '../codes.js';
+import { notFound } from '../outcome.js';
+import * as store from '../store.js';
+import { dateRange, instant, patientParam } from './common.js';
+import type { Reading, ResourceHandler } from './handler.js';
+
+/**
+ * Who has seen or changed a child's record. Only events about the child as a
+ * whole are served, and never their free text (what, why, details): events
+ * about single entries could hint at entries the client may not see (a
+ * sensitive entry's creation, a stated reason to see one), so they are held back.
+ */
+export const SERVED_AUDIT_ACTIONS = [
+  'child.search-result', 'child.view-summary', 'child.view-access-log', 'child.break-glass', 'child.access-refused',
+  'child.register', 'child.update-registration', 'record.read', 'record.read-timeline', 'record.freeze', 'record.lift-freeze',
+  'fhir.read', 'fhir.search-result', 'fhir.everything', 'fhir.read-audit',
+] as const;
+
+const ACTION_CODE = (action: string): AuditEvent['action'] =>
+  /search|read|view|everything|access-log/.test(action) ? 'R' : /register|create|add/.test(action) ? 'C' : /update|freeze/.test(action) ? 'U' : 'E';
+
+function toFhir(a: store.AuditRow): AuditEvent {
+  return {
+    resourceType: 'AuditEvent',
+    id: a.id,
+    type: { system: AUDIT_ACTION_SYSTEM, code: a.action },
+    action: ACTION_CODE(a.action),
+    recorded: instant(a.at),
+    outcome: a.action === 'child.access-refused' ? '4' : '0',
+    agent: [{
+      who: a.is_client
+        ? { identifier: { system: CLIENT_ID_SYSTEM, value: a.professional_id! }, display: a.who_name ?? undefined }
+        : a.professional_id ? { reference: `Practitioner/${a.professional_id}`, display: a.who_name ?? undefined } : { display: 'Joinery' },
+      ...(a.role ? { role: [{ text: a.role }] } : {}),
+      requestor: true,
+    }],
+    source: { observer: { display: 'Joinery' } },
+    entity: [{ what: { reference: `Patient/${a.child_id}` } }],
+  };
+}
+
+/** Seeing who accessed a record needs what the access log page needs; it is itself audited. */
+async function mayRead(r: Reading, childId: string) {
+  const decision = policy.viewAccessLog(r.actor, await legitimateRelationships(r.tx, r.actor, childId));
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  await recordAudit(r.tx, r.actor, { childId, action: 'fhir.read-audit', what: 'Who has accessed this record (FHIR AuditEvent)', why: decision.why });
+}
+
+export const auditEventHandler: ResourceHandler = {
+  type: 'AuditEvent',
+  writable: false,
+  documentation: 'Who has seen or changed a child’s record (read only): action, when, who, their role. Events about single entries and free text are not served.',
+  searchParams: [
+    { name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' },
+    { name: 'date', type: 'date', documentation: 'When it happened (eq, ge, gt, le, lt; a day, month or year).' },
+  ],
+  async read(r, id) {
+    if (!/^\d{1,18}$/.test(id)) throw notFound();
+    const a = await store.auditEventById(r.tx, id, SERVED_AUDIT_ACTIONS);
+    if (!a) throw notFound();
+    await mayRead(r, a.child_id);
+    return toFhir(a);
+  },
+  async search(r, query, page) {
+    const childId = patientParam(query)!;
+    if (!(await store.patientById(r.tx, childId))) throw notFound();
+    await mayRead(r, childId);
+    const { found, total } = await store.auditEventsOf(r.tx, childId, SERVED_AUDIT_ACTIONS, dateRange(query, 'date'), page.count, page.offset);
+    return { resources: found.map(toFhir), total };
+  },
+};

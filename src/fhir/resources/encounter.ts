@@ -1,0 +1,127 @@
+import type { Encounter } from '@medplum/fhirtypes';
+import { listContacts, recordContact, type ContactRow } from '../../record/service.js';
+import { CONTACT_TYPES, type ContactType } from '../../record/schema.js';
+import { ACT_CODE, ACT_PRIORITY, CONTACT_TYPE_SYSTEM, SNOMED } from '../codes.js';
+import { notFound, unprocessable } from '../outcome.js';
+import * as store from '../store.js';
+import { codeIn, concept, dateRange, identifierOut, instant, patientParam, sensitiveFrom, sourceOf, tokenParam } from './common.js';
+import type { Importing, Reading, ResourceHandler } from './handler.js';
+
+const LABELS: Record<ContactType, string> = {
+  ed: 'Emergency department attendance', 'urgent-care': 'Urgent care attendance', 'out-of-hours': 'Out-of-hours contact', admission: 'Hospital admission',
+  outpatient: 'Outpatient appointment', gp: 'GP consultation', community: 'Community health contact', 'mental-health': 'Mental health contact',
+  'social-care': 'Social care contact',
+};
+/** The encounter class (HL7 v3 ActCode) each kind of contact is. */
+const CLASS: Record<ContactType, string> = {
+  ed: 'EMER', 'urgent-care': 'EMER', 'out-of-hours': 'AMB', admission: 'IMP', outpatient: 'AMB', gp: 'AMB', community: 'HH', 'mental-health': 'AMB', 'social-care': 'HH',
+};
+/** When a sender gives only the class, the contact it most likely is. */
+const FROM_CLASS: Record<string, ContactType> = { EMER: 'ed', IMP: 'admission', ACUTE: 'admission', NONAC: 'admission', AMB: 'outpatient', HH: 'community' };
+
+function toFhir(c: ContactRow): Encounter {
+  return {
+    resourceType: 'Encounter',
+    id: c.id,
+    identifier: identifierOut(c.source_system, c.source_id),
+    status: c.ended_at ? 'finished' : 'in-progress',
+    class: { system: ACT_CODE, code: CLASS[c.type] },
+    type: [{ coding: [{ system: CONTACT_TYPE_SYSTEM, code: c.type, display: LABELS[c.type] }], text: LABELS[c.type] }],
+    ...(c.emergency === null ? {} : { priority: { coding: [{ system: ACT_PRIORITY, code: c.emergency ? 'EM' : 'R' }] } }),
+    subject: { reference: `Patient/${c.child_id}` },
+    period: { start: instant(c.started_at), ...(c.ended_at ? { end: instant(c.ended_at) } : {}) },
+    reasonCode: c.reason_display ? [concept(SNOMED, c.reason_code, c.reason_display)] : undefined,
+    serviceProvider: c.organisation_id ? { reference: `Organization/${c.organisation_id}`, display: (c as { organisation_name?: string }).organisation_name ?? undefined } : undefined,
+  };
+}
+
+const ACCEPTED = ['arrived', 'triaged', 'in-progress', 'onleave', 'finished'];
+const dateTime = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+
+async function write(i: Importing, e: Encounter) {
+  const subject = await i.resolve(e.subject, ['Patient'], 'Encounter.subject');
+  if (!ACCEPTED.includes(e.status)) throw unprocessable(`Joinery records contacts that took place (${ACCEPTED.join(', ')}); not ${e.status}.`, 'Encounter.status');
+  const typed = e.type?.map((t) => codeIn(t, CONTACT_TYPE_SYSTEM)).find(Boolean);
+  const type = (typed ?? FROM_CLASS[e.class?.system === ACT_CODE ? (e.class.code ?? '') : '']) as ContactType | undefined;
+  if (!type || !CONTACT_TYPES.includes(type)) {
+    throw unprocessable(`Say what kind of contact this was: a type in ${CONTACT_TYPE_SYSTEM} (${CONTACT_TYPES.join(', ')}) or a class EMER, IMP, AMB or HH.`, 'Encounter.type');
+  }
+  if (!e.period?.start) throw unprocessable('Give when the contact started.', 'Encounter.period.start');
+  const org = e.serviceProvider ? await i.resolve(e.serviceProvider, ['Organization'], 'Encounter.serviceProvider') : undefined;
+  const reason = e.reasonCode?.[0];
+  const priority = codeIn(e.priority, ACT_PRIORITY);
+  const { contact, outcome } = await recordContact(i.tx, i.actor, subject.id, {
+    type,
+    startedAt: dateTime(e.period.start)!,
+    endedAt: dateTime(e.period.end) ?? null,
+    organisationId: org?.id ?? null,
+    reasonCode: reason?.coding?.find((c) => c.system === SNOMED)?.code ?? null,
+    reasonDisplay: reason ? (reason.text ?? reason.coding?.find((c) => c.display)?.display ?? null) : null,
+    emergency: priority === 'EM' ? true : priority ? false : null,
+    sensitiveCategory: sensitiveFrom(e.meta),
+    ...sourceOf(i, e),
+  });
+  return {
+    id: contact.id,
+    outcome,
+    // A contact once recorded stays as it was: a later change from the sender is not applied.
+    warnings: outcome === 'unchanged'
+      ? [{ severity: 'information' as const, code: 'informational' as const, text: 'This contact was already recorded; a recorded contact is not changed by a later import.' }]
+      : undefined,
+  };
+}
+
+async function all(r: Reading, childId: string, filter: { types?: ContactType[]; from?: string; to?: string } = {}) {
+  const out: ContactRow[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const { contacts } = await listContacts(r.tx, r.actor, childId, { ...filter, limit: 500, offset });
+    out.push(...contacts.filter((c) => c.sensitive_category === null));
+    if (contacts.length < 500) return out;
+  }
+}
+
+const PATHS: Record<string, string> = {
+  type: 'Encounter.type', startedAt: 'Encounter.period.start', endedAt: 'Encounter.period.end', organisationId: 'Encounter.serviceProvider',
+  reasonCode: 'Encounter.reasonCode', reasonDisplay: 'Encounter.reasonCode.text', emergency: 'Encounter.priority', sensitiveCategory: 'Encounter.meta.security',
+  sourceSystem: 'Encounter.identifier.system', sourceId: 'Encounter.identifier.value',
+};
+
+/** A contact with a service (the record's timeline): ED, admission, outpatient, GP, community, mental health, social care. */
+export const encounterHandler: ResourceHandler = {
+  type: 'Encounter',
+  writable: true,
+  documentation: `Contacts with services (the timeline), typed in ${CONTACT_TYPE_SYSTEM}: ${CONTACT_TYPES.join(', ')}. A recorded contact is not changed by a later import.`,
+  searchParams: [
+    { name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' },
+    { name: 'date', type: 'date', documentation: 'When the contact started (eq, ge, gt, le, lt; a day, month or year).' },
+    { name: 'type', type: 'token', documentation: `The kind of contact (${CONTACT_TYPE_SYSTEM}|ed).` },
+  ],
+  async read(r, id) {
+    const childId = await store.contactChild(r.tx, id);
+    if (!childId) throw notFound();
+    const found = (await all(r, childId)).find((c) => c.id === id);
+    if (!found) throw notFound();
+    return toFhir(found);
+  },
+  async search(r, query, page) {
+    const childId = patientParam(query)!;
+    const type = tokenParam(query, 'type', [CONTACT_TYPE_SYSTEM]);
+    const { from, to } = dateRange(query, 'date');
+    if (type === null || (type !== undefined && !CONTACT_TYPES.includes(type as ContactType)) || (from && to && from > to)) {
+      await listContacts(r.tx, r.actor, childId, { limit: 0 });
+      return { resources: [], total: 0 };
+    }
+    const { contacts, total } = await listContacts(r.tx, r.actor, childId, {
+      types: type ? [type as ContactType] : undefined, from, to, limit: page.count, offset: page.offset,
+    });
+    return { resources: contacts.filter((c) => c.sensitive_category === null).map(toFhir), total };
+  },
+  everything: async (r, childId) => (await all(r, childId)).map(toFhir),
+  write: async (i, resource, targetId) => {
+    const written = await write(i, resource as Encounter);
+    // PUT of a recorded contact is fine only as what it already is.
+    if (targetId && written.id !== targetId) throw unprocessable('A recorded contact is not changed: its identifier names a different contact.', 'Encounter.identifier');
+    return written;
+  },
+  fieldPath: (field) => PATHS[field],
+};

@@ -1,0 +1,86 @@
+import type { Flag } from '@medplum/fhirtypes';
+import { saveFlag } from '../../children/registration.js';
+import { FLAG_LABELS } from '../../children/labels.js';
+import { FLAG_KINDS, type FlagKind } from '../../children/schema.js';
+import { FLAG_CATEGORY, FLAG_KIND_SYSTEM } from '../codes.js';
+import { identifiersOf, linkTarget, saveLinks, type LinkKey } from '../links.js';
+import { badRequest, notFound, unprocessable } from '../outcome.js';
+import * as store from '../store.js';
+import { codeIn, dateOf, inTurn, patientParam, single } from './common.js';
+import { seeChild } from './access.js';
+import type { Importing, Reading, ResourceHandler } from './handler.js';
+
+const today = () => new Date().toISOString().slice(0, 10);
+const active = (f: store.FlagRow) => f.ended_on === null || f.ended_on > today();
+
+/** A safeguarding or looked-after flag (CP-IS), with the responsible local authority as its author. */
+async function toFhir(r: Reading, f: store.FlagRow): Promise<Flag> {
+  const label = FLAG_LABELS[f.kind] ?? f.kind;
+  const identifiers = await identifiersOf(r.tx, 'Flag', f.id);
+  return {
+    resourceType: 'Flag',
+    id: f.id,
+    ...(identifiers.length ? { identifier: identifiers } : {}),
+    status: active(f) ? 'active' : 'inactive',
+    category: [{ coding: [{ system: FLAG_CATEGORY, code: 'safety', display: 'Safety' }] }],
+    code: { coding: [{ system: FLAG_KIND_SYSTEM, code: f.kind, display: label }], text: label },
+    subject: { reference: `Patient/${f.child_id}` },
+    period: { start: f.started_on, ...(f.ended_on ? { end: f.ended_on } : {}) },
+    author: f.local_authority_id ? { reference: `Organization/${f.local_authority_id}`, display: f.local_authority_name ?? undefined } : undefined,
+  };
+}
+
+async function write(i: Importing, f: Flag, targetId?: string) {
+  const subject = await i.resolve(f.subject, ['Patient'], 'Flag.subject');
+  const kind = codeIn(f.code, FLAG_KIND_SYSTEM);
+  if (!kind) throw unprocessable(`Code the flag in ${FLAG_KIND_SYSTEM}: ${FLAG_KINDS.join(', ')}.`, 'Flag.code');
+  if (f.status === 'entered-in-error') throw unprocessable('A flag entered in error is ended by the local authority’s own system; Joinery does not delete flags.', 'Flag.status');
+  const startedOn = dateOf(f.period?.start, 'Flag.period.start');
+  if (!startedOn) throw unprocessable('Give when the flag started.', 'Flag.period.start');
+  const endedOn = dateOf(f.period?.end, 'Flag.period.end');
+  if (f.status === 'inactive' && !endedOn) throw unprocessable('Give when an inactive flag ended.', 'Flag.period.end');
+  const author = f.author ? await i.resolve(f.author, ['Organization'], 'Flag.author') : undefined;
+  const keys: LinkKey[] = (f.identifier ?? []).filter((x) => x.system && x.value).map((x) => ({ kind: 'identifier', system: x.system!, value: x.value! }));
+  if (f.id && !targetId) keys.push({ kind: 'id', system: i.namespace, value: f.id });
+  let matchId = targetId;
+  for (const k of keys) {
+    if (matchId) break;
+    matchId = await linkTarget(i.tx, 'Flag', k);
+  }
+  const saved = await saveFlag(i.tx, i.actor, subject.id, { kind: kind as FlagKind, startedOn, endedOn, localAuthorityId: author?.id ?? null }, { matchId, today: i.today });
+  await saveLinks(i.tx, i.actor.icsId, 'Flag', saved.flagId, keys);
+  return { id: saved.flagId, outcome: saved.outcome };
+}
+
+async function ofChild(r: Reading, childId: string) {
+  if (!(await store.patientById(r.tx, childId))) throw notFound();
+  await seeChild(r, childId, 'Safeguarding flags (FHIR Flag)');
+  return inTurn(await store.flags(r.tx, { childId }), (f) => toFhir(r, f));
+}
+
+const PATHS: Record<string, string> = { kind: 'Flag.code', startedOn: 'Flag.period.start', endedOn: 'Flag.period.end', localAuthorityId: 'Flag.author' };
+
+export const flagHandler: ResourceHandler = {
+  type: 'Flag',
+  writable: true,
+  documentation: `Child protection plan, looked-after and young carer flags (CP-IS), coded in ${FLAG_KIND_SYSTEM}; author is the responsible local authority.`,
+  searchParams: [
+    { name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' },
+    { name: 'status', type: 'token', documentation: 'active or inactive.' },
+  ],
+  async read(r, id) {
+    const [f] = await store.flags(r.tx, { id });
+    if (!f) throw notFound();
+    await seeChild(r, f.child_id, 'Safeguarding flags (FHIR Flag)');
+    return toFhir(r, f);
+  },
+  async search(r, query, page) {
+    const status = single(query, 'status');
+    if (status !== undefined && status !== 'active' && status !== 'inactive') throw badRequest('status must be active or inactive.', 'status');
+    const all = (await ofChild(r, patientParam(query)!)).filter((f) => !status || f.status === status);
+    return { resources: all.slice(page.offset, page.offset + page.count), total: all.length };
+  },
+  everything: ofChild,
+  write: (i, resource, targetId) => write(i, resource as Flag, targetId),
+  fieldPath: (field) => PATHS[field],
+};

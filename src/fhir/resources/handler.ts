@@ -1,0 +1,49 @@
+import type { Reference, Resource } from '@medplum/fhirtypes';
+import type { Tx } from '../../platform/db/client.js';
+import type { Actor } from '../../platform/access/actor.js';
+import type { Issue } from '../outcome.js';
+
+export type Outcome = 'created' | 'updated' | 'unchanged';
+export type SearchParamType = 'token' | 'date' | 'string' | 'reference';
+export type SearchParamDef = { name: string; type: SearchParamType; documentation: string };
+/** Search parameters as given: name → each value given for it (repeats AND, commas within one OR). */
+export type Query = Map<string, string[]>;
+export type Page = { count: number; offset: number };
+
+export type Reading = { tx: Tx; actor: Actor };
+
+/** What a resource's import needs from the Bundle or file it came in. */
+export interface Importing extends Reading {
+  /** Today (ISO date): dates after it are refused. */
+  today: string;
+  /** Our id for what a reference points at, of one of the types; refuses a broken reference at `path`. */
+  resolve(ref: Reference | undefined, types: string[], path: string): Promise<{ type: string; id: string }>;
+  /** The sender's namespace for bare resource ids (a Bundle's base URL, or the client's). */
+  namespace: string;
+  /** The entry's fullUrl, when it came in a Bundle. */
+  fullUrl?: string;
+}
+
+export type Written = { id: string; outcome: Outcome; warnings?: Issue[] };
+
+/**
+ * One FHIR resource type: how it is read, searched, written and described.
+ * Access checks on the child and audit happen inside (through the services);
+ * the route checks the client's scope for the interaction first.
+ */
+export interface ResourceHandler {
+  type: string;
+  /** Accepted in imports and by create/update; read-only types are served only. */
+  writable: boolean;
+  searchParams: SearchParamDef[];
+  /** What the CapabilityStatement says about the type. */
+  documentation: string;
+  read(r: Reading, id: string): Promise<Resource>;
+  search(r: Reading, query: Query, page: Page): Promise<{ resources: Resource[]; total: number }>;
+  /** Writes a resource; `targetId` is our id when the sender named it (update). */
+  write?(i: Importing, resource: Resource, targetId?: string): Promise<Written>;
+  /** This type's resources for one child, for Patient/$everything. */
+  everything?(r: Reading, childId: string): Promise<Resource[]>;
+  /** Element path for a service's field name, for OperationOutcome expressions. */
+  fieldPath?(field: string): string | undefined;
+}

@@ -1,0 +1,168 @@
+import type { Identifier, Patient } from '@medplum/fhirtypes';
+import { systemPolicy } from '../../platform/access/policy.js';
+import { recordAuditMany } from '../../platform/audit/audit.js';
+import { ForbiddenError } from '../../platform/http/errors.js';
+import { registerChild } from '../../children/registration.js';
+import { ETHNIC_CATEGORIES } from '../../children/labels.js';
+import { ETHNIC_CATEGORY_SYSTEM, ETHNIC_CATEGORY_URL, IDENTITY_STATUS_SYSTEM, JOINERY, NHS_NUMBER_SYSTEM, ODS_SYSTEM } from '../codes.js';
+import { identifiersOf, linkTarget, saveLinks, type LinkKey } from '../links.js';
+import { badRequest, notFound, unprocessable } from '../outcome.js';
+import * as store from '../store.js';
+import { dateRange, inTurn, instant } from './common.js';
+import { seeChild } from './access.js';
+import type { Importing, Query, Reading, ResourceHandler } from './handler.js';
+
+/** Where a local identifier goes when the sender's system for it is not known. */
+export const LOCAL_ID_SYSTEM = `${JOINERY}/Id/local`;
+
+async function toFhir(r: Reading, c: store.PatientRow): Promise<Patient> {
+  const identifiers: Identifier[] = [];
+  if (c.nhs_number) identifiers.push({ system: NHS_NUMBER_SYSTEM, value: c.nhs_number });
+  const local = await identifiersOf(r.tx, 'Patient', c.id);
+  identifiers.push(...local);
+  if (c.local_id && !local.some((l) => l.value === c.local_id)) identifiers.push({ system: LOCAL_ID_SYSTEM, value: c.local_id });
+  return {
+    resourceType: 'Patient',
+    id: c.id,
+    meta: {
+      lastUpdated: instant(c.created_at),
+      // No NHS number: kept with a local identifier, and not yet matched to a verified identity.
+      ...(c.nhs_number ? {} : { tag: [{ system: IDENTITY_STATUS_SYSTEM, code: 'unverified', display: 'No NHS number: identity not verified' }] }),
+    },
+    extension: c.ethnic_category && c.ethnic_category !== '99'
+      ? [{ url: ETHNIC_CATEGORY_URL, valueCodeableConcept: { coding: [{ system: ETHNIC_CATEGORY_SYSTEM, code: c.ethnic_category, display: ETHNIC_CATEGORIES[c.ethnic_category] }] } }]
+      : undefined,
+    identifier: identifiers,
+    name: [{ use: 'official', family: c.family_name, given: [c.given_name] }],
+    gender: c.sex as Patient['gender'],
+    birthDate: c.date_of_birth,
+    address: c.postcode_district ? [{ postalCode: c.postcode_district }] : undefined,
+    generalPractitioner: c.practice_id
+      ? [{ reference: `Organization/${c.practice_id}`, identifier: { system: ODS_SYSTEM, value: c.practice_ods! }, display: c.practice_name! }]
+      : undefined,
+  };
+}
+
+const values = (query: Query, name: string) => (query.get(name) ?? []).flatMap((v) => {
+  if (v.includes(',')) throw badRequest(`Give one value per ${name} (repeat the parameter to AND them).`, name);
+  return [v.trim()];
+}).filter(Boolean);
+
+async function criteria(r: Reading, query: Query): Promise<store.PatientCriteria> {
+  const c: store.PatientCriteria = {};
+  const ids = values(query, '_id');
+  if (ids.length) c.ids = ids.filter((id) => /^[0-9a-fA-F-]{36}$/.test(id)).map((id) => id.toLowerCase());
+  for (const v of values(query, 'identifier')) {
+    const bar = v.indexOf('|');
+    const system = bar < 0 ? NHS_NUMBER_SYSTEM : v.slice(0, bar);
+    const value = bar < 0 ? v : v.slice(bar + 1);
+    if (!value) throw badRequest('Give a value after the | in identifier.', 'identifier');
+    if (system === NHS_NUMBER_SYSTEM || system === '') c.nhsNumber = value.replace(/\s/g, '');
+    else {
+      const target = await linkTarget(r.tx, 'Patient', { kind: 'identifier', system, value });
+      c.linkedIds = target ? [target] : [];
+    }
+  }
+  for (const name of ['name', 'family', 'given'] as const) {
+    const given = values(query, name);
+    if (given.some((v) => v.length > 100)) throw badRequest(`${name} must be 100 characters or fewer.`, name);
+    if (given.length) c[name] = given;
+  }
+  const { from, to } = dateRange(query, 'birthdate');
+  c.birthFrom = from;
+  c.birthTo = to;
+  return c;
+}
+
+function registration(p: Patient) {
+  const nhs = p.identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM);
+  if (nhs && !nhs.value) throw unprocessable('The NHS number identifier has no value.', 'Patient.identifier.value');
+  const local = p.identifier?.find((i) => i.system !== NHS_NUMBER_SYSTEM && i.value);
+  const name = p.name?.find((n) => n.use === 'official') ?? p.name?.[0];
+  const given = name?.given?.join(' ').trim();
+  if (!name?.family || !given) throw unprocessable('Give the child’s official name with a family name and a given name.', 'Patient.name');
+  if (!p.birthDate) throw unprocessable('Give the date of birth.', 'Patient.birthDate');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(p.birthDate)) throw unprocessable('Give the full date of birth (YYYY-MM-DD).', 'Patient.birthDate');
+  const ethnic = p.extension?.find((e) => e.url === ETHNIC_CATEGORY_URL)?.valueCodeableConcept?.coding?.find((c) => c.system === ETHNIC_CATEGORY_SYSTEM)?.code;
+  const postcode = p.address?.find((a) => a.postalCode)?.postalCode?.trim().toUpperCase();
+  return {
+    nhsNumber: nhs?.value ?? null,
+    localId: local ? local.value! : null,
+    givenName: given,
+    familyName: name.family,
+    dateOfBirth: p.birthDate,
+    sex: p.gender ?? 'unknown',
+    ethnicCategory: ethnic ?? null,
+    // A full postcode keeps only its district (the outward code): Joinery holds no more of an address.
+    postcodeDistrict: postcode ? postcode.split(/\s+/)[0].replace(/^([A-Z]{1,2}[0-9][0-9A-Z]?)[0-9][A-Z]{2}$/, '$1') : null,
+  };
+}
+
+const PATHS: Record<string, string> = {
+  nhsNumber: 'Patient.identifier', localId: 'Patient.identifier', givenName: 'Patient.name.given', familyName: 'Patient.name.family',
+  dateOfBirth: 'Patient.birthDate', sex: 'Patient.gender', ethnicCategory: 'Patient.extension', postcodeDistrict: 'Patient.address.postalCode',
+  registeredPracticeId: 'Patient.generalPractitioner',
+};
+
+async function write(i: Importing, resource: Patient, targetId?: string) {
+  const p = resource;
+  const reg = registration(p);
+  let practiceId: string | null = null;
+  if (p.generalPractitioner?.length) {
+    const gp = await i.resolve(p.generalPractitioner[0], ['Organization'], 'Patient.generalPractitioner[0]');
+    practiceId = gp.id;
+  }
+  const keys: LinkKey[] = (p.identifier ?? [])
+    .filter((x) => x.system && x.value && x.system !== NHS_NUMBER_SYSTEM)
+    .map((x) => ({ kind: 'identifier', system: x.system!, value: x.value! }));
+  if (p.id && !targetId) keys.push({ kind: 'id', system: i.namespace, value: p.id });
+  if (i.fullUrl?.startsWith('urn:uuid:')) keys.push({ kind: 'id', system: 'urn:ietf:rfc:3986', value: i.fullUrl });
+  let matchId = targetId;
+  for (const k of keys) {
+    if (matchId) break;
+    matchId = await linkTarget(i.tx, 'Patient', k);
+  }
+  const { childId, outcome } = await registerChild(i.tx, i.actor, { ...reg, registeredPracticeId: practiceId }, { matchId, today: i.today });
+  await saveLinks(i.tx, i.actor.icsId, 'Patient', childId, keys);
+  return { id: childId, outcome };
+}
+
+/** A child: demographics, NHS number (or a local identifier, unverified), registered practice, ethnic category. */
+export const patientHandler: ResourceHandler = {
+  type: 'Patient',
+  writable: true,
+  documentation: 'Children and young people (under 26): NHS number or, unverified, a local identifier; name, sex, date of birth, ethnic category, postcode district, registered GP practice. Search finds only children the client is related to.',
+  searchParams: [
+    { name: '_id', type: 'token', documentation: 'The patient’s id.' },
+    { name: 'identifier', type: 'token', documentation: `NHS number (${NHS_NUMBER_SYSTEM}|9990000018, or the number alone) or a local identifier (system|value).` },
+    { name: 'name', type: 'string', documentation: 'Start of the family or given name, any case.' },
+    { name: 'family', type: 'string', documentation: 'Start of the family name.' },
+    { name: 'given', type: 'string', documentation: 'Start of the given name.' },
+    { name: 'birthdate', type: 'date', documentation: 'Date of birth (eq, ge, gt, le, lt; a day, month or year).' },
+  ],
+  async read(r, id) {
+    const child = await store.patientById(r.tx, id);
+    if (!child) throw notFound();
+    await seeChild(r, id, 'Demographics (FHIR Patient)');
+    return toFhir(r, child);
+  },
+  async search(r, query, page) {
+    const decision = systemPolicy.searchPatients(r.actor);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    const c = await criteria(r, query);
+    const { found, total } = await store.searchPatients(r.tx, r.actor, c, page.count, page.offset);
+    await recordAuditMany(r.tx, r.actor, found.map((child) => ({
+      childId: child.id, action: 'fhir.search-result', what: 'Demographics in FHIR Patient search results', why: decision.why,
+    })));
+    return { resources: await inTurn(found, (child) => toFhir(r, child)), total };
+  },
+  write: (i, resource, targetId) => write(i, resource as Patient, targetId),
+  fieldPath: (field) => PATHS[field],
+};
+
+/** The Patient resource for $everything (access already checked and audited by the caller). */
+export async function patientResource(r: Reading, childId: string): Promise<Patient> {
+  const child = await store.patientById(r.tx, childId);
+  if (!child) throw notFound();
+  return toFhir(r, child);
+}

@@ -1,0 +1,115 @@
+import type { RelatedPerson } from '@medplum/fhirtypes';
+import { saveRelatedPerson } from '../../children/registration.js';
+import { PARENTAL_RESPONSIBILITY_URL, ROLE_CODE } from '../codes.js';
+import { identifiersOf, linkTarget, saveLinks, type LinkKey } from '../links.js';
+import { notFound, unprocessable } from '../outcome.js';
+import * as store from '../store.js';
+import { inTurn, patientParam } from './common.js';
+import { seeChild } from './access.js';
+import type { Importing, Reading, ResourceHandler } from './handler.js';
+
+/**
+ * A parent or carer. Joinery keeps one person for all the children they care
+ * for; FHIR's RelatedPerson belongs to one patient, so its id joins the
+ * child's and the person's (64 hex digits).
+ */
+const ROLES: Record<string, { code: string; display: string }> = {
+  mother: { code: 'MTH', display: 'mother' },
+  father: { code: 'FTH', display: 'father' },
+  parent: { code: 'PRN', display: 'parent' },
+  grandparent: { code: 'GRPRN', display: 'grandparent' },
+  'foster carer': { code: 'PRNFOST', display: 'foster parent' },
+  'step-parent': { code: 'STPPRN', display: 'step parent' },
+  guardian: { code: 'GUARD', display: 'guardian' },
+};
+const WORDS = Object.fromEntries(Object.entries(ROLES).map(([word, r]) => [r.code, word]));
+
+const hex = (uuid: string) => uuid.replace(/-/g, '');
+const uuid = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+export const relatedPersonId = (childId: string, personId: string) => hex(childId) + hex(personId);
+export function splitRelatedPersonId(id: string): { childId: string; personId: string } | undefined {
+  if (!/^[0-9a-f]{64}$/.test(id)) return undefined;
+  return { childId: uuid(id.slice(0, 32)), personId: uuid(id.slice(32)) };
+}
+
+async function toFhir(r: Reading, p: store.RelatedRow): Promise<RelatedPerson> {
+  const role = ROLES[p.relationship];
+  const identifiers = await identifiersOf(r.tx, 'RelatedPerson', p.person_id);
+  return {
+    resourceType: 'RelatedPerson',
+    id: relatedPersonId(p.child_id, p.person_id),
+    ...(identifiers.length ? { identifier: identifiers } : {}),
+    extension: [{ url: PARENTAL_RESPONSIBILITY_URL, valueBoolean: p.parental_responsibility }],
+    active: true,
+    patient: { reference: `Patient/${p.child_id}` },
+    relationship: [role ? { coding: [{ system: ROLE_CODE, code: role.code, display: role.display }], text: p.relationship } : { text: p.relationship }],
+    name: [{ family: p.family_name, given: [p.given_name] }],
+    telecom: [
+      ...(p.phone ? [{ system: 'phone' as const, value: p.phone }] : []),
+      ...(p.email ? [{ system: 'email' as const, value: p.email }] : []),
+    ],
+    address: p.address ? [{ text: p.address }] : undefined,
+  };
+}
+
+async function write(i: Importing, r: RelatedPerson, targetId?: string) {
+  const patient = await i.resolve(r.patient, ['Patient'], 'RelatedPerson.patient');
+  const name = r.name?.[0];
+  const relationship = r.relationship?.[0];
+  const word = relationship?.text?.trim().toLowerCase() || WORDS[relationship?.coding?.find((c) => c.system === ROLE_CODE)?.code ?? ''];
+  if (!word) throw unprocessable('Say how this person is related to the child (relationship text or a v3 RoleCode).', 'RelatedPerson.relationship');
+  const pr = r.extension?.find((e) => e.url === PARENTAL_RESPONSIBILITY_URL)?.valueBoolean;
+  const keys: LinkKey[] = (r.identifier ?? []).filter((x) => x.system && x.value).map((x) => ({ kind: 'identifier', system: x.system!, value: x.value! }));
+  if (r.id && !targetId) keys.push({ kind: 'id', system: i.namespace, value: r.id });
+  let matchId = targetId ? splitRelatedPersonId(targetId)?.personId : undefined;
+  if (targetId && !matchId) throw notFound();
+  for (const k of keys) {
+    if (matchId) break;
+    matchId = await linkTarget(i.tx, 'RelatedPerson', k);
+  }
+  const saved = await saveRelatedPerson(i.tx, i.actor, patient.id, {
+    givenName: name?.given?.join(' ') ?? '',
+    familyName: name?.family ?? '',
+    relationship: word,
+    parentalResponsibility: pr ?? false,
+    phone: r.telecom?.find((t) => t.system === 'phone')?.value ?? null,
+    email: r.telecom?.find((t) => t.system === 'email')?.value ?? null,
+    address: r.address?.[0] ? (r.address[0].text ?? [...(r.address[0].line ?? []), r.address[0].city, r.address[0].postalCode].filter(Boolean).join(', ')) || null : null,
+  }, { matchId });
+  await saveLinks(i.tx, i.actor.icsId, 'RelatedPerson', saved.relatedPersonId, keys);
+  return { id: relatedPersonId(patient.id, saved.relatedPersonId), outcome: saved.outcome };
+}
+
+async function everyone(r: Reading, childId: string): Promise<RelatedPerson[]> {
+  if (!(await store.patientById(r.tx, childId))) throw notFound();
+  await seeChild(r, childId, 'Carers (FHIR RelatedPerson)');
+  return inTurn(await store.relatedPeople(r.tx, childId), (p) => toFhir(r, p));
+}
+
+const PATHS: Record<string, string> = {
+  givenName: 'RelatedPerson.name.given', familyName: 'RelatedPerson.name.family', relationship: 'RelatedPerson.relationship',
+  parentalResponsibility: 'RelatedPerson.extension', phone: 'RelatedPerson.telecom', email: 'RelatedPerson.telecom', address: 'RelatedPerson.address',
+};
+
+export const relatedPersonHandler: ResourceHandler = {
+  type: 'RelatedPerson',
+  writable: true,
+  documentation: 'Carers and people with parental responsibility (extension parental-responsibility), with phone, email and address.',
+  searchParams: [{ name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' }],
+  async read(r, id) {
+    const key = splitRelatedPersonId(id);
+    if (!key) throw notFound();
+    const [person] = await store.relatedPeople(r.tx, key.childId, key.personId);
+    if (!person) throw notFound();
+    await seeChild(r, key.childId, 'Carers (FHIR RelatedPerson)');
+    return toFhir(r, person);
+  },
+  async search(r, query, page) {
+    const childId = patientParam(query)!;
+    const people = await everyone(r, childId);
+    return { resources: people.slice(page.offset, page.offset + page.count), total: people.length };
+  },
+  everything: (r, childId) => everyone(r, childId),
+  write: (i, resource, targetId) => write(i, resource as RelatedPerson, targetId),
+  fieldPath: (field) => PATHS[field],
+};

@@ -1,0 +1,153 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { AppDeps, RouteModule } from '../platform/http/app.js';
+import type { Actor } from '../platform/access/actor.js';
+import { systemPolicy, type ScopePermission } from '../platform/access/policy.js';
+import { authenticate } from './clients.js';
+import { processBundle } from './bundle.js';
+import { capabilityStatement, smartConfiguration } from './capability.js';
+import { everything } from './everything.js';
+import { Importer } from './import.js';
+import { asFhirError, FhirError, badRequest, informational, notFound, operationOutcome } from './outcome.js';
+import { handlerFor, plausibleId } from './registry.js';
+import { searchBundle, readSearch } from './search.js';
+import { oauthRoutes } from './oauth-routes.js';
+
+export const FHIR_PREFIX = '/fhir/R4';
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+/** Bundles may be large; anything over this is refused with 413 before it is read. */
+export const BUNDLE_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** Reachable without a session (the bearer token authenticates) and exempt from the form CSRF check. */
+const API = { config: { public: true, tokenAuth: true } };
+
+export const baseUrl = (req: FastifyRequest) => `${req.protocol}://${req.host}${FHIR_PREFIX}`;
+
+function send(reply: FastifyReply, status: number, body: unknown) {
+  return reply.code(status).type(FHIR_JSON).header('cache-control', 'no-store').send(JSON.stringify(body));
+}
+
+/** The system client behind the request's bearer token; a 401 with the reason otherwise. */
+async function clientOf(deps: AppDeps, req: FastifyRequest): Promise<Actor> {
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  const refuse = (error: string, text: string) => {
+    const e = new FhirError(401, [{ severity: 'error', code: 'login', text }]);
+    (e as FhirError & { challenge?: string }).challenge = `Bearer realm="joinery", error="${error}"`;
+    return e;
+  };
+  if (!m) throw refuse('invalid_request', 'Send an access token: Authorization: Bearer <token> (POST /oauth/token to get one).');
+  const auth = await authenticate(deps.db, m[1]);
+  if ('error' in auth) throw refuse('invalid_token', auth.description);
+  return auth.actor;
+}
+
+function permit(actor: Actor, type: string, permission: ScopePermission) {
+  const decision = systemPolicy.fhirInteraction(actor, type, permission);
+  if (!decision.allowed) throw new FhirError(403, [{ severity: 'error', code: 'forbidden', text: decision.reason }]);
+}
+
+function handlerOf(type: string) {
+  const handler = handlerFor(type);
+  if (!handler) throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: `Joinery does not serve ${type} resources.` }]);
+  return handler;
+}
+
+const params = (req: FastifyRequest) => req.params as Record<string, string>;
+
+/** Reads back what a create or update wrote, as the client's GET would see it. */
+async function readBack(deps: AppDeps, actor: Actor, type: string, id: string): Promise<Resource> {
+  return deps.db.tenant(actor.icsId, (tx) => handlerOf(type).read({ tx, actor }, id));
+}
+
+function fhirApi(deps: AppDeps) {
+  return async (scope: FastifyInstance) => {
+    // FHIR JSON with Fastify's own safe JSON parser (no prototype poisoning).
+    scope.addContentTypeParser(['application/fhir+json', 'application/json+fhir'], { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
+
+    scope.setErrorHandler((error, req, reply) => {
+      const e = asFhirError(error);
+      if (e.status >= 500) console.error(`[joinery] FHIR ${req.method} ${req.routeOptions.url ?? 'unknown route'} failed: ${(error as Error).stack ?? String(error)}`);
+      const challenge = (error as { challenge?: string }).challenge;
+      if (challenge) reply.header('www-authenticate', challenge);
+      return send(reply, e.status, operationOutcome(e.issues));
+    });
+    scope.setNotFoundHandler((req, reply) =>
+      send(reply, 404, operationOutcome([{ severity: 'error', code: 'not-supported', text: `Joinery does not serve ${req.method} ${req.url.split('?')[0]}.` }])),
+    );
+
+    scope.get('/metadata', API, (req, reply) => send(reply, 200, capabilityStatement(baseUrl(req))));
+    scope.get('/.well-known/smart-configuration', API, (req, reply) =>
+      reply.type('application/json').send(smartConfiguration(baseUrl(req))));
+
+    scope.get('/Patient/:id/$everything', API, async (req, reply) => {
+      const actor = await clientOf(deps, req);
+      permit(actor, 'Patient', 'r');
+      const { id } = params(req);
+      if (!plausibleId('Patient', id)) throw notFound();
+      const bundle = await deps.db.tenant(actor.icsId, (tx) => everything({ tx, actor }, id.toLowerCase(), baseUrl(req)));
+      return send(reply, 200, bundle);
+    });
+
+    scope.get('/:type/:id', API, async (req, reply) => {
+      const actor = await clientOf(deps, req);
+      const { type, id } = params(req);
+      const handler = handlerOf(type);
+      permit(actor, type, 'r');
+      if (!plausibleId(type, id)) throw notFound();
+      const resource = await deps.db.tenant(actor.icsId, (tx) => handler.read({ tx, actor }, id.toLowerCase()));
+      const version = resource.meta?.versionId;
+      if (version) reply.header('etag', `W/"${version}"`);
+      return send(reply, 200, resource);
+    });
+
+    const search = async (req: FastifyRequest, reply: FastifyReply, raw: unknown) => {
+      const actor = await clientOf(deps, req);
+      const { type } = params(req);
+      const handler = handlerOf(type);
+      permit(actor, type, 's');
+      const { query, page } = readSearch(handler, raw);
+      const result = await deps.db.tenant(actor.icsId, (tx) => handler.search({ tx, actor }, query, page));
+      return send(reply, 200, searchBundle(baseUrl(req), type, query, page, result));
+    };
+    scope.get('/:type', API, (req, reply) => search(req, reply, req.query));
+    scope.post('/:type/_search', API, (req, reply) => search(req, reply, { ...(req.query as object), ...(req.body as object | undefined) }));
+
+    const write = async (req: FastifyRequest, reply: FastifyReply, method: 'POST' | 'PUT') => {
+      const actor = await clientOf(deps, req);
+      const { type, id } = params(req);
+      handlerOf(type);
+      const body = req.body as Resource | undefined;
+      if (!body || typeof body !== 'object' || body.resourceType !== type) throw badRequest(`Send a ${type} resource.`, type);
+      if (method === 'PUT' && (!plausibleId(type, id) || (body.id !== undefined && body.id !== id))) {
+        throw badRequest('The resource’s id must be the id in the URL.', `${type}.id`);
+      }
+      const imported = await deps.db.tenant(actor.icsId, (tx) =>
+        new Importer(tx, actor, { namespace: `urn:joinery:fhir-client:${actor.professionalId}`, ourBase: baseUrl(req) })
+          .importResource(method === 'PUT' ? { ...body, id: undefined } : body, { path: type, method, targetId: method === 'PUT' ? id.toLowerCase() : undefined }));
+      reply.header('location', `${baseUrl(req)}/${type}/${imported.id}`);
+      const status = imported.outcome === 'created' ? 201 : 200;
+      try {
+        return send(reply, status, await readBack(deps, actor, type, imported.id));
+      } catch (e) {
+        // Written, but not to be served back (a sensitive entry): say so instead of showing it.
+        if (asFhirError(e).status !== 404) throw e;
+        return send(reply, status, informational(`${imported.outcome}: ${type}/${imported.id} is recorded but is not served over FHIR.`));
+      }
+    };
+    scope.post('/:type', API, (req, reply) => write(req, reply, 'POST'));
+    scope.put('/:type/:id', API, (req, reply) => write(req, reply, 'PUT'));
+
+    scope.post('/', { ...API, bodyLimit: BUNDLE_BODY_LIMIT }, async (req, reply) => {
+      const actor = await clientOf(deps, req);
+      const result = await processBundle(deps.db, actor, req.body, { base: baseUrl(req), namespace: `urn:joinery:fhir-client:${actor.professionalId}` });
+      return send(reply, result.status, result.body as Bundle);
+    });
+  };
+}
+
+/** The FHIR R4 API under /fhir/R4, and the OAuth token endpoint that lets clients in. */
+export const fhirRoutes: RouteModule = async (app, deps) => {
+  await app.register(fhirApi(deps), { prefix: FHIR_PREFIX });
+  await oauthRoutes(app, deps);
+};

