@@ -1,11 +1,11 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { main } from '../src/main.js';
 import { connectEmbedded } from '../src/platform/db/connect.js';
 import { rows } from '../src/platform/db/client.js';
+import { runCli } from './run-cli.js';
 
 /** The command line as an operator uses it, against an embedded database in a temporary folder. */
 describe('joinery command line', () => {
@@ -16,18 +16,7 @@ describe('joinery command line', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]) {
-    const out: string[] = [];
-    const keep = (line: string) => void out.push(line);
-    // The progress bar draws on stderr; keep the test output clean.
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      const code = await main(args, { out: keep, err: keep });
-      return { code, output: out.join('\n') };
-    } finally {
-      stderr.mockRestore();
-    }
-  }
+  const run = runCli;
 
   it('--help lists the commands', async () => {
     const { code, output } = await run(['--help']);

@@ -30,15 +30,8 @@ export async function chooseIcs(db: Database, code: string | undefined): Promise
 }
 
 /** `joinery client add`: registers a FHIR client and prints its id and secret, once, as JSON. */
-export async function clientAddCommand(config: Config, flags: z.infer<typeof clientAddFlags>, io: { out: (l: string) => void; err: (l: string) => void }): Promise<number> {
-  const db = await connect(config);
-  try {
-    await migrate(db);
-    const ics = await chooseIcs(db, flags.ics);
-    if (typeof ics === 'string') {
-      io.err(ics);
-      return 2;
-    }
+export async function clientAddCommand(config: Config, flags: z.infer<typeof clientAddFlags>, io: Output): Promise<number> {
+  return withIcs(config, flags.ics, io, async (db, ics) => {
     const made = await db.tenant(ics.id, async (tx) => {
       let organisationId: string | null = null;
       if (flags.org) {
@@ -57,6 +50,24 @@ export async function clientAddCommand(config: Config, flags: z.infer<typeof cli
     }
     io.out(JSON.stringify({ client_id: made.clientId, client_secret: made.clientSecret }));
     return 0;
+  });
+}
+
+type Output = { out: (l: string) => void; err: (l: string) => void };
+
+/** Opens the configured database, migrates it, and runs fn for the chosen ICS; a wrong --ics is a usage error (2). */
+export async function withIcs(
+  config: Config, code: string | undefined, io: Output, fn: (db: Database, ics: { id: string; code: string }) => Promise<number>,
+): Promise<number> {
+  const db = await connect(config);
+  try {
+    await migrate(db);
+    const ics = await chooseIcs(db, code);
+    if (typeof ics === 'string') {
+      io.err(ics);
+      return 2;
+    }
+    return await fn(db, ics);
   } finally {
     await db.close();
   }

@@ -3,8 +3,6 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { z } from 'zod';
 import type { Config } from '../platform/config.js';
-import { connect } from '../platform/db/connect.js';
-import { migrate } from '../platform/db/migrate.js';
 import type { Database, Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { clientActor, commandLineClient } from '../fhir/clients.js';
@@ -12,7 +10,7 @@ import { processBundle } from '../fhir/bundle.js';
 import { Importer } from '../fhir/import.js';
 import { asFhirError, type Issue } from '../fhir/outcome.js';
 import { importRank } from '../fhir/registry.js';
-import { chooseIcs } from './client-add.js';
+import { withIcs } from './client-add.js';
 import { progressBar } from './progress.js';
 
 export const importFhirFlags = z.object({
@@ -189,14 +187,7 @@ export async function importFhirCommand(config: Config, flags: z.infer<typeof im
     io.err(`No such file or folder: ${flags.path}`);
     return 2;
   }
-  const db = await connect(config);
-  try {
-    await migrate(db);
-    const ics = await chooseIcs(db, flags.ics);
-    if (typeof ics === 'string') {
-      io.err(ics);
-      return 2;
-    }
+  return withIcs(config, flags.ics, io, async (db, ics) => {
     const s = await importFhir(db, ics.id, flags.path, { source: flags.source, onProgress: progressBar('Importing') });
     const count = s.created + s.updated + s.unchanged + s.rejected.length;
     io.out(`Imported ${count.toLocaleString('en-GB')} resources from ${s.files} file${s.files === 1 ? '' : 's'} into ${ics.code} in ${s.seconds.toFixed(1)} s` +
@@ -208,7 +199,5 @@ export async function importFhirCommand(config: Config, flags: z.infer<typeof im
     for (const r of s.rejected.slice(0, 200)) io.out(`    ${r.where}: ${r.reasons.join('; ')}`);
     if (s.rejected.length > 200) io.out(`    … and ${s.rejected.length - 200} more`);
     return s.rejected.length ? 1 : 0;
-  } finally {
-    await db.close();
-  }
+  });
 }

@@ -9,6 +9,7 @@ import { startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
 import { importFhir } from '../cli/import-fhir.js';
 import { main } from '../main.js';
+import { runCli } from '../../test/run-cli.js';
 
 const kinds = await databaseKinds();
 
@@ -82,16 +83,7 @@ describe('joinery import fhir and client add against the configured database', (
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]) {
-    const out: string[] = [];
-    const keep = (line: string) => void out.push(line);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      return { code: await main(args, { out: keep, err: keep }), output: out.join('\n') };
-    } finally {
-      stderr.mockRestore();
-    }
-  }
+  const run = runCli;
 
   it('registers a client that prints its credentials as JSON, and imports a file with a summary', async () => {
     process.env.JOINERY_DATA_DIR = dataDir;
