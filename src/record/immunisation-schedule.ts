@@ -1,4 +1,5 @@
 import { codeLists, type ScheduleAge, type ScheduledDose } from './code-lists.js';
+import { civilFromDays, daysFromCivil, isoDate } from '../platform/calendar-days.js';
 
 /**
  * Where a child stands against the UK routine childhood immunisation schedule
@@ -35,31 +36,7 @@ export type GivenImmunisation = { code: string; startedOn: string | null; status
 export const OVERDUE_AFTER_DAYS = 28;
 
 // Calendar dates as whole days since 1970-01-01 (UTC): exact, time-zone free.
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-}
-
-function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
-}
-
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-const toIso = (days: number) => {
-  const [y, m, d] = civilFromDays(days);
-  return `${y}-${pad2(m)}-${pad2(d)}`;
-};
+const toIso = isoDate;
 
 function parseDay(text: string, what: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
