@@ -269,11 +269,14 @@ export class RecordGenerator {
     });
     const from = Math.max(start, this.yearAgo);
     if (end < from) return 0;
-    const n = this.poisson((perYear * (end - from + 1)) / 365);
-    const issues: number[] = [];
-    for (let i = 0; i < n; i++) issues.push(this.between(from, end));
-    issues.sort((a, b) => a - b);
-    for (const day of issues) this.entry(c, { kind: 'medication', ...this.med(m), status: 'completed', started: day, details: { course: 'repeat', dose: m.dose }, by });
+    if (perYear <= 0) return 0;
+    // Issued at roughly even intervals (a month's supply lasts about a month), with some slack.
+    const interval = 365 / perYear;
+    let n = 0;
+    for (let day = from + Math.floor(this.rng.next() * interval); day <= end; day += Math.max(7, Math.round(interval * this.rng.uniform(0.75, 1.3)))) {
+      this.entry(c, { kind: 'medication', ...this.med(m), status: 'completed', started: day, details: { course: 'repeat', dose: m.dose }, by });
+      n++;
+    }
     return n;
   }
 
@@ -387,6 +390,7 @@ export class RecordGenerator {
     let previousMissed = false;
     let visitDue = -1;
     let visitDay = -1;
+    let lastGiven = -Infinity;
     let visitMissed = false;
     let nurse: Recorder | null = null;
     for (const d of this.cohort(c.dobDays)) {
@@ -402,7 +406,8 @@ export class RecordGenerator {
         visitMissed = declinesAll || rng.chance(Math.min(0.9, base * factor * chain));
         previousMissed = visitMissed;
         const r = rng.next();
-        visitDay = d.due + (r < 0.65 ? rng.int(0, 10) : r < 0.9 ? rng.int(11, 40) : rng.int(41, 200));
+        // Late sometimes, but never within four weeks of the last doses (the minimum interval).
+        visitDay = Math.max(d.due + (r < 0.65 ? rng.int(0, 10) : r < 0.9 ? rng.int(11, 40) : rng.int(41, 200)), lastGiven + 28);
         nurse = d.school ? this.schoolNurse(c) : this.nurse(c);
       }
       if (visitMissed) {
@@ -416,6 +421,7 @@ export class RecordGenerator {
         continue;
       }
       if (visitDay > this.today) continue; // booked, not yet given
+      lastGiven = visitDay;
       this.entry(c, { kind: 'immunisation', system: SNOMED, code: d.code, display: d.display, status: 'completed', started: visitDay, details: { doseNumber: d.dose }, by: nurse! });
     }
   }
@@ -794,12 +800,12 @@ export class RecordGenerator {
     const coordinator = this.teamMember(team, 'care-coordinator');
     if (coordinator && (c.complex || cond.has('type-1-diabetes') || cond.has('epilepsy'))) {
       for (let i = this.poisson(c.complex ? 6 : 2); i > 0; i--) {
-        this.contact(c, { type: 'community', day: this.weekday(this.between(Math.max(this.yearAgo, coordinator.startedDays), this.today)), minute: this.officeMinute(), lengthMinutes: rng.int(30, 90), org: this.structure.communityProviderId, site: place.developmentCentreSiteId, reason: null, by: this.who(coordinator.professionalId) });
+        this.contact(c, { type: 'community', day: this.weekday(this.between(Math.max(this.yearAgo, coordinator.startedDays), this.today)), minute: this.officeMinute(), lengthMinutes: rng.int(30, 90), org: this.structure.communityProviderId, site: place.developmentCentreSiteId, reason: { code: null, display: 'Care coordination' }, by: this.who(coordinator.professionalId) });
       }
     }
     const schoolNurse = this.teamMember(team, 'school-nurse');
     if (schoolNurse && rng.chance(0.7)) {
-      const r = cond.has('epilepsy') ? this.reason('epilepsy') : cond.has('type-1-diabetes') ? this.reason('type_1_diabetes') : cond.has('asthma') ? this.reason('asthma') : null;
+      const r = cond.has('epilepsy') ? this.reason('epilepsy') : cond.has('type-1-diabetes') ? this.reason('type_1_diabetes') : cond.has('asthma') ? this.reason('asthma') : { code: null, display: 'Health care plan review' };
       this.contact(c, { type: 'community', day: this.weekday(this.between(Math.max(this.yearAgo, schoolNurse.startedDays), this.today)), minute: this.officeMinute(), lengthMinutes: rng.int(20, 45), org: this.structure.communityProviderId, site: null, reason: r, by: this.who(schoolNurse.professionalId) });
     }
 
