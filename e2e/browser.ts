@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'vitest';
+import { DEMO_PASSWORD } from '../test/http.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -65,4 +66,24 @@ export async function textOf(locator: import('playwright-core').Locator): Promis
 /** Clicks something that loads a new page and waits for that page (forms and links here are plain HTML). */
 export async function follow(page: Page, locator: import('playwright-core').Locator): Promise<void> {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+}
+
+/**
+ * A fresh browser context signed in as a demo user (scanning the sign-in and
+ * home pages on the way); without JavaScript when asked.
+ */
+export async function signedIn(
+  browser: Browser, baseUrl: string, email: string, opts: { javaScript?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = opts.javaScript === false ? await noScriptContext(browser) : await browser.newContext();
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/sign-in`);
+  await expectAccessible(page, 'sign in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await follow(page, page.getByRole('button', { name: 'Sign in' }));
+  await page.waitForURL(`${baseUrl}/`);
+  await expectAccessible(page, `home of ${email}`);
+  return { context, page };
 }

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { formatNhsNumber } from '../src/children/nhs-number.js';
-import { DEMO_PASSWORD } from '../test/http.js';
-import { launchChromium, expectAccessible, screenshot, textOf, follow, noScriptContext } from './browser.js';
+import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs } from './browser.js';
 import { startServer } from './server.js';
 
 type Child = { id: string; nhs_number: string; given_name: string; family_name: string; date_of_birth: string };
@@ -30,18 +29,7 @@ describe('browser journeys', () => {
     await server?.close();
   });
 
-  async function signedIn(email: string, opts: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-    const context = opts.javaScript === false ? await noScriptContext(browser) : await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/sign-in`);
-    await expectAccessible(page);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await follow(page, page.getByRole('button', { name: 'Sign in' }));
-    await page.waitForURL(`${server.baseUrl}/`);
-    return { context, page };
-  }
+  const signedIn = (email: string, opts: { javaScript?: boolean } = {}) => signInAs(browser, server.baseUrl, email, opts);
 
   it('a GP signs in and finds a child by NHS number, by surname and date of birth, and by part of the name', async () => {
     const { context, page } = await signedIn('gp@demo.joinery.test');

@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { londonToday } from '../src/record/form-dates.js';
-import { DEMO_PASSWORD } from '../test/http.js';
-import { launchChromium, expectAccessible, screenshot, textOf, follow, noScriptContext } from './browser.js';
+import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs } from './browser.js';
 import { startServer } from './server.js';
 
 type Child = { id: string; given_name: string; family_name: string; registered_practice_id: string };
@@ -39,19 +38,7 @@ describe('shared record journeys', () => {
     await server?.close();
   });
 
-  async function signedIn(email: string, opts: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-    const context = opts.javaScript === false ? await noScriptContext(browser) : await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/sign-in`);
-    await expectAccessible(page, 'sign in');
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await follow(page, page.getByRole('button', { name: 'Sign in' }));
-    await page.waitForURL(`${server.baseUrl}/`);
-    await expectAccessible(page, `home of ${email}`);
-    return { context, page };
-  }
+  const signedIn = (email: string, opts: { javaScript?: boolean } = {}) => signInAs(browser, server.baseUrl, email, opts);
 
   it('a GP opens a record, filters the timeline, adds an allergy after an error, and reads its history', async () => {
     const { context, page } = await signedIn('gp@demo.joinery.test');
