@@ -155,9 +155,10 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
     expect((await gp.get('/')).headers.location).toMatch(/^\/sign-in/);
   });
 
-  it('a session idle for longer than the limit is ended', async () => {
+  it('a session idle for longer than the limit is ended (fetching page assets does not count as activity)', async () => {
     const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
     await j.db.owner.execute(sql`UPDATE session SET last_seen_at = now() - interval '31 minutes'`);
+    expect((await gp.get('/assets/nhsuk-frontend.min.css')).statusCode).toBe(200);
     const res = await gp.get(`/children/${mine.id}`);
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toContain('expired=1');

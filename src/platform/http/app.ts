@@ -32,6 +32,9 @@ declare module 'fastify' {
 
 export type AppDeps = { db: Database; config: Config };
 
+/** Where nhsuk-frontend's stylesheet, script and images are served from. */
+const ASSET_PREFIX = '/assets/';
+
 const registeredRoutes = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
 
 /** Every route the app serves (method and URL pattern): the bad-input tests walk them all. */
@@ -77,13 +80,13 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   await app.register(cookie);
   await app.register(fastifyStatic, {
     root: path.join(NHSUK_DIR, 'dist/nhsuk/assets'),
-    prefix: '/assets/',
+    prefix: ASSET_PREFIX,
     decorateReply: false,
   });
-  app.get('/assets/nhsuk-frontend.min.css', { config: { public: true } }, (_req, reply) => {
+  app.get(`${ASSET_PREFIX}nhsuk-frontend.min.css`, { config: { public: true } }, (_req, reply) => {
     reply.type('text/css').header('cache-control', 'public, max-age=3600').send(css);
   });
-  app.get('/assets/nhsuk-frontend.min.js', { config: { public: true } }, (_req, reply) => {
+  app.get(`${ASSET_PREFIX}nhsuk-frontend.min.js`, { config: { public: true } }, (_req, reply) => {
     reply.type('text/javascript').send(fs.createReadStream(path.join(NHSUK_DIR, 'dist/nhsuk/nhsuk-frontend.min.js')));
   });
 
@@ -102,6 +105,9 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   });
 
   app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
+    // Stylesheets, scripts and icons need no one signed in: no session look-up (a transaction) for each of a page's assets.
+    if (req.url.startsWith(ASSET_PREFIX)) return;
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const session = await loadSession(db, token, config.sessionIdleMinutes);
@@ -114,7 +120,6 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
       }
     }
     if (!req.actor) req.csrfToken = anonymousCsrfToken(req, reply, config);
-    reply.header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
   });
 
   app.addHook('preHandler', async (req, reply) => {
