@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
 import { isSystem, type Actor } from './actor.js';
 
@@ -95,4 +95,12 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
     `,
   );
   return found;
+}
+
+/** SQL predicate: the actor is the lead paediatrician of the cluster of the child's registered practice. */
+export function leadsChildsClusterSql(actor: Actor, childId: SQL) {
+  return sql`EXISTS (SELECT 1 FROM child lc
+    JOIN cluster_practice lcp ON lcp.ics_id = lc.ics_id AND lcp.practice_id = lc.registered_practice_id
+    JOIN cluster lcl ON lcl.ics_id = lcp.ics_id AND lcl.id = lcp.cluster_id
+    WHERE lc.id = ${childId} AND lcl.lead_paediatrician_id = ${actor.professionalId}::uuid)`;
 }

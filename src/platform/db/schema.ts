@@ -7,3 +7,5 @@ export * from '../http/schema.js';
 export * from '../../record/schema.js';
 export * from '../../worklist/schema.js';
 export * from '../../fhir/schema.js';
+export * from '../../careplans/schema.js';
+export * from '../../tasks/schema.js';

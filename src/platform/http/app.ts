@@ -11,6 +11,8 @@ import { createViews, NHSUK_DIR } from './views.js';
 import { loadSession, SESSION_COOKIE } from './session.js';
 import { checkCsrf, anonymousCsrfToken } from './csrf.js';
 import { handleError, renderNotFound } from './error-pages.js';
+import { ForbiddenError } from './errors.js';
+import { recordAudit } from '../audit/audit.js';
 import { navigationFor } from './navigation.js';
 
 declare module 'fastify' {
@@ -50,9 +52,20 @@ export function actorOf(req: FastifyRequest): Actor {
 }
 
 /** Runs fn in one tenant transaction for the signed-in actor. */
-export function inTenant<T>(deps: AppDeps, req: FastifyRequest, fn: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
+export async function inTenant<T>(deps: AppDeps, req: FastifyRequest, fn: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
   const actor = actorOf(req);
-  return deps.db.tenant(actor.icsId, (tx) => fn(tx, actor));
+  try {
+    return await deps.db.tenant(actor.icsId, (tx) => fn(tx, actor));
+  } catch (error) {
+    // A refusal rolls its own transaction back; its audit goes in a transaction of its own so the privacy officer still sees the attempt.
+    const childId = error instanceof ForbiddenError ? error.childId : undefined;
+    if (childId) {
+      await deps.db.tenant(actor.icsId, (tx) => recordAudit(tx, actor, {
+        childId, action: 'child.access-refused', what: `Refused: ${req.method} ${req.routeOptions.url ?? ''}`, why: error instanceof Error ? error.message : null,
+      }));
+    }
+    throw error;
+  }
 }
 
 // nhsuk-frontend's CSS loads its font from a CDN we cannot reach; drop those rules and use the fallback font.

@@ -6,7 +6,11 @@ export function navigationFor(actor: Actor | null, url: string) {
   if (!actor) return [];
   const items: { href: string; text: string }[] = [{ href: '/', text: 'Home' }];
   if (policy.searchChildren(actor).allowed) items.push({ href: '/children', text: 'Find a child' });
-  if (policy.searchChildren(actor).allowed) items.push({ href: '/worklist', text: 'Worklist' });
+  if (policy.searchChildren(actor).allowed) {
+    items.push({ href: '/worklist', text: 'Worklist' });
+    items.push({ href: '/tasks', text: 'Tasks' });
+    items.push({ href: '/care-plans/reviews', text: 'Plan reviews' });
+  }
   if (policy.reviewBreakGlass(actor).allowed) items.push({ href: '/privacy/break-glass', text: 'Emergency access reviews' });
   if (policy.manageOrganisations(actor).allowed) {
     items.push({ href: '/admin/organisations', text: 'Organisations' });

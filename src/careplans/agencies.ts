@@ -1,0 +1,19 @@
+import type { Role } from '../platform/access/roles.js';
+import type { Agency } from './schema.js';
+
+export const AGENCY_LABELS: Record<Agency, string> = {
+  health: 'Health',
+  'social-care': 'Social care',
+  education: 'Education',
+  'youth-justice': 'Youth justice',
+};
+
+const ROLE_AGENCIES: Partial<Record<Role, Agency>> = {
+  gp: 'health', 'practice-nurse': 'health', paediatrician: 'health', 'care-coordinator': 'health', 'health-visitor': 'health',
+  'school-nurse': 'health', 'camhs-clinician': 'health', 'social-worker': 'social-care', senco: 'education', 'youth-justice-worker': 'youth-justice',
+};
+
+/** The agency a role works for; null for back-office roles and systems. */
+export function agencyOf(role: string): Agency | null {
+  return ROLE_AGENCIES[role as Role] ?? null;
+}

@@ -1,0 +1,260 @@
+import crypto from 'node:crypto';
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
+import type { Decision } from '../platform/access/policy.js';
+import { CARING_ROLES } from '../platform/access/roles.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { text } from '../platform/http/validate.js';
+import { childExists } from '../children/service.js';
+import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
+import { createTasks, tasksOfSource } from '../tasks/service.js';
+import { agencyOf } from './agencies.js';
+import { carePlanPolicy } from './policy.js';
+import { readActionInput, readGoalInput, readPlanInput } from './plan-input.js';
+import { changesBetween, partsFor, snapshotOf, visibleActions, visibleGoals, PLAN_FIELDS } from './plan-view.js';
+import type { Agency } from './schema.js';
+import * as store from './store.js';
+
+export type { PlanRow, GoalRow, VersionRow } from './store.js';
+
+const STALE = 'Someone else changed this care plan after you opened it. Your change has not been saved: open the plan again to see theirs, then make yours.';
+
+type Ctx = { relationships: Relationship[]; plan: store.PlanRow | undefined };
+
+/** Loads what a decision about the child's plan needs: 404 for a child not in this ICS. */
+async function context(tx: Tx, actor: Actor, childId: string): Promise<Ctx> {
+  if (!(await childExists(tx, childId))) throw new NotFoundError();
+  return { relationships: await legitimateRelationships(tx, actor, childId), plan: await store.openPlan(tx, childId) };
+}
+
+function allow(decision: Decision, childId: string): string {
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  return decision.why;
+}
+
+function requirePlan(ctx: Ctx): store.PlanRow {
+  if (!ctx.plan) throw new NotFoundError('This child has no care plan.');
+  return ctx.plan;
+}
+
+/**
+ * The child's plan as the actor may see it: everything for health and social
+ * care, the school-relevant parts and the contingency plan for education and
+ * youth justice. Audited; null when the child has no plan yet.
+ */
+export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
+  const ctx = await context(tx, actor, childId);
+  if (!ctx.plan) {
+    const create = carePlanPolicy.createPlan(actor, ctx.relationships);
+    allow(create.allowed ? create : carePlanPolicy.viewPlan(actor, ctx.relationships, []), childId);
+    return { plan: null, can: { create: create.allowed, edit: false, agree: false } };
+  }
+  const plan = ctx.plan;
+  const why = allow(carePlanPolicy.viewPlan(actor, ctx.relationships, plan.shared_with), childId);
+  const agency = agencyOf(actor.role);
+  const parts = partsFor(agency);
+  const goals = visibleGoals(await store.goalsOf(tx, plan.id), agency, parts);
+  const actions = visibleActions(await tasksOfSource(tx, plan.id), agency, parts, actor.professionalId);
+  await recordAudit(tx, actor, { childId, action: 'careplan.read', what: parts.needs ? 'Care plan' : 'Care plan (the parts shared with your agency)', why, details: { planId: plan.id, version: plan.version } });
+  return {
+    plan: parts.needs ? plan : { ...plan, needs: '' },
+    goals,
+    actions,
+    parts,
+    can: {
+      create: false,
+      edit: carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with).allowed,
+      agree: plan.status === 'draft' && carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id).allowed,
+    },
+  };
+}
+
+/** The key worker must be a caring professional of this ICS; they join the child's care team if not in it. */
+async function checkKeyWorker(tx: Tx, keyWorkerId: string): Promise<void> {
+  const kw = await professionalById(tx, keyWorkerId);
+  if (!kw || !(CARING_ROLES as readonly string[]).includes(kw.role)) throw new ValidationError({ keyWorkerId: 'Select a key worker from the list' });
+}
+
+/** Writes the plan's new version to its history, as it now stands, with what changed. */
+async function keepVersion(tx: Tx, actor: Actor, planId: string, childId: string, change: string, why: string) {
+  const plan = (await store.openPlan(tx, childId))!;
+  const snapshot = snapshotOf(plan, await store.goalsOf(tx, planId), await tasksOfSource(tx, planId));
+  await store.insertVersion(tx, actor, planId, plan.version, change, snapshot);
+  await recordAudit(tx, actor, { childId, action: 'careplan.change', what: `Care plan version ${plan.version}: ${change}`, why, details: { planId, version: plan.version } });
+}
+
+export async function startPlan(tx: Tx, actor: Actor, childId: string, raw: unknown, today: string): Promise<string> {
+  const input = readPlanInput(raw, today);
+  const ctx = await context(tx, actor, childId);
+  const why = allow(carePlanPolicy.createPlan(actor, ctx.relationships), childId);
+  if (ctx.plan) throw new ConflictError('This child already has a care plan: change that one instead.');
+  await checkKeyWorker(tx, input.keyWorkerId);
+  const id = crypto.randomUUID();
+  await store.insertPlan(tx, actor, id, childId, input);
+  await joinCareTeam(tx, actor, childId, input.keyWorkerId, 'Key worker (care plan)', why);
+  await keepVersion(tx, actor, id, childId, 'Plan started', why);
+  return id;
+}
+
+/** Runs one change to an open plan the actor may edit, at the version they read; keeps the version. */
+async function changePlan(
+  tx: Tx, actor: Actor, childId: string, expectedVersion: unknown, change: (plan: store.PlanRow, why: string) => Promise<{ summary: string; input?: Parameters<typeof store.bumpVersion>[3] }>,
+) {
+  const ctx = await context(tx, actor, childId);
+  const plan = requirePlan(ctx);
+  const why = allow(carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with), childId);
+  if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE);
+  const { summary, input } = await change(plan, why);
+  if (!(await store.bumpVersion(tx, plan.id, plan.version, input))) throw new ConflictError(STALE);
+  await keepVersion(tx, actor, plan.id, childId, summary, why);
+}
+
+export async function revisePlan(tx: Tx, actor: Actor, childId: string, raw: unknown, expectedVersion: unknown, today: string) {
+  const input = readPlanInput(raw, today);
+  await changePlan(tx, actor, childId, expectedVersion, async (plan, why) => {
+    if (input.keyWorkerId !== plan.key_worker_id) {
+      await checkKeyWorker(tx, input.keyWorkerId);
+      await joinCareTeam(tx, actor, childId, input.keyWorkerId, 'Key worker (care plan)', why);
+    }
+    const before = snapshotOf(plan, [], []);
+    const after = snapshotOf({ ...plan, ...planColumns(input), key_worker_name: input.keyWorkerId === plan.key_worker_id ? plan.key_worker_name : '(new key worker)' }, [], []);
+    const changed = changesBetween(before, after, 'health').map((c) => c.label);
+    return { summary: changed.length ? `Changed: ${changed.join(', ')}` : 'Saved with no changes', input };
+  });
+}
+
+function planColumns(p: ReturnType<typeof readPlanInput>): Partial<store.PlanRow> {
+  return {
+    title: p.title, what_matters: p.whatMatters, strengths: p.strengths, needs: p.needs, at_school: p.atSchool,
+    contingency_what_to_do: p.contingencyWhatToDo, contingency_who_to_call: p.contingencyWhoToCall, key_worker_id: p.keyWorkerId,
+    review_on: p.reviewOn, shared_with: p.sharedWith as Agency[],
+  };
+}
+
+export async function addGoal(tx: Tx, actor: Actor, childId: string, raw: unknown, expectedVersion: unknown, today: string) {
+  const input = readGoalInput(raw, today);
+  await changePlan(tx, actor, childId, expectedVersion, async (plan) => {
+    await store.insertGoal(tx, actor, crypto.randomUUID(), plan.id, input);
+    return { summary: `Goal added: ${input.goal.slice(0, 80)}` };
+  });
+}
+
+export async function reviseGoal(tx: Tx, actor: Actor, childId: string, goalId: string, raw: unknown, expectedVersion: unknown, today: string) {
+  const input = readGoalInput(raw, today);
+  await changePlan(tx, actor, childId, expectedVersion, async (plan) => {
+    if (!(await store.updateGoal(tx, plan.id, goalId, input))) throw new NotFoundError();
+    return { summary: `Goal changed: ${input.goal.slice(0, 80)}` };
+  });
+}
+
+export async function removeGoal(tx: Tx, actor: Actor, childId: string, goalId: string, expectedVersion: unknown) {
+  await changePlan(tx, actor, childId, expectedVersion, async (plan) => {
+    const goal = (await store.goalsOf(tx, plan.id)).find((g) => g.id === goalId);
+    if (!goal || !(await store.removeGoal(tx, plan.id, goalId))) throw new NotFoundError();
+    return { summary: `Goal removed: ${goal.goal.slice(0, 80)}` };
+  });
+}
+
+const TEAM_AGENCIES: Record<string, Agency> = { school: 'education', 'childrens-social-care': 'social-care', 'youth-justice': 'youth-justice' };
+
+/**
+ * An action in the plan: who does what by when. A person given an action
+ * joins the child's care team (so they can see the plan); a team's members
+ * find it on their task lists. The key worker stays accountable.
+ */
+export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unknown, expectedVersion: unknown, today: string) {
+  const input = readActionInput(raw, today);
+  await changePlan(tx, actor, childId, expectedVersion, async (plan, why) => {
+    let agency: Agency;
+    let ownerName: string;
+    if (input.ownerKind === 'professional') {
+      const owner = await professionalById(tx, input.ownerId);
+      const ownerAgency = owner ? agencyOf(owner.role) : null;
+      if (!owner || !ownerAgency) throw new ValidationError({ ownerId: 'Select a person from the list' });
+      agency = ownerAgency;
+      ownerName = owner.name;
+      await joinCareTeam(tx, actor, childId, owner.id, 'Care plan action owner', why);
+    } else {
+      const team = await teamById(tx, input.ownerId);
+      if (!team) throw new ValidationError({ ownerId: 'Select a team from the list' });
+      agency = TEAM_AGENCIES[team.kind] ?? 'health';
+      ownerName = team.name;
+    }
+    await createTasks(tx, actor, [{
+      childId, source: 'care-plan', sourceId: plan.id, agency, description: input.description,
+      owner: { kind: input.ownerKind, id: input.ownerId }, accountableProfessionalId: plan.key_worker_id, dueOn: input.dueOn,
+    }], why);
+    return { summary: `Action added for ${ownerName}: ${input.description.slice(0, 80)}` };
+  });
+}
+
+const agreementText = text('how the family agreed the plan', { max: 500, multiline: true });
+
+/** The key worker signs off the current version, recording how the family agreed it. */
+export async function agreePlan(tx: Tx, actor: Actor, childId: string, familyAgreement: unknown, expectedVersion: unknown) {
+  const agreement = agreementText.safeParse(familyAgreement);
+  if (!agreement.success) throw new ValidationError({ familyAgreement: agreement.error.issues[0].message });
+  const ctx = await context(tx, actor, childId);
+  const plan = requirePlan(ctx);
+  const why = allow(carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id), childId);
+  if (plan.status === 'agreed') throw new ConflictError('This version of the plan is already agreed.');
+  if (Number(expectedVersion) !== plan.version || !(await store.markAgreed(tx, actor, plan.id, plan.version, agreement.data))) throw new ConflictError(STALE);
+  await recordAudit(tx, actor, { childId, action: 'careplan.agree', what: `Care plan version ${plan.version} signed off with the family`, why, details: { planId: plan.id } });
+}
+
+/** Every version of the plan, newest first. */
+export async function planHistory(tx: Tx, actor: Actor, childId: string) {
+  const ctx = await context(tx, actor, childId);
+  const plan = requirePlan(ctx);
+  const why = allow(carePlanPolicy.viewPlan(actor, ctx.relationships, plan.shared_with), childId);
+  await recordAudit(tx, actor, { childId, action: 'careplan.read-history', what: 'Care plan versions', why, details: { planId: plan.id } });
+  return { plan, versions: await store.versionsOf(tx, plan.id) };
+}
+
+/** One earlier version as it stood, and what changed from the one before, within what the actor's agency may see. */
+export async function planVersion(tx: Tx, actor: Actor, childId: string, version: number) {
+  const ctx = await context(tx, actor, childId);
+  const plan = requirePlan(ctx);
+  const why = allow(carePlanPolicy.viewPlan(actor, ctx.relationships, plan.shared_with), childId);
+  const [at, before] = await store.versionPair(tx, plan.id, version);
+  if (!at || at.version !== version) throw new NotFoundError();
+  const agency = agencyOf(actor.role);
+  const parts = partsFor(agency);
+  await recordAudit(tx, actor, { childId, action: 'careplan.read-version', what: `Care plan version ${version}`, why, details: { planId: plan.id } });
+  return {
+    plan, version: at,
+    fields: PLAN_FIELDS.filter((f) => !f.part || parts[f.part]).map((f) => ({ label: f.label, value: at.snapshot.plan[f.key] })),
+    goals: visibleGoals(at.snapshot.goals, agency, parts),
+    actions: parts.allActions ? at.snapshot.actions : at.snapshot.actions.filter((a) => a.agency === agency),
+    changes: changesBetween(before?.snapshot, at.snapshot, agency),
+  };
+}
+
+/** Plans of the actor's organisation due for review in the next 4 weeks, and overdue ones. */
+export async function reviewsDue(tx: Tx, actor: Actor, today: string) {
+  if (!agencyOf(actor.role)) throw new ForbiddenError('Your role does not hold care plans.');
+  const until = new Date(Date.parse(`${today}T00:00:00Z`) + 28 * 86_400_000).toISOString().slice(0, 10);
+  const due = await store.reviewsDue(tx, actor.organisationId, until);
+  const names = new Map((await childNames(tx, [...new Set(due.map((d) => d.child_id))])).map((c) => [c.id, c]));
+  const shown = due.map((d) => ({ ...d, child: names.get(d.child_id)!, overdue: d.review_on < today }));
+  for (const d of shown) {
+    await recordAudit(tx, actor, { childId: d.child_id, action: 'careplan.list-review', what: 'Named in care plan reviews due', why: 'care plan held by your organisation' });
+  }
+  return shown;
+}
+
+/**
+ * Whether the child has a plan, for the record's banner. No audit of its own:
+ * only for a caller that has checked access and audits its page.
+ */
+export async function planBanner(tx: Tx, childId: string) {
+  const plan = await store.openPlan(tx, childId);
+  return plan ? { title: plan.title, status: plan.status, keyWorker: plan.key_worker_name, keyWorkerOrganisation: plan.key_worker_organisation, reviewOn: plan.review_on } : null;
+}
+
+/** The key worker to tell about an unscheduled attendance, if the child has a plan. */
+export async function keyWorkerOf(tx: Tx, childId: string): Promise<string | null> {
+  return (await store.keyWorkerOf(tx, childId))?.key_worker_id ?? null;
+}

@@ -1,0 +1,131 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { rows, type Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { policy } from '../platform/access/policy.js';
+import { legitimateRelationships } from '../platform/access/relationship.js';
+import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { fieldErrors, optionalText } from '../platform/http/validate.js';
+import { bulkInsert } from '../platform/db/bulk.js';
+import { childNames, joinCareTeam } from '../children/care-team.js';
+import { TASK_STATUSES, type TaskSource } from './schema.js';
+import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
+import * as store from './store.js';
+
+export type { TaskRow, TaskWhy, TaskFilter } from './store.js';
+export { CLUSTER_LEAD_AFTER_DAYS } from './store.js';
+
+export type NewTask = {
+  childId: string; source: TaskSource; sourceId: string; agency: string; description: string;
+  owner: { kind: 'professional' | 'organisation'; id: string }; accountableProfessionalId: string; dueOn: string;
+};
+
+const WHY_WORDS: Record<store.TaskWhy, string> = {
+  owner: 'action owner',
+  team: 'action for your team',
+  accountable: 'overdue action you are accountable for',
+  'cluster-lead': 'overdue action escalated to the cluster lead',
+};
+
+/**
+ * Adds actions agreed in a plan or a meeting. The caller has checked the actor
+ * may change the child's plan; each action is audited against the child.
+ */
+export async function createTasks(tx: Tx, actor: Actor, tasks: NewTask[], why: string): Promise<string[]> {
+  const now = new Date().toISOString();
+  const made = tasks.map((t) => ({ id: crypto.randomUUID(), ...t }));
+  await bulkInsert(tx, 'task', made.map((t) => ({
+    ics_id: actor.icsId, id: t.id, child_id: t.childId, source: t.source, source_id: t.sourceId, agency: t.agency, description: t.description,
+    owner_professional_id: t.owner.kind === 'professional' ? t.owner.id : null, owner_organisation_id: t.owner.kind === 'organisation' ? t.owner.id : null,
+    accountable_professional_id: t.accountableProfessionalId, due_on: t.dueOn, status: 'ready', outcome: null, version: 1,
+    created_by: actor.professionalId, created_at: now, updated_at: now,
+  })));
+  await bulkInsert(tx, 'task_event', made.map((t) => ({
+    ics_id: actor.icsId, id: crypto.randomUUID(), task_id: t.id, from_status: null, to_status: 'ready', note: null,
+    changed_by: actor.professionalId, changed_by_name: actor.name, changed_at: now,
+  })));
+  await recordAuditMany(tx, actor, made.map((t) => ({
+    childId: t.childId, action: 'task.create', what: `Action agreed (${t.source}): due ${t.dueOn}`, why, details: { taskId: t.id },
+  })));
+  return made.map((t) => t.id);
+}
+
+/** A plan's or meeting's actions; the caller has checked access and audits the page. */
+export const tasksOfSource = store.tasksOfSource;
+
+const PAGE = 50;
+
+/**
+ * The actor's task list: their own and their team's open actions, and overdue
+ * ones escalated to them. Each child named on the page is audited as shown.
+ */
+export async function taskList(tx: Tx, actor: Actor, today: string, filter: { due: store.TaskFilter['due']; page: number }) {
+  if (!policy.searchChildren(actor).allowed) throw new ForbiddenError('Your role does not have a task list.');
+  const { tasks, total, counts } = await store.tasksFor(tx, actor, today, { due: filter.due, limit: PAGE, offset: (filter.page - 1) * PAGE });
+  const children = new Map((await childNames(tx, [...new Set(tasks.map((t) => t.child_id))])).map((c) => [c.id, c]));
+  await recordAuditMany(tx, actor, [...new Map(tasks.map((t) => [t.child_id, t])).values()].map((t) => ({
+    childId: t.child_id, action: 'task.list', what: 'Named in your task list', why: WHY_WORDS[t.why],
+  })));
+  return { tasks: tasks.map((t) => ({ ...t, child: children.get(t.child_id)! })), total, counts, pageSize: PAGE };
+}
+
+/** Who may see an action: those it is listed for, and anyone who may see the child. */
+async function access(tx: Tx, actor: Actor, id: string, today: string) {
+  const task = await store.taskById(tx, actor, id, today);
+  if (!task) throw new NotFoundError();
+  if (task.why) return { task, why: WHY_WORDS[task.why], canWork: true };
+  const decision = policy.viewChildSummary(actor, await legitimateRelationships(tx, actor, task.child_id));
+  if (!decision.allowed) throw new ForbiddenError('This action is not yours, your team’s or escalated to you.');
+  return { task, why: decision.why, canWork: false };
+}
+
+export async function openTask(tx: Tx, actor: Actor, id: string, today: string) {
+  const { task, why, canWork } = await access(tx, actor, id, today);
+  const [child] = await childNames(tx, [task.child_id]);
+  await recordAudit(tx, actor, { childId: task.child_id, action: 'task.read', what: 'Action opened', why, details: { taskId: id } });
+  return { task, child, events: await store.taskEvents(tx, id), canWork };
+}
+
+const moveShape = z.object({
+  to: z.enum(TASK_STATUSES, { error: 'Select what has happened' }),
+  note: optionalText('the note', { max: 1000, multiline: true }),
+  version: z.coerce.number({ error: 'Reload the action and try again' }).int().positive(),
+});
+
+/**
+ * Moves an action as the state machine allows, with the words the move needs;
+ * a stale version (someone else moved it first) is refused with a conflict.
+ */
+export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, today: string) {
+  const parsed = moveShape.safeParse(raw ?? {});
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const { to, note, version } = parsed.data;
+  const { task, why, canWork } = await access(tx, actor, id, today);
+  if (!canWork) throw new ForbiddenError('Only the action’s owner, their team or the professional accountable for it can change it.');
+  const refused = refusedMove(task.status, to);
+  if (refused) throw new ConflictError(refused);
+  const needed = noteNeeded(task.status, to);
+  if (needed && !note) throw new ValidationError({ note: needed.missing });
+  const stale = () => new ConflictError('Someone else changed this action after you opened it. Reload it to see what they did.');
+  if (task.version !== version) throw stale();
+  const moved = await rows(tx, sql`UPDATE task SET status = ${to}, outcome = ${to === 'done' ? (note ?? null) : sql`outcome`},
+      version = version + 1, updated_at = now() WHERE id = ${id}::uuid AND version = ${version} RETURNING id`);
+  if (moved.length === 0) throw stale();
+  await tx.execute(sql`INSERT INTO task_event (ics_id, id, task_id, from_status, to_status, note, changed_by, changed_by_name, changed_at)
+    VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${id}::uuid, ${task.status}, ${to}, ${note ?? null},
+            ${actor.professionalId}::uuid, ${actor.name}, clock_timestamp())`);
+  await recordAudit(tx, actor, {
+    childId: task.child_id, action: 'task.move', what: `Action: ${STATUS_LABELS[task.status]} → ${STATUS_LABELS[to]}`, why, details: { taskId: id },
+  });
+}
+
+/** A member of the owning team takes the action on: it becomes theirs, and they join the child's care team. */
+export async function takeTask(tx: Tx, actor: Actor, id: string, today: string) {
+  const { task, why } = await access(tx, actor, id, today);
+  if (task.why !== 'team') throw new ForbiddenError('Only a member of the team the action was given to can take it on.');
+  await tx.execute(sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now() WHERE id = ${id}::uuid`);
+  await joinCareTeam(tx, actor, task.child_id, actor.professionalId, 'Action owner', why);
+  await recordAudit(tx, actor, { childId: task.child_id, action: 'task.take', what: 'Took on an action given to their team', why, details: { taskId: id } });
+}

@@ -1,0 +1,85 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { leadsChildsClusterSql } from '../platform/access/relationship.js';
+import type { TaskSource, TaskStatus } from './schema.js';
+
+export type TaskRow = {
+  id: string; child_id: string; source: TaskSource; source_id: string; agency: string; description: string;
+  owner_professional_id: string | null; owner_name: string | null; owner_organisation_id: string | null; owner_team_name: string | null;
+  accountable_professional_id: string; accountable_name: string; due_on: string; status: TaskStatus; outcome: string | null; version: number;
+  created_at: string; updated_at: string;
+};
+
+/** Why a task is on someone's list: it is theirs, their team's, or escalated to them because it is overdue. */
+export type TaskWhy = 'owner' | 'team' | 'accountable' | 'cluster-lead';
+
+/** Days overdue before an action reaches the cluster lead (it reaches the accountable professional at once). */
+export const CLUSTER_LEAD_AFTER_DAYS = 14;
+
+const COLUMNS = sql`t.id, t.child_id, t.source, t.source_id, t.agency, t.description, t.owner_professional_id, op.name AS owner_name,
+  t.owner_organisation_id, oo.name AS owner_team_name, t.accountable_professional_id, ap.name AS accountable_name, t.due_on, t.status,
+  t.outcome, t.version, t.created_at, t.updated_at`;
+const JOINS = sql`LEFT JOIN professional op ON op.ics_id = t.ics_id AND op.id = t.owner_professional_id
+  LEFT JOIN organisation oo ON oo.ics_id = t.ics_id AND oo.id = t.owner_organisation_id
+  JOIN professional ap ON ap.ics_id = t.ics_id AND ap.id = t.accountable_professional_id`;
+
+/** Whose list a task row `t` is on, strongest reason first; SQL so that paging counts only the actor's tasks. */
+export function whySql(actor: Actor, today: string): SQL {
+  return sql`CASE
+    WHEN t.owner_professional_id = ${actor.professionalId}::uuid THEN 'owner'
+    WHEN t.owner_professional_id IS NULL AND t.owner_organisation_id = ${actor.organisationId}::uuid THEN 'team'
+    WHEN t.accountable_professional_id = ${actor.professionalId}::uuid AND t.due_on < ${today}::date THEN 'accountable'
+    WHEN t.due_on < ${today}::date - ${CLUSTER_LEAD_AFTER_DAYS}::int AND ${leadsChildsClusterSql(actor, sql`t.child_id`)} THEN 'cluster-lead'
+  END`;
+}
+
+export type TaskFilter = { due: 'all' | 'overdue' | 'this-week'; limit: number; offset: number };
+
+export async function tasksFor(tx: Tx, actor: Actor, today: string, f: TaskFilter) {
+  const open = sql`t.status IN ('ready', 'in-progress')`;
+  const due = f.due === 'overdue' ? sql`AND t.due_on < ${today}::date`
+    : f.due === 'this-week' ? sql`AND t.due_on >= ${today}::date AND t.due_on < ${today}::date + 7` : sql``;
+  // Each branch can use its own index; the escalation branches are only overdue rows.
+  const mine = sql`(t.owner_professional_id = ${actor.professionalId}::uuid
+    OR (t.owner_professional_id IS NULL AND t.owner_organisation_id = ${actor.organisationId}::uuid)
+    OR (t.accountable_professional_id = ${actor.professionalId}::uuid AND t.due_on < ${today}::date)
+    OR (t.due_on < ${today}::date - ${CLUSTER_LEAD_AFTER_DAYS}::int AND ${leadsChildsClusterSql(actor, sql`t.child_id`)}))`;
+  const where = sql`${open} ${due} AND ${mine}`;
+  const list = await rows<TaskRow & { why: TaskWhy; total: number }>(
+    tx,
+    sql`SELECT ${COLUMNS}, ${whySql(actor, today)} AS why, count(*) OVER ()::int AS total FROM task t ${JOINS}
+         WHERE ${where} ORDER BY t.due_on, t.created_at, t.id LIMIT ${f.limit} OFFSET ${f.offset}`,
+  );
+  const [counts] = await rows<{ open: number; overdue: number; this_week: number }>(
+    tx,
+    sql`SELECT count(*)::int AS open, count(*) FILTER (WHERE t.due_on < ${today}::date)::int AS overdue,
+               count(*) FILTER (WHERE t.due_on >= ${today}::date AND t.due_on < ${today}::date + 7)::int AS this_week
+          FROM task t WHERE ${open} AND ${mine}`,
+  );
+  return { tasks: list, total: list[0]?.total ?? (f.offset ? -1 : 0), counts };
+}
+
+export async function taskById(tx: Tx, actor: Actor, id: string, today: string) {
+  const [found] = await rows<TaskRow & { why: TaskWhy | null }>(
+    tx,
+    sql`SELECT ${COLUMNS}, ${whySql(actor, today)} AS why FROM task t ${JOINS} WHERE t.id = ${id}::uuid`,
+  );
+  return found;
+}
+
+/** A care plan's or meeting's actions, open ones first. */
+export function tasksOfSource(tx: Tx, sourceId: string) {
+  return rows<TaskRow>(
+    tx,
+    sql`SELECT ${COLUMNS} FROM task t ${JOINS} WHERE t.source_id = ${sourceId}::uuid
+         ORDER BY (t.status IN ('done', 'cancelled')), t.due_on, t.created_at, t.id`,
+  );
+}
+
+export function taskEvents(tx: Tx, taskId: string) {
+  return rows<{ from_status: TaskStatus | null; to_status: TaskStatus; note: string | null; changed_by_name: string; changed_at: string }>(
+    tx,
+    sql`SELECT from_status, to_status, note, changed_by_name, changed_at FROM task_event WHERE task_id = ${taskId}::uuid ORDER BY changed_at, id`,
+  );
+}
