@@ -9,6 +9,7 @@ import { givenName, surname, type Sex } from './names.js';
 import type { NhsNumbers } from './nhs-numbers.js';
 import type { Rng } from './random.js';
 import type { RecordGenerator } from './record.js';
+import type { CarePlanGenerator } from './care-plans.js';
 import type { Practice, Structure } from './structure.js';
 import type { BatchWriter } from './writer.js';
 
@@ -22,6 +23,11 @@ export const CHILD_TABLES = [
   'contact',
   'care_team_member',
   'consent_record',
+  'care_plan',
+  'care_plan_goal',
+  'care_plan_version',
+  'task',
+  'task_event',
 ] as const;
 
 export type PopulationInput = {
@@ -33,6 +39,8 @@ export type PopulationInput = {
   writer: BatchWriter;
   /** Writes each child's shared record and contacts, from its own random streams. */
   record: RecordGenerator;
+  /** Writes care plans, their versions and actions, from streams of their own. */
+  carePlans: CarePlanGenerator;
   batch: number;
   onBatch: (done: number) => void;
 };
@@ -147,6 +155,7 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
       }
       caseloads.note(facts, team);
       input.record.child(facts, team);
+      input.carePlans.child(facts, team);
       for (const row of consentRows(rng, ids, icsId, facts, team, adults)) writer.add('consent_record', row);
     }
   };

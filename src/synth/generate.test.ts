@@ -19,6 +19,7 @@ const options = { children: CHILDREN, seed: 20261123, today: TODAY, demoPassword
 const TABLES = [
   'place', 'organisation', 'site', 'professional', 'cluster', 'cluster_practice', 'child', 'related_person',
   'child_related_person', 'child_flag', 'record_entry', 'contact', 'care_team_member', 'consent_record',
+  'care_plan', 'care_plan_goal', 'care_plan_version', 'task', 'task_event',
 ];
 
 async function freshDb(): Promise<Database> {
@@ -317,6 +318,47 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     expect(has('anticipatory-care', complex)).toEqual([]);
     expect(has('communication-need', autistic)).toEqual([]);
     expect(needs.filter((n) => n.kind === 'communication-need' && autistic.includes(n.child_id)).every((n) => n.adjustment)).toBe(true);
+  });
+
+  it('gives children with long-term conditions and complex needs care plans, kept by a key worker in their care team', async () => {
+    const [p] = await q<{ plans: number; complex: number; complex_with: number; keyworker_in_team: number; versions_ok: number; agreed: number }>(sql`
+      SELECT count(*)::int AS plans,
+             (SELECT count(DISTINCT e.child_id)::int FROM record_entry e WHERE e.ics_id = ${ics()} AND e.kind = 'problem' AND e.code IN (${sql.join(codesInGroup('complexity').map((c) => sql`${c}`), sql`, `)})) AS complex,
+             count(*) FILTER (WHERE EXISTS (SELECT 1 FROM record_entry e WHERE e.child_id = p.child_id AND e.kind = 'problem'
+               AND e.code IN (${sql.join(codesInGroup('complexity').map((c) => sql`${c}`), sql`, `)})))::int AS complex_with,
+             count(*) FILTER (WHERE EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = p.child_id AND m.professional_id = p.key_worker_id AND m.ended_at IS NULL))::int AS keyworker_in_team,
+             count(*) FILTER (WHERE (SELECT count(*) FROM care_plan_version v WHERE v.plan_id = p.id) = p.version
+               AND (SELECT change FROM care_plan_version v WHERE v.plan_id = p.id AND v.version = 1) = 'Plan started')::int AS versions_ok,
+             count(*) FILTER (WHERE p.status = 'agreed' AND p.agreed_version = p.version)::int AS agreed
+        FROM care_plan p WHERE p.ics_id = ${ics()}`);
+    expect(p.plans).toBeGreaterThan(10);
+    expect(p.complex_with / p.complex).toBeGreaterThan(0.6);
+    expect(p.keyworker_in_team).toBe(p.plans);
+    expect(p.versions_ok).toBe(p.plans);
+    expect(p.agreed / p.plans).toBeGreaterThan(0.5);
+    expect(p.agreed / p.plans).toBeLessThan(0.95);
+    const [g] = await q<{ goals: number; unmeasured: number }>(sql`SELECT count(*)::int AS goals, count(*) FILTER (WHERE measure = '')::int AS unmeasured
+      FROM care_plan_goal WHERE ics_id = ${ics()}`);
+    expect(g.goals).toBeGreaterThanOrEqual(p.plans * 2);
+    expect(g.unmeasured).toBe(0);
+  });
+
+  it('gives plans actions with one owner each, some done with an outcome and some overdue', async () => {
+    const [t] = await q<{ tasks: number; one_owner: number; overdue: number; done_with_outcome: number; done: number; events_ok: number }>(sql`
+      SELECT count(*)::int AS tasks,
+             count(*) FILTER (WHERE (owner_professional_id IS NULL) <> (owner_organisation_id IS NULL))::int AS one_owner,
+             count(*) FILTER (WHERE status IN ('ready', 'in-progress') AND due_on < ${TODAY}::date)::int AS overdue,
+             count(*) FILTER (WHERE status = 'done' AND outcome IS NOT NULL)::int AS done_with_outcome,
+             count(*) FILTER (WHERE status = 'done')::int AS done,
+             count(*) FILTER (WHERE (SELECT array_agg(e.to_status ORDER BY e.changed_at) FROM task_event e WHERE e.task_id = t.id)
+               = CASE WHEN t.status = 'ready' THEN ARRAY['ready'] ELSE ARRAY['ready', t.status] END)::int AS events_ok
+        FROM task t WHERE ics_id = ${ics()}`);
+    expect(t.tasks).toBeGreaterThan(20);
+    expect(t.one_owner).toBe(t.tasks);
+    expect(t.overdue).toBeGreaterThan(0);
+    expect(t.done).toBeGreaterThan(0);
+    expect(t.done_with_outcome).toBe(t.done);
+    expect(t.events_ok).toBe(t.tasks);
   });
 
   it('has allergies in about 6% of children, acute medicines in the last year, and repeats stopped in the last 6 months', async () => {

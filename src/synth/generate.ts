@@ -7,6 +7,7 @@ import { parseIsoDate } from './dates.js';
 import { NhsNumbers } from './nhs-numbers.js';
 import { Rng } from './random.js';
 import { RecordGenerator } from './record.js';
+import { CarePlanGenerator } from './care-plans.js';
 import { buildStructure } from './structure.js';
 import { BatchWriter, type Row } from './writer.js';
 
@@ -135,6 +136,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       nhs,
       writer,
       record,
+      carePlans: new CarePlanGenerator(structure, todayDays, new Rng(opts.seed, 'care-plans'), new Rng(opts.seed, `care-plan-ids\u0000${icsName}`), writer),
       batch: CHILD_BATCH,
       onBatch: (done) => progress(done, total, 'children'),
     });
