@@ -1,3 +1,4 @@
+import { isSystem, type Actor } from '../platform/access/actor.js';
 import type { Role } from '../platform/access/roles.js';
 import type { Agency } from './schema.js';
 
@@ -16,4 +17,13 @@ const ROLE_AGENCIES: Partial<Record<Role, Agency>> = {
 /** The agency a role works for; null for back-office roles and systems. */
 export function agencyOf(role: string): Agency | null {
   return ROLE_AGENCIES[role as Role] ?? null;
+}
+
+/**
+ * The agency whose view of a plan the actor gets. A system reads plans only
+ * with a CarePlan scope, which the ICS grants to health systems: it gets
+ * health's view.
+ */
+export function agencyOfActor(actor: Actor): Agency | null {
+  return isSystem(actor) ? 'health' : agencyOf(actor.role);
 }

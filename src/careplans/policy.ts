@@ -1,7 +1,7 @@
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { policy, type Decision } from '../platform/access/policy.js';
-import { agencyOf } from './agencies.js';
+import { agencyOf, agencyOfActor } from './agencies.js';
 import type { Agency } from './schema.js';
 
 /**
@@ -16,7 +16,7 @@ export const carePlanPolicy = {
   viewPlan(actor: Actor, relationships: Relationship[], sharedWith: readonly Agency[]): Decision {
     const view = policy.viewChildSummary(actor, relationships);
     if (!view.allowed) return view;
-    const agency = agencyOf(actor.role);
+    const agency = agencyOfActor(actor);
     if (agency !== 'health' && (!agency || !sharedWith.includes(agency))) {
       return { allowed: false, reason: 'The family has not agreed to share this care plan with your agency.' };
     }

@@ -10,7 +10,7 @@ import { text } from '../platform/http/validate.js';
 import { childExists } from '../children/service.js';
 import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
-import { agencyOf } from './agencies.js';
+import { agencyOf, agencyOfActor } from './agencies.js';
 import { carePlanPolicy } from './policy.js';
 import { readActionInput, readGoalInput, readPlanInput } from './plan-input.js';
 import { changesBetween, partsFor, snapshotOf, visibleActions, visibleGoals, PLAN_FIELDS } from './plan-view.js';
@@ -53,7 +53,7 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
   }
   const plan = ctx.plan;
   const why = allow(carePlanPolicy.viewPlan(actor, ctx.relationships, plan.shared_with), childId);
-  const agency = agencyOf(actor.role);
+  const agency = agencyOfActor(actor);
   const parts = partsFor(agency);
   const goals = visibleGoals(await store.goalsOf(tx, plan.id), agency, parts);
   const actions = visibleActions(await tasksOfSource(tx, plan.id), agency, parts, actor.professionalId);
@@ -220,7 +220,7 @@ export async function planVersion(tx: Tx, actor: Actor, childId: string, version
   const why = allow(carePlanPolicy.viewPlan(actor, ctx.relationships, plan.shared_with), childId);
   const [at, before] = await store.versionPair(tx, plan.id, version);
   if (!at || at.version !== version) throw new NotFoundError();
-  const agency = agencyOf(actor.role);
+  const agency = agencyOfActor(actor);
   const parts = partsFor(agency);
   await recordAudit(tx, actor, { childId, action: 'careplan.read-version', what: `Care plan version ${version}`, why, details: { planId: plan.id } });
   return {
@@ -243,6 +243,13 @@ export async function reviewsDue(tx: Tx, actor: Actor, today: string) {
     await recordAudit(tx, actor, { childId: d.child_id, action: 'careplan.list-review', what: 'Named in care plan reviews due', why: 'care plan held by your organisation' });
   }
   return shown;
+}
+
+/** The plan holding a plan or goal id, as viewPlan shows it to the actor (the FHIR read by id). */
+export async function viewPlanHolding(tx: Tx, actor: Actor, kind: 'plan' | 'goal', id: string) {
+  const childId = await store.childOfPlanPart(tx, kind, id);
+  if (!childId) throw new NotFoundError();
+  return { childId, view: await viewPlan(tx, actor, childId) };
 }
 
 /**

@@ -26,6 +26,18 @@ export async function openPlan(tx: Tx, childId: string): Promise<PlanRow | undef
   return found;
 }
 
+/** The child an open plan, or one of its goals, belongs to: how a FHIR read by id finds the plan. */
+export async function childOfPlanPart(tx: Tx, kind: 'plan' | 'goal', id: string): Promise<string | undefined> {
+  const [found] = await rows<{ child_id: string }>(
+    tx,
+    kind === 'plan'
+      ? sql`SELECT child_id FROM care_plan WHERE id = ${id}::uuid AND status <> 'closed'`
+      : sql`SELECT p.child_id FROM care_plan_goal g JOIN care_plan p ON p.ics_id = g.ics_id AND p.id = g.plan_id
+             WHERE g.id = ${id}::uuid AND g.removed_at IS NULL AND p.status <> 'closed'`,
+  );
+  return found?.child_id;
+}
+
 export function goalsOf(tx: Tx, planId: string): Promise<GoalRow[]> {
   return rows<GoalRow>(
     tx,

@@ -37,3 +37,5 @@ export const FLAG_CATEGORY = 'http://terminology.hl7.org/CodeSystem/flag-categor
 export const MEDICATION_REQUEST_COURSE = 'http://terminology.hl7.org/CodeSystem/medicationrequest-course-of-therapy';
 export const OBSERVATION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
 export const AUDIT_EVENT_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-event-type';
+export const AGENCY_SYSTEM = `${JOINERY_CS}/agency`;
+export const CARE_PLAN_REVIEW_URL = `${JOINERY_SD}/care-plan-review-date`;

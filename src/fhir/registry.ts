@@ -1,5 +1,7 @@
 import { allergyHandler } from './resources/allergy-intolerance.js';
 import { auditEventHandler } from './resources/audit-event.js';
+import { carePlanHandler, goalHandler } from './resources/care-plan.js';
+import { careTeamHandler } from './resources/care-team.js';
 import { conditionHandler } from './resources/condition.js';
 import { encounterHandler } from './resources/encounter.js';
 import { flagHandler } from './resources/flag.js';
@@ -17,7 +19,7 @@ import { relatedPersonHandler } from './resources/related-person.js';
 export const HANDLERS: ResourceHandler[] = [
   organizationHandler, practitionerHandler, patientHandler, relatedPersonHandler, flagHandler, encounterHandler,
   conditionHandler, allergyHandler, medicationRequestHandler, medicationStatementHandler, immunizationHandler, procedureHandler,
-  observationHandler, auditEventHandler,
+  observationHandler, careTeamHandler, carePlanHandler, goalHandler, auditEventHandler,
 ];
 
 const byType = new Map(HANDLERS.map((h) => [h.type, h]));

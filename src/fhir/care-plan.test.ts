@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bundle, CarePlan, CareTeam, Goal } from '@medplum/fhirtypes';
+import { sql } from 'drizzle-orm';
+import { databaseKinds } from '../../test/database.js';
+import { startFhirTest, type FhirTest } from './test-setup.js';
+import { structureIssues } from './validation.js';
+
+const kinds = await databaseKinds();
+
+/** Care plans, goals and care teams read by a FHIR client, under the pages' access rules. */
+describe.each(kinds)('CarePlan, Goal and CareTeam over FHIR on %s', (kind) => {
+  let t: FhirTest;
+  let plan: { id: string; child_id: string; title: string; key_worker_id: string; version: number; goals: number };
+
+  beforeAll(async () => {
+    t = await startFhirTest(kind, 600);
+    plan = await t.one(sql`SELECT p.id, p.child_id, p.title, p.key_worker_id, p.version,
+        (SELECT count(*)::int FROM care_plan_goal g WHERE g.plan_id = p.id AND g.removed_at IS NULL) AS goals
+      FROM care_plan p WHERE p.ics_id = ${t.j.ics.icsId}::uuid AND EXISTS (SELECT 1 FROM task k WHERE k.source_id = p.id) ORDER BY p.id LIMIT 1`);
+  });
+  afterAll(() => t?.close());
+
+  it('serves the child’s plan with its goals and actions, as valid FHIR', async () => {
+    const fhir = t.client(await t.token({ scopes: 'system/*.rs' }));
+    const found = (await fhir.search({ resourceType: 'CarePlan', searchParams: { patient: `Patient/${plan.child_id}` } })) as unknown as Bundle;
+    expect(found.total).toBe(1);
+    const cp = found.entry![0].resource as CarePlan;
+    expect(structureIssues(cp)).toEqual([]);
+    expect(cp).toMatchObject({ id: plan.id, title: plan.title, intent: 'plan', subject: { reference: `Patient/${plan.child_id}` }, meta: { versionId: String(plan.version) } });
+    expect(cp.author?.reference).toBe(`Practitioner/${plan.key_worker_id}`);
+    expect(cp.goal).toHaveLength(plan.goals);
+    expect(cp.activity!.length).toBeGreaterThan(0);
+    expect(cp.note!.some((n) => n.text.startsWith('If things go wrong, what to do:'))).toBe(true);
+
+    const goalId = cp.goal![0].reference!.split('/')[1];
+    const goal = (await fhir.read({ resourceType: 'Goal', id: goalId })) as unknown as Goal;
+    expect(structureIssues(goal)).toEqual([]);
+    expect(goal.target![0].measure!.text).toBeTruthy();
+    expect(((await fhir.read({ resourceType: 'CarePlan', id: plan.id })) as unknown as CarePlan).id).toBe(plan.id);
+
+    const team = (await fhir.read({ resourceType: 'CareTeam', id: plan.child_id })) as unknown as CareTeam;
+    expect(structureIssues(team)).toEqual([]);
+    expect(team.participant!.map((p) => p.member!.reference)).toContain(`Practitioner/${plan.key_worker_id}`);
+
+    const everything = (await fhir.request(`Patient/${plan.child_id}/$everything`)) as unknown as Bundle;
+    expect(everything.entry!.map((e) => e.resource!.resourceType)).toEqual(expect.arrayContaining(['CarePlan', 'Goal', 'CareTeam']));
+    const audit = await t.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${plan.child_id}::uuid AND action = 'careplan.read'`);
+    expect(audit.n).toBeGreaterThan(0);
+  });
+
+  it('refuses a client without the scope, and one whose organisation has no relationship with the child', async () => {
+    const noScope = t.client(await t.token({ scopes: 'system/Patient.rs' }));
+    await expect(noScope.read({ resourceType: 'CarePlan', id: plan.id })).rejects.toMatchObject({ response: { status: 403 } });
+    const [stranger] = await t.all<{ ods_code: string }>(sql`SELECT o.ods_code FROM organisation o WHERE o.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice'
+      AND NOT EXISTS (SELECT 1 FROM child c WHERE c.id = ${plan.child_id}::uuid AND c.registered_practice_id = o.id) LIMIT 1`);
+    const other = t.client(await t.token({ scopes: 'system/*.rs', odsCode: stranger.ods_code }));
+    await expect(other.read({ resourceType: 'CarePlan', id: plan.id })).rejects.toMatchObject({ response: { status: 403 } });
+    await expect(other.search({ resourceType: 'Goal', searchParams: { patient: `Patient/${plan.child_id}` } })).rejects.toMatchObject({ response: { status: 403 } });
+  });
+});
