@@ -10,8 +10,9 @@ import { recordRoutes } from './record/routes.js';
 import { worklistRoutes } from './worklist/routes.js';
 import { carePlanRoutes } from './careplans/routes.js';
 import { taskRoutes } from './tasks/routes.js';
+import { mdtRoutes } from './mdt/routes.js';
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
-  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, fhirRoutes]);
+  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, fhirRoutes]);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
-import { fieldErrors, optionalText, text } from '../platform/http/validate.js';
+import type { FieldErrors } from '../platform/http/errors.js';
+import { optionalText, parseWithRules, text } from '../platform/http/validate.js';
 import { AGENCIES } from './schema.js';
 
 /**
@@ -47,22 +47,14 @@ export type ActionInput = z.infer<typeof actionShape>;
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-/** Checks the shape, then the rules about dates that only make sense once the shape is right. */
-function check<S extends z.ZodType>(schema: S, raw: unknown, rules: (v: z.infer<S>) => FieldErrors): z.infer<S> {
-  const parsed = schema.safeParse(raw ?? {});
-  const fields = parsed.success ? rules(parsed.data) : fieldErrors(parsed.error);
-  if (Object.keys(fields).length) throw new ValidationError(fields);
-  return parsed.data as z.infer<S>;
-}
-
 /** A review comes after today and within a year: a plan nobody will look at again is not a plan. */
 export const readPlanInput = (raw: unknown, today: string): PlanInput =>
-  check(planShape, raw, (p) =>
+  parseWithRules(planShape, raw, (p) =>
     p.reviewOn <= today ? { reviewOn: 'Review date must be in the future' } as FieldErrors
     : p.reviewOn > addDays(today, 366) ? { reviewOn: 'Review date must be within a year' } : ({} as FieldErrors));
 
 export const readGoalInput = (raw: unknown, today: string): GoalInput =>
-  check(goalShape, raw, (g) => (g.targetOn && g.targetOn < today ? { targetOn: 'Target date must be today or in the future' } : ({} as FieldErrors)));
+  parseWithRules(goalShape, raw, (g) => (g.targetOn && g.targetOn < today ? { targetOn: 'Target date must be today or in the future' } : ({} as FieldErrors)));
 
 export const readActionInput = (raw: unknown, today: string): ActionInput =>
-  check(actionShape, raw, (a) => (a.dueOn < today ? { dueOn: 'Due date must be today or in the future' } : ({} as FieldErrors)));
+  parseWithRules(actionShape, raw, (a) => (a.dueOn < today ? { dueOn: 'Due date must be today or in the future' } : ({} as FieldErrors)));

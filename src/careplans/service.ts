@@ -261,6 +261,12 @@ export async function planBanner(tx: Tx, childId: string) {
   return plan ? { title: plan.title, status: plan.status, keyWorker: plan.key_worker_name, keyWorkerOrganisation: plan.key_worker_organisation, reviewOn: plan.review_on } : null;
 }
 
+/** A child's actions as far as the actor's agency may see them (education sees its own, say). */
+export function actionsVisibleTo<T extends Parameters<typeof visibleActions>[0][number]>(actor: Actor, actions: T[]): T[] {
+  const agency = agencyOfActor(actor);
+  return visibleActions(actions, agency, partsFor(agency), actor.professionalId);
+}
+
 /** The key worker to tell about an unscheduled attendance, if the child has a plan. */
 export async function keyWorkerOf(tx: Tx, childId: string): Promise<string | null> {
   return (await store.keyWorkerOf(tx, childId))?.key_worker_id ?? null;

@@ -129,3 +129,6 @@ export async function takeTask(tx: Tx, actor: Actor, id: string, today: string) 
   await joinCareTeam(tx, actor, task.child_id, actor.professionalId, 'Action owner', why);
   await recordAudit(tx, actor, { childId: task.child_id, action: 'task.take', what: 'Took on an action given to their team', why, details: { taskId: id } });
 }
+
+/** A child's open actions, for a brief; the caller has checked access and audits its page. */
+export const openTasksOfChild = store.openTasksOfChild;

@@ -83,3 +83,10 @@ export function taskEvents(tx: Tx, taskId: string) {
     sql`SELECT from_status, to_status, note, changed_by_name, changed_at FROM task_event WHERE task_id = ${taskId}::uuid ORDER BY changed_at, id`,
   );
 }
+
+export function openTasksOfChild(tx: Tx, childId: string) {
+  return rows<TaskRow>(
+    tx,
+    sql`SELECT ${COLUMNS} FROM task t ${JOINS} WHERE t.child_id = ${childId}::uuid AND t.status IN ('ready', 'in-progress') ORDER BY t.due_on, t.id LIMIT 50`,
+  );
+}

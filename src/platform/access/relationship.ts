@@ -9,7 +9,7 @@ import { isSystem, type Actor } from './actor.js';
  * MDTs, ambulatory caseloads) add their own sources here.
  */
 export type RelationshipKind =
-  | 'registered-practice' | 'care-team' | 'cluster-lead' | 'break-glass'
+  | 'registered-practice' | 'care-team' | 'cluster-lead' | 'mdt-case' | 'break-glass'
   | 'integration-engine' | 'organisation-feed';
 
 export type Relationship = { kind: RelationshipKind; detail: string };
@@ -18,12 +18,30 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'registered-practice': 'Registered practice',
   'care-team': 'Care team',
   'cluster-lead': 'Cluster lead paediatrician',
+  'mdt-case': 'MDT case discussion',
   'break-glass': 'Emergency access (break-glass)',
   'integration-engine': 'ICS integration engine',
   'organisation-feed': 'System of a caring organisation',
 };
 
 const PRACTICE_ROLES = ['gp', 'practice-nurse'];
+
+/** How long after the meeting an MDT member keeps access to a child discussed there: long enough to act on it. */
+export const MDT_ACCESS_DAYS = 30;
+
+/**
+ * SQL predicate: the actor is a current member of a meeting, not cancelled,
+ * where the child (`childId`) is on the case list, and the meeting was no
+ * more than MDT_ACCESS_DAYS ago. Removing the member or the case ends it.
+ */
+function mdtCaseSql(actor: Actor, childId: SQL) {
+  return sql`EXISTS (SELECT 1 FROM mdt_case mc
+    JOIN mdt_meeting mm ON mm.ics_id = mc.ics_id AND mm.id = mc.meeting_id
+    JOIN mdt_member mb ON mb.ics_id = mc.ics_id AND mb.meeting_id = mc.meeting_id
+    WHERE mc.child_id = ${childId} AND mc.status <> 'withdrawn' AND mm.status <> 'cancelled'
+      AND mm.starts_at > now() - make_interval(days => ${MDT_ACCESS_DAYS})
+      AND mb.professional_id = ${actor.professionalId}::uuid AND mb.removed_at IS NULL)`;
+}
 
 /**
  * SQL predicate: the actor has a standing (non-emergency) relationship with
@@ -39,7 +57,8 @@ export function standingRelationshipSql(actor: Actor) {
                AND m.professional_id = ${actor.professionalId}::uuid AND m.ended_at IS NULL)
     OR EXISTS (SELECT 1 FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
                WHERE cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
-               AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid))`;
+               AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid)
+    OR ${mdtCaseSql(actor, sql`c.id`)})`;
 }
 
 /**
@@ -89,6 +108,8 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
         JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
         JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
        WHERE c.id = ${childId}::uuid AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid
+      UNION ALL
+      SELECT 'mdt-case', 'on the case list of an MDT meeting you are invited to' WHERE ${mdtCaseSql(actor, sql`${childId}::uuid`)}
       UNION ALL
       SELECT 'break-glass', b.reason FROM break_glass b
        WHERE b.child_id = ${childId}::uuid AND b.professional_id = ${actor.professionalId}::uuid AND b.expires_at > now()

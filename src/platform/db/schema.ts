@@ -9,3 +9,4 @@ export * from '../../worklist/schema.js';
 export * from '../../fhir/schema.js';
 export * from '../../careplans/schema.js';
 export * from '../../tasks/schema.js';
+export * from '../../mdt/schema.js';

@@ -9,6 +9,7 @@ export function navigationFor(actor: Actor | null, url: string) {
   if (policy.searchChildren(actor).allowed) {
     items.push({ href: '/worklist', text: 'Worklist' });
     items.push({ href: '/tasks', text: 'Tasks' });
+    items.push({ href: '/mdt', text: 'MDT meetings' });
     items.push({ href: '/care-plans/reviews', text: 'Plan reviews' });
   }
   if (policy.reviewBreakGlass(actor).allowed) items.push({ href: '/privacy/break-glass', text: 'Emergency access reviews' });

@@ -8,6 +8,18 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   throw new ValidationError(fieldErrors(result.error));
 }
 
+/**
+ * Parses input with a zod schema, then checks the rules that only make sense
+ * once the shape is right (dates against today, say); either failure is a
+ * ValidationError with one message per field.
+ */
+export function parseWithRules<S extends z.ZodType>(schema: S, input: unknown, rules: (value: z.infer<S>) => FieldErrors): z.infer<S> {
+  const parsed = schema.safeParse(input ?? {});
+  const fields = parsed.success ? rules(parsed.data) : fieldErrors(parsed.error);
+  if (Object.keys(fields).length) throw new ValidationError(fields);
+  return parsed.data as z.infer<S>;
+}
+
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {

@@ -1,0 +1,43 @@
+import type { LetterDocument } from '../platform/http/pdf.js';
+import { formatNhsNumber } from '../children/nhs-number.js';
+
+/**
+ * The outcome letter after an MDT discussion, to the family and the GP,
+ * copied to everyone who attended. Plain words; only what the meeting wrote
+ * down (never entries from the record), so nothing sensitive can leak into it.
+ * It is stored as sent, line by line, and the page and PDF are drawn from that.
+ */
+export type LetterFacts = {
+  childName: string; dateOfBirth: string; nhsNumber: string | null; hub: string; meetingDate: string; question: string;
+  discussion: string; decisions: string; actions: { description: string; owner: string; dueOn: string }[];
+  broughtBy: string; chair: string; attendees: string[];
+};
+
+const longDate = (iso: string) => new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+
+const paragraphs = (text: string) => text.split(/\n+/).map((t) => t.trim()).filter(Boolean).map((t) => ({ text: t }));
+
+export function composeLetter(f: LetterFacts): LetterDocument {
+  const lines: LetterDocument['lines'] = [
+    { text: `About: ${f.childName}, born ${longDate(f.dateOfBirth)}${f.nhsNumber ? `, NHS number ${formatNhsNumber(f.nhsNumber)}` : ''}` },
+    { text: `To: the family, and the GP` },
+    { text: `Copied to: ${f.attendees.length ? f.attendees.join(', ') : 'no one else attended'}` },
+    { text: `The ${f.hub} team met on ${longDate(f.meetingDate)} to talk about ${f.childName}. ${f.broughtBy} asked the team: ${f.question}` },
+    { text: 'What we talked about', heading: true },
+    ...paragraphs(f.discussion),
+    { text: 'What we decided', heading: true },
+    ...paragraphs(f.decisions),
+  ];
+  if (f.actions.length) {
+    lines.push({ text: 'Who will do what', heading: true });
+    for (const a of f.actions) lines.push({ text: `${a.owner} will ${a.description.charAt(0).toLowerCase()}${a.description.slice(1)} by ${longDate(a.dueOn)}.` });
+  }
+  lines.push({ text: `${f.broughtBy} stays responsible for ${f.childName}’s care and for making sure these things happen. If anything here is wrong, or you have questions, please contact them or your GP.` });
+  lines.push({ text: `${f.chair}, chair of the meeting` });
+  return { title: `Outcome of the ${f.hub} MDT meeting`, lines };
+}
+
+/** The letter as stored: its title and lines exactly as sent, as JSON. */
+export const letterText = (l: LetterDocument) => JSON.stringify(l);
+
+export const parseLetter = (text: string): LetterDocument => JSON.parse(text) as LetterDocument;

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '../platform/db/client.js';
+import { databaseKinds } from '../../test/database.js';
+import { startJoinery, type TestJoinery } from '../../test/joinery.js';
+import { TestClient, pageText } from '../../test/http.js';
+import { addMonths, londonToday } from '../record/form-dates.js';
+
+const kinds = await databaseKinds();
+
+/** A hub MDT from scheduling to the outcome letter, as the lead, a GP, a social worker and a SENCO each meet it. */
+describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
+  let j: TestJoinery;
+  let meetingId: string;
+  let nextMeetingId: string;
+  let caseId: string;
+  let child: { id: string; nhs_number: string; given_name: string };
+  const pros: Record<string, { id: string; organisation_id: string; name: string }> = {};
+  const today = londonToday();
+  const boxes = (name: string, iso: string) => {
+    const [y, m, d] = iso.split('-');
+    return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y };
+  };
+  const signIn = (role: string) => TestClient.signIn(j.app, `${role}@demo.joinery.test`);
+  const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(j.db.owner, q))[0];
+
+  beforeAll(async () => {
+    j = await startJoinery(kind);
+    for (const role of ['gp', 'paediatrician', 'social-worker', 'senco', 'practice-nurse']) {
+      pros[role] = await one(sql`SELECT id, organisation_id, name FROM professional WHERE email = ${`${role}@demo.joinery.test`}`);
+    }
+    child = await one(sql`SELECT c.id, c.nhs_number, c.given_name FROM child c WHERE c.registered_practice_id = ${pros.gp.organisation_id}::uuid
+      AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id AND m.professional_id IN (${pros['social-worker'].id}::uuid, ${pros.senco.id}::uuid)) LIMIT 1`);
+  }, 120_000);
+  afterAll(() => j?.close());
+
+  it('lets only a hub lead schedule, refuses a meeting in the past, and schedules a recurring series', async () => {
+    const gp = await signIn('gp');
+    expect(pageText((await gp.get('/mdt/new')).body)).toContain('you do not lead a hub');
+    const lead = await signIn('paediatrician');
+    const page = await lead.get('/mdt/new');
+    const hubId = /name="clusterId" type="radio" value="([0-9a-f-]+)"/.exec(page.body)![1];
+    const form = { clusterId: hubId, title: 'Hub MDT', time: '13:00', durationMinutes: '90', repeatWeeks: '4', count: '3', maxCases: '2', venue: 'Willowbrook Surgery' };
+    const past = await lead.post('/mdt/new', { ...form, ...boxes('firstDate', addMonths(today, -1)) });
+    expect(past.statusCode).toBe(400);
+    expect(pageText(past.body)).toContain('The first meeting must be today or in the future');
+    expect((await lead.post('/mdt/new', { ...form, ...boxes('firstDate', addMonths(today, 1)) })).statusCode).toBe(303);
+    const meetings = await rows<{ id: string; starts_at: Date }>(j.db.owner, sql`SELECT id, starts_at FROM mdt_meeting WHERE chair_id = ${pros.paediatrician.id}::uuid ORDER BY starts_at`);
+    expect(meetings).toHaveLength(3);
+    expect((new Date(meetings[1].starts_at).getTime() - new Date(meetings[0].starts_at).getTime()) / 86_400_000).toBeCloseTo(28, 0);
+    meetingId = meetings[0].id;
+    nextMeetingId = meetings[1].id;
+  });
+
+  it('invites members from any agency; a member brings a child they care for, and only such a child', async () => {
+    const lead = await signIn('paediatrician');
+    await lead.get(`/mdt/${meetingId}`);
+    for (const role of ['gp', 'social-worker', 'senco', 'practice-nurse']) {
+      expect((await lead.post(`/mdt/${meetingId}/members`, { professionalId: pros[role].id, wholeSeries: 'yes' })).statusCode).toBe(303);
+    }
+    const invited = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM mdt_member WHERE professional_id = ${pros.senco.id}::uuid AND removed_at IS NULL`);
+    expect(invited.n).toBe(3);
+
+    const sw = await signIn('social-worker');
+    expect((await sw.get(`/children/${child.id}`)).statusCode).toBe(403);
+    await sw.get(`/mdt/${meetingId}/cases/new`);
+    const notTheirs = await sw.post(`/mdt/${meetingId}/cases/new`, { nhsNumber: child.nhs_number, question: 'Housing?' });
+    expect(notTheirs.statusCode).toBe(403);
+
+    const gp = await signIn('gp');
+    await gp.get(`/mdt/${meetingId}/cases/new`);
+    const empty = await gp.post(`/mdt/${meetingId}/cases/new`, { nhsNumber: '123', question: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(pageText(empty.body)).toContain('Enter a valid 10-digit NHS number');
+    expect((await gp.post(`/mdt/${meetingId}/cases/new`, { nhsNumber: child.nhs_number, question: 'Recurrent wheeze and missed school: what support at home and school?' })).statusCode).toBe(303);
+    const again = await gp.post(`/mdt/${meetingId}/cases/new`, { nhsNumber: child.nhs_number, question: 'Again' });
+    expect(again.statusCode).toBe(409);
+    caseId = (await one<{ id: string }>(sql`SELECT id FROM mdt_case WHERE meeting_id = ${meetingId}::uuid`)).id;
+  });
+
+  it('gives members a brief on each child, and access ends when a member is removed', async () => {
+    const sw = await signIn('social-worker');
+    const brief = await sw.get(`/mdt/cases/${caseId}/brief`);
+    expect(brief.statusCode).toBe(200);
+    expect(pageText(brief.body)).toContain('Question for the meeting: Recurrent wheeze');
+    expect((await sw.get(`/children/${child.id}`)).statusCode).toBe(200);
+    const nurse = await signIn('practice-nurse');
+    const lead = await signIn('paediatrician');
+    await lead.get(`/mdt/${meetingId}`);
+    expect((await lead.post(`/mdt/${meetingId}/members/${pros['practice-nurse'].id}/remove`, {})).statusCode).toBe(303);
+    expect((await nurse.get(`/mdt/${meetingId}`)).statusCode).toBe(403);
+    const audit = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'mdt.remove-member'`);
+    expect(audit.n).toBe(1);
+  });
+
+  it('records the discussion with actions for a social worker and a SENCO, and sends the letter', async () => {
+    const lead = await signIn('paediatrician');
+    await lead.get(`/mdt/${meetingId}`);
+    expect((await lead.post(`/mdt/${meetingId}/attendance`, { attended: [pros.paediatrician.id, pros.gp.id, pros['social-worker'].id, pros.senco.id] })).statusCode).toBe(303);
+    const open = await lead.get(`/mdt/cases/${caseId}/outcome`);
+    const version = /name="version" value="(\d+)"/.exec(open.body)![1];
+    const noOwner = await lead.post(`/mdt/cases/${caseId}/outcome`, {
+      version, discussion: 'We talked about wheeze at night and days off school.', decisions: 'Asthma review; school plan.',
+      'actions-0-description': 'Visit home about damp', 'actions-0-ownerId': '', ...boxes('actions-0-dueOn', addMonths(today, 1)),
+    });
+    expect(noOwner.statusCode).toBe(400);
+    expect(pageText(noOwner.body)).toContain('Select who will do it');
+    const saved = await lead.post(`/mdt/cases/${caseId}/outcome`, {
+      version, discussion: 'We talked about wheeze at night and days off school.', decisions: 'Asthma review; school plan.',
+      'actions-0-description': 'Visit home about damp and mould', 'actions-0-ownerId': pros['social-worker'].id, ...boxes('actions-0-dueOn', addMonths(today, 1)),
+      'actions-1-description': 'Write an individual health care plan for school', 'actions-1-ownerId': pros.senco.id, ...boxes('actions-1-dueOn', addMonths(today, 2)),
+      themes: ['Asthma and wheeze', 'Housing and money worries'],
+    });
+    expect(saved.statusCode).toBe(303);
+    const stale = await lead.post(`/mdt/cases/${caseId}/outcome`, { version, discussion: 'x', decisions: 'y' });
+    expect(stale.statusCode).toBe(409);
+
+    for (const [role, text] of [['social-worker', 'Visit home about damp and mould'], ['senco', 'Write an individual health care plan for school']]) {
+      const c = await signIn(role);
+      expect(pageText((await c.get('/tasks')).body)).toContain(text);
+    }
+    const task = await one<{ accountable_professional_id: string }>(sql`SELECT accountable_professional_id FROM task WHERE source_id = ${caseId}::uuid LIMIT 1`);
+    expect(task.accountable_professional_id).toBe(pros.gp.id);
+
+    const gp = await signIn('gp');
+    expect(pageText((await gp.get('/worklist')).body)).toContain('MDT outcome letter');
+    const letter = pageText((await gp.get(`/mdt/cases/${caseId}/letter`)).body);
+    expect(letter).toContain('What we decided');
+    expect(letter).toContain('Asthma review; school plan.');
+    expect(letter).toContain(`${pros['social-worker'].name} will visit home about damp and mould`);
+    const pdf = await gp.get(`/mdt/cases/${caseId}/letter.pdf`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pageText((await lead.get('/mdt')).body)).toContain('Housing and money worries');
+  });
+
+  it('refuses a case for a meeting already held, and once the list is full', async () => {
+    const gp = await signIn('gp');
+    const others = await rows<{ nhs_number: string }>(j.db.owner, sql`SELECT nhs_number FROM child WHERE registered_practice_id = ${pros.gp.organisation_id}::uuid AND id <> ${child.id}::uuid LIMIT 3`);
+    await gp.get(`/mdt/${meetingId}/cases/new`);
+    const held = await gp.post(`/mdt/${meetingId}/cases/new`, { nhsNumber: others[0].nhs_number, question: 'Constipation' });
+    expect(held.statusCode).toBe(409);
+    expect(pageText(held.body)).toContain('already happened');
+    for (const other of others.slice(0, 2)) {
+      expect((await gp.post(`/mdt/${nextMeetingId}/cases/new`, { nhsNumber: other.nhs_number, question: 'Constipation' })).statusCode).toBe(303);
+    }
+    const full = await gp.post(`/mdt/${nextMeetingId}/cases/new`, { nhsNumber: others[2].nhs_number, question: 'Eczema' });
+    expect(full.statusCode).toBe(409);
+    expect(pageText(full.body)).toContain('case list is full');
+  });
+});

@@ -1,0 +1,220 @@
+import crypto from 'node:crypto';
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { legitimateRelationships } from '../platform/access/relationship.js';
+import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { londonToUtc } from '../record/form-dates.js';
+import { childNames, joinCareTeam, professionalById } from '../children/care-team.js';
+import { hubById, hubsLedBy } from '../organisations/directory.js';
+import { listContacts, listEntries } from '../record/service.js';
+import { UNSCHEDULED_CONTACTS } from '../record/schema.js';
+import { actionsVisibleTo, viewPlan } from '../careplans/service.js';
+import { agencyOf } from '../careplans/agencies.js';
+import { createTasks, openTasksOfChild } from '../tasks/service.js';
+import { addToWorklists } from '../worklist/service.js';
+import { composeLetter, letterText, parseLetter } from './letter.js';
+import { readCase, readOutcome, readSchedule } from './meeting-input.js';
+import { mdtPolicy, type MeetingRoles } from './policy.js';
+import * as store from './store.js';
+
+export type { MeetingRow, MemberRow, CaseRow } from './store.js';
+
+const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+function rolesOf(actor: Actor, m: store.MeetingRow): MeetingRoles {
+  return { isChair: m.chair_id === actor.professionalId, isLead: m.lead_paediatrician_id === actor.professionalId, isMember: m.is_member };
+}
+
+async function meetingFor(tx: Tx, actor: Actor, id: string, decide: (r: MeetingRoles) => ReturnType<typeof mdtPolicy.viewMeeting>) {
+  const meeting = await store.meetingById(tx, actor, id);
+  if (!meeting) throw new NotFoundError();
+  const decision = decide(rolesOf(actor, meeting));
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  return { meeting, why: decision.why, roles: rolesOf(actor, meeting) };
+}
+
+/** The hubs the actor may schedule meetings for: those they lead. */
+export const hubsToSchedule = (tx: Tx, actor: Actor) => hubsLedBy(tx, actor.professionalId);
+
+/**
+ * Schedules a run of meetings (every few weeks, say), each with the actor in
+ * the chair and invited. Times are London wall-clock times.
+ */
+export async function scheduleMeetings(tx: Tx, actor: Actor, raw: unknown, today: string): Promise<string[]> {
+  const input = readSchedule(raw, today);
+  const hub = await hubById(tx, input.clusterId);
+  if (!hub) throw new ValidationError({ clusterId: 'Select the hub' });
+  const decision = mdtPolicy.scheduleMeetings(actor, hub.lead_paediatrician_id === actor.professionalId);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const [hour, minute] = input.time.split(':').map(Number);
+  const seriesId = crypto.randomUUID();
+  const meetings = Array.from({ length: input.count }, (_, i) => ({
+    id: crypto.randomUUID(), seriesId, clusterId: hub.id, title: input.title, venue: input.venue, durationMinutes: input.durationMinutes,
+    maxCases: input.maxCases, startsAt: londonToUtc(addDays(input.firstDate, i * 7 * input.repeatWeeks), hour, minute),
+  }));
+  await store.insertMeetings(tx, actor, meetings);
+  for (const m of meetings) await store.invite(tx, actor, [m.id], actor.professionalId);
+  await recordAudit(tx, actor, { action: 'mdt.schedule', what: `${meetings.length} MDT meetings scheduled for ${hub.name}`, why: decision.why, details: { seriesId } });
+  return meetings.map((m) => m.id);
+}
+
+export const meetingsOf = (tx: Tx, actor: Actor, today: string) => store.meetingsOf(tx, actor, addDays(today, -60));
+
+/** A meeting with its members and case list; each child named is audited as shown to the actor. */
+export async function openMeeting(tx: Tx, actor: Actor, id: string) {
+  const { meeting, why, roles } = await meetingFor(tx, actor, id, (r) => mdtPolicy.viewMeeting(actor, r));
+  const cases = await store.cases(tx, id);
+  const names = new Map((await childNames(tx, cases.map((c) => c.child_id))).map((c) => [c.id, c]));
+  await recordAuditMany(tx, actor, cases.map((c) => ({ childId: c.child_id, action: 'mdt.case-list', what: `On the case list of ${meeting.title}`, why, details: { meetingId: id } })));
+  return {
+    meeting, members: await store.members(tx, id), cases: cases.map((c) => ({ ...c, child: names.get(c.child_id)! })),
+    can: { run: mdtPolicy.runMeeting(actor, roles).allowed, bring: meeting.status === 'scheduled' && meeting.cases < meeting.max_cases },
+  };
+}
+
+/** Invites a professional to this meeting, or to it and the rest of its series. */
+export async function inviteMember(tx: Tx, actor: Actor, meetingId: string, professionalId: unknown, wholeSeries: boolean) {
+  const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
+  const person = typeof professionalId === 'string' && /^[0-9a-f-]{36}$/i.test(professionalId) ? await professionalById(tx, professionalId) : undefined;
+  if (!person || !agencyOf(person.role)) throw new ValidationError({ professionalId: 'Select a person from the list' });
+  const ids = wholeSeries ? await store.seriesFrom(tx, meeting) : [meeting.id];
+  const joined = await store.invite(tx, actor, ids, person.id);
+  await recordAudit(tx, actor, { action: 'mdt.invite', what: `${person.name} invited to ${joined.length} MDT meeting(s)`, why, details: { meetingIds: joined } });
+}
+
+/** Removing a member ends what membership gave them: their access to the children on the case list. */
+export async function removeMember(tx: Tx, actor: Actor, meetingId: string, professionalId: string) {
+  const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
+  if (professionalId === meeting.chair_id) throw new ConflictError('The chair cannot be removed from their own meeting.');
+  if (!(await store.removeMember(tx, meetingId, professionalId))) throw new NotFoundError();
+  await recordAudit(tx, actor, { action: 'mdt.remove-member', what: `Member removed from ${meeting.title}`, why, details: { meetingId, professionalId } });
+}
+
+/**
+ * Puts a child on the case list, with the question for the meeting. The
+ * member bringing the case must already care for the child, and stays
+ * accountable for it. A full or past meeting takes no more cases.
+ */
+export async function bringCase(tx: Tx, actor: Actor, meetingId: string, raw: unknown, now = new Date()): Promise<string> {
+  const input = readCase(raw);
+  await store.lockMeeting(tx, meetingId);
+  const { meeting, roles } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.viewMeeting(actor, r));
+  const relationships = (await legitimateRelationships(tx, actor, input.childId)).filter((r) => r.kind !== 'break-glass' && r.kind !== 'mdt-case');
+  const decision = mdtPolicy.bringCase(actor, roles, relationships.length > 0);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  if (meeting.status !== 'scheduled' || Date.parse(meeting.starts_at) < now.getTime()) throw new ConflictError('This meeting has already happened or was cancelled: bring the case to the next one.');
+  if (meeting.cases >= meeting.max_cases) throw new ConflictError(`This meeting’s case list is full (${meeting.max_cases} children): bring the case to the next one.`);
+  if ((await store.cases(tx, meetingId)).some((c) => c.child_id === input.childId)) throw new ConflictError('This child is already on this meeting’s case list.');
+  const id = crypto.randomUUID();
+  await store.insertCase(tx, actor, id, meetingId, input);
+  await recordAudit(tx, actor, { childId: input.childId, action: 'mdt.bring-case', what: `Brought to ${meeting.title} (${input.source})`, why: decision.why, details: { meetingId, caseId: id } });
+  return id;
+}
+
+async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: MeetingRoles) => ReturnType<typeof mdtPolicy.viewMeeting>) {
+  const found = await store.caseById(tx, caseId);
+  if (!found || found.status === 'withdrawn') throw new NotFoundError();
+  return { ...(await meetingFor(tx, actor, found.meeting_id, decide)), c: found };
+}
+
+/**
+ * A one-page brief on a child for the meeting, drawn from the shared record
+ * as this member may see it: conditions, unscheduled care in the last year,
+ * the care plan (if shared with their agency) and open actions. Each part is
+ * read through its own service, which checks access and audits.
+ */
+export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: string) {
+  const { meeting, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.viewMeeting(actor, r));
+  const [child] = await childNames(tx, [c.child_id]);
+  const conditions = (await listEntries(tx, actor, c.child_id, { kinds: ['problem'], status: 'active', limit: 50 })).entries;
+  const unscheduled = await listContacts(tx, actor, c.child_id, { types: [...UNSCHEDULED_CONTACTS], from: addDays(today, -365), limit: 10 });
+  let plan: Awaited<ReturnType<typeof viewPlan>> | null = null;
+  try {
+    plan = await viewPlan(tx, actor, c.child_id);
+  } catch (error) {
+    // Not shared with this member's agency: the brief says so rather than failing.
+    if (!(error instanceof ForbiddenError)) throw error;
+  }
+  const actions = actionsVisibleTo(actor, await openTasksOfChild(tx, c.child_id));
+  return { meeting, case: c, child, conditions, unscheduled, plan, actions };
+}
+
+/** Briefs for the whole case list, in list order: what members read before the meeting. */
+export async function meetingBriefs(tx: Tx, actor: Actor, meetingId: string, today: string) {
+  const { meeting } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.viewMeeting(actor, r));
+  const briefs = [];
+  for (const c of await store.cases(tx, meetingId)) briefs.push(await caseBrief(tx, actor, c.id, today));
+  return { meeting, briefs };
+}
+
+export async function recordAttendance(tx: Tx, actor: Actor, meetingId: string, attended: string[]) {
+  const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
+  const members = new Set((await store.members(tx, meetingId)).map((m) => m.professional_id));
+  await store.recordAttendance(tx, meetingId, attended.filter((id) => members.has(id)));
+  await recordAudit(tx, actor, { action: 'mdt.attendance', what: `Attendance recorded for ${meeting.title}`, why, details: { meetingId } });
+}
+
+/**
+ * Records the discussion of one case: summary, decisions, themes and actions
+ * (each with an owner and a due date; the professional who brought the case
+ * stays accountable). Writes the outcome letter as sent, files it on the case,
+ * and puts it on the worklists of everyone who attended and of whoever
+ * brought the case. Two people saving at once: the second is refused.
+ */
+export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: unknown, expectedVersion: unknown, today: string) {
+  const input = readOutcome(raw, today);
+  const { meeting, why, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.runMeeting(actor, r));
+  if (Number(expectedVersion) !== c.version) throw new ConflictError('Someone else recorded this case after you opened it. Nothing of yours was saved: open it again to see theirs.');
+  const owners: { id: string; name: string; agency: NonNullable<ReturnType<typeof agencyOf>> }[] = [];
+  for (const [i, a] of input.actions.entries()) {
+    const owner = await professionalById(tx, a.ownerId);
+    const agency = owner ? agencyOf(owner.role) : null;
+    if (!owner || !agency) throw new ValidationError({ [`actions.${i}.ownerId`]: 'Select who will do it from the list' });
+    owners.push({ id: owner.id, name: owner.name, agency });
+  }
+  const [child] = await childNames(tx, [c.child_id]);
+  const members = await store.members(tx, meeting.id);
+  const attendees = members.filter((m) => m.attended);
+  const letter = composeLetter({
+    childName: `${child.given_name} ${child.family_name}`, dateOfBirth: child.date_of_birth, nhsNumber: child.nhs_number, hub: meeting.cluster_name,
+    meetingDate: meeting.starts_at, question: c.question, discussion: input.discussion, decisions: input.decisions,
+    actions: input.actions.map((a, i) => ({ description: a.description, owner: owners[i].name, dueOn: a.dueOn })),
+    broughtBy: c.brought_by_name, chair: meeting.chair_name, attendees: attendees.map((m) => `${m.name} (${m.organisation_name})`),
+  });
+  const themes = [...input.themes, ...(input.otherTheme ? [input.otherTheme] : [])];
+  if (!(await store.saveOutcome(tx, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {
+    throw new ConflictError('Someone else recorded this case at the same time. Nothing of yours was saved: open it again to see theirs.');
+  }
+  for (const o of owners) await joinCareTeam(tx, actor, c.child_id, o.id, 'MDT action owner', why);
+  await createTasks(tx, actor, input.actions.map((a, i) => ({
+    childId: c.child_id, source: 'mdt' as const, sourceId: caseId, agency: owners[i].agency, description: a.description,
+    owner: { kind: 'professional' as const, id: owners[i].id }, accountableProfessionalId: c.brought_by, dueOn: a.dueOn,
+  })), why);
+  const recipients = new Set([...attendees.map((m) => m.professional_id), c.brought_by]);
+  await addToWorklists(tx, actor.icsId, [...recipients].map((professionalId) => ({
+    professionalId, kind: 'mdt-letter', childId: c.child_id, title: `MDT outcome letter: ${meeting.title}`, link: `/mdt/cases/${caseId}/letter`,
+  })));
+  await recordAudit(tx, actor, { childId: c.child_id, action: 'mdt.outcome', what: `Discussed at ${meeting.title}; outcome letter sent`, why, details: { caseId, actions: input.actions.length } });
+}
+
+/** The outcome letter as sent; readable by the meeting's members and anyone who may see the child. */
+export async function outcomeLetter(tx: Tx, actor: Actor, caseId: string) {
+  const found = await store.caseById(tx, caseId);
+  if (!found?.letter) throw new NotFoundError();
+  const meeting = (await store.meetingById(tx, actor, found.meeting_id))!;
+  let why = mdtPolicy.viewMeeting(actor, rolesOf(actor, meeting));
+  if (!why.allowed && found.brought_by === actor.professionalId) why = { allowed: true, why: 'brought the case' };
+  if (!why.allowed) {
+    const relationships = await legitimateRelationships(tx, actor, found.child_id);
+    if (!relationships.length) throw new ForbiddenError('You are not invited to this meeting and do not care for this child.', found.child_id);
+    why = { allowed: true, why: relationships[0].detail };
+  }
+  await recordAudit(tx, actor, { childId: found.child_id, action: 'mdt.read-letter', what: 'MDT outcome letter', why: why.why, details: { caseId } });
+  return { letter: parseLetter(found.letter), sentAt: found.letter_sent_at!, childId: found.child_id };
+}
+
+/** Recurring themes across discussed cases in the last year, for the hub's education sessions. */
+export function recurringThemes(tx: Tx, actor: Actor, today: string) {
+  return store.themeCounts(tx, actor, addDays(today, -365));
+}

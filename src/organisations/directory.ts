@@ -1,0 +1,20 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+
+/**
+ * The ICS's hubs (clusters) as other capabilities need them: who leads each,
+ * and which practices it joins. Reference data, no child in it, so no audit.
+ */
+export type Hub = { id: string; name: string; lead_paediatrician_id: string | null; lead_name: string | null };
+
+const HUB = sql`SELECT cl.id, cl.name, cl.lead_paediatrician_id, p.name AS lead_name FROM cluster cl
+  LEFT JOIN professional p ON p.ics_id = cl.ics_id AND p.id = cl.lead_paediatrician_id`;
+
+export async function hubById(tx: Tx, id: string): Promise<Hub | undefined> {
+  const [found] = await rows<Hub>(tx, sql`${HUB} WHERE cl.id = ${id}::uuid`);
+  return found;
+}
+
+export function hubsLedBy(tx: Tx, professionalId: string): Promise<Hub[]> {
+  return rows<Hub>(tx, sql`${HUB} WHERE cl.lead_paediatrician_id = ${professionalId}::uuid ORDER BY cl.name`);
+}
