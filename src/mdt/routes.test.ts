@@ -45,7 +45,7 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     expect(past.statusCode).toBe(400);
     expect(pageText(past.body)).toContain('The first meeting must be today or in the future');
     expect((await lead.post('/mdt/new', { ...form, ...boxes('firstDate', addMonths(today, 1)) })).statusCode).toBe(303);
-    const meetings = await rows<{ id: string; starts_at: Date }>(j.db.owner, sql`SELECT id, starts_at FROM mdt_meeting WHERE chair_id = ${pros.paediatrician.id}::uuid ORDER BY starts_at`);
+    const meetings = await rows<{ id: string; starts_at: Date }>(j.db.owner, sql`SELECT id, starts_at FROM mdt_meeting WHERE chair_id = ${pros.paediatrician.id}::uuid AND title = 'Hub MDT' ORDER BY starts_at`);
     expect(meetings).toHaveLength(3);
     expect((new Date(meetings[1].starts_at).getTime() - new Date(meetings[0].starts_at).getTime()) / 86_400_000).toBeCloseTo(28, 0);
     meetingId = meetings[0].id;
@@ -89,7 +89,7 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     await lead.get(`/mdt/${meetingId}`);
     expect((await lead.post(`/mdt/${meetingId}/members/${pros['practice-nurse'].id}/remove`, {})).statusCode).toBe(303);
     expect((await nurse.get(`/mdt/${meetingId}`)).statusCode).toBe(403);
-    const audit = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'mdt.remove-member'`);
+    const audit = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'mdt.remove-member' AND details->>'meetingId' = ${meetingId}`);
     expect(audit.n).toBe(1);
   });
 

@@ -7,6 +7,9 @@ import type { Practice, School } from './structure.js';
 
 export type ChildFacts = ChildBasics & {
   id: string;
+  /** Given and family name, and NHS number: for generated letters that name the child. */
+  name: string;
+  nhsNumber: string;
   practice: Practice;
   school: School | null;
   /** Condition key → onset day. */

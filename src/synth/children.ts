@@ -10,6 +10,7 @@ import type { NhsNumbers } from './nhs-numbers.js';
 import type { Rng } from './random.js';
 import type { RecordGenerator } from './record.js';
 import type { CarePlanGenerator } from './care-plans.js';
+import type { MdtGenerator } from './mdt-meetings.js';
 import type { Practice, Structure } from './structure.js';
 import type { BatchWriter } from './writer.js';
 
@@ -28,6 +29,9 @@ export const CHILD_TABLES = [
   'care_plan_version',
   'task',
   'task_event',
+  'mdt_meeting',
+  'mdt_member',
+  'mdt_case',
 ] as const;
 
 export type PopulationInput = {
@@ -41,6 +45,8 @@ export type PopulationInput = {
   record: RecordGenerator;
   /** Writes care plans, their versions and actions, from streams of their own. */
   carePlans: CarePlanGenerator;
+  /** Puts some children on hub MDT case lists, with outcomes and actions for past meetings. */
+  mdt: MdtGenerator;
   batch: number;
   onBatch: (done: number) => void;
 };
@@ -88,11 +94,13 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
       const named: Sex = sex === 'unknown' ? (rng.chance(0.5) ? 'male' : 'female') : sex;
       const school = age < 4 ? null : age <= 10 ? family.primary : family.secondary;
       const decile = family.lsoa.decile;
+      const nhsNumber = nhs.next();
+      const given = givenName(rng, named, givenNameGroup(rng, family.ethnic, family.nameGroup));
       writer.add('child', {
         ics_id: icsId,
         id,
-        nhs_number: nhs.next(),
-        given_name: givenName(rng, named, givenNameGroup(rng, family.ethnic, family.nameGroup)),
+        nhs_number: nhsNumber,
+        given_name: given,
         family_name: family.childSurname,
         date_of_birth: isoDate(dobDays),
         sex,
@@ -140,7 +148,7 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
         writer.add('child_related_person', { ics_id: icsId, child_id: id, related_person_id: a.id, relationship: a.relationship, parental_responsibility: a.parentalResponsibility });
       }
 
-      const facts: ChildFacts = { ...basics, id, practice, school, conditions, complex: drawn.some((d) => isComplexity(d.key)), involvement };
+      const facts: ChildFacts = { ...basics, id, name: `${given} ${family.childSurname}`, nhsNumber, practice, school, conditions, complex: drawn.some((d) => isComplexity(d.key)), involvement };
       const team = careTeam(rng, facts);
       for (const m of team) {
         writer.add('care_team_member', {
@@ -156,6 +164,7 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
       caseloads.note(facts, team);
       input.record.child(facts, team);
       input.carePlans.child(facts, team);
+      input.mdt.child(facts, team);
       for (const row of consentRows(rng, ids, icsId, facts, team, adults)) writer.add('consent_record', row);
     }
   };

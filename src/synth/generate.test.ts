@@ -19,7 +19,7 @@ const options = { children: CHILDREN, seed: 20261123, today: TODAY, demoPassword
 const TABLES = [
   'place', 'organisation', 'site', 'professional', 'cluster', 'cluster_practice', 'child', 'related_person',
   'child_related_person', 'child_flag', 'record_entry', 'contact', 'care_team_member', 'consent_record',
-  'care_plan', 'care_plan_goal', 'care_plan_version', 'task', 'task_event',
+  'care_plan', 'care_plan_goal', 'care_plan_version', 'task', 'task_event', 'mdt_meeting', 'mdt_member', 'mdt_case',
 ];
 
 async function freshDb(): Promise<Database> {
@@ -359,6 +359,27 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     expect(t.done).toBeGreaterThan(0);
     expect(t.done_with_outcome).toBe(t.done);
     expect(t.events_ok).toBe(t.tasks);
+  });
+
+  it('gives every hub MDT meetings every 4 weeks, past ones discussed with letters and actions, future ones with children listed', async () => {
+    const [m] = await q<{ hubs: number; hubs_with: number; over_full: number; past_undiscussed: number; past_cases: number; future_cases: number; letters: number; mdt_tasks: number; accountable_ok: number }>(sql`
+      SELECT (SELECT count(*)::int FROM cluster WHERE ics_id = ${ics()}) AS hubs,
+             (SELECT count(DISTINCT cluster_id)::int FROM mdt_meeting WHERE ics_id = ${ics()}) AS hubs_with,
+             (SELECT count(*)::int FROM mdt_meeting mm WHERE mm.ics_id = ${ics()} AND (SELECT count(*) FROM mdt_case c WHERE c.meeting_id = mm.id) > mm.max_cases) AS over_full,
+             (SELECT count(*)::int FROM mdt_case c JOIN mdt_meeting mm ON mm.id = c.meeting_id WHERE c.ics_id = ${ics()} AND mm.starts_at < ${TODAY}::date AND c.status <> 'discussed') AS past_undiscussed,
+             (SELECT count(*)::int FROM mdt_case c JOIN mdt_meeting mm ON mm.id = c.meeting_id WHERE c.ics_id = ${ics()} AND mm.starts_at < ${TODAY}::date) AS past_cases,
+             (SELECT count(*)::int FROM mdt_case c JOIN mdt_meeting mm ON mm.id = c.meeting_id WHERE c.ics_id = ${ics()} AND mm.starts_at > ${TODAY}::date) AS future_cases,
+             (SELECT count(*)::int FROM mdt_case c WHERE c.ics_id = ${ics()} AND c.letter IS NOT NULL AND c.letter LIKE '%What we decided%') AS letters,
+             (SELECT count(*)::int FROM task t WHERE t.ics_id = ${ics()} AND t.source = 'mdt') AS mdt_tasks,
+             (SELECT count(*)::int FROM task t JOIN mdt_case c ON c.id = t.source_id WHERE t.ics_id = ${ics()} AND t.accountable_professional_id = c.brought_by) AS accountable_ok`);
+    expect(m.hubs_with).toBe(m.hubs);
+    expect(m.over_full).toBe(0);
+    expect(m.past_undiscussed).toBe(0);
+    expect(m.past_cases).toBeGreaterThan(5);
+    expect(m.future_cases).toBeGreaterThan(0);
+    expect(m.letters).toBe(m.past_cases);
+    expect(m.mdt_tasks).toBeGreaterThan(0);
+    expect(m.accountable_ok).toBe(m.mdt_tasks);
   });
 
   it('has allergies in about 6% of children, acute medicines in the last year, and repeats stopped in the last 6 months', async () => {

@@ -8,6 +8,7 @@ import { NhsNumbers } from './nhs-numbers.js';
 import { Rng } from './random.js';
 import { RecordGenerator } from './record.js';
 import { CarePlanGenerator } from './care-plans.js';
+import { MdtGenerator } from './mdt-meetings.js';
 import { buildStructure } from './structure.js';
 import { BatchWriter, type Row } from './writer.js';
 
@@ -137,6 +138,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       writer,
       record,
       carePlans: new CarePlanGenerator(structure, todayDays, new Rng(opts.seed, 'care-plans'), new Rng(opts.seed, `care-plan-ids\u0000${icsName}`), writer),
+      mdt: new MdtGenerator(structure, todayDays, new Rng(opts.seed, 'mdt'), new Rng(opts.seed, `mdt-ids\u0000${icsName}`), writer),
       batch: CHILD_BATCH,
       onBatch: (done) => progress(done, total, 'children'),
     });
