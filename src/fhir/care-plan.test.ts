@@ -48,6 +48,19 @@ describe.each(kinds)('CarePlan, Goal and CareTeam over FHIR on %s', (kind) => {
     expect(audit.n).toBeGreaterThan(0);
   });
 
+  it('serves each MDT case a child is listed for as a CareTeam of the meeting’s members', async () => {
+    const fhir = t.client(await t.token({ scopes: 'system/*.rs' }));
+    const listed = await t.one<{ id: string; child_id: string; chair_id: string }>(sql`SELECT c.id, c.child_id, m.chair_id FROM mdt_case c JOIN mdt_meeting m ON m.id = c.meeting_id
+      WHERE c.ics_id = ${t.j.ics.icsId}::uuid ORDER BY c.id LIMIT 1`);
+    const found = (await fhir.search({ resourceType: 'CareTeam', searchParams: { patient: `Patient/${listed.child_id}` } })) as unknown as Bundle;
+    const teams = found.entry!.map((e) => e.resource as CareTeam);
+    for (const team of teams) expect(structureIssues(team)).toEqual([]);
+    const mdt = teams.find((x) => x.id === listed.id)!;
+    expect(mdt.category![0].text).toBe('MDT case discussion');
+    expect(mdt.participant!.find((p) => p.role![0].text === 'Chair')!.member!.reference).toBe(`Practitioner/${listed.chair_id}`);
+    expect(((await fhir.read({ resourceType: 'CareTeam', id: listed.id })) as unknown as CareTeam).id).toBe(listed.id);
+  });
+
   it('refuses a client without the scope, and one whose organisation has no relationship with the child', async () => {
     const noScope = t.client(await t.token({ scopes: 'system/Patient.rs' }));
     await expect(noScope.read({ resourceType: 'CarePlan', id: plan.id })).rejects.toMatchObject({ response: { status: 403 } });

@@ -218,3 +218,11 @@ export async function outcomeLetter(tx: Tx, actor: Actor, caseId: string) {
 export function recurringThemes(tx: Tx, actor: Actor, today: string) {
   return store.themeCounts(tx, actor, addDays(today, -365));
 }
+
+/**
+ * A child's MDT cases with each meeting's members, for the FHIR CareTeam.
+ * No check or audit of its own: only for a caller that has checked the actor
+ * may see the child and audits the read.
+ */
+export const caseTeamsOfChild = (tx: Tx, childId: string) => store.caseTeams(tx, { childId });
+export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams(tx, { caseId }))[0];

@@ -139,3 +139,22 @@ export function themeCounts(tx: Tx, actor: Actor, since: string) {
          GROUP BY t.theme ORDER BY count(*) DESC, t.theme`,
   );
 }
+
+export type CaseTeamRow = { case_id: string; child_id: string; meeting_id: string; title: string; cluster_name: string; starts_at: string; status: string; members: { id: string; name: string; organisation_id: string; organisation_name: string; chair: boolean }[] };
+
+/** Each MDT case of a child (or one case) with the meeting's current members: what the FHIR CareTeam shows. */
+export function caseTeams(tx: Tx, where: { childId?: string; caseId?: string }) {
+  return rows<CaseTeamRow>(
+    tx,
+    sql`SELECT c.id AS case_id, c.child_id, m.id AS meeting_id, m.title, cl.name AS cluster_name, m.starts_at, c.status,
+          (SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'organisation_id', o.id, 'organisation_name', o.name, 'chair', p.id = m.chair_id) ORDER BY p.name), '[]'::jsonb)
+             FROM mdt_member b JOIN professional p ON p.ics_id = b.ics_id AND p.id = b.professional_id
+             JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
+            WHERE b.meeting_id = m.id AND b.removed_at IS NULL) AS members
+          FROM mdt_case c JOIN mdt_meeting m ON m.ics_id = c.ics_id AND m.id = c.meeting_id
+          JOIN cluster cl ON cl.ics_id = m.ics_id AND cl.id = m.cluster_id
+         WHERE c.status <> 'withdrawn' AND m.status <> 'cancelled'
+           ${where.childId ? sql`AND c.child_id = ${where.childId}::uuid` : sql``} ${where.caseId ? sql`AND c.id = ${where.caseId}::uuid` : sql``}
+         ORDER BY m.starts_at DESC, c.id`,
+  );
+}

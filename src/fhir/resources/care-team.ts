@@ -1,5 +1,7 @@
 import type { CareTeam } from '@medplum/fhirtypes';
 import { currentTeam } from '../../children/care-team.js';
+import { caseTeam, caseTeamsOfChild } from '../../mdt/service.js';
+import { MDT_ACCESS_DAYS } from '../../platform/access/relationship.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
 import { patientParam } from './common.js';
@@ -9,12 +11,35 @@ import type { Reading, ResourceHandler } from './handler.js';
 /**
  * The child's care team (everyone whose membership gives them a relationship
  * with the child: key workers, action owners, clinicians) as one CareTeam,
- * whose id is the child's. Read only: membership comes from Joinery's pages.
+ * whose id is the child's, and each MDT case as a CareTeam of the meeting's
+ * members. Read only: membership comes from Joinery's pages.
  */
+const MDT_CATEGORY = { coding: [{ system: 'http://loinc.org', code: 'LA28865-6', display: 'Multidisciplinary care team' }], text: 'MDT case discussion' };
+
+/** One MDT case as a CareTeam: the meeting's members, for the time membership gives them access. */
+function mdtTeam(t: NonNullable<Awaited<ReturnType<typeof caseTeam>>>): CareTeam {
+  const start = new Date(t.starts_at);
+  return {
+    resourceType: 'CareTeam',
+    id: t.case_id,
+    status: t.status === 'discussed' ? 'inactive' : 'active',
+    category: [MDT_CATEGORY],
+    name: `${t.title}, ${t.cluster_name}`,
+    subject: { reference: `Patient/${t.child_id}` },
+    period: { start: start.toISOString(), end: new Date(start.getTime() + MDT_ACCESS_DAYS * 86_400_000).toISOString() },
+    participant: t.members.map((m) => ({
+      role: [{ text: m.chair ? 'Chair' : 'Member' }],
+      member: { reference: `Practitioner/${m.id}`, display: m.name },
+      onBehalfOf: { reference: `Organization/${m.organisation_id}`, display: m.organisation_name },
+    })),
+  };
+}
+
 async function careTeamOf(r: Reading, childId: string): Promise<CareTeam[]> {
   if (!(await store.patientById(r.tx, childId))) throw notFound();
-  await seeChild(r, childId, 'Care team (FHIR CareTeam)');
+  await seeChild(r, childId, 'Care team and MDT cases (FHIR CareTeam)');
   const team = await currentTeam(r.tx, childId);
+  const mdt = (await caseTeamsOfChild(r.tx, childId)).map(mdtTeam);
   return [{
     resourceType: 'CareTeam',
     id: childId,
@@ -26,15 +51,21 @@ async function careTeamOf(r: Reading, childId: string): Promise<CareTeam[]> {
       member: { reference: `Practitioner/${m.professional_id}`, display: m.name },
       onBehalfOf: { reference: `Organization/${m.organisation_id}`, display: m.organisation_name },
     })),
-  }];
+  }, ...mdt];
 }
 
 export const careTeamHandler: ResourceHandler = {
   type: 'CareTeam',
   writable: false,
-  documentation: 'The child’s care team: each member with their role in the team and organisation. The id is the child’s. Read only.',
+  documentation: 'The child’s care team (id = the child’s) and each MDT case the child is listed for (id = the case’s; the meeting’s members, for the weeks membership gives access). Read only.',
   searchParams: [{ name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' }],
   async read(r, id) {
+    // A child's id names their care team; an MDT case's id names that case's team.
+    const mdt = await caseTeam(r.tx, id);
+    if (mdt) {
+      await seeChild(r, mdt.child_id, 'MDT case team (FHIR CareTeam)');
+      return mdtTeam(mdt);
+    }
     const [team] = await careTeamOf(r, id);
     return team;
   },
