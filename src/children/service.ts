@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
+import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
 import { recordAudit, recordAuditMany, childAccessLog } from '../platform/audit/audit.js';
 import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import * as store from './store.js';
@@ -42,11 +42,15 @@ async function requireChild(tx: Tx, childId: string) {
  * Refuses access and offers break-glass where allowed. The refusal is audited
  * (so the privacy officer sees attempts), so it is returned, not thrown: a
  * throw would roll the audit event back. The route throws it after commit.
+ * Other capabilities that refuse a child's data (the shared record) use it
+ * too, passing the relationships they have already read.
  */
-async function refuse(tx: Tx, actor: Actor, childId: string, reason: string, action: string): Promise<ForbiddenError> {
+export async function refuseAccess(
+  tx: Tx, actor: Actor, childId: string, reason: string, action: string, relationships?: Relationship[],
+): Promise<ForbiddenError> {
   await recordAudit(tx, actor, { childId, action: 'child.access-refused', what: `Refused: ${action}`, why: reason });
-  const relationships = await legitimateRelationships(tx, actor, childId);
-  return new ForbiddenError(reason, childId, policy.breakGlass(actor, relationships).allowed);
+  const known = relationships ?? (await legitimateRelationships(tx, actor, childId));
+  return new ForbiddenError(reason, childId, policy.breakGlass(actor, known).allowed);
 }
 
 export async function childSummary(tx: Tx, actor: Actor, childId: string) {
@@ -54,7 +58,7 @@ export async function childSummary(tx: Tx, actor: Actor, childId: string) {
   if (!demographics) throw new NotFoundError();
   const relationships = await legitimateRelationships(tx, actor, childId);
   const decision = policy.viewChildSummary(actor, relationships);
-  if (!decision.allowed) return refuse(tx, actor, childId, decision.reason, 'child summary');
+  if (!decision.allowed) return refuseAccess(tx, actor, childId, decision.reason, 'child summary', relationships);
   // One connection runs one query at a time: these go in sequence either way.
   const [family, flags, team, conditions, accessLog] = [
     await store.familyMembers(tx, childId),
@@ -71,7 +75,7 @@ export async function accessLog(tx: Tx, actor: Actor, childId: string) {
   const child = await requireChild(tx, childId);
   const relationships = await legitimateRelationships(tx, actor, childId);
   const decision = policy.viewAccessLog(actor, relationships);
-  if (!decision.allowed) return refuse(tx, actor, childId, decision.reason, 'access log');
+  if (!decision.allowed) return refuseAccess(tx, actor, childId, decision.reason, 'access log', relationships);
   const events = await childAccessLog(tx, childId, 500);
   await recordAudit(tx, actor, { childId, action: 'child.view-access-log', what: 'Who has accessed this record', why: decision.why });
   return { child, events };

@@ -28,6 +28,7 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
   let mine: Child;
   let flagged: Child;
   let elsewhere: Child;
+  let stranger: Child;
   let otherIcsChild: Child;
   let gpOrg: string;
   const today = londonToday();
@@ -81,6 +82,12 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
     elsewhere = await one<Child>(sql`SELECT ${columns} FROM child c WHERE c.ics_id = ${j.ics.icsId}::uuid AND c.registered_practice_id <> ${gpOrg}::uuid
       AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id AND m.professional_id IN
         (SELECT id FROM professional WHERE email LIKE '%@demo.joinery.test'))
+      ORDER BY c.id LIMIT 1`);
+    // Like elsewhere, but no test gives anyone emergency access to it.
+    stranger = await one<Child>(sql`SELECT ${columns} FROM child c WHERE c.ics_id = ${j.ics.icsId}::uuid AND c.registered_practice_id <> ${gpOrg}::uuid
+      AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id AND m.professional_id IN
+        (SELECT id FROM professional WHERE email LIKE '%@demo.joinery.test'))
+      AND c.id <> ${elsewhere.id}::uuid
       ORDER BY c.id LIMIT 1`);
     otherIcsChild = await one<Child>(sql`SELECT ${columns} FROM child c WHERE c.ics_id = ${j.other.icsId}::uuid ORDER BY c.id LIMIT 1`);
   });
@@ -142,6 +149,65 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
     expect(repeat).toContain('Nurse Test Seed');
     expect(res.body).toMatch(new RegExp(`/children/${mine.id}/record/entries/[0-9a-f-]{36}"`));
     expect(await count(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${mine.id}::uuid AND action = 'record.read'`)).toBeGreaterThan(0);
+  });
+
+  type AuditRow = { action: string; what: string; professional_id: string; details: Record<string, unknown> | null };
+  const auditOf = (childId: string) =>
+    rows<AuditRow>(j.db.owner, sql`SELECT action, what, professional_id, details FROM audit_event WHERE child_id = ${childId}::uuid ORDER BY id`);
+  const professionalId = async (role: string) => (await one<{ id: string }>(sql`SELECT id FROM professional WHERE email = ${`${role}@demo.joinery.test`}`)).id;
+
+  it('one view of the record is one audit event, naming the child and the professional and saying what was shown', async () => {
+    const gp = await signIn('gp');
+    const before = (await auditOf(mine.id)).length;
+    const res = await gp.get(`/children/${mine.id}/record`);
+    expect(res.statusCode).toBe(200);
+    const events = (await auditOf(mine.id)).slice(before);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'record.read', professional_id: await professionalId('gp') });
+    expect(events[0].what).toMatch(/^Shared record: entries, carers and timeline of contacts/);
+    // Every entry the GP may see was read (the page leaves out old medication, but it was read to decide that).
+    const entries = await count(sql`SELECT count(*)::int AS n FROM record_entry WHERE child_id = ${mine.id}::uuid AND status <> 'entered-in-error'
+      AND (sensitive_category IS NULL OR recording_organisation_id = ${gpOrg}::uuid)`);
+    expect(entries).toBeGreaterThan(10);
+    expect(events[0].details).toMatchObject({ entries, moreEntries: false, contactsFrom: 1 });
+    const total = (events[0].details as { contactsMatching: number }).contactsMatching;
+    if (total > 0) expect(pageText(res.body)).toContain(` of ${total} contact`);
+  });
+
+  it('a professional without a relationship is refused the record: the refusal is audited, nothing of the record is read or shown', async () => {
+    const gp = await signIn('gp');
+    const before = (await auditOf(stranger.id)).length;
+    const refused = await gp.get(`/children/${stranger.id}/record`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('Use emergency access');
+    expect(refused.body).not.toContain(stranger.family_name.toUpperCase());
+    expect(refused.body).not.toContain(stranger.family_name);
+    const events = (await auditOf(stranger.id)).slice(before);
+    expect(events).toEqual([expect.objectContaining({ action: 'child.access-refused', what: 'Refused: shared record', professional_id: await professionalId('gp') })]);
+    // The other record pages are refused the same way.
+    for (const url of ['entries/new?kind=allergy', 'contacts/new', 'reveal']) {
+      expect((await gp.get(`/children/${stranger.id}/record/${url}`)).statusCode, url).toBe(403);
+    }
+    expect((await auditOf(stranger.id)).slice(before).map((e) => e.action)).toEqual(Array(4).fill('child.access-refused'));
+  });
+
+  it('an entry of another child’s record is not found under this child’s address: not read, not shown, not changed', async () => {
+    const gp = await signIn('gp');
+    const otherEntry = await addEntry(flagged, { kind: 'problem', display: 'Elsewhere QZ', status: 'active' });
+    const before = (await auditOf(flagged.id)).length;
+    const base = `/children/${mine.id}/record/entries/${otherEntry}`;
+    expect((await gp.get(base)).statusCode).toBe(404);
+    expect((await gp.get(`${base}/edit`)).statusCode).toBe(404);
+    const post = await gp.post(`${base}/edit`, { version: '1', display: 'Changed QZ', status: 'resolved' });
+    expect(post.statusCode).toBe(404);
+    expect(await one<{ display: string; version: number }>(sql`SELECT display, version FROM record_entry WHERE id = ${otherEntry}::uuid`))
+      .toEqual({ display: 'Elsewhere QZ', version: 1 });
+    expect((await auditOf(flagged.id)).slice(before)).toEqual([]);
+    // Under its own child's address it is found (with emergency access, as the GP has no relationship with that child).
+    const withGlass = await withAccess('gp', flagged.id);
+    const own = await withGlass.get(`/children/${flagged.id}/record/entries/${otherEntry}`);
+    expect(own.statusCode).toBe(200);
+    expect(pageText(own.body)).toContain('Elsewhere QZ');
   });
 
   it('filters the timeline by type and date, pages it, and explains a bad date', async () => {

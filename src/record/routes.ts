@@ -10,7 +10,7 @@ import * as record from './service.js';
 import { recordPolicy } from './policy.js';
 import { ENTRY_KINDS, type EntryKind } from './schema.js';
 import { ENTRY_CODE_SYSTEM, SNOMED } from './entries.js';
-import { childContext, recordPage, addEntryText, type ChildContext } from './record-page.js';
+import { CHILD_HEADING_SHOWN, childContext, recordPage, addEntryText, type ChildContext } from './record-page.js';
 import {
   DATE_FIELDS, DETAIL_FIELDS, SENSITIVE_OPTIONS, emptyValues, entryValues, fieldId, fieldOrder, formErrorList, readEntryForm, statusOptions, vaccineOptions,
   type EntryFormValues,
@@ -63,16 +63,19 @@ export const recordRoutes: RouteModule = (app, deps) => {
   const base = (id: string) => `/children/${id}/record`;
 
   /**
-   * Runs fn for a child the actor may see, in one transaction. A refusal to
-   * see the child comes from the children service (audited, with emergency
-   * access offered where allowed); the record service's refusal of a change
-   * rolls the change back and comes back as `refused`.
+   * Runs fn for a child the actor may see, in one transaction. Access is
+   * decided once (childContext); a refusal to see the child is audited and
+   * offers emergency access where allowed; the record service's refusal of a
+   * change rolls the change back and comes back as `refused`. What the page
+   * shows of the child is audited (`shown`; null when fn's reads audit it).
    */
-  async function forChild<T>(req: FastifyRequest, childId: string, fn: (tx: Tx, actor: Actor, ctx: ChildContext) => Promise<T>): Promise<T | Refused> {
+  async function forChild<T>(
+    req: FastifyRequest, childId: string, fn: (tx: Tx, actor: Actor, ctx: ChildContext) => Promise<T>, shown: string | null = CHILD_HEADING_SHOWN,
+  ): Promise<T | Refused> {
     let result: T | ForbiddenError;
     try {
       result = await inTenant(deps, req, async (tx, actor) => {
-        const ctx = await childContext(tx, actor, childId);
+        const ctx = await childContext(tx, actor, childId, shown);
         if (ctx instanceof ForbiddenError) return ctx;
         return fn(tx, actor, ctx);
       });
@@ -104,7 +107,8 @@ export const recordRoutes: RouteModule = (app, deps) => {
 
   app.get('/children/:id/record', async (req, reply) => {
     const id = idParam(req.params);
-    const page = await forChild(req, id, (tx, actor, ctx) => recordPage(tx, actor, ctx, queryOf(req)));
+    // The page's one read audits what it shows.
+    const page = await forChild(req, id, (tx, actor, ctx) => recordPage(tx, actor, ctx, queryOf(req)), null);
     if (refusedBy(page)) return cannotChange(reply, id, page.refused);
     return reply.code(page.timeline.errors.length ? 400 : 200).page('record/views/record.njk', {
       title: `Shared record: ${page.child.name}`,
@@ -166,7 +170,7 @@ export const recordRoutes: RouteModule = (app, deps) => {
     const id = idParam(req.params);
     const kindRaw = queryOf(req).kind;
     const result = await forChild(req, id, async (_tx, actor, ctx) => {
-      const decision = recordPolicy.recordEntry(actor, ctx.summary.relationships, ctx.freeze?.frozen_by_organisation_id ?? null);
+      const decision = recordPolicy.recordEntry(actor, ctx.access.relationships, ctx.freeze?.frozen_by_organisation_id ?? null);
       if (!decision.allowed) return refusal(decision.reason);
       if (!isKind(kindRaw)) return { choose: chooseKindPage(ctx, kindRaw === undefined ? undefined : 'Select what you want to add') };
       return { form: entryFormPage(ctx, kindRaw, emptyValues(kindRaw), {}) };
@@ -199,7 +203,7 @@ export const recordRoutes: RouteModule = (app, deps) => {
   async function rerenderEntry(req: FastifyRequest, reply: FastifyReply, id: string, fields: FieldErrors, entryId?: string) {
     const body = bodyOf(req);
     const page = await forChild(req, id, async (tx, actor, ctx) => {
-      const entry = entryId ? await record.getEntry(tx, actor, entryId) : undefined;
+      const entry = entryId ? await record.childEntry(tx, ctx.access, entryId) : undefined;
       const kind = entry?.kind ?? (isKind(queryOf(req).kind) ? (queryOf(req).kind as EntryKind) : undefined);
       if (!kind) throw new NotFoundError();
       const form = readEntryForm(kind, body);
@@ -209,19 +213,12 @@ export const recordRoutes: RouteModule = (app, deps) => {
     return reply.code(400).page('record/views/entry-form.njk', page);
   }
 
-  /** Loads an entry of this child's record (a sensitive one the actor may not see, or another child's, is not found). */
-  const entryOf = async (tx: Tx, actor: Actor, childId: string, entryId: string) => {
-    const entry = await record.getEntry(tx, actor, entryId);
-    if (entry.child_id !== childId) throw new NotFoundError();
-    return entry;
-  };
-
   app.get('/children/:id/record/entries/:entryId', async (req, reply) => {
     const id = idParam(req.params);
     const entryId = idParam(req.params, 'entryId');
     const page = await forChild(req, id, async (tx, actor, ctx) => {
-      const { entry, history } = await record.entryHistory(tx, actor, entryId);
-      if (entry.child_id !== id) throw new NotFoundError();
+      // Only an entry of this child's record, that the actor may see: anything else is not found.
+      const { entry, history } = await record.childEntryHistory(tx, ctx.access, entryId);
       return {
         title: `History of ${entry.display}`,
         child: ctx.child,
@@ -241,8 +238,8 @@ export const recordRoutes: RouteModule = (app, deps) => {
     const id = idParam(req.params);
     const entryId = idParam(req.params, 'entryId');
     const page = await forChild(req, id, async (tx, actor, ctx) => {
-      const entry = await entryOf(tx, actor, id, entryId);
-      const decision = recordPolicy.recordEntry(actor, ctx.summary.relationships, ctx.freeze?.frozen_by_organisation_id ?? null);
+      const entry = await record.childEntry(tx, ctx.access, entryId);
+      const decision = recordPolicy.recordEntry(actor, ctx.access.relationships, ctx.freeze?.frozen_by_organisation_id ?? null);
       if (!decision.allowed) return refusal(decision.reason);
       return entryFormPage(ctx, entry.kind, entryValues(entry), {}, { entryId, display: entry.display });
     });
@@ -255,7 +252,7 @@ export const recordRoutes: RouteModule = (app, deps) => {
     const entryId = idParam(req.params, 'entryId');
     const body = bodyOf(req);
     const result = await forChild(req, id, async (tx, actor, ctx) => {
-      const entry = await entryOf(tx, actor, id, entryId);
+      const entry = await record.childEntry(tx, ctx.access, entryId);
       const form = readEntryForm(entry.kind, body);
       if (form.version === undefined) form.fields.form ??= 'This page was out of date. Open the entry again and make your change.';
       if (!form.input || form.version === undefined) {
@@ -288,7 +285,7 @@ export const recordRoutes: RouteModule = (app, deps) => {
   app.get('/children/:id/record/contacts/new', async (req, reply) => {
     const id = idParam(req.params);
     const page = await forChild(req, id, async (_tx, actor, ctx) => {
-      const decision = recordPolicy.recordEntry(actor, ctx.summary.relationships, ctx.freeze?.frozen_by_organisation_id ?? null);
+      const decision = recordPolicy.recordEntry(actor, ctx.access.relationships, ctx.freeze?.frozen_by_organisation_id ?? null);
       if (!decision.allowed) return refusal(decision.reason);
       return contactFormPage(ctx, actor, emptyContactValues(), {});
     });
@@ -363,7 +360,7 @@ export const recordRoutes: RouteModule = (app, deps) => {
     }
     return forChild(req, childId, async (tx, actor, ctx) => {
       if (!ctx.can.freeze && !ctx.can.lift) {
-        const decision = recordPolicy.freezeRecord(actor, ctx.summary.relationships);
+        const decision = recordPolicy.freezeRecord(actor, ctx.access.relationships);
         return refusal(decision.allowed ? 'Only the team that froze this record, or a privacy officer, can lift the freeze.' : decision.reason);
       }
       return fn(tx, actor, ctx);

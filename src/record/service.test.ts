@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../platform/db/client.js';
@@ -127,6 +128,105 @@ describe.each(kinds)('the shared record service (%s)', (kind) => {
     const items = await as(socialWorker, (tx) => openItems(tx, socialWorker));
     expect(items.length).toBe(before + 1);
     expect(items.at(-1)).toMatchObject({ kind: 'unscheduled-attendance', child_id: flaggedChildId });
+  });
+
+  it('decides access once: the record is opened, read with that decision, and the read audited once, saying what it showed', async () => {
+    const before = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${childId}::uuid`);
+    const read = await as(gp, async (tx) => {
+      const access = await record.openRecord(tx, gp, childId);
+      if (access instanceof ForbiddenError) throw access;
+      expect(access).toMatchObject({ childId, actor: gp, child: { id: childId } });
+      expect(access.relationships.length).toBeGreaterThan(0);
+      return record.readRecord(tx, access, { entryLimit: 1000, timeline: { limit: 20, offset: 0 } });
+    });
+    const events = await rows<{ action: string; what: string; professional_id: string; details: Record<string, unknown> }>(
+      j.db.owner,
+      sql`SELECT action, what, professional_id, details FROM audit_event WHERE child_id = ${childId}::uuid ORDER BY id OFFSET ${before[0].n}`,
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'record.read', professional_id: gp.professionalId });
+    expect(events[0].what).toContain('Shared record');
+    expect(events[0].details).toMatchObject({ entries: read.entries.length, contacts: read.contacts.length, contactsMatching: read.contactTotal, moreEntries: false });
+  });
+
+  it('says when a record has more entries than were asked for, without counting them, and never counts a hidden one', async () => {
+    // Another team's sensitive entry: hidden from the GP, so it must not make the GP's record look longer.
+    await as(paediatrician, (tx) => record.saveEntry(tx, paediatrician, childId, {
+      kind: 'problem', display: 'Paediatric team only', status: 'active', details: {}, sensitiveCategory: 'confidential-from-parents',
+    }));
+    const { total: visible } = await as(gp, (tx) => record.listEntries(tx, gp, childId));
+    const read = (entryLimit: number) => as(gp, async (tx) => {
+      const access = await record.openRecord(tx, gp, childId);
+      if (access instanceof ForbiddenError) throw access;
+      return record.readRecord(tx, access, { entryLimit, timeline: { limit: 20, offset: 0 } });
+    });
+    const exact = await read(visible);
+    expect(exact.entries).toHaveLength(visible);
+    expect(exact.moreEntries).toBe(false);
+    expect(exact.entries.map((e) => e.display)).not.toContain('Paediatric team only');
+    const short = await read(visible - 1);
+    expect(short.entries).toHaveLength(visible - 1);
+    expect(short.moreEntries).toBe(true);
+  });
+
+  it('a refusal to open the record is returned (not thrown), so its audit commits; a child of another ICS is not found', async () => {
+    const refused = await as(analyst, (tx) => record.openRecord(tx, analyst, childId));
+    expect(refused).toBeInstanceOf(ForbiddenError);
+    expect((refused as ForbiddenError).childId).toBe(childId);
+    const [audit] = await rows<{ what: string; why: string }>(j.db.owner, sql`SELECT what, why FROM audit_event
+      WHERE child_id = ${childId}::uuid AND action = 'child.access-refused' AND professional_id = ${analyst.professionalId}::uuid`);
+    expect(audit).toMatchObject({ what: 'Refused: shared record' });
+    expect(await errorOf(as(gp, (tx) => record.openRecord(tx, gp, otherIcsChildId)))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('a decision is good only in the transaction that made it, and cannot be forged', async () => {
+    const stale = await as(gp, async (tx) => record.openRecord(tx, gp, childId));
+    if (stale instanceof ForbiddenError) throw stale;
+    expect(await errorOf(as(gp, (tx) => record.readRecord(tx, stale, { entryLimit: 10, timeline: { limit: 20, offset: 0 } })))).toBeInstanceOf(Error);
+    const forged = { ...stale };
+    expect(await errorOf(as(gp, (tx) => record.readRecord(tx, forged, { entryLimit: 10, timeline: { limit: 20, offset: 0 } })))).toBeInstanceOf(Error);
+    expect(await errorOf(as(gp, (tx) => record.childEntry(tx, forged, crypto.randomUUID())))).toBeInstanceOf(Error);
+  });
+
+  it('an entry is read only under its own child: another child’s entry, or a hidden sensitive one, is not found and nothing is audited', async () => {
+    const { entry: other } = await as(socialWorker, (tx) => record.saveEntry(tx, socialWorker, flaggedChildId, {
+      kind: 'anticipatory-care', display: 'Not this child’s', status: 'active', details: { text: 'Belongs to the flagged child' },
+    }));
+    const { entry: own } = await as(gp, (tx) => record.saveEntry(tx, gp, childId, { kind: 'problem', display: 'Own entry', status: 'active', details: {} }));
+    const { entry: hidden } = await as(paediatrician, (tx) => record.saveEntry(tx, paediatrician, childId, {
+      kind: 'problem', display: 'Hidden from the GP', status: 'active', details: {}, sensitiveCategory: 'sexual-health',
+    }));
+    const read = (entryId: string) => as(gp, async (tx) => {
+      const access = await record.openRecord(tx, gp, childId);
+      if (access instanceof ForbiddenError) throw access;
+      return record.childEntry(tx, access, entryId);
+    });
+    const auditedReads = async () => (await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event
+      WHERE action = 'record.read-entry' AND professional_id = ${gp.professionalId}::uuid`))[0].n;
+    const before = await auditedReads();
+    expect((await read(own.id)).display).toBe('Own entry');
+    expect(await auditedReads()).toBe(before + 1);
+    for (const id of [other.id, hidden.id, crypto.randomUUID()]) expect(await errorOf(read(id))).toBeInstanceOf(NotFoundError);
+    expect(await auditedReads()).toBe(before + 1);
+    // FHIR's read by id keeps its meaning: found wherever it is, access checked, hidden when sensitive.
+    expect((await as(gp, (tx) => record.getEntry(tx, gp, own.id))).id).toBe(own.id);
+    expect(await errorOf(as(gp, (tx) => record.getEntry(tx, gp, hidden.id)))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('a page of entries or contacts past the end still says how many there are', async () => {
+    const all = await as(gp, (tx) => record.listEntries(tx, gp, childId));
+    expect(all.total).toBe(all.entries.length);
+    const past = await as(gp, (tx) => record.listEntries(tx, gp, childId, { limit: 5, offset: all.total + 10 }));
+    expect(past).toEqual({ entries: [], total: all.total });
+    const none = await as(gp, (tx) => record.listEntries(tx, gp, childId, { limit: 0 }));
+    expect(none).toEqual({ entries: [], total: all.total });
+    const page = await as(gp, (tx) => record.listEntries(tx, gp, childId, { limit: 1, offset: 1 }));
+    expect(page.total).toBe(all.total);
+    expect(page.entries[0]).toEqual(all.entries[1]);
+    expect(Object.keys(page.entries[0])).not.toContain('total_matching');
+    const contacts = await as(gp, (tx) => record.listContacts(tx, gp, childId, { limit: 500 }));
+    const pastContacts = await as(gp, (tx) => record.listContacts(tx, gp, childId, { limit: 5, offset: contacts.total + 5 }));
+    expect(pastContacts).toEqual({ contacts: [], total: contacts.total });
   });
 
   it('no relationship, no record; another ICS’s child is not found', async () => {

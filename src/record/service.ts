@@ -2,11 +2,12 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
+import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
 import type { Decision } from '../platform/access/policy.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
-import { childExists } from '../children/service.js';
+import { childExists, refuseAccess } from '../children/service.js';
+import * as children from '../children/store.js';
 import { addToWorklists } from '../worklist/service.js';
 import { recordPolicy } from './policy.js';
 import { readContactInput, readEntryInput, type ContactInput, type EntryInput } from './entry-input.js';
@@ -28,6 +29,110 @@ async function allowed(tx: Tx, actor: Actor, childId: string, check: Check): Pro
   if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
   return decision.why;
 }
+
+// ---------------------------------------------------------------- one access decision per request
+
+/**
+ * The decision that this actor may read this child's record, made once for a
+ * request (the child exists in the ICS, the actor's relationships, the
+ * record policy) and handed to the reads below. Only openRecord makes one,
+ * and it is good only in the transaction it was made in.
+ */
+export type RecordAccess = {
+  readonly actor: Actor;
+  readonly childId: string;
+  /** The relationship that allowed it, as the audit records it. */
+  readonly why: string;
+  readonly relationships: Relationship[];
+  /** The child's identity: name, NHS number, date of birth, sex, registered practice. */
+  readonly child: children.ChildIdentity;
+};
+
+const granted = new WeakMap<RecordAccess, Tx>();
+
+function checked(tx: Tx, access: RecordAccess): RecordAccess {
+  if (granted.get(access) !== tx) throw new Error('A record access decision is good only in the transaction that made it.');
+  return access;
+}
+
+/**
+ * Opens a child's record for reading: 404 when the child is not in this ICS;
+ * a refusal (audited, offering emergency access where allowed) that is
+ * returned, not thrown, so its audit commits; otherwise the access decision.
+ * Opening reads nothing of the record and writes no audit of a read: each
+ * read that shows the record audits what it showed.
+ */
+export async function openRecord(tx: Tx, actor: Actor, childId: string): Promise<RecordAccess | ForbiddenError> {
+  const child = await children.childIdentity(tx, childId);
+  if (!child) throw new NotFoundError();
+  const relationships = await legitimateRelationships(tx, actor, childId);
+  const decision = recordPolicy.viewRecord(actor, relationships);
+  if (!decision.allowed) return refuseAccess(tx, actor, childId, decision.reason, 'shared record', relationships);
+  const access: RecordAccess = Object.freeze({ actor, childId, why: decision.why, relationships: [...relationships], child });
+  granted.set(access, tx);
+  return access;
+}
+
+/** Audits that a record page showed the child's name, NHS number and date of birth (and what else it names). */
+export async function auditRecordPage(tx: Tx, access: RecordAccess, page: string): Promise<void> {
+  const { actor, childId, why } = checked(tx, access);
+  await recordAudit(tx, actor, { childId, action: 'record.read', what: `Shared record: ${page}`, why });
+}
+
+/** The flags that carry CP-IS information: the record shows the local authority and the last unscheduled attendances. */
+export const CPIS_FLAGS: readonly string[] = ['child-protection-plan', 'looked-after'];
+/** How many unscheduled attendances a CP-IS flag shows. */
+export const UNSCHEDULED_SHOWN = 25;
+
+/**
+ * Everything the record page shows, read once and audited once: up to
+ * `entryLimit` entries (and whether there are more), a page of the timeline
+ * and how many contacts match its filter, carers, current flags; for a child
+ * with a CP-IS flag, the care team and the last unscheduled attendances.
+ * Sensitive entries and contacts the actor may not see are filtered in SQL,
+ * so no count includes them.
+ */
+export async function readRecord(
+  tx: Tx, access: RecordAccess, opts: { entryLimit: number; timeline: store.ContactFilter & { limit: number; offset: number } },
+) {
+  const { actor, childId, why } = checked(tx, access);
+  const flags = await children.activeFlags(tx, childId);
+  const cpis = flags.some((f) => CPIS_FLAGS.includes(f.kind));
+  const family = await children.familyMembers(tx, childId);
+  const { entries, more } = await store.entriesUpTo(tx, actor, childId, opts.entryLimit);
+  const timeline = await store.listContacts(tx, actor, childId, opts.timeline);
+  const team = cpis ? await children.careTeam(tx, childId) : [];
+  const unscheduled = cpis ? await store.latestContacts(tx, actor, childId, UNSCHEDULED_SHOWN, { types: [...UNSCHEDULED_CONTACTS] }) : [];
+  const t = opts.timeline;
+  await recordAudit(tx, actor, {
+    childId, action: 'record.read', why,
+    what: `Shared record: entries, carers and timeline of contacts${cpis ? ', with child protection information and unscheduled attendances' : ''}`,
+    details: {
+      entries: entries.length, moreEntries: more,
+      contacts: timeline.contacts.length, contactsMatching: timeline.total, contactsFrom: t.offset + 1,
+      ...(t.types?.length || t.from || t.to ? { timelineFilter: { types: t.types ?? [], from: t.from ?? null, to: t.to ?? null } } : {}),
+      carers: family.length,
+      ...(cpis ? { unscheduled: unscheduled.length, careTeam: team.length } : {}),
+    },
+  });
+  return { entries, moreEntries: more, contacts: timeline.contacts, contactTotal: timeline.total, family, flags, team, unscheduled };
+}
+
+/** One entry of the child's record whose page is open: not found when it is another child's, or sensitive and not for this actor. Audited. */
+export async function childEntry(tx: Tx, access: RecordAccess, entryId: string) {
+  const { actor, childId, why } = checked(tx, access);
+  const entry = await store.visibleEntryOfChild(tx, actor, childId, entryId);
+  if (!entry) throw new NotFoundError();
+  await recordAudit(tx, actor, { childId, action: 'record.read-entry', what: `${entry.kind}: ${entry.display}`, why });
+  return entry;
+}
+
+export async function childEntryHistory(tx: Tx, access: RecordAccess, entryId: string) {
+  const entry = await childEntry(tx, access, entryId);
+  return { entry, history: await store.entryHistory(tx, entryId) };
+}
+
+// ---------------------------------------------------------------- reads that decide access themselves (FHIR)
 
 export async function listEntries(tx: Tx, actor: Actor, childId: string, filter: store.EntryFilter = {}) {
   const why = await allowed(tx, actor, childId, recordPolicy.viewRecord);

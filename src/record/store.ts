@@ -48,18 +48,61 @@ function entryWhere(actor: Actor, childId: string, f: EntryFilter): SQL {
   return sql.join(parts, sql` AND `);
 }
 
-export async function listEntries(tx: Tx, actor: Actor, childId: string, f: EntryFilter) {
-  const where = entryWhere(actor, childId, f);
-  const [entries, [{ total }]] = [
-    await rows<EntryRow>(
+const ENTRY_ORDER = sql`e.kind, e.started_on DESC NULLS LAST, e.display, e.id`;
+const CONTACT_ORDER = sql`e.started_at DESC, e.id`;
+
+/**
+ * A page of rows and the total that match, in one query: the total is a
+ * window count over the same WHERE (so it counts only what the actor may
+ * see). A page past the end has no row to carry it: only then is it counted
+ * on its own.
+ */
+async function pageWithTotal<T>(
+  tx: Tx, q: { select: SQL; from: SQL; countFrom: SQL; where: SQL; order: SQL; limit: number; offset: number },
+): Promise<{ rows: T[]; total: number }> {
+  const found = q.limit > 0
+    ? await rows<T & { total_matching: number }>(
       tx,
-      sql`SELECT ${ENTRY_COLUMNS} FROM record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id
-           WHERE ${where} ORDER BY e.kind, e.started_on DESC NULLS LAST, e.display, e.id
-           LIMIT ${f.limit ?? 1000} OFFSET ${f.offset ?? 0}`,
-    ),
-    await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM record_entry e WHERE ${where}`),
-  ];
+      sql`SELECT ${q.select}, count(*) OVER ()::int AS total_matching FROM ${q.from} WHERE ${q.where}
+           ORDER BY ${q.order} LIMIT ${q.limit} OFFSET ${q.offset}`,
+    )
+    : [];
+  if (found.length > 0) return { rows: found.map(({ total_matching: _, ...row }) => row as T), total: found[0].total_matching };
+  if (q.limit > 0 && q.offset === 0) return { rows: [], total: 0 };
+  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM ${q.countFrom} WHERE ${q.where}`);
+  return { rows: [], total };
+}
+
+const ENTRY_FROM = sql`record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id`;
+
+export async function listEntries(tx: Tx, actor: Actor, childId: string, f: EntryFilter) {
+  const { rows: entries, total } = await pageWithTotal<EntryRow>(tx, {
+    select: ENTRY_COLUMNS, from: ENTRY_FROM, countFrom: sql`record_entry e`, where: entryWhere(actor, childId, f), order: ENTRY_ORDER,
+    limit: f.limit ?? 1000, offset: f.offset ?? 0,
+  });
   return { entries, total };
+}
+
+/**
+ * Up to `limit` of the child's entries that the actor may see, in the
+ * record's order, and whether there are more: one query and no count (it
+ * asks for one row more than it returns).
+ */
+export async function entriesUpTo(tx: Tx, actor: Actor, childId: string, limit: number, f: Omit<EntryFilter, 'limit' | 'offset'> = {}) {
+  const found = await rows<EntryRow>(
+    tx,
+    sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE ${entryWhere(actor, childId, f)} ORDER BY ${ENTRY_ORDER} LIMIT ${limit + 1}`,
+  );
+  return { entries: found.slice(0, limit), more: found.length > limit };
+}
+
+/** One entry of this child's record, if the actor may see it (a sensitive entry they may not, or another child's, is not found). */
+export async function visibleEntryOfChild(tx: Tx, actor: Actor, childId: string, entryId: string): Promise<EntryRow | undefined> {
+  const [found] = await rows<EntryRow>(
+    tx,
+    sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE e.id = ${entryId}::uuid AND e.child_id = ${childId}::uuid AND ${visibleToSql(actor)}`,
+  );
+  return found;
 }
 
 /** One entry by id, whatever its visibility: the service decides what the actor may see. */
@@ -129,21 +172,31 @@ export function entryHistory(tx: Tx, entryId: string) {
 const CONTACT_COLUMNS = sql`e.id, e.child_id, e.type, e.started_at, e.ended_at, e.organisation_id, o.name AS organisation_name, e.site_id,
   e.reason_code, e.reason_display, e.emergency, e.sensitive_category, e.source_system, e.source_id`;
 
-export async function listContacts(tx: Tx, actor: Actor, childId: string, f: ContactFilter) {
+function contactWhere(actor: Actor, childId: string, f: ContactFilter): SQL {
   const parts = [sql`e.child_id = ${childId}::uuid`, visibleToSql(actor)];
   if (f.types?.length) parts.push(sql`e.type IN (${sql.join(f.types.map((t) => sql`${t}`), sql`, `)})`);
   if (f.from) parts.push(sql`e.started_at >= ${f.from}::date`);
   if (f.to) parts.push(sql`e.started_at < (${f.to}::date + 1)`);
-  const where = sql.join(parts, sql` AND `);
-  const [contacts, [{ total }]] = [
-    await rows<ContactRow>(
-      tx,
-      sql`SELECT ${CONTACT_COLUMNS} FROM contact e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.organisation_id
-           WHERE ${where} ORDER BY e.started_at DESC, e.id LIMIT ${f.limit ?? 100} OFFSET ${f.offset ?? 0}`,
-    ),
-    await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM contact e WHERE ${where}`),
-  ];
+  return sql.join(parts, sql` AND `);
+}
+
+const CONTACT_FROM = sql`contact e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.organisation_id`;
+
+/** A page of the child's contacts that the actor may see, newest first, and how many match in all (one query). */
+export async function listContacts(tx: Tx, actor: Actor, childId: string, f: ContactFilter) {
+  const { rows: contacts, total } = await pageWithTotal<ContactRow>(tx, {
+    select: CONTACT_COLUMNS, from: CONTACT_FROM, countFrom: sql`contact e`, where: contactWhere(actor, childId, f), order: CONTACT_ORDER,
+    limit: f.limit ?? 100, offset: f.offset ?? 0,
+  });
   return { contacts, total };
+}
+
+/** The child's latest contacts that the actor may see, newest first, without a count. */
+export function latestContacts(tx: Tx, actor: Actor, childId: string, limit: number, f: Omit<ContactFilter, 'limit' | 'offset'> = {}) {
+  return rows<ContactRow>(
+    tx,
+    sql`SELECT ${CONTACT_COLUMNS} FROM ${CONTACT_FROM} WHERE ${contactWhere(actor, childId, f)} ORDER BY ${CONTACT_ORDER} LIMIT ${limit}`,
+  );
 }
 
 export async function contactById(tx: Tx, id: string): Promise<ContactRow | undefined> {
