@@ -87,6 +87,7 @@ export const mdtRoutes: RouteModule = (app, deps) => {
     return {
       title: `${page.meeting.title}, ${page.meeting.cluster_name}`, ...page, when, today: today(),
       inviteItems: page.can.run ? await personItems(deps, req) : [],
+      attendanceItems: page.members.map((m) => ({ value: m.professional_id, text: `${m.name}, ${ROLES[m.role as keyof typeof ROLES] ?? m.role}, ${m.organisation_name}`, checked: Boolean(m.attended) })),
       themes: THEMES, backHref: '/mdt', ...extra,
     };
   };
