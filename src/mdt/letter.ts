@@ -1,3 +1,4 @@
+import { longDate } from '../platform/calendar-days.js';
 import type { LetterDocument } from '../platform/http/pdf.js';
 import { formatNhsNumber } from '../children/nhs-number.js';
 
@@ -13,7 +14,6 @@ export type LetterFacts = {
   broughtBy: string; chair: string; attendees: string[];
 };
 
-const longDate = (iso: string) => new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 
 const paragraphs = (text: string) => text.split(/\n+/).map((t) => t.trim()).filter(Boolean).map((t) => ({ text: t }));
 

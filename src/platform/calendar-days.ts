@@ -40,3 +40,9 @@ export function parseIsoDate(text: string): number {
   if (isoDate(days) !== text) throw new Error(`not a calendar date: "${text}"`);
   return days;
 }
+
+// One formatter, made once: building one per call costs ~0.2 ms, which a page of dates feels.
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "2026-11-23" (or the date of an ISO timestamp) → "23 November 2026". */
+export const longDate = (iso: string): string => LONG_DATE.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));

@@ -1,3 +1,4 @@
+import { longDate } from '../platform/calendar-days.js';
 import type { EntryRow } from './service.js';
 import { immunisationStatus } from './immunisation-schedule.js';
 import { SCHEDULE_STATUS_LABELS } from './labels.js';
@@ -8,8 +9,6 @@ import { SCHEDULE_STATUS_LABELS } from './labels.js';
  * or overdue today.
  */
 
-const longDate = (iso: string) =>
-  new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 export type ScheduleRow = { vaccine: string; dose: string; when: string; status: { text: string; classes: string }; detail: string | null };
 

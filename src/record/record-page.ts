@@ -5,6 +5,7 @@ import { ForbiddenError } from '../platform/http/errors.js';
 import { FLAG_LABELS, ageOn } from '../children/labels.js';
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import * as record from './service.js';
+import { planBanner } from '../careplans/service.js';
 import { recordPolicy } from './policy.js';
 import { ENTRY_KINDS, type EntryKind } from './schema.js';
 import { SECTION_TITLES } from './entries.js';
@@ -79,6 +80,7 @@ export async function recordPage(tx: Tx, actor: Actor, ctx: ChildContext, query:
   const read = await record.readRecord(tx, access, { entryLimit: ENTRY_LIMIT, timeline: timeline.filter });
   const { entries } = read;
   const cpisFlags = read.flags.filter((f) => record.CPIS_FLAGS.includes(f.kind));
+  const carePlan = await planBanner(tx, childId);
 
   const groups = byKind(entries);
   const views = (list: typeof entries = []) => list.map(entryView);
@@ -105,6 +107,7 @@ export async function recordPage(tx: Tx, actor: Actor, ctx: ChildContext, query:
     relationshipLabel: RELATIONSHIP_LABELS[access.relationships[0].kind],
     can: ctx.can,
     freeze: freeze ? { since: freeze.frozen_at, by: freeze.frozen_by_name, byOwnTeam: freeze.frozen_by_organisation_id === actor.organisationId } : null,
+    carePlan,
     cpis: cpisFlags.map((f) => ({ label: FLAG_LABELS[f.kind] ?? f.kind, since: f.started_on, localAuthority: f.local_authority, ods: f.local_authority_ods })),
     socialWorkers: read.team.filter((m) => m.role === 'social-worker').map((m) => ({ name: m.name, organisation: m.organisation_name, roleInTeam: m.role_in_team })),
     unscheduled: read.unscheduled.map(contactView),

@@ -433,6 +433,26 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
     expect(pageText(after.body)).toContain('The item has been marked as done.');
   });
 
+  it('a child with a care plan shows it first; an urgent care attendance goes on the key worker’s worklist', async () => {
+    const planned = await one<{ child_id: string; title: string; key_worker_id: string; email: string | null }>(sql`SELECT p.child_id, p.title, p.key_worker_id, kw.email
+      FROM care_plan p JOIN professional kw ON kw.id = p.key_worker_id WHERE p.ics_id = ${j.ics.icsId}::uuid AND p.status <> 'closed'
+        AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = p.child_id) ORDER BY p.id LIMIT 1`);
+    const gp = await withAccess('gp', planned.child_id);
+    const record = pageText((await gp.get(`/children/${planned.child_id}/record`)).body);
+    expect(record).toContain(`This child has a care plan: ${planned.title}`);
+    expect(record.indexOf('This child has a care plan')).toBeLessThan(record.indexOf('Shared care record'));
+
+    const [y, m, d] = today.split('-');
+    await gp.get(`/children/${planned.child_id}/record/contacts/new`);
+    const contact = await gp.post(`/children/${planned.child_id}/record/contacts`, {
+      type: 'urgent-care', 'startedAt-day': d, 'startedAt-month': m, 'startedAt-year': y, 'startedAt-time': '00:10', reasonDisplay: 'Wheeze QK',
+    });
+    expect(contact.statusCode).toBe(303);
+    const items = await rows<{ professional_id: string; title: string }>(j.db.owner, sql`SELECT professional_id, title FROM worklist_item
+      WHERE child_id = ${planned.child_id}::uuid AND kind = 'unscheduled-attendance'`);
+    expect(items).toEqual([{ professional_id: planned.key_worker_id, title: 'Attended urgent care (you are the key worker for their care plan)' }]);
+  });
+
   it('a frozen record shows its banner and refuses others’ changes with a clear page, until the freeze is lifted', async () => {
     const sw = await signIn('social-worker');
     const form = await sw.get(`/children/${flagged.id}/record/freeze`);

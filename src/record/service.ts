@@ -9,6 +9,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/e
 import { childExists, refuseAccess } from '../children/service.js';
 import * as children from '../children/store.js';
 import { addToWorklists } from '../worklist/service.js';
+import { keyWorkerOf } from '../careplans/service.js';
 import { recordPolicy } from './policy.js';
 import { readContactInput, readEntryInput, type ContactInput, type EntryInput } from './entry-input.js';
 import { UNSCHEDULED_CONTACTS } from './schema.js';
@@ -245,12 +246,17 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
   await store.insertContact(tx, actor, id, childId, input);
   await recordAudit(tx, actor, { childId, action: 'record.create-contact', what: `Contact: ${input.type}`, why, details: { contactId: id } });
   if (UNSCHEDULED_CONTACTS.includes(input.type)) {
-    const recipients = await store.unscheduledCareRecipients(tx, childId);
+    const socialWorkers = (await store.flaggedChildsSocialWorkers(tx, childId)).map((r) => r.professional_id);
+    const keyWorker = await keyWorkerOf(tx, childId);
+    const recipients = [
+      ...socialWorkers.map((id) => ({ id, why: 'child protection or looked-after flag' })),
+      ...(keyWorker && !socialWorkers.includes(keyWorker) ? [{ id: keyWorker, why: 'you are the key worker for their care plan' }] : []),
+    ];
     await addToWorklists(tx, actor.icsId, recipients.map((r) => ({
-      professionalId: r.professional_id,
+      professionalId: r.id,
       kind: 'unscheduled-attendance',
       childId,
-      title: `Attended ${CONTACT_WORDS[input.type]} (${r.why === 'social-worker' ? 'child protection or looked-after flag' : 'you are the key worker'})`,
+      title: `Attended ${CONTACT_WORDS[input.type]} (${r.why})`,
       link: `/children/${childId}/record`,
       details: { contactId: id, startedAt: input.startedAt },
     })));

@@ -235,17 +235,14 @@ export async function activeFreeze(tx: Tx, childId: string) {
   return found;
 }
 
-/** Who to tell about an unscheduled attendance: the social workers of a flagged child, and any key worker. */
-export function unscheduledCareRecipients(tx: Tx, childId: string) {
-  return rows<{ professional_id: string; why: 'social-worker' | 'key-worker' }>(
+/** The social workers to tell about a flagged child's unscheduled attendance (CP-IS). */
+export function flaggedChildsSocialWorkers(tx: Tx, childId: string) {
+  return rows<{ professional_id: string }>(
     tx,
-    sql`SELECT DISTINCT m.professional_id, 'social-worker' AS why FROM care_team_member m
+    sql`SELECT DISTINCT m.professional_id FROM care_team_member m
           JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
          WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL AND p.role = 'social-worker'
            AND EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = m.child_id AND f.kind IN ('child-protection-plan', 'looked-after')
-                       AND (f.ended_on IS NULL OR f.ended_on > current_date - 365))
-        UNION
-        SELECT DISTINCT m.professional_id, 'key-worker' FROM care_team_member m
-         WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL AND m.role_in_team ILIKE 'key worker%'`,
+                       AND (f.ended_on IS NULL OR f.ended_on > current_date - 365))`,
   );
 }
