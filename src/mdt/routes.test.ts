@@ -128,6 +128,10 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     expect(letter).toContain('What we decided');
     expect(letter).toContain('Asthma review; school plan.');
     expect(letter).toContain(`${pros['social-worker'].name} will visit home about damp and mould`);
+    const record = await gp.get(`/children/${child.id}/record`);
+    const filed = /href="(\/children\/[0-9a-f-]+\/record\/letters\/[0-9a-f-]+)"/.exec(record.body);
+    expect(filed).not.toBeNull();
+    expect(pageText((await gp.get(filed![1])).body)).toContain('Asthma review; school plan.');
     const pdf = await gp.get(`/mdt/cases/${caseId}/letter.pdf`);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');

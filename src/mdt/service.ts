@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { londonToUtc } from '../record/form-dates.js';
 import { childNames, joinCareTeam, professionalById } from '../children/care-team.js';
 import { hubById, hubsLedBy } from '../organisations/directory.js';
-import { listContacts, listEntries } from '../record/service.js';
+import { fileLetter, listContacts, listEntries } from '../record/service.js';
 import { UNSCHEDULED_CONTACTS } from '../record/schema.js';
 import { actionsVisibleTo, viewPlan } from '../careplans/service.js';
 import { agencyOf } from '../careplans/agencies.js';
@@ -191,6 +191,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     childId: c.child_id, source: 'mdt' as const, sourceId: caseId, agency: owners[i].agency, description: a.description,
     owner: { kind: 'professional' as const, id: owners[i].id }, accountableProfessionalId: c.brought_by, dueOn: a.dueOn,
   })), why);
+  await fileLetter(tx, actor, c.child_id, letter, { source: 'mdt', sourceId: caseId });
   const recipients = new Set([...attendees.map((m) => m.professional_id), c.brought_by]);
   await addToWorklists(tx, actor.icsId, [...recipients].map((professionalId) => ({
     professionalId, kind: 'mdt-letter', childId: c.child_id, title: `MDT outcome letter: ${meeting.title}`, link: `/mdt/cases/${caseId}/letter`,

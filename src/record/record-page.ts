@@ -124,6 +124,7 @@ export async function recordPage(tx: Tx, actor: Actor, ctx: ChildContext, query:
     anticipatoryCare: views(groups['anticipatory-care']),
     communicationNeeds: views(groups['communication-need']),
     family: read.family,
+    letters: read.letters,
     timeline: {
       contacts: read.contacts.map(contactView),
       total: read.contactTotal,

@@ -234,6 +234,17 @@ export const recordRoutes: RouteModule = (app, deps) => {
     return reply.page('record/views/entry-history.njk', page);
   });
 
+  app.get('/children/:id/record/letters/:letterId', async (req, reply) => {
+    const id = idParam(req.params);
+    const letterId = idParam(req.params, 'letterId');
+    const page = await forChild(req, id, async (tx, _actor, ctx) => {
+      const letter = await record.childLetter(tx, ctx.access, letterId);
+      return { title: letter.title, child: ctx.child, letter: letter.body, filedAt: letter.filed_at, filedBy: letter.filed_by_name, backHref: `${base(id)}#letters` };
+    });
+    if (refusedBy(page)) return cannotChange(reply, id, page.refused);
+    return reply.page('record/views/letter.njk', page);
+  });
+
   app.get('/children/:id/record/entries/:entryId/edit', async (req, reply) => {
     const id = idParam(req.params);
     const entryId = idParam(req.params, 'entryId');

@@ -151,3 +151,30 @@ export const sensitiveReveal = pgTable(
   },
   (t) => [primaryKey({ columns: [t.icsId, t.id] }), index('sensitive_reveal_idx').on(t.icsId, t.professionalId, t.childId, t.expiresAt)],
 );
+
+/**
+ * A letter filed in the child's record (an MDT outcome letter, a clinic
+ * letter): its title and lines exactly as sent, where it came from, and who
+ * filed it. Letters are never edited; a correction is a new letter.
+ */
+export const recordLetter = pgTable(
+  'record_letter',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    childId: uuid('child_id').notNull(),
+    title: text('title').notNull(),
+    body: jsonb('body').$type<{ title: string; lines: { text: string; heading?: boolean }[] }>().notNull(),
+    source: text('source').notNull(),
+    sourceId: uuid('source_id'),
+    filedBy: uuid('filed_by').notNull(),
+    filedByName: text('filed_by_name').notNull(),
+    filedByOrganisationId: uuid('filed_by_organisation_id').notNull(),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('record_letter_child_idx').on(t.icsId, t.childId, t.filedAt),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+  ],
+);

@@ -14,6 +14,7 @@ import { recordPolicy } from './policy.js';
 import { readContactInput, readEntryInput, type ContactInput, type EntryInput } from './entry-input.js';
 import { UNSCHEDULED_CONTACTS } from './schema.js';
 import * as store from './store.js';
+import * as letters from './letters.js';
 
 export type { EntryRow, ContactRow, EntryFilter, ContactFilter } from './store.js';
 export type { EntryInput, ContactInput } from './entry-input.js';
@@ -104,6 +105,7 @@ export async function readRecord(
   const timeline = await store.listContacts(tx, actor, childId, opts.timeline);
   const team = cpis ? await children.careTeam(tx, childId) : [];
   const unscheduled = cpis ? await store.latestContacts(tx, actor, childId, UNSCHEDULED_SHOWN, { types: [...UNSCHEDULED_CONTACTS] }) : [];
+  const filed = await letters.lettersOfChild(tx, childId);
   const t = opts.timeline;
   await recordAudit(tx, actor, {
     childId, action: 'record.read', why,
@@ -112,11 +114,11 @@ export async function readRecord(
       entries: entries.length, moreEntries: more,
       contacts: timeline.contacts.length, contactsMatching: timeline.total, contactsFrom: t.offset + 1,
       ...(t.types?.length || t.from || t.to ? { timelineFilter: { types: t.types ?? [], from: t.from ?? null, to: t.to ?? null } } : {}),
-      carers: family.length,
+      carers: family.length, letters: filed.length,
       ...(cpis ? { unscheduled: unscheduled.length, careTeam: team.length } : {}),
     },
   });
-  return { entries, moreEntries: more, contacts: timeline.contacts, contactTotal: timeline.total, family, flags, team, unscheduled };
+  return { entries, moreEntries: more, contacts: timeline.contacts, contactTotal: timeline.total, family, flags, team, unscheduled, letters: filed };
 }
 
 /** One entry of the child's record whose page is open: not found when it is another child's, or sensitive and not for this actor. Audited. */
@@ -127,6 +129,16 @@ export async function childEntry(tx: Tx, access: RecordAccess, entryId: string) 
   await recordAudit(tx, actor, { childId, action: 'record.read-entry', what: `${entry.kind}: ${entry.display}`, why });
   return entry;
 }
+
+/** One letter filed in the child's record whose page is open, as sent. Audited. */
+export async function childLetter(tx: Tx, access: RecordAccess, letterId: string) {
+  const { actor, childId, why } = checked(tx, access);
+  const letter = await letters.letterOfChild(tx, childId, letterId);
+  await recordAudit(tx, actor, { childId, action: 'record.read-letter', what: `Letter: ${letter.title}`, why, details: { letterId } });
+  return letter;
+}
+
+export const fileLetter = letters.fileLetter;
 
 export async function childEntryHistory(tx: Tx, access: RecordAccess, entryId: string) {
   const entry = await childEntry(tx, access, entryId);

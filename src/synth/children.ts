@@ -32,6 +32,7 @@ export const CHILD_TABLES = [
   'mdt_meeting',
   'mdt_member',
   'mdt_case',
+  'record_letter',
 ] as const;
 
 export type PopulationInput = {

@@ -19,7 +19,7 @@ const options = { children: CHILDREN, seed: 20261123, today: TODAY, demoPassword
 const TABLES = [
   'place', 'organisation', 'site', 'professional', 'cluster', 'cluster_practice', 'child', 'related_person',
   'child_related_person', 'child_flag', 'record_entry', 'contact', 'care_team_member', 'consent_record',
-  'care_plan', 'care_plan_goal', 'care_plan_version', 'task', 'task_event', 'mdt_meeting', 'mdt_member', 'mdt_case',
+  'care_plan', 'care_plan_goal', 'care_plan_version', 'task', 'task_event', 'mdt_meeting', 'mdt_member', 'mdt_case', 'record_letter',
 ];
 
 async function freshDb(): Promise<Database> {
@@ -369,7 +369,8 @@ describe('generateIcs', { timeout: 120_000 }, () => {
              (SELECT count(*)::int FROM mdt_case c JOIN mdt_meeting mm ON mm.id = c.meeting_id WHERE c.ics_id = ${ics()} AND mm.starts_at < ${TODAY}::date AND c.status <> 'discussed') AS past_undiscussed,
              (SELECT count(*)::int FROM mdt_case c JOIN mdt_meeting mm ON mm.id = c.meeting_id WHERE c.ics_id = ${ics()} AND mm.starts_at < ${TODAY}::date) AS past_cases,
              (SELECT count(*)::int FROM mdt_case c JOIN mdt_meeting mm ON mm.id = c.meeting_id WHERE c.ics_id = ${ics()} AND mm.starts_at > ${TODAY}::date) AS future_cases,
-             (SELECT count(*)::int FROM mdt_case c WHERE c.ics_id = ${ics()} AND c.letter IS NOT NULL AND c.letter LIKE '%What we decided%') AS letters,
+             (SELECT count(*)::int FROM mdt_case c WHERE c.ics_id = ${ics()} AND c.letter LIKE '%What we decided%'
+                AND EXISTS (SELECT 1 FROM record_letter l WHERE l.source_id = c.id AND l.child_id = c.child_id)) AS letters,
              (SELECT count(*)::int FROM task t WHERE t.ics_id = ${ics()} AND t.source = 'mdt') AS mdt_tasks,
              (SELECT count(*)::int FROM task t JOIN mdt_case c ON c.id = t.source_id WHERE t.ics_id = ${ics()} AND t.accountable_professional_id = c.brought_by) AS accountable_ok`);
     expect(m.hubs_with).toBe(m.hubs);

@@ -102,6 +102,11 @@ export class MdtGenerator {
         actions: [...new Set(actions)].map((id) => ({ description: ACTIONS[this.people.get(id)!.role], owner: this.people.get(id)!.name, dueOn: isoDate(m.day + 42) })),
       });
       discussed = { discussion, decisions, themes: rng.chance(0.8) ? [rng.pick(THEMES)] : [], letter: letterText(letter), letter_sent_at: isoTimestamp(m.day, 16 * 60) };
+      const chair = this.people.get(m.cluster.lead)!;
+      this.writer.add('record_letter', {
+        ics_id: icsId, id: this.ids.uuid(), child_id: c.id, title: letter.title, body: letter, source: 'mdt', source_id: caseId,
+        filed_by: m.cluster.lead, filed_by_name: chair.name, filed_by_organisation_id: chair.org, filed_at: isoTimestamp(m.day, 16 * 60),
+      });
       for (const id of new Set(actions)) {
         const due = m.day + 42;
         const status = due < this.today ? (rng.chance(0.7) ? 'done' : 'ready') : rng.chance(0.3) ? 'in-progress' : 'ready';

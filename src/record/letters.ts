@@ -1,0 +1,47 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { legitimateRelationships } from '../platform/access/relationship.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
+import type { LetterDocument } from '../platform/http/pdf.js';
+import { recordPolicy } from './policy.js';
+
+/**
+ * Letters filed in a child's record: MDT outcome letters now, clinic letters
+ * later. Filed as sent, never changed; listed on the record page and read one
+ * at a time (audited).
+ */
+
+export type LetterRow = { id: string; title: string; source: string; filed_by_name: string; filed_at: string };
+
+/** Files a letter in the child's record; the actor must have a relationship with the child. */
+export async function fileLetter(tx: Tx, actor: Actor, childId: string, letter: LetterDocument, from: { source: string; sourceId?: string }): Promise<string> {
+  const decision = recordPolicy.viewRecord(actor, await legitimateRelationships(tx, actor, childId));
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  const id = crypto.randomUUID();
+  await tx.execute(sql`INSERT INTO record_letter (ics_id, id, child_id, title, body, source, source_id, filed_by, filed_by_name, filed_by_organisation_id)
+    VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, ${letter.title}, ${JSON.stringify(letter)}::jsonb, ${from.source}, ${from.sourceId ?? null}::uuid,
+            ${actor.professionalId}::uuid, ${actor.name}, ${actor.organisationId}::uuid)`);
+  await recordAudit(tx, actor, { childId, action: 'record.file-letter', what: `Letter filed: ${letter.title}`, why: decision.why, details: { letterId: id } });
+  return id;
+}
+
+/** The child's letters, newest first (titles and dates only): for a page whose own read is audited. */
+export function lettersOfChild(tx: Tx, childId: string, limit = 50): Promise<LetterRow[]> {
+  return rows<LetterRow>(
+    tx,
+    sql`SELECT id, title, source, filed_by_name, filed_at FROM record_letter WHERE child_id = ${childId}::uuid ORDER BY filed_at DESC, id LIMIT ${limit}`,
+  );
+}
+
+/** One letter of this child, as sent. */
+export async function letterOfChild(tx: Tx, childId: string, letterId: string) {
+  const [found] = await rows<LetterRow & { body: LetterDocument }>(
+    tx,
+    sql`SELECT id, title, source, filed_by_name, filed_at, body FROM record_letter WHERE id = ${letterId}::uuid AND child_id = ${childId}::uuid`,
+  );
+  if (!found) throw new NotFoundError();
+  return found;
+}
