@@ -5,6 +5,8 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { addMonths, londonToday } from '../record/form-dates.js';
+import { actorFor } from '../../test/actors.js';
+import { bringCase } from './service.js';
 
 const kinds = await databaseKinds();
 
@@ -13,6 +15,7 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
   let j: TestJoinery;
   let meetingId: string;
   let nextMeetingId: string;
+  let thirdMeetingId: string;
   let caseId: string;
   let child: { id: string; nhs_number: string; given_name: string };
   const pros: Record<string, { id: string; organisation_id: string; name: string }> = {};
@@ -50,6 +53,7 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     expect((new Date(meetings[1].starts_at).getTime() - new Date(meetings[0].starts_at).getTime()) / 86_400_000).toBeCloseTo(28, 0);
     meetingId = meetings[0].id;
     nextMeetingId = meetings[1].id;
+    thirdMeetingId = meetings[2].id;
   });
 
   it('invites members from any agency; a member brings a child they care for, and only such a child', async () => {
@@ -151,5 +155,32 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     const full = await gp.post(`/mdt/${nextMeetingId}/cases/new`, { nhsNumber: others[2].nhs_number, question: 'Eczema' });
     expect(full.statusCode).toBe(409);
     expect(pageText(full.body)).toContain('case list is full');
+  });
+
+  it('offers the chair children from the risk list, and takes cases from triage through the service', async () => {
+    const hubChild = await one<{ id: string; registered_practice_id: string }>(sql`SELECT c.id, c.registered_practice_id FROM child c
+      JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id JOIN mdt_meeting m ON m.cluster_id = cp.cluster_id
+      WHERE m.id = ${thirdMeetingId}::uuid ORDER BY c.id LIMIT 1`);
+    for (const days of [10, 40, 90]) {
+      await j.db.owner.execute(sql`INSERT INTO contact (ics_id, id, child_id, type, started_at, reason_display, organisation_id, recording_organisation_id)
+        VALUES (${j.ics.icsId}::uuid, gen_random_uuid(), ${hubChild.id}::uuid, 'ed', now() - make_interval(days => ${days}), 'Wheeze RL',
+                ${hubChild.registered_practice_id}::uuid, ${hubChild.registered_practice_id}::uuid)`);
+    }
+    const lead = await signIn('paediatrician');
+    const page = await lead.get(`/mdt/${thirdMeetingId}`);
+    expect(pageText(page.body)).toContain('Suggested from the risk list');
+    expect(page.body).toContain(`name="childId" value="${hubChild.id}"`);
+    expect((await lead.post(`/mdt/${thirdMeetingId}/cases/suggested`, { childId: hubChild.id, attendances: '3' })).statusCode).toBe(303);
+    const listed = await one<{ source: string; question: string }>(sql`SELECT source, question FROM mdt_case WHERE meeting_id = ${thirdMeetingId}::uuid AND child_id = ${hubChild.id}::uuid`);
+    expect(listed.source).toBe('risk-list');
+    expect(listed.question).toMatch(/emergency department attendances in the last 12 months/);
+    expect(pageText((await lead.get(`/mdt/${thirdMeetingId}`)).body)).not.toContain(`value="${hubChild.id}"`);
+
+    // A referral triaged to "discuss at the hub MDT" lands through the same service.
+    const actor = await actorFor(j.db, 'paediatrician@demo.joinery.test');
+    const other = await one<{ id: string }>(sql`SELECT c.id FROM child c JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id
+      JOIN mdt_meeting m ON m.cluster_id = cp.cluster_id WHERE m.id = ${thirdMeetingId}::uuid AND c.id <> ${hubChild.id}::uuid ORDER BY c.id LIMIT 1`);
+    await j.db.tenant(j.ics.icsId, (tx) => bringCase(tx, actor, thirdMeetingId, { childId: other.id, source: 'triage', question: 'Triaged to the hub MDT: faltering growth' }));
+    expect(pageText((await lead.get(`/mdt/${thirdMeetingId}`)).body)).toContain('(from triage)');
   });
 });

@@ -83,12 +83,13 @@ export const mdtRoutes: RouteModule = (app, deps) => {
 
   const meetingPage = async (req: FastifyRequest, id: string, extra: Record<string, unknown> = {}) => {
     const page = await inTenant(deps, req, (tx, actor) => mdt.openMeeting(tx, actor, id));
+    const suggestions = page.can.run && page.can.bring ? await inTenant(deps, req, (tx, actor) => mdt.riskList(tx, actor, id, today())) : [];
     const when = londonDateAndTime(page.meeting.starts_at);
     return {
       title: `${page.meeting.title}, ${page.meeting.cluster_name}`, ...page, when, today: today(),
       inviteItems: page.can.run ? await personItems(deps, req) : [],
       attendanceItems: page.members.map((m) => ({ value: m.professional_id, text: `${m.name}, ${ROLES[m.role as keyof typeof ROLES] ?? m.role}, ${m.organisation_name}`, checked: Boolean(m.attended) })),
-      themes: THEMES, backHref: '/mdt', ...extra,
+      themes: THEMES, suggestions, riskThreshold: mdt.RISK_LIST_ED_ATTENDANCES, backHref: '/mdt', ...extra,
     };
   };
 
@@ -151,6 +152,21 @@ export const mdtRoutes: RouteModule = (app, deps) => {
       const all = { ...error.fields, ...fields };
       delete all.childId;
       return reply.code(400).page('mdt/views/case-form.njk', caseForm(id, values, all));
+    }
+    return reply.redirect(`/mdt/${id}#cases`, 303);
+  });
+
+  app.post('/mdt/:id/cases/suggested', async (req, reply) => {
+    const id = idParam(req.params);
+    const childId = idParam(bodyOf(req), 'childId');
+    const attendances = Number(str(bodyOf(req), 'attendances', 4)) || mdt.RISK_LIST_ED_ATTENDANCES;
+    try {
+      await inTenant(deps, req, (tx, actor) => mdt.bringCase(tx, actor, id, {
+        childId, source: 'risk-list', question: `${attendances} emergency department attendances in the last 12 months: what would help keep this child well at home?`,
+      }));
+    } catch (error) {
+      if (error instanceof ConflictError) return conflictPage(reply, error.message, `/mdt/${id}`);
+      throw error;
     }
     return reply.redirect(`/mdt/${id}#cases`, 303);
   });

@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { londonToUtc } from '../record/form-dates.js';
 import { childNames, joinCareTeam, professionalById } from '../children/care-team.js';
 import { hubById, hubsLedBy } from '../organisations/directory.js';
-import { fileLetter, listContacts, listEntries } from '../record/service.js';
+import { fileLetter, frequentEdAttenders, listContacts, listEntries } from '../record/service.js';
 import { UNSCHEDULED_CONTACTS } from '../record/schema.js';
 import { actionsVisibleTo, viewPlan } from '../careplans/service.js';
 import { agencyOf } from '../careplans/agencies.js';
@@ -110,6 +110,24 @@ export async function bringCase(tx: Tx, actor: Actor, meetingId: string, raw: un
   await store.insertCase(tx, actor, id, meetingId, input);
   await recordAudit(tx, actor, { childId: input.childId, action: 'mdt.bring-case', what: `Brought to ${meeting.title} (${input.source})`, why: decision.why, details: { meetingId, caseId: id } });
   return id;
+}
+
+/** ED attendances in 12 months that put a child on the risk list offered to the chair. */
+export const RISK_LIST_ED_ATTENDANCES = 3;
+
+/**
+ * Children of the hub the chair might bring: 3 or more emergency department
+ * attendances in the last 12 months, not already on this meeting's list.
+ * Each child shown is audited.
+ */
+export async function riskList(tx: Tx, actor: Actor, meetingId: string, today: string) {
+  const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
+  const listed = new Set((await store.cases(tx, meetingId)).map((c) => c.child_id));
+  const found = (await frequentEdAttenders(tx, actor, { clusterId: meeting.cluster_id, since: addDays(today, -365), min: RISK_LIST_ED_ATTENDANCES, limit: 20 }))
+    .filter((f) => !listed.has(f.child_id));
+  const names = new Map((await childNames(tx, found.map((f) => f.child_id))).map((c) => [c.id, c]));
+  await recordAuditMany(tx, actor, found.map((f) => ({ childId: f.child_id, action: 'mdt.risk-list', what: `Suggested for ${meeting.title}: ${f.attendances} ED attendances in 12 months`, why })));
+  return found.map((f) => ({ ...f, child: names.get(f.child_id)! }));
 }
 
 async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: MeetingRoles) => ReturnType<typeof mdtPolicy.viewMeeting>) {

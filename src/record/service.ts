@@ -140,6 +140,9 @@ export async function childLetter(tx: Tx, access: RecordAccess, letterId: string
 
 export const fileLetter = letters.fileLetter;
 
+/** The risk list an MDT chair is offered; the caller audits each child it shows. */
+export const frequentEdAttenders = store.frequentEdAttenders;
+
 export async function childEntryHistory(tx: Tx, access: RecordAccess, entryId: string) {
   const entry = await childEntry(tx, access, entryId);
   return { entry, history: await store.entryHistory(tx, entryId) };

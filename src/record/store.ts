@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
+import { standingRelationshipSql } from '../platform/access/relationship.js';
 import type { ContactType, EntryKind, SensitiveCategory } from './schema.js';
 import type { ContactInput, EntryInput } from './entry-input.js';
 
@@ -244,5 +245,23 @@ export function flaggedChildsSocialWorkers(tx: Tx, childId: string) {
          WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL AND p.role = 'social-worker'
            AND EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = m.child_id AND f.kind IN ('child-protection-plan', 'looked-after')
                        AND (f.ended_on IS NULL OR f.ended_on > current_date - 365))`,
+  );
+}
+
+/**
+ * Children of a hub's practices with at least `min` emergency department
+ * attendances since `since`, most first, among those the actor may see: the
+ * first risk list an MDT chair is offered. Sensitive contacts do not count.
+ */
+export function frequentEdAttenders(tx: Tx, actor: Actor, f: { clusterId: string; since: string; min: number; limit: number }) {
+  return rows<{ child_id: string; attendances: number; last_at: string }>(
+    tx,
+    sql`SELECT e.child_id, count(*)::int AS attendances, max(e.started_at) AS last_at
+          FROM contact e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+         WHERE e.type = 'ed' AND e.started_at >= ${f.since}::date AND e.sensitive_category IS NULL
+           AND c.registered_practice_id IN (SELECT practice_id FROM cluster_practice WHERE cluster_id = ${f.clusterId}::uuid)
+           AND ${standingRelationshipSql(actor)}
+         GROUP BY e.child_id HAVING count(*) >= ${f.min}
+         ORDER BY count(*) DESC, max(e.started_at) DESC, e.child_id LIMIT ${f.limit}`,
   );
 }
