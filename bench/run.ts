@@ -21,6 +21,7 @@ import { progressBar } from '../src/cli/progress.js';
 import { TestClient } from '../test/http.js';
 import { summarise, trackPeakMemory, percentile } from './stats.js';
 import { recordBench } from './record.js';
+import { carePlanBench } from './care.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
 const SEED = 500;
@@ -118,6 +119,7 @@ async function main() {
   await recordBench(db, app, {
     url, baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, gpEmail: 'gp@bench.joinery.test', password: PASSWORD, loadSeconds: LOAD_SECONDS,
   });
+  await carePlanBench(db, app, { baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
   await app.close();
   await db.close();
 }
