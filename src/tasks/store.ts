@@ -36,26 +36,34 @@ export function whySql(actor: Actor, today: string): SQL {
 
 export type TaskFilter = { due: 'all' | 'overdue' | 'this-week'; limit: number; offset: number };
 
+/**
+ * The ids of the open tasks on the actor's list. Each branch is its own
+ * indexed lookup (owner, team, accountable, the hub lead's children), so the
+ * cost follows the actor's tasks, not every open task in the ICS.
+ */
+function myOpenTaskIds(actor: Actor, today: string): SQL {
+  const open = sql`status IN ('ready', 'in-progress')`;
+  return sql`SELECT id FROM task WHERE owner_professional_id = ${actor.professionalId}::uuid AND ${open}
+    UNION SELECT id FROM task WHERE owner_organisation_id = ${actor.organisationId}::uuid AND owner_professional_id IS NULL AND ${open}
+    UNION SELECT id FROM task WHERE accountable_professional_id = ${actor.professionalId}::uuid AND ${open} AND due_on < ${today}::date
+    UNION SELECT lt.id FROM task lt WHERE lt.status IN ('ready', 'in-progress') AND lt.due_on < ${today}::date - ${CLUSTER_LEAD_AFTER_DAYS}::int
+      AND ${leadsChildsClusterSql(actor, sql`lt.child_id`)}`;
+}
+
 export async function tasksFor(tx: Tx, actor: Actor, today: string, f: TaskFilter) {
-  const open = sql`t.status IN ('ready', 'in-progress')`;
   const due = f.due === 'overdue' ? sql`AND t.due_on < ${today}::date`
     : f.due === 'this-week' ? sql`AND t.due_on >= ${today}::date AND t.due_on < ${today}::date + 7` : sql``;
-  // Each branch can use its own index; the escalation branches are only overdue rows.
-  const mine = sql`(t.owner_professional_id = ${actor.professionalId}::uuid
-    OR (t.owner_professional_id IS NULL AND t.owner_organisation_id = ${actor.organisationId}::uuid)
-    OR (t.accountable_professional_id = ${actor.professionalId}::uuid AND t.due_on < ${today}::date)
-    OR (t.due_on < ${today}::date - ${CLUSTER_LEAD_AFTER_DAYS}::int AND ${leadsChildsClusterSql(actor, sql`t.child_id`)}))`;
-  const where = sql`${open} ${due} AND ${mine}`;
+  const mine = sql`t.id IN (${myOpenTaskIds(actor, today)})`;
   const list = await rows<TaskRow & { why: TaskWhy; total: number }>(
     tx,
     sql`SELECT ${COLUMNS}, ${whySql(actor, today)} AS why, count(*) OVER ()::int AS total FROM task t ${JOINS}
-         WHERE ${where} ORDER BY t.due_on, t.created_at, t.id LIMIT ${f.limit} OFFSET ${f.offset}`,
+         WHERE ${mine} ${due} ORDER BY t.due_on, t.created_at, t.id LIMIT ${f.limit} OFFSET ${f.offset}`,
   );
   const [counts] = await rows<{ open: number; overdue: number; this_week: number }>(
     tx,
     sql`SELECT count(*)::int AS open, count(*) FILTER (WHERE t.due_on < ${today}::date)::int AS overdue,
                count(*) FILTER (WHERE t.due_on >= ${today}::date AND t.due_on < ${today}::date + 7)::int AS this_week
-          FROM task t WHERE ${open} AND ${mine}`,
+          FROM task t WHERE ${mine}`,
   );
   return { tasks: list, total: list[0]?.total ?? (f.offset ? -1 : 0), counts };
 }
