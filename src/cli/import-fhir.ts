@@ -7,9 +7,11 @@ import type { Database, Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { clientActor, commandLineClient } from '../fhir/clients.js';
 import { processBundle } from '../fhir/bundle.js';
-import { Importer } from '../fhir/import.js';
-import { asFhirError, type Issue } from '../fhir/outcome.js';
+import { Importer, type Imported, type Where } from '../fhir/import.js';
+import { ENTRY_TYPES, importEntries } from '../fhir/import-entries.js';
+import { asFhirError, FhirError, type Issue } from '../fhir/outcome.js';
 import { importRank } from '../fhir/registry.js';
+import { StructureCheckers } from '../fhir/structure-checkers.js';
 import { withIcs } from './client-add.js';
 import { progressBar } from './progress.js';
 
@@ -25,8 +27,11 @@ export type ImportSummary = {
   seconds: number;
 };
 
-/** Resources written per transaction: each in its own savepoint, so one bad line loses only itself. */
-const CHUNK = 250;
+/**
+ * Lines written per transaction. Record entries go together (importEntries),
+ * the rest each in its own savepoint, so one bad line loses only itself.
+ */
+const CHUNK = 2000;
 /** Patients and organisations go first so that what refers to them finds them. */
 const FIRST_PASS = importRank('Patient');
 
@@ -62,12 +67,20 @@ async function countWork(files: string[]): Promise<number> {
   return total;
 }
 
+export type ImportOptions = {
+  /** The sender's namespace for bare resource ids. */
+  source?: string;
+  onProgress?: (done: number, total: number) => void;
+  /** Check structure in worker threads; by default, when there are enough lines to pay for starting them. */
+  parallel?: boolean;
+};
+
 /**
  * Imports FHIR Bundles (.json: transaction, batch, or any other Bundle taken as
  * a batch; or one resource) and Bulk Data NDJSON (.ndjson: one resource a line,
  * any type) as the ICS's integration engine.
  */
-export async function importFhir(db: Database, icsId: string, target: string, opts: { source?: string; onProgress?: (done: number, total: number) => void } = {}): Promise<ImportSummary> {
+export async function importFhir(db: Database, icsId: string, target: string, opts: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
   const files = filesIn(target);
   const actor = await db.tenant(icsId, async (tx) => {
@@ -76,74 +89,145 @@ export async function importFhir(db: Database, icsId: string, target: string, op
   });
   const namespace = opts.source ?? `urn:joinery:fhir-client:${actor.professionalId}`;
   const summary: ImportSummary = { files: files.length, created: 0, updated: 0, unchanged: 0, rejected: [], seconds: 0 };
+  const ndjson = files.filter((f) => f.toLowerCase().endsWith('.ndjson'));
   const total = await countWork(files);
+  // Checking structure is most of the work: worker threads check chunks ahead while earlier ones are written, when there are enough to pay for starting them.
+  const checkers = (opts.parallel ?? total >= 2 * CHUNK) && ndjson.length ? new StructureCheckers() : undefined;
   let done = 0;
   const progress = () => opts.onProgress?.(done, total);
   progress();
 
-  for (const file of files.filter((f) => !f.toLowerCase().endsWith('.ndjson'))) {
-    await importJsonFile(db, actor, file, namespace, summary);
-    done++;
-    progress();
-  }
-  const ndjson = files.filter((f) => f.toLowerCase().endsWith('.ndjson'));
-  for (const pass of [0, 1]) {
-    for (const file of ndjson) {
-      let chunk: { n: number; resource: unknown; error?: string }[] = [];
-      const flush = async () => {
-        if (chunk.length) await importChunk(db, actor, namespace, file, chunk, summary);
-        done += chunk.length;
-        chunk = [];
-        progress();
-      };
-      for await (const { n, text } of lines(file)) {
-        let resource: unknown;
-        let error: string | undefined;
-        try {
-          resource = JSON.parse(text);
-        } catch {
-          error = 'Not JSON: each line must be one FHIR resource.';
-        }
-        const type = (resource as { resourceType?: unknown } | undefined)?.resourceType;
-        const first = typeof type === 'string' && importRank(type) <= FIRST_PASS;
-        // Bad lines are reported once, in the second pass.
-        if (pass === 0 ? !first || error : first && !error) continue;
-        chunk.push({ n, resource, error });
-        if (chunk.length >= CHUNK) await flush();
-      }
-      await flush();
+  try {
+    for (const file of files.filter((f) => !f.toLowerCase().endsWith('.ndjson'))) {
+      await importJsonFile(db, actor, file, namespace, summary);
+      done++;
+      progress();
     }
+    for (const pass of [0, 1]) {
+      for (const file of ndjson) {
+        await importPass(db, actor, { namespace, checkers }, file, pass, summary, (lines) => {
+          done += lines;
+          progress();
+        });
+      }
+    }
+  } finally {
+    await checkers?.close();
   }
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
 }
 
-async function importChunk(db: Database, actor: Actor, namespace: string, file: string, chunk: { n: number; resource: unknown; error?: string }[], summary: ImportSummary) {
-  await db.tenant(actor.icsId, async (tx) => {
-    const importer = new Importer(tx, actor, { namespace });
-    for (const line of chunk) {
-      const where = `${file}:${line.n}`;
-      if (line.error) {
-        summary.rejected.push({ where, reasons: [line.error] });
-        continue;
-      }
-      const type = (line.resource as { resourceType?: string }).resourceType ?? 'Resource';
-      try {
-        const imported = await tx.transaction(async (sp) => {
-          importer.tx = sp as unknown as Tx;
-          try {
-            return await importer.importResource(line.resource, { path: typeof type === 'string' ? type : 'Resource', method: 'POST' });
-          } finally {
-            importer.tx = tx;
-          }
-        });
-        summary[imported.outcome]++;
-      } catch (e) {
-        summary.rejected.push({ where, reasons: describe(asFhirError(e).issues) });
-      }
-    }
-  });
+type Line = { n: number; text: string; resource: unknown; error?: string };
+
+/** One pass through an NDJSON file, a chunk at a time, the workers (if any) checking the next chunks while one is written. */
+async function importPass(
+  db: Database, actor: Actor, opts: { namespace: string; checkers?: StructureCheckers }, file: string, pass: number, summary: ImportSummary,
+  wrote: (lines: number) => void,
+) {
+  const ahead: { chunk: Line[]; checked: Promise<WeakMap<object, Issue[]> | undefined> }[] = [];
+  const writeOldest = async () => {
+    const { chunk, checked } = ahead.shift()!;
+    await importChunk(db, actor, { namespace: opts.namespace, checked: await checked }, file, chunk, summary);
+    wrote(chunk.length);
+  };
+  for await (const chunk of chunksOf(file, pass)) {
+    ahead.push({ chunk, checked: checkStructure(opts.checkers, chunk) });
+    if (ahead.length > (opts.checkers?.size ?? 0)) await writeOldest();
+  }
+  while (ahead.length) await writeOldest();
 }
+
+/** A file's lines for one pass, CHUNK at a time: patients and organisations first, then the rest (bad lines too, reported once). */
+async function* chunksOf(file: string, pass: number): AsyncGenerator<Line[]> {
+  let chunk: Line[] = [];
+  for await (const { n, text } of lines(file)) {
+    let resource: unknown;
+    let error: string | undefined;
+    try {
+      resource = JSON.parse(text);
+    } catch {
+      error = 'Not JSON: each line must be one FHIR resource.';
+    }
+    const type = (resource as { resourceType?: unknown } | undefined)?.resourceType;
+    const first = typeof type === 'string' && importRank(type) <= FIRST_PASS;
+    if (pass === 0 ? !first || error : first && !error) continue;
+    chunk.push({ n, text, resource, error });
+    if (chunk.length >= CHUNK) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
+/** The chunk's structure issues from the workers, by resource; undefined (each checked as it is written) without them or should they fail. */
+async function checkStructure(checkers: StructureCheckers | undefined, chunk: Line[]): Promise<WeakMap<object, Issue[]> | undefined> {
+  if (!checkers) return undefined;
+  const readable = chunk.filter((l) => !l.error);
+  try {
+    const issues = await checkers.check(readable.map((l) => l.text));
+    const checked = new WeakMap<object, Issue[]>();
+    readable.forEach((l, i) => issues[i] && checked.set(l.resource as object, issues[i]));
+    return checked;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One chunk of NDJSON lines in one transaction. What the lines refer to is
+ * looked up first, for all of them at once. Record entries are then written
+ * together, in a savepoint: should that hit a database error, it is rolled
+ * back and they go one at a time like the other lines, each in its own.
+ * Rejections are reported in line order.
+ */
+async function importChunk(db: Database, actor: Actor, opts: Importer['opts'], file: string, chunk: Line[], summary: ImportSummary) {
+  const results = new Map<number, Imported | FhirError>();
+  await db.tenant(actor.icsId, async (tx) => {
+    const importer = new Importer(tx, actor, opts);
+    const savepoint = <T>(fn: () => Promise<T>) => tx.transaction(async (sp) => {
+      importer.tx = sp as unknown as Tx;
+      try {
+        return await fn();
+      } finally {
+        importer.tx = tx;
+      }
+    });
+    const one = async (line: Line) => {
+      try {
+        results.set(line.n, await savepoint(() => importer.importResource(line.resource, where(line))));
+      } catch (e) {
+        results.set(line.n, asFhirError(e));
+      }
+    };
+    const readable = chunk.filter((l) => !l.error);
+    const entries = readable.filter((l) => ENTRY_TYPES.includes(typeOf(l)));
+    try {
+      await savepoint(async () => {
+        await importer.prefetch(readable.map((l) => l.resource));
+        const written = await importEntries(importer, entries.map((l) => ({ resource: l.resource, where: where(l) })));
+        written.forEach((r, i) => results.set(entries[i].n, r));
+      });
+    } catch {
+      for (const line of entries) await one(line);
+    }
+    for (const line of readable) if (!results.has(line.n)) await one(line);
+  });
+  for (const line of chunk) {
+    const where = `${file}:${line.n}`;
+    const result = results.get(line.n);
+    if (line.error) summary.rejected.push({ where, reasons: [line.error] });
+    else if (result instanceof FhirError) summary.rejected.push({ where, reasons: describe(result.issues) });
+    else summary[result!.outcome]++;
+  }
+}
+
+const typeOf = (line: Line) => {
+  const type = (line.resource as { resourceType?: unknown } | null)?.resourceType;
+  return typeof type === 'string' ? type : 'Resource';
+};
+const where = (line: Line): Where => ({ path: typeOf(line), method: 'POST' });
 
 async function importJsonFile(db: Database, actor: Actor, file: string, namespace: string, summary: ImportSummary) {
   let body: { resourceType?: unknown; type?: unknown; entry?: unknown };

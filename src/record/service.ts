@@ -15,6 +15,7 @@ import { readContactInput, readEntryInput, type ContactInput, type EntryInput } 
 import { UNSCHEDULED_CONTACTS } from './schema.js';
 import * as store from './store.js';
 import * as letters from './letters.js';
+import { ENTRY_CONFLICTS, sameEntry, savedEntryAudit } from './entry-rules.js';
 
 export type { EntryRow, ContactRow, EntryFilter, ContactFilter } from './store.js';
 export type { EntryInput, ContactInput } from './entry-input.js';
@@ -176,16 +177,6 @@ export async function entryHistory(tx: Tx, actor: Actor, entryId: string) {
   return { entry, history: await store.entryHistory(tx, entryId) };
 }
 
-/** JSON with keys sorted: jsonb keeps its own key order, so plain stringify would call equal details different. */
-const canonical = (v: unknown): string =>
-  v && typeof v === 'object' && !Array.isArray(v)
-    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
-    : JSON.stringify(v);
-
-const same = (a: store.EntryRow, e: EntryInput) =>
-  a.kind === e.kind && a.code_system === (e.codeSystem ?? null) && a.code === (e.code ?? null) && a.display === e.display &&
-  a.status === e.status && a.started_on === (e.startedOn ?? null) && a.ended_on === (e.endedOn ?? null) &&
-  canonical(a.details) === canonical(e.details) && a.sensitive_category === (e.sensitiveCategory ?? null);
 
 /**
  * Records or changes an entry. A feed's entry is found again by its source
@@ -203,8 +194,8 @@ export async function saveEntry(
     ? await store.entryById(tx, opts.entryId)
     : input.sourceSystem && input.sourceId ? await store.entryBySource(tx, input.sourceSystem, input.sourceId) : undefined;
   if (opts.entryId && (!existing || existing.child_id !== childId || !(await store.entryVisible(tx, actor, existing.id)))) throw new NotFoundError();
-  if (existing && existing.child_id !== childId) throw new ConflictError('That source identifier already belongs to an entry in another child’s record.');
-  if (existing && existing.kind !== input.kind) throw new ConflictError('An entry cannot change its kind.');
+  if (existing && existing.child_id !== childId) throw new ConflictError(ENTRY_CONFLICTS.otherChild);
+  if (existing && existing.kind !== input.kind) throw new ConflictError(ENTRY_CONFLICTS.kind);
 
   let id: string;
   let outcome: 'created' | 'updated' | 'unchanged';
@@ -217,18 +208,15 @@ export async function saveEntry(
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== existing.version) {
       throw new ConflictError('Someone else changed this entry after you opened it. Reload it to see their change, then make yours again.');
     }
-    if (same(existing, input)) return { entry: existing, outcome: 'unchanged' };
+    if (sameEntry(existing, input)) return { entry: existing, outcome: 'unchanged' };
     if (!(await store.updateEntry(tx, id, existing.version, input))) {
-      throw new ConflictError('Someone else changed this entry at the same time. Reload it and try again.');
+      throw new ConflictError(ENTRY_CONFLICTS.concurrent);
     }
     outcome = 'updated';
   }
   const entry = (await store.entryById(tx, id))!;
   await store.writeHistory(tx, actor, entry);
-  await recordAudit(tx, actor, {
-    childId, action: outcome === 'created' ? 'record.create-entry' : 'record.update-entry', why,
-    what: `${entry.kind}: ${entry.display}${entry.sensitive_category ? ' (sensitive)' : ''}`, details: { entryId: id, version: entry.version },
-  });
+  await recordAudit(tx, actor, savedEntryAudit(entry, outcome, why));
   return { entry, outcome };
 }
 

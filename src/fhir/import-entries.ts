@@ -1,0 +1,59 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { saveEntries } from '../record/bulk-entries.js';
+import type { EntryInput } from '../record/entry-input.js';
+import type { Admitted, Imported, Importer, Where } from './import.js';
+import { asFhirError, FhirError } from './outcome.js';
+import { allergyCodec } from './resources/allergy-intolerance.js';
+import { conditionCodec } from './resources/condition.js';
+import type { EntryCodec } from './resources/entries.js';
+import { immunizationCodec } from './resources/immunization.js';
+import { medicationRequestCodec, medicationStatementCodec } from './resources/medication.js';
+import { observationCodec } from './resources/observation.js';
+import { procedureCodec } from './resources/procedure.js';
+
+const CODECS = new Map<string, EntryCodec<Resource>>(
+  [conditionCodec, allergyCodec, medicationRequestCodec, medicationStatementCodec, immunizationCodec, procedureCodec, observationCodec]
+    .map((c) => [c.type, c as unknown as EntryCodec<Resource>]),
+);
+
+/** The resource types that are record entries: importEntries writes them many at a time. */
+export const ENTRY_TYPES: readonly string[] = [...CODECS.keys()];
+
+/**
+ * Imports many record-entry resources (of ENTRY_TYPES, POSTed: an NDJSON
+ * file's lines) at once, with the rules and answers of importResource: each
+ * is checked and translated on its own, then all are saved together by the
+ * record's saveEntries. Returns each one's result or refusal, in order.
+ * A database error is thrown: the caller rolls back and goes one at a time.
+ */
+export async function importEntries(importer: Importer, items: { resource: unknown; where: Where }[]): Promise<(Imported | FhirError)[]> {
+  const results: (Imported | FhirError)[] = new Array(items.length);
+  const translated: { index: number; admitted: Admitted; where: Where; childId: string; input: EntryInput }[] = [];
+  for (const [index, { resource, where }] of items.entries()) {
+    let admitted: Admitted | undefined;
+    try {
+      admitted = importer.admit(resource, where);
+      const { childId, input } = await CODECS.get(admitted.r.resourceType)!.fromFhir(importer.context(where.fullUrl), admitted.r);
+      translated.push({ index, admitted, where, childId, input });
+    } catch (e) {
+      results[index] = admitted ? importer.refusal(e, admitted.handler, admitted.r.resourceType, where.path) : asFhirError(e);
+    }
+  }
+  const saved = await saveEntries(importer.tx, importer.actor, translated.map((t) => ({ childId: t.childId, raw: t.input })), {
+    check: (n, change) => {
+      const t = translated[n];
+      return importer.scopeRefusal(t.admitted.r.resourceType, t.admitted.permission, change, t.where.path);
+    },
+  });
+  saved.forEach((s, n) => {
+    const { index, admitted: { r, handler }, where } = translated[n];
+    if ('error' in s) {
+      // A scope refusal is already a FhirError at the resource's path; the record's refusals name its fields.
+      results[index] = s.error instanceof FhirError ? s.error : importer.refusal(s.error, handler, r.resourceType, where.path);
+      return;
+    }
+    importer.wrote(r.resourceType, where, s.id);
+    results[index] = { type: r.resourceType, id: s.id, outcome: s.outcome };
+  });
+  return results;
+}

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Condition, Observation, Patient, Reference, Resource } from '@medplum/fhirtypes';
+import { sql } from 'drizzle-orm';
+import { rows } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { databaseKinds } from '../../test/database.js';
+import { startJoinery, type TestJoinery } from '../../test/joinery.js';
+import { importFhir } from '../cli/import-fhir.js';
+import { processBundle } from './bundle.js';
+import { clientActor, commandLineClient } from './clients.js';
+import { NHS_NUMBER_SYSTEM } from './codes.js';
+import { recordBundle, sensitiveCondition } from './test-fixtures.js';
+
+const kinds = await databaseKinds();
+const SENDER = 'https://gp-system.example/Id/record';
+
+/** Record entries are written many at a time from NDJSON (importEntries): these check they come out as one at a time would. */
+describe.each(kinds)('NDJSON record entries, written many at a time, on %s', (kind) => {
+  let j: TestJoinery;
+  let engine: Actor;
+  let dir: string;
+  let children: { id: string; nhs_number: string }[];
+
+  beforeAll(async () => {
+    j = await startJoinery(kind, 150);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'joinery-ndjson-'));
+    children = await rows(j.db.owner, sql`SELECT id, nhs_number FROM child WHERE ics_id = ${j.ics.icsId}::uuid AND nhs_number IS NOT NULL ORDER BY id LIMIT 4`);
+    engine = await j.db.tenant(j.ics.icsId, async (tx) => (await clientActor(tx, j.ics.icsId, await commandLineClient(tx, j.ics.icsId), ['system/*.cruds']))!);
+  });
+  afterAll(async () => {
+    await j?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const file = (name: string, lines: (Resource | string)[]) => {
+    const f = path.join(dir, `${name}.ndjson`);
+    fs.writeFileSync(f, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+    return f;
+  };
+  const byNhs = (c: { nhs_number: string }): Reference<Patient> => ({ reference: `Patient?identifier=${NHS_NUMBER_SYSTEM}|${c.nhs_number}` });
+  /** The fixture record's contact and entries (not its patient, carer or flag) for an existing child. */
+  const recordOf = (tag: string, subject: Reference<Patient>): Resource[] =>
+    recordBundle({ tag, nhsNumber: '9990000018', practiceOds: 'X', localAuthorityOds: 'X' }).entry!.slice(3).map((e) => {
+      const r = { ...e.resource } as Resource & { subject?: Reference<Patient>; patient?: Reference<Patient> };
+      if (r.resourceType === 'Immunization' || r.resourceType === 'AllergyIntolerance') r.patient = subject;
+      else r.subject = subject;
+      return r;
+    });
+  const observation = (id: string, subject: Reference<Patient>, value = 31.4): Observation => ({
+    resourceType: 'Observation', identifier: [{ system: SENDER, value: id }], status: 'final',
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '27113001', display: 'Body weight' }] }, subject, effectiveDateTime: '2026-09-01',
+    valueQuantity: { value, unit: 'kg' },
+  });
+  /** What the rows say about the entries with these source-id prefixes, without what differs between two saves (ids, times, the prefix). */
+  const written = async (...tags: string[]) => {
+    const key = sql`regexp_replace(e.source_id, '^[^-]*-', '')`;
+    const inTags = sql`e.source_system = ${SENDER} AND split_part(e.source_id, '-', 1) IN (${sql.join(tags.map((t) => sql`${t}`), sql`, `)})`;
+    return {
+      entries: await rows(j.db.owner, sql`SELECT e.child_id, ${key} AS key, e.kind, e.code_system, e.code, e.display, e.status, e.started_on, e.ended_on, e.details,
+        e.sensitive_category, e.recorded_by, e.recorded_by_name, e.recording_organisation_id, e.version FROM record_entry e WHERE ${inTags} ORDER BY 1, 2`),
+      history: await rows(j.db.owner, sql`SELECT e.child_id, ${key} AS key, h.version, h.changed_by, h.changed_by_name, h.snapshot - 'id' - 'recorded_at' - 'source_id' AS snapshot
+        FROM record_entry_history h JOIN record_entry e ON e.ics_id = h.ics_id AND e.id = h.entry_id WHERE ${inTags} ORDER BY 1, 2, 3`),
+      audit: await rows(j.db.owner, sql`SELECT e.child_id, ${key} AS key, a.professional_id, a.role, a.actor_name, a.organisation_id, a.action, a.what, a.why,
+        a.details - 'entryId' AS details FROM audit_event a JOIN record_entry e ON e.ics_id = a.ics_id AND e.id::text = a.details->>'entryId' WHERE ${inTags} ORDER BY 1, 2, a.id`),
+    };
+  };
+  const where = (s: { rejected: { where: string; reasons: string[] }[] }) => s.rejected.map((r) => [r.where.replace(`${dir}/`, ''), r.reasons.join('; ')]);
+
+  it('writes the rows, history and audit that importing one resource at a time writes, sensitive entries kept sensitive', async () => {
+    const [a, b] = children;
+    const many = [...recordOf('na', byNhs(a)), ...recordOf('nb', { reference: `Patient/${b.id}` }), sensitiveCondition('na', `Patient/${a.id}`)];
+    const summary = await importFhir(j.db, j.ics.icsId, file('record', many));
+    expect(summary).toMatchObject({ created: 17, updated: 0, unchanged: 0, rejected: [] });
+
+    const one = [...recordOf('sa', byNhs(a)), ...recordOf('sb', { reference: `Patient/${b.id}` }), sensitiveCondition('sa', `Patient/${a.id}`)];
+    const batch = { resourceType: 'Bundle', type: 'batch', entry: one.map((resource) => ({ resource, request: { method: 'POST', url: resource.resourceType } })) };
+    const single = await processBundle(j.db, engine, batch, { base: 'urn:joinery:import', namespace: 'urn:test' });
+    expect(single.summary).toMatchObject({ created: 17, rejected: [] });
+
+    const [bulk, alone] = [await written('na', 'nb'), await written('sa', 'sb')];
+    expect(bulk.entries).toHaveLength(15);
+    expect(bulk).toEqual(alone);
+    expect(bulk.entries).toContainEqual(expect.objectContaining({ key: 'sensitive', sensitive_category: 'sexual-health' }));
+    expect(bulk.audit).toContainEqual(expect.objectContaining({ key: 'sensitive', what: 'problem: Chlamydial infection (sensitive)', action: 'record.create-entry' }));
+    const [contacts] = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM contact WHERE source_id IN ('na-ed', 'nb-ed')`);
+    expect(contacts.n).toBe(2);
+  });
+
+  it('imports the same file again as all unchanged, writing nothing; a changed line is updated with a new version', async () => {
+    const f = file('again', [observation('ag-1', byNhs(children[0])), observation('ag-2', byNhs(children[1])), observation('ag-3', byNhs(children[1]))]);
+    expect(await importFhir(j.db, j.ics.icsId, f)).toMatchObject({ created: 3, rejected: [] });
+    const before = await written('ag');
+    expect(await importFhir(j.db, j.ics.icsId, f)).toMatchObject({ created: 0, updated: 0, unchanged: 3, rejected: [] });
+    expect(await written('ag')).toEqual(before);
+
+    file('again', [observation('ag-1', byNhs(children[0])), observation('ag-2', byNhs(children[1]), 33), observation('ag-3', byNhs(children[1]))]);
+    expect(await importFhir(j.db, j.ics.icsId, f)).toMatchObject({ created: 0, updated: 1, unchanged: 2, rejected: [] });
+    const after = await written('ag');
+    expect(after.entries).toContainEqual(expect.objectContaining({ key: '2', version: 2, details: { value: 33, unit: 'kg' } }));
+    expect(after.history.filter((h) => (h as { key: string }).key === '2').map((h) => (h as { version: number }).version)).toEqual([1, 2]);
+    expect(after.audit.filter((h) => (h as { key: string }).key === '2').map((h) => (h as { action: string }).action)).toEqual(['record.create-entry', 'record.update-entry']);
+  });
+
+  it('refuses only the bad lines of a chunk, by line number and element path, the same with structure checked in worker threads', async () => {
+    const [a, b, , frozen] = children;
+    await j.db.owner.execute(sql`INSERT INTO record_freeze (ics_id, id, child_id, reason, frozen_by, frozen_by_organisation_id)
+      SELECT ics_id, gen_random_uuid(), ${frozen.id}::uuid, 'Section 47 enquiry', id, organisation_id FROM professional WHERE email = 'social-worker@demo.joinery.test'`);
+    const partial = { ...observation('bad-partial', byNhs(a)), effectiveDateTime: '2025' };
+    const f = file('mixed', [
+      observation('bad-1', byNhs(a)),
+      partial,
+      'this is not json',
+      observation('bad-nobody', { reference: `Patient?identifier=${NHS_NUMBER_SYSTEM}|0000000000` }),
+      { ...observation('bad-shape', byNhs(a)), valueQuantity: { value: 'heavy' } } as unknown as Resource,
+      { ...observation('bad-code', byNhs(a)), code: { coding: [{ system: 'http://snomed.info/sct', code: '1'.repeat(60), display: 'Long' }] } },
+      observation('bad-frozen', byNhs(frozen)),
+      { ...(recordOf('x', byNhs(a))[1] as Condition), identifier: [{ system: SENDER, value: 'bad-1' }] },
+      observation('bad-2', { reference: `Patient/${b.id}` }, 40),
+      observation('bad-2', { reference: `Patient/${b.id}` }, 41),
+      recordOf('bad', byNhs(b))[0],
+      { resourceType: 'Basic', code: { text: 'Something' } },
+    ]);
+    const first = await importFhir(j.db, j.ics.icsId, f, { parallel: false });
+    expect(first).toMatchObject({ created: 3, updated: 1, unchanged: 0 });
+    expect(where(first)).toEqual([
+      ['mixed.ndjson:2', 'Observation.effectiveDateTime: Give a full date (YYYY-MM-DD): Joinery does not guess the rest of a partial date.'],
+      ['mixed.ndjson:3', 'Not JSON: each line must be one FHIR resource.'],
+      ['mixed.ndjson:4', `Observation.subject.reference: Patient?identifier=${NHS_NUMBER_SYSTEM}|0000000000 does not resolve to a Patient in this Bundle or in Joinery.`],
+      ['mixed.ndjson:5', 'Observation.value[x].value: Invalid JSON type: expected number, but got string'],
+      ['mixed.ndjson:6', 'Observation.code.coding.code: Code must be 50 characters or fewer'],
+      ['mixed.ndjson:7', 'Observation: This record is frozen during a safeguarding investigation: only the team that froze it can change it.'],
+      ['mixed.ndjson:8', 'Condition: An entry cannot change its kind.'],
+      ['mixed.ndjson:12', 'Basic.resourceType: Joinery does not accept Basic resources.'],
+    ]);
+    expect((await written('bad')).entries).toEqual([
+      expect.objectContaining({ child_id: a.id, key: '1', version: 1, details: { value: 31.4, unit: 'kg' } }),
+      expect.objectContaining({ child_id: b.id, key: '2', version: 2, details: { value: 41, unit: 'kg' } }),
+    ]);
+
+    const parallel = await importFhir(j.db, j.ics.icsId, f, { parallel: true });
+    expect(where(parallel)).toEqual(where(first));
+    // Line 9 puts back the value line 10 changed, and line 10 changes it again.
+    expect(parallel).toMatchObject({ created: 0, updated: 2, unchanged: 2 });
+  });
+
+  it('rolls a chunk back on a database error and imports it line by line, so only the bad line is lost', async () => {
+    await j.db.owner.execute(sql`CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.source_id = 'boom-2' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$`);
+    await j.db.owner.execute(sql`CREATE TRIGGER refuse_boom BEFORE INSERT ON record_entry FOR EACH ROW EXECUTE FUNCTION refuse_boom()`);
+    try {
+      const f = file('boom', [1, 2, 3].map((n) => observation(`boom-${n}`, byNhs(children[0]))));
+      const summary = await importFhir(j.db, j.ics.icsId, f);
+      expect(summary).toMatchObject({ created: 2 });
+      expect(where(summary)).toEqual([['boom.ndjson:2', 'Observation: Something went wrong. Nothing was saved.']]);
+      expect((await written('boom')).entries.map((e) => (e as { key: string }).key)).toEqual(['1', '3']);
+    } finally {
+      await j.db.owner.execute(sql`DROP TRIGGER refuse_boom ON record_entry`);
+      await j.db.owner.execute(sql`DROP FUNCTION refuse_boom()`);
+    }
+  });
+});

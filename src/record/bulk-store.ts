@@ -1,0 +1,102 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import { bulkInsert } from '../platform/db/bulk.js';
+import type { Actor } from '../platform/access/actor.js';
+import type { EntryInput } from './entry-input.js';
+import type { EntryRow } from './store.js';
+
+/**
+ * The record store's queries for many entries at once (see store.ts for one
+ * at a time): each is one round trip whatever the number of rows, so a feed's
+ * thousand entries cost a handful of statements instead of thousands.
+ */
+
+// The columns of store.ts's EntryRow, in its order (store.ts keeps them private).
+const ENTRY_COLUMNS = sql`e.id, e.child_id, e.kind, e.code_system, e.code, e.display, e.status, e.started_on, e.ended_on, e.details,
+  e.sensitive_category, e.recorded_by, e.recorded_by_name, e.recording_organisation_id, o.name AS recording_organisation_name,
+  e.recorded_at, e.source_system, e.source_id, e.version`;
+
+const selectEntries = (where: SQL, from = sql`record_entry e`) => sql`SELECT ${ENTRY_COLUMNS} FROM ${from}
+  LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id WHERE ${where}`;
+
+const uuids = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
+
+/** Which of these children exist (in this ICS: row-level security decides). */
+export async function existingChildren(tx: Tx, childIds: string[]): Promise<Set<string>> {
+  if (!childIds.length) return new Set();
+  const found = await rows<{ id: string }>(tx, sql`SELECT id FROM child WHERE id = ANY(${uuids(childIds)})`);
+  return new Set(found.map((c) => c.id));
+}
+
+/** Each child's active freeze (the latest, as store.activeFreeze): child id → the organisation that froze it. */
+export async function activeFreezes(tx: Tx, childIds: string[]): Promise<Map<string, string>> {
+  if (!childIds.length) return new Map();
+  const found = await rows<{ child_id: string; frozen_by_organisation_id: string }>(
+    tx,
+    sql`SELECT DISTINCT ON (child_id) child_id, frozen_by_organisation_id FROM record_freeze
+         WHERE child_id = ANY(${uuids(childIds)}) AND lifted_at IS NULL ORDER BY child_id, frozen_at DESC`,
+  );
+  return new Map(found.map((f) => [f.child_id, f.frozen_by_organisation_id]));
+}
+
+const sourceKey = (system: string, id: string) => `${system}\u0000${id}`;
+
+/** Entries by the sender's identifiers, whatever their visibility: source key (see keyOfSource) → entry. */
+export async function entriesBySource(tx: Tx, sources: { system: string; id: string }[]): Promise<Map<string, EntryRow>> {
+  if (!sources.length) return new Map();
+  const keys = JSON.stringify(sources.map((k) => ({ s: k.system, i: k.id })));
+  // A join from the keys, so each is one probe of record_entry_source_idx.
+  const found = await rows<EntryRow>(
+    tx,
+    selectEntries(sql`true`, sql`(SELECT DISTINCT s, i FROM json_to_recordset(${keys}::json) AS k(s text, i text)) k
+      JOIN record_entry e ON e.source_system = k.s AND e.source_id = k.i`),
+  );
+  return new Map(found.map((e) => [sourceKey(e.source_system!, e.source_id!), e]));
+}
+
+export const keyOfSource = (input: EntryInput): string | undefined =>
+  input.sourceSystem && input.sourceId ? sourceKey(input.sourceSystem, input.sourceId) : undefined;
+
+export async function entriesByIds(tx: Tx, ids: string[]): Promise<Map<string, EntryRow>> {
+  if (!ids.length) return new Map();
+  const found = await rows<EntryRow>(tx, selectEntries(sql`e.id = ANY(${uuids(ids)})`));
+  return new Map(found.map((e) => [e.id, e]));
+}
+
+const columnsOf = (e: EntryInput) => ({
+  kind: e.kind, code_system: e.codeSystem ?? null, code: e.code ?? null, display: e.display, status: e.status, started_on: e.startedOn ?? null,
+  ended_on: e.endedOn ?? null, details: e.details, sensitive_category: e.sensitiveCategory ?? null,
+});
+
+/** As store.insertEntry, for many: the actor recorded them, version 1. */
+export async function insertEntries(tx: Tx, actor: Actor, entries: { id: string; childId: string; input: EntryInput }[]): Promise<void> {
+  await bulkInsert(tx, 'record_entry', entries.map(({ id, childId, input }) => ({
+    ics_id: actor.icsId, id, child_id: childId, ...columnsOf(input), recorded_by: actor.professionalId, recorded_by_name: actor.name,
+    recording_organisation_id: actor.organisationId, source_system: input.sourceSystem ?? null, source_id: input.sourceId ?? null, version: 1,
+  })));
+}
+
+/**
+ * As store.updateEntry, for many: each row changes only if its version is
+ * still the one read. Returns the ids that changed; the others someone else
+ * changed first. Who recorded an entry, and where, stay as they were.
+ */
+export async function updateEntries(tx: Tx, entries: { id: string; version: number; input: EntryInput }[]): Promise<Set<string>> {
+  if (!entries.length) return new Set();
+  const given = JSON.stringify(entries.map(({ id, version, input }) => ({ id, version, ...columnsOf(input) })));
+  const updated = await rows<{ id: string }>(
+    tx,
+    sql`UPDATE record_entry e SET code_system = k.code_system, code = k.code, display = k.display, status = k.status, started_on = k.started_on,
+          ended_on = k.ended_on, details = k.details, sensitive_category = k.sensitive_category, version = e.version + 1
+        FROM json_populate_recordset(NULL::record_entry, ${given}::json) AS k
+        WHERE e.id = k.id AND e.version = k.version RETURNING e.id`,
+  );
+  return new Set(updated.map((u) => u.id));
+}
+
+/** As store.writeHistory, for many: each entry's version as it now is. */
+export async function writeHistories(tx: Tx, actor: Actor, entries: EntryRow[]): Promise<void> {
+  await bulkInsert(tx, 'record_entry_history', entries.map((entry) => ({
+    ics_id: actor.icsId, entry_id: entry.id, version: entry.version, changed_by: actor.professionalId, changed_by_name: actor.name, snapshot: entry,
+  })));
+}

@@ -1,0 +1,33 @@
+import type { AuditEntry } from '../platform/audit/audit.js';
+import type { EntryInput } from './entry-input.js';
+import type { EntryRow } from './store.js';
+
+/**
+ * What saving an entry means, shared by saving one (service.ts) and saving a
+ * feed's many (bulk-entries.ts): when a save changes nothing, the refusals'
+ * words, and the audit event of a new version.
+ */
+
+/** JSON with keys sorted: jsonb keeps its own key order, so plain stringify would call equal details different. */
+export const canonical = (v: unknown): string =>
+  v && typeof v === 'object' && !Array.isArray(v)
+    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
+    : JSON.stringify(v);
+
+/** Whether saving the input would change nothing in the entry: the same input twice is "unchanged". */
+export const sameEntry = (a: EntryRow, e: EntryInput) =>
+  a.kind === e.kind && a.code_system === (e.codeSystem ?? null) && a.code === (e.code ?? null) && a.display === e.display &&
+  a.status === e.status && a.started_on === (e.startedOn ?? null) && a.ended_on === (e.endedOn ?? null) &&
+  canonical(a.details) === canonical(e.details) && a.sensitive_category === (e.sensitiveCategory ?? null);
+
+export const ENTRY_CONFLICTS = {
+  otherChild: 'That source identifier already belongs to an entry in another child’s record.',
+  kind: 'An entry cannot change its kind.',
+  concurrent: 'Someone else changed this entry at the same time. Reload it and try again.',
+};
+
+/** The audit event of an entry's new version. */
+export const savedEntryAudit = (entry: EntryRow, outcome: 'created' | 'updated', why: string): AuditEntry => ({
+  childId: entry.child_id, action: outcome === 'created' ? 'record.create-entry' : 'record.update-entry', why,
+  what: `${entry.kind}: ${entry.display}${entry.sensitive_category ? ' (sensitive)' : ''}`, details: { entryId: entry.id, version: entry.version },
+});
