@@ -35,7 +35,17 @@ describe('MDT meetings, care plans and tasks', () => {
         AND c.school_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM care_plan p WHERE p.child_id = c.id)
         AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id AND m.professional_id IN (${pros['social-worker'].id}::uuid, ${pros.senco.id}::uuid))
       ORDER BY c.id LIMIT 1`);
+    // A child of the lead's hub with 3 ED attendances this year: on the risk list the chair is offered.
+    [frequent] = await rows(server.db.owner, sql`SELECT c.id, c.given_name, c.family_name FROM child c
+      JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id JOIN cluster cl ON cl.id = cp.cluster_id
+      WHERE cl.lead_paediatrician_id = ${pros.paediatrician.id}::uuid AND c.id <> ${child.id}::uuid ORDER BY c.id LIMIT 1`);
+    for (const days of [15, 45, 120]) {
+      await server.db.owner.execute(sql`INSERT INTO contact (ics_id, id, child_id, type, started_at, reason_display)
+        VALUES (${server.ics.icsId}::uuid, gen_random_uuid(), ${frequent.id}::uuid, 'ed', now() - make_interval(days => ${days}), 'Wheeze')`);
+    }
   });
+  let frequent: { id: string; given_name: string; family_name: string };
+
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -75,6 +85,12 @@ describe('MDT meetings, care plans and tasks', () => {
     await gp.page.getByLabel('What do you want the meeting to answer?').fill('Wheeze at night and missed school: what support at home and school?');
     await follow(gp.page, gp.page.getByRole('button', { name: 'Add to the case list' }));
     expect(await textOf(gp.page.locator('table'))).toContain(child.family_name.toUpperCase());
+
+    // The chair adds a child from the risk list.
+    await lead.page.reload();
+    await follow(lead.page, lead.page.getByRole('button', { name: `Add ${frequent.given_name} ${frequent.family_name} to the case list` }));
+    expect(await textOf(lead.page.locator('#cases ~ table').first())).toContain(frequent.family_name.toUpperCase());
+    await expectAccessible(lead.page, 'MDT meeting with the risk list');
 
     // A social worker reads the brief before the meeting.
     const sw = await signedIn('social-worker');
@@ -125,6 +141,10 @@ describe('MDT meetings, care plans and tasks', () => {
     await expectAccessible(gp.page, 'outcome letter as the GP');
     const pdf = await gp.page.request.get(`${gp.page.url()}.pdf`);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
+    await gp.page.goto(`${server.baseUrl}/children/${child.id}/record`);
+    await follow(gp.page, gp.page.locator('#letters ~ ul a').first());
+    expect(await textOf(gp.page.locator('main'))).toContain('This is the letter exactly as sent');
+    await expectAccessible(gp.page, 'letter filed in the record');
     await gp.context.close();
     await sw.context.close();
     await lead.context.close();

@@ -27,3 +27,8 @@ export function agencyOf(role: string): Agency | null {
 export function agencyOfActor(actor: Actor): Agency | null {
   return isSystem(actor) ? 'health' : agencyOf(actor.role);
 }
+
+const TEAM_AGENCIES: Record<string, Agency> = { school: 'education', 'childrens-social-care': 'social-care', 'youth-justice': 'youth-justice' };
+
+/** The agency of a team (an organisation) by its kind: schools are education, say; the rest health. */
+export const agencyOfTeam = (kind: string): Agency => TEAM_AGENCIES[kind] ?? 'health';

@@ -10,7 +10,7 @@ import { text } from '../platform/http/validate.js';
 import { childExists } from '../children/service.js';
 import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
-import { agencyOf, agencyOfActor } from './agencies.js';
+import { agencyOf, agencyOfActor, agencyOfTeam } from './agencies.js';
 import { carePlanPolicy } from './policy.js';
 import { readActionInput, readGoalInput, readPlanInput } from './plan-input.js';
 import { changesBetween, partsFor, snapshotOf, visibleActions, visibleGoals, PLAN_FIELDS } from './plan-view.js';
@@ -157,8 +157,6 @@ export async function removeGoal(tx: Tx, actor: Actor, childId: string, goalId: 
   });
 }
 
-const TEAM_AGENCIES: Record<string, Agency> = { school: 'education', 'childrens-social-care': 'social-care', 'youth-justice': 'youth-justice' };
-
 /**
  * An action in the plan: who does what by when. A person given an action
  * joins the child's care team (so they can see the plan); a team's members
@@ -179,7 +177,7 @@ export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unkn
     } else {
       const team = await teamById(tx, input.ownerId);
       if (!team) throw new ValidationError({ ownerId: 'Select a team from the list' });
-      agency = TEAM_AGENCIES[team.kind] ?? 'health';
+      agency = agencyOfTeam(team.kind);
       ownerName = team.name;
     }
     await createTasks(tx, actor, [{

@@ -37,6 +37,7 @@ export type CaseInput = z.infer<typeof caseShape>;
 
 const actionShape = z.object({
   description: text('what will be done', { max: 500, multiline: true }),
+  ownerKind: z.enum(['professional', 'organisation']).default('professional'),
   ownerId: z.guid({ error: 'Select who will do it' }),
   dueOn: z.iso.date({ error: 'Enter the date it is due by' }),
 });

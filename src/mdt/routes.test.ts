@@ -113,9 +113,13 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
       version, discussion: 'We talked about wheeze at night and days off school.', decisions: 'Asthma review; school plan.',
       'actions-0-description': 'Visit home about damp and mould', 'actions-0-ownerId': pros['social-worker'].id, ...boxes('actions-0-dueOn', addMonths(today, 1)),
       'actions-1-description': 'Write an individual health care plan for school', 'actions-1-ownerId': pros.senco.id, ...boxes('actions-1-dueOn', addMonths(today, 2)),
+      'actions-2-description': 'Offer a place in the asthma-friendly PE group', 'actions-2-ownerId': `team:${pros.senco.organisation_id}`, ...boxes('actions-2-dueOn', addMonths(today, 2)),
       themes: ['Asthma and wheeze', 'Housing and money worries'],
     });
     expect(saved.statusCode).toBe(303);
+    const teamTask = await one<{ owner_organisation_id: string; owner_professional_id: string | null; agency: string }>(sql`SELECT owner_organisation_id, owner_professional_id, agency
+      FROM task WHERE source_id = ${caseId}::uuid AND description LIKE 'Offer a place%'`);
+    expect(teamTask).toEqual({ owner_organisation_id: pros.senco.organisation_id, owner_professional_id: null, agency: 'education' });
     const stale = await lead.post(`/mdt/cases/${caseId}/outcome`, { version, discussion: 'x', decisions: 'y' });
     expect(stale.statusCode).toBe(409);
 

@@ -4,7 +4,7 @@ import { ConflictError, ValidationError, type FieldErrors } from '../platform/ht
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { letterPdf } from '../platform/http/pdf.js';
 import { CARING_ROLES, ROLES } from '../platform/access/roles.js';
-import { colleagues } from '../children/care-team.js';
+import { colleagues, teams } from '../children/care-team.js';
 import { findChildren } from '../children/service.js';
 import { isValidNhsNumber, normaliseNhsNumber } from '../children/nhs-number.js';
 import { londonDateAndTime, londonToday, readDateParts } from '../record/form-dates.js';
@@ -30,6 +30,14 @@ async function personItems(deps: Parameters<RouteModule>[1], req: FastifyRequest
   return [{ value: '', text: 'Select a person', selected: !current },
     ...people.map((p) => ({ value: p.id, text: `${p.name}, ${ROLES[p.role as keyof typeof ROLES] ?? p.role}, ${p.organisation_name}`, selected: p.id === current }))];
 }
+
+/** Teams in the same list as people: a team's value is marked, so one select asks "who will do it". */
+async function teamItems(deps: Parameters<RouteModule>[1], req: FastifyRequest) {
+  const all = await inTenant(deps, req, (tx) => teams(tx));
+  return all.map((t) => ({ value: `team:${t.id}`, text: `Team: ${t.name}`, selected: false }));
+}
+
+const ownerOf = (value: string) => (value.startsWith('team:') ? { ownerKind: 'organisation', ownerId: value.slice(5) } : { ownerKind: 'professional', ownerId: value });
 
 export const mdtRoutes: RouteModule = (app, deps) => {
   const today = () => londonToday();
@@ -196,7 +204,7 @@ export const mdtRoutes: RouteModule = (app, deps) => {
     const brief = await inTenant(deps, req, (tx, actor) => mdt.caseBrief(tx, actor, caseId, today()));
     const c = brief.case;
     const v = values ?? { discussion: c.discussion ?? '', decisions: c.decisions ?? '', themes: c.themes, otherTheme: '', version: String(c.version), actions: [] };
-    const people = await personItems(deps, req);
+    const people = [...(await personItems(deps, req)), ...(await teamItems(deps, req))];
     const actions = Array.from({ length: MAX_ACTIONS_PER_SAVE }, (_, i) => {
       const a = ((v.actions as Record<string, unknown>[])[i] ?? {}) as Record<string, unknown>;
       return { index: i, description: a.description ?? '', dueOn: a.dueOn ?? { day: '', month: '', year: '' },
@@ -221,14 +229,14 @@ export const mdtRoutes: RouteModule = (app, deps) => {
       const boxes = dateBoxes(b, `actions-${i}-dueOn`);
       const read = readDateParts(boxes, 'Due date');
       if (read.error) dateErrors[`actions.${i}.dueOn`] = read.error;
-      return { description: str(b, `actions-${i}-description`, 2000), ownerId: str(b, `actions-${i}-ownerId`, 40), dueOn: boxes, iso: read.error ? 'not-a-date' : (read.iso ?? '') };
+      return { description: str(b, `actions-${i}-description`, 2000), ownerId: str(b, `actions-${i}-ownerId`, 45), dueOn: boxes, iso: read.error ? 'not-a-date' : (read.iso ?? '') };
     });
     // An action row left wholly empty is not an action.
     const given = actions.map((a, i) => ({ a, i })).filter(({ a }) => a.description.trim() || a.ownerId || a.dueOn.day || a.dueOn.month || a.dueOn.year);
     const values = { discussion: str(b, 'discussion'), decisions: str(b, 'decisions'), themes: list(b.themes).slice(0, 20), otherTheme: str(b, 'otherTheme', 200), version: str(b, 'version', 12), actions };
     try {
       await inTenant(deps, req, (tx, actor) => mdt.recordOutcome(tx, actor, caseId, {
-        ...values, actions: given.map(({ a }) => ({ description: a.description, ownerId: a.ownerId, dueOn: a.iso })),
+        ...values, actions: given.map(({ a }) => ({ description: a.description, ...ownerOf(a.ownerId), dueOn: a.iso })),
       }, values.version, today()));
     } catch (error) {
       if (error instanceof ConflictError) return conflictPage(reply, error.message, `/mdt/cases/${caseId}/outcome`);

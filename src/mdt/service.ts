@@ -5,12 +5,13 @@ import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { londonToUtc } from '../record/form-dates.js';
-import { childNames, joinCareTeam, professionalById } from '../children/care-team.js';
+import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
 import { hubById, hubsLedBy } from '../organisations/directory.js';
 import { fileLetter, frequentEdAttenders, listContacts, listEntries } from '../record/service.js';
 import { UNSCHEDULED_CONTACTS } from '../record/schema.js';
 import { actionsVisibleTo, viewPlan } from '../careplans/service.js';
-import { agencyOf } from '../careplans/agencies.js';
+import { agencyOf, agencyOfTeam } from '../careplans/agencies.js';
+import type { Agency } from '../careplans/schema.js';
 import { createTasks, openTasksOfChild } from '../tasks/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { composeLetter, letterText, parseLetter } from './letter.js';
@@ -184,12 +185,13 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   const input = readOutcome(raw, today);
   const { meeting, why, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.runMeeting(actor, r));
   if (Number(expectedVersion) !== c.version) throw new ConflictError('Someone else recorded this case after you opened it. Nothing of yours was saved: open it again to see theirs.');
-  const owners: { id: string; name: string; agency: NonNullable<ReturnType<typeof agencyOf>> }[] = [];
+  const owners: { kind: 'professional' | 'organisation'; id: string; name: string; agency: Agency }[] = [];
   for (const [i, a] of input.actions.entries()) {
-    const owner = await professionalById(tx, a.ownerId);
-    const agency = owner ? agencyOf(owner.role) : null;
-    if (!owner || !agency) throw new ValidationError({ [`actions.${i}.ownerId`]: 'Select who will do it from the list' });
-    owners.push({ id: owner.id, name: owner.name, agency });
+    const person = a.ownerKind === 'professional' ? await professionalById(tx, a.ownerId) : undefined;
+    const team = a.ownerKind === 'organisation' ? await teamById(tx, a.ownerId) : undefined;
+    const agency = person ? agencyOf(person.role) : team ? agencyOfTeam(team.kind) : null;
+    if (!agency) throw new ValidationError({ [`actions.${i}.ownerId`]: 'Select who will do it from the list' });
+    owners.push({ kind: a.ownerKind, id: a.ownerId, name: (person ?? team)!.name, agency });
   }
   const [child] = await childNames(tx, [c.child_id]);
   const members = await store.members(tx, meeting.id);
@@ -204,10 +206,10 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   if (!(await store.saveOutcome(tx, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {
     throw new ConflictError('Someone else recorded this case at the same time. Nothing of yours was saved: open it again to see theirs.');
   }
-  for (const o of owners) await joinCareTeam(tx, actor, c.child_id, o.id, 'MDT action owner', why);
+  for (const o of owners) if (o.kind === 'professional') await joinCareTeam(tx, actor, c.child_id, o.id, 'MDT action owner', why);
   await createTasks(tx, actor, input.actions.map((a, i) => ({
     childId: c.child_id, source: 'mdt' as const, sourceId: caseId, agency: owners[i].agency, description: a.description,
-    owner: { kind: 'professional' as const, id: owners[i].id }, accountableProfessionalId: c.brought_by, dueOn: a.dueOn,
+    owner: { kind: owners[i].kind, id: owners[i].id }, accountableProfessionalId: c.brought_by, dueOn: a.dueOn,
   })), why);
   await fileLetter(tx, actor, c.child_id, letter, { source: 'mdt', sourceId: caseId });
   const recipients = new Set([...attendees.map((m) => m.professional_id), c.brought_by]);
