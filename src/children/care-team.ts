@@ -3,6 +3,9 @@ import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
+import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
+import { policy, type Decision } from '../platform/access/policy.js';
+import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 
 /**
  * Joining and reading a child's care team, for the capabilities that put
@@ -78,4 +81,28 @@ export function teams(tx: Tx): Promise<Team[]> {
 export async function teamById(tx: Tx, id: string): Promise<Team | undefined> {
   const [found] = await rows<Team>(tx, sql`SELECT id, name, kind FROM organisation WHERE id = ${id}::uuid AND kind <> 'ics-body'`);
   return found;
+}
+
+/**
+ * Who may end someone's membership of a child's care team: the member
+ * themselves, or a professional who cares for the child through a standing
+ * relationship (not emergency access). Ending it ends the access it gave.
+ */
+export function mayEndMembership(actor: Actor, relationships: Relationship[], memberId: string): Decision {
+  const view = policy.viewChildSummary(actor, relationships);
+  if (!view.allowed) return view;
+  if (actor.professionalId === memberId) return { allowed: true, why: 'leaving the care team' };
+  if (relationships.every((r) => r.kind === 'break-glass')) return { allowed: false, reason: 'Emergency access does not let you change the care team.' };
+  return view;
+}
+
+export async function endMembership(tx: Tx, actor: Actor, childId: string, professionalId: string): Promise<void> {
+  const decision = mayEndMembership(actor, await legitimateRelationships(tx, actor, childId), professionalId);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  const ended = await rows<{ role_in_team: string }>(
+    tx,
+    sql`UPDATE care_team_member SET ended_at = now() WHERE child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL RETURNING role_in_team`,
+  );
+  if (!ended.length) throw new NotFoundError();
+  await recordAudit(tx, actor, { childId, action: 'care-team.end', what: `Care team membership ended (${ended.map((e) => e.role_in_team).join(', ')})`, why: decision.why, details: { professionalId } });
 }

@@ -6,6 +6,7 @@ import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { ForbiddenError } from '../platform/http/errors.js';
 import * as children from './service.js';
+import { endMembership } from './care-team.js';
 import { readSearch, type SearchInput } from './search-form.js';
 import { FLAG_LABELS, ETHNIC_CATEGORIES, ageOn } from './labels.js';
 
@@ -44,7 +45,17 @@ export const childRoutes: RouteModule = (app, deps) => {
       ethnicity: ETHNIC_CATEGORIES[summary.child.ethnic_category] ?? summary.child.ethnic_category,
       flagLabels: FLAG_LABELS,
       relationshipLabels: RELATIONSHIP_LABELS,
+      canEndMembership: summary.relationships.some((r) => r.kind !== 'break-glass'),
+      ended: (req.query as Record<string, unknown> | undefined)?.ended === '1',
     });
+  });
+
+  app.post('/children/:id/care-team/:professionalId/end', async (req, reply) => {
+    const id = idParam(req.params);
+    const professionalId = idParam(req.params, 'professionalId');
+    await inTenant(deps, req, (tx, actor) => endMembership(tx, actor, id, professionalId));
+    // Leaving the team yourself may end your access to the child: go home rather than to a page you can no longer see.
+    return reply.redirect(professionalId === actorOf(req).professionalId ? '/' : `/children/${id}?ended=1#care-team`, 303);
   });
 
   app.get('/children/:id/access-log', async (req, reply) => {

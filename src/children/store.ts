@@ -132,9 +132,9 @@ export async function activeFlags(tx: Tx, childId: string) {
 }
 
 export async function careTeam(tx: Tx, childId: string) {
-  return rows<{ name: string; role: string; role_in_team: string; organisation_name: string; started_at: string }>(
+  return rows<{ professional_id: string; name: string; role: string; role_in_team: string; organisation_name: string; started_at: string }>(
     tx,
-    sql`SELECT p.name, p.role, m.role_in_team, o.name AS organisation_name, m.started_at
+    sql`SELECT m.professional_id, p.name, p.role, m.role_in_team, o.name AS organisation_name, m.started_at
           FROM care_team_member m
           JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
           JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
