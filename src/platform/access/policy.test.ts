@@ -13,7 +13,7 @@ const system = (organisationId: string | null, scopes = ['system/*.cruds']): Act
 });
 const rel = (kind: RelationshipKind | null): Relationship[] => (kind ? [{ kind, detail: 'detail' }] : []);
 const RELATIONSHIPS: (RelationshipKind | null)[] = [
-  null, 'registered-practice', 'care-team', 'cluster-lead', 'mdt-case', 'break-glass', 'integration-engine', 'organisation-feed',
+  null, 'registered-practice', 'care-team', 'cluster-lead', 'referral', 'mdt-case', 'break-glass', 'integration-engine', 'organisation-feed',
 ];
 /** Every kind of actor: each professional role, the ICS's integration engine and an organisation's system. */
 type Who = Role | 'engine' | 'org-system';

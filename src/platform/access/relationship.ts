@@ -9,7 +9,7 @@ import { isSystem, type Actor } from './actor.js';
  * MDTs, ambulatory caseloads) add their own sources here.
  */
 export type RelationshipKind =
-  | 'registered-practice' | 'care-team' | 'cluster-lead' | 'mdt-case' | 'break-glass'
+  | 'registered-practice' | 'care-team' | 'cluster-lead' | 'referral' | 'mdt-case' | 'break-glass'
   | 'integration-engine' | 'organisation-feed';
 
 export type Relationship = { kind: RelationshipKind; detail: string };
@@ -18,6 +18,7 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'registered-practice': 'Registered practice',
   'care-team': 'Care team',
   'cluster-lead': 'Cluster lead paediatrician',
+  referral: 'Referral or advice request to you',
   'mdt-case': 'MDT case discussion',
   'break-glass': 'Emergency access (break-glass)',
   'integration-engine': 'ICS integration engine',
@@ -28,6 +29,12 @@ const PRACTICE_ROLES = ['gp', 'practice-nurse'];
 
 /** How long after the meeting an MDT member keeps access to a child discussed there: long enough to act on it. */
 export const MDT_ACCESS_DAYS = 30;
+
+/** SQL predicate: an open referral or advice request about the child (`childId`) is with the actor to decide. */
+function referralSql(actor: Actor, childId: SQL) {
+  return sql`EXISTS (SELECT 1 FROM referral rf WHERE rf.child_id = ${childId} AND rf.decision_maker_id = ${actor.professionalId}::uuid
+    AND rf.state NOT IN ('withdrawn', 'closed'))`;
+}
 
 /**
  * SQL predicate: the actor is a current member of a meeting, not cancelled,
@@ -58,6 +65,7 @@ export function standingRelationshipSql(actor: Actor) {
     OR EXISTS (SELECT 1 FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
                WHERE cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
                AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid)
+    OR ${referralSql(actor, sql`c.id`)}
     OR ${mdtCaseSql(actor, sql`c.id`)})`;
 }
 
@@ -108,6 +116,8 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
         JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
         JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
        WHERE c.id = ${childId}::uuid AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid
+      UNION ALL
+      SELECT 'referral', 'a referral or advice request about this child is with you' WHERE ${referralSql(actor, sql`${childId}::uuid`)}
       UNION ALL
       SELECT 'mdt-case', 'on the case list of an MDT meeting you are invited to' WHERE ${mdtCaseSql(actor, sql`${childId}::uuid`)}
       UNION ALL

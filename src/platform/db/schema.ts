@@ -10,3 +10,4 @@ export * from '../../fhir/schema.js';
 export * from '../../careplans/schema.js';
 export * from '../../tasks/schema.js';
 export * from '../../mdt/schema.js';
+export * from '../../referrals/schema.js';

@@ -1,0 +1,104 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { legitimateRelationships } from '../platform/access/relationship.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { optionalText, parseWithRules, text } from '../platform/http/validate.js';
+import { addWorkingDays } from '../platform/working-days.js';
+import { addToWorklists } from '../worklist/service.js';
+import { REFERRAL_KINDS, URGENCIES } from './schema.js';
+import { moveBetween, REFERRAL_STATES, type Mover } from './state-machine.js';
+import * as store from './store.js';
+
+/** Working days to a triage decision and to an answer to an advice request (issue 4's defaults). */
+export const TRIAGE_WORKING_DAYS = 2;
+export const ADVICE_WORKING_DAYS = 1;
+
+const referralShape = z.object({
+  childId: z.guid({ error: 'Find the child first' }),
+  kind: z.enum(REFERRAL_KINDS, { error: 'Say whether you are asking for advice or referring' }),
+  urgency: z.enum(URGENCIES, { error: 'Select how urgent it is: routine, soon or urgent' }),
+  reason: text('the reason for the referral', { max: 1000, multiline: true }),
+  question: text('the question you want answered', { max: 1000, multiline: true }),
+  tried: optionalText('what has been tried', { max: 2000, multiline: true }).transform((v) => v ?? ''),
+});
+
+/**
+ * A GP or practice nurse asks for advice or refers a child registered with
+ * their practice. It goes to the practice's hub and to whoever decides for it
+ * today (the cover when the lead is away), lands on their worklist, and is due
+ * in working days.
+ */
+export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: string): Promise<string> {
+  const input = parseWithRules(referralShape, raw, () => ({}));
+  const relationships = await legitimateRelationships(tx, actor, input.childId);
+  if (!['gp', 'practice-nurse'].includes(actor.role) || !relationships.some((r) => r.kind === 'registered-practice')) {
+    throw new ForbiddenError('Advice requests and referrals come from the child’s registered practice.');
+  }
+  const route = await store.routeOf(tx, input.childId, today);
+  if (!route) throw new ValidationError({ childId: 'This child’s practice is not in a hub, so there is no one to send it to. Ask the ICS to add the practice to a hub.' });
+  const decisionMaker = route.cover_id ?? route.lead_id;
+  if (!decisionMaker) throw new ValidationError({ childId: `${route.cluster_name} has no lead paediatrician or cover today.` });
+  const id = crypto.randomUUID();
+  const dueOn = addWorkingDays(today, input.kind === 'advice' ? ADVICE_WORKING_DAYS : TRIAGE_WORKING_DAYS);
+  await store.insertReferral(tx, actor, {
+    id, child_id: input.childId, kind: input.kind, referrer_id: actor.professionalId, referring_practice_id: route.practice_id, cluster_id: route.cluster_id,
+    decision_maker_id: decisionMaker, urgency: input.urgency, reason: input.reason, question: input.question, tried: input.tried, state: 'awaiting-triage', due_on: dueOn,
+  });
+  await store.addEvent(tx, actor, crypto.randomUUID(), id, null, 'awaiting-triage', null);
+  await addToWorklists(tx, actor.icsId, [{
+    professionalId: decisionMaker, kind: input.kind === 'advice' ? 'advice-request' : 'referral', childId: input.childId,
+    title: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} (${input.urgency}) due ${dueOn}`, link: `/referrals/${id}`,
+  }]);
+  await recordAudit(tx, actor, { childId: input.childId, action: 'referral.submit', what: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} to ${route.cluster_name}`, why: relationships[0].detail, details: { referralId: id } });
+  return id;
+}
+
+const moveShape = z.object({
+  to: z.enum(REFERRAL_STATES, { error: 'Select what happens next' }),
+  note: optionalText('the note', { max: 3000, multiline: true }),
+  service: optionalText('the service referred to', { max: 200 }),
+  version: z.coerce.number({ error: 'Reload the referral and try again' }).int().positive(),
+});
+
+/** Which movers the actor counts as for this referral. */
+async function moversFor(tx: Tx, actor: Actor, r: store.ReferralRow, today: string): Promise<Set<Mover>> {
+  const as = new Set<Mover>();
+  if (r.referrer_id === actor.professionalId) as.add('referrer');
+  if (r.decision_maker_id === actor.professionalId || r.lead_id === actor.professionalId || (await store.coversToday(tx, actor, r.cluster_id, today))) {
+    as.add('triager');
+    as.add('clinician');
+  }
+  if (actor.role === 'admin') as.add('admin');
+  return as;
+}
+
+/**
+ * Moves a referral as the state machine allows, by someone who may make that
+ * move, with what the move must record. Two people deciding at once: exactly
+ * one decision lands, and the other is told (409), because the move is made
+ * only on the version both read.
+ */
+export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string): Promise<void> {
+  const input = parseWithRules(moveShape, raw, () => ({}));
+  const r = await store.referralById(tx, id);
+  if (!r) throw new NotFoundError();
+  const movers = await moversFor(tx, actor, r, today);
+  if (movers.size === 0) throw new ForbiddenError('This referral is not yours to act on.', r.child_id);
+  const found = moveBetween(r.state, input.to);
+  if ('refused' in found) throw new ConflictError(found.refused);
+  if (!movers.has(found.move.by)) throw new ForbiddenError(`Only the ${found.move.by} can do this: ${found.move.name.toLowerCase()}.`);
+  if (found.move.needs === 'reason' && !input.note) throw new ValidationError({ note: 'Enter the reason' });
+  if (found.move.needs === 'notes' && !input.note) throw new ValidationError({ note: 'Enter your notes: the GP reads them' });
+  if (found.move.needs === 'service' && !input.service) throw new ValidationError({ service: 'Name the service the child is referred to' });
+  const stale = 'Someone else acted on this referral after you opened it. Nothing of yours was saved: open it again to see what they decided.';
+  if (input.version !== r.version) throw new ConflictError(stale);
+  if (!(await store.moveTo(tx, id, r.version, input.to, { notes: input.note, service: input.service }))) throw new ConflictError(stale);
+  await store.addEvent(tx, actor, crypto.randomUUID(), id, r.state, input.to, input.note ?? input.service ?? null);
+  if (found.move.by === 'triager' && r.referrer_id !== actor.professionalId) {
+    await addToWorklists(tx, actor.icsId, [{ professionalId: r.referrer_id, kind: 'triage-decision', childId: r.child_id, title: `Decided: ${found.move.name}`, link: `/referrals/${id}` }]);
+  }
+  await recordAudit(tx, actor, { childId: r.child_id, action: 'referral.move', what: `${found.move.name} (${r.state} → ${input.to})`, why: [...movers].join(', '), details: { referralId: id } });
+}
