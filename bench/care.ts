@@ -19,7 +19,7 @@ import { openPlan } from '../src/careplans/store.js';
 import { bringCase, hubsToSchedule, meetingBriefs, scheduleMeetings } from '../src/mdt/service.js';
 import { TestClient } from '../test/http.js';
 import { actorFor } from '../test/actors.js';
-import { summarise, percentile } from './stats.js';
+import { summarise, percentile, timeEach } from './stats.js';
 
 export type CareBenchOptions = { baseUrl: string; icsId: string; password: string; loadSeconds: number; domain?: string };
 
@@ -29,16 +29,6 @@ const BRIEF_CHILDREN = 8;
 const HEALTH_ROLES = ['care-coordinator', 'school-nurse', 'paediatrician', 'health-visitor', 'camhs-clinician', 'gp', 'practice-nurse'];
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
-async function timeEach(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn(i);
-    samples.push(performance.now() - t0);
-  }
-  return samples;
-}
 
 /** GETs a page as the signed-in client; anything but 200 stops the bench. */
 async function page(client: TestClient, url: string): Promise<string> {

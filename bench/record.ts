@@ -18,19 +18,9 @@ import { rows, type Database } from '../src/platform/db/client.js';
 import { importFhir } from '../src/cli/import-fhir.js';
 import { addClient, issueToken } from '../src/fhir/clients.js';
 import { TestClient } from '../test/http.js';
-import { summarise, trackPeakMemory, percentile } from './stats.js';
+import { summarise, trackPeakMemory, percentile, timeEach } from './stats.js';
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
-
-async function timeEach(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn(i);
-    samples.push(performance.now() - t0);
-  }
-  return samples;
-}
 
 /**
  * Body weight observations for sampled children, one NDJSON line each, referring to the patient by NHS number.

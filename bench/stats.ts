@@ -22,3 +22,14 @@ export function trackPeakMemory(everyMs = 200): () => number {
     return Math.round(Math.max(peak, process.memoryUsage().rss) / 1024 / 1024);
   };
 }
+
+/** Runs fn n times in turn and returns each run's milliseconds. */
+export async function timeEach(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}

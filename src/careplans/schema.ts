@@ -1,4 +1,5 @@
 import { pgTable, uuid, text, timestamp, date, integer, jsonb, primaryKey, foreignKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { whoChanged } from '../platform/db/who-changed.js';
 import { sql } from 'drizzle-orm';
 import { child } from '../children/schema.js';
 import { professional } from '../organisations/schema.js';
@@ -81,9 +82,7 @@ export const carePlanVersion = pgTable(
     icsId: uuid('ics_id').notNull(),
     planId: uuid('plan_id').notNull(),
     version: integer('version').notNull(),
-    changedBy: uuid('changed_by').notNull(),
-    changedByName: text('changed_by_name').notNull(),
-    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+    ...whoChanged(),
     change: text('change').notNull(),
     snapshot: jsonb('snapshot').$type<Record<string, unknown>>().notNull(),
   },

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
-import type { Decision } from '../platform/access/policy.js';
+import { policy, type Decision } from '../platform/access/policy.js';
 import { CARING_ROLES } from '../platform/access/roles.js';
-import { recordAudit } from '../platform/audit/audit.js';
+import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { text } from '../platform/http/validate.js';
 import { childExists } from '../children/service.js';
@@ -48,7 +48,8 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
   const ctx = await context(tx, actor, childId);
   if (!ctx.plan) {
     const create = carePlanPolicy.createPlan(actor, ctx.relationships);
-    allow(create.allowed ? create : carePlanPolicy.viewPlan(actor, ctx.relationships, []), childId);
+    // No plan yet: anyone who may see the child may be told so; there is nothing of a plan to share or withhold.
+    allow(create.allowed ? create : policy.viewChildSummary(actor, ctx.relationships), childId);
     return { plan: null, can: { create: create.allowed, edit: false, agree: false } };
   }
   const plan = ctx.plan;
@@ -237,9 +238,7 @@ export async function reviewsDue(tx: Tx, actor: Actor, today: string) {
   const due = await store.reviewsDue(tx, actor.organisationId, until);
   const names = new Map((await childNames(tx, [...new Set(due.map((d) => d.child_id))])).map((c) => [c.id, c]));
   const shown = due.map((d) => ({ ...d, child: names.get(d.child_id)!, overdue: d.review_on < today }));
-  for (const d of shown) {
-    await recordAudit(tx, actor, { childId: d.child_id, action: 'careplan.list-review', what: 'Named in care plan reviews due', why: 'care plan held by your organisation' });
-  }
+  await recordAuditMany(tx, actor, shown.map((d) => ({ childId: d.child_id, action: 'careplan.list-review', what: 'Named in care plan reviews due', why: 'care plan held by your organisation' })));
   return shown;
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
+import { textArray } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { Agency, PlanStatus } from './schema.js';
 import type { GoalInput, PlanInput } from './plan-input.js';
@@ -51,7 +52,7 @@ export async function insertPlan(tx: Tx, actor: Actor, id: string, childId: stri
       contingency_who_to_call, key_worker_id, review_on, shared_with, version)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, 'draft', ${p.title}, ${p.whatMatters}, ${p.strengths}, ${p.needs}, ${p.atSchool},
       ${p.contingencyWhatToDo}, ${p.contingencyWhoToCall}, ${p.keyWorkerId}::uuid, ${p.reviewOn}::date,
-      ${`{${p.sharedWith.join(',')}}`}::text[], 1)`);
+      ${textArray(p.sharedWith)}, 1)`);
 }
 
 /**
@@ -63,7 +64,7 @@ export async function bumpVersion(tx: Tx, planId: string, expectedVersion: numbe
   const content = p
     ? sql`, title = ${p.title}, what_matters = ${p.whatMatters}, strengths = ${p.strengths}, needs = ${p.needs}, at_school = ${p.atSchool},
         contingency_what_to_do = ${p.contingencyWhatToDo}, contingency_who_to_call = ${p.contingencyWhoToCall},
-        key_worker_id = ${p.keyWorkerId}::uuid, review_on = ${p.reviewOn}::date, shared_with = ${`{${p.sharedWith.join(',')}}`}::text[]`
+        key_worker_id = ${p.keyWorkerId}::uuid, review_on = ${p.reviewOn}::date, shared_with = ${textArray(p.sharedWith)}`
     : sql``;
   const updated = await rows(
     tx,

@@ -12,6 +12,7 @@ import { importFhir } from '../cli/import-fhir.js';
 import { processBundle } from './bundle.js';
 import { clientActor, commandLineClient } from './clients.js';
 import { NHS_NUMBER_SYSTEM } from './codes.js';
+import { testNhsNumbers } from '../children/nhs-number.js';
 import { recordBundle, sensitiveCondition } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
@@ -23,11 +24,15 @@ describe.each(kinds)('NDJSON record entries, written many at a time, on %s', (ki
   let engine: Actor;
   let dir: string;
   let children: { id: string; nhs_number: string }[];
+  /** A valid test-range NHS number no child in the database has. */
+  let nobody: string;
 
   beforeAll(async () => {
     j = await startJoinery(kind, 150);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'joinery-ndjson-'));
     children = await rows(j.db.owner, sql`SELECT id, nhs_number FROM child WHERE ics_id = ${j.ics.icsId}::uuid AND nhs_number IS NOT NULL ORDER BY id LIMIT 4`);
+    const used = new Set((await rows<{ n: string }>(j.db.owner, sql`SELECT nhs_number AS n FROM child WHERE nhs_number IS NOT NULL`)).map((r) => r.n));
+    nobody = [...testNhsNumbers(990_000)].find((n) => !used.has(n))!;
     engine = await j.db.tenant(j.ics.icsId, async (tx) => (await clientActor(tx, j.ics.icsId, await commandLineClient(tx, j.ics.icsId), ['system/*.cruds']))!);
   });
   afterAll(async () => {
@@ -113,7 +118,7 @@ describe.each(kinds)('NDJSON record entries, written many at a time, on %s', (ki
       observation('bad-1', byNhs(a)),
       partial,
       'this is not json',
-      observation('bad-nobody', { reference: `Patient?identifier=${NHS_NUMBER_SYSTEM}|0000000000` }),
+      observation('bad-nobody', { reference: `Patient?identifier=${NHS_NUMBER_SYSTEM}|${nobody}` }),
       { ...observation('bad-shape', byNhs(a)), valueQuantity: { value: 'heavy' } } as unknown as Resource,
       { ...observation('bad-code', byNhs(a)), code: { coding: [{ system: 'http://snomed.info/sct', code: '1'.repeat(60), display: 'Long' }] } },
       observation('bad-frozen', byNhs(frozen)),
@@ -128,7 +133,7 @@ describe.each(kinds)('NDJSON record entries, written many at a time, on %s', (ki
     expect(where(first)).toEqual([
       ['mixed.ndjson:2', 'Observation.effectiveDateTime: Give a full date (YYYY-MM-DD): Joinery does not guess the rest of a partial date.'],
       ['mixed.ndjson:3', 'Not JSON: each line must be one FHIR resource.'],
-      ['mixed.ndjson:4', `Observation.subject.reference: Patient?identifier=${NHS_NUMBER_SYSTEM}|0000000000 does not resolve to a Patient in this Bundle or in Joinery.`],
+      ['mixed.ndjson:4', `Observation.subject.reference: Patient?identifier=${NHS_NUMBER_SYSTEM}|${nobody} does not resolve to a Patient in this Bundle or in Joinery.`],
       ['mixed.ndjson:5', 'Observation.value[x].value: Invalid JSON type: expected number, but got string'],
       ['mixed.ndjson:6', 'Observation.code.coding.code: Code must be 50 characters or fewer'],
       ['mixed.ndjson:7', 'Observation: This record is frozen during a safeguarding investigation: only the team that froze it can change it.'],

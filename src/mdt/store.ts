@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
+import { textArray } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { CaseSource, CaseStatus, MeetingStatus } from './schema.js';
 
@@ -79,7 +80,7 @@ export async function removeMember(tx: Tx, meetingId: string, professionalId: st
 }
 
 export async function recordAttendance(tx: Tx, meetingId: string, attended: string[]): Promise<void> {
-  await tx.execute(sql`UPDATE mdt_member SET attended = (professional_id::text IN (SELECT jsonb_array_elements_text(${JSON.stringify(attended)}::jsonb))) WHERE meeting_id = ${meetingId}::uuid AND removed_at IS NULL`);
+  await tx.execute(sql`UPDATE mdt_member SET attended = (professional_id::text = ANY(${textArray(attended)})) WHERE meeting_id = ${meetingId}::uuid AND removed_at IS NULL`);
   await tx.execute(sql`UPDATE mdt_meeting SET status = 'held' WHERE id = ${meetingId}::uuid AND status = 'scheduled'`);
 }
 
@@ -119,7 +120,7 @@ export async function lockMeeting(tx: Tx, meetingId: string): Promise<void> {
 export async function saveOutcome(tx: Tx, caseId: string, version: number, o: { discussion: string; decisions: string; themes: string[]; letter: string }): Promise<boolean> {
   const done = await rows(
     tx,
-    sql`UPDATE mdt_case SET status = 'discussed', discussion = ${o.discussion}, decisions = ${o.decisions}, themes = ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(o.themes)}::jsonb)),
+    sql`UPDATE mdt_case SET status = 'discussed', discussion = ${o.discussion}, decisions = ${o.decisions}, themes = ${textArray(o.themes)},
            letter = ${o.letter}, letter_sent_at = now(), version = version + 1
          WHERE id = ${caseId}::uuid AND version = ${version} RETURNING 1`,
   );

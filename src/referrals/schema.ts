@@ -1,4 +1,5 @@
 import { pgTable, uuid, text, timestamp, date, integer, primaryKey, foreignKey, index } from 'drizzle-orm/pg-core';
+import { whoChanged } from '../platform/db/who-changed.js';
 import { child } from '../children/schema.js';
 import { cluster, organisation, professional } from '../organisations/schema.js';
 import type { ReferralState } from './state-machine.js';
@@ -62,9 +63,7 @@ export const referralEvent = pgTable(
     fromState: text('from_state'),
     toState: text('to_state').notNull(),
     note: text('note'),
-    changedBy: uuid('changed_by').notNull(),
-    changedByName: text('changed_by_name').notNull(),
-    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+    ...whoChanged(),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),

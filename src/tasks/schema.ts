@@ -1,4 +1,5 @@
 import { pgTable, uuid, text, timestamp, date, integer, primaryKey, foreignKey, index } from 'drizzle-orm/pg-core';
+import { whoChanged } from '../platform/db/who-changed.js';
 import { child } from '../children/schema.js';
 import { organisation, professional } from '../organisations/schema.js';
 
@@ -60,9 +61,7 @@ export const taskEvent = pgTable(
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
     note: text('note'),
-    changedBy: uuid('changed_by').notNull(),
-    changedByName: text('changed_by_name').notNull(),
-    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+    ...whoChanged(),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),

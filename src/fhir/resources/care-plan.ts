@@ -5,7 +5,7 @@ import type { GoalRow, PlanRow } from '../../careplans/service.js';
 import type { TaskRow } from '../../tasks/service.js';
 import { AGENCY_SYSTEM, CARE_PLAN_REVIEW_URL } from '../codes.js';
 import { notFound } from '../outcome.js';
-import { instant, patientParam } from './common.js';
+import { instant, pageOf, patientParam } from './common.js';
 import type { Reading, ResourceHandler } from './handler.js';
 
 /**
@@ -88,7 +88,6 @@ async function goalsOf(r: Reading, childId: string): Promise<Goal[]> {
 }
 
 const patientOnly = [{ name: 'patient', type: 'reference' as const, documentation: 'Required: the child (Patient/<id>).' }];
-const page = <T>(all: T[], p: { offset: number; count: number }) => ({ resources: all.slice(p.offset, p.offset + p.count), total: all.length });
 
 export const carePlanHandler: ResourceHandler = {
   type: 'CarePlan',
@@ -100,7 +99,7 @@ export const carePlanHandler: ResourceHandler = {
     if (!view.plan) throw notFound();
     return carePlan(view.plan, view.goals, view.actions, view.parts.needs);
   },
-  search: async (r, query, p) => page(await plansOf(r, patientParam(query)!), p),
+  search: async (r, query, p) => pageOf(await plansOf(r, patientParam(query)!), p),
   everything: plansOf,
 };
 
@@ -115,6 +114,6 @@ export const goalHandler: ResourceHandler = {
     if (!g || !view.plan) throw notFound();
     return goal(view.plan, g);
   },
-  search: async (r, query, p) => page(await goalsOf(r, patientParam(query)!), p),
+  search: async (r, query, p) => pageOf(await goalsOf(r, patientParam(query)!), p),
   everything: goalsOf,
 };

@@ -4,7 +4,7 @@ import { caseTeam, caseTeamsOfChild } from '../../mdt/service.js';
 import { MDT_ACCESS_DAYS } from '../../platform/access/relationship.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
-import { patientParam } from './common.js';
+import { pageOf, patientParam } from './common.js';
 import { seeChild } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';
 
@@ -69,9 +69,6 @@ export const careTeamHandler: ResourceHandler = {
     const [team] = await careTeamOf(r, id);
     return team;
   },
-  search: async (r, query, p) => {
-    const all = await careTeamOf(r, patientParam(query)!);
-    return { resources: all.slice(p.offset, p.offset + p.count), total: all.length };
-  },
+  search: async (r, query, p) => pageOf(await careTeamOf(r, patientParam(query)!), p),
   everything: careTeamOf,
 };

@@ -144,3 +144,6 @@ export async function inTurn<T, R>(items: T[], fn: (item: T) => Promise<R>): Pro
   for (const item of items) out.push(await fn(item));
   return out;
 }
+
+/** One page of an answer already held in full (one child's flags, carers, plan): the page's resources and the total. */
+export const pageOf = <T>(all: T[], p: { offset: number; count: number }) => ({ resources: all.slice(p.offset, p.offset + p.count), total: all.length });

@@ -6,7 +6,7 @@ import { FLAG_CATEGORY, FLAG_KIND_SYSTEM } from '../codes.js';
 import { identifiersOf, linkTarget, saveLinks, type LinkKey } from '../links.js';
 import { badRequest, notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { codeIn, dateOf, inTurn, patientParam, single } from './common.js';
+import { codeIn, dateOf, inTurn, pageOf, patientParam, single } from './common.js';
 import { seeChild } from './access.js';
 import type { Importing, Reading, ResourceHandler } from './handler.js';
 
@@ -78,7 +78,7 @@ export const flagHandler: ResourceHandler = {
     const status = single(query, 'status');
     if (status !== undefined && status !== 'active' && status !== 'inactive') throw badRequest('status must be active or inactive.', 'status');
     const all = (await ofChild(r, patientParam(query)!)).filter((f) => !status || f.status === status);
-    return { resources: all.slice(page.offset, page.offset + page.count), total: all.length };
+    return pageOf(all, page);
   },
   everything: ofChild,
   write: (i, resource, targetId) => write(i, resource as Flag, targetId),

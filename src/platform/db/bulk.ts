@@ -17,3 +17,6 @@ export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unk
     sql`INSERT INTO ${sql.raw(table)} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${sql.raw(table)}, ${JSON.stringify(rows)}::json)`,
   );
 }
+
+/** A text[] from a list of strings, as one JSON parameter: no array literal is ever built by hand. */
+export const textArray = (values: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
