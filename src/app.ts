@@ -11,8 +11,12 @@ import { worklistRoutes } from './worklist/routes.js';
 import { carePlanRoutes } from './careplans/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { mdtRoutes } from './mdt/routes.js';
+import { referralRoutes } from './referrals/routes.js';
+import { clinicRoutes } from './clinics/routes.js';
+import { activityRoutes } from './activity/routes.js';
+import { letterTemplateRoutes } from './letters/routes.js';
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
-  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, fhirRoutes]);
+  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, fhirRoutes]);
 }

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, timestamp, boolean, primaryKey, foreignKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, boolean, integer, primaryKey, foreignKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** The tenant: one Integrated Care System. */
 export const ics = pgTable('ics', {
@@ -76,6 +76,9 @@ export const cluster = pgTable(
     name: text('name').notNull(),
     placeId: uuid('place_id').notNull(),
     leadPaediatricianId: uuid('lead_paediatrician_id'),
+    // How fast the hub promises an answer, in working days (issue 4: triage 2, advice 1 by default).
+    triageWorkingDays: integer('triage_working_days').notNull().default(2),
+    adviceWorkingDays: integer('advice_working_days').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

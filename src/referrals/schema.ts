@@ -35,6 +35,12 @@ export const referral = pgTable(
     outcomeNotes: text('outcome_notes'),
     referredOnService: text('referred_on_service'),
     dueOn: date('due_on').notNull(),
+    // Denormalised milestones so waiting times and outcomes are counted without replaying events.
+    triagedAt: timestamp('triaged_at', { withTimezone: true }),
+    triageOutcome: text('triage_outcome').$type<ReferralState>(),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }),
+    seenIn: text('seen_in').$type<'community' | 'hospital'>(),
+    convertedAt: timestamp('converted_at', { withTimezone: true }),
     version: integer('version').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -69,6 +75,30 @@ export const referralEvent = pgTable(
     primaryKey({ columns: [t.icsId, t.id] }),
     index('referral_event_referral_idx').on(t.icsId, t.referralId, t.changedAt),
     foreignKey({ columns: [t.icsId, t.referralId], foreignColumns: [referral.icsId, referral.id] }),
+  ],
+);
+
+/**
+ * The secure message thread on an advice request or referral: the GP's
+ * question and the paediatrician's answers, append-only.
+ */
+export const referralMessage = pgTable(
+  'referral_message',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    referralId: uuid('referral_id').notNull(),
+    authorId: uuid('author_id').notNull(),
+    authorName: text('author_name').notNull(),
+    authorRole: text('author_role').notNull(),
+    body: text('body').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('referral_message_referral_idx').on(t.icsId, t.referralId, t.sentAt),
+    foreignKey({ columns: [t.icsId, t.referralId], foreignColumns: [referral.icsId, referral.id] }),
+    foreignKey({ columns: [t.icsId, t.authorId], foreignColumns: [professional.icsId, professional.id] }),
   ],
 );
 

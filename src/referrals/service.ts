@@ -9,12 +9,9 @@ import { optionalText, parseWithRules, text } from '../platform/http/validate.js
 import { addWorkingDays } from '../platform/working-days.js';
 import { addToWorklists } from '../worklist/service.js';
 import { REFERRAL_KINDS, URGENCIES } from './schema.js';
-import { moveBetween, REFERRAL_STATES, type Mover } from './state-machine.js';
+import { moveBetween, REFERRAL_STATES, type Mover, type ReferralState } from './state-machine.js';
 import * as store from './store.js';
 
-/** Working days to a triage decision and to an answer to an advice request (issue 4's defaults). */
-export const TRIAGE_WORKING_DAYS = 2;
-export const ADVICE_WORKING_DAYS = 1;
 
 const referralShape = z.object({
   childId: z.guid({ error: 'Find the child first' }),
@@ -42,7 +39,7 @@ export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: 
   const decisionMaker = route.cover_id ?? route.lead_id;
   if (!decisionMaker) throw new ValidationError({ childId: `${route.cluster_name} has no lead paediatrician or cover today.` });
   const id = crypto.randomUUID();
-  const dueOn = addWorkingDays(today, input.kind === 'advice' ? ADVICE_WORKING_DAYS : TRIAGE_WORKING_DAYS);
+  const dueOn = addWorkingDays(today, input.kind === 'advice' ? route.advice_working_days : route.triage_working_days);
   await store.insertReferral(tx, actor, {
     id, child_id: input.childId, kind: input.kind, referrer_id: actor.professionalId, referring_practice_id: route.practice_id, cluster_id: route.cluster_id,
     decision_maker_id: decisionMaker, urgency: input.urgency, reason: input.reason, question: input.question, tried: input.tried, state: 'awaiting-triage', due_on: dueOn,
@@ -71,8 +68,25 @@ async function moversFor(tx: Tx, actor: Actor, r: store.ReferralRow, today: stri
     as.add('triager');
     as.add('clinician');
   }
-  if (actor.role === 'admin') as.add('admin');
+  if (await store.runsClinicFor(tx, actor, r.id)) as.add('clinician');
+  if (actor.role === 'hub-admin') as.add('admin');
   return as;
+}
+
+/**
+ * What a move records besides the state. The first triage decision is timed;
+ * referred on counts as seen in hospital; an answered advice request sent back
+ * for triage becomes a referral, due by the hub's triage promise from today.
+ */
+async function effectsOf(tx: Tx, r: store.ReferralRow, to: ReferralState, by: Mover, today: string, input: { note?: string; service?: string }): Promise<store.MoveEffects> {
+  const e: store.MoveEffects = { notes: input.note, service: input.service, triaged: r.state === 'awaiting-triage' && by === 'triager' };
+  if (to === 'referred-on') e.seenIn = 'hospital';
+  if (to === 'seen') Object.assign(e, { seen: true, seenIn: 'community' });
+  if (to === 'awaiting-triage' && r.kind === 'advice' && r.state === 'advice-given') {
+    const route = await store.routeOf(tx, r.child_id, today);
+    e.convertTo = { kind: 'referral', dueOn: addWorkingDays(today, route?.triage_working_days ?? 2) };
+  }
+  return e;
 }
 
 /**
@@ -95,7 +109,7 @@ export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknow
   if (found.move.needs === 'service' && !input.service) throw new ValidationError({ service: 'Name the service the child is referred to' });
   const stale = 'Someone else acted on this referral after you opened it. Nothing of yours was saved: open it again to see what they decided.';
   if (input.version !== r.version) throw new ConflictError(stale);
-  if (!(await store.moveTo(tx, id, r.version, input.to, { notes: input.note, service: input.service }))) throw new ConflictError(stale);
+  if (!(await store.moveTo(tx, id, r.version, input.to, await effectsOf(tx, r, input.to, found.move.by, today, input)))) throw new ConflictError(stale);
   await store.addEvent(tx, actor, crypto.randomUUID(), id, r.state, input.to, input.note ?? input.service ?? null);
   if (found.move.by === 'triager' && r.referrer_id !== actor.professionalId) {
     await addToWorklists(tx, actor.icsId, [{ professionalId: r.referrer_id, kind: 'triage-decision', childId: r.child_id, title: `Decided: ${found.move.name}`, link: `/referrals/${id}` }]);

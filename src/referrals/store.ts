@@ -4,7 +4,9 @@ import type { Actor } from '../platform/access/actor.js';
 import type { ReferralKind, Urgency } from './schema.js';
 import type { ReferralState } from './state-machine.js';
 
-export type Route = { practice_id: string; cluster_id: string; cluster_name: string; lead_id: string | null; cover_id: string | null };
+export type Route = {
+  practice_id: string; cluster_id: string; cluster_name: string; lead_id: string | null; cover_id: string | null; triage_working_days: number; advice_working_days: number;
+};
 
 /**
  * Where a child's referral goes: their registered practice's hub, and who
@@ -14,6 +16,7 @@ export async function routeOf(tx: Tx, childId: string, today: string): Promise<R
   const [found] = await rows<Route>(
     tx,
     sql`SELECT c.registered_practice_id AS practice_id, cl.id AS cluster_id, cl.name AS cluster_name, cl.lead_paediatrician_id AS lead_id,
+               cl.triage_working_days, cl.advice_working_days,
                (SELECT tc.cover_id FROM triage_cover tc WHERE tc.cluster_id = cl.id AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on
                  ORDER BY tc.created_at DESC LIMIT 1) AS cover_id
           FROM child c JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
@@ -44,12 +47,25 @@ export async function insertReferral(tx: Tx, actor: Actor, r: Omit<ReferralRow, 
             ${r.decision_maker_id}::uuid, ${r.urgency}, ${r.reason}, ${r.question}, ${r.tried}, ${r.state}, ${r.due_on}::date, 1)`);
 }
 
+/** What a move changes besides the state: the outcome, the first triage decision, where the child was seen, a conversion. */
+export type MoveEffects = {
+  notes?: string; service?: string; triaged?: boolean; seenIn?: 'community' | 'hospital'; seen?: boolean;
+  convertTo?: { kind: ReferralKind; dueOn: string };
+};
+
 /** Moves the referral if it is still at the version the decision was made on: false when someone else moved it first. */
-export async function moveTo(tx: Tx, id: string, version: number, to: ReferralState, outcome: { notes?: string; service?: string }): Promise<boolean> {
+export async function moveTo(tx: Tx, id: string, version: number, to: ReferralState, e: MoveEffects): Promise<boolean> {
   const moved = await rows(
     tx,
     sql`UPDATE referral SET state = ${to}, version = version + 1, updated_at = now(),
-           outcome_notes = coalesce(${outcome.notes ?? null}, outcome_notes), referred_on_service = coalesce(${outcome.service ?? null}, referred_on_service)
+           outcome_notes = coalesce(${e.notes ?? null}, outcome_notes), referred_on_service = coalesce(${e.service ?? null}, referred_on_service),
+           triaged_at = CASE WHEN ${e.triaged ?? false} THEN coalesce(triaged_at, now()) ELSE triaged_at END,
+           triage_outcome = CASE WHEN ${e.triaged ?? false} THEN coalesce(triage_outcome, ${to}) ELSE triage_outcome END,
+           first_seen_at = CASE WHEN ${e.seen ?? false} THEN coalesce(first_seen_at, now()) ELSE first_seen_at END,
+           seen_in = coalesce(seen_in, ${e.seenIn ?? null}),
+           kind = coalesce(${e.convertTo?.kind ?? null}, kind),
+           due_on = coalesce(${e.convertTo?.dueOn ?? null}::date, due_on),
+           converted_at = CASE WHEN ${e.convertTo ? true : false} THEN now() ELSE converted_at END
          WHERE id = ${id}::uuid AND version = ${version} RETURNING id`,
   );
   return moved.length === 1;
@@ -65,6 +81,17 @@ export async function coversToday(tx: Tx, actor: Actor, clusterId: string, today
   const found = await rows(
     tx,
     sql`SELECT 1 FROM triage_cover WHERE cluster_id = ${clusterId}::uuid AND cover_id = ${actor.professionalId}::uuid AND ${today}::date BETWEEN starts_on AND ends_on`,
+  );
+  return found.length > 0;
+}
+
+/** Whether the actor runs the clinic the referral's child is booked into (or was seen in). */
+export async function runsClinicFor(tx: Tx, actor: Actor, referralId: string): Promise<boolean> {
+  const found = await rows(
+    tx,
+    sql`SELECT 1 FROM clinic_booking b JOIN clinic_slot s ON s.ics_id = b.ics_id AND s.id = b.slot_id
+          JOIN clinic_session cs ON cs.ics_id = s.ics_id AND cs.id = s.session_id
+         WHERE b.referral_id = ${referralId}::uuid AND b.state IN ('booked', 'seen') AND ${actor.professionalId}::uuid IN (cs.paediatrician_id, cs.gp_id)`,
   );
   return found.length > 0;
 }

@@ -301,6 +301,8 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
   for (const trust of trusts) {
     for (const id of staff.pool('paediatrician', trust.id, Math.ceil(trust.children / 15_000) + 1)) trust.paediatricians.push(id);
   }
+  // The hubs' clinic bookings are run centrally by the community provider: ~1 administrator per 50,000 children.
+  staff.pool('hub-admin', community, Math.ceil(children / 50_000), true);
 
   return { icsId, communityProviderId: community, mentalHealthTrustId: mentalHealth, places, clusters, practices, demo: staff.demo, rows };
 }

@@ -74,6 +74,26 @@ export const policy = {
   manageOrganisations(actor: Actor): Decision {
     return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator manages organisations, clusters and users.');
   },
+
+  /** The ICS's wording for referral, advice and clinic letters. */
+  editLetterTemplates(actor: Actor): Decision {
+    return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator changes the letter templates.');
+  },
+
+  /** Set up hub clinic sessions: the hub's clinic administrators and paediatricians. */
+  manageClinics(actor: Actor): Decision {
+    return has(actor, ['hub-admin', 'paediatrician']) ? allow(`clinics run by a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Only hub clinic administrators and paediatricians set up clinics.');
+  },
+
+  /** Book, move and mark did-not-attend: the hub's clinic administrators. They see who is waiting, not the record. */
+  bookClinics(actor: Actor): Decision {
+    return actor.role === 'hub-admin' ? allow('hub clinic administrator') : deny('Only a hub clinic administrator books clinics.');
+  },
+
+  /** Hub and cluster activity in aggregate, with no child named: analysts, paediatricians, GPs and administrators. */
+  viewActivity(actor: Actor): Decision {
+    return has(actor, ['ics-analyst', 'paediatrician', 'gp', 'admin', 'hub-admin']) ? allow(`activity for a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not see hub activity.');
+  },
 };
 
 /**

@@ -18,7 +18,7 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'registered-practice': 'Registered practice',
   'care-team': 'Care team',
   'cluster-lead': 'Cluster lead paediatrician',
-  referral: 'Referral or advice request to you',
+  referral: 'Referral or advice request to you, or your clinic',
   'mdt-case': 'MDT case discussion',
   'break-glass': 'Emergency access (break-glass)',
   'integration-engine': 'ICS integration engine',
@@ -30,10 +30,18 @@ const PRACTICE_ROLES = ['gp', 'practice-nurse'];
 /** How long after the meeting an MDT member keeps access to a child discussed there: long enough to act on it. */
 export const MDT_ACCESS_DAYS = 30;
 
-/** SQL predicate: an open referral or advice request about the child (`childId`) is with the actor to decide. */
+/**
+ * SQL predicate: an open referral or advice request about the child
+ * (`childId`) is with the actor to decide, or the child is booked into a
+ * clinic the actor runs for it.
+ */
 function referralSql(actor: Actor, childId: SQL) {
-  return sql`EXISTS (SELECT 1 FROM referral rf WHERE rf.child_id = ${childId} AND rf.decision_maker_id = ${actor.professionalId}::uuid
-    AND rf.state NOT IN ('withdrawn', 'closed'))`;
+  return sql`EXISTS (SELECT 1 FROM referral rf WHERE rf.child_id = ${childId} AND rf.state NOT IN ('withdrawn', 'closed')
+    AND (rf.decision_maker_id = ${actor.professionalId}::uuid
+      OR EXISTS (SELECT 1 FROM clinic_booking b JOIN clinic_slot s ON s.ics_id = b.ics_id AND s.id = b.slot_id
+                 JOIN clinic_session cs ON cs.ics_id = s.ics_id AND cs.id = s.session_id
+                 WHERE b.ics_id = rf.ics_id AND b.referral_id = rf.id AND b.state IN ('booked', 'seen')
+                   AND ${actor.professionalId}::uuid IN (cs.paediatrician_id, cs.gp_id))))`;
 }
 
 /**
@@ -117,7 +125,7 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
         JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
        WHERE c.id = ${childId}::uuid AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid
       UNION ALL
-      SELECT 'referral', 'a referral or advice request about this child is with you' WHERE ${referralSql(actor, sql`${childId}::uuid`)}
+      SELECT 'referral', 'a referral or advice request about this child is with you, or the child is booked into your clinic' WHERE ${referralSql(actor, sql`${childId}::uuid`)}
       UNION ALL
       SELECT 'mdt-case', 'on the case list of an MDT meeting you are invited to' WHERE ${mdtCaseSql(actor, sql`${childId}::uuid`)}
       UNION ALL

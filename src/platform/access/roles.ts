@@ -12,6 +12,7 @@ export const ROLES = {
   'youth-justice-worker': 'Youth justice worker',
   'ics-analyst': 'ICS analyst',
   'privacy-officer': 'Privacy officer',
+  'hub-admin': 'Hub clinic administrator',
   admin: 'Administrator',
 } as const;
 

@@ -11,3 +11,5 @@ export * from '../../careplans/schema.js';
 export * from '../../tasks/schema.js';
 export * from '../../mdt/schema.js';
 export * from '../../referrals/schema.js';
+export * from '../../clinics/schema.js';
+export * from '../../letters/schema.js';

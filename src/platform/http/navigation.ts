@@ -11,12 +11,18 @@ export function navigationFor(actor: Actor | null, url: string) {
     items.push({ href: '/tasks', text: 'Tasks' });
     items.push({ href: '/mdt', text: 'MDT meetings' });
     items.push({ href: '/care-plans/reviews', text: 'Plan reviews' });
+    items.push({ href: '/referrals', text: 'Referrals and advice' });
   }
+  if (actor.role === 'paediatrician') items.push({ href: '/referrals/triage', text: 'Triage' });
+  if (policy.manageClinics(actor).allowed) items.push({ href: '/clinics', text: 'Clinics' });
+  if (policy.bookClinics(actor).allowed) items.push({ href: '/clinics/booking', text: 'Clinic booking' });
+  if (policy.viewActivity(actor).allowed) items.push({ href: '/activity', text: 'Hub activity' });
   if (policy.reviewBreakGlass(actor).allowed) items.push({ href: '/privacy/break-glass', text: 'Emergency access reviews' });
   if (policy.manageOrganisations(actor).allowed) {
     items.push({ href: '/admin/organisations', text: 'Organisations' });
     items.push({ href: '/admin/clusters', text: 'Clusters' });
     items.push({ href: '/admin/users', text: 'Users' });
+    items.push({ href: '/admin/letter-templates', text: 'Letter templates' });
   }
   const path = url.split('?')[0];
   return items.map((i) => ({ ...i, current: i.href === path, active: i.href !== '/' && path.startsWith(i.href) }));

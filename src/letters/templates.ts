@@ -1,0 +1,107 @@
+import type { LetterDocument } from '../platform/http/pdf.js';
+
+/**
+ * The letters Joinery writes from a referral, and the shipped wording of
+ * each. An ICS may reword any of them (letter_template); the words in
+ * {{double braces}} are filled from the referral when the letter is sent, and
+ * the letter is then stored exactly as sent. A paragraph that is only a
+ * placeholder whose value has several paragraphs keeps them all; a line
+ * starting "## " is a heading.
+ */
+export const LETTER_KINDS = {
+  referral: {
+    name: 'Referral letter (GP to the hub)',
+    fields: {
+      child: 'the child’s name', born: 'date of birth', nhsNumber: 'NHS number', hub: 'the hub or cluster', urgency: 'routine, soon or urgent',
+      reason: 'the reason for referral', question: 'the question to answer', tried: 'what has been tried', referrer: 'the GP or nurse referring', practice: 'their practice', date: 'the date sent',
+    },
+    title: 'Referral to {{hub}}',
+    body: `About: {{child}}, born {{born}}, NHS number {{nhsNumber}}
+
+Urgency: {{urgency}}. Sent {{date}}.
+
+## Why I am referring
+{{reason}}
+
+## The question I would like answered
+{{question}}
+
+## What has been tried
+{{tried}}
+
+{{referrer}}, {{practice}}`,
+  },
+  advice: {
+    name: 'Advice back to the GP',
+    fields: {
+      child: 'the child’s name', born: 'date of birth', nhsNumber: 'NHS number', hub: 'the hub or cluster', referrer: 'the GP or nurse who asked',
+      question: 'the question asked', advice: 'the paediatrician’s advice and plan', selfCare: 'self-care advice for the family (may be empty)', paediatrician: 'who answered', date: 'the date',
+    },
+    title: 'Advice from {{hub}}',
+    body: `About: {{child}}, born {{born}}, NHS number {{nhsNumber}}
+
+Dear {{referrer}},
+
+Thank you for asking about {{child}}. You asked: {{question}}
+
+## Advice and management plan
+{{advice}}
+
+## For the family
+{{selfCare}}
+
+If things do not go as expected, or you are worried, please ask again or refer.
+
+{{paediatrician}}, {{hub}}, {{date}}`,
+  },
+  'clinic-outcome': {
+    name: 'Clinic outcome (to the GP and the family)',
+    fields: {
+      child: 'the child’s name', born: 'date of birth', nhsNumber: 'NHS number', hub: 'the hub or cluster', clinicDate: 'the date of the clinic', venue: 'the practice where the clinic was',
+      seenBy: 'who saw the child', question: 'the question the GP asked', plan: 'the plan agreed', next: 'what happens next', copiedTo: 'the care team the letter is copied to', clinician: 'the clinician writing',
+    },
+    title: 'After {{child}}’s appointment at the {{hub}} clinic',
+    body: `About: {{child}}, born {{born}}, NHS number {{nhsNumber}}
+
+To: the family, and the GP. Copied to: {{copiedTo}}
+
+{{child}} was seen at {{venue}} on {{clinicDate}} by {{seenBy}}. The GP asked: {{question}}
+
+## The plan
+{{plan}}
+
+## What happens next
+{{next}}
+
+{{clinician}}, {{hub}}`,
+  },
+} as const satisfies Record<string, { name: string; fields: Record<string, string>; title: string; body: string }>;
+
+export type LetterKind = keyof typeof LETTER_KINDS;
+export type LetterValues<K extends LetterKind> = Record<keyof (typeof LETTER_KINDS)[K]['fields'], string>;
+export const isLetterKind = (k: string): k is LetterKind => Object.prototype.hasOwnProperty.call(LETTER_KINDS, k);
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
+
+/** Placeholders a template uses that its kind does not know: the ICS is told before saving. */
+export function unknownPlaceholders(kind: LetterKind, text: string): string[] {
+  const known = LETTER_KINDS[kind].fields as Record<string, string>;
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((f) => !Object.prototype.hasOwnProperty.call(known, f)))];
+}
+
+const fill = (text: string, values: Record<string, string>) => text.replace(PLACEHOLDER, (_, f: string) => values[f] ?? '');
+
+/** The letter as it will be sent: the template filled in, paragraph by paragraph; empty paragraphs dropped. */
+export function renderLetter(template: { title: string; body: string }, values: Record<string, string>): LetterDocument {
+  const lines: LetterDocument['lines'] = [];
+  for (const block of template.body.replace(/\r\n/g, '\n').split(/\n\s*\n/)) {
+    for (const raw of block.split('\n')) {
+      const heading = raw.startsWith('## ');
+      const text = fill(heading ? raw.slice(3) : raw, values);
+      for (const para of text.split(/\n+/).map((t) => t.trim()).filter(Boolean)) lines.push(heading ? { text: para, heading: true } : { text: para });
+    }
+  }
+  // A heading with nothing under it (an empty optional field) is dropped too.
+  const kept = lines.filter((l, i) => !l.heading || (lines[i + 1] && !lines[i + 1].heading));
+  return { title: fill(template.title, values).trim(), lines: kept };
+}
