@@ -7,7 +7,6 @@
  */
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import autocannon from 'autocannon';
 import type { FastifyInstance } from 'fastify';
 import { rows, type Database } from '../src/platform/db/client.js';
 import { bulkInsert } from '../src/platform/db/bulk.js';
@@ -19,7 +18,8 @@ import { openPlan } from '../src/careplans/store.js';
 import { bringCase, hubsToSchedule, meetingBriefs, scheduleMeetings } from '../src/mdt/service.js';
 import { TestClient } from '../test/http.js';
 import { actorFor } from '../test/actors.js';
-import { summarise, percentile, timeEach } from './stats.js';
+import { summarise, timeEach } from './stats.js';
+import { page, underLoad } from './load.js';
 
 export type CareBenchOptions = { baseUrl: string; icsId: string; password: string; loadSeconds: number; domain?: string };
 
@@ -30,12 +30,6 @@ const HEALTH_ROLES = ['care-coordinator', 'school-nurse', 'paediatrician', 'heal
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-/** GETs a page as the signed-in client; anything but 200 stops the bench. */
-async function page(client: TestClient, url: string): Promise<string> {
-  const res = await client.get(url);
-  if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}`);
-  return res.body;
-}
 
 // ---------------------------------------------------------------- 1. task list
 
@@ -99,17 +93,7 @@ async function taskListBench(db: Database, app: FastifyInstance, opts: CareBench
   console.log(summarise(`task list, overdue (${counts.overdue} overdue)`, await timeEach(200, () => page(client, '/tasks?due=overdue').then(() => undefined))));
   console.log(summarise(`task list, page 5 (${OPEN_TASKS} open tasks)`, await timeEach(200, () => page(client, '/tasks?page=5').then(() => undefined))));
 
-  const latencies: number[] = [];
-  const result = await autocannon({
-    url: opts.baseUrl, connections: 20, duration: opts.loadSeconds, headers: { cookie: client.cookieHeader },
-    requests: [{ method: 'GET', path: '/tasks' }],
-    setupClient: (c) => c.on('response', (_s: number, _b: number, ms: number) => latencies.push(ms)),
-  });
-  latencies.sort((a, b) => a - b);
-  await new Promise((r) => setTimeout(r, 500));
-  console.log(`task list under load (20 connections, ${opts.loadSeconds} s, ${OPEN_TASKS} open tasks): ${result.requests.total.toLocaleString('en-GB')} requests, ` +
-    `${result.requests.average.toFixed(0)} req/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, ` +
-    `p99 ${percentile(latencies, 99).toFixed(1)} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+  await underLoad(`task list (${OPEN_TASKS} open tasks)`, { baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => '/tasks' });
 }
 
 // ---------------------------------------------------------------- 2. care plan with 50 versions

@@ -10,7 +10,6 @@ import crypto from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { FastifyInstance } from 'fastify';
@@ -18,7 +17,8 @@ import { rows, type Database } from '../src/platform/db/client.js';
 import { importFhir } from '../src/cli/import-fhir.js';
 import { addClient, issueToken } from '../src/fhir/clients.js';
 import { TestClient } from '../test/http.js';
-import { summarise, trackPeakMemory, percentile, timeEach } from './stats.js';
+import { summarise, trackPeakMemory, timeEach } from './stats.js';
+import { underLoad } from './load.js';
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 
@@ -105,16 +105,6 @@ export async function recordBench(db: Database, app: FastifyInstance, opts: { ur
   // The record page under load, as a GP opening their own patients' records.
   const client = await new TestClient(app).signIn(opts.gpEmail, opts.password);
   const patients = await rows<{ id: string }>(db.owner, sql`SELECT c.id FROM child c JOIN professional p ON p.organisation_id = c.registered_practice_id WHERE p.email = ${opts.gpEmail}`);
-  const latencies: number[] = [];
   let i = 0;
-  const result = await autocannon({
-    url: opts.baseUrl, connections: 20, duration: opts.loadSeconds, headers: { cookie: client.cookieHeader },
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/children/${patients[i++ % patients.length].id}/record` }) }],
-    setupClient: (c) => c.on('response', (_s: number, _b: number, ms: number) => latencies.push(ms)),
-  });
-  latencies.sort((a, b) => a - b);
-  await new Promise((r) => setTimeout(r, 500));
-  console.log(`record page under load (20 connections, ${opts.loadSeconds} s): ${result.requests.total.toLocaleString('en-GB')} requests, ` +
-    `${result.requests.average.toFixed(0)} req/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, ` +
-    `non-2xx ${result.non2xx}, errors ${result.errors}`);
+  await underLoad('record page', { baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => `/children/${patients[i++ % patients.length].id}/record` });
 }

@@ -6,7 +6,6 @@
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
 import { connectServer } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { rows, type Database } from '../src/platform/db/client.js';
@@ -19,9 +18,11 @@ import type { Actor } from '../src/platform/access/actor.js';
 import type { ChildCriteria } from '../src/children/store.js';
 import { progressBar } from '../src/cli/progress.js';
 import { TestClient } from '../test/http.js';
-import { summarise, trackPeakMemory, percentile } from './stats.js';
+import { summarise, trackPeakMemory } from './stats.js';
+import { underLoad } from './load.js';
 import { recordBench } from './record.js';
 import { carePlanBench } from './care.js';
+import { referralBench } from './referrals.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
 const SEED = 500;
@@ -98,28 +99,15 @@ async function main() {
   const { port } = app.server.address() as AddressInfo;
   const client = await new TestClient(app).signIn('gp@bench.joinery.test', PASSWORD);
   const patients = await rows<{ id: string }>(db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${actor.organisationId}::uuid`);
-  const latencies: number[] = [];
   const stopMemory = trackPeakMemory();
   let i = 0;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: 20,
-    duration: LOAD_SECONDS,
-    headers: { cookie: client.cookieHeader },
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/children/${patients[i++ % patients.length].id}` }) }],
-    setupClient: (c) => c.on('response', (_status: number, _bytes: number, ms: number) => latencies.push(ms)),
-  });
-  latencies.sort((a, b) => a - b);
-  // Let keep-alive connections drain before the pool closes under them.
-  await new Promise((r) => setTimeout(r, 500));
-  console.log(`child summary page under load (20 connections, ${LOAD_SECONDS} s, ${patients.length} patients): ` +
-    `${result.requests.total.toLocaleString('en-GB')} requests, ${result.requests.average.toFixed(0)} req/s, ` +
-    `p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
-    `non-2xx ${result.non2xx}, errors ${result.errors}, peak RSS ${stopMemory()} MiB`);
+  await underLoad(`child summary page (${patients.length} patients)`, { baseUrl: `http://127.0.0.1:${port}`, client, seconds: LOAD_SECONDS, paths: () => `/children/${patients[i++ % patients.length].id}` });
+  console.log(`  peak RSS ${stopMemory()} MiB`);
   await recordBench(db, app, {
     url, baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, gpEmail: 'gp@bench.joinery.test', password: PASSWORD, loadSeconds: LOAD_SECONDS,
   });
   await carePlanBench(db, app, { baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
+  await referralBench(db, app, { baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
   await app.close();
   await db.close();
 }

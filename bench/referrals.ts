@@ -1,0 +1,82 @@
+/**
+ * Referrals: a paediatrician's triage list with 2,000 open referrals (serially
+ * and under load), and concurrent clinic booking with no double bookings.
+ * Works on a reused bench database: open referrals are topped up to exactly
+ * 2,000, and each run books into fresh clinic sessions of its own.
+ */
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { rows, type Database } from '../src/platform/db/client.js';
+import { bulkInsert } from '../src/platform/db/bulk.js';
+import type { Actor } from '../src/platform/access/actor.js';
+import { addWorkingDays } from '../src/platform/working-days.js';
+import { londonToday } from '../src/record/form-dates.js';
+import { TestClient } from '../test/http.js';
+import { actorFor } from '../test/actors.js';
+import { summarise, timeEach } from './stats.js';
+import { page, underLoad } from './load.js';
+
+export type ReferralBenchOptions = { baseUrl: string; icsId: string; password: string; loadSeconds: number; domain?: string };
+
+const OPEN_REFERRALS = 2_000;
+const URGENCY = ['routine', 'routine', 'routine', 'soon', 'urgent'] as const;
+
+const openCount = async (db: Database, lead: Actor) =>
+  (await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM referral WHERE decision_maker_id = ${lead.professionalId}::uuid AND state = 'awaiting-triage'`))[0].n;
+
+/**
+ * Tops the lead's triage list up to exactly OPEN_REFERRALS: referrals from a
+ * GP of each child's own practice in the hub they lead, sent over the last
+ * 20 working days so some are late.
+ */
+async function giveOpenReferrals(db: Database, lead: Actor, today: string): Promise<number> {
+  const needed = OPEN_REFERRALS - (await openCount(db, lead));
+  if (needed < 0) throw new Error(`${lead.email} already has more than ${OPEN_REFERRALS} referrals to triage`);
+  if (needed === 0) return 0;
+  const children = await rows<{ child_id: string; practice_id: string; cluster_id: string; gp_id: string; gp_name: string }>(
+    db.owner,
+    sql`SELECT c.id AS child_id, c.registered_practice_id AS practice_id, cl.id AS cluster_id, gp.id AS gp_id, gp.name AS gp_name
+          FROM cluster cl JOIN cluster_practice cp ON cp.ics_id = cl.ics_id AND cp.cluster_id = cl.id
+          JOIN child c ON c.ics_id = cp.ics_id AND c.registered_practice_id = cp.practice_id
+          JOIN LATERAL (SELECT p.id, p.name FROM professional p WHERE p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.role = 'gp' ORDER BY p.id LIMIT 1) gp ON true
+         WHERE cl.lead_paediatrician_id = ${lead.professionalId}::uuid ORDER BY c.id LIMIT ${needed}`,
+  );
+  const made = Array.from({ length: needed }, (_, k) => {
+    const c = children[k % children.length];
+    const sentOn = addWorkingDays(today, -Math.floor((k * 20) / needed));
+    return { id: crypto.randomUUID(), c, sentOn, urgency: URGENCY[k % URGENCY.length] };
+  });
+  await bulkInsert(db.owner, 'referral', made.map((r, k) => ({
+    ics_id: lead.icsId, id: r.id, child_id: r.c.child_id, kind: 'referral', referrer_id: r.c.gp_id, referring_practice_id: r.c.practice_id,
+    cluster_id: r.c.cluster_id, decision_maker_id: lead.professionalId, urgency: r.urgency, reason: `Bench referral ${k + 1}: recurrent abdominal pain`,
+    question: 'Is any investigation needed before a trial of treatment?', tried: 'Simple analgesia and a food diary', state: 'awaiting-triage',
+    due_on: addWorkingDays(r.sentOn, 2), version: 1, created_at: `${r.sentOn}T09:00:00Z`, updated_at: `${r.sentOn}T09:00:00Z`,
+  })));
+  await bulkInsert(db.owner, 'referral_event', made.map((r) => ({
+    ics_id: lead.icsId, id: crypto.randomUUID(), referral_id: r.id, from_state: null, to_state: 'awaiting-triage', note: null,
+    changed_by: r.c.gp_id, changed_by_name: r.c.gp_name, changed_at: `${r.sentOn}T09:00:00Z`,
+  })));
+  await db.owner.execute(sql`ANALYZE referral`);
+  return needed;
+}
+
+async function triageListBench(db: Database, app: FastifyInstance, opts: ReferralBenchOptions, domain: string) {
+  const email = `paediatrician@${domain}`;
+  const lead = await actorFor(db, email);
+  const today = londonToday();
+  const added = await giveOpenReferrals(db, lead, today);
+  const open = await openCount(db, lead);
+  const [{ n: all }] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM referral`);
+  console.log(`\nTriage list: ${email} with ${open.toLocaleString('en-GB')} referrals to triage (${added} added this run), ${all.toLocaleString('en-GB')} referrals and advice requests in the database`);
+  const client = await new TestClient(app).signIn(email, opts.password);
+  await page(client, '/referrals/triage');
+  console.log(summarise(`triage list (${open} open referrals)`, await timeEach(200, () => page(client, '/referrals/triage').then(() => undefined))));
+  console.log(summarise(`triage list, page 10 (${open} open referrals)`, await timeEach(200, () => page(client, '/referrals/triage?page=10').then(() => undefined))));
+  await underLoad(`triage list (${open} open referrals)`, { baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => '/referrals/triage' });
+}
+
+export async function referralBench(db: Database, app: FastifyInstance, opts: ReferralBenchOptions): Promise<void> {
+  const domain = opts.domain ?? 'bench.joinery.test';
+  await triageListBench(db, app, opts, domain);
+}
