@@ -93,15 +93,23 @@ const fill = (text: string, values: Record<string, string>) => text.replace(PLAC
 
 /** The letter as it will be sent: the template filled in, paragraph by paragraph; empty paragraphs dropped. */
 export function renderLetter(template: { title: string; body: string }, values: Record<string, string>): LetterDocument {
+  const paragraphsOf = (raw: string) => fill(raw, values).split(/\n+/).map((t) => t.trim()).filter(Boolean);
+  const blocks = template.body.replace(/\r\n/g, '\n').split(/\n\s*\n/).map((b) => b.split('\n'));
   const lines: LetterDocument['lines'] = [];
-  for (const block of template.body.replace(/\r\n/g, '\n').split(/\n\s*\n/)) {
-    for (const raw of block.split('\n')) {
-      const heading = raw.startsWith('## ');
-      const text = fill(heading ? raw.slice(3) : raw, values);
-      for (const para of text.split(/\n+/).map((t) => t.trim()).filter(Boolean)) lines.push(heading ? { text: para, heading: true } : { text: para });
-    }
-  }
-  // A heading with nothing under it (an empty optional field) is dropped too.
-  const kept = lines.filter((l, i) => !l.heading || (lines[i + 1] && !lines[i + 1].heading));
-  return { title: fill(template.title, values).trim(), lines: kept };
+  blocks.forEach((block, b) => {
+    block.forEach((raw, i) => {
+      if (!raw.startsWith('## ')) {
+        for (const text of paragraphsOf(raw)) lines.push({ text });
+        return;
+      }
+      // A heading covers the lines under it in its own paragraph, or the next paragraph when it stands alone;
+      // when those come out empty (an optional field left blank) the heading goes too.
+      const own = block.slice(i + 1);
+      const covered = own.length ? own : (blocks[b + 1] ?? []);
+      const next = covered.findIndex((l) => l.startsWith('## '));
+      const under = next === -1 ? covered : covered.slice(0, next);
+      if (under.some((l) => paragraphsOf(l).length)) for (const text of paragraphsOf(raw.slice(3))) lines.push({ text, heading: true });
+    });
+  });
+  return { title: fill(template.title, values).trim(), lines };
 }
