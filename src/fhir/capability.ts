@@ -43,7 +43,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
     format: ['application/fhir+json', 'json'],
     rest: [{
       mode: 'server',
-      documentation: 'Search one child’s record at a time (patient=Patient/<id>), except Patient, Organization and Practitioner. Sensitive entries are never served. Every interaction is audited.',
+      documentation: 'Search one child’s record at a time (patient=Patient/<id>, or one referral’s appointments and messages with based-on=ServiceRequest/<id>), except Patient, Organization and Practitioner. Sensitive entries are never served. Every interaction is audited.',
       security: {
         cors: false,
         service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }], text: 'OAuth 2.0 client credentials with SMART v2 system scopes' }],

@@ -39,3 +39,4 @@ export const OBSERVATION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/obser
 export const AUDIT_EVENT_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-event-type';
 export const AGENCY_SYSTEM = `${JOINERY_CS}/agency`;
 export const CARE_PLAN_REVIEW_URL = `${JOINERY_SD}/care-plan-review-date`;
+export const REFERRAL_KIND_SYSTEM = `${JOINERY_CS}/referral-kind`;

@@ -1,7 +1,9 @@
 import { allergyHandler } from './resources/allergy-intolerance.js';
+import { appointmentHandler } from './resources/appointment.js';
 import { auditEventHandler } from './resources/audit-event.js';
 import { carePlanHandler, goalHandler } from './resources/care-plan.js';
 import { careTeamHandler } from './resources/care-team.js';
+import { communicationHandler } from './resources/communication.js';
 import { conditionHandler } from './resources/condition.js';
 import { encounterHandler } from './resources/encounter.js';
 import { flagHandler } from './resources/flag.js';
@@ -14,12 +16,13 @@ import { patientHandler } from './resources/patient.js';
 import { practitionerHandler } from './resources/practitioner.js';
 import { procedureHandler } from './resources/procedure.js';
 import { relatedPersonHandler } from './resources/related-person.js';
+import { serviceRequestHandler } from './resources/service-request.js';
 
 /** Every resource type the interface serves, in the order an import writes them (what others refer to first). */
 export const HANDLERS: ResourceHandler[] = [
   organizationHandler, practitionerHandler, patientHandler, relatedPersonHandler, flagHandler, encounterHandler,
   conditionHandler, allergyHandler, medicationRequestHandler, medicationStatementHandler, immunizationHandler, procedureHandler,
-  observationHandler, careTeamHandler, carePlanHandler, goalHandler, auditEventHandler,
+  observationHandler, careTeamHandler, carePlanHandler, goalHandler, serviceRequestHandler, appointmentHandler, communicationHandler, auditEventHandler,
 ];
 
 const byType = new Map(HANDLERS.map((h) => [h.type, h]));

@@ -147,3 +147,10 @@ export async function inTurn<T, R>(items: T[], fn: (item: T) => Promise<R>): Pro
 
 /** One page of an answer already held in full (one child's flags, carers, plan): the page's resources and the total. */
 export const pageOf = <T>(all: T[], p: { offset: number; count: number }) => ({ resources: all.slice(p.offset, p.offset + p.count), total: all.length });
+
+/** A token parameter that must be one of a fixed set of codes (a status): anything else is refused rather than matching nothing. */
+export function codeParam<T extends string>(query: Query, name: string, codes: readonly T[]): T | undefined {
+  const value = single(query, name);
+  if (value !== undefined && !(codes as readonly string[]).includes(value)) throw badRequest(`${name} must be one of: ${codes.join(', ')}.`, name);
+  return value as T | undefined;
+}

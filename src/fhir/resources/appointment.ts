@@ -1,0 +1,108 @@
+import type { Appointment, AppointmentParticipant, Location } from '@medplum/fhirtypes';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../platform/db/client.js';
+import type { BookingState, ClinicFormat } from '../../clinics/schema.js';
+import { notFound } from '../outcome.js';
+import { codeParam, instant, pageOf } from './common.js';
+import { seeChild, seePatient } from './access.js';
+import type { Reading, ResourceHandler } from './handler.js';
+import { basedOnParam, idsMatch, searchedFor } from './service-request.js';
+
+/**
+ * A child's booking into a hub or cluster clinic as an Appointment (id = the
+ * booking's), based on the referral it was booked for. Read only: clinics are
+ * booked on Joinery's pages, where double booking is refused.
+ */
+
+const WHAT = 'Clinic appointments (FHIR Appointment)';
+
+/** A moved booking is cancelled: the new time is a booking (an Appointment) of its own. */
+const STATUS: Record<BookingState, Appointment['status']> = { booked: 'booked', seen: 'fulfilled', 'did-not-attend': 'noshow', moved: 'cancelled', cancelled: 'cancelled' };
+const STATUSES = ['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'entered-in-error', 'checked-in', 'waitlist'] as const;
+
+const FORMAT: Record<ClinicFormat, string> = { joint: 'Joint clinic: a paediatrician and a GP together', gpwsi: 'Clinic with a GP with a special interest' };
+
+type BookingRow = {
+  id: string; referral_id: string; child_id: string; state: BookingState; booked_at: string; end_note: string | null; starts_at: string;
+  slot_minutes: number; format: ClinicFormat; session_cancelled: boolean; paediatrician_id: string | null; paediatrician_name: string | null;
+  gp_id: string; gp_name: string; venue_id: string; venue_name: string;
+};
+
+async function bookings(r: Reading, f: { id?: string; childId?: string; referralId?: string }): Promise<BookingRow[]> {
+  return rows<BookingRow>(
+    r.tx,
+    sql`SELECT b.id, b.referral_id, b.child_id, b.state, b.booked_at, b.end_note, s.starts_at, cs.slot_minutes, cs.format,
+               cs.cancelled_at IS NOT NULL AS session_cancelled, cs.paediatrician_id, pd.name AS paediatrician_name,
+               cs.gp_id, gp.name AS gp_name, cs.venue_id, v.name AS venue_name
+          FROM clinic_booking b
+          JOIN clinic_slot s ON s.ics_id = b.ics_id AND s.id = b.slot_id
+          JOIN clinic_session cs ON cs.ics_id = s.ics_id AND cs.id = s.session_id
+          JOIN organisation v ON v.ics_id = cs.ics_id AND v.id = cs.venue_id
+          JOIN professional gp ON gp.ics_id = cs.ics_id AND gp.id = cs.gp_id
+          LEFT JOIN professional pd ON pd.ics_id = cs.ics_id AND pd.id = cs.paediatrician_id
+         WHERE ${idsMatch([[sql`b.id`, f.id], [sql`b.child_id`, f.childId], [sql`b.referral_id`, f.referralId]])}
+         ORDER BY s.starts_at, b.booked_at, b.id`,
+  );
+}
+
+const clinician = (id: string, name: string, role: string): AppointmentParticipant => ({
+  type: [{ text: role }], actor: { reference: `Practitioner/${id}`, display: name }, required: 'required', status: 'accepted',
+});
+
+function toFhir(b: BookingRow): Appointment {
+  const start = new Date(b.starts_at);
+  // A booking left live in a session that was called off did not happen either.
+  const status = b.state === 'booked' && b.session_cancelled ? 'cancelled' : STATUS[b.state];
+  // Appointment.participant cannot name an Organization, so the venue is a Location run by the practice.
+  const venue: Location = { resourceType: 'Location', id: 'venue', name: b.venue_name, managingOrganization: { reference: `Organization/${b.venue_id}`, display: b.venue_name } };
+  const cancelled = b.state === 'moved' ? 'Moved to another time' : b.state === 'booked' ? 'The clinic was cancelled' : 'Cancelled';
+  return {
+    resourceType: 'Appointment',
+    id: b.id,
+    contained: [venue],
+    status,
+    // Cancellation reasons are only for cancelled appointments (FHIR invariant app-4).
+    ...(status === 'cancelled' ? { cancelationReason: { text: b.end_note ? `${cancelled}: ${b.end_note}` : cancelled } } : {}),
+    description: FORMAT[b.format],
+    start: start.toISOString(),
+    end: new Date(start.getTime() + b.slot_minutes * 60_000).toISOString(),
+    minutesDuration: b.slot_minutes,
+    created: instant(b.booked_at),
+    ...(status === 'noshow' && b.end_note ? { comment: b.end_note } : {}),
+    basedOn: [{ reference: `ServiceRequest/${b.referral_id}` }],
+    participant: [
+      { actor: { reference: `Patient/${b.child_id}` }, required: 'required', status: 'accepted' },
+      ...(b.paediatrician_id ? [clinician(b.paediatrician_id, b.paediatrician_name!, 'Paediatrician')] : []),
+      clinician(b.gp_id, b.gp_name, b.format === 'gpwsi' ? 'GP with a special interest' : 'GP'),
+      { actor: { reference: '#venue', display: b.venue_name }, required: 'required', status: 'accepted' },
+    ],
+  };
+}
+
+async function ofChild(r: Reading, childId: string): Promise<Appointment[]> {
+  await seePatient(r, childId, WHAT);
+  return (await bookings(r, { childId })).map(toFhir);
+}
+
+export const appointmentHandler: ResourceHandler = {
+  type: 'Appointment',
+  writable: false,
+  documentation: 'Bookings into hub and cluster clinics, based on the referral (ServiceRequest); a moved booking is cancelled and its new time is another Appointment. Read only.',
+  searchParams: [
+    { name: 'patient', type: 'reference', documentation: 'The child (Patient/<id>): required unless based-on is given.' },
+    { name: 'status', type: 'token', documentation: 'booked, fulfilled (seen), noshow (did not attend) or cancelled (moved or cancelled).' },
+    basedOnParam,
+  ],
+  async read(r, id) {
+    const [found] = await bookings(r, { id });
+    if (!found) throw notFound();
+    await seeChild(r, found.child_id, WHAT);
+    return toFhir(found);
+  },
+  async search(r, query, page) {
+    const status = codeParam(query, 'status', STATUSES);
+    const all = (await bookings(r, await searchedFor(r, query, WHAT))).map(toFhir);
+    return pageOf(all.filter((a) => !status || a.status === status), page);
+  },
+  everything: ofChild,
+};
