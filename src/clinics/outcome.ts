@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { policy, type Decision } from '../platform/access/policy.js';
+import { legitimateRelationships } from '../platform/access/relationship.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import { ConflictError, ForbiddenError, NotFoundError, type FieldErrors } from '../platform/http/errors.js';
+import { optionalText, parseWithRules, text } from '../platform/http/validate.js';
+import { childNames, currentTeam } from '../children/care-team.js';
+import { currentTemplate } from '../letters/store.js';
+import { renderLetter } from '../letters/templates.js';
+import { fileLetter } from '../record/letters.js';
+import { londonDateAndTime, londonToday } from '../record/form-dates.js';
+import { moveReferral } from '../referrals/service.js';
+import { referralById } from '../referrals/store.js';
+import type { ReferralState } from '../referrals/state-machine.js';
+import { addToWorklists } from '../worklist/service.js';
+import { outcomeLetterValues } from './outcome-letter.js';
+import { clinicPolicy, type SessionRoles } from './policy.js';
+import { sessionFor } from './sessions.js';
+import { CLINIC_NEXT, type ClinicFormat, type ClinicNext } from './schema.js';
+import * as store from './store.js';
+
+/**
+ * After the clinic: the clinician records whether the child was seen jointly,
+ * the plan and what happens next; the referral moves on; the outcome letter
+ * is written from the ICS's template, filed in the child's record as sent and
+ * put on the worklists of the GP and the care team. All in one transaction.
+ */
+
+async function bookingFor(tx: Tx, actor: Actor, bookingId: string, decide: (r: SessionRoles) => Decision) {
+  const booking = await store.bookingById(tx, bookingId);
+  if (!booking) throw new NotFoundError();
+  return { booking, ...(await sessionFor(tx, actor, booking.session_id, decide, booking.child_id)) };
+}
+
+const outcomeShape = z.object({
+  seenJointly: z.enum(['yes', 'no'], { error: 'Say whether the paediatrician and the GP saw the child together' }).optional(),
+  plan: text('the plan', { max: 5000, multiline: true }),
+  next: z.enum(CLINIC_NEXT, { error: 'Select what happens next' }),
+  service: optionalText('the service the child is referred to', { max: 200 }),
+  version: z.coerce.number({ error: 'Reload the page and try again' }).int().positive(),
+});
+
+function readOutcome(raw: unknown, format: ClinicFormat) {
+  return parseWithRules(outcomeShape, raw, (v) => {
+    const fields: FieldErrors = {};
+    if (format === 'joint' && !v.seenJointly) fields.seenJointly = 'Say whether the paediatrician and the GP saw the child together';
+    if (v.next === 'referred-on' && !v.service) fields.service = 'Name the service the child is referred to';
+    return fields;
+  });
+}
+
+/** Where the referral goes for each decision, and what that move must record. */
+const NEXT_MOVE: Record<ClinicNext, (plan: string, service: string | null) => { to: ReferralState; note?: string; service?: string }> = {
+  'follow-up': (plan) => ({ to: 'awaiting-booking', note: plan }),
+  discharged: (plan) => ({ to: 'closed', note: plan }),
+  'referred-on': (_plan, service) => ({ to: 'referred-on', service: service ?? undefined }),
+};
+
+const notYet = (at: string | Date, now: Date) => new Date(at).getTime() > now.getTime();
+
+/** The booking, child and question for the outcome form; opening it is a read of the child, audited. */
+export async function outcomeForm(tx: Tx, actor: Actor, bookingId: string) {
+  const { booking, session, why } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
+  const r = (await referralById(tx, booking.referral_id))!;
+  const [child] = await childNames(tx, [booking.child_id]);
+  await recordAudit(tx, actor, { childId: booking.child_id, action: 'clinic.open-outcome', what: 'Clinic appointment opened to record the outcome', why, details: { bookingId } });
+  return { booking, session, child, question: r.question, urgency: r.urgency, version: r.version };
+}
+
+export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: string, raw: unknown, now = new Date()): Promise<void> {
+  const { booking, session, why } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
+  if (booking.state !== 'booked') throw new ConflictError(`This appointment is already recorded as ${booking.state.replace(/-/g, ' ')}. Nothing was saved.`);
+  if (notYet(booking.slot_starts_at, now)) throw new ConflictError('This appointment has not begun yet: record what happened once the child has been seen.');
+  const input = readOutcome(raw, session.format);
+  const r = (await referralById(tx, booking.referral_id))!;
+  const today = londonToday(now);
+  const seenJointly = session.format === 'joint' && input.seenJointly === 'yes';
+
+  await moveReferral(tx, actor, r.id, { to: 'seen', note: input.plan, version: input.version }, today);
+  const service = input.next === 'referred-on' ? input.service! : null;
+  if (!(await store.endBooking(tx, actor, booking.id, { state: 'seen', seenJointly, plan: input.plan, next: input.next, nextService: service }))) {
+    throw new ConflictError('Someone else recorded this appointment just now. Nothing of yours was saved.');
+  }
+
+  const [child] = await childNames(tx, [booking.child_id]);
+  const team = await currentTeam(tx, booking.child_id);
+  const seenBy = session.format === 'gpwsi' ? `${session.gp_name} (GP with a special interest)`
+    : seenJointly ? `${session.paediatrician_name} (paediatrician) and ${session.gp_name} (GP), together` : actor.name;
+  const letter = renderLetter(await currentTemplate(tx, 'clinic-outcome'), outcomeLetterValues({
+    child, hub: session.cluster_name, clinicDate: londonDateAndTime(booking.slot_starts_at).date, venue: session.venue_name, seenBy,
+    question: r.question, plan: input.plan, next: input.next, service, careTeam: team.map((m) => `${m.name} (${m.organisation_name})`), clinician: actor.name,
+  }));
+  // Filed while the referral is still open: the clinician's access to the child comes from it.
+  await fileLetter(tx, actor, booking.child_id, letter, { source: 'clinic-outcome', sourceId: booking.id });
+  await moveReferral(tx, actor, r.id, { ...NEXT_MOVE[input.next](input.plan, service), version: input.version + 1 }, today);
+
+  const recipients = new Set([r.referrer_id, ...team.map((m) => m.professional_id)]);
+  recipients.delete(actor.professionalId);
+  const childName = `${child.given_name} ${child.family_name}`;
+  await addToWorklists(tx, actor.icsId, [...recipients].map((professionalId) => ({
+    professionalId, kind: 'clinic-letter', childId: booking.child_id, title: `Clinic letter for ${childName}`, link: `/clinics/bookings/${booking.id}/letter`,
+  })));
+  await recordAudit(tx, actor, { childId: booking.child_id, action: 'clinic.outcome', what: `Seen at the ${session.cluster_name} clinic; outcome letter sent (${input.next})`, why, details: { bookingId } });
+}
+
+/**
+ * The outcome letter exactly as filed. The clinic's clinicians may read it;
+ * so may anyone with a relationship with the child (the GP, the care team).
+ */
+export async function clinicLetter(tx: Tx, actor: Actor, bookingId: string) {
+  const booking = await store.bookingById(tx, bookingId);
+  const filed = booking && (await store.filedLetterOf(tx, booking.id));
+  if (!booking || !filed) throw new NotFoundError();
+  const session = (await store.sessionById(tx, booking.session_id))!;
+  let decision: Decision = clinicPolicy.recordOutcome(actor, { runsSession: [session.paediatrician_id, session.gp_id].includes(actor.professionalId), leadsCluster: false });
+  if (!decision.allowed) decision = policy.viewChildSummary(actor, await legitimateRelationships(tx, actor, booking.child_id));
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, booking.child_id);
+  await recordAudit(tx, actor, { childId: booking.child_id, action: 'clinic.read-letter', what: `Clinic outcome letter: ${filed.body.title}`, why: decision.why, details: { bookingId } });
+  return { letter: filed.body, sentAt: filed.filed_at, childId: booking.child_id };
+}

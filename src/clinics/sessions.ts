@@ -1,0 +1,133 @@
+import crypto from 'node:crypto';
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
+import { childNames } from '../children/care-team.js';
+import { londonDateAndTime, londonToUtc } from '../record/form-dates.js';
+import { clinicPolicy, type SessionRoles } from './policy.js';
+import { readSession } from './session-input.js';
+import * as store from './store.js';
+
+export type { SessionRow } from './store.js';
+
+const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** How far back the clinics page shows sessions that have happened. */
+export const RECENT_DAYS = 60;
+
+export const rolesOf = (actor: Actor, s: store.SessionRow): SessionRoles => ({
+  runsSession: actor.professionalId === s.paediatrician_id || actor.professionalId === s.gp_id,
+  leadsCluster: actor.professionalId === s.lead_paediatrician_id,
+});
+
+/** When a session ends: the end of its last slot. */
+export const sessionEnds = (s: store.SessionRow) => new Date(new Date(s.starts_at).getTime() + s.slot_minutes * s.slot_count * 60_000);
+
+/** The session, if the actor may do what `decide` asks. */
+export async function sessionFor(tx: Tx, actor: Actor, id: string, decide: (r: SessionRoles) => ReturnType<typeof clinicPolicy.viewSession>, childId?: string) {
+  const session = await store.sessionById(tx, id);
+  if (!session) throw new NotFoundError();
+  const roles = rolesOf(actor, session);
+  const decision = decide(roles);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  return { session, roles, why: decision.why };
+}
+
+/** Sessions the actor sees from RECENT_DAYS ago on: the whole ICS's for an administrator, else those they run or lead. */
+export async function sessionsOf(tx: Tx, actor: Actor, today: string) {
+  const decision = clinicPolicy.listSessions(actor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const sessions = await store.sessionsFrom(tx, addDays(today, -RECENT_DAYS), actor.role === 'hub-admin' ? null : actor.professionalId);
+  const canSetUp = actor.role === 'hub-admin' || (actor.role === 'paediatrician' && (await store.clustersFor(tx, actor.professionalId)).length > 0);
+  return { sessions, canSetUp };
+}
+
+/** What the set-up form offers: the hubs the actor may set clinics up for, their practices and GPs, and the ICS's paediatricians. */
+export async function sessionChoices(tx: Tx, actor: Actor) {
+  const clusters = await store.clustersFor(tx, actor.role === 'hub-admin' ? null : actor.professionalId);
+  const decision = clinicPolicy.setUpSession(actor, clusters.length > 0);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const ids = clusters.map((c) => c.id);
+  const clinicians = await store.cliniciansOf(tx, ids);
+  return {
+    clusters, practices: await store.practicesOf(tx, ids),
+    gps: clinicians.filter((c) => c.role === 'gp'), paediatricians: clinicians.filter((c) => c.role === 'paediatrician'),
+  };
+}
+
+/**
+ * Sets up one clinic session and cuts it into equal slots, in one go. The
+ * venue must be a practice of the hub and the GP must work at one of them;
+ * the paediatrician (joint clinics) may come from anywhere in the ICS.
+ */
+export async function setUpSession(tx: Tx, actor: Actor, raw: unknown, now = new Date()): Promise<string> {
+  const { date: today, time: nowTime } = londonDateAndTime(now);
+  const choices = await sessionChoices(tx, actor);
+  const input = readSession(raw, today, nowTime);
+  const cluster = choices.clusters.find((c) => c.id === input.clusterId);
+  const fields: FieldErrors = {};
+  if (!cluster) fields.clusterId = 'Select a hub you set up clinics for';
+  else {
+    const venue = choices.practices.find((p) => p.id === input.venueId);
+    if (!venue) fields.venueId = 'Select a practice from the list';
+    else if (venue.cluster_id !== cluster.id) fields.venueId = `${venue.name} is not in ${cluster.name}: select one of its practices`;
+    const gp = choices.gps.find((g) => g.id === input.gpId);
+    if (!gp) fields.gpId = 'Select a GP from the list';
+    else if (gp.cluster_id !== cluster.id) fields.gpId = `${gp.name} does not work at a practice in ${cluster.name}: select one who does`;
+  }
+  if (input.paediatricianId && !choices.paediatricians.some((p) => p.id === input.paediatricianId)) fields.paediatricianId = 'Select a paediatrician from the list';
+  if (Object.keys(fields).length) throw new ValidationError(fields);
+
+  const id = crypto.randomUUID();
+  const startsAt = londonToUtc(input.date, input.hour, input.minute);
+  const slots = Array.from({ length: input.slotCount }, (_, i) => ({
+    id: crypto.randomUUID(), startsAt: new Date(Date.parse(startsAt) + i * input.slotMinutes * 60_000).toISOString(),
+  }));
+  await store.insertSession(tx, actor, {
+    id, clusterId: cluster!.id, venueId: input.venueId, startsAt, slotMinutes: input.slotMinutes, slotCount: input.slotCount, format: input.format,
+    paediatricianId: input.paediatricianId ?? null, gpId: input.gpId,
+  }, slots);
+  const why = clinicPolicy.setUpSession(actor, true);
+  await recordAudit(tx, actor, { action: 'clinic.set-up', what: `Clinic of ${input.slotCount} appointments set up for ${cluster!.name} on ${input.date}`, why: why.allowed ? why.why : null, details: { sessionId: id } });
+  return id;
+}
+
+/**
+ * A session with its slots and who is booked into each (name, NHS number,
+ * urgency). Every child shown is audited as read by the actor, in one batch.
+ */
+export async function openSession(tx: Tx, actor: Actor, id: string) {
+  const { session, roles, why } = await sessionFor(tx, actor, id, (r) => clinicPolicy.viewSession(actor, r));
+  const slots = await store.slotsOf(tx, id);
+  const booked = slots.filter((s) => s.child_id);
+  const names = new Map((await childNames(tx, booked.map((s) => s.child_id!))).map((c) => [c.id, c]));
+  const when = londonDateAndTime(session.starts_at).date;
+  await recordAuditMany(tx, actor, booked.map((s) => ({
+    childId: s.child_id, action: 'clinic.list', what: `Booked into the ${session.cluster_name} clinic on ${when}`, why, details: { sessionId: id, bookingId: s.booking_id },
+  })));
+  return {
+    session, slots: slots.map((s) => ({ ...s, child: s.child_id ? names.get(s.child_id)! : null })),
+    can: {
+      book: clinicPolicy.book(actor).allowed && !session.cancelled_at,
+      recordOutcome: clinicPolicy.recordOutcome(actor, roles).allowed,
+      cancel: clinicPolicy.cancelSession(actor, roles).allowed && !session.cancelled_at && sessionEnds(session).getTime() > Date.now(),
+    },
+  };
+}
+
+/**
+ * Cancels a session that has no children booked into it. A session with
+ * bookings is refused: each child must be moved to another clinic first, by
+ * the administrator who can tell the family, rather than silently dropped
+ * back onto the waiting list.
+ */
+export async function cancelSession(tx: Tx, actor: Actor, id: string, now = new Date()): Promise<void> {
+  const { session, why } = await sessionFor(tx, actor, id, (r) => clinicPolicy.cancelSession(actor, r));
+  if (session.cancelled_at) throw new ConflictError('This clinic is already cancelled.');
+  if (sessionEnds(session).getTime() <= now.getTime()) throw new ConflictError('This clinic has already happened, so it cannot be cancelled.');
+  const live = (await store.slotsOf(tx, id)).filter((s) => s.state === 'booked').length;
+  if (live > 0) throw new ConflictError(`${live} ${live === 1 ? 'child is' : 'children are'} still booked into this clinic. Move ${live === 1 ? 'them' : 'each of them'} to another clinic first, then cancel it.`);
+  if (!(await store.cancelSession(tx, id))) throw new ConflictError('This clinic is already cancelled.');
+  await recordAudit(tx, actor, { action: 'clinic.cancel', what: `Clinic cancelled: ${session.cluster_name}, ${londonDateAndTime(session.starts_at).date}`, why, details: { sessionId: id } });
+}

@@ -1,0 +1,215 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { bulkInsert } from '../platform/db/bulk.js';
+import type { LetterDocument } from '../platform/http/pdf.js';
+import type { Urgency } from '../referrals/schema.js';
+import type { ReferralState } from '../referrals/state-machine.js';
+import type { BookingState, ClinicFormat, ClinicNext } from './schema.js';
+
+/** Timestamps arrive as Date objects from both drivers; they are read with new Date() wherever used. */
+type Instant = string | Date;
+
+export type SessionRow = {
+  id: string; cluster_id: string; cluster_name: string; lead_paediatrician_id: string | null; venue_id: string; venue_name: string;
+  starts_at: Instant; slot_minutes: number; slot_count: number; format: ClinicFormat;
+  paediatrician_id: string | null; paediatrician_name: string | null; gp_id: string; gp_name: string; cancelled_at: Instant | null; taken: number;
+};
+
+/** A booking holds its slot unless it was moved or cancelled (the same rule as the partial unique index). */
+const HOLDS_SLOT = sql`b.state NOT IN ('moved', 'cancelled')`;
+
+const SESSION = sql`SELECT s.id, s.cluster_id, cl.name AS cluster_name, cl.lead_paediatrician_id, s.venue_id, v.name AS venue_name, s.starts_at,
+    s.slot_minutes, s.slot_count, s.format, s.paediatrician_id, pp.name AS paediatrician_name, s.gp_id, gp.name AS gp_name, s.cancelled_at,
+    (SELECT count(*)::int FROM clinic_booking b JOIN clinic_slot sl ON sl.ics_id = b.ics_id AND sl.id = b.slot_id
+      WHERE sl.session_id = s.id AND ${HOLDS_SLOT}) AS taken
+  FROM clinic_session s JOIN cluster cl ON cl.ics_id = s.ics_id AND cl.id = s.cluster_id
+  JOIN organisation v ON v.ics_id = s.ics_id AND v.id = s.venue_id
+  LEFT JOIN professional pp ON pp.ics_id = s.ics_id AND pp.id = s.paediatrician_id
+  JOIN professional gp ON gp.ics_id = s.ics_id AND gp.id = s.gp_id`;
+
+export async function sessionById(tx: Tx, id: string): Promise<SessionRow | undefined> {
+  const [found] = await rows<SessionRow>(tx, sql`${SESSION} WHERE s.id = ${id}::uuid`);
+  return found;
+}
+
+/**
+ * Sessions from `from` on, soonest first: all of the ICS's, or only those the
+ * professional runs or whose hub they lead.
+ */
+export function sessionsFrom(tx: Tx, from: string, professionalId: string | null, limit = 300): Promise<SessionRow[]> {
+  const mine: SQL = professionalId
+    ? sql`AND ${professionalId}::uuid IN (s.paediatrician_id, s.gp_id, cl.lead_paediatrician_id)`
+    : sql``;
+  return rows<SessionRow>(tx, sql`${SESSION} WHERE s.starts_at >= ${from}::date ${mine} ORDER BY s.starts_at, s.id LIMIT ${limit}`);
+}
+
+export type NewSession = {
+  id: string; clusterId: string; venueId: string; startsAt: string; slotMinutes: number; slotCount: number; format: ClinicFormat;
+  paediatricianId: string | null; gpId: string;
+};
+
+/** The session and its slots, cut at equal intervals from the start. */
+export async function insertSession(tx: Tx, actor: Actor, s: NewSession, slots: { id: string; startsAt: string }[]): Promise<void> {
+  await tx.execute(sql`INSERT INTO clinic_session (ics_id, id, cluster_id, venue_id, starts_at, slot_minutes, slot_count, format, paediatrician_id, gp_id, created_by)
+    VALUES (${actor.icsId}::uuid, ${s.id}::uuid, ${s.clusterId}::uuid, ${s.venueId}::uuid, ${s.startsAt}::timestamptz, ${s.slotMinutes}, ${s.slotCount},
+            ${s.format}, ${s.paediatricianId}::uuid, ${s.gpId}::uuid, ${actor.professionalId}::uuid)`);
+  await bulkInsert(tx, 'clinic_slot', slots.map((slot) => ({ ics_id: actor.icsId, id: slot.id, session_id: s.id, starts_at: slot.startsAt })));
+}
+
+export async function cancelSession(tx: Tx, id: string): Promise<boolean> {
+  const done = await rows(tx, sql`UPDATE clinic_session SET cancelled_at = now() WHERE id = ${id}::uuid AND cancelled_at IS NULL RETURNING id`);
+  return done.length === 1;
+}
+
+export type SlotRow = {
+  id: string; starts_at: Instant; booking_id: string | null; state: BookingState | null; child_id: string | null; referral_id: string | null;
+  urgency: Urgency | null; referral_version: number | null;
+};
+
+/** A session's slots with the booking holding each, if any. */
+export function slotsOf(tx: Tx, sessionId: string): Promise<SlotRow[]> {
+  return rows<SlotRow>(
+    tx,
+    sql`SELECT sl.id, sl.starts_at, b.id AS booking_id, b.state, b.child_id, b.referral_id, r.urgency, r.version AS referral_version
+          FROM clinic_slot sl
+          LEFT JOIN clinic_booking b ON b.ics_id = sl.ics_id AND b.slot_id = sl.id AND ${HOLDS_SLOT}
+          LEFT JOIN referral r ON r.ics_id = b.ics_id AND r.id = b.referral_id
+         WHERE sl.session_id = ${sessionId}::uuid ORDER BY sl.starts_at, sl.id`,
+  );
+}
+
+export type SlotCheck = { id: string; starts_at: Instant; session_id: string; cluster_id: string; cluster_name: string; cancelled_at: Instant | null; taken: boolean };
+
+export async function slotById(tx: Tx, id: string): Promise<SlotCheck | undefined> {
+  const [found] = await rows<SlotCheck>(
+    tx,
+    sql`SELECT sl.id, sl.starts_at, sl.session_id, s.cluster_id, cl.name AS cluster_name, s.cancelled_at,
+               EXISTS (SELECT 1 FROM clinic_booking b WHERE b.ics_id = sl.ics_id AND b.slot_id = sl.id AND ${HOLDS_SLOT}) AS taken
+          FROM clinic_slot sl JOIN clinic_session s ON s.ics_id = sl.ics_id AND s.id = sl.session_id
+          JOIN cluster cl ON cl.ics_id = s.ics_id AND cl.id = s.cluster_id
+         WHERE sl.id = ${id}::uuid`,
+  );
+  return found;
+}
+
+export type FreeSlot = { id: string; starts_at: Instant; session_id: string; venue_name: string; format: ClinicFormat; paediatrician_name: string | null; gp_name: string };
+
+/** Free slots in the hub's sessions still to come, soonest first. */
+export function freeSlots(tx: Tx, clusterId: string, limit = 60): Promise<FreeSlot[]> {
+  return rows<FreeSlot>(
+    tx,
+    sql`SELECT sl.id, sl.starts_at, s.id AS session_id, v.name AS venue_name, s.format, pp.name AS paediatrician_name, gp.name AS gp_name
+          FROM clinic_slot sl JOIN clinic_session s ON s.ics_id = sl.ics_id AND s.id = sl.session_id
+          JOIN organisation v ON v.ics_id = s.ics_id AND v.id = s.venue_id
+          LEFT JOIN professional pp ON pp.ics_id = s.ics_id AND pp.id = s.paediatrician_id
+          JOIN professional gp ON gp.ics_id = s.ics_id AND gp.id = s.gp_id
+         WHERE s.cluster_id = ${clusterId}::uuid AND s.cancelled_at IS NULL AND sl.starts_at > now()
+           AND NOT EXISTS (SELECT 1 FROM clinic_booking b WHERE b.ics_id = sl.ics_id AND b.slot_id = sl.id AND ${HOLDS_SLOT})
+         ORDER BY sl.starts_at, sl.id LIMIT ${limit}`,
+  );
+}
+
+export type BookingRow = {
+  id: string; slot_id: string; session_id: string; slot_starts_at: Instant; referral_id: string; child_id: string; state: BookingState;
+  seen_jointly: boolean | null; plan: string | null; next: ClinicNext | null; next_service: string | null; end_note: string | null;
+};
+
+export async function bookingById(tx: Tx, id: string): Promise<BookingRow | undefined> {
+  const [found] = await rows<BookingRow>(
+    tx,
+    sql`SELECT b.id, b.slot_id, sl.session_id, sl.starts_at AS slot_starts_at, b.referral_id, b.child_id, b.state, b.seen_jointly, b.plan, b.next, b.next_service, b.end_note
+          FROM clinic_booking b JOIN clinic_slot sl ON sl.ics_id = b.ics_id AND sl.id = b.slot_id WHERE b.id = ${id}::uuid`,
+  );
+  return found;
+}
+
+/** The referral's booking that still stands, if any. */
+export async function liveBookingOf(tx: Tx, referralId: string): Promise<BookingRow | undefined> {
+  const [found] = await rows<{ id: string }>(tx, sql`SELECT id FROM clinic_booking WHERE referral_id = ${referralId}::uuid AND state = 'booked'`);
+  return found ? bookingById(tx, found.id) : undefined;
+}
+
+/** Inserts a booking; the partial unique indexes refuse a taken slot or a second live booking of the referral (23505). */
+export async function insertBooking(tx: Tx, actor: Actor, b: { id: string; slotId: string; referralId: string; childId: string }): Promise<void> {
+  await tx.execute(sql`INSERT INTO clinic_booking (ics_id, id, slot_id, referral_id, child_id, state, booked_by, booked_by_name)
+    VALUES (${actor.icsId}::uuid, ${b.id}::uuid, ${b.slotId}::uuid, ${b.referralId}::uuid, ${b.childId}::uuid, 'booked', ${actor.professionalId}::uuid, ${actor.name})`);
+}
+
+export type BookingEnd = { state: 'moved' | 'did-not-attend' | 'seen'; note?: string | null; seenJointly?: boolean; plan?: string; next?: ClinicNext; nextService?: string | null };
+
+/** Ends a booking that is still booked; false when someone else ended it first. */
+export async function endBooking(tx: Tx, actor: Actor, id: string, e: BookingEnd): Promise<boolean> {
+  const done = await rows(
+    tx,
+    sql`UPDATE clinic_booking SET state = ${e.state}, ended_by = ${actor.professionalId}::uuid, ended_by_name = ${actor.name}, ended_at = now(),
+           end_note = ${e.note ?? null}, seen_jointly = ${e.seenJointly ?? null}, plan = ${e.plan ?? null}, next = ${e.next ?? null}, next_service = ${e.nextService ?? null}
+         WHERE id = ${id}::uuid AND state = 'booked' RETURNING id`,
+  );
+  return done.length === 1;
+}
+
+export type WaitingRow = {
+  id: string; child_id: string; urgency: Urgency; state: ReferralState; cluster_id: string; cluster_name: string; referred_at: Instant; version: number;
+};
+
+/**
+ * Referrals waiting for a clinic across the ICS (after triage, or after a
+ * missed appointment): most urgent first, then longest waiting.
+ */
+export function waitingForClinic(tx: Tx, limit = 300): Promise<WaitingRow[]> {
+  return rows<WaitingRow>(
+    tx,
+    sql`SELECT r.id, r.child_id, r.urgency, r.state, r.cluster_id, cl.name AS cluster_name, r.created_at AS referred_at, r.version
+          FROM referral r JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id
+         WHERE r.state IN ('awaiting-booking', 'did-not-attend')
+         ORDER BY CASE r.urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END, r.created_at, r.id LIMIT ${limit}`,
+  );
+}
+
+export type Choice = { id: string; name: string; cluster_id: string | null; detail: string | null };
+
+/** Hubs an actor may set clinics up for: every hub for an administrator, else those they lead. */
+export function clustersFor(tx: Tx, leadId: string | null): Promise<Choice[]> {
+  return rows<Choice>(
+    tx,
+    sql`SELECT cl.id, cl.name, cl.id AS cluster_id, NULL AS detail FROM cluster cl
+         WHERE ${leadId === null ? sql`true` : sql`cl.lead_paediatrician_id = ${leadId}::uuid`} ORDER BY cl.name`,
+  );
+}
+
+/** The practices of those hubs: where a clinic can be held. */
+export function practicesOf(tx: Tx, clusterIds: string[]): Promise<Choice[]> {
+  if (!clusterIds.length) return Promise.resolve([]);
+  return rows<Choice>(
+    tx,
+    sql`SELECT o.id, o.name, cp.cluster_id, NULL AS detail FROM cluster_practice cp JOIN organisation o ON o.ics_id = cp.ics_id AND o.id = cp.practice_id
+         WHERE cp.cluster_id IN (${sql.join(clusterIds.map((id) => sql`${id}::uuid`), sql`, `)}) ORDER BY o.name`,
+  );
+}
+
+/** GPs of those hubs' practices, and every paediatrician of the ICS: who can run a clinic. */
+export function cliniciansOf(tx: Tx, clusterIds: string[]): Promise<(Choice & { role: 'gp' | 'paediatrician' })[]> {
+  const hubs = clusterIds.length ? sql.join(clusterIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`NULL`;
+  return rows(
+    tx,
+    sql`SELECT p.id, p.name, p.role, cp.cluster_id, o.name AS detail FROM professional p
+          JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
+          LEFT JOIN cluster_practice cp ON cp.ics_id = p.ics_id AND cp.practice_id = p.organisation_id
+         WHERE p.active AND (p.role = 'paediatrician' OR (p.role = 'gp' AND cp.cluster_id IN (${hubs})))
+         ORDER BY p.role, p.name, p.id LIMIT 3000`,
+  );
+}
+
+/**
+ * The clinic letter as filed in the child's record (by the record's filing
+ * of it, source 'clinic-outcome'): the page and PDF are drawn from it, never
+ * composed again.
+ */
+export async function filedLetterOf(tx: Tx, bookingId: string): Promise<{ body: LetterDocument; filed_at: Instant } | undefined> {
+  const [found] = await rows<{ body: LetterDocument; filed_at: Instant }>(
+    tx,
+    sql`SELECT body, filed_at FROM record_letter WHERE source = 'clinic-outcome' AND source_id = ${bookingId}::uuid ORDER BY filed_at DESC LIMIT 1`,
+  );
+  return found;
+}
