@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTenant, type AppDeps, type RouteModule } from '../platform/http/app.js';
 import type { FieldErrors } from '../platform/http/errors.js';
 import { parseInput } from '../platform/http/validate.js';
-import { addPracticeForm, clusterForm, formValues, idFrom, leadForm } from './forms.js';
+import { addPracticeForm, clusterForm, formValues, idFrom, leadForm, workingDaysForm } from './forms.js';
 import { noticeText } from './labels.js';
 import { attempt, formWithErrors, selectItems } from './pages.js';
 import type { Option } from './store.js';
@@ -12,6 +12,11 @@ const LIST = 'admin/views/clusters.njk';
 const NEW = 'admin/views/cluster-new.njk';
 const PAGE = 'admin/views/cluster.njk';
 const FIELDS = ['name', 'placeId', 'leadId'];
+
+const WORKING_DAYS = ['triageWorkingDays', 'adviceWorkingDays'];
+// The working-days notice lives with the cluster page that shows it (labels.ts holds the others).
+const CLUSTER_NOTICES: Record<string, string> = { 'working-days-saved': 'Working days saved: new referrals and advice requests are due by them' };
+const clusterNotice = (value: unknown) => noticeText(value) ?? (typeof value === 'string' ? CLUSTER_NOTICES[value] : undefined);
 
 const options = (list: Option[], placeholder: string) => selectItems(list.map((o) => ({ value: o.id, text: o.name })), placeholder);
 
@@ -32,14 +37,14 @@ async function showCluster(deps: AppDeps, req: FastifyRequest, reply: FastifyRep
   const context = {
     title: cluster.name,
     backHref: '/admin/clusters',
-    notice: refused ? undefined : noticeText((req.query as Record<string, unknown> | undefined)?.notice),
+    notice: refused ? undefined : clusterNotice((req.query as Record<string, unknown> | undefined)?.notice),
     cluster,
     practices,
-    values: { leadId: cluster.lead_id ?? '', ...refused?.values },
+    values: { leadId: cluster.lead_id ?? '', triageWorkingDays: String(cluster.triage_working_days), adviceWorkingDays: String(cluster.advice_working_days), ...refused?.values },
     practiceItems: selectItems(available.map((p) => ({ value: p.id, text: `${p.name} (${p.ods_code})` })), 'Select a GP practice'),
     leadItems: options(paediatricians, 'Select a paediatrician'),
   };
-  return refused ? formWithErrors(reply, PAGE, context, refused.fields, ['practiceId', 'leadId']) : reply.page(PAGE, context);
+  return refused ? formWithErrors(reply, PAGE, context, refused.fields, ['practiceId', 'leadId', ...WORKING_DAYS]) : reply.page(PAGE, context);
 }
 
 export const clusterRoutes: RouteModule = (app, deps) => {
@@ -87,5 +92,15 @@ export const clusterRoutes: RouteModule = (app, deps) => {
     });
     if (!fields) return reply.redirect(`/admin/clusters/${id}?notice=lead-changed`, 303);
     return showCluster(deps, req, reply, id, { fields, values: formValues(req.body, ['leadId']) });
+  });
+
+  app.post('/admin/clusters/:id/working-days', async (req, reply) => {
+    const id = idFrom(req.params);
+    const fields = await attempt(() => {
+      const input = parseInput(workingDaysForm, req.body);
+      return inTenant(deps, req, (tx, actor) => admin.setClusterWorkingDays(tx, actor, id, input));
+    });
+    if (!fields) return reply.redirect(`/admin/clusters/${id}?notice=working-days-saved`, 303);
+    return showCluster(deps, req, reply, id, { fields, values: formValues(req.body, WORKING_DAYS) });
   });
 };

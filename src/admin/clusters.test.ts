@@ -163,4 +163,35 @@ describe('an administrator manages clusters', () => {
     const lead = await t.one<{ lead: string }>(sql`SELECT lead_paediatrician_id AS lead FROM cluster WHERE id = ${clusterId}::uuid`);
     expect(lead.lead).toBe(paediatricians[1].id);
   });
+
+  it('sets the working days a hub has to triage and to answer advice, within their limits', async () => {
+    const admin = await t.signIn();
+    const clusterId = await newCluster(admin, 'Promise Hub');
+    const days = async () => t.one<{ triage: number; advice: number }>(sql`SELECT triage_working_days AS triage, advice_working_days AS advice FROM cluster WHERE id = ${clusterId}::uuid`);
+    const page = pageText((await admin.get(`/admin/clusters/${clusterId}`)).body);
+    expect(page).toContain('Working days to triage a referral 2');
+    expect(page).toContain('Working days to answer advice 1');
+
+    const blank = await admin.post(`/admin/clusters/${clusterId}/working-days`, { triageWorkingDays: '', adviceWorkingDays: 'soon' });
+    expect(blank.statusCode).toBe(400);
+    expect(pageText(blank.body)).toContain('There is a problem Enter the working days to triage, as a number Enter the working days to answer advice, as a number');
+    expect(blank.body).toContain('href="#triageWorkingDays"');
+    const outside = await admin.post(`/admin/clusters/${clusterId}/working-days`, { triageWorkingDays: '11', adviceWorkingDays: '2.5' });
+    expect(outside.statusCode).toBe(400);
+    expect(pageText(outside.body)).toContain('Working days to triage must be between 1 and 10');
+    expect(pageText(outside.body)).toContain('Enter a whole number of working days to answer advice');
+    expect(outside.body).toContain('value="11"');
+    expect(await days()).toEqual({ triage: 2, advice: 1 });
+
+    const saved = await admin.post(`/admin/clusters/${clusterId}/working-days`, { triageWorkingDays: '5', adviceWorkingDays: '3' });
+    expect(saved.statusCode).toBe(303);
+    expect(await days()).toEqual({ triage: 5, advice: 3 });
+    expect(pageText((await admin.get(String(saved.headers.location))).body)).toContain('Working days saved');
+    const [event] = await t.all<{ what: string }>(sql`SELECT what FROM audit_event WHERE action = 'admin.cluster-working-days-changed' AND details->>'clusterId' = ${clusterId}`);
+    expect(event.what).toBe('Cluster Promise Hub: 5 working days to triage, 3 to answer advice');
+
+    const gp = await t.signIn('gp@demo.joinery.test');
+    expect((await gp.post(`/admin/clusters/${clusterId}/working-days`, { triageWorkingDays: '1', adviceWorkingDays: '1' })).statusCode).toBe(403);
+    expect(await days()).toEqual({ triage: 5, advice: 3 });
+  });
 });

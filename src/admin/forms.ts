@@ -56,6 +56,18 @@ export const clusterForm = z.object({
 });
 export type ClusterInput = z.infer<typeof clusterForm>;
 
+/** A hub's promises, in working days: how fast it triages a referral and answers an advice request. */
+const workingDays = (label: string, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: `Enter the working days to ${label}, as a number` })
+      .int(`Enter a whole number of working days to ${label}`)
+      .min(1, `Working days to ${label} must be between 1 and ${max}`)
+      .max(max, `Working days to ${label} must be between 1 and ${max}`),
+  );
+export const workingDaysForm = z.object({ triageWorkingDays: workingDays('triage', 10), adviceWorkingDays: workingDays('answer advice', 5) });
+export type WorkingDaysInput = z.infer<typeof workingDaysForm>;
+
 export const addPracticeForm = z.object({ practiceId: choice('Select a GP practice to add') });
 export const leadForm = z.object({ leadId: choice('Select a lead paediatrician') });
 

@@ -6,7 +6,7 @@ import { ROLES, type Role } from '../platform/access/roles.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import type { OrganisationKind } from '../organisations/schema.js';
-import type { ClusterInput, EditUserInput, NewUserInput, OrganisationInput } from './forms.js';
+import type { ClusterInput, EditUserInput, NewUserInput, OrganisationInput, WorkingDaysInput } from './forms.js';
 import { KIND_LABELS } from './labels.js';
 import { pageWindow } from './paging.js';
 import * as store from './store.js';
@@ -225,6 +225,21 @@ export async function changeClusterLead(tx: Tx, actor: Actor, clusterId: string,
     what: `Lead paediatrician of cluster ${cluster.name} changed`,
     why,
     details: { clusterId, from: cluster.lead_id, to: leadId },
+  });
+}
+
+/** How many working days the hub has to triage a referral and to answer advice; new referrals are due by these. */
+export async function setClusterWorkingDays(tx: Tx, actor: Actor, clusterId: string, input: WorkingDaysInput): Promise<void> {
+  const why = requireAdmin(actor);
+  const cluster = await lockCluster(tx, clusterId);
+  const before = { triageWorkingDays: cluster.triage_working_days, adviceWorkingDays: cluster.advice_working_days };
+  if (before.triageWorkingDays === input.triageWorkingDays && before.adviceWorkingDays === input.adviceWorkingDays) return;
+  await store.setWorkingDays(tx, clusterId, input);
+  await recordAudit(tx, actor, {
+    action: 'admin.cluster-working-days-changed',
+    what: `Cluster ${cluster.name}: ${input.triageWorkingDays} working days to triage, ${input.adviceWorkingDays} to answer advice`,
+    why,
+    details: { clusterId, before, after: input },
   });
 }
 

@@ -9,7 +9,10 @@ import type { OrganisationKind } from '../organisations/schema.js';
 
 export type Option = { id: string; name: string };
 export type OrganisationRow = { id: string; name: string; kind: OrganisationKind; ods_code: string; place_id: string | null; place_name: string | null };
-export type ClusterRow = { id: string; name: string; place_id: string; place_name: string; lead_id: string | null; lead_name: string | null; practice_count: number };
+export type ClusterRow = {
+  id: string; name: string; place_id: string; place_name: string; lead_id: string | null; lead_name: string | null; practice_count: number;
+  triage_working_days: number; advice_working_days: number;
+};
 export type MemberPractice = { id: string; name: string; ods_code: string; joined_at: string };
 export type UserRow = {
   id: string; name: string; email: string; role: string; organisation_id: string; organisation_name: string; active: boolean;
@@ -75,7 +78,7 @@ export async function updateOrganisation(tx: Tx, id: string, f: OrganisationFiel
 export function listClusters(tx: Tx) {
   return rows<ClusterRow>(
     tx,
-    sql`SELECT c.id, c.name, c.place_id, pl.name AS place_name, c.lead_paediatrician_id AS lead_id, lp.name AS lead_name,
+    sql`SELECT c.id, c.name, c.place_id, pl.name AS place_name, c.lead_paediatrician_id AS lead_id, lp.name AS lead_name, c.triage_working_days, c.advice_working_days,
                (SELECT count(*)::int FROM cluster_practice cp WHERE cp.ics_id = c.ics_id AND cp.cluster_id = c.id) AS practice_count
           FROM cluster c
           JOIN place pl ON pl.ics_id = c.ics_id AND pl.id = c.place_id
@@ -87,7 +90,7 @@ export function listClusters(tx: Tx) {
 export async function cluster(tx: Tx, id: string, opts: { lock?: boolean } = {}): Promise<ClusterRow | undefined> {
   const [r] = await rows<ClusterRow>(
     tx,
-    sql`SELECT c.id, c.name, c.place_id, pl.name AS place_name, c.lead_paediatrician_id AS lead_id, lp.name AS lead_name,
+    sql`SELECT c.id, c.name, c.place_id, pl.name AS place_name, c.lead_paediatrician_id AS lead_id, lp.name AS lead_name, c.triage_working_days, c.advice_working_days,
                (SELECT count(*)::int FROM cluster_practice cp WHERE cp.ics_id = c.ics_id AND cp.cluster_id = c.id) AS practice_count
           FROM cluster c
           JOIN place pl ON pl.ics_id = c.ics_id AND pl.id = c.place_id
@@ -158,6 +161,10 @@ export async function removePractice(tx: Tx, clusterId: string, practiceId: stri
     sql`DELETE FROM cluster_practice WHERE cluster_id = ${clusterId}::uuid AND practice_id = ${practiceId}::uuid RETURNING practice_id`,
   );
   return removed.length > 0;
+}
+
+export async function setWorkingDays(tx: Tx, clusterId: string, days: { triageWorkingDays: number; adviceWorkingDays: number }): Promise<void> {
+  await tx.execute(sql`UPDATE cluster SET triage_working_days = ${days.triageWorkingDays}, advice_working_days = ${days.adviceWorkingDays} WHERE id = ${clusterId}::uuid`);
 }
 
 export async function setLead(tx: Tx, clusterId: string, leadId: string): Promise<void> {

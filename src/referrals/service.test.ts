@@ -25,7 +25,8 @@ describe.each(kinds)('referrals and advice requests (%s)', (kind: DatabaseKind) 
     j = await startJoinery(kind);
     [child] = await rows(j.db.owner, sql`SELECT c.id, cp.cluster_id, cl.lead_paediatrician_id AS lead_id FROM child c
       JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id JOIN cluster cl ON cl.id = cp.cluster_id
-      WHERE c.registered_practice_id = (SELECT organisation_id FROM professional WHERE email = 'gp@demo.joinery.test') ORDER BY c.id LIMIT 1`);
+      WHERE c.registered_practice_id = (SELECT organisation_id FROM professional WHERE email = 'gp@demo.joinery.test')
+        AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.child_id = c.id) ORDER BY c.id LIMIT 1`);
     [cover] = await rows(j.db.owner, sql`SELECT p.id, p.email FROM professional p WHERE p.role = 'paediatrician' AND p.ics_id = ${j.ics.icsId}::uuid
       AND NOT EXISTS (SELECT 1 FROM cluster cl WHERE cl.lead_paediatrician_id = p.id) ORDER BY p.id LIMIT 1`);
   }, 120_000);

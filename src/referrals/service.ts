@@ -10,8 +10,12 @@ import { addWorkingDays } from '../platform/working-days.js';
 import { addToWorklists } from '../worklist/service.js';
 import { REFERRAL_KINDS, URGENCIES } from './schema.js';
 import { moveBetween, REFERRAL_STATES, type Mover, type ReferralState } from './state-machine.js';
+import { referralPolicy, relationsTo } from './access.js';
+import { attachableEntries, attachEntries } from './attachments.js';
+import { childExists } from '../children/service.js';
+import { childNames } from '../children/care-team.js';
+import { fileReferralLetter } from './letters.js';
 import * as store from './store.js';
-
 
 const referralShape = z.object({
   childId: z.guid({ error: 'Find the child first' }),
@@ -20,7 +24,22 @@ const referralShape = z.object({
   reason: text('the reason for the referral', { max: 1000, multiline: true }),
   question: text('the question you want answered', { max: 1000, multiline: true }),
   tried: optionalText('what has been tried', { max: 2000, multiline: true }).transform((v) => v ?? ''),
+  // Ticked record entries: one ticked box arrives as a string, several as a list.
+  attachments: z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(z.guid({ error: 'Choose entries from the list' })).max(20, 'Attach at most 20 entries')),
 });
+
+/**
+ * Whether the actor may ask about this child: a GP or practice nurse of the
+ * child's registered practice. Returns the relationship that allows it.
+ */
+export async function mayAsk(tx: Tx, actor: Actor, childId: string): Promise<string> {
+  const relationships = await legitimateRelationships(tx, actor, childId);
+  const practice = relationships.find((r) => r.kind === 'registered-practice');
+  if (!['gp', 'practice-nurse'].includes(actor.role) || !practice) {
+    throw new ForbiddenError('Advice requests and referrals come from the child’s registered practice.', childId);
+  }
+  return practice.detail;
+}
 
 /**
  * A GP or practice nurse asks for advice or refers a child registered with
@@ -30,10 +49,7 @@ const referralShape = z.object({
  */
 export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: string): Promise<string> {
   const input = parseWithRules(referralShape, raw, () => ({}));
-  const relationships = await legitimateRelationships(tx, actor, input.childId);
-  if (!['gp', 'practice-nurse'].includes(actor.role) || !relationships.some((r) => r.kind === 'registered-practice')) {
-    throw new ForbiddenError('Advice requests and referrals come from the child’s registered practice.');
-  }
+  const why = await mayAsk(tx, actor, input.childId);
   const route = await store.routeOf(tx, input.childId, today);
   if (!route) throw new ValidationError({ childId: 'This child’s practice is not in a hub, so there is no one to send it to. Ask the ICS to add the practice to a hub.' });
   const decisionMaker = route.cover_id ?? route.lead_id;
@@ -45,11 +61,13 @@ export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: 
     decision_maker_id: decisionMaker, urgency: input.urgency, reason: input.reason, question: input.question, tried: input.tried, state: 'awaiting-triage', due_on: dueOn,
   });
   await store.addEvent(tx, actor, crypto.randomUUID(), id, null, 'awaiting-triage', null);
+  await attachEntries(tx, actor, id, input.childId, input.attachments);
+  if (input.kind === 'referral') await fileReferralLetter(tx, actor, (await store.referralById(tx, id))!, today);
   await addToWorklists(tx, actor.icsId, [{
     professionalId: decisionMaker, kind: input.kind === 'advice' ? 'advice-request' : 'referral', childId: input.childId,
     title: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} (${input.urgency}) due ${dueOn}`, link: `/referrals/${id}`,
   }]);
-  await recordAudit(tx, actor, { childId: input.childId, action: 'referral.submit', what: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} to ${route.cluster_name}`, why: relationships[0].detail, details: { referralId: id } });
+  await recordAudit(tx, actor, { childId: input.childId, action: 'referral.submit', what: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} to ${route.cluster_name}`, why, details: { referralId: id } });
   return id;
 }
 
@@ -60,19 +78,6 @@ const moveShape = z.object({
   version: z.coerce.number({ error: 'Reload the referral and try again' }).int().positive(),
 });
 
-/** Which movers the actor counts as for this referral. */
-async function moversFor(tx: Tx, actor: Actor, r: store.ReferralRow, today: string): Promise<Set<Mover>> {
-  const as = new Set<Mover>();
-  if (r.referrer_id === actor.professionalId) as.add('referrer');
-  if (r.decision_maker_id === actor.professionalId || r.lead_id === actor.professionalId || (await store.coversToday(tx, actor, r.cluster_id, today))) {
-    as.add('triager');
-    as.add('clinician');
-  }
-  if (await store.runsClinicFor(tx, actor, r.id)) as.add('clinician');
-  if (actor.role === 'hub-admin') as.add('admin');
-  return as;
-}
-
 /**
  * What a move records besides the state. The first triage decision is timed;
  * referred on counts as seen in hospital; an answered advice request sent back
@@ -82,6 +87,10 @@ async function effectsOf(tx: Tx, r: store.ReferralRow, to: ReferralState, by: Mo
   const e: store.MoveEffects = { notes: input.note, service: input.service, triaged: r.state === 'awaiting-triage' && by === 'triager' };
   if (to === 'referred-on') e.seenIn = 'hospital';
   if (to === 'seen') Object.assign(e, { seen: true, seenIn: 'community' });
+  // The paediatrician answering an advice request may decide the child needs more than advice: it becomes a referral as it stands.
+  if (r.kind === 'advice' && r.state === 'awaiting-triage' && by === 'triager' && !['advice-given', 'returned'].includes(to)) {
+    e.convertTo = { kind: 'referral', dueOn: r.due_on };
+  }
   if (to === 'awaiting-triage' && r.kind === 'advice' && r.state === 'advice-given') {
     const route = await store.routeOf(tx, r.child_id, today);
     e.convertTo = { kind: 'referral', dueOn: addWorkingDays(today, route?.triage_working_days ?? 2) };
@@ -95,24 +104,42 @@ async function effectsOf(tx: Tx, r: store.ReferralRow, to: ReferralState, by: Mo
  * one decision lands, and the other is told (409), because the move is made
  * only on the version both read.
  */
-export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string): Promise<void> {
+export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string): Promise<MoveMade> {
   const input = parseWithRules(moveShape, raw, () => ({}));
   const r = await store.referralById(tx, id);
   if (!r) throw new NotFoundError();
-  const movers = await moversFor(tx, actor, r, today);
+  const movers = referralPolicy.movers(await relationsTo(tx, actor, r, today));
   if (movers.size === 0) throw new ForbiddenError('This referral is not yours to act on.', r.child_id);
+  // A stale form is told so first: what the referral can do now follows from what someone else decided.
+  const stale = 'Someone else acted on this referral after you opened it. Nothing of yours was saved: open it again to see what they decided.';
+  if (input.version !== r.version) throw new ConflictError(stale);
   const found = moveBetween(r.state, input.to);
   if ('refused' in found) throw new ConflictError(found.refused);
   if (!movers.has(found.move.by)) throw new ForbiddenError(`Only the ${found.move.by} can do this: ${found.move.name.toLowerCase()}.`);
   if (found.move.needs === 'reason' && !input.note) throw new ValidationError({ note: 'Enter the reason' });
   if (found.move.needs === 'notes' && !input.note) throw new ValidationError({ note: 'Enter your notes: the GP reads them' });
   if (found.move.needs === 'service' && !input.service) throw new ValidationError({ service: 'Name the service the child is referred to' });
-  const stale = 'Someone else acted on this referral after you opened it. Nothing of yours was saved: open it again to see what they decided.';
-  if (input.version !== r.version) throw new ConflictError(stale);
   if (!(await store.moveTo(tx, id, r.version, input.to, await effectsOf(tx, r, input.to, found.move.by, today, input)))) throw new ConflictError(stale);
   await store.addEvent(tx, actor, crypto.randomUUID(), id, r.state, input.to, input.note ?? input.service ?? null);
   if (found.move.by === 'triager' && r.referrer_id !== actor.professionalId) {
     await addToWorklists(tx, actor.icsId, [{ professionalId: r.referrer_id, kind: 'triage-decision', childId: r.child_id, title: `Decided: ${found.move.name}`, link: `/referrals/${id}` }]);
   }
   await recordAudit(tx, actor, { childId: r.child_id, action: 'referral.move', what: `${found.move.name} (${r.state} → ${input.to})`, why: [...movers].join(', '), details: { referralId: id } });
+  return { before: r, by: found.move.by, to: input.to, note: input.note };
+}
+
+/** A move that landed: the referral as it was before, who moved it (as which mover), where to, and the note. */
+export type MoveMade = { before: store.ReferralRow; by: Mover; to: ReferralState; note?: string };
+
+/**
+ * What the "ask for advice or refer" form needs: the child's name, the hub it
+ * will go to (if the practice is in one) and the latest record entries to
+ * attach, read through the record's service (which audits the read).
+ */
+export async function askingAbout(tx: Tx, actor: Actor, childId: string, today: string) {
+  if (!(await childExists(tx, childId))) throw new NotFoundError();
+  await mayAsk(tx, actor, childId);
+  const [child] = await childNames(tx, [childId]);
+  const route = await store.routeOf(tx, childId, today);
+  return { child, hubName: route?.cluster_name ?? null, entries: await attachableEntries(tx, actor, childId) };
 }

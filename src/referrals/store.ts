@@ -95,3 +95,57 @@ export async function runsClinicFor(tx: Tx, actor: Actor, referralId: string): P
   );
   return found.length > 0;
 }
+
+/** Who sent it, who holds it and which hub: names for the referral's page and letters. */
+export type ReferralNames = { referrer_name: string; practice_name: string; cluster_name: string; decision_maker_name: string; created_at: string; outcome_notes: string | null; referred_on_service: string | null };
+
+export async function namesOf(tx: Tx, id: string): Promise<ReferralNames> {
+  const [found] = await rows<ReferralNames>(
+    tx,
+    sql`SELECT rp.name AS referrer_name, o.name AS practice_name, cl.name AS cluster_name, dm.name AS decision_maker_name, r.created_at, r.outcome_notes, r.referred_on_service
+          FROM referral r JOIN professional rp ON rp.ics_id = r.ics_id AND rp.id = r.referrer_id
+          JOIN organisation o ON o.ics_id = r.ics_id AND o.id = r.referring_practice_id
+          JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id
+          JOIN professional dm ON dm.ics_id = r.ics_id AND dm.id = r.decision_maker_id
+         WHERE r.id = ${id}::uuid`,
+  );
+  return found;
+}
+
+export type EventRow = { from_state: ReferralState | null; to_state: ReferralState; note: string | null; changed_by_name: string; changed_at: string };
+
+export function eventsOf(tx: Tx, referralId: string): Promise<EventRow[]> {
+  return rows<EventRow>(
+    tx,
+    sql`SELECT from_state, to_state, note, changed_by_name, changed_at FROM referral_event WHERE referral_id = ${referralId}::uuid ORDER BY changed_at, id`,
+  );
+}
+
+/**
+ * Record entries the referrer attached are kept as rows of the referral's
+ * message table with this author role: a copy of the entry as it was when
+ * sent (the record may change later), needing no new table. The thread
+ * itself leaves them out.
+ */
+const ATTACHMENT = 'record-extract';
+
+export type MessageRow = { id: string; author_id: string; author_name: string; author_role: string; body: string; sent_at: string };
+
+export function messagesOf(tx: Tx, referralId: string, which: 'thread' | 'attachments'): Promise<MessageRow[]> {
+  const kind = which === 'thread' ? sql`author_role <> ${ATTACHMENT}` : sql`author_role = ${ATTACHMENT}`;
+  return rows<MessageRow>(
+    tx,
+    sql`SELECT id, author_id, author_name, author_role, body, sent_at FROM referral_message WHERE referral_id = ${referralId}::uuid AND ${kind} ORDER BY sent_at, id`,
+  );
+}
+
+export async function addMessage(tx: Tx, actor: Actor, referralId: string, body: string, as: 'message' | 'attachment' = 'message'): Promise<void> {
+  await tx.execute(sql`INSERT INTO referral_message (ics_id, id, referral_id, author_id, author_name, author_role, body, sent_at)
+    VALUES (${actor.icsId}::uuid, gen_random_uuid(), ${referralId}::uuid, ${actor.professionalId}::uuid, ${actor.name},
+            ${as === 'attachment' ? ATTACHMENT : actor.role}, ${body}, clock_timestamp())`);
+}
+
+/** Whoever triages a referral holds it from then on: its decision-maker (and the child's relationship goes with it). */
+export async function setDecisionMaker(tx: Tx, id: string, professionalId: string): Promise<void> {
+  await tx.execute(sql`UPDATE referral SET decision_maker_id = ${professionalId}::uuid WHERE id = ${id}::uuid`);
+}

@@ -1,0 +1,38 @@
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { ValidationError } from '../platform/http/errors.js';
+import { listEntries, type EntryRow } from '../record/service.js';
+import { KIND_NOUNS } from '../record/labels.js';
+import * as store from './store.js';
+
+/** How many of the child's latest record entries the form offers to attach. */
+export const ATTACHABLE = 25;
+
+const latestFirst = (a: EntryRow, b: EntryRow) =>
+  (b.started_on ?? '').localeCompare(a.started_on ?? '') || String(b.recorded_at).localeCompare(String(a.recorded_at)) || a.id.localeCompare(b.id);
+
+/**
+ * The child's most recent record entries the actor may see, to tick and send
+ * with the question. Read through the record's service, which checks access
+ * and audits the read.
+ */
+export async function attachableEntries(tx: Tx, actor: Actor, childId: string): Promise<EntryRow[]> {
+  const { entries } = await listEntries(tx, actor, childId, { limit: 500 });
+  return [...entries].sort(latestFirst).slice(0, ATTACHABLE);
+}
+
+/** An entry as the paediatrician reads it with the referral: what, since when, and its status. */
+export function describeEntry(e: EntryRow): string {
+  const kind = KIND_NOUNS[e.kind].one;
+  return `${kind.charAt(0).toUpperCase()}${kind.slice(1)}: ${e.display}${e.started_on ? `, from ${e.started_on}` : ''} (${e.status})`;
+}
+
+/** Copies the chosen entries into the referral as they are now; an id not among the child's visible entries is refused. */
+export async function attachEntries(tx: Tx, actor: Actor, referralId: string, childId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const { entries } = await listEntries(tx, actor, childId, { limit: 500 });
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const chosen = [...new Set(ids.map((id) => id.toLowerCase()))].map((id) => byId.get(id));
+  if (chosen.some((e) => !e)) throw new ValidationError({ attachments: 'Choose entries from this child’s record in the list' });
+  for (const e of chosen) await store.addMessage(tx, actor, referralId, describeEntry(e!), 'attachment');
+}

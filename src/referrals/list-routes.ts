@@ -1,0 +1,42 @@
+import type { FastifyRequest } from 'fastify';
+import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
+import { londonToday } from '../record/form-dates.js';
+import { KIND_LABELS, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
+import { lateList, PAGE_SIZE, sentList, triageList } from './lists.js';
+import { pageNumber } from './form-body.js';
+
+/** The GP's sent referrals and questions, the paediatrician's triage list, and the hub lead's late items. */
+
+const pagesOf = (path: string, page: number, total: number) => {
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  return {
+    page, pages,
+    previous: page > 1 ? { href: `${path}?page=${page - 1}` } : undefined,
+    next: page < pages ? { href: `${path}?page=${page + 1}` } : undefined,
+  };
+};
+
+export const listRoutes: RouteModule = (app, deps) => {
+  const labels = { kinds: KIND_LABELS, states: STATE_LABELS, urgencies: URGENCY_LABELS, urgencyTags: URGENCY_TAGS };
+  const listPage = (req: FastifyRequest) => ({ page: pageNumber(req), today: londonToday() });
+
+  app.get('/referrals', async (req, reply) => {
+    const { page, today } = listPage(req);
+    const list = await inTenant(deps, req, (tx, actor) => sentList(tx, actor, today, page));
+    return reply.page('referrals/views/sent.njk', {
+      title: 'Your referrals and questions', ...list, ...labels, ...pagesOf('/referrals', page, list.total), isPaediatrician: actorOf(req).role === 'paediatrician',
+    });
+  });
+
+  app.get('/referrals/triage', async (req, reply) => {
+    const { page, today } = listPage(req);
+    const list = await inTenant(deps, req, (tx, actor) => triageList(tx, actor, today, page));
+    return reply.page('referrals/views/triage.njk', { title: 'Triage', ...list, ...labels, ...pagesOf('/referrals/triage', page, list.total) });
+  });
+
+  app.get('/referrals/late', async (req, reply) => {
+    const { page, today } = listPage(req);
+    const list = await inTenant(deps, req, (tx, actor) => lateList(tx, actor, today, page));
+    return reply.page('referrals/views/late.njk', { title: 'Late referrals and advice requests', ...list, ...labels, ...pagesOf('/referrals/late', page, list.total) });
+  });
+};

@@ -1,0 +1,73 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { inTenant, type RouteModule } from '../platform/http/app.js';
+import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
+import { errorSummary, idParam } from '../platform/http/validate.js';
+import { londonToday } from '../record/form-dates.js';
+import { isLate, KIND_LABELS, SELF_CARE_RESOURCES, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
+import { openReferral } from './referral-page.js';
+import { decideReferral } from './decide.js';
+import { postMessage } from './thread.js';
+import { bodyOf, field, queryOf } from './form-body.js';
+
+/** One referral: its details, attachments, timeline and thread, the reply form, and the decision form for whoever may move it now. */
+
+type Values = Record<string, string>;
+
+export const referralPageRoutes: RouteModule = (app, deps) => {
+  const page = async (req: FastifyRequest, id: string, opts: { values?: Values; fields?: FieldErrors } = {}) => {
+    const today = londonToday();
+    const p = await inTenant(deps, req, (tx, actor) => openReferral(tx, actor, id, today));
+    const values = opts.values ?? {};
+    const fields = opts.fields ?? {};
+    const q = queryOf(req);
+    return {
+      title: `${KIND_LABELS[p.referral.kind]}: ${p.child.given_name} ${p.child.family_name}`, ...p, values, fields,
+      // A stale or missing version is fixed by choosing again: its message points at the choices.
+      errors: errorSummary(fields, ['to', 'version', 'note', 'service', 'selfCareChoice', 'selfCare', 'body']).map((e) => (e.href === '#version' ? { ...e, href: '#to' } : e)),
+      stateLabel: STATE_LABELS[p.referral.state], kindLabel: KIND_LABELS[p.referral.kind], urgencyLabel: URGENCY_LABELS[p.referral.urgency],
+      urgencyTag: URGENCY_TAGS[p.referral.urgency], late: isLate(p.referral, today), states: STATE_LABELS,
+      moveItems: p.moves.map((m) => ({
+        value: m.to, text: m.name, checked: values.to === m.to,
+        hint: m.needs ? { text: { reason: 'Give the reason', notes: 'Write your notes: the GP reads them', service: 'Name the service' }[m.needs] } : undefined,
+      })),
+      offersAdvice: p.moves.some((m) => m.to === 'advice-given'),
+      offersReferredOn: p.moves.some((m) => m.to === 'referred-on'),
+      selfCareItems: [{ value: '', text: 'None' }, ...SELF_CARE_RESOURCES.map((r) => ({ value: r, text: r, selected: values.selfCareChoice === r }))],
+      notice: q.sent === '1' ? 'Sent to the hub' : q.decided === '1' ? 'Decision saved' : q.posted === '1' ? 'Message sent' : undefined,
+      backHref: p.isTriager ? '/referrals/triage' : '/referrals',
+    };
+  };
+  const conflict = (reply: FastifyReply, message: string, id: string) =>
+    reply.code(409).page('referrals/views/conflict.njk', { title: 'Someone else decided first', message, backHref: `/referrals/${id}` });
+
+  app.get('/referrals/:id', async (req, reply) => reply.page('referrals/views/referral.njk', await page(req, idParam(req.params))));
+
+  app.post('/referrals/:id/messages', async (req, reply) => {
+    const id = idParam(req.params);
+    const b = bodyOf(req);
+    try {
+      await inTenant(deps, req, (tx, actor) => postMessage(tx, actor, id, { body: b.body }, londonToday()));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return reply.code(400).page('referrals/views/referral.njk', await page(req, id, { values: { body: field(b, 'body', 3100) }, fields: error.fields }));
+    }
+    return reply.redirect(`/referrals/${id}?posted=1#messages`, 303);
+  });
+
+  app.post('/referrals/:id/decision', async (req, reply) => {
+    const id = idParam(req.params);
+    const b = bodyOf(req);
+    const values = {
+      to: field(b, 'to', 30), note: field(b, 'note', 3100), service: field(b, 'service', 210), selfCareChoice: field(b, 'selfCareChoice', 200),
+      selfCare: field(b, 'selfCare', 2100), version: field(b, 'version', 12),
+    };
+    try {
+      await inTenant(deps, req, (tx, actor) => decideReferral(tx, actor, id, values, londonToday()));
+    } catch (error) {
+      if (error instanceof ConflictError) return conflict(reply, error.message, id);
+      if (!(error instanceof ValidationError)) throw error;
+      return reply.code(400).page('referrals/views/referral.njk', await page(req, id, { values, fields: error.fields }));
+    }
+    return reply.redirect(`/referrals/${id}?decided=1`, 303);
+  });
+};

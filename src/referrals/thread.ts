@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
+import { parseInput, text } from '../platform/http/validate.js';
+import { addToWorklists } from '../worklist/service.js';
+import { referralPolicy, relationsTo } from './access.js';
+import * as store from './store.js';
+
+const messageShape = z.object({ body: text('your message', { max: 3000, multiline: true }) });
+
+/**
+ * A message in the referral's thread, from the referrer or whoever decides
+ * for the hub; it goes on the other side's worklist. Append-only.
+ */
+export async function postMessage(tx: Tx, actor: Actor, id: string, raw: unknown, today: string): Promise<void> {
+  const r = await store.referralById(tx, id);
+  if (!r) throw new NotFoundError();
+  const decision = referralPolicy.postMessage(await relationsTo(tx, actor, r, today));
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, r.child_id);
+  const { body } = parseInput(messageShape, raw);
+  await store.addMessage(tx, actor, id, body);
+  const to = actor.professionalId === r.referrer_id ? r.decision_maker_id : r.referrer_id;
+  if (to !== actor.professionalId) {
+    await addToWorklists(tx, actor.icsId, [{ professionalId: to, kind: 'referral-message', childId: r.child_id, title: `New message from ${actor.name} about a referral`, link: `/referrals/${id}#messages` }]);
+  }
+  await recordAudit(tx, actor, { childId: r.child_id, action: 'referral.message', what: 'Message in a referral thread', why: decision.why, details: { referralId: id } });
+}
