@@ -17,8 +17,24 @@ export async function seeChild(r: Reading, childId: string, what: string, action
   return decision.why;
 }
 
+/** 404 when there is no such child (or they are another ICS's), before any access check on a child named in a search. */
+export async function knownPatient(r: Reading, childId: string): Promise<void> {
+  if (!(await store.patientById(r.tx, childId))) throw notFound();
+}
+
 /** As seeChild, for a child named in a search: 404 when there is no such child (or they are another ICS's). */
 export async function seePatient(r: Reading, childId: string, what: string): Promise<void> {
-  if (!(await store.patientById(r.tx, childId))) throw notFound();
+  await knownPatient(r, childId);
   await seeChild(r, childId, what);
+}
+
+/**
+ * The row a read by id found (the first), once the actor may see its child
+ * (as seeChild, audited); 404 when there is none.
+ */
+export async function seeFound<T extends { child_id: string }>(r: Reading, found: T[] | Promise<T[]>, what: string): Promise<T> {
+  const [row] = await found;
+  if (!row) throw notFound();
+  await seeChild(r, row.child_id, what);
+  return row;
 }

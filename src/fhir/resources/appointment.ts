@@ -2,9 +2,8 @@ import type { Appointment, AppointmentParticipant, Location } from '@medplum/fhi
 import { sql } from 'drizzle-orm';
 import { rows } from '../../platform/db/client.js';
 import type { BookingState, ClinicFormat } from '../../clinics/schema.js';
-import { notFound } from '../outcome.js';
 import { codeParam, instant, pageOf } from './common.js';
-import { seeChild, seePatient } from './access.js';
+import { seeFound, seePatient } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';
 import { basedOnParam, idsMatch, searchedFor } from './service-request.js';
 
@@ -93,12 +92,7 @@ export const appointmentHandler: ResourceHandler = {
     { name: 'status', type: 'token', documentation: 'booked, fulfilled (seen), noshow (did not attend) or cancelled (moved or cancelled).' },
     basedOnParam,
   ],
-  async read(r, id) {
-    const [found] = await bookings(r, { id });
-    if (!found) throw notFound();
-    await seeChild(r, found.child_id, WHAT);
-    return toFhir(found);
-  },
+  read: async (r, id) => toFhir(await seeFound(r, bookings(r, { id }), WHAT)),
   async search(r, query, page) {
     const status = codeParam(query, 'status', STATUSES);
     const all = (await bookings(r, await searchedFor(r, query, WHAT))).map(toFhir);

@@ -7,6 +7,7 @@ import { AUDIT_ACTION_SYSTEM, CLIENT_ID_SYSTEM } from '../codes.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
 import { dateRange, instant, patientParam } from './common.js';
+import { knownPatient } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';
 
 /**
@@ -68,7 +69,7 @@ export const auditEventHandler: ResourceHandler = {
   },
   async search(r, query, page) {
     const childId = patientParam(query)!;
-    if (!(await store.patientById(r.tx, childId))) throw notFound();
+    await knownPatient(r, childId);
     await mayRead(r, childId);
     const { found, total } = await store.auditEventsOf(r.tx, childId, SERVED_AUDIT_ACTIONS, dateRange(query, 'date'), page.count, page.offset);
     return { resources: found.map(toFhir), total };

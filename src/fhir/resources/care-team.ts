@@ -2,10 +2,8 @@ import type { CareTeam } from '@medplum/fhirtypes';
 import { currentTeam } from '../../children/care-team.js';
 import { caseTeam, caseTeamsOfChild } from '../../mdt/service.js';
 import { MDT_ACCESS_DAYS } from '../../platform/access/relationship.js';
-import { notFound } from '../outcome.js';
-import * as store from '../store.js';
 import { pageOf, patientParam } from './common.js';
-import { seeChild } from './access.js';
+import { seeChild, seePatient } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';
 
 /**
@@ -36,8 +34,7 @@ function mdtTeam(t: NonNullable<Awaited<ReturnType<typeof caseTeam>>>): CareTeam
 }
 
 async function careTeamOf(r: Reading, childId: string): Promise<CareTeam[]> {
-  if (!(await store.patientById(r.tx, childId))) throw notFound();
-  await seeChild(r, childId, 'Care team and MDT cases (FHIR CareTeam)');
+  await seePatient(r, childId, 'Care team and MDT cases (FHIR CareTeam)');
   const team = await currentTeam(r.tx, childId);
   const mdt = (await caseTeamsOfChild(r.tx, childId)).map(mdtTeam);
   return [{

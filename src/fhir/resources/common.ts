@@ -2,6 +2,7 @@ import type { CodeableConcept, Coding, Identifier, Meta, Patient, Reference, Res
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../record/schema.js';
 import { badRequest, unprocessable } from '../outcome.js';
 import { ACT_CODE, SENSITIVE_SYSTEM } from '../codes.js';
+import { linkTarget, type LinkKey } from '../links.js';
 import type { Importing, Query } from './handler.js';
 
 /** A timestamp from the database (a Date or a string) as a FHIR instant. */
@@ -69,6 +70,26 @@ export function sourceOf(i: Importing, resource: Resource & { identifier?: Ident
     'Give the resource an identifier (system and value), or an id, so that importing it again finds it instead of adding a copy.',
     `${resource.resourceType}.identifier`,
   );
+}
+
+/**
+ * The keys a resource is known by in the sender's systems: each identifier
+ * with a system and value, then, unless our id was named (update), its id
+ * within the sender's namespace.
+ */
+export function linkKeysOf(i: Importing, resource: { id?: string; identifier?: Identifier[] }, targetId?: string): LinkKey[] {
+  const keys: LinkKey[] = (resource.identifier ?? []).filter((x) => x.system && x.value).map((x) => ({ kind: 'identifier', system: x.system!, value: x.value! }));
+  if (resource.id && !targetId) keys.push({ kind: 'id', system: i.namespace, value: resource.id });
+  return keys;
+}
+
+/** Our id for what is being written: `matchId` when already known, else what the first of the keys that names one links to. */
+export async function linkedMatch(i: Importing, resourceType: string, keys: LinkKey[], matchId?: string): Promise<string | undefined> {
+  for (const k of keys) {
+    if (matchId) break;
+    matchId = await linkTarget(i.tx, resourceType, k);
+  }
+  return matchId;
 }
 
 export const metaOf = (version: number | string, lastUpdated: string | Date): Meta => ({ versionId: String(version), lastUpdated: instant(lastUpdated) });

@@ -1,9 +1,8 @@
 import type { Communication } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../platform/db/client.js';
-import { notFound } from '../outcome.js';
 import { instant, pageOf } from './common.js';
-import { seeChild, seePatient } from './access.js';
+import { seeFound, seePatient } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';
 import { basedOnParam, idsMatch, searchedFor } from './service-request.js';
 
@@ -50,12 +49,7 @@ export const communicationHandler: ResourceHandler = {
   writable: false,
   documentation: 'Messages in the thread on an advice request or referral (based on its ServiceRequest): sender, when sent and the text. Read only.',
   searchParams: [{ name: 'patient', type: 'reference', documentation: 'The child (Patient/<id>): required unless based-on is given.' }, basedOnParam],
-  async read(r, id) {
-    const [found] = await messages(r, { id });
-    if (!found) throw notFound();
-    await seeChild(r, found.child_id, WHAT);
-    return toFhir(found);
-  },
+  read: async (r, id) => toFhir(await seeFound(r, messages(r, { id }), WHAT)),
   search: async (r, query, page) => pageOf((await messages(r, await searchedFor(r, query, WHAT))).map(toFhir), page),
   everything: ofChild,
 };

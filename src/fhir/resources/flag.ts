@@ -3,11 +3,11 @@ import { saveFlag } from '../../children/registration.js';
 import { FLAG_LABELS } from '../../children/labels.js';
 import { FLAG_KINDS, type FlagKind } from '../../children/schema.js';
 import { FLAG_CATEGORY, FLAG_KIND_SYSTEM } from '../codes.js';
-import { identifiersOf, linkTarget, saveLinks, type LinkKey } from '../links.js';
-import { badRequest, notFound, unprocessable } from '../outcome.js';
+import { identifiersOf, saveLinks } from '../links.js';
+import { badRequest, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { codeIn, dateOf, inTurn, pageOf, patientParam, single } from './common.js';
-import { seeChild } from './access.js';
+import { codeIn, dateOf, inTurn, linkKeysOf, linkedMatch, pageOf, patientParam, single } from './common.js';
+import { seeFound, seePatient } from './access.js';
 import type { Importing, Reading, ResourceHandler } from './handler.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -40,21 +40,17 @@ async function write(i: Importing, f: Flag, targetId?: string) {
   const endedOn = dateOf(f.period?.end, 'Flag.period.end');
   if (f.status === 'inactive' && !endedOn) throw unprocessable('Give when an inactive flag ended.', 'Flag.period.end');
   const author = f.author ? await i.resolve(f.author, ['Organization'], 'Flag.author') : undefined;
-  const keys: LinkKey[] = (f.identifier ?? []).filter((x) => x.system && x.value).map((x) => ({ kind: 'identifier', system: x.system!, value: x.value! }));
-  if (f.id && !targetId) keys.push({ kind: 'id', system: i.namespace, value: f.id });
-  let matchId = targetId;
-  for (const k of keys) {
-    if (matchId) break;
-    matchId = await linkTarget(i.tx, 'Flag', k);
-  }
+  const keys = linkKeysOf(i, f, targetId);
+  const matchId = await linkedMatch(i, 'Flag', keys, targetId);
   const saved = await saveFlag(i.tx, i.actor, subject.id, { kind: kind as FlagKind, startedOn, endedOn, localAuthorityId: author?.id ?? null }, { matchId, today: i.today });
   await saveLinks(i.tx, i.actor.icsId, 'Flag', saved.flagId, keys);
   return { id: saved.flagId, outcome: saved.outcome };
 }
 
+const WHAT = 'Safeguarding flags (FHIR Flag)';
+
 async function ofChild(r: Reading, childId: string) {
-  if (!(await store.patientById(r.tx, childId))) throw notFound();
-  await seeChild(r, childId, 'Safeguarding flags (FHIR Flag)');
+  await seePatient(r, childId, WHAT);
   return inTurn(await store.flags(r.tx, { childId }), (f) => toFhir(r, f));
 }
 
@@ -68,12 +64,7 @@ export const flagHandler: ResourceHandler = {
     { name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' },
     { name: 'status', type: 'token', documentation: 'active or inactive.' },
   ],
-  async read(r, id) {
-    const [f] = await store.flags(r.tx, { id });
-    if (!f) throw notFound();
-    await seeChild(r, f.child_id, 'Safeguarding flags (FHIR Flag)');
-    return toFhir(r, f);
-  },
+  read: async (r, id) => toFhir(r, await seeFound(r, store.flags(r.tx, { id }), WHAT)),
   async search(r, query, page) {
     const status = single(query, 'status');
     if (status !== undefined && status !== 'active' && status !== 'inactive') throw badRequest('status must be active or inactive.', 'status');

@@ -53,7 +53,13 @@ const PATHS = (type: string, dates: [string, string], dosage: string) => ({
   sourceSystem: `${type}.identifier.system`, sourceId: `${type}.identifier.value`,
 });
 
-const REQUEST_STATUSES = ['active', 'stopped', 'completed', 'entered-in-error'];
+/** A course's statuses: MedicationRequest's and MedicationStatement's that Joinery records are the same. */
+const STATUSES = ['active', 'stopped', 'completed', 'entered-in-error'];
+const statusParam = { name: 'status', values: Object.fromEntries(STATUSES.map((s) => [s, s])) };
+
+const checkStatus = (status: string, type: string) => {
+  if (!STATUSES.includes(status)) throw unprocessable(`Joinery records medication that is ${STATUSES.join(', ')}; not ${status}.`, `${type}.status`);
+};
 
 export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
   type: 'MedicationRequest',
@@ -61,7 +67,7 @@ export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
   documentation: 'Medication courses as authorised: repeat (courseOfTherapyType continuous) and acute, coded in dm+d; the same entries as MedicationStatement.',
   codeSystems: [DMD, SNOMED],
   codeParam: 'code',
-  statusParam: { name: 'status', values: Object.fromEntries(REQUEST_STATUSES.map((s) => [s, s])) },
+  statusParam,
   toFhir(row) {
     const { d, base, medicationCodeableConcept, subject, reasonCode } = common(row);
     return {
@@ -82,9 +88,7 @@ export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
   },
   async fromFhir(i, m) {
     const subject = await i.resolve(m.subject, ['Patient'], 'MedicationRequest.subject');
-    if (!REQUEST_STATUSES.includes(m.status)) {
-      throw unprocessable(`Joinery records medication that is ${REQUEST_STATUSES.join(', ')}; not ${m.status}.`, 'MedicationRequest.status');
-    }
+    checkStatus(m.status, 'MedicationRequest');
     const course = codeIn(m.courseOfTherapyType, MEDICATION_REQUEST_COURSE);
     const period = m.dispenseRequest?.validityPeriod;
     return {
@@ -109,15 +113,13 @@ export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
   paths: PATHS('MedicationRequest', ['MedicationRequest.dispenseRequest.validityPeriod.start', 'MedicationRequest.dispenseRequest.validityPeriod.end'], 'MedicationRequest.dosageInstruction.text'),
 };
 
-const STATEMENT_STATUSES = ['active', 'stopped', 'completed', 'entered-in-error'];
-
 export const medicationStatementCodec: EntryCodec<MedicationStatement> = {
   type: 'MedicationStatement',
   kind: 'medication',
   documentation: 'Medication the child takes or took, coded in dm+d; the same entries as MedicationRequest (basedOn names it). Course (repeat or acute) in an extension; acute when not given.',
   codeSystems: [DMD, SNOMED],
   codeParam: 'code',
-  statusParam: { name: 'status', values: Object.fromEntries(STATEMENT_STATUSES.map((s) => [s, s])) },
+  statusParam,
   toFhir(row) {
     const { d, base, medicationCodeableConcept, subject, reasonCode } = common(row);
     return {
@@ -138,9 +140,7 @@ export const medicationStatementCodec: EntryCodec<MedicationStatement> = {
   },
   async fromFhir(i, m) {
     const subject = await i.resolve(m.subject, ['Patient'], 'MedicationStatement.subject');
-    if (!STATEMENT_STATUSES.includes(m.status)) {
-      throw unprocessable(`Joinery records medication that is ${STATEMENT_STATUSES.join(', ')}; not ${m.status}.`, 'MedicationStatement.status');
-    }
+    checkStatus(m.status, 'MedicationStatement');
     const course = m.extension?.find((e) => e.url === MEDICATION_COURSE_URL)?.valueCode;
     if (course !== undefined && course !== 'repeat' && course !== 'acute') throw unprocessable('The course must be repeat or acute.', 'MedicationStatement.extension');
     const startedOn = m.effectiveDateTime ? dateOf(m.effectiveDateTime, 'MedicationStatement.effectiveDateTime') : dateOf(m.effectivePeriod?.start, 'MedicationStatement.effectivePeriod.start');

@@ -5,10 +5,10 @@ import { ForbiddenError } from '../../platform/http/errors.js';
 import { registerChild } from '../../children/registration.js';
 import { ETHNIC_CATEGORIES } from '../../children/labels.js';
 import { ETHNIC_CATEGORY_SYSTEM, ETHNIC_CATEGORY_URL, IDENTITY_STATUS_SYSTEM, JOINERY, NHS_NUMBER_SYSTEM, ODS_SYSTEM } from '../codes.js';
-import { identifiersOf, linkTarget, saveLinks, type LinkKey } from '../links.js';
+import { identifiersOf, linkTarget, saveLinks } from '../links.js';
 import { badRequest, notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { dateRange, inTurn, instant } from './common.js';
+import { dateRange, inTurn, instant, linkKeysOf, linkedMatch } from './common.js';
 import { seeChild } from './access.js';
 import type { Importing, Query, Reading, ResourceHandler } from './handler.js';
 
@@ -112,16 +112,10 @@ async function write(i: Importing, resource: Patient, targetId?: string) {
     const gp = await i.resolve(p.generalPractitioner[0], ['Organization'], 'Patient.generalPractitioner[0]');
     practiceId = gp.id;
   }
-  const keys: LinkKey[] = (p.identifier ?? [])
-    .filter((x) => x.system && x.value && x.system !== NHS_NUMBER_SYSTEM)
-    .map((x) => ({ kind: 'identifier', system: x.system!, value: x.value! }));
-  if (p.id && !targetId) keys.push({ kind: 'id', system: i.namespace, value: p.id });
+  // An NHS number is kept on the child itself, not as a link.
+  const keys = linkKeysOf(i, p, targetId).filter((k) => !(k.kind === 'identifier' && k.system === NHS_NUMBER_SYSTEM));
   if (i.fullUrl?.startsWith('urn:uuid:')) keys.push({ kind: 'id', system: 'urn:ietf:rfc:3986', value: i.fullUrl });
-  let matchId = targetId;
-  for (const k of keys) {
-    if (matchId) break;
-    matchId = await linkTarget(i.tx, 'Patient', k);
-  }
+  const matchId = await linkedMatch(i, 'Patient', keys, targetId);
   const { childId, outcome } = await registerChild(i.tx, i.actor, { ...reg, registeredPracticeId: practiceId }, { matchId, today: i.today });
   await saveLinks(i.tx, i.actor.icsId, 'Patient', childId, keys);
   return { id: childId, outcome };

@@ -1,11 +1,11 @@
 import type { RelatedPerson } from '@medplum/fhirtypes';
 import { saveRelatedPerson } from '../../children/registration.js';
 import { PARENTAL_RESPONSIBILITY_URL, ROLE_CODE } from '../codes.js';
-import { identifiersOf, linkTarget, saveLinks, type LinkKey } from '../links.js';
+import { identifiersOf, saveLinks } from '../links.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { inTurn, patientParam } from './common.js';
-import { seeChild } from './access.js';
+import { inTurn, linkKeysOf, linkedMatch, pageOf, patientParam } from './common.js';
+import { seeFound, seePatient } from './access.js';
 import type { Importing, Reading, ResourceHandler } from './handler.js';
 
 /**
@@ -59,14 +59,10 @@ async function write(i: Importing, r: RelatedPerson, targetId?: string) {
   const word = relationship?.text?.trim().toLowerCase() || WORDS[relationship?.coding?.find((c) => c.system === ROLE_CODE)?.code ?? ''];
   if (!word) throw unprocessable('Say how this person is related to the child (relationship text or a v3 RoleCode).', 'RelatedPerson.relationship');
   const pr = r.extension?.find((e) => e.url === PARENTAL_RESPONSIBILITY_URL)?.valueBoolean;
-  const keys: LinkKey[] = (r.identifier ?? []).filter((x) => x.system && x.value).map((x) => ({ kind: 'identifier', system: x.system!, value: x.value! }));
-  if (r.id && !targetId) keys.push({ kind: 'id', system: i.namespace, value: r.id });
-  let matchId = targetId ? splitRelatedPersonId(targetId)?.personId : undefined;
-  if (targetId && !matchId) throw notFound();
-  for (const k of keys) {
-    if (matchId) break;
-    matchId = await linkTarget(i.tx, 'RelatedPerson', k);
-  }
+  const keys = linkKeysOf(i, r, targetId);
+  const personId = targetId ? splitRelatedPersonId(targetId)?.personId : undefined;
+  if (targetId && !personId) throw notFound();
+  const matchId = await linkedMatch(i, 'RelatedPerson', keys, personId);
   const saved = await saveRelatedPerson(i.tx, i.actor, patient.id, {
     givenName: name?.given?.join(' ') ?? '',
     familyName: name?.family ?? '',
@@ -80,9 +76,10 @@ async function write(i: Importing, r: RelatedPerson, targetId?: string) {
   return { id: relatedPersonId(patient.id, saved.relatedPersonId), outcome: saved.outcome };
 }
 
+const WHAT = 'Carers (FHIR RelatedPerson)';
+
 async function everyone(r: Reading, childId: string): Promise<RelatedPerson[]> {
-  if (!(await store.patientById(r.tx, childId))) throw notFound();
-  await seeChild(r, childId, 'Carers (FHIR RelatedPerson)');
+  await seePatient(r, childId, WHAT);
   return inTurn(await store.relatedPeople(r.tx, childId), (p) => toFhir(r, p));
 }
 
@@ -99,16 +96,9 @@ export const relatedPersonHandler: ResourceHandler = {
   async read(r, id) {
     const key = splitRelatedPersonId(id);
     if (!key) throw notFound();
-    const [person] = await store.relatedPeople(r.tx, key.childId, key.personId);
-    if (!person) throw notFound();
-    await seeChild(r, key.childId, 'Carers (FHIR RelatedPerson)');
-    return toFhir(r, person);
+    return toFhir(r, await seeFound(r, store.relatedPeople(r.tx, key.childId, key.personId), WHAT));
   },
-  async search(r, query, page) {
-    const childId = patientParam(query)!;
-    const people = await everyone(r, childId);
-    return { resources: people.slice(page.offset, page.offset + page.count), total: people.length };
-  },
+  search: async (r, query, page) => pageOf(await everyone(r, patientParam(query)!), page),
   everything: (r, childId) => everyone(r, childId),
   write: (i, resource, targetId) => write(i, resource as RelatedPerson, targetId),
   fieldPath: (field) => PATHS[field],

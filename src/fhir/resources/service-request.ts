@@ -4,9 +4,9 @@ import { rows } from '../../platform/db/client.js';
 import type { ReferralKind, Urgency } from '../../referrals/schema.js';
 import type { ReferralState } from '../../referrals/state-machine.js';
 import { REFERRAL_KIND_SYSTEM, SNOMED } from '../codes.js';
-import { badRequest, notFound } from '../outcome.js';
+import { badRequest } from '../outcome.js';
 import { codeParam, instant, metaOf, pageOf, patientParam, single } from './common.js';
-import { seeChild, seePatient } from './access.js';
+import { seeFound, seePatient } from './access.js';
 import type { Query, Reading, ResourceHandler } from './handler.js';
 
 /**
@@ -92,12 +92,7 @@ function toFhir(x: ReferralRow): ServiceRequest {
 }
 
 /** The referral, once the actor may see its child (audited); 404 when there is none in this ICS. */
-async function referralFor(r: Reading, id: string, what: string): Promise<ReferralRow> {
-  const [found] = await referrals(r, { id });
-  if (!found) throw notFound();
-  await seeChild(r, found.child_id, what);
-  return found;
-}
+const referralFor = (r: Reading, id: string, what: string): Promise<ReferralRow> => seeFound(r, referrals(r, { id }), what);
 
 const BASED_ON = /^(?:ServiceRequest\/)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 
