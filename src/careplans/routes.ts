@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
+import { bodyOf } from '../platform/http/form-body.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
 import { ageOn } from '../children/labels.js';
@@ -23,8 +24,6 @@ import {
  * through the care plan service, which checks access and audits.
  */
 
-const bodyOf = (req: FastifyRequest): Record<string, unknown> =>
-  req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
 
 const NOTICES: Record<string, string> = {
   started: 'The care plan has been started. It is a draft until the key worker signs it off with the family.',

@@ -2,7 +2,8 @@ import type { FastifyReply } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
-import { bodyOf, flag, refusedPage, str } from './form.js';
+import { bodyOf, field as str } from '../platform/http/form-body.js';
+import { flag, refusedPage } from './form.js';
 import * as booking from './booking.js';
 
 /** The hub clinic administrator's pages: who is waiting, booking, moving an appointment, did not attend. */

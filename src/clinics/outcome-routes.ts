@@ -3,7 +3,8 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { letterPdf } from '../platform/http/pdf.js';
-import { bodyOf, flag, refusedPage, str } from './form.js';
+import { bodyOf, field as str } from '../platform/http/form-body.js';
+import { flag, refusedPage } from './form.js';
 import * as outcome from './outcome.js';
 
 /** After the clinic: recording the outcome, and the outcome letter as a page and a PDF. */

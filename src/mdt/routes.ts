@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
+import { bodyOf, dateBoxes, field as str, fieldList } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { letterPdf } from '../platform/http/pdf.js';
@@ -19,11 +20,7 @@ import { MAX_ACTIONS_PER_SAVE, THEMES } from './meeting-input.js';
  * (page and PDF), and the themes that recur across cases.
  */
 
-type Body = Record<string, unknown>;
-const bodyOf = (req: FastifyRequest): Body => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Body) : {});
-const str = (b: Body, k: string, max = 5000) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, max) : '');
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
-const dateBoxes = (b: Body, name: string) => ({ day: str(b, `${name}-day`, 4), month: str(b, `${name}-month`, 4), year: str(b, `${name}-year`, 6) });
+const list = (v: unknown): string[] => fieldList({ v }, 'v', 1000);
 
 async function personItems(deps: Parameters<RouteModule>[1], req: FastifyRequest, current = '') {
   const people = await inTenant(deps, req, (tx) => colleagues(tx, CARING_ROLES));

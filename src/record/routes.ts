@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
+import { bodyOf, queryOf } from '../platform/http/form-body.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, orRefuse, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, fieldErrors, idParam, text } from '../platform/http/validate.js';
 import { childExists } from '../children/service.js';
@@ -48,10 +49,6 @@ const noticeOf = (query: unknown) => {
 };
 
 const isKind = (v: unknown): v is EntryKind => typeof v === 'string' && (ENTRY_KINDS as readonly string[]).includes(v);
-const bodyOf = (req: FastifyRequest): Record<string, unknown> =>
-  req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
-const queryOf = (req: FastifyRequest): Record<string, unknown> =>
-  req.query && typeof req.query === 'object' ? (req.query as Record<string, unknown>) : {};
 const typed = (v: unknown, max = 600) => (typeof v === 'string' ? v.slice(0, max) : '');
 
 /** A refusal of a change the actor may otherwise see (a frozen record, a role that does not record). */

@@ -6,7 +6,7 @@ import { londonToday } from '../record/form-dates.js';
 import { REFERRAL_KINDS, URGENCIES } from './schema.js';
 import { KIND_LABELS, URGENCY_LABELS } from './labels.js';
 import { describeEntry } from './attachments.js';
-import { bodyOf, field, fieldList } from './form-body.js';
+import { bodyOf, field, fieldList } from '../platform/http/form-body.js';
 import { askingAbout, submitReferral } from './service.js';
 
 /** A GP or practice nurse asks the hub's paediatrician for advice about a child, or refers them. */

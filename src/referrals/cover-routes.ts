@@ -4,7 +4,8 @@ import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary } from '../platform/http/validate.js';
 import { londonToday, type DateParts } from '../record/form-dates.js';
 import { addCover, coverRota } from './cover.js';
-import { bodyOf, dateField, field, queryOf } from './form-body.js';
+import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
+import { dateField } from './form-body.js';
 
 /** The triage cover rota of the hubs the actor leads, and the form to add cover. */
 

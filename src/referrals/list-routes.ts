@@ -3,7 +3,7 @@ import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
 import { londonToday } from '../record/form-dates.js';
 import { KIND_LABELS, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
 import { lateList, PAGE_SIZE, sentList, triageList } from './lists.js';
-import { pageNumber } from './form-body.js';
+import { pageNumber } from '../platform/http/form-body.js';
 
 /** The GP's sent referrals and questions, the paediatrician's triage list, and the hub lead's late items. */
 

@@ -7,7 +7,7 @@ import { isLate, KIND_LABELS, SELF_CARE_RESOURCES, STATE_LABELS, URGENCY_LABELS,
 import { openReferral } from './referral-page.js';
 import { decideReferral } from './decide.js';
 import { postMessage } from './thread.js';
-import { bodyOf, field, queryOf } from './form-body.js';
+import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
 
 /** One referral: its details, attachments, timeline and thread, the reply form, and the decision form for whoever may move it now. */
 

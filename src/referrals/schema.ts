@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { pgTable, uuid, text, timestamp, date, integer, primaryKey, foreignKey, index } from 'drizzle-orm/pg-core';
 import { whoChanged } from '../platform/db/who-changed.js';
 import { child } from '../children/schema.js';
@@ -51,6 +52,8 @@ export const referral = pgTable(
     index('referral_cluster_idx').on(t.icsId, t.clusterId, t.createdAt),
     index('referral_referrer_idx').on(t.icsId, t.referrerId, t.createdAt),
     index('referral_child_idx').on(t.icsId, t.childId),
+    // Activity counts an advice request converted to a referral in the month of its conversion (src/activity): few rows, so partial.
+    index('referral_converted_idx').on(t.icsId, t.convertedAt).where(sql`converted_at IS NOT NULL`),
     foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
     foreignKey({ columns: [t.icsId, t.referrerId], foreignColumns: [professional.icsId, professional.id] }),
     foreignKey({ columns: [t.icsId, t.decisionMakerId], foreignColumns: [professional.icsId, professional.id] }),

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
+import { bodyOf, queryOf } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
 import { londonToday } from '../record/form-dates.js';
@@ -21,9 +22,6 @@ const WHY_LABELS: Record<TaskWhy, string> = {
 
 const MOVE_WORDS: Record<TaskStatus, string> = { ready: 'Back to to do', 'in-progress': 'Started', done: 'Done', cancelled: 'Cancelled' };
 
-const queryOf = (req: FastifyRequest) => (req.query && typeof req.query === 'object' ? (req.query as Record<string, unknown>) : {});
-const bodyOf = (req: FastifyRequest): Record<string, unknown> =>
-  req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
 
 export const taskRoutes: RouteModule = (app, deps) => {
   app.get('/tasks', async (req, reply) => {
