@@ -23,6 +23,7 @@ import { underLoad } from './load.js';
 import { recordBench } from './record.js';
 import { carePlanBench } from './care.js';
 import { referralBench } from './referrals.js';
+import { activityBench } from './activity.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
 const SEED = 500;
@@ -107,6 +108,7 @@ async function main() {
     url, baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, gpEmail: 'gp@bench.joinery.test', password: PASSWORD, loadSeconds: LOAD_SECONDS,
   });
   await carePlanBench(db, app, { baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
+  await activityBench(db, app, { icsId: actor.icsId, password: PASSWORD });
   await referralBench(db, app, { baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
   await app.close();
   await db.close();

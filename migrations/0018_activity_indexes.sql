@@ -1,0 +1,1 @@
+CREATE INDEX "referral_converted_idx" ON "referral" USING btree ("ics_id","converted_at") WHERE converted_at IS NOT NULL;

@@ -1,0 +1,85 @@
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { policy } from '../platform/access/policy.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import { ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
+import { ICS_SCOPE, readFilters, type ActivityFilters, type FilterValues } from './filters.js';
+import { monthName } from './period.js';
+import { activityTables, type ActivityTable } from './tables.js';
+import * as store from './store.js';
+
+/** Roles whose work spans the ICS (a hub clinic administrator books for every hub): the whole ICS and every hub. */
+const ICS_WIDE = new Set(['ics-analyst', 'admin', 'hub-admin']);
+
+export type ScopeOption = { value: string; text: string };
+export type ActivityView = {
+  scopes: ScopeOption[];
+  values: FilterValues;
+  fields: FieldErrors;
+  /** Present when the filters were good. */
+  report?: { scopeName: string; period: string; children: number; tables: ActivityTable[] };
+};
+
+/**
+ * What the actor may look at: analysts, administrators and hub clinic
+ * administrators the whole ICS and every hub; a paediatrician the hubs they
+ * lead; a GP their own practice's hub.
+ */
+async function visibleScopes(tx: Tx, actor: Actor): Promise<{ ics: boolean; clusters: store.ClusterRow[] }> {
+  if (ICS_WIDE.has(actor.role)) return { ics: true, clusters: await store.clusters(tx, { all: true }) };
+  if (actor.role === 'paediatrician') {
+    const led = await store.clusters(tx, { leadId: actor.professionalId });
+    if (!led.length) throw new ForbiddenError('You do not lead a hub, so there is no hub activity to show you.');
+    return { ics: false, clusters: led };
+  }
+  const own = await store.clusters(tx, { practiceId: actor.organisationId });
+  if (!own.length) throw new ForbiddenError('Your practice is not in a hub, so there is no hub activity to show you.');
+  return { ics: false, clusters: own };
+}
+
+/** Whether and where the filters point: the whole ICS or one visible hub. */
+function scopeName(filters: ActivityFilters, visible: { ics: boolean; clusters: store.ClusterRow[] }): { name?: string; fields: FieldErrors } {
+  if (filters.scope.kind === 'ics') return visible.ics ? { name: 'whole ICS', fields: {} } : refuse();
+  const { clusterId } = filters.scope;
+  const hub = visible.clusters.find((c) => c.id === clusterId);
+  if (hub) return { name: hub.name, fields: {} };
+  // Everyone who sees the ICS sees every hub: an unknown hub is a bad choice, not a refusal.
+  return visible.ics ? { fields: { scope: 'Select the whole ICS or a hub' } } : refuse();
+}
+
+function refuse(): never {
+  throw new ForbiddenError('You can see activity only for your own hub.');
+}
+
+/**
+ * The hub and cluster activity page for the filters in `query`: rates by
+ * practice and month, outcomes, waits and did-not-attend, in aggregate only.
+ * Each view (the page or one CSV) is audited, with no child named.
+ */
+export async function activityView(tx: Tx, actor: Actor, query: unknown, today: string, view: string): Promise<ActivityView> {
+  const decision = policy.viewActivity(actor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const visible = await visibleScopes(tx, actor);
+  const scopes = [...(visible.ics ? [{ value: ICS_SCOPE, text: 'Whole ICS' }] : []), ...visible.clusters.map((c) => ({ value: c.id, text: c.name }))];
+  const { values, filters, fields } = readFilters(query, today, scopes[0].value);
+  if (!filters) return { scopes, values, fields };
+  const named = scopeName(filters, visible);
+  if (!named.name) return { scopes, values, fields: named.fields };
+
+  const clusterId = filters.scope.kind === 'cluster' ? filters.scope.clusterId : null;
+  const bounds = store.boundsOf(filters.from, filters.to);
+  const volumes = await store.volumes(tx, clusterId, bounds);
+  // A practice that has left the hub still has a row for the referrals it sent while a member.
+  const referring = clusterId ? volumes.flatMap((v) => (v.practice_id ? [v.practice_id] : [])) : [];
+  const practices = await store.practices(tx, clusterId, referring);
+  const outcomes = await store.outcomes(tx, clusterId, bounds);
+  const attendance = await store.attendance(tx, clusterId, bounds);
+  const period = filters.from === filters.to ? monthName(filters.from) : `${monthName(filters.from)} to ${monthName(filters.to)}`;
+  const tables = activityTables({ scopeName: named.name, from: filters.from, to: filters.to, practices, volumes, outcomes, attendance }, period);
+
+  await recordAudit(tx, actor, {
+    action: 'activity.view', what: `Hub activity (${view}): ${named.name}, ${period}`, why: decision.why,
+    details: { view, scope: values.scope, from: filters.from, to: filters.to },
+  });
+  return { scopes, values, fields, report: { scopeName: named.name, period, children: practices.reduce((a, p) => a + p.children, 0), tables } };
+}
