@@ -11,6 +11,7 @@ import type { Rng } from './random.js';
 import type { RecordGenerator } from './record.js';
 import type { CarePlanGenerator } from './care-plans.js';
 import type { MdtGenerator } from './mdt-meetings.js';
+import type { ReferralGenerator } from './referrals.js';
 import type { Practice, Structure } from './structure.js';
 import type { BatchWriter } from './writer.js';
 
@@ -48,6 +49,8 @@ export type PopulationInput = {
   carePlans: CarePlanGenerator;
   /** Puts some children on hub MDT case lists, with outcomes and actions for past meetings. */
   mdt: MdtGenerator;
+  /** Five years of advice requests and referrals to the hub, with clinic bookings, from streams of its own. */
+  referrals: ReferralGenerator;
   batch: number;
   onBatch: (done: number) => void;
 };
@@ -166,6 +169,7 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
       input.record.child(facts, team);
       input.carePlans.child(facts, team);
       input.mdt.child(facts, team);
+      input.referrals.child(facts);
       for (const row of consentRows(rng, ids, icsId, facts, team, adults)) writer.add('consent_record', row);
     }
   };

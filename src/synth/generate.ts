@@ -9,6 +9,7 @@ import { Rng } from './random.js';
 import { RecordGenerator } from './record.js';
 import { CarePlanGenerator } from './care-plans.js';
 import { MdtGenerator } from './mdt-meetings.js';
+import { REFERRAL_TABLES, ReferralGenerator } from './referrals.js';
 import { buildStructure } from './structure.js';
 import { BatchWriter, type Row } from './writer.js';
 
@@ -124,7 +125,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       counts[table] = all.length;
     }
 
-    const writer = new BatchWriter(tx, CHILD_TABLES);
+    const writer = new BatchWriter(tx, [...CHILD_TABLES, ...REFERRAL_TABLES]);
     // The shared record draws from streams of its own, so the rest of the ICS
     // is the same with or without it.
     const record = new RecordGenerator(structure, todayDays, new Rng(opts.seed, 'record'), new Rng(opts.seed, `record-ids\u0000${icsName}`), writer);
@@ -139,6 +140,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       record,
       carePlans: new CarePlanGenerator(structure, todayDays, new Rng(opts.seed, 'care-plans'), new Rng(opts.seed, `care-plan-ids\u0000${icsName}`), writer),
       mdt: new MdtGenerator(structure, todayDays, new Rng(opts.seed, 'mdt'), new Rng(opts.seed, `mdt-ids\u0000${icsName}`), writer),
+      referrals: new ReferralGenerator(structure, todayDays, new Rng(opts.seed, 'referrals'), new Rng(opts.seed, `referral-ids\u0000${icsName}`), writer),
       batch: CHILD_BATCH,
       onBatch: (done) => progress(done, total, 'children'),
     });
