@@ -9,7 +9,7 @@ import { optionalText, parseWithRules, text } from '../platform/http/validate.js
 import { childNames, currentTeam } from '../children/care-team.js';
 import { currentTemplate } from '../letters/store.js';
 import { renderLetter } from '../letters/templates.js';
-import { fileLetter } from '../record/letters.js';
+import { fileLetter, letterFiledFrom } from '../record/service.js';
 import { londonDateAndTime, londonToday } from '../record/form-dates.js';
 import { moveReferral } from '../referrals/service.js';
 import { referralById } from '../referrals/store.js';
@@ -111,7 +111,7 @@ export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: strin
  */
 export async function clinicLetter(tx: Tx, actor: Actor, bookingId: string) {
   const booking = await store.bookingById(tx, bookingId);
-  const filed = booking && (await store.filedLetterOf(tx, booking.id));
+  const filed = booking && (await letterFiledFrom(tx, 'clinic-outcome', booking.id));
   if (!booking || !filed) throw new NotFoundError();
   const session = (await store.sessionById(tx, booking.session_id))!;
   let decision: Decision = clinicPolicy.recordOutcome(actor, { runsSession: [session.paediatrician_id, session.gp_id].includes(actor.professionalId), leadsCluster: false });

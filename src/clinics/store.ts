@@ -2,7 +2,6 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { bulkInsert } from '../platform/db/bulk.js';
-import type { LetterDocument } from '../platform/http/pdf.js';
 import type { Urgency } from '../referrals/schema.js';
 import type { ReferralState } from '../referrals/state-machine.js';
 import type { BookingState, ClinicFormat, ClinicNext } from './schema.js';
@@ -199,17 +198,4 @@ export function cliniciansOf(tx: Tx, clusterIds: string[]): Promise<(Choice & { 
          WHERE p.active AND (p.role = 'paediatrician' OR (p.role = 'gp' AND cp.cluster_id IN (${hubs})))
          ORDER BY p.role, p.name, p.id LIMIT 3000`,
   );
-}
-
-/**
- * The clinic letter as filed in the child's record (by the record's filing
- * of it, source 'clinic-outcome'): the page and PDF are drawn from it, never
- * composed again.
- */
-export async function filedLetterOf(tx: Tx, bookingId: string): Promise<{ body: LetterDocument; filed_at: Instant } | undefined> {
-  const [found] = await rows<{ body: LetterDocument; filed_at: Instant }>(
-    tx,
-    sql`SELECT body, filed_at FROM record_letter WHERE source = 'clinic-outcome' AND source_id = ${bookingId}::uuid ORDER BY filed_at DESC LIMIT 1`,
-  );
-  return found;
 }

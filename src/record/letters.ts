@@ -9,8 +9,8 @@ import type { LetterDocument } from '../platform/http/pdf.js';
 import { recordPolicy } from './policy.js';
 
 /**
- * Letters filed in a child's record: MDT outcome letters now, clinic letters
- * later. Filed as sent, never changed; listed on the record page and read one
+ * Letters filed in a child's record: MDT outcome, referral, advice and clinic
+ * letters. Filed as sent, never changed; listed on the record page and read one
  * at a time (audited).
  */
 
@@ -43,5 +43,17 @@ export async function letterOfChild(tx: Tx, childId: string, letterId: string) {
     sql`SELECT id, title, source, filed_by_name, filed_at, body FROM record_letter WHERE id = ${letterId}::uuid AND child_id = ${childId}::uuid`,
   );
   if (!found) throw new NotFoundError();
+  return found;
+}
+
+/**
+ * The latest letter filed from one source (a clinic booking, an MDT case), as
+ * sent: for the page that sent it, which checks access and audits itself.
+ */
+export async function letterFiledFrom(tx: Tx, source: string, sourceId: string): Promise<{ body: LetterDocument; filed_at: string | Date } | undefined> {
+  const [found] = await rows<{ body: LetterDocument; filed_at: string | Date }>(
+    tx,
+    sql`SELECT body, filed_at FROM record_letter WHERE source = ${source} AND source_id = ${sourceId}::uuid ORDER BY filed_at DESC LIMIT 1`,
+  );
   return found;
 }

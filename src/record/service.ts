@@ -140,6 +140,7 @@ export async function childLetter(tx: Tx, access: RecordAccess, letterId: string
 }
 
 export const fileLetter = letters.fileLetter;
+export const letterFiledFrom = letters.letterFiledFrom;
 
 /** The risk list an MDT chair is offered; the caller audits each child it shows. */
 export const frequentEdAttenders = store.frequentEdAttenders;
