@@ -6,6 +6,7 @@ import { childNames } from '../children/care-team.js';
 import { REFERRAL_MOVES, type ReferralState } from './state-machine.js';
 import { referralPolicy, relationsTo } from './access.js';
 import * as store from './store.js';
+import { threadClosed } from './thread.js';
 
 /** Moves made from the clinic pages, where the slot and the clinic are known, not from the referral's decision form. */
 const CLINIC_MOVES: readonly ReferralState[] = ['booked', 'seen', 'did-not-attend'];
@@ -31,7 +32,7 @@ export async function openReferral(tx: Tx, actor: Actor, id: string, today: stri
     attachments: await store.messagesOf(tx, id, 'attachments'),
     messages: await store.messagesOf(tx, id, 'thread'),
     moves: REFERRAL_MOVES[r.state].filter((m) => movers.has(m.by) && !CLINIC_MOVES.includes(m.to)),
-    canPost: referralPolicy.postMessage(relations).allowed,
+    canPost: referralPolicy.postMessage(relations).allowed && !threadClosed(r.state),
     isTriager: referralPolicy.isTriager(relations),
   };
   await recordAudit(tx, actor, { childId: r.child_id, action: 'referral.view', what: `Referral or advice request (${r.state})`, why: decision.why, details: { referralId: id } });

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
-import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import { parseInput, text } from '../platform/http/validate.js';
 import { addToWorklists } from '../worklist/service.js';
 import { referralPolicy, relationsTo } from './access.js';
 import * as store from './store.js';
+
+/** A thread ends with its referral: nobody would be there to read a new message. */
+export const threadClosed = (state: string) => state === 'closed' || state === 'withdrawn';
 
 const messageShape = z.object({ body: text('your message', { max: 3000, multiline: true }) });
 
@@ -19,6 +22,7 @@ export async function postMessage(tx: Tx, actor: Actor, id: string, raw: unknown
   if (!r) throw new NotFoundError();
   const decision = referralPolicy.postMessage(await relationsTo(tx, actor, r, today));
   if (!decision.allowed) throw new ForbiddenError(decision.reason, r.child_id);
+  if (threadClosed(r.state)) throw new ConflictError('This referral is closed, so its thread is too. Nothing was sent: ask again with a new advice request.');
   const { body } = parseInput(messageShape, raw);
   await store.addMessage(tx, actor, id, body);
   const to = actor.professionalId === r.referrer_id ? r.decision_maker_id : r.referrer_id;

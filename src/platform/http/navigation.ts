@@ -25,5 +25,8 @@ export function navigationFor(actor: Actor | null, url: string) {
     items.push({ href: '/admin/letter-templates', text: 'Letter templates' });
   }
   const path = url.split('?')[0];
-  return items.map((i) => ({ ...i, current: i.href === path, active: i.href !== '/' && path.startsWith(i.href) }));
+  // Only the most specific section is highlighted: /referrals/triage is Triage, not also Referrals.
+  const within = (href: string) => href !== '/' && (path === href || path.startsWith(`${href}/`));
+  const section = items.filter((i) => within(i.href)).sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((i) => ({ ...i, current: i.href === path, active: i === section }));
 }

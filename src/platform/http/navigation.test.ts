@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../access/actor.js';
+import { navigationFor } from './navigation.js';
+
+const as = (role: Actor['role']): Actor => ({ icsId: 'i', professionalId: 'p', name: 'N', email: 'e', role, organisationId: 'o', organisationName: 'O' });
+const active = (role: Actor['role'], url: string) => navigationFor(as(role), url).filter((i) => i.active).map((i) => i.text);
+
+describe('header navigation', () => {
+  it('highlights only the most specific section a page is in', () => {
+    expect(active('paediatrician', '/referrals/triage?page=2')).toEqual(['Triage']);
+    expect(active('paediatrician', '/referrals/123')).toEqual(['Referrals and advice']);
+    expect(active('hub-admin', '/clinics/booking')).toEqual(['Clinic booking']);
+    expect(active('hub-admin', '/clinics/abc')).toEqual(['Clinics']);
+    expect(active('gp', '/')).toEqual([]);
+  });
+
+  it('offers each role what it may do: booking to hub administrators, letter templates to administrators', () => {
+    const texts = (role: Actor['role']) => navigationFor(as(role), '/').map((i) => i.text);
+    expect(texts('hub-admin')).toEqual(['Home', 'Clinics', 'Clinic booking', 'Hub activity']);
+    expect(texts('admin')).toContain('Letter templates');
+    expect(texts('gp')).not.toContain('Clinic booking');
+    expect(texts('senco')).not.toContain('Hub activity');
+  });
+});
