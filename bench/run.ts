@@ -30,6 +30,9 @@ const SEED = 500;
 const PASSWORD = 'bench-password-1';
 const SERVER = process.env.JOINERY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOAD_SECONDS = Number(process.env.JOINERY_BENCH_SECONDS ?? 30);
+/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals. */
+const ONLY = process.env.JOINERY_BENCH_ONLY?.split(',').map((s) => s.trim());
+const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
 async function benchDatabase(): Promise<{ db: Database; fresh: boolean; url: string }> {
   const name = `joinery_bench_${CHILDREN}`;
@@ -88,28 +91,29 @@ async function main() {
     }
     return samples;
   }
-  const byNhs = await time(sample.map((c) => ({ by: 'nhs-number', nhsNumber: c.nhs_number })));
-  const byName = await time(sample.map((c) => ({ by: 'name', words: [c.family_name.slice(0, 3)] })));
-  console.log(summarise('find a child by NHS number (service + audit)', byNhs));
-  console.log(summarise('find a child by surname prefix (3 letters)', byName));
-
-  // The summary page under load, through HTTP, as the GP looking at their own patients.
   const config = loadConfig({ JOINERY_DEMO_PASSWORD: PASSWORD, JOINERY_SESSION_IDLE_MINUTES: '60' });
   const app = await buildJoinery({ db, config });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  const client = await new TestClient(app).signIn('gp@bench.joinery.test', PASSWORD);
-  const patients = await rows<{ id: string }>(db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${actor.organisationId}::uuid`);
-  const stopMemory = trackPeakMemory();
-  let i = 0;
-  await underLoad(`child summary page (${patients.length} patients)`, { baseUrl: `http://127.0.0.1:${port}`, client, seconds: LOAD_SECONDS, paths: () => `/children/${patients[i++ % patients.length].id}` });
-  console.log(`  peak RSS ${stopMemory()} MiB`);
-  await recordBench(db, app, {
-    url, baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, gpEmail: 'gp@bench.joinery.test', password: PASSWORD, loadSeconds: LOAD_SECONDS,
-  });
-  await carePlanBench(db, app, { baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
-  await activityBench(db, app, { icsId: actor.icsId, password: PASSWORD });
-  await referralBench(db, app, { baseUrl: `http://127.0.0.1:${port}`, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  if (wanted('spine')) {
+    const byNhs = await time(sample.map((c) => ({ by: 'nhs-number', nhsNumber: c.nhs_number })));
+    const byName = await time(sample.map((c) => ({ by: 'name', words: [c.family_name.slice(0, 3)] })));
+    console.log(summarise('find a child by NHS number (service + audit)', byNhs));
+    console.log(summarise('find a child by surname prefix (3 letters)', byName));
+
+    // The summary page under load, through HTTP, as the GP looking at their own patients.
+    const client = await new TestClient(app).signIn('gp@bench.joinery.test', PASSWORD);
+    const patients = await rows<{ id: string }>(db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${actor.organisationId}::uuid`);
+    const stopMemory = trackPeakMemory();
+    let i = 0;
+    await underLoad(`child summary page (${patients.length} patients)`, { baseUrl, client, seconds: LOAD_SECONDS, paths: () => `/children/${patients[i++ % patients.length].id}` });
+    console.log(`  peak RSS ${stopMemory()} MiB`);
+  }
+  if (wanted('record')) await recordBench(db, app, { url, baseUrl, icsId: actor.icsId, gpEmail: 'gp@bench.joinery.test', password: PASSWORD, loadSeconds: LOAD_SECONDS });
+  if (wanted('care')) await carePlanBench(db, app, { baseUrl, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
+  if (wanted('activity')) await activityBench(db, app, { icsId: actor.icsId, password: PASSWORD });
+  if (wanted('referrals')) await referralBench(db, app, { baseUrl, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
   await app.close();
   await db.close();
 }

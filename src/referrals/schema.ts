@@ -50,6 +50,8 @@ export const referral = pgTable(
     primaryKey({ columns: [t.icsId, t.id] }),
     index('referral_decision_maker_idx').on(t.icsId, t.decisionMakerId, t.state, t.dueOn),
     index('referral_cluster_idx').on(t.icsId, t.clusterId, t.createdAt),
+    // A hub's open work by state (triage lists, late items) without reading its whole history.
+    index('referral_cluster_state_idx').on(t.icsId, t.clusterId, t.state, t.createdAt),
     index('referral_referrer_idx').on(t.icsId, t.referrerId, t.createdAt),
     index('referral_child_idx').on(t.icsId, t.childId),
     // Activity counts an advice request converted to a referral in the month of its conversion (src/activity): few rows, so partial.

@@ -1,0 +1,1 @@
+CREATE INDEX "referral_cluster_state_idx" ON "referral" USING btree ("ics_id","cluster_id","state","created_at");
