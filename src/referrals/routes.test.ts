@@ -146,6 +146,7 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect(told.title).toContain('converted from advice');
     const timeline = pageText((await gp.get(`/referrals/${id}`)).body);
     expect(timeline).toContain('moved it from “Advice given” to “Waiting for the paediatrician”. Not settling on clobetasone');
+    expect(timeline).toMatch(/Asked as An advice request, made a referral on \d{1,2} \w+ 20\d\d/);
   });
 
   it('orders the triage list urgent first, then the longest waiting, tags late items, and audits each child shown in one batch', async () => {

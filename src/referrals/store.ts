@@ -29,13 +29,15 @@ export async function routeOf(tx: Tx, childId: string, today: string): Promise<R
 export type ReferralRow = {
   id: string; child_id: string; kind: ReferralKind; referrer_id: string; referring_practice_id: string; cluster_id: string; lead_id: string | null;
   decision_maker_id: string; urgency: Urgency; reason: string; question: string; tried: string; state: ReferralState; version: number; due_on: string;
+  /** When an advice request became a referral, if it did. */
+  converted_at?: string | Date | null;
 };
 
 export async function referralById(tx: Tx, id: string): Promise<ReferralRow | undefined> {
   const [found] = await rows<ReferralRow>(
     tx,
     sql`SELECT r.id, r.child_id, r.kind, r.referrer_id, r.referring_practice_id, r.cluster_id, cl.lead_paediatrician_id AS lead_id, r.decision_maker_id,
-               r.urgency, r.reason, r.question, r.tried, r.state, r.version, r.due_on
+               r.urgency, r.reason, r.question, r.tried, r.state, r.version, r.due_on, r.converted_at
           FROM referral r JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id WHERE r.id = ${id}::uuid`,
   );
   return found;
