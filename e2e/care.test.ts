@@ -11,6 +11,9 @@ import { startServer } from './server.js';
  * letter, a care plan from start to the family's printout, tasks, and what
  * education may see. Every page visited is scanned for accessibility.
  */
+// Each journey visits and scans dozens of pages in turn: on two busy cores that can take minutes.
+const JOURNEY_TIMEOUT = 300_000;
+
 describe('MDT meetings, care plans and tasks', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
@@ -148,7 +151,7 @@ describe('MDT meetings, care plans and tasks', () => {
     await gp.context.close();
     await sw.context.close();
     await lead.context.close();
-  });
+  }, JOURNEY_TIMEOUT);
 
   it('the GP starts a care plan; two people edit it at once; the key worker signs it off; the family version prints; education sees only its part', async () => {
     const gp = await signedIn('gp');
@@ -222,5 +225,5 @@ describe('MDT meetings, care plans and tasks', () => {
     await expectAccessible(senco.page, 'care plan as education');
     await screenshot(senco.page, 'care-plan-education');
     for (const c of [gp, kw, senco]) await c.context.close();
-  });
+  }, JOURNEY_TIMEOUT);
 });

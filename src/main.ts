@@ -7,6 +7,7 @@ import { serve } from './cli/serve.js';
 import { synthCommand } from './cli/synth.js';
 import { importFhirCommand, importFhirFlags } from './cli/import-fhir.js';
 import { clientAddCommand, clientAddFlags } from './cli/client-add.js';
+import { spcCommand } from './cli/spc.js';
 
 const HELP = `joinery: joined-up care for children and young people
 
@@ -21,6 +22,7 @@ Commands:
                              Import FHIR Bundles (.json) and Bulk Data NDJSON (.ndjson) as the ICS's integration engine
   client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]
                              Register a FHIR client (OAuth 2.0 client credentials); prints its id and secret as JSON
+  spc < series.json          Statistical process control (Making Data Count XmR) for one series: JSON in, JSON out
   help                       Show this help
 
 Configuration (environment):
@@ -57,6 +59,19 @@ const COMMAND_HELP: Record<string, string> = {
     '                   Without it, the client is the ICS\'s own integration engine and sees the whole ICS.\n' +
     '  --ics CODE       the ICS (needed when there is more than one)\n' +
     '  Clients get tokens at POST /oauth/token (grant_type=client_credentials); a token lasts an hour.',
+  spc:
+    'joinery spc < series.json\n\n' +
+    '  Reads {"values": [...], "improvement": "increase"|"decrease"|"neutral", "target"?: n, "fixAfterPoints"?: n,\n' +
+    '  "rebaseAt"?: [indexes], "screenOutliers"?: true|false} on standard input and prints\n' +
+    '  {"points": [{"value", "mean", "lpl", "upl", "type"}], "variation", "assurance", "warnings"} as JSON,\n' +
+    '  with the rules of NHS-R\'s NHSRplotthedots 0.2.x (Making Data Count).\n' +
+    '  type        common_cause, special_cause_improvement, special_cause_concern, special_cause_neutral_high or _low\n' +
+    '  variation   the latest point\'s type (the variation icon)\n' +
+    '  assurance   consistent_pass, consistent_fail or inconsistent: the target against the latest limits\n' +
+    '              (null without a target or when improvement is neutral)\n' +
+    '  lpl, upl    null when a segment has no variation to set limits from\n' +
+    '  rebaseAt    indexes (from 0) of the points that start new limits; fixAfterPoints fixes each segment\'s limits on its first n points\n' +
+    '  Exits 2, saying why, when the input is not valid.',
 };
 
 export const synthFlags = z.object({
@@ -82,6 +97,13 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(COMMAND_HELP[command]);
     return 0;
+  }
+  if (command === 'spc') {
+    if (rest.length) {
+      io.err(`joinery spc takes no arguments: give the series as JSON on standard input.\n\n${COMMAND_HELP.spc}`);
+      return 2;
+    }
+    return spcCommand(io);
   }
   try {
     const config = loadConfig();

@@ -1,5 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -43,5 +44,72 @@ describe('joinery command line', () => {
     const [n] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM child c JOIN ics i ON i.id = c.ics_id WHERE i.name = 'Northshire ICS'`);
     await db.close();
     expect(n.n).toBe(250);
+  });
+});
+
+/** `joinery spc` as an analyst pipes a series into it. */
+describe('joinery spc', () => {
+  async function spc(stdin: string, args: string[] = []) {
+    const input = vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([stdin]) as unknown as typeof process.stdin);
+    try {
+      return await runCli(['spc', ...args]);
+    } finally {
+      input.mockRestore();
+    }
+  }
+
+  it('prints the points, variation, assurance and warnings as JSON', async () => {
+    const values = [10, 12, 10, 12, 10, 12, 10, 12, 10, 12, 10, 12, 30];
+    const { code, output } = await spc(JSON.stringify({ values, improvement: 'decrease', target: 25 }));
+    expect(code).toBe(0);
+    const result = JSON.parse(output);
+    expect(Object.keys(result)).toEqual(['points', 'variation', 'assurance', 'warnings']);
+    expect(result.points).toHaveLength(13);
+    expect(Object.keys(result.points[0])).toEqual(['value', 'mean', 'lpl', 'upl', 'type']);
+    expect(result.points.at(-1)).toMatchObject({ value: 30, type: 'special_cause_concern' });
+    expect(result).toMatchObject({ variation: 'special_cause_concern', assurance: 'consistent_pass', warnings: [] });
+  });
+
+  it('takes rebasing, fixed limits and screening, and says which fields it ignored', async () => {
+    const { code, output } = await spc(JSON.stringify({
+      values: [5, 5, 5, 6, 5], improvement: 'neutral', target: null, fixAfterPoints: 3, rebaseAt: [0, 3], screenOutliers: false, colour: 'red',
+    }));
+    expect(code).toBe(0);
+    const result = JSON.parse(output);
+    expect(result.points.map((p: { mean: number }) => p.mean)).toEqual([5, 5, 5, 5.5, 5.5]);
+    expect(result.assurance).toBeNull();
+    expect(result.warnings.join(' ')).toMatch(/trial limits.*Ignored unknown field: colour/);
+  });
+
+  it('is listed in the help', async () => {
+    expect((await runCli(['--help'])).output).toContain('spc < series.json');
+    expect((await runCli(['spc', '--help'])).output).toContain('"improvement": "increase"|"decrease"|"neutral"');
+  });
+
+  it('refuses bad input with a clear message and exit code 2, never a stack trace', async () => {
+    const cases: [string, RegExp][] = [
+      ['not json', /not valid JSON/],
+      ['', /Nothing on standard input/],
+      ['[1, 2, 3]', /must be a JSON object/],
+      ['{"improvement": "increase"}', /values is required/],
+      ['{"values": [1, "2", 3], "improvement": "increase"}', /values\[1\]: must be a number/],
+      ['{"values": [1, null], "improvement": "increase"}', /values\[1\]: must be a number/],
+      ['{"values": [1, 1e400], "improvement": "increase"}', /values\[1\]/],
+      ['{"values": [], "improvement": "increase"}', /at least one number/],
+      ['{"values": [1, 2, 3]}', /improvement is required/],
+      ['{"values": [1, 2, 3], "improvement": "up"}', /improvement must be: "increase", "decrease" or "neutral"/],
+      ['{"values": [1, 2, 3], "improvement": "increase", "fixAfterPoints": 0}', /fixAfterPoints must be at least 1/],
+      ['{"values": [1, 2, 3], "improvement": "increase", "fixAfterPoints": 2.5}', /fixAfterPoints must be a whole number/],
+      ['{"values": [1, 2, 3], "improvement": "increase", "rebaseAt": [3]}', /rebaseAt 3 is out of range: indexes run from 0 to 2/],
+      ['{"values": [1, 2, 3], "improvement": "increase", "rebaseAt": [-1]}', /rebaseAt -1 is out of range/],
+      ['{"values": [1, 2, 3], "improvement": "increase", "target": "high"}', /target must be a number/],
+      ['{"values": [1, 2, 3], "improvement": "increase", "screenOutliers": "yes"}', /screenOutliers must be true or false/],
+    ];
+    for (const [input, message] of cases) {
+      const { code, output } = await spc(input);
+      expect({ input, code, output }).toMatchObject({ code: 2, output: expect.stringMatching(message) });
+      expect(output).not.toMatch(/\n\s+at /);
+    }
+    expect(await spc('{}', ['--values', '1'])).toMatchObject({ code: 2, output: expect.stringContaining('takes no arguments') });
   });
 });
