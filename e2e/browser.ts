@@ -4,6 +4,9 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../test/http.js';
 
+/** Each journey visits and scans dozens of pages in turn: on two busy cores that can take minutes. */
+export const JOURNEY = { timeout: 300_000 } as const;
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Debian's Chromium, headless, with its calls home switched off (this network is closed). */

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { addMonths, londonToday } from '../src/record/form-dates.js';
-import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs } from './browser.js';
+import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs, JOURNEY } from './browser.js';
 import { startServer } from './server.js';
 
 /**
@@ -11,10 +11,7 @@ import { startServer } from './server.js';
  * letter, a care plan from start to the family's printout, tasks, and what
  * education may see. Every page visited is scanned for accessibility.
  */
-// Each journey visits and scans dozens of pages in turn: on two busy cores that can take minutes.
-const JOURNEY_TIMEOUT = 300_000;
-
-describe('MDT meetings, care plans and tasks', () => {
+describe('MDT meetings, care plans and tasks', JOURNEY, () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
   let child: { id: string; nhs_number: string; given_name: string; family_name: string };
@@ -151,7 +148,7 @@ describe('MDT meetings, care plans and tasks', () => {
     await gp.context.close();
     await sw.context.close();
     await lead.context.close();
-  }, JOURNEY_TIMEOUT);
+  });
 
   it('the GP starts a care plan; two people edit it at once; the key worker signs it off; the family version prints; education sees only its part', async () => {
     const gp = await signedIn('gp');
@@ -225,5 +222,5 @@ describe('MDT meetings, care plans and tasks', () => {
     await expectAccessible(senco.page, 'care plan as education');
     await screenshot(senco.page, 'care-plan-education');
     for (const c of [gp, kw, senco]) await c.context.close();
-  }, JOURNEY_TIMEOUT);
+  });
 });

@@ -3,13 +3,13 @@ import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { formatNhsNumber } from '../src/children/nhs-number.js';
-import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs } from './browser.js';
+import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs, JOURNEY } from './browser.js';
 import { startServer } from './server.js';
 
 type Child = { id: string; nhs_number: string; given_name: string; family_name: string; date_of_birth: string };
 
 /** Journeys a professional takes, in a real browser, each page scanned for accessibility. */
-describe('browser journeys', () => {
+describe('browser journeys', JOURNEY, () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
   let mine: Child;

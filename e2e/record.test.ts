@@ -4,13 +4,13 @@ import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { londonToday } from '../src/record/form-dates.js';
-import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs } from './browser.js';
+import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs, JOURNEY } from './browser.js';
 import { startServer } from './server.js';
 
 type Child = { id: string; given_name: string; family_name: string; registered_practice_id: string };
 
 /** The shared record in a real browser: every page visited is scanned for accessibility. */
-describe('shared record journeys', () => {
+describe('shared record journeys', JOURNEY, () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
   let mine: Child;

@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { londonToday } from '../src/record/form-dates.js';
-import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs } from './browser.js';
+import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs, JOURNEY } from './browser.js';
 import { startServer } from './server.js';
 
 /**
@@ -15,7 +15,7 @@ import { startServer } from './server.js';
  * paediatricians deciding at once: the second is told. Every page visited is
  * scanned for accessibility.
  */
-describe('advice requests, referrals and hub clinics', () => {
+describe('advice requests, referrals and hub clinics', JOURNEY, () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
   let child: { id: string; given_name: string; family_name: string };
