@@ -4,7 +4,7 @@ import { ORGANISATION_KINDS } from '../organisations/schema.js';
 import { formValues, idFrom, organisationForm, organisationQuery } from './forms.js';
 import { KIND_LABELS, noticeText } from './labels.js';
 import { attempt, formWithErrors, selectItems } from './pages.js';
-import { listHref, paginationLinks } from './paging.js';
+import { listHref, paginationLinks } from '../platform/http/paging.js';
 import type { Option, OrganisationRow } from './store.js';
 import * as admin from './service.js';
 

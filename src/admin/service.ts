@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { OrganisationKind } from '../organisations/schema.js';
 import type { ClusterInput, EditUserInput, NewUserInput, OrganisationInput, WorkingDaysInput } from './forms.js';
 import { KIND_LABELS } from './labels.js';
-import { pageWindow } from './paging.js';
+import { pageWindow } from '../platform/http/paging.js';
 import * as store from './store.js';
 
 /**

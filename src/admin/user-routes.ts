@@ -6,7 +6,7 @@ import { ROLE_IDS, ROLES } from '../platform/access/roles.js';
 import { editUserForm, formValues, idFrom, newUserForm, userQuery } from './forms.js';
 import { noticeText } from './labels.js';
 import { attempt, formWithErrors, selectItems } from './pages.js';
-import { listHref, paginationLinks } from './paging.js';
+import { listHref, paginationLinks } from '../platform/http/paging.js';
 import type { UserRow } from './store.js';
 import * as admin from './service.js';
 

@@ -2,7 +2,8 @@ import type { FastifyReply } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
-import { bodyOf, field as str } from '../platform/http/form-body.js';
+import { bodyOf, field as str, pageNumber } from '../platform/http/form-body.js';
+import { listHref, paginationLinks } from '../platform/http/paging.js';
 import { flag, refusedPage } from './form.js';
 import * as booking from './booking.js';
 
@@ -30,8 +31,10 @@ function choosePage(c: Choices, form: Form) {
 
 export const bookingRoutes: RouteModule = (app, deps) => {
   app.get('/clinics/booking', async (req, reply) => {
-    const waiting = await inTenant(deps, req, (tx, actor) => booking.waitingList(tx, actor));
-    return reply.page('clinics/views/waiting.njk', { title: 'Clinic booking', waiting, booked: flag(req, 'booked'), moved: flag(req, 'moved') });
+    const { waiting, window } = await inTenant(deps, req, (tx, actor) => booking.waitingList(tx, actor, pageNumber(req)));
+    return reply.page('clinics/views/waiting.njk', {
+      title: 'Clinic booking', waiting, window, pageLinks: paginationLinks(window, (p) => listHref('/clinics/booking', { page: p })), booked: flag(req, 'booked'), moved: flag(req, 'moved'),
+    });
   });
 
   /** Renders the choose-a-slot page again after a refusal: a field error (400) or, when nothing can be done with this choice, 409. */

@@ -46,6 +46,19 @@ describe.each(kinds)('clinic booking (%s)', (kind) => {
     }
   });
 
+  it('pages a long waiting list, so no child waiting is left off it', async () => {
+    const added = await waitingReferrals(j, 55, 'routine');
+    const client = await TestClient.signIn(j.app, 'hub-admin@demo.joinery.test');
+    const waiting = await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM referral WHERE ics_id = ${j.ics.icsId}::uuid AND state IN ('awaiting-booking', 'did-not-attend')`);
+    const first = pageText((await client.get('/clinics/booking')).body);
+    expect(first).toContain(`Waiting for a clinic: ${waiting.n} children, page 1 of ${Math.ceil(waiting.n / 50)}`);
+    const last = await client.get(`/clinics/booking?page=${Math.ceil(waiting.n / 50)}`);
+    expect(last.body.match(/\/clinics\/referrals\/[0-9a-f-]{36}\/book"/g)).toHaveLength(waiting.n % 50 || 50);
+    expect(pageText((await client.get('/clinics/booking?page=99')).body)).toContain(`There are ${waiting.n} children waiting, fewer than this page would show`);
+    // Off the list again, so the later tests find their own children on the first page.
+    await j.db.owner.execute(sql`UPDATE referral SET state = 'withdrawn' WHERE id IN (${sql.join(added.map((r) => sql`${r.id}::uuid`), sql`, `)})`);
+  });
+
   it('books a slot: the referral is booked and the GP and clinicians have it on their worklists', async () => {
     const s = await sessionIn(j, admin, hub);
     const [r] = await waitingReferrals(j, 1);

@@ -10,6 +10,7 @@ import { hubById } from '../organisations/directory.js';
 import { londonDateAndTime, londonToday } from '../record/form-dates.js';
 import { moveReferral } from '../referrals/service.js';
 import { referralById, type ReferralRow } from '../referrals/store.js';
+import { pageWindow } from '../platform/http/paging.js';
 import { addToWorklists } from '../worklist/service.js';
 import { clinicPolicy } from './policy.js';
 import * as store from './store.js';
@@ -163,15 +164,21 @@ const URGENCY_LABEL = { urgent: 'Urgent', soon: 'Soon', routine: 'Routine' } as 
  * administrator books, and does not read the record). Each child shown is
  * audited, in one batch.
  */
-export async function waitingList(tx: Tx, actor: Actor, now = new Date()) {
+/** Children shown per page of the booking list. */
+export const WAITING_PAGE = 50;
+
+export async function waitingList(tx: Tx, actor: Actor, page = 1, now = new Date()) {
   const why = mayBook(actor);
-  const waiting = await store.waitingForClinic(tx);
+  const waiting = await store.waitingForClinic(tx, { offset: (page - 1) * WAITING_PAGE, size: WAITING_PAGE });
   const names = new Map((await childNames(tx, waiting.map((w) => w.child_id))).map((c) => [c.id, c]));
   await recordAuditMany(tx, actor, waiting.map((w) => ({ childId: w.child_id, action: 'clinic.waiting-list', what: `Waiting for a ${w.cluster_name} clinic`, why, details: { referralId: w.id } })));
-  return waiting.map((w) => ({
+  const list = waiting.map((w) => ({
     ...w, child: names.get(w.child_id)!, urgencyLabel: URGENCY_LABEL[w.urgency],
     waitingDays: Math.max(0, Math.floor((now.getTime() - new Date(w.referred_at).getTime()) / 86_400_000)),
   }));
+  // A page past the end has no rows to carry the total: it is counted alone.
+  const total = waiting[0]?.total ?? (page > 1 ? await store.countWaitingForClinic(tx) : 0);
+  return { waiting: list, window: pageWindow(total, page, WAITING_PAGE) };
 }
 
 /** What the administrator needs to choose a slot for one referral: the child, any live booking, and the hub's free slots. */

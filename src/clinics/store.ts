@@ -149,21 +149,26 @@ export async function endBooking(tx: Tx, actor: Actor, id: string, e: BookingEnd
 }
 
 export type WaitingRow = {
-  id: string; child_id: string; urgency: Urgency; state: ReferralState; cluster_id: string; cluster_name: string; referred_at: Instant; version: number;
+  id: string; child_id: string; urgency: Urgency; state: ReferralState; cluster_id: string; cluster_name: string; referred_at: Instant; version: number; total: number;
 };
 
 /**
  * Referrals waiting for a clinic across the ICS (after triage, or after a
  * missed appointment): most urgent first, then longest waiting.
  */
-export function waitingForClinic(tx: Tx, limit = 300): Promise<WaitingRow[]> {
+export function waitingForClinic(tx: Tx, page: { offset: number; size: number }): Promise<WaitingRow[]> {
   return rows<WaitingRow>(
     tx,
-    sql`SELECT r.id, r.child_id, r.urgency, r.state, r.cluster_id, cl.name AS cluster_name, r.created_at AS referred_at, r.version
+    sql`SELECT r.id, r.child_id, r.urgency, r.state, r.cluster_id, cl.name AS cluster_name, r.created_at AS referred_at, r.version, count(*) OVER ()::int AS total
           FROM referral r JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id
          WHERE r.state IN ('awaiting-booking', 'did-not-attend')
-         ORDER BY CASE r.urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END, r.created_at, r.id LIMIT ${limit}`,
+         ORDER BY CASE r.urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END, r.created_at, r.id LIMIT ${page.size} OFFSET ${page.offset}`,
   );
+}
+
+export async function countWaitingForClinic(tx: Tx): Promise<number> {
+  const [{ n }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM referral WHERE state IN ('awaiting-booking', 'did-not-attend')`);
+  return n;
 }
 
 export type Choice = { id: string; name: string; cluster_id: string | null; detail: string | null };
