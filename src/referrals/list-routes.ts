@@ -4,16 +4,15 @@ import { londonToday } from '../record/form-dates.js';
 import { KIND_LABELS, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
 import { lateList, PAGE_SIZE, sentList, triageList } from './lists.js';
 import { pageNumber } from '../platform/http/form-body.js';
+import { listHref, pageWindow, paginationLinks } from '../platform/http/paging.js';
 
 /** The GP's sent referrals and questions, the paediatrician's triage list, and the hub lead's late items. */
 
+/** The page's numbers and its previous and next links, from the one paging module every list uses. */
 const pagesOf = (path: string, page: number, total: number) => {
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  return {
-    page, pages,
-    previous: page > 1 ? { href: `${path}?page=${page - 1}` } : undefined,
-    next: page < pages ? { href: `${path}?page=${page + 1}` } : undefined,
-  };
+  const window = pageWindow(total, page, PAGE_SIZE);
+  const links = paginationLinks(window, (p) => listHref(path, { page: p }));
+  return { page, pages: window.pages, previous: links?.previous, next: links?.next };
 };
 
 export const listRoutes: RouteModule = (app, deps) => {

@@ -265,5 +265,7 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     const res = await lead.get('/referrals/triage?page=40');
     expect(res.statusCode).toBe(200);
     expect(pageText(res.body)).toMatch(/Showing 25 of 20\d\d \(page 40 of 8\d\)/);
+    expect(res.body).toContain('href="/referrals/triage?page=39"');
+    expect(res.body).toContain('href="/referrals/triage?page=41"');
   });
 });
