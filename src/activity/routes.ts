@@ -8,12 +8,12 @@ import { toCsv } from './csv.js';
 import { filterQuery } from './filters.js';
 import { monthName, selectableMonths } from './period.js';
 import { activityView } from './service.js';
-import { shownCell, TABLE_IDS } from './tables.js';
+import { shownCell, TABLE_IDS, type TableId } from './tables.js';
 
 /** Hub and cluster activity: the page (a GET form, no script needed) and a CSV of each of its tables. */
 
-const view = (deps: AppDeps, req: FastifyRequest, today: string, name: string) =>
-  inTenant(deps, req, (tx, actor) => activityView(tx, actor, req.query, today, name));
+const view = (deps: AppDeps, req: FastifyRequest, today: string, name: string, only?: TableId) =>
+  inTenant(deps, req, (tx, actor) => activityView(tx, actor, req.query, today, name, only));
 
 /** 'Riverside Hub' → 'riverside-hub', for a file name. */
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'activity';
@@ -42,9 +42,9 @@ export const activityRoutes: RouteModule = (app, deps) => {
 
   for (const id of TABLE_IDS) {
     app.get(`/activity/${id}.csv`, async (req, reply) => {
-      const v = await view(deps, req, londonToday(), `${id}.csv`);
+      const v = await view(deps, req, londonToday(), `${id}.csv`, id);
       if (!v.report) throw new ValidationError(v.fields);
-      const table = v.report.tables.find((t) => t.id === id)!;
+      const [table] = v.report.tables;
       const name = `hub-activity-${id}-${slug(v.report.scopeName)}-${v.values.from}-to-${v.values.to}.csv`;
       return reply
         .type('text/csv; charset=utf-8')

@@ -5,7 +5,7 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
 import { ICS_SCOPE, readFilters, type ActivityFilters, type FilterValues } from './filters.js';
 import { monthName } from './period.js';
-import { activityTables, type ActivityTable } from './tables.js';
+import { activityTables, TABLE_SOURCE, type ActivityTable, type TableId } from './tables.js';
 import * as store from './store.js';
 
 /** Roles whose work spans the ICS (a hub clinic administrator books for every hub): the whole ICS and every hub. */
@@ -32,9 +32,13 @@ async function visibleScopes(tx: Tx, actor: Actor): Promise<{ ics: boolean; clus
     if (!led.length) throw new ForbiddenError('You do not lead a hub, so there is no hub activity to show you.');
     return { ics: false, clusters: led };
   }
-  const own = await store.clusters(tx, { practiceId: actor.organisationId });
-  if (!own.length) throw new ForbiddenError('Your practice is not in a hub, so there is no hub activity to show you.');
-  return { ics: false, clusters: own };
+  if (actor.role === 'gp') {
+    const own = await store.clusters(tx, { practiceId: actor.organisationId });
+    if (!own.length) throw new ForbiddenError('Your practice is not in a hub, so there is no hub activity to show you.');
+    return { ics: false, clusters: own };
+  }
+  // A role the policy lets in but no rule here gives a scope to sees nothing, rather than a hub by accident.
+  throw new ForbiddenError('Your role has no hub activity to show.');
 }
 
 /** Whether and where the filters point: the whole ICS or one visible hub. */
@@ -56,7 +60,7 @@ function refuse(): never {
  * practice and month, outcomes, waits and did-not-attend, in aggregate only.
  * Each view (the page or one CSV) is audited, with no child named.
  */
-export async function activityView(tx: Tx, actor: Actor, query: unknown, today: string, view: string): Promise<ActivityView> {
+export async function activityView(tx: Tx, actor: Actor, query: unknown, today: string, view: string, only?: TableId): Promise<ActivityView> {
   const decision = policy.viewActivity(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const visible = await visibleScopes(tx, actor);
@@ -68,14 +72,15 @@ export async function activityView(tx: Tx, actor: Actor, query: unknown, today: 
 
   const clusterId = filters.scope.kind === 'cluster' ? filters.scope.clusterId : null;
   const bounds = store.boundsOf(filters.from, filters.to);
-  const volumes = await store.volumes(tx, clusterId, bounds);
+  const wanted = (source: (typeof TABLE_SOURCE)[TableId]) => !only || TABLE_SOURCE[only] === source;
+  const volumes = wanted('volumes') ? await store.volumes(tx, clusterId, bounds) : [];
   // A practice that has left the hub still has a row for the referrals it sent while a member.
   const referring = clusterId ? volumes.flatMap((v) => (v.practice_id ? [v.practice_id] : [])) : [];
-  const practices = await store.practices(tx, clusterId, referring);
-  const outcomes = await store.outcomes(tx, clusterId, bounds);
-  const attendance = await store.attendance(tx, clusterId, bounds);
+  const practices = wanted('volumes') ? await store.practices(tx, clusterId, referring) : [];
+  const outcomes = wanted('outcomes') ? await store.outcomes(tx, clusterId, bounds) : undefined;
+  const attendance = wanted('attendance') ? await store.attendance(tx, clusterId, bounds) : [];
   const period = filters.from === filters.to ? monthName(filters.from) : `${monthName(filters.from)} to ${monthName(filters.to)}`;
-  const tables = activityTables({ scopeName: named.name, from: filters.from, to: filters.to, practices, volumes, outcomes, attendance }, period);
+  const tables = activityTables({ scopeName: named.name, from: filters.from, to: filters.to, practices, volumes, outcomes, attendance }, period, only);
 
   await recordAudit(tx, actor, {
     action: 'activity.view', what: `Hub activity (${view}): ${named.name}, ${period}`, why: decision.why,

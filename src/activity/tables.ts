@@ -17,7 +17,12 @@ export type TableId = (typeof TABLE_IDS)[number];
 
 export type ActivityData = {
   scopeName: string; from: Month; to: Month;
-  practices: PracticeRow[]; volumes: VolumeRow[]; outcomes: OutcomeRow; attendance: AttendanceRow[];
+  practices: PracticeRow[]; volumes: VolumeRow[]; outcomes?: OutcomeRow; attendance: AttendanceRow[];
+};
+
+/** What each table is made from, so a CSV of one table runs only its own queries. */
+export const TABLE_SOURCE: Record<TableId, 'volumes' | 'outcomes' | 'attendance'> = {
+  practices: 'volumes', months: 'volumes', outcomes: 'outcomes', waiting: 'outcomes', attendance: 'attendance',
 };
 
 const num = (heading: string): Column => ({ heading, numeric: true });
@@ -61,7 +66,7 @@ function monthTable(d: ActivityData, children: number, period: string): Activity
 }
 
 function outcomeTable(d: ActivityData, period: string): ActivityTable {
-  const o = d.outcomes;
+  const o = d.outcomes!; // loaded whenever this table is asked for (TABLE_SOURCE)
   const seen = o.seen_community + o.seen_hospital;
   const line = (measure: string, n: number, of: number, compare = ''): Cell[] => [measure, n, of, percent(n, of), compare];
   return {
@@ -84,7 +89,7 @@ function outcomeTable(d: ActivityData, period: string): ActivityTable {
 }
 
 function waitingTable(d: ActivityData, period: string): ActivityTable {
-  const o = d.outcomes;
+  const o = d.outcomes!; // loaded whenever this table is asked for (TABLE_SOURCE)
   return {
     id: 'waiting', title: 'Waiting',
     caption: `Days waited, ${d.scopeName}, ${period}`,
@@ -109,10 +114,15 @@ function attendanceTable(d: ActivityData, period: string): ActivityTable {
   };
 }
 
-export function activityTables(d: ActivityData, period: string): ActivityTable[] {
+/** Every table, or only the one asked for (a CSV). */
+export function activityTables(d: ActivityData, period: string, only?: TableId): ActivityTable[] {
   const months = monthsFrom(d.from, d.to).length;
   const children = sum(d.practices, (p) => p.children);
-  return [practiceTable(d, months, period), monthTable(d, children, period), outcomeTable(d, period), waitingTable(d, period), attendanceTable(d, period)];
+  const build: Record<TableId, () => ActivityTable> = {
+    practices: () => practiceTable(d, months, period), months: () => monthTable(d, children, period),
+    outcomes: () => outcomeTable(d, period), waiting: () => waitingTable(d, period), attendance: () => attendanceTable(d, period),
+  };
+  return (only ? [only] : TABLE_IDS).map((id) => build[id]());
 }
 
 const NUMBER = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });

@@ -133,7 +133,11 @@ describe.each(kinds)('ServiceRequest, Appointment and Communication over FHIR on
     expect(await engine.read({ resourceType: 'Appointment', id: ids.booked })).toEqual(booked);
   });
 
-  it('serves a referral’s message thread as Communication, in the order sent', async () => {
+  it('serves a referral’s message thread as Communication, in the order sent, never the record extracts attached to it', async () => {
+    // A record entry the GP attached is a frozen extract of the record, not a message: FHIR serves entries by their own rules.
+    const extract = crypto.randomUUID();
+    await t.j.db.owner.execute(sql`INSERT INTO referral_message (ics_id, id, referral_id, author_id, author_name, author_role, body, sent_at)
+      VALUES (${t.j.ics.icsId}::uuid, ${extract}::uuid, ${ids.advice}::uuid, ${people.gp}::uuid, ${people.gpName}, 'record-extract', 'Sensitive entry text', '2026-11-20T10:01:00Z')`);
     const thread = entries<Communication>(await engine.search({ resourceType: 'Communication', searchParams: { 'based-on': `ServiceRequest/${ids.advice}` } }));
     for (const c of thread) expect(structureIssues(c)).toEqual([]);
     expect(thread.map((c) => c.id)).toEqual([ids.question, ids.answer]);
@@ -147,6 +151,8 @@ describe.each(kinds)('ServiceRequest, Appointment and Communication over FHIR on
     // A referral of another child, named with this child, matches nothing.
     const someoneElse = await t.one<{ id: string }>(sql`SELECT id FROM child WHERE ics_id = ${t.j.ics.icsId}::uuid AND id <> ${child.id}::uuid LIMIT 1`);
     expect(entries(await engine.search({ resourceType: 'Communication', searchParams: { 'based-on': ids.advice, patient: `Patient/${someoneElse.id}` } }))).toEqual([]);
+    expect(ofChild.map((c) => c.id)).not.toContain(extract);
+    expect(await status(engine.read({ resourceType: 'Communication', id: extract }))).toBe(404);
   });
 
   it('serves the generated ICS’s referrals, bookings and threads as valid FHIR R4', async () => {

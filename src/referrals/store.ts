@@ -131,10 +131,13 @@ export function eventsOf(tx: Tx, referralId: string): Promise<EventRow[]> {
  */
 const ATTACHMENT = 'record-extract';
 
+/** SQL predicate on referral_message (aliased `m`, or unaliased): a message of the thread, not an attached record extract. */
+export const threadMessage = (alias = '') => sql`${sql.raw(alias ? `${alias}.` : '')}author_role <> ${ATTACHMENT}`;
+
 export type MessageRow = { id: string; author_id: string; author_name: string; author_role: string; body: string; sent_at: string };
 
 export function messagesOf(tx: Tx, referralId: string, which: 'thread' | 'attachments'): Promise<MessageRow[]> {
-  const kind = which === 'thread' ? sql`author_role <> ${ATTACHMENT}` : sql`author_role = ${ATTACHMENT}`;
+  const kind = which === 'thread' ? threadMessage() : sql`author_role = ${ATTACHMENT}`;
   return rows<MessageRow>(
     tx,
     sql`SELECT id, author_id, author_name, author_role, body, sent_at FROM referral_message WHERE referral_id = ${referralId}::uuid AND ${kind} ORDER BY sent_at, id`,

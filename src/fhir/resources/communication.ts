@@ -5,6 +5,7 @@ import { instant, pageOf } from './common.js';
 import { seeFound, seePatient } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';
 import { basedOnParam, idsMatch, searchedFor } from './service-request.js';
+import { threadMessage } from '../../referrals/store.js';
 
 /**
  * Each message in the secure thread on an advice request or referral (the
@@ -22,7 +23,7 @@ async function messages(r: Reading, f: { id?: string; childId?: string; referral
     r.tx,
     sql`SELECT m.id, m.referral_id, r.child_id, m.author_id, m.author_name, m.author_role, m.body, m.sent_at
           FROM referral_message m JOIN referral r ON r.ics_id = m.ics_id AND r.id = m.referral_id
-         WHERE ${idsMatch([[sql`m.id`, f.id], [sql`r.child_id`, f.childId], [sql`m.referral_id`, f.referralId]])}
+         WHERE ${threadMessage('m')} AND ${idsMatch([[sql`m.id`, f.id], [sql`r.child_id`, f.childId], [sql`m.referral_id`, f.referralId]])}
          ORDER BY m.sent_at, m.id`,
   );
 }
