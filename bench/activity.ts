@@ -11,6 +11,7 @@ import { londonToday } from '../src/record/form-dates.js';
 import { selectableMonths } from '../src/activity/period.js';
 import { TestClient } from '../test/http.js';
 import { summarise, timeEach } from './stats.js';
+import { page } from './load.js';
 
 export type ActivityBenchOptions = { icsId: string; password: string; domain?: string; samples?: number };
 
@@ -48,10 +49,7 @@ export async function activityBench(db: Database, app: FastifyInstance, opts: Ac
     ['practices CSV, whole ICS, 12 months', '/activity/practices.csv'],
   ];
   for (const [label, url] of cases) {
-    const get = async () => {
-      const res = await client.get(url);
-      if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}`);
-    };
+    const get = () => page(client, url);
     await timeEach(3, get); // warm the caches and the plans first
     console.log(summarise(label, await timeEach(samples, get)));
   }

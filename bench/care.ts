@@ -12,6 +12,7 @@ import { rows, type Database } from '../src/platform/db/client.js';
 import { bulkInsert } from '../src/platform/db/bulk.js';
 import type { Actor } from '../src/platform/access/actor.js';
 import { londonToday } from '../src/record/form-dates.js';
+import { isoDate, parseIsoDate } from '../src/platform/calendar-days.js';
 import { taskList } from '../src/tasks/service.js';
 import { addGoal, revisePlan } from '../src/careplans/service.js';
 import { openPlan } from '../src/careplans/store.js';
@@ -28,7 +29,7 @@ const PLAN_VERSIONS = 50;
 const BRIEF_CHILDREN = 8;
 const HEALTH_ROLES = ['care-coordinator', 'school-nurse', 'paediatrician', 'health-visitor', 'camhs-clinician', 'gp', 'practice-nurse'];
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (iso: string, days: number) => isoDate(parseIsoDate(iso) + days);
 
 
 // ---------------------------------------------------------------- 1. task list
@@ -89,9 +90,9 @@ async function taskListBench(db: Database, app: FastifyInstance, opts: CareBench
   const client = await new TestClient(app).signIn(email, opts.password);
   const first = await page(client, '/tasks');
   if (!first.includes('/tasks?due=all&amp;page=2') && !first.includes('/tasks?due=all&page=2')) throw new Error('the task list has no second page');
-  console.log(summarise(`task list (${OPEN_TASKS} open tasks)`, await timeEach(200, () => page(client, '/tasks').then(() => undefined))));
-  console.log(summarise(`task list, overdue (${counts.overdue} overdue)`, await timeEach(200, () => page(client, '/tasks?due=overdue').then(() => undefined))));
-  console.log(summarise(`task list, page 5 (${OPEN_TASKS} open tasks)`, await timeEach(200, () => page(client, '/tasks?page=5').then(() => undefined))));
+  console.log(summarise(`task list (${OPEN_TASKS} open tasks)`, await timeEach(200, () => page(client, '/tasks'))));
+  console.log(summarise(`task list, overdue (${counts.overdue} overdue)`, await timeEach(200, () => page(client, '/tasks?due=overdue'))));
+  console.log(summarise(`task list, page 5 (${OPEN_TASKS} open tasks)`, await timeEach(200, () => page(client, '/tasks?page=5'))));
 
   await underLoad(`task list (${OPEN_TASKS} open tasks)`, { baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => '/tasks' });
 }
@@ -172,9 +173,9 @@ async function carePlanPageBench(db: Database, app: FastifyInstance, opts: CareB
     `${size.snapshot_kb} KiB of version snapshots; viewed by ${chosen.email} (key worker)`);
   const client = await new TestClient(app).signIn(chosen.email, opts.password);
   const base = `/children/${chosen.childId}/care-plan`;
-  console.log(summarise(`care plan page (${version} versions)`, await timeEach(200, () => page(client, base).then(() => undefined))));
-  console.log(summarise(`care plan versions list (${version} versions)`, await timeEach(200, () => page(client, `${base}/versions`).then(() => undefined))));
-  console.log(summarise('care plan version 25 (with changes)', await timeEach(200, () => page(client, `${base}/versions/25`).then(() => undefined))));
+  console.log(summarise(`care plan page (${version} versions)`, await timeEach(200, () => page(client, base))));
+  console.log(summarise(`care plan versions list (${version} versions)`, await timeEach(200, () => page(client, `${base}/versions`))));
+  console.log(summarise('care plan version 25 (with changes)', await timeEach(200, () => page(client, `${base}/versions/25`))));
 }
 
 // ---------------------------------------------------------------- 3. MDT briefs
@@ -213,9 +214,9 @@ async function briefsBench(db: Database, app: FastifyInstance, opts: CareBenchOp
   console.log(`\nMDT briefs: ${BRIEF_CHILDREN} children of ${hub.name} brought by ${email}: ${sum((b) => b.conditions.length)} active problems, ` +
     `${sum((b) => b.unscheduled.contacts.length)} unscheduled contacts, ${sum((b) => (b.plan?.plan ? 1 : 0))} care plans, ${sum((b) => b.actions.length)} open actions`);
   const client = await new TestClient(app).signIn(email, opts.password);
-  console.log(summarise(`MDT briefs page (${BRIEF_CHILDREN} children)`, await timeEach(100, () => page(client, `/mdt/${meetingId}/briefs`).then(() => undefined))));
+  console.log(summarise(`MDT briefs page (${BRIEF_CHILDREN} children)`, await timeEach(100, () => page(client, `/mdt/${meetingId}/briefs`))));
   console.log(`meetingBriefs service call (${BRIEF_CHILDREN} children), first: ${once.toFixed(1)} ms`);
-  console.log(summarise(`meetingBriefs service (${BRIEF_CHILDREN} children)`, await timeEach(20, () => db.tenant(lead.icsId, (tx) => meetingBriefs(tx, lead, meetingId, today)).then(() => undefined))));
+  console.log(summarise(`meetingBriefs service (${BRIEF_CHILDREN} children)`, await timeEach(20, () => db.tenant(lead.icsId, (tx) => meetingBriefs(tx, lead, meetingId, today)))));
 }
 
 export async function carePlanBench(db: Database, app: FastifyInstance, opts: CareBenchOptions) {

@@ -18,7 +18,7 @@ import type { Actor } from '../src/platform/access/actor.js';
 import type { ChildCriteria } from '../src/children/store.js';
 import { progressBar } from '../src/cli/progress.js';
 import { TestClient } from '../test/http.js';
-import { summarise, trackPeakMemory } from './stats.js';
+import { summarise, timeEach, trackPeakMemory } from './stats.js';
 import { underLoad } from './load.js';
 import { recordBench } from './record.js';
 import { carePlanBench } from './care.js';
@@ -82,15 +82,7 @@ async function main() {
   const [{ n: childCount }] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM child`);
   console.log(`\nData: ${childCount.toLocaleString('en-GB')} children in the database\n`);
 
-  async function time(criteria: ChildCriteria[]) {
-    const samples: number[] = [];
-    for (const c of criteria) {
-      const t0 = performance.now();
-      await db.tenant(actor.icsId, (tx) => findChildren(tx, actor, c));
-      samples.push(performance.now() - t0);
-    }
-    return samples;
-  }
+  const time = (criteria: ChildCriteria[]) => timeEach(criteria.length, (i) => db.tenant(actor.icsId, (tx) => findChildren(tx, actor, criteria[i])));
   const config = loadConfig({ JOINERY_DEMO_PASSWORD: PASSWORD, JOINERY_SESSION_IDLE_MINUTES: '60' });
   const app = await buildJoinery({ db, config });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -23,8 +23,8 @@ export function trackPeakMemory(everyMs = 200): () => number {
   };
 }
 
-/** Runs fn n times in turn and returns each run's milliseconds. */
-export async function timeEach(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+/** Runs fn n times in turn and returns each run's milliseconds; what fn resolves to is ignored. */
+export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();

@@ -102,6 +102,8 @@ describe('joinery spc', () => {
       ['{"values": [1, 2, 3], "improvement": "increase", "fixAfterPoints": 2.5}', /fixAfterPoints must be a whole number/],
       ['{"values": [1, 2, 3], "improvement": "increase", "rebaseAt": [3]}', /rebaseAt 3 is out of range: indexes run from 0 to 2/],
       ['{"values": [1, 2, 3], "improvement": "increase", "rebaseAt": [-1]}', /rebaseAt -1 is out of range/],
+      ['{"values": [1, 2, 3], "improvement": "increase", "rebaseAt": [1, 5, -2]}', /rebaseAt 5 is out of range: indexes run from 0 to 2\nrebaseAt -2 is out of range/],
+      ['{"values": [1, 2, 3], "improvement": "increase", "rebaseAt": [1.5]}', /each rebaseAt must be a whole number/],
       ['{"values": [1, 2, 3], "improvement": "increase", "target": "high"}', /target must be a number/],
       ['{"values": [1, 2, 3], "improvement": "increase", "screenOutliers": "yes"}', /screenOutliers must be true or false/],
     ];

@@ -25,4 +25,14 @@ describe('activity filters', () => {
     expect(readFilters({ scope: ['ics', 'ics'] }, TODAY, 'ics').fields).toEqual({ scope: 'Select the whole ICS or a hub' });
     expect(readFilters({ from: '2021-12', to: '2026-11' }, TODAY, 'ics').fields).toEqual({});
   });
+
+  it('read the query as typed: trimmed, cut short, empty taking the default and anything not a string refused', () => {
+    expect(readFilters({ scope: '  ics ', from: ' 2026-01', to: '' }, TODAY, 'other').values).toEqual({ scope: 'ics', from: '2026-01', to: '2026-10' });
+    expect(readFilters({ from: '2026-01-15' }, TODAY, 'ics')).toMatchObject({ values: { from: '2026-01' }, fields: {} });
+    expect(readFilters({ from: '   ' }, TODAY, 'ics').fields).toEqual({ from: expect.stringMatching(/^The first month must be/) });
+    expect(readFilters({ to: ['2026-01', '2026-02'] }, TODAY, 'ics')).toMatchObject({ values: { to: '' }, fields: { to: expect.stringMatching(/^The last month must be/) } });
+    for (const query of [undefined, null, 'scope=ics', ['ics']]) {
+      expect(readFilters(query, TODAY, 'ics').filters).toEqual({ scope: { kind: 'ics' }, from: '2025-11', to: '2026-10' });
+    }
+  });
 });

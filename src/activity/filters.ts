@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FieldErrors } from '../platform/http/errors.js';
+import { field, formOf, type Form } from '../platform/http/form-body.js';
 import { defaultPeriod, isMonth, monthName, monthOf, selectableMonths, type Month } from './period.js';
 
 /** Whole ICS, or one hub (cluster) by id. */
@@ -12,8 +13,12 @@ export type FilterValues = { scope: string; from: string; to: string };
 
 export const ICS_SCOPE = 'ics';
 
-/** A query value: absent or empty takes the default; a repeated key (an array) becomes '' and so fails as a bad value. */
-const one = (v: unknown, max: number, otherwise: string) => (v === undefined || v === '' ? otherwise : typeof v === 'string' ? v.trim().slice(0, max) : '');
+/**
+ * A query value, trimmed then cut to max: absent or empty takes the default; a repeated key
+ * (an array) reads as '' (as field() reads anything not a string) and so fails as a bad value.
+ */
+const one = (q: Form, key: string, max: number, otherwise: string) =>
+  q[key] === undefined || q[key] === '' ? otherwise : field(q, key, Infinity).trim().slice(0, max);
 
 /**
  * Reads the GET form (scope, from, to). Missing values take defaults: the
@@ -22,9 +27,9 @@ const one = (v: unknown, max: number, otherwise: string) => (v === undefined || 
  * service's question.
  */
 export function readFilters(query: unknown, today: string, defaultScope: string): { values: FilterValues; filters?: ActivityFilters; fields: FieldErrors } {
-  const q = query && typeof query === 'object' ? (query as Record<string, unknown>) : {};
+  const q = formOf(query);
   const period = defaultPeriod(today);
-  const values: FilterValues = { scope: one(q.scope, 40, defaultScope), from: one(q.from, 7, period.from), to: one(q.to, 7, period.to) };
+  const values: FilterValues = { scope: one(q, 'scope', 40, defaultScope), from: one(q, 'from', 7, period.from), to: one(q, 'to', 7, period.to) };
   const fields: FieldErrors = {};
   let scope: Scope | undefined;
   if (values.scope === ICS_SCOPE) scope = { kind: 'ics' };
@@ -40,9 +45,4 @@ export function readFilters(query: unknown, today: string, defaultScope: string)
   if (!fields.from && !fields.to && values.to < values.from) fields.to = 'The last month must be the same as or after the first month';
   if (Object.keys(fields).length || !scope) return { values, fields };
   return { values, fields, filters: { scope, from: values.from, to: values.to } };
-}
-
-/** The query string for the same filters (the CSV links and the bench use it). */
-export function filterQuery(f: FilterValues): string {
-  return new URLSearchParams({ scope: f.scope, from: f.from, to: f.to }).toString();
 }

@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { inTenant, type AppDeps, type RouteModule } from '../platform/http/app.js';
 import { ValidationError } from '../platform/http/errors.js';
+import { listHref } from '../platform/http/paging.js';
 import { errorSummary } from '../platform/http/validate.js';
 import { londonToday } from '../record/form-dates.js';
 import { SOURCES } from './comparison.js';
 import { toCsv } from './csv.js';
-import { filterQuery } from './filters.js';
+import type { FilterValues } from './filters.js';
 import { monthName, selectableMonths } from './period.js';
 import { activityView } from './service.js';
 import { shownCell, TABLE_IDS, type TableId } from './tables.js';
@@ -15,6 +16,9 @@ import { shownCell, TABLE_IDS, type TableId } from './tables.js';
 const view = (deps: AppDeps, req: FastifyRequest, today: string, name: string, only?: TableId) =>
   inTenant(deps, req, (tx, actor) => activityView(tx, actor, req.query, today, name, only));
 
+/** A table's CSV link, for the same filters (all set whenever there is a report to link from). */
+const csvHref = (id: TableId, f: FilterValues) => listHref(`/activity/${id}.csv`, { scope: f.scope, from: f.from, to: f.to });
+
 /** 'Riverside Hub' → 'riverside-hub', for a file name. */
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'activity';
 
@@ -22,11 +26,10 @@ export const activityRoutes: RouteModule = (app, deps) => {
   app.get('/activity', async (req, reply) => {
     const today = londonToday();
     const v = await view(deps, req, today, 'page');
-    const query = filterQuery(v.values);
     const report = v.report && {
       ...v.report,
       childrenText: v.report.children.toLocaleString('en-GB'),
-      tables: v.report.tables.map((t) => ({ ...t, shown: t.rows.map((r) => r.map(shownCell)), csvHref: `/activity/${t.id}.csv?${query}` })),
+      tables: v.report.tables.map((t) => ({ ...t, shown: t.rows.map((r) => r.map(shownCell)), csvHref: csvHref(t.id, v.values) })),
     };
     return reply.code(v.report ? 200 : 400).page('activity/views/activity.njk', {
       title: 'Hub activity',

@@ -14,9 +14,6 @@ const PAGE = 'admin/views/cluster.njk';
 const FIELDS = ['name', 'placeId', 'leadId'];
 
 const WORKING_DAYS = ['triageWorkingDays', 'adviceWorkingDays'];
-// The working-days notice lives with the cluster page that shows it (labels.ts holds the others).
-const CLUSTER_NOTICES: Record<string, string> = { 'working-days-saved': 'Working days saved: new referrals and advice requests are due by them' };
-const clusterNotice = (value: unknown) => noticeText(value) ?? (typeof value === 'string' ? CLUSTER_NOTICES[value] : undefined);
 
 const options = (list: Option[], placeholder: string) => selectItems(list.map((o) => ({ value: o.id, text: o.name })), placeholder);
 
@@ -37,7 +34,7 @@ async function showCluster(deps: AppDeps, req: FastifyRequest, reply: FastifyRep
   const context = {
     title: cluster.name,
     backHref: '/admin/clusters',
-    notice: refused ? undefined : clusterNotice((req.query as Record<string, unknown> | undefined)?.notice),
+    notice: refused ? undefined : noticeText((req.query as Record<string, unknown> | undefined)?.notice),
     cluster,
     practices,
     values: { leadId: cluster.lead_id ?? '', triageWorkingDays: String(cluster.triage_working_days), adviceWorkingDays: String(cluster.advice_working_days), ...refused?.values },

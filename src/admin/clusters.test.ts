@@ -190,6 +190,17 @@ describe('an administrator manages clusters', () => {
     const [event] = await t.all<{ what: string }>(sql`SELECT what FROM audit_event WHERE action = 'admin.cluster-working-days-changed' AND details->>'clusterId' = ${clusterId}`);
     expect(event.what).toBe('Cluster Promise Hub: 5 working days to triage, 3 to answer advice');
 
+    // Only a notice of the list shows: an inherited name (constructor, say) shows no banner at all.
+    for (const notice of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'no-such-notice']) {
+      for (const url of [`/admin/clusters/${clusterId}?notice=${notice}`, `/admin/clusters?notice=${notice}`]) {
+        const res = await admin.get(url);
+        expect(res.statusCode, url).toBe(200);
+        expect(res.body, url).not.toContain('nhsuk-notification-banner');
+        expect(res.body, url).not.toContain('[native code]');
+        expect(res.body, url).not.toMatch(/function \w*\(/);
+      }
+    }
+
     const gp = await t.signIn('gp@demo.joinery.test');
     expect((await gp.post(`/admin/clusters/${clusterId}/working-days`, { triageWorkingDays: '1', adviceWorkingDays: '1' })).statusCode).toBe(403);
     expect(await days()).toEqual({ triage: 5, advice: 3 });

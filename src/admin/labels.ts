@@ -21,6 +21,7 @@ export const NOTICES = {
   'practice-added': 'Practice added to the cluster',
   'practice-removed': 'Practice removed from the cluster',
   'lead-changed': 'Lead paediatrician changed',
+  'working-days-saved': 'Working days saved: new referrals and advice requests are due by them',
   'user-added': 'User added',
   'user-saved': 'User changes saved',
 } as const;

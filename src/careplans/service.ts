@@ -250,12 +250,16 @@ export async function viewPlanHolding(tx: Tx, actor: Actor, kind: 'plan' | 'goal
 }
 
 /**
- * Whether the child has a plan, for the record's banner. No audit of its own:
- * only for a caller that has checked access and audits its page.
+ * Whether the child has a plan, for the record's banner: null when there is
+ * none, or when the actor's agency may not see it (the family has not shared
+ * it with them), so the banner says nothing of a plan they may not see. No
+ * audit of its own: only for a caller that has checked access to the record
+ * (whose relationships these are) and audits its page.
  */
-export async function planBanner(tx: Tx, childId: string) {
+export async function planBanner(tx: Tx, actor: Actor, relationships: Relationship[], childId: string) {
   const plan = await store.openPlan(tx, childId);
-  return plan ? { title: plan.title, status: plan.status, keyWorker: plan.key_worker_name, keyWorkerOrganisation: plan.key_worker_organisation, reviewOn: plan.review_on } : null;
+  if (!plan || !carePlanPolicy.viewPlan(actor, relationships, plan.shared_with).allowed) return null;
+  return { title: plan.title, status: plan.status, keyWorker: plan.key_worker_name, keyWorkerOrganisation: plan.key_worker_organisation, reviewOn: plan.review_on };
 }
 
 /** A child's actions as far as the actor's agency may see them (education sees its own, say). */

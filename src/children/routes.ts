@@ -6,7 +6,7 @@ import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { ForbiddenError } from '../platform/http/errors.js';
 import * as children from './service.js';
-import { endMembership } from './care-team.js';
+import { endMembership, mayEndMembership } from './care-team.js';
 import { readSearch, type SearchInput } from './search-form.js';
 import { FLAG_LABELS, ETHNIC_CATEGORIES, ageOn } from './labels.js';
 
@@ -45,7 +45,8 @@ export const childRoutes: RouteModule = (app, deps) => {
       ethnicity: ETHNIC_CATEGORIES[summary.child.ethnic_category] ?? summary.child.ethnic_category,
       flagLabels: FLAG_LABELS,
       relationshipLabels: RELATIONSHIP_LABELS,
-      canEndMembership: summary.relationships.some((r) => r.kind !== 'break-glass'),
+      // Per member, by the care team's own rule (the service checks it again on the post).
+      team: summary.team.map((m) => ({ ...m, canEnd: mayEndMembership(actorOf(req), summary.relationships, m.professional_id).allowed })),
       ended: (req.query as Record<string, unknown> | undefined)?.ended === '1',
     });
   });

@@ -4,6 +4,7 @@ import { ConflictError, ValidationError, type FieldErrors } from '../platform/ht
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { bodyOf, field as str, pageNumber } from '../platform/http/form-body.js';
 import { listHref, paginationLinks } from '../platform/http/paging.js';
+import { URGENCY_TAGS } from '../referrals/labels.js';
 import { flag, refusedPage } from './form.js';
 import * as booking from './booking.js';
 
@@ -31,9 +32,9 @@ function choosePage(c: Choices, form: Form) {
 
 export const bookingRoutes: RouteModule = (app, deps) => {
   app.get('/clinics/booking', async (req, reply) => {
-    const { waiting, window } = await inTenant(deps, req, (tx, actor) => booking.waitingList(tx, actor, pageNumber(req)));
+    const { waiting, window, pastEnd } = await inTenant(deps, req, (tx, actor) => booking.waitingList(tx, actor, pageNumber(req)));
     return reply.page('clinics/views/waiting.njk', {
-      title: 'Clinic booking', waiting, window, pageLinks: paginationLinks(window, (p) => listHref('/clinics/booking', { page: p })), booked: flag(req, 'booked'), moved: flag(req, 'moved'),
+      title: 'Clinic booking', waiting, window, pastEnd, urgencyTags: URGENCY_TAGS, pageLinks: paginationLinks(window, (p) => listHref('/clinics/booking', { page: p })), booked: flag(req, 'booked'), moved: flag(req, 'moved'),
     });
   });
 

@@ -8,9 +8,10 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { actorFor } from '../../test/actors.js';
-import { bookReferral, SLOT_TAKEN } from './booking.js';
+import { bookReferral, SLOT_TAKEN, slotChoices } from './booking.js';
 import { insertBooking } from './store.js';
-import { demoHub, holdSession, inIcs, one, sessionIn, waitingReferrals, type Hub } from './test-fixtures.js';
+import { cancelSession } from './sessions.js';
+import { demoHub, holdSession, inIcs, one, sessionIn, submittedReferrals, waitingReferrals, type Hub } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
 
@@ -57,6 +58,21 @@ describe.each(kinds)('clinic booking (%s)', (kind) => {
     expect(pageText((await client.get('/clinics/booking?page=99')).body)).toContain(`There are ${waiting.n} children waiting, fewer than this page would show`);
     // Off the list again, so the later tests find their own children on the first page.
     await j.db.owner.execute(sql`UPDATE referral SET state = 'withdrawn' WHERE id IN (${sql.join(added.map((r) => sql`${r.id}::uuid`), sql`, `)})`);
+  });
+
+  it('refuses to choose a slot for a referral not waiting for a clinic (409), without showing or auditing the child', async () => {
+    const [r] = await submittedReferrals(j, 1);
+    const client = await TestClient.signIn(j.app, 'hub-admin@demo.joinery.test');
+    const page = await client.get(`/clinics/referrals/${r.id}/book`);
+    expect(page.statusCode).toBe(409);
+    expect(pageText(page.body)).toContain('Waiting for the paediatrician');
+    const child = await one<{ given_name: string; family_name: string }>(j, sql`SELECT given_name, family_name FROM child WHERE id = ${r.childId}::uuid`);
+    expect(pageText(page.body)).not.toContain(`${child.given_name} ${child.family_name}`);
+    const audited = await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'clinic.choose-slot' AND child_id = ${r.childId}::uuid`);
+    expect(audited.n).toBe(0);
+    await expect(inIcs(j, (tx) => slotChoices(tx, admin, r.id))).rejects.toBeInstanceOf(ConflictError);
+    // Withdrawn, so later tests do not meet it.
+    await j.db.owner.execute(sql`UPDATE referral SET state = 'withdrawn' WHERE id = ${r.id}::uuid`);
   });
 
   it('books a slot: the referral is booked and the GP and clinicians have it on their worklists', async () => {
@@ -168,6 +184,23 @@ describe.each(kinds)('clinic booking (%s)', (kind) => {
       expect(held.n).toBe(1);
       const booked = await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM referral WHERE id IN (${sql.join(referrals.map((r) => sql`${r.id}::uuid`), sql`, `)}) AND state = 'booked'`);
       expect(booked.n).toBe(1);
+    });
+
+    it('makes a cancellation wait for a booking in flight, then refuses it: a cancelled clinic never gains a booking', async () => {
+      const s = await sessionIn(j, admin, hub, { time: '12:00' }, 10);
+      const [r] = await waitingReferrals(j, 1);
+      let cancelling: Promise<unknown> = Promise.resolve();
+      await inIcs(j, async (tx) => {
+        await bookReferral(tx, admin, r.id, { slotId: s.slots[0] });
+        // The booking holds the session FOR SHARE until it commits: the cancellation must wait for it.
+        cancelling = inIcs(j, (other) => cancelSession(other, admin, s.id)).catch((e: unknown) => e);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      const refused = await cancelling;
+      expect(refused).toBeInstanceOf(ConflictError);
+      expect((refused as Error).message).toContain('still booked into this clinic');
+      expect(await one<{ cancelled: boolean }>(j, sql`SELECT cancelled_at IS NOT NULL AS cancelled FROM clinic_session WHERE id = ${s.id}::uuid`)).toEqual({ cancelled: false });
+      expect((await bookings(r.id)).map((b) => b.state)).toEqual(['booked']);
     });
 
     it('lets exactly one of two simultaneous bookings of the same child land', async () => {

@@ -8,11 +8,15 @@ import { parseInput, text } from '../platform/http/validate.js';
 import { childNames } from '../children/care-team.js';
 import { hubById } from '../organisations/directory.js';
 import { londonDateAndTime, londonToday } from '../record/form-dates.js';
+import { longDate } from '../platform/calendar-days.js';
 import { moveReferral } from '../referrals/service.js';
 import { referralById, type ReferralRow } from '../referrals/store.js';
+import { STATE_LABELS, URGENCY_LABELS } from '../referrals/labels.js';
+import type { ReferralState } from '../referrals/state-machine.js';
 import { pageWindow } from '../platform/http/paging.js';
 import { addToWorklists } from '../worklist/service.js';
 import { clinicPolicy } from './policy.js';
+import { BOOKING_STATE_WORDS } from './labels.js';
 import * as store from './store.js';
 
 /**
@@ -46,20 +50,22 @@ function mayBook(actor: Actor) {
   return decision.why;
 }
 
-const clinicDay = (at: string | Date) => londonDateAndTime(at).date;
+/** The day of a clinic as people read it: "23 November 2026" (London time). */
+const clinicDay = (at: string | Date) => longDate(londonDateAndTime(at).date);
 
 /**
  * The slot a child may be booked into, or why not: it must exist, be in the
  * hub the referral went to, in a session not cancelled, still to come, and free.
  */
 async function bookableSlot(tx: Tx, slotId: string, r: ReferralRow, now: Date) {
-  const slot = await store.slotById(tx, slotId);
-  if (!slot) throw new ValidationError({ slotId: 'Select an appointment from the list' });
-  if (slot.cluster_id !== r.cluster_id) throw new ValidationError({ slotId: `That appointment is at a ${slot.cluster_name} clinic, but this child’s referral is to another hub: choose one of its own clinics.` });
-  if (slot.cancelled_at) throw new ValidationError({ slotId: 'That clinic has been cancelled: choose another appointment.' });
+  // Holds the session FOR SHARE: it cannot be cancelled until this booking lands or fails.
+  const found = await store.slotById(tx, slotId);
+  if (!found) throw new ValidationError({ slotId: 'Select an appointment from the list' });
+  const { slot, session } = found;
+  if (session.cluster_id !== r.cluster_id) throw new ValidationError({ slotId: `That appointment is at a ${session.cluster_name} clinic, but this child’s referral is to another hub: choose one of its own clinics.` });
+  if (session.cancelled_at) throw new ValidationError({ slotId: 'That clinic has been cancelled: choose another appointment.' });
   if (new Date(slot.starts_at).getTime() <= now.getTime()) throw new ValidationError({ slotId: 'That appointment time has already passed: choose one still to come.' });
   if (slot.taken) throw new ConflictError(SLOT_TAKEN);
-  const session = (await store.sessionById(tx, slot.session_id))!;
   return { slot, session };
 }
 
@@ -91,7 +97,7 @@ export async function bookReferral(tx: Tx, actor: Actor, referralId: string, raw
   const r = await referralById(tx, referralId);
   if (!r) throw new NotFoundError();
   if (r.state !== 'awaiting-booking' && r.state !== 'did-not-attend') {
-    throw new ConflictError(`This referral is ${r.state.replace(/-/g, ' ')}, not waiting for a clinic. Nothing was saved.`);
+    throw new ConflictError(`This referral is not waiting for a clinic (its status is “${STATE_LABELS[r.state]}”). Nothing was saved.`);
   }
   const { slot, session } = await bookableSlot(tx, input.slotId, r, now);
   const today = londonToday(now);
@@ -110,7 +116,7 @@ const moveShape = bookShape.extend({ reason: text('the reason for moving the app
 async function liveBooking(tx: Tx, bookingId: string) {
   const booking = await store.bookingById(tx, bookingId);
   if (!booking) throw new NotFoundError();
-  if (booking.state !== 'booked') throw new ConflictError(`This appointment is already ${booking.state.replace(/-/g, ' ')}. Nothing was saved.`);
+  if (booking.state !== 'booked') throw new ConflictError(`This appointment is already ${BOOKING_STATE_WORDS[booking.state]}. Nothing was saved.`);
   const r = (await referralById(tx, booking.referral_id))!;
   return { booking, r };
 }
@@ -156,48 +162,57 @@ export async function recordDidNotAttend(tx: Tx, actor: Actor, bookingId: string
   return session.id;
 }
 
-const URGENCY_LABEL = { urgent: 'Urgent', soon: 'Soon', routine: 'Routine' } as const;
+/** Children shown per page of the booking list. */
+const WAITING_PAGE = 50;
 
 /**
  * Referrals waiting for a clinic across the ICS, most urgent and longest
  * waiting first, each child named (name and NHS number only: the
  * administrator books, and does not read the record). Each child shown is
- * audited, in one batch.
+ * audited, in one batch. A page past the end shows the last page, and says so.
  */
-/** Children shown per page of the booking list. */
-export const WAITING_PAGE = 50;
-
 export async function waitingList(tx: Tx, actor: Actor, page = 1, now = new Date()) {
   const why = mayBook(actor);
-  const waiting = await store.waitingForClinic(tx, { offset: (page - 1) * WAITING_PAGE, size: WAITING_PAGE });
+  const window = pageWindow(await store.countWaitingForClinic(tx), page, WAITING_PAGE);
+  const waiting = await store.waitingForClinic(tx, window);
   const names = new Map((await childNames(tx, waiting.map((w) => w.child_id))).map((c) => [c.id, c]));
   await recordAuditMany(tx, actor, waiting.map((w) => ({ childId: w.child_id, action: 'clinic.waiting-list', what: `Waiting for a ${w.cluster_name} clinic`, why, details: { referralId: w.id } })));
   const list = waiting.map((w) => ({
-    ...w, child: names.get(w.child_id)!, urgencyLabel: URGENCY_LABEL[w.urgency],
+    ...w, child: names.get(w.child_id)!, urgencyLabel: URGENCY_LABELS[w.urgency],
     waitingDays: Math.max(0, Math.floor((now.getTime() - new Date(w.referred_at).getTime()) / 86_400_000)),
   }));
-  // A page past the end has no rows to carry the total: it is counted alone.
-  const total = waiting[0]?.total ?? (page > 1 ? await store.countWaitingForClinic(tx) : 0);
-  return { waiting: list, window: pageWindow(total, page, WAITING_PAGE) };
+  return { waiting: list, window, pastEnd: window.total > 0 && page > window.page };
+}
+
+/** Referral states a slot may be chosen in: waiting for a clinic, or booked (to move the appointment). */
+const CHOOSING: ReadonlySet<ReferralState> = new Set<ReferralState>(['awaiting-booking', 'did-not-attend', 'booked']);
+
+/**
+ * The choices for one referral, once the actor may book: the child, the live
+ * booking (`live` when the caller has just read it), and the hub's free
+ * slots. Any other referral is refused before its child is read or audited.
+ */
+async function choicesFor(tx: Tx, actor: Actor, why: string, referralId: string, live?: store.BookingRow) {
+  const r = await referralById(tx, referralId);
+  if (!r) throw new NotFoundError();
+  if (!CHOOSING.has(r.state)) throw new ConflictError(`This referral is not waiting for a clinic (its status is “${STATE_LABELS[r.state]}”), so there is no appointment to choose.`);
+  const [child] = await childNames(tx, [r.child_id]);
+  const booking = live ?? (await store.liveBookingOf(tx, r.id));
+  const session = booking ? await store.sessionById(tx, booking.session_id) : undefined;
+  await recordAudit(tx, actor, { childId: r.child_id, action: 'clinic.choose-slot', what: 'Choosing a clinic appointment', why, details: { referralId } });
+  const hub = (await hubById(tx, r.cluster_id))!;
+  return { referral: r, hub: hub.name, child, booking, session, slots: await store.freeSlots(tx, r.cluster_id), urgencyLabel: URGENCY_LABELS[r.urgency] };
 }
 
 /** What the administrator needs to choose a slot for one referral: the child, any live booking, and the hub's free slots. */
 export async function slotChoices(tx: Tx, actor: Actor, referralId: string) {
-  const why = mayBook(actor);
-  const r = await referralById(tx, referralId);
-  if (!r) throw new NotFoundError();
-  const [child] = await childNames(tx, [r.child_id]);
-  const booking = await store.liveBookingOf(tx, r.id);
-  const session = booking ? await store.sessionById(tx, booking.session_id) : undefined;
-  await recordAudit(tx, actor, { childId: r.child_id, action: 'clinic.choose-slot', what: 'Choosing a clinic appointment', why, details: { referralId } });
-  const hub = (await hubById(tx, r.cluster_id))!;
-  return { referral: r, hub: hub.name, child, booking, session, slots: await store.freeSlots(tx, r.cluster_id), urgencyLabel: URGENCY_LABEL[r.urgency] };
+  return choicesFor(tx, actor, mayBook(actor), referralId);
 }
 
 /** Choosing a new slot for a booked child: the same choices, for the booking's referral. */
 export async function rescheduleChoices(tx: Tx, actor: Actor, bookingId: string) {
-  mayBook(actor);
+  const why = mayBook(actor);
   const booking = await store.bookingById(tx, bookingId);
   if (!booking) throw new NotFoundError();
-  return slotChoices(tx, actor, booking.referral_id);
+  return choicesFor(tx, actor, why, booking.referral_id, booking.state === 'booked' ? booking : undefined);
 }

@@ -8,14 +8,14 @@ import type { ClinicNext } from './schema.js';
  * template fills in. Only what the clinician wrote and who was there: never
  * entries from the record, so nothing sensitive can reach the family's letter.
  */
-export type OutcomeFacts = {
+type OutcomeFacts = {
   child: { given_name: string; family_name: string; date_of_birth: string; nhs_number: string | null };
   hub: string; clinicDate: string; venue: string; seenBy: string; question: string; plan: string;
   next: ClinicNext; service: string | null; careTeam: string[]; clinician: string;
 };
 
 /** What happens next, as the family reads it. */
-export function nextInWords(childName: string, hub: string, next: ClinicNext, service: string | null): string {
+function nextInWords(childName: string, hub: string, next: ClinicNext, service: string | null): string {
   if (next === 'follow-up') return `We will see ${childName} again at the ${hub} clinic. The hub will contact you with the appointment.`;
   if (next === 'referred-on') return `We have referred ${childName} to ${service}, who will contact you about an appointment.`;
   return `${childName} is discharged from the hub clinic back to the care of their GP.`;

@@ -15,9 +15,10 @@ import { moveReferral } from '../referrals/service.js';
 import { referralById } from '../referrals/store.js';
 import type { ReferralState } from '../referrals/state-machine.js';
 import { addToWorklists } from '../worklist/service.js';
+import { BOOKING_STATE_WORDS } from './labels.js';
 import { outcomeLetterValues } from './outcome-letter.js';
 import { clinicPolicy, type SessionRoles } from './policy.js';
-import { sessionFor } from './sessions.js';
+import { rolesOf, sessionFor } from './sessions.js';
 import { CLINIC_NEXT, type ClinicFormat, type ClinicNext } from './schema.js';
 import * as store from './store.js';
 
@@ -31,7 +32,7 @@ import * as store from './store.js';
 async function bookingFor(tx: Tx, actor: Actor, bookingId: string, decide: (r: SessionRoles) => Decision) {
   const booking = await store.bookingById(tx, bookingId);
   if (!booking) throw new NotFoundError();
-  return { booking, ...(await sessionFor(tx, actor, booking.session_id, decide, booking.child_id)) };
+  return { booking, ...(await sessionFor(tx, actor, booking.session_id, decide, { childId: booking.child_id })) };
 }
 
 const outcomeShape = z.object({
@@ -71,7 +72,7 @@ export async function outcomeForm(tx: Tx, actor: Actor, bookingId: string) {
 
 export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: string, raw: unknown, now = new Date()): Promise<void> {
   const { booking, session, why } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
-  if (booking.state !== 'booked') throw new ConflictError(`This appointment is already recorded as ${booking.state.replace(/-/g, ' ')}. Nothing was saved.`);
+  if (booking.state !== 'booked') throw new ConflictError(`This appointment is already ${BOOKING_STATE_WORDS[booking.state]}. Nothing was saved.`);
   if (notYet(booking.slot_starts_at, now)) throw new ConflictError('This appointment has not begun yet: record what happened once the child has been seen.');
   const input = readOutcome(raw, session.format);
   const r = (await referralById(tx, booking.referral_id))!;
@@ -114,7 +115,7 @@ export async function clinicLetter(tx: Tx, actor: Actor, bookingId: string) {
   const filed = booking && (await letterFiledFrom(tx, 'clinic-outcome', booking.id));
   if (!booking || !filed) throw new NotFoundError();
   const session = (await store.sessionById(tx, booking.session_id))!;
-  let decision: Decision = clinicPolicy.recordOutcome(actor, { runsSession: [session.paediatrician_id, session.gp_id].includes(actor.professionalId), leadsCluster: false });
+  let decision: Decision = clinicPolicy.recordOutcome(actor, rolesOf(actor, session));
   if (!decision.allowed) decision = policy.viewChildSummary(actor, await legitimateRelationships(tx, actor, booking.child_id));
   if (!decision.allowed) throw new ForbiddenError(decision.reason, booking.child_id);
   await recordAudit(tx, actor, { childId: booking.child_id, action: 'clinic.read-letter', what: `Clinic outcome letter: ${filed.body.title}`, why: decision.why, details: { bookingId } });

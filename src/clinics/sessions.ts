@@ -5,16 +5,15 @@ import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { childNames } from '../children/care-team.js';
 import { londonDateAndTime, londonToUtc } from '../record/form-dates.js';
+import { longDate } from '../platform/calendar-days.js';
 import { clinicPolicy, type SessionRoles } from './policy.js';
 import { readSession } from './session-input.js';
 import * as store from './store.js';
 
-export type { SessionRow } from './store.js';
-
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** How far back the clinics page shows sessions that have happened. */
-export const RECENT_DAYS = 60;
+const RECENT_DAYS = 60;
 
 export const rolesOf = (actor: Actor, s: store.SessionRow): SessionRoles => ({
   runsSession: actor.professionalId === s.paediatrician_id || actor.professionalId === s.gp_id,
@@ -24,9 +23,14 @@ export const rolesOf = (actor: Actor, s: store.SessionRow): SessionRoles => ({
 /** When a session ends: the end of its last slot. */
 export const sessionEnds = (s: store.SessionRow) => new Date(new Date(s.starts_at).getTime() + s.slot_minutes * s.slot_count * 60_000);
 
-/** The session, if the actor may do what `decide` asks. */
-export async function sessionFor(tx: Tx, actor: Actor, id: string, decide: (r: SessionRoles) => ReturnType<typeof clinicPolicy.viewSession>, childId?: string) {
-  const session = await store.sessionById(tx, id);
+/**
+ * The session, if the actor may do what `decide` asks. With `forUpdate` the
+ * session row stays locked to the end of the transaction (see store.sessionById).
+ */
+export async function sessionFor(
+  tx: Tx, actor: Actor, id: string, decide: (r: SessionRoles) => ReturnType<typeof clinicPolicy.viewSession>, { childId, forUpdate = false }: { childId?: string; forUpdate?: boolean } = {},
+) {
+  const session = await store.sessionById(tx, id, forUpdate);
   if (!session) throw new NotFoundError();
   const roles = rolesOf(actor, session);
   const decision = decide(roles);
@@ -89,7 +93,7 @@ export async function setUpSession(tx: Tx, actor: Actor, raw: unknown, now = new
     paediatricianId: input.paediatricianId ?? null, gpId: input.gpId,
   }, slots);
   const why = clinicPolicy.setUpSession(actor, true);
-  await recordAudit(tx, actor, { action: 'clinic.set-up', what: `Clinic of ${input.slotCount} appointments set up for ${cluster!.name} on ${input.date}`, why: why.allowed ? why.why : null, details: { sessionId: id } });
+  await recordAudit(tx, actor, { action: 'clinic.set-up', what: `Clinic of ${input.slotCount} appointments set up for ${cluster!.name} on ${longDate(input.date)}`, why: why.allowed ? why.why : null, details: { sessionId: id } });
   return id;
 }
 
@@ -102,7 +106,7 @@ export async function openSession(tx: Tx, actor: Actor, id: string) {
   const slots = await store.slotsOf(tx, id);
   const booked = slots.filter((s) => s.child_id);
   const names = new Map((await childNames(tx, booked.map((s) => s.child_id!))).map((c) => [c.id, c]));
-  const when = londonDateAndTime(session.starts_at).date;
+  const when = longDate(londonDateAndTime(session.starts_at).date);
   await recordAuditMany(tx, actor, booked.map((s) => ({
     childId: s.child_id, action: 'clinic.list', what: `Booked into the ${session.cluster_name} clinic on ${when}`, why, details: { sessionId: id, bookingId: s.booking_id },
   })));
@@ -123,11 +127,12 @@ export async function openSession(tx: Tx, actor: Actor, id: string) {
  * back onto the waiting list.
  */
 export async function cancelSession(tx: Tx, actor: Actor, id: string, now = new Date()): Promise<void> {
-  const { session, why } = await sessionFor(tx, actor, id, (r) => clinicPolicy.cancelSession(actor, r));
+  // Locked before the bookings are counted: a booking in flight holds the session FOR SHARE, so it lands first (and is counted) or waits and finds the clinic cancelled.
+  const { session, why } = await sessionFor(tx, actor, id, (r) => clinicPolicy.cancelSession(actor, r), { forUpdate: true });
   if (session.cancelled_at) throw new ConflictError('This clinic is already cancelled.');
   if (sessionEnds(session).getTime() <= now.getTime()) throw new ConflictError('This clinic has already happened, so it cannot be cancelled.');
   const live = (await store.slotsOf(tx, id)).filter((s) => s.state === 'booked').length;
   if (live > 0) throw new ConflictError(`${live} ${live === 1 ? 'child is' : 'children are'} still booked into this clinic. Move ${live === 1 ? 'them' : 'each of them'} to another clinic first, then cancel it.`);
   if (!(await store.cancelSession(tx, id))) throw new ConflictError('This clinic is already cancelled.');
-  await recordAudit(tx, actor, { action: 'clinic.cancel', what: `Clinic cancelled: ${session.cluster_name}, ${londonDateAndTime(session.starts_at).date}`, why, details: { sessionId: id } });
+  await recordAudit(tx, actor, { action: 'clinic.cancel', what: `Clinic cancelled: ${session.cluster_name}, ${longDate(londonDateAndTime(session.starts_at).date)}`, why, details: { sessionId: id } });
 }

@@ -18,17 +18,24 @@ export type SessionRow = {
 /** A booking holds its slot unless it was moved or cancelled (the same rule as the partial unique index). */
 const HOLDS_SLOT = sql`b.state NOT IN ('moved', 'cancelled')`;
 
-const SESSION = sql`SELECT s.id, s.cluster_id, cl.name AS cluster_name, cl.lead_paediatrician_id, s.venue_id, v.name AS venue_name, s.starts_at,
+const SESSION_COLUMNS = sql`s.id, s.cluster_id, cl.name AS cluster_name, cl.lead_paediatrician_id, s.venue_id, v.name AS venue_name, s.starts_at,
     s.slot_minutes, s.slot_count, s.format, s.paediatrician_id, pp.name AS paediatrician_name, s.gp_id, gp.name AS gp_name, s.cancelled_at,
     (SELECT count(*)::int FROM clinic_booking b JOIN clinic_slot sl ON sl.ics_id = b.ics_id AND sl.id = b.slot_id
-      WHERE sl.session_id = s.id AND ${HOLDS_SLOT}) AS taken
-  FROM clinic_session s JOIN cluster cl ON cl.ics_id = s.ics_id AND cl.id = s.cluster_id
+      WHERE sl.session_id = s.id AND ${HOLDS_SLOT}) AS taken`;
+
+const SESSION_FROM = sql`clinic_session s JOIN cluster cl ON cl.ics_id = s.ics_id AND cl.id = s.cluster_id
   JOIN organisation v ON v.ics_id = s.ics_id AND v.id = s.venue_id
   LEFT JOIN professional pp ON pp.ics_id = s.ics_id AND pp.id = s.paediatrician_id
   JOIN professional gp ON gp.ics_id = s.ics_id AND gp.id = s.gp_id`;
 
-export async function sessionById(tx: Tx, id: string): Promise<SessionRow | undefined> {
-  const [found] = await rows<SessionRow>(tx, sql`${SESSION} WHERE s.id = ${id}::uuid`);
+const SESSION = sql`SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM}`;
+
+/**
+ * The session; with `forUpdate`, its row stays locked until the transaction
+ * ends, so no booking (which holds it FOR SHARE) lands while it is changed.
+ */
+export async function sessionById(tx: Tx, id: string, forUpdate = false): Promise<SessionRow | undefined> {
+  const [found] = await rows<SessionRow>(tx, sql`${SESSION} WHERE s.id = ${id}::uuid ${forUpdate ? sql`FOR UPDATE OF s` : sql``}`);
   return found;
 }
 
@@ -78,18 +85,25 @@ export function slotsOf(tx: Tx, sessionId: string): Promise<SlotRow[]> {
   );
 }
 
-export type SlotCheck = { id: string; starts_at: Instant; session_id: string; cluster_id: string; cluster_name: string; cancelled_at: Instant | null; taken: boolean };
+export type SlotCheck = { slot: { id: string; starts_at: Instant; taken: boolean }; session: SessionRow };
 
+/**
+ * A slot with its session, read at once. The session row is held FOR SHARE
+ * until the transaction ends: cancelling the session (FOR UPDATE) waits for a
+ * booking in flight, and a booking waits for a cancellation, so a cancelled
+ * clinic never gains a booking.
+ */
 export async function slotById(tx: Tx, id: string): Promise<SlotCheck | undefined> {
-  const [found] = await rows<SlotCheck>(
+  const [found] = await rows<SessionRow & { slot_id: string; slot_starts_at: Instant; slot_taken: boolean }>(
     tx,
-    sql`SELECT sl.id, sl.starts_at, sl.session_id, s.cluster_id, cl.name AS cluster_name, s.cancelled_at,
-               EXISTS (SELECT 1 FROM clinic_booking b WHERE b.ics_id = sl.ics_id AND b.slot_id = sl.id AND ${HOLDS_SLOT}) AS taken
-          FROM clinic_slot sl JOIN clinic_session s ON s.ics_id = sl.ics_id AND s.id = sl.session_id
-          JOIN cluster cl ON cl.ics_id = s.ics_id AND cl.id = s.cluster_id
-         WHERE sl.id = ${id}::uuid`,
+    sql`SELECT ${SESSION_COLUMNS}, sl.id AS slot_id, sl.starts_at AS slot_starts_at,
+               EXISTS (SELECT 1 FROM clinic_booking b WHERE b.ics_id = sl.ics_id AND b.slot_id = sl.id AND ${HOLDS_SLOT}) AS slot_taken
+          FROM ${SESSION_FROM} JOIN clinic_slot sl ON sl.ics_id = s.ics_id AND sl.session_id = s.id
+         WHERE sl.id = ${id}::uuid FOR SHARE OF s`,
   );
-  return found;
+  if (!found) return undefined;
+  const { slot_id, slot_starts_at, slot_taken, ...session } = found;
+  return { slot: { id: slot_id, starts_at: slot_starts_at, taken: slot_taken }, session };
 }
 
 export type FreeSlot = { id: string; starts_at: Instant; session_id: string; venue_name: string; format: ClinicFormat; paediatrician_name: string | null; gp_name: string };
@@ -114,19 +128,18 @@ export type BookingRow = {
   seen_jointly: boolean | null; plan: string | null; next: ClinicNext | null; next_service: string | null; end_note: string | null;
 };
 
+const BOOKING = sql`SELECT b.id, b.slot_id, sl.session_id, sl.starts_at AS slot_starts_at, b.referral_id, b.child_id, b.state, b.seen_jointly, b.plan, b.next, b.next_service, b.end_note
+  FROM clinic_booking b JOIN clinic_slot sl ON sl.ics_id = b.ics_id AND sl.id = b.slot_id`;
+
 export async function bookingById(tx: Tx, id: string): Promise<BookingRow | undefined> {
-  const [found] = await rows<BookingRow>(
-    tx,
-    sql`SELECT b.id, b.slot_id, sl.session_id, sl.starts_at AS slot_starts_at, b.referral_id, b.child_id, b.state, b.seen_jointly, b.plan, b.next, b.next_service, b.end_note
-          FROM clinic_booking b JOIN clinic_slot sl ON sl.ics_id = b.ics_id AND sl.id = b.slot_id WHERE b.id = ${id}::uuid`,
-  );
+  const [found] = await rows<BookingRow>(tx, sql`${BOOKING} WHERE b.id = ${id}::uuid`);
   return found;
 }
 
 /** The referral's booking that still stands, if any. */
 export async function liveBookingOf(tx: Tx, referralId: string): Promise<BookingRow | undefined> {
-  const [found] = await rows<{ id: string }>(tx, sql`SELECT id FROM clinic_booking WHERE referral_id = ${referralId}::uuid AND state = 'booked'`);
-  return found ? bookingById(tx, found.id) : undefined;
+  const [found] = await rows<BookingRow>(tx, sql`${BOOKING} WHERE b.referral_id = ${referralId}::uuid AND b.state = 'booked'`);
+  return found;
 }
 
 /** Inserts a booking; the partial unique indexes refuse a taken slot or a second live booking of the referral (23505). */
@@ -149,17 +162,18 @@ export async function endBooking(tx: Tx, actor: Actor, id: string, e: BookingEnd
 }
 
 export type WaitingRow = {
-  id: string; child_id: string; urgency: Urgency; state: ReferralState; cluster_id: string; cluster_name: string; referred_at: Instant; version: number; total: number;
+  id: string; child_id: string; urgency: Urgency; state: ReferralState; cluster_id: string; cluster_name: string; referred_at: Instant; version: number;
 };
 
 /**
  * Referrals waiting for a clinic across the ICS (after triage, or after a
- * missed appointment): most urgent first, then longest waiting.
+ * missed appointment): most urgent first, then longest waiting. The page
+ * comes from pageWindow over countWaitingForClinic.
  */
 export function waitingForClinic(tx: Tx, page: { offset: number; size: number }): Promise<WaitingRow[]> {
   return rows<WaitingRow>(
     tx,
-    sql`SELECT r.id, r.child_id, r.urgency, r.state, r.cluster_id, cl.name AS cluster_name, r.created_at AS referred_at, r.version, count(*) OVER ()::int AS total
+    sql`SELECT r.id, r.child_id, r.urgency, r.state, r.cluster_id, cl.name AS cluster_name, r.created_at AS referred_at, r.version
           FROM referral r JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id
          WHERE r.state IN ('awaiting-booking', 'did-not-attend')
          ORDER BY CASE r.urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END, r.created_at, r.id LIMIT ${page.size} OFFSET ${page.offset}`,

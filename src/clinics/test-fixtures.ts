@@ -31,8 +31,8 @@ export async function demoHub(j: TestJoinery): Promise<Hub> {
   return { clusterId: hub.cluster_id, clusterName: hub.name, venueId: hub.practice_id, otherHubVenueId: other.practice_id, gpId: gp.id, leadId: hub.lead };
 }
 
-/** Referrals from the demo GP, triaged to the hub clinic: `n` of them, for different children. */
-export async function waitingReferrals(j: TestJoinery, n: number, urgency = 'routine'): Promise<{ id: string; childId: string }[]> {
+/** Referrals from the demo GP, still waiting for the paediatrician's triage: `n` of them, for different children. */
+export async function submittedReferrals(j: TestJoinery, n: number, urgency = 'routine'): Promise<{ id: string; childId: string }[]> {
   const gp = await actorFor(j.db, 'gp@demo.joinery.test');
   const today = londonToday();
   const children = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${gp.organisationId}::uuid
@@ -40,12 +40,21 @@ export async function waitingReferrals(j: TestJoinery, n: number, urgency = 'rou
   const made: { id: string; childId: string }[] = [];
   for (const c of children) {
     const id = await inIcs(j, (tx) => submitReferral(tx, gp, { childId: c.id, kind: 'referral', urgency, reason: 'Recurrent abdominal pain', question: 'Is this functional abdominal pain?' }, today));
-    const dm = await one<{ email: string }>(j, sql`SELECT p.email FROM referral r JOIN professional p ON p.id = r.decision_maker_id WHERE r.id = ${id}::uuid`);
-    const triager = await actorFor(j.db, dm.email);
-    await inIcs(j, (tx) => moveReferral(tx, triager, id, { to: 'awaiting-booking', note: 'Joint clinic please', version: 1 }, today));
     made.push({ id, childId: c.id });
   }
   if (made.length < n) throw new Error(`only ${made.length} children without referrals`);
+  return made;
+}
+
+/** Referrals from the demo GP, triaged to the hub clinic: `n` of them, for different children. */
+export async function waitingReferrals(j: TestJoinery, n: number, urgency = 'routine'): Promise<{ id: string; childId: string }[]> {
+  const today = londonToday();
+  const made = await submittedReferrals(j, n, urgency);
+  for (const { id } of made) {
+    const dm = await one<{ email: string }>(j, sql`SELECT p.email FROM referral r JOIN professional p ON p.id = r.decision_maker_id WHERE r.id = ${id}::uuid`);
+    const triager = await actorFor(j.db, dm.email);
+    await inIcs(j, (tx) => moveReferral(tx, triager, id, { to: 'awaiting-booking', note: 'Joint clinic please', version: 1 }, today));
+  }
   return made;
 }
 

@@ -187,4 +187,40 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     await j.db.tenant(j.ics.icsId, (tx) => bringCase(tx, actor, thirdMeetingId, { childId: other.id, source: 'triage', question: 'Triaged to the hub MDT: faltering growth' }));
     expect(pageText((await lead.get(`/mdt/${thirdMeetingId}`)).body)).toContain('(from triage)');
   });
+
+  it('a case from the risk list carries the server’s count, not the form’s, and a child not on the list is refused', async () => {
+    // Room on the third meeting's list for two more.
+    await j.db.owner.execute(sql`UPDATE mdt_meeting SET max_cases = max_cases + 2 WHERE id = ${thirdMeetingId}::uuid`);
+    const hubChildren = sql`SELECT c.id, c.registered_practice_id FROM child c
+      JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id JOIN mdt_meeting m ON m.cluster_id = cp.cluster_id
+      WHERE m.id = ${thirdMeetingId}::uuid AND NOT EXISTS (SELECT 1 FROM mdt_case mc WHERE mc.child_id = c.id)
+        AND NOT EXISTS (SELECT 1 FROM contact e WHERE e.child_id = c.id AND e.type = 'ed' AND e.started_at > now() - interval '400 days')
+      ORDER BY c.id LIMIT 2`;
+    const [frequent, seldom] = await rows<{ id: string; registered_practice_id: string }>(j.db.owner, hubChildren);
+    for (const days of [5, 20, 60, 120]) {
+      await j.db.owner.execute(sql`INSERT INTO contact (ics_id, id, child_id, type, started_at, reason_display, organisation_id, recording_organisation_id)
+        VALUES (${j.ics.icsId}::uuid, gen_random_uuid(), ${frequent.id}::uuid, 'ed', now() - make_interval(days => ${days}), 'Wheeze RF',
+                ${frequent.registered_practice_id}::uuid, ${frequent.registered_practice_id}::uuid)`);
+    }
+    // Two attendances: under the risk list's threshold of three.
+    for (const days of [5, 20]) {
+      await j.db.owner.execute(sql`INSERT INTO contact (ics_id, id, child_id, type, started_at, reason_display, organisation_id, recording_organisation_id)
+        VALUES (${j.ics.icsId}::uuid, gen_random_uuid(), ${seldom.id}::uuid, 'ed', now() - make_interval(days => ${days}), 'Wheeze RS',
+                ${seldom.registered_practice_id}::uuid, ${seldom.registered_practice_id}::uuid)`);
+    }
+    const lead = await signIn('paediatrician');
+    await lead.get(`/mdt/${thirdMeetingId}`);
+
+    // A forged count in the form is ignored: the question says what the record holds.
+    expect((await lead.post(`/mdt/${thirdMeetingId}/cases/suggested`, { childId: frequent.id, attendances: '99' })).statusCode).toBe(303);
+    const listed = await one<{ source: string; question: string }>(sql`SELECT source, question FROM mdt_case WHERE meeting_id = ${thirdMeetingId}::uuid AND child_id = ${frequent.id}::uuid`);
+    expect(listed.source).toBe('risk-list');
+    expect(listed.question).toBe('4 emergency department attendances in the last 12 months: what would help keep this child well at home?');
+
+    // A child not on the risk list is refused, whatever the form says, and nothing is added.
+    const refused = await lead.post(`/mdt/${thirdMeetingId}/cases/suggested`, { childId: seldom.id, attendances: '7' });
+    expect(refused.statusCode).toBe(409);
+    expect(pageText(refused.body)).toContain('This child is not on the risk list');
+    expect((await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM mdt_case WHERE child_id = ${seldom.id}::uuid`)).n).toBe(0);
+  });
 });

@@ -164,11 +164,9 @@ export const mdtRoutes: RouteModule = (app, deps) => {
   app.post('/mdt/:id/cases/suggested', async (req, reply) => {
     const id = idParam(req.params);
     const childId = idParam(bodyOf(req), 'childId');
-    const attendances = Number(str(bodyOf(req), 'attendances', 4)) || mdt.RISK_LIST_ED_ATTENDANCES;
     try {
-      await inTenant(deps, req, (tx, actor) => mdt.bringCase(tx, actor, id, {
-        childId, source: 'risk-list', question: `${attendances} emergency department attendances in the last 12 months: what would help keep this child well at home?`,
-      }));
+      // The count is the server's, from the risk list asked again: nothing of it comes from the form.
+      await inTenant(deps, req, (tx, actor) => mdt.bringFromRiskList(tx, actor, id, childId, today()));
     } catch (error) {
       if (error instanceof ConflictError) return conflictPage(reply, error.message, `/mdt/${id}`);
       throw error;

@@ -131,6 +131,25 @@ export async function riskList(tx: Tx, actor: Actor, meetingId: string, today: s
   return found.map((f) => ({ ...f, child: names.get(f.child_id)! }));
 }
 
+/**
+ * Brings a child from the risk list: the list is asked again on the server,
+ * for this child, so only a child who is on it (as the chair may see it) is
+ * brought, and the question carries the server's count of attendances, not
+ * one sent with the form. A child not on the list is refused.
+ */
+export async function bringFromRiskList(tx: Tx, actor: Actor, meetingId: string, childId: string, today: string, now = new Date()): Promise<string> {
+  const { meeting } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
+  const [found] = await frequentEdAttenders(tx, actor, {
+    clusterId: meeting.cluster_id, since: addDays(today, -365), min: RISK_LIST_ED_ATTENDANCES, limit: 1, childId,
+  });
+  if (!found) {
+    throw new ConflictError(`This child is not on the risk list for this meeting’s hub (${RISK_LIST_ED_ATTENDANCES} or more emergency department attendances in the last 12 months): bring them to the meeting with your own question instead.`);
+  }
+  return bringCase(tx, actor, meetingId, {
+    childId, source: 'risk-list', question: `${found.attendances} emergency department attendances in the last 12 months: what would help keep this child well at home?`,
+  }, now);
+}
+
 async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: MeetingRoles) => ReturnType<typeof mdtPolicy.viewMeeting>) {
   const found = await store.caseById(tx, caseId);
   if (!found || found.status === 'withdrawn') throw new NotFoundError();

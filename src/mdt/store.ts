@@ -159,3 +159,18 @@ export function caseTeams(tx: Tx, where: { childId?: string; caseId?: string }) 
          ORDER BY m.starts_at DESC, c.id`,
   );
 }
+
+/**
+ * The hub's next scheduled meeting after `now` with room on its case list
+ * (withdrawn cases free their place), soonest first; undefined when there is none.
+ */
+export async function nextOpenMeeting(tx: Tx, clusterId: string, now: Date): Promise<{ id: string } | undefined> {
+  const [found] = await rows<{ id: string }>(
+    tx,
+    sql`SELECT m.id FROM mdt_meeting m
+         WHERE m.cluster_id = ${clusterId}::uuid AND m.status = 'scheduled' AND m.starts_at > ${now.toISOString()}::timestamptz
+           AND (SELECT count(*) FROM mdt_case c WHERE c.meeting_id = m.id AND c.status <> 'withdrawn') < m.max_cases
+         ORDER BY m.starts_at, m.id LIMIT 1`,
+  );
+  return found;
+}

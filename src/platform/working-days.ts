@@ -26,10 +26,20 @@ function holidays() {
 const DAY = 86_400_000;
 const shift = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 
-/** Whether the bank holiday data covers the date: beyond it, an answer would be a guess, so it is refused. */
+/**
+ * Whether the bank holiday data covers the date (whole years, from the first year in the
+ * data to the last), so a caller can choose what to do beyond it without catching
+ * isWorkingDay's refusal. Throws, like isWorkingDay, if the data file cannot be read.
+ */
+export function coversDate(iso: string): boolean {
+  const { first, last } = holidays();
+  return iso >= first && iso <= last;
+}
+
+/** Beyond the bank holiday data an answer would be a guess, so it is refused. */
 function covered(iso: string): void {
   const { first, last } = holidays();
-  if (iso < first || iso > last) throw new Error(`Bank holidays are known from ${first} to ${last}; ${iso} is outside them: add the year to the data.`);
+  if (!coversDate(iso)) throw new Error(`Bank holidays are known from ${first} to ${last}; ${iso} is outside them: add the year to the data.`);
 }
 
 export function isWorkingDay(iso: string): boolean {

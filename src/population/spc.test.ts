@@ -138,6 +138,26 @@ describe('rebasing and fixed limits', () => {
     expect(spc([...before, ...after], { improvement: 'increase', rebaseAt: [0] })).toEqual(whole);
   });
 
+  it('refuses a rebase index that names no point, rather than dropping it or counting from the end', () => {
+    const values = [1, 2, 3, 4, 5];
+    expect(() => spc(values, { improvement: 'increase', rebaseAt: [5] })).toThrow(RangeError);
+    expect(() => spc(values, { improvement: 'increase', rebaseAt: [5] })).toThrow('rebaseAt 5 is out of range: indexes run from 0 to 4');
+    // a negative index once passed `i < length` and cut a segment from slice(-1)
+    expect(() => spc(values, { improvement: 'increase', rebaseAt: [-1] })).toThrow(/^rebaseAt -1 is out of range/);
+    expect(() => spc(values, { improvement: 'increase', rebaseAt: [2.5] })).toThrow(RangeError);
+    expect(() => spc(values, { improvement: 'increase', rebaseAt: [2.5] })).toThrow(/rebaseAt 2.5 is not a whole number/);
+    for (const bad of [NaN, Infinity, -Infinity]) expect(() => spc(values, { improvement: 'increase', rebaseAt: [bad] })).toThrow(RangeError);
+    expect(() => spc(values, { improvement: 'increase', rebaseAt: [2, 7, -3] })).toThrow('rebaseAt 7 is out of range: indexes run from 0 to 4\nrebaseAt -3 is out of range: indexes run from 0 to 4');
+    expect(() => spc([], { improvement: 'increase', rebaseAt: [0] })).toThrow(/rebaseAt 0 is out of range: there are no points/);
+  });
+
+  it('takes every index from the first point to the last', () => {
+    const values = [1, 2, 3, 4, 5];
+    expect(spc(values, { improvement: 'increase', rebaseAt: [0] })).toEqual(spc(values, { improvement: 'increase' }));
+    expect(spc(values, { improvement: 'increase', rebaseAt: [4] }).points.map((p) => p.mean)).toEqual([2.5, 2.5, 2.5, 2.5, 5]);
+    expect(spc(values, { improvement: 'increase', rebaseAt: [3, 1, 3] }).points.map((p) => p.mean)).toEqual([1, 2.5, 2.5, 4.5, 4.5]);
+  });
+
   it('does not let a run cross a rebase point', () => {
     const values = [5, 0, 5, 0, 5, 0, 1, 2, 3, 4, 5, 6, 7, 0, 5, 0, 5, 1];
     expect(flagged(types(values))).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);

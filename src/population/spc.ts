@@ -29,8 +29,12 @@ export interface SpcOptions {
   target?: number;
   /** Limits come from the first n points of each segment only. */
   fixAfterPoints?: number;
-  /** Indexes of the points that start a new segment with its own mean and limits. */
-  rebaseAt?: number[];
+  /**
+   * Indexes of the points that start a new segment with its own mean and limits: whole
+   * numbers from 0 to values.length - 1 (a rebase at 0 changes nothing). Any other index
+   * is a RangeError.
+   */
+  rebaseAt?: readonly number[];
   screenOutliers?: boolean;
 }
 
@@ -57,16 +61,19 @@ const NEAR_LIMIT = 2 * (LIMIT / 3); // same order of operations as the package, 
 const SCREEN = 3.267;
 const RUN = 7;
 /** The package warns about trial limits for segments shorter than this (its default option is 13). */
-export const TRIAL_LIMIT_POINTS = 13;
+const TRIAL_LIMIT_POINTS = 13;
 /** The package refuses to fix limits on fewer points than this. */
-export const MIN_FIX_POINTS = 12;
+const MIN_FIX_POINTS = 12;
 
+/** @throws RangeError when a rebaseAt index is not a whole number from 0 to values.length - 1. */
 export function spc(values: readonly number[], options: SpcOptions): SpcResult {
+  const rebaseAt = options.rebaseAt ?? [];
+  checkRebaseAt(values.length, rebaseAt);
   const points: SpcPoint[] = [];
   const warnings: string[] = [];
   if (values.length === 0) return { points, variation: null, assurance: null, warnings: ['There are no values to chart.'] };
   let last: Limits | undefined;
-  const starts = segmentStarts(values.length, options.rebaseAt ?? []);
+  const starts = segmentStarts(rebaseAt);
   starts.forEach((start, k) => {
     const segment = values.slice(start, starts[k + 1] ?? values.length);
     const limits = processLimits(segment, options.fixAfterPoints, options.screenOutliers ?? true);
@@ -100,7 +107,7 @@ export interface Limits {
 }
 
 /** Mean and limits for one segment; the limits are NaN when there is no moving range to use. */
-export function processLimits(segment: readonly number[], fixAfterPoints: number | undefined, screenOutliers: boolean): Limits {
+function processLimits(segment: readonly number[], fixAfterPoints: number | undefined, screenOutliers: boolean): Limits {
   const basis = segment.slice(0, fixAfterPoints ?? segment.length);
   const mean = rMean(basis);
   const ranges = basis.slice(1).map((v, i) => Math.abs(v - basis[i]));
@@ -157,7 +164,7 @@ export function trendEnds(y: readonly number[]): number[] {
 }
 
 /** +1 / -1 at the last of 7 points all above / all below the mean; a point on the mean (side 0) breaks the run. */
-export function shiftEnds(side: readonly number[]): number[] {
+function shiftEnds(side: readonly number[]): number[] {
   return side.map((s, i) => (i >= RUN - 1 && s !== 0 && side.slice(i - RUN + 1, i).every((t) => t === s) ? s : 0));
 }
 
@@ -198,9 +205,25 @@ export function assurance(target: number, limits: Pick<Limits, 'lpl' | 'upl'>, i
   return 'inconsistent';
 }
 
-/** The first point and each rebase point, in order; a rebase at point 0 changes nothing. */
-export function segmentStarts(length: number, rebaseAt: readonly number[]): number[] {
-  return [...new Set([0, ...rebaseAt])].filter((i) => i < length || i === 0).sort((a, b) => a - b);
+/**
+ * Every rebase index must name a point: the one check, so callers (the CLI among them)
+ * report the library's message rather than keeping their own copy of the rule. One line
+ * per bad index.
+ */
+function checkRebaseAt(length: number, rebaseAt: readonly number[]): void {
+  const problems = rebaseAt.flatMap((i) => {
+    if (!Number.isInteger(i)) return [`rebaseAt ${i} is not a whole number: each rebaseAt is a point's index, from 0`];
+    if (i < 0 || i >= length) {
+      return [`rebaseAt ${i} is out of range: ${length === 0 ? 'there are no points' : `indexes run from 0 to ${length - 1}`}`];
+    }
+    return [];
+  });
+  if (problems.length) throw new RangeError(problems.join('\n'));
+}
+
+/** The first point and each rebase point, in order; a rebase at point 0 changes nothing. The indexes are already checked. */
+function segmentStarts(rebaseAt: readonly number[]): number[] {
+  return [...new Set([0, ...rebaseAt])].sort((a, b) => a - b);
 }
 
 /**
@@ -208,7 +231,7 @@ export function segmentStarts(length: number, rebaseAt: readonly number[]): numb
  * residuals. R sums in extended precision; a compensated sum gets the same double in
  * practice, so limits that land near a value fall on the same side as in R. NaN when empty.
  */
-export function rMean(xs: readonly number[]): number {
+function rMean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   const first = accurateSum(xs) / xs.length;
   return first + accurateSum(xs.map((x) => x - first)) / xs.length;

@@ -80,7 +80,7 @@ export async function recordPage(tx: Tx, actor: Actor, ctx: ChildContext, query:
   const read = await record.readRecord(tx, access, { entryLimit: ENTRY_LIMIT, timeline: timeline.filter });
   const { entries } = read;
   const cpisFlags = read.flags.filter((f) => record.CPIS_FLAGS.includes(f.kind));
-  const carePlan = await planBanner(tx, childId);
+  const carePlan = await planBanner(tx, actor, access.relationships, childId);
 
   const groups = byKind(entries);
   const views = (list: typeof entries = []) => list.map(entryView);

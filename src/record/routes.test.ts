@@ -157,6 +157,8 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
   const professionalId = async (role: string) => (await one<{ id: string }>(sql`SELECT id FROM professional WHERE email = ${`${role}@demo.joinery.test`}`)).id;
 
   it('one view of the record is one audit event, naming the child and the professional and saying what was shown', async () => {
+    // At least one contact, so the timeline's count is on the page to check.
+    await addContact(mine, 'gp', `${ago(2)}T10:00:00Z`, 'Review QA');
     const gp = await signIn('gp');
     const before = (await auditOf(mine.id)).length;
     const res = await gp.get(`/children/${mine.id}/record`);
@@ -171,7 +173,10 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
     expect(entries).toBeGreaterThan(10);
     expect(events[0].details).toMatchObject({ entries, moreEntries: false, contactsFrom: 1 });
     const total = (events[0].details as { contactsMatching: number }).contactsMatching;
-    if (total > 0) expect(pageText(res.body)).toContain(` of ${total} contact`);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBe(await count(sql`SELECT count(*)::int AS n FROM contact WHERE child_id = ${mine.id}::uuid
+      AND (sensitive_category IS NULL OR recording_organisation_id = ${gpOrg}::uuid)`));
+    expect(pageText(res.body)).toContain(` of ${total} contact`);
   });
 
   it('a professional without a relationship is refused the record: the refusal is audited, nothing of the record is read or shown', async () => {
@@ -454,6 +459,39 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
     const items = await rows<{ professional_id: string; title: string }>(j.db.owner, sql`SELECT professional_id, title FROM worklist_item
       WHERE child_id = ${planned.child_id}::uuid AND kind = 'unscheduled-attendance'`);
     expect(items).toEqual([{ professional_id: planned.key_worker_id, title: 'Attended urgent care (you are the key worker for their care plan)' }]);
+  });
+
+  it('the care plan banner shows only to an agency the family has shared the plan with: education and youth justice see nothing of it until then, health always', async () => {
+    const planned = await one<{ id: string; child_id: string; title: string; shared_with: string[] }>(sql`SELECT p.id, p.child_id, p.title, p.shared_with
+      FROM care_plan p WHERE p.ics_id = ${j.ics.icsId}::uuid AND p.status <> 'closed'
+        AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = p.child_id) ORDER BY p.id DESC LIMIT 1`);
+    // Shared with social care only; the SENCO and the youth justice worker are in the child's care team.
+    await j.db.owner.execute(sql`UPDATE care_plan SET shared_with = ARRAY['social-care']::text[] WHERE id = ${planned.id}::uuid`);
+    for (const role of ['senco', 'youth-justice-worker']) {
+      await j.db.owner.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
+        VALUES (${j.ics.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${planned.child_id}::uuid, ${await professionalId(role)}::uuid, 'Test banner member')`);
+    }
+    try {
+      for (const role of ['senco', 'youth-justice-worker']) {
+        const res = await (await signIn(role)).get(`/children/${planned.child_id}/record`);
+        expect(res.statusCode, role).toBe(200);
+        const text = pageText(res.body);
+        expect(text, role).toContain('Shared care record');
+        expect(text, role).not.toContain('This child has a care plan');
+        expect(text, role).not.toContain(planned.title);
+        expect(text, role).not.toContain('Key worker:');
+      }
+      const gp = await withAccess('gp', planned.child_id);
+      expect(pageText((await gp.get(`/children/${planned.child_id}/record`)).body)).toContain(`This child has a care plan: ${planned.title}`);
+
+      // Once the family shares it with education, the SENCO sees the banner; youth justice still does not.
+      await j.db.owner.execute(sql`UPDATE care_plan SET shared_with = ARRAY['social-care', 'education']::text[] WHERE id = ${planned.id}::uuid`);
+      expect(pageText((await (await signIn('senco')).get(`/children/${planned.child_id}/record`)).body)).toContain(`This child has a care plan: ${planned.title}`);
+      expect(pageText((await (await signIn('youth-justice-worker')).get(`/children/${planned.child_id}/record`)).body)).not.toContain('This child has a care plan');
+    } finally {
+      await j.db.owner.execute(sql`UPDATE care_plan SET shared_with = ${`{${planned.shared_with.join(',')}}`}::text[] WHERE id = ${planned.id}::uuid`);
+      await j.db.owner.execute(sql`DELETE FROM care_team_member WHERE child_id = ${planned.child_id}::uuid AND role_in_team = 'Test banner member'`);
+    }
   });
 
   it('a frozen record shows its banner and refuses others’ changes with a clear page, until the freeze is lifted', async () => {

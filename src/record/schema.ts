@@ -175,6 +175,8 @@ export const recordLetter = pgTable(
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     index('record_letter_child_idx').on(t.icsId, t.childId, t.filedAt),
+    // letterFiledFrom finds the letter filed from a source (an MDT outcome, a clinic visit).
+    index('record_letter_source_idx').on(t.icsId, t.source, t.sourceId, t.filedAt),
     foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
   ],
 );

@@ -180,12 +180,35 @@ describe.each(kinds)('the shared record service (%s)', (kind) => {
   });
 
   it('a decision is good only in the transaction that made it, and cannot be forged', async () => {
+    const REFUSED = 'A record access decision is good only in the transaction that made it.';
+    // A real entry of this child, which a real decision reads: only the decision can make these reads fail.
+    const { entry: real } = await as(gp, (tx) => record.saveEntry(tx, gp, childId, { kind: 'problem', display: 'Read only with a real decision', status: 'active', details: {} }));
     const stale = await as(gp, async (tx) => record.openRecord(tx, gp, childId));
     if (stale instanceof ForbiddenError) throw stale;
-    expect(await errorOf(as(gp, (tx) => record.readRecord(tx, stale, { entryLimit: 10, timeline: { limit: 20, offset: 0 } })))).toBeInstanceOf(Error);
+    const staleRead = await errorOf(as(gp, (tx) => record.readRecord(tx, stale, { entryLimit: 10, timeline: { limit: 20, offset: 0 } })));
+    expect(staleRead).toBeInstanceOf(Error);
+    expect((staleRead as Error).message).toBe(REFUSED);
     const forged = { ...stale };
-    expect(await errorOf(as(gp, (tx) => record.readRecord(tx, forged, { entryLimit: 10, timeline: { limit: 20, offset: 0 } })))).toBeInstanceOf(Error);
+    const forgedRead = await errorOf(as(gp, (tx) => record.readRecord(tx, forged, { entryLimit: 10, timeline: { limit: 20, offset: 0 } })));
+    expect(forgedRead).toBeInstanceOf(Error);
+    expect((forgedRead as Error).message).toBe(REFUSED);
     expect(await errorOf(as(gp, (tx) => record.childEntry(tx, forged, crypto.randomUUID())))).toBeInstanceOf(Error);
+    const forgedEntry = await errorOf(as(gp, (tx) => record.childEntry(tx, forged, real.id)));
+    expect(forgedEntry).toBeInstanceOf(Error);
+    expect(forgedEntry).not.toBeInstanceOf(NotFoundError);
+    expect((forgedEntry as Error).message).toBe(REFUSED);
+
+    // In the very transaction that made a real decision, a copy of it is still refused, while the decision itself reads the entry.
+    const inOne = await as(gp, async (tx) => {
+      const access = await record.openRecord(tx, gp, childId);
+      if (access instanceof ForbiddenError) throw access;
+      const copy = { ...access };
+      const copied = await errorOf(record.childEntry(tx, copy, real.id));
+      return { copied, read: await record.childEntry(tx, access, real.id) };
+    });
+    expect(inOne.copied).toBeInstanceOf(Error);
+    expect((inOne.copied as Error).message).toBe(REFUSED);
+    expect(inOne.read).toMatchObject({ id: real.id, display: 'Read only with a real decision' });
   });
 
   it('an entry is read only under its own child: another child’s entry, or a hidden sensitive one, is not found and nothing is audited', async () => {

@@ -252,8 +252,9 @@ export function flaggedChildsSocialWorkers(tx: Tx, childId: string) {
  * Children of a hub's practices with at least `min` emergency department
  * attendances since `since`, most first, among those the actor may see: the
  * first risk list an MDT chair is offered. Sensitive contacts do not count.
+ * With `childId`, only that child: whether they are on the list, and their count.
  */
-export function frequentEdAttenders(tx: Tx, actor: Actor, f: { clusterId: string; since: string; min: number; limit: number }) {
+export function frequentEdAttenders(tx: Tx, actor: Actor, f: { clusterId: string; since: string; min: number; limit: number; childId?: string }) {
   return rows<{ child_id: string; attendances: number; last_at: string }>(
     tx,
     sql`SELECT e.child_id, count(*)::int AS attendances, max(e.started_at) AS last_at
@@ -261,6 +262,7 @@ export function frequentEdAttenders(tx: Tx, actor: Actor, f: { clusterId: string
          WHERE e.type = 'ed' AND e.started_at >= ${f.since}::date AND e.sensitive_category IS NULL
            AND c.registered_practice_id IN (SELECT practice_id FROM cluster_practice WHERE cluster_id = ${f.clusterId}::uuid)
            AND ${standingRelationshipSql(actor)}
+           ${f.childId ? sql`AND e.child_id = ${f.childId}::uuid` : sql``}
          GROUP BY e.child_id HAVING count(*) >= ${f.min}
          ORDER BY count(*) DESC, max(e.started_at) DESC, e.child_id LIMIT ${f.limit}`,
   );

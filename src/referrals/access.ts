@@ -13,7 +13,7 @@ import * as store from './store.js';
 export type Relation = 'referrer' | 'decision-maker' | 'lead' | 'cover' | 'clinician' | 'booking-admin';
 
 /** States in which the hub's clinic administrators need to see a referral: only while it is theirs to book. */
-export const BOOKING_STATES: readonly ReferralState[] = ['awaiting-booking', 'booked', 'did-not-attend'];
+const BEING_BOOKED: readonly ReferralState[] = ['awaiting-booking', 'booked', 'did-not-attend'];
 
 const RELATION_WORDS: Record<Relation, string> = {
   referrer: 'sent the referral', 'decision-maker': 'senior decision-maker for the referral', lead: 'lead paediatrician of the hub',
@@ -27,7 +27,7 @@ export async function relationsTo(tx: Tx, actor: Actor, r: store.ReferralRow, to
   if (r.lead_id === actor.professionalId) found.add('lead');
   if (actor.role === 'paediatrician' && (await store.coversToday(tx, actor, r.cluster_id, today))) found.add('cover');
   if (await store.runsClinicFor(tx, actor, r.id)) found.add('clinician');
-  if (actor.role === 'hub-admin' && BOOKING_STATES.includes(r.state)) found.add('booking-admin');
+  if (actor.role === 'hub-admin' && BEING_BOOKED.includes(r.state)) found.add('booking-admin');
   return found;
 }
 
@@ -58,4 +58,10 @@ export const referralPolicy = {
   },
 
   isTriager: (relations: Set<Relation>) => TRIAGERS.some((t) => relations.has(t)),
+
+  /**
+   * The record extracts sent with it and the thread: for every relation but a
+   * clinic administrator's, who books the child and never sees the record.
+   */
+  seesRecord: (relations: Set<Relation>) => [...relations].some((r) => r !== 'booking-admin'),
 };

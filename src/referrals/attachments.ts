@@ -6,7 +6,7 @@ import { KIND_NOUNS } from '../record/labels.js';
 import * as store from './store.js';
 
 /** How many of the child's latest record entries the form offers to attach. */
-export const ATTACHABLE = 25;
+const ATTACHABLE = 25;
 
 const latestFirst = (a: EntryRow, b: EntryRow) =>
   (b.started_on ?? '').localeCompare(a.started_on ?? '') || String(b.recorded_at).localeCompare(String(a.recorded_at)) || a.id.localeCompare(b.id);

@@ -6,6 +6,7 @@ import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { parseWithRules } from '../platform/http/validate.js';
+import { parseIsoDate } from '../platform/calendar-days.js';
 import { hubsLedBy } from '../organisations/directory.js';
 import { colleagues, professionalById } from '../children/care-team.js';
 
@@ -17,7 +18,7 @@ import { colleagues, professionalById } from '../children/care-team.js';
  */
 
 /** The longest stretch one cover entry may run: longer absences are a change of lead. */
-export const MAX_COVER_DAYS = 92;
+const MAX_COVER_DAYS = 92;
 
 export type CoverRow = { id: string; cluster_id: string; cluster_name: string; cover_id: string; cover_name: string; starts_on: string; ends_on: string };
 
@@ -28,8 +29,6 @@ const coverShape = z.object({
   startsOn: z.iso.date({ error: 'Enter the first day of cover' }),
   endsOn: z.iso.date({ error: 'Enter the last day of cover' }),
 });
-
-const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /** The hubs the actor leads, today's and future cover for them, and the paediatricians who may cover. */
 export async function coverRota(tx: Tx, actor: Actor, today: string) {
@@ -52,7 +51,7 @@ export async function addCover(tx: Tx, actor: Actor, raw: unknown, today: string
     const f: FieldErrors = {};
     if (c.startsOn < today) f.startsOn = 'The first day of cover must be today or later';
     if (c.endsOn < c.startsOn) f.endsOn = 'The last day of cover must be the same as or after the first day';
-    else if (days(c.startsOn, c.endsOn) >= MAX_COVER_DAYS) f.endsOn = `Cover can run for at most ${MAX_COVER_DAYS} days at a time`;
+    else if (parseIsoDate(c.endsOn) - parseIsoDate(c.startsOn) >= MAX_COVER_DAYS) f.endsOn = `Cover can run for at most ${MAX_COVER_DAYS} days at a time`;
     return f;
   });
   const hub = (await hubsLedBy(tx, actor.professionalId)).find((h) => h.id === input.clusterId);

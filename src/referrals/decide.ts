@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { ValidationError } from '../platform/http/errors.js';
 import { optionalText, parseInput } from '../platform/http/validate.js';
-import { bringCase, meetingsOf } from '../mdt/service.js';
+import { bringCase } from '../mdt/service.js';
+import { nextOpenMeeting } from '../mdt/store.js';
 import { addToWorklists } from '../worklist/service.js';
 import { SELF_CARE_RESOURCES } from './labels.js';
 import { fileAdviceLetter, fileReferralLetter } from './letters.js';
 import { moveReferral } from './service.js';
+import type { Move } from './state-machine.js';
 import * as store from './store.js';
 
 const extrasShape = z.object({
@@ -15,15 +17,19 @@ const extrasShape = z.object({
   selfCare: optionalText('the self-care advice', { max: 2000, multiline: true }),
 });
 
-/** The hub's next scheduled MDT meeting the actor can bring a case to, with room on its list. */
-async function nextMeeting(tx: Tx, actor: Actor, r: store.ReferralRow, now: Date) {
-  const names = await store.namesOf(tx, r.id);
-  const meeting = (await meetingsOf(tx, actor, now.toISOString().slice(0, 10)))
-    .find((m) => m.cluster_id === r.cluster_id && m.status === 'scheduled' && Date.parse(m.starts_at) > now.getTime() && m.cases < m.max_cases);
+/** The hub's next scheduled MDT meeting with room on its list; bringCase then checks the actor may bring the case to it. */
+async function nextMeeting(tx: Tx, r: store.ReferralRow, now: Date): Promise<{ id: string }> {
+  const meeting = await nextOpenMeeting(tx, r.cluster_id, now);
   if (!meeting) {
+    const names = await store.namesOf(tx, r.id);
     throw new ValidationError({ to: `${names.cluster_name} has no MDT meeting scheduled with room on its case list. Schedule one (MDT meetings, then Schedule), then make this decision again.` });
   }
   return meeting;
+}
+
+/** Booking, rescheduling, did-not-attend and seen are made on the clinic pages, where the slot and the outcome are recorded with them. */
+function notAtClinic(move: Move): void {
+  if (move.via === 'clinic') throw new ValidationError({ to: 'This is done from the clinic pages, where the appointment is recorded with it.' });
 }
 
 /**
@@ -32,21 +38,21 @@ async function nextMeeting(tx: Tx, actor: Actor, r: store.ReferralRow, now: Date
  * letter (with any self-care advice for the family); an MDT outcome brings the
  * case to the hub's next meeting; a converted advice request files the
  * referral letter and goes back on the decision-maker's worklist. Whoever
- * triages holds the referral from then on.
+ * triages holds the referral from then on. Moves made on the clinic pages are
+ * refused here, before anything is written.
  */
 export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string, now = new Date()): Promise<void> {
   const extras = parseInput(extrasShape, raw);
-  const r = await store.referralById(tx, id);
-  if (!r) throw new NotFoundError();
   const selfCare = [extras.selfCareChoice, extras.selfCare].filter(Boolean).join('\n');
-  const made = await moveReferral(tx, actor, id, raw, today);
+  const made = await moveReferral(tx, actor, id, raw, today, notAtClinic);
+  const r = made.before;
   if (made.by === 'triager' && r.decision_maker_id !== actor.professionalId) await store.setDecisionMaker(tx, id, actor.professionalId);
   if (made.to === 'advice-given' && made.by === 'triager') {
     await fileAdviceLetter(tx, actor, r, { advice: made.note ?? '', selfCare }, today);
     if (selfCare) await store.addMessage(tx, actor, id, `For the family: ${selfCare}`);
   }
   // With no meeting to go to, the refusal rolls the move back with it: nothing is half-saved.
-  if (made.to === 'mdt') await bringCase(tx, actor, (await nextMeeting(tx, actor, r, now)).id, { childId: r.child_id, question: r.question, source: 'triage' }, now);
+  if (made.to === 'mdt') await bringCase(tx, actor, (await nextMeeting(tx, r, now)).id, { childId: r.child_id, question: r.question, source: 'triage' }, now);
   if (made.to === 'awaiting-triage' && made.by === 'referrer') {
     // Sent back for triage: converted from advice, or sent again with more information.
     const after = (await store.referralById(tx, id))!;

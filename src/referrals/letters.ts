@@ -5,6 +5,7 @@ import { formatNhsNumber } from '../children/nhs-number.js';
 import { currentTemplate } from '../letters/store.js';
 import { renderLetter, type LetterValues } from '../letters/templates.js';
 import { fileLetter } from '../record/service.js';
+import { longDate } from '../platform/calendar-days.js';
 import { URGENCY_LABELS } from './labels.js';
 import * as store from './store.js';
 
@@ -14,19 +15,16 @@ import * as store from './store.js';
  * referral), and the paediatrician's advice when they answer.
  */
 
-const longDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
-const inWords = (iso: string) => longDate.format(new Date(`${iso}T00:00:00Z`));
-
 async function aboutChild(tx: Tx, childId: string) {
   const [c] = await childNames(tx, [childId]);
-  return { child: `${c.given_name} ${c.family_name}`, born: inWords(c.date_of_birth), nhsNumber: c.nhs_number ? formatNhsNumber(c.nhs_number) : 'not known' };
+  return { child: `${c.given_name} ${c.family_name}`, born: longDate(c.date_of_birth), nhsNumber: c.nhs_number ? formatNhsNumber(c.nhs_number) : 'not known' };
 }
 
 export async function fileReferralLetter(tx: Tx, actor: Actor, r: store.ReferralRow, today: string): Promise<string> {
   const names = await store.namesOf(tx, r.id);
   const values: LetterValues<'referral'> = {
     ...(await aboutChild(tx, r.child_id)), hub: names.cluster_name, urgency: URGENCY_LABELS[r.urgency].toLowerCase(), reason: r.reason, question: r.question,
-    tried: r.tried, referrer: names.referrer_name, practice: names.practice_name, date: inWords(today),
+    tried: r.tried, referrer: names.referrer_name, practice: names.practice_name, date: longDate(today),
   };
   const letter = renderLetter(await currentTemplate(tx, 'referral'), values);
   return fileLetter(tx, actor, r.child_id, letter, { source: 'referral', sourceId: r.id });
@@ -36,7 +34,7 @@ export async function fileAdviceLetter(tx: Tx, actor: Actor, r: store.ReferralRo
   const names = await store.namesOf(tx, r.id);
   const values: LetterValues<'advice'> = {
     ...(await aboutChild(tx, r.child_id)), hub: names.cluster_name, referrer: names.referrer_name, question: r.question,
-    advice: advice.advice, selfCare: advice.selfCare, paediatrician: actor.name, date: inWords(today),
+    advice: advice.advice, selfCare: advice.selfCare, paediatrician: actor.name, date: longDate(today),
   };
   const letter = renderLetter(await currentTemplate(tx, 'advice'), values);
   return fileLetter(tx, actor, r.child_id, letter, { source: 'advice', sourceId: r.id });

@@ -3,20 +3,18 @@ import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import { childNames } from '../children/care-team.js';
-import { REFERRAL_MOVES, type ReferralState } from './state-machine.js';
+import { REFERRAL_MOVES } from './state-machine.js';
 import { referralPolicy, relationsTo } from './access.js';
 import * as store from './store.js';
 import { threadClosed } from './thread.js';
-
-/** Moves made from the clinic pages, where the slot and the clinic are known, not from the referral's decision form. */
-const CLINIC_MOVES: readonly ReferralState[] = ['booked', 'seen', 'did-not-attend'];
 
 /**
  * Everything a referral's page shows, for someone with a relation to it (the
  * referrer, its decision-maker, the hub lead or today's cover, the clinic's
  * clinician, or a clinic administrator while it is being booked): details,
- * attachments, timeline, thread, and the moves this actor may make now.
- * Each view is audited.
+ * timeline, and the moves this actor may make now (not those made on the
+ * clinic pages); the record extracts and the thread too, except for a clinic
+ * administrator, who never sees the record. Each view is audited.
  */
 export async function openReferral(tx: Tx, actor: Actor, id: string, today: string) {
   const r = await store.referralById(tx, id);
@@ -25,13 +23,15 @@ export async function openReferral(tx: Tx, actor: Actor, id: string, today: stri
   const decision = referralPolicy.view(relations);
   if (!decision.allowed) throw new ForbiddenError(decision.reason, r.child_id);
   const movers = referralPolicy.movers(relations);
+  const seesRecord = referralPolicy.seesRecord(relations);
   const [child] = await childNames(tx, [r.child_id]);
   const result = {
     referral: r, child, names: await store.namesOf(tx, id),
     events: await store.eventsOf(tx, id),
-    attachments: await store.messagesOf(tx, id, 'attachments'),
-    messages: await store.messagesOf(tx, id, 'thread'),
-    moves: REFERRAL_MOVES[r.state].filter((m) => movers.has(m.by) && !CLINIC_MOVES.includes(m.to)),
+    seesRecord,
+    attachments: seesRecord ? await store.messagesOf(tx, id, 'attachments') : [],
+    messages: seesRecord ? await store.messagesOf(tx, id, 'thread') : [],
+    moves: REFERRAL_MOVES[r.state].filter((m) => movers.has(m.by) && m.via !== 'clinic'),
     canPost: referralPolicy.postMessage(relations).allowed && !threadClosed(r.state),
     isTriager: referralPolicy.isTriager(relations),
   };

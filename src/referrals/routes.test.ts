@@ -207,6 +207,59 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect((await (await signIn('hub-admin')).get(`/referrals/${id}`)).statusCode).toBe(200);
   });
 
+  it('shows a clinic administrator a referral being booked without its record extracts or thread, and leaves clinic moves to the clinic pages', async () => {
+    const child = children[6];
+    const gp = await signIn('gp');
+    const entryId = /name="attachments" type="checkbox" value="([0-9a-f-]{36})"/.exec((await gp.get(`/children/${child.id}/referrals/new`)).body)![1];
+    const entry = await one<{ display: string }>(sql`SELECT display FROM record_entry WHERE id = ${entryId}::uuid`);
+    const id = await send(child.id, { reason: 'Headaches on waking', attachments: entryId });
+    const lead = await signIn('paediatrician');
+    await lead.get(`/referrals/${id}`);
+    expect((await lead.post(`/referrals/${id}/messages`, { body: 'Any vomiting with the headaches?' })).statusCode).toBe(303);
+    const leadPage = await lead.get(`/referrals/${id}`);
+    expect(pageText(leadPage.body)).toContain(entry.display);
+    expect(pageText(leadPage.body)).toContain('Any vomiting with the headaches?');
+    expect((await lead.post(`/referrals/${id}/decision`, { to: 'awaiting-booking', note: 'See in the hub clinic', version: versionOn(leadPage.body) })).statusCode).toBe(303);
+
+    const admin = await signIn('hub-admin');
+    const seen = await admin.get(`/referrals/${id}`);
+    expect(seen.statusCode).toBe(200);
+    const text = pageText(seen.body);
+    expect(text).toContain('Reason Headaches on waking');
+    expect(text).toContain('See in the hub clinic');
+    expect(text).not.toContain(entry.display);
+    expect(text).not.toContain('Any vomiting with the headaches?');
+    expect(seen.body).not.toContain('id="attachments"');
+    expect(seen.body).not.toContain('id="messages"');
+    // Booking is not offered on the decision form, and a forged post is refused with nothing changed.
+    expect(seen.body).not.toContain(`action="/referrals/${id}/decision"`);
+    const state = () => one<{ state: string; version: number; first_seen_at: string | null }>(sql`SELECT state, version, first_seen_at FROM referral WHERE id = ${id}::uuid`);
+    const events = () => count(sql`SELECT count(*)::int AS n FROM referral_event WHERE referral_id = ${id}::uuid`);
+    const bookings = () => count(sql`SELECT count(*)::int AS n FROM clinic_booking WHERE referral_id = ${id}::uuid`);
+    const before = { state: await state(), events: await events() };
+    const booked = await admin.post(`/referrals/${id}/decision`, { to: 'booked', version: String(before.state.version) });
+    expect(booked.statusCode).toBe(400);
+    expect(pageText(booked.body)).toContain('This is done from the clinic pages');
+    expect(await state()).toEqual(before.state);
+    expect(await events()).toBe(before.events);
+    expect(await bookings()).toBe(0);
+
+    // Booked (as the clinic pages would): neither did-not-attend nor seen can be posted from the referral's page.
+    await j.db.owner.execute(sql`UPDATE referral SET state = 'booked', version = version + 1 WHERE id = ${id}::uuid`);
+    const atBooked = { state: await state(), events: await events() };
+    const dna = await admin.post(`/referrals/${id}/decision`, { to: 'did-not-attend', version: String(atBooked.state.version) });
+    expect(dna.statusCode).toBe(400);
+    expect(pageText(dna.body)).toContain('This is done from the clinic pages');
+    const leadOnBooked = await lead.get(`/referrals/${id}`);
+    expect(leadOnBooked.body).not.toContain('value="seen"');
+    const seenByLead = await lead.post(`/referrals/${id}/decision`, { to: 'seen', note: 'Examined: normal fundi', version: String(atBooked.state.version) });
+    expect(seenByLead.statusCode).toBe(400);
+    expect(pageText(seenByLead.body)).toContain('This is done from the clinic pages');
+    expect(await state()).toEqual({ ...atBooked.state, first_seen_at: null });
+    expect(await events()).toBe(atBooked.events);
+    expect(await bookings()).toBe(0);
+  });
+
   it('brings the case to the hub’s next MDT, or says to schedule one when there is none', async () => {
     const id = await send(children[5].id, { reason: 'Poor weight gain and missed appointments', question: 'What support at home would help?' });
     const lead = await signIn('paediatrician');

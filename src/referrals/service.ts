@@ -5,11 +5,11 @@ import type { Actor } from '../platform/access/actor.js';
 import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
-import { optionalText, parseWithRules, text } from '../platform/http/validate.js';
+import { optionalText, parseInput, text } from '../platform/http/validate.js';
 import { addWorkingDays } from '../platform/working-days.js';
 import { addToWorklists } from '../worklist/service.js';
 import { REFERRAL_KINDS, URGENCIES } from './schema.js';
-import { moveBetween, REFERRAL_STATES, type Mover, type ReferralState } from './state-machine.js';
+import { moveBetween, REFERRAL_STATES, type Move, type Mover, type ReferralState } from './state-machine.js';
 import { referralPolicy, relationsTo } from './access.js';
 import { attachableEntries, attachEntries } from './attachments.js';
 import { childExists } from '../children/service.js';
@@ -32,7 +32,7 @@ const referralShape = z.object({
  * Whether the actor may ask about this child: a GP or practice nurse of the
  * child's registered practice. Returns the relationship that allows it.
  */
-export async function mayAsk(tx: Tx, actor: Actor, childId: string): Promise<string> {
+async function mayAsk(tx: Tx, actor: Actor, childId: string): Promise<string> {
   const relationships = await legitimateRelationships(tx, actor, childId);
   const practice = relationships.find((r) => r.kind === 'registered-practice');
   if (!['gp', 'practice-nurse'].includes(actor.role) || !practice) {
@@ -48,7 +48,7 @@ export async function mayAsk(tx: Tx, actor: Actor, childId: string): Promise<str
  * in working days.
  */
 export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: string): Promise<string> {
-  const input = parseWithRules(referralShape, raw, () => ({}));
+  const input = parseInput(referralShape, raw);
   const why = await mayAsk(tx, actor, input.childId);
   const route = await store.routeOf(tx, input.childId, today);
   if (!route) throw new ValidationError({ childId: 'This child’s practice is not in a hub, so there is no one to send it to. Ask the ICS to add the practice to a hub.' });
@@ -81,9 +81,9 @@ const moveShape = z.object({
 /**
  * What a move records besides the state. The first triage decision is timed;
  * referred on counts as seen in hospital; an answered advice request sent back
- * for triage becomes a referral, due by the hub's triage promise from today.
+ * for triage becomes a referral, due by its hub's triage promise from today.
  */
-async function effectsOf(tx: Tx, r: store.ReferralRow, to: ReferralState, by: Mover, today: string, input: { note?: string; service?: string }): Promise<store.MoveEffects> {
+function effectsOf(r: store.ReferralRow, to: ReferralState, by: Mover, today: string, input: { note?: string; service?: string }): store.MoveEffects {
   const e: store.MoveEffects = { notes: input.note, service: input.service, triaged: r.state === 'awaiting-triage' && by === 'triager' };
   if (to === 'referred-on') e.seenIn = 'hospital';
   if (to === 'seen') Object.assign(e, { seen: true, seenIn: 'community' });
@@ -91,9 +91,9 @@ async function effectsOf(tx: Tx, r: store.ReferralRow, to: ReferralState, by: Mo
   if (r.kind === 'advice' && r.state === 'awaiting-triage' && by === 'triager' && !['advice-given', 'returned'].includes(to)) {
     e.convertTo = { kind: 'referral', dueOn: r.due_on };
   }
+  // Due by the promise of the hub that holds it, not of whichever hub the child's practice is in now.
   if (to === 'awaiting-triage' && r.kind === 'advice' && r.state === 'advice-given') {
-    const route = await store.routeOf(tx, r.child_id, today);
-    e.convertTo = { kind: 'referral', dueOn: addWorkingDays(today, route?.triage_working_days ?? 2) };
+    e.convertTo = { kind: 'referral', dueOn: addWorkingDays(today, r.triage_working_days) };
   }
   return e;
 }
@@ -102,10 +102,12 @@ async function effectsOf(tx: Tx, r: store.ReferralRow, to: ReferralState, by: Mo
  * Moves a referral as the state machine allows, by someone who may make that
  * move, with what the move must record. Two people deciding at once: exactly
  * one decision lands, and the other is told (409), because the move is made
- * only on the version both read.
+ * only on the version both read. `check` (the decision form's, say) may refuse
+ * the move once it is known to be legal and the actor's, before anything is
+ * written, by throwing.
  */
-export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string): Promise<MoveMade> {
-  const input = parseWithRules(moveShape, raw, () => ({}));
+export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string, check?: (move: Move) => void): Promise<MoveMade> {
+  const input = parseInput(moveShape, raw);
   const r = await store.referralById(tx, id);
   if (!r) throw new NotFoundError();
   const movers = referralPolicy.movers(await relationsTo(tx, actor, r, today));
@@ -116,10 +118,11 @@ export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknow
   const found = moveBetween(r.state, input.to);
   if ('refused' in found) throw new ConflictError(found.refused);
   if (!movers.has(found.move.by)) throw new ForbiddenError(`Only the ${found.move.by} can do this: ${found.move.name.toLowerCase()}.`);
+  check?.(found.move);
   if (found.move.needs === 'reason' && !input.note) throw new ValidationError({ note: 'Enter the reason' });
   if (found.move.needs === 'notes' && !input.note) throw new ValidationError({ note: 'Enter your notes: the GP reads them' });
   if (found.move.needs === 'service' && !input.service) throw new ValidationError({ service: 'Name the service the child is referred to' });
-  if (!(await store.moveTo(tx, id, r.version, input.to, await effectsOf(tx, r, input.to, found.move.by, today, input)))) throw new ConflictError(stale);
+  if (!(await store.moveTo(tx, id, r.version, input.to, effectsOf(r, input.to, found.move.by, today, input)))) throw new ConflictError(stale);
   await store.addEvent(tx, actor, crypto.randomUUID(), id, r.state, input.to, input.note ?? input.service ?? null);
   if (found.move.by === 'triager' && r.referrer_id !== actor.professionalId) {
     await addToWorklists(tx, actor.icsId, [{ professionalId: r.referrer_id, kind: 'triage-decision', childId: r.child_id, title: `Decided: ${found.move.name}`, link: `/referrals/${id}` }]);

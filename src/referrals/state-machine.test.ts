@@ -28,6 +28,11 @@ describe('referral state machine', () => {
     expect(REFERRAL_MOVES['awaiting-triage'].find((x) => x.to === 'referred-on')!.needs).toBe('service');
   });
 
+  it('marks the moves made only on the clinic pages, which the decision form neither offers nor accepts', () => {
+    const atClinic = REFERRAL_STATES.flatMap((from) => REFERRAL_MOVES[from].filter((x) => x.via === 'clinic').map((x) => `${from}>${x.to}`));
+    expect(atClinic.sort()).toEqual(['awaiting-booking>booked', 'booked>booked', 'booked>did-not-attend', 'booked>seen', 'did-not-attend>awaiting-booking']);
+  });
+
   it('never loses a referral: every state but the two ends can move on', () => {
     for (const s of REFERRAL_STATES) expect(REFERRAL_MOVES[s].length === 0).toBe(s === 'withdrawn' || s === 'closed');
   });

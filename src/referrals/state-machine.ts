@@ -14,9 +14,16 @@ export type ReferralState = (typeof REFERRAL_STATES)[number];
 
 export type Mover = 'referrer' | 'triager' | 'admin' | 'clinician';
 
-type Move = { to: ReferralState; by: Mover; name: string; needs?: 'reason' | 'notes' | 'service' };
+/**
+ * One legal move. `via: 'clinic'` marks a move made only from the clinic
+ * pages, where the slot and the clinic are known (booking, rescheduling, did
+ * not attend, seen with an outcome): the referral's decision form neither
+ * offers nor accepts it.
+ */
+export type Move = { to: ReferralState; by: Mover; name: string; needs?: 'reason' | 'notes' | 'service'; via?: 'clinic' };
 
 const m = (to: ReferralState, by: Mover, name: string, needs?: Move['needs']): Move => ({ to, by, name, needs });
+const atClinic = (move: Move): Move => ({ ...move, via: 'clinic' });
 
 export const REFERRAL_MOVES: Record<ReferralState, readonly Move[]> = {
   'awaiting-triage': [
@@ -32,14 +39,14 @@ export const REFERRAL_MOVES: Record<ReferralState, readonly Move[]> = {
   // Advice can become a referral without retyping: it goes back to triage as one.
   'advice-given': [m('awaiting-triage', 'referrer', 'Convert to a referral', 'notes'), m('closed', 'referrer', 'Advice followed: close')],
   returned: [m('awaiting-triage', 'referrer', 'Send again with more information', 'notes'), m('withdrawn', 'referrer', 'Withdrawn by the referrer', 'reason')],
-  'awaiting-booking': [m('booked', 'admin', 'Booked into a clinic'), m('withdrawn', 'referrer', 'Withdrawn by the referrer', 'reason')],
+  'awaiting-booking': [atClinic(m('booked', 'admin', 'Booked into a clinic')), m('withdrawn', 'referrer', 'Withdrawn by the referrer', 'reason')],
   booked: [
-    m('booked', 'admin', 'Rescheduled', 'reason'),
-    m('seen', 'clinician', 'Seen in clinic', 'notes'),
-    m('did-not-attend', 'admin', 'Did not attend'),
+    atClinic(m('booked', 'admin', 'Rescheduled', 'reason')),
+    atClinic(m('seen', 'clinician', 'Seen in clinic', 'notes')),
+    atClinic(m('did-not-attend', 'admin', 'Did not attend')),
     m('withdrawn', 'referrer', 'Withdrawn by the referrer', 'reason'),
   ],
-  'did-not-attend': [m('awaiting-booking', 'admin', 'Offer another appointment'), m('returned', 'clinician', 'Back to the GP after not attending', 'reason')],
+  'did-not-attend': [atClinic(m('awaiting-booking', 'admin', 'Offer another appointment')), m('returned', 'clinician', 'Back to the GP after not attending', 'reason')],
   seen: [
     m('awaiting-booking', 'clinician', 'Follow-up in the hub', 'notes'),
     m('referred-on', 'clinician', 'Referred on', 'service'),

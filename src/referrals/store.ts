@@ -31,19 +31,21 @@ export type ReferralRow = {
   decision_maker_id: string; urgency: Urgency; reason: string; question: string; tried: string; state: ReferralState; version: number; due_on: string;
   /** When an advice request became a referral, if it did. */
   converted_at?: string | Date | null;
+  /** Its hub's triage promise, in working days. */
+  triage_working_days: number;
 };
 
 export async function referralById(tx: Tx, id: string): Promise<ReferralRow | undefined> {
   const [found] = await rows<ReferralRow>(
     tx,
     sql`SELECT r.id, r.child_id, r.kind, r.referrer_id, r.referring_practice_id, r.cluster_id, cl.lead_paediatrician_id AS lead_id, r.decision_maker_id,
-               r.urgency, r.reason, r.question, r.tried, r.state, r.version, r.due_on, r.converted_at
+               r.urgency, r.reason, r.question, r.tried, r.state, r.version, r.due_on, r.converted_at, cl.triage_working_days
           FROM referral r JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id WHERE r.id = ${id}::uuid`,
   );
   return found;
 }
 
-export async function insertReferral(tx: Tx, actor: Actor, r: Omit<ReferralRow, 'lead_id' | 'version' | 'state'> & { state: ReferralState }): Promise<void> {
+export async function insertReferral(tx: Tx, actor: Actor, r: Omit<ReferralRow, 'lead_id' | 'version' | 'state' | 'triage_working_days'> & { state: ReferralState }): Promise<void> {
   await tx.execute(sql`INSERT INTO referral (ics_id, id, child_id, kind, referrer_id, referring_practice_id, cluster_id, decision_maker_id, urgency, reason, question, tried, state, due_on, version)
     VALUES (${actor.icsId}::uuid, ${r.id}::uuid, ${r.child_id}::uuid, ${r.kind}, ${r.referrer_id}::uuid, ${r.referring_practice_id}::uuid, ${r.cluster_id}::uuid,
             ${r.decision_maker_id}::uuid, ${r.urgency}, ${r.reason}, ${r.question}, ${r.tried}, ${r.state}, ${r.due_on}::date, 1)`);

@@ -1,4 +1,4 @@
-import { isWorkingDay } from '../platform/working-days.js';
+import { coversDate, isWorkingDay } from '../platform/working-days.js';
 import { isoDate } from './dates.js';
 
 /**
@@ -54,11 +54,6 @@ export class WorkingCalendar {
     return d;
   }
 
-  /** Working days after `from` up to and including `to` (workingDaysBetween). */
-  between(from: number, to: number): number {
-    return to <= from ? 0 : this.before[this.index(to) + 1] - this.before[this.index(from) + 1];
-  }
-
   /** The day itself if it is a working day, else the next one. */
   onOrAfter(day: number): number {
     let d = day;
@@ -69,13 +64,13 @@ export class WorkingCalendar {
 
 /**
  * Bank holidays are known for a fixed span of years; beyond it (a `today` far
- * from now) weekends alone are skipped rather than refusing to generate.
+ * from now) weekends alone are skipped rather than refusing to generate. Any
+ * other failure (an unreadable bank holiday file) is not swallowed: it would
+ * otherwise give a calendar without bank holidays.
  */
 function workingOrWeekday(day: number): boolean {
-  try {
-    return isWorkingDay(isoDate(day));
-  } catch {
-    const weekday = (((day + 4) % 7) + 7) % 7; // day 0 is 1970-01-01, a Thursday
-    return weekday !== 0 && weekday !== 6;
-  }
+  const iso = isoDate(day);
+  if (coversDate(iso)) return isWorkingDay(iso);
+  const weekday = (((day + 4) % 7) + 7) % 7; // day 0 is 1970-01-01, a Thursday
+  return weekday !== 0 && weekday !== 6;
 }

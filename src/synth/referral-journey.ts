@@ -98,8 +98,9 @@ export class Journey {
     return true;
   }
 
-  message(by: Person, body: string, t = this.t): void {
-    this.messages.push({ t, by, body });
+  /** A message at the last move's time. */
+  message(by: Person, body: string): void {
+    this.messages.push({ t: this.t, by, body });
   }
 
   /** Books the slot at the last move's time (the 'booked' move comes first). */

@@ -23,7 +23,7 @@ const FORMAT: Record<ClinicFormat, string> = { joint: 'Joint clinic: a paediatri
 
 type BookingRow = {
   id: string; referral_id: string; child_id: string; state: BookingState; booked_at: string; end_note: string | null; starts_at: string;
-  slot_minutes: number; format: ClinicFormat; session_cancelled: boolean; paediatrician_id: string | null; paediatrician_name: string | null;
+  slot_minutes: number; format: ClinicFormat; paediatrician_id: string | null; paediatrician_name: string | null;
   gp_id: string; gp_name: string; venue_id: string; venue_name: string;
 };
 
@@ -31,7 +31,7 @@ async function bookings(r: Reading, f: { id?: string; childId?: string; referral
   return rows<BookingRow>(
     r.tx,
     sql`SELECT b.id, b.referral_id, b.child_id, b.state, b.booked_at, b.end_note, s.starts_at, cs.slot_minutes, cs.format,
-               cs.cancelled_at IS NOT NULL AS session_cancelled, cs.paediatrician_id, pd.name AS paediatrician_name,
+               cs.paediatrician_id, pd.name AS paediatrician_name,
                cs.gp_id, gp.name AS gp_name, cs.venue_id, v.name AS venue_name
           FROM clinic_booking b
           JOIN clinic_slot s ON s.ics_id = b.ics_id AND s.id = b.slot_id
@@ -50,11 +50,11 @@ const clinician = (id: string, name: string, role: string): AppointmentParticipa
 
 function toFhir(b: BookingRow): Appointment {
   const start = new Date(b.starts_at);
-  // A booking left live in a session that was called off did not happen either.
-  const status = b.state === 'booked' && b.session_cancelled ? 'cancelled' : STATUS[b.state];
+  // A session with live bookings cannot be cancelled (clinics/sessions.ts), so the booking's state says it all.
+  const status = STATUS[b.state];
   // Appointment.participant cannot name an Organization, so the venue is a Location run by the practice.
   const venue: Location = { resourceType: 'Location', id: 'venue', name: b.venue_name, managingOrganization: { reference: `Organization/${b.venue_id}`, display: b.venue_name } };
-  const cancelled = b.state === 'moved' ? 'Moved to another time' : b.state === 'booked' ? 'The clinic was cancelled' : 'Cancelled';
+  const cancelled = b.state === 'moved' ? 'Moved to another time' : 'Cancelled';
   return {
     resourceType: 'Appointment',
     id: b.id,

@@ -1,0 +1,1 @@
+CREATE INDEX "record_letter_source_idx" ON "record_letter" USING btree ("ics_id","source","source_id","filed_at");
