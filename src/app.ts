@@ -15,8 +15,9 @@ import { referralRoutes } from './referrals/routes.js';
 import { clinicRoutes } from './clinics/routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { letterTemplateRoutes } from './letters/routes.js';
+import { populationRoutes } from './population/routes.js';
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
-  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, fhirRoutes]);
+  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, fhirRoutes]);
 }

@@ -8,6 +8,9 @@ import { synthCommand } from './cli/synth.js';
 import { importFhirCommand, importFhirFlags } from './cli/import-fhir.js';
 import { clientAddCommand, clientAddFlags } from './cli/client-add.js';
 import { spcCommand } from './cli/spc.js';
+import { evaluateCommand, EVALUATE_HELP } from './cli/evaluate.js';
+import { indicatorsCommand, INDICATORS_HELP } from './cli/indicators.js';
+import { importActivityCommand, IMPORT_ACTIVITY_HELP } from './cli/import-activity.js';
 
 const HELP = `joinery: joined-up care for children and young people
 
@@ -22,6 +25,11 @@ Commands:
                              Import FHIR Bundles (.json) and Bulk Data NDJSON (.ndjson) as the ICS's integration engine
   client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]
                              Register a FHIR client (OAuth 2.0 client credentials); prints its id and secret as JSON
+  import activity FILE.csv [--ics CODE]
+                             Import activity (ED, admissions, outpatients, GP, community and mental health contacts) from a CSV
+  indicators [--ics CODE]    List the population indicators with their ids
+  evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]
+                             Estimate a care model's effect on an indicator: JSON with the relative effect and its 95% CI
   spc < series.json          Statistical process control (Making Data Count XmR) for one series: JSON in, JSON out
   help                       Show this help
 
@@ -49,7 +57,9 @@ const COMMAND_HELP: Record<string, string> = {
     '  <file or folder>  .json (a transaction or batch Bundle, any other Bundle, or one resource) and .ndjson (Bulk Data: one resource a line)\n' +
     '  --ics CODE        the ICS to import into (needed when there is more than one)\n' +
     '  --source URI      the sender\'s namespace for bare resource ids (default: this importer\'s own)\n' +
-    '  Exits 1 when any resource was rejected.',
+    '  Exits 1 when any resource was rejected.\n\n' + IMPORT_ACTIVITY_HELP,
+  indicators: INDICATORS_HELP,
+  evaluate: EVALUATE_HELP,
   client:
     'joinery client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]\n\n' +
     '  Registers a system client for the FHIR API and prints {"client_id", "client_secret"} (the secret is shown only once).\n' +
@@ -117,8 +127,11 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
       }
       return 0;
     }
+    if (command === 'indicators') return await indicatorsCommand(config, rest, io);
+    if (command === 'evaluate') return await evaluateCommand(config, rest, io);
     if (command === 'import' || command === 'client') {
       const [sub, ...args] = rest;
+      if (command === 'import' && sub === 'activity') return await importActivityCommand(config, args, io);
       const wanted = command === 'import' ? 'fhir' : 'add';
       if (sub !== wanted) {
         io.err(`Unknown ${command} command '${sub ?? ''}': did you mean 'joinery ${command} ${wanted}'?\n\n${COMMAND_HELP[command]}`);

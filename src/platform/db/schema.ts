@@ -13,3 +13,4 @@ export * from '../../mdt/schema.js';
 export * from '../../referrals/schema.js';
 export * from '../../clinics/schema.js';
 export * from '../../letters/schema.js';
+export * from '../../population/schema.js';

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { rows, type Tx } from '../platform/db/client.js';
+import { isMeasure, measure } from './measures.js';
+
+export const UNITS = ['per-1000-year', 'per-100000-year', 'per-1000', 'percent'] as const;
+export type Unit = (typeof UNITS)[number];
+export const IMPROVEMENTS = ['increase', 'decrease', 'neutral'] as const;
+export type Improvement = (typeof IMPROVEMENTS)[number];
+
+/** How each unit reads after a value: "412 per 1,000 a year". */
+export const UNIT_WORDS: Record<Unit, string> = {
+  'per-1000-year': 'per 1,000 a year',
+  'per-100000-year': 'per 100,000 a year',
+  'per-1000': 'per 1,000',
+  percent: '%',
+};
+
+/**
+ * An indicator is data: numerator ÷ denominator (two measures), scaled by
+ * its unit. Built-in ones ship in data/indicators.json; an ICS adds its own
+ * from the indicators page (indicator_definition).
+ */
+export const indicatorShape = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Enter an id of lower-case letters, numbers and single hyphens, like asthma-reviews').max(60, 'The id must be 60 characters or fewer'),
+  name: z.string().trim().min(1, 'Enter a name').max(120, 'The name must be 120 characters or fewer'),
+  description: z.string().trim().max(1000, 'The description must be 1,000 characters or fewer').default(''),
+  numerator: z.string().refine(isMeasure, 'Choose a numerator from the list'),
+  denominator: z.string().refine(isMeasure, 'Choose a denominator from the list'),
+  unit: z.enum(UNITS, { error: 'Choose a unit' }),
+  improvement: z.enum(IMPROVEMENTS, { error: 'Choose which direction is better' }),
+  target: z.number().finite().nullable().default(null),
+  targetSource: z.string().trim().max(300, 'The target source must be 300 characters or fewer').nullable().default(null),
+});
+export type Indicator = z.infer<typeof indicatorShape> & { builtIn: boolean };
+
+let shipped: Indicator[] | null = null;
+
+/** The built-in indicators, checked once against the measures. */
+export function builtInIndicators(): Indicator[] {
+  if (!shipped) {
+    const file = JSON.parse(readFileSync(new URL('../../data/indicators.json', import.meta.url), 'utf8')) as { indicators: unknown[] };
+    shipped = file.indicators.map((raw) => ({ ...indicatorShape.parse(raw), builtIn: true }));
+  }
+  return shipped;
+}
+
+type Row = { id: string; name: string; description: string; numerator: string; denominator: string; unit: Unit; improvement: Improvement; target: string | null; target_source: string | null };
+
+/** The ICS's indicators: the built-in ones, then its own in name order. */
+export async function listIndicators(tx: Tx, icsId: string): Promise<Indicator[]> {
+  const own = await rows<Row>(
+    tx,
+    sql`SELECT id, name, description, numerator, denominator, unit, improvement, target::text, target_source
+          FROM indicator_definition WHERE ics_id = ${icsId} ORDER BY name`,
+  );
+  return [
+    ...builtInIndicators(),
+    ...own.map((r) => ({
+      id: r.id, name: r.name, description: r.description, numerator: r.numerator, denominator: r.denominator, unit: r.unit,
+      improvement: r.improvement, target: r.target === null ? null : Number(r.target), targetSource: r.target_source, builtIn: false,
+    })),
+  ];
+}
+
+export async function findIndicator(tx: Tx, icsId: string, id: string): Promise<Indicator | null> {
+  return (await listIndicators(tx, icsId)).find((i) => i.id === id) ?? null;
+}
+
+/** Numerator ÷ denominator in the indicator's unit; null when there is no denominator. */
+export function rate(indicator: Pick<Indicator, 'unit'>, numerator: number, denominator: number): number | null {
+  if (!(denominator > 0)) return null;
+  const r = numerator / denominator;
+  switch (indicator.unit) {
+    case 'per-1000-year': return r * 1000 * 12;
+    case 'per-100000-year': return r * 100_000 * 12;
+    case 'per-1000': return r * 1000;
+    case 'percent': return r * 100;
+  }
+}
+
+/** The words for what is divided by what, for a page or a CSV header. */
+export const definitionWords = (i: Pick<Indicator, 'numerator' | 'denominator' | 'unit'>) =>
+  `${measure(i.numerator).label} ÷ ${measure(i.denominator).label}, ${UNIT_WORDS[i.unit]}`;
