@@ -94,6 +94,33 @@ export const policy = {
   viewActivity(actor: Actor): Decision {
     return has(actor, ['ics-analyst', 'paediatrician', 'gp', 'admin', 'hub-admin']) ? allow(`activity for a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not see hub activity.');
   },
+
+  /** Population dashboards and evaluations, in aggregate: analysts, administrators (CYP leads), paediatricians and GPs. */
+  viewPopulation(actor: Actor): Decision {
+    return has(actor, ['ics-analyst', 'admin', 'paediatrician', 'gp']) ? allow(`population health for a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not see the population dashboards.');
+  },
+
+  /**
+   * Whether counts of 1 to 7 are shown as they are. Roles that do not care
+   * for children see them suppressed in every breakdown, so no small group
+   * can be picked out.
+   */
+  seesSmallNumbers(actor: Actor): Decision {
+    return has(actor, CARING_ROLES) ? allow('a clinician') : deny('Counts of 1 to 7 are suppressed for roles that do not care for children.');
+  },
+
+  /** Add indicators and record where and when a care model started: analysts and administrators. */
+  managePopulationMeasures(actor: Actor): Decision {
+    return has(actor, ['ics-analyst', 'admin']) ? allow(`population measures kept by a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Only ICS analysts and administrators add indicators and record care models.');
+  },
+
+  /**
+   * Case-finding lists name children, so only their clinicians see them: a
+   * paediatrician for the hubs they lead or cover, a GP for their practice.
+   */
+  findCases(actor: Actor): Decision {
+    return has(actor, ['paediatrician', 'gp']) ? allow(`case finding by a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Only paediatricians and GPs see case-finding lists, which name children.');
+  },
 };
 
 /**
