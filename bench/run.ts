@@ -24,13 +24,17 @@ import { recordBench } from './record.js';
 import { carePlanBench } from './care.js';
 import { referralBench } from './referrals.js';
 import { activityBench } from './activity.js';
+import { populationBench } from './population.js';
+import { activityImportBench } from './activity-import.js';
+import { evaluationBench } from './evaluation.js';
+import { DEFAULT_EFFECTS, DEFAULT_RAMP_MONTHS } from '../src/synth/intervention.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
 const SEED = 500;
 const PASSWORD = 'bench-password-1';
 const SERVER = process.env.JOINERY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOAD_SECONDS = Number(process.env.JOINERY_BENCH_SECONDS ?? 30);
-/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals. */
+/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals, population, import, evaluation. */
 const ONLY = process.env.JOINERY_BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
@@ -59,6 +63,8 @@ async function main() {
     const result = await generateIcs(db, {
       children: CHILDREN, seed: SEED, icsName: 'Bench ICS', demoEmailDomain: 'bench.joinery.test',
       demoPasswordHash: await hashPassword(PASSWORD), onProgress: progressBar('Generating'),
+      // A child health hub in a fifth of the hubs from April 2023, so the evaluation has something true to find.
+      intervention: { model: 'child-health-hub', clusters: 10, start: '2023-04', rampMonths: DEFAULT_RAMP_MONTHS, effects: { ...DEFAULT_EFFECTS } },
     });
     const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
     console.log(`Generation: ${result.seconds.toFixed(1)} s, ${total.toLocaleString('en-GB')} rows, ` +
@@ -106,6 +112,9 @@ async function main() {
   if (wanted('care')) await carePlanBench(db, app, { baseUrl, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
   if (wanted('activity')) await activityBench(db, app, { icsId: actor.icsId, password: PASSWORD });
   if (wanted('referrals')) await referralBench(db, app, { baseUrl, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
+  if (wanted('population')) await populationBench(db, app, { icsId: actor.icsId, password: PASSWORD });
+  if (wanted('import')) await activityImportBench({ url, icsId: actor.icsId, rows: 1_000_000 });
+  if (wanted('evaluation')) await evaluationBench();
   await app.close();
   await db.close();
 }

@@ -19,8 +19,8 @@ Usage: joinery <command> [options]
 Commands:
   serve                      Start the web application (migrates, and creates the demo ICS on first start)
   migrate                    Apply database migrations
-  synth --children N --seed S [--ics NAME]
-                             Generate a synthetic ICS (up to 500,000 children) into the configured database
+  synth --children N --seed S [--ics NAME] [--intervention FILE]
+                             Generate a synthetic ICS (up to 500,000 children, five years of activity) into the configured database
   import fhir <file or folder> [--ics CODE] [--source URI]
                              Import FHIR Bundles (.json) and Bulk Data NDJSON (.ndjson) as the ICS's integration engine
   client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]
@@ -46,10 +46,19 @@ const COMMAND_HELP: Record<string, string> = {
   serve: 'joinery serve\n\nStarts Joinery on PORT. On first start it migrates and generates the demo ICS, then prints the demo sign-ins.',
   migrate: 'joinery migrate\n\nApplies the committed SQL migrations to the configured database and prints the version.',
   synth:
-    'joinery synth --children N --seed S [--ics NAME]\n\n' +
-    '  --children N   number of children, 100 to 500000\n' +
-    '  --seed S       whole number; the same seed always gives the same ICS\n' +
-    '  --ics NAME     the ICS name (default "Synthetic ICS <seed>")',
+    'joinery synth --children N --seed S [--ics NAME] [--intervention FILE]\n\n' +
+    '  --children N          number of children, 100 to 500000\n' +
+    '  --seed S              whole number; the same seed always gives the same ICS\n' +
+    '  --ics NAME            the ICS name (default "Synthetic ICS <seed>")\n' +
+    '  --intervention FILE   switch a care model on in some clusters, with its effect on activity, e.g.\n' +
+    '                        {"model": "child-health-hub", "clusters": 2, "start": "2023-04", "rampMonths": 6,\n' +
+    '                         "effects": {"ed-attendances": -0.15, "outpatient-first": -0.35, "emergency-admissions": -0.12}}\n' +
+    '                        model: a lower-case id; clusters: how many get it (at least one cluster must stay without);\n' +
+    '                        start: the month it starts (YYYY-MM, within the five years generated); rampMonths: 0 to 24\n' +
+    '                        (default 6) to reach full effect; effects: relative changes above -1 and below 1 for\n' +
+    '                        ed-attendances, emergency-admissions, outpatient-first (default as above).\n' +
+    '                        The clusters are chosen by the seed; each gets a care_model_implementation row with the\n' +
+    '                        effects as the truth an evaluation should recover. A bad file exits 2 and writes nothing.',
   import:
     'joinery import fhir <file or folder> [--ics CODE] [--source URI]\n\n' +
     '  Imports FHIR R4 into the configured database as the ICS\'s integration engine, with a progress bar and a summary\n' +
@@ -89,6 +98,7 @@ export const synthFlags = z.object({
     .min(100, '--children must be at least 100').max(500_000, '--children must be at most 500000'),
   seed: z.coerce.number({ error: '--seed must be a number' }).int('--seed must be a whole number').min(0).max(2 ** 31 - 1),
   ics: z.string().trim().min(1).max(100).optional(),
+  intervention: z.string().min(1, '--intervention needs a file').optional(),
 });
 
 export type Output = { out: (line: string) => void; err: (line: string) => void };
@@ -154,13 +164,13 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
       }
       return await clientAddCommand(config, flags.data, io);
     }
-    const { values } = parseArgs({ args: rest, options: { children: { type: 'string' }, seed: { type: 'string' }, ics: { type: 'string' } } });
+    const { values } = parseArgs({ args: rest, options: { children: { type: 'string' }, seed: { type: 'string' }, ics: { type: 'string' }, intervention: { type: 'string' } } });
     const flags = synthFlags.safeParse(values);
     if (!flags.success) {
       io.err(flags.error.issues.map((i) => i.message).join('\n') + `\n\n${COMMAND_HELP.synth}`);
       return 2;
     }
-    return await synthCommand(config, flags.data, io.out);
+    return await synthCommand(config, flags.data, io);
   } catch (error) {
     if (error instanceof ConfigError || (error instanceof TypeError && /parseArgs|ERR_PARSE_ARGS/.test(String((error as { code?: string }).code ?? error.message)))) {
       io.err(error.message);

@@ -1,9 +1,65 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import type { Config } from '../platform/config.js';
 import type { Output } from '../main.js';
+import { withIcs } from './client-add.js';
+import { CannotEvaluateError, evaluateModel, UnknownIndicatorError, UnknownModelError } from '../population/evaluation/evaluate.js';
+import { METHODS } from '../population/evaluation/result.js';
 
-export const EVALUATE_HELP = 'joinery evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]';
+export const EVALUATE_HELP =
+  'joinery evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]\n\n' +
+  '  Estimates a care model\'s effect on an indicator from the monthly rollups, and prints it as JSON:\n' +
+  '  {"method", "effect", "ci95", "indicator", "model", "trueEffect", "clusters", "start", "rampMonths",\n' +
+  '   "preMonths", "postMonths", "excludedMonths", "fit", "details", "caveats"}.\n' +
+  '  effect is relative at full effect (-0.15 = 15% fewer), with its 95% confidence interval ci95; the ramp-up\n' +
+  '  months are left out; trueEffect is the injected effect when the data is synthetic (else null).\n' +
+  '  --indicator ID  an indicator id (joinery indicators lists them), e.g. ed-attendances\n' +
+  '  --model NAME    the care model as recorded, e.g. child-health-hub\n' +
+  '  --method        its: interrupted time series of the clusters with the model (default);\n' +
+  '                  did: difference-in-differences against the clusters without it\n' +
+  '  --ics CODE      the ICS (needed when there is more than one)\n' +
+  '  Exits 2 for a bad option, indicator or model; 1 when the data cannot support the method (the message says why).';
 
-export async function evaluateCommand(_config: Config, _args: string[], io: Output): Promise<number> {
-  io.err('joinery evaluate is being built');
-  return 2;
+const flagsShape = z.object({
+  indicator: z.string({ error: '--indicator is required, e.g. --indicator ed-attendances' }).trim().min(1, '--indicator is required, e.g. --indicator ed-attendances'),
+  model: z.string({ error: '--model is required, e.g. --model child-health-hub' }).trim().min(1, '--model is required, e.g. --model child-health-hub'),
+  method: z.enum(METHODS, { error: '--method must be its or did' }).default('its'),
+  ics: z.string().trim().min(1, '--ics needs an ICS code').max(40).optional(),
+});
+
+/** `joinery evaluate`: a care model's effect on an indicator, as JSON. */
+export async function evaluateCommand(config: Config, args: string[], io: Output): Promise<number> {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args, strict: true, allowPositionals: false,
+      options: { indicator: { type: 'string' }, model: { type: 'string' }, method: { type: 'string' }, ics: { type: 'string' } },
+    }));
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${EVALUATE_HELP}`);
+    return 2;
+  }
+  const flags = flagsShape.safeParse(values);
+  if (!flags.success) {
+    io.err(`${flags.error.issues.map((i) => i.message).join('\n')}\n\n${EVALUATE_HELP}`);
+    return 2;
+  }
+  const { indicator, model, method, ics: code } = flags.data;
+  return withIcs(config, code, io, async (db, ics) => {
+    try {
+      const result = await db.tenant(ics.id, (tx) => evaluateModel(tx, ics.id, { indicatorId: indicator, model, method }));
+      io.out(JSON.stringify(result, null, 2));
+      return 0;
+    } catch (error) {
+      if (error instanceof UnknownIndicatorError || error instanceof UnknownModelError) {
+        io.err(error.message);
+        return 2;
+      }
+      if (error instanceof CannotEvaluateError) {
+        io.err(`Cannot evaluate ${model} on ${indicator} by ${method === 'its' ? 'interrupted time series' : 'difference-in-differences'}: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+  });
 }

@@ -7,10 +7,30 @@ import { rows, type Database } from '../platform/db/client.js';
 import { hashPassword, verifyPassword } from '../platform/auth/passwords.js';
 import { buildJoinery } from '../app.js';
 import { generateIcs } from '../synth/generate.js';
+import { parseIsoDate } from '../synth/dates.js';
+import { DEFAULT_EFFECTS, clusterCountFor, type Intervention } from '../synth/intervention.js';
+import { historyMonths, monthOfDays, monthText, parseMonth } from '../synth/months.js';
 import { progressBar } from './progress.js';
 
 export const DEMO_DOMAIN = 'demo.joinery.test';
 export const DEMO_SEED = 20141;
+
+/**
+ * The demo's care model, so it has an evaluation to open: a child health hub
+ * in one cluster from April 2023 (or 30 months ago, once April 2023 has left
+ * the five years generated) with the default effects. None when the demo is
+ * too small to keep a comparator cluster.
+ */
+export function demoIntervention(children: number, today = new Date().toISOString().slice(0, 10)): Intervention | undefined {
+  if (clusterCountFor(children) < 2) return undefined;
+  const todayDays = parseIsoDate(today);
+  const { first } = historyMonths(todayDays);
+  const start = Math.max(parseMonth('2023-04')!, first + 12);
+  return {
+    model: 'child-health-hub', clusters: 1, rampMonths: 6, effects: { ...DEFAULT_EFFECTS },
+    start: monthText(Math.min(start, monthOfDays(todayDays) - 30)),
+  };
+}
 
 /**
  * First start: makes the demo ICS and its sign-ins. Later starts reuse the
@@ -31,9 +51,11 @@ export async function ensureDemo(db: Database, config: Config, log = console.log
       icsName: 'Demo ICS',
       demoEmailDomain: DEMO_DOMAIN,
       demoPasswordHash: await hashPassword(password),
+      intervention: demoIntervention(config.demoChildren),
       onProgress: progressBar('Demo ICS'),
     });
     log(`Demo ICS ready in ${result.seconds.toFixed(1)} s.`);
+    if (result.intervention) log(`A ${result.intervention.model} runs in ${result.intervention.clusters.map((c) => c.name).join(', ')} (for the evaluation).`);
     return printSignIns(result.demoUsers.map((u) => u.email), password, log);
   }
   if (password && !(await verifyPassword(demoUsers[0].password_hash, password))) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FieldErrors } from '../platform/http/errors.js';
 import { optionalText, parseWithRules, text } from '../platform/http/validate.js';
+import { CASE_SOURCES } from './schema.js';
 
 /**
  * What scheduling meetings, nominating a case and recording a case's outcome
@@ -31,7 +32,7 @@ export type ScheduleInput = z.infer<typeof scheduleShape>;
 export const caseShape = z.object({
   childId: z.guid({ error: 'Find the child by NHS number' }),
   question: text('the question for the meeting', { max: 1000, multiline: true }),
-  source: z.enum(['triage', 'nomination', 'risk-list'], { error: 'Say how the child came to the meeting' }),
+  source: z.enum(CASE_SOURCES, { error: 'Say how the child came to the meeting' }),
 });
 export type CaseInput = z.infer<typeof caseShape>;
 

@@ -6,7 +6,7 @@ export const MEETING_STATUSES = ['scheduled', 'held', 'cancelled'] as const;
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 
 /** How a child came onto a meeting's case list. */
-export const CASE_SOURCES = ['triage', 'nomination', 'risk-list'] as const;
+export const CASE_SOURCES = ['triage', 'nomination', 'risk-list', 'case-finding'] as const;
 export type CaseSource = (typeof CASE_SOURCES)[number];
 
 export const CASE_STATUSES = ['listed', 'discussed', 'deferred', 'withdrawn'] as const;

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
+import { textArray } from '../platform/db/bulk.js';
 import {
   MEASURES, COHORT_PROBLEM_CODES, DIABETES_TECHNOLOGY, ageBandSql, ethnicGroupSql, imdQuintileSql, sexSql, type Measure, type MeasureKind,
 } from './measures.js';
@@ -44,6 +45,36 @@ async function clear(tx: Tx, icsId: string, ms: readonly Measure[], range: Month
     WHERE ics_id = ${icsId} AND measure = ANY(${keysOf(ms)}) AND month BETWEEN ${range.from}::date AND ${range.to}::date`);
 }
 
+/**
+ * Sums the practice rows just written into hub, place and whole-ICS totals
+ * (population_area_rollup), for the same measures and months. Reads only
+ * rollup rows, so it costs little next to the events it follows.
+ */
+async function rollUpAreas(tx: Tx, icsId: string, ms: readonly Measure[], range: MonthRange): Promise<void> {
+  await refreshAreaTotals(tx, icsId, ms.map((m) => m.key), range);
+}
+
+/** The hub, place and ICS totals of some measures and months, summed again from the practice rows. */
+export async function refreshAreaTotals(tx: Tx, icsId: string, measureKeys: readonly string[], range: MonthRange): Promise<void> {
+  const keys = textArray(measureKeys);
+  await tx.execute(sql`DELETE FROM population_area_rollup
+    WHERE ics_id = ${icsId} AND measure = ANY(${keys}) AND month BETWEEN ${range.from}::date AND ${range.to}::date`);
+  await tx.execute(sql`INSERT INTO population_area_rollup (ics_id, level, area_id, measure, dimension, month, category, value)
+    SELECT r.ics_id, a.level, a.area_id, r.measure, r.dimension, r.month, r.category, sum(r.value)
+      FROM population_rollup r
+      JOIN organisation o ON o.ics_id = r.ics_id AND o.id = r.practice_id
+     CROSS JOIN LATERAL (VALUES ('ics', r.ics_id), ('place', o.place_id), ('cluster', r.cluster_id)) AS a(level, area_id)
+     WHERE r.ics_id = ${icsId} AND r.measure = ANY(${keys}) AND r.month BETWEEN ${range.from}::date AND ${range.to}::date AND a.area_id IS NOT NULL
+     GROUP BY r.ics_id, a.level, a.area_id, r.measure, r.dimension, r.month, r.category`);
+}
+
+/** Rewrites the practice rows of some measures and months from a source, then the area totals from them. */
+async function rewrite(tx: Tx, icsId: string, ms: readonly Measure[], range: MonthRange, source: SQL): Promise<void> {
+  await clear(tx, icsId, ms, range);
+  await tx.execute(insertGrouped(icsId, source));
+  await rollUpAreas(tx, icsId, ms, range);
+}
+
 const plusMonths = (month: string, n: number) => {
   const d = new Date(`${month}T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() + n);
@@ -70,13 +101,12 @@ const conditionOnsets = (icsId: string) => {
 async function rollUpEvents(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
   const ms = ofKind('events');
   const r = { from: range.from, to: plusMonths(range.to, 1) };
-  await clear(tx, icsId, ms, r);
-  await tx.execute(insertGrouped(icsId, sql`
+  await rewrite(tx, icsId, ms, r, sql`
     SELECT m.measure, e.month, e.practice_id, e.cluster_id, ${sql.raw(ageBandSql('e.age_years'))} AS age, ${childColumns}, m.amount
       FROM activity_event e
       JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
      CROSS JOIN LATERAL unnest(${matches(ms)}, ${amounts(ms)}) AS m(measure, amount)
-     WHERE e.ics_id = ${icsId} AND e.month BETWEEN ${r.from}::date AND ${r.to}::date AND m.measure IS NOT NULL`));
+     WHERE e.ics_id = ${icsId} AND e.month BETWEEN ${r.from}::date AND ${r.to}::date AND m.measure IS NOT NULL`);
 }
 
 /** Children reached in the 12 months to each month's end: these months and the 11 after, up to the latest activity. */
@@ -85,9 +115,8 @@ async function rollUpRolling(tx: Tx, icsId: string, range: MonthRange, latest: s
   if (to < range.from) return;
   const r = { from: range.from, to };
   for (const m of ofKind('rolling')) {
-    await clear(tx, icsId, [m], r);
     const cohort = m.cohort ? sql.raw(`AND o.${m.cohort}_from < (mo.month + interval '1 month')::date`) : sql``;
-    await tx.execute(insertGrouped(icsId, sql`
+    await rewrite(tx, icsId, [m], r, sql`
       WITH onsets AS (${conditionOnsets(icsId)})
       SELECT ${m.key}::text AS measure, mo.month::date AS month, w.practice_id, w.cluster_id, ${sql.raw(ageBandSql('w.age'))} AS age, ${childColumns}, 1 AS amount
         FROM generate_series(${r.from}::date, ${r.to}::date, interval '1 month') mo(month)
@@ -100,15 +129,14 @@ async function rollUpRolling(tx: Tx, icsId: string, range: MonthRange, latest: s
              HAVING count(*) >= ${m.atLeast ?? 1}) w
         JOIN child c ON c.ics_id = ${icsId} AND c.id = w.child_id
         LEFT JOIN onsets o ON o.child_id = w.child_id
-       WHERE TRUE ${cohort}`));
+       WHERE TRUE ${cohort}`);
   }
 }
 
 /** Children in each month's population and its cohorts, by their registered practice. */
 export async function rollUpPopulation(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
   const ms = ofKind('cohort');
-  await clear(tx, icsId, ms, range);
-  await tx.execute(insertGrouped(icsId, sql`
+  await rewrite(tx, icsId, ms, range, sql`
     WITH onsets AS (${conditionOnsets(icsId)})
     SELECT m.measure, mo.month::date AS month, c.registered_practice_id AS practice_id, cp.cluster_id, ${sql.raw(ageBandSql('p.age'))} AS age, ${childColumns}, 1 AS amount
       FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 month') mo(month)
@@ -123,15 +151,14 @@ export async function rollUpPopulation(tx: Tx, icsId: string, range: MonthRange)
                   coalesce(o.epilepsy_from < mo.month + interval '1 month', FALSE) AS epilepsy,
                   coalesce(o.technology_from < mo.month + interval '1 month', FALSE) AS diabetes_technology) p
      CROSS JOIN LATERAL unnest(${matches(ms)}) AS m(measure)
-     WHERE m.measure IS NOT NULL`));
+     WHERE m.measure IS NOT NULL`);
 }
 
 /** Advice requests and referrals, by the month they were made and the practice that made them. */
 export async function rollUpReferrals(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
   const ms = ofKind('referrals');
-  await clear(tx, icsId, ms, range);
   const month = sql`date_trunc('month', r.created_at AT TIME ZONE 'Europe/London')::date`;
-  await tx.execute(insertGrouped(icsId, sql`
+  await rewrite(tx, icsId, ms, range, sql`
     SELECT m.measure, ${month} AS month, r.referring_practice_id AS practice_id, r.cluster_id,
            ${sql.raw(ageBandSql("greatest(0, date_part('year', age((r.created_at AT TIME ZONE 'Europe/London')::date, c.date_of_birth)))"))} AS age,
            ${childColumns}, 1 AS amount
@@ -140,7 +167,7 @@ export async function rollUpReferrals(tx: Tx, icsId: string, range: MonthRange):
      CROSS JOIN LATERAL unnest(${matches(ms)}) AS m(measure)
      WHERE r.ics_id = ${icsId} AND m.measure IS NOT NULL
        AND r.created_at >= (${range.from}::date::timestamp AT TIME ZONE 'Europe/London')
-       AND r.created_at < ((${range.to}::date + interval '1 month')::timestamp AT TIME ZONE 'Europe/London')`));
+       AND r.created_at < ((${range.to}::date + interval '1 month')::timestamp AT TIME ZONE 'Europe/London')`);
 }
 
 /** The first and last months with activity, or null when there is none. */

@@ -77,6 +77,31 @@ export const populationRollup = pgTable(
   (t) => [primaryKey({ columns: [t.icsId, t.measure, t.dimension, t.month, t.practiceId, t.category] })],
 );
 
+export const AREA_LEVELS = ['ics', 'place', 'cluster'] as const;
+export type AreaLevel = (typeof AREA_LEVELS)[number];
+
+/**
+ * The same totals summed for each hub (cluster), place and the whole ICS,
+ * rewritten with population_rollup. A whole-ICS page then reads one row per
+ * measure, month and category instead of one per practice: ~1,300 rows for
+ * the dashboard's list rather than ~330,000 at 500,000 children.
+ * area_id is the cluster's or place's id, or the ICS's own for 'ics'.
+ */
+export const populationAreaRollup = pgTable(
+  'population_area_rollup',
+  {
+    icsId: uuid('ics_id').notNull(),
+    level: text('level').$type<AreaLevel>().notNull(),
+    areaId: uuid('area_id').notNull(),
+    measure: text('measure').notNull(),
+    dimension: text('dimension').$type<Breakdown>().notNull(),
+    month: date('month').notNull(),
+    category: text('category').notNull(),
+    value: numeric('value', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.icsId, t.level, t.areaId, t.measure, t.dimension, t.month, t.category] })],
+);
+
 /**
  * An indicator defined as data: a numerator and a denominator (each a
  * measure from measures.ts), a unit, which way is better, and an optional

@@ -9,6 +9,7 @@ import { givenName, surname, type Sex } from './names.js';
 import type { NhsNumbers } from './nhs-numbers.js';
 import type { Rng } from './random.js';
 import type { RecordGenerator } from './record.js';
+import type { ActivityGenerator } from './activity-events.js';
 import type { CarePlanGenerator } from './care-plans.js';
 import type { MdtGenerator } from './mdt-meetings.js';
 import type { ReferralGenerator } from './referrals.js';
@@ -45,6 +46,8 @@ export type PopulationInput = {
   writer: BatchWriter;
   /** Writes each child's shared record and contacts, from its own random streams. */
   record: RecordGenerator;
+  /** Five years of activity events for the population dashboards, from its own random stream. */
+  activity: ActivityGenerator;
   /** Writes care plans, their versions and actions, from streams of their own. */
   carePlans: CarePlanGenerator;
   /** Puts some children on hub MDT case lists, with outcomes and actions for past meetings. */
@@ -166,7 +169,8 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
         });
       }
       caseloads.note(facts, team);
-      input.record.child(facts, team);
+      input.record.child(facts, team, family.ethnic);
+      input.activity.child(facts, family.ethnic);
       input.carePlans.child(facts, team);
       input.mdt.child(facts, team);
       input.referrals.child(facts);

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { ROLE_IDS } from '../platform/access/roles.js';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
 import { bulkInsert } from '../platform/db/bulk.js';
+import { rollUpEverything } from '../population/rollup.js';
+import { ActivityGenerator } from './activity-events.js';
 import { CHILD_TABLES, generateChildren } from './children.js';
 import { parseIsoDate } from './dates.js';
 import { NhsNumbers } from './nhs-numbers.js';
@@ -11,6 +13,7 @@ import { CarePlanGenerator } from './care-plans.js';
 import { MdtGenerator } from './mdt-meetings.js';
 import { REFERRAL_TABLES, ReferralGenerator } from './referrals.js';
 import { buildStructure } from './structure.js';
+import { checkIntervention, chooseClusters, parseIntervention, treatment, type Intervention } from './intervention.js';
 import { BatchWriter, type Row } from './writer.js';
 
 export type SynthOptions = {
@@ -26,6 +29,8 @@ export type SynthOptions = {
   demoPasswordHash?: string | null;
   /** ISO date that ages are computed on; default today. */
   today?: string;
+  /** A care model switched on in some clusters, with its effect on the activity rates (see intervention.ts). */
+  intervention?: Intervention;
   onProgress?: (done: number, total: number, stage: string) => void;
 };
 
@@ -35,6 +40,8 @@ export type SynthResult = {
   /** Rows written, by table. */
   counts: Record<string, number>;
   demoUsers: { role: string; email: string; name: string }[];
+  /** The clusters given the intervention's model, if there was one. */
+  intervention?: { model: string; clusters: { id: string; name: string }[] };
   seconds: number;
 };
 
@@ -79,6 +86,9 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
   if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain)) throw new Error(`not an email domain: "${domain}"`);
   const todayDays = parseIsoDate(opts.today ?? new Date().toISOString().slice(0, 10));
   const total = opts.children;
+  // Checked in full before anything is written (InterventionError names the field).
+  const iv = opts.intervention ? parseIntervention(opts.intervention) : undefined;
+  if (iv) checkIntervention(iv, total, todayDays);
   const progress = opts.onProgress ?? (() => undefined);
 
   // Separate streams: structure and people draw from the seed alone; ids also
@@ -126,6 +136,11 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     }
 
     const writer = new BatchWriter(tx, [...CHILD_TABLES, ...REFERRAL_TABLES]);
+    // Activity draws from a stream of its own too; a care model, if any, goes
+    // to clusters chosen by the seed alone.
+    const chosen = iv ? chooseClusters(opts.seed, structure.clusters, iv.clusters) : [];
+    const activity = new ActivityGenerator(structure, todayDays, new Rng(opts.seed, 'activity'), iv ? treatment(iv, chosen) : null);
+    writer.attach(activity.columns);
     // The shared record draws from streams of its own, so the rest of the ICS
     // is the same with or without it.
     const record = new RecordGenerator(structure, todayDays, new Rng(opts.seed, 'record'), new Rng(opts.seed, `record-ids\u0000${icsName}`), writer);
@@ -138,6 +153,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       nhs,
       writer,
       record,
+      activity,
       carePlans: new CarePlanGenerator(structure, todayDays, new Rng(opts.seed, 'care-plans'), new Rng(opts.seed, `care-plan-ids\u0000${icsName}`), writer),
       mdt: new MdtGenerator(structure, todayDays, new Rng(opts.seed, 'mdt'), new Rng(opts.seed, `mdt-ids\u0000${icsName}`), writer),
       referrals: new ReferralGenerator(structure, todayDays, new Rng(opts.seed, 'referrals'), new Rng(opts.seed, `referral-ids\u0000${icsName}`), writer),
@@ -146,11 +162,27 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     });
     await writer.close();
     Object.assign(counts, writer.counts);
+
+    let intervention: SynthResult['intervention'];
+    if (iv) {
+      const names = new Map(structure.rows.cluster.map((r) => [r.id as string, r.name as string]));
+      await bulkInsert(tx, 'care_model_implementation', chosen.map((c) => ({
+        ics_id: icsId, model: iv.model, cluster_id: c.id, start_month: `${iv.start}-01`, ramp_months: iv.rampMonths, effects: iv.effects,
+      })));
+      counts.care_model_implementation = chosen.length;
+      intervention = { model: iv.model, clusters: chosen.map((c) => ({ id: c.id, name: names.get(c.id)! })) };
+    }
+    progress(total, total, 'rollups');
+    // Statistics for the tables just filled, so the rollup's joins are planned for their real size.
+    await tx.execute(sql`ANALYZE activity_event, record_entry, child, referral`);
+    await rollUpEverything(tx, icsId);
+    const [{ n: rollups }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM population_rollup WHERE ics_id = ${icsId}`);
+    counts.population_rollup = rollups;
     const demoUsers = ROLE_IDS.flatMap((role) => {
       const u = structure.demo.get(role);
       return u ? [{ role, email: u.email, name: u.name }] : [];
     });
-    return { icsId, icsCode, counts, demoUsers };
+    return { icsId, icsCode, counts, demoUsers, ...(intervention ? { intervention } : {}) };
   });
   progress(total, total, 'done');
   return { ...result, seconds: (performance.now() - started) / 1000 };

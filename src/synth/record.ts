@@ -1,5 +1,6 @@
 import { codeLists, medicine, observation, procedure, vaccine, type AllergyCode, type ContactReason, type Medicine } from '../record/code-lists.js';
 import { DMD, SNOMED } from '../record/entries.js';
+import { DIABETES_TECHNOLOGY } from '../population/measures.js';
 import { dueDays } from '../record/immunisation-schedule.js';
 import type { ContactType, EntryKind, SensitiveCategory } from '../record/schema.js';
 import type { ChildFacts, TeamMember } from './care-teams.js';
@@ -301,7 +302,8 @@ export class RecordGenerator {
 
   // ---- the child -------------------------------------------------------------
 
-  child(c: ChildFacts, team: TeamMember[]): void {
+  /** ethnicCode: the NHS ethnic category (diabetes technology reaches minority children less often). */
+  child(c: ChildFacts, team: TeamMember[], ethnicCode = 'Z'): void {
     const growthZ = { w: this.rng.normal(), h: this.rng.normal() };
     const penicillinAllergy = this.allergies(c);
     this.problems(c);
@@ -314,6 +316,7 @@ export class RecordGenerator {
     if (cond.has('epilepsy')) unscheduled.push(...this.epilepsy(c, cond.get('epilepsy')!, clinicDays));
     if (cond.has('type-1-diabetes')) this.type1(c, cond.get('type-1-diabetes')!, growthZ, clinicDays);
     if (cond.has('type-2-diabetes')) this.type2(c, cond.get('type-2-diabetes')!, growthZ, clinicDays);
+    if (cond.has('type-1-diabetes') || cond.has('type-2-diabetes')) this.diabetesTechnology(c, ethnicCode);
     if (c.complex) this.complexity(c, growthZ, clinicDays);
     if (cond.has('autism')) this.autism(c);
     this.eczema(c);
@@ -583,6 +586,30 @@ export class RecordGenerator {
       this.observation(c, 'body_weight', day, w, paed);
       this.observation(c, 'bmi', day, Math.round((w / (h / 100) ** 2) * 10) / 10, paed);
     }
+  }
+
+  /**
+   * A continuous glucose monitor or insulin pump (local codes, as the
+   * dashboards count them): ~75% of children with type 1 diabetes in the
+   * least deprived quintile down to ~50% in the most, ×0.8 for ethnic
+   * minority children; rarely in type 2. Started some months after onset.
+   */
+  private diabetesTechnology(c: ChildFacts, ethnicCode: string) {
+    const rng = this.rng;
+    const quintile = (c.decile + 1) >> 1;
+    const type1 = c.conditions.has('type-1-diabetes');
+    const share = (type1 ? 0.5 + (quintile - 1) * 0.0625 : 0.05) * (/^[ABCZ]$/.test(ethnicCode) ? 1 : 0.8);
+    if (!rng.chance(share)) return;
+    const onset = c.conditions.get(type1 ? 'type-1-diabetes' : 'type-2-diabetes')!;
+    const started = onset + rng.int(60, 540);
+    if (started > this.today) return;
+    const pump = type1 && rng.chance(0.35);
+    this.entry(c, {
+      kind: 'procedure', system: DIABETES_TECHNOLOGY.system, code: pump ? 'insulin-pump' : 'continuous-glucose-monitor',
+      display: pump ? 'Insulin pump therapy' : 'Continuous glucose monitoring', status: 'completed', started,
+      details: { outcome: pump ? 'Pump started by the diabetes team' : 'Sensor fitted; readings shared with the diabetes team' },
+      by: this.paediatrician(c),
+    });
   }
 
   private complexity(c: ChildFacts, z: { w: number; h: number }, clinicDays: number[]) {

@@ -3,6 +3,14 @@ import { bulkInsert } from '../platform/db/bulk.js';
 
 export type Row = Record<string, unknown>;
 
+/** A table that buffers its rows its own way (e.g. as column arrays) and writes them itself, after the row tables. */
+export interface OwnBuffer {
+  readonly table: string;
+  readonly count: number;
+  /** Hands over what is buffered as statements to run in order, and starts empty again. */
+  take(): ((tx: Tx) => Promise<void>)[];
+}
+
 /**
  * Buffers rows per table and writes them with bulkInsert, tables in the order
  * given (parents before children, for the foreign keys).
@@ -10,6 +18,7 @@ export type Row = Record<string, unknown>;
 export class BatchWriter {
   private buffers = new Map<string, Row[]>();
   private inflight: Promise<void> = Promise.resolve();
+  private own: OwnBuffer[] = [];
   readonly counts: Record<string, number> = {};
 
   constructor(
@@ -21,6 +30,12 @@ export class BatchWriter {
       this.buffers.set(t, []);
       this.counts[t] = 0;
     }
+  }
+
+  /** Writes this buffer's statements with every flush, after the row tables. */
+  attach(buffer: OwnBuffer): void {
+    this.own.push(buffer);
+    this.counts[buffer.table] = buffer.count;
   }
 
   add(table: string, row: Row): void {
@@ -43,14 +58,21 @@ export class BatchWriter {
    */
   async flush(): Promise<void> {
     await this.inflight;
-    const statements: [string, Row[]][] = [];
+    const statements: ((tx: Tx) => Promise<void>)[] = [];
     for (const [table, rows] of this.buffers) {
       if (rows.length === 0) continue;
       this.buffers.set(table, []);
-      for (let i = 0; i < rows.length; i += this.chunk) statements.push([table, rows.slice(i, i + this.chunk)]);
+      for (let i = 0; i < rows.length; i += this.chunk) {
+        const part = rows.slice(i, i + this.chunk);
+        statements.push((tx) => bulkInsert(tx, table, part));
+      }
+    }
+    for (const b of this.own) {
+      statements.push(...b.take());
+      this.counts[b.table] = b.count;
     }
     const writing = (async () => {
-      for (const [table, rows] of statements) await bulkInsert(this.tx, table, rows);
+      for (const statement of statements) await statement(this.tx);
     })();
     // Marked handled now; the error still surfaces at the next flush or close.
     writing.catch(() => undefined);

@@ -1,0 +1,296 @@
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, MarkAreaComponent, MarkLineComponent } from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+import type { FunnelPosition } from './funnel.js';
+import type { Improvement, PointType } from './spc.js';
+import { POINT_COLOURS, TARGET_COLOUR } from './spc-words.js';
+
+echarts.use([LineChart, BarChart, ScatterChart, GridComponent, MarkLineComponent, MarkAreaComponent, SVGRenderer]);
+
+/**
+ * The dashboards' charts as SVG drawn on the server (no script in the
+ * browser). Each chart is drawn twice: once for a phone (few axis labels, a
+ * narrow viewBox, so its text stays readable when scaled to 320 px) and once
+ * for a wider screen; the page's CSS shows one. Both scale to their
+ * container (viewBox, width 100%) and carry role="img" with a summary; the
+ * data table beside each chart is its accessible equivalent.
+ */
+export type ChartSvgs = { label: string; narrow: string; wide: string };
+
+type Layout = { width: number; height: number; font: number; narrow: boolean };
+const LAYOUTS: Layout[] = [
+  { width: 340, height: 250, font: 13, narrow: true },
+  { width: 720, height: 320, font: 13, narrow: false },
+];
+
+const TEXT = '#212b32';
+const SECONDARY = '#4c6272';
+const GRID_LINE = '#d8dde0';
+const FONT = 'Arial, sans-serif';
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** ECharts' fixed-size SVG made responsive and labelled: width 100% of its container, height from the viewBox. */
+export function accessibleSvg(svg: string, label: string): string {
+  const open = /^<svg width="[\d.]+" height="[\d.]+"/;
+  if (!open.test(svg)) throw new Error('unexpected SVG from ECharts');
+  const name = escapeXml(label);
+  return svg
+    .replace(open, `<svg width="100%" class="population-chart__svg" role="img" aria-label="${name}" focusable="false"`)
+    .replace('>', `><title>${name}</title>`);
+}
+
+function draw(option: echarts.EChartsCoreOption, layout: Layout, label: string): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: layout.width, height: layout.height });
+  try {
+    chart.setOption({
+      animation: false,
+      textStyle: { fontFamily: FONT, fontSize: layout.font, color: TEXT },
+      ...option,
+      // Nothing is hovered on a static SVG: without hover states a chart takes half the time to draw.
+      series: (option.series as object[]).map((s) => ({ silent: true, emphasis: { disabled: true }, ...s })),
+    });
+    return accessibleSvg(chart.renderToSVGString(), label);
+  } finally {
+    chart.dispose();
+  }
+}
+
+/**
+ * Charts drawn lately, by kind and input. A chart is a pure function of its
+ * input, so a hit is always right; drawing one takes milliseconds, and the
+ * same dashboard is opened again and again between monthly rollups.
+ */
+const drawn = new Map<string, ChartSvgs>();
+const KEEP = 300;
+
+function both(kind: string, input: { label: string }, option: (layout: Layout) => echarts.EChartsCoreOption, height?: (layout: Layout) => number): ChartSvgs {
+  const key = `${kind}:${JSON.stringify(input)}`;
+  const hit = drawn.get(key);
+  if (hit) {
+    drawn.delete(key);
+    drawn.set(key, hit);
+    return hit;
+  }
+  const [narrow, wide] = LAYOUTS.map((l) => (height ? { ...l, height: height(l) } : l)).map((l) => draw(option(l), l, input.label));
+  const svgs = { label: input.label, narrow, wide };
+  drawn.set(key, svgs);
+  if (drawn.size > KEEP) drawn.delete(drawn.keys().next().value!);
+  return svgs;
+}
+
+const axisNumber = (n: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2 }).format(n);
+
+const valueAxis = (layout: Layout) => ({
+  type: 'value',
+  scale: true,
+  splitNumber: layout.narrow ? 3 : 5,
+  axisLabel: { color: SECONDARY, fontSize: layout.font, formatter: axisNumber },
+  splitLine: { lineStyle: { color: GRID_LINE } },
+});
+
+const SHORT_MONTH = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' });
+const monthOfYear = (iso: string) => Number(iso.slice(5, 7));
+
+/**
+ * Which months get a label: on a phone, each January as its year (or every
+ * third month of a short series); wider, January and July as "Jan 2024".
+ */
+function monthLabels(months: string[], layout: Layout) {
+  const short = months.length <= 18;
+  const shows = (iso: string) => (short ? (monthOfYear(iso) - 1) % 3 === 0 : layout.narrow ? monthOfYear(iso) === 1 : monthOfYear(iso) % 6 === 1);
+  const text = (iso: string) => (layout.narrow && !short ? iso.slice(0, 4) : `${SHORT_MONTH.format(new Date(`${iso}T00:00:00Z`))} ${iso.slice(layout.narrow ? 2 : 0, 4)}`);
+  return {
+    interval: (i: number) => shows(months[i]),
+    formatter: (_: string, i: number) => text(months[i]),
+  };
+}
+
+export type XmrChartInput = {
+  label: string;
+  /** First days of months, oldest first. */
+  months: string[];
+  /** Null where the value is withheld (suppressed) or missing: no point is drawn. */
+  values: (number | null)[];
+  types: (PointType | null)[];
+  mean: (number | null)[];
+  lpl: (number | null)[];
+  upl: (number | null)[];
+  target: number | null;
+};
+
+const line = (data: (number | null)[], colour: string, type: 'solid' | 'dashed' | 'dotted', width = 1.5) => ({
+  type: 'line', data, symbol: 'none', silent: true, connectNulls: false, z: 1,
+  lineStyle: { color: colour, width, type },
+});
+
+/** A Making Data Count XmR chart: the monthly values, each point coloured by its type, the mean, the process limits and the target. */
+export function xmrChart(input: XmrChartInput): ChartSvgs {
+  return both('xmr', input, (layout) => {
+    const labels = monthLabels(input.months, layout);
+    return {
+      grid: { left: 4, right: layout.narrow ? 12 : 24, top: 16, bottom: 4 },
+      xAxis: {
+        type: 'category', data: input.months, boundaryGap: false,
+        axisLabel: { ...labels, color: SECONDARY, fontSize: layout.font, hideOverlap: true },
+        axisTick: { interval: labels.interval },
+        axisLine: { lineStyle: { color: SECONDARY } },
+      },
+      yAxis: valueAxis(layout),
+      series: [
+        line(input.upl, SECONDARY, 'dashed', 1),
+        line(input.lpl, SECONDARY, 'dashed', 1),
+        line(input.mean, TEXT, 'solid', 1),
+        ...(input.target === null ? [] : [line(input.months.map(() => input.target), TARGET_COLOUR, 'dashed', 1.5)]),
+        {
+          type: 'line', z: 3, connectNulls: false, showAllSymbol: true, symbol: 'circle', symbolSize: layout.narrow ? 6 : 7,
+          lineStyle: { color: POINT_COLOURS.common_cause, width: 1.5 },
+          data: input.values.map((v, i) => (v === null ? '-' : {
+            value: v,
+            itemStyle: { color: POINT_COLOURS[input.types[i] ?? 'common_cause'], borderColor: '#ffffff', borderWidth: 1 },
+          })),
+        },
+      ],
+    };
+  });
+}
+
+export type BarChartInput = {
+  label: string;
+  categories: string[];
+  /** Null where there is no value to draw: the bar is left out and `withheld` says why. */
+  values: (number | null)[];
+  /** Bars drawn in the highlight colour (Core20). */
+  highlight: boolean[];
+  /** The scope's overall value, drawn as a line for comparison. */
+  overall: number | null;
+  /** Words in place of a missing bar ("Suppressed", "No data"). */
+  withheld: (string | null)[];
+};
+
+export const BAR_COLOUR = '#768692';
+export const HIGHLIGHT_COLOUR = '#005eb8';
+
+/** One bar per category, across the page so long names fit on a phone; the highlighted ones (Core20) in NHS blue. */
+export function barChart(input: BarChartInput): ChartSvgs {
+  return both('bar', input, (layout) => ({
+    grid: { left: 4, right: layout.narrow ? 56 : 72, top: 8, bottom: 4 },
+    yAxis: {
+      type: 'category', data: input.categories, inverse: true,
+      axisLabel: { color: TEXT, fontSize: layout.font, width: layout.narrow ? 110 : 200, overflow: 'break' },
+      axisTick: { show: false },
+      axisLine: { lineStyle: { color: SECONDARY } },
+    },
+    xAxis: { ...valueAxis(layout), scale: false },
+    series: [{
+      type: 'bar', barMaxWidth: 28,
+      label: { show: true, position: 'right', color: TEXT, fontSize: layout.font, formatter: (p: { value: number }) => axisNumber(p.value) },
+      markLine: input.overall === null ? undefined : {
+        silent: true, symbol: 'none',
+        lineStyle: { color: TEXT, type: 'dashed', width: 1.5 },
+        label: { show: false },
+        data: [{ xAxis: input.overall }],
+      },
+      data: input.values.map((v, i) => (v === null
+        ? { value: 0, itemStyle: { color: 'none' }, label: { formatter: input.withheld[i] ?? '', position: 'insideLeft', color: SECONDARY } }
+        : { value: v, itemStyle: { color: input.highlight[i] ? HIGHLIGHT_COLOUR : BAR_COLOUR } })),
+    }],
+  }), (layout) => 40 + input.categories.length * (layout.narrow ? 44 : 40));
+}
+
+export type FunnelChartInput = {
+  label: string;
+  points: { x: number; y: number; position: FunnelPosition }[];
+  /** The limits, already in the chart's units, at increasing x. */
+  curve: { x: number; lower95: number; upper95: number; lower998: number; upper998: number }[];
+  centre: number;
+  improvement: Improvement;
+};
+
+/** A point's colour and shape on the funnel: grey within the 95% limits; coloured beyond; a larger diamond beyond 99.8%. */
+export function funnelMark(position: FunnelPosition, improvement: Improvement): { colour: string; symbol: 'circle' | 'diamond' } {
+  if (position === 'within') return { colour: POINT_COLOURS.common_cause, symbol: 'circle' };
+  const high = position.startsWith('above');
+  const colour = improvement === 'neutral' ? POINT_COLOURS.special_cause_neutral_high
+    : high === (improvement === 'increase') ? POINT_COLOURS.special_cause_improvement : POINT_COLOURS.special_cause_concern;
+  return { colour, symbol: position.endsWith('outer') ? 'diamond' : 'circle' };
+}
+
+/** A funnel plot: each unit's rate against its denominator, inside the 95% (dashed) and 99.8% (solid) limits around the overall rate. */
+export function funnelChart(input: FunnelChartInput): ChartSvgs {
+  const curve = (pick: (c: FunnelChartInput['curve'][number]) => number, type: 'solid' | 'dashed') => ({
+    type: 'line', symbol: 'none', silent: true, z: 1, data: input.curve.map((c) => [c.x, pick(c)]),
+    lineStyle: { color: SECONDARY, width: 1, type },
+  });
+  return both('funnel', input, (layout) => ({
+    grid: { left: 4, right: layout.narrow ? 16 : 24, top: 16, bottom: 4 },
+    xAxis: { ...valueAxis(layout), splitNumber: layout.narrow ? 3 : 6 },
+    yAxis: valueAxis(layout),
+    series: [
+      curve((c) => c.upper998, 'solid'),
+      curve((c) => c.lower998, 'solid'),
+      curve((c) => c.upper95, 'dashed'),
+      curve((c) => c.lower95, 'dashed'),
+      { type: 'line', symbol: 'none', silent: true, z: 1, data: input.curve.map((c) => [c.x, input.centre]), lineStyle: { color: TEXT, width: 1.5 } },
+      {
+        type: 'scatter', z: 3,
+        data: input.points.map((p) => {
+          const mark = funnelMark(p.position, input.improvement);
+          return {
+            value: [p.x, p.y], symbol: mark.symbol, symbolSize: (mark.symbol === 'diamond' ? 12 : 8) + (layout.narrow ? 0 : 1),
+            itemStyle: { color: mark.colour, borderColor: '#ffffff', borderWidth: 1 },
+          };
+        }),
+      },
+    ],
+  }));
+}
+
+export type EvaluationChartInput = {
+  label: string;
+  months: string[];
+  /** The hubs with the model; null where withheld. */
+  treated: (number | null)[];
+  /** Expected without the model, or the hubs without it. */
+  comparison: (number | null)[];
+  start: string;
+  fullEffect: string;
+};
+
+export const TREATED_COLOUR = '#005eb8';
+
+/** The hubs with a model month by month, against what they are compared with; the start marked and the ramp-up shaded. */
+export function evaluationChart(input: EvaluationChartInput): ChartSvgs {
+  return both('evaluation', input, (layout) => {
+    const labels = monthLabels(input.months, layout);
+    return {
+      grid: { left: 4, right: layout.narrow ? 12 : 24, top: 20, bottom: 4 },
+      xAxis: {
+        type: 'category', data: input.months, boundaryGap: false,
+        axisLabel: { ...labels, color: SECONDARY, fontSize: layout.font, hideOverlap: true },
+        axisTick: { interval: labels.interval },
+        axisLine: { lineStyle: { color: SECONDARY } },
+      },
+      yAxis: valueAxis(layout),
+      series: [
+        { ...line(input.comparison, SECONDARY, 'dashed', 1.5), z: 2 },
+        {
+          type: 'line', z: 3, connectNulls: false, symbol: 'circle', symbolSize: layout.narrow ? 4 : 5, showAllSymbol: true,
+          data: input.treated.map((v) => (v === null ? '-' : v)),
+          lineStyle: { color: TREATED_COLOUR, width: 2 }, itemStyle: { color: TREATED_COLOUR },
+          markArea: {
+            silent: true, itemStyle: { color: 'rgba(0, 94, 184, 0.1)' },
+            label: { show: !layout.narrow, color: SECONDARY, position: 'insideTop', fontSize: layout.font - 1 },
+            data: [[{ xAxis: input.start, name: 'Ramp-up' }, { xAxis: input.fullEffect }]],
+          },
+          markLine: {
+            silent: true, symbol: 'none', lineStyle: { color: TEXT, type: 'solid', width: 2 },
+            label: { formatter: 'Start', color: TEXT, fontSize: layout.font },
+            data: [{ xAxis: input.start }],
+          },
+        },
+      ],
+    };
+  });
+}

@@ -1,0 +1,66 @@
+import type { Indicator } from './indicators.js';
+import { rate } from './indicators.js';
+import type { MeasureMonth } from './dashboard-store.js';
+import type { SeriesPoint } from './series.js';
+import { spc, type Assurance, type PointType } from './spc.js';
+import { shownCounts, type Shown } from './suppression.js';
+
+/**
+ * One indicator month by month, as an XmR chart shows it: each month's
+ * counts and value (after small-number suppression), and the SPC mean,
+ * limits and point type. SPC runs on the true values, so a suppressed month
+ * still counts towards the mean and limits (aggregates that name no one),
+ * but its value and its point type are withheld.
+ */
+export type ChartedMonth = {
+  month: string;
+  numerator: number;
+  denominator: number;
+  value: number;
+  shown: Shown;
+  mean: number;
+  lpl: number | null;
+  upl: number | null;
+  /** Null when suppressed. */
+  type: PointType | null;
+};
+
+export type ChartedSeries = {
+  months: ChartedMonth[];
+  /** The latest month's type; null without data or when the latest month is suppressed. */
+  variation: PointType | null;
+  assurance: Assurance | null;
+  warnings: string[];
+};
+
+type Counted = Pick<SeriesPoint, 'month' | 'numerator' | 'denominator' | 'value'>;
+
+/** Months without a denominator have no value and are left out: an XmR chart needs a value at every point. */
+export function chartSeries(points: readonly Counted[], indicator: Indicator, suppress: boolean): ChartedSeries {
+  const usable = points.filter((p): p is Counted & { value: number } => p.value !== null);
+  const result = spc(usable.map((p) => p.value), { improvement: indicator.improvement, target: indicator.target ?? undefined });
+  const months = usable.map((p, i): ChartedMonth => {
+    const shown = shownCounts(p, suppress);
+    const point = result.points[i];
+    return {
+      month: p.month, numerator: p.numerator, denominator: p.denominator, value: p.value, shown,
+      mean: point.mean, lpl: point.lpl, upl: point.upl, type: shown.suppressed ? null : point.type,
+    };
+  });
+  const latest = months.at(-1);
+  return { months, variation: latest?.type ?? null, assurance: result.assurance, warnings: result.warnings };
+}
+
+/** An indicator's monthly points from the totals of every measure (the list of all indicators reads them at once). */
+export function pointsFromTotals(totals: readonly MeasureMonth[], indicator: Indicator): Counted[] {
+  const byMonth = new Map<string, { numerator: number; denominator: number }>();
+  for (const t of totals) {
+    if (t.measure !== indicator.numerator && t.measure !== indicator.denominator) continue;
+    const m = byMonth.get(t.month) ?? { numerator: 0, denominator: 0 };
+    // A ratio of a measure to itself has both.
+    if (t.measure === indicator.numerator) m.numerator = t.value;
+    if (t.measure === indicator.denominator) m.denominator = t.value;
+    byMonth.set(t.month, m);
+  }
+  return [...byMonth].sort(([a], [b]) => a.localeCompare(b)).map(([month, m]) => ({ month, ...m, value: rate(indicator, m.numerator, m.denominator) }));
+}

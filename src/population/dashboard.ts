@@ -1,0 +1,92 @@
+import type { Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { policy, type Decision } from '../platform/access/policy.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import { ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
+import { listIndicators, UNIT_WORDS, type Indicator } from './indicators.js';
+import { measureTotals } from './dashboard-store.js';
+import { chartSeries, pointsFromTotals, type ChartedSeries } from './dashboard-series.js';
+import { chartWindow, monthWords, valueWords } from './dashboard-figures.js';
+import { readDashboardQuery } from './dashboard-query.js';
+import { defaultScope, scopeChoices, type ScopeChoices, type ScopeOption } from './scopes.js';
+import { assuranceIcon, assuranceWords, variationIcon, variationWords, type Icon } from './spc-words.js';
+import { SMALL_NUMBER_WORDS } from './suppression.js';
+
+/** May this person see the dashboards at all? Refused otherwise, as every capability refuses. */
+export function mayViewPopulation(actor: Actor): Extract<Decision, { allowed: true }> {
+  const decision = policy.viewPopulation(actor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  return decision;
+}
+
+/**
+ * Counts of 1 to 7 are withheld from roles that do not care for children in
+ * every breakdown and in a practice's own series: a practice is small enough
+ * that its month can be a handful of children.
+ */
+export const suppressesSmallNumbers = (actor: Actor) => !policy.seesSmallNumbers(actor).allowed;
+
+/** What the dashboards say about an indicator's latest month: the value, the variation and assurance in words and icons. */
+export type Headline = {
+  month: string | null;
+  value: string;
+  variation: { words: string; icon: Icon | null };
+  assurance: { words: string; icon: Icon | null };
+  target: string;
+};
+
+export function headline(indicator: Indicator, series: ChartedSeries): Headline {
+  const latest = series.months.at(-1);
+  const withheld = latest?.shown.suppressed ?? false;
+  return {
+    month: latest ? monthWords(latest.month) : null,
+    value: !latest ? 'No data' : withheld ? `Suppressed (a count of ${SMALL_NUMBER_WORDS})` : valueWords(latest.value, indicator.unit),
+    variation: withheld
+      ? { words: 'Not shown: the latest month is suppressed', icon: null }
+      : { words: variationWords(series.variation, indicator.improvement), icon: variationIcon(series.variation, indicator.improvement) },
+    assurance: { words: assuranceWords(series.assurance, indicator.target, indicator.improvement), icon: assuranceIcon(series.assurance) },
+    target: indicator.target === null ? 'No target set' : valueWords(indicator.target, indicator.unit),
+  };
+}
+
+export type ScopeItem = { value: string; text: string };
+export const scopeItems = (choices: ScopeChoices): ScopeItem[] => choices.options.map((o) => ({ value: o.value, text: o.text }));
+
+export type DashboardRow = { indicator: Indicator; unitWords: string; headline: Headline };
+
+export type DashboardView = {
+  scopes: ScopeItem[];
+  values: { scope: string };
+  fields: FieldErrors;
+  report?: { scope: ScopeOption; rows: DashboardRow[]; latest: string | null; suppressed: boolean };
+};
+
+/**
+ * The population dashboard: every indicator (built-in and the ICS's own)
+ * for one scope, its latest complete month and what SPC says of it. One
+ * rollup read for all the indicators' measures over five years.
+ */
+export async function populationDashboard(tx: Tx, actor: Actor, query: unknown, today: string): Promise<DashboardView> {
+  const decision = mayViewPopulation(actor);
+  const choices = await scopeChoices(tx, actor.icsId);
+  const read = readDashboardQuery(query, choices, defaultScope(actor, choices));
+  const scopes = scopeItems(choices);
+  const values = { scope: read.values.scope };
+  if (!read.scope) return { scopes, values, fields: { scope: read.fields.scope } };
+
+  const indicators = await listIndicators(tx, actor.icsId);
+  const measures = [...new Set(indicators.flatMap((i) => [i.numerator, i.denominator]))];
+  const totals = await measureTotals(tx, actor.icsId, measures, read.scope.scope, chartWindow(today));
+  const suppress = suppressesSmallNumbers(actor) && read.scope.scope.kind === 'practice';
+  const rows = indicators.map((indicator) => ({
+    indicator, unitWords: UNIT_WORDS[indicator.unit],
+    headline: headline(indicator, chartSeries(pointsFromTotals(totals, indicator), indicator, suppress)),
+  }));
+  const latest = totals.reduce<string | null>((a, t) => (a === null || t.month > a ? t.month : a), null);
+
+  await recordAudit(tx, actor, {
+    action: 'population.view', what: `Population dashboard: ${read.scope.name}`, why: decision.why,
+    details: { view: 'dashboard', scope: read.scope.value },
+  });
+  return { scopes, values, fields: {}, report: { scope: read.scope, rows, latest: latest && monthWords(latest), suppressed: suppress } };
+}
