@@ -27,7 +27,7 @@ import { activityBench } from './activity.js';
 import { populationBench } from './population.js';
 import { activityImportBench } from './activity-import.js';
 import { evaluationBench } from './evaluation.js';
-import { DEFAULT_EFFECTS, DEFAULT_RAMP_MONTHS } from '../src/synth/intervention.js';
+import { DEFAULT_EFFECTS, DEFAULT_RAMP_MONTHS, clusterCountFor } from '../src/synth/intervention.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
 const SEED = 500;
@@ -64,7 +64,7 @@ async function main() {
       children: CHILDREN, seed: SEED, icsName: 'Bench ICS', demoEmailDomain: 'bench.joinery.test',
       demoPasswordHash: await hashPassword(PASSWORD), onProgress: progressBar('Generating'),
       // A child health hub in a fifth of the hubs from April 2023, so the evaluation has something true to find.
-      intervention: { model: 'child-health-hub', clusters: 10, start: '2023-04', rampMonths: DEFAULT_RAMP_MONTHS, effects: { ...DEFAULT_EFFECTS } },
+      intervention: { model: 'child-health-hub', clusters: Math.max(1, Math.round(clusterCountFor(CHILDREN) / 5)), start: '2023-04', rampMonths: DEFAULT_RAMP_MONTHS, effects: { ...DEFAULT_EFFECTS } },
     });
     const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
     console.log(`Generation: ${result.seconds.toFixed(1)} s, ${total.toLocaleString('en-GB')} rows, ` +
@@ -113,7 +113,7 @@ async function main() {
   if (wanted('activity')) await activityBench(db, app, { icsId: actor.icsId, password: PASSWORD });
   if (wanted('referrals')) await referralBench(db, app, { baseUrl, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
   if (wanted('population')) await populationBench(db, app, { icsId: actor.icsId, password: PASSWORD });
-  if (wanted('import')) await activityImportBench({ url, icsId: actor.icsId, rows: 1_000_000 });
+  if (wanted('import')) await activityImportBench({ url, icsId: actor.icsId, rows: Math.min(1_000_000, CHILDREN * 2) });
   if (wanted('evaluation')) await evaluationBench();
   await app.close();
   await db.close();

@@ -125,18 +125,23 @@ const line = (data: (number | null)[], colour: string, type: 'solid' | 'dashed' 
   lineStyle: { color: colour, width, type },
 });
 
+/** Months along the bottom, labelled sparsely enough to read at phone width. */
+function monthAxis(months: string[], layout: Layout) {
+  const labels = monthLabels(months, layout);
+  return {
+    type: 'category', data: months, boundaryGap: false,
+    axisLabel: { ...labels, color: SECONDARY, fontSize: layout.font, hideOverlap: true },
+    axisTick: { interval: labels.interval },
+    axisLine: { lineStyle: { color: SECONDARY } },
+  };
+}
+
 /** A Making Data Count XmR chart: the monthly values, each point coloured by its type, the mean, the process limits and the target. */
 export function xmrChart(input: XmrChartInput): ChartSvgs {
   return both('xmr', input, (layout) => {
-    const labels = monthLabels(input.months, layout);
     return {
       grid: { left: 4, right: layout.narrow ? 12 : 24, top: 16, bottom: 4 },
-      xAxis: {
-        type: 'category', data: input.months, boundaryGap: false,
-        axisLabel: { ...labels, color: SECONDARY, fontSize: layout.font, hideOverlap: true },
-        axisTick: { interval: labels.interval },
-        axisLine: { lineStyle: { color: SECONDARY } },
-      },
+      xAxis: monthAxis(input.months, layout),
       yAxis: valueAxis(layout),
       series: [
         line(input.upl, SECONDARY, 'dashed', 1),
@@ -263,15 +268,9 @@ export const TREATED_COLOUR = '#005eb8';
 /** The hubs with a model month by month, against what they are compared with; the start marked and the ramp-up shaded. */
 export function evaluationChart(input: EvaluationChartInput): ChartSvgs {
   return both('evaluation', input, (layout) => {
-    const labels = monthLabels(input.months, layout);
     return {
       grid: { left: 4, right: layout.narrow ? 12 : 24, top: 20, bottom: 4 },
-      xAxis: {
-        type: 'category', data: input.months, boundaryGap: false,
-        axisLabel: { ...labels, color: SECONDARY, fontSize: layout.font, hideOverlap: true },
-        axisTick: { interval: labels.interval },
-        axisLine: { lineStyle: { color: SECONDARY } },
-      },
+      xAxis: monthAxis(input.months, layout),
       yAxis: valueAxis(layout),
       series: [
         { ...line(input.comparison, SECONDARY, 'dashed', 1.5), z: 2 },

@@ -15,6 +15,8 @@
  * denominator, or a proportion from 0 to 1); the caller scales to the unit.
  */
 
+import { logGamma, normalQuantile, regularizedGammaQ } from './evaluation/distributions.js';
+
 export type FunnelKind = 'poisson' | 'binomial';
 
 /** The two funnels drawn: about 1 in 20 and 1 in 500 units fall outside by chance. */
@@ -24,77 +26,10 @@ export type FunnelLimits = { lower95: number; upper95: number; lower998: number;
 
 export type FunnelPosition = 'above-outer' | 'above-inner' | 'within' | 'below-inner' | 'below-outer';
 
-/**
- * The standard normal quantile (Acklam's rational approximation, relative
- * error below 1.2e-9): z for a lower-tail probability p.
- */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs 0 < p < 1, not ${p}`);
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const low = 0.02425;
-  if (p < low) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  if (p > 1 - low) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
+export { normalQuantile };
 
-/** ln Γ(z) for z > 0 (Lanczos, g = 7, n = 9: about 15 significant digits). */
-function lnGamma(z: number): number {
-  const g = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - lnGamma(1 - z);
-  const x = z - 1;
-  let sum = g[0];
-  for (let i = 1; i < 9; i++) sum += g[i] / (x + i);
-  const t = x + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-
-const EPS = 1e-15;
-const MAX_TERMS = 100_000;
-
-/** The regularised lower incomplete gamma function P(a, x): series below a + 1, continued fraction above. */
-export function gammaP(a: number, x: number): number {
-  if (x <= 0) return 0;
-  const front = Math.exp(-x + a * Math.log(x) - lnGamma(a));
-  if (x < a + 1) {
-    let term = 1 / a;
-    let sum = term;
-    for (let n = 1; n < MAX_TERMS && Math.abs(term) > Math.abs(sum) * EPS; n++) {
-      term *= x / (a + n);
-      sum += term;
-    }
-    return Math.min(1, sum * front);
-  }
-  // Lentz's method for the continued fraction of Q(a, x).
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < MAX_TERMS; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const step = d * c;
-    h *= step;
-    if (Math.abs(step - 1) < EPS) break;
-  }
-  return Math.max(0, 1 - front * h);
-}
+/** The regularised lower incomplete gamma function P(a, x). */
+export const gammaP = (a: number, x: number): number => (x <= 0 ? 0 : Math.min(1, Math.max(0, 1 - regularizedGammaQ(a, x))));
 
 /**
  * x with P(a, x) = p: Newton's method from the Wilson–Hilferty guess, kept
@@ -110,7 +45,7 @@ export function gammaQuantile(p: number, a: number): number {
   let hi = Math.max(2 * a, 10);
   while (gammaP(a, hi) < p) hi *= 2;
   let x = guess > lo && guess < hi ? guess : (lo + hi) / 2;
-  const lnG = lnGamma(a);
+  const lnG = logGamma(a);
   for (let i = 0; i < 200; i++) {
     const f = gammaP(a, x) - p;
     if (f < 0) lo = x;

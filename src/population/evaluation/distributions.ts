@@ -74,7 +74,8 @@ export function regularizedGammaQ(a: number, x: number): number {
     // Series for P, which converges here.
     let term = 1 / a;
     let sum = term;
-    for (let n = 1; n < 1000; n++) {
+    // Large shapes (a funnel's expected count can be tens of thousands) need many terms; it stops at convergence.
+    for (let n = 1; n < 100_000; n++) {
       term *= x / (a + n);
       sum += term;
       if (Math.abs(term) < Math.abs(sum) * EPS) break;
@@ -86,7 +87,7 @@ export function regularizedGammaQ(a: number, x: number): number {
   let c = 1 / TINY;
   let d = 1 / b;
   let h = d;
-  for (let i = 1; i < 1000; i++) {
+  for (let i = 1; i < 100_000; i++) {
     const an = -i * (i - a);
     b += 2;
     d = an * d + b;
