@@ -79,6 +79,8 @@ describe('indicators and case finding', JOURNEY, () => {
 
   it('the hub lead finds a child on the case-finding list, with why, and brings them to the hub MDT', async () => {
     const { page, context } = await signedIn('paediatrician');
+    // Case finding is reached from the population page (the header keeps to one population link).
+    await follow(page, page.getByRole('link', { name: 'Population', exact: true }));
     await follow(page, page.getByRole('link', { name: 'Case finding' }).first());
     await expectAccessible(page, 'case finding');
     const row = page.locator('tr', { hasText: `${child.family_name.toUpperCase()}, ${child.given_name}` });

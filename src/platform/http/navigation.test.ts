@@ -20,5 +20,9 @@ describe('header navigation', () => {
     expect(texts('admin')).toContain('Letter templates');
     expect(texts('gp')).not.toContain('Clinic booking');
     expect(texts('senco')).not.toContain('Hub activity');
+    // Those who see the population pages reach hub activity from there, keeping the header short.
+    expect(texts('paediatrician')).toContain('Population');
+    expect(texts('paediatrician')).not.toContain('Hub activity');
+    expect(texts('senco')).not.toContain('Population');
   });
 });

@@ -16,9 +16,10 @@ export function navigationFor(actor: Actor | null, url: string) {
   if (actor.role === 'paediatrician') items.push({ href: '/referrals/triage', text: 'Triage' });
   if (policy.manageClinics(actor).allowed) items.push({ href: '/clinics', text: 'Clinics' });
   if (policy.bookClinics(actor).allowed) items.push({ href: '/clinics/booking', text: 'Clinic booking' });
-  if (policy.viewActivity(actor).allowed) items.push({ href: '/activity', text: 'Hub activity' });
-  // Case finding is reached from the population pages: one more header link would overflow a paediatrician's menu.
+  // Hub activity and case finding are reached from the population pages where a role has them: more header links
+  // would run off a paediatrician's menu.
   if (policy.viewPopulation(actor).allowed) items.push({ href: '/population', text: 'Population' });
+  else if (policy.viewActivity(actor).allowed) items.push({ href: '/activity', text: 'Hub activity' });
   if (policy.reviewBreakGlass(actor).allowed) items.push({ href: '/privacy/break-glass', text: 'Emergency access reviews' });
   if (policy.manageOrganisations(actor).allowed) {
     items.push({ href: '/admin/organisations', text: 'Organisations' });
