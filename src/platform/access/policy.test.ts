@@ -42,6 +42,10 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'manageClinics': return role === 'hub-admin' || role === 'paediatrician';
     case 'bookClinics': return role === 'hub-admin';
     case 'viewActivity': return ['ics-analyst', 'paediatrician', 'gp', 'admin', 'hub-admin'].includes(role);
+    case 'viewPopulation': return ['ics-analyst', 'admin', 'paediatrician', 'gp'].includes(role);
+    case 'seesSmallNumbers': return caring;
+    case 'managePopulationMeasures': return role === 'ics-analyst' || role === 'admin';
+    case 'findCases': return role === 'paediatrician' || role === 'gp';
     default: throw new Error(`no expectation for ${action}`);
   }
 }
