@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../src/platform/db/client.js';
 import { bulkInsert } from '../src/platform/db/bulk.js';
+import { refreshAreaTotals } from '../src/population/rollup.js';
 import { monthlyRate, effectMultiplier } from '../src/synth/activity-rates.js';
 import { Rng } from '../src/synth/random.js';
 import { poissonDraw } from '../src/population/evaluation/poisson.js';
@@ -71,7 +72,9 @@ export async function writeEvaluationFixture(
     }
   });
   await owner.execute(sql`DELETE FROM population_rollup WHERE ics_id = ${icsId}`);
+  await owner.execute(sql`DELETE FROM population_area_rollup WHERE ics_id = ${icsId}`);
   await bulkInsert(owner, 'population_rollup', rollup);
+  await refreshAreaTotals(owner, icsId, ['children', 'ed', 'emergency-admissions'], { from: monthDate(first), to: monthDate(current) });
   await bulkInsert(owner, 'care_model_implementation', clusterOf.slice(0, treated).map((clusterId) => ({
     ics_id: icsId, model, cluster_id: clusterId, start_month: monthDate(start), ramp_months: 6, effects: { 'ed-attendances': effect },
   })));

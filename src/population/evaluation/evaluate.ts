@@ -141,13 +141,14 @@ async function clusterSeries(tx: Tx, icsId: string, indicator: Indicator, curren
   const before = monthDate(currentMonth);
   const found = await rows<{ cluster_id: string; month: string; numerator: string | null; denominator: string | null }>(
     tx,
-    sql`SELECT cluster_id::text, month::text,
+    // The hub totals (population_area_rollup), not every practice's rows: one row per hub, measure and month.
+    sql`SELECT area_id::text AS cluster_id, month::text,
                sum(value) FILTER (WHERE measure = ${indicator.numerator}) AS numerator,
                sum(value) FILTER (WHERE measure = ${indicator.denominator}) AS denominator
-          FROM population_rollup
-         WHERE ics_id = ${icsId} AND dimension = 'all' AND measure IN (${indicator.numerator}, ${indicator.denominator})
-           AND month < ${before}::date AND cluster_id IS NOT NULL
-         GROUP BY cluster_id, month`,
+          FROM population_area_rollup
+         WHERE ics_id = ${icsId} AND level = 'cluster' AND dimension = 'all' AND measure IN (${indicator.numerator}, ${indicator.denominator})
+           AND month < ${before}::date
+         GROUP BY area_id, month`,
   );
   const withEvents = found.filter((r) => r.numerator !== null).map((r) => monthIndex(r.month));
   const out = new Map<string, { month: string; numerator: number; denominator: number }[]>();
