@@ -68,7 +68,8 @@ async function main() {
     });
     const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
     console.log(`Generation: ${result.seconds.toFixed(1)} s, ${total.toLocaleString('en-GB')} rows, ` +
-      `${Math.round(total / result.seconds).toLocaleString('en-GB')} rows/s, ${Math.round(CHILDREN / result.seconds).toLocaleString('en-GB')} children/s, peak RSS ${stopMemory()} MiB`);
+      `${Math.round(total / result.seconds).toLocaleString('en-GB')} rows/s, ${Math.round(CHILDREN / result.seconds).toLocaleString('en-GB')} children/s, peak RSS ${stopMemory()} MiB` +
+      ` (rollups ${result.rollupSeconds.toFixed(1)} s of it)`);
     for (const [table, n] of Object.entries(result.counts)) console.log(`  ${table.padEnd(24)} ${n.toLocaleString('en-GB')}`);
     // As autovacuum would after a bulk load: statistics, and the visibility map that index-only scans need.
     await db.owner.execute(sql`VACUUM ANALYZE`);

@@ -27,18 +27,40 @@ const childColumns = sql.raw(`${sexSql('c.sex')} AS sex, ${imdQuintileSql('c.imd
 
 /**
  * Sums a source of (measure, month, practice_id, cluster_id, age, sex, imd,
- * eth, amount) rows into the rollup: once in total and once per breakdown.
+ * eth, amount) rows once in total and once per breakdown.
  */
-function insertGrouped(icsId: string, source: SQL): SQL {
-  return sql`INSERT INTO population_rollup (ics_id, measure, dimension, month, practice_id, cluster_id, category, value)
-    SELECT ${icsId}::uuid, measure,
+function grouped(source: SQL): SQL {
+  return sql`SELECT measure,
            CASE WHEN GROUPING(age) = 0 THEN 'age' WHEN GROUPING(sex) = 0 THEN 'sex' WHEN GROUPING(imd) = 0 THEN 'imd'
-                WHEN GROUPING(eth) = 0 THEN 'ethnicity' ELSE 'all' END,
-           month, practice_id, max(cluster_id::text)::uuid, coalesce(age, sex, imd, eth, ''), sum(amount)
+                WHEN GROUPING(eth) = 0 THEN 'ethnicity' ELSE 'all' END AS dimension,
+           month, practice_id, max(cluster_id::text)::uuid AS cluster_id, coalesce(age, sex, imd, eth, '') AS category, sum(amount) AS value
       FROM (${source}) s
      GROUP BY GROUPING SETS ((measure, month, practice_id), (measure, month, practice_id, age), (measure, month, practice_id, sex),
                              (measure, month, practice_id, imd), (measure, month, practice_id, eth))`;
 }
+
+const INSERT = sql`INSERT INTO population_rollup (ics_id, measure, dimension, month, practice_id, cluster_id, category, value)`;
+
+/** The grouped source into the rollup, as it is. */
+const insertGrouped = (icsId: string, source: SQL): SQL =>
+  sql`${INSERT} SELECT ${icsId}::uuid, measure, dimension, month, practice_id, cluster_id, category, value FROM (${grouped(source)}) g`;
+
+/**
+ * The grouped source read as changes (+1 as a child arrives, -1 as they
+ * leave), written as each month's running total: a total holds from the
+ * month of its change until the series' next change (or the range's end),
+ * and months that come to nothing are left out.
+ */
+const insertRunningTotals = (icsId: string, source: SQL, range: MonthRange): SQL => sql`
+  ${INSERT}
+  SELECT ${icsId}::uuid, measure, dimension, mo.month::date, practice_id, cluster_id, category, value
+    FROM (SELECT measure, dimension, practice_id, cluster_id, category, month,
+                 sum(value) OVER series AS value,
+                 coalesce(lead(month) OVER series, ${plusMonths(range.to, 1)}::date) AS until
+            FROM (${grouped(source)}) g
+          WINDOW series AS (PARTITION BY measure, dimension, practice_id, category ORDER BY month)) t
+   CROSS JOIN LATERAL generate_series(t.month, t.until - interval '1 month', interval '1 month') mo(month)
+   WHERE t.value <> 0`;
 
 async function clear(tx: Tx, icsId: string, ms: readonly Measure[], range: MonthRange): Promise<void> {
   await tx.execute(sql`DELETE FROM population_rollup
@@ -68,10 +90,18 @@ export async function refreshAreaTotals(tx: Tx, icsId: string, measureKeys: read
      GROUP BY r.ics_id, a.level, a.area_id, r.measure, r.dimension, r.month, r.category`);
 }
 
-/** Rewrites the practice rows of some measures and months from a source, then the area totals from them. */
-async function rewrite(tx: Tx, icsId: string, ms: readonly Measure[], range: MonthRange, source: SQL): Promise<void> {
+/**
+ * Rewrites the practice rows of some measures and months from a source, then
+ * the area totals from them. With `asChanges`, the source gives changes to be
+ * summed month by month rather than each month's own amounts.
+ */
+async function rewrite(tx: Tx, icsId: string, ms: readonly Measure[], range: MonthRange, source: SQL, asChanges = false): Promise<void> {
+  // These are a few large sorts and groupings: compiling them (JIT) costs more than it saves, and they
+  // spill to disk at the default working memory. Both settings last to the end of the caller's transaction.
+  await tx.execute(sql`SET LOCAL jit = off`);
+  await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
   await clear(tx, icsId, ms, range);
-  await tx.execute(insertGrouped(icsId, source));
+  await tx.execute(asChanges ? insertRunningTotals(icsId, source, range) : insertGrouped(icsId, source));
   await rollUpAreas(tx, icsId, ms, range);
 }
 
@@ -109,49 +139,95 @@ async function rollUpEvents(tx: Tx, icsId: string, range: MonthRange): Promise<v
      WHERE e.ics_id = ${icsId} AND e.month BETWEEN ${r.from}::date AND ${r.to}::date AND m.measure IS NOT NULL`);
 }
 
-/** Children reached in the 12 months to each month's end: these months and the 11 after, up to the latest activity. */
+/**
+ * Children reached in the 12 months to each month's end: these months and
+ * the 11 after, up to the latest activity. Matching events are first summed
+ * per child and month, then each such month is spread over the 12 months
+ * whose window holds it, so the events are read once, not once per month.
+ */
 async function rollUpRolling(tx: Tx, icsId: string, range: MonthRange, latest: string): Promise<void> {
   const to = [plusMonths(range.to, 11), latest].sort()[0];
   if (to < range.from) return;
   const r = { from: range.from, to };
   for (const m of ofKind('rolling')) {
-    const cohort = m.cohort ? sql.raw(`AND o.${m.cohort}_from < (mo.month + interval '1 month')::date`) : sql``;
+    const onsets = m.cohort ? sql`, onsets AS (${conditionOnsets(icsId)})` : sql``;
+    const inCohort = m.cohort
+      ? sql.raw(`JOIN onsets o ON o.child_id = w.child_id AND o.${m.cohort}_from < (w.month + interval '1 month')::date`)
+      : sql``;
     await rewrite(tx, icsId, [m], r, sql`
-      WITH onsets AS (${conditionOnsets(icsId)})
-      SELECT ${m.key}::text AS measure, mo.month::date AS month, w.practice_id, w.cluster_id, ${sql.raw(ageBandSql('w.age'))} AS age, ${childColumns}, 1 AS amount
-        FROM generate_series(${r.from}::date, ${r.to}::date, interval '1 month') mo(month)
-       CROSS JOIN LATERAL (
-             SELECT e.child_id, (array_agg(e.practice_id ORDER BY e.occurred_at DESC))[1] AS practice_id,
-                    (array_agg(e.cluster_id ORDER BY e.occurred_at DESC))[1] AS cluster_id, max(e.age_years) AS age
+      WITH hits AS MATERIALIZED (
+             SELECT e.child_id, e.month, count(*) AS n, max(e.age_years) AS age, max(e.occurred_at) AS last_at,
+                    (array_agg(e.practice_id ORDER BY e.occurred_at DESC))[1] AS practice_id,
+                    (array_agg(e.cluster_id ORDER BY e.occurred_at DESC))[1] AS cluster_id
                FROM activity_event e
-              WHERE e.ics_id = ${icsId} AND e.month > mo.month - interval '12 months' AND e.month <= mo.month AND ${sql.raw(m.where)}
-              GROUP BY e.child_id
-             HAVING count(*) >= ${m.atLeast ?? 1}) w
+              WHERE e.ics_id = ${icsId} AND e.month > ${r.from}::date - interval '12 months' AND e.month <= ${r.to}::date AND ${sql.raw(m.where)}
+              GROUP BY e.child_id, e.month),
+           windows AS (
+             SELECT h.child_id, w.month::date AS month, max(h.age) AS age,
+                    (array_agg(h.practice_id ORDER BY h.last_at DESC))[1] AS practice_id,
+                    (array_agg(h.cluster_id ORDER BY h.last_at DESC))[1] AS cluster_id
+               FROM hits h
+              CROSS JOIN LATERAL generate_series(greatest(h.month, ${r.from}::date), least(h.month + interval '11 months', ${r.to}::date), interval '1 month') w(month)
+              GROUP BY h.child_id, w.month
+             HAVING sum(h.n) >= ${m.atLeast ?? 1})
+           ${onsets}
+      SELECT ${m.key}::text AS measure, w.month, w.practice_id, w.cluster_id, ${sql.raw(ageBandSql('w.age'))} AS age, ${childColumns}, 1 AS amount
+        FROM windows w
         JOIN child c ON c.ics_id = ${icsId} AND c.id = w.child_id
-        LEFT JOIN onsets o ON o.child_id = w.child_id
-       WHERE TRUE ${cohort}`);
+        ${inCohort}`);
   }
 }
 
-/** Children in each month's population and its cohorts, by their registered practice. */
+/** The first day of the month a date falls in, or of the next month when the date is not a first. */
+const monthFrom = (date: string) => `(date_trunc('month', (${date})::date - 1) + interval '1 month')::date`;
+
+/**
+ * Children in each month's population and its cohorts, by their registered
+ * practice. A child's counts change only at the months they are born, have a
+ * birthday (age is taken mid-month), begin a condition or turn 18, so each
+ * child gives a few stretches of months rather than a row per month: +1 as a
+ * stretch starts and -1 after it ends, summed into running totals.
+ */
 export async function rollUpPopulation(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
   const ms = ofKind('cohort');
+  const end = plusMonths(range.to, 1);
   await rewrite(tx, icsId, ms, range, sql`
-    WITH onsets AS (${conditionOnsets(icsId)})
-    SELECT m.measure, mo.month::date AS month, c.registered_practice_id AS practice_id, cp.cluster_id, ${sql.raw(ageBandSql('p.age'))} AS age, ${childColumns}, 1 AS amount
-      FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 month') mo(month)
-      JOIN child c ON c.ics_id = ${icsId} AND c.registered_practice_id IS NOT NULL
-                  AND c.date_of_birth < mo.month + interval '1 month' AND c.date_of_birth > mo.month - interval '18 years'
-      LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
-      LEFT JOIN onsets o ON o.child_id = c.id
-     CROSS JOIN LATERAL (
-           SELECT greatest(0, date_part('year', age(mo.month + interval '14 days', c.date_of_birth)))::int AS age,
-                  coalesce(o.asthma_from < mo.month + interval '1 month', FALSE) AS asthma,
-                  coalesce(o.diabetes_from < mo.month + interval '1 month', FALSE) AS diabetes,
-                  coalesce(o.epilepsy_from < mo.month + interval '1 month', FALSE) AS epilepsy,
-                  coalesce(o.technology_from < mo.month + interval '1 month', FALSE) AS diabetes_technology) p
-     CROSS JOIN LATERAL unnest(${matches(ms)}) AS m(measure)
-     WHERE m.measure IS NOT NULL`);
+    WITH onsets AS (${conditionOnsets(icsId)}),
+    kids AS (
+      SELECT c.id, c.date_of_birth AS dob, c.registered_practice_id AS practice_id, cp.cluster_id, ${childColumns},
+             o.asthma_from, o.diabetes_from, o.epilepsy_from, o.technology_from,
+             greatest(${range.from}::date, date_trunc('month', c.date_of_birth)::date) AS first_month,
+             least(${end}::date, ${sql.raw(monthFrom("c.date_of_birth + interval '18 years'"))}) AS stop
+        FROM child c
+        LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+        LEFT JOIN onsets o ON o.child_id = c.id
+       WHERE c.ics_id = ${icsId} AND c.registered_practice_id IS NOT NULL
+         AND c.date_of_birth < ${end}::date AND c.date_of_birth + interval '18 years' > ${range.from}::date),
+    changes AS (
+      SELECT DISTINCT k.id, ch.month
+        FROM kids k
+       CROSS JOIN LATERAL (
+             SELECT k.first_month
+             UNION ALL SELECT date_trunc('month', d)::date FROM unnest(ARRAY[k.asthma_from, k.diabetes_from, k.epilepsy_from, k.technology_from]) d
+             UNION ALL SELECT ${sql.raw(monthFrom("k.dob + make_interval(years => n) - interval '14 days'"))} FROM generate_series(1, 17) n) ch(month)
+       WHERE ch.month >= k.first_month AND ch.month < k.stop),
+    stretches AS (
+      SELECT k.*, ch.month AS starts, coalesce(lead(ch.month) OVER (PARTITION BY ch.id ORDER BY ch.month), k.stop) AS ends
+        FROM changes ch JOIN kids k ON k.id = ch.id),
+    counted AS (
+      SELECT m.measure, s.starts, s.ends, s.practice_id, s.cluster_id, ${sql.raw(ageBandSql('p.age'))} AS age, s.sex, s.imd, s.eth
+        FROM stretches s
+       CROSS JOIN LATERAL (
+             SELECT greatest(0, date_part('year', age(s.starts + interval '14 days', s.dob)))::int AS age,
+                    coalesce(s.asthma_from < s.starts + interval '1 month', FALSE) AS asthma,
+                    coalesce(s.diabetes_from < s.starts + interval '1 month', FALSE) AS diabetes,
+                    coalesce(s.epilepsy_from < s.starts + interval '1 month', FALSE) AS epilepsy,
+                    coalesce(s.technology_from < s.starts + interval '1 month', FALSE) AS diabetes_technology) p
+       CROSS JOIN LATERAL unnest(${matches(ms)}) AS m(measure)
+       WHERE m.measure IS NOT NULL)
+    SELECT measure, starts AS month, practice_id, cluster_id, age, sex, imd, eth, 1 AS amount FROM counted
+    UNION ALL
+    SELECT measure, ends, practice_id, cluster_id, age, sex, imd, eth, -1 FROM counted WHERE ends < ${end}::date`, true);
 }
 
 /** Advice requests and referrals, by the month they were made and the practice that made them. */

@@ -43,6 +43,8 @@ export type SynthResult = {
   /** The clusters given the intervention's model, if there was one. */
   intervention?: { model: string; clusters: { id: string; name: string }[] };
   seconds: number;
+  /** Of which summing the activity and population into the rollups. */
+  rollupSeconds: number;
 };
 
 export const DEFAULT_ICS_NAME = 'Demo ICS';
@@ -175,14 +177,16 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     progress(total, total, 'rollups');
     // Statistics for the tables just filled, so the rollup's joins are planned for their real size.
     await tx.execute(sql`ANALYZE activity_event, record_entry, child, referral`);
+    const rollupsStarted = performance.now();
     await rollUpEverything(tx, icsId);
+    const rollupSeconds = (performance.now() - rollupsStarted) / 1000;
     const [{ n: rollups }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM population_rollup WHERE ics_id = ${icsId}`);
     counts.population_rollup = rollups;
     const demoUsers = ROLE_IDS.flatMap((role) => {
       const u = structure.demo.get(role);
       return u ? [{ role, email: u.email, name: u.name }] : [];
     });
-    return { icsId, icsCode, counts, demoUsers, ...(intervention ? { intervention } : {}) };
+    return { icsId, icsCode, counts, demoUsers, rollupSeconds, ...(intervention ? { intervention } : {}) };
   });
   progress(total, total, 'done');
   return { ...result, seconds: (performance.now() - started) / 1000 };
