@@ -74,6 +74,18 @@ describe('indicators and case finding', JOURNEY, () => {
     await follow(page, page.getByRole('button', { name: 'Add rule' }));
     expect(await textOf(page.getByRole('alert'))).toContain('There is a problem');
     await expectAccessible(page, 'add a case-finding rule with errors');
+
+    await page.getByLabel('Name', { exact: true }).fill('Admitted twice');
+    await page.locator('#criteria-0-measure').selectOption('emergency-admissions');
+    await page.locator('#criteria-0-atLeast').fill('2');
+    await follow(page, page.getByRole('button', { name: 'Add rule' }));
+    expect(await textOf(page.getByRole('alert'))).toContain('Rule added: Admitted twice');
+    await expectAccessible(page, 'case-finding rules with one added');
+    await screenshot(page, 'case-finding-rules');
+    await follow(page, page.getByRole('button', { name: 'Stop using Admitted twice' }));
+    expect(await textOf(page.getByRole('alert'))).toContain('Rule stopped: Admitted twice. It no longer lists children.');
+    expect(await textOf(page.locator('table'))).not.toContain('Admitted twice');
+    await expectAccessible(page, 'case-finding rules with one stopped');
     await context.close();
   });
 

@@ -8,7 +8,8 @@ import { policy } from '../platform/access/policy.js';
 import { londonToday } from '../record/form-dates.js';
 import { EVENT_MEASURES, measure } from './measures.js';
 import { COHORTS, MAX_CRITERIA, MAX_WINDOW_MONTHS, RULE_FIELDS, ruleWords } from './case-finding-rules.js';
-import { addRule, caseFindingList, listChoices, meetingDate, nominate, NominationRefused, rulesOverview } from './case-finding.js';
+import { addRule, caseFindingList, listChoices, meetingDate, nominate, NominationRefused, rulesOverview, stopRule } from './case-finding.js';
+import { stoppedRuleName } from './case-finding-store.js';
 
 const BASE = '/population/case-finding';
 const RULES = `${BASE}/rules`;
@@ -102,13 +103,18 @@ export const caseFindingRoutes: RouteModule = (app, deps) => {
   });
 
   app.get(RULES, async (req, reply) => {
-    const { rules, canAdd } = await inTenant(deps, req, (tx, actor) => rulesOverview(tx, actor));
+    const stoppedId = field(queryOf(req), 'stopped', 60);
+    const { rules, canAdd, stopped } = await inTenant(deps, req, async (tx, actor) => ({
+      ...(await rulesOverview(tx, actor)),
+      stopped: stoppedId ? await stoppedRuleName(tx, stoppedId) : null,
+    }));
     const addedId = field(queryOf(req), 'added', 60);
     const added = addedId ? rules.find((r) => r.id === addedId && !r.builtIn) : undefined;
     return reply.page('population/views/case-finding-rules.njk', {
       title: 'Case-finding rules', rules, canAdd,
       canFind: policy.findCases(actorOf(req)).allowed,
-      notice: added ? `Rule added: ${added.name}. It is used on the hubs’ case-finding lists from now on.` : undefined,
+      notice: added ? `Rule added: ${added.name}. It is used on the hubs’ case-finding lists from now on.`
+        : stopped ? `Rule stopped: ${stopped}. It no longer lists children.` : undefined,
     });
   });
 
@@ -133,6 +139,13 @@ export const caseFindingRoutes: RouteModule = (app, deps) => {
       throw e;
     }
     return reply.redirect(`${RULES}?added=${encodeURIComponent(id)}`, 303);
+  });
+
+  app.post(`${RULES}/:id/stop`, async (req, reply) => {
+    requireKeeper(req);
+    const id = field(req.params as Form, 'id', 60);
+    await inTenant(deps, req, (tx, actor) => stopRule(tx, actor, id));
+    return reply.redirect(`${RULES}?stopped=${encodeURIComponent(id)}`, 303);
   });
 };
 

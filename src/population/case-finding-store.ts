@@ -57,6 +57,20 @@ export async function insertRule(tx: Tx, actor: Actor, id: string, r: RuleInput)
   return done.length === 1;
 }
 
+/** Stops using one of the ICS's own rules; its name, or null when there is no such rule in use. */
+export async function stopRule(tx: Tx, actor: Actor, id: string): Promise<string | null> {
+  const [r] = await rows<{ name: string }>(tx, sql`UPDATE case_finding_rule
+       SET active = FALSE, changed_by = ${actor.professionalId}::uuid, changed_by_name = ${actor.name}, changed_at = now()
+     WHERE id = ${id} AND active RETURNING name`);
+  return r?.name ?? null;
+}
+
+/** The name of one of the ICS's own rules no longer in use (for saying it was stopped). */
+export async function stoppedRuleName(tx: Tx, id: string): Promise<string | null> {
+  const [r] = await rows<{ name: string }>(tx, sql`SELECT name FROM case_finding_rule WHERE id = ${id} AND NOT active`);
+  return r?.name ?? null;
+}
+
 // ---- the list ----------------------------------------------------------------------
 
 export type ListQuery = {

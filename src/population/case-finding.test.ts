@@ -203,6 +203,33 @@ describe.each(kinds)('case finding (%s)', (kind) => {
     expect(rowOf(page.body, f)).toContain('Admitted twice: 2 emergency admissions in the last 12 months (2 or more)');
   });
 
+  it('stops using an ICS’s own rule from its page: it lists no one, the stop is audited, and built-in rules stay', async () => {
+    const analyst = await signIn('ics-analyst');
+    const added = await analyst.post('/population/case-finding/rules', { name: 'Seen in ED once', 'criteria-0-measure': 'ed', 'criteria-0-atLeast': '1', windowMonths: '12' });
+    expect(added.statusCode).toBe(303);
+    const paediatrician = await signIn('paediatrician');
+    expect(pageText((await paediatrician.get(`${LIST}?rule=seen-in-ed-once`)).body)).toMatch(/\d+ children? listed/);
+    expect((await paediatrician.post('/population/case-finding/rules/seen-in-ed-once/stop', {})).statusCode).toBe(403);
+    expect((await analyst.post('/population/case-finding/rules/seen-in-ed-once/stop', {}, { csrf: null })).statusCode).toBe(403);
+    expect((await analyst.post('/population/case-finding/rules/frequent-ed/stop', {})).statusCode).toBe(409);
+    expect((await analyst.post('/population/case-finding/rules/no-such-rule/stop', {})).statusCode).toBe(404);
+
+    const ruleCount = (text: string) => Number(/(\d+) rules/.exec(text)![1]);
+    const before = ruleCount(pageText((await analyst.get('/population/case-finding/rules')).body));
+    const stopped = await analyst.post('/population/case-finding/rules/seen-in-ed-once/stop', {});
+    expect(stopped.statusCode).toBe(303);
+    const rulesPage = pageText((await analyst.get(stopped.headers.location as string)).body);
+    expect(rulesPage).toContain('Rule stopped: Seen in ED once. It no longer lists children.');
+    expect(ruleCount(rulesPage)).toBe(before - 1);
+    expect(rulesPage.split('Seen in ED once').length - 1).toBe(1); // in the notice, no longer in the table
+    expect(rulesPage).toContain('Frequent ED attenders');
+    expect((await paediatrician.get(`${LIST}?rule=seen-in-ed-once`)).statusCode).toBe(400);
+    const audits = await rows<{ what: string }>(j.db.owner, sql`SELECT what FROM audit_event WHERE action = 'population.case-finding-rule-stop'`);
+    expect(audits.map((a) => a.what)).toEqual(['Case-finding rule stopped: Seen in ED once']);
+    // Stopped once: a second stop finds nothing to stop.
+    expect((await analyst.post('/population/case-finding/rules/seen-in-ed-once/stop', {})).statusCode).toBe(404);
+  });
+
   it('pages the list 50 children at a time', async () => {
     const more = await pickChildren(j.db, hubId, 60, sql`TRUE`, Object.values(k).map((p) => p.id));
     for (const p of more) await addEvents(j.db, p.id, 'ed', 3);

@@ -3,7 +3,7 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
-import { ConflictError, ForbiddenError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { pageWindow } from '../platform/http/paging.js';
 import { ageOn } from '../children/labels.js';
 import { bringCase } from '../mdt/service.js';
@@ -75,6 +75,21 @@ export async function addRule(tx: Tx, actor: Actor, raw: unknown): Promise<strin
   if (!(await store.insertRule(tx, actor, id, input))) throw new ValidationError({ name: taken });
   await recordAudit(tx, actor, { action: 'population.case-finding-rule-add', what: `Case-finding rule added: ${input.name}`, why, details: { id, rule: input } });
   return id;
+}
+
+/**
+ * Stops using one of the ICS's own rules: it lists no more children and
+ * leaves the rules page. The row stays (who added and stopped it, and its
+ * name stays taken), as the audit trail refers to it. Built-in rules are
+ * Joinery's, not the ICS's, to stop.
+ */
+export async function stopRule(tx: Tx, actor: Actor, id: string): Promise<string> {
+  const why = requireKeeper(actor);
+  if (builtInRules().some((r) => r.id === id)) throw new ConflictError('Built-in rules are part of Joinery and cannot be stopped.');
+  const name = await store.stopRule(tx, actor, id);
+  if (name === null) throw new NotFoundError('No rule of your ICS in use has this id.');
+  await recordAudit(tx, actor, { action: 'population.case-finding-rule-stop', what: `Case-finding rule stopped: ${name}`, why, details: { id } });
+  return name;
 }
 
 // ---- the list ---------------------------------------------------------------------------
