@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
 import { checkRow, readHeader, ageOn, type ActivityRow, type ColumnIndex } from './activity-row.js';
 import { CsvFileError, csvQuote, readCsv, type CsvRecord } from './import-activity-csv.js';
-import { activityMonths, rollUpActivity, rollUpPopulation, type MonthRange } from './rollup.js';
+import { activityMonths, rollUpAddedActivity, rollUpPopulation, type MonthRange } from './rollup.js';
 
 /**
  * `joinery import activity`: real activity from a CSV (docs/activity-csv.md)
@@ -18,11 +18,13 @@ import { activityMonths, rollUpActivity, rollUpPopulation, type MonthRange } fro
  *
  * A batch goes in as several statements of up to STATEMENT_ROWS rows, read
  * and checked while the one before is written, so memory stays flat however
- * large a batch is. Batches are large because rewriting a month's rollups
- * costs more than inserting its rows (a grouped pass over all the month's
- * events, and the 12-month counts over the year after): a month's extract at
- * 500,000 children (~160,000 events) is one batch, one rollup. While rollups
- * still take longer than the rows, batches double, up to MAX_BATCH_ROWS.
+ * large a batch is. The rows a batch added are kept in a temporary table
+ * for its rollup: event counts that only add up take just those rows, but
+ * 7-day re-attendances, the 12-month counts (over the year after) and the
+ * area totals are rewritten for the months touched, which costs more than
+ * the rows. So batches are large: a month's extract at 500,000 children
+ * (~160,000 events) is one batch, one rollup. While rollups still take
+ * longer than the rows, batches double, up to MAX_BATCH_ROWS.
  */
 
 export const DEFAULT_SOURCE = 'urn:joinery:csv';
@@ -287,6 +289,7 @@ export async function importActivity(db: Database, icsId: string, file: string, 
       const batch = await db.owner.transaction(async (txn) => {
         const tx = txn as unknown as Tx;
         const before = await activityMonths(tx, icsId);
+        await holdAddedRows(tx);
         const added = new Map<string, number>();
         let rowsIn = 0;
         let valid = 0;
@@ -340,6 +343,10 @@ export async function importActivity(db: Database, icsId: string, file: string, 
  * organisations, rejects the rows they rule out (into chunk.rejects), and
  * inserts the rest, skipping those already there. Returns the months added to.
  */
+/** The rows this batch's transaction added (only those: a row sent again is not in it), for its rollup. */
+const ADDED = sql.raw('batch_added_activity');
+const holdAddedRows = (tx: Tx) => tx.execute(sql`CREATE TEMP TABLE ${ADDED} (LIKE activity_event) ON COMMIT DROP`);
+
 async function writeChunk(
   tx: Tx, icsId: string, source: string, lookups: Lookups, chunk: Chunk,
 ): Promise<{ valid: number; added: { month: string; n: number }[] }> {
@@ -405,7 +412,8 @@ async function writeChunk(
           AS r(child_id, type, occurred_at, month, age_years, practice_id, cluster_id, organisation_id,
                reason_code, emergency, bed_days, first_attendance, source_id)
       ON CONFLICT (ics_id, source_system, source_id) DO NOTHING
-      RETURNING month)
+      RETURNING *),
+    kept AS (INSERT INTO ${ADDED} SELECT * FROM added)
     SELECT month::text AS month, count(*)::int AS n FROM added GROUP BY month`);
   return { valid, added };
 }
@@ -422,7 +430,7 @@ async function rollUp(tx: Tx, icsId: string, before: MonthRange | null, months: 
   const span = before ? { from: [before.from, months[0]].sort()[0], to: [before.to, months.at(-1)!].sort()[1] } : { from: months[0], to: months.at(-1)! };
   const touched = [...new Set([...months, ...monthsBetween(span.from, span.to).filter((m) => !before || m < before.from || m > before.to)])];
   const runs = monthRuns(touched);
-  for (const run of runs) await rollUpActivity(tx, icsId, run);
+  await rollUpAddedActivity(tx, icsId, ADDED, runs);
   // Population (the rates' denominators) is counted for months with activity: months new to the span need theirs.
   const counted = new Set((await rows<{ month: string }>(tx, sql`
     SELECT DISTINCT month::text AS month FROM population_rollup

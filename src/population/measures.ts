@@ -29,6 +29,10 @@ export type Measure = {
   atLeast?: number;
   /** Rolling only: the cohort a child must be in as well. */
   cohort?: string;
+  /** Events only: the event types it can count, so rewriting a few measures reads only those through the month-and-type index. */
+  types?: readonly string[];
+  /** Events only: whether an event counts depends on the child's other events, so adding one can change another's count. */
+  looksAtOtherEvents?: true;
 };
 
 const ltc = `e.reason_code IN ('asthma', 'diabetes', 'epilepsy')`;
@@ -44,29 +48,32 @@ export const MEASURES: readonly Measure[] = [
   { key: 'epilepsy', label: 'children with epilepsy', kind: 'cohort', where: 'p.epilepsy' },
 
   // Activity.
-  { key: 'ed', label: 'ED attendances', kind: 'events', where: `e.type = 'ed'` },
-  { key: 'ed-0-4', label: 'ED attendances aged 0 to 4', kind: 'events', where: `e.type = 'ed' AND e.age_years < 5` },
+  { key: 'ed', types: ['ed'], label: 'ED attendances', kind: 'events', where: `e.type = 'ed'` },
+  { key: 'ed-0-4', types: ['ed'], label: 'ED attendances aged 0 to 4', kind: 'events', where: `e.type = 'ed' AND e.age_years < 5` },
   {
     key: 'ed-reattendances-7d',
+    types: ['ed'],
     label: 'ED attendances within 7 days of another',
     kind: 'events',
+    looksAtOtherEvents: true,
     where: `e.type = 'ed' AND EXISTS (SELECT 1 FROM activity_event p WHERE p.ics_id = e.ics_id AND p.child_id = e.child_id
               AND p.occurred_at < e.occurred_at AND p.occurred_at >= e.occurred_at - interval '7 days' AND p.type = 'ed')`,
   },
-  { key: 'emergency-admissions', label: 'emergency admissions', kind: 'events', where: `e.type = 'admission' AND e.emergency` },
-  { key: 'ltc-admissions', label: 'emergency admissions for asthma, diabetes or epilepsy', kind: 'events', where: `e.type = 'admission' AND e.emergency AND ${ltc}` },
-  { key: 'bed-days', label: 'bed days', kind: 'events', where: `e.type = 'admission' AND e.bed_days > 0`, amount: 'e.bed_days' },
-  { key: 'outpatient-first', label: 'first outpatient attendances', kind: 'events', where: `e.type = 'outpatient' AND e.first_attendance` },
-  { key: 'gp-contacts', label: 'GP consultations', kind: 'events', where: `e.type = 'gp'` },
+  { key: 'emergency-admissions', types: ['admission'], label: 'emergency admissions', kind: 'events', where: `e.type = 'admission' AND e.emergency` },
+  { key: 'ltc-admissions', types: ['admission'], label: 'emergency admissions for asthma, diabetes or epilepsy', kind: 'events', where: `e.type = 'admission' AND e.emergency AND ${ltc}` },
+  { key: 'bed-days', types: ['admission'], label: 'bed days', kind: 'events', where: `e.type = 'admission' AND e.bed_days > 0`, amount: 'e.bed_days' },
+  { key: 'outpatient-first', types: ['outpatient'], label: 'first outpatient attendances', kind: 'events', where: `e.type = 'outpatient' AND e.first_attendance` },
+  { key: 'gp-contacts', types: ['gp'], label: 'GP consultations', kind: 'events', where: `e.type = 'gp'` },
   {
     key: 'asthma-attacks',
+    types: ['ed', 'admission'],
     label: 'asthma attacks seen in ED or admitted',
     kind: 'events',
     where: `e.reason_code = 'asthma' AND (e.type = 'ed' OR (e.type = 'admission' AND e.emergency))`,
   },
-  { key: 'reliever-prescriptions', label: 'reliever inhaler prescriptions', kind: 'events', where: `e.type = 'prescription' AND e.reason_code = 'reliever'` },
-  { key: 'tooth-extractions-under-10', label: 'hospital tooth extractions aged under 10', kind: 'events', where: `e.type = 'admission' AND e.reason_code = 'tooth-extraction' AND e.age_years < 10` },
-  { key: 'mental-health-contacts', label: 'mental health service contacts', kind: 'events', where: `e.type = 'mental-health'` },
+  { key: 'reliever-prescriptions', types: ['prescription'], label: 'reliever inhaler prescriptions', kind: 'events', where: `e.type = 'prescription' AND e.reason_code = 'reliever'` },
+  { key: 'tooth-extractions-under-10', types: ['admission'], label: 'hospital tooth extractions aged under 10', kind: 'events', where: `e.type = 'admission' AND e.reason_code = 'tooth-extraction' AND e.age_years < 10` },
+  { key: 'mental-health-contacts', types: ['mental-health'], label: 'mental health service contacts', kind: 'events', where: `e.type = 'mental-health'` },
 
   // Children reached in the last 12 months.
   { key: 'reliever-over-reliance', label: 'children with asthma with 6 or more reliever prescriptions in 12 months', kind: 'rolling', where: `e.type = 'prescription' AND e.reason_code = 'reliever'`, atLeast: 6, cohort: 'asthma' },

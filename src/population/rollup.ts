@@ -45,6 +45,10 @@ const INSERT = sql`INSERT INTO population_rollup (ics_id, measure, dimension, mo
 const insertGrouped = (icsId: string, source: SQL): SQL =>
   sql`${INSERT} SELECT ${icsId}::uuid, measure, dimension, month, practice_id, cluster_id, category, value FROM (${grouped(source)}) g`;
 
+/** The grouped source added to what the rollup holds. */
+const addGrouped = (icsId: string, source: SQL): SQL => sql`${insertGrouped(icsId, source)}
+  ON CONFLICT (ics_id, measure, dimension, month, practice_id, category) DO UPDATE SET value = population_rollup.value + excluded.value`;
+
 /**
  * The grouped source read as changes (+1 as a child arrives, -1 as they
  * leave), written as each month's running total: a total holds from the
@@ -91,15 +95,22 @@ export async function refreshAreaTotals(tx: Tx, icsId: string, measureKeys: read
 }
 
 /**
+ * Rollups are a few large sorts and groupings: compiling them (JIT) costs
+ * more than it saves, and they spill to disk at the default working memory.
+ * Both settings last to the end of the caller's transaction.
+ */
+async function tuneForRollups(tx: Tx): Promise<void> {
+  await tx.execute(sql`SET LOCAL jit = off`);
+  await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
+}
+
+/**
  * Rewrites the practice rows of some measures and months from a source, then
  * the area totals from them. With `asChanges`, the source gives changes to be
  * summed month by month rather than each month's own amounts.
  */
 async function rewrite(tx: Tx, icsId: string, ms: readonly Measure[], range: MonthRange, source: SQL, asChanges = false): Promise<void> {
-  // These are a few large sorts and groupings: compiling them (JIT) costs more than it saves, and they
-  // spill to disk at the default working memory. Both settings last to the end of the caller's transaction.
-  await tx.execute(sql`SET LOCAL jit = off`);
-  await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
+  await tuneForRollups(tx);
   await clear(tx, icsId, ms, range);
   await tx.execute(asChanges ? insertRunningTotals(icsId, source, range) : insertGrouped(icsId, source));
   await rollUpAreas(tx, icsId, ms, range);
@@ -127,16 +138,46 @@ const conditionOnsets = (icsId: string) => {
      GROUP BY child_id`;
 };
 
+/** Only the event types some of the measures count (every type when a measure does not say). */
+const ofTypes = (ms: readonly Measure[]) => {
+  if (ms.some((m) => !m.types)) return sql`TRUE`;
+  return sql`e.type = ANY(${textArray([...new Set(ms.flatMap((m) => m.types!))])})`;
+};
+
+/** Rows of (measure, month, practice, cluster, breakdowns, amount) for the events of `from` (activity_event's columns) that match the measures. */
+const eventRows = (icsId: string, ms: readonly Measure[], from: SQL, where: SQL) => sql`
+  SELECT m.measure, e.month, e.practice_id, e.cluster_id, ${sql.raw(ageBandSql('e.age_years'))} AS age, ${childColumns}, m.amount
+    FROM ${from} e
+    JOIN child c ON c.ics_id = ${icsId} AND c.id = e.child_id
+   CROSS JOIN LATERAL unnest(${matches(ms)}, ${amounts(ms)}) AS m(measure, amount)
+   WHERE ${where} AND ${ofTypes(ms)} AND m.measure IS NOT NULL`;
+
 /** Activity events of the months (and the next, whose 7-day re-attendances look back into them). */
-async function rollUpEvents(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
-  const ms = ofKind('events');
+async function rollUpEvents(tx: Tx, icsId: string, range: MonthRange, ms: readonly Measure[] = ofKind('events')): Promise<void> {
   const r = { from: range.from, to: plusMonths(range.to, 1) };
-  await rewrite(tx, icsId, ms, r, sql`
-    SELECT m.measure, e.month, e.practice_id, e.cluster_id, ${sql.raw(ageBandSql('e.age_years'))} AS age, ${childColumns}, m.amount
-      FROM activity_event e
-      JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
-     CROSS JOIN LATERAL unnest(${matches(ms)}, ${amounts(ms)}) AS m(measure, amount)
-     WHERE e.ics_id = ${icsId} AND e.month BETWEEN ${r.from}::date AND ${r.to}::date AND m.measure IS NOT NULL`);
+  await rewrite(tx, icsId, ms, r, eventRows(icsId, ms, sql`activity_event`, sql`e.ics_id = ${icsId} AND e.month BETWEEN ${r.from}::date AND ${r.to}::date`));
+}
+
+/** Event counts that only add up: a new event changes its own month's count, and nothing else. */
+const ADDITIVE = ofKind('events').filter((m) => !m.looksAtOtherEvents);
+
+/**
+ * After an import added events, held in `added` (a table of activity_event's
+ * columns, only the new rows), within `ranges` (the months it touched):
+ * adds them to the additive counts, then rewrites the counts other events
+ * bear on (7-day re-attendances, 12-month counts) and the area totals. The
+ * additive part costs what the batch holds, not what its months hold.
+ */
+export async function rollUpAddedActivity(tx: Tx, icsId: string, added: SQL, ranges: readonly MonthRange[]): Promise<void> {
+  const span = await activityMonths(tx, icsId);
+  if (!span || !ranges.length) return;
+  await tuneForRollups(tx);
+  await tx.execute(addGrouped(icsId, eventRows(icsId, ADDITIVE, added, sql`TRUE`)));
+  for (const range of ranges) {
+    await rollUpAreas(tx, icsId, ADDITIVE, range);
+    await rollUpEvents(tx, icsId, range, ofKind('events').filter((m) => m.looksAtOtherEvents));
+    await rollUpRolling(tx, icsId, range, span.to);
+  }
 }
 
 /**
@@ -178,6 +219,9 @@ async function rollUpRolling(tx: Tx, icsId: string, range: MonthRange, latest: s
   }
 }
 
+/** Age in whole years in the middle of a month (as the population counts it), from its first day. */
+const midMonthAge = (month: string, dob: string) => `date_part('year', age(${month} + interval '14 days', ${dob}))::int`;
+
 /** The first day of the month a date falls in, or of the next month when the date is not a first. */
 const monthFrom = (date: string) => `(date_trunc('month', (${date})::date - 1) + interval '1 month')::date`;
 
@@ -209,7 +253,8 @@ export async function rollUpPopulation(tx: Tx, icsId: string, range: MonthRange)
        CROSS JOIN LATERAL (
              SELECT k.first_month
              UNION ALL SELECT date_trunc('month', d)::date FROM unnest(ARRAY[k.asthma_from, k.diabetes_from, k.epilepsy_from, k.technology_from]) d
-             UNION ALL SELECT ${sql.raw(monthFrom("k.dob + make_interval(years => n) - interval '14 days'"))} FROM generate_series(1, 17) n) ch(month)
+             UNION ALL SELECT ${sql.raw(monthFrom("k.dob + make_interval(years => n) - interval '14 days'"))}
+                         FROM generate_series(greatest(1, ${sql.raw(midMonthAge('k.first_month', 'k.dob'))}), least(17, ${sql.raw(midMonthAge('k.stop', 'k.dob'))} + 1)) n) ch(month)
        WHERE ch.month >= k.first_month AND ch.month < k.stop),
     stretches AS (
       SELECT k.*, ch.month AS starts, coalesce(lead(ch.month) OVER (PARTITION BY ch.id ORDER BY ch.month), k.stop) AS ends
@@ -218,7 +263,7 @@ export async function rollUpPopulation(tx: Tx, icsId: string, range: MonthRange)
       SELECT m.measure, s.starts, s.ends, s.practice_id, s.cluster_id, ${sql.raw(ageBandSql('p.age'))} AS age, s.sex, s.imd, s.eth
         FROM stretches s
        CROSS JOIN LATERAL (
-             SELECT greatest(0, date_part('year', age(s.starts + interval '14 days', s.dob)))::int AS age,
+             SELECT greatest(0, ${sql.raw(midMonthAge('s.starts', 's.dob'))}) AS age,
                     coalesce(s.asthma_from < s.starts + interval '1 month', FALSE) AS asthma,
                     coalesce(s.diabetes_from < s.starts + interval '1 month', FALSE) AS diabetes,
                     coalesce(s.epilepsy_from < s.starts + interval '1 month', FALSE) AS epilepsy,
