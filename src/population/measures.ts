@@ -113,8 +113,20 @@ export const DIABETES_TECHNOLOGY = { system: 'urn:joinery:local', codes: ['conti
 
 /** Age bands used in every breakdown (age in whole years). */
 export const AGE_BANDS = ['under 1', '1 to 4', '5 to 9', '10 to 14', '15 to 17'] as const;
+/** The ages each band after the first starts at. */
+const AGE_BAND_STARTS = [1, 5, 10, 15] as const;
 export const ageBandSql = (age: string) =>
-  `CASE WHEN ${age} < 1 THEN 'under 1' WHEN ${age} < 5 THEN '1 to 4' WHEN ${age} < 10 THEN '5 to 9' WHEN ${age} < 15 THEN '10 to 14' ELSE '15 to 17' END`;
+  `CASE ${AGE_BAND_STARTS.map((start, i) => `WHEN ${age} < ${start} THEN '${AGE_BANDS[i]}'`).join(' ')} ELSE '${AGE_BANDS.at(-1)}' END`;
+
+/**
+ * The birthdays at which a child's population counts can change: the start
+ * of an age band, or an age limit in a cohort's test (p.age < 5). Between
+ * them a child counts the same every month.
+ */
+export const COUNTED_BIRTHDAYS: readonly number[] = [...new Set([
+  ...AGE_BAND_STARTS,
+  ...MEASURES.filter((m) => m.kind === 'cohort').flatMap((m) => [...m.where.matchAll(/p\.age\s*<=?\s*(\d+)/g)].map((x) => Number(x[1]) + (x[0].includes('<=') ? 1 : 0))),
+])].sort((a, b) => a - b);
 
 /** IMD quintile from the decile: 1 is the most deprived fifth (Core20). */
 export const IMD_QUINTILES = ['1', '2', '3', '4', '5'] as const;

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { textArray } from '../platform/db/bulk.js';
 import {
-  MEASURES, COHORT_PROBLEM_CODES, DIABETES_TECHNOLOGY, ageBandSql, ethnicGroupSql, imdQuintileSql, sexSql, type Measure, type MeasureKind,
+  MEASURES, COHORT_PROBLEM_CODES, COUNTED_BIRTHDAYS, DIABETES_TECHNOLOGY, ageBandSql, ethnicGroupSql, imdQuintileSql, sexSql, type Measure, type MeasureKind,
 } from './measures.js';
 
 /**
@@ -227,10 +227,11 @@ const monthFrom = (date: string) => `(date_trunc('month', (${date})::date - 1) +
 
 /**
  * Children in each month's population and its cohorts, by their registered
- * practice. A child's counts change only at the months they are born, have a
- * birthday (age is taken mid-month), begin a condition or turn 18, so each
- * child gives a few stretches of months rather than a row per month: +1 as a
- * stretch starts and -1 after it ends, summed into running totals.
+ * practice. A child's counts change only at the months they are born, reach
+ * a counted birthday (COUNTED_BIRTHDAYS; age is taken mid-month), begin a
+ * condition or turn 18, so each child gives a few stretches of months rather
+ * than a row per month: +1 as a stretch starts and -1 after it ends, summed
+ * into running totals.
  */
 export async function rollUpPopulation(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
   const ms = ofKind('cohort');
@@ -254,7 +255,7 @@ export async function rollUpPopulation(tx: Tx, icsId: string, range: MonthRange)
              SELECT k.first_month
              UNION ALL SELECT date_trunc('month', d)::date FROM unnest(ARRAY[k.asthma_from, k.diabetes_from, k.epilepsy_from, k.technology_from]) d
              UNION ALL SELECT ${sql.raw(monthFrom("k.dob + make_interval(years => n) - interval '14 days'"))}
-                         FROM generate_series(greatest(1, ${sql.raw(midMonthAge('k.first_month', 'k.dob'))}), least(17, ${sql.raw(midMonthAge('k.stop', 'k.dob'))} + 1)) n) ch(month)
+                         FROM unnest(${sql.raw(`ARRAY[${COUNTED_BIRTHDAYS.join(', ')}]::int[]`)}) n) ch(month)
        WHERE ch.month >= k.first_month AND ch.month < k.stop),
     stretches AS (
       SELECT k.*, ch.month AS starts, coalesce(lead(ch.month) OVER (PARTITION BY ch.id ORDER BY ch.month), k.stop) AS ends
