@@ -1,14 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Tx } from '../platform/db/client.js';
-import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
+import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
-import { ConflictError, ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
+import { ConflictError, type FieldErrors } from '../platform/http/errors.js';
 import { field, fieldList, formOf } from '../platform/http/form-body.js';
 import { textArray } from '../platform/db/bulk.js';
-import { mayViewPopulation } from './dashboard.js';
-import { addMonths, monthWords } from './dashboard-figures.js';
+import { requireKeeper, requireViewer } from './access.js';
+import { monthWords } from './dashboard-figures.js';
+import { addMonths } from './months.js';
 
 /**
  * Care models recorded as started: which hubs (clusters) began a model in
@@ -43,10 +44,10 @@ export type CareModelsView = { models: CareModel[]; canRecord: boolean; hubs: Hu
 
 /** The care models page: everyone who sees the dashboards sees what was recorded; analysts and administrators may record more. */
 export async function careModelsView(tx: Tx, actor: Actor): Promise<CareModelsView> {
-  const decision = mayViewPopulation(actor);
+  const why = requireViewer(actor);
   const canRecord = policy.managePopulationMeasures(actor).allowed;
   const models = await careModels(tx, actor.icsId);
-  await recordAudit(tx, actor, { action: 'population.view', what: 'Care models and their evaluations', why: decision.why, details: { view: 'care-models' } });
+  await recordAudit(tx, actor, { action: 'population.view', what: 'Care models and their evaluations', why, details: { view: 'care-models' } });
   return { models, canRecord, hubs: canRecord ? await hubs(tx, actor.icsId) : [] };
 }
 
@@ -73,8 +74,7 @@ export function typedCareModel(body: unknown): CareModelValues {
  * error; one recorded at the same moment by someone else is a conflict.
  */
 export async function recordCareModel(tx: Tx, actor: Actor, values: CareModelValues, today: string): Promise<{ fields: FieldErrors } | { model: string }> {
-  const decision = policy.managePopulationMeasures(actor);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const why = requireKeeper(actor);
   const known = await hubs(tx, actor.icsId);
   const fields: FieldErrors = {};
 
@@ -119,7 +119,7 @@ export async function recordCareModel(tx: Tx, actor: Actor, values: CareModelVal
   await recordAudit(tx, actor, {
     action: 'population.care-model-recorded',
     what: `Care model ${values.model} recorded as starting in ${monthWords(start)} (${ramp} months' ramp-up): ${names.join(', ')}`,
-    why: decision.why,
+    why,
     details: { model: values.model, clusters: chosen, start, rampMonths: ramp },
   });
   return { model: values.model };

@@ -1,20 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, inTenant, type AppDeps, type RouteModule } from '../platform/http/app.js';
-import { ConflictError, ForbiddenError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
+import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { bodyOf, field, pageNumber, queryOf, type Form } from '../platform/http/form-body.js';
 import { listHref, paginationLinks } from '../platform/http/paging.js';
-import { errorSummary, idParam } from '../platform/http/validate.js';
+import { capitalise, errorSummary, idParam } from '../platform/http/validate.js';
 import { policy } from '../platform/access/policy.js';
 import { londonToday } from '../record/form-dates.js';
 import { EVENT_MEASURES, measure } from './measures.js';
 import { COHORTS, MAX_CRITERIA, MAX_WINDOW_MONTHS, RULE_FIELDS, ruleWords } from './case-finding-rules.js';
 import { addRule, caseFindingList, listChoices, meetingDate, nominate, NominationRefused, rulesOverview, stopRule } from './case-finding.js';
 import { stoppedRuleName } from './case-finding-store.js';
+import { requireKeeper } from './access.js';
 
 const BASE = '/population/case-finding';
 const RULES = `${BASE}/rules`;
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The list's filters as sent (a GET form, or the hidden fields of a nomination). */
 const filtersOf = (f: Form) => ({ cluster: field(f, 'cluster', 60), rule: field(f, 'rule', 60) });
@@ -118,18 +117,13 @@ export const caseFindingRoutes: RouteModule = (app, deps) => {
     });
   });
 
-  const requireKeeper = (req: FastifyRequest) => {
-    const decision = policy.managePopulationMeasures(actorOf(req));
-    if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  };
-
   app.get(`${RULES}/new`, async (req, reply) => {
-    requireKeeper(req);
+    requireKeeper(actorOf(req));
     return showRuleForm(reply, { ...ruleValues({}), windowMonths: '12' });
   });
 
   app.post(RULES, async (req, reply) => {
-    requireKeeper(req);
+    requireKeeper(actorOf(req));
     const values = ruleValues(bodyOf(req));
     let id: string;
     try {
@@ -142,7 +136,7 @@ export const caseFindingRoutes: RouteModule = (app, deps) => {
   });
 
   app.post(`${RULES}/:id/stop`, async (req, reply) => {
-    requireKeeper(req);
+    requireKeeper(actorOf(req));
     const id = field(req.params as Form, 'id', 60);
     await inTenant(deps, req, (tx, actor) => stopRule(tx, actor, id));
     return reply.redirect(`${RULES}?stopped=${encodeURIComponent(id)}`, 303);

@@ -10,6 +10,7 @@ import { bringCase } from '../mdt/service.js';
 import { meetingById, nextOpenMeeting } from '../mdt/store.js';
 import { builtInRules, parseRuleForm, reasonsFor, ruleId, ruleWords, storedRule, type CaseFindingRule } from './case-finding-rules.js';
 import * as store from './case-finding-store.js';
+import { requireFinder, requireKeeper } from './access.js';
 
 /**
  * Case finding: children of a hub whom the rules (data) pick out, each with
@@ -31,18 +32,6 @@ export const meetingDate = (at: string | Date) => LONG_DATE.format(new Date(at))
 
 /** Refused by the MDT when a nomination reached it: said on the list page rather than as an error page. */
 export class NominationRefused extends ForbiddenError {}
-
-function requireFinder(actor: Actor): string {
-  const decision = policy.findCases(actor);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  return decision.why;
-}
-
-function requireKeeper(actor: Actor): string {
-  const decision = policy.managePopulationMeasures(actor);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  return decision.why;
-}
 
 /** The built-in rules, then the ICS's own in name order (any that no longer fit the measures are left out). */
 export async function allRules(tx: Tx): Promise<CaseFindingRule[]> {

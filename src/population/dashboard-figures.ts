@@ -2,6 +2,7 @@ import { monthName, monthShort } from '../activity/period.js';
 import { rate, UNIT_WORDS, type Indicator, type Unit } from './indicators.js';
 import { measure } from './measures.js';
 import type { MonthRange } from './rollup.js';
+import { addMonths } from './months.js';
 
 /**
  * The dashboards' arithmetic and wording, kept apart from SQL and pages so
@@ -13,12 +14,6 @@ import type { MonthRange } from './rollup.js';
 export const CHART_MONTHS = 60;
 /** Breakdowns and funnels compare the latest 12 months. */
 export const BREAKDOWN_MONTHS = 12;
-
-export const addMonths = (month: string, n: number): string => {
-  const d = new Date(`${month.slice(0, 7)}-01T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + n);
-  return d.toISOString().slice(0, 10);
-};
 
 export const monthWords = (month: string) => monthName(month.slice(0, 7));
 export const monthShortWords = (month: string) => monthShort(month.slice(0, 7));

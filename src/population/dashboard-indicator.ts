@@ -9,8 +9,9 @@ import { breakdownPeriod, chartWindow, periodWords, valueWords } from './dashboa
 import { readDashboardQuery, isCategoryBreakdown, BREAKDOWN_CHOICES, type ChartBreakdown } from './dashboard-query.js';
 import { chartSeries, type ChartedSeries } from './dashboard-series.js';
 import { categoryTable, funnelTable, seriesTable, type DataTable } from './dashboard-tables.js';
-import { headline, mayViewPopulation, scopeItems, suppressesSmallNumbers, type Headline, type ScopeItem } from './dashboard.js';
+import { headline, scopeItems, suppressesSmallNumbers, type Headline, type ScopeItem } from './dashboard.js';
 import { defaultScope, scopeChoices, type ScopeOption } from './scopes.js';
+import { requireViewer } from './access.js';
 
 /**
  * One indicator for one scope: month by month as an XmR chart, or broken
@@ -44,7 +45,7 @@ export type IndicatorView = {
 };
 
 export async function indicatorView(tx: Tx, actor: Actor, id: string, query: unknown, today: string, view: 'page' | 'csv'): Promise<IndicatorView> {
-  const decision = mayViewPopulation(actor);
+  const why = requireViewer(actor);
   const indicator = await findIndicator(tx, actor.icsId, id);
   if (!indicator) throw new NotFoundError();
   const choices = await scopeChoices(tx, actor.icsId);
@@ -89,7 +90,7 @@ export async function indicatorView(tx: Tx, actor: Actor, id: string, query: unk
   await recordAudit(tx, actor, {
     action: 'population.view',
     what: `Population indicator ${indicator.name} (${breakdown === 'none' ? 'by month' : `by ${breakdown}`}${view === 'csv' ? ', CSV' : ''}): ${scope.name}`,
-    why: decision.why,
+    why,
     details: { view, indicator: indicator.id, scope: scope.value, breakdown },
   });
   return { ...base, report };

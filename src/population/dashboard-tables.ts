@@ -6,6 +6,7 @@ import type { ChartedSeries } from './dashboard-series.js';
 import type { FunnelPosition } from './funnel.js';
 import { pointTypeWords } from './spc-words.js';
 import { SUPPRESSED_WORDS, type Shown } from './suppression.js';
+import { capitalise } from '../platform/http/validate.js';
 
 /**
  * Every chart's data as a table: the page shows it beside the chart and the
@@ -17,7 +18,6 @@ export type Cell = string | number | null;
 export type Column = { heading: string; numeric?: boolean; value?: boolean };
 export type DataTable = { id: string; caption: string; columns: Column[]; rows: Cell[][]; highlight?: boolean[] };
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const num = (heading: string): Column => ({ heading, numeric: true });
 const val = (heading: string): Column => ({ heading, numeric: true, value: true });
 const rounded = (v: number | null) => (v === null ? null : roundValue(v));

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../platform/db/client.js';
 import { bulkInsert } from '../platform/db/bulk.js';
-import { addMonths, chartWindow } from './dashboard-figures.js';
+import { chartWindow } from './dashboard-figures.js';
+import { addMonths } from './months.js';
 import { refreshAreaTotals } from './rollup.js';
 
 /**

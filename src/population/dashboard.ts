@@ -1,8 +1,8 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { policy, type Decision } from '../platform/access/policy.js';
+import { policy } from '../platform/access/policy.js';
 import { recordAudit } from '../platform/audit/audit.js';
-import { ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
+import type { FieldErrors } from '../platform/http/errors.js';
 import { listIndicators, UNIT_WORDS, type Indicator } from './indicators.js';
 import { measureTotals } from './dashboard-store.js';
 import { chartSeries, pointsFromTotals, type ChartedSeries } from './dashboard-series.js';
@@ -11,13 +11,7 @@ import { readDashboardQuery } from './dashboard-query.js';
 import { defaultScope, scopeChoices, type ScopeChoices, type ScopeOption } from './scopes.js';
 import { assuranceIcon, assuranceWords, variationIcon, variationWords, type Icon } from './spc-words.js';
 import { SMALL_NUMBER_WORDS } from './suppression.js';
-
-/** May this person see the dashboards at all? Refused otherwise, as every capability refuses. */
-export function mayViewPopulation(actor: Actor): Extract<Decision, { allowed: true }> {
-  const decision = policy.viewPopulation(actor);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  return decision;
-}
+import { requireViewer } from './access.js';
 
 /**
  * Counts of 1 to 7 are withheld from roles that do not care for children in
@@ -67,7 +61,7 @@ export type DashboardView = {
  * rollup read for all the indicators' measures over five years.
  */
 export async function populationDashboard(tx: Tx, actor: Actor, query: unknown, today: string): Promise<DashboardView> {
-  const decision = mayViewPopulation(actor);
+  const why = requireViewer(actor);
   const choices = await scopeChoices(tx, actor.icsId);
   const read = readDashboardQuery(query, choices, defaultScope(actor, choices));
   const scopes = scopeItems(choices);
@@ -85,7 +79,7 @@ export async function populationDashboard(tx: Tx, actor: Actor, query: unknown, 
   const latest = totals.reduce<string | null>((a, t) => (a === null || t.month > a ? t.month : a), null);
 
   await recordAudit(tx, actor, {
-    action: 'population.view', what: `Population dashboard: ${read.scope.name}`, why: decision.why,
+    action: 'population.view', what: `Population dashboard: ${read.scope.name}`, why,
     details: { view: 'dashboard', scope: read.scope.value },
   });
   return { scopes, values, fields: {}, report: { scope: read.scope, rows, latest: latest && monthWords(latest), suppressed: suppress } };

@@ -4,7 +4,8 @@ import { rows } from '../platform/db/client.js';
 import { londonToday } from '../record/form-dates.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
-import { addMonths, chartWindow } from './dashboard-figures.js';
+import { chartWindow } from './dashboard-figures.js';
+import { addMonths } from './months.js';
 import { CannotEvaluateError, evaluateModel, type Evaluation } from './evaluation/evaluate.js';
 import { effectWords } from './evaluation-view.js';
 

@@ -8,10 +8,13 @@ import { METHODS, type Method } from './evaluation/result.js';
 import { listIndicators, rate, type Indicator } from './indicators.js';
 import { measure } from './measures.js';
 import { careModels, type CareModel } from './care-models.js';
-import { mayViewPopulation, suppressesSmallNumbers } from './dashboard.js';
-import { addMonths, monthShortWords, roundValue, valueHeading } from './dashboard-figures.js';
+import { suppressesSmallNumbers } from './dashboard.js';
+import { requireViewer } from './access.js';
+import { addMonths } from './months.js';
+import { monthShortWords, roundValue, valueHeading } from './dashboard-figures.js';
 import type { Cell, Column, DataTable } from './dashboard-tables.js';
 import { shownCounts, SUPPRESSED_WORDS } from './suppression.js';
+import { capitalise } from '../platform/http/validate.js';
 
 /**
  * One care model's evaluation against one indicator, by interrupted time
@@ -52,7 +55,7 @@ const one = (q: Form, key: string, max: number, otherwise: string) =>
 const PERIOD_WORDS = { pre: 'Before the start', ramp: 'Ramp-up (left out)', post: 'Full effect' } as const;
 
 export async function evaluationView(tx: Tx, actor: Actor, modelName: string, query: unknown, today: string): Promise<EvaluationView> {
-  const decision = mayViewPopulation(actor);
+  const why = requireViewer(actor);
   const model = (await careModels(tx, actor.icsId)).find((m) => m.model === modelName);
   if (!model) throw new NotFoundError();
   const all = await listIndicators(tx, actor.icsId);
@@ -77,7 +80,7 @@ export async function evaluationView(tx: Tx, actor: Actor, modelName: string, qu
   }
   await recordAudit(tx, actor, {
     action: 'population.view', what: `Care model evaluation: ${model.model}, ${indicator.name}, ${method === 'its' ? 'interrupted time series' : 'difference-in-differences'}`,
-    why: decision.why, details: { view: 'evaluation', model: model.model, indicator: indicator.id, method },
+    why, details: { view: 'evaluation', model: model.model, indicator: indicator.id, method },
   });
   return view;
 }
@@ -107,8 +110,6 @@ function monthsOf(result: Evaluation, indicator: Indicator, suppress: boolean): 
     };
   });
 }
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function tableOf(result: Evaluation, indicator: Indicator, months: EvaluationMonth[]): DataTable {
   const heading = valueHeading(indicator.unit);

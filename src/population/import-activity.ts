@@ -4,6 +4,7 @@ import { rows, type Database, type Tx } from '../platform/db/client.js';
 import { checkRow, readHeader, ageOn, type ActivityRow, type ColumnIndex } from './activity-row.js';
 import { CsvFileError, csvQuote, readCsv, type CsvRecord } from './import-activity-csv.js';
 import { activityMonths, rollUpAddedActivity, rollUpPopulation, type MonthRange } from './rollup.js';
+import { addMonths, monthsBetween } from './months.js';
 
 /**
  * `joinery import activity`: real activity from a CSV (docs/activity-csv.md)
@@ -187,12 +188,6 @@ class Statistics {
   }
 }
 
-const plusMonths = (month: string, n: number) => {
-  const d = new Date(`${month}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + n);
-  return d.toISOString().slice(0, 10);
-};
-
 /**
  * Months as ranges: months up to `gap` apart go together. For activity 12,
  * since a month's rollup rewrites the 12-month counts of the 11 after it anyway.
@@ -201,17 +196,10 @@ export function monthRuns(months: string[], gap = 12): MonthRange[] {
   const runs: MonthRange[] = [];
   for (const m of [...new Set(months)].sort()) {
     const last = runs.at(-1);
-    if (last && m <= plusMonths(last.to, gap)) last.to = m;
+    if (last && m <= addMonths(last.to, gap)) last.to = m;
     else runs.push({ from: m, to: m });
   }
   return runs;
-}
-
-/** Every month from one to another, inclusive. */
-function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let m = from; m <= to; m = plusMonths(m, 1)) out.push(m);
-  return out;
 }
 
 /** Imports an activity CSV into the ICS. Throws ActivityFileError (nothing written) when the file will not do. */
@@ -430,7 +418,7 @@ async function rollUp(tx: Tx, icsId: string, before: MonthRange | null, months: 
   const span = before ? { from: [before.from, months[0]].sort()[0], to: [before.to, months.at(-1)!].sort()[1] } : { from: months[0], to: months.at(-1)! };
   const touched = [...new Set([...months, ...monthsBetween(span.from, span.to).filter((m) => !before || m < before.from || m > before.to)])];
   const runs = monthRuns(touched);
-  await rollUpAddedActivity(tx, icsId, ADDED, runs);
+  await rollUpAddedActivity(tx, icsId, ADDED, runs, span.to);
   // Population (the rates' denominators) is counted for months with activity: months new to the span need theirs.
   const counted = new Set((await rows<{ month: string }>(tx, sql`
     SELECT DISTINCT month::text AS month FROM population_rollup

@@ -2,10 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
-import { errorSummary } from '../platform/http/validate.js';
+import { capitalise, errorSummary } from '../platform/http/validate.js';
 import { definitionWords, IMPROVEMENTS, UNITS, UNIT_WORDS, type Improvement, type Indicator, type Unit } from './indicators.js';
 import { MEASURES } from './measures.js';
-import { addIndicator, IndicatorIdTaken, indicatorList, INDICATOR_FIELDS, requireKeeper } from './indicator-store.js';
+import { addIndicator, IndicatorIdTaken, indicatorList, INDICATOR_FIELDS } from './indicator-store.js';
+import { requireKeeper } from './access.js';
 
 const BASE = '/population/indicators';
 
@@ -20,7 +21,6 @@ const UNIT_HINTS: Record<Unit, string> = {
   percent: 'A share of the denominator, like children with asthma with too many reliever prescriptions',
 };
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const number = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 3 });
 
 /** "250 per 1,000 a year (Local plan 2026)", or that none is set. */

@@ -4,7 +4,8 @@ import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
 import { recordAudit } from '../platform/audit/audit.js';
-import { ForbiddenError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
+import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
+import { requireKeeper, requireViewer } from './access.js';
 import { fieldErrors, optionalText, text } from '../platform/http/validate.js';
 import { builtInIndicators, indicatorShape, listIndicators, IMPROVEMENTS, UNITS, type Indicator } from './indicators.js';
 import { isMeasure } from './measures.js';
@@ -20,18 +21,6 @@ const RESERVED_IDS = ['new'];
 
 /** Thrown when the id is taken: a field error, answered 409 because it is a clash with what exists. */
 export class IndicatorIdTaken extends ValidationError {}
-
-export function requireViewer(actor: Actor): string {
-  const decision = policy.viewPopulation(actor);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  return decision.why;
-}
-
-export function requireKeeper(actor: Actor): string {
-  const decision = policy.managePopulationMeasures(actor);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  return decision.why;
-}
 
 export type IndicatorListed = Indicator & { addedBy: string | null; addedAt: string | null };
 

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { textArray } from '../platform/db/bulk.js';
+import { addMonths } from './months.js';
 import {
   MEASURES, COHORT_PROBLEM_CODES, COUNTED_BIRTHDAYS, DIABETES_TECHNOLOGY, ageBandSql, ethnicGroupSql, imdQuintileSql, sexSql, type Measure, type MeasureKind,
 } from './measures.js';
@@ -60,7 +61,7 @@ const insertRunningTotals = (icsId: string, source: SQL, range: MonthRange): SQL
   SELECT ${icsId}::uuid, measure, dimension, mo.month::date, practice_id, cluster_id, category, value
     FROM (SELECT measure, dimension, practice_id, cluster_id, category, month,
                  sum(value) OVER series AS value,
-                 coalesce(lead(month) OVER series, ${plusMonths(range.to, 1)}::date) AS until
+                 coalesce(lead(month) OVER series, ${addMonths(range.to, 1)}::date) AS until
             FROM (${grouped(source)}) g
           WINDOW series AS (PARTITION BY measure, dimension, practice_id, category ORDER BY month)) t
    CROSS JOIN LATERAL generate_series(t.month, t.until - interval '1 month', interval '1 month') mo(month)
@@ -116,12 +117,6 @@ async function rewrite(tx: Tx, icsId: string, ms: readonly Measure[], range: Mon
   await rollUpAreas(tx, icsId, ms, range);
 }
 
-const plusMonths = (month: string, n: number) => {
-  const d = new Date(`${month}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + n);
-  return d.toISOString().slice(0, 10);
-};
-
 /** Each child's conditions and diabetes technology, with the date each began, from the shared record. */
 const conditionOnsets = (icsId: string) => {
   const code = (list: readonly string[]) => sql.raw(list.map((c) => `'${c}'`).join(', '));
@@ -154,7 +149,7 @@ const eventRows = (icsId: string, ms: readonly Measure[], from: SQL, where: SQL)
 
 /** Activity events of the months (and the next, whose 7-day re-attendances look back into them). */
 async function rollUpEvents(tx: Tx, icsId: string, range: MonthRange, ms: readonly Measure[] = ofKind('events')): Promise<void> {
-  const r = { from: range.from, to: plusMonths(range.to, 1) };
+  const r = { from: range.from, to: addMonths(range.to, 1) };
   await rewrite(tx, icsId, ms, r, eventRows(icsId, ms, sql`activity_event`, sql`e.ics_id = ${icsId} AND e.month BETWEEN ${r.from}::date AND ${r.to}::date`));
 }
 
@@ -163,20 +158,20 @@ const ADDITIVE = ofKind('events').filter((m) => !m.looksAtOtherEvents);
 
 /**
  * After an import added events, held in `added` (a table of activity_event's
- * columns, only the new rows), within `ranges` (the months it touched):
+ * columns, only the new rows), within `ranges` (the months it touched), the
+ * latest month with activity being `latest`:
  * adds them to the additive counts, then rewrites the counts other events
  * bear on (7-day re-attendances, 12-month counts) and the area totals. The
  * additive part costs what the batch holds, not what its months hold.
  */
-export async function rollUpAddedActivity(tx: Tx, icsId: string, added: SQL, ranges: readonly MonthRange[]): Promise<void> {
-  const span = await activityMonths(tx, icsId);
-  if (!span || !ranges.length) return;
+export async function rollUpAddedActivity(tx: Tx, icsId: string, added: SQL, ranges: readonly MonthRange[], latest: string): Promise<void> {
+  if (!ranges.length) return;
   await tuneForRollups(tx);
   await tx.execute(addGrouped(icsId, eventRows(icsId, ADDITIVE, added, sql`TRUE`)));
   for (const range of ranges) {
     await rollUpAreas(tx, icsId, ADDITIVE, range);
     await rollUpEvents(tx, icsId, range, ofKind('events').filter((m) => m.looksAtOtherEvents));
-    await rollUpRolling(tx, icsId, range, span.to);
+    await rollUpRolling(tx, icsId, range, latest);
   }
 }
 
@@ -187,7 +182,7 @@ export async function rollUpAddedActivity(tx: Tx, icsId: string, added: SQL, ran
  * whose window holds it, so the events are read once, not once per month.
  */
 async function rollUpRolling(tx: Tx, icsId: string, range: MonthRange, latest: string): Promise<void> {
-  const to = [plusMonths(range.to, 11), latest].sort()[0];
+  const to = [addMonths(range.to, 11), latest].sort()[0];
   if (to < range.from) return;
   const r = { from: range.from, to };
   for (const m of ofKind('rolling')) {
@@ -235,7 +230,7 @@ const monthFrom = (date: string) => `(date_trunc('month', (${date})::date - 1) +
  */
 export async function rollUpPopulation(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
   const ms = ofKind('cohort');
-  const end = plusMonths(range.to, 1);
+  const end = addMonths(range.to, 1);
   await rewrite(tx, icsId, ms, range, sql`
     WITH onsets AS (${conditionOnsets(icsId)}),
     kids AS (
@@ -301,19 +296,23 @@ export async function activityMonths(tx: Tx, icsId: string): Promise<MonthRange 
   return r.from && r.to ? { from: r.from, to: r.to } : null;
 }
 
-/** After activity for these months was added or changed: its events, and the 12-month counts that include them. */
-export async function rollUpActivity(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
-  const span = await activityMonths(tx, icsId);
-  if (!span) return;
+/**
+ * After activity for these months was added or changed: its events, and the
+ * 12-month counts that include them (up to the latest month with activity,
+ * looked up when not given).
+ */
+export async function rollUpActivity(tx: Tx, icsId: string, range: MonthRange, latest?: string): Promise<void> {
+  const to = latest ?? (await activityMonths(tx, icsId))?.to;
+  if (!to) return;
   await rollUpEvents(tx, icsId, range);
-  await rollUpRolling(tx, icsId, range, span.to);
+  await rollUpRolling(tx, icsId, range, to);
 }
 
 /** Everything, for every month with activity: after generation, or to repair. */
 export async function rollUpEverything(tx: Tx, icsId: string): Promise<MonthRange | null> {
   const span = await activityMonths(tx, icsId);
   if (!span) return null;
-  await rollUpActivity(tx, icsId, span);
+  await rollUpActivity(tx, icsId, span, span.to);
   await rollUpPopulation(tx, icsId, span);
   await rollUpReferrals(tx, icsId, span);
   return span;

@@ -79,6 +79,7 @@ export function idParam(params: unknown, key = 'id'): string {
   return parsed.data.toLowerCase();
 }
 
-function capitalise(s: string) {
+/** A sentence's first letter in capitals: labels written lower-case for use mid-sentence, shown on their own. */
+export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
