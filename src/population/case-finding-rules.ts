@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJson } from '../synth/data.js';
 import { z } from 'zod';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { fieldErrors, text } from '../platform/http/validate.js';
@@ -35,7 +35,7 @@ let shipped: CaseFindingRule[] | null = null;
 /** The built-in rules, checked once against the measures. */
 export function builtInRules(): CaseFindingRule[] {
   if (!shipped) {
-    const file = JSON.parse(readFileSync(new URL('../../data/case-finding-rules.json', import.meta.url), 'utf8')) as { rules: unknown[] };
+    const file = readJson('case-finding-rules.json') as { rules: unknown[] };
     shipped = file.rules.map((raw) => ({ ...ruleShape.parse(raw), builtIn: true }));
   }
   return shipped;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJson } from '../synth/data.js';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Tx } from '../platform/db/client.js';
@@ -40,7 +40,7 @@ let shipped: Indicator[] | null = null;
 /** The built-in indicators, checked once against the measures. */
 export function builtInIndicators(): Indicator[] {
   if (!shipped) {
-    const file = JSON.parse(readFileSync(new URL('../../data/indicators.json', import.meta.url), 'utf8')) as { indicators: unknown[] };
+    const file = readJson('indicators.json') as { indicators: unknown[] };
     shipped = file.indicators.map((raw) => ({ ...indicatorShape.parse(raw), builtIn: true }));
   }
   return shipped;

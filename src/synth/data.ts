@@ -13,6 +13,11 @@ function readLines(file: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
+/** A shipped JSON file, parsed (its shape is for the reader to check). */
+export function readJson(file: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(DATA_DIR, file), 'utf8'));
+}
+
 /** A file of `[group]` headers each followed by whitespace-separated names. */
 export function readGroupedNames(file: string): Map<string, string[]> {
   const groups = new Map<string, string[]>();
