@@ -65,14 +65,17 @@ let chart: PewsChart | undefined;
 
 /** The chart, read once from data/pews-chart.json. */
 export function pewsChart(): PewsChart {
-  if (!chart) {
-    const parsed = chartShape.safeParse(readJson('pews-chart.json'));
-    if (!parsed.success) throw new Error(`data/pews-chart.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const bandsInOrder = parsed.data.ageBands.every((b, i) => b.id === AGE_BANDS[i] && (i === 0 ? b.fromYears === 0 : b.fromYears > parsed.data.ageBands[i - 1].fromYears));
-    if (!bandsInOrder) throw new Error(`data/pews-chart.json: age bands must be ${AGE_BANDS.join(', ')} in order, the first from 0 years`);
-    chart = parsed.data;
-  }
+  chart ??= checkPewsChart(readJson('pews-chart.json'));
   return chart;
+}
+
+/** Checks a chart file's shape and that its bands run upwards without overlapping; throws naming the place. */
+export function checkPewsChart(json: unknown): PewsChart {
+  const parsed = chartShape.safeParse(json);
+  if (!parsed.success) throw new Error(`data/pews-chart.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const bandsInOrder = parsed.data.ageBands.every((b, i) => b.id === AGE_BANDS[i] && (i === 0 ? b.fromYears === 0 : b.fromYears > parsed.data.ageBands[i - 1].fromYears));
+  if (!bandsInOrder) throw new Error(`data/pews-chart.json: age bands must be ${AGE_BANDS.join(', ')} in order, the first from 0 years`);
+  return parsed.data;
 }
 
 /**
