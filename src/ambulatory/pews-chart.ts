@@ -33,7 +33,7 @@ const signs = z.array(z.string()).min(1);
 
 const chartShape = z.object({
   chart: z.object({ id: z.string(), name: z.string(), publisher: z.string(), version: z.string(), validatedFor: z.string(), caveat: z.string() }),
-  sources: z.array(z.object({ title: z.string(), where: z.string(), used: z.string() })).min(1),
+  source: z.array(z.object({ title: z.string(), where: z.string(), used: z.string() })).min(1),
   ageBands: z.array(z.object({
     id: z.enum(AGE_BANDS), label: z.string(), fromYears: z.number().int().min(0),
     respiratoryRate: bands, heartRate: bands, systolicBP: bands,
