@@ -78,7 +78,7 @@ describe('joinery pews', () => {
       [JSON.stringify({ ...ok, spo2: 101 }), /spo2 above 100/],
       [JSON.stringify({ ...ok, avpu: 'C' }), /avpu must be one of "A", "V", "P", "U"/],
       [JSON.stringify({ ...ok, carer: 'fine' }), /carer must be one of "worse", "same", "better", "asleep", "unavailable"/],
-      [JSON.stringify({ ...ok, nurseConcern: 'none' }), /nurseConcern must be one of "low", "medium", "high", "emergency"/],
+      [JSON.stringify({ ...ok, nurseConcern: 'yes' }), /nurseConcern must be one of "none", "low", "medium", "high", "emergency"/],
       [JSON.stringify({ ...ok, respiratoryDistress: 'some' }), /respiratoryDistress must be one of/],
       [JSON.stringify({ ...ok, suspectedSepsis: 'yes' }), /suspectedSepsis must be true or false/],
       [JSON.stringify({ ...ok, observedAt: '2025-06-14T12:00:00Z' }), /observedAt \(2025-06-14\) is before dateOfBirth \(2025-06-15\)/],

@@ -57,6 +57,10 @@ describe('the carer\'s answer to "How is your child different since I last saw t
     for (const level of ['low', 'medium', 'high', 'emergency']) expect(assess({ carer: 'worse', carerLevel: level }).escalation).toBe(level);
   });
 
+  it('"worse" does not escalate when the clinician chose none', () => {
+    expect(assess({ carer: 'worse', carerLevel: 'none' })).toMatchObject({ escalation: 'none', reasons: [] });
+  });
+
   it('"worse" with no level chosen escalates to medium (a clinical review)', () => {
     expect(assess({ carer: 'worse' })).toMatchObject({ escalation: 'medium', reasons: ['Carer says the child is worse: medium (the default; the clinician chose no level)'] });
   });
@@ -67,7 +71,8 @@ describe('the carer\'s answer to "How is your child different since I last saw t
 });
 
 describe('nurse concern and specific concerns', () => {
-  it('nurse concern escalates at its level', () => {
+  it('nurse concern escalates at its level; none is no concern', () => {
+    expect(assess({ nurseConcern: 'none' }).escalation).toBe('none');
     for (const level of ['low', 'medium', 'high', 'emergency']) {
       expect(assess({ nurseConcern: level })).toMatchObject({ escalation: level, reasons: [`Nurse concern: ${level}`] });
     }

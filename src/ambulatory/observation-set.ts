@@ -9,7 +9,6 @@ import { LEVELS, pewsChart } from './pews-chart.js';
  * real value in the chart's units. Each refusal names its field.
  */
 
-const triggerLevels = LEVELS.filter((l) => l !== 'none') as ['low', 'medium', 'high', 'emergency'];
 
 /** A measurement in its unit, 0 or more and below an implausible ceiling (a typo such as 1450 for 145). */
 const measure = (field: string, unit: string, max: number) =>
@@ -46,8 +45,9 @@ const observationShape = z.object({
     .min(20, 'temperature below 20 °C is not a plausible reading').max(45, 'temperature above 45 °C is not a plausible reading').nullish(),
   avpu: choice('avpu', ['A', 'V', 'P', 'U']),
   carer: choice('carer', ['worse', 'same', 'better', 'asleep', 'unavailable']),
-  carerLevel: choice('carerLevel', triggerLevels),
-  nurseConcern: choice('nurseConcern', triggerLevels),
+  // The national specification lets the clinician choose any level, none included (C13, C16).
+  carerLevel: choice('carerLevel', LEVELS),
+  nurseConcern: choice('nurseConcern', LEVELS),
   suspectedSepsis: flag('suspectedSepsis'),
   suspectedSepticShock: flag('suspectedSepticShock'),
   abnormalPupils: flag('abnormalPupils'),

@@ -14,8 +14,8 @@ export const PEWS_HELP =
   '       Every observation may be left out. oxygen.device: none, nasal-prongs, face-mask, head-box, non-rebreather,\n' +
   '       high-flow, cpap or bipap, with litresPerMinute or fio2 (percent). respiratoryDistress: none, mild, moderate,\n' +
   '       severe. avpu: A, V, P or U. carer ("How is your child different since I last saw them?"): worse, same, better,\n' +
-  '       asleep or unavailable; carerLevel: the level a "worse" asks for (low, medium, high, emergency; default medium).\n' +
-  '       nurseConcern: low to emergency. suspectedSepsis, suspectedSepticShock, abnormalPupils: true or false.\n' +
+  '       asleep or unavailable; carerLevel: the level a "worse" asks for (none, low, medium, high or emergency; default medium).\n' +
+  '       nurseConcern: none to emergency. suspectedSepsis, suspectedSepticShock, abnormalPupils: true or false.\n' +
   '  Out: {"ageBand", "score", "parameters", "escalation", "reasons", "missing"}; ageBand 0-11m, 1-4y, 5-12y or 13+y\n' +
   '       (completed years on the day observed); escalation none, low, medium, high or emergency: the highest of the\n' +
   '       score (1-4 low, 5-8 medium, 9-12 high, 13+ emergency) and every trigger.\n' +
