@@ -9,7 +9,6 @@ import { LEVELS, pewsChart } from './pews-chart.js';
  * real value in the chart's units. Each refusal names its field.
  */
 
-
 /** A measurement in its unit, 0 or more and below an implausible ceiling (a typo such as 1450 for 145). */
 const measure = (field: string, unit: string, max: number) =>
   z.number({ error: `${field} must be a number (${unit})` }).finite(`${field} must be a finite number (${unit})`)
