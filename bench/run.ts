@@ -27,6 +27,7 @@ import { activityBench } from './activity.js';
 import { populationBench } from './population.js';
 import { activityImportBench } from './activity-import.js';
 import { evaluationBench } from './evaluation.js';
+import { pewsBench } from './pews.js';
 import { DEFAULT_EFFECTS, DEFAULT_RAMP_MONTHS, clusterCountFor } from '../src/synth/intervention.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
@@ -34,7 +35,7 @@ const SEED = 500;
 const PASSWORD = 'bench-password-1';
 const SERVER = process.env.JOINERY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOAD_SECONDS = Number(process.env.JOINERY_BENCH_SECONDS ?? 30);
-/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals, population, import, evaluation. */
+/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals, population, import, evaluation, pews. */
 const ONLY = process.env.JOINERY_BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
@@ -116,6 +117,7 @@ async function main() {
   if (wanted('population')) await populationBench(db, app, { icsId: actor.icsId, password: PASSWORD });
   if (wanted('import')) await activityImportBench({ url, icsId: actor.icsId, rows: Math.min(1_000_000, CHILDREN * 2) });
   if (wanted('evaluation')) await evaluationBench();
+  if (wanted('pews')) await pewsBench();
   await app.close();
   await db.close();
 }

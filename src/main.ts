@@ -8,6 +8,7 @@ import { synthCommand } from './cli/synth.js';
 import { importFhirCommand, importFhirFlags } from './cli/import-fhir.js';
 import { clientAddCommand, clientAddFlags } from './cli/client-add.js';
 import { spcCommand } from './cli/spc.js';
+import { pewsCommand, PEWS_HELP } from './cli/pews.js';
 import { evaluateCommand, EVALUATE_HELP } from './cli/evaluate.js';
 import { indicatorsCommand, INDICATORS_HELP } from './cli/indicators.js';
 import { importActivityCommand, IMPORT_ACTIVITY_HELP } from './cli/import-activity.js';
@@ -31,6 +32,7 @@ Commands:
   evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]
                              Estimate a care model's effect on an indicator: JSON with the relative effect and its 95% CI
   spc < series.json          Statistical process control (Making Data Count XmR) for one series: JSON in, JSON out
+  pews < observations.json   Paediatric Early Warning Score and escalation level for observations: JSON in, JSON out
   help                       Show this help
 
 Configuration (environment):
@@ -69,6 +71,7 @@ const COMMAND_HELP: Record<string, string> = {
     '  Exits 1 when any resource was rejected.\n\n' + IMPORT_ACTIVITY_HELP,
   indicators: INDICATORS_HELP,
   evaluate: EVALUATE_HELP,
+  pews: PEWS_HELP,
   client:
     'joinery client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]\n\n' +
     '  Registers a system client for the FHIR API and prints {"client_id", "client_secret"} (the secret is shown only once).\n' +
@@ -118,12 +121,12 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     io.out(COMMAND_HELP[command]);
     return 0;
   }
-  if (command === 'spc') {
+  if (command === 'spc' || command === 'pews') {
     if (rest.length) {
-      io.err(`joinery spc takes no arguments: give the series as JSON on standard input.\n\n${COMMAND_HELP.spc}`);
+      io.err(`joinery ${command} takes no arguments: give the JSON on standard input.\n\n${COMMAND_HELP[command]}`);
       return 2;
     }
-    return spcCommand(io);
+    return command === 'spc' ? spcCommand(io) : pewsCommand(io);
   }
   try {
     const config = loadConfig();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { spc } from '../population/spc.js';
+import { readJsonInput } from './json-stdin.js';
 
 type Output = { out: (l: string) => void; err: (l: string) => void };
 
@@ -19,21 +20,13 @@ const spcInput = z.object({
 const fields: readonly string[] = Object.keys(spcInput.shape);
 
 /** `joinery spc`: the SPC (XmR) analysis of one series, read as JSON on standard input and printed as JSON. */
-export async function spcCommand(io: Output, readInput: () => Promise<string> = readStdin): Promise<number> {
-  let text: string;
-  try {
-    text = await readInput();
-  } catch (error) {
-    io.err(error instanceof Error ? error.message : 'Could not read standard input.');
+export async function spcCommand(io: Output, readInput?: () => Promise<string>): Promise<number> {
+  const read = await readJsonInput('joinery spc < series.json', readInput);
+  if (!read.ok) {
+    io.err(read.error);
     return 2;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    io.err(text.trim() === '' ? 'Nothing on standard input: give the series as JSON, e.g. joinery spc < series.json' : 'Standard input is not valid JSON.');
-    return 2;
-  }
+  const json = read.json;
   const parsed = spcInput.safeParse(json);
   if (!parsed.success) {
     io.err(parsed.error.issues.map(describe).join('\n'));
@@ -66,11 +59,4 @@ function describe(issue: z.core.$ZodIssue): string {
   const [field, index] = issue.path;
   if (field === 'values' && typeof index === 'number') return `values[${index}]: ${issue.message.replace('each value ', '')}`;
   return issue.message;
-}
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new Error('Give the series as JSON on standard input, e.g. joinery spc < series.json');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
 }
