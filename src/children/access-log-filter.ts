@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../platform/http/errors.js';
 import { listHref } from '../platform/http/paging.js';
-import { readDateParts, type DateParts } from '../record/form-dates.js';
+import { readDateRange, type DateParts } from '../record/form-dates.js';
 import type { AccessLogFilter } from './access-log.js';
 
 /**
@@ -32,11 +32,8 @@ export function readAccessLogQuery(q: Query): AccessLogQuery {
   if (values.q.length > 100) fields.q = 'Search words must be 100 characters or fewer';
   if (values.organisation && !UUID.test(values.organisation)) fields.organisation = 'Select an organisation from the list';
   if (values.action && !ACTION.test(values.action)) fields.action = 'Select an action from the list';
-  const from = readDateParts(values.from, 'The from date');
-  const to = readDateParts(values.to, 'The to date');
-  if (from.error) fields.from = from.error;
-  if (to.error) fields.to = to.error;
-  if (from.iso && to.iso && to.iso < from.iso) fields.to = 'The to date must be the same as or after the from date';
+  const range = readDateRange(values.from, values.to);
+  Object.assign(fields, range.errors);
   const pageText = one(q, 'page');
   const page = /^\d{1,6}$/.test(pageText) ? Math.max(Number(pageText), 1) : 1;
   const ok = (key: string) => !fields[key];
@@ -48,8 +45,8 @@ export function readAccessLogQuery(q: Query): AccessLogQuery {
       words: ok('q') && values.q ? values.q : undefined,
       organisationId: ok('organisation') && values.organisation ? values.organisation : undefined,
       action: ok('action') && values.action ? values.action : undefined,
-      from: ok('from') && ok('to') ? from.iso ?? undefined : undefined,
-      to: ok('from') && ok('to') ? to.iso ?? undefined : undefined,
+      from: range.from,
+      to: range.to,
     },
   };
 }

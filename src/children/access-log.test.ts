@@ -13,7 +13,7 @@ const kinds = await databaseKinds();
  * words, a freeze reason and a reason to see sensitive entries are kept for
  * the privacy officer and shown to others only as the record's rules allow.
  */
-describe.each(kinds)('the access log shows each viewer only what the record would (%s)', (kind) => {
+describe.each(kinds)('who has accessed a record (%s)', (kind) => {
   let j: TestJoinery;
   let child: { id: string; nhs_number: string; given_name: string; family_name: string };
   const ENTRY = 'Medical termination at 8 weeks QT9';
@@ -60,6 +60,7 @@ describe.each(kinds)('the access log shows each viewer only what the record woul
   });
   afterAll(() => j?.close());
 
+  describe('each viewer sees only what the record would show them', () => {
   it('audit rows keep what the privacy officer needs: which entry, its sensitive category, and the reasons apart from the relationship', async () => {
     const created = await one<{ what: string; entry_id: string; sensitive_category: string }>(sql`SELECT what, entry_id, sensitive_category FROM audit_event
       WHERE child_id = ${child.id}::uuid AND action = 'record.create-entry'`);
@@ -106,5 +107,91 @@ describe.each(kinds)('the access log shows each viewer only what the record woul
     expect(log).toContain(`reason: ${REVEAL}`);
     expect(log).toContain(`reason: ${FREEZE}`);
     expect(await logText(po, '?q=QT9')).toContain(ENTRY);
+  });
+  });
+
+  describe('the privacy officer finds a child; the log is filtered, paged and exported', () => {
+    const AUDITOR = 'Test Auditor QA5';
+    const auditCount = async (action: string, role: string) => (await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event
+      WHERE child_id = ${child.id}::uuid AND action = ${action} AND professional_id = ${await professionalId(role)}::uuid`)).n;
+
+    beforeAll(async () => {
+      // 60 reads of the summary on one day in 2025 by someone from the child's practice, so the log runs to more than one page.
+      await j.db.owner.execute(sql`INSERT INTO audit_event (ics_id, at, actor_name, role, organisation_id, child_id, action, what, why)
+        SELECT ${j.ics.icsId}::uuid, '2025-03-10T10:00:00Z'::timestamptz + make_interval(mins => n), ${AUDITOR}, 'gp',
+               (SELECT registered_practice_id FROM child WHERE id = ${child.id}::uuid), ${child.id}::uuid, 'child.view-summary', 'Child summary', 'test'
+          FROM generate_series(1, 60) n`);
+    });
+
+    it('the privacy officer finds a child by NHS number or name and reaches the access log, not the record; the search is audited', async () => {
+      const po = await signIn('privacy-officer');
+      const before = await auditCount('child.search-result', 'privacy-officer');
+      const byNumber = await po.get(`/children?q=${child.nhs_number}`);
+      expect(byNumber.statusCode).toBe(200);
+      expect(byNumber.body).toContain(`href="/children/${child.id}/access-log"`);
+      expect(byNumber.body).not.toContain(`href="/children/${child.id}"`);
+      const byName = await po.get(`/children?q=${encodeURIComponent(`${child.given_name} ${child.family_name}`)}`);
+      expect(byName.body).toContain(`href="/children/${child.id}/access-log"`);
+      expect(await auditCount('child.search-result', 'privacy-officer')).toBe(before + 2);
+      expect(pageText(byName.body)).toContain('Find a child');
+      expect((await po.get(`/children/${child.id}`)).statusCode).toBe(403);
+      expect((await po.get(`/children/${child.id}/record`)).statusCode).toBe(403);
+    });
+
+    it('filters by who, organisation, action and dates, and pages 50 at a time', async () => {
+      const po = await signIn('privacy-officer');
+      const all = await logText(po);
+      const total = Number(/of (\d+) events/.exec(all)![1]);
+      expect(total).toBeGreaterThan(60);
+      expect(all).toContain('Showing 1 to 50 of');
+      // Seeing the first page is itself logged: one more event.
+      const second = await logText(po, '?page=2');
+      expect(second).toContain(`Showing 51 to ${total + 1} of ${total + 1} events`);
+
+      const frozen = await logText(po, '?action=record.freeze');
+      expect(frozen).toContain('Showing 1 to 1 of 1 event');
+      expect(frozen).toContain(FREEZE);
+      expect(frozen).not.toContain('Sensitive entries shown');
+
+      const oneDay = await logText(po, '?from-day=10&from-month=3&from-year=2025&to-day=10&to-month=3&to-year=2025');
+      expect(oneDay).toContain('Showing 1 to 50 of 60 events');
+      expect(await logText(po, '?from-day=11&from-month=3&from-year=2025&to-day=11&to-month=3&to-year=2025')).toContain('No events match the filter');
+
+      const byWho = await logText(po, `?q=${encodeURIComponent('auditor qa5')}`);
+      expect(byWho).toContain('of 60 events');
+      const practice = await one<{ id: string }>(sql`SELECT registered_practice_id AS id FROM child WHERE id = ${child.id}::uuid`);
+      const byOrganisation = await logText(po, `?organisation=${practice.id}&action=record.read-entry`);
+      expect(byOrganisation).toContain('Showing 1 to 1 of 1 event');
+      expect(byOrganisation).toContain(ENTRY);
+    });
+
+    it('exports the filtered log as CSV, with the same filter, and audits the export', async () => {
+      const po = await signIn('privacy-officer');
+      const csv = await po.get(`/children/${child.id}/access-log.csv?q=${encodeURIComponent(AUDITOR)}`);
+      expect(csv.statusCode).toBe(200);
+      expect(csv.headers['content-type']).toContain('text/csv');
+      const lines = csv.body.trim().split('\r\n');
+      expect(lines[0]).toBe('When,Who,Role,Organisation,Action,What,Why');
+      expect(lines).toHaveLength(61);
+      expect(lines.slice(1).every((l) => l.includes(AUDITOR) && l.includes('Child summary'))).toBe(true);
+      const exported = await one<{ details: { exported: number; filter: { words: string } } }>(sql`SELECT details FROM audit_event
+        WHERE child_id = ${child.id}::uuid AND action = 'child.export-access-log' ORDER BY id DESC LIMIT 1`);
+      expect(exported.details).toMatchObject({ exported: 60, filter: { words: AUDITOR } });
+    });
+
+    it('a wrong date or list value gets a clear error, and someone with no relationship is refused the log and its CSV (audited)', async () => {
+      const po = await signIn('privacy-officer');
+      const bad = await po.get(`/children/${child.id}/access-log?from-day=31&from-month=2&from-year=2025&organisation=nope`);
+      expect(bad.statusCode).toBe(400);
+      expect(pageText(bad.body)).toContain('The from date must be a real date');
+      expect(pageText(bad.body)).toContain('Select an organisation from the list');
+      expect((await po.get(`/children/${child.id}/access-log.csv?to-day=40&to-month=1&to-year=2025`)).statusCode).toBe(400);
+
+      const youthJustice = await signIn('youth-justice-worker');
+      const refusedBefore = await auditCount('child.access-refused', 'youth-justice-worker');
+      expect((await youthJustice.get(`/children/${child.id}/access-log`)).statusCode).toBe(403);
+      expect((await youthJustice.get(`/children/${child.id}/access-log.csv`)).statusCode).toBe(403);
+      expect(await auditCount('child.access-refused', 'youth-justice-worker')).toBe(refusedBefore + 2);
+    });
   });
 });
