@@ -134,6 +134,7 @@ describe.each(kinds)('who has accessed a record (%s)', (kind) => {
       expect(byName.body).toContain(`href="/children/${child.id}/access-log"`);
       expect(await auditCount('child.search-result', 'privacy-officer')).toBe(before + 2);
       expect(pageText(byName.body)).toContain('Find a child');
+      expect(byName.body).toContain('Each search is recorded');
       expect((await po.get(`/children/${child.id}`)).statusCode).toBe(403);
       expect((await po.get(`/children/${child.id}/record`)).statusCode).toBe(403);
     });
