@@ -98,6 +98,23 @@ describe('browser journeys', JOURNEY, () => {
     await po.page.getByLabel('Appropriate: the reason justified access').first().check();
     await follow(po.page, po.page.getByRole('button', { name: 'Record review' }).first());
     expect(await po.page.getByText('Attending the urgent treatment centre with breathing difficulty').count()).toBe(0);
+
+    // The privacy officer finds the child by NHS number and filters who has accessed their record.
+    await follow(po.page, po.page.getByRole('link', { name: 'Find a child' }).first());
+    await po.page.getByLabel('NHS number or name').fill(formatNhsNumber(notMine.nhs_number));
+    await follow(po.page, po.page.getByRole('button', { name: 'Search' }));
+    await follow(po.page, po.page.locator(`a[href="/children/${notMine.id}/access-log"]`).first());
+    await expectAccessible(po.page, 'access log');
+    await po.page.getByLabel('Action').selectOption('child.break-glass');
+    await po.page.locator('#from-day').fill('1');
+    await po.page.locator('#from-month').fill('1');
+    await po.page.locator('#from-year').fill('2000');
+    await follow(po.page, po.page.getByRole('button', { name: 'Filter the log' }));
+    await po.page.getByText('Showing 1 to 1 of 1 event').waitFor();
+    await po.page.locator('#from-month').fill('13');
+    await follow(po.page, po.page.getByRole('button', { name: 'Filter the log' }));
+    await po.page.getByRole('alert').waitFor();
+    await expectAccessible(po.page, 'access log with errors');
     await po.context.close();
   });
 

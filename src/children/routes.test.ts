@@ -109,6 +109,7 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
     const po = await new TestClient(j.app).signIn('privacy-officer@demo.joinery.test', DEMO_PASSWORD);
     const list = await po.get('/privacy/break-glass');
     expect(list.body).toContain('Child brought to out-of-hours clinic, unwell');
+    expect(list.body).toContain(`href="/children/${notMine.id}/access-log"`);
     const id = /\/privacy\/break-glass\/([0-9a-f-]{36})\/review/.exec(list.body)![1];
     const unanswered = await po.post(`/privacy/break-glass/${id}/review`, { note: 'x' });
     expect(unanswered.statusCode).toBe(400);

@@ -4,10 +4,14 @@ import { orRefuse } from '../platform/http/errors.js';
 import { errorSummary, fieldErrors, idParam, text } from '../platform/http/validate.js';
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
-import { ForbiddenError } from '../platform/http/errors.js';
+import { ForbiddenError, ValidationError } from '../platform/http/errors.js';
+import { ROLES } from '../platform/access/roles.js';
+import { toCsv } from '../activity/csv.js';
 import * as children from './service.js';
 import { endMembership, mayEndMembership } from './care-team.js';
 import { readSearch, type SearchInput } from './search-form.js';
+import { ACCESS_LOG_CSV_LIMIT, accessLogHref, actionLabel, readAccessLogQuery } from './access-log-filter.js';
+import { paginationLinks } from '../platform/http/paging.js';
 import { FLAG_LABELS, ETHNIC_CATEGORIES, ageOn } from './labels.js';
 
 const breakGlassForm = z.object({
@@ -18,7 +22,7 @@ const breakGlassForm = z.object({
 export const childRoutes: RouteModule = (app, deps) => {
   app.get('/children', async (req, reply) => {
     const actor = actorOf(req);
-    const decision = policy.searchChildren(actor);
+    const decision = children.searchDecision(actor);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     const query = (req.query ?? {}) as SearchInput;
     const searched = Object.keys(query).length > 0;
@@ -32,6 +36,8 @@ export const childRoutes: RouteModule = (app, deps) => {
       errors: errorSummary(shownFields, ['q', 'dob']),
       results,
       limit: children.SEARCH_LIMIT,
+      // The privacy officer sees who a child is and their access log, never their record.
+      resultPath: policy.searchChildren(actor).allowed ? '' : '/access-log',
     });
   });
 
@@ -61,12 +67,37 @@ export const childRoutes: RouteModule = (app, deps) => {
 
   app.get('/children/:id/access-log', async (req, reply) => {
     const id = idParam(req.params);
-    const log = orRefuse(await inTenant(deps, req, (tx, actor) => children.accessLog(tx, actor, id)));
-    return reply.page('children/views/access-log.njk', {
+    const query = readAccessLogQuery((req.query ?? {}) as Record<string, unknown>);
+    const log = orRefuse(await inTenant(deps, req, (tx, actor) => children.accessLog(tx, actor, id, query.filter, query.page)));
+    const path = `/children/${id}/access-log`;
+    return reply.code(Object.keys(query.fields).length ? 400 : 200).page('children/views/access-log.njk', {
       title: `Who has accessed ${log.child.given_name} ${log.child.family_name}’s record`,
       ...log,
-      backHref: `/children/${id}`,
+      values: query.values,
+      fields: query.fields,
+      errors: errorSummary(query.fields, ['q', 'organisation', 'action', 'from', 'to']),
+      organisationItems: [{ value: '', text: 'Any organisation' }, ...log.choices.organisations.map((o) => ({ value: o.id, text: o.name, selected: o.id === query.values.organisation }))],
+      actionItems: [{ value: '', text: 'Any action' }, ...log.choices.actions.map((a) => ({ value: a, text: actionLabel(a), selected: a === query.values.action }))],
+      pageLinks: paginationLinks(log.window, (p) => accessLogHref(path, query.values, p)),
+      csvHref: accessLogHref(`${path}.csv`, query.values),
+      csvLimit: ACCESS_LOG_CSV_LIMIT,
+      // The privacy officer reaches the log from the search, and would be refused the summary.
+      backHref: policy.findChildForAccessLog(actorOf(req)).allowed ? '/children' : `/children/${id}`,
     });
+  });
+
+  app.get('/children/:id/access-log.csv', async (req, reply) => {
+    const id = idParam(req.params);
+    const query = readAccessLogQuery((req.query ?? {}) as Record<string, unknown>);
+    if (Object.keys(query.fields).length) throw new ValidationError(query.fields);
+    const log = orRefuse(await inTenant(deps, req, (tx, actor) => children.exportAccessLog(tx, actor, id, query.filter)));
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="access-log-${log.child.nhs_number ?? id}.csv"`)
+      .send(toCsv(['When', 'Who', 'Role', 'Organisation', 'Action', 'What', 'Why'], log.events.map((e) => [
+        new Date(e.at).toISOString(), e.professionalName ?? 'Unknown', e.role ? (ROLES as Record<string, string>)[e.role] ?? e.role : '',
+        e.organisationName, actionLabel(e.action), e.what, e.why,
+      ])));
   });
 
   app.post('/children/:id/break-glass', async (req, reply) => {

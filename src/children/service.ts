@@ -4,7 +4,10 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
 import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
-import { recordAudit, recordAuditMany, childAccessLog } from '../platform/audit/audit.js';
+import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
+import { pageWindow } from '../platform/http/paging.js';
+import { accessLogChoices, accessLogCount, accessLogFor, type AccessLogFilter } from './access-log.js';
+import { ACCESS_LOG_CSV_LIMIT, ACCESS_LOG_PAGE_SIZE } from './access-log-filter.js';
 import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import * as store from './store.js';
 
@@ -12,9 +15,15 @@ export const SEARCH_LIMIT = 25;
 /** How long emergency access lasts before the professional must ask again. */
 export const BREAK_GLASS_HOURS = 4;
 
+/** Who may search: those who care for children, and the privacy officer (to reach a child's access log). */
+export function searchDecision(actor: Actor) {
+  const caring = policy.searchChildren(actor);
+  return caring.allowed ? caring : policy.findChildForAccessLog(actor);
+}
+
 /** Finds children; every child shown in the results is audited as seen by this professional. */
 export async function findChildren(tx: Tx, actor: Actor, criteria: store.ChildCriteria) {
-  const decision = policy.searchChildren(actor);
+  const decision = searchDecision(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const found = await store.findChildren(tx, actor, criteria, SEARCH_LIMIT);
   await recordAuditMany(
@@ -65,20 +74,45 @@ export async function childSummary(tx: Tx, actor: Actor, childId: string) {
     await store.activeFlags(tx, childId),
     await store.careTeam(tx, childId),
     await store.longTermConditions(tx, childId),
-    await childAccessLog(tx, childId, 5),
+    await accessLogFor(tx, actor, childId, relationships, { limit: 5 }),
   ];
   await recordAudit(tx, actor, { childId, action: 'child.view-summary', what: 'Child summary', why: decision.why });
   return { child: demographics, family, flags, team, conditions, accessLog, relationships };
 }
 
-export async function accessLog(tx: Tx, actor: Actor, childId: string) {
+/** The child's identity and the actor's access-log decision; a refusal is audited and returned (see refuseAccess). */
+async function openAccessLog(tx: Tx, actor: Actor, childId: string) {
   const child = await requireChild(tx, childId);
   const relationships = await legitimateRelationships(tx, actor, childId);
   const decision = policy.viewAccessLog(actor, relationships);
   if (!decision.allowed) return refuseAccess(tx, actor, childId, decision.reason, 'access log', relationships);
-  const events = await childAccessLog(tx, childId, 500);
-  await recordAudit(tx, actor, { childId, action: 'child.view-access-log', what: 'Who has accessed this record', why: decision.why });
-  return { child, events };
+  return { child, relationships, why: decision.why };
+}
+
+/** A page of who has accessed the child's record, filtered, as this actor may see it. Audited with the filter. */
+export async function accessLog(tx: Tx, actor: Actor, childId: string, filter: AccessLogFilter, page: number) {
+  const opened = await openAccessLog(tx, actor, childId);
+  if (opened instanceof ForbiddenError) return opened;
+  const window = pageWindow(await accessLogCount(tx, actor, childId, opened.relationships, filter), page, ACCESS_LOG_PAGE_SIZE);
+  const events = await accessLogFor(tx, actor, childId, opened.relationships, { filter, limit: window.size, offset: window.offset });
+  await recordAudit(tx, actor, {
+    childId, action: 'child.view-access-log', what: 'Who has accessed this record', why: opened.why,
+    details: { filter, page: window.page, shown: events.length },
+  });
+  return { child: opened.child, events, window, choices: await accessLogChoices(tx, childId) };
+}
+
+/** Every event that matches the filter (up to the CSV limit), for a CSV download. The export is itself audited. */
+export async function exportAccessLog(tx: Tx, actor: Actor, childId: string, filter: AccessLogFilter) {
+  const opened = await openAccessLog(tx, actor, childId);
+  if (opened instanceof ForbiddenError) return opened;
+  const total = await accessLogCount(tx, actor, childId, opened.relationships, filter);
+  const events = await accessLogFor(tx, actor, childId, opened.relationships, { filter, limit: ACCESS_LOG_CSV_LIMIT });
+  await recordAudit(tx, actor, {
+    childId, action: 'child.export-access-log', what: `Who has accessed this record, downloaded as CSV (${events.length} events)`, why: opened.why,
+    details: { filter, exported: events.length, matching: total },
+  });
+  return { child: opened.child, events, total };
 }
 
 /** Emergency access: time-limited, audited, and queued for the privacy officer's review. */

@@ -36,6 +36,7 @@ export const homeRoutes: RouteModule = (app, deps) => {
       counts,
       can: {
         search: policy.searchChildren(actor).allowed,
+        findForLog: policy.findChildForAccessLog(actor).allowed,
         review: policy.reviewBreakGlass(actor).allowed,
         admin: policy.manageOrganisations(actor).allowed,
         analyse: actor.role === 'ics-analyst',

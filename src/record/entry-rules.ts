@@ -26,8 +26,17 @@ export const ENTRY_CONFLICTS = {
   concurrent: 'Someone else changed this entry at the same time. Reload it and try again.',
 };
 
+/** Which entry an audit event is about, so the access log shows its words only to those who may see it. */
+const aboutEntry = (entry: EntryRow) => ({ id: entry.id, sensitiveCategory: entry.sensitive_category });
+
 /** The audit event of an entry's new version. */
 export const savedEntryAudit = (entry: EntryRow, outcome: 'created' | 'updated', why: string): AuditEntry => ({
   childId: entry.child_id, action: outcome === 'created' ? 'record.create-entry' : 'record.update-entry', why,
   what: `${entry.kind}: ${entry.display}${entry.sensitive_category ? ' (sensitive)' : ''}`, details: { entryId: entry.id, version: entry.version },
+  entry: aboutEntry(entry),
+});
+
+/** The audit event of reading one entry. */
+export const entryReadAudit = (entry: EntryRow, why: string): AuditEntry => ({
+  childId: entry.child_id, action: 'record.read-entry', what: `${entry.kind}: ${entry.display}`, why, entry: aboutEntry(entry),
 });

@@ -29,6 +29,22 @@ export function readDateParts(parts: DateParts, label: string): DateRead {
   return { iso };
 }
 
+/**
+ * A filter's optional from and to dates: each end read as readDateParts reads
+ * it, and the to date not before the from date. The range applies only when
+ * both ends are good; the errors are keyed `from` and `to`, as the boxes are.
+ */
+export function readDateRange(fromParts: DateParts, toParts: DateParts): { from?: string; to?: string; errors: Record<string, string> } {
+  const from = readDateParts(fromParts, 'The from date');
+  const to = readDateParts(toParts, 'The to date');
+  const errors: Record<string, string> = {};
+  if (from.error) errors.from = from.error;
+  if (to.error) errors.to = to.error;
+  if (from.iso && to.iso && to.iso < from.iso) errors.to = 'The to date must be the same as or after the from date';
+  if (errors.from || errors.to) return { errors };
+  return { from: from.iso ?? undefined, to: to.iso ?? undefined, errors };
+}
+
 /** The boxes for an ISO date, to fill a form again. */
 export function dateParts(iso: string | null | undefined): DateParts {
   if (!iso) return { day: '', month: '', year: '' };

@@ -366,8 +366,8 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
     const shown = await paed.get(`/children/${mine.id}/record?saved=revealed`);
     expect(shown.body).toContain('Chlamydia QS');
     expect(pageText(shown.body)).toContain('Your reason has been recorded');
-    const audit = await one<{ why: string }>(sql`SELECT why FROM audit_event WHERE child_id = ${mine.id}::uuid AND action = 'record.reveal-sensitive'`);
-    expect(audit.why).toContain('Planning antibiotics that may interact');
+    const audit = await one<{ stated_reason: string }>(sql`SELECT stated_reason FROM audit_event WHERE child_id = ${mine.id}::uuid AND action = 'record.reveal-sensitive'`);
+    expect(audit.stated_reason).toBe('Planning antibiotics that may interact');
   });
 
   it('another organisation’s GP (by emergency access) sees no sensitive allergy in the banner and no sensitive contact in the timeline or its count', async () => {

@@ -98,8 +98,8 @@ describe.each(kinds)('the shared record service (%s)', (kind) => {
     await as(paediatrician, (tx) => record.revealSensitive(tx, paediatrician, childId, 'Planning treatment that interacts with it'));
     const revealed = await as(paediatrician, (tx) => record.listEntries(tx, paediatrician, childId, { kinds: ['problem'] }));
     expect(revealed.entries.map((e) => e.id)).toContain(entry.id);
-    const [audit] = await rows<{ why: string }>(j.db.owner, sql`SELECT why FROM audit_event WHERE child_id = ${childId}::uuid AND action = 'record.reveal-sensitive'`);
-    expect(audit.why).toContain('Planning treatment that interacts with it');
+    const [audit] = await rows<{ stated_reason: string }>(j.db.owner, sql`SELECT stated_reason FROM audit_event WHERE child_id = ${childId}::uuid AND action = 'record.reveal-sensitive'`);
+    expect(audit.stated_reason).toBe('Planning treatment that interacts with it');
   });
 
   it('a frozen record refuses others’ changes until the freeze is lifted', async () => {

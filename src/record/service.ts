@@ -15,7 +15,7 @@ import { readContactInput, readEntryInput, type ContactInput, type EntryInput } 
 import { UNSCHEDULED_CONTACTS } from './schema.js';
 import * as store from './store.js';
 import * as letters from './letters.js';
-import { ENTRY_CONFLICTS, sameEntry, savedEntryAudit } from './entry-rules.js';
+import { ENTRY_CONFLICTS, entryReadAudit, sameEntry, savedEntryAudit } from './entry-rules.js';
 
 export type { EntryRow, ContactRow, EntryFilter, ContactFilter } from './store.js';
 export type { EntryInput, ContactInput } from './entry-input.js';
@@ -127,7 +127,7 @@ export async function childEntry(tx: Tx, access: RecordAccess, entryId: string) 
   const { actor, childId, why } = checked(tx, access);
   const entry = await store.visibleEntryOfChild(tx, actor, childId, entryId);
   if (!entry) throw new NotFoundError();
-  await recordAudit(tx, actor, { childId, action: 'record.read-entry', what: `${entry.kind}: ${entry.display}`, why });
+  await recordAudit(tx, actor, entryReadAudit(entry, why));
   return entry;
 }
 
@@ -169,7 +169,7 @@ export async function getEntry(tx: Tx, actor: Actor, entryId: string) {
   if (!entry) throw new NotFoundError();
   const why = await allowed(tx, actor, entry.child_id, recordPolicy.viewRecord);
   if (!(await store.entryVisible(tx, actor, entryId))) throw new NotFoundError();
-  await recordAudit(tx, actor, { childId: entry.child_id, action: 'record.read-entry', what: `${entry.kind}: ${entry.display}`, why });
+  await recordAudit(tx, actor, entryReadAudit(entry, why));
   return entry;
 }
 
@@ -274,7 +274,7 @@ export async function revealSensitive(tx: Tx, actor: Actor, childId: string, rea
   await tx.execute(sql`INSERT INTO sensitive_reveal (ics_id, id, professional_id, child_id, reason, expires_at)
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${actor.professionalId}::uuid, ${childId}::uuid, ${reason},
             now() + make_interval(hours => ${SENSITIVE_REVEAL_HOURS}))`);
-  await recordAudit(tx, actor, { childId, action: 'record.reveal-sensitive', what: 'Sensitive entries shown', why: `${why}; reason: ${reason}` });
+  await recordAudit(tx, actor, { childId, action: 'record.reveal-sensitive', what: 'Sensitive entries shown', why, statedReason: reason });
 }
 
 export async function freezeRecord(tx: Tx, actor: Actor, childId: string, reason: string) {
@@ -282,7 +282,7 @@ export async function freezeRecord(tx: Tx, actor: Actor, childId: string, reason
   if (await store.activeFreeze(tx, childId)) throw new ConflictError('This record is already frozen.');
   await tx.execute(sql`INSERT INTO record_freeze (ics_id, id, child_id, reason, frozen_by, frozen_by_organisation_id)
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, ${reason}, ${actor.professionalId}::uuid, ${actor.organisationId}::uuid)`);
-  await recordAudit(tx, actor, { childId, action: 'record.freeze', what: 'Record frozen for a safeguarding investigation', why: `${why}; reason: ${reason}` });
+  await recordAudit(tx, actor, { childId, action: 'record.freeze', what: 'Record frozen for a safeguarding investigation', why, statedReason: reason });
 }
 
 export async function liftFreeze(tx: Tx, actor: Actor, childId: string) {

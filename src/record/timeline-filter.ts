@@ -1,6 +1,6 @@
 import { CONTACT_TYPES, type ContactType } from './schema.js';
 import type { FieldErrors } from '../platform/http/errors.js';
-import { readDateParts, type DateParts } from './form-dates.js';
+import { readDateRange, type DateParts } from './form-dates.js';
 
 /**
  * The timeline's filter, from the record page's query string (a GET form, so
@@ -33,11 +33,8 @@ export function readTimelineQuery(q: Query): TimelineQuery {
   if (rawTypes.some((t) => !(CONTACT_TYPES as readonly string[]).includes(t))) fields.type = 'Select types of contact from the list';
   const parts = (name: string): DateParts => ({ day: one(q, `${name}-day`), month: one(q, `${name}-month`), year: one(q, `${name}-year`) });
   const values: TimelineValues = { types, from: parts('from'), to: parts('to') };
-  const from = readDateParts(values.from, 'The from date');
-  const to = readDateParts(values.to, 'The to date');
-  if (from.error) fields.from = from.error;
-  if (to.error) fields.to = to.error;
-  if (from.iso && to.iso && to.iso < from.iso) fields.to = 'The to date must be the same as or after the from date';
+  const range = readDateRange(values.from, values.to);
+  Object.assign(fields, range.errors);
   const pageText = one(q, 'page');
   const page = /^\d{1,6}$/.test(pageText) ? Math.min(Math.max(Number(pageText), 1), MAX_PAGE) : 1;
   return {
@@ -46,8 +43,8 @@ export function readTimelineQuery(q: Query): TimelineQuery {
     page,
     filter: {
       types: types.length ? types : undefined,
-      from: fields.from || fields.to ? undefined : from.iso ?? undefined,
-      to: fields.from || fields.to ? undefined : to.iso ?? undefined,
+      from: range.from,
+      to: range.to,
       limit: TIMELINE_PAGE_SIZE,
       offset: (page - 1) * TIMELINE_PAGE_SIZE,
     },

@@ -37,6 +37,8 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'breakGlass': return BREAK_GLASS_ROLES.includes(role) && relationship === null;
     case 'viewAccessLog': return role === 'privacy-officer' || (caring && relationship !== null);
     case 'reviewBreakGlass': return role === 'privacy-officer';
+    case 'findChildForAccessLog': return role === 'privacy-officer';
+    case 'readAuditInFull': return role === 'privacy-officer';
     case 'manageOrganisations': return role === 'admin';
     case 'editLetterTemplates': return role === 'admin';
     case 'manageClinics': return role === 'hub-admin' || role === 'paediatrician';

@@ -61,10 +61,24 @@ export const policy = {
     return allow('emergency access requested');
   },
 
+  /** The privacy officer finds a child by NHS number or name to reach their access log: identity only, never the record. */
+  findChildForAccessLog(actor: Actor): Decision {
+    return actor.role === 'privacy-officer' ? allow('privacy officer finding who has accessed a record') : deny('Your role does not search for children.');
+  },
+
   /** Who has seen a record: anyone who may see the child, and the privacy officer. */
   viewAccessLog(actor: Actor, relationships: Relationship[]): Decision {
     if (actor.role === 'privacy-officer') return allow('privacy officer review');
     return policy.viewChildSummary(actor, relationships);
+  },
+
+  /**
+   * Audit events in full: a sensitive entry's words and the reasons people
+   * typed. Everyone else who may see an access log sees them as the record's
+   * rules allow them to see what they are about.
+   */
+  readAuditInFull(actor: Actor): Decision {
+    return actor.role === 'privacy-officer' ? allow('privacy officer review') : deny('Only a privacy officer reads every audit event in full.');
   },
 
   reviewBreakGlass(actor: Actor): Decision {

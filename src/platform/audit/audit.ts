@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { rows, type Tx } from '../db/client.js';
+import type { Tx } from '../db/client.js';
 import type { Actor } from '../access/actor.js';
 import { bulkInsert } from '../db/bulk.js';
 
@@ -12,6 +11,14 @@ export type AuditEntry = {
   /** The relationship or break-glass reason that allowed it. */
   why?: string | null;
   details?: Record<string, unknown>;
+  /**
+   * The record entry the event was about, and its sensitive category then.
+   * The words in `what` are kept for the privacy officer; the access log shows
+   * them to others only when the record's rule lets them see the entry.
+   */
+  entry?: { id: string; sensitiveCategory: string | null };
+  /** A reason the person typed (freezing a record, showing sensitive entries): kept apart from `why`, shown only to those it is for. */
+  statedReason?: string;
 };
 
 /** Writes audit events inside the caller's transaction, so they land exactly when the change does. */
@@ -29,28 +36,12 @@ export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[
     what: entry.what,
     why: entry.why ?? null,
     details: entry.details ?? null,
+    entry_id: entry.entry?.id ?? null,
+    sensitive_category: entry.entry?.sensitiveCategory ?? null,
+    stated_reason: entry.statedReason ?? null,
   })));
 }
 
 export function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
   return recordAuditMany(tx, actor, [entry]);
-}
-
-export type AccessLogEntry = {
-  at: string; professionalName: string | null; role: string | null; organisationName: string | null;
-  action: string; what: string; why: string | null;
-};
-
-/** Who has seen or changed a child's record, newest first. */
-export function childAccessLog(tx: Tx, childId: string, limit = 100): Promise<AccessLogEntry[]> {
-  return rows<AccessLogEntry>(
-    tx,
-    sql`SELECT a.at, coalesce(p.name, a.actor_name) AS "professionalName", a.role, o.name AS "organisationName", a.action, a.what, a.why
-          FROM audit_event a
-          LEFT JOIN professional p ON p.ics_id = a.ics_id AND p.id = a.professional_id
-          LEFT JOIN organisation o ON o.ics_id = a.ics_id AND o.id = a.organisation_id
-         WHERE a.child_id = ${childId}::uuid
-         ORDER BY a.at DESC, a.id DESC
-         LIMIT ${limit}`,
-  );
 }

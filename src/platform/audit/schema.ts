@@ -21,6 +21,11 @@ export const auditEvent = pgTable(
     /** The legitimate relationship or break-glass reason that allowed it. */
     why: text('why'),
     details: jsonb('details'),
+    /** The record entry the event was about, and its sensitive category at the time. */
+    entryId: uuid('entry_id'),
+    sensitiveCategory: text('sensitive_category'),
+    /** A reason the person typed (freezing a record, showing sensitive entries): the access log shows it only to those it is for. */
+    statedReason: text('stated_reason'),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),

@@ -5,7 +5,7 @@ import { policy } from '../access/policy.js';
 export function navigationFor(actor: Actor | null, url: string) {
   if (!actor) return [];
   const items: { href: string; text: string }[] = [{ href: '/', text: 'Home' }];
-  if (policy.searchChildren(actor).allowed) items.push({ href: '/children', text: 'Find a child' });
+  if (policy.searchChildren(actor).allowed || policy.findChildForAccessLog(actor).allowed) items.push({ href: '/children', text: 'Find a child' });
   if (policy.searchChildren(actor).allowed) {
     items.push({ href: '/worklist', text: 'Worklist' });
     items.push({ href: '/tasks', text: 'Tasks' });

@@ -1,0 +1,138 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import type { Relationship } from '../platform/access/relationship.js';
+import { policy } from '../platform/access/policy.js';
+import { recordPolicy } from '../record/policy.js';
+import { visibleToSql } from '../record/store.js';
+import { SENSITIVE_LABELS } from '../record/labels.js';
+import type { SensitiveCategory } from '../record/schema.js';
+
+/**
+ * "Who has accessed this record", as one viewer may see it. Audit events keep
+ * everything a privacy officer needs; what others see of an event is decided
+ * here, per viewer, by the rules that guard what the event is about:
+ *  - an event about a record entry shows its words only if the record's own
+ *    rule (visibleToSql) lets the viewer see that entry; otherwise the entry's
+ *    kind and sensitive category;
+ *  - a freeze reason shows to those the record shows it to (who may freeze);
+ *  - a reason to see sensitive entries shows to those who may see all of the
+ *    child's sensitive entries themselves.
+ * The words never leave the database for a viewer who may not see them, so
+ * the summary, the log page, its search and its CSV all show the same.
+ */
+
+export type AccessLogFilter = {
+  /** Words in who did it, their organisation or what they did (as this viewer sees it). */
+  words?: string;
+  organisationId?: string;
+  action?: string;
+  /** London days, inclusive. */
+  from?: string;
+  to?: string;
+};
+
+export type AccessLogEntry = {
+  at: string; professionalName: string | null; role: string | null; organisationName: string | null;
+  action: string; what: string; why: string | null;
+};
+
+type Row = Omit<AccessLogEntry, 'what' | 'why'> & {
+  what: string | null; why: string | null; entry_kind: string | null; sensitive_category: SensitiveCategory | null;
+  stated_reason: string | null; reason_withheld: boolean;
+};
+
+/** Reasons people typed, by the action they were given for, and who may read them besides the privacy officer. */
+type ReasonReaders = { freezeReasons: boolean; sensitiveReasons: boolean; full: boolean };
+
+async function readersOf(tx: Tx, viewer: Actor, childId: string, relationships: Relationship[]): Promise<ReasonReaders> {
+  const full = policy.readAuditInFull(viewer).allowed;
+  if (full) return { full, freezeReasons: true, sensitiveReasons: true };
+  // All of the child's sensitive entries visible by the record's rule (and at least one): the reason to see them tells nothing new.
+  const [seen] = await rows<{ sensitive: number; hidden: number }>(
+    tx,
+    sql`SELECT count(*)::int AS sensitive, count(*) FILTER (WHERE NOT ${visibleToSql(viewer)})::int AS hidden
+          FROM record_entry e WHERE e.child_id = ${childId}::uuid AND e.sensitive_category IS NOT NULL`,
+  );
+  return {
+    full,
+    freezeReasons: recordPolicy.freezeRecord(viewer, relationships).allowed,
+    sensitiveReasons: seen.sensitive > 0 && seen.hidden === 0,
+  };
+}
+
+/** The events as this viewer may see them: the words of what they may not see are null. */
+function shownEvents(viewer: Actor, childId: string, readers: ReasonReaders): SQL {
+  const entryShown = readers.full ? sql`true` : sql`(a.entry_id IS NULL OR (e.id IS NOT NULL AND ${visibleToSql(viewer)}))`;
+  const yes = (b: boolean) => sql.raw(b ? 'true' : 'false');
+  const reasonShown = readers.full ? sql`true` : sql`(
+    (a.action = 'record.freeze' AND ${yes(readers.freezeReasons)}) OR (a.action = 'record.reveal-sensitive' AND ${yes(readers.sensitiveReasons)}))`;
+  return sql`SELECT a.id, a.at, coalesce(p.name, a.actor_name) AS "professionalName", a.role, a.organisation_id, o.name AS "organisationName", a.action,
+                    CASE WHEN ${entryShown} THEN a.what END AS what, a.why,
+                    e.kind AS entry_kind, coalesce(e.sensitive_category, a.sensitive_category) AS sensitive_category,
+                    CASE WHEN ${reasonShown} THEN a.stated_reason END AS stated_reason,
+                    a.stated_reason IS NOT NULL AND NOT ${reasonShown} AS reason_withheld
+               FROM audit_event a
+               LEFT JOIN professional p ON p.ics_id = a.ics_id AND p.id = a.professional_id
+               LEFT JOIN organisation o ON o.ics_id = a.ics_id AND o.id = a.organisation_id
+               LEFT JOIN record_entry e ON e.ics_id = a.ics_id AND e.id = a.entry_id
+              WHERE a.child_id = ${childId}::uuid`;
+}
+
+function filterWhere(f: AccessLogFilter): SQL {
+  const parts: SQL[] = [sql`true`];
+  if (f.words) {
+    const like = `%${f.words.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;
+    parts.push(sql`(lower(s."professionalName") LIKE ${like} OR lower(s."organisationName") LIKE ${like} OR lower(s.what) LIKE ${like})`);
+  }
+  if (f.organisationId) parts.push(sql`s.organisation_id = ${f.organisationId}::uuid`);
+  if (f.action) parts.push(sql`s.action = ${f.action}`);
+  if (f.from) parts.push(sql`(s.at AT TIME ZONE 'Europe/London')::date >= ${f.from}::date`);
+  if (f.to) parts.push(sql`(s.at AT TIME ZONE 'Europe/London')::date <= ${f.to}::date`);
+  return sql.join(parts, sql` AND `);
+}
+
+/** What the viewer reads of one event: a hidden entry by its kind and category, a withheld reason said to be withheld. */
+function shown(r: Row): AccessLogEntry {
+  const category = r.sensitive_category ? SENSITIVE_LABELS[r.sensitive_category] ?? 'sensitive' : null;
+  const what = r.what ?? `${r.entry_kind ?? 'entry'}: sensitive entry${category ? ` (${category})` : ''}`;
+  const reason = r.stated_reason !== null ? `reason: ${r.stated_reason}` : r.reason_withheld ? 'a reason was given (shown only to those it is for)' : null;
+  const why = [r.why, reason].filter(Boolean).join('; ') || null;
+  return { at: r.at, professionalName: r.professionalName, role: r.role, organisationName: r.organisationName, action: r.action, what, why };
+}
+
+/** Newest first, `limit` from `offset`; each event as this viewer may see it. */
+export async function accessLogFor(
+  tx: Tx, viewer: Actor, childId: string, relationships: Relationship[],
+  opts: { filter?: AccessLogFilter; limit: number; offset?: number },
+): Promise<AccessLogEntry[]> {
+  const readers = await readersOf(tx, viewer, childId, relationships);
+  const found = await rows<Row>(
+    tx,
+    sql`SELECT s.* FROM (${shownEvents(viewer, childId, readers)}) s WHERE ${filterWhere(opts.filter ?? {})}
+         ORDER BY s.at DESC, s.id DESC LIMIT ${opts.limit} OFFSET ${opts.offset ?? 0}`,
+  );
+  return found.map(shown);
+}
+
+/** How many events match the filter, as this viewer sees them (a search never matches words they may not see). */
+export async function accessLogCount(tx: Tx, viewer: Actor, childId: string, relationships: Relationship[], filter: AccessLogFilter): Promise<number> {
+  const readers = await readersOf(tx, viewer, childId, relationships);
+  const [{ total }] = await rows<{ total: number }>(
+    tx, sql`SELECT count(*)::int AS total FROM (${shownEvents(viewer, childId, readers)}) s WHERE ${filterWhere(filter)}`,
+  );
+  return total;
+}
+
+/** The organisations and actions in a child's log, for the filter's lists. */
+export async function accessLogChoices(tx: Tx, childId: string) {
+  const organisations = await rows<{ id: string; name: string }>(
+    tx,
+    sql`SELECT DISTINCT o.id, o.name FROM audit_event a JOIN organisation o ON o.ics_id = a.ics_id AND o.id = a.organisation_id
+         WHERE a.child_id = ${childId}::uuid ORDER BY o.name, o.id`,
+  );
+  const actions = await rows<{ action: string }>(
+    tx, sql`SELECT DISTINCT action FROM audit_event WHERE child_id = ${childId}::uuid ORDER BY action`,
+  );
+  return { organisations, actions: actions.map((a) => a.action) };
+}
