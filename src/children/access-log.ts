@@ -5,7 +5,6 @@ import type { Relationship } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { recordPolicy } from '../record/policy.js';
 import { visibleToSql } from '../record/store.js';
-import { SENSITIVE_LABELS } from '../record/labels.js';
 import type { SensitiveCategory } from '../record/schema.js';
 
 /**
@@ -94,8 +93,8 @@ function filterWhere(f: AccessLogFilter): SQL {
 
 /** What the viewer reads of one event: a hidden entry by its kind and category, a withheld reason said to be withheld. */
 function shown(r: Row): AccessLogEntry {
-  const category = r.sensitive_category ? SENSITIVE_LABELS[r.sensitive_category] ?? 'sensitive' : null;
-  const what = r.what ?? `${r.entry_kind ?? 'entry'}: sensitive entry${category ? ` (${category})` : ''}`;
+  // Only the kind of entry: a sensitive category such as "termination of pregnancy" says as much as the words.
+  const what = r.what ?? `${r.entry_kind ?? 'entry'}: sensitive entry`;
   const reason = r.stated_reason !== null ? `reason: ${r.stated_reason}` : r.reason_withheld ? 'a reason was given (shown only to those it is for)' : null;
   const why = [r.why, reason].filter(Boolean).join('; ') || null;
   return { at: r.at, professionalName: r.professionalName, role: r.role, organisationName: r.organisationName, action: r.action, what, why };
