@@ -30,9 +30,14 @@ export default class HazardLogReporter implements Reporter {
     fs.mkdirSync(path.dirname(TEST_RESULTS_FILE), { recursive: true });
     fs.writeFileSync(TEST_RESULTS_FILE, `${JSON.stringify(run, null, 1)}\n`);
     if (!complete) return;
-    const problems = checkHazardLog(loadHazardLog(), { testExists: (t) => testInSource(t), run });
-    if (problems.length === 0) return;
-    process.stderr.write(`\nThe clinical hazard log does not hold (safety/hazards):\n${problems.map((p) => `  - ${p.message}`).join('\n')}\n\n`);
+    let messages: string[];
+    try {
+      messages = checkHazardLog(loadHazardLog(), { testExists: (t) => testInSource(t), run }).map((p) => p.message);
+    } catch (error) {
+      messages = [(error as Error).message]; // a hazard file that does not fit the schema
+    }
+    if (messages.length === 0) return;
+    process.stderr.write(`\nThe clinical hazard log does not hold (safety/hazards):\n${messages.map((m) => `  - ${m}`).join('\n')}\n\n`);
     process.exitCode = 1;
   }
 
