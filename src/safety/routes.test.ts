@@ -23,6 +23,7 @@ describe("a control's proof from the last run", () => {
     expect(view.controls[0].evidence).toBe('missing');
     expect(view.controls.find((c) => c.kind === 'training')!.evidence).toBeNull();
     expect(view.unproven.map((c) => c.id)).toContain('H001-C1');
+    expect([view.proven, view.provable]).toEqual([0, 3]);
   });
 });
 
@@ -43,7 +44,11 @@ describe.each(kinds)('the clinical safety pages (%s)', (kind) => {
       expect(res.statusCode, role).toBe(200);
       expect(res.body.split('</header>')[0], role).toContain('href="/safety/hazards"');
       const text = pageText(res.body);
-      for (const h of loadHazardLog().hazards) expect(text, role).toContain(`${h.id} ${h.title}`);
+      for (const h of loadHazardLog().hazards.map((x) => hazardView(x, lastTestRun()))) {
+        // Each cell carries its column's name, for narrow screens.
+        expect(text, role).toContain(`${h.id} ${h.title} Initial risk ${h.initial.risk}: ${h.initial.label} Residual risk ${h.residual.risk}: ${h.residual.label} `
+          + `Status ${h.statusLabel} Controls with passing tests ${h.proven} of ${h.provable} proven`);
+      }
       expect(text).toContain('Risk by likelihood (rows) and consequence (columns)');
     }
     for (const role of ['gp', 'paediatrician', 'ics-analyst', 'social-worker']) {
@@ -104,8 +109,9 @@ describe.each(kinds)('the clinical safety pages (%s)', (kind) => {
     expect(pageText(page.body)).toContain(`0 of ${deployerControls.length} controls confirmed in place`);
     for (const c of deployerControls) expect(pageText(page.body)).toContain(c.description);
 
-    const noNote = await admin.post('/safety/handover/H014-C3', { inPlace: 'yes', note: '', version: '0' });
+    const noNote = await admin.post('/safety/handover/H014-C3', { inPlace: 'yes', note: ' ', version: '0' });
     expect(noNote.statusCode).toBe(400);
+    expect(noNote.body).toMatch(/id="inPlace-H014-C3"[^>]*value="yes" checked/);
     expect(noNote.body).toContain('href="#note-H014-C3"');
     expect(pageText(noNote.body)).toContain('Say how this control is in place');
     const noAnswer = await admin.post('/safety/handover/H014-C3', { version: '0' });

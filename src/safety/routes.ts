@@ -64,7 +64,9 @@ export const safetyRoutes: RouteModule = (app, deps) => {
     if (!parsed.success) {
       // Errors point at the fields of the one control that was sent.
       const anchored = Object.fromEntries(Object.entries(fieldErrors(parsed.error)).map(([k, v]) => [`${k}-${controlId}`, v]));
-      return handover(req, reply.code(400), { errors: errorSummary(anchored), fields: anchored });
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const typed = { id: controlId, inPlace: String(body.inPlace ?? ''), note: typeof body.note === 'string' ? body.note : '' };
+      return handover(req, reply.code(400), { errors: errorSummary(anchored), fields: anchored, typed });
     }
     const { inPlace, note, version } = parsed.data;
     await inTenant(deps, req, (tx, actor) => confirmHandoverControl(tx, actor, controlId, { inPlace: inPlace === 'yes', note: note ?? '', version }));

@@ -33,6 +33,8 @@ export function hazardView(hazard: Hazard, run: TestRun | null) {
     residual: assessed(hazard.residualRisk),
     controls,
     unproven: controls.filter((c) => c.evidence !== null && c.evidence !== 'passed'),
+    proven: controls.filter((c) => c.evidence === 'passed').length,
+    provable: controls.filter((c) => c.evidence !== null).length,
     lastReview: hazard.reviews.at(-1)!,
   };
 }
