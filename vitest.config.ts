@@ -8,6 +8,7 @@ export default defineConfig({
     setupFiles: ['test/fail-on-console-error.ts'],
     // Two cores: more workers only contend for the same CPUs and the same PostgreSQL.
     maxWorkers: 2,
-    reporters: ['default'],
+    // The second records each run's results and, after a run of every file, fails it when a hazard's control lacks a passing test.
+    reporters: ['default', './src/safety/test-results-reporter.ts'],
   },
 });

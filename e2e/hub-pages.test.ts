@@ -8,7 +8,8 @@ import { startServer } from './server.js';
 /**
  * The hub's other pages in a real browser, each scanned for accessibility:
  * the activity page with its filter and CSVs, the lead's late items and cover
- * rota, a hub's working-day promises, and the letter template editor.
+ * rota, a hub's working-day promises, the letter template editor, and the
+ * clinical safety pages an administrator keeps (hazard log, safety case, DCB0160).
  */
 describe('hub activity, late items, cover and letter templates', JOURNEY, () => {
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -89,6 +90,39 @@ describe('hub activity, late items, cover and letter templates', JOURNEY, () => 
     await expectAccessible(admin.page, 'clinic letter saved');
     const [latest] = await rows<{ body: string }>(server.db.owner, sql`SELECT body FROM letter_template WHERE kind = 'clinic-outcome' ORDER BY version DESC LIMIT 1`);
     expect(latest.body).toContain('With best wishes from the {{hub}} team');
+    await admin.context.close();
+  });
+
+  it('the administrator reads the hazard log and the safety case, and confirms a control for their ICS (no JavaScript)', async () => {
+    const admin = await signedIn('admin', { javaScript: false });
+    const page = admin.page;
+    await page.goto(`${server.baseUrl}/`);
+    await follow(page, page.getByRole('link', { name: 'Clinical safety' }));
+    expect(await textOf(page.locator('h1'))).toBe('Clinical hazard log');
+    await expectAccessible(page, 'clinical hazard log');
+    await screenshot(page, 'hazard-log');
+
+    await follow(page, page.getByRole('link', { name: /^H001 / }));
+    expect(await textOf(page.locator('main'))).toContain('Tests that prove it');
+    await expectAccessible(page, 'one hazard');
+
+    await page.goto(`${server.baseUrl}/safety/case`);
+    expect(await textOf(page.locator('main'))).toContain('Intended use');
+    await expectAccessible(page, 'clinical safety case report');
+    await screenshot(page, 'safety-case');
+
+    await page.goto(`${server.baseUrl}/safety/handover`);
+    await expectAccessible(page, 'DCB0160 handover');
+    const card = page.locator('#H014-C3');
+    await follow(page, card.getByRole('button', { name: 'Save answer for H014-C3' }));
+    expect(await textOf(page.locator('.nhsuk-error-summary'))).toContain('Select whether this control is in place');
+    await expectAccessible(page, 'DCB0160 handover with an error');
+    await page.locator('#H014-C3').getByLabel('Yes').check();
+    await page.locator('#H014-C3').getByLabel('How it is in place, and who owns it').fill('Reviewed every working morning by the privacy officer.');
+    await follow(page, page.locator('#H014-C3').getByRole('button', { name: 'Save answer for H014-C3' }));
+    expect(await textOf(page.locator('main'))).toContain('Your answer for H014-C3 has been saved.');
+    expect(await textOf(page.locator('#H014-C3'))).toContain('Reviewed every working morning by the privacy officer.');
+    await expectAccessible(page, 'DCB0160 handover answered');
     await admin.context.close();
   });
 });

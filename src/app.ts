@@ -16,8 +16,9 @@ import { clinicRoutes } from './clinics/routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { letterTemplateRoutes } from './letters/routes.js';
 import { populationRoutes } from './population/routes.js';
+import { safetyRoutes } from './safety/routes.js';
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
-  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, fhirRoutes]);
+  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, safetyRoutes, fhirRoutes]);
 }

@@ -81,8 +81,10 @@ Our own ICS closing line.', ${admin.professionalId}::uuid, 'Test' FROM (SELECT $
     const r = await one<{ state: string; seen: boolean }>(j, sql`SELECT state, first_seen_at IS NOT NULL AS seen FROM referral WHERE id = ${referral.id}::uuid`);
     expect(r).toEqual({ state: 'referred-on', seen: true });
 
-    const filed = await one<{ title: string; source: string }>(j, sql`SELECT title, source FROM record_letter WHERE source_id = ${booking}::uuid`);
+    const filed = await one<{ title: string; source: string; child_id: string }>(j, sql`SELECT title, source, child_id FROM record_letter WHERE source_id = ${booking}::uuid`);
     expect(filed.source).toBe('clinic-outcome');
+    // Hazard H008: filed in the record of the referral's child, no other.
+    expect(filed.child_id).toBe(referral.childId);
     expect(filed.title).toMatch(/^Hub clinic letter about /);
     const page = pageText((await lead.get(`/clinics/bookings/${booking}/letter?sent=1`)).body);
     expect(page).toContain('Start a food and symptom diary.');

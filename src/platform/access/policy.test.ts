@@ -48,6 +48,8 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'seesSmallNumbers': return caring;
     case 'managePopulationMeasures': return role === 'ics-analyst' || role === 'admin';
     case 'findCases': return role === 'paediatrician' || role === 'gp';
+    case 'viewClinicalSafety': return role === 'admin' || role === 'privacy-officer';
+    case 'confirmSafetyHandover': return role === 'admin';
     default: throw new Error(`no expectation for ${action}`);
   }
 }

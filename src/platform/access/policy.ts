@@ -85,6 +85,16 @@ export const policy = {
     return actor.role === 'privacy-officer' ? allow('privacy officer') : deny('Only a privacy officer reviews emergency access.');
   },
 
+  /** The hazard log, safety case and DCB0160 handover: no clinical safety officer role yet, so the administrator and privacy officer. */
+  viewClinicalSafety(actor: Actor): Decision {
+    return actor.role === 'admin' || actor.role === 'privacy-officer' ? allow(ROLES[actor.role]) : deny('Only an administrator or a privacy officer sees the clinical safety case.');
+  },
+
+  /** A deploying ICS confirms the controls the hazard log hands to it. */
+  confirmSafetyHandover(actor: Actor): Decision {
+    return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator confirms the deploying organisation’s safety controls.');
+  },
+
   manageOrganisations(actor: Actor): Decision {
     return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator manages organisations, clusters and users.');
   },

@@ -14,3 +14,4 @@ export * from '../../referrals/schema.js';
 export * from '../../clinics/schema.js';
 export * from '../../letters/schema.js';
 export * from '../../population/schema.js';
+export * from '../../safety/schema.js';
