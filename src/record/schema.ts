@@ -137,7 +137,7 @@ export const recordFreeze = pgTable(
   (t) => [primaryKey({ columns: [t.icsId, t.id] }), index('record_freeze_child_idx').on(t.icsId, t.childId)],
 );
 
-/** A professional's stated reason to see a child's sensitive entries: time-limited, audited. */
+/** A professional's stated reason to see a child's sensitive entries: time-limited, audited, reviewed by a privacy officer. */
 export const sensitiveReveal = pgTable(
   'sensitive_reveal',
   {
@@ -148,8 +148,16 @@ export const sensitiveReveal = pgTable(
     reason: text('reason').notNull(),
     grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    reviewedBy: uuid('reviewed_by'),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    reviewOutcome: text('review_outcome'),
+    reviewNote: text('review_note'),
   },
-  (t) => [primaryKey({ columns: [t.icsId, t.id] }), index('sensitive_reveal_idx').on(t.icsId, t.professionalId, t.childId, t.expiresAt)],
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('sensitive_reveal_idx').on(t.icsId, t.professionalId, t.childId, t.expiresAt),
+    index('sensitive_reveal_review_idx').on(t.icsId, t.reviewedAt),
+  ],
 );
 
 /**
