@@ -212,7 +212,7 @@ describe('MDT meetings, care plans and tasks', JOURNEY, () => {
     await kw.page.goto(`${server.baseUrl}/care-plans/reviews`);
     await expectAccessible(kw.page, 'plan reviews');
 
-    // Education (the SENCO, in the care team through the MDT action) sees the school parts only.
+    // Education (the SENCO, a member of the MDT that discussed the child) sees the school parts only.
     const senco = await signedIn('senco', { javaScript: false });
     await senco.page.goto(`${server.baseUrl}/children/${child.id}/care-plan`);
     const seen = await textOf(senco.page.locator('main'));

@@ -1,6 +1,5 @@
 import { isSystem, type Actor } from '../platform/access/actor.js';
-import type { Role } from '../platform/access/roles.js';
-import type { Agency } from './schema.js';
+import { agencyOfRole, type Agency } from '../platform/access/roles.js';
 
 export const AGENCY_LABELS: Record<Agency, string> = {
   health: 'Health',
@@ -9,15 +8,8 @@ export const AGENCY_LABELS: Record<Agency, string> = {
   'youth-justice': 'Youth justice',
 };
 
-const ROLE_AGENCIES: Partial<Record<Role, Agency>> = {
-  gp: 'health', 'practice-nurse': 'health', paediatrician: 'health', 'care-coordinator': 'health', 'health-visitor': 'health',
-  'school-nurse': 'health', 'camhs-clinician': 'health', 'social-worker': 'social-care', senco: 'education', 'youth-justice-worker': 'youth-justice',
-};
-
 /** The agency a role works for; null for back-office roles and systems. */
-export function agencyOf(role: string): Agency | null {
-  return ROLE_AGENCIES[role as Role] ?? null;
-}
+export const agencyOf = agencyOfRole;
 
 /**
  * The agency whose view of a plan the actor gets. A system reads plans only

@@ -8,6 +8,7 @@ import { AGENCIES, type Agency } from './schema.js';
 
 const actor = (role: Role, id = 'me'): Actor => ({ icsId: 'ics', professionalId: id, name: 'Pro', email: '', role, organisationId: 'org', organisationName: 'Org' });
 const related: Relationship[] = [{ kind: 'care-team', detail: 'Key worker' }];
+const ownsAction: Relationship[] = [{ kind: 'action-owner', detail: 'an open action for this child is yours' }];
 const SHARED: Agency[][] = [[], ['social-care'], ['education'], ['social-care', 'education', 'youth-justice']];
 
 const HEALTH: Role[] = ['gp', 'practice-nurse', 'paediatrician', 'care-coordinator', 'health-visitor', 'school-nurse', 'camhs-clinician'];
@@ -32,6 +33,16 @@ describe('care plan policy matrix', () => {
     expect(carePlanPolicy.editPlan(actor(role), relationships, shared).allowed).toBe(expectedView(role, rel, shared) && expectedWrite(role, rel));
     expect(carePlanPolicy.agreePlan(actor(role), relationships, 'me').allowed).toBe(rel && expectedView(role, true, [...AGENCIES]));
     expect(carePlanPolicy.agreePlan(actor(role), relationships, 'someone-else').allowed).toBe(false);
+  });
+});
+
+describe('care plan policy for someone whose only relationship is owning an action', () => {
+  it.each(ROLE_IDS.flatMap((role) => SHARED.map((shared) => [role, shared] as const)))('%s, shared with %j', (role, shared) => {
+    // They see the plan as their agency may, with the family's consent, like anyone related to the child.
+    expect(carePlanPolicy.viewPlan(actor(role), ownsAction, shared).allowed).toBe(expectedView(role, true, shared));
+    // Writing a plan needs what seeing the child needs: for health, owning an action is direct care; for others it is not.
+    expect(carePlanPolicy.createPlan(actor(role), ownsAction).allowed).toBe(HEALTH.includes(role));
+    expect(carePlanPolicy.editPlan(actor(role), ownsAction, shared).allowed).toBe(HEALTH.includes(role));
   });
 });
 

@@ -5,16 +5,18 @@ import { agencyOf, agencyOfActor } from './agencies.js';
 import type { Agency } from './schema.js';
 
 /**
- * Who may do what with a child's care plan. Seeing it needs what seeing the
- * child needs, and, beyond health, the family's consent to share with your
- * agency. Health and social care write plans; education and youth justice
- * contribute through their actions. Only the key worker signs a plan off.
+ * Who may do what with a child's care plan. Seeing it needs a relationship
+ * with the child (owning one of its actions is enough) and, beyond health,
+ * the family's consent to share with your agency. Writing it needs what
+ * seeing the child needs: health and social care write plans; education and
+ * youth justice contribute through their actions. Only the key worker signs
+ * a plan off.
  */
 const WRITING_AGENCIES: readonly Agency[] = ['health', 'social-care'];
 
 export const carePlanPolicy = {
   viewPlan(actor: Actor, relationships: Relationship[], sharedWith: readonly Agency[]): Decision {
-    const view = policy.viewChildSummary(actor, relationships);
+    const view = policy.viewCarePlan(actor, relationships);
     if (!view.allowed) return view;
     const agency = agencyOfActor(actor);
     if (agency !== 'health' && (!agency || !sharedWith.includes(agency))) {

@@ -5,8 +5,8 @@ import { child } from '../children/schema.js';
 import { professional } from '../organisations/schema.js';
 
 /** The agencies that plan together around a child; each sees the parts of a plan meant for it. */
-export const AGENCIES = ['health', 'social-care', 'education', 'youth-justice'] as const;
-export type Agency = (typeof AGENCIES)[number];
+export { AGENCIES, type Agency } from '../platform/access/roles.js';
+import type { Agency } from '../platform/access/roles.js';
 
 export const PLAN_STATUSES = ['draft', 'agreed', 'closed'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];

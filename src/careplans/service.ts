@@ -49,7 +49,7 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
   if (!ctx.plan) {
     const create = carePlanPolicy.createPlan(actor, ctx.relationships);
     // No plan yet: anyone who may see the child may be told so; there is nothing of a plan to share or withhold.
-    allow(create.allowed ? create : policy.viewChildSummary(actor, ctx.relationships), childId);
+    allow(create.allowed ? create : policy.viewCarePlan(actor, ctx.relationships), childId);
     return { plan: null, can: { create: create.allowed, edit: false, agree: false } };
   }
   const plan = ctx.plan;
@@ -160,8 +160,10 @@ export async function removeGoal(tx: Tx, actor: Actor, childId: string, goalId: 
 
 /**
  * An action in the plan: who does what by when. A person given an action
- * joins the child's care team (so they can see the plan); a team's members
- * find it on their task lists. The key worker stays accountable.
+ * does not join the child's care team: owning it is a relationship of its
+ * own, which shows them the action and the plan as their agency may see it
+ * (decision record 0003). A team's members find it on their task lists. The
+ * key worker stays accountable.
  */
 export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unknown, expectedVersion: unknown, today: string) {
   const input = readActionInput(raw, today);
@@ -174,7 +176,6 @@ export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unkn
       if (!owner || !ownerAgency) throw new ValidationError({ ownerId: 'Select a person from the list' });
       agency = ownerAgency;
       ownerName = owner.name;
-      await joinCareTeam(tx, actor, childId, owner.id, 'Care plan action owner', why);
     } else {
       const team = await teamById(tx, input.ownerId);
       if (!team) throw new ValidationError({ ownerId: 'Select a team from the list' });

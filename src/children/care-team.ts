@@ -9,7 +9,8 @@ import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 
 /**
  * Joining and reading a child's care team, for the capabilities that put
- * people into it (a care plan's key worker and action owners, MDT members).
+ * people into it (a care plan's key worker). Owning an action is a relationship
+ * of its own (relationship.ts), not a place in the team.
  * Membership is the legitimate relationship, so every join is audited.
  */
 

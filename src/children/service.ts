@@ -68,16 +68,24 @@ export async function childSummary(tx: Tx, actor: Actor, childId: string) {
   const relationships = await legitimateRelationships(tx, actor, childId);
   const decision = policy.viewChildSummary(actor, relationships);
   if (!decision.allowed) return refuseAccess(tx, actor, childId, decision.reason, 'child summary', relationships);
+  // Education and youth justice see who the child is and who cares for them, not health detail (decision record 0003).
+  const healthDetail = policy.viewHealthDetail(actor, relationships).allowed;
   // One connection runs one query at a time: these go in sequence either way.
   const [family, flags, team, conditions, accessLog] = [
     await store.familyMembers(tx, childId),
     await store.activeFlags(tx, childId),
     await store.careTeam(tx, childId),
-    await store.longTermConditions(tx, childId),
+    healthDetail ? await store.longTermConditions(tx, childId) : [],
     await accessLogFor(tx, actor, childId, relationships, { limit: 5 }),
   ];
-  await recordAudit(tx, actor, { childId, action: 'child.view-summary', what: 'Child summary', why: decision.why });
-  return { child: demographics, family, flags, team, conditions, accessLog, relationships };
+  await recordAudit(tx, actor, {
+    childId, action: 'child.view-summary', why: decision.why,
+    what: healthDetail ? 'Child summary' : 'Child summary without health detail (no conditions, no carers’ contact details)',
+  });
+  return {
+    child: demographics, flags, team, conditions, accessLog, relationships, healthDetail,
+    family: healthDetail ? family : family.map((p) => ({ ...p, phone: null, email: null, address: null })),
+  };
 }
 
 /** The child's identity and the actor's access-log decision; a refusal is audited and returned (see refuseAccess). */

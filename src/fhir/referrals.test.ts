@@ -134,10 +134,10 @@ describe.each(kinds)('ServiceRequest, Appointment and Communication over FHIR on
   });
 
   it('serves a referral’s message thread as Communication, in the order sent, never the record extracts attached to it', async () => {
-    // A record entry the GP attached is a frozen extract of the record, not a message: FHIR serves entries by their own rules.
+    // A record entry the GP attached (here a sensitive one) is a frozen extract of the record, not a message: FHIR serves entries by their own rules.
     const extract = crypto.randomUUID();
-    await t.j.db.owner.execute(sql`INSERT INTO referral_message (ics_id, id, referral_id, author_id, author_name, author_role, body, sent_at)
-      VALUES (${t.j.ics.icsId}::uuid, ${extract}::uuid, ${ids.advice}::uuid, ${people.gp}::uuid, ${people.gpName}, 'record-extract', 'Sensitive entry text', '2026-11-20T10:01:00Z')`);
+    await t.j.db.owner.execute(sql`INSERT INTO referral_message (ics_id, id, referral_id, author_id, author_name, author_role, body, sent_at, sensitive_category)
+      VALUES (${t.j.ics.icsId}::uuid, ${extract}::uuid, ${ids.advice}::uuid, ${people.gp}::uuid, ${people.gpName}, 'record-extract', 'Sensitive entry text', '2026-11-20T10:01:00Z', 'sexual-health')`);
     const thread = entries<Communication>(await engine.search({ resourceType: 'Communication', searchParams: { 'based-on': `ServiceRequest/${ids.advice}` } }));
     for (const c of thread) expect(structureIssues(c)).toEqual([]);
     expect(thread.map((c) => c.id)).toEqual([ids.question, ids.answer]);

@@ -18,11 +18,12 @@ export const homeRoutes: RouteModule = (app, deps) => {
   /** Each role's home: what they can do, with counts (never names) to orient them. */
   app.get('/', async (req, reply) => {
     const counts = await inTenant(deps, req, async (tx, actor) => {
-      const [c] = await rows<{ care_team: number; awaiting_review: number; organisations: number; clusters: number; professionals: number; children: number }>(
+      const [c] = await rows<{ care_team: number; awaiting_review: number; reveals_awaiting_review: number; organisations: number; clusters: number; professionals: number; children: number }>(
         tx,
         sql`SELECT
               (SELECT count(*)::int FROM care_team_member WHERE professional_id = ${actor.professionalId}::uuid AND ended_at IS NULL) AS care_team,
               ${policy.reviewBreakGlass(actor).allowed ? sql`(SELECT count(*)::int FROM break_glass WHERE reviewed_at IS NULL)` : sql`0`} AS awaiting_review,
+              ${policy.reviewBreakGlass(actor).allowed ? sql`(SELECT count(*)::int FROM sensitive_reveal WHERE reviewed_at IS NULL)` : sql`0`} AS reveals_awaiting_review,
               ${policy.manageOrganisations(actor).allowed ? sql`(SELECT count(*)::int FROM organisation)` : sql`0`} AS organisations,
               ${policy.manageOrganisations(actor).allowed ? sql`(SELECT count(*)::int FROM cluster)` : sql`0`} AS clusters,
               ${policy.manageOrganisations(actor).allowed ? sql`(SELECT count(*)::int FROM professional)` : sql`0`} AS professionals,

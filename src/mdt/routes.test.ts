@@ -97,6 +97,20 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     expect(audit.n).toBe(1);
   });
 
+  it('a SENCO member’s brief leaves out the record’s health detail (conditions, unscheduled care), which a social worker’s shows', async () => {
+    const swBrief = pageText((await (await signIn('social-worker')).get(`/mdt/cases/${caseId}/brief`)).body);
+    expect(swBrief).toContain('Unscheduled care in the last 12 months');
+    const senco = await signIn('senco');
+    const brief = await senco.get(`/mdt/cases/${caseId}/brief`);
+    expect(brief.statusCode).toBe(200);
+    const text = pageText(brief.body);
+    expect(text).toContain('Question for the meeting: Recurrent wheeze');
+    expect(text).toContain('Conditions and unscheduled care are health detail, shared with health and social care only.');
+    expect(text).not.toContain('Unscheduled care in the last 12 months');
+    // The record itself stays closed to them, as a member too.
+    expect((await senco.get(`/children/${child.id}/record`)).statusCode).toBe(403);
+  });
+
   it('records the discussion with actions for a social worker and a SENCO, and sends the letter', async () => {
     const lead = await signIn('paediatrician');
     await lead.get(`/mdt/${meetingId}`);

@@ -5,10 +5,11 @@ import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { londonToUtc } from '../record/form-dates.js';
-import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
+import { childNames, professionalById, teamById } from '../children/care-team.js';
 import { hubById, hubsLedBy } from '../organisations/directory.js';
 import { fileLetter, frequentEdAttenders, listContacts, listEntries } from '../record/service.js';
 import { UNSCHEDULED_CONTACTS } from '../record/schema.js';
+import { recordPolicy } from '../record/policy.js';
 import { actionsVisibleTo, viewPlan } from '../careplans/service.js';
 import { agencyOf, agencyOfTeam } from '../careplans/agencies.js';
 import type { Agency } from '../careplans/schema.js';
@@ -165,17 +166,26 @@ async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: Meeting
 export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: string) {
   const { meeting, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.viewMeeting(actor, r));
   const [child] = await childNames(tx, [c.child_id]);
-  const conditions = (await listEntries(tx, actor, c.child_id, { kinds: ['problem'], status: 'active', limit: 50 })).entries;
-  const unscheduled = await listContacts(tx, actor, c.child_id, { types: [...UNSCHEDULED_CONTACTS], from: addDays(today, -365), limit: 10 });
-  let plan: Awaited<ReturnType<typeof viewPlan>> | null = null;
-  try {
-    plan = await viewPlan(tx, actor, c.child_id);
-  } catch (error) {
-    // Not shared with this member's agency: the brief says so rather than failing.
-    if (!(error instanceof ForbiddenError)) throw error;
-  }
+  const conditions = await unlessRefused(async () => (await listEntries(tx, actor, c.child_id, { kinds: ['problem'], status: 'active', limit: 50 })).entries);
+  const unscheduled = await unlessRefused(() => listContacts(tx, actor, c.child_id, { types: [...UNSCHEDULED_CONTACTS], from: addDays(today, -365), limit: 10 }));
+  const plan = await unlessRefused(() => viewPlan(tx, actor, c.child_id));
   const actions = actionsVisibleTo(actor, await openTasksOfChild(tx, c.child_id));
-  return { meeting, case: c, child, conditions, unscheduled, plan, actions };
+  return { meeting, case: c, child, healthDetail: conditions !== null, conditions: conditions ?? [], unscheduled: unscheduled ?? { contacts: [], total: 0 }, plan, actions };
+}
+
+/**
+ * A part of a brief that this member's agency may not see (the record's
+ * health detail for education and youth justice, a plan not shared with
+ * them) is left out, and the brief says so rather than failing. A refusal
+ * is decided before anything is read or written.
+ */
+async function unlessRefused<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ForbiddenError) return null;
+    throw error;
+  }
 }
 
 /** Briefs for the whole case list, in list order: what members read before the meeting. */
@@ -225,7 +235,6 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   if (!(await store.saveOutcome(tx, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {
     throw new ConflictError('Someone else recorded this case at the same time. Nothing of yours was saved: open it again to see theirs.');
   }
-  for (const o of owners) if (o.kind === 'professional') await joinCareTeam(tx, actor, c.child_id, o.id, 'MDT action owner', why);
   await createTasks(tx, actor, input.actions.map((a, i) => ({
     childId: c.child_id, source: 'mdt' as const, sourceId: caseId, agency: owners[i].agency, description: a.description,
     owner: { kind: owners[i].kind, id: owners[i].id }, accountableProfessionalId: c.brought_by, dueOn: a.dueOn,
@@ -238,7 +247,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   await recordAudit(tx, actor, { childId: c.child_id, action: 'mdt.outcome', what: `Discussed at ${meeting.title}; outcome letter sent`, why, details: { caseId, actions: input.actions.length } });
 }
 
-/** The outcome letter as sent; readable by the meeting's members and anyone who may see the child. */
+/** The outcome letter as sent; readable by the meeting's members and, as it is filed in the record, by anyone who may read the child's record. */
 export async function outcomeLetter(tx: Tx, actor: Actor, caseId: string) {
   const found = await store.caseById(tx, caseId);
   if (!found?.letter) throw new NotFoundError();
@@ -246,9 +255,9 @@ export async function outcomeLetter(tx: Tx, actor: Actor, caseId: string) {
   let why = mdtPolicy.viewMeeting(actor, rolesOf(actor, meeting));
   if (!why.allowed && found.brought_by === actor.professionalId) why = { allowed: true, why: 'brought the case' };
   if (!why.allowed) {
-    const relationships = await legitimateRelationships(tx, actor, found.child_id);
-    if (!relationships.length) throw new ForbiddenError('You are not invited to this meeting and do not care for this child.', found.child_id);
-    why = { allowed: true, why: relationships[0].detail };
+    const record = recordPolicy.viewRecord(actor, await legitimateRelationships(tx, actor, found.child_id));
+    if (!record.allowed) throw new ForbiddenError(`You were not invited to this meeting. ${record.reason}`, found.child_id);
+    why = record;
   }
   await recordAudit(tx, actor, { childId: found.child_id, action: 'mdt.read-letter', what: 'MDT outcome letter', why: why.why, details: { caseId } });
   return { letter: parseLetter(found.letter), sentAt: found.letter_sent_at!, childId: found.child_id };

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import type { FastifyRequest } from 'fastify';
 import { errorSummary, fieldErrors, optionalText, parseInput, idParam } from '../platform/http/validate.js';
-import { breakGlassReviewList, reviewBreakGlass, REVIEW_OUTCOMES, type ReviewOutcome } from './service.js';
+import { NotFoundError } from '../platform/http/errors.js';
+import { accessReviewList, reviewAccess, REVIEW_KIND_IDS, REVIEW_OUTCOMES, type ReviewKind, type ReviewOutcome } from './service.js';
 
 const listQuery = z.object({ show: z.enum(['awaiting', 'reviewed']).default('awaiting') });
+const TITLE = 'Emergency access and sensitive entry reviews';
 const reviewForm = z.object({
   outcome: z.enum(Object.keys(REVIEW_OUTCOMES) as [ReviewOutcome, ...ReviewOutcome[]], { error: 'Select whether the access was appropriate' }),
   note: optionalText('note', { max: 1000, multiline: true }),
@@ -12,26 +14,29 @@ const reviewForm = z.object({
 
 export const privacyRoutes: RouteModule = (app, deps) => {
   const list = async (req: FastifyRequest, show: 'awaiting' | 'reviewed') =>
-    inTenant(deps, req, (tx, actor) => breakGlassReviewList(tx, actor, show));
+    inTenant(deps, req, (tx, actor) => accessReviewList(tx, actor, show));
 
   app.get('/privacy/break-glass', async (req, reply) => {
     const { show } = parseInput(listQuery, req.query);
-    return reply.page('privacy/views/break-glass-list.njk', { title: 'Emergency access reviews', events: await list(req, show), show, outcomes: REVIEW_OUTCOMES });
+    return reply.page('privacy/views/break-glass-list.njk', { title: TITLE, events: await list(req, show), show, outcomes: REVIEW_OUTCOMES });
   });
 
-  app.post('/privacy/break-glass/:id/review', async (req, reply) => {
+  // One review form for each kind: /privacy/break-glass/:id/review and /privacy/sensitive-reveal/:id/review.
+  app.post('/privacy/:kind/:id/review', async (req, reply) => {
     const id = idParam(req.params);
+    const kind = (req.params as { kind: string }).kind as ReviewKind;
+    if (!REVIEW_KIND_IDS.includes(kind)) throw new NotFoundError();
     const parsed = reviewForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       // Errors point at the fields of the one review that was sent.
       const fields = fieldErrors(parsed.error);
       const anchored = Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${k}-${id}`, v]));
       return reply.code(400).page('privacy/views/break-glass-list.njk', {
-        title: 'Emergency access reviews', events: await list(req, 'awaiting'), show: 'awaiting', outcomes: REVIEW_OUTCOMES,
+        title: TITLE, events: await list(req, 'awaiting'), show: 'awaiting', outcomes: REVIEW_OUTCOMES,
         errors: errorSummary(anchored), fields: anchored,
       });
     }
-    await inTenant(deps, req, (tx, actor) => reviewBreakGlass(tx, actor, id, parsed.data.outcome, parsed.data.note));
+    await inTenant(deps, req, (tx, actor) => reviewAccess(tx, actor, kind, id, parsed.data.outcome, parsed.data.note));
     return reply.redirect('/privacy/break-glass', 303);
   });
 };

@@ -1,37 +1,32 @@
-import { isSystem, type Actor } from '../platform/access/actor.js';
+import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { policy, type Decision } from '../platform/access/policy.js';
 import type { Role } from '../platform/access/roles.js';
 
 /**
  * Who may do what with a child's shared record. Built on the platform's
- * policy: seeing the record needs what seeing the summary needs.
+ * policy: the record is health detail, for health and social care only.
  */
-const RECORDING_ROLES: readonly string[] = [
-  'gp', 'practice-nurse', 'paediatrician', 'care-coordinator', 'health-visitor', 'school-nurse', 'camhs-clinician', 'social-worker',
-] satisfies Role[];
 const FREEZING_ROLES: readonly string[] = ['privacy-officer', 'social-worker'] satisfies Role[];
 
 export const recordPolicy = {
   viewRecord(actor: Actor, relationships: Relationship[]): Decision {
-    return policy.viewChildSummary(actor, relationships);
+    return policy.viewHealthDetail(actor, relationships);
   },
 
-  /** Health and social care record entries; education and youth justice read what they may but do not write clinical entries. */
+  /** Health and social care record entries (and a feed, as its scopes allow); whoever may not see the record does not write in it. */
   recordEntry(actor: Actor, relationships: Relationship[], frozenBy: string | null): Decision {
-    const view = policy.viewChildSummary(actor, relationships);
+    const view = policy.viewHealthDetail(actor, relationships);
     if (!view.allowed) return view;
-    // A system (a feed) records what its scopes allow; the FHIR layer checks those.
-    if (!isSystem(actor) && !RECORDING_ROLES.includes(actor.role)) return { allowed: false, reason: 'Your role does not record entries in the shared record.' };
     if (frozenBy && frozenBy !== actor.organisationId) {
       return { allowed: false, reason: 'This record is frozen during a safeguarding investigation: only the team that froze it can change it.' };
     }
     return view;
   },
 
-  /** Sensitive entries outside your own team need a stated reason, which is audited. */
+  /** Sensitive entries outside your own team need a stated reason, which is audited and queued for a privacy officer. */
   revealSensitive(actor: Actor, relationships: Relationship[]): Decision {
-    return policy.viewChildSummary(actor, relationships);
+    return policy.revealSensitive(actor, relationships);
   },
 
   /** A privacy officer, or a social worker caring for the child, freezes a record during a safeguarding investigation. */

@@ -370,6 +370,69 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
     expect(audit.stated_reason).toBe('Planning antibiotics that may interact');
   });
 
+  it('education in the care team sees the summary without health detail and may not reveal sensitive entries; every reveal waits for the privacy officer with who, which child and why', async () => {
+    await addEntry(mine, { kind: 'problem', display: 'Epilepsy QE', status: 'active', startedOn: '2022-01-01' });
+    const phone = (await one<{ phone: string }>(sql`SELECT p.phone FROM child_related_person r JOIN related_person p ON p.id = r.related_person_id
+      WHERE r.child_id = ${mine.id}::uuid AND p.phone IS NOT NULL ORDER BY p.id LIMIT 1`)).phone;
+    const sencoId = await professionalId('senco');
+    await j.db.owner.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
+      VALUES (${j.ics.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${mine.id}::uuid, ${sencoId}::uuid, 'SENCO at the child’s school')`);
+    try {
+      const gpSummary = pageText((await (await signIn('gp')).get(`/children/${mine.id}`)).body);
+      expect(gpSummary).toContain('Epilepsy QE');
+      expect(gpSummary).toContain(phone);
+
+      const senco = await signIn('senco');
+      const summary = await senco.get(`/children/${mine.id}`);
+      expect(summary.statusCode).toBe(200);
+      const seen = pageText(summary.body);
+      expect(seen).toContain(`${mine.family_name.toUpperCase()}, ${mine.given_name}`);
+      expect(seen).toContain('Parental responsibility');
+      expect(seen).not.toContain('Epilepsy QE');
+      expect(seen).not.toContain(phone);
+      expect(seen).not.toContain('Open the shared record');
+      expect(seen).toContain('shared with health and social care only');
+      const audited = await one<{ what: string }>(sql`SELECT what FROM audit_event WHERE child_id = ${mine.id}::uuid AND professional_id = ${sencoId}::uuid
+        AND action = 'child.view-summary' ORDER BY at DESC LIMIT 1`);
+      expect(audited.what).toBe('Child summary without health detail (no conditions, no carers’ contact details)');
+
+      // No reveal: not the form, not the post; nothing is opened.
+      expect((await senco.get(`/children/${mine.id}/record/reveal`)).statusCode).toBe(403);
+      expect((await senco.post(`/children/${mine.id}/record/reveal`, { reason: 'Planning support in class for the pupil' })).statusCode).toBe(403);
+      expect(await count(sql`SELECT count(*)::int AS n FROM sensitive_reveal WHERE professional_id = ${sencoId}::uuid`)).toBe(0);
+    } finally {
+      await j.db.owner.execute(sql`DELETE FROM care_team_member WHERE child_id = ${mine.id}::uuid AND professional_id = ${sencoId}::uuid`);
+    }
+
+    // A paediatrician's reveal goes to the privacy officer's queue, saying who, which child and why.
+    const paed = await signIn('paediatrician');
+    await paed.get(`/children/${mine.id}/record/reveal`);
+    expect((await paed.post(`/children/${mine.id}/record/reveal`, { reason: 'Checking for a medicine interaction QR' })).statusCode).toBe(303);
+    const reveal = await one<{ id: string; name: string }>(sql`SELECT r.id, p.name FROM sensitive_reveal r JOIN professional p ON p.id = r.professional_id
+      WHERE r.child_id = ${mine.id}::uuid AND r.reason = 'Checking for a medicine interaction QR'`);
+    const po = await signIn('privacy-officer');
+    expect(pageText((await po.get('/')).body)).toMatch(/[1-9]\d* reveals? of sensitive entries await your review/);
+    const queue = await po.get('/privacy/break-glass');
+    // This reveal's card: from its heading to its review form.
+    const form = queue.body.indexOf(`/privacy/sensitive-reveal/${reveal.id}/review`);
+    expect(form).toBeGreaterThan(0);
+    const card = pageText(queue.body.slice(queue.body.lastIndexOf('nhsuk-card__heading', form) - 20, form));
+    expect(card).toContain(`${reveal.name} saw ${mine.given_name} ${mine.family_name}’s sensitive entries`);
+    expect(card).toContain('Checking for a medicine interaction QR');
+    expect(card).toContain('Paediatrician');
+    expect((await po.post(`/privacy/sensitive-reveal/${reveal.id}/review`, { note: 'x' })).statusCode).toBe(400);
+    expect((await po.post(`/privacy/sensitive-reveal/${reveal.id}/review`, { outcome: 'appropriate', note: 'Prescribing check QR' })).statusCode).toBe(303);
+    expect((await po.get('/privacy/break-glass')).body).not.toContain(reveal.id);
+    expect(pageText((await po.get('/privacy/break-glass?show=reviewed')).body)).toContain('Appropriate: the reason justified access. Prescribing check QR');
+    expect((await po.post(`/privacy/sensitive-reveal/${reveal.id}/review`, { outcome: 'inappropriate' })).statusCode).toBe(409);
+    expect((await po.post(`/privacy/unknown-kind/${reveal.id}/review`, { outcome: 'appropriate' })).statusCode).toBe(404);
+    const review = await one<{ what: string; details: { revealId: string } }>(sql`SELECT what, details FROM audit_event
+      WHERE child_id = ${mine.id}::uuid AND action = 'privacy.review-sensitive-reveal'`);
+    expect(review).toEqual({ what: 'Reveal of sensitive entries reviewed: Appropriate: the reason justified access', details: { revealId: reveal.id } });
+    // Only a privacy officer reviews.
+    expect((await paed.get('/privacy/break-glass')).statusCode).toBe(403);
+  });
+
   it('another organisation’s GP (by emergency access) sees no sensitive allergy in the banner and no sensitive contact in the timeline or its count', async () => {
     await addEntry(elsewhere, { kind: 'allergy', display: 'Latex allergy QH', status: 'active', sensitive: 'confidential-from-parents', organisationId: elsewhere.registered_practice_id });
     await addEntry(elsewhere, { kind: 'allergy', display: 'Allergy to penicillin QH', status: 'active' });
@@ -461,33 +524,33 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
     expect(items).toEqual([{ professional_id: planned.key_worker_id, title: 'Attended urgent care (you are the key worker for their care plan)' }]);
   });
 
-  it('the care plan banner shows only to an agency the family has shared the plan with: education and youth justice see nothing of it until then, health always', async () => {
+  it('the shared record is for health and social care: education and youth justice in the care team are refused it (audited, no emergency access offered); health sees the care plan banner', async () => {
     const planned = await one<{ id: string; child_id: string; title: string; shared_with: string[] }>(sql`SELECT p.id, p.child_id, p.title, p.shared_with
       FROM care_plan p WHERE p.ics_id = ${j.ics.icsId}::uuid AND p.status <> 'closed'
         AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = p.child_id) ORDER BY p.id DESC LIMIT 1`);
-    // Shared with social care only; the SENCO and the youth justice worker are in the child's care team.
-    await j.db.owner.execute(sql`UPDATE care_plan SET shared_with = ARRAY['social-care']::text[] WHERE id = ${planned.id}::uuid`);
+    // The SENCO and the youth justice worker are in the child's care team; the family has shared the plan with both.
+    await j.db.owner.execute(sql`UPDATE care_plan SET shared_with = ARRAY['social-care', 'education', 'youth-justice']::text[] WHERE id = ${planned.id}::uuid`);
     for (const role of ['senco', 'youth-justice-worker']) {
       await j.db.owner.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
         VALUES (${j.ics.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${planned.child_id}::uuid, ${await professionalId(role)}::uuid, 'Test banner member')`);
     }
     try {
       for (const role of ['senco', 'youth-justice-worker']) {
-        const res = await (await signIn(role)).get(`/children/${planned.child_id}/record`);
-        expect(res.statusCode, role).toBe(200);
+        const client = await signIn(role);
+        const res = await client.get(`/children/${planned.child_id}/record`);
+        expect(res.statusCode, role).toBe(403);
         const text = pageText(res.body);
-        expect(text, role).toContain('Shared care record');
-        expect(text, role).not.toContain('This child has a care plan');
-        expect(text, role).not.toContain(planned.title);
-        expect(text, role).not.toContain('Key worker:');
+        expect(text, role).toContain('education and youth justice see the care plan the family shares with them');
+        expect(text, role).not.toContain('Shared care record');
+        expect(text, role).not.toContain('Use emergency access');
+        const refused = await count(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${planned.child_id}::uuid
+          AND action = 'child.access-refused' AND what = 'Refused: shared record' AND professional_id = ${await professionalId(role)}::uuid`);
+        expect(refused, role).toBe(1);
+        // The plan shared with their agency is where they look instead.
+        expect(pageText((await client.get(`/children/${planned.child_id}/care-plan`)).body), role).toContain(planned.title);
       }
       const gp = await withAccess('gp', planned.child_id);
       expect(pageText((await gp.get(`/children/${planned.child_id}/record`)).body)).toContain(`This child has a care plan: ${planned.title}`);
-
-      // Once the family shares it with education, the SENCO sees the banner; youth justice still does not.
-      await j.db.owner.execute(sql`UPDATE care_plan SET shared_with = ARRAY['social-care', 'education']::text[] WHERE id = ${planned.id}::uuid`);
-      expect(pageText((await (await signIn('senco')).get(`/children/${planned.child_id}/record`)).body)).toContain(`This child has a care plan: ${planned.title}`);
-      expect(pageText((await (await signIn('youth-justice-worker')).get(`/children/${planned.child_id}/record`)).body)).not.toContain('This child has a care plan');
     } finally {
       await j.db.owner.execute(sql`UPDATE care_plan SET shared_with = ${`{${planned.shared_with.join(',')}}`}::text[] WHERE id = ${planned.id}::uuid`);
       await j.db.owner.execute(sql`DELETE FROM care_team_member WHERE child_id = ${planned.child_id}::uuid AND role_in_team = 'Test banner member'`);

@@ -39,7 +39,7 @@ const freezeForm = reasonForm('why the record is being frozen');
 const NOTICES: Record<string, string> = {
   entry: 'The entry has been saved.',
   contact: 'The contact has been recorded.',
-  revealed: `Sensitive entries you may see are shown for ${record.SENSITIVE_REVEAL_HOURS} hour. Your reason has been recorded and can be reviewed.`,
+  revealed: `Sensitive entries you may see are shown for ${record.SENSITIVE_REVEAL_HOURS} hour. Your reason has been recorded, and a privacy officer will review it.`,
   frozen: 'The record is frozen. Only your team can change it until the freeze is lifted.',
   lifted: 'The freeze has been lifted.',
 };

@@ -1,5 +1,6 @@
 import { pgTable, uuid, text, timestamp, date, integer, boolean, jsonb, bigserial, primaryKey, foreignKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { child } from '../children/schema.js';
+import { reviewedAccessColumns } from '../platform/access/schema.js';
 
 /** The kinds of entry in a child's shared record (SCR core and Additional Information). */
 export const ENTRY_KINDS = [
@@ -137,19 +138,15 @@ export const recordFreeze = pgTable(
   (t) => [primaryKey({ columns: [t.icsId, t.id] }), index('record_freeze_child_idx').on(t.icsId, t.childId)],
 );
 
-/** A professional's stated reason to see a child's sensitive entries: time-limited, audited. */
+/** A professional's stated reason to see a child's sensitive entries: time-limited, audited, reviewed by a privacy officer. */
 export const sensitiveReveal = pgTable(
   'sensitive_reveal',
-  {
-    icsId: uuid('ics_id').notNull(),
-    id: uuid('id').notNull(),
-    professionalId: uuid('professional_id').notNull(),
-    childId: uuid('child_id').notNull(),
-    reason: text('reason').notNull(),
-    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.icsId, t.id] }), index('sensitive_reveal_idx').on(t.icsId, t.professionalId, t.childId, t.expiresAt)],
+  reviewedAccessColumns(),
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('sensitive_reveal_idx').on(t.icsId, t.professionalId, t.childId, t.expiresAt),
+    index('sensitive_reveal_review_idx').on(t.icsId, t.reviewedAt),
+  ],
 );
 
 /**

@@ -268,13 +268,20 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
   return { contact: (await store.contactById(tx, id))!, outcome: 'created' as const };
 }
 
-/** A stated reason opens the child's sensitive entries to this professional for a while; it is audited. */
+/**
+ * A stated reason opens the child's sensitive entries to this professional
+ * for a while. It is audited and, like emergency access, waits in the
+ * privacy officer's review queue (sensitive_reveal.reviewed_at is null).
+ */
 export async function revealSensitive(tx: Tx, actor: Actor, childId: string, reason: string) {
   const why = await allowed(tx, actor, childId, recordPolicy.revealSensitive);
+  const id = crypto.randomUUID();
   await tx.execute(sql`INSERT INTO sensitive_reveal (ics_id, id, professional_id, child_id, reason, expires_at)
-    VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${actor.professionalId}::uuid, ${childId}::uuid, ${reason},
+    VALUES (${actor.icsId}::uuid, ${id}::uuid, ${actor.professionalId}::uuid, ${childId}::uuid, ${reason},
             now() + make_interval(hours => ${SENSITIVE_REVEAL_HOURS}))`);
-  await recordAudit(tx, actor, { childId, action: 'record.reveal-sensitive', what: 'Sensitive entries shown', why, statedReason: reason });
+  await recordAudit(tx, actor, {
+    childId, action: 'record.reveal-sensitive', what: `Sensitive entries shown for ${SENSITIVE_REVEAL_HOURS} hour`, why, statedReason: reason, details: { revealId: id },
+  });
 }
 
 export async function freezeRecord(tx: Tx, actor: Actor, childId: string, reason: string) {

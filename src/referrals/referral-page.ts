@@ -7,6 +7,9 @@ import { REFERRAL_MOVES } from './state-machine.js';
 import { referralPolicy, relationsTo } from './access.js';
 import * as store from './store.js';
 import { threadClosed } from './thread.js';
+import { extractsAsSeen } from './attachments.js';
+import { legitimateRelationships } from '../platform/access/relationship.js';
+import { recordPolicy } from '../record/policy.js';
 
 /**
  * Everything a referral's page shows, for someone with a relation to it (the
@@ -25,16 +28,22 @@ export async function openReferral(tx: Tx, actor: Actor, id: string, today: stri
   const movers = referralPolicy.movers(relations);
   const seesRecord = referralPolicy.seesRecord(relations);
   const [child] = await childNames(tx, [r.child_id]);
+  // Sensitive extracts follow the record's rules: the category and a way to give a reason for those who may reveal, nothing for others.
+  const mayReveal = seesRecord && recordPolicy.revealSensitive(actor, await legitimateRelationships(tx, actor, r.child_id)).allowed;
+  const attachments = seesRecord ? extractsAsSeen(await store.extractsOf(tx, actor, id), mayReveal) : [];
   const result = {
     referral: r, child, names: await store.namesOf(tx, id),
     events: await store.eventsOf(tx, id),
     seesRecord,
-    attachments: seesRecord ? await store.messagesOf(tx, id, 'attachments') : [],
-    messages: seesRecord ? await store.messagesOf(tx, id, 'thread') : [],
+    attachments,
+    messages: seesRecord ? await store.messagesOf(tx, id) : [],
     moves: REFERRAL_MOVES[r.state].filter((m) => movers.has(m.by) && m.via !== 'clinic'),
     canPost: referralPolicy.postMessage(relations).allowed && !threadClosed(r.state),
     isTriager: referralPolicy.isTriager(relations),
   };
-  await recordAudit(tx, actor, { childId: r.child_id, action: 'referral.view', what: `Referral or advice request (${r.state})`, why: decision.why, details: { referralId: id } });
+  await recordAudit(tx, actor, {
+    childId: r.child_id, action: 'referral.view', what: `Referral or advice request (${r.state})`, why: decision.why,
+    details: { referralId: id, extractsShown: attachments.filter((a) => a.body !== null).length, sensitiveExtractsHidden: attachments.filter((a) => a.body === null).length },
+  });
   return result;
 }

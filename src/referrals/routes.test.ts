@@ -186,6 +186,53 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect(pageText((await (await signIn('gp')).get('/referrals/late')).body)).toContain('You do not lead a hub');
   });
 
+  it('a sensitive entry sent with a referral keeps its mark: readers see it by the record’s rules, never as plain text', async () => {
+    const child = children[7];
+    const gpOrg = (await one<{ id: string }>(sql`SELECT organisation_id AS id FROM professional WHERE id = ${pros.gp.id}::uuid`)).id;
+    const entryId = (await one<{ id: string }>(sql`INSERT INTO record_entry (ics_id, id, child_id, kind, display, status, details, sensitive_category, recorded_by_name, recording_organisation_id, version)
+      VALUES (${j.ics.icsId}::uuid, gen_random_uuid(), ${child.id}::uuid, 'problem', 'Chlamydia infection QS', 'resolved', '{}'::jsonb, 'sexual-health', 'Seed', ${gpOrg}::uuid, 1) RETURNING id`)).id;
+    // The GP's own team recorded it, so the GP may attach it.
+    expect((await (await signIn('gp')).get(`/children/${child.id}/referrals/new`)).body).toContain(`value="${entryId}"`);
+    const id = await send(child.id, { reason: 'Abdominal pain QS', attachments: entryId });
+    expect(await one(sql`SELECT entry_id, sensitive_category, recording_organisation_id FROM referral_message WHERE referral_id = ${id}::uuid AND author_role = 'record-extract'`))
+      .toEqual({ entry_id: entryId, sensitive_category: 'sexual-health', recording_organisation_id: gpOrg });
+
+    // The referrer's team recorded it: they see it, marked.
+    const gpPage = pageText((await (await signIn('gp')).get(`/referrals/${id}`)).body);
+    expect(gpPage).toContain('Chlamydia infection QS');
+    expect(gpPage).toContain('Sensitive: Sexual health');
+
+    // The hub's paediatrician may reveal sensitive entries: they see the category and how to give a reason, not the entry.
+    const lead = await signIn('paediatrician');
+    const hidden = await lead.get(`/referrals/${id}`);
+    expect(hidden.body).not.toContain('Chlamydia infection QS');
+    expect(pageText(hidden.body)).toContain('A sensitive entry (Sexual health), shown only to the team that recorded it.');
+    expect(hidden.body).toContain(`href="/children/${child.id}/record/reveal"`);
+    const audited = await one<{ details: Record<string, unknown> }>(sql`SELECT details FROM audit_event WHERE action = 'referral.view'
+      AND professional_id = ${pros.paediatrician.id}::uuid AND details->>'referralId' = ${id} ORDER BY at DESC LIMIT 1`);
+    expect(audited.details).toEqual({ referralId: id, extractsShown: 0, sensitiveExtractsHidden: 1 });
+
+    // A paediatrician covering triage today, with no relationship with the child, may not reveal: the entry is not there at all.
+    await j.db.owner.execute(sql`INSERT INTO triage_cover (ics_id, id, cluster_id, cover_id, starts_on, ends_on, created_by)
+      VALUES (${j.ics.icsId}::uuid, gen_random_uuid(), ${clusterId}::uuid, ${cover.id}::uuid, ${today}::date, ${today}::date, ${pros.paediatrician.id}::uuid)`);
+    try {
+      const covering = await (await signIn(cover.email)).get(`/referrals/${id}`);
+      expect(covering.statusCode).toBe(200);
+      expect(covering.body).not.toContain('Chlamydia infection QS');
+      expect(pageText(covering.body)).not.toContain('Sexual health');
+      expect(pageText(covering.body)).toContain('No record entries were sent with this.');
+    } finally {
+      await j.db.owner.execute(sql`DELETE FROM triage_cover WHERE cover_id = ${cover.id}::uuid AND starts_on = ${today}::date`);
+    }
+
+    // Once the paediatrician gives a reason (reviewed by the privacy officer), the entry shows, still marked.
+    await lead.get(`/children/${child.id}/record/reveal`);
+    expect((await lead.post(`/children/${child.id}/record/reveal`, { reason: 'Abdominal pain: need the sexual health history' })).statusCode).toBe(303);
+    const shown = pageText((await lead.get(`/referrals/${id}`)).body);
+    expect(shown).toContain('Chlamydia infection QS');
+    expect(shown).toContain('Sensitive: Sexual health');
+  });
+
   it('lets exactly one of two paediatricians decide: the second sees a conflict page and nothing of theirs is saved', async () => {
     const id = await send(children[4].id, { reason: 'Recurrent abdominal pain' });
     await j.db.owner.execute(sql`INSERT INTO triage_cover (ics_id, id, cluster_id, cover_id, starts_on, ends_on, created_by)

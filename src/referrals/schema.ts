@@ -98,6 +98,10 @@ export const referralMessage = pgTable(
     authorRole: text('author_role').notNull(),
     body: text('body').notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A record extract's entry, and the sensitive category and recording team it had when sent (so it is seen by the record's rules). */
+    entryId: uuid('entry_id'),
+    sensitiveCategory: text('sensitive_category'),
+    recordingOrganisationId: uuid('recording_organisation_id'),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
+import { visibleToSql } from '../record/store.js';
+import type { SensitiveCategory } from '../record/schema.js';
 import type { ReferralKind, Urgency } from './schema.js';
 import type { ReferralState } from './state-machine.js';
 
@@ -128,8 +130,9 @@ export function eventsOf(tx: Tx, referralId: string): Promise<EventRow[]> {
 /**
  * Record entries the referrer attached are kept as rows of the referral's
  * message table with this author role: a copy of the entry as it was when
- * sent (the record may change later), needing no new table. The thread
- * itself leaves them out.
+ * sent (the record may change later), needing no new table. A copy keeps
+ * the entry's sensitive category and recording team, so it is seen under
+ * the record's own rules. The thread itself leaves them out.
  */
 const ATTACHMENT = 'record-extract';
 
@@ -138,18 +141,45 @@ export const threadMessage = (alias = '') => sql`${sql.raw(alias ? `${alias}.` :
 
 export type MessageRow = { id: string; author_id: string; author_name: string; author_role: string; body: string; sent_at: string };
 
-export function messagesOf(tx: Tx, referralId: string, which: 'thread' | 'attachments'): Promise<MessageRow[]> {
-  const kind = which === 'thread' ? threadMessage() : sql`author_role = ${ATTACHMENT}`;
+/** The thread's messages, oldest first (record extracts are read with extractsOf). */
+export function messagesOf(tx: Tx, referralId: string): Promise<MessageRow[]> {
   return rows<MessageRow>(
     tx,
-    sql`SELECT id, author_id, author_name, author_role, body, sent_at FROM referral_message WHERE referral_id = ${referralId}::uuid AND ${kind} ORDER BY sent_at, id`,
+    sql`SELECT id, author_id, author_name, author_role, body, sent_at FROM referral_message WHERE referral_id = ${referralId}::uuid AND ${threadMessage()} ORDER BY sent_at, id`,
   );
 }
 
-export async function addMessage(tx: Tx, actor: Actor, referralId: string, body: string, as: 'message' | 'attachment' = 'message'): Promise<void> {
+export async function addMessage(tx: Tx, actor: Actor, referralId: string, body: string): Promise<void> {
   await tx.execute(sql`INSERT INTO referral_message (ics_id, id, referral_id, author_id, author_name, author_role, body, sent_at)
-    VALUES (${actor.icsId}::uuid, gen_random_uuid(), ${referralId}::uuid, ${actor.professionalId}::uuid, ${actor.name},
-            ${as === 'attachment' ? ATTACHMENT : actor.role}, ${body}, clock_timestamp())`);
+    VALUES (${actor.icsId}::uuid, gen_random_uuid(), ${referralId}::uuid, ${actor.professionalId}::uuid, ${actor.name}, ${actor.role}, ${body}, clock_timestamp())`);
+}
+
+/** A record entry as sent with the referral: its words, and the sensitive marking and recording team it had. */
+export type Extract = { entryId: string; body: string; sensitiveCategory: SensitiveCategory | null; recordingOrganisationId: string | null };
+
+export async function addExtract(tx: Tx, actor: Actor, referralId: string, e: Extract): Promise<void> {
+  await tx.execute(sql`INSERT INTO referral_message (ics_id, id, referral_id, author_id, author_name, author_role, body, sent_at,
+      entry_id, sensitive_category, recording_organisation_id)
+    VALUES (${actor.icsId}::uuid, gen_random_uuid(), ${referralId}::uuid, ${actor.professionalId}::uuid, ${actor.name}, ${ATTACHMENT}, ${e.body}, clock_timestamp(),
+            ${e.entryId}::uuid, ${e.sensitiveCategory}, ${e.recordingOrganisationId}::uuid)`);
+}
+
+export type ExtractRow = { id: string; body: string | null; sensitive_category: SensitiveCategory | null };
+
+/**
+ * The record extracts sent with a referral, in the order attached. The body
+ * of a sensitive extract the actor may not see (the record's rule: the
+ * recording team, or a stated reason for this child) is not read at all.
+ */
+export function extractsOf(tx: Tx, actor: Actor, referralId: string): Promise<ExtractRow[]> {
+  return rows<ExtractRow>(
+    tx,
+    sql`SELECT e.id, CASE WHEN ${visibleToSql(actor)} THEN e.body END AS body, e.sensitive_category
+          FROM (SELECT m.id, m.ics_id, r.child_id, m.body, m.sensitive_category, m.recording_organisation_id, m.sent_at
+                  FROM referral_message m JOIN referral r ON r.ics_id = m.ics_id AND r.id = m.referral_id
+                 WHERE m.referral_id = ${referralId}::uuid AND m.author_role = ${ATTACHMENT}) e
+         ORDER BY e.sent_at, e.id`,
+  );
 }
 
 /** Whoever triages a referral holds it from then on: its decision-maker (and the child's relationship goes with it). */

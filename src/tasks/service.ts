@@ -9,7 +9,7 @@ import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
 import { bulkInsert } from '../platform/db/bulk.js';
-import { childNames, joinCareTeam } from '../children/care-team.js';
+import { childNames } from '../children/care-team.js';
 import { TASK_STATUSES, type TaskSource } from './schema.js';
 import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
 import * as store from './store.js';
@@ -121,12 +121,11 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   });
 }
 
-/** A member of the owning team takes the action on: it becomes theirs, and they join the child's care team. */
+/** A member of the owning team takes the action on: it becomes theirs (owning it is its own relationship; they do not join the care team). */
 export async function takeTask(tx: Tx, actor: Actor, id: string, today: string) {
   const { task, why } = await access(tx, actor, id, today);
   if (task.why !== 'team') throw new ForbiddenError('Only a member of the team the action was given to can take it on.');
   await tx.execute(sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now() WHERE id = ${id}::uuid`);
-  await joinCareTeam(tx, actor, task.child_id, actor.professionalId, 'Action owner', why);
   await recordAudit(tx, actor, { childId: task.child_id, action: 'task.take', what: 'Took on an action given to their team', why, details: { taskId: id } });
 }
 

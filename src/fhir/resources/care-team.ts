@@ -8,7 +8,7 @@ import type { Reading, ResourceHandler } from './handler.js';
 
 /**
  * The child's care team (everyone whose membership gives them a relationship
- * with the child: key workers, action owners, clinicians) as one CareTeam,
+ * with the child: key workers, clinicians) as one CareTeam,
  * whose id is the child's, and each MDT case as a CareTeam of the meeting's
  * members. Read only: membership comes from Joinery's pages.
  */

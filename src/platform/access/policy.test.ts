@@ -13,8 +13,12 @@ const system = (organisationId: string | null, scopes = ['system/*.cruds']): Act
 });
 const rel = (kind: RelationshipKind | null): Relationship[] => (kind ? [{ kind, detail: 'detail' }] : []);
 const RELATIONSHIPS: (RelationshipKind | null)[] = [
-  null, 'registered-practice', 'care-team', 'cluster-lead', 'referral', 'mdt-case', 'break-glass', 'integration-engine', 'organisation-feed',
+  null, 'registered-practice', 'care-team', 'cluster-lead', 'referral', 'mdt-case', 'action-owner', 'break-glass', 'integration-engine', 'organisation-feed',
 ];
+/** Health roles, for whom owning an action is direct care (decision record 0003). */
+const HEALTH: Role[] = ['gp', 'practice-nurse', 'paediatrician', 'care-coordinator', 'health-visitor', 'school-nurse', 'camhs-clinician'];
+/** Roles that see health detail and may reveal sensitive entries: health and social care, never education or youth justice. */
+const HEALTH_DETAIL: Role[] = [...HEALTH, 'social-worker'];
 /** Every kind of actor: each professional role, the ICS's integration engine and an organisation's system. */
 type Who = Role | 'engine' | 'org-system';
 const WHO: Who[] = [...ROLE_IDS, 'engine', 'org-system'];
@@ -26,16 +30,21 @@ const actorFor = (who: Who): Actor => (who === 'engine' ? system(null) : who ===
  */
 function expected(who: Who, relationship: RelationshipKind | null, action: string): boolean {
   if (who === 'engine' || who === 'org-system') {
-    // Systems see a child only through a relationship, and never act as a person does.
-    return (action === 'viewChildSummary' || action === 'viewAccessLog') && relationship !== null;
+    // Systems see a child only through a relationship, never reveal sensitive entries, and never act as a person does.
+    return ['viewChildSummary', 'viewHealthDetail', 'viewCarePlan', 'viewAccessLog'].includes(action) && relationship !== null;
   }
   const role = who;
   const caring = CARING_ROLES.includes(role);
+  // Owning an action opens the child's summary and record to health only; to others, their action and the plan.
+  const opens = relationship !== null && (relationship !== 'action-owner' || HEALTH.includes(role));
   switch (action) {
     case 'searchChildren': return caring;
-    case 'viewChildSummary': return caring && relationship !== null;
-    case 'breakGlass': return BREAK_GLASS_ROLES.includes(role) && relationship === null;
-    case 'viewAccessLog': return role === 'privacy-officer' || (caring && relationship !== null);
+    case 'viewChildSummary': return caring && opens;
+    case 'viewHealthDetail': return HEALTH_DETAIL.includes(role) && opens;
+    case 'revealSensitive': return HEALTH_DETAIL.includes(role) && opens;
+    case 'viewCarePlan': return caring && relationship !== null;
+    case 'breakGlass': return BREAK_GLASS_ROLES.includes(role) && !opens;
+    case 'viewAccessLog': return role === 'privacy-officer' || (caring && opens);
     case 'reviewBreakGlass': return role === 'privacy-officer';
     case 'findChildForAccessLog': return role === 'privacy-officer';
     case 'readAuditInFull': return role === 'privacy-officer';
@@ -69,6 +78,30 @@ describe('access policy matrix', () => {
     for (const role of ['senco', 'youth-justice-worker', 'ics-analyst', 'privacy-officer', 'admin', 'hub-admin'] as Role[]) {
       expect(policy.breakGlass(actor(role), []).allowed).toBe(false);
     }
+  });
+
+  it('keeps health detail and sensitive entries from education and youth justice, whatever their relationship', () => {
+    for (const role of ['senco', 'youth-justice-worker'] as Role[]) {
+      for (const kind of RELATIONSHIPS) {
+        expect(policy.viewHealthDetail(actor(role), rel(kind)).allowed, `${role} ${kind}`).toBe(false);
+        expect(policy.revealSensitive(actor(role), rel(kind)).allowed, `${role} ${kind}`).toBe(false);
+      }
+      // They still see who the child is and who cares for them, through a standing relationship.
+      expect(policy.viewChildSummary(actor(role), rel('care-team')).allowed).toBe(true);
+    }
+  });
+
+  it('owning an action opens the plan to every agency, but the child’s summary and record only to health', () => {
+    const owner = rel('action-owner');
+    expect(policy.viewCarePlan(actor('senco'), owner)).toEqual({ allowed: true, why: 'Care plan or MDT action owner: detail' });
+    const refused = policy.viewChildSummary(actor('senco'), owner);
+    expect(refused.allowed).toBe(false);
+    if (!refused.allowed) expect(refused.reason).toContain('your action and the care plan');
+    expect(policy.viewHealthDetail(actor('health-visitor'), owner).allowed).toBe(true);
+    expect(policy.viewHealthDetail(actor('social-worker'), owner).allowed).toBe(false);
+    // A social worker who only owns an action may still ask for emergency access; a SENCO may not.
+    expect(policy.breakGlass(actor('social-worker'), owner).allowed).toBe(true);
+    expect(policy.breakGlass(actor('senco'), owner).allowed).toBe(false);
   });
 
   it('says which relationship allowed a view, for the audit trail', () => {

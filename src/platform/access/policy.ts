@@ -1,6 +1,6 @@
 import { isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
-import { CARING_ROLES, ROLES, type Role } from './roles.js';
-import { RELATIONSHIP_LABELS, type Relationship } from './relationship.js';
+import { CARING_ROLES, HEALTH_DETAIL_AGENCIES, ROLES, agencyOfRole, type Role } from './roles.js';
+import { RELATIONSHIP_LABELS, actionOpensRecord, type Relationship } from './relationship.js';
 
 /**
  * Who may do what. One function per action; each denies unless a rule allows.
@@ -42,22 +42,70 @@ function because(relationships: Relationship[]): string {
   return `${RELATIONSHIP_LABELS[r.kind]}: ${r.detail}`;
 }
 
+/**
+ * The relationships that open the child's summary and record to the actor.
+ * Owning an action opens them only to health (direct care); to others it
+ * opens the action and the plan as their agency may see it (viewCarePlan).
+ */
+export function openingRelationships(actor: Actor, relationships: Relationship[]): Relationship[] {
+  return relationships.filter((r) => r.kind !== 'action-owner' || actionOpensRecord(actor));
+}
+
 export const policy = {
   /** Find children by NHS number or name: caring roles only (results show identity, not the record). */
   searchChildren(actor: Actor): Decision {
     return actor.role !== SYSTEM_ROLE && has(actor, CARING_ROLES) ? allow(`Search by a ${ROLES[actor.role].toLowerCase()}`) : deny('Your role does not search for children.');
   },
 
+  /** Who the child is, their flags and who cares for them; health detail needs viewHealthDetail as well. */
   viewChildSummary(actor: Actor, relationships: Relationship[]): Decision {
     if (isSystem(actor)) return relationships.length ? allow(because(relationships)) : deny('This system has no relationship with this child.');
     if (!has(actor, CARING_ROLES)) return deny('Your role does not give access to children’s records.');
-    if (relationships.length === 0) return deny('You do not have a care relationship with this child.');
+    const opening = openingRelationships(actor, relationships);
+    if (opening.length === 0) {
+      return deny(relationships.length ? 'Owning an action for this child lets you see your action and the care plan as shared with your agency, not the child’s record.' : 'You do not have a care relationship with this child.');
+    }
+    return allow(because(opening));
+  },
+
+  /**
+   * The shared record and the summary's health detail (conditions, carers'
+   * contact details): health and social care, never education or youth
+   * justice (decision record 0003). A system reads what its scopes allow.
+   */
+  viewHealthDetail(actor: Actor, relationships: Relationship[]): Decision {
+    const view = policy.viewChildSummary(actor, relationships);
+    if (!view.allowed || isSystem(actor)) return view;
+    const agency = agencyOfRole(actor.role);
+    if (!agency || !HEALTH_DETAIL_AGENCIES.includes(agency)) {
+      return deny('The shared record’s health detail (allergies, medicines, problems, contacts and letters) is for health and social care; education and youth justice see the care plan the family shares with them.');
+    }
+    return view;
+  },
+
+  /**
+   * Sensitive entries outside the recording team, on a stated reason that a
+   * privacy officer reviews: only those who see health detail; never a system.
+   */
+  revealSensitive(actor: Actor, relationships: Relationship[]): Decision {
+    if (isSystem(actor)) return deny('A system cannot reveal sensitive entries.');
+    return policy.viewHealthDetail(actor, relationships);
+  },
+
+  /**
+   * The child's care plan, as far as the actor's agency may see it (the plan
+   * policy adds the family's consent): any relationship, owning one of the
+   * child's actions included.
+   */
+  viewCarePlan(actor: Actor, relationships: Relationship[]): Decision {
+    const view = policy.viewChildSummary(actor, relationships);
+    if (view.allowed || isSystem(actor) || !has(actor, CARING_ROLES) || relationships.length === 0) return view;
     return allow(because(relationships));
   },
 
   breakGlass(actor: Actor, relationships: Relationship[]): Decision {
     if (!has(actor, BREAK_GLASS_ROLES)) return deny('Your role cannot use emergency access.');
-    if (relationships.length > 0) return deny('You already have access to this child.');
+    if (openingRelationships(actor, relationships).length > 0) return deny('You already have access to this child.');
     return allow('emergency access requested');
   },
 
@@ -81,8 +129,9 @@ export const policy = {
     return actor.role === 'privacy-officer' ? allow('privacy officer review') : deny('Only a privacy officer reads every audit event in full.');
   },
 
+  /** Emergency access and every reveal of sensitive entries are queued for a privacy officer's review. */
   reviewBreakGlass(actor: Actor): Decision {
-    return actor.role === 'privacy-officer' ? allow('privacy officer') : deny('Only a privacy officer reviews emergency access.');
+    return actor.role === 'privacy-officer' ? allow('privacy officer') : deny('Only a privacy officer reviews emergency access and reveals of sensitive entries.');
   },
 
   /** The hazard log, safety case and DCB0160 handover: no clinical safety officer role yet, so the administrator and privacy officer. */

@@ -1,15 +1,16 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
 import { isSystem, type Actor } from './actor.js';
+import { agencyOfRole } from './roles.js';
 
 /**
  * How a professional comes to have a legitimate relationship with a child.
- * Each is derived from data (registration, care team, cluster leadership, an
- * unexpired break-glass), never ticked by hand. Later capabilities (referrals,
- * MDTs, ambulatory caseloads) add their own sources here.
+ * Each is derived from data (registration, care team, cluster leadership, a
+ * referral, an MDT case, an open action they own, an unexpired break-glass),
+ * never ticked by hand. What each relationship opens is the policy's to say.
  */
 export type RelationshipKind =
-  | 'registered-practice' | 'care-team' | 'cluster-lead' | 'referral' | 'mdt-case' | 'break-glass'
+  | 'registered-practice' | 'care-team' | 'cluster-lead' | 'referral' | 'mdt-case' | 'action-owner' | 'break-glass'
   | 'integration-engine' | 'organisation-feed';
 
 export type Relationship = { kind: RelationshipKind; detail: string };
@@ -20,6 +21,7 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'cluster-lead': 'Cluster lead paediatrician',
   referral: 'Referral or advice request to you, or your clinic',
   'mdt-case': 'MDT case discussion',
+  'action-owner': 'Care plan or MDT action owner',
   'break-glass': 'Emergency access (break-glass)',
   'integration-engine': 'ICS integration engine',
   'organisation-feed': 'System of a caring organisation',
@@ -59,6 +61,24 @@ function mdtCaseSql(actor: Actor, childId: SQL) {
 }
 
 /**
+ * SQL predicate: the actor owns an open action (from a care plan or an MDT)
+ * for the child (`childId`). Owning an action is a relationship of its own:
+ * it shows the owner their action and the plan as their agency may see it.
+ */
+function ownsActionSql(actor: Actor, childId: SQL) {
+  return sql`EXISTS (SELECT 1 FROM task t WHERE t.child_id = ${childId} AND t.owner_professional_id = ${actor.professionalId}::uuid
+    AND t.status IN ('ready', 'in-progress'))`;
+}
+
+/**
+ * Whether owning an action opens the child's summary and record to the
+ * actor: to health it is direct care, as a care-team place would be; to
+ * social care, education and youth justice it opens only the action and
+ * the plan (with the family's consent), never the shared record.
+ */
+export const actionOpensRecord = (actor: Actor) => agencyOfRole(actor.role) === 'health';
+
+/**
  * SQL predicate: the actor has a standing (non-emergency) relationship with
  * the child row aliased `c`. Used in lists so paging counts only what may be seen.
  */
@@ -74,7 +94,8 @@ export function standingRelationshipSql(actor: Actor) {
                WHERE cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
                AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid)
     OR ${referralSql(actor, sql`c.id`)}
-    OR ${mdtCaseSql(actor, sql`c.id`)})`;
+    OR ${mdtCaseSql(actor, sql`c.id`)}
+    OR ${actionOpensRecord(actor) ? ownsActionSql(actor, sql`c.id`) : sql`false`})`;
 }
 
 /**
@@ -128,6 +149,8 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
       SELECT 'referral', 'a referral or advice request about this child is with you, or the child is booked into your clinic' WHERE ${referralSql(actor, sql`${childId}::uuid`)}
       UNION ALL
       SELECT 'mdt-case', 'on the case list of an MDT meeting you are invited to' WHERE ${mdtCaseSql(actor, sql`${childId}::uuid`)}
+      UNION ALL
+      SELECT 'action-owner', 'an open action for this child is yours' WHERE ${ownsActionSql(actor, sql`${childId}::uuid`)}
       UNION ALL
       SELECT 'break-glass', b.reason FROM break_glass b
        WHERE b.child_id = ${childId}::uuid AND b.professional_id = ${actor.professionalId}::uuid AND b.expires_at > now()

@@ -36,3 +36,25 @@ export const CARING_ROLES: readonly Role[] = [
   'senco',
   'youth-justice-worker',
 ];
+
+/** The agencies that care for a child together; decision record 0003 says what each may see. */
+export const AGENCIES = ['health', 'social-care', 'education', 'youth-justice'] as const;
+export type Agency = (typeof AGENCIES)[number];
+
+const ROLE_AGENCIES: Partial<Record<Role, Agency>> = {
+  gp: 'health', 'practice-nurse': 'health', paediatrician: 'health', 'care-coordinator': 'health', 'health-visitor': 'health',
+  'school-nurse': 'health', 'camhs-clinician': 'health', 'social-worker': 'social-care', senco: 'education', 'youth-justice-worker': 'youth-justice',
+};
+
+/** The agency a role works for; null for back-office roles and systems. */
+export function agencyOfRole(role: string): Agency | null {
+  return ROLE_AGENCIES[role as Role] ?? null;
+}
+
+/**
+ * Agencies that see a child's health detail: the shared record (allergies,
+ * medicines, problems, contacts, letters), carers' contact details and, on a
+ * stated reason, sensitive entries. Health for direct care, social care for
+ * safeguarding; never education or youth justice (decision record 0003).
+ */
+export const HEALTH_DETAIL_AGENCIES: readonly Agency[] = ['health', 'social-care'];
