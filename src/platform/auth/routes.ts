@@ -51,7 +51,7 @@ export const authRoutes: RouteModule = (app, deps) => {
     }
     await forgetSignInAttempts(deps.db, email, req.ip);
     const { token } = await createSession(deps.db, who.icsId, who.professionalId);
-    reply.setCookie(SESSION_COOKIE, token, cookieOptions(req, deps.config));
+    reply.setCookie(SESSION_COOKIE, token, cookieOptions(deps.config));
     return reply.redirect(next, 303);
   });
 
