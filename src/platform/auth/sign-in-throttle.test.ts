@@ -5,20 +5,13 @@ import { startJoinery, type TestJoinery } from '../../../test/joinery.js';
 import { DEMO_PASSWORD } from '../../../test/http.js';
 import { buildJoinery } from '../../app.js';
 import { loadConfig } from '../config.js';
+import { signInFrom as signIn } from './test-sign-in.js';
 
 const kinds = await databaseKinds();
 
-/** A browser at one address: fetches the sign-in form (for its CSRF cookie and token), then posts it. */
-async function signInFrom(app: FastifyInstance, address: string, email: string, password: string) {
-  const form = await app.inject({ method: 'GET', url: '/sign-in', remoteAddress: address });
-  const cookie = form.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-  return app.inject({
-    method: 'POST', url: '/sign-in', remoteAddress: address,
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ email, password, _csrf: csrf }).toString(),
-  });
-}
+/** Signs in from one address; the answer to the form. */
+const signInFrom = async (app: FastifyInstance, address: string, email: string, password: string) =>
+  (await signIn(app, { address, email, password })).res;
 
 describe.each(kinds)('sign-in throttling (%s)', (kind) => {
   let j: TestJoinery;
@@ -75,5 +68,24 @@ describe.each(kinds)('sign-in throttling (%s)', (kind) => {
     for (let i = 0; i < 4; i++) await signInFrom(j.app, '198.51.100.8', email, `typo-${i}`);
     expect((await signInFrom(j.app, '198.51.100.8', email, DEMO_PASSWORD)).statusCode).toBe(303);
     for (let i = 0; i < 5; i++) expect((await signInFrom(j.app, '198.51.100.8', email, `typo-again-${i}`)).statusCode).toBe(401);
+  });
+
+  it('a forged X-Forwarded-For does not dodge the count; behind a trusted proxy each client address counts on its own', async () => {
+    const email = 'care-coordinator@demo.joinery.test';
+    const forged = (i: number) => ({ 'x-forwarded-for': `10.9.${i}.1` });
+    const direct = [];
+    for (let i = 0; i < 6; i++) direct.push((await signIn(j.app, { address: '198.51.100.20', email, password: `x-${i}`, headers: forged(i) })).res.statusCode);
+    expect(direct).toEqual([401, 401, 401, 401, 401, 429]);
+
+    const proxied = await buildJoinery({ db: j.db, config: loadConfig({ JOINERY_TRUSTED_PROXIES: '198.51.100.21' }) });
+    try {
+      const viaProxy = (client: string, password: string) =>
+        signIn(proxied, { address: '198.51.100.21', email, password, headers: { 'x-forwarded-for': client } });
+      for (let i = 0; i < 5; i++) await viaProxy('192.0.2.50', `y-${i}`);
+      expect((await viaProxy('192.0.2.50', DEMO_PASSWORD)).res.statusCode).toBe(429);
+      expect((await viaProxy('192.0.2.51', DEMO_PASSWORD)).res.statusCode).toBe(303);
+    } finally {
+      await proxied.close();
+    }
   });
 });
