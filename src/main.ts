@@ -41,6 +41,9 @@ Configuration (environment):
   JOINERY_DATA_DIR           Folder for the embedded database (default ./.joinery)
   JOINERY_DEMO_PASSWORD      Password for the demo users (default: a random one, printed at first start)
   JOINERY_DEMO_CHILDREN      Size of the demo ICS made at first start (default 20000)
+  JOINERY_PUBLIC_URL         Where users reach Joinery, e.g. https://joinery.example.nhs.uk (default http://localhost:PORT)
+  JOINERY_TRUSTED_PROXIES    Proxy addresses or CIDR ranges whose X-Forwarded-* headers are believed (default none)
+  JOINERY_SESSION_MAX_HOURS  Sign out this long after signing in, 1 to 24 (default 12)
 
 Run 'joinery <command> --help' for a command's options.`;
 

@@ -15,7 +15,7 @@ let demoHash: Promise<string> | undefined;
  * A running Joinery on a fresh database with two small synthetic ICSs: the
  * demo one (sign-ins <role>@demo.joinery.test) and another, for tenancy checks.
  */
-export async function startJoinery(kind: DatabaseKind, children = 600): Promise<TestJoinery> {
+export async function startJoinery(kind: DatabaseKind, children = 600, env: Record<string, string> = {}): Promise<TestJoinery> {
   const db = await freshDatabase(kind);
   demoHash ??= hashPassword(DEMO_PASSWORD);
   const passwordHash = await demoHash;
@@ -23,7 +23,7 @@ export async function startJoinery(kind: DatabaseKind, children = 600): Promise<
   const other = await generateIcs(db, {
     children: 200, seed: 12, icsName: 'Other ICS', demoEmailDomain: 'other.joinery.test', demoPasswordHash: passwordHash, today: '2026-11-23',
   });
-  const config = loadConfig({ JOINERY_DEMO_PASSWORD: DEMO_PASSWORD });
+  const config = loadConfig({ JOINERY_DEMO_PASSWORD: DEMO_PASSWORD, ...env });
   const app = await buildJoinery({ db, config });
   return {
     app, db, ics, other,

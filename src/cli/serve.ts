@@ -84,6 +84,6 @@ export async function serve(config: Config): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await app.listen({ port: config.port, host: config.host });
-  console.log(`Joinery is running at http://localhost:${config.port} (${db.kind}, migration ${version})`);
+  console.log(`Joinery is running at ${config.publicUrl} (${db.kind}, migration ${version})`);
   return new Promise<number>(() => undefined);
 }

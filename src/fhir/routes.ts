@@ -21,7 +21,8 @@ export const BUNDLE_BODY_LIMIT = 8 * 1024 * 1024;
 /** Reachable without a session (the bearer token authenticates) and exempt from the form CSRF check. */
 const API = { config: { public: true, tokenAuth: true } };
 
-export const baseUrl = (req: FastifyRequest) => `${req.protocol}://${req.host}${FHIR_PREFIX}`;
+/** Every absolute link starts with the configured public URL, never the Host a request names. */
+export const baseUrl = (deps: AppDeps) => `${deps.config.publicUrl}${FHIR_PREFIX}`;
 
 function send(reply: FastifyReply, status: number, body: unknown) {
   return reply.code(status).type(FHIR_JSON).header('cache-control', 'no-store').send(JSON.stringify(body));
@@ -76,16 +77,16 @@ function fhirApi(deps: AppDeps) {
       send(reply, 404, operationOutcome([{ severity: 'error', code: 'not-supported', text: `Joinery does not serve ${req.method} ${req.url.split('?')[0]}.` }])),
     );
 
-    scope.get('/metadata', API, (req, reply) => send(reply, 200, capabilityStatement(baseUrl(req))));
+    scope.get('/metadata', API, (req, reply) => send(reply, 200, capabilityStatement(baseUrl(deps))));
     scope.get('/.well-known/smart-configuration', API, (req, reply) =>
-      reply.type('application/json').send(smartConfiguration(baseUrl(req))));
+      reply.type('application/json').send(smartConfiguration(baseUrl(deps))));
 
     scope.get('/Patient/:id/$everything', API, async (req, reply) => {
       const actor = await clientOf(deps, req);
       permit(actor, 'Patient', 'r');
       const { id } = params(req);
       if (!plausibleId('Patient', id)) throw notFound();
-      const bundle = await deps.db.tenant(actor.icsId, (tx) => everything({ tx, actor }, id.toLowerCase(), baseUrl(req)));
+      const bundle = await deps.db.tenant(actor.icsId, (tx) => everything({ tx, actor }, id.toLowerCase(), baseUrl(deps)));
       return send(reply, 200, bundle);
     });
 
@@ -108,7 +109,7 @@ function fhirApi(deps: AppDeps) {
       permit(actor, type, 's');
       const { query, page } = readSearch(handler, raw);
       const result = await deps.db.tenant(actor.icsId, (tx) => handler.search({ tx, actor }, query, page));
-      return send(reply, 200, searchBundle(baseUrl(req), type, query, page, result));
+      return send(reply, 200, searchBundle(baseUrl(deps), type, query, page, result));
     };
     scope.get('/:type', API, (req, reply) => search(req, reply, req.query));
     scope.post('/:type/_search', API, (req, reply) => search(req, reply, { ...(req.query as object), ...(req.body as object | undefined) }));
@@ -123,9 +124,9 @@ function fhirApi(deps: AppDeps) {
         throw badRequest('The resource’s id must be the id in the URL.', `${type}.id`);
       }
       const imported = await deps.db.tenant(actor.icsId, (tx) =>
-        new Importer(tx, actor, { namespace: `urn:joinery:fhir-client:${actor.professionalId}`, ourBase: baseUrl(req) })
+        new Importer(tx, actor, { namespace: `urn:joinery:fhir-client:${actor.professionalId}`, ourBase: baseUrl(deps) })
           .importResource(method === 'PUT' ? { ...body, id: undefined } : body, { path: type, method, targetId: method === 'PUT' ? id.toLowerCase() : undefined }));
-      reply.header('location', `${baseUrl(req)}/${type}/${imported.id}`);
+      reply.header('location', `${baseUrl(deps)}/${type}/${imported.id}`);
       const status = imported.outcome === 'created' ? 201 : 200;
       try {
         return send(reply, status, await readBack(deps, actor, type, imported.id));
@@ -140,7 +141,7 @@ function fhirApi(deps: AppDeps) {
 
     scope.post('/', { ...API, bodyLimit: BUNDLE_BODY_LIMIT }, async (req, reply) => {
       const actor = await clientOf(deps, req);
-      const result = await processBundle(deps.db, actor, req.body, { base: baseUrl(req), namespace: `urn:joinery:fhir-client:${actor.professionalId}` });
+      const result = await processBundle(deps.db, actor, req.body, { base: baseUrl(deps), namespace: `urn:joinery:fhir-client:${actor.professionalId}` });
       return send(reply, result.status, result.body as Bundle);
     });
   };

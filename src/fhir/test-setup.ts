@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { sql, type SQL } from 'drizzle-orm';
 import { Client } from 'fhir-kit-client';
 import { rows, type DatabaseKind } from '../platform/db/client.js';
@@ -23,11 +23,21 @@ export type FhirTest = {
 
 let clients = 0;
 
+/** A localhost port nothing is listening on, so the app's public URL can name it before it listens. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** Joinery with two small synthetic ICSs, listening on a localhost port for a real FHIR client. */
 export async function startFhirTest(kind: DatabaseKind, children = 300): Promise<FhirTest> {
-  const j = await startJoinery(kind, children);
-  await j.app.listen({ port: 0, host: '127.0.0.1' });
-  const origin = `http://127.0.0.1:${(j.app.server.address() as AddressInfo).port}`;
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const j = await startJoinery(kind, children, { JOINERY_PUBLIC_URL: origin });
+  await j.app.listen({ port, host: '127.0.0.1' });
   const base = `${origin}/fhir/R4`;
   const all = <T>(query: SQL) => rows<T>(j.db.owner, query);
   const register: FhirTest['register'] = async (opts = {}) => {

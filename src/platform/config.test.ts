@@ -25,4 +25,29 @@ describe('configuration', () => {
       expect((e as Error).message).toMatch(/JOINERY_DEMO_PASSWORD must be at least 8 characters/);
     }
   });
+
+  it('sessions end 12 hours after sign-in unless JOINERY_SESSION_MAX_HOURS says otherwise (1 to 24 hours)', () => {
+    expect(loadConfig({}).sessionMaxHours).toBe(12);
+    expect(loadConfig({ JOINERY_SESSION_MAX_HOURS: '8' }).sessionMaxHours).toBe(8);
+    for (const bad of ['0', '25', 'twelve', '1.5']) {
+      expect(() => loadConfig({ JOINERY_SESSION_MAX_HOURS: bad }), bad).toThrow(/JOINERY_SESSION_MAX_HOURS/);
+    }
+  });
+
+  it('the public URL defaults to localhost on the port, and must be just an http(s) origin', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ JOINERY_PUBLIC_URL: 'https://Joinery.Example.nhs.uk/' }).publicUrl).toBe('https://joinery.example.nhs.uk');
+    for (const bad of ['joinery.example.nhs.uk', 'ftp://joinery.example.nhs.uk', 'https://joinery.example.nhs.uk/app', 'https://x@joinery.example.nhs.uk', 'https://joinery.example.nhs.uk/?a=1']) {
+      expect(() => loadConfig({ JOINERY_PUBLIC_URL: bad }), bad).toThrow(/JOINERY_PUBLIC_URL/);
+    }
+  });
+
+  it('trusts no proxy by default; JOINERY_TRUSTED_PROXIES takes addresses and CIDR ranges, and refuses anything else', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ JOINERY_TRUSTED_PROXIES: '10.0.0.1, 10.1.0.0/16,::1' }).trustedProxies).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+    for (const bad of ['proxy.internal', '10.0.0.0/33', '10.0.0.1/8/1', '*']) {
+      expect(() => loadConfig({ JOINERY_TRUSTED_PROXIES: bad }), bad).toThrow(/JOINERY_TRUSTED_PROXIES/);
+    }
+  });
 });

@@ -31,12 +31,31 @@ const FONT = 'Arial, sans-serif';
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** Text styles ECharts writes as inline CSS that SVG also takes as presentation attributes. */
+const PRESENTATION_ATTRIBUTES = new Set(['font-family', 'font-size', 'font-style', 'font-weight', 'fill', 'stroke', 'opacity']);
+
+/**
+ * Joinery's Content-Security-Policy refuses inline styles. ECharts' <style>
+ * block holds only hover rules (a static chart has no hover), so it goes; its
+ * style attributes become presentation attributes, which draw the same.
+ */
+function withoutInlineStyles(svg: string): string {
+  return svg
+    .replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '')
+    .replace(/ style="([^"]*)"/g, (_all, css: string) =>
+      css.split(';').map((declaration) => {
+        const colon = declaration.indexOf(':');
+        const property = declaration.slice(0, colon).trim();
+        return colon > 0 && PRESENTATION_ATTRIBUTES.has(property) ? ` ${property}="${declaration.slice(colon + 1).trim()}"` : '';
+      }).join(''));
+}
+
 /** ECharts' fixed-size SVG made responsive and labelled: width 100% of its container, height from the viewBox. */
 export function accessibleSvg(svg: string, label: string): string {
   const open = /^<svg width="[\d.]+" height="[\d.]+"/;
   if (!open.test(svg)) throw new Error('unexpected SVG from ECharts');
   const name = escapeXml(label);
-  return svg
+  return withoutInlineStyles(svg)
     .replace(open, `<svg width="100%" class="population-chart__svg" role="img" aria-label="${name}" focusable="false"`)
     .replace('>', `><title>${name}</title>`);
 }

@@ -4,7 +4,8 @@ import { createSession, endSession, SESSION_COOKIE } from '../http/session.js';
 import { cookieOptions } from '../http/csrf.js';
 import { errorSummary, fieldErrors } from '../http/validate.js';
 import { signIn } from './service.js';
-import { SignInThrottle } from './rate-limit.js';
+import { admitSignInAttempt, forgetSignInAttempts, SIGN_IN_LIMITS } from './sign-in-throttle.js';
+import { pageAfterSignIn } from './next-page.js';
 
 const signInForm = z.object({
   email: z.string().trim().min(1, 'Enter your email address').max(254, 'Email address must be 254 characters or fewer')
@@ -17,11 +18,8 @@ const signInQuery = z.object({
   expired: z.string().max(5).optional(),
 });
 
-/** Only same-site paths: an open redirect after sign-in would help phishing. */
-const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/');
-
 export const authRoutes: RouteModule = (app, deps) => {
-  const throttle = new SignInThrottle();
+  const safeNext = (next: unknown) => pageAfterSignIn(next, deps.config.publicUrl);
   const view = 'platform/auth/views/sign-in.njk';
 
   app.get('/sign-in', { config: { public: true } }, async (req, reply) => {
@@ -41,19 +39,19 @@ export const authRoutes: RouteModule = (app, deps) => {
       return reply.code(400).page(view, { title: 'Sign in', next, values, fields, errors: errorSummary(fields, ['email', 'password']) });
     }
     const email = parsed.data.email.toLowerCase();
-    if (throttle.isBlocked(email, req.ip)) {
-      const fields = { email: 'Too many attempts to sign in. Wait 15 minutes and try again.' };
+    // Counted before the password is checked, so guesses sent together cannot race past the limit.
+    if (!(await admitSignInAttempt(deps.db, email, req.ip))) {
+      const fields = { email: `Too many attempts to sign in. Wait ${SIGN_IN_LIMITS.windowMinutes} minutes and try again.` };
       return reply.code(429).page(view, { title: 'Sign in', next, values, fields, errors: errorSummary(fields) });
     }
     const who = await signIn(deps.db, email, parsed.data.password);
     if (!who) {
-      throttle.recordFailure(email, req.ip);
       const fields = { email: 'The email address or password is not right' };
       return reply.code(401).page(view, { title: 'Sign in', next, values, fields, errors: errorSummary(fields) });
     }
-    throttle.recordSuccess(email);
+    await forgetSignInAttempts(deps.db, email, req.ip);
     const { token } = await createSession(deps.db, who.icsId, who.professionalId);
-    reply.setCookie(SESSION_COOKIE, token, cookieOptions(req, deps.config));
+    reply.setCookie(SESSION_COOKIE, token, cookieOptions(deps.config));
     return reply.redirect(next, 303);
   });
 

@@ -4,6 +4,7 @@ export * from '../../children/schema.js';
 export * from '../audit/schema.js';
 export * from '../access/schema.js';
 export * from '../http/schema.js';
+export * from '../auth/schema.js';
 export * from '../../record/schema.js';
 export * from '../../worklist/schema.js';
 export * from '../../fhir/schema.js';

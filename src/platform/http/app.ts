@@ -14,12 +14,15 @@ import { handleError, renderNotFound } from './error-pages.js';
 import { ForbiddenError } from './errors.js';
 import { recordAudit } from '../audit/audit.js';
 import { navigationFor } from './navigation.js';
+import { newCspNonce, setSecurityHeaders } from './security-headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     csrfToken: string;
     sessionExpired: boolean;
+    /** This response's Content-Security-Policy nonce, for the layout's inline script and style blocks. */
+    cspNonce: string;
   }
   interface FastifyReply {
     page(template: string, context?: Record<string, unknown>): FastifyReply;
@@ -78,7 +81,8 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   const { config, db } = deps;
   const app = Fastify({
     logger: config.production ? { level: 'info', redact: ['req.headers.cookie'] } : false,
-    trustProxy: false,
+    // X-Forwarded-* is believed only from the configured proxies (none by default): it sets req.ip, which sign-in throttling counts by.
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     bodyLimit: 1024 * 1024,
   });
   const routeList: { method: string; url: string }[] = [];
@@ -106,11 +110,13 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   app.decorateRequest('actor', null);
   app.decorateRequest('csrfToken', '');
   app.decorateRequest('sessionExpired', false);
+  app.decorateRequest('cspNonce', '');
   app.decorateReply('page', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const req = this.request;
     const html = views.render(template, {
       actor: req.actor,
       csrfToken: req.csrfToken,
+      cspNonce: req.cspNonce,
       navigation: navigationFor(req.actor, req.url),
       ...context,
     });
@@ -118,12 +124,13 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    reply.header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
+    req.cspNonce = newCspNonce();
+    setSecurityHeaders(reply, config, req.cspNonce);
     // Stylesheets, scripts and icons need no one signed in: no session look-up (a transaction) for each of a page's assets.
     if (req.url.startsWith(ASSET_PREFIX)) return;
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
-      const session = await loadSession(db, token, config.sessionIdleMinutes);
+      const session = await loadSession(db, token, { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours });
       if (session && 'actor' in session) {
         req.actor = session.actor;
         req.csrfToken = session.csrfToken;

@@ -6,10 +6,9 @@ import { newToken } from './session.js';
 
 export const CSRF_COOKIE = 'joinery_csrf';
 
-/** Cookies are Secure everywhere but plain-http localhost, where browsers would drop them. */
-export function cookieOptions(req: FastifyRequest, config: Config) {
-  const local = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');
-  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.production || !local };
+/** Cookies are Secure whenever Joinery is reached over https (or in production), whatever Host a request names. */
+export function cookieOptions(config: Config) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.production || config.publicUrl.startsWith('https:') };
 }
 
 /** Before sign-in there is no session to hold the token: a cookie holds it (double submit). */
@@ -17,14 +16,17 @@ export function anonymousCsrfToken(req: FastifyRequest, reply: FastifyReply, con
   const existing = req.cookies[CSRF_COOKIE];
   if (existing && /^[A-Za-z0-9_-]{20,}$/.test(existing)) return existing;
   const token = newToken();
-  reply.setCookie(CSRF_COOKIE, token, cookieOptions(req, config));
+  reply.setCookie(CSRF_COOKIE, token, cookieOptions(config));
   return token;
 }
 
+/** Header a script or API client may send the token in instead of a form field. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** From the form body or the header only: a token in a URL leaks through history, logs and Referer. */
 function sent(req: FastifyRequest): string {
   const body = req.body as Record<string, unknown> | undefined;
-  const query = req.query as Record<string, unknown> | undefined;
-  const value = (body && typeof body === 'object' ? body._csrf : undefined) ?? query?._csrf;
+  const value = (body && typeof body === 'object' ? body._csrf : undefined) ?? req.headers[CSRF_HEADER];
   return typeof value === 'string' ? value : '';
 }
 

@@ -22,19 +22,23 @@ export async function createSession(db: Database, icsId: string, professionalId:
 
 export type LoadedSession = { actor: Actor; csrfToken: string } | { expired: true } | null;
 
+export type SessionLimits = { idleMinutes: number; maxHours: number };
+
 /**
  * Finds the session for a cookie and the professional behind it, in one
- * transaction. A session idle for longer than the limit is ended.
+ * transaction. A session idle for longer than the idle limit, or older than
+ * the absolute limit however busy, is ended: a stolen cookie is not good for ever.
  */
-export async function loadSession(db: Database, token: string, idleMinutes: number): Promise<LoadedSession> {
+export async function loadSession(db: Database, token: string, limits: SessionLimits): Promise<LoadedSession> {
   return db.platform(async (tx) => {
-    const [s] = await rows<{ ics_id: string; professional_id: string; csrf_token: string; idle_seconds: number }>(
+    const [s] = await rows<{ ics_id: string; professional_id: string; csrf_token: string; idle_seconds: number; age_seconds: number }>(
       tx,
-      sql`SELECT ics_id, professional_id, csrf_token, extract(epoch FROM now() - last_seen_at)::float AS idle_seconds
+      sql`SELECT ics_id, professional_id, csrf_token, extract(epoch FROM now() - last_seen_at)::float AS idle_seconds,
+                 extract(epoch FROM now() - created_at)::float AS age_seconds
             FROM session WHERE token_hash = ${hash(token)}`,
     );
     if (!s) return null;
-    if (s.idle_seconds > idleMinutes * 60) {
+    if (s.idle_seconds > limits.idleMinutes * 60 || s.age_seconds > limits.maxHours * 3600) {
       await tx.execute(sql`DELETE FROM session WHERE token_hash = ${hash(token)}`);
       return { expired: true as const };
     }
