@@ -16,7 +16,7 @@ export function clientListCommand(config: Config, ics: string | undefined, io: I
     }
     const table = [['ID', 'NAME', 'SCOPES', 'ORGANISATION', 'STATUS', 'LAST TOKEN']].concat(clients.map((c) => [
       c.id, c.name, c.scopes, c.organisationName ?? 'whole ICS',
-      c.revokedAt ? `revoked ${c.revokedAt.slice(0, 16)}` : 'active', c.lastTokenAt?.slice(0, 16) ?? 'never',
+      c.revokedAt ? `revoked ${c.revokedAt.slice(0, 16).replace('T', ' ')}` : 'active', c.lastTokenAt?.slice(0, 16).replace('T', ' ') ?? 'never',
     ]));
     const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
     for (const row of table) io.out(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
@@ -17,11 +17,14 @@ export type ClientSummary = {
   createdAt: string; revokedAt: string | null; liveTokens: number; lastTokenAt: string | null;
 };
 
+/** A time as ISO 8601 in UTC, the same from PGlite and the server. */
+const iso = (column: SQL) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+
 export function listClients(tx: Tx): Promise<ClientSummary[]> {
   return rows<ClientSummary>(tx, sql`
-    SELECT c.id, c.name, c.scopes, o.name AS "organisationName", c.created_at::text AS "createdAt", c.revoked_at::text AS "revokedAt",
+    SELECT c.id, c.name, c.scopes, o.name AS "organisationName", ${iso(sql`c.created_at`)} AS "createdAt", ${iso(sql`c.revoked_at`)} AS "revokedAt",
            (SELECT count(*)::int FROM fhir_token t WHERE t.ics_id = c.ics_id AND t.client_id = c.id AND t.expires_at > now()) AS "liveTokens",
-           (SELECT max(t.issued_at)::text FROM fhir_token t WHERE t.ics_id = c.ics_id AND t.client_id = c.id) AS "lastTokenAt"
+           (SELECT ${iso(sql`max(t.issued_at)`)} FROM fhir_token t WHERE t.ics_id = c.ics_id AND t.client_id = c.id) AS "lastTokenAt"
       FROM fhir_client c
       LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.organisation_id
      WHERE c.name <> ${COMMAND_LINE_CLIENT}
@@ -33,7 +36,7 @@ async function liveClient(tx: Tx, id: string): Promise<ClientSummary> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError(`There is no FHIR client with the id ${id}.`);
   const client = (await listClients(tx)).find((c) => c.id === id.toLowerCase());
   if (!client) throw new NotFoundError(`There is no FHIR client with the id ${id}.`);
-  if (client.revokedAt) throw new ConflictError(`${client.name} was revoked on ${client.revokedAt.slice(0, 16)}: it cannot be changed.`);
+  if (client.revokedAt) throw new ConflictError(`${client.name} was revoked on ${client.revokedAt.slice(0, 16).replace('T', ' ')} UTC: it cannot be changed.`);
   return client;
 }
 
