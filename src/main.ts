@@ -6,6 +6,7 @@ import { connect, type DatabaseConfig } from './platform/db/connect.js';
 import type { Database } from './platform/db/client.js';
 import { DataFolderInUse, folderHolder } from './platform/db/data-folder-lock.js';
 import { relayCommand } from './cli/command-socket.js';
+import { BACKUP_HELP, backupCommand, restoreCommand } from './cli/backup.js';
 import { migrate } from './platform/db/migrate.js';
 import { serve } from './cli/serve.js';
 import { synthCommand } from './cli/synth.js';
@@ -37,6 +38,8 @@ Commands:
   indicators [--ics CODE]    List the population indicators with their ids
   evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]
                              Estimate a care model's effect on an indicator: JSON with the relative effect and its 95% CI
+  backup FILE                Write the whole database to FILE as plain SQL (works while serving)
+  restore FILE [--replace]   Load a backup into the configured database (refused while serving, and over data unless --replace)
   spc < series.json          Statistical process control (Making Data Count XmR) for one series: JSON in, JSON out
   help                       Show this help
 
@@ -76,6 +79,8 @@ const COMMAND_HELP: Record<string, string> = {
     '  Exits 1 when any resource was rejected.\n\n' + IMPORT_ACTIVITY_HELP,
   indicators: INDICATORS_HELP,
   evaluate: EVALUATE_HELP,
+  backup: BACKUP_HELP,
+  restore: BACKUP_HELP,
   client:
     'joinery client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]\n\n' +
     '  Registers a system client for the FHIR API and prints {"client_id", "client_secret"} (the secret is shown only once).\n' +
@@ -168,8 +173,14 @@ export async function main(argv: string[], io: Output = consoleOutput, serving?:
     // An embedded folder that a server holds is reached through that server, never opened a second time.
     const holder = serving || config.databaseUrl ? null : folderHolder(config.dataDir);
     if (holder?.serving && holder.pid !== process.pid) {
+      if (command === 'restore') {
+        io.err(`Joinery is serving ${config.dataDir} (process ${holder.pid}): stop it before restoring into that folder.`);
+        return 1;
+      }
       return await relayCommand(holder.serving, withAbsolutePaths(argv), io);
     }
+    if (command === 'backup') return await backupCommand(config, rest, io);
+    if (command === 'restore') return await restoreCommand(config, rest, io);
     if (command === 'migrate') {
       const db = await connect(config);
       try {

@@ -81,7 +81,7 @@ async function token(base: string, client: { client_id: string; client_secret: s
 const patients = (base: string, accessToken: string) =>
   fetch(`${base}/fhir/R4/Patient?_count=1`, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.status);
 
-describe('joinery serve owns its embedded data folder', { timeout: 300_000 }, () => {
+describe('joinery serve owns its embedded data folder', { timeout: 600_000 }, () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   let client: { client_id: string; client_secret: string };
 
@@ -124,6 +124,16 @@ describe('joinery serve owns its embedded data folder', { timeout: 300_000 }, ()
     expect((await joinery('client', 'list')).output).toMatch(/Riverside feed .* revoked \d{4}-\d\d-\d\d/);
     expect(await joinery('client', 'revoke', client.client_id)).toMatchObject({ code: 1, output: expect.stringContaining('was revoked on') });
     expect(await joinery('client', 'rotate', '00000000-0000-0000-0000-000000000000')).toMatchObject({ code: 1, output: expect.stringContaining('There is no FHIR client') });
+  });
+
+  it('a backup asked for while serving is made by the server; a restore into the served folder is refused', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'joinery-serve-backup-')), 'backup.sql');
+    const made = await joinery('backup', file);
+    expect(made).toMatchObject({ code: 0, output: expect.stringContaining(`Backed up`) });
+    expect(fs.readFileSync(file, 'utf8')).toContain('Riverside feed');
+    const refused = await joinery('restore', file, '--replace');
+    expect(refused).toMatchObject({ code: 1, output: expect.stringContaining(`Joinery is serving ${dataDir} (process ${server.child.pid}): stop it before restoring`) });
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
   it('SIGTERM stops the server cleanly and frees the folder; after a restart the clients are still there', async () => {
