@@ -32,8 +32,8 @@ const env = (port?: number) => ({
 });
 
 /** Starts a process and collects its output; `exited` resolves with its exit code. */
-function start(command: string, args: string[], port?: number) {
-  const child = spawn(command, args, { cwd: ROOT, env: env(port), stdio: ['ignore', 'pipe', 'pipe'] });
+function start(command: string, args: string[], port?: number, cwd = ROOT) {
+  const child = spawn(command, args, { cwd, env: env(port), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => void (output += d.toString()));
@@ -43,7 +43,12 @@ function start(command: string, args: string[], port?: number) {
 }
 
 async function joinery(...args: string[]) {
-  const p = start('node', ['bin/joinery.js', ...args]);
+  return joineryIn(ROOT, ...args);
+}
+
+/** Runs joinery from another working folder (its file arguments are relative to that folder, not the server's). */
+async function joineryIn(cwd: string, ...args: string[]) {
+  const p = start('node', [path.join(ROOT, 'bin/joinery.js'), ...args], undefined, cwd);
   const code = await p.exited;
   return { code, output: p.output() };
 }
@@ -99,6 +104,17 @@ describe('joinery serve owns its embedded data folder', { timeout: 600_000 }, ()
     const issued = await token(server.base, client);
     expect(issued.status).toBe(200);
     expect(await patients(server.base, issued.body.access_token!)).toBe(200);
+  });
+
+  it('migrate, indicators and import run in the server while it serves, with files found from the caller\'s folder', async () => {
+    expect(await joinery('migrate')).toMatchObject({ code: 0, output: expect.stringMatching(/Migrated pglite database to \d{4}_/) });
+    expect(await joinery('indicators')).toMatchObject({ code: 0, output: expect.stringContaining('ed-attendances') });
+    const caller = fs.mkdtempSync(path.join(os.tmpdir(), 'joinery-caller-'));
+    fs.mkdirSync(path.join(caller, 'nothing-yet'));
+    const imported = await joineryIn(caller, 'import', 'fhir', 'nothing-yet');
+    expect(imported.output).toContain('from 0 files');
+    expect(await joineryIn(caller, 'import', 'fhir', 'not-there')).toMatchObject({ code: 2, output: expect.stringContaining(`No such file or folder: ${path.join(caller, 'not-there')}`) });
+    fs.rmSync(caller, { recursive: true, force: true });
   });
 
   it('client list, rotate and revoke work while serving; the old secret and a revoked client\'s tokens stop at once', async () => {
