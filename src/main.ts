@@ -1,12 +1,18 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadConfig, ConfigError } from './platform/config.js';
-import { connect } from './platform/db/connect.js';
+import path from 'node:path';
+import { loadConfig, ConfigError, type Config } from './platform/config.js';
+import { connect, type DatabaseConfig } from './platform/db/connect.js';
+import type { Database } from './platform/db/client.js';
+import { DataFolderInUse, folderHolder } from './platform/db/data-folder-lock.js';
+import { relayCommand } from './cli/command-socket.js';
+import { BACKUP_HELP, backupCommand, restoreCommand } from './cli/backup.js';
 import { migrate } from './platform/db/migrate.js';
 import { serve } from './cli/serve.js';
 import { synthCommand } from './cli/synth.js';
 import { importFhirCommand, importFhirFlags } from './cli/import-fhir.js';
 import { clientAddCommand, clientAddFlags } from './cli/client-add.js';
+import { clientChangeCommand, clientListCommand } from './cli/client-keeping.js';
 import { spcCommand } from './cli/spc.js';
 import { pewsCommand, PEWS_HELP } from './cli/pews.js';
 import { evaluateCommand, EVALUATE_HELP } from './cli/evaluate.js';
@@ -26,11 +32,15 @@ Commands:
                              Import FHIR Bundles (.json) and Bulk Data NDJSON (.ndjson) as the ICS's integration engine
   client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]
                              Register a FHIR client (OAuth 2.0 client credentials); prints its id and secret as JSON
+  client list | revoke ID | rotate ID [--ics CODE]
+                             List the FHIR clients; revoke one (its tokens stop at once); give one a new secret
   import activity FILE.csv [--ics CODE]
                              Import activity (ED, admissions, outpatients, GP, community and mental health contacts) from a CSV
   indicators [--ics CODE]    List the population indicators with their ids
   evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]
                              Estimate a care model's effect on an indicator: JSON with the relative effect and its 95% CI
+  backup FILE                Write the whole database to FILE as plain SQL (works while serving)
+  restore FILE [--replace]   Load a backup into the configured database (refused while serving, and over data unless --replace)
   spc < series.json          Statistical process control (Making Data Count XmR) for one series: JSON in, JSON out
   pews < observations.json   Paediatric Early Warning Score and escalation level for observations: JSON in, JSON out
   help                       Show this help
@@ -75,6 +85,8 @@ const COMMAND_HELP: Record<string, string> = {
   indicators: INDICATORS_HELP,
   evaluate: EVALUATE_HELP,
   pews: PEWS_HELP,
+  backup: BACKUP_HELP,
+  restore: BACKUP_HELP,
   client:
     'joinery client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]\n\n' +
     '  Registers a system client for the FHIR API and prints {"client_id", "client_secret"} (the secret is shown only once).\n' +
@@ -83,7 +95,10 @@ const COMMAND_HELP: Record<string, string> = {
     '  --org CODE       ODS code of the organisation it acts for: it sees the children registered there or in its care teams.\n' +
     '                   Without it, the client is the ICS\'s own integration engine and sees the whole ICS.\n' +
     '  --ics CODE       the ICS (needed when there is more than one)\n' +
-    '  Clients get tokens at POST /oauth/token (grant_type=client_credentials); a token lasts an hour.',
+    '  Clients get tokens at POST /oauth/token (grant_type=client_credentials); a token lasts an hour.\n\n' +
+    'joinery client list [--ics CODE]\n\n  The clients with their id, scopes, organisation, whether revoked, and when each last got a token.\n\n' +
+    'joinery client revoke ID [--ics CODE]\n\n  Revokes a client: it gets no more tokens and the tokens it has stop working at once. Audited.\n\n' +
+    'joinery client rotate ID [--ics CODE]\n\n  Gives a client a new secret, printed once as {"client_id", "client_secret"}; the old secret and its tokens stop working. Audited.',
   spc:
     'joinery spc < series.json\n\n' +
     '  Reads {"values": [...], "improvement": "increase"|"decrease"|"neutral", "target"?: n, "fixAfterPoints"?: n,\n' +
@@ -110,7 +125,28 @@ export const synthFlags = z.object({
 export type Output = { out: (line: string) => void; err: (line: string) => void };
 const consoleOutput: Output = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
-export async function main(argv: string[], io: Output = consoleOutput): Promise<number> {
+/** Options that are followed by a value; any other argument not starting with -- is a file, or a client id. */
+const VALUE_OPTIONS = new Set(['--ics', '--source', '--children', '--seed', '--name', '--scopes', '--org', '--intervention']);
+
+/**
+ * Arguments that name files, made absolute: a command the running server
+ * carries out reads them from its own working folder, not the caller's.
+ */
+function withAbsolutePaths(argv: string[], cwd = process.cwd()): string[] {
+  const firstArgument = argv[0] === 'import' ? 2 : 1;
+  const namesFile = ['import', 'backup', 'restore', 'synth'].includes(argv[0]);
+  return argv.map((arg, i) => {
+    const afterOption = VALUE_OPTIONS.has(argv[i - 1]);
+    const file = afterOption ? argv[i - 1] === '--intervention' : i >= firstArgument && !arg.startsWith('-');
+    return namesFile && file ? path.resolve(cwd, arg) : arg;
+  });
+}
+
+/**
+ * Runs one command. `serving` is the running server's database, when the
+ * server carries out a command sent by another `joinery` process.
+ */
+export async function main(argv: string[], io: Output = consoleOutput, serving?: Database): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     io.out(HELP);
@@ -132,8 +168,25 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     return command === 'spc' ? spcCommand(io) : pewsCommand(io);
   }
   try {
-    const config = loadConfig();
-    if (command === 'serve') return await serve(config);
+    const config: Config & DatabaseConfig = { ...loadConfig(), serving, command: [command, rest[0]].filter(Boolean).join(' ') };
+    if (command === 'serve') {
+      if (serving) {
+        io.err('Joinery is already serving this data folder.');
+        return 1;
+      }
+      return await serve(config, (args, out, db) => main(args, out, db));
+    }
+    // An embedded folder that a server holds is reached through that server, never opened a second time.
+    const holder = serving || config.databaseUrl ? null : folderHolder(config.dataDir);
+    if (holder?.serving && holder.pid !== process.pid) {
+      if (command === 'restore') {
+        io.err(`Joinery is serving ${config.dataDir} (process ${holder.pid}): stop it before restoring into that folder.`);
+        return 1;
+      }
+      return await relayCommand(holder.serving, withAbsolutePaths(argv), io);
+    }
+    if (command === 'backup') return await backupCommand(config, rest, io);
+    if (command === 'restore') return await restoreCommand(config, rest, io);
     if (command === 'migrate') {
       const db = await connect(config);
       try {
@@ -148,9 +201,19 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     if (command === 'import' || command === 'client') {
       const [sub, ...args] = rest;
       if (command === 'import' && sub === 'activity') return await importActivityCommand(config, args, io);
+      if (command === 'client' && (sub === 'list' || sub === 'revoke' || sub === 'rotate')) {
+        const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ics: { type: 'string' } } });
+        if (positionals.length !== (sub === 'list' ? 0 : 1)) {
+          io.err(`${sub === 'list' ? 'joinery client list takes no client id' : `Give the id of the client to ${sub}, as joinery client list shows it`}.\n\n${COMMAND_HELP.client}`);
+          return 2;
+        }
+        if (sub === 'list') return await clientListCommand(config, values.ics, io);
+        return await clientChangeCommand(config, sub, positionals[0], values.ics, io);
+      }
       const wanted = command === 'import' ? 'fhir' : 'add';
       if (sub !== wanted) {
-        io.err(`Unknown ${command} command '${sub ?? ''}': did you mean 'joinery ${command} ${wanted}'?\n\n${COMMAND_HELP[command]}`);
+        const choices = command === 'import' ? "'joinery import fhir' or 'joinery import activity'" : "'joinery client add', 'list', 'revoke' or 'rotate'";
+        io.err(`Unknown ${command} command '${sub ?? ''}': did you mean ${choices}?\n\n${COMMAND_HELP[command]}`);
         return 2;
       }
       if (command === 'import') {
@@ -178,6 +241,10 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     }
     return await synthCommand(config, flags.data, io);
   } catch (error) {
+    if (error instanceof DataFolderInUse) {
+      io.err(error.message);
+      return 1;
+    }
     if (error instanceof ConfigError || (error instanceof TypeError && /parseArgs|ERR_PARSE_ARGS/.test(String((error as { code?: string }).code ?? error.message)))) {
       io.err(error.message);
       return 2;

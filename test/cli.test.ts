@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,6 +45,22 @@ describe('joinery command line', () => {
     const [n] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM child c JOIN ics i ON i.id = c.ics_id WHERE i.name = 'Northshire ICS'`);
     await db.close();
     expect(n.n).toBe(250);
+  });
+
+  it('refuses the data folder while another process holds it, naming that process, and takes over a lock whose process has ended', async () => {
+    process.env.JOINERY_DATA_DIR = dataDir;
+    delete process.env.DATABASE_URL;
+    const lockFile = path.join(dataDir, 'joinery.lock');
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const ended = new Promise((resolve) => holder.on('exit', resolve));
+    fs.writeFileSync(lockFile, JSON.stringify({ pid: holder.pid, pidStart: null, command: 'synth', startedAt: '2026-01-05T09:00:00Z' }));
+    const refused = await run(['migrate']);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(`in use by process ${holder.pid} (joinery synth, started 2026-01-05T09:00:00Z)`);
+    holder.kill();
+    await ended;
+    expect(await run(['migrate'])).toMatchObject({ code: 0, output: expect.stringContaining('Migrated pglite database') });
+    expect(fs.existsSync(lockFile)).toBe(false);
   });
 });
 

@@ -24,6 +24,7 @@ export const NOTICES = {
   'working-days-saved': 'Working days saved: new referrals and advice requests are due by them',
   'user-added': 'User added',
   'user-saved': 'User changes saved',
+  'fhir-client-revoked': 'FHIR client revoked: its access tokens no longer work',
 } as const;
 export type Notice = keyof typeof NOTICES;
 

@@ -4,9 +4,10 @@ import { requireAdmin } from './service.js';
 import { organisationRoutes } from './organisation-routes.js';
 import { clusterRoutes } from './cluster-routes.js';
 import { userRoutes } from './user-routes.js';
+import { fhirClientRoutes } from './fhir-client-routes.js';
 
 /**
- * /admin: organisations, clusters and user accounts of the administrator's ICS.
+ * /admin: organisations, clusters, user accounts and FHIR clients of the administrator's ICS.
  * One hook refuses everyone but administrators before any handler runs, so a
  * new page cannot forget the check; the services check again.
  */
@@ -18,5 +19,6 @@ export const adminRoutes: RouteModule = async (app, deps) => {
     organisationRoutes(scope, deps);
     clusterRoutes(scope, deps);
     userRoutes(scope, deps);
+    fhirClientRoutes(scope, deps);
   });
 };

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Config } from '../platform/config.js';
-import { connect } from '../platform/db/connect.js';
+import { connect, type DatabaseConfig } from '../platform/db/connect.js';
+import { openCommandSocket, type RunCommand } from './command-socket.js';
 import { migrate } from '../platform/db/migrate.js';
 import { rows, type Database } from '../platform/db/client.js';
 import { hashPassword, verifyPassword } from '../platform/auth/passwords.js';
@@ -71,19 +72,55 @@ function printSignIns(emails: string[], password: string | undefined, log: (s: s
   log(password ? `Password: ${password}\n` : 'Password: as printed at first start (set JOINERY_DEMO_PASSWORD to choose a new one)\n');
 }
 
-export async function serve(config: Config): Promise<number> {
-  const db = await connect(config);
+/** How long a clean shutdown may take before the process exits anyway. */
+const SHUTDOWN_SECONDS = 10;
+
+/**
+ * `joinery serve`. An embedded folder is locked first (a second server or a
+ * command-line copy of the database cannot open it), and once serving, other
+ * `joinery` commands reach the database through the command socket.
+ * SIGINT/SIGTERM stop it cleanly: stop listening, close the database, release
+ * the lock, exit.
+ */
+export async function serve(
+  config: Config & DatabaseConfig, runCommand: (argv: string[], io: Parameters<RunCommand>[1], db: Database) => Promise<number>,
+): Promise<number> {
+  const db = await connect({ ...config, command: 'serve' });
+  // Set once serving: what a signal has to finish.
+  const serving: { shutdown?: () => Promise<void> } = {};
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), SHUTDOWN_SECONDS * 1000).unref();
+    console.log(`\n${signal}: stopping Joinery…`);
+    // Before it is serving (migrating, making the demo) there is nothing to finish: the lock goes with the process.
+    if (!serving.shutdown) process.exit(130);
+    serving.shutdown().then(() => process.exit(0), (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // Under `npm start` a shell stands between npm and this process, and npm's SIGTERM or SIGINT ends the shell without
+  // reaching here: when that parent is gone (this process is handed to another), stop as if signalled.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && stop('npm stopped'), 500).unref();
+  }
   const version = await migrate(db);
   await ensureDemo(db, config);
   const app = await buildJoinery({ db, config });
-  const stop = async () => {
+  await app.listen({ port: config.port, host: config.host });
+  const commands = db.lock ? await openCommandSocket(config.dataDir, (argv, io) => runCommand(argv, io, db)) : undefined;
+  if (commands) db.lock!.announce({ socket: commands.socket, token: commands.token });
+  serving.shutdown = async () => {
+    await commands?.close();
     await app.close();
     await db.close();
-    process.exit(0);
+    console.log('Joinery stopped.');
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await app.listen({ port: config.port, host: config.host });
   console.log(`Joinery is running at ${config.publicUrl} (${db.kind}, migration ${version})`);
   return new Promise<number>(() => undefined);
 }

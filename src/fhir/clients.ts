@@ -13,8 +13,8 @@ export const TOKEN_MINUTES = 60;
 /** The client the command-line importer acts as: the ICS's own integration engine, with no secret. */
 export const COMMAND_LINE_CLIENT = 'Command-line import';
 
-const hash = (secret: string) => crypto.createHash('sha256').update(secret).digest('hex');
-const randomSecret = () => crypto.randomBytes(32).toString('base64url');
+export const hash = (secret: string) => crypto.createHash('sha256').update(secret).digest('hex');
+export const randomSecret = () => crypto.randomBytes(32).toString('base64url');
 
 const SCOPE = /^system\/(\*|[A-Z][A-Za-z]+)\.(read|write|\*|c?r?u?d?s?)$/;
 

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
+import type { DataFolderLock } from './data-folder-lock.js';
 
 export type Schema = typeof schema;
 /** A query runner: the database itself or a transaction inside it. */
@@ -23,6 +24,8 @@ export interface Database {
   /** Run fn in one transaction as joinery_app with no ICS (sign-in, sessions). */
   platform<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** An embedded database in a folder: this process's hold on it. */
+  lock?: DataFolderLock;
 }
 
 export async function asApp<T>(tx: Tx, icsId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
