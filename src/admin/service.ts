@@ -3,6 +3,7 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
 import { ROLES, type Role } from '../platform/access/roles.js';
+import { roleFits, roleMisfitWords } from '../platform/access/role-fit.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import type { OrganisationKind } from '../organisations/schema.js';
@@ -110,6 +111,10 @@ export async function updateOrganisation(tx: Tx, actor: Actor, id: string, input
     // A cluster holds only GP practices.
     const inCluster = await store.clusterOfPractice(tx, id);
     if (inCluster) fields.kind = `${current.name} is in the ${inCluster.name} cluster. Remove it from the cluster before changing its kind`;
+  }
+  if (current.kind !== input.kind && !fields.kind) {
+    const misfit = (await store.activeRolesAt(tx, id)).find((r) => !roleFits(r, input.kind));
+    if (misfit) fields.kind = `${roleMisfitWords(misfit, input.kind)}. Move or change the ${ROLES[misfit]} accounts at ${current.name} first`;
   }
   if (Object.keys(fields).length) throw new ValidationError(fields);
   const before = { name: current.name, kind: current.kind, odsCode: current.ods_code, placeId: current.place_id };
@@ -268,9 +273,18 @@ export async function userForEdit(tx: Tx, actor: Actor, id: string) {
 const emailTaken = () => new ValidationError({ email: 'A user with this email address already exists' });
 
 /** `passwordHash` is hashed by the caller before the transaction: argon2 is slow and needs no database. */
+/** The organisation a user form names, and whether the role fits it: field errors for the form. */
+async function checkUserPlace(tx: Tx, role: Role, organisationId: string): Promise<Record<string, string>> {
+  const organisation = await store.organisation(tx, organisationId);
+  if (!organisation) return { organisationId: 'Select an organisation from the list' };
+  if (!roleFits(role, organisation.kind)) return { organisationId: `${roleMisfitWords(role, organisation.kind)}. Choose a different organisation or role` };
+  return {};
+}
+
 export async function createUser(tx: Tx, actor: Actor, input: NewUserInput, passwordHash: string | null): Promise<string> {
   const why = requireAdmin(actor);
-  if (!(await store.organisation(tx, input.organisationId))) throw new ValidationError({ organisationId: 'Select an organisation from the list' });
+  const placeFields = await checkUserPlace(tx, input.role, input.organisationId);
+  if (Object.keys(placeFields).length) throw new ValidationError(placeFields);
   const id = crypto.randomUUID();
   try {
     await store.insertUser(tx, actor.icsId, id, { ...input, passwordHash });
@@ -293,8 +307,7 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
   const current = await store.user(tx, id, { lock: true });
   if (!current) throw new NotFoundError();
   checkVersion(input.version, userVersion(current), 'user');
-  const fields: Record<string, string> = {};
-  if (!(await store.organisation(tx, input.organisationId))) fields.organisationId = 'Select an organisation from the list';
+  const fields: Record<string, string> = await checkUserPlace(tx, input.role, input.organisationId);
   // An administrator who locks themselves out may leave no one able to manage accounts.
   if (id === actor.professionalId) {
     if (!input.active) fields.active = 'You cannot deactivate your own account';

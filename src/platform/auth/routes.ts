@@ -51,6 +51,7 @@ export const authRoutes: RouteModule = (app, deps) => {
       const fields = { email: 'The email address or password is not right' };
       return reply.code(401).page(view, { title: 'Sign in', next, values, fields, errors: errorSummary(fields) });
     }
+    if ('refused' in who) return reply.code(403).page('platform/auth/views/account-refused.njk', { title: 'You cannot use this account', reason: who.refused });
     throttle.recordSuccess(email);
     const { token } = await createSession(deps.db, who.icsId, who.professionalId);
     reply.setCookie(SESSION_COOKIE, token, cookieOptions(req, deps.config));
