@@ -4,6 +4,7 @@ import { requireAdmin } from './service.js';
 import { organisationRoutes } from './organisation-routes.js';
 import { clusterRoutes } from './cluster-routes.js';
 import { userRoutes } from './user-routes.js';
+import { dutyRoutes } from './duty-routes.js';
 
 /**
  * /admin: organisations, clusters and user accounts of the administrator's ICS.
@@ -18,5 +19,6 @@ export const adminRoutes: RouteModule = async (app, deps) => {
     organisationRoutes(scope, deps);
     clusterRoutes(scope, deps);
     userRoutes(scope, deps);
+    dutyRoutes(scope, deps);
   });
 };

@@ -4,6 +4,7 @@ import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
 import { ROLES, type Role } from '../platform/access/roles.js';
 import { roleFits, roleMisfitWords } from '../platform/access/role-fit.js';
+import { CHECKED_ROLES, openChecksByAccount, openDutyCheck } from '../platform/access/duties.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import type { OrganisationKind } from '../organisations/schema.js';
@@ -253,7 +254,9 @@ export async function setClusterWorkingDays(tx: Tx, actor: Actor, clusterId: str
 export async function userList(tx: Tx, actor: Actor, role: Role | undefined, page: number) {
   requireAdmin(actor);
   const window = pageWindow(await store.countUsers(tx, role), page, USERS_PER_PAGE);
-  return { window, users: await store.listUsers(tx, role, window.size, window.offset) };
+  const users = await store.listUsers(tx, role, window.size, window.offset);
+  const checks = await openChecksByAccount(tx, users.map((u) => u.id));
+  return { window, users: users.map((u) => ({ ...u, check: checks.get(u.id) ?? null })) };
 }
 
 export async function userFormOptions(tx: Tx, actor: Actor) {
@@ -267,7 +270,8 @@ export async function userForEdit(tx: Tx, actor: Actor, id: string) {
   requireAdmin(actor);
   const user = await store.user(tx, id);
   if (!user) throw new NotFoundError();
-  return { user, version: userVersion(user), organisations: await store.organisationOptions(tx) };
+  const check = (await openChecksByAccount(tx, [id])).get(id) ?? null;
+  return { user, check, version: userVersion(user), organisations: await store.organisationOptions(tx) };
 }
 
 const emailTaken = () => new ValidationError({ email: 'A user with this email address already exists' });
@@ -279,6 +283,16 @@ async function checkUserPlace(tx: Tx, role: Role, organisationId: string): Promi
   if (!organisation) return { organisationId: 'Select an organisation from the list' };
   if (!roleFits(role, organisation.kind)) return { organisationId: `${roleMisfitWords(role, organisation.kind)}. Choose a different organisation or role` };
   return {};
+}
+
+/**
+ * A change that gives someone a checked role (CHECKED_ROLES: new, or moved,
+ * or given back) needs a second person: duties.ts opens the check.
+ */
+async function checkSecondPerson(tx: Tx, actor: Actor, why: string, professionalId: string, role: Role, organisationId: string, change: 'added' | 'changed') {
+  if (!CHECKED_ROLES.includes(role)) return;
+  const organisation = await store.organisation(tx, organisationId);
+  await openDutyCheck(tx, actor, why, { professionalId }, `Account ${change}: ${ROLES[role]} at ${organisation?.name ?? 'an organisation'}`);
 }
 
 export async function createUser(tx: Tx, actor: Actor, input: NewUserInput, passwordHash: string | null): Promise<string> {
@@ -299,6 +313,7 @@ export async function createUser(tx: Tx, actor: Actor, input: NewUserInput, pass
     why,
     details: { professionalId: id, role: input.role, organisationId: input.organisationId, withPassword: passwordHash !== null },
   });
+  await checkSecondPerson(tx, actor, why, id, input.role, input.organisationId, 'added');
   return id;
 }
 
@@ -331,4 +346,6 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
       after: { role: after.role, organisationId: after.organisationId, active: after.active },
     },
   });
+  const givesAccess = changed.includes('role') || changed.includes('organisationId') || (after.active && !before.active);
+  if (givesAccess && after.active) await checkSecondPerson(tx, actor, why, id, input.role, input.organisationId, 'changed');
 }

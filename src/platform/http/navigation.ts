@@ -21,6 +21,7 @@ export function navigationFor(actor: Actor | null, url: string) {
   if (policy.viewPopulation(actor).allowed) items.push({ href: '/population', text: 'Population' });
   else if (policy.viewActivity(actor).allowed) items.push({ href: '/activity', text: 'Hub activity' });
   if (policy.reviewBreakGlass(actor).allowed) items.push({ href: '/privacy/break-glass', text: 'Emergency access reviews' });
+  if (actor.role === 'privacy-officer') items.push({ href: '/privacy/account-checks', text: 'Account changes' });
   if (policy.manageOrganisations(actor).allowed) {
     items.push({ href: '/admin/organisations', text: 'Organisations' });
     items.push({ href: '/admin/clusters', text: 'Clusters' });

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../db/client.js';
 import type { Actor } from '../access/actor.js';
 import type { Role } from '../access/roles.js';
-import { accountRefusal, type AccountFacts } from '../auth/account-use.js';
+import { accountRefusal, ACCOUNT_FACTS, type AccountFacts } from '../auth/account-use.js';
 
 export const SESSION_COOKIE = 'joinery_session';
 
@@ -44,7 +44,7 @@ export async function loadSession(db: Database, token: string, idleMinutes: numb
     await tx.execute(sql`SELECT set_config('app.ics_id', ${s.ics_id}, true)`);
     const [p] = await rows<{ name: string; email: string; role: Role; organisation_id: string; organisation_name: string; active: boolean } & AccountFacts>(
       tx,
-      sql`SELECT p.name, p.email, p.role, p.organisation_id, o.name AS organisation_name, p.active, o.kind AS organisation_kind
+      sql`SELECT p.name, p.email, p.organisation_id, o.name AS organisation_name, p.active, ${ACCOUNT_FACTS}
             FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
            WHERE p.id = ${s.professional_id}::uuid`,
     );
