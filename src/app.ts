@@ -4,6 +4,7 @@ import { authRoutes } from './platform/auth/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { childRoutes } from './children/routes.js';
 import { privacyRoutes } from './privacy/routes.js';
+import { dutyReviewRoutes } from './privacy/duty-review-routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { recordRoutes } from './record/routes.js';
@@ -20,5 +21,5 @@ import { safetyRoutes } from './safety/routes.js';
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
-  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, safetyRoutes, fhirRoutes]);
+  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, safetyRoutes, fhirRoutes]);
 }

@@ -13,15 +13,20 @@ const email = (role: string) => `${role}@demo.joinery.test`;
 describe.each(kinds)('the hub activity page and its CSVs (%s)', (kind) => {
   let j: TestJoinery;
   let analyst: TestClient;
+  let lead: TestClient;
   let hubQuery: string;
   const audits = async () =>
     (await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'activity.view' AND child_id IS NULL`))[0].n;
 
   beforeAll(async () => {
     j = await startJoinery(kind, 150);
-    const hub = await addHandMadeHub(j.db, j.ics.icsId);
+    // The hand-made hub's lead is a paediatrician of its own (not the demo one), who sees its small numbers as they are.
+    const [other] = await rows<{ email: string }>(j.db.owner, sql`SELECT email FROM professional WHERE ics_id = ${j.ics.icsId}::uuid AND role = 'paediatrician' AND password_hash IS NULL ORDER BY email LIMIT 1`);
+    await j.db.owner.execute(sql`UPDATE professional SET password_hash = (SELECT password_hash FROM professional WHERE email = ${email('paediatrician')}) WHERE email = ${other.email}`);
+    const hub = await addHandMadeHub(j.db, j.ics.icsId, other.email);
     hubQuery = `scope=${hub.clusterId}&from=${HAND_MADE.from}&to=${HAND_MADE.to}`;
     analyst = await TestClient.signIn(j.app, email('ics-analyst'));
+    lead = await TestClient.signIn(j.app, other.email);
   });
   afterAll(() => j?.close());
 
@@ -41,7 +46,7 @@ describe.each(kinds)('the hub activity page and its CSVs (%s)', (kind) => {
   });
 
   it('shows one hub for a chosen period, with no rate where a practice has no children', async () => {
-    const res = await analyst.get(`/activity?${hubQuery}`);
+    const res = await lead.get(`/activity?${hubQuery}`);
     expect(res.statusCode).toBe(200);
     const text = pageText(res.body);
     expect(text).toContain(`${HAND_MADE.hubName}: January 2026 to June 2026`);
@@ -52,7 +57,7 @@ describe.each(kinds)('the hub activity page and its CSVs (%s)', (kind) => {
 
   it('downloads each table as CSV with the same filters: a header row, RFC 4180 quoting, formulas disarmed', async () => {
     await j.db.owner.execute(sql`UPDATE organisation SET name = '=1+2, "Q"' WHERE ods_code = 'HM002' AND ics_id = ${j.ics.icsId}::uuid`);
-    const res = await analyst.get(`/activity/practices.csv?${hubQuery}`);
+    const res = await lead.get(`/activity/practices.csv?${hubQuery}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="hub-activity-practices-hand-made-activity-hub-2026-01-to-2026-06.csv"');
@@ -63,9 +68,27 @@ describe.each(kinds)('the hub activity page and its CSVs (%s)', (kind) => {
       'All practices,,,8,2,500,7,1750',
       '',
     ]);
-    const waiting = await analyst.get(`/activity/waiting.csv?${hubQuery}`);
+    const waiting = await lead.get(`/activity/waiting.csv?${hubQuery}`);
     expect(waiting.body.split('\r\n')[1]).toBe('Referral to triage decision,4,3,6.8,');
     for (const id of TABLE_IDS) expect((await analyst.get(`/activity/${id}.csv?${hubQuery}`)).statusCode).toBe(200);
+  });
+
+  it('withholds the hub’s small numbers from an analyst, on the page and in every CSV, saying why', async () => {
+    const page = await analyst.get(`/activity?${hubQuery}`);
+    const text = pageText(page.body);
+    expect(text).toContain('Hand-made practice P HM001 Hand-made activity hub 8 Suppressed Suppressed Suppressed Suppressed');
+    expect(text).toContain('Counts of 1 to 7 are withheld (“Suppressed”)');
+    const practices = (await analyst.get(`/activity/practices.csv?${hubQuery}`)).body.split('\r\n');
+    expect(practices.at(-2)).toBe('All practices,,,8,Suppressed,Suppressed,Suppressed,Suppressed');
+    expect((await analyst.get(`/activity/waiting.csv?${hubQuery}`)).body.split('\r\n')[1]).toBe('Referral to triage decision,Suppressed,Suppressed,Suppressed,');
+    expect((await analyst.get(`/activity/attendance.csv?${hubQuery}`)).body.split('\r\n').slice(1, 3)).toEqual([
+      `${HAND_MADE.hubName},Suppressed,Suppressed,Suppressed`, 'All hubs,Suppressed,Suppressed,Suppressed',
+    ]);
+    // No CSV holds a count of 1 to 7.
+    for (const id of TABLE_IDS) {
+      const csv = (await analyst.get(`/activity/${id}.csv?${hubQuery}`)).body;
+      expect(csv, id).not.toMatch(/(^|,)[1-7](,|\r\n)/m);
+    }
   });
 
   it('refuses bad filters with a message for the field, not a 500', async () => {

@@ -28,7 +28,7 @@ export const activityRoutes: RouteModule = (app, deps) => {
     const v = await view(deps, req, today, 'page');
     const report = v.report && {
       ...v.report,
-      childrenText: v.report.children.toLocaleString('en-GB'),
+      childrenText: typeof v.report.children === 'number' ? v.report.children.toLocaleString('en-GB') : 'Fewer than 8',
       tables: v.report.tables.map((t) => ({ ...t, shown: t.rows.map((r) => r.map(shownCell)), csvHref: csvHref(t.id, v.values) })),
     };
     return reply.code(v.report ? 200 : 400).page('activity/views/activity.njk', {

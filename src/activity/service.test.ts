@@ -18,9 +18,10 @@ describe.each(kinds)('hub activity figures on hand-made data (%s)', (kind) => {
 
   beforeAll(async () => {
     j = await startJoinery(kind, 150);
-    hub = await addHandMadeHub(j.db, j.ics.icsId);
-    const analyst = await actorFor(j.db, 'ics-analyst@demo.joinery.test');
-    const view = await j.db.tenant(analyst.icsId, (tx) => activityView(tx, analyst, { scope: hub.clusterId, from: HAND_MADE.from, to: HAND_MADE.to }, TODAY, 'page'));
+    // Led by the demo paediatrician: a clinician sees the small numbers as they are.
+    hub = await addHandMadeHub(j.db, j.ics.icsId, 'paediatrician@demo.joinery.test');
+    const lead = await actorFor(j.db, 'paediatrician@demo.joinery.test');
+    const view = await j.db.tenant(lead.icsId, (tx) => activityView(tx, lead, { scope: hub.clusterId, from: HAND_MADE.from, to: HAND_MADE.to }, TODAY, 'page'));
     expect(view.fields).toEqual({});
     tables = Object.fromEntries(view.report!.tables.map((t) => [t.id, t]));
   });
@@ -71,14 +72,16 @@ describe.each(kinds)('hub activity figures on hand-made data (%s)', (kind) => {
     const audits = await rows<{ child_id: string | null; what: string; role: string }>(
       j.db.owner, sql`SELECT child_id, what, role FROM audit_event WHERE action = 'activity.view' AND ics_id = ${j.ics.icsId}::uuid`,
     );
-    expect(audits).toEqual([{ child_id: null, what: `Hub activity (page): ${HAND_MADE.hubName}, January 2026 to June 2026`, role: 'ics-analyst' }]);
+    expect(audits).toEqual([{ child_id: null, what: `Hub activity (page): ${HAND_MADE.hubName}, January 2026 to June 2026`, role: 'paediatrician' }]);
   });
 
   it('the whole ICS includes the hand-made hub among the others', async () => {
     const analyst = await actorFor(j.db, 'ics-analyst@demo.joinery.test');
     const view = await j.db.tenant(analyst.icsId, (tx) => activityView(tx, analyst, { from: HAND_MADE.from, to: HAND_MADE.to }, TODAY, 'page'));
     const practices = view.report!.tables.find((t) => t.id === 'practices')!;
-    expect(practices.rows.find((r) => r[0] === 'Hand-made practice P')).toEqual(['Hand-made practice P', 'HM001', HAND_MADE.hubName, 8, 2, 500, 6, 1500]);
+    // An analyst does not see small numbers: 2 advice requests and 6 referrals, and the rates made from them, are withheld.
+    expect(practices.rows.find((r) => r[0] === 'Hand-made practice P')).toEqual(['Hand-made practice P', 'HM001', HAND_MADE.hubName, 8, 'Suppressed', 'Suppressed', 'Suppressed', 'Suppressed']);
     expect(view.values.scope).toBe('ics');
+    expect(view.report!.suppressed).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { ICS_SCOPE, readFilters, type ActivityFilters, type FilterValues } from 
 import { monthName } from './period.js';
 import { activityTables, TABLE_SOURCE, type ActivityTable, type TableId } from './tables.js';
 import * as store from './store.js';
+import { isSmallNumber, SUPPRESSED_WORDS } from '../population/suppression.js';
 
 /** Roles whose work spans the ICS (a hub clinic administrator books for every hub): the whole ICS and every hub. */
 const ICS_WIDE = new Set(['ics-analyst', 'admin', 'hub-admin']);
@@ -17,7 +18,7 @@ export type ActivityView = {
   values: FilterValues;
   fields: FieldErrors;
   /** Present when the filters were good. */
-  report?: { scopeName: string; period: string; children: number; tables: ActivityTable[] };
+  report?: { scopeName: string; period: string; children: number | string; tables: ActivityTable[]; suppressed: boolean };
 };
 
 /**
@@ -80,11 +81,16 @@ export async function activityView(tx: Tx, actor: Actor, query: unknown, today: 
   const outcomes = wanted('outcomes') ? await store.outcomes(tx, clusterId, bounds) : undefined;
   const attendance = wanted('attendance') ? await store.attendance(tx, clusterId, bounds) : [];
   const period = filters.from === filters.to ? monthName(filters.from) : `${monthName(filters.from)} to ${monthName(filters.to)}`;
-  const tables = activityTables({ scopeName: named.name, from: filters.from, to: filters.to, practices, volumes, outcomes, attendance }, period, only);
+  const suppress = !policy.seesSmallNumbers(actor).allowed;
+  const tables = activityTables({ scopeName: named.name, from: filters.from, to: filters.to, practices, volumes, outcomes, attendance, suppress }, period, only);
 
   await recordAudit(tx, actor, {
     action: 'activity.view', what: `Hub activity (${view}): ${named.name}, ${period}`, why: decision.why,
     details: { view, scope: values.scope, from: filters.from, to: filters.to },
   });
-  return { scopes, values, fields, report: { scopeName: named.name, period, children: practices.reduce((a, p) => a + p.children, 0), tables } };
+  const children = practices.reduce((a, p) => a + p.children, 0);
+  return {
+    scopes, values, fields,
+    report: { scopeName: named.name, period, children: suppress && isSmallNumber(children) ? SUPPRESSED_WORDS : children, tables, suppressed: tables.some((t) => t.rows.some((r) => r.includes(SUPPRESSED_WORDS))) },
+  };
 }

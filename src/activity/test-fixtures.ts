@@ -21,7 +21,8 @@ import { bulkInsert } from '../platform/db/bulk.js';
  */
 export const HAND_MADE = { from: '2026-01', to: '2026-06', hubName: 'Hand-made activity hub' };
 
-export async function addHandMadeHub(db: Database, icsId: string): Promise<{ clusterId: string; practiceId: string }> {
+/** `lead`: the email of a paediatrician to lead the hub (none by default), so a clinician can see its figures unsuppressed. */
+export async function addHandMadeHub(db: Database, icsId: string, lead?: string): Promise<{ clusterId: string; practiceId: string }> {
   const owner = db.owner;
   const [place] = await rows<{ id: string }>(owner, sql`SELECT id FROM place WHERE ics_id = ${icsId}::uuid ORDER BY id LIMIT 1`);
   const [gp] = await rows<{ id: string }>(owner, sql`SELECT id FROM professional WHERE email = 'gp@demo.joinery.test'`);
@@ -33,7 +34,8 @@ export async function addHandMadeHub(db: Database, icsId: string): Promise<{ clu
     { ...ics, id: p, ods_code: 'HM001', name: 'Hand-made practice P', kind: 'gp-practice', place_id: place.id },
     { ...ics, id: q, ods_code: 'HM002', name: 'Hand-made practice Q', kind: 'gp-practice', place_id: place.id },
   ]);
-  await bulkInsert(owner, 'cluster', [{ ...ics, id: clusterId, name: HAND_MADE.hubName, place_id: place.id, lead_paediatrician_id: null }]);
+  const [leader] = lead ? await rows<{ id: string }>(owner, sql`SELECT id FROM professional WHERE email = ${lead}`) : [];
+  await bulkInsert(owner, 'cluster', [{ ...ics, id: clusterId, name: HAND_MADE.hubName, place_id: place.id, lead_paediatrician_id: leader?.id ?? null }]);
   await bulkInsert(owner, 'cluster_practice', [{ ...ics, cluster_id: clusterId, practice_id: p }, { ...ics, cluster_id: clusterId, practice_id: q }]);
   const children = Array.from({ length: 8 }, (_, i) => ({
     ...ics, id: id(), given_name: 'Hand', family_name: `Made${i}`, date_of_birth: '2018-05-01', sex: 'female', ethnic_category: 'A', registered_practice_id: p,

@@ -5,6 +5,7 @@ import { organisationRoutes } from './organisation-routes.js';
 import { clusterRoutes } from './cluster-routes.js';
 import { userRoutes } from './user-routes.js';
 import { fhirClientRoutes } from './fhir-client-routes.js';
+import { dutyRoutes } from './duty-routes.js';
 
 /**
  * /admin: organisations, clusters, user accounts and FHIR clients of the administrator's ICS.
@@ -20,5 +21,6 @@ export const adminRoutes: RouteModule = async (app, deps) => {
     clusterRoutes(scope, deps);
     userRoutes(scope, deps);
     fhirClientRoutes(scope, deps);
+    dutyRoutes(scope, deps);
   });
 };

@@ -3,6 +3,8 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
 import { ROLES, type Role } from '../platform/access/roles.js';
+import { roleFits, roleMisfitWords } from '../platform/access/role-fit.js';
+import { CHECKED_ROLES, openChecksByAccount, openDutyCheck } from '../platform/access/duties.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import type { OrganisationKind } from '../organisations/schema.js';
@@ -110,6 +112,10 @@ export async function updateOrganisation(tx: Tx, actor: Actor, id: string, input
     // A cluster holds only GP practices.
     const inCluster = await store.clusterOfPractice(tx, id);
     if (inCluster) fields.kind = `${current.name} is in the ${inCluster.name} cluster. Remove it from the cluster before changing its kind`;
+  }
+  if (current.kind !== input.kind && !fields.kind) {
+    const misfit = (await store.activeRolesAt(tx, id)).find((r) => !roleFits(r, input.kind));
+    if (misfit) fields.kind = `${roleMisfitWords(misfit, input.kind)}. Move or change the ${ROLES[misfit]} accounts at ${current.name} first`;
   }
   if (Object.keys(fields).length) throw new ValidationError(fields);
   const before = { name: current.name, kind: current.kind, odsCode: current.ods_code, placeId: current.place_id };
@@ -248,7 +254,9 @@ export async function setClusterWorkingDays(tx: Tx, actor: Actor, clusterId: str
 export async function userList(tx: Tx, actor: Actor, role: Role | undefined, page: number) {
   requireAdmin(actor);
   const window = pageWindow(await store.countUsers(tx, role), page, USERS_PER_PAGE);
-  return { window, users: await store.listUsers(tx, role, window.size, window.offset) };
+  const users = await store.listUsers(tx, role, window.size, window.offset);
+  const checks = await openChecksByAccount(tx, users.map((u) => u.id));
+  return { window, users: users.map((u) => ({ ...u, check: checks.get(u.id) ?? null })) };
 }
 
 export async function userFormOptions(tx: Tx, actor: Actor) {
@@ -262,15 +270,35 @@ export async function userForEdit(tx: Tx, actor: Actor, id: string) {
   requireAdmin(actor);
   const user = await store.user(tx, id);
   if (!user) throw new NotFoundError();
-  return { user, version: userVersion(user), organisations: await store.organisationOptions(tx) };
+  const check = (await openChecksByAccount(tx, [id])).get(id) ?? null;
+  return { user, check, version: userVersion(user), organisations: await store.organisationOptions(tx) };
 }
 
 const emailTaken = () => new ValidationError({ email: 'A user with this email address already exists' });
 
 /** `passwordHash` is hashed by the caller before the transaction: argon2 is slow and needs no database. */
+/** The organisation a user form names, and whether the role fits it: field errors for the form. */
+async function checkUserPlace(tx: Tx, role: Role, organisationId: string): Promise<Record<string, string>> {
+  const organisation = await store.organisation(tx, organisationId);
+  if (!organisation) return { organisationId: 'Select an organisation from the list' };
+  if (!roleFits(role, organisation.kind)) return { organisationId: `${roleMisfitWords(role, organisation.kind)}. Choose a different organisation or role` };
+  return {};
+}
+
+/**
+ * A change that gives someone a checked role (CHECKED_ROLES: new, or moved,
+ * or given back) needs a second person: duties.ts opens the check.
+ */
+async function checkSecondPerson(tx: Tx, actor: Actor, why: string, professionalId: string, role: Role, organisationId: string, change: 'added' | 'changed') {
+  if (!CHECKED_ROLES.includes(role)) return;
+  const organisation = await store.organisation(tx, organisationId);
+  await openDutyCheck(tx, actor, why, { professionalId }, `Account ${change}: ${ROLES[role]} at ${organisation?.name ?? 'an organisation'}`);
+}
+
 export async function createUser(tx: Tx, actor: Actor, input: NewUserInput, passwordHash: string | null): Promise<string> {
   const why = requireAdmin(actor);
-  if (!(await store.organisation(tx, input.organisationId))) throw new ValidationError({ organisationId: 'Select an organisation from the list' });
+  const placeFields = await checkUserPlace(tx, input.role, input.organisationId);
+  if (Object.keys(placeFields).length) throw new ValidationError(placeFields);
   const id = crypto.randomUUID();
   try {
     await store.insertUser(tx, actor.icsId, id, { ...input, passwordHash });
@@ -285,6 +313,7 @@ export async function createUser(tx: Tx, actor: Actor, input: NewUserInput, pass
     why,
     details: { professionalId: id, role: input.role, organisationId: input.organisationId, withPassword: passwordHash !== null },
   });
+  await checkSecondPerson(tx, actor, why, id, input.role, input.organisationId, 'added');
   return id;
 }
 
@@ -293,8 +322,7 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
   const current = await store.user(tx, id, { lock: true });
   if (!current) throw new NotFoundError();
   checkVersion(input.version, userVersion(current), 'user');
-  const fields: Record<string, string> = {};
-  if (!(await store.organisation(tx, input.organisationId))) fields.organisationId = 'Select an organisation from the list';
+  const fields: Record<string, string> = await checkUserPlace(tx, input.role, input.organisationId);
   // An administrator who locks themselves out may leave no one able to manage accounts.
   if (id === actor.professionalId) {
     if (!input.active) fields.active = 'You cannot deactivate your own account';
@@ -318,4 +346,6 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
       after: { role: after.role, organisationId: after.organisationId, active: after.active },
     },
   });
+  const givesAccess = changed.includes('role') || changed.includes('organisationId') || (after.active && !before.active);
+  if (givesAccess && after.active) await checkSecondPerson(tx, actor, why, id, input.role, input.organisationId, 'changed');
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { OrganisationKind } from '../organisations/schema.js';
+import type { Role } from '../platform/access/roles.js';
 
 /**
  * Admin queries. Every one runs in the actor's tenant transaction, so row-level
@@ -212,4 +213,10 @@ export async function insertUser(
 export async function updateUser(tx: Tx, id: string, f: { name: string; role: string; organisationId: string; active: boolean }) {
   await tx.execute(sql`UPDATE professional SET name = ${f.name}, role = ${f.role}, organisation_id = ${f.organisationId}::uuid, active = ${f.active}
                         WHERE id = ${id}::uuid`);
+}
+
+/** The roles of the active accounts at an organisation, each once. */
+export async function activeRolesAt(tx: Tx, organisationId: string): Promise<Role[]> {
+  const found = await rows<{ role: Role }>(tx, sql`SELECT DISTINCT role FROM professional WHERE organisation_id = ${organisationId}::uuid AND active ORDER BY role`);
+  return found.map((r) => r.role);
 }

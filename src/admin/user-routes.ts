@@ -18,12 +18,13 @@ const EDIT_FIELDS = ['name', 'role', 'organisationId', 'active'];
 
 const roleItems = (placeholder: string) => selectItems(ROLE_IDS.map((r) => ({ value: r, text: ROLES[r] })), placeholder);
 
-async function formContext(deps: AppDeps, req: FastifyRequest, values: Record<string, string>, user?: UserRow) {
+async function formContext(deps: AppDeps, req: FastifyRequest, values: Record<string, string>, user?: UserRow, check?: string | null) {
   const { organisations } = await inTenant(deps, req, (tx, actor) => admin.userFormOptions(tx, actor));
   return {
     title: user ? `Change ${user.name}` : 'Add a user',
     backHref: '/admin/users',
     user,
+    check,
     values,
     roleItems: roleItems('Select a role'),
     organisationItems: selectItems(organisations.map((o) => ({ value: o.id, text: `${o.name} (${o.ods_code})` })), 'Select an organisation'),
@@ -62,9 +63,9 @@ export const userRoutes: RouteModule = (app, deps) => {
 
   app.get('/admin/users/:id', async (req, reply) => {
     const id = idFrom(req.params);
-    const { user, version } = await inTenant(deps, req, (tx, actor) => admin.userForEdit(tx, actor, id));
+    const { user, version, check } = await inTenant(deps, req, (tx, actor) => admin.userForEdit(tx, actor, id));
     const values = { name: user.name, role: user.role, organisationId: user.organisation_id, active: user.active ? 'yes' : '', version };
-    return reply.page(EDIT, await formContext(deps, req, values, user));
+    return reply.page(EDIT, await formContext(deps, req, values, user, check));
   });
 
   app.post('/admin/users/:id', async (req, reply) => {

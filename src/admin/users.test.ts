@@ -15,7 +15,7 @@ describe('an administrator manages user accounts', () => {
 
   beforeAll(async () => {
     t = await startAdminTest('pglite');
-    orgId = (await t.one<{ id: string }>(sql`SELECT id FROM organisation WHERE ics_id = ${t.icsId}::uuid AND kind = 'acute-trust' LIMIT 1`)).id;
+    orgId = (await t.one<{ id: string }>(sql`SELECT id FROM organisation WHERE ics_id = ${t.icsId}::uuid AND kind = 'community-provider' LIMIT 1`)).id;
   });
   afterAll(() => t?.close());
 
@@ -49,7 +49,7 @@ describe('an administrator manages user accounts', () => {
     const before = await userCount();
     for (const email of ['GP@demo.joinery.test', 'gp@other.joinery.test']) {
       await admin.get('/admin/users/new');
-      const res = await admin.post('/admin/users', { name: 'Second Account', email, role: 'gp', organisationId: orgId, password: '' });
+      const res = await admin.post('/admin/users', { name: 'Second Account', email, role: 'paediatrician', organisationId: orgId, password: '' });
       expect(res.statusCode).toBe(400);
       expect(res.body).toMatch(/href="#email">\s*A user with this email address already exists/);
       expect(res.body).toContain('value="Second Account"');

@@ -5,7 +5,7 @@ import { connect } from '../platform/db/connect.js';
 import { migrate } from '../platform/db/migrate.js';
 import { rows, type Database } from '../platform/db/client.js';
 import { ValidationError } from '../platform/http/errors.js';
-import { addClient, parseScopes } from '../fhir/clients.js';
+import { addClient, checkNewClient, parseScopes } from '../fhir/clients.js';
 
 export const clientAddFlags = z.object({
   name: z.string({ error: '--name is required' }).trim().min(1, '--name is required').max(100, '--name must be 100 characters or fewer'),
@@ -39,7 +39,8 @@ export async function clientAddCommand(config: Config, flags: z.infer<typeof cli
         if (!org) return `No organisation in ${ics.code} has the ODS code ${flags.org}.`;
         organisationId = org.id;
       }
-      return addClient(tx, ics.id, { name: flags.name, scopes: flags.scopes, organisationId });
+      const added = await addClient(tx, ics.id, { name: flags.name, scopes: flags.scopes, organisationId });
+      return { ...added, check: await checkNewClient(tx, ics.id, added.clientId, flags.scopes, 'Command line (joinery client add)') };
     }).catch((e: unknown) => {
       if (e instanceof ValidationError) return Object.values(e.fields).join('\n');
       throw e;
@@ -49,6 +50,7 @@ export async function clientAddCommand(config: Config, flags: z.infer<typeof cli
       return 2;
     }
     io.out(JSON.stringify({ client_id: made.clientId, client_secret: made.clientSecret }));
+    if (made.check === 'approval') io.err('This client can change records: it gets no access token until an administrator approves it at /admin/duties.');
     return 0;
   });
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
 import { SYSTEM_ROLE, type Actor } from '../platform/access/actor.js';
 import { ValidationError } from '../platform/http/errors.js';
+import { awaitingApproval, openDutyCheck, writesRecords, type DutyMode } from '../platform/access/duties.js';
 
 /**
  * System clients and their OAuth 2.0 access tokens. Secrets and tokens are
@@ -71,6 +72,9 @@ export async function issueToken(
   const given = Buffer.from(hash(clientSecret));
   const expected = Buffer.from(client?.secret_hash ?? hash(randomSecret()));
   if (!client || client.revoked || !client.secret_hash || !crypto.timingSafeEqual(given, expected)) return invalidClient;
+  if (await db.tenant(client.ics_id, (tx) => awaitingApproval(tx, { fhirClientId: clientId }))) {
+    return { error: 'invalid_client', description: 'This client can change records and is waiting for a second administrator to approve it.' };
+  }
   const granted = client.scopes.split(' ');
   let scopes = granted;
   if (requested !== undefined && requested.trim() !== '') {
@@ -129,4 +133,17 @@ export async function authenticate(db: Database, token: string): Promise<Authent
   if (t.expired) return { error: 'expired_token', description: 'The access token has expired: ask for a new one.' };
   const actor = await db.tenant(t.ics_id, (tx) => clientActor(tx, t.ics_id, t.client_id, t.scopes.split(' ')));
   return actor ? { actor } : { error: 'invalid_token', description: 'The client has been revoked.' };
+}
+
+/**
+ * A client registered with scopes that change records is checked by a second
+ * person, in the ICS's mode (platform/access/duties.ts): in 'approval' mode
+ * it gets no token until an administrator approves it. Returns the mode, or
+ * null for a client that only reads.
+ */
+export async function checkNewClient(tx: Tx, icsId: string, clientId: string, scopes: string, by: string): Promise<DutyMode | null> {
+  if (!writesRecords(scopes.split(/\s+/))) return null;
+  const actor = await clientActor(tx, icsId, clientId, scopes.split(/\s+/));
+  if (!actor) return null;
+  return openDutyCheck(tx, { ...actor, name: by }, 'registered from the command line', { fhirClientId: clientId }, `FHIR client registered with write scopes: ${actor.name}`);
 }

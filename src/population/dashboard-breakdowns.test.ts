@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { builtInIndicators, type Indicator } from './indicators.js';
-import { categoryRows, funnelRows, totalRow } from './dashboard-breakdowns.js';
+import { categoryRows, funnelRows } from './dashboard-breakdowns.js';
 import { breakdownPeriod, chartWindow, isPointInTime, valueWords } from './dashboard-figures.js';
 import { chartSeries, pointsFromTotals } from './dashboard-series.js';
 import { core20Words } from './dashboard-indicator.js';
 import { funnelLimits } from './funnel.js';
 import { findScope, type ScopeChoices } from './scopes.js';
 import { spc } from './spc.js';
+import { addMonths } from './months.js';
 
 const indicator = (id: string): Indicator => builtInIndicators().find((i) => i.id === id)!;
 const ED = indicator('ed-attendances');
@@ -40,7 +41,7 @@ describe('a breakdown by a category of the children', () => {
   ];
 
   it('adds up the period for each category in order, listing those with no data and leaving out an unknown one with none', () => {
-    const rows = categoryRows(points, ED, 'imd', period, false);
+    const { rows } = categoryRows(points, ED, 'imd', period, { numerator: 108, denominator: 1200 }, false, 'All');
     expect(rows.map((r) => [r.label, r.numerator, r.denominator, r.value])).toEqual([
       ['Quintile 1 – most deprived (Core20)', 60, 100, 3600],
       ['Quintile 2', 0, 0, null],
@@ -49,20 +50,29 @@ describe('a breakdown by a category of the children', () => {
       ['Quintile 5 – least deprived', 42, 300, 840],
     ]);
     expect(rows.map((r) => r.core20)).toEqual([true, false, false, false, false]);
-    expect(categoryRows([...points, point('2026-01-01', 'unknown', 1, 10)], ED, 'imd', period, false).at(-1)!.label).toBe('Not known');
+    expect(categoryRows([...points, point('2026-01-01', 'unknown', 1, 10)], ED, 'imd', period, { numerator: 109, denominator: 1210 }, false, 'All').rows.at(-1)!.label).toBe('Not known');
   });
 
-  it('withholds a count of 1 to 7 from a reader who may not see it', () => {
-    const q3 = categoryRows(points, ED, 'imd', period, true)[2];
-    expect(q3.shown).toEqual({ numerator: '1 to 7', denominator: 200, value: null, suppressed: true });
+  it('withholds a count of 1 to 7 from a reader who may not see it, and the smallest other count beside the total', () => {
+    const { rows, total } = categoryRows(points, ED, 'imd', period, { numerator: 108, denominator: 1200 }, true, 'All');
+    expect(rows[2].shown).toEqual({ numerator: 'Suppressed', denominator: 200, value: null, suppressed: true });
+    // Otherwise 108 − 60 − 42 would give the 6 back.
+    expect(rows.map((r) => r.shown.numerator)).toEqual([60, 0, 'Suppressed', 0, 'Suppressed']);
+    expect(total.shown).toMatchObject({ numerator: 108, denominator: 600, suppressed: false });
+  });
+
+  it('withholds a whole area total of 1 to 7, at any scope', () => {
+    const few = [point('2026-01-01', '1', 2, 500), point('2026-02-01', '5', 3, 500)];
+    const { total } = categoryRows(few, ED, 'imd', period, { numerator: 5, denominator: 1000 }, true, 'All');
+    expect(total.shown).toMatchObject({ numerator: 'Suppressed', value: null, suppressed: true });
   });
 
   it('adds up counts of a share rather than averaging them, and says Core20 against the least deprived in words', () => {
-    const rows = categoryRows([point('2026-01-01', '1', 5, 10), point('2026-02-01', '1', 5, 10)], RESOLVED, 'imd', period, false);
+    const { rows } = categoryRows([point('2026-01-01', '1', 5, 10), point('2026-02-01', '1', 5, 10)], RESOLVED, 'imd', period, { numerator: 10, denominator: 20 }, false, 'All');
     expect(rows[0]).toMatchObject({ numerator: 10, denominator: 20, value: 50 });
-    const imd = categoryRows(points, ED, 'imd', period, false);
+    const { rows: imd, total } = categoryRows(points, ED, 'imd', period, { numerator: 108, denominator: 1200 }, false, 'All');
     expect(core20Words(ED, imd)).toBe(`In the most deprived fifth of areas (Core20): ${valueWords(3600, 'per-1000-year')}, 4.29 times the least deprived fifth (${valueWords(840, 'per-1000-year')}).`);
-    expect(totalRow(ED, { numerator: 108, denominator: 1200 }, period, true, 'All')).toMatchObject({ label: 'All', denominator: 600, value: 1080, shown: { suppressed: false } });
+    expect(total).toMatchObject({ label: 'All', denominator: 600, value: 1080, shown: { suppressed: false } });
   });
 });
 
@@ -76,12 +86,14 @@ describe('a funnel of practices', () => {
   const overall = { numerator: 125, denominator: 7200 };
 
   it('ranks by value, puts each against Poisson limits around the whole area, and withholds small ones last', () => {
-    const f = funnelRows(units, ED, period, overall, true, names);
+    const f = funnelRows(units, ED, period, overall, false, names);
     expect(f.kind).toBe('poisson');
     expect(f.centre).toBeCloseTo((125 / 7200) * 12000, 8);
-    expect(f.rows.map((r) => [r.name, r.denominator, r.position])).toEqual([['Bravo', 1200, 'above-outer'], ['Alpha', 1200, 'within'], ['Charlie', 1200, null]]);
-    expect(f.rows[2].shown.suppressed).toBe(true);
-    expect(f.rows[2].limits).toBeNull();
+    expect(f.rows.map((r) => [r.name, r.denominator, r.position])).toEqual([['Bravo', 1200, 'above-outer'], ['Alpha', 1200, 'within'], ['Charlie', 1200, 'below-outer']]);
+    const withheld = funnelRows(units, ED, period, overall, true, names);
+    // Charlie's 5 is withheld, and Alpha's 30 with it: 125 − 90 − 30 would give the 5 back.
+    expect(withheld.rows.map((r) => [r.name, r.shown.numerator, r.position])).toEqual([['Bravo', 90, 'above-outer'], ['Alpha', 'Suppressed', null], ['Charlie', 'Suppressed', null]]);
+    expect(withheld.rows[2].limits).toBeNull();
     const limits = funnelLimits('poisson', 125 / 7200, 2400)!;
     expect(f.rows[1].limits!.upper95).toBeCloseTo(limits.upper95 * 12000, 8);
     // The funnel is drawn over the average children a month of those shown.
@@ -98,17 +110,27 @@ describe('a funnel of practices', () => {
 });
 
 describe('a month-by-month series', () => {
-  const months = Array.from({ length: 14 }, (_, i) => `2025-${String((i % 12) + 1).padStart(2, '0')}-01`);
+  const months = Array.from({ length: 14 }, (_, i) => addMonths('2025-01-01', i));
   const points = months.map((month, i) => ({ month, numerator: i % 2 ? 20 : 3, denominator: 400, value: ((i % 2 ? 20 : 3) / 400) * 12000 }));
 
   it('keeps the SPC of every month but withholds the value and type of a small one', () => {
     const s = chartSeries(points, ED, true);
     const full = spc(points.map((p) => p.value), { improvement: 'decrease' });
     expect(s.months.map((m) => m.mean)).toEqual(full.points.map((p) => p.mean));
-    expect(s.months[0]).toMatchObject({ shown: { numerator: '1 to 7', value: null, suppressed: true }, type: null });
+    expect(s.months[0]).toMatchObject({ shown: { numerator: 'Suppressed', value: null, suppressed: true }, type: null });
     expect(s.months[1].type).toBe(full.points[1].type);
     expect(s.variation).toBe(full.variation);
     expect(chartSeries(points.slice(0, 13), ED, true).variation).toBeNull();
+  });
+
+  it('withholds a second month among those a breakdown adds up, so the 12-month total gives no small month back', () => {
+    // One small month in the latest 12: 12 months' total less the other 11 would give it back.
+    const lone = months.map((month, i) => ({ month, numerator: i === 13 ? 4 : 20 + i, denominator: 400, value: ((i === 13 ? 4 : 20 + i) / 400) * 12000 }));
+    const s = chartSeries(lone, ED, true);
+    const hidden = s.months.flatMap((m) => (m.shown.suppressed ? [m.month] : []));
+    // The smallest other month in the period (March 2025, 22) joins it; February 2025 is outside the period.
+    expect(hidden).toEqual(['2025-03-01', '2026-02-01']);
+    expect(chartSeries(lone, ED, false).months.some((m) => m.shown.suppressed)).toBe(false);
   });
 
   it('leaves out a month with no denominator, and builds points from every measure’s totals', () => {

@@ -4,7 +4,7 @@ import { funnelCurve, funnelLimits, funnelPosition, type FunnelKind, type Funnel
 import { isYearlyRate, roundValue, unitFactor } from './dashboard-figures.js';
 import type { MonthRange } from './rollup.js';
 import type { SeriesPoint, UnitTotal } from './series.js';
-import { shownCounts, type Shown } from './suppression.js';
+import { shownWithTotal, type Counts, type Shown } from './suppression.js';
 
 /**
  * An indicator split by one breakdown over a period (the latest 12 months,
@@ -50,8 +50,15 @@ export type CategoryRow = {
   numerator: number; denominator: number; value: number | null; shown: Shown;
 };
 
-/** One row per category in the breakdown's order (each listed one, and any other found), over the period. */
-export function categoryRows(points: readonly SeriesPoint[], indicator: Indicator, breakdown: CategoryBreakdown, period: Period, suppress: boolean): CategoryRow[] {
+/**
+ * One row per category in the breakdown's order (each listed one, and any
+ * other found) over the period, and the whole area's total last. The rows
+ * add up to the total, so they are suppressed with it (shownWithTotal).
+ */
+export function categoryRows(
+  points: readonly SeriesPoint[], indicator: Indicator, breakdown: CategoryBreakdown, period: Period,
+  overall: { numerator: number; denominator: number }, suppress: boolean, totalLabel: string,
+): { rows: CategoryRow[]; total: CategoryRow } {
   const sums = new Map<string, { numerator: number; denominator: number }>();
   for (const p of points) {
     if (p.month < period.from || p.month > period.to) continue;
@@ -64,21 +71,20 @@ export function categoryRows(points: readonly SeriesPoint[], indicator: Indicato
   const others = [...sums.keys()].filter((c) => !listed.includes(c)).sort();
   // 'Not known' deprivation appears only when some children have no decile.
   const categories = [...listed.filter((c) => c !== 'unknown' || sums.has(c)), ...others];
-  return categories.map((category) => {
-    const row = rowOf(indicator, sums.get(category) ?? { numerator: 0, denominator: 0 }, period, suppress);
-    return { category, label: categoryLabel(breakdown, category), core20: breakdown === 'imd' && category === CORE20, ...row };
-  });
+  const counts = categories.map((category) => countsOf(indicator, sums.get(category) ?? { numerator: 0, denominator: 0 }, period));
+  const total = countsOf(indicator, overall, period);
+  const shown = shownWithTotal(counts, total, suppress);
+  return {
+    rows: categories.map((category, i) => ({
+      category, label: categoryLabel(breakdown, category), core20: breakdown === 'imd' && category === CORE20, ...counts[i], shown: shown.rows[i],
+    })),
+    total: { category: '', label: totalLabel, core20: false, ...total, shown: shown.total },
+  };
 }
 
-function rowOf(indicator: Indicator, s: { numerator: number; denominator: number }, period: Period, suppress: boolean) {
-  const value = rate(indicator, s.numerator, s.denominator);
-  const denominator = shownDenominator(indicator, s.denominator, period);
-  return { numerator: s.numerator, denominator, value, shown: shownCounts({ numerator: s.numerator, denominator, value }, suppress) };
-}
-
-/** The whole area over the period, for the foot of a breakdown (withheld only where the area's own series is: a practice). */
-export function totalRow(indicator: Indicator, totals: { numerator: number; denominator: number }, period: Period, suppress: boolean, label: string): CategoryRow {
-  return { category: '', label, core20: false, ...rowOf(indicator, totals, period, suppress) };
+/** The counts a reader sees for a period: the denominator as shownDenominator makes it. */
+function countsOf(indicator: Indicator, s: { numerator: number; denominator: number }, period: Period): Counts {
+  return { numerator: s.numerator, denominator: shownDenominator(indicator, s.denominator, period), value: rate(indicator, s.numerator, s.denominator) };
 }
 
 export type UnitRow = {
@@ -114,13 +120,14 @@ export function funnelRows(
   const kind: FunnelKind = isYearlyRate(indicator.unit) ? 'poisson' : 'binomial';
   const factor = unitFactor(indicator);
   const target = overall.denominator > 0 ? overall.numerator / overall.denominator : null;
-  const rows = units.map((u): UnitRow => {
-    const denominator = shownDenominator(indicator, u.denominator, period);
-    const shown = shownCounts({ numerator: u.numerator, denominator, value: u.value }, suppress);
+  const counts = units.map((u): Counts => ({ numerator: u.numerator, denominator: shownDenominator(indicator, u.denominator, period), value: u.value }));
+  // The units add up to the scope's total, shown on its own page: they are suppressed with it.
+  const shown = shownWithTotal(counts, countsOf(indicator, overall, period), suppress).rows;
+  const rows = units.map((u, i): UnitRow => {
     const named = names.get(u.id) ?? { name: 'Not known', odsCode: null };
-    const limits = target === null || shown.suppressed ? null : funnelLimits(kind, target, u.denominator);
+    const limits = target === null || shown[i].suppressed ? null : funnelLimits(kind, target, u.denominator);
     return {
-      id: u.id, name: named.name, odsCode: named.odsCode, numerator: u.numerator, denominator, value: u.value, shown,
+      id: u.id, name: named.name, odsCode: named.odsCode, numerator: u.numerator, denominator: counts[i].denominator, value: u.value, shown: shown[i],
       limits: limits && scaled(limits, factor),
       position: limits && target !== null ? funnelPosition(kind, target, u.numerator, u.denominator) : null,
     };

@@ -4,7 +4,7 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { NotFoundError, type FieldErrors } from '../platform/http/errors.js';
 import { definitionWords, findIndicator, type Indicator } from './indicators.js';
 import { indicatorByUnit, indicatorSeries } from './series.js';
-import { categoryRows, funnelRows, totalRow, CORE20, type CategoryRow, type Funnel } from './dashboard-breakdowns.js';
+import { categoryRows, funnelRows, CORE20, type CategoryRow, type Funnel } from './dashboard-breakdowns.js';
 import { breakdownPeriod, chartWindow, periodWords, valueWords } from './dashboard-figures.js';
 import { readDashboardQuery, isCategoryBreakdown, BREAKDOWN_CHOICES, type ChartBreakdown } from './dashboard-query.js';
 import { chartSeries, type ChartedSeries } from './dashboard-series.js';
@@ -56,7 +56,7 @@ export async function indicatorView(tx: Tx, actor: Actor, id: string, query: unk
 
   const suppress = suppressesSmallNumbers(actor);
   const points = await indicatorSeries(tx, actor.icsId, indicator, scope.scope, chartWindow(today));
-  const series = chartSeries(points, indicator, suppress && scope.scope.kind === 'practice');
+  const series = chartSeries(points, indicator, suppress);
   const report: IndicatorReport = {
     scope, breakdown, headline: headline(indicator, series), definition: definitionWords(indicator), series,
     table: seriesTable(indicator, scope.name, series),
@@ -71,8 +71,8 @@ export async function indicatorView(tx: Tx, actor: Actor, id: string, query: unk
     const inPeriod = series.months.filter((m) => m.month >= period.from && m.month <= period.to);
     const overall = { numerator: sum(inPeriod, (m) => m.numerator), denominator: sum(inPeriod, (m) => m.denominator) };
     if (isCategoryBreakdown(breakdown)) {
-      const rows = categoryRows(await indicatorSeries(tx, actor.icsId, indicator, scope.scope, period, breakdown), indicator, breakdown, period, suppress);
-      const all = totalRow(indicator, overall, period, suppress && scope.scope.kind === 'practice', `All children in ${scope.name}`);
+      const points = await indicatorSeries(tx, actor.icsId, indicator, scope.scope, period, breakdown);
+      const { rows, total: all } = categoryRows(points, indicator, breakdown, period, overall, suppress, `All children in ${scope.name}`);
       report.categories = { rows, total: all };
       report.table = categoryTable(indicator, scope.name, breakdown, period, rows, all);
       report.anySuppressed = [...rows, all].some((r) => r.shown.suppressed);

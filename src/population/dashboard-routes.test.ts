@@ -64,11 +64,12 @@ describe.each(kinds)('the population dashboards (%s)', (kind) => {
   });
 
   it('shows an indicator month by month: the chart, its table and a CSV that match each other and the rollup', async () => {
-    const res = await analyst.get('/population/indicators/ed-attendances');
+    // A paediatrician sees every count as it is; an analyst's copy is checked below.
+    const res = await paediatrician.get('/population/indicators/ed-attendances?scope=ics');
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/<svg width="100%" class="population-chart__svg" role="img" aria-label="XmR chart of ED attendances, ages 0 to 17, Whole ICS/);
     const months = await icsMonths();
-    const csv = await analyst.get('/population/indicators/ed-attendances.csv?scope=ics&breakdown=none');
+    const csv = await paediatrician.get('/population/indicators/ed-attendances.csv?scope=ics&breakdown=none');
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="population-ed-attendances-whole-ics-by-month-\d{4}-\d{2}\.csv"$/);
@@ -79,6 +80,25 @@ describe.each(kinds)('the population dashboards (%s)', (kind) => {
     const shown = tableCells(res.body);
     expect(shown).toHaveLength(data.length);
     expect(shown.map((r) => r.slice(0, 3))).toEqual(data.map((r) => [r[0], shownCell(Number(r[1])), shownCell(Number(r[2]))]));
+  });
+
+  it('gives an analyst no small month, at any scope, and none to win back from the 12 months a breakdown totals', async () => {
+    const months = await icsMonths();
+    const [, ...data] = csvRows((await analyst.get('/population/indicators/ed-attendances.csv?scope=ics&breakdown=none')).body);
+    expect(data).toHaveLength(months.length);
+    data.forEach((r, i) => {
+      const m = months[i];
+      const small = (n: number) => n >= 1 && n <= 7;
+      if (r[1] !== 'Suppressed') expect(r[1]).toBe(String(m.ed));
+      if (small(m.ed)) expect(r.slice(1, 4)).toEqual(['Suppressed', String(m.children), 'Suppressed']);
+    });
+    // The breakdown's total is the latest 12 months: one month withheld among them alone would be that total less the others.
+    const period = data.slice(-12);
+    const total = months.slice(-12).reduce((a, m) => a + m.ed, 0);
+    const hidden = period.filter((r) => r[1] === 'Suppressed').length;
+    if (total > 7) expect(hidden).not.toBe(1);
+    const imdTotal = csvRows((await analyst.get('/population/indicators/ed-attendances.csv?scope=ics&breakdown=imd')).body).at(-1)!;
+    expect(imdTotal[1]).toBe(total > 7 ? String(total) : 'Suppressed');
   });
 
   it('breaks an indicator down by IMD quintile with Core20 highlighted, and by practice on a funnel plot', async () => {
@@ -101,7 +121,10 @@ describe.each(kinds)('the population dashboards (%s)', (kind) => {
        GROUP BY o.ods_code`);
     const csv = csvRows((await analyst.get('/population/indicators/ed-attendances.csv?scope=ics&breakdown=practice')).body);
     expect(csv[0].slice(0, 4)).toEqual(['Rank', 'Practice', 'ODS code', 'ED attendances (12 months)']);
-    expect(Object.fromEntries(csv.slice(1).map((r) => [r[2], r[3]]))).toEqual(Object.fromEntries(practices.map((p) => [p.ods_code, p.ed >= 1 && p.ed <= 7 ? '1 to 7' : String(p.ed)])));
+    const shownEd = Object.fromEntries(csv.slice(1).map((r) => [r[2], r[3]]));
+    // Each practice's count as it is, or withheld: every one of 1 to 7, and never just one beside the ICS's total.
+    for (const p of practices) expect(shownEd[p.ods_code]).toBe(p.ed >= 1 && p.ed <= 7 ? 'Suppressed' : shownEd[p.ods_code] === 'Suppressed' ? 'Suppressed' : String(p.ed));
+    expect(Object.values(shownEd).filter((v) => v === 'Suppressed').length).not.toBe(1);
     expect(csv.slice(1).every((r) => /limit|Within the limits|Not shown|No data/.test(r.at(-1)!))).toBe(true);
   });
 
@@ -109,24 +132,30 @@ describe.each(kinds)('the population dashboards (%s)', (kind) => {
     const scope = `practice:${small.practiceId}`;
     const smallMonth = monthShortWords(small.months.at(-2)!);
     const forAnalyst = tableCells((await analyst.get(`/population/indicators/ed-attendances?scope=${scope}`)).body).find((r) => r[0] === smallMonth)!;
-    expect(forAnalyst.slice(0, 4)).toEqual([smallMonth, '1 to 7', '400', 'Suppressed']);
+    expect(forAnalyst.slice(0, 4)).toEqual([smallMonth, 'Suppressed', '400', 'Suppressed']);
     expect(forAnalyst.at(-1)).toBe('Not shown');
     const forPaediatrician = tableCells((await paediatrician.get(`/population/indicators/ed-attendances?scope=${scope}`)).body).find((r) => r[0] === smallMonth)!;
     expect(forPaediatrician.slice(0, 4)).toEqual([smallMonth, '3', '400', '90.0']);
 
     const csv = csvRows((await analyst.get(`/population/indicators/ed-attendances.csv?scope=${scope}&breakdown=none`)).body);
-    expect(csv.find((r) => r[0] === smallMonth)!.slice(0, 4)).toEqual([smallMonth, '1 to 7', '400', 'Suppressed']);
+    expect(csv.find((r) => r[0] === smallMonth)!.slice(0, 4)).toEqual([smallMonth, 'Suppressed', '400', 'Suppressed']);
 
-    // Quintile 1 had 5 attendances in the 12 months; the whole hub's total is not a breakdown.
+    // Quintile 1 had 5 attendances in the 12 months and quintile 5 had 133, of 138 in all: 138 − 133 would give the 5 back,
+    // so quintile 5 is withheld with it (complementary suppression) and the whole hub's 138 stays.
     const hub = `cluster:${small.clusterId}`;
     const imd = csvRows((await analyst.get(`/population/indicators/ed-attendances.csv?scope=${hub}&breakdown=imd`)).body);
-    expect(imd.find((r) => r[0].startsWith('Quintile 1'))).toEqual(['Quintile 1 – most deprived (Core20)', '1 to 7', '100', 'Suppressed']);
-    expect(imd.find((r) => r[0].startsWith('Quintile 5'))).toEqual(['Quintile 5 – least deprived', '133', '300', String(roundValue((133 / 300) * 1000))]);
+    expect(imd.find((r) => r[0].startsWith('Quintile 1'))).toEqual(['Quintile 1 – most deprived (Core20)', 'Suppressed', '100', 'Suppressed']);
+    expect(imd.find((r) => r[0].startsWith('Quintile 5'))).toEqual(['Quintile 5 – least deprived', 'Suppressed', '300', 'Suppressed']);
     expect(imd.at(-1)).toEqual([`All children in ${SMALL.hubName}`, '138', '400', String(roundValue((138 / 400) * 1000))]);
+    // Every count the analyst sees in the column, taken from the total, leaves more than one unknown.
+    const quintiles = imd.slice(1, -1);
+    expect(quintiles.filter((r) => r[1] === 'Suppressed').length).toBeGreaterThan(1);
+    expect(quintiles.every((r) => r[1] === 'Suppressed' || Number(r[1]) === 0 || Number(r[1]) > 7)).toBe(true);
     const imdPaediatrician = csvRows((await paediatrician.get(`/population/indicators/ed-attendances.csv?scope=${hub}&breakdown=imd`)).body);
     expect(imdPaediatrician.find((r) => r[0].startsWith('Quintile 1'))).toEqual(['Quintile 1 – most deprived (Core20)', '5', '100', '50']);
+    expect(imdPaediatrician.find((r) => r[0].startsWith('Quintile 5'))).toEqual(['Quintile 5 – least deprived', '133', '300', String(roundValue((133 / 300) * 1000))]);
     const page = await analyst.get(`/population/indicators/ed-attendances?scope=${hub}&breakdown=imd`);
-    expect(pageText(page.body)).toContain('Counts of 1 to 7 are shown as “1 to 7”');
+    expect(pageText(page.body)).toContain('Counts of 1 to 7 are withheld (“Suppressed”), with enough others that none can be worked out');
   });
 
   it('refuses bad input with a message for the field, never a 500', async () => {

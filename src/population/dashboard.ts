@@ -10,13 +10,12 @@ import { chartWindow, monthWords, valueWords } from './dashboard-figures.js';
 import { readDashboardQuery } from './dashboard-query.js';
 import { defaultScope, scopeChoices, type ScopeChoices, type ScopeOption } from './scopes.js';
 import { assuranceIcon, assuranceWords, variationIcon, variationWords, type Icon } from './spc-words.js';
-import { SMALL_NUMBER_WORDS } from './suppression.js';
 import { requireViewer } from './access.js';
 
 /**
  * Counts of 1 to 7 are withheld from roles that do not care for children in
- * every breakdown and in a practice's own series: a practice is small enough
- * that its month can be a handful of children.
+ * every table they see, with more beside them where a total would give them
+ * back (suppression.ts).
  */
 export const suppressesSmallNumbers = (actor: Actor) => !policy.seesSmallNumbers(actor).allowed;
 
@@ -27,6 +26,8 @@ export type Headline = {
   variation: { words: string; icon: Icon | null };
   assurance: { words: string; icon: Icon | null };
   target: string;
+  /** Whether the latest month's figure was withheld. */
+  suppressed: boolean;
 };
 
 export function headline(indicator: Indicator, series: ChartedSeries): Headline {
@@ -34,12 +35,13 @@ export function headline(indicator: Indicator, series: ChartedSeries): Headline 
   const withheld = latest?.shown.suppressed ?? false;
   return {
     month: latest ? monthWords(latest.month) : null,
-    value: !latest ? 'No data' : withheld ? `Suppressed (a count of ${SMALL_NUMBER_WORDS})` : valueWords(latest.value, indicator.unit),
+    value: !latest ? 'No data' : withheld ? 'Suppressed (small numbers)' : valueWords(latest.value, indicator.unit),
     variation: withheld
       ? { words: 'Not shown: the latest month is suppressed', icon: null }
       : { words: variationWords(series.variation, indicator.improvement), icon: variationIcon(series.variation, indicator.improvement) },
     assurance: { words: assuranceWords(series.assurance, indicator.target, indicator.improvement), icon: assuranceIcon(series.assurance) },
     target: indicator.target === null ? 'No target set' : valueWords(indicator.target, indicator.unit),
+    suppressed: withheld,
   };
 }
 
@@ -71,7 +73,7 @@ export async function populationDashboard(tx: Tx, actor: Actor, query: unknown, 
   const indicators = await listIndicators(tx, actor.icsId);
   const measures = [...new Set(indicators.flatMap((i) => [i.numerator, i.denominator]))];
   const totals = await measureTotals(tx, actor.icsId, measures, read.scope.scope, chartWindow(today));
-  const suppress = suppressesSmallNumbers(actor) && read.scope.scope.kind === 'practice';
+  const suppress = suppressesSmallNumbers(actor);
   const rows = indicators.map((indicator) => ({
     indicator, unitWords: UNIT_WORDS[indicator.unit],
     headline: headline(indicator, chartSeries(pointsFromTotals(totals, indicator), indicator, suppress)),
@@ -82,5 +84,5 @@ export async function populationDashboard(tx: Tx, actor: Actor, query: unknown, 
     action: 'population.view', what: `Population dashboard: ${read.scope.name}`, why,
     details: { view: 'dashboard', scope: read.scope.value },
   });
-  return { scopes, values, fields: {}, report: { scope: read.scope, rows, latest: latest && monthWords(latest), suppressed: suppress } };
+  return { scopes, values, fields: {}, report: { scope: read.scope, rows, latest: latest && monthWords(latest), suppressed: rows.some((r) => r.headline.suppressed) } };
 }

@@ -29,3 +29,39 @@ export const breakGlass = pgTable(
     index('break_glass_review_idx').on(t.icsId, t.reviewedAt),
   ],
 );
+
+/**
+ * How an ICS checks an administrator's clinical accounts and write-scoped
+ * FHIR clients: 'approval' (a second administrator must approve before use)
+ * or 'review' (usable at once, flagged until the privacy officer reviews it).
+ */
+export const icsDutySetting = pgTable('ics_duty_setting', {
+  icsId: uuid('ics_id').primaryKey(),
+  mode: text('mode').notNull().default('review'),
+  changedBy: uuid('changed_by'),
+  changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One account or client change awaiting a second person: approved by another administrator, or reviewed by the privacy officer. */
+export const dutyCheck = pgTable(
+  'duty_check',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    professionalId: uuid('professional_id'),
+    fhirClientId: uuid('fhir_client_id'),
+    what: text('what').notNull(),
+    mode: text('mode').notNull(),
+    /** Null when made from the command line. */
+    requestedBy: uuid('requested_by'),
+    requestedByName: text('requested_by_name').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedBy: uuid('decided_by'),
+    decidedByName: text('decided_by_name'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('duty_check_open_idx').on(t.icsId, t.decidedAt, t.mode),
+  ],
+);

@@ -50,6 +50,7 @@ export const authRoutes: RouteModule = (app, deps) => {
       return reply.code(401).page(view, { title: 'Sign in', next, values, fields, errors: errorSummary(fields) });
     }
     await forgetSignInAttempts(deps.db, email, req.ip);
+    if ('refused' in who) return reply.code(403).page('platform/auth/views/account-refused.njk', { title: 'You cannot use this account', reason: who.refused });
     const { token } = await createSession(deps.db, who.icsId, who.professionalId);
     reply.setCookie(SESSION_COOKIE, token, cookieOptions(deps.config));
     return reply.redirect(next, 303);

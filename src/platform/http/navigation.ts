@@ -22,6 +22,7 @@ export function navigationFor(actor: Actor | null, url: string) {
   else if (policy.viewActivity(actor).allowed) items.push({ href: '/activity', text: 'Hub activity' });
   if (policy.reviewBreakGlass(actor).allowed) items.push({ href: '/privacy/break-glass', text: 'Emergency access reviews' });
   if (policy.viewClinicalSafety(actor).allowed) items.push({ href: '/safety/hazards', text: 'Clinical safety' });
+  if (actor.role === 'privacy-officer') items.push({ href: '/privacy/account-checks', text: 'Account changes' });
   if (policy.manageOrganisations(actor).allowed) {
     items.push({ href: '/admin/organisations', text: 'Organisations' });
     items.push({ href: '/admin/clusters', text: 'Clusters' });

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../db/client.js';
 import type { Actor } from '../access/actor.js';
 import type { Role } from '../access/roles.js';
+import { accountRefusal, ACCOUNT_FACTS, type AccountFacts } from '../auth/account-use.js';
 
 export const SESSION_COOKIE = 'joinery_session';
 
@@ -45,13 +46,14 @@ export async function loadSession(db: Database, token: string, limits: SessionLi
     // Touch at most once a minute: saves a write on every request.
     if (s.idle_seconds > 60) await tx.execute(sql`UPDATE session SET last_seen_at = now() WHERE token_hash = ${hash(token)}`);
     await tx.execute(sql`SELECT set_config('app.ics_id', ${s.ics_id}, true)`);
-    const [p] = await rows<{ name: string; email: string; role: Role; organisation_id: string; organisation_name: string; active: boolean }>(
+    const [p] = await rows<{ name: string; email: string; role: Role; organisation_id: string; organisation_name: string; active: boolean } & AccountFacts>(
       tx,
-      sql`SELECT p.name, p.email, p.role, p.organisation_id, o.name AS organisation_name, p.active
+      sql`SELECT p.name, p.email, p.organisation_id, o.name AS organisation_name, p.active, ${ACCOUNT_FACTS}
             FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
            WHERE p.id = ${s.professional_id}::uuid`,
     );
-    if (!p || !p.active) return null;
+    // An account that may no longer be used (see accountRefusal) is sent back to sign in, which says why.
+    if (!p || !p.active || accountRefusal(p)) return null;
     return {
       csrfToken: s.csrf_token,
       actor: {
