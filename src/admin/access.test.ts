@@ -177,10 +177,12 @@ describe.each(kinds)('who may reach the admin pages (%s)', (kind) => {
     const events = await t.all<{ action: string; ics_id: string; role: string }>(
       sql`SELECT action, ics_id, role FROM audit_event WHERE action LIKE 'admin.%' ORDER BY id`,
     );
-    expect(events.length - before).toBe(8);
-    expect(events.slice(-8).map((e) => e.action)).toEqual([
+    // A clinical account made or changed also opens a second-person check (separation of duties).
+    expect(events.length - before).toBe(10);
+    expect(events.slice(-10).map((e) => e.action)).toEqual([
       'admin.organisation-created', 'admin.organisation-updated', 'admin.cluster-practice-added', 'admin.cluster-practice-removed',
-      'admin.cluster-lead-changed', 'admin.cluster-created', 'admin.user-created', 'admin.user-updated',
+      'admin.cluster-lead-changed', 'admin.cluster-created', 'admin.user-created', 'admin.duty-check-opened',
+      'admin.user-updated', 'admin.duty-check-opened',
     ]);
     for (const e of events) expect(e).toMatchObject({ ics_id: t.icsId, role: 'admin' });
   });
