@@ -88,10 +88,16 @@ export async function openTask(tx: Tx, actor: Actor, id: string, today: string) 
   return { task, child, events: await store.taskEvents(tx, id), canWork };
 }
 
+/** Another change landed between opening the action and saving this one. */
+const staleAction = () => new ConflictError('Someone else changed this action after you opened it. Reload it to see what they did.');
+
+/** The version of the action the form was opened at. */
+const versionSeen = z.coerce.number({ error: 'Reload the action and try again' }).int().positive();
+
 const moveShape = z.object({
   to: z.enum(TASK_STATUSES, { error: 'Select what has happened' }),
   note: optionalText('the note', { max: 1000, multiline: true }),
-  version: z.coerce.number({ error: 'Reload the action and try again' }).int().positive(),
+  version: versionSeen,
 });
 
 /**
@@ -108,11 +114,10 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   if (refused) throw new ConflictError(refused);
   const needed = noteNeeded(task.status, to);
   if (needed && !note) throw new ValidationError({ note: needed.missing });
-  const stale = () => new ConflictError('Someone else changed this action after you opened it. Reload it to see what they did.');
-  if (task.version !== version) throw stale();
+  if (task.version !== version) throw staleAction();
   const moved = await rows(tx, sql`UPDATE task SET status = ${to}, outcome = ${to === 'done' ? (note ?? null) : sql`outcome`},
       version = version + 1, updated_at = now() WHERE id = ${id}::uuid AND version = ${version} RETURNING id`);
-  if (moved.length === 0) throw stale();
+  if (moved.length === 0) throw staleAction();
   await tx.execute(sql`INSERT INTO task_event (ics_id, id, task_id, from_status, to_status, note, changed_by, changed_by_name, changed_at)
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${id}::uuid, ${task.status}, ${to}, ${note ?? null},
             ${actor.professionalId}::uuid, ${actor.name}, clock_timestamp())`);
@@ -121,13 +126,40 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   });
 }
 
-/** A member of the owning team takes the action on: it becomes theirs, and they join the child's care team. */
-export async function takeTask(tx: Tx, actor: Actor, id: string, today: string) {
+const takeShape = z.object({ version: versionSeen });
+
+/**
+ * A member of the owning team takes the action on, at the version they saw:
+ * it becomes theirs, and they join the child's care team. The update lands
+ * only while nobody owns the action, so of two people taking it at once
+ * exactly one does and the other is told who did.
+ */
+export async function takeTask(tx: Tx, actor: Actor, id: string, raw: unknown, today: string) {
+  const parsed = takeShape.safeParse(raw ?? {});
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const found = await store.taskById(tx, actor, id, today);
+  // Checked before access: once a colleague owns it, the action is no longer the team's, and the answer is who took it.
+  if (found?.owner_professional_id) refuseTakenAction(actor, found);
   const { task, why } = await access(tx, actor, id, today);
   if (task.why !== 'team') throw new ForbiddenError('Only a member of the team the action was given to can take it on.');
-  await tx.execute(sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now() WHERE id = ${id}::uuid`);
+  if (task.version !== parsed.data.version) throw staleAction();
+  const taken = await rows<{ id: string }>(tx, sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now()
+     WHERE id = ${id}::uuid AND version = ${task.version} AND owner_professional_id IS NULL RETURNING id`);
+  if (taken.length === 0) {
+    const now = (await store.taskById(tx, actor, id, today))!;
+    if (now.owner_professional_id) refuseTakenAction(actor, now);
+    throw staleAction();
+  }
   await joinCareTeam(tx, actor, task.child_id, actor.professionalId, 'Action owner', why);
-  await recordAudit(tx, actor, { childId: task.child_id, action: 'task.take', what: 'Took on an action given to their team', why, details: { taskId: id } });
+  await recordAudit(tx, actor, { childId: task.child_id, action: 'task.take', what: 'Took on an action given to their team', why, details: { taskId: id, version: task.version + 1 } });
+}
+
+/** Refuses to take an action somebody owns, saying who: the taker themselves or a colleague of the team who was quicker. */
+function refuseTakenAction(actor: Actor, task: store.TaskRow): void {
+  if (task.owner_professional_id === actor.professionalId) throw new ConflictError('You have already taken this action on.');
+  if (task.owner_organisation_id === actor.organisationId) {
+    throw new ConflictError(`Someone else took this action on first: ${task.owner_name ?? 'a colleague'} now owns it.`);
+  }
 }
 
 /** A child's open actions, for a brief; the caller has checked access and audits its page. */
