@@ -10,6 +10,7 @@ import { text } from '../platform/http/validate.js';
 import { childExists } from '../children/service.js';
 import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
+import { refuseIfFrozen } from '../record/freeze.js';
 import { agencyOf, agencyOfActor, agencyOfTeam } from './agencies.js';
 import { carePlanPolicy } from './policy.js';
 import { readActionInput, readGoalInput, readPlanInput } from './plan-input.js';
@@ -90,6 +91,7 @@ export async function startPlan(tx: Tx, actor: Actor, childId: string, raw: unkn
   const input = readPlanInput(raw, today);
   const ctx = await context(tx, actor, childId);
   const why = allow(carePlanPolicy.createPlan(actor, ctx.relationships), childId);
+  await refuseIfFrozen(tx, actor, childId);
   if (ctx.plan) throw new ConflictError('This child already has a care plan: change that one instead.');
   await checkKeyWorker(tx, input.keyWorkerId);
   const id = crypto.randomUUID();
@@ -106,6 +108,7 @@ async function changePlan(
   const ctx = await context(tx, actor, childId);
   const plan = requirePlan(ctx);
   const why = allow(carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with), childId);
+  await refuseIfFrozen(tx, actor, childId);
   if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE);
   const { summary, input } = await change(plan, why);
   if (!(await store.bumpVersion(tx, plan.id, plan.version, input))) throw new ConflictError(STALE);
@@ -198,6 +201,7 @@ export async function agreePlan(tx: Tx, actor: Actor, childId: string, familyAgr
   const ctx = await context(tx, actor, childId);
   const plan = requirePlan(ctx);
   const why = allow(carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id), childId);
+  await refuseIfFrozen(tx, actor, childId);
   if (plan.status === 'agreed') throw new ConflictError('This version of the plan is already agreed.');
   if (Number(expectedVersion) !== plan.version || !(await store.markAgreed(tx, actor, plan.id, plan.version, agreement.data))) throw new ConflictError(STALE);
   await recordAudit(tx, actor, { childId, action: 'careplan.agree', what: `Care plan version ${plan.version} signed off with the family`, why, details: { planId: plan.id } });

@@ -6,6 +6,7 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
 import { policy, type Decision } from '../platform/access/policy.js';
 import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
+import { refuseIfFrozen } from '../record/freeze.js';
 
 /**
  * Joining and reading a child's care team, for the capabilities that put
@@ -34,6 +35,7 @@ export async function joinCareTeam(tx: Tx, actor: Actor, childId: string, profes
     sql`SELECT 1 FROM care_team_member WHERE child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL`,
   );
   if (already.length) return false;
+  await refuseIfFrozen(tx, actor, childId);
   await tx.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, ${professionalId}::uuid, ${roleInTeam})`);
   await recordAudit(tx, actor, { childId, action: 'care-team.join', what: `Added to the care team as ${roleInTeam}`, why, details: { professionalId } });
@@ -99,6 +101,7 @@ export function mayEndMembership(actor: Actor, relationships: Relationship[], me
 export async function endMembership(tx: Tx, actor: Actor, childId: string, professionalId: string): Promise<void> {
   const decision = mayEndMembership(actor, await legitimateRelationships(tx, actor, childId), professionalId);
   if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  await refuseIfFrozen(tx, actor, childId);
   const ended = await rows<{ role_in_team: string }>(
     tx,
     sql`UPDATE care_team_member SET ended_at = now() WHERE child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL RETURNING role_in_team`,

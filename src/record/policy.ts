@@ -2,6 +2,7 @@ import { isSystem, type Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { policy, type Decision } from '../platform/access/policy.js';
 import type { Role } from '../platform/access/roles.js';
+import { freezeRefusal } from './freeze.js';
 
 /**
  * Who may do what with a child's shared record. Built on the platform's
@@ -23,10 +24,8 @@ export const recordPolicy = {
     if (!view.allowed) return view;
     // A system (a feed) records what its scopes allow; the FHIR layer checks those.
     if (!isSystem(actor) && !RECORDING_ROLES.includes(actor.role)) return { allowed: false, reason: 'Your role does not record entries in the shared record.' };
-    if (frozenBy && frozenBy !== actor.organisationId) {
-      return { allowed: false, reason: 'This record is frozen during a safeguarding investigation: only the team that froze it can change it.' };
-    }
-    return view;
+    const frozen = freezeRefusal(actor, frozenBy);
+    return frozen ? { allowed: false, reason: frozen } : view;
   },
 
   /** Sensitive entries outside your own team need a stated reason, which is audited. */

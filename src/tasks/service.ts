@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import { childNames, joinCareTeam } from '../children/care-team.js';
+import { refuseIfFrozen, writableWhileFrozen } from '../record/freeze.js';
 import { TASK_STATUSES, type TaskSource } from './schema.js';
 import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
 import * as store from './store.js';
@@ -34,6 +35,8 @@ const WHY_WORDS: Record<store.TaskWhy, string> = {
  * may change the child's plan; each action is audited against the child.
  */
 export async function createTasks(tx: Tx, actor: Actor, tasks: NewTask[], why: string): Promise<string[]> {
+  const [frozen] = await writableWhileFrozen(tx, actor, tasks.map((t) => t.childId));
+  if (frozen) throw new ForbiddenError(frozen[1], frozen[0]);
   const now = new Date().toISOString();
   const made = tasks.map((t) => ({ id: crypto.randomUUID(), ...t }));
   await bulkInsert(tx, 'task', made.map((t) => ({
@@ -110,6 +113,7 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   const { to, note, version } = parsed.data;
   const { task, why, canWork } = await access(tx, actor, id, today);
   if (!canWork) throw new ForbiddenError('Only the action’s owner, their team or the professional accountable for it can change it.');
+  await refuseIfFrozen(tx, actor, task.child_id);
   const refused = refusedMove(task.status, to);
   if (refused) throw new ConflictError(refused);
   const needed = noteNeeded(task.status, to);
@@ -142,6 +146,7 @@ export async function takeTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   if (found?.owner_professional_id) refuseTakenAction(actor, found);
   const { task, why } = await access(tx, actor, id, today);
   if (task.why !== 'team') throw new ForbiddenError('Only a member of the team the action was given to can take it on.');
+  await refuseIfFrozen(tx, actor, task.child_id);
   if (task.version !== parsed.data.version) throw staleAction();
   const taken = await rows<{ id: string }>(tx, sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now()
      WHERE id = ${id}::uuid AND version = ${task.version} AND owner_professional_id IS NULL RETURNING id`);
