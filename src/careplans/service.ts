@@ -10,7 +10,8 @@ import { text } from '../platform/http/validate.js';
 import { childExists } from '../children/service.js';
 import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
-import { refuseIfFrozen } from '../record/freeze.js';
+import { freezeRefusal, refuseIfFrozen } from '../record/freeze.js';
+import { activeFreeze } from '../record/store.js';
 import { agencyOf, agencyOfActor, agencyOfTeam } from './agencies.js';
 import { carePlanPolicy } from './policy.js';
 import { readActionInput, readGoalInput, readPlanInput } from './plan-input.js';
@@ -60,6 +61,8 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
   const goals = visibleGoals(await store.goalsOf(tx, plan.id), agency, parts);
   const actions = visibleActions(await tasksOfSource(tx, plan.id), agency, parts, actor.professionalId);
   await recordAudit(tx, actor, { childId, action: 'careplan.read', what: parts.needs ? 'Care plan' : 'Care plan (the parts shared with your agency)', why, details: { planId: plan.id, version: plan.version } });
+  // A frozen record's plan is not offered for change to those the freeze refuses.
+  const frozen = freezeRefusal(actor, (await activeFreeze(tx, childId))?.frozen_by_organisation_id);
   return {
     plan: parts.needs ? plan : { ...plan, needs: '' },
     goals,
@@ -67,9 +70,11 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
     parts,
     can: {
       create: false,
-      edit: carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with).allowed,
-      agree: plan.status === 'draft' && carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id).allowed,
+      edit: !frozen && carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with).allowed,
+      agree: !frozen && plan.status === 'draft' && carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id).allowed,
     },
+    /** Why the plan cannot be changed now, when a freeze is the reason. */
+    frozen,
   };
 }
 

@@ -111,6 +111,9 @@ describe.each(kinds)('a frozen record (%s)', (kind) => {
   });
 
   it('refuses the key worker’s care plan edit, with the reason, and audits the refusal', async () => {
+    const form = await keyWorker.get(`/children/${child.id}/care-plan/edit`);
+    expect(form.statusCode).toBe(403);
+    expect(pageText(form.body)).toContain(`${FROZEN}: only the team that froze it can change it.`);
     await keyWorker.get(`/children/${child.id}/care-plan`);
     const res = await editPlan('Edited while frozen');
     expect(res.statusCode).toBe(403);
