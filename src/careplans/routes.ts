@@ -126,7 +126,7 @@ export const carePlanRoutes: RouteModule = (app, deps) => {
     const form = await inTenant(deps, req, async (tx, actor) => {
       const view = await plans.viewPlan(tx, actor, id);
       if (!view.plan) throw new NotFoundError();
-      if (!view.can.edit) throw new ForbiddenError('Your role does not change care plans.');
+      if (!view.can.edit) throw new ForbiddenError(view.frozen ?? 'Your role does not change care plans.');
       return planForm(tx, id, planValues(view.plan), { version: view.plan.version });
     });
     return reply.page('careplans/views/plan-form.njk', form);
@@ -157,7 +157,7 @@ export const carePlanRoutes: RouteModule = (app, deps) => {
   const editablePlan = async (tx: Tx, actor: Actor, childId: string) => {
     const view = await plans.viewPlan(tx, actor, childId);
     if (!view.plan) throw new NotFoundError();
-    if (!view.can.edit) throw new ForbiddenError('Your role does not change care plans.');
+    if (!view.can.edit) throw new ForbiddenError(view.frozen ?? 'Your role does not change care plans.');
     return view;
   };
 

@@ -10,6 +10,8 @@ import { text } from '../platform/http/validate.js';
 import { childExists } from '../children/service.js';
 import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
+import { freezeRefusal, refuseIfFrozen } from '../record/freeze.js';
+import { activeFreeze } from '../record/store.js';
 import { agencyOf, agencyOfActor, agencyOfTeam } from './agencies.js';
 import { carePlanPolicy } from './policy.js';
 import { readActionInput, readGoalInput, readPlanInput } from './plan-input.js';
@@ -59,6 +61,8 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
   const goals = visibleGoals(await store.goalsOf(tx, plan.id), agency, parts);
   const actions = visibleActions(await tasksOfSource(tx, plan.id), agency, parts, actor.professionalId);
   await recordAudit(tx, actor, { childId, action: 'careplan.read', what: parts.needs ? 'Care plan' : 'Care plan (the parts shared with your agency)', why, details: { planId: plan.id, version: plan.version } });
+  // A frozen record's plan is not offered for change to those the freeze refuses.
+  const frozen = freezeRefusal(actor, (await activeFreeze(tx, childId))?.frozen_by_organisation_id);
   return {
     plan: parts.needs ? plan : { ...plan, needs: '' },
     goals,
@@ -66,9 +70,11 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
     parts,
     can: {
       create: false,
-      edit: carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with).allowed,
-      agree: plan.status === 'draft' && carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id).allowed,
+      edit: !frozen && carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with).allowed,
+      agree: !frozen && plan.status === 'draft' && carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id).allowed,
     },
+    /** Why the plan cannot be changed now, when a freeze is the reason. */
+    frozen,
   };
 }
 
@@ -90,6 +96,7 @@ export async function startPlan(tx: Tx, actor: Actor, childId: string, raw: unkn
   const input = readPlanInput(raw, today);
   const ctx = await context(tx, actor, childId);
   const why = allow(carePlanPolicy.createPlan(actor, ctx.relationships), childId);
+  await refuseIfFrozen(tx, actor, childId);
   if (ctx.plan) throw new ConflictError('This child already has a care plan: change that one instead.');
   await checkKeyWorker(tx, input.keyWorkerId);
   const id = crypto.randomUUID();
@@ -106,6 +113,7 @@ async function changePlan(
   const ctx = await context(tx, actor, childId);
   const plan = requirePlan(ctx);
   const why = allow(carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with), childId);
+  await refuseIfFrozen(tx, actor, childId);
   if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE);
   const { summary, input } = await change(plan, why);
   if (!(await store.bumpVersion(tx, plan.id, plan.version, input))) throw new ConflictError(STALE);
@@ -199,6 +207,7 @@ export async function agreePlan(tx: Tx, actor: Actor, childId: string, familyAgr
   const ctx = await context(tx, actor, childId);
   const plan = requirePlan(ctx);
   const why = allow(carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id), childId);
+  await refuseIfFrozen(tx, actor, childId);
   if (plan.status === 'agreed') throw new ConflictError('This version of the plan is already agreed.');
   if (Number(expectedVersion) !== plan.version || !(await store.markAgreed(tx, actor, plan.id, plan.version, agreement.data))) throw new ConflictError(STALE);
   await recordAudit(tx, actor, { childId, action: 'careplan.agree', what: `Care plan version ${plan.version} signed off with the family`, why, details: { planId: plan.id } });

@@ -3,9 +3,12 @@ import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
-import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
-import { policy, type Decision } from '../platform/access/policy.js';
-import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
+import { legitimateRelationships } from '../platform/access/relationship.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { optionalText, text } from '../platform/http/validate.js';
+import { keyWorkerOf } from '../careplans/service.js';
+import { careTeamPolicy } from './care-team-policy.js';
+import { refuseIfFrozen } from '../record/freeze.js';
 
 /**
  * Joining and reading a child's care team, for the capabilities that put
@@ -35,6 +38,7 @@ export async function joinCareTeam(tx: Tx, actor: Actor, childId: string, profes
     sql`SELECT 1 FROM care_team_member WHERE child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL`,
   );
   if (already.length) return false;
+  await refuseIfFrozen(tx, actor, childId);
   await tx.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, ${professionalId}::uuid, ${roleInTeam})`);
   await recordAudit(tx, actor, { childId, action: 'care-team.join', what: `Added to the care team as ${roleInTeam}`, why, details: { professionalId } });
@@ -84,26 +88,54 @@ export async function teamById(tx: Tx, id: string): Promise<Team | undefined> {
   return found;
 }
 
-/**
- * Who may end someone's membership of a child's care team: the member
- * themselves, or a professional who cares for the child through a standing
- * relationship (not emergency access). Ending it ends the access it gave.
- */
-export function mayEndMembership(actor: Actor, relationships: Relationship[], memberId: string): Decision {
-  const view = policy.viewChildSummary(actor, relationships);
-  if (!view.allowed) return view;
-  if (actor.professionalId === memberId) return { allowed: true, why: 'leaving the care team' };
-  if (relationships.every((r) => r.kind === 'break-glass')) return { allowed: false, reason: 'Emergency access does not let you change the care team.' };
-  return view;
+/** The care team policy's decision on ending this member's membership, from what the database says now. */
+async function mayEnd(tx: Tx, actor: Actor, childId: string, memberId: string) {
+  return careTeamPolicy.endMembership(actor, await legitimateRelationships(tx, actor, childId), { memberId, keyWorkerId: await keyWorkerOf(tx, childId) });
 }
 
-export async function endMembership(tx: Tx, actor: Actor, childId: string, professionalId: string): Promise<void> {
-  const decision = mayEndMembership(actor, await legitimateRelationships(tx, actor, childId), professionalId);
+/**
+ * What the page that ends a membership shows: the child's name and the
+ * member's name and roles. Refused as ending it would be; audited.
+ */
+export async function membershipToEnd(tx: Tx, actor: Actor, childId: string, memberId: string) {
+  const decision = await mayEnd(tx, actor, childId, memberId);
   if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  const [member] = await rows<{ name: string; roles_in_team: string; given_name: string; family_name: string }>(
+    tx,
+    sql`SELECT p.name, string_agg(m.role_in_team, ', ' ORDER BY m.started_at) AS roles_in_team, c.given_name, c.family_name
+          FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
+          JOIN child c ON c.ics_id = m.ics_id AND c.id = m.child_id
+         WHERE m.child_id = ${childId}::uuid AND m.professional_id = ${memberId}::uuid AND m.ended_at IS NULL
+         GROUP BY p.name, c.given_name, c.family_name`,
+  );
+  if (!member) throw new NotFoundError();
+  await recordAudit(tx, actor, { childId, action: 'care-team.read', what: 'Care team membership to end', why: decision.why, details: { professionalId: memberId } });
+  return { ...member, leaving: memberId === actor.professionalId };
+}
+
+/**
+ * Ends a professional's membership of the child's care team, as the care
+ * team policy allows. Ending someone else's needs a stated reason; who ended
+ * it, under which rule and why are audited in the same transaction.
+ */
+export async function endMembership(tx: Tx, actor: Actor, childId: string, professionalId: string, rawReason?: unknown): Promise<void> {
+  const decision = await mayEnd(tx, actor, childId, professionalId);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  const leaving = professionalId === actor.professionalId;
+  const reason = (leaving ? optionalReason : requiredReason).safeParse(rawReason);
+  if (!reason.success) throw new ValidationError({ reason: reason.error.issues[0].message });
+  await refuseIfFrozen(tx, actor, childId);
   const ended = await rows<{ role_in_team: string }>(
     tx,
     sql`UPDATE care_team_member SET ended_at = now() WHERE child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL RETURNING role_in_team`,
   );
   if (!ended.length) throw new NotFoundError();
-  await recordAudit(tx, actor, { childId, action: 'care-team.end', what: `Care team membership ended (${ended.map((e) => e.role_in_team).join(', ')})`, why: decision.why, details: { professionalId } });
+  await recordAudit(tx, actor, {
+    childId, action: 'care-team.end', what: `Care team membership ended (${ended.map((e) => e.role_in_team).join(', ')})`,
+    why: reason.data ? `${decision.why}; reason: ${reason.data}` : decision.why, details: { professionalId, ...(reason.data ? { reason: reason.data } : {}) },
+  });
 }
+
+const requiredReason = text('why this membership is ending', { max: 500, multiline: true })
+  .refine((v) => v.length >= 10, 'Enter why this membership is ending, in at least 10 characters');
+const optionalReason = optionalText('why you are leaving', { max: 500, multiline: true });

@@ -11,6 +11,7 @@ import { fieldErrors } from '../platform/http/validate.js';
 import { FLAG_KINDS, type FlagKind } from './schema.js';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
 import { ETHNIC_CATEGORIES } from './labels.js';
+import { refuseIfFrozen } from '../record/freeze.js';
 
 /**
  * Children, their carers and their safeguarding flags as a feed (a GP system,
@@ -91,8 +92,11 @@ function allowOrThrow(decision: Decision, childId?: string): string {
   return decision.why;
 }
 
+/** A feed may change a child it relates to, unless the record is frozen. */
 async function mayChange(tx: Tx, actor: Actor, childId: string): Promise<string> {
-  return allowOrThrow(systemPolicy.updateChild(actor, await legitimateRelationships(tx, actor, childId)), childId);
+  const why = allowOrThrow(systemPolicy.updateChild(actor, await legitimateRelationships(tx, actor, childId)), childId);
+  await refuseIfFrozen(tx, actor, childId);
+  return why;
 }
 
 /**

@@ -8,7 +8,9 @@ import { ForbiddenError, ValidationError } from '../platform/http/errors.js';
 import { ROLES } from '../platform/access/roles.js';
 import { toCsv } from '../activity/csv.js';
 import * as children from './service.js';
-import { endMembership, mayEndMembership } from './care-team.js';
+import { endMembership, membershipToEnd } from './care-team.js';
+import { careTeamPolicy } from './care-team-policy.js';
+import { keyWorkerOf } from '../careplans/service.js';
 import { readSearch, type SearchInput } from './search-form.js';
 import { ACCESS_LOG_CSV_LIMIT, accessLogHref, actionLabel, readAccessLogQuery } from './access-log-filter.js';
 import { paginationLinks } from '../platform/http/paging.js';
@@ -43,7 +45,10 @@ export const childRoutes: RouteModule = (app, deps) => {
 
   app.get('/children/:id', async (req, reply) => {
     const id = idParam(req.params);
-    const summary = orRefuse(await inTenant(deps, req, (tx, actor) => children.childSummary(tx, actor, id)));
+    const { summary, keyWorkerId } = orRefuse(await inTenant(deps, req, async (tx, actor) => {
+      const shown = await children.childSummary(tx, actor, id);
+      return shown instanceof ForbiddenError ? shown : { summary: shown, keyWorkerId: await keyWorkerOf(tx, id) };
+    }));
     return reply.page('children/views/summary.njk', {
       title: `${summary.child.given_name} ${summary.child.family_name}`,
       ...summary,
@@ -52,15 +57,34 @@ export const childRoutes: RouteModule = (app, deps) => {
       flagLabels: FLAG_LABELS,
       relationshipLabels: RELATIONSHIP_LABELS,
       // Per member, by the care team's own rule (the service checks it again on the post).
-      team: summary.team.map((m) => ({ ...m, canEnd: mayEndMembership(actorOf(req), summary.relationships, m.professional_id).allowed })),
+      team: summary.team.map((m) => ({ ...m, canEnd: careTeamPolicy.endMembership(actorOf(req), summary.relationships, { memberId: m.professional_id, keyWorkerId }).allowed })),
       ended: (req.query as Record<string, unknown> | undefined)?.ended === '1',
     });
+  });
+
+  const endPage = (member: Awaited<ReturnType<typeof membershipToEnd>>, childId: string, memberId: string, reason = '', fields: Record<string, string> = {}) => ({
+    title: member.leaving ? 'Leave this child’s care team' : `End ${member.name}’s care team membership`,
+    member, childId, memberId, values: { reason }, fields, errors: errorSummary(fields, ['reason']), backHref: `/children/${childId}#care-team`,
+  });
+
+  app.get('/children/:id/care-team/:professionalId/end', async (req, reply) => {
+    const id = idParam(req.params);
+    const professionalId = idParam(req.params, 'professionalId');
+    const member = await inTenant(deps, req, (tx, actor) => membershipToEnd(tx, actor, id, professionalId));
+    return reply.page('children/views/end-membership.njk', endPage(member, id, professionalId));
   });
 
   app.post('/children/:id/care-team/:professionalId/end', async (req, reply) => {
     const id = idParam(req.params);
     const professionalId = idParam(req.params, 'professionalId');
-    await inTenant(deps, req, (tx, actor) => endMembership(tx, actor, id, professionalId));
+    const reason = (req.body as { reason?: unknown } | undefined)?.reason;
+    try {
+      await inTenant(deps, req, (tx, actor) => endMembership(tx, actor, id, professionalId, reason));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const member = await inTenant(deps, req, (tx, actor) => membershipToEnd(tx, actor, id, professionalId));
+      return reply.code(400).page('children/views/end-membership.njk', endPage(member, id, professionalId, typeof reason === 'string' ? reason.slice(0, 600) : '', error.fields));
+    }
     // Leaving the team yourself may end your access to the child: go home rather than to a page you can no longer see.
     return reply.redirect(professionalId === actorOf(req).professionalId ? '/' : `/children/${id}?ended=1#care-team`, 303);
   });

@@ -136,7 +136,7 @@ describe.each(kinds)('NDJSON record entries, written many at a time, on %s', (ki
       ['mixed.ndjson:4', `Observation.subject.reference: Patient?identifier=${NHS_NUMBER_SYSTEM}|${nobody} does not resolve to a Patient in this Bundle or in Joinery.`],
       ['mixed.ndjson:5', 'Observation.value[x].value: Invalid JSON type: expected number, but got string'],
       ['mixed.ndjson:6', 'Observation.code.coding.code: Code must be 50 characters or fewer'],
-      ['mixed.ndjson:7', 'Observation: This record is frozen during a safeguarding investigation: only the team that froze it can change it.'],
+      ['mixed.ndjson:7', 'Observation: This record is frozen during a safeguarding investigation: no system can change it until the freeze is lifted, only the people of the team that froze it.'],
       ['mixed.ndjson:8', 'Condition: An entry cannot change its kind.'],
       ['mixed.ndjson:12', 'Basic.resourceType: Joinery does not accept Basic resources.'],
     ]);

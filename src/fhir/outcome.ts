@@ -1,6 +1,6 @@
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
-import { databaseError } from '../platform/db/client.js';
+import { databaseError, FROZEN_RECORD_SQLSTATE } from '../platform/db/client.js';
 
 export type IssueCode = OperationOutcomeIssue['code'];
 export type Issue = { severity: 'fatal' | 'error' | 'warning' | 'information'; code: IssueCode; text: string; expression?: string };
@@ -71,6 +71,7 @@ export function asFhirError(e: unknown, fieldPath: (field: string) => string | u
     return error(status, code)(text);
   }
   const db = databaseError(e);
+  if (db.code === FROZEN_RECORD_SQLSTATE) return error(403, 'forbidden')(db.message);
   if (db.code?.startsWith('22')) return badRequest('A value is not valid for its element.');
   if (db.code === '23505') return error(409, 'duplicate')('This resource clashes with one that already exists.');
   if (db.code === '23503') return unprocessable('This resource refers to something that does not exist.');

@@ -1,5 +1,6 @@
 import type { Actor } from '../platform/access/actor.js';
-import type { Decision } from '../platform/access/policy.js';
+import { policy, type Decision } from '../platform/access/policy.js';
+import { MDT_ACCESS_DAYS, type Relationship } from '../platform/access/relationship.js';
 
 /**
  * Who may do what with MDT meetings. The hub's lead schedules and chairs (or
@@ -27,6 +28,18 @@ export const mdtPolicy = {
   runMeeting(_actor: Actor, r: MeetingRoles): Decision {
     if (r.isChair) return allow('chair of the meeting');
     return r.isLead ? allow('hub lead') : deny('Only the chair or the hub lead runs this meeting.');
+  },
+
+  /**
+   * Seeing a child through a meeting (the name on the case list, the brief,
+   * the outcome, the letter): the child's own rule, which the meeting meets
+   * only for MDT_ACCESS_DAYS after it. Being a member, the chair or the hub
+   * lead does not keep a child in view once that window has closed.
+   */
+  viewCase(actor: Actor, meeting: Decision, relationships: Relationship[]): Decision {
+    const child = policy.viewChildSummary(actor, relationships);
+    if (child.allowed || !meeting.allowed) return child.allowed ? child : meeting;
+    return relationships.length ? child : deny(`Your access to this child through the MDT meeting has ended: it lasts ${MDT_ACCESS_DAYS} days after the meeting.`);
   },
 
   /** A member brings a case for a child they already care for. */

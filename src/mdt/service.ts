@@ -66,11 +66,18 @@ export const meetingsOf = (tx: Tx, actor: Actor, today: string) => store.meeting
 /** A meeting with its members and case list; each child named is audited as shown to the actor. */
 export async function openMeeting(tx: Tx, actor: Actor, id: string) {
   const { meeting, why, roles } = await meetingFor(tx, actor, id, (r) => mdtPolicy.viewMeeting(actor, r));
-  const cases = await store.cases(tx, id);
-  const names = new Map((await childNames(tx, cases.map((c) => c.child_id))).map((c) => [c.id, c]));
-  await recordAuditMany(tx, actor, cases.map((c) => ({ childId: c.child_id, action: 'mdt.case-list', what: `On the case list of ${meeting.title}`, why, details: { meetingId: id } })));
+  const listed = await store.cases(tx, id);
+  // A child whose MDT access window has closed (and who is not otherwise in the actor's care) stays on the list, unnamed.
+  const cases = [];
+  for (const c of listed) {
+    const decision = mdtPolicy.viewCase(actor, { allowed: true, why }, await legitimateRelationships(tx, actor, c.child_id));
+    cases.push(decision.allowed ? { ...c, why: decision.why } : { id: c.id, position: c.position, status: c.status, hidden: decision.reason });
+  }
+  const shown = cases.flatMap((c) => ('child_id' in c ? [c] : []));
+  const names = new Map((await childNames(tx, shown.map((c) => c.child_id))).map((c) => [c.id, c]));
+  await recordAuditMany(tx, actor, shown.map((c) => ({ childId: c.child_id, action: 'mdt.case-list', what: `On the case list of ${meeting.title}`, why: c.why, details: { meetingId: id } })));
   return {
-    meeting, members: await store.members(tx, id), cases: cases.map((c) => ({ ...c, child: names.get(c.child_id)! })),
+    meeting, members: await store.members(tx, id), cases: cases.map((c) => ('child_id' in c ? { ...c, child: names.get(c.child_id)! } : c)),
     can: { run: mdtPolicy.runMeeting(actor, roles).allowed, bring: meeting.status === 'scheduled' && meeting.cases < meeting.max_cases },
   };
 }
@@ -151,10 +158,14 @@ export async function bringFromRiskList(tx: Tx, actor: Actor, meetingId: string,
   }, now);
 }
 
+/** One case of a meeting, as the meeting rule and the child's own rule (the MDT access window) allow; the why is the child's. */
 async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: MeetingRoles) => ReturnType<typeof mdtPolicy.viewMeeting>) {
   const found = await store.caseById(tx, caseId);
   if (!found || found.status === 'withdrawn') throw new NotFoundError();
-  return { ...(await meetingFor(tx, actor, found.meeting_id, decide)), c: found };
+  const meeting = await meetingFor(tx, actor, found.meeting_id, decide);
+  const decision = mdtPolicy.viewCase(actor, { allowed: true, why: meeting.why }, await legitimateRelationships(tx, actor, found.child_id));
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, found.child_id);
+  return { ...meeting, c: found };
 }
 
 /**
@@ -247,19 +258,19 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   await recordAudit(tx, actor, { childId: c.child_id, action: 'mdt.outcome', what: `Discussed at ${meeting.title}; outcome letter sent`, why, details: { caseId, actions: input.actions.length } });
 }
 
-/** The outcome letter as sent; readable by the meeting's members and, as it is filed in the record, by anyone who may read the child's record. */
+/** The outcome letter as sent: for the meeting's members during its access window and, as it is filed in the record, for anyone who may read the child's record. */
 export async function outcomeLetter(tx: Tx, actor: Actor, caseId: string) {
   const found = await store.caseById(tx, caseId);
   if (!found?.letter) throw new NotFoundError();
   const meeting = (await store.meetingById(tx, actor, found.meeting_id))!;
-  let why = mdtPolicy.viewMeeting(actor, rolesOf(actor, meeting));
-  if (!why.allowed && found.brought_by === actor.professionalId) why = { allowed: true, why: 'brought the case' };
-  if (!why.allowed) {
-    const record = recordPolicy.viewRecord(actor, await legitimateRelationships(tx, actor, found.child_id));
-    if (!record.allowed) throw new ForbiddenError(`You were not invited to this meeting. ${record.reason}`, found.child_id);
-    why = record;
+  const relationships = await legitimateRelationships(tx, actor, found.child_id);
+  let decision = mdtPolicy.viewCase(actor, mdtPolicy.viewMeeting(actor, rolesOf(actor, meeting)), relationships);
+  if (!decision.allowed) {
+    const record = recordPolicy.viewRecord(actor, relationships);
+    if (record.allowed) decision = record;
   }
-  await recordAudit(tx, actor, { childId: found.child_id, action: 'mdt.read-letter', what: 'MDT outcome letter', why: why.why, details: { caseId } });
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, found.child_id);
+  await recordAudit(tx, actor, { childId: found.child_id, action: 'mdt.read-letter', what: 'MDT outcome letter', why: decision.why, details: { caseId } });
   return { letter: parseLetter(found.letter), sentAt: found.letter_sent_at!, childId: found.child_id };
 }
 

@@ -6,6 +6,7 @@ import type { Decision } from '../platform/access/policy.js';
 import { recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import { recordPolicy } from './policy.js';
+import { writableWhileFrozen } from './freeze.js';
 import { readEntryInput, type EntryInput } from './entry-input.js';
 import * as bulk from './bulk-store.js';
 import { ENTRY_CONFLICTS, sameEntry, savedEntryAudit } from './entry-rules.js';
@@ -63,15 +64,16 @@ export async function saveEntries(
   return results;
 }
 
-/** Whether the actor may record in each child's record, as service.ts's allowed() with recordPolicy.recordEntry. */
+/** Whether the actor may record in each child's record, as service.ts's allowed() with recordPolicy.recordEntry, then the freeze check. */
 async function decide(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, { why: string } | Error>> {
   const existing = await bulk.existingChildren(tx, childIds);
-  const freezes = await bulk.activeFreezes(tx, childIds);
   const relationships = await relationshipsOf(tx, actor, childIds.filter((c) => existing.has(c)));
+  const frozen = await writableWhileFrozen(tx, actor, childIds.filter((c) => existing.has(c)));
   return new Map(childIds.map((childId): [string, { why: string } | Error] => {
     if (!existing.has(childId)) return [childId, new NotFoundError()];
-    const decision: Decision = recordPolicy.recordEntry(actor, relationships.get(childId)!, freezes.get(childId) ?? null);
-    return [childId, decision.allowed ? { why: decision.why } : new ForbiddenError(decision.reason, childId)];
+    const decision: Decision = recordPolicy.recordEntry(actor, relationships.get(childId)!, null);
+    if (!decision.allowed) return [childId, new ForbiddenError(decision.reason, childId)];
+    return [childId, frozen.has(childId) ? new ForbiddenError(frozen.get(childId)!, childId) : { why: decision.why }];
   }));
 }
 

@@ -7,6 +7,7 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import type { LetterDocument } from '../platform/http/pdf.js';
 import { recordPolicy } from './policy.js';
+import { refuseIfFrozen } from './freeze.js';
 
 /**
  * Letters filed in a child's record: MDT outcome, referral, advice and clinic
@@ -20,6 +21,7 @@ export type LetterRow = { id: string; title: string; source: string; filed_by_na
 export async function fileLetter(tx: Tx, actor: Actor, childId: string, letter: LetterDocument, from: { source: string; sourceId?: string }): Promise<string> {
   const decision = recordPolicy.viewRecord(actor, await legitimateRelationships(tx, actor, childId));
   if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  await refuseIfFrozen(tx, actor, childId);
   const id = crypto.randomUUID();
   await tx.execute(sql`INSERT INTO record_letter (ics_id, id, child_id, title, body, source, source_id, filed_by, filed_by_name, filed_by_organisation_id)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, ${letter.title}, ${JSON.stringify(letter)}::jsonb, ${from.source}, ${from.sourceId ?? null}::uuid,

@@ -2,6 +2,7 @@ import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { policy, type Decision } from '../platform/access/policy.js';
 import type { Role } from '../platform/access/roles.js';
+import { freezeRefusal } from './freeze.js';
 
 /**
  * Who may do what with a child's shared record. Built on the platform's
@@ -18,10 +19,8 @@ export const recordPolicy = {
   recordEntry(actor: Actor, relationships: Relationship[], frozenBy: string | null): Decision {
     const view = policy.viewHealthDetail(actor, relationships);
     if (!view.allowed) return view;
-    if (frozenBy && frozenBy !== actor.organisationId) {
-      return { allowed: false, reason: 'This record is frozen during a safeguarding investigation: only the team that froze it can change it.' };
-    }
-    return view;
+    const frozen = freezeRefusal(actor, frozenBy);
+    return frozen ? { allowed: false, reason: frozen } : view;
   },
 
   /** Sensitive entries outside your own team need a stated reason, which is audited and queued for a privacy officer. */

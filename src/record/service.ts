@@ -11,6 +11,7 @@ import * as children from '../children/store.js';
 import { addToWorklists } from '../worklist/service.js';
 import { keyWorkerOf } from '../careplans/service.js';
 import { recordPolicy } from './policy.js';
+import { refuseIfFrozen } from './freeze.js';
 import { readContactInput, readEntryInput, type ContactInput, type EntryInput } from './entry-input.js';
 import { UNSCHEDULED_CONTACTS } from './schema.js';
 import * as store from './store.js';
@@ -189,8 +190,8 @@ export async function saveEntry(
   tx: Tx, actor: Actor, childId: string, raw: EntryInput | unknown, opts: { entryId?: string; expectedVersion?: number } = {},
 ): Promise<{ entry: store.EntryRow; outcome: 'created' | 'updated' | 'unchanged' }> {
   const input = readEntryInput(raw);
-  const freeze = await store.activeFreeze(tx, childId);
-  const why = await allowed(tx, actor, childId, (a, r) => recordPolicy.recordEntry(a, r, freeze?.frozen_by_organisation_id ?? null));
+  const why = await allowed(tx, actor, childId, (a, r) => recordPolicy.recordEntry(a, r, null));
+  await refuseIfFrozen(tx, actor, childId);
   const existing = opts.entryId
     ? await store.entryById(tx, opts.entryId)
     : input.sourceSystem && input.sourceId ? await store.entryBySource(tx, input.sourceSystem, input.sourceId) : undefined;
@@ -237,8 +238,8 @@ const CONTACT_WORDS: Record<string, string> = { ed: 'an emergency department', '
  */
 export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: ContactInput | unknown) {
   const input = readContactInput(raw);
-  const freeze = await store.activeFreeze(tx, childId);
-  const why = await allowed(tx, actor, childId, (a, r) => recordPolicy.recordEntry(a, r, freeze?.frozen_by_organisation_id ?? null));
+  const why = await allowed(tx, actor, childId, (a, r) => recordPolicy.recordEntry(a, r, null));
+  await refuseIfFrozen(tx, actor, childId);
   if (input.sourceSystem && input.sourceId) {
     const existing = await store.contactBySource(tx, input.sourceSystem, input.sourceId);
     if (existing) {

@@ -79,7 +79,8 @@ export const taskRoutes: RouteModule = (app, deps) => {
 
   app.post('/tasks/:id/take', async (req, reply) => {
     const id = idParam(req.params);
-    await inTenant(deps, req, (tx, actor) => takeTask(tx, actor, id, londonToday()));
+    // A colleague who took it first is a 409 with their name (the error page), not a 500 or a silent overwrite.
+    await inTenant(deps, req, (tx, actor) => takeTask(tx, actor, id, bodyOf(req), londonToday()));
     return reply.redirect(`/tasks/${id}`, 303);
   });
 };

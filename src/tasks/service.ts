@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import { childNames } from '../children/care-team.js';
+import { refuseIfFrozen, writableWhileFrozen } from '../record/freeze.js';
 import { TASK_STATUSES, type TaskSource } from './schema.js';
 import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
 import * as store from './store.js';
@@ -34,6 +35,8 @@ const WHY_WORDS: Record<store.TaskWhy, string> = {
  * may change the child's plan; each action is audited against the child.
  */
 export async function createTasks(tx: Tx, actor: Actor, tasks: NewTask[], why: string): Promise<string[]> {
+  const [frozen] = await writableWhileFrozen(tx, actor, tasks.map((t) => t.childId));
+  if (frozen) throw new ForbiddenError(frozen[1], frozen[0]);
   const now = new Date().toISOString();
   const made = tasks.map((t) => ({ id: crypto.randomUUID(), ...t }));
   await bulkInsert(tx, 'task', made.map((t) => ({
@@ -88,10 +91,16 @@ export async function openTask(tx: Tx, actor: Actor, id: string, today: string) 
   return { task, child, events: await store.taskEvents(tx, id), canWork };
 }
 
+/** Another change landed between opening the action and saving this one. */
+const staleAction = () => new ConflictError('Someone else changed this action after you opened it. Reload it to see what they did.');
+
+/** The version of the action the form was opened at. */
+const versionSeen = z.coerce.number({ error: 'Reload the action and try again' }).int().positive();
+
 const moveShape = z.object({
   to: z.enum(TASK_STATUSES, { error: 'Select what has happened' }),
   note: optionalText('the note', { max: 1000, multiline: true }),
-  version: z.coerce.number({ error: 'Reload the action and try again' }).int().positive(),
+  version: versionSeen,
 });
 
 /**
@@ -104,15 +113,15 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   const { to, note, version } = parsed.data;
   const { task, why, canWork } = await access(tx, actor, id, today);
   if (!canWork) throw new ForbiddenError('Only the action’s owner, their team or the professional accountable for it can change it.');
+  await refuseIfFrozen(tx, actor, task.child_id);
   const refused = refusedMove(task.status, to);
   if (refused) throw new ConflictError(refused);
   const needed = noteNeeded(task.status, to);
   if (needed && !note) throw new ValidationError({ note: needed.missing });
-  const stale = () => new ConflictError('Someone else changed this action after you opened it. Reload it to see what they did.');
-  if (task.version !== version) throw stale();
+  if (task.version !== version) throw staleAction();
   const moved = await rows(tx, sql`UPDATE task SET status = ${to}, outcome = ${to === 'done' ? (note ?? null) : sql`outcome`},
       version = version + 1, updated_at = now() WHERE id = ${id}::uuid AND version = ${version} RETURNING id`);
-  if (moved.length === 0) throw stale();
+  if (moved.length === 0) throw staleAction();
   await tx.execute(sql`INSERT INTO task_event (ics_id, id, task_id, from_status, to_status, note, changed_by, changed_by_name, changed_at)
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${id}::uuid, ${task.status}, ${to}, ${note ?? null},
             ${actor.professionalId}::uuid, ${actor.name}, clock_timestamp())`);
@@ -121,12 +130,41 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   });
 }
 
-/** A member of the owning team takes the action on: it becomes theirs (owning it is its own relationship; they do not join the care team). */
-export async function takeTask(tx: Tx, actor: Actor, id: string, today: string) {
+const takeShape = z.object({ version: versionSeen });
+
+/**
+ * A member of the owning team takes the action on, at the version they saw:
+ * it becomes theirs (owning it is its own relationship; they do not join the
+ * care team). The update lands
+ * only while nobody owns the action, so of two people taking it at once
+ * exactly one does and the other is told who did.
+ */
+export async function takeTask(tx: Tx, actor: Actor, id: string, raw: unknown, today: string) {
+  const parsed = takeShape.safeParse(raw ?? {});
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const found = await store.taskById(tx, actor, id, today);
+  // Checked before access: once a colleague owns it, the action is no longer the team's, and the answer is who took it.
+  if (found?.owner_professional_id) refuseTakenAction(actor, found);
   const { task, why } = await access(tx, actor, id, today);
   if (task.why !== 'team') throw new ForbiddenError('Only a member of the team the action was given to can take it on.');
-  await tx.execute(sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now() WHERE id = ${id}::uuid`);
-  await recordAudit(tx, actor, { childId: task.child_id, action: 'task.take', what: 'Took on an action given to their team', why, details: { taskId: id } });
+  await refuseIfFrozen(tx, actor, task.child_id);
+  if (task.version !== parsed.data.version) throw staleAction();
+  const taken = await rows<{ id: string }>(tx, sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now()
+     WHERE id = ${id}::uuid AND version = ${task.version} AND owner_professional_id IS NULL RETURNING id`);
+  if (taken.length === 0) {
+    const now = (await store.taskById(tx, actor, id, today))!;
+    if (now.owner_professional_id) refuseTakenAction(actor, now);
+    throw staleAction();
+  }
+  await recordAudit(tx, actor, { childId: task.child_id, action: 'task.take', what: 'Took on an action given to their team', why, details: { taskId: id, version: task.version + 1 } });
+}
+
+/** Refuses to take an action somebody owns, saying who: the taker themselves or a colleague of the team who was quicker. */
+function refuseTakenAction(actor: Actor, task: store.TaskRow): void {
+  if (task.owner_professional_id === actor.professionalId) throw new ConflictError('You have already taken this action on.');
+  if (task.owner_organisation_id === actor.organisationId) {
+    throw new ConflictError(`Someone else took this action on first: ${task.owner_name ?? 'a colleague'} now owns it.`);
+  }
 }
 
 /** A child's open actions, for a brief; the caller has checked access and audits its page. */

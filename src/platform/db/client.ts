@@ -49,6 +49,9 @@ export function makeDatabase(kind: DatabaseKind, owner: Tx, close: () => Promise
   };
 }
 
+/** SQLSTATE of the database's refusal to change a frozen child's data without the freeze check (migration 0029). */
+export const FROZEN_RECORD_SQLSTATE = 'JRFRZ';
+
 /** The PostgreSQL error under a driver or Drizzle wrapper: its SQLSTATE code and message. */
 export function databaseError(error: unknown): { code?: string; message: string } {
   let e = error as { code?: unknown; message?: string; cause?: unknown } | undefined;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { errorSummary } from './validate.js';
+import { databaseError, FROZEN_RECORD_SQLSTATE } from '../db/client.js';
 
 const wantsJson = (req: FastifyRequest) => /^\/(api|health)(\/|$)/.test(req.url) || /json/.test(req.headers.accept ?? '');
 
@@ -16,6 +17,9 @@ export function renderNotFound(req: FastifyRequest, reply: FastifyReply) {
 /** Maps what went wrong to a status and a page (or JSON for the API). Nothing leaks: no stack, no data. */
 export function handleError(error: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
   if (error instanceof NotFoundError) return renderNotFound(req, reply);
+  // A write the freeze check missed, refused by the database itself: a refusal, not a failure.
+  const db = databaseError(error);
+  if (db.code === FROZEN_RECORD_SQLSTATE) return handleError(new ForbiddenError(db.message), req, reply);
   if (error instanceof ForbiddenError) {
     reply.code(403);
     if (wantsJson(req)) return reply.send({ error: error.message });

@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../platform/db/client.js';
+import { isSystem, type Actor } from '../platform/access/actor.js';
+import { ForbiddenError } from '../platform/http/errors.js';
+import { activeFreezes } from './bulk-store.js';
+
+/**
+ * A record frozen during a safeguarding investigation. While it is frozen
+ * nothing changes the child's data (identity, carers, flags, entries,
+ * contacts, letters, care team, care plan, actions) except the people of the
+ * team that froze it. A system is never that team, even one recording for
+ * the same organisation: the investigators are people.
+ *
+ * writableWhileFrozen is the one check every write of a child's data makes.
+ * The database holds the application to it: a write to a frozen child's data
+ * in a transaction that has not passed this check for that child is refused
+ * (migration 0029), so a new write path that forgets it fails safe.
+ */
+
+const FROZEN = 'This record is frozen during a safeguarding investigation';
+
+/** Why the actor may not change a child's data frozen by this organisation; null when they may (or it is not frozen). */
+export function freezeRefusal(actor: Actor, frozenByOrganisationId: string | null | undefined): string | null {
+  if (!frozenByOrganisationId) return null;
+  if (isSystem(actor)) return `${FROZEN}: no system can change it until the freeze is lifted, only the people of the team that froze it.`;
+  if (actor.organisationId !== frozenByOrganisationId) return `${FROZEN}: only the team that froze it can change it.`;
+  return null;
+}
+
+/**
+ * Checks that the actor may change each child's data as far as freezes go:
+ * child id → the reason when they may not. The children they may change
+ * despite a freeze are marked, for this transaction only, as checked, so
+ * the database lets their writes through.
+ */
+export async function writableWhileFrozen(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  const passed: string[] = [];
+  for (const [childId, frozenBy] of await activeFreezes(tx, [...new Set(childIds)])) {
+    const reason = freezeRefusal(actor, frozenBy);
+    if (reason) refused.set(childId, reason);
+    else passed.push(childId);
+  }
+  if (passed.length) {
+    await tx.execute(sql`SELECT set_config('app.freeze_checked', concat_ws(',', nullif(current_setting('app.freeze_checked', true), ''), ${passed.join(',')}::text), true)`);
+  }
+  return refused;
+}
+
+/** writableWhileFrozen for one child: a refusal (403, audited by the caller's request) with the reason. */
+export async function refuseIfFrozen(tx: Tx, actor: Actor, childId: string): Promise<void> {
+  const reason = (await writableWhileFrozen(tx, actor, [childId])).get(childId);
+  if (reason) throw new ForbiddenError(reason, childId);
+}
