@@ -42,6 +42,7 @@ describe('pages with JavaScript on and off', JOURNEY, () => {
 
   it('with JavaScript on: the password can be shown, "A team" opens the team question at once, and header links fold into "More" at 1024 px', async () => {
     const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/sign-in`);
     await page.getByLabel('Password', { exact: true }).fill('not my password');
