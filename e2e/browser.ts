@@ -106,6 +106,14 @@ export async function follow(page: Page, locator: import('playwright-core').Loca
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
 }
 
+/** Follows a header link as a person would: opening "More" first when the link is folded into it. */
+export async function followHeaderLink(page: Page, name: string): Promise<void> {
+  const link = page.locator('.nhsuk-header__navigation').getByRole('link', { name, exact: true });
+  const more = page.locator('.nhsuk-header').getByRole('button', { name: 'More' });
+  if (!(await link.isVisible()) && (await more.isVisible())) await more.click();
+  await follow(page, link);
+}
+
 /**
  * A fresh browser context signed in as a demo user (scanning the sign-in and
  * home pages on the way); without JavaScript when asked.
