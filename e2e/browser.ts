@@ -29,8 +29,42 @@ export async function noScriptContext(browser: Browser): Promise<BrowserContext>
   return context;
 }
 
+/** A phone, a small laptop and a desktop: a page must fit each without scrolling sideways (WCAG 2.2 reflow). */
+export const WINDOW_WIDTHS = [390, 1024, 1280] as const;
+
+/** What sticks out past the window's right edge: the innermost such elements, for the failure message. */
+function beyondRightEdge(page: Page): Promise<{ scrollWidth: number; windowWidth: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const windowWidth = document.documentElement.clientWidth;
+    const wide = [...document.body.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > windowWidth + 0.5);
+    const innermost = wide.filter((e) => !wide.some((other) => other !== e && e.contains(other)));
+    const culprits = innermost.slice(0, 4).map((e) => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') ?? ''}"> ${(e.textContent ?? '').trim().slice(0, 40)}`);
+    return { scrollWidth: document.documentElement.scrollWidth, windowWidth, culprits };
+  });
+}
+
 /**
- * Zero WCAG 2.2 A/AA violations on the page as it stands now. axe needs
+ * No sideways scrolling at any of WINDOW_WIDTHS. The header re-measures its
+ * links on the next frame after a resize, so each width is given a moment to
+ * settle before it counts as too wide.
+ */
+export async function expectFitsWindow(page: Page, label = page.url()) {
+  const before = page.viewportSize() ?? { width: 1280, height: 720 };
+  for (const width of WINDOW_WIDTHS) {
+    await page.setViewportSize({ width, height: before.height });
+    let seen = await beyondRightEdge(page);
+    for (let tries = 0; seen.scrollWidth > seen.windowWidth && tries < 10; tries++) {
+      await page.waitForTimeout(100);
+      seen = await beyondRightEdge(page);
+    }
+    expect(seen.scrollWidth, `${label} scrolls sideways at ${width} px: ${seen.culprits.join('; ')}`).toBeLessThanOrEqual(seen.windowWidth);
+  }
+  await page.setViewportSize(before);
+}
+
+/**
+ * Zero WCAG 2.2 A/AA violations on the page as it stands now, and no sideways
+ * scrolling on a phone or a desktop. axe needs
  * JavaScript, so a page seen without it is scanned as a copy of its HTML in a
  * scripted page on the same origin.
  */
@@ -47,6 +81,7 @@ export async function expectAccessible(page: Page, label = page.url()) {
   const problems = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
   await scratch?.close();
   expect(problems, `accessibility problems on ${label}`).toEqual([]);
+  await expectFitsWindow(page, label);
   scanned.add(new URL(page.url()).pathname.replace(/[0-9a-f-]{36}/g, ':id'));
 }
 
@@ -69,6 +104,14 @@ export async function textOf(locator: import('playwright-core').Locator): Promis
 /** Clicks something that loads a new page and waits for that page (forms and links here are plain HTML). */
 export async function follow(page: Page, locator: import('playwright-core').Locator): Promise<void> {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+}
+
+/** Follows a header link as a person would: opening "More" first when the link is folded into it. */
+export async function followHeaderLink(page: Page, name: string): Promise<void> {
+  const link = page.locator('.nhsuk-header__navigation').getByRole('link', { name, exact: true });
+  const more = page.locator('.nhsuk-header').getByRole('button', { name: 'More' });
+  if (!(await link.isVisible()) && (await more.isVisible())) await more.click();
+  await follow(page, link);
 }
 
 /**

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { actorFor } from '../test/actors.js';
 import { addEvents, ensureMeeting, eventsInYear, pickChildren, referredInYear, type Picked } from '../src/population/case-finding-test-fixtures.js';
-import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs, JOURNEY } from './browser.js';
+import { launchChromium, expectAccessible, screenshot, textOf, follow, followHeaderLink, signedIn as signInAs, JOURNEY } from './browser.js';
 import { startServer } from './server.js';
 
 /**
@@ -91,8 +91,8 @@ describe('indicators and case finding', JOURNEY, () => {
 
   it('the hub lead finds a child on the case-finding list, with why, and brings them to the hub MDT', async () => {
     const { page, context } = await signedIn('paediatrician');
-    // Case finding is reached from the population page (the header keeps to one population link).
-    await follow(page, page.getByRole('link', { name: 'Population', exact: true }));
+    // Case finding is reached from the population page (the header keeps to one population link; at 1280 px it is under "More").
+    await followHeaderLink(page, 'Population');
     await follow(page, page.getByRole('link', { name: 'Case finding' }).first());
     await expectAccessible(page, 'case finding');
     const row = page.locator('tr', { hasText: `${child.family_name.toUpperCase()}, ${child.given_name}` });

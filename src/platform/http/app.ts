@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { Config } from '../config.js';
 import type { Database, Tx } from '../db/client.js';
 import type { Actor } from '../access/actor.js';
-import { createViews, NHSUK_DIR } from './views.js';
+import { createViews, NHSUK_DIR, SRC_DIR } from './views.js';
 import { loadSession, SESSION_COOKIE } from './session.js';
 import { checkCsrf, anonymousCsrfToken } from './csrf.js';
 import { handleError, renderNotFound } from './error-pages.js';
@@ -105,6 +105,9 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   });
   app.get(`${ASSET_PREFIX}nhsuk-frontend.min.js`, { config: { public: true } }, (_req, reply) => {
     reply.type('text/javascript').send(fs.createReadStream(path.join(NHSUK_DIR, 'dist/nhsuk/nhsuk-frontend.min.js')));
+  });
+  app.get(`${ASSET_PREFIX}start-nhsuk-frontend.js`, { config: { public: true } }, (_req, reply) => {
+    reply.type('text/javascript').send(fs.createReadStream(path.join(SRC_DIR, 'platform/http/assets/start-nhsuk-frontend.js')));
   });
 
   app.decorateRequest('actor', null);
