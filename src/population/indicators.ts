@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Tx } from '../platform/db/client.js';
 import { isMeasure, measure } from './measures.js';
+import { capitalise } from '../platform/http/validate.js';
 
 export const UNITS = ['per-1000-year', 'per-100000-year', 'per-1000', 'percent'] as const;
 export type Unit = (typeof UNITS)[number];
@@ -115,6 +116,21 @@ export function rate(indicator: Pick<Indicator, 'unit'>, numerator: number, deno
     case 'percent': return r * 100;
   }
 }
+
+/** What an indicator's value measures, with its unit, for a chart's axis: "ED attendances per 1,000 children aged 0 to 17 a year". */
+export function measuredWords(i: Definition): string {
+  const top = capitalise(measure(i.numerator).label);
+  const bottom = measure(i.denominator).label;
+  switch (i.unit) {
+    case 'per-1000-year': return `${top} per 1,000 ${bottom} a year`;
+    case 'per-100000-year': return `${top} per 100,000 ${bottom} a year`;
+    case 'per-1000': return `${top} per 1,000 ${bottom}`;
+    case 'percent': return `${top}, % of ${bottom}`;
+  }
+}
+
+/** The denominator, for a funnel plot's axis: "Children aged 0 to 17 (denominator)". */
+export const denominatorWords = (i: Pick<Indicator, 'denominator'>) => `${capitalise(measure(i.denominator).label)} (denominator)`;
 
 /** The words for what is divided by what, for a page or a CSV header. */
 export const definitionWords = (i: Pick<Indicator, 'numerator' | 'denominator' | 'unit'>) =>
