@@ -68,7 +68,7 @@ describe('joinery indicators', () => {
         organisationId: crypto.randomUUID(), organisationName: 'Northshire ICB',
       };
       await db.tenant(north, (tx) => addIndicator(tx, analyst, {
-        id: 'asthma-reviews', name: 'Asthma reviews', numerator: 'gp-contacts', denominator: 'asthma', unit: 'percent', improvement: 'increase',
+        id: 'asthma-reviews', name: 'Asthma reviews', numerator: 'gp-contacts', denominator: 'asthma', unit: 'per-1000-year', improvement: 'increase',
         target: '80', targetSource: 'Northshire asthma plan',
       }));
       await db.owner.execute(sql`INSERT INTO ics (id, name, code) VALUES (${crypto.randomUUID()}::uuid, 'Southshire ICS', 'STH')`);
@@ -78,7 +78,7 @@ describe('joinery indicators', () => {
 
     const table = await runCli(['indicators', '--ics', 'nth']);
     expect(table.code).toBe(0);
-    expect(table.output.split('\n').at(-1)).toMatch(/^asthma-reviews +Asthma reviews +percent +higher is better$/);
+    expect(table.output.split('\n').at(-1)).toMatch(/^asthma-reviews +Asthma reviews +per 1,000 a year +higher is better$/);
     expect((await runCli(['indicators', '--ics', 'STH'])).output).not.toContain('asthma-reviews');
 
     const json = await runCli(['indicators', '--ics', 'NTH', '--json']);

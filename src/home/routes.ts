@@ -27,7 +27,7 @@ export const homeRoutes: RouteModule = (app, deps) => {
               ${policy.manageOrganisations(actor).allowed ? sql`(SELECT count(*)::int FROM organisation)` : sql`0`} AS organisations,
               ${policy.manageOrganisations(actor).allowed ? sql`(SELECT count(*)::int FROM cluster)` : sql`0`} AS clusters,
               ${policy.manageOrganisations(actor).allowed ? sql`(SELECT count(*)::int FROM professional)` : sql`0`} AS professionals,
-              ${actor.role === 'ics-analyst' ? sql`(SELECT count(*)::int FROM child)` : sql`0`} AS children`,
+              ${policy.viewPopulation(actor).allowed ? sql`(SELECT count(*)::int FROM child)` : sql`0`} AS children`,
       );
       return c;
     });
@@ -40,7 +40,10 @@ export const homeRoutes: RouteModule = (app, deps) => {
         findForLog: policy.findChildForAccessLog(actor).allowed,
         review: policy.reviewBreakGlass(actor).allowed,
         admin: policy.manageOrganisations(actor).allowed,
-        analyse: actor.role === 'ics-analyst',
+        // The population pages, each as the policies allow: case finding names children, so only its clinicians see the list.
+        population: policy.viewPopulation(actor).allowed,
+        keepMeasures: policy.managePopulationMeasures(actor).allowed,
+        findCases: policy.findCases(actor).allowed,
       },
     });
   });

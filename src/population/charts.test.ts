@@ -35,6 +35,18 @@ function expectResponsive(chart: ChartSvgs, label: string) {
   expect(width(chart.narrow)).toBeLessThan(width(chart.wide));
 }
 
+/** The chart's words as a reader sees them: its text, a wrapped title's lines joined by spaces. */
+const wordsOf = (svg: string) => [...svg.replace(/<title>[\s\S]*?<\/title>/, '').matchAll(/<(?:text|tspan)[^>]*>([^<]*)</g)].map((m) => m[1].trim()).filter(Boolean).join(' ')
+  .replace(/&amp;/g, '&');
+
+/** Both drawings (phone and wide) carry each axis's title in full. */
+function expectAxisTitles(chart: ChartSvgs, axes: { x: string; y: string }) {
+  for (const svg of [chart.narrow, chart.wide]) {
+    expect(wordsOf(svg)).toContain(axes.x);
+    expect(wordsOf(svg)).toContain(axes.y);
+  }
+}
+
 /** Symbols filled in one of the colours: a path (circle or diamond) with that fill. */
 const marks = (svg: string, colours: readonly string[]) => [...svg.matchAll(/<path [^>]*fill="(#[0-9a-f]{6})"/gi)].filter((m) => colours.includes(m[1].toLowerCase())).length;
 
@@ -52,6 +64,7 @@ describe('the XmR chart', () => {
     lpl: r.points.map((p) => p.lpl),
     upl: r.points.map((p) => p.upl),
     target: 95,
+    axes: { x: 'Month', y: 'ED attendances per 1,000 children aged 0 to 17 a year' },
   };
 
   it('is SVG that scales to its container, named for assistive technology', () => {
@@ -73,6 +86,13 @@ describe('the XmR chart', () => {
     expect(narrow).not.toContain('>Feb');
   });
 
+  it('names what is measured, with its unit, and the months along the bottom', () => {
+    expectAxisTitles(xmrChart(input), input.axes);
+    // A long title wraps rather than being cut short on a phone.
+    const long = { ...input, axes: { x: 'Month', y: 'Children with asthma with 6 or more reliever prescriptions in 12 months, % of children with asthma' } };
+    expectAxisTitles(xmrChart(long), long.axes);
+  });
+
   it('escapes the label', () => {
     expect(accessibleSvg('<svg width="10" height="10" viewBox="0 0 10 10"></svg>', 'A & "B" <C>')).toBe(
       '<svg width="100%" class="population-chart__svg" role="img" aria-label="A &amp; &quot;B&quot; &lt;C&gt;" focusable="false" viewBox="0 0 10 10"><title>A &amp; &quot;B&quot; &lt;C&gt;</title></svg>',
@@ -82,26 +102,30 @@ describe('the XmR chart', () => {
 });
 
 describe('the bar chart', () => {
-  it('draws a bar per value, Core20 in its own colour, and words for a withheld one', () => {
+  it('draws a bar per value, Core20 in its own colour, and words for a withheld one, with its axes named', () => {
     const chart = barChart({
       label: 'Bars by quintile', categories: ['Quintile 1 – most deprived (Core20)', 'Quintile 2', 'Quintile 3'],
       values: [30, null, 20], highlight: [true, false, false], overall: 25, withheld: [null, 'Suppressed', null],
+      axes: { x: 'ED attendances per 1,000 children aged 0 to 17 a year', y: 'IMD quintile' },
     });
     expectResponsive(chart, 'Bars by quintile');
+    expectAxisTitles(chart, { x: 'ED attendances per 1,000 children aged 0 to 17 a year', y: 'IMD quintile' });
     expect(marks(chart.wide, [HIGHLIGHT_COLOUR.toLowerCase()])).toBe(1);
     expect(chart.wide).toContain('Suppressed');
   });
 });
 
 describe('the funnel plot', () => {
-  it('draws one mark per unit, beyond the limits in the direction’s colour', () => {
+  it('draws one mark per unit, beyond the limits in the direction’s colour, against the denominator and the rate', () => {
     const chart = funnelChart({
       label: 'Funnel of practices',
       points: [{ x: 100, y: 10, position: 'within' }, { x: 200, y: 30, position: 'above-outer' }, { x: 300, y: 2, position: 'below-inner' }],
       curve: [100, 200, 300].map((x) => ({ x, lower95: 5, upper95: 15, lower998: 3, upper998: 20 })),
       centre: 10, improvement: 'decrease',
+      axes: { x: 'Children aged 0 to 17 (denominator)', y: 'ED attendances per 1,000 children aged 0 to 17 a year' },
     });
     expectResponsive(chart, 'Funnel of practices');
+    expectAxisTitles(chart, { x: 'Children aged 0 to 17 (denominator)', y: 'ED attendances per 1,000 children aged 0 to 17 a year' });
     const colours = Object.values(POINT_COLOURS).map((c) => c.toLowerCase());
     expect(marks(chart.narrow, colours)).toBe(3);
     expect(funnelMark('above-outer', 'decrease')).toEqual({ colour: POINT_COLOURS.special_cause_concern, symbol: 'diamond' });
@@ -111,11 +135,13 @@ describe('the funnel plot', () => {
 });
 
 describe('the evaluation chart', () => {
-  it('marks the start and the ramp-up', () => {
+  it('marks the start and the ramp-up, and names its axes', () => {
     const chart = evaluationChart({
       label: 'Hubs with the model', months, treated: months.map((_, i) => 50 + i), comparison: months.map(() => 60), start: months[10], fullEffect: months[16],
+      axes: { x: 'Month', y: 'Emergency admissions per 1,000 children aged 0 to 17 a year' },
     });
     expectResponsive(chart, 'Hubs with the model');
+    expectAxisTitles(chart, { x: 'Month', y: 'Emergency admissions per 1,000 children aged 0 to 17 a year' });
     expect(chart.wide).toContain('>Start<');
     expect(chart.wide).toContain('>Ramp-up<');
   });

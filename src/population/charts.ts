@@ -99,6 +99,51 @@ function both(kind: string, input: { label: string }, option: (layout: Layout) =
   return svgs;
 }
 
+/** What each axis measures, with its unit: "Month" and "ED attendances per 1,000 children aged 0 to 17 a year". */
+export type AxisTitles = { x: string; y: string };
+
+/** Roughly how many characters of the chart's text fit in a width: Arial averages a little over half its size. */
+const charsIn = (width: number, layout: Layout) => Math.floor(width / (layout.font * 0.58));
+
+/** A title broken into lines at spaces, none longer than fits, so a phone shows it whole. */
+function wrapped(title: string, layout: Layout): string[] {
+  const most = charsIn(layout.width - 16, layout);
+  const lines: string[] = [];
+  for (const word of title.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && `${last} ${word}`.length <= most) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/**
+ * An axis's title, wrapped to the chart's width. The vertical axis's sits
+ * above the chart, left aligned, so it reads across rather than up the side
+ * (which a phone would cut short); the horizontal axis's below it.
+ */
+function titled(axis: object, title: string, layout: Layout, place: 'top' | 'bottom') {
+  const top = place === 'top';
+  return {
+    ...axis,
+    name: wrapped(title, layout).join('\n'),
+    // An inverted axis (the bar chart's categories, first at the top) starts at the top.
+    nameLocation: top ? ('inverse' in axis && axis.inverse ? 'start' : 'end') : 'middle',
+    nameGap: top ? 10 : layout.font + 12,
+    nameTextStyle: { color: TEXT, fontSize: layout.font, lineHeight: layout.font + 4, ...(top ? { align: 'left', verticalAlign: 'bottom' } : { verticalAlign: 'top' }) },
+  };
+}
+
+/**
+ * The grid with room above the plot for the wrapped top title and below it
+ * for the bottom one. Axis names are left out of ECharts' own fitting, which
+ * would otherwise squeeze the plot to the width of a long title.
+ */
+const gridFor = (layout: Layout, axes: AxisTitles, right: number) => ({
+  left: 4, right, top: 16 + wrapped(axes.y, layout).length * (layout.font + 4), bottom: layout.font + 20 + wrapped(axes.x, layout).length * (layout.font + 4),
+  outerBoundsContain: 'axisLabel',
+});
+
 const axisNumber = (n: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2 }).format(n);
 
 const valueAxis = (layout: Layout) => ({
@@ -137,6 +182,7 @@ export type XmrChartInput = {
   lpl: (number | null)[];
   upl: (number | null)[];
   target: number | null;
+  axes: AxisTitles;
 };
 
 const line = (data: (number | null)[], colour: string, type: 'solid' | 'dashed' | 'dotted', width = 1.5) => ({
@@ -159,9 +205,9 @@ function monthAxis(months: string[], layout: Layout) {
 export function xmrChart(input: XmrChartInput): ChartSvgs {
   return both('xmr', input, (layout) => {
     return {
-      grid: { left: 4, right: layout.narrow ? 12 : 24, top: 16, bottom: 4 },
-      xAxis: monthAxis(input.months, layout),
-      yAxis: valueAxis(layout),
+      grid: gridFor(layout, input.axes, layout.narrow ? 12 : 24),
+      xAxis: titled(monthAxis(input.months, layout), input.axes.x, layout, 'bottom'),
+      yAxis: titled(valueAxis(layout), input.axes.y, layout, 'top'),
       series: [
         line(input.upl, SECONDARY, 'dashed', 1),
         line(input.lpl, SECONDARY, 'dashed', 1),
@@ -191,6 +237,8 @@ export type BarChartInput = {
   overall: number | null;
   /** Words in place of a missing bar ("Suppressed", "No data"). */
   withheld: (string | null)[];
+  /** x: what the bars measure; y: the categories. */
+  axes: AxisTitles;
 };
 
 export const BAR_COLOUR = '#768692';
@@ -199,14 +247,14 @@ export const HIGHLIGHT_COLOUR = '#005eb8';
 /** One bar per category, across the page so long names fit on a phone; the highlighted ones (Core20) in NHS blue. */
 export function barChart(input: BarChartInput): ChartSvgs {
   return both('bar', input, (layout) => ({
-    grid: { left: 4, right: layout.narrow ? 56 : 72, top: 8, bottom: 4 },
-    yAxis: {
+    grid: gridFor(layout, input.axes, layout.narrow ? 56 : 72),
+    yAxis: titled({
       type: 'category', data: input.categories, inverse: true,
       axisLabel: { color: TEXT, fontSize: layout.font, width: layout.narrow ? 110 : 200, overflow: 'break' },
       axisTick: { show: false },
       axisLine: { lineStyle: { color: SECONDARY } },
-    },
-    xAxis: { ...valueAxis(layout), scale: false },
+    }, input.axes.y, layout, 'top'),
+    xAxis: titled({ ...valueAxis(layout), scale: false }, input.axes.x, layout, 'bottom'),
     series: [{
       type: 'bar', barMaxWidth: 28,
       label: { show: true, position: 'right', color: TEXT, fontSize: layout.font, formatter: (p: { value: number }) => axisNumber(p.value) },
@@ -220,7 +268,10 @@ export function barChart(input: BarChartInput): ChartSvgs {
         ? { value: 0, itemStyle: { color: 'none' }, label: { formatter: input.withheld[i] ?? '', position: 'insideLeft', color: SECONDARY } }
         : { value: v, itemStyle: { color: input.highlight[i] ? HIGHLIGHT_COLOUR : BAR_COLOUR } })),
     }],
-  }), (layout) => 40 + input.categories.length * (layout.narrow ? 44 : 40));
+  }), (layout) => {
+    const room = gridFor(layout, input.axes, 0);
+    return 28 + room.top + room.bottom + input.categories.length * (layout.narrow ? 44 : 40);
+  });
 }
 
 export type FunnelChartInput = {
@@ -230,6 +281,8 @@ export type FunnelChartInput = {
   curve: { x: number; lower95: number; upper95: number; lower998: number; upper998: number }[];
   centre: number;
   improvement: Improvement;
+  /** x: the denominator; y: the rate. */
+  axes: AxisTitles;
 };
 
 /** A point's colour and shape on the funnel: grey within the 95% limits; coloured beyond; a larger diamond beyond 99.8%. */
@@ -248,9 +301,9 @@ export function funnelChart(input: FunnelChartInput): ChartSvgs {
     lineStyle: { color: SECONDARY, width: 1, type },
   });
   return both('funnel', input, (layout) => ({
-    grid: { left: 4, right: layout.narrow ? 16 : 24, top: 16, bottom: 4 },
-    xAxis: { ...valueAxis(layout), splitNumber: layout.narrow ? 3 : 6 },
-    yAxis: valueAxis(layout),
+    grid: gridFor(layout, input.axes, layout.narrow ? 16 : 24),
+    xAxis: titled({ ...valueAxis(layout), splitNumber: layout.narrow ? 3 : 6 }, input.axes.x, layout, 'bottom'),
+    yAxis: titled(valueAxis(layout), input.axes.y, layout, 'top'),
     series: [
       curve((c) => c.upper998, 'solid'),
       curve((c) => c.lower998, 'solid'),
@@ -280,6 +333,7 @@ export type EvaluationChartInput = {
   comparison: (number | null)[];
   start: string;
   fullEffect: string;
+  axes: AxisTitles;
 };
 
 export const TREATED_COLOUR = '#005eb8';
@@ -288,9 +342,9 @@ export const TREATED_COLOUR = '#005eb8';
 export function evaluationChart(input: EvaluationChartInput): ChartSvgs {
   return both('evaluation', input, (layout) => {
     return {
-      grid: { left: 4, right: layout.narrow ? 12 : 24, top: 20, bottom: 4 },
-      xAxis: monthAxis(input.months, layout),
-      yAxis: valueAxis(layout),
+      grid: gridFor(layout, input.axes, layout.narrow ? 12 : 24),
+      xAxis: titled(monthAxis(input.months, layout), input.axes.x, layout, 'bottom'),
+      yAxis: titled(valueAxis(layout), input.axes.y, layout, 'top'),
       series: [
         { ...line(input.comparison, SECONDARY, 'dashed', 1.5), z: 2 },
         {

@@ -1,9 +1,9 @@
-import type { Indicator } from './indicators.js';
+import { denominatorWords, measuredWords, type Indicator } from './indicators.js';
 import { barChart, funnelChart, xmrChart, type ChartSvgs } from './charts.js';
 import type { CategoryBreakdown, CategoryRow, Funnel, UnitBreakdown } from './dashboard-breakdowns.js';
 import { monthWords, roundValue, valueWords } from './dashboard-figures.js';
 import type { ChartedSeries } from './dashboard-series.js';
-import { breakdownWords } from './dashboard-tables.js';
+import { breakdownHeading, breakdownWords } from './dashboard-tables.js';
 import { variationWords } from './spc-words.js';
 import { SUPPRESSED_WORDS } from './suppression.js';
 
@@ -34,6 +34,7 @@ export function seriesChart(indicator: Indicator, scopeName: string, series: Cha
     lpl: months.map((m) => m.lpl),
     upl: months.map((m) => m.upl),
     target: indicator.target,
+    axes: { x: 'Month', y: measuredWords(indicator) },
   });
 }
 
@@ -49,6 +50,7 @@ export function categoryChart(indicator: Indicator, scopeName: string, breakdown
     highlight: rows.map((r) => r.core20),
     overall: total.shown.value === null ? null : roundValue(total.shown.value),
     withheld: rows.map((r) => (r.shown.suppressed ? SUPPRESSED_WORDS : r.shown.value === null ? 'No data' : null)),
+    axes: { x: measuredWords(indicator), y: breakdownHeading(breakdown) },
   });
 }
 
@@ -65,5 +67,6 @@ export function unitFunnelChart(indicator: Indicator, scopeName: string, unit: U
     curve: funnel.curve,
     centre: funnel.centre,
     improvement: indicator.improvement,
+    axes: { x: denominatorWords(indicator), y: measuredWords(indicator) },
   });
 }

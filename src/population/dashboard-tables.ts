@@ -58,10 +58,12 @@ const BREAKDOWN_WORDS: Record<CategoryBreakdown | UnitBreakdown, string> = {
   imd: 'deprivation (IMD quintile)', ethnicity: 'ethnic group', age: 'age band', sex: 'sex', cluster: 'hub', practice: 'practice',
 };
 export const breakdownWords = (b: CategoryBreakdown | UnitBreakdown) => BREAKDOWN_WORDS[b];
+/** A breakdown as a table's column heading or a chart's axis title: "IMD quintile", "Age band". */
+export const breakdownHeading = (b: CategoryBreakdown) => (b === 'imd' ? 'IMD quintile' : capitalise(BREAKDOWN_WORDS[b]));
 
 /** A breakdown by the children's deprivation, ethnicity, age or sex, with the scope's total last. */
 export function categoryTable(indicator: Indicator, scopeName: string, breakdown: CategoryBreakdown, period: Period, rows: CategoryRow[], total: CategoryRow): DataTable {
-  const heading = breakdown === 'imd' ? 'IMD quintile' : capitalise(BREAKDOWN_WORDS[breakdown]);
+  const heading = breakdownHeading(breakdown);
   return {
     id: 'breakdown',
     caption: `${indicator.name} by ${BREAKDOWN_WORDS[breakdown]}, ${scopeName}, ${periodWords(period)}`,

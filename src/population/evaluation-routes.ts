@@ -6,6 +6,7 @@ import { errorSummary } from '../platform/http/validate.js';
 import { londonToday } from '../record/form-dates.js';
 import { careModelsView, recordCareModel, typedCareModel, CARE_MODEL_FIELDS, MAX_RAMP_MONTHS, type CareModelValues, type CareModelsView } from './care-models.js';
 import { evaluationChart } from './charts.js';
+import { measuredWords } from './indicators.js';
 import { monthWords } from './dashboard-figures.js';
 import { shownCell } from './dashboard-tables.js';
 import { effectWords, evaluationView, fullEffectMonth, intervalWords, METHOD_WORDS, type EvaluationView } from './evaluation-view.js';
@@ -44,6 +45,7 @@ function evaluationPage(v: EvaluationView) {
     comparison: v.months.map((m) => m.comparison),
     start: r.start,
     fullEffect: fullEffectMonth(r),
+    axes: { x: 'Month', y: measuredWords(v.indicator) },
   });
   const fit = r?.fit;
   return {

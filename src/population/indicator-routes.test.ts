@@ -4,7 +4,7 @@ import { rows } from '../platform/db/client.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
-import { listIndicators } from './indicators.js';
+import { builtInIndicators, listIndicators } from './indicators.js';
 import { parseIndicatorForm } from './indicator-store.js';
 import { ValidationError } from '../platform/http/errors.js';
 
@@ -43,9 +43,25 @@ describe('the indicator form', () => {
     expect(errorsOf({ ...complete, target: 'lots' })).toEqual({ target: 'Enter the target as a number, like 250 or 12.5' });
     expect(errorsOf({ ...complete, target: '250' })).toEqual({ targetSource: expect.stringContaining('Enter where the target comes from') });
     expect(errorsOf({ ...complete, targetSource: 'A plan' })).toEqual({ target: 'Enter the target this source sets, or clear the source' });
-    expect(errorsOf({ ...complete, unit: 'percent', target: '120', targetSource: 'A plan' })).toEqual({ target: 'A percentage target must be from 0 to 100' });
+    expect(errorsOf({ ...complete, numerator: 'reliever-over-reliance', unit: 'percent', target: '120', targetSource: 'A plan' })).toEqual({ target: 'A percentage target must be from 0 to 100' });
     expect(errorsOf({ ...complete, denominator: 'asthma-attacks' })).toEqual({ denominator: 'Choose a denominator different from the numerator' });
     expect(errorsOf({ ...complete, name: 'Nul\u0000byte' })).toEqual({ name: expect.stringContaining('hidden characters') });
+  });
+
+  it('refuses a definition that cannot mean anything, saying which field to change', () => {
+    expect(errorsOf({ ...complete, numerator: 'ed', denominator: 'ed' })).toEqual({ denominator: 'Choose a denominator different from the numerator' });
+    // A rate per 1,000 children needs children below the line, not a count of events or referrals.
+    for (const denominator of ['gp-contacts', 'referrals-and-advice', 'mental-health-access']) {
+      expect(errorsOf({ ...complete, numerator: 'ed', denominator }), denominator).toEqual({ denominator: expect.stringContaining('choose a population of children as the denominator') });
+    }
+    // Children counted at a point in time are not a month's events to be made yearly, and events are not children at a point in time.
+    expect(errorsOf({ ...complete, numerator: 'diabetes', denominator: 'children', unit: 'per-1000-year' })).toEqual({ unit: expect.stringContaining('A yearly rate counts what happened each month') });
+    expect(errorsOf({ ...complete, numerator: 'ed', denominator: 'children', unit: 'per-1000' })).toEqual({ unit: expect.stringContaining('for events, choose a rate per 1,000 a year') });
+    // A percentage is a share of the same kind of thing.
+    expect(errorsOf({ ...complete, numerator: 'ed', denominator: 'children', unit: 'percent' })).toEqual({ denominator: expect.stringContaining('choose a denominator that counts events') });
+    expect(errorsOf({ ...complete, numerator: 'bed-days', denominator: 'emergency-admissions', unit: 'percent' })).toEqual({ denominator: expect.stringContaining('counts bed days') });
+    // Every shipped indicator is a definition that means something.
+    for (const i of builtInIndicators()) expect(errorsOf({ ...complete, numerator: i.numerator, denominator: i.denominator, unit: i.unit }), i.id).toEqual({});
   });
 });
 
@@ -97,6 +113,23 @@ describe.each(kinds)('indicators page (%s)', (kind) => {
     expect(await rows(j.db.owner, sql`SELECT 1 FROM indicator_definition`)).toEqual([]);
     // Without the form's token nothing is saved.
     expect((await analyst.post(PAGE, complete, { csrf: null })).statusCode).toBe(403);
+  });
+
+  it('refuses an indicator that divides a measure by itself or a rate per 1,000 of events, on the form, saving nothing', async () => {
+    const analyst = await signIn('ics-analyst');
+    await analyst.get(`${PAGE}/new`);
+    for (const [sent, field, message] of [
+      [{ numerator: 'ed', denominator: 'ed' }, 'denominator', 'Choose a denominator different from the numerator'],
+      [{ numerator: 'ed-reattendances-7d', denominator: 'ed' }, 'denominator', 'choose a population of children as the denominator'],
+    ] as const) {
+      const res = await analyst.post(PAGE, { ...complete, ...sent });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain(`href="#${field}"`);
+      expect(pageText(res.body)).toContain(message);
+      expect(res.body).toMatch(new RegExp(`<option value="${sent.denominator}" selected>`));
+    }
+    expect(await rows(j.db.owner, sql`SELECT 1 FROM indicator_definition`)).toEqual([]);
+    expect(await rows(j.db.owner, sql`SELECT 1 FROM audit_event WHERE action = 'population.indicator-add'`)).toEqual([]);
   });
 
   it('refuses an id already in use, built-in or the ICS’s own', async () => {

@@ -7,7 +7,7 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { requireKeeper, requireViewer } from './access.js';
 import { fieldErrors, optionalText, text } from '../platform/http/validate.js';
-import { builtInIndicators, indicatorShape, listIndicators, IMPROVEMENTS, UNITS, type Indicator } from './indicators.js';
+import { builtInIndicators, definitionProblems, indicatorShape, listIndicators, IMPROVEMENTS, UNITS, type Indicator } from './indicators.js';
 import { isMeasure } from './measures.js';
 
 /**
@@ -63,7 +63,7 @@ export function parseIndicatorForm(body: unknown): IndicatorInput {
   if (parsed.success) {
     const f = parsed.data;
     const target = f.target === undefined ? null : Number(f.target);
-    if (f.numerator === f.denominator) fields.denominator = 'Choose a denominator different from the numerator';
+    Object.assign(fields, definitionProblems(f));
     if (target !== null && f.unit === 'percent' && target > 100) fields.target = 'A percentage target must be from 0 to 100';
     if (target !== null && !f.targetSource) fields.targetSource = 'Enter where the target comes from, like a local plan or a national standard';
     if (target === null && f.targetSource) fields.target = 'Enter the target this source sets, or clear the source';
