@@ -368,4 +368,18 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect(res.body).toContain('href="/referrals/triage?page=39"');
     expect(res.body).toContain('href="/referrals/triage?page=41"');
   });
+
+  it('keeps the line breaks typed into a referral and its messages, showing anything like HTML as the text typed', async () => {
+    const reason = 'Wheeze at night.\nWorse after colds.\n\nMum asks about <b>inhalers</b> & "spacers"';
+    const id = await send(children[1].id, { reason, question: 'Does she need a preventer?\r\nOr a review first?' });
+    const gp = await signIn('gp');
+    await gp.get(`/referrals/${id}`);
+    expect((await gp.post(`/referrals/${id}/messages`, { body: 'Peak flow diary attached.\n<script>alert(1)</script>' })).statusCode).toBe(303);
+    const page = (await gp.get(`/referrals/${id}`)).body;
+    expect(page).toContain('Wheeze at night.<br>Worse after colds.<br><br>Mum asks about &lt;b&gt;inhalers&lt;/b&gt; &amp; &quot;spacers&quot;');
+    expect(page).toContain('Does she need a preventer?<br>Or a review first?');
+    expect(page).toContain('Peak flow diary attached.<br>&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<b>inhalers');
+    expect(page).not.toContain('<script>alert(1)');
+  });
 });
