@@ -6,7 +6,7 @@ import { policy } from '../platform/access/policy.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { fieldErrors, text } from '../platform/http/validate.js';
-import { isLetterKind, LETTER_KINDS, renderLetter, unknownPlaceholders, type LetterKind } from './templates.js';
+import { isLetterKind, LETTER_KINDS, missingRequiredFields, renderLetter, unknownPlaceholders, type LetterKind } from './templates.js';
 import * as store from './store.js';
 
 /**
@@ -47,8 +47,9 @@ export const SAMPLE_VALUES: Record<FieldName, string> = {
 
 export const preview = (wording: { title: string; body: string }) => renderLetter(wording, SAMPLE_VALUES);
 
-/** "{{child}} — the child’s name", for each field of a kind. */
-export const fieldList = (kind: LetterKind) => Object.entries(LETTER_KINDS[kind].fields).map(([field, meaning]) => ({ placeholder: `{{${field}}}`, meaning }));
+/** "{{child}} — the child’s name", for each field of a kind, and whether every letter must have it. */
+export const fieldList = (kind: LetterKind) => Object.entries(LETTER_KINDS[kind].fields)
+  .map(([field, meaning]) => ({ placeholder: `{{${field}}}`, meaning, required: (LETTER_KINDS[kind].required as readonly string[]).includes(field) }));
 
 // Browsers send a textarea's line breaks as CRLF; stored as LF so an unchanged form compares equal.
 const lf = (v: unknown) => (typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v);
@@ -77,6 +78,14 @@ function placeholderError(kind: LetterKind, value: string): string | undefined {
   return undefined;
 }
 
+/** Which required fields the wording leaves out, named with what each holds, e.g. "{{advice}} (the paediatrician’s advice and plan)". */
+function missingFieldsError(kind: LetterKind, wording: string): string | undefined {
+  const fields = LETTER_KINDS[kind].fields as Record<string, string>;
+  const missing = missingRequiredFields(kind, wording).map((f) => `{{${f}}} (${fields[f]})`);
+  if (!missing.length) return undefined;
+  return `The letter must include ${joined(missing)}, or ${missing.length === 1 ? 'it' : 'they'} would be left out of every letter`;
+}
+
 /** The form as saved, or a ValidationError naming every problem at once (placeholders too, whatever else is wrong). */
 export function parseTemplateForm(kind: LetterKind, body: unknown): TemplateInput {
   const parsed = templateForm.safeParse(body ?? {});
@@ -86,6 +95,11 @@ export function parseTemplateForm(kind: LetterKind, body: unknown): TemplateInpu
     const value = raw[key];
     const error = !fields[key] && typeof value === 'string' ? placeholderError(kind, value) : undefined;
     if (error) fields[key] = error;
+  }
+  if (!fields.body) {
+    const typed = (v: unknown) => (typeof v === 'string' ? v : '');
+    const error = missingFieldsError(kind, `${typed(raw.title)}\n${typed(raw.body)}`);
+    if (error) fields.body = error;
   }
   if (!parsed.success || Object.keys(fields).length) throw new ValidationError(fields);
   return parsed.data;

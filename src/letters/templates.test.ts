@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LETTER_KINDS, renderLetter, unknownPlaceholders, type LetterKind } from './templates.js';
+import { LETTER_KINDS, missingRequiredFields, renderLetter, unknownPlaceholders, type LetterKind } from './templates.js';
 
 const text = (doc: ReturnType<typeof renderLetter>) => doc.lines.map((l) => (l.heading ? `## ${l.text}` : l.text));
 
@@ -51,6 +51,19 @@ describe('unknownPlaceholders', () => {
   it('finds none in the shipped wording of any letter', () => {
     for (const [kind, t] of Object.entries(LETTER_KINDS)) {
       expect(unknownPlaceholders(kind as LetterKind, `${t.title}\n${t.body}`), kind).toEqual([]);
+    }
+  });
+});
+
+describe('missingRequiredFields', () => {
+  it('names the required fields a wording leaves out, whether or not they have spaces inside the braces', () => {
+    expect(missingRequiredFields('advice', 'About {{ child }}, {{born}}, {{nhsNumber}}. You asked {{question}}. {{selfCare}}')).toEqual(['advice']);
+    expect(missingRequiredFields('advice', 'Advice for {{child}}')).toEqual(['born', 'nhsNumber', 'question', 'advice', 'selfCare']);
+  });
+
+  it('finds none missing in the shipped wording of any letter', () => {
+    for (const [kind, t] of Object.entries(LETTER_KINDS)) {
+      expect(missingRequiredFields(kind as LetterKind, `${t.title}\n${t.body}`), kind).toEqual([]);
     }
   });
 });

@@ -6,7 +6,9 @@ import type { LetterDocument } from '../platform/http/pdf.js';
  * {{double braces}} are filled from the referral when the letter is sent, and
  * the letter is then stored exactly as sent. A paragraph that is only a
  * placeholder whose value has several paragraphs keeps them all; a line
- * starting "## " is a heading.
+ * starting "## " is a heading. The required fields are the ones a reader
+ * relies on (who the child is, and what the clinician wrote): a template that
+ * leaves one out would silently drop it from every letter, so it cannot be saved.
  */
 export const LETTER_KINDS = {
   referral: {
@@ -15,6 +17,7 @@ export const LETTER_KINDS = {
       child: 'the child’s name', born: 'date of birth', nhsNumber: 'NHS number', hub: 'the hub or cluster', urgency: 'routine, soon or urgent',
       reason: 'the reason for referral', question: 'the question to answer', tried: 'what has been tried', referrer: 'the GP or nurse referring', practice: 'their practice', date: 'the date sent',
     },
+    required: ['child', 'born', 'nhsNumber', 'reason', 'question', 'tried'],
     title: 'Referral to {{hub}}',
     body: `About: {{child}}, born {{born}}, NHS number {{nhsNumber}}
 
@@ -37,6 +40,7 @@ Urgency: {{urgency}}. Sent {{date}}.
       child: 'the child’s name', born: 'date of birth', nhsNumber: 'NHS number', hub: 'the hub or cluster', referrer: 'the GP or nurse who asked',
       question: 'the question asked', advice: 'the paediatrician’s advice and plan', selfCare: 'self-care advice for the family (may be empty)', paediatrician: 'who answered', date: 'the date',
     },
+    required: ['child', 'born', 'nhsNumber', 'question', 'advice', 'selfCare'],
     title: 'Advice from {{hub}}',
     body: `About: {{child}}, born {{born}}, NHS number {{nhsNumber}}
 
@@ -60,6 +64,7 @@ If things do not go as expected, or you are worried, please ask again or refer.
       child: 'the child’s name', born: 'date of birth', nhsNumber: 'NHS number', hub: 'the hub or cluster', clinicDate: 'the date of the clinic', venue: 'the practice where the clinic was',
       seenBy: 'who saw the child', question: 'the question the GP asked', plan: 'the plan agreed', next: 'what happens next', copiedTo: 'the care team the letter is copied to', clinician: 'the clinician writing',
     },
+    required: ['child', 'born', 'nhsNumber', 'plan', 'next'],
     title: 'After {{child}}’s appointment at the {{hub}} clinic',
     body: `About: {{child}}, born {{born}}, NHS number {{nhsNumber}}
 
@@ -75,10 +80,13 @@ To: the family, and the GP. Copied to: {{copiedTo}}
 
 {{clinician}}, {{hub}}`,
   },
-} as const satisfies Record<string, { name: string; fields: Record<string, string>; title: string; body: string }>;
+} as const satisfies Record<string, { name: string; fields: Record<string, string>; required: readonly string[]; title: string; body: string }>;
 
 export type LetterKind = keyof typeof LETTER_KINDS;
-export type LetterValues<K extends LetterKind> = Record<keyof (typeof LETTER_KINDS)[K]['fields'], string>;
+type FieldOf<K extends LetterKind> = keyof (typeof LETTER_KINDS)[K]['fields'];
+export type LetterValues<K extends LetterKind> = Record<FieldOf<K>, string>;
+// Each kind's required fields must be fields it has (checked by the type, not at run time).
+LETTER_KINDS satisfies { [K in LetterKind]: { required: readonly FieldOf<K>[] } };
 export const isLetterKind = (k: string): k is LetterKind => Object.prototype.hasOwnProperty.call(LETTER_KINDS, k);
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
@@ -87,6 +95,12 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 export function unknownPlaceholders(kind: LetterKind, text: string): string[] {
   const known = LETTER_KINDS[kind].fields as Record<string, string>;
   return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((f) => !Object.prototype.hasOwnProperty.call(known, f)))];
+}
+
+/** The required fields of a kind that a template (its title and text together) leaves out, in the kind's order. */
+export function missingRequiredFields(kind: LetterKind, text: string): string[] {
+  const used = new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]));
+  return LETTER_KINDS[kind].required.filter((f) => !used.has(f));
 }
 
 const fill = (text: string, values: Record<string, string>) => text.replace(PLACEHOLDER, (_, f: string) => values[f] ?? '');

@@ -10,12 +10,28 @@ import { formatNhsNumber } from '../children/nhs-number.js';
  */
 export type LetterFacts = {
   childName: string; dateOfBirth: string; nhsNumber: string | null; hub: string; meetingDate: string; question: string;
-  discussion: string; decisions: string; actions: { description: string; owner: string; dueOn: string }[];
+  discussion: string; decisions: string; actions: { description: string; owner: string; ownerRole?: string; dueOn: string }[];
   broughtBy: string; chair: string; attendees: string[];
 };
 
 
 const paragraphs = (text: string) => text.split(/\n+/).map((t) => t.trim()).filter(Boolean).map((t) => ({ text: t }));
+
+/** The action as typed, made a sentence: one line, a capital first letter and a full stop unless it has its own. */
+function actionSentence(description: string): string {
+  const one = description.replace(/\s+/g, ' ').trim();
+  const capitalised = one.charAt(0).toUpperCase() + one.slice(1);
+  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+}
+
+/**
+ * One action as the family reads it: "Toileting plan at nursery. Who: Mihaela
+ * Kozlowski, Education (SENCO). By 12 January 2027." Actions are typed as
+ * notes, not verbs, so the action stands as its own sentence rather than
+ * being fitted into "<owner> will …".
+ */
+export const actionLine = (a: LetterFacts['actions'][number]) =>
+  `${actionSentence(a.description)} Who: ${a.owner}${a.ownerRole ? `, ${a.ownerRole}` : ''}. By ${longDate(a.dueOn)}.`;
 
 export function composeLetter(f: LetterFacts): LetterDocument {
   const lines: LetterDocument['lines'] = [
@@ -30,7 +46,7 @@ export function composeLetter(f: LetterFacts): LetterDocument {
   ];
   if (f.actions.length) {
     lines.push({ text: 'Who will do what', heading: true });
-    for (const a of f.actions) lines.push({ text: `${a.owner} will ${a.description.charAt(0).toLowerCase()}${a.description.slice(1)} by ${longDate(a.dueOn)}.` });
+    for (const a of f.actions) lines.push({ text: actionLine(a) });
   }
   lines.push({ text: `${f.broughtBy} stays responsible for ${f.childName}’s care and for making sure these things happen. If anything here is wrong, or you have questions, please contact them or your GP.` });
   lines.push({ text: `${f.chair}, chair of the meeting` });

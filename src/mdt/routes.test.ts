@@ -5,6 +5,7 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { addMonths, londonToday } from '../record/form-dates.js';
+import { longDate } from '../platform/calendar-days.js';
 import { actorFor } from '../../test/actors.js';
 import { bringCase } from './service.js';
 
@@ -149,7 +150,11 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     const letter = pageText((await gp.get(`/mdt/cases/${caseId}/letter`)).body);
     expect(letter).toContain('What we decided');
     expect(letter).toContain('Asthma review; school plan.');
-    expect(letter).toContain(`${pros['social-worker'].name} will visit home about damp and mould`);
+    // Each action is its own sentence, with who and by when; a team has no role.
+    expect(letter).toContain(`Visit home about damp and mould. Who: ${pros['social-worker'].name}, Social worker. By ${longDate(addMonths(today, 1))}.`);
+    expect(letter).toContain(`Write an individual health care plan for school. Who: ${pros.senco.name}, Education (SENCO). By ${longDate(addMonths(today, 2))}.`);
+    expect(letter).toMatch(/Offer a place in the asthma-friendly PE group\. Who: [^,.]+\. By /);
+    expect(letter).not.toMatch(/ will (visit|write|offer)/i);
     const record = await gp.get(`/children/${child.id}/record`);
     const filed = /href="(\/children\/[0-9a-f-]+\/record\/letters\/[0-9a-f-]+)"/.exec(record.body);
     expect(filed).not.toBeNull();

@@ -3,6 +3,7 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
+import { isRole, ROLES } from '../platform/access/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { londonToUtc } from '../record/form-dates.js';
 import { childNames, professionalById, teamById } from '../children/care-team.js';
@@ -225,13 +226,13 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   const input = readOutcome(raw, today);
   const { meeting, why, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.runMeeting(actor, r));
   if (Number(expectedVersion) !== c.version) throw new ConflictError('Someone else recorded this case after you opened it. Nothing of yours was saved: open it again to see theirs.');
-  const owners: { kind: 'professional' | 'organisation'; id: string; name: string; agency: Agency }[] = [];
+  const owners: { kind: 'professional' | 'organisation'; id: string; name: string; role?: string; agency: Agency }[] = [];
   for (const [i, a] of input.actions.entries()) {
     const person = a.ownerKind === 'professional' ? await professionalById(tx, a.ownerId) : undefined;
     const team = a.ownerKind === 'organisation' ? await teamById(tx, a.ownerId) : undefined;
     const agency = person ? agencyOf(person.role) : team ? agencyOfTeam(team.kind) : null;
     if (!agency) throw new ValidationError({ [`actions.${i}.ownerId`]: 'Select who will do it from the list' });
-    owners.push({ kind: a.ownerKind, id: a.ownerId, name: (person ?? team)!.name, agency });
+    owners.push({ kind: a.ownerKind, id: a.ownerId, name: (person ?? team)!.name, role: person && isRole(person.role) ? ROLES[person.role] : undefined, agency });
   }
   const [child] = await childNames(tx, [c.child_id]);
   const members = await store.members(tx, meeting.id);
@@ -239,7 +240,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   const letter = composeLetter({
     childName: `${child.given_name} ${child.family_name}`, dateOfBirth: child.date_of_birth, nhsNumber: child.nhs_number, hub: meeting.cluster_name,
     meetingDate: meeting.starts_at, question: c.question, discussion: input.discussion, decisions: input.decisions,
-    actions: input.actions.map((a, i) => ({ description: a.description, owner: owners[i].name, dueOn: a.dueOn })),
+    actions: input.actions.map((a, i) => ({ description: a.description, owner: owners[i].name, ownerRole: owners[i].role, dueOn: a.dueOn })),
     broughtBy: c.brought_by_name, chair: meeting.chair_name, attendees: attendees.map((m) => `${m.name} (${m.organisation_name})`),
   });
   const themes = [...input.themes, ...(input.otherTheme ? [input.otherTheme] : [])];

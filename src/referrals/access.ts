@@ -60,6 +60,16 @@ export const referralPolicy = {
   isTriager: (relations: Set<Relation>) => TRIAGERS.some((t) => relations.has(t)),
 
   /**
+   * Whether the actor decides what happens to the child (triage, or the
+   * clinician after clinic), as against the referrer, who may only withdraw,
+   * convert or close their own request.
+   */
+  decide(relations: Set<Relation>): Decision {
+    const first = [...relations].find((r) => r === 'clinician' || TRIAGERS.includes(r));
+    return first ? allow(RELATION_WORDS[first]) : deny('Only the hub’s senior decision-maker or the clinician decides what happens next.');
+  },
+
+  /**
    * The record extracts sent with it and the thread: for every relation but a
    * clinic administrator's, who books the child and never sees the record.
    */

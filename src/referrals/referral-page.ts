@@ -28,16 +28,21 @@ export async function openReferral(tx: Tx, actor: Actor, id: string, today: stri
   const movers = referralPolicy.movers(relations);
   const seesRecord = referralPolicy.seesRecord(relations);
   const [child] = await childNames(tx, [r.child_id]);
+  const names = await store.namesOf(tx, id);
   // Sensitive extracts follow the record's rules: the category and a way to give a reason for those who may reveal, nothing for others.
   const mayReveal = seesRecord && recordPolicy.revealSensitive(actor, await legitimateRelationships(tx, actor, r.child_id)).allowed;
   const attachments = seesRecord ? extractsAsSeen(await store.extractsOf(tx, actor, id), mayReveal) : [];
   const result = {
-    referral: r, child, names: await store.namesOf(tx, id),
+    referral: r, child, names,
     events: await store.eventsOf(tx, id),
     seesRecord,
     attachments,
     messages: seesRecord ? await store.messagesOf(tx, id) : [],
     moves: REFERRAL_MOVES[r.state].filter((m) => movers.has(m.by) && m.via !== 'clinic'),
+    // The decision form is the decider's; a referrer's own moves are offered as changing their request.
+    decides: referralPolicy.decide(relations).allowed,
+    // Back in triage (sent again, or converted from advice) it waits for a decision again.
+    decided: r.state !== 'awaiting-triage' && Boolean(names.triaged_at),
     canPost: referralPolicy.postMessage(relations).allowed && !threadClosed(r.state),
     isTriager: referralPolicy.isTriager(relations),
   };

@@ -368,4 +368,40 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect(res.body).toContain('href="/referrals/triage?page=39"');
     expect(res.body).toContain('href="/referrals/triage?page=41"');
   });
+
+  it('offers the decision only to the paediatrician, the GP only changes to their own request; "decided by" appears once decided', async () => {
+    const id = await send(children[2].id, { reason: 'Toe walking since starting to walk' });
+    const gp = await signIn('gp');
+    const lead = await signIn('paediatrician');
+    const asGp = pageText((await gp.get(`/referrals/${id}`)).body);
+    expect(asGp).toContain('Change your request What would you like to do? Withdrawn by the referrer');
+    expect(asGp).toContain('Your reason or notes The hub reads these');
+    for (const meant of ['Your decision', 'Advice back to the GP', 'management plan the GP receives', 'Save decision', 'Decided by']) expect(asGp).not.toContain(meant);
+
+    const open = await lead.get(`/referrals/${id}`);
+    const asLead = pageText(open.body);
+    expect(asLead).toContain('What happens next Your decision Advice back to the GP');
+    expect(asLead).not.toContain('Decided by');
+    expect(asLead).not.toContain('Change your request');
+
+    expect((await lead.post(`/referrals/${id}/decision`, { to: 'awaiting-booking', note: 'See in the hub clinic', version: versionOn(open.body) })).statusCode).toBe(303);
+    const decidedGp = pageText((await gp.get(`/referrals/${id}`)).body);
+    expect(decidedGp).toContain(`Decided by ${pros.paediatrician.name}`);
+    expect(decidedGp).not.toContain('Your decision');
+    expect(pageText((await lead.get(`/referrals/${id}`)).body)).toContain(`Decided by ${pros.paediatrician.name}`);
+  });
+
+  it('keeps the line breaks typed into a referral and its messages, showing anything like HTML as the text typed', async () => {
+    const reason = 'Wheeze at night.\nWorse after colds.\n\nMum asks about <b>inhalers</b> & "spacers"';
+    const id = await send(children[1].id, { reason, question: 'Does she need a preventer?\r\nOr a review first?' });
+    const gp = await signIn('gp');
+    await gp.get(`/referrals/${id}`);
+    expect((await gp.post(`/referrals/${id}/messages`, { body: 'Peak flow diary attached.\n<script>alert(1)</script>' })).statusCode).toBe(303);
+    const page = (await gp.get(`/referrals/${id}`)).body;
+    expect(page).toContain('Wheeze at night.<br>Worse after colds.<br><br>Mum asks about &lt;b&gt;inhalers&lt;/b&gt; &amp; &quot;spacers&quot;');
+    expect(page).toContain('Does she need a preventer?<br>Or a review first?');
+    expect(page).toContain('Peak flow diary attached.<br>&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<b>inhalers');
+    expect(page).not.toContain('<script>alert(1)');
+  });
 });

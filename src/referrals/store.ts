@@ -103,12 +103,14 @@ export async function runsClinicFor(tx: Tx, actor: Actor, referralId: string): P
 }
 
 /** Who sent it, who holds it and which hub: names for the referral's page and letters. */
-export type ReferralNames = { referrer_name: string; practice_name: string; cluster_name: string; decision_maker_name: string; created_at: string; outcome_notes: string | null; referred_on_service: string | null };
+export type ReferralNames = { referrer_name: string; practice_name: string; cluster_name: string; decision_maker_name: string; created_at: string;
+  /** When it was first triaged: until then nobody has decided it. */
+  triaged_at: string | null; outcome_notes: string | null; referred_on_service: string | null };
 
 export async function namesOf(tx: Tx, id: string): Promise<ReferralNames> {
   const [found] = await rows<ReferralNames>(
     tx,
-    sql`SELECT rp.name AS referrer_name, o.name AS practice_name, cl.name AS cluster_name, dm.name AS decision_maker_name, r.created_at, r.outcome_notes, r.referred_on_service
+    sql`SELECT rp.name AS referrer_name, o.name AS practice_name, cl.name AS cluster_name, dm.name AS decision_maker_name, r.created_at, r.triaged_at, r.outcome_notes, r.referred_on_service
           FROM referral r JOIN professional rp ON rp.ics_id = r.ics_id AND rp.id = r.referrer_id
           JOIN organisation o ON o.ics_id = r.ics_id AND o.id = r.referring_practice_id
           JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { formatNhsNumber } from '../../children/nhs-number.js';
 import { ROLES } from '../access/roles.js';
+import { typedTextHtml } from './typed-text.js';
 
 const require = createRequire(import.meta.url);
 export const SRC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,12 +51,14 @@ export function createViews() {
     { autoescape: true, throwOnUndefined: false },
   );
   // nunjucks' own trim uses /^\s*|\s*$/, quadratic on the long HTML blocks nhsuk-frontend trims: most of a table's render.
-  const runtime = (nunjucks as unknown as { runtime: { copySafeness: (from: unknown, to: string) => unknown } }).runtime;
+  const runtime = (nunjucks as unknown as { runtime: { copySafeness: (from: unknown, to: string) => unknown; markSafe: (s: string) => unknown } }).runtime;
   env.addFilter('trim', (value: unknown) => runtime.copySafeness(value, String(value ?? '').trim()));
   env.addFilter('nhsNumber', (n: string | null) => (n ? formatNhsNumber(n) : 'Not known'));
   // Dates are stored in UTC and shown in Europe/London.
   env.addFilter('date', (d: string | Date | null) => (d ? london.format(typeof d === 'string' ? new Date(d) : d) : ''));
   env.addFilter('dateTime', (d: string | Date | null) => (d ? londonTime.format(typeof d === 'string' ? new Date(d) : d) : ''));
+  // Typed text with its line breaks kept; safe because typedTextHtml escapes before adding <br>.
+  env.addFilter('typedText', (t: string | null | undefined) => runtime.markSafe(typedTextHtml(t)));
   env.addFilter('roleName', (r: string) => (ROLES as Record<string, string>)[r] ?? r);
   return env;
 }
