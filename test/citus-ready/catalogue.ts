@@ -1,0 +1,140 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Tx } from '../../src/platform/db/client.js';
+import { crossTenantReads, readsAny } from './sql-joins.js';
+
+/**
+ * How each table would sit in Citus with ics_id as the distribution column
+ * (docs/decisions/0009-citus-ready-schema.md). Every table with an ics_id
+ * column is a tenant table, distributed by ics_id, unless named here.
+ */
+export const REFERENCE_TABLES: Record<string, string> = {
+  ics: 'the tenants themselves: every tenant table points at it',
+  place: 'local-authority areas, a national list that organisations point at',
+  organisation: 'practices, trusts, schools: ODS codes are national, and professionals point at their organisation',
+  professional: 'the sign-in name (email) is unique across every ICS, so it is checked on one table every node holds',
+};
+
+/** Tables Citus would leave on the coordinator: read before the tenant is known, and no tenant table points at them. */
+export const LOCAL_TABLES: Record<string, string> = {
+  session: 'found by token hash before the ICS is known; holds no child data',
+  sign_in_attempt: 'counted by hashed email and address before the ICS is known; has no ICS',
+};
+
+/** Functions that find one row by a secret or an id before the tenant is known: one table, no join. */
+export const PRE_TENANT_LOOKUPS: Record<string, string> = {
+  joinery_fhir_client_lookup: 'the token endpoint finds a FHIR client by its id (a UUID) to learn its ICS',
+  joinery_fhir_token_lookup: 'each FHIR request finds its token by hash to learn its ICS',
+};
+
+type Column = { table: string; column: string; not_null: boolean; type: string; serial: boolean };
+type Constraint = { table: string; name: string; kind: 'p' | 'u' | 'f' | 'x' | 'i'; columns: string[]; ref_table: string | null; ref_columns: string[] | null; on_delete: string; on_update: string };
+
+async function catalogue(tx: Tx) {
+  const tables = await rows<{ table: string; rls: boolean; forced: boolean; policy_on_ics: boolean }>(tx, sql`
+    SELECT c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
+           EXISTS (SELECT 1 FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname
+                    AND p.qual LIKE '%ics_id%' AND p.with_check LIKE '%ics_id%') AS policy_on_ics
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`);
+  const columns = await rows<Column>(tx, sql`
+    SELECT c.relname AS table, a.attname AS column, a.attnotnull AS not_null, format_type(a.atttypid, a.atttypmod) AS type,
+           coalesce(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false) OR a.attidentity <> '' AS serial
+      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped`);
+  // Keys, unique and exclusion constraints, foreign keys, and unique indexes that are not constraints ('i').
+  const constraints = await rows<Constraint>(tx, sql`
+    SELECT t.relname::text AS table, c.conname AS name, c.contype::text AS kind,
+           array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns,
+           (SELECT r.relname::text FROM pg_class r WHERE r.oid = c.confrelid) AS ref_table,
+           array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i) AS ref_columns,
+           c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update
+      FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+     WHERE n.nspname = 'public' AND c.contype IN ('p', 'u', 'f', 'x')
+    UNION ALL
+    SELECT (SELECT r.relname::text FROM pg_class r WHERE r.oid = i.indrelid), ic.relname::text, 'i',
+           array(SELECT coalesce(a.attname::text, '(expression)') FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(n, o) LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o),
+           NULL, NULL, '', ''
+      FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
+     WHERE n.nspname = 'public' AND i.indisunique
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
+     ORDER BY 1, 2`);
+  const views = await rows<{ name: string; definition: string; invoker: boolean }>(tx, sql`
+    SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition,
+           coalesce(array_to_string(c.reloptions, ',') ~* 'security_invoker=(true|on|yes|1)', false) AS invoker
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm') ORDER BY 1`);
+  const functions = await rows<{ name: string; body: string }>(tx, sql`
+    SELECT p.proname AS name, p.prosrc AS body
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+     WHERE n.nspname = 'public' AND l.lanname IN ('sql', 'plpgsql')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+     ORDER BY 1`);
+  return { tables, columns, constraints, views, functions };
+}
+
+const KIND = { p: 'primary key', u: 'unique constraint', x: 'exclusion constraint', i: 'unique index', f: 'foreign key' } as const;
+// SET NULL / SET DEFAULT would clear or change ics_id in a composite key; Citus refuses them on the distribution column.
+const CHANGES_KEY = new Set(['n', 'd']);
+
+/**
+ * Every way the schema would stop Citus distributing tenant tables by ics_id
+ * or let a query cross tenants, one sentence each naming the table and the
+ * constraint, view or function. Empty means ready.
+ */
+export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
+  const { tables, columns, constraints, views, functions } = await catalogue(tx);
+  const problems: string[] = [];
+  const names = new Set(tables.map((t) => t.table));
+  const icsColumn = new Map(columns.filter((c) => c.column === 'ics_id').map((c) => [c.table, c]));
+  const placement = (table: string) =>
+    table in REFERENCE_TABLES ? 'reference' : table in LOCAL_TABLES ? 'local' : icsColumn.has(table) ? 'tenant' : 'unplaced';
+  const tenant = new Set(tables.map((t) => t.table).filter((t) => placement(t) === 'tenant'));
+
+  for (const listed of [...Object.keys(REFERENCE_TABLES), ...Object.keys(LOCAL_TABLES)]) {
+    if (!names.has(listed)) problems.push(`${listed} is named a reference or local table but does not exist`);
+  }
+  for (const t of tables) {
+    const where = placement(t.table);
+    if (where === 'unplaced') problems.push(`${t.table} has no ics_id column and is not named a reference or local table`);
+    if (where === 'local' || where === 'unplaced') continue;
+    const tenantColumn = t.table === 'ics' ? 'id' : 'ics_id';
+    if (!(t.rls && t.forced && (t.policy_on_ics || t.table === 'ics'))) {
+      problems.push(`${t.table} lacks row-level security on ${tenantColumn} (enabled, forced, and a policy on ${tenantColumn})`);
+    }
+  }
+  for (const t of tenant) {
+    const ics = icsColumn.get(t)!;
+    if (!ics.not_null || ics.type !== 'uuid') problems.push(`${t}.ics_id must be uuid NOT NULL to distribute and colocate by it (is ${ics.type}${ics.not_null ? '' : ', nullable'})`);
+    if (!constraints.some((c) => c.table === t && c.kind === 'p')) problems.push(`${t} has no primary key`);
+    for (const c of columns.filter((c) => c.table === t && c.serial && c.type !== 'bigint')) {
+      problems.push(`${t}.${c.column} draws from a sequence of type ${c.type}: Citus needs bigint sequences on distributed tables`);
+    }
+  }
+  for (const c of constraints) {
+    const from = placement(c.table);
+    if (c.kind !== 'f') {
+      if (from === 'tenant' && !c.columns.includes('ics_id')) problems.push(`${c.table}: ${KIND[c.kind]} ${c.name} (${c.columns.join(', ')}) does not include ics_id`);
+      continue;
+    }
+    const to = placement(c.ref_table!);
+    const fk = `${c.table}: foreign key ${c.name} (${c.columns.join(', ')}) → ${c.ref_table}(${c.ref_columns!.join(', ')})`;
+    if (from === 'tenant' && to === 'tenant') {
+      const i = c.columns.indexOf('ics_id');
+      if (i < 0 || c.ref_columns![i] !== 'ics_id') problems.push(`${fk} does not pair ics_id with ics_id`);
+      else if (CHANGES_KEY.has(c.on_delete) || CHANGES_KEY.has(c.on_update)) problems.push(`${fk} sets ics_id to NULL or its default on delete or update`);
+    } else if (from === 'reference' && to !== 'reference') {
+      problems.push(`${fk}: a reference table may point only at reference tables, not at a ${to} table`);
+    } else if (from === 'tenant' && to === 'local') {
+      problems.push(`${fk}: a tenant table may not point at a table left on the coordinator`);
+    }
+  }
+  for (const v of views) {
+    for (const p of crossTenantReads(v.definition, tenant, false)) problems.push(`view ${v.name} ${p}`);
+    if (readsAny(v.definition, tenant) && !v.invoker) problems.push(`view ${v.name} reads tenant tables with its owner's rights (not security_invoker), so row-level security does not apply`);
+  }
+  for (const f of functions) {
+    for (const p of crossTenantReads(f.body, tenant, !(f.name in PRE_TENANT_LOOKUPS))) problems.push(`function ${f.name} ${p}`);
+  }
+  return problems;
+}
