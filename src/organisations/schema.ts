@@ -104,7 +104,10 @@ export const clusterPractice = pgTable(
   ],
 );
 
-/** A professional who signs in. Email is unique across every ICS because it is the sign-in name. */
+/**
+ * A professional who signs in. Email is unique across every ICS because it is the sign-in name,
+ * which is why Citus would hold this table on every node (docs/decisions/0009-citus-ready-schema.md).
+ */
 export const professional = pgTable(
   'professional',
   {
