@@ -27,7 +27,7 @@ export const PRE_TENANT_LOOKUPS: Record<string, string> = {
 };
 
 type Column = { table: string; column: string; not_null: boolean; type: string; serial: boolean };
-type Constraint = { table: string; name: string; kind: 'p' | 'u' | 'f' | 'x' | 'i'; columns: string[]; ref_table: string | null; ref_columns: string[] | null; on_delete: string; on_update: string };
+type Constraint = { table: string; name: string; kind: 'p' | 'u' | 'f' | 'x' | 'i'; columns: string[]; ref_table: string | null; ref_columns: string[] | null; changes_ics: boolean };
 
 async function catalogue(tx: Tx) {
   const tables = await rows<{ table: string; rls: boolean; forced: boolean; policy_on_ics: boolean }>(tx, sql`
@@ -48,13 +48,16 @@ async function catalogue(tx: Tx) {
            array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns,
            (SELECT r.relname::text FROM pg_class r WHERE r.oid = c.confrelid) AS ref_table,
            array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i) AS ref_columns,
-           c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update
+           -- ON DELETE SET NULL/DEFAULT (unless limited to other columns) or any ON UPDATE action would change ics_id.
+           (c.confdeltype IN ('n', 'd') AND (coalesce(cardinality(c.confdelsetcols), 0) = 0
+              OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attname = 'ics_id' AND a.attnum = ANY (c.confdelsetcols))))
+             OR c.confupdtype IN ('n', 'd', 'c') AS changes_ics
       FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
      WHERE n.nspname = 'public' AND c.contype IN ('p', 'u', 'f', 'x')
     UNION ALL
     SELECT (SELECT r.relname::text FROM pg_class r WHERE r.oid = i.indrelid), ic.relname::text, 'i',
            array(SELECT coalesce(a.attname::text, '(expression)') FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(n, o) LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o),
-           NULL, NULL, '', ''
+           NULL, NULL, false
       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
      WHERE n.nspname = 'public' AND i.indisunique
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
@@ -74,8 +77,6 @@ async function catalogue(tx: Tx) {
 }
 
 const KIND = { p: 'primary key', u: 'unique constraint', x: 'exclusion constraint', i: 'unique index', f: 'foreign key' } as const;
-// SET NULL / SET DEFAULT would clear or change ics_id in a composite key; Citus refuses them on the distribution column.
-const CHANGES_KEY = new Set(['n', 'd']);
 
 /**
  * Every way the schema would stop Citus distributing tenant tables by ics_id
@@ -122,7 +123,7 @@ export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
     if (from === 'tenant' && to === 'tenant') {
       const i = c.columns.indexOf('ics_id');
       if (i < 0 || c.ref_columns![i] !== 'ics_id') problems.push(`${fk} does not pair ics_id with ics_id`);
-      else if (CHANGES_KEY.has(c.on_delete) || CHANGES_KEY.has(c.on_update)) problems.push(`${fk} sets ics_id to NULL or its default on delete or update`);
+      else if (c.changes_ics) problems.push(`${fk} would change ics_id (ON DELETE SET NULL or SET DEFAULT, or an ON UPDATE action), which Citus refuses on the distribution column`);
     } else if (from === 'reference' && to !== 'reference') {
       problems.push(`${fk}: a reference table may point only at reference tables, not at a ${to} table`);
     } else if (from === 'tenant' && to === 'local') {

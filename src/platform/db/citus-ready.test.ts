@@ -23,10 +23,12 @@ async function problemsWithScratchSchema(db: Database): Promise<string[]> {
       for (const ddl of [
         sql`CREATE TABLE scratch_parent (ics_id text, id uuid PRIMARY KEY)`,
         sql`CREATE TABLE scratch_visit (
-              ics_id uuid NOT NULL, id uuid NOT NULL, parent_id uuid REFERENCES scratch_parent (id), child_id uuid, code text, seq serial,
+              ics_id uuid NOT NULL, id uuid NOT NULL, parent_id uuid REFERENCES scratch_parent (id), child_id uuid, referral_id uuid, code text, seq serial,
               CONSTRAINT scratch_visit_pk PRIMARY KEY (ics_id, id),
               CONSTRAINT scratch_visit_code_unique UNIQUE (code),
-              CONSTRAINT scratch_visit_child_fk FOREIGN KEY (ics_id, child_id) REFERENCES child (ics_id, id) ON DELETE SET NULL)`,
+              CONSTRAINT scratch_visit_child_fk FOREIGN KEY (ics_id, child_id) REFERENCES child (ics_id, id) ON DELETE SET NULL,
+              -- Clears only the referral, keeping ics_id: allowed.
+              CONSTRAINT scratch_visit_referral_fk FOREIGN KEY (ics_id, referral_id) REFERENCES referral (ics_id, id) ON DELETE SET NULL (referral_id))`,
         sql`SELECT joinery_tenant_table('scratch_visit')`,
         sql`CREATE UNIQUE INDEX scratch_visit_child_idx ON scratch_visit (child_id)`,
         sql`CREATE TABLE scratch_note (id bigint PRIMARY KEY, body text)`,
@@ -66,7 +68,7 @@ describe.each(kinds)('a schema Citus can distribute by ics_id, on %s', (kind) =>
       'organisation: foreign key organisation_scratch_visit_fk (ics_id, scratch_visit_id) → scratch_visit(ics_id, id): a reference table may point only at reference tables, not at a tenant table',
       'scratch_parent: primary key scratch_parent_pkey (id) does not include ics_id',
       'scratch_visit: unique constraint scratch_visit_code_unique (code) does not include ics_id',
-      'scratch_visit: foreign key scratch_visit_child_fk (ics_id, child_id) → child(ics_id, id) sets ics_id to NULL or its default on delete or update',
+      'scratch_visit: foreign key scratch_visit_child_fk (ics_id, child_id) → child(ics_id, id) would change ics_id (ON DELETE SET NULL or SET DEFAULT, or an ON UPDATE action), which Citus refuses on the distribution column',
       'scratch_visit: foreign key scratch_visit_parent_id_fkey (parent_id) → scratch_parent(id) does not pair ics_id with ics_id',
       'scratch_visit: unique index scratch_visit_child_idx (child_id) does not include ics_id',
       expect.stringMatching(/^view scratch_child_referrals joins child \(c\) and referral \(r\) without equating their ics_id: "select c\.id, r\.id as referral_id from \(child c join referral r on/),
