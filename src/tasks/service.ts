@@ -1,27 +1,23 @@
 import crypto from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { rows, type Tx } from '../platform/db/client.js';
+import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
 import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
-import { bulkInsert } from '../platform/db/bulk.js';
 import { childNames } from '../children/care-team.js';
 import { refuseIfFrozen, writableWhileFrozen } from '../record/freeze.js';
-import { TASK_STATUSES, type TaskSource } from './schema.js';
+import { TASK_STATUSES } from './schema.js';
 import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
 import * as store from './store.js';
 
 export type { TaskRow, TaskWhy, TaskFilter } from './store.js';
 export { CLUSTER_LEAD_AFTER_DAYS } from './store.js';
 
-export type NewTask = {
-  childId: string; source: TaskSource; sourceId: string; agency: string; description: string;
-  owner: { kind: 'professional' | 'organisation'; id: string }; accountableProfessionalId: string; dueOn: string;
-};
+/** An action agreed in a plan or a meeting, before it has an id. */
+export type NewTask = Omit<store.TaskToAdd, 'id'>;
 
 const WHY_WORDS: Record<store.TaskWhy, string> = {
   owner: 'action owner',
@@ -37,18 +33,8 @@ const WHY_WORDS: Record<store.TaskWhy, string> = {
 export async function createTasks(tx: Tx, actor: Actor, tasks: NewTask[], why: string): Promise<string[]> {
   const [frozen] = await writableWhileFrozen(tx, actor, tasks.map((t) => t.childId));
   if (frozen) throw new ForbiddenError(frozen[1], frozen[0]);
-  const now = new Date().toISOString();
   const made = tasks.map((t) => ({ id: crypto.randomUUID(), ...t }));
-  await bulkInsert(tx, 'task', made.map((t) => ({
-    ics_id: actor.icsId, id: t.id, child_id: t.childId, source: t.source, source_id: t.sourceId, agency: t.agency, description: t.description,
-    owner_professional_id: t.owner.kind === 'professional' ? t.owner.id : null, owner_organisation_id: t.owner.kind === 'organisation' ? t.owner.id : null,
-    accountable_professional_id: t.accountableProfessionalId, due_on: t.dueOn, status: 'ready', outcome: null, version: 1,
-    created_by: actor.professionalId, created_at: now, updated_at: now,
-  })));
-  await bulkInsert(tx, 'task_event', made.map((t) => ({
-    ics_id: actor.icsId, id: crypto.randomUUID(), task_id: t.id, from_status: null, to_status: 'ready', note: null,
-    changed_by: actor.professionalId, changed_by_name: actor.name, changed_at: now,
-  })));
+  await store.insertTasks(tx, actor, made);
   await recordAuditMany(tx, actor, made.map((t) => ({
     childId: t.childId, action: 'task.create', what: `Action agreed (${t.source}): due ${t.dueOn}`, why, details: { taskId: t.id },
   })));
@@ -119,12 +105,7 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   const needed = noteNeeded(task.status, to);
   if (needed && !note) throw new ValidationError({ note: needed.missing });
   if (task.version !== version) throw staleAction();
-  const moved = await rows(tx, sql`UPDATE task SET status = ${to}, outcome = ${to === 'done' ? (note ?? null) : sql`outcome`},
-      version = version + 1, updated_at = now() WHERE id = ${id}::uuid AND version = ${version} RETURNING id`);
-  if (moved.length === 0) throw staleAction();
-  await tx.execute(sql`INSERT INTO task_event (ics_id, id, task_id, from_status, to_status, note, changed_by, changed_by_name, changed_at)
-    VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${id}::uuid, ${task.status}, ${to}, ${note ?? null},
-            ${actor.professionalId}::uuid, ${actor.name}, clock_timestamp())`);
+  if (!(await store.moveStatus(tx, actor, task, to, note ?? null))) throw staleAction();
   await recordAudit(tx, actor, {
     childId: task.child_id, action: 'task.move', what: `Action: ${STATUS_LABELS[task.status]} → ${STATUS_LABELS[to]}`, why, details: { taskId: id },
   });
@@ -149,9 +130,7 @@ export async function takeTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   if (task.why !== 'team') throw new ForbiddenError('Only a member of the team the action was given to can take it on.');
   await refuseIfFrozen(tx, actor, task.child_id);
   if (task.version !== parsed.data.version) throw staleAction();
-  const taken = await rows<{ id: string }>(tx, sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now()
-     WHERE id = ${id}::uuid AND version = ${task.version} AND owner_professional_id IS NULL RETURNING id`);
-  if (taken.length === 0) {
+  if (!(await store.takeOwnership(tx, actor, id, task.version))) {
     const now = (await store.taskById(tx, actor, id, today))!;
     if (now.owner_professional_id) refuseTakenAction(actor, now);
     throw staleAction();

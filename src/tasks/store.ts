@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { leadsChildsClusterSql } from '../platform/access/relationship.js';
+import { bulkInsert } from '../platform/db/bulk.js';
 import type { TaskSource, TaskStatus } from './schema.js';
 
 export type TaskRow = {
@@ -97,4 +99,47 @@ export function openTasksOfChild(tx: Tx, childId: string) {
     tx,
     sql`SELECT ${COLUMNS} FROM task t ${JOINS} WHERE t.child_id = ${childId}::uuid AND t.status IN ('ready', 'in-progress') ORDER BY t.due_on, t.id LIMIT 50`,
   );
+}
+
+/** An action as agreed in a plan or a meeting, with its id already chosen. */
+export type TaskToAdd = {
+  id: string; childId: string; source: TaskSource; sourceId: string; agency: string; description: string;
+  owner: { kind: 'professional' | 'organisation'; id: string }; accountableProfessionalId: string; dueOn: string;
+};
+
+/** Adds agreed actions, each ready to start, with the first line of its history saying who agreed it. */
+export async function insertTasks(tx: Tx, actor: Actor, tasks: TaskToAdd[]): Promise<void> {
+  const now = new Date().toISOString();
+  await bulkInsert(tx, 'task', tasks.map((t) => ({
+    ics_id: actor.icsId, id: t.id, child_id: t.childId, source: t.source, source_id: t.sourceId, agency: t.agency, description: t.description,
+    owner_professional_id: t.owner.kind === 'professional' ? t.owner.id : null, owner_organisation_id: t.owner.kind === 'organisation' ? t.owner.id : null,
+    accountable_professional_id: t.accountableProfessionalId, due_on: t.dueOn, status: 'ready', outcome: null, version: 1,
+    created_by: actor.professionalId, created_at: now, updated_at: now,
+  })));
+  await bulkInsert(tx, 'task_event', tasks.map((t) => ({
+    ics_id: actor.icsId, id: crypto.randomUUID(), task_id: t.id, from_status: null, to_status: 'ready', note: null,
+    changed_by: actor.professionalId, changed_by_name: actor.name, changed_at: now,
+  })));
+}
+
+/**
+ * Moves an action to a new status if it is still at the version the actor
+ * saw, recording the move in its history; false when someone else changed it
+ * first. Finishing it keeps the note as its outcome.
+ */
+export async function moveStatus(tx: Tx, actor: Actor, task: { id: string; status: TaskStatus; version: number }, to: TaskStatus, note: string | null): Promise<boolean> {
+  const moved = await rows(tx, sql`UPDATE task SET status = ${to}, outcome = ${to === 'done' ? note : sql`outcome`},
+      version = version + 1, updated_at = now() WHERE id = ${task.id}::uuid AND version = ${task.version} RETURNING id`);
+  if (moved.length === 0) return false;
+  await tx.execute(sql`INSERT INTO task_event (ics_id, id, task_id, from_status, to_status, note, changed_by, changed_by_name, changed_at)
+    VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${task.id}::uuid, ${task.status}, ${to}, ${note},
+            ${actor.professionalId}::uuid, ${actor.name}, clock_timestamp())`);
+  return true;
+}
+
+/** Makes the actor the owner of a team's action, only while nobody owns it and it is at the version they saw; false otherwise. */
+export async function takeOwnership(tx: Tx, actor: Actor, id: string, version: number): Promise<boolean> {
+  const taken = await rows<{ id: string }>(tx, sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now()
+     WHERE id = ${id}::uuid AND version = ${version} AND owner_professional_id IS NULL RETURNING id`);
+  return taken.length > 0;
 }

@@ -1,0 +1,72 @@
+import type { Tx } from '../platform/db/client.js';
+import { inTenant, type RouteModule } from '../platform/http/app.js';
+import { bodyOf } from '../platform/http/form-body.js';
+import { ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
+import { idParam } from '../platform/http/validate.js';
+import { londonToday } from '../record/form-dates.js';
+import * as plans from './service.js';
+import { AGENCY_LABELS } from './agencies.js';
+import { PLAN_FIELD_ORDER, formErrors, planValues, readPlanForm } from './plan-form.js';
+import { childHeading, editablePlan, formFailure, peopleItems, planHref } from './plan-pages.js';
+
+/** Starting a care plan and changing it: each change is a new draft version. */
+
+type PlanValues = ReturnType<typeof readPlanForm>['values'] | ReturnType<typeof planValues>;
+
+async function planForm(tx: Tx, childId: string, values: PlanValues, opts: { version?: number; fields?: FieldErrors; dateErrors?: FieldErrors }) {
+  const { fields, errors } = formErrors(opts.fields ?? {}, opts.dateErrors ?? {}, PLAN_FIELD_ORDER);
+  const editing = opts.version !== undefined;
+  return {
+    title: editing ? 'Change the care plan' : 'Start a care plan',
+    child: await childHeading(tx, childId, londonToday()), values, fields, errors, version: opts.version, editing,
+    action: editing ? `${planHref(childId)}/edit` : `${planHref(childId)}/new`,
+    keyWorkerItems: await peopleItems(tx, childId, values.keyWorkerId),
+    shareItems: (['social-care', 'education', 'youth-justice'] as const).map((a) => ({ value: a, text: AGENCY_LABELS[a], checked: values.sharedWith.includes(a) })),
+    backHref: editing ? planHref(childId) : `/children/${childId}`,
+  };
+}
+
+export const planEditingRoutes: RouteModule = (app, deps) => {
+  app.get('/children/:id/care-plan/new', async (req, reply) => {
+    const id = idParam(req.params);
+    const form = await inTenant(deps, req, async (tx, actor) => {
+      const view = await plans.viewPlan(tx, actor, id);
+      if (view.plan) return null;
+      if (!view.can.create) throw new ForbiddenError('Your role does not start care plans.');
+      return planForm(tx, id, { title: '', whatMatters: '', strengths: '', needs: '', atSchool: '', contingencyWhatToDo: '', contingencyWhoToCall: '', keyWorkerId: actor.professionalId, reviewOn: { day: '', month: '', year: '' }, sharedWith: [] }, {});
+    });
+    if (!form) return reply.redirect(planHref(id), 303);
+    return reply.page('careplans/views/plan-form.njk', form);
+  });
+
+  app.post('/children/:id/care-plan/new', async (req, reply) => {
+    const id = idParam(req.params);
+    const form = readPlanForm(bodyOf(req));
+    try {
+      await inTenant(deps, req, (tx, actor) => plans.startPlan(tx, actor, id, form.input, londonToday()));
+    } catch (error) {
+      return formFailure(reply, error, id, (fields) => inTenant(deps, req, (tx) => planForm(tx, id, form.values, { fields, dateErrors: form.dateErrors })), 'careplans/views/plan-form.njk');
+    }
+    return reply.redirect(`${planHref(id)}?saved=started`, 303);
+  });
+
+  app.get('/children/:id/care-plan/edit', async (req, reply) => {
+    const id = idParam(req.params);
+    const form = await inTenant(deps, req, async (tx, actor) => {
+      const view = await editablePlan(tx, actor, id);
+      return planForm(tx, id, planValues(view.plan), { version: view.plan.version });
+    });
+    return reply.page('careplans/views/plan-form.njk', form);
+  });
+
+  app.post('/children/:id/care-plan/edit', async (req, reply) => {
+    const id = idParam(req.params);
+    const form = readPlanForm(bodyOf(req));
+    try {
+      await inTenant(deps, req, (tx, actor) => plans.revisePlan(tx, actor, id, form.input, form.version, londonToday()));
+    } catch (error) {
+      return formFailure(reply, error, id, (fields) => inTenant(deps, req, (tx) => planForm(tx, id, form.values, { version: Number(form.version), fields, dateErrors: form.dateErrors })), 'careplans/views/plan-form.njk');
+    }
+    return reply.redirect(`${planHref(id)}?saved=saved`, 303);
+  });
+};
