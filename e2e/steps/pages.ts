@@ -34,7 +34,7 @@ export const tableOf = (page: Page) => textOf(page.getByRole('table'));
 /** The user downloads what a link points at, as the browser would with their session: its address and the response. */
 export async function download(page: Page, link: import('playwright-core').Locator) {
   const href = await link.getAttribute('href');
-  return { href, response: await page.request.get(href!) };
+  return { href, response: await page.request.get(new URL(href!, page.url()).toString()) };
 }
 
 /** The user saves this page as a PDF (its address with `.pdf`). */
