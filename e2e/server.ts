@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
 import { startJoinery, type TestJoinery } from '../test/joinery.js';
+import { launchChromium } from './browser.js';
 
 /** Joinery listening on a free localhost port, on embedded PGlite with a small synthetic ICS. */
 export async function startServer(): Promise<TestJoinery & { baseUrl: string }> {
@@ -7,4 +9,23 @@ export async function startServer(): Promise<TestJoinery & { baseUrl: string }> 
   await j.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = j.app.server.address() as AddressInfo;
   return { ...j, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** Joinery and a browser to visit it with: what each journey file starts before its journeys and closes after. */
+export type Joinery = TestJoinery & { baseUrl: string; browser: Browser };
+
+export async function startJoineryAndBrowser(): Promise<Joinery> {
+  const server = await startServer();
+  const browser = await launchChromium().catch(async (e) => {
+    await server.close();
+    throw e;
+  });
+  return {
+    ...server,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
