@@ -8,6 +8,7 @@ import { DataFolderInUse, folderHolder } from './platform/db/data-folder-lock.js
 import { relayCommand } from './cli/command-socket.js';
 import { BACKUP_HELP, backupCommand, restoreCommand } from './cli/backup.js';
 import { migrate } from './platform/db/migrate.js';
+import { registerChildAccess } from './relationships.js';
 import { serve } from './cli/serve.js';
 import { synthCommand } from './cli/synth.js';
 import { importFhirCommand, importFhirFlags } from './cli/import-fhir.js';
@@ -167,6 +168,7 @@ export async function main(argv: string[], io: Output = consoleOutput, serving?:
     }
     return command === 'spc' ? spcCommand(io) : pewsCommand(io);
   }
+  registerChildAccess();
   try {
     const config: Config & DatabaseConfig = { ...loadConfig(), serving, command: [command, rest[0]].filter(Boolean).join(' ') };
     if (command === 'serve') {

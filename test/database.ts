@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import { connectEmbedded, connectServer } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
+import { registerChildAccess } from '../src/relationships.js';
 import type { Database, DatabaseKind } from '../src/platform/db/client.js';
 
 /** The PostgreSQL server tests use when it is reachable (CI and this machine have one). */
@@ -46,6 +47,8 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
  * database on the server that is dropped on close, so test files never share state.
  */
 export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
+  // Services opened on this database find children and relationships as the app does.
+  registerChildAccess();
   if (kind === 'pglite') {
     const db = await connectEmbedded(undefined);
     await migrate(db);

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
+import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import { policy } from '../platform/access/policy.js';
 import { recordPolicy } from '../record/policy.js';
 import { visibleToSql } from '../record/store.js';
@@ -100,11 +101,11 @@ function shown(r: Row): AccessLogEntry {
   return { at: r.at, professionalName: r.professionalName, role: r.role, organisationName: r.organisationName, action: r.action, what, why };
 }
 
-/** Newest first, `limit` from `offset`; each event as this viewer may see it. */
+/** Newest first, `limit` from `offset`; each event as the viewer (the access's actor) may see it. */
 export async function accessLogFor(
-  tx: Tx, viewer: Actor, childId: string, relationships: Relationship[],
-  opts: { filter?: AccessLogFilter; limit: number; offset?: number },
+  tx: Tx, access: ChildAccess, opts: { filter?: AccessLogFilter; limit: number; offset?: number },
 ): Promise<AccessLogEntry[]> {
+  const { actor: viewer, childId, relationships } = checkedAccess(tx, access);
   const readers = await readersOf(tx, viewer, childId, relationships);
   const found = await rows<Row>(
     tx,
@@ -114,8 +115,9 @@ export async function accessLogFor(
   return found.map(shown);
 }
 
-/** How many events match the filter, as this viewer sees them (a search never matches words they may not see). */
-export async function accessLogCount(tx: Tx, viewer: Actor, childId: string, relationships: Relationship[], filter: AccessLogFilter): Promise<number> {
+/** How many events match the filter, as the viewer sees them (a search never matches words they may not see). */
+export async function accessLogCount(tx: Tx, access: ChildAccess, filter: AccessLogFilter): Promise<number> {
+  const { actor: viewer, childId, relationships } = checkedAccess(tx, access);
   const readers = await readersOf(tx, viewer, childId, relationships);
   const [{ total }] = await rows<{ total: number }>(
     tx, sql`SELECT count(*)::int AS total FROM (${shownEvents(viewer, childId, readers)}) s WHERE ${filterWhere(filter)}`,
@@ -124,7 +126,8 @@ export async function accessLogCount(tx: Tx, viewer: Actor, childId: string, rel
 }
 
 /** The organisations and actions in a child's log, for the filter's lists. */
-export async function accessLogChoices(tx: Tx, childId: string) {
+export async function accessLogChoices(tx: Tx, access: ChildAccess) {
+  const { childId } = checkedAccess(tx, access);
   const organisations = await rows<{ id: string; name: string }>(
     tx,
     sql`SELECT DISTINCT o.id, o.name FROM audit_event a JOIN organisation o ON o.ics_id = a.ics_id AND o.id = a.organisation_id

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
-import { orRefuse } from '../platform/http/errors.js';
 import { errorSummary, fieldErrors, idParam, text } from '../platform/http/validate.js';
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { ForbiddenError, ValidationError } from '../platform/http/errors.js';
+import { RefusedAccess } from '../platform/access/refused-access.js';
 import { ROLES } from '../platform/access/roles.js';
 import { toCsv } from '../activity/csv.js';
 import * as children from './service.js';
@@ -45,10 +45,10 @@ export const childRoutes: RouteModule = (app, deps) => {
 
   app.get('/children/:id', async (req, reply) => {
     const id = idParam(req.params);
-    const { summary, keyWorkerId } = orRefuse(await inTenant(deps, req, async (tx, actor) => {
-      const shown = await children.childSummary(tx, actor, id);
-      return shown instanceof ForbiddenError ? shown : { summary: shown, keyWorkerId: await keyWorkerOf(tx, id) };
-    }));
+    const { summary, keyWorkerId } = await inTenant(deps, req, async (tx, actor) => {
+      const summary = await children.childSummary(tx, actor, id);
+      return { summary, keyWorkerId: await keyWorkerOf(tx, id) };
+    });
     return reply.page('children/views/summary.njk', {
       title: `${summary.child.given_name} ${summary.child.family_name}`,
       ...summary,
@@ -92,7 +92,7 @@ export const childRoutes: RouteModule = (app, deps) => {
   app.get('/children/:id/access-log', async (req, reply) => {
     const id = idParam(req.params);
     const query = readAccessLogQuery((req.query ?? {}) as Record<string, unknown>);
-    const log = orRefuse(await inTenant(deps, req, (tx, actor) => children.accessLog(tx, actor, id, query.filter, query.page)));
+    const log = await inTenant(deps, req, (tx, actor) => children.accessLog(tx, actor, id, query.filter, query.page));
     const path = `/children/${id}/access-log`;
     return reply.code(Object.keys(query.fields).length ? 400 : 200).page('children/views/access-log.njk', {
       title: `Who has accessed ${log.child.given_name} ${log.child.family_name}’s record`,
@@ -114,7 +114,7 @@ export const childRoutes: RouteModule = (app, deps) => {
     const id = idParam(req.params);
     const query = readAccessLogQuery((req.query ?? {}) as Record<string, unknown>);
     if (Object.keys(query.fields).length) throw new ValidationError(query.fields);
-    const log = orRefuse(await inTenant(deps, req, (tx, actor) => children.exportAccessLog(tx, actor, id, query.filter)));
+    const log = await inTenant(deps, req, (tx, actor) => children.exportAccessLog(tx, actor, id, query.filter));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="access-log-${log.child.nhs_number ?? id}.csv"`)
@@ -139,7 +139,10 @@ export const childRoutes: RouteModule = (app, deps) => {
         values: { reason: typeof (req.body as { reason?: unknown })?.reason === 'string' ? String((req.body as { reason: string }).reason).slice(0, 600) : '' },
       });
     }
-    await inTenant(deps, req, (tx, actor) => children.breakGlass(tx, actor, id, parsed.data.reason));
+    await inTenant(deps, req, (tx, actor) => children.breakGlass(tx, actor, id, parsed.data.reason)).catch((error) => {
+      // Refused emergency access (audited) is not the page that offers it: say why on the plain refusal page.
+      throw error instanceof RefusedAccess ? new ForbiddenError(error.message) : error;
+    });
     return reply.redirect(`/children/${id}`, 303);
   });
 };

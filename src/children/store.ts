@@ -1,7 +1,10 @@
+import crypto from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { standingRelationshipSql } from '../platform/access/relationship.js';
+import type { ChildIdentity } from '../platform/access/composition.js';
+import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 
 export type ChildListing = {
   id: string;
@@ -68,7 +71,7 @@ export async function findChildren(tx: Tx, actor: Actor, criteria: ChildCriteria
   );
 }
 
-export type ChildIdentity = Omit<ChildListing, 'has_relationship'>;
+export type { ChildIdentity } from '../platform/access/composition.js';
 
 export async function childIdentity(tx: Tx, childId: string): Promise<ChildIdentity | undefined> {
   const [found] = await rows<ChildIdentity>(
@@ -151,4 +154,14 @@ export async function longTermConditions(tx: Tx, childId: string) {
          WHERE child_id = ${childId}::uuid AND kind = 'problem' AND status = 'active' AND sensitive_category IS NULL
          ORDER BY started_on NULLS LAST, display`,
   );
+}
+
+/** Emergency access for `hours`, granted under the door's decision; its row waits for the privacy officer's review. */
+export async function grantBreakGlass(tx: Tx, access: ChildAccess, reason: string, hours: number): Promise<string> {
+  const { actor, childId } = checkedAccess(tx, access);
+  const id = crypto.randomUUID();
+  await tx.execute(sql`INSERT INTO break_glass (ics_id, id, professional_id, child_id, reason, expires_at)
+                       VALUES (${actor.icsId}::uuid, ${id}::uuid, ${actor.professionalId}::uuid, ${childId}::uuid, ${reason},
+                               now() + make_interval(hours => ${hours}))`);
+  return id;
 }

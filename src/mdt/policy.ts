@@ -1,6 +1,7 @@
 import type { Actor } from '../platform/access/actor.js';
 import { policy, type Decision } from '../platform/access/policy.js';
-import { MDT_ACCESS_DAYS, type Relationship } from '../platform/access/relationship.js';
+import type { Relationship } from '../platform/access/relationship.js';
+import { MDT_ACCESS_DAYS } from './relationship.js';
 
 /**
  * Who may do what with MDT meetings. The hub's lead schedules and chairs (or

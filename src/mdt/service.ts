@@ -18,6 +18,8 @@ import { createTasks, openTasksOfChild } from '../tasks/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { composeLetter, letterText, parseLetter } from './letter.js';
 import { readCase, readOutcome, readSchedule } from './meeting-input.js';
+
+export { MDT_ACCESS_DAYS } from './relationship.js';
 import { mdtPolicy, type MeetingRoles } from './policy.js';
 import * as store from './store.js';
 

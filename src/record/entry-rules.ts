@@ -30,13 +30,14 @@ export const ENTRY_CONFLICTS = {
 const aboutEntry = (entry: EntryRow) => ({ id: entry.id, sensitiveCategory: entry.sensitive_category });
 
 /** The audit event of an entry's new version. */
-export const savedEntryAudit = (entry: EntryRow, outcome: 'created' | 'updated', why: string): AuditEntry => ({
+/** `why` defaults to the access's (platform/access/door.ts auditChild); a batch names it per child. */
+export const savedEntryAudit = (entry: EntryRow, outcome: 'created' | 'updated', why?: string): AuditEntry => ({
   childId: entry.child_id, action: outcome === 'created' ? 'record.create-entry' : 'record.update-entry', why,
   what: `${entry.kind}: ${entry.display}${entry.sensitive_category ? ' (sensitive)' : ''}`, details: { entryId: entry.id, version: entry.version },
   entry: aboutEntry(entry),
 });
 
 /** The audit event of reading one entry. */
-export const entryReadAudit = (entry: EntryRow, why: string): AuditEntry => ({
+export const entryReadAudit = (entry: EntryRow, why?: string): AuditEntry => ({
   childId: entry.child_id, action: 'record.read-entry', what: `${entry.kind}: ${entry.display}`, why, entry: aboutEntry(entry),
 });

@@ -3,6 +3,7 @@ import type { Tx } from '../platform/db/client.js';
 import { isSystem, type Actor } from '../platform/access/actor.js';
 import { ForbiddenError } from '../platform/http/errors.js';
 import { activeFreezes } from './bulk-store.js';
+import { refuseChild, type ChildAccess } from '../platform/access/door.js';
 
 /**
  * A record frozen during a safeguarding investigation. While it is frozen
@@ -47,7 +48,16 @@ export async function writableWhileFrozen(tx: Tx, actor: Actor, childIds: string
   return refused;
 }
 
-/** writableWhileFrozen for one child: a refusal (403, audited by the caller's request) with the reason. */
+/** writableWhileFrozen for a change the door has let through: a refusal (403, audited) with the reason, `what` the refused change. */
+export async function refuseChangeWhileFrozen(tx: Tx, access: ChildAccess, what: string): Promise<void> {
+  const reason = (await writableWhileFrozen(tx, access.actor, [access.childId])).get(access.childId);
+  if (reason) await refuseChild(tx, access, reason, what);
+}
+
+/**
+ * writableWhileFrozen for one child, for capabilities not yet on the door: a
+ * refusal (403) naming the child, which the request's transaction audits.
+ */
 export async function refuseIfFrozen(tx: Tx, actor: Actor, childId: string): Promise<void> {
   const reason = (await writableWhileFrozen(tx, actor, [childId])).get(childId);
   if (reason) throw new ForbiddenError(reason, childId);

@@ -2,12 +2,11 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
-import { recordAudit } from '../platform/audit/audit.js';
-import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
+import { auditChild, openChild } from '../platform/access/door.js';
+import { NotFoundError } from '../platform/http/errors.js';
 import type { LetterDocument } from '../platform/http/pdf.js';
 import { recordPolicy } from './policy.js';
-import { refuseIfFrozen } from './freeze.js';
+import { refuseChangeWhileFrozen } from './freeze.js';
 
 /**
  * Letters filed in a child's record: MDT outcome, referral, advice and clinic
@@ -19,14 +18,13 @@ export type LetterRow = { id: string; title: string; source: string; filed_by_na
 
 /** Files a letter in the child's record; the actor must have a relationship with the child. */
 export async function fileLetter(tx: Tx, actor: Actor, childId: string, letter: LetterDocument, from: { source: string; sourceId?: string }): Promise<string> {
-  const decision = recordPolicy.viewRecord(actor, await legitimateRelationships(tx, actor, childId));
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
-  await refuseIfFrozen(tx, actor, childId);
+  const access = await openChild(tx, actor, childId, { rule: recordPolicy.viewRecord, refused: 'file a letter in the shared record' });
+  await refuseChangeWhileFrozen(tx, access, 'file a letter in the shared record');
   const id = crypto.randomUUID();
   await tx.execute(sql`INSERT INTO record_letter (ics_id, id, child_id, title, body, source, source_id, filed_by, filed_by_name, filed_by_organisation_id)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, ${letter.title}, ${JSON.stringify(letter)}::jsonb, ${from.source}, ${from.sourceId ?? null}::uuid,
             ${actor.professionalId}::uuid, ${actor.name}, ${actor.organisationId}::uuid)`);
-  await recordAudit(tx, actor, { childId, action: 'record.file-letter', what: `Letter filed: ${letter.title}`, why: decision.why, details: { letterId: id } });
+  await auditChild(tx, access, { action: 'record.file-letter', what: `Letter filed: ${letter.title}`, details: { letterId: id } });
   return id;
 }
 

@@ -1,7 +1,6 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
-import { ForbiddenError } from '../platform/http/errors.js';
 import { FLAG_LABELS, ageOn } from '../children/labels.js';
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import * as record from './service.js';
@@ -20,7 +19,7 @@ import { formErrorList } from './entry-form.js';
  * The shared record page: banners first (child protection or looked after,
  * allergies, a frozen record), then each section in SECTION_TITLES order, then
  * the timeline of contacts. Access is decided once per request (the record
- * service's openRecord); the reads take that decision, filter sensitive
+ * service's openRecord, through platform/access/door.ts); the reads take that decision, filter sensitive
  * entries in SQL, and the page view is audited once, saying what it showed.
  */
 
@@ -36,7 +35,7 @@ export function recordAbilities(actor: Actor, relationships: Relationship[], fre
   return {
     record: recordPolicy.recordEntry(actor, relationships, freeze?.frozen_by_organisation_id ?? null).allowed,
     freeze: canFreeze && !freeze,
-    lift: Boolean(freeze) && canFreeze && (freeze!.frozen_by_organisation_id === actor.organisationId || actor.role === 'privacy-officer'),
+    lift: Boolean(freeze) && canFreeze && record.mayLiftFreeze(actor, freeze!),
   };
 }
 
@@ -57,16 +56,15 @@ export type ChildContext = {
 export const CHILD_HEADING_SHOWN = 'name, NHS number and date of birth (a record page)';
 
 /**
- * The child every record page is about: access decided once (a refusal is
- * audited and returned, not thrown, offering emergency access where allowed),
+ * The child every record page is about: access decided once at the door (a
+ * refusal is audited and thrown, offering emergency access where allowed),
  * and the freeze. `shown` is audited as what the page shows of the child;
  * null when the page's own read audits what it shows (the record page).
  */
 export async function childContext(
   tx: Tx, actor: Actor, childId: string, shown: string | null = CHILD_HEADING_SHOWN, now = new Date(),
-): Promise<ChildContext | ForbiddenError> {
+): Promise<ChildContext> {
   const access = await record.openRecord(tx, actor, childId);
-  if (access instanceof ForbiddenError) return access;
   if (shown !== null) await record.auditRecordPage(tx, access, shown);
   const freeze = await record.activeFreeze(tx, childId);
   return { access, freeze, can: recordAbilities(actor, access.relationships, freeze), child: childHeading(access.child, now) };

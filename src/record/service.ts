@@ -1,17 +1,13 @@
 import crypto from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
-import type { Decision } from '../platform/access/policy.js';
-import { recordAudit } from '../platform/audit/audit.js';
+import { auditChild, checkedAccess, openChild, type ChildAccess, type ChildAudit, type ChildRule } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
-import { childExists, refuseAccess } from '../children/service.js';
 import * as children from '../children/store.js';
 import { addToWorklists } from '../worklist/service.js';
 import { keyWorkerOf } from '../careplans/service.js';
 import { recordPolicy } from './policy.js';
-import { refuseIfFrozen } from './freeze.js';
+import { refuseChangeWhileFrozen } from './freeze.js';
 import { readContactInput, readEntryInput, type ContactInput, type EntryInput } from './entry-input.js';
 import { UNSCHEDULED_CONTACTS } from './schema.js';
 import * as store from './store.js';
@@ -24,63 +20,29 @@ export type { EntryInput, ContactInput } from './entry-input.js';
 /** How long a stated reason opens a child's sensitive entries. */
 export const SENSITIVE_REVEAL_HOURS = 1;
 
-type Check = (actor: Actor, relationships: Awaited<ReturnType<typeof legitimateRelationships>>) => Decision;
-
-/** The child must exist in this ICS (404 otherwise) and the actor must pass the check (403 otherwise). */
-async function allowed(tx: Tx, actor: Actor, childId: string, check: Check): Promise<string> {
-  if (!(await childExists(tx, childId))) throw new NotFoundError();
-  const decision = check(actor, await legitimateRelationships(tx, actor, childId));
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
-  return decision.why;
+/**
+ * Opens the door to the child's record for one action: 404 when the child is
+ * not in this ICS; an audited refusal (RefusedAccess) when the record policy
+ * says no; otherwise the decision the reads and changes below take.
+ */
+function openFor(tx: Tx, actor: Actor, childId: string, rule: ChildRule, refused = 'shared record', audit?: ChildAudit): Promise<ChildAccess> {
+  return openChild(tx, actor, childId, { rule, refused, audit });
 }
 
-// ---------------------------------------------------------------- one access decision per request
+/** The actor's access to the child's record, decided once for a request; a refusal offers emergency access where allowed. */
+export type RecordAccess = ChildAccess;
 
 /**
- * The decision that this actor may read this child's record, made once for a
- * request (the child exists in the ICS, the actor's relationships, the
- * record policy) and handed to the reads below. Only openRecord makes one,
- * and it is good only in the transaction it was made in.
+ * Opens a child's record for reading. Opening reads nothing of the record and
+ * writes no audit of a read: each read that shows the record audits what it showed.
  */
-export type RecordAccess = {
-  readonly actor: Actor;
-  readonly childId: string;
-  /** The relationship that allowed it, as the audit records it. */
-  readonly why: string;
-  readonly relationships: Relationship[];
-  /** The child's identity: name, NHS number, date of birth, sex, registered practice. */
-  readonly child: children.ChildIdentity;
-};
-
-const granted = new WeakMap<RecordAccess, Tx>();
-
-function checked(tx: Tx, access: RecordAccess): RecordAccess {
-  if (granted.get(access) !== tx) throw new Error('A record access decision is good only in the transaction that made it.');
-  return access;
-}
-
-/**
- * Opens a child's record for reading: 404 when the child is not in this ICS;
- * a refusal (audited, offering emergency access where allowed) that is
- * returned, not thrown, so its audit commits; otherwise the access decision.
- * Opening reads nothing of the record and writes no audit of a read: each
- * read that shows the record audits what it showed.
- */
-export async function openRecord(tx: Tx, actor: Actor, childId: string): Promise<RecordAccess | ForbiddenError> {
-  const child = await children.childIdentity(tx, childId);
-  if (!child) throw new NotFoundError();
-  const relationships = await legitimateRelationships(tx, actor, childId);
-  const decision = recordPolicy.viewRecord(actor, relationships);
-  if (!decision.allowed) return refuseAccess(tx, actor, childId, decision.reason, 'shared record', relationships);
-  const access: RecordAccess = Object.freeze({ actor, childId, why: decision.why, relationships: [...relationships], child });
-  granted.set(access, tx);
-  return access;
+export function openRecord(tx: Tx, actor: Actor, childId: string): Promise<RecordAccess> {
+  return openFor(tx, actor, childId, recordPolicy.viewRecord);
 }
 
 /** Audits that a record page showed the child's name, NHS number and date of birth (and what else it names). */
-export async function auditRecordPage(tx: Tx, access: RecordAccess, page: string): Promise<void> {
-  const { actor, childId, why } = checked(tx, access);
-  await recordAudit(tx, actor, { childId, action: 'record.read', what: `Shared record: ${page}`, why });
+export function auditRecordPage(tx: Tx, access: RecordAccess, page: string): Promise<void> {
+  return auditChild(tx, access, { action: 'record.read', what: `Shared record: ${page}` });
 }
 
 /** The flags that carry CP-IS information: the record shows the local authority and the last unscheduled attendances. */
@@ -99,18 +61,18 @@ export const UNSCHEDULED_SHOWN = 25;
 export async function readRecord(
   tx: Tx, access: RecordAccess, opts: { entryLimit: number; timeline: store.ContactFilter & { limit: number; offset: number } },
 ) {
-  const { actor, childId, why } = checked(tx, access);
+  const { childId } = checkedAccess(tx, access);
   const flags = await children.activeFlags(tx, childId);
   const cpis = flags.some((f) => CPIS_FLAGS.includes(f.kind));
   const family = await children.familyMembers(tx, childId);
-  const { entries, more } = await store.entriesUpTo(tx, actor, childId, opts.entryLimit);
-  const timeline = await store.listContacts(tx, actor, childId, opts.timeline);
+  const { entries, more } = await store.entriesUpTo(tx, access, opts.entryLimit);
+  const timeline = await store.listContacts(tx, access, opts.timeline);
   const team = cpis ? await children.careTeam(tx, childId) : [];
-  const unscheduled = cpis ? await store.latestContacts(tx, actor, childId, UNSCHEDULED_SHOWN, { types: [...UNSCHEDULED_CONTACTS] }) : [];
+  const unscheduled = cpis ? await store.latestContacts(tx, access, UNSCHEDULED_SHOWN, { types: [...UNSCHEDULED_CONTACTS] }) : [];
   const filed = await letters.lettersOfChild(tx, childId);
   const t = opts.timeline;
-  await recordAudit(tx, actor, {
-    childId, action: 'record.read', why,
+  await auditChild(tx, access, {
+    action: 'record.read',
     what: `Shared record: entries, carers and timeline of contacts${cpis ? ', with child protection information and unscheduled attendances' : ''}`,
     details: {
       entries: entries.length, moreEntries: more,
@@ -125,18 +87,16 @@ export async function readRecord(
 
 /** One entry of the child's record whose page is open: not found when it is another child's, or sensitive and not for this actor. Audited. */
 export async function childEntry(tx: Tx, access: RecordAccess, entryId: string) {
-  const { actor, childId, why } = checked(tx, access);
-  const entry = await store.visibleEntryOfChild(tx, actor, childId, entryId);
+  const entry = await store.visibleEntryOfChild(tx, access, entryId);
   if (!entry) throw new NotFoundError();
-  await recordAudit(tx, actor, entryReadAudit(entry, why));
+  await auditChild(tx, access, entryReadAudit(entry));
   return entry;
 }
 
 /** One letter filed in the child's record whose page is open, as sent. Audited. */
 export async function childLetter(tx: Tx, access: RecordAccess, letterId: string) {
-  const { actor, childId, why } = checked(tx, access);
-  const letter = await letters.letterOfChild(tx, childId, letterId);
-  await recordAudit(tx, actor, { childId, action: 'record.read-letter', what: `Letter: ${letter.title}`, why, details: { letterId } });
+  const letter = await letters.letterOfChild(tx, checkedAccess(tx, access).childId, letterId);
+  await auditChild(tx, access, { action: 'record.read-letter', what: `Letter: ${letter.title}`, details: { letterId } });
   return letter;
 }
 
@@ -151,14 +111,13 @@ export async function childEntryHistory(tx: Tx, access: RecordAccess, entryId: s
   return { entry, history: await store.entryHistory(tx, entryId) };
 }
 
-// ---------------------------------------------------------------- reads that decide access themselves (FHIR)
+// ---------------------------------------------------------------- reads by child id (FHIR, MDT): each opens the door itself
 
 export async function listEntries(tx: Tx, actor: Actor, childId: string, filter: store.EntryFilter = {}) {
-  const why = await allowed(tx, actor, childId, recordPolicy.viewRecord);
-  const result = await store.listEntries(tx, actor, childId, filter);
-  await recordAudit(tx, actor, {
-    childId, action: 'record.read', why,
-    what: filter.kinds?.length ? `Shared record: ${filter.kinds.join(', ')}` : 'Shared record',
+  const access = await openRecord(tx, actor, childId);
+  const result = await store.listEntries(tx, access, filter);
+  await auditChild(tx, access, {
+    action: 'record.read', what: filter.kinds?.length ? `Shared record: ${filter.kinds.join(', ')}` : 'Shared record',
     details: { entries: result.entries.length },
   });
   return result;
@@ -166,12 +125,10 @@ export async function listEntries(tx: Tx, actor: Actor, childId: string, filter:
 
 /** One entry; a sensitive entry the actor may not see is simply not found. */
 export async function getEntry(tx: Tx, actor: Actor, entryId: string) {
-  const entry = await store.entryById(tx, entryId);
-  if (!entry) throw new NotFoundError();
-  const why = await allowed(tx, actor, entry.child_id, recordPolicy.viewRecord);
-  if (!(await store.entryVisible(tx, actor, entryId))) throw new NotFoundError();
-  await recordAudit(tx, actor, entryReadAudit(entry, why));
-  return entry;
+  const found = await store.entryById(tx, entryId);
+  if (!found) throw new NotFoundError();
+  const access = await openRecord(tx, actor, found.child_id);
+  return childEntry(tx, access, entryId);
 }
 
 export async function entryHistory(tx: Tx, actor: Actor, entryId: string) {
@@ -179,6 +136,12 @@ export async function entryHistory(tx: Tx, actor: Actor, entryId: string) {
   return { entry, history: await store.entryHistory(tx, entryId) };
 }
 
+/** The door for recording in the child's record: the record policy, then the freeze (both refusals audited). */
+async function openForRecording(tx: Tx, actor: Actor, childId: string, what: string): Promise<ChildAccess> {
+  const access = await openFor(tx, actor, childId, (a, r) => recordPolicy.recordEntry(a, r, null), what);
+  await refuseChangeWhileFrozen(tx, access, what);
+  return access;
+}
 
 /**
  * Records or changes an entry. A feed's entry is found again by its source
@@ -190,8 +153,7 @@ export async function saveEntry(
   tx: Tx, actor: Actor, childId: string, raw: EntryInput | unknown, opts: { entryId?: string; expectedVersion?: number } = {},
 ): Promise<{ entry: store.EntryRow; outcome: 'created' | 'updated' | 'unchanged' }> {
   const input = readEntryInput(raw);
-  const why = await allowed(tx, actor, childId, (a, r) => recordPolicy.recordEntry(a, r, null));
-  await refuseIfFrozen(tx, actor, childId);
+  const access = await openForRecording(tx, actor, childId, opts.entryId ? 'change a record entry' : 'add a record entry');
   const existing = opts.entryId
     ? await store.entryById(tx, opts.entryId)
     : input.sourceSystem && input.sourceId ? await store.entryBySource(tx, input.sourceSystem, input.sourceId) : undefined;
@@ -203,7 +165,7 @@ export async function saveEntry(
   let outcome: 'created' | 'updated' | 'unchanged';
   if (!existing) {
     id = crypto.randomUUID();
-    await store.insertEntry(tx, { actor }, id, childId, input);
+    await store.insertEntry(tx, access, id, input);
     outcome = 'created';
   } else {
     id = existing.id;
@@ -218,14 +180,14 @@ export async function saveEntry(
   }
   const entry = (await store.entryById(tx, id))!;
   await store.writeHistory(tx, actor, entry);
-  await recordAudit(tx, actor, savedEntryAudit(entry, outcome, why));
+  await auditChild(tx, access, savedEntryAudit(entry, outcome));
   return { entry, outcome };
 }
 
 export async function listContacts(tx: Tx, actor: Actor, childId: string, filter: store.ContactFilter = {}) {
-  const why = await allowed(tx, actor, childId, recordPolicy.viewRecord);
-  const result = await store.listContacts(tx, actor, childId, filter);
-  await recordAudit(tx, actor, { childId, action: 'record.read-timeline', what: 'Timeline of contacts', why, details: { contacts: result.contacts.length } });
+  const access = await openRecord(tx, actor, childId);
+  const result = await store.listContacts(tx, access, filter);
+  await auditChild(tx, access, { action: 'record.read-timeline', what: 'Timeline of contacts', details: { contacts: result.contacts.length } });
   return result;
 }
 
@@ -238,8 +200,7 @@ const CONTACT_WORDS: Record<string, string> = { ed: 'an emergency department', '
  */
 export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: ContactInput | unknown) {
   const input = readContactInput(raw);
-  const why = await allowed(tx, actor, childId, (a, r) => recordPolicy.recordEntry(a, r, null));
-  await refuseIfFrozen(tx, actor, childId);
+  const access = await openForRecording(tx, actor, childId, 'record a contact');
   if (input.sourceSystem && input.sourceId) {
     const existing = await store.contactBySource(tx, input.sourceSystem, input.sourceId);
     if (existing) {
@@ -248,8 +209,8 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
     }
   }
   const id = crypto.randomUUID();
-  await store.insertContact(tx, actor, id, childId, input);
-  await recordAudit(tx, actor, { childId, action: 'record.create-contact', what: `Contact: ${input.type}`, why, details: { contactId: id } });
+  await store.insertContact(tx, access, id, input);
+  await auditChild(tx, access, { action: 'record.create-contact', what: `Contact: ${input.type}`, details: { contactId: id } });
   if (UNSCHEDULED_CONTACTS.includes(input.type)) {
     const socialWorkers = (await store.flaggedChildsSocialWorkers(tx, childId)).map((r) => r.professional_id);
     const keyWorker = await keyWorkerOf(tx, childId);
@@ -275,33 +236,43 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
  * privacy officer's review queue (sensitive_reveal.reviewed_at is null).
  */
 export async function revealSensitive(tx: Tx, actor: Actor, childId: string, reason: string) {
-  const why = await allowed(tx, actor, childId, recordPolicy.revealSensitive);
-  const id = crypto.randomUUID();
-  await tx.execute(sql`INSERT INTO sensitive_reveal (ics_id, id, professional_id, child_id, reason, expires_at)
-    VALUES (${actor.icsId}::uuid, ${id}::uuid, ${actor.professionalId}::uuid, ${childId}::uuid, ${reason},
-            now() + make_interval(hours => ${SENSITIVE_REVEAL_HOURS}))`);
-  await recordAudit(tx, actor, {
-    childId, action: 'record.reveal-sensitive', what: `Sensitive entries shown for ${SENSITIVE_REVEAL_HOURS} hour`, why, statedReason: reason, details: { revealId: id },
+  const access = await openFor(tx, actor, childId, recordPolicy.revealSensitive, 'show sensitive entries');
+  const id = await store.revealSensitive(tx, access, reason, SENSITIVE_REVEAL_HOURS);
+  await auditChild(tx, access, {
+    action: 'record.reveal-sensitive', what: `Sensitive entries shown for ${SENSITIVE_REVEAL_HOURS} hour`, statedReason: reason, details: { revealId: id },
   });
 }
 
+/** The door for freezing or lifting a freeze: a privacy officer (any child of the ICS) or the child's social worker. */
+const openForFreezing = (tx: Tx, actor: Actor, childId: string, what: string, audit?: ChildAudit) =>
+  openFor(tx, actor, childId, recordPolicy.freezeRecord, what, audit);
+
+/** The freeze page for one who may freeze without seeing the record (a privacy officer): whether it is frozen, by whom and why. Audited. */
+export async function openFreezePage(tx: Tx, actor: Actor, childId: string): Promise<void> {
+  await openForFreezing(tx, actor, childId, 'freeze page', { action: 'record.read', what: 'Shared record: whether it is frozen, by whom and why (the freeze page)' });
+}
+
 export async function freezeRecord(tx: Tx, actor: Actor, childId: string, reason: string) {
-  const why = await allowed(tx, actor, childId, recordPolicy.freezeRecord);
+  const access = await openForFreezing(tx, actor, childId, 'freeze the record');
   if (await store.activeFreeze(tx, childId)) throw new ConflictError('This record is already frozen.');
-  await tx.execute(sql`INSERT INTO record_freeze (ics_id, id, child_id, reason, frozen_by, frozen_by_organisation_id)
-    VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, ${reason}, ${actor.professionalId}::uuid, ${actor.organisationId}::uuid)`);
-  await recordAudit(tx, actor, { childId, action: 'record.freeze', what: 'Record frozen for a safeguarding investigation', why, statedReason: reason });
+  await store.freezeRecord(tx, access, reason);
+  await auditChild(tx, access, { action: 'record.freeze', what: 'Record frozen for a safeguarding investigation', statedReason: reason });
 }
 
 export async function liftFreeze(tx: Tx, actor: Actor, childId: string) {
-  const why = await allowed(tx, actor, childId, recordPolicy.freezeRecord);
+  const access = await openForFreezing(tx, actor, childId, 'lift the freeze');
   const freeze = await store.activeFreeze(tx, childId);
   if (!freeze) throw new ConflictError('This record is not frozen.');
-  if (freeze.frozen_by_organisation_id !== actor.organisationId && actor.role !== 'privacy-officer') {
+  if (!mayLiftFreeze(actor, freeze)) {
     throw new ForbiddenError('Only the team that froze this record, or a privacy officer, can lift the freeze.');
   }
-  await tx.execute(sql`UPDATE record_freeze SET lifted_at = now(), lifted_by = ${actor.professionalId}::uuid WHERE id = ${freeze.id}::uuid`);
-  await recordAudit(tx, actor, { childId, action: 'record.lift-freeze', what: 'Record freeze lifted', why });
+  await store.liftFreeze(tx, access, freeze.id);
+  await auditChild(tx, access, { action: 'record.lift-freeze', what: 'Record freeze lifted' });
+}
+
+/** The team that froze the record, or a privacy officer, lifts its freeze. */
+export function mayLiftFreeze(actor: Actor, freeze: { frozen_by_organisation_id: string }): boolean {
+  return freeze.frozen_by_organisation_id === actor.organisationId || actor.role === 'privacy-officer';
 }
 
 export const activeFreeze = store.activeFreeze;

@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { standingRelationshipSql } from '../platform/access/relationship.js';
+import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import type { ContactType, EntryKind, SensitiveCategory } from './schema.js';
 import type { ContactInput, EntryInput } from './entry-input.js';
 
@@ -76,7 +78,9 @@ async function pageWithTotal<T>(
 
 const ENTRY_FROM = sql`record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id`;
 
-export async function listEntries(tx: Tx, actor: Actor, childId: string, f: EntryFilter) {
+/** A page of the child's entries that the actor may see, and how many match in all. */
+export async function listEntries(tx: Tx, access: ChildAccess, f: EntryFilter) {
+  const { actor, childId } = checkedAccess(tx, access);
   const { rows: entries, total } = await pageWithTotal<EntryRow>(tx, {
     select: ENTRY_COLUMNS, from: ENTRY_FROM, countFrom: sql`record_entry e`, where: entryWhere(actor, childId, f), order: ENTRY_ORDER,
     limit: f.limit ?? 1000, offset: f.offset ?? 0,
@@ -89,7 +93,8 @@ export async function listEntries(tx: Tx, actor: Actor, childId: string, f: Entr
  * record's order, and whether there are more: one query and no count (it
  * asks for one row more than it returns).
  */
-export async function entriesUpTo(tx: Tx, actor: Actor, childId: string, limit: number, f: Omit<EntryFilter, 'limit' | 'offset'> = {}) {
+export async function entriesUpTo(tx: Tx, access: ChildAccess, limit: number, f: Omit<EntryFilter, 'limit' | 'offset'> = {}) {
+  const { actor, childId } = checkedAccess(tx, access);
   const found = await rows<EntryRow>(
     tx,
     sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE ${entryWhere(actor, childId, f)} ORDER BY ${ENTRY_ORDER} LIMIT ${limit + 1}`,
@@ -98,7 +103,8 @@ export async function entriesUpTo(tx: Tx, actor: Actor, childId: string, limit: 
 }
 
 /** One entry of this child's record, if the actor may see it (a sensitive entry they may not, or another child's, is not found). */
-export async function visibleEntryOfChild(tx: Tx, actor: Actor, childId: string, entryId: string): Promise<EntryRow | undefined> {
+export async function visibleEntryOfChild(tx: Tx, access: ChildAccess, entryId: string): Promise<EntryRow | undefined> {
+  const { actor, childId } = checkedAccess(tx, access);
   const [found] = await rows<EntryRow>(
     tx,
     sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE e.id = ${entryId}::uuid AND e.child_id = ${childId}::uuid AND ${visibleToSql(actor)}`,
@@ -130,9 +136,8 @@ export async function entryVisible(tx: Tx, actor: Actor, entryId: string): Promi
   return found.length > 0;
 }
 
-type Recorder = { actor: Actor };
-
-export async function insertEntry(tx: Tx, { actor }: Recorder, id: string, childId: string, e: EntryInput): Promise<void> {
+export async function insertEntry(tx: Tx, access: ChildAccess, id: string, e: EntryInput): Promise<void> {
+  const { actor, childId } = checkedAccess(tx, access);
   await tx.execute(sql`
     INSERT INTO record_entry (ics_id, id, child_id, kind, code_system, code, display, status, started_on, ended_on, details,
       sensitive_category, recorded_by, recorded_by_name, recording_organisation_id, source_system, source_id, version)
@@ -184,7 +189,8 @@ function contactWhere(actor: Actor, childId: string, f: ContactFilter): SQL {
 const CONTACT_FROM = sql`contact e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.organisation_id`;
 
 /** A page of the child's contacts that the actor may see, newest first, and how many match in all (one query). */
-export async function listContacts(tx: Tx, actor: Actor, childId: string, f: ContactFilter) {
+export async function listContacts(tx: Tx, access: ChildAccess, f: ContactFilter) {
+  const { actor, childId } = checkedAccess(tx, access);
   const { rows: contacts, total } = await pageWithTotal<ContactRow>(tx, {
     select: CONTACT_COLUMNS, from: CONTACT_FROM, countFrom: sql`contact e`, where: contactWhere(actor, childId, f), order: CONTACT_ORDER,
     limit: f.limit ?? 100, offset: f.offset ?? 0,
@@ -193,7 +199,8 @@ export async function listContacts(tx: Tx, actor: Actor, childId: string, f: Con
 }
 
 /** The child's latest contacts that the actor may see, newest first, without a count. */
-export function latestContacts(tx: Tx, actor: Actor, childId: string, limit: number, f: Omit<ContactFilter, 'limit' | 'offset'> = {}) {
+export function latestContacts(tx: Tx, access: ChildAccess, limit: number, f: Omit<ContactFilter, 'limit' | 'offset'> = {}) {
+  const { actor, childId } = checkedAccess(tx, access);
   return rows<ContactRow>(
     tx,
     sql`SELECT ${CONTACT_COLUMNS} FROM ${CONTACT_FROM} WHERE ${contactWhere(actor, childId, f)} ORDER BY ${CONTACT_ORDER} LIMIT ${limit}`,
@@ -217,7 +224,8 @@ export async function contactBySource(tx: Tx, system: string, id: string): Promi
   return found;
 }
 
-export async function insertContact(tx: Tx, actor: Actor, id: string, childId: string, c: ContactInput): Promise<void> {
+export async function insertContact(tx: Tx, access: ChildAccess, id: string, c: ContactInput): Promise<void> {
+  const { actor, childId } = checkedAccess(tx, access);
   await tx.execute(sql`
     INSERT INTO contact (ics_id, id, child_id, type, started_at, ended_at, organisation_id, reason_code, reason_display, emergency,
       sensitive_category, recorded_by, recording_organisation_id, source_system, source_id)
@@ -234,6 +242,30 @@ export async function activeFreeze(tx: Tx, childId: string) {
          WHERE f.child_id = ${childId}::uuid AND f.lifted_at IS NULL ORDER BY f.frozen_at DESC LIMIT 1`,
   );
   return found;
+}
+
+/** Freezes the child's record during a safeguarding investigation, for the team of the access's actor. */
+export async function freezeRecord(tx: Tx, access: ChildAccess, reason: string): Promise<void> {
+  const { actor, childId } = checkedAccess(tx, access);
+  await tx.execute(sql`INSERT INTO record_freeze (ics_id, id, child_id, reason, frozen_by, frozen_by_organisation_id)
+    VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, ${reason}, ${actor.professionalId}::uuid, ${actor.organisationId}::uuid)`);
+}
+
+/** Lifts the child's current freeze. */
+export async function liftFreeze(tx: Tx, access: ChildAccess, freezeId: string): Promise<void> {
+  const { actor, childId } = checkedAccess(tx, access);
+  await tx.execute(sql`UPDATE record_freeze SET lifted_at = now(), lifted_by = ${actor.professionalId}::uuid
+                        WHERE id = ${freezeId}::uuid AND child_id = ${childId}::uuid`);
+}
+
+/** A stated reason opens the child's sensitive entries to the access's actor for `hours`; the row waits for the privacy officer's review. */
+export async function revealSensitive(tx: Tx, access: ChildAccess, reason: string, hours: number): Promise<string> {
+  const { actor, childId } = checkedAccess(tx, access);
+  const id = crypto.randomUUID();
+  await tx.execute(sql`INSERT INTO sensitive_reveal (ics_id, id, professional_id, child_id, reason, expires_at)
+    VALUES (${actor.icsId}::uuid, ${id}::uuid, ${actor.professionalId}::uuid, ${childId}::uuid, ${reason},
+            now() + make_interval(hours => ${hours}))`);
+  return id;
 }
 
 /** The social workers to tell about a flagged child's unscheduled attendance (CP-IS). */

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { leadsChildsClusterSql } from '../platform/access/relationship.js';
+import { hasRelationshipSql } from '../platform/access/relationship.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import type { TaskSource, TaskStatus } from './schema.js';
 
@@ -32,7 +32,7 @@ export function whySql(actor: Actor, today: string): SQL {
     WHEN t.owner_professional_id = ${actor.professionalId}::uuid THEN 'owner'
     WHEN t.owner_professional_id IS NULL AND t.owner_organisation_id = ${actor.organisationId}::uuid THEN 'team'
     WHEN t.accountable_professional_id = ${actor.professionalId}::uuid AND t.due_on < ${today}::date THEN 'accountable'
-    WHEN t.due_on < ${today}::date - ${CLUSTER_LEAD_AFTER_DAYS}::int AND ${leadsChildsClusterSql(actor, sql`t.child_id`)} THEN 'cluster-lead'
+    WHEN t.due_on < ${today}::date - ${CLUSTER_LEAD_AFTER_DAYS}::int AND ${hasRelationshipSql('cluster-lead', actor, sql`t.child_id`)} THEN 'cluster-lead'
   END`;
 }
 
@@ -49,7 +49,7 @@ function myOpenTaskIds(actor: Actor, today: string): SQL {
     UNION SELECT id FROM task WHERE owner_organisation_id = ${actor.organisationId}::uuid AND owner_professional_id IS NULL AND ${open}
     UNION SELECT id FROM task WHERE accountable_professional_id = ${actor.professionalId}::uuid AND ${open} AND due_on < ${today}::date
     UNION SELECT lt.id FROM task lt WHERE lt.status IN ('ready', 'in-progress') AND lt.due_on < ${today}::date - ${CLUSTER_LEAD_AFTER_DAYS}::int
-      AND ${leadsChildsClusterSql(actor, sql`lt.child_id`)}`;
+      AND ${hasRelationshipSql('cluster-lead', actor, sql`lt.child_id`)}`;
 }
 
 export async function tasksFor(tx: Tx, actor: Actor, today: string, f: TaskFilter) {

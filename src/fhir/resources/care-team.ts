@@ -1,7 +1,7 @@
 import type { CareTeam } from '@medplum/fhirtypes';
 import { currentTeam } from '../../children/care-team.js';
 import { caseTeam, caseTeamsOfChild } from '../../mdt/service.js';
-import { MDT_ACCESS_DAYS } from '../../platform/access/relationship.js';
+import { MDT_ACCESS_DAYS } from '../../mdt/service.js';
 import { pageOf, patientParam } from './common.js';
 import { seeChild, seePatient } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';

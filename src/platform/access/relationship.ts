@@ -1,13 +1,17 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
-import { isSystem, type Actor } from './actor.js';
+import type { Actor } from './actor.js';
 import { agencyOfRole } from './roles.js';
+import { composition } from './composition.js';
 
 /**
- * How a professional comes to have a legitimate relationship with a child.
- * Each is derived from data (registration, care team, cluster leadership, a
- * referral, an MDT case, an open action they own, an unexpired break-glass),
- * never ticked by hand. What each relationship opens is the policy's to say.
+ * How a professional (or a system) comes to have a legitimate relationship
+ * with a child. Each is derived from data (registration, care team, cluster
+ * leadership, a referral, an MDT case, an open action they own, an unexpired
+ * break-glass), never ticked by hand. The capability that owns the data says
+ * which of its rows relate whom (a RelationshipSupplier in its own folder);
+ * this file only composes them. What each relationship opens is the policy's
+ * to say, which is why the kinds and their names are the platform's.
  */
 export type RelationshipKind =
   | 'registered-practice' | 'care-team' | 'cluster-lead' | 'referral' | 'mdt-case' | 'action-owner' | 'break-glass'
@@ -27,48 +31,26 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'organisation-feed': 'System of a caring organisation',
 };
 
-const PRACTICE_ROLES = ['gp', 'practice-nurse'];
-
-/** How long after the meeting an MDT member keeps access to a child discussed there: long enough to act on it. */
-export const MDT_ACCESS_DAYS = 30;
-
 /**
- * SQL predicate: an open referral or advice request about the child
- * (`childId`) is with the actor to decide, or the child is booked into a
- * clinic the actor runs for it.
+ * One capability's relationships with children, in SQL, so the door reads
+ * them in one query and lists filter by them inside their own SQL.
  */
-function referralSql(actor: Actor, childId: SQL) {
-  return sql`EXISTS (SELECT 1 FROM referral rf WHERE rf.child_id = ${childId} AND rf.state NOT IN ('withdrawn', 'closed')
-    AND (rf.decision_maker_id = ${actor.professionalId}::uuid
-      OR EXISTS (SELECT 1 FROM clinic_booking b JOIN clinic_slot s ON s.ics_id = b.ics_id AND s.id = b.slot_id
-                 JOIN clinic_session cs ON cs.ics_id = s.ics_id AND cs.id = s.session_id
-                 WHERE b.ics_id = rf.ics_id AND b.referral_id = rf.id AND b.state IN ('booked', 'seen')
-                   AND ${actor.professionalId}::uuid IN (cs.paediatrician_id, cs.gp_id))))`;
-}
-
-/**
- * SQL predicate: the actor is a current member of a meeting, not cancelled,
- * where the child (`childId`) is on the case list, and the meeting was no
- * more than MDT_ACCESS_DAYS ago. Removing the member or the case ends it.
- */
-function mdtCaseSql(actor: Actor, childId: SQL) {
-  return sql`EXISTS (SELECT 1 FROM mdt_case mc
-    JOIN mdt_meeting mm ON mm.ics_id = mc.ics_id AND mm.id = mc.meeting_id
-    JOIN mdt_member mb ON mb.ics_id = mc.ics_id AND mb.meeting_id = mc.meeting_id
-    WHERE mc.child_id = ${childId} AND mc.status <> 'withdrawn' AND mm.status <> 'cancelled'
-      AND mm.starts_at > now() - make_interval(days => ${MDT_ACCESS_DAYS})
-      AND mb.professional_id = ${actor.professionalId}::uuid AND mb.removed_at IS NULL)`;
-}
-
-/**
- * SQL predicate: the actor owns an open action (from a care plan or an MDT)
- * for the child (`childId`). Owning an action is a relationship of its own:
- * it shows the owner their action and the plan as their agency may see it.
- */
-function ownsActionSql(actor: Actor, childId: SQL) {
-  return sql`EXISTS (SELECT 1 FROM task t WHERE t.child_id = ${childId} AND t.owner_professional_id = ${actor.professionalId}::uuid
-    AND t.status IN ('ready', 'in-progress'))`;
-}
+export type RelationshipSupplier = {
+  /** The kinds it supplies, for the reader (each row names its own kind). */
+  kinds: readonly RelationshipKind[];
+  /**
+   * The actor's relationships with one child (`childId`, a uuid expression):
+   * a query of `kind` and `detail` columns, one row per relationship; null
+   * when this actor can have none of these.
+   */
+  withChild(actor: Actor, childId: SQL): SQL | null;
+  /**
+   * A predicate over a child row aliased `c`: the actor has a standing
+   * (non-emergency) relationship of this kind. Null when it never gives one
+   * to this actor. Lists use it, so paging counts only what may be seen.
+   */
+  standing(actor: Actor): SQL | null;
+};
 
 /**
  * Whether owning an action opens the child's summary and record to the
@@ -82,87 +64,30 @@ export const actionOpensRecord = (actor: Actor) => agencyOfRole(actor.role) === 
  * SQL predicate: the actor has a standing (non-emergency) relationship with
  * the child row aliased `c`. Used in lists so paging counts only what may be seen.
  */
-export function standingRelationshipSql(actor: Actor) {
-  if (isSystem(actor)) return systemRelationshipSql(actor.system.clientOrganisationId);
-  const practice = PRACTICE_ROLES.includes(actor.role)
-    ? sql`c.registered_practice_id = ${actor.organisationId}::uuid`
-    : sql`false`;
-  return sql`(${practice}
-    OR EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = c.ics_id AND m.child_id = c.id
-               AND m.professional_id = ${actor.professionalId}::uuid AND m.ended_at IS NULL)
-    OR EXISTS (SELECT 1 FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-               WHERE cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
-               AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid)
-    OR ${referralSql(actor, sql`c.id`)}
-    OR ${mdtCaseSql(actor, sql`c.id`)}
-    OR ${actionOpensRecord(actor) ? ownsActionSql(actor, sql`c.id`) : sql`false`})`;
+export function standingRelationshipSql(actor: Actor): SQL {
+  const predicates = composition().relationships.map((s) => s.standing(actor)).filter((p): p is SQL => p !== null);
+  return predicates.length ? sql`(${sql.join(predicates, sql` OR `)})` : sql`false`;
 }
 
-/**
- * A system client's relationships come from its organisation's: the child is
- * registered there, or someone from there is in the child's care team. The
- * ICS's integration engine (no organisation) relates to every child of the ICS.
- */
-function systemRelationshipSql(organisationId: string | null) {
-  if (organisationId === null) return sql`true`;
-  return sql`(c.registered_practice_id = ${organisationId}::uuid
-    OR EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
-               WHERE m.ics_id = c.ics_id AND m.child_id = c.id AND m.ended_at IS NULL AND p.organisation_id = ${organisationId}::uuid))`;
-}
-
-async function systemRelationships(tx: Tx, actor: Actor & { system: { clientOrganisationId: string | null } }, childId: string): Promise<Relationship[]> {
-  const organisationId = actor.system.clientOrganisationId;
-  if (organisationId === null) {
-    const found = await rows(tx, sql`SELECT 1 FROM child WHERE id = ${childId}::uuid`);
-    return found.length ? [{ kind: 'integration-engine', detail: actor.name }] : [];
-  }
-  return rows<Relationship>(
-    tx,
-    sql`SELECT 'organisation-feed' AS kind, ${actor.name} || ' (registered practice)' AS detail FROM child c
-         WHERE c.id = ${childId}::uuid AND c.registered_practice_id = ${organisationId}::uuid
-        UNION ALL
-        SELECT 'organisation-feed', ${actor.name} || ' (care team: ' || m.role_in_team || ')' FROM care_team_member m
-          JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
-         WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL AND p.organisation_id = ${organisationId}::uuid`,
-  );
-}
-
-/** Every relationship the actor has with the child now, strongest first; empty when none. */
+/** Every relationship the actor has with the child now, strongest first (the order the composition lists its suppliers); empty when none. */
 export async function legitimateRelationships(tx: Tx, actor: Actor, childId: string): Promise<Relationship[]> {
-  if (isSystem(actor)) return systemRelationships(tx, actor, childId);
-  const found = await rows<{ kind: RelationshipKind; detail: string }>(
-    tx,
-    sql`
-      SELECT 'registered-practice' AS kind, o.name AS detail
-        FROM child c JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
-       WHERE c.id = ${childId}::uuid AND c.registered_practice_id = ${actor.organisationId}::uuid
-         AND ${actor.role} IN ('gp', 'practice-nurse')
-      UNION ALL
-      SELECT 'care-team', m.role_in_team FROM care_team_member m
-       WHERE m.child_id = ${childId}::uuid AND m.professional_id = ${actor.professionalId}::uuid AND m.ended_at IS NULL
-      UNION ALL
-      SELECT 'cluster-lead', cl.name FROM child c
-        JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
-        JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-       WHERE c.id = ${childId}::uuid AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid
-      UNION ALL
-      SELECT 'referral', 'a referral or advice request about this child is with you, or the child is booked into your clinic' WHERE ${referralSql(actor, sql`${childId}::uuid`)}
-      UNION ALL
-      SELECT 'mdt-case', 'on the case list of an MDT meeting you are invited to' WHERE ${mdtCaseSql(actor, sql`${childId}::uuid`)}
-      UNION ALL
-      SELECT 'action-owner', 'an open action for this child is yours' WHERE ${ownsActionSql(actor, sql`${childId}::uuid`)}
-      UNION ALL
-      SELECT 'break-glass', b.reason FROM break_glass b
-       WHERE b.child_id = ${childId}::uuid AND b.professional_id = ${actor.professionalId}::uuid AND b.expires_at > now()
-    `,
-  );
-  return found;
+  const branches = composition().relationships.flatMap((supplier, rank) => {
+    const found = supplier.withChild(actor, sql`${childId}::uuid`);
+    return found ? [sql`SELECT ${rank}::int AS rank, r.kind, r.detail FROM (${found}) r`] : [];
+  });
+  if (!branches.length) return [];
+  const found = await rows<Relationship & { rank: number }>(tx, sql.join(branches, sql` UNION ALL `));
+  // A stable sort: within one supplier, rows keep the order its query gave them.
+  return found.sort((a, b) => a.rank - b.rank).map(({ kind, detail }) => ({ kind, detail }));
 }
 
-/** SQL predicate: the actor is the lead paediatrician of the cluster of the child's registered practice. */
-export function leadsChildsClusterSql(actor: Actor, childId: SQL) {
-  return sql`EXISTS (SELECT 1 FROM child lc
-    JOIN cluster_practice lcp ON lcp.ics_id = lc.ics_id AND lcp.practice_id = lc.registered_practice_id
-    JOIN cluster lcl ON lcl.ics_id = lcp.ics_id AND lcl.id = lcp.cluster_id
-    WHERE lc.id = ${childId} AND lcl.lead_paediatrician_id = ${actor.professionalId}::uuid)`;
+/** SQL predicate: the actor has a relationship of this kind with the child whose id is `childId` (an expression such as t.child_id). */
+export function hasRelationshipSql(kind: RelationshipKind, actor: Actor, childId: SQL): SQL {
+  const branches = composition().relationships
+    .filter((s) => s.kinds.includes(kind))
+    .flatMap((s) => {
+      const found = s.withChild(actor, childId);
+      return found ? [sql`EXISTS (SELECT 1 FROM (${found}) r WHERE r.kind = ${kind})`] : [];
+    });
+  return branches.length ? sql`(${sql.join(branches, sql` OR `)})` : sql`false`;
 }

@@ -19,7 +19,12 @@ export interface Database {
   kind: DatabaseKind;
   /** Owner (superuser) access: migrations, the synthetic generator, test set-up. Never a request. */
   owner: Tx;
-  /** Run fn in one transaction as joinery_app, bound to the ICS. */
+  /**
+   * Run fn in one transaction as joinery_app, bound to the ICS. A refusal
+   * thrown as KeptAfterRollback (the access door's) leaves only its audit:
+   * everything else fn wrote is rolled back, the audit commits, and the
+   * refusal is thrown on.
+   */
   tenant<T>(icsId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Run fn in one transaction as joinery_app with no ICS (sign-in, sessions). */
   platform<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
@@ -39,11 +44,62 @@ export async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/**
+ * An error that stops a transaction's work but must leave a record of itself:
+ * an audited refusal of a child's data. Where it is caught by
+ * `keepingOnlyWhatIsKept` (every tenant transaction), the work done so far is
+ * rolled back, `keepAfterRollback` writes the record again in the same
+ * transaction, and the transaction goes on (and commits) without the rest.
+ */
+export interface KeptAfterRollback extends Error {
+  keepAfterRollback(tx: Tx): Promise<void>;
+}
+
+export const isKeptAfterRollback = (error: unknown): error is KeptAfterRollback =>
+  error instanceof Error && typeof (error as Partial<KeptAfterRollback>).keepAfterRollback === 'function';
+
+let savepoints = 0;
+
+/**
+ * Runs fn after a savepoint. When fn throws a KeptAfterRollback error, all fn
+ * wrote is rolled back to the savepoint, the error's own record is written,
+ * and the error is rethrown; any other error is rethrown as it is (the
+ * caller's transaction rolls back). One SAVEPOINT statement when nothing is
+ * refused: no RELEASE, since the commit releases it.
+ */
+export async function keepingOnlyWhatIsKept<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const name = sql.raw(`before_work_${++savepoints}`);
+  await tx.execute(sql`SAVEPOINT ${name}`);
+  try {
+    return await fn(tx);
+  } catch (error) {
+    if (!isKeptAfterRollback(error)) throw error;
+    await tx.execute(sql`ROLLBACK TO SAVEPOINT ${name}`);
+    await error.keepAfterRollback(tx);
+    throw error;
+  }
+}
+
+/** A tenant transaction: a refusal that must be kept commits its record alone, then is thrown to the caller. */
+async function tenantTransaction<T>(owner: Tx, icsId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const outcome = await owner.transaction(async (raw) => {
+    const tx = raw as unknown as Tx;
+    try {
+      return { value: await asApp(tx, icsId, (app) => keepingOnlyWhatIsKept(app, fn)) };
+    } catch (error) {
+      if (isKeptAfterRollback(error)) return { kept: error };
+      throw error;
+    }
+  });
+  if ('kept' in outcome) throw outcome.kept;
+  return outcome.value;
+}
+
 export function makeDatabase(kind: DatabaseKind, owner: Tx, close: () => Promise<void>): Database {
   return {
     kind,
     owner,
-    tenant: (icsId, fn) => owner.transaction((tx) => asApp(tx as unknown as Tx, icsId, fn)),
+    tenant: (icsId, fn) => tenantTransaction(owner, icsId, fn),
     platform: (fn) => owner.transaction((tx) => asApp(tx as unknown as Tx, null, fn)),
     close,
   };

@@ -28,9 +28,3 @@ export class ValidationError extends Error {
     super('Invalid input');
   }
 }
-
-/** Services return (not throw) a refusal they have audited; this throws it once the transaction has committed. */
-export function orRefuse<T>(result: T | ForbiddenError): T {
-  if (result instanceof ForbiddenError) throw result;
-  return result;
-}

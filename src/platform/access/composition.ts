@@ -1,0 +1,39 @@
+import type { Tx } from '../db/client.js';
+import type { RelationshipSupplier } from './relationship.js';
+
+/** Who a child is, as every child-scoped page heads itself: what the door reads to know the child exists in this ICS. */
+export type ChildIdentity = {
+  id: string;
+  nhs_number: string | null;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string;
+  sex: string;
+  practice_name: string | null;
+};
+
+/**
+ * What the door needs from the capabilities, which platform may not import:
+ * how to find a child (the children capability) and each capability's
+ * relationships, strongest first. The composition root (src/relationships.ts)
+ * registers them once at start; the app, the command line, benches and test
+ * databases all call it.
+ */
+export type ChildAccessComposition = {
+  /** The child in the current ICS (row-level security hides the rest), or undefined. */
+  identify(tx: Tx, childId: string): Promise<ChildIdentity | undefined>;
+  /** Strongest first: the order relationships are listed and the first is the `why` a decision gives. */
+  relationships: readonly RelationshipSupplier[];
+};
+
+let composed: ChildAccessComposition | undefined;
+
+export function composeChildAccess(c: ChildAccessComposition): void {
+  composed = Object.freeze({ identify: c.identify, relationships: Object.freeze([...c.relationships]) });
+}
+
+/** The registered composition; without one no child could be opened, so say so rather than refuse everyone. */
+export function composition(): ChildAccessComposition {
+  if (!composed) throw new Error('Child access is not composed: call registerChildAccess() (src/relationships.ts) at start.');
+  return composed;
+}

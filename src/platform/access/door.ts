@@ -1,0 +1,100 @@
+import type { Tx } from '../db/client.js';
+import type { Actor } from './actor.js';
+import { policy, type Decision } from './policy.js';
+import { legitimateRelationships, type Relationship } from './relationship.js';
+import { composition, type ChildIdentity } from './composition.js';
+import { RefusedAccess } from './refused-access.js';
+import { recordAudit, type AuditEntry } from '../audit/audit.js';
+import { NotFoundError } from '../http/errors.js';
+
+/**
+ * The one door to a child's data. Every child-scoped read or change opens
+ * it: the child exists in this ICS (404 otherwise) → the relationships the
+ * data shows → the capability's policy rule → the audit, or an audited
+ * refusal (RefusedAccess) → a ChildAccess, which the capability's
+ * child-scoped store and service functions take instead of (actor, childId).
+ * Decision record 0008.
+ */
+
+/** A capability's policy rule for one action, e.g. recordPolicy.viewRecord. */
+export type ChildRule = (actor: Actor, relationships: Relationship[]) => Decision;
+
+/**
+ * The decision that this actor may do this to this child, made by the door
+ * and good only in the transaction that made it. Frozen: nothing can widen it.
+ */
+export type ChildAccess = {
+  readonly actor: Actor;
+  readonly childId: string;
+  /** The relationship (or role) that allowed it, as the audit records it. */
+  readonly why: string;
+  readonly relationships: Relationship[];
+  /** Name, NHS number, date of birth, sex, registered practice. */
+  readonly child: ChildIdentity;
+};
+
+/** An audit of what was read or changed; the door supplies who, which child and why. */
+export type ChildAudit = Omit<AuditEntry, 'childId' | 'why'> & { why?: string | null };
+
+export type Opening = {
+  /** The capability's policy rule for what the actor is about to do. */
+  rule: ChildRule;
+  /** What is refused, in words for the access log: "Refused: <refused>". */
+  refused: string;
+  /**
+   * The audit of the access, written as the door opens. Leave it out only
+   * when what is shown is known after reading (counts, a page): then the
+   * read audits through the access (auditChild) in the same transaction.
+   */
+  audit?: ChildAudit;
+};
+
+const opened = new WeakMap<ChildAccess, Tx>();
+
+/** Opens the door to one child for one action, or throws: NotFoundError, or an audited RefusedAccess. */
+export async function openChild(tx: Tx, actor: Actor, childId: string, opening: Opening): Promise<ChildAccess> {
+  const child = await composition().identify(tx, childId);
+  if (!child) throw new NotFoundError();
+  const relationships = await legitimateRelationships(tx, actor, childId);
+  const decision = opening.rule(actor, relationships);
+  if (!decision.allowed) throw await refusal(tx, actor, childId, decision.reason, opening.refused, relationships);
+  const access: ChildAccess = Object.freeze({
+    actor, childId, why: decision.why, relationships: Object.freeze([...relationships]) as Relationship[], child: Object.freeze({ ...child }),
+  });
+  opened.set(access, tx);
+  if (opening.audit) await auditChild(tx, access, opening.audit);
+  return access;
+}
+
+/** The access, if it was opened in this transaction; a store function calls this before it reads or writes. */
+export function checkedAccess(tx: Tx, access: ChildAccess): ChildAccess {
+  if (opened.get(access) !== tx) throw new Error('A child access decision is good only in the transaction that made it.');
+  return access;
+}
+
+/** Audits what was read or changed under this access: its actor, child and why. */
+export async function auditChild(tx: Tx, access: ChildAccess, entry: ChildAudit): Promise<void> {
+  const { actor, childId, why } = checkedAccess(tx, access);
+  await recordAudit(tx, actor, { ...entry, childId, why: entry.why ?? why });
+}
+
+/**
+ * A further refusal once the door is open: the policy allowed the action but
+ * something the capability checks after (a freeze, a version, the family's
+ * consent) does not. Audited and thrown like the door's own refusal.
+ */
+export async function refuseChild(tx: Tx, access: ChildAccess, reason: string, refused: string): Promise<never> {
+  const { actor, childId, relationships } = checkedAccess(tx, access);
+  throw await refusal(tx, actor, childId, reason, refused, relationships);
+}
+
+/**
+ * The refusal, audited now (so a caller that catches it and carries on still
+ * leaves the audit) and thrown: where it is not caught, the tenant
+ * transaction rolls the rest back and writes this audit again.
+ */
+async function refusal(tx: Tx, actor: Actor, childId: string, reason: string, refused: string, relationships: Relationship[]): Promise<RefusedAccess> {
+  const audit: AuditEntry = { childId, action: 'child.access-refused', what: `Refused: ${refused}`, why: reason };
+  await recordAudit(tx, actor, audit);
+  return new RefusedAccess(reason, childId, policy.breakGlass(actor, relationships).allowed, actor, audit);
+}

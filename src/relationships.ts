@@ -1,0 +1,20 @@
+import { composeChildAccess } from './platform/access/composition.js';
+import { breakGlass, careTeam, childIdentity, registration } from './children/relationship.js';
+import { clusterLead } from './organisations/relationship.js';
+import { referralRelationship } from './referrals/relationship.js';
+import { bookedIntoYourClinicSql } from './clinics/relationship.js';
+import { mdtCase } from './mdt/relationship.js';
+import { actionOwner } from './tasks/relationship.js';
+
+/**
+ * The composition root of the access door: how a child is found, and every
+ * capability's relationships, strongest first (the first is the `why` a
+ * decision carries). Called by the app, the command line, benches and the
+ * test databases before anything opens a child.
+ */
+export function registerChildAccess(): void {
+  composeChildAccess({
+    identify: childIdentity,
+    relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, breakGlass],
+  });
+}
