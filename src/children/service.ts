@@ -1,8 +1,7 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
-import { auditChild, openChild } from '../platform/access/door.js';
-import { recordAuditMany } from '../platform/audit/audit.js';
+import { auditChild, auditListedChildren, openChild } from '../platform/access/door.js';
 import { pageWindow } from '../platform/http/paging.js';
 import { accessLogChoices, accessLogCount, accessLogFor, type AccessLogFilter } from './access-log.js';
 import { ACCESS_LOG_CSV_LIMIT, ACCESS_LOG_PAGE_SIZE } from './access-log-filter.js';
@@ -24,17 +23,9 @@ export async function findChildren(tx: Tx, actor: Actor, criteria: store.ChildCr
   const decision = searchDecision(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const found = await store.findChildren(tx, actor, criteria, SEARCH_LIMIT);
-  await recordAuditMany(
-    tx,
-    actor,
-    found.map((c) => ({
-      childId: c.id,
-      action: 'child.search-result',
-      what: 'Name, NHS number and date of birth shown in search results',
-      why: decision.why,
-      details: { searchedBy: criteria.by },
-    })),
-  );
+  await auditListedChildren(tx, actor, decision.why, found.map((c) => ({
+    childId: c.id, action: 'child.search-result', what: 'Name, NHS number and date of birth shown in search results', details: { searchedBy: criteria.by },
+  })));
   return found;
 }
 

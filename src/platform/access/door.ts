@@ -4,7 +4,7 @@ import { policy, type Decision } from './policy.js';
 import { legitimateRelationships, type Relationship } from './relationship.js';
 import { composition, type ChildIdentity } from './composition.js';
 import { RefusedAccess } from './refused-access.js';
-import { recordAudit, type AuditEntry } from '../audit/audit.js';
+import { recordAudit, recordAuditMany, type AuditEntry } from '../audit/audit.js';
 import { NotFoundError } from '../http/errors.js';
 
 /**
@@ -76,6 +76,15 @@ export function checkedAccess(tx: Tx, access: ChildAccess): ChildAccess {
 export async function auditChild(tx: Tx, access: ChildAccess, entry: ChildAudit): Promise<void> {
   const { actor, childId, why } = checkedAccess(tx, access);
   await recordAudit(tx, actor, { ...entry, childId, why: entry.why ?? why });
+}
+
+/**
+ * A list that names children (search results, a review queue) audits each
+ * child it shows, under the list's own decision (`why`). The list decides who
+ * may be shown inside its SQL (standingRelationshipSql); this says who was.
+ */
+export async function auditListedChildren(tx: Tx, actor: Actor, why: string, shown: (ChildAudit & { childId: string })[]): Promise<void> {
+  await recordAuditMany(tx, actor, shown.map((entry) => ({ ...entry, why: entry.why ?? why })));
 }
 
 /**
