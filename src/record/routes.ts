@@ -355,7 +355,7 @@ export const recordRoutes: RouteModule = (app, deps) => {
    * it from the record. Both go through the record service's freeze policy.
    */
   async function forFreezing<T>(req: FastifyRequest, childId: string, fn: (tx: Tx, actor: Actor, ctx: ChildContext | null) => Promise<T>): Promise<T | Refused> {
-    if (req.actor?.role === 'privacy-officer') {
+    if (req.actor && recordPolicy.freezeAnyRecord(req.actor).allowed) {
       try {
         return await inTenant(deps, req, async (tx, actor) => {
           if (!(await childExists(tx, childId))) throw new NotFoundError();
@@ -382,7 +382,7 @@ export const recordRoutes: RouteModule = (app, deps) => {
       childId,
       child: ctx?.child ?? null,
       freeze,
-      canLift: Boolean(freeze) && (freeze!.frozen_by_organisation_id === actor.organisationId || actor.role === 'privacy-officer'),
+      canLift: Boolean(freeze) && recordPolicy.liftFreeze(actor, ctx?.access.relationships ?? [], freeze!.frozen_by_organisation_id).allowed,
       backHref: ctx ? base(childId) : undefined,
       values: { reason },
       fields,

@@ -297,9 +297,8 @@ export async function liftFreeze(tx: Tx, actor: Actor, childId: string) {
   const why = await allowed(tx, actor, childId, recordPolicy.freezeRecord);
   const freeze = await store.activeFreeze(tx, childId);
   if (!freeze) throw new ConflictError('This record is not frozen.');
-  if (freeze.frozen_by_organisation_id !== actor.organisationId && actor.role !== 'privacy-officer') {
-    throw new ForbiddenError('Only the team that froze this record, or a privacy officer, can lift the freeze.');
-  }
+  const lift = recordPolicy.liftFreeze(actor, await legitimateRelationships(tx, actor, childId), freeze.frozen_by_organisation_id);
+  if (!lift.allowed) throw new ForbiddenError(lift.reason);
   await tx.execute(sql`UPDATE record_freeze SET lifted_at = now(), lifted_by = ${actor.professionalId}::uuid WHERE id = ${freeze.id}::uuid`);
   await recordAudit(tx, actor, { childId, action: 'record.lift-freeze', what: 'Record freeze lifted', why });
 }

@@ -3,7 +3,7 @@ import { ROLE_IDS, type Role } from '../platform/access/roles.js';
 import { CARING_ROLES } from '../platform/access/roles.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship, RelationshipKind } from '../platform/access/relationship.js';
-import { careTeamPolicy } from './care-team-policy.js';
+import { careTeamPolicy } from './policy.js';
 
 const ME = 'me';
 const person = (role: Role): Actor => ({ icsId: 'ics', professionalId: ME, name: 'Test', email: 't@x.test', role, organisationId: 'o', organisationName: 'Org' });
@@ -21,7 +21,7 @@ const CASES = [
 ] as const;
 const RELATIONSHIPS: (RelationshipKind | null)[] = [null, 'care-team', 'registered-practice', 'referral', 'break-glass'];
 
-/** Written out from the rule in care-team-policy.ts, not computed by it. */
+/** Written out from the rule in policy.ts, not computed by it. */
 function expected(role: Role | 'system', kind: RelationshipKind | null, c: (typeof CASES)[number]): boolean {
   if (role === 'system') return false;
   if (!CARING_ROLES.includes(role) || kind === null) return false;
