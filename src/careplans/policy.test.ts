@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { ROLE_IDS, type Role } from '../platform/access/roles.js';
-import { mdtPolicy } from '../mdt/policy.js';
 import { carePlanPolicy } from './policy.js';
 import { AGENCIES, type Agency } from './schema.js';
 
@@ -43,23 +42,5 @@ describe('care plan policy for someone whose only relationship is owning an acti
     // Writing a plan needs what seeing the child needs: for health, owning an action is direct care; for others it is not.
     expect(carePlanPolicy.createPlan(actor(role), ownsAction).allowed).toBe(HEALTH.includes(role));
     expect(carePlanPolicy.editPlan(actor(role), ownsAction, shared).allowed).toBe(HEALTH.includes(role));
-  });
-});
-
-describe('MDT policy matrix', () => {
-  const flags = [false, true];
-  const cases = flags.flatMap((isChair) => flags.flatMap((isLead) => flags.map((isMember) => ({ isChair, isLead, isMember }))));
-
-  it.each(cases)('%j', (roles) => {
-    const a = actor('gp');
-    expect(mdtPolicy.viewMeeting(a, roles).allowed).toBe(roles.isChair || roles.isLead || roles.isMember);
-    expect(mdtPolicy.runMeeting(a, roles).allowed).toBe(roles.isChair || roles.isLead);
-    expect(mdtPolicy.bringCase(a, roles, true).allowed).toBe(roles.isChair || roles.isLead || roles.isMember);
-    expect(mdtPolicy.bringCase(a, roles, false).allowed).toBe(false);
-  });
-
-  it('lets only a hub lead schedule', () => {
-    expect(mdtPolicy.scheduleMeetings(actor('paediatrician'), true).allowed).toBe(true);
-    expect(mdtPolicy.scheduleMeetings(actor('paediatrician'), false).allowed).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { policy, systemPolicy, scopeAllows, BREAK_GLASS_ROLES, type ScopePermiss
 import { ROLE_IDS, CARING_ROLES, ROLES, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, type Relationship, type RelationshipKind } from './relationship.js';
 import type { Actor } from './actor.js';
+import { childRefusal } from './test-actors.js';
 
 const actor = (role: Role): Actor => ({
   icsId: 'ics', professionalId: 'p', name: 'Test', email: 't@x.test', role, organisationId: 'o', organisationName: 'Org',
@@ -71,13 +72,6 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
   }
 }
 
-/** What a person reads when they may not see the child at all: no relationship, the wrong role, or only an action of theirs. */
-function childRefusal(who: Who, relationship: RelationshipKind | null): string {
-  if (who === 'engine' || who === 'org-system') return 'This system has no relationship with this child.';
-  if (!CARING_ROLES.includes(who)) return 'Your role does not give access to children’s records.';
-  if (relationship === 'action-owner') return 'Owning an action for this child lets you see your action and the care plan as shared with your agency, not the child’s record.';
-  return 'You do not have a care relationship with this child.';
-}
 const HEALTH_DETAIL_REFUSAL = 'The shared record’s health detail (allergies, medicines, problems, contacts and letters) is for health and social care; education and youth justice see the care plan the family shares with them.';
 
 /**
