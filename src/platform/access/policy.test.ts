@@ -3,7 +3,7 @@ import { policy, systemPolicy, scopeAllows, BREAK_GLASS_ROLES, type ScopePermiss
 import { ROLE_IDS, CARING_ROLES, ROLES, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, type Relationship, type RelationshipKind } from './relationship.js';
 import type { Actor } from './actor.js';
-import { childRefusal } from './test-actors.js';
+import { HEALTH_DETAIL_REFUSAL, childRefusal } from './test-actors.js';
 
 const actor = (role: Role): Actor => ({
   icsId: 'ics', professionalId: 'p', name: 'Test', email: 't@x.test', role, organisationId: 'o', organisationName: 'Org',
@@ -72,7 +72,6 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
   }
 }
 
-const HEALTH_DETAIL_REFUSAL = 'The shared record’s health detail (allergies, medicines, problems, contacts and letters) is for health and social care; education and youth justice see the care plan the family shares with them.';
 
 /**
  * The words a person reads when refused, written out per action: what was

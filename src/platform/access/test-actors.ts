@@ -57,3 +57,12 @@ export function childRefusal(who: Who, kind: RelationshipKind | null): string {
 export function childSummary(who: Who, kind: RelationshipKind | null): Decision {
   return seesChild(who, kind) ? { allowed: true, why: `${RELATIONSHIP_LABELS[kind!]}: detail` } : { allowed: false, reason: childRefusal(who, kind) };
 }
+
+export const HEALTH_DETAIL_REFUSAL = 'The shared record’s health detail (allergies, medicines, problems, contacts and letters) is for health and social care; education and youth justice see the care plan the family shares with them.';
+
+/** The health detail (shared record) decision, written out: the child's summary, for health and social care (and systems) only. */
+export function healthDetail(who: Who, kind: RelationshipKind | null): Decision {
+  const child = childSummary(who, kind);
+  if (!child.allowed || isSystemWho(who) || HEALTH_ROLES.includes(who) || who === 'social-worker') return child;
+  return { allowed: false, reason: HEALTH_DETAIL_REFUSAL };
+}
