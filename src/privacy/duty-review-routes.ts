@@ -1,7 +1,7 @@
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ForbiddenError } from '../platform/http/errors.js';
-import { policy } from '../platform/access/policy.js';
+import { privacyPolicy } from './policy.js';
 import { idParam } from '../platform/http/validate.js';
 import { decideDutyCheck, openDutyChecks } from '../platform/access/duties.js';
 
@@ -11,7 +11,7 @@ import { decideDutyCheck, openDutyChecks } from '../platform/access/duties.js';
  * flagged until reviewed here. Listing and reviewing are audited.
  */
 function requireDutyReviewer(actor: Actor): string {
-  const decision = policy.reviewAccountChanges(actor);
+  const decision = privacyPolicy.reviewAccountChanges(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   return decision.why;
 }

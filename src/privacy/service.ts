@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { policy } from '../platform/access/policy.js';
+import { privacyPolicy } from './policy.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 
@@ -37,7 +37,7 @@ export type AccessToReview = {
 };
 
 function requireReviewer(actor: Actor) {
-  const decision = policy.reviewBreakGlass(actor);
+  const decision = privacyPolicy.reviewAccess(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   return decision;
 }
