@@ -7,10 +7,8 @@ import { ICS_SCOPE, readFilters, type ActivityFilters, type FilterValues } from 
 import { monthName } from './period.js';
 import { activityTables, TABLE_SOURCE, type ActivityTable, type TableId } from './tables.js';
 import * as store from './store.js';
+import { activityPolicy } from './policy.js';
 import { isSmallNumber, SUPPRESSED_WORDS } from '../population/suppression.js';
-
-/** Roles whose work spans the ICS (a hub clinic administrator books for every hub): the whole ICS and every hub. */
-const ICS_WIDE = new Set(['ics-analyst', 'admin', 'hub-admin']);
 
 export type ScopeOption = { value: string; text: string };
 export type ActivityView = {
@@ -27,13 +25,13 @@ export type ActivityView = {
  * lead; a GP their own practice's hub.
  */
 async function visibleScopes(tx: Tx, actor: Actor): Promise<{ ics: boolean; clusters: store.ClusterRow[] }> {
-  if (ICS_WIDE.has(actor.role)) return { ics: true, clusters: await store.clusters(tx, { all: true }) };
-  if (actor.role === 'paediatrician') {
+  if (activityPolicy.seeWholeIcs(actor).allowed) return { ics: true, clusters: await store.clusters(tx, { all: true }) };
+  if (activityPolicy.seeHubsLed(actor).allowed) {
     const led = await store.clusters(tx, { leadId: actor.professionalId });
     if (!led.length) throw new ForbiddenError('You do not lead a hub, so there is no hub activity to show you.');
     return { ics: false, clusters: led };
   }
-  if (actor.role === 'gp') {
+  if (activityPolicy.seePracticeHub(actor).allowed) {
     const own = await store.clusters(tx, { practiceId: actor.organisationId });
     if (!own.length) throw new ForbiddenError('Your practice is not in a hub, so there is no hub activity to show you.');
     return { ics: false, clusters: own };
@@ -62,7 +60,7 @@ function refuse(): never {
  * Each view (the page or one CSV) is audited, with no child named.
  */
 export async function activityView(tx: Tx, actor: Actor, query: unknown, today: string, view: string, only?: TableId): Promise<ActivityView> {
-  const decision = policy.viewActivity(actor);
+  const decision = activityPolicy.viewActivity(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const visible = await visibleScopes(tx, actor);
   const scopes = [...(visible.ics ? [{ value: ICS_SCOPE, text: 'Whole ICS' }] : []), ...visible.clusters.map((c) => ({ value: c.id, text: c.name }))];

@@ -12,6 +12,7 @@ import type { ClusterInput, EditUserInput, NewUserInput, OrganisationInput, Work
 import { KIND_LABELS } from './labels.js';
 import { pageWindow } from '../platform/http/paging.js';
 import * as store from './store.js';
+import { adminPolicy } from './policy.js';
 
 /**
  * Administration of one ICS: organisations, clusters and user accounts.
@@ -324,10 +325,10 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
   checkVersion(input.version, userVersion(current), 'user');
   const fields: Record<string, string> = await checkUserPlace(tx, input.role, input.organisationId);
   // An administrator who locks themselves out may leave no one able to manage accounts.
-  if (id === actor.professionalId) {
-    if (!input.active) fields.active = 'You cannot deactivate your own account';
-    if (input.role !== 'admin') fields.role = 'You cannot remove your own administrator role';
-  }
+  const active = adminPolicy.setAccountActive(actor, id, input.active);
+  if (!active.allowed) fields.active = active.reason;
+  const role = adminPolicy.setAccountRole(actor, id, input.role);
+  if (!role.allowed) fields.role = role.reason;
   if (Object.keys(fields).length) throw new ValidationError(fields);
   const before = { name: current.name, role: current.role, organisationId: current.organisation_id, active: current.active };
   const after = { name: input.name, role: input.role, organisationId: input.organisationId, active: input.active };

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../platform/access/actor.js';
-import type { Relationship } from '../platform/access/relationship.js';
-import { ROLE_IDS, type Role } from '../platform/access/roles.js';
-import { mdtPolicy } from '../mdt/policy.js';
+import type { Decision } from '../platform/access/decision.js';
+import { RELATIONSHIP_LABELS, type Relationship, type RelationshipKind } from '../platform/access/relationship.js';
+import { CARING_ROLES, ROLES, ROLE_IDS, type Role } from '../platform/access/roles.js';
+import { EVERYONE, ME, actorFor, childSummary, isSystemWho, related as through, type Who } from '../platform/access/test-actors.js';
 import { carePlanPolicy } from './policy.js';
 import { AGENCIES, type Agency } from './schema.js';
 
@@ -46,20 +47,45 @@ describe('care plan policy for someone whose only relationship is owning an acti
   });
 });
 
-describe('MDT policy matrix', () => {
-  const flags = [false, true];
-  const cases = flags.flatMap((isChair) => flags.flatMap((isLead) => flags.map((isMember) => ({ isChair, isLead, isMember }))));
+describe('care plan policy matrix, with the why and the refusal words', () => {
+  const yes = (why: string): Decision => ({ allowed: true, why });
+  const no = (reason: string): Decision => ({ allowed: false, reason });
+  const KINDS: (RelationshipKind | null)[] = [null, 'care-team', 'registered-practice', 'action-owner', 'break-glass', 'organisation-feed'];
+  const agencyOf = (who: Who): Agency | null => (isSystemWho(who) ? 'health' : HEALTH.includes(who) ? 'health' : AGENCY_OF[who] ?? null);
 
-  it.each(cases)('%j', (roles) => {
-    const a = actor('gp');
-    expect(mdtPolicy.viewMeeting(a, roles).allowed).toBe(roles.isChair || roles.isLead || roles.isMember);
-    expect(mdtPolicy.runMeeting(a, roles).allowed).toBe(roles.isChair || roles.isLead);
-    expect(mdtPolicy.bringCase(a, roles, true).allowed).toBe(roles.isChair || roles.isLead || roles.isMember);
-    expect(mdtPolicy.bringCase(a, roles, false).allowed).toBe(false);
+  /** The plan, through any relationship (owning one of its actions included), as far as the family shares it beyond health. */
+  function view(who: Who, kind: RelationshipKind | null, shared: Agency[]): Decision {
+    const child = childSummary(who, kind);
+    const plan = child.allowed || isSystemWho(who) || !CARING_ROLES.includes(who) || kind === null ? child : yes(`${RELATIONSHIP_LABELS[kind]}: detail`);
+    if (!plan.allowed) return plan;
+    const agency = agencyOf(who);
+    return agency === 'health' || (agency && shared.includes(agency)) ? plan : no('The family has not agreed to share this care plan with your agency.');
+  }
+  /** Writing: what seeing the child needs, for health and social care people only. */
+  function create(who: Who, kind: RelationshipKind | null): Decision {
+    const child = childSummary(who, kind);
+    if (!child.allowed) return child;
+    return !isSystemWho(who) && (HEALTH.includes(who) || who === 'social-worker') ? child : no('Care plans are written by health and social care; your agency contributes through its actions.');
+  }
+  function agree(who: Who, kind: RelationshipKind | null, keyWorkerId: string): Decision {
+    const child = childSummary(who, kind);
+    if (!child.allowed) return child;
+    return actorFor(who).professionalId === keyWorkerId ? child : no('Only the plan’s key worker can sign it off.');
+  }
+
+  const cases = EVERYONE.flatMap((who) => KINDS.flatMap((kind) => SHARED.map((shared) => [who, kind, shared] as const)));
+  it.each(cases)('%s with relationship %s, shared with %j', (who, kind, shared) => {
+    const a = actorFor(who);
+    expect(carePlanPolicy.viewPlan(a, through(kind), shared)).toEqual(view(who, kind, shared));
+    expect(carePlanPolicy.createPlan(a, through(kind))).toEqual(create(who, kind));
+    const seen = view(who, kind, shared);
+    expect(carePlanPolicy.editPlan(a, through(kind), shared)).toEqual(seen.allowed ? create(who, kind) : seen);
+    expect(carePlanPolicy.agreePlan(a, through(kind), ME)).toEqual(agree(who, kind, ME));
+    expect(carePlanPolicy.agreePlan(a, through(kind), 'someone-else')).toEqual(agree(who, kind, 'someone-else'));
   });
 
-  it('lets only a hub lead schedule', () => {
-    expect(mdtPolicy.scheduleMeetings(actor('paediatrician'), true).allowed).toBe(true);
-    expect(mdtPolicy.scheduleMeetings(actor('paediatrician'), false).allowed).toBe(false);
+  it.each(EVERYONE)('%s: plans due for review only for those who hold care plans', (who) => {
+    const caring = !isSystemWho(who) && CARING_ROLES.includes(who);
+    expect(carePlanPolicy.reviewPlansDue(actorFor(who))).toEqual(caring ? yes(`care plan reviews of a ${ROLES[who as Role].toLowerCase()}`) : no('Your role does not hold care plans.'));
   });
 });

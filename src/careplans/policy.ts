@@ -1,6 +1,6 @@
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
-import { policy, type Decision } from '../platform/access/policy.js';
+import { deny, policy, type Decision } from '../platform/access/policy.js';
 import { agencyOf, agencyOfActor } from './agencies.js';
 import type { Agency } from './schema.js';
 
@@ -15,12 +15,17 @@ import type { Agency } from './schema.js';
 const WRITING_AGENCIES: readonly Agency[] = ['health', 'social-care'];
 
 export const carePlanPolicy = {
+  /** Plans of the actor's organisation due for review: every role that works for an agency caring for children. */
+  reviewPlansDue(actor: Actor): Decision {
+    return policy.reviewCarePlans(actor);
+  },
+
   viewPlan(actor: Actor, relationships: Relationship[], sharedWith: readonly Agency[]): Decision {
     const view = policy.viewCarePlan(actor, relationships);
     if (!view.allowed) return view;
     const agency = agencyOfActor(actor);
     if (agency !== 'health' && (!agency || !sharedWith.includes(agency))) {
-      return { allowed: false, reason: 'The family has not agreed to share this care plan with your agency.' };
+      return deny('The family has not agreed to share this care plan with your agency.');
     }
     return view;
   },
@@ -30,7 +35,7 @@ export const carePlanPolicy = {
     const view = policy.viewChildSummary(actor, relationships);
     if (!view.allowed) return view;
     const agency = agencyOf(actor.role);
-    if (!agency || !WRITING_AGENCIES.includes(agency)) return { allowed: false, reason: 'Care plans are written by health and social care; your agency contributes through its actions.' };
+    if (!agency || !WRITING_AGENCIES.includes(agency)) return deny('Care plans are written by health and social care; your agency contributes through its actions.');
     return view;
   },
 
@@ -44,7 +49,7 @@ export const carePlanPolicy = {
   agreePlan(actor: Actor, relationships: Relationship[], keyWorkerId: string): Decision {
     const view = policy.viewChildSummary(actor, relationships);
     if (!view.allowed) return view;
-    if (actor.professionalId !== keyWorkerId) return { allowed: false, reason: 'Only the plan’s key worker can sign it off.' };
+    if (actor.professionalId !== keyWorkerId) return deny('Only the plan’s key worker can sign it off.');
     return view;
   },
 };

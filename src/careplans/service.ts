@@ -243,7 +243,8 @@ export async function planVersion(tx: Tx, actor: Actor, childId: string, version
 
 /** Plans of the actor's organisation due for review in the next 4 weeks, and overdue ones. */
 export async function reviewsDue(tx: Tx, actor: Actor, today: string) {
-  if (!agencyOf(actor.role)) throw new ForbiddenError('Your role does not hold care plans.');
+  const holds = carePlanPolicy.reviewPlansDue(actor);
+  if (!holds.allowed) throw new ForbiddenError(holds.reason);
   const until = new Date(Date.parse(`${today}T00:00:00Z`) + 28 * 86_400_000).toISOString().slice(0, 10);
   const due = await store.reviewsDue(tx, actor.organisationId, until);
   const names = new Map((await childNames(tx, [...new Set(due.map((d) => d.child_id))])).map((c) => [c.id, c]));

@@ -7,7 +7,7 @@ import { legitimateRelationships } from '../platform/access/relationship.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { optionalText, text } from '../platform/http/validate.js';
 import { keyWorkerOf } from '../careplans/service.js';
-import { careTeamPolicy } from './care-team-policy.js';
+import { careTeamPolicy } from './policy.js';
 import { refuseIfFrozen } from '../record/freeze.js';
 
 /**

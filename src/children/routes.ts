@@ -9,7 +9,7 @@ import { ROLES } from '../platform/access/roles.js';
 import { toCsv } from '../activity/csv.js';
 import * as children from './service.js';
 import { endMembership, membershipToEnd } from './care-team.js';
-import { careTeamPolicy } from './care-team-policy.js';
+import { careTeamPolicy } from './policy.js';
 import { keyWorkerOf } from '../careplans/service.js';
 import { readSearch, type SearchInput } from './search-form.js';
 import { ACCESS_LOG_CSV_LIMIT, accessLogHref, actionLabel, readAccessLogQuery } from './access-log-filter.js';

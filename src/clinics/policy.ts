@@ -1,5 +1,5 @@
 import type { Actor } from '../platform/access/actor.js';
-import { policy, type Decision } from '../platform/access/policy.js';
+import { allow, deny, has, policy, type Decision } from '../platform/access/policy.js';
 
 /**
  * Who may do what with hub and cluster clinics. Hub clinic administrators
@@ -9,24 +9,29 @@ import { policy, type Decision } from '../platform/access/policy.js';
  */
 export type SessionRoles = { runsSession: boolean; leadsCluster: boolean };
 
-const allow = (why: string): Decision => ({ allowed: true, why });
-const deny = (reason: string): Decision => ({ allowed: false, reason });
-
 export const clinicPolicy = {
   /** The clinics page: administrators, paediatricians, and GPs (who may run a clinic). */
   listSessions(actor: Actor): Decision {
-    if (policy.manageClinics(actor).allowed) return policy.manageClinics(actor);
-    return actor.role === 'gp' ? allow('GP running hub clinics') : deny('Your role does not run hub clinics.');
+    const manages = policy.manageClinics(actor);
+    if (manages.allowed) return manages;
+    return has(actor, ['gp']) ? allow('GP running hub clinics') : deny('Your role does not run hub clinics.');
+  },
+
+  /** Every clinic in the ICS, not only those the actor runs or leads: hub clinic administrators. */
+  seeEveryClinic(actor: Actor): Decision {
+    return has(actor, ['hub-admin']) ? allow('hub clinic administrator') : deny('You see the clinics you run and those of the hubs you lead.');
   },
 
   setUpSession(actor: Actor, leadsCluster: boolean): Decision {
-    if (actor.role === 'hub-admin') return allow('hub clinic administrator');
-    if (actor.role === 'paediatrician' && leadsCluster) return allow('hub lead');
+    const everyClinic = clinicPolicy.seeEveryClinic(actor);
+    if (everyClinic.allowed) return everyClinic;
+    if (has(actor, ['paediatrician']) && leadsCluster) return allow('hub lead');
     return deny('Only a hub clinic administrator or the hub’s lead paediatrician sets up its clinics.');
   },
 
   viewSession(actor: Actor, r: SessionRoles): Decision {
-    if (actor.role === 'hub-admin') return allow('hub clinic administrator');
+    const everyClinic = clinicPolicy.seeEveryClinic(actor);
+    if (everyClinic.allowed) return everyClinic;
     if (r.runsSession) return allow('runs the clinic');
     return r.leadsCluster ? allow('hub lead') : deny('You do not run this clinic or lead its hub.');
   },

@@ -42,14 +42,15 @@ export async function sessionFor(
 export async function sessionsOf(tx: Tx, actor: Actor, today: string) {
   const decision = clinicPolicy.listSessions(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  const sessions = await store.sessionsFrom(tx, addDays(today, -RECENT_DAYS), actor.role === 'hub-admin' ? null : actor.professionalId);
-  const canSetUp = actor.role === 'hub-admin' || (actor.role === 'paediatrician' && (await store.clustersFor(tx, actor.professionalId)).length > 0);
+  const everyClinic = clinicPolicy.seeEveryClinic(actor).allowed;
+  const sessions = await store.sessionsFrom(tx, addDays(today, -RECENT_DAYS), everyClinic ? null : actor.professionalId);
+  const canSetUp = everyClinic || clinicPolicy.setUpSession(actor, (await store.clustersFor(tx, actor.professionalId)).length > 0).allowed;
   return { sessions, canSetUp };
 }
 
 /** What the set-up form offers: the hubs the actor may set clinics up for, their practices and GPs, and the ICS's paediatricians. */
 export async function sessionChoices(tx: Tx, actor: Actor) {
-  const clusters = await store.clustersFor(tx, actor.role === 'hub-admin' ? null : actor.professionalId);
+  const clusters = await store.clustersFor(tx, clinicPolicy.seeEveryClinic(actor).allowed ? null : actor.professionalId);
   const decision = clinicPolicy.setUpSession(actor, clusters.length > 0);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const ids = clusters.map((c) => c.id);

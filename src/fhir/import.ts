@@ -1,7 +1,8 @@
 import type { Reference, Resource } from '@medplum/fhirtypes';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { systemPolicy, type ScopePermission } from '../platform/access/policy.js';
+import type { ScopePermission } from '../platform/access/policy.js';
+import { fhirPolicy } from './policy.js';
 import { NHS_NUMBER_SYSTEM, ODS_SYSTEM, PROFESSIONAL_ID_SYSTEM } from './codes.js';
 import { ENTRY_TYPES } from './import-entries.js';
 import { Lookups, Wanted, type Lookup } from './lookups.js';
@@ -87,7 +88,7 @@ export class Importer {
     if (!handler) throw notSupported(`Joinery does not accept ${r.resourceType} resources.`, `${where.path}.resourceType`);
     if (!handler.write || !handler.writable) throw notSupported(`${r.resourceType} is read only in Joinery.`, `${where.path}.resourceType`);
     const permission = where.method === 'PUT' ? 'u' : 'c';
-    const decision = systemPolicy.fhirInteraction(this.actor, r.resourceType, permission);
+    const decision = fhirPolicy.interact(this.actor, r.resourceType, permission);
     if (!decision.allowed) throw new FhirError(403, [{ severity: 'error', code: 'forbidden', text: decision.reason, expression: where.path }]);
     const structure = this.opts.checked?.get(r) ?? structureIssues(r);
     if (structure.length) throw new FhirError(400, underPath(structure, r.resourceType, where.path));
@@ -98,7 +99,7 @@ export class Importer {
   scopeRefusal(type: string, permission: ScopePermission, outcome: 'created' | 'updated', path: string): FhirError | undefined {
     const needed = outcome === 'updated' ? 'u' : 'c';
     if (needed === permission) return undefined;
-    const second = systemPolicy.fhirInteraction(this.actor, type, needed);
+    const second = fhirPolicy.interact(this.actor, type, needed);
     return second.allowed ? undefined : new FhirError(403, [{ severity: 'error', code: 'forbidden', text: second.reason, expression: path }]);
   }
 

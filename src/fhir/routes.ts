@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { AppDeps, RouteModule } from '../platform/http/app.js';
 import type { Actor } from '../platform/access/actor.js';
-import { systemPolicy, type ScopePermission } from '../platform/access/policy.js';
+import type { ScopePermission } from '../platform/access/policy.js';
+import { fhirPolicy } from './policy.js';
 import { authenticate } from './clients.js';
 import { processBundle } from './bundle.js';
 import { capabilityStatement, smartConfiguration } from './capability.js';
@@ -44,7 +45,7 @@ async function clientOf(deps: AppDeps, req: FastifyRequest): Promise<Actor> {
 }
 
 function permit(actor: Actor, type: string, permission: ScopePermission) {
-  const decision = systemPolicy.fhirInteraction(actor, type, permission);
+  const decision = fhirPolicy.interact(actor, type, permission);
   if (!decision.allowed) throw new FhirError(403, [{ severity: 'error', code: 'forbidden', text: decision.reason }]);
 }
 

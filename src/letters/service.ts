@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import { databaseError } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { policy } from '../platform/access/policy.js';
+import { letterPolicy } from './policy.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { fieldErrors, text } from '../platform/http/validate.js';
@@ -16,7 +16,7 @@ import * as store from './store.js';
  */
 
 export function requireEditor(actor: Actor): string {
-  const decision = policy.editLetterTemplates(actor);
+  const decision = letterPolicy.editTemplates(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   return decision.why;
 }

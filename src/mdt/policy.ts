@@ -1,5 +1,5 @@
 import type { Actor } from '../platform/access/actor.js';
-import { policy, type Decision } from '../platform/access/policy.js';
+import { allow, deny, policy, type Decision } from '../platform/access/policy.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { MDT_ACCESS_DAYS } from './relationship.js';
 
@@ -10,9 +10,6 @@ import { MDT_ACCESS_DAYS } from './relationship.js';
  * is a question for the child's own record rules, which membership feeds.
  */
 export type MeetingRoles = { isChair: boolean; isLead: boolean; isMember: boolean };
-
-const allow = (why: string): Decision => ({ allowed: true, why });
-const deny = (reason: string): Decision => ({ allowed: false, reason });
 
 export const mdtPolicy = {
   scheduleMeetings(_actor: Actor, leadsHub: boolean): Decision {

@@ -1,6 +1,7 @@
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ForbiddenError } from '../platform/http/errors.js';
+import { privacyPolicy } from './policy.js';
 import { idParam } from '../platform/http/validate.js';
 import { decideDutyCheck, openDutyChecks } from '../platform/access/duties.js';
 
@@ -10,8 +11,9 @@ import { decideDutyCheck, openDutyChecks } from '../platform/access/duties.js';
  * flagged until reviewed here. Listing and reviewing are audited.
  */
 function requireDutyReviewer(actor: Actor): string {
-  if (actor.role !== 'privacy-officer') throw new ForbiddenError('Only a privacy officer reviews account changes.');
-  return 'privacy officer review of account changes';
+  const decision = privacyPolicy.reviewAccountChanges(actor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  return decision.why;
 }
 
 const VIEW = 'privacy/views/account-checks.njk';

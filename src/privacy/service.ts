@@ -1,7 +1,7 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { policy } from '../platform/access/policy.js';
 import { auditChild, auditListedChildren, openChild } from '../platform/access/door.js';
+import { privacyPolicy } from './policy.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import * as store from './store.js';
 
@@ -15,7 +15,7 @@ export type ReviewOutcome = keyof typeof REVIEW_OUTCOMES;
 
 /** Only a privacy officer reviews: refused by role before any child is named (no child, so no child's audit). */
 function requireReviewer(actor: Actor) {
-  const decision = policy.reviewBreakGlass(actor);
+  const decision = privacyPolicy.reviewAccess(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   return decision;
 }
@@ -35,7 +35,7 @@ export async function reviewAccess(tx: Tx, actor: Actor, kind: store.ReviewKind,
   const found = await store.accessToReview(tx, kind, id);
   if (!found) throw new NotFoundError();
   if (found.reviewed_at) throw new ConflictError(already);
-  const access = await openChild(tx, actor, found.child_id, { rule: (a) => policy.reviewBreakGlass(a), refused: `review of ${what.toLowerCase()}` });
+  const access = await openChild(tx, actor, found.child_id, { rule: (a) => privacyPolicy.reviewAccess(a), refused: `review of ${what.toLowerCase()}` });
   await store.recordReview(tx, access, kind, id, outcome, note);
   await auditChild(tx, access, {
     action: kind === 'break-glass' ? 'privacy.review-break-glass' : 'privacy.review-sensitive-reveal',

@@ -23,7 +23,7 @@ const freezeForm = reasonForm('why the record is being frozen');
 async function forFreezing<T>(
   deps: AppDeps, req: FastifyRequest, childId: string, fn: (tx: Tx, actor: Actor, ctx: ChildContext | null) => Promise<T>,
 ): Promise<T | Refused> {
-  if (req.actor?.role === 'privacy-officer') {
+  if (req.actor && recordPolicy.freezeAnyRecord(req.actor).allowed) {
     try {
       return await inTenant(deps, req, async (tx, actor) => {
         await record.openFreezePage(tx, actor, childId);
@@ -50,7 +50,7 @@ async function freezePage(tx: Tx, childId: string, ctx: ChildContext | null, rea
     childId,
     child: ctx?.child ?? null,
     freeze,
-    canLift: Boolean(freeze) && record.mayLiftFreeze(actor, freeze!),
+    canLift: Boolean(freeze) && recordPolicy.liftFreeze(actor, ctx?.access.relationships ?? [], freeze!.frozen_by_organisation_id).allowed,
     backHref: ctx ? recordHref(childId) : undefined,
     values: { reason },
     fields,

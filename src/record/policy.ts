@@ -1,15 +1,12 @@
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
-import { policy, type Decision } from '../platform/access/policy.js';
-import type { Role } from '../platform/access/roles.js';
+import { allow, deny, has, policy, type Decision } from '../platform/access/policy.js';
 import { freezeRefusal } from './freeze.js';
 
 /**
  * Who may do what with a child's shared record. Built on the platform's
  * policy: the record is health detail, for health and social care only.
  */
-const FREEZING_ROLES: readonly string[] = ['privacy-officer', 'social-worker'] satisfies Role[];
-
 export const recordPolicy = {
   viewRecord(actor: Actor, relationships: Relationship[]): Decision {
     return policy.viewHealthDetail(actor, relationships);
@@ -20,7 +17,7 @@ export const recordPolicy = {
     const view = policy.viewHealthDetail(actor, relationships);
     if (!view.allowed) return view;
     const frozen = freezeRefusal(actor, frozenBy);
-    return frozen ? { allowed: false, reason: frozen } : view;
+    return frozen ? deny(frozen) : view;
   },
 
   /** Sensitive entries outside your own team need a stated reason, which is audited and queued for a privacy officer. */
@@ -28,10 +25,24 @@ export const recordPolicy = {
     return policy.revealSensitive(actor, relationships);
   },
 
+  /** A privacy officer freezes any child's record in the ICS, without a care relationship and so without seeing it. */
+  freezeAnyRecord(actor: Actor): Decision {
+    return has(actor, ['privacy-officer']) ? allow('privacy officer') : deny('Only a privacy officer freezes a record without a care relationship with the child.');
+  },
+
   /** A privacy officer, or a social worker caring for the child, freezes a record during a safeguarding investigation. */
   freezeRecord(actor: Actor, relationships: Relationship[]): Decision {
-    if (!FREEZING_ROLES.includes(actor.role)) return { allowed: false, reason: 'Only a privacy officer or the child’s social worker can freeze a record.' };
-    if (actor.role === 'privacy-officer') return { allowed: true, why: 'privacy officer' };
+    const officer = recordPolicy.freezeAnyRecord(actor);
+    if (officer.allowed) return officer;
+    if (!has(actor, ['social-worker'])) return deny('Only a privacy officer or the child’s social worker can freeze a record.');
     return policy.viewChildSummary(actor, relationships);
+  },
+
+  /** Lifting a freeze: of those who may freeze the record, the team that froze it or a privacy officer. */
+  liftFreeze(actor: Actor, relationships: Relationship[], frozenByOrganisationId: string): Decision {
+    const may = recordPolicy.freezeRecord(actor, relationships);
+    if (!may.allowed) return may;
+    if (recordPolicy.freezeAnyRecord(actor).allowed || actor.organisationId === frozenByOrganisationId) return may;
+    return deny('Only the team that froze this record, or a privacy officer, can lift the freeze.');
   },
 };

@@ -31,11 +31,10 @@ type Freeze = Awaited<ReturnType<typeof record.activeFreeze>>;
 
 /** What the actor may do with this record, from the policy (the service checks again on every change). */
 export function recordAbilities(actor: Actor, relationships: Relationship[], freeze: Freeze) {
-  const canFreeze = recordPolicy.freezeRecord(actor, relationships).allowed;
   return {
     record: recordPolicy.recordEntry(actor, relationships, freeze?.frozen_by_organisation_id ?? null).allowed,
-    freeze: canFreeze && !freeze,
-    lift: Boolean(freeze) && canFreeze && record.mayLiftFreeze(actor, freeze!),
+    freeze: !freeze && recordPolicy.freezeRecord(actor, relationships).allowed,
+    lift: Boolean(freeze) && recordPolicy.liftFreeze(actor, relationships, freeze!.frozen_by_organisation_id).allowed,
   };
 }
 

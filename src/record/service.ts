@@ -263,16 +263,10 @@ export async function liftFreeze(tx: Tx, actor: Actor, childId: string) {
   const access = await openForFreezing(tx, actor, childId, 'lift the freeze');
   const freeze = await store.activeFreeze(tx, childId);
   if (!freeze) throw new ConflictError('This record is not frozen.');
-  if (!mayLiftFreeze(actor, freeze)) {
-    throw new ForbiddenError('Only the team that froze this record, or a privacy officer, can lift the freeze.');
-  }
+  const lift = recordPolicy.liftFreeze(actor, access.relationships, freeze.frozen_by_organisation_id);
+  if (!lift.allowed) throw new ForbiddenError(lift.reason);
   await store.liftFreeze(tx, access, freeze.id);
   await auditChild(tx, access, { action: 'record.lift-freeze', what: 'Record freeze lifted' });
-}
-
-/** The team that froze the record, or a privacy officer, lifts its freeze. */
-export function mayLiftFreeze(actor: Actor, freeze: { frozen_by_organisation_id: string }): boolean {
-  return freeze.frozen_by_organisation_id === actor.organisationId || actor.role === 'privacy-officer';
 }
 
 export const activeFreeze = store.activeFreeze;

@@ -4,6 +4,7 @@ import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { standingRelationshipSql } from '../platform/access/relationship.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
+import { policy } from '../platform/access/policy.js';
 import type { ContactType, EntryKind, SensitiveCategory } from './schema.js';
 import type { ContactInput, EntryInput } from './entry-input.js';
 
@@ -29,8 +30,7 @@ export type ContactFilter = { types?: ContactType[]; from?: string; to?: string;
  * only to its recording team, or after a stated (audited) reason.
  */
 export function visibleToSql(actor: Actor) {
-  // A system (a feed) is never the recording team in the sense that matters: it serves no one who may see sensitive entries.
-  if (actor.role === 'system') return sql`(e.sensitive_category IS NULL)`;
+  if (!policy.seeOwnTeamsSensitiveEntries(actor).allowed) return sql`(e.sensitive_category IS NULL)`;
   return sql`(e.sensitive_category IS NULL
     OR e.recording_organisation_id = ${actor.organisationId}::uuid
     OR EXISTS (SELECT 1 FROM sensitive_reveal r WHERE r.ics_id = e.ics_id AND r.child_id = e.child_id

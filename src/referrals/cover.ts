@@ -9,6 +9,7 @@ import { parseWithRules } from '../platform/http/validate.js';
 import { parseIsoDate } from '../platform/calendar-days.js';
 import { hubsLedBy } from '../organisations/directory.js';
 import { colleagues, professionalById } from '../children/care-team.js';
+import { referralPolicy } from './policy.js';
 
 /**
  * The triage cover rota: a hub's lead names who triages for the hub while
@@ -57,7 +58,7 @@ export async function addCover(tx: Tx, actor: Actor, raw: unknown, today: string
   const hub = (await hubsLedBy(tx, actor.professionalId)).find((h) => h.id === input.clusterId);
   if (!hub) throw new ValidationError({ clusterId: 'Select a hub you lead' });
   const cover = await professionalById(tx, input.coverId);
-  if (!cover || cover.role !== 'paediatrician') throw new ValidationError({ coverId: 'Select a paediatrician from the list' });
+  if (!cover || !referralPolicy.triage(cover).allowed) throw new ValidationError({ coverId: 'Select a paediatrician from the list' });
   if (cover.id === actor.professionalId) throw new ValidationError({ coverId: 'Select someone other than yourself: you lead the hub' });
   // Serialise additions for one hub so two leads' tabs cannot both pass the overlap check.
   await tx.execute(sql`SELECT 1 FROM cluster WHERE id = ${hub.id}::uuid FOR UPDATE`);

@@ -3,6 +3,7 @@ import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
 import { londonToday } from '../record/form-dates.js';
 import { KIND_LABELS, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
 import { lateList, PAGE_SIZE, sentList, triageList } from './lists.js';
+import { referralPolicy } from './policy.js';
 import { pageNumber } from '../platform/http/form-body.js';
 import { listHref, pageWindow, paginationLinks } from '../platform/http/paging.js';
 
@@ -23,7 +24,7 @@ export const listRoutes: RouteModule = (app, deps) => {
     const { page, today } = listPage(req);
     const list = await inTenant(deps, req, (tx, actor) => sentList(tx, actor, today, page));
     return reply.page('referrals/views/sent.njk', {
-      title: 'Your referrals and questions', ...list, ...labels, ...pagesOf('/referrals', page, list.total), isPaediatrician: actorOf(req).role === 'paediatrician',
+      title: 'Your referrals and questions', ...list, ...labels, ...pagesOf('/referrals', page, list.total), isPaediatrician: referralPolicy.triage(actorOf(req)).allowed,
     });
   });
 

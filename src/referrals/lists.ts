@@ -8,6 +8,7 @@ import { londonToday } from '../record/form-dates.js';
 import { workingDaysBetween } from '../platform/working-days.js';
 import { isLate } from './labels.js';
 import * as q from './list-queries.js';
+import { referralPolicy } from './policy.js';
 
 /**
  * The referral lists: what a GP sent, what waits for a paediatrician's triage,
@@ -44,7 +45,8 @@ export async function sentList(tx: Tx, actor: Actor, today: string, page: number
 }
 
 export async function triageList(tx: Tx, actor: Actor, today: string, page: number) {
-  if (actor.role !== 'paediatrician') throw new ForbiddenError('Triage is for the hubs’ paediatricians.');
+  const decision = referralPolicy.triage(actor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const waiting = await q.awaitingTriage(tx, actor, today, pageOf(page));
   const answered = await q.adviceGiven(tx, actor, today, { limit: PAGE_SIZE, offset: 0 });
   const [w, a] = await named(tx, actor, today, 'senior decision-maker, hub lead or triage cover', [

@@ -10,7 +10,8 @@ import { addWorkingDays } from '../platform/working-days.js';
 import { addToWorklists } from '../worklist/service.js';
 import { REFERRAL_KINDS, URGENCIES } from './schema.js';
 import { moveBetween, REFERRAL_STATES, type Move, type Mover, type ReferralState } from './state-machine.js';
-import { referralPolicy, relationsTo } from './access.js';
+import { referralPolicy } from './policy.js';
+import { relationsTo } from './relations.js';
 import { attachableEntries, attachEntries } from './attachments.js';
 import { childExists } from '../children/service.js';
 import { childNames } from '../children/care-team.js';
@@ -34,11 +35,9 @@ const referralShape = z.object({
  */
 async function mayAsk(tx: Tx, actor: Actor, childId: string): Promise<string> {
   const relationships = await legitimateRelationships(tx, actor, childId);
-  const practice = relationships.find((r) => r.kind === 'registered-practice');
-  if (!['gp', 'practice-nurse'].includes(actor.role) || !practice) {
-    throw new ForbiddenError('Advice requests and referrals come from the child’s registered practice.', childId);
-  }
-  return practice.detail;
+  const decision = referralPolicy.askOrRefer(actor, relationships);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  return decision.why;
 }
 
 /**

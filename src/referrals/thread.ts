@@ -5,7 +5,8 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import { parseInput, text } from '../platform/http/validate.js';
 import { addToWorklists } from '../worklist/service.js';
-import { referralPolicy, relationsTo } from './access.js';
+import { referralPolicy } from './policy.js';
+import { relationsTo } from './relations.js';
 import * as store from './store.js';
 
 /** A thread ends with its referral: nobody would be there to read a new message. */

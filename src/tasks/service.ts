@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { policy } from '../platform/access/policy.js';
 import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
@@ -12,19 +11,13 @@ import { refuseIfFrozen, writableWhileFrozen } from '../record/freeze.js';
 import { TASK_STATUSES } from './schema.js';
 import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
 import * as store from './store.js';
+import { LISTED_WORDS, taskPolicy } from './policy.js';
 
 export type { TaskRow, TaskWhy, TaskFilter } from './store.js';
 export { CLUSTER_LEAD_AFTER_DAYS } from './store.js';
 
 /** An action agreed in a plan or a meeting, before it has an id. */
 export type NewTask = Omit<store.TaskToAdd, 'id'>;
-
-const WHY_WORDS: Record<store.TaskWhy, string> = {
-  owner: 'action owner',
-  team: 'action for your team',
-  accountable: 'overdue action you are accountable for',
-  'cluster-lead': 'overdue action escalated to the cluster lead',
-};
 
 /**
  * Adds actions agreed in a plan or a meeting. The caller has checked the actor
@@ -51,11 +44,12 @@ const PAGE = 50;
  * ones escalated to them. Each child named on the page is audited as shown.
  */
 export async function taskList(tx: Tx, actor: Actor, today: string, filter: { due: store.TaskFilter['due']; page: number }) {
-  if (!policy.searchChildren(actor).allowed) throw new ForbiddenError('Your role does not have a task list.');
+  const holds = taskPolicy.holdTaskList(actor);
+  if (!holds.allowed) throw new ForbiddenError(holds.reason);
   const { tasks, total, counts } = await store.tasksFor(tx, actor, today, { due: filter.due, limit: PAGE, offset: (filter.page - 1) * PAGE });
   const children = new Map((await childNames(tx, [...new Set(tasks.map((t) => t.child_id))])).map((c) => [c.id, c]));
   await recordAuditMany(tx, actor, [...new Map(tasks.map((t) => [t.child_id, t])).values()].map((t) => ({
-    childId: t.child_id, action: 'task.list', what: 'Named in your task list', why: WHY_WORDS[t.why],
+    childId: t.child_id, action: 'task.list', what: 'Named in your task list', why: LISTED_WORDS[t.why],
   })));
   return { tasks: tasks.map((t) => ({ ...t, child: children.get(t.child_id)! })), total, counts, pageSize: PAGE };
 }
@@ -64,10 +58,9 @@ export async function taskList(tx: Tx, actor: Actor, today: string, filter: { du
 async function access(tx: Tx, actor: Actor, id: string, today: string) {
   const task = await store.taskById(tx, actor, id, today);
   if (!task) throw new NotFoundError();
-  if (task.why) return { task, why: WHY_WORDS[task.why], canWork: true };
-  const decision = policy.viewChildSummary(actor, await legitimateRelationships(tx, actor, task.child_id));
-  if (!decision.allowed) throw new ForbiddenError('This action is not yours, your team’s or escalated to you.');
-  return { task, why: decision.why, canWork: false };
+  const decision = taskPolicy.viewTask(actor, task.why, task.why ? [] : await legitimateRelationships(tx, actor, task.child_id));
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  return { task, why: decision.why, canWork: taskPolicy.workOnTask(actor, task.why).allowed };
 }
 
 export async function openTask(tx: Tx, actor: Actor, id: string, today: string) {
@@ -97,8 +90,9 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   const parsed = moveShape.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const { to, note, version } = parsed.data;
-  const { task, why, canWork } = await access(tx, actor, id, today);
-  if (!canWork) throw new ForbiddenError('Only the action’s owner, their team or the professional accountable for it can change it.');
+  const { task, why } = await access(tx, actor, id, today);
+  const work = taskPolicy.workOnTask(actor, task.why);
+  if (!work.allowed) throw new ForbiddenError(work.reason);
   await refuseIfFrozen(tx, actor, task.child_id);
   const refused = refusedMove(task.status, to);
   if (refused) throw new ConflictError(refused);
@@ -127,7 +121,8 @@ export async function takeTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   // Checked before access: once a colleague owns it, the action is no longer the team's, and the answer is who took it.
   if (found?.owner_professional_id) refuseTakenAction(actor, found);
   const { task, why } = await access(tx, actor, id, today);
-  if (task.why !== 'team') throw new ForbiddenError('Only a member of the team the action was given to can take it on.');
+  const take = taskPolicy.takeTask(actor, task.why);
+  if (!take.allowed) throw new ForbiddenError(take.reason);
   await refuseIfFrozen(tx, actor, task.child_id);
   if (task.version !== parsed.data.version) throw staleAction();
   if (!(await store.takeOwnership(tx, actor, id, task.version))) {

@@ -11,7 +11,8 @@ const localLink = (link: string | null) => (link && /^\/(?!\/)[A-Za-z0-9/_\-.?=&
 export const worklistRoutes: RouteModule = (app, deps) => {
   app.get('/worklist', async (req, reply) => {
     const actor = req.actor!;
-    if (!policy.searchChildren(actor).allowed) throw new ForbiddenError('Your role does not have a worklist.');
+    const keeps = policy.keepWorklist(actor);
+    if (!keeps.allowed) throw new ForbiddenError(keeps.reason);
     const items = await inTenant(deps, req, (tx, a) => openItems(tx, a));
     return reply.page('worklist/views/worklist.njk', {
       title: 'Your worklist',

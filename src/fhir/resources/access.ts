@@ -1,4 +1,4 @@
-import { policy } from '../../platform/access/policy.js';
+import { fhirPolicy } from '../policy.js';
 import { legitimateRelationships } from '../../platform/access/relationship.js';
 import { recordAuditMany } from '../../platform/audit/audit.js';
 import { ForbiddenError } from '../../platform/http/errors.js';
@@ -11,7 +11,7 @@ import type { Reading } from './handler.js';
  * pages require); the read is audited. Returns why it was allowed.
  */
 export async function seeChild(r: Reading, childId: string, what: string, action = 'fhir.read'): Promise<string> {
-  const decision = policy.viewChildSummary(r.actor, await legitimateRelationships(r.tx, r.actor, childId));
+  const decision = fhirPolicy.readChild(r.actor, await legitimateRelationships(r.tx, r.actor, childId));
   if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
   await recordAuditMany(r.tx, r.actor, [{ childId, action, what, why: decision.why }]);
   return decision.why;

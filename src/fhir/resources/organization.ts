@@ -1,5 +1,5 @@
 import type { Organization } from '@medplum/fhirtypes';
-import { systemPolicy } from '../../platform/access/policy.js';
+import { fhirPolicy } from '../policy.js';
 import { ForbiddenError } from '../../platform/http/errors.js';
 import { ORGANISATION_KINDS } from '../../organisations/schema.js';
 import { ODS_SYSTEM, ORGANISATION_KIND_SYSTEM } from '../codes.js';
@@ -19,7 +19,7 @@ const toFhir = (o: store.OrganisationRow): Organization => ({
 });
 
 async function write(i: Importing, o: Organization, targetId?: string) {
-  const decision = systemPolicy.feedOrganisations(i.actor);
+  const decision = fhirPolicy.feedOrganisations(i.actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const ods = o.identifier?.find((x) => x.system === ODS_SYSTEM)?.value?.trim().toUpperCase();
   if (!ods || !/^[A-Z0-9]{3,10}$/.test(ods)) throw unprocessable('Give the organisation’s ODS code (3 to 10 letters and digits).', 'Organization.identifier');

@@ -1,5 +1,5 @@
 import type { Identifier, Patient } from '@medplum/fhirtypes';
-import { systemPolicy } from '../../platform/access/policy.js';
+import { fhirPolicy } from '../policy.js';
 import { recordAuditMany } from '../../platform/audit/audit.js';
 import { ForbiddenError } from '../../platform/http/errors.js';
 import { registerChild } from '../../children/registration.js';
@@ -141,7 +141,7 @@ export const patientHandler: ResourceHandler = {
     return toFhir(r, child);
   },
   async search(r, query, page) {
-    const decision = systemPolicy.searchPatients(r.actor);
+    const decision = fhirPolicy.searchPatients(r.actor);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     const c = await criteria(r, query);
     const { found, total } = await store.searchPatients(r.tx, r.actor, c, page.count, page.offset);

@@ -1,16 +1,13 @@
 import { isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
 import { CARING_ROLES, HEALTH_DETAIL_AGENCIES, ROLES, agencyOfRole, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, actionOpensRecord, type Relationship } from './relationship.js';
+import { allow, deny, has, type Decision } from './decision.js';
 
 /**
  * Who may do what. One function per action; each denies unless a rule allows.
- * An allowed decision carries `why` (the relationship or role), which the audit records.
+ * Capabilities keep their own rules in their own policy.ts, on the same helpers.
  */
-export type Decision = { allowed: true; why: string } | { allowed: false; reason: string };
-
-const deny = (reason: string): Decision => ({ allowed: false, reason });
-const allow = (why: string): Decision => ({ allowed: true, why });
-const has = (actor: Actor, roles: readonly Role[]) => actor.role !== SYSTEM_ROLE && roles.includes(actor.role);
+export { allow, deny, has, type Decision };
 
 /** What a SMART v2 scope grants: c(reate) r(ead) u(pdate) d(elete) s(earch). */
 export type ScopePermission = 'c' | 'r' | 'u' | 'd' | 's';
@@ -93,6 +90,15 @@ export const policy = {
   },
 
   /**
+   * Sensitive entries the actor's own organisation recorded show without a
+   * stated reason. A system (a feed) is never the recording team in the sense
+   * that matters: it serves no one who may see sensitive entries.
+   */
+  seeOwnTeamsSensitiveEntries(actor: Actor): Decision {
+    return actor.role === SYSTEM_ROLE ? deny('A system never sees sensitive entries, not even those its own organisation recorded.') : allow('recorded by your own team');
+  },
+
+  /**
    * The child's care plan, as far as the actor's agency may see it (the plan
    * policy adds the family's consent): any relationship, owning one of the
    * child's actions included.
@@ -107,6 +113,41 @@ export const policy = {
     if (!has(actor, BREAK_GLASS_ROLES)) return deny('Your role cannot use emergency access.');
     if (openingRelationships(actor, relationships).length > 0) return deny('You already have access to this child.');
     return allow('emergency access requested');
+  },
+
+  /** The worklist of children whose care the actor shares: caring roles. */
+  keepWorklist(actor: Actor): Decision {
+    return has(actor, CARING_ROLES) ? allow(`worklist of a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not have a worklist.');
+  },
+
+  /** Actions given to the actor or their team, and overdue ones escalated to them: caring roles. */
+  holdTaskList(actor: Actor): Decision {
+    return has(actor, CARING_ROLES) ? allow(`task list of a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not have a task list.');
+  },
+
+  /** MDT meetings the actor is invited to, chairs or leads: caring roles. */
+  attendMdtMeetings(actor: Actor): Decision {
+    return has(actor, CARING_ROLES) ? allow(`MDT meetings of a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not take part in MDT meetings.');
+  },
+
+  /** Care plans due for review that the actor keys or shares: caring roles. */
+  reviewCarePlans(actor: Actor): Decision {
+    return has(actor, CARING_ROLES) ? allow(`care plan reviews of a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not hold care plans.');
+  },
+
+  /** The referrals and advice requests the actor sent or answers: caring roles. */
+  followReferrals(actor: Actor): Decision {
+    return has(actor, CARING_ROLES) ? allow(`referrals of a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not send or answer referrals.');
+  },
+
+  /** The hubs' triage lists, and covering a hub's triage: paediatricians. */
+  triageReferrals(actor: Pick<Actor, 'role'> | { role: string }): Decision {
+    return has(actor, ['paediatrician']) ? allow('paediatrician triaging for the hubs') : deny('Triage is for the hubs’ paediatricians.');
+  },
+
+  /** Account and FHIR client changes made in review mode wait for a privacy officer. */
+  reviewAccountChanges(actor: Actor): Decision {
+    return has(actor, ['privacy-officer']) ? allow('privacy officer review of account changes') : deny('Only a privacy officer reviews account changes.');
   },
 
   /** The privacy officer finds a child by NHS number or name to reach their access log: identity only, never the record. */

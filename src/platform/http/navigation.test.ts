@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../access/actor.js';
+import { ROLE_IDS, type Role } from '../access/roles.js';
 import { navigationFor } from './navigation.js';
 
 const as = (role: Actor['role']): Actor => ({ icsId: 'i', professionalId: 'p', name: 'N', email: 'e', role, organisationId: 'o', organisationName: 'O' });
@@ -24,5 +25,39 @@ describe('header navigation', () => {
     expect(texts('paediatrician')).toContain('Population');
     expect(texts('paediatrician')).not.toContain('Hub activity');
     expect(texts('senco')).not.toContain('Population');
+  });
+});
+
+describe('header navigation matrix: every role and every menu item', () => {
+  const CARE = ['Home', 'Find a child', 'Worklist', 'Tasks', 'MDT meetings', 'Plan reviews', 'Referrals and advice'];
+  /** Each role's whole header, in order, written out from who may use each page. */
+  const MENUS: Record<Role | 'system', string[]> = {
+    gp: [...CARE, 'Population'],
+    'practice-nurse': CARE,
+    paediatrician: [...CARE, 'Triage', 'Clinics', 'Population'],
+    'care-coordinator': CARE,
+    'health-visitor': CARE,
+    'school-nurse': CARE,
+    'camhs-clinician': CARE,
+    'social-worker': CARE,
+    senco: CARE,
+    'youth-justice-worker': CARE,
+    'ics-analyst': ['Home', 'Population'],
+    'privacy-officer': ['Home', 'Find a child', 'Emergency access reviews', 'Clinical safety', 'Account changes'],
+    'hub-admin': ['Home', 'Clinics', 'Clinic booking', 'Hub activity'],
+    admin: ['Home', 'Population', 'Clinical safety', 'Organisations', 'Clusters', 'Users', 'Letter templates'],
+    system: ['Home'],
+  };
+
+  it.each(Object.entries(MENUS))('%s sees exactly its menu', (role, menu) => {
+    expect(navigationFor(as(role as Actor['role']), '/').map((i) => i.text)).toEqual(menu);
+  });
+
+  it('covers every role', () => {
+    expect(Object.keys(MENUS).sort()).toEqual([...ROLE_IDS, 'system'].sort());
+  });
+
+  it('shows no header to someone not signed in', () => {
+    expect(navigationFor(null, '/')).toEqual([]);
   });
 });

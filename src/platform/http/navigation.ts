@@ -1,34 +1,41 @@
 import type { Actor } from '../access/actor.js';
 import { policy } from '../access/policy.js';
 
-/** Header links for what the actor's role can do. */
-export function navigationFor(actor: Actor | null, url: string) {
-  if (!actor) return [];
-  const items: { href: string; text: string }[] = [{ href: '/', text: 'Home' }];
-  if (policy.searchChildren(actor).allowed || policy.findChildForAccessLog(actor).allowed) items.push({ href: '/children', text: 'Find a child' });
-  if (policy.searchChildren(actor).allowed) {
-    items.push({ href: '/worklist', text: 'Worklist' });
-    items.push({ href: '/tasks', text: 'Tasks' });
-    items.push({ href: '/mdt', text: 'MDT meetings' });
-    items.push({ href: '/care-plans/reviews', text: 'Plan reviews' });
-    items.push({ href: '/referrals', text: 'Referrals and advice' });
-  }
-  if (actor.role === 'paediatrician') items.push({ href: '/referrals/triage', text: 'Triage' });
-  if (policy.manageClinics(actor).allowed) items.push({ href: '/clinics', text: 'Clinics' });
-  if (policy.bookClinics(actor).allowed) items.push({ href: '/clinics/booking', text: 'Clinic booking' });
+type MenuItem = { href: string; text: string; may: (actor: Actor) => boolean };
+
+/**
+ * The header's links, in order, each shown when the policy rule for its page
+ * allows the actor. No role is named here: who sees a link is the policy's
+ * answer, as it is for the page behind it.
+ */
+const MENU: readonly MenuItem[] = [
+  { href: '/', text: 'Home', may: () => true },
+  { href: '/children', text: 'Find a child', may: (a) => policy.searchChildren(a).allowed || policy.findChildForAccessLog(a).allowed },
+  { href: '/worklist', text: 'Worklist', may: (a) => policy.keepWorklist(a).allowed },
+  { href: '/tasks', text: 'Tasks', may: (a) => policy.holdTaskList(a).allowed },
+  { href: '/mdt', text: 'MDT meetings', may: (a) => policy.attendMdtMeetings(a).allowed },
+  { href: '/care-plans/reviews', text: 'Plan reviews', may: (a) => policy.reviewCarePlans(a).allowed },
+  { href: '/referrals', text: 'Referrals and advice', may: (a) => policy.followReferrals(a).allowed },
+  { href: '/referrals/triage', text: 'Triage', may: (a) => policy.triageReferrals(a).allowed },
+  { href: '/clinics', text: 'Clinics', may: (a) => policy.manageClinics(a).allowed },
+  { href: '/clinics/booking', text: 'Clinic booking', may: (a) => policy.bookClinics(a).allowed },
   // Hub activity and case finding are reached from the population pages where a role has them: more header links
   // would run off a paediatrician's menu.
-  if (policy.viewPopulation(actor).allowed) items.push({ href: '/population', text: 'Population' });
-  else if (policy.viewActivity(actor).allowed) items.push({ href: '/activity', text: 'Hub activity' });
-  if (policy.reviewBreakGlass(actor).allowed) items.push({ href: '/privacy/break-glass', text: 'Emergency access reviews' });
-  if (policy.viewClinicalSafety(actor).allowed) items.push({ href: '/safety/hazards', text: 'Clinical safety' });
-  if (actor.role === 'privacy-officer') items.push({ href: '/privacy/account-checks', text: 'Account changes' });
-  if (policy.manageOrganisations(actor).allowed) {
-    items.push({ href: '/admin/organisations', text: 'Organisations' });
-    items.push({ href: '/admin/clusters', text: 'Clusters' });
-    items.push({ href: '/admin/users', text: 'Users' });
-    items.push({ href: '/admin/letter-templates', text: 'Letter templates' });
-  }
+  { href: '/population', text: 'Population', may: (a) => policy.viewPopulation(a).allowed },
+  { href: '/activity', text: 'Hub activity', may: (a) => policy.viewActivity(a).allowed && !policy.viewPopulation(a).allowed },
+  { href: '/privacy/break-glass', text: 'Emergency access reviews', may: (a) => policy.reviewBreakGlass(a).allowed },
+  { href: '/safety/hazards', text: 'Clinical safety', may: (a) => policy.viewClinicalSafety(a).allowed },
+  { href: '/privacy/account-checks', text: 'Account changes', may: (a) => policy.reviewAccountChanges(a).allowed },
+  { href: '/admin/organisations', text: 'Organisations', may: (a) => policy.manageOrganisations(a).allowed },
+  { href: '/admin/clusters', text: 'Clusters', may: (a) => policy.manageOrganisations(a).allowed },
+  { href: '/admin/users', text: 'Users', may: (a) => policy.manageOrganisations(a).allowed },
+  { href: '/admin/letter-templates', text: 'Letter templates', may: (a) => policy.editLetterTemplates(a).allowed },
+];
+
+/** Header links for what the actor may do, with the section the page is in marked. */
+export function navigationFor(actor: Actor | null, url: string) {
+  if (!actor) return [];
+  const items = MENU.filter((i) => i.may(actor)).map(({ href, text }) => ({ href, text }));
   const path = url.split('?')[0];
   // Only the most specific section is highlighted: /referrals/triage is Triage, not also Referrals.
   const within = (href: string) => href !== '/' && (path === href || path.startsWith(`${href}/`));

@@ -1,7 +1,6 @@
 import { isSystem, type Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
-import { policy, type Decision } from '../platform/access/policy.js';
-import type { Role } from '../platform/access/roles.js';
+import { allow, deny, has, policy, type Decision } from '../platform/access/policy.js';
 
 /**
  * Who may end someone's membership of a child's care team. Membership is the
@@ -17,17 +16,15 @@ import type { Role } from '../platform/access/roles.js';
  * Everyone else is refused, whatever their role: a school nurse cannot remove
  * the health visitor. Emergency access never changes the team; nor does a system.
  */
-const LEAD_ROLES: readonly Role[] = ['care-coordinator'];
-
 export const careTeamPolicy = {
   endMembership(actor: Actor, relationships: Relationship[], team: { memberId: string; keyWorkerId: string | null }): Decision {
-    if (isSystem(actor)) return { allowed: false, reason: 'Care team membership is changed by people, not by systems.' };
+    if (isSystem(actor)) return deny('Care team membership is changed by people, not by systems.');
     const view = policy.viewChildSummary(actor, relationships);
     if (!view.allowed) return view;
-    if (actor.professionalId === team.memberId) return { allowed: true, why: 'leaving the care team' };
-    if (relationships.every((r) => r.kind === 'break-glass')) return { allowed: false, reason: 'Emergency access does not let you change the care team.' };
-    if (actor.professionalId === team.keyWorkerId) return { allowed: true, why: 'key worker for the child’s care plan' };
-    if ((LEAD_ROLES as readonly string[]).includes(actor.role)) return { allowed: true, why: 'care coordinator (lead professional) for the child' };
-    return { allowed: false, reason: 'Only the member themselves, the child’s key worker or a care coordinator caring for the child can end someone’s care team membership.' };
+    if (actor.professionalId === team.memberId) return allow('leaving the care team');
+    if (relationships.every((r) => r.kind === 'break-glass')) return deny('Emergency access does not let you change the care team.');
+    if (actor.professionalId === team.keyWorkerId) return allow('key worker for the child’s care plan');
+    if (has(actor, ['care-coordinator'])) return allow('care coordinator (lead professional) for the child');
+    return deny('Only the member themselves, the child’s key worker or a care coordinator caring for the child can end someone’s care team membership.');
   },
 };

@@ -1,14 +1,14 @@
-import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import type { Decision } from '../platform/access/policy.js';
+import type { Relationship } from '../platform/access/relationship.js';
+import { allow, deny, has, policy, type Decision } from '../platform/access/policy.js';
 import type { Mover, ReferralState } from './state-machine.js';
-import * as store from './store.js';
 
 /**
- * How the actor stands to one referral, from the data: they sent it, it is
- * theirs to decide, they lead its hub or cover its triage today, they run the
- * clinic the child is booked into, or they book clinics and it is waiting for
- * (or in) a booking. Deny by default: no relation, no access.
+ * Who may do what with referrals and advice requests. Most rules ask how the
+ * actor stands to the referral (relations.ts finds that from the data): they
+ * sent it, it is theirs to decide, they lead its hub or cover its triage
+ * today, they run the clinic the child is booked into, or they book clinics
+ * and it is waiting for (or in) a booking. Deny by default: no relation, no access.
  */
 export type Relation = 'referrer' | 'decision-maker' | 'lead' | 'cover' | 'clinician' | 'booking-admin';
 
@@ -20,22 +20,28 @@ const RELATION_WORDS: Record<Relation, string> = {
   cover: 'covering the hub’s triage today', clinician: 'runs the clinic the child is booked into', 'booking-admin': 'hub clinic administrator booking it',
 };
 
-export async function relationsTo(tx: Tx, actor: Actor, r: store.ReferralRow, today: string): Promise<Set<Relation>> {
-  const found = new Set<Relation>();
-  if (r.referrer_id === actor.professionalId) found.add('referrer');
-  if (r.decision_maker_id === actor.professionalId) found.add('decision-maker');
-  if (r.lead_id === actor.professionalId) found.add('lead');
-  if (actor.role === 'paediatrician' && (await store.coversToday(tx, actor, r.cluster_id, today))) found.add('cover');
-  if (await store.runsClinicFor(tx, actor, r.id)) found.add('clinician');
-  if (actor.role === 'hub-admin' && BEING_BOOKED.includes(r.state)) found.add('booking-admin');
-  return found;
-}
-
-const allow = (why: string): Decision => ({ allowed: true, why });
-const deny = (reason: string): Decision => ({ allowed: false, reason });
 const TRIAGERS: readonly Relation[] = ['decision-maker', 'lead', 'cover'];
 
 export const referralPolicy = {
+  /** Advice requests and referrals come from a GP or practice nurse of the child's registered practice. */
+  askOrRefer(actor: Actor, relationships: Relationship[]): Decision {
+    const practice = relationships.find((r) => r.kind === 'registered-practice');
+    if (!has(actor, ['gp', 'practice-nurse']) || !practice) return deny('Advice requests and referrals come from the child’s registered practice.');
+    return allow(practice.detail);
+  },
+
+  /** The hubs' triage lists, and covering a hub's triage (asked too of the colleague a lead names as cover): paediatricians. */
+  triage(person: Pick<Actor, 'role'> | { role: string }): Decision {
+    return policy.triageReferrals(person);
+  },
+
+  /** A hub clinic administrator sees a referral only while it is theirs to book: waiting for a booking, booked, or not attended. */
+  book(actor: Actor, state: ReferralState): Decision {
+    const books = policy.bookClinics(actor);
+    if (!books.allowed) return books;
+    return BEING_BOOKED.includes(state) ? allow(RELATION_WORDS['booking-admin']) : deny('This referral is not waiting for a clinic booking.');
+  },
+
   view(relations: Set<Relation>): Decision {
     const first = [...relations][0];
     return first ? allow(RELATION_WORDS[first]) : deny('This referral is not one you sent, decide, cover or book.');
