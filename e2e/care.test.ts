@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
-import { addMonths, londonToday } from '../src/record/form-dates.js';
+import { addMonths, londonToday } from '../src/platform/time/form-dates.js';
 import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs, JOURNEY } from './browser.js';
 import { startServer } from './server.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
-import { formatNhsNumber } from '../src/children/nhs-number.js';
+import { formatNhsNumber } from '../src/platform/identity/nhs-number.js';
 import { launchChromium, expectAccessible, screenshot, textOf, follow, signedIn as signInAs, JOURNEY } from './browser.js';
 import { startServer } from './server.js';
 

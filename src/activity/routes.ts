@@ -3,7 +3,7 @@ import { inTenant, type AppDeps, type RouteModule } from '../platform/http/app.j
 import { ValidationError } from '../platform/http/errors.js';
 import { listHref } from '../platform/http/paging.js';
 import { errorSummary } from '../platform/http/validate.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { SOURCES } from './comparison.js';
 import { toCsv } from './csv.js';
 import type { FilterValues } from './filters.js';

@@ -8,7 +8,7 @@ import { idParam } from '../platform/http/validate.js';
 import { ageOn } from '../children/labels.js';
 import { childNames, colleagues, currentTeam, teams } from '../children/care-team.js';
 import { CARING_ROLES, ROLES } from '../platform/access/roles.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { STATUS_LABELS } from '../tasks/state-machine.js';
 import * as plans from './service.js';
 import { AGENCY_LABELS } from './agencies.js';

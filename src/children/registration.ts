@@ -9,7 +9,7 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors } from '../platform/http/validate.js';
 import { FLAG_KINDS, type FlagKind } from './schema.js';
-import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
+import { isValidNhsNumber, normaliseNhsNumber } from '../platform/identity/nhs-number.js';
 import { ETHNIC_CATEGORIES } from './labels.js';
 import { refuseIfFrozen } from '../record/freeze.js';
 

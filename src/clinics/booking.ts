@@ -7,8 +7,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { parseInput, text } from '../platform/http/validate.js';
 import { childNames } from '../children/care-team.js';
 import { hubById } from '../organisations/directory.js';
-import { londonDateAndTime, londonToday } from '../record/form-dates.js';
-import { longDate } from '../platform/calendar-days.js';
+import { londonDateAndTime, londonToday } from '../platform/time/form-dates.js';
+import { longDate } from '../platform/time/calendar-days.js';
 import { moveReferral } from '../referrals/service.js';
 import { referralById, type ReferralRow } from '../referrals/store.js';
 import { STATE_LABELS, URGENCY_LABELS } from '../referrals/labels.js';

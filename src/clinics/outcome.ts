@@ -10,7 +10,7 @@ import { childNames, currentTeam } from '../children/care-team.js';
 import { currentTemplate } from '../letters/store.js';
 import { renderLetter } from '../letters/templates.js';
 import { fileLetter, letterFiledFrom } from '../record/service.js';
-import { londonDateAndTime, londonToday } from '../record/form-dates.js';
+import { londonDateAndTime, londonToday } from '../platform/time/form-dates.js';
 import { moveReferral } from '../referrals/service.js';
 import { referralById } from '../referrals/store.js';
 import type { ReferralState } from '../referrals/state-machine.js';

@@ -5,7 +5,7 @@ import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { isRole, ROLES } from '../platform/access/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
-import { londonToUtc } from '../record/form-dates.js';
+import { londonToUtc } from '../platform/time/form-dates.js';
 import { childNames, professionalById, teamById } from '../children/care-team.js';
 import { hubById, hubsLedBy } from '../organisations/directory.js';
 import { fileLetter, frequentEdAttenders, listContacts, listEntries } from '../record/service.js';

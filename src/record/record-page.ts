@@ -12,7 +12,7 @@ import { SECTION_TITLES } from './entries.js';
 import { CONTACT_TYPE_LABELS, KIND_NOUNS, SENSITIVE_LABELS } from './labels.js';
 import { allergyWarnings, byKind, currentAndPast, entryView, splitMedication } from './record-sections.js';
 import { paginationItems, readTimelineQuery } from './timeline-filter.js';
-import { londonToday } from './form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { immunisationRows } from './immunisation-view.js';
 import { formErrorList } from './entry-form.js';
 

@@ -4,8 +4,8 @@ import { recordAuditMany } from '../platform/audit/audit.js';
 import { ForbiddenError } from '../platform/http/errors.js';
 import { hubsLedBy } from '../organisations/directory.js';
 import { childNames } from '../children/care-team.js';
-import { londonToday } from '../record/form-dates.js';
-import { workingDaysBetween } from '../platform/working-days.js';
+import { londonToday } from '../platform/time/form-dates.js';
+import { workingDaysBetween } from '../platform/time/working-days.js';
 import { isLate } from './labels.js';
 import * as q from './list-queries.js';
 

@@ -6,7 +6,7 @@ import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { optionalText, parseInput, text } from '../platform/http/validate.js';
-import { addWorkingDays } from '../platform/working-days.js';
+import { addWorkingDays } from '../platform/time/working-days.js';
 import { addToWorklists } from '../worklist/service.js';
 import { REFERRAL_KINDS, URGENCIES } from './schema.js';
 import { moveBetween, REFERRAL_STATES, type Move, type Mover, type ReferralState } from './state-machine.js';
