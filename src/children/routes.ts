@@ -129,7 +129,7 @@ export const childRoutes: RouteModule = (app, deps) => {
     const parsed = breakGlassForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const fields = fieldErrors(parsed.error);
-      return reply.code(400).page('children/views/no-access.njk', {
+      return reply.code(400).page('platform/http/views/no-access.njk', {
         title: 'You do not have access to this child’s record',
         childId: id,
         canBreakGlass: true,
