@@ -7,7 +7,7 @@ import { roleFits, roleMisfitWords } from '../platform/access/role-fit.js';
 import { CHECKED_ROLES, openChecksByAccount, openDutyCheck } from '../platform/access/duties.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
-import type { OrganisationKind } from '../organisations/schema.js';
+import type { OrganisationKind } from '../platform/access/organisation-kinds.js';
 import type { ClusterInput, EditUserInput, NewUserInput, OrganisationInput, WorkingDaysInput } from './forms.js';
 import { KIND_LABELS } from './labels.js';
 import { pageWindow } from '../platform/http/paging.js';
