@@ -8,7 +8,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../platform/http
 import { optionalText, text } from '../platform/http/validate.js';
 import { keyWorkerOf } from '../careplans/service.js';
 import { careTeamPolicy } from './care-team-policy.js';
-import { refuseIfFrozen } from '../record/freeze.js';
+import { refuseIfFrozen } from '../platform/access/freeze.js';
 
 /**
  * Joining and reading a child's care team, for the capabilities that put

@@ -11,7 +11,7 @@ import { fieldErrors } from '../platform/http/validate.js';
 import { FLAG_KINDS, type FlagKind } from './schema.js';
 import { isValidNhsNumber, normaliseNhsNumber } from '../platform/identity/nhs-number.js';
 import { ETHNIC_CATEGORIES } from './labels.js';
-import { refuseIfFrozen } from '../record/freeze.js';
+import { refuseIfFrozen } from '../platform/access/freeze.js';
 
 /**
  * Children, their carers and their safeguarding flags as a feed (a GP system,

@@ -7,7 +7,7 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import type { LetterDocument } from '../platform/http/pdf.js';
 import { recordPolicy } from './policy.js';
-import { refuseIfFrozen } from './freeze.js';
+import { refuseIfFrozen } from '../platform/access/freeze.js';
 
 /**
  * Letters filed in a child's record: MDT outcome, referral, advice and clinic

@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import { childNames } from '../children/care-team.js';
-import { refuseIfFrozen, writableWhileFrozen } from '../record/freeze.js';
+import { refuseIfFrozen, writableWhileFrozen } from '../platform/access/freeze.js';
 import { TASK_STATUSES, type TaskSource } from './schema.js';
 import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
 import * as store from './store.js';
