@@ -3,8 +3,7 @@ import { buildApp, type AppDeps } from './platform/http/app.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { childRoutes } from './children/routes.js';
-import { privacyRoutes } from './privacy/routes.js';
-import { dutyReviewRoutes } from './privacy/duty-review-routes.js';
+import { dutyReviewRoutes, privacyRoutes } from './privacy/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { recordRoutes } from './record/routes.js';
@@ -18,6 +17,11 @@ import { activityRoutes } from './activity/routes.js';
 import { letterTemplateRoutes } from './letters/routes.js';
 import { populationRoutes } from './population/routes.js';
 import { safetyRoutes } from './safety/routes.js';
+import { findKeyWorkersWith } from './children/service.js';
+import { keyWorkerOf } from './careplans/service.js';
+
+// Children cannot import care plans (care plans stand on them), so the care team learns who a key worker is here.
+findKeyWorkersWith(keyWorkerOf);
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {

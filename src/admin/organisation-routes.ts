@@ -5,7 +5,7 @@ import { formValues, idFrom, organisationForm, organisationQuery } from './forms
 import { KIND_LABELS, noticeText } from './labels.js';
 import { attempt, formWithErrors, selectItems } from './pages.js';
 import { listHref, paginationLinks } from '../platform/http/paging.js';
-import type { Option, OrganisationRow } from './store.js';
+import type { Option, OrganisationRow } from './service.js';
 import * as admin from './service.js';
 
 const LIST = 'admin/views/organisations.njk';

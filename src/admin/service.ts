@@ -349,3 +349,5 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
   const givesAccess = changed.includes('role') || changed.includes('organisationId') || (after.active && !before.active);
   if (givesAccess && after.active) await checkSecondPerson(tx, actor, why, id, input.role, input.organisationId, 'changed');
 }
+
+export type { Option, OrganisationRow, UserRow } from './store.js';

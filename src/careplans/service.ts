@@ -7,8 +7,7 @@ import { CARING_ROLES } from '../platform/access/roles.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { text } from '../platform/http/validate.js';
-import { childExists } from '../children/service.js';
-import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
+import { childExists, childNames, joinCareTeam, professionalById, teamById } from '../children/service.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
 import { activeFreeze, freezeRefusal, refuseIfFrozen } from '../platform/access/freeze.js';
 import { agencyOf, agencyOfActor, agencyOfTeam } from './agencies.js';
@@ -281,3 +280,6 @@ export function actionsVisibleTo<T extends Parameters<typeof visibleActions>[0][
 export async function keyWorkerOf(tx: Tx, childId: string): Promise<string | null> {
   return (await store.keyWorkerOf(tx, childId))?.key_worker_id ?? null;
 }
+
+// A plan's snapshot, as the generator files it for its demo plans.
+export { snapshotOf } from './plan-view.js';

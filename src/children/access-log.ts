@@ -5,7 +5,7 @@ import type { Relationship } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { recordPolicy } from '../record/policy.js';
 import { visibleToSql } from '../record/store.js';
-import type { SensitiveCategory } from '../record/schema.js';
+import type { SensitiveCategory } from '../record/index.js';
 
 /**
  * "Who has accessed this record", as one viewer may see it. Audit events keep

@@ -3,7 +3,7 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
-import { childNames } from '../children/care-team.js';
+import { childNames } from '../children/service.js';
 import { londonDateAndTime, londonToUtc } from '../platform/time/form-dates.js';
 import { longDate } from '../platform/time/calendar-days.js';
 import { clinicPolicy, type SessionRoles } from './policy.js';

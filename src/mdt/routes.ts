@@ -5,12 +5,12 @@ import { ConflictError, ValidationError, type FieldErrors } from '../platform/ht
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { letterPdf } from '../platform/http/pdf.js';
 import { CARING_ROLES, ROLES } from '../platform/access/roles.js';
-import { colleagues, teams } from '../children/care-team.js';
+import { colleagues, teams } from '../children/service.js';
 import { findChildren } from '../children/service.js';
 import { isValidNhsNumber, normaliseNhsNumber } from '../platform/identity/nhs-number.js';
 import { londonDateAndTime, londonToday, readDateParts } from '../platform/time/form-dates.js';
-import { AGENCY_LABELS } from '../careplans/agencies.js';
-import { STATUS_LABELS } from '../tasks/state-machine.js';
+import { AGENCY_LABELS } from '../careplans/index.js';
+import { STATUS_LABELS } from '../tasks/index.js';
 import * as mdt from './service.js';
 import { MAX_ACTIONS_PER_SAVE, THEMES } from './meeting-input.js';
 

@@ -2,7 +2,7 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { ForbiddenError } from '../platform/http/errors.js';
-import { FLAG_LABELS, ageOn } from '../children/labels.js';
+import { FLAG_LABELS, ageOn } from '../children/index.js';
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import * as record from './service.js';
 import { planBanner } from '../careplans/service.js';

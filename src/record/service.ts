@@ -7,7 +7,7 @@ import type { Decision } from '../platform/access/policy.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import { childExists, refuseAccess } from '../children/service.js';
-import * as children from '../children/store.js';
+import * as children from '../children/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { keyWorkerOf } from '../careplans/service.js';
 import { recordPolicy } from './policy.js';
@@ -305,3 +305,8 @@ export async function liftFreeze(tx: Tx, actor: Actor, childId: string) {
 }
 
 export const activeFreeze = store.activeFreeze;
+
+// What other capabilities use of the record (its public face): its policy, the SQL condition on sensitive entries and saving many entries.
+export { recordPolicy } from './policy.js';
+export { visibleToSql } from './store.js';
+export { saveEntries } from './bulk-entries.js';

@@ -7,8 +7,8 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { parseWithRules } from '../platform/http/validate.js';
 import { parseIsoDate } from '../platform/time/calendar-days.js';
-import { hubsLedBy } from '../organisations/directory.js';
-import { colleagues, professionalById } from '../children/care-team.js';
+import { hubsLedBy } from '../organisations/service.js';
+import { colleagues, professionalById } from '../children/service.js';
 
 /**
  * The triage cover rota: a hub's lead names who triages for the hub while

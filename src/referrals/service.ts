@@ -12,8 +12,7 @@ import { REFERRAL_KINDS, URGENCIES } from './schema.js';
 import { moveBetween, REFERRAL_STATES, type Move, type Mover, type ReferralState } from './state-machine.js';
 import { referralPolicy, relationsTo } from './access.js';
 import { attachableEntries, attachEntries } from './attachments.js';
-import { childExists } from '../children/service.js';
-import { childNames } from '../children/care-team.js';
+import { childExists, childNames } from '../children/service.js';
 import { fileReferralLetter } from './letters.js';
 import * as store from './store.js';
 
@@ -146,3 +145,9 @@ export async function askingAbout(tx: Tx, actor: Actor, childId: string, today: 
   const route = await store.routeOf(tx, childId, today);
   return { child, hubName: route?.cluster_name ?? null, entries: await attachableEntries(tx, actor, childId) };
 }
+
+/** A referral by its id (row-level security keeps it to the ICS), for clinics booking and recording outcomes. */
+export const referralById = (tx: Tx, id: string) => store.referralById(tx, id);
+
+// The SQL condition that keeps a referral thread's messages (not its attachments), for FHIR's Communication.
+export { threadMessage } from './store.js';

@@ -9,7 +9,7 @@ import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
 import { bulkInsert } from '../platform/db/bulk.js';
-import { childNames } from '../children/care-team.js';
+import { childNames } from '../children/service.js';
 import { refuseIfFrozen, writableWhileFrozen } from '../platform/access/freeze.js';
 import { TASK_STATUSES, type TaskSource } from './schema.js';
 import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
