@@ -17,11 +17,14 @@ import { activityRoutes } from './activity/routes.js';
 import { letterTemplateRoutes } from './letters/routes.js';
 import { populationRoutes } from './population/routes.js';
 import { safetyRoutes } from './safety/routes.js';
-import { findKeyWorkersWith } from './children/service.js';
+import { findKeyWorkersWith, readRecordWith } from './children/service.js';
 import { keyWorkerOf } from './careplans/service.js';
+import { recordPolicy, visibleToSql } from './record/service.js';
 
-// Children cannot import care plans (care plans stand on them), so the care team learns who a key worker is here.
+// Care plans and the record stand on children, so children cannot import them: they learn here who a key worker
+// is (the care team) and what the record lets a viewer see (the access log).
 findKeyWorkersWith(keyWorkerOf);
+readRecordWith({ visibleToSql, mayFreeze: (viewer, relationships) => recordPolicy.freezeRecord(viewer, relationships).allowed });
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {

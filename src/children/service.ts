@@ -153,3 +153,4 @@ export { childNames, colleagues, currentTeam, findKeyWorkersWith, joinCareTeam, 
 export { registerChild, saveFlag, saveRelatedPerson } from './registration.js';
 
 export { activeFlags, careTeam, childIdentity, familyMembers, type ChildIdentity } from './store.js';
+export { readRecordWith } from './access-log.js';
