@@ -1,4 +1,3 @@
-import { currentTemplate as _reachIn } from '../letters/store.js';
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
