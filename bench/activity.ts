@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { rows, type Database } from '../src/platform/db/client.js';
-import { londonToday } from '../src/record/form-dates.js';
+import { londonToday } from '../src/platform/time/form-dates.js';
 import { selectableMonths } from '../src/activity/period.js';
 import { TestClient } from '../test/http.js';
 import { summarise, timeEach } from './stats.js';

@@ -3,8 +3,7 @@ import { buildApp, type AppDeps } from './platform/http/app.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { childRoutes } from './children/routes.js';
-import { privacyRoutes } from './privacy/routes.js';
-import { dutyReviewRoutes } from './privacy/duty-review-routes.js';
+import { dutyReviewRoutes, privacyRoutes } from './privacy/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { recordRoutes } from './record/routes.js';
@@ -19,6 +18,14 @@ import { letterTemplateRoutes } from './letters/routes.js';
 import { populationRoutes } from './population/routes.js';
 import { safetyRoutes } from './safety/routes.js';
 import { registerChildAccess } from './relationships.js';
+import { findKeyWorkersWith, readRecordWith } from './children/service.js';
+import { keyWorkerOf } from './careplans/service.js';
+import { recordPolicy, visibleToSql } from './record/service.js';
+
+// Care plans and the record stand on children, so children cannot import them: they learn here who a key worker
+// is (the care team) and what the record lets a viewer see (the access log).
+findKeyWorkersWith(keyWorkerOf);
+readRecordWith({ visibleToSql, mayFreeze: (viewer, relationships) => recordPolicy.freezeRecord(viewer, relationships).allowed });
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {

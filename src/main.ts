@@ -6,6 +6,7 @@ import { connect, type DatabaseConfig } from './platform/db/connect.js';
 import type { Database } from './platform/db/client.js';
 import { DataFolderInUse, folderHolder } from './platform/db/data-folder-lock.js';
 import { relayCommand } from './cli/command-socket.js';
+import type { Output } from './cli/output.js';
 import { BACKUP_HELP, backupCommand, restoreCommand } from './cli/backup.js';
 import { migrate } from './platform/db/migrate.js';
 import { registerChildAccess } from './relationships.js';
@@ -123,7 +124,6 @@ export const synthFlags = z.object({
   intervention: z.string().min(1, '--intervention needs a file').optional(),
 });
 
-export type Output = { out: (line: string) => void; err: (line: string) => void };
 const consoleOutput: Output = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 /** Options that are followed by a value; any other argument not starting with -- is a file, or a client id. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { connectEmbedded } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
-import { londonToday } from '../src/record/form-dates.js';
+import { londonToday } from '../src/platform/time/form-dates.js';
 import { generateIcs } from '../src/synth/generate.js';
 import { runCli } from './run-cli.js';
 import { writeEvaluationFixture, type EvaluationFixture } from './evaluation-fixture.js';

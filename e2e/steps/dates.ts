@@ -1,5 +1,5 @@
 import type { Locator } from 'playwright-core';
-import { addMonths, londonToday } from '../../src/record/form-dates.js';
+import { addMonths, londonToday } from '../../src/platform/time/form-dates.js';
 
 /** Dates as the journeys enter them: today in London, and months from it (one import for every journey). */
 export { addMonths, londonToday };

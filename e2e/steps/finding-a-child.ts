@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { formatNhsNumber } from '../../src/children/nhs-number.js';
+import { formatNhsNumber } from '../../src/platform/identity/nhs-number.js';
 import { follow } from '../browser.js';
 import { enterDate } from './dates.js';
 import { openFirstLink, press } from './pages.js';

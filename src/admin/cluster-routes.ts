@@ -5,7 +5,7 @@ import { parseInput } from '../platform/http/validate.js';
 import { addPracticeForm, clusterForm, formValues, idFrom, leadForm, workingDaysForm } from './forms.js';
 import { noticeText } from './labels.js';
 import { attempt, formWithErrors, selectItems } from './pages.js';
-import type { Option } from './store.js';
+import type { Option } from './service.js';
 import * as admin from './service.js';
 
 const LIST = 'admin/views/clusters.njk';

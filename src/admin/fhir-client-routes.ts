@@ -1,6 +1,6 @@
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { NotFoundError } from '../platform/http/errors.js';
-import { listClients, revokeClient, rotateClientSecret } from '../fhir/client-admin.js';
+import { listClients, revokeClient, rotateClientSecret } from '../fhir/service.js';
 import { idFrom } from './forms.js';
 import { noticeText } from './labels.js';
 import { requireAdmin } from './service.js';

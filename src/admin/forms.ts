@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORGANISATION_KINDS } from '../organisations/schema.js';
+import { ORGANISATION_KINDS } from '../platform/access/organisation-kinds.js';
 import { ROLE_IDS, type Role } from '../platform/access/roles.js';
 import { text } from '../platform/http/validate.js';
 

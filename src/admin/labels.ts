@@ -1,17 +1,4 @@
-import type { OrganisationKind } from '../organisations/schema.js';
-
-/** What each kind of organisation is called on screen. */
-export const KIND_LABELS: Record<OrganisationKind, string> = {
-  'gp-practice': 'GP practice',
-  'acute-trust': 'Acute hospital trust',
-  'community-provider': 'Community health provider',
-  'mental-health-trust': 'Mental health trust',
-  'childrens-social-care': 'Children’s social care',
-  school: 'School',
-  'youth-justice': 'Youth justice service',
-  'voluntary-sector': 'Voluntary sector organisation',
-  'ics-body': 'ICS body',
-};
+export { KIND_LABELS } from '../platform/access/organisation-kinds.js';
 
 /** Messages shown once after a successful change; the redirect names one by key so no text travels in the URL. */
 export const NOTICES = {

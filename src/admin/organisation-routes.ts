@@ -1,11 +1,11 @@
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { parseInput } from '../platform/http/validate.js';
-import { ORGANISATION_KINDS } from '../organisations/schema.js';
+import { ORGANISATION_KINDS } from '../platform/access/organisation-kinds.js';
 import { formValues, idFrom, organisationForm, organisationQuery } from './forms.js';
 import { KIND_LABELS, noticeText } from './labels.js';
 import { attempt, formWithErrors, selectItems } from './pages.js';
 import { listHref, paginationLinks } from '../platform/http/paging.js';
-import type { Option, OrganisationRow } from './store.js';
+import type { Option, OrganisationRow } from './service.js';
 import * as admin from './service.js';
 
 const LIST = 'admin/views/organisations.njk';

@@ -5,7 +5,7 @@ import { pageText, TestClient } from '../../test/http.js';
 import { hashPassword } from '../platform/auth/passwords.js';
 import { ROLE_IDS } from '../platform/access/roles.js';
 import { ROLE_ORGANISATION_KINDS } from '../platform/access/role-fit.js';
-import { ORGANISATION_KINDS } from '../organisations/schema.js';
+import { ORGANISATION_KINDS } from '../platform/access/organisation-kinds.js';
 import { startAdminTest, type AdminTest } from './test-setup.js';
 
 /** Roles must fit the kind of organisation: no "GP" at a school, from the form, an old record or a changed organisation. */

@@ -7,7 +7,7 @@ import { roleFits, roleMisfitWords } from '../platform/access/role-fit.js';
 import { CHECKED_ROLES, openChecksByAccount, openDutyCheck } from '../platform/access/duties.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
-import type { OrganisationKind } from '../organisations/schema.js';
+import type { OrganisationKind } from '../platform/access/organisation-kinds.js';
 import type { ClusterInput, EditUserInput, NewUserInput, OrganisationInput, WorkingDaysInput } from './forms.js';
 import { KIND_LABELS } from './labels.js';
 import { pageWindow } from '../platform/http/paging.js';
@@ -350,3 +350,5 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
   const givesAccess = changed.includes('role') || changed.includes('organisationId') || (after.active && !before.active);
   if (givesAccess && after.active) await checkSecondPerson(tx, actor, why, id, input.role, input.organisationId, 'changed');
 }
+
+export type { Option, OrganisationRow, UserRow } from './store.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
-import type { OrganisationKind } from '../organisations/schema.js';
+import type { OrganisationKind } from '../platform/access/organisation-kinds.js';
 import type { Role } from '../platform/access/roles.js';
 
 /**

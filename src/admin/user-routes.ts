@@ -7,7 +7,7 @@ import { editUserForm, formValues, idFrom, newUserForm, userQuery } from './form
 import { noticeText } from './labels.js';
 import { attempt, formWithErrors, selectItems } from './pages.js';
 import { listHref, paginationLinks } from '../platform/http/paging.js';
-import type { UserRow } from './store.js';
+import type { UserRow } from './service.js';
 import * as admin from './service.js';
 
 const LIST = 'admin/views/users.njk';

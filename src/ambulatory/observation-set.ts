@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseIsoDate } from '../platform/calendar-days.js';
+import { parseIsoDate } from '../platform/time/calendar-days.js';
 import { londonDate, parseOccurredAt } from '../population/activity-row.js';
 import { LEVELS, pewsChart } from './pews-chart.js';
 

@@ -3,7 +3,7 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { bodyOf } from '../platform/http/form-body.js';
 import type { FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import * as plans from './service.js';
 import { ACTION_FIELD_ORDER, formErrors, readActionForm } from './plan-form.js';
 import { childHeading, editablePlan, formFailure, peopleItems, planHref, teamItems } from './plan-pages.js';

@@ -5,7 +5,7 @@ import { ConflictError } from '../platform/http/errors.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
-import { addMonths, londonToday } from '../record/form-dates.js';
+import { addMonths, londonToday } from '../platform/time/form-dates.js';
 import { moveTask } from '../tasks/service.js';
 import { revisePlan, viewPlan } from './service.js';
 

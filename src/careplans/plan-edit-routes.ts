@@ -3,7 +3,7 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { bodyOf } from '../platform/http/form-body.js';
 import { ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import * as plans from './service.js';
 import { AGENCY_LABELS } from './agencies.js';
 import { PLAN_FIELD_ORDER, formErrors, planValues, readPlanForm } from './plan-form.js';

@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../platform/http/errors.js';
 import { errorSummary } from '../platform/http/validate.js';
-import { dateParts, readDateParts, type DateParts } from '../record/form-dates.js';
+import { dateParts, readDateParts, type DateParts } from '../platform/time/form-dates.js';
 import type { PlanRow, GoalRow } from './store.js';
 
 /**

@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
-import { ageOn } from '../children/labels.js';
-import { childNames, colleagues, currentTeam, teams } from '../children/care-team.js';
+import { ageOn } from '../children/index.js';
+import { childNames, colleagues, currentTeam, teams } from '../children/service.js';
 import { CARING_ROLES, ROLES } from '../platform/access/roles.js';
 import * as plans from './service.js';
 

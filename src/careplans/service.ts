@@ -7,11 +7,9 @@ import { CARING_ROLES } from '../platform/access/roles.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { text } from '../platform/http/validate.js';
-import { childExists } from '../children/service.js';
-import { childNames, joinCareTeam, professionalById, teamById } from '../children/care-team.js';
+import { childExists, childNames, joinCareTeam, professionalById, teamById } from '../children/service.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
-import { freezeRefusal, refuseIfFrozen } from '../record/freeze.js';
-import { activeFreeze } from '../record/store.js';
+import { activeFreeze, freezeRefusal, refuseIfFrozen } from '../platform/access/freeze.js';
 import { agencyOf, agencyOfActor, agencyOfTeam } from './agencies.js';
 import { carePlanPolicy } from './policy.js';
 import { readActionInput, readGoalInput, readPlanInput } from './plan-input.js';
@@ -283,3 +281,6 @@ export function actionsVisibleTo<T extends Parameters<typeof visibleActions>[0][
 export async function keyWorkerOf(tx: Tx, childId: string): Promise<string | null> {
   return (await store.keyWorkerOf(tx, childId))?.key_worker_id ?? null;
 }
+
+// A plan's snapshot, as the generator files it for its demo plans.
+export { snapshotOf } from './plan-view.js';

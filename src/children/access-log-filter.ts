@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../platform/http/errors.js';
 import { listHref } from '../platform/http/paging.js';
-import { readDateRange, type DateParts } from '../record/form-dates.js';
+import { readDateRange, type DateParts } from '../platform/time/form-dates.js';
 import type { AccessLogFilter } from './access-log.js';
 
 /**

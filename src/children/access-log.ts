@@ -4,16 +4,13 @@ import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import { policy } from '../platform/access/policy.js';
-import { recordPolicy } from '../record/policy.js';
-import { visibleToSql } from '../record/store.js';
-import type { SensitiveCategory } from '../record/schema.js';
 
 /**
  * "Who has accessed this record", as one viewer may see it. Audit events keep
  * everything a privacy officer needs; what others see of an event is decided
  * here, per viewer, by the rules that guard what the event is about:
  *  - an event about a record entry shows its words only if the record's own
- *    rule (visibleToSql) lets the viewer see that entry; otherwise the entry's
+ *    rule (RecordRules.visibleToSql) lets the viewer see that entry; otherwise the entry's
  *    kind and sensitive category;
  *  - a freeze reason shows to those the record shows it to (who may freeze);
  *  - a reason to see sensitive entries shows to those who may see all of the
@@ -38,9 +35,29 @@ export type AccessLogEntry = {
 };
 
 type Row = Omit<AccessLogEntry, 'what' | 'why'> & {
-  what: string | null; why: string | null; entry_kind: string | null; sensitive_category: SensitiveCategory | null;
+  what: string | null; why: string | null; entry_kind: string | null; sensitive_category: string | null;
   stated_reason: string | null; reason_withheld: boolean;
 };
+
+/**
+ * The record's own rules, which the log applies to events about it: which
+ * entries (as SQL on record_entry e) the viewer may see, and whether they may
+ * freeze the record (and so read why it was frozen). The record stands on
+ * children, so children cannot import it: the composition root (src/app.ts)
+ * hands these over at start.
+ */
+export type RecordRules = { visibleToSql: (viewer: Actor) => SQL; mayFreeze: (viewer: Actor, relationships: Relationship[]) => boolean };
+let recordRules: RecordRules | undefined;
+
+export function readRecordWith(rules: RecordRules): void {
+  recordRules = rules;
+}
+
+/** Refuses to show the log rather than guess what a viewer may see when the record's rules were not handed over. */
+function record(): RecordRules {
+  if (!recordRules) throw new Error("No record rules: the composition root must call readRecordWith");
+  return recordRules;
+}
 
 /** Reasons people typed, by the action they were given for, and who may read them besides the privacy officer. */
 type ReasonReaders = { freezeReasons: boolean; sensitiveReasons: boolean; full: boolean };
@@ -51,19 +68,19 @@ async function readersOf(tx: Tx, viewer: Actor, childId: string, relationships: 
   // All of the child's sensitive entries visible by the record's rule (and at least one): the reason to see them tells nothing new.
   const [seen] = await rows<{ sensitive: number; hidden: number }>(
     tx,
-    sql`SELECT count(*)::int AS sensitive, count(*) FILTER (WHERE NOT ${visibleToSql(viewer)})::int AS hidden
+    sql`SELECT count(*)::int AS sensitive, count(*) FILTER (WHERE NOT ${record().visibleToSql(viewer)})::int AS hidden
           FROM record_entry e WHERE e.child_id = ${childId}::uuid AND e.sensitive_category IS NOT NULL`,
   );
   return {
     full,
-    freezeReasons: recordPolicy.freezeRecord(viewer, relationships).allowed,
+    freezeReasons: record().mayFreeze(viewer, relationships),
     sensitiveReasons: seen.sensitive > 0 && seen.hidden === 0,
   };
 }
 
 /** The events as this viewer may see them: the words of what they may not see are null. */
 function shownEvents(viewer: Actor, childId: string, readers: ReasonReaders): SQL {
-  const entryShown = readers.full ? sql`true` : sql`(a.entry_id IS NULL OR (e.id IS NOT NULL AND ${visibleToSql(viewer)}))`;
+  const entryShown = readers.full ? sql`true` : sql`(a.entry_id IS NULL OR (e.id IS NOT NULL AND ${record().visibleToSql(viewer)}))`;
   const yes = (b: boolean) => sql.raw(b ? 'true' : 'false');
   const reasonShown = readers.full ? sql`true` : sql`(
     (a.action = 'record.freeze' AND ${yes(readers.freezeReasons)}) OR (a.action = 'record.reveal-sensitive' AND ${yes(readers.sensitiveReasons)}))`;

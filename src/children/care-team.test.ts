@@ -5,7 +5,7 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { actorFor } from '../../test/actors.js';
-import { addMonths, londonToday } from '../record/form-dates.js';
+import { addMonths, londonToday } from '../platform/time/form-dates.js';
 import { startPlan } from '../careplans/service.js';
 
 const kinds = await databaseKinds();

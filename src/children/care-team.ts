@@ -6,9 +6,8 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { legitimateRelationships } from '../platform/access/relationship.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { optionalText, text } from '../platform/http/validate.js';
-import { keyWorkerOf } from '../careplans/service.js';
 import { careTeamPolicy } from './policy.js';
-import { refuseIfFrozen } from '../record/freeze.js';
+import { refuseIfFrozen } from '../platform/access/freeze.js';
 
 /**
  * Joining and reading a child's care team, for the capabilities that put
@@ -86,6 +85,24 @@ export function teams(tx: Tx): Promise<Team[]> {
 export async function teamById(tx: Tx, id: string): Promise<Team | undefined> {
   const [found] = await rows<Team>(tx, sql`SELECT id, name, kind FROM organisation WHERE id = ${id}::uuid AND kind <> 'ics-body'`);
   return found;
+}
+
+type KeyWorkerLookup = (tx: Tx, childId: string) => Promise<string | null>;
+let keyWorkerLookup: KeyWorkerLookup | undefined;
+
+/**
+ * Care plans name a child's key worker, and a key worker's membership may not
+ * be ended here. Care plans stand on children, so children cannot import
+ * them: the composition root (src/app.ts) hands this lookup over at start.
+ */
+export function findKeyWorkersWith(lookup: KeyWorkerLookup): void {
+  keyWorkerLookup = lookup;
+}
+
+/** The key worker of the child's care plan, if any. Refuses to guess when no lookup was handed over. */
+export function keyWorkerOf(tx: Tx, childId: string): Promise<string | null> {
+  if (!keyWorkerLookup) throw new Error('No key worker lookup: the composition root must call findKeyWorkersWith');
+  return keyWorkerLookup(tx, childId);
 }
 
 /** The care team policy's decision on ending this member's membership, from what the database says now. */

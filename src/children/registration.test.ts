@@ -8,7 +8,7 @@ import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
 import { addClient, clientActor } from '../fhir/clients.js';
 import { ageInYears, readRegistration, registerChild, saveFlag, saveRelatedPerson } from './registration.js';
-import { testNhsNumbers } from './nhs-number.js';
+import { testNhsNumbers } from '../platform/identity/nhs-number.js';
 
 const kinds = await databaseKinds();
 const TODAY = '2026-11-23';

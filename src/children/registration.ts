@@ -9,9 +9,9 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors } from '../platform/http/validate.js';
 import { FLAG_KINDS, type FlagKind } from './schema.js';
-import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
+import { isValidNhsNumber, normaliseNhsNumber } from '../platform/identity/nhs-number.js';
 import { ETHNIC_CATEGORIES } from './labels.js';
-import { refuseIfFrozen } from '../record/freeze.js';
+import { refuseIfFrozen } from '../platform/access/freeze.js';
 
 /**
  * Children, their carers and their safeguarding flags as a feed (a GP system,

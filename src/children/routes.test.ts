@@ -4,7 +4,7 @@ import { rows } from '../platform/db/client.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, DEMO_PASSWORD } from '../../test/http.js';
-import { formatNhsNumber } from './nhs-number.js';
+import { formatNhsNumber } from '../platform/identity/nhs-number.js';
 
 const kinds = await databaseKinds();
 type ChildRow = { id: string; nhs_number: string; given_name: string; family_name: string; date_of_birth: string };

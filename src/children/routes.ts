@@ -6,11 +6,10 @@ import { policy } from '../platform/access/policy.js';
 import { ForbiddenError, ValidationError } from '../platform/http/errors.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
 import { ROLES } from '../platform/access/roles.js';
-import { toCsv } from '../activity/csv.js';
+import { toCsv } from '../platform/http/csv.js';
 import * as children from './service.js';
-import { endMembership, membershipToEnd } from './care-team.js';
+import { endMembership, keyWorkerOf, membershipToEnd } from './care-team.js';
 import { careTeamPolicy } from './policy.js';
-import { keyWorkerOf } from '../careplans/service.js';
 import { readSearch, type SearchInput } from './search-form.js';
 import { ACCESS_LOG_CSV_LIMIT, accessLogHref, actionLabel, readAccessLogQuery } from './access-log-filter.js';
 import { paginationLinks } from '../platform/http/paging.js';
@@ -129,7 +128,7 @@ export const childRoutes: RouteModule = (app, deps) => {
     const parsed = breakGlassForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const fields = fieldErrors(parsed.error);
-      return reply.code(400).page('children/views/no-access.njk', {
+      return reply.code(400).page('platform/http/views/no-access.njk', {
         title: 'You do not have access to this child’s record',
         childId: id,
         canBreakGlass: true,

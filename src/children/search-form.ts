@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../platform/http/errors.js';
-import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
+import { isValidNhsNumber, normaliseNhsNumber } from '../platform/identity/nhs-number.js';
 import type { ChildCriteria } from './store.js';
 
 /** The date boxes are named dob[day], dob[month], dob[year] by nhsuk-frontend's date input. */

@@ -94,3 +94,10 @@ export async function breakGlass(tx: Tx, actor: Actor, childId: string, reason: 
 export async function childExists(tx: Tx, childId: string): Promise<boolean> {
   return (await store.childIdentity(tx, childId)) !== undefined;
 }
+
+// The care team and registration, as other capabilities (and the composition root) use them.
+export { childNames, colleagues, currentTeam, findKeyWorkersWith, joinCareTeam, professionalById, teamById, teams } from './care-team.js';
+export { registerChild, saveFlag, saveRelatedPerson } from './registration.js';
+
+export { activeFlags, careTeam, childIdentity, familyMembers, type ChildIdentity } from './store.js';
+export { readRecordWith } from './access-log.js';

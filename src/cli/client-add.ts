@@ -5,7 +5,7 @@ import { connect } from '../platform/db/connect.js';
 import { migrate } from '../platform/db/migrate.js';
 import { rows, type Database } from '../platform/db/client.js';
 import { ValidationError } from '../platform/http/errors.js';
-import { addClient, checkNewClient, parseScopes } from '../fhir/clients.js';
+import { addClient, checkNewClient, parseScopes } from '../fhir/service.js';
 
 export const clientAddFlags = z.object({
   name: z.string({ error: '--name is required' }).trim().min(1, '--name is required').max(100, '--name must be 100 characters or fewer'),

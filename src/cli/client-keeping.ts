@@ -1,7 +1,6 @@
 import type { Config } from '../platform/config.js';
 import { ConflictError, NotFoundError } from '../platform/http/errors.js';
-import { clientActor, commandLineClient } from '../fhir/clients.js';
-import { listClients, revokeClient, rotateClientSecret } from '../fhir/client-admin.js';
+import { clientActor, commandLineClient, listClients, revokeClient, rotateClientSecret } from '../fhir/service.js';
 import { withIcs } from './client-add.js';
 
 type Io = { out: (l: string) => void; err: (l: string) => void };

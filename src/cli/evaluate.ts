@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Config } from '../platform/config.js';
-import type { Output } from '../main.js';
+import type { Output } from './output.js';
 import { withIcs } from './client-add.js';
 import { CannotEvaluateError, evaluateModel, UnknownIndicatorError, UnknownModelError } from '../population/evaluation/evaluate.js';
 import { METHODS } from '../population/evaluation/result.js';

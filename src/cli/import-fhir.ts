@@ -5,13 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../platform/config.js';
 import type { Database, Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { clientActor, commandLineClient } from '../fhir/clients.js';
-import { processBundle } from '../fhir/bundle.js';
-import { Importer, type Imported, type Where } from '../fhir/import.js';
-import { ENTRY_TYPES, importEntries } from '../fhir/import-entries.js';
-import { asFhirError, FhirError, type Issue } from '../fhir/outcome.js';
-import { importRank } from '../fhir/registry.js';
-import { StructureCheckers } from '../fhir/structure-checkers.js';
+import { asFhirError, clientActor, commandLineClient, ENTRY_TYPES, FhirError, type Imported, importEntries, Importer, importRank, type Issue, processBundle, StructureCheckers, type Where } from '../fhir/service.js';
 import { withIcs } from './client-add.js';
 import { progressBar } from './progress.js';
 

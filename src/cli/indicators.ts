@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../platform/config.js';
-import type { Output } from '../main.js';
+import type { Output } from './output.js';
 import { listIndicators, UNIT_WORDS, type Indicator } from '../population/indicators.js';
 import { withIcs } from './client-add.js';
 

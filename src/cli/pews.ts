@@ -1,5 +1,4 @@
-import { readObservationSet, type ObservationSet } from '../ambulatory/observation-set.js';
-import { assessPews } from '../ambulatory/pews.js';
+import { assessPews, type ObservationSet, readObservationSet } from '../ambulatory/service.js';
 import { readJsonInput } from './json-stdin.js';
 
 type Output = { out: (l: string) => void; err: (l: string) => void };

@@ -7,9 +7,8 @@ import { migrate } from '../platform/db/migrate.js';
 import { rows, type Database } from '../platform/db/client.js';
 import { hashPassword, verifyPassword } from '../platform/auth/passwords.js';
 import { buildJoinery } from '../app.js';
-import { generateIcs } from '../synth/generate.js';
-import { parseIsoDate } from '../synth/dates.js';
-import { DEFAULT_EFFECTS, clusterCountFor, type Intervention } from '../synth/intervention.js';
+import { clusterCountFor, DEFAULT_EFFECTS, generateIcs, type Intervention } from '../synth/service.js';
+import { parseIsoDate } from '../platform/time/calendar-days.js';
 import { historyMonths, monthOfDays, monthText, parseMonth } from '../synth/months.js';
 import { progressBar } from './progress.js';
 

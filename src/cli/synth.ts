@@ -1,9 +1,8 @@
 import type { Config } from '../platform/config.js';
 import { connect } from '../platform/db/connect.js';
 import { migrate } from '../platform/db/migrate.js';
-import { generateIcs } from '../synth/generate.js';
-import { parseIsoDate } from '../synth/dates.js';
-import { InterventionError, checkIntervention, loadInterventionFile, type Intervention } from '../synth/intervention.js';
+import { checkIntervention, generateIcs, type Intervention, InterventionError, loadInterventionFile } from '../synth/service.js';
+import { parseIsoDate } from '../platform/time/calendar-days.js';
 import { progressBar } from './progress.js';
 
 type SynthFlags = { children: number; seed: number; ics?: string; intervention?: string };

@@ -4,7 +4,7 @@ import { ConflictError, ValidationError, type FieldErrors } from '../platform/ht
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { bodyOf, field as str, pageNumber } from '../platform/http/form-body.js';
 import { listHref, paginationLinks } from '../platform/http/paging.js';
-import { URGENCY_TAGS } from '../referrals/labels.js';
+import { URGENCY_TAGS } from '../referrals/index.js';
 import { flag, refusedPage } from './form.js';
 import * as booking from './booking.js';
 

@@ -1,6 +1,6 @@
-import { longDate } from '../platform/calendar-days.js';
-import { formatNhsNumber } from '../children/nhs-number.js';
-import type { LetterValues } from '../letters/templates.js';
+import { longDate } from '../platform/time/calendar-days.js';
+import { formatNhsNumber } from '../platform/identity/nhs-number.js';
+import type { LetterValues } from '../letters/service.js';
 import type { ClinicNext } from './schema.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseWithRules } from '../platform/http/validate.js';
 import type { FieldErrors } from '../platform/http/errors.js';
-import { readTime } from '../record/form-dates.js';
+import { readTime } from '../platform/time/form-dates.js';
 import { CLINIC_FORMATS } from './schema.js';
 
 /** Slot lengths and counts a session may have: a joint clinic runs 10 to 60 minutes a child, up to 24 children. */

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
-import { londonToday, readDateParts } from '../record/form-dates.js';
+import { londonToday, readDateParts } from '../platform/time/form-dates.js';
 import { bodyOf, dateBoxes, field as str } from '../platform/http/form-body.js';
 import { flag, refusedPage } from './form.js';
 import * as sessions from './sessions.js';

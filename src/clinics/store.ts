@@ -2,8 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { bulkInsert } from '../platform/db/bulk.js';
-import type { Urgency } from '../referrals/schema.js';
-import type { ReferralState } from '../referrals/state-machine.js';
+import type { ReferralState, Urgency } from '../referrals/index.js';
 import type { BookingState, ClinicFormat, ClinicNext } from './schema.js';
 
 /** Timestamps arrive as Date objects from both drivers; they are read with new Date() wherever used. */

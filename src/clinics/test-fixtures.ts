@@ -4,7 +4,7 @@ import { rows } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { moveReferral, submitReferral } from '../referrals/service.js';
 import { setUpSession } from './sessions.js';
 

@@ -1,26 +1,11 @@
-import type { Resource } from '@medplum/fhirtypes';
-import { saveEntries } from '../record/bulk-entries.js';
-import type { EntryInput } from '../record/entry-input.js';
+import { saveEntries } from '../record/service.js';
+import type { EntryInput } from '../record/index.js';
 import type { Admitted, Imported, Importer, Where } from './import.js';
 import { asFhirError, FhirError } from './outcome.js';
-import { allergyCodec } from './resources/allergy-intolerance.js';
-import { conditionCodec } from './resources/condition.js';
-import type { EntryCodec } from './resources/entries.js';
-import { immunizationCodec } from './resources/immunization.js';
-import { medicationRequestCodec, medicationStatementCodec } from './resources/medication.js';
-import { observationCodec } from './resources/observation.js';
-import { procedureCodec } from './resources/procedure.js';
-
-const CODECS = new Map<string, EntryCodec<Resource>>(
-  [conditionCodec, allergyCodec, medicationRequestCodec, medicationStatementCodec, immunizationCodec, procedureCodec, observationCodec]
-    .map((c) => [c.type, c as unknown as EntryCodec<Resource>]),
-);
-
-/** The resource types that are record entries: importEntries writes them many at a time. */
-export const ENTRY_TYPES: readonly string[] = [...CODECS.keys()];
+import { ENTRY_CODECS } from './entry-codecs.js';
 
 /**
- * Imports many record-entry resources (of ENTRY_TYPES, POSTed: an NDJSON
+ * Imports many record-entry resources (of ENTRY_TYPES in entry-codecs.ts, POSTed: an NDJSON
  * file's lines) at once, with the rules and answers of importResource: each
  * is checked and translated on its own, then all are saved together by the
  * record's saveEntries. Returns each one's result or refusal, in order.
@@ -33,7 +18,7 @@ export async function importEntries(importer: Importer, items: { resource: unkno
     let admitted: Admitted | undefined;
     try {
       admitted = importer.admit(resource, where);
-      const { childId, input } = await CODECS.get(admitted.r.resourceType)!.fromFhir(importer.context(where.fullUrl), admitted.r);
+      const { childId, input } = await ENTRY_CODECS.get(admitted.r.resourceType)!.fromFhir(importer.context(where.fullUrl), admitted.r);
       translated.push({ index, admitted, where, childId, input });
     } catch (e) {
       results[index] = admitted ? importer.refusal(e, admitted.handler, admitted.r.resourceType, where.path) : asFhirError(e);

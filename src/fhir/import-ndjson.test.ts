@@ -12,7 +12,7 @@ import { importFhir } from '../cli/import-fhir.js';
 import { processBundle } from './bundle.js';
 import { clientActor, commandLineClient } from './clients.js';
 import { NHS_NUMBER_SYSTEM } from './codes.js';
-import { testNhsNumbers } from '../children/nhs-number.js';
+import { testNhsNumbers } from '../platform/identity/nhs-number.js';
 import { recordBundle, sensitiveCondition } from './test-fixtures.js';
 
 const kinds = await databaseKinds();

@@ -4,7 +4,7 @@ import type { Actor } from '../platform/access/actor.js';
 import type { ScopePermission } from '../platform/access/policy.js';
 import { fhirPolicy } from './policy.js';
 import { NHS_NUMBER_SYSTEM, ODS_SYSTEM, PROFESSIONAL_ID_SYSTEM } from './codes.js';
-import { ENTRY_TYPES } from './import-entries.js';
+import { ENTRY_TYPES } from './entry-codecs.js';
 import { Lookups, Wanted, type Lookup } from './lookups.js';
 import { asFhirError, badRequest, FhirError, notSupported, underPath, unprocessable, type Issue } from './outcome.js';
 import { handlerFor } from './registry.js';

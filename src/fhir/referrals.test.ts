@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { databaseKinds } from '../../test/database.js';
 import { actorFor } from '../../test/actors.js';
 import type { Tx } from '../platform/db/client.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { moveReferral, submitReferral } from '../referrals/service.js';
 import { startFhirTest, type FhirTest } from './test-setup.js';
 import { structureIssues } from './validation.js';

@@ -1,6 +1,6 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
-import { testNhsNumbers } from '../children/nhs-number.js';
+import { testNhsNumbers } from '../platform/identity/nhs-number.js';
 import {
   ACT_CODE, ACT_PRIORITY, ALLERGY_CLINICAL, CONDITION_CLINICAL, CONTACT_TYPE_SYSTEM, DMD, ETHNIC_CATEGORY_SYSTEM, ETHNIC_CATEGORY_URL,
   FLAG_KIND_SYSTEM, MEDICATION_REQUEST_COURSE, NHS_NUMBER_SYSTEM, ODS_SYSTEM, PARENTAL_RESPONSIBILITY_URL, ROLE_CODE, SENSITIVE_SYSTEM, SNOMED,

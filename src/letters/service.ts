@@ -161,3 +161,8 @@ export function resetTemplate(tx: Tx, actor: Actor, kind: LetterKind, openedAt: 
   const { title, body } = store.shippedTemplate(kind);
   return saveTemplate(tx, actor, kind, { title, body, version: openedAt }, true);
 }
+
+/** The ICS's current wording of a kind of letter, for the capabilities that send one. */
+export const currentTemplate = (tx: Tx, kind: LetterKind) => store.currentTemplate(tx, kind);
+
+export { renderLetter, type LetterValues } from './templates.js';

@@ -1,8 +1,8 @@
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { idParam } from '../platform/http/validate.js';
-import { londonToday } from '../record/form-dates.js';
-import { AGENCY_LABELS } from '../careplans/agencies.js';
-import { STATUS_LABELS } from '../tasks/state-machine.js';
+import { londonToday } from '../platform/time/form-dates.js';
+import { AGENCY_LABELS } from '../careplans/index.js';
+import { STATUS_LABELS } from '../tasks/index.js';
 import * as mdt from './service.js';
 
 /** One-page briefs to read before the meeting: every case on a meeting's list, or one case. */

@@ -3,8 +3,8 @@ import { bodyOf, field as str } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { findChildren } from '../children/service.js';
-import { isValidNhsNumber, normaliseNhsNumber } from '../children/nhs-number.js';
-import { londonToday } from '../record/form-dates.js';
+import { isValidNhsNumber, normaliseNhsNumber } from '../platform/identity/nhs-number.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import * as mdt from './service.js';
 import { conflictPage } from './meeting-pages.js';
 

@@ -1,6 +1,6 @@
-import { longDate } from '../platform/calendar-days.js';
+import { longDate } from '../platform/time/calendar-days.js';
 import type { LetterDocument } from '../platform/http/pdf.js';
-import { formatNhsNumber } from '../children/nhs-number.js';
+import { formatNhsNumber } from '../platform/identity/nhs-number.js';
 
 /**
  * The outcome letter after an MDT discussion, to the family and the GP,

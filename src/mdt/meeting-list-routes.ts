@@ -3,7 +3,7 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { bodyOf, dateBoxes, field as str } from '../platform/http/form-body.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary } from '../platform/http/validate.js';
-import { londonToday, readDateParts } from '../record/form-dates.js';
+import { londonToday, readDateParts } from '../platform/time/form-dates.js';
 import * as mdt from './service.js';
 
 /** The MDT meetings the professional can see, the themes that recur across cases, and scheduling a series of meetings for a hub. */

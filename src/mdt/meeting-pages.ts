@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTenant, type AppDeps } from '../platform/http/app.js';
 import { fieldList } from '../platform/http/form-body.js';
 import { CARING_ROLES, ROLES } from '../platform/access/roles.js';
-import { colleagues, teams } from '../children/care-team.js';
+import { colleagues, teams } from '../children/service.js';
 
 /** What the MDT pages share: the people and teams to choose from, a ticked list from a form, and the page for a change that could not be made. */
 

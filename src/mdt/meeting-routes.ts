@@ -4,7 +4,7 @@ import { bodyOf } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { ROLES } from '../platform/access/roles.js';
-import { londonDateAndTime, londonToday } from '../record/form-dates.js';
+import { londonDateAndTime, londonToday } from '../platform/time/form-dates.js';
 import * as mdt from './service.js';
 import { THEMES } from './meeting-input.js';
 import { checked, conflictPage, personItems } from './meeting-pages.js';

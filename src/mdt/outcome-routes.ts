@@ -3,7 +3,7 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { bodyOf, dateBoxes, field as str } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
-import { londonToday, readDateParts } from '../record/form-dates.js';
+import { londonToday, readDateParts } from '../platform/time/form-dates.js';
 import * as mdt from './service.js';
 import { MAX_ACTIONS_PER_SAVE, THEMES } from './meeting-input.js';
 import { checked, conflictPage, ownerOf, personItems, teamItems } from './meeting-pages.js';

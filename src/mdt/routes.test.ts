@@ -4,8 +4,8 @@ import { rows } from '../platform/db/client.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
-import { addMonths, londonToday } from '../record/form-dates.js';
-import { longDate } from '../platform/calendar-days.js';
+import { addMonths, londonToday } from '../platform/time/form-dates.js';
+import { longDate } from '../platform/time/calendar-days.js';
 import { actorFor } from '../../test/actors.js';
 import { bringCase } from './service.js';
 

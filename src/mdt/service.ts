@@ -5,15 +5,14 @@ import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
 import { isRole, ROLES } from '../platform/access/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
-import { londonToUtc } from '../record/form-dates.js';
-import { childNames, professionalById, teamById } from '../children/care-team.js';
-import { hubById, hubsLedBy } from '../organisations/directory.js';
-import { fileLetter, frequentEdAttenders, listContacts, listEntries } from '../record/service.js';
-import { UNSCHEDULED_CONTACTS } from '../record/schema.js';
-import { recordPolicy } from '../record/policy.js';
+import { londonToUtc } from '../platform/time/form-dates.js';
+import { childNames, professionalById, teamById } from '../children/service.js';
+import { hubById, hubsLedBy } from '../organisations/service.js';
+import { fileLetter, frequentEdAttenders, listContacts, listEntries, recordPolicy } from '../record/service.js';
+import { UNSCHEDULED_CONTACTS } from '../record/index.js';
 import { actionsVisibleTo, viewPlan } from '../careplans/service.js';
-import { agencyOf, agencyOfTeam } from '../careplans/agencies.js';
-import type { Agency } from '../careplans/schema.js';
+import { agencyOf, agencyOfTeam } from '../careplans/index.js';
+import type { Agency } from '../careplans/index.js';
 import { createTasks, openTasksOfChild } from '../tasks/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { composeLetter, letterText, parseLetter } from './letter.js';
@@ -289,3 +288,12 @@ export function recurringThemes(tx: Tx, actor: Actor, today: string) {
  */
 export const caseTeamsOfChild = (tx: Tx, childId: string) => store.caseTeams(tx, { childId });
 export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams(tx, { caseId }))[0];
+
+/** The next meeting of the hub that still takes cases, for those who bring one (a referral decided for MDT, case finding). */
+export const nextOpenMeeting = (tx: Tx, clusterId: string, now: Date) => store.nextOpenMeeting(tx, clusterId, now);
+
+/** A meeting as the actor may see it, or undefined. */
+export const meetingById = (tx: Tx, actor: Actor, id: string) => store.meetingById(tx, actor, id);
+
+// The outcome letter, for the generator's demo meetings.
+export { composeLetter, letterText } from './letter.js';

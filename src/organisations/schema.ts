@@ -1,4 +1,7 @@
 import { pgTable, uuid, text, timestamp, boolean, integer, primaryKey, foreignKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { OrganisationKind } from '../platform/access/organisation-kinds.js';
+
+export { ORGANISATION_KINDS, type OrganisationKind } from '../platform/access/organisation-kinds.js';
 
 /** The tenant: one Integrated Care System. */
 export const ics = pgTable('ics', {
@@ -19,18 +22,6 @@ export const place = pgTable(
   (t) => [primaryKey({ columns: [t.icsId, t.id] })],
 );
 
-export const ORGANISATION_KINDS = [
-  'gp-practice',
-  'acute-trust',
-  'community-provider',
-  'mental-health-trust',
-  'childrens-social-care',
-  'school',
-  'youth-justice',
-  'voluntary-sector',
-  'ics-body',
-] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 export const organisation = pgTable(
   'organisation',

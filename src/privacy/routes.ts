@@ -40,3 +40,6 @@ export const privacyRoutes: RouteModule = (app, deps) => {
     return reply.redirect('/privacy/break-glass', 303);
   });
 };
+
+// The privacy officer's review of account checks, registered by the composition root beside privacyRoutes.
+export { dutyReviewRoutes } from './duty-review-routes.js';

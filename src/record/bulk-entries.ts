@@ -6,7 +6,7 @@ import type { Decision } from '../platform/access/policy.js';
 import { recordAuditMany } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import { recordPolicy } from './policy.js';
-import { writableWhileFrozen } from './freeze.js';
+import { writableWhileFrozen } from '../platform/access/freeze.js';
 import { readEntryInput, type EntryInput } from './entry-input.js';
 import * as bulk from './bulk-store.js';
 import { ENTRY_CONFLICTS, sameEntry, savedEntryAudit } from './entry-rules.js';

@@ -28,17 +28,6 @@ export async function existingChildren(tx: Tx, childIds: string[]): Promise<Set<
   return new Set(found.map((c) => c.id));
 }
 
-/** Each child's active freeze (the latest, as store.activeFreeze): child id → the organisation that froze it. */
-export async function activeFreezes(tx: Tx, childIds: string[]): Promise<Map<string, string>> {
-  if (!childIds.length) return new Map();
-  const found = await rows<{ child_id: string; frozen_by_organisation_id: string }>(
-    tx,
-    sql`SELECT DISTINCT ON (child_id) child_id, frozen_by_organisation_id FROM record_freeze
-         WHERE child_id = ANY(${uuids(childIds)}) AND lifted_at IS NULL ORDER BY child_id, frozen_at DESC`,
-  );
-  return new Map(found.map((f) => [f.child_id, f.frozen_by_organisation_id]));
-}
-
 const sourceKey = (system: string, id: string) => `${system}\u0000${id}`;
 
 /** Entries by the sender's identifiers, whatever their visibility: source key (see keyOfSource) → entry. */

@@ -1,7 +1,7 @@
 import { CONTACT_TYPES, SENSITIVE_CATEGORIES, type ContactType, type SensitiveCategory } from './schema.js';
 import { readContactInput, type ContactInput } from './entry-input.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
-import { londonToUtc, readDateParts, readTime, type DateParts } from './form-dates.js';
+import { londonToUtc, readDateParts, readTime, type DateParts } from '../platform/time/form-dates.js';
 import { CONTACT_TYPE_LABELS } from './labels.js';
 
 /**

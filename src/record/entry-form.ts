@@ -3,7 +3,7 @@ import { ENTRY_CODE_SYSTEM, ENTRY_DETAILS, ENTRY_STATUSES } from './entries.js';
 import { readEntryInput, type EntryInput } from './entry-input.js';
 import type { EntryRow } from './service.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
-import { dateParts, readDateParts, type DateParts } from './form-dates.js';
+import { dateParts, readDateParts, type DateParts } from '../platform/time/form-dates.js';
 import { codeLists } from './code-lists.js';
 import {
   ALLERGY_CATEGORY_LABELS, COURSE_LABELS, DISPLAY_LABELS, SENSITIVE_LABELS, SEVERITY_LABELS, SIGNIFICANCE_LABELS, statusLabel,

@@ -9,7 +9,7 @@ import { startFhirTest, type FhirTest } from '../fhir/test-setup.js';
 import { CONDITION_CLINICAL, NHS_NUMBER_SYSTEM, ROLE_CODE, SNOMED } from '../fhir/codes.js';
 import { startPlan } from '../careplans/service.js';
 import { moveTask } from '../tasks/service.js';
-import { addMonths, londonToday } from './form-dates.js';
+import { addMonths, londonToday } from '../platform/time/form-dates.js';
 
 const kinds = await databaseKinds();
 

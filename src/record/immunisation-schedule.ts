@@ -1,5 +1,5 @@
 import { codeLists, type ScheduleAge, type ScheduledDose } from './code-lists.js';
-import { civilFromDays, daysFromCivil, isoDate } from '../platform/calendar-days.js';
+import { civilFromDays, daysFromCivil, isoDate } from '../platform/time/calendar-days.js';
 
 /**
  * Where a child stands against the UK routine childhood immunisation schedule

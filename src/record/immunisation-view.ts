@@ -1,4 +1,4 @@
-import { longDate } from '../platform/calendar-days.js';
+import { longDate } from '../platform/time/calendar-days.js';
 import type { EntryRow } from './service.js';
 import { immunisationStatus } from './immunisation-schedule.js';
 import { SCHEDULE_STATUS_LABELS } from './labels.js';

@@ -6,7 +6,7 @@ import { auditChild, openChild } from '../platform/access/door.js';
 import { NotFoundError } from '../platform/http/errors.js';
 import type { LetterDocument } from '../platform/http/pdf.js';
 import { recordPolicy } from './policy.js';
-import { refuseChangeWhileFrozen } from './freeze.js';
+import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 
 /**
  * Letters filed in a child's record: MDT outcome, referral, advice and clinic

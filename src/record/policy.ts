@@ -1,7 +1,7 @@
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
 import { allow, deny, has, policy, type Decision } from '../platform/access/policy.js';
-import { freezeRefusal } from './freeze.js';
+import { freezeRefusal } from '../platform/access/freeze.js';
 
 /**
  * Who may do what with a child's shared record. Built on the platform's

@@ -1,7 +1,8 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
-import { FLAG_LABELS, ageOn } from '../children/labels.js';
+import { ForbiddenError } from '../platform/http/errors.js';
+import { FLAG_LABELS, ageOn } from '../children/index.js';
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import * as record from './service.js';
 import { planBanner } from '../careplans/service.js';
@@ -11,7 +12,7 @@ import { SECTION_TITLES } from './entries.js';
 import { CONTACT_TYPE_LABELS, KIND_NOUNS, SENSITIVE_LABELS } from './labels.js';
 import { allergyWarnings, byKind, currentAndPast, entryView, splitMedication } from './record-sections.js';
 import { paginationItems, readTimelineQuery } from './timeline-filter.js';
-import { londonToday } from './form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { immunisationRows } from './immunisation-view.js';
 import { formErrorList } from './entry-form.js';
 

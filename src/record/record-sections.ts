@@ -1,6 +1,6 @@
 import type { EntryKind } from './schema.js';
 import type { EntryRow } from './service.js';
-import { addMonths } from './form-dates.js';
+import { addMonths } from '../platform/time/form-dates.js';
 import {
   ALLERGY_CATEGORY_LABELS, SENSITIVE_LABELS, SEVERITY_LABELS, SIGNIFICANCE_LABELS, statusLabel, statusTagClass,
 } from './labels.js';

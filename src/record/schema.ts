@@ -121,23 +121,6 @@ export const contact = pgTable(
   ],
 );
 
-/** A record frozen during a safeguarding investigation; lifting it sets liftedAt. */
-export const recordFreeze = pgTable(
-  'record_freeze',
-  {
-    icsId: uuid('ics_id').notNull(),
-    id: uuid('id').notNull(),
-    childId: uuid('child_id').notNull(),
-    reason: text('reason').notNull(),
-    frozenBy: uuid('frozen_by').notNull(),
-    frozenByOrganisationId: uuid('frozen_by_organisation_id').notNull(),
-    frozenAt: timestamp('frozen_at', { withTimezone: true }).notNull().defaultNow(),
-    liftedBy: uuid('lifted_by'),
-    liftedAt: timestamp('lifted_at', { withTimezone: true }),
-  },
-  (t) => [primaryKey({ columns: [t.icsId, t.id] }), index('record_freeze_child_idx').on(t.icsId, t.childId)],
-);
-
 /** A professional's stated reason to see a child's sensitive entries: time-limited, audited, reviewed by a privacy officer. */
 export const sensitiveReveal = pgTable(
   'sensitive_reveal',

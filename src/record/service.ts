@@ -3,11 +3,11 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { auditChild, checkedAccess, openChild, type ChildAccess, type ChildAudit, type ChildRule } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
-import * as children from '../children/store.js';
+import * as children from '../children/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { keyWorkerOf } from '../careplans/service.js';
 import { recordPolicy } from './policy.js';
-import { refuseChangeWhileFrozen } from './freeze.js';
+import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { readContactInput, readEntryInput, type ContactInput, type EntryInput } from './entry-input.js';
 import { UNSCHEDULED_CONTACTS } from './schema.js';
 import * as store from './store.js';
@@ -270,3 +270,8 @@ export async function liftFreeze(tx: Tx, actor: Actor, childId: string) {
 }
 
 export const activeFreeze = store.activeFreeze;
+
+// What other capabilities use of the record (its public face): its policy, the SQL condition on sensitive entries and saving many entries.
+export { recordPolicy } from './policy.js';
+export { visibleToSql } from './store.js';
+export { saveEntries } from './bulk-entries.js';

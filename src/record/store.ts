@@ -234,15 +234,7 @@ export async function insertContact(tx: Tx, access: ChildAccess, id: string, c: 
       ${actor.professionalId}::uuid, ${actor.organisationId}::uuid, ${c.sourceSystem ?? null}, ${c.sourceId ?? null})`);
 }
 
-export async function activeFreeze(tx: Tx, childId: string) {
-  const [found] = await rows<{ id: string; reason: string; frozen_at: string; frozen_by_organisation_id: string; frozen_by_name: string | null }>(
-    tx,
-    sql`SELECT f.id, f.reason, f.frozen_at, f.frozen_by_organisation_id, p.name AS frozen_by_name FROM record_freeze f
-          LEFT JOIN professional p ON p.ics_id = f.ics_id AND p.id = f.frozen_by
-         WHERE f.child_id = ${childId}::uuid AND f.lifted_at IS NULL ORDER BY f.frozen_at DESC LIMIT 1`,
-  );
-  return found;
-}
+export { activeFreeze } from '../platform/access/freeze.js';
 
 /** Freezes the child's record during a safeguarding investigation, for the team of the access's actor. */
 export async function freezeRecord(tx: Tx, access: ChildAccess, reason: string): Promise<void> {

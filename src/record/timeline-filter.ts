@@ -1,6 +1,6 @@
 import { CONTACT_TYPES, type ContactType } from './schema.js';
 import type { FieldErrors } from '../platform/http/errors.js';
-import { readDateRange, type DateParts } from './form-dates.js';
+import { readDateRange, type DateParts } from '../platform/time/form-dates.js';
 
 /**
  * The timeline's filter, from the record page's query string (a GET form, so

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { REFERRAL_KINDS, URGENCIES } from './schema.js';
 import { KIND_LABELS, URGENCY_LABELS } from './labels.js';
 import { describeEntry } from './attachments.js';

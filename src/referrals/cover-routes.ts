@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary } from '../platform/http/validate.js';
-import { londonToday, type DateParts } from '../record/form-dates.js';
+import { londonToday, type DateParts } from '../platform/time/form-dates.js';
 import { addCover, coverRota } from './cover.js';
 import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
 import { dateField } from './form-body.js';

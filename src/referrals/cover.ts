@@ -6,9 +6,9 @@ import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { parseWithRules } from '../platform/http/validate.js';
-import { parseIsoDate } from '../platform/calendar-days.js';
-import { hubsLedBy } from '../organisations/directory.js';
-import { colleagues, professionalById } from '../children/care-team.js';
+import { parseIsoDate } from '../platform/time/calendar-days.js';
+import { hubsLedBy } from '../organisations/service.js';
+import { colleagues, professionalById } from '../children/service.js';
 import { referralPolicy } from './policy.js';
 
 /**

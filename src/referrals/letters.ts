@@ -1,11 +1,10 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { childNames } from '../children/care-team.js';
-import { formatNhsNumber } from '../children/nhs-number.js';
-import { currentTemplate } from '../letters/store.js';
-import { renderLetter, type LetterValues } from '../letters/templates.js';
+import { childNames } from '../children/service.js';
+import { formatNhsNumber } from '../platform/identity/nhs-number.js';
+import { currentTemplate, type LetterValues, renderLetter } from '../letters/service.js';
 import { fileLetter } from '../record/service.js';
-import { longDate } from '../platform/calendar-days.js';
+import { longDate } from '../platform/time/calendar-days.js';
 import { URGENCY_LABELS } from './labels.js';
 import * as store from './store.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { KIND_LABELS, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
 import { lateList, PAGE_SIZE, sentList, triageList } from './lists.js';
 import { referralPolicy } from './policy.js';

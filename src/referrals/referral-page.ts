@@ -2,7 +2,7 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
-import { childNames } from '../children/care-team.js';
+import { childNames } from '../children/service.js';
 import { REFERRAL_MOVES } from './state-machine.js';
 import { referralPolicy } from './policy.js';
 import { relationsTo } from './relations.js';
@@ -10,7 +10,7 @@ import * as store from './store.js';
 import { threadClosed } from './thread.js';
 import { extractsAsSeen } from './attachments.js';
 import { legitimateRelationships } from '../platform/access/relationship.js';
-import { recordPolicy } from '../record/policy.js';
+import { recordPolicy } from '../record/service.js';
 
 /**
  * Everything a referral's page shows, for someone with a relation to it (the

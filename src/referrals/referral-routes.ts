@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { isLate, KIND_LABELS, SELF_CARE_RESOURCES, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
 import { openReferral } from './referral-page.js';
 import { decideReferral } from './decide.js';

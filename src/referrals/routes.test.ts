@@ -5,7 +5,7 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { actorFor } from '../../test/actors.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { submitReferral } from './service.js';
 
 const kinds = await databaseKinds();

@@ -6,8 +6,8 @@ import { legitimateRelationships } from '../platform/access/relationship.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
-import { addWorkingDays } from '../platform/working-days.js';
-import { londonToday } from '../record/form-dates.js';
+import { addWorkingDays } from '../platform/time/working-days.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { moveReferral, submitReferral } from './service.js';
 
 const kinds = await databaseKinds();

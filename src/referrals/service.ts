@@ -6,15 +6,14 @@ import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { optionalText, parseInput, text } from '../platform/http/validate.js';
-import { addWorkingDays } from '../platform/working-days.js';
+import { addWorkingDays } from '../platform/time/working-days.js';
 import { addToWorklists } from '../worklist/service.js';
 import { REFERRAL_KINDS, URGENCIES } from './schema.js';
 import { moveBetween, REFERRAL_STATES, type Move, type Mover, type ReferralState } from './state-machine.js';
 import { referralPolicy } from './policy.js';
 import { relationsTo } from './relations.js';
 import { attachableEntries, attachEntries } from './attachments.js';
-import { childExists } from '../children/service.js';
-import { childNames } from '../children/care-team.js';
+import { childExists, childNames } from '../children/service.js';
 import { fileReferralLetter } from './letters.js';
 import * as store from './store.js';
 
@@ -145,3 +144,9 @@ export async function askingAbout(tx: Tx, actor: Actor, childId: string, today: 
   const route = await store.routeOf(tx, childId, today);
   return { child, hubName: route?.cluster_name ?? null, entries: await attachableEntries(tx, actor, childId) };
 }
+
+/** A referral by its id (row-level security keeps it to the ICS), for clinics booking and recording outcomes. */
+export const referralById = (tx: Tx, id: string) => store.referralById(tx, id);
+
+// The SQL condition that keeps a referral thread's messages (not its attachments), for FHIR's Communication.
+export { threadMessage } from './store.js';

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { visibleToSql } from '../record/store.js';
-import type { SensitiveCategory } from '../record/schema.js';
+import { visibleToSql } from '../record/service.js';
+import type { SensitiveCategory } from '../record/index.js';
 import type { ReferralKind, Urgency } from './schema.js';
 import type { ReferralState } from './state-machine.js';
 

@@ -1,4 +1,4 @@
-import type { Agency } from '../careplans/schema.js';
+import type { Agency } from '../careplans/index.js';
 
 /**
  * What a generated care plan says, by the condition it is mainly about. The

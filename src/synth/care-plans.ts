@@ -1,7 +1,7 @@
 import type { Role } from '../platform/access/roles.js';
-import { agencyOf } from '../careplans/agencies.js';
-import { snapshotOf } from '../careplans/plan-view.js';
-import type { Agency } from '../careplans/schema.js';
+import { agencyOf } from '../careplans/index.js';
+import { snapshotOf } from '../careplans/service.js';
+import type { Agency } from '../careplans/index.js';
 import type { GoalRow, PlanRow } from '../careplans/store.js';
 import type { TaskRow } from '../tasks/service.js';
 import type { ChildFacts, TeamMember } from './care-teams.js';

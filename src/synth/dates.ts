@@ -1,6 +1,6 @@
-import { civilFromDays, daysFromCivil, isoDate } from '../platform/calendar-days.js';
+import { civilFromDays, daysFromCivil, isoDate } from '../platform/time/calendar-days.js';
 
-export { civilFromDays, daysFromCivil, isoDate, parseIsoDate } from '../platform/calendar-days.js';
+export { civilFromDays, daysFromCivil, isoDate, parseIsoDate } from '../platform/time/calendar-days.js';
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 

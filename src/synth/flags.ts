@@ -1,4 +1,4 @@
-import type { FlagKind } from '../children/schema.js';
+import type { FlagKind } from '../children/index.js';
 import type { ChildBasics } from './conditions.js';
 import type { Rng } from './random.js';
 import { GRADIENT, risk } from './risk.js';

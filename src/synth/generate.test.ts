@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTestRangeNhsNumber } from '../children/nhs-number.js';
+import { isTestRangeNhsNumber } from '../platform/identity/nhs-number.js';
 import { ROLE_IDS } from '../platform/access/roles.js';
 import { rows, type Database } from '../platform/db/client.js';
 import { connectEmbedded } from '../platform/db/connect.js';

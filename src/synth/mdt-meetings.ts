@@ -1,6 +1,6 @@
-import { composeLetter, letterText } from '../mdt/letter.js';
-import { THEMES } from '../mdt/meeting-input.js';
-import { agencyOf } from '../careplans/agencies.js';
+import { composeLetter, letterText } from '../mdt/service.js';
+import { THEMES } from '../mdt/index.js';
+import { agencyOf } from '../careplans/index.js';
 import type { ChildFacts, TeamMember } from './care-teams.js';
 import { isoDate, isoTimestamp } from './dates.js';
 import type { Rng } from './random.js';

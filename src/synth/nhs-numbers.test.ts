@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTestRangeNhsNumber } from '../children/nhs-number.js';
+import { isTestRangeNhsNumber } from '../platform/identity/nhs-number.js';
 import { NhsNumbers } from './nhs-numbers.js';
 import { Rng } from './random.js';
 

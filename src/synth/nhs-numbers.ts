@@ -1,4 +1,4 @@
-import { nhsCheckDigit } from '../children/nhs-number.js';
+import { nhsCheckDigit } from '../platform/identity/nhs-number.js';
 import type { Rng } from './random.js';
 
 const STEMS = 1_000_000; // 999 000 000 … 999 999 999

@@ -1,7 +1,5 @@
-import { codeLists, medicine, observation, procedure, vaccine, type AllergyCode, type ContactReason, type Medicine } from '../record/code-lists.js';
-import { DMD, SNOMED } from '../record/entries.js';
+import { type AllergyCode, codeLists, type ContactReason, DMD, dueDays, medicine, type Medicine, observation, procedure, SNOMED, vaccine } from '../record/index.js';
 import { DIABETES_TECHNOLOGY } from '../population/measures.js';
-import { dueDays } from '../record/immunisation-schedule.js';
 import type { ContactType, EntryKind, SensitiveCategory } from '../record/schema.js';
 import type { ChildFacts, TeamMember } from './care-teams.js';
 import { conditionCode } from './conditions.js';

@@ -1,4 +1,4 @@
-import { coversDate, isWorkingDay } from '../platform/working-days.js';
+import { coversDate, isWorkingDay } from '../platform/time/working-days.js';
 import { isoDate } from './dates.js';
 
 /**

@@ -1,6 +1,6 @@
-import { REFERRAL_MOVES, type ReferralState } from '../referrals/state-machine.js';
-import type { ClinicNext } from '../clinics/schema.js';
-import type { ReferralKind, Urgency } from '../referrals/schema.js';
+import { REFERRAL_MOVES, type ReferralState } from '../referrals/index.js';
+import type { ClinicNext } from '../clinics/index.js';
+import type { ReferralKind, Urgency } from '../referrals/index.js';
 import { isoDate, isoTimestamp } from './dates.js';
 import type { Slot } from './clinic-sessions.js';
 import type { Row } from './writer.js';

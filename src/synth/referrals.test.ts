@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, freshDatabase } from '../../test/database.js';
 import { rows, type Database, type DatabaseKind } from '../platform/db/client.js';
-import { addWorkingDays } from '../platform/working-days.js';
+import { addWorkingDays } from '../platform/time/working-days.js';
 import { REFERRAL_MOVES, type ReferralState } from '../referrals/state-machine.js';
 import { generateIcs, type SynthResult } from './generate.js';
 import { REFERRAL_TABLES } from './referrals.js';

@@ -1,5 +1,5 @@
-import type { Urgency } from '../referrals/schema.js';
-import type { ClinicNext } from '../clinics/schema.js';
+import type { Urgency } from '../referrals/index.js';
+import type { ClinicNext } from '../clinics/index.js';
 import type { ChildFacts } from './care-teams.js';
 import { ClinicTimetable, SLOT_COUNT, SLOT_MINUTES } from './clinic-sessions.js';
 import { ageOn, civilFromDays, isoDate } from './dates.js';

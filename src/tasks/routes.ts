@@ -3,7 +3,7 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { bodyOf, queryOf } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { STATUS_LABELS, TASK_MOVES, noteNeeded } from './state-machine.js';
 import { CLUSTER_LEAD_AFTER_DAYS, moveTask, openTask, takeTask, taskList, type TaskWhy } from './service.js';
 import type { TaskStatus } from './schema.js';

@@ -5,7 +5,7 @@ import { rows } from '../platform/db/client.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
-import { addMonths, londonToday } from '../record/form-dates.js';
+import { addMonths, londonToday } from '../platform/time/form-dates.js';
 
 const kinds = await databaseKinds();
 

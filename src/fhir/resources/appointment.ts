@@ -1,7 +1,7 @@
 import type { Appointment, AppointmentParticipant, Location } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../platform/db/client.js';
-import type { BookingState, ClinicFormat } from '../../clinics/schema.js';
+import type { BookingState, ClinicFormat } from '../../clinics/index.js';
 import { codeParam, instant, pageOf } from './common.js';
 import { seeFound, seePatient } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';

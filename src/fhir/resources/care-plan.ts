@@ -1,6 +1,6 @@
 import type { CarePlan, CarePlanActivity, Goal } from '@medplum/fhirtypes';
 import { viewPlan, viewPlanHolding } from '../../careplans/service.js';
-import { AGENCY_LABELS } from '../../careplans/agencies.js';
+import { AGENCY_LABELS } from '../../careplans/index.js';
 import type { GoalRow, PlanRow } from '../../careplans/service.js';
 import type { TaskRow } from '../../tasks/service.js';
 import { AGENCY_SYSTEM, CARE_PLAN_REVIEW_URL } from '../codes.js';

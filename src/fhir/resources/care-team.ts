@@ -1,5 +1,5 @@
 import type { CareTeam } from '@medplum/fhirtypes';
-import { currentTeam } from '../../children/care-team.js';
+import { currentTeam } from '../../children/service.js';
 import { caseTeam, caseTeamsOfChild } from '../../mdt/service.js';
 import { MDT_ACCESS_DAYS } from '../../mdt/service.js';
 import { pageOf, patientParam } from './common.js';

@@ -1,5 +1,5 @@
 import type { CodeableConcept, Coding, Identifier, Meta, Patient, Reference, Resource } from '@medplum/fhirtypes';
-import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../record/schema.js';
+import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../record/index.js';
 import { badRequest, unprocessable } from '../outcome.js';
 import { ACT_CODE, SENSITIVE_SYSTEM } from '../codes.js';
 import { linkTarget, type LinkKey } from '../links.js';

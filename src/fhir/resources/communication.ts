@@ -5,7 +5,7 @@ import { instant, pageOf } from './common.js';
 import { seeFound, seePatient } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';
 import { basedOnParam, idsMatch, searchedFor } from './service-request.js';
-import { threadMessage } from '../../referrals/store.js';
+import { threadMessage } from '../../referrals/service.js';
 
 /**
  * Each message in the secure thread on an advice request or referral (the

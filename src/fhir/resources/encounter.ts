@@ -1,6 +1,6 @@
 import type { Encounter } from '@medplum/fhirtypes';
 import { listContacts, recordContact, type ContactRow } from '../../record/service.js';
-import { CONTACT_TYPES, type ContactType } from '../../record/schema.js';
+import { CONTACT_TYPES, type ContactType } from '../../record/index.js';
 import { ACT_CODE, ACT_PRIORITY, CONTACT_TYPE_SYSTEM, SNOMED } from '../codes.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';

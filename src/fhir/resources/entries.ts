@@ -1,6 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { getEntry, listEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
-import type { EntryKind } from '../../record/schema.js';
+import type { EntryKind } from '../../record/index.js';
 import { badRequest, notFound } from '../outcome.js';
 import { dateRange, patientParam, single, tokenParam } from './common.js';
 import type { Importing, Page, Query, Reading, ResourceHandler, SearchParamDef, Written } from './handler.js';

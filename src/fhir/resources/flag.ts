@@ -1,7 +1,6 @@
 import type { Flag } from '@medplum/fhirtypes';
-import { saveFlag } from '../../children/registration.js';
-import { FLAG_LABELS } from '../../children/labels.js';
-import { FLAG_KINDS, type FlagKind } from '../../children/schema.js';
+import { saveFlag } from '../../children/service.js';
+import { FLAG_KINDS, FLAG_LABELS, type FlagKind } from '../../children/index.js';
 import { FLAG_CATEGORY, FLAG_KIND_SYSTEM } from '../codes.js';
 import { identifiersOf, saveLinks } from '../links.js';
 import { badRequest, unprocessable } from '../outcome.js';

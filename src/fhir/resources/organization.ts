@@ -1,7 +1,7 @@
 import type { Organization } from '@medplum/fhirtypes';
 import { fhirPolicy } from '../policy.js';
 import { ForbiddenError } from '../../platform/http/errors.js';
-import { ORGANISATION_KINDS } from '../../organisations/schema.js';
+import { ORGANISATION_KINDS } from '../../platform/access/organisation-kinds.js';
 import { ODS_SYSTEM, ORGANISATION_KIND_SYSTEM } from '../codes.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';

@@ -1,5 +1,5 @@
 import type { RelatedPerson } from '@medplum/fhirtypes';
-import { saveRelatedPerson } from '../../children/registration.js';
+import { saveRelatedPerson } from '../../children/service.js';
 import { PARENTAL_RESPONSIBILITY_URL, ROLE_CODE } from '../codes.js';
 import { identifiersOf, saveLinks } from '../links.js';
 import { notFound, unprocessable } from '../outcome.js';

@@ -1,8 +1,7 @@
 import type { Annotation, ServiceRequest } from '@medplum/fhirtypes';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows } from '../../platform/db/client.js';
-import type { ReferralKind, Urgency } from '../../referrals/schema.js';
-import type { ReferralState } from '../../referrals/state-machine.js';
+import type { ReferralKind, ReferralState, Urgency } from '../../referrals/index.js';
 import { REFERRAL_KIND_SYSTEM, SNOMED } from '../codes.js';
 import { badRequest } from '../outcome.js';
 import { codeParam, instant, metaOf, pageOf, patientParam, single } from './common.js';

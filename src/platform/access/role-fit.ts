@@ -1,5 +1,4 @@
-import type { OrganisationKind } from '../../organisations/schema.js';
-import { KIND_LABELS } from '../../admin/labels.js';
+import { KIND_LABELS, type OrganisationKind } from './organisation-kinds.js';
 import { ROLES, type Role } from './roles.js';
 
 /**

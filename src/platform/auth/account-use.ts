@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
-import type { OrganisationKind } from '../../organisations/schema.js';
+import type { OrganisationKind } from '../access/organisation-kinds.js';
 import type { Role } from '../access/roles.js';
 import { roleFits, roleMisfitWords } from '../access/role-fit.js';
 

@@ -1,12 +1,14 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import * as schema from './schema.js';
 import type { DataFolderLock } from './data-folder-lock.js';
 
-export type Schema = typeof schema;
-/** A query runner: the database itself or a transaction inside it. */
+/**
+ * A query runner: the database itself or a transaction inside it. Queries name
+ * their tables (select/insert/update, or sql), so the client carries no schema
+ * and platform needs to know no capability's tables.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Tx = PgDatabase<PgQueryResultHKT, Schema, any>;
+export type Tx = PgDatabase<PgQueryResultHKT, Record<string, never>, any>;
 
 export type DatabaseKind = 'pglite' | 'postgres';
 

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import type { Config } from '../config.js';
 import { makeDatabase, type Database, type Tx } from './client.js';
 import { lockDataFolder } from './data-folder-lock.js';
-import * as schema from './schema.js';
 
 /**
  * Where a command finds its database: the configuration, or (for a command the
@@ -25,7 +24,7 @@ export async function connectServer(url: string, poolSize = 10): Promise<Databas
   pg.types.setTypeParser(1082, (v: string) => v);
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => undefined);
-  const orm = drizzle(pool, { schema }) as unknown as Tx;
+  const orm = drizzle(pool) as unknown as Tx;
   return makeDatabase('postgres', orm, () => pool.end());
 }
 
@@ -38,7 +37,7 @@ export async function connectEmbedded(dataDir: string | undefined, command = 'co
   try {
     const client = new PGlite(dataDir, { parsers: { [types.DATE]: (v: string) => v } });
     await client.waitReady;
-    const orm = drizzle(client, { schema }) as unknown as Tx;
+    const orm = drizzle(client) as unknown as Tx;
     const db = makeDatabase('pglite', orm, async () => {
       try {
         await client.close();

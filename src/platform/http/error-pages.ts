@@ -24,7 +24,7 @@ export function handleError(error: FastifyError | Error, req: FastifyRequest, re
     reply.code(403);
     if (wantsJson(req)) return reply.send({ error: error.message });
     if (error.childId) {
-      return reply.page('children/views/no-access.njk', {
+      return reply.page('platform/http/views/no-access.njk', {
         title: 'You do not have access to this child’s record',
         reason: error.message,
         childId: error.childId,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
-import { formatNhsNumber } from '../../children/nhs-number.js';
+import { formatNhsNumber } from '../identity/nhs-number.js';
 import { ROLES } from '../access/roles.js';
 import { typedTextHtml } from './typed-text.js';
 

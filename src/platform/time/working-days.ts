@@ -9,7 +9,7 @@ import { z } from 'zod';
  * one-off day is a data change. Dates are ISO calendar dates (London).
  */
 
-const FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/bank-holidays-england-and-wales.json');
+const FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data/bank-holidays-england-and-wales.json');
 const holidaysSchema = z.object({ events: z.array(z.object({ date: z.iso.date(), title: z.string().min(1) })).min(1) });
 
 let loaded: { events: { date: string; title: string }[]; dates: Set<string>; first: string; last: string } | undefined;

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../platform/db/client.js';
-import { isSystem, type Actor } from '../platform/access/actor.js';
-import { ForbiddenError } from '../platform/http/errors.js';
-import { activeFreezes } from './bulk-store.js';
-import { refuseChild, type ChildAccess } from '../platform/access/door.js';
+import { rows, type Tx } from '../db/client.js';
+import { ForbiddenError } from '../http/errors.js';
+import { isSystem, type Actor } from './actor.js';
+import { refuseChild, type ChildAccess } from './door.js';
 
 /**
  * A record frozen during a safeguarding investigation. While it is frozen
@@ -16,7 +15,35 @@ import { refuseChild, type ChildAccess } from '../platform/access/door.js';
  * The database holds the application to it: a write to a frozen child's data
  * in a transaction that has not passed this check for that child is refused
  * (migration 0029), so a new write path that forgets it fails safe.
+ *
+ * It lives in platform because every capability that writes a child's data
+ * asks it (children, record, care plans, tasks…); the record capability
+ * freezes and lifts, and the freeze table is platform's (schema.ts here).
  */
+
+const uuids = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
+
+/** The child's active freeze (the latest), with who froze it, or undefined. */
+export async function activeFreeze(tx: Tx, childId: string) {
+  const [found] = await rows<{ id: string; reason: string; frozen_at: string; frozen_by_organisation_id: string; frozen_by_name: string | null }>(
+    tx,
+    sql`SELECT f.id, f.reason, f.frozen_at, f.frozen_by_organisation_id, p.name AS frozen_by_name FROM record_freeze f
+          LEFT JOIN professional p ON p.ics_id = f.ics_id AND p.id = f.frozen_by
+         WHERE f.child_id = ${childId}::uuid AND f.lifted_at IS NULL ORDER BY f.frozen_at DESC LIMIT 1`,
+  );
+  return found;
+}
+
+/** Each child's active freeze (the latest, as activeFreeze): child id → the organisation that froze it. */
+export async function activeFreezes(tx: Tx, childIds: string[]): Promise<Map<string, string>> {
+  if (!childIds.length) return new Map();
+  const found = await rows<{ child_id: string; frozen_by_organisation_id: string }>(
+    tx,
+    sql`SELECT DISTINCT ON (child_id) child_id, frozen_by_organisation_id FROM record_freeze
+         WHERE child_id = ANY(${uuids(childIds)}) AND lifted_at IS NULL ORDER BY child_id, frozen_at DESC`,
+  );
+  return new Map(found.map((f) => [f.child_id, f.frozen_by_organisation_id]));
+}
 
 const FROZEN = 'This record is frozen during a safeguarding investigation';
 
@@ -48,17 +75,14 @@ export async function writableWhileFrozen(tx: Tx, actor: Actor, childIds: string
   return refused;
 }
 
+/** writableWhileFrozen for one child: a refusal (403, audited by the caller's request) with the reason. */
+export async function refuseIfFrozen(tx: Tx, actor: Actor, childId: string): Promise<void> {
+  const reason = (await writableWhileFrozen(tx, actor, [childId])).get(childId);
+  if (reason) throw new ForbiddenError(reason, childId);
+}
+
 /** writableWhileFrozen for a change the door has let through: a refusal (403, audited) with the reason, `what` the refused change. */
 export async function refuseChangeWhileFrozen(tx: Tx, access: ChildAccess, what: string): Promise<void> {
   const reason = (await writableWhileFrozen(tx, access.actor, [access.childId])).get(access.childId);
   if (reason) await refuseChild(tx, access, reason, what);
-}
-
-/**
- * writableWhileFrozen for one child, for capabilities not yet on the door: a
- * refusal (403) naming the child, which the request's transaction audits.
- */
-export async function refuseIfFrozen(tx: Tx, actor: Actor, childId: string): Promise<void> {
-  const reason = (await writableWhileFrozen(tx, actor, [childId])).get(childId);
-  if (reason) throw new ForbiddenError(reason, childId);
 }

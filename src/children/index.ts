@@ -1,0 +1,4 @@
+// What other capabilities may know of children without asking the service: types and code lists.
+export { ETHNIC_CATEGORIES, FLAG_LABELS, ageOn } from './labels.js';
+export { FLAG_KINDS, type FlagKind } from './schema.js';
+export type { ChildIdentity } from './store.js';

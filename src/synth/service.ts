@@ -1,0 +1,3 @@
+// What the commands (serve, synth) use of the generator.
+export { generateIcs } from './generate.js';
+export { DEFAULT_EFFECTS, InterventionError, checkIntervention, clusterCountFor, loadInterventionFile, type Intervention } from './intervention.js';
