@@ -65,3 +65,14 @@ export async function meetingWith(j: TestJoinery, people: MdtPeople, hub: Hub, m
   for (const m of members) await inIcs(j, (tx) => inviteMember(tx, people.lead, id, m.professionalId, false));
   return id;
 }
+
+/** Emergency department attendances for the child, this many days ago each, recorded by their practice. */
+export async function edAttendances(j: TestJoinery, childId: string, daysAgo: number[]): Promise<void> {
+  for (const days of daysAgo) {
+    await j.db.owner.execute(sql`INSERT INTO contact (ics_id, id, child_id, type, started_at, reason_display, organisation_id, recording_organisation_id)
+      SELECT ics_id, gen_random_uuid(), id, 'ed', now() - make_interval(days => ${days}), 'Wheeze', registered_practice_id, registered_practice_id FROM child WHERE id = ${childId}::uuid`);
+  }
+}
+
+/** Why a member who does not otherwise care for a child may see them: the meeting's case list. */
+export const MDT_CASE_WHY = 'MDT case discussion: on the case list of an MDT meeting you are invited to';
