@@ -5,9 +5,10 @@ import { auditMark, auditSince } from '../../test/audit.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { refusalOf } from '../../test/refusal.js';
+import { inIcs, one } from '../../test/in-ics.js';
 import { londonToday } from '../record/form-dates.js';
 import { bringCase, bringFromRiskList, caseBrief, meetingBriefs, riskList } from './service.js';
-import { edAttendances, hubChildren, inIcs, MDT_CASE_WHY, mdtPeople, meetingWith, one, type Hub, type MdtPeople } from './test-fixtures.js';
+import { edAttendances, hubChildren, MDT_CASE_WHY, mdtPeople, meetingWith, type Hub, type MdtPeople } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
 

@@ -6,9 +6,10 @@ import { auditMark, auditSince } from '../../test/audit.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { refusalOf } from '../../test/refusal.js';
+import { inIcs, one } from '../../test/in-ics.js';
 import { addMonths, londonToday } from '../record/form-dates.js';
 import { bringCase, hubsToSchedule, inviteMember, meetingsOf, openMeeting, recordAttendance, removeMember, scheduleMeetings } from './service.js';
-import { hubChildren, inIcs, mdtPeople, meetingWith, one, scheduleForm, type Hub, type MdtPeople } from './test-fixtures.js';
+import { hubChildren, mdtPeople, meetingWith, scheduleForm, type Hub, type MdtPeople } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
 

@@ -5,9 +5,10 @@ import { auditMark, auditSince } from '../../test/audit.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { refusalOf } from '../../test/refusal.js';
+import { inIcs, one } from '../../test/in-ics.js';
 import { addMonths, londonToday } from '../record/form-dates.js';
 import { bringCase, caseTeam, caseTeamsOfChild, outcomeLetter, recordAttendance, recordOutcome, recurringThemes } from './service.js';
-import { hubChildren, inIcs, MDT_CASE_WHY, mdtPeople, meetingWith, one, type Hub, type MdtPeople } from './test-fixtures.js';
+import { hubChildren, MDT_CASE_WHY, mdtPeople, meetingWith, type Hub, type MdtPeople } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
 

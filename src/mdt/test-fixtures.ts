@@ -3,13 +3,12 @@ import { rows } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
+import { inIcs, one } from '../../test/in-ics.js';
 import { addMonths, londonToday } from '../record/form-dates.js';
 import { inviteMember, scheduleMeetings } from './service.js';
 
 /** What the MDT service tests share: the hub and its people, children of it, and meetings scheduled through the service. */
 
-export const inIcs = <T>(j: TestJoinery, fn: (tx: Parameters<Parameters<TestJoinery['db']['tenant']>[1]>[0]) => Promise<T>) => j.db.tenant(j.ics.icsId, fn);
-export const one = async <T>(j: TestJoinery, q: ReturnType<typeof sql>) => (await rows<T>(j.db.owner, q))[0];
 
 export type MdtPeople = {
   /** Leads the hub: schedules its meetings and chairs them. */

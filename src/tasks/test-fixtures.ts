@@ -4,13 +4,12 @@ import { rows } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
+import { inIcs, one } from '../../test/in-ics.js';
 import { londonToday } from '../record/form-dates.js';
 import { createTasks, type NewTask } from './service.js';
 
 /** What the task service tests share: the people an action can be for, children to agree actions for, and a way to agree one. */
 
-export const inIcs = <T>(j: TestJoinery, fn: (tx: Parameters<Parameters<TestJoinery['db']['tenant']>[1]>[0]) => Promise<T>) => j.db.tenant(j.ics.icsId, fn);
-export const one = async <T>(j: TestJoinery, q: ReturnType<typeof sql>) => (await rows<T>(j.db.owner, q))[0];
 export const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export type TaskPeople = {
