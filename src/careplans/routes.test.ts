@@ -5,6 +5,7 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { addMonths, londonToday } from '../platform/time/form-dates.js';
+import { auditMark, auditSince } from '../../test/audit.js';
 
 const kinds = await databaseKinds();
 
@@ -13,6 +14,8 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
   let j: TestJoinery;
   let childId: string;
   const pros: Record<string, { id: string; organisation_id: string; name: string }> = {};
+  /** Why the GP may see and write the child's plan: the child is registered at their practice. */
+  let gpWhy: string;
   const today = londonToday();
   const inMonths = (n: number) => addMonths(today, n);
   const boxes = (name: string, iso: string) => {
@@ -42,6 +45,8 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     // A child of the GP's practice with no plan yet, not in anyone's care team.
     ({ id: childId } = await one<{ id: string }>(sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${pros.gp.organisation_id}::uuid
       AND NOT EXISTS (SELECT 1 FROM care_plan p WHERE p.child_id = c.id) AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id) LIMIT 1`));
+    const practice = await one<{ name: string }>(sql`SELECT name FROM organisation WHERE id = ${pros.gp.organisation_id}::uuid`);
+    gpWhy = `Registered practice: ${practice.name}`;
   }, 120_000);
   afterAll(() => j?.close());
 
@@ -64,8 +69,13 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
   it('starts a plan: the key worker joins the care team and version 1 is kept', async () => {
     const gp = await signIn('gp');
     await gp.get(`/children/${childId}/care-plan/new`);
+    const mark = await auditMark(j.db);
     const res = await gp.post(`/children/${childId}/care-plan/new`, planForm());
     expect(res.statusCode).toBe(303);
+    // Starting it is audited against the child, as the GP, on the practice registration.
+    expect(await auditSince(j.db, mark, { action: 'careplan.change' })).toMatchObject([
+      { actor: pros.gp.id, role: 'gp', child: childId, what: 'Care plan version 1: Plan started', why: gpWhy },
+    ]);
     const page = pageText((await gp.get(`/children/${childId}/care-plan`)).body);
     expect(page).toContain('Asthma and school plan');
     expect(page).toContain('Draft: not yet agreed with the family');
@@ -75,6 +85,10 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     expect((await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM care_plan_version v JOIN care_plan p ON p.id = v.plan_id WHERE p.child_id = ${childId}::uuid`)).n).toBe(1);
     const audit = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${childId}::uuid AND action = 'careplan.read'`);
     expect(audit.n).toBeGreaterThan(0);
+    // Each read of it too: who read which child's plan, all of it, and why they could.
+    const reads = await auditSince(j.db, mark, { action: 'careplan.read' });
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads).toMatchObject(reads.map(() => ({ actor: pros.gp.id, child: childId, what: 'Care plan', why: gpWhy })));
   });
 
   it('a goal needs a measure; an action needs an owner and a due date', async () => {
@@ -108,12 +122,21 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     expect(pageText(before.body)).toContain('The family has not agreed to share this care plan with your agency');
     const refused = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${childId}::uuid AND action = 'child.access-refused' AND professional_id = ${pros.senco.id}::uuid`);
     expect(refused.n).toBe(1);
+    const [refusal] = await rows<{ why: string }>(j.db.owner, sql`SELECT why FROM audit_event WHERE child_id = ${childId}::uuid AND action = 'child.access-refused'
+      AND professional_id = ${pros.senco.id}::uuid`);
+    expect(refusal.why).toBe('The family has not agreed to share this care plan with your agency.');
 
     const gp = await signIn('gp');
     await gp.get(`/children/${childId}/care-plan/edit`);
     expect((await gp.post(`/children/${childId}/care-plan/edit`, { ...planForm({ sharedWith: ['education'] }), version: '3' })).statusCode).toBe(303);
 
+    const mark = await auditMark(j.db);
     const page = pageText((await senco.get(`/children/${childId}/care-plan`)).body);
+    // Audited as what education saw, on the action the SENCO owns.
+    expect(await auditSince(j.db, mark, { child: childId })).toMatchObject([{
+      actor: pros.senco.id, role: 'senco', action: 'careplan.read', what: 'Care plan (the parts shared with your agency)',
+      why: 'Care plan or MDT action owner: an open action for this child is yours',
+    }]);
     expect(page).toContain('I want to play football with my friends.');
     expect(page).toContain('Reliever inhaler kept in the classroom.');
     expect(page).toContain('Give 2 puffs of the blue reliever');
@@ -177,7 +200,12 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     const list = pageText((await senco.get('/tasks')).body);
     expect(list).toContain('Train classroom staff on the inhaler and spacer');
     const kw = await signIn('care-coordinator');
+    const mark = await auditMark(j.db);
     const kwList = pageText((await kw.get('/tasks?due=overdue')).body);
+    // Naming the child on the key worker's list is audited, with the escalation as the reason.
+    expect(await auditSince(j.db, mark, { child: childId })).toMatchObject([
+      { actor: pros['care-coordinator'].id, action: 'task.list', what: 'Named in your task list', why: 'overdue action you are accountable for' },
+    ]);
     expect(kwList).toContain('Home visit about housing');
     expect(kwList).toContain('Overdue: you are accountable');
     expect(kwList).not.toContain('Train classroom staff');
@@ -190,7 +218,11 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     const noOutcome = await senco.post(`/tasks/${id}`, { to: 'done', note: '', version: String(version) });
     expect(noOutcome.statusCode).toBe(400);
     expect(pageText(noOutcome.body)).toContain('Enter the outcome');
+    const mark = await auditMark(j.db);
     expect((await senco.post(`/tasks/${id}`, { to: 'done', note: 'Six staff trained on 1 December', version: String(version) })).statusCode).toBe(303);
+    expect(await auditSince(j.db, mark, { action: 'task.move' })).toMatchObject([
+      { actor: pros.senco.id, child: childId, what: 'Action: To do → Done', why: 'action owner', details: { taskId: id } },
+    ]);
     const again = await senco.post(`/tasks/${id}`, { to: 'in-progress', note: '', version: String(version + 1) });
     expect(again.statusCode).toBe(409);
     expect(pageText(again.body)).toContain('A done action cannot change');
@@ -198,8 +230,11 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     expect(task).toEqual({ status: 'done', outcome: 'Six staff trained on 1 December' });
     const events = await rows<{ to_status: string }>(j.db.owner, sql`SELECT to_status FROM task_event WHERE task_id = ${id}::uuid ORDER BY changed_at`);
     expect(events.map((e) => e.to_status)).toEqual(['ready', 'done']);
-    // Someone with no part in the action cannot move it.
+    // Someone with no part in the action cannot move it, though as the hub's lead they may see the child.
     const paed = await signIn('paediatrician');
-    expect((await paed.post(`/tasks/${id}`, { to: 'ready', note: 'x', version: String(version + 1) })).statusCode).toBe(403);
+    const refused = await paed.post(`/tasks/${id}`, { to: 'ready', note: 'x', version: String(version + 1) });
+    expect(refused.statusCode).toBe(403);
+    expect(pageText(refused.body)).toContain('Only the action’s owner, their team or the professional accountable for it can change it.');
+    expect(await auditSince(j.db, mark, { action: 'task.move' })).toHaveLength(1);
   });
 });

@@ -39,6 +39,8 @@ describe.each(kinds)('ending care team membership (%s)', (kind) => {
     expect((await sw.get(`/children/${child.id}`)).statusCode).toBe(403);
     const [audit] = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${child.id}::uuid AND action = 'care-team.end'`);
     expect(audit.n).toBe(1);
+    const [ending] = await rows(j.db.owner, sql`SELECT professional_id, role, why, details->>'professionalId' AS ended FROM audit_event WHERE child_id = ${child.id}::uuid AND action = 'care-team.end'`);
+    expect(ending).toEqual({ professional_id: child.social_worker, role: 'social-worker', why: 'leaving the care team', ended: child.social_worker });
     expect((await sw.post(`/children/${child.id}/care-team/${child.social_worker}/end`, {})).statusCode).toBe(403);
   });
 

@@ -18,6 +18,10 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
   const one = async <T>(query: ReturnType<typeof sql>) => (await rows<T>(j.db.owner, query))[0];
   const auditCount = async (childId: string, action: string) =>
     (await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${childId}::uuid AND action = ${action}`)).n;
+  /** Who was audited doing `action` to the child, and why, oldest first. */
+  const auditedAs = (childId: string, action: string) =>
+    rows<{ professional_id: string; why: string }>(j.db.owner, sql`SELECT professional_id, why FROM audit_event WHERE child_id = ${childId}::uuid AND action = ${action} ORDER BY id`);
+  const gpId = async () => (await one<{ id: string }>(sql`SELECT id FROM professional WHERE email = 'gp@demo.joinery.test'`)).id;
 
   beforeAll(async () => {
     j = await startJoinery(kind);
@@ -62,6 +66,9 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
     expect(byName.statusCode).toBe(200);
     expect(byName.body).toContain(`/children/${mine.id}`);
     expect(await auditCount(mine.id, 'child.search-result')).toBeGreaterThanOrEqual(2);
+    const shown = await auditedAs(mine.id, 'child.search-result');
+    const gpSearched = { professional_id: await gpId(), why: 'Search by a gp' };
+    expect(shown).toEqual(shown.map(() => gpSearched));
   });
 
   it('shows a clear error for an invalid NHS number and keeps what was typed', async () => {
@@ -90,6 +97,7 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
     expect(refused.body).toContain('You do not have access to this child’s record');
     expect(refused.body).not.toContain(notMine.family_name.toUpperCase());
     expect(await auditCount(notMine.id, 'child.access-refused')).toBe(1);
+    expect(await auditedAs(notMine.id, 'child.access-refused')).toEqual([{ professional_id: await gpId(), why: 'You do not have a care relationship with this child.' }]);
 
     const tooShort = await gp.post(`/children/${notMine.id}/break-glass`, { reason: 'ED' });
     expect(tooShort.statusCode).toBe(400);
@@ -105,6 +113,7 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
     expect(opened.statusCode).toBe(200);
     expect(opened.body).toContain('emergency access');
     expect(await auditCount(notMine.id, 'child.break-glass')).toBe(1);
+    expect(await auditedAs(notMine.id, 'child.break-glass')).toEqual([{ professional_id: await gpId(), why: 'Child brought to out-of-hours clinic, unwell' }]);
 
     const po = await new TestClient(j.app).signIn('privacy-officer@demo.joinery.test', DEMO_PASSWORD);
     const list = await po.get('/privacy/break-glass');

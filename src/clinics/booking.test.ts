@@ -40,6 +40,11 @@ describe.each(kinds)('clinic booking (%s)', (kind) => {
     expect(page.body.indexOf(`/clinics/referrals/${urgent.id}/book`)).toBeLessThan(page.body.indexOf(`/clinics/referrals/${routine.id}/book`));
     const audited = await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'clinic.waiting-list' AND child_id IN (${routine.childId}::uuid, ${urgent.childId}::uuid)`);
     expect(audited.n).toBe(2);
+    const shown = await rows(j.db.owner, sql`SELECT child_id, professional_id, why, what, details->>'referralId' AS referral FROM audit_event
+      WHERE action = 'clinic.waiting-list' AND child_id IN (${routine.childId}::uuid, ${urgent.childId}::uuid) ORDER BY child_id`);
+    expect(shown).toEqual([routine, urgent].sort((a, b) => (a.childId < b.childId ? -1 : 1)).map((r) => ({
+      child_id: r.childId, professional_id: admin.professionalId, why: 'hub clinic administrator', what: `Waiting for a ${hub.clusterName} clinic`, referral: r.id,
+    })));
     for (const role of ['gp', 'paediatrician', 'senco', 'ics-analyst']) {
       const other = await TestClient.signIn(j.app, `${role}@demo.joinery.test`);
       expect((await other.get('/clinics/booking')).statusCode).toBe(403);
@@ -90,6 +95,8 @@ describe.each(kinds)('clinic booking (%s)', (kind) => {
     const items = await rows<{ professional_id: string }>(j.db.owner, sql`SELECT professional_id FROM worklist_item WHERE child_id = ${r.childId}::uuid AND kind = 'clinic-booking'`);
     expect(items.map((i) => i.professional_id).sort()).toEqual([hub.gpId, hub.leadId].sort());
     expect((await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'clinic.book' AND child_id = ${r.childId}::uuid`)).n).toBe(1);
+    expect(await one(j, sql`SELECT professional_id, why, details->>'referralId' AS referral FROM audit_event WHERE action = 'clinic.book' AND child_id = ${r.childId}::uuid`))
+      .toEqual({ professional_id: admin.professionalId, why: 'hub clinic administrator', referral: r.id });
   });
 
   it('refuses a taken slot (409), a slot of another hub, a cancelled clinic and a past slot, saving nothing', async () => {

@@ -7,6 +7,7 @@ import { startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle, sensitiveCondition } from './test-fixtures.js';
 import { structureIssues } from './validation.js';
 import { HANDLERS } from './registry.js';
+import { auditMark, auditSince } from '../../test/audit.js';
 
 const kinds = await databaseKinds();
 
@@ -25,12 +26,16 @@ async function refusal(p: Promise<unknown>): Promise<{ status: number; outcome: 
 describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
   let t: FhirTest;
   let fhir: Client;
+  /** The ICS's integration engine the tests read as: no organisation, so it relates to every child of the ICS. */
+  let engine: { clientId: string; clientSecret: string };
+  const ENGINE_NAME = 'ICS integration engine under test';
   let childId: string;
   let nhsNumber: string;
 
   beforeAll(async () => {
     t = await startFhirTest(kind);
-    fhir = t.client(await t.token());
+    engine = await t.register({ name: ENGINE_NAME });
+    fhir = t.client(await t.tokenFor(engine));
     nhsNumber = await freshNhsNumber(t);
     const sent = recordBundle({ tag: 'api', nhsNumber, practiceOds: await odsCodeOf(t, 'gp-practice'), localAuthorityOds: await odsCodeOf(t, 'childrens-social-care') });
     const res = (await fhir.transaction({ body: sent as never })) as unknown as Bundle;
@@ -149,11 +154,21 @@ describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
   it('audits every patient a search returns, and every read', async () => {
     const count = async () => (await t.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'fhir.search-result'`)).n;
     const before = await count();
+    const mark = await auditMark(t.j.db);
     const b = (await fhir.search({ resourceType: 'Patient', searchParams: { name: 'a', _count: 20 } })) as unknown as Bundle;
     expect(b.entry).toHaveLength(20);
     expect((await count()) - before).toBe(20);
+    // One event per patient returned, each naming the engine, that child, and the engine's standing to search.
+    const listed = await auditSince(t.j.db, mark, { action: 'fhir.search-result' });
+    expect(listed.map((e) => e.child).sort()).toEqual(b.entry!.map((e) => e.resource!.id).sort());
+    expect(listed).toMatchObject(listed.map(() => ({ actor: engine.clientId, role: 'system', what: 'Demographics in FHIR Patient search results', why: 'ICS integration engine' })));
     const reads = await t.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${childId}::uuid AND action IN ('fhir.read', 'record.read')`);
     expect(reads.n).toBeGreaterThan(5);
+    const readMark = await auditMark(t.j.db);
+    await fhir.read({ resourceType: 'Patient', id: childId });
+    expect(await auditSince(t.j.db, readMark)).toEqual([{
+      actor: engine.clientId, role: 'system', child: childId, action: 'fhir.read', what: 'Demographics (FHIR Patient)', why: `ICS integration engine: ${ENGINE_NAME}`, details: null,
+    }]);
   });
 
   it('refuses without a token, with an expired or unknown token, and with the wrong scope', async () => {

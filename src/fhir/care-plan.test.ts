@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { databaseKinds } from '../../test/database.js';
 import { startFhirTest, type FhirTest } from './test-setup.js';
 import { structureIssues } from './validation.js';
+import { auditMark, auditSince } from '../../test/audit.js';
 
 const kinds = await databaseKinds();
 
@@ -21,7 +22,9 @@ describe.each(kinds)('CarePlan, Goal and CareTeam over FHIR on %s', (kind) => {
   afterAll(() => t?.close());
 
   it('serves the child’s plan with its goals and actions, as valid FHIR', async () => {
-    const fhir = t.client(await t.token({ scopes: 'system/*.rs' }));
+    const engine = await t.register({ scopes: 'system/*.rs', name: 'Care plan reader' });
+    const fhir = t.client(await t.tokenFor(engine));
+    const mark = await auditMark(t.j.db);
     const found = (await fhir.search({ resourceType: 'CarePlan', searchParams: { patient: `Patient/${plan.child_id}` } })) as unknown as Bundle;
     expect(found.total).toBe(1);
     const cp = found.entry![0].resource as CarePlan;
@@ -46,6 +49,12 @@ describe.each(kinds)('CarePlan, Goal and CareTeam over FHIR on %s', (kind) => {
     expect(everything.entry!.map((e) => e.resource!.resourceType)).toEqual(expect.arrayContaining(['CarePlan', 'Goal', 'CareTeam']));
     const audit = await t.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${plan.child_id}::uuid AND action = 'careplan.read'`);
     expect(audit.n).toBeGreaterThan(0);
+    // Every read of the plan, whichever resource carried it, names the client, the child and why: the ICS's engine sees every child.
+    const reads = await auditSince(t.j.db, mark, { action: 'careplan.read' });
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads).toMatchObject(reads.map(() => ({
+      actor: engine.clientId, role: 'system', child: plan.child_id, what: 'Care plan', why: 'ICS integration engine: Care plan reader', details: { planId: plan.id },
+    })));
   });
 
   it('serves each MDT case a child is listed for as a CareTeam of the meeting’s members', async () => {

@@ -14,6 +14,8 @@ export type FhirTest = {
   register: (opts?: { scopes?: string; odsCode?: string; icsId?: string; name?: string }) => Promise<{ clientId: string; clientSecret: string }>;
   /** A token for a newly registered client. */
   token: (opts?: { scopes?: string; odsCode?: string; icsId?: string }) => Promise<string>;
+  /** A token for a client already registered: for a test that names the client its audit rows must show. */
+  tokenFor: (credentials: { clientId: string; clientSecret: string }) => Promise<string>;
   /** fhir-kit-client, a real FHIR client library, with a bearer token. */
   client: (token: string) => Client;
   one: <T>(query: SQL) => Promise<T>;
@@ -48,8 +50,7 @@ export async function startFhirTest(kind: DatabaseKind, children = 300): Promise
       return { clientId: made.clientId, clientSecret: made.clientSecret! };
     });
   };
-  const token: FhirTest['token'] = async (opts = {}) => {
-    const { clientId, clientSecret } = await register(opts);
+  const tokenFor: FhirTest['tokenFor'] = async ({ clientId, clientSecret }) => {
     const res = await fetch(`${origin}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -58,8 +59,9 @@ export async function startFhirTest(kind: DatabaseKind, children = 300): Promise
     if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
     return ((await res.json()) as { access_token: string }).access_token;
   };
+  const token: FhirTest['token'] = async (opts = {}) => tokenFor(await register(opts));
   return {
-    j, base, origin, register, token,
+    j, base, origin, register, token, tokenFor,
     client: (t) => new Client({ baseUrl: base, bearerToken: t }),
     one: async <T>(query: SQL) => (await all<T>(query))[0],
     all,

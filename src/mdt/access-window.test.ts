@@ -23,6 +23,7 @@ describe.each(kinds)('the MDT access window (%s)', (kind) => {
   let meetingId: string;
   let caseId: string;
   let child: { id: string; given_name: string; family_name: string; nhs_number: string };
+  let ids: { senco: string; chair: string };
   const WINDOW_CLOSED = `Your access to this child through the MDT meeting has ended: it lasts ${MDT_ACCESS_DAYS} days after the meeting.`;
 
   const heldDaysAgo = (days: number) => j.db.owner.execute(sql`UPDATE mdt_meeting SET starts_at = now() - make_interval(days => ${days}) WHERE id = ${meetingId}::uuid`);
@@ -54,6 +55,7 @@ describe.each(kinds)('the MDT access window (%s)', (kind) => {
         'Discussed.', 'School support plan.', ${JSON.stringify({ title: 'MDT outcome letter', lines: [{ text: 'What we decided: a school support plan.' }] })}, now() - interval '2 days', 2)`);
     senco = await TestClient.signIn(j.app, 'senco@demo.joinery.test');
     chair = await TestClient.signIn(j.app, chairman.email);
+    ids = { senco: pros.senco, chair: chairman.id };
   }, 300_000);
   afterAll(() => j?.close());
 
@@ -99,7 +101,9 @@ describe.each(kinds)('the MDT access window (%s)', (kind) => {
     // The brief and the child summary refused already; they still do.
     expect((await senco.get(`/mdt/cases/${caseId}/brief`)).statusCode).toBe(403);
     expect((await senco.get(`/children/${child.id}`)).statusCode).toBe(403);
-    const refusals = await rows<{ why: string }>(j.db.owner, sql`SELECT why FROM audit_event WHERE child_id = ${child.id}::uuid AND action = 'child.access-refused' AND why = ${WINDOW_CLOSED}`);
+    const refusals = await rows<{ why: string; professional_id: string }>(j.db.owner, sql`SELECT why, professional_id FROM audit_event WHERE child_id = ${child.id}::uuid AND action = 'child.access-refused' AND why = ${WINDOW_CLOSED}`);
     expect(refusals.length).toBeGreaterThanOrEqual(3);
+    // The letter and the outcome page were refused to each of them, by name.
+    expect(new Set(refusals.map((r) => r.professional_id))).toEqual(new Set([ids.senco, ids.chair]));
   });
 });

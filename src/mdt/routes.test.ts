@@ -96,6 +96,9 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     expect((await nurse.get(`/mdt/${meetingId}`)).statusCode).toBe(403);
     const audit = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'mdt.remove-member' AND details->>'meetingId' = ${meetingId}`);
     expect(audit.n).toBe(1);
+    // Who removed whom, and why they could: the lead chairs the meeting.
+    const removal = await one(sql`SELECT professional_id, why, details->>'professionalId' AS removed FROM audit_event WHERE action = 'mdt.remove-member' AND details->>'meetingId' = ${meetingId}`);
+    expect(removal).toEqual({ professional_id: pros.paediatrician.id, why: 'chair of the meeting', removed: pros['practice-nurse'].id });
   });
 
   it('a SENCO member’s brief leaves out the record’s health detail (conditions, unscheduled care), which a social worker’s shows', async () => {

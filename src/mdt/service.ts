@@ -167,7 +167,7 @@ async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: Meeting
   const meeting = await meetingFor(tx, actor, found.meeting_id, decide);
   const decision = mdtPolicy.viewCase(actor, { allowed: true, why: meeting.why }, await legitimateRelationships(tx, actor, found.child_id));
   if (!decision.allowed) throw new ForbiddenError(decision.reason, found.child_id);
-  return { ...meeting, c: found };
+  return { ...meeting, why: decision.why, c: found };
 }
 
 /**
@@ -177,8 +177,10 @@ async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: Meeting
  * read through its own service, which checks access and audits.
  */
 export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: string) {
-  const { meeting, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.viewMeeting(actor, r));
+  const { meeting, why, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.viewMeeting(actor, r));
   const [child] = await childNames(tx, [c.child_id]);
+  // Who the child is, the question and the open actions are read here, whatever parts of the record the member's agency may see.
+  await recordAudit(tx, actor, { childId: c.child_id, action: 'mdt.brief', what: `Brief for ${meeting.title}`, why, details: { caseId } });
   const conditions = await unlessRefused(async () => (await listEntries(tx, actor, c.child_id, { kinds: ['problem'], status: 'active', limit: 50 })).entries);
   const unscheduled = await unlessRefused(() => listContacts(tx, actor, c.child_id, { types: [...UNSCHEDULED_CONTACTS], from: addDays(today, -365), limit: 10 }));
   const plan = await unlessRefused(() => viewPlan(tx, actor, c.child_id));

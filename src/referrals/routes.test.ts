@@ -77,6 +77,8 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     const entry = await one<{ display: string }>(sql`SELECT display FROM record_entry WHERE id = ${entryId}::uuid`);
     expect(page).toContain(entry.display);
     expect(await count(sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'referral.view' AND professional_id = ${pros.gp.id}::uuid AND child_id = ${child.id}::uuid`)).toBe(1);
+    expect(await one(sql`SELECT why, details->>'referralId' AS referral FROM audit_event WHERE action = 'referral.view' AND professional_id = ${pros.gp.id}::uuid AND child_id = ${child.id}::uuid`))
+      .toEqual({ why: 'sent the referral', referral: adviceId });
     // An advice request files no referral letter.
     expect(await count(sql`SELECT count(*)::int AS n FROM record_letter WHERE child_id = ${child.id}::uuid`)).toBe(0);
   });

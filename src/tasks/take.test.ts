@@ -48,8 +48,9 @@ describe.each(kinds)('taking on a team action (%s)', (kind) => {
 
   const ownerOf = async (id: string) =>
     (await rows<{ owner_professional_id: string | null; version: number }>(j.db.owner, sql`SELECT owner_professional_id, version FROM task WHERE id = ${id}::uuid`))[0];
-  const takes = async (id: string) =>
-    (await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'task.take' AND details->>'taskId' = ${id}`))[0].n;
+  /** Who was audited as taking the action on, for which child, and why they could. */
+  const takes = (id: string) =>
+    rows<{ professional_id: string; child_id: string; why: string }>(j.db.owner, sql`SELECT professional_id, child_id, why FROM audit_event WHERE action = 'task.take' AND details->>'taskId' = ${id}`);
 
   it('lets exactly one of two simultaneous takes land and tells the other who took it', async () => {
     for (let round = 0; round < 3; round++) {
@@ -61,7 +62,7 @@ describe.each(kinds)('taking on a team action (%s)', (kind) => {
       expect(after.version).toBe(2);
       const refused = answers.find((a) => a.statusCode === 409)!;
       expect(pageText(refused.body)).toContain(`Someone else took this action on first: ${names[after.owner_professional_id!]} now owns it.`);
-      expect(await takes(id)).toBe(1);
+      expect(await takes(id)).toEqual([{ professional_id: after.owner_professional_id, child_id: team.child_id, why: 'action for your team' }]);
     }
   });
 
