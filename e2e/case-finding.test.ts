@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { actorFor } from '../test/actors.js';
-import { addEvents, ensureMeeting, eventsInYear, pickChildren, referredInYear, type Picked } from '../src/population/case-finding-test-fixtures.js';
+import { addEvents, ensureMeeting, eventsInYear, pickChildren, referredInYear, type Picked } from '../src/population/case-finding/test-fixtures.js';
 import { launchChromium, expectAccessible, screenshot, textOf, follow, followHeaderLink, signedIn as signInAs, JOURNEY } from './browser.js';
 import { startServer } from './server.js';
 

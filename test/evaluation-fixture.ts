@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../src/platform/db/client.js';
 import { bulkInsert } from '../src/platform/db/bulk.js';
-import { refreshAreaTotals } from '../src/population/rollup.js';
-import { monthlyRate, effectMultiplier } from '../src/synth/activity-rates.js';
-import { Rng } from '../src/synth/random.js';
+import { refreshAreaTotals } from '../src/population/rollups/rollup.js';
+import { monthlyRate, effectMultiplier } from '../src/population/activity-rates.js';
+import { Rng } from '../src/platform/random/seeded.js';
 import { poissonDraw } from '../src/population/evaluation/poisson.js';
 import { monthDate, monthIndex } from '../src/population/evaluation/months.js';
 

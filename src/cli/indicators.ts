@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../platform/config.js';
 import type { Output } from '../main.js';
-import { listIndicators, UNIT_WORDS, type Indicator } from '../population/indicators.js';
+import { listIndicators, UNIT_WORDS, type Indicator } from '../population/indicators/definitions.js';
 import { withIcs } from './client-add.js';
 
 export const INDICATORS_HELP =

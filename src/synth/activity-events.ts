@@ -1,4 +1,4 @@
-import { POPULATION_ACTIVITY, monthlyRate, seasonal } from './activity-rates.js';
+import { POPULATION_ACTIVITY, monthlyRate, seasonal } from '../population/activity-rates.js';
 import {
   CONDITION_RATES, FOLLOW_UPS, MH_CONTACTS, REASON_KEYS, TOOTH_EXTRACTION, bedDays, epilepsyNurseRate, mentalHealthAccess, mentalHealthRate, pick,
   reasonMix, reasonSlot, relieverRate, toothByQuintile,
@@ -8,7 +8,7 @@ import type { ChildFacts } from './care-teams.js';
 import { civilFromDays, daysFromCivil } from './dates.js';
 import type { Treatment } from './intervention.js';
 import { firstDayOfMonth, historyMonths } from './months.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { Structure } from './structure.js';
 
 /**

@@ -1,5 +1,5 @@
-import { readTsv } from './data.js';
-import type { Rng } from './random.js';
+import { readTsv } from '../platform/data-files.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 /**
  * What the generated activity is for and how long it lasts: the reason mix

@@ -3,7 +3,7 @@ import { DIABETES_TECHNOLOGY } from '../population/measures.js';
 import type { ChildFacts } from './care-teams.js';
 import { ageOn, parseIsoDate } from './dates.js';
 import { drawInvolvement } from './flags.js';
-import { Rng } from './random.js';
+import { Rng } from '../platform/random/seeded.js';
 import { RecordGenerator } from './record.js';
 import { buildStructure } from './structure.js';
 import type { BatchWriter, Row } from './writer.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { EFFECT_ON, POPULATION_ACTIVITY, effectMultiplier, type PopulationActivity } from './activity-rates.js';
+import { EFFECT_ON, POPULATION_ACTIVITY, effectMultiplier, type PopulationActivity } from '../population/activity-rates.js';
 import { historyMonths, monthText, parseMonth } from './months.js';
-import { Rng } from './random.js';
+import { Rng } from '../platform/random/seeded.js';
 import { clusterSizes, practiceCount } from './sizing.js';
 import type { Cluster } from './structure.js';
 

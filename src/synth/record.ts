@@ -7,7 +7,7 @@ import type { ChildFacts, TeamMember } from './care-teams.js';
 import { conditionCode } from './conditions.js';
 import { civilFromDays, isoDate, isoTimestamp } from './dates.js';
 import { OrderedIds } from './ordered-ids.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import { GRADIENT } from './risk.js';
 import type { Structure } from './structure.js';
 import type { BatchWriter, Row } from './writer.js';

@@ -12,8 +12,8 @@
  * age mix (and with it the expected rate) drifts slightly from month to month
  * as real populations do. Which clusters get the model is chosen at random.
  */
-import { Rng } from '../../synth/random.js';
-import { effectMultiplier, monthlyRate, type PopulationActivity } from '../../synth/activity-rates.js';
+import { Rng } from '../../platform/random/seeded.js';
+import { effectMultiplier, monthlyRate, type PopulationActivity } from '../activity-rates.js';
 import { poissonDraw } from './poisson.js';
 import { monthDate, monthIndex } from './months.js';
 import { interruptedTimeSeries } from './its.js';
