@@ -7,7 +7,8 @@ import { ICS_SCOPE, readFilters, type ActivityFilters, type FilterValues } from 
 import { monthName } from './period.js';
 import { activityTables, TABLE_SOURCE, type ActivityTable, type TableId } from './tables.js';
 import * as store from './store.js';
-import { isSmallNumber, SUPPRESSED_WORDS } from '../population/suppression.js';
+import { isSmallNumber } from '../population/service.js';
+import { SUPPRESSED_WORDS } from '../population/index.js';
 
 /** Roles whose work spans the ICS (a hub clinic administrator books for every hub): the whole ICS and every hub. */
 const ICS_WIDE = new Set(['ics-analyst', 'admin', 'hub-admin']);

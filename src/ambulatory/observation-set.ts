@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseIsoDate } from '../platform/calendar-days.js';
-import { londonDate, parseOccurredAt } from '../population/activity-import/activity-row.js';
+import { londonDate, parseOccurredAt } from '../population/service.js';
 import { LEVELS, pewsChart } from './pews-chart.js';
 
 /**

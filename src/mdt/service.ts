@@ -287,3 +287,13 @@ export function recurringThemes(tx: Tx, actor: Actor, today: string) {
  */
 export const caseTeamsOfChild = (tx: Tx, childId: string) => store.caseTeams(tx, { childId });
 export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams(tx, { caseId }))[0];
+
+/**
+ * The hub's next scheduled meeting with room on its case list, as the actor
+ * sees it (with whether they chair, lead or sit on it); undefined when there
+ * is none. Case finding offers it as where a nomination would go.
+ */
+export async function nextMeetingWithRoom(tx: Tx, actor: Actor, clusterId: string, now: Date) {
+  const next = await store.nextOpenMeeting(tx, clusterId, now);
+  return next && store.meetingById(tx, actor, next.id);
+}

@@ -5,7 +5,7 @@ import { rows, type Database } from '../platform/db/client.js';
 import { BREAKDOWNS } from '../population/schema.js';
 import { ActivityGenerator } from './activity-events.js';
 import { REASON_KEYS } from './activity-mix.js';
-import { monthlyRate } from '../population/activity-rates.js';
+import { monthlyRate } from '../population/service.js';
 import type { DecodedEvent } from './activity-writer.js';
 import type { ChildFacts } from './care-teams.js';
 import { drawConditions } from './conditions.js';

@@ -1,4 +1,5 @@
-import { POPULATION_ACTIVITY, monthlyRate, seasonal } from '../population/activity-rates.js';
+import { monthlyRate, seasonal } from '../population/service.js';
+import { POPULATION_ACTIVITY } from '../population/index.js';
 import {
   CONDITION_RATES, FOLLOW_UPS, MH_CONTACTS, REASON_KEYS, TOOTH_EXTRACTION, bedDays, epilepsyNurseRate, mentalHealthAccess, mentalHealthRate, pick,
   reasonMix, reasonSlot, relieverRate, toothByQuintile,

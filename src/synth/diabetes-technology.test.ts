@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIABETES_TECHNOLOGY } from '../population/measures.js';
+import { DIABETES_TECHNOLOGY } from '../population/index.js';
 import type { ChildFacts } from './care-teams.js';
 import { ageOn, parseIsoDate } from './dates.js';
 import { drawInvolvement } from './flags.js';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { ROLE_IDS } from '../platform/access/roles.js';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
 import { bulkInsert } from '../platform/db/bulk.js';
-import { rollUpEverything } from '../population/rollups/rollup.js';
+import { rollUpEverything } from '../population/service.js';
 import { ActivityGenerator } from './activity-events.js';
 import { CHILD_TABLES, generateChildren } from './children.js';
 import { parseIsoDate } from './dates.js';

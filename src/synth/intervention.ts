@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { EFFECT_ON, POPULATION_ACTIVITY, effectMultiplier, type PopulationActivity } from '../population/activity-rates.js';
+import { effectMultiplier } from '../population/service.js';
+import { EFFECT_ON, POPULATION_ACTIVITY, type PopulationActivity } from '../population/index.js';
 import { historyMonths, monthText, parseMonth } from './months.js';
 import { Rng } from '../platform/random/seeded.js';
 import { clusterSizes, practiceCount } from './sizing.js';

@@ -1,6 +1,6 @@
 import { codeLists, medicine, observation, procedure, vaccine, type AllergyCode, type ContactReason, type Medicine } from '../record/code-lists.js';
 import { DMD, SNOMED } from '../record/entries.js';
-import { DIABETES_TECHNOLOGY } from '../population/measures.js';
+import { DIABETES_TECHNOLOGY } from '../population/index.js';
 import { dueDays } from '../record/immunisation-schedule.js';
 import type { ContactType, EntryKind, SensitiveCategory } from '../record/schema.js';
 import type { ChildFacts, TeamMember } from './care-teams.js';

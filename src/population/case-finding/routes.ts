@@ -4,13 +4,11 @@ import { ConflictError, ValidationError, type FieldErrors } from '../../platform
 import { bodyOf, field, pageNumber, queryOf, type Form } from '../../platform/http/form-body.js';
 import { listHref, paginationLinks } from '../../platform/http/paging.js';
 import { capitalise, errorSummary, idParam } from '../../platform/http/validate.js';
-import { policy } from '../../platform/access/policy.js';
 import { londonToday } from '../../record/form-dates.js';
+import { ownPatch, populationPolicy, required } from '../policy.js';
 import { EVENT_MEASURES, measure } from '../measures.js';
 import { COHORTS, MAX_CRITERIA, MAX_WINDOW_MONTHS, RULE_FIELDS, ruleWords } from './rules.js';
 import { addRule, caseFindingList, listChoices, meetingDate, nominate, NominationRefused, rulesOverview, stopRule } from './service.js';
-import { stoppedRuleName } from './store.js';
-import { requireKeeper } from '../access.js';
 
 const BASE = '/population/case-finding';
 const RULES = `${BASE}/rules`;
@@ -45,7 +43,7 @@ async function showList(deps: AppDeps, req: FastifyRequest, reply: FastifyReply,
     hubs: result.hubs,
     hubItems: result.hubs.map((h) => ({ value: h.id, text: h.name, selected: h.id === hubId })),
     ruleItems: [{ value: '', text: 'Every rule' }, ...result.rules.map((r) => ({ value: r.id, text: r.name, selected: r.id === ruleId }))],
-    isGp: actorOf(req).role === 'gp',
+    isGp: ownPatch(actorOf(req)).kind === 'practice',
     list: list && {
       ...list,
       ruleWords: list.rules.map((r) => ({ name: r.name, words: ruleWords(r) })),
@@ -103,27 +101,24 @@ export const caseFindingRoutes: RouteModule = (app, deps) => {
 
   app.get(RULES, async (req, reply) => {
     const stoppedId = field(queryOf(req), 'stopped', 60);
-    const { rules, canAdd, stopped } = await inTenant(deps, req, async (tx, actor) => ({
-      ...(await rulesOverview(tx, actor)),
-      stopped: stoppedId ? await stoppedRuleName(tx, stoppedId) : null,
-    }));
+    const { rules, canAdd, stopped } = await inTenant(deps, req, (tx, actor) => rulesOverview(tx, actor, stoppedId));
     const addedId = field(queryOf(req), 'added', 60);
     const added = addedId ? rules.find((r) => r.id === addedId && !r.builtIn) : undefined;
     return reply.page('population/views/case-finding-rules.njk', {
       title: 'Case-finding rules', rules, canAdd,
-      canFind: policy.findCases(actorOf(req)).allowed,
+      canFind: populationPolicy.findCases(actorOf(req)).allowed,
       notice: added ? `Rule added: ${added.name}. It is used on the hubs’ case-finding lists from now on.`
         : stopped ? `Rule stopped: ${stopped}. It no longer lists children.` : undefined,
     });
   });
 
   app.get(`${RULES}/new`, async (req, reply) => {
-    requireKeeper(actorOf(req));
+    required(populationPolicy.keepMeasures(actorOf(req)));
     return showRuleForm(reply, { ...ruleValues({}), windowMonths: '12' });
   });
 
   app.post(RULES, async (req, reply) => {
-    requireKeeper(actorOf(req));
+    required(populationPolicy.keepMeasures(actorOf(req)));
     const values = ruleValues(bodyOf(req));
     let id: string;
     try {
@@ -136,7 +131,7 @@ export const caseFindingRoutes: RouteModule = (app, deps) => {
   });
 
   app.post(`${RULES}/:id/stop`, async (req, reply) => {
-    requireKeeper(actorOf(req));
+    required(populationPolicy.keepMeasures(actorOf(req)));
     const id = field(req.params as Form, 'id', 60);
     await inTenant(deps, req, (tx, actor) => stopRule(tx, actor, id));
     return reply.redirect(`${RULES}?stopped=${encodeURIComponent(id)}`, 303);

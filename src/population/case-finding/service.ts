@@ -1,21 +1,19 @@
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/access/actor.js';
-import { policy } from '../../platform/access/policy.js';
 import { recordAudit, recordAuditMany } from '../../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../platform/http/errors.js';
 import { pageWindow } from '../../platform/http/paging.js';
 import { ageOn } from '../../children/labels.js';
-import { bringCase } from '../../mdt/service.js';
-import { meetingById, nextOpenMeeting } from '../../mdt/store.js';
+import { bringCase, nextMeetingWithRoom } from '../../mdt/service.js';
+import { ownPatch, populationPolicy, required } from '../policy.js';
 import { builtInRules, parseRuleForm, reasonsFor, ruleId, ruleWords, storedRule, type CaseFindingRule } from './rules.js';
 import * as store from './store.js';
-import { requireFinder, requireKeeper } from '../access.js';
 
 /**
  * Case finding: children of a hub whom the rules (data) pick out, each with
  * why, so a clinician can bring them to the hub MDT. The list names
- * children, so it is for their clinicians only (policy.findCases) and within
+ * children, so it is for their clinicians only (populationPolicy.findCases) and within
  * the hubs the actor leads or covers, or, for a GP, their own practice's
  * children. Every child shown is audited; a nomination asks the rules again
  * on the server and goes through the MDT's own bringCase.
@@ -43,19 +41,23 @@ export async function allRules(tx: Tx): Promise<CaseFindingRule[]> {
 
 // ---- the rules page ------------------------------------------------------------------
 
-/** Every rule in words: for anyone who sees the population pages or finds cases. */
-export async function rulesOverview(tx: Tx, actor: Actor) {
-  if (!policy.viewPopulation(actor).allowed && !policy.findCases(actor).allowed) throw new ForbiddenError('Your role does not see case-finding rules.');
+/**
+ * Every rule in words: for anyone who sees the population pages or finds
+ * cases; with the name of a rule just stopped, for the page to say so.
+ */
+export async function rulesOverview(tx: Tx, actor: Actor, stoppedId?: string) {
+  required(populationPolicy.viewCaseFindingRules(actor));
   const added = new Map((await store.ownRules(tx)).map((r) => [r.id, r]));
   return {
     rules: (await allRules(tx)).map((r) => ({ ...r, words: ruleWords(r), addedBy: added.get(r.id)?.changed_by_name ?? null, addedAt: added.get(r.id)?.changed_at ?? null })),
-    canAdd: policy.managePopulationMeasures(actor).allowed,
+    canAdd: populationPolicy.keepMeasures(actor).allowed,
+    stopped: stoppedId ? await store.stoppedRuleName(tx, stoppedId) : null,
   };
 }
 
 /** Adds one of the ICS's own rules; its id comes from its name, which must not be another rule's. */
 export async function addRule(tx: Tx, actor: Actor, raw: unknown): Promise<string> {
-  const why = requireKeeper(actor);
+  const why = required(populationPolicy.keepMeasures(actor));
   const input = parseRuleForm(raw);
   const id = ruleId(input.name);
   const taken = 'A rule with this name already exists: choose another name';
@@ -73,7 +75,7 @@ export async function addRule(tx: Tx, actor: Actor, raw: unknown): Promise<strin
  * Joinery's, not the ICS's, to stop.
  */
 export async function stopRule(tx: Tx, actor: Actor, id: string): Promise<string> {
-  const why = requireKeeper(actor);
+  const why = required(populationPolicy.keepMeasures(actor));
   if (builtInRules().some((r) => r.id === id)) throw new ConflictError('Built-in rules are part of Joinery and cannot be stopped.');
   const name = await store.stopRule(tx, actor, id);
   if (name === null) throw new NotFoundError('No rule of your ICS in use has this id.');
@@ -111,8 +113,14 @@ const countsOf = (keys: string[], counts: number[]) => new Map(keys.map((k, i) =
 
 /** The hubs the actor may choose from, and the rules: for the list page's form, even when the list itself cannot be shown. */
 export async function listChoices(tx: Tx, actor: Actor, today: string) {
-  requireFinder(actor);
-  return { hubs: await store.hubsInScope(tx, actor, today), rules: await allRules(tx) };
+  required(populationPolicy.findCases(actor));
+  return { hubs: await store.hubsInScope(tx, ownPatch(actor), today), rules: await allRules(tx) };
+}
+
+/** A GP's list holds only their own practice's children; a paediatrician's the whole hub's. */
+function practiceOf(actor: Actor): string | null {
+  const patch = ownPatch(actor);
+  return patch.kind === 'practice' ? patch.practiceId : null;
 }
 
 /**
@@ -121,12 +129,12 @@ export async function listChoices(tx: Tx, actor: Actor, today: string) {
  * and the hub's next meeting with room. Each child shown is audited.
  */
 export async function caseFindingList(tx: Tx, actor: Actor, raw: { cluster?: unknown; rule?: unknown }, page: number, today: string, now = new Date()) {
-  const why = requireFinder(actor);
-  const hubs = await store.hubsInScope(tx, actor, today);
+  const why = required(populationPolicy.findCases(actor));
+  const hubs = await store.hubsInScope(tx, ownPatch(actor), today);
   if (hubs.length === 0) return { hubs, rules: await allRules(tx), list: null };
   const { hub, rules, ruleId: chosenRule, all } = await choose(tx, actor, hubs, raw);
   const keys = store.countsNeeded(rules).map((n) => n.key);
-  const query = { icsId: actor.icsId, clusterId: hub.id, practiceId: actor.role === 'gp' ? actor.organisationId : null, rules, today };
+  const query = { icsId: actor.icsId, clusterId: hub.id, practiceId: practiceOf(actor), rules, today };
   let found = await store.listedChildren(tx, { ...query, limit: CASE_FINDING_PAGE_SIZE, offset: (page - 1) * CASE_FINDING_PAGE_SIZE });
   let window = pageWindow(found[0]?.total ?? 0, page, CASE_FINDING_PAGE_SIZE);
   if (found.length === 0 && page > 1) {
@@ -155,8 +163,7 @@ export async function caseFindingList(tx: Tx, actor: Actor, raw: { cluster?: unk
 
 /** The hub's next meeting with room (where a nomination would go), and whether the actor may bring children to it. */
 async function nextMeeting(tx: Tx, actor: Actor, clusterId: string, now: Date) {
-  const next = await nextOpenMeeting(tx, clusterId, now);
-  const m = next && (await meetingById(tx, actor, next.id));
+  const m = await nextMeetingWithRoom(tx, actor, clusterId, now);
   if (!m) return null;
   return {
     id: m.id, title: m.title, startsAt: m.starts_at, places: m.max_cases - m.cases,
@@ -176,10 +183,10 @@ const MAX_QUESTION = 1000;
  * (membership, caring for the child, a full meeting, a child already listed).
  */
 export async function nominate(tx: Tx, actor: Actor, raw: { cluster?: unknown; rule?: unknown; childId: string }, today: string, now = new Date()) {
-  requireFinder(actor);
-  const { hub, rules } = await choose(tx, actor, await store.hubsInScope(tx, actor, today), raw);
+  required(populationPolicy.findCases(actor));
+  const { hub, rules } = await choose(tx, actor, await store.hubsInScope(tx, ownPatch(actor), today), raw);
   const [found] = await store.listedChildren(tx, {
-    icsId: actor.icsId, clusterId: hub.id, practiceId: actor.role === 'gp' ? actor.organisationId : null, rules, today, childId: raw.childId, limit: 1, offset: 0,
+    icsId: actor.icsId, clusterId: hub.id, practiceId: practiceOf(actor), rules, today, childId: raw.childId, limit: 1, offset: 0,
   });
   if (!found) {
     throw new ConflictError(`This child is not on the case-finding list for ${hub.name}${rules.length === 1 ? ` (${rules[0].name})` : ''}, so they were not brought to the MDT. Bring them from the meeting’s own page with your question instead.`);

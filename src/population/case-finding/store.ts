@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../../platform/db/client.js';
 import { textArray } from '../../platform/db/bulk.js';
 import type { Actor } from '../../platform/access/actor.js';
+import type { OwnPatch } from '../policy.js';
 import { addMonths, londonToUtc } from '../../record/form-dates.js';
 import { COHORT_PROBLEM_CODES, measure } from '../measures.js';
 import { countKey, type CaseFindingRule, type RuleInput } from './rules.js';
@@ -16,19 +17,19 @@ import { countKey, type CaseFindingRule, type RuleInput } from './rules.js';
 export type HubAccess = 'lead' | 'cover' | 'practice';
 export type ScopedHub = { id: string; name: string; how: HubAccess };
 
-/** The hubs whose case-finding lists the actor may see, by name. */
-export function hubsInScope(tx: Tx, actor: Actor, today: string): Promise<ScopedHub[]> {
-  if (actor.role === 'gp') {
+/** The hubs of a patch whose case-finding lists may be seen, by name: a practice's hub, or the hubs a paediatrician leads or covers today. */
+export function hubsInScope(tx: Tx, patch: OwnPatch, today: string): Promise<ScopedHub[]> {
+  if (patch.kind === 'practice') {
     return rows<ScopedHub>(tx, sql`SELECT cl.id, cl.name, 'practice' AS how FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-      WHERE cp.practice_id = ${actor.organisationId}::uuid ORDER BY cl.name`);
+      WHERE cp.practice_id = ${patch.practiceId}::uuid ORDER BY cl.name`);
   }
-  if (actor.role !== 'paediatrician') return Promise.resolve([]);
+  if (patch.kind !== 'hubs') return Promise.resolve([]);
   // Leading beats covering: a lead who is also on their own hub's rota is listed once, as lead.
   return rows<ScopedHub>(tx, sql`SELECT DISTINCT ON (name, id) id, name, how FROM (
-      SELECT cl.id, cl.name, 'lead' AS how, 0 AS rank FROM cluster cl WHERE cl.lead_paediatrician_id = ${actor.professionalId}::uuid
+      SELECT cl.id, cl.name, 'lead' AS how, 0 AS rank FROM cluster cl WHERE cl.lead_paediatrician_id = ${patch.paediatricianId}::uuid
       UNION ALL
       SELECT cl.id, cl.name, 'cover', 1 FROM triage_cover tc JOIN cluster cl ON cl.ics_id = tc.ics_id AND cl.id = tc.cluster_id
-       WHERE tc.cover_id = ${actor.professionalId}::uuid AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on) h
+       WHERE tc.cover_id = ${patch.paediatricianId}::uuid AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on) h
     ORDER BY name, id, rank`);
 }
 

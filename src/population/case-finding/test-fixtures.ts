@@ -3,8 +3,7 @@ import { rows, type Database } from '../../platform/db/client.js';
 import { textArray } from '../../platform/db/bulk.js';
 import { addMonths, londonToday } from '../../record/form-dates.js';
 import type { Actor } from '../../platform/access/actor.js';
-import { scheduleMeetings } from '../../mdt/service.js';
-import { nextOpenMeeting } from '../../mdt/store.js';
+import { nextMeetingWithRoom, scheduleMeetings } from '../../mdt/service.js';
 import { COHORT_PROBLEM_CODES } from '../measures.js';
 
 /**
@@ -65,7 +64,7 @@ export const referredInYear = (yes: boolean) => sql`${sql.raw(yes ? '' : 'NOT ')
 
 /** The hub's next meeting with room, scheduling a run of them as its lead if there is none. */
 export async function ensureMeeting(db: Database, lead: Actor, clusterId: string): Promise<string> {
-  const next = () => db.tenant(lead.icsId, (tx) => nextOpenMeeting(tx, clusterId, new Date()));
+  const next = () => db.tenant(lead.icsId, (tx) => nextMeetingWithRoom(tx, lead, clusterId, new Date()));
   if (!(await next())) {
     await db.tenant(lead.icsId, (tx) => scheduleMeetings(tx, lead, {
       clusterId, title: 'Hub MDT meeting', firstDate: addMonths(londonToday(), 1), time: '13:00', durationMinutes: '90', repeatWeeks: '4', count: '3', maxCases: '8', venue: 'The practice',

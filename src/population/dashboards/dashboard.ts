@@ -1,8 +1,8 @@
 import type { Tx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/access/actor.js';
-import { policy } from '../../platform/access/policy.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { FieldErrors } from '../../platform/http/errors.js';
+import { populationPolicy, required } from '../policy.js';
 import { listIndicators, UNIT_WORDS, type Indicator } from '../indicators/definitions.js';
 import { measureTotals } from './store.js';
 import { chartSeries, pointsFromTotals, type ChartedSeries } from './series.js';
@@ -10,14 +10,13 @@ import { chartWindow, monthWords, valueWords } from './figures.js';
 import { readDashboardQuery } from './query.js';
 import { defaultScope, scopeChoices, type ScopeChoices, type ScopeOption } from './scopes.js';
 import { assuranceIcon, assuranceWords, variationIcon, variationWords, type Icon } from '../spc-words.js';
-import { requireViewer } from '../access.js';
 
 /**
  * Counts of 1 to 7 are withheld from roles that do not care for children in
  * every table they see, with more beside them where a total would give them
  * back (suppression.ts).
  */
-export const suppressesSmallNumbers = (actor: Actor) => !policy.seesSmallNumbers(actor).allowed;
+export const suppressesSmallNumbers = (actor: Actor) => !populationPolicy.seeSmallNumbers(actor).allowed;
 
 /** What the dashboards say about an indicator's latest month: the value, the variation and assurance in words and icons. */
 export type Headline = {
@@ -63,7 +62,7 @@ export type DashboardView = {
  * rollup read for all the indicators' measures over five years.
  */
 export async function populationDashboard(tx: Tx, actor: Actor, query: unknown, today: string): Promise<DashboardView> {
-  const why = requireViewer(actor);
+  const why = required(populationPolicy.viewDashboards(actor));
   const choices = await scopeChoices(tx, actor.icsId);
   const read = readDashboardQuery(query, choices, defaultScope(actor, choices));
   const scopes = scopeItems(choices);

@@ -2,6 +2,7 @@ import type { Tx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { NotFoundError, type FieldErrors } from '../../platform/http/errors.js';
+import { populationPolicy, required } from '../policy.js';
 import { definitionWords, findIndicator, type Indicator } from '../indicators/definitions.js';
 import { indicatorByUnit, indicatorSeries } from '../rollups/series.js';
 import { categoryRows, funnelRows, CORE20, type CategoryRow, type Funnel } from './breakdowns.js';
@@ -11,7 +12,6 @@ import { chartSeries, type ChartedSeries } from './series.js';
 import { categoryTable, funnelTable, seriesTable, type DataTable } from './tables.js';
 import { headline, scopeItems, suppressesSmallNumbers, type Headline, type ScopeItem } from './dashboard.js';
 import { defaultScope, scopeChoices, type ScopeOption } from './scopes.js';
-import { requireViewer } from '../access.js';
 
 /**
  * One indicator for one scope: month by month as an XmR chart, or broken
@@ -45,7 +45,7 @@ export type IndicatorView = {
 };
 
 export async function indicatorView(tx: Tx, actor: Actor, id: string, query: unknown, today: string, view: 'page' | 'csv'): Promise<IndicatorView> {
-  const why = requireViewer(actor);
+  const why = required(populationPolicy.viewDashboards(actor));
   const indicator = await findIndicator(tx, actor.icsId, id);
   if (!indicator) throw new NotFoundError();
   const choices = await scopeChoices(tx, actor.icsId);

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { inTenant, type AppDeps, type RouteModule } from '../../platform/http/app.js';
-import { policy } from '../../platform/access/policy.js';
 import { ValidationError } from '../../platform/http/errors.js';
 import { listHref } from '../../platform/http/paging.js';
 import { errorSummary } from '../../platform/http/validate.js';
 import { londonToday } from '../../record/form-dates.js';
 import { toCsv } from '../../activity/csv.js';
+import { populationPolicy } from '../policy.js';
 import type { Improvement, Indicator } from '../indicators/definitions.js';
 import { funnelMark } from '../charts.js';
 import { populationDashboard } from './dashboard.js';
@@ -98,7 +98,7 @@ export const dashboardRoutes: RouteModule = (app, deps: AppDeps) => {
       scopeItems: v.scopes,
       report,
       // Case finding has no header link of its own: it is reached from here.
-      canFindCases: req.actor ? policy.findCases(req.actor).allowed : false,
+      canFindCases: req.actor ? populationPolicy.findCases(req.actor).allowed : false,
     });
   });
 

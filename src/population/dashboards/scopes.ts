@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Tx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/access/actor.js';
+import { ownPatch } from '../policy.js';
 import type { Scope } from '../rollups/series.js';
 
 /**
@@ -76,13 +77,14 @@ export function findScope(value: string, choices: ScopeChoices): ScopeOption | u
  * else at the whole ICS.
  */
 export function defaultScope(actor: Actor, choices: ScopeChoices): string {
-  if (actor.role === 'gp') {
-    const hub = choices.hubOfPractice.get(actor.organisationId);
+  const patch = ownPatch(actor);
+  if (patch.kind === 'practice') {
+    const hub = choices.hubOfPractice.get(patch.practiceId);
     if (hub) return `cluster:${hub}`;
-    if (choices.options.some((o) => o.value === `practice:${actor.organisationId}`)) return `practice:${actor.organisationId}`;
+    if (choices.options.some((o) => o.value === `practice:${patch.practiceId}`)) return `practice:${patch.practiceId}`;
   }
-  if (actor.role === 'paediatrician') {
-    const led = [...choices.leadOfHub].find(([, lead]) => lead === actor.professionalId);
+  if (patch.kind === 'hubs') {
+    const led = [...choices.leadOfHub].find(([, lead]) => lead === patch.paediatricianId);
     if (led) return `cluster:${led[0]}`;
   }
   return ICS_SCOPE;

@@ -1,15 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Tx } from '../../platform/db/client.js';
-import { policy } from '../../platform/access/policy.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { ConflictError, type FieldErrors } from '../../platform/http/errors.js';
 import { field, fieldList, formOf } from '../../platform/http/form-body.js';
 import { textArray } from '../../platform/db/bulk.js';
-import { requireKeeper, requireViewer } from '../access.js';
 import { monthWords } from '../dashboards/figures.js';
 import { addMonths } from '../../platform/time/months.js';
+import { populationPolicy, required } from '../policy.js';
 
 /**
  * Care models recorded as started: which hubs (clusters) began a model in
@@ -44,8 +43,8 @@ export type CareModelsView = { models: CareModel[]; canRecord: boolean; hubs: Hu
 
 /** The care models page: everyone who sees the dashboards sees what was recorded; analysts and administrators may record more. */
 export async function careModelsView(tx: Tx, actor: Actor): Promise<CareModelsView> {
-  const why = requireViewer(actor);
-  const canRecord = policy.managePopulationMeasures(actor).allowed;
+  const why = required(populationPolicy.evaluateCareModels(actor));
+  const canRecord = populationPolicy.keepMeasures(actor).allowed;
   const models = await careModels(tx, actor.icsId);
   await recordAudit(tx, actor, { action: 'population.view', what: 'Care models and their evaluations', why, details: { view: 'care-models' } });
   return { models, canRecord, hubs: canRecord ? await hubs(tx, actor.icsId) : [] };
@@ -74,7 +73,7 @@ export function typedCareModel(body: unknown): CareModelValues {
  * error; one recorded at the same moment by someone else is a conflict.
  */
 export async function recordCareModel(tx: Tx, actor: Actor, values: CareModelValues, today: string): Promise<{ fields: FieldErrors } | { model: string }> {
-  const why = requireKeeper(actor);
+  const why = required(populationPolicy.keepMeasures(actor));
   const known = await hubs(tx, actor.icsId);
   const fields: FieldErrors = {};
 

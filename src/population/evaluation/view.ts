@@ -9,12 +9,12 @@ import { listIndicators, rate, type Indicator } from '../indicators/definitions.
 import { measure } from '../measures.js';
 import { careModels, type CareModel } from './care-models.js';
 import { suppressesSmallNumbers } from '../dashboards/dashboard.js';
-import { requireViewer } from '../access.js';
 import { addMonths } from '../../platform/time/months.js';
 import { monthShortWords, roundValue, valueHeading } from '../dashboards/figures.js';
 import type { Cell, Column, DataTable } from '../dashboards/tables.js';
 import { shownCounts, SUPPRESSED_WORDS } from '../suppression.js';
 import { capitalise } from '../../platform/http/validate.js';
+import { populationPolicy, required } from '../policy.js';
 
 /**
  * One care model's evaluation against one indicator, by interrupted time
@@ -55,7 +55,7 @@ const one = (q: Form, key: string, max: number, otherwise: string) =>
 const PERIOD_WORDS = { pre: 'Before the start', ramp: 'Ramp-up (left out)', post: 'Full effect' } as const;
 
 export async function evaluationView(tx: Tx, actor: Actor, modelName: string, query: unknown, today: string): Promise<EvaluationView> {
-  const why = requireViewer(actor);
+  const why = required(populationPolicy.evaluateCareModels(actor));
   const model = (await careModels(tx, actor.icsId)).find((m) => m.model === modelName);
   if (!model) throw new NotFoundError();
   const all = await listIndicators(tx, actor.icsId);

@@ -3,10 +3,10 @@ import { actorOf, inTenant, type RouteModule } from '../../platform/http/app.js'
 import { ValidationError, type FieldErrors } from '../../platform/http/errors.js';
 import { bodyOf, field, queryOf } from '../../platform/http/form-body.js';
 import { capitalise, errorSummary } from '../../platform/http/validate.js';
+import { populationPolicy, required } from '../policy.js';
 import { definitionWords, IMPROVEMENTS, UNITS, UNIT_WORDS, type Improvement, type Indicator, type Unit } from './definitions.js';
 import { MEASURES } from '../measures.js';
 import { addIndicator, IndicatorIdTaken, indicatorList, INDICATOR_FIELDS } from './service.js';
-import { requireKeeper } from '../access.js';
 
 const BASE = '/population/indicators';
 
@@ -61,12 +61,12 @@ export const indicatorRoutes: RouteModule = (app, deps) => {
   });
 
   app.get(`${BASE}/new`, async (req, reply) => {
-    requireKeeper(actorOf(req));
+    required(populationPolicy.keepMeasures(actorOf(req)));
     return showForm(reply, Object.fromEntries(INDICATOR_FIELDS.map((k) => [k, ''])) as Values);
   });
 
   app.post(BASE, async (req, reply) => {
-    requireKeeper(actorOf(req));
+    required(populationPolicy.keepMeasures(actorOf(req)));
     const values = typed(req);
     let id: string;
     try {

@@ -1,14 +1,13 @@
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { rows, type Tx } from '../../platform/db/client.js';
+import type { Tx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/access/actor.js';
-import { policy } from '../../platform/access/policy.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { ValidationError, type FieldErrors } from '../../platform/http/errors.js';
-import { requireKeeper, requireViewer } from '../access.js';
 import { fieldErrors, optionalText, text } from '../../platform/http/validate.js';
+import { populationPolicy, required } from '../policy.js';
 import { builtInIndicators, definitionProblems, indicatorShape, listIndicators, IMPROVEMENTS, UNITS, type Indicator } from './definitions.js';
 import { isMeasure } from '../measures.js';
+import * as store from './store.js';
 
 /**
  * The ICS's own indicators: the list everyone who sees the population pages
@@ -26,11 +25,10 @@ export type IndicatorListed = Indicator & { addedBy: string | null; addedAt: str
 
 /** Every indicator (built-in, then the ICS's own by name), with who added the ICS's own. */
 export async function indicatorList(tx: Tx, actor: Actor): Promise<{ indicators: IndicatorListed[]; canAdd: boolean }> {
-  requireViewer(actor);
-  const who = new Map((await rows<{ id: string; changed_by_name: string; changed_at: string }>(tx, sql`SELECT id, changed_by_name, changed_at FROM indicator_definition`))
-    .map((r) => [r.id, r]));
+  required(populationPolicy.viewDashboards(actor));
+  const who = new Map((await store.whoAdded(tx)).map((r) => [r.id, r]));
   const indicators = (await listIndicators(tx, actor.icsId)).map((i) => ({ ...i, addedBy: who.get(i.id)?.changed_by_name ?? null, addedAt: who.get(i.id)?.changed_at ?? null }));
-  return { indicators, canAdd: policy.managePopulationMeasures(actor).allowed };
+  return { indicators, canAdd: populationPolicy.keepMeasures(actor).allowed };
 }
 
 // A target as typed: "250", "12.5", "1,000"; anything else is said plainly.
@@ -80,15 +78,11 @@ export function parseIndicatorForm(body: unknown): IndicatorInput {
  * is refused with IndicatorIdTaken and nothing is written.
  */
 export async function addIndicator(tx: Tx, actor: Actor, raw: unknown): Promise<IndicatorInput> {
-  const why = requireKeeper(actor);
+  const why = required(populationPolicy.keepMeasures(actor));
   const input = parseIndicatorForm(raw);
   const taken = () => new IndicatorIdTaken({ id: `The id ${input.id} is already used by another indicator: choose a different id` });
   if (RESERVED_IDS.includes(input.id) || builtInIndicators().some((i) => i.id === input.id)) throw taken();
-  const done = await rows(tx, sql`INSERT INTO indicator_definition (ics_id, id, name, description, numerator, denominator, unit, improvement, target, target_source, changed_by, changed_by_name)
-    VALUES (${actor.icsId}::uuid, ${input.id}, ${input.name}, ${input.description}, ${input.numerator}, ${input.denominator}, ${input.unit}, ${input.improvement},
-            ${input.target}, ${input.targetSource}, ${actor.professionalId}::uuid, ${actor.name})
-    ON CONFLICT (ics_id, id) DO NOTHING RETURNING id`);
-  if (done.length === 0) throw taken();
+  if (!(await store.insertIndicator(tx, actor, input))) throw taken();
   await recordAudit(tx, actor, { action: 'population.indicator-add', what: `Indicator added: ${input.name} (${input.id})`, why, details: { indicator: input } });
   return input;
 }
