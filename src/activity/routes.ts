@@ -5,7 +5,7 @@ import { listHref } from '../platform/http/paging.js';
 import { errorSummary } from '../platform/http/validate.js';
 import { londonToday } from '../record/form-dates.js';
 import { SOURCES } from './comparison.js';
-import { toCsv } from './csv.js';
+import { toCsv } from '../platform/http/csv.js';
 import type { FilterValues } from './filters.js';
 import { monthName, selectableMonths } from './period.js';
 import { activityView } from './service.js';

@@ -6,7 +6,7 @@ import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { ForbiddenError, ValidationError } from '../platform/http/errors.js';
 import { ROLES } from '../platform/access/roles.js';
-import { toCsv } from '../activity/csv.js';
+import { toCsv } from '../platform/http/csv.js';
 import * as children from './service.js';
 import { endMembership, membershipToEnd } from './care-team.js';
 import { careTeamPolicy } from './care-team-policy.js';

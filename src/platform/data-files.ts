@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The shipped lists the generator draws from live in the repository's data/ folder. */
+/** Shipped data (the generator's lists, indicator definitions, code lists, charts) lives in the repository's data/ folder. */
 export const DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data');
 
 function readLines(file: string): string[] {

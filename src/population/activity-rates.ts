@@ -1,7 +1,9 @@
 /**
  * How often children use services, as expected events per child per month:
- * the rate model behind the generated activity (activity-events.ts) and the
- * evaluation's coverage simulation, so both draw from the same truth.
+ * the rate model behind the generator's activity (synth/activity-events.ts,
+ * through service.ts) and the evaluation's coverage simulation, so both draw
+ * from the same truth. It is population knowledge, so it lives here and the
+ * generator asks for it, rather than population importing the generator.
  * Figures from docs/synthetic-population.md: ED ~380 per 1,000 a year
  * (~800 at ages 0–4), ~1.5× in the most deprived quintile against the least;
  * emergency admissions ~75 per 1,000 (infants several times higher,

@@ -19,7 +19,7 @@ import type { Structure } from './structure.js';
  *
  * ED, emergency admissions, first outpatient attendances and GP contacts are
  * Poisson counts per child per month at exactly monthlyRate × the care
- * model's effectMultiplier (activity-rates.ts), which the evaluation's
+ * model's effectMultiplier (population/activity-rates.ts), which the evaluation's
  * coverage simulation assumes. On top come the condition-driven events
  * (asthma attacks, seizures, diabetic emergencies, clinics, inhalers, the
  * epilepsy nurse), planned tooth extractions and mental health episodes

@@ -10,7 +10,7 @@ import type { Cluster } from './structure.js';
 /**
  * A care model switched on in some clusters of a generated ICS: the
  * --intervention file of `joinery synth`. Its effects are relative changes
- * to the rates of activity-rates.ts, reached in a straight line over
+ * to the rates of population/activity-rates.ts, reached in a straight line over
  * rampMonths from the start month; the other clusters stay comparators.
  */
 

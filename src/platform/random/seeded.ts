@@ -1,7 +1,8 @@
 /**
  * Seeded randomness. Everything the generator draws comes from an Rng built
  * from the run's seed and a stream name, so the same seed gives the same ICS
- * and one stage's draws cannot shift another's.
+ * and one stage's draws cannot shift another's. The evaluation's simulations
+ * and tests draw from it too, so it lives below both.
  */
 
 /** 32-bit FNV-1a with a murmur finaliser: a cheap, well-mixed string hash. */

@@ -139,7 +139,7 @@ class RejectFile {
 
   write(rejects: Reject[]): void {
     if (!rejects.length) return;
-    // Fields are written as they came (no spreadsheet formula guard as src/activity/csv.ts adds): the file is for mending and re-importing.
+    // Fields are written as they came (no spreadsheet formula guard as src/platform/http/csv.ts adds): the file is for mending and re-importing.
     const lines = rejects.map((r) => [String(r.line), r.reasons.join('; '), ...r.fields].map(csvQuote).join(','));
     if (this.fd === null) {
       this.fd = fs.openSync(this.path, 'w');

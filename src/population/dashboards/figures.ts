@@ -1,8 +1,7 @@
-import { monthName, monthShort } from '../../activity/period.js';
 import { rate, UNIT_WORDS, type Indicator, type Unit } from '../indicators/definitions.js';
 import { measure } from '../measures.js';
 import type { MonthRange } from '../rollups/rollup.js';
-import { addMonths } from '../../platform/time/months.js';
+import { addMonths, monthName, monthShort } from '../../platform/time/months.js';
 
 /**
  * The dashboards' arithmetic and wording, kept apart from SQL and pages so

@@ -4,7 +4,7 @@ import { ValidationError } from '../../platform/http/errors.js';
 import { listHref } from '../../platform/http/paging.js';
 import { errorSummary } from '../../platform/http/validate.js';
 import { londonToday } from '../../record/form-dates.js';
-import { toCsv } from '../../activity/csv.js';
+import { toCsv } from '../../platform/http/csv.js';
 import { populationPolicy } from '../policy.js';
 import type { Improvement, Indicator } from '../indicators/definitions.js';
 import { funnelMark } from '../charts.js';
