@@ -53,11 +53,13 @@ export default {
     {
       name: 'roots-use-public-faces',
       severity: 'error',
-      comment: "A composition root imports a capability's public face and its routes registration (routes.ts) only.",
+      comment:
+        "A composition root imports a capability's public face, its routes registration (routes.ts) " +
+        'and the relationship it supplies to the door (relationship.ts) only.',
       from: { path: ROOTS, pathNot: TEST_ONLY },
       to: {
         path: '^src/[^/]+/',
-        pathNot: [NOT_A_CAPABILITY, PUBLIC_FACE, '^src/[^/]+/routes\\.ts$', ...TEST_ONLY],
+        pathNot: [NOT_A_CAPABILITY, PUBLIC_FACE, '^src/[^/]+/(routes|relationship)\\.ts$', ...TEST_ONLY],
       },
     },
     {

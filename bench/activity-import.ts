@@ -16,9 +16,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { sql } from 'drizzle-orm';
 import { connectServer } from '../src/platform/db/connect.js';
 import { rows } from '../src/platform/db/client.js';
-import { activityMonths, type MonthRange } from '../src/population/rollup.js';
-import { importActivity } from '../src/population/import-activity.js';
-import { ageOn, londonDate, londonWallToUtc } from '../src/population/activity-row.js';
+import { activityMonths, importActivity, ageOn, londonDate, londonWallToUtc } from '../src/population/service.js';
+import type { MonthRange } from '../src/population/index.js';
 import { progressBar } from '../src/cli/progress.js';
 import { trackPeakMemory } from './stats.js';
 

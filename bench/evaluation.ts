@@ -8,7 +8,8 @@
  *   npx tsx bench/evaluation.ts
  */
 import { pathToFileURL } from 'node:url';
-import { coverage, SIMULATION_DEFAULTS, type CoverageResult, type SimulationOptions } from '../src/population/evaluation/simulate.js';
+import { coverage, SIMULATION_DEFAULTS } from '../src/population/service.js';
+import type { CoverageResult, SimulationOptions } from '../src/population/index.js';
 
 export type EvaluationBenchOptions = {
   /** Simulated ICSs per scenario (with the effect, and without). */

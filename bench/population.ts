@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { rows, type Database } from '../src/platform/db/client.js';
-import { evaluateModel } from '../src/population/evaluation/evaluate.js';
+import { evaluateModel } from '../src/population/service.js';
 import { TestClient } from '../test/http.js';
 import { percentile, summarise, timeEach } from './stats.js';
 import { page } from './load.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/platform/db/client.js';
 import { actorFor } from '../test/actors.js';
-import { addEvents, ensureMeeting, eventsInYear, pickChildren, referredInYear, type Picked } from '../src/population/case-finding-test-fixtures.js';
+import { addEvents, ensureMeeting, eventsInYear, pickChildren, referredInYear, type Picked } from '../src/population/case-finding/test-fixtures.js';
 import { screenshot, textOf, follow, followHeaderLink, JOURNEY } from './browser.js';
 import { startJoineryAndBrowser, type Joinery } from './server.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';

@@ -8,7 +8,7 @@ import { connectEmbedded } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import type { Database } from '../src/platform/db/client.js';
 import type { Actor } from '../src/platform/access/actor.js';
-import { addIndicator } from '../src/population/indicator-store.js';
+import { addIndicator } from '../src/population/service.js';
 import { runCli } from './run-cli.js';
 
 /** `joinery indicators` as an analyst runs it against the configured embedded database. */

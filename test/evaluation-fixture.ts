@@ -1,11 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../src/platform/db/client.js';
 import { bulkInsert } from '../src/platform/db/bulk.js';
-import { refreshAreaTotals } from '../src/population/rollup.js';
-import { monthlyRate, effectMultiplier } from '../src/synth/activity-rates.js';
-import { Rng } from '../src/synth/random.js';
-import { poissonDraw } from '../src/population/evaluation/poisson.js';
-import { monthDate, monthIndex } from '../src/population/evaluation/months.js';
+import { refreshAreaTotals, monthlyRate, effectMultiplier, poissonDraw, monthDate, monthIndex } from '../src/population/service.js';
+import { Rng } from '../src/platform/random/seeded.js';
 
 /** ED attendances per child a month, averaged over ages 0–17 in the middle quintile. */
 const edRate = (calendarMonth: number) => Array.from({ length: 18 }, (_, age) => monthlyRate('ed', age, 3, calendarMonth)).reduce((a, b) => a + b) / 18;

@@ -25,13 +25,7 @@ export const monthsFrom = (from: Month, to: Month): Month[] => Array.from({ leng
 /** The month of an ISO date (London today, say). */
 export const monthOf = (isoDate: string): Month => isoDate.slice(0, 7);
 
-const LONG = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-const SHORT = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
-
-/** '2026-03' → 'March 2026'. */
-export const monthName = (m: Month): string => LONG.format(new Date(`${m}-01T00:00:00Z`));
-/** '2026-03' → 'Mar 2026', for table rows. */
-export const monthShort = (m: Month): string => SHORT.format(new Date(`${m}-01T00:00:00Z`));
+export { monthName, monthShort } from '../platform/time/months.js';
 
 /** The default period: the last 12 complete months (a month still running would understate its rates). */
 export function defaultPeriod(today: string): { from: Month; to: Month } {

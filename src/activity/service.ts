@@ -8,7 +8,8 @@ import { monthName } from './period.js';
 import { activityTables, TABLE_SOURCE, type ActivityTable, type TableId } from './tables.js';
 import * as store from './store.js';
 import { activityPolicy } from './policy.js';
-import { isSmallNumber, SUPPRESSED_WORDS } from '../population/suppression.js';
+import { isSmallNumber } from '../population/service.js';
+import { SUPPRESSED_WORDS } from '../population/index.js';
 
 export type ScopeOption = { value: string; text: string };
 export type ActivityView = {

@@ -2,7 +2,8 @@ import { COMPARE } from './comparison.js';
 import { days, percent, ratePer1000 } from './figures.js';
 import { monthsFrom, monthShort, type Month } from './period.js';
 import type { AttendanceRow, OutcomeRow, PracticeRow, VolumeRow } from './store.js';
-import { SUPPRESSED_WORDS, withheldFigures, type SumRule } from '../population/suppression.js';
+import { withheldFigures } from '../population/service.js';
+import { SUPPRESSED_WORDS, type SumRule } from '../population/index.js';
 
 /**
  * The page's tables as data: the HTML page and each CSV are written from the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOccurredAt } from '../population/activity-row.js';
+import { parseOccurredAt } from '../population/service.js';
 import { ageBandOn } from './age-band.js';
 
 const bandOn = (dateOfBirth: string, observedAt: string) => ageBandOn(dateOfBirth, parseOccurredAt(observedAt)!).id;

@@ -1,4 +1,4 @@
-import { ageOn, londonDate } from '../population/activity-row.js';
+import { ageOn, londonDate } from '../population/service.js';
 import { pewsChart, type AgeBand } from './pews-chart.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseIsoDate } from '../platform/time/calendar-days.js';
-import { londonDate, parseOccurredAt } from '../population/activity-row.js';
+import { londonDate, parseOccurredAt } from '../population/service.js';
 import { LEVELS, pewsChart } from './pews-chart.js';
 
 /**

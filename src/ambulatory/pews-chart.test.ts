@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readJson } from '../synth/data.js';
+import { readJson } from '../platform/data-files.js';
 import { checkPewsChart } from './pews-chart.js';
 import { pewsChartUsed } from './pews.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readJson } from '../synth/data.js';
+import { readJson } from '../platform/data-files.js';
 
 /**
  * The national PEWS chart as data (data/pews-chart.json): every threshold the

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Config } from '../platform/config.js';
 import type { Output } from './output.js';
 import { withIcs } from './client-add.js';
-import { CannotEvaluateError, evaluateModel, UnknownIndicatorError, UnknownModelError } from '../population/evaluation/evaluate.js';
-import { METHODS } from '../population/evaluation/result.js';
+import { CannotEvaluateError, evaluateModel, UnknownIndicatorError, UnknownModelError } from '../population/service.js';
+import { METHODS } from '../population/index.js';
 
 export const EVALUATE_HELP =
   'joinery evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]\n\n' +

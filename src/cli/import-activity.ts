@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Config } from '../platform/config.js';
 import type { Output } from './output.js';
-import { ActivityFileError, DEFAULT_SOURCE, importActivity, readActivityHeader, rejectFileFor } from '../population/import-activity.js';
+import { ActivityFileError, DEFAULT_SOURCE, importActivity, readActivityHeader, rejectFileFor } from '../population/service.js';
 import { withIcs } from './client-add.js';
 import { progressBar } from './progress.js';
 

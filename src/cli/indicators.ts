@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../platform/config.js';
 import type { Output } from './output.js';
-import { listIndicators, UNIT_WORDS, type Indicator } from '../population/indicators.js';
+import { listIndicators } from '../population/service.js';
+import { UNIT_WORDS, type Indicator } from '../population/index.js';
 import { withIcs } from './client-add.js';
 
 export const INDICATORS_HELP =

@@ -9,7 +9,7 @@ import { hashPassword, verifyPassword } from '../platform/auth/passwords.js';
 import { buildJoinery } from '../app.js';
 import { clusterCountFor, DEFAULT_EFFECTS, generateIcs, type Intervention } from '../synth/service.js';
 import { parseIsoDate } from '../platform/time/calendar-days.js';
-import { historyMonths, monthOfDays, monthText, parseMonth } from '../synth/months.js';
+import { historyMonths, monthOfDays, monthText, parseMonth } from '../synth/service.js';
 import { progressBar } from './progress.js';
 
 export const DEMO_DOMAIN = 'demo.joinery.test';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { spc } from '../population/spc.js';
+import { spc } from '../population/service.js';
 import { readJsonInput } from './json-stdin.js';
 
 type Output = { out: (l: string) => void; err: (l: string) => void };

@@ -294,8 +294,16 @@ export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams
 /** The next meeting of the hub that still takes cases, for those who bring one (a referral decided for MDT, case finding). */
 export const nextOpenMeeting = (tx: Tx, clusterId: string, now: Date) => store.nextOpenMeeting(tx, clusterId, now);
 
-/** A meeting as the actor may see it, or undefined. */
-export const meetingById = (tx: Tx, actor: Actor, id: string) => store.meetingById(tx, actor, id);
 
 // The outcome letter, for the generator's demo meetings.
 export { composeLetter, letterText } from './letter.js';
+
+/**
+ * The hub's next scheduled meeting with room on its case list, as the actor
+ * sees it (with whether they chair, lead or sit on it); undefined when there
+ * is none. Case finding offers it as where a nomination would go.
+ */
+export async function nextMeetingWithRoom(tx: Tx, actor: Actor, clusterId: string, now: Date) {
+  const next = await store.nextOpenMeeting(tx, clusterId, now);
+  return next && store.meetingById(tx, actor, next.id);
+}

@@ -1,8 +1,8 @@
 import type { RouteModule } from '../platform/http/app.js';
-import { indicatorRoutes } from './indicator-routes.js';
-import { caseFindingRoutes } from './case-finding-routes.js';
-import { dashboardRoutes } from './dashboard-routes.js';
-import { evaluationRoutes } from './evaluation-routes.js';
+import { indicatorRoutes } from './indicators/routes.js';
+import { caseFindingRoutes } from './case-finding/routes.js';
+import { dashboardRoutes } from './dashboards/routes.js';
+import { evaluationRoutes } from './evaluation/routes.js';
 
 /**
  * Population health: the dashboards, indicators, care model evaluations

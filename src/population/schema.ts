@@ -57,7 +57,7 @@ export type Breakdown = (typeof BREAKDOWNS)[number];
 /**
  * Monthly totals per practice for every measure (events, bed days, children
  * in a cohort), each broken down by one dimension at a time: the dashboards
- * read these, never the events. Rewritten a month at a time by rollup.ts when
+ * read these, never the events. Rewritten a month at a time by rollups/rollup.ts when
  * events for that month are generated or imported.
  * dimension 'all' has category ''; 'imd' has quintiles '1'–'5' (1 = most
  * deprived, Core20); 'age' has age bands; 'sex' and 'ethnicity' their groups.

@@ -1,6 +1,6 @@
 /**
  * Small-number suppression: a count from 1 to 7 could point to a handful of
- * children, so roles that do not care for children (policy.seesSmallNumbers)
+ * children, so roles that do not care for children (populationPolicy.seeSmallNumbers)
  * see it withheld in every table and CSV, and the rate made from it too. A
  * denominator of 1 to 7 withholds the rate as well. Where a table has a
  * total, more counts are withheld beside it (withheldFigures below), so the

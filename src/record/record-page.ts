@@ -1,7 +1,6 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { Relationship } from '../platform/access/relationship.js';
-import { ForbiddenError } from '../platform/http/errors.js';
 import { FLAG_LABELS, ageOn } from '../children/index.js';
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import * as record from './service.js';

@@ -81,7 +81,7 @@ describe('what the last run says of a named test', () => {
     expect(testInSource('src/safety/check.test.ts > the hazard log check > fails a hazard with no control, naming it')).toBe(true);
     expect(testInSource('src/safety/hazard-log.test.ts > NHS England\'s clinical risk matrix (safety/risk-matrix.json) > a test no one wrote')).toBe(false);
     expect(testInSource('src/safety/no-such-file.test.ts')).toBe(false);
-    expect(testInSource('src/population/activity-row.test.ts > England\'s clock by rule')).toBe(true);
+    expect(testInSource('src/population/activity-import/activity-row.test.ts > England\'s clock by rule')).toBe(true);
   });
 
   it('a partial run replaces the results of the files it ran and keeps the rest; a full run keeps nothing older', () => {

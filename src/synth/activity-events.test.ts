@@ -5,15 +5,15 @@ import { rows, type Database } from '../platform/db/client.js';
 import { BREAKDOWNS } from '../population/schema.js';
 import { ActivityGenerator } from './activity-events.js';
 import { REASON_KEYS } from './activity-mix.js';
-import { monthlyRate } from './activity-rates.js';
+import { monthlyRate } from '../population/service.js';
 import type { DecodedEvent } from './activity-writer.js';
 import type { ChildFacts } from './care-teams.js';
 import { drawConditions } from './conditions.js';
 import { ageOn, isoDate, parseIsoDate } from './dates.js';
-import { readTsv } from './data.js';
+import { readTsv } from '../platform/data-files.js';
 import { generateIcs, type SynthResult } from './generate.js';
 import { firstDayOfMonth, historyMonths, monthOfDays } from './months.js';
-import { Rng } from './random.js';
+import { Rng } from '../platform/random/seeded.js';
 import { buildStructure, type Structure } from './structure.js';
 
 const TODAY = '2026-10-31';

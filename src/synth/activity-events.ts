@@ -1,4 +1,5 @@
-import { POPULATION_ACTIVITY, monthlyRate, seasonal } from './activity-rates.js';
+import { monthlyRate, seasonal } from '../population/service.js';
+import { POPULATION_ACTIVITY } from '../population/index.js';
 import {
   CONDITION_RATES, FOLLOW_UPS, MH_CONTACTS, REASON_KEYS, TOOTH_EXTRACTION, bedDays, epilepsyNurseRate, mentalHealthAccess, mentalHealthRate, pick,
   reasonMix, reasonSlot, relieverRate, toothByQuintile,
@@ -8,7 +9,7 @@ import type { ChildFacts } from './care-teams.js';
 import { civilFromDays, daysFromCivil } from './dates.js';
 import type { Treatment } from './intervention.js';
 import { firstDayOfMonth, historyMonths } from './months.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { Structure } from './structure.js';
 
 /**
@@ -18,7 +19,7 @@ import type { Structure } from './structure.js';
  *
  * ED, emergency admissions, first outpatient attendances and GP contacts are
  * Poisson counts per child per month at exactly monthlyRate × the care
- * model's effectMultiplier (activity-rates.ts), which the evaluation's
+ * model's effectMultiplier (population/activity-rates.ts), which the evaluation's
  * coverage simulation assumes. On top come the condition-driven events
  * (asthma attacks, seizures, diabetic emergencies, clinics, inhalers, the
  * epilepsy nurse), planned tooth extractions and mental health episodes

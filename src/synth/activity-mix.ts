@@ -1,11 +1,11 @@
-import { readTsv } from './data.js';
-import type { Rng } from './random.js';
+import { readTsv } from '../platform/data-files.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 /**
  * What the generated activity is for and how long it lasts: the reason mix
  * by age and season, bed days, and the yearly rates of the activity that
  * follows a child's conditions, deprivation and ethnicity (the population
- * rates of ED, admissions, first outpatients and GP are in activity-rates.ts).
+ * rates of ED, admissions, first outpatients and GP are in population/activity-rates.ts).
  */
 
 /**

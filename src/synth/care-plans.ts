@@ -7,7 +7,7 @@ import type { TaskRow } from '../tasks/service.js';
 import type { ChildFacts, TeamMember } from './care-teams.js';
 import { PLAN_TEMPLATES, type PlanTemplate } from './care-plan-templates.js';
 import { isoDate, isoTimestamp } from './dates.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { Structure } from './structure.js';
 import type { BatchWriter } from './writer.js';
 

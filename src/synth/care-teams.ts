@@ -2,7 +2,7 @@ import type { Role } from '../platform/access/roles.js';
 import type { ChildBasics } from './conditions.js';
 import type { Involvement } from './flags.js';
 import type { DemoUser } from './professionals.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { Practice, School } from './structure.js';
 
 export type ChildFacts = ChildBasics & {

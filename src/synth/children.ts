@@ -7,7 +7,7 @@ import { drawInvolvement } from './flags.js';
 import { givenNameGroup } from './ethnicity.js';
 import { givenName, surname, type Sex } from './names.js';
 import type { NhsNumbers } from './nhs-numbers.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { RecordGenerator } from './record.js';
 import type { ActivityGenerator } from './activity-events.js';
 import type { CarePlanGenerator } from './care-plans.js';

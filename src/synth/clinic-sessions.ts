@@ -1,6 +1,6 @@
 import { civilFromDays, daysFromCivil, isoTimestamp } from './dates.js';
 import type { OrderedIds } from './ordered-ids.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { WorkingCalendar } from './referral-calendar.js';
 import type { Cluster } from './structure.js';
 import type { BatchWriter } from './writer.js';

@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';

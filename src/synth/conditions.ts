@@ -1,5 +1,5 @@
-import { readTsv } from './data.js';
-import type { Rng } from './random.js';
+import { readTsv } from '../platform/data-files.js';
+import type { Rng } from '../platform/random/seeded.js';
 import { GRADIENT, risk } from './risk.js';
 
 export type ConditionCode = { key: string; snomedCode: string; display: string; group: string };

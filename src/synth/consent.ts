@@ -1,7 +1,7 @@
 import type { ChildFacts, TeamMember } from './care-teams.js';
 import { isoTimestamp } from './dates.js';
 import type { Adult } from './families.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { Row } from './writer.js';
 
 type Scope = 'share-record-with-care-team' | 'share-with-education' | 'share-with-social-care' | 'family-access';

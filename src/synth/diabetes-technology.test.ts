@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DIABETES_TECHNOLOGY } from '../population/measures.js';
+import { DIABETES_TECHNOLOGY } from '../population/index.js';
 import type { ChildFacts } from './care-teams.js';
 import { ageOn, parseIsoDate } from './dates.js';
 import { drawInvolvement } from './flags.js';
-import { Rng } from './random.js';
+import { Rng } from '../platform/random/seeded.js';
 import { RecordGenerator } from './record.js';
 import { buildStructure } from './structure.js';
 import type { BatchWriter, Row } from './writer.js';

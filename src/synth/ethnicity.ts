@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 /**
  * NHS ethnic category codes (Data Dictionary, 2001-census based) with shares

@@ -1,6 +1,6 @@
 import { ETHNIC_CODES, ethnicMix, familyNameGroup, type EthnicCode, type NameGroup } from './ethnicity.js';
 import { emailWord, givenName, surname, type Sex } from './names.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { Lsoa, Practice, School } from './structure.js';
 import type { Row } from './writer.js';
 

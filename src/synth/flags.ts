@@ -1,6 +1,6 @@
 import type { FlagKind } from '../children/index.js';
 import type { ChildBasics } from './conditions.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import { GRADIENT, risk } from './risk.js';
 
 const ages = (f: (age: number) => number) => Array.from({ length: 18 }, (_, a) => f(a));

@@ -9,7 +9,7 @@ import { isSnomedConceptId, medicine, medicinesInGroup, observation } from '../r
 import { ENTRY_CODE_SYSTEM, ENTRY_DETAILS, ENTRY_STATUSES } from '../record/entries.js';
 import { immunisationStatus } from '../record/immunisation-schedule.js';
 import { ENTRY_KINDS, type EntryKind } from '../record/schema.js';
-import { DIABETES_TECHNOLOGY } from '../population/measures.js';
+import { DIABETES_TECHNOLOGY } from '../population/index.js';
 import { codesInGroup, conditionCode } from './conditions.js';
 import { generateIcs, type SynthResult } from './generate.js';
 

@@ -14,7 +14,7 @@ import {
   DEFAULT_EFFECTS, InterventionError, checkIntervention, chooseClusters, clusterCountFor, loadInterventionFile, parseIntervention, treatment, type Intervention,
 } from './intervention.js';
 import { parseMonth } from './months.js';
-import { Rng } from './random.js';
+import { Rng } from '../platform/random/seeded.js';
 import { buildStructure } from './structure.js';
 
 const TODAY = '2026-10-31';

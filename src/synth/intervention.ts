@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { EFFECT_ON, POPULATION_ACTIVITY, effectMultiplier, type PopulationActivity } from './activity-rates.js';
+import { effectMultiplier } from '../population/service.js';
+import { EFFECT_ON, POPULATION_ACTIVITY, type PopulationActivity } from '../population/index.js';
 import { historyMonths, monthText, parseMonth } from './months.js';
-import { Rng } from './random.js';
+import { Rng } from '../platform/random/seeded.js';
 import { clusterSizes, practiceCount } from './sizing.js';
 import type { Cluster } from './structure.js';
 
 /**
  * A care model switched on in some clusters of a generated ICS: the
  * --intervention file of `joinery synth`. Its effects are relative changes
- * to the rates of activity-rates.ts, reached in a straight line over
+ * to the rates of population/activity-rates.ts, reached in a straight line over
  * rampMonths from the start month; the other clusters stay comparators.
  */
 

@@ -3,7 +3,7 @@ import { THEMES } from '../mdt/index.js';
 import { agencyOf } from '../careplans/index.js';
 import type { ChildFacts, TeamMember } from './care-teams.js';
 import { isoDate, isoTimestamp } from './dates.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { Cluster, Structure } from './structure.js';
 import type { BatchWriter } from './writer.js';
 

@@ -3,8 +3,8 @@ import { conditionCodes, codesInGroup } from './conditions.js';
 import { ETHNIC_CATEGORIES } from './ethnicity.js';
 import { emailWord, givenName, surname } from './names.js';
 import { placeWords } from './places.js';
-import { Rng } from './random.js';
-import { readGroupedNames } from './data.js';
+import { Rng } from '../platform/random/seeded.js';
+import { readGroupedNames } from '../platform/data-files.js';
 
 describe('shipped lists', () => {
   it('has names for every group, sex and generation', () => {

@@ -1,6 +1,6 @@
-import { readGroupedNames } from './data.js';
+import { readGroupedNames } from '../platform/data-files.js';
 import type { NameGroup } from './ethnicity.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 export type Sex = 'male' | 'female';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isTestRangeNhsNumber } from '../platform/identity/nhs-number.js';
 import { NhsNumbers } from './nhs-numbers.js';
-import { Rng } from './random.js';
+import { Rng } from '../platform/random/seeded.js';
 
 describe('NhsNumbers', () => {
   it('gives unique, valid, test-range numbers in a scattered order', () => {

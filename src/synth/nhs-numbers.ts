@@ -1,5 +1,5 @@
 import { nhsCheckDigit } from '../platform/identity/nhs-number.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 const STEMS = 1_000_000; // 999 000 000 … 999 999 999
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderedIds } from './ordered-ids.js';
-import { Rng } from './random.js';
+import { Rng } from '../platform/random/seeded.js';
 
 describe('OrderedIds', () => {
   it('makes UUIDv7-shaped ids that sort in the order they were made', () => {

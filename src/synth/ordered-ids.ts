@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 const HEX4 = Array.from({ length: 0x10000 }, (_, i) => i.toString(16).padStart(4, '0'));
 

@@ -1,5 +1,5 @@
-import { readList } from './data.js';
-import type { Rng } from './random.js';
+import { readList } from '../platform/data-files.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 /**
  * Invented place words (data/place-names.txt) for places, neighbourhoods,

@@ -1,7 +1,7 @@
 import type { Role } from '../platform/access/roles.js';
 import { ETHNIC_CODES, ethnicMix, familyNameGroup } from './ethnicity.js';
 import { emailWord, givenName, surname, type Sex } from './names.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import type { Row } from './writer.js';
 
 export type DemoUser = { role: Role; email: string; name: string; id: string; organisationId: string };

@@ -1,11 +1,11 @@
 import { type AllergyCode, codeLists, type ContactReason, DMD, dueDays, medicine, type Medicine, observation, procedure, SNOMED, vaccine } from '../record/index.js';
-import { DIABETES_TECHNOLOGY } from '../population/measures.js';
+import { DIABETES_TECHNOLOGY } from '../population/index.js';
 import type { ContactType, EntryKind, SensitiveCategory } from '../record/schema.js';
 import type { ChildFacts, TeamMember } from './care-teams.js';
 import { conditionCode } from './conditions.js';
 import { civilFromDays, isoDate, isoTimestamp } from './dates.js';
 import { OrderedIds } from './ordered-ids.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import { GRADIENT } from './risk.js';
 import type { Structure } from './structure.js';
 import type { BatchWriter, Row } from './writer.js';

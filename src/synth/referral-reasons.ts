@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 /**
  * Why GPs ask a general paediatrician for advice or refer: the common

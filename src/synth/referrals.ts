@@ -4,7 +4,7 @@ import type { ChildFacts } from './care-teams.js';
 import { ClinicTimetable, SLOT_COUNT, SLOT_MINUTES } from './clinic-sessions.js';
 import { ageOn, civilFromDays, isoDate } from './dates.js';
 import { OrderedIds } from './ordered-ids.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import { WorkingCalendar } from './referral-calendar.js';
 import { at, Journey, stamp, type Person } from './referral-journey.js';
 import { ReasonPicker, type Reason } from './referral-reasons.js';

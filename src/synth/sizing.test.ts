@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignDeciles } from './deprivation.js';
-import { Rng } from './random.js';
+import { Rng } from '../platform/random/seeded.js';
 import { clusterSizes, placeCount, practiceCount, split } from './sizing.js';
 
 describe('sizing', () => {

@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 
 /**
  * How big each layer is. An average English practice lists ~10,000 people,

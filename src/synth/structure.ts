@@ -3,7 +3,7 @@ import { isoTimestamp } from './dates.js';
 import { AREA_SD, PLACE_SD, PRACTICE_SD, assignDeciles } from './deprivation.js';
 import { placeWords, practiceName, primarySchoolName, secondarySchoolName, streetName, UniqueNames } from './places.js';
 import { Staff, type DemoUser } from './professionals.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../platform/random/seeded.js';
 import { clusterSizes, placeCount, practiceCount, split } from './sizing.js';
 import type { Row } from './writer.js';
 import type { Role } from '../platform/access/roles.js';

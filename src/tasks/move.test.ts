@@ -7,7 +7,7 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { refusalOf } from '../../test/refusal.js';
 import { inIcs } from '../../test/in-ics.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { moveTask, takeTask } from './service.js';
 import { addDays, agree, person, quietChildren, taskPeople, taskRow, team, type TaskPeople } from './test-fixtures.js';
 

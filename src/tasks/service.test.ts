@@ -8,7 +8,7 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { refusalOf } from '../../test/refusal.js';
 import { inIcs, one } from '../../test/in-ics.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { createTasks, openTask, openTasksOfChild, taskList, tasksOfSource } from './service.js';
 import { addDays, agree, AGREED_WHY, person, quietChildren, taskPeople, taskRow, team, type TaskPeople } from './test-fixtures.js';
 

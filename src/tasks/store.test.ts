@@ -6,7 +6,7 @@ import type { Actor } from '../platform/access/actor.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
-import { addMonths, londonToday } from '../record/form-dates.js';
+import { addMonths, londonToday } from '../platform/time/form-dates.js';
 import { insertTasks, moveStatus, takeOwnership } from './store.js';
 
 const kinds = await databaseKinds();

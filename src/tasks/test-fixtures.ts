@@ -5,7 +5,7 @@ import type { Actor } from '../platform/access/actor.js';
 import type { TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
 import { inIcs, one } from '../../test/in-ics.js';
-import { londonToday } from '../record/form-dates.js';
+import { londonToday } from '../platform/time/form-dates.js';
 import { createTasks, type NewTask } from './service.js';
 
 /** What the task service tests share: the people an action can be for, children to agree actions for, and a way to agree one. */

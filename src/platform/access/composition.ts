@@ -1,5 +1,5 @@
 import type { Tx } from '../db/client.js';
-import type { RelationshipSupplier } from './relationship.js';
+import type { RelationshipSupplier } from './relationship-kinds.js';
 
 /** Who a child is, as every child-scoped page heads itself: what the door reads to know the child exists in this ICS. */
 export type ChildIdentity = {

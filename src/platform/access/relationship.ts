@@ -3,54 +3,9 @@ import { rows, type Tx } from '../db/client.js';
 import type { Actor } from './actor.js';
 import { agencyOfRole } from './roles.js';
 import { composition } from './composition.js';
+import type { Relationship, RelationshipKind } from './relationship-kinds.js';
 
-/**
- * How a professional (or a system) comes to have a legitimate relationship
- * with a child. Each is derived from data (registration, care team, cluster
- * leadership, a referral, an MDT case, an open action they own, an unexpired
- * break-glass), never ticked by hand. The capability that owns the data says
- * which of its rows relate whom (a RelationshipSupplier in its own folder);
- * this file only composes them. What each relationship opens is the policy's
- * to say, which is why the kinds and their names are the platform's.
- */
-export type RelationshipKind =
-  | 'registered-practice' | 'care-team' | 'cluster-lead' | 'referral' | 'mdt-case' | 'action-owner' | 'break-glass'
-  | 'integration-engine' | 'organisation-feed';
-
-export type Relationship = { kind: RelationshipKind; detail: string };
-
-export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
-  'registered-practice': 'Registered practice',
-  'care-team': 'Care team',
-  'cluster-lead': 'Cluster lead paediatrician',
-  referral: 'Referral or advice request to you, or your clinic',
-  'mdt-case': 'MDT case discussion',
-  'action-owner': 'Care plan or MDT action owner',
-  'break-glass': 'Emergency access (break-glass)',
-  'integration-engine': 'ICS integration engine',
-  'organisation-feed': 'System of a caring organisation',
-};
-
-/**
- * One capability's relationships with children, in SQL, so the door reads
- * them in one query and lists filter by them inside their own SQL.
- */
-export type RelationshipSupplier = {
-  /** The kinds it supplies, for the reader (each row names its own kind). */
-  kinds: readonly RelationshipKind[];
-  /**
-   * The actor's relationships with one child (`childId`, a uuid expression):
-   * a query of `kind` and `detail` columns, one row per relationship; null
-   * when this actor can have none of these.
-   */
-  withChild(actor: Actor, childId: SQL): SQL | null;
-  /**
-   * A predicate over a child row aliased `c`: the actor has a standing
-   * (non-emergency) relationship of this kind. Null when it never gives one
-   * to this actor. Lists use it, so paging counts only what may be seen.
-   */
-  standing(actor: Actor): SQL | null;
-};
+export { RELATIONSHIP_LABELS, type Relationship, type RelationshipKind, type RelationshipSupplier } from './relationship-kinds.js';
 
 /**
  * Whether owning an action opens the child's summary and record to the

@@ -8,8 +8,8 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../../platform/db/client.js';
 import { NotFoundError } from '../../platform/http/errors.js';
-import { londonToday } from '../../record/form-dates.js';
-import { findIndicator, listIndicators, type Indicator } from '../indicators.js';
+import { londonToday } from '../../platform/time/form-dates.js';
+import { findIndicator, listIndicators, type Indicator } from '../indicators/definitions.js';
 import { measure } from '../measures.js';
 import { interruptedTimeSeries } from './its.js';
 import { differenceInDifferences, type ClusterSeries } from './did.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../synth/random.js';
+import { Rng } from '../../platform/random/seeded.js';
 import { autocorrelationInflation, denseDesign, neighbouringPairs, poissonGlm, residualAutocorrelation, weightedLeastSquares } from './glm.js';
 import { SingularMatrixError } from './linear-algebra.js';
 import { poissonDraw } from './poisson.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../synth/random.js';
+import { Rng } from '../../platform/random/seeded.js';
 import { interruptedTimeSeries } from './its.js';
 import { monthDate, monthIndex } from './months.js';
 import { poissonDraw } from './poisson.js';

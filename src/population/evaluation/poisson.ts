@@ -3,7 +3,7 @@
  * Hörmann's transformed rejection with squeeze (PTRS, 1993) for larger ones,
  * so a draw costs a few uniforms whatever the mean.
  */
-import type { Rng } from '../../synth/random.js';
+import type { Rng } from '../../platform/random/seeded.js';
 import { logGamma } from './distributions.js';
 
 export function poissonDraw(rng: Rng, mean: number): number {

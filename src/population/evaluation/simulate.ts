@@ -7,13 +7,13 @@
  * drawn around a cluster-level deprivation), and its monthly events per
  * cluster are Poisson with mean Σ monthlyRate × effectMultiplier over the
  * cluster's children: the rate model the generator draws activity from
- * (src/synth/activity-rates.ts). The population is stationary: children
+ * (population/activity-rates.ts). The population is stationary: children
  * age a month a month, and one turning 18 is replaced by a newborn, so the
  * age mix (and with it the expected rate) drifts slightly from month to month
  * as real populations do. Which clusters get the model is chosen at random.
  */
-import { Rng } from '../../synth/random.js';
-import { effectMultiplier, monthlyRate, type PopulationActivity } from '../../synth/activity-rates.js';
+import { Rng } from '../../platform/random/seeded.js';
+import { effectMultiplier, monthlyRate, type PopulationActivity } from '../activity-rates.js';
 import { poissonDraw } from './poisson.js';
 import { monthDate, monthIndex } from './months.js';
 import { interruptedTimeSeries } from './its.js';

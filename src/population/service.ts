@@ -1,0 +1,35 @@
+/**
+ * Population health's public face. Other capabilities, the command line and
+ * the generator use population only through this file, index.ts (types and
+ * code lists) and schema.ts (tables, for foreign keys and the generator's
+ * writes). Pages and their rules live in the sub-folders: activity-import,
+ * rollups, dashboards, indicators, case-finding and evaluation.
+ */
+
+/** Who may do what with population health (navigation and the home page ask it too). */
+export { populationPolicy } from './policy.js';
+
+// Hospital and GP activity, imported from a file on the command line.
+export { ActivityFileError, DEFAULT_SOURCE, importActivity, readActivityHeader, rejectFileFor } from './activity-import/import-activity.js';
+/** England's clock, by which activity rows and ambulatory observations are dated and children's ages counted. */
+export { ageOn, londonDate, londonWallToUtc, parseOccurredAt } from './activity-import/activity-row.js';
+
+// The rollups every dashboard reads: the generator rolls up what it writes.
+export { activityMonths, refreshAreaTotals, rollUpEverything } from './rollups/rollup.js';
+
+// Indicators: the built-in and the ICS's own.
+export { listIndicators } from './indicators/definitions.js';
+export { addIndicator } from './indicators/service.js';
+
+// Statistical process control, and keeping small numbers from identifying a child.
+export { spc } from './spc.js';
+export { isSmallNumber, withheldFigures } from './suppression.js';
+
+// Evaluating a care model, and how often its intervals hold the truth over simulated ICSs.
+export { CannotEvaluateError, evaluateModel, UnknownIndicatorError, UnknownModelError } from './evaluation/evaluate.js';
+export { coverage, SIMULATION_DEFAULTS } from './evaluation/simulate.js';
+export { poissonDraw } from './evaluation/poisson.js';
+export { monthDate, monthIndex } from './evaluation/months.js';
+
+/** How often children use services: the truth the generator draws activity from and the evaluation's simulation tests against. */
+export { effectMultiplier, monthlyRate, seasonal } from './activity-rates.js';
