@@ -181,25 +181,28 @@ describe.each(kinds)('the relationships each capability supplies (%s)', (kind) =
       }
     });
 
-    it('a booked clinic relates the session’s clinicians to the child through the referral; a cancelled booking does not', async () => {
-      const b = await one<{ booking_id: string; state: string; child_id: string; clinician_id: string; referral_id: string; referral_state: string; decision_maker_id: string }>(sql`
-        SELECT b.id AS booking_id, b.state, rf.child_id, cs.paediatrician_id AS clinician_id, rf.id AS referral_id, rf.state AS referral_state, rf.decision_maker_id
-          FROM clinic_booking b JOIN clinic_slot s ON s.id = b.slot_id JOIN clinic_session cs ON cs.id = s.session_id JOIN referral rf ON rf.id = b.referral_id
-          JOIN professional p ON p.id = cs.paediatrician_id
-         WHERE b.ics_id = ${j.ics.icsId}::uuid AND p.email IS NOT NULL AND cs.paediatrician_id <> rf.decision_maker_id ORDER BY b.id LIMIT 1`);
-      expect(b).toBeDefined();
-      const clinician = await actorOf(b.clinician_id);
-      const onlyThisReferral = sql`SELECT count(*)::int AS n FROM referral rf WHERE rf.child_id = ${b.child_id}::uuid AND rf.id <> ${b.referral_id}::uuid
-        AND rf.decision_maker_id = ${b.clinician_id}::uuid`;
+    it('a booked clinic relates the session’s clinician to the child through the referral; a cancelled booking does not', async () => {
+      // A free slot of a clinic the demo GP runs, and an open referral decided by someone else, with no live booking.
+      const gp = await actorFor(j.db, 'gp@demo.joinery.test');
+      const slot = await one<{ id: string }>(sql`SELECT s.id FROM clinic_slot s JOIN clinic_session cs ON cs.id = s.session_id
+        WHERE cs.ics_id = ${gp.icsId}::uuid AND cs.gp_id = ${gp.professionalId}::uuid
+          AND NOT EXISTS (SELECT 1 FROM clinic_booking b WHERE b.slot_id = s.id AND b.state NOT IN ('moved', 'cancelled')) ORDER BY s.id LIMIT 1`);
+      const r = await one<{ id: string; child_id: string }>(sql`SELECT rf.id, rf.child_id FROM referral rf WHERE rf.ics_id = ${gp.icsId}::uuid
+        AND rf.state NOT IN ('withdrawn', 'closed') AND rf.decision_maker_id <> ${gp.professionalId}::uuid
+        AND NOT EXISTS (SELECT 1 FROM referral o WHERE o.child_id = rf.child_id AND o.decision_maker_id = ${gp.professionalId}::uuid)
+        AND NOT EXISTS (SELECT 1 FROM clinic_booking b WHERE b.referral_id = rf.id) ORDER BY rf.id LIMIT 1`);
+      expect(slot).toBeDefined();
+      expect(r).toBeDefined();
+      expect(await supplied(referral, gp, r.child_id)).toEqual({ rows: [], standing: false });
+      const booking = crypto.randomUUID();
       try {
-        await owner(sql`UPDATE referral SET state = 'accepted' WHERE id = ${b.referral_id}::uuid`);
-        await owner(sql`UPDATE clinic_booking SET state = 'booked' WHERE id = ${b.booking_id}::uuid`);
-        expect(await supplied(referral, clinician, b.child_id)).toEqual({ rows: [REFERRAL], standing: true });
-        await owner(sql`UPDATE clinic_booking SET state = 'cancelled' WHERE id = ${b.booking_id}::uuid`);
-        if ((await one<{ n: number }>(onlyThisReferral)).n === 0) expect((await supplied(referral, clinician, b.child_id)).rows).toEqual([]);
+        await owner(sql`INSERT INTO clinic_booking (ics_id, id, slot_id, referral_id, child_id, state, booked_by, booked_by_name)
+          VALUES (${gp.icsId}::uuid, ${booking}::uuid, ${slot.id}::uuid, ${r.id}::uuid, ${r.child_id}::uuid, 'booked', ${gp.professionalId}::uuid, 'Test booking')`);
+        expect(await supplied(referral, gp, r.child_id)).toEqual({ rows: [REFERRAL], standing: true });
+        await owner(sql`UPDATE clinic_booking SET state = 'cancelled' WHERE id = ${booking}::uuid`);
+        expect(await supplied(referral, gp, r.child_id)).toEqual({ rows: [], standing: false });
       } finally {
-        await owner(sql`UPDATE clinic_booking SET state = ${b.state} WHERE id = ${b.booking_id}::uuid`);
-        await owner(sql`UPDATE referral SET state = ${b.referral_state} WHERE id = ${b.referral_id}::uuid`);
+        await owner(sql`DELETE FROM clinic_booking WHERE id = ${booking}::uuid`);
       }
     });
   });
