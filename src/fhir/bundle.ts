@@ -129,7 +129,8 @@ export async function processBundle(
         results.push({ index: r.index, imported });
       } catch (e) {
         // The savepoint rolled back the entry's writes and with them a door refusal's audit: write that audit again, so it is kept.
-        if (isKeptAfterRollback(e)) await e.keepAfterRollback(tx);
+        const kept = isKeptAfterRollback(e) ? e : e instanceof Error && isKeptAfterRollback(e.cause) ? e.cause : undefined;
+        if (kept) await kept.keepAfterRollback(tx);
         results.push({ index: r.index, error: batchError(e) });
       }
     }
