@@ -234,12 +234,21 @@ describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
   it('lets an organisation’s system see only the children related to it', async () => {
     const practice = await t.one<{ id: string; ods_code: string }>(sql`SELECT o.id, o.ods_code FROM organisation o WHERE o.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice'
       AND EXISTS (SELECT 1 FROM child c WHERE c.registered_practice_id = o.id) ORDER BY o.ods_code DESC LIMIT 1`);
-    const gp = t.client(await t.token({ odsCode: practice.ods_code }));
+    const gpClient = await t.register({ odsCode: practice.ods_code });
+    const gp = t.client(await t.tokenFor(gpClient));
     const mine = await t.one<{ id: string }>(sql`SELECT id FROM child WHERE registered_practice_id = ${practice.id}::uuid LIMIT 1`);
     const notMine = await t.one<{ id: string }>(sql`SELECT c.id FROM child c WHERE c.ics_id = ${t.j.ics.icsId}::uuid AND c.registered_practice_id <> ${practice.id}::uuid
       AND NOT EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id WHERE m.child_id = c.id AND p.organisation_id = ${practice.id}::uuid) LIMIT 1`);
     expect((await gp.read({ resourceType: 'Patient', id: mine.id })).id).toBe(mine.id);
-    expect((await refusal(gp.read({ resourceType: 'Patient', id: notMine.id }))).status).toBe(403);
+    const refusedMark = await auditMark(t.j.db);
+    const refused = await refusal(gp.read({ resourceType: 'Patient', id: notMine.id }));
+    expect(refused.status).toBe(403);
+    // The refusal is audited through the one door: this client, that child, and the reason the client was told.
+    const reason = refused.outcome.issue![0].details!.text!;
+    expect(reason).toMatch(/\w/);
+    expect(await auditSince(t.j.db, refusedMark)).toEqual([{
+      actor: gpClient.clientId, role: 'system', child: notMine.id, action: 'child.access-refused', what: 'Refused: Demographics (FHIR Patient)', why: reason, details: null,
+    }]);
     expect((await refusal(gp.request(`Patient/${notMine.id}/$everything`))).status).toBe(403);
     const all = (await gp.search({ resourceType: 'Patient', searchParams: { _count: 100 } })) as unknown as Bundle;
     const [{ n }] = await t.all<{ n: number }>(sql`SELECT count(*)::int AS n FROM child WHERE registered_practice_id = ${practice.id}::uuid`);

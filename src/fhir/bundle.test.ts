@@ -3,7 +3,8 @@ import type { Bundle, BundleEntry, OperationOutcome, Patient, Resource } from '@
 import { sql } from 'drizzle-orm';
 import { databaseKinds } from '../../test/database.js';
 import { startFhirTest, type FhirTest } from './test-setup.js';
-import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
+import { freshNhsNumber, odsCodeOf, recordBundle, sensitiveCondition } from './test-fixtures.js';
+import { auditMark, auditSince } from '../../test/audit.js';
 import { structureIssues } from './validation.js';
 
 const kinds = await databaseKinds();
@@ -176,5 +177,25 @@ describe.each(kinds)('FHIR Bundles, good and malformed, on %s', (kind) => {
     const readOnly = await t.token({ scopes: 'system/*.rs' });
     const noWrite = await post(await bundle('s5'), { as: readOnly });
     expect(noWrite.status).toBe(403);
+  });
+
+  it('keeps the audit of a batch entry the door refused, but none of its writes', async () => {
+    const practice = await t.one<{ id: string; ods_code: string }>(sql`SELECT o.id, o.ods_code FROM organisation o WHERE o.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice'
+      AND EXISTS (SELECT 1 FROM child c WHERE c.registered_practice_id = o.id) ORDER BY o.ods_code DESC LIMIT 1`);
+    const gpClient = await t.register({ odsCode: practice.ods_code });
+    const notMine = await t.one<{ id: string }>(sql`SELECT c.id FROM child c WHERE c.ics_id = ${t.j.ics.icsId}::uuid AND c.registered_practice_id <> ${practice.id}::uuid
+      AND NOT EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id WHERE m.child_id = c.id AND p.organisation_id = ${practice.id}::uuid) LIMIT 1`);
+    const condition = { ...sensitiveCondition('door9', `Patient/${notMine.id}`), meta: undefined };
+    const before = await fingerprint();
+    const mark = await auditMark(t.j.db);
+    const res = await post({ resourceType: 'Bundle', type: 'batch', entry: [{ resource: condition, request: { method: 'POST', url: 'Condition' } }] }, { as: await t.tokenFor(gpClient) });
+    expect(res.status).toBe(200);
+    expect(res.body.entry![0].response!.status).toBe('403 Forbidden');
+    const reason = (res.body.entry![0].response!.outcome as OperationOutcome).issue[0].details!.text!;
+    expect(reason).toMatch(/\w/);
+    expect(await fingerprint()).toEqual(before);
+    expect((await auditSince(t.j.db, mark)).map(({ actor, child, action, why }) => ({ actor, child, action, why }))).toEqual([
+      { actor: gpClient.clientId, child: notMine.id, action: 'child.access-refused', why: reason },
+    ]);
   });
 });

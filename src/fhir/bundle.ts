@@ -1,5 +1,5 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
-import type { Database, Tx } from '../platform/db/client.js';
+import { isKeptAfterRollback, type Database, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { Importer, type Imported } from './import.js';
 import { asFhirError, badRequest, FhirError, operationOutcome, type Issue } from './outcome.js';
@@ -101,7 +101,8 @@ export function summarise(results: Result[]): BundleSummary {
 /**
  * A transaction Bundle is all or nothing: one failing entry rolls back every
  * entry and the answer is that entry's OperationOutcome. A batch writes what it
- * can, each entry in its own savepoint, and answers for each entry.
+ * can, each entry in its own savepoint, and answers for each entry; a
+ * refused entry's audit is kept though its writes are not.
  */
 export async function processBundle(
   db: Database, actor: Actor, body: unknown, opts: { base: string; namespace: string; today?: string },
@@ -127,6 +128,9 @@ export async function processBundle(
         });
         results.push({ index: r.index, imported });
       } catch (e) {
+        // The savepoint rolled back the entry's writes and with them a door refusal's audit: write that audit again, so it is kept.
+        const kept = isKeptAfterRollback(e) ? e : e instanceof Error && isKeptAfterRollback(e.cause) ? e.cause : undefined;
+        if (kept) await kept.keepAfterRollback(tx);
         results.push({ index: r.index, error: batchError(e) });
       }
     }

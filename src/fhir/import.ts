@@ -106,7 +106,10 @@ export class Importer {
   /** A translation's or a service's refusal, with the service's field names as element paths under where the resource sits. */
   refusal(e: unknown, handler: ResourceHandler, type: string, path: string): FhirError {
     const error = asFhirError(e, (field) => handler.fieldPath?.(field));
-    return new FhirError(error.status, underPath(error.issues, type, path));
+    const refusal = new FhirError(error.status, underPath(error.issues, type, path));
+    // Kept as the cause: a batch entry's savepoint must still keep a door refusal's audit (bundle.ts).
+    refusal.cause = e;
+    return refusal;
   }
 
   /** After a write: later Bundle entries may refer to it by its fullUrl, and a write that names rows outdates what was looked up. */

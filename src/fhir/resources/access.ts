@@ -1,20 +1,17 @@
 import { fhirPolicy } from '../policy.js';
-import { legitimateRelationships } from '../../platform/access/relationship.js';
-import { recordAuditMany } from '../../platform/audit/audit.js';
-import { ForbiddenError } from '../../platform/http/errors.js';
+import { openChild } from '../../platform/access/door.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
 import type { Reading } from './handler.js';
 
 /**
  * The actor may see this child's record (a legitimate relationship, as the
- * pages require); the read is audited. Returns why it was allowed.
+ * pages require), through the one door: the read is audited, and a refusal
+ * is audited too (RefusedAccess, answered 403 as before). Returns why it was allowed.
  */
 export async function seeChild(r: Reading, childId: string, what: string, action = 'fhir.read'): Promise<string> {
-  const decision = fhirPolicy.readChild(r.actor, await legitimateRelationships(r.tx, r.actor, childId));
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
-  await recordAuditMany(r.tx, r.actor, [{ childId, action, what, why: decision.why }]);
-  return decision.why;
+  const access = await openChild(r.tx, r.actor, childId, { rule: fhirPolicy.readChild, refused: what, audit: { action, what } });
+  return access.why;
 }
 
 /** 404 when there is no such child (or they are another ICS's), before any access check on a child named in a search. */

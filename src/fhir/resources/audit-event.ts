@@ -1,8 +1,6 @@
 import type { AuditEvent } from '@medplum/fhirtypes';
 import { policy } from '../../platform/access/policy.js';
-import { legitimateRelationships } from '../../platform/access/relationship.js';
-import { recordAudit } from '../../platform/audit/audit.js';
-import { ForbiddenError } from '../../platform/http/errors.js';
+import { openChild } from '../../platform/access/door.js';
 import { AUDIT_ACTION_SYSTEM, CLIENT_ID_SYSTEM } from '../codes.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
@@ -47,9 +45,11 @@ function toFhir(a: store.AuditRow): AuditEvent {
 
 /** Seeing who accessed a record needs what the access log page needs; it is itself audited. */
 async function mayRead(r: Reading, childId: string) {
-  const decision = policy.viewAccessLog(r.actor, await legitimateRelationships(r.tx, r.actor, childId));
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
-  await recordAudit(r.tx, r.actor, { childId, action: 'fhir.read-audit', what: 'Who has accessed this record (FHIR AuditEvent)', why: decision.why });
+  await openChild(r.tx, r.actor, childId, {
+    rule: policy.viewAccessLog,
+    refused: 'Who has accessed this record (FHIR AuditEvent)',
+    audit: { action: 'fhir.read-audit', what: 'Who has accessed this record (FHIR AuditEvent)' },
+  });
 }
 
 export const auditEventHandler: ResourceHandler = {

@@ -1,6 +1,6 @@
 import type { Identifier, Patient } from '@medplum/fhirtypes';
 import { fhirPolicy } from '../policy.js';
-import { recordAuditMany } from '../../platform/audit/audit.js';
+import { auditListedChildren } from '../../platform/access/door.js';
 import { ForbiddenError } from '../../platform/http/errors.js';
 import { registerChild } from '../../children/service.js';
 import { ETHNIC_CATEGORIES } from '../../children/index.js';
@@ -145,8 +145,8 @@ export const patientHandler: ResourceHandler = {
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     const c = await criteria(r, query);
     const { found, total } = await store.searchPatients(r.tx, r.actor, c, page.count, page.offset);
-    await recordAuditMany(r.tx, r.actor, found.map((child) => ({
-      childId: child.id, action: 'fhir.search-result', what: 'Demographics in FHIR Patient search results', why: decision.why,
+    await auditListedChildren(r.tx, r.actor, decision.why, found.map((child) => ({
+      childId: child.id, action: 'fhir.search-result', what: 'Demographics in FHIR Patient search results',
     })));
     return { resources: await inTurn(found, (child) => toFhir(r, child)), total };
   },
