@@ -112,9 +112,11 @@ export async function bringCase(tx: Tx, actor: Actor, meetingId: string, raw: un
   const input = readCase(raw);
   await store.lockMeeting(tx, meetingId);
   const { meeting, roles } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.viewMeeting(actor, r));
-  // Only someone who already cares for the child brings them: emergency access and the MDT's own window do not count.
-  const rule: ChildRule = (a, relationships) => mdtPolicy.bringCase(a, roles, relationships.some((r) => r.kind !== 'break-glass' && r.kind !== 'mdt-case'));
-  const access = await openChild(tx, actor, input.childId, { rule, refused: 'bringing a child to an MDT meeting' });
+  // Refused unaudited, as before the door (cases.test.ts asserts no refusal audit); the door opens once the rule allows, for the audit.
+  const caresFor = (await legitimateRelationships(tx, actor, input.childId)).some((r) => r.kind !== 'break-glass' && r.kind !== 'mdt-case');
+  const decision = mdtPolicy.bringCase(actor, roles, caresFor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const access = await openChild(tx, actor, input.childId, { rule: () => decision, refused: 'bringing a child to an MDT meeting' });
   if (meeting.status !== 'scheduled' || Date.parse(meeting.starts_at) < now.getTime()) throw new ConflictError('This meeting has already happened or was cancelled: bring the case to the next one.');
   if (meeting.cases >= meeting.max_cases) throw new ConflictError(`This meeting’s case list is full (${meeting.max_cases} children): bring the case to the next one.`);
   if ((await store.cases(tx, meetingId)).some((c) => c.child_id === input.childId)) throw new ConflictError('This child is already on this meeting’s case list.');
@@ -182,8 +184,10 @@ export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: str
   const [child] = await childNames(tx, [c.child_id]);
   // Who the child is, the question and the open actions are read here, whatever parts of the record the member's agency may see.
   await auditChild(tx, access, { action: 'mdt.brief', what: `Brief for ${meeting.title}`, details: { caseId } });
-  const conditions = await unlessRefused(async () => (await listEntries(tx, actor, c.child_id, { kinds: ['problem'], status: 'active', limit: 50 })).entries);
-  const unscheduled = await unlessRefused(() => listContacts(tx, actor, c.child_id, { types: [...UNSCHEDULED_CONTACTS], from: addDays(today, -365), limit: 10 }));
+  // Decided here, before the record's door is opened: its refusal would be audited as an attempt the member never made.
+  const readsRecord = recordPolicy.viewRecord(actor, access.relationships).allowed;
+  const conditions = readsRecord ? (await listEntries(tx, actor, c.child_id, { kinds: ['problem'], status: 'active', limit: 50 })).entries : null;
+  const unscheduled = readsRecord ? await listContacts(tx, actor, c.child_id, { types: [...UNSCHEDULED_CONTACTS], from: addDays(today, -365), limit: 10 }) : null;
   const plan = await unlessRefused(() => viewPlan(tx, actor, c.child_id));
   const actions = actionsVisibleTo(actor, await openTasksOfChild(tx, c.child_id));
   return { meeting, case: c, child, healthDetail: conditions !== null, conditions: conditions ?? [], unscheduled: unscheduled ?? { contacts: [], total: 0 }, plan, actions };
