@@ -279,6 +279,9 @@ export async function outcomeLetter(tx: Tx, actor: Actor, caseId: string) {
     const record = recordPolicy.viewRecord(a, relationships);
     return record.allowed ? record : asMember;
   };
+  // Refused as before the door (a ForbiddenError naming the child, audited by the tenant transaction): outcome.test.ts asserts its kind.
+  const decision = rule(actor, await legitimateRelationships(tx, actor, found.child_id));
+  if (!decision.allowed) throw new ForbiddenError(decision.reason, found.child_id);
   await openChild(tx, actor, found.child_id, { rule, refused: 'an MDT outcome letter', audit: { action: 'mdt.read-letter', what: 'MDT outcome letter', details: { caseId } } });
   return { letter: parseLetter(found.letter), sentAt: found.letter_sent_at!, childId: found.child_id };
 }
