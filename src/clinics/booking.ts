@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { databaseError, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
+import { auditChild, auditListedChildren, openChild, type ChildAccess } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { parseInput, text } from '../platform/http/validate.js';
 import { childNames } from '../children/service.js';
@@ -48,6 +48,10 @@ function mayBook(actor: Actor) {
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   return decision.why;
 }
+
+/** The door to the referral's child, for someone mayBook has already let book (a role, not a relationship to the child). */
+const openForBooking = (tx: Tx, actor: Actor, r: ReferralRow): Promise<ChildAccess> =>
+  openChild(tx, actor, r.child_id, { rule: () => clinicPolicy.book(actor), refused: 'booking a clinic appointment' });
 
 /** The day of a clinic as people read it: "23 November 2026" (London time). */
 const clinicDay = (at: string | Date) => longDate(londonDateAndTime(at).date);
@@ -105,7 +109,7 @@ export async function bookReferral(tx: Tx, actor: Actor, referralId: string, raw
   const id = await insertBooking(tx, actor, slot.id, r);
   await moveReferral(tx, actor, r.id, { to: 'booked', version }, today);
   await tellReferrerAndClinicians(tx, actor, r, session, `Booked: ${session.cluster_name} clinic at ${session.venue_name}, ${clinicDay(slot.starts_at)}`);
-  await recordAudit(tx, actor, { childId: r.child_id, action: 'clinic.book', what: `Booked into the ${session.cluster_name} clinic on ${clinicDay(slot.starts_at)}`, why, details: { bookingId: id, referralId: r.id } });
+  await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.book', what: `Booked into the ${session.cluster_name} clinic on ${clinicDay(slot.starts_at)}`, why, details: { bookingId: id, referralId: r.id } });
   return id;
 }
 
@@ -138,7 +142,7 @@ export async function rescheduleBooking(tx: Tx, actor: Actor, bookingId: string,
   const title = `Moved: ${session.cluster_name} clinic now at ${session.venue_name}, ${clinicDay(slot.starts_at)}`;
   await tellReferrerAndClinicians(tx, actor, r, session, title);
   if (old.id !== session.id) await tellReferrerAndClinicians(tx, actor, r, old, `Moved out of your clinic on ${clinicDay(booking.slot_starts_at)}`, false);
-  await recordAudit(tx, actor, { childId: r.child_id, action: 'clinic.reschedule', what: `Appointment moved from ${clinicDay(booking.slot_starts_at)} to ${clinicDay(slot.starts_at)}: ${input.reason}`, why, details: { from: booking.id, to: id } });
+  await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.reschedule', what: `Appointment moved from ${clinicDay(booking.slot_starts_at)} to ${clinicDay(slot.starts_at)}: ${input.reason}`, why, details: { from: booking.id, to: id } });
   return id;
 }
 
@@ -157,7 +161,7 @@ export async function recordDidNotAttend(tx: Tx, actor: Actor, bookingId: string
   await moveReferral(tx, actor, r.id, { to: 'did-not-attend', version: version ?? r.version }, londonToday(now));
   const session = (await store.sessionById(tx, booking.session_id))!;
   await tellReferrerAndClinicians(tx, actor, r, session, `Did not attend: ${session.cluster_name} clinic, ${clinicDay(booking.slot_starts_at)}`);
-  await recordAudit(tx, actor, { childId: r.child_id, action: 'clinic.did-not-attend', what: `Did not attend the ${session.cluster_name} clinic on ${clinicDay(booking.slot_starts_at)}`, why, details: { bookingId } });
+  await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.did-not-attend', what: `Did not attend the ${session.cluster_name} clinic on ${clinicDay(booking.slot_starts_at)}`, why, details: { bookingId } });
   return session.id;
 }
 
@@ -175,7 +179,7 @@ export async function waitingList(tx: Tx, actor: Actor, page = 1, now = new Date
   const window = pageWindow(await store.countWaitingForClinic(tx), page, WAITING_PAGE);
   const waiting = await store.waitingForClinic(tx, window);
   const names = new Map((await childNames(tx, waiting.map((w) => w.child_id))).map((c) => [c.id, c]));
-  await recordAuditMany(tx, actor, waiting.map((w) => ({ childId: w.child_id, action: 'clinic.waiting-list', what: `Waiting for a ${w.cluster_name} clinic`, why, details: { referralId: w.id } })));
+  await auditListedChildren(tx, actor, why, waiting.map((w) => ({ childId: w.child_id, action: 'clinic.waiting-list', what: `Waiting for a ${w.cluster_name} clinic`, details: { referralId: w.id } })));
   const list = waiting.map((w) => ({
     ...w, child: names.get(w.child_id)!, urgencyLabel: URGENCY_LABELS[w.urgency],
     waitingDays: Math.max(0, Math.floor((now.getTime() - new Date(w.referred_at).getTime()) / 86_400_000)),
@@ -198,7 +202,7 @@ async function choicesFor(tx: Tx, actor: Actor, why: string, referralId: string,
   const [child] = await childNames(tx, [r.child_id]);
   const booking = live ?? (await store.liveBookingOf(tx, r.id));
   const session = booking ? await store.sessionById(tx, booking.session_id) : undefined;
-  await recordAudit(tx, actor, { childId: r.child_id, action: 'clinic.choose-slot', what: 'Choosing a clinic appointment', why, details: { referralId } });
+  await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.choose-slot', what: 'Choosing a clinic appointment', why, details: { referralId } });
   const hub = (await hubById(tx, r.cluster_id))!;
   return { referral: r, hub: hub.name, child, booking, session, slots: await store.freeSlots(tx, r.cluster_id), urgencyLabel: URGENCY_LABELS[r.urgency] };
 }

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy, type Decision } from '../platform/access/policy.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
-import { recordAudit } from '../platform/audit/audit.js';
-import { ConflictError, ForbiddenError, NotFoundError, type FieldErrors } from '../platform/http/errors.js';
+import type { Relationship } from '../platform/access/relationship.js';
+import { auditChild, openChild } from '../platform/access/door.js';
+import { ConflictError, NotFoundError, type FieldErrors } from '../platform/http/errors.js';
 import { optionalText, parseWithRules, text } from '../platform/http/validate.js';
 import { childNames, currentTeam } from '../children/service.js';
 import { currentTemplate, renderLetter } from '../letters/service.js';
@@ -16,7 +16,7 @@ import { addToWorklists } from '../worklist/service.js';
 import { BOOKING_STATE_WORDS } from './labels.js';
 import { outcomeLetterValues } from './outcome-letter.js';
 import { clinicPolicy, type SessionRoles } from './policy.js';
-import { rolesOf, sessionFor } from './sessions.js';
+import { rolesOf } from './sessions.js';
 import { CLINIC_NEXT, type ClinicFormat, type ClinicNext } from './schema.js';
 import * as store from './store.js';
 
@@ -27,10 +27,14 @@ import * as store from './store.js';
  * put on the worklists of the GP and the care team. All in one transaction.
  */
 
+/** The booking and its session, through the door to its child: the rule is how the actor stands to the session. */
 async function bookingFor(tx: Tx, actor: Actor, bookingId: string, decide: (r: SessionRoles) => Decision) {
   const booking = await store.bookingById(tx, bookingId);
   if (!booking) throw new NotFoundError();
-  return { booking, ...(await sessionFor(tx, actor, booking.session_id, decide, { childId: booking.child_id })) };
+  const session = await store.sessionById(tx, booking.session_id);
+  if (!session) throw new NotFoundError();
+  const access = await openChild(tx, actor, booking.child_id, { rule: () => decide(rolesOf(actor, session)), refused: 'a clinic appointment' });
+  return { booking, session, access };
 }
 
 const outcomeShape = z.object({
@@ -61,15 +65,15 @@ const notYet = (at: string | Date, now: Date) => new Date(at).getTime() > now.ge
 
 /** The booking, child and question for the outcome form; opening it is a read of the child, audited. */
 export async function outcomeForm(tx: Tx, actor: Actor, bookingId: string) {
-  const { booking, session, why } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
+  const { booking, session, access } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
   const r = (await referralById(tx, booking.referral_id))!;
   const [child] = await childNames(tx, [booking.child_id]);
-  await recordAudit(tx, actor, { childId: booking.child_id, action: 'clinic.open-outcome', what: 'Clinic appointment opened to record the outcome', why, details: { bookingId } });
+  await auditChild(tx, access, { action: 'clinic.open-outcome', what: 'Clinic appointment opened to record the outcome', details: { bookingId } });
   return { booking, session, child, question: r.question, urgency: r.urgency, version: r.version };
 }
 
 export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: string, raw: unknown, now = new Date()): Promise<void> {
-  const { booking, session, why } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
+  const { booking, session, access } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
   if (booking.state !== 'booked') throw new ConflictError(`This appointment is already ${BOOKING_STATE_WORDS[booking.state]}. Nothing was saved.`);
   if (notYet(booking.slot_starts_at, now)) throw new ConflictError('This appointment has not begun yet: record what happened once the child has been seen.');
   const input = readOutcome(raw, session.format);
@@ -101,7 +105,7 @@ export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: strin
   await addToWorklists(tx, actor.icsId, [...recipients].map((professionalId) => ({
     professionalId, kind: 'clinic-letter', childId: booking.child_id, title: `Clinic letter for ${childName}`, link: `/clinics/bookings/${booking.id}/letter`,
   })));
-  await recordAudit(tx, actor, { childId: booking.child_id, action: 'clinic.outcome', what: `Seen at the ${session.cluster_name} clinic; outcome letter sent (${input.next})`, why, details: { bookingId } });
+  await auditChild(tx, access, { action: 'clinic.outcome', what: `Seen at the ${session.cluster_name} clinic; outcome letter sent (${input.next})`, details: { bookingId } });
 }
 
 /**
@@ -113,9 +117,13 @@ export async function clinicLetter(tx: Tx, actor: Actor, bookingId: string) {
   const filed = booking && (await letterFiledFrom(tx, 'clinic-outcome', booking.id));
   if (!booking || !filed) throw new NotFoundError();
   const session = (await store.sessionById(tx, booking.session_id))!;
-  let decision: Decision = clinicPolicy.recordOutcome(actor, rolesOf(actor, session));
-  if (!decision.allowed) decision = policy.viewChildSummary(actor, await legitimateRelationships(tx, actor, booking.child_id));
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, booking.child_id);
-  await recordAudit(tx, actor, { childId: booking.child_id, action: 'clinic.read-letter', what: `Clinic outcome letter: ${filed.body.title}`, why: decision.why, details: { bookingId } });
+  // The clinic's clinicians, else anyone who may see the child's summary.
+  const rule = (a: Actor, relationships: Relationship[]): Decision => {
+    const asClinician = clinicPolicy.recordOutcome(a, rolesOf(a, session));
+    return asClinician.allowed ? asClinician : policy.viewChildSummary(a, relationships);
+  };
+  await openChild(tx, actor, booking.child_id, {
+    rule, refused: 'a clinic outcome letter', audit: { action: 'clinic.read-letter', what: `Clinic outcome letter: ${filed.body.title}`, details: { bookingId } },
+  });
   return { letter: filed.body, sentAt: filed.filed_at, childId: booking.child_id };
 }

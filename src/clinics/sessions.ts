@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import { auditListedChildren } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { childNames } from '../children/service.js';
 import { londonDateAndTime, londonToUtc } from '../platform/time/form-dates.js';
@@ -28,13 +29,13 @@ export const sessionEnds = (s: store.SessionRow) => new Date(new Date(s.starts_a
  * session row stays locked to the end of the transaction (see store.sessionById).
  */
 export async function sessionFor(
-  tx: Tx, actor: Actor, id: string, decide: (r: SessionRoles) => ReturnType<typeof clinicPolicy.viewSession>, { childId, forUpdate = false }: { childId?: string; forUpdate?: boolean } = {},
+  tx: Tx, actor: Actor, id: string, decide: (r: SessionRoles) => ReturnType<typeof clinicPolicy.viewSession>, { forUpdate = false }: { forUpdate?: boolean } = {},
 ) {
   const session = await store.sessionById(tx, id, forUpdate);
   if (!session) throw new NotFoundError();
   const roles = rolesOf(actor, session);
   const decision = decide(roles);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
   return { session, roles, why: decision.why };
 }
 
@@ -108,8 +109,8 @@ export async function openSession(tx: Tx, actor: Actor, id: string) {
   const booked = slots.filter((s) => s.child_id);
   const names = new Map((await childNames(tx, booked.map((s) => s.child_id!))).map((c) => [c.id, c]));
   const when = longDate(londonDateAndTime(session.starts_at).date);
-  await recordAuditMany(tx, actor, booked.map((s) => ({
-    childId: s.child_id, action: 'clinic.list', what: `Booked into the ${session.cluster_name} clinic on ${when}`, why, details: { sessionId: id, bookingId: s.booking_id },
+  await auditListedChildren(tx, actor, why, booked.map((s) => ({
+    childId: s.child_id!, action: 'clinic.list', what: `Booked into the ${session.cluster_name} clinic on ${when}`, details: { sessionId: id, bookingId: s.booking_id },
   })));
   return {
     session, slots: slots.map((s) => ({ ...s, child: s.child_id ? names.get(s.child_id)! : null })),

@@ -1,15 +1,14 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { recordAudit } from '../platform/audit/audit.js';
-import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
+import { auditChild } from '../platform/access/door.js';
+import { NotFoundError } from '../platform/http/errors.js';
 import { childNames } from '../children/service.js';
 import { REFERRAL_MOVES } from './state-machine.js';
 import { referralPolicy } from './policy.js';
-import { relationsTo } from './relations.js';
+import { openReferralChild, relationsTo } from './relations.js';
 import * as store from './store.js';
 import { threadClosed } from './thread.js';
 import { extractsAsSeen } from './attachments.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
 import { recordPolicy } from '../record/service.js';
 
 /**
@@ -24,14 +23,13 @@ export async function openReferral(tx: Tx, actor: Actor, id: string, today: stri
   const r = await store.referralById(tx, id);
   if (!r) throw new NotFoundError();
   const relations = await relationsTo(tx, actor, r, today);
-  const decision = referralPolicy.view(relations);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, r.child_id);
+  const access = await openReferralChild(tx, actor, r, referralPolicy.view(relations), 'a referral or advice request');
   const movers = referralPolicy.movers(relations);
   const seesRecord = referralPolicy.seesRecord(relations);
   const [child] = await childNames(tx, [r.child_id]);
   const names = await store.namesOf(tx, id);
   // Sensitive extracts follow the record's rules: the category and a way to give a reason for those who may reveal, nothing for others.
-  const mayReveal = seesRecord && recordPolicy.revealSensitive(actor, await legitimateRelationships(tx, actor, r.child_id)).allowed;
+  const mayReveal = seesRecord && recordPolicy.revealSensitive(actor, access.relationships).allowed;
   const attachments = seesRecord ? extractsAsSeen(await store.extractsOf(tx, actor, id), mayReveal) : [];
   const result = {
     referral: r, child, names,
@@ -47,8 +45,8 @@ export async function openReferral(tx: Tx, actor: Actor, id: string, today: stri
     canPost: referralPolicy.postMessage(relations).allowed && !threadClosed(r.state),
     isTriager: referralPolicy.isTriager(relations),
   };
-  await recordAudit(tx, actor, {
-    childId: r.child_id, action: 'referral.view', what: `Referral or advice request (${r.state})`, why: decision.why,
+  await auditChild(tx, access, {
+    action: 'referral.view', what: `Referral or advice request (${r.state})`,
     details: { referralId: id, extractsShown: attachments.filter((a) => a.body !== null).length, sensitiveExtractsHidden: attachments.filter((a) => a.body === null).length },
   });
   return result;

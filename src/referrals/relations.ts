@@ -1,5 +1,7 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
+import type { Decision } from '../platform/access/decision.js';
+import { openChild, type ChildAccess } from '../platform/access/door.js';
 import { referralPolicy, type Relation } from './policy.js';
 import * as store from './store.js';
 
@@ -18,4 +20,12 @@ export async function relationsTo(tx: Tx, actor: Actor, r: store.ReferralRow, to
   if (await store.runsClinicFor(tx, actor, r.id)) found.add('clinician');
   if (referralPolicy.book(actor, r.state).allowed) found.add('booking-admin');
   return found;
+}
+
+/**
+ * Opens the door to a referral's child with the referral's own decision: who
+ * may act on a referral follows from how they stand to it, not to the child.
+ */
+export function openReferralChild(tx: Tx, actor: Actor, r: store.ReferralRow, decision: Decision, refused: string): Promise<ChildAccess> {
+  return openChild(tx, actor, r.child_id, { rule: () => decision, refused });
 }

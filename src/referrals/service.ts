@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
-import { recordAudit } from '../platform/audit/audit.js';
+import { auditChild, openChild, type ChildAccess } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { optionalText, parseInput, text } from '../platform/http/validate.js';
 import { addWorkingDays } from '../platform/time/working-days.js';
@@ -11,9 +10,10 @@ import { addToWorklists } from '../worklist/service.js';
 import { REFERRAL_KINDS, URGENCIES } from './schema.js';
 import { moveBetween, REFERRAL_STATES, type Move, type Mover, type ReferralState } from './state-machine.js';
 import { referralPolicy } from './policy.js';
-import { relationsTo } from './relations.js';
+import { allow, deny } from '../platform/access/decision.js';
+import { openReferralChild, relationsTo } from './relations.js';
 import { attachableEntries, attachEntries } from './attachments.js';
-import { childExists, childNames } from '../children/service.js';
+import { childNames } from '../children/service.js';
 import { fileReferralLetter } from './letters.js';
 import * as store from './store.js';
 
@@ -28,16 +28,9 @@ const referralShape = z.object({
   attachments: z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(z.guid({ error: 'Choose entries from the list' })).max(20, 'Attach at most 20 entries')),
 });
 
-/**
- * Whether the actor may ask about this child: a GP or practice nurse of the
- * child's registered practice. Returns the relationship that allows it.
- */
-async function mayAsk(tx: Tx, actor: Actor, childId: string): Promise<string> {
-  const relationships = await legitimateRelationships(tx, actor, childId);
-  const decision = referralPolicy.askOrRefer(actor, relationships);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
-  return decision.why;
-}
+/** The door to asking about this child: a GP or practice nurse of the child's registered practice. */
+const mayAsk = (tx: Tx, actor: Actor, childId: string): Promise<ChildAccess> =>
+  openChild(tx, actor, childId, { rule: referralPolicy.askOrRefer, refused: 'asking for advice or referring' });
 
 /**
  * A GP or practice nurse asks for advice or refers a child registered with
@@ -47,7 +40,7 @@ async function mayAsk(tx: Tx, actor: Actor, childId: string): Promise<string> {
  */
 export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: string): Promise<string> {
   const input = parseInput(referralShape, raw);
-  const why = await mayAsk(tx, actor, input.childId);
+  const access = await mayAsk(tx, actor, input.childId);
   const route = await store.routeOf(tx, input.childId, today);
   if (!route) throw new ValidationError({ childId: 'This child’s practice is not in a hub, so there is no one to send it to. Ask the ICS to add the practice to a hub.' });
   const decisionMaker = route.cover_id ?? route.lead_id;
@@ -65,7 +58,7 @@ export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: 
     professionalId: decisionMaker, kind: input.kind === 'advice' ? 'advice-request' : 'referral', childId: input.childId,
     title: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} (${input.urgency}) due ${dueOn}`, link: `/referrals/${id}`,
   }]);
-  await recordAudit(tx, actor, { childId: input.childId, action: 'referral.submit', what: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} to ${route.cluster_name}`, why, details: { referralId: id } });
+  await auditChild(tx, access, { action: 'referral.submit', what: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} to ${route.cluster_name}`, details: { referralId: id } });
   return id;
 }
 
@@ -109,7 +102,7 @@ export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknow
   const r = await store.referralById(tx, id);
   if (!r) throw new NotFoundError();
   const movers = referralPolicy.movers(await relationsTo(tx, actor, r, today));
-  if (movers.size === 0) throw new ForbiddenError('This referral is not yours to act on.', r.child_id);
+  const access = await openReferralChild(tx, actor, r, movers.size > 0 ? allow('related to the referral') : deny('This referral is not yours to act on.'), 'acting on a referral');
   // A stale form is told so first: what the referral can do now follows from what someone else decided.
   const stale = 'Someone else acted on this referral after you opened it. Nothing of yours was saved: open it again to see what they decided.';
   if (input.version !== r.version) throw new ConflictError(stale);
@@ -125,7 +118,7 @@ export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknow
   if (found.move.by === 'triager' && r.referrer_id !== actor.professionalId) {
     await addToWorklists(tx, actor.icsId, [{ professionalId: r.referrer_id, kind: 'triage-decision', childId: r.child_id, title: `Decided: ${found.move.name}`, link: `/referrals/${id}` }]);
   }
-  await recordAudit(tx, actor, { childId: r.child_id, action: 'referral.move', what: `${found.move.name} (${r.state} → ${input.to})`, why: [...movers].join(', '), details: { referralId: id } });
+  await auditChild(tx, access, { action: 'referral.move', what: `${found.move.name} (${r.state} → ${input.to})`, why: [...movers].join(', '), details: { referralId: id } });
   return { before: r, by: found.move.by, to: input.to, note: input.note };
 }
 
@@ -138,7 +131,6 @@ export type MoveMade = { before: store.ReferralRow; by: Mover; to: ReferralState
  * attach, read through the record's service (which audits the read).
  */
 export async function askingAbout(tx: Tx, actor: Actor, childId: string, today: string) {
-  if (!(await childExists(tx, childId))) throw new NotFoundError();
   await mayAsk(tx, actor, childId);
   const [child] = await childNames(tx, [childId]);
   const route = await store.routeOf(tx, childId, today);
