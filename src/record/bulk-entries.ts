@@ -4,7 +4,8 @@ import { isSystem, type Actor } from '../platform/access/actor.js';
 import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
 import type { Decision } from '../platform/access/policy.js';
 import { recordAuditMany } from '../platform/audit/audit.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
+import { refuseEach } from '../platform/access/door.js';
+import { ConflictError, NotFoundError } from '../platform/http/errors.js';
 import { recordPolicy } from './policy.js';
 import { writableWhileFrozen } from '../platform/access/freeze.js';
 import { readEntryInput, type EntryInput } from './entry-input.js';
@@ -64,17 +65,30 @@ export async function saveEntries(
   return results;
 }
 
-/** Whether the actor may record in each child's record, as service.ts's allowed() with recordPolicy.recordEntry, then the freeze check. */
+/**
+ * Whether the actor may record in each child's record: the door's checks
+ * (the child exists, recordPolicy.recordEntry, then the freeze), made for
+ * all the batch's children at once. Each refusal is audited as the door
+ * audits saveEntry's, and is that child's items' answer.
+ */
 async function decide(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, { why: string } | Error>> {
   const existing = await bulk.existingChildren(tx, childIds);
   const relationships = await relationshipsOf(tx, actor, childIds.filter((c) => existing.has(c)));
   const frozen = await writableWhileFrozen(tx, actor, childIds.filter((c) => existing.has(c)));
-  return new Map(childIds.map((childId): [string, { why: string } | Error] => {
-    if (!existing.has(childId)) return [childId, new NotFoundError()];
+  const out = new Map<string, { why: string } | Error>();
+  const refusals: { childId: string; reason: string; relationships: Relationship[] }[] = [];
+  for (const childId of childIds) {
+    if (!existing.has(childId)) {
+      out.set(childId, new NotFoundError());
+      continue;
+    }
     const decision: Decision = recordPolicy.recordEntry(actor, relationships.get(childId)!, null);
-    if (!decision.allowed) return [childId, new ForbiddenError(decision.reason, childId)];
-    return [childId, frozen.has(childId) ? new ForbiddenError(frozen.get(childId)!, childId) : { why: decision.why }];
-  }));
+    const reason = decision.allowed ? frozen.get(childId) : decision.reason;
+    if (reason) refusals.push({ childId, reason, relationships: relationships.get(childId)! });
+    else out.set(childId, { why: (decision as { why: string }).why });
+  }
+  for (const [childId, refusal] of await refuseEach(tx, actor, 'add a record entry', refusals)) out.set(childId, refusal);
+  return out;
 }
 
 /**

@@ -98,6 +98,24 @@ export async function refuseChild(tx: Tx, access: ChildAccess, reason: string, r
 }
 
 /**
+ * Refusals of many children at once, for a batch that answers item by item (a
+ * feed's entries): each audited as the door audits one, in one statement, and
+ * returned for the caller to give as that child's items' answer.
+ */
+export async function refuseEach(
+  tx: Tx, actor: Actor, refused: string, refusals: { childId: string; reason: string; relationships: Relationship[] }[],
+): Promise<Map<string, RefusedAccess>> {
+  const out = new Map<string, RefusedAccess>();
+  const audits = refusals.map(({ childId, reason, relationships }) => {
+    const audit: AuditEntry = { childId, action: 'child.access-refused', what: `Refused: ${refused}`, why: reason };
+    out.set(childId, new RefusedAccess(reason, childId, policy.breakGlass(actor, relationships).allowed, actor, audit));
+    return audit;
+  });
+  if (audits.length) await recordAuditMany(tx, actor, audits);
+  return out;
+}
+
+/**
  * The refusal, audited now (so a caller that catches it and carries on still
  * leaves the audit) and thrown: where it is not caught, the tenant
  * transaction rolls the rest back and writes this audit again.
