@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
-import { policy, type Decision } from '../platform/access/policy.js';
+import type { Relationship } from '../platform/access/relationship.js';
+import { policy } from '../platform/access/policy.js';
 import { CARING_ROLES } from '../platform/access/roles.js';
-import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
+import { auditChild, auditListedChildren, openChild, type ChildAccess, type ChildRule } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { text } from '../platform/http/validate.js';
 import { childExists, childNames, joinCareTeam, professionalById, teamById } from '../children/service.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
-import { activeFreeze, freezeRefusal, refuseIfFrozen } from '../platform/access/freeze.js';
+import { activeFreeze, freezeRefusal, refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { agencyOf, agencyOfActor, agencyOfTeam } from './agencies.js';
 import { carePlanPolicy } from './policy.js';
 import { readActionInput, readGoalInput, readPlanInput } from './plan-input.js';
@@ -21,23 +21,26 @@ export type { PlanRow, GoalRow, VersionRow } from './store.js';
 
 const STALE = 'Someone else changed this care plan after you opened it. Your change has not been saved: open the plan again to see theirs, then make yours.';
 
-type Ctx = { relationships: Relationship[]; plan: store.PlanRow | undefined };
+type Opened = { access: ChildAccess; plan: store.PlanRow | undefined };
 
-/** Loads what a decision about the child's plan needs: 404 for a child not in this ICS. */
-async function context(tx: Tx, actor: Actor, childId: string): Promise<Ctx> {
-  if (!(await childExists(tx, childId))) throw new NotFoundError();
-  return { relationships: await legitimateRelationships(tx, actor, childId), plan: await store.openPlan(tx, childId) };
+/**
+ * Opens the door to the child's plan for one action. The rule may turn on the
+ * plan itself (whom the family shares it with, its key worker), so the plan
+ * is looked up first; `needsPlan` answers 404 for a child with none before
+ * anything is decided, as it always has.
+ */
+async function openPlan(
+  tx: Tx, actor: Actor, childId: string, refused: string, rule: (plan: store.PlanRow | undefined) => ChildRule, needsPlan = true,
+): Promise<Opened> {
+  const plan = await store.openPlan(tx, childId);
+  if (!plan && needsPlan) {
+    if (!(await childExists(tx, childId))) throw new NotFoundError();
+    throw new NotFoundError('This child has no care plan.');
+  }
+  return { access: await openChild(tx, actor, childId, { rule: rule(plan), refused }), plan };
 }
 
-function allow(decision: Decision, childId: string): string {
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
-  return decision.why;
-}
-
-function requirePlan(ctx: Ctx): store.PlanRow {
-  if (!ctx.plan) throw new NotFoundError('This child has no care plan.');
-  return ctx.plan;
-}
+const viewing = (plan: store.PlanRow | undefined): ChildRule => (a, r) => carePlanPolicy.viewPlan(a, r, plan!.shared_with);
 
 /**
  * The child's plan as the actor may see it: everything for health and social
@@ -45,20 +48,17 @@ function requirePlan(ctx: Ctx): store.PlanRow {
  * youth justice. Audited; null when the child has no plan yet.
  */
 export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
-  const ctx = await context(tx, actor, childId);
-  if (!ctx.plan) {
-    const create = carePlanPolicy.createPlan(actor, ctx.relationships);
+  const { access, plan } = await openPlan(tx, actor, childId, 'care plan', (found) => found ? viewing(found) : (a, r) => {
     // No plan yet: anyone who may see the child may be told so; there is nothing of a plan to share or withhold.
-    allow(create.allowed ? create : policy.viewCarePlan(actor, ctx.relationships), childId);
-    return { plan: null, can: { create: create.allowed, edit: false, agree: false } };
-  }
-  const plan = ctx.plan;
-  const why = allow(carePlanPolicy.viewPlan(actor, ctx.relationships, plan.shared_with), childId);
+    const create = carePlanPolicy.createPlan(a, r);
+    return create.allowed ? create : policy.viewCarePlan(a, r);
+  }, false);
+  if (!plan) return { plan: null, can: { create: carePlanPolicy.createPlan(actor, access.relationships).allowed, edit: false, agree: false } };
   const agency = agencyOfActor(actor);
   const parts = partsFor(agency);
   const goals = visibleGoals(await store.goalsOf(tx, plan.id), agency, parts);
   const actions = visibleActions(await tasksOfSource(tx, plan.id), agency, parts, actor.professionalId);
-  await recordAudit(tx, actor, { childId, action: 'careplan.read', what: parts.needs ? 'Care plan' : 'Care plan (the parts shared with your agency)', why, details: { planId: plan.id, version: plan.version } });
+  await auditChild(tx, access, { action: 'careplan.read', what: parts.needs ? 'Care plan' : 'Care plan (the parts shared with your agency)', details: { planId: plan.id, version: plan.version } });
   // A frozen record's plan is not offered for change to those the freeze refuses.
   const frozen = freezeRefusal(actor, (await activeFreeze(tx, childId))?.frozen_by_organisation_id);
   return {
@@ -68,8 +68,8 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
     parts,
     can: {
       create: false,
-      edit: !frozen && carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with).allowed,
-      agree: !frozen && plan.status === 'draft' && carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id).allowed,
+      edit: !frozen && carePlanPolicy.editPlan(actor, access.relationships, plan.shared_with).allowed,
+      agree: !frozen && plan.status === 'draft' && carePlanPolicy.agreePlan(actor, access.relationships, plan.key_worker_id).allowed,
     },
     /** Why the plan cannot be changed now, when a freeze is the reason. */
     frozen,
@@ -83,47 +83,46 @@ async function checkKeyWorker(tx: Tx, keyWorkerId: string): Promise<void> {
 }
 
 /** Writes the plan's new version to its history, as it now stands, with what changed. */
-async function keepVersion(tx: Tx, actor: Actor, planId: string, childId: string, change: string, why: string) {
-  const plan = (await store.openPlan(tx, childId))!;
+async function keepVersion(tx: Tx, access: ChildAccess, planId: string, change: string) {
+  const plan = (await store.openPlan(tx, access.childId))!;
   const snapshot = snapshotOf(plan, await store.goalsOf(tx, planId), await tasksOfSource(tx, planId));
-  await store.insertVersion(tx, actor, planId, plan.version, change, snapshot);
-  await recordAudit(tx, actor, { childId, action: 'careplan.change', what: `Care plan version ${plan.version}: ${change}`, why, details: { planId, version: plan.version } });
+  await store.insertVersion(tx, access.actor, planId, plan.version, change, snapshot);
+  await auditChild(tx, access, { action: 'careplan.change', what: `Care plan version ${plan.version}: ${change}`, details: { planId, version: plan.version } });
 }
 
 export async function startPlan(tx: Tx, actor: Actor, childId: string, raw: unknown, today: string): Promise<string> {
   const input = readPlanInput(raw, today);
-  const ctx = await context(tx, actor, childId);
-  const why = allow(carePlanPolicy.createPlan(actor, ctx.relationships), childId);
-  await refuseIfFrozen(tx, actor, childId);
-  if (ctx.plan) throw new ConflictError('This child already has a care plan: change that one instead.');
+  const { access, plan } = await openPlan(tx, actor, childId, 'starting a care plan', () => carePlanPolicy.createPlan, false);
+  await refuseChangeWhileFrozen(tx, access, 'starting a care plan');
+  if (plan) throw new ConflictError('This child already has a care plan: change that one instead.');
   await checkKeyWorker(tx, input.keyWorkerId);
   const id = crypto.randomUUID();
-  await store.insertPlan(tx, actor, id, childId, input);
-  await joinCareTeam(tx, actor, childId, input.keyWorkerId, 'Key worker (care plan)', why);
-  await keepVersion(tx, actor, id, childId, 'Plan started', why);
+  await store.insertPlan(tx, access, id, input);
+  await joinCareTeam(tx, access, input.keyWorkerId, 'Key worker (care plan)');
+  await keepVersion(tx, access, id, 'Plan started');
   return id;
 }
 
 /** Runs one change to an open plan the actor may edit, at the version they read; keeps the version. */
 async function changePlan(
-  tx: Tx, actor: Actor, childId: string, expectedVersion: unknown, change: (plan: store.PlanRow, why: string) => Promise<{ summary: string; input?: Parameters<typeof store.bumpVersion>[3] }>,
+  tx: Tx, actor: Actor, childId: string, expectedVersion: unknown, change: (plan: store.PlanRow, access: ChildAccess) => Promise<{ summary: string; input?: Parameters<typeof store.bumpVersion>[3] }>,
 ) {
-  const ctx = await context(tx, actor, childId);
-  const plan = requirePlan(ctx);
-  const why = allow(carePlanPolicy.editPlan(actor, ctx.relationships, plan.shared_with), childId);
-  await refuseIfFrozen(tx, actor, childId);
+  const opened = await openPlan(tx, actor, childId, 'changing the care plan', (found) => (a, r) => carePlanPolicy.editPlan(a, r, found!.shared_with));
+  const { access } = opened;
+  const plan = opened.plan!;
+  await refuseChangeWhileFrozen(tx, access, 'changing the care plan');
   if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE);
-  const { summary, input } = await change(plan, why);
+  const { summary, input } = await change(plan, access);
   if (!(await store.bumpVersion(tx, plan.id, plan.version, input))) throw new ConflictError(STALE);
-  await keepVersion(tx, actor, plan.id, childId, summary, why);
+  await keepVersion(tx, access, plan.id, summary);
 }
 
 export async function revisePlan(tx: Tx, actor: Actor, childId: string, raw: unknown, expectedVersion: unknown, today: string) {
   const input = readPlanInput(raw, today);
-  await changePlan(tx, actor, childId, expectedVersion, async (plan, why) => {
+  await changePlan(tx, actor, childId, expectedVersion, async (plan, access) => {
     if (input.keyWorkerId !== plan.key_worker_id) {
       await checkKeyWorker(tx, input.keyWorkerId);
-      await joinCareTeam(tx, actor, childId, input.keyWorkerId, 'Key worker (care plan)', why);
+      await joinCareTeam(tx, access, input.keyWorkerId, 'Key worker (care plan)');
     }
     const before = snapshotOf(plan, [], []);
     const after = snapshotOf({ ...plan, ...planColumns(input), key_worker_name: input.keyWorkerId === plan.key_worker_id ? plan.key_worker_name : '(new key worker)' }, [], []);
@@ -173,7 +172,7 @@ export async function removeGoal(tx: Tx, actor: Actor, childId: string, goalId: 
  */
 export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unknown, expectedVersion: unknown, today: string) {
   const input = readActionInput(raw, today);
-  await changePlan(tx, actor, childId, expectedVersion, async (plan, why) => {
+  await changePlan(tx, actor, childId, expectedVersion, async (plan, access) => {
     let agency: Agency;
     let ownerName: string;
     if (input.ownerKind === 'professional') {
@@ -191,7 +190,7 @@ export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unkn
     await createTasks(tx, actor, [{
       childId, source: 'care-plan', sourceId: plan.id, agency, description: input.description,
       owner: { kind: input.ownerKind, id: input.ownerId }, accountableProfessionalId: plan.key_worker_id, dueOn: input.dueOn,
-    }], why);
+    }], access.why);
     return { summary: `Action added for ${ownerName}: ${input.description.slice(0, 80)}` };
   });
 }
@@ -202,34 +201,32 @@ const agreementText = text('how the family agreed the plan', { max: 500, multili
 export async function agreePlan(tx: Tx, actor: Actor, childId: string, familyAgreement: unknown, expectedVersion: unknown) {
   const agreement = agreementText.safeParse(familyAgreement);
   if (!agreement.success) throw new ValidationError({ familyAgreement: agreement.error.issues[0].message });
-  const ctx = await context(tx, actor, childId);
-  const plan = requirePlan(ctx);
-  const why = allow(carePlanPolicy.agreePlan(actor, ctx.relationships, plan.key_worker_id), childId);
-  await refuseIfFrozen(tx, actor, childId);
+  const opened = await openPlan(tx, actor, childId, 'signing off the care plan', (found) => (a, r) => carePlanPolicy.agreePlan(a, r, found!.key_worker_id));
+  const { access } = opened;
+  const plan = opened.plan!;
+  await refuseChangeWhileFrozen(tx, access, 'signing off the care plan');
   if (plan.status === 'agreed') throw new ConflictError('This version of the plan is already agreed.');
   if (Number(expectedVersion) !== plan.version || !(await store.markAgreed(tx, actor, plan.id, plan.version, agreement.data))) throw new ConflictError(STALE);
-  await recordAudit(tx, actor, { childId, action: 'careplan.agree', what: `Care plan version ${plan.version} signed off with the family`, why, details: { planId: plan.id } });
+  await auditChild(tx, access, { action: 'careplan.agree', what: `Care plan version ${plan.version} signed off with the family`, details: { planId: plan.id } });
 }
 
 /** Every version of the plan, newest first. */
 export async function planHistory(tx: Tx, actor: Actor, childId: string) {
-  const ctx = await context(tx, actor, childId);
-  const plan = requirePlan(ctx);
-  const why = allow(carePlanPolicy.viewPlan(actor, ctx.relationships, plan.shared_with), childId);
-  await recordAudit(tx, actor, { childId, action: 'careplan.read-history', what: 'Care plan versions', why, details: { planId: plan.id } });
+  const opened = await openPlan(tx, actor, childId, 'care plan versions', viewing);
+  const plan = opened.plan!;
+  await auditChild(tx, opened.access, { action: 'careplan.read-history', what: 'Care plan versions', details: { planId: plan.id } });
   return { plan, versions: await store.versionsOf(tx, plan.id) };
 }
 
 /** One earlier version as it stood, and what changed from the one before, within what the actor's agency may see. */
 export async function planVersion(tx: Tx, actor: Actor, childId: string, version: number) {
-  const ctx = await context(tx, actor, childId);
-  const plan = requirePlan(ctx);
-  const why = allow(carePlanPolicy.viewPlan(actor, ctx.relationships, plan.shared_with), childId);
+  const opened = await openPlan(tx, actor, childId, 'a care plan version', viewing);
+  const plan = opened.plan!;
   const [at, before] = await store.versionPair(tx, plan.id, version);
   if (!at || at.version !== version) throw new NotFoundError();
   const agency = agencyOfActor(actor);
   const parts = partsFor(agency);
-  await recordAudit(tx, actor, { childId, action: 'careplan.read-version', what: `Care plan version ${version}`, why, details: { planId: plan.id } });
+  await auditChild(tx, opened.access, { action: 'careplan.read-version', what: `Care plan version ${version}`, details: { planId: plan.id } });
   return {
     plan, version: at,
     fields: PLAN_FIELDS.filter((f) => !f.part || parts[f.part]).map((f) => ({ label: f.label, value: at.snapshot.plan[f.key] })),
@@ -247,7 +244,7 @@ export async function reviewsDue(tx: Tx, actor: Actor, today: string) {
   const due = await store.reviewsDue(tx, actor.organisationId, until);
   const names = new Map((await childNames(tx, [...new Set(due.map((d) => d.child_id))])).map((c) => [c.id, c]));
   const shown = due.map((d) => ({ ...d, child: names.get(d.child_id)!, overdue: d.review_on < today }));
-  await recordAuditMany(tx, actor, shown.map((d) => ({ childId: d.child_id, action: 'careplan.list-review', what: 'Named in care plan reviews due', why: 'care plan held by your organisation' })));
+  await auditListedChildren(tx, actor, 'care plan held by your organisation', shown.map((d) => ({ childId: d.child_id, action: 'careplan.list-review', what: 'Named in care plan reviews due' })));
   return shown;
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { textArray } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
+import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import type { Agency, PlanStatus } from './schema.js';
 import type { GoalInput, PlanInput } from './plan-input.js';
 
@@ -47,7 +48,9 @@ export function goalsOf(tx: Tx, planId: string): Promise<GoalRow[]> {
   );
 }
 
-export async function insertPlan(tx: Tx, actor: Actor, id: string, childId: string, p: PlanInput): Promise<void> {
+/** Starts the child's plan, under the access the door gave to start it. */
+export async function insertPlan(tx: Tx, access: ChildAccess, id: string, p: PlanInput): Promise<void> {
+  const { actor, childId } = checkedAccess(tx, access);
   await tx.execute(sql`INSERT INTO care_plan (ics_id, id, child_id, status, title, what_matters, strengths, needs, at_school, contingency_what_to_do,
       contingency_who_to_call, key_worker_id, review_on, shared_with, version)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, 'draft', ${p.title}, ${p.whatMatters}, ${p.strengths}, ${p.needs}, ${p.atSchool},

@@ -2,12 +2,11 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { recordAudit } from '../platform/audit/audit.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { auditChild, checkedAccess, openChild, type ChildAccess } from '../platform/access/door.js';
+import { NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { optionalText, text } from '../platform/http/validate.js';
 import { careTeamPolicy } from './policy.js';
-import { refuseIfFrozen } from '../platform/access/freeze.js';
+import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 
 /**
  * Joining and reading a child's care team, for the capabilities that put
@@ -30,17 +29,21 @@ export function currentTeam(tx: Tx, childId: string): Promise<TeamMember[]> {
   );
 }
 
-/** Adds the professional to the child's care team unless they are already in it; says whether they joined. */
-export async function joinCareTeam(tx: Tx, actor: Actor, childId: string, professionalId: string, roleInTeam: string, why: string): Promise<boolean> {
+/**
+ * Adds the professional to the child's care team unless they are already in
+ * it, under the access that let the caller do so (a care plan's change); says whether they joined.
+ */
+export async function joinCareTeam(tx: Tx, access: ChildAccess, professionalId: string, roleInTeam: string): Promise<boolean> {
+  const { actor, childId } = checkedAccess(tx, access);
   const already = await rows(
     tx,
     sql`SELECT 1 FROM care_team_member WHERE child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL`,
   );
   if (already.length) return false;
-  await refuseIfFrozen(tx, actor, childId);
+  await refuseChangeWhileFrozen(tx, access, 'joining the care team');
   await tx.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, ${professionalId}::uuid, ${roleInTeam})`);
-  await recordAudit(tx, actor, { childId, action: 'care-team.join', what: `Added to the care team as ${roleInTeam}`, why, details: { professionalId } });
+  await auditChild(tx, access, { action: 'care-team.join', what: `Added to the care team as ${roleInTeam}`, details: { professionalId } });
   return true;
 }
 
@@ -105,9 +108,13 @@ export function keyWorkerOf(tx: Tx, childId: string): Promise<string | null> {
   return keyWorkerLookup(tx, childId);
 }
 
-/** The care team policy's decision on ending this member's membership, from what the database says now. */
-async function mayEnd(tx: Tx, actor: Actor, childId: string, memberId: string) {
-  return careTeamPolicy.endMembership(actor, await legitimateRelationships(tx, actor, childId), { memberId, keyWorkerId: await keyWorkerOf(tx, childId) });
+/** Opens the door to end this member's membership, as the care team policy decides from what the database says now. */
+async function openToEnd(tx: Tx, actor: Actor, childId: string, memberId: string): Promise<ChildAccess> {
+  const keyWorkerId = await keyWorkerOf(tx, childId);
+  return openChild(tx, actor, childId, {
+    rule: (a, relationships) => careTeamPolicy.endMembership(a, relationships, { memberId, keyWorkerId }),
+    refused: 'ending a care team membership',
+  });
 }
 
 /**
@@ -115,8 +122,7 @@ async function mayEnd(tx: Tx, actor: Actor, childId: string, memberId: string) {
  * member's name and roles. Refused as ending it would be; audited.
  */
 export async function membershipToEnd(tx: Tx, actor: Actor, childId: string, memberId: string) {
-  const decision = await mayEnd(tx, actor, childId, memberId);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  const access = await openToEnd(tx, actor, childId, memberId);
   const [member] = await rows<{ name: string; roles_in_team: string; given_name: string; family_name: string }>(
     tx,
     sql`SELECT p.name, string_agg(m.role_in_team, ', ' ORDER BY m.started_at) AS roles_in_team, c.given_name, c.family_name
@@ -126,7 +132,7 @@ export async function membershipToEnd(tx: Tx, actor: Actor, childId: string, mem
          GROUP BY p.name, c.given_name, c.family_name`,
   );
   if (!member) throw new NotFoundError();
-  await recordAudit(tx, actor, { childId, action: 'care-team.read', what: 'Care team membership to end', why: decision.why, details: { professionalId: memberId } });
+  await auditChild(tx, access, { action: 'care-team.read', what: 'Care team membership to end', details: { professionalId: memberId } });
   return { ...member, leaving: memberId === actor.professionalId };
 }
 
@@ -136,20 +142,19 @@ export async function membershipToEnd(tx: Tx, actor: Actor, childId: string, mem
  * it, under which rule and why are audited in the same transaction.
  */
 export async function endMembership(tx: Tx, actor: Actor, childId: string, professionalId: string, rawReason?: unknown): Promise<void> {
-  const decision = await mayEnd(tx, actor, childId, professionalId);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
+  const access = await openToEnd(tx, actor, childId, professionalId);
   const leaving = professionalId === actor.professionalId;
   const reason = (leaving ? optionalReason : requiredReason).safeParse(rawReason);
   if (!reason.success) throw new ValidationError({ reason: reason.error.issues[0].message });
-  await refuseIfFrozen(tx, actor, childId);
+  await refuseChangeWhileFrozen(tx, access, 'ending a care team membership');
   const ended = await rows<{ role_in_team: string }>(
     tx,
     sql`UPDATE care_team_member SET ended_at = now() WHERE child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL RETURNING role_in_team`,
   );
   if (!ended.length) throw new NotFoundError();
-  await recordAudit(tx, actor, {
-    childId, action: 'care-team.end', what: `Care team membership ended (${ended.map((e) => e.role_in_team).join(', ')})`,
-    why: reason.data ? `${decision.why}; reason: ${reason.data}` : decision.why, details: { professionalId, ...(reason.data ? { reason: reason.data } : {}) },
+  await auditChild(tx, access, {
+    action: 'care-team.end', what: `Care team membership ended (${ended.map((e) => e.role_in_team).join(', ')})`,
+    why: reason.data ? `${access.why}; reason: ${reason.data}` : access.why, details: { professionalId, ...(reason.data ? { reason: reason.data } : {}) },
   });
 }
 

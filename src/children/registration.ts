@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { systemPolicy, type Decision } from '../platform/access/policy.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
+import { auditChild, openChild, type ChildAccess } from '../platform/access/door.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors } from '../platform/http/validate.js';
 import { FLAG_KINDS, type FlagKind } from './schema.js';
 import { isValidNhsNumber, normaliseNhsNumber } from '../platform/identity/nhs-number.js';
 import { ETHNIC_CATEGORIES } from './labels.js';
-import { refuseIfFrozen } from '../platform/access/freeze.js';
+import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 
 /**
  * Children, their carers and their safeguarding flags as a feed (a GP system,
@@ -87,16 +87,11 @@ async function childByNhsNumber(tx: Tx, nhsNumber: string) {
   return found;
 }
 
-function allowOrThrow(decision: Decision, childId?: string): string {
-  if (!decision.allowed) throw new ForbiddenError(decision.reason, childId);
-  return decision.why;
-}
-
-/** A feed may change a child it relates to, unless the record is frozen. */
-async function mayChange(tx: Tx, actor: Actor, childId: string): Promise<string> {
-  const why = allowOrThrow(systemPolicy.updateChild(actor, await legitimateRelationships(tx, actor, childId)), childId);
-  await refuseIfFrozen(tx, actor, childId);
-  return why;
+/** A feed may change a child it relates to, unless the record is frozen: the door opened for `what`. */
+async function openToChange(tx: Tx, actor: Actor, childId: string, what: string): Promise<ChildAccess> {
+  const access = await openChild(tx, actor, childId, { rule: systemPolicy.updateChild, refused: what });
+  await refuseChangeWhileFrozen(tx, access, what);
+  return access;
 }
 
 /**
@@ -122,7 +117,10 @@ export async function registerChild(
   existing ??= byNhs;
 
   if (!existing) {
-    const why = allowOrThrow(systemPolicy.registerChild(actor, r.registeredPracticeId ?? null));
+    // A child not yet here has no door to open: registering is the system policy's decision alone, audited on the new child.
+    const decision: Decision = systemPolicy.registerChild(actor, r.registeredPracticeId ?? null);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    const why = decision.why;
     const id = crypto.randomUUID();
     await tx.execute(sql`
       INSERT INTO child (ics_id, id, nhs_number, local_id, given_name, family_name, date_of_birth, sex, ethnic_category, postcode_district, registered_practice_id)
@@ -135,7 +133,7 @@ export async function registerChild(
     return { childId: id, outcome: 'created' };
   }
 
-  const why = await mayChange(tx, actor, existing.id);
+  const access = await openToChange(tx, actor, existing.id, 'registration details from a feed');
   const next: ChildRow = {
     ...existing,
     nhs_number: r.nhsNumber ?? existing.nhs_number,
@@ -155,8 +153,8 @@ export async function registerChild(
            date_of_birth = ${next.date_of_birth}::date, sex = ${next.sex}, ethnic_category = ${next.ethnic_category},
            postcode_district = ${next.postcode_district}, registered_practice_id = ${next.registered_practice_id}::uuid
      WHERE id = ${existing.id}::uuid`);
-  await recordAudit(tx, actor, {
-    childId: existing.id, action: 'child.update-registration', why,
+  await auditChild(tx, access, {
+    action: 'child.update-registration',
     what: 'Registration details changed by a feed', details: { changed },
   });
   return { childId: existing.id, outcome: 'updated' };
@@ -190,7 +188,7 @@ export async function saveRelatedPerson(
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const p = parsed.data;
   if (!(await childById(tx, childId))) throw new NotFoundError();
-  const why = await mayChange(tx, actor, childId);
+  const access = await openToChange(tx, actor, childId, 'a carer from a feed');
   const [existing] = await rows<RelatedRow>(
     tx,
     sql`SELECT p.id, p.given_name, p.family_name, p.phone, p.email, p.address, r.relationship, r.parental_responsibility
@@ -205,7 +203,7 @@ export async function saveRelatedPerson(
       VALUES (${actor.icsId}::uuid, ${id}::uuid, ${p.givenName}, ${p.familyName}, ${p.phone ?? null}, ${p.email ?? null}, ${p.address ?? null})`);
     await tx.execute(sql`INSERT INTO child_related_person (ics_id, child_id, related_person_id, relationship, parental_responsibility)
       VALUES (${actor.icsId}::uuid, ${childId}::uuid, ${id}::uuid, ${p.relationship}, ${p.parentalResponsibility})`);
-    await recordAudit(tx, actor, { childId, action: 'child.add-related-person', what: `Carer added from a feed: ${p.relationship}`, why });
+    await auditChild(tx, access, { action: 'child.add-related-person', what: `Carer added from a feed: ${p.relationship}` });
     return { relatedPersonId: id, outcome: 'created' };
   }
   const same = existing.given_name === p.givenName && existing.family_name === p.familyName && existing.relationship === p.relationship &&
@@ -216,7 +214,7 @@ export async function saveRelatedPerson(
       email = ${p.email ?? existing.email}, address = ${p.address ?? existing.address} WHERE id = ${existing.id}::uuid`);
   await tx.execute(sql`UPDATE child_related_person SET relationship = ${p.relationship}, parental_responsibility = ${p.parentalResponsibility}
       WHERE child_id = ${childId}::uuid AND related_person_id = ${existing.id}::uuid`);
-  await recordAudit(tx, actor, { childId, action: 'child.update-related-person', what: `Carer details changed by a feed: ${p.relationship}`, why });
+  await auditChild(tx, access, { action: 'child.update-related-person', what: `Carer details changed by a feed: ${p.relationship}` });
   return { relatedPersonId: existing.id, outcome: 'updated' };
 }
 
@@ -243,7 +241,7 @@ export async function saveFlag(
   if (f.startedOn > today) throw new ValidationError({ startedOn: 'The flag must start today or in the past' });
   if (f.endedOn && f.endedOn < f.startedOn) throw new ValidationError({ endedOn: 'The flag must end on or after its start' });
   if (!(await childById(tx, childId))) throw new NotFoundError();
-  const why = await mayChange(tx, actor, childId);
+  const access = await openToChange(tx, actor, childId, 'a flag from a feed');
   const [existing] = await rows<{ id: string; kind: FlagKind; started_on: string; ended_on: string | null; local_authority_id: string | null }>(
     tx,
     sql`SELECT id, kind, started_on, ended_on, local_authority_id FROM child_flag WHERE child_id = ${childId}::uuid
@@ -253,7 +251,7 @@ export async function saveFlag(
     const id = crypto.randomUUID();
     await tx.execute(sql`INSERT INTO child_flag (ics_id, id, child_id, kind, local_authority_id, started_on, ended_on)
       VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, ${f.kind}, ${f.localAuthorityId ?? null}::uuid, ${f.startedOn}::date, ${f.endedOn ?? null}::date)`);
-    await recordAudit(tx, actor, { childId, action: 'child.add-flag', what: `Flag added from a feed: ${f.kind}`, why });
+    await auditChild(tx, access, { action: 'child.add-flag', what: `Flag added from a feed: ${f.kind}` });
     return { flagId: id, outcome: 'created' };
   }
   const localAuthority = f.localAuthorityId ?? existing.local_authority_id;
@@ -262,6 +260,6 @@ export async function saveFlag(
   }
   await tx.execute(sql`UPDATE child_flag SET kind = ${f.kind}, started_on = ${f.startedOn}::date, ended_on = ${f.endedOn ?? null}::date,
       local_authority_id = ${localAuthority}::uuid WHERE id = ${existing.id}::uuid`);
-  await recordAudit(tx, actor, { childId, action: 'child.update-flag', what: `Flag changed by a feed: ${f.kind}`, why });
+  await auditChild(tx, access, { action: 'child.update-flag', what: `Flag changed by a feed: ${f.kind}` });
   return { flagId: existing.id, outcome: 'updated' };
 }

@@ -80,21 +80,27 @@ describe.each(kinds)('task service: moving and taking on actions (%s)', (kind) =
   });
 
   it('moveTask: refuses one who may only read it, one who may not see it, an unreadable form and a stale one, saying why, and changes nothing', async () => {
-    const id = await agree(j, p, children[2], { owner: person(p.senco) });
+    const child = children[2];
+    const id = await agree(j, p, child, { owner: person(p.senco) });
     const mark = await auditMark(j.db);
     // The GP sees the child (registered practice) but has no part in the action; the key worker is accountable only once it is overdue.
     expect(await refusalOf(move(p.gp, id, { to: 'in-progress', version: 1 }))).toEqual({
-      kind: 'ForbiddenError', message: 'Only the action’s owner, their team or the professional accountable for it can change it.',
+      kind: 'RefusedAccess', message: 'Only the action’s owner, their team or the professional accountable for it can change it.',
     });
     for (const nobody of [p.stranger, p.keyWorker]) {
-      expect(await refusalOf(move(nobody, id, { to: 'in-progress', version: 1 }))).toEqual({ kind: 'ForbiddenError', message: NOT_YOURS });
+      expect(await refusalOf(move(nobody, id, { to: 'in-progress', version: 1 }))).toEqual({ kind: 'RefusedAccess', message: NOT_YOURS });
     }
     expect(await refusalOf(move(p.senco, id, { to: 'finished', version: 'x' }))).toEqual({
       kind: 'ValidationError', message: 'Invalid input', fields: { to: 'Select what has happened', version: 'Reload the action and try again' },
     });
     expect(await refusalOf(move(p.senco, id, { to: 'ready', version: 1 }))).toEqual({ kind: 'ConflictError', message: 'The action is already to do.' });
     expect(await taskRow(j, id)).toMatchObject({ status: 'ready', version: 1 });
-    expect(await auditSince(j.db, mark)).toEqual([]);
+    // The refusals of who may not are audited against the child; a bad or stale form is not.
+    expect(await auditSince(j.db, mark)).toMatchObject([
+      { actor: p.gp.professionalId, child, action: 'child.access-refused', what: 'Refused: moving an action', why: 'Only the action’s owner, their team or the professional accountable for it can change it.' },
+      { actor: p.stranger.professionalId, child, action: 'child.access-refused', what: 'Refused: an action', why: NOT_YOURS },
+      { actor: p.keyWorker.professionalId, child, action: 'child.access-refused', what: 'Refused: an action', why: NOT_YOURS },
+    ]);
 
     await move(p.senco, id, { to: 'in-progress', version: 1 });
     expect(await refusalOf(move(p.senco, id, { to: 'done', note: 'Done from an old page', version: 1 }))).toEqual({ kind: 'ConflictError', message: STALE });
@@ -122,9 +128,13 @@ describe.each(kinds)('task service: moving and taking on actions (%s)', (kind) =
     const sencos = await agree(j, p, child, { owner: person(p.senco) });
     const overdueTeam = await agree(j, p, child, { owner: team(p.hv), accountableProfessionalId: p.gp.professionalId, dueOn: addDays(today, -1) });
     const mark = await auditMark(j.db);
-    expect(await refusalOf(take(p.hv, sencos, '1'))).toEqual({ kind: 'ForbiddenError', message: NOT_YOURS });
+    expect(await refusalOf(take(p.hv, sencos, '1'))).toEqual({ kind: 'RefusedAccess', message: NOT_YOURS });
     // The GP may see it (accountable, and overdue) but is not of the team it was given to.
-    expect(await refusalOf(take(p.gp, overdueTeam, '1'))).toEqual({ kind: 'ForbiddenError', message: 'Only a member of the team the action was given to can take it on.' });
+    expect(await refusalOf(take(p.gp, overdueTeam, '1'))).toEqual({ kind: 'RefusedAccess', message: 'Only a member of the team the action was given to can take it on.' });
+    expect(await auditSince(j.db, mark)).toMatchObject([
+      { actor: p.hv.professionalId, child, action: 'child.access-refused', what: 'Refused: an action', why: NOT_YOURS },
+      { actor: p.gp.professionalId, child, action: 'child.access-refused', what: 'Refused: taking on an action', why: 'Only a member of the team the action was given to can take it on.' },
+    ]);
     expect(await refusalOf(take(p.hv, overdueTeam, 'one'))).toEqual({ kind: 'ValidationError', message: 'Invalid input', fields: { version: 'Reload the action and try again' } });
     await move(p.hvColleague, overdueTeam, { to: 'in-progress', version: 1 });
     expect(await refusalOf(take(p.hv, overdueTeam, '1'))).toEqual({ kind: 'ConflictError', message: STALE });

@@ -120,7 +120,7 @@ describe.each(kinds)('task service: agreeing, listing and opening actions (%s)',
     expect(await auditSince(j.db, mark)).toEqual([]);
   });
 
-  it('openTask: the action’s people may work it, one who may see the child may read it, anyone else is refused unaudited', async () => {
+  it('openTask: the action’s people may work it, one who may see the child may read it, anyone else is refused, audited against the child', async () => {
     const child = children[8];
     const id = await agree(j, p, child, { owner: person(p.senco) });
     const open = async (actor: typeof p.gp) => {
@@ -135,10 +135,12 @@ describe.each(kinds)('task service: agreeing, listing and opening actions (%s)',
 
     const mark = await auditMark(j.db);
     for (const nobody of [p.stranger, p.analyst, p.hv]) {
-      expect(await refusalOf(inIcs(j, (tx) => openTask(tx, nobody, id, today)))).toEqual({ kind: 'ForbiddenError', message: 'This action is not yours, your team’s or escalated to you.' });
+      expect(await refusalOf(inIcs(j, (tx) => openTask(tx, nobody, id, today)))).toEqual({ kind: 'RefusedAccess', message: 'This action is not yours, your team’s or escalated to you.' });
     }
     expect(await refusalOf(inIcs(j, (tx) => openTask(tx, p.senco, crypto.randomUUID(), today)))).toEqual({ kind: 'NotFoundError', message: 'Page not found' });
-    expect(await auditSince(j.db, mark)).toEqual([]);
+    expect(await auditSince(j.db, mark)).toMatchObject([p.stranger, p.analyst, p.hv].map((nobody) => ({
+      actor: nobody.professionalId, child, action: 'child.access-refused', what: 'Refused: an action', why: 'This action is not yours, your team’s or escalated to you.',
+    })));
   });
 
   it('tasksOfSource and openTasksOfChild: a plan’s or meeting’s actions, open ones first, for a caller that has checked access and audits', async () => {

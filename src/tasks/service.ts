@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
-import { recordAudit, recordAuditMany } from '../platform/audit/audit.js';
+import { recordAuditMany } from '../platform/audit/audit.js';
+import { auditChild, auditListedChildren, openChild, refuseChild, type ChildAccess } from '../platform/access/door.js';
+import { RefusedAccess } from '../platform/access/refused-access.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
 import { childNames } from '../children/service.js';
-import { refuseIfFrozen, writableWhileFrozen } from '../platform/access/freeze.js';
+import { refuseChangeWhileFrozen, writableWhileFrozen } from '../platform/access/freeze.js';
 import { TASK_STATUSES } from './schema.js';
 import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
 import * as store from './store.js';
@@ -48,25 +49,43 @@ export async function taskList(tx: Tx, actor: Actor, today: string, filter: { du
   if (!holds.allowed) throw new ForbiddenError(holds.reason);
   const { tasks, total, counts } = await store.tasksFor(tx, actor, today, { due: filter.due, limit: PAGE, offset: (filter.page - 1) * PAGE });
   const children = new Map((await childNames(tx, [...new Set(tasks.map((t) => t.child_id))])).map((c) => [c.id, c]));
-  await recordAuditMany(tx, actor, [...new Map(tasks.map((t) => [t.child_id, t])).values()].map((t) => ({
+  // Each child once, under the strongest reason the list shows them for.
+  await auditListedChildren(tx, actor, 'on your task list', [...new Map(tasks.map((t) => [t.child_id, t])).values()].map((t) => ({
     childId: t.child_id, action: 'task.list', what: 'Named in your task list', why: LISTED_WORDS[t.why],
   })));
   return { tasks: tasks.map((t) => ({ ...t, child: children.get(t.child_id)! })), total, counts, pageSize: PAGE };
 }
 
-/** Who may see an action: those it is listed for, and anyone who may see the child. */
-async function access(tx: Tx, actor: Actor, id: string, today: string) {
+/**
+ * Refusals of an action answer as the task pages always have (no access to
+ * this page, no emergency access offered) while the door audits them against
+ * the child.
+ */
+async function onTaskPage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw error instanceof RefusedAccess ? error.asPageRefusal() : error;
+  }
+}
+
+/** Who may see an action: those it is listed for, and anyone who may see the child. Opens the door to the action's child. */
+async function openAction(tx: Tx, actor: Actor, id: string, today: string) {
   const task = await store.taskById(tx, actor, id, today);
   if (!task) throw new NotFoundError();
-  const decision = taskPolicy.viewTask(actor, task.why, task.why ? [] : await legitimateRelationships(tx, actor, task.child_id));
-  if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  return { task, why: decision.why, canWork: taskPolicy.workOnTask(actor, task.why).allowed };
+  const access = await onTaskPage(openChild(tx, actor, task.child_id, { rule: (a, relationships) => taskPolicy.viewTask(a, task.why, relationships), refused: 'an action' }));
+  return { task, access, canWork: taskPolicy.workOnTask(actor, task.why).allowed };
+}
+
+/** A further refusal of the action once the door is open (not the action's people), audited and answered as a task page. */
+async function refuseAction(tx: Tx, access: ChildAccess, reason: string, what: string): Promise<never> {
+  return onTaskPage(refuseChild(tx, access, reason, what));
 }
 
 export async function openTask(tx: Tx, actor: Actor, id: string, today: string) {
-  const { task, why, canWork } = await access(tx, actor, id, today);
+  const { task, access, canWork } = await openAction(tx, actor, id, today);
   const [child] = await childNames(tx, [task.child_id]);
-  await recordAudit(tx, actor, { childId: task.child_id, action: 'task.read', what: 'Action opened', why, details: { taskId: id } });
+  await auditChild(tx, access, { action: 'task.read', what: 'Action opened', details: { taskId: id } });
   return { task, child, events: await store.taskEvents(tx, id), canWork };
 }
 
@@ -90,18 +109,18 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   const parsed = moveShape.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const { to, note, version } = parsed.data;
-  const { task, why } = await access(tx, actor, id, today);
+  const { task, access } = await openAction(tx, actor, id, today);
   const work = taskPolicy.workOnTask(actor, task.why);
-  if (!work.allowed) throw new ForbiddenError(work.reason);
-  await refuseIfFrozen(tx, actor, task.child_id);
+  if (!work.allowed) await refuseAction(tx, access, work.reason, 'moving an action');
+  await refuseChangeWhileFrozen(tx, access, 'moving an action');
   const refused = refusedMove(task.status, to);
   if (refused) throw new ConflictError(refused);
   const needed = noteNeeded(task.status, to);
   if (needed && !note) throw new ValidationError({ note: needed.missing });
   if (task.version !== version) throw staleAction();
   if (!(await store.moveStatus(tx, actor, task, to, note ?? null))) throw staleAction();
-  await recordAudit(tx, actor, {
-    childId: task.child_id, action: 'task.move', what: `Action: ${STATUS_LABELS[task.status]} → ${STATUS_LABELS[to]}`, why, details: { taskId: id },
+  await auditChild(tx, access, {
+    action: 'task.move', what: `Action: ${STATUS_LABELS[task.status]} → ${STATUS_LABELS[to]}`, details: { taskId: id },
   });
 }
 
@@ -120,17 +139,17 @@ export async function takeTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   const found = await store.taskById(tx, actor, id, today);
   // Checked before access: once a colleague owns it, the action is no longer the team's, and the answer is who took it.
   if (found?.owner_professional_id) refuseTakenAction(actor, found);
-  const { task, why } = await access(tx, actor, id, today);
+  const { task, access } = await openAction(tx, actor, id, today);
   const take = taskPolicy.takeTask(actor, task.why);
-  if (!take.allowed) throw new ForbiddenError(take.reason);
-  await refuseIfFrozen(tx, actor, task.child_id);
+  if (!take.allowed) await refuseAction(tx, access, take.reason, 'taking on an action');
+  await refuseChangeWhileFrozen(tx, access, 'taking on an action');
   if (task.version !== parsed.data.version) throw staleAction();
   if (!(await store.takeOwnership(tx, actor, id, task.version))) {
     const now = (await store.taskById(tx, actor, id, today))!;
     if (now.owner_professional_id) refuseTakenAction(actor, now);
     throw staleAction();
   }
-  await recordAudit(tx, actor, { childId: task.child_id, action: 'task.take', what: 'Took on an action given to their team', why, details: { taskId: id, version: task.version + 1 } });
+  await auditChild(tx, access, { action: 'task.take', what: 'Took on an action given to their team', details: { taskId: id, version: task.version + 1 } });
 }
 
 /** Refuses to take an action somebody owns, saying who: the taker themselves or a colleague of the team who was quicker. */

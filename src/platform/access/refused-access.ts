@@ -15,7 +15,7 @@ export class RefusedAccess extends ForbiddenError {
   readonly #actor: Actor;
   readonly #audit: AuditEntry;
 
-  constructor(reason: string, childId: string, canBreakGlass: boolean, actor: Actor, audit: AuditEntry) {
+  constructor(reason: string, childId: string | undefined, canBreakGlass: boolean, actor: Actor, audit: AuditEntry) {
     super(reason, childId, canBreakGlass);
     this.#actor = actor;
     this.#audit = audit;
@@ -24,6 +24,16 @@ export class RefusedAccess extends ForbiddenError {
   /** The audit of the refusal, written again after the work it stopped was rolled back. */
   keepAfterRollback(tx: Tx): Promise<void> {
     return recordAudit(tx, this.#actor, this.#audit);
+  }
+
+  /**
+   * The same refusal, kept and audited against the child alike, for a page
+   * that is not the child's (an action on someone's task list): it answers
+   * as that page always has, "no access to this page" with the reason,
+   * naming no child and offering no emergency access.
+   */
+  asPageRefusal(): RefusedAccess {
+    return new RefusedAccess(this.message, undefined, false, this.#actor, this.#audit);
   }
 
   /** What the refusal's audit says was refused. */
