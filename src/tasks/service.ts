@@ -70,8 +70,8 @@ async function onTaskPage<T>(work: Promise<T>): Promise<T> {
 }
 
 /** Who may see an action: those it is listed for, and anyone who may see the child. Opens the door to the action's child. */
-async function openAction(tx: Tx, actor: Actor, id: string, today: string) {
-  const task = await store.taskById(tx, actor, id, today);
+async function openAction(tx: Tx, actor: Actor, id: string, today: string, read?: Awaited<ReturnType<typeof store.taskById>>) {
+  const task = read ?? (await store.taskById(tx, actor, id, today));
   if (!task) throw new NotFoundError();
   const access = await onTaskPage(openChild(tx, actor, task.child_id, { rule: (a, relationships) => taskPolicy.viewTask(a, task.why, relationships), refused: 'an action' }));
   return { task, access, canWork: taskPolicy.workOnTask(actor, task.why).allowed };
@@ -139,7 +139,8 @@ export async function takeTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   const found = await store.taskById(tx, actor, id, today);
   // Checked before access: once a colleague owns it, the action is no longer the team's, and the answer is who took it.
   if (found?.owner_professional_id) refuseTakenAction(actor, found);
-  const { task, access } = await openAction(tx, actor, id, today);
+  // The door decides on the same read: a colleague taking it after this read is caught by the versioned update below.
+  const { task, access } = await openAction(tx, actor, id, today, found);
   const take = taskPolicy.takeTask(actor, task.why);
   if (!take.allowed) await refuseAction(tx, access, take.reason, 'taking on an action');
   await refuseChangeWhileFrozen(tx, access, 'taking on an action');

@@ -93,8 +93,9 @@ export async function auditListedChildren(tx: Tx, actor: Actor, why: string, sho
  * consent) does not. Audited and thrown like the door's own refusal.
  */
 export async function refuseChild(tx: Tx, access: ChildAccess, reason: string, refused: string): Promise<never> {
-  const { actor, childId, relationships } = checkedAccess(tx, access);
-  throw await refusal(tx, actor, childId, reason, refused, relationships);
+  const { actor, childId } = checkedAccess(tx, access);
+  // Emergency access widens who may open the door, and this actor is already through it: it cannot lift a freeze or a version check.
+  throw await refusal(tx, actor, childId, reason, refused, null);
 }
 
 /**
@@ -120,8 +121,10 @@ export async function refuseEach(
  * leaves the audit) and thrown: where it is not caught, the tenant
  * transaction rolls the rest back and writes this audit again.
  */
-async function refusal(tx: Tx, actor: Actor, childId: string, reason: string, refused: string, relationships: Relationship[]): Promise<RefusedAccess> {
+async function refusal(
+  tx: Tx, actor: Actor, childId: string, reason: string, refused: string, relationships: Relationship[] | null,
+): Promise<RefusedAccess> {
   const audit: AuditEntry = { childId, action: 'child.access-refused', what: `Refused: ${refused}`, why: reason };
   await recordAudit(tx, actor, audit);
-  return new RefusedAccess(reason, childId, policy.breakGlass(actor, relationships).allowed, actor, audit);
+  return new RefusedAccess(reason, childId, relationships !== null && policy.breakGlass(actor, relationships).allowed, actor, audit);
 }
