@@ -3,7 +3,9 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { RefusedAccess } from '../platform/access/refused-access.js';
+import { auditMark, auditSince } from '../../test/audit.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
@@ -112,10 +114,15 @@ describe.each(kinds)('saving many entries at once (%s)', (kind) => {
       ok(2),
       ok(3),
     ];
+    const mark = await auditMark(j.db);
     const saved = await as(engine, (tx) => saveEntries(tx, engine, items, { check: (i, change) => (i === 7 && change === 'created' ? new Error('vetoed') : undefined) }));
-    expect(outcomes(saved)).toEqual(['created', ValidationError.name, NotFoundError.name, ForbiddenError.name, ConflictError.name, ConflictError.name, 'created', 'Error']);
+    expect(outcomes(saved)).toEqual(['created', ValidationError.name, NotFoundError.name, RefusedAccess.name, ConflictError.name, ConflictError.name, 'created', 'Error']);
     const errors = saved.map((s) => ('error' in s ? s.error.message : undefined));
     expect(errors[3]).toMatch(/frozen during a safeguarding investigation/);
+    // The frozen child's refusal is audited as the door audits one entry's: the engine, that child, what was refused and why.
+    expect(await auditSince(j.db, mark, { action: 'child.access-refused' })).toEqual([
+      expect.objectContaining({ role: 'system', child: children[2], what: 'Refused: add a record entry', why: errors[3] }),
+    ]);
     expect(errors[4]).toBe('That source identifier already belongs to an entry in another child’s record.');
     expect(errors[5]).toBe('An entry cannot change its kind.');
     expect(((saved[1] as { error: ValidationError }).error).fields).toEqual({ startedOn: 'Start date must be a real date' });
