@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
-import { rows } from '../platform/db/client.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
 import { addMonths, londonToday } from '../platform/time/form-dates.js';
-import { insertTasks, moveStatus, takeOwnership } from './store.js';
+import { CLUSTER_LEAD_AFTER_DAYS, insertTasks, moveStatus, takeOwnership, tasksFor } from './store.js';
+import { addDays, agree, person, quietChildren, taskPeople, type TaskPeople } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
 
@@ -85,3 +86,56 @@ describe.each(kinds)('writing actions (%s)', (kind) => {
     expect(await taskRow(id)).toMatchObject({ owner_professional_id: healthVisitor.professionalId, version: 2 });
   });
 });
+
+/**
+ * The cluster lead's part of a task list: overdue actions of children in the
+ * hubs they lead. It must be one join from the lead's hubs to those actions,
+ * not a check run once for every overdue action in the ICS (that made every
+ * page of every task list slower as the ICS grew).
+ */
+describe.each(kinds)('finding the actions escalated to a cluster lead (%s)', (kind) => {
+  let j: TestJoinery;
+  let p: TaskPeople;
+  const today = londonToday();
+
+  beforeAll(async () => {
+    j = await startJoinery(kind, 60);
+    p = await taskPeople(j);
+  }, 300_000);
+  afterAll(() => j?.close());
+
+  /** Runs the store function as the app does, keeping the plan PostgreSQL chose for each query it sent. */
+  async function withPlans<T>(actor: Actor, fn: (tx: Tx) => Promise<T>): Promise<{ result: T; plans: PlanNode[] }> {
+    const plans: PlanNode[] = [];
+    const result = await j.db.tenant(actor.icsId, (tx) => fn(new Proxy(tx, {
+      get(target, key) {
+        if (key !== 'execute') return Reflect.get(target, key);
+        return async (query: SQL) => {
+          const [explained] = await rows<{ 'QUERY PLAN': string | { Plan: PlanNode }[] }>(target, sql`EXPLAIN (FORMAT JSON) ${query}`);
+          const plan = explained['QUERY PLAN'];
+          plans.push((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan);
+          return target.execute(query);
+        };
+      },
+    })));
+    return { result, plans };
+  }
+
+  it('lists a very late action of a child in the lead’s hub, and no scan of actions runs a check per action to find it', async () => {
+    const [child] = await quietChildren(j, p, 1);
+    const id = await agree(j, p, child, { owner: person(p.senco), dueOn: addDays(today, -(CLUSTER_LEAD_AFTER_DAYS + 6)) });
+    const { result, plans } = await withPlans(p.lead, (tx) => tasksFor(tx, p.lead, today, { due: 'all', limit: 50, offset: 0 }));
+    expect(result.tasks.filter((t) => t.id === id).map((t) => [t.child_id, t.why])).toEqual([[child, 'cluster-lead']]);
+    expect(plans).toHaveLength(2);
+    // A SubPlan under a scan of task is a query run once per action row scanned.
+    expect(plans.flatMap((plan) => scansOfTaskWithSubPlans(plan))).toEqual([]);
+  });
+});
+
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; Alias?: string; 'Parent Relationship'?: string; Plans?: PlanNode[] };
+
+function scansOfTaskWithSubPlans(node: PlanNode): string[] {
+  const here = node['Relation Name'] === 'task' && (node.Plans ?? []).some((child) => child['Parent Relationship'] === 'SubPlan')
+    ? [`${node['Node Type']} on task ${node.Alias}`] : [];
+  return [...here, ...(node.Plans ?? []).flatMap(scansOfTaskWithSubPlans)];
+}

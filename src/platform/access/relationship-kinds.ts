@@ -33,7 +33,10 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
  * them in one query and lists filter by them inside their own SQL.
  */
 export type RelationshipSupplier = {
-  /** The kinds it supplies, for the reader (each row names its own kind). */
+  /**
+   * The kinds it supplies (each row names its own kind). A supplier of one
+   * kind returns rows of that kind only: list filters rely on it.
+   */
   kinds: readonly RelationshipKind[];
   /**
    * The actor's relationships with one child (`childId`, a uuid expression):

@@ -36,13 +36,21 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
   return found.sort((a, b) => a.rank - b.rank).map(({ kind, detail }) => ({ kind, detail }));
 }
 
-/** SQL predicate: the actor has a relationship of this kind with the child whose id is `childId` (an expression such as t.child_id). */
+/**
+ * SQL predicate: the actor has a relationship of this kind with the child
+ * whose id is `childId` (an expression such as t.child_id). A supplier of this
+ * kind alone is asked EXISTS (its query) directly: wrapped in a subquery that
+ * filters on kind, the outer column sits inside the wrapper's FROM, and
+ * PostgreSQL then runs it once per outer row instead of as one semi-join (the
+ * task list's cluster-lead branch ran once per overdue action in the ICS).
+ */
 export function hasRelationshipSql(kind: RelationshipKind, actor: Actor, childId: SQL): SQL {
   const branches = composition().relationships
     .filter((s) => s.kinds.includes(kind))
     .flatMap((s) => {
       const found = s.withChild(actor, childId);
-      return found ? [sql`EXISTS (SELECT 1 FROM (${found}) r WHERE r.kind = ${kind})`] : [];
+      if (!found) return [];
+      return [s.kinds.length === 1 ? sql`EXISTS (${found})` : sql`EXISTS (SELECT 1 FROM (${found}) r WHERE r.kind = ${kind})`];
     });
   return branches.length ? sql`(${sql.join(branches, sql` OR `)})` : sql`false`;
 }
