@@ -6,16 +6,8 @@ import { standingRelationshipSql } from '../platform/access/relationship.js';
 import type { ChildIdentity } from '../platform/access/composition.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 
-export type ChildListing = {
-  id: string;
-  nhs_number: string | null;
-  given_name: string;
-  family_name: string;
-  date_of_birth: string;
-  sex: string;
-  practice_name: string | null;
-  has_relationship: boolean;
-};
+/** A search result: who the child is, and whether the searcher already cares for them. */
+export type ChildListing = ChildIdentity & { has_relationship: boolean };
 
 export type ChildCriteria =
   | { by: 'nhs-number'; nhsNumber: string }
