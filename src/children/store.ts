@@ -157,3 +157,13 @@ export async function grantBreakGlass(tx: Tx, access: ChildAccess, reason: strin
                                now() + make_interval(hours => ${hours}))`);
   return id;
 }
+
+/** How many children the professional is in the care team of now, and how many children the ICS holds: counts, naming no one. */
+export async function childCounts(tx: Tx, professionalId: string, wholeIcs: boolean): Promise<{ careTeam: number; children: number }> {
+  const [c] = await rows<{ care_team: number; children: number }>(
+    tx,
+    sql`SELECT (SELECT count(*)::int FROM care_team_member WHERE professional_id = ${professionalId}::uuid AND ended_at IS NULL) AS care_team,
+               ${wholeIcs ? sql`(SELECT count(*)::int FROM child)` : sql`0`} AS children`,
+  );
+  return { careTeam: c.care_team, children: c.children };
+}
