@@ -88,6 +88,25 @@ describe.each(kinds)('the door to a child’s data (%s)', (kind) => {
     expect(last).toMatchObject({ professional_id: analyst.professionalId, action: 'child.access-refused', what: 'Refused: child summary' });
   });
 
+  it('a refusal offers emergency access only where taking it would let the rule through, and is audited alike', async () => {
+    const before = (await auditOf(stranger)).length;
+    // A rule emergency access does not meet (as bringing a child one cares for to an MDT meeting): offering it would help no one.
+    const caring = {
+      rule: (_a: Actor, relationships: { kind: string }[]) => (relationships.some((r) => r.kind !== 'break-glass')
+        ? { allowed: true as const, why: 'cares for the child' } : { allowed: false as const, reason: 'Only for a child you care for.' }),
+      refused: 'something only for a child one cares for',
+    };
+    const refused = await errorOf(as(gp, (tx) => openChild(tx, gp, stranger, caring)));
+    expect(refused).toBeInstanceOf(RefusedAccess);
+    expect(refused).toMatchObject({ childId: stranger, canBreakGlass: false, message: 'Only for a child you care for.' });
+    expect((await auditOf(stranger)).slice(before)).toEqual([{
+      professional_id: gp.professionalId, role: 'gp', child_id: stranger, action: 'child.access-refused',
+      what: 'Refused: something only for a child one cares for', why: 'Only for a child you care for.', details: null,
+    }]);
+    // The summary's rule is met by emergency access, so the same GP is offered it there.
+    expect(await errorOf(as(gp, (tx) => openChild(tx, gp, stranger, summary)))).toMatchObject({ canBreakGlass: true });
+  });
+
   it('a refusal caught inside the transaction keeps its audit with what the transaction goes on to write', async () => {
     const before = (await auditOf(stranger)).length;
     await as(gp, async (tx) => {
