@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { legitimateRelationships } from '../platform/access/relationship.js';
+import { legitimateRelationshipsOfEach } from '../platform/access/relationship.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { auditChild, auditListedChildren, openChild, type ChildRule } from '../platform/access/door.js';
 import { isRole, ROLES } from '../platform/access/roles.js';
@@ -70,12 +70,12 @@ export const meetingsOf = (tx: Tx, actor: Actor, today: string) => store.meeting
 export async function openMeeting(tx: Tx, actor: Actor, id: string) {
   const { meeting, why, roles } = await meetingFor(tx, actor, id, (r) => mdtPolicy.viewMeeting(actor, r));
   const listed = await store.cases(tx, id);
+  const relationships = await legitimateRelationshipsOfEach(tx, actor, listed.map((c) => c.child_id));
   // A child whose MDT access window has closed (and who is not otherwise in the actor's care) stays on the list, unnamed.
-  const cases = [];
-  for (const c of listed) {
-    const decision = mdtPolicy.viewCase(actor, { allowed: true, why }, await legitimateRelationships(tx, actor, c.child_id));
-    cases.push(decision.allowed ? { ...c, why: decision.why } : { id: c.id, position: c.position, status: c.status, hidden: decision.reason });
-  }
+  const cases = listed.map((c) => {
+    const decision = mdtPolicy.viewCase(actor, { allowed: true, why }, relationships.get(c.child_id)!);
+    return decision.allowed ? { ...c, why: decision.why } : { id: c.id, position: c.position, status: c.status, hidden: decision.reason };
+  });
   const shown = cases.flatMap((c) => ('child_id' in c ? [c] : []));
   const names = new Map((await childNames(tx, shown.map((c) => c.child_id))).map((c) => [c.id, c]));
   await auditListedChildren(tx, actor, why, shown.map((c) => ({ childId: c.child_id, action: 'mdt.case-list', what: `On the case list of ${meeting.title}`, why: c.why, details: { meetingId: id } })));

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
 import type { Actor } from './actor.js';
 import { auditChild, checkedAccess, openChild, type ChildAccess } from './door.js';
-import { legitimateRelationships } from './relationship.js';
+import { legitimateRelationships, legitimateRelationshipsOfEach, type Relationship } from './relationship.js';
 import { policy } from './policy.js';
 import { RefusedAccess } from './refused-access.js';
 import { NotFoundError } from '../http/errors.js';
@@ -105,6 +105,20 @@ describe.each(kinds)('the door to a child’s data (%s)', (kind) => {
     }]);
     // The summary's rule is met by emergency access, so the same GP is offered it there.
     expect(await errorOf(as(gp, (tx) => openChild(tx, gp, stranger, summary)))).toMatchObject({ canBreakGlass: true });
+  });
+
+  it('the relationships of a short list of children, read at once, are each child’s as read alone, strongest first', async () => {
+    const paediatrician = await actorFor(j.db, 'paediatrician@demo.joinery.test');
+    const listed = [mine, stranger, ...(await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM child WHERE ics_id = ${gp.icsId}::uuid ORDER BY id DESC LIMIT 30`)).map((c) => c.id)];
+    for (const actor of [gp, paediatrician, analyst]) {
+      const each = await as(actor, (tx) => legitimateRelationshipsOfEach(tx, actor, listed));
+      const alone = new Map<string, Relationship[]>();
+      for (const id of listed) alone.set(id, await as(actor, (tx) => legitimateRelationships(tx, actor, id)));
+      expect(each).toEqual(alone);
+    }
+    const ofGp = await as(gp, (tx) => legitimateRelationshipsOfEach(tx, gp, [mine, stranger]));
+    expect(ofGp.get(mine)![0]).toEqual({ kind: 'registered-practice', detail: practiceName });
+    expect(ofGp.get(stranger)).toEqual([]);
   });
 
   it('a refusal caught inside the transaction keeps its audit with what the transaction goes on to write', async () => {
