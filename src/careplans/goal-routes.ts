@@ -1,5 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import type { Tx } from '../platform/db/client.js';
-import { inTenant, type RouteModule } from '../platform/http/app.js';
+import type { RouteModule } from '../platform/http/app.js';
 import { bodyOf } from '../platform/http/form-body.js';
 import { NotFoundError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
@@ -8,7 +9,8 @@ import * as plans from './service.js';
 import { AGENCY_LABELS } from './agencies.js';
 import { AGENCIES } from './schema.js';
 import { GOAL_FIELD_ORDER, formErrors, goalValues, readGoalForm } from './plan-form.js';
-import { childHeading, editablePlan, formFailure, planHref } from './plan-pages.js';
+import { childHeading, planHref } from './plan-pages.js';
+import { planFormRoutes } from './form-routes.js';
 
 /** A care plan's goals, each with the agency that leads it: adding one, changing it, removing it. */
 
@@ -21,51 +23,36 @@ async function goalForm(tx: Tx, childId: string, values: ReturnType<typeof readG
   };
 }
 
+const goalIdOf = (req: FastifyRequest) => idParam(req.params, 'goalId');
+/** The goal's form was sent with "Remove this goal". */
+const removing = (req: FastifyRequest) => bodyOf(req).remove === 'yes';
+
 export const goalRoutes: RouteModule = (app, deps) => {
-  app.get('/children/:id/care-plan/goals/new', async (req, reply) => {
-    const id = idParam(req.params);
-    const form = await inTenant(deps, req, async (tx, actor) => {
-      const view = await editablePlan(tx, actor, id);
-      return goalForm(tx, id, { agency: '', goal: '', measure: '', targetOn: { day: '', month: '', year: '' }, progress: '' }, { version: view.plan.version });
-    });
-    return reply.page('careplans/views/goal-form.njk', form);
+  const template = 'careplans/views/goal-form.njk';
+  planFormRoutes(app, deps, {
+    path: '/children/:id/care-plan/goals/new',
+    template,
+    show: (tx, id, view) => goalForm(tx, id, { agency: '', goal: '', measure: '', targetOn: { day: '', month: '', year: '' }, progress: '' }, { version: view.plan.version }),
+    read: readGoalForm,
+    save: (tx, actor, id, form) => plans.addGoal(tx, actor, id, form.input, form.version, londonToday()),
+    again: (tx, id, form, fields) => goalForm(tx, id, form.values, { version: Number(form.version), fields, dateErrors: form.dateErrors }),
+    savedTo: (id) => `${planHref(id)}?saved=goal#goals`,
   });
 
-  app.post('/children/:id/care-plan/goals/new', async (req, reply) => {
-    const id = idParam(req.params);
-    const form = readGoalForm(bodyOf(req));
-    try {
-      await inTenant(deps, req, (tx, actor) => plans.addGoal(tx, actor, id, form.input, form.version, londonToday()));
-    } catch (error) {
-      return formFailure(reply, error, id, (fields) => inTenant(deps, req, (tx) => goalForm(tx, id, form.values, { version: Number(form.version), fields, dateErrors: form.dateErrors })), 'careplans/views/goal-form.njk');
-    }
-    return reply.redirect(`${planHref(id)}?saved=goal#goals`, 303);
-  });
-
-  app.get('/children/:id/care-plan/goals/:goalId', async (req, reply) => {
-    const id = idParam(req.params);
-    const goalId = idParam(req.params, 'goalId');
-    const form = await inTenant(deps, req, async (tx, actor) => {
-      const view = await editablePlan(tx, actor, id);
+  planFormRoutes(app, deps, {
+    path: '/children/:id/care-plan/goals/:goalId',
+    template,
+    show: async (tx, id, view, req) => {
+      const goalId = goalIdOf(req);
       const goal = view.goals?.find((g) => g.id === goalId);
       if (!goal) throw new NotFoundError();
       return goalForm(tx, id, goalValues(goal), { version: view.plan.version, goalId });
-    });
-    return reply.page('careplans/views/goal-form.njk', form);
-  });
-
-  app.post('/children/:id/care-plan/goals/:goalId', async (req, reply) => {
-    const id = idParam(req.params);
-    const goalId = idParam(req.params, 'goalId');
-    const form = readGoalForm(bodyOf(req));
-    const remove = bodyOf(req).remove === 'yes';
-    try {
-      await inTenant(deps, req, (tx, actor) => (remove
-        ? plans.removeGoal(tx, actor, id, goalId, form.version)
-        : plans.reviseGoal(tx, actor, id, goalId, form.input, form.version, londonToday())));
-    } catch (error) {
-      return formFailure(reply, error, id, (fields) => inTenant(deps, req, (tx) => goalForm(tx, id, form.values, { version: Number(form.version), goalId, fields, dateErrors: form.dateErrors })), 'careplans/views/goal-form.njk');
-    }
-    return reply.redirect(`${planHref(id)}?saved=${remove ? 'removed' : 'goal'}#goals`, 303);
+    },
+    read: readGoalForm,
+    save: (tx, actor, id, form, req) => (removing(req)
+      ? plans.removeGoal(tx, actor, id, goalIdOf(req), form.version)
+      : plans.reviseGoal(tx, actor, id, goalIdOf(req), form.input, form.version, londonToday())),
+    again: (tx, id, form, fields, req) => goalForm(tx, id, form.values, { version: Number(form.version), goalId: goalIdOf(req), fields, dateErrors: form.dateErrors }),
+    savedTo: (id, req) => `${planHref(id)}?saved=${removing(req) ? 'removed' : 'goal'}#goals`,
   });
 };

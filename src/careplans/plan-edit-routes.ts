@@ -1,13 +1,13 @@
 import type { Tx } from '../platform/db/client.js';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
-import { bodyOf } from '../platform/http/form-body.js';
 import { ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import * as plans from './service.js';
 import { AGENCY_LABELS } from './agencies.js';
 import { PLAN_FIELD_ORDER, formErrors, planValues, readPlanForm } from './plan-form.js';
-import { childHeading, editablePlan, formFailure, peopleItems, planHref } from './plan-pages.js';
+import { childHeading, peopleItems, planHref } from './plan-pages.js';
+import { planFormRoutes } from './form-routes.js';
 
 /** Starting a care plan and changing it: each change is a new draft version. */
 
@@ -27,6 +27,8 @@ async function planForm(tx: Tx, childId: string, values: PlanValues, opts: { ver
 }
 
 export const planEditingRoutes: RouteModule = (app, deps) => {
+  const template = 'careplans/views/plan-form.njk';
+  // Starting a plan: there is none to change yet, so its page has its own GET (back to the plan when one exists).
   app.get('/children/:id/care-plan/new', async (req, reply) => {
     const id = idParam(req.params);
     const form = await inTenant(deps, req, async (tx, actor) => {
@@ -36,37 +38,25 @@ export const planEditingRoutes: RouteModule = (app, deps) => {
       return planForm(tx, id, { title: '', whatMatters: '', strengths: '', needs: '', atSchool: '', contingencyWhatToDo: '', contingencyWhoToCall: '', keyWorkerId: actor.professionalId, reviewOn: { day: '', month: '', year: '' }, sharedWith: [] }, {});
     });
     if (!form) return reply.redirect(planHref(id), 303);
-    return reply.page('careplans/views/plan-form.njk', form);
+    return reply.page(template, form);
   });
 
-  app.post('/children/:id/care-plan/new', async (req, reply) => {
-    const id = idParam(req.params);
-    const form = readPlanForm(bodyOf(req));
-    try {
-      await inTenant(deps, req, (tx, actor) => plans.startPlan(tx, actor, id, form.input, londonToday()));
-    } catch (error) {
-      return formFailure(reply, error, id, (fields) => inTenant(deps, req, (tx) => planForm(tx, id, form.values, { fields, dateErrors: form.dateErrors })), 'careplans/views/plan-form.njk');
-    }
-    return reply.redirect(`${planHref(id)}?saved=started`, 303);
+  planFormRoutes(app, deps, {
+    path: '/children/:id/care-plan/new',
+    template,
+    read: readPlanForm,
+    save: (tx, actor, id, form) => plans.startPlan(tx, actor, id, form.input, londonToday()),
+    again: (tx, id, form, fields) => planForm(tx, id, form.values, { fields, dateErrors: form.dateErrors }),
+    savedTo: (id) => `${planHref(id)}?saved=started`,
   });
 
-  app.get('/children/:id/care-plan/edit', async (req, reply) => {
-    const id = idParam(req.params);
-    const form = await inTenant(deps, req, async (tx, actor) => {
-      const view = await editablePlan(tx, actor, id);
-      return planForm(tx, id, planValues(view.plan), { version: view.plan.version });
-    });
-    return reply.page('careplans/views/plan-form.njk', form);
-  });
-
-  app.post('/children/:id/care-plan/edit', async (req, reply) => {
-    const id = idParam(req.params);
-    const form = readPlanForm(bodyOf(req));
-    try {
-      await inTenant(deps, req, (tx, actor) => plans.revisePlan(tx, actor, id, form.input, form.version, londonToday()));
-    } catch (error) {
-      return formFailure(reply, error, id, (fields) => inTenant(deps, req, (tx) => planForm(tx, id, form.values, { version: Number(form.version), fields, dateErrors: form.dateErrors })), 'careplans/views/plan-form.njk');
-    }
-    return reply.redirect(`${planHref(id)}?saved=saved`, 303);
+  planFormRoutes(app, deps, {
+    path: '/children/:id/care-plan/edit',
+    template,
+    show: (tx, id, view) => planForm(tx, id, planValues(view.plan), { version: view.plan.version }),
+    read: readPlanForm,
+    save: (tx, actor, id, form) => plans.revisePlan(tx, actor, id, form.input, form.version, londonToday()),
+    again: (tx, id, form, fields) => planForm(tx, id, form.values, { version: Number(form.version), fields, dateErrors: form.dateErrors }),
+    savedTo: (id) => `${planHref(id)}?saved=saved`,
   });
 };

@@ -187,10 +187,10 @@ export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unkn
       agency = agencyOfTeam(team.kind);
       ownerName = team.name;
     }
-    await createTasks(tx, actor, [{
-      childId, source: 'care-plan', sourceId: plan.id, agency, description: input.description,
+    await createTasks(tx, [{
+      access, source: 'care-plan', sourceId: plan.id, agency, description: input.description,
       owner: { kind: input.ownerKind, id: input.ownerId }, accountableProfessionalId: plan.key_worker_id, dueOn: input.dueOn,
-    }], access.why);
+    }]);
     return { summary: `Action added for ${ownerName}: ${input.description.slice(0, 80)}` };
   });
 }

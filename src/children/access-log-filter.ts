@@ -60,6 +60,7 @@ export function accessLogHref(path: string, v: AccessLogValues, page?: number): 
 const AREAS: Record<string, string> = {
   child: 'Child', record: 'Shared record', careplan: 'Care plan', 'care-team': 'Care team', referral: 'Referral or advice',
   clinic: 'Clinic', mdt: 'MDT meeting', task: 'Action', privacy: 'Privacy officer', fhir: 'Another system', letter: 'Letter',
+  worklist: 'Worklist',
 };
 
 /** An action code in words for the filter's list, e.g. record.reveal-sensitive → "Shared record: reveal sensitive". */

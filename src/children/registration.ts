@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { systemPolicy, type Decision } from '../platform/access/policy.js';
-import { auditChild, openChild, type ChildAccess } from '../platform/access/door.js';
-import { recordAudit } from '../platform/audit/audit.js';
+import { auditChild, openChild, type ChildAccess, type ChildRule } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors } from '../platform/http/validate.js';
 import { FLAG_KINDS, type FlagKind } from './schema.js';
@@ -117,18 +116,19 @@ export async function registerChild(
   existing ??= byNhs;
 
   if (!existing) {
-    // A child not yet here has no door to open: registering is the system policy's decision alone, audited on the new child.
-    const decision: Decision = systemPolicy.registerChild(actor, r.registeredPracticeId ?? null);
+    // A child not yet here has no door to open, and no one to audit a refusal against: registering is the system policy's decision alone.
+    const rule: ChildRule = (a) => systemPolicy.registerChild(a, r.registeredPracticeId ?? null);
+    const decision: Decision = rule(actor, []);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
-    const why = decision.why;
     const id = crypto.randomUUID();
     await tx.execute(sql`
       INSERT INTO child (ics_id, id, nhs_number, local_id, given_name, family_name, date_of_birth, sex, ethnic_category, postcode_district, registered_practice_id)
       VALUES (${actor.icsId}::uuid, ${id}::uuid, ${r.nhsNumber ?? null}, ${r.localId ?? null}, ${r.givenName}, ${r.familyName}, ${r.dateOfBirth}::date,
               ${r.sex}, ${r.ethnicCategory ?? 'Z'}, ${r.postcodeDistrict ?? null}, ${r.registeredPracticeId ?? null}::uuid)`);
-    await recordAudit(tx, actor, {
-      childId: id, action: 'child.register', why,
-      what: r.nhsNumber ? 'Registered from a feed' : 'Registered from a feed without an NHS number (unverified)',
+    // Once the child is here, the door opens on the same decision and audits the registration through it.
+    await openChild(tx, actor, id, {
+      rule, refused: 'registering a child',
+      audit: { action: 'child.register', what: r.nhsNumber ? 'Registered from a feed' : 'Registered from a feed without an NHS number (unverified)' },
     });
     return { childId: id, outcome: 'created' };
   }

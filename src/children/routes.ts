@@ -4,7 +4,6 @@ import { errorSummary, fieldErrors, idParam, text } from '../platform/http/valid
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { ForbiddenError, ValidationError } from '../platform/http/errors.js';
-import { RefusedAccess } from '../platform/access/refused-access.js';
 import { ROLES } from '../platform/access/roles.js';
 import { toCsv } from '../platform/http/csv.js';
 import * as children from './service.js';
@@ -131,17 +130,14 @@ export const childRoutes: RouteModule = (app, deps) => {
       return reply.code(400).page('platform/http/views/no-access.njk', {
         title: 'You do not have access to this child’s record',
         childId: id,
-        canBreakGlass: true,
         reason: 'You do not have a care relationship with this child.',
         fields,
         errors: errorSummary(fields, ['reason']),
         values: { reason: typeof (req.body as { reason?: unknown })?.reason === 'string' ? String((req.body as { reason: string }).reason).slice(0, 600) : '' },
       });
     }
-    await inTenant(deps, req, (tx, actor) => children.breakGlass(tx, actor, id, parsed.data.reason)).catch((error) => {
-      // Refused emergency access (audited) is not the page that offers it: say why on the plain refusal page.
-      throw error instanceof RefusedAccess ? new ForbiddenError(error.message) : error;
-    });
+    // Refused emergency access (audited) offers none, so the error page says why on the plain refusal page.
+    await inTenant(deps, req, (tx, actor) => children.breakGlass(tx, actor, id, parsed.data.reason));
     return reply.redirect(`/children/${id}`, 303);
   });
 };

@@ -6,16 +6,8 @@ import { standingRelationshipSql } from '../platform/access/relationship.js';
 import type { ChildIdentity } from '../platform/access/composition.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 
-export type ChildListing = {
-  id: string;
-  nhs_number: string | null;
-  given_name: string;
-  family_name: string;
-  date_of_birth: string;
-  sex: string;
-  practice_name: string | null;
-  has_relationship: boolean;
-};
+/** A search result: who the child is, and whether the searcher already cares for them. */
+export type ChildListing = ChildIdentity & { has_relationship: boolean };
 
 export type ChildCriteria =
   | { by: 'nhs-number'; nhsNumber: string }
@@ -164,4 +156,14 @@ export async function grantBreakGlass(tx: Tx, access: ChildAccess, reason: strin
                        VALUES (${actor.icsId}::uuid, ${id}::uuid, ${actor.professionalId}::uuid, ${childId}::uuid, ${reason},
                                now() + make_interval(hours => ${hours}))`);
   return id;
+}
+
+/** How many children the professional is in the care team of now, and how many children the ICS holds: counts, naming no one. */
+export async function childCounts(tx: Tx, professionalId: string, wholeIcs: boolean): Promise<{ careTeam: number; children: number }> {
+  const [c] = await rows<{ care_team: number; children: number }>(
+    tx,
+    sql`SELECT (SELECT count(*)::int FROM care_team_member WHERE professional_id = ${professionalId}::uuid AND ended_at IS NULL) AS care_team,
+               ${wholeIcs ? sql`(SELECT count(*)::int FROM child)` : sql`0`} AS children`,
+  );
+  return { careTeam: c.care_team, children: c.children };
 }

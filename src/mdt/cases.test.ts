@@ -13,6 +13,7 @@ import { edAttendances, hubChildren, MDT_CASE_WHY, mdtPeople, meetingWith, type 
 const kinds = await databaseKinds();
 
 const NOT_INVITED = 'You are not invited to this MDT meeting.';
+const NOT_CARING = 'You can bring a case only for a child you care for.';
 
 /**
  * Putting children on a meeting's case list (by a member, from the risk
@@ -57,8 +58,8 @@ describe.each(kinds)('MDT service: the case list and briefs (%s)', (kind) => {
     const bring = (actor: typeof p.gp, childId: string, now?: Date) =>
       refusalOf(inIcs(j, (tx) => bringCase(tx, actor, id, { childId, source: 'nomination', question: 'Constipation and school' }, now)));
     // Being on this list lets the social worker see the child; it is not caring for them.
-    expect(await bring(p.socialWorker, children[2])).toEqual({ kind: 'ForbiddenError', message: 'You can bring a case only for a child you care for.' });
-    expect(await bring(p.socialWorker, children[3])).toEqual({ kind: 'ForbiddenError', message: 'You can bring a case only for a child you care for.' });
+    expect(await bring(p.socialWorker, children[2])).toEqual({ kind: 'RefusedAccess', message: NOT_CARING });
+    expect(await bring(p.socialWorker, children[3])).toEqual({ kind: 'RefusedAccess', message: NOT_CARING });
     expect(await bring(p.senco, children[3])).toEqual({ kind: 'ForbiddenError', message: NOT_INVITED });
     expect(await bring(p.gp, children[2])).toEqual({ kind: 'ConflictError', message: 'This child is already on this meeting’s case list.' });
     expect(await bring(p.gp, children[3], new Date(Date.now() + 90 * 86_400_000))).toEqual({
@@ -71,7 +72,14 @@ describe.each(kinds)('MDT service: the case list and briefs (%s)', (kind) => {
     const full = await auditMark(j.db);
     expect(await bring(p.gp, children[4])).toEqual({ kind: 'ConflictError', message: 'This meeting’s case list is full (2 children): bring the case to the next one.' });
     expect(await casesOf(id)).toBe(2);
-    expect((await auditSince(j.db, mark)).map((e) => [e.action, e.child])).toEqual([['mdt.bring-case', children[3]]]);
+    // Trying to bring a named child is an attempt on that child: each refusal is audited (who, which child, why), as every refusal at the door is.
+    // Not being invited refuses the meeting before any child is asked about, so it names none.
+    const refusedBy = (child: string) => ({
+      actor: p.socialWorker.professionalId, role: 'social-worker', child, action: 'child.access-refused', what: 'Refused: bringing a child to an MDT meeting', why: NOT_CARING, details: null,
+    });
+    const audited = await auditSince(j.db, mark);
+    expect(audited.slice(0, 2)).toEqual([refusedBy(children[2]), refusedBy(children[3])]);
+    expect(audited.slice(2).map((e) => [e.action, e.child])).toEqual([['mdt.bring-case', children[3]]]);
     expect(await auditSince(j.db, full)).toEqual([]);
   });
 

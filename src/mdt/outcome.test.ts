@@ -100,9 +100,12 @@ describe.each(kinds)('MDT service: the outcome and its letter (%s)', (kind) => {
     });
     expect(await read(p.gp)).toEqual(seen(p.gp, `Registered practice: ${p.gp.organisationName}`));
     expect(await read(p.socialWorker)).toEqual(seen(p.socialWorker, MDT_CASE_WHY));
+    // A refused attempt to read a named child's letter is an access attempt: audited with who, which child and why, as the door audits every refusal.
     const mark = await auditMark(j.db);
-    expect(await refusalOf(inIcs(j, (tx) => outcomeLetter(tx, p.otherPaediatrician, caseId)))).toEqual({ kind: 'ForbiddenError', message: 'You are not invited to this MDT meeting.' });
-    expect(await auditSince(j.db, mark)).toEqual([]);
+    expect(await refusalOf(inIcs(j, (tx) => outcomeLetter(tx, p.otherPaediatrician, caseId)))).toEqual({ kind: 'RefusedAccess', message: 'You are not invited to this MDT meeting.' });
+    expect(await auditSince(j.db, mark)).toEqual([{
+      actor: p.otherPaediatrician.professionalId, role: 'paediatrician', child, action: 'child.access-refused', what: 'Refused: an MDT outcome letter', why: 'You are not invited to this MDT meeting.', details: null,
+    }]);
   });
 
   it('recurringThemes, caseTeamsOfChild and caseTeam: what the meeting leaves, for callers that check access, audited by none of them', async () => {

@@ -18,3 +18,13 @@ export async function hubById(tx: Tx, id: string): Promise<Hub | undefined> {
 export function hubsLedBy(tx: Tx, professionalId: string): Promise<Hub[]> {
   return rows<Hub>(tx, sql`${HUB} WHERE cl.lead_paediatrician_id = ${professionalId}::uuid ORDER BY cl.name`);
 }
+
+/** For an administrator's home page: how many organisations, hubs and users the ICS has. Reference data, no child in it. */
+export async function organisationCounts(tx: Tx): Promise<{ organisations: number; clusters: number; professionals: number }> {
+  const [c] = await rows<{ organisations: number; clusters: number; professionals: number }>(
+    tx,
+    sql`SELECT (SELECT count(*)::int FROM organisation) AS organisations, (SELECT count(*)::int FROM cluster) AS clusters,
+               (SELECT count(*)::int FROM professional) AS professionals`,
+  );
+  return c;
+}

@@ -43,3 +43,6 @@ export async function reviewAccess(tx: Tx, actor: Actor, kind: store.ReviewKind,
     details: { [store.REVIEW_KINDS[kind].idDetail]: id },
   });
 }
+
+/** For the privacy officer's home page: how many accesses await review. Counts only; the caller decides who sees them. */
+export const awaitingReviewCounts = (tx: Tx) => store.awaitingReview(tx);

@@ -65,3 +65,13 @@ export async function recordReview(tx: Tx, access: ChildAccess, kind: ReviewKind
   await tx.execute(sql`UPDATE ${sql.raw(REVIEW_KINDS[kind].table)} SET reviewed_by = ${actor.professionalId}::uuid, reviewed_at = now(),
                        review_outcome = ${outcome}, review_note = ${note ?? null} WHERE id = ${id}::uuid AND child_id = ${childId}::uuid`);
 }
+
+/** How many emergency accesses and reveals of sensitive entries await review: counts, naming no child. */
+export async function awaitingReview(tx: Tx): Promise<{ breakGlass: number; reveals: number }> {
+  const [c] = await rows<{ break_glass: number; reveals: number }>(
+    tx,
+    sql`SELECT (SELECT count(*)::int FROM break_glass WHERE reviewed_at IS NULL) AS break_glass,
+               (SELECT count(*)::int FROM sensitive_reveal WHERE reviewed_at IS NULL) AS reveals`,
+  );
+  return { breakGlass: c.break_glass, reveals: c.reveals };
+}

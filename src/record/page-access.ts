@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { inTenant, type AppDeps } from '../platform/http/app.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
+import { RefusedAccess } from '../platform/access/refused-access.js';
 import { SENSITIVE_REVEAL_HOURS } from './service.js';
 import { CHILD_HEADING_SHOWN, childContext, type ChildContext } from './record-page.js';
 
@@ -39,7 +40,7 @@ export async function forChild<T>(
     });
   } catch (error) {
     // Refused the record itself: the error page offers emergency access where allowed.
-    if (!opened || !(error instanceof ForbiddenError)) throw error;
+    if (!opened || !(error instanceof RefusedAccess)) throw error;
     if (error.childId === childId) return refusal(error.message);
     // An entry id of another child's record, under this child's address: as if it did not exist.
     if (error.childId) throw new NotFoundError();

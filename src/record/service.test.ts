@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { RefusedAccess } from '../platform/access/refused-access.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
@@ -169,8 +170,8 @@ describe.each(kinds)('the shared record service (%s)', (kind) => {
 
   it('a refusal to open the record is thrown, and its audit still commits; a child of another ICS is not found', async () => {
     const refused = await errorOf(as(analyst, (tx) => record.openRecord(tx, analyst, childId)));
-    expect(refused).toBeInstanceOf(ForbiddenError);
-    expect((refused as ForbiddenError).childId).toBe(childId);
+    expect(refused).toBeInstanceOf(RefusedAccess);
+    expect((refused as RefusedAccess).childId).toBe(childId);
     const [audit] = await rows<{ what: string; why: string }>(j.db.owner, sql`SELECT what, why FROM audit_event
       WHERE child_id = ${childId}::uuid AND action = 'child.access-refused' AND professional_id = ${analyst.professionalId}::uuid`);
     expect(audit).toMatchObject({ what: 'Refused: shared record' });

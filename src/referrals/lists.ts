@@ -1,6 +1,6 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { recordAuditMany } from '../platform/audit/audit.js';
+import { auditListedChildren } from '../platform/access/door.js';
 import { ForbiddenError } from '../platform/http/errors.js';
 import { hubsLedBy } from '../organisations/service.js';
 import { childNames } from '../children/service.js';
@@ -28,7 +28,7 @@ type Listed = Awaited<ReturnType<typeof q.sentBy>>;
 async function named(tx: Tx, actor: Actor, today: string, why: string, lists: { found: Listed; what: string }[]) {
   const all = lists.flatMap((l) => l.found);
   const names = new Map((await childNames(tx, [...new Set(all.map((r) => r.child_id))])).map((c) => [c.id, c]));
-  await recordAuditMany(tx, actor, lists.flatMap((l) => l.found.map((r) => ({ childId: r.child_id, action: 'referral.list', what: l.what, why, details: { referralId: r.id } }))));
+  await auditListedChildren(tx, actor, why, lists.flatMap((l) => l.found.map((r) => ({ childId: r.child_id, action: 'referral.list', what: l.what, details: { referralId: r.id } }))));
   return lists.map((l) => l.found.map(({ total: _, ...r }) => ({
     ...r, child: names.get(r.child_id)!, late: isLate(r, today),
     lateBy: isLate(r, today) ? workingDaysBetween(r.due_on, today) : 0,

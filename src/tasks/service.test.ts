@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { rows } from '../platform/db/client.js';
+import { rows, type Tx } from '../platform/db/client.js';
 import { actorFor } from '../../test/actors.js';
 import { auditMark, auditSince } from '../../test/audit.js';
 import { databaseKinds } from '../../test/database.js';
@@ -10,7 +10,7 @@ import { refusalOf } from '../../test/refusal.js';
 import { inIcs, one } from '../../test/in-ics.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { createTasks, openTask, openTasksOfChild, taskList, tasksOfSource } from './service.js';
-import { addDays, agree, AGREED_WHY, person, quietChildren, taskPeople, taskRow, team, type TaskPeople } from './test-fixtures.js';
+import { addDays, agree, AGREED_WHY, agreeing, person, quietChildren, taskPeople, taskRow, team, type TaskPeople } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
 
@@ -38,10 +38,10 @@ describe.each(kinds)('task service: agreeing, listing and opening actions (%s)',
     const [a, b] = children;
     const mark = await auditMark(j.db);
     const sourceId = crypto.randomUUID();
-    const ids = await inIcs(j, (tx) => createTasks(tx, p.keyWorker, [
-      { childId: a, source: 'mdt', sourceId, agency: 'education', description: 'Write a health care plan for school', owner: person(p.senco), accountableProfessionalId: p.keyWorker.professionalId, dueOn: addDays(today, 14) },
-      { childId: b, source: 'mdt', sourceId, agency: 'health', description: 'Offer a home visit', owner: team(p.hv), accountableProfessionalId: p.keyWorker.professionalId, dueOn: addDays(today, 21) },
-    ], AGREED_WHY));
+    const ids = await inIcs(j, async (tx) => createTasks(tx, [
+      { access: await agreeing(tx, p.keyWorker, a), source: 'mdt', sourceId, agency: 'education', description: 'Write a health care plan for school', owner: person(p.senco), accountableProfessionalId: p.keyWorker.professionalId, dueOn: addDays(today, 14) },
+      { access: await agreeing(tx, p.keyWorker, b), source: 'mdt', sourceId, agency: 'health', description: 'Offer a home visit', owner: team(p.hv), accountableProfessionalId: p.keyWorker.professionalId, dueOn: addDays(today, 21) },
+    ]));
     expect(await taskRow(j, ids[0])).toEqual({ status: 'ready', outcome: null, version: 1, owner_professional_id: p.senco.professionalId, owner_organisation_id: null });
     expect(await taskRow(j, ids[1])).toEqual({ status: 'ready', outcome: null, version: 1, owner_professional_id: null, owner_organisation_id: p.hv.organisationId });
     const events = await rows(j.db.owner, sql`SELECT task_id, from_status, to_status, changed_by FROM task_event WHERE task_id IN (${ids[0]}::uuid, ${ids[1]}::uuid) ORDER BY task_id`);
@@ -52,21 +52,23 @@ describe.each(kinds)('task service: agreeing, listing and opening actions (%s)',
     ]);
   });
 
-  it('createTasks: refuses every action when one child’s record is frozen, with the freeze’s words, and writes nothing', async () => {
+  // A refused attempt to add actions for a named child is an access attempt: the privacy officer sees who tried, which child and why it was refused.
+  it('createTasks: refuses every action when one child’s record is frozen, with the freeze’s words, writes nothing, and audits the refusal against that child', async () => {
     const [, , open, frozen] = children;
     const officer = await actorFor(j.db, 'privacy-officer@demo.joinery.test');
     await j.db.owner.execute(sql`INSERT INTO record_freeze (ics_id, id, child_id, reason, frozen_by, frozen_by_organisation_id)
       VALUES (${j.ics.icsId}::uuid, gen_random_uuid(), ${frozen}::uuid, 'Safeguarding enquiry', ${officer.professionalId}::uuid, ${officer.organisationId}::uuid)`);
     const mark = await auditMark(j.db);
-    const action = (childId: string) => ({
-      childId, source: 'care-plan' as const, sourceId: crypto.randomUUID(), agency: 'health', description: 'Weigh monthly', owner: person(p.senco),
+    const action = async (tx: Tx, childId: string) => ({
+      access: await agreeing(tx, p.keyWorker, childId), source: 'care-plan' as const, sourceId: crypto.randomUUID(), agency: 'health', description: 'Weigh monthly', owner: person(p.senco),
       accountableProfessionalId: p.keyWorker.professionalId, dueOn: addDays(today, 7),
     });
-    expect(await refusalOf(inIcs(j, (tx) => createTasks(tx, p.keyWorker, [action(open), action(frozen)], AGREED_WHY)))).toEqual({
-      kind: 'ForbiddenError', message: 'This record is frozen during a safeguarding investigation: only the team that froze it can change it.',
-    });
+    const FROZEN = 'This record is frozen during a safeguarding investigation: only the team that froze it can change it.';
+    expect(await refusalOf(inIcs(j, async (tx) => createTasks(tx, [await action(tx, open), await action(tx, frozen)])))).toEqual({ kind: 'RefusedAccess', message: FROZEN });
     expect((await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM task WHERE child_id IN (${open}::uuid, ${frozen}::uuid)`)).n).toBe(0);
-    expect(await auditSince(j.db, mark)).toEqual([]);
+    expect(await auditSince(j.db, mark)).toEqual([
+      { actor: p.keyWorker.professionalId, role: 'care-coordinator', child: frozen, action: 'child.access-refused', what: 'Refused: agreeing an action', why: FROZEN, details: null },
+    ]);
   });
 
   it('taskList: each action is on the list of whom it is for, with why, and each child it names is audited with that reason', async () => {

@@ -2,9 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { recordAuditMany } from '../platform/audit/audit.js';
-import { auditChild, auditListedChildren, openChild, refuseChild, type ChildAccess } from '../platform/access/door.js';
-import { RefusedAccess } from '../platform/access/refused-access.js';
+import { auditChild, auditListedChildren, checkedAccess, openChild, refuseChild, type ChildAccess } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
 import { childNames } from '../children/service.js';
@@ -17,21 +15,29 @@ import { LISTED_WORDS, taskPolicy } from './policy.js';
 export type { TaskRow, TaskWhy, TaskFilter } from './store.js';
 export { CLUSTER_LEAD_AFTER_DAYS } from './store.js';
 
-/** An action agreed in a plan or a meeting, before it has an id. */
-export type NewTask = Omit<store.TaskToAdd, 'id'>;
+/** An action agreed in a plan or a meeting, before it has an id: for the child whose door the caller opened to agree it. */
+export type NewTask = Omit<store.TaskToAdd, 'id' | 'childId'> & { access: ChildAccess };
 
 /**
- * Adds actions agreed in a plan or a meeting. The caller has checked the actor
- * may change the child's plan; each action is audited against the child.
+ * Adds actions agreed in a plan or a meeting, each under the access the
+ * caller opened to its child (to change the plan, to record the meeting),
+ * and audited through it. A frozen child refuses them all: the refusal is
+ * audited against that child and nothing is written.
  */
-export async function createTasks(tx: Tx, actor: Actor, tasks: NewTask[], why: string): Promise<string[]> {
-  const [frozen] = await writableWhileFrozen(tx, actor, tasks.map((t) => t.childId));
-  if (frozen) throw new ForbiddenError(frozen[1], frozen[0]);
-  const made = tasks.map((t) => ({ id: crypto.randomUUID(), ...t }));
+export async function createTasks(tx: Tx, tasks: NewTask[]): Promise<string[]> {
+  if (!tasks.length) return [];
+  const { actor } = checkedAccess(tx, tasks[0].access);
+  if (tasks.some((t) => checkedAccess(tx, t.access).actor !== actor)) throw new Error('Actions agreed together are agreed by one person.');
+  const frozen = await writableWhileFrozen(tx, actor, tasks.map((t) => t.access.childId));
+  for (const t of tasks) {
+    const reason = frozen.get(t.access.childId);
+    if (reason) await refuseChild(tx, t.access, reason, 'agreeing an action');
+  }
+  const made = tasks.map(({ access, ...t }) => ({ id: crypto.randomUUID(), childId: access.childId, access, ...t }));
   await store.insertTasks(tx, actor, made);
-  await recordAuditMany(tx, actor, made.map((t) => ({
-    childId: t.childId, action: 'task.create', what: `Action agreed (${t.source}): due ${t.dueOn}`, why, details: { taskId: t.id },
-  })));
+  for (const t of made) {
+    await auditChild(tx, t.access, { action: 'task.create', what: `Action agreed (${t.source}): due ${t.dueOn}`, details: { taskId: t.id } });
+  }
   return made.map((t) => t.id);
 }
 
@@ -56,30 +62,12 @@ export async function taskList(tx: Tx, actor: Actor, today: string, filter: { du
   return { tasks: tasks.map((t) => ({ ...t, child: children.get(t.child_id)! })), total, counts, pageSize: PAGE };
 }
 
-/**
- * Refusals of an action answer as the task pages always have (no access to
- * this page, no emergency access offered) while the door audits them against
- * the child.
- */
-async function onTaskPage<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    throw error instanceof RefusedAccess ? error.asPageRefusal() : error;
-  }
-}
-
 /** Who may see an action: those it is listed for, and anyone who may see the child. Opens the door to the action's child. */
 async function openAction(tx: Tx, actor: Actor, id: string, today: string, read?: Awaited<ReturnType<typeof store.taskById>>) {
   const task = read ?? (await store.taskById(tx, actor, id, today));
   if (!task) throw new NotFoundError();
-  const access = await onTaskPage(openChild(tx, actor, task.child_id, { rule: (a, relationships) => taskPolicy.viewTask(a, task.why, relationships), refused: 'an action' }));
+  const access = await openChild(tx, actor, task.child_id, { rule: (a, relationships) => taskPolicy.viewTask(a, task.why, relationships), refused: 'an action' });
   return { task, access, canWork: taskPolicy.workOnTask(actor, task.why).allowed };
-}
-
-/** A further refusal of the action once the door is open (not the action's people), audited and answered as a task page. */
-async function refuseAction(tx: Tx, access: ChildAccess, reason: string, what: string): Promise<never> {
-  return onTaskPage(refuseChild(tx, access, reason, what));
 }
 
 export async function openTask(tx: Tx, actor: Actor, id: string, today: string) {
@@ -111,7 +99,7 @@ export async function moveTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   const { to, note, version } = parsed.data;
   const { task, access } = await openAction(tx, actor, id, today);
   const work = taskPolicy.workOnTask(actor, task.why);
-  if (!work.allowed) await refuseAction(tx, access, work.reason, 'moving an action');
+  if (!work.allowed) await refuseChild(tx, access, work.reason, 'moving an action');
   await refuseChangeWhileFrozen(tx, access, 'moving an action');
   const refused = refusedMove(task.status, to);
   if (refused) throw new ConflictError(refused);
@@ -142,7 +130,7 @@ export async function takeTask(tx: Tx, actor: Actor, id: string, raw: unknown, t
   // The door decides on the same read: a colleague taking it after this read is caught by the versioned update below.
   const { task, access } = await openAction(tx, actor, id, today, found);
   const take = taskPolicy.takeTask(actor, task.why);
-  if (!take.allowed) await refuseAction(tx, access, take.reason, 'taking on an action');
+  if (!take.allowed) await refuseChild(tx, access, take.reason, 'taking on an action');
   await refuseChangeWhileFrozen(tx, access, 'taking on an action');
   if (task.version !== parsed.data.version) throw staleAction();
   if (!(await store.takeOwnership(tx, actor, id, task.version))) {

@@ -6,6 +6,8 @@ import type { TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
 import { inIcs, one } from '../../test/in-ics.js';
 import { londonToday } from '../platform/time/form-dates.js';
+import type { Tx } from '../platform/db/client.js';
+import { openChild } from '../platform/access/door.js';
 import { createTasks, type NewTask } from './service.js';
 
 /** What the task service tests share: the people an action can be for, children to agree actions for, and a way to agree one. */
@@ -60,15 +62,22 @@ export async function quietChildren(j: TestJoinery, p: TaskPeople, n: number): P
   return found.map((c) => c.id);
 }
 
-/** Why the key worker agreed the actions, as the caller of createTasks passes it. */
+/** Why the key worker agreed the actions: the reason the care plan's door gives, which each action's audit carries. */
 export const AGREED_WHY = 'Care team: Key worker (care plan)';
 
+/**
+ * The door to the child as the care plan opens it for the key worker to agree
+ * an action (these quiet children have no care team, so the scene grants it).
+ */
+export const agreeing = (tx: Tx, actor: Actor, childId: string) =>
+  openChild(tx, actor, childId, { rule: () => ({ allowed: true, why: AGREED_WHY }), refused: 'agreeing an action' });
+
 /** One action agreed for the child by the key worker, owned by `owner` (a person, or a team by its organisation). */
-export async function agree(j: TestJoinery, p: TaskPeople, childId: string, over: Partial<NewTask> & { owner: NewTask['owner'] }): Promise<string> {
-  const [id] = await inIcs(j, (tx) => createTasks(tx, p.keyWorker, [{
-    childId, source: 'care-plan', sourceId: crypto.randomUUID(), agency: 'health', description: 'Check inhaler technique at home',
+export async function agree(j: TestJoinery, p: TaskPeople, childId: string, over: Partial<Omit<NewTask, 'access'>> & { owner: NewTask['owner'] }): Promise<string> {
+  const [id] = await inIcs(j, async (tx) => createTasks(tx, [{
+    access: await agreeing(tx, p.keyWorker, childId), source: 'care-plan', sourceId: crypto.randomUUID(), agency: 'health', description: 'Check inhaler technique at home',
     accountableProfessionalId: p.keyWorker.professionalId, dueOn: addDays(londonToday(), 30), ...over,
-  }], AGREED_WHY));
+  }]));
   return id;
 }
 

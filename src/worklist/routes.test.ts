@@ -4,6 +4,7 @@ import { rows } from '../platform/db/client.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
+import { auditMark, auditSince } from '../../test/audit.js';
 import { addToWorklists } from './service.js';
 
 const kinds = await databaseKinds();
@@ -34,6 +35,21 @@ describe.each(kinds)('the worklist page (%s)', (kind) => {
     expect(text).not.toContain('Not yours WL');
     expect(res.body).not.toContain('evil.example');
     expect(res.body).toContain('href="/worklist"');
+  });
+
+  it('audits each child the worklist names, once, with who saw the list and why; items about no child audit nothing', async () => {
+    const sw = await idOf('social-worker@demo.joinery.test');
+    const [child] = await rows<{ id: string; given_name: string; family_name: string }>(j.db.owner, sql`SELECT id, given_name, family_name FROM child WHERE ics_id = ${j.ics.icsId}::uuid ORDER BY id LIMIT 1`);
+    await j.db.tenant(j.ics.icsId, (tx) => addToWorklists(tx, j.ics.icsId, [1, 2].map((n) => ({
+      professionalId: sw, kind: 'clinic-letter', childId: child.id, title: `Clinic letter ${n} for ${child.given_name} ${child.family_name}`, link: '/children',
+    }))));
+    const mark = await auditMark(j.db);
+    const client = await TestClient.signIn(j.app, 'social-worker@demo.joinery.test');
+    expect(pageText((await client.get('/worklist')).body)).toContain(`Clinic letter 2 for ${child.given_name} ${child.family_name}`);
+    expect(await auditSince(j.db, mark, { action: 'worklist.list' })).toEqual([
+      { actor: sw, role: 'social-worker', child: child.id, action: 'worklist.list', what: 'Named in your worklist', why: 'worklist of a social worker', details: null },
+    ]);
+    await j.db.owner.execute(sql`UPDATE worklist_item SET done_at = now() WHERE child_id = ${child.id}::uuid AND professional_id = ${sw}::uuid`);
   });
 
   it('marks an item done once; another’s item, or a malformed id, is not found', async () => {

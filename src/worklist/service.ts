@@ -1,6 +1,8 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { NotFoundError } from '../platform/http/errors.js';
+import { policy } from '../platform/access/policy.js';
+import { auditListedChildren } from '../platform/access/door.js';
+import { ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import * as store from './store.js';
 
 export type { NewWorklistItem, WorklistItem } from './store.js';
@@ -10,9 +12,19 @@ export async function addToWorklists(tx: Tx, icsId: string, items: store.NewWork
   await store.insertItems(tx, icsId, items);
 }
 
-/** The actor's own items still waiting, oldest first: nothing drops off until it is done. */
-export function openItems(tx: Tx, actor: Actor, limit = 200): Promise<store.WorklistItem[]> {
-  return store.openItemsOf(tx, actor.professionalId, limit);
+/**
+ * The actor's own items still waiting, oldest first: nothing drops off until
+ * it is done. An item about a child (a clinic letter names them) shows that
+ * child, so each child on the list is audited once, as every list that names
+ * children is.
+ */
+export async function openItems(tx: Tx, actor: Actor, limit = 200): Promise<store.WorklistItem[]> {
+  const keeps = policy.keepWorklist(actor);
+  if (!keeps.allowed) throw new ForbiddenError(keeps.reason);
+  const items = await store.openItemsOf(tx, actor.professionalId, limit);
+  const children = [...new Set(items.flatMap((i) => (i.child_id ? [i.child_id] : [])))];
+  await auditListedChildren(tx, actor, keeps.why, children.map((childId) => ({ childId, action: 'worklist.list', what: 'Named in your worklist' })));
+  return items;
 }
 
 /** Marks one of the actor's own items done; anyone else's, or one already done, is not found. */

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
 import type { Actor } from './actor.js';
 import { auditChild, checkedAccess, openChild, type ChildAccess } from './door.js';
-import { legitimateRelationships } from './relationship.js';
+import { legitimateRelationships, legitimateRelationshipsOfEach, type Relationship } from './relationship.js';
 import { policy } from './policy.js';
 import { RefusedAccess } from './refused-access.js';
 import { NotFoundError } from '../http/errors.js';
@@ -86,6 +86,39 @@ describe.each(kinds)('the door to a child’s data (%s)', (kind) => {
     expect(refused).toMatchObject({ childId: mine, canBreakGlass: false, message: 'Your role does not give access to children’s records.' });
     const [last] = (await auditOf(mine)).slice(-1);
     expect(last).toMatchObject({ professional_id: analyst.professionalId, action: 'child.access-refused', what: 'Refused: child summary' });
+  });
+
+  it('a refusal offers emergency access only where taking it would let the rule through, and is audited alike', async () => {
+    const before = (await auditOf(stranger)).length;
+    // A rule emergency access does not meet (as bringing a child one cares for to an MDT meeting): offering it would help no one.
+    const caring = {
+      rule: (_a: Actor, relationships: { kind: string }[]) => (relationships.some((r) => r.kind !== 'break-glass')
+        ? { allowed: true as const, why: 'cares for the child' } : { allowed: false as const, reason: 'Only for a child you care for.' }),
+      refused: 'something only for a child one cares for',
+    };
+    const refused = await errorOf(as(gp, (tx) => openChild(tx, gp, stranger, caring)));
+    expect(refused).toBeInstanceOf(RefusedAccess);
+    expect(refused).toMatchObject({ childId: stranger, canBreakGlass: false, message: 'Only for a child you care for.' });
+    expect((await auditOf(stranger)).slice(before)).toEqual([{
+      professional_id: gp.professionalId, role: 'gp', child_id: stranger, action: 'child.access-refused',
+      what: 'Refused: something only for a child one cares for', why: 'Only for a child you care for.', details: null,
+    }]);
+    // The summary's rule is met by emergency access, so the same GP is offered it there.
+    expect(await errorOf(as(gp, (tx) => openChild(tx, gp, stranger, summary)))).toMatchObject({ canBreakGlass: true });
+  });
+
+  it('the relationships of a short list of children, read at once, are each child’s as read alone, strongest first', async () => {
+    const paediatrician = await actorFor(j.db, 'paediatrician@demo.joinery.test');
+    const listed = [mine, stranger, ...(await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM child WHERE ics_id = ${gp.icsId}::uuid ORDER BY id DESC LIMIT 30`)).map((c) => c.id)];
+    for (const actor of [gp, paediatrician, analyst]) {
+      const each = await as(actor, (tx) => legitimateRelationshipsOfEach(tx, actor, listed));
+      const alone = new Map<string, Relationship[]>();
+      for (const id of listed) alone.set(id, await as(actor, (tx) => legitimateRelationships(tx, actor, id)));
+      expect(each).toEqual(alone);
+    }
+    const ofGp = await as(gp, (tx) => legitimateRelationshipsOfEach(tx, gp, [mine, stranger]));
+    expect(ofGp.get(mine)![0]).toEqual({ kind: 'registered-practice', detail: practiceName });
+    expect(ofGp.get(stranger)).toEqual([]);
   });
 
   it('a refusal caught inside the transaction keeps its audit with what the transaction goes on to write', async () => {

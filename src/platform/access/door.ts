@@ -57,7 +57,7 @@ export async function openChild(tx: Tx, actor: Actor, childId: string, opening: 
   if (!child) throw new NotFoundError();
   const relationships = await legitimateRelationships(tx, actor, childId);
   const decision = opening.rule(actor, relationships);
-  if (!decision.allowed) throw await refusal(tx, actor, childId, decision.reason, opening.refused, relationships);
+  if (!decision.allowed) throw await refusal(tx, actor, childId, decision.reason, opening.refused, emergencyWouldOpen(actor, relationships, opening.rule));
   const access: ChildAccess = Object.freeze({
     actor, childId, why: decision.why, relationships: Object.freeze([...relationships]) as Relationship[], child: Object.freeze({ ...child }),
   });
@@ -95,7 +95,7 @@ export async function auditListedChildren(tx: Tx, actor: Actor, why: string, sho
 export async function refuseChild(tx: Tx, access: ChildAccess, reason: string, refused: string): Promise<never> {
   const { actor, childId } = checkedAccess(tx, access);
   // Emergency access widens who may open the door, and this actor is already through it: it cannot lift a freeze or a version check.
-  throw await refusal(tx, actor, childId, reason, refused, null);
+  throw await refusal(tx, actor, childId, reason, refused, false);
 }
 
 /**
@@ -117,14 +117,23 @@ export async function refuseEach(
 }
 
 /**
+ * Whether the refusal offers emergency access: the actor may take it, and
+ * taking it would let this rule through. A rule that emergency access does
+ * not meet (bringing a child one cares for to an MDT, a plan's key worker)
+ * offers nothing a clinician could use.
+ */
+function emergencyWouldOpen(actor: Actor, relationships: Relationship[], rule: ChildRule): boolean {
+  if (!policy.breakGlass(actor, relationships).allowed) return false;
+  return rule(actor, [...relationships, { kind: 'break-glass', detail: 'emergency access' }]).allowed;
+}
+
+/**
  * The refusal, audited now (so a caller that catches it and carries on still
  * leaves the audit) and thrown: where it is not caught, the tenant
  * transaction rolls the rest back and writes this audit again.
  */
-async function refusal(
-  tx: Tx, actor: Actor, childId: string, reason: string, refused: string, relationships: Relationship[] | null,
-): Promise<RefusedAccess> {
+async function refusal(tx: Tx, actor: Actor, childId: string, reason: string, refused: string, canBreakGlass: boolean): Promise<RefusedAccess> {
   const audit: AuditEntry = { childId, action: 'child.access-refused', what: `Refused: ${refused}`, why: reason };
   await recordAudit(tx, actor, audit);
-  return new RefusedAccess(reason, childId, relationships !== null && policy.breakGlass(actor, relationships).allowed, actor, audit);
+  return new RefusedAccess(reason, childId, canBreakGlass, actor, audit);
 }

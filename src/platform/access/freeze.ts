@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
-import { ForbiddenError } from '../http/errors.js';
 import { isSystem, type Actor } from './actor.js';
 import { refuseChild, type ChildAccess } from './door.js';
 
@@ -73,12 +72,6 @@ export async function writableWhileFrozen(tx: Tx, actor: Actor, childIds: string
     await tx.execute(sql`SELECT set_config('app.freeze_checked', concat_ws(',', nullif(current_setting('app.freeze_checked', true), ''), ${passed.join(',')}::text), true)`);
   }
   return refused;
-}
-
-/** writableWhileFrozen for one child: a refusal (403, audited by the caller's request) with the reason. */
-export async function refuseIfFrozen(tx: Tx, actor: Actor, childId: string): Promise<void> {
-  const reason = (await writableWhileFrozen(tx, actor, [childId])).get(childId);
-  if (reason) throw new ForbiddenError(reason, childId);
 }
 
 /** writableWhileFrozen for a change the door has let through: a refusal (403, audited) with the reason, `what` the refused change. */

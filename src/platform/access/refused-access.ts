@@ -9,14 +9,14 @@ import { ForbiddenError } from '../http/errors.js';
  * this audit again after the rollback and commits it (platform/db/client.ts,
  * keepingOnlyWhatIsKept), so the privacy officer sees every attempt and
  * nothing is half-written. The page offers emergency access when the actor
- * may take it.
+ * may take it and it would let them through (never once the door has opened).
  */
 export class RefusedAccess extends ForbiddenError {
   readonly #actor: Actor;
   readonly #audit: AuditEntry;
 
-  constructor(reason: string, childId: string | undefined, canBreakGlass: boolean, actor: Actor, audit: AuditEntry) {
-    super(reason, childId, canBreakGlass);
+  constructor(reason: string, readonly childId: string, readonly canBreakGlass: boolean, actor: Actor, audit: AuditEntry) {
+    super(reason);
     this.#actor = actor;
     this.#audit = audit;
   }
@@ -24,16 +24,6 @@ export class RefusedAccess extends ForbiddenError {
   /** The audit of the refusal, written again after the work it stopped was rolled back. */
   keepAfterRollback(tx: Tx): Promise<void> {
     return recordAudit(tx, this.#actor, this.#audit);
-  }
-
-  /**
-   * The same refusal, kept and audited against the child alike, for a page
-   * that is not the child's (an action on someone's task list): it answers
-   * as that page always has, "no access to this page" with the reason,
-   * naming no child and offering no emergency access.
-   */
-  asPageRefusal(): RefusedAccess {
-    return new RefusedAccess(this.message, undefined, false, this.#actor, this.#audit);
   }
 
   /** What the refusal's audit says was refused. */

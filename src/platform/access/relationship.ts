@@ -37,6 +37,25 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
 }
 
 /**
+ * legitimateRelationships for each of a short list of children (a meeting's
+ * case list), in one query: child id → their relationships, strongest first
+ * (empty when none), each list as legitimateRelationships gives it.
+ */
+export async function legitimateRelationshipsOfEach(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, Relationship[]>> {
+  const out = new Map(childIds.map((id) => [id, [] as (Relationship & { rank: number })[]]));
+  const branches = composition().relationships.flatMap((supplier, rank) => {
+    const found = supplier.withChild(actor, sql`listed.child_id`);
+    return found ? [sql`SELECT listed.child_id, ${rank}::int AS rank, r.kind, r.detail
+      FROM unnest(${sql.param([...out.keys()])}::uuid[]) AS listed(child_id) CROSS JOIN LATERAL (${found}) r`] : [];
+  });
+  if (branches.length && out.size) {
+    for (const { child_id, ...r } of await rows<Relationship & { rank: number; child_id: string }>(tx, sql.join(branches, sql` UNION ALL `))) out.get(child_id)!.push(r);
+  }
+  // A stable sort, as legitimateRelationships: within one supplier, rows keep the order its query gave them.
+  return new Map([...out].map(([id, found]) => [id, found.sort((a, b) => a.rank - b.rank).map(({ kind, detail }) => ({ kind, detail }))]));
+}
+
+/**
  * SQL predicate: the actor has a relationship of this kind with the child
  * whose id is `childId` (an expression such as t.child_id). A supplier of this
  * kind alone is asked EXISTS (its query) directly: wrapped in a subquery that

@@ -11,8 +11,6 @@ import { createViews, NHSUK_DIR, SRC_DIR } from './views.js';
 import { loadSession, SESSION_COOKIE } from './session.js';
 import { checkCsrf, anonymousCsrfToken } from './csrf.js';
 import { handleError, renderNotFound } from './error-pages.js';
-import { ForbiddenError } from './errors.js';
-import { RefusedAccess } from '../access/refused-access.js';
 import { navigationFor } from './navigation.js';
 import { newCspNonce, setSecurityHeaders } from './security-headers.js';
 
@@ -56,26 +54,13 @@ export function actorOf(req: FastifyRequest): Actor {
 
 /**
  * Runs fn in one tenant transaction for the signed-in actor. A refusal of a
- * child's data is audited in that transaction and kept, while the rest of
- * what fn wrote is rolled back (platform/db/client.ts). The door
- * (platform/access/door.ts) audits its own refusals; a capability not yet
- * moved onto it throws a ForbiddenError naming the child, which is audited
- * here as the request that was refused.
+ * child's data (the door's RefusedAccess, platform/access/door.ts) is
+ * audited in that transaction and kept, while the rest of what fn wrote is
+ * rolled back (platform/db/client.ts).
  */
 export async function inTenant<T>(deps: AppDeps, req: FastifyRequest, fn: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
   const actor = actorOf(req);
-  return deps.db.tenant(actor.icsId, async (tx) => {
-    try {
-      return await fn(tx, actor);
-    } catch (error) {
-      if (error instanceof ForbiddenError && error.childId && !(error instanceof RefusedAccess)) {
-        throw new RefusedAccess(error.message, error.childId, error.canBreakGlass, actor, {
-          childId: error.childId, action: 'child.access-refused', what: `Refused: ${req.method} ${req.routeOptions.url ?? ''}`, why: error.message,
-        });
-      }
-      throw error;
-    }
-  });
+  return deps.db.tenant(actor.icsId, (tx) => fn(tx, actor));
 }
 
 // nhsuk-frontend's CSS loads its font from a CDN we cannot reach; drop those rules and use the fallback font.

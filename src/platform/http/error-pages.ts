@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { errorSummary } from './validate.js';
 import { databaseError, FROZEN_RECORD_SQLSTATE } from '../db/client.js';
+import { RefusedAccess } from '../access/refused-access.js';
 
 const wantsJson = (req: FastifyRequest) => /^\/(api|health)(\/|$)/.test(req.url) || /json/.test(req.headers.accept ?? '');
 
@@ -23,13 +24,9 @@ export function handleError(error: FastifyError | Error, req: FastifyRequest, re
   if (error instanceof ForbiddenError) {
     reply.code(403);
     if (wantsJson(req)) return reply.send({ error: error.message });
-    if (error.childId) {
-      return reply.page('platform/http/views/no-access.njk', {
-        title: 'You do not have access to this child’s record',
-        reason: error.message,
-        childId: error.childId,
-        canBreakGlass: error.canBreakGlass,
-      });
+    // Only a refusal that emergency access would lift offers it; any other (a role, a freeze, an action not theirs) says why on the plain page.
+    if (error instanceof RefusedAccess && error.canBreakGlass) {
+      return reply.page('platform/http/views/no-access.njk', { title: 'You do not have access to this child’s record', reason: error.message, childId: error.childId });
     }
     return reply.page('platform/http/views/error.njk', { title: 'You do not have access to this page', paragraphs: [error.message] });
   }

@@ -7,10 +7,10 @@ export class NotFoundError extends Error {
   }
 }
 
-/** Refused by policy. `childId` lets the page offer emergency access where the policy allows it. */
+/** Refused by policy. A refusal of one child's data is the door's RefusedAccess (platform/access), which names the child. */
 export class ForbiddenError extends Error {
   readonly status = 403;
-  constructor(message: string, readonly childId?: string, readonly canBreakGlass = false) {
+  constructor(message: string) {
     super(message);
   }
 }

@@ -8,6 +8,7 @@ import { databaseKinds } from '../../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../../test/joinery.js';
 import { TestClient, pageText } from '../../../test/http.js';
 import { actorFor } from '../../../test/actors.js';
+import { auditMark, auditSince } from '../../../test/audit.js';
 import { caseFindingList, CASE_FINDING_PAGE_SIZE } from './service.js';
 import { addEvents, ensureMeeting, eventsInYear, hasAsthma, pickChildren, referredInYear, type Picked } from './test-fixtures.js';
 
@@ -245,6 +246,29 @@ describe.each(kinds)('case finding (%s)', (kind) => {
     expect(ids(second.body).some((id) => ids(first.body).includes(id))).toBe(false);
     // Past the end: the last page.
     expect(rowsOn((await client.get(`${LIST}?cluster=${hubId}&rule=frequent-ed&page=99`)).body)).toBe(total - CASE_FINDING_PAGE_SIZE * (pages - 1));
+  });
+
+  it('viewing page 1 audits exactly the children that page shows, with who viewed them and why, and none of the rest of the list', async () => {
+    // The list is longer than a page by now (the paging test above listed 60 more children).
+    const client = await signIn('paediatrician');
+    const mark = await auditMark(j.db);
+    const page = await client.get(`${LIST}?cluster=${hubId}&rule=frequent-ed`);
+    expect(page.statusCode).toBe(200);
+    const [, total] = /(\d+) children listed, page 1 of (\d+)/.exec(pageText(page.body))!.map(Number);
+    expect(total).toBeGreaterThan(CASE_FINDING_PAGE_SIZE);
+    // Each row names its child by NHS number (a child already brought has no "Bring" form to carry its id).
+    const shown = [...pageText(page.body).matchAll(/NHS number (\d{3} \d{3} \d{4})/g)].map((m) => m[1].replace(/ /g, ''));
+    expect(new Set(shown).size).toBe(CASE_FINDING_PAGE_SIZE);
+    const audited = await auditSince(j.db, mark, { action: 'population.case-finding' });
+    const nhsNumbers = await rows<{ nhs_number: string }>(j.db.owner, sql`SELECT nhs_number FROM child WHERE id = ANY(${sql.param(audited.map((a) => a.child!))}::uuid[])`);
+    expect(audited).toHaveLength(CASE_FINDING_PAGE_SIZE);
+    expect(nhsNumbers.map((c) => c.nhs_number).sort()).toEqual([...shown].sort());
+    const [hub] = await rows<{ name: string }>(j.db.owner, sql`SELECT name FROM cluster WHERE id = ${hubId}::uuid`);
+    expect(audited).toEqual(audited.map((a) => ({
+      actor: lead.professionalId, role: 'paediatrician', child: a.child, action: 'population.case-finding',
+      what: `Listed by case finding for ${hub.name}: Frequent ED attenders`, why: 'case finding by a paediatrician; lead paediatrician of the hub',
+      details: { clusterId: hubId, rules: ['frequent-ed'] },
+    })));
   });
 
   it('says so, and saves nothing, when the hub has no meeting with room', async () => {

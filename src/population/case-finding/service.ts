@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/access/actor.js';
-import { recordAudit, recordAuditMany } from '../../platform/audit/audit.js';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { auditListedChildren } from '../../platform/access/door.js';
+import { RefusedAccess } from '../../platform/access/refused-access.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../platform/http/errors.js';
 import { pageWindow } from '../../platform/http/paging.js';
 import { ageOn } from '../../children/index.js';
@@ -28,8 +30,21 @@ const HOW_WORDS: Record<store.HubAccess, string> = {
 const LONG_DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
 export const meetingDate = (at: string | Date) => LONG_DATE.format(new Date(at));
 
-/** Refused by the MDT when a nomination reached it: said on the list page rather than as an error page. */
-export class NominationRefused extends ForbiddenError {}
+/**
+ * Refused by the MDT when a nomination reached it: said on the list page
+ * rather than as an error page. A refusal of the child (the door's) keeps
+ * its audit as it would unwrapped: the tenant transaction rolls the rest
+ * back and commits that audit.
+ */
+export class NominationRefused extends ForbiddenError {
+  constructor(message: string, readonly refusal: RefusedAccess | null) {
+    super(message);
+  }
+
+  async keepAfterRollback(tx: Tx): Promise<void> {
+    await this.refusal?.keepAfterRollback(tx);
+  }
+}
 
 /** The built-in rules, then the ICS's own in name order (any that no longer fit the measures are left out). */
 export async function allRules(tx: Tx): Promise<CaseFindingRule[]> {
@@ -153,10 +168,11 @@ export async function caseFindingList(tx: Tx, actor: Actor, raw: { cluster?: unk
       practice: f.practice_name, listedBy, brought: brought.get(f.child_id) ?? null,
     };
   });
-  await recordAuditMany(tx, actor, items.map((i) => ({
+  // Only the page shown names children: the same rule as every list that names them.
+  await auditListedChildren(tx, actor, `${why}; ${HOW_WORDS[hub.how]}`, items.map((i) => ({
     childId: i.childId, action: 'population.case-finding',
     what: `Listed by case finding for ${hub.name}: ${i.listedBy.map((l) => l.name).join(', ')}`,
-    why: `${why}; ${HOW_WORDS[hub.how]}`, details: { clusterId: hub.id, rules: i.listedBy.map((l) => l.id) },
+    details: { clusterId: hub.id, rules: i.listedBy.map((l) => l.id) },
   })));
   return { hubs, rules: all, list: { hub, ruleId: chosenRule, rules, window, items, meeting: await nextMeeting(tx, actor, hub.id, now) } };
 }
@@ -203,7 +219,9 @@ export async function nominate(tx: Tx, actor: Actor, raw: { cluster?: unknown; r
   try {
     await bringCase(tx, actor, meeting.id, { childId: found.child_id, source: 'case-finding', question: question.length > MAX_QUESTION ? `${question.slice(0, MAX_QUESTION - 1)}…` : question }, now);
   } catch (error) {
-    if (error instanceof ForbiddenError) throw new NominationRefused(`You cannot bring ${name} to ${meeting.title} on ${meetingDate(meeting.startsAt)}: ${error.message} Nothing was changed.`);
+    if (error instanceof ForbiddenError) {
+      throw new NominationRefused(`You cannot bring ${name} to ${meeting.title} on ${meetingDate(meeting.startsAt)}: ${error.message} Nothing was changed.`, error instanceof RefusedAccess ? error : null);
+    }
     throw error;
   }
   return { name, meetingTitle: meeting.title, startsAt: meeting.startsAt };
