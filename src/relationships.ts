@@ -1,5 +1,5 @@
 import { composeChildAccess } from './platform/access/composition.js';
-import { breakGlass, careTeam, childIdentity, registration } from './children/relationship.js';
+import { breakGlass, careTeam, childIdentities, childIdentity, registration } from './children/relationship.js';
 import { clusterLead } from './organisations/relationship.js';
 import { referralRelationship } from './referrals/relationship.js';
 import { bookedIntoYourClinicSql } from './clinics/relationship.js';
@@ -15,6 +15,7 @@ import { actionOwner } from './tasks/relationship.js';
 export function registerChildAccess(): void {
   composeChildAccess({
     identify: childIdentity,
+    identifyEach: childIdentities,
     relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, breakGlass],
   });
 }

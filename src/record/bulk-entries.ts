@@ -1,11 +1,8 @@
 import crypto from 'node:crypto';
 import type { Tx } from '../platform/db/client.js';
-import { isSystem, type Actor } from '../platform/access/actor.js';
-import { legitimateRelationships, type Relationship } from '../platform/access/relationship.js';
-import type { Decision } from '../platform/access/policy.js';
-import { recordAuditMany } from '../platform/audit/audit.js';
-import { refuseEach } from '../platform/access/door.js';
-import { ConflictError, NotFoundError } from '../platform/http/errors.js';
+import type { Actor } from '../platform/access/actor.js';
+import { auditEachChild, openEachChild, type ChildAccess, type EachOpening } from '../platform/access/door.js';
+import { ConflictError } from '../platform/http/errors.js';
 import { recordPolicy } from './policy.js';
 import { writableWhileFrozen } from '../platform/access/freeze.js';
 import { readEntryInput, type EntryInput } from './entry-input.js';
@@ -45,7 +42,7 @@ export async function saveEntries(
     if (decision instanceof Error) results[i] = { error: decision };
     else pending.push(i);
   });
-  const batch: Batch = { items, inputs, results, why: (i) => (decisions.get(items[i].childId) as { why: string }).why, check: opts.check };
+  const batch: Batch = { items, inputs, results, access: (i) => decisions.get(items[i].childId) as ChildAccess, check: opts.check };
   // One source identifier twice in a batch: the second is saved after the first, as it would be one at a time.
   while (pending.length) {
     const seen = new Set<string>();
@@ -66,50 +63,20 @@ export async function saveEntries(
 }
 
 /**
- * Whether the actor may record in each child's record: the door's checks
- * (the child exists, recordPolicy.recordEntry, then the freeze), made for
- * all the batch's children at once. Each refusal is audited as the door
- * audits saveEntry's, and is that child's items' answer.
+ * Whether the actor may record in each child's record: the door's checks for
+ * the whole batch (the child exists, recordPolicy.recordEntry, then the
+ * freeze), each refusal audited as saveEntry's is and that child's items' answer.
  */
-async function decide(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, { why: string } | Error>> {
-  const existing = await bulk.existingChildren(tx, childIds);
-  const relationships = await relationshipsOf(tx, actor, childIds.filter((c) => existing.has(c)));
-  const frozen = await writableWhileFrozen(tx, actor, childIds.filter((c) => existing.has(c)));
-  const out = new Map<string, { why: string } | Error>();
-  const refusals: { childId: string; reason: string; relationships: Relationship[] }[] = [];
-  for (const childId of childIds) {
-    if (!existing.has(childId)) {
-      out.set(childId, new NotFoundError());
-      continue;
-    }
-    const decision: Decision = recordPolicy.recordEntry(actor, relationships.get(childId)!, null);
-    const reason = decision.allowed ? frozen.get(childId) : decision.reason;
-    if (reason) refusals.push({ childId, reason, relationships: relationships.get(childId)! });
-    else out.set(childId, { why: (decision as { why: string }).why });
-  }
-  for (const [childId, refusal] of await refuseEach(tx, actor, 'add a record entry', refusals)) out.set(childId, refusal);
-  return out;
-}
-
-/**
- * Each child's relationships with the actor. The ICS's integration engine
- * relates to every child of the ICS alike (relationship.ts), so one look-up
- * answers for all of them; anyone else is asked child by child.
- */
-async function relationshipsOf(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, Relationship[]>> {
-  const out = new Map<string, Relationship[]>();
-  if (!childIds.length) return out;
-  if (isSystem(actor) && actor.system.clientOrganisationId === null) {
-    const alike = await legitimateRelationships(tx, actor, childIds[0]);
-    for (const childId of childIds) out.set(childId, alike);
-    return out;
-  }
-  for (const childId of childIds) out.set(childId, await legitimateRelationships(tx, actor, childId));
-  return out;
+function decide(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, EachOpening>> {
+  return openEachChild(tx, actor, childIds, {
+    rule: (a, relationships) => recordPolicy.recordEntry(a, relationships, null),
+    refused: 'add a record entry',
+    furtherRefusals: (allowed) => writableWhileFrozen(tx, actor, allowed),
+  });
 }
 
 type Batch = {
-  items: { childId: string }[]; inputs: (EntryInput | undefined)[]; results: Saved[]; why: (i: number) => string;
+  items: { childId: string }[]; inputs: (EntryInput | undefined)[]; results: Saved[]; access: (i: number) => ChildAccess;
   check?: (index: number, change: Change) => Error | undefined;
 };
 
@@ -142,8 +109,6 @@ async function saveRound(tx: Tx, actor: Actor, round: number[], b: Batch): Promi
   const rows = await bulk.entriesByIds(tx, written.map((w) => w.id));
   const entries = written.map((w) => rows.get(w.id)!);
   await bulk.writeHistories(tx, actor, entries);
-  const audit = written.map((w, n) => savedEntryAudit(entries[n], w.outcome, b.why(w.i)));
-  // recordAuditMany binds each value: slices keep a statement well under PostgreSQL's 65,535 parameters.
-  for (let n = 0; n < audit.length; n += 2000) await recordAuditMany(tx, actor, audit.slice(n, n + 2000));
+  await auditEachChild(tx, written.map((w, n) => ({ access: b.access(w.i), entry: savedEntryAudit(entries[n], w.outcome) })));
   for (const w of written) b.results[w.i] = { id: w.id, outcome: w.outcome };
 }

@@ -21,13 +21,6 @@ const selectEntries = (where: SQL, from = sql`record_entry e`) => sql`SELECT ${E
 
 const uuids = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
 
-/** Which of these children exist (in this ICS: row-level security decides). */
-export async function existingChildren(tx: Tx, childIds: string[]): Promise<Set<string>> {
-  if (!childIds.length) return new Set();
-  const found = await rows<{ id: string }>(tx, sql`SELECT id FROM child WHERE id = ANY(${uuids(childIds)})`);
-  return new Set(found.map((c) => c.id));
-}
-
 const sourceKey = (system: string, id: string) => `${system}\u0000${id}`;
 
 /** Entries by the sender's identifiers, whatever their visibility: source key (see keyOfSource) → entry. */

@@ -29,10 +29,9 @@ export const ENTRY_CONFLICTS = {
 /** Which entry an audit event is about, so the access log shows its words only to those who may see it. */
 const aboutEntry = (entry: EntryRow) => ({ id: entry.id, sensitiveCategory: entry.sensitive_category });
 
-/** The audit event of an entry's new version. */
-/** `why` defaults to the access's (platform/access/door.ts auditChild); a batch names it per child. */
-export const savedEntryAudit = (entry: EntryRow, outcome: 'created' | 'updated', why?: string): AuditEntry => ({
-  childId: entry.child_id, action: outcome === 'created' ? 'record.create-entry' : 'record.update-entry', why,
+/** The audit event of an entry's new version; its `why` is the access's (door.ts auditChild, auditEachChild). */
+export const savedEntryAudit = (entry: EntryRow, outcome: 'created' | 'updated'): AuditEntry => ({
+  childId: entry.child_id, action: outcome === 'created' ? 'record.create-entry' : 'record.update-entry',
   what: `${entry.kind}: ${entry.display}${entry.sensitive_category ? ' (sensitive)' : ''}`, details: { entryId: entry.id, version: entry.version },
   entry: aboutEntry(entry),
 });

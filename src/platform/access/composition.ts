@@ -22,6 +22,8 @@ export type ChildIdentity = {
 export type ChildAccessComposition = {
   /** The child in the current ICS (row-level security hides the rest), or undefined. */
   identify(tx: Tx, childId: string): Promise<ChildIdentity | undefined>;
+  /** identify for many children in one query (a feed's batch): those found in the current ICS, by id. */
+  identifyEach(tx: Tx, childIds: string[]): Promise<Map<string, ChildIdentity>>;
   /** Strongest first: the order relationships are listed and the first is the `why` a decision gives. */
   relationships: readonly RelationshipSupplier[];
 };
@@ -29,7 +31,7 @@ export type ChildAccessComposition = {
 let composed: ChildAccessComposition | undefined;
 
 export function composeChildAccess(c: ChildAccessComposition): void {
-  composed = Object.freeze({ identify: c.identify, relationships: Object.freeze([...c.relationships]) });
+  composed = Object.freeze({ identify: c.identify, identifyEach: c.identifyEach, relationships: Object.freeze([...c.relationships]) });
 }
 
 /** The registered composition; without one no child could be opened, so say so rather than refuse everyone. */

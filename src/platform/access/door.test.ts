@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
 import type { Actor } from './actor.js';
-import { auditChild, checkedAccess, openChild, type ChildAccess } from './door.js';
+import { auditChild, auditEachChild, checkedAccess, openChild, openEachChild, type ChildAccess } from './door.js';
 import { legitimateRelationships, legitimateRelationshipsOfEach, type Relationship } from './relationship.js';
 import { policy } from './policy.js';
 import { RefusedAccess } from './refused-access.js';
@@ -119,6 +119,43 @@ describe.each(kinds)('the door to a child’s data (%s)', (kind) => {
     const ofGp = await as(gp, (tx) => legitimateRelationshipsOfEach(tx, gp, [mine, stranger]));
     expect(ofGp.get(mine)![0]).toEqual({ kind: 'registered-practice', detail: practiceName });
     expect(ofGp.get(stranger)).toEqual([]);
+  });
+
+  it('a batch opens each child as openChild would: allowed, refused (with or without the emergency offer), further refused, or not found; each refusal audited, and each allowed child audited with its own why', async () => {
+    const missing = crypto.randomUUID();
+    const [frozenForTest] = (await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${gp.organisationId}::uuid
+      AND id <> ${mine}::uuid ORDER BY id LIMIT 1`)).map((c) => c.id);
+    const before = { mine: (await auditOf(mine)).length, stranger: (await auditOf(stranger)).length, frozen: (await auditOf(frozenForTest)).length };
+    const answers = await as(gp, async (tx) => {
+      const each = await openEachChild(tx, gp, [mine, stranger, missing, otherIcsChild, frozenForTest, mine], {
+        ...summary, furtherRefusals: async (allowed) => new Map(allowed.filter((id) => id === frozenForTest).map((id) => [id, 'The record is frozen (test)'])),
+      });
+      const opened = each.get(mine) as ChildAccess;
+      await auditEachChild(tx, [{ access: opened, entry: { action: 'test.batch-read', what: 'Batch read', details: { n: 1 } } }]);
+      return each;
+    });
+    // One answer per child asked about, however often it was named.
+    expect([...answers.keys()].sort()).toEqual([mine, stranger, missing, otherIcsChild, frozenForTest].sort());
+    expect(answers.get(mine)).toMatchObject({ actor: gp, childId: mine, why: `Registered practice: ${practiceName}`, child: { id: mine } });
+    expect(answers.get(stranger)).toBeInstanceOf(RefusedAccess);
+    expect(answers.get(stranger)).toMatchObject({ childId: stranger, canBreakGlass: true });
+    expect(answers.get(frozenForTest)).toMatchObject({ childId: frozenForTest, canBreakGlass: false, message: 'The record is frozen (test)' });
+    expect(answers.get(missing)).toBeInstanceOf(NotFoundError);
+    expect(answers.get(otherIcsChild)).toBeInstanceOf(NotFoundError);
+    expect((await auditOf(stranger)).slice(before.stranger)).toEqual([{
+      professional_id: gp.professionalId, role: 'gp', child_id: stranger, action: 'child.access-refused', what: 'Refused: child summary',
+      why: 'You do not have a care relationship with this child.', details: null,
+    }]);
+    expect((await auditOf(frozenForTest)).slice(before.frozen).map((a) => [a.action, a.why])).toEqual([['child.access-refused', 'The record is frozen (test)']]);
+    expect((await auditOf(mine)).slice(before.mine)).toEqual([{
+      professional_id: gp.professionalId, role: 'gp', child_id: mine, action: 'test.batch-read', what: 'Batch read',
+      why: `Registered practice: ${practiceName}`, details: { n: 1 },
+    }]);
+    expect(await auditOf(missing)).toEqual([]);
+    // The batch's accesses are good only in their own transaction, as openChild's are.
+    const stale = answers.get(mine) as ChildAccess;
+    expect((await errorOf(as(gp, (tx) => auditEachChild(tx, [{ access: stale, entry: { action: 'test.forged', what: 'Forged' } }])))) as Error)
+      .toHaveProperty('message', 'A child access decision is good only in the transaction that made it.');
   });
 
   it('a refusal caught inside the transaction keeps its audit with what the transaction goes on to write', async () => {

@@ -1,7 +1,7 @@
 import type { Tx } from '../db/client.js';
 import type { Actor } from './actor.js';
 import { policy, type Decision } from './policy.js';
-import { legitimateRelationships, type Relationship } from './relationship.js';
+import { legitimateRelationships, legitimateRelationshipsOfEach, type Relationship } from './relationship.js';
 import { composition, type ChildIdentity } from './composition.js';
 import { RefusedAccess } from './refused-access.js';
 import { recordAudit, recordAuditMany, type AuditEntry } from '../audit/audit.js';
@@ -58,11 +58,17 @@ export async function openChild(tx: Tx, actor: Actor, childId: string, opening: 
   const relationships = await legitimateRelationships(tx, actor, childId);
   const decision = opening.rule(actor, relationships);
   if (!decision.allowed) throw await refusal(tx, actor, childId, decision.reason, opening.refused, emergencyWouldOpen(actor, relationships, opening.rule));
+  const access = openedIn(tx, actor, childId, child, relationships, decision.why);
+  if (opening.audit) await auditChild(tx, access, opening.audit);
+  return access;
+}
+
+/** A frozen access, good only in this transaction. */
+function openedIn(tx: Tx, actor: Actor, childId: string, child: ChildIdentity, relationships: Relationship[], why: string): ChildAccess {
   const access: ChildAccess = Object.freeze({
-    actor, childId, why: decision.why, relationships: Object.freeze([...relationships]) as Relationship[], child: Object.freeze({ ...child }),
+    actor, childId, why, relationships: Object.freeze([...relationships]) as Relationship[], child: Object.freeze({ ...child }),
   });
   opened.set(access, tx);
-  if (opening.audit) await auditChild(tx, access, opening.audit);
   return access;
 }
 
@@ -98,22 +104,57 @@ export async function refuseChild(tx: Tx, access: ChildAccess, reason: string, r
   throw await refusal(tx, actor, childId, reason, refused, false);
 }
 
+/** What one child of a batch is answered: the door opened, or why not (NotFoundError, an audited RefusedAccess). */
+export type EachOpening = ChildAccess | NotFoundError | RefusedAccess;
+
 /**
- * Refusals of many children at once, for a batch that answers item by item (a
- * feed's entries): each audited as the door audits one, in one statement, and
- * returned for the caller to give as that child's items' answer.
+ * The door for a batch that answers child by child (a feed's entries): the
+ * same checks as openChild for each child, in a few queries for the whole
+ * batch. `furtherRefusals` are the capability's checks after the rule (a
+ * freeze), asked of the children the rule let through: child id → reason.
+ * Every refusal is audited as openChild audits one, in one statement; the
+ * caller audits what it then reads or writes with auditEachChild.
  */
-export async function refuseEach(
-  tx: Tx, actor: Actor, refused: string, refusals: { childId: string; reason: string; relationships: Relationship[] }[],
-): Promise<Map<string, RefusedAccess>> {
-  const out = new Map<string, RefusedAccess>();
-  const audits = refusals.map(({ childId, reason, relationships }) => {
-    const audit: AuditEntry = { childId, action: 'child.access-refused', what: `Refused: ${refused}`, why: reason };
-    out.set(childId, new RefusedAccess(reason, childId, policy.breakGlass(actor, relationships).allowed, actor, audit));
+export async function openEachChild(
+  tx: Tx, actor: Actor, childIds: string[],
+  opening: Omit<Opening, 'audit'> & { furtherRefusals?: (childIds: string[]) => Promise<Map<string, string>> },
+): Promise<Map<string, EachOpening>> {
+  const unique = [...new Set(childIds)];
+  const found = await composition().identifyEach(tx, unique);
+  const relationships = await legitimateRelationshipsOfEach(tx, actor, unique.filter((id) => found.has(id)));
+  const out = new Map<string, EachOpening>();
+  const refused: { childId: string; reason: string; canBreakGlass: boolean }[] = [];
+  for (const childId of unique) {
+    const child = found.get(childId);
+    if (!child) {
+      out.set(childId, new NotFoundError());
+      continue;
+    }
+    const held = relationships.get(childId)!;
+    const decision = opening.rule(actor, held);
+    if (!decision.allowed) refused.push({ childId, reason: decision.reason, canBreakGlass: emergencyWouldOpen(actor, held, opening.rule) });
+    else out.set(childId, openedIn(tx, actor, childId, child, held, decision.why));
+  }
+  const allowed = [...out].flatMap(([id, a]) => (a instanceof Error ? [] : [id]));
+  // As refuseChild: the actor is through the door, so emergency access could not lift these.
+  for (const [childId, reason] of (await opening.furtherRefusals?.(allowed)) ?? new Map<string, string>()) refused.push({ childId, reason, canBreakGlass: false });
+  const audits = refused.map(({ childId, reason, canBreakGlass }) => {
+    const audit: AuditEntry = { childId, action: 'child.access-refused', what: `Refused: ${opening.refused}`, why: reason };
+    out.set(childId, new RefusedAccess(reason, childId, canBreakGlass, actor, audit));
     return audit;
   });
-  if (audits.length) await recordAuditMany(tx, actor, audits);
+  await recordAuditMany(tx, actor, audits);
   return out;
+}
+
+/** auditChild for many accesses of one transaction, in one statement. */
+export async function auditEachChild(tx: Tx, audits: { access: ChildAccess; entry: ChildAudit }[]): Promise<void> {
+  const [first] = audits;
+  if (!first) return;
+  for (const { access } of audits) {
+    if (checkedAccess(tx, access).actor !== first.access.actor) throw new Error('One audit statement is written for one actor.');
+  }
+  await recordAuditMany(tx, first.access.actor, audits.map(({ access, entry }) => ({ ...entry, childId: access.childId, why: entry.why ?? access.why })));
 }
 
 /**
