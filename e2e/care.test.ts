@@ -85,6 +85,11 @@ describe('MDT meetings, care plans and tasks', JOURNEY, () => {
     expect(await textOf(sw.getByRole('heading', { level: 2 }).first())).toContain(child.family_name.toUpperCase());
     await checkPageIsAccessible(sw, 'MDT briefs');
 
+    // Before the meeting the chair is told why there is nothing to record yet; then the meeting's time comes.
+    await lead.reload();
+    expect(await mainOf(lead)).toContain('This meeting has not happened yet');
+    await joinery.db.owner.execute(sql`UPDATE mdt_meeting SET starts_at = now() - interval '1 hour' WHERE id = ${meetingUrl.split('/').pop()}::uuid`);
+
     // The meeting: attendance, then the discussion and actions.
     await lead.reload();
     await recordAttendance(lead, ['paediatrician', 'gp', 'social-worker', 'senco'].map((role) => pros[role].name));

@@ -117,8 +117,21 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
 
   it('records the discussion with actions for a social worker and a SENCO, and sends the letter', async () => {
     const lead = await signIn('paediatrician');
-    await lead.get(`/mdt/${meetingId}`);
+    // Before the meeting: no attendance form and no "Record the discussion", but why; a form sent anyway is refused.
+    const before = pageText((await lead.get(`/mdt/${meetingId}`)).body);
+    expect(before).toContain('This meeting has not started yet');
+    expect(before).toContain('This meeting has not happened yet');
+    expect(before).not.toContain('Record the discussion');
+    expect(before).not.toContain('Save attendance');
+    const early = await lead.post(`/mdt/${meetingId}/attendance`, { attended: [pros.paediatrician.id] });
+    expect([early.statusCode, pageText(early.body)]).toEqual([409, expect.stringContaining('record who attended once it has')]);
+    const waiting = await lead.get(`/mdt/cases/${caseId}/outcome`);
+    expect(pageText(waiting.body)).toContain('record the discussion and send its letter after the meeting');
+    expect(waiting.body).not.toContain('Save and send the outcome letter');
+    await j.db.owner.execute(sql`UPDATE mdt_meeting SET starts_at = now() - interval '1 hour' WHERE id = ${meetingId}::uuid`);
+    expect(pageText((await lead.get(`/mdt/cases/${caseId}/outcome`)).body)).toContain('Record who attended the meeting first');
     expect((await lead.post(`/mdt/${meetingId}/attendance`, { attended: [pros.paediatrician.id, pros.gp.id, pros['social-worker'].id, pros.senco.id] })).statusCode).toBe(303);
+    expect(pageText((await lead.get(`/mdt/${meetingId}`)).body)).toContain('Record the discussion');
     const open = await lead.get(`/mdt/cases/${caseId}/outcome`);
     const version = /name="version" value="(\d+)"/.exec(open.body)![1];
     const noOwner = await lead.post(`/mdt/cases/${caseId}/outcome`, {
