@@ -3,8 +3,7 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { ageOn } from '../children/index.js';
-import { childNames, colleagues, currentTeam, teams } from '../children/service.js';
-import { CARING_ROLES, ROLES } from '../platform/access/roles.js';
+import { childNames, ownerOptions, teams } from '../children/service.js';
 import * as plans from './service.js';
 
 /**
@@ -39,18 +38,8 @@ export async function childHeading(tx: Tx, childId: string, today: string) {
   return { id: c.id, name: `${c.given_name} ${c.family_name}`, listName: `${c.family_name.toUpperCase()}, ${c.given_name}`, nhsNumber: c.nhs_number, dateOfBirth: c.date_of_birth, age: ageOn(c.date_of_birth, new Date(`${today}T12:00:00Z`)) };
 }
 
-/** Who can be key worker or own an action: the child's care team first, then everyone else by organisation. */
-export async function peopleItems(tx: Tx, childId: string, current: string) {
-  const [team, everyone] = [await currentTeam(tx, childId), await colleagues(tx, CARING_ROLES)];
-  const inTeam = new Set(team.map((m) => m.professional_id));
-  const option = (p: { id: string; name: string; role: string; organisation_name: string }) =>
-    ({ value: p.id, text: `${p.name}, ${ROLES[p.role as keyof typeof ROLES] ?? p.role}, ${p.organisation_name}`, selected: p.id === current });
-  return [
-    { value: '', text: 'Select a person', selected: !current },
-    ...team.map((m) => option({ id: m.professional_id, name: m.name, role: m.role, organisation_name: m.organisation_name })).map((o) => ({ ...o, text: `${o.text} (care team)` })),
-    ...everyone.filter((p) => !inTeam.has(p.id)).map(option),
-  ];
-}
+/** Who can be key worker or own an action: the child's care team first, then everyone else, grouped and labelled (children's "who will do it"). */
+export const peopleItems = (tx: Tx, childId: string, current: string) => ownerOptions(tx, childId, current);
 
 /** The teams that can own an action, none chosen until one is. */
 export async function teamItems(tx: Tx, current: string) {

@@ -106,7 +106,7 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     expect(pageText(noOwner.body)).toContain('Select who will do it');
     expect(pageText(noOwner.body)).toContain('Enter the date it is due by');
     const action = await gp.post(`/children/${childId}/care-plan/actions/new`, {
-      version: '2', description: 'Train classroom staff on the inhaler and spacer', ownerKind: 'professional', personId: pros.senco.id, ...boxes('dueOn', inMonths(1)),
+      version: '2', description: 'Train classroom staff on the inhaler and spacer', ownerKind: 'professional', personId: pros.senco.id, confirmOwner: pros.senco.id, ...boxes('dueOn', inMonths(1)),
     });
     expect(action.statusCode).toBe(303);
     // A health-only page for the social worker's action, due already yesterday: overdue at once.

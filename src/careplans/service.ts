@@ -7,7 +7,7 @@ import { CARING_ROLES } from '../platform/access/roles.js';
 import { auditChild, auditListedChildren, openChild, type ChildAccess, type ChildRule } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { text } from '../platform/http/validate.js';
-import { childExists, childNames, joinCareTeam, professionalById, teamById } from '../children/service.js';
+import { childExists, childNames, confirmOutsider, joinCareTeam, knownToChild, professionalById, teamById } from '../children/service.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
 import { activeFreeze, freezeRefusal, refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { agencyOf, agencyOfActor, agencyOfTeam } from './agencies.js';
@@ -179,6 +179,7 @@ export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unkn
       const owner = await professionalById(tx, input.ownerId);
       const ownerAgency = owner ? agencyOf(owner.role) : null;
       if (!owner || !ownerAgency) throw new ValidationError({ ownerId: 'Select a person from the list' });
+      if (input.confirmOwner !== owner.id && !(await knownToChild(tx, childId, owner.id))) throw new ValidationError({ confirmOwner: confirmOutsider(owner.name) });
       agency = ownerAgency;
       ownerName = owner.name;
     } else {

@@ -81,6 +81,12 @@ describe.each(kinds)('MDT service: the outcome and its letter (%s)', (kind) => {
     expect(await refusalOf(inIcs(j, (tx) => recordOutcome(tx, p.lead, caseId, outcome({ actions: [{ ...visit, dueOn: addMonths(today, -1) }] }), 1, today)))).toEqual({
       kind: 'ValidationError', message: 'Invalid input', fields: { 'actions.0.dueOn': 'Due date must be today or in the future' },
     });
+    // A paediatrician who neither cares for the child nor came: named, and refused until the chair confirms them.
+    const stranger = await one<{ name: string }>(j, sql`SELECT name FROM professional WHERE id = ${p.otherPaediatrician.professionalId}::uuid`);
+    expect(await refusalOf(inIcs(j, (tx) => recordOutcome(tx, p.lead, caseId, outcome({ actions: [outcome().actions[1], { ...visit, ownerId: p.otherPaediatrician.professionalId }] }), 1, today)))).toEqual({
+      kind: 'ValidationError', message: 'Invalid input',
+      fields: { 'actions.1.confirmOwner': `${stranger.name} is not in this child’s care team and did not attend this meeting. Choose someone who is, or confirm that ${stranger.name} should do it.` },
+    });
     expect(await refusalOf(inIcs(j, (tx) => outcomeLetter(tx, p.gp, caseId)))).toEqual({ kind: 'NotFoundError', message: 'Page not found' });
     expect(await one(j, sql`SELECT status, version, letter FROM mdt_case WHERE id = ${caseId}::uuid`)).toEqual({ status: 'listed', version: 1, letter: null });
     expect(await auditSince(j.db, mark)).toEqual([]);

@@ -134,12 +134,26 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     expect(pageText((await lead.get(`/mdt/${meetingId}`)).body)).toContain('Record the discussion');
     const open = await lead.get(`/mdt/cases/${caseId}/outcome`);
     const version = /name="version" value="(\d+)"/.exec(open.body)![1];
+    // Who will do it: those who came before everyone else, each group labelled; the teams last.
+    const groups = [...open.body.matchAll(/<optgroup label="([^"]+)">/g)].map((m) => m[1]).filter((g, i, all) => all.indexOf(g) === i);
+    expect(groups.filter((g) => g !== 'This child’s care team')).toEqual(['At this meeting', 'Everyone else', 'Teams']);
+    const cameFirst = /<optgroup label="At this meeting">(.*?)<\/optgroup>/s.exec(open.body)![1];
+    for (const role of ['social-worker', 'senco', 'gp']) expect(cameFirst).toContain(`value="${pros[role].id}"`);
     const noOwner = await lead.post(`/mdt/cases/${caseId}/outcome`, {
       version, discussion: 'We talked about wheeze at night and days off school.', decisions: 'Asthma review; school plan.',
       'actions-0-description': 'Visit home about damp', 'actions-0-ownerId': '', ...boxes('actions-0-dueOn', addMonths(today, 1)),
     });
     expect(noOwner.statusCode).toBe(400);
     expect(pageText(noOwner.body)).toContain('Select who will do it');
+    // Someone who neither cares for the child nor came (the practice nurse, removed from the meeting) is named, with a box to confirm them.
+    const outsider = await lead.post(`/mdt/cases/${caseId}/outcome`, {
+      version, discussion: 'We talked about wheeze at night and days off school.', decisions: 'Asthma review; school plan.',
+      'actions-0-description': 'Check inhaler technique', 'actions-0-ownerId': pros['practice-nurse'].id, ...boxes('actions-0-dueOn', addMonths(today, 1)),
+    });
+    expect(outsider.statusCode).toBe(400);
+    expect(pageText(outsider.body)).toContain(`${pros['practice-nurse'].name} is not in this child’s care team and did not attend this meeting.`);
+    expect(outsider.body).toMatch(new RegExp(`name="actions-0-confirmOwner" type="checkbox" value="${pros['practice-nurse'].id}"`));
+    expect((await one<{ status: string }>(sql`SELECT status FROM mdt_case WHERE id = ${caseId}::uuid`)).status).toBe('listed');
     const saved = await lead.post(`/mdt/cases/${caseId}/outcome`, {
       version, discussion: 'We talked about wheeze at night and days off school.', decisions: 'Asthma review; school plan.',
       'actions-0-description': 'Visit home about damp and mould', 'actions-0-ownerId': pros['social-worker'].id, ...boxes('actions-0-dueOn', addMonths(today, 1)),

@@ -8,7 +8,7 @@ import { isRole, ROLES } from '../platform/access/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { londonDateAndTime, londonToUtc } from '../platform/time/form-dates.js';
 import { longDate } from '../platform/time/calendar-days.js';
-import { childNames, professionalById, teamById } from '../children/service.js';
+import { childNames, confirmOutsider, knownToChild, professionalById, teamById } from '../children/service.js';
 import { hubById, hubsLedBy } from '../organisations/service.js';
 import { fileLetter, frequentEdAttenders, listContacts, listEntries, recordPolicy } from '../record/service.js';
 import { UNSCHEDULED_CONTACTS } from '../record/index.js';
@@ -194,8 +194,11 @@ export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: str
   const unscheduled = readsRecord ? await listContacts(tx, actor, c.child_id, { types: [...UNSCHEDULED_CONTACTS], from: addDays(today, -365), limit: 10 }) : null;
   const plan = await unlessRefused(() => viewPlan(tx, actor, c.child_id));
   const actions = actionsVisibleTo(actor, await openTasksOfChild(tx, c.child_id));
-  const outcome = outcomeWaits(meeting, await store.members(tx, meeting.id), now);
-  return { meeting, case: c, child, healthDetail: conditions !== null, conditions: conditions ?? [], unscheduled: unscheduled ?? { contacts: [], total: 0 }, plan, actions, outcomeWaits: outcome };
+  const members = await store.members(tx, meeting.id);
+  return {
+    meeting, case: c, child, healthDetail: conditions !== null, conditions: conditions ?? [], unscheduled: unscheduled ?? { contacts: [], total: 0 }, plan, actions,
+    outcomeWaits: outcomeWaits(meeting, members, now), attendees: members.filter((m) => m.attended).map((m) => m.professional_id),
+  };
 }
 
 /**
@@ -268,16 +271,22 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   const waits = outcomeWaits(meeting, members, now);
   if (waits) throw new ConflictError(waits);
   if (Number(expectedVersion) !== c.version) throw new ConflictError('Someone else recorded this case after you opened it. Nothing of yours was saved: open it again to see theirs.');
+  const attendees = members.filter((m) => m.attended);
   const owners: { kind: 'professional' | 'organisation'; id: string; name: string; role?: string; agency: Agency }[] = [];
+  const outsiders: Record<string, string> = {};
   for (const [i, a] of input.actions.entries()) {
     const person = a.ownerKind === 'professional' ? await professionalById(tx, a.ownerId) : undefined;
     const team = a.ownerKind === 'organisation' ? await teamById(tx, a.ownerId) : undefined;
     const agency = person ? agencyOf(person.role) : team ? agencyOfTeam(team.kind) : null;
     if (!agency) throw new ValidationError({ [`actions.${i}.ownerId`]: 'Select who will do it from the list' });
+    // Someone neither caring for the child nor at the meeting may be given the action, once the chair confirms it.
+    if (person && a.confirmOwner !== person.id && !(await knownToChild(tx, c.child_id, person.id, attendees.map((m) => m.professional_id)))) {
+      outsiders[`actions.${i}.confirmOwner`] = confirmOutsider(person.name, 'did not attend this meeting');
+    }
     owners.push({ kind: a.ownerKind, id: a.ownerId, name: (person ?? team)!.name, role: person && isRole(person.role) ? ROLES[person.role] : undefined, agency });
   }
+  if (Object.keys(outsiders).length) throw new ValidationError(outsiders);
   const [child] = await childNames(tx, [c.child_id]);
-  const attendees = members.filter((m) => m.attended);
   const letter = composeLetter({
     childName: `${child.given_name} ${child.family_name}`, dateOfBirth: child.date_of_birth, nhsNumber: child.nhs_number, hub: meeting.cluster_name,
     meetingDate: meeting.starts_at, question: c.question, discussion: input.discussion, decisions: input.decisions,
