@@ -341,6 +341,22 @@ export function recurringThemes(tx: Tx, actor: Actor, today: string) {
 export const caseTeamsOfChild = (tx: Tx, childId: string) => store.caseTeams(tx, { childId });
 export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams(tx, { caseId }))[0];
 
+/**
+ * Where one case stands, for a page that follows it (a referral decided for
+ * the MDT): the meeting, whether it was discussed, what was decided and when
+ * its letter was sent. No check or audit of its own: only for a caller that
+ * has opened the child's door and audits its own page.
+ */
+export async function caseOutcome(tx: Tx, caseId: string) {
+  const c = await store.caseById(tx, caseId);
+  if (!c) return undefined;
+  const [meeting] = await store.caseTeams(tx, { caseId });
+  return {
+    caseId, status: c.status, meetingTitle: meeting?.title ?? null, meetingStartsAt: meeting?.starts_at ?? null,
+    decisions: c.decisions, letterSentAt: c.letter_sent_at, letterHref: c.letter ? `/mdt/cases/${caseId}/letter` : null,
+  };
+}
+
 /** The next meeting of the hub that still takes cases, for those who bring one (a referral decided for MDT, case finding). */
 export const nextOpenMeeting = (tx: Tx, clusterId: string, now: Date) => store.nextOpenMeeting(tx, clusterId, now);
 

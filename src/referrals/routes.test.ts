@@ -325,6 +325,26 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect(decided.statusCode).toBe(303);
     const mdtCase = await one<{ meeting_id: string; source: string; question: string }>(sql`SELECT meeting_id, source, question FROM mdt_case WHERE child_id = ${children[5].id}::uuid AND source = 'triage'`);
     expect(mdtCase).toEqual({ meeting_id: meetingId, source: 'triage', question: 'What support at home would help?' });
+    const gp = await signIn('gp');
+    const waiting = pageText((await gp.get(`/referrals/${id}`)).body);
+    expect(waiting).toContain('To be discussed at the hub MDT');
+    expect(waiting).toContain('not discussed yet');
+
+    // The meeting is held and the case discussed: the referral's page follows it to the outcome and its letter.
+    await j.db.owner.execute(sql`UPDATE mdt_meeting SET starts_at = now() - interval '1 hour' WHERE id = ${meetingId}::uuid`);
+    await lead.post(`/mdt/${meetingId}/members`, { professionalId: pros.paediatrician.id });
+    expect((await lead.post(`/mdt/${meetingId}/attendance`, { attended: [pros.paediatrician.id] })).statusCode).toBe(303);
+    const caseId = (await one<{ id: string }>(sql`SELECT id FROM mdt_case WHERE child_id = ${children[5].id}::uuid AND source = 'triage'`)).id;
+    const outcomeForm = await lead.get(`/mdt/cases/${caseId}/outcome`);
+    expect((await lead.post(`/mdt/cases/${caseId}/outcome`, {
+      version: versionOn(outcomeForm.body), discussion: 'Weight gain and the family’s worries about food.', decisions: 'Dietitian review; health visitor support at home.',
+    })).statusCode).toBe(303);
+    const after = await gp.get(`/referrals/${id}`);
+    const text = pageText(after.body);
+    expect(text).toContain('Discussed at the hub MDT: outcome letter sent');
+    expect(text).toContain('What the MDT decided Dietitian review; health visitor support at home.');
+    expect(after.body).toContain(`href="/mdt/cases/${caseId}/letter"`);
+    expect((await gp.get(`/mdt/cases/${caseId}/letter`)).statusCode).toBe(200);
   });
 
   it('lets a hub lead add triage cover, with field errors for bad dates, a non-paediatrician and overlaps', async () => {
