@@ -12,7 +12,7 @@ import { openChildSummary } from './steps/finding-a-child.js';
 import { openLetterInRecord, openSharedRecord } from './steps/shared-record.js';
 import { openWorklist } from './steps/worklist.js';
 import { askTheHubForAdvice, decideOnReferral, openMyReferrals, referralRowFor, sendAMessage } from './steps/referrals.js';
-import { bookIntoClinic, openClinicSession, recordClinicOutcome, setUpAJointClinic } from './steps/clinics.js';
+import { bookIntoClinic, openClinicSession, recordClinicOutcome, setUpAJointClinic, confirmTheClinicWarnings } from './steps/clinics.js';
 
 /**
  * Advice and referral in a real browser, from the GP's question to the
@@ -144,6 +144,11 @@ describe('advice requests, referrals and hub clinics', JOURNEY, () => {
       hubId: hub.id, practiceId: hub.practice_id, date: tomorrow(), startTime: '09:30', minutesEach: 20, appointments: 6,
       paediatricianId: paediatrician.id, gpId: sessionGp.id,
     });
+    // Tomorrow may be a weekend, a bank holiday or a time these clinicians already have a clinic: the form warns, and asks before going on.
+    if (await admin.getByText('Before you set up this clinic').count()) {
+      await checkPageIsAccessible(admin, 'set up a clinic, with warnings');
+      await confirmTheClinicWarnings(admin);
+    }
     expect(await mainOf(admin)).toContain('The clinic has been set up');
     await checkPageIsAccessible(admin, 'clinic session');
     sessionId = new URL(admin.url()).pathname.split('/').pop()!;
