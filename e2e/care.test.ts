@@ -171,7 +171,8 @@ describe('MDT meetings, care plans and tasks', JOURNEY, () => {
     await openCarePlan(gp, child.id, '/edit');
     await saveCarePlan(gp, { strengths: 'Uses the spacer well and tells an adult when wheezy.' });
     await saveCarePlan(kw, { strengths: 'Loves football.' });
-    expect(await headingOf(kw)).toBe('The care plan has changed');
+    expect(await mainOf(kw)).toContain('Someone else changed this care plan after you opened it');
+    expect(await kw.getByLabel('Strengths').inputValue()).toBe('Loves football.');
     await checkPageIsAccessible(kw, 'care plan conflict');
 
     await openCarePlan(kw, child.id);

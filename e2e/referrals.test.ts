@@ -124,12 +124,13 @@ describe('advice requests, referrals and hub clinics', JOURNEY, () => {
     expect(decided).toContain(question);
     await checkPageIsAccessible(lead, 'referral after the decision');
 
-    // The second window decides on what it read: nothing of it lands, and it says so.
+    // The second window decides on what it read: nothing of it lands; the page shows what was decided, and the note typed is kept.
     expect(await decideOnReferral(other, 'Advice back to the GP', 'Functional abdominal pain: reassure, and a diary.')).toBe(409);
-    expect(await headingOf(other)).toBe('Someone else decided first');
+    const conflict = await mainOf(other);
+    expect(conflict).toContain('What you typed is kept below, not saved yet');
+    expect(conflict).toContain('Functional abdominal pain: reassure, and a diary.');
+    expect(conflict).toContain('Waiting for a clinic appointment');
     await checkPageIsAccessible(other, 'referral decision conflict');
-    await openLink(other, 'Open the referral again to see what was decided');
-    expect(await mainOf(other)).toContain('Waiting for a clinic appointment');
     await closeTheWindow(other);
   });
 

@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Fie
 import { ageOn } from '../children/index.js';
 import { childNames, ownerOptions, teams } from '../children/service.js';
 import * as plans from './service.js';
+import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
 
 /**
  * What every care plan page shares: where the plan lives, the child's
@@ -56,6 +57,8 @@ export async function editablePlan(tx: Tx, actor: Actor, childId: string) {
 
 /** A form's page again, with the service's and the date boxes' messages (400), or the conflict page (409). */
 export async function formFailure(reply: FastifyReply, error: unknown, childId: string, render: (fields: FieldErrors) => Promise<Record<string, unknown>>, template: string) {
+  // Someone saved the plan first: the form again with what this person typed, at the plan's new version, their plan a link beside it.
+  if (savedFirstByAnother(error)) return showTypedAgain(reply, template, await render({}), error, { href: planHref(childId), text: 'See the care plan as they saved it' });
   if (error instanceof ConflictError) {
     return reply.code(409).page('careplans/views/conflict.njk', { title: 'The care plan has changed', message: error.message, backHref: planHref(childId) });
   }

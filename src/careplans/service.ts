@@ -19,7 +19,7 @@ import * as store from './store.js';
 
 export type { PlanRow, GoalRow, VersionRow } from './store.js';
 
-const STALE = 'Someone else changed this care plan after you opened it. Your change has not been saved: open the plan again to see theirs, then make yours.';
+const STALE = 'Someone else changed this care plan after you opened it, so your change has not been saved.';
 
 type Opened = { access: ChildAccess; plan: store.PlanRow | undefined };
 
@@ -111,7 +111,7 @@ async function changePlan(
   const { access } = opened;
   const plan = opened.plan!;
   await refuseChangeWhileFrozen(tx, access, 'changing the care plan');
-  if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE);
+  if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE, plan.version);
   const { summary, input } = await change(plan, access);
   if (!(await store.bumpVersion(tx, plan.id, plan.version, input))) throw new ConflictError(STALE);
   await keepVersion(tx, access, plan.id, summary);
@@ -207,7 +207,8 @@ export async function agreePlan(tx: Tx, actor: Actor, childId: string, familyAgr
   const plan = opened.plan!;
   await refuseChangeWhileFrozen(tx, access, 'signing off the care plan');
   if (plan.status === 'agreed') throw new ConflictError('This version of the plan is already agreed.');
-  if (Number(expectedVersion) !== plan.version || !(await store.markAgreed(tx, actor, plan.id, plan.version, agreement.data))) throw new ConflictError(STALE);
+  if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE, plan.version);
+  if (!(await store.markAgreed(tx, actor, plan.id, plan.version, agreement.data))) throw new ConflictError(STALE);
   await auditChild(tx, access, { action: 'careplan.agree', what: `Care plan version ${plan.version} signed off with the family`, details: { planId: plan.id } });
 }
 

@@ -3,6 +3,7 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { bodyOf, dateBoxes, field as str } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
+import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
 import { londonToday, readDateParts } from '../platform/time/form-dates.js';
 import * as mdt from './service.js';
 import { MAX_ACTIONS_PER_SAVE, THEMES } from './meeting-input.js';
@@ -63,6 +64,9 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
         ...values, actions: given.map(({ a }) => ({ description: a.description, ...ownerOf(a.ownerId), dueOn: a.iso, confirmOwner: a.confirmOwner })),
       }, values.version, londonToday()));
     } catch (error) {
+      if (savedFirstByAnother(error)) {
+        return showTypedAgain(reply, 'mdt/views/outcome.njk', await outcomeForm(req, caseId, values), error, { href: `/mdt/cases/${caseId}/letter`, text: 'Read the letter they sent' });
+      }
       if (error instanceof ConflictError) return conflictPage(reply, error.message, `/mdt/cases/${caseId}/outcome`);
       if (!(error instanceof ValidationError)) throw error;
       // The service numbers actions among those given; the form numbers its rows.

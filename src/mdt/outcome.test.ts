@@ -116,7 +116,7 @@ describe.each(kinds)('MDT service: the outcome and its letter (%s)', (kind) => {
     expect(audited[3]).toMatchObject({ what: 'Discussed at Outcome MDT; outcome letter sent', details: { caseId, actions: 2 } });
 
     expect(await refusalOf(inIcs(j, (tx) => recordOutcome(tx, p.lead, caseId, outcome({ actions: [] }), 1, today)))).toEqual({
-      kind: 'ConflictError', message: 'Someone else recorded this case after you opened it. Nothing of yours was saved: open it again to see theirs.',
+      kind: 'ConflictError', message: 'Someone else recorded this case after you opened it, so nothing of yours was saved.',
     });
   });
 

@@ -165,8 +165,13 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     const teamTask = await one<{ owner_organisation_id: string; owner_professional_id: string | null; agency: string }>(sql`SELECT owner_organisation_id, owner_professional_id, agency
       FROM task WHERE source_id = ${caseId}::uuid AND description LIKE 'Offer a place%'`);
     expect(teamTask).toEqual({ owner_organisation_id: pros.senco.organisation_id, owner_professional_id: null, agency: 'education' });
-    const stale = await lead.post(`/mdt/cases/${caseId}/outcome`, { version, discussion: 'x', decisions: 'y' });
+    const stale = await lead.post(`/mdt/cases/${caseId}/outcome`, { version, discussion: 'Second thoughts on the discussion', decisions: 'y' });
     expect(stale.statusCode).toBe(409);
+    // The second save keeps what was typed, in the form at the case's new version, with the letter that was sent a link beside it.
+    expect(pageText(stale.body)).toContain('What you typed is kept below, not saved yet.');
+    expect(stale.body).toMatch(/<textarea[^>]*name="discussion"[^>]*>\s*Second thoughts on the discussion<\/textarea>/);
+    expect(stale.body).toContain(`name="version" value="${Number(version) + 1}"`);
+    expect(stale.body).toContain(`href="/mdt/cases/${caseId}/letter" target="_blank"`);
 
     for (const [role, text] of [['social-worker', 'Visit home about damp and mould'], ['senco', 'Write an individual health care plan for school']]) {
       const c = await signIn(role);

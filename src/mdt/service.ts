@@ -270,7 +270,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   const members = await store.members(tx, meeting.id);
   const waits = outcomeWaits(meeting, members, now);
   if (waits) throw new ConflictError(waits);
-  if (Number(expectedVersion) !== c.version) throw new ConflictError('Someone else recorded this case after you opened it. Nothing of yours was saved: open it again to see theirs.');
+  if (Number(expectedVersion) !== c.version) throw new ConflictError('Someone else recorded this case after you opened it, so nothing of yours was saved.', c.version);
   const attendees = members.filter((m) => m.attended);
   const owners: { kind: 'professional' | 'organisation'; id: string; name: string; role?: string; agency: Agency }[] = [];
   const outsiders: Record<string, string> = {};

@@ -8,6 +8,7 @@ import { openReferral } from './referral-page.js';
 import { decideReferral } from './decide.js';
 import { postMessage } from './thread.js';
 import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
+import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
 
 /** One referral: its details, attachments, timeline and thread, the reply form, and the decision form for whoever may move it now. */
 
@@ -64,6 +65,8 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
     try {
       await inTenant(deps, req, (tx, actor) => decideReferral(tx, actor, id, values, londonToday()));
     } catch (error) {
+      // Someone decided first: the page as it now stands (their decision in it), with this person's decision and note kept in the form.
+      if (savedFirstByAnother(error)) return showTypedAgain(reply, 'referrals/views/referral.njk', await page(req, id, { values }), error);
       if (error instanceof ConflictError) return conflict(reply, error.message, id);
       if (!(error instanceof ValidationError)) throw error;
       return reply.code(400).page('referrals/views/referral.njk', await page(req, id, { values, fields: error.fields }));

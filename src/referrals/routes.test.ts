@@ -247,8 +247,13 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect((await covering.post(`/referrals/${id}/decision`, { to: 'awaiting-booking', note: 'See in the hub clinic', version: versionOn(coverPage.body) })).statusCode).toBe(303);
     const late = await lead.post(`/referrals/${id}/decision`, { to: 'advice-given', note: 'Advice instead', version: versionOn(leadPage.body) });
     expect(late.statusCode).toBe(409);
-    expect(pageText(late.body)).toContain('Someone else acted on this referral after you opened it');
-    expect(pageText(late.body)).toContain('Nothing you entered has been saved');
+    expect(pageText(late.body)).toContain('Someone else acted on this referral after you opened it, so nothing of yours was saved.');
+    // Their decision as it now stands, and the lead's typed note kept.
+    expect(pageText(late.body)).toContain('What you typed is kept below, not saved yet.');
+    expect(pageText(late.body)).toContain('Where it is Waiting for a clinic appointment');
+    // Booking is not the lead's to decide, so there is no form now: the notes are shown to copy.
+    expect(pageText(late.body)).toContain('Your notes, not saved Information: Advice instead');
+
     const r = await one<{ state: string; decision_maker_id: string }>(sql`SELECT state, decision_maker_id FROM referral WHERE id = ${id}::uuid`);
     expect(r).toEqual({ state: 'awaiting-booking', decision_maker_id: cover.id });
     expect(await count(sql`SELECT count(*)::int AS n FROM record_letter WHERE source = 'advice' AND source_id = ${id}::uuid`)).toBe(0);
