@@ -85,6 +85,11 @@ describe('MDT meetings, care plans and tasks', JOURNEY, () => {
     expect(await textOf(sw.getByRole('heading', { level: 2 }).first())).toContain(child.family_name.toUpperCase());
     await checkPageIsAccessible(sw, 'MDT briefs');
 
+    // Before the meeting the chair is told why there is nothing to record yet; then the meeting's time comes.
+    await lead.reload();
+    expect(await mainOf(lead)).toContain('This meeting has not happened yet');
+    await joinery.db.owner.execute(sql`UPDATE mdt_meeting SET starts_at = now() - interval '1 hour' WHERE id = ${meetingUrl.split('/').pop()}::uuid`);
+
     // The meeting: attendance, then the discussion and actions.
     await lead.reload();
     await recordAttendance(lead, ['paediatrician', 'gp', 'social-worker', 'senco'].map((role) => pros[role].name));
@@ -166,7 +171,8 @@ describe('MDT meetings, care plans and tasks', JOURNEY, () => {
     await openCarePlan(gp, child.id, '/edit');
     await saveCarePlan(gp, { strengths: 'Uses the spacer well and tells an adult when wheezy.' });
     await saveCarePlan(kw, { strengths: 'Loves football.' });
-    expect(await headingOf(kw)).toBe('The care plan has changed');
+    expect(await mainOf(kw)).toContain('Someone else changed this care plan after you opened it');
+    expect(await kw.getByLabel('Strengths').inputValue()).toBe('Loves football.');
     await checkPageIsAccessible(kw, 'care plan conflict');
 
     await openCarePlan(kw, child.id);

@@ -12,7 +12,7 @@ import { openChildSummary } from './steps/finding-a-child.js';
 import { openLetterInRecord, openSharedRecord } from './steps/shared-record.js';
 import { openWorklist } from './steps/worklist.js';
 import { askTheHubForAdvice, decideOnReferral, openMyReferrals, referralRowFor, sendAMessage } from './steps/referrals.js';
-import { bookIntoClinic, openClinicSession, recordClinicOutcome, setUpAJointClinic } from './steps/clinics.js';
+import { bookIntoClinic, openClinicSession, recordClinicOutcome, setUpAJointClinic, confirmTheClinicWarnings } from './steps/clinics.js';
 
 /**
  * Advice and referral in a real browser, from the GP's question to the
@@ -124,12 +124,13 @@ describe('advice requests, referrals and hub clinics', JOURNEY, () => {
     expect(decided).toContain(question);
     await checkPageIsAccessible(lead, 'referral after the decision');
 
-    // The second window decides on what it read: nothing of it lands, and it says so.
+    // The second window decides on what it read: nothing of it lands; the page shows what was decided, and the note typed is kept.
     expect(await decideOnReferral(other, 'Advice back to the GP', 'Functional abdominal pain: reassure, and a diary.')).toBe(409);
-    expect(await headingOf(other)).toBe('Someone else decided first');
+    const conflict = await mainOf(other);
+    expect(conflict).toContain('What you typed is kept below, not saved yet');
+    expect(conflict).toContain('Functional abdominal pain: reassure, and a diary.');
+    expect(conflict).toContain('Waiting for a clinic appointment');
     await checkPageIsAccessible(other, 'referral decision conflict');
-    await openLink(other, 'Open the referral again to see what was decided');
-    expect(await mainOf(other)).toContain('Waiting for a clinic appointment');
     await closeTheWindow(other);
   });
 
@@ -144,6 +145,11 @@ describe('advice requests, referrals and hub clinics', JOURNEY, () => {
       hubId: hub.id, practiceId: hub.practice_id, date: tomorrow(), startTime: '09:30', minutesEach: 20, appointments: 6,
       paediatricianId: paediatrician.id, gpId: sessionGp.id,
     });
+    // Tomorrow may be a weekend, a bank holiday or a time these clinicians already have a clinic: the form warns, and asks before going on.
+    if (await admin.getByText('Before you set up this clinic').count()) {
+      await checkPageIsAccessible(admin, 'set up a clinic, with warnings');
+      await confirmTheClinicWarnings(admin);
+    }
     expect(await mainOf(admin)).toContain('The clinic has been set up');
     await checkPageIsAccessible(admin, 'clinic session');
     sessionId = new URL(admin.url()).pathname.split('/').pop()!;

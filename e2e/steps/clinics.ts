@@ -23,6 +23,12 @@ export async function setUpAJointClinic(page: Page, clinic: ClinicSession): Prom
   await press(page, 'Set up the clinic');
 }
 
+/** Warned before setting up a clinic (a weekend, a bank holiday, a clinician's other clinic then), the user confirms and sets it up anyway. */
+export async function confirmTheClinicWarnings(page: Page): Promise<void> {
+  await page.getByLabel('Yes, set up the clinic anyway').check();
+  await press(page, 'Set up the clinic');
+}
+
 /** The administrator books the child (on "Choose a slot") into one appointment slot. */
 export async function bookIntoClinic(page: Page, slotId: string): Promise<void> {
   await page.locator(`input[name="slotId"][value="${slotId}"]`).check();

@@ -28,6 +28,8 @@ describe.each(kinds)('what owning a care plan action lets someone see (%s)', (ki
     const [y, m, d] = addMonths(today, 1).split('-');
     return { 'dueOn-day': String(Number(d)), 'dueOn-month': String(Number(m)), 'dueOn-year': y };
   })();
+  let form: string;
+  const unconfirmed: { role: string; status: number; body: string; tasks: number }[] = [];
   const actionOf = async (role: string) => (await one<{ id: string; version: number }>(sql`SELECT id, version FROM task WHERE child_id = ${child.id}::uuid AND owner_professional_id = ${pros[role].id}::uuid`));
 
   beforeAll(async () => {
@@ -61,12 +63,31 @@ describe.each(kinds)('what owning a care plan action lets someone see (%s)', (ki
       keyWorkerId: pros['care-coordinator'].id, sharedWith: 'education', 'reviewOn-day': String(Number(d)), 'reviewOn-month': String(Number(m)), 'reviewOn-year': y,
     })).statusCode).toBe(303);
     const kw = await signIn('care-coordinator');
+    form = (await kw.get(`/children/${child.id}/care-plan/actions/new`)).body;
     for (const [role, description, version] of [['senco', 'Train lunchtime staff in the seizure plan', '1'], ['health-visitor', 'Visit the family about night-time seizures', '2']]) {
       await kw.get(`/children/${child.id}/care-plan/actions/new`);
-      expect((await kw.post(`/children/${child.id}/care-plan/actions/new`, { version, description, ownerKind: 'professional', personId: pros[role].id, ...due })).statusCode).toBe(303);
+      // Neither is in the child's care team: the form asks the key worker to confirm before the action is theirs.
+      const asked = await kw.post(`/children/${child.id}/care-plan/actions/new`, { version, description, ownerKind: 'professional', personId: pros[role].id, ...due });
+      unconfirmed.push({ role, status: asked.statusCode, body: asked.body, tasks: (await rows(j.db.owner, sql`SELECT 1 FROM task WHERE child_id = ${child.id}::uuid AND description = ${description}`)).length });
+      expect((await kw.post(`/children/${child.id}/care-plan/actions/new`, { version, description, ownerKind: 'professional', personId: pros[role].id, confirmOwner: pros[role].id, ...due })).statusCode).toBe(303);
     }
   }, 300_000);
   afterAll(() => j?.close());
+
+  it('who will do it: the care team is offered first, grouped; someone outside it is named, and given the action only once confirmed', async () => {
+    // The care team (the key worker) under its own heading, before everyone else.
+    const groups = [...form.matchAll(/<optgroup label="([^"]+)">/g)].map((m) => m[1]);
+    expect(groups).toEqual(['This child’s care team', 'Everyone else']);
+    const careTeam = /<optgroup label="This child’s care team">(.*?)<\/optgroup>/s.exec(form)![1];
+    expect(careTeam).toContain(`value="${pros['care-coordinator'].id}"`);
+    expect(careTeam).not.toContain(pros.senco.id);
+    for (const u of unconfirmed) {
+      expect([u.role, u.status, u.tasks]).toEqual([u.role, 400, 0]);
+      const text = pageText(u.body);
+      expect(text).toContain(`${pros[u.role].name} is not in this child’s care team. Choose someone who is, or confirm that ${pros[u.role].name} should do it.`);
+      expect(u.body).toContain(`name="confirmOwner" type="checkbox" value="${pros[u.role].id}"`);
+    }
+  });
 
   it('an action owner does not join the care team', async () => {
     const members = await rows<{ professional_id: string }>(j.db.owner, sql`SELECT professional_id FROM care_team_member WHERE child_id = ${child.id}::uuid AND ended_at IS NULL`);

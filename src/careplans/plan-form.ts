@@ -24,7 +24,7 @@ function dateField(body: Body, name: string, label: string, dateErrors: FieldErr
 
 export const PLAN_FIELD_ORDER = ['title', 'whatMatters', 'strengths', 'needs', 'atSchool', 'contingencyWhatToDo', 'contingencyWhoToCall', 'keyWorkerId', 'reviewOn', 'sharedWith'];
 export const GOAL_FIELD_ORDER = ['agency', 'goal', 'measure', 'targetOn', 'progress'];
-export const ACTION_FIELD_ORDER = ['description', 'ownerKind', 'ownerId', 'dueOn'];
+export const ACTION_FIELD_ORDER = ['description', 'ownerKind', 'ownerId', 'confirmOwner', 'dueOn'];
 
 export type PlanFormValues = Record<(typeof PLAN_FIELD_ORDER)[number], string> & { reviewOn: DateParts | string; sharedWith: string[] };
 
@@ -63,11 +63,11 @@ export function readActionForm(body: Body) {
   const due = dateField(body, 'dueOn', 'Due date', dateErrors);
   const ownerKind = str(body, 'ownerKind', 20);
   const values = { description: str(body, 'description'), ownerKind, ownerId: str(body, ownerKind === 'organisation' ? 'teamId' : 'personId', 100), dueOn: due.parts };
-  return { values, input: { ...values, dueOn: due.iso }, dateErrors, version: str(body, 'version', 12) };
+  return { values, input: { ...values, dueOn: due.iso, confirmOwner: str(body, 'confirmOwner', 100) }, dateErrors, version: str(body, 'version', 12) };
 }
 
 /** Where a message's link lands: the first box of a date, the first choice of an owner. */
-const ANCHORS: Record<string, string> = { reviewOn: 'reviewOn-day', targetOn: 'targetOn-day', dueOn: 'dueOn-day', ownerId: 'ownerKind', sharedWith: 'sharedWith' };
+const ANCHORS: Record<string, string> = { reviewOn: 'reviewOn-day', targetOn: 'targetOn-day', dueOn: 'dueOn-day', ownerId: 'ownerKind', confirmOwner: 'confirmOwner', sharedWith: 'sharedWith' };
 
 /** The service's messages, with a date's own message (as typed) in place of the service's. */
 export function formErrors(serviceFields: FieldErrors, dateErrors: FieldErrors, order: string[]) {

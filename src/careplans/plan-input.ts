@@ -42,6 +42,8 @@ export const actionShape = z.object({
   ownerId: z.guid({ error: 'Select who will do it: a person or a team' }),
   ownerKind: z.enum(['professional', 'organisation'], { error: 'Select who will do it: a person or a team' }),
   dueOn: isoDate('Enter the date it is due by'),
+  // The person's id, when whoever chose someone outside the child's care team confirmed it.
+  confirmOwner: z.string().max(100).optional(),
 });
 export type ActionInput = z.infer<typeof actionShape>;
 

@@ -3,9 +3,9 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { ageOn } from '../children/index.js';
-import { childNames, colleagues, currentTeam, teams } from '../children/service.js';
-import { CARING_ROLES, ROLES } from '../platform/access/roles.js';
+import { childNames, ownerOptions, teams } from '../children/service.js';
 import * as plans from './service.js';
+import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
 
 /**
  * What every care plan page shares: where the plan lives, the child's
@@ -39,18 +39,8 @@ export async function childHeading(tx: Tx, childId: string, today: string) {
   return { id: c.id, name: `${c.given_name} ${c.family_name}`, listName: `${c.family_name.toUpperCase()}, ${c.given_name}`, nhsNumber: c.nhs_number, dateOfBirth: c.date_of_birth, age: ageOn(c.date_of_birth, new Date(`${today}T12:00:00Z`)) };
 }
 
-/** Who can be key worker or own an action: the child's care team first, then everyone else by organisation. */
-export async function peopleItems(tx: Tx, childId: string, current: string) {
-  const [team, everyone] = [await currentTeam(tx, childId), await colleagues(tx, CARING_ROLES)];
-  const inTeam = new Set(team.map((m) => m.professional_id));
-  const option = (p: { id: string; name: string; role: string; organisation_name: string }) =>
-    ({ value: p.id, text: `${p.name}, ${ROLES[p.role as keyof typeof ROLES] ?? p.role}, ${p.organisation_name}`, selected: p.id === current });
-  return [
-    { value: '', text: 'Select a person', selected: !current },
-    ...team.map((m) => option({ id: m.professional_id, name: m.name, role: m.role, organisation_name: m.organisation_name })).map((o) => ({ ...o, text: `${o.text} (care team)` })),
-    ...everyone.filter((p) => !inTeam.has(p.id)).map(option),
-  ];
-}
+/** Who can be key worker or own an action: the child's care team first, then everyone else, grouped and labelled (children's "who will do it"). */
+export const peopleItems = (tx: Tx, childId: string, current: string) => ownerOptions(tx, childId, current);
 
 /** The teams that can own an action, none chosen until one is. */
 export async function teamItems(tx: Tx, current: string) {
@@ -67,6 +57,8 @@ export async function editablePlan(tx: Tx, actor: Actor, childId: string) {
 
 /** A form's page again, with the service's and the date boxes' messages (400), or the conflict page (409). */
 export async function formFailure(reply: FastifyReply, error: unknown, childId: string, render: (fields: FieldErrors) => Promise<Record<string, unknown>>, template: string) {
+  // Someone saved the plan first: the form again with what this person typed, at the plan's new version, their plan a link beside it.
+  if (savedFirstByAnother(error)) return showTypedAgain(reply, template, await render({}), error, { href: planHref(childId), text: 'See the care plan as they saved it' });
   if (error instanceof ConflictError) {
     return reply.code(409).page('careplans/views/conflict.njk', { title: 'The care plan has changed', message: error.message, backHref: planHref(childId) });
   }

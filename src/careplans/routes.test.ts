@@ -106,7 +106,7 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     expect(pageText(noOwner.body)).toContain('Select who will do it');
     expect(pageText(noOwner.body)).toContain('Enter the date it is due by');
     const action = await gp.post(`/children/${childId}/care-plan/actions/new`, {
-      version: '2', description: 'Train classroom staff on the inhaler and spacer', ownerKind: 'professional', personId: pros.senco.id, ...boxes('dueOn', inMonths(1)),
+      version: '2', description: 'Train classroom staff on the inhaler and spacer', ownerKind: 'professional', personId: pros.senco.id, confirmOwner: pros.senco.id, ...boxes('dueOn', inMonths(1)),
     });
     expect(action.statusCode).toBe(303);
     // A health-only page for the social worker's action, due already yesterday: overdue at once.
@@ -156,7 +156,12 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     expect((await gp.post(`/children/${childId}/care-plan/edit`, { ...planForm({ sharedWith: ['education'], strengths: 'Brave at the dentist.' }), version: String(version) })).statusCode).toBe(303);
     const second = await paed.post(`/children/${childId}/care-plan/edit`, { ...planForm({ sharedWith: ['education'], strengths: 'Loves drawing.' }), version: String(version) });
     expect(second.statusCode).toBe(409);
-    expect(pageText(second.body)).toContain('Someone else changed this care plan');
+    expect(pageText(second.body)).toContain('Someone else changed this care plan after you opened it, so your change has not been saved.');
+    // What the second person typed is kept in the form, at the plan's new version, with a link to the plan as the first saved it.
+    expect(pageText(second.body)).toContain('What you typed is kept below, not saved yet.');
+    expect(second.body).toMatch(/<textarea[^>]*name="strengths"[^>]*>\s*Loves drawing\.<\/textarea>/);
+    expect(second.body).toContain(`name="version" value="${version + 1}"`);
+    expect(second.body).toContain(`href="/children/${childId}/care-plan" target="_blank"`);
     const plan = await one<{ strengths: string; version: number }>(sql`SELECT strengths, version FROM care_plan WHERE child_id = ${childId}::uuid`);
     expect(plan).toEqual({ strengths: 'Brave at the dentist.', version: version + 1 });
   });

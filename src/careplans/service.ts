@@ -7,7 +7,7 @@ import { CARING_ROLES } from '../platform/access/roles.js';
 import { auditChild, auditListedChildren, openChild, type ChildAccess, type ChildRule } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { text } from '../platform/http/validate.js';
-import { childExists, childNames, joinCareTeam, professionalById, teamById } from '../children/service.js';
+import { childExists, childNames, confirmOutsider, joinCareTeam, knownToChild, professionalById, teamById } from '../children/service.js';
 import { createTasks, tasksOfSource } from '../tasks/service.js';
 import { activeFreeze, freezeRefusal, refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { agencyOf, agencyOfActor, agencyOfTeam } from './agencies.js';
@@ -19,7 +19,7 @@ import * as store from './store.js';
 
 export type { PlanRow, GoalRow, VersionRow } from './store.js';
 
-const STALE = 'Someone else changed this care plan after you opened it. Your change has not been saved: open the plan again to see theirs, then make yours.';
+const STALE = 'Someone else changed this care plan after you opened it, so your change has not been saved.';
 
 type Opened = { access: ChildAccess; plan: store.PlanRow | undefined };
 
@@ -111,7 +111,7 @@ async function changePlan(
   const { access } = opened;
   const plan = opened.plan!;
   await refuseChangeWhileFrozen(tx, access, 'changing the care plan');
-  if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE);
+  if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE, plan.version);
   const { summary, input } = await change(plan, access);
   if (!(await store.bumpVersion(tx, plan.id, plan.version, input))) throw new ConflictError(STALE);
   await keepVersion(tx, access, plan.id, summary);
@@ -179,6 +179,7 @@ export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unkn
       const owner = await professionalById(tx, input.ownerId);
       const ownerAgency = owner ? agencyOf(owner.role) : null;
       if (!owner || !ownerAgency) throw new ValidationError({ ownerId: 'Select a person from the list' });
+      if (input.confirmOwner !== owner.id && !(await knownToChild(tx, childId, owner.id))) throw new ValidationError({ confirmOwner: confirmOutsider(owner.name) });
       agency = ownerAgency;
       ownerName = owner.name;
     } else {
@@ -206,7 +207,8 @@ export async function agreePlan(tx: Tx, actor: Actor, childId: string, familyAgr
   const plan = opened.plan!;
   await refuseChangeWhileFrozen(tx, access, 'signing off the care plan');
   if (plan.status === 'agreed') throw new ConflictError('This version of the plan is already agreed.');
-  if (Number(expectedVersion) !== plan.version || !(await store.markAgreed(tx, actor, plan.id, plan.version, agreement.data))) throw new ConflictError(STALE);
+  if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE, plan.version);
+  if (!(await store.markAgreed(tx, actor, plan.id, plan.version, agreement.data))) throw new ConflictError(STALE);
   await auditChild(tx, access, { action: 'careplan.agree', what: `Care plan version ${plan.version} signed off with the family`, details: { planId: plan.id } });
 }
 

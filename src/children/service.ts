@@ -98,6 +98,7 @@ export async function childExists(tx: Tx, childId: string): Promise<boolean> {
 // The care team and registration, as other capabilities (and the composition root) use them.
 export { childNames, colleagues, currentTeam, findKeyWorkersWith, joinCareTeam, professionalById, teamById, teams } from './care-team.js';
 export { registerChild, saveFlag, saveRelatedPerson } from './registration.js';
+export { CARE_TEAM_GROUP, confirmOutsider, knownToChild, ownerOptions, type KnownGroup, type OwnerOption } from './owner-choice.js';
 
 export { activeFlags, careTeam, childIdentity, familyMembers, type ChildIdentity } from './store.js';
 

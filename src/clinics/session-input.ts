@@ -25,6 +25,8 @@ const sessionShape = z.object({
   format: z.enum(CLINIC_FORMATS, { error: 'Select whether it is a joint clinic or a GP with a special interest' }),
   paediatricianId: optionalId,
   gpId: z.guid({ error: 'Select the GP' }),
+  // What the person confirmed they had been warned of (see sessions.ts, ClinicWarnings).
+  confirm: z.string().max(2000).optional(),
 });
 
 export type SessionInput = z.infer<typeof sessionShape> & { hour: number; minute: number };

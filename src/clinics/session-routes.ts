@@ -12,6 +12,8 @@ import { SLOT_COUNT, SLOT_MINUTES } from './session-input.js';
 
 const FORMAT_LABELS = { joint: 'Joint (paediatrician and GP)', gpwsi: 'GP with a special interest' } as const;
 const FIELD_ORDER = ['clusterId', 'venueId', 'date', 'time', 'slotMinutes', 'slotCount', 'format', 'paediatricianId', 'gpId'];
+// The confirmation of warnings is asked last, after every field is right.
+const ERROR_ORDER = [...FIELD_ORDER, 'confirm'];
 
 type FormValues = { [k: string]: string | { day: string; month: string; year: string } };
 
@@ -29,19 +31,20 @@ export const sessionRoutes: RouteModule = (app, deps) => {
     });
   });
 
-  const sessionForm = async (req: FastifyRequest, values: FormValues, fields: FieldErrors = {}) => {
+  const sessionForm = async (req: FastifyRequest, values: FormValues, fields: FieldErrors = {}, warned?: sessions.ClinicWarnings) => {
     const c = await inTenant(deps, req, (tx, actor) => sessions.sessionChoices(tx, actor));
     const hubName = new Map(c.clusters.map((h) => [h.id, h.name]));
     const at = (id: string | null) => (id ? ` (${hubName.get(id)})` : '');
     const v = values as Record<string, string>;
     return {
       title: 'Set up a clinic', values, fields, slotMinutes: SLOT_MINUTES, slotCount: SLOT_COUNT,
-      errors: errorSummary(fields, FIELD_ORDER).map((e) => ({ ...e, href: e.href === '#date' ? '#date-day' : e.href })),
+      errors: errorSummary(fields, ERROR_ORDER).map((e) => ({ ...e, href: e.href === '#date' ? '#date-day' : e.href })),
       clusterItems: options(c.clusters.map((h) => ({ id: h.id, text: h.name })), v.clusterId || (c.clusters.length === 1 ? c.clusters[0].id : ''), 'Select a hub'),
       venueItems: options(c.practices.map((p) => ({ id: p.id, text: `${p.name}${at(p.cluster_id)}` })), v.venueId, 'Select a practice'),
       gpItems: options(c.gps.map((g) => ({ id: g.id, text: `${g.name}, ${g.detail}${at(g.cluster_id)}` })), v.gpId, 'Select a GP'),
       paediatricianItems: options(c.paediatricians.map((p) => ({ id: p.id, text: `${p.name}, ${p.detail}` })), v.paediatricianId, 'Select a paediatrician'),
       formatItems: Object.entries(FORMAT_LABELS).map(([value, text]) => ({ value, text, checked: v.format === value })),
+      warnings: warned?.warnings ?? [], confirmation: warned?.confirmation ?? '',
       backHref: '/clinics',
     };
   };
@@ -58,10 +61,11 @@ export const sessionRoutes: RouteModule = (app, deps) => {
     for (const k of FIELD_ORDER.filter((f) => f !== 'date')) typed[k] = str(b, k, 60);
     let id: string;
     try {
-      id = await inTenant(deps, req, (tx, actor) => sessions.setUpSession(tx, actor, { ...typed, date: date.error ? 'not-a-date' : (date.iso ?? '') }));
+      id = await inTenant(deps, req, (tx, actor) => sessions.setUpSession(tx, actor, { ...typed, date: date.error ? 'not-a-date' : (date.iso ?? ''), confirm: str(b, 'confirm', 2000) }));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return reply.code(400).page('clinics/views/session-form.njk', await sessionForm(req, { ...typed, date: boxes }, { ...error.fields, ...(date.error ? { date: date.error } : {}) }));
+      const warned = error instanceof sessions.ClinicWarnings ? error : undefined;
+      return reply.code(400).page('clinics/views/session-form.njk', await sessionForm(req, { ...typed, date: boxes }, { ...error.fields, ...(date.error ? { date: date.error } : {}) }, warned));
     }
     return reply.redirect(`/clinics/${id}?created=1`, 303);
   });

@@ -6,6 +6,8 @@ import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { actorFor } from '../../test/actors.js';
 import { londonToday } from '../platform/time/form-dates.js';
+import { longDate } from '../platform/time/calendar-days.js';
+import { bankHolidaysBetween, isWorkingDay } from '../platform/time/working-days.js';
 import { bookReferral } from './booking.js';
 import { addDays, demoHub, inIcs, one, sessionIn, waitingReferrals, type Hub } from './test-fixtures.js';
 
@@ -22,9 +24,15 @@ describe.each(kinds)('clinic sessions (%s)', (kind) => {
     return { 'date-day': String(Number(d)), 'date-month': String(Number(m)), 'date-year': y };
   };
 
+  // Two weeks on (or the next working day after), clear of the demo's own clinics for these clinicians at 13:00.
+  let workingDay = addDays(today, 14);
+  while (!isWorkingDay(workingDay)) workingDay = addDays(workingDay, 1);
+
   beforeAll(async () => {
     j = await startJoinery(kind);
     hub = await demoHub(j);
+    await j.db.owner.execute(sql`UPDATE clinic_session SET cancelled_at = now() WHERE starts_at::date BETWEEN ${workingDay}::date - 1 AND ${workingDay}::date + 1
+      AND (paediatrician_id = ${hub.leadId}::uuid OR gp_id = ${hub.gpId}::uuid) AND cancelled_at IS NULL`);
   }, 300_000);
   afterAll(() => j?.close());
 
@@ -70,7 +78,7 @@ describe.each(kinds)('clinic sessions (%s)', (kind) => {
     const lead = await signIn('paediatrician');
     await lead.get('/clinics/new');
     const res = await lead.post('/clinics/new', {
-      clusterId: hub.clusterId, venueId: hub.venueId, time: '13:00', slotMinutes: '30', slotCount: '6', format: 'joint', paediatricianId: hub.leadId, gpId: hub.gpId, ...boxes(addDays(today, 14)),
+      clusterId: hub.clusterId, venueId: hub.venueId, time: '13:00', slotMinutes: '30', slotCount: '6', format: 'joint', paediatricianId: hub.leadId, gpId: hub.gpId, ...boxes(workingDay),
     });
     expect(res.statusCode).toBe(303);
     const id = /\/clinics\/([0-9a-f-]+)/.exec(res.headers.location as string)![1];
@@ -81,6 +89,41 @@ describe.each(kinds)('clinic sessions (%s)', (kind) => {
     expect(list).toContain(hub.clusterName);
     expect(list).toContain('0 booked, 6 free');
     expect(pageText((await lead.get(`/clinics/${id}`)).body)).toContain('6 of 30 minutes: 0 booked, 6 free');
+  });
+
+  it('warns of a weekend, a bank holiday and a clinician’s other clinic at that time, and sets the clinic up only once the warnings are confirmed', async () => {
+    const lead = await signIn('paediatrician');
+    await lead.get('/clinics/new');
+    const form = { clusterId: hub.clusterId, venueId: hub.venueId, time: '13:00', slotMinutes: '30', slotCount: '6', format: 'joint', paediatricianId: hub.leadId, gpId: hub.gpId };
+    const sessionsNow = async () => (await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM clinic_session WHERE created_by = ${hub.leadId}::uuid`)).n;
+    const before = await sessionsNow();
+    const confirmationOn = (html: string) => /name="confirm" type="checkbox" value="([^"]+)"/.exec(html)![1];
+
+    let sunday = addDays(today, 7);
+    while (new Date(`${sunday}T00:00:00Z`).getUTCDay() !== 0) sunday = addDays(sunday, 1);
+    const onSunday = await lead.post('/clinics/new', { ...form, ...boxes(sunday) });
+    expect(onSunday.statusCode).toBe(400);
+    expect(pageText(onSunday.body)).toContain('Before you set up this clinic');
+    expect(pageText(onSunday.body)).toContain(`${longDate(sunday)} is a Sunday.`);
+    expect(await sessionsNow()).toBe(before);
+
+    const [holiday] = bankHolidaysBetween(addDays(today, 1), addDays(today, 400)).filter((h) => ![0, 6].includes(new Date(`${h.date}T00:00:00Z`).getUTCDay()));
+    const onHoliday = await lead.post('/clinics/new', { ...form, ...boxes(holiday.date) });
+    expect(pageText(onHoliday.body)).toContain(`${longDate(holiday.date)} is a bank holiday (${holiday.title}).`);
+
+    // The lead's clinic of the last test, that afternoon: the same lead and GP an hour later overlap it.
+    const lead2 = await one<{ name: string }>(j, sql`SELECT name FROM professional WHERE id = ${hub.leadId}::uuid`);
+    const gp = await one<{ name: string }>(j, sql`SELECT name FROM professional WHERE id = ${hub.gpId}::uuid`);
+    const overlapping = await lead.post('/clinics/new', { ...form, time: '14:00', ...boxes(workingDay) });
+    expect(overlapping.statusCode).toBe(400);
+    expect(pageText(overlapping.body)).toContain(`${lead2.name} and ${gp.name} already have a clinic from 13:00 to 16:00 on ${longDate(workingDay)}`);
+    // A confirmation of other warnings (the Sunday's) does not answer these.
+    expect((await lead.post('/clinics/new', { ...form, time: '14:00', ...boxes(workingDay), confirm: confirmationOn(onSunday.body) })).statusCode).toBe(400);
+    expect(await sessionsNow()).toBe(before);
+
+    const confirmed = await lead.post('/clinics/new', { ...form, ...boxes(sunday), confirm: confirmationOn(onSunday.body) });
+    expect(confirmed.statusCode).toBe(303);
+    expect(await sessionsNow()).toBe(before + 1);
   });
 
   it('shows who is booked into each slot, auditing each child shown; refuses people who do not run or lead it', async () => {

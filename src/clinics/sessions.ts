@@ -8,7 +8,8 @@ import { childNames } from '../children/service.js';
 import { londonDateAndTime, londonToUtc } from '../platform/time/form-dates.js';
 import { longDate } from '../platform/time/calendar-days.js';
 import { clinicPolicy, type SessionRoles } from './policy.js';
-import { readSession } from './session-input.js';
+import { readSession, type SessionInput } from './session-input.js';
+import { bankHolidaysBetween } from '../platform/time/working-days.js';
 import * as store from './store.js';
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -62,6 +63,46 @@ export async function sessionChoices(tx: Tx, actor: Actor) {
   };
 }
 
+type Warning = { code: string; text: string };
+
+/** The warnings one confirmation answers: the same warnings, not whatever the form says next. */
+const confirmationOf = (warnings: Warning[]) => warnings.map((w) => w.code).sort().join(' ');
+
+/**
+ * A clinic that may be a mistake: on a weekend or bank holiday, or when one
+ * of its clinicians already has a clinic then. It is set up only once the
+ * person confirms these warnings; the form says each and asks.
+ */
+export class ClinicWarnings extends ValidationError {
+  readonly warnings: string[];
+  readonly confirmation: string;
+  constructor(warnings: Warning[]) {
+    super({ confirm: 'Check the warnings, then confirm to set up the clinic anyway' });
+    this.warnings = warnings.map((w) => w.text);
+    this.confirmation = confirmationOf(warnings);
+  }
+}
+
+const hhmm = (at: string | Date) => londonDateAndTime(at).time;
+
+async function warningsFor(tx: Tx, input: SessionInput, startsAt: string): Promise<Warning[]> {
+  const warnings: Warning[] = [];
+  const weekday = new Date(`${input.date}T00:00:00Z`).getUTCDay();
+  const [holiday] = bankHolidaysBetween(input.date, input.date);
+  if (weekday === 0 || weekday === 6) warnings.push({ code: `weekend:${input.date}`, text: `${longDate(input.date)} is a ${weekday === 0 ? 'Sunday' : 'Saturday'}.` });
+  else if (holiday) warnings.push({ code: `bank-holiday:${input.date}`, text: `${longDate(input.date)} is a bank holiday (${holiday.title}).` });
+  const endsAt = new Date(Date.parse(startsAt) + input.slotMinutes * input.slotCount * 60_000).toISOString();
+  const clinicians = [input.paediatricianId, input.gpId].filter((id): id is string => Boolean(id));
+  for (const s of await store.overlappingSessions(tx, clinicians, startsAt, endsAt)) {
+    const names = [...new Set([s.paediatrician_id, s.gp_id].filter((id) => id && clinicians.includes(id)).map((id) => (id === s.gp_id ? s.gp_name : s.paediatrician_name!)))];
+    warnings.push({
+      code: `overlap:${s.id}`,
+      text: `${names.join(' and ')} already ${names.length > 1 ? 'have' : 'has'} a clinic from ${hhmm(s.starts_at)} to ${hhmm(sessionEnds(s))} on ${longDate(londonDateAndTime(s.starts_at).date)} at ${s.venue_name} (${s.cluster_name}).`,
+    });
+  }
+  return warnings;
+}
+
 /**
  * Sets up one clinic session and cuts it into equal slots, in one go. The
  * venue must be a practice of the hub and the GP must work at one of them;
@@ -85,8 +126,10 @@ export async function setUpSession(tx: Tx, actor: Actor, raw: unknown, now = new
   if (input.paediatricianId && !choices.paediatricians.some((p) => p.id === input.paediatricianId)) fields.paediatricianId = 'Select a paediatrician from the list';
   if (Object.keys(fields).length) throw new ValidationError(fields);
 
-  const id = crypto.randomUUID();
   const startsAt = londonToUtc(input.date, input.hour, input.minute);
+  const warnings = await warningsFor(tx, input, startsAt);
+  if (warnings.length && input.confirm !== confirmationOf(warnings)) throw new ClinicWarnings(warnings);
+  const id = crypto.randomUUID();
   const slots = Array.from({ length: input.slotCount }, (_, i) => ({
     id: crypto.randomUUID(), startsAt: new Date(Date.parse(startsAt) + i * input.slotMinutes * 60_000).toISOString(),
   }));

@@ -49,6 +49,15 @@ export function sessionsFrom(tx: Tx, from: string, professionalId: string | null
   return rows<SessionRow>(tx, sql`${SESSION} WHERE s.starts_at >= ${from}::date ${mine} ORDER BY s.starts_at, s.id LIMIT ${limit}`);
 }
 
+/** Clinics not cancelled that any of these clinicians runs and that overlap the time from `startsAt` to `endsAt`. */
+export function overlappingSessions(tx: Tx, clinicianIds: string[], startsAt: string, endsAt: string): Promise<SessionRow[]> {
+  if (!clinicianIds.length) return Promise.resolve([]);
+  const ids = sql.join(clinicianIds.map((id) => sql`${id}::uuid`), sql`, `);
+  return rows<SessionRow>(tx, sql`${SESSION} WHERE s.cancelled_at IS NULL AND (s.paediatrician_id IN (${ids}) OR s.gp_id IN (${ids}))
+    AND s.starts_at < ${endsAt}::timestamptz AND s.starts_at + make_interval(mins => s.slot_minutes * s.slot_count) > ${startsAt}::timestamptz
+    ORDER BY s.starts_at, s.id LIMIT 20`);
+}
+
 export type NewSession = {
   id: string; clusterId: string; venueId: string; startsAt: string; slotMinutes: number; slotCount: number; format: ClinicFormat;
   paediatricianId: string | null; gpId: string;

@@ -6,7 +6,7 @@ import type { TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { moveReferral, submitReferral } from '../referrals/service.js';
-import { setUpSession } from './sessions.js';
+import { ClinicWarnings, setUpSession } from './sessions.js';
 
 /** What the clinic tests share: the demo hub, referrals waiting for a clinic, and sessions in it. */
 
@@ -60,10 +60,15 @@ export async function waitingReferrals(j: TestJoinery, n: number, urgency = 'rou
 
 /** A clinic in the hub a week (or `inDays`) from today, set up by the actor; its slots in order. */
 export async function sessionIn(j: TestJoinery, actor: Actor, hub: Hub, over: Record<string, string> = {}, inDays = 7) {
-  const id = await inIcs(j, (tx) => setUpSession(tx, actor, {
+  const setUp = (confirm?: string) => inIcs(j, (tx) => setUpSession(tx, actor, {
     clusterId: hub.clusterId, venueId: hub.venueId, date: addDays(londonToday(), inDays), time: '09:30', slotMinutes: '20', slotCount: '4',
-    format: 'joint', paediatricianId: hub.leadId, gpId: hub.gpId, ...over,
+    format: 'joint', paediatricianId: hub.leadId, gpId: hub.gpId, ...over, confirm,
   }));
+  // Tests set up several clinics at one time, on whatever day a week from today is: the warnings are confirmed, as a person would.
+  const id = await setUp().catch((error: unknown) => {
+    if (error instanceof ClinicWarnings) return setUp(error.confirmation);
+    throw error;
+  });
   const slots = await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM clinic_slot WHERE session_id = ${id}::uuid ORDER BY starts_at`);
   return { id, slots: slots.map((s) => s.id) };
 }

@@ -41,6 +41,8 @@ const actionShape = z.object({
   ownerKind: z.enum(['professional', 'organisation']).default('professional'),
   ownerId: z.guid({ error: 'Select who will do it' }),
   dueOn: z.iso.date({ error: 'Enter the date it is due by' }),
+  // The person's id, when the chair confirmed giving the action to someone outside the child's care team and the meeting.
+  confirmOwner: z.string().max(100).optional(),
 });
 
 export const outcomeShape = z.object({

@@ -54,7 +54,12 @@ export const meetingRoutes: RouteModule = (app, deps) => {
 
   app.post('/mdt/:id/attendance', async (req, reply) => {
     const id = idParam(req.params);
-    await inTenant(deps, req, (tx, actor) => mdt.recordAttendance(tx, actor, id, checked(bodyOf(req).attended).slice(0, 200)));
+    try {
+      await inTenant(deps, req, (tx, actor) => mdt.recordAttendance(tx, actor, id, checked(bodyOf(req).attended).slice(0, 200)));
+    } catch (error) {
+      if (error instanceof ConflictError) return conflictPage(reply, error.message, `/mdt/${id}`);
+      throw error;
+    }
     return reply.redirect(`/mdt/${id}?attendance=1#members`, 303);
   });
 };

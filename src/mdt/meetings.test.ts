@@ -7,9 +7,10 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { refusalOf } from '../../test/refusal.js';
 import { inIcs, one } from '../../test/in-ics.js';
-import { addMonths, londonToday } from '../platform/time/form-dates.js';
+import { addMonths, londonDateAndTime, londonToday } from '../platform/time/form-dates.js';
+import { longDate } from '../platform/time/calendar-days.js';
 import { bringCase, hubsToSchedule, inviteMember, meetingsOf, openMeeting, recordAttendance, removeMember, scheduleMeetings } from './service.js';
-import { hubChildren, mdtPeople, meetingWith, scheduleForm, type Hub, type MdtPeople } from './test-fixtures.js';
+import { hubChildren, meetingHasStarted, mdtPeople, meetingWith, scheduleForm, type Hub, type MdtPeople } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
 
@@ -141,9 +142,18 @@ describe.each(kinds)('MDT service: scheduling and running meetings (%s)', (kind)
     expect(await auditSince(j.db, mark2)).toEqual([]);
   });
 
-  it('recordAttendance: the chair records who came, among the members only, and the meeting is held; audited', async () => {
+  it('recordAttendance: the chair records who came, among the members only, once the meeting has started, and the meeting is held; audited', async () => {
     const id = await meetingWith(j, p, hub, [p.gp, p.senco], { title: 'Attendance MDT' });
     expect(await refusalOf(inIcs(j, (tx) => recordAttendance(tx, p.gp, id, [p.gp.professionalId])))).toEqual({ kind: 'ForbiddenError', message: RUN_ONLY });
+    // Before the meeting there is no attendance to record: refused, nothing changed, nothing audited.
+    const startsAt = (await one<{ starts_at: Date }>(j, sql`SELECT starts_at FROM mdt_meeting WHERE id = ${id}::uuid`)).starts_at;
+    const before = await auditMark(j.db);
+    const early = await refusalOf(inIcs(j, (tx) => recordAttendance(tx, p.lead, id, [p.lead.professionalId])));
+    expect(early).toEqual({ kind: 'ConflictError', message: `This meeting has not started yet (it starts at 13:00 on ${longDate(londonDateAndTime(startsAt).date)}): record who attended once it has.` });
+    expect((await members(id)).map((m) => m.attended)).toEqual([null, null, null]);
+    expect((await one<{ status: string }>(j, sql`SELECT status FROM mdt_meeting WHERE id = ${id}::uuid`)).status).toBe('scheduled');
+    expect(await auditSince(j.db, before)).toEqual([]);
+    await meetingHasStarted(j, id);
     const mark = await auditMark(j.db);
     await inIcs(j, (tx) => recordAttendance(tx, p.lead, id, [p.lead.professionalId, p.gp.professionalId, p.socialWorker.professionalId]));
     const came = new Map((await members(id)).map((m) => [m.professional_id, m.attended]));

@@ -3,10 +3,12 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { bodyOf, dateBoxes, field as str } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
+import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
 import { londonToday, readDateParts } from '../platform/time/form-dates.js';
 import * as mdt from './service.js';
 import { MAX_ACTIONS_PER_SAVE, THEMES } from './meeting-input.js';
-import { checked, conflictPage, ownerOf, personItems, teamItems } from './meeting-pages.js';
+import { checked, conflictPage, ownerOf, teamItems } from './meeting-pages.js';
+import { ownerOptions } from '../children/service.js';
 
 /** Recording a case's discussion at the meeting: what was said, what was decided, its themes, and the actions agreed, each with who and by when. */
 
@@ -16,7 +18,10 @@ function readActionRows(b: Record<string, unknown>, dateErrors: FieldErrors) {
     const boxes = dateBoxes(b, `actions-${i}-dueOn`);
     const read = readDateParts(boxes, 'Due date');
     if (read.error) dateErrors[`actions.${i}.dueOn`] = read.error;
-    return { description: str(b, `actions-${i}-description`, 2000), ownerId: str(b, `actions-${i}-ownerId`, 45), dueOn: boxes, iso: read.error ? 'not-a-date' : (read.iso ?? '') };
+    return {
+      description: str(b, `actions-${i}-description`, 2000), ownerId: str(b, `actions-${i}-ownerId`, 45), confirmOwner: str(b, `actions-${i}-confirmOwner`, 45),
+      dueOn: boxes, iso: read.error ? 'not-a-date' : (read.iso ?? ''),
+    };
   });
 }
 
@@ -25,12 +30,16 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
     const brief = await inTenant(deps, req, (tx, actor) => mdt.caseBrief(tx, actor, caseId, londonToday()));
     const c = brief.case;
     const v = values ?? { discussion: c.discussion ?? '', decisions: c.decisions ?? '', themes: c.themes, otherTheme: '', version: String(c.version), actions: [] };
-    const people = [...(await personItems(deps, req)), ...(await teamItems(deps, req))];
+    // The child's care team, then who attended, then everyone else, then teams: "who will do it", grouped.
+    const people = [
+      ...(await inTenant(deps, req, (tx) => ownerOptions(tx, c.child_id, '', [{ label: 'At this meeting', note: 'attended this meeting', ids: brief.attendees }]))),
+      ...(await teamItems(deps, req)).map((t) => ({ ...t, group: 'Teams' })),
+    ];
     const actions = Array.from({ length: MAX_ACTIONS_PER_SAVE }, (_, i) => {
       const a = ((v.actions as Record<string, unknown>[])[i] ?? {}) as Record<string, unknown>;
-      return { index: i, description: a.description ?? '', dueOn: a.dueOn ?? { day: '', month: '', year: '' },
+      return { index: i, description: a.description ?? '', ownerId: a.ownerId ?? '', dueOn: a.dueOn ?? { day: '', month: '', year: '' },
         ownerItems: people.map((p) => ({ ...p, selected: p.value === (a.ownerId ?? '') })),
-        errors: { description: fields[`actions.${i}.description`], ownerId: fields[`actions.${i}.ownerId`], dueOn: fields[`actions.${i}.dueOn`] } };
+        errors: { description: fields[`actions.${i}.description`], ownerId: fields[`actions.${i}.ownerId`], dueOn: fields[`actions.${i}.dueOn`], confirmOwner: fields[`actions.${i}.confirmOwner`] } };
     });
     return {
       title: `Record the discussion: ${brief.child.given_name} ${brief.child.family_name}`, brief, values: v, fields, actions,
@@ -52,9 +61,12 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
     const values = { discussion: str(b, 'discussion'), decisions: str(b, 'decisions'), themes: checked(b.themes).slice(0, 20), otherTheme: str(b, 'otherTheme', 200), version: str(b, 'version', 12), actions };
     try {
       await inTenant(deps, req, (tx, actor) => mdt.recordOutcome(tx, actor, caseId, {
-        ...values, actions: given.map(({ a }) => ({ description: a.description, ...ownerOf(a.ownerId), dueOn: a.iso })),
+        ...values, actions: given.map(({ a }) => ({ description: a.description, ...ownerOf(a.ownerId), dueOn: a.iso, confirmOwner: a.confirmOwner })),
       }, values.version, londonToday()));
     } catch (error) {
+      if (savedFirstByAnother(error)) {
+        return showTypedAgain(reply, 'mdt/views/outcome.njk', await outcomeForm(req, caseId, values), error, { href: `/mdt/cases/${caseId}/letter`, text: 'Read the letter they sent' });
+      }
       if (error instanceof ConflictError) return conflictPage(reply, error.message, `/mdt/cases/${caseId}/outcome`);
       if (!(error instanceof ValidationError)) throw error;
       // The service numbers actions among those given; the form numbers its rows.

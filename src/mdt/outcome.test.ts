@@ -6,9 +6,10 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { refusalOf } from '../../test/refusal.js';
 import { inIcs, one } from '../../test/in-ics.js';
-import { addMonths, londonToday } from '../platform/time/form-dates.js';
-import { bringCase, caseTeam, caseTeamsOfChild, outcomeLetter, recordAttendance, recordOutcome, recurringThemes } from './service.js';
-import { hubChildren, MDT_CASE_WHY, mdtPeople, meetingWith, type Hub, type MdtPeople } from './test-fixtures.js';
+import { addMonths, londonDateAndTime, londonToday } from '../platform/time/form-dates.js';
+import { longDate } from '../platform/time/calendar-days.js';
+import { bringCase, caseBrief, caseTeam, caseTeamsOfChild, outcomeLetter, recordAttendance, recordOutcome, recurringThemes } from './service.js';
+import { hubChildren, MDT_CASE_WHY, meetingHasStarted, mdtPeople, meetingWith, type Hub, type MdtPeople } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
 
@@ -41,9 +42,34 @@ describe.each(kinds)('MDT service: the outcome and its letter (%s)', (kind) => {
     [child] = await hubChildren(j, p, 1);
     meetingId = await meetingWith(j, p, hub, [p.gp, p.socialWorker, p.senco], { title: 'Outcome MDT' });
     caseId = await inIcs(j, (tx) => bringCase(tx, p.gp, meetingId, { childId: child, source: 'nomination', question: 'Wheeze and missed school: what would help?' }));
-    await inIcs(j, (tx) => recordAttendance(tx, p.lead, meetingId, [p.lead.professionalId, p.gp.professionalId, p.socialWorker.professionalId]));
   }, 300_000);
   afterAll(() => j?.close());
+
+  it('recordOutcome: refuses a meeting that has not happened, then one with no attendance recorded; no letter, task or worklist item follows', async () => {
+    const unchanged = async () => {
+      expect(await one(j, sql`SELECT status, version, letter, letter_sent_at FROM mdt_case WHERE id = ${caseId}::uuid`)).toEqual({ status: 'listed', version: 1, letter: null, letter_sent_at: null });
+      expect(await rows(j.db.owner, sql`SELECT 1 FROM task WHERE source_id = ${caseId}::uuid UNION ALL SELECT 1 FROM worklist_item WHERE link = ${`/mdt/cases/${caseId}/letter`}`)).toEqual([]);
+    };
+    const mark = await auditMark(j.db);
+    const startsAt = (await one<{ starts_at: Date }>(j, sql`SELECT starts_at FROM mdt_meeting WHERE id = ${meetingId}::uuid`)).starts_at;
+    expect(await refusalOf(inIcs(j, (tx) => recordOutcome(tx, p.lead, caseId, outcome(), 1, today)))).toEqual({
+      kind: 'ConflictError',
+      message: `This meeting has not happened yet (it starts at 13:00 on ${longDate(londonDateAndTime(startsAt).date)}): record the discussion and send its letter after the meeting, once who attended is recorded.`,
+    });
+    await unchanged();
+    expect(await auditSince(j.db, mark)).toEqual([]);
+    // The page offers no form the service would refuse: it says why instead.
+    expect((await inIcs(j, (tx) => caseBrief(tx, p.lead, caseId, today))).outcomeWaits).toMatch(/^This meeting has not happened yet/);
+    await meetingHasStarted(j, meetingId);
+    const started = await auditMark(j.db);
+    expect(await refusalOf(inIcs(j, (tx) => recordOutcome(tx, p.lead, caseId, outcome(), 1, today)))).toEqual({
+      kind: 'ConflictError', message: 'Record who attended the meeting first: the outcome letter names them and goes to each of them.',
+    });
+    await unchanged();
+    expect(await auditSince(j.db, started)).toEqual([]);
+    await inIcs(j, (tx) => recordAttendance(tx, p.lead, meetingId, [p.lead.professionalId, p.gp.professionalId, p.socialWorker.professionalId]));
+    expect((await inIcs(j, (tx) => caseBrief(tx, p.lead, caseId, today))).outcomeWaits).toBeNull();
+  });
 
   it('recordOutcome: refuses a member who does not run the meeting, an owner not in the list and a past due date, and saves nothing', async () => {
     const mark = await auditMark(j.db);
@@ -54,6 +80,12 @@ describe.each(kinds)('MDT service: the outcome and its letter (%s)', (kind) => {
     });
     expect(await refusalOf(inIcs(j, (tx) => recordOutcome(tx, p.lead, caseId, outcome({ actions: [{ ...visit, dueOn: addMonths(today, -1) }] }), 1, today)))).toEqual({
       kind: 'ValidationError', message: 'Invalid input', fields: { 'actions.0.dueOn': 'Due date must be today or in the future' },
+    });
+    // A paediatrician who neither cares for the child nor came: named, and refused until the chair confirms them.
+    const stranger = await one<{ name: string }>(j, sql`SELECT name FROM professional WHERE id = ${p.otherPaediatrician.professionalId}::uuid`);
+    expect(await refusalOf(inIcs(j, (tx) => recordOutcome(tx, p.lead, caseId, outcome({ actions: [outcome().actions[1], { ...visit, ownerId: p.otherPaediatrician.professionalId }] }), 1, today)))).toEqual({
+      kind: 'ValidationError', message: 'Invalid input',
+      fields: { 'actions.1.confirmOwner': `${stranger.name} is not in this child’s care team and did not attend this meeting. Choose someone who is, or confirm that ${stranger.name} should do it.` },
     });
     expect(await refusalOf(inIcs(j, (tx) => outcomeLetter(tx, p.gp, caseId)))).toEqual({ kind: 'NotFoundError', message: 'Page not found' });
     expect(await one(j, sql`SELECT status, version, letter FROM mdt_case WHERE id = ${caseId}::uuid`)).toEqual({ status: 'listed', version: 1, letter: null });
@@ -84,7 +116,7 @@ describe.each(kinds)('MDT service: the outcome and its letter (%s)', (kind) => {
     expect(audited[3]).toMatchObject({ what: 'Discussed at Outcome MDT; outcome letter sent', details: { caseId, actions: 2 } });
 
     expect(await refusalOf(inIcs(j, (tx) => recordOutcome(tx, p.lead, caseId, outcome({ actions: [] }), 1, today)))).toEqual({
-      kind: 'ConflictError', message: 'Someone else recorded this case after you opened it. Nothing of yours was saved: open it again to see theirs.',
+      kind: 'ConflictError', message: 'Someone else recorded this case after you opened it, so nothing of yours was saved.',
     });
   });
 

@@ -117,16 +117,43 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
 
   it('records the discussion with actions for a social worker and a SENCO, and sends the letter', async () => {
     const lead = await signIn('paediatrician');
-    await lead.get(`/mdt/${meetingId}`);
+    // Before the meeting: no attendance form and no "Record the discussion", but why; a form sent anyway is refused.
+    const before = pageText((await lead.get(`/mdt/${meetingId}`)).body);
+    expect(before).toContain('This meeting has not started yet');
+    expect(before).toContain('This meeting has not happened yet');
+    expect(before).not.toContain('Record the discussion');
+    expect(before).not.toContain('Save attendance');
+    const early = await lead.post(`/mdt/${meetingId}/attendance`, { attended: [pros.paediatrician.id] });
+    expect([early.statusCode, pageText(early.body)]).toEqual([409, expect.stringContaining('record who attended once it has')]);
+    const waiting = await lead.get(`/mdt/cases/${caseId}/outcome`);
+    expect(pageText(waiting.body)).toContain('record the discussion and send its letter after the meeting');
+    expect(waiting.body).not.toContain('Save and send the outcome letter');
+    await j.db.owner.execute(sql`UPDATE mdt_meeting SET starts_at = now() - interval '1 hour' WHERE id = ${meetingId}::uuid`);
+    expect(pageText((await lead.get(`/mdt/cases/${caseId}/outcome`)).body)).toContain('Record who attended the meeting first');
     expect((await lead.post(`/mdt/${meetingId}/attendance`, { attended: [pros.paediatrician.id, pros.gp.id, pros['social-worker'].id, pros.senco.id] })).statusCode).toBe(303);
+    expect(pageText((await lead.get(`/mdt/${meetingId}`)).body)).toContain('Record the discussion');
     const open = await lead.get(`/mdt/cases/${caseId}/outcome`);
     const version = /name="version" value="(\d+)"/.exec(open.body)![1];
+    // Who will do it: those who came before everyone else, each group labelled; the teams last.
+    const groups = [...open.body.matchAll(/<optgroup label="([^"]+)">/g)].map((m) => m[1]).filter((g, i, all) => all.indexOf(g) === i);
+    expect(groups.filter((g) => g !== 'This child’s care team')).toEqual(['At this meeting', 'Everyone else', 'Teams']);
+    const cameFirst = /<optgroup label="At this meeting">(.*?)<\/optgroup>/s.exec(open.body)![1];
+    for (const role of ['social-worker', 'senco', 'gp']) expect(cameFirst).toContain(`value="${pros[role].id}"`);
     const noOwner = await lead.post(`/mdt/cases/${caseId}/outcome`, {
       version, discussion: 'We talked about wheeze at night and days off school.', decisions: 'Asthma review; school plan.',
       'actions-0-description': 'Visit home about damp', 'actions-0-ownerId': '', ...boxes('actions-0-dueOn', addMonths(today, 1)),
     });
     expect(noOwner.statusCode).toBe(400);
     expect(pageText(noOwner.body)).toContain('Select who will do it');
+    // Someone who neither cares for the child nor came (the practice nurse, removed from the meeting) is named, with a box to confirm them.
+    const outsider = await lead.post(`/mdt/cases/${caseId}/outcome`, {
+      version, discussion: 'We talked about wheeze at night and days off school.', decisions: 'Asthma review; school plan.',
+      'actions-0-description': 'Check inhaler technique', 'actions-0-ownerId': pros['practice-nurse'].id, ...boxes('actions-0-dueOn', addMonths(today, 1)),
+    });
+    expect(outsider.statusCode).toBe(400);
+    expect(pageText(outsider.body)).toContain(`${pros['practice-nurse'].name} is not in this child’s care team and did not attend this meeting.`);
+    expect(outsider.body).toMatch(new RegExp(`name="actions-0-confirmOwner" type="checkbox" value="${pros['practice-nurse'].id}"`));
+    expect((await one<{ status: string }>(sql`SELECT status FROM mdt_case WHERE id = ${caseId}::uuid`)).status).toBe('listed');
     const saved = await lead.post(`/mdt/cases/${caseId}/outcome`, {
       version, discussion: 'We talked about wheeze at night and days off school.', decisions: 'Asthma review; school plan.',
       'actions-0-description': 'Visit home about damp and mould', 'actions-0-ownerId': pros['social-worker'].id, ...boxes('actions-0-dueOn', addMonths(today, 1)),
@@ -138,8 +165,13 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     const teamTask = await one<{ owner_organisation_id: string; owner_professional_id: string | null; agency: string }>(sql`SELECT owner_organisation_id, owner_professional_id, agency
       FROM task WHERE source_id = ${caseId}::uuid AND description LIKE 'Offer a place%'`);
     expect(teamTask).toEqual({ owner_organisation_id: pros.senco.organisation_id, owner_professional_id: null, agency: 'education' });
-    const stale = await lead.post(`/mdt/cases/${caseId}/outcome`, { version, discussion: 'x', decisions: 'y' });
+    const stale = await lead.post(`/mdt/cases/${caseId}/outcome`, { version, discussion: 'Second thoughts on the discussion', decisions: 'y' });
     expect(stale.statusCode).toBe(409);
+    // The second save keeps what was typed, in the form at the case's new version, with the letter that was sent a link beside it.
+    expect(pageText(stale.body)).toContain('What you typed is kept below, not saved yet.');
+    expect(stale.body).toMatch(/<textarea[^>]*name="discussion"[^>]*>\s*Second thoughts on the discussion<\/textarea>/);
+    expect(stale.body).toContain(`name="version" value="${Number(version) + 1}"`);
+    expect(stale.body).toContain(`href="/mdt/cases/${caseId}/letter" target="_blank"`);
 
     for (const [role, text] of [['social-worker', 'Visit home about damp and mould'], ['senco', 'Write an individual health care plan for school']]) {
       const c = await signIn(role);

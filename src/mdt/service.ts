@@ -6,8 +6,9 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { auditChild, auditListedChildren, openChild, type ChildRule } from '../platform/access/door.js';
 import { isRole, ROLES } from '../platform/access/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
-import { londonToUtc } from '../platform/time/form-dates.js';
-import { childNames, professionalById, teamById } from '../children/service.js';
+import { londonDateAndTime, londonToUtc } from '../platform/time/form-dates.js';
+import { longDate } from '../platform/time/calendar-days.js';
+import { childNames, confirmOutsider, knownToChild, professionalById, teamById } from '../children/service.js';
 import { hubById, hubsLedBy } from '../organisations/service.js';
 import { fileLetter, frequentEdAttenders, listContacts, listEntries, recordPolicy } from '../record/service.js';
 import { UNSCHEDULED_CONTACTS } from '../record/index.js';
@@ -67,8 +68,9 @@ export async function scheduleMeetings(tx: Tx, actor: Actor, raw: unknown, today
 export const meetingsOf = (tx: Tx, actor: Actor, today: string) => store.meetingsOf(tx, actor, addDays(today, -60));
 
 /** A meeting with its members and case list; each child named is audited as shown to the actor. */
-export async function openMeeting(tx: Tx, actor: Actor, id: string) {
+export async function openMeeting(tx: Tx, actor: Actor, id: string, now = new Date()) {
   const { meeting, why, roles } = await meetingFor(tx, actor, id, (r) => mdtPolicy.viewMeeting(actor, r));
+  const members = await store.members(tx, id);
   const listed = await store.cases(tx, id);
   const relationships = await legitimateRelationshipsOfEach(tx, actor, listed.map((c) => c.child_id));
   // A child whose MDT access window has closed (and who is not otherwise in the actor's care) stays on the list, unnamed.
@@ -80,8 +82,10 @@ export async function openMeeting(tx: Tx, actor: Actor, id: string) {
   const names = new Map((await childNames(tx, shown.map((c) => c.child_id))).map((c) => [c.id, c]));
   await auditListedChildren(tx, actor, why, shown.map((c) => ({ childId: c.child_id, action: 'mdt.case-list', what: `On the case list of ${meeting.title}`, why: c.why, details: { meetingId: id } })));
   return {
-    meeting, members: await store.members(tx, id), cases: cases.map((c) => ('child_id' in c ? { ...c, child: names.get(c.child_id)! } : c)),
+    meeting, members, cases: cases.map((c) => ('child_id' in c ? { ...c, child: names.get(c.child_id)! } : c)),
     can: { run: mdtPolicy.runMeeting(actor, roles).allowed, bring: meeting.status === 'scheduled' && meeting.cases < meeting.max_cases },
+    // What the chair is told instead of being offered a form the service would refuse.
+    attendanceWaits: attendanceWaits(meeting, now), outcomeWaits: outcomeWaits(meeting, members, now),
   };
 }
 
@@ -177,7 +181,7 @@ async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: Meeting
  * the care plan (if shared with their agency) and open actions. Each part is
  * read through its own service, which checks access and audits.
  */
-export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: string) {
+export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: string, now = new Date()) {
   const { meeting, access, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.viewMeeting(actor, r));
   const [child] = await childNames(tx, [c.child_id]);
   // Who the child is, the question and the open actions are read here, whatever parts of the record the member's agency may see.
@@ -188,7 +192,11 @@ export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: str
   const unscheduled = readsRecord ? await listContacts(tx, actor, c.child_id, { types: [...UNSCHEDULED_CONTACTS], from: addDays(today, -365), limit: 10 }) : null;
   const plan = await unlessRefused(() => viewPlan(tx, actor, c.child_id));
   const actions = actionsVisibleTo(actor, await openTasksOfChild(tx, c.child_id));
-  return { meeting, case: c, child, healthDetail: conditions !== null, conditions: conditions ?? [], unscheduled: unscheduled ?? { contacts: [], total: 0 }, plan, actions };
+  const members = await store.members(tx, meeting.id);
+  return {
+    meeting, case: c, child, healthDetail: conditions !== null, conditions: conditions ?? [], unscheduled: unscheduled ?? { contacts: [], total: 0 }, plan, actions,
+    outcomeWaits: outcomeWaits(meeting, members, now), attendees: members.filter((m) => m.attended).map((m) => m.professional_id),
+  };
 }
 
 /**
@@ -214,8 +222,34 @@ export async function meetingBriefs(tx: Tx, actor: Actor, meetingId: string, tod
   return { meeting, briefs };
 }
 
-export async function recordAttendance(tx: Tx, actor: Actor, meetingId: string, attended: string[]) {
+/** When a meeting is held, in words: "13:00 on 6 January 2027" (London time). */
+const heldAt = (m: store.MeetingRow) => { const at = londonDateAndTime(m.starts_at); return `${at.time} on ${longDate(at.date)}`; };
+
+/** Why who attended cannot be recorded yet (the meeting has not started, or was cancelled), or null when it can. */
+function attendanceWaits(meeting: store.MeetingRow, now: Date): string | null {
+  if (meeting.status === 'cancelled') return 'This meeting was cancelled: there is no attendance to record.';
+  if (Date.parse(meeting.starts_at) > now.getTime()) return `This meeting has not started yet (it starts at ${heldAt(meeting)}): record who attended once it has.`;
+  return null;
+}
+
+/**
+ * Why a case's discussion (and with it the outcome letter) cannot be recorded
+ * yet, or null when it can: the meeting must have happened, with who attended
+ * recorded, since the letter names them and goes to each of them.
+ */
+function outcomeWaits(meeting: store.MeetingRow, members: store.MemberRow[], now: Date): string | null {
+  if (meeting.status === 'cancelled') return 'This meeting was cancelled: bring the case to another meeting.';
+  if (Date.parse(meeting.starts_at) > now.getTime()) {
+    return `This meeting has not happened yet (it starts at ${heldAt(meeting)}): record the discussion and send its letter after the meeting, once who attended is recorded.`;
+  }
+  if (!members.some((m) => m.attended)) return 'Record who attended the meeting first: the outcome letter names them and goes to each of them.';
+  return null;
+}
+
+export async function recordAttendance(tx: Tx, actor: Actor, meetingId: string, attended: string[], now = new Date()) {
   const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
+  const waits = attendanceWaits(meeting, now);
+  if (waits) throw new ConflictError(waits);
   const members = new Set((await store.members(tx, meetingId)).map((m) => m.professional_id));
   await store.recordAttendance(tx, meetingId, attended.filter((id) => members.has(id)));
   await recordAudit(tx, actor, { action: 'mdt.attendance', what: `Attendance recorded for ${meeting.title}`, why, details: { meetingId } });
@@ -228,21 +262,29 @@ export async function recordAttendance(tx: Tx, actor: Actor, meetingId: string, 
  * and puts it on the worklists of everyone who attended and of whoever
  * brought the case. Two people saving at once: the second is refused.
  */
-export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: unknown, expectedVersion: unknown, today: string) {
+export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: unknown, expectedVersion: unknown, today: string, now = new Date()) {
   const input = readOutcome(raw, today);
   const { meeting, access, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.runMeeting(actor, r));
-  if (Number(expectedVersion) !== c.version) throw new ConflictError('Someone else recorded this case after you opened it. Nothing of yours was saved: open it again to see theirs.');
+  const members = await store.members(tx, meeting.id);
+  const waits = outcomeWaits(meeting, members, now);
+  if (waits) throw new ConflictError(waits);
+  if (Number(expectedVersion) !== c.version) throw new ConflictError('Someone else recorded this case after you opened it, so nothing of yours was saved.', c.version);
+  const attendees = members.filter((m) => m.attended);
   const owners: { kind: 'professional' | 'organisation'; id: string; name: string; role?: string; agency: Agency }[] = [];
+  const outsiders: Record<string, string> = {};
   for (const [i, a] of input.actions.entries()) {
     const person = a.ownerKind === 'professional' ? await professionalById(tx, a.ownerId) : undefined;
     const team = a.ownerKind === 'organisation' ? await teamById(tx, a.ownerId) : undefined;
     const agency = person ? agencyOf(person.role) : team ? agencyOfTeam(team.kind) : null;
     if (!agency) throw new ValidationError({ [`actions.${i}.ownerId`]: 'Select who will do it from the list' });
+    // Someone neither caring for the child nor at the meeting may be given the action, once the chair confirms it.
+    if (person && a.confirmOwner !== person.id && !(await knownToChild(tx, c.child_id, person.id, attendees.map((m) => m.professional_id)))) {
+      outsiders[`actions.${i}.confirmOwner`] = confirmOutsider(person.name, 'did not attend this meeting');
+    }
     owners.push({ kind: a.ownerKind, id: a.ownerId, name: (person ?? team)!.name, role: person && isRole(person.role) ? ROLES[person.role] : undefined, agency });
   }
+  if (Object.keys(outsiders).length) throw new ValidationError(outsiders);
   const [child] = await childNames(tx, [c.child_id]);
-  const members = await store.members(tx, meeting.id);
-  const attendees = members.filter((m) => m.attended);
   const letter = composeLetter({
     childName: `${child.given_name} ${child.family_name}`, dateOfBirth: child.date_of_birth, nhsNumber: child.nhs_number, hub: meeting.cluster_name,
     meetingDate: meeting.starts_at, question: c.question, discussion: input.discussion, decisions: input.decisions,
@@ -293,6 +335,22 @@ export function recurringThemes(tx: Tx, actor: Actor, today: string) {
  */
 export const caseTeamsOfChild = (tx: Tx, childId: string) => store.caseTeams(tx, { childId });
 export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams(tx, { caseId }))[0];
+
+/**
+ * Where one case stands, for a page that follows it (a referral decided for
+ * the MDT): the meeting, whether it was discussed, what was decided and when
+ * its letter was sent. No check or audit of its own: only for a caller that
+ * has opened the child's door and audits its own page.
+ */
+export async function caseOutcome(tx: Tx, caseId: string) {
+  const c = await store.caseById(tx, caseId);
+  if (!c) return undefined;
+  const [meeting] = await store.caseTeams(tx, { caseId });
+  return {
+    caseId, status: c.status, meetingTitle: meeting?.title ?? null, meetingStartsAt: meeting?.starts_at ?? null,
+    decisions: c.decisions, letterSentAt: c.letter_sent_at, letterHref: c.letter ? `/mdt/cases/${caseId}/letter` : null,
+  };
+}
 
 /** The next meeting of the hub that still takes cases, for those who bring one (a referral decided for MDT, case finding). */
 export const nextOpenMeeting = (tx: Tx, clusterId: string, now: Date) => store.nextOpenMeeting(tx, clusterId, now);

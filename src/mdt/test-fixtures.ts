@@ -65,6 +65,11 @@ export async function meetingWith(j: TestJoinery, people: MdtPeople, hub: Hub, m
   return id;
 }
 
+/** The meeting's time comes: it started an hour ago (cases are brought before it, attendance and outcomes recorded after). */
+export async function meetingHasStarted(j: TestJoinery, meetingId: string): Promise<void> {
+  await j.db.owner.execute(sql`UPDATE mdt_meeting SET starts_at = now() - interval '1 hour' WHERE id = ${meetingId}::uuid`);
+}
+
 /** Emergency department attendances for the child, this many days ago each, recorded by their practice. */
 export async function edAttendances(j: TestJoinery, childId: string, daysAgo: number[]): Promise<void> {
   for (const days of daysAgo) {

@@ -51,7 +51,10 @@ export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unkn
     if (selfCare) await store.addMessage(tx, actor, id, `For the family: ${selfCare}`);
   }
   // With no meeting to go to, the refusal rolls the move back with it: nothing is half-saved.
-  if (made.to === 'mdt') await bringCase(tx, actor, (await nextMeeting(tx, r, now)).id, { childId: r.child_id, question: r.question, source: 'triage' }, now);
+  if (made.to === 'mdt') {
+    const caseId = await bringCase(tx, actor, (await nextMeeting(tx, r, now)).id, { childId: r.child_id, question: r.question, source: 'triage' }, now);
+    await store.linkMdtCase(tx, id, caseId);
+  }
   if (made.to === 'awaiting-triage' && made.by === 'referrer') {
     // Sent back for triage: converted from advice, or sent again with more information.
     const after = (await store.referralById(tx, id))!;

@@ -18,6 +18,9 @@ export const STATE_LABELS: Record<ReferralState, string> = {
   closed: 'Closed',
 };
 
+/** A referral still at "to be discussed" whose MDT case has been discussed: the paediatrician's next move is due. */
+export const MDT_DISCUSSED_LABEL = 'Discussed at the hub MDT: outcome letter sent';
+
 export const KIND_LABELS: Record<ReferralKind, string> = { advice: 'Advice request', referral: 'Referral' };
 
 export const URGENCY_LABELS: Record<Urgency, string> = { urgent: 'Urgent', soon: 'Soon', routine: 'Routine' };

@@ -10,6 +10,13 @@ import * as store from './store.js';
 import { threadClosed } from './thread.js';
 import { extractsAsSeen } from './attachments.js';
 import { recordPolicy } from '../record/service.js';
+import { caseOutcome } from '../mdt/service.js';
+
+async function mdtCaseAsSeen(tx: Tx, caseId: string, seesRecord: boolean) {
+  const found = await caseOutcome(tx, caseId);
+  if (!found) return null;
+  return seesRecord ? found : { ...found, decisions: null, letterHref: null };
+}
 
 /**
  * Everything a referral's page shows, for someone with a relation to it (the
@@ -44,6 +51,8 @@ export async function openReferral(tx: Tx, actor: Actor, id: string, today: stri
     decided: r.state !== 'awaiting-triage' && Boolean(names.triaged_at),
     canPost: referralPolicy.postMessage(relations).allowed && !threadClosed(r.state),
     isTriager: referralPolicy.isTriager(relations),
+    // Decided for the hub MDT: where its case stands, with what was decided and the letter for those who see the record.
+    mdt: r.mdt_case_id ? await mdtCaseAsSeen(tx, r.mdt_case_id, seesRecord) : null,
   };
   await auditChild(tx, access, {
     action: 'referral.view', what: `Referral or advice request (${r.state})`,

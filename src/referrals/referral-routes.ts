@@ -3,11 +3,12 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { londonToday } from '../platform/time/form-dates.js';
-import { isLate, KIND_LABELS, SELF_CARE_RESOURCES, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
+import { isLate, KIND_LABELS, MDT_DISCUSSED_LABEL, SELF_CARE_RESOURCES, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
 import { openReferral } from './referral-page.js';
 import { decideReferral } from './decide.js';
 import { postMessage } from './thread.js';
 import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
+import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
 
 /** One referral: its details, attachments, timeline and thread, the reply form, and the decision form for whoever may move it now. */
 
@@ -24,7 +25,7 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
       title: `${KIND_LABELS[p.referral.kind]}: ${p.child.given_name} ${p.child.family_name}`, ...p, values, fields,
       // A stale or missing version is fixed by choosing again: its message points at the choices.
       errors: errorSummary(fields, ['to', 'version', 'note', 'service', 'selfCareChoice', 'selfCare', 'body']).map((e) => (e.href === '#version' ? { ...e, href: '#to' } : e)),
-      stateLabel: STATE_LABELS[p.referral.state], kindLabel: KIND_LABELS[p.referral.kind], urgencyLabel: URGENCY_LABELS[p.referral.urgency],
+      stateLabel: p.referral.state === 'mdt' && p.mdt?.status === 'discussed' ? MDT_DISCUSSED_LABEL : STATE_LABELS[p.referral.state], kindLabel: KIND_LABELS[p.referral.kind], urgencyLabel: URGENCY_LABELS[p.referral.urgency],
       urgencyTag: URGENCY_TAGS[p.referral.urgency], late: isLate(p.referral, today), states: STATE_LABELS,
       moveItems: p.moves.map((m) => ({
         value: m.to, text: m.name, checked: values.to === m.to,
@@ -64,6 +65,8 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
     try {
       await inTenant(deps, req, (tx, actor) => decideReferral(tx, actor, id, values, londonToday()));
     } catch (error) {
+      // Someone decided first: the page as it now stands (their decision in it), with this person's decision and note kept in the form.
+      if (savedFirstByAnother(error)) return showTypedAgain(reply, 'referrals/views/referral.njk', await page(req, id, { values }), error);
       if (error instanceof ConflictError) return conflict(reply, error.message, id);
       if (!(error instanceof ValidationError)) throw error;
       return reply.code(400).page('referrals/views/referral.njk', await page(req, id, { values, fields: error.fields }));

@@ -247,8 +247,13 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect((await covering.post(`/referrals/${id}/decision`, { to: 'awaiting-booking', note: 'See in the hub clinic', version: versionOn(coverPage.body) })).statusCode).toBe(303);
     const late = await lead.post(`/referrals/${id}/decision`, { to: 'advice-given', note: 'Advice instead', version: versionOn(leadPage.body) });
     expect(late.statusCode).toBe(409);
-    expect(pageText(late.body)).toContain('Someone else acted on this referral after you opened it');
-    expect(pageText(late.body)).toContain('Nothing you entered has been saved');
+    expect(pageText(late.body)).toContain('Someone else acted on this referral after you opened it, so nothing of yours was saved.');
+    // Their decision as it now stands, and the lead's typed note kept.
+    expect(pageText(late.body)).toContain('What you typed is kept below, not saved yet.');
+    expect(pageText(late.body)).toContain('Where it is Waiting for a clinic appointment');
+    // Booking is not the lead's to decide, so there is no form now: the notes are shown to copy.
+    expect(pageText(late.body)).toContain('Your notes, not saved Information: Advice instead');
+
     const r = await one<{ state: string; decision_maker_id: string }>(sql`SELECT state, decision_maker_id FROM referral WHERE id = ${id}::uuid`);
     expect(r).toEqual({ state: 'awaiting-booking', decision_maker_id: cover.id });
     expect(await count(sql`SELECT count(*)::int AS n FROM record_letter WHERE source = 'advice' AND source_id = ${id}::uuid`)).toBe(0);
@@ -325,6 +330,26 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect(decided.statusCode).toBe(303);
     const mdtCase = await one<{ meeting_id: string; source: string; question: string }>(sql`SELECT meeting_id, source, question FROM mdt_case WHERE child_id = ${children[5].id}::uuid AND source = 'triage'`);
     expect(mdtCase).toEqual({ meeting_id: meetingId, source: 'triage', question: 'What support at home would help?' });
+    const gp = await signIn('gp');
+    const waiting = pageText((await gp.get(`/referrals/${id}`)).body);
+    expect(waiting).toContain('To be discussed at the hub MDT');
+    expect(waiting).toContain('not discussed yet');
+
+    // The meeting is held and the case discussed: the referral's page follows it to the outcome and its letter.
+    await j.db.owner.execute(sql`UPDATE mdt_meeting SET starts_at = now() - interval '1 hour' WHERE id = ${meetingId}::uuid`);
+    await lead.post(`/mdt/${meetingId}/members`, { professionalId: pros.paediatrician.id });
+    expect((await lead.post(`/mdt/${meetingId}/attendance`, { attended: [pros.paediatrician.id] })).statusCode).toBe(303);
+    const caseId = (await one<{ id: string }>(sql`SELECT id FROM mdt_case WHERE child_id = ${children[5].id}::uuid AND source = 'triage'`)).id;
+    const outcomeForm = await lead.get(`/mdt/cases/${caseId}/outcome`);
+    expect((await lead.post(`/mdt/cases/${caseId}/outcome`, {
+      version: versionOn(outcomeForm.body), discussion: 'Weight gain and the family’s worries about food.', decisions: 'Dietitian review; health visitor support at home.',
+    })).statusCode).toBe(303);
+    const after = await gp.get(`/referrals/${id}`);
+    const text = pageText(after.body);
+    expect(text).toContain('Discussed at the hub MDT: outcome letter sent');
+    expect(text).toContain('What the MDT decided Dietitian review; health visitor support at home.');
+    expect(after.body).toContain(`href="/mdt/cases/${caseId}/letter"`);
+    expect((await gp.get(`/mdt/cases/${caseId}/letter`)).statusCode).toBe(200);
   });
 
   it('lets a hub lead add triage cover, with field errors for bad dates, a non-paediatrician and overlaps', async () => {

@@ -3,6 +3,7 @@ import { pgTable, uuid, text, timestamp, date, integer, primaryKey, foreignKey, 
 import { whoChanged } from '../platform/db/who-changed.js';
 import { child } from '../children/schema.js';
 import { cluster, organisation, professional } from '../organisations/schema.js';
+import { mdtCase } from '../mdt/schema.js';
 import type { ReferralState } from './state-machine.js';
 
 export const REFERRAL_KINDS = ['advice', 'referral'] as const;
@@ -42,6 +43,8 @@ export const referral = pgTable(
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }),
     seenIn: text('seen_in').$type<'community' | 'hospital'>(),
     convertedAt: timestamp('converted_at', { withTimezone: true }),
+    // The MDT case a "discuss at the hub MDT" decision brought, whose outcome the referral's page follows.
+    mdtCaseId: uuid('mdt_case_id'),
     version: integer('version').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -61,6 +64,7 @@ export const referral = pgTable(
     foreignKey({ columns: [t.icsId, t.decisionMakerId], foreignColumns: [professional.icsId, professional.id] }),
     foreignKey({ columns: [t.icsId, t.clusterId], foreignColumns: [cluster.icsId, cluster.id] }),
     foreignKey({ columns: [t.icsId, t.referringPracticeId], foreignColumns: [organisation.icsId, organisation.id] }),
+    foreignKey({ columns: [t.icsId, t.mdtCaseId], foreignColumns: [mdtCase.icsId, mdtCase.id] }),
   ],
 );
 

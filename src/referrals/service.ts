@@ -104,8 +104,8 @@ export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknow
   const movers = referralPolicy.movers(await relationsTo(tx, actor, r, today));
   const access = await openReferralChild(tx, actor, r, movers.size > 0 ? allow('related to the referral') : deny('This referral is not yours to act on.'), 'acting on a referral');
   // A stale form is told so first: what the referral can do now follows from what someone else decided.
-  const stale = 'Someone else acted on this referral after you opened it. Nothing of yours was saved: open it again to see what they decided.';
-  if (input.version !== r.version) throw new ConflictError(stale);
+  const stale = 'Someone else acted on this referral after you opened it, so nothing of yours was saved.';
+  if (input.version !== r.version) throw new ConflictError(stale, r.version);
   const found = moveBetween(r.state, input.to);
   if ('refused' in found) throw new ConflictError(found.refused);
   if (!movers.has(found.move.by)) throw new ForbiddenError(`Only the ${found.move.by} can do this: ${found.move.name.toLowerCase()}.`);

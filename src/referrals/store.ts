@@ -35,13 +35,15 @@ export type ReferralRow = {
   converted_at?: string | Date | null;
   /** Its hub's triage promise, in working days. */
   triage_working_days: number;
+  /** The MDT case a "discuss at the hub MDT" decision brought, if any. */
+  mdt_case_id?: string | null;
 };
 
 export async function referralById(tx: Tx, id: string): Promise<ReferralRow | undefined> {
   const [found] = await rows<ReferralRow>(
     tx,
     sql`SELECT r.id, r.child_id, r.kind, r.referrer_id, r.referring_practice_id, r.cluster_id, cl.lead_paediatrician_id AS lead_id, r.decision_maker_id,
-               r.urgency, r.reason, r.question, r.tried, r.state, r.version, r.due_on, r.converted_at, cl.triage_working_days
+               r.urgency, r.reason, r.question, r.tried, r.state, r.version, r.due_on, r.converted_at, cl.triage_working_days, r.mdt_case_id
           FROM referral r JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id WHERE r.id = ${id}::uuid`,
   );
   return found;
@@ -185,6 +187,11 @@ export function extractsOf(tx: Tx, actor: Actor, referralId: string): Promise<Ex
 }
 
 /** Whoever triages a referral holds it from then on: its decision-maker (and the child's relationship goes with it). */
+/** Links the referral to the MDT case its decision brought, so its page can follow the discussion. */
+export async function linkMdtCase(tx: Tx, id: string, caseId: string): Promise<void> {
+  await tx.execute(sql`UPDATE referral SET mdt_case_id = ${caseId}::uuid WHERE id = ${id}::uuid`);
+}
+
 export async function setDecisionMaker(tx: Tx, id: string, professionalId: string): Promise<void> {
   await tx.execute(sql`UPDATE referral SET decision_maker_id = ${professionalId}::uuid WHERE id = ${id}::uuid`);
 }

@@ -15,8 +15,16 @@ export class ForbiddenError extends Error {
   }
 }
 
+/**
+ * A change the data's state refuses. `latestVersion` says it was refused
+ * because someone else saved first (the version the person saw is stale),
+ * and what the version is now, so the form can be sent again (typed-again.ts).
+ */
 export class ConflictError extends Error {
   readonly status = 409;
+  constructor(message: string, readonly latestVersion?: number) {
+    super(message);
+  }
 }
 
 export type FieldErrors = Record<string, string>;
