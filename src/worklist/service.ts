@@ -1,6 +1,7 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { NotFoundError } from '../platform/http/errors.js';
+import { auditListedChildren } from '../platform/access/door.js';
 import * as store from './store.js';
 
 export type { NewWorklistItem, WorklistItem } from './store.js';
@@ -10,9 +11,17 @@ export async function addToWorklists(tx: Tx, icsId: string, items: store.NewWork
   await store.insertItems(tx, icsId, items);
 }
 
-/** The actor's own items still waiting, oldest first: nothing drops off until it is done. */
-export function openItems(tx: Tx, actor: Actor, limit = 200): Promise<store.WorklistItem[]> {
-  return store.openItemsOf(tx, actor.professionalId, limit);
+/**
+ * The actor's own items still waiting, oldest first: nothing drops off until
+ * it is done. Each child the list names is audited as shown, once.
+ */
+export async function openItems(tx: Tx, actor: Actor, limit = 200): Promise<store.WorklistItem[]> {
+  const items = await store.openItemsOf(tx, actor, limit);
+  const named = new Map(items.filter((i) => i.child_id && i.child_name).map((i) => [i.child_id!, i]));
+  await auditListedChildren(tx, actor, 'on your worklist', [...named.values()].map((i) => ({
+    childId: i.child_id!, action: 'worklist.list', what: `Named on your worklist: ${i.title}`,
+  })));
+  return items;
 }
 
 /** Marks one of the actor's own items done; anyone else's, or one already done, is not found. */
