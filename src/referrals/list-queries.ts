@@ -3,6 +3,7 @@ import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { ReferralKind, Urgency } from './schema.js';
 import type { ReferralState } from './state-machine.js';
+import { likeContaining } from '../platform/http/list-search.js';
 
 export type ListedReferral = {
   id: string; child_id: string; kind: ReferralKind; urgency: Urgency; state: ReferralState; due_on: string; created_at: string; reason: string;
@@ -48,9 +49,25 @@ function triagedBy(actor: Actor, today: string, state: ReferralState) {
                            UNION SELECT tc.cluster_id FROM triage_cover tc WHERE tc.cover_id = ${actor.professionalId}::uuid AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on))`;
 }
 
-/** Waiting for triage: urgent before soon before routine, then the longest waiting first. */
-export const awaitingTriage = (tx: Tx, actor: Actor, today: string, page: Page) =>
-  listed(tx, triagedBy(actor, today, 'awaiting-triage'), sql`${URGENT_FIRST}, r.created_at, r.id`, page);
+/**
+ * A search of a referral list: an NHS number (spaces allowed) finds that
+ * child; otherwise every word must start the child's given name or surname,
+ * or appear in the reason. Parameters only, and LIKE's wildcards are typed
+ * literally.
+ */
+export function referralsMatching(words: string): SQL {
+  const child = (where: SQL) => sql`EXISTS (SELECT 1 FROM child c WHERE c.ics_id = r.ics_id AND c.id = r.child_id AND ${where})`;
+  const digits = words.replace(/[\s-]/g, '');
+  if (/^\d{10}$/.test(digits)) return child(sql`c.nhs_number = ${digits}`);
+  const each = words.toLowerCase().split(/\s+/).filter(Boolean).map((w) =>
+    sql`(${child(sql`(starts_with(c.family_name_key, ${w}) OR starts_with(c.given_name_key, ${w}))`)} OR r.reason ILIKE ${likeContaining(w)})`);
+  return sql.join(each, sql` AND `);
+}
+
+/** Waiting for triage: urgent before soon before routine, then the longest waiting first; only those matching a search, when there is one. */
+export const awaitingTriage = (tx: Tx, actor: Actor, today: string, page: Page, words?: string) =>
+  listed(tx, words ? sql`${triagedBy(actor, today, 'awaiting-triage')} AND ${referralsMatching(words)}` : triagedBy(actor, today, 'awaiting-triage'),
+    sql`${URGENT_FIRST}, r.created_at, r.id`, page);
 
 /** Advice already given and now with the GP (to convert or close): nothing waits on the paediatrician. */
 export const adviceGiven = (tx: Tx, actor: Actor, today: string, page: Page) =>
