@@ -3,7 +3,8 @@ import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { ReferralKind, Urgency } from './schema.js';
 import type { ReferralState } from './state-machine.js';
-import { likeContaining } from '../platform/http/list-search.js';
+import { eachWordMatches } from '../platform/http/list-search.js';
+import { childMatchesSql } from '../children/service.js';
 
 export type ListedReferral = {
   id: string; child_id: string; kind: ReferralKind; urgency: Urgency; state: ReferralState; due_on: string; created_at: string; reason: string;
@@ -49,20 +50,8 @@ function triagedBy(actor: Actor, today: string, state: ReferralState) {
                            UNION SELECT tc.cluster_id FROM triage_cover tc WHERE tc.cover_id = ${actor.professionalId}::uuid AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on))`;
 }
 
-/**
- * A search of a referral list: an NHS number (spaces allowed) finds that
- * child; otherwise every word must start the child's given name or surname,
- * or appear in the reason. Parameters only, and LIKE's wildcards are typed
- * literally.
- */
-export function referralsMatching(words: string): SQL {
-  const child = (where: SQL) => sql`EXISTS (SELECT 1 FROM child c WHERE c.ics_id = r.ics_id AND c.id = r.child_id AND ${where})`;
-  const digits = words.replace(/[\s-]/g, '');
-  if (/^\d{10}$/.test(digits)) return child(sql`c.nhs_number = ${digits}`);
-  const each = words.toLowerCase().split(/\s+/).filter(Boolean).map((w) =>
-    sql`(${child(sql`(starts_with(c.family_name_key, ${w}) OR starts_with(c.given_name_key, ${w}))`)} OR r.reason ILIKE ${likeContaining(w)})`);
-  return sql.join(each, sql` AND `);
-}
+/** A search of a referral list: every word in the reason, or the child's name or NHS number. */
+export const referralsMatching = (words: string): SQL => eachWordMatches(words, [sql`r.reason`], (w) => childMatchesSql(sql`r.child_id`, w));
 
 /** Waiting for triage: urgent before soon before routine, then the longest waiting first; only those matching a search, when there is one. */
 export const awaitingTriage = (tx: Tx, actor: Actor, today: string, page: Page, words?: string) =>

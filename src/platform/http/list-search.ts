@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { fieldErrors, optionalText } from './validate.js';
 import type { FieldErrors } from './errors.js';
@@ -37,3 +38,18 @@ export function readListQuery(query: unknown): ListQuery {
 
 /** Escapes LIKE's wildcards, so what was typed is matched as written. */
 export const likeContaining = (words: string) => `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * A list's search in SQL: every word typed must be found in one of `texts`
+ * (anywhere, LIKE's wildcards typed literally) or by `also` (a child's name
+ * or NHS number, say). An NHS number typed with spaces is one word. Values
+ * travel as parameters only.
+ */
+export function eachWordMatches(words: string, texts: SQL[], also?: (word: string) => SQL): SQL {
+  const terms = /^[\d\s-]+$/.test(words) ? [words.replace(/[\s-]/g, '')] : words.toLowerCase().split(/\s+/).filter(Boolean);
+  const each = terms.map((w) => {
+    const like = likeContaining(w);
+    return sql`(${sql.join([...texts.map((t) => sql`${t} ILIKE ${like}`), ...(also ? [also(w)] : [])], sql` OR `)})`;
+  });
+  return each.length ? sql`(${sql.join(each, sql` AND `)})` : sql`true`;
+}
