@@ -6,9 +6,11 @@ import { JOURNEY } from './browser.js';
 import { startJoineryAndBrowser, type Joinery } from './server.js';
 import { checkPageFitsEveryWidth, checkPageIsAccessible } from './steps/accessibility.js';
 import { closeTheWindow, openAWindow, signInInANewWindow } from './steps/sign-in.js';
-import { alertOf, mainOf } from './steps/pages.js';
+import { alertOf, headingOf, mainOf, tableOf } from './steps/pages.js';
 import { addMonths, londonToday } from './steps/dates.js';
 import { addTheAction, chooseATeamToDoIt } from './steps/care-plans.js';
+import { openMyChildren, searchMyChildren } from './steps/my-children.js';
+import { formatNhsNumber } from './steps/finding-a-child.js';
 
 /**
  * The same pages with JavaScript on and off. On, NHS.UK frontend's components
@@ -94,5 +96,33 @@ describe('pages with JavaScript on and off', JOURNEY, () => {
     for (const link of await links.all()) expect(await link.isVisible(), await link.innerText()).toBe(true);
     await checkPageFitsEveryWidth(paed, 'home of the paediatrician without JavaScript');
     await closeTheWindow(paed);
+  });
+  it.each(['on', 'off'])('My children with JavaScript %s: the social worker finds an allocated child by name, sees why, and meets a plain answer when nothing matches', async (js) => {
+    const javaScript = js === 'on';
+    const [allocated] = await rows<{ id: string; family_name: string; given_name: string; nhs_number: string; role_in_team: string }>(joinery.db.owner, sql`
+      SELECT c.id, c.family_name, c.given_name, c.nhs_number, m.role_in_team FROM care_team_member m JOIN child c ON c.id = m.child_id
+       WHERE m.professional_id = (SELECT id FROM professional WHERE email = 'social-worker@demo.joinery.test') AND m.ended_at IS NULL
+       ORDER BY c.id LIMIT 1`);
+    const sw = await signInInANewWindow(joinery, 'social-worker', { javaScript });
+    await sw.setViewportSize({ width: 390, height: 800 });
+    await openMyChildren(sw);
+    expect(await headingOf(sw)).toBe('My children');
+    expect(await tableOf(sw)).toContain(`Care team: ${allocated.role_in_team}`);
+    await checkPageIsAccessible(sw, `my children (JavaScript ${js})`);
+
+    expect(await searchMyChildren(sw, `${allocated.given_name} ${allocated.family_name}`)).toBe(200);
+    const found = await tableOf(sw);
+    expect(found).toContain(allocated.family_name.toUpperCase());
+    expect(found).toContain(formatNhsNumber(allocated.nhs_number));
+    expect(found).toContain(`Care team: ${allocated.role_in_team}`);
+    await sw.setViewportSize({ width: 1280, height: 800 });
+    await checkPageIsAccessible(sw, `my children, searched (JavaScript ${js})`);
+
+    expect(await searchMyChildren(sw, 'Zzyzxq')).toBe(200);
+    expect(await mainOf(sw)).toContain('No children you care for match ‘Zzyzxq’');
+    expect(await searchMyChildren(sw, '<x>')).toBe(400);
+    expect(await alertOf(sw)).toContain('Names can only include letters, spaces, hyphens and apostrophes');
+    await checkPageIsAccessible(sw, `my children, a search refused (JavaScript ${js})`);
+    await closeTheWindow(sw);
   });
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from './platform/http/app.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { homeRoutes } from './home/routes.js';
-import { childRoutes } from './children/routes.js';
+import { caseloadRoutes, childRoutes } from './children/routes.js';
 import { dutyReviewRoutes, privacyRoutes } from './privacy/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { fhirRoutes } from './fhir/routes.js';
@@ -30,5 +30,5 @@ readRecordWith({ visibleToSql, mayFreeze: (viewer, relationships) => recordPolic
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
   registerChildAccess();
-  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, safetyRoutes, fhirRoutes]);
+  return buildApp(deps, [authRoutes, homeRoutes, childRoutes, caseloadRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, safetyRoutes, fhirRoutes]);
 }

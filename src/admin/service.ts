@@ -252,10 +252,10 @@ export async function setClusterWorkingDays(tx: Tx, actor: Actor, clusterId: str
 
 // ---- users
 
-export async function userList(tx: Tx, actor: Actor, role: Role | undefined, page: number) {
+export async function userList(tx: Tx, actor: Actor, role: Role | undefined, page: number, words?: string) {
   requireAdmin(actor);
-  const window = pageWindow(await store.countUsers(tx, role), page, USERS_PER_PAGE);
-  const users = await store.listUsers(tx, role, window.size, window.offset);
+  const window = pageWindow(await store.countUsers(tx, { role, words }), page, USERS_PER_PAGE);
+  const users = await store.listUsers(tx, { role, words }, window.size, window.offset);
   const checks = await openChecksByAccount(tx, users.map((u) => u.id));
   return { window, users: users.map((u) => ({ ...u, check: checks.get(u.id) ?? null })) };
 }

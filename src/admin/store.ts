@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { likeContaining } from '../platform/http/list-search.js';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { OrganisationKind } from '../platform/access/organisation-kinds.js';
 import type { Role } from '../platform/access/roles.js';
@@ -174,17 +175,28 @@ export async function setLead(tx: Tx, clusterId: string, leadId: string): Promis
 
 // ---- users
 
-export async function countUsers(tx: Tx, role: string | undefined): Promise<number> {
-  const [r] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM professional WHERE ${role ?? null}::text IS NULL OR role = ${role ?? null}`);
+/** Which users a list shows: a role, and words each found in the name, email or organisation (typed literally, as parameters). */
+export type UserFilter = { role?: string; words?: string };
+
+function usersMatching(f: UserFilter) {
+  const words = (f.words ?? '').split(/\s+/).filter(Boolean).map((w) => {
+    const like = likeContaining(w);
+    return sql`(p.name ILIKE ${like} OR p.email ILIKE ${like} OR EXISTS (SELECT 1 FROM organisation wo WHERE wo.ics_id = p.ics_id AND wo.id = p.organisation_id AND wo.name ILIKE ${like}))`;
+  });
+  return sql.join([sql`(${f.role ?? null}::text IS NULL OR p.role = ${f.role ?? null})`, ...words], sql` AND `);
+}
+
+export async function countUsers(tx: Tx, filter: UserFilter): Promise<number> {
+  const [r] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM professional p WHERE ${usersMatching(filter)}`);
   return r.n;
 }
 
-export function listUsers(tx: Tx, role: string | undefined, limit: number, offset: number) {
+export function listUsers(tx: Tx, filter: UserFilter, limit: number, offset: number) {
   return rows<UserRow>(
     tx,
     sql`SELECT p.id, p.name, p.email, p.role, p.organisation_id, o.name AS organisation_name, p.active
           FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-         WHERE ${role ?? null}::text IS NULL OR p.role = ${role ?? null}
+         WHERE ${usersMatching(filter)}
          ORDER BY p.name, p.email
          LIMIT ${limit} OFFSET ${offset}`,
   );

@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { inTenant, type AppDeps, type RouteModule } from '../platform/http/app.js';
-import { parseInput } from '../platform/http/validate.js';
+import { errorSummary, parseInput } from '../platform/http/validate.js';
 import { hashPassword } from '../platform/auth/passwords.js';
 import { ROLE_IDS, ROLES } from '../platform/access/roles.js';
 import { editUserForm, formValues, idFrom, newUserForm, userQuery } from './forms.js';
 import { noticeText } from './labels.js';
 import { attempt, formWithErrors, selectItems } from './pages.js';
 import { listHref, paginationLinks } from '../platform/http/paging.js';
+import { readListQuery } from '../platform/http/list-search.js';
 import type { UserRow } from './service.js';
 import * as admin from './service.js';
 
@@ -34,15 +35,19 @@ async function formContext(deps: AppDeps, req: FastifyRequest, values: Record<st
 export const userRoutes: RouteModule = (app, deps) => {
   app.get('/admin/users', async (req, reply) => {
     const { role, page, notice } = parseInput(userQuery, req.query);
-    const { window, users } = await inTenant(deps, req, (tx, actor) => admin.userList(tx, actor, role, page));
-    return reply.page(LIST, {
+    const search = readListQuery(req.query);
+    const invalid = Object.keys(search.fields).length > 0;
+    const { window, users } = await inTenant(deps, req, (tx, actor) => admin.userList(tx, actor, role, page, search.words));
+    return reply.code(invalid ? 400 : 200).page(LIST, {
       title: 'Users',
       notice: noticeText(notice),
       role,
       roleItems: roleItems('All roles'),
-      users,
+      // A search that cannot be read shows no one: the box says what to change.
+      users: invalid ? [] : users,
       window,
-      pageLinks: paginationLinks(window, (p) => listHref('/admin/users', { role, page: p })),
+      typed: search.typed, searched: Boolean(search.words), fields: search.fields, errors: errorSummary(search.fields, ['q']),
+      pageLinks: invalid ? undefined : paginationLinks(window, (p) => listHref('/admin/users', { role, q: search.typed, page: p })),
     });
   });
 

@@ -144,4 +144,26 @@ describe('an administrator manages user accounts', () => {
     // Past the end shows the last page.
     expect(pageText((await admin.get('/admin/users?role=health-visitor&page=9')).body)).toContain('page 2 of 2');
   });
+  it('searches users by words in the name, email or organisation, keeping the search in the paging', async () => {
+    const admin = await t.signIn();
+    const org = (await t.one<{ name: string }>(sql`SELECT name FROM organisation WHERE id = ${orgId}::uuid`)).name;
+    // The 60 "Zz Visitor" accounts of the paging test: each word is found anywhere, so "visitor 5" is 05, 15, 25, 35, 45 and 50–59.
+    const some = await admin.get('/admin/users?q=visitor+5');
+    expect(some.statusCode).toBe(200);
+    expect(pageText(some.body)).toContain('15 users');
+    expect(some.body.match(/href="\/admin\/users\/[0-9a-f-]{36}"/g)).toHaveLength(15);
+    expect(some.body).toContain('value="visitor 5"');
+
+    const paged = await admin.get(`/admin/users?q=${encodeURIComponent(`paging.test ${org}`)}`);
+    expect(pageText(paged.body)).toContain('60 users, page 1 of 2');
+    expect(paged.body).toContain(`href="/admin/users?q=${encodeURIComponent(`paging.test ${org}`).replace(/%20/g, '+')}&amp;page=2"`);
+    expect(pageText((await admin.get('/admin/users?q=visitor&role=gp')).body)).toContain('No users with this role match ‘visitor’');
+    // Wildcards are typed literally: a percent sign matches no one rather than everyone.
+    expect(pageText((await admin.get('/admin/users?q=%25')).body)).toContain('No users match ‘%’');
+
+    const tooLong = await admin.get(`/admin/users?q=${'v'.repeat(101)}`);
+    expect(tooLong.statusCode).toBe(400);
+    expect(pageText(tooLong.body)).toContain('Your search must be 100 characters or fewer');
+    expect(tooLong.body).not.toMatch(/href="\/admin\/users\/[0-9a-f-]{36}"/);
+  });
 });

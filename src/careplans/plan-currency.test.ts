@@ -69,5 +69,21 @@ describe.each(kinds)('whether a care plan is current (%s)', (kind) => {
     expect(page).toContain(`Changed since version ${agreed.agreed_version} was signed off`);
     expect(page).not.toContain(`Version ${agreed.agreed_version} signed off by`);
     expect(await plan()).toMatchObject({ status: 'draft', agreed_version: agreed.agreed_version });
+
+    // The key worker finds it in their list of plans waiting for sign-off, saying why; signing it off takes it out.
+    const waiting = () => kw.get('/care-plans/reviews').then((r) => pageText(r.body).split('Waiting for your sign-off')[1].split('Overdue')[0]);
+    const listed = await waiting();
+    expect(listed).toContain(child.family_name.toUpperCase());
+    expect(listed).toContain('Epilepsy plan QZ');
+    expect(listed).toContain(`Changed since version ${agreed.agreed_version} was agreed`);
+    const [audit] = await rows<{ why: string }>(j.db.owner, sql`SELECT a.why FROM audit_event a JOIN professional p ON p.id = a.professional_id
+      WHERE a.child_id = ${child.id}::uuid AND a.action = 'careplan.list-sign-off' AND p.email = 'care-coordinator@demo.joinery.test'`);
+    expect(audit.why).toBe('key worker for their care plan');
+    const gp = await signIn('gp');
+    expect(pageText((await gp.get('/care-plans/reviews')).body).split('Waiting for your sign-off')[1]).not.toContain(child.family_name.toUpperCase());
+    await kw.get(`/children/${child.id}/care-plan/agree`);
+    expect((await kw.post(`/children/${child.id}/care-plan/agree`, { familyAgreement: 'Agreed with Dad at clinic', version: String((await plan()).version) })).statusCode).toBe(303);
+    const after = await waiting();
+    expect(after).not.toContain(child.family_name.toUpperCase());
   });
 });

@@ -31,7 +31,9 @@ export const planReadingRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/care-plans/reviews', async (req, reply) => {
-    const due = await inTenant(deps, req, (tx, actor) => plans.reviewsDue(tx, actor, londonToday()));
-    return reply.page('careplans/views/reviews.njk', { title: 'Care plan reviews due', due, overdue: due.filter((d) => d.overdue), soon: due.filter((d) => !d.overdue) });
+    const { due, toSignOff } = await inTenant(deps, req, async (tx, actor) => ({
+      toSignOff: await plans.plansAwaitingSignOff(tx, actor), due: await plans.reviewsDue(tx, actor, londonToday()),
+    }));
+    return reply.page('careplans/views/reviews.njk', { title: 'Care plan reviews due', due, toSignOff, overdue: due.filter((d) => d.overdue), soon: due.filter((d) => !d.overdue) });
   });
 };

@@ -216,6 +216,28 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     expect(kwList).not.toContain('Train classroom staff');
   });
 
+  it('searches a task list by words of the action or the child’s name or NHS number, keeping the search in the filters; a refused search names nobody', async () => {
+    const kw = await signIn('care-coordinator');
+    const [child] = await rows<{ nhs_number: string; family_name: string }>(j.db.owner, sql`SELECT nhs_number, family_name FROM child WHERE id = ${childId}::uuid`);
+    const found = await kw.get('/tasks?q=HOUSING+home');
+    expect(found.statusCode).toBe(200);
+    expect(pageText(found.body)).toContain('Home visit about housing');
+    expect(found.body).toContain('value="HOUSING home"');
+    expect(found.body).toContain('href="/tasks?due=overdue&amp;q=HOUSING+home"');
+    expect(pageText((await kw.get(`/tasks?q=${encodeURIComponent(child.nhs_number.replace(/^(\d{3})(\d{3})/, '$1 $2 '))}`)).body)).toContain('Home visit about housing');
+    expect(pageText((await kw.get(`/tasks?q=${encodeURIComponent(child.family_name.slice(0, 3))}+visit`)).body)).toContain('Home visit about housing');
+    const none = pageText((await kw.get('/tasks?q=housing+Zzyzxq')).body);
+    expect(none).toContain('No tasks match ‘housing Zzyzxq’');
+    expect(none).not.toContain('Home visit about housing');
+
+    const mark = await auditMark(j.db);
+    const refused = await kw.get(`/tasks?q=${'h'.repeat(101)}`);
+    expect(refused.statusCode).toBe(400);
+    expect(pageText(refused.body)).toContain('Your search must be 100 characters or fewer');
+    expect(pageText(refused.body)).not.toContain('Home visit about housing');
+    expect(await auditSince(j.db, mark, { child: childId })).toEqual([]);
+  });
+
   it('moves a task only as the state machine allows, with the outcome recorded', async () => {
     const senco = await signIn('senco');
     const { id, version } = await one<{ id: string; version: number }>(sql`SELECT id, version FROM task WHERE child_id = ${childId}::uuid AND owner_professional_id = ${pros.senco.id}::uuid`);

@@ -250,6 +250,20 @@ export async function reviewsDue(tx: Tx, actor: Actor, today: string) {
   return shown;
 }
 
+/**
+ * The key worker's plans waiting for them to sign off with the family: new
+ * ones, and agreed ones changed since. Oldest change first. Audited as listed.
+ */
+export async function plansAwaitingSignOff(tx: Tx, actor: Actor) {
+  const holds = carePlanPolicy.reviewPlansDue(actor);
+  if (!holds.allowed) throw new ForbiddenError(holds.reason);
+  const drafts = await store.draftsToSignOff(tx, actor.professionalId);
+  const names = new Map((await childNames(tx, [...new Set(drafts.map((d) => d.child_id))])).map((c) => [c.id, c]));
+  const shown = drafts.map((d) => ({ ...d, child: names.get(d.child_id)! }));
+  await auditListedChildren(tx, actor, 'key worker for their care plan', shown.map((d) => ({ childId: d.child_id, action: 'careplan.list-sign-off', what: 'Named in care plans waiting for your sign-off' })));
+  return shown;
+}
+
 /** The plan holding a plan or goal id, as viewPlan shows it to the actor (the FHIR read by id). */
 export async function viewPlanHolding(tx: Tx, actor: Actor, kind: 'plan' | 'goal', id: string) {
   const childId = await store.childOfPlanPart(tx, kind, id);

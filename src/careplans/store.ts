@@ -150,6 +150,17 @@ export async function keyWorkerOf(tx: Tx, childId: string): Promise<{ key_worker
 
 export type ReviewRow = { plan_id: string; child_id: string; title: string; review_on: string; key_worker_name: string; status: PlanStatus };
 
+/** Open plans changed since they were last signed off (or never signed off), whose key worker is this professional: theirs to sign off with the family. */
+export function draftsToSignOff(tx: Tx, keyWorkerId: string): Promise<(ReviewRow & { updated_at: string; agreed_version: number | null })[]> {
+  return rows(
+    tx,
+    sql`SELECT p.id AS plan_id, p.child_id, p.title, p.review_on, kw.name AS key_worker_name, p.status, p.updated_at, p.agreed_version
+          FROM care_plan p JOIN professional kw ON kw.ics_id = p.ics_id AND kw.id = p.key_worker_id
+         WHERE p.status = 'draft' AND p.key_worker_id = ${keyWorkerId}::uuid
+         ORDER BY p.updated_at, p.id LIMIT 500`,
+  );
+}
+
 /** Open plans whose key worker works in the organisation, due for review by `until` (overdue ones included). */
 export function reviewsDue(tx: Tx, organisationId: string, until: string): Promise<ReviewRow[]> {
   return rows<ReviewRow>(

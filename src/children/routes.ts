@@ -14,6 +14,8 @@ import { ACCESS_LOG_CSV_LIMIT, accessLogHref, actionLabel, readAccessLogQuery } 
 import { paginationLinks } from '../platform/http/paging.js';
 import { FLAG_LABELS, ETHNIC_CATEGORIES, ageOn } from './labels.js';
 
+export { caseloadRoutes } from './caseload-routes.js';
+
 const breakGlassForm = z.object({
   reason: text('why you need emergency access', { max: 500, multiline: true })
     .refine((v) => v.length >= 10, 'Enter why you need emergency access, in at least 10 characters'),

@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
@@ -88,6 +89,17 @@ export async function breakGlass(tx: Tx, actor: Actor, childId: string, reason: 
   const id = await store.grantBreakGlass(tx, access, reason, BREAK_GLASS_HOURS);
   await auditChild(tx, access, { action: 'child.break-glass', what: `Emergency access for ${BREAK_GLASS_HOURS} hours`, why: reason, details: { breakGlassId: id } });
   return id;
+}
+
+/**
+ * For a list's search: the child whose id is `childId` (an SQL expression)
+ * has a given name or surname starting with the word, or is this NHS number.
+ * Through the stored lower-case keys, as Find a child searches.
+ */
+export function childMatchesSql(childId: SQL, word: string): SQL {
+  const w = word.toLowerCase();
+  return sql`EXISTS (SELECT 1 FROM child mc WHERE mc.id = ${childId}
+    AND (starts_with(mc.family_name_key, ${w}) OR starts_with(mc.given_name_key, ${w}) OR mc.nhs_number = ${word}))`;
 }
 
 /** Whether a child exists in the current ICS (row-level security hides the rest). For other capabilities' checks. */

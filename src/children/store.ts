@@ -22,7 +22,7 @@ const startsWith = (column: 'family' | 'given', word: string) =>
  * Each criterion as one or more branches, each a WHERE that one index serves
  * (a name word may be a surname or a given name: two branches).
  */
-function criteriaBranches(c: ChildCriteria): SQL[] {
+export function criteriaBranches(c: ChildCriteria): SQL[] {
   switch (c.by) {
     case 'nhs-number':
       return [sql`c.nhs_number = ${c.nhsNumber}`];

@@ -6,6 +6,8 @@ import { bodyOf, field as str, pageNumber } from '../platform/http/form-body.js'
 import { listHref, paginationLinks } from '../platform/http/paging.js';
 import { URGENCY_TAGS } from '../referrals/index.js';
 import { flag, refusedPage } from './form.js';
+import { londonDateAndTime } from '../platform/time/form-dates.js';
+import { dateWithWeekday } from '../platform/time/due-words.js';
 import * as booking from './booking.js';
 
 /** The hub clinic administrator's pages: who is waiting, booking, moving an appointment, did not attend. */
@@ -13,6 +15,24 @@ import * as booking from './booking.js';
 const SLOT_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 type Choices = Awaited<ReturnType<typeof booking.slotChoices>>;
+
+/**
+ * The free appointments grouped by London day, soonest first: one heading
+ * (a fieldset's legend) per day rather than one long list of radios, and
+ * still one form that works without JavaScript.
+ */
+function slotsByDay(slots: Choices['slots'], chosen: string | undefined) {
+  const days = new Map<string, { day: string; legend: string; items: unknown[] }>();
+  for (const s of slots) {
+    const { date, time } = londonDateAndTime(s.starts_at);
+    if (!days.has(date)) days.set(date, { day: date, legend: dateWithWeekday(date), items: [] });
+    days.get(date)!.items.push({
+      value: s.id, text: `${time}, ${s.venue_name}`, checked: chosen === s.id,
+      hint: { text: s.format === 'joint' ? `Joint clinic: ${s.paediatrician_name} and ${s.gp_name}` : `GP with a special interest: ${s.gp_name}` },
+    });
+  }
+  return [...days.values()];
+}
 type Form = { action: string; moving: boolean; values: Record<string, string>; fields?: FieldErrors };
 
 function choosePage(c: Choices, form: Form) {
@@ -21,10 +41,7 @@ function choosePage(c: Choices, form: Form) {
   return {
     title: form.moving ? `Move ${who}’s appointment` : `Book a clinic for ${who}`, ...c, ...form, fields,
     errors: errorSummary(fields, ['slotId', 'reason', 'version']),
-    slotItems: c.slots.map((s) => ({
-      value: s.id, text: `${SLOT_TIME.format(new Date(s.starts_at))}, ${s.venue_name}`, checked: form.values.slotId === s.id,
-      hint: { text: s.format === 'joint' ? `Joint clinic: ${s.paediatrician_name} and ${s.gp_name}` : `GP with a special interest: ${s.gp_name}` },
-    })),
+    slotDays: slotsByDay(c.slots, form.values.slotId),
     bookedAt: c.booking ? SLOT_TIME.format(new Date(c.booking.slot_starts_at)) : null,
     backHref: '/clinics/booking',
   };

@@ -86,6 +86,18 @@ describe.each(kinds)('clinic booking (%s)', (kind) => {
     const client = await TestClient.signIn(j.app, 'hub-admin@demo.joinery.test');
     const choose = await client.get(`/clinics/referrals/${r.id}/book`);
     expect(choose.body).toContain(`value="${s.slots[0]}"`);
+    // The appointments are grouped by day: one legend per day, naming the day, each day's times beneath it.
+    const [first] = await rows<{ starts_at: string }>(j.db.owner, sql`SELECT starts_at FROM clinic_slot WHERE id = ${s.slots[0]}::uuid`);
+    const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(first.starts_at)).replace(',', '');
+    const legends = [...choose.body.matchAll(/<legend[^>]*>\s*([^<]+?)\s*<\/legend>/g)].map((m) => m[1]);
+    expect(legends).toContain(day);
+    expect(new Set(legends).size).toBe(legends.length);
+    // Fewer headings than appointments: a day's appointments share its heading.
+    const radios = choose.body.match(/name="slotId" type="radio"/g) ?? [];
+    expect(legends.length).toBeGreaterThan(0);
+    expect(legends.length).toBeLessThan(radios.length);
+    expect(legends.every((l) => /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} [A-Z][a-z]+ \d{4}$/.test(l))).toBe(true);
+    expect(choose.body).toContain('id="slotId"');
     const none = await client.post(`/clinics/referrals/${r.id}/book`, { version: '2' });
     expect(none.statusCode).toBe(400);
     expect(pageText(none.body)).toContain('Select an appointment');

@@ -6,7 +6,7 @@ import { optionalText, parseInput } from '../platform/http/validate.js';
 import { bringCase, nextOpenMeeting } from '../mdt/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { SELF_CARE_RESOURCES } from './labels.js';
-import { fileAdviceLetter, fileReferralLetter } from './letters.js';
+import { fileAdviceLetter, fileReferralLetter, worklistDetails } from './letters.js';
 import { moveReferral } from './service.js';
 import type { Move } from './state-machine.js';
 import * as store from './store.js';
@@ -59,10 +59,10 @@ export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unkn
     // Sent back for triage: converted from advice, or sent again with more information.
     const after = (await store.referralById(tx, id))!;
     const converted = r.kind === 'advice' && after.kind === 'referral';
-    if (converted) await fileReferralLetter(tx, actor, after, today);
+    const letterId = converted ? await fileReferralLetter(tx, actor, after, today) : null;
     await addToWorklists(tx, actor.icsId, [{
       professionalId: after.decision_maker_id, kind: 'referral', childId: r.child_id, link: `/referrals/${id}`,
-      title: `Referral (${r.urgency}, ${converted ? 'converted from advice' : 'sent again'}) due ${after.due_on}`,
+      title: `Referral (${r.urgency}, ${converted ? 'converted from advice' : 'sent again'})`, details: worklistDetails(r.child_id, after.due_on, letterId),
     }]);
   }
 }

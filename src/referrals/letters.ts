@@ -38,3 +38,8 @@ export async function fileAdviceLetter(tx: Tx, actor: Actor, r: store.ReferralRo
   const letter = renderLetter(await currentTemplate(tx, 'advice'), values);
   return fileLetter(tx, actor, r.child_id, letter, { source: 'advice', sourceId: r.id });
 }
+
+/** What a referral's worklist item carries besides its title: when triage is due, and the referral letter to read, if one was filed. */
+export function worklistDetails(childId: string, dueOn: string, letterId: string | null): Record<string, unknown> {
+  return { dueOn: String(dueOn).slice(0, 10), ...(letterId ? { letter: `/children/${childId}/record/letters/${letterId}` } : {}) };
+}

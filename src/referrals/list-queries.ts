@@ -3,6 +3,8 @@ import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { ReferralKind, Urgency } from './schema.js';
 import type { ReferralState } from './state-machine.js';
+import { eachWordMatches } from '../platform/http/list-search.js';
+import { childMatchesSql } from '../children/service.js';
 
 export type ListedReferral = {
   id: string; child_id: string; kind: ReferralKind; urgency: Urgency; state: ReferralState; due_on: string; created_at: string; reason: string;
@@ -48,9 +50,13 @@ function triagedBy(actor: Actor, today: string, state: ReferralState) {
                            UNION SELECT tc.cluster_id FROM triage_cover tc WHERE tc.cover_id = ${actor.professionalId}::uuid AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on))`;
 }
 
-/** Waiting for triage: urgent before soon before routine, then the longest waiting first. */
-export const awaitingTriage = (tx: Tx, actor: Actor, today: string, page: Page) =>
-  listed(tx, triagedBy(actor, today, 'awaiting-triage'), sql`${URGENT_FIRST}, r.created_at, r.id`, page);
+/** A search of a referral list: every word in the reason, or the child's name or NHS number. */
+export const referralsMatching = (words: string): SQL => eachWordMatches(words, [sql`r.reason`], (w) => childMatchesSql(sql`r.child_id`, w));
+
+/** Waiting for triage: urgent before soon before routine, then the longest waiting first; only those matching a search, when there is one. */
+export const awaitingTriage = (tx: Tx, actor: Actor, today: string, page: Page, words?: string) =>
+  listed(tx, words ? sql`${triagedBy(actor, today, 'awaiting-triage')} AND ${referralsMatching(words)}` : triagedBy(actor, today, 'awaiting-triage'),
+    sql`${URGENT_FIRST}, r.created_at, r.id`, page);
 
 /** Advice already given and now with the GP (to convert or close): nothing waits on the paediatrician. */
 export const adviceGiven = (tx: Tx, actor: Actor, today: string, page: Page) =>

@@ -44,10 +44,10 @@ export async function sentList(tx: Tx, actor: Actor, today: string, page: number
   return { total: found[0]?.total ?? 0, items };
 }
 
-export async function triageList(tx: Tx, actor: Actor, today: string, page: number) {
+export async function triageList(tx: Tx, actor: Actor, today: string, page: number, words?: string) {
   const decision = referralPolicy.triage(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  const waiting = await q.awaitingTriage(tx, actor, today, pageOf(page));
+  const waiting = await q.awaitingTriage(tx, actor, today, pageOf(page), words);
   const answered = await q.adviceGiven(tx, actor, today, { limit: PAGE_SIZE, offset: 0 });
   const [w, a] = await named(tx, actor, today, 'senior decision-maker, hub lead or triage cover', [
     { found: waiting, what: 'Listed for triage' }, { found: answered, what: 'Listed as advice given' },

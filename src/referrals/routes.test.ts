@@ -396,6 +396,39 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     expect(res.body).toContain('href="/referrals/triage?page=41"');
   });
 
+  it('searches the triage list by words of the reason, the child’s name or NHS number, keeping the search in the paging; audits only the children shown', async () => {
+    const lead = await signIn('paediatrician');
+    const auditedNow = () => count(sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'referral.list' AND professional_id = ${pros.paediatrician.id}::uuid`);
+    const one1999 = await lead.get('/referrals/triage?q=bulk+1999');
+    expect(one1999.statusCode).toBe(200);
+    const text = pageText(one1999.body);
+    expect(text).toContain('Waiting for you (1 matching ‘bulk 1999’)');
+    expect(text).toContain('Bulk 1999');
+    expect(one1999.body).toContain('value="bulk 1999"');
+
+    // Every word is in the reason: "Bulk" and a number with a 1 in it; each page's links keep the search.
+    const withAOne = Array.from({ length: 2000 }, (_, i) => String(i + 1)).filter((n) => n.includes('1')).length;
+    const before = await auditedNow();
+    const many = await lead.get('/referrals/triage?q=Bulk+1&page=2');
+    expect(pageText(many.body)).toContain(`Showing 25 of ${withAOne} (page 2 of ${Math.ceil(withAOne / 25)})`);
+    expect(many.body).toContain('href="/referrals/triage?q=Bulk+1&amp;page=3"');
+    const shown = (many.body.match(/href="\/referrals\/[0-9a-f-]{36}"/g) ?? []).length;
+    expect(await auditedNow()).toBe(before + shown);
+
+    const [child] = await q<{ nhs_number: string }>(sql`SELECT nhs_number FROM child WHERE id = (SELECT child_id FROM referral WHERE reason = 'Bulk 7')`);
+    const byNumber = pageText((await lead.get(`/referrals/triage?q=${encodeURIComponent(child.nhs_number.replace(/^(\d{3})(\d{3})/, '$1 $2 '))}`)).body);
+    // Every bulk referral is about the same child: the NHS number, typed with spaces, finds them all.
+    expect(byNumber).toMatch(/Waiting for you \(20\d\d matching ‘\d{3} \d{3} \d{4}’\)/);
+
+    const none = await lead.get('/referrals/triage?q=100%25+Zzyzxq');
+    expect(none.statusCode).toBe(200);
+    expect(pageText(none.body)).toContain('No referrals waiting for you match ‘100% Zzyzxq’');
+    const tooLong = await lead.get(`/referrals/triage?q=${'x'.repeat(101)}`);
+    expect(tooLong.statusCode).toBe(400);
+    expect(pageText(tooLong.body)).toContain('Your search must be 100 characters or fewer');
+    expect(tooLong.body).not.toMatch(/href="\/referrals\/[0-9a-f-]{36}"/);
+  });
+
   it('offers the decision only to the paediatrician, the GP only changes to their own request; "decided by" appears once decided', async () => {
     const id = await send(children[2].id, { reason: 'Toe walking since starting to walk' });
     const gp = await signIn('gp');

@@ -14,7 +14,7 @@ import { allow, deny } from '../platform/access/decision.js';
 import { openReferralChild, relationsTo } from './relations.js';
 import { attachableEntries, attachEntries } from './attachments.js';
 import { childNames } from '../children/service.js';
-import { fileReferralLetter } from './letters.js';
+import { fileReferralLetter, worklistDetails } from './letters.js';
 import * as store from './store.js';
 
 const referralShape = z.object({
@@ -53,10 +53,11 @@ export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: 
   });
   await store.addEvent(tx, actor, crypto.randomUUID(), id, null, 'awaiting-triage', null);
   await attachEntries(tx, actor, id, input.childId, input.attachments);
-  if (input.kind === 'referral') await fileReferralLetter(tx, actor, (await store.referralById(tx, id))!, today);
+  const letterId = input.kind === 'referral' ? await fileReferralLetter(tx, actor, (await store.referralById(tx, id))!, today) : null;
   await addToWorklists(tx, actor.icsId, [{
     professionalId: decisionMaker, kind: input.kind === 'advice' ? 'advice-request' : 'referral', childId: input.childId,
-    title: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} (${input.urgency}) due ${dueOn}`, link: `/referrals/${id}`,
+    title: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} (${input.urgency})`, link: `/referrals/${id}`,
+    details: worklistDetails(input.childId, dueOn, letterId),
   }]);
   await auditChild(tx, access, { action: 'referral.submit', what: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} to ${route.cluster_name}`, details: { referralId: id } });
   return id;

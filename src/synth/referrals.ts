@@ -322,7 +322,7 @@ export class ReferralGenerator {
     const what = j.kind === 'advice' ? 'Advice request' : 'Referral';
     add('worklist_item', {
       ics_id: this.structure.icsId, id: this.idsInOrder.next(), professional_id: ctx.lead.id, kind: j.kind === 'advice' ? 'advice-request' : 'referral',
-      child_id: ctx.c.id, title: `${what} (${ctx.urgency}) due ${isoDate(j.dueDay)}`, link: `/referrals/${j.id}`, details: null,
+      child_id: ctx.c.id, title: `${what} (${ctx.urgency})`, link: `/referrals/${j.id}`, details: { dueOn: isoDate(j.dueDay) },
       created_at: stamp(j.now), done_at: null,
     });
   }

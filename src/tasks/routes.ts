@@ -2,7 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { bodyOf, queryOf } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError } from '../platform/http/errors.js';
-import { idParam } from '../platform/http/validate.js';
+import { errorSummary, idParam } from '../platform/http/validate.js';
+import { readListQuery } from '../platform/http/list-search.js';
+import { listHref } from '../platform/http/paging.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { STATUS_LABELS, TASK_MOVES, noteNeeded } from './state-machine.js';
 import { CLUSTER_LEAD_AFTER_DAYS, moveTask, openTask, takeTask, taskList, type TaskWhy } from './service.js';
@@ -29,14 +31,17 @@ export const taskRoutes: RouteModule = (app, deps) => {
     const due: Due = typeof q.due === 'string' && Object.hasOwn(DUE_FILTERS, q.due) ? (q.due as Due) : 'all';
     const page = typeof q.page === 'string' && /^\d{1,5}$/.test(q.page) && Number(q.page) > 0 ? Number(q.page) : 1;
     const today = londonToday();
-    const list = await inTenant(deps, req, (tx, actor) => taskList(tx, actor, today, { due, page }));
+    const search = readListQuery(q);
+    const invalid = Object.keys(search.fields).length > 0;
+    const list = await inTenant(deps, req, (tx, actor) => taskList(tx, actor, today, { due, page, search: { words: search.words, refused: invalid } }));
     const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
-    const href = (p: number) => `/tasks?due=${due}&page=${p}`;
-    return reply.page('tasks/views/task-list.njk', {
+    const href = (p: number) => listHref('/tasks', { due, q: search.typed, page: p });
+    return reply.code(invalid ? 400 : 200).page('tasks/views/task-list.njk', {
       title: 'Your tasks',
+      typed: search.typed, searched: Boolean(search.words), fields: search.fields, errors: errorSummary(search.fields, ['q']),
       tasks: list.tasks.map((t) => ({ ...t, overdue: t.due_on < today, whyLabel: WHY_LABELS[t.why], statusLabel: STATUS_LABELS[t.status] })),
       counts: list.counts, total: list.total, due, page, pages,
-      filters: Object.entries(DUE_FILTERS).map(([value, text]) => ({ value, text, current: value === due, href: `/tasks?due=${value}` })),
+      filters: Object.entries(DUE_FILTERS).map(([value, text]) => ({ value, text, current: value === due, href: listHref('/tasks', { due: value, q: search.typed }) })),
       previous: page > 1 ? { href: href(page - 1) } : undefined,
       next: page < pages ? { href: href(page + 1) } : undefined,
     });

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { auditChild, auditListedChildren, checkedAccess, openChild, refuseChild, type ChildAccess } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
-import { childNames } from '../children/service.js';
+import { childMatchesSql, childNames } from '../children/service.js';
+import { eachWordMatches } from '../platform/http/list-search.js';
 import { refuseChangeWhileFrozen, writableWhileFrozen } from '../platform/access/freeze.js';
 import { TASK_STATUSES } from './schema.js';
 import { noteNeeded, refusedMove, STATUS_LABELS } from './state-machine.js';
@@ -50,10 +52,13 @@ const PAGE = 50;
  * The actor's task list: their own and their team's open actions, and overdue
  * ones escalated to them. Each child named on the page is audited as shown.
  */
-export async function taskList(tx: Tx, actor: Actor, today: string, filter: { due: store.TaskFilter['due']; page: number }) {
+export async function taskList(tx: Tx, actor: Actor, today: string, filter: { due: store.TaskFilter['due']; page: number; search?: { words?: string; refused: boolean } }) {
   const holds = taskPolicy.holdTaskList(actor);
   if (!holds.allowed) throw new ForbiddenError(holds.reason);
-  const { tasks, total, counts } = await store.tasksFor(tx, actor, today, { due: filter.due, limit: PAGE, offset: (filter.page - 1) * PAGE });
+  // A search: every word in what is to be done, or the child's name or NHS number. One that was refused lists (and audits) nobody.
+  const words = filter.search?.words;
+  const matching = filter.search?.refused ? sql`false` : words ? eachWordMatches(words, [sql`t.description`], (w) => childMatchesSql(sql`t.child_id`, w)) : undefined;
+  const { tasks, total, counts } = await store.tasksFor(tx, actor, today, { due: filter.due, limit: PAGE, offset: (filter.page - 1) * PAGE, matching });
   const children = new Map((await childNames(tx, [...new Set(tasks.map((t) => t.child_id))])).map((c) => [c.id, c]));
   // Each child once, under the strongest reason the list shows them for.
   await auditListedChildren(tx, actor, 'on your task list', [...new Map(tasks.map((t) => [t.child_id, t])).values()].map((t) => ({

@@ -36,7 +36,7 @@ export function whySql(actor: Actor, today: string): SQL {
   END`;
 }
 
-export type TaskFilter = { due: 'all' | 'overdue' | 'this-week'; limit: number; offset: number };
+export type TaskFilter = { due: 'all' | 'overdue' | 'this-week'; limit: number; offset: number; matching?: SQL };
 
 /**
  * The ids of the open tasks on the actor's list. Each branch is its own
@@ -59,7 +59,7 @@ export async function tasksFor(tx: Tx, actor: Actor, today: string, f: TaskFilte
   const list = await rows<TaskRow & { why: TaskWhy; total: number }>(
     tx,
     sql`SELECT ${COLUMNS}, ${whySql(actor, today)} AS why, count(*) OVER ()::int AS total FROM task t ${JOINS}
-         WHERE ${mine} ${due} ORDER BY t.due_on, t.created_at, t.id LIMIT ${f.limit} OFFSET ${f.offset}`,
+         WHERE ${mine} ${due} AND ${f.matching ?? sql`true`} ORDER BY t.due_on, t.created_at, t.id LIMIT ${f.limit} OFFSET ${f.offset}`,
   );
   const [counts] = await rows<{ open: number; overdue: number; this_week: number }>(
     tx,

@@ -6,6 +6,10 @@ import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { auditMark, auditSince } from '../../test/audit.js';
 import { addToWorklists } from './service.js';
+import { actorFor } from '../../test/actors.js';
+import { londonToday } from '../platform/time/form-dates.js';
+import { formatNhsNumber } from '../platform/identity/nhs-number.js';
+import { submitReferral } from '../referrals/service.js';
 
 const kinds = await databaseKinds();
 
@@ -72,5 +76,74 @@ describe.each(kinds)('the worklist page (%s)', (kind) => {
       expect((await c.get('/')).body).not.toContain('href="/worklist"');
       expect((await c.get('/worklist')).statusCode).toBe(403);
     }
+  });
+  it('names the child, says in words when it is due, and links to the referral letter', async () => {
+    const gp = await actorFor(j.db, 'gp@demo.joinery.test');
+    const [child] = await rows<{ id: string; given_name: string; family_name: string; nhs_number: string }>(j.db.owner, sql`
+      SELECT id, given_name, family_name, nhs_number FROM child WHERE registered_practice_id = ${gp.organisationId}::uuid ORDER BY id LIMIT 1`);
+    const today = londonToday();
+    const referralId = await j.db.tenant(j.ics.icsId, (tx) => submitReferral(tx, gp, {
+      childId: child.id, kind: 'referral', urgency: 'routine', reason: 'Wheeze after colds', question: 'Is this asthma?',
+    }, today));
+    const [referral] = await rows<{ decision_maker_id: string; email: string; letter_id: string }>(j.db.owner, sql`
+      SELECT r.decision_maker_id, p.email, l.id AS letter_id FROM referral r JOIN professional p ON p.id = r.decision_maker_id
+        JOIN record_letter l ON l.source = 'referral' AND l.source_id = r.id WHERE r.id = ${referralId}::uuid`);
+    // Only demo users can sign in: the hub's decision-maker borrows the demo password.
+    await j.db.owner.execute(sql`UPDATE professional SET password_hash = (SELECT password_hash FROM professional WHERE email = 'gp@demo.joinery.test') WHERE id = ${referral.decision_maker_id}::uuid`);
+    const [item] = await rows<{ title: string; due_on: string }>(j.db.owner, sql`
+      SELECT title, details->>'dueOn' AS due_on FROM worklist_item WHERE professional_id = ${referral.decision_maker_id}::uuid AND link = ${`/referrals/${referralId}`}`);
+    expect(item.title).toBe('Referral (routine)');
+    expect(item.due_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    const paediatrician = await TestClient.signIn(j.app, referral.email);
+    const days = (n: number) => new Date(Date.parse(`${today}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const dueIn = async (n: number) => {
+      await j.db.owner.execute(sql`UPDATE worklist_item SET details = jsonb_set(details, '{dueOn}', to_jsonb(${days(n)}::text)) WHERE link = ${`/referrals/${referralId}`}`);
+      return pageText((await paediatrician.get('/worklist')).body);
+    };
+    const page = await dueIn(1);
+    expect(page).toContain(`${child.given_name} ${child.family_name}`);
+    expect(page).toContain(`NHS number ${formatNhsNumber(child.nhs_number)}`);
+    expect(page).toContain('Referral (routine) Due tomorrow');
+    expect(page).not.toMatch(/due \d{4}-/);
+    expect(await dueIn(-2)).toContain('Referral (routine) 2 days overdue');
+    expect(await dueIn(0)).toContain('Referral (routine) Due today');
+    const far = await dueIn(9);
+    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${days(9)}T00:00:00Z`));
+    expect(far).toContain(`Due on ${weekday} ${Number(days(9).slice(8))} `);
+
+    const res = await paediatrician.get('/worklist');
+    const letterHref = `/children/${child.id}/record/letters/${referral.letter_id}`;
+    expect(res.body).toContain(`href="${letterHref}"`);
+    expect(pageText(res.body)).toContain('Read the letter');
+    expect((await paediatrician.get(letterHref)).statusCode).toBe(200);
+    const audited = await rows<{ child_id: string; why: string }>(j.db.owner, sql`
+      SELECT child_id, why FROM audit_event WHERE professional_id = ${referral.decision_maker_id}::uuid AND action = 'worklist.list'`);
+    // Each child the list names, once per view: this child and those of the hub's other referrals waiting for triage.
+    const named = await rows<{ child_id: string }>(j.db.owner, sql`
+      SELECT DISTINCT child_id FROM worklist_item WHERE professional_id = ${referral.decision_maker_id}::uuid AND done_at IS NULL AND child_id IS NOT NULL`);
+    expect(named.map((n) => n.child_id)).toContain(child.id);
+    const views = 5; // the four due dates above, and the page with the letter link
+    expect(audited).toHaveLength(named.length * views);
+    expect(new Set(audited.map((a) => a.child_id))).toEqual(new Set(named.map((n) => n.child_id)));
+    expect(audited[0].why).toBe('worklist of a paediatrician');
+
+    // Each item the hub's referrals put there says when it is due, the generated ones too.
+    expect(res.body.match(/<strong>(Due |\d+ days? overdue)/g)).toHaveLength((await rows(j.db.owner, sql`
+      SELECT 1 FROM worklist_item WHERE professional_id = ${referral.decision_maker_id}::uuid AND done_at IS NULL AND details ? 'dueOn'`)).length);
+  });
+
+  it('does not name a child the professional no longer has a relationship with', async () => {
+    const sw = await idOf('social-worker@demo.joinery.test');
+    const [stranger] = await rows<{ id: string; family_name: string }>(j.db.owner, sql`SELECT c.id, c.family_name FROM child c
+      WHERE c.ics_id = ${j.ics.icsId}::uuid AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id AND m.professional_id = ${sw}::uuid)
+        AND NOT EXISTS (SELECT 1 FROM mdt_case mc WHERE mc.child_id = c.id) ORDER BY c.id LIMIT 1`);
+    await j.db.tenant(j.ics.icsId, (tx) => addToWorklists(tx, j.ics.icsId, [{ professionalId: sw, kind: 'note', childId: stranger.id, title: 'Left the team WL' }]));
+    const client = await TestClient.signIn(j.app, 'social-worker@demo.joinery.test');
+    const page = pageText((await client.get('/worklist')).body);
+    expect(page).toMatch(/A child you no longer have a care relationship with (What happened )?Left the team WL/);
+    expect(page).not.toContain(stranger.family_name);
+    const [{ n }] = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${stranger.id}::uuid AND professional_id = ${sw}::uuid AND action = 'worklist.list'`);
+    expect(n).toBe(0);
   });
 });

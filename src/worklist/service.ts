@@ -14,14 +14,14 @@ export async function addToWorklists(tx: Tx, icsId: string, items: store.NewWork
 
 /**
  * The actor's own items still waiting, oldest first: nothing drops off until
- * it is done. An item about a child (a clinic letter names them) shows that
- * child, so each child on the list is audited once, as every list that names
- * children is.
+ * it is done. An item about a child names them (in its title, and by name
+ * while the professional has a relationship with them), so each child on the
+ * list is audited once, as every list that names children is.
  */
 export async function openItems(tx: Tx, actor: Actor, limit = 200): Promise<store.WorklistItem[]> {
   const keeps = policy.keepWorklist(actor);
   if (!keeps.allowed) throw new ForbiddenError(keeps.reason);
-  const items = await store.openItemsOf(tx, actor.professionalId, limit);
+  const items = await store.openItemsOf(tx, actor, limit);
   const children = [...new Set(items.flatMap((i) => (i.child_id ? [i.child_id] : [])))];
   await auditListedChildren(tx, actor, keeps.why, children.map((childId) => ({ childId, action: 'worklist.list', what: 'Named in your worklist' })));
   return items;

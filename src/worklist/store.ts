@@ -2,10 +2,21 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { bulkInsert } from '../platform/db/bulk.js';
+import type { Actor } from '../platform/access/actor.js';
+import { standingRelationshipSql } from '../platform/access/relationship.js';
 
 export type NewWorklistItem = { professionalId: string; kind: string; childId?: string | null; title: string; link?: string | null; details?: Record<string, unknown> };
 
-export type WorklistItem = { id: string; kind: string; child_id: string | null; title: string; link: string | null; created_at: string; done_at: string | null };
+export type WorklistItem = {
+  id: string; kind: string; child_id: string | null; title: string; link: string | null; created_at: string; done_at: string | null;
+  /** When the item is due (details.dueOn), if it has a date. */
+  due_on: string | null;
+  /** The letter the item is about, when there is one besides its main link (details.letter). */
+  letter: string | null;
+  /** Who the child is, only where the professional has a standing relationship with them now. */
+  child_name: string | null;
+  nhs_number: string | null;
+};
 
 /** Adds items to professionals' worklists, all in one statement. */
 export async function insertItems(tx: Tx, icsId: string, items: NewWorklistItem[]): Promise<void> {
@@ -19,12 +30,21 @@ export async function insertItems(tx: Tx, icsId: string, items: NewWorklistItem[
   );
 }
 
-/** One professional's items not yet done, oldest first. */
-export function openItemsOf(tx: Tx, professionalId: string, limit: number): Promise<WorklistItem[]> {
+/**
+ * One professional's items not yet done, oldest first. Each names its child
+ * only while the actor has a standing relationship with them: a relationship
+ * that has ended since the item came does not keep showing who they are.
+ */
+export function openItemsOf(tx: Tx, actor: Actor, limit: number): Promise<WorklistItem[]> {
+  const related = standingRelationshipSql(actor);
   return rows<WorklistItem>(
     tx,
-    sql`SELECT id, kind, child_id, title, link, created_at, done_at FROM worklist_item
-         WHERE professional_id = ${professionalId}::uuid AND done_at IS NULL ORDER BY created_at, id LIMIT ${limit}`,
+    sql`SELECT w.id, w.kind, w.child_id, w.title, w.link, w.created_at, w.done_at,
+               w.details->>'dueOn' AS due_on, w.details->>'letter' AS letter,
+               CASE WHEN ${related} THEN c.given_name || ' ' || c.family_name END AS child_name,
+               CASE WHEN ${related} THEN c.nhs_number END AS nhs_number
+          FROM worklist_item w LEFT JOIN child c ON c.ics_id = w.ics_id AND c.id = w.child_id
+         WHERE w.professional_id = ${actor.professionalId}::uuid AND w.done_at IS NULL ORDER BY w.created_at, w.id LIMIT ${limit}`,
   );
 }
 

@@ -115,6 +115,14 @@ export const policy = {
     return allow('emergency access requested');
   },
 
+  /**
+   * "My children": the children the actor has a standing relationship with,
+   * and why. Caring roles, who are the ones that hold relationships.
+   */
+  viewCaseload(actor: Actor): Decision {
+    return has(actor, CARING_ROLES) ? allow(`caseload of a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not hold relationships with children.');
+  },
+
   /** The worklist of children whose care the actor shares: caring roles. */
   keepWorklist(actor: Actor): Decision {
     return has(actor, CARING_ROLES) ? allow(`worklist of a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not have a worklist.');

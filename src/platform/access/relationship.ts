@@ -73,3 +73,22 @@ export function hasRelationshipSql(kind: RelationshipKind, actor: Actor, childId
     });
   return branches.length ? sql`(${sql.join(branches, sql` OR `)})` : sql`false`;
 }
+
+/**
+ * Every relationship the actor has with each of these children, in one query
+ * (a list's page of children, each with why it is there): the same suppliers
+ * the door asks, strongest first per child. A child with none maps to [].
+ */
+export async function relationshipsWithChildren(tx: Tx, actor: Actor, childIds: readonly string[]): Promise<Map<string, Relationship[]>> {
+  const found = new Map(childIds.map((id): [string, Relationship[]] => [id, []]));
+  if (!childIds.length) return found;
+  const ids = sql`unnest(ARRAY[${sql.join(childIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]) AS listed(id)`;
+  const branches = composition().relationships.flatMap((supplier, rank) => {
+    const each = supplier.withChild(actor, sql`listed.id`);
+    return each ? [sql`SELECT listed.id::text AS child_id, ${rank}::int AS rank, r.kind, r.detail FROM ${ids} CROSS JOIN LATERAL (${each}) r`] : [];
+  });
+  if (!branches.length) return found;
+  const listed = await rows<Relationship & { child_id: string; rank: number }>(tx, sql.join(branches, sql` UNION ALL `));
+  for (const { child_id, kind, detail } of listed.sort((a, b) => a.rank - b.rank)) found.get(child_id)?.push({ kind, detail });
+  return found;
+}

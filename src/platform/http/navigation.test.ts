@@ -29,7 +29,7 @@ describe('header navigation', () => {
 });
 
 describe('header navigation matrix: every role and every menu item', () => {
-  const CARE = ['Home', 'Find a child', 'Worklist', 'Tasks', 'MDT meetings', 'Plan reviews', 'Referrals and advice'];
+  const CARE = ['Home', 'My children', 'Find a child', 'Worklist', 'Tasks', 'MDT meetings', 'Plan reviews', 'Referrals and advice'];
   /** Each role's whole header, in order, written out from who may use each page. */
   const MENUS: Record<Role | 'system', string[]> = {
     gp: [...CARE, 'Population'],

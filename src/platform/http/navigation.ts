@@ -10,6 +10,7 @@ type MenuItem = { href: string; text: string; may: (actor: Actor) => boolean };
  */
 const MENU: readonly MenuItem[] = [
   { href: '/', text: 'Home', may: () => true },
+  { href: '/my-children', text: 'My children', may: (a) => policy.viewCaseload(a).allowed },
   { href: '/children', text: 'Find a child', may: (a) => policy.searchChildren(a).allowed || policy.findChildForAccessLog(a).allowed },
   { href: '/worklist', text: 'Worklist', may: (a) => policy.keepWorklist(a).allowed },
   { href: '/tasks', text: 'Tasks', may: (a) => policy.holdTaskList(a).allowed },
