@@ -14,15 +14,15 @@ export async function addToWorklists(tx: Tx, icsId: string, items: store.NewWork
 
 /**
  * The actor's own items still waiting, oldest first: nothing drops off until
- * it is done. An item about a child names them (in its title, and by name
- * while the professional has a relationship with them), so each child on the
- * list is audited once, as every list that names children is.
+ * it is done. Each child the page names (by name while the professional has
+ * a relationship with them, or in the item's title, as a clinic letter's
+ * does) is audited once, as every list that names children is.
  */
 export async function openItems(tx: Tx, actor: Actor, limit = 200): Promise<store.WorklistItem[]> {
   const keeps = policy.keepWorklist(actor);
   if (!keeps.allowed) throw new ForbiddenError(keeps.reason);
   const items = await store.openItemsOf(tx, actor, limit);
-  const children = [...new Set(items.flatMap((i) => (i.child_id ? [i.child_id] : [])))];
+  const children = [...new Set(items.flatMap((i) => (i.child_id && (i.child_name || i.title_names_child) ? [i.child_id] : [])))];
   await auditListedChildren(tx, actor, keeps.why, children.map((childId) => ({ childId, action: 'worklist.list', what: 'Named in your worklist' })));
   return items;
 }

@@ -16,6 +16,8 @@ export type WorklistItem = {
   /** Who the child is, only where the professional has a standing relationship with them now. */
   child_name: string | null;
   nhs_number: string | null;
+  /** The title names the child (a clinic letter's does), whatever the relationship now. */
+  title_names_child: boolean;
 };
 
 /** Adds items to professionals' worklists, all in one statement. */
@@ -42,7 +44,8 @@ export function openItemsOf(tx: Tx, actor: Actor, limit: number): Promise<Workli
     sql`SELECT w.id, w.kind, w.child_id, w.title, w.link, w.created_at, w.done_at,
                w.details->>'dueOn' AS due_on, w.details->>'letter' AS letter,
                CASE WHEN ${related} THEN c.given_name || ' ' || c.family_name END AS child_name,
-               CASE WHEN ${related} THEN c.nhs_number END AS nhs_number
+               CASE WHEN ${related} THEN c.nhs_number END AS nhs_number,
+               coalesce(strpos(w.title, c.family_name) > 0, false) AS title_names_child
           FROM worklist_item w LEFT JOIN child c ON c.ics_id = w.ics_id AND c.id = w.child_id
          WHERE w.professional_id = ${actor.professionalId}::uuid AND w.done_at IS NULL ORDER BY w.created_at, w.id LIMIT ${limit}`,
   );
