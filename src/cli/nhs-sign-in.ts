@@ -1,0 +1,87 @@
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db/client.js';
+import { clientKeyFromFile, demoClientKey, type ClientKey } from '../platform/auth/oidc/client-key.js';
+import { postLogoutRedirectUri, redirectUri, type NhsSignIn, type OidcClient, type ProviderName } from '../platform/auth/oidc/providers.js';
+import { nationalRoleFor } from '../platform/auth/oidc/national-roles.js';
+import { testNhsNumbers } from '../platform/identity/nhs-number.js';
+import { cis2LinkedStaff, type Cis2LinkedStaff } from '../admin/service.js';
+import { startStandInProviders, type StandInFamilyMember, type StandInStaffMember } from '../stand-in-providers/index.js';
+
+/** The client id the demo's stand-in providers know Joinery by. */
+export const DEMO_CLIENT_ID = 'joinery-demo';
+
+/**
+ * A demo person's national roles, made from their Joinery account through the
+ * ICS's role file. The demo GP holds a second role, at another practice, so
+ * the demo shows choosing a role at CIS2 (and that choosing the other one is refused).
+ */
+export function standInStaffMember(s: Cis2LinkedStaff, index: number): StandInStaffMember | undefined {
+  const national = nationalRoleFor(s.role, s.organisation_kind);
+  if (!national) return undefined;
+  const [givenName = s.name, ...rest] = s.name.replace(/^Dr /, '').split(' ');
+  const roleId = (n: number) => `${s.nhsid_useruid.slice(0, 8)}${String(index * 2 + n).padStart(4, '0')}`;
+  const role = (n: number, orgCode: string) => ({
+    person_roleid: roleId(n), org_code: orgCode, role_code: national.roleCode, role_name: `"${national.name}":"${s.role}"`,
+    ...(national.activityCodes.length ? { activity_codes: national.activityCodes } : {}),
+  });
+  const second = s.email.startsWith('gp@') && s.other_ods_code ? s.other_ods_code : null;
+  return {
+    uid: s.nhsid_useruid, givenName, familyName: rest.join(' ') || givenName, email: s.email,
+    roles: [role(0, s.ods_code), ...(second ? [role(1, second)] : [])],
+    orgs: [{ org_code: s.ods_code, org_name: s.organisation_name }, ...(second ? [{ org_code: second, org_name: s.other_organisation_name ?? second }] : [])],
+  };
+}
+
+/**
+ * The demo's families at NHS login: parents and young people with test-range
+ * NHS numbers, at each identity level (P9, P5, and P0 who cannot sign in to Joinery).
+ */
+export function demoFamilies(): StandInFamilyMember[] {
+  const numbers = testNhsNumbers(980_000);
+  const person = (sub: string, givenName: string, familyName: string, birthdate: string, identityLevel: 'P0' | 'P5' | 'P9'): StandInFamilyMember => ({
+    sub, givenName, familyName, birthdate, identityLevel, nhsNumber: numbers.next().value as string,
+    email: `${givenName.toLowerCase()}.${familyName.toLowerCase()}@families.joinery.test`, phone: '+447700900000',
+  });
+  return [
+    person('family-p9-parent', 'Amara', 'Okafor', '1988-03-14', 'P9'),
+    person('family-p9-young-person', 'Leo', 'Hughes', '2010-07-02', 'P9'),
+    person('family-p5-parent', 'Sian', 'Morgan', '1992-11-23', 'P5'),
+    person('family-p0-parent', 'Tomasz', 'Nowak', '1985-05-30', 'P0'),
+  ];
+}
+
+const client = (config: Config, name: ProviderName, clientId: string, key: ClientKey) => ({
+  clientId, redirectUris: [redirectUri(config, name)], postLogoutRedirectUris: [postLogoutRedirectUri(config)], jwks: { keys: [key.publicJwk] },
+});
+
+/**
+ * CIS2 and NHS login for this Joinery: the configured providers, or, where an
+ * issuer is not set (the embedded demo), stand-ins started in this process on
+ * the configured ports with Joinery's demo key (made at first start in the data folder).
+ */
+export async function startNhsSignIn(db: Database, config: Config): Promise<{ nhsSignIn: NhsSignIn; close: () => Promise<void> }> {
+  const configured = async (c: NonNullable<Config['cis2']>, name: ProviderName): Promise<OidcClient> =>
+    ({ name, issuer: c.issuer, clientId: c.clientId, key: await clientKeyFromFile(c.privateKeyPath) });
+  const cis2 = config.cis2 && (await configured(config.cis2, 'cis2'));
+  const nhsLogin = config.nhsLogin && (await configured(config.nhsLogin, 'nhs-login'));
+  if (cis2 && nhsLogin) return { nhsSignIn: { cis2, nhsLogin }, close: async () => undefined };
+
+  const key = await demoClientKey(config.dataDir);
+  const standIns = await startStandInProviders({
+    host: config.host,
+    publicHost: new URL(config.publicUrl).hostname,
+    dataDir: config.dataDir,
+    cis2: {
+      port: config.standInPorts.cis2, clients: [client(config, 'cis2', DEMO_CLIENT_ID, key)],
+      staff: async () => (await cis2LinkedStaff(db.owner)).flatMap((s, i) => standInStaffMember(s, i) ?? []),
+    },
+    nhsLogin: { port: config.standInPorts.nhsLogin, clients: [client(config, 'nhs-login', DEMO_CLIENT_ID, key)], people: async () => demoFamilies() },
+  });
+  return {
+    nhsSignIn: {
+      cis2: cis2 ?? { name: 'cis2', issuer: standIns.cis2Issuer, clientId: DEMO_CLIENT_ID, key },
+      nhsLogin: nhsLogin ?? { name: 'nhs-login', issuer: standIns.nhsLoginIssuer, clientId: DEMO_CLIENT_ID, key },
+    },
+    close: () => standIns.close(),
+  };
+}
