@@ -10,24 +10,32 @@ import { startStandInProviders, type StandInFamilyMember, type StandInStaffMembe
 /** The client id the demo's stand-in providers know Joinery by. */
 export const DEMO_CLIENT_ID = 'joinery-demo';
 
+/** A national role no line of the ICS's role file confirms (Admin/Clinical Support Access Role): the demo GP holds it too. */
+const UNMAPPED_ROLE = { roleCode: 'S8000:G8001:R8008', name: 'Admin/Clinical Support Access Role' };
+
 /**
  * A demo person's national roles, made from their Joinery account through the
- * ICS's role file. The demo GP holds a second role, at another practice, so
- * the demo shows choosing a role at CIS2 (and that choosing the other one is refused).
+ * ICS's role file. The demo GP holds three, so the demo shows choosing a role
+ * at CIS2: their GP role at their own practice (let in), the same job at a
+ * second practice (refused: not their Joinery account's organisation), and
+ * an administrative role Joinery does not map (refused).
  */
 export function standInStaffMember(s: Cis2LinkedStaff, index: number): StandInStaffMember | undefined {
   const national = nationalRoleFor(s.role, s.organisation_kind);
   if (!national) return undefined;
   const [givenName = s.name, ...rest] = s.name.replace(/^Dr /, '').split(' ');
-  const roleId = (n: number) => `${s.nhsid_useruid.slice(0, 8)}${String(index * 2 + n).padStart(4, '0')}`;
-  const role = (n: number, orgCode: string) => ({
-    person_roleid: roleId(n), org_code: orgCode, role_code: national.roleCode, role_name: `"${national.name}":"${s.role}"`,
-    ...(national.activityCodes.length ? { activity_codes: national.activityCodes } : {}),
+  const role = (n: number, orgCode: string, r: { roleCode: string; name: string; activityCodes?: string[] }) => ({
+    person_roleid: `${s.nhsid_useruid.slice(0, 6)}${String(index * 3 + n).padStart(6, '0')}`,
+    org_code: orgCode, role_code: r.roleCode, role_name: `"${r.name}"`,
+    ...(r.activityCodes?.length ? { activity_codes: r.activityCodes } : {}),
   });
   const second = s.email.startsWith('gp@') && s.other_ods_code ? s.other_ods_code : null;
   return {
     uid: s.nhsid_useruid, givenName, familyName: rest.join(' ') || givenName, email: s.email,
-    roles: [role(0, s.ods_code), ...(second ? [role(1, second)] : [])],
+    roles: [
+      role(0, s.ods_code, national),
+      ...(second ? [role(1, second, national), role(2, s.ods_code, UNMAPPED_ROLE)] : []),
+    ],
     orgs: [{ org_code: s.ods_code, org_name: s.organisation_name }, ...(second ? [{ org_code: second, org_name: s.other_organisation_name ?? second }] : [])],
   };
 }
