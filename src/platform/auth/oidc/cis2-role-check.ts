@@ -61,7 +61,7 @@ export function checkCis2Role(claims: Cis2Claims, account: LinkedAccount, requir
   if (!mapped.includes(account.role)) {
     return {
       allowed: false, reason: 'role-mismatch',
-      words: `The national role you chose (${roleName}) does not fit your Joinery account's role (${ROLES[account.role]}).`,
+      words: `The national role you chose (${roleName}) does not fit your Joinery account’s role (${ROLES[account.role]}).`,
     };
   }
   if (aalRank(claims.acr) < requiredAssurance(account.role, required)) {

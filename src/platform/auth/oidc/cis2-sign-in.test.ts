@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startJoinery, type TestJoinery } from '../../../../test/joinery.js';
 import { pageText } from '../../../../test/http.js';
@@ -20,7 +20,7 @@ const PUBLIC_URL = loadConfig({}).publicUrl;
 
 describe('signing in with NHS CIS2', () => {
   let j: TestJoinery;
-  let warn: ReturnType<typeof vi.spyOn>;
+  let warn: MockInstance<typeof console.warn>;
   const demo = async (role: Role) => {
     const [p] = await rows<{ id: string; name: string; uid: string; organisation_id: string; organisation_name: string }>(j.db.owner, sql`
       SELECT p.id, p.name, p.nhsid_useruid AS uid, p.organisation_id, o.name AS organisation_name

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startJoinery, type TestJoinery } from '../../../../test/joinery.js';
 import { rows } from '../../db/client.js';
@@ -17,7 +17,7 @@ const family = (sub: string) => demoFamilies().find((f) => f.sub === sub)!;
 
 describe('signing in with NHS login', () => {
   let j: TestJoinery;
-  let warn: ReturnType<typeof vi.spyOn>;
+  let warn: MockInstance<typeof console.warn>;
   beforeAll(async () => {
     j = await startJoinery('pglite', 100, {}, { nhsSignIn: true });
   });

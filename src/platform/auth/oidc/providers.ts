@@ -41,8 +41,10 @@ export function providerConfiguration(oidc: OidcClient): Promise<client.Configur
     const local = new URL(oidc.issuer).protocol === 'http:';
     found = client.discovery(new URL(oidc.issuer), oidc.clientId, { token_endpoint_auth_method: 'private_key_jwt' },
       client.PrivateKeyJwt({ key: oidc.key.privateKey, kid: oidc.key.kid }), {
-        // The config only lets an http:// issuer through for localhost (the demo's stand-ins and tests).
-        execute: local ? [client.allowInsecureRequests] : [],
+        // openid-client skips the ID token's signature when it came straight from the token endpoint over TLS; Joinery checks it
+        // anyway, so an answer altered on the way (or by a proxy that ends TLS) is refused. The config only lets an http://
+        // issuer through for localhost (the demo's stand-ins and tests).
+        execute: [client.enableNonRepudiationChecks, ...(local ? [client.allowInsecureRequests] : [])],
         ...(oidc.fetch ? { [client.customFetch]: oidc.fetch } : {}),
       });
     found.then((c) => {

@@ -48,8 +48,10 @@ export function failureFrom(error: unknown): SignInFailure {
   }
   if (error instanceof client.ClientError) {
     const code = error.code ?? 'unknown';
-    const message = error.message.toLowerCase();
-    const claim = (error.cause as { claim?: string } | undefined)?.claim;
+    // openid-client wraps oauth4webapi's error: the claim at fault is on the inner error's cause.
+    const inner = error.cause as { message?: string; claim?: string; cause?: { claim?: string } } | undefined;
+    const message = `${error.message} ${inner?.message ?? ''}`.toLowerCase();
+    const claim = inner?.claim ?? inner?.cause?.claim;
     if (code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && claim) return untrusted(`token-${claim}`, CLAIM_WORDS[claim] ?? `The ID token's ${claim} was not what Joinery expected.`, claim);
     if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') return untrusted('token-expired', 'The sign-in answer had expired, or its time was wrong.', code);
     if (message.includes('signature')) return untrusted('token-signature', 'The sign-in answer’s signature did not check out: it may have been altered.', code);

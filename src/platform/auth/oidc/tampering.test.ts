@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { CustomFetch } from 'openid-client';
@@ -71,7 +71,7 @@ function tamperingFetch(t: Tamper): CustomFetch {
 describe('forged, replayed and altered CIS2 sign-ins', () => {
   let j: TestJoinery;
   let gp: ProviderChoices & { id: string };
-  let warn: ReturnType<typeof vi.spyOn>;
+  let warn: MockInstance<typeof console.warn>;
   const apps: FastifyInstance[] = [];
   const logLines = () => warn.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('joinery sign-in refused'));
 
@@ -219,7 +219,7 @@ describe('forged, replayed and altered CIS2 sign-ins', () => {
 
 describe('an altered NHS login answer', () => {
   let j: TestJoinery;
-  let warn: ReturnType<typeof vi.spyOn>;
+  let warn: MockInstance<typeof console.warn>;
   beforeAll(async () => {
     j = await startJoinery('pglite', 100, {}, { nhsSignIn: true });
   });
