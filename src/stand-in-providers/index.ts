@@ -1,0 +1,32 @@
+// Stand-in NHS CIS2 and NHS login OpenID providers for the embedded demo and the tests (issue 15).
+// Each runs oidc-provider on its own HTTP server; the contract is /work/oidc-contract.md.
+import { startCis2 } from './cis2-provider.js';
+import { startNhsLogin } from './nhs-login-provider.js';
+import type { StandInOptions, StandInProviders } from './types.js';
+
+export type {
+  StandInClient,
+  StandInFamilyMember,
+  StandInNrbacRole,
+  StandInOptions,
+  StandInProviders,
+  StandInStaffMember,
+} from './types.js';
+
+export async function startStandInProviders(options: StandInOptions): Promise<StandInProviders> {
+  const cis2 = await startCis2(options);
+  let nhsLogin;
+  try {
+    nhsLogin = await startNhsLogin(options);
+  } catch (error) {
+    await cis2.close();
+    throw error;
+  }
+  return {
+    cis2Issuer: cis2.issuer,
+    nhsLoginIssuer: nhsLogin.issuer,
+    close: async () => {
+      await Promise.all([cis2.close(), nhsLogin.close()]);
+    },
+  };
+}
