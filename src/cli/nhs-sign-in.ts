@@ -12,13 +12,18 @@ export const DEMO_CLIENT_ID = 'joinery-demo';
 
 /** A national role no line of the ICS's role file confirms (Admin/Clinical Support Access Role): the demo GP holds it too. */
 const UNMAPPED_ROLE = { roleCode: 'S8000:G8001:R8008', name: 'Admin/Clinical Support Access Role' };
+/** Clinical Practitioner Access Role, which nurse practitioners hold too: at a practice it confirms a GP account only. */
+const CLINICAL_PRACTITIONER = { roleCode: 'S8000:G8000:R8000', name: 'Clinical Practitioner Access Role' };
 
 /**
  * A demo person's national roles, made from their Joinery account through the
- * ICS's role file. The demo GP holds three, so the demo shows choosing a role
- * at CIS2: their GP role at their own practice (let in), the same job at a
- * second practice (refused: not their Joinery account's organisation), and
- * an administrative role Joinery does not map (refused).
+ * ICS's role file. Two people hold more than one, so the demo shows choosing
+ * a role at CIS2 and each way a choice is refused:
+ * - the GP: their GP role at their own practice (let in), the same job at a
+ *   second practice (refused: not their account's organisation), and an
+ *   administrative role Joinery does not map (refused);
+ * - the practice nurse, a nurse practitioner: their nurse role (let in) and
+ *   the clinical practitioner role (refused: it confirms a GP, not their account's role).
  */
 export function standInStaffMember(s: Cis2LinkedStaff, index: number): StandInStaffMember | undefined {
   const national = nationalRoleFor(s.role, s.organisation_kind);
@@ -30,14 +35,31 @@ export function standInStaffMember(s: Cis2LinkedStaff, index: number): StandInSt
     ...(r.activityCodes?.length ? { activity_codes: r.activityCodes } : {}),
   });
   const second = s.email.startsWith('gp@') && s.other_ods_code ? s.other_ods_code : null;
+  const extra = second ? [role(1, second, national), role(2, s.ods_code, UNMAPPED_ROLE)]
+    : s.email.startsWith('practice-nurse@') ? [role(1, s.ods_code, CLINICAL_PRACTITIONER)] : [];
   return {
     uid: s.nhsid_useruid, givenName, familyName: rest.join(' ') || givenName, email: s.email,
-    roles: [
-      role(0, s.ods_code, national),
-      ...(second ? [role(1, second, national), role(2, s.ods_code, UNMAPPED_ROLE)] : []),
-    ],
+    roles: [role(0, s.ods_code, national), ...extra],
     orgs: [{ org_code: s.ods_code, org_name: s.organisation_name }, ...(second ? [{ org_code: second, org_name: s.other_organisation_name ?? second }] : [])],
   };
+}
+
+/** A demo CIS2 identity that no Joinery account is linked to: signing in as them shows the page that says whom to ask. */
+export const UNLINKED_DEMO_UID = '555000000000';
+
+/** The stand-in CIS2's people: every linked demo account, and one person with no Joinery account. */
+export async function standInStaff(db: Database): Promise<StandInStaffMember[]> {
+  const linked = await cis2LinkedStaff(db.owner);
+  const staff = linked.flatMap((s, i) => standInStaffMember(s, i) ?? []);
+  const practice = linked.find((s) => s.organisation_kind === 'gp-practice');
+  if (practice) {
+    staff.push({
+      uid: UNLINKED_DEMO_UID, givenName: 'Robin', familyName: 'Newstarter', email: 'robin.newstarter@nhs.example',
+      roles: [{ person_roleid: '555000000001', org_code: practice.ods_code, role_code: CLINICAL_PRACTITIONER.roleCode, role_name: `"${CLINICAL_PRACTITIONER.name}"` }],
+      orgs: [{ org_code: practice.ods_code, org_name: practice.organisation_name }],
+    });
+  }
+  return staff;
 }
 
 /**
@@ -81,7 +103,7 @@ export async function startNhsSignIn(db: Database, config: Config): Promise<{ nh
     dataDir: config.dataDir,
     cis2: {
       port: config.standInPorts.cis2, clients: [client(config, 'cis2', DEMO_CLIENT_ID, key)],
-      staff: async () => (await cis2LinkedStaff(db.owner)).flatMap((s, i) => standInStaffMember(s, i) ?? []),
+      staff: () => standInStaff(db),
     },
     nhsLogin: { port: config.standInPorts.nhsLogin, clients: [client(config, 'nhs-login', DEMO_CLIENT_ID, key)], people: async () => demoFamilies() },
   });

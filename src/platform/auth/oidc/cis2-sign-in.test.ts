@@ -6,8 +6,7 @@ import { auditMark } from '../../../../test/audit.js';
 import { rows } from '../../db/client.js';
 import { ROLE_IDS, ROLES, type Role } from '../../access/roles.js';
 import { loadConfig } from '../../config.js';
-import { cis2LinkedStaff } from '../../../admin/service.js';
-import { standInStaffMember } from '../../../cli/nhs-sign-in.js';
+import { standInStaff, UNLINKED_DEMO_UID } from '../../../cli/nhs-sign-in.js';
 import { SignInBrowser, readable } from './test-fixtures.js';
 
 /**
@@ -29,8 +28,7 @@ describe('signing in with NHS CIS2', () => {
   };
   /** The national roles the stand-in offers a demo person, as Joinery's demo hands them over. */
   const rolesOf = async (uid: string) => {
-    const staff = (await cis2LinkedStaff(j.db.owner)).flatMap((s, i) => standInStaffMember(s, i) ?? []);
-    return staff.find((s) => s.uid === uid)!.roles;
+    return (await standInStaff(j.db)).find((s) => s.uid === uid)!.roles;
   };
   const browser = () => new SignInBrowser(j.app, PUBLIC_URL);
   const refusalLogged = (reason: string) =>
@@ -130,43 +128,28 @@ describe('signing in with NHS CIS2', () => {
 
   it('a CIS2 identity with no Joinery account is refused, saying whom to ask and the user ID to give them; the log line has no user ID', async () => {
     watchLog();
-    const nurse = await demo('health-visitor');
-    const [role] = await rolesOf(nurse.uid);
-    const b = browser();
-    const started = await b.joineryRequest('GET', '/sign-in/cis2');
-    const callback = await b.atProvider(started.location!, { person: nurse.uid, authenticator: 'smartcard', roleId: role!.person_roleid });
-    // While they were at CIS2, an administrator unlinked the account.
-    await j.db.owner.execute(sql`UPDATE professional SET nhsid_useruid = NULL WHERE id = ${nurse.id}::uuid`);
-    try {
-      const answer = await b.joineryRequest('GET', callback);
-      expect(answer.statusCode).toBe(403);
-      const words = readable(answer.body);
-      expect(words).toContain(`Your CIS2 identity (user ID ${nurse.uid}) is not linked to a Joinery account.`);
-      expect(words).toContain('Ask your ICS’s Joinery administrator to link your CIS2 identity');
-      refusalLogged('account-not-linked');
-      expect(warn.mock.calls.flat().join(' ')).not.toContain(nurse.uid);
-    } finally {
-      await j.db.owner.execute(sql`UPDATE professional SET nhsid_useruid = ${nurse.uid} WHERE id = ${nurse.id}::uuid`);
-    }
+    const [role] = await rolesOf(UNLINKED_DEMO_UID);
+    const { answer } = await browser().signIn('/sign-in/cis2', { person: UNLINKED_DEMO_UID, authenticator: 'smartcard', roleId: role!.person_roleid });
+    expect(answer.statusCode).toBe(403);
+    const words = readable(answer.body);
+    expect(words).toContain(`Your CIS2 identity (user ID ${UNLINKED_DEMO_UID}) is not linked to a Joinery account.`);
+    expect(words).toContain('Ask your ICS’s Joinery administrator to link your CIS2 identity');
+    refusalLogged('account-not-linked');
+    expect(warn.mock.calls.flat().join(' ')).not.toContain(UNLINKED_DEMO_UID);
   });
 
-  it('a national role that does not fit the Joinery account’s role is refused, never turned into another role', async () => {
+  it('a national role that fits another Joinery role than the account’s is refused, never turned into that role', async () => {
     watchLog();
+    // The demo practice nurse is a nurse practitioner: CIS2 also lists the Clinical Practitioner Access Role, which at a practice means a GP.
     const nurse = await demo('practice-nurse');
-    const [role] = await rolesOf(nurse.uid);
-    const b = browser();
-    const started = await b.joineryRequest('GET', '/sign-in/cis2');
-    const callback = await b.atProvider(started.location!, { person: nurse.uid, authenticator: 'smartcard', roleId: role!.person_roleid });
-    // The account now says GP (it fits the practice); CIS2 still says Nurse Access Role.
-    await j.db.owner.execute(sql`UPDATE professional SET role = 'gp' WHERE id = ${nurse.id}::uuid`);
-    try {
-      const answer = await b.joineryRequest('GET', callback);
-      expect(answer.statusCode).toBe(403);
-      expect(readable(answer.body)).toContain('The national role you chose (Nurse Access Role) does not fit your Joinery account’s role (GP).');
-      refusalLogged('role-mismatch');
-    } finally {
-      await j.db.owner.execute(sql`UPDATE professional SET role = 'practice-nurse' WHERE id = ${nurse.id}::uuid`);
-    }
+    const [, practitioner] = await rolesOf(nurse.uid);
+    expect(practitioner!.role_code).toBe('S8000:G8000:R8000');
+    const { answer } = await browser().signIn('/sign-in/cis2', { person: nurse.uid, authenticator: 'smartcard', roleId: practitioner!.person_roleid });
+    expect(answer.statusCode).toBe(403);
+    expect(readable(answer.body)).toContain('The national role you chose (Clinical Practitioner Access Role) does not fit your Joinery account’s role (Practice nurse).');
+    refusalLogged('role-mismatch');
+    const [{ n }] = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM session WHERE professional_id = ${nurse.id}::uuid AND nrbac_role_id = ${practitioner!.person_roleid}`);
+    expect(n).toBe(0);
   });
 
   it('signing out ends the Joinery session and sends the browser to CIS2 to end its session, coming back to /signed-out', async () => {

@@ -8,8 +8,7 @@ import { DEMO_PASSWORD } from '../../../../test/http.js';
 import { buildJoinery } from '../../../app.js';
 import { rows } from '../../db/client.js';
 import { loadConfig } from '../../config.js';
-import { cis2LinkedStaff } from '../../../admin/service.js';
-import { standInStaffMember } from '../../../cli/nhs-sign-in.js';
+import { standInStaff } from '../../../cli/nhs-sign-in.js';
 import { SignInBrowser, readable, type ProviderChoices } from './test-fixtures.js';
 import type { OidcClient } from './providers.js';
 
@@ -108,7 +107,7 @@ describe('forged, replayed and altered CIS2 sign-ins', () => {
   beforeAll(async () => {
     j = await startJoinery('pglite', 100, {}, { nhsSignIn: true });
     const [p] = await rows<{ id: string; uid: string }>(j.db.owner, sql`SELECT id, nhsid_useruid AS uid FROM professional WHERE email = 'gp@demo.joinery.test'`);
-    const staff = (await cis2LinkedStaff(j.db.owner)).flatMap((s, i) => standInStaffMember(s, i) ?? []);
+    const staff = await standInStaff(j.db);
     gp = { id: p!.id, person: p!.uid, authenticator: 'smartcard', roleId: staff.find((s) => s.uid === p!.uid)!.roles[0]!.person_roleid };
   });
   afterAll(async () => {
