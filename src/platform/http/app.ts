@@ -103,6 +103,8 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
     for (const method of [r.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: r.url });
   });
   const views = createViews();
+  // Signing out of CIS2 or NHS login is a form whose answer redirects to the provider: its origin must be a form target.
+  const providerOrigins = [deps.nhsSignIn?.cis2, deps.nhsSignIn?.nhsLogin].flatMap((p) => (p ? [new URL(p.issuer).origin] : []));
   const css = localCss();
 
   await app.register(formbody);
@@ -144,7 +146,7 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
 
   app.addHook('onRequest', async (req, reply) => {
     req.cspNonce = newCspNonce();
-    setSecurityHeaders(reply, config, req.cspNonce);
+    setSecurityHeaders(reply, config, req.cspNonce, providerOrigins);
     // Stylesheets, scripts and icons need no one signed in: no session look-up (a transaction) for each of a page's assets.
     if (req.url.startsWith(ASSET_PREFIX)) return;
     const token = req.cookies[SESSION_COOKIE];
