@@ -57,7 +57,7 @@ function rolePage(interaction: Interaction, person: StandInStaffMember, chosen: 
       `/interaction/${interaction.uid}/role`,
       radios({
         name: 'role',
-        legend: `Which role are you working in today, ${person.givenName}?`,
+        legend: `Which role are you working in today, ${person.givenName} ${person.familyName}?`,
         choices: person.roles.map((r) => ({ value: r.person_roleid, label: r.role_name.replace(/"/g, ''), hint: orgName(r.org_code) })),
         selected: chosen.role,
         error: errors.find((e) => e.field === 'role')?.message,

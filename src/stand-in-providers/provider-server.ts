@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import Provider, { type Account, type Interaction, type KoaContextWithOIDC, type TokenWithGrant } from 'oidc-provider';
+import Provider, { interactionPolicy, type Account, type Interaction, type KoaContextWithOIDC, type TokenWithGrant } from 'oidc-provider';
 import { cookieKeys, signingKeys } from './keys.js';
 import { esc, page, raw, STYLESHEET_PATH } from './html.js';
 import type { StandInClient } from './types.js';
@@ -50,6 +50,19 @@ let stylesheet: string | undefined;
 function nhsukCss(): string {
   stylesheet ??= fs.readFileSync(NHSUK_CSS, 'utf8').replace(/@font-face\{[^}]*assets\.nhs\.uk[^}]*\}/g, '');
   return stylesheet;
+}
+
+// A demo presenter switches people between sign-ins, and the vector of trust must answer each
+// request's vtr: so the stand-ins ask who is signing in every time instead of silently reusing
+// their session (the real services would offer single sign-on). A fresh login result ends the asking.
+function askEveryTime() {
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check('stand_in_asks_every_time', 'the stand-in asks who is signing in on every request', (ctx) =>
+      ctx.oidc?.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+  );
+  return policy;
 }
 
 const MAX_FORM_BYTES = 64 * 1024;
@@ -147,7 +160,7 @@ export async function startStandInProvider(spec: StandInProviderSpec): Promise<R
         },
       },
     },
-    interactions: { url: (_ctx: KoaContextWithOIDC, interaction: Interaction) => `/interaction/${interaction.uid}` },
+    interactions: { policy: askEveryTime(), url: (_ctx: KoaContextWithOIDC, interaction: Interaction) => `/interaction/${interaction.uid}` },
     findAccount: async (_ctx: KoaContextWithOIDC, accountId: string, token: TokenWithGrant): Promise<Account | undefined> => {
       const chosen = (token?.grantId && remembered.get(token.grantId)) || {};
       const claims = await spec.claimsFor(accountId, chosen, issuer);
