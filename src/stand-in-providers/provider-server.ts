@@ -66,6 +66,8 @@ function askEveryTime() {
 }
 
 const MAX_FORM_BYTES = 64 * 1024;
+/** A working day: how long a stand-in session and its grant last. */
+const GRANT_SECONDS = 8 * 3600;
 
 async function readForm(req: http.IncomingMessage): Promise<URLSearchParams | undefined> {
   const chunks: Buffer[] = [];
@@ -120,7 +122,13 @@ export async function startStandInProvider(spec: StandInProviderSpec): Promise<R
   const port = await listen(server, spec.host, spec.port);
   const issuer = `http://${spec.publicHost}:${port}`;
   // What each interaction chose, by grant: the ID token is made later, at the code exchange.
-  const remembered = new Map<string, Record<string, unknown>>();
+  // Forgotten with the grant, so a long-running demo does not grow without end.
+  const remembered = new Map<string, { chosen: Record<string, unknown>; until: number }>();
+  const remember = (grantId: string, chosen: Record<string, unknown>) => {
+    const now = Date.now();
+    for (const [id, entry] of remembered) if (entry.until < now) remembered.delete(id);
+    remembered.set(grantId, { chosen, until: now + GRANT_SECONDS * 1000 });
+  };
 
   const provider = new Provider(issuer, {
     clients: spec.clients.map(clientMetadata),
@@ -162,7 +170,7 @@ export async function startStandInProvider(spec: StandInProviderSpec): Promise<R
     },
     interactions: { policy: askEveryTime(), url: (_ctx: KoaContextWithOIDC, interaction: Interaction) => `/interaction/${interaction.uid}` },
     findAccount: async (_ctx: KoaContextWithOIDC, accountId: string, token: TokenWithGrant): Promise<Account | undefined> => {
-      const chosen = (token?.grantId && remembered.get(token.grantId)) || {};
+      const chosen = (token?.grantId && remembered.get(token.grantId)?.chosen) || {};
       const claims = await spec.claimsFor(accountId, chosen, issuer);
       if (!claims) return undefined;
       return { accountId, claims: () => claims };
@@ -176,7 +184,7 @@ export async function startStandInProvider(spec: StandInProviderSpec): Promise<R
 <p>${esc(out.error_description ?? out.error)}</p><p>Go back to the service you came from and try again.</p>`),
       });
     },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 1800, Session: 8 * 3600, Grant: 8 * 3600 },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 1800, Session: GRANT_SECONDS, Grant: GRANT_SECONDS },
     ...spec.settings,
   });
   const pages = spec.pages(issuer);
@@ -202,7 +210,7 @@ export async function startStandInProvider(spec: StandInProviderSpec): Promise<R
     const grant = new provider.Grant({ accountId: outcome.signIn.accountId, clientId: details.params.client_id });
     grant.addOIDCScope(String(details.params.scope ?? 'openid'));
     const grantId = await grant.save();
-    remembered.set(grantId, outcome.signIn.remember);
+    remember(grantId, outcome.signIn.remember);
     return provider.interactionFinished(
       req,
       res,
