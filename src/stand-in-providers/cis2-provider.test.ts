@@ -76,8 +76,8 @@ describe('stand-in NHS CIS2', () => {
     const rolePage = await browser.submit(signInPage, { person: HEALTH_VISITOR_AND_NURSE.uid, authenticator: 'authenticator-app' });
     expect(rolePage.status).toBe(200);
     expect(rolePage.html).toContain('Select your role');
-    expect(rolePage.html).toContain('Clinical:Clinical Provision:Health Visitor');
-    expect(rolePage.html).toContain('Eastside Community Health');
+    expect(rolePage.html).toContain('>Health Visitor at Eastside Community Health</label>');
+    expect(rolePage.html).toContain('>Nurse at Northfield Children&#39;s Hospital</label>');
     // The name is escaped wherever it is shown.
     expect(rolePage.html).toContain('Tom O&#39;Neill &lt;Jr&gt;');
     expect(rolePage.html).not.toContain('<Jr>');
