@@ -123,6 +123,15 @@ describe('stand-in NHS CIS2', () => {
     expect(again.html).toContain('<a href="#authenticator">Choose how you are proving who you are</a>');
   });
 
+  it('shows an NHS.UK page, not a redirect, for an authorization request from an unknown client', async () => {
+    const url = new URL(`${providers.cis2Issuer}/auth`);
+    url.search = new URLSearchParams({ client_id: 'not-joinery', response_type: 'code', scope: SCOPE, redirect_uri: client.redirectUri }).toString();
+    const answer = await new Browser().visit(url.toString());
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('Sorry, there is a problem signing in');
+    expect(answer.html).toContain('Stand-in for NHS CIS2');
+  });
+
   it('refuses an authorization request without PKCE', async () => {
     const url = new URL(`${providers.cis2Issuer}/auth`);
     url.search = new URLSearchParams({ client_id: client.standIn.clientId, response_type: 'code', scope: SCOPE, redirect_uri: client.redirectUri, state: 'abc', nonce: 'n' }).toString();

@@ -119,8 +119,17 @@ function clientMetadata(client: StandInClient) {
 
 export async function startStandInProvider(spec: StandInProviderSpec): Promise<RunningProvider> {
   const server = http.createServer();
+  // Listen first: with port 0 the issuer (which names the port) is known only then.
   const port = await listen(server, spec.host, spec.port);
-  const issuer = `http://${spec.publicHost}:${port}`;
+  try {
+    return await serve(server, spec, `http://${spec.publicHost}:${port}`);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+}
+
+async function serve(server: http.Server, spec: StandInProviderSpec, issuer: string): Promise<RunningProvider> {
   // What each interaction chose, by grant: the ID token is made later, at the code exchange.
   // Forgotten with the grant, so a long-running demo does not grow without end.
   const remembered = new Map<string, { chosen: Record<string, unknown>; until: number }>();
