@@ -5,7 +5,7 @@ import type * as oidc from 'openid-client';
 import * as oidcClient from 'openid-client';
 import { startStandInProviders, type StandInProviders } from './index.js';
 import { RP, Browser, finishSignIn, makeClient, relyingParty, startSignIn, tempDataDir, type TestClient } from './test-sign-in.js';
-import { GP, HEALTH_VISITOR_AND_NURSE, PARENT_P9 } from './test-people.js';
+import { GP, HEALTH_VISITOR_AND_NURSE, PARENT_P9 } from './test-fixtures.js';
 
 const SCOPE = 'openid profile email nhsperson nationalrbacaccess associatedorgs selectedrole';
 

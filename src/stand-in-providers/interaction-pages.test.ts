@@ -6,7 +6,7 @@ import { launchChromium, noScriptContext, screenshot } from '../../e2e/browser.j
 import { checkPageIsAccessible } from '../../e2e/steps/accessibility.js';
 import { startStandInProviders, type StandInProviders } from './index.js';
 import { makeClient, relyingParty, startSignIn, tempDataDir } from './test-sign-in.js';
-import { GP, HEALTH_VISITOR_AND_NURSE, PARENT_P5, PARENT_P9 } from './test-people.js';
+import { GP, HEALTH_VISITOR_AND_NURSE, PARENT_P5, PARENT_P9 } from './test-fixtures.js';
 
 describe('stand-in sign-in pages in Chromium', () => {
   let browser: Browser;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as oidc from 'openid-client';
 import { startStandInProviders, type StandInProviders } from './index.js';
 import { Browser, finishSignIn, makeClient, relyingParty, startSignIn, tempDataDir, type TestClient } from './test-sign-in.js';
-import { GP, PARENT_P5, PARENT_P9 } from './test-people.js';
+import { GP, PARENT_P5, PARENT_P9 } from './test-fixtures.js';
 
 const SCOPE = 'openid profile email phone';
 
