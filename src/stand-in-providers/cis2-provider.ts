@@ -9,13 +9,18 @@ import type { StandInOptions, StandInStaffMember } from './types.js';
 
 const SERVICE = 'NHS CIS2';
 
+/** A national RBAC role name such as '"Clinical":"Clinical Provision":"Nurse"' as a person says it: "Nurse". */
+function roleTitle(roleName: string): string {
+  return roleName.replace(/"/g, '').split(':').at(-1)!.trim() || roleName;
+}
+
 type Choices = { person?: string; authenticator?: string; role?: string };
 
 function signInPage(interaction: Interaction, staff: StandInStaffMember[], chosen: Choices = {}, errors: FieldError[] = []): string {
   // Grouped by the person's first role, so a demo presenter finds "the GP" or "the health visitor" quickly.
   const groups = new Map<string, { value: string; label: string }[]>();
   for (const person of staff) {
-    const group = person.roles[0]?.role_name.replace(/"/g, '').split(':').at(-1) ?? 'No role';
+    const group = person.roles[0] ? roleTitle(person.roles[0].role_name) : 'No role';
     const list = groups.get(group) ?? [];
     list.push({ value: person.uid, label: `${person.givenName} ${person.familyName}` });
     groups.set(group, list);
@@ -57,8 +62,8 @@ function rolePage(interaction: Interaction, person: StandInStaffMember, chosen: 
       `/interaction/${interaction.uid}/role`,
       radios({
         name: 'role',
-        legend: `Which role are you working in today, ${person.givenName}?`,
-        choices: person.roles.map((r) => ({ value: r.person_roleid, label: r.role_name.replace(/"/g, ''), hint: orgName(r.org_code) })),
+        legend: `Which role are you working in today, ${person.givenName} ${person.familyName}?`,
+        choices: person.roles.map((r) => ({ value: r.person_roleid, label: `${roleTitle(r.role_name)} at ${orgName(r.org_code)}`, hint: `${r.role_name.replace(/"/g, '')} (${r.org_code})` })),
         selected: chosen.role,
         error: errors.find((e) => e.field === 'role')?.message,
       }),

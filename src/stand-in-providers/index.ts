@@ -13,6 +13,13 @@ export type {
   StandInStaffMember,
 } from './types.js';
 
+/**
+ * Starts both stand-ins, each on its own port (0 = any free one), issuer `http://<publicHost>:<port>`.
+ * Keys live in `<dataDir>/stand-in-providers/` (`cis2.jwks.json`, `nhs-login.jwks.json` and the
+ * cookie keys), made at first start and reused. The stand-ins ask who is signing in on every
+ * authorization request (no silent single sign-on), so a demo can switch people. Over plain http
+ * openid-client needs `execute: [allowInsecureRequests]`.
+ */
 export async function startStandInProviders(options: StandInOptions): Promise<StandInProviders> {
   const cis2 = await startCis2(options);
   let nhsLogin;

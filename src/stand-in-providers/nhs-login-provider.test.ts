@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as oidc from 'openid-client';
 import { startStandInProviders, type StandInProviders } from './index.js';
 import { Browser, finishSignIn, makeClient, relyingParty, startSignIn, tempDataDir, type TestClient } from './test-sign-in.js';
-import { GP, PARENT_P5, PARENT_P9 } from './test-people.js';
+import { GP, PARENT_P5, PARENT_P9 } from './test-fixtures.js';
 
 const SCOPE = 'openid profile email phone';
 
@@ -104,5 +104,15 @@ describe('stand-in NHS login', () => {
     // The interaction survives the mistakes: the right choice still signs in.
     const back = await browser.submit(signInPage, { person: PARENT_P9.sub });
     expect((await finishSignIn(config, back.url, started)).claims.sub).toBe(PARENT_P9.sub);
+  });
+  it('answers a form posted without the sign-in cookie (expired or forged) with a page saying so, not an error', async () => {
+    const started = await startSignIn(config, client, SCOPE);
+    const signInPage = await new Browser().visit(started.url);
+    const stranger = await new Browser().submit(signInPage, { person: PARENT_P9.sub });
+    expect(stranger.status).toBe(400);
+    expect(stranger.html).toContain('Your sign-in has expired');
+    const unknown = await new Browser().visit(`${providers.nhsLoginIssuer}/interaction/not-a-real-one/sign-in`, { person: PARENT_P9.sub });
+    expect(unknown.status).toBe(400);
+    expect(unknown.html).toContain('Your sign-in has expired');
   });
 });

@@ -34,10 +34,10 @@ function signInPage(interaction: Interaction, people: StandInFamilyMember[], sel
   return page({ serviceName: SERVICE, title: 'Sign in', errors: errorList, body });
 }
 
-function submit(interaction: Interaction, posted: URLSearchParams, people: StandInFamilyMember[]): InteractionOutcome {
+function submit(interaction: Interaction, step: string, posted: URLSearchParams, people: StandInFamilyMember[]): InteractionOutcome {
   const chosen = posted.get('person') ?? '';
   const person = people.find((p) => p.sub === chosen);
-  if (!person) return { show: signInPage(interaction, people, chosen, [{ field: 'person', message: 'Choose who you are signing in as' }]), status: 400 };
+  if (!person || step !== 'sign-in') return { show: signInPage(interaction, people, chosen, [{ field: 'person', message: 'Choose who you are signing in as' }]), status: 400 };
   const requested = parseVtr(typeof interaction.params.vtr === 'string' ? interaction.params.vtr : undefined);
   // The authorization endpoint already refused a malformed vtr; this only guards the types.
   const vectors = 'vectors' in requested ? requested.vectors : [];
@@ -79,7 +79,7 @@ export function startNhsLogin(options: StandInOptions): Promise<RunningProvider>
     },
     pages: () => ({
       start: async (interaction) => signInPage(interaction, await people()),
-      submit: async (interaction, _step, posted) => submit(interaction, posted, await people()),
+      submit: async (interaction, step, posted) => submit(interaction, step, posted, await people()),
     }),
   });
 }

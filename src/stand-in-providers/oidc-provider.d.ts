@@ -8,7 +8,7 @@ declare module 'oidc-provider' {
     type: string;
     body: unknown;
     status: number;
-    oidc?: { params?: Record<string, unknown>; client?: { clientId: string } };
+    oidc?: { params?: Record<string, unknown>; client?: { clientId: string }; result?: { login?: unknown } };
   };
 
   export type Account = {
@@ -44,6 +44,17 @@ declare module 'oidc-provider' {
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: InteractionResults, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     on(event: string, listener: (...args: unknown[]) => void): this;
+  }
+
+  export namespace interactionPolicy {
+    class Check {
+      static REQUEST_PROMPT: true;
+      static NO_NEED_TO_PROMPT: false;
+      constructor(reason: string, description: string, check: (ctx: KoaContextWithOIDC) => boolean | Promise<boolean>);
+    }
+    type Prompt = { name: string; checks: Check[] & { add(check: Check, index?: number): void } };
+    type Policy = Prompt[] & { get(name: string): Prompt | undefined };
+    function base(): Policy;
   }
 
   export namespace errors {

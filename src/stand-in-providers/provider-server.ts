@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import Provider, { type Account, type Interaction, type KoaContextWithOIDC, type TokenWithGrant } from 'oidc-provider';
+import Provider, { interactionPolicy, type Account, type Interaction, type KoaContextWithOIDC, type TokenWithGrant } from 'oidc-provider';
 import { cookieKeys, signingKeys } from './keys.js';
 import { esc, page, raw, STYLESHEET_PATH } from './html.js';
 import type { StandInClient } from './types.js';
@@ -52,7 +52,22 @@ function nhsukCss(): string {
   return stylesheet;
 }
 
+// A demo presenter switches people between sign-ins, and the vector of trust must answer each
+// request's vtr: so the stand-ins ask who is signing in every time instead of silently reusing
+// their session (the real services would offer single sign-on). A fresh login result ends the asking.
+function askEveryTime() {
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check('stand_in_asks_every_time', 'the stand-in asks who is signing in on every request', (ctx) =>
+      ctx.oidc?.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+  );
+  return policy;
+}
+
 const MAX_FORM_BYTES = 64 * 1024;
+/** A working day: how long a stand-in session and its grant last. */
+const GRANT_SECONDS = 8 * 3600;
 
 async function readForm(req: http.IncomingMessage): Promise<URLSearchParams | undefined> {
   const chunks: Buffer[] = [];
@@ -104,10 +119,25 @@ function clientMetadata(client: StandInClient) {
 
 export async function startStandInProvider(spec: StandInProviderSpec): Promise<RunningProvider> {
   const server = http.createServer();
+  // Listen first: with port 0 the issuer (which names the port) is known only then.
   const port = await listen(server, spec.host, spec.port);
-  const issuer = `http://${spec.publicHost}:${port}`;
+  try {
+    return await serve(server, spec, `http://${spec.publicHost}:${port}`);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+}
+
+async function serve(server: http.Server, spec: StandInProviderSpec, issuer: string): Promise<RunningProvider> {
   // What each interaction chose, by grant: the ID token is made later, at the code exchange.
-  const remembered = new Map<string, Record<string, unknown>>();
+  // Forgotten with the grant, so a long-running demo does not grow without end.
+  const remembered = new Map<string, { chosen: Record<string, unknown>; until: number }>();
+  const remember = (grantId: string, chosen: Record<string, unknown>) => {
+    const now = Date.now();
+    for (const [id, entry] of remembered) if (entry.until < now) remembered.delete(id);
+    remembered.set(grantId, { chosen, until: now + GRANT_SECONDS * 1000 });
+  };
 
   const provider = new Provider(issuer, {
     clients: spec.clients.map(clientMetadata),
@@ -147,9 +177,9 @@ export async function startStandInProvider(spec: StandInProviderSpec): Promise<R
         },
       },
     },
-    interactions: { url: (_ctx: KoaContextWithOIDC, interaction: Interaction) => `/interaction/${interaction.uid}` },
+    interactions: { policy: askEveryTime(), url: (_ctx: KoaContextWithOIDC, interaction: Interaction) => `/interaction/${interaction.uid}` },
     findAccount: async (_ctx: KoaContextWithOIDC, accountId: string, token: TokenWithGrant): Promise<Account | undefined> => {
-      const chosen = (token?.grantId && remembered.get(token.grantId)) || {};
+      const chosen = (token?.grantId && remembered.get(token.grantId)?.chosen) || {};
       const claims = await spec.claimsFor(accountId, chosen, issuer);
       if (!claims) return undefined;
       return { accountId, claims: () => claims };
@@ -163,7 +193,7 @@ export async function startStandInProvider(spec: StandInProviderSpec): Promise<R
 <p>${esc(out.error_description ?? out.error)}</p><p>Go back to the service you came from and try again.</p>`),
       });
     },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 1800, Session: 8 * 3600, Grant: 8 * 3600 },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 1800, Session: GRANT_SECONDS, Grant: GRANT_SECONDS },
     ...spec.settings,
   });
   const pages = spec.pages(issuer);
@@ -189,7 +219,7 @@ export async function startStandInProvider(spec: StandInProviderSpec): Promise<R
     const grant = new provider.Grant({ accountId: outcome.signIn.accountId, clientId: details.params.client_id });
     grant.addOIDCScope(String(details.params.scope ?? 'openid'));
     const grantId = await grant.save();
-    remembered.set(grantId, outcome.signIn.remember);
+    remember(grantId, outcome.signIn.remember);
     return provider.interactionFinished(
       req,
       res,

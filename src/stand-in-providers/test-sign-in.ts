@@ -40,6 +40,10 @@ export type Page = { status: number; url: string; html: string; location?: strin
 export class Browser {
   private cookies = new Map<string, string>();
 
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
   private keep(response: Response) {
     for (const header of response.headers.getSetCookie()) {
       const [pair, ...attributes] = header.split(';');

@@ -10,6 +10,8 @@ export type StandInClient = {
 
 export type StandInNrbacRole = {
   person_roleid: string;
+  /** CIS2 also names the person's membership of the organisation; optional here (an addition to the contract). */
+  person_orgid?: string;
   org_code: string;
   role_code: string;
   role_name: string;

@@ -17,7 +17,7 @@ export const HEALTH_VISITOR_AND_NURSE: StandInStaffMember = {
   email: 'tom.oneill@example.nhs.uk',
   roles: [
     { person_roleid: '555000000911', org_code: 'Y90002', role_code: 'S8000:G8000:R8001', role_name: '"Clinical":"Clinical Provision":"Nurse"' },
-    { person_roleid: '555000000912', org_code: 'Y90003', role_code: 'S8000:G8000:R8003', role_name: '"Clinical":"Clinical Provision":"Health Visitor"', activity_codes: ['B0264'] },
+    { person_roleid: '555000000912', person_orgid: '555000000812', org_code: 'Y90003', role_code: 'S8000:G8000:R8003', role_name: '"Clinical":"Clinical Provision":"Health Visitor"', activity_codes: ['B0264'] },
   ],
   orgs: [
     { org_code: 'Y90002', org_name: 'Northfield Children\'s Hospital' },
