@@ -29,6 +29,8 @@ const freePort = () => new Promise<number>((resolve) => {
 const env = (port?: number) => ({
   ...process.env, JOINERY_DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(port ?? 3000),
   JOINERY_DEMO_CHILDREN: '100', JOINERY_DEMO_PASSWORD: 'demo-password-1',
+  // The stand-in CIS2 and NHS login on any free ports: PORT+1 and PORT+2 may be taken when servers start side by side.
+  JOINERY_STAND_IN_CIS2_PORT: '0', JOINERY_STAND_IN_NHS_LOGIN_PORT: '0',
 });
 
 /** Starts a process and collects its output; `exited` resolves with its exit code. */

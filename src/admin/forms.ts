@@ -107,11 +107,18 @@ export const newUserForm = z.object({
 });
 export type NewUserInput = z.infer<typeof newUserForm>;
 
+/** An NHS CIS2 user ID (nhsid_useruid): 12 digits, spaces allowed as typed; blank unlinks. */
+const nhsidUseruid = z.preprocess(
+  (v) => (typeof v === 'string' ? v.replace(/\s/g, '') : v),
+  z.union([z.literal('').transform(() => null), z.string().regex(/^\d{12}$/, 'Enter the CIS2 user ID as 12 digits, like 555 000 000 001')]),
+).optional().transform((v) => v ?? null);
+
 export const editUserForm = z.object({
   name: name('the user’s full name'),
   role,
   organisationId: choice('Select an organisation'),
   active: ticked,
+  nhsidUseruid,
   version,
 });
 export type EditUserInput = z.infer<typeof editUserForm>;

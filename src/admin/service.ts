@@ -265,7 +265,7 @@ export async function userFormOptions(tx: Tx, actor: Actor) {
   return { organisations: await store.organisationOptions(tx) };
 }
 
-const userVersion = (u: store.UserRow) => fingerprint({ name: u.name, role: u.role, org: u.organisation_id, active: u.active });
+const userVersion = (u: store.UserRow) => fingerprint({ name: u.name, role: u.role, org: u.organisation_id, active: u.active, uid: u.nhsid_useruid });
 
 export async function userForEdit(tx: Tx, actor: Actor, id: string) {
   requireAdmin(actor);
@@ -330,11 +330,17 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
   const role = adminPolicy.setAccountRole(actor, id, input.role);
   if (!role.allowed) fields.role = role.reason;
   if (Object.keys(fields).length) throw new ValidationError(fields);
-  const before = { name: current.name, role: current.role, organisationId: current.organisation_id, active: current.active };
-  const after = { name: input.name, role: input.role, organisationId: input.organisationId, active: input.active };
+  const before = { name: current.name, role: current.role, organisationId: current.organisation_id, active: current.active, nhsidUseruid: current.nhsid_useruid };
+  const after = { name: input.name, role: input.role, organisationId: input.organisationId, active: input.active, nhsidUseruid: input.nhsidUseruid };
   const changed = changedKeys(before, after);
   if (changed.length === 0) return;
-  await store.updateUser(tx, id, after);
+  try {
+    await store.updateUser(tx, id, after);
+  } catch (e) {
+    // One CIS2 identity, one account in the ICS: otherwise a sign-in could not tell whose it is.
+    if (uniqueViolation(e) === 'professional_nhsid_useruid_idx') throw new ValidationError({ nhsidUseruid: 'Another user in this ICS is already linked to this CIS2 user ID' });
+    throw e;
+  }
   await recordAudit(tx, actor, {
     action: 'admin.user-updated',
     what: `User account changed: ${changed.join(', ')}`,
@@ -343,12 +349,15 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
       professionalId: id,
       changed,
       // Names stay out of details; the role, organisation and status are what reviewers need.
-      before: { role: before.role, organisationId: before.organisationId, active: before.active },
-      after: { role: after.role, organisationId: after.organisationId, active: after.active },
+      before: { role: before.role, organisationId: before.organisationId, active: before.active, cis2Linked: before.nhsidUseruid !== null },
+      after: { role: after.role, organisationId: after.organisationId, active: after.active, cis2Linked: after.nhsidUseruid !== null },
     },
   });
   const givesAccess = changed.includes('role') || changed.includes('organisationId') || (after.active && !before.active);
   if (givesAccess && after.active) await checkSecondPerson(tx, actor, why, id, input.role, input.organisationId, 'changed');
 }
 
-export type { Option, OrganisationRow, UserRow } from './store.js';
+/** For the demo's stand-in CIS2: every active professional linked to a CIS2 identity (the caller holds the owner connection). */
+export const cis2LinkedStaff = (tx: Tx) => store.cis2LinkedStaff(tx);
+
+export type { Option, OrganisationRow, UserRow, Cis2LinkedStaff } from './store.js';

@@ -18,6 +18,10 @@ export type ClusterRow = {
 export type MemberPractice = { id: string; name: string; ods_code: string; joined_at: string };
 export type UserRow = {
   id: string; name: string; email: string; role: string; organisation_id: string; organisation_name: string; active: boolean;
+  /** Their NHS CIS2 identity, when an administrator has linked it. */
+  nhsid_useruid: string | null;
+  last_sign_in_at: string | null;
+  last_sign_in_method: string | null;
 };
 
 export const places = (tx: Tx) => rows<Option>(tx, sql`SELECT id, name FROM place ORDER BY name, id`);
@@ -194,7 +198,8 @@ export async function countUsers(tx: Tx, filter: UserFilter): Promise<number> {
 export function listUsers(tx: Tx, filter: UserFilter, limit: number, offset: number) {
   return rows<UserRow>(
     tx,
-    sql`SELECT p.id, p.name, p.email, p.role, p.organisation_id, o.name AS organisation_name, p.active
+    sql`SELECT p.id, p.name, p.email, p.role, p.organisation_id, o.name AS organisation_name, p.active,
+               p.nhsid_useruid, p.last_sign_in_at, p.last_sign_in_method
           FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
          WHERE ${usersMatching(filter)}
          ORDER BY p.name, p.email
@@ -205,7 +210,8 @@ export function listUsers(tx: Tx, filter: UserFilter, limit: number, offset: num
 export async function user(tx: Tx, id: string, opts: { lock?: boolean } = {}): Promise<UserRow | undefined> {
   const [r] = await rows<UserRow>(
     tx,
-    sql`SELECT p.id, p.name, p.email, p.role, p.organisation_id, o.name AS organisation_name, p.active
+    sql`SELECT p.id, p.name, p.email, p.role, p.organisation_id, o.name AS organisation_name, p.active,
+               p.nhsid_useruid, p.last_sign_in_at, p.last_sign_in_method
           FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
          WHERE p.id = ${id}::uuid ${opts.lock ? sql`FOR UPDATE OF p` : sql``}`,
   );
@@ -222,9 +228,31 @@ export async function insertUser(
                        VALUES (${icsId}::uuid, ${id}::uuid, ${f.email}, ${f.name}, ${f.role}, ${f.organisationId}::uuid, ${f.passwordHash})`);
 }
 
-export async function updateUser(tx: Tx, id: string, f: { name: string; role: string; organisationId: string; active: boolean }) {
-  await tx.execute(sql`UPDATE professional SET name = ${f.name}, role = ${f.role}, organisation_id = ${f.organisationId}::uuid, active = ${f.active}
+export async function updateUser(tx: Tx, id: string, f: { name: string; role: string; organisationId: string; active: boolean; nhsidUseruid: string | null }) {
+  await tx.execute(sql`UPDATE professional SET name = ${f.name}, role = ${f.role}, organisation_id = ${f.organisationId}::uuid, active = ${f.active},
+                              nhsid_useruid = ${f.nhsidUseruid}
                         WHERE id = ${id}::uuid`);
+}
+
+/**
+ * The demo's staff who can sign in at the stand-in CIS2 (those linked to a
+ * CIS2 identity), with their organisation's ODS code, and another
+ * organisation of the same kind in their ICS (the demo gives one person a
+ * second role there). Every ICS: the caller is the demo's start-up, on the owner connection.
+ */
+export type Cis2LinkedStaff = {
+  nhsid_useruid: string; name: string; email: string; role: Role; ods_code: string; organisation_name: string; organisation_kind: OrganisationKind;
+  other_ods_code: string | null; other_organisation_name: string | null;
+};
+export function cis2LinkedStaff(tx: Tx) {
+  return rows<Cis2LinkedStaff>(tx, sql`
+    SELECT p.nhsid_useruid, p.name, p.email, p.role, o.ods_code, o.name AS organisation_name, o.kind AS organisation_kind,
+           other.ods_code AS other_ods_code, other.name AS other_organisation_name
+      FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
+      LEFT JOIN LATERAL (SELECT x.ods_code, x.name FROM organisation x WHERE x.ics_id = o.ics_id AND x.kind = o.kind AND x.id <> o.id
+                          ORDER BY x.ods_code LIMIT 1) other ON true
+     WHERE p.nhsid_useruid IS NOT NULL AND p.active
+     ORDER BY p.role, p.email`);
 }
 
 /** The roles of the active accounts at an organisation, each once. */

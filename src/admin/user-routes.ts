@@ -15,7 +15,7 @@ const LIST = 'admin/views/users.njk';
 const NEW = 'admin/views/user-new.njk';
 const EDIT = 'admin/views/user-edit.njk';
 const NEW_FIELDS = ['name', 'email', 'role', 'organisationId', 'password'];
-const EDIT_FIELDS = ['name', 'role', 'organisationId', 'active'];
+const EDIT_FIELDS = ['name', 'role', 'organisationId', 'nhsidUseruid', 'active'];
 
 const roleItems = (placeholder: string) => selectItems(ROLE_IDS.map((r) => ({ value: r, text: ROLES[r] })), placeholder);
 
@@ -69,7 +69,7 @@ export const userRoutes: RouteModule = (app, deps) => {
   app.get('/admin/users/:id', async (req, reply) => {
     const id = idFrom(req.params);
     const { user, version, check } = await inTenant(deps, req, (tx, actor) => admin.userForEdit(tx, actor, id));
-    const values = { name: user.name, role: user.role, organisationId: user.organisation_id, active: user.active ? 'yes' : '', version };
+    const values = { name: user.name, role: user.role, organisationId: user.organisation_id, active: user.active ? 'yes' : '', nhsidUseruid: user.nhsid_useruid ?? '', version };
     return reply.page(EDIT, await formContext(deps, req, values, user, check));
   });
 

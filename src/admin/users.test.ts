@@ -109,6 +109,51 @@ describe('an administrator manages user accounts', () => {
     expect(stale.statusCode).toBe(409);
   });
 
+  it('links a user to their NHS CIS2 identity: 12 digits, one account per identity in the ICS; the list shows the last sign-in and its method', async () => {
+    const admin = await t.signIn();
+    await admin.get('/admin/users/new');
+    await admin.post('/admin/users', { name: 'Ada Cole', email: 'ada.cole@example.nhs.uk', role: 'health-visitor', organisationId: orgId, password: 'ada-cole-passphrase' });
+    const ada = (await find('ada.cole@example.nhs.uk'))!;
+    const uidOf = async (id: string) => (await t.one<{ u: string | null }>(sql`SELECT nhsid_useruid AS u FROM professional WHERE id = ${id}::uuid`)).u;
+    const save = async (nhsidUseruid: string) => {
+      const form = await admin.get(`/admin/users/${ada.id}`);
+      const version = /name="version" value="([0-9a-f]+)"/.exec(form.body)![1];
+      return admin.post(`/admin/users/${ada.id}`, { name: 'Ada Cole', role: 'health-visitor', organisationId: orgId, active: 'yes', nhsidUseruid, version });
+    };
+
+    for (const bad of ['12345', '5550000000012', '55500000000x']) {
+      const res = await save(bad);
+      expect(res.statusCode, bad).toBe(400);
+      expect(pageText(res.body)).toContain('Enter the CIS2 user ID as 12 digits');
+      expect(res.body).toContain(`value="${bad}"`);
+    }
+    expect(await uidOf(ada.id)).toBeNull();
+
+    // Another account in this ICS already holds the demo GP's identity.
+    const gpUid = (await t.one<{ u: string }>(sql`SELECT nhsid_useruid AS u FROM professional WHERE email = 'gp@demo.joinery.test'`)).u;
+    expect(gpUid).toMatch(/^\d{12}$/);
+    const taken = await save(gpUid);
+    expect(taken.statusCode).toBe(400);
+    expect(pageText(taken.body)).toContain('Another user in this ICS is already linked to this CIS2 user ID');
+    expect(await uidOf(ada.id)).toBeNull();
+
+    expect((await save('555 123 456 789')).statusCode).toBe(303);
+    expect(await uidOf(ada.id)).toBe('555123456789');
+    const [event] = await t.all<{ details: { changed: string[]; after: { cis2Linked: boolean } } }>(
+      sql`SELECT details FROM audit_event WHERE action = 'admin.user-updated' AND details->>'professionalId' = ${ada.id}`);
+    expect(event.details).toMatchObject({ changed: ['nhsidUseruid'], after: { cis2Linked: true } });
+    expect(JSON.stringify(event.details)).not.toContain('555123456789');
+    // Blank unlinks.
+    expect((await save('')).statusCode).toBe(303);
+    expect(await uidOf(ada.id)).toBeNull();
+
+    const before = pageText((await admin.get('/admin/users?role=health-visitor')).body);
+    expect(before).toMatch(/Ada Cole Email ada\.cole@example\.nhs\.uk Role Health visitor Organisation [^]*? Last sign-in Not yet /);
+    await TestClient.signIn(t.app, ada.email, 'ada-cole-passphrase');
+    const after = pageText((await admin.get('/admin/users?role=health-visitor')).body);
+    expect(after).toMatch(/Ada Cole Email ada\.cole@example\.nhs\.uk Role Health visitor Organisation [^]*? Last sign-in \d{1,2} [A-Z][a-z]{2} \d{4}[^]*?\(password\)/);
+  });
+
   it('does not let an administrator lock themselves out', async () => {
     const admin = await t.signIn();
     const me = (await find(ADMIN))!;

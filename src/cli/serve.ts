@@ -11,6 +11,7 @@ import { clusterCountFor, DEFAULT_EFFECTS, generateIcs, type Intervention } from
 import { parseIsoDate } from '../platform/time/calendar-days.js';
 import { historyMonths, monthOfDays, monthText, parseMonth } from '../synth/service.js';
 import { progressBar } from './progress.js';
+import { startNhsSignIn } from './nhs-sign-in.js';
 
 export const DEMO_DOMAIN = 'demo.joinery.test';
 export const DEMO_SEED = 20141;
@@ -110,16 +111,21 @@ export async function serve(
   }
   const version = await migrate(db);
   await ensureDemo(db, config);
-  const app = await buildJoinery({ db, config });
+  const signIn = await startNhsSignIn(db, config);
+  const app = await buildJoinery({ db, config, nhsSignIn: signIn.nhsSignIn });
   await app.listen({ port: config.port, host: config.host });
   const commands = db.lock ? await openCommandSocket(config.dataDir, (argv, io) => runCommand(argv, io, db)) : undefined;
   if (commands) db.lock!.announce({ socket: commands.socket, token: commands.token });
   serving.shutdown = async () => {
     await commands?.close();
     await app.close();
+    await signIn.close();
     await db.close();
     console.log('Joinery stopped.');
   };
   console.log(`Joinery is running at ${config.publicUrl} (${db.kind}, migration ${version})`);
+  if (!config.cis2 || !config.nhsLogin) {
+    console.log(`Stand-in NHS CIS2 at ${signIn.nhsSignIn.cis2!.issuer} and NHS login at ${signIn.nhsSignIn.nhsLogin!.issuer} (demo identities; no outside service).`);
+  }
   return new Promise<number>(() => undefined);
 }

@@ -1,4 +1,5 @@
-import { pgTable, uuid, text, timestamp, boolean, integer, primaryKey, foreignKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, boolean, integer, primaryKey, foreignKey, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import type { OrganisationKind } from '../platform/access/organisation-kinds.js';
 
 export { ORGANISATION_KINDS, type OrganisationKind } from '../platform/access/organisation-kinds.js';
@@ -110,11 +111,18 @@ export const professional = pgTable(
     organisationId: uuid('organisation_id').notNull(),
     passwordHash: text('password_hash'),
     active: boolean('active').notNull().default(true),
+    /** Their NHS CIS2 identity (12 digits), linked by an administrator; unique within the ICS. */
+    nhsidUseruid: text('nhsid_useruid'),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    /** 'password' or 'cis2'. */
+    lastSignInMethod: text('last_sign_in_method'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     uniqueIndex('professional_email_idx').on(t.email),
+    uniqueIndex('professional_nhsid_useruid_idx').on(t.icsId, t.nhsidUseruid).where(sql`${t.nhsidUseruid} IS NOT NULL`),
+    check('professional_nhsid_useruid_check', sql`${t.nhsidUseruid} ~ '^[0-9]{12}$'`),
     index('professional_org_idx').on(t.icsId, t.organisationId),
     foreignKey({ columns: [t.icsId, t.organisationId], foreignColumns: [organisation.icsId, organisation.id] }),
   ],

@@ -50,4 +50,35 @@ describe('configuration', () => {
       expect(() => loadConfig({ JOINERY_TRUSTED_PROXIES: bad }), bad).toThrow(/JOINERY_TRUSTED_PROXIES/);
     }
   });
+
+  it('NHS CIS2 and NHS login: none set means the demo’s stand-ins; a partly set provider names each missing setting', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ cis2: null, nhsLogin: null, cis2RequiredAal: 'AAL3_ANY', passwordSignIn: true, standInPorts: { cis2: 3001, nhsLogin: 3002 } });
+    expect(loadConfig({ PORT: '8080', JOINERY_STAND_IN_CIS2_PORT: '0' }).standInPorts).toEqual({ cis2: 0, nhsLogin: 8082 });
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const partly = message({ JOINERY_CIS2_ISSUER: 'https://cis2.example.nhs.uk' });
+    expect(partly).toMatch(/JOINERY_CIS2_CLIENT_ID must be set/);
+    expect(partly).toMatch(/JOINERY_CIS2_PRIVATE_KEY must be set/);
+    expect(message({ JOINERY_NHS_LOGIN_CLIENT_ID: 'joinery' })).toMatch(/JOINERY_NHS_LOGIN_ISSUER must be set/);
+    const wrong = message({ JOINERY_CIS2_ISSUER: 'http://cis2.example.nhs.uk', JOINERY_CIS2_CLIENT_ID: 'j', JOINERY_CIS2_PRIVATE_KEY: '/no/such/key.pem' });
+    expect(wrong).toMatch(/JOINERY_CIS2_ISSUER must start with https:\/\//);
+    expect(wrong).toMatch(/JOINERY_CIS2_PRIVATE_KEY: no file at \/no\/such\/key.pem/);
+    expect(message({ JOINERY_CIS2_REQUIRED_AAL: 'AAL4' })).toMatch(/JOINERY_CIS2_REQUIRED_AAL must be one of AAL1_USERPASS, AAL2_ANY, AAL2_OR_AAL3_ANY, AAL3_ANY/);
+    expect(message({ JOINERY_PASSWORD_SIGN_IN: 'maybe' })).toMatch(/JOINERY_PASSWORD_SIGN_IN must be on or off/);
+  });
+
+  it('a fully set provider is used as given, with the key path made absolute', () => {
+    const key = new URL(import.meta.url).pathname; // any readable file stands in for the key here
+    const c = loadConfig({ JOINERY_CIS2_ISSUER: 'https://cis2.example.nhs.uk/realms/Healthcare', JOINERY_CIS2_CLIENT_ID: 'joinery-ics', JOINERY_CIS2_PRIVATE_KEY: key,
+      JOINERY_CIS2_REQUIRED_AAL: 'AAL2_OR_AAL3_ANY', JOINERY_PASSWORD_SIGN_IN: 'off' });
+    expect(c.cis2).toEqual({ issuer: 'https://cis2.example.nhs.uk/realms/Healthcare', clientId: 'joinery-ics', privateKeyPath: key });
+    expect(c).toMatchObject({ cis2RequiredAal: 'AAL2_OR_AAL3_ANY', passwordSignIn: false, nhsLogin: null });
+  });
 });

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Role } from '../platform/access/roles.js';
 import { ETHNIC_CODES, ethnicMix, familyNameGroup } from './ethnicity.js';
 import { emailWord, givenName, surname, type Sex } from './names.js';
@@ -5,6 +6,15 @@ import type { Rng } from '../platform/random/seeded.js';
 import type { Row } from './writer.js';
 
 export type DemoUser = { role: Role; email: string; name: string; id: string; organisationId: string };
+
+/**
+ * A demo user's CIS2 identity (nhsid_useruid): 12 digits from their email, so
+ * the same demo always gets the same ones and two ICSs' demo users differ.
+ */
+export function demoNhsidUseruid(email: string): string {
+  const n = BigInt(`0x${crypto.createHash('sha256').update(email).digest('hex').slice(0, 15)}`) % 10_000_000_000n;
+  return `55${n.toString().padStart(10, '0')}`;
+}
 
 /** Share of women by role, roughly as the NHS and social care workforce. */
 const FEMALE_SHARE: Partial<Record<Role, number>> = {
@@ -63,6 +73,7 @@ export class Staff {
       role,
       organisation_id: organisationId,
       password_hash: asDemo ? this.demoPasswordHash : null,
+      nhsid_useruid: asDemo ? demoNhsidUseruid(email) : null,
       active: true,
     });
     return id;

@@ -18,6 +18,8 @@ export const REFERENCE_TABLES: Record<string, string> = {
 export const LOCAL_TABLES: Record<string, string> = {
   session: 'found by token hash before the ICS is known; holds no child data',
   sign_in_attempt: 'counted by hashed email and address before the ICS is known; has no ICS',
+  family_session: 'a family member signed in with NHS login: found by token hash, belongs to no ICS',
+  oidc_sign_in: 'a CIS2 or NHS login sign-in under way, found by its state before anyone is known; has no ICS',
 };
 
 /** Functions that find one row by a secret or an id before the tenant is known: one table, no join. */

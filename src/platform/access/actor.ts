@@ -31,6 +31,19 @@ export type Actor = {
   organisationId: string;
   organisationName: string;
   system?: SystemClient;
+  /** How this person signed in, for the header and every audit row; absent for systems. */
+  signedIn?: SignedInHow;
+};
+
+/**
+ * How a session was signed in: the method, the assurance the provider
+ * vouched for (CIS2's acr), and the national RBAC role chosen at CIS2.
+ */
+export type SignedInHow = {
+  method: 'password' | 'cis2';
+  assurance: string | null;
+  nrbacRoleId: string | null;
+  nrbacRoleName: string | null;
 };
 
 export const isSystem = (actor: Actor): actor is Actor & { role: typeof SYSTEM_ROLE; system: SystemClient } =>

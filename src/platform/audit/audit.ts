@@ -39,6 +39,9 @@ export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[
     entry_id: entry.entry?.id ?? null,
     sensitive_category: entry.entry?.sensitiveCategory ?? null,
     stated_reason: entry.statedReason ?? null,
+    sign_in_method: actor.signedIn?.method ?? null,
+    assurance: actor.signedIn?.assurance ?? null,
+    nrbac_role_id: actor.signedIn?.nrbacRoleId ?? null,
   })));
 }
 

@@ -26,6 +26,10 @@ export const auditEvent = pgTable(
     sensitiveCategory: text('sensitive_category'),
     /** A reason the person typed (freezing a record, showing sensitive entries): the access log shows it only to those it is for. */
     statedReason: text('stated_reason'),
+    /** How the actor signed in ('password', 'cis2'), the assurance level and the CIS2 role (person_roleid) of that session. */
+    signInMethod: text('sign_in_method'),
+    assurance: text('assurance'),
+    nrbacRoleId: text('nrbac_role_id'),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),

@@ -6,6 +6,8 @@ import { errorSummary, fieldErrors } from '../http/validate.js';
 import { signIn } from './service.js';
 import { admitSignInAttempt, forgetSignInAttempts, SIGN_IN_LIMITS } from './sign-in-throttle.js';
 import { pageAfterSignIn } from './next-page.js';
+import { endFamilySession, FAMILY_SESSION_COOKIE } from '../http/family-session.js';
+import { providerSignOutUrl } from './oidc/routes.js';
 
 const signInForm = z.object({
   email: z.string().trim().min(1, 'Enter your email address').max(254, 'Email address must be 254 characters or fewer')
@@ -30,6 +32,11 @@ export const authRoutes: RouteModule = (app, deps) => {
   });
 
   app.post('/sign-in', { config: { public: true } }, async (req, reply) => {
+    if (!deps.config.passwordSignIn) {
+      return reply.code(403).page('platform/auth/views/account-refused.njk', {
+        title: 'You cannot use this account', reason: 'This ICS has switched off signing in with an email address and password. Sign in with NHS CIS2 instead.',
+      });
+    }
     const body = (req.body ?? {}) as Record<string, unknown>;
     const next = safeNext(body.next);
     const values = { email: typeof body.email === 'string' ? body.email.slice(0, 254) : '' };
@@ -56,10 +63,18 @@ export const authRoutes: RouteModule = (app, deps) => {
     return reply.redirect(next, 303);
   });
 
-  app.post('/sign-out', async (req, reply) => {
+  // A family member signed in with NHS login signs out here too (public: no professional session needed; CSRF still checked).
+  app.post('/sign-out', { config: { public: true } }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
-    if (token) await endSession(deps.db, token);
+    const familyToken = req.cookies[FAMILY_SESSION_COOKIE];
+    const ended = token ? await endSession(deps.db, token) : undefined;
+    const familyIdToken = familyToken ? await endFamilySession(deps.db, familyToken) : undefined;
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.redirect('/sign-in', 303);
+    reply.clearCookie(FAMILY_SESSION_COOKIE, { path: '/' });
+    // Signed in at CIS2 or NHS login: end that session too (RP-initiated logout), which comes back to /signed-out.
+    const provider = ended?.idToken && ended.method === 'cis2' ? await providerSignOutUrl(deps, 'cis2', ended.idToken)
+      : familyIdToken ? await providerSignOutUrl(deps, 'nhs-login', familyIdToken) : null;
+    if (provider) return reply.redirect(provider, 303);
+    return reply.redirect(ended || !familyToken ? '/sign-in' : '/signed-out', 303);
   });
 };

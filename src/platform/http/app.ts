@@ -9,6 +9,8 @@ import type { Database, Tx } from '../db/client.js';
 import type { Actor } from '../access/actor.js';
 import { createViews, NHSUK_DIR, SRC_DIR } from './views.js';
 import { loadSession, SESSION_COOKIE } from './session.js';
+import { FAMILY_SESSION_COOKIE, loadFamilySession, type FamilyMember } from './family-session.js';
+import { NO_NHS_SIGN_IN, type NhsSignIn } from '../auth/oidc/providers.js';
 import { checkCsrf, anonymousCsrfToken } from './csrf.js';
 import { handleError, renderNotFound } from './error-pages.js';
 import { navigationFor } from './navigation.js';
@@ -17,6 +19,8 @@ import { newCspNonce, setSecurityHeaders } from './security-headers.js';
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    /** A family member signed in with NHS login (never also a professional). */
+    family: FamilyMember | null;
     csrfToken: string;
     sessionExpired: boolean;
     /** This response's Content-Security-Policy nonce, for the layout's inline script and style blocks. */
@@ -33,7 +37,8 @@ declare module 'fastify' {
   }
 }
 
-export type AppDeps = { db: Database; config: Config };
+/** nhsSignIn: the CIS2 and NHS login providers, when configured or started (the demo's stand-ins); none otherwise. */
+export type AppDeps = { db: Database; config: Config; nhsSignIn?: NhsSignIn };
 
 /** Where nhsuk-frontend's stylesheet, script and images are served from. */
 const ASSET_PREFIX = '/assets/';
@@ -83,6 +88,8 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
     for (const method of [r.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: r.url });
   });
   const views = createViews();
+  // Signing out of CIS2 or NHS login is a form whose answer redirects to the provider: its origin must be a form target.
+  const providerOrigins = [deps.nhsSignIn?.cis2, deps.nhsSignIn?.nhsLogin].flatMap((p) => (p ? [new URL(p.issuer).origin] : []));
   const css = localCss();
 
   await app.register(formbody);
@@ -103,6 +110,7 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   });
 
   app.decorateRequest('actor', null);
+  app.decorateRequest('family', null);
   app.decorateRequest('csrfToken', '');
   app.decorateRequest('sessionExpired', false);
   app.decorateRequest('cspNonce', '');
@@ -110,6 +118,9 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
     const req = this.request;
     const html = views.render(template, {
       actor: req.actor,
+      family: req.family,
+      passwordSignIn: config.passwordSignIn,
+      nhsSignIn: { cis2: Boolean((deps.nhsSignIn ?? NO_NHS_SIGN_IN).cis2), nhsLogin: Boolean((deps.nhsSignIn ?? NO_NHS_SIGN_IN).nhsLogin) },
       csrfToken: req.csrfToken,
       cspNonce: req.cspNonce,
       navigation: navigationFor(req.actor, req.url),
@@ -120,7 +131,7 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
 
   app.addHook('onRequest', async (req, reply) => {
     req.cspNonce = newCspNonce();
-    setSecurityHeaders(reply, config, req.cspNonce);
+    setSecurityHeaders(reply, config, req.cspNonce, providerOrigins);
     // Stylesheets, scripts and icons need no one signed in: no session look-up (a transaction) for each of a page's assets.
     if (req.url.startsWith(ASSET_PREFIX)) return;
     const token = req.cookies[SESSION_COOKIE];
@@ -134,7 +145,17 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
       }
     }
-    if (!req.actor) req.csrfToken = anonymousCsrfToken(req, reply, config);
+    const familyToken = req.cookies[FAMILY_SESSION_COOKIE];
+    if (familyToken && !req.actor) {
+      const family = await loadFamilySession(db, familyToken, { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours });
+      if (family) {
+        req.family = family.family;
+        req.csrfToken = family.csrfToken;
+      } else {
+        reply.clearCookie(FAMILY_SESSION_COOKIE, { path: '/' });
+      }
+    }
+    if (!req.actor && !req.family) req.csrfToken = anonymousCsrfToken(req, reply, config);
   });
 
   app.addHook('preHandler', async (req, reply) => {

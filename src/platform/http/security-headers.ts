@@ -17,7 +17,12 @@ import type { Config } from '../config.js';
  */
 export const newCspNonce = () => crypto.randomBytes(16).toString('base64');
 
-export function contentSecurityPolicy(nonce: string): string {
+/**
+ * formTargets: origins a form may lead to besides Joinery. Sign-out is a form
+ * that ends in the NHS sign-in provider's end-session page, and browsers hold
+ * every redirect after a form to form-action.
+ */
+export function contentSecurityPolicy(nonce: string, formTargets: readonly string[] = []): string {
   return [
     "default-src 'none'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -26,7 +31,7 @@ export function contentSecurityPolicy(nonce: string): string {
     "font-src 'self'",
     "connect-src 'self'",
     "manifest-src 'self'",
-    "form-action 'self'",
+    ["form-action 'self'", ...formTargets].join(' '),
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "object-src 'none'",
@@ -42,9 +47,9 @@ const PERMISSIONS_POLICY = [
 
 const HSTS_SECONDS = 365 * 24 * 60 * 60;
 
-export function setSecurityHeaders(reply: FastifyReply, config: Config, nonce: string): void {
+export function setSecurityHeaders(reply: FastifyReply, config: Config, nonce: string, formTargets: readonly string[] = []): void {
   reply
-    .header('content-security-policy', contentSecurityPolicy(nonce))
+    .header('content-security-policy', contentSecurityPolicy(nonce, formTargets))
     .header('permissions-policy', PERMISSIONS_POLICY)
     .header('x-frame-options', 'DENY')
     .header('x-content-type-options', 'nosniff')

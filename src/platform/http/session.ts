@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../db/client.js';
-import type { Actor } from '../access/actor.js';
+import type { Actor, SignedInHow } from '../access/actor.js';
 import type { Role } from '../access/roles.js';
 import { accountRefusal, ACCOUNT_FACTS, type AccountFacts } from '../auth/account-use.js';
 
@@ -11,13 +11,23 @@ export const SESSION_COOKIE = 'joinery_session';
 const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 export const newToken = () => crypto.randomBytes(32).toString('base64url');
 
-export async function createSession(db: Database, icsId: string, professionalId: string) {
+const PASSWORD: SignedInHow = { method: 'password', assurance: null, nrbacRoleId: null, nrbacRoleName: null };
+
+/**
+ * Starts a session and notes the sign-in on the account (the administrator's
+ * list shows the last one and its method). The ID token is kept only to end
+ * the provider's session at sign-out.
+ */
+export async function createSession(db: Database, icsId: string, professionalId: string, how: SignedInHow = PASSWORD, idToken: string | null = null) {
   const token = newToken();
   const csrfToken = newToken();
-  await db.platform((tx) =>
-    tx.execute(sql`INSERT INTO session (token_hash, ics_id, professional_id, csrf_token)
-                   VALUES (${hash(token)}, ${icsId}::uuid, ${professionalId}::uuid, ${csrfToken})`),
-  );
+  await db.platform(async (tx) => {
+    await tx.execute(sql`INSERT INTO session (token_hash, ics_id, professional_id, csrf_token, method, assurance, nrbac_role_id, nrbac_role_name, id_token)
+                   VALUES (${hash(token)}, ${icsId}::uuid, ${professionalId}::uuid, ${csrfToken}, ${how.method}, ${how.assurance},
+                           ${how.nrbacRoleId}, ${how.nrbacRoleName}, ${idToken})`);
+    await tx.execute(sql`SELECT set_config('app.ics_id', ${icsId}, true)`);
+    await tx.execute(sql`UPDATE professional SET last_sign_in_at = now(), last_sign_in_method = ${how.method} WHERE id = ${professionalId}::uuid`);
+  });
   return { token, csrfToken };
 }
 
@@ -32,9 +42,9 @@ export type SessionLimits = { idleMinutes: number; maxHours: number };
  */
 export async function loadSession(db: Database, token: string, limits: SessionLimits): Promise<LoadedSession> {
   return db.platform(async (tx) => {
-    const [s] = await rows<{ ics_id: string; professional_id: string; csrf_token: string; idle_seconds: number; age_seconds: number }>(
+    const [s] = await rows<{ ics_id: string; professional_id: string; csrf_token: string; idle_seconds: number; age_seconds: number } & SessionHow>(
       tx,
-      sql`SELECT ics_id, professional_id, csrf_token, extract(epoch FROM now() - last_seen_at)::float AS idle_seconds,
+      sql`SELECT ics_id, professional_id, csrf_token, method, assurance, nrbac_role_id, nrbac_role_name, extract(epoch FROM now() - last_seen_at)::float AS idle_seconds,
                  extract(epoch FROM now() - created_at)::float AS age_seconds
             FROM session WHERE token_hash = ${hash(token)}`,
     );
@@ -64,11 +74,20 @@ export async function loadSession(db: Database, token: string, limits: SessionLi
         role: p.role,
         organisationId: p.organisation_id,
         organisationName: p.organisation_name,
+        signedIn: { method: s.method, assurance: s.assurance, nrbacRoleId: s.nrbac_role_id, nrbacRoleName: s.nrbac_role_name },
       },
     };
   });
 }
 
-export async function endSession(db: Database, token: string): Promise<void> {
-  await db.platform((tx) => tx.execute(sql`DELETE FROM session WHERE token_hash = ${hash(token)}`));
+type SessionHow = { method: SignedInHow['method']; assurance: string | null; nrbac_role_id: string | null; nrbac_role_name: string | null };
+
+/** Ends the session; returns the ID token it was signed in with, if any, to end the provider's session too. */
+export async function endSession(db: Database, token: string): Promise<{ idToken: string | null; method: string } | undefined> {
+  const [ended] = await db.platform((tx) =>
+    rows<{ id_token: string | null; method: string }>(tx, sql`DELETE FROM session WHERE token_hash = ${hash(token)} RETURNING id_token, method`));
+  return ended && { idToken: ended.id_token, method: ended.method };
 }
+
+/** Hash of a session token, for the family sessions kept beside this one. */
+export const tokenHash = hash;
