@@ -60,6 +60,7 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'findCases': return role === 'paediatrician' || role === 'gp';
     case 'viewClinicalSafety': return role === 'admin' || role === 'privacy-officer';
     case 'confirmSafetyHandover': return role === 'admin';
+    case 'viewCaseload': return caring;
     case 'keepWorklist': return caring;
     case 'holdTaskList': return caring;
     case 'attendMdtMeetings': return caring;
@@ -101,6 +102,7 @@ function expectedRefusal(who: Who, relationship: RelationshipKind | null, action
     case 'seesSmallNumbers': return 'Counts of 1 to 7 are suppressed for roles that do not care for children.';
     case 'managePopulationMeasures': return 'Only ICS analysts and administrators add indicators and record care models.';
     case 'findCases': return 'Only paediatricians and GPs see case-finding lists, which name children.';
+    case 'viewCaseload': return 'Your role does not hold relationships with children.';
     case 'keepWorklist': return 'Your role does not have a worklist.';
     case 'holdTaskList': return 'Your role does not have a task list.';
     case 'attendMdtMeetings': return 'Your role does not take part in MDT meetings.';
@@ -136,6 +138,7 @@ function expectedWhy(who: Who, relationship: RelationshipKind | null, action: st
     case 'seesSmallNumbers': return 'a clinician';
     case 'managePopulationMeasures': return `population measures kept by a ${role}`;
     case 'findCases': return `case finding by a ${role}`;
+    case 'viewCaseload': return `caseload of a ${role}`;
     case 'keepWorklist': return `worklist of a ${role}`;
     case 'holdTaskList': return `task list of a ${role}`;
     case 'attendMdtMeetings': return `MDT meetings of a ${role}`;
