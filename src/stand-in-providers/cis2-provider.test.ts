@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as oidc from 'openid-client';
 import * as oidcClient from 'openid-client';
 import { startStandInProviders, type StandInProviders } from './index.js';
-import { RP, Browser, finishSignIn, makeClient, relyingParty, startSignIn, tempDataDir, type TestClient } from './test-sign-in.js';
+import { RP, Browser, bothStandIns, finishSignIn, makeClient, relyingParty, startSignIn, type TestClient } from './test-sign-in.js';
 import { GP, HEALTH_VISITOR_AND_NURSE, PARENT_P9 } from './test-fixtures.js';
 
 const SCOPE = 'openid profile email nhsperson nationalrbacaccess associatedorgs selectedrole';
@@ -16,16 +16,9 @@ describe('stand-in NHS CIS2', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = tempDataDir();
-    client = await makeClient('joinery-cis2', 'cis2');
-    const family = await makeClient('joinery-nhs-login', 'nhs-login');
-    providers = await startStandInProviders({
-      host: '127.0.0.1',
-      publicHost: 'localhost',
-      dataDir,
-      cis2: { port: 0, clients: [client.standIn], staff: async () => [GP, HEALTH_VISITOR_AND_NURSE] },
-      nhsLogin: { port: 0, clients: [family.standIn], people: async () => [PARENT_P9] },
-    });
+    const both = await bothStandIns([GP, HEALTH_VISITOR_AND_NURSE], [PARENT_P9]);
+    ({ clients: { cis2: client }, options: { dataDir } } = both);
+    providers = await startStandInProviders(both.options);
     config = await relyingParty(providers.cis2Issuer, client);
   });
   afterAll(async () => {
@@ -170,17 +163,9 @@ describe('stand-in NHS CIS2', () => {
 
 describe('stand-in signing keys', () => {
   it('are made at first start (owner-only file) and reused after a restart (same kid), publishing public keys only', async () => {
-    const dataDir = tempDataDir();
+    const { options } = await bothStandIns([GP], [PARENT_P9]);
+    const { dataDir } = options;
     try {
-      const client = await makeClient('joinery-cis2', 'cis2');
-      const family = await makeClient('joinery-nhs-login', 'nhs-login');
-      const options = {
-        host: '127.0.0.1',
-        publicHost: 'localhost',
-        dataDir,
-        cis2: { port: 0, clients: [client.standIn], staff: async () => [GP] },
-        nhsLogin: { port: 0, clients: [family.standIn], people: async () => [PARENT_P9] },
-      };
       const kids = async (issuer: string) => ((await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string; d?: string }[] }).keys;
       const first = await startStandInProviders(options);
       const before = { cis2: await kids(first.cis2Issuer), nhsLogin: await kids(first.nhsLoginIssuer) };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as oidc from 'openid-client';
 import { startStandInProviders, type StandInProviders } from './index.js';
-import { Browser, finishSignIn, makeClient, relyingParty, startSignIn, tempDataDir, type TestClient } from './test-sign-in.js';
+import { Browser, bothStandIns, finishSignIn, relyingParty, startSignIn, type TestClient } from './test-sign-in.js';
 import { GP, PARENT_P5, PARENT_P9 } from './test-fixtures.js';
 
 const SCOPE = 'openid profile email phone';
@@ -14,16 +14,9 @@ describe('stand-in NHS login', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = tempDataDir();
-    client = await makeClient('joinery-nhs-login', 'nhs-login');
-    const staffClient = await makeClient('joinery-cis2', 'cis2');
-    providers = await startStandInProviders({
-      host: '127.0.0.1',
-      publicHost: 'localhost',
-      dataDir,
-      cis2: { port: 0, clients: [staffClient.standIn], staff: async () => [GP] },
-      nhsLogin: { port: 0, clients: [client.standIn], people: async () => [PARENT_P9, PARENT_P5] },
-    });
+    const both = await bothStandIns([GP], [PARENT_P9, PARENT_P5]);
+    ({ clients: { nhsLogin: client }, options: { dataDir } } = both);
+    providers = await startStandInProviders(both.options);
     config = await relyingParty(providers.nhsLoginIssuer, client);
   });
   afterAll(async () => {

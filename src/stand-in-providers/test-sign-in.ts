@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
-import type { StandInClient } from './types.js';
+import type { StandInClient, StandInFamilyMember, StandInOptions, StandInStaffMember } from './types.js';
 
 export const RP = 'http://localhost:39999';
 
@@ -32,6 +32,19 @@ export async function relyingParty(issuer: string, client: TestClient, signingKe
 
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'stand-in-providers-'));
+}
+
+/** Both stand-ins on free ports in a new data folder, each with its own registered client and demo people. */
+export async function bothStandIns(staff: StandInStaffMember[], people: StandInFamilyMember[]) {
+  const clients = { cis2: await makeClient('joinery-cis2', 'cis2'), nhsLogin: await makeClient('joinery-nhs-login', 'nhs-login') };
+  const options: StandInOptions = {
+    host: '127.0.0.1',
+    publicHost: 'localhost',
+    dataDir: tempDataDir(),
+    cis2: { port: 0, clients: [clients.cis2.standIn], staff: async () => staff },
+    nhsLogin: { port: 0, clients: [clients.nhsLogin.standIn], people: async () => people },
+  };
+  return { clients, options };
 }
 
 export type Page = { status: number; url: string; html: string; location?: string };
