@@ -1,5 +1,5 @@
 // Stand-in NHS CIS2 and NHS login OpenID providers for the embedded demo and the tests (issue 15).
-// Each runs oidc-provider on its own HTTP server; the contract is /work/oidc-contract.md.
+// Each runs oidc-provider on its own HTTP server: what it is given is in types.ts, the claims it issues in claims.ts.
 import { startCis2 } from './cis2-provider.js';
 import { startNhsLogin } from './nhs-login-provider.js';
 import type { StandInOptions, StandInProviders } from './types.js';
