@@ -111,7 +111,7 @@ export const professional = pgTable(
     organisationId: uuid('organisation_id').notNull(),
     passwordHash: text('password_hash'),
     active: boolean('active').notNull().default(true),
-    /** Their NHS CIS2 identity (12 digits), linked by an administrator; unique within the ICS. */
+    /** Their NHS CIS2 identity (12 digits), linked by an administrator; one person may have an account per role and organisation. */
     nhsidUseruid: text('nhsid_useruid'),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     /** 'password' or 'cis2'. */
@@ -121,7 +121,7 @@ export const professional = pgTable(
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     uniqueIndex('professional_email_idx').on(t.email),
-    uniqueIndex('professional_nhsid_useruid_idx').on(t.icsId, t.nhsidUseruid).where(sql`${t.nhsidUseruid} IS NOT NULL`),
+    uniqueIndex('professional_cis2_account_idx').on(t.icsId, t.nhsidUseruid, t.organisationId, t.role).where(sql`${t.nhsidUseruid} IS NOT NULL`),
     check('professional_nhsid_useruid_check', sql`${t.nhsidUseruid} ~ '^[0-9]{12}$'`),
     index('professional_org_idx').on(t.icsId, t.organisationId),
     foreignKey({ columns: [t.icsId, t.organisationId], foreignColumns: [organisation.icsId, organisation.id] }),

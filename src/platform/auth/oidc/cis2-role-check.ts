@@ -17,15 +17,30 @@ export const cis2Claims = z.object({
     role_name: z.string().optional(),
     activity_codes: z.array(z.string()).optional(),
   }).passthrough()).min(1),
+  /** The organisations' names, only for refusal pages: the ODS code says enough, so a malformed list is ignored, not refused. */
+  nhsid_user_orgs: z.array(z.object({ org_code: z.string(), org_name: z.string() }).passthrough()).optional().catch(undefined),
 });
 export type Cis2Claims = z.infer<typeof cis2Claims>;
 
-/** The Joinery account the CIS2 identity is linked to. */
-export type LinkedAccount = { role: Role; odsCode: string; organisationName: string; organisationKind: OrganisationKind };
+/** One of the Joinery accounts linked to the CIS2 identity: one person may have one per role at each organisation. */
+export type LinkedAccount = {
+  professionalId: string;
+  role: Role;
+  odsCode: string;
+  organisationName: string;
+  organisationKind: OrganisationKind;
+  active: boolean;
+  /** Why the account may not be used whatever the role chosen (account-use.ts), or null. */
+  refusal: string | null;
+};
+
+export type Cis2RoleRefusal =
+  | 'role-not-held' | 'wrong-organisation' | 'unmapped-role' | 'role-mismatch' | 'several-accounts'
+  | 'account-inactive' | 'account-refused' | 'assurance-too-low';
 
 export type Cis2RoleCheck =
-  | { allowed: true; roleId: string; roleName: string; assurance: string }
-  | { allowed: false; reason: 'role-not-held' | 'wrong-organisation' | 'unmapped-role' | 'role-mismatch' | 'assurance-too-low'; words: string };
+  | { allowed: true; account: LinkedAccount; roleId: string; roleName: string; assurance: string }
+  | { allowed: false; reason: Cis2RoleRefusal; words: string };
 
 /** role_name comes quoted in parts ("Clinical":"Clinical Provision":"General Medical Practitioner"): the last part reads best. */
 export const readableRoleName = (name: string | undefined, roleCode: string) =>
@@ -36,39 +51,50 @@ export function requiredAssurance(role: Role, required: Cis2Aal): number {
   return CARING_ROLES.includes(role) ? aalRank(required) : Math.min(2, aalRank(required));
 }
 
+const at = (a: LinkedAccount) => `${a.organisationName} (${a.odsCode})`;
+const list = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
 /**
- * Whether the role chosen at CIS2 lets this person in as their Joinery
- * account: chosen from their own roles, at the account's organisation,
- * mapped by the ICS's file to the account's role, and signed in strongly
- * enough. Joinery never picks a role for them: anything else is refused, saying why.
+ * Which of this person's Joinery accounts the role chosen at CIS2 lets them
+ * in as: the one at the organisation where they chose the role, whose Joinery
+ * role the ICS's file lists for that national role there, if it is switched
+ * on, usable, and signed in to strongly enough for its role. Joinery never
+ * picks for them: no such account, or more than one, is refused, saying why.
  */
-export function checkCis2Role(claims: Cis2Claims, account: LinkedAccount, required: Cis2Aal): Cis2RoleCheck {
+export function chooseCis2Account(claims: Cis2Claims, accounts: readonly LinkedAccount[], required: Cis2Aal): Cis2RoleCheck {
+  const refuse = (reason: Cis2RoleRefusal, words: string): Cis2RoleCheck => ({ allowed: false, reason, words });
   const chosen = claims.nhsid_nrbac_roles.find((r) => r.person_roleid === claims.selected_roleid);
-  if (!chosen) {
-    return { allowed: false, reason: 'role-not-held', words: 'The role chosen at CIS2 is not one of the roles CIS2 lists for you, so Joinery cannot tell which role you are acting in.' };
-  }
+  if (!chosen) return refuse('role-not-held', 'The role chosen at CIS2 is not one of the roles CIS2 lists for you, so Joinery cannot tell which role you are acting in.');
   const roleName = readableRoleName(chosen.role_name, chosen.role_code);
-  if (chosen.org_code.toUpperCase() !== account.odsCode.toUpperCase()) {
-    return {
-      allowed: false, reason: 'wrong-organisation',
-      words: `You chose your role at the organisation with ODS code ${chosen.org_code}, but your Joinery account is at ${account.organisationName} (${account.odsCode}). Sign in again and choose your role at ${account.organisationName}.`,
-    };
+  const there = accounts.filter((a) => a.odsCode.toUpperCase() === chosen.org_code.toUpperCase());
+  if (there.length === 0) {
+    const orgName = claims.nhsid_user_orgs?.find((o) => o.org_code.toUpperCase() === chosen.org_code.toUpperCase())?.org_name;
+    const places = [...new Set(accounts.map(at))];
+    return refuse('wrong-organisation',
+      `You chose ${roleName} at ${orgName ? `${orgName} (${chosen.org_code})` : `the organisation with ODS code ${chosen.org_code}`}, but you have no Joinery account there. `
+      + `Your Joinery ${places.length === 1 ? 'account is' : 'accounts are'} at ${list(places)}: sign in again and choose your role there.`);
   }
-  const mapped = joineryRolesFor(chosen.role_code, chosen.activity_codes ?? [], account.organisationKind);
+  const place = at(there[0]!);
+  const mapped = joineryRolesFor(chosen.role_code, chosen.activity_codes ?? [], there[0]!.organisationKind);
   if (mapped.length === 0) {
-    return { allowed: false, reason: 'unmapped-role', words: `Joinery does not recognise the national role you chose (${roleName}, ${chosen.role_code}) for ${account.organisationName}.` };
+    return refuse('unmapped-role', `Joinery does not recognise the national role you chose (${roleName}, ${chosen.role_code}) for ${place}.`);
   }
-  if (!mapped.includes(account.role)) {
-    return {
-      allowed: false, reason: 'role-mismatch',
-      words: `The national role you chose (${roleName}) does not fit your Joinery account’s role (${ROLES[account.role]}).`,
-    };
+  const fits = there.filter((a) => mapped.includes(a.role));
+  if (fits.length === 0) {
+    return refuse('role-mismatch',
+      `The national role you chose (${roleName} at ${place}) does not fit the role of your Joinery ${there.length === 1 ? 'account' : 'accounts'} there (${list(there.map((a) => ROLES[a.role]))}).`);
   }
+  const usable = fits.filter((a) => a.active);
+  if (usable.length === 0) return refuse('account-inactive', `Your Joinery account as ${ROLES[fits[0]!.role]} at ${place} has been switched off.`);
+  if (usable.length > 1) {
+    return refuse('several-accounts',
+      `The national role you chose (${roleName} at ${place}) fits more than one of your Joinery accounts there (${list(usable.map((a) => ROLES[a.role]))}), so Joinery cannot tell which you mean.`);
+  }
+  const account = usable[0]!;
+  if (account.refusal) return refuse('account-refused', account.refusal);
   if (aalRank(claims.acr) < requiredAssurance(account.role, required)) {
-    return {
-      allowed: false, reason: 'assurance-too-low',
-      words: `You signed in to CIS2 with a method that is not strong enough for a ${ROLES[account.role]} (it gave ${claims.acr}; ${required} is needed). Sign in again with your smartcard or another stronger method.`,
-    };
+    return refuse('assurance-too-low',
+      `You signed in to CIS2 with a method that is not strong enough for a ${ROLES[account.role]} (it gave ${claims.acr}; ${required} is needed). Sign in again with your smartcard or another stronger method.`);
   }
-  return { allowed: true, roleId: chosen.person_roleid, roleName, assurance: claims.acr };
+  return { allowed: true, account, roleId: chosen.person_roleid, roleName, assurance: claims.acr };
 }

@@ -10,8 +10,8 @@ import { pageAfterSignIn } from '../next-page.js';
 import { NO_NHS_SIGN_IN, postLogoutRedirectUri, PROVIDER_LABELS, providerConfiguration, redirectUri, type OidcClient, type ProviderName } from './providers.js';
 import { BROWSER_COOKIE, PENDING_MINUTES, rememberSignIn, takeSignIn } from './pending-sign-in.js';
 import { failureFrom, logSignInFailure, refused, untrusted, type SignInFailure } from './sign-in-failure.js';
-import { checkCis2Role, cis2Claims } from './cis2-role-check.js';
-import { cis2Account } from './cis2-account.js';
+import { chooseCis2Account, cis2Claims, type Cis2RoleRefusal } from './cis2-role-check.js';
+import { cis2Accounts } from './cis2-account.js';
 import { ADVICE_VECTORS, familyMemberFrom, nhsLoginClaims, P9_VECTORS } from './nhs-login-claims.js';
 
 const CIS2_SCOPE = 'openid profile email nhsperson nationalrbacaccess associatedorgs selectedrole';
@@ -19,7 +19,17 @@ const NHS_LOGIN_SCOPE = 'openid profile email phone';
 const FAILED_VIEW = 'platform/auth/oidc/views/sign-in-failed.njk';
 
 const startQuery = z.object({ next: z.string().max(2000).optional(), for: z.enum(['advice']).optional() }).passthrough();
+type StartQuery = z.infer<typeof startQuery>;
 const callbackQuery = z.object({ state: z.string().min(1).max(500) }).passthrough();
+
+const SIGN_IN_AGAIN = 'Sign in again with NHS CIS2. If you think your roles are wrong, ask your Registration Authority; if your Joinery accounts are wrong, ask your ICS’s Joinery administrator.';
+const CHECK_ACCOUNTS = 'Ask your ICS’s Joinery administrator: they can check your accounts’ roles and the ICS’s list of national roles. Your Registration Authority can check the roles on your smartcard.';
+/** Whom to ask, by why the role chosen at CIS2 did not let them in. */
+const CIS2_ASK: Record<Cis2RoleRefusal, string> = {
+  'role-not-held': CHECK_ACCOUNTS, 'unmapped-role': CHECK_ACCOUNTS, 'role-mismatch': CHECK_ACCOUNTS, 'several-accounts': CHECK_ACCOUNTS,
+  'wrong-organisation': SIGN_IN_AGAIN, 'assurance-too-low': SIGN_IN_AGAIN,
+  'account-inactive': 'Ask your ICS’s Joinery administrator.', 'account-refused': 'Ask your ICS’s Joinery administrator.',
+};
 
 /** Which claims were missing or wrong, by name only (never their values). */
 const claimNames = (error: z.ZodError) => [...new Set(error.issues.map((i) => String(i.path[0] ?? '?')))].join(', ');
@@ -39,9 +49,11 @@ export const nhsSignInRoutes: RouteModule = (app, deps) => {
   const providers = deps.nhsSignIn ?? NO_NHS_SIGN_IN;
   const oidcFor = (name: ProviderName) => (name === 'cis2' ? providers.cis2 : providers.nhsLogin);
 
-  async function start(req: FastifyRequest, reply: FastifyReply, name: ProviderName, extra: Record<string, string>) {
+  /** Sends the browser to the provider; `extra` adds the provider's own parameters, from the same parsed query. */
+  async function start(req: FastifyRequest, reply: FastifyReply, name: ProviderName, extra: (query: StartQuery | undefined) => Record<string, string>) {
     const oidc = oidcFor(name)!;
-    const query = startQuery.safeParse(req.query);
+    const parsed = startQuery.safeParse(req.query);
+    const query = parsed.success ? parsed.data : undefined;
     let config: client.Configuration;
     try {
       config = await providerConfiguration(oidc);
@@ -54,14 +66,14 @@ export const nhsSignInRoutes: RouteModule = (app, deps) => {
     // Ties the callback to this browser: a callback URL that reaches another browser is refused.
     const browser = /^[A-Za-z0-9_-]{43}$/.test(req.cookies[BROWSER_COOKIE] ?? '') ? req.cookies[BROWSER_COOKIE]! : crypto.randomBytes(32).toString('base64url');
     reply.setCookie(BROWSER_COOKIE, browser, { ...cookieOptions(deps.config), maxAge: PENDING_MINUTES * 60 });
-    const nextPage = pageAfterSignIn(query.success ? query.data.next : undefined, deps.config.publicUrl);
+    const nextPage = pageAfterSignIn(query?.next, deps.config.publicUrl);
     await rememberSignIn(deps.db, name, state, browser, { codeVerifier, nonce, nextPage });
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri(deps.config, name),
       state, nonce,
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
-      ...extra,
+      ...extra(query),
     });
     return reply.redirect(url.href, 303);
   }
@@ -95,14 +107,12 @@ export const nhsSignInRoutes: RouteModule = (app, deps) => {
     showFailure(reply, name, { status: 403, reason: 'not-configured', words: `Signing in with ${PROVIDER_LABELS[name]} is not set up for this Joinery.`, ask: 'Ask your ICS’s Joinery administrator.' });
 
   app.get('/sign-in/cis2', { config: { public: true } }, async (req, reply) =>
-    providers.cis2 ? start(req, reply, 'cis2', { scope: CIS2_SCOPE }) : unavailable(reply, 'cis2'));
+    providers.cis2 ? start(req, reply, 'cis2', () => ({ scope: CIS2_SCOPE })) : unavailable(reply, 'cis2'));
 
-  app.get('/sign-in/nhs-login', { config: { public: true } }, async (req, reply) => {
-    if (!providers.nhsLogin) return unavailable(reply, 'nhs-login');
-    const q = startQuery.safeParse(req.query);
-    const vectors = q.success && q.data.for === 'advice' ? ADVICE_VECTORS : P9_VECTORS;
-    return start(req, reply, 'nhs-login', { scope: NHS_LOGIN_SCOPE, vtr: JSON.stringify(vectors) });
-  });
+  app.get('/sign-in/nhs-login', { config: { public: true } }, async (req, reply) =>
+    providers.nhsLogin
+      ? start(req, reply, 'nhs-login', (query) => ({ scope: NHS_LOGIN_SCOPE, vtr: JSON.stringify(query?.for === 'advice' ? ADVICE_VECTORS : P9_VECTORS) }))
+      : unavailable(reply, 'nhs-login'));
 
   app.get('/sign-in/cis2/callback', { config: { public: true } }, async (req, reply) => {
     if (!providers.cis2) return unavailable(reply, 'cis2');
@@ -113,26 +123,19 @@ export const nhsSignInRoutes: RouteModule = (app, deps) => {
       const names = claimNames(claims.error);
       return showFailure(reply, 'cis2', untrusted('token-missing-claim', `CIS2 did not send everything Joinery needs (${names}).`, names));
     }
-    const linked = await cis2Account(deps.db, claims.data.nhsid_useruid);
+    const linked = await cis2Accounts(deps.db, claims.data.nhsid_useruid);
     if (!linked.found) {
       const words = {
         'not-linked': `Your CIS2 identity (user ID ${claims.data.nhsid_useruid}) is not linked to a Joinery account.`,
         'linked-twice': 'Your CIS2 identity is linked to Joinery accounts in more than one ICS, so Joinery cannot tell which one you mean.',
-        inactive: 'Your Joinery account has been switched off.',
-        refused: linked.words ?? 'This account cannot be used.',
       }[linked.why];
       return showFailure(reply, 'cis2', refused(`account-${linked.why}`, words,
         'Ask your ICS’s Joinery administrator to link your CIS2 identity to your Joinery account (they will need the user ID above), or to correct the account.'));
     }
-    const check = checkCis2Role(claims.data, linked.account, deps.config.cis2RequiredAal);
-    if (!check.allowed) {
-      const ask = check.reason === 'assurance-too-low' || check.reason === 'wrong-organisation'
-        ? 'Sign in again with NHS CIS2. If you think your roles are wrong, ask your Registration Authority; if your Joinery account is wrong, ask your ICS’s Joinery administrator.'
-        : 'Ask your ICS’s Joinery administrator: they can check your account’s role and the ICS’s list of national roles. Your Registration Authority can check the roles on your smartcard.';
-      return showFailure(reply, 'cis2', refused(check.reason, check.words, ask));
-    }
+    const check = chooseCis2Account(claims.data, linked.accounts, deps.config.cis2RequiredAal);
+    if (!check.allowed) return showFailure(reply, 'cis2', refused(check.reason, check.words, CIS2_ASK[check.reason]));
     const how = { method: 'cis2' as const, assurance: check.assurance, nrbacRoleId: check.roleId, nrbacRoleName: check.roleName };
-    const { token } = await createSession(deps.db, linked.icsId, linked.professionalId, how, result.idToken);
+    const { token } = await createSession(deps.db, linked.icsId, check.account.professionalId, how, result.idToken);
     reply.clearCookie(FAMILY_SESSION_COOKIE, { path: '/' });
     reply.setCookie(SESSION_COOKIE, token, cookieOptions(deps.config));
     return reply.redirect(result.nextPage, 303);
