@@ -337,8 +337,13 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
   try {
     await store.updateUser(tx, id, after);
   } catch (e) {
-    // One CIS2 identity, one account in the ICS: otherwise a sign-in could not tell whose it is.
-    if (uniqueViolation(e) === 'professional_nhsid_useruid_idx') throw new ValidationError({ nhsidUseruid: 'Another user in this ICS is already linked to this CIS2 user ID' });
+    // One person may have an account for each role at each organisation, all linked to their CIS2 identity;
+    // the role they choose at CIS2 picks one, so two with the same role at the same organisation could not be told apart.
+    if (uniqueViolation(e) === 'professional_cis2_account_idx') {
+      throw new ValidationError({
+        nhsidUseruid: `Another ${ROLES[input.role]} account at this organisation is already linked to this CIS2 user ID. One person may have an account for each role at each organisation, but not two with the same role at the same one`,
+      });
+    }
     throw e;
   }
   await recordAudit(tx, actor, {

@@ -109,7 +109,7 @@ describe('an administrator manages user accounts', () => {
     expect(stale.statusCode).toBe(409);
   });
 
-  it('links a user to their NHS CIS2 identity: 12 digits, one account per identity in the ICS; the list shows the last sign-in and its method', async () => {
+  it('links a user to their NHS CIS2 identity: 12 digits; one person may have an account for each role at each organisation, but not two with the same role at one; the list shows the last sign-in and its method', async () => {
     const admin = await t.signIn();
     await admin.get('/admin/users/new');
     await admin.post('/admin/users', { name: 'Ada Cole', email: 'ada.cole@example.nhs.uk', role: 'health-visitor', organisationId: orgId, password: 'ada-cole-passphrase' });
@@ -129,20 +129,29 @@ describe('an administrator manages user accounts', () => {
     }
     expect(await uidOf(ada.id)).toBeNull();
 
-    // Another account in this ICS already holds the demo GP's identity.
+    // Another health visitor at this organisation already holds this identity: CIS2 could not tell the two accounts apart.
+    await t.db.owner.execute(sql`INSERT INTO professional (ics_id, id, email, name, role, organisation_id, nhsid_useruid)
+      VALUES (${t.icsId}::uuid, ${crypto.randomUUID()}::uuid, 'ben.cole@example.nhs.uk', 'Ben Cole', 'health-visitor', ${orgId}::uuid, '555123456780')`);
+    const taken = await save('555123456780');
+    expect(taken.statusCode).toBe(400);
+    expect(pageText(taken.body)).toContain('Another Health visitor account at this organisation is already linked to this CIS2 user ID. One person may have an account for each role at each organisation, but not two with the same role at the same one');
+    expect(await uidOf(ada.id)).toBeNull();
+
+    // The demo GP's identity is linked to accounts at other organisations or in other roles: this one may share it.
     const gpUid = (await t.one<{ u: string }>(sql`SELECT nhsid_useruid AS u FROM professional WHERE email = 'gp@demo.joinery.test'`)).u;
     expect(gpUid).toMatch(/^\d{12}$/);
-    const taken = await save(gpUid);
-    expect(taken.statusCode).toBe(400);
-    expect(pageText(taken.body)).toContain('Another user in this ICS is already linked to this CIS2 user ID');
-    expect(await uidOf(ada.id)).toBeNull();
+    expect((await save(gpUid)).statusCode).toBe(303);
+    expect(await uidOf(ada.id)).toBe(gpUid);
 
     expect((await save('555 123 456 789')).statusCode).toBe(303);
     expect(await uidOf(ada.id)).toBe('555123456789');
-    const [event] = await t.all<{ details: { changed: string[]; after: { cis2Linked: boolean } } }>(
-      sql`SELECT details FROM audit_event WHERE action = 'admin.user-updated' AND details->>'professionalId' = ${ada.id}`);
-    expect(event.details).toMatchObject({ changed: ['nhsidUseruid'], after: { cis2Linked: true } });
-    expect(JSON.stringify(event.details)).not.toContain('555123456789');
+    const events = await t.all<{ details: { changed: string[]; after: { cis2Linked: boolean } } }>(
+      sql`SELECT details FROM audit_event WHERE action = 'admin.user-updated' AND details->>'professionalId' = ${ada.id} ORDER BY at, id`);
+    expect(events).toHaveLength(2);
+    for (const event of events) {
+      expect(event.details).toMatchObject({ changed: ['nhsidUseruid'], after: { cis2Linked: true } });
+      for (const uid of [gpUid, '555123456789']) expect(JSON.stringify(event.details)).not.toContain(uid);
+    }
     // Blank unlinks.
     expect((await save('')).statusCode).toBe(303);
     expect(await uidOf(ada.id)).toBeNull();
