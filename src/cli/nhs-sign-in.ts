@@ -15,42 +15,60 @@ const UNMAPPED_ROLE = { roleCode: 'S8000:G8001:R8008', name: 'Admin/Clinical Sup
 /** Clinical Practitioner Access Role, which nurse practitioners hold too: at a practice it confirms a GP account only. */
 const CLINICAL_PRACTITIONER = { roleCode: 'S8000:G8000:R8000', name: 'Clinical Practitioner Access Role' };
 
+type RoleSource = { roleCode: string; name: string; activityCodes?: string[] };
+
 /**
- * A demo person's national roles, made from their Joinery account through the
- * ICS's role file. Two people hold more than one, so the demo shows choosing
- * a role at CIS2 and each way a choice is refused:
- * - the GP: their GP role at their own practice (let in), the same job at a
- *   second practice (refused: not their account's organisation), and an
- *   administrative role Joinery does not map (refused);
+ * A demo person at the stand-in CIS2: their Joinery accounts (every account
+ * linked to one CIS2 user ID is one person), each giving a national role at
+ * its organisation through the ICS's role file. So the demo shows choosing a
+ * role at CIS2 and each way a choice is refused:
+ * - the GP, who also works as a community paediatrician (a second account):
+ *   their GP role at their own practice and their paediatrician role at the
+ *   community trust (each let in, as that account), the same job at a second
+ *   practice (refused: no account there), and an administrative role Joinery
+ *   does not map (refused);
  * - the practice nurse, a nurse practitioner: their nurse role (let in) and
  *   the clinical practitioner role (refused: it confirms a GP, not their account's role).
  */
-export function standInStaffMember(s: Cis2LinkedStaff, index: number): StandInStaffMember | undefined {
-  const national = nationalRoleFor(s.role, s.organisation_kind);
-  if (!national) return undefined;
-  const [givenName = s.name, ...rest] = s.name.replace(/^Dr /, '').split(' ');
-  const role = (n: number, orgCode: string, r: { roleCode: string; name: string; activityCodes?: string[] }) => ({
-    person_roleid: `${s.nhsid_useruid.slice(0, 6)}${String(index * 3 + n).padStart(6, '0')}`,
+export function standInStaffMember(accounts: readonly Cis2LinkedStaff[], index: number): StandInStaffMember | undefined {
+  const [first] = accounts;
+  if (!first) return undefined;
+  let n = 0;
+  const role = (orgCode: string, r: RoleSource) => ({
+    person_roleid: `${first.nhsid_useruid.slice(0, 6)}${String(index * 10 + n++).padStart(6, '0')}`,
     org_code: orgCode, role_code: r.roleCode, role_name: `"${r.name}"`,
     ...(r.activityCodes?.length ? { activity_codes: r.activityCodes } : {}),
   });
-  const second = s.email.startsWith('gp@') && s.other_ods_code ? s.other_ods_code : null;
-  const extra = second ? [role(1, second, national), role(2, s.ods_code, UNMAPPED_ROLE)]
-    : s.email.startsWith('practice-nurse@') ? [role(1, s.ods_code, CLINICAL_PRACTITIONER)] : [];
+  const own = accounts.flatMap((a) => {
+    const national = nationalRoleFor(a.role, a.organisation_kind);
+    return national ? [{ account: a, national }] : [];
+  });
+  if (own.length === 0) return undefined;
+  const roles = own.map(({ account, national }) => role(account.ods_code, national));
+  const orgs = new Map(accounts.map((a) => [a.ods_code, a.organisation_name]));
+  for (const { account: a, national } of own) {
+    if (a.email.startsWith('gp@') && a.other_ods_code) {
+      roles.push(role(a.other_ods_code, national), role(a.ods_code, UNMAPPED_ROLE));
+      orgs.set(a.other_ods_code, a.other_organisation_name ?? a.other_ods_code);
+    }
+    if (a.email.startsWith('practice-nurse@')) roles.push(role(a.ods_code, CLINICAL_PRACTITIONER));
+  }
+  const [givenName = first.name, ...rest] = first.name.replace(/^Dr /, '').split(' ');
   return {
-    uid: s.nhsid_useruid, givenName, familyName: rest.join(' ') || givenName, email: s.email,
-    roles: [role(0, s.ods_code, national), ...extra],
-    orgs: [{ org_code: s.ods_code, org_name: s.organisation_name }, ...(second ? [{ org_code: second, org_name: s.other_organisation_name ?? second }] : [])],
+    uid: first.nhsid_useruid, givenName, familyName: rest.join(' ') || givenName, email: first.email, roles,
+    orgs: [...orgs].map(([org_code, org_name]) => ({ org_code, org_name })),
   };
 }
 
 /** A demo CIS2 identity that no Joinery account is linked to: signing in as them shows the page that says whom to ask. */
 export const UNLINKED_DEMO_UID = '555000000000';
 
-/** The stand-in CIS2's people: every linked demo account, and one person with no Joinery account. */
+/** The stand-in CIS2's people: one for each CIS2 identity linked to demo accounts, and one person with no Joinery account. */
 export async function standInStaff(db: Database): Promise<StandInStaffMember[]> {
   const linked = await cis2LinkedStaff(db.owner);
-  const staff = linked.flatMap((s, i) => standInStaffMember(s, i) ?? []);
+  const people = new Map<string, Cis2LinkedStaff[]>();
+  for (const s of linked) people.set(s.nhsid_useruid, [...(people.get(s.nhsid_useruid) ?? []), s]);
+  const staff = [...people.values()].flatMap((accounts, i) => standInStaffMember(accounts, i) ?? []);
   const practice = linked.find((s) => s.organisation_kind === 'gp-practice');
   if (practice) {
     staff.push({

@@ -79,6 +79,26 @@ export class Staff {
     return id;
   }
 
+  /**
+   * The demo user of `of` holds a second job, as `role` at another
+   * organisation: a second account for the same person (name and CIS2
+   * identity), reached through CIS2 only (no password), so the demo shows
+   * choosing a role at CIS2. Its id comes from its email rather than the
+   * streams, so everything generated after it stays as it was.
+   */
+  secondJob(of: Role, role: Role, organisationId: string): void {
+    const person = this.demo.get(of);
+    if (!person) return;
+    const [given = '', ...family] = person.name.replace(/^Dr /, '').split(' ');
+    const email = `${emailWord(given)}.${emailWord(family.join(' '))}.${++this.n}@${this.domain}`;
+    const h = crypto.createHash('sha256').update(`${this.icsId}:${email}`).digest('hex');
+    const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    this.rows.push({
+      ics_id: this.icsId, id, email, name: person.name, role, organisation_id: organisationId,
+      password_hash: null, nhsid_useruid: demoNhsidUseruid(person.email), active: true,
+    });
+  }
+
   /** `count` professionals of one role at one organisation; the first is the demo user when asked. */
   pool(role: Role, organisationId: string, count: number, demoFirst = false): string[] {
     return Array.from({ length: Math.max(1, count) }, (_, i) => this.add(role, organisationId, demoFirst && i === 0));

@@ -303,6 +303,8 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
   }
   // The hubs' clinic bookings are run centrally by the community provider: ~1 administrator per 50,000 children.
   staff.pool('hub-admin', community, Math.ceil(children / 50_000), true);
+  // The demo GP also runs community paediatric clinics for the hubs (a GP with an extended role in children's health).
+  staff.secondJob('gp', 'paediatrician', community);
 
   return { icsId, communityProviderId: community, mentalHealthTrustId: mentalHealth, places, clusters, practices, demo: staff.demo, rows };
 }

@@ -84,8 +84,9 @@ describe('signing in with NHS CIS2', () => {
     watchLog();
     const gp = await demo('gp');
     const roles = await rolesOf(gp.uid);
-    expect(roles).toHaveLength(3);
-    const [own, elsewhere, unmapped] = roles;
+    // Their GP role, their community paediatrician role (a second account: cis2-several-roles.test.ts), the GP job at a second practice, an unmapped role.
+    expect(roles).toHaveLength(4);
+    const [own, , elsewhere, unmapped] = roles;
 
     const b = browser();
     const { answer } = await b.signIn('/sign-in/cis2', { person: gp.uid, authenticator: 'smartcard', roleId: own!.person_roleid });
@@ -97,7 +98,9 @@ describe('signing in with NHS CIS2', () => {
     expect(other.answer.statusCode).toBe(403);
     const otherText = readable(other.answer.body);
     expect(otherText).toContain('You could not sign in with NHS CIS2');
-    expect(otherText).toContain(`You chose your role at the organisation with ODS code ${elsewhere!.org_code}, but your Joinery account is at ${gp.organisation_name}`);
+    const [{ name: elsewhereName }] = await rows<{ name: string }>(j.db.owner, sql`SELECT name FROM organisation WHERE ods_code = ${elsewhere!.org_code}`);
+    expect(otherText).toContain(`You chose Clinical Practitioner Access Role at ${elsewhereName} (${elsewhere!.org_code}), but you have no Joinery account there.`);
+    expect(otherText).toContain(gp.organisation_name);
     refusalLogged('wrong-organisation');
 
     const notMapped = await browser().signIn('/sign-in/cis2', { person: gp.uid, authenticator: 'smartcard', roleId: unmapped!.person_roleid });
@@ -146,7 +149,7 @@ describe('signing in with NHS CIS2', () => {
     expect(practitioner!.role_code).toBe('S8000:G8000:R8000');
     const { answer } = await browser().signIn('/sign-in/cis2', { person: nurse.uid, authenticator: 'smartcard', roleId: practitioner!.person_roleid });
     expect(answer.statusCode).toBe(403);
-    expect(readable(answer.body)).toContain('The national role you chose (Clinical Practitioner Access Role) does not fit your Joinery account’s role (Practice nurse).');
+    expect(readable(answer.body)).toContain(`The national role you chose (Clinical Practitioner Access Role at ${nurse.organisation_name} (${practitioner!.org_code})) does not fit the role of your Joinery account there (Practice nurse).`);
     refusalLogged('role-mismatch');
     const [{ n }] = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM session WHERE professional_id = ${nurse.id}::uuid AND nrbac_role_id = ${practitioner!.person_roleid}`);
     expect(n).toBe(0);
