@@ -39,28 +39,35 @@ describe('signing in with NHS CIS2 and NHS login in a browser without JavaScript
     await j?.close();
   });
 
-  it('the GP signs in with a smartcard, chooses their role at their own practice, sees it in the header, and signs out of both', async () => {
-    const [gp] = await rows<{ uid: string }>(j.db.owner, sql`SELECT nhsid_useruid AS uid FROM professional WHERE email = 'gp@demo.joinery.test'`);
+  it('the GP, who also works as a community paediatrician, signs in with a smartcard as each in turn by the role chosen at CIS2, sees it in the header, and signs out of both', async () => {
+    const accounts = await rows<{ uid: string; role: string; organisation_name: string }>(j.db.owner, sql`
+      SELECT p.nhsid_useruid AS uid, p.role, o.name AS organisation_name
+        FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
+       WHERE p.nhsid_useruid = (SELECT nhsid_useruid FROM professional WHERE email = 'gp@demo.joinery.test') ORDER BY p.role`);
+    expect(accounts.map((a) => a.role)).toEqual(['gp', 'paediatrician']);
     const page = await openAWindow({ browser, baseUrl }, { javaScript: false });
-    await page.goto('/sign-in');
-    await checkPageIsAccessible(page, 'sign in with NHS buttons');
-    await follow(page, page.getByRole('button', { name: 'Sign in with NHS CIS2' }));
-    expect(page.url().startsWith(j.nhsSignIn!.cis2!.issuer)).toBe(true);
-    await page.getByLabel('Who are you signing in as?').selectOption(gp!.uid);
-    await page.getByLabel('Smartcard').check();
-    await follow(page, page.getByRole('button', { name: 'Sign in' }));
-    // CIS2 asks which of the GP's three roles: the one at their own practice.
-    const ownPractice = page.locator('.nhsuk-radios__item').filter({ hasText: 'Clinical Practitioner Access Role' }).first();
-    await ownPractice.locator('input').check();
-    await follow(page, page.getByRole('button', { name: /Continue|Sign in/ }));
-    await page.waitForURL(`${baseUrl}/`);
-    expect(await textOf(page.locator('header'))).toContain('CIS2 role: Clinical Practitioner Access Role (AAL3_ANY)');
-    await checkPageIsAccessible(page, 'home after CIS2');
-    await follow(page, page.getByRole('button', { name: 'Sign out' }));
-    // The stand-in asks whether to sign out of CIS2 too; then back to Joinery.
-    if (!page.url().startsWith(baseUrl)) await follow(page, page.getByRole('button', { name: /sign out|yes/i }).first());
-    await page.waitForURL(`${baseUrl}/signed-out`);
-    await checkPageIsAccessible(page, 'signed out');
+    for (const [i, account] of accounts.entries()) {
+      await page.goto('/sign-in');
+      if (i === 0) await checkPageIsAccessible(page, 'sign in with NHS buttons');
+      await follow(page, page.getByRole('button', { name: 'Sign in with NHS CIS2' }));
+      expect(page.url().startsWith(j.nhsSignIn!.cis2!.issuer)).toBe(true);
+      await page.getByLabel('Who are you signing in as?').selectOption(account.uid);
+      await page.getByLabel('Smartcard').check();
+      await follow(page, page.getByRole('button', { name: 'Sign in' }));
+      // CIS2 asks which of their roles, by organisation: this time, the one at this account's.
+      await page.locator('.nhsuk-radios__item').filter({ hasText: `Clinical Practitioner Access Role at ${account.organisation_name}` }).locator('input').check();
+      await follow(page, page.getByRole('button', { name: /Continue|Sign in/ }));
+      await page.waitForURL(`${baseUrl}/`);
+      const header = await textOf(page.locator('header'));
+      expect(header).toContain(`(${account.role === 'gp' ? 'GP' : 'Paediatrician'}, ${account.organisation_name})`);
+      expect(header).toContain('CIS2 role: Clinical Practitioner Access Role (AAL3_ANY)');
+      await checkPageIsAccessible(page, `home after CIS2 as ${account.role}`);
+      await follow(page, page.getByRole('button', { name: 'Sign out' }));
+      // The stand-in asks whether to sign out of CIS2 too; then back to Joinery.
+      if (!page.url().startsWith(baseUrl)) await follow(page, page.getByRole('button', { name: /sign out|yes/i }).first());
+      await page.waitForURL(`${baseUrl}/signed-out`);
+      if (i === 0) await checkPageIsAccessible(page, 'signed out');
+    }
     await page.context().close();
   });
 
