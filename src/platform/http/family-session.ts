@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../db/client.js';
-import { newToken, tokenHash, type SessionLimits } from './session.js';
+import { newToken, tokenHash } from './session.js';
+import { keepAlive, SESSION_TIMES, type SessionLimits } from './session-expiry.js';
 
 export const FAMILY_SESSION_COOKIE = 'joinery_family_session';
 
@@ -34,15 +35,9 @@ export async function loadFamilySession(db: Database, token: string, limits: Ses
   return db.platform(async (tx) => {
     const [s] = await rows<{ csrf_token: string; nhs_number: string; birthdate: string; given_name: string; family_name: string;
       identity_level: 'P5' | 'P9'; vector_of_trust: string; idle_seconds: number; age_seconds: number }>(tx, sql`
-      SELECT csrf_token, nhs_number, to_char(birthdate, 'YYYY-MM-DD') AS birthdate, given_name, family_name, identity_level, vector_of_trust,
-             extract(epoch FROM now() - last_seen_at)::float AS idle_seconds, extract(epoch FROM now() - created_at)::float AS age_seconds
+      SELECT csrf_token, nhs_number, to_char(birthdate, 'YYYY-MM-DD') AS birthdate, given_name, family_name, identity_level, vector_of_trust, ${SESSION_TIMES}
         FROM family_session WHERE token_hash = ${tokenHash(token)}`);
-    if (!s) return null;
-    if (s.idle_seconds > limits.idleMinutes * 60 || s.age_seconds > limits.maxHours * 3600) {
-      await tx.execute(sql`DELETE FROM family_session WHERE token_hash = ${tokenHash(token)}`);
-      return null;
-    }
-    if (s.idle_seconds > 60) await tx.execute(sql`UPDATE family_session SET last_seen_at = now() WHERE token_hash = ${tokenHash(token)}`);
+    if (!s || !(await keepAlive(tx, 'family_session', tokenHash(token), s, limits))) return null;
     return {
       csrfToken: s.csrf_token,
       family: { givenName: s.given_name, familyName: s.family_name, nhsNumber: s.nhs_number, birthdate: s.birthdate, identityLevel: s.identity_level, vectorOfTrust: s.vector_of_trust },

@@ -4,6 +4,7 @@ import { rows, type Database } from '../db/client.js';
 import type { Actor, SignedInHow } from '../access/actor.js';
 import type { Role } from '../access/roles.js';
 import { accountRefusal, ACCOUNT_FACTS, type AccountFacts } from '../auth/account-use.js';
+import { keepAlive, SESSION_TIMES, type SessionLimits } from './session-expiry.js';
 
 export const SESSION_COOKIE = 'joinery_session';
 
@@ -33,28 +34,21 @@ export async function createSession(db: Database, icsId: string, professionalId:
 
 export type LoadedSession = { actor: Actor; csrfToken: string } | { expired: true } | null;
 
-export type SessionLimits = { idleMinutes: number; maxHours: number };
+export type { SessionLimits } from './session-expiry.js';
 
 /**
  * Finds the session for a cookie and the professional behind it, in one
- * transaction. A session idle for longer than the idle limit, or older than
- * the absolute limit however busy, is ended: a stolen cookie is not good for ever.
+ * transaction. An idle or too-old session is ended (keepAlive).
  */
 export async function loadSession(db: Database, token: string, limits: SessionLimits): Promise<LoadedSession> {
   return db.platform(async (tx) => {
     const [s] = await rows<{ ics_id: string; professional_id: string; csrf_token: string; idle_seconds: number; age_seconds: number } & SessionHow>(
       tx,
-      sql`SELECT ics_id, professional_id, csrf_token, method, assurance, nrbac_role_id, nrbac_role_name, extract(epoch FROM now() - last_seen_at)::float AS idle_seconds,
-                 extract(epoch FROM now() - created_at)::float AS age_seconds
+      sql`SELECT ics_id, professional_id, csrf_token, method, assurance, nrbac_role_id, nrbac_role_name, ${SESSION_TIMES}
             FROM session WHERE token_hash = ${hash(token)}`,
     );
     if (!s) return null;
-    if (s.idle_seconds > limits.idleMinutes * 60 || s.age_seconds > limits.maxHours * 3600) {
-      await tx.execute(sql`DELETE FROM session WHERE token_hash = ${hash(token)}`);
-      return { expired: true as const };
-    }
-    // Touch at most once a minute: saves a write on every request.
-    if (s.idle_seconds > 60) await tx.execute(sql`UPDATE session SET last_seen_at = now() WHERE token_hash = ${hash(token)}`);
+    if (!(await keepAlive(tx, 'session', hash(token), s, limits))) return { expired: true as const };
     await tx.execute(sql`SELECT set_config('app.ics_id', ${s.ics_id}, true)`);
     const [p] = await rows<{ name: string; email: string; role: Role; organisation_id: string; organisation_name: string; active: boolean } & AccountFacts>(
       tx,

@@ -52,6 +52,30 @@ describe('signing in with NHS login', () => {
     expect(page.body).not.toContain(formatNhsNumber(parent.nhsNumber));
   });
 
+  it('a family session ends when idle too long or too old however busy, as a professional’s does, and is touched while in use', async () => {
+    const { sessionIdleMinutes: idle, sessionMaxHours: max } = loadConfig({});
+    const signedIn = async () => {
+      const b = new SignInBrowser(j.app, PUBLIC_URL);
+      await b.signIn('/sign-in/nhs-login', { person: family('family-p9-parent').sub });
+      const [{ token_hash }] = await rows<{ token_hash: string }>(j.db.owner, sql`SELECT token_hash FROM family_session ORDER BY created_at DESC LIMIT 1`);
+      return { b, set: (lastSeen: string, created: string) => j.db.owner.execute(sql`
+        UPDATE family_session SET last_seen_at = now() - ${lastSeen}::interval, created_at = now() - ${created}::interval WHERE token_hash = ${token_hash}`),
+      seen: async () => (await rows<{ recent: boolean }>(j.db.owner, sql`SELECT last_seen_at > now() - interval '1 minute' AS recent FROM family_session WHERE token_hash = ${token_hash}`))[0] };
+    };
+    const idleOne = await signedIn();
+    await idleOne.set(`${idle - 1} minutes`, `${idle - 1} minutes`);
+    expect((await idleOne.b.joineryRequest('GET', '/family')).statusCode).toBe(200);
+    expect(await idleOne.seen()).toEqual({ recent: true });
+    await idleOne.set(`${idle + 1} minutes`, `${idle + 1} minutes`);
+    expect((await idleOne.b.joineryRequest('GET', '/family')).location).toBe('/sign-in');
+    expect(await idleOne.seen()).toBeUndefined();
+
+    const oldOne = await signedIn();
+    await oldOne.set('0 minutes', `${max} hours 1 minute`);
+    expect((await oldOne.b.joineryRequest('GET', '/family')).location).toBe('/sign-in');
+    expect(await oldOne.seen()).toBeUndefined();
+  });
+
   it('a family session opens no professional page: each sends them to sign in', async () => {
     const b = new SignInBrowser(j.app, PUBLIC_URL);
     await b.signIn('/sign-in/nhs-login', { person: family('family-p9-young-person').sub });
