@@ -1,7 +1,7 @@
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/client.js';
 import { clientKeyFromFile, demoClientKey, type ClientKey } from '../platform/auth/oidc/client-key.js';
-import { postLogoutRedirectUri, redirectUri, type NhsSignIn, type OidcClient, type ProviderName } from '../platform/auth/oidc/providers.js';
+import { postLogoutRedirectUri, providerConfiguration, redirectUri, type NhsSignIn, type OidcClient, type ProviderName } from '../platform/auth/oidc/providers.js';
 import { nationalRoleFor } from '../platform/auth/oidc/national-roles.js';
 import { testNhsNumbers } from '../platform/identity/nhs-number.js';
 import { cis2LinkedStaff, type Cis2LinkedStaff } from '../admin/service.js';
@@ -112,6 +112,8 @@ export async function startNhsSignIn(db: Database, config: Config): Promise<{ nh
     ({ name, issuer: c.issuer, clientId: c.clientId, key: await clientKeyFromFile(c.privateKeyPath) });
   const cis2 = config.cis2 && (await configured(config.cis2, 'cis2'));
   const nhsLogin = config.nhsLogin && (await configured(config.nhsLogin, 'nhs-login'));
+  // Read a live provider's metadata now, not at the first sign-in: pages name its end-session origin as a form target (signOutTargets).
+  for (const live of [cis2, nhsLogin]) if (live) void providerConfiguration(live).catch(() => undefined);
   if (cis2 && nhsLogin) return { nhsSignIn: { cis2, nhsLogin }, close: async () => undefined };
 
   const key = await demoClientKey(config.dataDir);

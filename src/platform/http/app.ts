@@ -10,7 +10,7 @@ import type { Actor } from '../access/actor.js';
 import { createViews, NHSUK_DIR, SRC_DIR } from './views.js';
 import { loadSession, SESSION_COOKIE } from './session.js';
 import { FAMILY_SESSION_COOKIE, loadFamilySession, type FamilyMember } from './family-session.js';
-import { NO_NHS_SIGN_IN, type NhsSignIn } from '../auth/oidc/providers.js';
+import { NO_NHS_SIGN_IN, signOutTargets, type NhsSignIn } from '../auth/oidc/providers.js';
 import { checkCsrf, anonymousCsrfToken } from './csrf.js';
 import { handleError, renderNotFound } from './error-pages.js';
 import { navigationFor } from './navigation.js';
@@ -88,8 +88,6 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
     for (const method of [r.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: r.url });
   });
   const views = createViews();
-  // Signing out of CIS2 or NHS login is a form whose answer redirects to the provider: its origin must be a form target.
-  const providerOrigins = [deps.nhsSignIn?.cis2, deps.nhsSignIn?.nhsLogin].flatMap((p) => (p ? [new URL(p.issuer).origin] : []));
   const css = localCss();
 
   await app.register(formbody);
@@ -131,7 +129,8 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
 
   app.addHook('onRequest', async (req, reply) => {
     req.cspNonce = newCspNonce();
-    setSecurityHeaders(reply, config, req.cspNonce, providerOrigins);
+    // Signing out of CIS2 or NHS login is a form whose answer redirects to the provider: its origins must be form targets.
+    setSecurityHeaders(reply, config, req.cspNonce, signOutTargets(deps.nhsSignIn));
     // Stylesheets, scripts and icons need no one signed in: no session look-up (a transaction) for each of a page's assets.
     if (req.url.startsWith(ASSET_PREFIX)) return;
     const token = req.cookies[SESSION_COOKIE];

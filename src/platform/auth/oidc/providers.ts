@@ -30,6 +30,19 @@ const AAL_RANK: Record<Cis2Aal, number> = { AAL1_USERPASS: 1, AAL2_ANY: 2, AAL2_
 export const aalRank = (acr: string): number => AAL_RANK[acr as Cis2Aal] ?? 0;
 
 const discovered = new WeakMap<OidcClient, Promise<client.Configuration>>();
+const endSessionOrigins = new WeakMap<OidcClient, string>();
+
+/**
+ * Where signing out may send the browser besides Joinery: each provider's
+ * issuer origin, configured or stand-in, and its end-session endpoint's once
+ * its metadata has been read (a live provider may serve it from another
+ * host). Browsers hold the redirect after a form to the page's form-action,
+ * so every page names them.
+ */
+export function signOutTargets(sign: NhsSignIn | undefined): string[] {
+  const origins = [sign?.cis2, sign?.nhsLogin].flatMap((p) => (p ? [new URL(p.issuer).origin, endSessionOrigins.get(p) ?? []].flat() : []));
+  return [...new Set(origins)];
+}
 
 /**
  * The provider's metadata, from its /.well-known/openid-configuration, found
@@ -49,6 +62,8 @@ export function providerConfiguration(oidc: OidcClient): Promise<client.Configur
       });
     found.then((c) => {
       if (oidc.fetch) c[client.customFetch] = oidc.fetch;
+      const endSession = c.serverMetadata().end_session_endpoint;
+      if (endSession) endSessionOrigins.set(oidc, new URL(endSession).origin);
     }, () => discovered.delete(oidc));
     discovered.set(oidc, found);
   }
