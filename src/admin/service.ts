@@ -4,6 +4,7 @@ import type { Actor } from '../platform/access/actor.js';
 import { policy } from '../platform/access/policy.js';
 import { ROLES, type Role } from '../platform/access/roles.js';
 import { roleFits, roleMisfitWords } from '../platform/access/role-fit.js';
+import { jobRolesConfirming } from '../platform/auth/oidc/national-roles.js';
 import { CHECKED_ROLES, openChecksByAccount, openDutyCheck } from '../platform/access/duties.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
@@ -287,6 +288,25 @@ async function checkUserPlace(tx: Tx, role: Role, organisationId: string): Promi
 }
 
 /**
+ * One person's accounts at one organisation are told apart by the role they
+ * choose at CIS2: linking this account is refused when one national role
+ * there could confirm both its role and another linked account's, as
+ * sign-in would then refuse both rather than pick.
+ */
+async function checkCis2Distinct(tx: Tx, id: string, input: EditUserInput): Promise<Record<string, string>> {
+  if (!input.nhsidUseruid) return {};
+  const organisation = await store.organisation(tx, input.organisationId);
+  if (!organisation) return {};
+  const mine = jobRolesConfirming(input.role, organisation.kind);
+  const others = await store.cis2RolesAt(tx, input.nhsidUseruid, input.organisationId, id);
+  const clash = others.find((r) => r !== input.role && jobRolesConfirming(r, organisation.kind).some((j) => mine.includes(j)));
+  if (!clash) return {};
+  return {
+    nhsidUseruid: `This CIS2 user ID is also linked to a ${ROLES[clash]} account at ${organisation.name}, and one national role there confirms both that and ${ROLES[input.role]}, so the role chosen at CIS2 could not tell the two accounts apart. Link the ID to only one of them`,
+  };
+}
+
+/**
  * A change that gives someone a checked role (CHECKED_ROLES: new, or moved,
  * or given back) needs a second person: duties.ts opens the check.
  */
@@ -329,6 +349,7 @@ export async function updateUser(tx: Tx, actor: Actor, id: string, input: EditUs
   if (!active.allowed) fields.active = active.reason;
   const role = adminPolicy.setAccountRole(actor, id, input.role);
   if (!role.allowed) fields.role = role.reason;
+  if (!fields.organisationId) Object.assign(fields, await checkCis2Distinct(tx, id, input));
   if (Object.keys(fields).length) throw new ValidationError(fields);
   const before = { name: current.name, role: current.role, organisationId: current.organisation_id, active: current.active, nhsidUseruid: current.nhsid_useruid };
   const after = { name: input.name, role: input.role, organisationId: input.organisationId, active: input.active, nhsidUseruid: input.nhsidUseruid };

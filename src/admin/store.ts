@@ -255,6 +255,13 @@ export function cis2LinkedStaff(tx: Tx) {
      ORDER BY p.role, p.email`);
 }
 
+/** The roles of the other accounts at an organisation linked to this CIS2 identity. */
+export async function cis2RolesAt(tx: Tx, uid: string, organisationId: string, exceptId: string): Promise<Role[]> {
+  const found = await rows<{ role: Role }>(tx, sql`SELECT role FROM professional
+     WHERE nhsid_useruid = ${uid} AND organisation_id = ${organisationId}::uuid AND id <> ${exceptId}::uuid ORDER BY role`);
+  return found.map((r) => r.role);
+}
+
 /** The roles of the active accounts at an organisation, each once. */
 export async function activeRolesAt(tx: Tx, organisationId: string): Promise<Role[]> {
   const found = await rows<{ role: Role }>(tx, sql`SELECT DISTINCT role FROM professional WHERE organisation_id = ${organisationId}::uuid AND active ORDER BY role`);

@@ -163,6 +163,34 @@ describe('an administrator manages user accounts', () => {
     expect(after).toMatch(/Ada Cole Email ada\.cole@example\.nhs\.uk Role Health visitor Organisation [^]*? Last sign-in \d{1,2} [A-Z][a-z]{2} \d{4}[^]*?\(password\)/);
   });
 
+  it('refuses to link one CIS2 user ID to two accounts at an organisation that one national role confirms both of, as sign-in could not tell them apart', async () => {
+    const admin = await t.signIn();
+    const add = async (email: string, name: string, role: string, uid: string | null) => {
+      const id = crypto.randomUUID();
+      await t.db.owner.execute(sql`INSERT INTO professional (ics_id, id, email, name, role, organisation_id, nhsid_useruid)
+        VALUES (${t.icsId}::uuid, ${id}::uuid, ${email}, ${name}, ${role}, ${orgId}::uuid, ${uid})`);
+      return id;
+    };
+    await add('eve.hart.hv@example.nhs.uk', 'Eve Hart', 'health-visitor', '555222333444');
+    const schoolNurse = await add('eve.hart.sn@example.nhs.uk', 'Eve Hart', 'school-nurse', null);
+    const link = async (nhsidUseruid: string) => {
+      const form = await admin.get(`/admin/users/${schoolNurse}`);
+      const version = /name="version" value="([0-9a-f]+)"/.exec(form.body)![1];
+      return admin.post(`/admin/users/${schoolNurse}`, { name: 'Eve Hart', role: 'school-nurse', organisationId: orgId, active: 'yes', nhsidUseruid, version });
+    };
+    // At a community trust the Nurse Access Role confirms a health visitor and a school nurse alike.
+    const refused = await link('555222333444');
+    expect(refused.statusCode).toBe(400);
+    expect(pageText(refused.body)).toMatch(/This CIS2 user ID is also linked to a Health visitor account at .+, and one national role there confirms both that and School nurse, so the role chosen at CIS2 could not tell the two accounts apart\. Link the ID to only one of them/);
+    expect((await t.one<{ u: string | null }>(sql`SELECT nhsid_useruid AS u FROM professional WHERE id = ${schoolNurse}::uuid`)).u).toBeNull();
+
+    // The demo GP's paediatrician account there is confirmed by another national role: a school nurse account may share that ID.
+    const gpUid = (await t.one<{ u: string }>(sql`SELECT nhsid_useruid AS u FROM professional WHERE email = 'gp@demo.joinery.test'`)).u;
+    const [{ n }] = await t.all<{ n: number }>(sql`SELECT count(*)::int AS n FROM professional WHERE nhsid_useruid = ${gpUid} AND organisation_id = ${orgId}::uuid AND role = 'paediatrician'`);
+    expect(n).toBe(1);
+    expect((await link(gpUid)).statusCode).toBe(303);
+  });
+
   it('does not let an administrator lock themselves out', async () => {
     const admin = await t.signIn();
     const me = (await find(ADMIN))!;

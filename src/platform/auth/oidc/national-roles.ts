@@ -46,3 +46,8 @@ export function nationalRoleFor(role: Role, kind: OrganisationKind): { roleCode:
   const m = nationalRoleMappings().find((x) => x.joineryRoles.includes(role) && x.organisationKinds.includes(kind));
   return m && { roleCode: `S8000:G8000:${m.jobRole}`, name: m.name, activityCodes: m.activityCodes ?? [] };
 }
+
+/** The national job roles (R codes) that may confirm this Joinery role at this kind of organisation. */
+export function jobRolesConfirming(role: Role, kind: OrganisationKind): string[] {
+  return nationalRoleMappings().filter((m) => m.joineryRoles.includes(role) && m.organisationKinds.includes(kind)).map((m) => m.jobRole);
+}
