@@ -58,7 +58,7 @@ describe('choosing the Joinery account by the role chosen at CIS2', () => {
     }), [practice, community], 'AAL3_ANY');
     expect(chosenOther).toEqual({
       allowed: false, reason: 'wrong-organisation',
-      words: 'You chose General Medical Practitioner at Hillside Surgery (B82002), but you have no Joinery account there. Your Joinery accounts are at Riverside Surgery (A81001) and Riverside Community Health (RYX): sign in again and choose your role there.',
+      words: 'You chose General Medical Practitioner at Hillside Surgery (B82002), but you have no Joinery account there. Your Joinery accounts are at Riverside Community Health (RYX) and Riverside Surgery (A81001): sign in again and choose your role there.',
     });
   });
 

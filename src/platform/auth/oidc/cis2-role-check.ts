@@ -69,7 +69,7 @@ export function chooseCis2Account(claims: Cis2Claims, accounts: readonly LinkedA
   const there = accounts.filter((a) => a.odsCode.toUpperCase() === chosen.org_code.toUpperCase());
   if (there.length === 0) {
     const orgName = claims.nhsid_user_orgs?.find((o) => o.org_code.toUpperCase() === chosen.org_code.toUpperCase())?.org_name;
-    const places = [...new Set(accounts.map(at))];
+    const places = [...new Set(accounts.map(at))].sort();
     return refuse('wrong-organisation',
       `You chose ${roleName} at ${orgName ? `${orgName} (${chosen.org_code})` : `the organisation with ODS code ${chosen.org_code}`}, but you have no Joinery account there. `
       + `Your Joinery ${places.length === 1 ? 'account is' : 'accounts are'} at ${list(places)}: sign in again and choose your role there.`);
