@@ -18,6 +18,7 @@ import type { Agency } from '../careplans/index.js';
 import { createTasks, openTasksOfChild } from '../tasks/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { composeLetter, letterText, parseLetter } from './letter.js';
+import { currentTemplate } from '../letters/service.js';
 import { readCase, readOutcome, readSchedule } from './meeting-input.js';
 
 export { MDT_ACCESS_DAYS } from './relationship.js';
@@ -290,7 +291,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     meetingDate: meeting.starts_at, question: c.question, discussion: input.discussion, decisions: input.decisions,
     actions: input.actions.map((a, i) => ({ description: a.description, owner: owners[i].name, ownerRole: owners[i].role, dueOn: a.dueOn })),
     broughtBy: c.brought_by_name, chair: meeting.chair_name, attendees: attendees.map((m) => `${m.name} (${m.organisation_name})`),
-  });
+  }, await currentTemplate(tx, 'mdt-outcome'));
   const themes = [...input.themes, ...(input.otherTheme ? [input.otherTheme] : [])];
   if (!(await store.saveOutcome(tx, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {
     throw new ConflictError('Someone else recorded this case at the same time. Nothing of yours was saved: open it again to see theirs.');
