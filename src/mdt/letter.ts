@@ -16,8 +16,6 @@ export type LetterFacts = {
   broughtBy: string; chair: string; attendees: string[];
 };
 
-
-
 /** The action as typed, made a sentence: one line, a capital first letter and a full stop unless it has its own. */
 function actionSentence(description: string): string {
   const one = description.replace(/\s+/g, ' ').trim();
