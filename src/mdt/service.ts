@@ -8,7 +8,7 @@ import { isRole, ROLES } from '../platform/access/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { londonDateAndTime, londonToUtc } from '../platform/time/form-dates.js';
 import { longDate } from '../platform/time/calendar-days.js';
-import { childNames, confirmOutsider, knownToChild, professionalById, teamById } from '../children/service.js';
+import { childNames, confirmOutsider, knownToChild, professionalById, registeredPracticeGps, teamById } from '../children/service.js';
 import { hubById, hubsLedBy } from '../organisations/service.js';
 import { fileLetter, frequentEdAttenders, listContacts, listEntries, recordPolicy } from '../record/service.js';
 import { UNSCHEDULED_CONTACTS } from '../record/index.js';
@@ -301,7 +301,10 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     owner: { kind: owners[i].kind, id: owners[i].id }, accountableProfessionalId: c.brought_by, dueOn: a.dueOn,
   })));
   await fileLetter(tx, actor, c.child_id, letter, { source: 'mdt', sourceId: caseId });
+  // The letter is addressed to the GP: unless a GP of the child's practice brought the case or attended, its GPs are told too.
+  const practiceGps = await registeredPracticeGps(tx, access);
   const recipients = new Set([...attendees.map((m) => m.professional_id), c.brought_by]);
+  if (!practiceGps.some((id) => recipients.has(id))) for (const id of practiceGps) recipients.add(id);
   await addToWorklists(tx, actor.icsId, [...recipients].map((professionalId) => ({
     professionalId, kind: 'mdt-letter', childId: c.child_id, title: `MDT outcome letter: ${meeting.title}`, link: `/mdt/cases/${caseId}/letter`,
   })));
