@@ -275,5 +275,3 @@ export const activeFreeze = store.activeFreeze;
 export { recordPolicy } from './policy.js';
 export { visibleToSql } from './store.js';
 export { saveEntries } from './bulk-entries.js';
-// An entry's own details in words (an observation's value, an allergy's reaction), for letters and referrals that quote it.
-export { detailLines } from './record-sections.js';

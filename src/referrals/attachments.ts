@@ -1,8 +1,8 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ValidationError } from '../platform/http/errors.js';
-import { detailLines, listEntries, type EntryRow } from '../record/service.js';
-import { KIND_NOUNS, SENSITIVE_LABELS } from '../record/index.js';
+import { listEntries, type EntryRow } from '../record/service.js';
+import { detailLines, KIND_NOUNS, SENSITIVE_LABELS } from '../record/index.js';
 import * as store from './store.js';
 
 /** How many of the child's latest record entries the form offers to attach. */
