@@ -87,6 +87,10 @@ describe('first start serves at once while the demo ICS is made', { timeout: 180
     expect(home.body).toContain('of 300 children made');
     // "Check again" comes back to the page the person asked for.
     expect(home.body).toContain('href="/children"');
+    // …on this site only: a path a browser would read as another host leads back to the home page.
+    const elsewhere = await app.inject({ method: 'GET', url: '/\\evil.example/x' });
+    expect(elsewhere.statusCode).toBe(503);
+    expect(elsewhere.body).not.toContain('evil.example');
     const refused = await app.inject({ method: 'POST', url: '/sign-in', payload: { email: 'gp@demo.joinery.test', password: 'anything-at-all' } });
     expect(refused.statusCode).toBe(503);
     const status = (await app.inject({ method: 'GET', url: '/getting-ready' })).json();

@@ -65,7 +65,8 @@ export function answerWhileGettingReady(
   const status = gettingReady.status();
   reply.code(503).header('retry-after', '5').header('cache-control', 'no-store');
   if (req.url === GETTING_READY_URL || wantsJson(req)) return reply.send(status);
-  const page = req.method === 'GET' && req.url.startsWith('/') && !req.url.startsWith('//') ? req.url : '/';
+  // Back to the page asked for, on this site only: "//host" or a backslash could lead a browser elsewhere.
+  const page = req.method === 'GET' && /^\/(?![/\\])/.test(req.url) && !req.url.includes('\\') ? req.url : '/';
   return reply.type('text/html; charset=utf-8').send(render({
     title: `Joinery is making ${status.what}`,
     status, stageText: stageWords(status.stage), again: page,
