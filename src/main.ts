@@ -26,7 +26,7 @@ const HELP = `joinery: joined-up care for children and young people
 Usage: joinery <command> [options]
 
 Commands:
-  serve                      Start the web application (migrates, and creates the demo ICS on first start)
+  serve                      Start the web application (migrates; on first start, creates the demo ICS while serving)
   migrate                    Apply database migrations
   synth --children N --seed S [--ics NAME] [--intervention FILE]
                              Generate a synthetic ICS (up to 500,000 children, five years of activity) into the configured database
@@ -60,7 +60,7 @@ Configuration (environment):
 Run 'joinery <command> --help' for a command's options.`;
 
 const COMMAND_HELP: Record<string, string> = {
-  serve: 'joinery serve\n\nStarts Joinery on PORT. On first start it migrates and generates the demo ICS, then prints the demo sign-ins.',
+  serve: 'joinery serve\n\nStarts Joinery on PORT. On first start it migrates and starts answering, then generates the demo ICS (its pages say how far it has got; signing in opens when it is ready) and prints the demo sign-ins.',
   migrate: 'joinery migrate\n\nApplies the committed SQL migrations to the configured database and prints the version.',
   synth:
     'joinery synth --children N --seed S [--ics NAME] [--intervention FILE]\n\n' +

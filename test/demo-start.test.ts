@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { ensureDemo } from '../src/cli/serve.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { demoIcsOptions, ensureDemo, startServing, type Serving } from '../src/cli/serve.js';
+import { generateIcs } from '../src/synth/service.js';
 import { loadConfig } from '../src/platform/config.js';
 import { rows, type Database } from '../src/platform/db/client.js';
 import { signIn } from '../src/platform/auth/service.js';
@@ -39,5 +44,79 @@ describe('demo ICS at start', () => {
     expect(await childCount()).toBe(300);
     expect(await signIn(db, 'admin@demo.joinery.test', 'a-new-demo-password')).not.toBeNull();
     expect(await start({})).toContain('as printed at first start');
+  });
+});
+
+/** Every tenant table's rows as one hash each, leaving out what differs by when or with what password it was made. */
+async function icsFingerprint(db: Database): Promise<Record<string, string>> {
+  const tables = await rows<{ table_name: string }>(db.owner, sql`
+    SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'ics_id' ORDER BY table_name`);
+  const out: Record<string, string> = {};
+  for (const { table_name: table } of tables) {
+    const [r] = await rows<{ h: string; n: number }>(db.owner, sql`
+      SELECT md5(coalesce(string_agg(j, '|' ORDER BY j), '')) AS h, count(*)::int AS n
+        FROM (SELECT (to_jsonb(t) - 'created_at' - 'updated_at' - 'password_hash')::text AS j FROM ${sql.raw(table)} t) s`);
+    out[table] = `${r.n}:${r.h}`;
+  }
+  return out;
+}
+
+/** `npm start` on an empty folder: Joinery answers before the demo ICS is made, and makes the same ICS as ever. */
+describe('first start serves at once while the demo ICS is made', { timeout: 180_000 }, () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'joinery-first-start-'));
+  let serving: Serving | undefined;
+  afterAll(async () => {
+    await serving?.shutdown();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('says the demo ICS is being made and how far it has got, refuses signing in until it is made, then opens sign-in', async () => {
+    const config = {
+      ...loadConfig({ JOINERY_DATA_DIR: dataDir, JOINERY_DEMO_CHILDREN: '300', JOINERY_STAND_IN_CIS2_PORT: '0', JOINERY_STAND_IN_NHS_LOGIN_PORT: '0' }),
+      port: 0,
+    };
+    const lines: string[] = [];
+    serving = await startServing(config, async () => 0, (s) => lines.push(s));
+    const { app } = serving;
+    // Asked the moment it listens: the demo ICS is still being made.
+    const home = await app.inject({ method: 'GET', url: '/children' });
+    expect(home.statusCode).toBe(503);
+    expect(home.headers['retry-after']).toBe('5');
+    expect(home.body).toContain('Joinery is making the demo ICS');
+    expect(home.body).toContain('You can sign in when it is ready');
+    expect(home.body).toContain('of 300 children made');
+    // "Check again" comes back to the page the person asked for.
+    expect(home.body).toContain('href="/children"');
+    // …on this site only: a path a browser would read as another host leads back to the home page.
+    const elsewhere = await app.inject({ method: 'GET', url: '/\\evil.example/x' });
+    expect(elsewhere.statusCode).toBe(503);
+    expect(elsewhere.body).not.toContain('evil.example');
+    const refused = await app.inject({ method: 'POST', url: '/sign-in', payload: { email: 'gp@demo.joinery.test', password: 'anything-at-all' } });
+    expect(refused.statusCode).toBe(503);
+    const status = (await app.inject({ method: 'GET', url: '/getting-ready' })).json();
+    expect(status).toMatchObject({ ready: false, what: 'the demo ICS', total: 300 });
+    expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(503);
+
+    await serving.ready;
+    const { port } = app.server.address() as AddressInfo;
+    const ready = await fetch(`http://127.0.0.1:${port}/getting-ready`);
+    expect(await ready.json()).toEqual({ ready: true, what: 'the demo ICS', done: 300, total: 300, stage: 'done', stageText: 'Finishing', percent: 100 });
+    const page = await fetch(`http://127.0.0.1:${port}/sign-in`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain('Joinery is making');
+    const out = lines.join('\n');
+    expect(out.indexOf('Joinery is running at')).toBeLessThan(out.indexOf('First start: generating the demo ICS'));
+    const password = /Password: (\S+)/.exec(out)![1];
+    expect(await signIn(serving.db, 'gp@demo.joinery.test', password)).not.toBeNull();
+  });
+
+  it('makes the same ICS as the generator makes from the demo seed', async () => {
+    const fresh = await freshDatabase('pglite');
+    try {
+      await generateIcs(fresh, { ...demoIcsOptions(300), demoPasswordHash: null });
+      expect(await icsFingerprint(serving!.db)).toEqual(await icsFingerprint(fresh));
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -51,10 +51,10 @@ export function readAccessLogQuery(q: Query): AccessLogQuery {
   };
 }
 
-/** A link to the log (or its CSV) with the same filter, dropping empty fields. */
-export function accessLogHref(path: string, v: AccessLogValues, page?: number): string {
+/** A link to the log (or its CSV) with the same filter, dropping empty fields; `more`: a wider log's own fields. */
+export function accessLogHref(path: string, v: AccessLogValues, page?: number, more: Record<string, string> = {}): string {
   const date = (name: string, d: DateParts) => ({ [`${name}-day`]: d.day, [`${name}-month`]: d.month, [`${name}-year`]: d.year });
-  return listHref(path, { q: v.q, organisation: v.organisation, action: v.action, ...date('from', v.from), ...date('to', v.to), page });
+  return listHref(path, { q: v.q, organisation: v.organisation, action: v.action, ...date('from', v.from), ...date('to', v.to), ...more, page });
 }
 
 const AREAS: Record<string, string> = {

@@ -112,7 +112,7 @@ export { childNames, colleagues, currentTeam, findKeyWorkersWith, joinCareTeam, 
 export { registerChild, saveFlag, saveRelatedPerson } from './registration.js';
 export { CARE_TEAM_GROUP, confirmOutsider, knownToChild, ownerOptions, type KnownGroup, type OwnerOption } from './owner-choice.js';
 
-export { activeFlags, careTeam, childIdentity, familyMembers, type ChildIdentity } from './store.js';
+export { activeFlags, careTeam, childIdentity, familyMembers, registeredPracticeGps, type ChildIdentity } from './store.js';
 
 /** For a home page: the children in the professional's care team now and, when `wholeIcs`, in the ICS (0 otherwise, not asked). Counts only. */
 export const childCounts = (tx: Tx, professionalId: string, wholeIcs: boolean) => store.childCounts(tx, professionalId, wholeIcs);

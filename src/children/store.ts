@@ -117,6 +117,15 @@ export async function childDemographics(tx: Tx, childId: string): Promise<ChildD
   return found;
 }
 
+/** The GPs (active accounts) of the child's registered practice: "the GP" a letter about the child is addressed to. */
+export async function registeredPracticeGps(tx: Tx, access: ChildAccess): Promise<string[]> {
+  const { childId } = checkedAccess(tx, access);
+  const found = await rows<{ id: string }>(tx, sql`SELECT p.id FROM child c
+      JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id
+     WHERE c.id = ${childId}::uuid AND p.role = 'gp' AND p.active ORDER BY p.id`);
+  return found.map((r) => r.id);
+}
+
 export async function familyMembers(tx: Tx, childId: string) {
   return rows<{ given_name: string; family_name: string; relationship: string; parental_responsibility: boolean; phone: string | null; email: string | null; address: string | null }>(
     tx,

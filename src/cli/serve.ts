@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../platform/config.js';
 import { connect, type DatabaseConfig } from '../platform/db/connect.js';
 import { openCommandSocket, type RunCommand } from './command-socket.js';
@@ -11,6 +12,7 @@ import { clusterCountFor, DEFAULT_EFFECTS, generateIcs, type Intervention } from
 import { parseIsoDate } from '../platform/time/calendar-days.js';
 import { historyMonths, monthOfDays, monthText, parseMonth } from '../synth/service.js';
 import { progressBar } from './progress.js';
+import { GettingReady } from '../platform/http/getting-ready.js';
 import { startNhsSignIn } from './nhs-sign-in.js';
 
 export const DEMO_DOMAIN = 'demo.joinery.test';
@@ -33,28 +35,36 @@ export function demoIntervention(children: number, today = new Date().toISOStrin
   };
 }
 
+/** What makes the demo ICS (all but its password): the same on every first start of the same size, on the same day. */
+export const demoIcsOptions = (children: number) => ({
+  children, seed: DEMO_SEED, icsName: 'Demo ICS', demoEmailDomain: DEMO_DOMAIN, intervention: demoIntervention(children),
+});
+
+/** The demo's sign-ins (one per role), or none before the demo ICS is made. */
+const demoSignIns = (db: Database) => rows<{ email: string; role: string; password_hash: string | null }>(
+  db.owner,
+  sql`SELECT email, role, password_hash FROM professional WHERE email LIKE ${'%@' + DEMO_DOMAIN} AND email NOT LIKE '%.%@%' ORDER BY email`,
+);
+
+/** Whether the demo ICS is there already (a later start), without making it. */
+export async function demoMade(db: Database): Promise<boolean> {
+  return (await demoSignIns(db)).length > 0;
+}
+
 /**
- * First start: makes the demo ICS and its sign-ins. Later starts reuse the
- * data; a JOINERY_DEMO_PASSWORD given later resets the demo users' password.
+ * First start: makes the demo ICS and its sign-ins (onProgress hears how far
+ * it has got). Later starts reuse the data; a JOINERY_DEMO_PASSWORD given
+ * later resets the demo users' password.
  */
-export async function ensureDemo(db: Database, config: Config, log = console.log): Promise<void> {
-  const demoUsers = await rows<{ email: string; role: string; password_hash: string | null }>(
-    db.owner,
-    sql`SELECT email, role, password_hash FROM professional WHERE email LIKE ${'%@' + DEMO_DOMAIN} AND email NOT LIKE '%.%@%' ORDER BY email`,
-  );
+export async function ensureDemo(
+  db: Database, config: Config, log = console.log, onProgress: (done: number, total: number, stage: string) => void = progressBar('Demo ICS'),
+): Promise<void> {
+  const demoUsers = await demoSignIns(db);
   let password = config.demoPassword;
   if (demoUsers.length === 0) {
     password ??= crypto.randomBytes(9).toString('base64url');
     log(`First start: generating the demo ICS (${config.demoChildren.toLocaleString('en-GB')} children)…`);
-    const result = await generateIcs(db, {
-      children: config.demoChildren,
-      seed: DEMO_SEED,
-      icsName: 'Demo ICS',
-      demoEmailDomain: DEMO_DOMAIN,
-      demoPasswordHash: await hashPassword(password),
-      intervention: demoIntervention(config.demoChildren),
-      onProgress: progressBar('Demo ICS'),
-    });
+    const result = await generateIcs(db, { ...demoIcsOptions(config.demoChildren), demoPasswordHash: await hashPassword(password), onProgress });
     log(`Demo ICS ready in ${result.seconds.toFixed(1)} s.`);
     if (result.intervention) log(`A ${result.intervention.model} runs in ${result.intervention.clusters.map((c) => c.name).join(', ')} (for the evaluation).`);
     return printSignIns(result.demoUsers.map((u) => u.email), password, log);
@@ -75,6 +85,53 @@ function printSignIns(emails: string[], password: string | undefined, log: (s: s
 /** How long a clean shutdown may take before the process exits anyway. */
 const SHUTDOWN_SECONDS = 10;
 
+/** A started Joinery: it answers at once; ready settles once the demo ICS is made (first start) and commands are taken. */
+export type Serving = { app: FastifyInstance; db: Database; ready: Promise<void>; shutdown: () => Promise<void> };
+
+/**
+ * Migrates, starts the sign-in providers and listens. On a first start the
+ * demo ICS is made after that, while every page says how far it has got
+ * (platform/http/getting-ready.ts): the same seed still makes the same ICS,
+ * and nobody waits at a blank terminal for a minute before Joinery answers.
+ */
+export async function startServing(
+  config: Config & DatabaseConfig, runCommand: (argv: string[], io: Parameters<RunCommand>[1], db: Database) => Promise<number>,
+  log = console.log,
+): Promise<Serving> {
+  const db = await connect({ ...config, command: 'serve' });
+  const version = await migrate(db);
+  const gettingReady = (await demoMade(db)) ? undefined : new GettingReady('the demo ICS', config.demoChildren);
+  if (!gettingReady) await ensureDemo(db, config, log);
+  const signIn = await startNhsSignIn(db, config);
+  const app = await buildJoinery({ db, config, nhsSignIn: signIn.nhsSignIn, gettingReady });
+  await app.listen({ port: config.port, host: config.host });
+  log(`Joinery is running at ${config.publicUrl} (${db.kind}, migration ${version})`);
+  if (!config.cis2 || !config.nhsLogin) {
+    log(`Stand-in NHS CIS2 at ${signIn.nhsSignIn.cis2!.issuer} and NHS login at ${signIn.nhsSignIn.nhsLogin!.issuer} (demo identities; no outside service).`);
+  }
+  let commands: Awaited<ReturnType<typeof openCommandSocket>> | undefined;
+  const ready = (async () => {
+    if (gettingReady) {
+      log('Its pages say how far the demo ICS has got; signing in opens when it is ready.');
+      const bar = progressBar('Demo ICS');
+      await ensureDemo(db, config, log, (done, total, stage) => {
+        gettingReady.report(done, total, stage);
+        bar(done, total, stage);
+      });
+      gettingReady.finished();
+    }
+    commands = db.lock ? await openCommandSocket(config.dataDir, (argv, io) => runCommand(argv, io, db)) : undefined;
+    if (commands) db.lock!.announce({ socket: commands.socket, token: commands.token });
+  })();
+  const shutdown = async () => {
+    await commands?.close();
+    await app.close();
+    await signIn.close();
+    await db.close();
+  };
+  return { app, db, ready, shutdown };
+}
+
 /**
  * `joinery serve`. An embedded folder is locked first (a second server or a
  * command-line copy of the database cannot open it), and once serving, other
@@ -85,7 +142,6 @@ const SHUTDOWN_SECONDS = 10;
 export async function serve(
   config: Config & DatabaseConfig, runCommand: (argv: string[], io: Parameters<RunCommand>[1], db: Database) => Promise<number>,
 ): Promise<number> {
-  const db = await connect({ ...config, command: 'serve' });
   // Set once serving: what a signal has to finish.
   const serving: { shutdown?: () => Promise<void> } = {};
   let stopping = false;
@@ -109,23 +165,16 @@ export async function serve(
     const parent = process.ppid;
     setInterval(() => process.ppid !== parent && stop('npm stopped'), 500).unref();
   }
-  const version = await migrate(db);
-  await ensureDemo(db, config);
-  const signIn = await startNhsSignIn(db, config);
-  const app = await buildJoinery({ db, config, nhsSignIn: signIn.nhsSignIn });
-  await app.listen({ port: config.port, host: config.host });
-  const commands = db.lock ? await openCommandSocket(config.dataDir, (argv, io) => runCommand(argv, io, db)) : undefined;
-  if (commands) db.lock!.announce({ socket: commands.socket, token: commands.token });
+  const started = await startServing(config, runCommand);
+  try {
+    await started.ready;
+  } catch (e) {
+    console.error(e);
+    process.exit(1);
+  }
   serving.shutdown = async () => {
-    await commands?.close();
-    await app.close();
-    await signIn.close();
-    await db.close();
+    await started.shutdown();
     console.log('Joinery stopped.');
   };
-  console.log(`Joinery is running at ${config.publicUrl} (${db.kind}, migration ${version})`);
-  if (!config.cis2 || !config.nhsLogin) {
-    console.log(`Stand-in NHS CIS2 at ${signIn.nhsSignIn.cis2!.issuer} and NHS login at ${signIn.nhsSignIn.nhsLogin!.issuer} (demo identities; no outside service).`);
-  }
   return new Promise<number>(() => undefined);
 }

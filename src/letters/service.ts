@@ -43,6 +43,8 @@ export const SAMPLE_VALUES: Record<FieldName, string> = {
   referrer: 'Dr Example GP', practice: 'Example Surgery', date: '2 February 2026', advice: 'Example advice and management plan.',
   selfCare: 'Example self-care advice for the family.', paediatrician: 'Dr Example Paediatrician', clinicDate: '3 March 2026', venue: 'Example Surgery',
   seenBy: 'Dr Example Paediatrician', plan: 'Example plan agreed.', next: 'Example of what happens next.', copiedTo: 'Example Health Visitor', clinician: 'Dr Example Paediatrician',
+  meetingDate: '4 April 2026', broughtBy: 'Dr Example GP', discussion: 'Example of what the team talked about.', decisions: 'Example of what the team decided.',
+  actions: 'Example first action. Who: Example Health Visitor. By 1 May 2026.\nExample second action. Who: Example School. By 8 May 2026.', chair: 'Dr Example Paediatrician',
 };
 
 export const preview = (wording: { title: string; body: string }) => renderLetter(wording, SAMPLE_VALUES);
@@ -164,5 +166,8 @@ export function resetTemplate(tx: Tx, actor: Actor, kind: LetterKind, openedAt: 
 
 /** The ICS's current wording of a kind of letter, for the capabilities that send one. */
 export const currentTemplate = (tx: Tx, kind: LetterKind) => store.currentTemplate(tx, kind);
+
+/** The wording Joinery ships for a kind, for letters written where no ICS's wording is read (the generator's). */
+export const shippedWording = (kind: LetterKind) => store.shippedTemplate(kind);
 
 export { renderLetter, type LetterValues } from './templates.js';

@@ -80,6 +80,36 @@ To: the family, and the GP. Copied to: {{copiedTo}}
 
 {{clinician}}, {{hub}}`,
   },
+  'mdt-outcome': {
+    name: 'MDT outcome (to the family and the GP)',
+    fields: {
+      child: 'the child’s name', born: 'date of birth', nhsNumber: 'NHS number', hub: 'the hub or cluster', meetingDate: 'the date of the meeting',
+      broughtBy: 'who brought the child to the meeting (and stays responsible)', question: 'the question they asked the team',
+      discussion: 'what the team talked about', decisions: 'what the team decided', actions: 'who will do what, one action a line, each with who and by when',
+      copiedTo: 'everyone who attended', chair: 'the chair of the meeting',
+    },
+    required: ['child', 'born', 'nhsNumber', 'question', 'discussion', 'decisions', 'actions', 'broughtBy'],
+    title: 'Outcome of the {{hub}} MDT meeting',
+    body: `About: {{child}}, born {{born}}, NHS number {{nhsNumber}}
+
+To: the family, and the GP
+Copied to: {{copiedTo}}
+
+The {{hub}} team met on {{meetingDate}} to talk about {{child}}. {{broughtBy}} asked the team: {{question}}
+
+## What we talked about
+{{discussion}}
+
+## What we decided
+{{decisions}}
+
+## Who will do what
+{{actions}}
+
+{{broughtBy}} stays responsible for {{child}}’s care and for making sure these things happen. If anything here is wrong, or you have questions, please contact them or your GP.
+
+{{chair}}, chair of the meeting`,
+  },
 } as const satisfies Record<string, { name: string; fields: Record<string, string>; required: readonly string[]; title: string; body: string }>;
 
 export type LetterKind = keyof typeof LETTER_KINDS;

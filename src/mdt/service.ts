@@ -8,7 +8,7 @@ import { isRole, ROLES } from '../platform/access/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { londonDateAndTime, londonToUtc } from '../platform/time/form-dates.js';
 import { longDate } from '../platform/time/calendar-days.js';
-import { childNames, confirmOutsider, knownToChild, professionalById, teamById } from '../children/service.js';
+import { childNames, confirmOutsider, knownToChild, professionalById, registeredPracticeGps, teamById } from '../children/service.js';
 import { hubById, hubsLedBy } from '../organisations/service.js';
 import { fileLetter, frequentEdAttenders, listContacts, listEntries, recordPolicy } from '../record/service.js';
 import { UNSCHEDULED_CONTACTS } from '../record/index.js';
@@ -18,6 +18,7 @@ import type { Agency } from '../careplans/index.js';
 import { createTasks, openTasksOfChild } from '../tasks/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { composeLetter, letterText, parseLetter } from './letter.js';
+import { currentTemplate } from '../letters/service.js';
 import { readCase, readOutcome, readSchedule } from './meeting-input.js';
 
 export { MDT_ACCESS_DAYS } from './relationship.js';
@@ -290,7 +291,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     meetingDate: meeting.starts_at, question: c.question, discussion: input.discussion, decisions: input.decisions,
     actions: input.actions.map((a, i) => ({ description: a.description, owner: owners[i].name, ownerRole: owners[i].role, dueOn: a.dueOn })),
     broughtBy: c.brought_by_name, chair: meeting.chair_name, attendees: attendees.map((m) => `${m.name} (${m.organisation_name})`),
-  });
+  }, await currentTemplate(tx, 'mdt-outcome'));
   const themes = [...input.themes, ...(input.otherTheme ? [input.otherTheme] : [])];
   if (!(await store.saveOutcome(tx, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {
     throw new ConflictError('Someone else recorded this case at the same time. Nothing of yours was saved: open it again to see theirs.');
@@ -300,7 +301,10 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     owner: { kind: owners[i].kind, id: owners[i].id }, accountableProfessionalId: c.brought_by, dueOn: a.dueOn,
   })));
   await fileLetter(tx, actor, c.child_id, letter, { source: 'mdt', sourceId: caseId });
+  // The letter is addressed to the GP: unless a GP of the child's practice brought the case or attended, its GPs are told too.
+  const practiceGps = await registeredPracticeGps(tx, access);
   const recipients = new Set([...attendees.map((m) => m.professional_id), c.brought_by]);
+  if (!practiceGps.some((id) => recipients.has(id))) for (const id of practiceGps) recipients.add(id);
   await addToWorklists(tx, actor.icsId, [...recipients].map((professionalId) => ({
     professionalId, kind: 'mdt-letter', childId: c.child_id, title: `MDT outcome letter: ${meeting.title}`, link: `/mdt/cases/${caseId}/letter`,
   })));

@@ -8,6 +8,10 @@ const ANSWERS = {
     allowed: { allowed: true, why: 'privacy officer' },
     refused: { allowed: false, reason: 'Only a privacy officer reviews emergency access and reveals of sensitive entries.' },
   },
+  readIcsAccessLog: {
+    allowed: { allowed: true, why: 'privacy officer review' },
+    refused: { allowed: false, reason: 'Only a privacy officer reads every audit event in full.' },
+  },
   reviewAccountChanges: {
     allowed: { allowed: true, why: 'privacy officer review of account changes' },
     refused: { allowed: false, reason: 'Only a privacy officer reviews account changes.' },

@@ -12,6 +12,11 @@ export const privacyPolicy = {
     return policy.reviewBreakGlass(actor);
   },
 
+  /** The whole ICS's access log, every event in full. */
+  readIcsAccessLog(actor: Actor): Decision {
+    return policy.readAuditInFull(actor);
+  },
+
   /** Account and FHIR client changes made in review mode. */
   reviewAccountChanges(actor: Actor): Decision {
     return policy.reviewAccountChanges(actor);

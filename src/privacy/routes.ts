@@ -3,7 +3,10 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import type { FastifyRequest } from 'fastify';
 import { errorSummary, fieldErrors, optionalText, parseInput, idParam } from '../platform/http/validate.js';
 import { NotFoundError } from '../platform/http/errors.js';
-import { accessReviewList, reviewAccess, REVIEW_KIND_IDS, REVIEW_OUTCOMES, type ReviewKind, type ReviewOutcome } from './service.js';
+import { paginationLinks } from '../platform/http/paging.js';
+import { actionLabel } from '../children/index.js';
+import { ICS_ACCESS_LOG_FIELDS, icsAccessLogHref, readIcsAccessLogQuery } from './access-log-query.js';
+import { accessReviewList, icsAccessLogPage, reviewAccess, REVIEW_KIND_IDS, REVIEW_OUTCOMES, type ReviewKind, type ReviewOutcome } from './service.js';
 
 const listQuery = z.object({ show: z.enum(['awaiting', 'reviewed']).default('awaiting') });
 const TITLE = 'Emergency access and sensitive entry reviews';
@@ -38,6 +41,19 @@ export const privacyRoutes: RouteModule = (app, deps) => {
     }
     await inTenant(deps, req, (tx, actor) => reviewAccess(tx, actor, kind, id, parsed.data.outcome, parsed.data.note));
     return reply.redirect('/privacy/break-glass', 303);
+  });
+
+  /** The ICS's access log for the privacy officer: searched and filtered in SQL, a page at a time. */
+  app.get('/privacy/access-log', async (req, reply) => {
+    const query = readIcsAccessLogQuery((req.query ?? {}) as Record<string, unknown>);
+    const log = await inTenant(deps, req, (tx, actor) => icsAccessLogPage(tx, actor, query.filter, query.page));
+    return reply.code(Object.keys(query.fields).length ? 400 : 200).page('privacy/views/access-log.njk', {
+      title: 'Access log', ...log, values: query.values, fields: query.fields,
+      errors: errorSummary(query.fields, ICS_ACCESS_LOG_FIELDS),
+      organisationItems: [{ value: '', text: 'Any organisation' }, ...log.choices.organisations.map((o) => ({ value: o.id, text: o.name, selected: o.id === query.values.organisation }))],
+      actionItems: [{ value: '', text: 'Any action' }, ...log.choices.actions.map((a) => ({ value: a, text: actionLabel(a), selected: a === query.values.action }))],
+      pageLinks: paginationLinks(log.window, (p) => icsAccessLogHref('/privacy/access-log', query.values, p)),
+    });
   });
 };
 

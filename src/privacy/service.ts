@@ -4,7 +4,11 @@ import { auditChild, auditListedChildren, openChild } from '../platform/access/d
 import { privacyPolicy } from './policy.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import * as store from './store.js';
+import * as accessLogStore from './access-log-store.js';
+import { pageWindow } from '../platform/http/paging.js';
+import { ACCESS_LOG_PAGE_SIZE } from '../children/index.js';
 
+export type { IcsAccessLogEvent, IcsAccessLogFilter } from './access-log-store.js';
 export { REVIEW_KINDS, REVIEW_KIND_IDS, type AccessToReview, type ReviewKind } from './store.js';
 
 export const REVIEW_OUTCOMES = {
@@ -46,3 +50,19 @@ export async function reviewAccess(tx: Tx, actor: Actor, kind: store.ReviewKind,
 
 /** For the privacy officer's home page: how many accesses await review. Counts only; the caller decides who sees them. */
 export const awaitingReviewCounts = (tx: Tx) => store.awaitingReview(tx);
+
+/**
+ * One page of the ICS's access log for the privacy officer, filtered in SQL.
+ * The children named on the page shown are audited as listed, once each: what
+ * the privacy officer saw, not everything the filter matched.
+ */
+export async function icsAccessLogPage(tx: Tx, actor: Actor, filter: accessLogStore.IcsAccessLogFilter, page: number) {
+  const decision = privacyPolicy.readIcsAccessLog(actor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const window = pageWindow(await accessLogStore.icsAccessLogCount(tx, filter), page, ACCESS_LOG_PAGE_SIZE);
+  const events = await accessLogStore.icsAccessLog(tx, filter, window.size, window.offset);
+  const choices = await accessLogStore.icsAccessLogChoices(tx);
+  const children = [...new Set(events.flatMap((e) => (e.child_id ? [e.child_id] : [])))];
+  await auditListedChildren(tx, actor, decision.why, children.map((childId) => ({ childId, action: 'privacy.access-log', what: 'Listed in the ICS access log' })));
+  return { events, window, choices };
+}

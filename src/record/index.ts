@@ -5,3 +5,5 @@ export { codeLists, medicine, observation, procedure, vaccine, type AllergyCode,
 export { DMD, SNOMED } from './entries.js';
 export { dueDays } from './immunisation-schedule.js';
 export type { EntryInput } from './entry-input.js';
+// An entry's own details in words (an observation's value, an allergy's reaction), for referrals that quote it.
+export { detailLines } from './record-sections.js';

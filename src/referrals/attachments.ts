@@ -2,7 +2,7 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ValidationError } from '../platform/http/errors.js';
 import { listEntries, type EntryRow } from '../record/service.js';
-import { KIND_NOUNS, SENSITIVE_LABELS } from '../record/index.js';
+import { detailLines, KIND_NOUNS, SENSITIVE_LABELS } from '../record/index.js';
 import * as store from './store.js';
 
 /** How many of the child's latest record entries the form offers to attach. */
@@ -21,10 +21,15 @@ export async function attachableEntries(tx: Tx, actor: Actor, childId: string): 
   return [...entries].sort(latestFirst).slice(0, ATTACHABLE);
 }
 
-/** An entry as the paediatrician reads it with the referral: what, since when, and its status. */
-export function describeEntry(e: EntryRow): string {
+/**
+ * An entry as the paediatrician reads it with the referral: what, since when,
+ * its status, and what the record shows under it (an observation's value, a
+ * reaction), so an attached weight says what the weight was.
+ */
+export function describeEntry(e: Pick<EntryRow, 'kind' | 'display' | 'started_on' | 'status' | 'details'>): string {
   const kind = KIND_NOUNS[e.kind].one;
-  return `${kind.charAt(0).toUpperCase()}${kind.slice(1)}: ${e.display}${e.started_on ? `, from ${e.started_on}` : ''} (${e.status})`;
+  const what = `${kind.charAt(0).toUpperCase()}${kind.slice(1)}: ${e.display}${e.started_on ? `, from ${e.started_on}` : ''} (${e.status})`;
+  return [what, ...detailLines(e)].join('. ');
 }
 
 /**

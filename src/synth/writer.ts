@@ -72,7 +72,12 @@ export class BatchWriter {
       this.counts[b.table] = b.count;
     }
     const writing = (async () => {
-      for (const statement of statements) await statement(this.tx);
+      for (const statement of statements) {
+        await statement(this.tx);
+        // Embedded PGlite answers on promises alone, never the event loop: let a server that is already listening
+        // (the first start's "getting ready" page) answer between statements.
+        await new Promise(setImmediate);
+      }
     })();
     // Marked handled now; the error still surfaces at the next flush or close.
     writing.catch(() => undefined);

@@ -15,6 +15,7 @@ import { checkCsrf, anonymousCsrfToken } from './csrf.js';
 import { handleError, renderNotFound } from './error-pages.js';
 import { navigationFor } from './navigation.js';
 import { newCspNonce, setSecurityHeaders } from './security-headers.js';
+import { answerWhileGettingReady, GETTING_READY_URL, type GettingReady } from './getting-ready.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,8 +38,11 @@ declare module 'fastify' {
   }
 }
 
-/** nhsSignIn: the CIS2 and NHS login providers, when configured or started (the demo's stand-ins); none otherwise. */
-export type AppDeps = { db: Database; config: Config; nhsSignIn?: NhsSignIn };
+/**
+ * nhsSignIn: the CIS2 and NHS login providers, when configured or started (the demo's stand-ins); none otherwise.
+ * gettingReady: data still being made after the server started listening (the demo ICS at first start).
+ */
+export type AppDeps = { db: Database; config: Config; nhsSignIn?: NhsSignIn; gettingReady?: GettingReady };
 
 /** Where nhsuk-frontend's stylesheet, script and images are served from. */
 const ASSET_PREFIX = '/assets/';
@@ -106,6 +110,11 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   app.get(`${ASSET_PREFIX}start-nhsuk-frontend.js`, { config: { public: true } }, (_req, reply) => {
     reply.type('text/javascript').send(fs.createReadStream(path.join(SRC_DIR, 'platform/http/assets/start-nhsuk-frontend.js')));
   });
+  app.get(`${ASSET_PREFIX}getting-ready.js`, { config: { public: true } }, (_req, reply) => {
+    reply.type('text/javascript').send(fs.createReadStream(path.join(SRC_DIR, 'platform/http/assets/getting-ready.js')));
+  });
+  // Asked while the data is being made (the hook below answers that); once ready, it says so.
+  app.get(GETTING_READY_URL, { config: { public: true } }, (_req, reply) => reply.send(deps.gettingReady?.status() ?? { ready: true }));
 
   app.decorateRequest('actor', null);
   app.decorateRequest('family', null);
@@ -133,6 +142,11 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
     setSecurityHeaders(reply, config, req.cspNonce, signOutTargets(deps.nhsSignIn));
     // Stylesheets, scripts and icons need no one signed in: no session look-up (a transaction) for each of a page's assets.
     if (req.url.startsWith(ASSET_PREFIX)) return;
+    if (deps.gettingReady && !deps.gettingReady.ready) {
+      return answerWhileGettingReady(deps.gettingReady, req, reply, (context) => views.render('platform/http/views/getting-ready.njk', {
+        cspNonce: req.cspNonce, navigation: [], ...context,
+      }));
+    }
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const session = await loadSession(db, token, { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours });
