@@ -69,6 +69,16 @@ describe.each(kinds)("the privacy officer's access log of the whole ICS (%s)", (
     expect(res.body).not.toContain(mine.family_name);
   });
 
+  it("offers in its action list exactly the kinds of action this ICS's log holds", async () => {
+    const res = await po.get('/privacy/access-log');
+    const select = /<select[^>]*name="action"[^>]*>([\s\S]*?)<\/select>/.exec(res.body)?.[1] ?? '';
+    const offered = [...select.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+    const held = (await rows<{ action: string }>(j.db.owner, sql`SELECT DISTINCT action FROM audit_event WHERE ics_id = ${j.ics.icsId}::uuid`))
+      .map((r) => r.action);
+    expect(offered).toContain('child.break-glass');
+    expect([...offered].sort()).toEqual([...held].sort());
+  });
+
   it('searches by person and action, and by dates', async () => {
     const surname = gpName.split(' ').at(-1)!;
     const viewed = tableRows((await po.get(`/privacy/access-log?q=${encodeURIComponent(surname)}&action=child.view-summary`)).body);

@@ -35,5 +35,8 @@ export const auditEvent = pgTable(
     primaryKey({ columns: [t.icsId, t.id] }),
     index('audit_child_idx').on(t.icsId, t.childId, t.at),
     index('audit_professional_idx').on(t.icsId, t.professionalId, t.at),
+    index('audit_at_idx').on(t.icsId, t.at),
+    index('audit_action_idx').on(t.icsId, t.action),
+    index('audit_organisation_idx').on(t.icsId, t.organisationId),
   ],
 );
