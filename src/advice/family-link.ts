@@ -39,15 +39,22 @@ function actionLinks(actions: AdviceAction[], practice: { name: string | null; p
   });
 }
 
+/** One page as a family reads it: the band sent, with its actions as links (the practice's number from the record). */
+export function familyPageOf(
+  page: { pageId: string; title: string; version: number; demonstration: boolean; sources: string[] }, band: AgeBand,
+  practice: { name: string | null; phone: string | null }, helpful: boolean | null = null,
+): FamilyPage {
+  return {
+    ...page, helpful,
+    red: band.red, amber: band.amber, green: band.green, atHome: band.atHome, whatToExpect: band.whatToExpect, seekHelpAgain: band.seekHelpAgain,
+    redActions: actionLinks(band.actions.red, practice), amberActions: actionLinks(band.actions.amber, practice), greenActions: actionLinks(band.actions.green, practice),
+  };
+}
+
 function familyPage(row: Awaited<ReturnType<typeof store.pagesOfSending>>[number], practice: { name: string | null; phone: string | null }): FamilyPage {
   // The band that was sent, found by its range in the version that was sent.
   const band = bandFor(row.age_bands, row.from_months) as AgeBand;
-  return {
-    pageId: row.page_id, title: row.title, version: row.version, demonstration: row.demonstration, helpful: row.helpful,
-    red: band.red, amber: band.amber, green: band.green, atHome: band.atHome, whatToExpect: band.whatToExpect, seekHelpAgain: band.seekHelpAgain,
-    redActions: actionLinks(band.actions.red, practice), amberActions: actionLinks(band.actions.amber, practice),
-    greenActions: actionLinks(band.actions.green, practice), sources: row.sources,
-  };
+  return familyPageOf({ pageId: row.page_id, title: row.title, version: row.version, demonstration: row.demonstration, sources: row.sources }, band, practice, row.helpful);
 }
 
 const deviceHash = (device: string) => crypto.createHash('sha256').update(`advice-device\u0000${device}`).digest('hex');
