@@ -5,8 +5,8 @@ import type { FamilyView } from './family-link.js';
 export function familyAdviceDocument(view: FamilyView): LetterDocument {
   const lines: LetterDocument['lines'] = [];
   const list = (items: string[]) => items.forEach((text) => lines.push({ text: `• ${text}` }));
-  const actions = (items: { text: string; href: string | null }[]) =>
-    list(items.map((a) => (a.href?.startsWith('tel:') && !a.text.includes(a.href.slice(4)) ? `${a.text} (${a.href.slice(4)})` : a.text)));
+  // Each action's words carry its number (999, 111, the practice's), so the printout needs no links.
+  const actions = (items: { text: string }[]) => list(items.map((a) => a.text));
   if (view.note) lines.push({ text: 'A note for you', heading: true }, { text: view.note });
   for (const p of view.pages) {
     lines.push({ text: p.title, heading: true });
