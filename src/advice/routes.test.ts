@@ -30,7 +30,7 @@ describe('sending advice to a family (pglite)', () => {
     await lead.get(`/children/${id}/advice`);
     return lead.post(`/children/${id}/advice`, form);
   };
-  const linkIn = (html: string) => /<code id="family-link">[^<]*\/advice\/([A-Za-z0-9_-]+)<\/code>/.exec(html)?.[1];
+  const linkIn = (html: string) => /id="family-link"[^>]*value="[^"]*\/advice\/([A-Za-z0-9_-]+)"/.exec(html)?.[1];
 
   beforeAll(async () => {
     j = await startJoinery('pglite', 300);
