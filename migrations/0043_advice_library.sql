@@ -67,8 +67,6 @@ CREATE TABLE "advice_sending_page" (
 --> statement-breakpoint
 ALTER TABLE "advice_sending" ADD CONSTRAINT "advice_sending_child_fk" FOREIGN KEY ("ics_id","child_id") REFERENCES "public"."child"("ics_id","id") ON DELETE no action ON UPDATE no action;
 --> statement-breakpoint
-ALTER TABLE "advice_sending" ADD CONSTRAINT "advice_sending_referral_fk" FOREIGN KEY ("ics_id","referral_id") REFERENCES "public"."referral"("ics_id","id") ON DELETE no action ON UPDATE no action;
---> statement-breakpoint
 ALTER TABLE "advice_sending_page" ADD CONSTRAINT "advice_sending_page_sending_fk" FOREIGN KEY ("ics_id","sending_id") REFERENCES "public"."advice_sending"("ics_id","id") ON DELETE no action ON UPDATE no action;
 --> statement-breakpoint
 ALTER TABLE "advice_sending_page" ADD CONSTRAINT "advice_sending_page_version_fk" FOREIGN KEY ("ics_id","page_id","version") REFERENCES "public"."advice_page_version"("ics_id","page_id","version") ON DELETE no action ON UPDATE no action;

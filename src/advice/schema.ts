@@ -1,7 +1,6 @@
 import { pgTable, uuid, text, timestamp, date, integer, boolean, jsonb, primaryKey, foreignKey, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { child } from '../children/schema.js';
-import { referral } from '../referrals/schema.js';
 
 /**
  * One version of an advice page. Never rewritten: each save (an edit, an
@@ -55,6 +54,7 @@ export const adviceSending = pgTable(
     childId: uuid('child_id').notNull(),
     note: text('note'),
     source: text('source').$type<'child-page' | 'triage'>().notNull(),
+    /** The triage decision it was sent with; no foreign key, as referrals build on advice and not the other way round. */
     referralId: uuid('referral_id'),
     sentBy: uuid('sent_by').notNull(),
     sentByName: text('sent_by_name').notNull(),
@@ -73,7 +73,6 @@ export const adviceSending = pgTable(
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     foreignKey({ name: 'advice_sending_child_fk', columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
-    foreignKey({ name: 'advice_sending_referral_fk', columns: [t.icsId, t.referralId], foreignColumns: [referral.icsId, referral.id] }),
     uniqueIndex('advice_sending_token_idx').on(t.icsId, t.tokenHash),
     index('advice_sending_token_hash_idx').on(t.tokenHash),
     index('advice_sending_child_idx').on(t.icsId, t.childId, t.sentAt),
