@@ -148,3 +148,9 @@ export async function issueLink(tx: Tx, actor: Actor, childId: string, sendingId
   await auditChild(tx, access, { action: 'advice.link', what: 'A new one-time link to advice sent to the family', details: { sendingId } });
   return { token, expiresAt };
 }
+
+/**
+ * Advice sent, by id, child or referral, for the FHIR API's Communication,
+ * which opens the door to each child itself before it shows a row.
+ */
+export const sentForFhir = (tx: Tx, f: { id?: string; childId?: string; referralId?: string }) => store.sentMatching(tx, f);

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import type { AdvicePage, AgeBand } from './page-format.js';
@@ -149,4 +149,23 @@ export async function replaceLink(tx: Tx, access: ChildAccess, id: string, token
   const done = await rows<{ id: string }>(tx, sql`UPDATE advice_sending SET token_hash = ${tokenHash}, link_expires_at = ${expiresAt.toISOString()}::timestamptz,
       device_hash = NULL WHERE id = ${id}::uuid AND child_id = ${childId}::uuid RETURNING id`);
   return done.length === 1;
+}
+
+export type SentForFhirRow = SentRow & { child_id: string; referral_id: string | null; sent_by: string };
+
+/**
+ * Sendings by id, child or referral, for a caller that opens the door to the
+ * child itself (the FHIR API): only what the Communication shows.
+ */
+export function sentMatching(tx: Tx, f: { id?: string; childId?: string; referralId?: string }): Promise<SentForFhirRow[]> {
+  const match = (column: SQL, v: string | undefined) => (v === undefined ? sql`true` : sql`${column} = ${v}::uuid`);
+  return rows<SentForFhirRow>(tx, sql`SELECT s.id, s.child_id, s.referral_id, s.sent_by, s.sent_at::text, s.sent_by_name, s.sent_by_role, s.source, s.note,
+      s.first_opened_at::text, s.link_expires_at::text,
+      json_agg(json_build_object('pageId', p.page_id, 'title', v.title, 'version', p.version, 'fromMonths', p.from_months, 'toMonths', p.to_months,
+        'helpful', p.helpful) ORDER BY v.title) AS pages
+    FROM advice_sending s
+    JOIN advice_sending_page p ON p.ics_id = s.ics_id AND p.sending_id = s.id
+    JOIN advice_page_version v ON v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
+    WHERE ${match(sql`s.id`, f.id)} AND ${match(sql`s.child_id`, f.childId)} AND ${match(sql`s.referral_id`, f.referralId)}
+    GROUP BY s.ics_id, s.id ORDER BY s.sent_at, s.id`);
 }
