@@ -169,4 +169,18 @@ describe('sending advice to a family (pglite)', () => {
     expect((await TestClient.anonymous(j.app).get(`/advice/${renewed}`)).statusCode).toBe(200);
     expect((await TestClient.anonymous(j.app).get(`/advice/${token}`)).statusCode).toBe(404);
   });
+
+  it('shows the ICS how many pages were sent, opened and found helpful, by hub and deprivation, small numbers withheld from analysts', async () => {
+    const paedFigures = pageText((await lead.get('/advice-figures')).body);
+    const sent = (await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM advice_sending_page`)).n;
+    // The responsive table repeats each column's heading in its cell.
+    expect(paedFigures).toMatch(new RegExp(`All Pages sent ${sent} Opened \\d+ Helped 1 Did not help 0`));
+    // One child had all the advice: one area of deprivation holds every page sent.
+    expect(paedFigures).toMatch(new RegExp(`By deprivation .*Area (Core20 \\(most deprived fifth\\)|Other areas|Not known) Pages sent ${sent} `));
+    const analyst = await TestClient.signIn(j.app, 'ics-analyst@demo.joinery.test');
+    const withheld = pageText((await analyst.get('/advice-figures')).body);
+    expect(withheld).toContain('Suppressed');
+    expect(withheld).toMatch(/All Pages sent (\d+|Suppressed) Opened (\d+|Suppressed) Helped Suppressed Did not help 0/);
+    expect((await (await TestClient.signIn(j.app, 'senco@demo.joinery.test')).get('/advice-figures')).statusCode).toBe(403);
+  });
 });

@@ -12,3 +12,4 @@ export { openLink, answerHelpful, type FamilyView, type FamilyPage, type LinkAns
 export { readability } from './reading-age.js';
 export { ACTIONS, ACTION_WORDS, bandWords, ageInMonths, type AdvicePage, type AgeBand, type Library } from './page-format.js';
 export type { SentRow, SentForFhirRow } from './store.js';
+export { adviceFigures } from './figures.js';
