@@ -76,6 +76,8 @@ describe('advice for families', JOURNEY, () => {
     expect(await admin.locator('main').textContent()).toContain('your changes, not saved yet');
     await admin.goto('/admin/advice/head-injury/versions/1');
     await checkPageIsAccessible(admin, 'an advice page version');
+    await admin.goto('/advice-figures');
+    await checkPageIsAccessible(admin, 'advice figures by hub and deprivation');
     await closeTheWindow(admin);
   });
 });

@@ -106,4 +106,16 @@ describe('the advice library editor (pglite)', () => {
     expect((await admin.post(`${BASE}/target`, { target: '9' })).statusCode).toBe(303);
     expect(pageText((await admin.get(`${BASE}/fever`)).body)).toContain('(target 9;');
   });
+
+  it('adds a new page as a draft, which families are not sent until it is approved', async () => {
+    await admin.get(`${BASE}/new`);
+    const made = await admin.post(`${BASE}/new`, {
+      version: '0', demonstration: 'no', id: 'croup', title: 'Croup', condition: 'Croup', author: 'Dr Lead', sources: 'NICE CKS: croup',
+      'b0-from': '6', 'b0-to': '72', 'b0-red': 'Your child is struggling to breathe', 'b0-actions-red': '999', 'b0-amber': 'The barking cough is getting worse',
+      'b0-actions-amber': ['111', 'practice'], 'b0-green': 'Your child is breathing comfortably', 'b1-from': '', 'b1-red': '',
+    });
+    expect(made.statusCode).toBe(303);
+    expect(await versions('croup')).toEqual([{ version: 1, title: 'Croup', approved_by: null }]);
+    expect(pageText((await admin.get(BASE)).body)).toMatch(/Croup Latest Version 1 Status Draft: not approved/);
+  });
 });
