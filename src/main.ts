@@ -20,6 +20,7 @@ import { pewsCommand, PEWS_HELP } from './cli/pews.js';
 import { evaluateCommand, EVALUATE_HELP } from './cli/evaluate.js';
 import { indicatorsCommand, INDICATORS_HELP } from './cli/indicators.js';
 import { importActivityCommand, IMPORT_ACTIVITY_HELP } from './cli/import-activity.js';
+import { adviceCommand, ADVICE_HELP } from './cli/advice.js';
 
 const HELP = `joinery: joined-up care for children and young people
 
@@ -39,6 +40,8 @@ Commands:
   import activity FILE.csv [--ics CODE]
                              Import activity (ED, admissions, outpatients, GP, community and mental health contacts) from a CSV
   indicators [--ics CODE]    List the population indicators with their ids
+  advice export | import FILE [--ics CODE]
+                             Print the ICS's advice library for families as JSON, or load one (a bad file changes nothing)
   evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]
                              Estimate a care model's effect on an indicator: JSON with the relative effect and its 95% CI
   backup FILE                Write the whole database to FILE as plain SQL (works while serving)
@@ -85,6 +88,7 @@ const COMMAND_HELP: Record<string, string> = {
     '  --source URI      the sender\'s namespace for bare resource ids (default: this importer\'s own)\n' +
     '  Exits 1 when any resource was rejected.\n\n' + IMPORT_ACTIVITY_HELP,
   indicators: INDICATORS_HELP,
+  advice: ADVICE_HELP,
   evaluate: EVALUATE_HELP,
   pews: PEWS_HELP,
   backup: BACKUP_HELP,
@@ -134,8 +138,8 @@ const VALUE_OPTIONS = new Set(['--ics', '--source', '--children', '--seed', '--n
  * carries out reads them from its own working folder, not the caller's.
  */
 function withAbsolutePaths(argv: string[], cwd = process.cwd()): string[] {
-  const firstArgument = argv[0] === 'import' ? 2 : 1;
-  const namesFile = ['import', 'backup', 'restore', 'synth'].includes(argv[0]);
+  const firstArgument = argv[0] === 'import' || argv[0] === 'advice' ? 2 : 1;
+  const namesFile = ['import', 'backup', 'restore', 'synth', 'advice'].includes(argv[0]);
   return argv.map((arg, i) => {
     const afterOption = VALUE_OPTIONS.has(argv[i - 1]);
     const file = afterOption ? argv[i - 1] === '--intervention' : i >= firstArgument && !arg.startsWith('-');
@@ -199,6 +203,7 @@ export async function main(argv: string[], io: Output = consoleOutput, serving?:
       return 0;
     }
     if (command === 'indicators') return await indicatorsCommand(config, rest, io);
+    if (command === 'advice') return await adviceCommand(config, rest, io);
     if (command === 'evaluate') return await evaluateCommand(config, rest, io);
     if (command === 'import' || command === 'client') {
       const [sub, ...args] = rest;

@@ -33,6 +33,8 @@ export const organisation = pgTable(
     name: text('name').notNull(),
     kind: text('kind').$type<OrganisationKind>().notNull(),
     placeId: uuid('place_id'),
+    /** The number families are given to call (advice pages name the practice's). */
+    phone: text('phone'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -5,14 +5,13 @@ import { ValidationError } from '../platform/http/errors.js';
 import { optionalText, parseInput } from '../platform/http/validate.js';
 import { bringCase, nextOpenMeeting } from '../mdt/service.js';
 import { addToWorklists } from '../worklist/service.js';
-import { SELF_CARE_RESOURCES } from './labels.js';
+import { choosesPages, sendAdvice } from '../advice/service.js';
 import { fileAdviceLetter, fileReferralLetter, worklistDetails } from './letters.js';
 import { moveReferral } from './service.js';
 import type { Move } from './state-machine.js';
 import * as store from './store.js';
 
 const extrasShape = z.object({
-  selfCareChoice: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SELF_CARE_RESOURCES, { error: 'Choose a resource from the list' }).optional()),
   selfCare: optionalText('the self-care advice', { max: 2000, multiline: true }),
 });
 
@@ -34,7 +33,8 @@ function notAtClinic(move: Move): void {
 /**
  * A decision on a referral from its page: the move itself (service.ts), and
  * what follows from it in the same transaction. Advice files the advice
- * letter (with any self-care advice for the family); an MDT outcome brings the
+ * letter (with any self-care advice for the family) and sends the advice pages
+ * chosen from the ICS's library to the family; an MDT outcome brings the
  * case to the hub's next meeting; a converted advice request files the
  * referral letter and goes back on the decision-maker's worklist. Whoever
  * triages holds the referral from then on. Moves made on the clinic pages are
@@ -42,11 +42,14 @@ function notAtClinic(move: Move): void {
  */
 export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string, now = new Date()): Promise<void> {
   const extras = parseInput(extrasShape, raw);
-  const selfCare = [extras.selfCareChoice, extras.selfCare].filter(Boolean).join('\n');
   const made = await moveReferral(tx, actor, id, raw, today, notAtClinic);
   const r = made.before;
   if (made.by === 'triager' && r.decision_maker_id !== actor.professionalId) await store.setDecisionMaker(tx, id, actor.professionalId);
   if (made.to === 'advice-given' && made.by === 'triager') {
+    // A page that does not fit the child's age or is past review refuses the whole decision: nothing is half-saved.
+    const pages = raw as { pages?: unknown };
+    const sent = choosesPages(pages) ? await sendAdvice(tx, actor, r.child_id, { pages: pages.pages, note: extras.selfCare }, { source: 'triage', referralId: id }, today) : null;
+    const selfCare = [...(sent?.titles.map((t) => `Advice page sent to the family: ${t}`) ?? []), extras.selfCare].filter(Boolean).join('\n');
     await fileAdviceLetter(tx, actor, r, { advice: made.note ?? '', selfCare }, today);
     if (selfCare) await store.addMessage(tx, actor, id, `For the family: ${selfCare}`);
   }

@@ -28,15 +28,5 @@ export const URGENCY_LABELS: Record<Urgency, string> = { urgent: 'Urgent', soon:
 /** Tag colours go with words (the label), never alone. */
 export const URGENCY_TAGS: Record<Urgency, string> = { urgent: 'nhsuk-tag--red', soon: 'nhsuk-tag--orange', routine: 'nhsuk-tag--grey' };
 
-/** Self-care resources a paediatrician often points a family to with advice; free text covers the rest. */
-export const SELF_CARE_RESOURCES = [
-  'NHS website: constipation in children, with the diet and toileting plan',
-  'NHS website: eczema in children, with the emollient and steroid plan',
-  'Fever in children: when to worry and who to call (NHS 111)',
-  'Healthy eating and activity for the family (NHS Better Health)',
-  'Asthma: the child’s action plan and inhaler technique videos (Asthma + Lung UK)',
-  'Sleep: a bedtime routine for children (The Sleep Charity)',
-] as const;
-
 /** A referral or advice request is late when the hub has not answered it by its due date (due dates are set in working days). */
 export const isLate = (r: { state: ReferralState; due_on: string }, today: string) => r.state === 'awaiting-triage' && r.due_on < today;

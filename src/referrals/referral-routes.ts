@@ -3,11 +3,12 @@ import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { londonToday } from '../platform/time/form-dates.js';
-import { isLate, KIND_LABELS, MDT_DISCUSSED_LABEL, SELF_CARE_RESOURCES, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
+import { isLate, KIND_LABELS, MDT_DISCUSSED_LABEL, STATE_LABELS, URGENCY_LABELS, URGENCY_TAGS } from './labels.js';
 import { openReferral } from './referral-page.js';
 import { decideReferral } from './decide.js';
 import { postMessage } from './thread.js';
-import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
+import { bodyOf, field, fieldList, queryOf } from '../platform/http/form-body.js';
+import { offersFor } from '../advice/service.js';
 import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
 
 /** One referral: its details, attachments, timeline and thread, the reply form, and the decision form for whoever may move it now. */
@@ -15,16 +16,21 @@ import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-agai
 type Values = Record<string, string>;
 
 export const referralPageRoutes: RouteModule = (app, deps) => {
-  const page = async (req: FastifyRequest, id: string, opts: { values?: Values; fields?: FieldErrors } = {}) => {
+  const page = async (req: FastifyRequest, id: string, opts: { values?: Values; fields?: FieldErrors; pages?: string[] } = {}) => {
     const today = londonToday();
-    const p = await inTenant(deps, req, (tx, actor) => openReferral(tx, actor, id, today));
+    const p = await inTenant(deps, req, async (tx, actor) => {
+      const opened = await openReferral(tx, actor, id, today);
+      // Advice pages from the ICS's library for the child's age today, offered with an advice decision.
+      const offers = opened.moves.some((m) => m.to === 'advice-given') ? await offersFor(tx, opened.child.date_of_birth, today) : [];
+      return { ...opened, adviceOffers: offers };
+    });
     const values = opts.values ?? {};
     const fields = opts.fields ?? {};
     const q = queryOf(req);
     return {
       title: `${KIND_LABELS[p.referral.kind]}: ${p.child.given_name} ${p.child.family_name}`, ...p, values, fields,
       // A stale or missing version is fixed by choosing again: its message points at the choices.
-      errors: errorSummary(fields, ['to', 'version', 'note', 'service', 'selfCareChoice', 'selfCare', 'body']).map((e) => (e.href === '#version' ? { ...e, href: '#to' } : e)),
+      errors: errorSummary(fields, ['to', 'version', 'note', 'service', 'pages', 'selfCare', 'body']).map((e) => (e.href === '#version' ? { ...e, href: '#to' } : e)),
       stateLabel: p.referral.state === 'mdt' && p.mdt?.status === 'discussed' ? MDT_DISCUSSED_LABEL : STATE_LABELS[p.referral.state], kindLabel: KIND_LABELS[p.referral.kind], urgencyLabel: URGENCY_LABELS[p.referral.urgency],
       urgencyTag: URGENCY_TAGS[p.referral.urgency], late: isLate(p.referral, today), states: STATE_LABELS,
       moveItems: p.moves.map((m) => ({
@@ -33,7 +39,7 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
       })),
       offersAdvice: p.moves.some((m) => m.to === 'advice-given'),
       offersReferredOn: p.moves.some((m) => m.to === 'referred-on'),
-      selfCareItems: [{ value: '', text: 'None' }, ...SELF_CARE_RESOURCES.map((r) => ({ value: r, text: r, selected: values.selfCareChoice === r }))],
+      adviceItems: p.adviceOffers.map((o) => ({ value: o.choice, text: `${o.title} (${o.band}, version ${o.version})`, checked: (opts.pages ?? []).includes(o.choice) })),
       notice: q.sent === '1' ? 'Sent to the hub' : q.decided === '1' ? 'Decision saved' : q.posted === '1' ? 'Message sent' : undefined,
       backHref: p.isTriager ? '/referrals/triage' : '/referrals',
     };
@@ -59,17 +65,17 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
     const id = idParam(req.params);
     const b = bodyOf(req);
     const values = {
-      to: field(b, 'to', 30), note: field(b, 'note', 3100), service: field(b, 'service', 210), selfCareChoice: field(b, 'selfCareChoice', 200),
-      selfCare: field(b, 'selfCare', 2100), version: field(b, 'version', 12),
+      to: field(b, 'to', 30), note: field(b, 'note', 3100), service: field(b, 'service', 210), selfCare: field(b, 'selfCare', 2100), version: field(b, 'version', 12),
     };
+    const pages = fieldList(b, 'pages', 20);
     try {
-      await inTenant(deps, req, (tx, actor) => decideReferral(tx, actor, id, values, londonToday()));
+      await inTenant(deps, req, (tx, actor) => decideReferral(tx, actor, id, { ...values, pages }, londonToday()));
     } catch (error) {
       // Someone decided first: the page as it now stands (their decision in it), with this person's decision and note kept in the form.
-      if (savedFirstByAnother(error)) return showTypedAgain(reply, 'referrals/views/referral.njk', await page(req, id, { values }), error);
+      if (savedFirstByAnother(error)) return showTypedAgain(reply, 'referrals/views/referral.njk', await page(req, id, { values, pages }), error);
       if (error instanceof ConflictError) return conflict(reply, error.message, id);
       if (!(error instanceof ValidationError)) throw error;
-      return reply.code(400).page('referrals/views/referral.njk', await page(req, id, { values, fields: error.fields }));
+      return reply.code(400).page('referrals/views/referral.njk', await page(req, id, { values, pages, fields: error.fields }));
     }
     return reply.redirect(`/referrals/${id}?decided=1`, 303);
   });

@@ -123,9 +123,14 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     const noNotes = await lead.post(`/referrals/${id}/decision`, { to: 'advice-given', note: '', version });
     expect(noNotes.statusCode).toBe(400);
     expect(pageText(noNotes.body)).toContain('Enter your notes: the GP reads them');
+    // A page the library cannot send refuses the whole decision: no advice, no letter, nothing sent.
+    const refused = await lead.post(`/referrals/${id}/decision`, { to: 'advice-given', note: 'Try 0.05% clobetasone.', version, pages: 'croup:1:0-12' });
+    expect(refused.statusCode).toBe(400);
+    expect(pageText(refused.body)).toContain('There is no approved advice page croup');
+    expect(await count(sql`SELECT count(*)::int AS n FROM record_letter WHERE source = 'advice' AND source_id = ${id}::uuid`)).toBe(0);
     const advised = await lead.post(`/referrals/${id}/decision`, {
       to: 'advice-given', note: 'Try 0.05% clobetasone for 2 weeks, then step down.', version,
-      selfCareChoice: 'NHS website: eczema in children, with the emollient and steroid plan', selfCare: 'Cotton clothes; short nails.',
+      pages: 'eczema:1:0-216', selfCare: 'Cotton clothes; short nails.',
     });
     expect(advised.statusCode).toBe(303);
     const letter = await one<{ title: string; body: { lines: { text: string }[] }; filed_by: string }>(sql`SELECT title, body, filed_by FROM record_letter WHERE child_id = ${child.id}::uuid AND source = 'advice' AND source_id = ${id}::uuid`);
@@ -138,7 +143,10 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
 
     const gp = await signIn('gp');
     const page = await gp.get(`/referrals/${id}`);
-    expect(pageText(page.body)).toContain('For the family: NHS website: eczema in children');
+    expect(pageText(page.body)).toContain('For the family: Advice page sent to the family: Eczema (version 1, 0 to 216 months)');
+    // The page itself went to the family, from triage, with the free text as its note.
+    expect(await one<{ source: string; referral_id: string; note: string }>(sql`SELECT source, referral_id, note FROM advice_sending WHERE child_id = ${child.id}::uuid`))
+      .toEqual({ source: 'triage', referral_id: id, note: 'Cotton clothes; short nails.' });
     expect(pageText(page.body)).toContain('Convert to a referral');
     expect((await gp.post(`/referrals/${id}/decision`, { to: 'awaiting-triage', note: 'Not settling on clobetasone', version: versionOn(page.body) })).statusCode).toBe(303);
     const r = await one<{ kind: string; state: string; reason: string; question: string; tried: string }>(sql`SELECT kind, state, reason, question, tried FROM referral WHERE id = ${id}::uuid`);

@@ -3,6 +3,7 @@ import { ROLE_IDS } from '../platform/access/roles.js';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import { rollUpEverything } from '../population/service.js';
+import { loadStarterLibrary } from '../advice/service.js';
 import { ActivityGenerator } from './activity-events.js';
 import { CHILD_TABLES, generateChildren } from './children.js';
 import { parseIsoDate } from './dates.js';
@@ -188,6 +189,9 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     });
     return { icsId, icsCode, counts, demoUsers, rollupSeconds, ...(intervention ? { intervention } : {}) };
   });
+  // The demonstration advice library, saved as the ICS's own pages (row-level security keeps each ICS's versions apart).
+  const advice = await db.tenant(result.icsId, (tx) => loadStarterLibrary(tx, result.icsId));
+  result.counts.advice_page_version = advice.saved.length;
   progress(total, total, 'done');
   return { ...result, seconds: (performance.now() - started) / 1000 };
 }

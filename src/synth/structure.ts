@@ -108,7 +108,9 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
 
   const org = (kind: string, name: string, odsCode: string, placeId: string | null) => {
     const id = ids.uuid();
-    rows.organisation.push({ ics_id: icsId, id, ods_code: odsCode, name, kind, place_id: placeId });
+    // Practices get a number from Ofcom's drama range (01632 960000 to 960999), for families' advice pages.
+    const phone = kind === 'gp-practice' ? `01632 960${String(rows.organisation.length % 1000).padStart(3, '0')}` : null;
+    rows.organisation.push({ ics_id: icsId, id, ods_code: odsCode, name, kind, place_id: placeId, phone });
     return id;
   };
   const site = (organisationId: string, name: string, district: string | null) => {

@@ -6,13 +6,19 @@ import { seeFound, seePatient } from './access.js';
 import type { Reading, ResourceHandler } from './handler.js';
 import { basedOnParam, idsMatch, searchedFor } from './service-request.js';
 import { threadMessage } from '../../referrals/service.js';
+import { sentForFhir, type SentForFhirRow } from '../../advice/service.js';
 
 /**
  * Each message in the secure thread on an advice request or referral (the
  * GP's question, the paediatrician's answers) as a Communication (id = the
- * message's), based on the referral. Read only: messages are sent on
- * Joinery's pages, and never changed once sent.
+ * message's), based on the referral; and each sending of safety-netting
+ * advice to a family (id = the sending's), naming each advice page and the
+ * version sent. Read only: both are sent on Joinery's pages, and never
+ * changed once sent.
  */
+
+/** The advice library's pages are named by id and version ("fever|3") in this system. */
+export const ADVICE_PAGE_SYSTEM = 'https://joinery.nhs.uk/fhir/advice-page';
 
 const WHAT = 'Advice and referral messages (FHIR Communication)';
 
@@ -40,17 +46,42 @@ const toFhir = (m: MessageRow): Communication => ({
   payload: [{ contentString: m.body }],
 });
 
+/** Advice sent to the family: to the child's parents (the recipient is the family, not a professional). */
+const adviceToFhir = (s: SentForFhirRow): Communication => ({
+  resourceType: 'Communication',
+  id: s.id,
+  ...(s.referral_id ? { basedOn: [{ reference: `ServiceRequest/${s.referral_id}` }] } : {}),
+  status: 'completed',
+  category: [{ text: 'Safety-netting advice for the family' }],
+  subject: { reference: `Patient/${s.child_id}` },
+  sent: instant(s.sent_at),
+  sender: { reference: `Practitioner/${s.sent_by}`, display: `${s.sent_by_name} (${s.sent_by_role})` },
+  payload: [
+    ...s.pages.map((p) => ({
+      contentReference: { identifier: { system: ADVICE_PAGE_SYSTEM, value: `${p.pageId}|${p.version}` }, display: `${p.title}, version ${p.version} (${p.fromMonths} to ${p.toMonths} months)` },
+    })),
+    ...(s.note ? [{ contentString: s.note }] : []),
+  ],
+});
+
+/** Messages and advice sent, in the order sent. */
+async function both(r: Reading, f: { id?: string; childId?: string; referralId?: string }): Promise<{ child_id: string; at: string; resource: Communication }[]> {
+  const [thread, advice] = await Promise.all([messages(r, f), sentForFhir(r.tx, f)]);
+  return [...thread.map((m) => ({ child_id: m.child_id, at: instant(m.sent_at), resource: toFhir(m) })),
+    ...advice.map((s) => ({ child_id: s.child_id, at: instant(s.sent_at), resource: adviceToFhir(s) }))].sort((a, b) => a.at.localeCompare(b.at));
+}
+
 async function ofChild(r: Reading, childId: string): Promise<Communication[]> {
   await seePatient(r, childId, WHAT);
-  return (await messages(r, { childId })).map(toFhir);
+  return (await both(r, { childId })).map((c) => c.resource);
 }
 
 export const communicationHandler: ResourceHandler = {
   type: 'Communication',
   writable: false,
-  documentation: 'Messages in the thread on an advice request or referral (based on its ServiceRequest): sender, when sent and the text. Read only.',
+  documentation: 'Messages in the thread on an advice request or referral (based on its ServiceRequest): sender, when sent and the text; and safety-netting advice sent to the family, each advice page named by id and version. Read only.',
   searchParams: [{ name: 'patient', type: 'reference', documentation: 'The child (Patient/<id>): required unless based-on is given.' }, basedOnParam],
-  read: async (r, id) => toFhir(await seeFound(r, messages(r, { id }), WHAT)),
-  search: async (r, query, page) => pageOf((await messages(r, await searchedFor(r, query, WHAT))).map(toFhir), page),
+  read: async (r, id) => (await seeFound(r, both(r, { id }), WHAT)).resource,
+  search: async (r, query, page) => pageOf((await both(r, await searchedFor(r, query, WHAT))).map((c) => c.resource), page),
   everything: ofChild,
 };

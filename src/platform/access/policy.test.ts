@@ -51,6 +51,8 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'readAuditInFull': return role === 'privacy-officer';
     case 'manageOrganisations': return role === 'admin';
     case 'editLetterTemplates': return role === 'admin';
+    case 'editAdviceLibrary': return role === 'admin';
+    case 'sendAdvice': return HEALTH.includes(role) && opens;
     case 'manageClinics': return role === 'hub-admin' || role === 'paediatrician';
     case 'bookClinics': return role === 'hub-admin';
     case 'viewActivity': return ['ics-analyst', 'paediatrician', 'gp', 'admin', 'hub-admin'].includes(role);
@@ -93,6 +95,8 @@ function expectedRefusal(who: Who, relationship: RelationshipKind | null, action
     case 'reviewAccountChanges': return 'Only a privacy officer reviews account changes.';
     case 'manageOrganisations': return 'Only an administrator manages organisations, clusters and users.';
     case 'editLetterTemplates': return 'Only an administrator changes the letter templates.';
+    case 'editAdviceLibrary': return 'Only an administrator keeps the advice library.';
+    case 'sendAdvice': return system ? 'A system does not send advice to families.' : seesChild ? 'Advice pages are sent to families by the health professionals caring for the child.' : childRefusal(who, relationship);
     case 'confirmSafetyHandover': return 'Only an administrator confirms the deploying organisation’s safety controls.';
     case 'viewClinicalSafety': return 'Only an administrator or a privacy officer sees the clinical safety case.';
     case 'manageClinics': return 'Only hub clinic administrators and paediatricians set up clinics.';
@@ -130,7 +134,8 @@ function expectedWhy(who: Who, relationship: RelationshipKind | null, action: st
     case 'reviewBreakGlass': return 'privacy officer';
     case 'reviewAccountChanges': return 'privacy officer review of account changes';
     case 'viewClinicalSafety': return ROLES[who as Role];
-    case 'confirmSafetyHandover': case 'manageOrganisations': case 'editLetterTemplates': return 'administrator';
+    case 'confirmSafetyHandover': case 'manageOrganisations': case 'editLetterTemplates': case 'editAdviceLibrary': return 'administrator';
+    case 'sendAdvice': return opened;
     case 'manageClinics': return `clinics run by a ${role}`;
     case 'bookClinics': return 'hub clinic administrator';
     case 'viewActivity': return `activity for a ${role}`;

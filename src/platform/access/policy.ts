@@ -202,6 +202,19 @@ export const policy = {
     return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator changes the letter templates.');
   },
 
+  /** The ICS's advice library for families (edit, approve, import): administrators, as for letter wording, until there is a clinical lead role. */
+  editAdviceLibrary(actor: Actor): Decision {
+    return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator keeps the advice library.');
+  },
+
+  /** Safety-netting advice to a child's family: health professionals whose relationship opens the child's record. */
+  sendAdvice(actor: Actor, relationships: Relationship[]): Decision {
+    if (isSystem(actor)) return deny('A system does not send advice to families.');
+    const view = policy.viewChildSummary(actor, relationships);
+    if (!view.allowed) return view;
+    return agencyOfRole(actor.role) === 'health' ? view : deny('Advice pages are sent to families by the health professionals caring for the child.');
+  },
+
   /** Set up hub clinic sessions: the hub's clinic administrators and paediatricians. */
   manageClinics(actor: Actor): Decision {
     return has(actor, ['hub-admin', 'paediatrician']) ? allow(`clinics run by a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Only hub clinic administrators and paediatricians set up clinics.');

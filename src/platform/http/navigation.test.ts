@@ -45,7 +45,7 @@ describe('header navigation matrix: every role and every menu item', () => {
     'ics-analyst': ['Home', 'Population'],
     'privacy-officer': ['Home', 'Find a child', 'Emergency access reviews', 'Clinical safety', 'Account changes'],
     'hub-admin': ['Home', 'Clinics', 'Clinic booking', 'Hub activity'],
-    admin: ['Home', 'Population', 'Clinical safety', 'Organisations', 'Clusters', 'Users', 'Letter templates'],
+    admin: ['Home', 'Population', 'Clinical safety', 'Organisations', 'Clusters', 'Users', 'Letter templates', 'Advice library'],
     system: ['Home'],
   };
 

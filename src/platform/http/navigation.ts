@@ -31,6 +31,7 @@ const MENU: readonly MenuItem[] = [
   { href: '/admin/clusters', text: 'Clusters', may: (a) => policy.manageOrganisations(a).allowed },
   { href: '/admin/users', text: 'Users', may: (a) => policy.manageOrganisations(a).allowed },
   { href: '/admin/letter-templates', text: 'Letter templates', may: (a) => policy.editLetterTemplates(a).allowed },
+  { href: '/admin/advice', text: 'Advice library', may: (a) => policy.editAdviceLibrary(a).allowed },
 ];
 
 /** Header links for what the actor may do, with the section the page is in marked. */
