@@ -171,10 +171,10 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
       caseloads.note(facts, team);
       input.record.child(facts, team, family.ethnic);
       input.activity.child(facts, family.ethnic);
-      input.carePlans.child(facts, team);
+      const planSharing = input.carePlans.child(facts, team);
       input.mdt.child(facts, team);
       input.referrals.child(facts);
-      for (const row of consentRows(rng, ids, icsId, facts, team, adults)) writer.add('consent_record', row);
+      for (const row of consentRows(rng, ids, icsId, facts, team, adults, planSharing)) writer.add('consent_record', row);
     }
   };
 

@@ -1,36 +1,46 @@
 import type { ChildFacts, TeamMember } from './care-teams.js';
+import type { PlanSharing } from './care-plans.js';
 import { isoTimestamp } from './dates.js';
 import type { Adult } from './families.js';
 import type { Rng } from '../platform/random/seeded.js';
 import type { Row } from './writer.js';
 
-type Scope = 'share-record-with-care-team' | 'share-with-education' | 'share-with-social-care' | 'family-access';
+type Scope = 'share-record-with-care-team' | 'share-with-education' | 'share-with-social-care' | 'share-with-youth-justice' | 'family-access';
 
 /**
  * Consent as families give it in practice: most children with a multi-agency
  * team have agreed to share their record with it, most with an EHC plan to
  * share with school, about half of those known to social care to share with
- * it, and a few families have signed up to see the record themselves. A young
- * person of 16 or more consents for themselves; a few consents are withdrawn.
+ * it, and a few families have signed up to see the record themselves. A
+ * family with a care plan agreed to share it with the agencies it names. A
+ * young person of 16 or more consents for themselves; a few consents are
+ * later withdrawn, each withdrawal a decision of its own.
  */
-export function consentRows(rng: Rng, ids: Rng, icsId: string, c: ChildFacts, team: TeamMember[], adults: Adult[]): Row[] {
+export function consentRows(rng: Rng, ids: Rng, icsId: string, c: ChildFacts, team: TeamMember[], adults: Adult[], plan: PlanSharing | null): Row[] {
   const rows: Row[] = [];
+  const given = new Set<Scope>();
   const parent = adults.find((a) => a.parentalResponsibility);
   const give = (scope: Scope, recordedBy: string | null, after: number) => {
     const self = c.age >= 16 && rng.chance(0.7);
     const givenDays = Math.min(c.todayDays - 1, after + rng.int(0, 60));
     const withdrawn = rng.chance(0.04) && givenDays < c.todayDays - 2;
-    rows.push({
+    const decision = (kind: 'given' | 'withdrawn', days: number, minute: number): Row => ({
       ics_id: icsId,
       id: ids.uuid(),
       child_id: c.id,
       scope,
+      decision: kind,
       given_by: self || !parent ? 'young-person' : 'parent',
       given_by_related_person_id: self || !parent ? null : parent.id,
-      given_at: isoTimestamp(givenDays, rng.int(510, 1050)),
-      withdrawn_at: withdrawn ? isoTimestamp(rng.int(givenDays + 1, c.todayDays - 1), rng.int(510, 1050)) : null,
+      decided_at: isoTimestamp(days, minute),
+      competence_judged_by: null,
+      competence_note: null,
       recorded_by: recordedBy,
+      recorded_at: isoTimestamp(days, minute),
     });
+    given.add(scope);
+    rows.push(decision('given', givenDays, rng.int(510, 1050)));
+    if (withdrawn) rows.push(decision('withdrawn', rng.int(givenDays + 1, c.todayDays - 1), rng.int(510, 1050)));
   };
 
   const multiAgency = team.filter((m) => m.role !== 'health-visitor');
@@ -43,5 +53,9 @@ export function consentRows(rng: Rng, ids: Rng, icsId: string, c: ChildFacts, te
   const social = team.find((m) => m.role === 'social-worker');
   if (social && rng.chance(0.5)) give('share-with-social-care', social.professionalId, social.startedDays);
   if (rng.chance(0.06)) give('family-access', rng.pick(c.practice.gps), Math.max(c.dobDays, c.todayDays - 3 * 365 + rng.int(0, 3 * 365)));
+  for (const agency of plan?.agencies ?? []) {
+    const scope = `share-with-${agency}` as Scope;
+    if (!given.has(scope)) give(scope, plan!.keyWorkerId, Math.max(c.dobDays, plan!.startedDays - 30));
+  }
   return rows;
 }
