@@ -12,13 +12,28 @@ type Scope = 'share-record-with-care-team' | 'share-with-education' | 'share-wit
  * team have agreed to share their record with it, most with an EHC plan to
  * share with school, about half of those known to social care to share with
  * it, and a few families have signed up to see the record themselves. A
- * family with a care plan agreed to share it with the agencies it names. A
  * young person of 16 or more consents for themselves; a few consents are
  * later withdrawn, each withdrawal a decision of its own.
  */
-export function consentRows(rng: Rng, ids: Rng, icsId: string, c: ChildFacts, team: TeamMember[], adults: Adult[], plan: PlanSharing | null): Row[] {
+/**
+ * The family's consent to share a care plan with the agencies it names, where
+ * nothing in `already` covers the agency: given by the parent (the young
+ * person from 16) a week before the plan started, recorded by the key worker.
+ * Drawn from no stream, so the rest of the ICS is the same with or without it.
+ */
+export function planConsentRows(ids: Rng, icsId: string, c: ChildFacts, adults: Adult[], plan: PlanSharing, already: readonly Row[]): Row[] {
+  const parent = adults.find((a) => a.parentalResponsibility);
+  const day = Math.max(c.dobDays, plan.startedDays - 7);
+  const self = c.age >= 16 || !parent;
+  return plan.agencies.filter((agency) => !already.some((r) => r.scope === `share-with-${agency}`)).map((agency) => ({
+    ics_id: icsId, id: ids.uuid(), child_id: c.id, scope: `share-with-${agency}`, decision: 'given', given_by: self ? 'young-person' : 'parent',
+    given_by_related_person_id: self ? null : parent.id, decided_at: isoTimestamp(day, 600), competence_judged_by: null, competence_note: null,
+    recorded_by: plan.keyWorkerId, recorded_at: isoTimestamp(day, 600),
+  }));
+}
+
+export function consentRows(rng: Rng, ids: Rng, icsId: string, c: ChildFacts, team: TeamMember[], adults: Adult[]): Row[] {
   const rows: Row[] = [];
-  const given = new Set<Scope>();
   const parent = adults.find((a) => a.parentalResponsibility);
   const give = (scope: Scope, recordedBy: string | null, after: number) => {
     const self = c.age >= 16 && rng.chance(0.7);
@@ -38,7 +53,6 @@ export function consentRows(rng: Rng, ids: Rng, icsId: string, c: ChildFacts, te
       recorded_by: recordedBy,
       recorded_at: isoTimestamp(days, minute),
     });
-    given.add(scope);
     rows.push(decision('given', givenDays, rng.int(510, 1050)));
     if (withdrawn) rows.push(decision('withdrawn', rng.int(givenDays + 1, c.todayDays - 1), rng.int(510, 1050)));
   };
@@ -53,9 +67,5 @@ export function consentRows(rng: Rng, ids: Rng, icsId: string, c: ChildFacts, te
   const social = team.find((m) => m.role === 'social-worker');
   if (social && rng.chance(0.5)) give('share-with-social-care', social.professionalId, social.startedDays);
   if (rng.chance(0.06)) give('family-access', rng.pick(c.practice.gps), Math.max(c.dobDays, c.todayDays - 3 * 365 + rng.int(0, 3 * 365)));
-  for (const agency of plan?.agencies ?? []) {
-    const scope = `share-with-${agency}` as Scope;
-    if (!given.has(scope)) give(scope, plan!.keyWorkerId, Math.max(c.dobDays, plan!.startedDays - 30));
-  }
   return rows;
 }
