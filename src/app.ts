@@ -14,6 +14,7 @@ import { taskRoutes } from './tasks/routes.js';
 import { mdtRoutes } from './mdt/routes.js';
 import { referralRoutes } from './referrals/routes.js';
 import { clinicRoutes } from './clinics/routes.js';
+import { feedbackRoutes } from './feedback/routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { letterTemplateRoutes } from './letters/routes.js';
 import { populationRoutes } from './population/routes.js';
@@ -31,5 +32,5 @@ readRecordWith({ visibleToSql, mayFreeze: (viewer, relationships) => recordPolic
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
   registerChildAccess();
-  return buildApp(deps, [authRoutes, nhsSignInRoutes, homeRoutes, childRoutes, caseloadRoutes, consentRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, safetyRoutes, fhirRoutes]);
+  return buildApp(deps, [authRoutes, nhsSignInRoutes, homeRoutes, childRoutes, caseloadRoutes, consentRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, feedbackRoutes, safetyRoutes, fhirRoutes]);
 }

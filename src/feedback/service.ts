@@ -106,3 +106,11 @@ export async function hubComments(tx: Tx, actor: Actor, hubId: string) {
 }
 
 export { SERVICE_NAMES, type FeedbackService };
+
+/** The lines a letter carries to hand the family their link: printed, so the whole address is spelled out. */
+export function feedbackLetterLines(origin: string, token: string): { text: string; heading?: boolean }[] {
+  return [
+    { text: 'Tell us how we did', heading: true },
+    { text: `We would like to know how it went for you. Go to ${origin}/feedback/${token} to answer one question: it takes about 2 minutes. The link works once and lasts ${FEEDBACK_LINK_DAYS / 7} weeks.` },
+  ];
+}
