@@ -5,7 +5,7 @@ import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { toCsv } from '../platform/http/csv.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { monthName } from '../platform/time/months.js';
-import { xmrChart, variationWords } from '../population/service.js';
+import { xmrChart, variationWords, SUPPRESSED_WORDS } from '../population/service.js';
 import { FEEDBACK_SERVICES, FFT_ANSWER_LABELS, FFT_ANSWERS, FFT_QUESTION, SERVICE_NAMES, type FeedbackService } from './index.js';
 import { answerFeedback, feedbackLink, hubComments, recommendation, type LinkState } from './service.js';
 import type { ShownShare } from './recommending.js';
@@ -69,7 +69,9 @@ export const feedbackRoutes: RouteModule = (app, deps) => {
     hub: typeof query.hub === 'string' && /^[0-9a-f-]{36}$/.test(query.hub) ? query.hub : null,
     service: typeof query.service === 'string' && (FEEDBACK_SERVICES as readonly string[]).includes(query.service) ? (query.service as FeedbackService) : null,
   });
-  const cells = (s: ShownShare) => [{ text: String(s.answered) }, { text: String(s.recommending) }, { text: s.share === null ? '' : `${s.share}%` }];
+  // A share is missing only when withheld, or when no answer gave a view.
+  const shareWords = (s: ShownShare) => (s.share !== null ? `${s.share}%` : s.answered === 0 ? 'No answers' : SUPPRESSED_WORDS);
+  const cells = (s: ShownShare) => [{ text: String(s.answered) }, { text: String(s.recommending) }, { text: shareWords(s) }];
 
   app.get('/population/feedback', async (req, reply) => {
     const filter = readFilter((req.query ?? {}) as Record<string, unknown>);
@@ -105,7 +107,7 @@ export const feedbackRoutes: RouteModule = (app, deps) => {
     const service = filter.service ? SERVICE_NAMES[filter.service] : 'Every service';
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="friends-and-family-test.csv"')
       .send(toCsv(['Month', 'Hub', 'Service', 'Answers', 'Would recommend', 'Share (%)'],
-        r.series.map((m) => [m.month.slice(0, 7), hub, service, String(m.answered), String(m.recommending), m.share === null ? '' : String(m.share)])));
+        r.series.map((m) => [m.month.slice(0, 7), hub, service, String(m.answered), String(m.recommending), m.share === null ? (m.answered === 0 ? '' : SUPPRESSED_WORDS) : String(m.share)])));
   });
 
   app.get('/population/feedback/hubs/:id', async (req, reply) => {
