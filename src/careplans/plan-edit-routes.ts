@@ -4,7 +4,6 @@ import { ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import * as plans from './service.js';
-import { AGENCY_LABELS } from './agencies.js';
 import { PLAN_FIELD_ORDER, formErrors, planValues, readPlanForm } from './plan-form.js';
 import { childHeading, peopleItems, planHref } from './plan-pages.js';
 import { planFormRoutes } from './form-routes.js';
