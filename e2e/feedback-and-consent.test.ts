@@ -10,6 +10,7 @@ import { startJoineryAndBrowser, type Joinery } from './server.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
 import { openAWindow, signInInANewWindow } from './steps/sign-in.js';
 import { headingOf } from './steps/pages.js';
+import { recordTheFamilysConsent } from './steps/consent.js';
 
 /**
  * A parent answers the Friends and Family Test on a phone with JavaScript
@@ -78,5 +79,10 @@ describe('families’ feedback and consent to share', JOURNEY, () => {
     await gp.getByRole('button', { name: 'Record the decision' }).click();
     await checkPageIsAccessible(gp, 'consent to share with errors');
     expect(await textOf(gp.locator('.nhsuk-error-summary'))).toContain('Select which agency the decision is about');
+    await recordTheFamilysConsent(gp, childId, 'Social care', 'Refused');
+    expect(await textOf(gp.locator('.nhsuk-notification-banner'))).toContain('Consent refused recorded');
+    await checkPageIsAccessible(gp, 'consent recorded');
+    await gp.goto(`/children/${childId}`);
+    expect(await textOf(gp.locator('main'))).toMatch(/Social care\s*Refused on/);
   });
 });

@@ -15,7 +15,7 @@ const ANCHORS: Record<string, string> = { decidedOn: 'decidedOn-day' };
 function formValues(body: Body) {
   return {
     agency: str(body, 'agency', 40), decision: str(body, 'decision', 40), givenBy: str(body, 'givenBy', 40), competenceNote: str(body, 'competenceNote'),
-    decidedOn: { day: str(body, 'decidedOn-day', 4), month: str(body, 'decidedOn-month', 4), year: str(body, 'decidedOn-year', 6) },
+    decidedOn: { day: str(body, 'decidedOn[day]', 4), month: str(body, 'decidedOn[month]', 4), year: str(body, 'decidedOn[year]', 6) },
   };
 }
 

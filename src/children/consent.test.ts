@@ -114,7 +114,7 @@ describe.each(kinds)('consent to share (%s)', (kind) => {
     const future = await recordConsentDecision(gp, child.id, { agency: 'youth-justice', decision: 'refused', on: addMonths(today, 1) });
     expect(future.statusCode).toBe(400);
     expect(pageText(future.body)).toContain('The date of the decision must be today or in the past');
-    const bad = await gp.post(`/children/${child.id}/consent`, { agency: 'nowhere', decision: 'maybe', givenBy: '', seen: 'x', 'decidedOn-day': '31', 'decidedOn-month': '2', 'decidedOn-year': '2026' });
+    const bad = await gp.post(`/children/${child.id}/consent`, { agency: 'nowhere', decision: 'maybe', givenBy: '', seen: 'x', 'decidedOn[day]': '31', 'decidedOn[month]': '2', 'decidedOn[year]': '2026' });
     expect(bad.statusCode).toBe(400);
     expect(pageText(bad.body)).toContain('The date of the decision must be a real date');
 

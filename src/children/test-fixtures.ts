@@ -2,10 +2,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { TestClient } from '../../test/http.js';
 import { londonToday } from '../platform/time/form-dates.js';
 
-/** Today as the NHS date boxes take it. */
+/** A date (today unless given) as nhsuk-frontend's date input sends it: name[day], name[month], name[year]. */
 export function dateBoxes(name: string, iso = londonToday()): Record<string, string> {
   const [y, m, d] = iso.split('-');
-  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y };
+  return { [`${name}[day]`]: String(Number(d)), [`${name}[month]`]: String(Number(m)), [`${name}[year]`]: y };
 }
 
 /**
