@@ -8,8 +8,9 @@ import { AGENCY_NAMES, CONSENT_DECISION_LABELS, consentGiverLabel } from './cons
 
 type Body = Record<string, unknown>;
 const str = (body: Body, key: string, max = 1200) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, max) : '');
-const FIELD_ORDER = ['agency', 'decision', 'givenBy', 'decidedOn', 'competenceNote'];
-const ANCHORS: Record<string, string> = { decidedOn: 'decidedOn-day' };
+const FIELD_ORDER = ['seen', 'agency', 'decision', 'givenBy', 'decidedOn', 'competenceNote'];
+// Radios and date boxes are reached at their first input; a page sent without its count, at the first question.
+const ANCHORS: Record<string, string> = { seen: 'agency', agency: 'agency', decision: 'decision', givenBy: 'givenBy', decidedOn: 'decidedOn-day' };
 
 /** The form as typed, so a page with errors shows it back. */
 function formValues(body: Body) {

@@ -64,7 +64,7 @@ const consentForm = z.object({
   decision: z.enum(CONSENT_DECISIONS, { error: 'Select whether consent was given, refused or withdrawn' }),
   givenBy: z.string({ error: 'Select who made the decision' }).min(1, 'Select who made the decision').max(40),
   competenceNote: optionalText('what the young person understood', { max: 1000, multiline: true }),
-  seen: z.coerce.number().int().min(0),
+  seen: z.coerce.number({ error: 'Open the consent page again and record the decision from there' }).int().min(0),
 });
 
 export type ConsentFormBody = Record<string, unknown> & { decidedOn?: DateParts };

@@ -30,7 +30,8 @@ type Values = { answer: string; comments: string; anonymous: string };
 function answerPage(reply: FastifyReply, t: string, link: Extract<LinkState, { state: 'open' }>, values: Values, fields: FieldErrors = {}) {
   return reply.code(Object.keys(fields).length ? 400 : 200).page('feedback/views/answer.njk', {
     title: 'Tell us how we did', token: t, link, values, fields, question: FFT_QUESTION,
-    errors: errorSummary(fields, ['answer', 'comments', 'anonymous']).map((e) => (e.href === '#answer' ? { ...e, href: '#answer-1' } : e.href === '#anonymous' ? { ...e, href: '#anonymous-1' } : e)),
+    // The first radio of each question carries the question's id, so the summary's links land on it.
+    errors: errorSummary(fields, ['answer', 'comments', 'anonymous']),
     answerItems: FFT_ANSWERS.map((a) => ({ value: a, text: FFT_ANSWER_LABELS[a], checked: values.answer === a })),
     anonymousItems: [{ value: 'yes', text: 'Yes, keep my answer anonymous' }, { value: 'no', text: 'No, you may know who sent it' }].map((i) => ({ ...i, checked: values.anonymous === i.value })),
   });
