@@ -42,7 +42,7 @@ describe.each(kinds)('consent to share (%s)', (kind) => {
     // The SENCO is in the child's care team: a relationship, but the plan still needs the family's consent to share with education.
     await j.db.owner.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
       VALUES (${j.ics.icsId}::uuid, gen_random_uuid(), ${child.id}::uuid, ${senco.professionalId}::uuid, 'SENCO')`);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => j?.close());
 
   it('an education professional sees the plan while consent stands and loses sight of it the moment the family withdraws', async () => {

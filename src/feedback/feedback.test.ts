@@ -51,7 +51,7 @@ describe.each(kinds)('Friends and Family Test feedback (%s)', (kind) => {
     child = await one(sql`SELECT id, given_name, family_name, nhs_number FROM child WHERE registered_practice_id = ${gp.organisationId}::uuid ORDER BY id LIMIT 1`);
     hub = await one(sql`SELECT cl.id, cl.name, cl.lead_paediatrician_id AS lead FROM cluster cl JOIN professional p ON p.id = cl.lead_paediatrician_id
       WHERE p.email = 'paediatrician@demo.joinery.test' ORDER BY cl.id LIMIT 1`);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => j?.close());
 
   it('asks the one question on a page that needs no sign-in and says nothing of the child', async () => {
