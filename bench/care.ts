@@ -147,7 +147,7 @@ async function growPlan(db: Database, actor: Actor, childId: string, makeKeyWork
       await db.tenant(actor.icsId, (tx) => revisePlan(tx, actor, childId, {
         title: plan.title, whatMatters: plan.what_matters, strengths: plan.strengths, needs: plan.needs, atSchool: plan.at_school,
         contingencyWhatToDo: plan.contingency_what_to_do, contingencyWhoToCall: plan.contingency_who_to_call,
-        keyWorkerId: actor.professionalId, reviewOn: addDays(today, 90 + (next % 2)), sharedWith: plan.shared_with,
+        keyWorkerId: actor.professionalId, reviewOn: addDays(today, 90 + (next % 2)),
       }, plan.version, today));
     }
     made++;

@@ -13,6 +13,7 @@ import { openWorklist } from './steps/worklist.js';
 import { addCaseToMdt, inviteToMeeting, recordAttendance, recordTheDiscussion, scheduleMdtMeetings } from './steps/mdt.js';
 import { openTasks, recordTaskDone } from './steps/tasks.js';
 import { addAGoal, openCarePlan, saveCarePlan, signOffCarePlan } from './steps/care-plans.js';
+import { recordTheFamilysConsent } from './steps/consent.js';
 
 /**
  * Multi-agency care in a real browser: a hub MDT from scheduling to the
@@ -155,9 +156,13 @@ describe('MDT meetings, care plans and tasks', JOURNEY, () => {
     });
     expect(await alertOf(gp)).toContain('Enter the review date');
     await checkPageIsAccessible(gp, 'start a care plan with errors');
-    await saveCarePlan(gp, { reviewOn: addMonths(today, 6), sharedWith: ['Education'] });
+    await saveCarePlan(gp, { reviewOn: addMonths(today, 6) });
     expect(await alertOf(gp)).toContain('The care plan has been started');
     await checkPageIsAccessible(gp, 'care plan');
+    // The family agrees to share the plan with school: their consent, recorded on the child's page, which the plan reads.
+    await recordTheFamilysConsent(gp, child.id, 'Education', 'Given');
+    expect(await alertOf(gp)).toContain('Consent given recorded');
+    await openCarePlan(gp, child.id);
     await openLink(gp, 'Add a goal');
     await checkPageIsAccessible(gp, 'add a goal');
     await addAGoal(gp, { goal: 'Take part in PE every week', measure: 'PE lessons attended each half term', sharedWith: ['Education'] });

@@ -3,7 +3,7 @@ import { buildApp, type AppDeps } from './platform/http/app.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { nhsSignInRoutes } from './platform/auth/oidc/routes.js';
 import { homeRoutes } from './home/routes.js';
-import { caseloadRoutes, childRoutes } from './children/routes.js';
+import { caseloadRoutes, childRoutes, consentRoutes } from './children/routes.js';
 import { dutyReviewRoutes, privacyRoutes } from './privacy/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { fhirRoutes } from './fhir/routes.js';
@@ -14,6 +14,7 @@ import { taskRoutes } from './tasks/routes.js';
 import { mdtRoutes } from './mdt/routes.js';
 import { referralRoutes } from './referrals/routes.js';
 import { clinicRoutes } from './clinics/routes.js';
+import { feedbackRoutes } from './feedback/routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { letterTemplateRoutes } from './letters/routes.js';
 import { populationRoutes } from './population/routes.js';
@@ -32,5 +33,5 @@ readRecordWith({ visibleToSql, mayFreeze: (viewer, relationships) => recordPolic
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
   registerChildAccess();
-  return buildApp(deps, [authRoutes, nhsSignInRoutes, homeRoutes, childRoutes, caseloadRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, safetyRoutes, adviceRoutes, fhirRoutes]);
+  return buildApp(deps, [authRoutes, nhsSignInRoutes, homeRoutes, childRoutes, caseloadRoutes, consentRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, feedbackRoutes, safetyRoutes, adviceRoutes, fhirRoutes]);
 }

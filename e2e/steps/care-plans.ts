@@ -7,10 +7,10 @@ export async function openCarePlan(page: Page, childId: string, then: '' | '/edi
   await page.goto(`/children/${childId}/care-plan${then}`);
 }
 
-/** What a care plan says, as its form asks it; `sharedWith` ticks the agencies that may see it. */
+/** What a care plan says, as its form asks it. Whom it is shared with is the family's consent (steps/consent.ts). */
 export type CarePlanFields = {
   title?: string; whatMatters?: string; strengths?: string; needs?: string; atSchool?: string;
-  whatToDo?: string; whoToCall?: string; keyWorkerId?: string; reviewOn?: string; sharedWith?: string[];
+  whatToDo?: string; whoToCall?: string; keyWorkerId?: string; reviewOn?: string;
 };
 
 /** The user fills in what is given of the care plan form (starting or changing the plan) and saves it. */
@@ -24,7 +24,6 @@ export async function saveCarePlan(page: Page, plan: CarePlanFields): Promise<vo
   if (plan.whoToCall) await page.getByLabel('Who to call').fill(plan.whoToCall);
   if (plan.keyWorkerId) await page.getByLabel('Key worker').selectOption(plan.keyWorkerId);
   if (plan.reviewOn) await enterDate(page.getByRole('group', { name: 'Review date' }), plan.reviewOn);
-  for (const agency of plan.sharedWith ?? []) await page.getByLabel(agency).check();
   await press(page, 'Save the plan');
 }
 

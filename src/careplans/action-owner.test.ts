@@ -6,6 +6,7 @@ import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { addMonths, londonToday } from '../platform/time/form-dates.js';
+import { recordConsentDecision } from '../children/test-fixtures.js';
 
 const kinds = await databaseKinds();
 
@@ -60,8 +61,9 @@ describe.each(kinds)('what owning a care plan action lets someone see (%s)', (ki
       title: 'Epilepsy and school plan', whatMatters: 'Being with my friends at lunch.', strengths: 'Knows when a seizure is coming.',
       needs: 'Valproate twice a day; seizures at night.', atSchool: 'Rescue medicine kept in the school office.',
       contingencyWhatToDo: 'Time the seizure; give rescue medicine after 5 minutes.', contingencyWhoToCall: 'Call 999 if it lasts 10 minutes.',
-      keyWorkerId: pros['care-coordinator'].id, sharedWith: 'education', 'reviewOn-day': String(Number(d)), 'reviewOn-month': String(Number(m)), 'reviewOn-year': y,
+      keyWorkerId: pros['care-coordinator'].id, 'reviewOn-day': String(Number(d)), 'reviewOn-month': String(Number(m)), 'reviewOn-year': y,
     })).statusCode).toBe(303);
+    expect((await recordConsentDecision(gp, child.id, { agency: 'education', decision: 'given' })).statusCode).toBe(303);
     const kw = await signIn('care-coordinator');
     form = (await kw.get(`/children/${child.id}/care-plan/actions/new`)).body;
     for (const [role, description, version] of [['senco', 'Train lunchtime staff in the seizure plan', '1'], ['health-visitor', 'Visit the family about night-time seizures', '2']]) {

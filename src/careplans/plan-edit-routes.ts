@@ -4,7 +4,6 @@ import { ForbiddenError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import * as plans from './service.js';
-import { AGENCY_LABELS } from './agencies.js';
 import { PLAN_FIELD_ORDER, formErrors, planValues, readPlanForm } from './plan-form.js';
 import { childHeading, peopleItems, planHref } from './plan-pages.js';
 import { planFormRoutes } from './form-routes.js';
@@ -21,7 +20,7 @@ async function planForm(tx: Tx, childId: string, values: PlanValues, opts: { ver
     child: await childHeading(tx, childId, londonToday()), values, fields, errors, version: opts.version, editing,
     action: editing ? `${planHref(childId)}/edit` : `${planHref(childId)}/new`,
     keyWorkerItems: await peopleItems(tx, childId, values.keyWorkerId),
-    shareItems: (['social-care', 'education', 'youth-justice'] as const).map((a) => ({ value: a, text: AGENCY_LABELS[a], checked: values.sharedWith.includes(a) })),
+    consentHref: `/children/${childId}/consent`,
     backHref: editing ? planHref(childId) : `/children/${childId}`,
   };
 }
@@ -35,7 +34,7 @@ export const planEditingRoutes: RouteModule = (app, deps) => {
       const view = await plans.viewPlan(tx, actor, id);
       if (view.plan) return null;
       if (!view.can.create) throw new ForbiddenError('Your role does not start care plans.');
-      return planForm(tx, id, { title: '', whatMatters: '', strengths: '', needs: '', atSchool: '', contingencyWhatToDo: '', contingencyWhoToCall: '', keyWorkerId: actor.professionalId, reviewOn: { day: '', month: '', year: '' }, sharedWith: [] }, {});
+      return planForm(tx, id, { title: '', whatMatters: '', strengths: '', needs: '', atSchool: '', contingencyWhatToDo: '', contingencyWhoToCall: '', keyWorkerId: actor.professionalId, reviewOn: { day: '', month: '', year: '' } }, {});
     });
     if (!form) return reply.redirect(planHref(id), 303);
     return reply.page(template, form);

@@ -12,7 +12,6 @@ import type { PlanRow, GoalRow } from './store.js';
 type Body = Record<string, unknown>;
 const str = (body: Body, key: string, max = 5000) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, max) : '');
 const datePart = (body: Body, name: string): DateParts => ({ day: str(body, `${name}-day`, 4), month: str(body, `${name}-month`, 4), year: str(body, `${name}-year`, 6) });
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
 /** Reads date boxes: the ISO date for the service (or something it will refuse), and the boxes' own error. */
 function dateField(body: Body, name: string, label: string, dateErrors: FieldErrors): { parts: DateParts; iso: string | undefined } {
@@ -22,11 +21,11 @@ function dateField(body: Body, name: string, label: string, dateErrors: FieldErr
   return { parts, iso: read.error ? 'not-a-date' : (read.iso ?? undefined) };
 }
 
-export const PLAN_FIELD_ORDER = ['title', 'whatMatters', 'strengths', 'needs', 'atSchool', 'contingencyWhatToDo', 'contingencyWhoToCall', 'keyWorkerId', 'reviewOn', 'sharedWith'];
+export const PLAN_FIELD_ORDER = ['title', 'whatMatters', 'strengths', 'needs', 'atSchool', 'contingencyWhatToDo', 'contingencyWhoToCall', 'keyWorkerId', 'reviewOn'];
 export const GOAL_FIELD_ORDER = ['agency', 'goal', 'measure', 'targetOn', 'progress'];
 export const ACTION_FIELD_ORDER = ['description', 'ownerKind', 'ownerId', 'confirmOwner', 'dueOn'];
 
-export type PlanFormValues = Record<(typeof PLAN_FIELD_ORDER)[number], string> & { reviewOn: DateParts | string; sharedWith: string[] };
+export type PlanFormValues = Record<(typeof PLAN_FIELD_ORDER)[number], string> & { reviewOn: DateParts | string };
 
 export function readPlanForm(body: Body) {
   const dateErrors: FieldErrors = {};
@@ -34,7 +33,7 @@ export function readPlanForm(body: Body) {
   const values = {
     title: str(body, 'title'), whatMatters: str(body, 'whatMatters'), strengths: str(body, 'strengths'), needs: str(body, 'needs'),
     atSchool: str(body, 'atSchool'), contingencyWhatToDo: str(body, 'contingencyWhatToDo'), contingencyWhoToCall: str(body, 'contingencyWhoToCall'),
-    keyWorkerId: str(body, 'keyWorkerId', 100), reviewOn: review.parts, sharedWith: list(body.sharedWith).slice(0, 10),
+    keyWorkerId: str(body, 'keyWorkerId', 100), reviewOn: review.parts,
   };
   return { values, input: { ...values, reviewOn: review.iso }, dateErrors, version: str(body, 'version', 12) };
 }
@@ -43,7 +42,7 @@ export function planValues(plan: PlanRow) {
   return {
     title: plan.title, whatMatters: plan.what_matters, strengths: plan.strengths, needs: plan.needs, atSchool: plan.at_school,
     contingencyWhatToDo: plan.contingency_what_to_do, contingencyWhoToCall: plan.contingency_who_to_call, keyWorkerId: plan.key_worker_id,
-    reviewOn: dateParts(plan.review_on), sharedWith: plan.shared_with,
+    reviewOn: dateParts(plan.review_on),
   };
 }
 
@@ -67,7 +66,7 @@ export function readActionForm(body: Body) {
 }
 
 /** Where a message's link lands: the first box of a date, the first choice of an owner. */
-const ANCHORS: Record<string, string> = { reviewOn: 'reviewOn-day', targetOn: 'targetOn-day', dueOn: 'dueOn-day', ownerId: 'ownerKind', confirmOwner: 'confirmOwner', sharedWith: 'sharedWith' };
+const ANCHORS: Record<string, string> = { reviewOn: 'reviewOn-day', targetOn: 'targetOn-day', dueOn: 'dueOn-day', ownerId: 'ownerKind', confirmOwner: 'confirmOwner' };
 
 /** The service's messages, with a date's own message (as typed) in place of the service's. */
 export function formErrors(serviceFields: FieldErrors, dateErrors: FieldErrors, order: string[]) {

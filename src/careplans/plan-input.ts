@@ -10,7 +10,6 @@ import { AGENCIES } from './schema.js';
  */
 
 const LONG = { max: 2000, multiline: true };
-const SHAREABLE = ['social-care', 'education', 'youth-justice'] as const;
 
 const isoDate = (missing: string) => z.iso.date({ error: missing });
 
@@ -24,7 +23,6 @@ export const planShape = z.object({
   contingencyWhoToCall: text('who to call', { max: 500, multiline: true }),
   keyWorkerId: z.guid({ error: 'Select the key worker' }),
   reviewOn: isoDate('Enter the review date'),
-  sharedWith: z.array(z.enum(SHAREABLE, { error: 'Select agencies from the list' })).max(3).default([]),
 });
 export type PlanInput = z.infer<typeof planShape>;
 

@@ -39,7 +39,7 @@ export const PLAN_FIELDS: { key: keyof Snapshot['plan']; label: string; part?: k
 ];
 
 export function snapshotOf(plan: PlanRow, goals: GoalRow[], actions: TaskRow[]): Snapshot {
-  const { version: _v, created_at: _c, updated_at: _u, agreed_at: _a, agreed_by_name: _b, agreed_version: _av, status: _s, family_agreement: _f, ...content } = plan;
+  const { version: _v, created_at: _c, updated_at: _u, agreed_at: _a, agreed_by_name: _b, agreed_version: _av, status: _s, family_agreement: _f, withdrawn_from: _w, ...content } = plan;
   return {
     plan: content,
     goals,

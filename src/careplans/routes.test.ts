@@ -6,6 +6,7 @@ import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { addMonths, londonToday } from '../platform/time/form-dates.js';
 import { auditMark, auditSince } from '../../test/audit.js';
+import { recordConsentDecision } from '../children/test-fixtures.js';
 
 const kinds = await databaseKinds();
 
@@ -128,7 +129,9 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
 
     const gp = await signIn('gp');
     await gp.get(`/children/${childId}/care-plan/edit`);
-    expect((await gp.post(`/children/${childId}/care-plan/edit`, { ...planForm({ sharedWith: ['education'] }), version: '3' })).statusCode).toBe(303);
+    expect((await gp.post(`/children/${childId}/care-plan/edit`, { ...planForm(), version: '3' })).statusCode).toBe(303);
+    // The family agrees to share with education: recorded as their consent, which the plan reads its audience from.
+    expect((await recordConsentDecision(gp, childId, { agency: 'education', decision: 'given' })).statusCode).toBe(303);
 
     const mark = await auditMark(j.db);
     const page = pageText((await senco.get(`/children/${childId}/care-plan`)).body);
@@ -153,8 +156,8 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     const { version } = await one<{ version: number }>(sql`SELECT version FROM care_plan WHERE child_id = ${childId}::uuid`);
     await gp.get(`/children/${childId}/care-plan/edit`);
     await paed.get(`/children/${childId}/care-plan/edit`);
-    expect((await gp.post(`/children/${childId}/care-plan/edit`, { ...planForm({ sharedWith: ['education'], strengths: 'Brave at the dentist.' }), version: String(version) })).statusCode).toBe(303);
-    const second = await paed.post(`/children/${childId}/care-plan/edit`, { ...planForm({ sharedWith: ['education'], strengths: 'Loves drawing.' }), version: String(version) });
+    expect((await gp.post(`/children/${childId}/care-plan/edit`, { ...planForm({ strengths: 'Brave at the dentist.' }), version: String(version) })).statusCode).toBe(303);
+    const second = await paed.post(`/children/${childId}/care-plan/edit`, { ...planForm({ strengths: 'Loves drawing.' }), version: String(version) });
     expect(second.statusCode).toBe(409);
     expect(pageText(second.body)).toContain('Someone else changed this care plan after you opened it, so your change has not been saved.');
     // What the second person typed is kept in the form, at the plan's new version, with a link to the plan as the first saved it.

@@ -15,8 +15,9 @@ export type PlanStatus = (typeof PLAN_STATUSES)[number];
  * A child-centred, multi-agency care plan. A child has at most one open plan.
  * Any change returns an agreed plan to draft until the key worker signs it
  * off again with the family; every version is kept in care_plan_version.
- * `sharedWith` is the family's consent: the agencies beyond health that may
- * see the plan.
+ * Whom beyond health the plan is shared with is not the plan's own: it is
+ * the child's current consent to share (children's consent_current, decision
+ * record 0010), so a withdrawal takes effect for the plan at once.
  */
 export const carePlan = pgTable(
   'care_plan',
@@ -34,7 +35,6 @@ export const carePlan = pgTable(
     contingencyWhoToCall: text('contingency_who_to_call').notNull(),
     keyWorkerId: uuid('key_worker_id').notNull(),
     reviewOn: date('review_on').notNull(),
-    sharedWith: text('shared_with').array().$type<Agency[]>().notNull(),
     agreedVersion: integer('agreed_version'),
     agreedBy: uuid('agreed_by'),
     agreedAt: timestamp('agreed_at', { withTimezone: true }),

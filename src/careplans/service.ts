@@ -135,7 +135,7 @@ function planColumns(p: ReturnType<typeof readPlanInput>): Partial<store.PlanRow
   return {
     title: p.title, what_matters: p.whatMatters, strengths: p.strengths, needs: p.needs, at_school: p.atSchool,
     contingency_what_to_do: p.contingencyWhatToDo, contingency_who_to_call: p.contingencyWhoToCall, key_worker_id: p.keyWorkerId,
-    review_on: p.reviewOn, shared_with: p.sharedWith as Agency[],
+    review_on: p.reviewOn,
   };
 }
 

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
-import { textArray } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import type { Agency, PlanStatus } from './schema.js';
@@ -9,15 +8,29 @@ import type { GoalInput, PlanInput } from './plan-input.js';
 export type PlanRow = {
   id: string; child_id: string; status: PlanStatus; title: string; what_matters: string; strengths: string; needs: string; at_school: string;
   contingency_what_to_do: string; contingency_who_to_call: string; key_worker_id: string; key_worker_name: string; key_worker_role: string;
-  key_worker_organisation: string; review_on: string; shared_with: Agency[]; agreed_version: number | null; agreed_by_name: string | null;
+  key_worker_organisation: string; review_on: string; shared_with: Agency[]; withdrawn_from: ConsentWithdrawal[]; agreed_version: number | null; agreed_by_name: string | null;
   agreed_at: string | null; family_agreement: string | null; version: number; created_at: string; updated_at: string;
 };
 
+/** An agency the family has withdrawn consent from since sharing: the care team is told on the plan. */
+export type ConsentWithdrawal = { agency: Agency; on: string };
+
 export type GoalRow = { id: string; agency: Agency; goal: string; measure: string; target_on: string | null; progress: string; position: number };
+
+/**
+ * Whom the plan is shared with beyond health is the child's consent as it
+ * stands now (consent_current), not a list kept on the plan: a withdrawal
+ * takes effect at once for every read of the plan.
+ */
+const AUDIENCE = sql`ARRAY(SELECT cc.agency FROM consent_current cc WHERE cc.ics_id = p.ics_id AND cc.child_id = p.child_id
+      AND cc.decision = 'given' AND cc.agency IN ('social-care', 'education', 'youth-justice') ORDER BY cc.agency)::text[] AS shared_with,
+  coalesce((SELECT json_agg(json_build_object('agency', cc.agency, 'on', cc.decided_at) ORDER BY cc.agency) FROM consent_current cc
+      WHERE cc.ics_id = p.ics_id AND cc.child_id = p.child_id AND cc.decision = 'withdrawn' AND cc.agency IN ('social-care', 'education', 'youth-justice')),
+    '[]'::json) AS withdrawn_from`;
 
 const PLAN_COLUMNS = sql`p.id, p.child_id, p.status, p.title, p.what_matters, p.strengths, p.needs, p.at_school, p.contingency_what_to_do,
   p.contingency_who_to_call, p.key_worker_id, kw.name AS key_worker_name, kw.role AS key_worker_role, kwo.name AS key_worker_organisation,
-  p.review_on, p.shared_with, p.agreed_version, ab.name AS agreed_by_name, p.agreed_at, p.family_agreement, p.version, p.created_at, p.updated_at`;
+  p.review_on, ${AUDIENCE}, p.agreed_version, ab.name AS agreed_by_name, p.agreed_at, p.family_agreement, p.version, p.created_at, p.updated_at`;
 const PLAN_JOINS = sql`JOIN professional kw ON kw.ics_id = p.ics_id AND kw.id = p.key_worker_id
   JOIN organisation kwo ON kwo.ics_id = kw.ics_id AND kwo.id = kw.organisation_id
   LEFT JOIN professional ab ON ab.ics_id = p.ics_id AND ab.id = p.agreed_by`;
@@ -52,10 +65,9 @@ export function goalsOf(tx: Tx, planId: string): Promise<GoalRow[]> {
 export async function insertPlan(tx: Tx, access: ChildAccess, id: string, p: PlanInput): Promise<void> {
   const { actor, childId } = checkedAccess(tx, access);
   await tx.execute(sql`INSERT INTO care_plan (ics_id, id, child_id, status, title, what_matters, strengths, needs, at_school, contingency_what_to_do,
-      contingency_who_to_call, key_worker_id, review_on, shared_with, version)
+      contingency_who_to_call, key_worker_id, review_on, version)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, 'draft', ${p.title}, ${p.whatMatters}, ${p.strengths}, ${p.needs}, ${p.atSchool},
-      ${p.contingencyWhatToDo}, ${p.contingencyWhoToCall}, ${p.keyWorkerId}::uuid, ${p.reviewOn}::date,
-      ${textArray(p.sharedWith)}, 1)`);
+      ${p.contingencyWhatToDo}, ${p.contingencyWhoToCall}, ${p.keyWorkerId}::uuid, ${p.reviewOn}::date, 1)`);
 }
 
 /**
@@ -67,7 +79,7 @@ export async function bumpVersion(tx: Tx, planId: string, expectedVersion: numbe
   const content = p
     ? sql`, title = ${p.title}, what_matters = ${p.whatMatters}, strengths = ${p.strengths}, needs = ${p.needs}, at_school = ${p.atSchool},
         contingency_what_to_do = ${p.contingencyWhatToDo}, contingency_who_to_call = ${p.contingencyWhoToCall},
-        key_worker_id = ${p.keyWorkerId}::uuid, review_on = ${p.reviewOn}::date, shared_with = ${textArray(p.sharedWith)}`
+        key_worker_id = ${p.keyWorkerId}::uuid, review_on = ${p.reviewOn}::date`
     : sql``;
   const updated = await rows(
     tx,
@@ -134,7 +146,7 @@ export function versionPair(tx: Tx, planId: string, version: number) {
 
 /** A plan as it stood at one version: its fields, goals and actions. */
 export type Snapshot = {
-  plan: Omit<PlanRow, 'version' | 'created_at' | 'updated_at' | 'agreed_at' | 'agreed_by_name' | 'agreed_version' | 'status' | 'family_agreement'>;
+  plan: Omit<PlanRow, 'version' | 'created_at' | 'updated_at' | 'agreed_at' | 'agreed_by_name' | 'agreed_version' | 'status' | 'family_agreement' | 'withdrawn_from'>;
   goals: GoalRow[];
   actions: { id: string; description: string; owner: string; due_on: string; status: string; agency: string }[];
 };

@@ -13,8 +13,10 @@ import { readSearch, type SearchInput } from './search-form.js';
 import { ACCESS_LOG_CSV_LIMIT, accessLogHref, actionLabel, readAccessLogQuery } from './access-log-filter.js';
 import { paginationLinks } from '../platform/http/paging.js';
 import { FLAG_LABELS, ETHNIC_CATEGORIES, ageOn } from './labels.js';
+import { AGENCY_NAMES, CONSENT_DECISION_LABELS } from './consent-labels.js';
 
 export { caseloadRoutes } from './caseload-routes.js';
+export { consentRoutes } from './consent-routes.js';
 
 const breakGlassForm = z.object({
   reason: text('why you need emergency access', { max: 500, multiline: true })
@@ -55,6 +57,8 @@ export const childRoutes: RouteModule = (app, deps) => {
       age: ageOn(summary.child.date_of_birth),
       ethnicity: ETHNIC_CATEGORIES[summary.child.ethnic_category] ?? summary.child.ethnic_category,
       flagLabels: FLAG_LABELS,
+      agencyNames: AGENCY_NAMES, decisionLabels: CONSENT_DECISION_LABELS,
+      canRecordConsent: policy.recordConsent(actorOf(req), summary.relationships).allowed,
       relationshipLabels: RELATIONSHIP_LABELS,
       // Per member, by the care team's own rule (the service checks it again on the post).
       team: summary.team.map((m) => ({ ...m, canEnd: careTeamPolicy.endMembership(actorOf(req), summary.relationships, { memberId: m.professional_id, keyWorkerId }).allowed })),

@@ -1,5 +1,5 @@
 import {
-  pgTable, uuid, text, timestamp, date, smallint, boolean, primaryKey, foreignKey, index, uniqueIndex,
+  pgTable, uuid, text, timestamp, date, smallint, boolean, primaryKey, foreignKey, index, uniqueIndex, check,
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { organisation, professional } from '../organisations/schema.js';
@@ -100,26 +100,50 @@ export const careTeamMember = pgTable(
   ],
 );
 
-export const CONSENT_SCOPES = ['share-record-with-care-team', 'share-with-education', 'share-with-social-care', 'family-access'] as const;
+export const CONSENT_SCOPES = [
+  'share-record-with-care-team', 'share-with-health', 'share-with-social-care', 'share-with-education', 'share-with-youth-justice', 'family-access',
+] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+export const CONSENT_DECISIONS = ['given', 'refused', 'withdrawn'] as const;
+export type ConsentDecision = (typeof CONSENT_DECISIONS)[number];
+/**
+ * Who made the decision: a family member with parental responsibility, the
+ * young person, or (for consent carried over from a care plan's own sharing
+ * list by migration 0040) someone the plan did not name.
+ */
+export const CONSENT_GIVERS = ['parent', 'young-person', 'carried-over-from-care-plan'] as const;
 
-/** Consent is kept as a history: a withdrawal sets withdrawnAt, a new consent is a new row. */
+/**
+ * Consent is kept as a history of decisions, never changed: a withdrawal or
+ * refusal is a new row, and the latest decision per scope stands (the view
+ * consent_current). A young person under 16 decides for themselves only when
+ * a professional judged them competent to (competenceJudgedBy, with what they
+ * understood in competenceNote).
+ */
 export const consentRecord = pgTable(
   'consent_record',
   {
     icsId: uuid('ics_id').notNull(),
     id: uuid('id').notNull(),
     childId: uuid('child_id').notNull(),
-    scope: text('scope').notNull(),
+    scope: text('scope').$type<ConsentScope>().notNull(),
+    decision: text('decision').$type<ConsentDecision>().notNull().default('given'),
     givenBy: text('given_by').notNull(),
     givenByRelatedPersonId: uuid('given_by_related_person_id'),
-    givenAt: timestamp('given_at', { withTimezone: true }).notNull(),
-    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
+    competenceJudgedBy: uuid('competence_judged_by'),
+    competenceNote: text('competence_note'),
     recordedBy: uuid('recorded_by'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     index('consent_child_idx').on(t.icsId, t.childId),
+    index('consent_child_scope_idx').on(t.icsId, t.childId, t.scope, t.decidedAt, t.recordedAt),
+    check('consent_record_decision_check', sql`${t.decision} IN ('given', 'refused', 'withdrawn')`),
     foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+    foreignKey({ columns: [t.icsId, t.recordedBy], foreignColumns: [professional.icsId, professional.id] }),
+    foreignKey({ columns: [t.icsId, t.competenceJudgedBy], foreignColumns: [professional.icsId, professional.id] }),
   ],
 );
 

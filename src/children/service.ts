@@ -7,6 +7,8 @@ import { pageWindow } from '../platform/http/paging.js';
 import { accessLogChoices, accessLogCount, accessLogFor, type AccessLogFilter } from './access-log.js';
 import { ACCESS_LOG_CSV_LIMIT, ACCESS_LOG_PAGE_SIZE } from './access-log-filter.js';
 import { ForbiddenError } from '../platform/http/errors.js';
+import { consentByAgency } from './consent.js';
+import { consentGiverLabel } from './consent-labels.js';
 import * as store from './store.js';
 
 export const SEARCH_LIMIT = 25;
@@ -44,12 +46,13 @@ export async function childSummary(tx: Tx, actor: Actor, childId: string) {
     healthDetail ? await store.longTermConditions(tx, childId) : [],
     await accessLogFor(tx, access, { limit: 5 }),
   ];
+  const consent = (await consentByAgency(tx, access)).map((c) => ({ ...c, giver: c.decision ? consentGiverLabel(c.decision) : '' }));
   await auditChild(tx, access, {
     action: 'child.view-summary',
     what: healthDetail ? 'Child summary' : 'Child summary without health detail (no conditions, no carers’ contact details)',
   });
   return {
-    child: demographics, flags, team, conditions, accessLog, relationships: access.relationships, healthDetail,
+    child: demographics, flags, team, conditions, accessLog, consent, relationships: access.relationships, healthDetail,
     family: healthDetail ? family : family.map((p) => ({ ...p, phone: null, email: null, address: null })),
   };
 }

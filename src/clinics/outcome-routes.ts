@@ -35,7 +35,7 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
     const b = bodyOf(req);
     const values = { seenJointly: str(b, 'seenJointly', 4), plan: str(b, 'plan', 6000), next: str(b, 'next', 20), service: str(b, 'service', 300), version: str(b, 'version', 12) };
     try {
-      await inTenant(deps, req, (tx, actor) => outcome.recordClinicOutcome(tx, actor, id, { ...values, seenJointly: values.seenJointly || undefined }));
+      await inTenant(deps, req, (tx, actor) => outcome.recordClinicOutcome(tx, actor, id, { ...values, seenJointly: values.seenJointly || undefined }, new Date(), deps.config.publicUrl));
     } catch (error) {
       if (error instanceof ConflictError) return refusedPage(reply, error.message, `/clinics/bookings/${id}/outcome`);
       if (!(error instanceof ValidationError)) throw error;

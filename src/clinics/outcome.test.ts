@@ -93,6 +93,13 @@ Our own ICS closing line.', ${admin.professionalId}::uuid, 'Test' FROM (SELECT $
     expect(page).toContain('Paediatric gastroenterology, City Hospital');
     expect(/Copied to: [^.]*/.exec(page)![0]).toContain(member.name);
     expect(page).toContain('Our own ICS closing line.');
+    // The family's one-time feedback link is printed on the letter, whole, for the clinician to hand over; it opens the feedback page.
+    const link = /Go to (\S+)\/feedback\/([A-Za-z0-9_-]{43}) to answer one question/.exec(page);
+    expect(link).not.toBeNull();
+    const family = TestClient.anonymous(j.app);
+    const feedback = await family.get(`/feedback/${link![2]}`);
+    expect(feedback.statusCode).toBe(200);
+    expect(pageText(feedback.body)).toContain('Child health hub clinic');
 
     const again = await lead.post(`/clinics/bookings/${booking}/outcome`, { version: String(Number(version) + 2), seenJointly: 'no', plan: 'x', next: 'discharged' });
     expect(again.statusCode).toBe(409);

@@ -13,6 +13,7 @@ import { londonDateAndTime, londonToday } from '../platform/time/form-dates.js';
 import { moveReferral, referralById } from '../referrals/service.js';
 import type { ReferralState } from '../referrals/index.js';
 import { addToWorklists } from '../worklist/service.js';
+import { feedbackLetterLines, offerFeedback } from '../feedback/service.js';
 import { BOOKING_STATE_WORDS } from './labels.js';
 import { outcomeLetterValues } from './outcome-letter.js';
 import { clinicPolicy, type SessionRoles } from './policy.js';
@@ -72,7 +73,8 @@ export async function outcomeForm(tx: Tx, actor: Actor, bookingId: string) {
   return { booking, session, child, question: r.question, urgency: r.urgency, version: r.version };
 }
 
-export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: string, raw: unknown, now = new Date()): Promise<void> {
+/** Records what happened; the letter carries the family's one-time feedback link, its address starting `feedbackOrigin`. */
+export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: string, raw: unknown, now = new Date(), feedbackOrigin = ''): Promise<void> {
   const { booking, session, access } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
   if (booking.state !== 'booked') throw new ConflictError(`This appointment is already ${BOOKING_STATE_WORDS[booking.state]}. Nothing was saved.`);
   if (notYet(booking.slot_starts_at, now)) throw new ConflictError('This appointment has not begun yet: record what happened once the child has been seen.');
@@ -95,6 +97,9 @@ export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: strin
     child, hub: session.cluster_name, clinicDate: londonDateAndTime(booking.slot_starts_at).date, venue: session.venue_name, seenBy,
     question: r.question, plan: input.plan, next: input.next, service, careTeam: team.map((m) => `${m.name} (${m.organisation_name})`), clinician: actor.name,
   }));
+  const clinicDate = londonDateAndTime(booking.slot_starts_at).date;
+  const feedback = await offerFeedback(tx, access, { serviceKind: 'hub-clinic', sourceId: booking.id, clusterId: session.cluster_id, eventDate: clinicDate });
+  if (feedback) letter.lines.push(...feedbackLetterLines(feedbackOrigin, feedback));
   // Filed while the referral is still open: the clinician's access to the child comes from it.
   await fileLetter(tx, actor, booking.child_id, letter, { source: 'clinic-outcome', sourceId: booking.id });
   await moveReferral(tx, actor, r.id, { ...NEXT_MOVE[input.next](input.plan, service), version: input.version + 1 }, today);

@@ -4,6 +4,7 @@ import { auditEventHandler } from './resources/audit-event.js';
 import { carePlanHandler, goalHandler } from './resources/care-plan.js';
 import { careTeamHandler } from './resources/care-team.js';
 import { communicationHandler } from './resources/communication.js';
+import { consentHandler } from './resources/consent.js';
 import { conditionHandler } from './resources/condition.js';
 import { encounterHandler } from './resources/encounter.js';
 import { flagHandler } from './resources/flag.js';
@@ -15,6 +16,7 @@ import { organizationHandler } from './resources/organization.js';
 import { patientHandler } from './resources/patient.js';
 import { practitionerHandler } from './resources/practitioner.js';
 import { procedureHandler } from './resources/procedure.js';
+import { questionnaireResponseHandler } from './resources/questionnaire-response.js';
 import { relatedPersonHandler } from './resources/related-person.js';
 import { serviceRequestHandler } from './resources/service-request.js';
 
@@ -23,6 +25,7 @@ export const HANDLERS: ResourceHandler[] = [
   organizationHandler, practitionerHandler, patientHandler, relatedPersonHandler, flagHandler, encounterHandler,
   conditionHandler, allergyHandler, medicationRequestHandler, medicationStatementHandler, immunizationHandler, procedureHandler,
   observationHandler, careTeamHandler, carePlanHandler, goalHandler, serviceRequestHandler, appointmentHandler, communicationHandler, auditEventHandler,
+  consentHandler, questionnaireResponseHandler,
 ];
 
 const byType = new Map(HANDLERS.map((h) => [h.type, h]));

@@ -11,3 +11,4 @@ export { METHODS } from './evaluation/result.js';
 export type { CoverageResult, SimulationOptions } from './evaluation/simulate.js';
 export { EFFECT_ON, POPULATION_ACTIVITY, type PopulationActivity } from './activity-rates.js';
 export type { OwnPatch, PopulationAction } from './policy.js';
+export type { PointType } from './spc.js';

@@ -33,3 +33,8 @@ export { monthDate, monthIndex } from './evaluation/months.js';
 
 /** How often children use services: the truth the generator draws activity from and the evaluation's simulation tests against. */
 export { effectMultiplier, monthlyRate, seasonal } from './activity-rates.js';
+
+// Charts other capabilities' population pages draw the same way (feedback's SPC chart).
+export { xmrChart, type XmrChartInput, type ChartSvgs } from './charts.js';
+export { variationWords } from './spc-words.js';
+export { SUPPRESSED_WORDS } from './suppression.js';

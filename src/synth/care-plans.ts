@@ -16,6 +16,9 @@ const KEY_WORKER_ROLES: Role[] = ['care-coordinator', 'school-nurse', 'paediatri
 
 type Person = { name: string; role: string; organisationId: string };
 
+/** The agencies a plan was shared with when it started, by the family's consent the key worker recorded. */
+export type PlanSharing = { agencies: Agency[]; startedDays: number; keyWorkerId: string };
+
 /**
  * Multi-agency care plans for children with long-term conditions and complex
  * needs, each with its goals, actions (some done, some overdue) and every
@@ -42,10 +45,11 @@ export class CarePlanGenerator {
     return null;
   }
 
-  child(c: ChildFacts, team: TeamMember[]): void {
+  /** Writes the child's plan, if they have one; returns whom the family agreed to share it with, for their consent records. */
+  child(c: ChildFacts, team: TeamMember[]): PlanSharing | null {
     const chosen = this.template(c);
     const keyWorker = KEY_WORKER_ROLES.map((r) => team.find((m) => m.role === r)).find(Boolean);
-    if (!chosen || !keyWorker || !this.rng.chance(chosen[1])) return;
+    if (!chosen || !keyWorker || !this.rng.chance(chosen[1])) return null;
     const [t, ] = chosen;
     const rng = this.rng;
     const icsId = this.structure.icsId;
@@ -62,7 +66,7 @@ export class CarePlanGenerator {
       id: planId, child_id: c.id, status: 'draft', title: t.title, what_matters: rng.pick(t.whatMatters), strengths: rng.pick(t.strengths), needs: t.needs,
       at_school: c.school ? t.atSchool : '', contingency_what_to_do: t.whatToDo, contingency_who_to_call: t.whoToCall, key_worker_id: keyWorker.professionalId,
       key_worker_name: kw.name, key_worker_role: kw.role, key_worker_organisation: this.organisations.get(kw.organisationId)?.name ?? '',
-      review_on: isoDate(review), shared_with: sharedWith, agreed_version: null, agreed_by_name: null, agreed_at: null, family_agreement: null,
+      review_on: isoDate(review), shared_with: sharedWith, withdrawn_from: [], agreed_version: null, agreed_by_name: null, agreed_at: null, family_agreement: null,
       version: 1, created_at: isoTimestamp(started, rng.int(540, 1020)), updated_at: '',
     };
 
@@ -109,7 +113,7 @@ export class CarePlanGenerator {
     this.writer.add('care_plan', {
       ics_id: icsId, id: planId, child_id: c.id, status: agreed ? 'agreed' : 'draft', title: plan.title, what_matters: plan.what_matters,
       strengths: plan.strengths, needs: plan.needs, at_school: plan.at_school, contingency_what_to_do: plan.contingency_what_to_do,
-      contingency_who_to_call: plan.contingency_who_to_call, key_worker_id: plan.key_worker_id, review_on: plan.review_on, shared_with: sharedWith,
+      contingency_who_to_call: plan.contingency_who_to_call, key_worker_id: plan.key_worker_id, review_on: plan.review_on,
       agreed_version: agreed ? version : null, agreed_by: agreed ? keyWorker.professionalId : null, agreed_at: agreed ? isoTimestamp(day, 1000) : null,
       family_agreement: agreed ? rng.pick(['Agreed with parents at clinic.', 'Agreed with Mum at a home visit.', 'Agreed with the young person and carer by phone.']) : null,
       version, created_at: plan.created_at, updated_at: isoTimestamp(day, 1000),
@@ -131,6 +135,7 @@ export class CarePlanGenerator {
         });
       }
     }
+    return { agencies: sharedWith, startedDays: started, keyWorkerId: keyWorker.professionalId };
   }
 
   /** A person in the team with the role, or for school work the child's school as a team. */

@@ -1,6 +1,6 @@
 import { careTeam, DemoCaseloads, type ChildFacts } from './care-teams.js';
 import { drawConditions, isComplexity } from './conditions.js';
-import { consentRows } from './consent.js';
+import { consentRows, planConsentRows } from './consent.js';
 import { ageOn, earliestBirthUnder, isoDate, isoTimestamp } from './dates.js';
 import { addressIn, drawFamilySize, makeAdult, makeFamily, type Family } from './families.js';
 import { drawInvolvement } from './flags.js';
@@ -171,10 +171,12 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
       caseloads.note(facts, team);
       input.record.child(facts, team, family.ethnic);
       input.activity.child(facts, family.ethnic);
-      input.carePlans.child(facts, team);
+      const planSharing = input.carePlans.child(facts, team);
       input.mdt.child(facts, team);
       input.referrals.child(facts);
-      for (const row of consentRows(rng, ids, icsId, facts, team, adults)) writer.add('consent_record', row);
+      const consents = consentRows(rng, ids, icsId, facts, team, adults);
+      if (planSharing) consents.push(...planConsentRows(ids, icsId, facts, adults, planSharing, consents));
+      for (const row of consents) writer.add('consent_record', row);
     }
   };
 

@@ -20,7 +20,7 @@ const options = { children: CHILDREN, seed: 20261123, today: TODAY, demoPassword
 const TABLES = [
   'place', 'organisation', 'site', 'professional', 'cluster', 'cluster_practice', 'child', 'related_person',
   'child_related_person', 'child_flag', 'record_entry', 'contact', 'care_team_member', 'consent_record',
-  'care_plan', 'care_plan_goal', 'care_plan_version', 'task', 'task_event', 'mdt_meeting', 'mdt_member', 'mdt_case', 'record_letter',
+  'care_plan', 'care_plan_goal', 'care_plan_version', 'task', 'task_event', 'mdt_meeting', 'mdt_member', 'mdt_case', 'record_letter', 'feedback_response',
 ];
 
 async function freshDb(): Promise<Database> {

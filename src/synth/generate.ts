@@ -16,6 +16,7 @@ import { REFERRAL_TABLES, ReferralGenerator } from './referrals.js';
 import { buildStructure } from './structure.js';
 import { checkIntervention, chooseClusters, parseIntervention, treatment, type Intervention } from './intervention.js';
 import { BatchWriter, type Row } from './writer.js';
+import { feedbackRows } from './feedback.js';
 
 export type SynthOptions = {
   /** 100 … 500,000 (anything from 1 to 800,000 works). */
@@ -165,6 +166,9 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     });
     await writer.close();
     Object.assign(counts, writer.counts);
+    const feedback = feedbackRows(new Rng(opts.seed, 'feedback'), new Rng(opts.seed, `feedback-ids\u0000${icsName}`), icsId, structure.clusters, todayDays);
+    await bulkInsert(tx, 'feedback_response', feedback);
+    counts.feedback_response = feedback.length;
 
     let intervention: SynthResult['intervention'];
     if (iv) {

@@ -27,6 +27,7 @@ export const PRE_TENANT_LOOKUPS: Record<string, string> = {
   joinery_fhir_client_lookup: 'the token endpoint finds a FHIR client by its id (a UUID) to learn its ICS',
   joinery_fhir_token_lookup: 'each FHIR request finds its token by hash to learn its ICS',
   joinery_advice_link_lookup: 'a family opens a one-time advice link (no sign-in): its hash finds the sending and its ICS',
+  joinery_feedback_link_lookup: 'a family’s feedback page finds its one-time link by the token’s hash to learn its ICS',
 };
 
 type Column = { table: string; column: string; not_null: boolean; type: string; serial: boolean };

@@ -45,6 +45,8 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'revealSensitive': return HEALTH_DETAIL.includes(role) && opens;
     case 'viewCarePlan': return caring && relationship !== null;
     case 'breakGlass': return BREAK_GLASS_ROLES.includes(role) && !opens;
+    // Consent is recorded in direct care by health and social care, through a standing relationship (not emergency access).
+    case 'recordConsent': return HEALTH_DETAIL.includes(role) && opens && relationship !== 'break-glass';
     case 'viewAccessLog': return role === 'privacy-officer' || (caring && opens);
     case 'reviewBreakGlass': return role === 'privacy-officer';
     case 'findChildForAccessLog': return role === 'privacy-officer';
@@ -89,6 +91,11 @@ function expectedRefusal(who: Who, relationship: RelationshipKind | null, action
     case 'viewHealthDetail': return seesChild ? HEALTH_DETAIL_REFUSAL : childRefusal(who, relationship);
     case 'revealSensitive': return system ? 'A system cannot reveal sensitive entries.' : seesChild ? HEALTH_DETAIL_REFUSAL : childRefusal(who, relationship);
     case 'breakGlass': return system || !BREAK_GLASS_ROLES.includes(who) ? 'Your role cannot use emergency access.' : 'You already have access to this child.';
+    case 'recordConsent':
+      if (system) return 'A system cannot record a family’s consent; a professional records it with the family.';
+      if (!seesChild) return childRefusal(who, relationship);
+      return relationship === 'break-glass' ? 'Emergency access is for urgent care, not for recording a family’s consent.'
+        : 'A family’s consent to share is recorded by the health and social care professionals caring for the child.';
     case 'searchChildren': case 'findChildForAccessLog': return 'Your role does not search for children.';
     case 'reviewBreakGlass': return 'Only a privacy officer reviews emergency access and reveals of sensitive entries.';
     case 'readAuditInFull': return 'Only a privacy officer reads every audit event in full.';
@@ -126,7 +133,7 @@ function expectedWhy(who: Who, relationship: RelationshipKind | null, action: st
   const role = who === 'engine' || who === 'org-system' ? '' : ROLES[who].toLowerCase();
   const opened = relationship ? `${RELATIONSHIP_LABELS[relationship]}: detail` : '';
   switch (action) {
-    case 'viewChildSummary': case 'viewHealthDetail': case 'revealSensitive': case 'viewCarePlan': return opened;
+    case 'viewChildSummary': case 'viewHealthDetail': case 'revealSensitive': case 'viewCarePlan': case 'recordConsent': return opened;
     case 'viewAccessLog': case 'readAuditInFull': return who === 'privacy-officer' ? 'privacy officer review' : opened;
     case 'breakGlass': return 'emergency access requested';
     case 'searchChildren': return `Search by a ${role}`;

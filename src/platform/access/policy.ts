@@ -109,6 +109,24 @@ export const policy = {
     return allow(because(relationships));
   },
 
+  /**
+   * Record the family's consent to share (given, refused or withdrawn): health
+   * and social care professionals who hear it in direct care, through a
+   * standing relationship. Not under emergency access, which is for urgent
+   * care; never a system.
+   */
+  recordConsent(actor: Actor, relationships: Relationship[]): Decision {
+    if (isSystem(actor)) return deny('A system cannot record a family’s consent; a professional records it with the family.');
+    const view = policy.viewChildSummary(actor, relationships);
+    if (!view.allowed) return view;
+    if (openingRelationships(actor, relationships).every((r) => r.kind === 'break-glass')) {
+      return deny('Emergency access is for urgent care, not for recording a family’s consent.');
+    }
+    const agency = agencyOfRole(actor.role);
+    if (!agency || !HEALTH_DETAIL_AGENCIES.includes(agency)) return deny('A family’s consent to share is recorded by the health and social care professionals caring for the child.');
+    return view;
+  },
+
   breakGlass(actor: Actor, relationships: Relationship[]): Decision {
     if (!has(actor, BREAK_GLASS_ROLES)) return deny('Your role cannot use emergency access.');
     if (openingRelationships(actor, relationships).length > 0) return deny('You already have access to this child.');

@@ -1,0 +1,116 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import type { Database, Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { rows } from '../platform/db/client.js';
+import { sql } from 'drizzle-orm';
+import type { ChildAccess } from '../platform/access/door.js';
+import { auditChild } from '../platform/access/door.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { fieldErrors, optionalText } from '../platform/http/validate.js';
+import { FEEDBACK_LINK_DAYS, FFT_ANSWERS, SERVICE_NAMES, type FeedbackService } from './index.js';
+import { feedbackPolicy } from './policy.js';
+import { recommendingSeries, type SeriesFilter } from './recommending.js';
+import * as store from './store.js';
+
+export type { FeedbackEvent } from './store.js';
+
+const hashOf = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+const TOKEN = /^[A-Za-z0-9_-]{40,50}$/;
+
+/**
+ * A one-time feedback link for the family after a hub service, under the
+ * access that recorded the service. The token is returned once, to print on
+ * the letter and show on the page; only its hash is kept. Null when the event
+ * already has a link (an outcome is recorded once).
+ */
+export async function offerFeedback(tx: Tx, access: ChildAccess, event: store.FeedbackEvent): Promise<string | null> {
+  const token = crypto.randomBytes(32).toString('base64url');
+  const id = crypto.randomUUID();
+  if (!(await store.insertLink(tx, access, id, hashOf(token), event, FEEDBACK_LINK_DAYS))) return null;
+  await auditChild(tx, access, { action: 'feedback.offer', what: `Feedback link for the family (${SERVICE_NAMES[event.serviceKind]})`, details: { linkId: id, serviceKind: event.serviceKind } });
+  return token;
+}
+
+/** Where a link stands, and all the page may say of it: the service and the date, never the child. */
+export type LinkState =
+  | { state: 'unknown' }
+  | { state: 'used' | 'expired'; service: string }
+  | { state: 'open'; service: string; eventDate: string };
+
+/** Finds a link by its token before anyone is known: the ICS from the hash alone, then the link in that ICS. */
+async function findLink(db: Database, token: string): Promise<{ icsId: string; link: store.LinkRow } | null> {
+  if (!TOKEN.test(token)) return null;
+  const hash = hashOf(token);
+  const [found] = await db.platform((tx) => rows<{ ics_id: string | null }>(tx, sql`SELECT joinery_feedback_link_lookup(${hash}) AS ics_id`));
+  if (!found?.ics_id) return null;
+  const link = await db.tenant(found.ics_id, (tx) => store.linkByHash(tx, hash));
+  return link ? { icsId: found.ics_id, link } : null;
+}
+
+function stateOf(link: store.LinkRow): LinkState {
+  const service = SERVICE_NAMES[link.service_kind];
+  if (link.used) return { state: 'used', service };
+  if (link.expired) return { state: 'expired', service };
+  return { state: 'open', service, eventDate: link.event_date };
+}
+
+export async function feedbackLink(db: Database, token: string): Promise<LinkState> {
+  const found = await findLink(db, token);
+  return found ? stateOf(found.link) : { state: 'unknown' };
+}
+
+const answerForm = z.object({
+  answer: z.enum(FFT_ANSWERS, { error: 'Select how your experience was' }),
+  comments: optionalText('what you want to tell us', { max: 2000, multiline: true }).transform((v) => v ?? ''),
+  anonymous: z.enum(['yes', 'no'], { error: 'Select whether we may know who you are' }),
+});
+
+/**
+ * Keeps a family's answer and uses the link up, in one transaction: a second
+ * answer through the same link finds it used. Anonymous answers keep no link
+ * to the family or child.
+ */
+export async function answerFeedback(db: Database, token: string, raw: unknown): Promise<LinkState> {
+  const found = await findLink(db, token);
+  if (!found) return { state: 'unknown' };
+  const before = stateOf(found.link);
+  if (before.state !== 'open') return before;
+  const parsed = answerForm.safeParse(raw ?? {});
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const used = await db.tenant(found.icsId, async (tx) => {
+    if (!(await store.useLink(tx, found.link.id))) return false;
+    await store.insertResponse(tx, found.icsId, {
+      id: crypto.randomUUID(), link: found.link, answer: parsed.data.answer, freeText: parsed.data.comments, anonymous: parsed.data.anonymous === 'yes',
+    });
+    return true;
+  });
+  return used ? before : { state: 'used', service: before.service };
+}
+
+/** The share who would recommend, by hub and service over time, as the ICS sees it (small numbers suppressed where the role requires). */
+export async function recommendation(tx: Tx, actor: Actor, filter: SeriesFilter, today: string) {
+  const holds = feedbackPolicy.viewRecommendation(actor);
+  if (!holds.allowed) throw new ForbiddenError(holds.reason);
+  const hubs = await store.clusters(tx);
+  return { hubs, ...(await recommendingSeries(tx, actor, filter, today)) };
+}
+
+/** What families wrote about one hub, for its lead paediatrician: no child named, the text as written. */
+export async function hubComments(tx: Tx, actor: Actor, hubId: string) {
+  const hub = (await store.clusters(tx)).find((c) => c.id === hubId);
+  if (!hub) throw new NotFoundError();
+  const holds = feedbackPolicy.readHubComments(actor, hub);
+  if (!holds.allowed) throw new ForbiddenError(holds.reason);
+  return { hub, comments: await store.commentsFor(tx, hubId, 200) };
+}
+
+export { SERVICE_NAMES, type FeedbackService };
+
+/** The lines a letter carries to hand the family their link: printed, so the whole address is spelled out. */
+export function feedbackLetterLines(origin: string, token: string): { text: string; heading?: boolean }[] {
+  return [
+    { text: 'Tell us how we did', heading: true },
+    { text: `We would like to know how it went for you. Go to ${origin}/feedback/${token} to answer one question: it takes about 2 minutes. The link works once and lasts ${FEEDBACK_LINK_DAYS / 7} weeks.` },
+  ];
+}
