@@ -33,3 +33,6 @@ export { monthDate, monthIndex } from './evaluation/months.js';
 
 /** How often children use services: the truth the generator draws activity from and the evaluation's simulation tests against. */
 export { effectMultiplier, monthlyRate, seasonal } from './activity-rates.js';
+
+/** The record's contacts, counted as activity as they are recorded (pages, FHIR): see docs/decisions/0010. */
+export { COUNTED_CONTACT_TYPES, countContacts, type RecordedContact } from './counted-contacts.js';
