@@ -12,7 +12,7 @@ import { readContactInput, readEntryInput, type ContactInput, type EntryInput } 
 import { UNSCHEDULED_CONTACTS } from './schema.js';
 import * as store from './store.js';
 import * as letters from './letters.js';
-import { ENTRY_CONFLICTS, entryReadAudit, sameEntry, savedEntryAudit } from './entry-rules.js';
+import { beforeBirth, ENTRY_CONFLICTS, entryReadAudit, sameEntry, savedEntryAudit } from './entry-rules.js';
 import { countRecordedContacts } from './contact-counting.js';
 import { insertFedContacts, type FedContact } from './contact-feed-store.js';
 
@@ -140,6 +140,12 @@ export async function entryHistory(tx: Tx, actor: Actor, entryId: string) {
 }
 
 /** The door for recording in the child's record: the record policy, then the freeze (both refusals audited). */
+/** Refuses a date before the child's birth, before anything is written. */
+function refuseBeforeBirth(access: ChildAccess, dates: Record<string, string | null | undefined>): void {
+  const error = beforeBirth(access, dates);
+  if (error) throw error;
+}
+
 async function openForRecording(tx: Tx, actor: Actor, childId: string, what: string): Promise<ChildAccess> {
   const access = await openFor(tx, actor, childId, (a, r) => recordPolicy.recordEntry(a, r, null), what);
   await refuseChangeWhileFrozen(tx, access, what);
@@ -157,6 +163,7 @@ export async function saveEntry(
 ): Promise<{ entry: store.EntryRow; outcome: 'created' | 'updated' | 'unchanged' }> {
   const input = readEntryInput(raw);
   const access = await openForRecording(tx, actor, childId, opts.entryId ? 'change a record entry' : 'add a record entry');
+  refuseBeforeBirth(access, { startedOn: input.startedOn, endedOn: input.endedOn });
   const existing = opts.entryId
     ? await store.entryById(tx, opts.entryId)
     : input.sourceSystem && input.sourceId ? await store.entryBySource(tx, input.sourceSystem, input.sourceId) : undefined;
@@ -205,6 +212,7 @@ const CONTACT_WORDS: Record<string, string> = { ed: 'an emergency department', '
 export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: ContactInput | unknown) {
   const input = readContactInput(raw);
   const access = await openForRecording(tx, actor, childId, 'record a contact');
+  refuseBeforeBirth(access, { startedAt: input.startedAt, endedAt: input.endedAt });
   if (input.sourceSystem && input.sourceId) {
     const existing = await store.contactBySource(tx, input.sourceSystem, input.sourceId);
     if (existing) {
