@@ -386,7 +386,10 @@ async function writeChunk(
 
   const valid = cols.child.length;
   if (!valid) return { valid, added: [] };
-  const contactIds = await addFedContacts(tx, icsId, source, contacts);
+  // Rows sent before are left as they were: only new ones become contacts (one index probe each, as the insert's conflict check would be).
+  const sent = contacts.length ? new Set((await rows<{ source_id: string }>(tx, sql`SELECT source_id FROM activity_event
+    WHERE ics_id = ${icsId}::uuid AND source_system = ${source} AND source_id = ANY(${sql.param(contacts.map((c) => c.sourceId))}::text[])`)).map((r) => r.source_id)) : new Set<string>();
+  const contactIds = await addFedContacts(tx, icsId, source, sent.size ? contacts.filter((c) => !sent.has(c.sourceId)) : contacts);
   const contact = cols.sourceId.map((id) => contactIds.get(id) ?? null);
   // One statement: typed arrays unnested into rows (the same on PGlite and the server).
   const p = sql.param;
