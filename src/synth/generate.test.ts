@@ -532,6 +532,17 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     });
   });
 
+  it('gives every closed referral its letter in the child’s record: the referral letter, the advice letter or the clinic’s', async () => {
+    const [r] = await q<{ closed: number; without: number }>(sql`
+      SELECT count(*)::int AS closed,
+             count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM record_letter l WHERE l.ics_id = f.ics_id AND l.child_id = f.child_id
+               AND ((l.source IN ('referral', 'advice') AND l.source_id = f.id)
+                 OR (l.source = 'clinic-outcome' AND l.source_id IN (SELECT b.id FROM clinic_booking b WHERE b.ics_id = f.ics_id AND b.referral_id = f.id)))))::int AS without
+        FROM referral f WHERE f.ics_id = ${ics()} AND f.state = 'closed'`);
+    expect(r.closed).toBeGreaterThan(50);
+    expect(r.without).toBe(0);
+  });
+
   it('keeps a second ICS apart in the same database and refuses clashes', async () => {
     await expect(generateIcs(db, { ...options, children: 200 })).rejects.toThrow(/already exists/);
     await expect(generateIcs(db, { ...options, children: 200, icsName: 'Other ICS' })).rejects.toThrow(/demoEmailDomain/);

@@ -46,6 +46,8 @@ export class Journey {
   private converted: number | null = null;
   private notes: string | null = null;
   private service: string | null = null;
+  /** When advice was given (each time), with the advice: the advice letters. */
+  readonly adviceGiven: { t: number; note: string | null }[] = [];
 
   constructor(private start: JourneyStart, private today: number) {
     this.kind = start.kind;
@@ -90,6 +92,7 @@ export class Journey {
       this.converted = when;
       if (dueAfterConvert) this.dueOn = dueAfterConvert(dayOf(when));
     }
+    if (to === 'advice-given') this.adviceGiven.push({ t: when, note });
     this.notes = note ?? this.notes;
     this.service = service ?? this.service;
     this.events.push({ t: when, from: this.state, to, by, note: note ?? service });
@@ -108,6 +111,26 @@ export class Journey {
     const b: Booking = { slot, state: 'booked', by, at: this.t };
     this.bookings.push(b);
     return b;
+  }
+
+  /** When it became a referral (created as one, or advice converted): the referral letter's time; null for advice only. */
+  get referredAt(): number | null {
+    return this.start.kind === 'referral' ? this.start.created : this.converted;
+  }
+  get icsId(): string {
+    return this.start.icsId;
+  }
+  get urgency(): string {
+    return this.start.urgency;
+  }
+  get reasonText(): string {
+    return this.start.reason;
+  }
+  get question(): string {
+    return this.start.question;
+  }
+  get tried(): string {
+    return this.start.tried;
   }
 
   get dueDay(): number {

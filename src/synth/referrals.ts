@@ -7,6 +7,7 @@ import { OrderedIds } from './ordered-ids.js';
 import type { Rng } from '../platform/random/seeded.js';
 import { WorkingCalendar } from './referral-calendar.js';
 import { at, Journey, stamp, type Person } from './referral-journey.js';
+import { referralLetters } from './referral-letters.js';
 import { ReasonPicker, type Reason } from './referral-reasons.js';
 import { GENERAL_OUTPATIENTS, NOTES } from './referral-text.js';
 import type { Cluster, Practice, Structure } from './structure.js';
@@ -76,13 +77,20 @@ export class ReferralGenerator {
   private open = new Map<string, Map<number, Open[]>>();
   private visited = new Map<string, number>();
   private demoGp: Person | undefined;
+  /** Hub and organisation names, and each professional's organisation: for the letters. */
+  private names = new Map<string, string>();
+  private orgOf = new Map<string, string>();
 
   constructor(private structure: Structure, private today: number, private rng: Rng, ids: Rng, private writer: BatchWriter) {
     this.from = today - YEARS * 365;
     this.cal = new WorkingCalendar(this.from - 30, today + 200);
     this.lastWorking = this.cal.isWorking(today) ? today : this.cal.back(today, 1);
     this.idsInOrder = new OrderedIds(ids);
-    for (const p of structure.rows.professional) this.people.set(p.id as string, { id: p.id as string, name: p.name as string, role: p.role as string });
+    for (const p of structure.rows.professional) {
+      this.people.set(p.id as string, { id: p.id as string, name: p.name as string, role: p.role as string });
+      this.orgOf.set(p.id as string, p.organisation_id as string);
+    }
+    for (const r of [...structure.rows.cluster, ...structure.rows.organisation]) this.names.set(r.id as string, r.name as string);
     this.admins = [...this.people.values()].filter((p) => p.role === 'hub-admin');
     const demoGpId = structure.demo.get('gp')?.id;
     this.demoGp = demoGpId ? this.people.get(demoGpId) : undefined;
@@ -318,6 +326,9 @@ export class ReferralGenerator {
   private finish(j: Journey, ctx: Ctx): void {
     const add = (table: string, row: Record<string, unknown>) => this.writer.add(table, row);
     j.write(add, () => this.idsInOrder.next());
+    referralLetters(j, ctx.c, { hub: this.names.get(ctx.cluster.id)!, practice: this.names.get(ctx.c.practice.id)! }, {
+      referrer: ctx.referrer, lead: ctx.lead, leadOrg: this.orgOf.get(ctx.lead.id)!, referrerOrg: this.orgOf.get(ctx.referrer.id)!,
+    }, () => this.idsInOrder.next(), add);
     if (j.state !== 'awaiting-triage') return;
     const what = j.kind === 'advice' ? 'Advice request' : 'Referral';
     add('worklist_item', {
