@@ -180,7 +180,7 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
       });
       input.carePlans.child(facts, team);
       input.mdt.child(facts, team);
-      input.referrals.child(facts);
+      input.referrals.child(facts, team);
       for (const row of consentRows(rng, ids, icsId, facts, team, adults)) writer.add('consent_record', row);
     }
   };

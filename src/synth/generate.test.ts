@@ -543,6 +543,19 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     expect(r.without).toBe(0);
   });
 
+  it('links referrals decided “discuss at the hub MDT” to their case: one still to come waits, one discussed has moved on', async () => {
+    const [r] = await q<{ linked: number; wrong: number; waiting_wrong: number; discussed_wrong: number }>(sql`
+      SELECT count(*)::int AS linked,
+             count(*) FILTER (WHERE k.child_id <> f.child_id OR k.source <> 'triage' OR f.triage_outcome IS DISTINCT FROM 'mdt' AND NOT EXISTS (
+               SELECT 1 FROM referral_event e WHERE e.referral_id = f.id AND e.to_state = 'mdt'))::int AS wrong,
+             count(*) FILTER (WHERE k.status = 'listed' AND f.state <> 'mdt')::int AS waiting_wrong,
+             count(*) FILTER (WHERE k.status = 'discussed' AND f.state = 'mdt')::int AS discussed_wrong
+        FROM referral f JOIN mdt_case k ON k.ics_id = f.ics_id AND k.id = f.mdt_case_id
+       WHERE f.ics_id = ${ics()}`);
+    expect(r.linked).toBeGreaterThan(0);
+    expect(r).toMatchObject({ wrong: 0, waiting_wrong: 0, discussed_wrong: 0 });
+  });
+
   it('keeps a second ICS apart in the same database and refuses clashes', async () => {
     await expect(generateIcs(db, { ...options, children: 200 })).rejects.toThrow(/already exists/);
     await expect(generateIcs(db, { ...options, children: 200, icsName: 'Other ICS' })).rejects.toThrow(/demoEmailDomain/);

@@ -46,6 +46,8 @@ export class Journey {
   private converted: number | null = null;
   private notes: string | null = null;
   private service: string | null = null;
+  /** The MDT case it was brought as, when it was decided "discuss at the hub MDT" and listed. */
+  mdtCaseId: string | null = null;
   /** When advice was given (each time), with the advice: the advice letters. */
   readonly adviceGiven: { t: number; note: string | null }[] = [];
 
@@ -146,7 +148,7 @@ export class Journey {
       decision_maker_id: s.decisionMaker.id, urgency: s.urgency, reason: s.reason, question: s.question, tried: s.tried, state: this.state,
       outcome_notes: this.notes, referred_on_service: this.service, due_on: isoDate(this.dueOn),
       triaged_at: this.triaged && stamp(this.triaged.t), triage_outcome: this.triaged?.outcome ?? null, first_seen_at: this.firstSeen === null ? null : stamp(this.firstSeen),
-      seen_in: this.seenIn, converted_at: this.converted === null ? null : stamp(this.converted), version: this.events.length,
+      seen_in: this.seenIn, converted_at: this.converted === null ? null : stamp(this.converted), version: this.events.length, mdt_case_id: this.mdtCaseId,
       created_at: stamp(s.created), updated_at: stamp(this.t),
     });
     for (const e of this.events) {

@@ -1,6 +1,7 @@
 import type { Urgency } from '../referrals/index.js';
 import type { ClinicNext } from '../clinics/index.js';
-import type { ChildFacts } from './care-teams.js';
+import type { ChildFacts, TeamMember } from './care-teams.js';
+import type { MdtGenerator } from './mdt-meetings.js';
 import { ClinicTimetable, SLOT_COUNT, SLOT_MINUTES } from './clinic-sessions.js';
 import { ageOn, civilFromDays, isoDate } from './dates.js';
 import { OrderedIds } from './ordered-ids.js';
@@ -81,7 +82,10 @@ export class ReferralGenerator {
   private names = new Map<string, string>();
   private orgOf = new Map<string, string>();
 
-  constructor(private structure: Structure, private today: number, private rng: Rng, ids: Rng, private writer: BatchWriter) {
+  /** The care team of the child being drawn (an MDT case made from a referral has its actions offered to them). */
+  private team: TeamMember[] = [];
+
+  constructor(private structure: Structure, private today: number, private rng: Rng, ids: Rng, private writer: BatchWriter, private mdt: MdtGenerator) {
     this.from = today - YEARS * 365;
     this.cal = new WorkingCalendar(this.from - 30, today + 200);
     this.lastWorking = this.cal.isWorking(today) ? today : this.cal.back(today, 1);
@@ -136,8 +140,9 @@ export class ReferralGenerator {
   }
 
   /** The child's history over the last five years, year by year (their age and so their rate changes), then any open item they carry. */
-  child(c: ChildFacts): void {
+  child(c: ChildFacts, team: TeamMember[]): void {
     const rng = this.rng;
+    this.team = team;
     const perYear = ((REFERRALS_PER_1000 + ADVICE_PER_1000) / 1000) * deprivationFactor(c.decile);
     for (let y = 0; y < YEARS; y++) {
       const end = this.today - 365 * y;
@@ -237,7 +242,11 @@ export class ReferralGenerator {
         return;
       case 'mdt': {
         if (!j.move(t, 'mdt', lead, { note: rng.pick(NOTES.mdt) })) return;
-        const next = later(5, 20);
+        // Listed at the hub's next meeting with room, as the app brings it (migration 0036 links the two); until it is held, it waits.
+        const listed = this.mdt.fromTriage(ctx.c, this.team, j.day, j.question);
+        if (listed) j.mdtCaseId = listed.id;
+        if (listed && !listed.held) return;
+        const next = listed ? at(this.cal.add(listed.day, rng.int(1, 5)), this.work()) : later(5, 20);
         const after = rng.weighted([0.5, 0.3, 0.2]);
         if (after === 0 && j.move(next, 'awaiting-booking', lead, { note: rng.pick(NOTES.afterMdt) })) this.clinic(j, ctx, {}, false, 0);
         if (after === 1 && j.move(next, 'advice-given', lead, { note: rng.pick(NOTES.afterMdt) })) this.maybeClose(j, ctx.referrer, 0.8);
