@@ -5,6 +5,8 @@ import { referralRelationship } from './referrals/relationship.js';
 import { bookedIntoYourClinicSql } from './clinics/relationship.js';
 import { mdtCase } from './mdt/relationship.js';
 import { actionOwner } from './tasks/relationship.js';
+import { countContactsWith } from './record/service.js';
+import { countContacts } from './population/service.js';
 
 /**
  * The composition root of the access door: how a child is found, and every
@@ -18,4 +20,6 @@ export function registerChildAccess(): void {
     identifyEach: childIdentities,
     relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, breakGlass],
   });
+  // One set of facts (docs/decisions/0012): every contact recorded is counted by the population as it is written.
+  countContactsWith(countContacts);
 }

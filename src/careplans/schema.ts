@@ -17,7 +17,7 @@ export type PlanStatus = (typeof PLAN_STATUSES)[number];
  * off again with the family; every version is kept in care_plan_version.
  * Whom beyond health the plan is shared with is not the plan's own: it is
  * the child's current consent to share (children's consent_current, decision
- * record 0010), so a withdrawal takes effect for the plan at once.
+ * record 0011), so a withdrawal takes effect for the plan at once.
  */
 export const carePlan = pgTable(
   'care_plan',

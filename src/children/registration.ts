@@ -10,6 +10,7 @@ import { fieldErrors } from '../platform/http/validate.js';
 import { FLAG_KINDS, type FlagKind } from './schema.js';
 import { isValidNhsNumber, normaliseNhsNumber } from '../platform/identity/nhs-number.js';
 import { ETHNIC_CATEGORIES } from './labels.js';
+import { datesBeforeBirth } from '../platform/time/before-birth.js';
 import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 
 /**
@@ -242,6 +243,8 @@ export async function saveFlag(
   if (f.endedOn && f.endedOn < f.startedOn) throw new ValidationError({ endedOn: 'The flag must end on or after its start' });
   if (!(await childById(tx, childId))) throw new NotFoundError();
   const access = await openToChange(tx, actor, childId, 'a flag from a feed');
+  const beforeBirth = datesBeforeBirth(access.child.date_of_birth, { startedOn: f.startedOn });
+  if (Object.keys(beforeBirth).length) throw new ValidationError(beforeBirth);
   const [existing] = await rows<{ id: string; kind: FlagKind; started_on: string; ended_on: string | null; local_authority_id: string | null }>(
     tx,
     sql`SELECT id, kind, started_on, ended_on, local_authority_id FROM child_flag WHERE child_id = ${childId}::uuid

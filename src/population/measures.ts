@@ -29,7 +29,7 @@ export type Measure = {
   atLeast?: number;
   /** Rolling only: the cohort a child must be in as well. */
   cohort?: string;
-  /** Events only: the event types it can count, so rewriting a few measures reads only those through the month-and-type index. */
+  /** Events and rolling: the event types it can count, so rewriting a few measures reads only those, and an added event rewrites only the measures of its type. */
   types?: readonly string[];
   /** Events only: whether an event counts depends on the child's other events, so adding one can change another's count. */
   looksAtOtherEvents?: true;
@@ -76,9 +76,9 @@ export const MEASURES: readonly Measure[] = [
   { key: 'mental-health-contacts', types: ['mental-health'], label: 'mental health service contacts', kind: 'events', where: `e.type = 'mental-health'` },
 
   // Children reached in the last 12 months.
-  { key: 'reliever-over-reliance', label: 'children with asthma with 6 or more reliever prescriptions in 12 months', kind: 'rolling', where: `e.type = 'prescription' AND e.reason_code = 'reliever'`, atLeast: 6, cohort: 'asthma' },
-  { key: 'mental-health-access', label: 'children with a mental health service contact in 12 months', kind: 'rolling', where: `e.type = 'mental-health'`, atLeast: 1 },
-  { key: 'epilepsy-nurse-access', label: 'children with epilepsy seen by an epilepsy specialist nurse in 12 months', kind: 'rolling', where: `e.type = 'community' AND e.reason_code = 'epilepsy-nurse'`, atLeast: 1, cohort: 'epilepsy' },
+  { key: 'reliever-over-reliance', types: ['prescription'], label: 'children with asthma with 6 or more reliever prescriptions in 12 months', kind: 'rolling', where: `e.type = 'prescription' AND e.reason_code = 'reliever'`, atLeast: 6, cohort: 'asthma' },
+  { key: 'mental-health-access', types: ['mental-health'], label: 'children with a mental health service contact in 12 months', kind: 'rolling', where: `e.type = 'mental-health'`, atLeast: 1 },
+  { key: 'epilepsy-nurse-access', types: ['community'], label: 'children with epilepsy seen by an epilepsy specialist nurse in 12 months', kind: 'rolling', where: `e.type = 'community' AND e.reason_code = 'epilepsy-nurse'`, atLeast: 1, cohort: 'epilepsy' },
 
   // The hubs' own work.
   { key: 'referrals-and-advice', label: 'referrals and advice requests', kind: 'referrals', where: 'TRUE' },

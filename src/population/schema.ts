@@ -2,6 +2,7 @@ import { pgTable, uuid, text, timestamp, date, integer, smallint, boolean, bigse
 import { whoChanged } from '../platform/db/who-changed.js';
 import { child } from '../children/schema.js';
 import { cluster } from '../organisations/schema.js';
+import { contact } from '../record/schema.js';
 
 export const ACTIVITY_TYPES = ['ed', 'admission', 'outpatient', 'gp', 'community', 'mental-health', 'prescription'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
@@ -9,9 +10,10 @@ export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 /**
  * One unit of activity for the population dashboards: an ED attendance, an
  * admission, an outpatient attendance, a GP, community or mental health
- * contact, or a prescription issued. Five years of these (~20 a child) is far
- * more than a record page shows, so they live apart from the record's
- * contacts and carry only what the dashboards count. The practice and
+ * contact, or a prescription issued. Every contact the record holds of a
+ * counted type has its event here (contact_id), written in the same
+ * transaction; five years of history (~20 a child) is longer than the
+ * record's timeline, and an event carries only what the dashboards count. The practice and
  * cluster are those at the time of the event; the age is the age on the day.
  * (source_system, source_id) identifies an imported row, so a file loaded
  * twice adds nothing; generated events have none.
@@ -41,9 +43,13 @@ export const activityEvent = pgTable(
     firstAttendance: boolean('first_attendance'),
     sourceSystem: text('source_system'),
     sourceId: text('source_id'),
+    /** The record's contact this event counts (docs/decisions/0012): null for prescriptions and for history older than the record. */
+    contactId: uuid('contact_id'),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
+    uniqueIndex('activity_event_contact_idx').on(t.icsId, t.contactId),
+    foreignKey({ columns: [t.icsId, t.contactId], foreignColumns: [contact.icsId, contact.id] }),
     index('activity_event_month_idx').on(t.icsId, t.month, t.type),
     index('activity_event_child_idx').on(t.icsId, t.childId, t.occurredAt),
     uniqueIndex('activity_event_source_idx').on(t.icsId, t.sourceSystem, t.sourceId),

@@ -38,3 +38,5 @@ export { effectMultiplier, monthlyRate, seasonal } from './activity-rates.js';
 export { xmrChart, type XmrChartInput, type ChartSvgs } from './charts.js';
 export { variationWords } from './spc-words.js';
 export { SUPPRESSED_WORDS } from './suppression.js';
+/** The record's contacts, counted as activity as they are recorded (pages, FHIR): see docs/decisions/0012. */
+export { COUNTED_CONTACT_TYPES, countContacts, type RecordedContact } from './counted-contacts.js';

@@ -27,7 +27,8 @@ describe.each(kinds)('saving many entries at once (%s)', (kind) => {
   beforeAll(async () => {
     j = await startJoinery(kind, 150);
     gp = await actorFor(j.db, 'gp@demo.joinery.test');
-    children = (await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${gp.organisationId}::uuid ORDER BY id LIMIT 3`)).map((c) => c.id);
+    children = (await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${gp.organisationId}::uuid
+      AND date_of_birth < '2023-01-01' ORDER BY id LIMIT 3`)).map((c) => c.id);
     [engine, practiceFeed] = await j.db.tenant(gp.icsId, async (tx) => {
       const made = await addClient(tx, gp.icsId, { name: 'Practice feed', scopes: 'system/*.cruds', organisationId: gp.organisationId });
       return [

@@ -7,7 +7,7 @@ import { recordPolicy } from './policy.js';
 import { writableWhileFrozen } from '../platform/access/freeze.js';
 import { readEntryInput, type EntryInput } from './entry-input.js';
 import * as bulk from './bulk-store.js';
-import { ENTRY_CONFLICTS, sameEntry, savedEntryAudit } from './entry-rules.js';
+import { beforeBirth, ENTRY_CONFLICTS, sameEntry, savedEntryAudit } from './entry-rules.js';
 
 export type Saved = { id: string; outcome: 'created' | 'updated' | 'unchanged' } | { error: Error };
 type Change = 'created' | 'updated';
@@ -39,7 +39,8 @@ export async function saveEntries(
   items.forEach((item, i) => {
     if (!inputs[i]) return;
     const decision = decisions.get(item.childId)!;
-    if (decision instanceof Error) results[i] = { error: decision };
+    const early = decision instanceof Error ? decision : beforeBirth(decision, { startedOn: inputs[i]!.startedOn, endedOn: inputs[i]!.endedOn });
+    if (early) results[i] = { error: early };
     else pending.push(i);
   });
   const batch: Batch = { items, inputs, results, access: (i) => decisions.get(items[i].childId) as ChildAccess, check: opts.check };

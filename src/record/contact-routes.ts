@@ -1,7 +1,7 @@
 import type { Actor } from '../platform/access/actor.js';
 import type { RouteModule } from '../platform/http/app.js';
 import { bodyOf } from '../platform/http/form-body.js';
-import type { FieldErrors } from '../platform/http/errors.js';
+import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
 import * as record from './service.js';
 import { recordPolicy } from './policy.js';
@@ -41,7 +41,13 @@ export const contactRoutes: RouteModule = (app, deps) => {
     const result = await forChild(deps, req, id, async (tx, actor, ctx) => {
       const form = readContactForm(bodyOf(req), actor.organisationId);
       if (!form.input) return { invalid: contactFormPage(ctx, actor, form.values, form.fields) };
-      await record.recordContact(tx, actor, id, form.input);
+      try {
+        await record.recordContact(tx, actor, id, form.input);
+      } catch (error) {
+        // The service's own checks (a date before the child's birth) come before it writes anything: shown on the form.
+        if (error instanceof ValidationError) return { invalid: contactFormPage(ctx, actor, form.values, error.fields) };
+        throw error;
+      }
       return { saved: true as const };
     });
     if (refusedBy(result)) return cannotChange(reply, id, result.refused);

@@ -1,6 +1,9 @@
 import type { AuditEntry } from '../platform/audit/audit.js';
 import type { EntryInput } from './entry-input.js';
 import type { EntryRow } from './store.js';
+import type { ChildAccess } from '../platform/access/door.js';
+import { ValidationError } from '../platform/http/errors.js';
+import { datesBeforeBirth } from '../platform/time/before-birth.js';
 
 /**
  * What saving an entry means, shared by saving one (service.ts) and saving a
@@ -40,3 +43,9 @@ export const savedEntryAudit = (entry: EntryRow, outcome: 'created' | 'updated')
 export const entryReadAudit = (entry: EntryRow, why?: string): AuditEntry => ({
   childId: entry.child_id, action: 'record.read-entry', what: `${entry.kind}: ${entry.display}`, why, entry: aboutEntry(entry),
 });
+
+/** Nothing in a child's record happens before their birth: a field error for each date that would, or null. */
+export function beforeBirth(access: ChildAccess, dates: Record<string, string | null | undefined>): ValidationError | null {
+  const fields = datesBeforeBirth(access.child.date_of_birth, dates);
+  return Object.keys(fields).length ? new ValidationError(fields) : null;
+}

@@ -69,6 +69,7 @@ describe.each(kinds)('a frozen record (%s)', (kind) => {
     child = await one(sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth::text, c.sex, o.ods_code FROM child c
       JOIN organisation o ON o.id = c.registered_practice_id
       WHERE c.registered_practice_id = ${gp.organisationId}::uuid AND c.nhs_number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM care_plan p WHERE p.child_id = c.id)
+        AND c.date_of_birth < '2024-01-01' -- born before the condition's onset below
       ORDER BY c.id LIMIT 1`);
     keyWorkerId = (await actorFor(t.j.db, 'care-coordinator@demo.joinery.test')).professionalId;
     await t.j.db.tenant(gp.icsId, (tx) => startPlan(tx, gp, child.id, {

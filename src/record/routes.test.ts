@@ -70,7 +70,7 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
     const columns = sql`c.id, c.given_name, c.family_name, c.registered_practice_id`;
     // Registered with the demo GP, in the demo paediatrician's cluster, old enough for the MMR, with someone holding parental responsibility.
     mine = await one<Child>(sql`SELECT ${columns} FROM child c WHERE c.registered_practice_id = ${gpOrg}::uuid
-      AND c.date_of_birth BETWEEN '2016-01-01' AND '2022-12-31'
+      AND c.date_of_birth BETWEEN '2016-01-01' AND '2021-12-31' -- born before the entries the tests date 2022
       AND EXISTS (SELECT 1 FROM child_related_person r WHERE r.child_id = c.id AND r.parental_responsibility)
       AND EXISTS (SELECT 1 FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
                   WHERE cp.practice_id = c.registered_practice_id AND cl.lead_paediatrician_id = ${paediatrician})

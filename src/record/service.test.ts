@@ -35,6 +35,7 @@ describe.each(kinds)('the shared record service (%s)', (kind) => {
     [{ id: childId }] = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${gp.organisationId}::uuid
       AND EXISTS (SELECT 1 FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
                   WHERE cp.practice_id = c.registered_practice_id AND cl.lead_paediatrician_id = ${paediatrician.professionalId}::uuid)
+      AND c.date_of_birth < '2023-01-01' -- born before the entries below are dated
       ORDER BY c.id LIMIT 1`);
     [{ id: flaggedChildId }] = await rows<{ id: string }>(j.db.owner, sql`SELECT m.child_id AS id FROM care_team_member m
       JOIN child_flag f ON f.child_id = m.child_id AND f.kind = 'child-protection-plan'

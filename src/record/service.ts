@@ -12,10 +12,13 @@ import { readContactInput, readEntryInput, type ContactInput, type EntryInput } 
 import { UNSCHEDULED_CONTACTS } from './schema.js';
 import * as store from './store.js';
 import * as letters from './letters.js';
-import { ENTRY_CONFLICTS, entryReadAudit, sameEntry, savedEntryAudit } from './entry-rules.js';
+import { beforeBirth, ENTRY_CONFLICTS, entryReadAudit, sameEntry, savedEntryAudit } from './entry-rules.js';
+import { countRecordedContacts } from './contact-counting.js';
+import { insertFedContacts, type FedContact } from './contact-feed-store.js';
 
 export type { EntryRow, ContactRow, EntryFilter, ContactFilter } from './store.js';
 export type { EntryInput, ContactInput } from './entry-input.js';
+export { countContactsWith, type CountableContact } from './contact-counting.js';
 
 /** How long a stated reason opens a child's sensitive entries. */
 export const SENSITIVE_REVEAL_HOURS = 1;
@@ -137,6 +140,12 @@ export async function entryHistory(tx: Tx, actor: Actor, entryId: string) {
 }
 
 /** The door for recording in the child's record: the record policy, then the freeze (both refusals audited). */
+/** Refuses a date before the child's birth, before anything is written. */
+function refuseBeforeBirth(access: ChildAccess, dates: Record<string, string | null | undefined>): void {
+  const error = beforeBirth(access, dates);
+  if (error) throw error;
+}
+
 async function openForRecording(tx: Tx, actor: Actor, childId: string, what: string): Promise<ChildAccess> {
   const access = await openFor(tx, actor, childId, (a, r) => recordPolicy.recordEntry(a, r, null), what);
   await refuseChangeWhileFrozen(tx, access, what);
@@ -154,6 +163,7 @@ export async function saveEntry(
 ): Promise<{ entry: store.EntryRow; outcome: 'created' | 'updated' | 'unchanged' }> {
   const input = readEntryInput(raw);
   const access = await openForRecording(tx, actor, childId, opts.entryId ? 'change a record entry' : 'add a record entry');
+  refuseBeforeBirth(access, { startedOn: input.startedOn, endedOn: input.endedOn });
   const existing = opts.entryId
     ? await store.entryById(tx, opts.entryId)
     : input.sourceSystem && input.sourceId ? await store.entryBySource(tx, input.sourceSystem, input.sourceId) : undefined;
@@ -194,13 +204,15 @@ export async function listContacts(tx: Tx, actor: Actor, childId: string, filter
 const CONTACT_WORDS: Record<string, string> = { ed: 'an emergency department', 'urgent-care': 'urgent care', 'out-of-hours': 'an out-of-hours service' };
 
 /**
- * Records a contact. An unscheduled attendance (ED, urgent care, out of hours)
+ * Records a contact, counted by the population in the same transaction. An
+ * unscheduled attendance (ED, urgent care, out of hours)
  * goes onto the worklists of a flagged child's social worker and of the
  * child's key worker, in the same transaction, so it cannot be lost.
  */
 export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: ContactInput | unknown) {
   const input = readContactInput(raw);
   const access = await openForRecording(tx, actor, childId, 'record a contact');
+  refuseBeforeBirth(access, { startedAt: input.startedAt, endedAt: input.endedAt });
   if (input.sourceSystem && input.sourceId) {
     const existing = await store.contactBySource(tx, input.sourceSystem, input.sourceId);
     if (existing) {
@@ -210,6 +222,7 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
   }
   const id = crypto.randomUUID();
   await store.insertContact(tx, access, id, input);
+  await countRecordedContacts(tx, actor.icsId, [{ ...input, contactId: id, childId }]);
   await auditChild(tx, access, { action: 'record.create-contact', what: `Contact: ${input.type}`, details: { contactId: id } });
   if (UNSCHEDULED_CONTACTS.includes(input.type)) {
     const socialWorkers = (await store.flaggedChildsSocialWorkers(tx, childId)).map((r) => r.professional_id);
@@ -228,6 +241,19 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
     })));
   }
   return { contact: (await store.contactById(tx, id))!, outcome: 'created' as const };
+}
+
+export type { FedContact } from './contact-feed-store.js';
+
+/**
+ * Contacts from an operator's bulk feed (\`joinery import activity\`), which
+ * the population counts itself as it adds them (docs/decisions/0012): the
+ * feed is run at the command line, with no professional to open a child as,
+ * as the generator is. Frozen records must be left out by the caller (the
+ * database refuses them). Returns each added contact's id by the sender's id.
+ */
+export function addFedContacts(tx: Tx, icsId: string, sourceSystem: string, contacts: readonly FedContact[]): Promise<Map<string, string>> {
+  return insertFedContacts(tx, icsId, sourceSystem, contacts);
 }
 
 /**

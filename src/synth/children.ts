@@ -16,6 +16,8 @@ import type { ReferralGenerator } from './referrals.js';
 import type { Practice, Structure } from './structure.js';
 import type { BatchWriter } from './writer.js';
 
+const MINUTES_A_DAY = 24 * 60;
+
 /** Tables written per child, parents first so foreign keys hold batch by batch. */
 export const CHILD_TABLES = [
   'child',
@@ -169,11 +171,16 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
         });
       }
       caseloads.note(facts, team);
-      input.record.child(facts, team, family.ethnic);
+      // The record's contacts of the last year are the child's activity events of that time (docs/decisions/0012).
+      const firstEvent = input.activity.columns.length;
       input.activity.child(facts, family.ethnic);
+      input.record.child(facts, team, family.ethnic, {
+        events: input.activity.columns.attendancesSince(firstEvent, input.record.recordFrom * MINUTES_A_DAY),
+        link: (index, contactId) => input.activity.columns.link(index, contactId),
+      });
       const planSharing = input.carePlans.child(facts, team);
       input.mdt.child(facts, team);
-      input.referrals.child(facts);
+      input.referrals.child(facts, team);
       const consents = consentRows(rng, ids, icsId, facts, team, adults);
       if (planSharing) consents.push(...planConsentRows(ids, icsId, facts, adults, planSharing, consents));
       for (const row of consents) writer.add('consent_record', row);

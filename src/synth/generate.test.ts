@@ -453,13 +453,14 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     expect(deprived).toBeGreaterThan(0.65);
   });
 
-  it('has contacts only in the 12 months to today, at the right kind of organisation, at about the spec rates', async () => {
+  it('has contacts only from the first of the month a year ago to today, at the right kind of organisation, at about the spec rates', async () => {
     const [range] = await q<{ first: string; last: string; ended_before_start: number; open_not_admission: number }>(sql`
       SELECT min(started_at)::text AS first, max(started_at)::text AS last,
              count(*) FILTER (WHERE ended_at < started_at)::int AS ended_before_start,
              count(*) FILTER (WHERE ended_at IS NULL AND type NOT IN ('admission', 'ed'))::int AS open_not_admission
         FROM contact WHERE ics_id = ${ics()}`);
-    expect(range.first >= '2025-11-24').toBe(true);
+    // From the first of the month a year ago, so any 12-month count finds every contact of its window.
+    expect(range.first >= '2025-11-01').toBe(true);
     expect(range.last < '2026-11-23').toBe(true);
     expect(range.ended_before_start).toBe(0);
     expect(range.open_not_admission).toBe(0);
@@ -488,6 +489,71 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     const [{ unflagged }] = await q<{ unflagged: number }>(sql`SELECT count(*)::int AS unflagged FROM contact e WHERE e.ics_id = ${ics()} AND e.type = 'social-care'
       AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = e.child_id AND f.kind IN ('looked-after', 'child-protection-plan'))`);
     expect(unflagged).toBe(0);
+  });
+
+  it('holds the record’s contacts and the population’s events as one set of facts: each counted contact has its one event, each recent event its contact', async () => {
+    const [r] = await q<{ contacts: number; unlinked_contacts: number; unlinked_events: number; mismatched: number; ed_children_differ: number }>(sql`
+      SELECT (SELECT count(*)::int FROM contact WHERE ics_id = ${ics()} AND type IN ('ed', 'admission', 'outpatient', 'gp', 'community', 'mental-health')) AS contacts,
+             (SELECT count(*)::int FROM contact c WHERE c.ics_id = ${ics()} AND c.type IN ('ed', 'admission', 'outpatient', 'gp', 'community', 'mental-health')
+                AND NOT EXISTS (SELECT 1 FROM activity_event e WHERE e.ics_id = c.ics_id AND e.contact_id = c.id)) AS unlinked_contacts,
+             (SELECT count(*)::int FROM activity_event e WHERE e.ics_id = ${ics()} AND e.type <> 'prescription' AND e.contact_id IS NULL
+                AND e.occurred_at >= (SELECT min(started_at) FROM contact WHERE ics_id = ${ics()})) AS unlinked_events,
+             (SELECT count(*)::int FROM activity_event e JOIN contact c ON c.ics_id = e.ics_id AND c.id = e.contact_id
+               WHERE e.ics_id = ${ics()} AND (c.child_id <> e.child_id OR c.type <> e.type OR c.started_at <> e.occurred_at)) AS mismatched,
+             (SELECT count(*)::int FROM (
+                SELECT child_id, count(*) FROM contact WHERE ics_id = ${ics()} AND type = 'ed' AND started_at >= ${TODAY}::date - interval '12 months' GROUP BY 1
+                EXCEPT
+                SELECT child_id, count(*) FROM activity_event WHERE ics_id = ${ics()} AND type = 'ed' AND occurred_at >= ${TODAY}::date - interval '12 months' GROUP BY 1) d) AS ed_children_differ`);
+    expect(r.contacts).toBeGreaterThan(CHILDREN);
+    expect(r).toMatchObject({ unlinked_contacts: 0, unlinked_events: 0, mismatched: 0, ed_children_differ: 0 });
+  });
+
+  it('dates nothing about a child before their birth', async () => {
+    const before = await q<{ what: string; n: number }>(sql`
+      SELECT 'contact' AS what, count(*)::int AS n FROM contact e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+       WHERE e.ics_id = ${ics()} AND (e.started_at AT TIME ZONE 'Europe/London')::date < c.date_of_birth
+      UNION ALL SELECT 'record entry', count(*)::int FROM record_entry e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+       WHERE e.ics_id = ${ics()} AND (e.started_on < c.date_of_birth OR e.ended_on < c.date_of_birth)
+      UNION ALL SELECT 'activity event', count(*)::int FROM activity_event e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+       WHERE e.ics_id = ${ics()} AND (e.occurred_at AT TIME ZONE 'Europe/London')::date < c.date_of_birth
+      UNION ALL SELECT 'referral', count(*)::int FROM referral e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+       WHERE e.ics_id = ${ics()} AND (e.created_at AT TIME ZONE 'Europe/London')::date < c.date_of_birth
+      UNION ALL SELECT 'flag', count(*)::int FROM child_flag e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+       WHERE e.ics_id = ${ics()} AND e.started_on < c.date_of_birth
+      UNION ALL SELECT 'care team', count(*)::int FROM care_team_member e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+       WHERE e.ics_id = ${ics()} AND (e.started_at AT TIME ZONE 'Europe/London')::date < c.date_of_birth
+      UNION ALL SELECT 'letter', count(*)::int FROM record_letter e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+       WHERE e.ics_id = ${ics()} AND (e.filed_at AT TIME ZONE 'Europe/London')::date < c.date_of_birth
+      UNION ALL SELECT 'MDT case', count(*)::int FROM mdt_case e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+        JOIN mdt_meeting m ON m.ics_id = e.ics_id AND m.id = e.meeting_id
+       WHERE e.ics_id = ${ics()} AND (m.starts_at AT TIME ZONE 'Europe/London')::date < c.date_of_birth`);
+    expect(Object.fromEntries(before.map((b) => [b.what, b.n]))).toEqual({
+      contact: 0, 'record entry': 0, 'activity event': 0, referral: 0, flag: 0, 'care team': 0, letter: 0, 'MDT case': 0,
+    });
+  });
+
+  it('gives every closed referral its letter in the child’s record: the referral letter, the advice letter or the clinic’s', async () => {
+    const [r] = await q<{ closed: number; without: number }>(sql`
+      SELECT count(*)::int AS closed,
+             count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM record_letter l WHERE l.ics_id = f.ics_id AND l.child_id = f.child_id
+               AND ((l.source IN ('referral', 'advice') AND l.source_id = f.id)
+                 OR (l.source = 'clinic-outcome' AND l.source_id IN (SELECT b.id FROM clinic_booking b WHERE b.ics_id = f.ics_id AND b.referral_id = f.id)))))::int AS without
+        FROM referral f WHERE f.ics_id = ${ics()} AND f.state = 'closed'`);
+    expect(r.closed).toBeGreaterThan(50);
+    expect(r.without).toBe(0);
+  });
+
+  it('links referrals decided “discuss at the hub MDT” to their case: one still to come waits, one discussed has moved on', async () => {
+    const [r] = await q<{ linked: number; wrong: number; waiting_wrong: number; discussed_wrong: number }>(sql`
+      SELECT count(*)::int AS linked,
+             count(*) FILTER (WHERE k.child_id <> f.child_id OR k.source <> 'triage' OR f.triage_outcome IS DISTINCT FROM 'mdt' AND NOT EXISTS (
+               SELECT 1 FROM referral_event e WHERE e.referral_id = f.id AND e.to_state = 'mdt'))::int AS wrong,
+             count(*) FILTER (WHERE k.status = 'listed' AND f.state <> 'mdt')::int AS waiting_wrong,
+             count(*) FILTER (WHERE k.status = 'discussed' AND f.state = 'mdt')::int AS discussed_wrong
+        FROM referral f JOIN mdt_case k ON k.ics_id = f.ics_id AND k.id = f.mdt_case_id
+       WHERE f.ics_id = ${ics()}`);
+    expect(r.linked).toBeGreaterThan(0);
+    expect(r).toMatchObject({ wrong: 0, waiting_wrong: 0, discussed_wrong: 0 });
   });
 
   it('keeps a second ICS apart in the same database and refuses clashes', async () => {

@@ -148,6 +148,8 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     // The shared record draws from streams of its own, so the rest of the ICS
     // is the same with or without it.
     const record = new RecordGenerator(structure, todayDays, new Rng(opts.seed, 'record'), new Rng(opts.seed, `record-ids\u0000${icsName}`), writer);
+    // Referrals decided "discuss at the hub MDT" are listed at the hub's meetings.
+    const mdt = new MdtGenerator(structure, todayDays, new Rng(opts.seed, 'mdt'), new Rng(opts.seed, `mdt-ids\u0000${icsName}`), writer);
     progress(0, total, 'children');
     await generateChildren({
       structure,
@@ -159,8 +161,8 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       record,
       activity,
       carePlans: new CarePlanGenerator(structure, todayDays, new Rng(opts.seed, 'care-plans'), new Rng(opts.seed, `care-plan-ids\u0000${icsName}`), writer),
-      mdt: new MdtGenerator(structure, todayDays, new Rng(opts.seed, 'mdt'), new Rng(opts.seed, `mdt-ids\u0000${icsName}`), writer),
-      referrals: new ReferralGenerator(structure, todayDays, new Rng(opts.seed, 'referrals'), new Rng(opts.seed, `referral-ids\u0000${icsName}`), writer),
+      mdt,
+      referrals: new ReferralGenerator(structure, todayDays, new Rng(opts.seed, 'referrals'), new Rng(opts.seed, `referral-ids\u0000${icsName}`), writer, mdt),
       batch: CHILD_BATCH,
       onBatch: (done) => progress(done, total, 'children'),
     });

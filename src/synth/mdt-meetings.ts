@@ -83,13 +83,28 @@ export class MdtGenerator {
     if (!this.rng.chance(p)) return;
     const open = (this.meetings.get(c.practice.cluster.id) ?? []).filter((m) => m.cases < MAX_CASES && m.day >= c.dobDays);
     if (!open.length) return;
+    this.bring(c, team, this.rng.pick(open), this.rng.pick(QUESTIONS[kind]), this.rng.chance(0.3) ? 'triage' : 'nomination');
+  }
+
+  /**
+   * A referral the hub decided to discuss at its MDT, on `day`: the child goes
+   * on the case list of the hub's first meeting after it with room, and the
+   * case is returned for the referral to point at; null when no meeting (the
+   * meetings cover only the last months) has room.
+   */
+  fromTriage(c: ChildFacts, team: TeamMember[], day: number, question: string): { id: string; day: number; held: boolean } | null {
+    const m = (this.meetings.get(c.practice.cluster.id) ?? []).find((x) => x.day > day && x.cases < MAX_CASES);
+    if (!m) return null;
+    return { id: this.bring(c, team, m, question, 'triage'), day: m.day, held: m.held };
+  }
+
+  /** Lists the child at the meeting; a meeting held has their discussion, letter and actions. Returns the case's id. */
+  private bring(c: ChildFacts, team: TeamMember[], m: Meeting, question: string, source: 'triage' | 'nomination'): string {
     const rng = this.rng;
-    const m = rng.pick(open);
     m.cases++;
     const icsId = this.structure.icsId;
     const caseId = this.ids.uuid();
     const broughtBy = rng.pick(c.practice.gps);
-    const question = rng.pick(QUESTIONS[kind]);
     let discussed: Record<string, unknown> = { discussion: null, decisions: null, themes: [], letter: null, letter_sent_at: null };
     if (m.held) {
       const owners = [...new Set([...m.members.filter((id) => ACTIONS[this.people.get(id)!.role]), ...team.map((t) => t.professionalId).filter((id) => ACTIONS[this.people.get(id)?.role ?? ''])])];
@@ -125,8 +140,9 @@ export class MdtGenerator {
       }
     }
     this.writer.add('mdt_case', {
-      ics_id: icsId, id: caseId, meeting_id: m.id, child_id: c.id, source: rng.chance(0.3) ? 'triage' : 'nomination', question, brought_by: broughtBy,
+      ics_id: icsId, id: caseId, meeting_id: m.id, child_id: c.id, source, question, brought_by: broughtBy,
       position: m.cases, status: m.held ? 'discussed' : 'listed', ...discussed, version: m.held ? 2 : 1, added_at: isoTimestamp(m.day - rng.int(3, 25), 600),
     });
+    return caseId;
   }
 }

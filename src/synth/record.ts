@@ -3,7 +3,8 @@ import { DIABETES_TECHNOLOGY } from '../population/index.js';
 import type { ContactType, EntryKind, SensitiveCategory } from '../record/schema.js';
 import type { ChildFacts, TeamMember } from './care-teams.js';
 import { conditionCode } from './conditions.js';
-import { civilFromDays, isoDate, isoTimestamp } from './dates.js';
+import { civilFromDays, daysFromCivil, isoDate, isoTimestamp } from './dates.js';
+import type { DecodedEvent } from './activity-writer.js';
 import { OrderedIds } from './ordered-ids.js';
 import type { Rng } from '../platform/random/seeded.js';
 import { GRADIENT } from './risk.js';
@@ -16,8 +17,12 @@ import type { BatchWriter, Row } from './writer.js';
  * deprived areas), medication (repeat templates, the issues of the last 12
  * months, acute courses, repeats stopped in the last 6 months), allergies,
  * observations, procedures, anticipatory care and communication needs, a
- * rare sensitive entry for a teenager; and their contacts with services in
- * the 12 months to `today`.
+ * rare sensitive entry for a teenager; and their contacts with services
+ * from the first day of the month a year before `today`. Contacts the
+ * population counts (ED, admissions, outpatients, GP, community, mental
+ * health) are the child's activity events of that time, each linked to its
+ * event (docs/decisions/0012); urgent care, out of hours and social care are
+ * drawn here. Nothing is dated before the child's birth.
  *
  * Conventions the pages and dashboards can rely on:
  * - a repeat medicine's template is one entry (course repeat, status active,
@@ -89,6 +94,8 @@ export class RecordGenerator {
   private idsInOrder: OrderedIds;
   readonly today: number;
   private yearAgo: number;
+  /** The first day the record's contacts cover: the first of the month a year ago, so every 12-month count finds them. */
+  readonly recordFrom: number;
 
   constructor(
     private structure: Structure,
@@ -99,6 +106,8 @@ export class RecordGenerator {
   ) {
     this.today = todayDays;
     this.yearAgo = todayDays - 364;
+    const [y, m] = civilFromDays(todayDays);
+    this.recordFrom = daysFromCivil(y - 1, m, 1);
     for (const p of structure.rows.professional) {
       this.staff.set(p.id as string, { id: p.id as string, name: p.name as string, org: p.organisation_id as string });
     }
@@ -136,16 +145,17 @@ export class RecordGenerator {
     } satisfies Row);
   }
 
-  /** Contacts start in the 12 months before `today` (not on it: today's hours may not have happened yet). */
-  private contact(c: ChildFacts, k: Contact): void {
-    if (k.day >= this.today || k.day < this.yearAgo) return;
+  /** Contacts start from recordFrom, before `today` (today's hours may not have happened yet), never before birth. Returns its id, or null when out of range. */
+  private contact(c: ChildFacts, k: Contact): string | null {
+    if (k.day >= this.today || k.day < this.recordFrom || k.day < c.dobDays) return null;
+    const id = this.idsInOrder.next();
     const startMinute = k.day * DAY_MINUTES + k.minute;
     const endMinute = k.lengthMinutes === null ? null : startMinute + k.lengthMinutes;
     // Still in hospital (or still in the department) today: no end yet.
     const ended = endMinute === null || endMinute > (this.today + 1) * DAY_MINUTES ? null : endMinute;
     this.writer.add('contact', {
       ics_id: this.structure.icsId,
-      id: this.idsInOrder.next(),
+      id,
       child_id: c.id,
       type: k.type,
       started_at: minuteStamp(startMinute),
@@ -159,6 +169,7 @@ export class RecordGenerator {
       recording_organisation_id: k.org,
       recorded_at: minuteStamp(ended ?? startMinute),
     } satisfies Row);
+    return id;
   }
 
   // ---- helpers ---------------------------------------------------------------
@@ -289,7 +300,7 @@ export class RecordGenerator {
 
   private reasonFor(setting: string, age: number): ContactReason {
     const options = this.reasons.filter((r) => r.weight > 0 && r.settings.includes(setting) && age >= r.ageFrom && age <= r.ageTo);
-    return options[this.rng.weighted(options.map((r) => r.weight))];
+    return options.length ? options[this.rng.weighted(options.map((r) => r.weight))] : this.reasons.find((r) => r.key === 'fever')!;
   }
 
   private reason(key: string) {
@@ -300,8 +311,12 @@ export class RecordGenerator {
 
   // ---- the child -------------------------------------------------------------
 
-  /** ethnicCode: the NHS ethnic category (diabetes technology reaches minority children less often). */
-  child(c: ChildFacts, team: TeamMember[], ethnicCode = 'Z'): void {
+  /**
+   * ethnicCode: the NHS ethnic category (diabetes technology reaches minority
+   * children less often). counted: the child's activity events the record
+   * holds as contacts, and how to link each to the contact made from it.
+   */
+  child(c: ChildFacts, team: TeamMember[], ethnicCode = 'Z', counted: CountedAttendances = { events: [], link: () => undefined }): void {
     const growthZ = { w: this.rng.normal(), h: this.rng.normal() };
     const penicillinAllergy = this.allergies(c);
     this.problems(c);
@@ -321,7 +336,8 @@ export class RecordGenerator {
     this.procedures(c);
     this.sensitive(c);
     if (c.age < 5) this.earlyYears(c, growthZ, team);
-    this.contacts(c, team, unscheduled, clinicDays, penicillinAllergy);
+    this.contacts(c, team, unscheduled);
+    this.attendances(c, team, counted, penicillinAllergy);
   }
 
   private problems(c: ChildFacts) {
@@ -680,13 +696,6 @@ export class RecordGenerator {
       if (day > this.today || day < c.dobDays) continue;
       const p = procedure(key);
       this.entry(c, { kind: 'procedure', system: SNOMED, code: p.code, display: p.display, status: 'completed', started: day, details: { outcome: 'Uncomplicated' }, by: this.gp(c), recorded: day + rng.int(3, 20) });
-      if (day >= this.yearAgo) {
-        const emergency = key === 'appendicectomy';
-        this.contact(c, {
-          type: 'admission', day, minute: emergency ? this.edMinute() : rng.int(7 * 60, 9 * 60), lengthMinutes: (emergency ? rng.int(2, 4) : rng.int(0, 1)) * DAY_MINUTES + rng.int(120, 600),
-          org: c.practice.place.acuteTrustId, site: c.practice.place.hospitalSiteId, reason: { code: p.code, display: p.display }, emergency, by: this.paediatrician(c),
-        });
-      }
     }
   }
 
@@ -713,7 +722,7 @@ export class RecordGenerator {
     }
   }
 
-  /** Health visitor reviews under 5: new birth visit, 6–8 weeks, 1 year, 2 to 2½ years. */
+  /** Health visitor reviews under 5 (6–8 weeks, 1 year, 2 to 2½ years): weight and height. */
   private earlyYears(c: ChildFacts, z: { w: number; h: number }, team: TeamMember[]) {
     const hvId = this.teamMember(team, 'health-visitor')?.professionalId ?? this.rng.pick(c.practice.healthVisitors);
     const hv = this.who(hvId);
@@ -724,127 +733,28 @@ export class RecordGenerator {
       const day = this.weekday(c.dobDays + offset + this.rng.int(0, 14));
       if (day > this.today || this.rng.chance(miss)) continue;
       if (weigh) this.growth(c, day, z, hv, height);
-      this.contact(c, {
-        type: 'community', day, minute: this.officeMinute(), lengthMinutes: this.rng.int(30, 75), org: this.structure.communityProviderId, site: null,
-        reason: this.reason('developmental_review'), by: hv,
-      });
     }
   }
 
   // ---- contacts --------------------------------------------------------------
 
-  private contacts(
-    c: ChildFacts,
-    team: TeamMember[],
-    unscheduled: { day: number; reason: { code: string | null; display: string } }[],
-    clinicDays: number[],
-    penicillinAllergy: boolean,
-  ) {
+  /** Contacts the population does not count: urgent treatment centres, GP out of hours, children's social care. */
+  private contacts(c: ChildFacts, team: TeamMember[], unscheduled: { day: number; reason: { code: string | null; display: string } }[]) {
     const rng = this.rng;
     const place = c.practice.place;
     const age = c.age;
-    const cond = c.conditions;
-    const acute = { org: place.acuteTrustId, site: place.hospitalSiteId };
-
-    // Emergency department, with some admitted.
-    const condFactor = (cond.has('asthma') ? 1.3 : 1) * (cond.has('epilepsy') ? 1.8 : 1) * (cond.has('type-1-diabetes') ? 1.5 : 1) * (c.complex ? 2.5 : 1);
-    const edRate = (age < 1 ? 0.9 : age < 5 ? 0.68 : age < 12 ? 0.18 : 0.25) * ED_BY_DECILE[c.decile - 1] * condFactor;
-    const eds: { day: number; reason: { code: string | null; display: string } }[] = [];
-    for (let i = this.poisson(edRate); i > 0; i--) {
-      let reason: { code: string | null; display: string };
-      if (cond.has('type-1-diabetes') && rng.chance(0.2)) reason = this.reason('type_1_diabetes');
-      else if (age >= 12 && rng.chance(c.involvement.camhs ? 0.25 : 0.03)) reason = this.reason('self_harm');
-      else {
-        const r = this.reasonFor('ed', age);
-        reason = { code: r.code, display: r.display };
-      }
-      eds.push({ day: this.winterDay(), reason });
-    }
-    for (const u of unscheduled) {
-      const r = rng.next();
-      if (r < 0.45) eds.push(u);
-      else if (r < 0.85) this.gpContact(c, u.day, u.reason, true);
-      else this.contact(c, { type: 'out-of-hours', day: u.day, minute: rng.int(18 * 60, 23 * 60), lengthMinutes: rng.int(10, 25), org: this.structure.communityProviderId, site: null, reason: u.reason, by: null });
-    }
-    for (const e of eds) {
-      const minute = this.edMinute();
-      const length = rng.int(90, 330);
-      this.contact(c, { type: 'ed', day: e.day, minute, lengthMinutes: length, org: acute.org, site: acute.site, reason: e.reason, by: null });
-      const admitP = (age < 1 ? 0.35 : 0.14) * (c.complex ? 3 : 1) * (e.reason.display === 'Bronchiolitis' ? 1.2 : 1) * (e.reason.display === 'Self-injurious behaviour' ? 2 : 1);
-      if (rng.chance(Math.min(0.8, admitP))) {
-        const start = e.day * DAY_MINUTES + minute + length;
-        const los = (c.complex ? rng.int(1, 9) : rng.int(0, 2)) * DAY_MINUTES + rng.int(240, 1200);
-        this.contact(c, {
-          type: 'admission', day: Math.floor(start / DAY_MINUTES), minute: start % DAY_MINUTES, lengthMinutes: los, org: acute.org, site: acute.site,
-          reason: e.reason, emergency: true, by: this.paediatrician(c),
-        });
-      }
-    }
-    // Emergency admissions not through ED (GP or clinic direct), a few.
-    if (rng.chance(age < 1 ? 0.03 : 0.008)) {
-      const day = this.winterDay();
-      const r = this.reasonFor('admission', age);
-      this.contact(c, { type: 'admission', day, minute: this.officeMinute(), lengthMinutes: rng.int(1, 3) * DAY_MINUTES, org: acute.org, site: acute.site, reason: { code: r.code, display: r.display }, emergency: true, by: this.paediatrician(c) });
-    }
-
-    // Urgent treatment centre and GP out of hours.
+    const ooh = (day: number, reason: { code: string | null; display: string }) =>
+      this.contact(c, { type: 'out-of-hours', day, minute: rng.int(18 * 60 + 30, 23 * 60 + 30), lengthMinutes: rng.int(10, 25), org: this.structure.communityProviderId, site: null, reason, by: null });
+    // Some asthma attacks and seizures go to GP out of hours (those seen in ED or by the GP are activity events).
+    for (const u of unscheduled) if (rng.chance(0.15)) ooh(u.day, u.reason);
     for (let i = this.poisson(0.12 * ED_BY_DECILE[c.decile - 1]); i > 0; i--) {
       const r = this.reasonFor('urgent-care', age);
-      this.contact(c, { type: 'urgent-care', day: this.winterDay(), minute: rng.int(8 * 60, 21 * 60), lengthMinutes: rng.int(40, 180), org: acute.org, site: place.urgentCareSiteId, reason: { code: r.code, display: r.display }, by: null });
+      this.contact(c, { type: 'urgent-care', day: this.winterDay(), minute: rng.int(8 * 60, 21 * 60), lengthMinutes: rng.int(40, 180), org: place.acuteTrustId, site: place.urgentCareSiteId, reason: { code: r.code, display: r.display }, by: null });
     }
     for (let i = this.poisson(age < 5 ? 0.25 : 0.08); i > 0; i--) {
       const r = this.reasonFor('out-of-hours', age);
-      const day = this.winterDay();
-      this.contact(c, { type: 'out-of-hours', day, minute: rng.int(18 * 60 + 30, 23 * 60 + 30), lengthMinutes: rng.int(10, 25), org: this.structure.communityProviderId, site: null, reason: { code: r.code, display: r.display }, by: null });
+      ooh(this.winterDay(), { code: r.code, display: r.display });
     }
-
-    // General practice: about 5 consultations a year under 5, 2 at 5–17; acute prescriptions follow some.
-    const gpRate = (age < 5 ? 5 : 2) * (0.85 + 0.3 * (10 - c.decile) / 9) * (c.complex ? 1.6 : 1);
-    for (let i = this.poisson(gpRate); i > 0; i--) {
-      const r = this.reasonFor('gp', age);
-      const day = this.weekday(this.winterDay());
-      this.gpContact(c, day, { code: r.code, display: r.display }, false, r.key, penicillinAllergy);
-    }
-
-    // Outpatients: first attendances after GP referral (more from deprived practices) and long-term-condition clinics.
-    const firstRate = 0.03 * GRADIENT.moderate[c.decile - 1] / 1.04;
-    for (let i = this.poisson(firstRate); i > 0; i--) {
-      const r = this.reasonFor('outpatient', age);
-      this.contact(c, { type: 'outpatient', day: this.weekday(this.between(this.yearAgo, this.today)), minute: this.officeMinute(), lengthMinutes: rng.int(20, 45), org: acute.org, site: acute.site, reason: { code: r.code, display: r.display }, by: this.paediatrician(c) });
-    }
-    const clinicReason = cond.has('type-1-diabetes') ? this.reason('type_1_diabetes') : cond.has('epilepsy') ? this.reason('epilepsy') : null;
-    for (const day of clinicDays) {
-      const reason = clinicReason ?? { code: null, display: 'Complex needs review' };
-      this.contact(c, { type: 'outpatient', day, minute: this.officeMinute(), lengthMinutes: rng.int(20, 40), org: acute.org, site: acute.site, reason, by: this.paediatrician(c) });
-    }
-    if (cond.has('asthma') && rng.chance(0.08)) {
-      this.contact(c, { type: 'outpatient', day: this.weekday(this.between(this.yearAgo, this.today)), minute: this.officeMinute(), lengthMinutes: 30, org: acute.org, site: acute.site, reason: this.reason('asthma'), by: this.paediatrician(c) });
-    }
-
-    // Community: care coordination for complex needs, school nurse health care plans.
-    const coordinator = this.teamMember(team, 'care-coordinator');
-    if (coordinator && (c.complex || cond.has('type-1-diabetes') || cond.has('epilepsy'))) {
-      for (let i = this.poisson(c.complex ? 6 : 2); i > 0; i--) {
-        this.contact(c, { type: 'community', day: this.weekday(this.between(Math.max(this.yearAgo, coordinator.startedDays), this.today)), minute: this.officeMinute(), lengthMinutes: rng.int(30, 90), org: this.structure.communityProviderId, site: place.developmentCentreSiteId, reason: { code: null, display: 'Care coordination' }, by: this.who(coordinator.professionalId) });
-      }
-    }
-    const schoolNurse = this.teamMember(team, 'school-nurse');
-    if (schoolNurse && rng.chance(0.7)) {
-      const r = cond.has('epilepsy') ? this.reason('epilepsy') : cond.has('type-1-diabetes') ? this.reason('type_1_diabetes') : cond.has('asthma') ? this.reason('asthma') : { code: null, display: 'Health care plan review' };
-      this.contact(c, { type: 'community', day: this.weekday(this.between(Math.max(this.yearAgo, schoolNurse.startedDays), this.today)), minute: this.officeMinute(), lengthMinutes: rng.int(20, 45), org: this.structure.communityProviderId, site: null, reason: r, by: this.who(schoolNurse.professionalId) });
-    }
-
-    // Mental health: the open CAMHS caseload, and others with a contact or two (assessment, brief work).
-    const camhs = this.teamMember(team, 'camhs-clinician');
-    const mh = (n: number, from: number, by: Recorder) => {
-      for (let i = 0; i < n; i++) {
-        const r = this.reasonFor('mental-health', Math.max(8, age));
-        const reason = cond.has('autism') && rng.chance(0.4) ? this.reason('autism') : { code: r.code, display: r.display };
-        this.contact(c, { type: 'mental-health', day: this.weekday(this.between(from, this.today)), minute: this.officeMinute(), lengthMinutes: rng.int(30, 60), org: this.structure.mentalHealthTrustId, site: place.camhsSiteId, reason, by });
-      }
-    };
-    if (camhs) mh(this.poisson(8), Math.max(this.yearAgo, camhs.startedDays), this.who(camhs.professionalId));
-    else if (age >= 5 && rng.chance(age >= 12 ? 0.065 : 0.03)) mh(rng.int(1, 2), this.yearAgo, this.who(rng.pick(place.camhs)));
 
     // Children's social care: statutory visits for looked-after children and child-protection plans.
     const socialWorker = this.teamMember(team, 'social-worker');
@@ -861,12 +771,67 @@ export class RecordGenerator {
     }
   }
 
+  /**
+   * The contacts the population counts, made from the child's activity events
+   * in the record's span: the same attendance in both, the event linked to its
+   * contact. The record adds what an event does not carry: who saw the child,
+   * how long it took, the reason in words, a GP's prescription.
+   */
+  private attendances(c: ChildFacts, team: TeamMember[], counted: CountedAttendances, penicillinAllergy: boolean) {
+    const rng = this.rng;
+    const place = c.practice.place;
+    const camhs = this.teamMember(team, 'camhs-clinician');
+    const coordinator = this.teamMember(team, 'care-coordinator');
+    for (const e of counted.events) {
+      const day = Math.floor(e.minute / DAY_MINUTES);
+      const minute = e.minute - day * DAY_MINUTES;
+      const at = { day, minute, org: e.organisationId, site: e.siteId };
+      let id: string | null;
+      if (e.type === 'gp') {
+        const r = e.reasonCode === 'asthma' ? { ...this.reason('asthma'), key: 'asthma' } : this.reasonFor('gp', e.ageYears);
+        id = this.gpContact(c, day, { code: r.code, display: r.display }, r.key === 'asthma', r.key, penicillinAllergy, minute);
+      } else if (e.type === 'ed') {
+        id = this.contact(c, { ...at, type: 'ed', lengthMinutes: rng.int(90, 330), reason: this.eventReason(c, e, 'ed'), by: null });
+      } else if (e.type === 'admission') {
+        id = this.contact(c, {
+          ...at, type: 'admission', lengthMinutes: (e.bedDays ?? rng.int(0, 2)) * DAY_MINUTES + rng.int(240, 600), reason: this.eventReason(c, e, 'admission'),
+          emergency: e.emergency ?? true, by: this.paediatrician(c),
+        });
+      } else if (e.type === 'outpatient') {
+        id = this.contact(c, { ...at, type: 'outpatient', lengthMinutes: rng.int(20, 45), reason: this.eventReason(c, e, 'outpatient'), by: this.paediatrician(c) });
+      } else if (e.type === 'mental-health') {
+        id = this.contact(c, {
+          ...at, type: 'mental-health', lengthMinutes: rng.int(30, 60), reason: this.eventReason(c, e, 'mental-health'),
+          by: this.who(camhs?.professionalId ?? rng.pick(place.camhs)),
+        });
+      } else {
+        id = this.contact(c, { ...at, type: 'community', lengthMinutes: rng.int(30, 75), reason: this.eventReason(c, e, 'community'), by: coordinator ? this.who(coordinator.professionalId) : null });
+      }
+      if (id) counted.link(e.index, id);
+    }
+  }
+
+  /** An event's reason as the record words it: the condition when the event names one, else a reason drawn for the setting and age. */
+  private eventReason(c: ChildFacts, e: CountedEvent, setting: string): { code: string | null; display: string } {
+    switch (e.reasonCode) {
+      case 'asthma': case 'epilepsy': case 'bronchiolitis': return this.reason(e.reasonCode);
+      case 'diabetes': return c.conditions.has('type-2-diabetes') ? { code: '44054006', display: 'Type 2 diabetes mellitus' } : this.reason('type_1_diabetes');
+      case 'tooth-extraction': return { code: procedure('dental_extraction').code, display: procedure('dental_extraction').display };
+      case 'epilepsy-nurse': return { code: null, display: 'Epilepsy specialist nurse review' };
+      default: {
+        const r = this.reasonFor(setting, Math.max(setting === 'mental-health' ? 8 : 0, e.ageYears));
+        return r ? { code: r.code, display: r.display } : { code: null, display: 'Review' };
+      }
+    }
+  }
+
   /** A GP consultation; some end with an acute prescription for what was seen. */
-  private gpContact(c: ChildFacts, day: number, reason: { code: string | null; display: string }, attack: boolean, key?: string, penicillinAllergy = false) {
+  private gpContact(c: ChildFacts, day: number, reason: { code: string | null; display: string }, attack: boolean, key: string, penicillinAllergy: boolean, minute: number): string | null {
     const rng = this.rng;
     const gp = this.gp(c);
-    this.contact(c, { type: 'gp', day, minute: this.officeMinute(), lengthMinutes: rng.int(8, 20), org: c.practice.id, site: c.practice.siteId, reason, by: gp });
-    if (attack || !key || day < this.yearAgo || day > this.today) return;
+    const id = this.contact(c, { type: 'gp', day, minute, lengthMinutes: rng.int(8, 20), org: c.practice.id, site: c.practice.siteId, reason, by: gp });
+    // Medicines issued are kept for the last 12 months (the record's contacts reach a little further back).
+    if (attack || !id || day < this.yearAgo) return id;
     const young = c.age < 12;
     const antibiotic = (why: string, penicillin = 'amoxicillin') => {
       const k = penicillinAllergy ? (young ? 'clarithromycin_125' : 'clarithromycin_250')
@@ -882,8 +847,14 @@ export class RecordGenerator {
     else if ((key === 'fever' || key === 'tonsillitis' || key === 'otitis_media') && rng.chance(0.12)) {
       this.acute(c, young ? (rng.chance(0.5) ? 'paracetamol_120' : 'ibuprofen_100_sf') : rng.chance(0.5) ? 'paracetamol_500' : 'ibuprofen_200', day, 3, 'Pain and fever', gp);
     } else if (key === 'urti' && c.age >= 2 && rng.chance(0.04)) this.acute(c, 'cetirizine_liquid', day, 14, 'Allergic rhinitis', gp);
+    return id;
   }
 }
+
+/** An activity event the record holds as a contact: its place in the writer's buffer and its start in minutes since 1970 (UTC). */
+export type CountedEvent = DecodedEvent & { index: number; minute: number };
+/** A child's events the record holds as contacts, and how to link one to the contact made from it. */
+export type CountedAttendances = { events: readonly CountedEvent[]; link: (index: number, contactId: string) => void };
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 

@@ -46,6 +46,10 @@ export class Journey {
   private converted: number | null = null;
   private notes: string | null = null;
   private service: string | null = null;
+  /** The MDT case it was brought as, when it was decided "discuss at the hub MDT" and listed. */
+  mdtCaseId: string | null = null;
+  /** When advice was given (each time), with the advice: the advice letters. */
+  readonly adviceGiven: { t: number; note: string | null }[] = [];
 
   constructor(private start: JourneyStart, private today: number) {
     this.kind = start.kind;
@@ -90,6 +94,7 @@ export class Journey {
       this.converted = when;
       if (dueAfterConvert) this.dueOn = dueAfterConvert(dayOf(when));
     }
+    if (to === 'advice-given') this.adviceGiven.push({ t: when, note });
     this.notes = note ?? this.notes;
     this.service = service ?? this.service;
     this.events.push({ t: when, from: this.state, to, by, note: note ?? service });
@@ -110,6 +115,26 @@ export class Journey {
     return b;
   }
 
+  /** When it became a referral (created as one, or advice converted): the referral letter's time; null for advice only. */
+  get referredAt(): number | null {
+    return this.start.kind === 'referral' ? this.start.created : this.converted;
+  }
+  get icsId(): string {
+    return this.start.icsId;
+  }
+  get urgency(): string {
+    return this.start.urgency;
+  }
+  get reasonText(): string {
+    return this.start.reason;
+  }
+  get question(): string {
+    return this.start.question;
+  }
+  get tried(): string {
+    return this.start.tried;
+  }
+
   get dueDay(): number {
     return this.dueOn;
   }
@@ -123,7 +148,7 @@ export class Journey {
       decision_maker_id: s.decisionMaker.id, urgency: s.urgency, reason: s.reason, question: s.question, tried: s.tried, state: this.state,
       outcome_notes: this.notes, referred_on_service: this.service, due_on: isoDate(this.dueOn),
       triaged_at: this.triaged && stamp(this.triaged.t), triage_outcome: this.triaged?.outcome ?? null, first_seen_at: this.firstSeen === null ? null : stamp(this.firstSeen),
-      seen_in: this.seenIn, converted_at: this.converted === null ? null : stamp(this.converted), version: this.events.length,
+      seen_in: this.seenIn, converted_at: this.converted === null ? null : stamp(this.converted), version: this.events.length, mdt_case_id: this.mdtCaseId,
       created_at: stamp(s.created), updated_at: stamp(this.t),
     });
     for (const e of this.events) {

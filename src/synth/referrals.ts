@@ -1,12 +1,14 @@
 import type { Urgency } from '../referrals/index.js';
 import type { ClinicNext } from '../clinics/index.js';
-import type { ChildFacts } from './care-teams.js';
+import type { ChildFacts, TeamMember } from './care-teams.js';
+import type { MdtGenerator } from './mdt-meetings.js';
 import { ClinicTimetable, SLOT_COUNT, SLOT_MINUTES } from './clinic-sessions.js';
 import { ageOn, civilFromDays, isoDate } from './dates.js';
 import { OrderedIds } from './ordered-ids.js';
 import type { Rng } from '../platform/random/seeded.js';
 import { WorkingCalendar } from './referral-calendar.js';
 import { at, Journey, stamp, type Person } from './referral-journey.js';
+import { referralLetters } from './referral-letters.js';
 import { ReasonPicker, type Reason } from './referral-reasons.js';
 import { GENERAL_OUTPATIENTS, NOTES } from './referral-text.js';
 import type { Cluster, Practice, Structure } from './structure.js';
@@ -76,13 +78,23 @@ export class ReferralGenerator {
   private open = new Map<string, Map<number, Open[]>>();
   private visited = new Map<string, number>();
   private demoGp: Person | undefined;
+  /** Hub and organisation names, and each professional's organisation: for the letters. */
+  private names = new Map<string, string>();
+  private orgOf = new Map<string, string>();
 
-  constructor(private structure: Structure, private today: number, private rng: Rng, ids: Rng, private writer: BatchWriter) {
+  /** The care team of the child being drawn (an MDT case made from a referral has its actions offered to them). */
+  private team: TeamMember[] = [];
+
+  constructor(private structure: Structure, private today: number, private rng: Rng, ids: Rng, private writer: BatchWriter, private mdt: MdtGenerator) {
     this.from = today - YEARS * 365;
     this.cal = new WorkingCalendar(this.from - 30, today + 200);
     this.lastWorking = this.cal.isWorking(today) ? today : this.cal.back(today, 1);
     this.idsInOrder = new OrderedIds(ids);
-    for (const p of structure.rows.professional) this.people.set(p.id as string, { id: p.id as string, name: p.name as string, role: p.role as string });
+    for (const p of structure.rows.professional) {
+      this.people.set(p.id as string, { id: p.id as string, name: p.name as string, role: p.role as string });
+      this.orgOf.set(p.id as string, p.organisation_id as string);
+    }
+    for (const r of [...structure.rows.cluster, ...structure.rows.organisation]) this.names.set(r.id as string, r.name as string);
     this.admins = [...this.people.values()].filter((p) => p.role === 'hub-admin');
     const demoGpId = structure.demo.get('gp')?.id;
     this.demoGp = demoGpId ? this.people.get(demoGpId) : undefined;
@@ -128,8 +140,9 @@ export class ReferralGenerator {
   }
 
   /** The child's history over the last five years, year by year (their age and so their rate changes), then any open item they carry. */
-  child(c: ChildFacts): void {
+  child(c: ChildFacts, team: TeamMember[]): void {
     const rng = this.rng;
+    this.team = team;
     const perYear = ((REFERRALS_PER_1000 + ADVICE_PER_1000) / 1000) * deprivationFactor(c.decile);
     for (let y = 0; y < YEARS; y++) {
       const end = this.today - 365 * y;
@@ -229,7 +242,11 @@ export class ReferralGenerator {
         return;
       case 'mdt': {
         if (!j.move(t, 'mdt', lead, { note: rng.pick(NOTES.mdt) })) return;
-        const next = later(5, 20);
+        // Listed at the hub's next meeting with room, as the app brings it (migration 0036 links the two); until it is held, it waits.
+        const listed = this.mdt.fromTriage(ctx.c, this.team, j.day, j.question);
+        if (listed) j.mdtCaseId = listed.id;
+        if (listed && !listed.held) return;
+        const next = listed ? at(this.cal.add(listed.day, rng.int(1, 5)), this.work()) : later(5, 20);
         const after = rng.weighted([0.5, 0.3, 0.2]);
         if (after === 0 && j.move(next, 'awaiting-booking', lead, { note: rng.pick(NOTES.afterMdt) })) this.clinic(j, ctx, {}, false, 0);
         if (after === 1 && j.move(next, 'advice-given', lead, { note: rng.pick(NOTES.afterMdt) })) this.maybeClose(j, ctx.referrer, 0.8);
@@ -318,6 +335,9 @@ export class ReferralGenerator {
   private finish(j: Journey, ctx: Ctx): void {
     const add = (table: string, row: Record<string, unknown>) => this.writer.add(table, row);
     j.write(add, () => this.idsInOrder.next());
+    referralLetters(j, ctx.c, { hub: this.names.get(ctx.cluster.id)!, practice: this.names.get(ctx.c.practice.id)! }, {
+      referrer: ctx.referrer, lead: ctx.lead, leadOrg: this.orgOf.get(ctx.lead.id)!, referrerOrg: this.orgOf.get(ctx.referrer.id)!,
+    }, () => this.idsInOrder.next(), add);
     if (j.state !== 'awaiting-triage') return;
     const what = j.kind === 'advice' ? 'Advice request' : 'Referral';
     add('worklist_item', {

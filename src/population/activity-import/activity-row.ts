@@ -115,18 +115,30 @@ export function parseOccurredAt(text: string): number | null {
 // ---- reasons ------------------------------------------------------------------------
 
 let reasons: Map<string, string> | undefined;
+let described: Map<string, { snomed: string | null; display: string }> | undefined;
 
 /** data/activity-reasons.tsv: each key (any case) and SNOMED code → the key stored. */
 function reasonCodes(): Map<string, string> {
   if (!reasons) {
     reasons = new Map();
+    described = new Map();
     for (const r of readTsv('activity-reasons.tsv')) {
       reasons.set(r.key.toLowerCase(), r.key);
       if (r.snomed) reasons.set(r.snomed, r.key);
+      described.set(r.key, { snomed: r.snomed || null, display: r.display });
     }
   }
   return reasons;
 }
+
+/** A reason key's SNOMED CT code (when one is shipped) and words, as the record shows them. */
+export function reasonDescribed(key: string): { snomed: string | null; display: string } | null {
+  reasonCodes();
+  return described!.get(key) ?? null;
+}
+
+/** The activity reason key for a key (any case) or a SNOMED CT code in data/activity-reasons.tsv; null when it is neither. */
+export const activityReason = (text: string): string | null => reasonCodes().get(text.toLowerCase()) ?? null;
 
 // ---- the row ------------------------------------------------------------------------
 
@@ -196,7 +208,7 @@ export function checkRow(fields: string[], columns: ColumnIndex, now: number): A
   const organisationOds = odsCode(field(fields, columns, 'organisation_ods'), 'organisation_ods', why);
 
   const reasonText = field(fields, columns, 'reason');
-  const reasonCode = reasonText ? (reasonCodes().get(reasonText.toLowerCase()) ?? null) : null;
+  const reasonCode = reasonText ? activityReason(reasonText) : null;
   if (reasonText && !reasonCode) why.push(`reason '${reasonText}' is neither a key nor a SNOMED code in data/activity-reasons.tsv`);
 
   const emergency = flagFor(field(fields, columns, 'emergency'), 'emergency', 'admission', type, why);

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../../platform/db/client.js';
-import { checkRow, readHeader, ageOn, type ActivityRow, type ColumnIndex } from './activity-row.js';
+import { checkRow, readHeader, ageOn, reasonDescribed, type ActivityRow, type ColumnIndex } from './activity-row.js';
+import { addFedContacts, type FedContact } from '../../record/service.js';
+import type { ContactType } from '../../record/index.js';
+import { COUNTED_CONTACT_TYPES } from '../counted-contacts.js';
 import { CsvFileError, csvQuote, readCsv, type CsvRecord } from './csv.js';
-import { activityMonths, rollUpAddedActivity, rollUpPopulation, type MonthRange } from '../rollups/rollup.js';
-import { addMonths, monthsBetween } from '../../platform/time/months.js';
+import { activityMonths, rollUpAddedEvents, type MonthRange } from '../rollups/rollup.js';
 
 /**
  * `joinery import activity`: real activity from a CSV (docs/activity-csv.md)
@@ -27,6 +29,8 @@ import { addMonths, monthsBetween } from '../../platform/time/months.js';
  * (~160,000 events) is one batch, one rollup. While rollups still take
  * longer than the rows, batches double, up to MAX_BATCH_ROWS.
  */
+
+export { monthRuns } from '../rollups/rollup.js';
 
 export const DEFAULT_SOURCE = 'urn:joinery:csv';
 /** Rows in the first transaction (with one rollup): about a month of activity at 500,000 children. */
@@ -98,7 +102,7 @@ type Reject = { line: number; fields: string[]; reasons: string[] };
 /** Rows for one statement: those checked on their own, those already rejected, and how far into the file they reach. */
 type Chunk = { checked: Checked[]; rejects: Reject[]; bytesRead: number };
 
-type Child = { id: string; dob: string; practiceId: string | null; clusterId: string | null };
+type Child = { id: string; dob: string; practiceId: string | null; clusterId: string | null; frozen: boolean };
 type Organisation = { id: string; kind: string; clusterId: string | null };
 
 /** Children and organisations by NHS number and ODS code: one query a statement's rows, organisations remembered throughout. */
@@ -107,12 +111,13 @@ class Lookups {
   constructor(private icsId: string) {}
 
   async children(tx: Tx, nhsNumbers: string[]): Promise<Map<string, Child>> {
-    const found = await rows<{ nhs_number: string; id: string; dob: string; practice_id: string | null; cluster_id: string | null }>(tx, sql`
-      SELECT c.nhs_number, c.id, c.date_of_birth::text AS dob, c.registered_practice_id AS practice_id, cp.cluster_id
+    const found = await rows<{ nhs_number: string; id: string; dob: string; practice_id: string | null; cluster_id: string | null; frozen: boolean }>(tx, sql`
+      SELECT c.nhs_number, c.id, c.date_of_birth::text AS dob, c.registered_practice_id AS practice_id, cp.cluster_id,
+             EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = c.ics_id AND f.child_id = c.id AND f.lifted_at IS NULL) AS frozen
         FROM child c
         LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
        WHERE c.ics_id = ${this.icsId}::uuid AND c.nhs_number = ANY(${sql.param(nhsNumbers)}::text[])`);
-    return new Map(found.map((c) => [c.nhs_number, { id: c.id, dob: c.dob, practiceId: c.practice_id, clusterId: c.cluster_id }]));
+    return new Map(found.map((c) => [c.nhs_number, { id: c.id, dob: c.dob, practiceId: c.practice_id, clusterId: c.cluster_id, frozen: c.frozen }]));
   }
 
   async organisationsFor(tx: Tx, codes: Iterable<string>): Promise<Map<string, Organisation | null>> {
@@ -186,20 +191,6 @@ class Statistics {
     this.estimate += this.grown;
     this.grown = 0;
   }
-}
-
-/**
- * Months as ranges: months up to `gap` apart go together. For activity 12,
- * since a month's rollup rewrites the 12-month counts of the 11 after it anyway.
- */
-export function monthRuns(months: string[], gap = 12): MonthRange[] {
-  const runs: MonthRange[] = [];
-  for (const m of [...new Set(months)].sort()) {
-    const last = runs.at(-1);
-    if (last && m <= addMonths(last.to, gap)) last.to = m;
-    else runs.push({ from: m, to: m });
-  }
-  return runs;
 }
 
 /** Imports an activity CSV into the ICS. Throws ActivityFileError (nothing written) when the file will not do. */
@@ -297,7 +288,7 @@ export async function importActivity(db: Database, icsId: string, file: string, 
         const count = [...added.values()].reduce((a, b) => a + b, 0);
         const t0 = performance.now();
         if (count) await statistics.beforeRollup(tx, count);
-        const runs = await rollUp(tx, icsId, before, [...added.keys()]);
+        const runs = await rollUpAddedEvents(tx, icsId, ADDED, before, [...added.keys()]);
         const rollupSeconds = count ? (performance.now() - t0) / 1000 : 0;
         if (n === opts.crashAfterBatches) throw new Error('Simulated crash: the batch was written and rolled up, then its transaction failed before committing.');
         return { valid, added: count, runs, rollupSeconds };
@@ -347,11 +338,14 @@ async function writeChunk(
     cluster: [] as (string | null)[], organisation: [] as (string | null)[], reason: [] as (string | null)[], emergency: [] as (boolean | null)[],
     bedDays: [] as (number | null)[], first: [] as (boolean | null)[], sourceId: [] as string[],
   };
+  // Every row but a prescription is a contact: it goes into the child's record too, and its event points at it.
+  const contacts: FedContact[] = [];
   for (const { line, fields, row } of chunk.checked) {
     const why: string[] = [];
     const child = children.get(row.nhsNumber);
     if (!child) why.push(`no child in the ICS has NHS number ${row.nhsNumber}`);
     else if (row.localDate < child.dob) why.push('occurred_at is before the child\'s date of birth');
+    else if (child.frozen && COUNTED_CONTACT_TYPES.includes(row.type)) why.push('the child\'s record is frozen (a safeguarding investigation): send this row again once it is lifted');
     let practice: { id: string; clusterId: string | null } | null = null;
     if (row.practiceOds) {
       const o = organisations.get(row.practiceOds);
@@ -381,48 +375,39 @@ async function writeChunk(
     cols.bedDays.push(row.bedDays);
     cols.first.push(row.firstAttendance);
     cols.sourceId.push(row.sourceId);
+    if (COUNTED_CONTACT_TYPES.includes(row.type)) {
+      const reason = row.reasonCode ? reasonDescribed(row.reasonCode) : null;
+      contacts.push({
+        childId: child.id, type: row.type as ContactType, startedAt: row.occurredAt, organisationId: organisation?.id ?? null,
+        reasonCode: reason?.snomed ?? null, reasonDisplay: reason?.display ?? null, emergency: row.emergency, sourceId: row.sourceId,
+      });
+    }
   }
 
   const valid = cols.child.length;
   if (!valid) return { valid, added: [] };
+  // Rows sent before are left as they were: only new ones become contacts (one index probe each, as the insert's conflict check would be).
+  const sent = contacts.length ? new Set((await rows<{ source_id: string }>(tx, sql`SELECT source_id FROM activity_event
+    WHERE ics_id = ${icsId}::uuid AND source_system = ${source} AND source_id = ANY(${sql.param(contacts.map((c) => c.sourceId))}::text[])`)).map((r) => r.source_id)) : new Set<string>();
+  const contactIds = await addFedContacts(tx, icsId, source, sent.size ? contacts.filter((c) => !sent.has(c.sourceId)) : contacts);
+  const contact = cols.sourceId.map((id) => contactIds.get(id) ?? null);
   // One statement: typed arrays unnested into rows (the same on PGlite and the server).
   const p = sql.param;
   const added = await rows<{ month: string; n: number }>(tx, sql`
     WITH added AS (
       INSERT INTO activity_event (ics_id, child_id, type, occurred_at, month, age_years, practice_id, cluster_id, organisation_id,
-                                  reason_code, emergency, bed_days, first_attendance, source_system, source_id)
+                                  reason_code, emergency, bed_days, first_attendance, source_system, source_id, contact_id)
       SELECT ${icsId}::uuid, r.child_id, r.type, r.occurred_at, r.month, r.age_years, r.practice_id, r.cluster_id, r.organisation_id,
-             r.reason_code, r.emergency, r.bed_days, r.first_attendance, ${source}, r.source_id
+             r.reason_code, r.emergency, r.bed_days, r.first_attendance, ${source}, r.source_id, r.contact_id
         FROM unnest(${p(cols.child)}::uuid[], ${p(cols.type)}::text[], ${p(cols.at)}::timestamptz[], ${p(cols.month)}::date[],
                     ${p(cols.age)}::smallint[], ${p(cols.practice)}::uuid[], ${p(cols.cluster)}::uuid[], ${p(cols.organisation)}::uuid[],
                     ${p(cols.reason)}::text[], ${p(cols.emergency)}::boolean[], ${p(cols.bedDays)}::smallint[], ${p(cols.first)}::boolean[],
-                    ${p(cols.sourceId)}::text[])
+                    ${p(cols.sourceId)}::text[], ${p(contact)}::uuid[])
           AS r(child_id, type, occurred_at, month, age_years, practice_id, cluster_id, organisation_id,
-               reason_code, emergency, bed_days, first_attendance, source_id)
+               reason_code, emergency, bed_days, first_attendance, source_id, contact_id)
       ON CONFLICT (ics_id, source_system, source_id) DO NOTHING
       RETURNING *),
     kept AS (INSERT INTO ${ADDED} SELECT * FROM added)
     SELECT month::text AS month, count(*)::int AS n FROM added GROUP BY month`);
   return { valid, added };
-}
-
-/**
- * Rewrites the rollups for the months a batch added to (given the activity's
- * span before it), in the batch's transaction. Returns the ranges rewritten.
- */
-async function rollUp(tx: Tx, icsId: string, before: MonthRange | null, months: string[]): Promise<MonthRange[]> {
-  if (!months.length) return [];
-  // A rewrite from scratch covers every month from the first with activity to the last, so months the span
-  // grows over, with no events of their own, still need their 12-month counts and population.
-  months.sort();
-  const span = before ? { from: [before.from, months[0]].sort()[0], to: [before.to, months.at(-1)!].sort()[1] } : { from: months[0], to: months.at(-1)! };
-  const touched = [...new Set([...months, ...monthsBetween(span.from, span.to).filter((m) => !before || m < before.from || m > before.to)])];
-  const runs = monthRuns(touched);
-  await rollUpAddedActivity(tx, icsId, ADDED, runs, span.to);
-  // Population (the rates' denominators) is counted for months with activity: months new to the span need theirs.
-  const counted = new Set((await rows<{ month: string }>(tx, sql`
-    SELECT DISTINCT month::text AS month FROM population_rollup
-     WHERE ics_id = ${icsId}::uuid AND measure = 'children' AND dimension = 'all' AND month = ANY(${sql.param(touched)}::date[])`)).map((r) => r.month));
-  for (const run of monthRuns(touched.filter((m) => !counted.has(m)), 1)) await rollUpPopulation(tx, icsId, run);
-  return runs;
 }

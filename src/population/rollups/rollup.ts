@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../../platform/db/client.js';
 import { textArray } from '../../platform/db/bulk.js';
-import { addMonths } from '../../platform/time/months.js';
+import { addMonths, monthsBetween } from '../../platform/time/months.js';
 import {
   MEASURES, COHORT_PROBLEM_CODES, COUNTED_BIRTHDAYS, DIABETES_TECHNOLOGY, ageBandSql, ethnicGroupSql, imdQuintileSql, sexSql, type Measure, type MeasureKind,
 } from '../measures.js';
@@ -164,14 +164,18 @@ const ADDITIVE = ofKind('events').filter((m) => !m.looksAtOtherEvents);
  * bear on (7-day re-attendances, 12-month counts) and the area totals. The
  * additive part costs what the batch holds, not what its months hold.
  */
-export async function rollUpAddedActivity(tx: Tx, icsId: string, added: SQL, ranges: readonly MonthRange[], latest: string): Promise<void> {
+async function rollUpAddedActivity(tx: Tx, icsId: string, added: SQL, ranges: readonly MonthRange[], latest: string, types?: readonly string[]): Promise<void> {
   if (!ranges.length) return;
+  const counts = (m: Measure) => !types || !m.types || m.types.some((t) => types.includes(t));
+  const additive = ADDITIVE.filter(counts);
+  const others = ofKind('events').filter((m) => m.looksAtOtherEvents && counts(m));
+  const rolling = ofKind('rolling').filter(counts);
   await tuneForRollups(tx);
-  await tx.execute(addGrouped(icsId, eventRows(icsId, ADDITIVE, added, sql`TRUE`)));
+  if (additive.length) await tx.execute(addGrouped(icsId, eventRows(icsId, additive, added, sql`TRUE`)));
   for (const range of ranges) {
-    await rollUpAreas(tx, icsId, ADDITIVE, range);
-    await rollUpEvents(tx, icsId, range, ofKind('events').filter((m) => m.looksAtOtherEvents));
-    await rollUpRolling(tx, icsId, range, latest);
+    if (additive.length) await rollUpAreas(tx, icsId, additive, range);
+    if (others.length) await rollUpEvents(tx, icsId, range, others);
+    await rollUpRolling(tx, icsId, range, latest, rolling);
   }
 }
 
@@ -181,11 +185,11 @@ export async function rollUpAddedActivity(tx: Tx, icsId: string, added: SQL, ran
  * per child and month, then each such month is spread over the 12 months
  * whose window holds it, so the events are read once, not once per month.
  */
-async function rollUpRolling(tx: Tx, icsId: string, range: MonthRange, latest: string): Promise<void> {
+async function rollUpRolling(tx: Tx, icsId: string, range: MonthRange, latest: string, ms = ofKind('rolling')): Promise<void> {
   const to = [addMonths(range.to, 11), latest].sort()[0];
   if (to < range.from) return;
   const r = { from: range.from, to };
-  for (const m of ofKind('rolling')) {
+  for (const m of ms) {
     const onsets = m.cohort ? sql`, onsets AS (${conditionOnsets(icsId)})` : sql``;
     const inCohort = m.cohort
       ? sql.raw(`JOIN onsets o ON o.child_id = w.child_id AND o.${m.cohort}_from < (w.month + interval '1 month')::date`)
@@ -316,4 +320,45 @@ export async function rollUpEverything(tx: Tx, icsId: string): Promise<MonthRang
   await rollUpPopulation(tx, icsId, span);
   await rollUpReferrals(tx, icsId, span);
   return span;
+}
+
+/**
+ * Months as ranges: months up to `gap` apart go together. For activity 12,
+ * since a month's rollup rewrites the 12-month counts of the 11 after it anyway.
+ */
+export function monthRuns(months: string[], gap = 12): MonthRange[] {
+  const runs: MonthRange[] = [];
+  for (const m of [...new Set(months)].sort()) {
+    const last = runs.at(-1);
+    if (last && m <= addMonths(last.to, gap)) last.to = m;
+    else runs.push({ from: m, to: m });
+  }
+  return runs;
+}
+
+/**
+ * After events were added (`added`: a table of activity_event's columns
+ * holding only the new rows) in `months`, the activity's span having been
+ * `before`: rewrites their rollups in the caller's transaction. Every writer
+ * of events (the CSV import, a contact recorded on a page or over FHIR)
+ * comes through here. With `types`, only the measures that can count those
+ * event types are rewritten. Returns the ranges rewritten.
+ */
+export async function rollUpAddedEvents(
+  tx: Tx, icsId: string, added: SQL, before: MonthRange | null, months: string[], types?: readonly string[],
+): Promise<MonthRange[]> {
+  if (!months.length) return [];
+  // A rewrite from scratch covers every month from the first with activity to the last, so months the span
+  // grows over, with no events of their own, still need their 12-month counts and population.
+  months.sort();
+  const span = before ? { from: [before.from, months[0]].sort()[0], to: [before.to, months.at(-1)!].sort()[1] } : { from: months[0], to: months.at(-1)! };
+  const touched = [...new Set([...months, ...monthsBetween(span.from, span.to).filter((m) => !before || m < before.from || m > before.to)])];
+  const runs = monthRuns(touched);
+  await rollUpAddedActivity(tx, icsId, added, runs, span.to, types);
+  // Population (the rates' denominators) is counted for months with activity: months new to the span need theirs.
+  const counted = new Set((await rows<{ month: string }>(tx, sql`
+    SELECT DISTINCT month::text AS month FROM population_rollup
+     WHERE ics_id = ${icsId}::uuid AND measure = 'children' AND dimension = 'all' AND month = ANY(${sql.param(touched)}::date[])`)).map((r) => r.month));
+  for (const run of monthRuns(touched.filter((m) => !counted.has(m)), 1)) await rollUpPopulation(tx, icsId, run);
+  return runs;
 }
