@@ -9,6 +9,8 @@ export type WardSetUp = {
   /** Who an unacknowledged escalation goes to, first to last. */
   rota: string[];
   responses?: WardResponses;
+  /** The ward's id: the generator passes one from its seed, so the same seed makes the same ICS. */
+  id?: string;
 };
 
 /**
@@ -19,7 +21,7 @@ export type WardSetUp = {
 export async function setUpWard(tx: Tx, w: WardSetUp): Promise<string> {
   if (!w.rota.length) throw new Error('A virtual ward needs at least one person on its escalation rota.');
   await seedPathways(tx, w.icsId);
-  const id = crypto.randomUUID();
+  const id = w.id ?? crypto.randomUUID();
   await bulkInsert(tx, 'virtual_ward', [{
     ics_id: w.icsId, id, name: w.name, nursing_team_id: w.nursingTeamId, consultant_id: w.consultantId, capacity: w.capacity, responses: w.responses ?? defaultResponses(),
   }]);

@@ -15,6 +15,7 @@ import { REFERRAL_TABLES, ReferralGenerator } from './referrals.js';
 import { buildStructure } from './structure.js';
 import { checkIntervention, chooseClusters, parseIntervention, treatment, type Intervention } from './intervention.js';
 import { BatchWriter, type Row } from './writer.js';
+import { demoVirtualWard } from './virtual-ward.js';
 
 export type SynthOptions = {
   /** 100 … 500,000 (anything from 1 to 800,000 works). */
@@ -164,6 +165,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     });
     await writer.close();
     Object.assign(counts, writer.counts);
+    if (await demoVirtualWard(tx, structure, icsName, new Rng(opts.seed, `ward-ids\u0000${icsName}`))) counts.virtual_ward = 1;
 
     let intervention: SynthResult['intervention'];
     if (iv) {
