@@ -1,5 +1,5 @@
 import { londonToUtc, londonToday, readTime } from '../platform/time/form-dates.js';
-import { field, type Form } from '../platform/http/form-body.js';
+import { field, fieldList, type Form } from '../platform/http/form-body.js';
 import type { FieldErrors } from '../platform/http/errors.js';
 
 /**
@@ -10,12 +10,15 @@ import type { FieldErrors } from '../platform/http/errors.js';
 export const NUMBER_FIELDS = ['respiratoryRate', 'heartRate', 'systolicBP', 'spo2', 'capillaryRefillSeconds', 'temperature'] as const;
 const CHOICE_FIELDS = ['respiratoryDistress', 'avpu', 'carer', 'carerLevel', 'nurseConcern'] as const;
 const FLAG_FIELDS = ['suspectedSepsis', 'suspectedSepticShock', 'abnormalPupils'] as const;
-export const FORM_FIELDS = [...NUMBER_FIELDS, 'oxygenDevice', 'oxygenFlow', 'oxygenFio2', ...CHOICE_FIELDS, ...FLAG_FIELDS, 'observedTime'] as const;
+const TEXT_FIELDS = [...NUMBER_FIELDS, 'oxygenDevice', 'oxygenFlow', 'oxygenFio2', ...CHOICE_FIELDS, 'observedTime'] as const;
+export const FORM_FIELDS = [...TEXT_FIELDS, ...FLAG_FIELDS] as const;
 
 const numberOrText = (v: string) => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
 
 export function formValues(b: Form): Record<string, string> {
-  return Object.fromEntries(FORM_FIELDS.map((f) => [f, field(b, f, 40).trim()]));
+  // The specific concerns are one group of checkboxes ("concerns"), each ticked box naming its flag.
+  const ticked = fieldList(b, 'concerns', 5);
+  return { ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, field(b, f, 40).trim()])), ...Object.fromEntries(FLAG_FIELDS.map((f) => [f, ticked.includes(f) ? 'yes' : ''])) };
 }
 
 /** The set to score, or the field errors of what could not be read before scoring (the time). */
