@@ -41,7 +41,7 @@ describe('the children’s virtual ward', JOURNEY, () => {
   it('triage sends the child home on the bronchiolitis pathway; the nurse accepts, records a PEWS of 6, acknowledges the escalation and discharges with a letter to the GP', async () => {
     const lead = await signInInANewWindow(joinery, 'paediatrician');
     await lead.goto(`/referrals/${referralId}`);
-    await lead.getByLabel('Virtual ward pathway (for ambulatory care at home)').selectOption({ label: 'Bronchiolitis' });
+    await lead.getByLabel('Virtual ward pathway, if the child is cared for at home').selectOption({ label: 'Bronchiolitis' });
     expect(await decideOnReferral(lead, 'Ambulatory care at home', 'Home on the virtual ward with 4-hourly observations.')).toBe(200);
     expect(await mainOf(lead)).toContain('Decision saved');
 
