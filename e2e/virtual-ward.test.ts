@@ -66,7 +66,7 @@ describe('the children’s virtual ward', JOURNEY, () => {
     await press(nurse, 'Save decision');
     expect(await mainOf(nurse)).toContain('Accepted onto the virtual ward');
     await press(nurse, 'Start care at home');
-    await openLink(nurse, 'Record observations');
+    await press(nurse, 'Record observations');
     await checkPageIsAccessible(nurse, 'record observations');
     expect(await mainOf(nurse)).toContain('has not been validated for children observed at home');
     await nurse.getByLabel('Respiratory rate (breaths a minute)').fill('55');

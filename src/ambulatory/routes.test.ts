@@ -65,5 +65,9 @@ describe('virtual ward pages', () => {
     expect(pageText(bad.body)).toContain('Choose a pathway');
     const made = await gp.post(`/children/${child}/virtual-ward`, { pathwayId: 'asthma', source: 'gp', reason: 'After an attack, stable on 4-hourly salbutamol.' });
     expect(made.statusCode).toBe(303);
+    // The ward's nurse finds the referral with the acceptance checks to make.
+    const stay = await (await signIn('care-coordinator')).get(made.headers.location as string);
+    expect(pageText(stay.body)).toContain('Accept onto the virtual ward');
+    expect(pageText(stay.body)).toContain('The family has a working phone');
   });
 });
