@@ -13,6 +13,7 @@ import { referToWard } from './refer.js';
 import * as store from './store.js';
 import { openEpisode } from './episode-access.js';
 import { wardPolicy } from './policy.js';
+import { legitimateRelationships } from '../platform/access/relationship.js';
 import { ACCEPT_ALL, actorOnRota, demoWard, episodeState, inIcs, onWard, plainChild, type Ward } from './test-fixtures.js';
 
 const kinds = await databaseKinds();
@@ -204,6 +205,19 @@ describe.each(kinds)('the children’s virtual ward (%s)', (kind) => {
     const [audit] = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${child}::uuid AND action = 'child.access-refused'`);
     expect(audit.n).toBe(1);
     expect(await inIcs(j, (tx) => store.pathways(tx))).toHaveLength(6);
+  });
+
+  it('relates the ward’s team to the child while the stay is live and for 7 days after discharge, and no one else', async () => {
+    const child = await plainChild(j, w.gp);
+    const id = await onWard(j, w, child);
+    const kinds = async (who: typeof w.nurse) => (await inIcs(j, (tx) => legitimateRelationships(tx, who, child))).map((r) => r.kind);
+    expect(await kinds(w.nurse)).toContain('virtual-ward');
+    expect(await kinds(w.consultant)).toContain('virtual-ward');
+    expect(await kinds(w.outsider)).not.toContain('virtual-ward');
+    await inIcs(j, (tx) => dischargeFromWard(tx, w.nurse, id, { outcome: 'admitted', summary: 'Admitted to the children’s ward.', version: 3 }));
+    expect(await kinds(w.nurse)).toContain('virtual-ward');
+    await j.db.owner.execute(sql`UPDATE ward_episode SET discharged_at = now() - interval '8 days' WHERE id = ${id}::uuid`);
+    expect(await kinds(w.nurse)).not.toContain('virtual-ward');
   });
 
   it('discharges with the outcome and files the summary letter to the GP in the record the same day', async () => {
