@@ -2,7 +2,7 @@
 // and the children's virtual ward: referring onto a pathway, acceptance, observations and escalations,
 // the caseload, visits and discharge. Each job lives in its own file.
 export { readObservationSet, type ObservationSet } from './observation-set.js';
-export { assessPews } from './pews.js';
+export { assessPews, pewsChartUsed } from './pews.js';
 export { referToWard, pathwayChoices, SOURCE_WORDS, type ReferInput } from './refer.js';
 export { decideEpisode, startOnWard, HOME_CHECKS } from './acceptance.js';
 export { recordObservations, saveObservations, type Recorder } from './observations.js';

@@ -164,7 +164,8 @@ describe.each(kinds)('the children’s virtual ward (%s)', (kind) => {
       const { escalationId } = await inIcs(j, (tx) => recordObservations(tx, w.nurse, id, { ...SCORES_SIX, observedAt: at.toISOString() }, at));
       const owner = async () => (await rows<{ owner_id: string; rota_position: number; response_due_at: Date }>(j.db.owner,
         sql`SELECT owner_id, rota_position, response_due_at FROM ward_escalation WHERE id = ${escalationId}::uuid`))[0];
-      expect(await inIcs(j, (tx) => stepUpOverdue(tx, w.consultant, later(at, 29)))).toBe(0);
+      // (The demo ICS's own caseload has older escalations of its own, which this clock also finds overdue.)
+      await inIcs(j, (tx) => stepUpOverdue(tx, w.consultant, later(at, 29)));
       expect((await owner()).owner_id).toBe(w.rota[0].professional_id);
       await inIcs(j, (tx) => stepUpOverdue(tx, w.consultant, later(at, 31)));
       const moved = await owner();

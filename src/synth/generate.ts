@@ -5,7 +5,7 @@ import { bulkInsert } from '../platform/db/bulk.js';
 import { rollUpEverything } from '../population/service.js';
 import { ActivityGenerator } from './activity-events.js';
 import { CHILD_TABLES, generateChildren } from './children.js';
-import { parseIsoDate } from './dates.js';
+import { isoDate, parseIsoDate } from './dates.js';
 import { NhsNumbers } from './nhs-numbers.js';
 import { Rng } from '../platform/random/seeded.js';
 import { RecordGenerator } from './record.js';
@@ -15,7 +15,7 @@ import { REFERRAL_TABLES, ReferralGenerator } from './referrals.js';
 import { buildStructure } from './structure.js';
 import { checkIntervention, chooseClusters, parseIntervention, treatment, type Intervention } from './intervention.js';
 import { BatchWriter, type Row } from './writer.js';
-import { demoVirtualWard } from './virtual-ward.js';
+import { demoCaseload, demoVirtualWard } from './virtual-ward.js';
 
 export type SynthOptions = {
   /** 100 … 500,000 (anything from 1 to 800,000 works). */
@@ -165,7 +165,9 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     });
     await writer.close();
     Object.assign(counts, writer.counts);
-    if (await demoVirtualWard(tx, structure, icsName, new Rng(opts.seed, `ward-ids\u0000${icsName}`))) counts.virtual_ward = 1;
+    const wardIds = new Rng(opts.seed, `ward-ids\u0000${icsName}`);
+    const wardId = await demoVirtualWard(tx, structure, icsName, wardIds);
+    if (wardId) counts.ward_episode = await demoCaseload(tx, icsId, wardId, isoDate(todayDays), new Rng(opts.seed, 'virtual-ward'), wardIds);
 
     let intervention: SynthResult['intervention'];
     if (iv) {
