@@ -28,12 +28,16 @@ export async function actorOnRota(j: TestJoinery, w: Ward, position: number): Pr
 }
 
 /**
- * A child of the demo GP's practice aged between 1½ and 4½ (well inside the
- * PEWS 1–4 years band today), with no CP-IS flag, no social worker and never on the ward.
+ * A child of the demo GP's practice under 13 (with `toddler`, aged between
+ * 1½ and 4½: well inside the PEWS 1–4 years band today), with no CP-IS flag,
+ * no social worker and never on the ward.
  */
-export async function plainChild(j: TestJoinery, gp: Actor): Promise<string> {
+export async function plainChild(j: TestJoinery, gp: Actor, opts: { toddler?: boolean } = {}): Promise<string> {
+  const age = opts.toddler
+    ? sql`c.date_of_birth BETWEEN current_date - interval '4 years 6 months' AND current_date - interval '1 year 6 months'`
+    : sql`c.date_of_birth > current_date - interval '13 years'`;
   const found = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${gp.organisationId}::uuid
-    AND c.date_of_birth BETWEEN current_date - interval '4 years 6 months' AND current_date - interval '1 year 6 months'
+    AND ${age}
     AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.ics_id = c.ics_id AND f.child_id = c.id)
     AND NOT EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id WHERE m.ics_id = c.ics_id AND m.child_id = c.id AND p.role = 'social-worker')
     AND NOT EXISTS (SELECT 1 FROM ward_episode e WHERE e.ics_id = c.ics_id AND e.child_id = c.id)

@@ -108,7 +108,7 @@ describe.each(kinds)('the children’s virtual ward (%s)', (kind) => {
 
   describe('observations and escalation', () => {
     it('scores observations of 6 as a medium escalation, owned by the first on the rota with the ICS’s timer, and keeps skipped observations missing', async () => {
-      const child = await plainChild(j, w.gp);
+      const child = await plainChild(j, w.gp, { toddler: true });
       const at = new Date();
       const id = await onWard(j, w, child, 'bronchiolitis', at);
       const { result, escalationId } = await inIcs(j, (tx) => recordObservations(tx, w.nurse, id, SCORES_SIX, later(at, 10)));
@@ -158,7 +158,7 @@ describe.each(kinds)('the children’s virtual ward (%s)', (kind) => {
     });
 
     it('steps an escalation not acknowledged in time up to the next on the rota, by the clock given', async () => {
-      const child = await plainChild(j, w.gp);
+      const child = await plainChild(j, w.gp, { toddler: true });
       const at = new Date('2026-12-02T09:00:00Z');
       const id = await onWard(j, w, child, 'bronchiolitis', at);
       const { escalationId } = await inIcs(j, (tx) => recordObservations(tx, w.nurse, id, { ...SCORES_SIX, observedAt: at.toISOString() }, at));
