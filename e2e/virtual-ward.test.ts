@@ -30,6 +30,7 @@ describe('the children’s virtual ward', JOURNEY, () => {
     [child] = await rows(joinery.db.owner, sql`SELECT c.id, c.given_name, c.family_name FROM child c WHERE c.registered_practice_id = ${gp.organisationId}::uuid
       AND c.date_of_birth BETWEEN current_date - interval '4 years 6 months' AND current_date - interval '1 year 6 months'
       AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM ward_episode e WHERE e.child_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.id = m.professional_id WHERE m.child_id = c.id AND p.role = 'social-worker')
       ORDER BY c.id LIMIT 1`);
     referralId = await joinery.db.tenant(joinery.ics.icsId, (tx) => submitReferral(tx, gp, {
