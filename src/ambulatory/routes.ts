@@ -25,7 +25,7 @@ const LEVEL_ITEMS = LEVELS.filter((l) => l !== 'none').map((l) => ({ value: l, t
 
 /** A refusal that changed nothing (someone was first, an illegal move): 409 with the reason and the way back. */
 const refused = (reply: FastifyReply, message: string, backHref: string) =>
-  reply.code(409).page(`${V}/refused.njk`, { title: 'That could not be done', message, backHref });
+  reply.code(409).page('platform/http/views/refused.njk', { title: 'That could not be done', message, backHref });
 
 export const virtualWardRoutes: RouteModule = (app, deps) => {
   app.get('/virtual-ward', async (req, reply) => {
