@@ -28,6 +28,7 @@ import { populationBench } from './population.js';
 import { activityImportBench } from './activity-import.js';
 import { evaluationBench } from './evaluation.js';
 import { pewsBench } from './pews.js';
+import { virtualWardBench } from './virtual-ward.js';
 import { DEFAULT_EFFECTS, DEFAULT_RAMP_MONTHS, clusterCountFor } from '../src/synth/intervention.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
@@ -35,7 +36,7 @@ const SEED = 500;
 const PASSWORD = 'bench-password-1';
 const SERVER = process.env.JOINERY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOAD_SECONDS = Number(process.env.JOINERY_BENCH_SECONDS ?? 30);
-/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals, population, import, evaluation, pews. */
+/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals, population, import, evaluation, pews, ward. */
 const ONLY = process.env.JOINERY_BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
@@ -118,6 +119,7 @@ async function main() {
   if (wanted('import')) await activityImportBench({ url, icsId: actor.icsId, rows: Math.min(1_000_000, CHILDREN * 2) });
   if (wanted('evaluation')) await evaluationBench();
   if (wanted('pews')) await pewsBench();
+  if (wanted('ward')) await virtualWardBench(db, actor.icsId);
   await app.close();
   await db.close();
 }

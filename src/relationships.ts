@@ -7,6 +7,7 @@ import { mdtCase } from './mdt/relationship.js';
 import { actionOwner } from './tasks/relationship.js';
 import { countContactsWith } from './record/service.js';
 import { countContacts } from './population/service.js';
+import { virtualWardCaseload } from './ambulatory/relationship.js';
 
 /**
  * The composition root of the access door: how a child is found, and every
@@ -18,7 +19,7 @@ export function registerChildAccess(): void {
   composeChildAccess({
     identify: childIdentity,
     identifyEach: childIdentities,
-    relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, breakGlass],
+    relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, virtualWardCaseload, breakGlass],
   });
   // One set of facts (docs/decisions/0012): every contact recorded is counted by the population as it is written.
   countContactsWith(countContacts);

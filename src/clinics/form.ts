@@ -6,4 +6,4 @@ export const flag = (req: FastifyRequest, name: string) => queryOf(req)[name] ==
 
 /** A refusal that changed nothing (a slot just taken, a clinic with bookings): 409 with the reason and the way back. */
 export const refusedPage = (reply: FastifyReply, message: string, backHref: string) =>
-  reply.code(409).page('clinics/views/refused.njk', { title: 'That could not be done', message, backHref });
+  reply.code(409).page('platform/http/views/refused.njk', { title: 'That could not be done', message, backHref });

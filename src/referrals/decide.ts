@@ -4,6 +4,7 @@ import type { Actor } from '../platform/access/actor.js';
 import { ValidationError } from '../platform/http/errors.js';
 import { optionalText, parseInput } from '../platform/http/validate.js';
 import { bringCase, nextOpenMeeting } from '../mdt/service.js';
+import { referToWard } from '../ambulatory/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { choosesPages, sendAdvice } from '../advice/service.js';
 import { fileAdviceLetter, fileReferralLetter, worklistDetails } from './letters.js';
@@ -13,6 +14,8 @@ import * as store from './store.js';
 
 const extrasShape = z.object({
   selfCare: optionalText('the self-care advice', { max: 2000, multiline: true }),
+  // Ambulatory care at home: the virtual ward pathway the child is referred onto.
+  pathwayId: optionalText('the pathway', { max: 60 }),
 });
 
 /** The hub's next scheduled MDT meeting with room on its list; bringCase then checks the actor may bring the case to it. */
@@ -57,6 +60,11 @@ export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unkn
   if (made.to === 'mdt') {
     const caseId = await bringCase(tx, actor, (await nextMeeting(tx, r, now)).id, { childId: r.child_id, question: r.question, source: 'triage' }, now);
     await store.linkMdtCase(tx, id, caseId);
+  }
+  // Ambulatory care at home refers the child onto the virtual ward's pathway, in the same transaction.
+  if (made.to === 'ambulatory') {
+    if (!extras.pathwayId) throw new ValidationError({ pathwayId: 'Choose the virtual ward pathway for care at home' });
+    await referToWard(tx, actor, r.child_id, { pathwayId: extras.pathwayId, source: 'triage', reason: made.note || r.question, referralId: id }, now);
   }
   if (made.to === 'awaiting-triage' && made.by === 'referrer') {
     // Sent back for triage: converted from advice, or sent again with more information.

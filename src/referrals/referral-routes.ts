@@ -10,6 +10,7 @@ import { postMessage } from './thread.js';
 import { bodyOf, field, fieldList, queryOf } from '../platform/http/form-body.js';
 import { offersFor } from '../advice/service.js';
 import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
+import { pathwayChoices } from '../ambulatory/service.js';
 
 /** One referral: its details, attachments, timeline and thread, the reply form, and the decision form for whoever may move it now. */
 
@@ -27,10 +28,12 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
     const values = opts.values ?? {};
     const fields = opts.fields ?? {};
     const q = queryOf(req);
+    const offersAmbulatory = p.moves.some((m) => m.to === 'ambulatory');
+    const pathways = offersAmbulatory ? await inTenant(deps, req, (tx) => pathwayChoices(tx)) : [];
     return {
       title: `${KIND_LABELS[p.referral.kind]}: ${p.child.given_name} ${p.child.family_name}`, ...p, values, fields,
       // A stale or missing version is fixed by choosing again: its message points at the choices.
-      errors: errorSummary(fields, ['to', 'version', 'note', 'service', 'pages', 'selfCare', 'body']).map((e) => (e.href === '#version' ? { ...e, href: '#to' } : e)),
+      errors: errorSummary(fields, ['to', 'version', 'note', 'service', 'pathwayId', 'pages', 'selfCare', 'body']).map((e) => (e.href === '#version' ? { ...e, href: '#to' } : e)),
       stateLabel: p.referral.state === 'mdt' && p.mdt?.status === 'discussed' ? MDT_DISCUSSED_LABEL : STATE_LABELS[p.referral.state], kindLabel: KIND_LABELS[p.referral.kind], urgencyLabel: URGENCY_LABELS[p.referral.urgency],
       urgencyTag: URGENCY_TAGS[p.referral.urgency], late: isLate(p.referral, today), states: STATE_LABELS,
       moveItems: p.moves.map((m) => ({
@@ -40,6 +43,7 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
       offersAdvice: p.moves.some((m) => m.to === 'advice-given'),
       offersReferredOn: p.moves.some((m) => m.to === 'referred-on'),
       adviceItems: p.adviceOffers.map((o) => ({ value: o.choice, text: `${o.title} (${o.band}, version ${o.version})`, checked: (opts.pages ?? []).includes(o.choice) })),
+      offersAmbulatory, pathwayItems: [{ value: '', text: 'Choose a pathway' }, ...pathways.map((w) => ({ value: w.id, text: w.name, selected: values.pathwayId === w.id }))],
       notice: q.sent === '1' ? 'Sent to the hub' : q.decided === '1' ? 'Decision saved' : q.posted === '1' ? 'Message sent' : undefined,
       backHref: p.isTriager ? '/referrals/triage' : '/referrals',
     };
@@ -66,6 +70,7 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
     const b = bodyOf(req);
     const values = {
       to: field(b, 'to', 30), note: field(b, 'note', 3100), service: field(b, 'service', 210), selfCare: field(b, 'selfCare', 2100), version: field(b, 'version', 12),
+      pathwayId: field(b, 'pathwayId', 60),
     };
     const pages = fieldList(b, 'pages', 20);
     try {

@@ -6,7 +6,7 @@ import { rollUpEverything } from '../population/service.js';
 import { loadStarterLibrary } from '../advice/service.js';
 import { ActivityGenerator } from './activity-events.js';
 import { CHILD_TABLES, generateChildren } from './children.js';
-import { parseIsoDate } from './dates.js';
+import { isoDate, parseIsoDate } from './dates.js';
 import { NhsNumbers } from './nhs-numbers.js';
 import { Rng } from '../platform/random/seeded.js';
 import { RecordGenerator } from './record.js';
@@ -17,6 +17,7 @@ import { buildStructure } from './structure.js';
 import { checkIntervention, chooseClusters, parseIntervention, treatment, type Intervention } from './intervention.js';
 import { BatchWriter, type Row } from './writer.js';
 import { feedbackRows } from './feedback.js';
+import { demoCaseload, demoVirtualWard } from './virtual-ward.js';
 
 export type SynthOptions = {
   /** 100 … 500,000 (anything from 1 to 800,000 works). */
@@ -171,6 +172,9 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     const feedback = feedbackRows(new Rng(opts.seed, 'feedback'), new Rng(opts.seed, `feedback-ids\u0000${icsName}`), icsId, structure.clusters, todayDays);
     await bulkInsert(tx, 'feedback_response', feedback);
     counts.feedback_response = feedback.length;
+    const wardIds = new Rng(opts.seed, `ward-ids\u0000${icsName}`);
+    const wardId = await demoVirtualWard(tx, structure, icsName, wardIds);
+    if (wardId) counts.ward_episode = await demoCaseload(tx, icsId, wardId, isoDate(todayDays), new Rng(opts.seed, 'virtual-ward'), wardIds);
 
     let intervention: SynthResult['intervention'];
     if (iv) {

@@ -14,8 +14,11 @@ const system = (organisationId: string | null, scopes = ['system/*.cruds']): Act
 });
 const rel = (kind: RelationshipKind | null): Relationship[] => (kind ? [{ kind, detail: 'detail' }] : []);
 const RELATIONSHIPS: (RelationshipKind | null)[] = [
-  null, 'registered-practice', 'care-team', 'cluster-lead', 'referral', 'mdt-case', 'action-owner', 'break-glass', 'integration-engine', 'organisation-feed',
+  null, 'registered-practice', 'care-team', 'cluster-lead', 'referral', 'mdt-case', 'action-owner', 'break-glass', 'integration-engine', 'organisation-feed', 'virtual-ward',
 ];
+/** Who runs the children's virtual ward, and who may refer onto it. */
+const WARD_TEAM: Role[] = ['care-coordinator', 'paediatrician'];
+const WARD_REFERRERS: Role[] = ['gp', 'practice-nurse', 'paediatrician', 'care-coordinator'];
 /** Health roles, for whom owning an action is direct care (decision record 0003). */
 const HEALTH: Role[] = ['gp', 'practice-nurse', 'paediatrician', 'care-coordinator', 'health-visitor', 'school-nurse', 'camhs-clinician'];
 /** Roles that see health detail and may reveal sensitive entries: health and social care, never education or youth justice. */
@@ -73,6 +76,9 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'triageReferrals': return role === 'paediatrician';
     case 'reviewAccountChanges': return role === 'privacy-officer';
     case 'seeOwnTeamsSensitiveEntries': return true;
+    case 'runVirtualWard': return WARD_TEAM.includes(role);
+    case 'careOnVirtualWard': return WARD_TEAM.includes(role) && relationship === 'virtual-ward';
+    case 'referToVirtualWard': return WARD_REFERRERS.includes(role) && opens;
     default: throw new Error(`no expectation for ${action}`);
   }
 }
@@ -121,6 +127,11 @@ function expectedRefusal(who: Who, relationship: RelationshipKind | null, action
     case 'followReferrals': return 'Your role does not send or answer referrals.';
     case 'triageReferrals': return 'Triage is for the hubs’ paediatricians.';
     case 'seeOwnTeamsSensitiveEntries': return 'A system never sees sensitive entries, not even those its own organisation recorded.';
+    case 'runVirtualWard': return 'Only community children’s nurses and paediatricians run the virtual ward.';
+    case 'careOnVirtualWard': return !system && WARD_TEAM.includes(who) ? 'This child is not on a virtual ward you work on.' : 'Only community children’s nurses and paediatricians run the virtual ward.';
+    case 'referToVirtualWard': return !system && WARD_REFERRERS.includes(who)
+      ? 'You do not have a care relationship with this child.'
+      : 'Referrals to the virtual ward come from GPs, practice nurses, paediatricians and community children’s nurses.';
     default: throw new Error(`no refusal written for ${action}`);
   }
 }
@@ -158,6 +169,8 @@ function expectedWhy(who: Who, relationship: RelationshipKind | null, action: st
     case 'followReferrals': return `referrals of a ${role}`;
     case 'triageReferrals': return 'paediatrician triaging for the hubs';
     case 'seeOwnTeamsSensitiveEntries': return 'recorded by your own team';
+    case 'runVirtualWard': return `virtual ward of a ${role}`;
+    case 'careOnVirtualWard': case 'referToVirtualWard': return opened;
     default: throw new Error(`no reason written for ${action}`);
   }
 }

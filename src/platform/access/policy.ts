@@ -34,6 +34,10 @@ export const BREAK_GLASS_ROLES: readonly Role[] = [
   'gp', 'practice-nurse', 'paediatrician', 'care-coordinator', 'health-visitor', 'school-nurse', 'camhs-clinician', 'social-worker',
 ];
 
+/** Who runs the virtual ward, and who may refer onto it. */
+const VIRTUAL_WARD_ROLES: readonly Role[] = ['care-coordinator', 'paediatrician'];
+const VIRTUAL_WARD_REFERRERS: readonly Role[] = ['gp', 'practice-nurse', 'paediatrician', 'care-coordinator'];
+
 function because(relationships: Relationship[]): string {
   const r = relationships[0];
   return `${RELATIONSHIP_LABELS[r.kind]}: ${r.detail}`;
@@ -49,6 +53,27 @@ export function openingRelationships(actor: Actor, relationships: Relationship[]
 }
 
 export const policy = {
+  // The children's virtual ward (ambulatory/policy.ts names each action on these two rules).
+
+  /** The virtual ward caseload page: the community children's nurses and the paediatricians who run it. */
+  runVirtualWard(actor: Actor): Decision {
+    return has(actor, VIRTUAL_WARD_ROLES) ? allow(`virtual ward of a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Only community children’s nurses and paediatricians run the virtual ward.');
+  },
+
+  /** Caring for a child on the ward (accepting, observations, escalations, visits, discharge): the ward's team, through the caseload. */
+  careOnVirtualWard(actor: Actor, relationships: Relationship[]): Decision {
+    if (!has(actor, VIRTUAL_WARD_ROLES)) return deny('Only community children’s nurses and paediatricians run the virtual ward.');
+    const onWard = relationships.filter((r) => r.kind === 'virtual-ward');
+    return onWard.length ? allow(because(onWard)) : deny('This child is not on a virtual ward you work on.');
+  },
+
+  /** Referring a child onto a pathway: the clinicians who send children home from the GP, the hub, ED or a ward, with a relationship that opens the record. */
+  referToVirtualWard(actor: Actor, relationships: Relationship[]): Decision {
+    if (!has(actor, VIRTUAL_WARD_REFERRERS)) return deny('Referrals to the virtual ward come from GPs, practice nurses, paediatricians and community children’s nurses.');
+    const opening = openingRelationships(actor, relationships);
+    return opening.length ? allow(because(opening)) : deny('You do not have a care relationship with this child.');
+  },
+
   /** Find children by NHS number or name: caring roles only (results show identity, not the record). */
   searchChildren(actor: Actor): Decision {
     return actor.role !== SYSTEM_ROLE && has(actor, CARING_ROLES) ? allow(`Search by a ${ROLES[actor.role].toLowerCase()}`) : deny('Your role does not search for children.');

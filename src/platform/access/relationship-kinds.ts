@@ -12,7 +12,8 @@ import type { Actor } from './actor.js';
  */
 export type RelationshipKind =
   | 'registered-practice' | 'care-team' | 'cluster-lead' | 'referral' | 'mdt-case' | 'action-owner' | 'break-glass'
-  | 'integration-engine' | 'organisation-feed';
+  | 'integration-engine' | 'organisation-feed'
+  | 'virtual-ward';
 
 export type Relationship = { kind: RelationshipKind; detail: string };
 
@@ -26,6 +27,7 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'break-glass': 'Emergency access (break-glass)',
   'integration-engine': 'ICS integration engine',
   'organisation-feed': 'System of a caring organisation',
+  'virtual-ward': 'Virtual ward caseload',
 };
 
 /**
