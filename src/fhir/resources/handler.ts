@@ -40,8 +40,11 @@ export interface ResourceHandler {
   documentation: string;
   read(r: Reading, id: string): Promise<Resource>;
   search(r: Reading, query: Query, page: Page): Promise<{ resources: Resource[]; total: number }>;
-  /** Writes a resource; `targetId` is our id when the sender named it (update). */
-  write?(i: Importing, resource: Resource, targetId?: string): Promise<Written>;
+  /**
+   * Writes a resource; `targetId` is our id when the sender named it (update);
+   * `expectedVersion`, the version an update must still find (versioned types only).
+   */
+  write?(i: Importing, resource: Resource, targetId?: string, expectedVersion?: number): Promise<Written>;
   /** This type's resources for one child, for Patient/$everything. */
   everything?(r: Reading, childId: string): Promise<Resource[]>;
   /** Element path for a service's field name, for OperationOutcome expressions. */

@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
+import { FhirError, operationOutcome } from './outcome.js';
+import { handlerFor } from './registry.js';
+
+/** The methods a FHIR RESTful path can be asked with. */
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
+const WRITES = new Set(['POST', 'PUT']);
+
+type Send = (reply: FastifyReply, status: number, body: OperationOutcome) => unknown;
+
+/**
+ * Keeps track of the paths a scope serves, so that `answerTheRest` can answer
+ * every other method on them with 405 and an `Allow` header naming what is
+ * served there (DELETE Patient/x, PATCH, a conditional PUT on a type). Paths
+ * not served at all go to the scope's not-found handler (404).
+ */
+export function methodsServed(scope: FastifyInstance) {
+  const served = new Map<string, Set<string>>();
+  scope.addHook('onRoute', (r) => {
+    // Fastify registers a prefix's root both with and without the slash: one entry for it.
+    if (r.routePath === '') return;
+    const methods = served.get(r.routePath) ?? new Set<string>();
+    for (const m of [r.method].flat()) if ((METHODS as readonly string[]).includes(m)) methods.add(m);
+    served.set(r.routePath, methods);
+  });
+  return {
+    answerTheRest(send: Send) {
+      for (const [path, methods] of [...served]) {
+        // A copy: the routes registered here are seen by the onRoute hook too.
+        const allowed = [...methods];
+        const others = METHODS.filter((m) => !methods.has(m));
+        if (!others.length) continue;
+        scope.route({
+          method: others, url: path, config: { public: true, tokenAuth: true },
+          handler: (req, reply) => notAllowed(req, reply, path, allowed, send),
+        });
+      }
+    },
+  };
+}
+
+function notAllowed(req: FastifyRequest, reply: FastifyReply, path: string, methods: string[], send: Send) {
+  const { type, id } = req.params as { type?: string; id?: string };
+  const handler = type === undefined ? undefined : handlerFor(type);
+  if (type !== undefined && !handler) {
+    throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: `Joinery does not serve ${type} resources.` }]);
+  }
+  if (id?.startsWith('$')) {
+    throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: `Joinery does not support the ${id} operation.` }]);
+  }
+  // A read-only type is only read and searched, whatever the path pattern allows other types.
+  const allowed = methods.filter((m) => !handler || handler.writable || !WRITES.has(m) || path.endsWith('/_search'));
+  reply.header('allow', allowed.join(', '));
+  return send(reply, 405, operationOutcome([{
+    severity: 'error', code: 'not-supported',
+    text: `Joinery does not support ${req.method} here; it answers ${allowed.join(' and ')}.`,
+  }]));
+}
+
+/** The opaque versions an If-Match or If-None-Match header names (weak or strong), or '*'. */
+function versionsIn(header: string | string[] | undefined): string[] | undefined {
+  if (header === undefined) return undefined;
+  const text = [header].flat().join(',');
+  const tags = [...text.matchAll(/(?:W\/)?"([^"]*)"|(\*)/g)].map((m) => m[2] ?? m[1]);
+  return tags;
+}
+
+/** ETag from the resource's version, and Last-Modified from when it last changed. */
+export function versionHeaders(reply: FastifyReply, resource: Resource) {
+  const version = resource.meta?.versionId;
+  if (version) reply.header('etag', `W/"${version}"`);
+  const lastUpdated = resource.meta?.lastUpdated;
+  if (version && lastUpdated) reply.header('last-modified', new Date(lastUpdated).toUTCString());
+}
+
+/**
+ * Whether a read is answered 304: If-None-Match naming the current version
+ * (or '*'), else If-Modified-Since no earlier than its last change. Only a
+ * versioned resource says either, as only its lastUpdated moves with each
+ * change; any other is sent in full.
+ */
+export function notModified(req: FastifyRequest, resource: Resource): boolean {
+  const version = resource.meta?.versionId;
+  if (!version) return false;
+  const tags = versionsIn(req.headers['if-none-match']);
+  if (tags) return tags.includes('*') || tags.includes(version);
+  const since = req.headers['if-modified-since'];
+  const lastUpdated = resource.meta?.lastUpdated;
+  if (!since || !lastUpdated) return false;
+  const sinceMs = Date.parse(since);
+  // HTTP dates have whole seconds: compare at that precision.
+  return !Number.isNaN(sinceMs) && Math.floor(Date.parse(lastUpdated) / 1000) * 1000 <= sinceMs;
+}
+
+/**
+ * If-Match on an update: the version the client's change was made to. A stale
+ * one (or any, on a type Joinery keeps no versions of) is refused with 412
+ * before anything is written; the current version stands.
+ */
+export async function requireVersion(req: FastifyRequest, current: () => Promise<Resource>): Promise<number | undefined> {
+  const tags = versionsIn(req.headers['if-match']);
+  if (!tags) return undefined;
+  const resource = await current();
+  const version = resource.meta?.versionId;
+  const refuse = (text: string) => new FhirError(412, [{ severity: 'error', code: 'conflict', text }]);
+  if (!version) throw refuse(`Joinery keeps no versions of ${resource.resourceType} resources, so If-Match cannot be met: send the update without it.`);
+  if (!tags.includes('*') && !tags.includes(version)) {
+    throw refuse(`${resource.resourceType}/${resource.id} is at version ${version}, not ${tags.join(' or ')}: read it again and make the change to that version.`);
+  }
+  return Number(version);
+}

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bundle, Condition, OperationOutcome } from '@medplum/fhirtypes';
+import { sql } from 'drizzle-orm';
+import { startFhirTest, type FhirTest } from './test-setup.js';
+import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
+
+/**
+ * FHIR's RESTful protocol as an integration engineer's client relies on it:
+ * every URL under the base answers FHIR, and versions make reads cheap
+ * (304) and updates safe (412 instead of overwriting a newer version).
+ */
+type Answer = { status: number; headers: Headers; body: Record<string, unknown> | null };
+
+describe('the FHIR server’s protocol', () => {
+  let t: FhirTest;
+  let token: string;
+  let childId: string;
+  let conditionId: string;
+  let carePlanId: string | undefined;
+
+  const call = async (method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown; contentType?: string } = {}): Promise<Answer> => {
+    const res = await fetch(`${t.base}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(opts.body !== undefined ? { 'content-type': opts.contentType ?? 'application/fhir+json' } : {}),
+        ...opts.headers,
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+  };
+
+  const storedCondition = () => t.one<{ version: number; started_on: string }>(
+    sql`SELECT version, started_on::text FROM record_entry WHERE id = ${conditionId}::uuid`);
+
+  beforeAll(async () => {
+    t = await startFhirTest('pglite', 100);
+    token = await t.token();
+    const sent = recordBundle({ tag: 'protocol', nhsNumber: await freshNhsNumber(t), practiceOds: await odsCodeOf(t, 'gp-practice'), localAuthorityOds: await odsCodeOf(t, 'childrens-social-care') });
+    const res = await call('POST', '', { body: sent });
+    const locations = ((res.body as unknown as Bundle).entry ?? []).map((e) => e.response!.location!);
+    childId = locations.find((l) => l.startsWith('Patient/'))!.split('/')[1];
+    conditionId = locations.find((l) => l.startsWith('Condition/'))!.split('/')[1];
+    carePlanId = (await t.one<{ id: string } | undefined>(sql`SELECT id FROM care_plan LIMIT 1`))?.id;
+  });
+  afterAll(() => t?.close());
+
+  describe('every FHIR path answers FHIR', () => {
+    const expectOutcome = (res: Answer, status: number) => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      expect(res.headers.get('location')).toBeNull();
+      expect((res.body as unknown as OperationOutcome).resourceType).toBe('OperationOutcome');
+      expect((res.body as unknown as OperationOutcome).issue[0].severity).toBe('error');
+    };
+
+    it('URLs Joinery does not serve (vread, _history, compartments, $validate) answer 404 with an OperationOutcome, not the sign-in page', async () => {
+      for (const [method, path] of [
+        ['GET', `/Condition/${conditionId}/_history/1`],
+        ['GET', `/Condition/${conditionId}/_history`],
+        ['GET', '/_history'],
+        ['GET', `/Patient/${childId}/Observation`],
+        ['POST', '/Patient/$validate'],
+        ['DELETE', '/Nonsense/123'],
+      ]) {
+        const res = await call(method, path, method === 'POST' ? { body: { resourceType: 'Patient' } } : {});
+        expectOutcome(res, 404);
+      }
+    });
+
+    it('a method a served path does not take answers 405, with Allow naming the methods it does', async () => {
+      const cases: [string, string, string][] = [
+        ['DELETE', `/Condition/${conditionId}`, 'GET, PUT'],
+        ['PATCH', `/Condition/${conditionId}`, 'GET, PUT'],
+        ['POST', `/Patient/${childId}/$everything`, 'GET'],
+        ['PUT', `/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9990000018`, 'GET, POST'],
+        ['DELETE', '/Patient', 'GET, POST'],
+        ['GET', '/', 'POST'],
+      ];
+      if (carePlanId) cases.push(['DELETE', `/CarePlan/${carePlanId}`, 'GET']);
+      for (const [method, path, allow] of cases) {
+        const res = await call(method, path, method === 'GET' || method === 'DELETE' ? {} : { body: { resourceType: 'Patient' } });
+        expectOutcome(res, 405);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      }
+      const patch = await call('PATCH', `/Condition/${conditionId}`, { body: [{ op: 'remove', path: '/onsetDateTime' }], contentType: 'application/json-patch+json' });
+      expect([patch.status, patch.headers.get('allow')]).toEqual([405, 'GET, PUT']);
+      expect((await storedCondition()).started_on).toBe('2019-04-02');
+    });
+
+    it('without a token or with a page’s session cookie, an unrouted FHIR URL is still FHIR; pages still send to sign-in', async () => {
+      const res = await fetch(`${t.base}/Condition/${conditionId}/_history/1`, { redirect: 'manual', headers: { cookie: 'joinery_session=stale' } });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      const page = await fetch(`${t.origin}/children`, { redirect: 'manual' });
+      expect(page.status).toBe(302);
+      expect(page.headers.get('location')).toMatch(/^\/sign-in/);
+    });
+  });
+
+  describe('versions and conditional requests', () => {
+    it('a read carries ETag and Last-Modified; If-None-Match or If-Modified-Since for the current version answers 304 with no body', async () => {
+      const read = await call('GET', `/Condition/${conditionId}`);
+      const version = String((await storedCondition()).version);
+      expect(read.headers.get('etag')).toBe(`W/"${version}"`);
+      const lastModified = read.headers.get('last-modified')!;
+      expect(new Date(lastModified).toUTCString()).toBe(new Date((read.body as unknown as Condition).meta!.lastUpdated!).toUTCString());
+
+      const same = await call('GET', `/Condition/${conditionId}`, { headers: { 'if-none-match': `W/"${version}"` } });
+      expect([same.status, same.body, same.headers.get('etag')]).toEqual([304, null, `W/"${version}"`]);
+      const other = await call('GET', `/Condition/${conditionId}`, { headers: { 'if-none-match': `W/"${Number(version) + 7}"` } });
+      expect(other.status).toBe(200);
+
+      const unchanged = await call('GET', `/Condition/${conditionId}`, { headers: { 'if-modified-since': lastModified } });
+      expect([unchanged.status, unchanged.body]).toEqual([304, null]);
+      const earlier = new Date(Date.parse(lastModified) - 60_000).toUTCString();
+      expect((await call('GET', `/Condition/${conditionId}`, { headers: { 'if-modified-since': earlier } })).status).toBe(200);
+    });
+
+    it('If-Match with a stale version is refused 412 and writes nothing; with the current one the update lands as the next version; the old version then is stale', async () => {
+      const read = await call('GET', `/Condition/${conditionId}`);
+      const before = await storedCondition();
+      const current = read.headers.get('etag')!;
+      const lastModified = read.headers.get('last-modified')!;
+      const changed = { ...(read.body as unknown as Condition), onsetDateTime: '2019-05-01' };
+
+      const stale = await call('PUT', `/Condition/${conditionId}`, { body: changed, headers: { 'if-match': `W/"${before.version - 1}"` } });
+      expect(stale.status).toBe(412);
+      expect((stale.body as unknown as OperationOutcome).issue[0].details?.text).toContain(`at version ${before.version}`);
+      expect(await storedCondition()).toEqual(before);
+
+      // Last-Modified has whole seconds: the update must fall in a later second to be seen as modified.
+      await new Promise((r) => setTimeout(r, 1100));
+      const landed = await call('PUT', `/Condition/${conditionId}`, { body: changed, headers: { 'if-match': current } });
+      expect(landed.status).toBe(200);
+      expect(landed.headers.get('etag')).toBe(`W/"${before.version + 1}"`);
+      expect(await storedCondition()).toEqual({ version: before.version + 1, started_on: '2019-05-01' });
+
+      const again = await call('PUT', `/Condition/${conditionId}`, { body: { ...changed, onsetDateTime: '2019-06-01' }, headers: { 'if-match': current } });
+      expect(again.status).toBe(412);
+      expect(await storedCondition()).toEqual({ version: before.version + 1, started_on: '2019-05-01' });
+      // What changed since the client's copy is sent again in full.
+      const since = await call('GET', `/Condition/${conditionId}`, { headers: { 'if-modified-since': lastModified } });
+      expect(since.status).toBe(200);
+      expect((since.body as unknown as Condition).onsetDateTime).toBe('2019-05-01');
+    });
+
+    it('If-Match on a type Joinery keeps no versions of is refused 412 rather than ignored', async () => {
+      const read = await call('GET', `/Patient/${childId}`);
+      const child = () => t.one<Record<string, unknown>>(sql`SELECT * FROM child WHERE id = ${childId}::uuid`);
+      const before = await child();
+      expect(read.headers.get('etag')).toBeNull();
+      const res = await call('PUT', `/Patient/${childId}`, { body: { ...read.body, gender: 'other' }, headers: { 'if-match': 'W/"1"' } });
+      expect(res.status).toBe(412);
+      expect((res.body as unknown as OperationOutcome).issue[0].details?.text).toContain('keeps no versions of Patient');
+      expect(await child()).toEqual(before);
+    });
+  });
+});
