@@ -18,11 +18,11 @@ type Send = (reply: FastifyReply, status: number, body: OperationOutcome) => unk
 export function methodsServed(scope: FastifyInstance) {
   const served = new Map<string, Set<string>>();
   scope.addHook('onRoute', (r) => {
-    // Fastify registers a prefix's root both with and without the slash: one entry for it.
-    if (r.routePath === '') return;
-    const methods = served.get(r.routePath) ?? new Set<string>();
+    // The prefix's root is seen as '' (Fastify serves it with and without the slash).
+    const path = r.routePath || '/';
+    const methods = served.get(path) ?? new Set<string>();
     for (const m of [r.method].flat()) if ((METHODS as readonly string[]).includes(m)) methods.add(m);
-    served.set(r.routePath, methods);
+    served.set(path, methods);
   });
   return {
     answerTheRest(send: Send) {

@@ -49,8 +49,8 @@ describe('the FHIR server’s protocol', () => {
   afterAll(() => t?.close());
 
   describe('every FHIR path answers FHIR', () => {
-    const expectOutcome = (res: Answer, status: number) => {
-      expect(res.status).toBe(status);
+    const expectOutcome = (res: Answer, status: number, what: string) => {
+      expect(res.status, what).toBe(status);
       expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
       expect(res.headers.get('location')).toBeNull();
       expect((res.body as unknown as OperationOutcome).resourceType).toBe('OperationOutcome');
@@ -67,7 +67,7 @@ describe('the FHIR server’s protocol', () => {
         ['DELETE', '/Nonsense/123'],
       ]) {
         const res = await call(method, path, method === 'POST' ? { body: { resourceType: 'Patient' } } : {});
-        expectOutcome(res, 404);
+        expectOutcome(res, 404, `${method} ${path}`);
       }
     });
 
@@ -83,7 +83,7 @@ describe('the FHIR server’s protocol', () => {
       if (carePlanId) cases.push(['DELETE', `/CarePlan/${carePlanId}`, 'GET']);
       for (const [method, path, allow] of cases) {
         const res = await call(method, path, method === 'GET' || method === 'DELETE' ? {} : { body: { resourceType: 'Patient' } });
-        expectOutcome(res, 405);
+        expectOutcome(res, 405, `${method} ${path}`);
         expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
       }
       const patch = await call('PATCH', `/Condition/${conditionId}`, { body: [{ op: 'remove', path: '/onsetDateTime' }], contentType: 'application/json-patch+json' });

@@ -69,7 +69,8 @@ function fhirApi(deps: AppDeps) {
     tokenAuthScope(scope);
     const served = methodsServed(scope);
     // FHIR JSON with Fastify's own safe JSON parser (no prototype poisoning).
-    scope.addContentTypeParser(['application/fhir+json', 'application/json+fhir'], { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
+    // JSON Patch too, so that a PATCH is told 405 (not served) rather than 415 (wrong body).
+    scope.addContentTypeParser(['application/fhir+json', 'application/json+fhir', 'application/json-patch+json'], { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
 
     scope.setErrorHandler((error, req, reply) => {
       const e = asFhirError(error);
