@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
-import { FhirError, operationOutcome } from './outcome.js';
+import { badRequest, FhirError, operationOutcome } from './outcome.js';
 import { handlerFor } from './registry.js';
+import { readSearch } from './search.js';
+import type { Reading, ResourceHandler } from './resources/handler.js';
 
 /** The methods a FHIR RESTful path can be asked with. */
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
@@ -109,4 +111,22 @@ export async function requireVersion(req: FastifyRequest, current: () => Promise
     throw refuse(`${resource.resourceType}/${resource.id} is at version ${version}, not ${tags.join(' or ')}: read it again and make the change to that version.`);
   }
   return Number(version);
+}
+
+/**
+ * If-None-Exist on a create: the one resource its search criteria (the
+ * type's own search parameters, e.g. `identifier=system|value`) find, so the
+ * create is answered with it instead of writing; undefined when none match.
+ * Several matches are refused 412: the client must say which it means.
+ */
+export async function existingMatch(r: Reading, handler: ResourceHandler, criteria: string): Promise<Resource | undefined> {
+  const raw: Record<string, string[]> = {};
+  for (const [name, value] of new URLSearchParams(criteria)) (raw[name] ??= []).push(value);
+  if (!Object.keys(raw).length) throw badRequest('If-None-Exist needs search criteria, such as identifier=system|value.', 'If-None-Exist');
+  const { query } = readSearch(handler, raw);
+  const { resources, total } = await handler.search(r, query, { count: 2, offset: 0 });
+  if (total > 1 || resources.length > 1) {
+    throw new FhirError(412, [{ severity: 'error', code: 'multiple-matches', text: `If-None-Exist matches ${total} ${handler.type} resources: make the criteria name one.` }]);
+  }
+  return resources[0];
 }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bundle, Condition, OperationOutcome } from '@medplum/fhirtypes';
+import type { Bundle, Condition, OperationOutcome, Organization, Patient } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
 import { startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
+import { NHS_NUMBER_SYSTEM, ODS_SYSTEM } from './codes.js';
 
 /**
  * FHIR's RESTful protocol as an integration engineer's client relies on it:
@@ -15,6 +16,7 @@ describe('the FHIR server’s protocol', () => {
   let t: FhirTest;
   let token: string;
   let childId: string;
+  let nhsNumber: string;
   let conditionId: string;
   let carePlanId: string | undefined;
 
@@ -39,7 +41,8 @@ describe('the FHIR server’s protocol', () => {
   beforeAll(async () => {
     t = await startFhirTest('pglite', 100);
     token = await t.token();
-    const sent = recordBundle({ tag: 'protocol', nhsNumber: await freshNhsNumber(t), practiceOds: await odsCodeOf(t, 'gp-practice'), localAuthorityOds: await odsCodeOf(t, 'childrens-social-care') });
+    nhsNumber = await freshNhsNumber(t);
+    const sent = recordBundle({ tag: 'protocol', nhsNumber, practiceOds: await odsCodeOf(t, 'gp-practice'), localAuthorityOds: await odsCodeOf(t, 'childrens-social-care') });
     const res = await call('POST', '', { body: sent });
     const locations = ((res.body as unknown as Bundle).entry ?? []).map((e) => e.response!.location!);
     childId = locations.find((l) => l.startsWith('Patient/'))!.split('/')[1];
@@ -157,6 +160,49 @@ describe('the FHIR server’s protocol', () => {
       expect(res.status).toBe(412);
       expect((res.body as unknown as OperationOutcome).issue[0].details?.text).toContain('keeps no versions of Patient');
       expect(await child()).toEqual(before);
+    });
+  });
+
+  describe('conditional create (If-None-Exist)', () => {
+    const organisations = async () => (await t.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM organisation`)).n;
+
+    it('a match is answered 200 with the existing resource, and nothing is written', async () => {
+      const child = () => t.one<Record<string, unknown>>(sql`SELECT * FROM child WHERE id = ${childId}::uuid`);
+      const before = await child();
+      const existing = (await call('GET', `/Patient/${childId}`)).body as unknown as Patient;
+      const res = await call('POST', '/Patient', {
+        body: { ...existing, id: undefined, meta: undefined, name: [{ family: 'Someone-Else', given: ['Changed'] }] },
+        headers: { 'if-none-exist': `identifier=${NHS_NUMBER_SYSTEM}|${nhsNumber}` },
+      });
+      expect(res.status).toBe(200);
+      expect((res.body as unknown as Patient).id).toBe(childId);
+      expect(res.headers.get('location')).toBe(`${t.base}/Patient/${childId}`);
+      expect(await child()).toEqual(before);
+      expect((await t.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM child WHERE nhs_number = ${nhsNumber}`)).n).toBe(1);
+    });
+
+    it('no match creates the resource (201) once; the same request again finds it (200) instead of a duplicate', async () => {
+      const count = await organisations();
+      const [template] = ((await call('GET', '/Organization?_count=1')).body as unknown as Bundle<Organization>).entry!.map((e) => e.resource!);
+      const body = { ...template, id: undefined, meta: undefined, identifier: [{ system: ODS_SYSTEM, value: 'ZZP01' }], name: 'Conditional Create Test Practice' };
+      const ask = () => call('POST', '/Organization', { body, headers: { 'if-none-exist': `identifier=${ODS_SYSTEM}|ZZP01` } });
+      const first = await ask();
+      expect(first.status).toBe(201);
+      const second = await ask();
+      expect(second.status).toBe(200);
+      expect((second.body as unknown as Organization).id).toBe((first.body as unknown as Organization).id);
+      expect(await organisations()).toBe(count + 1);
+    });
+
+    it('several matches are refused 412 and nothing is created; criteria the type cannot be searched by are refused 400', async () => {
+      const count = await organisations();
+      const body = { resourceType: 'Organization', identifier: [{ system: ODS_SYSTEM, value: 'ZZP02' }], name: 'Ambiguous Criteria Practice' };
+      const several = await call('POST', '/Organization', { body, headers: { 'if-none-exist': 'name=a' } });
+      expect(several.status).toBe(412);
+      expect((several.body as unknown as OperationOutcome).issue[0].code).toBe('multiple-matches');
+      const unknown = await call('POST', '/Organization', { body, headers: { 'if-none-exist': 'colour=blue' } });
+      expect(unknown.status).toBe(400);
+      expect(await organisations()).toBe(count);
     });
   });
 });

@@ -13,7 +13,7 @@ import { asFhirError, FhirError, badRequest, informational, notFound, operationO
 import { handlerFor, plausibleId } from './registry.js';
 import { searchBundle, readSearch } from './search.js';
 import { oauthRoutes } from './oauth-routes.js';
-import { methodsServed, notModified, requireVersion, versionHeaders } from './conditional.js';
+import { existingMatch, methodsServed, notModified, requireVersion, versionHeaders } from './conditional.js';
 
 export const FHIR_PREFIX = '/fhir/R4';
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -130,12 +130,22 @@ function fhirApi(deps: AppDeps) {
         throw badRequest('The resource’s id must be the id in the URL.', `${type}.id`);
       }
       const targetId = method === 'PUT' ? id.toLowerCase() : undefined;
+      const ifNoneExist = method === 'POST' ? req.headers['if-none-exist'] : undefined;
+      if (ifNoneExist !== undefined) permit(actor, type, 's');
       const imported = await deps.db.tenant(actor.icsId, async (tx) => {
+        // If-None-Exist: what the criteria find is the answer, and nothing is written.
+        const existing = typeof ifNoneExist === 'string' ? await existingMatch({ tx, actor }, handlerOf(type), ifNoneExist) : undefined;
+        if (existing) return { existing };
         // If-Match: the version read and the write are one transaction, and the write itself checks the version again.
         const expectedVersion = targetId ? await requireVersion(req, () => handlerOf(type).read({ tx, actor }, targetId)) : undefined;
         return new Importer(tx, actor, { namespace: `urn:joinery:fhir-client:${actor.professionalId}`, ourBase: baseUrl(deps) })
           .importResource(method === 'PUT' ? { ...body, id: undefined } : body, { path: type, method, targetId, expectedVersion });
       });
+      if ('existing' in imported) {
+        reply.header('location', `${baseUrl(deps)}/${type}/${imported.existing.id}`);
+        versionHeaders(reply, imported.existing);
+        return send(reply, 200, imported.existing);
+      }
       reply.header('location', `${baseUrl(deps)}/${type}/${imported.id}`);
       const status = imported.outcome === 'created' ? 201 : 200;
       try {
