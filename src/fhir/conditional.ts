@@ -68,23 +68,23 @@ function versionsIn(header: string | string[] | undefined): string[] | undefined
   return tags;
 }
 
-/** ETag from the resource's version, and Last-Modified from when it last changed. */
-export function versionHeaders(reply: FastifyReply, resource: Resource) {
+/** ETag from the resource's version, and Last-Modified from when it last changed (a versioned type's only). */
+export function versionHeaders(reply: FastifyReply, resource: Resource, { versioned }: ResourceHandler) {
   const version = resource.meta?.versionId;
   if (version) reply.header('etag', `W/"${version}"`);
   const lastUpdated = resource.meta?.lastUpdated;
-  if (version && lastUpdated) reply.header('last-modified', new Date(lastUpdated).toUTCString());
+  if (versioned && lastUpdated) reply.header('last-modified', new Date(lastUpdated).toUTCString());
 }
 
 /**
  * Whether a read is answered 304: If-None-Match naming the current version
- * (or '*'), else If-Modified-Since no earlier than its last change. Only a
- * versioned resource says either, as only its lastUpdated moves with each
- * change; any other is sent in full.
+ * (or '*'), else If-Modified-Since no earlier than its last change. Only for
+ * a type whose version and lastUpdated move with every change it shows
+ * (ResourceHandler.versioned); any other is sent in full.
  */
-export function notModified(req: FastifyRequest, resource: Resource): boolean {
+export function notModified(req: FastifyRequest, resource: Resource, { versioned }: ResourceHandler): boolean {
   const version = resource.meta?.versionId;
-  if (!version) return false;
+  if (!versioned || !version) return false;
   const tags = versionsIn(req.headers['if-none-match']);
   if (tags) return tags.includes('*') || tags.includes(version);
   const since = req.headers['if-modified-since'];

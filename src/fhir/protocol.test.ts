@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bundle, Condition, OperationOutcome, Organization, Patient } from '@medplum/fhirtypes';
+import type { Bundle, CapabilityStatement, Condition, OperationOutcome, Organization, Patient } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
 import { startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
@@ -204,5 +204,16 @@ describe('the FHIR server’s protocol', () => {
       expect(unknown.status).toBe(400);
       expect(await organisations()).toBe(count);
     });
+  });
+
+  it('the CapabilityStatement says exactly this: versioned updates and conditional reads for record entries, conditional create for every type written, no conditional update or history', async () => {
+    const cs = (await call('GET', '/metadata')).body as unknown as CapabilityStatement;
+    const of = (type: string) => {
+      const r = cs.rest![0].resource!.find((x) => x.type === type)!;
+      return { versioning: r.versioning, conditionalRead: r.conditionalRead, conditionalCreate: r.conditionalCreate, conditionalUpdate: r.conditionalUpdate, readHistory: r.readHistory };
+    };
+    expect(of('Condition')).toEqual({ versioning: 'versioned-update', conditionalRead: 'full-support', conditionalCreate: true, conditionalUpdate: false, readHistory: false });
+    expect(of('Patient')).toEqual({ versioning: 'no-version', conditionalRead: 'not-supported', conditionalCreate: true, conditionalUpdate: false, readHistory: false });
+    expect(of('CarePlan')).toEqual({ versioning: 'no-version', conditionalRead: 'not-supported', conditionalCreate: false, conditionalUpdate: false, readHistory: false });
   });
 });

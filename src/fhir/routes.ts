@@ -103,8 +103,8 @@ function fhirApi(deps: AppDeps) {
       permit(actor, type, 'r');
       if (!plausibleId(type, id)) throw notFound();
       const resource = await deps.db.tenant(actor.icsId, (tx) => handler.read({ tx, actor }, id.toLowerCase()));
-      versionHeaders(reply, resource);
-      if (notModified(req, resource)) return reply.code(304).header('cache-control', 'no-store').send();
+      versionHeaders(reply, resource, handler);
+      if (notModified(req, resource, handler)) return reply.code(304).header('cache-control', 'no-store').send();
       return send(reply, 200, resource);
     });
 
@@ -143,14 +143,14 @@ function fhirApi(deps: AppDeps) {
       });
       if ('existing' in imported) {
         reply.header('location', `${baseUrl(deps)}/${type}/${imported.existing.id}`);
-        versionHeaders(reply, imported.existing);
+        versionHeaders(reply, imported.existing, handlerOf(type));
         return send(reply, 200, imported.existing);
       }
       reply.header('location', `${baseUrl(deps)}/${type}/${imported.id}`);
       const status = imported.outcome === 'created' ? 201 : 200;
       try {
         const resource = await readBack(deps, actor, type, imported.id);
-        versionHeaders(reply, resource);
+        versionHeaders(reply, resource, handlerOf(type));
         return send(reply, status, resource);
       } catch (e) {
         // Written, but not to be served back (a sensitive entry): say so instead of showing it.

@@ -68,6 +68,7 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
   return {
     type: codec.type,
     writable: true,
+    versioned: true,
     documentation: codec.documentation,
     searchParams,
     async read(r, id) {

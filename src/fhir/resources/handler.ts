@@ -35,6 +35,13 @@ export interface ResourceHandler {
   type: string;
   /** Accepted in imports and by create/update; read-only types are served only. */
   writable: boolean;
+  /**
+   * meta.versionId and lastUpdated move with every change to anything the
+   * resource shows, so If-None-Match and If-Modified-Since can be answered 304.
+   * (CarePlan and ServiceRequest carry their row's version, but show rows
+   * that change without it: actions, decisions.)
+   */
+  versioned?: true;
   searchParams: SearchParamDef[];
   /** What the CapabilityStatement says about the type. */
   documentation: string;
