@@ -206,6 +206,33 @@ describe('the FHIR server’s protocol', () => {
     });
   });
 
+  describe('plain create', () => {
+    it('a resource with neither identifier nor id is created with a server-assigned id each time it is sent; If-None-Exist then sees every copy', async () => {
+      const criteria = `patient=Patient/${childId}&code=http://snomed.info/sct|195967001`;
+      const { id, meta, identifier, ...asthma } = (await call('GET', `/Condition/${conditionId}`)).body as unknown as Condition;
+      expect([id, meta, identifier].every(Boolean)).toBe(true);
+      const found = await call('POST', '/Condition', { body: asthma, headers: { 'if-none-exist': criteria } });
+      expect([found.status, (found.body as unknown as Condition).id]).toEqual([200, conditionId]);
+
+      const first = await call('POST', '/Condition', { body: asthma });
+      const second = await call('POST', '/Condition', { body: asthma });
+      expect([first.status, second.status]).toEqual([201, 201]);
+      const ids = [conditionId, (first.body as unknown as Condition).id, (second.body as unknown as Condition).id];
+      expect(new Set(ids).size).toBe(3);
+      expect(first.headers.get('location')).toBe(`${t.base}/Condition/${ids[1]}`);
+      const stored = await t.all<{ source_system: string }>(sql`SELECT source_system FROM record_entry WHERE id IN (${ids[1]}::uuid, ${ids[2]}::uuid)`);
+      expect(stored.map((r) => r.source_system)).toEqual(['urn:ietf:rfc:3986', 'urn:ietf:rfc:3986']);
+
+      const several = await call('POST', '/Condition', { body: asthma, headers: { 'if-none-exist': criteria } });
+      expect(several.status).toBe(412);
+    });
+
+    it('a Patient still needs an NHS number or a local identifier', async () => {
+      const res = await call('POST', '/Patient', { body: { resourceType: 'Patient', name: [{ family: 'Nobody' }], birthDate: '2015-01-01' } });
+      expect(res.status).toBe(422);
+    });
+  });
+
   it('the CapabilityStatement says exactly this: versioned updates and conditional reads for record entries, conditional create for every type written, no conditional update or history', async () => {
     const cs = (await call('GET', '/metadata')).body as unknown as CapabilityStatement;
     const of = (type: string) => {

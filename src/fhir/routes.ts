@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { tokenAuthScope, type AppDeps, type RouteModule } from '../platform/http/app.js';
@@ -61,6 +62,19 @@ const params = (req: FastifyRequest) => req.params as Record<string, string>;
 /** Reads back what a create or update wrote, as the client's GET would see it. */
 async function readBack(deps: AppDeps, actor: Actor, type: string, id: string): Promise<Resource> {
   return deps.db.tenant(actor.icsId, (tx) => handlerOf(type).read({ tx, actor }, id));
+}
+
+/**
+ * A plain create naming neither identifier nor id is a new resource each time
+ * (FHIR's create; If-None-Exist makes it idempotent): a fresh urn:uuid stands
+ * in for the Bundle fullUrl the importer would otherwise know it by. Types
+ * that need an identifier of their own (Patient's NHS number, an ODS code)
+ * still ask for one.
+ */
+function serverAssigned(method: 'POST' | 'PUT', body: Resource): string | undefined {
+  const identifiers = [(body as { identifier?: unknown }).identifier ?? []].flat() as { system?: string; value?: string }[];
+  if (method !== 'POST' || body.id || identifiers.some((x) => x?.system && x?.value)) return undefined;
+  return `urn:uuid:${crypto.randomUUID()}`;
 }
 
 function fhirApi(deps: AppDeps) {
@@ -139,7 +153,7 @@ function fhirApi(deps: AppDeps) {
         // If-Match: the version read and the write are one transaction, and the write itself checks the version again.
         const expectedVersion = targetId ? await requireVersion(req, () => handlerOf(type).read({ tx, actor }, targetId)) : undefined;
         return new Importer(tx, actor, { namespace: `urn:joinery:fhir-client:${actor.professionalId}`, ourBase: baseUrl(deps) })
-          .importResource(method === 'PUT' ? { ...body, id: undefined } : body, { path: type, method, targetId, expectedVersion });
+          .importResource(method === 'PUT' ? { ...body, id: undefined } : body, { path: type, method, targetId, expectedVersion, fullUrl: serverAssigned(method, body) });
       });
       if ('existing' in imported) {
         reply.header('location', `${baseUrl(deps)}/${type}/${imported.existing.id}`);
