@@ -16,7 +16,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
       { code: 'read' as const, ...(h.versioned ? { documentation: 'ETag W/"<versionId>" and Last-Modified; If-None-Match or If-Modified-Since answers 304 when unchanged.' } : {}) },
       { code: 'search-type' as const },
       ...(h.writable ? [
-        { code: 'create' as const, documentation: 'Found again by identifier rather than duplicated; If-None-Exist takes the type’s search parameters (200 with the one match, 412 for several).' },
+        { code: 'create' as const, documentation: 'Found again by identifier (or the sender’s id) rather than duplicated; with neither, a new resource with a server-assigned id. If-None-Exist takes the type’s search parameters (200 with the one match, 412 for several).' },
         { code: 'update' as const, ...(h.versioned ? { documentation: 'If-Match W/"<versionId>": 412 when the resource has changed since, and nothing is written.' } : {}) },
       ] : []),
     ],
