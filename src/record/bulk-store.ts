@@ -3,7 +3,7 @@ import { rows, type Tx } from '../platform/db/client.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { EntryInput } from './entry-input.js';
-import { ENTRY_COLUMNS, type EntryRow } from './store.js';
+import { ENTRY_COLUMNS, snapshotOf, type EntryRow } from './store.js';
 
 /**
  * The record store's queries for many entries at once (see store.ts for one
@@ -74,6 +74,6 @@ export async function updateEntries(tx: Tx, entries: { id: string; version: numb
 /** As store.writeHistory, for many: each entry's version as it now is. */
 export async function writeHistories(tx: Tx, actor: Actor, entries: EntryRow[]): Promise<void> {
   await bulkInsert(tx, 'record_entry_history', entries.map((entry) => ({
-    ics_id: actor.icsId, entry_id: entry.id, version: entry.version, changed_by: actor.professionalId, changed_by_name: actor.name, snapshot: entry,
+    ics_id: actor.icsId, entry_id: entry.id, version: entry.version, changed_by: actor.professionalId, changed_by_name: actor.name, snapshot: snapshotOf(entry),
   })));
 }

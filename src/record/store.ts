@@ -168,9 +168,15 @@ export async function updateEntry(tx: Tx, id: string, version: number, e: EntryI
   return updated.length === 1;
 }
 
+/** What a history row keeps of an entry: all but updated_at, which is the history row's own changed_at. */
+export function snapshotOf(entry: EntryRow): Omit<EntryRow, 'updated_at'> {
+  const { updated_at: _derived, ...snapshot } = entry;
+  return snapshot;
+}
+
 export async function writeHistory(tx: Tx, actor: Actor, entry: EntryRow): Promise<void> {
   await tx.execute(sql`INSERT INTO record_entry_history (ics_id, entry_id, version, changed_by, changed_by_name, snapshot)
-    VALUES (${actor.icsId}::uuid, ${entry.id}::uuid, ${entry.version}, ${actor.professionalId}::uuid, ${actor.name}, ${JSON.stringify(entry)}::jsonb)`);
+    VALUES (${actor.icsId}::uuid, ${entry.id}::uuid, ${entry.version}, ${actor.professionalId}::uuid, ${actor.name}, ${JSON.stringify(snapshotOf(entry))}::jsonb)`);
 }
 
 export function entryHistory(tx: Tx, entryId: string) {
