@@ -2,7 +2,7 @@ import type { CapabilityStatement, CapabilityStatementRestResource } from '@medp
 import { HANDLERS } from './registry.js';
 
 /** The date this statement last changed in substance (what is supported). */
-const STATEMENT_DATE = '2026-11-23';
+const STATEMENT_DATE = '2026-12-06';
 
 /**
  * What the server does, built from the same handlers that serve requests, so
@@ -13,15 +13,21 @@ export function capabilityStatement(base: string): CapabilityStatement {
     type: h.type as CapabilityStatementRestResource['type'],
     documentation: h.documentation,
     interaction: [
-      { code: 'read' as const },
+      { code: 'read' as const, ...(h.versioned ? { documentation: 'ETag W/"<versionId>" and Last-Modified; If-None-Match or If-Modified-Since answers 304 when unchanged.' } : {}) },
       { code: 'search-type' as const },
-      ...(h.writable ? [{ code: 'create' as const }, { code: 'update' as const }] : []),
+      ...(h.writable ? [
+        { code: 'create' as const, documentation: 'Found again by identifier (or the sender’s id) rather than duplicated; with neither, a new resource with a server-assigned id. If-None-Exist takes the type’s search parameters (200 with the one match, 412 for several).' },
+        { code: 'update' as const, ...(h.versioned ? { documentation: 'If-Match W/"<versionId>": 412 when the resource has changed since, and nothing is written.' } : {}) },
+      ] : []),
     ],
-    versioning: 'no-version' as const,
+    // versioned-update: versionId kept and If-Match honoured. No vread or _history yet.
+    versioning: h.versioned ? (h.writable ? 'versioned-update' as const : 'versioned' as const) : 'no-version' as const,
     readHistory: false,
     updateCreate: false,
-    conditionalCreate: false,
-    conditionalUpdate: h.writable,
+    conditionalCreate: h.writable,
+    conditionalRead: h.versioned ? 'full-support' as const : 'not-supported' as const,
+    // A conditional update is PUT [type]?criteria: not served (405).
+    conditionalUpdate: false,
     conditionalDelete: 'not-supported' as const,
     searchParam: [
       ...h.searchParams.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })),

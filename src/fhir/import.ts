@@ -19,6 +19,8 @@ export type Where = {
   method: 'POST' | 'PUT';
   /** Our id, when the sender names the row to update (PUT Type/id). */
   targetId?: string;
+  /** The version the sender's update was made to (If-Match): a write to any other is refused. */
+  expectedVersion?: number;
 };
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -68,7 +70,7 @@ export class Importer {
     const { r, handler, permission } = this.admit(resource, where);
     let written;
     try {
-      written = await handler.write(this.context(where.fullUrl), r, where.targetId);
+      written = await handler.write(this.context(where.fullUrl), r, where.targetId, where.expectedVersion);
     } catch (e) {
       throw this.refusal(e, handler, r.resourceType, where.path);
     }

@@ -1,6 +1,7 @@
+import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import type { AppDeps, RouteModule } from '../platform/http/app.js';
+import { tokenAuthScope, type AppDeps, type RouteModule } from '../platform/http/app.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { ScopePermission } from '../platform/access/policy.js';
 import { fhirPolicy } from './policy.js';
@@ -13,6 +14,7 @@ import { asFhirError, FhirError, badRequest, informational, notFound, operationO
 import { handlerFor, plausibleId } from './registry.js';
 import { searchBundle, readSearch } from './search.js';
 import { oauthRoutes } from './oauth-routes.js';
+import { existingMatch, methodsServed, notModified, requireVersion, versionHeaders } from './conditional.js';
 
 export const FHIR_PREFIX = '/fhir/R4';
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -62,10 +64,27 @@ async function readBack(deps: AppDeps, actor: Actor, type: string, id: string): 
   return deps.db.tenant(actor.icsId, (tx) => handlerOf(type).read({ tx, actor }, id));
 }
 
+/**
+ * A plain create naming neither identifier nor id is a new resource each time
+ * (FHIR's create; If-None-Exist makes it idempotent): a fresh urn:uuid stands
+ * in for the Bundle fullUrl the importer would otherwise know it by. Types
+ * that need an identifier of their own (Patient's NHS number, an ODS code)
+ * still ask for one.
+ */
+function serverAssigned(method: 'POST' | 'PUT', body: Resource): string | undefined {
+  const identifiers = [(body as { identifier?: unknown }).identifier ?? []].flat() as { system?: string; value?: string }[];
+  if (method !== 'POST' || body.id || identifiers.some((x) => x?.system && x?.value)) return undefined;
+  return `urn:uuid:${crypto.randomUUID()}`;
+}
+
 function fhirApi(deps: AppDeps) {
   return async (scope: FastifyInstance) => {
+    // Every URL under the prefix answers FHIR, routed or not: never the pages' sign-in redirect.
+    tokenAuthScope(scope);
+    const served = methodsServed(scope);
     // FHIR JSON with Fastify's own safe JSON parser (no prototype poisoning).
-    scope.addContentTypeParser(['application/fhir+json', 'application/json+fhir'], { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
+    // JSON Patch too, so that a PATCH is told 405 (not served) rather than 415 (wrong body).
+    scope.addContentTypeParser(['application/fhir+json', 'application/json+fhir', 'application/json-patch+json'], { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
 
     scope.setErrorHandler((error, req, reply) => {
       const e = asFhirError(error);
@@ -98,8 +117,8 @@ function fhirApi(deps: AppDeps) {
       permit(actor, type, 'r');
       if (!plausibleId(type, id)) throw notFound();
       const resource = await deps.db.tenant(actor.icsId, (tx) => handler.read({ tx, actor }, id.toLowerCase()));
-      const version = resource.meta?.versionId;
-      if (version) reply.header('etag', `W/"${version}"`);
+      versionHeaders(reply, resource, handler);
+      if (notModified(req, resource, handler)) return reply.code(304).header('cache-control', 'no-store').send();
       return send(reply, 200, resource);
     });
 
@@ -124,13 +143,29 @@ function fhirApi(deps: AppDeps) {
       if (method === 'PUT' && (!plausibleId(type, id) || (body.id !== undefined && body.id !== id))) {
         throw badRequest('The resource’s id must be the id in the URL.', `${type}.id`);
       }
-      const imported = await deps.db.tenant(actor.icsId, (tx) =>
-        new Importer(tx, actor, { namespace: `urn:joinery:fhir-client:${actor.professionalId}`, ourBase: baseUrl(deps) })
-          .importResource(method === 'PUT' ? { ...body, id: undefined } : body, { path: type, method, targetId: method === 'PUT' ? id.toLowerCase() : undefined }));
+      const targetId = method === 'PUT' ? id.toLowerCase() : undefined;
+      const ifNoneExist = method === 'POST' ? req.headers['if-none-exist'] : undefined;
+      if (ifNoneExist !== undefined) permit(actor, type, 's');
+      const imported = await deps.db.tenant(actor.icsId, async (tx) => {
+        // If-None-Exist: what the criteria find is the answer, and nothing is written.
+        const existing = typeof ifNoneExist === 'string' ? await existingMatch({ tx, actor }, handlerOf(type), ifNoneExist) : undefined;
+        if (existing) return { existing };
+        // If-Match: the version read and the write are one transaction, and the write itself checks the version again.
+        const expectedVersion = targetId ? await requireVersion(req, () => handlerOf(type).read({ tx, actor }, targetId)) : undefined;
+        return new Importer(tx, actor, { namespace: `urn:joinery:fhir-client:${actor.professionalId}`, ourBase: baseUrl(deps) })
+          .importResource(method === 'PUT' ? { ...body, id: undefined } : body, { path: type, method, targetId, expectedVersion, fullUrl: serverAssigned(method, body) });
+      });
+      if ('existing' in imported) {
+        reply.header('location', `${baseUrl(deps)}/${type}/${imported.existing.id}`);
+        versionHeaders(reply, imported.existing, handlerOf(type));
+        return send(reply, 200, imported.existing);
+      }
       reply.header('location', `${baseUrl(deps)}/${type}/${imported.id}`);
       const status = imported.outcome === 'created' ? 201 : 200;
       try {
-        return send(reply, status, await readBack(deps, actor, type, imported.id));
+        const resource = await readBack(deps, actor, type, imported.id);
+        versionHeaders(reply, resource, handlerOf(type));
+        return send(reply, status, resource);
       } catch (e) {
         // Written, but not to be served back (a sensitive entry): say so instead of showing it.
         if (asFhirError(e).status !== 404) throw e;
@@ -145,6 +180,8 @@ function fhirApi(deps: AppDeps) {
       const result = await processBundle(deps.db, actor, req.body, { base: baseUrl(deps), namespace: `urn:joinery:fhir-client:${actor.professionalId}` });
       return send(reply, result.status, result.body as Bundle);
     });
+    // DELETE, PATCH, a conditional PUT on a type…: 405 naming the methods that are served there.
+    served.answerTheRest(send);
   };
 }
 

@@ -3,18 +3,13 @@ import { rows, type Tx } from '../platform/db/client.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { EntryInput } from './entry-input.js';
-import type { EntryRow } from './store.js';
+import { ENTRY_COLUMNS, snapshotOf, type EntryRow } from './store.js';
 
 /**
  * The record store's queries for many entries at once (see store.ts for one
  * at a time): each is one round trip whatever the number of rows, so a feed's
  * thousand entries cost a handful of statements instead of thousands.
  */
-
-// The columns of store.ts's EntryRow, in its order (store.ts keeps them private).
-const ENTRY_COLUMNS = sql`e.id, e.child_id, e.kind, e.code_system, e.code, e.display, e.status, e.started_on, e.ended_on, e.details,
-  e.sensitive_category, e.recorded_by, e.recorded_by_name, e.recording_organisation_id, o.name AS recording_organisation_name,
-  e.recorded_at, e.source_system, e.source_id, e.version`;
 
 const selectEntries = (where: SQL, from = sql`record_entry e`) => sql`SELECT ${ENTRY_COLUMNS} FROM ${from}
   LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id WHERE ${where}`;
@@ -79,6 +74,6 @@ export async function updateEntries(tx: Tx, entries: { id: string; version: numb
 /** As store.writeHistory, for many: each entry's version as it now is. */
 export async function writeHistories(tx: Tx, actor: Actor, entries: EntryRow[]): Promise<void> {
   await bulkInsert(tx, 'record_entry_history', entries.map((entry) => ({
-    ics_id: actor.icsId, entry_id: entry.id, version: entry.version, changed_by: actor.professionalId, changed_by_name: actor.name, snapshot: entry,
+    ics_id: actor.icsId, entry_id: entry.id, version: entry.version, changed_by: actor.professionalId, changed_by_name: actor.name, snapshot: snapshotOf(entry),
   })));
 }

@@ -13,6 +13,8 @@ export type EntryRow = {
   started_on: string | null; ended_on: string | null; details: Record<string, unknown>; sensitive_category: SensitiveCategory | null;
   recorded_by: string | null; recorded_by_name: string | null; recording_organisation_id: string | null; recording_organisation_name: string | null;
   recorded_at: string; source_system: string | null; source_id: string | null; version: number;
+  /** When the current version was written (recorded_at for a first version): FHIR's meta.lastUpdated. */
+  updated_at: string;
 };
 
 export type ContactRow = {
@@ -37,9 +39,12 @@ export function visibleToSql(actor: Actor) {
                AND r.professional_id = ${actor.professionalId}::uuid AND r.expires_at > now()))`;
 }
 
-const ENTRY_COLUMNS = sql`e.id, e.child_id, e.kind, e.code_system, e.code, e.display, e.status, e.started_on, e.ended_on, e.details,
+/** EntryRow's columns, from record_entry `e` and its recording organisation `o` (bulk-store.ts selects them too). */
+export const ENTRY_COLUMNS = sql`e.id, e.child_id, e.kind, e.code_system, e.code, e.display, e.status, e.started_on, e.ended_on, e.details,
   e.sensitive_category, e.recorded_by, e.recorded_by_name, e.recording_organisation_id, o.name AS recording_organisation_name,
-  e.recorded_at, e.source_system, e.source_id, e.version`;
+  e.recorded_at, e.source_system, e.source_id, e.version,
+  coalesce((SELECT h.changed_at FROM record_entry_history h WHERE h.ics_id = e.ics_id AND h.entry_id = e.id AND h.version = e.version
+            ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at) AS updated_at`;
 
 function entryWhere(actor: Actor, childId: string, f: EntryFilter): SQL {
   const parts = [sql`e.child_id = ${childId}::uuid`, visibleToSql(actor), sql`e.status <> 'entered-in-error'`];
@@ -163,9 +168,15 @@ export async function updateEntry(tx: Tx, id: string, version: number, e: EntryI
   return updated.length === 1;
 }
 
+/** What a history row keeps of an entry: all but updated_at, which is the history row's own changed_at. */
+export function snapshotOf(entry: EntryRow): Omit<EntryRow, 'updated_at'> {
+  const { updated_at: _derived, ...snapshot } = entry;
+  return snapshot;
+}
+
 export async function writeHistory(tx: Tx, actor: Actor, entry: EntryRow): Promise<void> {
   await tx.execute(sql`INSERT INTO record_entry_history (ics_id, entry_id, version, changed_by, changed_by_name, snapshot)
-    VALUES (${actor.icsId}::uuid, ${entry.id}::uuid, ${entry.version}, ${actor.professionalId}::uuid, ${actor.name}, ${JSON.stringify(entry)}::jsonb)`);
+    VALUES (${actor.icsId}::uuid, ${entry.id}::uuid, ${entry.version}, ${actor.professionalId}::uuid, ${actor.name}, ${JSON.stringify(snapshotOf(entry))}::jsonb)`);
 }
 
 export function entryHistory(tx: Tx, entryId: string) {

@@ -21,7 +21,7 @@ export const allergyCodec: EntryCodec<AllergyIntolerance> = {
     return {
       resourceType: 'AllergyIntolerance',
       id: row.id,
-      meta: metaOf(row.version, row.recorded_at),
+      meta: metaOf(row.version, row.updated_at),
       identifier: identifierOut(row.source_system, row.source_id),
       ...(error ? {} : { clinicalStatus: { coding: [{ system: ALLERGY_CLINICAL, code: row.status }] } }),
       verificationStatus: { coding: [{ system: ALLERGY_VERIFICATION, code: error ? 'entered-in-error' : 'confirmed' }] },

@@ -21,7 +21,7 @@ export const conditionCodec: EntryCodec<Condition> = {
     return {
       resourceType: 'Condition',
       id: row.id,
-      meta: metaOf(row.version, row.recorded_at),
+      meta: metaOf(row.version, row.updated_at),
       ...(significance ? { extension: [{ url: PROBLEM_SIGNIFICANCE_URL, valueCode: significance }] } : {}),
       identifier: identifierOut(row.source_system, row.source_id),
       ...(error ? {} : { clinicalStatus: { coding: [{ system: CONDITION_CLINICAL, code: row.status === 'active' ? 'active' : 'resolved' }] } }),

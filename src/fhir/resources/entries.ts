@@ -68,6 +68,7 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
   return {
     type: codec.type,
     writable: true,
+    versioned: true,
     documentation: codec.documentation,
     searchParams,
     async read(r, id) {
@@ -84,9 +85,9 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
         if (entries.length < 1000) return out;
       }
     },
-    async write(i, resource, targetId): Promise<Written> {
+    async write(i, resource, targetId, expectedVersion): Promise<Written> {
       const { childId, input } = await codec.fromFhir(i, resource as R);
-      const saved = await saveEntry(i.tx, i.actor, childId, input, targetId ? { entryId: targetId } : {});
+      const saved = await saveEntry(i.tx, i.actor, childId, input, targetId ? { entryId: targetId, expectedVersion } : {});
       return { id: saved.entry.id, outcome: saved.outcome };
     },
     fieldPath: (field) => codec.paths[field] ?? codec.paths[field.split('.')[0]],

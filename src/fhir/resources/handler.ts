@@ -35,13 +35,23 @@ export interface ResourceHandler {
   type: string;
   /** Accepted in imports and by create/update; read-only types are served only. */
   writable: boolean;
+  /**
+   * meta.versionId and lastUpdated move with every change to anything the
+   * resource shows, so If-None-Match and If-Modified-Since can be answered 304.
+   * (CarePlan and ServiceRequest carry their row's version, but show rows
+   * that change without it: actions, decisions.)
+   */
+  versioned?: true;
   searchParams: SearchParamDef[];
   /** What the CapabilityStatement says about the type. */
   documentation: string;
   read(r: Reading, id: string): Promise<Resource>;
   search(r: Reading, query: Query, page: Page): Promise<{ resources: Resource[]; total: number }>;
-  /** Writes a resource; `targetId` is our id when the sender named it (update). */
-  write?(i: Importing, resource: Resource, targetId?: string): Promise<Written>;
+  /**
+   * Writes a resource; `targetId` is our id when the sender named it (update);
+   * `expectedVersion`, the version an update must still find (versioned types only).
+   */
+  write?(i: Importing, resource: Resource, targetId?: string, expectedVersion?: number): Promise<Written>;
   /** This type's resources for one child, for Patient/$everything. */
   everything?(r: Reading, childId: string): Promise<Resource[]>;
   /** Element path for a service's field name, for OperationOutcome expressions. */

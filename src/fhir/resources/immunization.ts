@@ -21,7 +21,7 @@ export const immunizationCodec: EntryCodec<Immunization> = {
     return {
       resourceType: 'Immunization',
       id: row.id,
-      meta: metaOf(row.version, row.recorded_at),
+      meta: metaOf(row.version, row.updated_at),
       identifier: identifierOut(row.source_system, row.source_id),
       status: row.status as Immunization['status'],
       statusReason: d.notDoneReason ? { text: d.notDoneReason } : undefined,

@@ -39,7 +39,7 @@ const common = (row: EntryRow) => {
   const d = row.details as Details;
   return {
     d,
-    base: { id: row.id, meta: metaOf(row.version, row.recorded_at), identifier: identifierOut(row.source_system, row.source_id) },
+    base: { id: row.id, meta: metaOf(row.version, row.updated_at), identifier: identifierOut(row.source_system, row.source_id) },
     medicationCodeableConcept: concept(row.code_system, row.code, row.display),
     subject: patientRef(row.child_id),
     reasonCode: d.reason ? [{ text: d.reason }] : undefined,

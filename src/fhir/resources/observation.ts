@@ -20,7 +20,7 @@ export const observationCodec: EntryCodec<Observation> = {
     return {
       resourceType: 'Observation',
       id: row.id,
-      meta: metaOf(row.version, row.recorded_at),
+      meta: metaOf(row.version, row.updated_at),
       identifier: identifierOut(row.source_system, row.source_id),
       status: row.status as Observation['status'],
       code: concept(row.code_system, row.code, row.display),

@@ -19,7 +19,7 @@ export const procedureCodec: EntryCodec<Procedure> = {
     return {
       resourceType: 'Procedure',
       id: row.id,
-      meta: metaOf(row.version, row.recorded_at),
+      meta: metaOf(row.version, row.updated_at),
       identifier: identifierOut(row.source_system, row.source_id),
       status: row.status as Procedure['status'],
       code: concept(row.code_system, row.code, row.display),

@@ -26,6 +26,8 @@ declare module 'fastify' {
     sessionExpired: boolean;
     /** This response's Content-Security-Policy nonce, for the layout's inline script and style blocks. */
     cspNonce: string;
+    /** Under a token-authenticated API scope (see tokenAuthScope): routed or not, it is never a page. */
+    inTokenAuthScope: boolean;
   }
   interface FastifyReply {
     page(template: string, context?: Record<string, unknown>): FastifyReply;
@@ -54,6 +56,19 @@ export function routesOf(app: FastifyInstance) {
   return registeredRoutes.get(app) ?? [];
 }
 export type RouteModule = (app: FastifyInstance, deps: AppDeps) => void | Promise<void>;
+
+/**
+ * Marks a plugin scope as an API whose clients authenticate with bearer
+ * tokens. Every URL under its prefix counts as public and token-authenticated,
+ * including those no route matches, so that the scope's own not-found and
+ * error handlers answer in the API's format instead of the sign-in redirect
+ * meant for pages (a 302 to HTML is meaningless to a FHIR client).
+ */
+export function tokenAuthScope(scope: FastifyInstance) {
+  scope.addHook('onRequest', async (req) => {
+    req.inTokenAuthScope = true;
+  });
+}
 
 /** The signed-in actor, or an error that the error handler turns into a redirect to sign in. */
 export function actorOf(req: FastifyRequest): Actor {
@@ -121,6 +136,7 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   app.decorateRequest('csrfToken', '');
   app.decorateRequest('sessionExpired', false);
   app.decorateRequest('cspNonce', '');
+  app.decorateRequest('inTokenAuthScope', false);
   app.decorateReply('page', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const req = this.request;
     const html = views.render(template, {
@@ -172,12 +188,13 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   });
 
   app.addHook('preHandler', async (req, reply) => {
-    if (!req.actor && !req.routeOptions.config?.public) {
+    const config = req.routeOptions.config;
+    if (!req.actor && !config?.public && !req.inTokenAuthScope) {
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
       const expired = req.sessionExpired ? (next ? '&' : '?') + 'expired=1' : '';
       return reply.redirect(`/sign-in${next}${expired}`);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !req.routeOptions.config?.tokenAuth) checkCsrf(req);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !config?.tokenAuth && !req.inTokenAuthScope) checkCsrf(req);
   });
 
   app.setErrorHandler((error, req, reply) => handleError(error as Error, req, reply));
