@@ -1,4 +1,4 @@
-import { isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
+import { FAMILY_ROLE, isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
 import { CARING_ROLES, HEALTH_DETAIL_AGENCIES, ROLES, agencyOfRole, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, actionOpensRecord, type Relationship } from './relationship.js';
 import { allow, deny, has, type Decision } from './decision.js';
@@ -95,6 +95,7 @@ export const policy = {
    * that matters: it serves no one who may see sensitive entries.
    */
   seeOwnTeamsSensitiveEntries(actor: Actor): Decision {
+    if (actor.role === FAMILY_ROLE) return deny('Sensitive entries are never shown on the family pages.');
     return actor.role === SYSTEM_ROLE ? deny('A system never sees sensitive entries, not even those its own organisation recorded.') : allow('recorded by your own team');
   },
 
