@@ -18,6 +18,7 @@ import { activityRoutes } from './activity/routes.js';
 import { letterTemplateRoutes } from './letters/routes.js';
 import { populationRoutes } from './population/routes.js';
 import { safetyRoutes } from './safety/routes.js';
+import { familyRoutesModule } from './family/routes.js';
 import { registerChildAccess } from './relationships.js';
 import { findKeyWorkersWith, readRecordWith } from './children/service.js';
 import { keyWorkerOf } from './careplans/service.js';
@@ -31,5 +32,6 @@ readRecordWith({ visibleToSql, mayFreeze: (viewer, relationships) => recordPolic
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
   registerChildAccess();
-  return buildApp(deps, [authRoutes, nhsSignInRoutes, homeRoutes, childRoutes, caseloadRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, safetyRoutes, fhirRoutes]);
+  return buildApp(deps, [authRoutes, nhsSignInRoutes, homeRoutes, childRoutes, caseloadRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, safetyRoutes, fhirRoutes,
+    familyRoutesModule]);
 }

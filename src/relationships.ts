@@ -5,6 +5,7 @@ import { referralRelationship } from './referrals/relationship.js';
 import { bookedIntoYourClinicSql } from './clinics/relationship.js';
 import { mdtCase } from './mdt/relationship.js';
 import { actionOwner } from './tasks/relationship.js';
+import { familyGrants } from './family/relationship.js';
 
 /**
  * The composition root of the access door: how a child is found, and every
@@ -16,6 +17,8 @@ export function registerChildAccess(): void {
   composeChildAccess({
     identify: childIdentity,
     identifyEach: childIdentities,
-    relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, breakGlass],
+    relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, breakGlass,
+      // Asked only for family members (NHS login), and only these for them.
+      familyGrants],
   });
 }

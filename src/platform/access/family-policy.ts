@@ -50,11 +50,11 @@ function grantRefusal(r: Relationship): string | null {
 }
 
 /** The first grant the family member may use now for this view, or the refusal of the strongest one. */
-function familyView(actor: Actor, relationships: Relationship[], view: FamilyView | null): Decision {
-  if (!isFamily(actor)) return deny(NOT_FAMILY);
-  if (actor.family.identityLevel !== 'P9') return deny(NEEDS_P9);
+export function usableGrant(actor: Actor, relationships: Relationship[], view: FamilyView | null): Relationship | string {
+  if (!isFamily(actor)) return NOT_FAMILY;
+  if (actor.family.identityLevel !== 'P9') return NEEDS_P9;
   const grants = relationships.filter((r) => r.kind === 'proxy' || r.kind === 'own-access');
-  if (grants.length === 0) return deny(NO_ACCESS);
+  if (grants.length === 0) return NO_ACCESS;
   let refused: string | null = null;
   for (const r of grants) {
     const refusal = grantRefusal(r);
@@ -67,9 +67,14 @@ function familyView(actor: Actor, relationships: Relationship[], view: FamilyVie
       refused ??= `Your access to this child does not include ${VIEW_WORDS[view]}.`;
       continue;
     }
-    return allow(`${RELATIONSHIP_LABELS[r.kind]}: ${r.detail}`);
+    return r;
   }
-  return deny(refused!);
+  return refused!;
+}
+
+function familyView(actor: Actor, relationships: Relationship[], view: FamilyView | null): Decision {
+  const r = usableGrant(actor, relationships, view);
+  return typeof r === 'string' ? deny(r) : allow(`${RELATIONSHIP_LABELS[r.kind]}: ${r.detail}`);
 }
 
 export const familyPolicy = {
