@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../platform/http/
 import { parseInput } from '../platform/http/validate.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
 import * as grants from './grants.js';
+import { demoPeople } from './store.js';
 import { PR_EVIDENCE } from './schema.js';
 import { milestones, yearsOld } from './milestones.js';
 import { londonToday } from '../platform/time/form-dates.js';
@@ -152,3 +153,9 @@ export async function grantOwnAccess(tx: Tx, actor: Actor, childId: string, body
   });
   await auditChild(tx, access, { action: 'family.grant-own-access', what: `Own access granted to ${child.given_name} ${child.family_name}` });
 }
+
+/** The email that marks the generator's demo parent, for the stand-in NHS login to find. */
+export const demoParentEmail = (domain: string) => `demo.parent@families.${domain}`;
+
+/** The generator's demo parent and young person, for the stand-in NHS login (demo tooling: read as the owner, across ICSs). */
+export const demoFamilyPeople = (db: Database, domain: string) => demoPeople(db.owner, demoParentEmail(domain));

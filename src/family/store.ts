@@ -123,3 +123,16 @@ export async function hubAdministrators(tx: Tx): Promise<string[]> {
   const found = await rows<{ id: string }>(tx, sql`SELECT id FROM professional WHERE role = 'hub-admin' AND active ORDER BY id`);
   return found.map((p) => p.id);
 }
+
+export type DemoPerson = { given_name: string; family_name: string; nhs_number: string; birthdate: string };
+
+/** The generator's demo parent (marked by email) and the young person with their own access in that parent's ICS: for the stand-in NHS login. */
+export async function demoPeople(tx: Tx, parentEmail: string): Promise<{ parent?: DemoPerson; youngPerson?: DemoPerson }> {
+  const [parent] = await rows<DemoPerson & { ics_id: string }>(tx, sql`SELECT ics_id, given_name, family_name, nhs_number, to_char(date_of_birth, 'YYYY-MM-DD') AS birthdate
+    FROM related_person WHERE email = ${parentEmail} AND nhs_number IS NOT NULL ORDER BY ics_id LIMIT 1`);
+  if (!parent) return {};
+  const [youngPerson] = await rows<DemoPerson>(tx, sql`SELECT c.given_name, c.family_name, c.nhs_number, to_char(c.date_of_birth, 'YYYY-MM-DD') AS birthdate
+    FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
+   WHERE g.ics_id = ${parent.ics_id}::uuid AND g.kind = 'own-access' AND g.status = 'active' ORDER BY g.granted_at LIMIT 1`);
+  return { parent, youngPerson };
+}

@@ -15,6 +15,7 @@ import { REFERRAL_TABLES, ReferralGenerator } from './referrals.js';
 import { buildStructure } from './structure.js';
 import { checkIntervention, chooseClusters, parseIntervention, treatment, type Intervention } from './intervention.js';
 import { BatchWriter, type Row } from './writer.js';
+import { generateFamilyAccess } from './family-access.js';
 
 export type SynthOptions = {
   /** 100 … 500,000 (anything from 1 to 800,000 works). */
@@ -164,6 +165,10 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     });
     await writer.close();
     Object.assign(counts, writer.counts);
+    // Families' own door (issue 16): parents' verified identities and the demo's grants.
+    Object.assign(counts, await generateFamilyAccess(tx, {
+      icsId, todayDays, domain, nhs, rng: new Rng(opts.seed, 'family-access'), ids: new Rng(opts.seed, `family-access-ids\u0000${icsName}`),
+    }));
 
     let intervention: SynthResult['intervention'];
     if (iv) {
