@@ -40,6 +40,9 @@ describe('family pages over HTTP', () => {
     expect(granted.length).toBeGreaterThan(0);
     const home = pageText((await family.get('/family')).body);
     for (const c of granted) expect(home).toContain(c.name);
+    // Each is opened by the door, not merely named: a link to the child's page, no refusal.
+    expect((await family.get('/family')).body).toContain(`href="/family/children/${granted[0].id}"`);
+    expect(home).not.toContain('You do not have access to this child’s information');
 
     const page = await family.get(`/family/children/${granted[0].id}`);
     expect(page.statusCode).toBe(200);

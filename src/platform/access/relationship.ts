@@ -44,8 +44,11 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
   if (!branches.length) return [];
   const found = await rows<Relationship & { rank: number; facts?: FamilyGrantFacts }>(tx, sql.join(branches, sql` UNION ALL `));
   // A stable sort: within one supplier, rows keep the order its query gave them.
-  return found.sort((a, b) => a.rank - b.rank).map(({ kind, detail, facts }) => (facts ? { kind, detail, family: facts } : { kind, detail }));
+  return found.sort((a, b) => a.rank - b.rank).map(withFacts);
 }
+
+/** A relationship as the policy reads it: a family grant's with its facts, others kind and detail only. */
+const withFacts = ({ kind, detail, facts }: Relationship & { facts?: FamilyGrantFacts }): Relationship => (facts ? { kind, detail, family: facts } : { kind, detail });
 
 /**
  * legitimateRelationships for each of a short list of children (a meeting's
@@ -53,17 +56,18 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
  * (empty when none), each list as legitimateRelationships gives it.
  */
 export async function legitimateRelationshipsOfEach(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, Relationship[]>> {
-  const out = new Map(childIds.map((id) => [id, [] as (Relationship & { rank: number })[]]));
+  const family = isFamily(actor);
+  const out = new Map(childIds.map((id) => [id, [] as (Relationship & { rank: number; facts?: FamilyGrantFacts })[]]));
   const branches = suppliersFor(actor).flatMap((supplier, rank) => {
     const found = supplier.withChild(actor, sql`listed.child_id`);
-    return found ? [sql`SELECT listed.child_id, ${rank}::int AS rank, r.kind, r.detail
+    return found ? [sql`SELECT listed.child_id, ${rank}::int AS rank, r.kind, r.detail${family ? sql`, r.facts` : sql``}
       FROM unnest(${sql.param([...out.keys()])}::uuid[]) AS listed(child_id) CROSS JOIN LATERAL (${found}) r`] : [];
   });
   if (branches.length && out.size) {
-    for (const { child_id, ...r } of await rows<Relationship & { rank: number; child_id: string }>(tx, sql.join(branches, sql` UNION ALL `))) out.get(child_id)!.push(r);
+    for (const { child_id, ...r } of await rows<Relationship & { rank: number; child_id: string; facts?: FamilyGrantFacts }>(tx, sql.join(branches, sql` UNION ALL `))) out.get(child_id)!.push(r);
   }
   // A stable sort, as legitimateRelationships: within one supplier, rows keep the order its query gave them.
-  return new Map([...out].map(([id, found]) => [id, found.sort((a, b) => a.rank - b.rank).map(({ kind, detail }) => ({ kind, detail }))]));
+  return new Map([...out].map(([id, found]) => [id, found.sort((a, b) => a.rank - b.rank).map(withFacts)]));
 }
 
 /**
