@@ -81,13 +81,13 @@ describe('families in a browser without JavaScript', JOURNEY, () => {
     await checkPageIsAccessible(mum, 'family letter');
     await mum.goBack();
 
-    await follow(mum, mum.getByRole('link', { name: 'Ask a question' }));
+    await follow(mum, mum.getByRole('button', { name: 'Ask a question' }));
     await checkPageIsAccessible(mum, 'family question');
     await follow(mum, mum.getByRole('button', { name: 'Send question' }));
     expect(await textOf(mum.locator('.nhsuk-error-summary'))).toContain('Enter what your question is about');
     await checkPageIsAccessible(mum, 'family question with errors');
     await mum.getByLabel('What is your question about?').fill('Inhaler at school');
-    await mum.getByLabel('Your question').fill('Can school keep a spare inhaler?');
+    await mum.getByLabel('Your question', { exact: true }).fill('Can school keep a spare inhaler?');
     await follow(mum, mum.getByRole('button', { name: 'Send question' }));
     expect(await textOf(mum.locator('main'))).toContain('Your question has been sent.');
     expect(await textOf(mum.locator('main'))).toContain('Can school keep a spare inhaler?');
