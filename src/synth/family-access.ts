@@ -25,7 +25,8 @@ const YEAR = 365.25;
 
 type Candidate = { child_id: string; dob: string; person_id: string; relationship: string; nhs_number: string; person_dob: string; gp_id: string; gp_name: string };
 
-export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Promise<Record<string, number>> {
+/** Rows written by table, and how many related people (corporate parents) were added beside the writer's. */
+export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Promise<{ counts: Record<string, number>; relatedPeopleAdded: number }> {
   const { icsId, todayDays, rng, ids } = input;
   const today = isoDate(todayDays);
 
@@ -125,7 +126,10 @@ export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Pr
   await bulkInsert(tx, 'family_access_grant', grants);
   await bulkInsert(tx, 'family_access_event', events);
   await bulkInsert(tx, 'family_hidden_item', hidden);
-  return { family_access_grant: grants.length, family_access_event: events.length, family_hidden_item: hidden.length, corporate_parent: corporate };
+  return {
+    counts: { family_access_grant: grants.length, family_access_event: events.length, family_hidden_item: hidden.length, competence_assessment: fourteen ? 1 : 0 },
+    relatedPeopleAdded: corporate,
+  };
 }
 
 /** A looked-after child (or two) with the local authority as corporate parent, granted by their social worker. */

@@ -166,9 +166,11 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     await writer.close();
     Object.assign(counts, writer.counts);
     // Families' own door (issue 16): parents' verified identities and the demo's grants.
-    Object.assign(counts, await generateFamilyAccess(tx, {
+    const family = await generateFamilyAccess(tx, {
       icsId, todayDays, domain, nhs, rng: new Rng(opts.seed, 'family-access'), ids: new Rng(opts.seed, `family-access-ids\u0000${icsName}`),
-    }));
+    });
+    Object.assign(counts, family.counts);
+    counts.related_person += family.relatedPeopleAdded;
 
     let intervention: SynthResult['intervention'];
     if (iv) {
