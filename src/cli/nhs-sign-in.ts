@@ -6,7 +6,7 @@ import { nationalRoleFor } from '../platform/auth/oidc/national-roles.js';
 import { testNhsNumbers } from '../platform/identity/nhs-number.js';
 import { cis2LinkedStaff, type Cis2LinkedStaff } from '../admin/service.js';
 import { demoFamilyPeople } from '../family/service.js';
-import { DEFAULT_DEMO_EMAIL_DOMAIN } from '../synth/generate.js';
+import { DEFAULT_DEMO_EMAIL_DOMAIN } from '../synth/service.js';
 import { startStandInProviders, type StandInFamilyMember, type StandInStaffMember } from '../stand-in-providers/index.js';
 
 /** The client id the demo's stand-in providers know Joinery by. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Database, Tx } from '../platform/db/client.js';
-import type { Actor } from '../platform/access/actor.js';
 import { auditChild, auditEachChild, openChild, openEachChild, type ChildAccess } from '../platform/access/door.js';
 import { familyPolicy, usableGrant } from '../platform/access/family-policy.js';
 import type { FamilyView } from '../platform/access/relationship-kinds.js';

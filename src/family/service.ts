@@ -1,15 +1,13 @@
-import crypto from 'node:crypto';
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
-import { FAMILY_ROLE, type Actor } from '../platform/access/actor.js';
+import type { Actor } from '../platform/access/actor.js';
 import { auditChild, openChild, refuseChild, type ChildAccess } from '../platform/access/door.js';
 import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { familyAccessPolicy, OWN_ACCESS_FROM_AGE, YOUNG_PERSON_DECIDES_AT } from '../platform/access/family-policy.js';
 import { FAMILY_VIEWS } from '../platform/access/relationship-kinds.js';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { parseInput } from '../platform/http/validate.js';
-import type { FamilyMember } from '../platform/http/family-session.js';
 import * as grants from './grants.js';
 import { demoPeople } from './store.js';
 import { PR_EVIDENCE } from './schema.js';

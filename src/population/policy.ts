@@ -1,4 +1,4 @@
-import { SYSTEM_ROLE, type Actor } from '../platform/access/actor.js';
+import type { Actor } from '../platform/access/actor.js';
 import type { Decision } from '../platform/access/policy.js';
 import { CARING_ROLES, ROLES, type Role } from '../platform/access/roles.js';
 import { ForbiddenError } from '../platform/http/errors.js';
