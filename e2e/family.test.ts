@@ -8,7 +8,8 @@ import { startJoinery, type TestJoinery } from '../test/joinery.js';
 import { demoFamilies } from '../src/cli/nhs-sign-in.js';
 import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
-import { openAWindow } from './steps/sign-in.js';
+import { openAWindow, signInInANewWindow } from './steps/sign-in.js';
+import { askQuestion } from '../src/family/service.js';
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -107,5 +108,32 @@ describe('families in a browser without JavaScript', JOURNEY, () => {
     expect(await textOf(mum.locator('main'))).not.toContain(LETTER);
     await mum.context().close();
     await me.context().close();
+  });
+
+  it('the GP sees who has family access on the child’s page, and answers a family’s question from it', async () => {
+    const [granted] = await rows<{ child_id: string; nhs_number: string; date_of_birth: string; name: string }>(j.db.owner, sql`SELECT g.child_id, g.nhs_number,
+        to_char(g.date_of_birth, 'YYYY-MM-DD') AS date_of_birth, rp.given_name || ' ' || rp.family_name AS name
+      FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
+      JOIN related_person rp ON rp.ics_id = g.ics_id AND rp.id = g.related_person_id
+      JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.email = 'gp@demo.joinery.test'
+     WHERE g.kind = 'proxy' AND g.status = 'active' AND c.date_of_birth > current_date - interval '12 years' ORDER BY g.child_id LIMIT 1`);
+    const [given, ...family] = granted.name.split(' ');
+    await askQuestion(j.db, { givenName: given, familyName: family.join(' '), nhsNumber: granted.nhs_number, birthdate: granted.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' },
+      granted.child_id, { subject: 'Hospital passport', message: 'Where do we get one?' });
+
+    const gp = await signInInANewWindow({ browser, baseUrl }, 'gp', { javaScript: false });
+    await gp.goto(`/children/${granted.child_id}`);
+    await follow(gp, gp.getByRole('link', { name: 'Family access: who can see this child’s information online' }));
+    const page = await textOf(gp.locator('main'));
+    expect(page).toContain(granted.name);
+    expect(page).toContain('Birth certificate naming them as a parent');
+    await checkPageIsAccessible(gp, 'family access (professional)');
+
+    await follow(gp, gp.getByRole('link', { name: 'Hospital passport' }));
+    await checkPageIsAccessible(gp, 'family question (professional)');
+    await gp.getByLabel('Your answer to the family').fill('Ask the hub nurse at your next appointment.');
+    await follow(gp, gp.getByRole('button', { name: 'Send answer' }));
+    expect(await textOf(gp.locator('main'))).toContain('Ask the hub nurse at your next appointment.');
+    await gp.context().close();
   });
 });

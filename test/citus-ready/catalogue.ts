@@ -26,6 +26,7 @@ export const LOCAL_TABLES: Record<string, string> = {
 export const PRE_TENANT_LOOKUPS: Record<string, string> = {
   joinery_fhir_client_lookup: 'the token endpoint finds a FHIR client by its id (a UUID) to learn its ICS',
   joinery_fhir_token_lookup: 'each FHIR request finds its token by hash to learn its ICS',
+  joinery_family_lookup: 'NHS login gives a verified NHS number and date of birth: finds the ICSs where a professional granted that person family access',
 };
 
 type Column = { table: string; column: string; not_null: boolean; type: string; serial: boolean };
