@@ -8,7 +8,8 @@ import { startJoinery, type TestJoinery } from '../test/joinery.js';
 import { demoFamilies } from '../src/cli/nhs-sign-in.js';
 import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
-import { openAWindow, signInInANewWindow } from './steps/sign-in.js';
+import { openAWindow } from './steps/sign-in.js';
+import { DEMO_PASSWORD } from '../test/http.js';
 import { askQuestion } from '../src/family/service.js';
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -121,7 +122,12 @@ describe('families in a browser without JavaScript', JOURNEY, () => {
     await askQuestion(j.db, { givenName: given, familyName: family.join(' '), nhsNumber: granted.nhs_number, birthdate: granted.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' },
       granted.child_id, { subject: 'Hospital passport', message: 'Where do we get one?' });
 
-    const gp = await signInInANewWindow({ browser, baseUrl }, 'gp', { javaScript: false });
+    // With NHS sign-in on, the sign-in page has three buttons: the password form's is exactly "Sign in".
+    const gp = await openAWindow({ browser, baseUrl }, { javaScript: false });
+    await gp.goto('/sign-in');
+    await gp.getByLabel('Email address').fill('gp@demo.joinery.test');
+    await gp.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await follow(gp, gp.getByRole('button', { name: 'Sign in', exact: true }));
     await gp.goto(`/children/${granted.child_id}`);
     await follow(gp, gp.getByRole('link', { name: 'Family access: who can see this child’s information online' }));
     const page = await textOf(gp.locator('main'));
