@@ -14,6 +14,8 @@ import { NotFoundError } from '../platform/http/errors.js';
 import { PAUSED, YOUNG_PERSON_DECIDES } from '../platform/access/family-policy.js';
 import { openItems } from '../worklist/service.js';
 import * as family from './service.js';
+import { applyAgeMilestones } from './age-milestones.js';
+import { londonToday } from '../platform/time/form-dates.js';
 
 const kinds = await databaseKinds();
 
@@ -46,17 +48,18 @@ describe.each(kinds)('family access (%s)', (kind) => {
   };
 
   /** A child of the GP's practice aged `age`, given an NHS number we know and the date of birth asked for. */
-  async function childAged(age: number, skip: string[] = []): Promise<Kid> {
+  const picked: string[] = [];
+  async function childAged(age: number, skip: string[] = [], dob = yearsAgo(age, 30)): Promise<Kid> {
     const found = await one<Kid>(j, sql`SELECT c.id, c.given_name, c.nhs_number, c.registered_practice_id FROM child c
       WHERE c.ics_id = ${gp.icsId}::uuid AND c.registered_practice_id = ${gp.organisationId}::uuid AND c.nhs_number IS NOT NULL
-        AND NOT (c.id = ANY(${sql.param(skip)}::uuid[])) ORDER BY c.id LIMIT 1`);
-    const dob = yearsAgo(age, 30);
+        AND NOT (c.id = ANY(${sql.param([...skip, ...picked])}::uuid[])) ORDER BY c.id LIMIT 1`);
+    picked.push(found.id);
     await j.db.owner.execute(sql`UPDATE child SET date_of_birth = ${dob}::date WHERE id = ${found.id}::uuid`);
     return { ...found, date_of_birth: dob };
   }
 
   /** A new adult in the child's life, with (or without) parental responsibility and an NHS number and date of birth. */
-  async function adult(c: Kid, relationship: string, pr: boolean, given = 'Alex'): Promise<FamilyMember & { relatedPersonId: string }> {
+  async function adultOf(c: Kid, relationship: string, pr: boolean, given = 'Alex'): Promise<FamilyMember & { relatedPersonId: string }> {
     const id = crypto.randomUUID();
     const nhs = newNhs();
     await j.db.owner.execute(sql`INSERT INTO related_person (ics_id, id, given_name, family_name, nhs_number, date_of_birth)
@@ -87,7 +90,7 @@ describe.each(kinds)('family access (%s)', (kind) => {
     gp = await actorFor(j.db, 'gp@demo.joinery.test');
     child = await childAged(8);
     teen = await childAged(14, [child.id]);
-    mother = await adult(child, 'mother', true, 'Morgan');
+    mother = await adultOf(child, 'mother', true, 'Morgan');
     await grant(child, mother);
     letterId = await fileLetter(child, 'Clinic letter: asthma review');
     youngPerson = { givenName: teen.given_name, familyName: 'X', nhsNumber: teen.nhs_number, birthdate: teen.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' };
@@ -96,7 +99,7 @@ describe.each(kinds)('family access (%s)', (kind) => {
 
   describe('granting proxy access', () => {
     it('refuses a proxy for someone without parental responsibility, saying so, and records nothing', async () => {
-      const grandad = await adult(child, 'grandfather', false, 'Glen');
+      const grandad = await adultOf(child, 'grandfather', false, 'Glen');
       const error = await grant(child, grandad).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).fields.relatedPersonId).toBe('Glen Testparent is not recorded as having parental responsibility for this child, so cannot be given proxy access');
@@ -104,7 +107,7 @@ describe.each(kinds)('family access (%s)', (kind) => {
     });
 
     it('refuses a proxy without the evidence of parental responsibility checked', async () => {
-      const father = await adult(child, 'father', true, 'Frank');
+      const father = await adultOf(child, 'father', true, 'Frank');
       const error = await inIcs(j, (tx) => family.grantProxy(tx, gp, child.id, { relatedPersonId: father.relatedPersonId, maySee: ['plan'] })).catch((e: unknown) => e);
       expect((error as ValidationError).fields).toMatchObject({ basis: 'Choose the evidence of parental responsibility you checked', evidenceNote: expect.stringContaining('Enter what you checked') });
     });
@@ -118,7 +121,7 @@ describe.each(kinds)('family access (%s)', (kind) => {
     it('refuses a professional who is not at the registered practice, audited', async () => {
       const other = await one<{ email: string }>(j, sql`SELECT email FROM professional WHERE ics_id = ${gp.icsId}::uuid AND role = 'gp' AND organisation_id <> ${gp.organisationId}::uuid LIMIT 1`);
       const elsewhere = await actorFor(j.db, other.email);
-      const father = await adult(child, 'stepfather', true, 'Sol');
+      const father = await adultOf(child, 'stepfather', true, 'Sol');
       expect(await refusal(inIcs(j, (tx) => family.grantProxy(tx, elsewhere, child.id, {
         relatedPersonId: father.relatedPersonId, basis: 'pr-agreement', evidenceNote: 'seen', maySee: ['plan'],
       })))).toBe('Proxy and own access are granted at the child’s registered practice, or by the social worker of a looked-after child.');
@@ -187,7 +190,7 @@ describe.each(kinds)('family access (%s)', (kind) => {
     });
 
     it('hides a letter from their parents: the parent no longer sees it anywhere, the young person still does', async () => {
-      const dad = await adult(teen, 'father', true, 'Dana');
+      const dad = await adultOf(teen, 'father', true, 'Dana');
       await grant(teen, dad);
       const private1 = await fileLetter(teen, 'Letter the young person keeps private');
       expect(await letterTitles(dad, teen)).toContain('Letter the young person keeps private');
@@ -204,7 +207,7 @@ describe.each(kinds)('family access (%s)', (kind) => {
   describe('at 16', () => {
     it('a parent’s proxy access pauses until the young person agrees, whatever the grant says', async () => {
       const sixteen = await childAged(16, [child.id, teen.id]);
-      const parent = await adult(sixteen, 'mother', true, 'Sam');
+      const parent = await adultOf(sixteen, 'mother', true, 'Sam');
       await grant(sixteen, parent);
       expect(await refusal(family.familyChildPage(j.db, parent, sixteen.id))).toBe(YOUNG_PERSON_DECIDES);
       const g = (await inIcs(j, (tx) => family.familyAccessOf(tx, gp, sixteen.id))).grants[0];
@@ -245,6 +248,35 @@ describe.each(kinds)('family access (%s)', (kind) => {
       const parent: FamilyMember = { ...mother, givenName: 'Dana', nhsNumber: (await one<{ nhs_number: string }>(j, sql`SELECT nhs_number FROM family_access_grant WHERE id = ${dad.id}::uuid`)).nhs_number };
       expect((await family.familyChildPage(j.db, parent, teen.id)).threads!.map((t) => t.subject)).not.toContain('Private question');
       expect((await family.familyChildPage(j.db, youngPerson, teen.id)).threads!.map((t) => t.subject)).toContain('Private question');
+    });
+  });
+
+  describe('the daily age milestones job', () => {
+    it('suspends a proxy at 16 without the young person’s agreement, ends one at 18, and lists 30-day notices', async () => {
+      const today = londonToday();
+      const sixteen = await childAged(16);
+      const adult = await childAged(18);
+      const soon = new Date(`${today}T00:00:00Z`);
+      soon.setUTCDate(soon.getUTCDate() + 10);
+      const turning = await childAged(15, [], `${soon.getUTCFullYear() - 16}${soon.toISOString().slice(4, 10)}`);
+      const parents = new Map<string, string>();
+      for (const c of [sixteen, adult, turning]) {
+        const p = await adultOf(c, 'mother', true, 'Milly');
+        parents.set(c.id, p.relatedPersonId);
+        await grant(c, p);
+      }
+      const grantOf = (c: Kid) => one<{ id: string; status: string; status_reason: string | null }>(j, sql`SELECT id, status, status_reason FROM family_access_grant
+        WHERE child_id = ${c.id}::uuid AND related_person_id = ${parents.get(c.id)!}::uuid`);
+
+      const run = await inIcs(j, (tx) => applyAgeMilestones(tx, today));
+      expect(await grantOf(sixteen)).toMatchObject({ status: 'suspended', status_reason: 'Turned 16: paused until the young person agrees to it' });
+      expect(await grantOf(adult)).toMatchObject({ status: 'ended', status_reason: 'Turned 18: proxy access ends' });
+      expect(await grantOf(turning)).toMatchObject({ status: 'active' });
+      expect(run.notices).toContainEqual({ grant_id: (await grantOf(turning)).id, child_id: turning.id, on: soon.toISOString().slice(0, 10), milestone: 16 });
+      const history = await rows<{ change: string; by_name: string }>(j.db.owner, sql`SELECT change, by_name FROM family_access_event WHERE grant_id = ${(await grantOf(sixteen)).id}::uuid ORDER BY at`);
+      expect(history).toEqual([{ change: 'granted', by_name: gp.name }, { change: 'suspended', by_name: 'Age milestones' }]);
+      // The proxy a young person agreed to at 16 (above) stays as it was; running again changes nothing more.
+      expect((await inIcs(j, (tx) => applyAgeMilestones(tx, today)))).toMatchObject({ suspended: 0, ended: 0 });
     });
   });
 
