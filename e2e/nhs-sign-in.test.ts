@@ -72,7 +72,7 @@ describe('signing in with NHS CIS2 and NHS login in a browser without JavaScript
   });
 
   it('a parent at P9 signs in with NHS login and lands on the family page; someone at P5 is told why not', async () => {
-    const [p9, , p5] = demoFamilies();
+    const [p9, , p5] = await demoFamilies(j.db);
     const page = await openAWindow({ browser, baseUrl }, { javaScript: false });
     await page.goto('/sign-in');
     await follow(page, page.getByRole('button', { name: 'Sign in with NHS login' }));

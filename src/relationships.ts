@@ -8,6 +8,7 @@ import { actionOwner } from './tasks/relationship.js';
 import { countContactsWith } from './record/service.js';
 import { countContacts } from './population/service.js';
 import { virtualWardCaseload } from './ambulatory/relationship.js';
+import { familyGrants } from './family/relationship.js';
 
 /**
  * The composition root of the access door: how a child is found, and every
@@ -19,7 +20,9 @@ export function registerChildAccess(): void {
   composeChildAccess({
     identify: childIdentity,
     identifyEach: childIdentities,
-    relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, virtualWardCaseload, breakGlass],
+    relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, virtualWardCaseload, breakGlass,
+      // Asked only for family members (NHS login), and only these for them.
+      familyGrants],
   });
   // One set of facts (docs/decisions/0012): every contact recorded is counted by the population as it is written.
   countContactsWith(countContacts);

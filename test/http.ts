@@ -30,6 +30,12 @@ export class TestClient {
     return this;
   }
 
+  /** Carries a session cookie made outside a sign-in (a family session created directly, say). */
+  withCookie(name: string, value: string): this {
+    this.cookies.set(name, value);
+    return this;
+  }
+
   get signedIn(): boolean {
     return this.cookies.has('joinery_session');
   }

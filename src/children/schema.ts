@@ -55,8 +55,11 @@ export const relatedPerson = pgTable(
     phone: text('phone'),
     email: text('email'),
     address: text('address'),
+    /** As the practice verified them: what a proxy grant matches NHS login against (src/family). */
+    nhsNumber: text('nhs_number'),
+    dateOfBirth: date('date_of_birth'),
   },
-  (t) => [primaryKey({ columns: [t.icsId, t.id] })],
+  (t) => [primaryKey({ columns: [t.icsId, t.id] }), check('related_person_nhs_number_check', sql`${t.nhsNumber} ~ '^[0-9]{10}$'`)],
 );
 
 export const childRelatedPerson = pgTable(

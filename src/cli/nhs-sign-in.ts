@@ -5,6 +5,8 @@ import { postLogoutRedirectUri, providerConfiguration, redirectUri, type NhsSign
 import { nationalRoleFor } from '../platform/auth/oidc/national-roles.js';
 import { testNhsNumbers } from '../platform/identity/nhs-number.js';
 import { cis2LinkedStaff, type Cis2LinkedStaff } from '../admin/service.js';
+import { demoFamilyPeople } from '../family/service.js';
+import { DEFAULT_DEMO_EMAIL_DOMAIN } from '../synth/service.js';
 import { startStandInProviders, type StandInFamilyMember, type StandInStaffMember } from '../stand-in-providers/index.js';
 
 /** The client id the demo's stand-in providers know Joinery by. */
@@ -84,15 +86,23 @@ export async function standInStaff(db: Database): Promise<StandInStaffMember[]> 
  * The demo's families at NHS login: parents and young people with test-range
  * NHS numbers, at each identity level (P9, P5, and P0 who cannot sign in to Joinery).
  */
-export function demoFamilies(): StandInFamilyMember[] {
+/**
+ * The stand-in NHS login's people. The P9 parent and young person are the
+ * generator's demo family (src/synth/family-access.ts): signing in as them
+ * shows their real children. The P5 and P0 people are fixed, as they see no
+ * child anyway; so are the P9 people when no demo ICS has been generated.
+ */
+export async function demoFamilies(db: Database): Promise<StandInFamilyMember[]> {
   const numbers = testNhsNumbers(980_000);
-  const person = (sub: string, givenName: string, familyName: string, birthdate: string, identityLevel: 'P0' | 'P5' | 'P9'): StandInFamilyMember => ({
-    sub, givenName, familyName, birthdate, identityLevel, nhsNumber: numbers.next().value as string,
+  const person = (sub: string, givenName: string, familyName: string, birthdate: string, identityLevel: 'P0' | 'P5' | 'P9', nhsNumber?: string): StandInFamilyMember => ({
+    sub, givenName, familyName, birthdate, identityLevel, nhsNumber: nhsNumber ?? (numbers.next().value as string),
     email: `${givenName.toLowerCase()}.${familyName.toLowerCase()}@families.joinery.test`, phone: '+447700900000',
   });
+  const { parent, youngPerson } = await demoFamilyPeople(db, DEFAULT_DEMO_EMAIL_DOMAIN);
   return [
-    person('family-p9-parent', 'Amara', 'Okafor', '1988-03-14', 'P9'),
-    person('family-p9-young-person', 'Leo', 'Hughes', '2010-07-02', 'P9'),
+    parent ? person('family-p9-parent', parent.given_name, parent.family_name, parent.birthdate, 'P9', parent.nhs_number) : person('family-p9-parent', 'Amara', 'Okafor', '1988-03-14', 'P9'),
+    youngPerson ? person('family-p9-young-person', youngPerson.given_name, youngPerson.family_name, youngPerson.birthdate, 'P9', youngPerson.nhs_number)
+      : person('family-p9-young-person', 'Leo', 'Hughes', '2010-07-02', 'P9'),
     person('family-p5-parent', 'Sian', 'Morgan', '1992-11-23', 'P5'),
     person('family-p0-parent', 'Tomasz', 'Nowak', '1985-05-30', 'P0'),
   ];
@@ -125,7 +135,7 @@ export async function startNhsSignIn(db: Database, config: Config): Promise<{ nh
       port: config.standInPorts.cis2, clients: [client(config, 'cis2', DEMO_CLIENT_ID, key)],
       staff: () => standInStaff(db),
     },
-    nhsLogin: { port: config.standInPorts.nhsLogin, clients: [client(config, 'nhs-login', DEMO_CLIENT_ID, key)], people: async () => demoFamilies() },
+    nhsLogin: { port: config.standInPorts.nhsLogin, clients: [client(config, 'nhs-login', DEMO_CLIENT_ID, key)], people: () => demoFamilies(db) },
   });
   return {
     nhsSignIn: {

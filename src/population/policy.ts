@@ -1,4 +1,4 @@
-import { SYSTEM_ROLE, type Actor } from '../platform/access/actor.js';
+import type { Actor } from '../platform/access/actor.js';
 import type { Decision } from '../platform/access/policy.js';
 import { CARING_ROLES, ROLES, type Role } from '../platform/access/roles.js';
 import { ForbiddenError } from '../platform/http/errors.js';
@@ -12,7 +12,7 @@ import { ForbiddenError } from '../platform/http/errors.js';
 
 const deny = (reason: string): Decision => ({ allowed: false, reason });
 const allow = (why: string): Decision => ({ allowed: true, why });
-const roleOf = (actor: Actor, roles: readonly Role[]): Role | null => (actor.role !== SYSTEM_ROLE && roles.includes(actor.role) ? actor.role : null);
+const roleOf = (actor: Actor, roles: readonly Role[]): Role | null => ((roles as readonly string[]).includes(actor.role) ? actor.role as Role : null);
 const named = (role: Role) => ROLES[role].toLowerCase();
 
 /** See the dashboards, indicators, case-finding rules and evaluations, all in aggregate. */

@@ -18,6 +18,7 @@ import { checkIntervention, chooseClusters, parseIntervention, treatment, type I
 import { BatchWriter, type Row } from './writer.js';
 import { feedbackRows } from './feedback.js';
 import { demoCaseload, demoVirtualWard } from './virtual-ward.js';
+import { generateFamilyAccess } from './family-access.js';
 
 export type SynthOptions = {
   /** 100 … 500,000 (anything from 1 to 800,000 works). */
@@ -175,6 +176,12 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     const wardIds = new Rng(opts.seed, `ward-ids\u0000${icsName}`);
     const wardId = await demoVirtualWard(tx, structure, icsName, wardIds);
     if (wardId) counts.ward_episode = await demoCaseload(tx, icsId, wardId, isoDate(todayDays), new Rng(opts.seed, 'virtual-ward'), wardIds);
+    // Families' own door (issue 16): parents' verified identities and the demo's grants.
+    const family = await generateFamilyAccess(tx, {
+      icsId, todayDays, domain, nhs, rng: new Rng(opts.seed, 'family-access'), ids: new Rng(opts.seed, `family-access-ids\u0000${icsName}`),
+    });
+    Object.assign(counts, family.counts);
+    counts.related_person += family.relatedPeopleAdded;
 
     let intervention: SynthResult['intervention'];
     if (iv) {

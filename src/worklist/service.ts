@@ -31,3 +31,8 @@ export async function openItems(tx: Tx, actor: Actor, limit = 200): Promise<stor
 export async function markDone(tx: Tx, actor: Actor, id: string): Promise<void> {
   if (!(await store.markItemDone(tx, actor.professionalId, id))) throw new NotFoundError();
 }
+
+/** Closes every professional's item linking to this page (a family's question one of them answered). */
+export async function doneForEveryone(tx: Tx, link: string): Promise<void> {
+  await store.markLinkDone(tx, link);
+}

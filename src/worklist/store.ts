@@ -59,3 +59,8 @@ export async function markItemDone(tx: Tx, professionalId: string, id: string): 
   );
   return done.length > 0;
 }
+
+/** Marks every open item that links to this page done, whoever's it is: the thing it asked for has been done by one of them. */
+export async function markLinkDone(tx: Tx, link: string): Promise<void> {
+  await tx.execute(sql`UPDATE worklist_item SET done_at = now() WHERE link = ${link} AND done_at IS NULL`);
+}

@@ -28,6 +28,7 @@ export const PRE_TENANT_LOOKUPS: Record<string, string> = {
   joinery_fhir_token_lookup: 'each FHIR request finds its token by hash to learn its ICS',
   joinery_advice_link_lookup: 'a family opens a one-time advice link (no sign-in): its hash finds the sending and its ICS',
   joinery_feedback_link_lookup: 'a family’s feedback page finds its one-time link by the token’s hash to learn its ICS',
+  joinery_family_lookup: 'NHS login gives a verified NHS number and date of birth: finds the ICSs where a professional granted that person family access',
 };
 
 type Column = { table: string; column: string; not_null: boolean; type: string; serial: boolean };

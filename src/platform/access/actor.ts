@@ -2,7 +2,9 @@ import type { Role } from './roles.js';
 
 /** Role of a system (an OAuth client) acting on its own account, not a person's. */
 export const SYSTEM_ROLE = 'system' as const;
-export type ActorRole = Role | typeof SYSTEM_ROLE;
+/** Role of a parent, carer or young person signed in with NHS login (issue 16): never a professional. */
+export const FAMILY_ROLE = 'family' as const;
+export type ActorRole = Role | typeof SYSTEM_ROLE | typeof FAMILY_ROLE;
 
 /**
  * A system client. Without an organisation it is the ICS's own integration
@@ -33,14 +35,27 @@ export type Actor = {
   system?: SystemClient;
   /** How this person signed in, for the header and every audit row; absent for systems. */
   signedIn?: SignedInHow;
+  /** Who NHS login says a family member is; present exactly when role is 'family'. */
+  family?: FamilyIdentity;
 };
+
+/**
+ * A family member as NHS login verified them. For a family actor,
+ * professionalId is a fixed id made from the NHS number (the audit's actor
+ * column), organisationId the ICS's id (they belong to no organisation), and
+ * their relationships come only from the grants a professional recorded.
+ */
+export type FamilyIdentity = { nhsNumber: string; birthdate: string; identityLevel: 'P5' | 'P9' };
+
+export const isFamily = (actor: Actor): actor is Actor & { role: typeof FAMILY_ROLE; family: FamilyIdentity } =>
+  actor.role === FAMILY_ROLE && actor.family !== undefined;
 
 /**
  * How a session was signed in: the method, the assurance the provider
  * vouched for (CIS2's acr), and the national RBAC role chosen at CIS2.
  */
 export type SignedInHow = {
-  method: 'password' | 'cis2';
+  method: 'password' | 'cis2' | 'nhs-login';
   assurance: string | null;
   nrbacRoleId: string | null;
   nrbacRoleName: string | null;

@@ -285,3 +285,23 @@ describe('system client policy matrix', () => {
     }
   });
 });
+
+describe('a family member against every professional rule', () => {
+  const parent: Actor = {
+    icsId: 'ics', professionalId: 'f', name: 'Parent', email: '', role: 'family', organisationId: 'ics', organisationName: '',
+    family: { nhsNumber: '9990000001', birthdate: '1985-01-01', identityLevel: 'P9' },
+  };
+  const granted: Relationship[] = [{ kind: 'proxy', detail: 'mother' }, { kind: 'own-access', detail: 'themself' }];
+  const actions = Object.keys(policy) as (keyof typeof policy)[];
+
+  it.each(actions)('refuses %s, even with a proxy or own access', (action) => {
+    const decide = policy[action] as (a: Actor, r: Relationship[]) => ReturnType<typeof policy.searchChildren>;
+    expect(decide(parent, granted).allowed).toBe(false);
+  });
+
+  it('refuses every system interaction', () => {
+    expect(systemPolicy.fhirInteraction(parent, 'Patient', 'r').allowed).toBe(false);
+    expect(systemPolicy.searchPatients(parent).allowed).toBe(false);
+    expect(systemPolicy.updateChild(parent, granted).allowed).toBe(false);
+  });
+});

@@ -1,4 +1,4 @@
-import { isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
+import { FAMILY_ROLE, isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
 import { CARING_ROLES, HEALTH_DETAIL_AGENCIES, ROLES, agencyOfRole, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, actionOpensRecord, type Relationship } from './relationship.js';
 import { allow, deny, has, type Decision } from './decision.js';
@@ -76,7 +76,7 @@ export const policy = {
 
   /** Find children by NHS number or name: caring roles only (results show identity, not the record). */
   searchChildren(actor: Actor): Decision {
-    return actor.role !== SYSTEM_ROLE && has(actor, CARING_ROLES) ? allow(`Search by a ${ROLES[actor.role].toLowerCase()}`) : deny('Your role does not search for children.');
+    return has(actor, CARING_ROLES) ? allow(`Search by a ${ROLES[actor.role as Role].toLowerCase()}`) : deny('Your role does not search for children.');
   },
 
   /** Who the child is, their flags and who cares for them; health detail needs viewHealthDetail as well. */
@@ -120,6 +120,7 @@ export const policy = {
    * that matters: it serves no one who may see sensitive entries.
    */
   seeOwnTeamsSensitiveEntries(actor: Actor): Decision {
+    if (actor.role === FAMILY_ROLE) return deny('Sensitive entries are never shown on the family pages.');
     return actor.role === SYSTEM_ROLE ? deny('A system never sees sensitive entries, not even those its own organisation recorded.') : allow('recorded by your own team');
   },
 

@@ -13,9 +13,38 @@ import type { Actor } from './actor.js';
 export type RelationshipKind =
   | 'registered-practice' | 'care-team' | 'cluster-lead' | 'referral' | 'mdt-case' | 'action-owner' | 'break-glass'
   | 'integration-engine' | 'organisation-feed'
-  | 'virtual-ward';
+  | 'virtual-ward'
+  | FamilyRelationshipKind;
 
-export type Relationship = { kind: RelationshipKind; detail: string };
+/** A family member's relationships (issue 16): granted by a professional, never derived from care. */
+export type FamilyRelationshipKind = 'proxy' | 'own-access';
+export const FAMILY_RELATIONSHIP_KINDS: readonly RelationshipKind[] = ['proxy', 'own-access'];
+
+/** What the family may see, as a grant lists it. */
+export const FAMILY_VIEWS = ['appointments', 'plan', 'letters', 'advice', 'messages'] as const;
+export type FamilyView = (typeof FAMILY_VIEWS)[number];
+
+/**
+ * The facts of one grant as they stand now, read with it (so the policy
+ * decides from data, not from what a form claimed): its status and end, the
+ * record's freeze and safeguarding flag, parental responsibility, the child's
+ * age and the young person's competence and agreement.
+ */
+export type FamilyGrantFacts = {
+  grantId: string;
+  status: 'active' | 'suspended' | 'ended';
+  expired: boolean;
+  frozen: boolean;
+  safeguarding: boolean;
+  parentalResponsibility: boolean;
+  corporateParent: boolean;
+  maySee: FamilyView[];
+  childAge: number;
+  competent: boolean;
+  youngPersonAgreed: boolean;
+};
+
+export type Relationship = { kind: RelationshipKind; detail: string; family?: FamilyGrantFacts };
 
 export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'registered-practice': 'Registered practice',
@@ -28,6 +57,8 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'integration-engine': 'ICS integration engine',
   'organisation-feed': 'System of a caring organisation',
   'virtual-ward': 'Virtual ward caseload',
+  proxy: 'Proxy access (parent or carer)',
+  'own-access': 'Their own access (young person)',
 };
 
 /**
@@ -52,4 +83,9 @@ export type RelationshipSupplier = {
    * to this actor. Lists use it, so paging counts only what may be seen.
    */
   standing(actor: Actor): SQL | null;
+  /**
+   * A supplier of family relationships: asked only for family actors (and
+   * the only kind they are asked), its rows carry a `facts` json column.
+   */
+  family?: true;
 };

@@ -1,11 +1,21 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
-import type { Actor } from './actor.js';
+import { isFamily, type Actor } from './actor.js';
 import { agencyOfRole } from './roles.js';
 import { composition } from './composition.js';
-import type { Relationship, RelationshipKind } from './relationship-kinds.js';
+import type { FamilyGrantFacts, Relationship, RelationshipKind, RelationshipSupplier } from './relationship-kinds.js';
 
 export { RELATIONSHIP_LABELS, type Relationship, type RelationshipKind, type RelationshipSupplier } from './relationship-kinds.js';
+
+/**
+ * The suppliers asked about this actor: a family member only the family's
+ * (grants), everyone else never those, so no professional rule can be met by
+ * a family relationship and no family page by a professional one.
+ */
+function suppliersFor(actor: Actor): readonly RelationshipSupplier[] {
+  const family = isFamily(actor);
+  return composition().relationships.filter((s) => (s.family === true) === family);
+}
 
 /**
  * Whether owning an action opens the child's summary and record to the
@@ -20,21 +30,25 @@ export const actionOpensRecord = (actor: Actor) => agencyOfRole(actor.role) === 
  * the child row aliased `c`. Used in lists so paging counts only what may be seen.
  */
 export function standingRelationshipSql(actor: Actor): SQL {
-  const predicates = composition().relationships.map((s) => s.standing(actor)).filter((p): p is SQL => p !== null);
+  const predicates = suppliersFor(actor).map((s) => s.standing(actor)).filter((p): p is SQL => p !== null);
   return predicates.length ? sql`(${sql.join(predicates, sql` OR `)})` : sql`false`;
 }
 
 /** Every relationship the actor has with the child now, strongest first (the order the composition lists its suppliers); empty when none. */
 export async function legitimateRelationships(tx: Tx, actor: Actor, childId: string): Promise<Relationship[]> {
-  const branches = composition().relationships.flatMap((supplier, rank) => {
+  const family = isFamily(actor);
+  const branches = suppliersFor(actor).flatMap((supplier, rank) => {
     const found = supplier.withChild(actor, sql`${childId}::uuid`);
-    return found ? [sql`SELECT ${rank}::int AS rank, r.kind, r.detail FROM (${found}) r`] : [];
+    return found ? [sql`SELECT ${rank}::int AS rank, r.kind, r.detail${family ? sql`, r.facts` : sql``} FROM (${found}) r`] : [];
   });
   if (!branches.length) return [];
-  const found = await rows<Relationship & { rank: number }>(tx, sql.join(branches, sql` UNION ALL `));
+  const found = await rows<Relationship & { rank: number; facts?: FamilyGrantFacts }>(tx, sql.join(branches, sql` UNION ALL `));
   // A stable sort: within one supplier, rows keep the order its query gave them.
-  return found.sort((a, b) => a.rank - b.rank).map(({ kind, detail }) => ({ kind, detail }));
+  return found.sort((a, b) => a.rank - b.rank).map(withFacts);
 }
+
+/** A relationship as the policy reads it: a family grant's with its facts, others kind and detail only. */
+const withFacts = ({ kind, detail, facts }: Relationship & { facts?: FamilyGrantFacts }): Relationship => (facts ? { kind, detail, family: facts } : { kind, detail });
 
 /**
  * legitimateRelationships for each of a short list of children (a meeting's
@@ -42,17 +56,18 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
  * (empty when none), each list as legitimateRelationships gives it.
  */
 export async function legitimateRelationshipsOfEach(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, Relationship[]>> {
-  const out = new Map(childIds.map((id) => [id, [] as (Relationship & { rank: number })[]]));
-  const branches = composition().relationships.flatMap((supplier, rank) => {
+  const family = isFamily(actor);
+  const out = new Map(childIds.map((id) => [id, [] as (Relationship & { rank: number; facts?: FamilyGrantFacts })[]]));
+  const branches = suppliersFor(actor).flatMap((supplier, rank) => {
     const found = supplier.withChild(actor, sql`listed.child_id`);
-    return found ? [sql`SELECT listed.child_id, ${rank}::int AS rank, r.kind, r.detail
+    return found ? [sql`SELECT listed.child_id, ${rank}::int AS rank, r.kind, r.detail${family ? sql`, r.facts` : sql``}
       FROM unnest(${sql.param([...out.keys()])}::uuid[]) AS listed(child_id) CROSS JOIN LATERAL (${found}) r`] : [];
   });
   if (branches.length && out.size) {
-    for (const { child_id, ...r } of await rows<Relationship & { rank: number; child_id: string }>(tx, sql.join(branches, sql` UNION ALL `))) out.get(child_id)!.push(r);
+    for (const { child_id, ...r } of await rows<Relationship & { rank: number; child_id: string; facts?: FamilyGrantFacts }>(tx, sql.join(branches, sql` UNION ALL `))) out.get(child_id)!.push(r);
   }
   // A stable sort, as legitimateRelationships: within one supplier, rows keep the order its query gave them.
-  return new Map([...out].map(([id, found]) => [id, found.sort((a, b) => a.rank - b.rank).map(({ kind, detail }) => ({ kind, detail }))]));
+  return new Map([...out].map(([id, found]) => [id, found.sort((a, b) => a.rank - b.rank).map(withFacts)]));
 }
 
 /**
@@ -64,7 +79,7 @@ export async function legitimateRelationshipsOfEach(tx: Tx, actor: Actor, childI
  * task list's cluster-lead branch ran once per overdue action in the ICS).
  */
 export function hasRelationshipSql(kind: RelationshipKind, actor: Actor, childId: SQL): SQL {
-  const branches = composition().relationships
+  const branches = suppliersFor(actor)
     .filter((s) => s.kinds.includes(kind))
     .flatMap((s) => {
       const found = s.withChild(actor, childId);
@@ -83,7 +98,7 @@ export async function relationshipsWithChildren(tx: Tx, actor: Actor, childIds: 
   const found = new Map(childIds.map((id): [string, Relationship[]] => [id, []]));
   if (!childIds.length) return found;
   const ids = sql`unnest(ARRAY[${sql.join(childIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]) AS listed(id)`;
-  const branches = composition().relationships.flatMap((supplier, rank) => {
+  const branches = suppliersFor(actor).flatMap((supplier, rank) => {
     const each = supplier.withChild(actor, sql`listed.id`);
     return each ? [sql`SELECT listed.id::text AS child_id, ${rank}::int AS rank, r.kind, r.detail FROM ${ids} CROSS JOIN LATERAL (${each}) r`] : [];
   });

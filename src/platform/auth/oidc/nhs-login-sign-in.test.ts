@@ -10,21 +10,23 @@ import { SignInBrowser, readable } from './test-fixtures.js';
 /**
  * Parents, carers and young people sign in with NHS login, end to end over
  * HTTP against the real stand-in NHS login. A family session is its own kind:
- * never a professional, and (until the family pages are built) no child's data.
+ * never a professional; the children it lists are those a professional granted it.
  */
 const PUBLIC_URL = loadConfig({}).publicUrl;
-const family = (sub: string) => demoFamilies().find((f) => f.sub === sub)!;
+let people: Awaited<ReturnType<typeof demoFamilies>> = [];
+const family = (sub: string) => people.find((f) => f.sub === sub)!;
 
 describe('signing in with NHS login', () => {
   let j: TestJoinery;
   let warn: MockInstance<typeof console.warn>;
   beforeAll(async () => {
     j = await startJoinery('pglite', 100, {}, { nhsSignIn: true });
+    people = await demoFamilies(j.db);
   });
   afterAll(() => j?.close());
   afterEach(() => warn?.mockRestore());
 
-  it('someone proved to P9 lands on /family, which says who they are and the level, and shows no child’s information', async () => {
+  it('someone proved to P9 lands on /family, which says who they are and the level, and names only the children granted to them', async () => {
     const parent = family('family-p9-parent');
     const b = new SignInBrowser(j.app, PUBLIC_URL);
     const started = await b.joineryRequest('GET', '/sign-in/nhs-login');
@@ -41,7 +43,13 @@ describe('signing in with NHS login', () => {
     expect(words).toContain('You are signed in with NHS login');
     expect(words).toContain(`Name ${parent.givenName} ${parent.familyName}`);
     expect(words).toContain('P9: your identity was checked with photo ID');
-    expect(words).toContain('This page shows no information about any child.');
+    const granted = await rows<{ name: string }>(j.db.owner, sql`SELECT DISTINCT c.given_name || ' ' || c.family_name AS name FROM family_access_grant g
+      JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.nhs_number = ${parent.nhsNumber} AND g.kind = 'proxy' AND g.status <> 'ended'`);
+    if (granted.length === 0) expect(words).toContain('No one has given you access to a child’s information in Joinery yet.');
+    for (const { name } of granted) expect(words).toContain(name);
+    const others = await rows<{ name: string }>(j.db.owner, sql`SELECT c.given_name || ' ' || c.family_name AS name FROM child c
+      WHERE NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.child_id = c.id AND g.nhs_number = ${parent.nhsNumber}) ORDER BY c.id LIMIT 20`);
+    for (const { name } of others) if (!granted.some((g) => g.name === name)) expect(words).not.toContain(name);
     expect(words).toContain(`${parent.givenName} ${parent.familyName} (NHS login, P9)`);
 
     const [session] = await rows<{ nhs_number: string; birthdate: string; identity_level: string; vector_of_trust: string }>(j.db.owner, sql`

@@ -165,10 +165,7 @@ export const nhsSignInRoutes: RouteModule = (app, deps) => {
     return reply.redirect('/family', 303);
   });
 
-  app.get('/family', { config: { public: true } }, async (req, reply) => {
-    if (!req.family) return reply.redirect('/sign-in', 303);
-    return reply.page('platform/auth/oidc/views/family.njk', { title: 'Your family’s information' });
-  });
+  // /family itself is the family capability's (src/family/routes.ts): sign-in lands there.
 
   app.get('/signed-out', { config: { public: true } }, async (_req, reply) =>
     reply.page('platform/auth/oidc/views/signed-out.njk', { title: 'You have signed out' }));

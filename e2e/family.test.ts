@@ -1,0 +1,145 @@
+import net from 'node:net';
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { rows } from '../src/platform/db/client.js';
+import { startJoinery, type TestJoinery } from '../test/joinery.js';
+import { demoFamilies } from '../src/cli/nhs-sign-in.js';
+import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
+import { checkPageIsAccessible } from './steps/accessibility.js';
+import { openAWindow } from './steps/sign-in.js';
+import { DEMO_PASSWORD } from '../test/http.js';
+import { askQuestion } from '../src/family/service.js';
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as net.AddressInfo;
+    s.close(() => resolve(port));
+  });
+});
+
+/**
+ * The family's own pages in Chromium without JavaScript, at a phone's width
+ * as well (every page is scanned by axe at 390 px and up): the demo parent
+ * signs in with NHS login through the stand-in, sees their child's care
+ * team, plan and a letter, and asks the care team a question; the
+ * 14-year-old with their own access signs in and hides that letter from
+ * their parents, and the parent no longer sees it.
+ */
+describe('families in a browser without JavaScript', JOURNEY, () => {
+  let j: TestJoinery;
+  let browser: Browser;
+  let baseUrl: string;
+  let teen: { id: string; name: string };
+  const LETTER = 'Clinic letter: asthma follow-up';
+
+  async function signInWithNhsLogin(person: { givenName: string; familyName: string }): Promise<Page> {
+    const page = await openAWindow({ browser, baseUrl }, { javaScript: false });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/sign-in');
+    await follow(page, page.getByRole('button', { name: 'Sign in with NHS login' }));
+    await page.getByLabel(new RegExp(`${person.givenName} ${person.familyName}`)).check();
+    await follow(page, page.getByRole('button', { name: /Continue|Sign in/ }));
+    await page.waitForURL(`${baseUrl}/family`);
+    await checkPageIsAccessible(page, 'family home');
+    return page;
+  }
+
+  beforeAll(async () => {
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
+    await j.app.listen({ port, host: '127.0.0.1' });
+    browser = await launchChromium();
+    const [, youngPerson] = await demoFamilies(j.db);
+    [teen] = await rows<{ id: string; name: string }>(j.db.owner, sql`SELECT c.id, c.given_name || ' ' || c.family_name AS name FROM family_access_grant g
+      JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.kind = 'own-access' AND g.nhs_number = ${youngPerson.nhsNumber}`);
+    // A clinic letter the parent can read, until the young person keeps it from them.
+    const [gp] = await rows<{ id: string; name: string; organisation_id: string; ics_id: string }>(j.db.owner, sql`SELECT p.id, p.name, p.organisation_id, p.ics_id
+      FROM professional p JOIN child c ON c.registered_practice_id = p.organisation_id WHERE c.id = ${teen.id}::uuid AND p.role = 'gp' LIMIT 1`);
+    await j.db.owner.execute(sql`INSERT INTO record_letter (ics_id, id, child_id, title, body, source, filed_by, filed_by_name, filed_by_organisation_id)
+      VALUES (${gp.ics_id}::uuid, ${crypto.randomUUID()}::uuid, ${teen.id}::uuid, ${LETTER},
+              ${JSON.stringify({ title: LETTER, lines: [{ text: 'We saw you in the hub clinic today.' }, { text: 'Keep using the brown inhaler twice a day.' }] })}::jsonb,
+              'clinic', ${gp.id}::uuid, ${gp.name}, ${gp.organisation_id}::uuid)`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await j?.close();
+  });
+
+  it('a parent reads the care team, plan and a letter and asks a question; the young person hides the letter and the parent no longer sees it', async () => {
+    const [parent, youngPerson] = await demoFamilies(j.db);
+    const mum = await signInWithNhsLogin(parent);
+    await follow(mum, mum.getByRole('link', { name: teen.name }));
+    const childPage = await textOf(mum.locator('main'));
+    expect(childPage).toContain(`The people looking after ${teen.name.split(' ')[0]}`);
+    expect(childPage).toContain('Care plan');
+    expect(childPage).not.toContain('Letter from the school nurse drop-in');
+    await checkPageIsAccessible(mum, 'family child page');
+
+    await follow(mum, mum.getByRole('link', { name: LETTER }));
+    expect(await textOf(mum.locator('main'))).toContain('Keep using the brown inhaler twice a day.');
+    await checkPageIsAccessible(mum, 'family letter');
+    await mum.goBack();
+
+    await follow(mum, mum.getByRole('button', { name: 'Ask a question' }));
+    await checkPageIsAccessible(mum, 'family question');
+    await follow(mum, mum.getByRole('button', { name: 'Send question' }));
+    expect(await textOf(mum.locator('.nhsuk-error-summary'))).toContain('Enter what your question is about');
+    await checkPageIsAccessible(mum, 'family question with errors');
+    await mum.getByLabel('What is your question about?').fill('Inhaler at school');
+    await mum.getByLabel('Your question', { exact: true }).fill('Can school keep a spare inhaler?');
+    await follow(mum, mum.getByRole('button', { name: 'Send question' }));
+    expect(await textOf(mum.locator('main'))).toContain('Your question has been sent.');
+    expect(await textOf(mum.locator('main'))).toContain('Can school keep a spare inhaler?');
+
+    const me = await signInWithNhsLogin(youngPerson);
+    await follow(me, me.getByRole('link', { name: 'Your own care' }));
+    const mine = await textOf(me.locator('main'));
+    expect(mine).toContain('Letter from the school nurse drop-in');
+    expect(mine).not.toContain('Can school keep a spare inhaler?');
+    await checkPageIsAccessible(me, 'young person’s own page');
+    const item = me.locator('li').filter({ hasText: LETTER });
+    await follow(me, item.getByRole('button', { name: 'Hide this letter from my parents' }));
+    expect(await textOf(me.locator('main'))).toContain('Your parents or carers can no longer see this.');
+    expect(await textOf(me.locator('li').filter({ hasText: LETTER }))).toContain('Hidden from your parents');
+
+    await mum.reload();
+    expect(await textOf(mum.locator('main'))).not.toContain(LETTER);
+    await mum.context().close();
+    await me.context().close();
+  });
+
+  it('the GP sees who has family access on the child’s page, and answers a family’s question from it', async () => {
+    const [granted] = await rows<{ child_id: string; nhs_number: string; date_of_birth: string; name: string }>(j.db.owner, sql`SELECT g.child_id, g.nhs_number,
+        to_char(g.date_of_birth, 'YYYY-MM-DD') AS date_of_birth, rp.given_name || ' ' || rp.family_name AS name
+      FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
+      JOIN related_person rp ON rp.ics_id = g.ics_id AND rp.id = g.related_person_id
+      JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.email = 'gp@demo.joinery.test'
+     WHERE g.kind = 'proxy' AND g.status = 'active' AND c.date_of_birth > current_date - interval '12 years' ORDER BY g.child_id LIMIT 1`);
+    const [given, ...family] = granted.name.split(' ');
+    await askQuestion(j.db, { givenName: given, familyName: family.join(' '), nhsNumber: granted.nhs_number, birthdate: granted.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' },
+      granted.child_id, { subject: 'Hospital passport', message: 'Where do we get one?' });
+
+    // With NHS sign-in on, the sign-in page has three buttons: the password form's is exactly "Sign in".
+    const gp = await openAWindow({ browser, baseUrl }, { javaScript: false });
+    await gp.goto('/sign-in');
+    await gp.getByLabel('Email address').fill('gp@demo.joinery.test');
+    await gp.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await follow(gp, gp.getByRole('button', { name: 'Sign in', exact: true }));
+    await gp.goto(`/children/${granted.child_id}`);
+    await follow(gp, gp.getByRole('link', { name: 'Family access: who can see this child’s information online' }));
+    const page = await textOf(gp.locator('main'));
+    expect(page).toContain(granted.name);
+    expect(page).toContain('Birth certificate naming them as a parent');
+    await checkPageIsAccessible(gp, 'family access (professional)');
+
+    await follow(gp, gp.getByRole('link', { name: 'Hospital passport' }));
+    await checkPageIsAccessible(gp, 'family question (professional)');
+    await gp.getByLabel('Your answer to the family').fill('Ask the hub nurse at your next appointment.');
+    await follow(gp, gp.getByRole('button', { name: 'Send answer' }));
+    expect(await textOf(gp.locator('main'))).toContain('Ask the hub nurse at your next appointment.');
+    await gp.context().close();
+  });
+});

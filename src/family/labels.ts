@@ -1,0 +1,21 @@
+import type { FamilyView } from '../platform/access/relationship-kinds.js';
+import type { PrEvidence } from './schema.js';
+
+/** The evidence of parental responsibility, as the granting professional reads it. */
+export const PR_EVIDENCE_LABELS: Record<PrEvidence, string> = {
+  'birth-certificate': 'Birth certificate naming them as a parent',
+  'adoption-certificate': 'Adoption certificate',
+  'parental-order': 'Parental order',
+  'pr-agreement': 'Parental responsibility agreement',
+  'court-order': 'Court order (child arrangements, special guardianship or residence)',
+  'corporate-parent': 'Local authority as corporate parent (looked-after child)',
+};
+
+/** What a proxy may see, in the family's words. */
+export const VIEW_LABELS: Record<FamilyView, string> = {
+  appointments: 'Appointments', plan: 'Care plan', letters: 'Letters', advice: 'Advice', messages: 'Questions to the care team',
+};
+
+export const CHANGE_LABELS: Record<string, string> = {
+  granted: 'Granted', limited: 'Limited', suspended: 'Suspended', resumed: 'Resumed', ended: 'Ended', 'young-person-agreed': 'Young person agreed',
+};

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '../platform/db/client.js';
+import { startJoinery, type TestJoinery } from '../../test/joinery.js';
+import { TestClient, pageText } from '../../test/http.js';
+import { one } from '../../test/in-ics.js';
+import { createFamilySession, FAMILY_SESSION_COOKIE, type FamilyMember } from '../platform/http/family-session.js';
+import { demoFamilyPeople } from './service.js';
+
+/**
+ * The family area and the professionals' family access page over HTTP: the
+ * demo parent's pages through a family session, their question, and a GP
+ * granting proxy access (refused without parental responsibility, with the
+ * NHS error summary). Axe runs on the same pages in e2e/family.test.ts.
+ */
+describe('family pages over HTTP', () => {
+  let j: TestJoinery;
+  let parent: FamilyMember;
+  let gp: TestClient;
+
+  const familyClient = async (member: FamilyMember) => {
+    const { token } = await createFamilySession(j.db, member, null);
+    const client = new TestClient(j.app).withCookie(FAMILY_SESSION_COOKIE, token);
+    await client.get('/family');
+    return client;
+  };
+
+  beforeAll(async () => {
+    j = await startJoinery('pglite', 600);
+    const { parent: p } = await demoFamilyPeople(j.db, 'demo.joinery.test');
+    parent = { givenName: p!.given_name, familyName: p!.family_name, nhsNumber: p!.nhs_number, birthdate: p!.birthdate, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' };
+    gp = await TestClient.signIn(j.app, 'gp@demo.joinery.test');
+  }, 120_000);
+  afterAll(() => j?.close());
+
+  it('the demo parent’s home lists their granted children, each page shows the care team, and a question is sent', async () => {
+    const family = await familyClient(parent);
+    const granted = await rows<{ id: string; name: string }>(j.db.owner, sql`SELECT DISTINCT c.id, c.given_name || ' ' || c.family_name AS name FROM family_access_grant g
+      JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.nhs_number = ${parent.nhsNumber} AND g.status = 'active'`);
+    expect(granted.length).toBeGreaterThan(0);
+    const home = pageText((await family.get('/family')).body);
+    for (const c of granted) expect(home).toContain(c.name);
+    // Each is opened by the door, not merely named: a link to the child's page, no refusal.
+    expect((await family.get('/family')).body).toContain(`href="/family/children/${granted[0].id}"`);
+    expect(home).not.toContain('You do not have access to this child’s information');
+
+    const page = await family.get(`/family/children/${granted[0].id}`);
+    expect(page.statusCode).toBe(200);
+    expect(pageText(page.body)).toContain('The people looking after');
+
+    const empty = await family.post(`/family/children/${granted[0].id}/questions`, { subject: '', message: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(pageText(empty.body)).toContain('There is a problem Enter what your question is about Enter your question');
+    const sent = await family.post(`/family/children/${granted[0].id}/questions`, { subject: 'Swimming', message: 'Can she swim with her cast?' });
+    expect(sent.statusCode).toBe(303);
+    expect(pageText((await family.get(sent.headers.location as string)).body)).toContain('Your question has been sent. The care team aims to answer within 2 working days.');
+  });
+
+  it('someone at P5 is told why they see no child, and a child’s page refuses them', async () => {
+    const p5 = await familyClient({ ...parent, identityLevel: 'P5' });
+    const home = pageText((await p5.get('/family')).body);
+    expect(home).toContain('To see a child’s information you will need to prove who you are with photo ID.');
+    const [child] = await rows<{ id: string }>(j.db.owner, sql`SELECT child_id AS id FROM family_access_grant WHERE nhs_number = ${parent.nhsNumber} LIMIT 1`);
+    const refused = await p5.get(`/family/children/${child.id}`);
+    expect(refused.statusCode).toBe(403);
+    expect(pageText(refused.body)).toContain('prove who you are with photo ID (NHS login P9)');
+  });
+
+  it('a GP grants proxy access on the child’s page only with parental responsibility, the refusal in the error summary', async () => {
+    const child = await one<{ id: string }>(j, sql`SELECT c.id FROM child c JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id
+      WHERE p.email = 'gp@demo.joinery.test' AND c.date_of_birth > current_date - interval '12 years'
+        AND EXISTS (SELECT 1 FROM child_related_person r WHERE r.child_id = c.id AND NOT r.parental_responsibility)
+        AND EXISTS (SELECT 1 FROM child_related_person r WHERE r.child_id = c.id AND r.parental_responsibility
+                    AND NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.child_id = c.id AND g.related_person_id = r.related_person_id))
+      ORDER BY c.id LIMIT 1`);
+    const adults = await rows<{ id: string; name: string; pr: boolean }>(j.db.owner, sql`SELECT rp.id, rp.given_name || ' ' || rp.family_name AS name, r.parental_responsibility AS pr
+      FROM child_related_person r JOIN related_person rp ON rp.ics_id = r.ics_id AND rp.id = r.related_person_id
+      WHERE r.child_id = ${child.id}::uuid AND NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.child_id = r.child_id AND g.related_person_id = r.related_person_id)`);
+    const without = adults.find((a) => !a.pr)!;
+    const withPr = adults.find((a) => a.pr)!;
+    expect(pageText((await gp.get(`/children/${child.id}`)).body)).toContain('Family access: who can see this child’s information online');
+    expect((await gp.get(`/children/${child.id}/family-access`)).statusCode).toBe(200);
+
+    const form = { basis: 'birth-certificate', evidenceNote: 'Birth certificate BC-42 seen', maySee: ['plan', 'letters'] };
+    const refused = await gp.post(`/children/${child.id}/family-access/proxy`, { ...form, relatedPersonId: without.id });
+    expect(refused.statusCode).toBe(400);
+    expect(pageText(refused.body)).toContain(`There is a problem ${without.name} is not recorded as having parental responsibility for this child, so cannot be given proxy access`);
+
+    const granted = await gp.post(`/children/${child.id}/family-access/proxy`, { ...form, relatedPersonId: withPr.id });
+    expect(granted.statusCode).toBe(303);
+    const page = pageText((await gp.get(granted.headers.location as string)).body);
+    expect(page).toContain('Saved.');
+    expect(page).toContain(withPr.name);
+    expect(page).toContain('Birth certificate naming them as a parent – Birth certificate BC-42 seen');
+    expect(page).toContain('May see plan, letters');
+  });
+
+  it('a professional’s session opens no family page', async () => {
+    const res = await gp.get('/family');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/sign-in');
+  });
+});

@@ -1,0 +1,172 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { inTenant, type AppDeps, type RouteModule } from '../platform/http/app.js';
+import type { FamilyMember } from '../platform/http/family-session.js';
+import { RefusedAccess } from '../platform/access/refused-access.js';
+import { ValidationError } from '../platform/http/errors.js';
+import { errorSummary, idParam } from '../platform/http/validate.js';
+import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS } from './labels.js';
+import * as family from './service.js';
+
+/**
+ * The family's own pages (/family, NHS login) and, on the child's page, the
+ * professionals' view of who has family access and how it is granted.
+ */
+
+const FAMILY_PAGE = { config: { public: true } } as const;
+
+/** Runs a family page for the signed-in family member: the sign-in page without one; a refusal at the door says why, in plain words. */
+async function asFamily(req: FastifyRequest, reply: FastifyReply, fn: (member: FamilyMember) => Promise<unknown>) {
+  if (!req.family) return reply.redirect('/sign-in', 303);
+  try {
+    return await fn(req.family);
+  } catch (error) {
+    if (!(error instanceof RefusedAccess)) throw error;
+    return reply.code(403).page('family/views/refused.njk', { title: 'You cannot see this at the moment', reason: error.message });
+  }
+}
+
+const body = (req: FastifyRequest) => req.body as Record<string, unknown> | undefined;
+
+function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
+  app.get('/family', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const children = await family.familyHome(deps.db, member);
+    return reply.page('family/views/home.njk', { title: 'Your family’s care', children, p9: member.identityLevel === 'P9' });
+  }));
+
+  const childPage = async (reply: FastifyReply, member: FamilyMember, childId: string, extra: Record<string, unknown> = {}) => {
+    const page = await family.familyChildPage(deps.db, member, childId);
+    return reply.page('family/views/child.njk', { title: `${page.child.givenName} ${page.child.familyName}`, ...page, backHref: '/family', ...extra });
+  };
+
+  app.get('/family/children/:id', FAMILY_PAGE, (req, reply) => asFamily(req, reply, (member) => {
+    const q = req.query as Record<string, string> | undefined;
+    return childPage(reply, member, idParam(req.params), { asked: q?.asked, changed: q?.changed === '1', hidden: q?.hidden });
+  }));
+
+  app.get('/family/children/:id/letters/:letterId', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const id = idParam(req.params);
+    const { letter } = await family.familyLetter(deps.db, member, id, idParam(req.params, 'letterId'));
+    return reply.page('family/views/letter.njk', { title: letter.title, letter, backHref: `/family/children/${id}#letters` });
+  }));
+
+  app.post('/family/children/:id/hide', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const id = idParam(req.params);
+    await family.hideFromParents(deps.db, member, id, body(req));
+    return reply.redirect(`/family/children/${id}?hidden=${body(req)?.show === 'yes' ? 'shown' : 'hidden'}#letters`, 303);
+  }));
+
+  const questionPage = async (reply: FastifyReply, member: FamilyMember, id: string, values: Record<string, unknown> = {}, fields: Record<string, string> = {}) =>
+    reply.page('family/views/ask.njk', {
+      title: 'Ask the care team a question', childId: id, values, responseDays: await family.questionForm(deps.db, member, id), fields, errors: errorSummary(fields, ['subject', 'message']), backHref: `/family/children/${id}#questions`,
+    });
+
+  app.get('/family/children/:id/questions/new', FAMILY_PAGE, (req, reply) => asFamily(req, reply, (member) => questionPage(reply, member, idParam(req.params))));
+
+  app.post('/family/children/:id/questions', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const id = idParam(req.params);
+    try {
+      const { days } = await family.askQuestion(deps.db, member, id, body(req));
+      return reply.redirect(`/family/children/${id}?asked=${days}#questions`, 303);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return questionPage(reply.code(400), member, id, body(req) ?? {}, error.fields);
+    }
+  }));
+
+  const changePage = (reply: FastifyReply, id: string, bookingId: string, values: Record<string, unknown> = {}, fields: Record<string, string> = {}) =>
+    reply.page('family/views/change-appointment.njk', {
+      title: 'Ask to change an appointment', childId: id, bookingId, values, fields, errors: errorSummary(fields, ['reason', 'bookingId']),
+      backHref: `/family/children/${id}#appointments`,
+    });
+
+  app.get('/family/children/:id/appointments/:bookingId/change', FAMILY_PAGE, (req, reply) =>
+    asFamily(req, reply, async () => changePage(reply, idParam(req.params), idParam(req.params, 'bookingId'))));
+
+  app.post('/family/children/:id/appointments/:bookingId/change', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const id = idParam(req.params);
+    const bookingId = idParam(req.params, 'bookingId');
+    try {
+      await family.askToChangeAppointment(deps.db, member, id, { ...body(req), bookingId });
+      return reply.redirect(`/family/children/${id}?changed=1#appointments`, 303);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return changePage(reply.code(400), id, bookingId, body(req) ?? {}, error.fields);
+    }
+  }));
+}
+
+/** The changes a professional may make to a grant as it stands. */
+function changeItems(status: string, kind: string) {
+  return [
+    ...(status === 'active' ? [{ value: 'suspended', text: 'Suspend' }] : []),
+    ...(status === 'suspended' ? [{ value: 'resumed', text: 'Resume' }] : []),
+    ...(kind === 'proxy' ? [{ value: 'young-person-agreed', text: 'The young person agrees to it continuing' }] : []),
+    { value: 'ended', text: 'End' },
+  ];
+}
+
+const ACCESS_FIELDS = ['form', 'relatedPersonId', 'basis', 'evidenceNote', 'maySee', 'endsOn', 'decision', 'framework', 'outcome', 'understood', 'reason', 'change'];
+
+function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
+  const accessPage = async (req: FastifyRequest, reply: FastifyReply, fields: Record<string, string> = {}, values: Record<string, unknown> = {}) => {
+    const id = idParam(req.params);
+    const page = await inTenant(deps, req, (tx, actor) => family.familyAccessOf(tx, actor, id));
+    const chosen = (name: string) => [values[name]].flat().map(String);
+    return reply.page('family/views/access.njk', {
+      title: 'Family access', ...page, childId: id, fields, values, errors: errorSummary(fields, ACCESS_FIELDS),
+      grants: page.grants.map((g) => ({ ...g, changeItems: changeItems(g.status, g.kind) })),
+      adultItems: page.adults.map((a) => ({
+        value: a.id, checked: chosen('relatedPersonId').includes(a.id),
+        text: `${a.name} (${a.relationship}, ${a.parental_responsibility ? 'parental responsibility' : 'no parental responsibility recorded'})`,
+      })),
+      basisItems: Object.entries(PR_EVIDENCE_LABELS).map(([value, text]) => ({ value, text, checked: chosen('basis').includes(value) })),
+      viewItems: Object.entries(VIEW_LABELS).map(([value, text]) => ({ value, text, checked: !values.maySee || chosen('maySee').includes(value) })),
+      PR_EVIDENCE_LABELS, CHANGE_LABELS, backHref: `/children/${id}`, saved: (req.query as Record<string, string> | undefined)?.saved,
+    });
+  };
+
+  app.get('/children/:id/family-access', (req, reply) => accessPage(req, reply));
+
+  /** A change from the family access page: done, back to the page; refused input, the page again with the error summary. */
+  const change = (path: string, what: string, run: (req: FastifyRequest) => Promise<void>) => app.post(path, async (req, reply) => {
+    try {
+      await run(req);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return accessPage(req, reply.code(400), error.fields, body(req) ?? {});
+    }
+    return reply.redirect(`/children/${idParam(req.params)}/family-access?saved=${what}`, 303);
+  });
+
+  change('/children/:id/family-access/proxy', 'proxy', (req) => inTenant(deps, req, (tx, actor) => family.grantProxy(tx, actor, idParam(req.params), body(req))));
+  change('/children/:id/family-access/own-access', 'own-access', (req) => inTenant(deps, req, (tx, actor) => family.grantOwnAccess(tx, actor, idParam(req.params), body(req))));
+  change('/children/:id/family-access/competence', 'competence', (req) => inTenant(deps, req, (tx, actor) => family.recordCompetence(tx, actor, idParam(req.params), body(req))));
+  change('/children/:id/family-access/:grantId/change', 'change', (req) =>
+    inTenant(deps, req, (tx, actor) => family.changeAccess(tx, actor, idParam(req.params), idParam(req.params, 'grantId'), body(req))));
+
+  const threadPage = async (req: FastifyRequest, reply: FastifyReply, fields: Record<string, string> = {}) => {
+    const id = idParam(req.params);
+    const page = await inTenant(deps, req, (tx, actor) => family.questionThread(tx, actor, id, idParam(req.params, 'questionId')));
+    return reply.page('family/views/thread.njk', {
+      title: page.thread.subject, ...page, childId: id, fields, errors: errorSummary(fields, ['answer']), backHref: `/children/${id}/family-access`,
+    });
+  };
+
+  app.get('/children/:id/family-access/questions/:questionId', (req, reply) => threadPage(req, reply));
+
+  app.post('/children/:id/family-access/questions/:questionId/answer', async (req, reply) => {
+    const id = idParam(req.params);
+    try {
+      await inTenant(deps, req, (tx, actor) => family.answerQuestion(tx, actor, id, idParam(req.params, 'questionId'), body(req)));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return threadPage(req, reply.code(400), error.fields);
+    }
+    return reply.redirect(`/children/${id}/family-access/questions/${idParam(req.params, 'questionId')}`, 303);
+  });
+}
+
+export const familyRoutesModule: RouteModule = (app, deps) => {
+  familyRoutes(app, deps);
+  professionalRoutes(app, deps);
+};

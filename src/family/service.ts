@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import { rows, type Database, type Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { auditChild, openChild, refuseChild, type ChildAccess } from '../platform/access/door.js';
+import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
+import { familyAccessPolicy, OWN_ACCESS_FROM_AGE, YOUNG_PERSON_DECIDES_AT } from '../platform/access/family-policy.js';
+import { FAMILY_VIEWS } from '../platform/access/relationship-kinds.js';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.js';
+import { parseInput } from '../platform/http/validate.js';
+import * as grants from './grants.js';
+import { demoPeople } from './store.js';
+import { PR_EVIDENCE } from './schema.js';
+import { milestones, yearsOld } from './milestones.js';
+import { londonToday } from '../platform/time/form-dates.js';
+
+export { familyHome, familyChildPage, familyLetter, hideFromParents, askToChangeAppointment } from './family-pages.js';
+export { askQuestion, answerQuestion, questionForm, questionThread } from './questions.js';
+export { familyActors } from './actors.js';
+import { openQuestionsOf } from './questions.js';
+
+/**
+ * The family's door, professionals' side: who has proxy or own access to a
+ * child, granting it (only with evidence of parental responsibility),
+ * limiting, suspending, ending it, and competence assessments.
+ */
+
+const openFor = (tx: Tx, actor: Actor, childId: string, rule: keyof typeof familyAccessPolicy, refused: string) =>
+  openChild(tx, actor, childId, { rule: familyAccessPolicy[rule], refused });
+
+export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
+  const access = await openFor(tx, actor, childId, 'viewFamilyAccess', 'who has family access');
+  const list = await grants.grantsOfChild(tx, access);
+  const history = await grants.historyOfChild(tx, access);
+  const adults = await grants.adultsOfChild(tx, access);
+  const competence = await grants.competenceOfChild(tx, access);
+  const setting = await responseSetting(tx);
+  const questions = await openQuestionsOf(tx, access);
+  await auditChild(tx, access, { action: 'family.view-access', what: 'Who has family access (proxy and own access)' });
+  return {
+    child: access.child, grants: list, history, adults, competence, questions,
+    reviews: milestones(access.child.date_of_birth, setting.review_age, londonToday()).concat(
+      list.filter((g) => g.status !== 'ended' && g.ends_on).map((g) => ({ name: `${g.name}’s access ends`, on: g.ends_on!, what: 'Time-limited access ends.' })),
+    ).sort((a, b) => a.on.localeCompare(b.on)),
+    canGrant: familyAccessPolicy.grantProxyAccess(actor, access.relationships).allowed,
+    age: yearsOld(access.child.date_of_birth, londonToday()),
+  };
+}
+
+export async function responseSetting(tx: Tx): Promise<{ response_working_days: number; review_age: number }> {
+  const [found] = await rows<{ response_working_days: number; review_age: number }>(tx, sql`SELECT response_working_days, review_age FROM family_setting`);
+  return found ?? { response_working_days: 2, review_age: 13 };
+}
+
+/** The door for a change: the rule, then (for a social worker) the child must be looked after, then the freeze. */
+async function openToChange(tx: Tx, actor: Actor, childId: string, rule: 'grantProxyAccess' | 'changeFamilyAccess' | 'grantOwnAccess', refused: string): Promise<ChildAccess> {
+  const access = await openFor(tx, actor, childId, rule, refused);
+  if (actor.role === 'social-worker' && !(await grants.isLookedAfter(tx, access))) {
+    await refuseChild(tx, access, 'A social worker grants family access only for a looked-after child; for others, the registered practice does.', refused);
+  }
+  await refuseChangeWhileFrozen(tx, access, refused);
+  return access;
+}
+
+const views = z.array(z.enum(FAMILY_VIEWS), { error: 'Choose what they may see' }).min(1, 'Choose what they may see');
+const optionalDate = z.union([z.literal(''), z.iso.date({ error: 'Enter the end date as a date' })]).optional().transform((v) => v || null);
+const reasonText = (what: string) => z.string({ error: `Enter ${what}` }).trim().min(1, `Enter ${what}`).max(1000, 'Use 1000 characters or fewer');
+
+const proxyInput = z.object({
+  relatedPersonId: z.uuid({ error: 'Choose who is getting access' }),
+  basis: z.enum(PR_EVIDENCE, { error: 'Choose the evidence of parental responsibility you checked' }),
+  evidenceNote: reasonText('what you checked (for example, the certificate’s reference)'),
+  maySee: z.preprocess((v) => (typeof v === 'string' ? [v] : v), views),
+  endsOn: optionalDate,
+});
+
+export async function grantProxy(tx: Tx, actor: Actor, childId: string, body: unknown): Promise<void> {
+  const input = parseInput(proxyInput, body);
+  const access = await openToChange(tx, actor, childId, 'grantProxyAccess', 'grant proxy access');
+  const adult = (await grants.adultsOfChild(tx, access)).find((a) => a.id === input.relatedPersonId);
+  if (!adult) throw new ValidationError({ relatedPersonId: 'Choose one of the child’s recorded parents or carers' });
+  // H027: never a proxy without parental responsibility; the authority's is as corporate parent of a looked-after child.
+  if (input.basis === 'corporate-parent') {
+    if (!(await grants.isLookedAfter(tx, access))) throw new ValidationError({ basis: 'Only a looked-after child has the local authority as corporate parent' });
+  } else if (!adult.parental_responsibility) {
+    throw new ValidationError({ relatedPersonId: `${adult.name} is not recorded as having parental responsibility for this child, so cannot be given proxy access` });
+  }
+  if (!adult.nhs_number || !adult.date_of_birth) {
+    throw new ValidationError({ relatedPersonId: `Record ${adult.name}’s NHS number and date of birth first: NHS login is matched against them` });
+  }
+  if ((await grants.grantsOfChild(tx, access)).some((g) => g.status !== 'ended' && g.related_person_id === adult.id)) {
+    throw new ValidationError({ relatedPersonId: `${adult.name} already has proxy access: change it instead` });
+  }
+  await grants.insertGrant(tx, access, {
+    kind: 'proxy', relatedPersonId: adult.id, nhsNumber: adult.nhs_number, dateOfBirth: adult.date_of_birth,
+    basis: input.basis, evidenceNote: input.evidenceNote, maySee: input.maySee, endsOn: input.endsOn,
+  });
+  await auditChild(tx, access, { action: 'family.grant-proxy', what: `Proxy access granted to ${adult.name} (${adult.relationship})`, details: { basis: input.basis, maySee: input.maySee, endsOn: input.endsOn } });
+}
+
+const changeInput = z.discriminatedUnion('change', [
+  z.object({ change: z.enum(['suspended', 'resumed', 'ended', 'young-person-agreed']), reason: reasonText('the reason'), version: z.coerce.number().int() }),
+  z.object({ change: z.literal('limited'), reason: reasonText('the reason'), version: z.coerce.number().int(),
+    maySee: z.preprocess((v) => (typeof v === 'string' ? [v] : v), views), endsOn: optionalDate }),
+], { error: 'Choose what to change' });
+
+export async function changeAccess(tx: Tx, actor: Actor, childId: string, grantId: string, body: unknown): Promise<void> {
+  const input = parseInput(changeInput, body);
+  const access = await openToChange(tx, actor, childId, 'changeFamilyAccess', 'change family access');
+  const grant = (await grants.grantsOfChild(tx, access)).find((g) => g.id === grantId);
+  if (!grant) throw new NotFoundError();
+  if (!(await grants.changeGrant(tx, access, grantId, input.version, input))) {
+    throw new ConflictError('Someone changed this access after you opened it, or it has ended. Look at it again before changing it.', grant.version);
+  }
+  await auditChild(tx, access, { action: `family.access-${input.change}`, what: `Family access of ${grant.name}: ${input.change}`, statedReason: input.reason });
+}
+
+const competenceInput = z.object({
+  decision: z.enum(['own-access', 'contraception-advice', 'treatment'], { error: 'Choose the decision this assessment is for' }),
+  framework: z.enum(['gillick', 'fraser'], { error: 'Choose Gillick or Fraser' }),
+  outcome: z.enum(['competent', 'not-yet-competent'], { error: 'Choose the outcome' }),
+  understood: reasonText('what the young person understood'),
+});
+
+export async function recordCompetence(tx: Tx, actor: Actor, childId: string, body: unknown): Promise<void> {
+  const input = parseInput(competenceInput, body);
+  const access = await openFor(tx, actor, childId, 'recordCompetence', 'record a competence assessment');
+  await refuseChangeWhileFrozen(tx, access, 'record a competence assessment');
+  await grants.insertCompetence(tx, access, input);
+  await auditChild(tx, access, { action: 'family.record-competence', what: `Competence assessment (${input.framework}) for ${input.decision}: ${input.outcome}` });
+}
+
+/** Own access for a young person of 13 or more; under 16 only once the latest own-access assessment found them competent. */
+export async function grantOwnAccess(tx: Tx, actor: Actor, childId: string, body: unknown): Promise<void> {
+  const input = parseInput(z.object({ endsOn: optionalDate }), body);
+  const access = await openToChange(tx, actor, childId, 'grantOwnAccess', 'grant own access');
+  const { child } = access;
+  const age = yearsOld(child.date_of_birth, londonToday());
+  if (age < OWN_ACCESS_FROM_AGE) throw new ValidationError({ form: `Young people can have their own access from age ${OWN_ACCESS_FROM_AGE}; ${child.given_name} is ${age}` });
+  if (!child.nhs_number) throw new ValidationError({ form: 'The child has no verified NHS number, so NHS login cannot be matched to them' });
+  if (age < YOUNG_PERSON_DECIDES_AT) {
+    const [latest] = (await grants.competenceOfChild(tx, access)).filter((c) => c.decision === 'own-access');
+    if (latest?.outcome !== 'competent') throw new ValidationError({ form: `Record that ${child.given_name} is competent to have their own access before granting it (they are under 16)` });
+  }
+  if ((await grants.grantsOfChild(tx, access)).some((g) => g.status !== 'ended' && g.kind === 'own-access')) {
+    throw new ValidationError({ form: `${child.given_name} already has their own access` });
+  }
+  await grants.insertGrant(tx, access, {
+    kind: 'own-access', relatedPersonId: null, nhsNumber: child.nhs_number, dateOfBirth: child.date_of_birth,
+    basis: null, evidenceNote: null, maySee: [...FAMILY_VIEWS], endsOn: input.endsOn,
+  });
+  await auditChild(tx, access, { action: 'family.grant-own-access', what: `Own access granted to ${child.given_name} ${child.family_name}` });
+}
+
+/** The email that marks the generator's demo parent, for the stand-in NHS login to find. */
+export const demoParentEmail = (domain: string) => `demo.parent@families.${domain}`;
+
+/** The generator's demo parent and young person, for the stand-in NHS login (demo tooling: read as the owner, across ICSs). */
+export const demoFamilyPeople = (db: Database, domain: string) => demoPeople(db.owner, demoParentEmail(domain));

@@ -1,0 +1,154 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import { bulkInsert } from '../platform/db/bulk.js';
+import type { Rng } from '../platform/random/seeded.js';
+import { isoDate } from './dates.js';
+import type { NhsNumbers } from './nhs-numbers.js';
+import { demoParentEmail } from '../family/service.js';
+
+/**
+ * Families' own door in the demo ICS (issue 16), after the children are
+ * written: every parent and carer gets a verified NHS number (999 range)
+ * and date of birth; a share of families has proxy access to their children
+ * under 16, granted at the registered practice on a birth certificate; a
+ * looked-after child has the local authority as corporate parent; a
+ * 14-year-old has their own access and a letter kept from their parents; a
+ * 15-year-old's review falls next week; a 16-year-old's proxy is suspended.
+ * The demo parent and young person of the stand-in NHS login are among them
+ * (demoFamilyPeople reads them back).
+ */
+
+export type FamilyAccessInput = { icsId: string; todayDays: number; domain: string; nhs: NhsNumbers; rng: Rng; ids: Rng };
+
+const SHARE_WITH_PROXY = 0.15;
+const YEAR = 365.25;
+
+type Candidate = { child_id: string; dob: string; person_id: string; relationship: string; nhs_number: string; person_dob: string; gp_id: string; gp_name: string };
+
+/** Rows written by table, and how many related people (corporate parents) were added beside the writer's. */
+export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Promise<{ counts: Record<string, number>; relatedPeopleAdded: number }> {
+  const { icsId, todayDays, rng, ids } = input;
+  const today = isoDate(todayDays);
+
+  // Every adult's verified identity, in id order so the same seed gives the same numbers.
+  const adults = await rows<{ id: string }>(tx, sql`SELECT id FROM related_person WHERE ics_id = ${icsId}::uuid ORDER BY id`);
+  const identities = adults.map((a) => ({ id: a.id, nhs: input.nhs.next(), dob: isoDate(todayDays - Math.floor(rng.int(22, 55) * YEAR) - rng.int(0, 364)) }));
+  for (let i = 0; i < identities.length; i += 5000) {
+    await tx.execute(sql`UPDATE related_person rp SET nhs_number = v.nhs, date_of_birth = v.dob
+      FROM json_to_recordset(${JSON.stringify(identities.slice(i, i + 5000))}::json) AS v(id uuid, nhs text, dob date)
+     WHERE rp.ics_id = ${icsId}::uuid AND rp.id = v.id`);
+  }
+
+  // Parents with parental responsibility of children under 18, with a GP at the child's practice to have granted it.
+  const candidates = await rows<Candidate>(tx, sql`SELECT c.id AS child_id, to_char(c.date_of_birth, 'YYYY-MM-DD') AS dob, rp.id AS person_id, crp.relationship,
+      rp.nhs_number, to_char(rp.date_of_birth, 'YYYY-MM-DD') AS person_dob, gp.id AS gp_id, gp.name AS gp_name
+    FROM child c
+    JOIN child_related_person crp ON crp.ics_id = c.ics_id AND crp.child_id = c.id AND crp.parental_responsibility AND crp.relationship IN ('mother', 'father')
+    JOIN related_person rp ON rp.ics_id = crp.ics_id AND rp.id = crp.related_person_id
+    JOIN LATERAL (SELECT p.id, p.name FROM professional p WHERE p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.role = 'gp'
+                   ORDER BY p.id LIMIT 1) gp ON true
+   WHERE c.ics_id = ${icsId}::uuid AND c.date_of_birth > ${today}::date - interval '18 years'
+   ORDER BY rp.id, c.id`);
+  const age = (dob: string) => Math.floor((todayDays - Date.parse(`${dob}T00:00:00Z`) / 86_400_000) / YEAR);
+
+  const grants: Record<string, unknown>[] = [];
+  const events: Record<string, unknown>[] = [];
+  const grant = (c: Pick<Candidate, 'child_id' | 'gp_id' | 'gp_name'>, g: { kind: string; person: string | null; nhs: string; dob: string; basis: string | null; note: string | null; status?: string; reason?: string }) => {
+    const id = ids.uuid();
+    const grantedAt = `${isoDate(todayDays - rng.int(30, 700))}T10:00:00Z`;
+    const maySee = ['appointments', 'plan', 'letters', 'advice', 'messages'];
+    grants.push({
+      ics_id: icsId, id, child_id: c.child_id, kind: g.kind, related_person_id: g.person, nhs_number: g.nhs, date_of_birth: g.dob, basis: g.basis,
+      evidence_note: g.note, may_see: maySee, granted_by: c.gp_id, granted_by_name: c.gp_name, granted_at: grantedAt, status: g.status ?? 'active',
+      status_reason: g.reason ?? null, version: g.status ? 2 : 1,
+    });
+    events.push({ ics_id: icsId, id: ids.uuid(), grant_id: id, at: grantedAt, by_professional_id: c.gp_id, by_name: c.gp_name, change: 'granted', status: 'active', may_see: maySee, reason: g.note });
+    if (g.status) events.push({ ics_id: icsId, id: ids.uuid(), grant_id: id, at: `${today}T06:00:00Z`, by_professional_id: null, by_name: 'Age milestones', change: g.status, status: g.status, may_see: maySee, reason: g.reason });
+    return id;
+  };
+  const proxy = (c: Candidate, extra: { status?: string; reason?: string } = {}) =>
+    grant(c, { kind: 'proxy', person: c.person_id, nhs: c.nhs_number, dob: c.person_dob, basis: 'birth-certificate', note: 'Birth certificate seen at the practice', ...extra });
+
+  // A share of families, all their children under 16 at once: a parent with one child and a parent with several.
+  const chosenPeople = new Set<string>();
+  let lastPerson = '';
+  for (const c of candidates) {
+    if (c.person_id !== lastPerson && rng.chance(SHARE_WITH_PROXY)) chosenPeople.add(c.person_id);
+    lastPerson = c.person_id;
+  }
+  const underSixteen = candidates.filter((c) => age(c.dob) < 16);
+  const used = new Set<string>();
+  const pick = (want: (c: Candidate) => boolean) => {
+    const found = underSixteen.concat(candidates).find((c) => want(c) && !used.has(c.child_id));
+    if (found) used.add(found.child_id);
+    return found;
+  };
+
+  // The demo's 14-year-old, their own access (competent) and a letter they keep from their parents; their parent is the demo parent.
+  const fourteen = pick((c) => age(c.dob) === 14);
+  const hidden: Record<string, unknown>[] = [];
+  if (fourteen) {
+    chosenPeople.add(fourteen.person_id);
+    const [teen] = await rows<{ nhs_number: string; given_name: string }>(tx, sql`SELECT nhs_number, given_name FROM child WHERE ics_id = ${icsId}::uuid AND id = ${fourteen.child_id}::uuid`);
+    await bulkInsert(tx, 'competence_assessment', [{
+      ics_id: icsId, id: ids.uuid(), child_id: fourteen.child_id, decision: 'own-access', framework: 'gillick', outcome: 'competent',
+      understood: `${teen.given_name} understood what their own access shows, that their parents also have access, and that they can keep items from them.`,
+      assessed_by: fourteen.gp_id, assessed_by_name: fourteen.gp_name, assessed_at: `${isoDate(todayDays - 40)}T11:00:00Z`,
+    }]);
+    grant(fourteen, { kind: 'own-access', person: null, nhs: teen.nhs_number, dob: fourteen.dob, basis: null, note: null });
+    const letterId = ids.uuid();
+    const title = 'Letter from the school nurse drop-in';
+    await bulkInsert(tx, 'record_letter', [{
+      ics_id: icsId, id: letterId, child_id: fourteen.child_id, title, source: 'clinic', filed_by: fourteen.gp_id, filed_by_name: fourteen.gp_name,
+      filed_by_organisation_id: (await rows<{ o: string }>(tx, sql`SELECT organisation_id AS o FROM professional WHERE ics_id = ${icsId}::uuid AND id = ${fourteen.gp_id}::uuid`))[0].o,
+      filed_at: `${isoDate(todayDays - 20)}T14:00:00Z`,
+      body: { title, lines: [{ text: `Dear ${teen.given_name},` }, { text: 'Thank you for coming to the drop-in. As we agreed, come back in two weeks if things are no better.' }] },
+    }]);
+    hidden.push({ ics_id: icsId, child_id: fourteen.child_id, item_kind: 'letter', item_id: letterId, hidden_at: `${isoDate(todayDays - 19)}T18:00:00Z` });
+    await tx.execute(sql`UPDATE related_person SET email = ${demoParentEmail(input.domain)} WHERE ics_id = ${icsId}::uuid AND id = ${fourteen.person_id}::uuid`);
+  }
+
+  // A 15-year-old whose 16th birthday (and proxy review) is next week.
+  const fifteen = pick((c) => age(c.dob) === 15);
+  if (fifteen) {
+    const birthday = isoDate(todayDays + 7);
+    const dob = `${Number(birthday.slice(0, 4)) - 16}${birthday.slice(4)}`;
+    await tx.execute(sql`UPDATE child SET date_of_birth = ${dob}::date WHERE ics_id = ${icsId}::uuid AND id = ${fifteen.child_id}::uuid`);
+    chosenPeople.add(fifteen.person_id);
+  }
+  // A 16-year-old whose parent's proxy was suspended at 16.
+  const sixteen = pick((c) => age(c.dob) === 16);
+  if (sixteen) proxy(sixteen, { status: 'suspended', reason: 'Turned 16: paused until the young person agrees to it' });
+
+  for (const c of underSixteen) if (chosenPeople.has(c.person_id) && c.child_id !== sixteen?.child_id) proxy(c);
+
+  const corporate = await corporateParents(tx, input, grant);
+  await bulkInsert(tx, 'family_access_grant', grants);
+  await bulkInsert(tx, 'family_access_event', events);
+  await bulkInsert(tx, 'family_hidden_item', hidden);
+  return {
+    counts: { family_access_grant: grants.length, family_access_event: events.length, family_hidden_item: hidden.length, competence_assessment: fourteen ? 1 : 0 },
+    relatedPeopleAdded: corporate,
+  };
+}
+
+/** A looked-after child (or two) with the local authority as corporate parent, granted by their social worker. */
+async function corporateParents(tx: Tx, input: FamilyAccessInput, grant: (c: { child_id: string; gp_id: string; gp_name: string }, g: { kind: string; person: string | null; nhs: string; dob: string; basis: string; note: string }) => string) {
+  const { icsId, todayDays, ids } = input;
+  const lookedAfter = await rows<{ child_id: string; la_id: string; la_name: string; sw_id: string; sw_name: string }>(tx, sql`SELECT DISTINCT ON (f.local_authority_id)
+      f.child_id, f.local_authority_id AS la_id, o.name AS la_name, sw.id AS sw_id, sw.name AS sw_name
+    FROM child_flag f JOIN organisation o ON o.ics_id = f.ics_id AND o.id = f.local_authority_id
+    JOIN LATERAL (SELECT p.id, p.name FROM professional p WHERE p.ics_id = f.ics_id AND p.organisation_id = f.local_authority_id AND p.role = 'social-worker'
+                   ORDER BY p.id LIMIT 1) sw ON true
+   WHERE f.ics_id = ${icsId}::uuid AND f.kind = 'looked-after' AND f.ended_on IS NULL
+   ORDER BY f.local_authority_id, f.child_id`);
+  for (const la of lookedAfter) {
+    const person = ids.uuid();
+    const nhs = input.nhs.next();
+    const dob = isoDate(todayDays - Math.floor(41 * YEAR));
+    await bulkInsert(tx, 'related_person', [{ ics_id: icsId, id: person, given_name: 'Robin', family_name: 'Ashworth', address: la.la_name, nhs_number: nhs, date_of_birth: dob }]);
+    await bulkInsert(tx, 'child_related_person', [{ ics_id: icsId, child_id: la.child_id, related_person_id: person, relationship: 'corporate parent (local authority)', parental_responsibility: true }]);
+    grant({ child_id: la.child_id, gp_id: la.sw_id, gp_name: la.sw_name }, { kind: 'proxy', person, nhs, dob, basis: 'corporate-parent', note: `Care order: ${la.la_name} is corporate parent` });
+  }
+  return lookedAfter.length;
+}
