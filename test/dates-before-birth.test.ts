@@ -3,31 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { Client } from 'fhir-kit-client';
 import { rows } from '../src/platform/db/client.js';
 import type { Actor } from '../src/platform/access/actor.js';
 import { longDate } from '../src/platform/time/calendar-days.js';
 import { importActivity } from '../src/population/service.js';
 import { ACT_CODE, CONTACT_TYPE_SYSTEM, NHS_NUMBER_SYSTEM, SNOMED } from '../src/fhir/codes.js';
-import { startFhirTest, type FhirTest } from '../src/fhir/test-setup.js';
+import { refusal, startFhirTest, type FhirTest } from '../src/fhir/test-setup.js';
 import { databaseKinds } from './database.js';
 import { actorFor } from './actors.js';
 import { TestClient, pageText } from './http.js';
 
 const kinds = await databaseKinds();
-
-/** What fhir-kit-client throws for a non-2xx answer: the status and the OperationOutcome. */
-async function refusal(p: Promise<unknown>): Promise<{ status: number; outcome: OperationOutcome }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { response?: { status: number; data: OperationOutcome } };
-    if (err.response) return { status: err.response.status, outcome: err.response.data };
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 /**
  * Nothing about a child is dated before they were born (issue 20): an allergy

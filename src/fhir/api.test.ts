@@ -1,27 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bundle, CapabilityStatement, OperationOutcome, Patient } from '@medplum/fhirtypes';
+import type { Bundle, CapabilityStatement, Patient } from '@medplum/fhirtypes';
 import type { Client } from 'fhir-kit-client';
 import { sql } from 'drizzle-orm';
 import { databaseKinds } from '../../test/database.js';
-import { startFhirTest, type FhirTest } from './test-setup.js';
+import { refusal, startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle, sensitiveCondition } from './test-fixtures.js';
 import { structureIssues } from './validation.js';
 import { HANDLERS } from './registry.js';
 import { auditMark, auditSince } from '../../test/audit.js';
 
 const kinds = await databaseKinds();
-
-/** What fhir-kit-client throws for a non-2xx answer: the status and the OperationOutcome. */
-async function refusal(p: Promise<unknown>): Promise<{ status: number; outcome: OperationOutcome }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { response?: { status: number; data: OperationOutcome } };
-    if (err.response) return { status: err.response.status, outcome: err.response.data };
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
   let t: FhirTest;

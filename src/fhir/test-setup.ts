@@ -1,6 +1,7 @@
 import net, { type AddressInfo } from 'node:net';
 import { sql, type SQL } from 'drizzle-orm';
 import { Client } from 'fhir-kit-client';
+import type { OperationOutcome } from '@medplum/fhirtypes';
 import { rows, type DatabaseKind } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { addClient } from './clients.js';
@@ -67,4 +68,16 @@ export async function startFhirTest(kind: DatabaseKind, children = 300): Promise
     all,
     close: () => j.close(),
   };
+}
+
+/** What fhir-kit-client throws for a non-2xx answer: the status and the OperationOutcome. */
+export async function refusal(p: Promise<unknown>): Promise<{ status: number; outcome: OperationOutcome }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { response?: { status: number; data: OperationOutcome } };
+    if (err.response) return { status: err.response.status, outcome: err.response.data };
+    throw e;
+  }
+  throw new Error('expected a refusal');
 }
