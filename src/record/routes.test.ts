@@ -525,11 +525,15 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
   });
 
   it('the shared record is for health and social care: education and youth justice in the care team are refused it (audited, no emergency access offered); health sees the care plan banner', async () => {
-    const planned = await one<{ id: string; child_id: string; title: string; shared_with: string[] }>(sql`SELECT p.id, p.child_id, p.title, p.shared_with
+    const planned = await one<{ id: string; child_id: string; title: string }>(sql`SELECT p.id, p.child_id, p.title
       FROM care_plan p WHERE p.ics_id = ${j.ics.icsId}::uuid AND p.status <> 'closed'
         AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = p.child_id) ORDER BY p.id DESC LIMIT 1`);
-    // The SENCO and the youth justice worker are in the child's care team; the family has shared the plan with both.
-    await j.db.owner.execute(sql`UPDATE care_plan SET shared_with = ARRAY['social-care', 'education', 'youth-justice']::text[] WHERE id = ${planned.id}::uuid`);
+    // The SENCO and the youth justice worker are in the child's care team; the family has consented to share with both (the plan's audience).
+    const consents = ['social-care', 'education', 'youth-justice'].map((agency) => ({ id: crypto.randomUUID(), scope: `share-with-${agency}` }));
+    for (const c of consents) {
+      await j.db.owner.execute(sql`INSERT INTO consent_record (ics_id, id, child_id, scope, decision, given_by, decided_at, recorded_at)
+        VALUES (${j.ics.icsId}::uuid, ${c.id}::uuid, ${planned.child_id}::uuid, ${c.scope}, 'given', 'parent', now(), now())`);
+    }
     for (const role of ['senco', 'youth-justice-worker']) {
       await j.db.owner.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
         VALUES (${j.ics.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${planned.child_id}::uuid, ${await professionalId(role)}::uuid, 'Test banner member')`);
@@ -552,7 +556,7 @@ describe.each(kinds)('the shared record pages (%s)', (kind) => {
       const gp = await withAccess('gp', planned.child_id);
       expect(pageText((await gp.get(`/children/${planned.child_id}/record`)).body)).toContain(`This child has a care plan: ${planned.title}`);
     } finally {
-      await j.db.owner.execute(sql`UPDATE care_plan SET shared_with = ${`{${planned.shared_with.join(',')}}`}::text[] WHERE id = ${planned.id}::uuid`);
+      for (const c of consents) await j.db.owner.execute(sql`DELETE FROM consent_record WHERE id = ${c.id}::uuid`);
       await j.db.owner.execute(sql`DELETE FROM care_team_member WHERE child_id = ${planned.child_id}::uuid AND role_in_team = 'Test banner member'`);
     }
   });

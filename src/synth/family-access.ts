@@ -13,7 +13,7 @@ import { demoParentEmail } from '../family/service.js';
  * under 16, granted at the registered practice on a birth certificate; a
  * looked-after child has the local authority as corporate parent; a
  * 14-year-old has their own access and a letter kept from their parents; a
- * 15-year-old's review falls next week; a 16-year-old's proxy is suspended.
+ * 15-year-old's review falls soonest (next week in the demo ICS); a 16-year-old's proxy is suspended.
  * The demo parent and young person of the stand-in NHS login are among them
  * (demoFamilyPeople reads them back).
  */
@@ -108,12 +108,17 @@ export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Pr
     await tx.execute(sql`UPDATE related_person SET email = ${demoParentEmail(input.domain)} WHERE ics_id = ${icsId}::uuid AND id = ${fourteen.person_id}::uuid`);
   }
 
-  // A 15-year-old whose 16th birthday (and proxy review) is next week.
-  const fifteen = pick((c) => age(c.dob) === 15);
+  // The 15-year-old whose 16th birthday (and proxy review) comes soonest: chosen, never re-dated, so the
+  // child's record, activity and ages stay as the generator made them.
+  const daysToSixteenth = (dob: string) => {
+    const [y, m, d] = dob.split('-').map(Number);
+    return Date.UTC(y + 16, m - 1, d) / 86_400_000 - todayDays;
+  };
+  const fifteen = underSixteen
+    .filter((c) => !used.has(c.child_id) && daysToSixteenth(c.dob) >= 1)
+    .reduce<Candidate | undefined>((soonest, c) => (!soonest || daysToSixteenth(c.dob) < daysToSixteenth(soonest.dob) ? c : soonest), undefined);
   if (fifteen) {
-    const birthday = isoDate(todayDays + 7);
-    const dob = `${Number(birthday.slice(0, 4)) - 16}${birthday.slice(4)}`;
-    await tx.execute(sql`UPDATE child SET date_of_birth = ${dob}::date WHERE ics_id = ${icsId}::uuid AND id = ${fifteen.child_id}::uuid`);
+    used.add(fifteen.child_id);
     chosenPeople.add(fifteen.person_id);
   }
   // A 16-year-old whose parent's proxy was suspended at 16.
