@@ -90,7 +90,9 @@ export async function inTenant<T>(deps: AppDeps, req: FastifyRequest, fn: (tx: T
 // nhsuk-frontend's CSS loads its font from a CDN we cannot reach; drop those rules and use the fallback font.
 function localCss(): string {
   const css = fs.readFileSync(path.join(NHSUK_DIR, 'dist/nhsuk/nhsuk-frontend.min.css'), 'utf8');
-  return css.replace(/@font-face\{[^}]*assets\.nhs\.uk[^}]*\}/g, '');
+  // A paragraph holding one long unbroken string (a letter's one-time feedback address, a long word typed into a
+  // referral) wraps it rather than pushing the page sideways at phone width (WCAG reflow).
+  return `${css.replace(/@font-face\{[^}]*assets\.nhs\.uk[^}]*\}/g, '')}\n.nhsuk-main-wrapper p{overflow-wrap:break-word}`;
 }
 
 export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<FastifyInstance> {
