@@ -4,12 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { connectEmbedded } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { rows } from '../src/platform/db/client.js';
 import { readJson } from '../src/platform/data-files.js';
 import { testPage } from '../src/advice/test-pages.js';
-import { runCli } from './run-cli.js';
+import { inDataFolder, runCli } from './run-cli.js';
 
 /** `joinery advice export` and `joinery advice import FILE`, as an ICS shares its library with a region. */
 describe('joinery advice', () => {
@@ -20,22 +19,16 @@ describe('joinery advice', () => {
     fs.writeFileSync(at, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
     return at;
   };
-  const versions = async () => {
-    const db = await connectEmbedded(dataDir);
-    try {
-      return await rows<{ page_id: string; version: number }>(db.owner, sql`SELECT page_id, version FROM advice_page_version ORDER BY page_id, version`);
-    } finally {
-      await db.close();
-    }
-  };
+  const versions = () => inDataFolder(dataDir, (db) =>
+    rows<{ page_id: string; version: number }>(db.owner, sql`SELECT page_id, version FROM advice_page_version ORDER BY page_id, version`));
 
   beforeAll(async () => {
     process.env.JOINERY_DATA_DIR = dataDir;
     delete process.env.DATABASE_URL;
-    const db = await connectEmbedded(dataDir);
-    await migrate(db);
-    await db.owner.execute(sql`INSERT INTO ics (id, name, code) VALUES (${crypto.randomUUID()}::uuid, 'Northshire ICS', 'NTH')`);
-    await db.close();
+    await inDataFolder(dataDir, async (db) => {
+      await migrate(db);
+      await db.owner.execute(sql`INSERT INTO ics (id, name, code) VALUES (${crypto.randomUUID()}::uuid, 'Northshire ICS', 'NTH')`);
+    });
   });
   afterAll(() => {
     process.env = env;

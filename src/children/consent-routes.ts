@@ -1,22 +1,21 @@
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { idParam } from '../platform/http/validate.js';
+import { bodyOf, field, type Form } from '../platform/http/form-body.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { AGENCIES } from '../platform/access/roles.js';
 import { familyConsent, recordConsent, yearsOld, AGE_OF_OWN_CONSENT } from './consent.js';
 import { AGENCY_NAMES, CONSENT_DECISION_LABELS, consentGiverLabel } from './consent-labels.js';
 
-type Body = Record<string, unknown>;
-const str = (body: Body, key: string, max = 1200) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, max) : '');
 const FIELD_ORDER = ['seen', 'agency', 'decision', 'givenBy', 'decidedOn', 'competenceNote'];
 // Radios and date boxes are reached at their first input; a page sent without its count, at the first question.
 const ANCHORS: Record<string, string> = { seen: 'agency', agency: 'agency', decision: 'decision', givenBy: 'givenBy', decidedOn: 'decidedOn-day' };
 
 /** The form as typed, so a page with errors shows it back. */
-function formValues(body: Body) {
+function formValues(body: Form) {
   return {
-    agency: str(body, 'agency', 40), decision: str(body, 'decision', 40), givenBy: str(body, 'givenBy', 40), competenceNote: str(body, 'competenceNote'),
-    decidedOn: { day: str(body, 'decidedOn[day]', 4), month: str(body, 'decidedOn[month]', 4), year: str(body, 'decidedOn[year]', 6) },
+    agency: field(body, 'agency', 40), decision: field(body, 'decision', 40), givenBy: field(body, 'givenBy', 40), competenceNote: field(body, 'competenceNote', 1200),
+    decidedOn: { day: field(body, 'decidedOn[day]', 4), month: field(body, 'decidedOn[month]', 4), year: field(body, 'decidedOn[year]', 6) },
   };
 }
 
@@ -59,7 +58,7 @@ export const consentRoutes: RouteModule = (app, deps) => {
 
   app.post('/children/:id/consent', async (req, reply) => {
     const id = idParam(req.params);
-    const body = (req.body ?? {}) as Body;
+    const body = bodyOf(req);
     const values = formValues(body);
     try {
       const decision = await inTenant(deps, req, (tx, actor) => recordConsent(tx, actor, id, { ...body, decidedOn: values.decidedOn }, londonToday()));

@@ -3,6 +3,7 @@ import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { toCsv } from '../platform/http/csv.js';
+import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { monthName } from '../platform/time/months.js';
 import { xmrChart, variationWords, SUPPRESSED_WORDS } from '../population/service.js';
@@ -10,8 +11,6 @@ import { FEEDBACK_SERVICES, FFT_ANSWER_LABELS, FFT_ANSWERS, FFT_QUESTION, SERVIC
 import { answerFeedback, feedbackLink, hubComments, recommendation, type LinkState } from './service.js';
 import type { ShownShare } from './recommending.js';
 
-type Body = Record<string, unknown>;
-const str = (body: Body, key: string, max: number) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, max) : '');
 const token = (params: unknown) => String((params as { token?: unknown }).token ?? '').slice(0, 100);
 
 /** A link that cannot take an answer, in plain words: never an error page, never a hint of whose link it was. */
@@ -52,8 +51,8 @@ export const feedbackRoutes: RouteModule = (app, deps) => {
 
   app.post('/feedback/:token', { config: { public: true } }, async (req, reply) => {
     const t = token(req.params);
-    const body = (req.body ?? {}) as Body;
-    const values = { answer: str(body, 'answer', 20), comments: str(body, 'comments', 2100), anonymous: str(body, 'anonymous', 4) };
+    const body = bodyOf(req);
+    const values = { answer: field(body, 'answer', 20), comments: field(body, 'comments', 2100), anonymous: field(body, 'anonymous', 4) };
     try {
       const state = await answerFeedback(deps.db, t, values);
       if (state.state !== 'open') return closedLink(reply, state);
@@ -75,7 +74,7 @@ export const feedbackRoutes: RouteModule = (app, deps) => {
   const cells = (s: ShownShare) => [{ text: String(s.answered) }, { text: String(s.recommending) }, { text: shareWords(s) }];
 
   app.get('/population/feedback', async (req, reply) => {
-    const filter = readFilter((req.query ?? {}) as Record<string, unknown>);
+    const filter = readFilter(queryOf(req));
     const r = await inTenant(deps, req, (tx, actor) => recommendation(tx, actor, filter, londonToday()));
     const hubName = r.hubs.find((h) => h.id === filter.hub)?.name ?? 'All hubs';
     const scopeName = `${hubName}, ${filter.service ? SERVICE_NAMES[filter.service].toLowerCase() : 'every service'}`;
@@ -102,7 +101,7 @@ export const feedbackRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/population/feedback.csv', async (req, reply) => {
-    const filter = readFilter((req.query ?? {}) as Record<string, unknown>);
+    const filter = readFilter(queryOf(req));
     const r = await inTenant(deps, req, (tx, actor) => recommendation(tx, actor, filter, londonToday()));
     const hub = r.hubs.find((h) => h.id === filter.hub)?.name ?? 'All hubs';
     const service = filter.service ? SERVICE_NAMES[filter.service] : 'Every service';
