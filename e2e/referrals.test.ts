@@ -215,6 +215,16 @@ describe('advice requests, referrals and hub clinics', JOURNEY, () => {
     await openLetterInRecord(gp, 'appointment at the');
     expect(await mainOf(gp)).toContain(plan);
     await checkPageIsAccessible(gp, 'clinic letter filed in the record');
+    // A random token sometimes has no hyphen or underscore to break at: give the filed letter
+    // such a feedback address and it must still wrap on a phone, not scroll sideways.
+    const unbroken = 'Q'.repeat(43);
+    const changed = await rows(joinery.db.owner, sql`UPDATE record_letter
+      SET body = regexp_replace(body::text, '/feedback/[A-Za-z0-9_-]+', '/feedback/' || ${unbroken}, 'g')::jsonb
+      WHERE child_id = ${child.id} AND body::text LIKE '%/feedback/%' RETURNING id`);
+    expect(changed).toHaveLength(1);
+    await gp.reload();
+    expect(await mainOf(gp)).toContain(`/feedback/${unbroken}`);
+    await checkPageIsAccessible(gp, 'clinic letter with an unbroken feedback address');
 
     await openMyReferrals(gp);
     await openLink(gp, listed);
