@@ -26,6 +26,7 @@ export { spc } from './spc.js';
 export { isSmallNumber, withheldFigures } from './suppression.js';
 
 // Evaluating a care model, and how often its intervals hold the truth over simulated ICSs.
+export { careModels, type CareModel } from './evaluation/care-models.js';
 export { CannotEvaluateError, evaluateModel, UnknownIndicatorError, UnknownModelError } from './evaluation/evaluate.js';
 export { coverage, SIMULATION_DEFAULTS } from './evaluation/simulate.js';
 export { poissonDraw } from './evaluation/poisson.js';
