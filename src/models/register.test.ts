@@ -133,6 +133,28 @@ describe('the register of care models', () => {
     expect((await register()).map((m) => m.name)).toEqual(['north-hub', 'south-hub']);
   });
 
+  it('compares the models: configuration side by side, each outcome measured or too early to judge, early indicators charted, every table as CSV', async () => {
+    const page = await analyst.get('/models/compare');
+    expect(page.statusCode).toBe(200);
+    const text = pageText(page.body);
+    expect(text).toContain('Model North hub, renamed Practices covered 4 Children covered 4,200 Paediatrician sessions a month 4 Joint clinic every 6 weeks');
+    // south-hub runs in no hub: its outcome cannot be judged, and the page says why.
+    expect(text).toContain('Model South hub Outcome Emergency admissions Effect Too early to judge 95% interval Basis No hub has been recorded as starting it.');
+    // This small ICS has one hub, so north-hub has nothing to be compared with: too early, and why.
+    expect(text).toContain('Effect Too early to judge 95% interval Basis Difference-in-differences needs clusters without the model to compare with');
+    expect(text).toMatch(/Families who would recommend \(last 12 months\) \d+% of \d+/);
+    const effects = await analyst.get('/models/compare/effects.csv');
+    const lines = effects.body.trim().split('\r\n');
+    expect(lines[0]).toBe('Model,Outcome,Effect,95% interval,Judged,Why not yet');
+    expect(lines).toContain('south-hub,emergency-admissions,,,too early to judge,No hub has been recorded as starting it.');
+    const configuration = await analyst.get('/models/compare/configuration.csv');
+    expect(configuration.body.split('\r\n')[1]).toMatch(/^"North hub, renamed",4,"4,200",4,6 weeks,6 weeks,24 hours,/);
+    const early = await analyst.get('/models/compare/early.csv');
+    expect(early.body.split('\r\n')[0]).toBe('Model,Indicator,Month,"Per 1,000",Mean,Lower process limit,Upper process limit,Variation');
+    const gp = await TestClient.signIn(j.app, email('gp'));
+    expect((await gp.get('/models/compare')).statusCode).toBe(403);
+  });
+
   it('no other ICS sees this register', async () => {
     const other = await TestClient.signIn(j.app, 'admin@other.joinery.test');
     expect(pageText((await other.get('/models')).body)).toContain('No care model is in the register yet.');

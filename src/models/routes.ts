@@ -9,6 +9,7 @@ import { addModel, changeModel, exportRegister, importRegister, refuseUnlessKeep
 import { ENTRY_FIELDS, formOfEntry, typedEntry, MODEL_NAME, EMPTY_CONFIGURATION, type EntryForm } from './entry.js';
 import { MECHANISMS, MODEL_TYPES, NUMERIC_ATTRIBUTES, STAFF_GROUPS, type RegisteredModel } from './index.js';
 import { modelWords } from './words.js';
+import { compareRoutes } from './compare-routes.js';
 
 /** The register of care models: the list, one model, adding and changing one, and JSON out and in. */
 
@@ -61,7 +62,8 @@ function formPage(o: { v: RegisterView; values: EntryForm; fields?: FieldErrors;
 
 const NEW_FORM: EntryForm = formOfEntry({ name: '', title: '', type: '' as never, configuration: EMPTY_CONFIGURATION, mechanisms: [], earlyIndicators: [], finalOutcomes: [] }, 0);
 
-export const modelsRoutes: RouteModule = (app, deps: AppDeps) => {
+export const modelsRoutes: RouteModule = async (app, deps: AppDeps) => {
+  await compareRoutes(app, deps);
   app.get(BASE, async (req, reply) => {
     const v = await inTenant(deps, req, (tx, actor) => visibleModels(tx, actor));
     const saved = field(req.query as Record<string, unknown>, 'saved', 60);

@@ -27,7 +27,7 @@ export { isSmallNumber, withheldFigures } from './suppression.js';
 
 // Evaluating a care model, and how often its intervals hold the truth over simulated ICSs.
 export { careModels, type CareModel } from './evaluation/care-models.js';
-export { CannotEvaluateError, evaluateModel, UnknownIndicatorError, UnknownModelError } from './evaluation/evaluate.js';
+export { CannotEvaluateError, evaluateModel, modelMonthlySums, UnknownIndicatorError, UnknownModelError, type ModelMonthlySums } from './evaluation/evaluate.js';
 export { coverage, SIMULATION_DEFAULTS } from './evaluation/simulate.js';
 export { poissonDraw } from './evaluation/poisson.js';
 export { monthDate, monthIndex } from './evaluation/months.js';
