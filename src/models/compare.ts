@@ -1,7 +1,11 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ForbiddenError } from '../platform/http/errors.js';
-import { CannotEvaluateError, evaluateModel, listIndicators, spc } from '../population/service.js';
+import { CannotEvaluateError, evaluateModel, listIndicators, modelMonthlySums, spc } from '../population/service.js';
+import { monthsToJudge } from './time-to-judgement.js';
+
+/** The change a model is judged against, as the issue's example: 15% in either direction. */
+const JUDGED_EFFECT = -0.15;
 import type { Indicator } from '../population/index.js';
 import { recommendation } from '../feedback/service.js';
 import { modelsPolicy } from './policy.js';
@@ -35,6 +39,14 @@ export async function measuredEffect(tx: Tx, icsId: string, model: RegisteredMod
   if (model.hubs.length === 0) return { indicator, judged: false as const, why: 'No hub has been recorded as starting it.', evaluation: null };
   try {
     const e = await evaluateModel(tx, icsId, { indicatorId: indicator.id, model: model.name, method: 'did', today });
+    // Judged only once the months after the start reach those needed to detect a 15% change with 80% power.
+    const judgement = monthsToJudge(await modelMonthlySums(tx, icsId, { indicatorId: indicator.id, model: model.name, today }), { effect: JUDGED_EFFECT, power: 0.8 });
+    const after = e.rampMonths + e.postMonths;
+    if (judgement.monthsNeeded === null || after < judgement.monthsNeeded) {
+      const why = judgement.monthsNeeded === null ? judgement.basis
+        : `${after} months since the start; about ${judgement.monthsNeeded} are needed to detect a 15% change with 80% power.`;
+      return { indicator, judged: false as const, why, evaluation: e };
+    }
     return { indicator, judged: true as const, effect: e.effect, ci95: e.ci95, postMonths: e.postMonths, evaluation: e };
   } catch (error) {
     if (error instanceof CannotEvaluateError) return { indicator, judged: false as const, why: error.message, evaluation: null };

@@ -3,10 +3,11 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, type FieldErrors } from '../platform/http/errors.js';
-import { careModels, listIndicators } from '../population/service.js';
+import { careModels, listIndicators, modelMonthlySums } from '../population/service.js';
 import type { Indicator } from '../population/index.js';
 import { hubsLedBy } from '../organisations/service.js';
 import { modelsPolicy } from './policy.js';
+import { monthsToJudge } from './time-to-judgement.js';
 import { checkEntry, entryFromForm, EMPTY_CONFIGURATION, type EntryForm, type ModelEntry } from './entry.js';
 import { insertModel, registeredModel, registeredModels, updateModel } from './store.js';
 import { EXPORT_FORMAT, MODEL_TYPES, type RegisteredModel } from './index.js';
@@ -172,4 +173,12 @@ export async function importRegister(tx: Tx, actor: Actor, text: string): Promis
   }
   await recordAudit(tx, actor, { action: 'models.imported', what: `Care model register loaded: ${added.length} added, ${changed.length} replaced`, why, details: { added, changed } });
   return { added, changed };
+}
+
+
+
+/** When a model can be judged on an indicator (the CLI and the comparison page ask it). */
+export async function timeToJudgement(tx: Tx, icsId: string, request: { indicatorId: string; model: string; effect: number; power: number; today?: string }) {
+  const sums = await modelMonthlySums(tx, icsId, request);
+  return monthsToJudge(sums, { effect: request.effect, power: request.power });
 }

@@ -20,8 +20,8 @@ const rate = (m: { numerator: number; denominator: number }) => m.numerator / m.
 
 export function monthsToJudge(sums: ModelMonthlySums, options: { effect: number; power: number }): Judgement {
   const { effect, power } = options;
-  const base = { effect, power, method: 'did' as const };
-  if (sums.comparatorHubs === 0) return { ...base, monthsNeeded: null, basis: 'Every hub runs the model: there are no hubs without it to compare with.' };
+  const answer = (monthsNeeded: number | null, basis: string): Judgement => ({ monthsNeeded, effect, power, method: 'did', basis });
+  if (sums.comparatorHubs === 0) return answer(null, 'Every hub runs the model: there are no hubs without it to compare with.');
   const start = monthIndex(sums.start);
   const comparators = new Map(sums.comparators.map((m) => [m.month, m]));
   const ratios: number[] = [];
@@ -31,7 +31,7 @@ export function monthsToJudge(sums: ModelMonthlySums, options: { effect: number;
     ratios.push(Math.log(rate(t) / rate(c)));
   }
   const P = ratios.length;
-  if (P < 12) return { ...base, monthsNeeded: null, basis: `Only ${P} months with events before the start: at least 12 are needed to know the indicator's variation.` };
+  if (P < 12) return answer(null, `Only ${P} months with events before the start: at least 12 are needed to know the indicator's variation.`);
   const mean = ratios.reduce((a, b) => a + b) / P;
   const deviations = ratios.map((r) => r - mean);
   const variance = deviations.reduce((a, d) => a + d * d, 0) / (P - 1);
@@ -49,7 +49,7 @@ export function monthsToJudge(sums: ModelMonthlySums, options: { effect: number;
     + `${sums.rampMonths} months of ramp-up are not counted; two-sided 5% test on ${Math.max(hubs - 2, 1)} degrees of freedom.`;
   for (let q = 1; q <= MAX_MONTHS_AT_FULL_EFFECT; q++) {
     const se = Math.sqrt(widened * (1 / P + 1 / q));
-    if (normalCdf(size / se - z) >= power) return { ...base, monthsNeeded: sums.rampMonths + q, basis };
+    if (normalCdf(size / se - z) >= power) return answer(sums.rampMonths + q, basis);
   }
-  return { ...base, monthsNeeded: null, basis: `${basis} Even ${MAX_MONTHS_AT_FULL_EFFECT} months at full effect would not detect it.` };
+  return answer(null, `${basis} Even ${MAX_MONTHS_AT_FULL_EFFECT} months at full effect would not detect it.`);
 }
