@@ -8,7 +8,7 @@ import { headingOf, mainOf, openLink, press } from './steps/pages.js';
 /**
  * The register of care models in a real browser without JavaScript, every
  * page scanned by axe and fitted at 390, 1024 and 1280 px: the CYP lead adds
- * a child health hub, is told what is wrong, puts it right and reads it back.
+ * a child health hub, is told what is wrong, puts it right and reads it back, then compares the models.
  */
 describe('the register of care models', JOURNEY, () => {
   let joinery: Joinery;
@@ -44,5 +44,11 @@ describe('the register of care models', JOURNEY, () => {
     expect(await headingOf(lead)).toBe('West child health hub');
     expect(await mainOf(lead)).toMatch(/Advice answered within\s+24 hours/);
     await checkPageIsAccessible(lead, 'one care model');
+
+    await lead.goto('/models');
+    await openLink(lead, 'Compare the models');
+    expect(await headingOf(lead)).toBe('Care models compared');
+    expect(await mainOf(lead)).toContain('West child health hub');
+    await checkPageIsAccessible(lead, 'care models compared');
   });
 });
