@@ -22,6 +22,7 @@ import { safetyRoutes } from './safety/routes.js';
 import { adviceRoutes } from './advice/routes.js';
 import { virtualWardRoutes } from './ambulatory/routes.js';
 import { familyRoutesModule } from './family/routes.js';
+import { modelsRoutes } from './models/routes.js';
 import { registerChildAccess } from './relationships.js';
 import { findKeyWorkersWith, readRecordWith } from './children/service.js';
 import { keyWorkerOf } from './careplans/service.js';
@@ -36,5 +37,5 @@ readRecordWith({ visibleToSql, mayFreeze: (viewer, relationships) => recordPolic
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
   registerChildAccess();
   return buildApp(deps, [authRoutes, nhsSignInRoutes, homeRoutes, childRoutes, caseloadRoutes, consentRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, feedbackRoutes, safetyRoutes, virtualWardRoutes, adviceRoutes, fhirRoutes,
-    familyRoutesModule]);
+    familyRoutesModule, modelsRoutes]);
 }

@@ -81,4 +81,27 @@ describe('joinery evaluate', () => {
     expect(code).toBe(0);
     expect(output).toContain('--method        its: interrupted time series');
   });
+
+  it('--power prints the months after the start needed to judge the model, from its own variation and hubs', async () => {
+    const { code, output } = await runCli(['evaluate', '--indicator', 'ed-attendances', '--model', 'test-hub', '--power', '--effect', '-0.2', '--power-level', '0.9']);
+    expect(code).toBe(0);
+    const r = JSON.parse(output);
+    expect(Object.keys(r)).toEqual(['monthsNeeded', 'effect', 'power', 'method', 'basis']);
+    expect(r).toMatchObject({ effect: -0.2, power: 0.9, method: 'did' });
+    expect(r.monthsNeeded).toBeGreaterThan(6); // the ramp-up is never counted as judging time
+    expect(r.basis).toContain('in 2 hubs with the model and 2 without');
+    const smaller = JSON.parse((await runCli(['evaluate', '--indicator', 'ed-attendances', '--model', 'test-hub', '--power'])).output);
+    expect(smaller).toMatchObject({ effect: -0.15, power: 0.8 });
+  });
+
+  it('--power refuses a bad effect or power level, and --effect without --power', async () => {
+    for (const args of [['--effect', '-1.5'], ['--effect', 'lots'], ['--power-level', '1.2']]) {
+      const { code, output } = await runCli(['evaluate', '--indicator', 'ed-attendances', '--model', 'test-hub', '--power', ...args]);
+      expect(code).toBe(2);
+      expect(output).toMatch(/--(effect|power-level) must be/);
+    }
+    const alone = await runCli(['evaluate', '--indicator', 'ed-attendances', '--model', 'test-hub', '--effect', '-0.1']);
+    expect(alone.code).toBe(2);
+    expect(alone.output).toContain('--effect and --power-level go with --power');
+  });
 });

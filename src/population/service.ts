@@ -26,9 +26,11 @@ export { spc } from './spc.js';
 export { isSmallNumber, withheldFigures } from './suppression.js';
 
 // Evaluating a care model, and how often its intervals hold the truth over simulated ICSs.
-export { CannotEvaluateError, evaluateModel, UnknownIndicatorError, UnknownModelError } from './evaluation/evaluate.js';
+export { careModels, type CareModel } from './evaluation/care-models.js';
+export { CannotEvaluateError, evaluateModel, modelMonthlySums, UnknownIndicatorError, UnknownModelError, type ModelMonthlySums } from './evaluation/evaluate.js';
 export { coverage, SIMULATION_DEFAULTS } from './evaluation/simulate.js';
 export { poissonDraw } from './evaluation/poisson.js';
+export { normalCdf, studentTQuantile } from './evaluation/distributions.js';
 export { monthDate, monthIndex } from './evaluation/months.js';
 
 /** How often children use services: the truth the generator draws activity from and the evaluation's simulation tests against. */

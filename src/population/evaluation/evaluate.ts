@@ -15,7 +15,7 @@ import { interruptedTimeSeries } from './its.js';
 import { differenceInDifferences, type ClusterSeries } from './did.js';
 import { sumClusters } from './monthly-counts.js';
 import { monthDate, monthIndex, monthWords } from './months.js';
-import type { EngineResult, Method } from './result.js';
+import type { EngineResult, Method, MonthCount } from './result.js';
 
 export class UnknownIndicatorError extends NotFoundError {
   constructor(readonly indicatorId: string, readonly known: readonly string[]) {
@@ -165,4 +165,40 @@ async function clusterSeries(tx: Tx, icsId: string, indicator: Indicator, curren
     out.set(id, months);
   }
   return out;
+}
+
+/** A model's indicator month by month, summed over the hubs with it and those without: what a power estimate reads. */
+export type ModelMonthlySums = {
+  start: string;
+  rampMonths: number;
+  treatedHubs: number;
+  comparatorHubs: number;
+  treated: MonthCount[];
+  comparators: MonthCount[];
+};
+
+/** The whole months of an indicator for a recorded model's hubs and the rest, before and after its start (nothing fitted). */
+export async function modelMonthlySums(tx: Tx, icsId: string, request: { indicatorId: string; model: string; today?: string }): Promise<ModelMonthlySums> {
+  const indicator = await findIndicator(tx, icsId, request.indicatorId);
+  if (!indicator) throw new UnknownIndicatorError(request.indicatorId, (await listIndicators(tx, icsId)).map((i) => i.id));
+  const implementations = await rows<Implementation>(
+    tx, sql`SELECT cluster_id::text, start_month::text AS start, ramp_months, effects FROM care_model_implementation WHERE ics_id = ${icsId} AND model = ${request.model}`,
+  );
+  if (implementations.length === 0) {
+    const known = await rows<{ model: string }>(tx, sql`SELECT DISTINCT model FROM care_model_implementation WHERE ics_id = ${icsId} ORDER BY model`);
+    throw new UnknownModelError(request.model, known.map((k) => k.model));
+  }
+  const starts = implementations.map((i) => monthIndex(i.start));
+  const first = Math.min(...starts);
+  const series = await clusterSeries(tx, icsId, indicator, monthIndex(request.today ?? londonToday()));
+  const treatedIds = new Set(implementations.map((i) => i.cluster_id));
+  const input = [...series].map(([id, s]) => ({ treated: treatedIds.has(id), series: s }));
+  return {
+    start: monthDate(first),
+    rampMonths: Math.max(...implementations.map((i, k) => starts[k] + i.ramp_months)) - first,
+    treatedHubs: input.filter((c) => c.treated).length,
+    comparatorHubs: input.filter((c) => !c.treated).length,
+    treated: sumClusters(input.filter((c) => c.treated)),
+    comparators: sumClusters(input.filter((c) => !c.treated)),
+  };
 }
