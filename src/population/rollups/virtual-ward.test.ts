@@ -57,7 +57,7 @@ describe('virtual ward figures on stays with known answers (pglite)', () => {
     // Children old enough to have been alive in 2015, never on the ward, moved to the fixture practice.
     const children = await rows<{ id: string }>(db.owner, sql`SELECT c.id FROM child c WHERE c.ics_id = ${icsId}::uuid AND c.date_of_birth < '2013-01-01'
       AND NOT EXISTS (SELECT 1 FROM ward_episode e WHERE e.child_id = c.id) ORDER BY c.id LIMIT ${STAYS.length}`);
-    await db.owner.execute(sql`UPDATE child SET registered_practice_id = ${practiceId}::uuid WHERE id = ANY(${children.map((c) => c.id)}::uuid[])`);
+    await db.owner.execute(sql`UPDATE child SET registered_practice_id = ${practiceId}::uuid WHERE id = ANY(${sql.param(children.map((c) => c.id))}::uuid[])`);
     const event = (childId: string, type: string, when: number) => ({
       ics_id: icsId, child_id: childId, type, occurred_at: new Date(when).toISOString(), month: new Date(when).toISOString().slice(0, 7) + '-01', age_years: 10,
       practice_id: practiceId, cluster_id: clusterId, emergency: type === 'admission' ? true : null, bed_days: type === 'admission' ? 2 : null,
