@@ -31,6 +31,7 @@ describe('virtual ward figures', JOURNEY, () => {
     expect(names.every((n) => n.startsWith('Virtual ward:'))).toBe(true);
     expect(await mainOf(analyst)).toContain('How bed days saved are counted');
     expect(await mainOf(analyst)).toMatch(/every night the child spent at home on the virtual ward/);
+    expect(await textOf(analyst.locator('caption', { hasText: 'by pathway' }))).toMatch(/^Virtual ward figures for .+ by pathway, /);
 
     const [hub] = await rows<{ name: string }>(joinery.db.owner, sql`SELECT name FROM cluster WHERE ics_id = ${joinery.ics.icsId}::uuid ORDER BY name LIMIT 1`);
     await analyst.getByLabel('Area').selectOption({ label: `Hub: ${hub.name}` });

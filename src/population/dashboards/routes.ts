@@ -104,7 +104,7 @@ export const dashboardRoutes: RouteModule = (app, deps: AppDeps) => {
   });
 
   app.get('/population/virtual-ward', async (req, reply) => {
-    const { view: v, occupancy } = await inTenant(deps, req, (tx, actor) => virtualWardFigures(tx, actor, req.query, londonToday()));
+    const { view: v, occupancy, byPathway } = await inTenant(deps, req, (tx, actor) => virtualWardFigures(tx, actor, req.query, londonToday()));
     const report = v.report && {
       ...v.report,
       rows: v.report.rows.map((r) => ({ ...r, href: indicatorHref(r.indicator.id, v.report!.scope.value) })),
@@ -118,6 +118,7 @@ export const dashboardRoutes: RouteModule = (app, deps: AppDeps) => {
       scopeItems: v.scopes,
       report,
       occupancy,
+      byPathway,
       bedDaysDefinition: report?.rows.find((r) => r.indicator.id === 'ward-bed-days-saved')?.indicator.description,
     });
   });

@@ -3,9 +3,11 @@ import { rows, type Tx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { addMonths } from '../../platform/time/months.js';
 import { measure } from '../measures.js';
-import type { Indicator } from '../indicators/definitions.js';
-import { populationDashboard } from './dashboard.js';
-import { monthWords } from './figures.js';
+import { listIndicators, rate, type Indicator } from '../indicators/definitions.js';
+import { indicatorSeries, WARD_PATHWAY, type Scope } from '../rollups/series.js';
+import { shownWithTotal, type Counts, type Shown } from '../suppression.js';
+import { populationDashboard, suppressesSmallNumbers } from './dashboard.js';
+import { chartWindow, monthWords, roundValue } from './figures.js';
 
 /**
  * The children's virtual ward's figures: its indicators (those counting
@@ -39,7 +41,56 @@ export async function wardOccupancy(tx: Tx, icsId: string, today: string, months
   }));
 }
 
+/** The figures shown by pathway: counts for those per 1,000 children (a pathway has no population), else the indicator's value. */
+const BY_PATHWAY = ['ward-admissions', 'ward-length-of-stay', 'ward-to-hospital', 'ward-reattendance-7d', 'ward-reattendance-30d', 'ward-bed-days-saved'];
+
+export type PathwayTable = { columns: string[]; rows: { pathway: string; cells: string[] }[]; total: string[]; period: string };
+
+const pathwayWords = (id: string) => id.charAt(0).toUpperCase() + id.slice(1).replace(/-/g, ' ').replace(/\biv\b/, 'IV');
+
+function cellOf(indicator: Indicator, shown: Shown): string {
+  const counted = indicator.unit.endsWith('-year');
+  if (counted) return typeof shown.numerator === 'string' ? shown.numerator : String(roundValue(shown.numerator));
+  if (shown.value === null) return typeof shown.numerator === 'string' || typeof shown.denominator === 'string' ? 'Suppressed' : 'None';
+  return indicator.unit === 'percent' ? `${roundValue(shown.value)}%` : String(roundValue(shown.value));
+}
+
+/** The last 12 complete months of the ward's main figures for each pathway, small numbers suppressed with their total. */
+export async function wardByPathway(tx: Tx, actor: Actor, scope: Scope, today: string): Promise<PathwayTable> {
+  const to = chartWindow(today).to;
+  const months = { from: addMonths(to, -11), to };
+  const indicators = (await listIndicators(tx, actor.icsId)).filter((i) => BY_PATHWAY.includes(i.id));
+  const suppress = suppressesSmallNumbers(actor);
+  const columns: { indicator: Indicator; rows: Map<string, Counts>; total: Counts }[] = [];
+  for (const indicator of indicators) {
+    const byPathway = new Map<string, Counts>();
+    for (const p of await indicatorSeries(tx, actor.icsId, indicator, scope, months, WARD_PATHWAY)) {
+      const c = byPathway.get(p.category) ?? { numerator: 0, denominator: 0, value: null };
+      c.numerator += p.numerator;
+      c.denominator += p.denominator;
+      byPathway.set(p.category, c);
+    }
+    const total = { numerator: 0, denominator: 0, value: null as number | null };
+    for (const c of byPathway.values()) {
+      c.value = rate(indicator, c.numerator, c.denominator);
+      total.numerator += c.numerator;
+      total.denominator += c.denominator;
+    }
+    total.value = rate(indicator, total.numerator, total.denominator);
+    columns.push({ indicator, rows: byPathway, total });
+  }
+  const pathways = [...new Set(columns.flatMap((c) => [...c.rows.keys()]))].sort();
+  const shown = columns.map((c) => shownWithTotal(pathways.map((p) => c.rows.get(p) ?? { numerator: 0, denominator: 0, value: null }), c.total, suppress));
+  return {
+    columns: columns.map((c) => c.indicator.name.replace(/^Virtual ward: /, '')),
+    rows: pathways.map((p, i) => ({ pathway: pathwayWords(p), cells: columns.map((c, k) => cellOf(c.indicator, shown[k].rows[i])) })),
+    total: columns.map((c, k) => cellOf(c.indicator, shown[k].total)),
+    period: `${monthWords(months.from)} to ${monthWords(months.to)}`,
+  };
+}
+
 export async function virtualWardFigures(tx: Tx, actor: Actor, query: unknown, today: string) {
   const view = await populationDashboard(tx, actor, query, today, { only: isVirtualWardIndicator, what: 'Virtual ward figures' });
-  return { view, occupancy: view.report ? await wardOccupancy(tx, actor.icsId, today) : [] };
+  if (!view.report) return { view, occupancy: [], byPathway: null };
+  return { view, occupancy: await wardOccupancy(tx, actor.icsId, today), byPathway: await wardByPathway(tx, actor, view.report.scope.scope, today) };
 }

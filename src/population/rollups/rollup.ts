@@ -311,9 +311,9 @@ export async function rollUpVirtualWard(tx: Tx, icsId: string, range: MonthRange
   const back = (test: SQL) => sql`(SELECT min(extract(epoch FROM a.occurred_at - e.discharged_at)) / 86400 FROM activity_event a
       WHERE a.ics_id = e.ics_id AND a.child_id = e.child_id AND ${test}
         AND a.occurred_at > e.discharged_at AND a.occurred_at <= e.discharged_at + interval '30 days')`;
-  await rewrite(tx, icsId, ms, range, sql`
-    SELECT m.measure, w.month, w.practice_id, w.cluster_id, w.age, w.sex, w.imd, w.eth, m.amount
-      FROM (SELECT ${month} AS month, c.registered_practice_id AS practice_id, cp.cluster_id, e.outcome,
+  const stays = sql`
+    SELECT m.measure, w.month, w.practice_id, w.cluster_id, w.age, w.sex, w.imd, w.eth, w.pathway_id, m.amount
+      FROM (SELECT ${month} AS month, c.registered_practice_id AS practice_id, cp.cluster_id, e.outcome, e.pathway_id,
                    ${sql.raw(ageBandSql("greatest(0, date_part('year', age((e.admitted_at AT TIME ZONE 'Europe/London')::date, c.date_of_birth)))"))} AS age,
                    ${childColumns},
                    e.discharged_at IS NOT NULL AS discharged,
@@ -330,7 +330,13 @@ export async function rollUpVirtualWard(tx: Tx, icsId: string, range: MonthRange
                AND e.admitted_at >= (${range.from}::date::timestamp AT TIME ZONE 'Europe/London')
                AND e.admitted_at < ((${range.to}::date + interval '1 month')::timestamp AT TIME ZONE 'Europe/London')) w
      CROSS JOIN LATERAL unnest(${matches(ms)}, ${amounts(ms)}) AS m(measure, amount)
-     WHERE m.measure IS NOT NULL`);
+     WHERE m.measure IS NOT NULL`;
+  await rewrite(tx, icsId, ms, range, stays);
+  // And by pathway, a breakdown only the ward's measures have.
+  await tx.execute(sql`${INSERT}
+    SELECT ${icsId}::uuid, measure, 'pathway', month, practice_id, max(cluster_id::text)::uuid, pathway_id, sum(amount)
+      FROM (${stays}) s GROUP BY measure, month, practice_id, pathway_id`);
+  await rollUpAreas(tx, icsId, ms, range);
 }
 
 /** The first and last months with activity, or null when there is none. */

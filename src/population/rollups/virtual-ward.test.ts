@@ -109,12 +109,13 @@ describe('virtual ward figures on stays with known answers (pglite)', () => {
     expect(await figure('ward-days')).toBe(14);
   });
 
-  it('counts stays by their highest escalation, and breaks every figure down by the children’s groups', async () => {
+  it('counts stays by their highest escalation, and breaks every figure down by the children’s groups and by pathway', async () => {
     expect(await figure('ward-escalated-high')).toBe(1);
     expect(await figure('ward-escalated-low')).toBe(1);
     expect(await figure('ward-escalated-medium')).toBe(0);
     const byImd = (await figure('ward-admissions', 'imd')) as { value: number }[];
     expect(byImd.reduce((a, r) => a + r.value, 0)).toBe(7);
+    expect(await figure('ward-reattended-30d', 'pathway')).toEqual([{ category: 'asthma', value: 4 }]);
     const areas = await rows<{ level: string; value: number }>(db.owner, sql`SELECT level, value::float8 AS value FROM population_area_rollup
       WHERE area_id = (SELECT cluster_id FROM cluster_practice WHERE practice_id = ${practiceId}::uuid) AND measure = 'ward-admissions' AND dimension = 'all' AND month = ${MONTH}::date`);
     expect(areas).toEqual([{ level: 'cluster', value: 7 }]);
