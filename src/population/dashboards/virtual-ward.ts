@@ -29,8 +29,9 @@ export async function wardOccupancy(tx: Tx, icsId: string, today: string, months
   const first = addMonths(last, -(months - 1));
   const found = await rows<{ month: string; occupied: number; capacity: number }>(tx, sql`
     SELECT m.month::date::text AS month,
-           coalesce((SELECT sum(greatest(0, least((coalesce(e.discharged_at AT TIME ZONE 'Europe/London', ${today}::date + 1))::date, (m.month + interval '1 month')::date, ${today}::date + 1)
-                                  - greatest((e.admitted_at AT TIME ZONE 'Europe/London')::date, m.month::date))))
+           coalesce((SELECT sum(greatest(0,
+                       least(coalesce((e.discharged_at AT TIME ZONE 'Europe/London')::date, ${today}::date + 1), (m.month + interval '1 month')::date, ${today}::date + 1)
+                       - greatest((e.admitted_at AT TIME ZONE 'Europe/London')::date, m.month::date)))
                        FROM ward_episode e WHERE e.ics_id = ${icsId}::uuid AND e.admitted_at IS NOT NULL), 0)::int AS occupied,
            (SELECT coalesce(sum(w.capacity), 0) FROM virtual_ward w WHERE w.ics_id = ${icsId}::uuid)
              * (least((m.month + interval '1 month')::date, ${today}::date + 1) - m.month::date) AS capacity
