@@ -2,7 +2,11 @@
  * The virtual ward caseload page's work (the escalation clock, the caseload
  * query, the audit of each child listed) with 200 children on the ward and
  * 30 days of 4-hourly observations each (36,000 sets): p95 over repeated
- * loads. Seeds the ward's episodes into an ICS that has a ward (the
+ * loads. Then the escalation check after an observation is saved: a set
+ * scoring 6 recorded for one child after another (saved, scored, the
+ * escalation raised and the stay moved, in one transaction), the clock that
+ * steps up what is overdue, and the virtual ward figures page's work for the
+ * whole ICS. Seeds the ward's episodes into an ICS that has a ward (the
  * generator's demo ward). Run alone, on a small ICS in embedded PGlite:
  *   npx tsx bench/virtual-ward.ts
  */
@@ -11,7 +15,8 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../src/platform/db/client.js';
 import { bulkInsert } from '../src/platform/db/bulk.js';
-import { wardCaseload } from '../src/ambulatory/service.js';
+import { recordObservations, stepUpOverdue, wardCaseload } from '../src/ambulatory/service.js';
+import { virtualWardFigures } from '../src/population/dashboards/virtual-ward.js';
 import { actorFor } from '../test/actors.js';
 import { summarise, timeEach } from './stats.js';
 
@@ -52,6 +57,20 @@ export async function virtualWardBench(db: Database, icsId: string, opts: { load
   const listed = (await db.tenant(icsId, (tx) => wardCaseload(tx, nurse))).children.length;
   log(`\nVirtual ward: ${listed} children on the caseload, ${(episodes.length * (DAYS * 24) / EVERY_HOURS).toLocaleString('en-GB')} observation sets seeded (${DAYS} days, ${EVERY_HOURS}-hourly)`);
   log(`  ${summarise('caseload page (clock, query, audit)', samples)}`);
+
+  // Scores 6 for a child aged 1 to 4 (RR 55, HR 155, SpO2 93, mild distress): a medium escalation each time.
+  const worse = { respiratoryRate: 55, heartRate: 155, spo2: 93, respiratoryDistress: 'mild', avpu: 'A' };
+  const saved = await timeEach(Math.min(loads, episodes.length), (i) =>
+    db.tenant(icsId, (tx) => recordObservations(tx, nurse, episodes[i].id, { ...worse, observedAt: new Date(now - 60_000).toISOString() })));
+  const raised = (await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM ward_escalation WHERE ics_id = ${icsId}::uuid
+    AND episode_id = ANY(${sql.param(episodes.map((e) => e.id))}::uuid[])`))[0].n;
+  log(`  ${summarise(`observation saved with its escalation check (${raised} escalations raised)`, saved)}`);
+  const clock = await timeEach(loads, () => db.tenant(icsId, (tx) => stepUpOverdue(tx, nurse, new Date(now + 3_600_000))));
+  log(`  ${summarise('escalation clock: step up what is overdue', clock)}`);
+  const analyst = await actorFor(db, (await rows<{ email: string }>(db.owner, sql`SELECT email FROM professional WHERE ics_id = ${icsId}::uuid AND role = 'ics-analyst' LIMIT 1`))[0].email);
+  const today = new Date(now).toISOString().slice(0, 10);
+  const figures = await timeEach(Math.min(loads, 10), () => db.tenant(icsId, (tx) => virtualWardFigures(tx, analyst, {}, today)));
+  log(`  ${summarise('virtual ward figures page (whole ICS)', figures)}`);
   return samples;
 }
 

@@ -6,7 +6,9 @@ import { careTeamHandler } from './resources/care-team.js';
 import { communicationHandler } from './resources/communication.js';
 import { consentHandler } from './resources/consent.js';
 import { conditionHandler } from './resources/condition.js';
+import { alongside } from './resources/alongside.js';
 import { encounterHandler } from './resources/encounter.js';
+import { episodeOfCareHandler } from './resources/episode-of-care.js';
 import { flagHandler } from './resources/flag.js';
 import type { ResourceHandler } from './resources/handler.js';
 import { immunizationHandler } from './resources/immunization.js';
@@ -19,13 +21,16 @@ import { procedureHandler } from './resources/procedure.js';
 import { questionnaireResponseHandler } from './resources/questionnaire-response.js';
 import { relatedPersonHandler } from './resources/related-person.js';
 import { serviceRequestHandler } from './resources/service-request.js';
+import { isWardObservationId, wardObservations } from './resources/ward-observations.js';
+import { wardEscalations } from './resources/ward-escalations.js';
+import { wardVisits } from './resources/ward-visits.js';
 
 /** Every resource type the interface serves, in the order an import writes them (what others refer to first). */
 export const HANDLERS: ResourceHandler[] = [
-  organizationHandler, practitionerHandler, patientHandler, relatedPersonHandler, flagHandler, encounterHandler,
+  organizationHandler, practitionerHandler, patientHandler, relatedPersonHandler, alongside(flagHandler, wardEscalations), alongside(encounterHandler, wardVisits),
   conditionHandler, allergyHandler, medicationRequestHandler, medicationStatementHandler, immunizationHandler, procedureHandler,
-  observationHandler, careTeamHandler, carePlanHandler, goalHandler, serviceRequestHandler, appointmentHandler, communicationHandler, auditEventHandler,
-  consentHandler, questionnaireResponseHandler,
+  alongside(observationHandler, wardObservations), careTeamHandler, carePlanHandler, goalHandler, serviceRequestHandler, appointmentHandler, communicationHandler, auditEventHandler,
+  consentHandler, questionnaireResponseHandler, episodeOfCareHandler,
 ];
 
 const byType = new Map(HANDLERS.map((h) => [h.type, h]));
@@ -42,5 +47,7 @@ export const importRank = (type: string): number => {
 export function plausibleId(type: string, id: string): boolean {
   if (type === 'RelatedPerson') return /^[0-9a-f]{64}$/.test(id);
   if (type === 'AuditEvent') return /^\d{1,18}$/.test(id);
+  // A part of a virtual ward observation set: the set's id and the part (…-hr).
+  if (type === 'Observation' && isWardObservationId(id.toLowerCase())) return true;
   return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id);
 }

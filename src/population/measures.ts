@@ -9,12 +9,14 @@
  *   to the month's end (counted once, where their latest event was);
  * - cohort: children in the population that month (alive, under 18, by
  *   their registered practice), optionally only those with a condition;
- * - referrals: advice requests and referrals made to the hubs that month.
+ * - referrals: advice requests and referrals made to the hubs that month;
+ * - ward: stays on the children's virtual ward, by the month the child came
+ *   onto it (rollups/virtual-ward.ts says what each column of `w` means).
  *
  * Predicates are fixed strings over `e` (activity_event) or `r` (referral),
  * never built from input.
  */
-export type MeasureKind = 'events' | 'rolling' | 'cohort' | 'referrals';
+export type MeasureKind = 'events' | 'rolling' | 'cohort' | 'referrals' | 'ward';
 
 export type Measure = {
   key: string;
@@ -84,6 +86,20 @@ export const MEASURES: readonly Measure[] = [
   { key: 'referrals-and-advice', label: 'referrals and advice requests', kind: 'referrals', where: 'TRUE' },
   { key: 'triaged', label: 'referrals and advice requests triaged', kind: 'referrals', where: 'r.triage_outcome IS NOT NULL' },
   { key: 'resolved-without-visit', label: 'referrals and advice requests resolved without a visit', kind: 'referrals', where: `r.triage_outcome IN ('advice-given', 'returned')` },
+
+  // The children's virtual ward: stays counted in the month the child came onto the ward.
+  { key: 'ward-admissions', label: 'admissions to the virtual ward', kind: 'ward', where: 'TRUE' },
+  { key: 'ward-ended-at-home', label: 'virtual ward stays ending at home', kind: 'ward', where: `w.outcome = 'recovered-at-home'` },
+  { key: 'ward-to-hospital', label: 'virtual ward stays ending in admission to hospital', kind: 'ward', where: `w.outcome = 'admitted'` },
+  { key: 'ward-reattended-7d', label: 'virtual ward stays ending at home with a re-attendance within 7 days', kind: 'ward', where: `w.outcome = 'recovered-at-home' AND w.back_days <= 7` },
+  { key: 'ward-reattended-30d', label: 'virtual ward stays ending at home with a re-attendance within 30 days', kind: 'ward', where: `w.outcome = 'recovered-at-home' AND w.back_days <= 30` },
+  { key: 'ward-reattended-admitted', label: 'virtual ward stays ending at home with a parent-initiated re-attendance ending in admission within 7 days', kind: 'ward', where: `w.outcome = 'recovered-at-home' AND w.admitted_back_days <= 7` },
+  ...(['low', 'medium', 'high', 'emergency'] as const).map((level, i) => ({
+    key: `ward-escalated-${level}`, label: `virtual ward stays whose highest escalation was ${level}`, kind: 'ward' as const, where: `w.top_level = ${i + 1}`,
+  })),
+  { key: 'ward-days', label: 'days on the virtual ward', kind: 'ward', where: 'w.discharged', amount: 'w.days' },
+  { key: 'ward-discharged', label: 'virtual ward stays ended', kind: 'ward', where: 'w.discharged' },
+  { key: 'ward-bed-days-saved', label: 'bed days saved by the virtual ward', kind: 'ward', where: 'w.saves_beds', amount: 'w.days' },
 ];
 
 const byKey = new Map(MEASURES.map((m) => [m.key, m]));

@@ -18,6 +18,7 @@ import { checkIntervention, chooseClusters, parseIntervention, treatment, type I
 import { BatchWriter, type Row } from './writer.js';
 import { feedbackRows } from './feedback.js';
 import { demoCaseload, demoVirtualWard } from './virtual-ward.js';
+import { virtualWardHistory } from './virtual-ward-history.js';
 import { generateFamilyAccess } from './family-access.js';
 
 export type SynthOptions = {
@@ -176,6 +177,10 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     const wardIds = new Rng(opts.seed, `ward-ids\u0000${icsName}`);
     const wardId = await demoVirtualWard(tx, structure, icsName, wardIds);
     if (wardId) counts.ward_episode = await demoCaseload(tx, icsId, wardId, isoDate(todayDays), new Rng(opts.seed, 'virtual-ward'), wardIds);
+    // Five years of finished stays, from streams of their own so today's caseload is unchanged.
+    if (wardId) {
+      counts.ward_episode += await virtualWardHistory(tx, icsId, wardId, todayDays, new Rng(opts.seed, 'virtual-ward-history'), new Rng(opts.seed, `ward-history-ids\u0000${icsName}`));
+    }
     // Families' own door (issue 16): parents' verified identities and the demo's grants.
     const family = await generateFamilyAccess(tx, {
       icsId, todayDays, domain, nhs, rng: new Rng(opts.seed, 'family-access'), ids: new Rng(opts.seed, `family-access-ids\u0000${icsName}`),

@@ -61,7 +61,10 @@ export type DashboardView = {
  * for one scope, its latest complete month and what SPC says of it. One
  * rollup read for all the indicators' measures over five years.
  */
-export async function populationDashboard(tx: Tx, actor: Actor, query: unknown, today: string): Promise<DashboardView> {
+export async function populationDashboard(
+  tx: Tx, actor: Actor, query: unknown, today: string,
+  part: { only?: (i: Indicator) => boolean; what?: string } = {},
+): Promise<DashboardView> {
   const why = required(populationPolicy.viewDashboards(actor));
   const choices = await scopeChoices(tx, actor.icsId);
   const read = readDashboardQuery(query, choices, defaultScope(actor, choices));
@@ -69,7 +72,7 @@ export async function populationDashboard(tx: Tx, actor: Actor, query: unknown, 
   const values = { scope: read.values.scope };
   if (!read.scope) return { scopes, values, fields: { scope: read.fields.scope } };
 
-  const indicators = await listIndicators(tx, actor.icsId);
+  const indicators = (await listIndicators(tx, actor.icsId)).filter(part.only ?? (() => true));
   const measures = [...new Set(indicators.flatMap((i) => [i.numerator, i.denominator]))];
   const totals = await measureTotals(tx, actor.icsId, measures, read.scope.scope, chartWindow(today));
   const suppress = suppressesSmallNumbers(actor);
@@ -80,7 +83,7 @@ export async function populationDashboard(tx: Tx, actor: Actor, query: unknown, 
   const latest = totals.reduce<string | null>((a, t) => (a === null || t.month > a ? t.month : a), null);
 
   await recordAudit(tx, actor, {
-    action: 'population.view', what: `Population dashboard: ${read.scope.name}`, why,
+    action: 'population.view', what: `${part.what ?? 'Population dashboard'}: ${read.scope.name}`, why,
     details: { view: 'dashboard', scope: read.scope.value },
   });
   return { scopes, values, fields: {}, report: { scope: read.scope, rows, latest: latest && monthWords(latest), suppressed: rows.some((r) => r.headline.suppressed) } };

@@ -32,7 +32,7 @@ export function chartWindow(today: string): MonthRange {
  * cohort, or reached in the 12 months to the month's end): such months
  * cannot be added together, so a breakdown uses the latest month alone.
  */
-export const isPointInTime = (indicator: Pick<Indicator, 'numerator'>): boolean => measure(indicator.numerator).kind !== 'events' && measure(indicator.numerator).kind !== 'referrals';
+export const isPointInTime = (indicator: Pick<Indicator, 'numerator'>): boolean => !['events', 'referrals', 'ward'].includes(measure(indicator.numerator).kind);
 
 /** Rates a year divide by a population each month: over several months the denominator reads as the average population. */
 export const isYearlyRate = (unit: Unit) => unit.endsWith('-year');
@@ -73,5 +73,6 @@ export const unitFactor = (indicator: Pick<Indicator, 'unit'>) => rate(indicator
 
 /** The value heading for a table: "Rate per 1,000 a year", "Percentage". */
 export function valueHeading(unit: Unit): string {
+  if (unit === 'average') return 'Average';
   return unit === 'percent' ? 'Percentage (%)' : `Rate ${UNIT_WORDS[unit]}`;
 }

@@ -9,6 +9,7 @@ import { populationPolicy } from '../policy.js';
 import type { Improvement, Indicator } from '../indicators/definitions.js';
 import { funnelMark } from '../charts.js';
 import { populationDashboard } from './dashboard.js';
+import { virtualWardFigures } from './virtual-ward.js';
 import { indicatorView, type IndicatorReport, type IndicatorView } from './indicator.js';
 import { categoryChart, seriesChart, unitFunnelChart } from './charts.js';
 import { breakdownWords, shownCell } from './tables.js';
@@ -100,6 +101,35 @@ export const dashboardRoutes: RouteModule = (app, deps: AppDeps) => {
       // Case finding has no header link of its own: it is reached from here.
       canFindCases: req.actor ? populationPolicy.findCases(req.actor).allowed : false,
     });
+  });
+
+  app.get('/population/virtual-ward', async (req, reply) => {
+    const { view: v, occupancy, byPathway } = await inTenant(deps, req, (tx, actor) => virtualWardFigures(tx, actor, req.query, londonToday()));
+    const report = v.report && {
+      ...v.report,
+      rows: v.report.rows.map((r) => ({ ...r, href: indicatorHref(r.indicator.id, v.report!.scope.value) })),
+    };
+    return reply.code(report ? 200 : 400).page('population/views/virtual-ward.njk', {
+      title: 'Children’s virtual ward figures',
+      backHref: listHref('/population', { scope: v.values.scope }),
+      values: v.values,
+      fields: v.fields,
+      errors: errorSummary(v.fields, ['scope']),
+      scopeItems: v.scopes,
+      report,
+      occupancy,
+      byPathway,
+      bedDaysDefinition: report?.rows.find((r) => r.indicator.id === 'ward-bed-days-saved')?.indicator.description,
+    });
+  });
+
+  app.get('/population/virtual-ward/occupancy.csv', async (req, reply) => {
+    const { occupancy } = await inTenant(deps, req, (tx, actor) => virtualWardFigures(tx, actor, req.query, londonToday()));
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="virtual-ward-occupancy.csv"')
+      .header('cache-control', 'no-store')
+      .send(toCsv(['Month', 'Days on the ward', 'Capacity (places × days)', 'Occupancy (%)'], occupancy.map((o) => [o.month, o.occupiedDays, o.capacityDays, o.percent])));
   });
 
   app.get('/population/indicators/:id', async (req, reply) => {

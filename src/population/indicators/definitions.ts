@@ -5,7 +5,7 @@ import { rows, type Tx } from '../../platform/db/client.js';
 import { isMeasure, measure } from '../measures.js';
 import { capitalise } from '../../platform/http/validate.js';
 
-export const UNITS = ['per-1000-year', 'per-100000-year', 'per-1000', 'percent'] as const;
+export const UNITS = ['per-1000-year', 'per-100000-year', 'per-1000', 'percent', 'average'] as const;
 export type Unit = (typeof UNITS)[number];
 export const IMPROVEMENTS = ['increase', 'decrease', 'neutral'] as const;
 export type Improvement = (typeof IMPROVEMENTS)[number];
@@ -16,6 +16,7 @@ export const UNIT_WORDS: Record<Unit, string> = {
   'per-100000-year': 'per 100,000 a year',
   'per-1000': 'per 1,000',
   percent: '%',
+  average: 'days each on average',
 };
 
 /**
@@ -37,10 +38,11 @@ export const indicatorShape = z.object({
 export type Indicator = z.infer<typeof indicatorShape> & { builtIn: boolean };
 
 /** What one of a measure counts, for telling which divisions mean something. */
-function counted(key: string): 'children' | 'events' | 'bed days' | 'referrals' {
+function counted(key: string): 'children' | 'events' | 'bed days' | 'referrals' | 'virtual ward stays' {
   const m = measure(key);
   if (m.kind === 'cohort' || m.kind === 'rolling') return 'children';
   if (m.kind === 'referrals') return 'referrals';
+  if (m.kind === 'ward') return m.amount ? 'bed days' : 'virtual ward stays';
   return m.amount ? 'bed days' : 'events';
 }
 
@@ -57,6 +59,10 @@ export function definitionProblems(i: Definition): { denominator?: string; unit?
   if (i.numerator === i.denominator) return { denominator: 'Choose a denominator different from the numerator' };
   const top = counted(i.numerator);
   const bottom = counted(i.denominator);
+  if (i.unit === 'average') {
+    // An average is an amount (days) for each thing counted (stays): length of stay.
+    return top === 'bed days' && bottom !== 'bed days' && bottom !== 'children' ? {} : { unit: 'An average divides days by what they were counted over, like days on the virtual ward by stays ended' };
+  }
   if (i.unit === 'percent') {
     return top === bottom ? {} : { denominator: `A percentage is a share of what the denominator counts: choose a denominator that counts ${top}, as the numerator does` };
   }
@@ -114,6 +120,7 @@ export function rate(indicator: Pick<Indicator, 'unit'>, numerator: number, deno
     case 'per-100000-year': return r * 100_000 * 12;
     case 'per-1000': return r * 1000;
     case 'percent': return r * 100;
+    case 'average': return r;
   }
 }
 
@@ -126,6 +133,7 @@ export function measuredWords(i: Definition): string {
     case 'per-100000-year': return `${top} per 100,000 ${bottom} a year`;
     case 'per-1000': return `${top} per 1,000 ${bottom}`;
     case 'percent': return `${top}, % of ${bottom}`;
+    case 'average': return `${top} for each of the ${bottom}`;
   }
 }
 

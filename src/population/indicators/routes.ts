@@ -19,6 +19,7 @@ const UNIT_HINTS: Record<Unit, string> = {
   'per-100000-year': 'The same per 100,000, for rare events like unplanned admissions for long-term conditions',
   'per-1000': 'Children at a point in time per 1,000, like children seen by mental health services in 12 months',
   percent: 'A share of the denominator, like children with asthma with too many reliever prescriptions',
+  average: 'Days for each thing the denominator counts, like days on the virtual ward for each stay (length of stay)',
 };
 
 const number = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 3 });

@@ -291,6 +291,54 @@ export async function rollUpReferrals(tx: Tx, icsId: string, range: MonthRange):
        AND r.created_at < ((${range.to}::date + interval '1 month')::timestamp AT TIME ZONE 'Europe/London')`);
 }
 
+/**
+ * Stays on the children's virtual ward, by the month the child came onto the
+ * ward and the practice they were registered with. What `w` holds:
+ * - discharged: the stay has ended; days: its nights at home, from the day
+ *   the child came onto the ward to the day they left (London dates);
+ * - saves_beds: an ended stay that did not end in admission to hospital:
+ *   each of its nights at home would otherwise have been a night in a
+ *   hospital bed (bed days saved, as docs/decisions/0018 defines it);
+ * - top_level: the highest escalation of the stay (1 low … 4 emergency);
+ * - back_days: days from discharge to the child's next ED attendance or
+ *   emergency admission (a re-attendance), when it came within 30 days;
+ * - admitted_back_days: the same, for the next emergency admission alone:
+ *   the family brought the child back and they were admitted.
+ */
+export async function rollUpVirtualWard(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
+  const ms = ofKind('ward');
+  const month = sql`date_trunc('month', e.admitted_at AT TIME ZONE 'Europe/London')::date`;
+  const back = (test: SQL) => sql`(SELECT min(extract(epoch FROM a.occurred_at - e.discharged_at)) / 86400 FROM activity_event a
+      WHERE a.ics_id = e.ics_id AND a.child_id = e.child_id AND ${test}
+        AND a.occurred_at > e.discharged_at AND a.occurred_at <= e.discharged_at + interval '30 days')`;
+  const stays = sql`
+    SELECT m.measure, w.month, w.practice_id, w.cluster_id, w.age, w.sex, w.imd, w.eth, w.pathway_id, m.amount
+      FROM (SELECT ${month} AS month, c.registered_practice_id AS practice_id, cp.cluster_id, e.outcome, e.pathway_id,
+                   ${sql.raw(ageBandSql("greatest(0, date_part('year', age((e.admitted_at AT TIME ZONE 'Europe/London')::date, c.date_of_birth)))"))} AS age,
+                   ${childColumns},
+                   e.discharged_at IS NOT NULL AS discharged,
+                   ((e.discharged_at AT TIME ZONE 'Europe/London')::date - (e.admitted_at AT TIME ZONE 'Europe/London')::date) AS days,
+                   e.discharged_at IS NOT NULL AND e.outcome <> 'admitted' AS saves_beds,
+                   (SELECT max(CASE x.level WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 WHEN 'emergency' THEN 4 END)
+                      FROM ward_escalation x WHERE x.ics_id = e.ics_id AND x.episode_id = e.id) AS top_level,
+                   ${back(sql`(a.type = 'ed' OR (a.type = 'admission' AND a.emergency))`)} AS back_days,
+                   ${back(sql`a.type = 'admission' AND a.emergency`)} AS admitted_back_days
+              FROM ward_episode e
+              JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
+              LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+             WHERE e.ics_id = ${icsId} AND e.admitted_at IS NOT NULL AND c.registered_practice_id IS NOT NULL
+               AND e.admitted_at >= (${range.from}::date::timestamp AT TIME ZONE 'Europe/London')
+               AND e.admitted_at < ((${range.to}::date + interval '1 month')::timestamp AT TIME ZONE 'Europe/London')) w
+     CROSS JOIN LATERAL unnest(${matches(ms)}, ${amounts(ms)}) AS m(measure, amount)
+     WHERE m.measure IS NOT NULL`;
+  await rewrite(tx, icsId, ms, range, stays);
+  // And by pathway, a breakdown only the ward's measures have.
+  await tx.execute(sql`${INSERT}
+    SELECT ${icsId}::uuid, measure, 'pathway', month, practice_id, max(cluster_id::text)::uuid, pathway_id, sum(amount)
+      FROM (${stays}) s GROUP BY measure, month, practice_id, pathway_id`);
+  await rollUpAreas(tx, icsId, ms, range);
+}
+
 /** The first and last months with activity, or null when there is none. */
 export async function activityMonths(tx: Tx, icsId: string): Promise<MonthRange | null> {
   const [r] = await rows<{ from: string | null; to: string | null }>(
@@ -319,6 +367,7 @@ export async function rollUpEverything(tx: Tx, icsId: string): Promise<MonthRang
   await rollUpActivity(tx, icsId, span, span.to);
   await rollUpPopulation(tx, icsId, span);
   await rollUpReferrals(tx, icsId, span);
+  await rollUpVirtualWard(tx, icsId, span);
   return span;
 }
 

@@ -4,6 +4,9 @@ import type { Breakdown } from '../schema.js';
 import { rate, type Indicator } from '../indicators/definitions.js';
 import type { MonthRange } from './rollup.js';
 
+/** The virtual ward's stays alone are also rolled up by pathway (rollUpVirtualWard). */
+export const WARD_PATHWAY = 'pathway';
+
 /** Where a dashboard looks: the whole ICS, a place, a cluster (hub) or a practice. */
 export type Scope = { kind: 'ics' } | { kind: 'place' | 'cluster' | 'practice'; id: string };
 
@@ -34,7 +37,9 @@ export function scopeRollup(icsId: string, scope: Scope): SQL {
  * An indicator month by month for a scope, in total (breakdown 'all',
  * category '') or split by one breakdown. Reads the rollup only.
  */
-export async function indicatorSeries(tx: Tx, icsId: string, indicator: Indicator, scope: Scope, months: MonthRange, breakdown: Breakdown = 'all'): Promise<SeriesPoint[]> {
+export async function indicatorSeries(
+  tx: Tx, icsId: string, indicator: Indicator, scope: Scope, months: MonthRange, breakdown: Breakdown | typeof WARD_PATHWAY = 'all',
+): Promise<SeriesPoint[]> {
   const found = await rows<{ month: string; category: string; numerator: string | null; denominator: string | null }>(
     tx,
     sql`SELECT month::text AS month, category,
