@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Config } from '../config.js';
-import { makeDatabase, type Database, type Tx } from './client.js';
+import { makeDatabase, type BeginWith, type Database, type Tx } from './client.js';
 import { lockDataFolder } from './data-folder-lock.js';
 
 /**
@@ -20,12 +20,38 @@ export async function connect(config: DatabaseConfig, opts: { memory?: boolean; 
 export async function connectServer(url: string, poolSize = 10): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { NodePgSession, NodePgTransaction } = await import('drizzle-orm/node-postgres/session');
+  const { PgDialect } = await import('drizzle-orm/pg-core');
   // Dates stay as strings: a date of birth has no time zone.
   pg.types.setTypeParser(1082, (v: string) => v);
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => undefined);
   const orm = drizzle(pool) as unknown as Tx;
-  return makeDatabase('postgres', orm, () => pool.end());
+  const dialect = new PgDialect();
+  /**
+   * BEGIN and the transaction's first statements in one round trip (the
+   * simple query protocol takes several statements): each request's
+   * transaction starts with its role, tenant and savepoint, and a read
+   * makes only a handful of round trips in all.
+   */
+  const begin: BeginWith = async (first, fn) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(['BEGIN', ...first].join('; '));
+      const result = await fn(new NodePgTransaction(dialect, new NodePgSession(client, dialect, undefined), undefined) as unknown as Tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // Also after a BEGIN whose first statements failed: that leaves an aborted transaction to end.
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    } finally {
+      // A connection that could not roll back is closed, not handed to the next request.
+      client.release(broken);
+    }
+  };
+  return makeDatabase('postgres', orm, () => pool.end(), begin);
 }
 
 /** Opens PGlite in memory, or in dataDir once this process holds the folder's lock (released on close). */
