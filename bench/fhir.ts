@@ -7,6 +7,7 @@
  */
 import autocannon from 'autocannon';
 import pg from 'pg';
+import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../src/platform/db/client.js';
 import { addClient, issueToken } from '../src/fhir/clients.js';
@@ -18,8 +19,28 @@ const PREFIX = '/fhir/R4';
 export type LoadFigure = {
   label: string; connections: number; requests: number; perSecond: number; p50: number; p95: number; peakRss: number; failed: number;
   /** Statements sent to PostgreSQL per request, and this process's CPU per request (app and load generator): what load on the machine does not change. */
-  roundTrips: number; cpuMs: number;
+  roundTrips: number; cpuMs: number; databaseCpuMs: number;
 };
+
+/**
+ * CPU time of this database's PostgreSQL backends so far, by process id (on
+ * this machine, from /proc): with the Node figure, what a request costs
+ * whatever else the machine is doing. Empty where /proc cannot be read.
+ */
+async function backendCpu(db: Database): Promise<Map<number, number>> {
+  const backends = await rows<{ pid: number }>(db.owner, sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`);
+  const out = new Map<number, number>();
+  for (const { pid } of backends) {
+    try {
+      // Fields 14 and 15 (user and system time, in clock ticks of 1/100 s) after the command name in brackets.
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // Gone, or another machine's: left out.
+    }
+  }
+  return out;
+}
 
 /** Counts the statements every pg client sends (the app's pool included): one round trip each. */
 let sent = 0;
@@ -35,11 +56,12 @@ function countRoundTrips() {
 }
 
 /** GETs paths in turn with `connections` connections for `seconds`; what autocannon saw, with the process's peak memory. */
-async function load(label: string, opts: { baseUrl: string; headers: Record<string, string>; connections: number; seconds: number; paths: () => string }): Promise<LoadFigure> {
+async function load(db: Database, label: string, opts: { baseUrl: string; headers: Record<string, string>; connections: number; seconds: number; paths: () => string }): Promise<LoadFigure> {
   const latencies: number[] = [];
   countRoundTrips();
   const sentBefore = sent;
   const cpuBefore = process.cpuUsage();
+  const databaseBefore = await backendCpu(db);
   const stopMemory = trackPeakMemory(100);
   const result = await autocannon({
     url: opts.baseUrl, connections: opts.connections, duration: opts.seconds, headers: opts.headers,
@@ -48,6 +70,8 @@ async function load(label: string, opts: { baseUrl: string; headers: Record<stri
   });
   const peakRss = stopMemory();
   const cpu = process.cpuUsage(cpuBefore);
+  const databaseAfter = await backendCpu(db);
+  const databaseMs = [...databaseAfter].reduce((sum, [pid, ms]) => sum + ms - (databaseBefore.get(pid) ?? 0), 0);
   const roundTrips = (sent - sentBefore) / Math.max(1, result.requests.total);
   const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, result.requests.total);
   latencies.sort((a, b) => a - b);
@@ -55,13 +79,13 @@ async function load(label: string, opts: { baseUrl: string; headers: Record<stri
   await new Promise((r) => setTimeout(r, 300));
   return {
     label, connections: opts.connections, requests: result.requests.total, perSecond: result.requests.total / opts.seconds,
-    p50: percentile(latencies, 50), p95: percentile(latencies, 95), peakRss, failed: result.non2xx + result.errors, roundTrips, cpuMs,
+    p50: percentile(latencies, 50), p95: percentile(latencies, 95), peakRss, failed: result.non2xx + result.errors, roundTrips, cpuMs, databaseCpuMs: databaseMs / Math.max(1, result.requests.total),
   };
 }
 
 export const describeLoad = (f: LoadFigure) =>
   `${f.label.padEnd(44)} c=${String(f.connections).padStart(2)}  ${f.perSecond.toFixed(0).padStart(5)} req/s  p50 ${f.p50.toFixed(1).padStart(6)} ms  ` +
-  `p95 ${f.p95.toFixed(1).padStart(6)} ms  peak RSS ${f.peakRss} MiB  ${f.roundTrips.toFixed(1)} round trips and ${f.cpuMs.toFixed(1)} ms Node CPU a request  ` +
+  `p95 ${f.p95.toFixed(1).padStart(6)} ms  peak RSS ${f.peakRss} MiB  a request: ${f.roundTrips.toFixed(1)} round trips, CPU ${f.cpuMs.toFixed(1)} ms Node + ${f.databaseCpuMs.toFixed(1)} ms PostgreSQL  ` +
   `(${f.requests.toLocaleString('en-GB')} requests, failed ${f.failed})`;
 
 /** A bearer token for a new read-only system client of the ICS. */
@@ -94,12 +118,12 @@ export async function fhirLoadBench(db: Database, opts: { baseUrl: string; icsId
   };
   const figures: LoadFigure[] = [];
   const run = async (label: string, connections: number, paths: () => string) => {
-    const figure = await load(label, { ...base, connections, paths });
+    const figure = await load(db, label, { ...base, connections, paths });
     figures.push(figure);
     console.log(describeLoad(figure));
   };
   // Warm up (JIT, the pool's connections, the planner's caches) before anything is counted.
-  await load('warm-up', { ...base, seconds: 2, connections: 10, paths: turn(sample, (c) => `${PREFIX}/Patient/${c.id}`) });
+  await load(db, 'warm-up', { ...base, seconds: 2, connections: 10, paths: turn(sample, (c) => `${PREFIX}/Patient/${c.id}`) });
   await run('FHIR read Patient/{id}', 10, turn(sample, (c) => `${PREFIX}/Patient/${c.id}`));
   await run('FHIR Patient?identifier=nhs-number|…', 10, turn(sample, (c) => `${PREFIX}/Patient?identifier=${encodeURIComponent(`${NHS}|${c.nhs_number}`)}`));
   await run('FHIR Observation?patient=', 10, turn(observed, (c) => `${PREFIX}/Observation?patient=${c.child_id}`));

@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import type pg from 'pg';
 import fs from 'node:fs';
 import type { Config } from '../config.js';
 import { makeDatabase, type BeginWith, type Database, type Tx } from './client.js';
@@ -24,7 +26,7 @@ export async function connectServer(url: string, poolSize = 10): Promise<Databas
   const { PgDialect } = await import('drizzle-orm/pg-core');
   // Dates stay as strings: a date of birth has no time zone.
   pg.types.setTypeParser(1082, (v: string) => v);
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: preparingClient(pg.Client) });
   pool.on('error', () => undefined);
   const orm = drizzle(pool) as unknown as Tx;
   const dialect = new PgDialect();
@@ -52,6 +54,38 @@ export async function connectServer(url: string, poolSize = 10): Promise<Databas
     }
   };
   return makeDatabase('postgres', orm, () => pool.end(), begin);
+}
+
+/** Statements a connection keeps prepared, at most: enough for every fixed query the app makes, not for each length of an IN list. */
+const PREPARED_PER_CONNECTION = 300;
+
+/**
+ * A pg client that prepares each parameterised statement once per connection
+ * (named by a hash of its text) and then only binds and executes it: the
+ * server parses and rewrites it once (row-level security included), and,
+ * once its plan settles, plans it once. Most of a read's statements are the
+ * same text every time: the door's question, the audit insert, the read.
+ */
+function preparingClient(Base: typeof pg.Client): typeof pg.Client {
+  const prepared = new WeakMap<pg.Client, Set<string>>();
+  type Query = (this: pg.Client, ...args: unknown[]) => unknown;
+  return class extends Base {
+    constructor(...args: ConstructorParameters<typeof pg.Client>) {
+      super(...args);
+      prepared.set(this, new Set());
+      this.query = ((...args: unknown[]) => (Base.prototype.query as Query).apply(this, named(prepared.get(this)!, args))) as typeof this.query;
+    }
+  };
+}
+
+/** The query's arguments, its config named after its text when it has parameters and the connection may keep it prepared. */
+function named(prepared: Set<string>, args: unknown[]): unknown[] {
+  const [config, values] = args as [{ name?: string; text?: unknown } | string, unknown];
+  if (!config || typeof config !== 'object' || config.name || typeof config.text !== 'string' || !Array.isArray(values) || !values.length) return args;
+  const name = `j${crypto.createHash('sha1').update(config.text).digest('base64url')}`;
+  if (!prepared.has(name) && prepared.size >= PREPARED_PER_CONNECTION) return args;
+  prepared.add(name);
+  return [{ ...config, name }, ...args.slice(1)];
 }
 
 /** Opens PGlite in memory, or in dataDir once this process holds the folder's lock (released on close). */
