@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { rows } from './client.js';
-import { databaseKinds } from '../../../test/database.js';
-import { startJoinery, type TestJoinery } from '../../../test/joinery.js';
+import { rows, type Database } from './client.js';
+import { generateIcs } from '../../synth/generate.js';
+import { databaseKinds, freshDatabase } from '../../../test/database.js';
 
 const kinds = await databaseKinds();
 
@@ -13,14 +13,17 @@ const kinds = await databaseKinds();
  * see another ICS's rows or leave a connection in a state the next one inherits.
  */
 describe.each(kinds)('request transactions (%s)', (kind) => {
-  let j: TestJoinery;
+  let j: { db: Database };
   let icsIds: [string, string];
 
   beforeAll(async () => {
-    j = await startJoinery(kind, 100);
-    icsIds = [j.ics.icsId, j.other.icsId];
+    const db = await freshDatabase(kind);
+    j = { db };
+    // Two small ICSs are enough: what matters is that each sees only its own.
+    const made = (icsName: string, seed: number) => generateIcs(db, { children: 40, seed, icsName, demoEmailDomain: `${seed}.joinery.test`, demoPasswordHash: 'unused', today: '2026-11-23' });
+    icsIds = [(await made('One ICS', 21)).icsId, (await made('Other ICS', 22)).icsId];
   });
-  afterAll(() => j?.close());
+  afterAll(() => j?.db.close());
 
   it('the same statement, run again and again for two ICSs in turn, sees only the current ICS’s children each time', async () => {
     // More than the five runs after which PostgreSQL may switch a prepared statement to one generic plan.
