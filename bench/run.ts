@@ -29,6 +29,8 @@ import { activityImportBench } from './activity-import.js';
 import { evaluationBench } from './evaluation.js';
 import { pewsBench } from './pews.js';
 import { virtualWardBench } from './virtual-ward.js';
+import { fhirLoadBench } from './fhir.js';
+import { fhirImportBench } from './record.js';
 import { DEFAULT_EFFECTS, DEFAULT_RAMP_MONTHS, clusterCountFor } from '../src/synth/intervention.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
@@ -36,7 +38,7 @@ const SEED = 500;
 const PASSWORD = 'bench-password-1';
 const SERVER = process.env.JOINERY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOAD_SECONDS = Number(process.env.JOINERY_BENCH_SECONDS ?? 30);
-/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals, population, import, evaluation, pews, ward. */
+/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals, population, import, evaluation, pews, ward, fhir (the API under autocannon), fhir-import (NDJSON import against raw COPY). */
 const ONLY = process.env.JOINERY_BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
@@ -66,7 +68,9 @@ async function main() {
       children: CHILDREN, seed: SEED, icsName: 'Bench ICS', demoEmailDomain: 'bench.joinery.test',
       demoPasswordHash: await hashPassword(PASSWORD), onProgress: progressBar('Generating'),
       // A child health hub in a fifth of the hubs from April 2023, so the evaluation has something true to find.
-      intervention: { model: 'child-health-hub', clusters: Math.max(1, Math.round(clusterCountFor(CHILDREN) / 5)), start: '2023-04', rampMonths: DEFAULT_RAMP_MONTHS, effects: { ...DEFAULT_EFFECTS } },
+      // (A small ICS has one cluster, which must stay the comparator: no model then.)
+      intervention: clusterCountFor(CHILDREN) < 2 ? undefined
+        : { model: 'child-health-hub', clusters: Math.max(1, Math.round(clusterCountFor(CHILDREN) / 5)), start: '2023-04', rampMonths: DEFAULT_RAMP_MONTHS, effects: { ...DEFAULT_EFFECTS } },
     });
     const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
     console.log(`Generation: ${result.seconds.toFixed(1)} s, ${total.toLocaleString('en-GB')} rows, ` +
@@ -111,6 +115,8 @@ async function main() {
     await underLoad(`child summary page (${patients.length} patients)`, { baseUrl, client, seconds: LOAD_SECONDS, paths: () => `/children/${patients[i++ % patients.length].id}` });
     console.log(`  peak RSS ${stopMemory()} MiB`);
   }
+  if (wanted('fhir')) await fhirLoadBench(db, { baseUrl, icsId: actor.icsId, seconds: LOAD_SECONDS });
+  if (wanted('fhir-import')) await fhirImportBench(db, { url, icsId: actor.icsId });
   if (wanted('record')) await recordBench(db, app, { url, baseUrl, icsId: actor.icsId, gpEmail: 'gp@bench.joinery.test', password: PASSWORD, loadSeconds: LOAD_SECONDS });
   if (wanted('care')) await carePlanBench(db, app, { baseUrl, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
   if (wanted('activity')) await activityBench(db, app, { icsId: actor.icsId, password: PASSWORD });

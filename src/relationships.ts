@@ -1,5 +1,5 @@
 import { composeChildAccess } from './platform/access/composition.js';
-import { breakGlass, careTeam, childIdentities, childIdentity, registration } from './children/relationship.js';
+import { breakGlass, careTeam, childIdentities, childIdentity, childIdentitySql, registration } from './children/relationship.js';
 import { clusterLead } from './organisations/relationship.js';
 import { referralRelationship } from './referrals/relationship.js';
 import { bookedIntoYourClinicSql } from './clinics/relationship.js';
@@ -19,6 +19,7 @@ import { familyGrants } from './family/relationship.js';
 export function registerChildAccess(): void {
   composeChildAccess({
     identify: childIdentity,
+    identifySql: childIdentitySql,
     identifyEach: childIdentities,
     relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, virtualWardCaseload, breakGlass,
       // Asked only for family members (NHS login), and only these for them.

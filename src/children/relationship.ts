@@ -10,7 +10,7 @@ import type { RelationshipSupplier } from '../platform/access/relationship.js';
  * engine (no organisation) relates to every child of the ICS.
  */
 
-export { childIdentities, childIdentity } from './store.js';
+export { childIdentities, childIdentity, childIdentitySql } from './store.js';
 
 const PRACTICE_ROLES: readonly string[] = ['gp', 'practice-nurse'];
 

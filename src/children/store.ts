@@ -65,13 +65,14 @@ export async function findChildren(tx: Tx, actor: Actor, criteria: ChildCriteria
 
 export type { ChildIdentity } from '../platform/access/composition.js';
 
+/** The child's identity columns as a query, for the access door to ask together with the relationships. */
+export const childIdentitySql = (childId: SQL) => sql`
+  SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.sex, o.name AS practice_name
+    FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+   WHERE c.id = ${childId}`;
+
 export async function childIdentity(tx: Tx, childId: string): Promise<ChildIdentity | undefined> {
-  const [found] = await rows<ChildIdentity>(
-    tx,
-    sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.sex, o.name AS practice_name
-          FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
-         WHERE c.id = ${childId}::uuid`,
-  );
+  const [found] = await rows<ChildIdentity>(tx, childIdentitySql(sql`${childId}::uuid`));
   return found;
 }
 

@@ -123,16 +123,22 @@ export async function clientActor(tx: Tx, icsId: string, clientId: string, scope
 
 export type Authentication = { actor: Actor } | { error: 'invalid_token' | 'expired_token'; description: string };
 
-/** The actor behind a bearer token, or why there is none. */
+/**
+ * The actor behind a bearer token, or why there is none. One transaction:
+ * the token's lookup (which must see every ICS) sets the tenant to the
+ * token's ICS for the client's own row, which row-level security then guards.
+ */
 export async function authenticate(db: Database, token: string): Promise<Authentication> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { error: 'invalid_token', description: 'The access token is not valid.' };
-  const [t] = await db.platform((tx) =>
-    rows<{ ics_id: string; client_id: string; scopes: string; expired: boolean }>(tx, sql`SELECT * FROM joinery_fhir_token_lookup(${hash(token)})`),
-  );
-  if (!t) return { error: 'invalid_token', description: 'The access token is not valid.' };
-  if (t.expired) return { error: 'expired_token', description: 'The access token has expired: ask for a new one.' };
-  const actor = await db.tenant(t.ics_id, (tx) => clientActor(tx, t.ics_id, t.client_id, t.scopes.split(' ')));
-  return actor ? { actor } : { error: 'invalid_token', description: 'The client has been revoked.' };
+  return db.platform(async (tx): Promise<Authentication> => {
+    const [t] = await rows<{ ics_id: string; client_id: string; scopes: string; expired: boolean }>(tx, sql`
+      SELECT t.ics_id, t.client_id, t.scopes, t.expired, set_config('app.ics_id', t.ics_id::text, true)
+        FROM joinery_fhir_token_lookup(${hash(token)}) t`);
+    if (!t) return { error: 'invalid_token', description: 'The access token is not valid.' };
+    if (t.expired) return { error: 'expired_token', description: 'The access token has expired: ask for a new one.' };
+    const actor = await clientActor(tx, t.ics_id, t.client_id, t.scopes.split(' '));
+    return actor ? { actor } : { error: 'invalid_token', description: 'The client has been revoked.' };
+  });
 }
 
 /**

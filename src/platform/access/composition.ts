@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import type { RelationshipSupplier } from './relationship-kinds.js';
 
@@ -22,6 +23,12 @@ export type ChildIdentity = {
 export type ChildAccessComposition = {
   /** The child in the current ICS (row-level security hides the rest), or undefined. */
   identify(tx: Tx, childId: string): Promise<ChildIdentity | undefined>;
+  /**
+   * identify as a query (the child's columns, as ChildIdentity names them, for
+   * the id `childId`), so the door can ask who the child is and how the actor
+   * relates to them in one statement. Without it the door asks identify.
+   */
+  identifySql?(childId: SQL): SQL;
   /** identify for many children in one query (a feed's batch): those found in the current ICS, by id. */
   identifyEach(tx: Tx, childIds: string[]): Promise<Map<string, ChildIdentity>>;
   /** Strongest first: the order relationships are listed and the first is the `why` a decision gives. */
@@ -31,7 +38,7 @@ export type ChildAccessComposition = {
 let composed: ChildAccessComposition | undefined;
 
 export function composeChildAccess(c: ChildAccessComposition): void {
-  composed = Object.freeze({ identify: c.identify, identifyEach: c.identifyEach, relationships: Object.freeze([...c.relationships]) });
+  composed = Object.freeze({ identify: c.identify, identifySql: c.identifySql, identifyEach: c.identifyEach, relationships: Object.freeze([...c.relationships]) });
 }
 
 /** The registered composition; without one no child could be opened, so say so rather than refuse everyone. */

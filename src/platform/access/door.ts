@@ -1,7 +1,7 @@
 import type { Tx } from '../db/client.js';
 import type { Actor } from './actor.js';
 import { policy, type Decision } from './policy.js';
-import { legitimateRelationships, legitimateRelationshipsOfEach, type Relationship } from './relationship.js';
+import { identifiedChild, legitimateRelationshipsOfEach, type Relationship } from './relationship.js';
 import { composition, type ChildIdentity } from './composition.js';
 import { RefusedAccess } from './refused-access.js';
 import { recordAudit, recordAuditMany, type AuditEntry } from '../audit/audit.js';
@@ -53,9 +53,9 @@ const opened = new WeakMap<ChildAccess, Tx>();
 
 /** Opens the door to one child for one action, or throws: NotFoundError, or an audited RefusedAccess. */
 export async function openChild(tx: Tx, actor: Actor, childId: string, opening: Opening): Promise<ChildAccess> {
-  const child = await composition().identify(tx, childId);
-  if (!child) throw new NotFoundError();
-  const relationships = await legitimateRelationships(tx, actor, childId);
+  const found = await identifiedChild(tx, actor, childId);
+  if (!found) throw new NotFoundError();
+  const { child, relationships } = found;
   const decision = opening.rule(actor, relationships);
   if (!decision.allowed) throw await refusal(tx, actor, childId, decision.reason, opening.refused, emergencyWouldOpen(actor, relationships, opening.rule));
   const access = openedIn(tx, actor, childId, child, relationships, decision.why);

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
 import { isFamily, type Actor } from './actor.js';
 import { agencyOfRole } from './roles.js';
-import { composition } from './composition.js';
+import { composition, type ChildIdentity } from './composition.js';
 import type { FamilyGrantFacts, Relationship, RelationshipKind, RelationshipSupplier } from './relationship-kinds.js';
 
 export { RELATIONSHIP_LABELS, type Relationship, type RelationshipKind, type RelationshipSupplier } from './relationship-kinds.js';
@@ -34,17 +34,47 @@ export function standingRelationshipSql(actor: Actor): SQL {
   return predicates.length ? sql`(${sql.join(predicates, sql` OR `)})` : sql`false`;
 }
 
-/** Every relationship the actor has with the child now, strongest first (the order the composition lists its suppliers); empty when none. */
-export async function legitimateRelationships(tx: Tx, actor: Actor, childId: string): Promise<Relationship[]> {
+/** The UNION ALL of every supplier's relationships of the actor with the child `childId` (an expression), each row ranked; null when none could apply. */
+function relationshipsQuery(actor: Actor, childId: SQL): SQL | null {
   const family = isFamily(actor);
   const branches = suppliersFor(actor).flatMap((supplier, rank) => {
-    const found = supplier.withChild(actor, sql`${childId}::uuid`);
+    const found = supplier.withChild(actor, childId);
     return found ? [sql`SELECT ${rank}::int AS rank, r.kind, r.detail${family ? sql`, r.facts` : sql``} FROM (${found}) r`] : [];
   });
-  if (!branches.length) return [];
-  const found = await rows<Relationship & { rank: number; facts?: FamilyGrantFacts }>(tx, sql.join(branches, sql` UNION ALL `));
-  // A stable sort: within one supplier, rows keep the order its query gave them.
-  return found.sort((a, b) => a.rank - b.rank).map(withFacts);
+  return branches.length ? sql.join(branches, sql` UNION ALL `) : null;
+}
+
+type Ranked = Relationship & { rank: number; facts?: FamilyGrantFacts };
+
+/** Strongest first: a stable sort, so within one supplier rows keep the order its query gave them. */
+const strongestFirst = (found: Ranked[]): Relationship[] => found.sort((a, b) => a.rank - b.rank).map(withFacts);
+
+/** Every relationship the actor has with the child now, strongest first (the order the composition lists its suppliers); empty when none. */
+export async function legitimateRelationships(tx: Tx, actor: Actor, childId: string): Promise<Relationship[]> {
+  const query = relationshipsQuery(actor, sql`${childId}::uuid`);
+  return query ? strongestFirst(await rows<Ranked>(tx, query)) : [];
+}
+
+/**
+ * Who the child is and every relationship the actor has with them, in one
+ * statement (the door's first question, one round trip instead of two):
+ * undefined when there is no such child in this ICS. Asks identify and
+ * legitimateRelationships in turn when the composition gives no identifySql.
+ */
+export async function identifiedChild(tx: Tx, actor: Actor, childId: string): Promise<{ child: ChildIdentity; relationships: Relationship[] } | undefined> {
+  const { identify, identifySql } = composition();
+  if (!identifySql) {
+    const child = await identify(tx, childId);
+    return child && { child, relationships: await legitimateRelationships(tx, actor, childId) };
+  }
+  const id = sql`${childId}::uuid`;
+  const related = relationshipsQuery(actor, id);
+  const [found] = await rows<ChildIdentity & { relationships: Ranked[] }>(tx, sql`
+    SELECT i.*, ${related ? sql`(SELECT coalesce(json_agg(r), '[]'::json) FROM (${related}) r)` : sql`'[]'::json`} AS relationships
+      FROM (${identifySql(id)}) i`);
+  if (!found) return undefined;
+  const { relationships, ...child } = found;
+  return { child, relationships: strongestFirst(relationships) };
 }
 
 /** A relationship as the policy reads it: a family grant's with its facts, others kind and detail only. */

@@ -41,6 +41,28 @@ export async function asApp<T>(tx: Tx, icsId: string | null, fn: (tx: Tx) => Pro
   return fn(tx);
 }
 
+/**
+ * Opens a transaction, runs its first statements (fixed text, no parameters),
+ * then fn; commits, or rolls back on a throw. The server sends BEGIN and those
+ * statements in one round trip (see connect.ts); PGlite, in the process, one by one.
+ */
+export type BeginWith = <T>(first: string[], fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
+const beginOneByOne = (owner: Tx): BeginWith => (first, fn) => owner.transaction(async (raw) => {
+  const tx = raw as unknown as Tx;
+  for (const statement of first) await tx.execute(sql.raw(statement));
+  return fn(tx);
+});
+
+/** An ICS id as it may stand in a statement's text: a UUID, nothing else (the tenant is set by the app, never by a user). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The role and tenant every request's transaction runs as, as one statement's text. */
+function asAppStatement(icsId: string | null): string {
+  if (icsId !== null && !UUID.test(icsId)) throw new Error('An ICS id is a UUID.');
+  return `SELECT set_config('role', 'joinery_app', true), set_config('app.ics_id', '${icsId ?? ''}', true)`;
+}
+
 export async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
   const result = (await tx.execute(query)) as unknown as { rows: T[] };
   return result.rows;
@@ -70,24 +92,33 @@ let savepoints = 0;
  * refused: no RELEASE, since the commit releases it.
  */
 export async function keepingOnlyWhatIsKept<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const name = sql.raw(`before_work_${++savepoints}`);
-  await tx.execute(sql`SAVEPOINT ${name}`);
+  const name = `before_work_${++savepoints}`;
+  await tx.execute(sql.raw(`SAVEPOINT ${name}`));
+  return afterSavepoint(tx, name, fn);
+}
+
+/** keepingOnlyWhatIsKept once its savepoint is taken (a tenant transaction takes it as it begins). */
+async function afterSavepoint<T>(tx: Tx, name: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
     return await fn(tx);
   } catch (error) {
     if (!isKeptAfterRollback(error)) throw error;
-    await tx.execute(sql`ROLLBACK TO SAVEPOINT ${name}`);
+    await tx.execute(sql.raw(`ROLLBACK TO SAVEPOINT ${name}`));
     await error.keepAfterRollback(tx);
     throw error;
   }
 }
 
-/** A tenant transaction: a refusal that must be kept commits its record alone, then is thrown to the caller. */
-async function tenantTransaction<T>(owner: Tx, icsId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const outcome = await owner.transaction(async (raw) => {
-    const tx = raw as unknown as Tx;
+/**
+ * A tenant transaction: a refusal that must be kept commits its record alone,
+ * then is thrown to the caller. Its role, tenant and savepoint are set as it
+ * begins: on the server, one round trip with BEGIN.
+ */
+async function tenantTransaction<T>(begin: BeginWith, icsId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const savepoint = `before_work_${++savepoints}`;
+  const outcome = await begin([asAppStatement(icsId), `SAVEPOINT ${savepoint}`], async (tx) => {
     try {
-      return { value: await asApp(tx, icsId, (app) => keepingOnlyWhatIsKept(app, fn)) };
+      return { value: await afterSavepoint(tx, savepoint, fn) };
     } catch (error) {
       if (isKeptAfterRollback(error)) return { kept: error };
       throw error;
@@ -97,12 +128,13 @@ async function tenantTransaction<T>(owner: Tx, icsId: string, fn: (tx: Tx) => Pr
   return outcome.value;
 }
 
-export function makeDatabase(kind: DatabaseKind, owner: Tx, close: () => Promise<void>): Database {
+/** begin: how the database opens a transaction with its first statements (by default one by one). */
+export function makeDatabase(kind: DatabaseKind, owner: Tx, close: () => Promise<void>, begin: BeginWith = beginOneByOne(owner)): Database {
   return {
     kind,
     owner,
-    tenant: (icsId, fn) => tenantTransaction(owner, icsId, fn),
-    platform: (fn) => owner.transaction((tx) => asApp(tx as unknown as Tx, null, fn)),
+    tenant: (icsId, fn) => tenantTransaction(begin, icsId, fn),
+    platform: (fn) => begin([asAppStatement(null)], fn),
     close,
   };
 }

@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
+import type pg from 'pg';
 import fs from 'node:fs';
 import type { Config } from '../config.js';
-import { makeDatabase, type Database, type Tx } from './client.js';
+import { makeDatabase, type BeginWith, type Database, type Tx } from './client.js';
 import { lockDataFolder } from './data-folder-lock.js';
 
 /**
@@ -20,12 +22,70 @@ export async function connect(config: DatabaseConfig, opts: { memory?: boolean; 
 export async function connectServer(url: string, poolSize = 10): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { NodePgSession, NodePgTransaction } = await import('drizzle-orm/node-postgres/session');
+  const { PgDialect } = await import('drizzle-orm/pg-core');
   // Dates stay as strings: a date of birth has no time zone.
   pg.types.setTypeParser(1082, (v: string) => v);
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: preparingClient(pg.Client) });
   pool.on('error', () => undefined);
   const orm = drizzle(pool) as unknown as Tx;
-  return makeDatabase('postgres', orm, () => pool.end());
+  const dialect = new PgDialect();
+  /**
+   * BEGIN and the transaction's first statements in one round trip (the
+   * simple query protocol takes several statements): each request's
+   * transaction starts with its role, tenant and savepoint, and a read
+   * makes only a handful of round trips in all.
+   */
+  const begin: BeginWith = async (first, fn) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(['BEGIN', ...first].join('; '));
+      const result = await fn(new NodePgTransaction(dialect, new NodePgSession(client, dialect, undefined), undefined) as unknown as Tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // Also after a BEGIN whose first statements failed: that leaves an aborted transaction to end.
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    } finally {
+      // A connection that could not roll back is closed, not handed to the next request.
+      client.release(broken);
+    }
+  };
+  return makeDatabase('postgres', orm, () => pool.end(), begin);
+}
+
+/** Statements a connection keeps prepared, at most: enough for every fixed query the app makes, not for each length of an IN list. */
+const PREPARED_PER_CONNECTION = 300;
+
+/**
+ * A pg client that prepares each parameterised statement once per connection
+ * (named by a hash of its text) and then only binds and executes it: the
+ * server parses and rewrites it once (row-level security included), and,
+ * once its plan settles, plans it once. Most of a read's statements are the
+ * same text every time: the door's question, the audit insert, the read.
+ */
+function preparingClient(Base: typeof pg.Client): typeof pg.Client {
+  const prepared = new WeakMap<pg.Client, Set<string>>();
+  type Query = (this: pg.Client, ...args: unknown[]) => unknown;
+  return class extends Base {
+    constructor(...args: ConstructorParameters<typeof pg.Client>) {
+      super(...args);
+      prepared.set(this, new Set());
+      this.query = ((...args: unknown[]) => (Base.prototype.query as Query).apply(this, named(prepared.get(this)!, args))) as typeof this.query;
+    }
+  };
+}
+
+/** The query's arguments, its config named after its text when it has parameters and the connection may keep it prepared. */
+function named(prepared: Set<string>, args: unknown[]): unknown[] {
+  const [config, values] = args as [{ name?: string; text?: unknown } | string, unknown];
+  if (!config || typeof config !== 'object' || config.name || typeof config.text !== 'string' || !Array.isArray(values) || !values.length) return args;
+  const name = `j${crypto.createHash('sha1').update(config.text).digest('base64url')}`;
+  if (!prepared.has(name) && prepared.size >= PREPARED_PER_CONNECTION) return args;
+  prepared.add(name);
+  return [{ ...config, name }, ...args.slice(1)];
 }
 
 /** Opens PGlite in memory, or in dataDir once this process holds the folder's lock (released on close). */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -99,6 +99,9 @@ export async function buildApp(deps: AppDeps, routes: RouteModule[]): Promise<Fa
   const { config, db } = deps;
   const app = Fastify({
     logger: config.production ? { level: 'info', redact: ['req.headers.cookie'] } : false,
+    // No line per request: at info level that was most of a busy server's work after the database, and a URL can
+    // carry an NHS number (Patient?identifier=…). Failures are still logged, by route pattern (error-pages.ts, the FHIR error handler).
+    logController: new LogController({ disableRequestLogging: true }),
     // X-Forwarded-* is believed only from the configured proxies (none by default): it sets req.ip, which sign-in throttling counts by.
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     bodyLimit: 1024 * 1024,
