@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
+import { recordedWhileFrozen } from '../platform/access/freeze.js';
 
 /**
  * What the family pages read, always under an access the door opened for the
@@ -10,10 +11,6 @@ import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
  * for a proxy, what the young person asked to keep from their parents.
  * (Record entries, sensitive or not, and flags are never read here at all.)
  */
-
-/** An item stamped `at` was recorded while the child's record was frozen. */
-const recordedWhileFrozen = (row: string, childId: SQL, at: SQL) => sql`EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = ${sql.raw(row)}.ics_id
-  AND f.child_id = ${childId} AND ${at} >= f.frozen_at AND (f.lifted_at IS NULL OR ${at} < f.lifted_at))`;
 
 /** The young person asked to keep this item from their parents; only a proxy is kept from it. */
 const hiddenFromProxy = (forProxy: boolean, kind: 'letter' | 'appointment', row: string, childId: SQL) => (forProxy
