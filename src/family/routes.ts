@@ -4,7 +4,7 @@ import type { FamilyMember } from '../platform/http/family-session.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
 import { ValidationError } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
-import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS } from './labels.js';
+import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS, LETTER_KINDS } from './labels.js';
 import * as family from './service.js';
 
 /**
@@ -35,7 +35,7 @@ function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
 
   const childPage = async (reply: FastifyReply, member: FamilyMember, childId: string, extra: Record<string, unknown> = {}) => {
     const page = await family.familyChildPage(deps.db, member, childId);
-    return reply.page('family/views/child.njk', { title: `${page.child.givenName} ${page.child.familyName}`, ...page, backHref: '/family', ...extra });
+    return reply.page('family/views/child.njk', { title: `${page.child.givenName} ${page.child.familyName}`, ...page, letterKinds: LETTER_KINDS, backHref: '/family', ...extra });
   };
 
   app.get('/family/children/:id', FAMILY_PAGE, (req, reply) => asFamily(req, reply, (member) => {

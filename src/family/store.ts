@@ -46,7 +46,7 @@ export function upcomingAppointments(tx: Tx, access: ChildAccess, forProxy: bool
      ORDER BY sl.starts_at`);
 }
 
-export type FamilyLetter = { id: string; title: string; filed_at: string; hidden: boolean; body?: { title: string; lines: { text: string; heading?: boolean }[] } };
+export type FamilyLetter = { id: string; title: string; filed_at: string; hidden: boolean; source?: string; body?: { title: string; lines: { text: string; heading?: boolean }[] } };
 
 /** The child's letters a family member may read: filed outside a freeze, not from social care, not kept from a proxy. */
 const familyLetters = (childId: string, forProxy: boolean) => {
@@ -59,7 +59,7 @@ const familyLetters = (childId: string, forProxy: boolean) => {
 
 export function letters(tx: Tx, access: ChildAccess, forProxy: boolean): Promise<FamilyLetter[]> {
   const { childId } = checkedAccess(tx, access);
-  return rows(tx, sql`SELECT l.id, l.title, l.filed_at, ${hiddenFromProxy(true, 'letter', 'l', sql`${childId}::uuid`)} AS hidden
+  return rows(tx, sql`SELECT l.id, l.title, l.filed_at, l.source, ${hiddenFromProxy(true, 'letter', 'l', sql`${childId}::uuid`)} AS hidden
     ${familyLetters(childId, forProxy)} ORDER BY l.filed_at DESC LIMIT 50`);
 }
 
