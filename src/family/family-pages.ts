@@ -133,7 +133,7 @@ export async function askToChangeAppointment(db: Database, member: FamilyMember,
     await addToWorklists(tx, actor.icsId, (await store.hubAdministrators(tx)).map((professionalId) => ({
       professionalId, kind: 'family-change-request', childId,
       title: `The family asks to change the appointment on ${longDate(when.date)} at ${when.time} (${booking.place}): ${input.reason}`,
-      link: '/clinics/booking', details: { bookingId: booking.id },
+      link: `/clinics/bookings/${booking.id}/reschedule`, details: { bookingId: booking.id },
     })));
     await auditChild(tx, access, { action: 'family.ask-to-change-appointment', what: `Asked to change the appointment on ${when.date}`, details: { bookingId: booking.id } });
   });
