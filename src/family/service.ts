@@ -11,6 +11,7 @@ import { parseInput } from '../platform/http/validate.js';
 import * as grants from './grants.js';
 import { demoPeople } from './store.js';
 import { PR_EVIDENCE } from './schema.js';
+import { PR_EVIDENCE_LABELS } from './labels.js';
 import { milestones, yearsOld } from './milestones.js';
 import { londonToday } from '../platform/time/form-dates.js';
 
@@ -48,6 +49,24 @@ export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
     ).sort((a, b) => a.on.localeCompare(b.on)),
     canGrant: familyAccessPolicy.grantProxyAccess(actor, access.relationships).allowed,
     age: yearsOld(access.child.date_of_birth, londonToday()),
+  };
+}
+
+/** For the child summary: who has access and on what basis, and the next review; null for whoever may not see family access. */
+export async function familyAccessGlance(tx: Tx, access: ChildAccess) {
+  if (!familyAccessPolicy.viewFamilyAccess(access.actor, access.relationships).allowed) return null;
+  const list = (await grants.grantsOfChild(tx, access)).filter((g) => g.status !== 'ended');
+  const setting = await responseSetting(tx);
+  const [nextReview] = milestones(access.child.date_of_birth, setting.review_age, londonToday()).concat(
+    list.filter((g) => g.ends_on).map((g) => ({ name: `${g.name}’s access ends`, on: g.ends_on!, what: 'Time-limited access ends.' })),
+  ).sort((a, b) => a.on.localeCompare(b.on));
+  await auditChild(tx, access, { action: 'family.view-access', what: 'Who has family access (child summary)' });
+  return {
+    holders: list.map((g) => ({
+      name: g.name, access: g.kind === 'own-access' ? 'Their own access' : `Proxy (${g.relationship ?? 'carer'})`,
+      basis: g.basis ? PR_EVIDENCE_LABELS[g.basis] : 'Competence recorded, or aged 16 or over', status: g.status === 'active' ? 'Active' : 'Suspended',
+    })),
+    nextReview: nextReview ? { on: nextReview.on, what: `${nextReview.name}: ${nextReview.what}` } : null,
   };
 }
 
