@@ -238,7 +238,8 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
       expect(glance!.holders.map((h) => [h.name, h.access, h.basis])).toEqual(expect.arrayContaining([
         ['Morgan Testparent', 'Proxy (mother)', 'Birth certificate naming them as a parent'],
       ]));
-      expect(glance!.nextReview?.what).toContain('13th birthday');
+      const reviewAge = (await one<{ age: number }>(j, sql`SELECT coalesce((SELECT review_age FROM family_setting WHERE ics_id = ${gp.icsId}::uuid), 13) AS age`)).age;
+      expect(glance!.nextReview?.what).toBe(`${reviewAge}th birthday: Parents’ proxy access is reviewed with the young person’s view.`);
     });
   });
 });
