@@ -69,8 +69,11 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
     contingencyWhoToCall: 'The practice', keyWorkerId: gp.professionalId, reviewOn: today.replace(/^(\d{4})/, (y) => String(Number(y) + 1)).replace(/-02-29$/, '-02-28'),
   }, today));
   const planVersion = async (c: Kid) => (await one<{ version: number }>(j, sql`SELECT version FROM care_plan WHERE child_id = ${c.id}::uuid`)).version;
-  const addAction = async (c: Kid, description: string, owner: string, privateToYoungPerson?: 'yes') =>
-    inIcs(j, async (tx) => addFamilyAction(tx, gp, c.id, { description, owner, privateToYoungPerson, dueOn: '' }, await planVersion(c), today));
+  // The version is read before the tenant transaction opens: PGlite has one connection, so a read beside an open transaction would wait on it.
+  const addAction = async (c: Kid, description: string, owner: string, privateToYoungPerson?: 'yes') => {
+    const version = await planVersion(c);
+    return inIcs(j, (tx) => addFamilyAction(tx, gp, c.id, { description, owner, privateToYoungPerson, dueOn: '' }, version, today));
+  };
   const actionId = async (description: string) => (await one<{ id: string }>(j, sql`SELECT id FROM care_plan_family_action WHERE description = ${description}`)).id;
   const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e instanceof RefusedAccess ? e.message : Promise.reject(e)));
   const fieldsOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e instanceof ValidationError ? e.fields : Promise.reject(e)));
@@ -195,9 +198,10 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
     });
 
     it('refuses a private action for anyone but the young person, and a due date in the past', async () => {
-      const fields = await fieldsOf(inIcs(j, async (tx) => addFamilyAction(tx, gp, child.id, {
+      const version = await planVersion(child);
+      const fields = await fieldsOf(inIcs(j, (tx) => addFamilyAction(tx, gp, child.id, {
         description: 'Something', owner: 'parent-or-carer', privateToYoungPerson: 'yes', dueOn: '2001-01-01',
-      }, await planVersion(child), today)));
+      }, version, today)));
       expect(fields).toEqual({ privateToYoungPerson: 'Only the young person’s own action can be kept from their parents', dueOn: 'Due date must be today or in the future' });
     });
   });
