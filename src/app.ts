@@ -24,14 +24,24 @@ import { virtualWardRoutes } from './ambulatory/routes.js';
 import { familyRoutesModule } from './family/routes.js';
 import { modelsRoutes } from './models/routes.js';
 import { registerChildAccess } from './relationships.js';
-import { findKeyWorkersWith, readRecordWith } from './children/service.js';
+import { findKeyWorkersWith, glanceAtFamilyAccessWith, readRecordWith } from './children/service.js';
+import { familyAccessGlance } from './family/service.js';
 import { keyWorkerOf } from './careplans/service.js';
 import { recordPolicy, visibleToSql } from './record/service.js';
+import { offerMdtFeedbackWith } from './mdt/service.js';
+import { feedbackLetterLines, offerFeedback } from './feedback/service.js';
 
 // Care plans and the record stand on children, so children cannot import them: they learn here who a key worker
 // is (the care team) and what the record lets a viewer see (the access log).
 findKeyWorkersWith(keyWorkerOf);
 readRecordWith({ visibleToSql, mayFreeze: (viewer, relationships) => recordPolicy.freezeRecord(viewer, relationships).allowed });
+// Family access stands on children: the child summary learns here who has access online.
+glanceAtFamilyAccessWith(familyAccessGlance);
+// Feedback reads the MDT's figures, so the MDT learns here how to put the family's feedback link on its outcome letter.
+offerMdtFeedbackWith(async (tx, access, event, origin) => {
+  const token = await offerFeedback(tx, access, event);
+  return token ? feedbackLetterLines(origin, token) : [];
+});
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {

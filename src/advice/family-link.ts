@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { Database } from '../platform/db/client.js';
+import type { Database, Tx } from '../platform/db/client.js';
+import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import { tokenHash } from '../platform/http/session.js';
 import { ACTION_WORDS, bandFor, type AdviceAction, type AgeBand } from './page-format.js';
 import * as store from './store.js';
@@ -100,4 +101,18 @@ export async function answerHelpful(db: Database, token: string, device: string 
     return store.answerHelpful(tx, id, pageId, helpful);
   });
   return done ?? false;
+}
+
+/**
+ * One sending as the family reads it on their own signed-in pages, for an
+ * access the door opened to the child: the same pages, red first, without the
+ * one-time link's device binding. Undefined when it is not this child's.
+ */
+export async function sendingAsFamilyReadsIt(tx: Tx, access: ChildAccess, sendingId: string): Promise<FamilyView | undefined> {
+  const { childId } = checkedAccess(tx, access);
+  const sending = await store.sendingForLink(tx, sendingId);
+  if (!sending || sending.child_id !== childId) return undefined;
+  const practice = { name: sending.practice_name, phone: sending.practice_phone };
+  const pages = (await store.pagesOfSending(tx, sendingId)).map((row) => familyPage(row, practice));
+  return { sendingId, firstName: sending.given_name, note: sending.note, sentOn: sending.sent_at.slice(0, 10), pages };
 }

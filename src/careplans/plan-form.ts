@@ -10,11 +10,11 @@ import type { PlanRow, GoalRow } from './store.js';
  */
 
 type Body = Record<string, unknown>;
-const str = (body: Body, key: string, max = 5000) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, max) : '');
+export const str = (body: Body, key: string, max = 5000) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, max) : '');
 const datePart = (body: Body, name: string): DateParts => ({ day: str(body, `${name}-day`, 4), month: str(body, `${name}-month`, 4), year: str(body, `${name}-year`, 6) });
 
 /** Reads date boxes: the ISO date for the service (or something it will refuse), and the boxes' own error. */
-function dateField(body: Body, name: string, label: string, dateErrors: FieldErrors): { parts: DateParts; iso: string | undefined } {
+export function dateField(body: Body, name: string, label: string, dateErrors: FieldErrors): { parts: DateParts; iso: string | undefined } {
   const parts = datePart(body, name);
   const read = readDateParts(parts, label);
   if (read.error) dateErrors[name] = read.error;

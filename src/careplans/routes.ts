@@ -4,6 +4,7 @@ import { planEditingRoutes } from './plan-edit-routes.js';
 import { goalRoutes } from './goal-routes.js';
 import { planActionRoutes } from './action-routes.js';
 import { planVersionRoutes } from './version-routes.js';
+import { familyActionRoutes } from './family-action-routes.js';
 
 /**
  * A child's care plan: reading it (as much as your agency may), starting and
@@ -12,5 +13,5 @@ import { planVersionRoutes } from './version-routes.js';
  * through the care plan service, which checks access and audits.
  */
 export const carePlanRoutes: RouteModule = async (app, deps) => {
-  for (const register of [planReadingRoutes, planEditingRoutes, goalRoutes, planActionRoutes, planVersionRoutes]) await register(app, deps);
+  for (const register of [planReadingRoutes, planEditingRoutes, goalRoutes, planActionRoutes, planVersionRoutes, familyActionRoutes]) await register(app, deps);
 };

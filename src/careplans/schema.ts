@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, timestamp, date, integer, jsonb, primaryKey, foreignKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, date, integer, jsonb, primaryKey, foreignKey, index, uniqueIndex, boolean, check } from 'drizzle-orm/pg-core';
 import { whoChanged } from '../platform/db/who-changed.js';
 import { sql } from 'drizzle-orm';
 import { child } from '../children/schema.js';
@@ -89,5 +89,43 @@ export const carePlanVersion = pgTable(
   (t) => [
     primaryKey({ columns: [t.icsId, t.planId, t.version] }),
     foreignKey({ columns: [t.icsId, t.planId], foreignColumns: [carePlan.icsId, carePlan.id] }),
+  ],
+);
+
+/** Who in the family does an action of the plan: the parent or carer, or the young person. */
+export const FAMILY_ACTION_OWNERS = ['parent-or-carer', 'young-person'] as const;
+export type FamilyActionOwner = (typeof FAMILY_ACTION_OWNERS)[number];
+
+/**
+ * An action of the plan that is the family's to do (give the inhaler twice a
+ * day, book the eye test). The family sees it on their pages and marks it
+ * done; the care team sees that on the plan. A young person's action they
+ * asked to keep private is never shown to a proxy.
+ */
+export const carePlanFamilyAction = pgTable(
+  'care_plan_family_action',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    planId: uuid('plan_id').notNull(),
+    childId: uuid('child_id').notNull(),
+    description: text('description').notNull(),
+    owner: text('owner').$type<FamilyActionOwner>().notNull(),
+    privateToYoungPerson: boolean('private_to_young_person').notNull().default(false),
+    dueOn: date('due_on'),
+    addedBy: uuid('added_by').notNull(),
+    addedByName: text('added_by_name').notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    doneByName: text('done_by_name'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('care_plan_family_action_plan_idx').on(t.icsId, t.planId),
+    foreignKey({ columns: [t.icsId, t.planId], foreignColumns: [carePlan.icsId, carePlan.id] }),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+    foreignKey({ columns: [t.icsId, t.addedBy], foreignColumns: [professional.icsId, professional.id] }),
+    check('care_plan_family_action_owner_check', sql`${t.owner} IN ('parent-or-carer', 'young-person')`),
+    check('care_plan_family_action_private_check', sql`NOT ${t.privateToYoungPerson} OR ${t.owner} = 'young-person'`),
   ],
 );

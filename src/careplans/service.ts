@@ -16,8 +16,10 @@ import { readActionInput, readGoalInput, readPlanInput } from './plan-input.js';
 import { changesBetween, partsFor, snapshotOf, visibleActions, visibleGoals, PLAN_FIELDS } from './plan-view.js';
 import type { Agency } from './schema.js';
 import * as store from './store.js';
+import { familyActionsOfPlan, insertFamilyAction, readFamilyActionInput } from './family-actions.js';
 
 export type { PlanRow, GoalRow, VersionRow } from './store.js';
+export { familyActionsFor, markFamilyActionDone, type FamilyActionRow } from './family-actions.js';
 
 const STALE = 'Someone else changed this care plan after you opened it, so your change has not been saved.';
 
@@ -65,6 +67,7 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
     plan: parts.needs ? plan : { ...plan, needs: '' },
     goals,
     actions,
+    familyActions: parts.allActions ? await familyActionsOfPlan(tx, plan.id) : [],
     parts,
     can: {
       create: false,
@@ -193,6 +196,16 @@ export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unkn
       owner: { kind: input.ownerKind, id: input.ownerId }, accountableProfessionalId: plan.key_worker_id, dueOn: input.dueOn,
     }]);
     return { summary: `Action added for ${ownerName}: ${input.description.slice(0, 80)}` };
+  });
+}
+
+/** An action that is the family's to do (a parent or carer, or the young person): on their pages, marked done by them. */
+export async function addFamilyAction(tx: Tx, actor: Actor, childId: string, raw: unknown, expectedVersion: unknown, today: string) {
+  const input = readFamilyActionInput(raw, today);
+  await changePlan(tx, actor, childId, expectedVersion, async (plan, access) => {
+    await insertFamilyAction(tx, access, plan.id, input);
+    const who = input.owner === 'young-person' ? 'the young person' : 'the parent or carer';
+    return { summary: `Action added for ${who}: ${input.description.slice(0, 80)}${input.privateToYoungPerson ? ' (kept from parents)' : ''}` };
   });
 }
 

@@ -8,6 +8,7 @@ import { accessLogChoices, accessLogCount, accessLogFor, type AccessLogFilter } 
 import { ACCESS_LOG_CSV_LIMIT, ACCESS_LOG_PAGE_SIZE } from './access-log-filter.js';
 import { ForbiddenError } from '../platform/http/errors.js';
 import { consentByAgency } from './consent.js';
+import { familyAccessGlance } from './family-access-glance.js';
 import { consentGiverLabel } from './consent-labels.js';
 import * as store from './store.js';
 
@@ -47,12 +48,13 @@ export async function childSummary(tx: Tx, actor: Actor, childId: string) {
     await accessLogFor(tx, access, { limit: 5 }),
   ];
   const consent = (await consentByAgency(tx, access)).map((c) => ({ ...c, giver: c.decision ? consentGiverLabel(c.decision) : '' }));
+  const familyAccess = healthDetail ? await familyAccessGlance(tx, access) : null;
   await auditChild(tx, access, {
     action: 'child.view-summary',
     what: healthDetail ? 'Child summary' : 'Child summary without health detail (no conditions, no carers’ contact details)',
   });
   return {
-    child: demographics, flags, team, conditions, accessLog, consent, relationships: access.relationships, healthDetail,
+    child: demographics, flags, team, conditions, accessLog, consent, relationships: access.relationships, healthDetail, familyAccess,
     family: healthDetail ? family : family.map((p) => ({ ...p, phone: null, email: null, address: null })),
   };
 }
@@ -113,6 +115,7 @@ export async function childExists(tx: Tx, childId: string): Promise<boolean> {
 // The care team and registration, as other capabilities (and the composition root) use them.
 export { childNames, colleagues, currentTeam, findKeyWorkersWith, joinCareTeam, professionalById, teamById, teams } from './care-team.js';
 export { registerChild, saveFlag, saveRelatedPerson } from './registration.js';
+export { glanceAtFamilyAccessWith, type FamilyAccessGlance } from './family-access-glance.js';
 export { CARE_TEAM_GROUP, confirmOutsider, knownToChild, ownerOptions, type KnownGroup, type OwnerOption } from './owner-choice.js';
 
 export { activeFlags, careTeam, childIdentity, familyMembers, registeredPracticeGps, type ChildIdentity } from './store.js';

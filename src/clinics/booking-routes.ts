@@ -49,9 +49,9 @@ function choosePage(c: Choices, form: Form) {
 
 export const bookingRoutes: RouteModule = (app, deps) => {
   app.get('/clinics/booking', async (req, reply) => {
-    const { waiting, window, pastEnd } = await inTenant(deps, req, (tx, actor) => booking.waitingList(tx, actor, pageNumber(req)));
+    const { waiting, window, pastEnd, changeRequests } = await inTenant(deps, req, (tx, actor) => booking.waitingList(tx, actor, pageNumber(req)));
     return reply.page('clinics/views/waiting.njk', {
-      title: 'Clinic booking', waiting, window, pastEnd, urgencyTags: URGENCY_TAGS, pageLinks: paginationLinks(window, (p) => listHref('/clinics/booking', { page: p })), booked: flag(req, 'booked'), moved: flag(req, 'moved'),
+      title: 'Clinic booking', waiting, window, pastEnd, changeRequests, urgencyTags: URGENCY_TAGS, pageLinks: paginationLinks(window, (p) => listHref('/clinics/booking', { page: p })), booked: flag(req, 'booked'), moved: flag(req, 'moved'),
     });
   });
 

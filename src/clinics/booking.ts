@@ -13,7 +13,7 @@ import { moveReferral, referralById } from '../referrals/service.js';
 import type { ReferralRow, ReferralState } from '../referrals/index.js';
 import { STATE_LABELS, URGENCY_LABELS } from '../referrals/index.js';
 import { pageWindow } from '../platform/http/paging.js';
-import { addToWorklists } from '../worklist/service.js';
+import { addToWorklists, doneForEveryone, openItems } from '../worklist/service.js';
 import { clinicPolicy } from './policy.js';
 import { BOOKING_STATE_WORDS } from './labels.js';
 import * as store from './store.js';
@@ -142,6 +142,8 @@ export async function rescheduleBooking(tx: Tx, actor: Actor, bookingId: string,
   const title = `Moved: ${session.cluster_name} clinic now at ${session.venue_name}, ${clinicDay(slot.starts_at)}`;
   await tellReferrerAndClinicians(tx, actor, r, session, title);
   if (old.id !== session.id) await tellReferrerAndClinicians(tx, actor, r, old, `Moved out of your clinic on ${clinicDay(booking.slot_starts_at)}`, false);
+  // A family's request to change this appointment (on the administrators' worklists) is answered by the move.
+  await doneForEveryone(tx, `/clinics/bookings/${booking.id}/reschedule`);
   await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.reschedule', what: `Appointment moved from ${clinicDay(booking.slot_starts_at)} to ${clinicDay(slot.starts_at)}: ${input.reason}`, why, details: { from: booking.id, to: id } });
   return id;
 }
@@ -184,7 +186,9 @@ export async function waitingList(tx: Tx, actor: Actor, page = 1, now = new Date
     ...w, child: names.get(w.child_id)!, urgencyLabel: URGENCY_LABELS[w.urgency],
     waitingDays: Math.max(0, Math.floor((now.getTime() - new Date(w.referred_at).getTime()) / 86_400_000)),
   }));
-  return { waiting: list, window, pastEnd: window.total > 0 && page > window.page };
+  // Families' requests to change an appointment, from their own pages: on this administrator's worklist until the booking is moved.
+  const changeRequests = (await openItems(tx, actor)).filter((i) => i.kind === 'family-change-request');
+  return { waiting: list, window, pastEnd: window.total > 0 && page > window.page, changeRequests };
 }
 
 /** Referral states a slot may be chosen in: waiting for a clinic, or booked (to move the appointment). */

@@ -13,6 +13,8 @@ import { londonDateAndTime } from '../platform/time/form-dates.js';
 import * as store from './store.js';
 import { familyActors, inFamilyTenant } from './actors.js';
 import { familyThreads, responseDays } from './questions.js';
+import { adviceList } from './self-care-advice.js';
+import { familyActionsFor } from '../careplans/service.js';
 
 /**
  * The family's own pages: the children a signed-in parent, carer or young
@@ -67,6 +69,8 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
     const plan = await section(tx, access, 'viewPlan', 'Care plan, family version', () => store.plan(tx, access));
     const letters = await section(tx, access, 'viewLetters', 'Letters (family page)', () => store.letters(tx, access, asProxy(access, 'letters')));
     const threads = await section(tx, access, 'viewMessages', 'Questions to the care team', () => familyThreads(tx, access));
+    const advice = await section(tx, access, 'viewAdvice', 'Advice sent to the family (family page)', () => adviceList(tx, access));
+    const actions = plan ? await familyActionsFor(tx, access, asProxy(access, 'plan')) : [];
     return {
       child: { id: access.child.id, givenName: access.child.given_name, familyName: access.child.family_name },
       ownAccess: !asProxy(access, null),
@@ -74,7 +78,8 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
       teamRows: team.map((m) => ({ key: { text: m.name }, value: { text: `${m.role_in_team}, ${m.organisation_name}` } })),
       responseDays: await responseDays(tx),
       appointments: appointments?.map((a) => ({ ...a, when: `${longDate(londonDateAndTime(a.starts_at).date)} at ${londonDateAndTime(a.starts_at).time}` })) ?? null,
-      plan: plan === null ? null : (plan ?? false), letters, threads,
+      plan: plan === null ? null : (plan ?? false), letters, threads, advice,
+      actions: actions.map((a) => ({ ...a, mine: a.owner === (asProxy(access, 'plan') ? 'parent-or-carer' : 'young-person') })),
     };
   });
 }
@@ -128,7 +133,7 @@ export async function askToChangeAppointment(db: Database, member: FamilyMember,
     await addToWorklists(tx, actor.icsId, (await store.hubAdministrators(tx)).map((professionalId) => ({
       professionalId, kind: 'family-change-request', childId,
       title: `The family asks to change the appointment on ${longDate(when.date)} at ${when.time} (${booking.place}): ${input.reason}`,
-      link: '/clinics/booking', details: { bookingId: booking.id },
+      link: `/clinics/bookings/${booking.id}/reschedule`, details: { bookingId: booking.id },
     })));
     await auditChild(tx, access, { action: 'family.ask-to-change-appointment', what: `Asked to change the appointment on ${when.date}`, details: { bookingId: booking.id } });
   });

@@ -109,3 +109,26 @@ export async function insertCompetence(tx: Tx, access: ChildAccess, a: { decisio
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, ${a.decision}, ${a.framework}, ${a.outcome}, ${a.understood},
       ${actor.professionalId}::uuid, ${actor.name})`);
 }
+
+export type Refusal = { id: string; related_person_id: string; name: string; relationship: string | null; reason: string; refused_by_name: string; refused_at: string };
+
+/** The refusals of proxy access recorded for this child, newest first. */
+export function refusalsOfChild(tx: Tx, access: ChildAccess): Promise<Refusal[]> {
+  const { childId } = checkedAccess(tx, access);
+  return rows(tx, sql`SELECT r.id, r.related_person_id, rp.given_name || ' ' || rp.family_name AS name, crp.relationship, r.reason, r.refused_by_name, r.refused_at
+      FROM family_access_refusal r JOIN related_person rp ON rp.ics_id = r.ics_id AND rp.id = r.related_person_id
+      LEFT JOIN child_related_person crp ON crp.ics_id = r.ics_id AND crp.child_id = r.child_id AND crp.related_person_id = r.related_person_id
+     WHERE r.child_id = ${childId}::uuid ORDER BY r.refused_at DESC`);
+}
+
+export async function insertRefusal(tx: Tx, access: ChildAccess, relatedPersonId: string, reason: string): Promise<void> {
+  const { actor, childId } = checkedAccess(tx, access);
+  await tx.execute(sql`INSERT INTO family_access_refusal (ics_id, id, child_id, related_person_id, reason, refused_by, refused_by_name)
+    VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, ${relatedPersonId}::uuid, ${reason}, ${actor.professionalId}::uuid, ${actor.name})`);
+}
+
+/** A note in a grant's history (why a looked-after child's birth parent was granted, and what it is limited to). */
+export async function noteOnGrant(tx: Tx, access: ChildAccess, grantId: string, change: string, reason: string): Promise<void> {
+  checkedAccess(tx, access);
+  await addEvent(tx, access, grantId, change, reason);
+}

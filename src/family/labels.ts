@@ -19,3 +19,9 @@ export const VIEW_LABELS: Record<FamilyView, string> = {
 export const CHANGE_LABELS: Record<string, string> = {
   granted: 'Granted', limited: 'Limited', suspended: 'Suspended', resumed: 'Resumed', ended: 'Ended', 'young-person-agreed': 'Young person agreed',
 };
+
+/** What kind of letter, as the family reads it (the letter's source in the record). */
+export const LETTER_KINDS: Record<string, string> = {
+  'clinic-outcome': 'Letter after a clinic appointment', mdt: 'Letter after the care team met about your child',
+  advice: 'Advice letter', referral: 'Referral letter', 'virtual-ward-discharge': 'Letter after care at home',
+};

@@ -4,7 +4,7 @@ import type { FamilyMember } from '../platform/http/family-session.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
 import { ValidationError } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
-import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS } from './labels.js';
+import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS, LETTER_KINDS } from './labels.js';
 import * as family from './service.js';
 
 /**
@@ -35,18 +35,35 @@ function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
 
   const childPage = async (reply: FastifyReply, member: FamilyMember, childId: string, extra: Record<string, unknown> = {}) => {
     const page = await family.familyChildPage(deps.db, member, childId);
-    return reply.page('family/views/child.njk', { title: `${page.child.givenName} ${page.child.familyName}`, ...page, backHref: '/family', ...extra });
+    return reply.page('family/views/child.njk', { title: `${page.child.givenName} ${page.child.familyName}`, ...page, letterKinds: LETTER_KINDS, backHref: '/family', ...extra });
   };
 
   app.get('/family/children/:id', FAMILY_PAGE, (req, reply) => asFamily(req, reply, (member) => {
     const q = req.query as Record<string, string> | undefined;
-    return childPage(reply, member, idParam(req.params), { asked: q?.asked, changed: q?.changed === '1', hidden: q?.hidden });
+    return childPage(reply, member, idParam(req.params), { asked: q?.asked, changed: q?.changed === '1', hidden: q?.hidden, done: q?.done === '1' });
   }));
 
   app.get('/family/children/:id/letters/:letterId', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
     const id = idParam(req.params);
     const { letter } = await family.familyLetter(deps.db, member, id, idParam(req.params, 'letterId'));
     return reply.page('family/views/letter.njk', { title: letter.title, letter, backHref: `/family/children/${id}#letters` });
+  }));
+
+  app.get('/family/children/:id/advice/:sendingId', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const id = idParam(req.params);
+    const { view } = await family.familyAdvice(deps.db, member, id, idParam(req.params, 'sendingId'));
+    return reply.page('family/views/advice.njk', { title: view.pages.map((p) => p.title).join(', '), view, backHref: `/family/children/${id}#advice` });
+  }));
+
+  app.post('/family/children/:id/actions/done', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const id = idParam(req.params);
+    try {
+      await family.markActionDone(deps.db, member, id, body(req));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return childPage(reply.code(400), member, id, { errors: [{ text: error.fields.actionId ?? 'Choose the action you have done', href: '#plan-actions' }] });
+    }
+    return reply.redirect(`/family/children/${id}?done=1#plan-actions`, 303);
   }));
 
   app.post('/family/children/:id/hide', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
@@ -101,11 +118,12 @@ function changeItems(status: string, kind: string) {
     ...(status === 'active' ? [{ value: 'suspended', text: 'Suspend' }] : []),
     ...(status === 'suspended' ? [{ value: 'resumed', text: 'Resume' }] : []),
     ...(kind === 'proxy' ? [{ value: 'young-person-agreed', text: 'The young person agrees to it continuing' }] : []),
+    { value: 'limited', text: 'Change what they may see or the end date' },
     { value: 'ended', text: 'End' },
   ];
 }
 
-const ACCESS_FIELDS = ['form', 'relatedPersonId', 'basis', 'evidenceNote', 'maySee', 'endsOn', 'decision', 'framework', 'outcome', 'understood', 'reason', 'change'];
+const ACCESS_FIELDS = ['form', 'relatedPersonId', 'basis', 'evidenceNote', 'maySee', 'endsOn', 'lookedAfterReason', 'refusalReviewed', 'refuseRelatedPersonId', 'refuseReason', 'decision', 'framework', 'outcome', 'understood', 'reason', 'change'];
 
 function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
   const accessPage = async (req: FastifyRequest, reply: FastifyReply, fields: Record<string, string> = {}, values: Record<string, unknown> = {}) => {
@@ -114,7 +132,11 @@ function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
     const chosen = (name: string) => [values[name]].flat().map(String);
     return reply.page('family/views/access.njk', {
       title: 'Family access', ...page, childId: id, fields, values, errors: errorSummary(fields, ACCESS_FIELDS),
-      grants: page.grants.map((g) => ({ ...g, changeItems: changeItems(g.status, g.kind) })),
+      grants: page.grants.map((g) => ({
+        ...g, changeItems: changeItems(g.status, g.kind),
+        limitItems: Object.entries(VIEW_LABELS).map(([value, text]) => ({ value, text, checked: g.may_see.includes(value as never) })),
+      })),
+      refuseItems: page.adults.map((a) => ({ value: a.id, text: `${a.name} (${a.relationship})`, checked: chosen('refuseRelatedPersonId').includes(a.id) })),
       adultItems: page.adults.map((a) => ({
         value: a.id, checked: chosen('relatedPersonId').includes(a.id),
         text: `${a.name} (${a.relationship}, ${a.parental_responsibility ? 'parental responsibility' : 'no parental responsibility recorded'})`,
@@ -140,6 +162,16 @@ function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
 
   change('/children/:id/family-access/proxy', 'proxy', (req) => inTenant(deps, req, (tx, actor) => family.grantProxy(tx, actor, idParam(req.params), body(req))));
   change('/children/:id/family-access/own-access', 'own-access', (req) => inTenant(deps, req, (tx, actor) => family.grantOwnAccess(tx, actor, idParam(req.params), body(req))));
+  change('/children/:id/family-access/refuse', 'refusal', (req) => inTenant(deps, req, async (tx, actor) => {
+    try {
+      await family.refuseProxy(tx, actor, idParam(req.params), { relatedPersonId: body(req)?.refuseRelatedPersonId, reason: body(req)?.refuseReason });
+    } catch (error) {
+      // The refusal form's own fields, so its messages sit beside it rather than by the grant form's.
+      if (!(error instanceof ValidationError)) throw error;
+      const f = error.fields;
+      throw new ValidationError({ ...(f.relatedPersonId ? { refuseRelatedPersonId: f.relatedPersonId } : {}), ...(f.reason ? { refuseReason: f.reason } : {}) });
+    }
+  }));
   change('/children/:id/family-access/competence', 'competence', (req) => inTenant(deps, req, (tx, actor) => family.recordCompetence(tx, actor, idParam(req.params), body(req))));
   change('/children/:id/family-access/:grantId/change', 'change', (req) =>
     inTenant(deps, req, (tx, actor) => family.changeAccess(tx, actor, idParam(req.params), idParam(req.params, 'grantId'), body(req))));

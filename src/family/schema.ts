@@ -164,3 +164,29 @@ export const familyMessage = pgTable(
     foreignKey({ columns: [t.icsId, t.professionalId], foreignColumns: [professional.icsId, professional.id] }),
   ],
 );
+
+/**
+ * A professional's refusal of proxy access for one adult (a birth parent of a
+ * looked-after child, usually), with the reason: kept so that whoever is asked
+ * next sees it before granting.
+ */
+export const familyAccessRefusal = pgTable(
+  'family_access_refusal',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    childId: uuid('child_id').notNull(),
+    relatedPersonId: uuid('related_person_id').notNull(),
+    reason: text('reason').notNull(),
+    refusedBy: uuid('refused_by').notNull(),
+    refusedByName: text('refused_by_name').notNull(),
+    refusedAt: timestamp('refused_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('family_access_refusal_child_idx').on(t.icsId, t.childId, t.refusedAt),
+    foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
+    foreignKey({ columns: [t.icsId, t.relatedPersonId], foreignColumns: [relatedPerson.icsId, relatedPerson.id] }),
+    foreignKey({ columns: [t.icsId, t.refusedBy], foreignColumns: [professional.icsId, professional.id] }),
+  ],
+);

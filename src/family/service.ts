@@ -11,12 +11,15 @@ import { parseInput } from '../platform/http/validate.js';
 import * as grants from './grants.js';
 import { demoPeople } from './store.js';
 import { PR_EVIDENCE } from './schema.js';
+import { PR_EVIDENCE_LABELS } from './labels.js';
 import { milestones, yearsOld } from './milestones.js';
 import { londonToday } from '../platform/time/form-dates.js';
 
 export { familyHome, familyChildPage, familyLetter, hideFromParents, askToChangeAppointment } from './family-pages.js';
 export { askQuestion, answerQuestion, questionForm, questionThread } from './questions.js';
 export { familyActors } from './actors.js';
+export { familyAdvice } from './self-care-advice.js';
+export { markActionDone } from './plan-actions.js';
 import { openQuestionsOf } from './questions.js';
 
 /**
@@ -34,16 +37,36 @@ export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
   const history = await grants.historyOfChild(tx, access);
   const adults = await grants.adultsOfChild(tx, access);
   const competence = await grants.competenceOfChild(tx, access);
+  const refusals = await grants.refusalsOfChild(tx, access);
+  const lookedAfter = await grants.isLookedAfter(tx, access);
   const setting = await responseSetting(tx);
   const questions = await openQuestionsOf(tx, access);
   await auditChild(tx, access, { action: 'family.view-access', what: 'Who has family access (proxy and own access)' });
   return {
-    child: access.child, grants: list, history, adults, competence, questions,
+    child: access.child, grants: list, history, adults, competence, questions, refusals, lookedAfter,
     reviews: milestones(access.child.date_of_birth, setting.review_age, londonToday()).concat(
       list.filter((g) => g.status !== 'ended' && g.ends_on).map((g) => ({ name: `${g.name}’s access ends`, on: g.ends_on!, what: 'Time-limited access ends.' })),
     ).sort((a, b) => a.on.localeCompare(b.on)),
     canGrant: familyAccessPolicy.grantProxyAccess(actor, access.relationships).allowed,
     age: yearsOld(access.child.date_of_birth, londonToday()),
+  };
+}
+
+/** For the child summary: who has access and on what basis, and the next review; null for whoever may not see family access. */
+export async function familyAccessGlance(tx: Tx, access: ChildAccess) {
+  if (!familyAccessPolicy.viewFamilyAccess(access.actor, access.relationships).allowed) return null;
+  const list = (await grants.grantsOfChild(tx, access)).filter((g) => g.status !== 'ended');
+  const setting = await responseSetting(tx);
+  const [nextReview] = milestones(access.child.date_of_birth, setting.review_age, londonToday()).concat(
+    list.filter((g) => g.ends_on).map((g) => ({ name: `${g.name}’s access ends`, on: g.ends_on!, what: 'Time-limited access ends.' })),
+  ).sort((a, b) => a.on.localeCompare(b.on));
+  await auditChild(tx, access, { action: 'family.view-access', what: 'Who has family access (child summary)' });
+  return {
+    holders: list.map((g) => ({
+      name: g.name, access: g.kind === 'own-access' ? 'Their own access' : `Proxy (${g.relationship ?? 'carer'})`,
+      basis: g.basis ? PR_EVIDENCE_LABELS[g.basis] : 'Competence recorded, or aged 16 or over', status: g.status === 'active' ? 'Active' : 'Suspended',
+    })),
+    nextReview: nextReview ? { on: nextReview.on, what: `${nextReview.name}: ${nextReview.what}` } : null,
   };
 }
 
@@ -53,7 +76,7 @@ export async function responseSetting(tx: Tx): Promise<{ response_working_days: 
 }
 
 /** The door for a change: the rule, then (for a social worker) the child must be looked after, then the freeze. */
-async function openToChange(tx: Tx, actor: Actor, childId: string, rule: 'grantProxyAccess' | 'changeFamilyAccess' | 'grantOwnAccess', refused: string): Promise<ChildAccess> {
+async function openToChange(tx: Tx, actor: Actor, childId: string, rule: 'grantProxyAccess' | 'changeFamilyAccess' | 'grantOwnAccess' | 'refuseProxyAccess', refused: string): Promise<ChildAccess> {
   const access = await openFor(tx, actor, childId, rule, refused);
   if (actor.role === 'social-worker' && !(await grants.isLookedAfter(tx, access))) {
     await refuseChild(tx, access, 'A social worker grants family access only for a looked-after child; for others, the registered practice does.', refused);
@@ -72,6 +95,10 @@ const proxyInput = z.object({
   evidenceNote: reasonText('what you checked (for example, the certificate’s reference)'),
   maySee: z.preprocess((v) => (typeof v === 'string' ? [v] : v), views),
   endsOn: optionalDate,
+  // A birth parent of a looked-after child: why access is right and what it is limited to (H047).
+  lookedAfterReason: z.string().trim().max(1000, 'Use 1000 characters or fewer').optional().transform((v) => v || null),
+  // Granting to someone whose access was refused before: the professional read that refusal.
+  refusalReviewed: z.enum(['yes']).optional(),
 });
 
 export async function grantProxy(tx: Tx, actor: Actor, childId: string, body: unknown): Promise<void> {
@@ -91,11 +118,23 @@ export async function grantProxy(tx: Tx, actor: Actor, childId: string, body: un
   if ((await grants.grantsOfChild(tx, access)).some((g) => g.status !== 'ended' && g.related_person_id === adult.id)) {
     throw new ValidationError({ relatedPersonId: `${adult.name} already has proxy access: change it instead` });
   }
-  await grants.insertGrant(tx, access, {
+  const birthParentOfLookedAfter = input.basis !== 'corporate-parent' && (await grants.isLookedAfter(tx, access));
+  if (birthParentOfLookedAfter && !input.lookedAfterReason) {
+    throw new ValidationError({ lookedAfterReason: 'This child is looked after: say why this parent’s proxy access is right for the child, and what it is limited to' });
+  }
+  const [refused] = (await grants.refusalsOfChild(tx, access)).filter((r) => r.related_person_id === adult.id);
+  if (refused && input.refusalReviewed !== 'yes') {
+    throw new ValidationError({ refusalReviewed: `${adult.name}’s proxy access was refused by ${refused.refused_by_name}: ${refused.reason}. Confirm you have reviewed that refusal before granting` });
+  }
+  const grantId = await grants.insertGrant(tx, access, {
     kind: 'proxy', relatedPersonId: adult.id, nhsNumber: adult.nhs_number, dateOfBirth: adult.date_of_birth,
     basis: input.basis, evidenceNote: input.evidenceNote, maySee: input.maySee, endsOn: input.endsOn,
   });
-  await auditChild(tx, access, { action: 'family.grant-proxy', what: `Proxy access granted to ${adult.name} (${adult.relationship})`, details: { basis: input.basis, maySee: input.maySee, endsOn: input.endsOn } });
+  if (input.lookedAfterReason) await grants.noteOnGrant(tx, access, grantId, 'limited', input.lookedAfterReason);
+  await auditChild(tx, access, {
+    action: 'family.grant-proxy', what: `Proxy access granted to ${adult.name} (${adult.relationship})`,
+    details: { basis: input.basis, maySee: input.maySee, endsOn: input.endsOn }, statedReason: input.lookedAfterReason ?? undefined,
+  });
 }
 
 const changeInput = z.discriminatedUnion('change', [
@@ -113,6 +152,26 @@ export async function changeAccess(tx: Tx, actor: Actor, childId: string, grantI
     throw new ConflictError('Someone changed this access after you opened it, or it has ended. Look at it again before changing it.', grant.version);
   }
   await auditChild(tx, access, { action: `family.access-${input.change}`, what: `Family access of ${grant.name}: ${input.change}`, statedReason: input.reason });
+}
+
+const refuseInput = z.object({
+  relatedPersonId: z.uuid({ error: 'Choose whose proxy access you are refusing' }),
+  reason: reasonText('the reason for refusing'),
+});
+
+/** Refuses an adult's proxy access with the reason (a birth parent of a looked-after child, a safeguarding concern), ending any they hold. */
+export async function refuseProxy(tx: Tx, actor: Actor, childId: string, body: unknown): Promise<void> {
+  const input = parseInput(refuseInput, body);
+  const access = await openToChange(tx, actor, childId, 'refuseProxyAccess', 'refuse proxy access');
+  const adult = (await grants.adultsOfChild(tx, access)).find((a) => a.id === input.relatedPersonId);
+  if (!adult) throw new ValidationError({ relatedPersonId: 'Choose one of the child’s recorded parents or carers' });
+  await grants.insertRefusal(tx, access, adult.id, input.reason);
+  for (const g of (await grants.grantsOfChild(tx, access)).filter((x) => x.status !== 'ended' && x.related_person_id === adult.id)) {
+    if (!(await grants.changeGrant(tx, access, g.id, g.version, { change: 'ended', reason: `Refused: ${input.reason}` }))) {
+      throw new ConflictError('Someone changed this access while you were refusing it. Look at it again.', g.version);
+    }
+  }
+  await auditChild(tx, access, { action: 'family.refuse-proxy', what: `Proxy access refused for ${adult.name} (${adult.relationship})`, statedReason: input.reason });
 }
 
 const competenceInput = z.object({

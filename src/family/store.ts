@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
+import { recordedWhileFrozen } from '../platform/access/freeze.js';
 
 /**
  * What the family pages read, always under an access the door opened for the
@@ -10,10 +11,6 @@ import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
  * for a proxy, what the young person asked to keep from their parents.
  * (Record entries, sensitive or not, and flags are never read here at all.)
  */
-
-/** An item stamped `at` was recorded while the child's record was frozen. */
-const recordedWhileFrozen = (row: string, childId: SQL, at: SQL) => sql`EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = ${sql.raw(row)}.ics_id
-  AND f.child_id = ${childId} AND ${at} >= f.frozen_at AND (f.lifted_at IS NULL OR ${at} < f.lifted_at))`;
 
 /** The young person asked to keep this item from their parents; only a proxy is kept from it. */
 const hiddenFromProxy = (forProxy: boolean, kind: 'letter' | 'appointment', row: string, childId: SQL) => (forProxy
@@ -49,7 +46,7 @@ export function upcomingAppointments(tx: Tx, access: ChildAccess, forProxy: bool
      ORDER BY sl.starts_at`);
 }
 
-export type FamilyLetter = { id: string; title: string; filed_at: string; hidden: boolean; body?: { title: string; lines: { text: string; heading?: boolean }[] } };
+export type FamilyLetter = { id: string; title: string; filed_at: string; hidden: boolean; source?: string; body?: { title: string; lines: { text: string; heading?: boolean }[] } };
 
 /** The child's letters a family member may read: filed outside a freeze, not from social care, not kept from a proxy. */
 const familyLetters = (childId: string, forProxy: boolean) => {
@@ -62,7 +59,7 @@ const familyLetters = (childId: string, forProxy: boolean) => {
 
 export function letters(tx: Tx, access: ChildAccess, forProxy: boolean): Promise<FamilyLetter[]> {
   const { childId } = checkedAccess(tx, access);
-  return rows(tx, sql`SELECT l.id, l.title, l.filed_at, ${hiddenFromProxy(true, 'letter', 'l', sql`${childId}::uuid`)} AS hidden
+  return rows(tx, sql`SELECT l.id, l.title, l.filed_at, l.source, ${hiddenFromProxy(true, 'letter', 'l', sql`${childId}::uuid`)} AS hidden
     ${familyLetters(childId, forProxy)} ORDER BY l.filed_at DESC LIMIT 50`);
 }
 

@@ -22,6 +22,8 @@ export const IDENTITY_STATUS_SYSTEM = `${JOINERY_CS}/identity-status`;
 export const PROFESSIONAL_ID_SYSTEM = `${JOINERY}/Id/professional`;
 export const CLIENT_ID_SYSTEM = `${JOINERY}/Id/fhir-client`;
 export const PARENTAL_RESPONSIBILITY_URL = `${JOINERY_SD}/parental-responsibility`;
+/** A parent's or carer's proxy access to the child's information online, as a professional granted it (read only). */
+export const PROXY_ACCESS_URL = `${JOINERY_SD}/proxy-access`;
 export const PROBLEM_SIGNIFICANCE_URL = `${JOINERY_SD}/problem-significance`;
 export const MEDICATION_COURSE_URL = `${JOINERY_SD}/medication-course`;
 

@@ -62,7 +62,7 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
     try {
       await inTenant(deps, req, (tx, actor) => mdt.recordOutcome(tx, actor, caseId, {
         ...values, actions: given.map(({ a }) => ({ description: a.description, ...ownerOf(a.ownerId), dueOn: a.iso, confirmOwner: a.confirmOwner })),
-      }, values.version, londonToday()));
+      }, values.version, londonToday(), new Date(), deps.config.publicUrl));
     } catch (error) {
       if (savedFirstByAnother(error)) {
         return showTypedAgain(reply, 'mdt/views/outcome.njk', await outcomeForm(req, caseId, values), error, { href: `/mdt/cases/${caseId}/letter`, text: 'Read the letter they sent' });

@@ -190,6 +190,9 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     expect(letter).toContain(`Write an individual health care plan for school. Who: ${pros.senco.name}, Education (SENCO). By ${longDate(addMonths(today, 2))}.`);
     expect(letter).toMatch(/Offer a place in the asthma-friendly PE group\. Who: [^,.]+\. By /);
     expect(letter).not.toMatch(/ will (visit|write|offer)/i);
+    // The family's one-time Friends and Family Test link, as a hub clinic letter carries it.
+    expect(letter).toMatch(/Tell us how we did[\s\S]*Go to \S+\/feedback\/[A-Za-z0-9_-]{40,50} to answer one question/);
+    expect((await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM feedback_link WHERE service_kind = 'mdt-outcome' AND source_id = ${caseId}::uuid`)).n).toBe(1);
     const record = await gp.get(`/children/${child.id}/record`);
     const filed = /href="(\/children\/[0-9a-f-]+\/record\/letters\/[0-9a-f-]+)"/.exec(record.body);
     expect(filed).not.toBeNull();

@@ -17,6 +17,7 @@ import { agencyOf, agencyOfTeam } from '../careplans/index.js';
 import type { Agency } from '../careplans/index.js';
 import { createTasks, openTasksOfChild } from '../tasks/service.js';
 import { addToWorklists } from '../worklist/service.js';
+import { feedbackLines } from './feedback-link.js';
 import { composeLetter, letterText, parseLetter } from './letter.js';
 import { currentTemplate } from '../letters/service.js';
 import { readCase, readOutcome, readSchedule } from './meeting-input.js';
@@ -24,6 +25,8 @@ import { readCase, readOutcome, readSchedule } from './meeting-input.js';
 export { MDT_ACCESS_DAYS } from './relationship.js';
 import { mdtPolicy, type MeetingRoles } from './policy.js';
 import * as store from './store.js';
+
+export { offerMdtFeedbackWith } from './feedback-link.js';
 
 export type { MeetingRow, MemberRow, CaseRow } from './store.js';
 
@@ -263,7 +266,8 @@ export async function recordAttendance(tx: Tx, actor: Actor, meetingId: string, 
  * and puts it on the worklists of everyone who attended and of whoever
  * brought the case. Two people saving at once: the second is refused.
  */
-export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: unknown, expectedVersion: unknown, today: string, now = new Date()) {
+/** `feedbackOrigin` starts the address of the family's one-time feedback link the letter carries (the Friends and Family Test). */
+export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: unknown, expectedVersion: unknown, today: string, now = new Date(), feedbackOrigin = '') {
   const input = readOutcome(raw, today);
   const { meeting, access, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.runMeeting(actor, r));
   const members = await store.members(tx, meeting.id);
@@ -292,6 +296,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     actions: input.actions.map((a, i) => ({ description: a.description, owner: owners[i].name, ownerRole: owners[i].role, dueOn: a.dueOn })),
     broughtBy: c.brought_by_name, chair: meeting.chair_name, attendees: attendees.map((m) => `${m.name} (${m.organisation_name})`),
   }, await currentTemplate(tx, 'mdt-outcome'));
+  letter.lines.push(...await feedbackLines(tx, access, { serviceKind: 'mdt-outcome', sourceId: caseId, clusterId: meeting.cluster_id, eventDate: londonDateAndTime(meeting.starts_at).date }, feedbackOrigin));
   const themes = [...input.themes, ...(input.otherTheme ? [input.otherTheme] : [])];
   if (!(await store.saveOutcome(tx, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {
     throw new ConflictError('Someone else recorded this case at the same time. Nothing of yours was saved: open it again to see theirs.');

@@ -1,6 +1,7 @@
 import type { RelatedPerson } from '@medplum/fhirtypes';
 import { saveRelatedPerson } from '../../children/service.js';
-import { PARENTAL_RESPONSIBILITY_URL, ROLE_CODE } from '../codes.js';
+import { JOINERY_CS, PARENTAL_RESPONSIBILITY_URL, PROXY_ACCESS_URL, ROLE_CODE } from '../codes.js';
+import { proxyGrantsOf, type ProxyGrantRow } from '../proxy-store.js';
 import { identifiersOf, saveLinks } from '../links.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
@@ -32,14 +33,32 @@ export function splitRelatedPersonId(id: string): { childId: string; personId: s
   return { childId: uuid(id.slice(0, 32)), personId: uuid(id.slice(32)) };
 }
 
-async function toFhir(r: Reading, p: store.RelatedRow): Promise<RelatedPerson> {
+/**
+ * The proxy relationship (issue 16) as one complex extension: granted in
+ * Joinery by a professional, so shown here and never taken from an import.
+ */
+function proxyExtension(g: ProxyGrantRow): NonNullable<RelatedPerson['extension']>[number] {
+  return {
+    url: PROXY_ACCESS_URL,
+    extension: [
+      { url: 'status', valueCode: g.status },
+      ...(g.basis ? [{ url: 'basis', valueCoding: { system: `${JOINERY_CS}/parental-responsibility-evidence`, code: g.basis } }] : []),
+      ...g.may_see.map((v) => ({ url: 'maySee', valueCode: v })),
+      { url: 'granted', valueDateTime: new Date(g.granted_at).toISOString() },
+      ...(g.ends_on ? [{ url: 'end', valueDate: g.ends_on }] : []),
+    ],
+  };
+}
+
+async function toFhir(r: Reading, p: store.RelatedRow, proxies?: ProxyGrantRow[]): Promise<RelatedPerson> {
   const role = ROLES[p.relationship];
   const identifiers = await identifiersOf(r.tx, 'RelatedPerson', p.person_id);
+  const proxy = (proxies ?? await proxyGrantsOf(r.tx, p.child_id)).find((g) => g.related_person_id === p.person_id);
   return {
     resourceType: 'RelatedPerson',
     id: relatedPersonId(p.child_id, p.person_id),
     ...(identifiers.length ? { identifier: identifiers } : {}),
-    extension: [{ url: PARENTAL_RESPONSIBILITY_URL, valueBoolean: p.parental_responsibility }],
+    extension: [{ url: PARENTAL_RESPONSIBILITY_URL, valueBoolean: p.parental_responsibility }, ...(proxy ? [proxyExtension(proxy)] : [])],
     active: true,
     patient: { reference: `Patient/${p.child_id}` },
     relationship: [role ? { coding: [{ system: ROLE_CODE, code: role.code, display: role.display }], text: p.relationship } : { text: p.relationship }],
@@ -80,7 +99,8 @@ const WHAT = 'Carers (FHIR RelatedPerson)';
 
 async function everyone(r: Reading, childId: string): Promise<RelatedPerson[]> {
   await seePatient(r, childId, WHAT);
-  return inTurn(await store.relatedPeople(r.tx, childId), (p) => toFhir(r, p));
+  const proxies = await proxyGrantsOf(r.tx, childId);
+  return inTurn(await store.relatedPeople(r.tx, childId), (p) => toFhir(r, p, proxies));
 }
 
 const PATHS: Record<string, string> = {
@@ -91,7 +111,8 @@ const PATHS: Record<string, string> = {
 export const relatedPersonHandler: ResourceHandler = {
   type: 'RelatedPerson',
   writable: true,
-  documentation: 'Carers and people with parental responsibility (extension parental-responsibility), with phone, email and address.',
+  documentation: 'Carers and people with parental responsibility (extension parental-responsibility), with phone, email and address; '
+    + 'their proxy access to the child’s information online (extension proxy-access: status, evidence of parental responsibility, what it covers, end date), read only: granted in Joinery, never by import.',
   searchParams: [{ name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' }],
   async read(r, id) {
     const key = splitRelatedPersonId(id);

@@ -40,8 +40,9 @@ const GRANTS: Record<string, Relationship[]> = {
 const VIEW_OF: Record<string, string | null> = {
   viewCareTeam: null, viewAppointments: 'appointments', askToChangeAppointment: 'appointments', viewPlan: 'plan',
   viewLetters: 'letters', viewMessages: 'messages', askQuestion: 'messages', hideFromParents: null,
+  viewAdvice: 'advice', markPlanActionDone: 'plan',
 };
-const WORDS: Record<string, string> = { appointments: 'appointments', plan: 'the care plan', letters: 'letters', messages: 'questions to the care team' };
+const WORDS: Record<string, string> = { appointments: 'appointments', plan: 'the care plan', letters: 'letters', advice: 'advice', messages: 'questions to the care team' };
 
 /** Written out from issue 16's rules, grant by grant: the words the family member reads, or null when allowed. */
 function expectedRefusal(grant: string, action: string): string | null {
@@ -128,7 +129,7 @@ describe('family access matrix: professional actions × role × relationship', (
     const seesDetail = HEALTH_DETAIL.includes(role) && opens;
     switch (action) {
       case 'viewFamilyAccess': case 'recordCompetence': return seesDetail;
-      case 'grantProxyAccess': case 'changeFamilyAccess': case 'grantOwnAccess':
+      case 'grantProxyAccess': case 'changeFamilyAccess': case 'grantOwnAccess': case 'refuseProxyAccess':
         return ((role === 'gp' || role === 'practice-nurse') && kind === 'registered-practice') || (role === 'social-worker' && kind === 'care-team');
       case 'answerFamilyQuestion': return seesDetail && (kind === 'care-team' || kind === 'registered-practice');
       default: throw new Error(`no expectation for ${action}`);

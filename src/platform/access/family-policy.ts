@@ -87,6 +87,10 @@ export const familyPolicy = {
   viewLetters: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'letters'),
   viewMessages: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'messages'),
   askQuestion: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'messages'),
+  /** The self-care advice a professional sent the family. */
+  viewAdvice: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'advice'),
+  /** Marking one of the family's own plan actions done goes with seeing the plan (which action is theirs, the service checks). */
+  markPlanActionDone: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'plan'),
 
   /** Keep an item from their parents: the young person through their own usable access, never a proxy. */
   hideFromParents(actor: Actor, relationships: Relationship[]): Decision {
@@ -119,6 +123,8 @@ export const familyAccessPolicy = {
   /** Limit, suspend, resume or end: whoever may grant. */
   changeFamilyAccess: mayGrant,
   grantOwnAccess: mayGrant,
+  /** Refusing an adult's proxy access, with the reason: whoever may grant it. */
+  refuseProxyAccess: mayGrant,
   /** A competence assessment for one decision: a health or social care professional who sees the child's record. */
   recordCompetence(actor: Actor, relationships: Relationship[]): Decision {
     if (isSystem(actor)) return deny('A competence assessment is recorded by the professional who made it.');

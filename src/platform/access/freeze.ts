@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
 import { isSystem, type Actor } from './actor.js';
 import { refuseChild, type ChildAccess } from './door.js';
@@ -79,3 +79,11 @@ export async function refuseChangeWhileFrozen(tx: Tx, access: ChildAccess, what:
   const reason = (await writableWhileFrozen(tx, access.actor, [access.childId])).get(access.childId);
   if (reason) await refuseChild(tx, access, reason, what);
 }
+
+/**
+ * SQL: the item of table alias `row` stamped `at` was recorded while the
+ * child's record was frozen. Families never see such items (issue 16), so
+ * every list a family member reaches filters with it.
+ */
+export const recordedWhileFrozen = (row: string, childId: SQL, at: SQL) => sql`EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = ${sql.raw(row)}.ics_id
+  AND f.child_id = ${childId} AND ${at} >= f.frozen_at AND (f.lifted_at IS NULL OR ${at} < f.lifted_at))`;

@@ -1,0 +1,106 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { rows } from '../src/platform/db/client.js';
+import { startJoinery, type TestJoinery } from '../test/joinery.js';
+import { actorFor } from '../test/actors.js';
+import { demoFamilies } from '../src/cli/nhs-sign-in.js';
+import { londonToday } from '../src/platform/time/form-dates.js';
+import { offersFor, sendAdvice } from '../src/advice/service.js';
+import { addFamilyAction, startPlan } from '../src/careplans/service.js';
+import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
+import { checkPageIsAccessible } from './steps/accessibility.js';
+import { openAWindow } from './steps/sign-in.js';
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as net.AddressInfo;
+    s.close(() => resolve(port));
+  });
+});
+
+/**
+ * A parent on a phone (390 px), with and without JavaScript: signs in with
+ * NHS login through the stand-in, reads the care plan, marks their own
+ * action done, and reads the self-care advice sent to them, red first; axe
+ * on every page.
+ */
+describe('a parent’s plan actions and advice in a browser', JOURNEY, () => {
+  let j: TestJoinery;
+  let browser: Browser;
+  let baseUrl: string;
+  let child: { id: string; name: string };
+  let adviceTitle: string;
+
+  async function signInWithNhsLogin(person: { givenName: string; familyName: string }, javaScript: boolean): Promise<Page> {
+    const page = await openAWindow({ browser, baseUrl }, { javaScript });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/sign-in');
+    await follow(page, page.getByRole('button', { name: 'Sign in with NHS login' }));
+    await page.getByLabel(new RegExp(`${person.givenName} ${person.familyName}`)).check();
+    await follow(page, page.getByRole('button', { name: /Continue|Sign in/ }));
+    await page.waitForURL(`${baseUrl}/family`);
+    return page;
+  }
+
+  beforeAll(async () => {
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
+    await j.app.listen({ port, host: '127.0.0.1' });
+    browser = await launchChromium();
+    const [parent] = await demoFamilies(j.db);
+    // One of the demo parent's children, their grant opened to the plan and advice.
+    [child] = await rows<{ id: string; name: string }>(j.db.owner, sql`SELECT c.id, c.given_name || ' ' || c.family_name AS name FROM family_access_grant g
+      JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.kind = 'proxy' AND g.status = 'active' AND g.nhs_number = ${parent.nhsNumber}
+      AND c.date_of_birth > current_date - interval '13 years' ORDER BY c.date_of_birth DESC LIMIT 1`);
+    await j.db.owner.execute(sql`UPDATE family_access_grant SET may_see = '{appointments,plan,letters,advice,messages}' WHERE child_id = ${child.id}::uuid AND nhs_number = ${parent.nhsNumber}`);
+    const [gpEmail] = await rows<{ email: string }>(j.db.owner, sql`SELECT p.email FROM professional p JOIN child c ON c.registered_practice_id = p.organisation_id
+      WHERE c.id = ${child.id}::uuid AND p.role = 'gp' AND p.active ORDER BY p.email LIMIT 1`);
+    const gp = await actorFor(j.db, gpEmail.email);
+    const today = londonToday();
+    await j.db.tenant(gp.icsId, async (tx) => {
+      let [plan] = await rows<{ version: number }>(tx, sql`SELECT version FROM care_plan WHERE child_id = ${child.id}::uuid AND status <> 'closed'`);
+      if (!plan) {
+        const next = new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10);
+        await startPlan(tx, gp, child.id, { title: 'Eczema at home', whatMatters: 'Sleeping well', strengths: 'A calm bedtime', needs: 'Less itching', contingencyWhatToDo: 'Use the cream', contingencyWhoToCall: 'The practice', keyWorkerId: gp.professionalId, reviewOn: next }, today);
+        [plan] = await rows<{ version: number }>(tx, sql`SELECT version FROM care_plan WHERE child_id = ${child.id}::uuid AND status <> 'closed'`);
+      }
+      await addFamilyAction(tx, gp, child.id, { description: 'Put the cream on after every bath', owner: 'parent-or-carer', dueOn: '' }, plan.version, today);
+      const [offer] = await offersFor(tx, (await rows<{ dob: string }>(tx, sql`SELECT to_char(date_of_birth, 'YYYY-MM-DD') AS dob FROM child WHERE id = ${child.id}::uuid`))[0].dob, today);
+      adviceTitle = offer.title;
+      await sendAdvice(tx, gp, child.id, { pages: [offer.choice] }, { source: 'child-page' }, today);
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await j?.close();
+  });
+
+  for (const javaScript of [false, true]) {
+    it(`reads the plan, marks their action done and reads the advice at 390 px ${javaScript ? 'with' : 'without'} JavaScript`, async () => {
+      const [parent] = await demoFamilies(j.db);
+      const page = await signInWithNhsLogin(parent, javaScript);
+      await follow(page, page.getByRole('link', { name: child.name }));
+      const before = await textOf(page.locator('main'));
+      expect(before).toContain('Care plan');
+      expect(before).toContain('What the family will do');
+      await checkPageIsAccessible(page, `family child page (${javaScript ? 'JS' : 'no JS'})`);
+      const item = page.locator('li').filter({ hasText: 'Put the cream on after every bath' });
+      if (!javaScript) {
+        await follow(page, item.getByRole('button', { name: /Mark as done/ }));
+        expect(await textOf(page.locator('main'))).toContain('Thank you. The care team can now see that this is done.');
+        await checkPageIsAccessible(page, 'family child page after marking done');
+      }
+      expect(await textOf(page.locator('li').filter({ hasText: 'Put the cream on after every bath' }))).toMatch(/Done/);
+
+      await follow(page, page.getByRole('link', { name: adviceTitle }).first());
+      const advice = await textOf(page.locator('main'));
+      expect(advice.indexOf('Call 999 or go to A&E now if:')).toBeGreaterThan(-1);
+      expect(advice.indexOf('Call 999 or go to A&E now if:')).toBeLessThan(advice.indexOf('Get help today if:'));
+      await checkPageIsAccessible(page, `family advice page (${javaScript ? 'JS' : 'no JS'})`);
+      await page.context().close();
+    });
+  }
+});

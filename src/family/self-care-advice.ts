@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Database, type Tx } from '../platform/db/client.js';
+import { auditChild, checkedAccess, openChild, type ChildAccess } from '../platform/access/door.js';
+import { familyPolicy } from '../platform/access/family-policy.js';
+import { NotFoundError } from '../platform/http/errors.js';
+import type { FamilyMember } from '../platform/http/family-session.js';
+import { adviceSentTo, sendingAsFamilyReadsIt } from '../advice/service.js';
+import { inFamilyTenant } from './actors.js';
+
+/**
+ * The self-care advice professionals sent the family, on the family's own
+ * pages: the list of sendings and each one to read, red first, as the advice
+ * capability lays it out. A proxy needs "advice" in their grant. Advice sent
+ * while the record was frozen is left out, like every other family list.
+ */
+
+export type AdviceSent = { id: string; sentOn: string; sentBy: string; titles: string[] };
+
+/** The sendings whose time falls inside one of the child's freezes (a frozen record's items never reach the family). */
+async function sentWhileFrozen(tx: Tx, access: ChildAccess, sent: { id: string; sent_at: string }[]): Promise<Set<string>> {
+  const { childId } = checkedAccess(tx, access);
+  if (!sent.length) return new Set();
+  const found = await rows<{ id: string }>(tx, sql`SELECT s.id FROM jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) AS s(id text, sent_at timestamptz)
+     WHERE EXISTS (SELECT 1 FROM record_freeze f WHERE f.child_id = ${childId}::uuid AND s.sent_at >= f.frozen_at AND (f.lifted_at IS NULL OR s.sent_at < f.lifted_at))`);
+  return new Set(found.map((r) => r.id));
+}
+
+export async function adviceList(tx: Tx, access: ChildAccess): Promise<AdviceSent[]> {
+  const sent = await adviceSentTo(tx, access);
+  const frozen = await sentWhileFrozen(tx, access, sent);
+  return sent.filter((s) => !frozen.has(s.id)).map((s) => ({
+    id: s.id, sentOn: s.sent_at.slice(0, 10), sentBy: `${s.sent_by_name} (${s.sent_by_role})`, titles: s.pages.map((p) => p.title),
+  }));
+}
+
+/** One sending, to read in full on the family's pages; not found when it is not one the family member may see. */
+export async function familyAdvice(db: Database, member: FamilyMember, childId: string, sendingId: string) {
+  return inFamilyTenant(db, member, async (tx, actor) => {
+    const access = await openChild(tx, actor, childId, { rule: familyPolicy.viewAdvice, refused: 'advice (family page)' });
+    if (!(await adviceList(tx, access)).some((s) => s.id === sendingId)) throw new NotFoundError();
+    const view = await sendingAsFamilyReadsIt(tx, access, sendingId);
+    if (!view) throw new NotFoundError();
+    await auditChild(tx, access, { action: 'family.read-advice', what: `Advice: ${view.pages.map((p) => p.title).join('; ')}`, details: { sendingId } });
+    return { child: access.child, view };
+  });
+}

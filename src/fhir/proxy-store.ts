@@ -1,0 +1,22 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+
+/**
+ * The proxy access granted to the child's carers, as FHIR shows it on
+ * RelatedPerson (read only): its status, the evidence of parental
+ * responsibility checked, what it covers and when it ends. Never the reasons
+ * a professional gave, refusals, a young person's own access or anything
+ * they keep from their parents.
+ */
+export type ProxyGrantRow = {
+  related_person_id: string; status: 'active' | 'suspended' | 'ended'; basis: string | null; may_see: string[]; ends_on: string | null; granted_at: string;
+};
+
+/** Each carer's current proxy grant for the child (a live one before an ended one, then the newest). */
+export function proxyGrantsOf(tx: Tx, childId: string): Promise<ProxyGrantRow[]> {
+  return rows<ProxyGrantRow>(tx, sql`SELECT DISTINCT ON (g.related_person_id) g.related_person_id, g.status, g.basis, g.may_see,
+      to_char(g.ends_on, 'YYYY-MM-DD') AS ends_on, g.granted_at
+    FROM family_access_grant g
+   WHERE g.child_id = ${childId}::uuid AND g.kind = 'proxy' AND g.related_person_id IS NOT NULL
+   ORDER BY g.related_person_id, (g.status <> 'ended') DESC, g.granted_at DESC`);
+}
