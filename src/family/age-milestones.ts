@@ -54,7 +54,7 @@ async function milestoneChanges(tx: Tx, today: string, reviewAge: number): Promi
     ${proxies} AND g.status = 'active' AND ${ageOn(today)} >= ${reviewAge} AND ${ageOn(today)} < ${YOUNG_PERSON_DECIDES_AT}
       AND extract(year FROM age(g.granted_at::date, c.date_of_birth)) < ${reviewAge}
       AND NOT EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = 'review'
-                        AND extract(year FROM age(r.recorded_at::date + ${REVIEW_WINDOW_DAYS}, c.date_of_birth)) >= ${reviewAge})`);
+                        AND extract(year FROM age(r.recorded_at::date + ${REVIEW_WINDOW_DAYS}::int, c.date_of_birth)) >= ${reviewAge})`);
   return [...eighteen, ...sixteen, ...review];
 }
 
