@@ -146,12 +146,10 @@ export async function applyAgeMilestones(tx: Tx, actor: Actor, today: string): P
     rule: familyAccessPolicy.applyAgeMilestones, refused: 'apply the age milestones of family access',
   });
   const audits: { access: ChildAccess; entry: ChildAudit }[] = [];
-  const done = new Set<string>();
   for (const c of changes) {
     const access = doors.get(c.child_id);
-    // A grant can be due twice (18 and unused): the first change wins, the second finds it ended.
-    if (!access || access instanceof Error || done.has(c.grant_id) || !(await applyChange(tx, access, c))) continue;
-    done.add(c.grant_id);
+    // A grant can be due twice in one day (paused at 16 and unused): both apply now, so a second run finds nothing; an ended one stays ended.
+    if (!access || access instanceof Error || !(await applyChange(tx, access, c))) continue;
     const key = c.action === 'family.milestone-end' ? 'eighteen' : c.action === 'family.milestone-pause' ? 'sixteen' : c.action === 'family.unused-removed' ? 'unused' : 'review';
     counts[key] += 1;
     audits.push({ access, entry: { action: c.action, what: `Family access ${c.to}: ${c.reason}`, details: { grantId: c.grant_id } } });
