@@ -63,7 +63,7 @@ export async function whoHasLooked(db: Database, member: FamilyMember, childId: 
       window,
       looks: found.map((r) => ({
         at: r.at, who: who(r, setting?.hide_staff_names ?? false, parents), emergency: r.action === 'child.break-glass' || (r.why ?? '').startsWith(RELATIONSHIP_LABELS['break-glass']),
-        what: WHAT[r.action.split('.')[0]] ?? 'Your information',
+        what: r.role !== 'family' && r.action.startsWith('family.') ? 'Who can see your information online' : WHAT[r.action.split('.')[0]] ?? 'Your information',
       })),
     };
   });
