@@ -21,6 +21,7 @@ import { evaluateCommand, EVALUATE_HELP } from './cli/evaluate.js';
 import { indicatorsCommand, INDICATORS_HELP } from './cli/indicators.js';
 import { importActivityCommand, IMPORT_ACTIVITY_HELP } from './cli/import-activity.js';
 import { adviceCommand, ADVICE_HELP } from './cli/advice.js';
+import { jobsCommand, JOBS_HELP } from './cli/jobs.js';
 
 const HELP = `joinery: joined-up care for children and young people
 
@@ -44,6 +45,8 @@ Commands:
                              Print the ICS's advice library for families as JSON, or load one (a bad file changes nothing)
   evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]
                              Estimate a care model's effect on an indicator: JSON with the relative effect and its 95% CI
+  jobs list | run NAME [--at DATE-TIME]
+                             The scheduled jobs (serve runs them when due); run one now, optionally for another clock
   backup FILE                Write the whole database to FILE as plain SQL (works while serving)
   restore FILE [--replace]   Load a backup into the configured database (refused while serving, and over data unless --replace)
   spc < series.json          Statistical process control (Making Data Count XmR) for one series: JSON in, JSON out
@@ -90,6 +93,7 @@ const COMMAND_HELP: Record<string, string> = {
   indicators: INDICATORS_HELP,
   advice: ADVICE_HELP,
   evaluate: EVALUATE_HELP,
+  jobs: JOBS_HELP,
   pews: PEWS_HELP,
   backup: BACKUP_HELP,
   restore: BACKUP_HELP,
@@ -205,6 +209,7 @@ export async function main(argv: string[], io: Output = consoleOutput, serving?:
     if (command === 'indicators') return await indicatorsCommand(config, rest, io);
     if (command === 'advice') return await adviceCommand(config, rest, io);
     if (command === 'evaluate') return await evaluateCommand(config, rest, io);
+    if (command === 'jobs') return await jobsCommand(config, rest, io);
     if (command === 'import' || command === 'client') {
       const [sub, ...args] = rest;
       if (command === 'import' && sub === 'activity') return await importActivityCommand(config, args, io);

@@ -54,14 +54,14 @@ describe.each(kinds)('ICS tenancy with row-level security on %s', (kind) => {
     expect(children.map((c) => c.id)).toEqual([a.childId]);
   });
 
-  it('every table but the sign-in ones (sessions, family sessions, sign-in attempts, NHS sign-ins under way) is tenant-owned: RLS forced, ics_id leading the primary key', async () => {
+  it('every table but the sign-in ones (sessions, family sessions, sign-in attempts, NHS sign-ins under way) and the scheduled jobs’ is tenant-owned: RLS forced, ics_id leading the primary key', async () => {
     const tables = await rows<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean; first_key: string | null }>(
       db.owner,
       sql`SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
                  (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
                    WHERE i.indrelid = c.oid AND i.indisprimary) AS first_key
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('session', 'sign_in_attempt', 'family_session', 'oidc_sign_in')`,
+           WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('session', 'sign_in_attempt', 'family_session', 'oidc_sign_in', 'scheduled_job', 'scheduled_job_run')`,
     );
     for (const t of tables) {
       expect(t.relrowsecurity && t.relforcerowsecurity, `${t.relname} has RLS`).toBe(true);

@@ -14,6 +14,8 @@ import { historyMonths, monthOfDays, monthText, parseMonth } from '../synth/serv
 import { progressBar } from './progress.js';
 import { GettingReady } from '../platform/http/getting-ready.js';
 import { startNhsSignIn } from './nhs-sign-in.js';
+import { startJobRunner, type JobRunner } from '../platform/jobs/runner.js';
+import { scheduledJobs } from './jobs.js';
 
 export const DEMO_DOMAIN = 'demo.joinery.test';
 export const DEMO_SEED = 20141;
@@ -110,6 +112,7 @@ export async function startServing(
     log(`Stand-in NHS CIS2 at ${signIn.nhsSignIn.cis2!.issuer} and NHS login at ${signIn.nhsSignIn.nhsLogin!.issuer} (demo identities; no outside service).`);
   }
   let commands: Awaited<ReturnType<typeof openCommandSocket>> | undefined;
+  let jobs: JobRunner | undefined;
   const ready = (async () => {
     if (gettingReady) {
       log('Its pages say how far the demo ICS has got; signing in opens when it is ready.');
@@ -122,8 +125,12 @@ export async function startServing(
     }
     commands = db.lock ? await openCommandSocket(config.dataDir, (argv, io) => runCommand(argv, io, db)) : undefined;
     if (commands) db.lock!.announce({ socket: commands.socket, token: commands.token });
+    // Once the demo ICS is there: jobs that are due run now, and then as they fall due.
+    jobs = startJobRunner(db, scheduledJobs(db), { log });
   })();
   const shutdown = async () => {
+    // A run under way finishes (and records itself) before the database closes.
+    await jobs?.stop();
     await commands?.close();
     await app.close();
     await signIn.close();

@@ -75,6 +75,7 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
       child: { id: access.child.id, givenName: access.child.given_name, familyName: access.child.family_name },
       ownAccess: !asProxy(access, null),
       canHide: familyPolicy.hideFromParents(actor, access.relationships).allowed,
+      canSeeWhoHasLooked: familyPolicy.viewWhoHasLooked(actor, access.relationships).allowed,
       teamRows: team.map((m) => ({ key: { text: m.name }, value: { text: `${m.role_in_team}, ${m.organisation_name}` } })),
       responseDays: await responseDays(tx),
       appointments: appointments?.map((a) => ({ ...a, when: `${longDate(londonDateAndTime(a.starts_at).date)} at ${londonDateAndTime(a.starts_at).time}` })) ?? null,

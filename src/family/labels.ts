@@ -18,6 +18,13 @@ export const VIEW_LABELS: Record<FamilyView, string> = {
 
 export const CHANGE_LABELS: Record<string, string> = {
   granted: 'Granted', limited: 'Limited', suspended: 'Suspended', resumed: 'Resumed', ended: 'Ended', 'young-person-agreed': 'Young person agreed',
+  reviewed: 'Reviewed with the young person', 'deputyship-recorded': 'Deputyship recorded',
+};
+
+/** A decision at an age milestone (milestone:basis), as the family access page lists it. */
+export const MILESTONE_LABELS: Record<string, string> = {
+  'review:young-persons-view': 'Reviewed with the young person’s view', '16:young-person-consent': 'Young person consents after 16',
+  '18:young-person-consent': 'Young person consents after 18', '18:deputyship': 'Court-appointed deputyship',
 };
 
 /** What kind of letter, as the family reads it (the letter's source in the record). */

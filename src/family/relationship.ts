@@ -11,6 +11,17 @@ import type { RelationshipSupplier } from '../platform/access/relationship.js';
  * Own access holds only while the grant's identity is the child's own.
  */
 
+/**
+ * A proxy past the ICS's review age (and under 16), granted before that
+ * birthday, with no review recorded from 90 days before it on: the door
+ * pauses it whether or not the age milestones job has run.
+ */
+const reviewDue = sql`g.kind = 'proxy' AND EXISTS (SELECT 1 FROM (SELECT coalesce((SELECT s.review_age FROM family_setting s WHERE s.ics_id = g.ics_id), 13) AS ra) rs
+    WHERE extract(year FROM age(current_date, fc.date_of_birth)) >= rs.ra AND extract(year FROM age(current_date, fc.date_of_birth)) < 16
+      AND extract(year FROM age(g.granted_at::date, fc.date_of_birth)) < rs.ra
+      AND NOT EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = 'review'
+                        AND extract(year FROM age(r.recorded_at::date + 90, fc.date_of_birth)) >= rs.ra))`;
+
 /** The grants of this family member for the child `childId` (a uuid expression), newest first. */
 export function grantsOf(actor: Actor & { family: { nhsNumber: string; birthdate: string } }, childId: SQL): SQL {
   return sql`SELECT g.kind,
@@ -32,7 +43,9 @@ export function grantsOf(actor: Actor & { family: { nhsNumber: string; birthdate
         'competent', coalesce((SELECT ca.outcome = 'competent' FROM competence_assessment ca
                                 WHERE ca.ics_id = g.ics_id AND ca.child_id = g.child_id AND ca.decision = 'own-access'
                                 ORDER BY ca.assessed_at DESC LIMIT 1), false),
-        'youngPersonAgreed', g.young_person_agreed_on IS NOT NULL
+        'youngPersonAgreed', g.young_person_agreed_on IS NOT NULL,
+        'reviewDue', ${reviewDue},
+        'continuesPast18', EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = '18')
       ) AS facts
     FROM family_access_grant g
     JOIN child fc ON fc.ics_id = g.ics_id AND fc.id = g.child_id

@@ -4,8 +4,15 @@ import type { FamilyMember } from '../platform/http/family-session.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
 import { ValidationError } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
-import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS, LETTER_KINDS } from './labels.js';
+import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS, LETTER_KINDS, MILESTONE_LABELS } from './labels.js';
 import * as family from './service.js';
+import { listHref, paginationLinks } from '../platform/http/paging.js';
+
+/** ?page=N, a whole number from 1; anything else is the first page. */
+const pageNumber = (query: unknown) => {
+  const n = Number((query as Record<string, unknown> | undefined)?.page);
+  return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
+};
 
 /**
  * The family's own pages (/family, NHS login) and, on the child's page, the
@@ -30,7 +37,8 @@ const body = (req: FastifyRequest) => req.body as Record<string, unknown> | unde
 function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
   app.get('/family', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
     const children = await family.familyHome(deps.db, member);
-    return reply.page('family/views/home.njk', { title: 'Your family’s care', children, p9: member.identityLevel === 'P9' });
+    const notices = await family.familyNotices(deps.db, member);
+    return reply.page('family/views/home.njk', { title: 'Your family’s care', children, notices, p9: member.identityLevel === 'P9' });
   }));
 
   const childPage = async (reply: FastifyReply, member: FamilyMember, childId: string, extra: Record<string, unknown> = {}) => {
@@ -41,6 +49,15 @@ function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
   app.get('/family/children/:id', FAMILY_PAGE, (req, reply) => asFamily(req, reply, (member) => {
     const q = req.query as Record<string, string> | undefined;
     return childPage(reply, member, idParam(req.params), { asked: q?.asked, changed: q?.changed === '1', hidden: q?.hidden, done: q?.done === '1' });
+  }));
+
+  app.get('/family/children/:id/who-has-looked', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const id = idParam(req.params);
+    const { looks, window } = await family.whoHasLooked(deps.db, member, id, pageNumber(req.query));
+    return reply.page('family/views/who-has-looked.njk', {
+      title: 'Who has looked at your record', looks, window, backHref: `/family/children/${id}`,
+      pageLinks: paginationLinks(window, (page) => listHref(`/family/children/${id}/who-has-looked`, { page })),
+    });
   }));
 
   app.get('/family/children/:id/letters/:letterId', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
@@ -123,7 +140,7 @@ function changeItems(status: string, kind: string) {
   ];
 }
 
-const ACCESS_FIELDS = ['form', 'relatedPersonId', 'basis', 'evidenceNote', 'maySee', 'endsOn', 'lookedAfterReason', 'refusalReviewed', 'refuseRelatedPersonId', 'refuseReason', 'decision', 'framework', 'outcome', 'understood', 'reason', 'change'];
+const ACCESS_FIELDS = ['milestoneDecision', 'milestoneNote', 'form', 'relatedPersonId', 'basis', 'evidenceNote', 'maySee', 'endsOn', 'lookedAfterReason', 'refusalReviewed', 'refuseRelatedPersonId', 'refuseReason', 'decision', 'framework', 'outcome', 'understood', 'reason', 'change'];
 
 function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
   const accessPage = async (req: FastifyRequest, reply: FastifyReply, fields: Record<string, string> = {}, values: Record<string, unknown> = {}) => {
@@ -143,7 +160,7 @@ function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
       })),
       basisItems: Object.entries(PR_EVIDENCE_LABELS).map(([value, text]) => ({ value, text, checked: chosen('basis').includes(value) })),
       viewItems: Object.entries(VIEW_LABELS).map(([value, text]) => ({ value, text, checked: !values.maySee || chosen('maySee').includes(value) })),
-      PR_EVIDENCE_LABELS, CHANGE_LABELS, backHref: `/children/${id}`, saved: (req.query as Record<string, string> | undefined)?.saved,
+      PR_EVIDENCE_LABELS, CHANGE_LABELS, MILESTONE_LABELS, backHref: `/children/${id}`, saved: (req.query as Record<string, string> | undefined)?.saved,
     });
   };
 
@@ -173,6 +190,8 @@ function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
     }
   }));
   change('/children/:id/family-access/competence', 'competence', (req) => inTenant(deps, req, (tx, actor) => family.recordCompetence(tx, actor, idParam(req.params), body(req))));
+  change('/children/:id/family-access/:grantId/milestone', 'milestone', (req) =>
+    inTenant(deps, req, (tx, actor) => family.recordMilestoneDecision(tx, actor, idParam(req.params), idParam(req.params, 'grantId'), body(req))));
   change('/children/:id/family-access/:grantId/change', 'change', (req) =>
     inTenant(deps, req, (tx, actor) => family.changeAccess(tx, actor, idParam(req.params), idParam(req.params, 'grantId'), body(req))));
 

@@ -20,6 +20,11 @@ export { askQuestion, answerQuestion, questionForm, questionThread } from './que
 export { familyActors } from './actors.js';
 export { familyAdvice } from './self-care-advice.js';
 export { markActionDone } from './plan-actions.js';
+export { ageMilestonesJob } from './age-milestones.js';
+export { familyNotices } from './notices.js';
+export { whoHasLooked } from './who-has-looked.js';
+import * as decisions from './milestone-decisions.js';
+import { birthday } from './milestones.js';
 import { openQuestionsOf } from './questions.js';
 
 /**
@@ -39,15 +44,17 @@ export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
   const competence = await grants.competenceOfChild(tx, access);
   const refusals = await grants.refusalsOfChild(tx, access);
   const lookedAfter = await grants.isLookedAfter(tx, access);
+  const milestoneDecisions = await decisions.decisionsOfChild(tx, access);
   const setting = await responseSetting(tx);
   const questions = await openQuestionsOf(tx, access);
   await auditChild(tx, access, { action: 'family.view-access', what: 'Who has family access (proxy and own access)' });
   return {
-    child: access.child, grants: list, history, adults, competence, questions, refusals, lookedAfter,
+    child: access.child, grants: list, history, adults, competence, questions, refusals, lookedAfter, milestoneDecisions,
     reviews: milestones(access.child.date_of_birth, setting.review_age, londonToday()).concat(
       list.filter((g) => g.status !== 'ended' && g.ends_on).map((g) => ({ name: `${g.name}’s access ends`, on: g.ends_on!, what: 'Time-limited access ends.' })),
     ).sort((a, b) => a.on.localeCompare(b.on)),
     canGrant: familyAccessPolicy.grantProxyAccess(actor, access.relationships).allowed,
+    reviewAge: setting.review_age,
     age: yearsOld(access.child.date_of_birth, londonToday()),
   };
 }
@@ -76,7 +83,7 @@ export async function responseSetting(tx: Tx): Promise<{ response_working_days: 
 }
 
 /** The door for a change: the rule, then (for a social worker) the child must be looked after, then the freeze. */
-async function openToChange(tx: Tx, actor: Actor, childId: string, rule: 'grantProxyAccess' | 'changeFamilyAccess' | 'grantOwnAccess' | 'refuseProxyAccess', refused: string): Promise<ChildAccess> {
+async function openToChange(tx: Tx, actor: Actor, childId: string, rule: 'grantProxyAccess' | 'changeFamilyAccess' | 'grantOwnAccess' | 'refuseProxyAccess' | 'recordMilestoneDecision', refused: string): Promise<ChildAccess> {
   const access = await openFor(tx, actor, childId, rule, refused);
   if (actor.role === 'social-worker' && !(await grants.isLookedAfter(tx, access))) {
     await refuseChild(tx, access, 'A social worker grants family access only for a looked-after child; for others, the registered practice does.', refused);
@@ -172,6 +179,45 @@ export async function refuseProxy(tx: Tx, actor: Actor, childId: string, body: u
     }
   }
   await auditChild(tx, access, { action: 'family.refuse-proxy', what: `Proxy access refused for ${adult.name} (${adult.relationship})`, statedReason: input.reason });
+}
+
+const MILESTONE_DECISIONS: Record<string, Omit<decisions.MilestoneDecision, 'note'>> = {
+  review: { milestone: 'review', basis: 'young-persons-view' },
+  'consent-16': { milestone: '16', basis: 'young-person-consent' },
+  'consent-18': { milestone: '18', basis: 'young-person-consent' },
+  'deputyship-18': { milestone: '18', basis: 'deputyship' },
+};
+
+const milestoneInput = z.object({
+  milestoneDecision: z.enum(['review', 'consent-16', 'consent-18', 'deputyship-18'], { error: 'Choose what you are recording' }),
+  milestoneNote: reasonText('the young person’s view, how they gave their consent, or the court order’s reference and date'),
+});
+
+/**
+ * A decision at an age milestone for one proxy: the review at the ICS's
+ * review age with the young person's view, their consent at 16 or 18, or a
+ * deputyship at 18. Offered from shortly before the milestone; it lifts the
+ * age milestones job's pause for that milestone.
+ */
+export async function recordMilestoneDecision(tx: Tx, actor: Actor, childId: string, grantId: string, body: unknown): Promise<void> {
+  const input = parseInput(milestoneInput, body);
+  const access = await openToChange(tx, actor, childId, 'recordMilestoneDecision', 'record an age milestone decision');
+  const { child } = access;
+  const today = londonToday();
+  const age = yearsOld(child.date_of_birth, today);
+  const { review_age: reviewAge } = await responseSetting(tx);
+  const decision = MILESTONE_DECISIONS[input.milestoneDecision];
+  const reviewFrom = new Date(`${birthday(child.date_of_birth, reviewAge)}T00:00:00Z`);
+  reviewFrom.setUTCDate(reviewFrom.getUTCDate() - 90);
+  const tooEarly = decision.milestone === 'review' ? today < reviewFrom.toISOString().slice(0, 10) : age < (decision.milestone === '16' ? 15 : 17);
+  if (tooEarly) throw new ValidationError({ milestoneDecision: `${child.given_name} is ${age}: this is recorded from ${decision.milestone === 'review' ? `90 days before their ${reviewAge}th birthday` : `age ${decision.milestone === '16' ? 15 : 17}`}` });
+  if ((decision.milestone === 'review' && age >= YOUNG_PERSON_DECIDES_AT) || (decision.milestone === '16' && age >= 18)) {
+    throw new ValidationError({ milestoneDecision: `${child.given_name} is ${age}: that milestone has passed` });
+  }
+  if (!(await decisions.recordDecision(tx, access, grantId, { ...decision, note: input.milestoneNote }))) {
+    throw new ValidationError({ milestoneDecision: 'That access has ended or is not a parent’s or carer’s proxy' });
+  }
+  await auditChild(tx, access, { action: `family.milestone-${input.milestoneDecision}`, what: `Age milestone decision recorded: ${input.milestoneDecision}`, statedReason: input.milestoneNote, details: { grantId } });
 }
 
 const competenceInput = z.object({

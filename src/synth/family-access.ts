@@ -131,8 +131,12 @@ export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Pr
   await bulkInsert(tx, 'family_access_grant', grants);
   await bulkInsert(tx, 'family_access_event', events);
   await bulkInsert(tx, 'family_hidden_item', hidden);
+  const reviews = await reviewedAtThirteen(tx, input);
   return {
-    counts: { family_access_grant: grants.length, family_access_event: events.length, family_hidden_item: hidden.length, competence_assessment: fourteen ? 1 : 0 },
+    counts: {
+      family_access_grant: grants.length, family_access_event: events.length, family_hidden_item: hidden.length, competence_assessment: fourteen ? 1 : 0,
+      family_access_review: reviews,
+    },
     relatedPeopleAdded: corporate,
   };
 }
@@ -156,4 +160,26 @@ async function corporateParents(tx: Tx, input: FamilyAccessInput, grant: (c: { c
     grant({ child_id: la.child_id, gp_id: la.sw_id, gp_name: la.sw_name }, { kind: 'proxy', person, nhs, dob, basis: 'corporate-parent', note: `Care order: ${la.la_name} is corporate parent` });
   }
   return lookedAfter.length;
+}
+
+/**
+ * Proxies of 13- to 15-year-olds granted before the 13th birthday were
+ * reviewed then with the young person's view (the demo ICS keeps the
+ * default review age), so the door and the age milestones job leave them be.
+ */
+async function reviewedAtThirteen(tx: Tx, input: FamilyAccessInput): Promise<number> {
+  const { icsId, todayDays, ids } = input;
+  const due = await rows<{ grant_id: string; child_id: string; by: string; by_name: string; at: string; given_name: string }>(tx, sql`SELECT g.id AS grant_id, g.child_id,
+      g.granted_by AS by, g.granted_by_name AS by_name, c.given_name,
+      to_char(greatest(g.granted_at, (c.date_of_birth + interval '13 years')::timestamp + interval '10 hours') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at
+    FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
+   WHERE g.ics_id = ${icsId}::uuid AND g.kind = 'proxy'
+     AND extract(year FROM age(${isoDate(todayDays)}::date, c.date_of_birth)) BETWEEN 13 AND 15
+     AND extract(year FROM age(g.granted_at::date, c.date_of_birth)) < 13
+   ORDER BY g.id`);
+  await bulkInsert(tx, 'family_access_review', due.map((r) => ({
+    ics_id: icsId, id: ids.uuid(), grant_id: r.grant_id, child_id: r.child_id, milestone: 'review', basis: 'young-persons-view',
+    note: `${r.given_name} is happy for their parent to keep seeing appointments and letters.`, recorded_by: r.by, recorded_by_name: r.by_name, recorded_at: r.at,
+  })));
+  return due.length;
 }

@@ -20,6 +20,8 @@ export const LOCAL_TABLES: Record<string, string> = {
   sign_in_attempt: 'counted by hashed email and address before the ICS is known; has no ICS',
   family_session: 'a family member signed in with NHS login: found by token hash, belongs to no ICS',
   oidc_sign_in: 'a CIS2 or NHS login sign-in under way, found by its state before anyone is known; has no ICS',
+  scheduled_job: 'when each scheduled job is next due and which run holds it: a job serves every ICS',
+  scheduled_job_run: 'the record of each scheduled job run (clock, start, end, summary or error): a job serves every ICS',
 };
 
 /** Functions that find one row by a secret or an id before the tenant is known: one table, no join. */

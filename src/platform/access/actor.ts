@@ -1,10 +1,13 @@
+import crypto from 'node:crypto';
 import type { Role } from './roles.js';
 
 /** Role of a system (an OAuth client) acting on its own account, not a person's. */
 export const SYSTEM_ROLE = 'system' as const;
 /** Role of a parent, carer or young person signed in with NHS login (issue 16): never a professional. */
 export const FAMILY_ROLE = 'family' as const;
-export type ActorRole = Role | typeof SYSTEM_ROLE | typeof FAMILY_ROLE;
+/** Role of a scheduled job (src/platform/jobs/) acting on its own account: no person, no OAuth client, no relationship with any child. */
+export const SCHEDULED_JOB_ROLE = 'scheduled-job' as const;
+export type ActorRole = Role | typeof SYSTEM_ROLE | typeof FAMILY_ROLE | typeof SCHEDULED_JOB_ROLE;
 
 /**
  * A system client. Without an organisation it is the ICS's own integration
@@ -37,6 +40,8 @@ export type Actor = {
   signedIn?: SignedInHow;
   /** Who NHS login says a family member is; present exactly when role is 'family'. */
   family?: FamilyIdentity;
+  /** The scheduled job's name; present exactly when role is 'scheduled-job'. */
+  job?: string;
 };
 
 /**
@@ -63,3 +68,20 @@ export type SignedInHow = {
 
 export const isSystem = (actor: Actor): actor is Actor & { role: typeof SYSTEM_ROLE; system: SystemClient } =>
   actor.role === SYSTEM_ROLE && actor.system !== undefined;
+
+export const isScheduledJob = (actor: Actor): actor is Actor & { role: typeof SCHEDULED_JOB_ROLE; job: string } =>
+  actor.role === SCHEDULED_JOB_ROLE && typeof actor.job === 'string';
+
+/**
+ * A scheduled job as the actor of what it changes in one ICS, so the door
+ * decides and audits its changes like anyone else's. professionalId is a
+ * fixed id made from the job's name (the audit's actor column), organisation
+ * the ICS itself; `title` is how the access log names it.
+ */
+export function scheduledJobActor(icsId: string, job: string, title: string): Actor {
+  const h = crypto.createHash('sha256').update(`scheduled-job:${job}`).digest('hex');
+  return {
+    icsId, professionalId: `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`,
+    name: title, email: '', role: SCHEDULED_JOB_ROLE, organisationId: icsId, organisationName: 'Joinery (scheduled job)', job,
+  };
+}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { familyAccessPolicy, familyPolicy } from './family-policy.js';
+import { AGE_MILESTONES_JOB, familyAccessPolicy, familyPolicy } from './family-policy.js';
+import { scheduledJobActor } from './actor.js';
+import { policy } from './policy.js';
 import type { Actor } from './actor.js';
 import type { FamilyGrantFacts, Relationship, RelationshipKind } from './relationship-kinds.js';
 import { ROLE_IDS, type Role } from './roles.js';
@@ -34,12 +36,15 @@ const GRANTS: Record<string, Relationship[]> = {
   'proxy of a 16-year-old who has not agreed': [{ kind: 'proxy', detail: 'mother', family: facts({ childAge: 16 }) }],
   'proxy of a 16-year-old who agreed': [{ kind: 'proxy', detail: 'mother', family: facts({ childAge: 16, youngPersonAgreed: true }) }],
   'proxy of an 18-year-old who agreed': [{ kind: 'proxy', detail: 'mother', family: facts({ childAge: 18, youngPersonAgreed: true }) }],
+  'proxy of an 18-year-old who consented as an adult, or has a deputyship': [{ kind: 'proxy', detail: 'mother', family: facts({ childAge: 18, continuesPast18: true }) }],
+  'proxy past the review age, not reviewed': [{ kind: 'proxy', detail: 'mother', family: facts({ childAge: 13, reviewDue: true }) }],
+  'proxy past the review age, reviewed': [{ kind: 'proxy', detail: 'mother', family: facts({ childAge: 13, reviewDue: false }) }],
   'no grant': [],
 };
 
 const VIEW_OF: Record<string, string | null> = {
   viewCareTeam: null, viewAppointments: 'appointments', askToChangeAppointment: 'appointments', viewPlan: 'plan',
-  viewLetters: 'letters', viewMessages: 'messages', askQuestion: 'messages', hideFromParents: null,
+  viewLetters: 'letters', viewMessages: 'messages', askQuestion: 'messages', hideFromParents: null, viewWhoHasLooked: null,
   viewAdvice: 'advice', markPlanActionDone: 'plan',
 };
 const WORDS: Record<string, string> = { appointments: 'appointments', plan: 'the care plan', letters: 'letters', advice: 'advice', messages: 'questions to the care team' };
@@ -61,12 +66,16 @@ function expectedRefusal(grant: string, action: string): string | null {
     'ended proxy': ended, 'time-limited past its end': ended, 'proxy of an 18-year-old who agreed': ended,
     'proxy of a 16-year-old who has not agreed': 'This young person is now 16 and decides who sees their information. Your access is paused until they agree to it.',
     'proxy of a 16-year-old who agreed': null,
+    'proxy of an 18-year-old who consented as an adult, or has a deputyship': null,
+    'proxy past the review age, not reviewed': paused,
+    'proxy past the review age, reviewed': null,
     'no grant': 'You do not have access to this child’s information. Their GP practice can tell you how to ask for it.',
   };
   const refused = base[grant];
   if (refused) return refused;
   const ownAccess = grant.startsWith('young person');
   if (action === 'hideFromParents' && !ownAccess) return 'Only the young person themself can choose what their parents see.';
+  if (action === 'viewWhoHasLooked' && !ownAccess) return 'Only the young person themself can see who has looked at their record.';
   const view = VIEW_OF[action];
   if (grant === 'parent limited to appointments' && view && view !== 'appointments') return `Your access to this child does not include ${WORDS[view]}.`;
   return null;
@@ -80,7 +89,7 @@ describe('family access matrix: every family action × relationship', () => {
     const decision = familyPolicy[action](familyMember(), GRANTS[grant]);
     const refusal = expectedRefusal(grant, action);
     if (refusal === null) {
-      const r = GRANTS[grant].find((x) => x.kind === (action === 'hideFromParents' ? 'own-access' : x.kind))!;
+      const r = GRANTS[grant].find((x) => x.kind === (action === 'hideFromParents' || action === 'viewWhoHasLooked' ? 'own-access' : x.kind))!;
       const label = r.kind === 'proxy' ? 'Proxy access (parent or carer)' : 'Their own access (young person)';
       expect(decision).toEqual({ allowed: true, why: `${label}: ${r.detail}` });
     } else {
@@ -129,9 +138,11 @@ describe('family access matrix: professional actions × role × relationship', (
     const seesDetail = HEALTH_DETAIL.includes(role) && opens;
     switch (action) {
       case 'viewFamilyAccess': case 'recordCompetence': return seesDetail;
-      case 'grantProxyAccess': case 'changeFamilyAccess': case 'grantOwnAccess': case 'refuseProxyAccess':
+      case 'grantProxyAccess': case 'changeFamilyAccess': case 'grantOwnAccess': case 'refuseProxyAccess': case 'recordMilestoneDecision':
         return ((role === 'gp' || role === 'practice-nurse') && kind === 'registered-practice') || (role === 'social-worker' && kind === 'care-team');
       case 'answerFamilyQuestion': return seesDetail && (kind === 'care-team' || kind === 'registered-practice');
+      // The age milestones job's own action: never a person's, whatever relationship they hold.
+      case 'applyAgeMilestones': return false;
       default: throw new Error(`no expectation for ${action}`);
     }
   }
@@ -140,6 +151,28 @@ describe('family access matrix: professional actions × role × relationship', (
   it.each(cases)('%s with %s → %s', (role, kind, action) => {
     const relationships: Relationship[] = kind ? [{ kind, detail: 'detail' }] : [];
     expect(familyAccessPolicy[action](person(role), relationships).allowed).toBe(expected(role, kind, action));
+  });
+
+  it('lets the age milestones job apply the milestones, and nothing else a person does about family access', () => {
+    const job = scheduledJobActor('ics', AGE_MILESTONES_JOB, 'Scheduled job: age milestones');
+    for (const action of actions) {
+      expect(familyAccessPolicy[action](job, [{ kind: 'registered-practice', detail: 'x' }]).allowed, action).toBe(action === 'applyAgeMilestones');
+    }
+    expect(familyAccessPolicy.applyAgeMilestones(job)).toEqual({ allowed: true, why: 'Scheduled job: age milestones of family access' });
+    // Another scheduled job is not this one.
+    expect(familyAccessPolicy.applyAgeMilestones(scheduledJobActor('ics', 'virtual-ward', 'Scheduled job: virtual ward')).allowed).toBe(false);
+  });
+
+  it('refuses the age milestones job every family page, and the record, plan and emergency access', () => {
+    const job = scheduledJobActor('ics', AGE_MILESTONES_JOB, 'Scheduled job: age milestones');
+    for (const action of Object.keys(familyPolicy) as (keyof typeof familyPolicy)[]) {
+      expect(familyPolicy[action](job, GRANTS['parent with PR']).allowed, action).toBe(false);
+    }
+    const held = [{ kind: 'registered-practice' as const, detail: 'x' }];
+    for (const rule of [policy.viewChildSummary, policy.viewHealthDetail, policy.revealSensitive, policy.viewCarePlan, policy.recordConsent, policy.breakGlass]) {
+      expect(rule(job, held).allowed).toBe(false);
+    }
+    expect(policy.seeOwnTeamsSensitiveEntries(job).allowed).toBe(false);
   });
 
   it('never lets a system or a family member grant, change or see family access', () => {

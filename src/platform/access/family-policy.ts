@@ -1,4 +1,4 @@
-import { isFamily, isSystem, type Actor } from './actor.js';
+import { isFamily, isScheduledJob, isSystem, type Actor } from './actor.js';
 import { allow, deny, has, type Decision } from './decision.js';
 import { policy } from './policy.js';
 import { RELATIONSHIP_LABELS, type FamilyView, type Relationship } from './relationship-kinds.js';
@@ -26,6 +26,7 @@ export const YOUNG_PERSON_DECIDES = 'This young person is now 16 and decides who
 export const TOO_YOUNG = `Young people can have their own access from age ${OWN_ACCESS_FROM_AGE}.`;
 export const NOT_YET_ASSESSED = 'Before you can see your own information here, a professional needs to talk with you about it. Ask your GP practice.';
 export const ONLY_YOUNG_PERSON = 'Only the young person themself can choose what their parents see.';
+export const ONLY_YOUNG_PERSON_SEES_WHO = 'Only the young person themself can see who has looked at their record.';
 
 const VIEW_WORDS: Record<FamilyView, string> = {
   appointments: 'appointments', plan: 'the care plan', letters: 'letters', advice: 'advice', messages: 'questions to the care team',
@@ -43,9 +44,10 @@ function grantRefusal(r: Relationship): string | null {
     return null;
   }
   if (!f.parentalResponsibility) return NO_PR;
-  if (f.childAge >= ADULT_AT) return ENDED;
-  if (f.status === 'suspended' || f.frozen || f.safeguarding) return PAUSED;
-  if (f.childAge >= YOUNG_PERSON_DECIDES_AT && !f.youngPersonAgreed) return YOUNG_PERSON_DECIDES;
+  if (f.childAge >= ADULT_AT && !f.continuesPast18) return ENDED;
+  // Past the review age without a review, paused whether or not the age milestones job has run (H044).
+  if (f.status === 'suspended' || f.frozen || f.safeguarding || f.reviewDue) return PAUSED;
+  if (f.childAge >= YOUNG_PERSON_DECIDES_AT && f.childAge < ADULT_AT && !f.youngPersonAgreed) return YOUNG_PERSON_DECIDES;
   return null;
 }
 
@@ -93,13 +95,20 @@ export const familyPolicy = {
   markPlanActionDone: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'plan'),
 
   /** Keep an item from their parents: the young person through their own usable access, never a proxy. */
-  hideFromParents(actor: Actor, relationships: Relationship[]): Decision {
-    const any = familyView(actor, relationships, null);
-    if (!any.allowed) return any;
-    const own = familyView(actor, relationships.filter((r) => r.kind === 'own-access'), null);
-    return own.allowed ? own : deny(ONLY_YOUNG_PERSON);
-  },
+  hideFromParents: (actor: Actor, relationships: Relationship[]) => ownAccessOnly(actor, relationships, ONLY_YOUNG_PERSON),
+  /** "Who has looked at my record": the young person through their own usable access, never a proxy. */
+  viewWhoHasLooked: (actor: Actor, relationships: Relationship[]) => ownAccessOnly(actor, relationships, ONLY_YOUNG_PERSON_SEES_WHO),
 };
+
+function ownAccessOnly(actor: Actor, relationships: Relationship[], refusal: string): Decision {
+  const any = familyView(actor, relationships, null);
+  if (!any.allowed) return any;
+  const own = familyView(actor, relationships.filter((r) => r.kind === 'own-access'), null);
+  return own.allowed ? own : deny(refusal);
+}
+
+/** The scheduled job that applies the age milestones (its actor's `job`). */
+export const AGE_MILESTONES_JOB = 'age-milestones';
 
 const GRANTING = 'Proxy and own access are granted at the child’s registered practice, or by the social worker of a looked-after child.';
 const FAMILY_ACCESS_ROLES = ['gp', 'practice-nurse', 'social-worker'] as const;
@@ -130,6 +139,17 @@ export const familyAccessPolicy = {
     if (isSystem(actor)) return deny('A competence assessment is recorded by the professional who made it.');
     return policy.viewHealthDetail(actor, relationships);
   },
+  /**
+   * At a birthday, change a grant (pause, end, remove unused) and send the
+   * notices before it: the age milestones job alone, acting for no person.
+   */
+  applyAgeMilestones(actor: Actor): Decision {
+    return isScheduledJob(actor) && actor.job === AGE_MILESTONES_JOB
+      ? allow('Scheduled job: age milestones of family access')
+      : deny('Only the age milestones job changes family access on a birthday.');
+  },
+  /** The review at the ICS's review age, and the consent or deputyship at 16 and 18: whoever may grant. */
+  recordMilestoneDecision: mayGrant,
   /** Answer a family's question: a health or social care professional of the care team or the registered practice. */
   answerFamilyQuestion(actor: Actor, relationships: Relationship[]): Decision {
     if (isSystem(actor)) return deny('A system does not answer families.');

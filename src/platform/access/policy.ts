@@ -1,4 +1,4 @@
-import { FAMILY_ROLE, isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
+import { FAMILY_ROLE, isSystem, SCHEDULED_JOB_ROLE, SYSTEM_ROLE, type Actor } from './actor.js';
 import { CARING_ROLES, HEALTH_DETAIL_AGENCIES, ROLES, agencyOfRole, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, actionOpensRecord, type Relationship } from './relationship.js';
 import { allow, deny, has, type Decision } from './decision.js';
@@ -121,6 +121,7 @@ export const policy = {
    */
   seeOwnTeamsSensitiveEntries(actor: Actor): Decision {
     if (actor.role === FAMILY_ROLE) return deny('Sensitive entries are never shown on the family pages.');
+    if (actor.role === SCHEDULED_JOB_ROLE) return deny('A scheduled job never sees sensitive entries.');
     return actor.role === SYSTEM_ROLE ? deny('A system never sees sensitive entries, not even those its own organisation recorded.') : allow('recorded by your own team');
   },
 

@@ -42,6 +42,10 @@ export type FamilyGrantFacts = {
   childAge: number;
   competent: boolean;
   youngPersonAgreed: boolean;
+  /** A proxy past the ICS's review age, granted before it, with no review recorded with the young person's view. */
+  reviewDue?: boolean;
+  /** A proxy that may go on past 18: the young person (as an adult) consented, or a court appointed a deputy. */
+  continuesPast18?: boolean;
 };
 
 export type Relationship = { kind: RelationshipKind; detail: string; family?: FamilyGrantFacts };
