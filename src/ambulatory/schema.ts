@@ -190,13 +190,42 @@ export const wardEscalation = pgTable(
     acknowledgedBy: uuid('acknowledged_by'),
     acknowledgedByName: text('acknowledged_by_name'),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    /** For a missed-observation alert: when the observations were due (one alert per due time of a stay). */
+    missedObservationsDueAt: timestamp('missed_observations_due_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     index('ward_escalation_open_idx').on(t.icsId, t.responseDueAt).where(sql`${t.acknowledgedAt} IS NULL`),
     index('ward_escalation_episode_idx').on(t.icsId, t.episodeId),
+    uniqueIndex('ward_escalation_missed_once_idx').on(t.icsId, t.episodeId, t.missedObservationsDueAt).where(sql`${t.missedObservationsDueAt} IS NOT NULL`),
     foreignKey({ columns: [t.icsId, t.episodeId], foreignColumns: [wardEpisode.icsId, wardEpisode.id] }),
     foreignKey({ columns: [t.icsId, t.observationId], foreignColumns: [wardObservation.icsId, wardObservation.id] }),
     foreignKey({ columns: [t.icsId, t.ownerId], foreignColumns: [professional.icsId, professional.id] }),
+  ],
+);
+
+export const WARD_SETTING_SUBJECTS = ['pathway', 'responses', 'rota'] as const;
+export type WardSettingSubject = (typeof WARD_SETTING_SUBJECTS)[number];
+
+/** Every change an administrator made to the ward's pathways, response timers or rota, with what it was before: append-only. */
+export const wardSettingChange = pgTable(
+  'ward_setting_change',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    wardId: uuid('ward_id').notNull(),
+    subject: text('subject').$type<WardSettingSubject>().notNull(),
+    /** The pathway's id; null for the ward's timers and rota. */
+    subjectId: text('subject_id'),
+    before: jsonb('before'),
+    after: jsonb('after').notNull(),
+    changedBy: uuid('changed_by').notNull(),
+    changedByName: text('changed_by_name').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('ward_setting_change_ward_idx').on(t.icsId, t.wardId, t.changedAt),
+    foreignKey({ columns: [t.icsId, t.wardId], foreignColumns: [virtualWard.icsId, virtualWard.id] }),
   ],
 );
