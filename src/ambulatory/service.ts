@@ -12,3 +12,5 @@ export { wardCaseload } from './caseload.js';
 export { dischargeFromWard, dischargeLetter, OUTCOME_WORDS } from './discharge.js';
 export { episodePage, scheduleVisit, recordVisit } from './episode-page.js';
 export { setUpWard, type WardSetUp } from './ward-setup.js';
+export { carerForm, carerRecordsObservations, wardStayForCarer, CARER_FIELDS, type CarerRecorded } from './carer-observations.js';
+export { formValues, observationsFrom } from './observation-form.js';

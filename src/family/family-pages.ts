@@ -13,6 +13,7 @@ import { londonDateAndTime } from '../platform/time/form-dates.js';
 import * as store from './store.js';
 import { familyActors, inFamilyTenant } from './actors.js';
 import { familyThreads, responseDays } from './questions.js';
+import { wardStayForCarer } from '../ambulatory/service.js';
 
 /**
  * The family's own pages: the children a signed-in parent, carer or young
@@ -67,6 +68,7 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
     const plan = await section(tx, access, 'viewPlan', 'Care plan, family version', () => store.plan(tx, access));
     const letters = await section(tx, access, 'viewLetters', 'Letters (family page)', () => store.letters(tx, access, asProxy(access, 'letters')));
     const threads = await section(tx, access, 'viewMessages', 'Questions to the care team', () => familyThreads(tx, access));
+    const wardStay = await wardStayForCarer(tx, access);
     return {
       child: { id: access.child.id, givenName: access.child.given_name, familyName: access.child.family_name },
       ownAccess: !asProxy(access, null),
@@ -74,7 +76,7 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
       teamRows: team.map((m) => ({ key: { text: m.name }, value: { text: `${m.role_in_team}, ${m.organisation_name}` } })),
       responseDays: await responseDays(tx),
       appointments: appointments?.map((a) => ({ ...a, when: `${longDate(londonDateAndTime(a.starts_at).date)} at ${londonDateAndTime(a.starts_at).time}` })) ?? null,
-      plan: plan === null ? null : (plan ?? false), letters, threads,
+      plan: plan === null ? null : (plan ?? false), letters, threads, wardStay,
     };
   });
 }

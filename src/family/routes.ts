@@ -6,6 +6,7 @@ import { ValidationError } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS } from './labels.js';
 import * as family from './service.js';
+import { familyWardRoutes } from './ward-routes.js';
 
 /**
  * The family's own pages (/family, NHS login) and, on the child's page, the
@@ -168,5 +169,6 @@ function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
 
 export const familyRoutesModule: RouteModule = (app, deps) => {
   familyRoutes(app, deps);
+  familyWardRoutes(app, deps, { asFamily, page: FAMILY_PAGE });
   professionalRoutes(app, deps);
 };

@@ -26,6 +26,7 @@ export const YOUNG_PERSON_DECIDES = 'This young person is now 16 and decides who
 export const TOO_YOUNG = `Young people can have their own access from age ${OWN_ACCESS_FROM_AGE}.`;
 export const NOT_YET_ASSESSED = 'Before you can see your own information here, a professional needs to talk with you about it. Ask your GP practice.';
 export const ONLY_YOUNG_PERSON = 'Only the young person themself can choose what their parents see.';
+export const ONLY_CARERS_RECORD = 'Only a parent or carer tells the nursing team how the child is here. If you are worried about yourself, call the number the nurses gave you, or 111.';
 
 const VIEW_WORDS: Record<FamilyView, string> = {
   appointments: 'appointments', plan: 'the care plan', letters: 'letters', advice: 'advice', messages: 'questions to the care team',
@@ -94,6 +95,19 @@ export const familyPolicy = {
     if (!any.allowed) return any;
     const own = familyView(actor, relationships.filter((r) => r.kind === 'own-access'), null);
     return own.allowed ? own : deny(ONLY_YOUNG_PERSON);
+  },
+
+  /**
+   * Telling the virtual ward how the child is (observations, and whether they
+   * are worse): a parent or carer through their usable proxy grant, never a
+   * young person's own access. Whether the child is on the ward is the
+   * ward's check once the door is open.
+   */
+  recordWardObservations(actor: Actor, relationships: Relationship[]): Decision {
+    const any = familyView(actor, relationships, null);
+    if (!any.allowed) return any;
+    const proxy = familyView(actor, relationships.filter((r) => r.kind === 'proxy'), null);
+    return proxy.allowed ? proxy : deny(ONLY_CARERS_RECORD);
   },
 };
 
