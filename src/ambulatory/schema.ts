@@ -204,28 +204,3 @@ export const wardEscalation = pgTable(
   ],
 );
 
-export const WARD_SETTING_SUBJECTS = ['pathway', 'responses', 'rota'] as const;
-export type WardSettingSubject = (typeof WARD_SETTING_SUBJECTS)[number];
-
-/** Every change an administrator made to the ward's pathways, response timers or rota, with what it was before: append-only. */
-export const wardSettingChange = pgTable(
-  'ward_setting_change',
-  {
-    icsId: uuid('ics_id').notNull(),
-    id: uuid('id').notNull(),
-    wardId: uuid('ward_id').notNull(),
-    subject: text('subject').$type<WardSettingSubject>().notNull(),
-    /** The pathway's id; null for the ward's timers and rota. */
-    subjectId: text('subject_id'),
-    before: jsonb('before'),
-    after: jsonb('after').notNull(),
-    changedBy: uuid('changed_by').notNull(),
-    changedByName: text('changed_by_name').notNull(),
-    changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.icsId, t.id] }),
-    index('ward_setting_change_ward_idx').on(t.icsId, t.wardId, t.changedAt),
-    foreignKey({ columns: [t.icsId, t.wardId], foreignColumns: [virtualWard.icsId, virtualWard.id] }),
-  ],
-);
