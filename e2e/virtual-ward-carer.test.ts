@@ -8,7 +8,8 @@ import { demoFamilies } from '../src/cli/nhs-sign-in.js';
 import { demoWard, onWard } from '../src/ambulatory/test-fixtures.js';
 import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
-import { openAWindow, signInInANewWindow } from './steps/sign-in.js';
+import { emailOf, openAWindow } from './steps/sign-in.js';
+import { DEMO_PASSWORD } from '../test/http.js';
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -78,7 +79,12 @@ describe('a carer tells the virtual ward their child is worse', JOURNEY, () => {
     expect(sent).toContain('A nurse aims to contact you within 15 minutes.');
     await checkPageIsAccessible(mum, 'carer sent worse');
 
-    const nurse = await signInInANewWindow({ browser, baseUrl }, 'care-coordinator', { javaScript: false });
+    // This Joinery also offers NHS CIS2 and NHS login, so the nurse presses the password form's own button.
+    const nurse = await openAWindow({ browser, baseUrl }, { javaScript: false });
+    await nurse.goto('/sign-in');
+    await nurse.getByLabel('Email address').fill(emailOf('care-coordinator'));
+    await nurse.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await follow(nurse, nurse.getByRole('button', { name: 'Sign in', exact: true }));
     await nurse.goto('/virtual-ward');
     const caseload = await textOf(nurse.locator('main'));
     const row = caseload.slice(caseload.indexOf(`${child.given_name} ${child.family_name}`));
