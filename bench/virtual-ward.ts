@@ -15,7 +15,7 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../src/platform/db/client.js';
 import { bulkInsert } from '../src/platform/db/bulk.js';
-import { recordObservations, stepUpOverdue, wardCaseload } from '../src/ambulatory/service.js';
+import { recordObservations, wardCaseload, wardClockJob } from '../src/ambulatory/service.js';
 import { virtualWardFigures } from '../src/population/dashboards/virtual-ward.js';
 import { actorFor } from '../test/actors.js';
 import { summarise, timeEach } from './stats.js';
@@ -65,8 +65,9 @@ export async function virtualWardBench(db: Database, icsId: string, opts: { load
   const raised = (await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM ward_escalation WHERE ics_id = ${icsId}::uuid
     AND episode_id = ANY(${sql.param(episodes.map((e) => e.id))}::uuid[])`))[0].n;
   log(`  ${summarise(`observation saved with its escalation check (${raised} escalations raised)`, saved)}`);
-  const clock = await timeEach(loads, () => db.tenant(icsId, (tx) => stepUpOverdue(tx, nurse, new Date(now + 3_600_000))));
-  log(`  ${summarise('escalation clock: step up what is overdue', clock)}`);
+  const wardClock = wardClockJob(db, { icsIds: async () => [icsId] });
+  const clock = await timeEach(loads, () => wardClock.run(new Date(now + 3_600_000)));
+  log(`  ${summarise('escalation clock job: step up what is overdue, alert missed observations', clock)}`);
   const analyst = await actorFor(db, (await rows<{ email: string }>(db.owner, sql`SELECT email FROM professional WHERE ics_id = ${icsId}::uuid AND role = 'ics-analyst' LIMIT 1`))[0].email);
   const today = new Date(now).toISOString().slice(0, 10);
   const figures = await timeEach(Math.min(loads, 10), () => db.tenant(icsId, (tx) => virtualWardFigures(tx, analyst, {}, today)));

@@ -2,6 +2,9 @@ import { pgTable, uuid, text, timestamp, date, integer, boolean, jsonb, primaryK
 import { sql } from 'drizzle-orm';
 import { child } from '../children/schema.js';
 
+/** Where advice was sent from: the child's page, a triage decision, or discharge from the virtual ward. */
+export type AdviceSource = 'child-page' | 'triage' | 'virtual-ward-discharge';
+
 /**
  * One version of an advice page. Never rewritten: each save (an edit, an
  * approval, an import) is a new version, so what a family was sent can always
@@ -53,7 +56,7 @@ export const adviceSending = pgTable(
     id: uuid('id').notNull(),
     childId: uuid('child_id').notNull(),
     note: text('note'),
-    source: text('source').$type<'child-page' | 'triage'>().notNull(),
+    source: text('source').$type<AdviceSource>().notNull(),
     /** The triage decision it was sent with; no foreign key, as referrals build on advice and not the other way round. */
     referralId: uuid('referral_id'),
     sentBy: uuid('sent_by').notNull(),
@@ -76,7 +79,7 @@ export const adviceSending = pgTable(
     uniqueIndex('advice_sending_token_idx').on(t.icsId, t.tokenHash),
     index('advice_sending_token_hash_idx').on(t.tokenHash),
     index('advice_sending_child_idx').on(t.icsId, t.childId, t.sentAt),
-    check('advice_sending_source_check', sql`${t.source} IN ('child-page', 'triage')`),
+    check('advice_sending_source_check', sql`${t.source} IN ('child-page', 'triage', 'virtual-ward-discharge')`),
   ],
 );
 

@@ -9,6 +9,7 @@ import { advicePolicy } from './policy.js';
 import { ageInMonths, bandFor, bandWords } from './page-format.js';
 import { inDate } from './library.js';
 import * as store from './store.js';
+import type { AdviceSource } from './schema.js';
 
 /**
  * Sending advice pages to a child's family, from the child's page or a
@@ -84,7 +85,7 @@ async function checkChoices(tx: Tx, access: ChildAccess, choices: string[], toda
  * The practice's name and number are copied from the record as they are now.
  */
 export async function sendAdvice(
-  tx: Tx, actor: Actor, childId: string, input: SendInput, where: { source: 'child-page' | 'triage'; referralId?: string | null }, today: string, now = new Date(),
+  tx: Tx, actor: Actor, childId: string, input: SendInput, where: { source: AdviceSource; referralId?: string | null }, today: string, now = new Date(),
 ): Promise<Sent> {
   const parsed = sendShape.safeParse(input);
   if (!parsed.success) throw new ValidationError(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'pages'), i.message]).reverse()));
@@ -93,7 +94,7 @@ export async function sendAdvice(
 }
 
 async function sendOpened(
-  tx: Tx, access: ChildAccess, choices: string[], note: string | null, where: { source: 'child-page' | 'triage'; referralId?: string | null }, today: string, now: Date,
+  tx: Tx, access: ChildAccess, choices: string[], note: string | null, where: { source: AdviceSource; referralId?: string | null }, today: string, now: Date,
 ): Promise<Sent> {
   const pages = await checkChoices(tx, access, choices, today);
   const token = newToken();

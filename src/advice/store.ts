@@ -1,3 +1,4 @@
+import type { AdviceSource } from './schema.js';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
@@ -63,7 +64,7 @@ export async function practiceOf(tx: Tx, access: ChildAccess): Promise<{ name: s
 }
 
 export type NewSending = {
-  id: string; note: string | null; source: 'child-page' | 'triage'; referralId: string | null;
+  id: string; note: string | null; source: AdviceSource; referralId: string | null;
   practice: { name: string | null; phone: string | null }; tokenHash: string; expiresAt: Date;
   pages: { pageId: string; version: number; fromMonths: number; toMonths: number }[];
 };

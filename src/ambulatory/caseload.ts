@@ -7,7 +7,6 @@ import { ForbiddenError } from '../platform/http/errors.js';
 import { londonDateAndTime } from '../platform/time/form-dates.js';
 import { parseIsoDate } from '../platform/time/calendar-days.js';
 import { LEVELS } from './pews-chart.js';
-import { stepUpOverdue } from './escalations.js';
 import { wardPolicy } from './policy.js';
 import * as store from './store.js';
 
@@ -15,9 +14,9 @@ import * as store from './store.js';
  * The nursing team's caseload: every child on the ward they work on, with
  * pathway, day of stay, last observations and PEWS, open escalations with
  * the time left to respond, the next visit, and whether observations are
- * overdue by the pathway's frequency (itself an alert). The escalation clock
- * runs first, so what is shown is what the rota says now. `now` is the clock
- * (tests pass a fake one).
+ * overdue by the pathway's frequency (itself an alert). It only reads: the
+ * escalation clock (step-up-job.ts) makes the step-ups and alerts on a timer.
+ * `now` is the clock (tests pass a fake one).
  */
 
 export type Countdown = { minutes: number; overdue: boolean; words: string };
@@ -47,7 +46,6 @@ export async function wardCaseload(tx: Tx, actor: Actor, now = new Date()) {
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const ward = await store.theWard(tx);
   if (!ward) return { ward: null, children: [], wardRound: [], missed: 0, referred: 0 };
-  const steppedUp = await stepUpOverdue(tx, actor, now);
   const listed = await store.caseload(tx, ward.id, hasRelationshipSql('virtual-ward', actor, sql`e.child_id`));
   await auditListedChildren(tx, actor, decision.why, listed.map((r) => ({ childId: r.child_id, action: 'ward.caseload', what: 'Listed on the virtual ward caseload' })));
   const children = listed.map((r) => ({
@@ -61,7 +59,7 @@ export async function wardCaseload(tx: Tx, actor: Actor, now = new Date()) {
     Math.max(-1, ...b.escalations.map((x) => rank(x.level))) - Math.max(-1, ...a.escalations.map((x) => rank(x.level)))
     || (b.last_score ?? -1) - (a.last_score ?? -1) || (b.day ?? 0) - (a.day ?? 0));
   return {
-    ward, children, wardRound, steppedUp, occupancy: wardRound.length,
+    ward, children, wardRound, occupancy: wardRound.length,
     missed: children.filter((c) => c.observations?.missed).length, referred: children.filter((c) => c.state === 'referred').length,
   };
 }

@@ -5,10 +5,11 @@ import type { Actor } from '../platform/access/actor.js';
 import { auditChild, openChild } from '../platform/access/door.js';
 import { NotFoundError } from '../platform/http/errors.js';
 import { parseInput, text } from '../platform/http/validate.js';
-import type { LetterDocument } from '../platform/http/pdf.js';
 import { longDate } from '../platform/time/calendar-days.js';
 import { londonDateAndTime } from '../platform/time/form-dates.js';
 import { currentTeam } from '../children/service.js';
+import { currentTemplate, renderLetter } from '../letters/service.js';
+import { choosesPages, sendAdvice, type Sent } from '../advice/service.js';
 import { fileLetter, letterFiledFrom } from '../record/service.js';
 import { addToWorklists } from '../worklist/service.js';
 import { moveEpisode, openEpisode } from './episode-access.js';
@@ -17,9 +18,10 @@ import { DISCHARGE_OUTCOMES, type DischargeOutcome } from './schema.js';
 import * as store from './store.js';
 
 /**
- * Discharge from the ward with its outcome, and the discharge summary letter
- * to the GP the same day: filed in the child's record as a letter, and put on
- * the worklists of the referrer and the child's care team. One transaction.
+ * Discharge from the ward with its outcome, the discharge summary letter to
+ * the GP the same day (filed in the child's record, and put on the worklists
+ * of the referrer and the child's care team), and the family's self-care
+ * advice. One transaction.
  */
 
 export const OUTCOME_WORDS: Record<DischargeOutcome, string> = {
@@ -35,37 +37,48 @@ const dischargeShape = z.object({
 });
 export type DischargeInput = z.input<typeof dischargeShape>;
 
-export async function dischargeFromWard(tx: Tx, actor: Actor, episodeId: string, raw: DischargeInput, now = new Date()): Promise<void> {
+/** The self-care advice chosen on the discharge form: none, or pages for the family as the child's advice page sends them. */
+export type DischargeAdvice = { pages?: unknown; note?: unknown };
+export type Discharged = { advice: Sent | null };
+
+/**
+ * Discharges the child with the outcome, files the summary letter (the ICS's
+ * template, /admin/letter-templates) in the record the same day, puts it on
+ * the referrer's and care team's worklists, and sends the chosen self-care
+ * advice to the family through the advice service: all or nothing.
+ */
+export async function dischargeFromWard(
+  tx: Tx, actor: Actor, episodeId: string, raw: DischargeInput, now = new Date(), advice: DischargeAdvice = {},
+): Promise<Discharged> {
   const { access, episode } = await openEpisode(tx, actor, episodeId, wardPolicy.discharge, 'discharge from the virtual ward');
   const v = parseInput(dischargeShape, raw);
   const stay = await store.observationsOf(tx, access, episodeId, 1);
   const escalations = await store.escalationsOf(tx, access, episodeId);
   await moveEpisode(tx, access, episode, 'discharged', v.version, sql`, outcome = ${v.outcome}, discharge_summary = ${v.summary}, discharged_at = ${now.toISOString()}::timestamptz`);
   const child = access.child;
+  // Advice first: a page the family may not be sent (past its review date, the wrong age band) refuses the whole discharge, with the reason on the form.
+  const sent = choosesPages(advice) ? await sendAdvice(tx, actor, child.id, advice, { source: 'virtual-ward-discharge' }, londonDateAndTime(now).date, now) : null;
+  const team = await currentTeam(tx, child.id);
   const day = (at: string | Date | null) => (at ? longDate(londonDateAndTime(at).date) : 'not started');
-  const letter: LetterDocument = {
-    title: `Virtual ward discharge summary: ${child.given_name} ${child.family_name}`,
-    lines: [
-      { text: `To: ${child.practice_name ?? 'the registered GP practice'}` },
-      { text: `About: ${child.given_name} ${child.family_name}, born ${longDate(child.date_of_birth)}, NHS number ${child.nhs_number ?? 'not known'}` },
-      { text: 'Care at home', heading: true },
-      { text: `Pathway: ${episode.pathway_name}. Referred by ${episode.referred_by_name} on ${day(episode.referred_at)}; cared for at home from ${day(episode.admitted_at)} to ${day(now)}.` },
-      { text: `Escalations during the stay: ${escalations.length ? escalations.map((x) => x.level).join(', ') : 'none'}.` },
-      { text: stay[0] ? `Last observations ${londonDateAndTime(stay[0].observed_at).time} on ${day(stay[0].observed_at)}: PEWS ${stay[0].score} (${stay[0].chart_name}; validated for inpatients, used here at home).` : 'No observations were recorded.' },
-      { text: 'Outcome', heading: true },
-      { text: OUTCOME_WORDS[v.outcome] },
-      { text: 'Summary and follow-up', heading: true },
-      ...v.summary.split(/\r?\n/).filter(Boolean).map((t) => ({ text: t })),
-      { text: `${actor.name}, ${actor.organisationName}` },
-    ],
-  };
+  const letter = renderLetter(await currentTemplate(tx, 'virtual-ward-discharge'), {
+    child: `${child.given_name} ${child.family_name}`, born: longDate(child.date_of_birth), nhsNumber: child.nhs_number ?? 'not known',
+    practice: child.practice_name ?? 'the registered GP practice', copiedTo: team.map((m) => m.name).join(', ') || 'no one else in the care team',
+    pathway: episode.pathway_name, referredBy: `${episode.referred_by_name} on ${day(episode.referred_at)}`, stay: `from ${day(episode.admitted_at)} to ${day(now)}`,
+    escalations: escalations.length ? escalations.map((x) => x.level).join(', ') : 'none',
+    lastObservations: stay[0]
+      ? `Last observations ${londonDateAndTime(stay[0].observed_at).time} on ${day(stay[0].observed_at)}: PEWS ${stay[0].score} (${stay[0].chart_name}; validated for inpatients, used here at home).`
+      : 'No observations were recorded.',
+    outcome: OUTCOME_WORDS[v.outcome], summary: v.summary, adviceSent: sent ? sent.titles.join('\n') : '',
+    clinician: actor.name, team: actor.organisationName, date: day(now),
+  });
   await fileLetter(tx, actor, child.id, letter, { source: LETTER_SOURCE, sourceId: episodeId });
-  const recipients = new Set([episode.referred_by, ...(await currentTeam(tx, child.id)).map((m) => m.professional_id)]);
+  const recipients = new Set([episode.referred_by, ...team.map((m) => m.professional_id)]);
   recipients.delete(actor.professionalId);
   await addToWorklists(tx, actor.icsId, [...recipients].map((professionalId) => ({
     professionalId, kind: 'ward-discharge', childId: child.id, title: `Virtual ward discharge summary for ${child.given_name} ${child.family_name}`, link: `/virtual-ward/episodes/${episodeId}/letter`,
   })));
-  await auditChild(tx, access, { action: 'ward.discharge', what: `Discharged from the virtual ward (${OUTCOME_WORDS[v.outcome]}); summary sent to the GP`, details: { episodeId } });
+  await auditChild(tx, access, { action: 'ward.discharge', what: `Discharged from the virtual ward (${OUTCOME_WORDS[v.outcome]}); summary sent to the GP`, details: { episodeId, adviceSendingId: sent?.id ?? null } });
+  return { advice: sent };
 }
 
 /** The discharge summary exactly as filed: the ward's team, or anyone who sees the child's health detail. */

@@ -1,13 +1,12 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { auditChild, auditListedChildren, type ChildAccess } from '../platform/access/door.js';
+import { auditChild, type ChildAccess } from '../platform/access/door.js';
 import { ConflictError, NotFoundError } from '../platform/http/errors.js';
 import { londonDateAndTime } from '../platform/time/form-dates.js';
 import { addToWorklists } from '../worklist/service.js';
 import type { Level } from './pews-chart.js';
 import { moveEpisode, openEpisode } from './episode-access.js';
 import { wardPolicy } from './policy.js';
-import type { WardResponses } from './schema.js';
 import * as store from './store.js';
 
 /**
@@ -15,23 +14,25 @@ import * as store from './store.js';
  * owner (the first person on the ward's rota) and a worklist item. Whoever
  * acknowledges it owns the response; of two people acknowledging at once,
  * exactly one lands and the other is told who was first. One not
- * acknowledged in time goes up to the next person on the rota (stepUpOverdue).
+ * acknowledged in time goes up to the next person on the rota (stepUpEscalation, on a timer).
  */
 
 const minutes = (n: number) => n * 60_000;
 type Raised = Exclude<Level, 'none'>;
 
-/** Raises an escalation for a child on the ward, moving the episode to escalated. In the caller's transaction. */
+/** Raises an escalation for a child on the ward, moving the episode to escalated. In the caller's transaction; null when a missed-observation alert for that due time exists. */
 export async function raiseEscalation(
-  tx: Tx, access: ChildAccess, episode: store.EpisodeRow, raise: { level: Raised; reasons: string[]; observationId: string | null }, now: Date,
-): Promise<string> {
+  tx: Tx, access: ChildAccess, episode: store.EpisodeRow, raise: { level: Raised; reasons: string[]; observationId: string | null; missedObservationsDueAt?: Date }, now: Date,
+): Promise<string | null> {
   const ward = (await store.theWard(tx))!;
   const [first] = await store.rota(tx, ward.id);
   const { response, minutes: within } = ward.responses[raise.level];
   const id = await store.insertEscalation(tx, access, {
     episodeId: episode.id, observationId: raise.observationId, level: raise.level, reasons: raise.reasons, response,
     raisedAt: now, dueAt: new Date(now.getTime() + minutes(within)), ownerId: first.professional_id, rotaPosition: first.position,
+    missedObservationsDueAt: raise.missedObservationsDueAt,
   });
+  if (!id) return null;
   if (episode.state === 'on-ward') await moveEpisode(tx, access, episode, 'escalated', episode.version);
   await addToWorklists(tx, access.actor.icsId, [escalationItem(access.childId, episode.id, raise.level, response, first.professional_id, new Date(now.getTime() + minutes(within)))]);
   return id;
@@ -61,29 +62,53 @@ export async function acknowledgeEscalation(tx: Tx, actor: Actor, escalationId: 
 }
 
 /**
- * The escalation clock: each open escalation past its response time goes up
- * to the next person on the ward's rota, with a fresh timer for its level
- * and an item on their worklist. At the top of the rota it stays with the
- * last person, still overdue, so the caseload keeps showing it. Evaluated
- * with the clock given (tests pass a fake one); audited under `actor`, whose
- * page load ran the check.
+ * The escalation clock's two duties for one child, each through the door as
+ * the clock's scheduled job (step-up-job.ts runs them on a timer, each in its
+ * own transaction, so reading a page never writes). Both are safe to run
+ * twice or at once: a step-up moves only from the rota position it read, and
+ * a missed-observation alert is unique for its stay and due time.
  */
-export async function stepUpOverdue(tx: Tx, actor: Actor, now = new Date()): Promise<number> {
-  const ward = await store.theWard(tx);
-  if (!ward) return 0;
-  const rota = await store.rota(tx, ward.id);
-  let stepped = 0;
-  for (const x of await store.overdueEscalations(tx, ward.id, now)) {
-    const next = rota.find((r) => r.position > x.rota_position);
-    if (!next) continue;
-    const { response, minutes: within } = (ward.responses as WardResponses)[x.level as Raised];
-    const due = new Date(now.getTime() + minutes(within));
-    if (!(await store.stepUp(tx, x.id, x.rota_position, { position: next.position, professionalId: next.professional_id }, now, due))) continue;
-    await addToWorklists(tx, actor.icsId, [{ ...escalationItem(x.child_id, x.episode_id, x.level, response, next.professional_id, due), title: `Stepped up to you, not acknowledged in time: virtual ward escalation (${x.level}) for ${x.child_name}` }]);
-    await auditListedChildren(tx, actor, 'escalation not acknowledged in time', [{
-      childId: x.child_id, action: 'ward.step-up', what: `Virtual ward escalation (${x.level}) not acknowledged in time: stepped up to ${next.name}`, details: { escalationId: x.id },
-    }]);
-    stepped += 1;
-  }
-  return stepped;
+const openForClock = (tx: Tx, clock: Actor, episodeId: string) =>
+  openEpisode(tx, clock, episodeId, wardPolicy.keepClock, 'the virtual ward escalation clock');
+
+/**
+ * An escalation not acknowledged by its response time goes up to the next
+ * person on the ward's rota, with a fresh timer for its level and an item on
+ * their worklist. At the top of the rota it stays with the last person,
+ * still overdue, so the caseload keeps showing it. False when there was
+ * nothing to do (acknowledged, moved by another run, at the top).
+ */
+export async function stepUpEscalation(tx: Tx, clock: Actor, x: { id: string; episode_id: string }, now: Date): Promise<boolean> {
+  const ward = (await store.theWard(tx))!;
+  const { access } = await openForClock(tx, clock, x.episode_id);
+  const open = await store.openEscalation(tx, access, x.id);
+  if (!open || new Date(open.response_due_at).getTime() >= now.getTime()) return false;
+  const next = (await store.rota(tx, ward.id)).find((r) => r.position > open.rota_position);
+  if (!next) return false;
+  const { response, minutes: within } = ward.responses[open.level as Raised];
+  const due = new Date(now.getTime() + minutes(within));
+  if (!(await store.stepUp(tx, access, x.id, open.rota_position, { position: next.position, professionalId: next.professional_id }, now, due))) return false;
+  const childName = `${access.child.given_name} ${access.child.family_name}`;
+  await addToWorklists(tx, clock.icsId, [{ ...escalationItem(access.childId, open.episode_id, open.level, response, next.professional_id, due), title: `Stepped up to you, not acknowledged in time: virtual ward escalation (${open.level}) for ${childName}` }]);
+  await auditChild(tx, access, { action: 'ward.step-up', what: `Virtual ward escalation (${open.level}) not acknowledged in time: stepped up to ${next.name}`, details: { escalationId: x.id } });
+  return true;
+}
+
+/** The level a missed observation is answered at: a call back to the family, with the ICS's timer for it. */
+export const MISSED_OBSERVATION_LEVEL: Raised = 'low';
+
+/**
+ * Observations not recorded by the time the pathway's frequency made them
+ * due: an alert (an escalation at MISSED_OBSERVATION_LEVEL, owned and timed
+ * like any other). Null when one was already raised for this due time.
+ */
+export async function raiseMissedObservation(tx: Tx, clock: Actor, m: { episode_id: string; due_at: string | Date }, now: Date): Promise<string | null> {
+  const { access, episode } = await openForClock(tx, clock, m.episode_id);
+  const due = new Date(m.due_at);
+  const when = londonDateAndTime(due);
+  const id = await raiseEscalation(tx, access, episode, {
+    level: MISSED_OBSERVATION_LEVEL, reasons: [`Observations due at ${when.time} on ${when.date} were not recorded`], observationId: null, missedObservationsDueAt: due,
+  }, now);
+  if (id) await auditChild(tx, access, { action: 'ward.missed-observations', what: `Missed observations alert: due at ${when.time} on ${when.date}`, details: { escalationId: id, episodeId: episode.id } });
+  return id;
 }

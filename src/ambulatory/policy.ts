@@ -15,6 +15,8 @@ export const wardPolicy = {
   recordObservations: (actor: Actor, relationships: Relationship[]): Decision => policy.careOnVirtualWard(actor, relationships),
   acknowledgeEscalation: (actor: Actor, relationships: Relationship[]): Decision => policy.careOnVirtualWard(actor, relationships),
   scheduleOrRecordVisit: (actor: Actor, relationships: Relationship[]): Decision => policy.careOnVirtualWard(actor, relationships),
+  /** The escalation clock (a scheduled job, step-up-job.ts): step-ups and missed-observation alerts. */
+  keepClock: (actor: Actor, relationships: Relationship[]): Decision => policy.keepVirtualWardClock(actor, relationships),
   discharge: (actor: Actor, relationships: Relationship[]): Decision => policy.careOnVirtualWard(actor, relationships),
   /** The episode page and its discharge letter: the ward's team, or anyone who sees the child's health detail (the GP, the referrer). */
   viewEpisode(actor: Actor, relationships: Relationship[]): Decision {

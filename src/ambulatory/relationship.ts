@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { isSystem, type Actor } from '../platform/access/actor.js';
 import type { RelationshipSupplier } from '../platform/access/relationship.js';
+import { isScheduledJob } from '../platform/access/actor.js';
+import { VIRTUAL_WARD_CLOCK_JOB } from '../platform/access/policy.js';
 
 /** How long after discharge (or a decline) the ward's team keeps the child: long enough to finish the letter and answer the GP. */
 export const WARD_ACCESS_DAYS_AFTER = 7;
@@ -23,11 +25,17 @@ function onWardSql(actor: Actor, childId: SQL, select: SQL) {
            OR EXISTS (SELECT 1 FROM ward_rota r WHERE r.ics_id = w.ics_id AND r.ward_id = w.id AND r.professional_id = ${actor.professionalId}::uuid))`;
 }
 
+/** The ward's escalation clock (a scheduled job) relates to a child only while their stay is live: it has nothing to do after discharge. */
+const liveOnWardSql = (childId: SQL) => sql`SELECT 'virtual-ward' AS kind, w.name || ': escalation clock' AS detail FROM ward_episode e
+  JOIN virtual_ward w ON w.ics_id = e.ics_id AND w.id = e.ward_id
+  WHERE e.child_id = ${childId} AND e.state IN ('on-ward', 'escalated')`;
+
 export const virtualWardCaseload: RelationshipSupplier = {
   kinds: ['virtual-ward'],
   withChild(actor, childId) {
-    if (isSystem(actor)) return null;
+    if (isScheduledJob(actor, VIRTUAL_WARD_CLOCK_JOB)) return liveOnWardSql(childId);
+    if (isSystem(actor) || isScheduledJob(actor)) return null;
     return onWardSql(actor, childId, sql`'virtual-ward' AS kind, w.name || ': ' || p.name AS detail`);
   },
-  standing: (actor) => (isSystem(actor) ? null : sql`EXISTS (${onWardSql(actor, sql`c.id`, sql`1`)})`),
+  standing: (actor) => (isSystem(actor) || isScheduledJob(actor) ? null : sql`EXISTS (${onWardSql(actor, sql`c.id`, sql`1`)})`),
 };

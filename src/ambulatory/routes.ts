@@ -2,7 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
-import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
+import { bodyOf, field, fieldList, queryOf } from '../platform/http/form-body.js';
+import { londonToday } from '../platform/time/form-dates.js';
+import { offersFor } from '../advice/service.js';
 import { letterPdf } from '../platform/http/pdf.js';
 import { decideEpisode, startOnWard, HOME_CHECKS } from './acceptance.js';
 import { wardCaseload } from './caseload.js';
@@ -147,36 +149,46 @@ export const virtualWardRoutes: RouteModule = (app, deps) => {
     return reply.redirect(`${back}?done=visit-recorded#visits`, 303);
   });
 
-  const dischargePage = async (req: FastifyRequest, id: string, values: Values, fields: FieldErrors = {}) => {
-    const p = await inTenant(deps, req, (tx, actor) => episodePage(tx, actor, id));
+  const dischargePage = async (req: FastifyRequest, id: string, values: Values, fields: FieldErrors = {}, chosen: string[] = []) => {
+    const p = await inTenant(deps, req, async (tx, actor) => {
+      const page = await episodePage(tx, actor, id);
+      return { ...page, offers: await offersFor(tx, page.child.date_of_birth, londonToday()) };
+    });
     return {
       title: `Discharge: ${p.child.given_name} ${p.child.family_name}`, ...p, values: { version: String(p.episode.version), ...values }, fields,
-      errors: errorSummary(fields, ['outcome', 'summary', 'version']), backHref: `/virtual-ward/episodes/${id}`,
+      errors: errorSummary(fields, ['outcome', 'summary', 'version', 'pages', 'note']), backHref: `/virtual-ward/episodes/${id}`,
       outcomeItems: DISCHARGE_OUTCOMES.map((o) => ({ value: o, text: OUTCOME_WORDS[o], checked: values.outcome === o })),
+      adviceItems: p.offers.map((o) => ({ value: o.choice, text: `${o.title} (${o.band}, version ${o.version})`, checked: chosen.includes(o.choice) })),
     };
   };
 
   app.get('/virtual-ward/episodes/:id/discharge', async (req, reply) => reply.page(`${V}/discharge.njk`, await dischargePage(req, idParam(req.params), {})));
 
+  const letterPage = async (req: FastifyRequest, id: string) => {
+    const { letter, sentAt, childId } = await inTenant(deps, req, (tx, actor) => dischargeLetter(tx, actor, id));
+    return { title: letter.title, letter, sentAt, childId, episodeId: id, backHref: '/virtual-ward' };
+  };
+
   app.post('/virtual-ward/episodes/:id/discharge', async (req, reply) => {
     const id = idParam(req.params);
     const b = bodyOf(req);
-    const values = { outcome: field(b, 'outcome', 30), summary: field(b, 'summary', 5100), version: field(b, 'version', 12) };
+    const values = { outcome: field(b, 'outcome', 30), summary: field(b, 'summary', 5100), version: field(b, 'version', 12), note: field(b, 'note', 1100) };
+    const pages = fieldList(b, 'pages', 20);
     try {
-      await inTenant(deps, req, (tx, actor) => dischargeFromWard(tx, actor, id, { ...values, outcome: (values.outcome || undefined) as never }));
+      const done = await inTenant(deps, req, (tx, actor) => dischargeFromWard(tx, actor, id, { ...values, outcome: (values.outcome || undefined) as never }, new Date(), { pages, note: values.note }));
+      // The family's one-time link is shown once, now, as the child's advice page shows it; without advice the letter page is a plain redirect.
+      if (!done.advice) return reply.redirect(`/virtual-ward/episodes/${id}/letter?sent=1`, 303);
+      const link = { heading: `Advice sent: ${done.advice.titles.join('; ')}`, url: `${deps.config.publicUrl}/advice/${done.advice.token}`, expiresAt: done.advice.expiresAt };
+      return reply.page(`${V}/letter.njk`, { ...(await letterPage(req, id)), sent: true, link });
     } catch (error) {
       if (error instanceof ConflictError) return refused(reply, error.message, `/virtual-ward/episodes/${id}`);
       if (!(error instanceof ValidationError)) throw error;
-      return reply.code(400).page(`${V}/discharge.njk`, await dischargePage(req, id, values, error.fields));
+      return reply.code(400).page(`${V}/discharge.njk`, await dischargePage(req, id, values, error.fields, pages));
     }
-    return reply.redirect(`/virtual-ward/episodes/${id}/letter?sent=1`, 303);
   });
 
-  app.get('/virtual-ward/episodes/:id/letter', async (req, reply) => {
-    const id = idParam(req.params);
-    const { letter, sentAt, childId } = await inTenant(deps, req, (tx, actor) => dischargeLetter(tx, actor, id));
-    return reply.page(`${V}/letter.njk`, { title: letter.title, letter, sentAt, childId, episodeId: id, sent: queryOf(req).sent === '1', backHref: '/virtual-ward' });
-  });
+  app.get('/virtual-ward/episodes/:id/letter', async (req, reply) =>
+    reply.page(`${V}/letter.njk`, { ...(await letterPage(req, idParam(req.params))), sent: queryOf(req).sent === '1' }));
 
   app.get('/virtual-ward/episodes/:id/letter.pdf', async (req, reply) => {
     const { letter } = await inTenant(deps, req, (tx, actor) => dischargeLetter(tx, actor, idParam(req.params)));

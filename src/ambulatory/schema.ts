@@ -190,13 +190,17 @@ export const wardEscalation = pgTable(
     acknowledgedBy: uuid('acknowledged_by'),
     acknowledgedByName: text('acknowledged_by_name'),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    /** For a missed-observation alert: when the observations were due (one alert per due time of a stay). */
+    missedObservationsDueAt: timestamp('missed_observations_due_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     index('ward_escalation_open_idx').on(t.icsId, t.responseDueAt).where(sql`${t.acknowledgedAt} IS NULL`),
     index('ward_escalation_episode_idx').on(t.icsId, t.episodeId),
+    uniqueIndex('ward_escalation_missed_once_idx').on(t.icsId, t.episodeId, t.missedObservationsDueAt).where(sql`${t.missedObservationsDueAt} IS NOT NULL`),
     foreignKey({ columns: [t.icsId, t.episodeId], foreignColumns: [wardEpisode.icsId, wardEpisode.id] }),
     foreignKey({ columns: [t.icsId, t.observationId], foreignColumns: [wardObservation.icsId, wardObservation.id] }),
     foreignKey({ columns: [t.icsId, t.ownerId], foreignColumns: [professional.icsId, professional.id] }),
   ],
 );
+

@@ -122,15 +122,19 @@ export function observationsOf(tx: Tx, access: ChildAccess, episodeId: string, l
 
 export type NewEscalation = {
   episodeId: string; observationId: string | null; level: string; reasons: string[]; response: string; raisedAt: Date; dueAt: Date; ownerId: string; rotaPosition: number;
+  /** A missed-observation alert names the due time it is for: null when one for that time already exists (raised once). */
+  missedObservationsDueAt?: Date;
 };
 
-export async function insertEscalation(tx: Tx, access: ChildAccess, e: NewEscalation): Promise<string> {
+export async function insertEscalation(tx: Tx, access: ChildAccess, e: NewEscalation): Promise<string | null> {
   checkedAccess(tx, access);
   const id = crypto.randomUUID();
-  await tx.execute(sql`INSERT INTO ward_escalation (ics_id, id, episode_id, child_id, observation_id, level, reasons, response, raised_at, response_due_at, owner_id, rota_position)
+  const inserted = await rows(tx, sql`INSERT INTO ward_escalation (ics_id, id, episode_id, child_id, observation_id, level, reasons, response, raised_at, response_due_at, owner_id, rota_position, missed_observations_due_at)
     VALUES (${access.actor.icsId}::uuid, ${id}::uuid, ${e.episodeId}::uuid, ${access.childId}::uuid, ${e.observationId}::uuid, ${e.level}, ${JSON.stringify(e.reasons)}::jsonb,
-      ${e.response}, ${e.raisedAt.toISOString()}::timestamptz, ${e.dueAt.toISOString()}::timestamptz, ${e.ownerId}::uuid, ${e.rotaPosition})`);
-  return id;
+      ${e.response}, ${e.raisedAt.toISOString()}::timestamptz, ${e.dueAt.toISOString()}::timestamptz, ${e.ownerId}::uuid, ${e.rotaPosition},
+      ${e.missedObservationsDueAt?.toISOString() ?? null}::timestamptz)
+    ON CONFLICT (ics_id, episode_id, missed_observations_due_at) WHERE missed_observations_due_at IS NOT NULL DO NOTHING RETURNING id`);
+  return inserted.length === 1 ? id : null;
 }
 
 const ESCALATION_COLUMNS = sql`x.id, x.episode_id, x.child_id, x.level, x.reasons, x.response, x.raised_at, x.response_due_at, x.owner_id, o.name AS owner_name,
@@ -164,21 +168,47 @@ export async function openEscalationCount(tx: Tx, access: ChildAccess, episodeId
   return n;
 }
 
-/** Open escalations past their response time, across the ward, oldest first: what the step-up check moves on. */
+/** Open escalations past their response time, across the ward, oldest first: what the escalation clock steps up. */
 export function overdueEscalations(tx: Tx, wardId: string, now: Date) {
-  return rows<{ id: string; child_id: string; episode_id: string; level: string; rota_position: number; response_due_at: string; child_name: string }>(tx, sql`
-    SELECT x.id, x.child_id, x.episode_id, x.level, x.rota_position, x.response_due_at, c.given_name || ' ' || c.family_name AS child_name
+  return rows<{ id: string; child_id: string; episode_id: string; level: string; rota_position: number }>(tx, sql`
+    SELECT x.id, x.child_id, x.episode_id, x.level, x.rota_position
       FROM ward_escalation x JOIN ward_episode e ON e.ics_id = x.ics_id AND e.id = x.episode_id
-      JOIN child c ON c.ics_id = x.ics_id AND c.id = x.child_id
      WHERE e.ward_id = ${wardId}::uuid AND x.acknowledged_at IS NULL AND x.response_due_at < ${now.toISOString()}::timestamptz
-     ORDER BY x.response_due_at, x.id FOR UPDATE OF x SKIP LOCKED`);
+     ORDER BY x.response_due_at, x.id`);
 }
 
-/** Hands an unacknowledged escalation to the next person on the rota, with a fresh timer; false when it was acknowledged or moved meanwhile. */
-export async function stepUp(tx: Tx, id: string, from: number, to: { position: number; professionalId: string }, now: Date, dueAt: Date): Promise<boolean> {
+/**
+ * Stays on the ward whose observations were due (the pathway's frequency
+ * after the last set, or after coming onto the ward) before `now`, with no
+ * missed-observation alert for that due time yet.
+ */
+export function missedObservations(tx: Tx, wardId: string, now: Date) {
+  return rows<{ episode_id: string; child_id: string; due_at: string }>(tx, sql`
+    SELECT d.episode_id, d.child_id, d.due_at FROM (
+      SELECT e.ics_id, e.id AS episode_id, e.child_id,
+             coalesce((SELECT max(o.observed_at) FROM ward_observation o WHERE o.ics_id = e.ics_id AND o.episode_id = e.id), e.admitted_at)
+               + make_interval(hours => p.observe_every_hours) AS due_at
+        FROM ward_episode e JOIN ward_pathway p ON p.ics_id = e.ics_id AND p.id = e.pathway_id
+       WHERE e.ward_id = ${wardId}::uuid AND e.state IN ('on-ward', 'escalated') AND e.admitted_at IS NOT NULL) d
+     WHERE d.due_at < ${now.toISOString()}::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM ward_escalation x WHERE x.ics_id = d.ics_id AND x.episode_id = d.episode_id AND x.missed_observations_due_at = d.due_at)
+     ORDER BY d.due_at, d.episode_id`);
+}
+
+/** One open escalation, for the clock that opened its child: null when acknowledged or stepped up since it was listed. */
+export async function openEscalation(tx: Tx, access: ChildAccess, id: string) {
+  checkedAccess(tx, access);
+  return (await rows<{ id: string; episode_id: string; level: string; rota_position: number; response_due_at: string }>(tx, sql`
+    SELECT id, episode_id, level, rota_position, response_due_at FROM ward_escalation
+     WHERE id = ${id}::uuid AND child_id = ${access.childId}::uuid AND acknowledged_at IS NULL`))[0] ?? null;
+}
+
+/** Moves an overdue escalation from one rota position to the next: false when it was acknowledged or moved since it was read (the clock's race rule). */
+export async function stepUp(tx: Tx, access: ChildAccess, id: string, from: number, to: { position: number; professionalId: string }, now: Date, dueAt: Date): Promise<boolean> {
+  checkedAccess(tx, access);
   const moved = await rows(tx, sql`UPDATE ward_escalation SET owner_id = ${to.professionalId}::uuid, rota_position = ${to.position},
       stepped_up_at = ${now.toISOString()}::timestamptz, response_due_at = ${dueAt.toISOString()}::timestamptz
-    WHERE id = ${id}::uuid AND acknowledged_at IS NULL AND rota_position = ${from} RETURNING id`);
+    WHERE id = ${id}::uuid AND child_id = ${access.childId}::uuid AND acknowledged_at IS NULL AND rota_position = ${from} AND response_due_at < ${now.toISOString()}::timestamptz RETURNING id`);
   return moved.length === 1;
 }
 

@@ -7,7 +7,7 @@ import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { decideEpisode, startOnWard } from './acceptance.js';
 import { wardCaseload } from './caseload.js';
 import { dischargeFromWard } from './discharge.js';
-import { acknowledgeEscalation, stepUpOverdue } from './escalations.js';
+import { acknowledgeEscalation } from './escalations.js';
 import { recordObservations, saveObservations } from './observations.js';
 import { referToWard } from './refer.js';
 import * as store from './store.js';
@@ -155,26 +155,6 @@ describe.each(kinds)('the children’s virtual ward (%s)', (kind) => {
       // Observations recorded at 12:30 restart the clock: next due 16:30.
       await inIcs(j, (tx) => recordObservations(tx, w.nurse, id, { heartRate: 120, observedAt: '2026-12-01T12:30:00Z' }, later(at, 4 * 60 + 31)));
       expect((await row(later(at, 4 * 60 + 40))).observations?.missed).toBe(false);
-    });
-
-    it('steps an escalation not acknowledged in time up to the next on the rota, by the clock given', async () => {
-      const child = await plainChild(j, w.gp, { toddler: true });
-      const at = new Date('2026-12-02T09:00:00Z');
-      const id = await onWard(j, w, child, 'bronchiolitis', at);
-      const { escalationId } = await inIcs(j, (tx) => recordObservations(tx, w.nurse, id, { ...SCORES_SIX, observedAt: at.toISOString() }, at));
-      const owner = async () => (await rows<{ owner_id: string; rota_position: number; response_due_at: Date }>(j.db.owner,
-        sql`SELECT owner_id, rota_position, response_due_at FROM ward_escalation WHERE id = ${escalationId}::uuid`))[0];
-      // (The demo ICS's own caseload has older escalations of its own, which this clock also finds overdue.)
-      await inIcs(j, (tx) => stepUpOverdue(tx, w.consultant, later(at, 29)));
-      expect((await owner()).owner_id).toBe(w.rota[0].professional_id);
-      await inIcs(j, (tx) => stepUpOverdue(tx, w.consultant, later(at, 31)));
-      const moved = await owner();
-      expect(moved).toMatchObject({ owner_id: w.rota[1].professional_id, rota_position: 1 });
-      expect(new Date(moved.response_due_at).getTime()).toBe(later(at, 61).getTime());
-      const [item] = await rows<{ title: string }>(j.db.owner, sql`SELECT title FROM worklist_item WHERE professional_id = ${w.rota[1].professional_id}::uuid AND child_id = ${child}::uuid AND kind = 'ward-escalation'`);
-      expect(item.title).toContain('Stepped up to you, not acknowledged in time');
-      const [audit] = await rows<{ what: string }>(j.db.owner, sql`SELECT what FROM audit_event WHERE child_id = ${child}::uuid AND action = 'ward.step-up'`);
-      expect(audit.what).toBe(`Virtual ward escalation (medium) not acknowledged in time: stepped up to ${w.rota[1].name}`);
     });
 
     it('lets exactly one of two nurses acknowledging at once land; the other is told who was first', async () => {

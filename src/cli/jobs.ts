@@ -5,6 +5,7 @@ import type { Database } from '../platform/db/client.js';
 import { runJob, type ScheduledJob } from '../platform/jobs/runner.js';
 import { latestRuns } from '../platform/jobs/runs.js';
 import { ageMilestonesJob } from '../family/service.js';
+import { wardClockJob } from '../ambulatory/service.js';
 
 /**
  * The jobs Joinery runs by itself (`joinery serve` starts the runner), and
@@ -14,6 +15,7 @@ import { ageMilestonesJob } from '../family/service.js';
 export function scheduledJobs(db: Database): ScheduledJob[] {
   return [
     ageMilestonesJob(db),
+    wardClockJob(db),
   ];
 }
 

@@ -15,6 +15,7 @@ import { familyActors, inFamilyTenant } from './actors.js';
 import { familyThreads, responseDays } from './questions.js';
 import { adviceList } from './self-care-advice.js';
 import { familyActionsFor } from '../careplans/service.js';
+import { wardStayForCarer } from '../ambulatory/service.js';
 
 /**
  * The family's own pages: the children a signed-in parent, carer or young
@@ -71,6 +72,7 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
     const threads = await section(tx, access, 'viewMessages', 'Questions to the care team', () => familyThreads(tx, access));
     const advice = await section(tx, access, 'viewAdvice', 'Advice sent to the family (family page)', () => adviceList(tx, access));
     const actions = plan ? await familyActionsFor(tx, access, asProxy(access, 'plan')) : [];
+    const wardStay = await wardStayForCarer(tx, access);
     return {
       child: { id: access.child.id, givenName: access.child.given_name, familyName: access.child.family_name },
       ownAccess: !asProxy(access, null),
@@ -79,7 +81,7 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
       teamRows: team.map((m) => ({ key: { text: m.name }, value: { text: `${m.role_in_team}, ${m.organisation_name}` } })),
       responseDays: await responseDays(tx),
       appointments: appointments?.map((a) => ({ ...a, when: `${longDate(londonDateAndTime(a.starts_at).date)} at ${londonDateAndTime(a.starts_at).time}` })) ?? null,
-      plan: plan === null ? null : (plan ?? false), letters, threads, advice,
+      plan: plan === null ? null : (plan ?? false), letters, threads, advice, wardStay,
       actions: actions.map((a) => ({ ...a, mine: a.owner === (asProxy(access, 'plan') ? 'parent-or-carer' : 'young-person') })),
     };
   });

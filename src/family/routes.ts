@@ -13,6 +13,7 @@ const pageNumber = (query: unknown) => {
   const n = Number((query as Record<string, unknown> | undefined)?.page);
   return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
 };
+import { familyWardRoutes } from './ward-routes.js';
 
 /**
  * The family's own pages (/family, NHS login) and, on the child's page, the
@@ -219,5 +220,6 @@ function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
 
 export const familyRoutesModule: RouteModule = (app, deps) => {
   familyRoutes(app, deps);
+  familyWardRoutes(app, deps, { asFamily, page: FAMILY_PAGE });
   professionalRoutes(app, deps);
 };

@@ -45,6 +45,9 @@ export const SAMPLE_VALUES: Record<FieldName, string> = {
   seenBy: 'Dr Example Paediatrician', plan: 'Example plan agreed.', next: 'Example of what happens next.', copiedTo: 'Example Health Visitor', clinician: 'Dr Example Paediatrician',
   meetingDate: '4 April 2026', broughtBy: 'Dr Example GP', discussion: 'Example of what the team talked about.', decisions: 'Example of what the team decided.',
   actions: 'Example first action. Who: Example Health Visitor. By 1 May 2026.\nExample second action. Who: Example School. By 8 May 2026.', chair: 'Dr Example Paediatrician',
+  pathway: 'Example pathway', referredBy: 'Dr Example GP on 5 May 2026', stay: 'from 5 May 2026 to 8 May 2026', escalations: 'one, medium',
+  lastObservations: 'Last observations 09:00 on 8 May 2026: PEWS 0 (example chart).', outcome: 'Recovered at home', summary: 'Example summary of the stay and follow-up.',
+  adviceSent: 'Example advice page (version 1, 0 to 12 months)', team: 'Example Community Children’s Nursing Team',
 };
 
 export const preview = (wording: { title: string; body: string }) => renderLetter(wording, SAMPLE_VALUES);

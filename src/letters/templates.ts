@@ -110,6 +110,37 @@ The {{hub}} team met on {{meetingDate}} to talk about {{child}}. {{broughtBy}} a
 
 {{chair}}, chair of the meeting`,
   },
+  'virtual-ward-discharge': {
+    name: 'Virtual ward discharge summary (to the GP, copied to the care team)',
+    fields: {
+      child: 'the child’s name', born: 'date of birth', nhsNumber: 'NHS number', practice: 'the registered GP practice', copiedTo: 'the care team the letter is copied to',
+      pathway: 'the virtual ward pathway', referredBy: 'who referred the child', stay: 'the days cared for at home', escalations: 'the escalations during the stay',
+      lastObservations: 'the last observations and PEWS, with the chart used', outcome: 'the outcome of the stay', summary: 'the nurse’s or doctor’s summary and follow-up',
+      adviceSent: 'the self-care advice sent to the family (may be empty)', clinician: 'who discharged the child', team: 'their team', date: 'the date of discharge',
+    },
+    required: ['child', 'born', 'nhsNumber', 'pathway', 'escalations', 'lastObservations', 'outcome', 'summary'],
+    title: 'Virtual ward discharge summary: {{child}}',
+    body: `To: {{practice}}
+Copied to: {{copiedTo}}
+
+About: {{child}}, born {{born}}, NHS number {{nhsNumber}}
+
+## Care at home
+Pathway: {{pathway}}. Referred by {{referredBy}}; cared for at home {{stay}}.
+Escalations during the stay: {{escalations}}.
+{{lastObservations}}
+
+## Outcome
+{{outcome}}
+
+## Summary and follow-up
+{{summary}}
+
+## Advice sent to the family
+{{adviceSent}}
+
+{{clinician}}, {{team}}, {{date}}`,
+  },
 } as const satisfies Record<string, { name: string; fields: Record<string, string>; required: readonly string[]; title: string; body: string }>;
 
 export type LetterKind = keyof typeof LETTER_KINDS;

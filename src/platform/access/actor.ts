@@ -69,8 +69,9 @@ export type SignedInHow = {
 export const isSystem = (actor: Actor): actor is Actor & { role: typeof SYSTEM_ROLE; system: SystemClient } =>
   actor.role === SYSTEM_ROLE && actor.system !== undefined;
 
-export const isScheduledJob = (actor: Actor): actor is Actor & { role: typeof SCHEDULED_JOB_ROLE; job: string } =>
-  actor.role === SCHEDULED_JOB_ROLE && typeof actor.job === 'string';
+/** The actor is a scheduled job: the one named, or any when no name is given. */
+export const isScheduledJob = (actor: Actor, job?: string): actor is Actor & { role: typeof SCHEDULED_JOB_ROLE; job: string } =>
+  actor.role === SCHEDULED_JOB_ROLE && typeof actor.job === 'string' && (job === undefined || actor.job === job);
 
 /**
  * A scheduled job as the actor of what it changes in one ICS, so the door
@@ -78,7 +79,7 @@ export const isScheduledJob = (actor: Actor): actor is Actor & { role: typeof SC
  * fixed id made from the job's name (the audit's actor column), organisation
  * the ICS itself; `title` is how the access log names it.
  */
-export function scheduledJobActor(icsId: string, job: string, title: string): Actor {
+export function scheduledJobActor(icsId: string, job: string, title = `Scheduled job: ${job}`): Actor {
   const h = crypto.createHash('sha256').update(`scheduled-job:${job}`).digest('hex');
   return {
     icsId, professionalId: `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`,

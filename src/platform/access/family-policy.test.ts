@@ -45,7 +45,7 @@ const GRANTS: Record<string, Relationship[]> = {
 const VIEW_OF: Record<string, string | null> = {
   viewCareTeam: null, viewAppointments: 'appointments', askToChangeAppointment: 'appointments', viewPlan: 'plan',
   viewLetters: 'letters', viewMessages: 'messages', askQuestion: 'messages', hideFromParents: null, viewWhoHasLooked: null,
-  viewAdvice: 'advice', markPlanActionDone: 'plan',
+  viewAdvice: 'advice', markPlanActionDone: 'plan', recordWardObservations: null,
 };
 const WORDS: Record<string, string> = { appointments: 'appointments', plan: 'the care plan', letters: 'letters', advice: 'advice', messages: 'questions to the care team' };
 
@@ -76,6 +76,10 @@ function expectedRefusal(grant: string, action: string): string | null {
   const ownAccess = grant.startsWith('young person');
   if (action === 'hideFromParents' && !ownAccess) return 'Only the young person themself can choose what their parents see.';
   if (action === 'viewWhoHasLooked' && !ownAccess) return 'Only the young person themself can see who has looked at their record.';
+  // The virtual ward hears how a child is from a parent or carer, whatever the grant lets them see.
+  if (action === 'recordWardObservations' && ownAccess) {
+    return 'Only a parent or carer tells the nursing team how the child is here. If you are worried about yourself, call the number the nurses gave you, or 111.';
+  }
   const view = VIEW_OF[action];
   if (grant === 'parent limited to appointments' && view && view !== 'appointments') return `Your access to this child does not include ${WORDS[view]}.`;
   return null;

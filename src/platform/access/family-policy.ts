@@ -27,6 +27,7 @@ export const TOO_YOUNG = `Young people can have their own access from age ${OWN_
 export const NOT_YET_ASSESSED = 'Before you can see your own information here, a professional needs to talk with you about it. Ask your GP practice.';
 export const ONLY_YOUNG_PERSON = 'Only the young person themself can choose what their parents see.';
 export const ONLY_YOUNG_PERSON_SEES_WHO = 'Only the young person themself can see who has looked at their record.';
+export const ONLY_CARERS_RECORD = 'Only a parent or carer tells the nursing team how the child is here. If you are worried about yourself, call the number the nurses gave you, or 111.';
 
 const VIEW_WORDS: Record<FamilyView, string> = {
   appointments: 'appointments', plan: 'the care plan', letters: 'letters', advice: 'advice', messages: 'questions to the care team',
@@ -98,6 +99,19 @@ export const familyPolicy = {
   hideFromParents: (actor: Actor, relationships: Relationship[]) => ownAccessOnly(actor, relationships, ONLY_YOUNG_PERSON),
   /** "Who has looked at my record": the young person through their own usable access, never a proxy. */
   viewWhoHasLooked: (actor: Actor, relationships: Relationship[]) => ownAccessOnly(actor, relationships, ONLY_YOUNG_PERSON_SEES_WHO),
+
+  /**
+   * Telling the virtual ward how the child is (observations, and whether they
+   * are worse): a parent or carer through their usable proxy grant, never a
+   * young person's own access. Whether the child is on the ward is the
+   * ward's check once the door is open.
+   */
+  recordWardObservations(actor: Actor, relationships: Relationship[]): Decision {
+    const any = familyView(actor, relationships, null);
+    if (!any.allowed) return any;
+    const proxy = familyView(actor, relationships.filter((r) => r.kind === 'proxy'), null);
+    return proxy.allowed ? proxy : deny(ONLY_CARERS_RECORD);
+  },
 };
 
 function ownAccessOnly(actor: Actor, relationships: Relationship[], refusal: string): Decision {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { policy, systemPolicy, scopeAllows, BREAK_GLASS_ROLES, type ScopePermission } from './policy.js';
+import { policy, systemPolicy, scopeAllows, BREAK_GLASS_ROLES, VIRTUAL_WARD_CLOCK_JOB, type ScopePermission } from './policy.js';
 import { ROLE_IDS, CARING_ROLES, ROLES, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, type Relationship, type RelationshipKind } from './relationship.js';
 import type { Actor } from './actor.js';
+import { scheduledJobActor } from './actor.js';
 import { HEALTH_DETAIL_REFUSAL, childRefusal } from './test-actors.js';
 
 const actor = (role: Role): Actor => ({
@@ -79,6 +80,8 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'runVirtualWard': return WARD_TEAM.includes(role);
     case 'careOnVirtualWard': return WARD_TEAM.includes(role) && relationship === 'virtual-ward';
     case 'referToVirtualWard': return WARD_REFERRERS.includes(role) && opens;
+    // Only the ward's scheduled clock keeps it: no person (see the scheduled job's rows below).
+    case 'keepVirtualWardClock': return false;
     default: throw new Error(`no expectation for ${action}`);
   }
 }
@@ -129,6 +132,7 @@ function expectedRefusal(who: Who, relationship: RelationshipKind | null, action
     case 'seeOwnTeamsSensitiveEntries': return 'A system never sees sensitive entries, not even those its own organisation recorded.';
     case 'runVirtualWard': return 'Only community children’s nurses and paediatricians run the virtual ward.';
     case 'careOnVirtualWard': return !system && WARD_TEAM.includes(who) ? 'This child is not on a virtual ward you work on.' : 'Only community children’s nurses and paediatricians run the virtual ward.';
+    case 'keepVirtualWardClock': return 'Only the virtual ward’s scheduled escalation clock steps up escalations and raises missed-observation alerts.';
     case 'referToVirtualWard': return !system && WARD_REFERRERS.includes(who)
       ? 'You do not have a care relationship with this child.'
       : 'Referrals to the virtual ward come from GPs, practice nurses, paediatricians and community children’s nurses.';
@@ -222,6 +226,31 @@ describe('access policy matrix', () => {
   it('says which relationship allowed a view, for the audit trail', () => {
     const d = policy.viewChildSummary(actor('gp'), [{ kind: 'registered-practice', detail: 'Riverside Surgery' }]);
     expect(d).toEqual({ allowed: true, why: 'Registered practice: Riverside Surgery' });
+  });
+});
+
+describe('scheduled job policy matrix', () => {
+  const clock = scheduledJobActor('ics', VIRTUAL_WARD_CLOCK_JOB);
+  const otherJob = scheduledJobActor('ics', 'some other job');
+  const actions = Object.keys(policy) as (keyof typeof policy)[];
+
+  it.each(RELATIONSHIPS)('the virtual ward clock with relationship %s keeps the clock only for a child on the ward', (relationship) => {
+    expect(policy.keepVirtualWardClock(clock, rel(relationship))).toEqual(relationship === 'virtual-ward'
+      ? { allowed: true, why: 'Virtual ward caseload: detail' }
+      : { allowed: false, reason: 'This child is not on the virtual ward.' });
+  });
+
+  it.each(RELATIONSHIPS)('another scheduled job with relationship %s may not keep the ward’s clock', (relationship) => {
+    expect(policy.keepVirtualWardClock(otherJob, rel(relationship))).toEqual({
+      allowed: false, reason: 'Only the virtual ward’s scheduled escalation clock steps up escalations and raises missed-observation alerts.',
+    });
+  });
+
+  it.each(RELATIONSHIPS)('a scheduled job with relationship %s is refused every other action', (relationship) => {
+    for (const action of actions.filter((a) => a !== 'keepVirtualWardClock')) {
+      const decide = policy[action] as (a: Actor, r: Relationship[]) => ReturnType<typeof policy.searchChildren>;
+      expect(decide(clock, rel(relationship)).allowed, action).toBe(false);
+    }
   });
 });
 

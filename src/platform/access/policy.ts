@@ -1,7 +1,10 @@
-import { FAMILY_ROLE, isSystem, SCHEDULED_JOB_ROLE, SYSTEM_ROLE, type Actor } from './actor.js';
+import { FAMILY_ROLE, isScheduledJob, isSystem, SCHEDULED_JOB_ROLE, SYSTEM_ROLE, type Actor } from './actor.js';
 import { CARING_ROLES, HEALTH_DETAIL_AGENCIES, ROLES, agencyOfRole, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, actionOpensRecord, type Relationship } from './relationship.js';
 import { allow, deny, has, type Decision } from './decision.js';
+
+/** The scheduled job that keeps the virtual ward's escalation clock (ambulatory/step-up-job.ts). */
+export const VIRTUAL_WARD_CLOCK_JOB = 'virtual-ward-clock';
 
 /**
  * Who may do what. One function per action; each denies unless a rule allows.
@@ -65,6 +68,17 @@ export const policy = {
     if (!has(actor, VIRTUAL_WARD_ROLES)) return deny('Only community children’s nurses and paediatricians run the virtual ward.');
     const onWard = relationships.filter((r) => r.kind === 'virtual-ward');
     return onWard.length ? allow(because(onWard)) : deny('This child is not on a virtual ward you work on.');
+  },
+
+  /**
+   * The virtual ward's escalation clock, a scheduled job: stepping up an
+   * escalation not acknowledged in time and raising a missed-observation
+   * alert, for a child on the ward. No person or FHIR client runs it.
+   */
+  keepVirtualWardClock(actor: Actor, relationships: Relationship[]): Decision {
+    if (!isScheduledJob(actor, VIRTUAL_WARD_CLOCK_JOB)) return deny('Only the virtual ward’s scheduled escalation clock steps up escalations and raises missed-observation alerts.');
+    const onWard = relationships.filter((r) => r.kind === 'virtual-ward');
+    return onWard.length ? allow(because(onWard)) : deny('This child is not on the virtual ward.');
   },
 
   /** Referring a child onto a pathway: the clinicians who send children home from the GP, the hub, ED or a ward, with a relationship that opens the record. */

@@ -1,0 +1,95 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { rows } from '../src/platform/db/client.js';
+import { startJoinery, type TestJoinery } from '../test/joinery.js';
+import { demoFamilies } from '../src/cli/nhs-sign-in.js';
+import { demoWard, onWard } from '../src/ambulatory/test-fixtures.js';
+import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
+import { checkPageIsAccessible } from './steps/accessibility.js';
+import { emailOf, openAWindow } from './steps/sign-in.js';
+import { DEMO_PASSWORD } from '../test/http.js';
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as net.AddressInfo;
+    s.close(() => resolve(port));
+  });
+});
+
+/**
+ * A parent whose child is cared for at home on the virtual ward tells the
+ * nurses the child is worse, from a phone-sized window without JavaScript,
+ * signed in with NHS login; the community nurse sees the escalation on the
+ * caseload at the level the clinician chose. Every page is scanned with axe
+ * at 390, 1024 and 1280 px.
+ */
+describe('a carer tells the virtual ward their child is worse', JOURNEY, () => {
+  let j: TestJoinery;
+  let browser: Browser;
+  let baseUrl: string;
+  let child: { id: string; given_name: string; family_name: string };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
+    await j.app.listen({ port, host: '127.0.0.1' });
+    browser = await launchChromium();
+    const [parent] = await demoFamilies(j.db);
+    [child] = await rows<{ id: string; given_name: string; family_name: string }>(j.db.owner, sql`SELECT c.id, c.given_name, c.family_name FROM family_access_grant g
+      JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.kind = 'proxy' AND g.status = 'active' AND g.nhs_number = ${parent.nhsNumber} ORDER BY c.id LIMIT 1`);
+    // The demo GP refers the child as their registered patient; the nurse accepts with "worse" escalating at high, and starts care at home.
+    const w = await demoWard(j);
+    await j.db.owner.execute(sql`UPDATE child SET registered_practice_id = ${w.gp.organisationId}::uuid WHERE id = ${child.id}::uuid`);
+    await onWard(j, w, child.id);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await j?.close();
+  });
+
+  it('the parent chooses “Worse” on a phone without JavaScript; the nurse sees a high escalation raised by a carer', async () => {
+    const [parent] = await demoFamilies(j.db);
+    const mum: Page = await openAWindow({ browser, baseUrl }, { javaScript: false });
+    await mum.setViewportSize({ width: 390, height: 844 });
+    await mum.goto('/sign-in');
+    await follow(mum, mum.getByRole('button', { name: 'Sign in with NHS login' }));
+    await mum.getByLabel(new RegExp(`${parent.givenName} ${parent.familyName}`)).check();
+    await follow(mum, mum.getByRole('button', { name: /Continue|Sign in/ }));
+    await mum.waitForURL(`${baseUrl}/family`);
+
+    await follow(mum, mum.getByRole('link', { name: `${child.given_name} ${child.family_name}` }));
+    expect(await textOf(mum.locator('main'))).toContain('Care at home from the virtual ward');
+    await follow(mum, mum.getByRole('link', { name: `Tell the nurses how ${child.given_name} is` }));
+    await checkPageIsAccessible(mum, 'carer tells the virtual ward');
+    // Sent with no answer: the question is asked again, in plain words.
+    await follow(mum, mum.getByRole('button', { name: 'Send to the nurses' }));
+    expect(await textOf(mum.locator('.nhsuk-error-summary'))).toContain('Choose whether your child is worse, about the same or better');
+    await checkPageIsAccessible(mum, 'carer form with an error');
+    // A large touch target at phone width: the radio a thumb presses is at least 44 px square (WCAG 2.2 target size, enhanced).
+    const worse = mum.getByLabel('Worse', { exact: true });
+    const box = await mum.locator('#carer').boundingBox();
+    expect(Math.min(box?.height ?? 0, box?.width ?? 0)).toBeGreaterThanOrEqual(44);
+    await worse.check();
+    await follow(mum, mum.getByRole('button', { name: 'Send to the nurses' }));
+    const sent = await textOf(mum.locator('main'));
+    expect(sent).toContain('The nursing team has been told your child is worse');
+    expect(sent).toContain('A nurse aims to contact you within 15 minutes.');
+    await checkPageIsAccessible(mum, 'carer sent worse');
+
+    // This Joinery also offers NHS CIS2 and NHS login, so the nurse presses the password form's own button.
+    const nurse = await openAWindow({ browser, baseUrl }, { javaScript: false });
+    await nurse.goto('/sign-in');
+    await nurse.getByLabel('Email address').fill(emailOf('care-coordinator'));
+    await nurse.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await follow(nurse, nurse.getByRole('button', { name: 'Sign in', exact: true }));
+    await nurse.goto('/virtual-ward');
+    const caseload = await textOf(nurse.locator('main'));
+    const row = caseload.slice(caseload.indexOf(`${child.given_name} ${child.family_name}`));
+    expect(row).toMatch(/\(by a carer\): PEWS 0, escalation high/);
+    expect(row).toContain('Visit at home, or conveyance to hospital');
+    await checkPageIsAccessible(nurse, 'caseload with a carer’s escalation');
+  });
+});

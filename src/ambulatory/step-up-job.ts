@@ -1,0 +1,64 @@
+import type { ScheduledJob } from '../platform/jobs/job.js';
+import { sql } from 'drizzle-orm';
+import { rows, type Database } from '../platform/db/client.js';
+import { scheduledJobActor } from '../platform/access/actor.js';
+import { VIRTUAL_WARD_CLOCK_JOB } from '../platform/access/policy.js';
+import { RefusedAccess } from '../platform/access/refused-access.js';
+import { ConflictError } from '../platform/http/errors.js';
+import { raiseMissedObservation, stepUpEscalation } from './escalations.js';
+import * as store from './store.js';
+
+/**
+ * The virtual ward's escalation clock as a scheduled job, so that opening the
+ * caseload only reads. Every few minutes, in each ICS with a ward: each
+ * escalation not acknowledged in time goes up to the next person on the rota,
+ * and each stay whose observations are overdue gets a missed-observation
+ * alert. Each change runs in its own transaction through the door as the
+ * clock's actor, so one child's refusal (a frozen record) leaves the others
+ * done. Running twice, or twice at once, changes things once (escalations.ts).
+ */
+
+
+/** Often enough that a 15-minute response timer is stepped up within a few minutes of running out. */
+export const WARD_CLOCK_EVERY_MINUTES = 2;
+
+/**
+ * The ICSs to look at. The ICS list is itself tenant-owned, so without an
+ * ICS bound only the owner connection can read it; only ids are read, and all
+ * work on children then runs in each ICS's own tenant transaction.
+ */
+const everyIcs = (db: Database) => async () => (await rows<{ id: string }>(db.owner, sql`SELECT id FROM ics ORDER BY id`)).map((r) => r.id);
+
+export function wardClockJob(db: Database, opts: { icsIds?: () => Promise<string[]> } = {}): ScheduledJob {
+  const icsIds = opts.icsIds ?? everyIcs(db);
+  return {
+    name: VIRTUAL_WARD_CLOCK_JOB,
+    everyMinutes: WARD_CLOCK_EVERY_MINUTES,
+    async run(now: Date): Promise<string> {
+      let steppedUp = 0;
+      let missed = 0;
+      let refused = 0;
+      for (const icsId of await icsIds()) {
+        const clock = scheduledJobActor(icsId, VIRTUAL_WARD_CLOCK_JOB, 'Scheduled job: virtual ward escalation clock');
+        const due = await db.tenant(icsId, async (tx) => {
+          const ward = await store.theWard(tx);
+          return ward ? { overdue: await store.overdueEscalations(tx, ward.id, now), missed: await store.missedObservations(tx, ward.id, now) } : null;
+        });
+        if (!due) continue;
+        const each = async (work: () => Promise<boolean>) => {
+          try {
+            return await work();
+          } catch (error) {
+            // A refusal (a frozen record) is audited by the door, and a clash with a person's change is theirs to win; the rest of the ward still gets its turn.
+            if (!(error instanceof RefusedAccess || error instanceof ConflictError)) throw error;
+            refused += 1;
+            return false;
+          }
+        };
+        for (const x of due.overdue) if (await each(() => db.tenant(icsId, (tx) => stepUpEscalation(tx, clock, x, now)))) steppedUp += 1;
+        for (const m of due.missed) if (await each(async () => (await db.tenant(icsId, (tx) => raiseMissedObservation(tx, clock, m, now))) !== null)) missed += 1;
+      }
+      return `${steppedUp} escalation${steppedUp === 1 ? '' : 's'} stepped up, ${missed} missed-observation alert${missed === 1 ? '' : 's'} raised${refused ? `, ${refused} refused` : ''}`;
+    },
+  };
+}
