@@ -24,10 +24,10 @@ const tokenOf = (req: FastifyRequest) => {
  * after that, only for that device.
  */
 export const familyAdviceRoutes: RouteModule = (app, deps) => {
-  const open = async (req: FastifyRequest, reply: FastifyReply) => {
+  const open = async (req: FastifyRequest, reply: FastifyReply, as: 'page' | 'pdf') => {
     const token = tokenOf(req);
     const path = `/advice/${token}`;
-    const answer = await openLink(deps.db, token, req.cookies[DEVICE_COOKIE]);
+    const answer = await openLink(deps.db, token, req.cookies[DEVICE_COOKIE], as);
     if (answer.kind !== 'open') {
       const closed = CLOSED[answer.kind];
       reply.code(closed.status).page('advice/views/link-closed.njk', { title: closed.title, message: closed.message });
@@ -40,7 +40,7 @@ export const familyAdviceRoutes: RouteModule = (app, deps) => {
   };
 
   app.get('/advice/:token', { config: { public: true } }, async (req, reply) => {
-    const opened = await open(req, reply);
+    const opened = await open(req, reply, 'page');
     if (!opened) return reply;
     const thanks = (req.query as Record<string, unknown> | undefined)?.thanks === '1';
     return reply.page('advice/views/family.njk', {
@@ -50,7 +50,7 @@ export const familyAdviceRoutes: RouteModule = (app, deps) => {
 
   app.get('/advice/:token/advice.pdf', { config: { public: true } }, async (req, reply) => {
     // The cookie's path is the link's own, which covers this address too.
-    const opened = await open(req, reply);
+    const opened = await open(req, reply, 'pdf');
     if (!opened) return reply;
     return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', 'inline; filename="advice.pdf"')
       .send(await familyAdvicePdf(opened.view));

@@ -305,3 +305,24 @@ describe('a family member against every professional rule', () => {
     expect(systemPolicy.updateChild(parent, granted).allowed).toBe(false);
   });
 });
+
+describe('the holder of a one-time advice link against every professional rule', () => {
+  const holder: Actor = {
+    icsId: 'ics', professionalId: 'h', name: 'Advice link holder', email: '', role: 'advice-link-holder', organisationId: 'ics', organisationName: '',
+    adviceLink: { sendingId: 's', tokenHash: 'hash', deviceHash: 'device' },
+  };
+  const held: Relationship[] = [{ kind: 'advice-link', detail: 'advice sent on 2026-12-01', adviceLink: { sendingId: 's', expired: false, bound: true, thisDevice: true } }];
+  const actions = Object.keys(policy) as (keyof typeof policy)[];
+
+  it.each(actions)('refuses %s, even with the link’s relationship or a professional one beside it', (action) => {
+    const decide = policy[action] as (a: Actor, r: Relationship[]) => ReturnType<typeof policy.searchChildren>;
+    expect(decide(holder, held).allowed).toBe(false);
+    expect(decide(holder, [...held, { kind: 'registered-practice', detail: 'x' }]).allowed).toBe(false);
+  });
+
+  it('refuses every system interaction', () => {
+    expect(systemPolicy.fhirInteraction(holder, 'Communication', 'r').allowed).toBe(false);
+    expect(systemPolicy.searchPatients(holder).allowed).toBe(false);
+    expect(systemPolicy.updateChild(holder, held).allowed).toBe(false);
+  });
+});

@@ -1,4 +1,4 @@
-import { FAMILY_ROLE, isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
+import { ADVICE_LINK_ROLE, FAMILY_ROLE, isSystem, SYSTEM_ROLE, type Actor } from './actor.js';
 import { CARING_ROLES, HEALTH_DETAIL_AGENCIES, ROLES, agencyOfRole, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, actionOpensRecord, type Relationship } from './relationship.js';
 import { allow, deny, has, type Decision } from './decision.js';
@@ -121,6 +121,7 @@ export const policy = {
    */
   seeOwnTeamsSensitiveEntries(actor: Actor): Decision {
     if (actor.role === FAMILY_ROLE) return deny('Sensitive entries are never shown on the family pages.');
+    if (actor.role === ADVICE_LINK_ROLE) return deny('A link to advice shows the advice sent, nothing of the record.');
     return actor.role === SYSTEM_ROLE ? deny('A system never sees sensitive entries, not even those its own organisation recorded.') : allow('recorded by your own team');
   },
 
