@@ -26,11 +26,15 @@ import { registerChildAccess } from './relationships.js';
 import { findKeyWorkersWith, readRecordWith } from './children/service.js';
 import { keyWorkerOf } from './careplans/service.js';
 import { recordPolicy, visibleToSql } from './record/service.js';
+import { sendAdviceWith } from './mdt/service.js';
+import { choosesPages, maySendAdvice, offersFor, sendAdvice } from './advice/service.js';
 
 // Care plans and the record stand on children, so children cannot import them: they learn here who a key worker
 // is (the care team) and what the record lets a viewer see (the access log).
 findKeyWorkersWith(keyWorkerOf);
 readRecordWith({ visibleToSql, mayFreeze: (viewer, relationships) => recordPolicy.freezeRecord(viewer, relationships).allowed });
+// The population brings children to MDTs and advice figures stand on the population: MDT outcomes send advice through the advice service, handed over here.
+sendAdviceWith({ maySendAdvice, offersFor, choosesPages, sendAdvice });
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {

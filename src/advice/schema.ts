@@ -45,6 +45,9 @@ export const adviceSetting = pgTable(
   (t) => [primaryKey({ columns: [t.icsId] }), check('advice_setting_target_check', sql`${t.targetReadingAge} BETWEEN 6 AND 18`)],
 );
 
+/** Where a professional sent advice from: the child's page, a triage decision, an MDT outcome. */
+export type AdviceSource = 'child-page' | 'triage' | 'mdt';
+
 /** Advice sent to a child's family: who sent it, from where, with what note, and the one-time link (its hash). */
 export const adviceSending = pgTable(
   'advice_sending',
@@ -53,9 +56,11 @@ export const adviceSending = pgTable(
     id: uuid('id').notNull(),
     childId: uuid('child_id').notNull(),
     note: text('note'),
-    source: text('source').$type<'child-page' | 'triage'>().notNull(),
+    source: text('source').$type<AdviceSource>().notNull(),
     /** The triage decision it was sent with; no foreign key, as referrals build on advice and not the other way round. */
     referralId: uuid('referral_id'),
+    /** The MDT case whose outcome it was sent with; no foreign key, for the same reason. */
+    mdtCaseId: uuid('mdt_case_id'),
     sentBy: uuid('sent_by').notNull(),
     sentByName: text('sent_by_name').notNull(),
     sentByRole: text('sent_by_role').notNull(),
@@ -76,7 +81,7 @@ export const adviceSending = pgTable(
     uniqueIndex('advice_sending_token_idx').on(t.icsId, t.tokenHash),
     index('advice_sending_token_hash_idx').on(t.tokenHash),
     index('advice_sending_child_idx').on(t.icsId, t.childId, t.sentAt),
-    check('advice_sending_source_check', sql`${t.source} IN ('child-page', 'triage')`),
+    check('advice_sending_source_check', sql`${t.source} IN ('child-page', 'triage', 'mdt')`),
   ],
 );
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
+import type { Relationship } from '../platform/access/relationship.js';
 import { auditChild, checkedAccess, openChild, type ChildAccess } from '../platform/access/door.js';
 import { NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { newToken, tokenHash } from '../platform/http/session.js';
@@ -9,6 +10,7 @@ import { advicePolicy } from './policy.js';
 import { ageInMonths, bandFor, bandWords } from './page-format.js';
 import { inDate } from './library.js';
 import * as store from './store.js';
+import type { AdviceSource } from './schema.js';
 
 /**
  * Sending advice pages to a child's family, from the child's page or a
@@ -45,6 +47,13 @@ const sendShape = z.object({
 });
 
 export type SendInput = { pages?: unknown; note?: unknown };
+
+/**
+ * Where the advice was sent from, and the decision it went with: a triage
+ * decision's referral, an MDT outcome's case. Each caller (the child's page,
+ * triage, an MDT outcome) sends through sendAdvice with its own.
+ */
+export type SentFrom = { source: AdviceSource; referralId?: string | null; mdtCaseId?: string | null };
 export type Sent = { id: string; token: string; expiresAt: Date; titles: string[] };
 
 /**
@@ -84,7 +93,7 @@ async function checkChoices(tx: Tx, access: ChildAccess, choices: string[], toda
  * The practice's name and number are copied from the record as they are now.
  */
 export async function sendAdvice(
-  tx: Tx, actor: Actor, childId: string, input: SendInput, where: { source: 'child-page' | 'triage'; referralId?: string | null }, today: string, now = new Date(),
+  tx: Tx, actor: Actor, childId: string, input: SendInput, where: SentFrom, today: string, now = new Date(),
 ): Promise<Sent> {
   const parsed = sendShape.safeParse(input);
   if (!parsed.success) throw new ValidationError(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'pages'), i.message]).reverse()));
@@ -93,24 +102,27 @@ export async function sendAdvice(
 }
 
 async function sendOpened(
-  tx: Tx, access: ChildAccess, choices: string[], note: string | null, where: { source: 'child-page' | 'triage'; referralId?: string | null }, today: string, now: Date,
+  tx: Tx, access: ChildAccess, choices: string[], note: string | null, where: SentFrom, today: string, now: Date,
 ): Promise<Sent> {
   const pages = await checkChoices(tx, access, choices, today);
   const token = newToken();
   const expiresAt = new Date(now.getTime() + LINK_DAYS * 86_400_000);
   const id = crypto.randomUUID();
   await store.insertSending(tx, access, {
-    id, note, source: where.source, referralId: where.referralId ?? null, practice: await store.practiceOf(tx, access), tokenHash: tokenHash(token), expiresAt, pages,
+    id, note, source: where.source, referralId: where.referralId ?? null, mdtCaseId: where.mdtCaseId ?? null, practice: await store.practiceOf(tx, access), tokenHash: tokenHash(token), expiresAt, pages,
   });
   const titles = pages.map((p) => `${p.title} (version ${p.version}, ${p.fromMonths} to ${p.toMonths} months)`);
   await auditChild(tx, access, {
     action: 'advice.send', what: `Advice sent to the family: ${titles.join('; ')}${note ? ', with a note' : ''}`,
-    details: { sendingId: id, source: where.source, referralId: where.referralId ?? null, pages: pages.map(({ pageId, version }) => ({ pageId, version })) },
+    details: { sendingId: id, source: where.source, referralId: where.referralId ?? null, mdtCaseId: where.mdtCaseId ?? null, pages: pages.map(({ pageId, version }) => ({ pageId, version })) },
   });
   return { id, token, expiresAt, titles };
 }
 
-/** Whether a triage decision's post names any pages: the referral sends only when it does. */
+/** Whether this actor may send advice to the family through these relationships: a page that offers advice beside its own work asks first. */
+export const maySendAdvice = (actor: Actor, relationships: Relationship[]) => advicePolicy.send(actor, relationships).allowed;
+
+/** Whether a triage decision's or an MDT outcome's post names any pages: it sends only when it does. */
 export const choosesPages = (input: SendInput) => [input.pages ?? []].flat().some((p) => typeof p === 'string' && p !== '');
 
 /**

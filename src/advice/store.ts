@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import type { AdvicePage, AgeBand } from './page-format.js';
+import type { AdviceSource } from './schema.js';
 
 /** One saved version of a page, as the database holds it. */
 export type PageVersionRow = {
@@ -63,16 +64,16 @@ export async function practiceOf(tx: Tx, access: ChildAccess): Promise<{ name: s
 }
 
 export type NewSending = {
-  id: string; note: string | null; source: 'child-page' | 'triage'; referralId: string | null;
+  id: string; note: string | null; source: AdviceSource; referralId: string | null; mdtCaseId: string | null;
   practice: { name: string | null; phone: string | null }; tokenHash: string; expiresAt: Date;
   pages: { pageId: string; version: number; fromMonths: number; toMonths: number }[];
 };
 
 export async function insertSending(tx: Tx, access: ChildAccess, s: NewSending): Promise<void> {
   const { actor, childId } = checkedAccess(tx, access);
-  await tx.execute(sql`INSERT INTO advice_sending (ics_id, id, child_id, note, source, referral_id, sent_by, sent_by_name, sent_by_role,
+  await tx.execute(sql`INSERT INTO advice_sending (ics_id, id, child_id, note, source, referral_id, mdt_case_id, sent_by, sent_by_name, sent_by_role,
       practice_name, practice_phone, token_hash, link_expires_at)
-    VALUES (${actor.icsId}::uuid, ${s.id}::uuid, ${childId}::uuid, ${s.note}, ${s.source}, ${s.referralId}::uuid, ${actor.professionalId}::uuid,
+    VALUES (${actor.icsId}::uuid, ${s.id}::uuid, ${childId}::uuid, ${s.note}, ${s.source}, ${s.referralId}::uuid, ${s.mdtCaseId}::uuid, ${actor.professionalId}::uuid,
       ${actor.name}, ${actor.role}, ${s.practice.name}, ${s.practice.phone}, ${s.tokenHash}, ${s.expiresAt.toISOString()}::timestamptz)`);
   for (const p of s.pages) {
     await tx.execute(sql`INSERT INTO advice_sending_page (ics_id, sending_id, page_id, version, from_months, to_months)
