@@ -56,7 +56,10 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'readAuditInFull': return role === 'privacy-officer';
     case 'manageOrganisations': return role === 'admin';
     case 'editLetterTemplates': return role === 'admin';
-    case 'editAdviceLibrary': return role === 'admin';
+    case 'editAdviceLibrary': return role === 'admin' || role === 'clinical-lead';
+    // The clinical content of advice for families is approved by the ICS clinical lead alone, never by an administrator.
+    case 'approveAdvicePage': return role === 'clinical-lead';
+    case 'viewAdviceFigures': return ['ics-analyst', 'admin', 'paediatrician', 'gp', 'clinical-lead'].includes(role);
     case 'sendAdvice': return HEALTH.includes(role) && opens;
     case 'manageClinics': return role === 'hub-admin' || role === 'paediatrician';
     case 'bookClinics': return role === 'hub-admin';
@@ -108,7 +111,9 @@ function expectedRefusal(who: Who, relationship: RelationshipKind | null, action
     case 'reviewAccountChanges': return 'Only a privacy officer reviews account changes.';
     case 'manageOrganisations': return 'Only an administrator manages organisations, clusters and users.';
     case 'editLetterTemplates': return 'Only an administrator changes the letter templates.';
-    case 'editAdviceLibrary': return 'Only an administrator keeps the advice library.';
+    case 'editAdviceLibrary': return 'Only the ICS clinical lead or an administrator edits the advice library.';
+    case 'approveAdvicePage': return 'Only the ICS clinical lead approves advice pages for families.';
+    case 'viewAdviceFigures': return 'Your role does not see the advice figures.';
     case 'sendAdvice': return system ? 'A system does not send advice to families.' : seesChild ? 'Advice pages are sent to families by the health professionals caring for the child.' : childRefusal(who, relationship);
     case 'confirmSafetyHandover': return 'Only an administrator confirms the deploying organisation’s safety controls.';
     case 'viewClinicalSafety': return 'Only an administrator or a privacy officer sees the clinical safety case.';
@@ -152,7 +157,10 @@ function expectedWhy(who: Who, relationship: RelationshipKind | null, action: st
     case 'reviewBreakGlass': return 'privacy officer';
     case 'reviewAccountChanges': return 'privacy officer review of account changes';
     case 'viewClinicalSafety': return ROLES[who as Role];
-    case 'confirmSafetyHandover': case 'manageOrganisations': case 'editLetterTemplates': case 'editAdviceLibrary': return 'administrator';
+    case 'confirmSafetyHandover': case 'manageOrganisations': case 'editLetterTemplates': return 'administrator';
+    case 'editAdviceLibrary': return who === 'clinical-lead' ? 'ICS clinical lead' : 'administrator';
+    case 'approveAdvicePage': return 'ICS clinical lead';
+    case 'viewAdviceFigures': return who === 'clinical-lead' ? 'advice figures for the ICS clinical lead' : `population health for a ${role}`;
     case 'sendAdvice': return opened;
     case 'manageClinics': return `clinics run by a ${role}`;
     case 'bookClinics': return 'hub clinic administrator';

@@ -247,9 +247,22 @@ export const policy = {
     return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator changes the letter templates.');
   },
 
-  /** The ICS's advice library for families (edit, approve, import): administrators, as for letter wording, until there is a clinical lead role. */
+  /** The ICS's advice library for families (edit drafts, the reading age target): the ICS clinical lead who keeps it, and administrators. */
   editAdviceLibrary(actor: Actor): Decision {
-    return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator keeps the advice library.');
+    if (actor.role === 'clinical-lead') return allow('ICS clinical lead');
+    return actor.role === 'admin' ? allow('administrator') : deny('Only the ICS clinical lead or an administrator edits the advice library.');
+  },
+
+  /** Approve (and re-approve) a page's clinical content for families: the ICS clinical lead only, never an administrator alone. */
+  approveAdvicePage(actor: Actor): Decision {
+    return actor.role === 'clinical-lead' ? allow('ICS clinical lead') : deny('Only the ICS clinical lead approves advice pages for families.');
+  },
+
+  /** Advice pages sent, opened and found helpful, in aggregate: those who see the population, and the clinical lead who keeps the library. */
+  viewAdviceFigures(actor: Actor): Decision {
+    if (actor.role === 'clinical-lead') return allow('advice figures for the ICS clinical lead');
+    const population = policy.viewPopulation(actor);
+    return population.allowed ? population : deny('Your role does not see the advice figures.');
   },
 
   /** Safety-netting advice to a child's family: health professionals whose relationship opens the child's record. */
