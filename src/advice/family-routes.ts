@@ -3,6 +3,8 @@ import type { RouteModule } from '../platform/http/app.js';
 import { bodyOf, field } from '../platform/http/form-body.js';
 import { openLink, answerHelpful, type LinkAnswer } from './family-link.js';
 import { familyAdvicePdf } from './family-pdf.js';
+import { feedbackTokenOf } from './sending.js';
+import { feedbackLink } from '../feedback/service.js';
 
 /** The device cookie is the link's own (its path), so one phone can hold several families' links. */
 const DEVICE_COOKIE = 'joinery_advice_device';
@@ -43,8 +45,11 @@ export const familyAdviceRoutes: RouteModule = (app, deps) => {
     const opened = await open(req, reply, 'page');
     if (!opened) return reply;
     const thanks = (req.query as Record<string, unknown> | undefined)?.thanks === '1';
+    // The Friends and Family Test for this advice, while the family has not answered it (a link replaced since has none).
+    const feedbackToken = feedbackTokenOf(tokenOf(req));
+    const feedbackHref = (await feedbackLink(deps.db, feedbackToken)).state === 'open' ? `/feedback/${feedbackToken}` : null;
     return reply.page('advice/views/family.njk', {
-      title: `Advice for ${opened.view.firstName}`, view: opened.view, thanks, pdfHref: `${opened.path}/advice.pdf`, helpfulHref: `${opened.path}/helpful`,
+      title: `Advice for ${opened.view.firstName}`, view: opened.view, thanks, pdfHref: `${opened.path}/advice.pdf`, helpfulHref: `${opened.path}/helpful`, feedbackHref,
     });
   });
 

@@ -221,6 +221,26 @@ describe('sending advice to a family (pglite)', () => {
     expect(pageText((await lead.get(`/children/${childId}/advice`)).body)).toContain('Eczema, version 1 (0 to 216 months): family said it helped');
   });
 
+  it('offers the family the Friends and Family Test for the advice on their page, once, counted for the ICS as advice', async () => {
+    const token = linkIn((await send(childId, { pages: ['eczema:1:0-216'] })).body)!;
+    const phone = TestClient.anonymous(j.app);
+    const page = await phone.get(`/advice/${token}`);
+    expect(pageText(page.body)).toContain('Tell us how we did');
+    const feedback = /href="(\/feedback\/[A-Za-z0-9_-]+)"/.exec(page.body)![1];
+    const form = await phone.get(feedback);
+    expect(form.statusCode).toBe(200);
+    expect(pageText(form.body)).toContain('Advice from the child health hub');
+    expect(pageText(form.body)).not.toContain('Eczema');
+    expect((await phone.post(feedback, { answer: 'very-good', comments: 'Clear and kind.', anonymous: 'yes' })).statusCode).toBe(303);
+    const hub = await one<{ cluster_id: string }>(j, sql`SELECT cp.cluster_id FROM child c JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id WHERE c.id = ${childId}::uuid`);
+    expect(await one(j, sql`SELECT service_kind, cluster_id, answer, free_text FROM feedback_response WHERE free_text = 'Clear and kind.'`))
+      .toEqual({ service_kind: 'advice', cluster_id: hub.cluster_id, answer: 'very-good', free_text: 'Clear and kind.' });
+    // Answered: the page no longer offers it, and the ICS counts it under advice.
+    expect(pageText((await phone.get(`/advice/${token}`)).body)).not.toContain('Tell us how we did');
+    const figures = pageText((await lead.get(`/population/feedback?service=advice&hub=${hub.cluster_id}`)).body);
+    expect(figures).toContain('advice from the child health hub');
+  });
+
   it('prints the advice as a PDF with the same words, red first, and the numbers to call', async () => {
     const token = linkIn((await send(childId, { pages: ['fever:1:0-3'], note: 'Printed note.' })).body)!;
     const phone = TestClient.anonymous(j.app);

@@ -11,6 +11,7 @@ import { ageInMonths, bandFor, bandWords } from './page-format.js';
 import { inDate } from './library.js';
 import * as store from './store.js';
 import type { AdviceSource } from './schema.js';
+import { offerFeedback } from '../feedback/service.js';
 
 /**
  * Sending advice pages to a child's family, from the child's page or a
@@ -22,6 +23,13 @@ import type { AdviceSource } from './schema.js';
 
 /** How long a family's one-time link works. */
 export const LINK_DAYS = 28;
+
+/**
+ * The family's Friends and Family Test link for advice, made from their
+ * advice link: their page can offer it every time it opens without either
+ * token being kept, and the feedback link does not lead back to the advice.
+ */
+export const feedbackTokenOf = (adviceToken: string) => crypto.createHash('sha256').update(`advice-feedback\u0000${adviceToken}`).digest('base64url');
 
 /** A page offered for this child: its latest approved version and the band for the child's age. */
 export type Offer = { pageId: string; version: number; title: string; fromMonths: number; toMonths: number; band: string; choice: string };
@@ -111,6 +119,9 @@ async function sendOpened(
   await store.insertSending(tx, access, {
     id, note, source: where.source, referralId: where.referralId ?? null, mdtCaseId: where.mdtCaseId ?? null, practice: await store.practiceOf(tx, access), tokenHash: tokenHash(token), expiresAt, pages,
   });
+  // The family can tell the hub how the advice was for them (service 'advice'); a child in no hub has no hub to tell.
+  const hub = await store.hubOf(tx, access);
+  if (hub) await offerFeedback(tx, access, { serviceKind: 'advice', sourceId: id, clusterId: hub, eventDate: today }, feedbackTokenOf(token));
   const titles = pages.map((p) => `${p.title} (version ${p.version}, ${p.fromMonths} to ${p.toMonths} months)`);
   await auditChild(tx, access, {
     action: 'advice.send', what: `Advice sent to the family: ${titles.join('; ')}${note ? ', with a note' : ''}`,

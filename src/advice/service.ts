@@ -8,7 +8,7 @@ export {
   parseLibrary, loadStarterLibrary, LibraryFileError, STATUS_WORDS, statusOf, pageText, asPage, type ImportSummary, type PageStatus,
 } from './library.js';
 export {
-  sendAdvice, issueLink, sentForFhir, adviceSentTo, childAdvice, offersFor, choosesPages, choiceOf, maySendAdvice, LINK_DAYS, type Offer, type Sent, type SendInput, type SentFrom,
+  sendAdvice, issueLink, sentForFhir, adviceSentTo, childAdvice, offersFor, choosesPages, choiceOf, maySendAdvice, feedbackTokenOf, LINK_DAYS, type Offer, type Sent, type SendInput, type SentFrom,
 } from './sending.js';
 export { openLink, answerHelpful, type FamilyView, type FamilyPage, type LinkAnswer } from './family-link.js';
 export { readability } from './reading-age.js';

@@ -63,6 +63,14 @@ export async function practiceOf(tx: Tx, access: ChildAccess): Promise<{ name: s
   return { name: row?.name ?? null, phone: row?.phone ?? null };
 }
 
+/** The hub of the child's registered practice, as the advice figures count it; null when the practice is in none. */
+export async function hubOf(tx: Tx, access: ChildAccess): Promise<string | null> {
+  const { childId } = checkedAccess(tx, access);
+  const [row] = await rows<{ cluster_id: string }>(tx, sql`SELECT cp.cluster_id FROM child c
+    JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id WHERE c.id = ${childId}::uuid LIMIT 1`);
+  return row?.cluster_id ?? null;
+}
+
 export type NewSending = {
   id: string; note: string | null; source: AdviceSource; referralId: string | null; mdtCaseId: string | null;
   practice: { name: string | null; phone: string | null }; tokenHash: string; expiresAt: Date;
