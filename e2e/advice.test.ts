@@ -66,28 +66,6 @@ describe('advice for families', JOURNEY, () => {
     await closeTheWindow(other);
   });
 
-  it('with JavaScript too, the parent says whether the advice helped and is offered the feedback question', async () => {
-    const paed = await signInInANewWindow(joinery, 'paediatrician');
-    await paed.goto(`/children/${child.id}/advice`);
-    await paed.getByLabel(/^Eczema \(/).check();
-    await follow(paed, paed.getByRole('button', { name: 'Send advice' }));
-    const link = await paed.getByLabel('Link for the family').inputValue();
-    await closeTheWindow(paed);
-
-    const phone = await openAWindow(joinery);
-    await phone.setViewportSize({ width: 390, height: 844 });
-    await phone.goto(new URL(link).pathname);
-    expect(await phone.locator('main').textContent()).toContain('Tell us how we did');
-    await follow(phone, phone.getByRole('button', { name: 'No, it did not help' }));
-    const main = (await phone.locator('main').textContent())!;
-    expect(main).toContain('Thank you for telling us.');
-    expect(main).toContain('You said: no.');
-    await checkPageIsAccessible(phone, 'the family’s advice with JavaScript, answered');
-    await follow(phone, phone.getByRole('link', { name: 'Tell us about your experience' }));
-    expect(await phone.getByRole('heading', { level: 1 }).textContent()).toContain('Tell us how we did');
-    await closeTheWindow(phone);
-  });
-
   it('the administrator keeps the library: the list with its review dates, a page’s editor with its preview', async () => {
     const admin = await signInInANewWindow(joinery, 'admin');
     await admin.goto('/admin/advice');
