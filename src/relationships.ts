@@ -9,6 +9,7 @@ import { countContactsWith } from './record/service.js';
 import { countContacts } from './population/service.js';
 import { virtualWardCaseload } from './ambulatory/relationship.js';
 import { familyGrants } from './family/relationship.js';
+import { adviceLinkHolder } from './advice/relationship.js';
 
 /**
  * The composition root of the access door: how a child is found, and every
@@ -23,7 +24,9 @@ export function registerChildAccess(): void {
     identifyEach: childIdentities,
     relationships: [registration, careTeam, clusterLead, referralRelationship([bookedIntoYourClinicSql]), mdtCase, actionOwner, virtualWardCaseload, breakGlass,
       // Asked only for family members (NHS login), and only these for them.
-      familyGrants],
+      familyGrants,
+      // Asked only for the holder of a one-time advice link, and only this for them.
+      adviceLinkHolder],
   });
   // One set of facts (docs/decisions/0012): every contact recorded is counted by the population as it is written.
   countContactsWith(countContacts);

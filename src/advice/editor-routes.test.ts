@@ -6,7 +6,7 @@ import { TestClient, pageText } from '../../test/http.js';
 
 const BASE = '/admin/advice';
 
-/** The ICS's clinical lead (signed in as an administrator) keeps the advice library: list, edit with preview, approve. */
+/** The ICS clinical lead keeps the advice library: list, edit with preview, approve; an administrator edits but may not approve. */
 describe('the advice library editor (pglite)', () => {
   let j: TestJoinery;
   let admin: TestClient;
@@ -33,7 +33,7 @@ describe('the advice library editor (pglite)', () => {
   }, 120_000);
   afterAll(() => j?.close());
 
-  it('lists the starter library with status, review date and reading age, and refuses everyone but an administrator', async () => {
+  it('lists the starter library with status, review date and reading age, and refuses everyone but the clinical lead and an administrator', async () => {
     const list = await admin.get(BASE);
     expect(list.statusCode).toBe(200);
     const text = pageText(list.body);
@@ -46,8 +46,10 @@ describe('the advice library editor (pglite)', () => {
       const other = await TestClient.signIn(j.app, `${role}@demo.joinery.test`);
       const refused = await other.get(`${BASE}/fever`);
       expect(refused.statusCode).toBe(403);
-      expect(pageText(refused.body)).toContain('Only an administrator keeps the advice library.');
+      expect(pageText(refused.body)).toContain('Only the ICS clinical lead or an administrator edits the advice library.');
     }
+    const lead = await TestClient.signIn(j.app, 'clinical-lead@demo.joinery.test');
+    expect((await lead.get(BASE)).statusCode).toBe(200);
   });
 
   it('shows the reading age against the target, and previews an edit as families would read it without saving', async () => {
@@ -87,16 +89,27 @@ describe('the advice library editor (pglite)', () => {
     const old = await admin.get(`${BASE}/fever/versions/1`);
     expect(pageText(old.body)).toContain('Fever in babies and young children: version 1');
 
-    const lateReview = await admin.post(`${BASE}/fever/approve`, { version: '2', 'reviewBy-day': '1', 'reviewBy-month': '1', 'reviewBy-year': '2020' });
+    // An administrator edits, but the clinical content is approved by the ICS clinical lead alone.
+    expect(draft).toContain('Only the ICS clinical lead approves pages for families.');
+    const next = new Date().getUTCFullYear() + 1;
+    const byAdmin = await admin.post(`${BASE}/fever/approve`, { version: '2', 'reviewBy-day': '1', 'reviewBy-month': '6', 'reviewBy-year': String(next) });
+    expect(byAdmin.statusCode).toBe(403);
+    expect(pageText(byAdmin.body)).toContain('Only the ICS clinical lead approves advice pages for families.');
+    expect(await versions('fever')).toHaveLength(2);
+
+    const lead = await TestClient.signIn(j.app, 'clinical-lead@demo.joinery.test');
+    expect(pageText((await lead.get(`${BASE}/fever`)).body)).toContain('Approve version 2');
+    const lateReview = await lead.post(`${BASE}/fever/approve`, { version: '2', 'reviewBy-day': '1', 'reviewBy-month': '1', 'reviewBy-year': '2020' });
     expect(lateReview.statusCode).toBe(400);
     expect(pageText(lateReview.body)).toContain('The review date must be after today');
-    const next = new Date().getUTCFullYear() + 1;
-    const stale = await admin.post(`${BASE}/fever/approve`, { version: '1', 'reviewBy-day': '1', 'reviewBy-month': '6', 'reviewBy-year': String(next) });
+    const stale = await lead.post(`${BASE}/fever/approve`, { version: '1', 'reviewBy-day': '1', 'reviewBy-month': '6', 'reviewBy-year': String(next) });
     expect(stale.statusCode).toBe(409);
-    expect((await admin.post(`${BASE}/fever/approve`, { version: '2', 'reviewBy-day': '1', 'reviewBy-month': '6', 'reviewBy-year': String(next) })).statusCode).toBe(303);
+    expect((await lead.post(`${BASE}/fever/approve`, { version: '2', 'reviewBy-day': '1', 'reviewBy-month': '6', 'reviewBy-year': String(next) })).statusCode).toBe(303);
     const [, , approved] = await versions('fever');
-    expect(approved).toMatchObject({ version: 3, title: 'Fever in children' });
-    expect(approved.approved_by).not.toBeNull();
+    const { name } = (await rows<{ name: string }>(j.db.owner, sql`SELECT name FROM professional WHERE email = 'clinical-lead@demo.joinery.test'`))[0];
+    expect(approved).toEqual({ version: 3, title: 'Fever in children', approved_by: name });
+    const [audit] = await rows(j.db.owner, sql`SELECT actor_name, role, why FROM audit_event WHERE action = 'advice-page.approve' ORDER BY id DESC LIMIT 1`);
+    expect(audit).toEqual({ actor_name: name, role: 'clinical-lead', why: 'ICS clinical lead' });
     expect(pageText((await admin.get(`${BASE}/fever`)).body)).toContain(`review by 1 June ${next}`);
   });
 

@@ -3,6 +3,8 @@ import type { RouteModule } from '../platform/http/app.js';
 import { bodyOf, field } from '../platform/http/form-body.js';
 import { openLink, answerHelpful, type LinkAnswer } from './family-link.js';
 import { familyAdvicePdf } from './family-pdf.js';
+import { feedbackTokenOf } from './sending.js';
+import { feedbackLink } from '../feedback/service.js';
 
 /** The device cookie is the link's own (its path), so one phone can hold several families' links. */
 const DEVICE_COOKIE = 'joinery_advice_device';
@@ -24,10 +26,10 @@ const tokenOf = (req: FastifyRequest) => {
  * after that, only for that device.
  */
 export const familyAdviceRoutes: RouteModule = (app, deps) => {
-  const open = async (req: FastifyRequest, reply: FastifyReply) => {
+  const open = async (req: FastifyRequest, reply: FastifyReply, as: 'page' | 'pdf') => {
     const token = tokenOf(req);
     const path = `/advice/${token}`;
-    const answer = await openLink(deps.db, token, req.cookies[DEVICE_COOKIE]);
+    const answer = await openLink(deps.db, token, req.cookies[DEVICE_COOKIE], as);
     if (answer.kind !== 'open') {
       const closed = CLOSED[answer.kind];
       reply.code(closed.status).page('advice/views/link-closed.njk', { title: closed.title, message: closed.message });
@@ -40,17 +42,20 @@ export const familyAdviceRoutes: RouteModule = (app, deps) => {
   };
 
   app.get('/advice/:token', { config: { public: true } }, async (req, reply) => {
-    const opened = await open(req, reply);
+    const opened = await open(req, reply, 'page');
     if (!opened) return reply;
     const thanks = (req.query as Record<string, unknown> | undefined)?.thanks === '1';
+    // The Friends and Family Test for this advice, while the family has not answered it (a link replaced since has none).
+    const feedbackToken = feedbackTokenOf(tokenOf(req));
+    const feedbackHref = (await feedbackLink(deps.db, feedbackToken)).state === 'open' ? `/feedback/${feedbackToken}` : null;
     return reply.page('advice/views/family.njk', {
-      title: `Advice for ${opened.view.firstName}`, view: opened.view, thanks, pdfHref: `${opened.path}/advice.pdf`, helpfulHref: `${opened.path}/helpful`,
+      title: `Advice for ${opened.view.firstName}`, view: opened.view, thanks, pdfHref: `${opened.path}/advice.pdf`, helpfulHref: `${opened.path}/helpful`, feedbackHref,
     });
   });
 
   app.get('/advice/:token/advice.pdf', { config: { public: true } }, async (req, reply) => {
     // The cookie's path is the link's own, which covers this address too.
-    const opened = await open(req, reply);
+    const opened = await open(req, reply, 'pdf');
     if (!opened) return reply;
     return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', 'inline; filename="advice.pdf"')
       .send(await familyAdvicePdf(opened.view));

@@ -46,7 +46,7 @@ const counted = (group: ReturnType<typeof sql>) => sql`SELECT ${group} AS "group
   GROUP BY 1 ORDER BY 1`;
 
 export async function adviceFigures(tx: Tx, actor: Actor) {
-  const may = policy.viewPopulation(actor);
+  const may = policy.viewAdviceFigures(actor);
   if (!may.allowed) throw new ForbiddenError(may.reason);
   const suppress = !policy.seesSmallNumbers(actor).allowed;
   const byHub = await rows<FigureRow>(tx, counted(sql`coalesce(cl.name, 'No hub')`));

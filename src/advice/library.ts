@@ -90,11 +90,12 @@ export async function overview(tx: Tx, actor: Actor, today: string) {
 /** A page's latest version, the latest approved one, and every version. */
 export async function pageWithHistory(tx: Tx, actor: Actor, pageId: string, today: string) {
   requireEditor(actor);
+  const mayApprove = advicePolicy.approvePage(actor).allowed;
   const history = await store.versionsOf(tx, pageId);
   if (!history.length) throw new NotFoundError();
   const current = history[0];
   const target = await store.targetReadingAge(tx);
-  return { current, page: asPage(current), history, status: statusOf(current, today), target, readability: readability(pageText(asPage(current))) };
+  return { current, page: asPage(current), history, status: statusOf(current, today), target, readability: readability(pageText(asPage(current))), mayApprove };
 }
 
 export async function versionOf(tx: Tx, actor: Actor, pageId: string, version: number) {
@@ -145,7 +146,9 @@ const approval = z.object({
  * was opened, or when the review date is not after today.
  */
 export async function approvePage(tx: Tx, actor: Actor, pageId: string, openedAt: number, input: { reviewBy: string | null }, today: string): Promise<number> {
-  const why = requireEditor(actor);
+  const decision = advicePolicy.approvePage(actor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  const { why } = decision;
   const latest = (await store.versionsOf(tx, pageId))[0];
   if (!latest) throw new NotFoundError();
   if (latest.version !== openedAt) throw conflict(pageId);

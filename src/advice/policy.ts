@@ -7,6 +7,9 @@ export const advicePolicy = {
   editLibrary(actor: Actor): Decision {
     return policy.editAdviceLibrary(actor);
   },
+  approvePage(actor: Actor): Decision {
+    return policy.approveAdvicePage(actor);
+  },
   send(actor: Actor, relationships: Relationship[]): Decision {
     return policy.sendAdvice(actor, relationships);
   },

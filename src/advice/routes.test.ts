@@ -5,7 +5,13 @@ import { londonToday } from '../platform/time/form-dates.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { pdfText } from '../../test/pdf-text.js';
-import { one } from '../../test/in-ics.js';
+import { inIcs, one } from '../../test/in-ics.js';
+import { tokenHash } from '../platform/http/session.js';
+import { openChild } from '../platform/access/door.js';
+import { RefusedAccess } from '../platform/access/refused-access.js';
+import { adviceLinkPolicy } from '../platform/access/advice-link-policy.js';
+import { policy } from '../platform/access/policy.js';
+import type { Actor } from '../platform/access/actor.js';
 
 /** Born this many whole months before today (the day of the month kept, so the age is exact). */
 function bornMonthsAgo(months: number, dayOffset = 0): string {
@@ -129,6 +135,78 @@ describe('sending advice to a family (pglite)', () => {
     expect(pageText((await lead.get(`/children/${childId}/advice`)).body)).toMatch(/Opened \d/);
   });
 
+  it('audits each open of the link as the advice link holder: what was shown, which child, why; and each refusal', async () => {
+    const token = linkIn((await send(childId, { pages: ['fever:1:0-3'] })).body)!;
+    const sendingId = (await one<{ id: string }>(j, sql`SELECT id FROM advice_sending ORDER BY sent_at DESC LIMIT 1`)).id;
+    const phone = TestClient.anonymous(j.app);
+    await phone.get(`/advice/${token}`);
+    await phone.get(`/advice/${token}`);
+    await phone.get(`/advice/${token}/advice.pdf`);
+    await TestClient.anonymous(j.app).get(`/advice/${token}`);
+    const audits = await rows<{ actor_name: string; role: string; child_id: string; action: string; what: string; why: string; professional_id: string }>(j.db.owner,
+      sql`SELECT actor_name, role, child_id, action, what, why, professional_id FROM audit_event WHERE role = 'advice-link-holder' ORDER BY id`);
+    // One holder per sending: every row of this link's holder, refusals included, carries the id its opens were audited under.
+    const { professional_id: holderId } = await one<{ professional_id: string }>(j, sql`SELECT professional_id FROM audit_event WHERE action = 'advice.link-open' AND details->>'sendingId' = ${sendingId}`);
+    const byHolder = audits.filter((a) => a.professional_id === holderId);
+    expect(byHolder.map((a) => a.action)).toEqual(['advice.link-open', 'advice.link-open', 'advice.link-pdf', 'child.access-refused']);
+    for (const a of byHolder) {
+      expect(a.actor_name).toBe('Advice link holder');
+      expect(a.child_id).toBe(childId);
+    }
+    expect(byHolder[0].what).toBe('Advice opened from the family’s one-time link: Fever in babies and young children (version 1)');
+    expect(byHolder[0].why).toMatch(/^Holder of a one-time advice link: advice sent on \d{4}-\d{2}-\d{2}$/);
+    expect(byHolder[2].what).toBe('Advice printed from the family’s one-time link (PDF): Fever in babies and young children (version 1)');
+    // The other phone was refused, and the refusal says why.
+    expect(byHolder[3]).toMatchObject({ what: 'Refused: Open advice sent to the family', why: 'The link to this advice was opened on another phone or computer.' });
+  });
+
+  it('reveals nothing else of the child: not their full name, NHS number, date of birth, record or other advice sent (link page and PDF)', async () => {
+    await send(childId, { pages: ['bronchiolitis:1:0-3'], note: 'A note from another sending.' });
+    const token = linkIn((await send(childId, { pages: ['fever:1:0-3'], note: 'Only this note.' })).body)!;
+    const child = await one<{ given_name: string; family_name: string; nhs_number: string; date_of_birth: string }>(j,
+      sql`SELECT given_name, family_name, nhs_number, date_of_birth::text FROM child WHERE id = ${childId}::uuid`);
+    // Something of the record no advice page could say.
+    await j.db.owner.execute(sql`INSERT INTO record_entry (ics_id, id, child_id, kind, display, status)
+      VALUES (${j.ics.icsId}::uuid, gen_random_uuid(), ${childId}::uuid, 'problem', 'Quillwort marker condition', 'active')`);
+    const phone = TestClient.anonymous(j.app);
+    const text = pageText((await phone.get(`/advice/${token}`)).body);
+    const pdf = pdfText((await phone.get(`/advice/${token}/advice.pdf`)).rawPayload);
+    for (const shown of [text, pdf]) {
+      expect(shown).toContain(`Advice for ${child.given_name}`);
+      expect(shown).toContain('Only this note.');
+      expect(shown).not.toContain('A note from another sending.');
+      expect(shown).not.toContain('Bronchiolitis');
+      expect(shown).not.toContain(child.family_name);
+      expect(shown).not.toContain(child.nhs_number);
+      expect(shown).not.toContain(child.date_of_birth);
+      expect(shown).not.toContain('Quillwort');
+    }
+  });
+
+  it('lets the link’s holder through the door to that one sending only: no other rule, no other child, no replaced link', async () => {
+    const token = linkIn((await send(childId, { pages: ['fever:1:0-3'] })).body)!;
+    const sendingId = (await one<{ id: string }>(j, sql`SELECT id FROM advice_sending ORDER BY sent_at DESC LIMIT 1`)).id;
+    const holder = (hash: string): Actor => ({
+      icsId: j.ics.icsId, professionalId: '00000000-0000-4000-8000-000000000001', name: 'Advice link holder', email: '', role: 'advice-link-holder',
+      organisationId: j.ics.icsId, organisationName: 'Holder of a one-time advice link', adviceLink: { sendingId, tokenHash: hash, deviceHash: null },
+    });
+    const refusal = (actor: Actor, id: string, rule: typeof adviceLinkPolicy.openSentAdvice) => inIcs(j, async (tx) => {
+      try {
+        await openChild(tx, actor, id, { rule, refused: 'test' });
+        return null;
+      } catch (e) {
+        if (e instanceof RefusedAccess) return e.message;
+        throw e;
+      }
+    });
+    expect(await refusal(holder(tokenHash(token)), childId, adviceLinkPolicy.openSentAdvice)).toBeNull();
+    expect(await refusal(holder(tokenHash(token)), otherChildId, adviceLinkPolicy.openSentAdvice)).toBe('The link is not the family’s current link to this advice.');
+    expect(await refusal(holder(tokenHash('an-older-link-for-the-same-sending')), childId, adviceLinkPolicy.openSentAdvice)).toBe('The link is not the family’s current link to this advice.');
+    for (const rule of [policy.viewChildSummary, policy.viewHealthDetail, policy.viewCarePlan, policy.sendAdvice]) {
+      expect(await refusal(holder(tokenHash(token)), childId, rule)).not.toBeNull();
+    }
+  });
+
   it('takes "did this help?" from the device that opened it, and the record shows the answer', async () => {
     const token = linkIn((await send(childId, { pages: ['eczema:1:0-216'] })).body)!;
     const phone = TestClient.anonymous(j.app);
@@ -138,7 +216,29 @@ describe('sending advice to a family (pglite)', () => {
     await stranger.get('/sign-in');
     expect((await stranger.post(`/advice/${token}/helpful`, { page: 'eczema', helpful: 'no' })).statusCode).toBe(400);
     expect((await one<{ helpful: boolean }>(j, sql`SELECT helpful FROM advice_sending_page WHERE page_id = 'eczema'`)).helpful).toBe(true);
+    expect(await one(j, sql`SELECT actor_name, child_id, what FROM audit_event WHERE action = 'advice.link-helpful'`))
+      .toEqual({ actor_name: 'Advice link holder', child_id: childId, what: 'The family said the advice helped: Eczema' });
     expect(pageText((await lead.get(`/children/${childId}/advice`)).body)).toContain('Eczema, version 1 (0 to 216 months): family said it helped');
+  });
+
+  it('offers the family the Friends and Family Test for the advice on their page, once, counted for the ICS as advice', async () => {
+    const token = linkIn((await send(childId, { pages: ['eczema:1:0-216'] })).body)!;
+    const phone = TestClient.anonymous(j.app);
+    const page = await phone.get(`/advice/${token}`);
+    expect(pageText(page.body)).toContain('Tell us how we did');
+    const feedback = /href="(\/feedback\/[A-Za-z0-9_-]+)"/.exec(page.body)![1];
+    const form = await phone.get(feedback);
+    expect(form.statusCode).toBe(200);
+    expect(pageText(form.body)).toContain('Advice from the child health hub');
+    expect(pageText(form.body)).not.toContain('Eczema');
+    expect((await phone.post(feedback, { answer: 'very-good', comments: 'Clear and kind.', anonymous: 'yes' })).statusCode).toBe(303);
+    const hub = await one<{ cluster_id: string }>(j, sql`SELECT cp.cluster_id FROM child c JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id WHERE c.id = ${childId}::uuid`);
+    expect(await one(j, sql`SELECT service_kind, cluster_id, answer, free_text FROM feedback_response WHERE free_text = 'Clear and kind.'`))
+      .toEqual({ service_kind: 'advice', cluster_id: hub.cluster_id, answer: 'very-good', free_text: 'Clear and kind.' });
+    // Answered: the page no longer offers it, and the ICS counts it under advice.
+    expect(pageText((await phone.get(`/advice/${token}`)).body)).not.toContain('Tell us how we did');
+    const figures = pageText((await lead.get(`/population/feedback?service=advice&hub=${hub.cluster_id}`)).body);
+    expect(figures).toContain('advice from the child health hub');
   });
 
   it('prints the advice as a PDF with the same words, red first, and the numbers to call', async () => {

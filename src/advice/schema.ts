@@ -2,8 +2,8 @@ import { pgTable, uuid, text, timestamp, date, integer, boolean, jsonb, primaryK
 import { sql } from 'drizzle-orm';
 import { child } from '../children/schema.js';
 
-/** Where advice was sent from: the child's page, a triage decision, or discharge from the virtual ward. */
-export type AdviceSource = 'child-page' | 'triage' | 'virtual-ward-discharge';
+/** Where a professional sent advice from: the child's page, a triage decision, an MDT outcome, or discharge from the virtual ward. */
+export type AdviceSource = 'child-page' | 'triage' | 'mdt' | 'virtual-ward-discharge';
 
 /**
  * One version of an advice page. Never rewritten: each save (an edit, an
@@ -59,6 +59,8 @@ export const adviceSending = pgTable(
     source: text('source').$type<AdviceSource>().notNull(),
     /** The triage decision it was sent with; no foreign key, as referrals build on advice and not the other way round. */
     referralId: uuid('referral_id'),
+    /** The MDT case whose outcome it was sent with; no foreign key, for the same reason. */
+    mdtCaseId: uuid('mdt_case_id'),
     sentBy: uuid('sent_by').notNull(),
     sentByName: text('sent_by_name').notNull(),
     sentByRole: text('sent_by_role').notNull(),
@@ -79,7 +81,7 @@ export const adviceSending = pgTable(
     uniqueIndex('advice_sending_token_idx').on(t.icsId, t.tokenHash),
     index('advice_sending_token_hash_idx').on(t.tokenHash),
     index('advice_sending_child_idx').on(t.icsId, t.childId, t.sentAt),
-    check('advice_sending_source_check', sql`${t.source} IN ('child-page', 'triage', 'virtual-ward-discharge')`),
+    check('advice_sending_source_check', sql`${t.source} IN ('child-page', 'triage', 'mdt', 'virtual-ward-discharge')`),
   ],
 );
 

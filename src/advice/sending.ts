@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
+import type { Relationship } from '../platform/access/relationship.js';
 import { auditChild, checkedAccess, openChild, type ChildAccess } from '../platform/access/door.js';
 import { NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { newToken, tokenHash } from '../platform/http/session.js';
@@ -10,6 +11,7 @@ import { ageInMonths, bandFor, bandWords } from './page-format.js';
 import { inDate } from './library.js';
 import * as store from './store.js';
 import type { AdviceSource } from './schema.js';
+import { offerFeedback } from '../feedback/service.js';
 
 /**
  * Sending advice pages to a child's family, from the child's page or a
@@ -21,6 +23,13 @@ import type { AdviceSource } from './schema.js';
 
 /** How long a family's one-time link works. */
 export const LINK_DAYS = 28;
+
+/**
+ * The family's Friends and Family Test link for advice, made from their
+ * advice link: their page can offer it every time it opens without either
+ * token being kept, and the feedback link does not lead back to the advice.
+ */
+export const feedbackTokenOf = (adviceToken: string) => crypto.createHash('sha256').update(`advice-feedback\u0000${adviceToken}`).digest('base64url');
 
 /** A page offered for this child: its latest approved version and the band for the child's age. */
 export type Offer = { pageId: string; version: number; title: string; fromMonths: number; toMonths: number; band: string; choice: string };
@@ -46,6 +55,13 @@ const sendShape = z.object({
 });
 
 export type SendInput = { pages?: unknown; note?: unknown };
+
+/**
+ * Where the advice was sent from, and the decision it went with: a triage
+ * decision's referral, an MDT outcome's case. Each caller (the child's page,
+ * triage, an MDT outcome) sends through sendAdvice with its own.
+ */
+export type SentFrom = { source: AdviceSource; referralId?: string | null; mdtCaseId?: string | null };
 export type Sent = { id: string; token: string; expiresAt: Date; titles: string[] };
 
 /**
@@ -85,7 +101,7 @@ async function checkChoices(tx: Tx, access: ChildAccess, choices: string[], toda
  * The practice's name and number are copied from the record as they are now.
  */
 export async function sendAdvice(
-  tx: Tx, actor: Actor, childId: string, input: SendInput, where: { source: AdviceSource; referralId?: string | null }, today: string, now = new Date(),
+  tx: Tx, actor: Actor, childId: string, input: SendInput, where: SentFrom, today: string, now = new Date(),
 ): Promise<Sent> {
   const parsed = sendShape.safeParse(input);
   if (!parsed.success) throw new ValidationError(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'pages'), i.message]).reverse()));
@@ -94,24 +110,30 @@ export async function sendAdvice(
 }
 
 async function sendOpened(
-  tx: Tx, access: ChildAccess, choices: string[], note: string | null, where: { source: AdviceSource; referralId?: string | null }, today: string, now: Date,
+  tx: Tx, access: ChildAccess, choices: string[], note: string | null, where: SentFrom, today: string, now: Date,
 ): Promise<Sent> {
   const pages = await checkChoices(tx, access, choices, today);
   const token = newToken();
   const expiresAt = new Date(now.getTime() + LINK_DAYS * 86_400_000);
   const id = crypto.randomUUID();
   await store.insertSending(tx, access, {
-    id, note, source: where.source, referralId: where.referralId ?? null, practice: await store.practiceOf(tx, access), tokenHash: tokenHash(token), expiresAt, pages,
+    id, note, source: where.source, referralId: where.referralId ?? null, mdtCaseId: where.mdtCaseId ?? null, practice: await store.practiceOf(tx, access), tokenHash: tokenHash(token), expiresAt, pages,
   });
+  // The family can tell the hub how the advice was for them (service 'advice'); a child in no hub has no hub to tell.
+  const hub = await store.hubOf(tx, access);
+  if (hub) await offerFeedback(tx, access, { serviceKind: 'advice', sourceId: id, clusterId: hub, eventDate: today }, feedbackTokenOf(token));
   const titles = pages.map((p) => `${p.title} (version ${p.version}, ${p.fromMonths} to ${p.toMonths} months)`);
   await auditChild(tx, access, {
     action: 'advice.send', what: `Advice sent to the family: ${titles.join('; ')}${note ? ', with a note' : ''}`,
-    details: { sendingId: id, source: where.source, referralId: where.referralId ?? null, pages: pages.map(({ pageId, version }) => ({ pageId, version })) },
+    details: { sendingId: id, source: where.source, referralId: where.referralId ?? null, mdtCaseId: where.mdtCaseId ?? null, pages: pages.map(({ pageId, version }) => ({ pageId, version })) },
   });
   return { id, token, expiresAt, titles };
 }
 
-/** Whether a triage decision's post names any pages: the referral sends only when it does. */
+/** Whether this actor may send advice to the family through these relationships: a page that offers advice beside its own work asks first. */
+export const maySendAdvice = (actor: Actor, relationships: Relationship[]) => advicePolicy.send(actor, relationships).allowed;
+
+/** Whether a triage decision's or an MDT outcome's post names any pages: it sends only when it does. */
 export const choosesPages = (input: SendInput) => [input.pages ?? []].flat().some((p) => typeof p === 'string' && p !== '');
 
 /**

@@ -7,7 +7,9 @@ export {
   requireEditor, pageIdParam, overview, pageWithHistory, versionOf, savePage, approvePage, setTarget, exportLibrary, importLibrary,
   parseLibrary, loadStarterLibrary, LibraryFileError, STATUS_WORDS, statusOf, pageText, asPage, type ImportSummary, type PageStatus,
 } from './library.js';
-export { sendAdvice, issueLink, sentForFhir, adviceSentTo, childAdvice, offersFor, choosesPages, choiceOf, LINK_DAYS, type Offer, type Sent, type SendInput } from './sending.js';
+export {
+  sendAdvice, issueLink, sentForFhir, adviceSentTo, childAdvice, offersFor, choosesPages, choiceOf, maySendAdvice, feedbackTokenOf, LINK_DAYS, type Offer, type Sent, type SendInput, type SentFrom,
+} from './sending.js';
 export { openLink, answerHelpful, sendingAsFamilyReadsIt, type FamilyView, type FamilyPage, type LinkAnswer } from './family-link.js';
 export { readability } from './reading-age.js';
 export { ACTIONS, ACTION_WORDS, bandWords, ageInMonths, type AdvicePage, type AgeBand, type Library } from './page-format.js';

@@ -1,8 +1,8 @@
-import type { AdviceSource } from './schema.js';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import type { AdvicePage, AgeBand } from './page-format.js';
+import type { AdviceSource } from './schema.js';
 
 /** One saved version of a page, as the database holds it. */
 export type PageVersionRow = {
@@ -63,17 +63,25 @@ export async function practiceOf(tx: Tx, access: ChildAccess): Promise<{ name: s
   return { name: row?.name ?? null, phone: row?.phone ?? null };
 }
 
+/** The hub of the child's registered practice, as the advice figures count it; null when the practice is in none. */
+export async function hubOf(tx: Tx, access: ChildAccess): Promise<string | null> {
+  const { childId } = checkedAccess(tx, access);
+  const [row] = await rows<{ cluster_id: string }>(tx, sql`SELECT cp.cluster_id FROM child c
+    JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id WHERE c.id = ${childId}::uuid LIMIT 1`);
+  return row?.cluster_id ?? null;
+}
+
 export type NewSending = {
-  id: string; note: string | null; source: AdviceSource; referralId: string | null;
+  id: string; note: string | null; source: AdviceSource; referralId: string | null; mdtCaseId: string | null;
   practice: { name: string | null; phone: string | null }; tokenHash: string; expiresAt: Date;
   pages: { pageId: string; version: number; fromMonths: number; toMonths: number }[];
 };
 
 export async function insertSending(tx: Tx, access: ChildAccess, s: NewSending): Promise<void> {
   const { actor, childId } = checkedAccess(tx, access);
-  await tx.execute(sql`INSERT INTO advice_sending (ics_id, id, child_id, note, source, referral_id, sent_by, sent_by_name, sent_by_role,
+  await tx.execute(sql`INSERT INTO advice_sending (ics_id, id, child_id, note, source, referral_id, mdt_case_id, sent_by, sent_by_name, sent_by_role,
       practice_name, practice_phone, token_hash, link_expires_at)
-    VALUES (${actor.icsId}::uuid, ${s.id}::uuid, ${childId}::uuid, ${s.note}, ${s.source}, ${s.referralId}::uuid, ${actor.professionalId}::uuid,
+    VALUES (${actor.icsId}::uuid, ${s.id}::uuid, ${childId}::uuid, ${s.note}, ${s.source}, ${s.referralId}::uuid, ${s.mdtCaseId}::uuid, ${actor.professionalId}::uuid,
       ${actor.name}, ${actor.role}, ${s.practice.name}, ${s.practice.phone}, ${s.tokenHash}, ${s.expiresAt.toISOString()}::timestamptz)`);
   for (const p of s.pages) {
     await tx.execute(sql`INSERT INTO advice_sending_page (ics_id, sending_id, page_id, version, from_months, to_months)
@@ -106,42 +114,67 @@ export async function linkOwner(tx: Tx, tokenHash: string): Promise<{ ics_id: st
   return row;
 }
 
-export type LinkRow = {
-  id: string; child_id: string; given_name: string; note: string | null; practice_name: string | null; practice_phone: string | null;
-  expired: boolean; device_hash: string | null; sent_at: string;
-};
+/** The child a sending was made for: the id the door is asked about, read before it opens, nothing of the child. */
+export async function childOfSending(tx: Tx, id: string): Promise<string | undefined> {
+  const [row] = await rows<{ child_id: string }>(tx, sql`SELECT child_id FROM advice_sending WHERE id = ${id}::uuid`);
+  return row?.child_id;
+}
 
-/** The sending behind a link, with only what the family's page shows: the child's first name, never more of the record. */
-export async function sendingForLink(tx: Tx, id: string): Promise<LinkRow | undefined> {
-  const [row] = await rows<LinkRow>(tx, sql`SELECT s.id, s.child_id, c.given_name, s.note, s.practice_name, s.practice_phone,
-      s.link_expires_at <= now() AS expired, s.device_hash, s.sent_at::text
-    FROM advice_sending s JOIN child c ON c.ics_id = s.ics_id AND c.id = s.child_id WHERE s.id = ${id}::uuid`);
+/** The sending a link holder's access was opened for. */
+function heldSending(tx: Tx, access: ChildAccess): { childId: string; sendingId: string } {
+  const { actor, childId } = checkedAccess(tx, access);
+  if (!actor.adviceLink) throw new Error('Only a link holder reads a sending through its link.');
+  return { childId, sendingId: actor.adviceLink.sendingId };
+}
+
+export type LinkRow = { id: string; note: string | null; practice_name: string | null; practice_phone: string | null; device_hash: string | null; sent_at: string };
+
+/** The sending behind a link, with only what the family's page shows of it: the note, and the practice as it was when sent. */
+export function linkedSending(tx: Tx, access: ChildAccess): Promise<LinkRow | undefined> {
+  return sendingOfChild(tx, access, heldSending(tx, access).sendingId);
+}
+
+/** One sending of the child the door opened, with only what the family's page shows of it; undefined when it is another child's. */
+export async function sendingOfChild(tx: Tx, access: ChildAccess, sendingId: string): Promise<LinkRow | undefined> {
+  const { childId } = checkedAccess(tx, access);
+  const [row] = await rows<LinkRow>(tx, sql`SELECT s.id, s.note, s.practice_name, s.practice_phone, s.device_hash, s.sent_at::text
+    FROM advice_sending s WHERE s.id = ${sendingId}::uuid AND s.child_id = ${childId}::uuid`);
   return row;
 }
 
-/** The pages of a sending, each as the version that was sent. */
-export function pagesOfSending(tx: Tx, id: string): Promise<(PageVersionRow & { from_months: number; to_months: number; helpful: boolean | null })[]> {
+/** The pages of a sending of the child the door opened (by default the link's), each as the version that was sent. */
+export function pagesOfSending(
+  tx: Tx, access: ChildAccess, sendingId = heldSending(tx, access).sendingId,
+): Promise<(PageVersionRow & { from_months: number; to_months: number; helpful: boolean | null })[]> {
+  const { childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT v.page_id, v.version, v.title, v.condition, v.author, v.approved_by, v.approved_on::text, v.review_by::text,
       v.demonstration, v.age_bands, v.sources, v.saved_by_name, v.saved_at::text, p.from_months, p.to_months, p.helpful
-    FROM advice_sending_page p JOIN advice_page_version v ON v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
-    WHERE p.sending_id = ${id}::uuid ORDER BY v.title`);
+    FROM advice_sending s
+    JOIN advice_sending_page p ON p.ics_id = s.ics_id AND p.sending_id = s.id
+    JOIN advice_page_version v ON v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
+    WHERE s.id = ${sendingId}::uuid AND s.child_id = ${childId}::uuid ORDER BY v.title`);
 }
 
 /** The first open binds the link to this device; later opens count. Returns false when another device took it first. */
-export async function bindDevice(tx: Tx, id: string, deviceHash: string): Promise<boolean> {
+export async function bindDevice(tx: Tx, access: ChildAccess, deviceHash: string): Promise<boolean> {
+  const { sendingId } = heldSending(tx, access);
   const bound = await rows<{ id: string }>(tx, sql`UPDATE advice_sending SET device_hash = ${deviceHash}, first_opened_at = now(), open_count = open_count + 1
-    WHERE id = ${id}::uuid AND device_hash IS NULL RETURNING id`);
+    WHERE id = ${sendingId}::uuid AND device_hash IS NULL RETURNING id`);
   return bound.length === 1;
 }
 
-export async function countOpen(tx: Tx, id: string): Promise<void> {
-  await tx.execute(sql`UPDATE advice_sending SET open_count = open_count + 1 WHERE id = ${id}::uuid`);
+export async function countOpen(tx: Tx, access: ChildAccess): Promise<void> {
+  const { sendingId } = heldSending(tx, access);
+  await tx.execute(sql`UPDATE advice_sending SET open_count = open_count + 1 WHERE id = ${sendingId}::uuid`);
 }
 
-export async function answerHelpful(tx: Tx, id: string, pageId: string, helpful: boolean): Promise<boolean> {
-  const done = await rows<{ page_id: string }>(tx, sql`UPDATE advice_sending_page SET helpful = ${helpful}, answered_at = now()
-    WHERE sending_id = ${id}::uuid AND page_id = ${pageId} RETURNING page_id`);
-  return done.length === 1;
+/** The family's answer for one page of the link's sending; the page's title when it is one of them. */
+export async function answerHelpful(tx: Tx, access: ChildAccess, pageId: string, helpful: boolean): Promise<string | undefined> {
+  const { sendingId } = heldSending(tx, access);
+  const [done] = await rows<{ title: string }>(tx, sql`UPDATE advice_sending_page p SET helpful = ${helpful}, answered_at = now()
+    FROM advice_page_version v WHERE p.sending_id = ${sendingId}::uuid AND p.page_id = ${pageId}
+      AND v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version RETURNING v.title`);
+  return done?.title;
 }
 
 /** A new link for a sending of this child's: the old hash is replaced and the device binding cleared. */

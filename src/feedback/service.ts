@@ -24,8 +24,10 @@ const TOKEN = /^[A-Za-z0-9_-]{40,50}$/;
  * the letter and show on the page; only its hash is kept. Null when the event
  * already has a link (an outcome is recorded once).
  */
-export async function offerFeedback(tx: Tx, access: ChildAccess, event: store.FeedbackEvent): Promise<string | null> {
-  const token = crypto.randomBytes(32).toString('base64url');
+export async function offerFeedback(tx: Tx, access: ChildAccess, event: store.FeedbackEvent, given?: string): Promise<string | null> {
+  // A caller may give the token when it can show the family the link again without keeping it (advice derives it from its own link).
+  if (given !== undefined && !TOKEN.test(given)) throw new Error('A feedback token is 40 to 50 URL-safe characters.');
+  const token = given ?? crypto.randomBytes(32).toString('base64url');
   const id = crypto.randomUUID();
   if (!(await store.insertLink(tx, access, id, hashOf(token), event, FEEDBACK_LINK_DAYS))) return null;
   await auditChild(tx, access, { action: 'feedback.offer', what: `Feedback link for the family (${SERVICE_NAMES[event.serviceKind]})`, details: { linkId: id, serviceKind: event.serviceKind } });

@@ -9,7 +9,7 @@ export const outcomeLetterRoutes: RouteModule = (app, deps) => {
   app.get('/mdt/cases/:caseId/letter', async (req, reply) => {
     const caseId = idParam(req.params, 'caseId');
     const { letter, sentAt, childId } = await inTenant(deps, req, (tx, actor) => mdt.outcomeLetter(tx, actor, caseId));
-    return reply.page('mdt/views/letter.njk', { title: letter.title, letter, sentAt, caseId, childId, sent: (req.query as Record<string, unknown>)?.sent === '1', backHref: '/mdt' });
+    return reply.page('mdt/views/letter.njk', { title: letter.title, letter, sentAt, caseId, childId, sent: (req.query as Record<string, unknown>)?.sent === '1', adviceSent: (req.query as Record<string, unknown>)?.advice === '1', backHref: '/mdt' });
   });
 
   app.get('/mdt/cases/:caseId/letter.pdf', async (req, reply) => {

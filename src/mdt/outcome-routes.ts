@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { inTenant, type RouteModule } from '../platform/http/app.js';
-import { bodyOf, dateBoxes, field as str } from '../platform/http/form-body.js';
+import { bodyOf, dateBoxes, field as str, fieldList } from '../platform/http/form-body.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { idParam } from '../platform/http/validate.js';
 import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
@@ -27,9 +27,9 @@ function readActionRows(b: Record<string, unknown>, dateErrors: FieldErrors) {
 
 export const outcomeRoutes: RouteModule = (app, deps) => {
   const outcomeForm = async (req: FastifyRequest, caseId: string, values: Record<string, unknown> | null, fields: FieldErrors = {}) => {
-    const brief = await inTenant(deps, req, (tx, actor) => mdt.caseBrief(tx, actor, caseId, londonToday()));
+    const brief = await inTenant(deps, req, (tx, actor) => mdt.outcomeBrief(tx, actor, caseId, londonToday()));
     const c = brief.case;
-    const v = values ?? { discussion: c.discussion ?? '', decisions: c.decisions ?? '', themes: c.themes, otherTheme: '', version: String(c.version), actions: [] };
+    const v = values ?? { discussion: c.discussion ?? '', decisions: c.decisions ?? '', themes: c.themes, otherTheme: '', version: String(c.version), actions: [], advicePages: [], adviceNote: '' };
     // The child's care team, then who attended, then everyone else, then teams: "who will do it", grouped.
     const people = [
       ...(await inTenant(deps, req, (tx) => ownerOptions(tx, c.child_id, '', [{ label: 'At this meeting', note: 'attended this meeting', ids: brief.attendees }]))),
@@ -44,6 +44,7 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
     return {
       title: `Record the discussion: ${brief.child.given_name} ${brief.child.family_name}`, brief, values: v, fields, actions,
       themeItems: THEMES.map((t) => ({ value: t, text: t, checked: (v.themes as string[]).includes(t) })),
+      adviceItems: brief.adviceOffers.map((o) => ({ value: o.choice, text: `${o.title} (${o.band}, version ${o.version})`, checked: (v.advicePages as string[]).includes(o.choice) })),
       errors: Object.entries(fields).map(([k, text]) => ({ text, href: `#${k.replace(/\./g, '-')}${/dueOn$/.test(k) ? '-day' : ''}` })),
       backHref: `/mdt/${brief.meeting.id}`,
     };
@@ -58,9 +59,13 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
     const actions = readActionRows(b, dateErrors);
     // An action row left wholly empty is not an action.
     const given = actions.map((a, i) => ({ a, i })).filter(({ a }) => a.description.trim() || a.ownerId || a.dueOn.day || a.dueOn.month || a.dueOn.year);
-    const values = { discussion: str(b, 'discussion'), decisions: str(b, 'decisions'), themes: checked(b.themes).slice(0, 20), otherTheme: str(b, 'otherTheme', 200), version: str(b, 'version', 12), actions };
+    const values = {
+      discussion: str(b, 'discussion'), decisions: str(b, 'decisions'), themes: checked(b.themes).slice(0, 20), otherTheme: str(b, 'otherTheme', 200), version: str(b, 'version', 12), actions,
+      advicePages: fieldList(b, 'advicePages', 20), adviceNote: str(b, 'adviceNote', 1100),
+    };
+    let recorded: { adviceSent: boolean };
     try {
-      await inTenant(deps, req, (tx, actor) => mdt.recordOutcome(tx, actor, caseId, {
+      recorded = await inTenant(deps, req, (tx, actor) => mdt.recordOutcome(tx, actor, caseId, {
         ...values, actions: given.map(({ a }) => ({ description: a.description, ...ownerOf(a.ownerId), dueOn: a.iso, confirmOwner: a.confirmOwner })),
       }, values.version, londonToday(), new Date(), deps.config.publicUrl));
     } catch (error) {
@@ -78,6 +83,6 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
       for (const [k, text] of Object.entries(dateErrors)) if (given.some(({ i }) => k.startsWith(`actions.${i}.`))) fields[k] = text;
       return reply.code(400).page('mdt/views/outcome.njk', await outcomeForm(req, caseId, values, fields));
     }
-    return reply.redirect(`/mdt/cases/${caseId}/letter?sent=1`, 303);
+    return reply.redirect(`/mdt/cases/${caseId}/letter?sent=1${recorded.adviceSent ? '&advice=1' : ''}`, 303);
   });
 };

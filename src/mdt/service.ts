@@ -21,8 +21,10 @@ import { feedbackLines } from './feedback-link.js';
 import { composeLetter, letterText, parseLetter } from './letter.js';
 import { currentTemplate } from '../letters/service.js';
 import { readCase, readOutcome, readSchedule } from './meeting-input.js';
+import { adviceOffers, sendOutcomeAdvice, type OutcomeAdvice } from './outcome-advice.js';
 
 export { MDT_ACCESS_DAYS } from './relationship.js';
+export { sendAdviceWith, type AdviceService } from './outcome-advice.js';
 import { mdtPolicy, type MeetingRoles } from './policy.js';
 import * as store from './store.js';
 
@@ -185,7 +187,7 @@ async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: Meeting
  * the care plan (if shared with their agency) and open actions. Each part is
  * read through its own service, which checks access and audits.
  */
-export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: string, now = new Date()) {
+export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: string, now = new Date(), forOutcome = false) {
   const { meeting, access, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.viewMeeting(actor, r));
   const [child] = await childNames(tx, [c.child_id]);
   // Who the child is, the question and the open actions are read here, whatever parts of the record the member's agency may see.
@@ -200,8 +202,13 @@ export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: str
   return {
     meeting, case: c, child, healthDetail: conditions !== null, conditions: conditions ?? [], unscheduled: unscheduled ?? { contacts: [], total: 0 }, plan, actions,
     outcomeWaits: outcomeWaits(meeting, members, now), attendees: members.filter((m) => m.attended).map((m) => m.professional_id),
+    // Recording the outcome offers advice pages for the family, for the child's age today (issue 18).
+    adviceOffers: forOutcome ? await adviceOffers(tx, actor, access.relationships, child.date_of_birth, today) : [],
   };
 }
+
+/** The brief the outcome form shows, with the advice pages its recorder may send to the family. */
+export const outcomeBrief = (tx: Tx, actor: Actor, caseId: string, today: string, now = new Date()) => caseBrief(tx, actor, caseId, today, now, true);
 
 /**
  * A part of a brief that this member's agency may not see (the record's
@@ -289,10 +296,13 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     owners.push({ kind: a.ownerKind, id: a.ownerId, name: (person ?? team)!.name, role: person && isRole(person.role) ? ROLES[person.role] : undefined, agency });
   }
   if (Object.keys(outsiders).length) throw new ValidationError(outsiders);
+  // Advice pages for the family go through the advice service, as from the child's page; the letter says what was sent.
+  const advice = await sendOutcomeAdvice(tx, actor, c.child_id, caseId, (raw ?? {}) as OutcomeAdvice, today);
   const [child] = await childNames(tx, [c.child_id]);
   const letter = composeLetter({
     childName: `${child.given_name} ${child.family_name}`, dateOfBirth: child.date_of_birth, nhsNumber: child.nhs_number, hub: meeting.cluster_name,
-    meetingDate: meeting.starts_at, question: c.question, discussion: input.discussion, decisions: input.decisions,
+    meetingDate: meeting.starts_at, question: c.question, discussion: input.discussion,
+    decisions: advice ? `${input.decisions}\n\nAdvice pages sent to the family: ${advice.titles.join('; ')}.` : input.decisions,
     actions: input.actions.map((a, i) => ({ description: a.description, owner: owners[i].name, ownerRole: owners[i].role, dueOn: a.dueOn })),
     broughtBy: c.brought_by_name, chair: meeting.chair_name, attendees: attendees.map((m) => `${m.name} (${m.organisation_name})`),
   }, await currentTemplate(tx, 'mdt-outcome'));
@@ -314,6 +324,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     professionalId, kind: 'mdt-letter', childId: c.child_id, title: `MDT outcome letter: ${meeting.title}`, link: `/mdt/cases/${caseId}/letter`,
   })));
   await auditChild(tx, access, { action: 'mdt.outcome', what: `Discussed at ${meeting.title}; outcome letter sent`, details: { caseId, actions: input.actions.length } });
+  return { adviceSent: advice !== null };
 }
 
 /** The outcome letter as sent: for the meeting's members during its access window and, as it is filed in the record, for anyone who may read the child's record. */

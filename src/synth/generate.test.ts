@@ -166,7 +166,7 @@ describe('generateIcs', { timeout: 120_000 }, () => {
       gp: 'gp-practice', 'practice-nurse': 'gp-practice', paediatrician: 'acute-trust', 'care-coordinator': 'community-provider',
       'health-visitor': 'community-provider', 'school-nurse': 'community-provider', 'camhs-clinician': 'mental-health-trust',
       'social-worker': 'childrens-social-care', senco: 'school', 'youth-justice-worker': 'youth-justice',
-      'ics-analyst': 'ics-body', 'privacy-officer': 'ics-body', admin: 'ics-body', 'hub-admin': 'community-provider',
+      'ics-analyst': 'ics-body', 'privacy-officer': 'ics-body', admin: 'ics-body', 'hub-admin': 'community-provider', 'clinical-lead': 'ics-body',
     };
     expect(result.demoUsers.map((u) => u.role)).toEqual(ROLE_IDS);
     const demo = await q<{ role: string; email: string; kind: string; org: string; password_hash: string | null; team: number; leads: number; registered: number }>(sql`

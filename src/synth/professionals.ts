@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Role } from '../platform/access/roles.js';
 import { ETHNIC_CODES, ethnicMix, familyNameGroup } from './ethnicity.js';
 import { emailWord, givenName, surname, type Sex } from './names.js';
-import type { Rng } from '../platform/random/seeded.js';
+import { Rng } from '../platform/random/seeded.js';
 import type { Row } from './writer.js';
 
 export type DemoUser = { role: Role; email: string; name: string; id: string; organisationId: string };
@@ -97,6 +97,22 @@ export class Staff {
       ics_id: this.icsId, id, email, name: person.name, role, organisation_id: organisationId,
       password_hash: null, nhsid_useruid: demoNhsidUseruid(person.email), active: true,
     });
+  }
+
+  /**
+   * The demo user of a role added after the generator's streams were set
+   * (the ICS clinical lead): drawn from streams of its own, so everyone and
+   * everything else generated stays as it was.
+   */
+  demoApart(role: Role, organisationId: string): string {
+    const streams = { ids: this.ids, rng: this.rng };
+    this.ids = new Rng(this.icsId, `demo-user-ids:${role}`);
+    this.rng = new Rng(this.icsId, `demo-user:${role}`);
+    try {
+      return this.add(role, organisationId, true);
+    } finally {
+      ({ ids: this.ids, rng: this.rng } = streams);
+    }
   }
 
   /** `count` professionals of one role at one organisation; the first is the demo user when asked. */

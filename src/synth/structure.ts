@@ -136,6 +136,8 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
   staff.pool('ics-analyst', icsBody, 3, true);
   staff.pool('privacy-officer', icsBody, 2, true);
   staff.pool('admin', icsBody, 2, true);
+  // Keeps the advice library for families: edits and approves its pages (issue 18).
+  staff.demoApart('clinical-lead', icsBody);
 
   // Deprivation and diversity vary by place; both are centred so the ICS as a
   // whole keeps the national mix (≈20% Core20, ≈72% White).

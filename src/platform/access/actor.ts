@@ -7,7 +7,9 @@ export const SYSTEM_ROLE = 'system' as const;
 export const FAMILY_ROLE = 'family' as const;
 /** Role of a scheduled job (src/platform/jobs/) acting on its own account: no person, no OAuth client, no relationship with any child. */
 export const SCHEDULED_JOB_ROLE = 'scheduled-job' as const;
-export type ActorRole = Role | typeof SYSTEM_ROLE | typeof FAMILY_ROLE | typeof SCHEDULED_JOB_ROLE;
+/** Role of whoever holds a one-time link to advice sent to a family (issue 18): no sign-in, one sending, never a professional. */
+export const ADVICE_LINK_ROLE = 'advice-link-holder' as const;
+export type ActorRole = Role | typeof SYSTEM_ROLE | typeof FAMILY_ROLE | typeof SCHEDULED_JOB_ROLE | typeof ADVICE_LINK_ROLE;
 
 /**
  * A system client. Without an organisation it is the ICS's own integration
@@ -42,7 +44,20 @@ export type Actor = {
   family?: FamilyIdentity;
   /** The scheduled job's name; present exactly when role is 'scheduled-job'. */
   job?: string;
+  /** The one link a link holder holds; present exactly when role is 'advice-link-holder'. */
+  adviceLink?: AdviceLinkHeld;
 };
+
+/**
+ * What a link holder holds: the link (its hash, so a link replaced since
+ * holds nothing), the sending it was made for and the device that holds it
+ * (the hash of its cookie; null before it has one). The audit's actor column
+ * is a fixed id made from the sending, organisationId the ICS's id.
+ */
+export type AdviceLinkHeld = { sendingId: string; tokenHash: string; deviceHash: string | null };
+
+export const isAdviceLinkHolder = (actor: Actor): actor is Actor & { role: typeof ADVICE_LINK_ROLE; adviceLink: AdviceLinkHeld } =>
+  actor.role === ADVICE_LINK_ROLE && actor.adviceLink !== undefined;
 
 /**
  * A family member as NHS login verified them. For a family actor,

@@ -27,8 +27,8 @@ export const DUTY_MODES = {
 export type DutyMode = keyof typeof DUTY_MODES;
 export const isDutyMode = (v: unknown): v is DutyMode => typeof v === 'string' && Object.prototype.hasOwnProperty.call(DUTY_MODES, v);
 
-/** Roles whose accounts a second person checks: those who read children's records, and those who check others. */
-export const CHECKED_ROLES: readonly Role[] = [...CARING_ROLES, 'admin', 'privacy-officer'];
+/** Roles whose accounts a second person checks: those who read children's records, those who check others, and the clinician who approves families' advice. */
+export const CHECKED_ROLES: readonly Role[] = [...CARING_ROLES, 'admin', 'privacy-officer', 'clinical-lead'];
 
 /** Scopes that let a client change records (SMART v2 c, u or d; v1 write or *). */
 export const writesRecords = (scopes: readonly string[]) => scopes.some((s) => {

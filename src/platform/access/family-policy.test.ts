@@ -124,6 +124,18 @@ describe('family access matrix: every family action × relationship', () => {
     }
   });
 
+  it('refuses every family action to the holder of a one-time advice link, whatever it holds', () => {
+    const holder: Actor = {
+      icsId: 'ics', professionalId: 'h', name: 'Advice link holder', email: '', role: 'advice-link-holder', organisationId: 'ics', organisationName: '',
+      adviceLink: { sendingId: 's', tokenHash: 'hash', deviceHash: 'device' },
+    };
+    const held: Relationship[] = [{ kind: 'advice-link', detail: 'd', adviceLink: { sendingId: 's', expired: false, bound: true, thisDevice: true } }, ...GRANTS['parent with PR']];
+    for (const action of Object.keys(familyPolicy) as (keyof typeof familyPolicy)[]) {
+      expect(familyPolicy[action](holder, held)).toEqual({ allowed: false, reason: 'These pages are for parents, carers and young people signed in with NHS login.' });
+    }
+    for (const action of Object.keys(familyAccessPolicy) as (keyof typeof familyAccessPolicy)[]) expect(familyAccessPolicy[action](holder, held).allowed).toBe(false);
+  });
+
   it('lets a usable grant through when another of the same person’s grants for the child is not', () => {
     const both = [...GRANTS['ended proxy'], ...GRANTS['parent with PR']];
     expect(familyPolicy.viewLetters(familyMember(), both)).toEqual({ allowed: true, why: 'Proxy access (parent or carer): mother' });

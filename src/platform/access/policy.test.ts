@@ -57,7 +57,10 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'readAuditInFull': return role === 'privacy-officer';
     case 'manageOrganisations': return role === 'admin';
     case 'editLetterTemplates': return role === 'admin';
-    case 'editAdviceLibrary': return role === 'admin';
+    case 'editAdviceLibrary': return role === 'admin' || role === 'clinical-lead';
+    // The clinical content of advice for families is approved by the ICS clinical lead alone, never by an administrator.
+    case 'approveAdvicePage': return role === 'clinical-lead';
+    case 'viewAdviceFigures': return ['ics-analyst', 'admin', 'paediatrician', 'gp', 'clinical-lead'].includes(role);
     case 'sendAdvice': return HEALTH.includes(role) && opens;
     case 'manageClinics': return role === 'hub-admin' || role === 'paediatrician';
     case 'bookClinics': return role === 'hub-admin';
@@ -111,7 +114,9 @@ function expectedRefusal(who: Who, relationship: RelationshipKind | null, action
     case 'reviewAccountChanges': return 'Only a privacy officer reviews account changes.';
     case 'manageOrganisations': return 'Only an administrator manages organisations, clusters and users.';
     case 'editLetterTemplates': return 'Only an administrator changes the letter templates.';
-    case 'editAdviceLibrary': return 'Only an administrator keeps the advice library.';
+    case 'editAdviceLibrary': return 'Only the ICS clinical lead or an administrator edits the advice library.';
+    case 'approveAdvicePage': return 'Only the ICS clinical lead approves advice pages for families.';
+    case 'viewAdviceFigures': return 'Your role does not see the advice figures.';
     case 'sendAdvice': return system ? 'A system does not send advice to families.' : seesChild ? 'Advice pages are sent to families by the health professionals caring for the child.' : childRefusal(who, relationship);
     case 'confirmSafetyHandover': return 'Only an administrator confirms the deploying organisation’s safety controls.';
     case 'viewClinicalSafety': return 'Only an administrator or a privacy officer sees the clinical safety case.';
@@ -156,7 +161,10 @@ function expectedWhy(who: Who, relationship: RelationshipKind | null, action: st
     case 'reviewBreakGlass': return 'privacy officer';
     case 'reviewAccountChanges': return 'privacy officer review of account changes';
     case 'viewClinicalSafety': return ROLES[who as Role];
-    case 'confirmSafetyHandover': case 'manageOrganisations': case 'editLetterTemplates': case 'editAdviceLibrary': return 'administrator';
+    case 'confirmSafetyHandover': case 'manageOrganisations': case 'editLetterTemplates': return 'administrator';
+    case 'editAdviceLibrary': return who === 'clinical-lead' ? 'ICS clinical lead' : 'administrator';
+    case 'approveAdvicePage': return 'ICS clinical lead';
+    case 'viewAdviceFigures': return who === 'clinical-lead' ? 'advice figures for the ICS clinical lead' : `population health for a ${role}`;
     case 'sendAdvice': return opened;
     case 'manageClinics': return `clinics run by a ${role}`;
     case 'bookClinics': return 'hub clinic administrator';
@@ -332,5 +340,26 @@ describe('a family member against every professional rule', () => {
     expect(systemPolicy.fhirInteraction(parent, 'Patient', 'r').allowed).toBe(false);
     expect(systemPolicy.searchPatients(parent).allowed).toBe(false);
     expect(systemPolicy.updateChild(parent, granted).allowed).toBe(false);
+  });
+});
+
+describe('the holder of a one-time advice link against every professional rule', () => {
+  const holder: Actor = {
+    icsId: 'ics', professionalId: 'h', name: 'Advice link holder', email: '', role: 'advice-link-holder', organisationId: 'ics', organisationName: '',
+    adviceLink: { sendingId: 's', tokenHash: 'hash', deviceHash: 'device' },
+  };
+  const held: Relationship[] = [{ kind: 'advice-link', detail: 'advice sent on 2026-12-01', adviceLink: { sendingId: 's', expired: false, bound: true, thisDevice: true } }];
+  const actions = Object.keys(policy) as (keyof typeof policy)[];
+
+  it.each(actions)('refuses %s, even with the link’s relationship or a professional one beside it', (action) => {
+    const decide = policy[action] as (a: Actor, r: Relationship[]) => ReturnType<typeof policy.searchChildren>;
+    expect(decide(holder, held).allowed).toBe(false);
+    expect(decide(holder, [...held, { kind: 'registered-practice', detail: 'x' }]).allowed).toBe(false);
+  });
+
+  it('refuses every system interaction', () => {
+    expect(systemPolicy.fhirInteraction(holder, 'Communication', 'r').allowed).toBe(false);
+    expect(systemPolicy.searchPatients(holder).allowed).toBe(false);
+    expect(systemPolicy.updateChild(holder, held).allowed).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { FAMILY_ROLE, isScheduledJob, isSystem, SCHEDULED_JOB_ROLE, SYSTEM_ROLE, type Actor } from './actor.js';
+import { ADVICE_LINK_ROLE, FAMILY_ROLE, isScheduledJob, isSystem, SCHEDULED_JOB_ROLE, SYSTEM_ROLE, type Actor } from './actor.js';
 import { CARING_ROLES, HEALTH_DETAIL_AGENCIES, ROLES, agencyOfRole, type Role } from './roles.js';
 import { RELATIONSHIP_LABELS, actionOpensRecord, type Relationship } from './relationship.js';
 import { allow, deny, has, type Decision } from './decision.js';
@@ -136,6 +136,7 @@ export const policy = {
   seeOwnTeamsSensitiveEntries(actor: Actor): Decision {
     if (actor.role === FAMILY_ROLE) return deny('Sensitive entries are never shown on the family pages.');
     if (actor.role === SCHEDULED_JOB_ROLE) return deny('A scheduled job never sees sensitive entries.');
+    if (actor.role === ADVICE_LINK_ROLE) return deny('A link to advice shows the advice sent, nothing of the record.');
     return actor.role === SYSTEM_ROLE ? deny('A system never sees sensitive entries, not even those its own organisation recorded.') : allow('recorded by your own team');
   },
 
@@ -261,9 +262,22 @@ export const policy = {
     return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator changes the letter templates.');
   },
 
-  /** The ICS's advice library for families (edit, approve, import): administrators, as for letter wording, until there is a clinical lead role. */
+  /** The ICS's advice library for families (edit drafts, the reading age target): the ICS clinical lead who keeps it, and administrators. */
   editAdviceLibrary(actor: Actor): Decision {
-    return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator keeps the advice library.');
+    if (actor.role === 'clinical-lead') return allow('ICS clinical lead');
+    return actor.role === 'admin' ? allow('administrator') : deny('Only the ICS clinical lead or an administrator edits the advice library.');
+  },
+
+  /** Approve (and re-approve) a page's clinical content for families: the ICS clinical lead only, never an administrator alone. */
+  approveAdvicePage(actor: Actor): Decision {
+    return actor.role === 'clinical-lead' ? allow('ICS clinical lead') : deny('Only the ICS clinical lead approves advice pages for families.');
+  },
+
+  /** Advice pages sent, opened and found helpful, in aggregate: those who see the population, and the clinical lead who keeps the library. */
+  viewAdviceFigures(actor: Actor): Decision {
+    if (actor.role === 'clinical-lead') return allow('advice figures for the ICS clinical lead');
+    const population = policy.viewPopulation(actor);
+    return population.allowed ? population : deny('Your role does not see the advice figures.');
   },
 
   /** Safety-netting advice to a child's family: health professionals whose relationship opens the child's record. */

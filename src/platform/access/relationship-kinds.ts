@@ -14,7 +14,8 @@ export type RelationshipKind =
   | 'registered-practice' | 'care-team' | 'cluster-lead' | 'referral' | 'mdt-case' | 'action-owner' | 'break-glass'
   | 'integration-engine' | 'organisation-feed'
   | 'virtual-ward'
-  | FamilyRelationshipKind;
+  | FamilyRelationshipKind
+  | 'advice-link';
 
 /** A family member's relationships (issue 16): granted by a professional, never derived from care. */
 export type FamilyRelationshipKind = 'proxy' | 'own-access';
@@ -48,7 +49,14 @@ export type FamilyGrantFacts = {
   continuesPast18?: boolean;
 };
 
-export type Relationship = { kind: RelationshipKind; detail: string; family?: FamilyGrantFacts };
+/**
+ * The facts of the one sending a link holder's link was made for, read with
+ * it: whether the link has expired, whether a device has opened it, and
+ * whether that device is the one asking.
+ */
+export type AdviceLinkFacts = { sendingId: string; expired: boolean; bound: boolean; thisDevice: boolean };
+
+export type Relationship = { kind: RelationshipKind; detail: string; family?: FamilyGrantFacts; adviceLink?: AdviceLinkFacts };
 
 export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'registered-practice': 'Registered practice',
@@ -63,6 +71,7 @@ export const RELATIONSHIP_LABELS: Record<RelationshipKind, string> = {
   'virtual-ward': 'Virtual ward caseload',
   proxy: 'Proxy access (parent or carer)',
   'own-access': 'Their own access (young person)',
+  'advice-link': 'Holder of a one-time advice link',
 };
 
 /**
@@ -92,4 +101,6 @@ export type RelationshipSupplier = {
    * the only kind they are asked), its rows carry a `facts` json column.
    */
   family?: true;
+  /** A supplier of the advice link holder's one relationship: asked only for link holders (and the only one they are asked), with a `facts` json column. */
+  adviceLink?: true;
 };

@@ -1,21 +1,29 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
-import { isFamily, type Actor } from './actor.js';
+import { isAdviceLinkHolder, isFamily, type Actor } from './actor.js';
 import { agencyOfRole } from './roles.js';
 import { composition, type ChildIdentity } from './composition.js';
-import type { FamilyGrantFacts, Relationship, RelationshipKind, RelationshipSupplier } from './relationship-kinds.js';
+import type { AdviceLinkFacts, FamilyGrantFacts, Relationship, RelationshipKind, RelationshipSupplier } from './relationship-kinds.js';
 
 export { RELATIONSHIP_LABELS, type Relationship, type RelationshipKind, type RelationshipSupplier } from './relationship-kinds.js';
 
+type Audience = 'professional' | 'family' | 'advice-link';
+const audienceOf = (actor: Actor): Audience => (isFamily(actor) ? 'family' : isAdviceLinkHolder(actor) ? 'advice-link' : 'professional');
+const suppliesTo = (s: RelationshipSupplier): Audience => (s.family ? 'family' : s.adviceLink ? 'advice-link' : 'professional');
+
 /**
  * The suppliers asked about this actor: a family member only the family's
- * (grants), everyone else never those, so no professional rule can be met by
- * a family relationship and no family page by a professional one.
+ * (grants), a link holder only the link's, everyone else never those, so no
+ * professional rule can be met by a family or link relationship and no
+ * family page by a professional one.
  */
 function suppliersFor(actor: Actor): readonly RelationshipSupplier[] {
-  const family = isFamily(actor);
-  return composition().relationships.filter((s) => (s.family === true) === family);
+  const audience = audienceOf(actor);
+  return composition().relationships.filter((s) => suppliesTo(s) === audience);
 }
+
+/** Family grants and the advice link carry their facts in a json column; professionals' relationships do not. */
+const withFactsColumn = (actor: Actor) => audienceOf(actor) !== 'professional';
 
 /**
  * Whether owning an action opens the child's summary and record to the
@@ -36,15 +44,15 @@ export function standingRelationshipSql(actor: Actor): SQL {
 
 /** The UNION ALL of every supplier's relationships of the actor with the child `childId` (an expression), each row ranked; null when none could apply. */
 function relationshipsQuery(actor: Actor, childId: SQL): SQL | null {
-  const family = isFamily(actor);
+  const facts = withFactsColumn(actor);
   const branches = suppliersFor(actor).flatMap((supplier, rank) => {
     const found = supplier.withChild(actor, childId);
-    return found ? [sql`SELECT ${rank}::int AS rank, r.kind, r.detail${family ? sql`, r.facts` : sql``} FROM (${found}) r`] : [];
+    return found ? [sql`SELECT ${rank}::int AS rank, r.kind, r.detail${facts ? sql`, r.facts` : sql``} FROM (${found}) r`] : [];
   });
   return branches.length ? sql.join(branches, sql` UNION ALL `) : null;
 }
 
-type Ranked = Relationship & { rank: number; facts?: FamilyGrantFacts };
+type Ranked = Relationship & { rank: number; facts?: Facts };
 
 /** Strongest first: a stable sort, so within one supplier rows keep the order its query gave them. */
 const strongestFirst = (found: Ranked[]): Relationship[] => found.sort((a, b) => a.rank - b.rank).map(withFacts);
@@ -77,8 +85,13 @@ export async function identifiedChild(tx: Tx, actor: Actor, childId: string): Pr
   return { child, relationships: strongestFirst(relationships) };
 }
 
-/** A relationship as the policy reads it: a family grant's with its facts, others kind and detail only. */
-const withFacts = ({ kind, detail, facts }: Relationship & { facts?: FamilyGrantFacts }): Relationship => (facts ? { kind, detail, family: facts } : { kind, detail });
+type Facts = FamilyGrantFacts | AdviceLinkFacts;
+
+/** A relationship as the policy reads it: a family grant's or an advice link's with its facts, others kind and detail only. */
+const withFacts = ({ kind, detail, facts }: Relationship & { facts?: Facts }): Relationship => {
+  if (!facts) return { kind, detail };
+  return kind === 'advice-link' ? { kind, detail, adviceLink: facts as AdviceLinkFacts } : { kind, detail, family: facts as FamilyGrantFacts };
+};
 
 /**
  * legitimateRelationships for each of a short list of children (a meeting's
@@ -86,15 +99,15 @@ const withFacts = ({ kind, detail, facts }: Relationship & { facts?: FamilyGrant
  * (empty when none), each list as legitimateRelationships gives it.
  */
 export async function legitimateRelationshipsOfEach(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, Relationship[]>> {
-  const family = isFamily(actor);
-  const out = new Map(childIds.map((id) => [id, [] as (Relationship & { rank: number; facts?: FamilyGrantFacts })[]]));
+  const facts = withFactsColumn(actor);
+  const out = new Map(childIds.map((id) => [id, [] as (Relationship & { rank: number; facts?: Facts })[]]));
   const branches = suppliersFor(actor).flatMap((supplier, rank) => {
     const found = supplier.withChild(actor, sql`listed.child_id`);
-    return found ? [sql`SELECT listed.child_id, ${rank}::int AS rank, r.kind, r.detail${family ? sql`, r.facts` : sql``}
+    return found ? [sql`SELECT listed.child_id, ${rank}::int AS rank, r.kind, r.detail${facts ? sql`, r.facts` : sql``}
       FROM unnest(${sql.param([...out.keys()])}::uuid[]) AS listed(child_id) CROSS JOIN LATERAL (${found}) r`] : [];
   });
   if (branches.length && out.size) {
-    for (const { child_id, ...r } of await rows<Relationship & { rank: number; child_id: string; facts?: FamilyGrantFacts }>(tx, sql.join(branches, sql` UNION ALL `))) out.get(child_id)!.push(r);
+    for (const { child_id, ...r } of await rows<Relationship & { rank: number; child_id: string; facts?: Facts }>(tx, sql.join(branches, sql` UNION ALL `))) out.get(child_id)!.push(r);
   }
   // A stable sort, as legitimateRelationships: within one supplier, rows keep the order its query gave them.
   return new Map([...out].map(([id, found]) => [id, found.sort((a, b) => a.rank - b.rank).map(withFacts)]));

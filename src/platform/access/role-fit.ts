@@ -23,6 +23,7 @@ export const ROLE_ORGANISATION_KINDS: Record<Role, readonly OrganisationKind[]> 
   'privacy-officer': ['ics-body'],
   'hub-admin': ['community-provider', 'acute-trust', 'gp-practice'],
   admin: ['ics-body'],
+  'clinical-lead': ['ics-body'],
 };
 
 export const roleFits = (role: Role, kind: OrganisationKind): boolean => ROLE_ORGANISATION_KINDS[role].includes(kind);

@@ -14,6 +14,7 @@ export const ROLES = {
   'privacy-officer': 'Privacy officer',
   'hub-admin': 'Hub clinic administrator',
   admin: 'Administrator',
+  'clinical-lead': 'ICS clinical lead',
 } as const;
 
 export type Role = keyof typeof ROLES;

@@ -46,6 +46,7 @@ describe('header navigation matrix: every role and every menu item', () => {
     'privacy-officer': ['Home', 'Find a child', 'Emergency access reviews', 'Clinical safety', 'Account changes'],
     'hub-admin': ['Home', 'Clinics', 'Clinic booking', 'Hub activity'],
     admin: ['Home', 'Population', 'Clinical safety', 'Organisations', 'Clusters', 'Users', 'Letter templates', 'Advice library'],
+    'clinical-lead': ['Home', 'Advice library', 'Advice figures'],
     system: ['Home'],
   };
 

@@ -32,6 +32,8 @@ const MENU: readonly MenuItem[] = [
   { href: '/admin/users', text: 'Users', may: (a) => policy.manageOrganisations(a).allowed },
   { href: '/admin/letter-templates', text: 'Letter templates', may: (a) => policy.editLetterTemplates(a).allowed },
   { href: '/admin/advice', text: 'Advice library', may: (a) => policy.editAdviceLibrary(a).allowed },
+  // Those who see the population reach the advice figures from the advice library's page; the clinical lead has no population menu.
+  { href: '/advice-figures', text: 'Advice figures', may: (a) => policy.viewAdviceFigures(a).allowed && !policy.viewPopulation(a).allowed },
 ];
 
 /** Header links for what the actor may do, with the section the page is in marked. */
