@@ -16,6 +16,8 @@ export type EntryInput = {
   sensitiveCategory?: SensitiveCategory | null;
   sourceSystem?: string | null;
   sourceId?: string | null;
+  /** FHIR elements a feed sent that the columns do not hold, kept as sent; undefined (a page's edit) leaves what is kept as it was. */
+  asSent?: Record<string, unknown> | null;
 };
 
 export type ContactInput = {
@@ -29,6 +31,7 @@ export type ContactInput = {
   sensitiveCategory?: SensitiveCategory | null;
   sourceSystem?: string | null;
   sourceId?: string | null;
+  asSent?: Record<string, unknown> | null;
 };
 
 const noHidden = (v: string) => ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
@@ -51,6 +54,7 @@ const entryShape = z.object({
   sensitiveCategory: z.enum(SENSITIVE_CATEGORIES, { error: 'Select a sensitive category from the list' }).nullish(),
   sourceSystem: line('the source system', 200).nullish(),
   sourceId: line('the source identifier', 200).nullish(),
+  asSent: z.record(z.string(), z.unknown()).nullish(),
 });
 
 /** Checks an entry from a page or a feed: shape, the kind's statuses and details, and dates that make sense. */
@@ -81,6 +85,7 @@ const contactShape = z.object({
   sensitiveCategory: z.enum(SENSITIVE_CATEGORIES).nullish(),
   sourceSystem: line('the source system', 200).nullish(),
   sourceId: line('the source identifier', 200).nullish(),
+  asSent: z.record(z.string(), z.unknown()).nullish(),
 });
 
 export function readContactInput(input: unknown, now = new Date()): ContactInput {

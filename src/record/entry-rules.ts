@@ -21,7 +21,8 @@ export const canonical = (v: unknown): string =>
 export const sameEntry = (a: EntryRow, e: EntryInput) =>
   a.kind === e.kind && a.code_system === (e.codeSystem ?? null) && a.code === (e.code ?? null) && a.display === e.display &&
   a.status === e.status && a.started_on === (e.startedOn ?? null) && a.ended_on === (e.endedOn ?? null) &&
-  canonical(a.details) === canonical(e.details) && a.sensitive_category === (e.sensitiveCategory ?? null);
+  canonical(a.details) === canonical(e.details) && a.sensitive_category === (e.sensitiveCategory ?? null) &&
+  (e.asSent === undefined || canonical(a.as_sent) === canonical(e.asSent));
 
 export const ENTRY_CONFLICTS = {
   otherChild: 'That source identifier already belongs to an entry in another child’s record.',

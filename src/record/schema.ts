@@ -56,6 +56,8 @@ export const recordEntry = pgTable(
     sourceSystem: text('source_system'),
     sourceId: text('source_id'),
     version: integer('version').notNull().default(1),
+    /** FHIR elements a feed sent that the columns do not hold, kept as sent and given back (decision 0019). */
+    asSent: jsonb('as_sent').$type<Record<string, unknown>>(),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
@@ -111,6 +113,8 @@ export const contact = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
     sourceSystem: text('source_system'),
     sourceId: text('source_id'),
+    /** FHIR elements a feed sent that the columns do not hold (the sender's class, type codings), kept as sent (decision 0019). */
+    asSent: jsonb('as_sent').$type<Record<string, unknown>>(),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),

@@ -1,0 +1,9 @@
+-- What a FHIR sender sent that Joinery's columns do not hold, kept as sent
+-- and given back on every read (docs/decisions/0019): every coding of a
+-- code, an observation's components and category, exact times, links to the
+-- encounter, a vaccine's lot, site and route, an encounter's own class and
+-- type, an organisation's type codes. Null for what pages and the generator
+-- wrote. Nullable columns with no default: adding them rewrites no rows.
+ALTER TABLE "record_entry" ADD COLUMN IF NOT EXISTS "as_sent" jsonb;--> statement-breakpoint
+ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "as_sent" jsonb;--> statement-breakpoint
+ALTER TABLE "organisation" ADD COLUMN IF NOT EXISTS "as_sent" jsonb;
