@@ -6,4 +6,8 @@
 -- wrote. Nullable columns with no default: adding them rewrites no rows.
 ALTER TABLE "record_entry" ADD COLUMN IF NOT EXISTS "as_sent" jsonb;--> statement-breakpoint
 ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "as_sent" jsonb;--> statement-breakpoint
+-- A fed encounter's FHIR status. Null: it took place (everything recorded
+-- before). planned, cancelled, entered-in-error and unknown are kept and
+-- served over FHIR but are not attendances: not on the timeline, not counted.
+ALTER TABLE "contact" ADD COLUMN IF NOT EXISTS "status" text;--> statement-breakpoint
 ALTER TABLE "organisation" ADD COLUMN IF NOT EXISTS "as_sent" jsonb;

@@ -29,7 +29,7 @@ const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
 const CONDITIONAL = /^([A-Z][A-Za-z]+)\?identifier=(.*)$/;
 
 /** Types whose writes name no row a reference could find (no fhir_link, child or organisation rows): answers found before stay true. */
-const NAMES_NOTHING = new Set(['Encounter', ...ENTRY_TYPES]);
+const NAMES_NOTHING = new Set(ENTRY_TYPES);
 
 export type Admitted = { r: Resource; handler: ResourceHandler & Required<Pick<ResourceHandler, 'write'>>; permission: ScopePermission };
 

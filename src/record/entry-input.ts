@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENTRY_KINDS, SENSITIVE_CATEGORIES, CONTACT_TYPES, type EntryKind, type SensitiveCategory, type ContactType } from './schema.js';
+import { ENTRY_KINDS, SENSITIVE_CATEGORIES, CONTACT_TYPES, NOT_ATTENDED, type EntryKind, type SensitiveCategory, type ContactType } from './schema.js';
 import { ENTRY_DETAILS, ENTRY_STATUSES } from './entries.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { fieldErrors } from '../platform/http/validate.js';
@@ -32,6 +32,8 @@ export type ContactInput = {
   sourceSystem?: string | null;
   sourceId?: string | null;
   asSent?: Record<string, unknown> | null;
+  /** A fed encounter's FHIR status (schema.ts NOT_ATTENDED and those that took place); null when it took place. */
+  status?: string | null;
 };
 
 const noHidden = (v: string) => ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
@@ -86,6 +88,7 @@ const contactShape = z.object({
   sourceSystem: line('the source system', 200).nullish(),
   sourceId: line('the source identifier', 200).nullish(),
   asSent: z.record(z.string(), z.unknown()).nullish(),
+  status: z.enum(['arrived', 'triaged', 'in-progress', 'onleave', 'finished', ...NOT_ATTENDED]).nullish(),
 });
 
 export function readContactInput(input: unknown, now = new Date()): ContactInput {
