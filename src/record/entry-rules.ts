@@ -13,9 +13,10 @@ import { datesBeforeBirth } from '../platform/time/before-birth.js';
 
 /** JSON with keys sorted: jsonb keeps its own key order, so plain stringify would call equal details different. */
 export const canonical = (v: unknown): string =>
-  v && typeof v === 'object' && !Array.isArray(v)
-    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
-    : JSON.stringify(v);
+  Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
+  : v && typeof v === 'object'
+    ? `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
+    : JSON.stringify(v ?? null);
 
 /** Whether saving the input would change nothing in the entry: the same input twice is "unchanged". */
 export const sameEntry = (a: EntryRow, e: EntryInput) =>

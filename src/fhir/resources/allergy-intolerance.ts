@@ -67,7 +67,7 @@ export const allergyCodec: EntryCodec<AllergyIntolerance> = {
   elements: {
     mapped: ['identifier', 'clinicalStatus', 'verificationStatus', 'category', 'code', 'patient', 'onsetDateTime', 'onsetAge', 'reaction'],
     kept: [
-      'identifier', 'clinicalStatus', 'verificationStatus', 'type', 'category', 'criticality', 'code', 'encounter', 'onsetDateTime', 'onsetAge',
+      'extension', 'identifier', 'clinicalStatus', 'verificationStatus', 'type', 'category', 'criticality', 'code', 'encounter', 'onsetDateTime', 'onsetAge',
       'recordedDate', 'recorder', 'asserter', 'lastOccurrence', 'note', 'reaction',
     ],
   },

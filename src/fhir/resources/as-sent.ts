@@ -48,7 +48,12 @@ export async function keepAsSent(
     if (HANDLED.has(key) || value === undefined) continue;
     if (key === 'extension') {
       const rest = Array.isArray(value) ? value.filter((e: { url?: string }) => !elements.extensionUrls?.includes(e?.url ?? '')) : [];
-      if (rest.length) asSent.extension = await ourReferences(i, rest, `${type}.extension`, warnings);
+      if (rest.length && elements.kept.includes('extension')) asSent.extension = await ourReferences(i, rest, `${type}.extension`, warnings);
+      else {
+        for (const e of rest as { url?: string }[]) {
+          warnings.push({ severity: 'warning', code: 'not-supported', text: `Joinery does not keep the extension ${e?.url}: it was not saved and will not be given back.`, expression: `${type}.extension` });
+        }
+      }
     } else if (elements.kept.includes(key)) {
       asSent[key] = await ourReferences(i, value, `${type}.${key}`, warnings);
     } else if (!elements.mapped.includes(key) && !extraMapped.includes(key)) {
@@ -124,7 +129,8 @@ export function withAsSent<R extends Resource>(ours: R, asSent: Record<string, u
       out.extension = [...((out.extension as unknown[] | undefined) ?? []), ...(sent as unknown[])];
     } else if (elements.mapped.includes(key)) {
       if (out[key] !== undefined && agrees(sent, out[key])) out[key] = sent;
-    } else {
+    } else if (elements.kept.includes(key)) {
+      // (Medication's two views keep different elements of one entry: each gives back its own.)
       out[key] = sent;
     }
   }

@@ -69,7 +69,7 @@ export const conditionCodec: EntryCodec<Condition> = {
   elements: {
     mapped: ['identifier', 'clinicalStatus', 'verificationStatus', 'category', 'code', 'subject', 'onsetDateTime', 'onsetPeriod', 'onsetAge', 'abatementDateTime', 'abatementPeriod'],
     kept: [
-      'identifier', 'clinicalStatus', 'verificationStatus', 'category', 'severity', 'code', 'bodySite', 'encounter', 'onsetDateTime', 'onsetPeriod', 'onsetAge',
+      'extension', 'identifier', 'clinicalStatus', 'verificationStatus', 'category', 'severity', 'code', 'bodySite', 'encounter', 'onsetDateTime', 'onsetPeriod', 'onsetAge',
       'abatementDateTime', 'abatementPeriod', 'recordedDate', 'recorder', 'asserter', 'stage', 'evidence', 'note',
     ],
     extensionUrls: [PROBLEM_SIGNIFICANCE_URL],

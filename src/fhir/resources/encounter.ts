@@ -47,7 +47,7 @@ async function kindOf(tx: Tx, organisationId: string): Promise<string | undefine
 const ELEMENTS: Elements = {
   mapped: ['identifier', 'status', 'class', 'type', 'priority', 'subject', 'period', 'reasonCode', 'serviceProvider'],
   kept: [
-    'identifier', 'statusHistory', 'class', 'classHistory', 'type', 'serviceType', 'priority', 'episodeOfCare', 'basedOn', 'participant', 'appointment',
+    'extension', 'identifier', 'statusHistory', 'class', 'classHistory', 'type', 'serviceType', 'priority', 'episodeOfCare', 'basedOn', 'participant', 'appointment',
     'period', 'length', 'reasonCode', 'reasonReference', 'diagnosis', 'hospitalization', 'location', 'partOf',
   ],
 };

@@ -2,7 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { getEntry, listEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
 import type { EntryKind } from '../../record/index.js';
 import { badRequest, notFound, type Issue } from '../outcome.js';
-import { keepAsSent, withAsSent, type Elements } from './as-sent.js';
+import { keepAsSent, sameJson, withAsSent, type Elements } from './as-sent.js';
 import { dateRange, patientParam, single, tokenParam } from './common.js';
 import type { Importing, Page, Query, Reading, ResourceHandler, SearchParamDef, Written } from './handler.js';
 
@@ -41,6 +41,23 @@ export async function translateEntry<R extends Resource>(codec: EntryCodec<R>, i
   const { childId, input, warnings = [] } = await codec.fromFhir(i, resource);
   const kept = await keepAsSent(i, resource, codec.elements);
   return { childId, input: { ...input, asSent: kept.asSent }, warnings: [...warnings, ...kept.warnings] };
+}
+
+/**
+ * A read-modify-write (PUT of what Joinery served) sends back what Joinery
+ * wrote itself (issued, recordedDate, its own coding): an element sent back
+ * exactly as served keeps what was kept before, so the write changes nothing.
+ */
+async function unlessAsServed<R extends Resource>(
+  codec: EntryCodec<R>, i: Importing, entryId: string, asSent: Record<string, unknown>,
+): Promise<Record<string, unknown> | null> {
+  const existing = await getEntry(i.tx, i.actor, entryId).catch(() => undefined);
+  if (!existing || existing.kind !== codec.kind) return asSent;
+  const served = entryToFhir(codec, existing) as unknown as Record<string, unknown>;
+  const out = Object.fromEntries(Object.entries(asSent)
+    .map(([k, v]) => [k, sameJson(v, served[k]) ? existing.as_sent?.[k] : v])
+    .filter(([, v]) => v !== undefined));
+  return Object.keys(out).length ? out : null;
 }
 
 /** An entry as its resource, with what its feed sent given back. */
@@ -102,6 +119,7 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     },
     async write(i, resource, targetId, expectedVersion): Promise<Written> {
       const { childId, input, warnings } = await translateEntry(codec, i, resource as R);
+      if (targetId && input.asSent) input.asSent = await unlessAsServed(codec, i, targetId, input.asSent);
       const saved = await saveEntry(i.tx, i.actor, childId, input, targetId ? { entryId: targetId, expectedVersion } : {});
       return { id: saved.entry.id, outcome: saved.outcome, ...(warnings.length ? { warnings } : {}) };
     },

@@ -56,7 +56,7 @@ export const immunizationCodec: EntryCodec<Immunization> = {
   elements: {
     mapped: ['identifier', 'status', 'statusReason', 'vaccineCode', 'patient', 'occurrenceDateTime', 'occurrenceString', 'protocolApplied'],
     kept: [
-      'identifier', 'statusReason', 'vaccineCode', 'encounter', 'occurrenceDateTime', 'recorded', 'primarySource', 'reportOrigin', 'location', 'manufacturer',
+      'extension', 'identifier', 'statusReason', 'vaccineCode', 'encounter', 'occurrenceDateTime', 'recorded', 'primarySource', 'reportOrigin', 'location', 'manufacturer',
       'lotNumber', 'expirationDate', 'site', 'route', 'doseQuantity', 'performer', 'note', 'reasonCode', 'isSubpotent', 'protocolApplied',
     ],
   },

@@ -147,7 +147,7 @@ export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
     mapped: [...sharedElements, 'intent', 'courseOfTherapyType', 'dosageInstruction', 'dispenseRequest'],
     // authoredOn is kept, not mapped: the sender's date stands even where the course's start (the validity period) is another.
     kept: [
-      'identifier', 'statusReason', 'intent', 'category', 'priority', 'medicationCodeableConcept', 'medicationReference', 'contained', 'encounter', 'authoredOn',
+      'extension', 'identifier', 'statusReason', 'intent', 'category', 'priority', 'medicationCodeableConcept', 'medicationReference', 'contained', 'encounter', 'authoredOn',
       'requester', 'performer', 'recorder', 'reasonCode', 'reasonReference', 'basedOn', 'groupIdentifier', 'courseOfTherapyType', 'note', 'dosageInstruction',
       'dispenseRequest', 'substitution',
     ],
@@ -209,7 +209,7 @@ export const medicationStatementCodec: EntryCodec<MedicationStatement> = {
   elements: {
     mapped: [...sharedElements, 'effectiveDateTime', 'effectivePeriod', 'dosage', 'basedOn'],
     kept: [
-      'identifier', 'statusReason', 'category', 'medicationCodeableConcept', 'medicationReference', 'contained', 'context', 'effectiveDateTime', 'effectivePeriod',
+      'extension', 'identifier', 'statusReason', 'category', 'medicationCodeableConcept', 'medicationReference', 'contained', 'context', 'effectiveDateTime', 'effectivePeriod',
       'dateAsserted', 'informationSource', 'derivedFrom', 'partOf', 'reasonCode', 'reasonReference', 'note', 'dosage',
     ],
     extensionUrls: [MEDICATION_COURSE_URL],

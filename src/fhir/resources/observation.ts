@@ -95,7 +95,7 @@ export const observationCodec: EntryCodec<Observation> = {
       'valueString', 'valueInteger', 'valueBoolean', 'component',
     ],
     kept: [
-      'identifier', 'code', 'category', 'effectiveDateTime', 'effectivePeriod', 'effectiveInstant', 'issued', 'valueQuantity', 'valueCodeableConcept',
+      'extension', 'identifier', 'code', 'category', 'effectiveDateTime', 'effectivePeriod', 'effectiveInstant', 'issued', 'valueQuantity', 'valueCodeableConcept',
       'valueInteger', 'valueBoolean', 'note', 'component', 'encounter', 'performer', 'interpretation', 'referenceRange', 'bodySite', 'method',
       'dataAbsentReason', 'basedOn', 'hasMember', 'derivedFrom',
     ],

@@ -120,7 +120,9 @@ async function write(i: Importing, resource: Patient, targetId?: string) {
   const { childId, outcome } = await registerChild(i.tx, i.actor, { ...reg, registeredPracticeId: practiceId }, { matchId, today: i.today });
   await saveLinks(i.tx, i.actor.icsId, 'Patient', childId, keys);
   // Joinery keeps the few demographics it needs (the postcode only as its district): the rest is named as not kept.
-  const { warnings } = await keepAsSent(i, p, { mapped: ['identifier', 'extension', 'name', 'gender', 'birthDate', 'address', 'generalPractitioner', 'active'], kept: [] });
+  const { warnings } = await keepAsSent(i, p, {
+    mapped: ['identifier', 'name', 'gender', 'birthDate', 'address', 'generalPractitioner', 'active'], kept: [], extensionUrls: [ETHNIC_CATEGORY_URL],
+  });
   return { id: childId, outcome, ...(warnings.length ? { warnings } : {}) };
 }
 

@@ -52,7 +52,7 @@ export const procedureCodec: EntryCodec<Procedure> = {
   elements: {
     mapped: ['identifier', 'status', 'code', 'subject', 'performedDateTime', 'performedPeriod', 'outcome'],
     kept: [
-      'identifier', 'statusReason', 'category', 'code', 'encounter', 'performedDateTime', 'performedPeriod', 'recorder', 'asserter', 'performer', 'location',
+      'extension', 'identifier', 'statusReason', 'category', 'code', 'encounter', 'performedDateTime', 'performedPeriod', 'recorder', 'asserter', 'performer', 'location',
       'reasonCode', 'reasonReference', 'bodySite', 'outcome', 'complication', 'followUp', 'note', 'usedCode',
     ],
   },
