@@ -69,7 +69,8 @@ function toFhir(c: ContactRow): Encounter {
   const sent = c.as_sent as { class?: Encounter['class']; type?: Encounter['type'] } | null;
   // The sender's class and types are theirs; Joinery's contact type goes first among the types.
   const out = withAsSent(ours, c.as_sent && Object.fromEntries(Object.entries(c.as_sent).filter(([k]) => k !== 'class' && k !== 'type')), ELEMENTS);
-  return { ...out, ...(sent?.class ? { class: sent.class } : {}), type: [...ours.type!, ...(sent?.type ?? [])] };
+  const theirs = (sent?.type ?? []).filter((t) => !t.coding?.some((c) => c.system === CONTACT_TYPE_SYSTEM));
+  return { ...out, ...(sent?.class ? { class: sent.class } : {}), type: [...ours.type!, ...theirs] };
 }
 
 /** Every status R4 gives an encounter: those that took place are attendances; the others are kept but never counted. */
