@@ -96,7 +96,8 @@ export function readContactInput(input: unknown, now = new Date()): ContactInput
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const c = parsed.data;
   const fields: FieldErrors = {};
-  if (Date.parse(c.startedAt) > now.getTime() + 5 * 60_000) fields.startedAt = 'Start must not be in the future';
+  // Only a planned encounter may start in the future.
+  if (c.status !== 'planned' && Date.parse(c.startedAt) > now.getTime() + 5 * 60_000) fields.startedAt = 'Start must not be in the future';
   if (c.endedAt && Date.parse(c.endedAt) < Date.parse(c.startedAt)) fields.endedAt = 'End must be after the start';
   if (Boolean(c.sourceSystem) !== Boolean(c.sourceId)) fields.sourceId = 'A source identifier needs both its system and its value';
   if (Object.keys(fields).length) throw new ValidationError(fields);

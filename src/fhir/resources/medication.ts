@@ -92,7 +92,23 @@ const checkStatus = (status: string, type: string) => {
   const statuses = type === 'MedicationRequest' ? REQUEST_STATUSES : STATEMENT_STATUSES;
   if (!statuses.includes(status)) throw unprocessable(`Status must be one of: ${statuses.join(', ')}.`, `${type}.status`);
 };
-const sharedElements = ['identifier', 'status', 'statusReason', 'medicationCodeableConcept', 'medicationReference', 'contained', 'subject', 'reasonCode'];
+const sharedElements = ['identifier', 'status', 'statusReason', 'medicationCodeableConcept', 'medicationReference', 'subject', 'reasonCode'];
+
+/** The sender's medicine reference and structured doses stand in for Joinery's words while those still say the same. */
+const sameDoses = (sent: unknown, ours: unknown) => {
+  try {
+    return dosesText(sent as Dosage[], '') === (ours as Dosage[]).map((d) => d.text).join('; ');
+  } catch {
+    return false;
+  }
+};
+const medicineChoices = (doses: string) => ({
+  medicationReference: {
+    of: 'medicationCodeableConcept',
+    same: (sent: unknown, ours: unknown) => (sent as { reference?: string }).reference?.startsWith('#') === true || (sent as { display?: string }).display === (ours as CodeableConcept).text,
+  },
+  [doses]: { of: doses, same: sameDoses },
+});
 
 export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
   type: 'MedicationRequest',
@@ -151,6 +167,7 @@ export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
       'requester', 'performer', 'recorder', 'reasonCode', 'reasonReference', 'basedOn', 'groupIdentifier', 'courseOfTherapyType', 'note', 'dosageInstruction',
       'dispenseRequest', 'substitution',
     ],
+    replaces: medicineChoices('dosageInstruction'),
   },
   paths: PATHS('MedicationRequest', ['MedicationRequest.dispenseRequest.validityPeriod.start', 'MedicationRequest.dispenseRequest.validityPeriod.end'], 'MedicationRequest.dosageInstruction.text'),
 };
@@ -213,7 +230,7 @@ export const medicationStatementCodec: EntryCodec<MedicationStatement> = {
       'dateAsserted', 'informationSource', 'derivedFrom', 'partOf', 'reasonCode', 'reasonReference', 'note', 'dosage',
     ],
     extensionUrls: [MEDICATION_COURSE_URL],
-    replaces: { effectiveDateTime: { of: 'effectivePeriod', same: (sent, ours) => sameStart(sent, (ours as { start?: string }).start) } },
+    replaces: { ...medicineChoices('dosage'), effectiveDateTime: { of: 'effectivePeriod', same: (sent, ours) => sameStart(sent, (ours as { start?: string }).start) } },
   },
   paths: PATHS('MedicationStatement', ['MedicationStatement.effectivePeriod.start', 'MedicationStatement.effectivePeriod.end'], 'MedicationStatement.dosage.text'),
 };
