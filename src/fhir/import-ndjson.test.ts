@@ -143,6 +143,7 @@ describe.each(kinds)('NDJSON record entries, written many at a time, on %s', (ki
     ]);
     expect((await written('bad')).entries).toEqual([
       expect.objectContaining({ child_id: a.id, key: '1', version: 1, details: { value: 31.4, unit: 'kg' } }),
+      expect.objectContaining({ child_id: a.id, key: 'partial', started_on: '2025-01-01', details: { value: 31.4, unit: 'kg', startedAs: '2025' } }),
       expect.objectContaining({ child_id: b.id, key: '2', version: 2, details: { value: 41, unit: 'kg' } }),
     ]);
 
