@@ -18,6 +18,8 @@ export const importFhirFlags = z.object({
 export type ImportSummary = {
   files: number; created: number; updated: number; unchanged: number;
   rejected: { where: string; reasons: string[] }[];
+  /** Imported, but with something not kept as sent (each warning names the element). */
+  warned: { where: string; warnings: string[] }[];
   seconds: number;
 };
 
@@ -26,8 +28,18 @@ export type ImportSummary = {
  * the rest each in its own savepoint, so one bad line loses only itself.
  */
 const CHUNK = 2000;
-/** Patients and organisations go first so that what refers to them finds them. */
-const FIRST_PASS = importRank('Patient');
+/**
+ * Three passes, so that what a line refers to is written before it, whatever
+ * the files' order (Bulk Data writes one file per type): organisations and
+ * patients; then carers, flags and encounters; then the record entries that
+ * name them (Observation.encounter as Encounter/<sender's id>).
+ */
+const PASS_ENDS = [importRank('Patient'), importRank('Encounter')];
+const passOf = (type: unknown) => {
+  const rank = typeof type === 'string' ? importRank(type) : Infinity;
+  const pass = PASS_ENDS.findIndex((end) => rank <= end);
+  return pass < 0 ? PASS_ENDS.length : pass;
+};
 
 const describe = (issues: Issue[]) => issues.map((i) => (i.expression ? `${i.expression}: ${i.text}` : i.text));
 
@@ -82,7 +94,7 @@ export async function importFhir(db: Database, icsId: string, target: string, op
     return (await clientActor(tx, icsId, clientId, ['system/*.cruds']))!;
   });
   const namespace = opts.source ?? `urn:joinery:fhir-client:${actor.professionalId}`;
-  const summary: ImportSummary = { files: files.length, created: 0, updated: 0, unchanged: 0, rejected: [], seconds: 0 };
+  const summary: ImportSummary = { files: files.length, created: 0, updated: 0, unchanged: 0, rejected: [], warned: [], seconds: 0 };
   const ndjson = files.filter((f) => f.toLowerCase().endsWith('.ndjson'));
   const total = await countWork(files);
   // Checking structure is most of the work: worker threads check chunks ahead while earlier ones are written, when there are enough to pay for starting them.
@@ -97,7 +109,7 @@ export async function importFhir(db: Database, icsId: string, target: string, op
       done++;
       progress();
     }
-    for (const pass of [0, 1]) {
+    for (const pass of [0, 1, 2]) {
       for (const file of ndjson) {
         await importPass(db, actor, { namespace, checkers }, file, pass, summary, (lines) => {
           done += lines;
@@ -144,8 +156,8 @@ async function* chunksOf(file: string, pass: number): AsyncGenerator<Line[]> {
       error = 'Not JSON: each line must be one FHIR resource.';
     }
     const type = (resource as { resourceType?: unknown } | undefined)?.resourceType;
-    const first = typeof type === 'string' && importRank(type) <= FIRST_PASS;
-    if (pass === 0 ? !first || error : first && !error) continue;
+    // A bad line is reported once, in the last pass.
+    if ((error ? PASS_ENDS.length : passOf(type)) !== pass) continue;
     chunk.push({ n, text, resource, error });
     if (chunk.length >= CHUNK) {
       yield chunk;
@@ -206,14 +218,19 @@ async function importChunk(db: Database, actor: Actor, opts: Importer['opts'], f
     } catch {
       for (const line of entries) await one(line);
     }
-    for (const line of readable) if (!results.has(line.n)) await one(line);
+    // What others in the chunk refer to first (a patient before its carer).
+    const rest = readable.filter((l) => !results.has(l.n)).sort((a, b) => importRank(typeOf(a)) - importRank(typeOf(b)) || a.n - b.n);
+    for (const line of rest) await one(line);
   });
   for (const line of chunk) {
     const where = `${file}:${line.n}`;
     const result = results.get(line.n);
     if (line.error) summary.rejected.push({ where, reasons: [line.error] });
     else if (result instanceof FhirError) summary.rejected.push({ where, reasons: describe(result.issues) });
-    else summary[result!.outcome]++;
+    else {
+      summary[result!.outcome]++;
+      if (result!.warnings?.some((w) => w.severity === 'warning')) summary.warned.push({ where, warnings: describe(result!.warnings.filter((w) => w.severity === 'warning')) });
+    }
   }
 }
 
@@ -274,6 +291,7 @@ export async function importFhirCommand(config: Config, flags: z.infer<typeof im
     io.out(`  updated    ${s.updated.toLocaleString('en-GB')}`);
     io.out(`  unchanged  ${s.unchanged.toLocaleString('en-GB')}`);
     io.out(`  rejected   ${s.rejected.length.toLocaleString('en-GB')}`);
+    if (s.warned.length) io.out(`  imported with something not kept: ${s.warned.length.toLocaleString('en-GB')} (the first: ${s.warned[0].where}: ${s.warned[0].warnings.join('; ')})`);
     for (const r of s.rejected.slice(0, 200)) io.out(`    ${r.where}: ${r.reasons.join('; ')}`);
     if (s.rejected.length > 200) io.out(`    … and ${s.rejected.length - 200} more`);
     return s.rejected.length ? 1 : 0;

@@ -29,7 +29,7 @@ const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
 const CONDITIONAL = /^([A-Z][A-Za-z]+)\?identifier=(.*)$/;
 
 /** Types whose writes name no row a reference could find (no fhir_link, child or organisation rows): answers found before stay true. */
-const NAMES_NOTHING = new Set(['Encounter', ...ENTRY_TYPES]);
+const NAMES_NOTHING = new Set(ENTRY_TYPES);
 
 export type Admitted = { r: Resource; handler: ResourceHandler & Required<Pick<ResourceHandler, 'write'>>; permission: ScopePermission };
 
@@ -77,7 +77,7 @@ export class Importer {
     const outOfScope = written.outcome === 'unchanged' ? undefined : this.scopeRefusal(r.resourceType, permission, written.outcome, where.path);
     if (outOfScope) throw outOfScope;
     this.wrote(r.resourceType, where, written.id);
-    return { type: r.resourceType, ...written };
+    return { type: r.resourceType, ...written, ...(written.warnings ? { warnings: underPath(written.warnings, r.resourceType, where.path) } : {}) };
   }
 
   /** What every write checks before translating: a resource of a type Joinery writes, the client's scope for it, and FHIR R4 structure. */
@@ -148,6 +148,10 @@ export class Importer {
       namespace: base ?? this.opts.namespace,
       fullUrl,
       resolve: (ref, types, path) => this.resolve(ref, types, path, base),
+      find: async (ref) => {
+        const type = ref.type ?? (ref.reference ? /(?:^|\/)([A-Z][A-Za-z]+)(?:\/[^/]+|\?.*)$/.exec(ref.reference)?.[1] : undefined) ?? '';
+        return this.find(ref, type, base, this.lookups);
+      },
     };
   }
 

@@ -17,11 +17,13 @@ export async function linkTarget(tx: Tx, resourceType: string, key: LinkKey): Pr
 
 /** Remembers the keys for a row; a key already pointing elsewhere is moved to this row (the sender's latest word wins). */
 export async function saveLinks(tx: Tx, icsId: string, resourceType: string, targetId: string, keys: LinkKey[]): Promise<void> {
-  for (const k of keys) {
-    await tx.execute(sql`INSERT INTO fhir_link (ics_id, resource_type, kind, system, value, target_id)
-      VALUES (${icsId}::uuid, ${resourceType}, ${k.kind}, ${k.system}, ${k.value}, ${targetId}::uuid)
-      ON CONFLICT (ics_id, resource_type, kind, system, value) DO UPDATE SET target_id = excluded.target_id`);
-  }
+  // One statement for all of a row's keys (a feed writes many rows).
+  const unique = [...new Map(keys.map((k) => [`${k.kind}\u0000${k.system}\u0000${k.value}`, k])).values()];
+  if (!unique.length) return;
+  await tx.execute(sql`INSERT INTO fhir_link (ics_id, resource_type, kind, system, value, target_id)
+    SELECT ${icsId}::uuid, ${resourceType}, k.kind, k.system, k.value, ${targetId}::uuid
+      FROM json_to_recordset(${JSON.stringify(unique)}::json) AS k(kind text, system text, value text)
+    ON CONFLICT (ics_id, resource_type, kind, system, value) DO UPDATE SET target_id = excluded.target_id`);
 }
 
 /** The identifiers senders gave a row, for writing it back out. */

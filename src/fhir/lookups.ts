@@ -11,7 +11,7 @@ export interface Lookup {
   own(tx: Tx, type: string, id: string): Promise<string | undefined>;
 }
 
-const OWN_TABLES: Record<string, string> = { Patient: 'child', Organization: 'organisation', Practitioner: 'professional' };
+const OWN_TABLES: Record<string, string> = { Patient: 'child', Organization: 'organisation', Practitioner: 'professional', Encounter: 'contact' };
 
 const keys = {
   link: (type: string, k: LinkKey) => `link\u0000${type}\u0000${k.kind}\u0000${k.system}\u0000${k.value}`,

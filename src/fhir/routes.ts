@@ -162,6 +162,11 @@ function fhirApi(deps: AppDeps) {
       }
       reply.header('location', `${baseUrl(deps)}/${type}/${imported.id}`);
       const status = imported.outcome === 'created' ? 201 : 200;
+      // What was not kept is said, not hidden: with warnings the answer is the OperationOutcome, unless the client asked for the resource.
+      const prefer = String(req.headers.prefer ?? '');
+      if (/return=OperationOutcome/i.test(prefer) || (imported.warnings?.some((w) => w.severity === 'warning') && !/return=representation/i.test(prefer))) {
+        return send(reply, status, operationOutcome([{ severity: 'information', code: 'informational', text: `${imported.outcome}: ${type}/${imported.id}` }, ...(imported.warnings ?? [])]));
+      }
       try {
         const resource = await readBack(deps, actor, type, imported.id);
         versionHeaders(reply, resource, handlerOf(type));

@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { standingRelationshipSql } from '../platform/access/relationship.js';
+import { sameJson } from './resources/as-sent.js';
 
 /**
  * The FHIR interface's own queries over the tables it maps: children's
@@ -87,7 +88,7 @@ export function flags(tx: Tx, where: { childId?: string; id?: string }): Promise
   );
 }
 
-export type OrganisationRow = { id: string; ods_code: string; name: string; kind: string; created_at: string };
+export type OrganisationRow = { id: string; ods_code: string; name: string; kind: string; created_at: string; as_sent: Record<string, unknown> | null };
 
 export async function organisations(tx: Tx, where: { id?: string; odsCode?: string; name?: string }, limit = 1, offset = 0) {
   const parts: SQL[] = [sql`true`];
@@ -95,20 +96,23 @@ export async function organisations(tx: Tx, where: { id?: string; odsCode?: stri
   if (where.odsCode) parts.push(sql`ods_code = ${where.odsCode}`);
   if (where.name) parts.push(sql`lower(name) LIKE ${`%${where.name.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`}`);
   const cond = sql.join(parts, sql` AND `);
-  const found = await rows<OrganisationRow>(tx, sql`SELECT id, ods_code, name, kind, created_at FROM organisation WHERE ${cond} ORDER BY name, id LIMIT ${limit} OFFSET ${offset}`);
+  const found = await rows<OrganisationRow>(tx, sql`SELECT id, ods_code, name, kind, created_at, as_sent FROM organisation WHERE ${cond} ORDER BY name, id LIMIT ${limit} OFFSET ${offset}`);
   const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM organisation WHERE ${cond}`);
   return { found, total };
 }
 
-export async function saveOrganisation(tx: Tx, icsId: string, o: { id?: string; odsCode: string; name: string; kind: string }): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
-  const [existing] = await rows<OrganisationRow>(tx, sql`SELECT id, ods_code, name, kind, created_at FROM organisation WHERE ods_code = ${o.odsCode}`);
+export async function saveOrganisation(
+  tx: Tx, icsId: string, o: { id?: string; odsCode: string; name: string; kind: string; asSent?: Record<string, unknown> | null },
+): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
+  const [existing] = await rows<OrganisationRow>(tx, sql`SELECT id, ods_code, name, kind, created_at, as_sent FROM organisation WHERE ods_code = ${o.odsCode}`);
+  const asSent = o.asSent ? JSON.stringify(o.asSent) : null;
   if (!existing) {
     const id = o.id ?? crypto.randomUUID();
-    await tx.execute(sql`INSERT INTO organisation (ics_id, id, ods_code, name, kind) VALUES (${icsId}::uuid, ${id}::uuid, ${o.odsCode}, ${o.name}, ${o.kind})`);
+    await tx.execute(sql`INSERT INTO organisation (ics_id, id, ods_code, name, kind, as_sent) VALUES (${icsId}::uuid, ${id}::uuid, ${o.odsCode}, ${o.name}, ${o.kind}, ${asSent}::jsonb)`);
     return { id, outcome: 'created' };
   }
-  if (existing.name === o.name && existing.kind === o.kind) return { id: existing.id, outcome: 'unchanged' };
-  await tx.execute(sql`UPDATE organisation SET name = ${o.name}, kind = ${o.kind} WHERE id = ${existing.id}::uuid`);
+  if (existing.name === o.name && existing.kind === o.kind && sameJson(existing.as_sent, o.asSent ?? null)) return { id: existing.id, outcome: 'unchanged' };
+  await tx.execute(sql`UPDATE organisation SET name = ${o.name}, kind = ${o.kind}, as_sent = ${asSent}::jsonb WHERE id = ${existing.id}::uuid`);
   return { id: existing.id, outcome: 'updated' };
 }
 

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, timestamp, boolean, integer, primaryKey, foreignKey, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, boolean, integer, primaryKey, foreignKey, index, uniqueIndex, check, jsonb } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { OrganisationKind } from '../platform/access/organisation-kinds.js';
 
@@ -35,6 +35,8 @@ export const organisation = pgTable(
     placeId: uuid('place_id'),
     /** The number families are given to call (advice pages name the practice's). */
     phone: text('phone'),
+    /** The type codings a FHIR feed sent (HL7 organization-type, ODS role), kept as sent (decision 0019). */
+    asSent: jsonb('as_sent').$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

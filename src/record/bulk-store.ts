@@ -42,7 +42,7 @@ export async function entriesByIds(tx: Tx, ids: string[]): Promise<Map<string, E
 
 const columnsOf = (e: EntryInput) => ({
   kind: e.kind, code_system: e.codeSystem ?? null, code: e.code ?? null, display: e.display, status: e.status, started_on: e.startedOn ?? null,
-  ended_on: e.endedOn ?? null, details: e.details, sensitive_category: e.sensitiveCategory ?? null,
+  ended_on: e.endedOn ?? null, details: e.details, sensitive_category: e.sensitiveCategory ?? null, as_sent: e.asSent ?? null,
 });
 
 /** As store.insertEntry, for many: the actor recorded them, version 1. */
@@ -64,7 +64,7 @@ export async function updateEntries(tx: Tx, entries: { id: string; version: numb
   const updated = await rows<{ id: string }>(
     tx,
     sql`UPDATE record_entry e SET code_system = k.code_system, code = k.code, display = k.display, status = k.status, started_on = k.started_on,
-          ended_on = k.ended_on, details = k.details, sensitive_category = k.sensitive_category, version = e.version + 1
+          ended_on = k.ended_on, details = k.details, sensitive_category = k.sensitive_category, as_sent = k.as_sent, version = e.version + 1
         FROM json_populate_recordset(NULL::record_entry, ${given}::json) AS k
         WHERE e.id = k.id AND e.version = k.version RETURNING e.id`,
   );

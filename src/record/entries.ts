@@ -11,12 +11,21 @@ export const DMD = 'https://dmd.nhs.uk';
 export const LOINC = 'http://loinc.org';
 
 const shortText = (max = 500) => z.string().trim().min(1).max(max);
+/**
+ * When only part of the date is known ("2019", "April 2019") or only the
+ * age ("age 3 years"), in words: started_on then holds the first day of that
+ * year or month (for order and search), or nothing, and pages show these words.
+ */
+const startedAs = { startedAs: shortText(40).optional() };
+/** One part of an observation made of parts (a blood pressure's systolic and diastolic). */
+const component = z.object({ display: shortText(200), value: z.number().finite().optional(), unit: shortText(30).optional(), valueText: shortText(200).optional() });
 
 export const ENTRY_DETAILS = {
   allergy: z.object({
     reaction: shortText(200).optional(),
     severity: z.enum(['mild', 'moderate', 'severe']).optional(),
     category: z.enum(['food', 'medication', 'environment', 'biologic']).optional(),
+    ...startedAs,
   }),
   medication: z.object({
     /** Repeat (continuous) or acute (a single course). */
@@ -24,17 +33,21 @@ export const ENTRY_DETAILS = {
     dose: shortText(200).optional(),
     reason: shortText(200).optional(),
     stopReason: shortText(200).optional(),
+    ...startedAs,
   }),
-  problem: z.object({ significance: z.enum(['major', 'minor']).optional() }),
-  procedure: z.object({ outcome: shortText(200).optional() }),
+  problem: z.object({ significance: z.enum(['major', 'minor']).optional(), ...startedAs }),
+  procedure: z.object({ outcome: shortText(200).optional(), ...startedAs }),
   immunisation: z.object({
     doseNumber: z.number().int().min(1).max(10).optional(),
     notDoneReason: shortText(200).optional(),
+    ...startedAs,
   }),
   observation: z.object({
     value: z.number().finite().optional(),
     unit: shortText(30).optional(),
     valueText: shortText(200).optional(),
+    components: z.array(component).min(1).max(20).optional(),
+    ...startedAs,
   }),
   'anticipatory-care': z.object({ text: shortText(2000) }),
   'communication-need': z.object({ text: shortText(2000), adjustment: shortText(500).optional() }),
@@ -44,11 +57,13 @@ export type EntryDetails<K extends EntryKind> = z.infer<(typeof ENTRY_DETAILS)[K
 
 export const ENTRY_STATUSES: Record<EntryKind, readonly string[]> = {
   allergy: ['active', 'inactive', 'resolved', 'entered-in-error'],
-  medication: ['active', 'stopped', 'completed', 'entered-in-error'],
+  // FHIR R4's MedicationRequest and MedicationStatement statuses, kept as sent.
+  medication: ['active', 'stopped', 'completed', 'on-hold', 'draft', 'intended', 'cancelled', 'not-taken', 'unknown', 'entered-in-error'],
   problem: ['active', 'resolved', 'entered-in-error'],
   procedure: ['completed', 'entered-in-error'],
   immunisation: ['completed', 'not-done', 'entered-in-error'],
-  observation: ['final', 'entered-in-error'],
+  // Every status FHIR R4 gives an observation: a preliminary result must never read as a final one.
+  observation: ['final', 'preliminary', 'registered', 'amended', 'corrected', 'cancelled', 'unknown', 'entered-in-error'],
   'anticipatory-care': ['active', 'inactive', 'entered-in-error'],
   'communication-need': ['active', 'inactive', 'entered-in-error'],
 };

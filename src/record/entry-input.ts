@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENTRY_KINDS, SENSITIVE_CATEGORIES, CONTACT_TYPES, type EntryKind, type SensitiveCategory, type ContactType } from './schema.js';
+import { ENTRY_KINDS, SENSITIVE_CATEGORIES, CONTACT_TYPES, NOT_ATTENDED, type EntryKind, type SensitiveCategory, type ContactType } from './schema.js';
 import { ENTRY_DETAILS, ENTRY_STATUSES } from './entries.js';
 import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { fieldErrors } from '../platform/http/validate.js';
@@ -16,6 +16,8 @@ export type EntryInput = {
   sensitiveCategory?: SensitiveCategory | null;
   sourceSystem?: string | null;
   sourceId?: string | null;
+  /** FHIR elements a feed sent that the columns do not hold, kept as sent; undefined (a page's edit) leaves what is kept as it was. */
+  asSent?: Record<string, unknown> | null;
 };
 
 export type ContactInput = {
@@ -29,6 +31,9 @@ export type ContactInput = {
   sensitiveCategory?: SensitiveCategory | null;
   sourceSystem?: string | null;
   sourceId?: string | null;
+  asSent?: Record<string, unknown> | null;
+  /** A fed encounter's FHIR status (schema.ts NOT_ATTENDED and those that took place); null when it took place. */
+  status?: string | null;
 };
 
 const noHidden = (v: string) => ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
@@ -51,6 +56,7 @@ const entryShape = z.object({
   sensitiveCategory: z.enum(SENSITIVE_CATEGORIES, { error: 'Select a sensitive category from the list' }).nullish(),
   sourceSystem: line('the source system', 200).nullish(),
   sourceId: line('the source identifier', 200).nullish(),
+  asSent: z.record(z.string(), z.unknown()).nullish(),
 });
 
 /** Checks an entry from a page or a feed: shape, the kind's statuses and details, and dates that make sense. */
@@ -81,6 +87,8 @@ const contactShape = z.object({
   sensitiveCategory: z.enum(SENSITIVE_CATEGORIES).nullish(),
   sourceSystem: line('the source system', 200).nullish(),
   sourceId: line('the source identifier', 200).nullish(),
+  asSent: z.record(z.string(), z.unknown()).nullish(),
+  status: z.enum(['arrived', 'triaged', 'in-progress', 'onleave', 'finished', ...NOT_ATTENDED]).nullish(),
 });
 
 export function readContactInput(input: unknown, now = new Date()): ContactInput {
@@ -88,7 +96,8 @@ export function readContactInput(input: unknown, now = new Date()): ContactInput
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const c = parsed.data;
   const fields: FieldErrors = {};
-  if (Date.parse(c.startedAt) > now.getTime() + 5 * 60_000) fields.startedAt = 'Start must not be in the future';
+  // Only a planned encounter may start in the future.
+  if (c.status !== 'planned' && Date.parse(c.startedAt) > now.getTime() + 5 * 60_000) fields.startedAt = 'Start must not be in the future';
   if (c.endedAt && Date.parse(c.endedAt) < Date.parse(c.startedAt)) fields.endedAt = 'End must be after the start';
   if (Boolean(c.sourceSystem) !== Boolean(c.sourceId)) fields.sourceId = 'A source identifier needs both its system and its value';
   if (Object.keys(fields).length) throw new ValidationError(fields);

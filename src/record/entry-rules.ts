@@ -13,15 +13,17 @@ import { datesBeforeBirth } from '../platform/time/before-birth.js';
 
 /** JSON with keys sorted: jsonb keeps its own key order, so plain stringify would call equal details different. */
 export const canonical = (v: unknown): string =>
-  v && typeof v === 'object' && !Array.isArray(v)
-    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
-    : JSON.stringify(v);
+  Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
+  : v && typeof v === 'object'
+    ? `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
+    : JSON.stringify(v ?? null);
 
 /** Whether saving the input would change nothing in the entry: the same input twice is "unchanged". */
 export const sameEntry = (a: EntryRow, e: EntryInput) =>
   a.kind === e.kind && a.code_system === (e.codeSystem ?? null) && a.code === (e.code ?? null) && a.display === e.display &&
   a.status === e.status && a.started_on === (e.startedOn ?? null) && a.ended_on === (e.endedOn ?? null) &&
-  canonical(a.details) === canonical(e.details) && a.sensitive_category === (e.sensitiveCategory ?? null);
+  canonical(a.details) === canonical(e.details) && a.sensitive_category === (e.sensitiveCategory ?? null) &&
+  (e.asSent === undefined || canonical(a.as_sent) === canonical(e.asSent));
 
 export const ENTRY_CONFLICTS = {
   otherChild: 'That source identifier already belongs to an entry in another child’s record.',

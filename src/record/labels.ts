@@ -55,6 +55,16 @@ const STATUS_WORDS: Record<string, string> = {
   completed: 'Completed',
   'not-done': 'Not given',
   final: 'Final',
+  preliminary: 'Preliminary (not final)',
+  registered: 'Registered (no result yet)',
+  amended: 'Amended',
+  corrected: 'Corrected',
+  cancelled: 'Cancelled',
+  'on-hold': 'On hold',
+  draft: 'Draft (not yet authorised)',
+  intended: 'Intended (not yet started)',
+  'not-taken': 'Not taken',
+  unknown: 'Status unknown',
   'entered-in-error': 'Entered in error',
 };
 const KIND_STATUS_WORDS: Partial<Record<EntryKind, Record<string, string>>> = {
@@ -71,6 +81,7 @@ export function statusLabel(kind: EntryKind, status: string): string {
 export function statusTagClass(status: string): string {
   if (status === 'active') return 'nhsuk-tag--green';
   if (status === 'not-done' || status === 'entered-in-error') return 'nhsuk-tag--red';
+  if (['preliminary', 'registered', 'unknown', 'on-hold', 'draft', 'intended'].includes(status)) return 'nhsuk-tag--yellow';
   return 'nhsuk-tag--grey';
 }
 

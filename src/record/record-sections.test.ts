@@ -8,7 +8,7 @@ let n = 0;
 const entry = (e: Partial<EntryRow>): EntryRow => ({
   id: `e${++n}`, child_id: 'c', kind: 'medication', code_system: null, code: null, display: `Entry ${n}`, status: 'active', started_on: null, ended_on: null,
   details: {}, sensitive_category: null, recorded_by: null, recorded_by_name: null, recording_organisation_id: null, recording_organisation_name: null,
-  recorded_at: '2026-01-01T09:00:00Z', source_system: null, source_id: null, version: 1, updated_at: '2026-01-01T09:00:00Z', ...e,
+  recorded_at: '2026-01-01T09:00:00Z', source_system: null, source_id: null, version: 1, updated_at: '2026-01-01T09:00:00Z', as_sent: null, ...e,
 });
 
 describe('shaping the record into its sections', () => {

@@ -21,6 +21,8 @@ export type EntryView = {
   sensitive: string | null;
   lines: string[];
   startedOn: string | null;
+  /** When only part of the start date, or the age, is known: in words, shown instead of a day. */
+  startedAs: string | null;
   endedOn: string | null;
   recordedBy: string | null;
   organisation: string | null;
@@ -62,6 +64,10 @@ export function detailLines(entry: Pick<EntryRow, 'kind' | 'details'>): string[]
     case 'observation':
       if (str(d.value)) lines.push(`Value: ${d.value}${str(d.unit) ? ` ${d.unit}` : ''}`);
       add('Result', d.valueText);
+      for (const c of Array.isArray(d.components) ? (d.components as Record<string, unknown>[]) : []) {
+        const value = str(c.value) ? `${c.value}${str(c.unit) ? ` ${c.unit}` : ''}` : str(c.valueText);
+        if (value) lines.push(`${c.display}: ${value}`);
+      }
       break;
     case 'anticipatory-care':
       lines.push(str(d.text));
@@ -84,6 +90,7 @@ export function entryView(e: EntryRow): EntryView {
     sensitive: e.sensitive_category ? SENSITIVE_LABELS[e.sensitive_category] ?? e.sensitive_category : null,
     lines: detailLines(e),
     startedOn: e.started_on,
+    startedAs: str(e.details?.startedAs),
     endedOn: e.ended_on,
     recordedBy: e.recorded_by_name,
     organisation: e.recording_organisation_name,

@@ -56,6 +56,8 @@ export const recordEntry = pgTable(
     sourceSystem: text('source_system'),
     sourceId: text('source_id'),
     version: integer('version').notNull().default(1),
+    /** FHIR elements a feed sent that the columns do not hold, kept as sent and given back (decision 0019). */
+    asSent: jsonb('as_sent').$type<Record<string, unknown>>(),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
@@ -86,6 +88,8 @@ export const CONTACT_TYPES = [
   'ed', 'urgent-care', 'out-of-hours', 'admission', 'outpatient', 'gp', 'community', 'mental-health', 'social-care',
 ] as const;
 export type ContactType = (typeof CONTACT_TYPES)[number];
+/** FHIR Encounter statuses of contacts that did not (or may not have) taken place: kept, but never shown or counted as attendances. */
+export const NOT_ATTENDED = ['planned', 'cancelled', 'entered-in-error', 'unknown'] as const;
 /** Unscheduled care: what CP-IS reports to the local authority. */
 export const UNSCHEDULED_CONTACTS: readonly ContactType[] = ['ed', 'urgent-care', 'out-of-hours'];
 
@@ -111,6 +115,10 @@ export const contact = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
     sourceSystem: text('source_system'),
     sourceId: text('source_id'),
+    /** FHIR elements a feed sent that the columns do not hold (the sender's class, type codings), kept as sent (decision 0019). */
+    asSent: jsonb('as_sent').$type<Record<string, unknown>>(),
+    /** A fed encounter's FHIR status; null when it took place as recorded. Not-happened ones (NOT_ATTENDED) are never attendances. */
+    status: text('status'),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),

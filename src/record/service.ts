@@ -9,7 +9,7 @@ import { keyWorkerOf } from '../careplans/service.js';
 import { recordPolicy } from './policy.js';
 import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { readContactInput, readEntryInput, type ContactInput, type EntryInput } from './entry-input.js';
-import { UNSCHEDULED_CONTACTS } from './schema.js';
+import { NOT_ATTENDED, UNSCHEDULED_CONTACTS } from './schema.js';
 import * as store from './store.js';
 import * as letters from './letters.js';
 import { beforeBirth, ENTRY_CONFLICTS, entryReadAudit, sameEntry, savedEntryAudit } from './entry-rules.js';
@@ -222,9 +222,11 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
   }
   const id = crypto.randomUUID();
   await store.insertContact(tx, access, id, input);
-  await countRecordedContacts(tx, actor.icsId, [{ ...input, contactId: id, childId }]);
-  await auditChild(tx, access, { action: 'record.create-contact', what: `Contact: ${input.type}`, details: { contactId: id } });
-  if (UNSCHEDULED_CONTACTS.includes(input.type)) {
+  // A planned, cancelled or doubtful encounter is kept but is no attendance: not counted, nobody told.
+  const attended = !(NOT_ATTENDED as readonly (string | null | undefined)[]).includes(input.status);
+  if (attended) await countRecordedContacts(tx, actor.icsId, [{ ...input, contactId: id, childId }]);
+  await auditChild(tx, access, { action: 'record.create-contact', what: `Contact: ${input.type}${attended ? '' : ` (${input.status})`}`, details: { contactId: id } });
+  if (attended && UNSCHEDULED_CONTACTS.includes(input.type)) {
     const socialWorkers = (await store.flaggedChildsSocialWorkers(tx, childId)).map((r) => r.professional_id);
     const keyWorker = await keyWorkerOf(tx, childId);
     const recipients = [

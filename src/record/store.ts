@@ -15,16 +15,23 @@ export type EntryRow = {
   recorded_at: string; source_system: string | null; source_id: string | null; version: number;
   /** When the current version was written (recorded_at for a first version): FHIR's meta.lastUpdated. */
   updated_at: string;
+  /** FHIR elements a feed sent that the columns do not hold, as sent (null when a page or the generator wrote it). */
+  as_sent: Record<string, unknown> | null;
 };
 
 export type ContactRow = {
   id: string; child_id: string; type: ContactType; started_at: string; ended_at: string | null; organisation_id: string | null;
   organisation_name: string | null; site_id: string | null; reason_code: string | null; reason_display: string | null; emergency: boolean | null;
-  sensitive_category: SensitiveCategory | null; source_system: string | null; source_id: string | null;
+  sensitive_category: SensitiveCategory | null; source_system: string | null; source_id: string | null; as_sent: Record<string, unknown> | null;
+  status: string | null;
 };
 
 export type EntryFilter = { kinds?: EntryKind[]; code?: string; status?: string; from?: string; to?: string; limit?: number; offset?: number };
-export type ContactFilter = { types?: ContactType[]; from?: string; to?: string; limit?: number; offset?: number };
+/** `withNotAttended`: also planned, cancelled, entered-in-error and unknown encounters (FHIR serves them; the timeline does not). */
+export type ContactFilter = { types?: ContactType[]; from?: string; to?: string; limit?: number; offset?: number; withNotAttended?: boolean };
+
+/** A contact that took place (alias `e`): what the timeline shows and the risk list counts. */
+export const attendedSql = sql`(e.status IS NULL OR e.status NOT IN ('planned', 'cancelled', 'entered-in-error', 'unknown'))`;
 
 /**
  * Whether the actor may see a row that may be sensitive (alias `e`). In SQL,
@@ -42,7 +49,7 @@ export function visibleToSql(actor: Actor) {
 /** EntryRow's columns, from record_entry `e` and its recording organisation `o` (bulk-store.ts selects them too). */
 export const ENTRY_COLUMNS = sql`e.id, e.child_id, e.kind, e.code_system, e.code, e.display, e.status, e.started_on, e.ended_on, e.details,
   e.sensitive_category, e.recorded_by, e.recorded_by_name, e.recording_organisation_id, o.name AS recording_organisation_name,
-  e.recorded_at, e.source_system, e.source_id, e.version,
+  e.recorded_at, e.source_system, e.source_id, e.version, e.as_sent,
   coalesce((SELECT h.changed_at FROM record_entry_history h WHERE h.ics_id = e.ics_id AND h.entry_id = e.id AND h.version = e.version
             ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at) AS updated_at`;
 
@@ -145,10 +152,11 @@ export async function insertEntry(tx: Tx, access: ChildAccess, id: string, e: En
   const { actor, childId } = checkedAccess(tx, access);
   await tx.execute(sql`
     INSERT INTO record_entry (ics_id, id, child_id, kind, code_system, code, display, status, started_on, ended_on, details,
-      sensitive_category, recorded_by, recorded_by_name, recording_organisation_id, source_system, source_id, version)
+      sensitive_category, recorded_by, recorded_by_name, recording_organisation_id, source_system, source_id, version, as_sent)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, ${e.kind}, ${e.codeSystem ?? null}, ${e.code ?? null}, ${e.display}, ${e.status},
       ${e.startedOn ?? null}::date, ${e.endedOn ?? null}::date, ${JSON.stringify(e.details)}::jsonb, ${e.sensitiveCategory ?? null},
-      ${actor.professionalId}::uuid, ${actor.name}, ${actor.organisationId}::uuid, ${e.sourceSystem ?? null}, ${e.sourceId ?? null}, 1)`);
+      ${actor.professionalId}::uuid, ${actor.name}, ${actor.organisationId}::uuid, ${e.sourceSystem ?? null}, ${e.sourceId ?? null}, 1,
+      ${e.asSent ? JSON.stringify(e.asSent) : null}::jsonb)`);
 }
 
 /**
@@ -162,7 +170,8 @@ export async function updateEntry(tx: Tx, id: string, version: number, e: EntryI
     tx,
     sql`UPDATE record_entry SET code_system = ${e.codeSystem ?? null}, code = ${e.code ?? null}, display = ${e.display}, status = ${e.status},
           started_on = ${e.startedOn ?? null}::date, ended_on = ${e.endedOn ?? null}::date, details = ${JSON.stringify(e.details)}::jsonb,
-          sensitive_category = ${e.sensitiveCategory ?? null}, version = version + 1
+          sensitive_category = ${e.sensitiveCategory ?? null}, version = version + 1,
+          as_sent = ${e.asSent === undefined ? sql`as_sent` : sql`${e.asSent ? JSON.stringify(e.asSent) : null}::jsonb`}
         WHERE id = ${id}::uuid AND version = ${version} RETURNING id`,
   );
   return updated.length === 1;
@@ -187,10 +196,11 @@ export function entryHistory(tx: Tx, entryId: string) {
 }
 
 const CONTACT_COLUMNS = sql`e.id, e.child_id, e.type, e.started_at, e.ended_at, e.organisation_id, o.name AS organisation_name, e.site_id,
-  e.reason_code, e.reason_display, e.emergency, e.sensitive_category, e.source_system, e.source_id`;
+  e.reason_code, e.reason_display, e.emergency, e.sensitive_category, e.source_system, e.source_id, e.as_sent, e.status`;
 
 function contactWhere(actor: Actor, childId: string, f: ContactFilter): SQL {
   const parts = [sql`e.child_id = ${childId}::uuid`, visibleToSql(actor)];
+  if (!f.withNotAttended) parts.push(attendedSql);
   if (f.types?.length) parts.push(sql`e.type IN (${sql.join(f.types.map((t) => sql`${t}`), sql`, `)})`);
   if (f.from) parts.push(sql`e.started_at >= ${f.from}::date`);
   if (f.to) parts.push(sql`e.started_at < (${f.to}::date + 1)`);
@@ -239,10 +249,11 @@ export async function insertContact(tx: Tx, access: ChildAccess, id: string, c: 
   const { actor, childId } = checkedAccess(tx, access);
   await tx.execute(sql`
     INSERT INTO contact (ics_id, id, child_id, type, started_at, ended_at, organisation_id, reason_code, reason_display, emergency,
-      sensitive_category, recorded_by, recording_organisation_id, source_system, source_id)
+      sensitive_category, recorded_by, recording_organisation_id, source_system, source_id, as_sent, status)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, ${c.type}, ${c.startedAt}::timestamptz, ${c.endedAt ?? null}::timestamptz,
       ${c.organisationId ?? null}::uuid, ${c.reasonCode ?? null}, ${c.reasonDisplay ?? null}, ${c.emergency ?? null}, ${c.sensitiveCategory ?? null},
-      ${actor.professionalId}::uuid, ${actor.organisationId}::uuid, ${c.sourceSystem ?? null}, ${c.sourceId ?? null})`);
+      ${actor.professionalId}::uuid, ${actor.organisationId}::uuid, ${c.sourceSystem ?? null}, ${c.sourceId ?? null},
+      ${c.asSent ? JSON.stringify(c.asSent) : null}::jsonb, ${c.status ?? null})`);
 }
 
 export { activeFreeze } from '../platform/access/freeze.js';
@@ -294,7 +305,7 @@ export function frequentEdAttenders(tx: Tx, actor: Actor, f: { clusterId: string
     tx,
     sql`SELECT e.child_id, count(*)::int AS attendances, max(e.started_at) AS last_at
           FROM contact e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
-         WHERE e.type = 'ed' AND e.started_at >= ${f.since}::date AND e.sensitive_category IS NULL
+         WHERE e.type = 'ed' AND e.started_at >= ${f.since}::date AND e.sensitive_category IS NULL AND ${attendedSql}
            AND c.registered_practice_id IN (SELECT practice_id FROM cluster_practice WHERE cluster_id = ${f.clusterId}::uuid)
            AND ${standingRelationshipSql(actor)}
            ${f.childId ? sql`AND e.child_id = ${f.childId}::uuid` : sql``}

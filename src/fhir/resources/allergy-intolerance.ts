@@ -1,7 +1,7 @@
 import type { AllergyIntolerance } from '@medplum/fhirtypes';
 import { ALLERGY_CLINICAL, ALLERGY_VERIFICATION, SNOMED } from '../codes.js';
 import { unprocessable } from '../outcome.js';
-import { codeFrom, codeIn, concept, dateOf, identifierOut, instant, metaOf, patientRef, sensitiveFrom, sourceOf } from './common.js';
+import { ageWords, codeFrom, codeIn, concept, identifierOut, instant, metaOf, patientRef, sensitiveFrom, sourceOf, startOf } from './common.js';
 import { entryHandler, type EntryCodec } from './entries.js';
 
 type Category = 'food' | 'medication' | 'environment' | 'biologic';
@@ -40,9 +40,11 @@ export const allergyCodec: EntryCodec<AllergyIntolerance> = {
     if (verification === 'refuted') throw unprocessable('A refuted allergy is not recorded.', 'AllergyIntolerance.verificationStatus');
     const clinical = codeIn(a.clinicalStatus, ALLERGY_CLINICAL);
     if ((a.category?.length ?? 0) > 1) throw unprocessable('Give one category.', 'AllergyIntolerance.category');
-    if ((a.reaction?.length ?? 0) > 1) throw unprocessable('Joinery records one reaction per allergy: send the most severe.', 'AllergyIntolerance.reaction');
-    if (a.onsetAge || a.onsetPeriod || a.onsetRange || a.onsetString) throw unprocessable('Give the onset as onsetDateTime.', 'AllergyIntolerance.onset[x]');
-    const reaction = a.reaction?.[0];
+    if (a.onsetPeriod || a.onsetRange || a.onsetString) throw unprocessable('Give the onset as onsetDateTime or onsetAge.', 'AllergyIntolerance.onset[x]');
+    const onset = a.onsetAge ? { startedOn: null, startedAs: ageWords(a.onsetAge, 'AllergyIntolerance.onsetAge') } : startOf(a.onsetDateTime, 'AllergyIntolerance.onsetDateTime');
+    // Every reaction is kept as sent; the most severe is the one pages show.
+    const rank = (s?: string) => ['mild', 'moderate', 'severe'].indexOf(s ?? '');
+    const reaction = [...(a.reaction ?? [])].sort((x, y) => rank(y.severity) - rank(x.severity))[0];
     const manifestation = reaction?.manifestation?.map((m) => m.text ?? m.coding?.[0]?.display).filter(Boolean).join(', ');
     return {
       childId: patient.id,
@@ -50,16 +52,24 @@ export const allergyCodec: EntryCodec<AllergyIntolerance> = {
         kind: 'allergy',
         ...codeFrom(a.code, [SNOMED], 'AllergyIntolerance.code'),
         status: verification === 'entered-in-error' ? 'entered-in-error' : clinical ?? 'active',
-        startedOn: dateOf(a.onsetDateTime, 'AllergyIntolerance.onsetDateTime'),
+        startedOn: onset.startedOn,
         details: {
           ...(manifestation && !(manifestation === 'Reaction' && reaction?.severity) ? { reaction: manifestation } : {}),
           ...(reaction?.severity ? { severity: reaction.severity } : {}),
           ...(a.category?.[0] ? { category: a.category[0] } : {}),
+          ...(onset.startedAs ? { startedAs: onset.startedAs } : {}),
         },
         sensitiveCategory: sensitiveFrom(a.meta),
         ...sourceOf(i, a),
       },
     };
+  },
+  elements: {
+    mapped: ['identifier', 'clinicalStatus', 'verificationStatus', 'category', 'code', 'patient', 'onsetDateTime', 'onsetAge', 'reaction'],
+    kept: [
+      'extension', 'identifier', 'clinicalStatus', 'verificationStatus', 'type', 'category', 'criticality', 'code', 'encounter', 'onsetDateTime', 'onsetAge',
+      'recordedDate', 'recorder', 'asserter', 'lastOccurrence', 'note', 'reaction',
+    ],
   },
   paths: {
     codeSystem: 'AllergyIntolerance.code.coding.system', code: 'AllergyIntolerance.code.coding.code', display: 'AllergyIntolerance.code.text',

@@ -175,3 +175,28 @@ export function codeParam<T extends string>(query: Query, name: string, codes: r
   if (value !== undefined && !(codes as readonly string[]).includes(value)) throw badRequest(`${name} must be one of: ${codes.join(', ')}.`, name);
   return value as T | undefined;
 }
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * A start that may be partial. A year or a year and month is kept as what
+ * it says, in words ("2019", "April 2019"), with the first day of it as the
+ * date the record orders and searches by; a whole date or dateTime is a day.
+ */
+export function startOf(value: string | undefined, path: string): { startedOn: string | null; startedAs?: string } {
+  if (value === undefined) return { startedOn: null };
+  const m = /^(\d{4})(?:-(\d{2}))?$/.exec(value);
+  if (!m) return { startedOn: dateOf(value, path) };
+  const [, year, month] = m;
+  if (month && (Number(month) < 1 || Number(month) > 12)) throw badRequest(`${value} is not a real month.`, path);
+  return { startedOn: `${year}-${month ?? '01'}-01`, startedAs: month ? `${MONTHS[Number(month) - 1]} ${year}` : year };
+}
+
+const AGE_UNITS: Record<string, [string, string]> = { a: ['year', 'years'], mo: ['month', 'months'], wk: ['week', 'weeks'], d: ['day', 'days'] };
+
+/** An age (onsetAge) in words, "age 3 years": Joinery does not turn an age into a guessed date. */
+export function ageWords(age: { value?: number; code?: string; unit?: string }, path: string): string {
+  const unit = AGE_UNITS[age.code ?? ''] ?? Object.values(AGE_UNITS).find((u) => u.includes(age.unit ?? ''));
+  if (age.value === undefined || age.value < 0 || !unit) throw unprocessable('Give the age as a number of years (a), months (mo), weeks (wk) or days (d).', path);
+  return `age ${age.value} ${age.value === 1 ? unit[0] : unit[1]}`;
+}

@@ -1,7 +1,8 @@
 import type { Condition } from '@medplum/fhirtypes';
 import { CONDITION_CATEGORY, CONDITION_CLINICAL, CONDITION_VERIFICATION, PROBLEM_SIGNIFICANCE_URL, SNOMED } from '../codes.js';
 import { unprocessable } from '../outcome.js';
-import { codeFrom, codeIn, concept, dateOf, identifierOut, instant, metaOf, patientRef, sensitiveFrom, sourceOf } from './common.js';
+import { ageWords, codeFrom, codeIn, concept, dateOf, identifierOut, instant, metaOf, patientRef, sensitiveFrom, sourceOf, startOf } from './common.js';
+import { sameStart } from './as-sent.js';
 import { entryHandler, type EntryCodec } from './entries.js';
 
 const ACTIVE = ['active', 'recurrence', 'relapse'];
@@ -44,24 +45,38 @@ export const conditionCodec: EntryCodec<Condition> = {
     const status = verification === 'entered-in-error' ? 'entered-in-error'
       : clinical ? (ACTIVE.includes(clinical) ? 'active' : 'resolved')
       : c.abatementDateTime || c.abatementPeriod ? 'resolved' : 'active';
-    if (c.onsetAge || c.onsetRange || c.onsetString) throw unprocessable('Give the onset as a date (onsetDateTime or onsetPeriod).', 'Condition.onset[x]');
+    if (c.onsetRange || c.onsetString) throw unprocessable('Give the onset as a date (onsetDateTime or onsetPeriod) or an age (onsetAge).', 'Condition.onset[x]');
     if (c.abatementAge || c.abatementRange || c.abatementString) {
       throw unprocessable('Give the abatement as a date (abatementDateTime or abatementPeriod).', 'Condition.abatement[x]');
     }
     const significance = c.extension?.find((e) => e.url === PROBLEM_SIGNIFICANCE_URL)?.valueCode;
+    const onset = c.onsetAge ? { startedOn: null, startedAs: ageWords(c.onsetAge, 'Condition.onsetAge') }
+      : startOf(c.onsetDateTime ?? c.onsetPeriod?.start, c.onsetDateTime ? 'Condition.onsetDateTime' : 'Condition.onsetPeriod.start');
     return {
       childId: subject.id,
       input: {
         kind: 'problem',
         ...codeFrom(c.code, [SNOMED], 'Condition.code'),
         status,
-        startedOn: c.onsetDateTime ? dateOf(c.onsetDateTime, 'Condition.onsetDateTime') : dateOf(c.onsetPeriod?.start, 'Condition.onsetPeriod.start'),
+        startedOn: onset.startedOn,
         endedOn: c.abatementDateTime ? dateOf(c.abatementDateTime, 'Condition.abatementDateTime') : dateOf(c.abatementPeriod?.end, 'Condition.abatementPeriod.end'),
-        details: significance ? { significance } : {},
+        details: { ...(significance ? { significance } : {}), ...(onset.startedAs ? { startedAs: onset.startedAs } : {}) },
         sensitiveCategory: sensitiveFrom(c.meta),
         ...sourceOf(i, c),
       },
     };
+  },
+  elements: {
+    mapped: ['identifier', 'clinicalStatus', 'verificationStatus', 'category', 'code', 'subject', 'onsetDateTime', 'onsetPeriod', 'onsetAge', 'abatementDateTime', 'abatementPeriod'],
+    kept: [
+      'extension', 'identifier', 'clinicalStatus', 'verificationStatus', 'category', 'severity', 'code', 'bodySite', 'encounter', 'onsetDateTime', 'onsetPeriod', 'onsetAge',
+      'abatementDateTime', 'abatementPeriod', 'recordedDate', 'recorder', 'asserter', 'stage', 'evidence', 'note',
+    ],
+    extensionUrls: [PROBLEM_SIGNIFICANCE_URL],
+    replaces: {
+      onsetPeriod: { of: 'onsetDateTime', same: sameStart },
+      abatementPeriod: { of: 'abatementDateTime', same: (sent, ours) => typeof ours === 'string' && (sent as { end?: string }).end?.startsWith(ours) === true },
+    },
   },
   paths: {
     codeSystem: 'Condition.code.coding.system', code: 'Condition.code.coding.code', display: 'Condition.code.text', status: 'Condition.clinicalStatus',

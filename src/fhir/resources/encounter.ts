@@ -1,10 +1,13 @@
 import type { Encounter } from '@medplum/fhirtypes';
 import { listContacts, recordContact, type ContactRow } from '../../record/service.js';
-import { CONTACT_TYPES, type ContactType } from '../../record/index.js';
+import { CONTACT_TYPES, NOT_ATTENDED, type ContactType } from '../../record/index.js';
+import type { Tx } from '../../platform/db/client.js';
+import { saveLinks } from '../links.js';
+import { keepAsSent, withAsSent, type Elements } from './as-sent.js';
 import { ACT_CODE, ACT_PRIORITY, CONTACT_TYPE_SYSTEM, SNOMED } from '../codes.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { codeIn, concept, dateRange, identifierOut, instant, patientParam, sensitiveFrom, sourceOf, tokenParam } from './common.js';
+import { codeIn, concept, dateRange, identifierOut, instant, linkKeysOf, patientParam, sensitiveFrom, sourceOf, tokenParam } from './common.js';
 import type { Importing, Reading, ResourceHandler } from './handler.js';
 
 const LABELS: Record<ContactType, string> = {
@@ -16,15 +19,45 @@ const LABELS: Record<ContactType, string> = {
 const CLASS: Record<ContactType, string> = {
   ed: 'EMER', 'urgent-care': 'EMER', 'out-of-hours': 'AMB', admission: 'IMP', outpatient: 'AMB', gp: 'AMB', community: 'HH', 'mental-health': 'AMB', 'social-care': 'HH',
 };
-/** When a sender gives only the class, the contact it most likely is. */
-const FROM_CLASS: Record<string, ContactType> = { EMER: 'ed', IMP: 'admission', ACUTE: 'admission', NONAC: 'admission', AMB: 'outpatient', HH: 'community' };
+/** Classes (v3 ActCode) that say the contact on their own, whoever gave it. */
+const FROM_CLASS: Record<string, ContactType> = {
+  EMER: 'ed', IMP: 'admission', ACUTE: 'admission', NONAC: 'admission', SS: 'admission', OBSENC: 'admission', HH: 'community', FLD: 'community',
+};
+/**
+ * Ambulatory, virtual and pre-admission contacts are what the organisation
+ * is: at a GP practice a GP consultation, never a hospital outpatient
+ * appointment (which the outpatient indicators count).
+ */
+const BY_KIND: Record<string, ContactType> = {
+  'gp-practice': 'gp', 'acute-trust': 'outpatient', 'community-provider': 'community', 'mental-health-trust': 'mental-health',
+  'childrens-social-care': 'social-care', school: 'community',
+};
+const BY_PROVIDER = ['AMB', 'VR', 'PRENC'];
+
+/** Kinds of the organisations looked up in this transaction: a feed's thousand encounters at one practice ask once. */
+const kinds = new WeakMap<Tx, Map<string, string | undefined>>();
+async function kindOf(tx: Tx, organisationId: string): Promise<string | undefined> {
+  const known = kinds.get(tx) ?? new Map<string, string | undefined>();
+  kinds.set(tx, known);
+  if (!known.has(organisationId)) known.set(organisationId, (await store.organisations(tx, { id: organisationId })).found[0]?.kind);
+  return known.get(organisationId);
+}
+
+/** What is kept as sent: the sender's own class and type codings, every reason, the rest of what they say of the contact. */
+const ELEMENTS: Elements = {
+  mapped: ['identifier', 'status', 'class', 'type', 'priority', 'subject', 'period', 'reasonCode', 'serviceProvider'],
+  kept: [
+    'extension', 'identifier', 'statusHistory', 'class', 'classHistory', 'type', 'serviceType', 'priority', 'episodeOfCare', 'basedOn', 'participant', 'appointment',
+    'period', 'length', 'reasonCode', 'reasonReference', 'diagnosis', 'hospitalization', 'location', 'partOf',
+  ],
+};
 
 function toFhir(c: ContactRow): Encounter {
-  return {
+  const ours: Encounter = {
     resourceType: 'Encounter',
     id: c.id,
     identifier: identifierOut(c.source_system, c.source_id),
-    status: c.ended_at ? 'finished' : 'in-progress',
+    status: (c.status ?? (c.ended_at ? 'finished' : 'in-progress')) as Encounter['status'],
     class: { system: ACT_CODE, code: CLASS[c.type] },
     type: [{ coding: [{ system: CONTACT_TYPE_SYSTEM, code: c.type, display: LABELS[c.type] }], text: LABELS[c.type] }],
     ...(c.emergency === null ? {} : { priority: { coding: [{ system: ACT_PRIORITY, code: c.emergency ? 'EM' : 'R' }] } }),
@@ -33,21 +66,33 @@ function toFhir(c: ContactRow): Encounter {
     reasonCode: c.reason_display ? [concept(SNOMED, c.reason_code, c.reason_display)] : undefined,
     serviceProvider: c.organisation_id ? { reference: `Organization/${c.organisation_id}`, display: (c as { organisation_name?: string }).organisation_name ?? undefined } : undefined,
   };
+  const sent = c.as_sent as { class?: Encounter['class']; type?: Encounter['type'] } | null;
+  // The sender's class and types are theirs; Joinery's contact type goes first among the types.
+  const out = withAsSent(ours, c.as_sent && Object.fromEntries(Object.entries(c.as_sent).filter(([k]) => k !== 'class' && k !== 'type')), ELEMENTS);
+  const theirs = (sent?.type ?? []).filter((t) => !t.coding?.some((c) => c.system === CONTACT_TYPE_SYSTEM));
+  return { ...out, ...(sent?.class ? { class: sent.class } : {}), type: [...ours.type!, ...theirs] };
 }
 
-const ACCEPTED = ['arrived', 'triaged', 'in-progress', 'onleave', 'finished'];
+/** Every status R4 gives an encounter: those that took place are attendances; the others are kept but never counted. */
+const ACCEPTED = ['arrived', 'triaged', 'in-progress', 'onleave', 'finished', ...NOT_ATTENDED];
 const dateTime = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
 
 async function write(i: Importing, e: Encounter) {
   const subject = await i.resolve(e.subject, ['Patient'], 'Encounter.subject');
   if (!ACCEPTED.includes(e.status)) throw unprocessable(`Joinery records contacts that took place (${ACCEPTED.join(', ')}); not ${e.status}.`, 'Encounter.status');
-  const typed = e.type?.map((t) => codeIn(t, CONTACT_TYPE_SYSTEM)).find(Boolean);
-  const type = (typed ?? FROM_CLASS[e.class?.system === ACT_CODE ? (e.class.code ?? '') : '']) as ContactType | undefined;
-  if (!type || !CONTACT_TYPES.includes(type)) {
-    throw unprocessable(`Say what kind of contact this was: a type in ${CONTACT_TYPE_SYSTEM} (${CONTACT_TYPES.join(', ')}) or a class EMER, IMP, AMB or HH.`, 'Encounter.type');
-  }
   if (!e.period?.start) throw unprocessable('Give when the contact started.', 'Encounter.period.start');
   const org = e.serviceProvider ? await i.resolve(e.serviceProvider, ['Organization'], 'Encounter.serviceProvider') : undefined;
+  const typed = e.type?.map((t) => codeIn(t, CONTACT_TYPE_SYSTEM)).find(Boolean);
+  const klass = e.class?.system === ACT_CODE ? (e.class.code ?? '') : '';
+  const type = (typed ?? FROM_CLASS[klass] ?? (BY_PROVIDER.includes(klass) && org ? BY_KIND[(await kindOf(i.tx, org.id)) ?? ''] : undefined)) as ContactType | undefined;
+  if (!type || !CONTACT_TYPES.includes(type)) {
+    throw unprocessable(
+      `Say what kind of contact this was: a type in ${CONTACT_TYPE_SYSTEM} (${CONTACT_TYPES.join(', ')}), a class EMER, IMP, ACUTE, NONAC, SS, OBSENC, HH or FLD, `
+        + 'or a class AMB, VR or PRENC with the serviceProvider whose kind says what the contact was (a GP practice, a hospital trust…).',
+      'Encounter.type',
+    );
+  }
+  const kept = await keepAsSent(i, e, ELEMENTS);
   const reason = e.reasonCode?.[0];
   const priority = codeIn(e.priority, ACT_PRIORITY);
   const { contact, outcome } = await recordContact(i.tx, i.actor, subject.id, {
@@ -60,21 +105,25 @@ async function write(i: Importing, e: Encounter) {
     emergency: priority === 'EM' ? true : priority ? false : null,
     sensitiveCategory: sensitiveFrom(e.meta),
     ...sourceOf(i, e),
+    asSent: kept.asSent,
+    status: e.status,
   });
-  return {
-    id: contact.id,
-    outcome,
+  // The sender's id and identifiers for it, so what refers to it (Observation.encounter) in the same feed finds it.
+  if (outcome === 'created') await saveLinks(i.tx, i.actor.icsId, 'Encounter', contact.id, linkKeysOf(i, e));
+  const warnings = [
+    ...kept.warnings,
     // A contact once recorded stays as it was: a later change from the sender is not applied.
-    warnings: outcome === 'unchanged'
+    ...(outcome === 'unchanged'
       ? [{ severity: 'information' as const, code: 'informational' as const, text: 'This contact was already recorded; a recorded contact is not changed by a later import.' }]
-      : undefined,
-  };
+      : []),
+  ];
+  return { id: contact.id, outcome, ...(warnings.length ? { warnings } : {}) };
 }
 
 async function all(r: Reading, childId: string, filter: { types?: ContactType[]; from?: string; to?: string } = {}) {
   const out: ContactRow[] = [];
   for (let offset = 0; ; offset += 500) {
-    const { contacts } = await listContacts(r.tx, r.actor, childId, { ...filter, limit: 500, offset });
+    const { contacts } = await listContacts(r.tx, r.actor, childId, { ...filter, limit: 500, offset, withNotAttended: true });
     out.push(...contacts.filter((c) => c.sensitive_category === null));
     if (contacts.length < 500) return out;
   }
@@ -112,7 +161,7 @@ export const encounterHandler: ResourceHandler = {
       return { resources: [], total: 0 };
     }
     const { contacts, total } = await listContacts(r.tx, r.actor, childId, {
-      types: type ? [type as ContactType] : undefined, from, to, limit: page.count, offset: page.offset,
+      types: type ? [type as ContactType] : undefined, from, to, limit: page.count, offset: page.offset, withNotAttended: true,
     });
     return { resources: contacts.filter((c) => c.sensitive_category === null).map(toFhir), total };
   },

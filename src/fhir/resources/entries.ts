@@ -1,7 +1,8 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { getEntry, listEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
 import type { EntryKind } from '../../record/index.js';
-import { badRequest, notFound } from '../outcome.js';
+import { badRequest, notFound, type Issue } from '../outcome.js';
+import { keepAsSent, sameJson, withAsSent, type Elements } from './as-sent.js';
 import { dateRange, patientParam, single, tokenParam } from './common.js';
 import type { Importing, Page, Query, Reading, ResourceHandler, SearchParamDef, Written } from './handler.js';
 
@@ -21,7 +22,10 @@ export type EntryCodec<R extends Resource> = {
   /** Search parameter for status, and what each of its values means as an entry status. */
   statusParam?: { name: string; values: Record<string, string> };
   toFhir(row: EntryRow): R;
-  fromFhir(i: Importing, resource: R): Promise<{ childId: string; input: EntryInput }>;
+  /** The entry a resource says; `warnings` for what it had to change on the way (none when nothing was). */
+  fromFhir(i: Importing, resource: R): Promise<{ childId: string; input: EntryInput; warnings?: Issue[] }>;
+  /** Which elements it translates, and which it keeps as sent (as-sent.ts): anything else is warned about. */
+  elements: Elements;
   /** Element path for each of the entry's fields (startedOn → Condition.onsetDateTime). */
   paths: Record<string, string>;
 };
@@ -32,7 +36,35 @@ export type EntryCodec<R extends Resource> = {
  */
 const servable = (row: EntryRow) => row.sensitive_category === null;
 
+/** A resource as the entry it becomes, with what is kept as sent and a warning for each element dropped. */
+export async function translateEntry<R extends Resource>(codec: EntryCodec<R>, i: Importing, resource: R) {
+  const { childId, input, warnings = [] } = await codec.fromFhir(i, resource);
+  const kept = await keepAsSent(i, resource, codec.elements);
+  return { childId, input: { ...input, asSent: kept.asSent }, warnings: [...warnings, ...kept.warnings] };
+}
+
+/**
+ * A read-modify-write (PUT of what Joinery served) sends back what Joinery
+ * wrote itself (issued, recordedDate, its own coding): an element sent back
+ * exactly as served keeps what was kept before, so the write changes nothing.
+ */
+async function unlessAsServed<R extends Resource>(
+  codec: EntryCodec<R>, i: Importing, entryId: string, asSent: Record<string, unknown>,
+): Promise<Record<string, unknown> | null> {
+  const existing = await getEntry(i.tx, i.actor, entryId).catch(() => undefined);
+  if (!existing || existing.kind !== codec.kind) return asSent;
+  const served = entryToFhir(codec, existing) as unknown as Record<string, unknown>;
+  const out = Object.fromEntries(Object.entries(asSent)
+    .map(([k, v]) => [k, sameJson(v, served[k]) ? existing.as_sent?.[k] : v])
+    .filter(([, v]) => v !== undefined));
+  return Object.keys(out).length ? out : null;
+}
+
+/** An entry as its resource, with what its feed sent given back. */
+export const entryToFhir = <R extends Resource>(codec: EntryCodec<R>, row: EntryRow): R => withAsSent(codec.toFhir(row), row.as_sent, codec.elements);
+
 export function entryHandler<R extends Resource>(codec: EntryCodec<R>): ResourceHandler {
+  const toFhir = (row: EntryRow) => entryToFhir(codec, row);
   const searchParams: SearchParamDef[] = [
     { name: 'patient', type: 'reference', documentation: 'Required: the child whose record is searched (Patient/<id>).' },
     { name: codec.codeParam, type: 'token', documentation: `The code (${codec.codeSystems.join(' or ')}), as system|code or code.` },
@@ -62,7 +94,7 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     const { entries, total } = await listEntries(r.tx, r.actor, childId, {
       kinds: [codec.kind], code, status, from, to, limit: page.count, offset: page.offset,
     });
-    return { resources: entries.filter(servable).map(codec.toFhir), total };
+    return { resources: entries.filter(servable).map(toFhir), total };
   }
 
   return {
@@ -74,21 +106,22 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     async read(r, id) {
       const row = await getEntry(r.tx, r.actor, id);
       if (row.kind !== codec.kind || !servable(row)) throw notFound();
-      return codec.toFhir(row);
+      return toFhir(row);
     },
     search,
     async everything(r, childId) {
       const out: Resource[] = [];
       for (let offset = 0; ; offset += 1000) {
         const { entries } = await listEntries(r.tx, r.actor, childId, { kinds: [codec.kind], limit: 1000, offset });
-        out.push(...entries.filter(servable).map(codec.toFhir));
+        out.push(...entries.filter(servable).map(toFhir));
         if (entries.length < 1000) return out;
       }
     },
     async write(i, resource, targetId, expectedVersion): Promise<Written> {
-      const { childId, input } = await codec.fromFhir(i, resource as R);
+      const { childId, input, warnings } = await translateEntry(codec, i, resource as R);
+      if (targetId && input.asSent) input.asSent = await unlessAsServed(codec, i, targetId, input.asSent);
       const saved = await saveEntry(i.tx, i.actor, childId, input, targetId ? { entryId: targetId, expectedVersion } : {});
-      return { id: saved.entry.id, outcome: saved.outcome };
+      return { id: saved.entry.id, outcome: saved.outcome, ...(warnings.length ? { warnings } : {}) };
     },
     fieldPath: (field) => codec.paths[field] ?? codec.paths[field.split('.')[0]],
   };

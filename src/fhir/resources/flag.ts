@@ -1,15 +1,24 @@
 import type { Flag } from '@medplum/fhirtypes';
 import { saveFlag } from '../../children/service.js';
 import { FLAG_KINDS, FLAG_LABELS, type FlagKind } from '../../children/index.js';
-import { FLAG_CATEGORY, FLAG_KIND_SYSTEM } from '../codes.js';
+import { FLAG_CATEGORY, FLAG_KIND_SYSTEM, SNOMED } from '../codes.js';
+import { readJson } from '../../platform/data-files.js';
 import { identifiersOf, saveLinks } from '../links.js';
 import { badRequest, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
 import { codeIn, dateOf, inTurn, linkKeysOf, linkedMatch, pageOf, patientParam, single } from './common.js';
 import { seeFound, seePatient } from './access.js';
+import { keepAsSent } from './as-sent.js';
 import type { Importing, Reading, ResourceHandler } from './handler.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** SNOMED CT concepts that mean a flag kind (data/safeguarding-flag-codes.json), for senders who code flags in SNOMED. */
+const SNOMED_KINDS = new Map(
+  (readJson('safeguarding-flag-codes.json') as { codes: { code: string; kind: FlagKind }[] }).codes
+    .filter((c) => FLAG_KINDS.includes(c.kind)).map((c) => [c.code, c.kind]),
+);
+const snomedOf = (kind: string) => [...SNOMED_KINDS].filter(([, k]) => k === kind).map(([code]) => ({ system: SNOMED, code }));
 const active = (f: store.FlagRow) => f.ended_on === null || f.ended_on > today();
 
 /** A safeguarding or looked-after flag (CP-IS), with the responsible local authority as its author. */
@@ -22,7 +31,8 @@ async function toFhir(r: Reading, f: store.FlagRow): Promise<Flag> {
     ...(identifiers.length ? { identifier: identifiers } : {}),
     status: active(f) ? 'active' : 'inactive',
     category: [{ coding: [{ system: FLAG_CATEGORY, code: 'safety', display: 'Safety' }] }],
-    code: { coding: [{ system: FLAG_KIND_SYSTEM, code: f.kind, display: label }], text: label },
+    // The SNOMED CT concept for the kind too, so a sender who coded it in SNOMED finds its code again.
+    code: { coding: [{ system: FLAG_KIND_SYSTEM, code: f.kind, display: label }, ...snomedOf(f.kind)], text: label },
     subject: { reference: `Patient/${f.child_id}` },
     period: { start: f.started_on, ...(f.ended_on ? { end: f.ended_on } : {}) },
     author: f.local_authority_id ? { reference: `Organization/${f.local_authority_id}`, display: f.local_authority_name ?? undefined } : undefined,
@@ -31,19 +41,23 @@ async function toFhir(r: Reading, f: store.FlagRow): Promise<Flag> {
 
 async function write(i: Importing, f: Flag, targetId?: string) {
   const subject = await i.resolve(f.subject, ['Patient'], 'Flag.subject');
-  const kind = codeIn(f.code, FLAG_KIND_SYSTEM);
-  if (!kind) throw unprocessable(`Code the flag in ${FLAG_KIND_SYSTEM}: ${FLAG_KINDS.join(', ')}.`, 'Flag.code');
+  const snomed = f.code?.coding?.find((c) => c.system === SNOMED && c.code && SNOMED_KINDS.has(c.code))?.code;
+  const kind = codeIn(f.code, FLAG_KIND_SYSTEM) ?? (snomed ? SNOMED_KINDS.get(snomed) : undefined);
+  if (!kind) {
+    throw unprocessable(`Code the flag in ${FLAG_KIND_SYSTEM} (${FLAG_KINDS.join(', ')}) or in SNOMED CT (${[...SNOMED_KINDS.keys()].join(', ')}).`, 'Flag.code');
+  }
   if (f.status === 'entered-in-error') throw unprocessable('A flag entered in error is ended by the local authority’s own system; Joinery does not delete flags.', 'Flag.status');
   const startedOn = dateOf(f.period?.start, 'Flag.period.start');
   if (!startedOn) throw unprocessable('Give when the flag started.', 'Flag.period.start');
   const endedOn = dateOf(f.period?.end, 'Flag.period.end');
   if (f.status === 'inactive' && !endedOn) throw unprocessable('Give when an inactive flag ended.', 'Flag.period.end');
   const author = f.author ? await i.resolve(f.author, ['Organization'], 'Flag.author') : undefined;
+  const { warnings } = await keepAsSent(i, f, { mapped: ['identifier', 'status', 'category', 'code', 'subject', 'period', 'author'], kept: [] });
   const keys = linkKeysOf(i, f, targetId);
   const matchId = await linkedMatch(i, 'Flag', keys, targetId);
   const saved = await saveFlag(i.tx, i.actor, subject.id, { kind: kind as FlagKind, startedOn, endedOn, localAuthorityId: author?.id ?? null }, { matchId, today: i.today });
   await saveLinks(i.tx, i.actor.icsId, 'Flag', saved.flagId, keys);
-  return { id: saved.flagId, outcome: saved.outcome };
+  return { id: saved.flagId, outcome: saved.outcome, ...(warnings.length ? { warnings } : {}) };
 }
 
 const WHAT = 'Safeguarding flags (FHIR Flag)';

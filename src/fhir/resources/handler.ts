@@ -18,6 +18,8 @@ export interface Importing extends Reading {
   today: string;
   /** Our id for what a reference points at, of one of the types; refuses a broken reference at `path`. */
   resolve(ref: Reference | undefined, types: string[], path: string): Promise<{ type: string; id: string }>;
+  /** Our id for what a reference points at, of any type, or undefined when it names nothing Joinery holds. */
+  find(ref: Reference): Promise<{ type: string; id: string } | undefined>;
   /** The sender's namespace for bare resource ids (a Bundle's base URL, or the client's). */
   namespace: string;
   /** The entry's fullUrl, when it came in a Bundle. */

@@ -1,7 +1,7 @@
 import type { Immunization } from '@medplum/fhirtypes';
 import { SNOMED } from '../codes.js';
 import { unprocessable } from '../outcome.js';
-import { codeFrom, concept, dateOf, identifierOut, instant, metaOf, patientRef, sensitiveFrom, sourceOf } from './common.js';
+import { codeFrom, concept, identifierOut, instant, metaOf, patientRef, sensitiveFrom, sourceOf, startOf } from './common.js';
 import { entryHandler, type EntryCodec } from './entries.js';
 
 const STATUSES = ['completed', 'not-done', 'entered-in-error'];
@@ -38,6 +38,7 @@ export const immunizationCodec: EntryCodec<Immunization> = {
     if ((m.protocolApplied?.length ?? 0) > 1) throw unprocessable('Give one protocolApplied (the dose this was).', 'Immunization.protocolApplied');
     const dose = m.protocolApplied?.[0]?.doseNumberPositiveInt;
     const notDone = m.statusReason?.text ?? m.statusReason?.coding?.find((c) => c.display)?.display;
+    const given = startOf(m.occurrenceDateTime, 'Immunization.occurrenceDateTime');
     return {
       childId: patient.id,
       input: {
@@ -45,12 +46,19 @@ export const immunizationCodec: EntryCodec<Immunization> = {
         ...codeFrom(m.vaccineCode, [SNOMED], 'Immunization.vaccineCode'),
         status: m.status,
         // occurrenceString (such as "Date not recorded") keeps no date.
-        startedOn: dateOf(m.occurrenceDateTime, 'Immunization.occurrenceDateTime'),
-        details: { ...(dose ? { doseNumber: dose } : {}), ...(notDone ? { notDoneReason: notDone } : {}) },
+        startedOn: given.startedOn,
+        details: { ...(dose ? { doseNumber: dose } : {}), ...(notDone ? { notDoneReason: notDone } : {}), ...(given.startedAs ? { startedAs: given.startedAs } : {}) },
         sensitiveCategory: sensitiveFrom(m.meta),
         ...sourceOf(i, m),
       },
     };
+  },
+  elements: {
+    mapped: ['identifier', 'status', 'statusReason', 'vaccineCode', 'patient', 'occurrenceDateTime', 'occurrenceString', 'protocolApplied'],
+    kept: [
+      'extension', 'identifier', 'statusReason', 'vaccineCode', 'encounter', 'occurrenceDateTime', 'recorded', 'primarySource', 'reportOrigin', 'location', 'manufacturer',
+      'lotNumber', 'expirationDate', 'site', 'route', 'doseQuantity', 'performer', 'note', 'reasonCode', 'isSubpotent', 'protocolApplied',
+    ],
   },
   paths: {
     codeSystem: 'Immunization.vaccineCode.coding.system', code: 'Immunization.vaccineCode.coding.code', display: 'Immunization.vaccineCode.text',

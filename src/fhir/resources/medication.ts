@@ -1,8 +1,9 @@
-import type { CodeableConcept, MedicationRequest, MedicationStatement } from '@medplum/fhirtypes';
+import type { CodeableConcept, Dosage, Medication, MedicationRequest, MedicationStatement } from '@medplum/fhirtypes';
 import type { EntryRow } from '../../record/service.js';
 import { DMD, MEDICATION_COURSE_URL, MEDICATION_REQUEST_COURSE, SNOMED } from '../codes.js';
 import { unprocessable } from '../outcome.js';
-import { codeFrom, codeIn, concept, dateOf, identifierOut, instant, metaOf, patientRef, sensitiveFrom, sourceOf } from './common.js';
+import { codeFrom, codeIn, concept, dateOf, identifierOut, instant, metaOf, patientRef, sensitiveFrom, sourceOf, startOf } from './common.js';
+import { sameStart } from './as-sent.js';
 import { entryHandler, type EntryCodec } from './entries.js';
 import type { Importing } from './handler.js';
 
@@ -14,7 +15,7 @@ import type { Importing } from './handler.js';
  * course's start and end) and as a MedicationStatement (what the child takes:
  * effectivePeriod). Either may be imported; both write the same entry.
  */
-type Details = { course: 'repeat' | 'acute'; dose?: string; reason?: string; stopReason?: string };
+type Details = { course: 'repeat' | 'acute'; dose?: string; reason?: string; stopReason?: string; startedAs?: string };
 
 const text = (cc: CodeableConcept | undefined) => cc?.text ?? cc?.coding?.find((c) => c.display)?.display;
 const mainText = (ccs: CodeableConcept[] | undefined, path: string) => {
@@ -22,15 +23,42 @@ const mainText = (ccs: CodeableConcept[] | undefined, path: string) => {
   return text(ccs?.[0]);
 };
 
-function medicine(i: Importing, m: MedicationRequest | MedicationStatement, path: string) {
-  if (m.medicationReference) throw unprocessable('Send the medicine as medicationCodeableConcept (dm+d), not a reference.', `${path}.medicationReference`);
-  return codeFrom(m.medicationCodeableConcept, [DMD, SNOMED], `${path}.medicationCodeableConcept`);
+/**
+ * The medicine: a coded concept, or a reference to a Medication contained in
+ * the resource (its code), or a reference with a display (the medicine in
+ * words; the reference itself is kept as sent).
+ */
+function medicine(_i: Importing, m: MedicationRequest | MedicationStatement, path: string) {
+  const ref = m.medicationReference;
+  if (!ref) return codeFrom(m.medicationCodeableConcept, [DMD, SNOMED], `${path}.medicationCodeableConcept`);
+  if (ref.reference?.startsWith('#')) {
+    const contained = (m.contained ?? []).find((r) => r.resourceType === 'Medication' && `#${r.id}` === ref.reference) as Medication | undefined;
+    if (!contained) throw unprocessable(`${ref.reference} names no Medication contained in this resource.`, `${path}.medicationReference`);
+    return codeFrom(contained.code, [DMD, SNOMED], `${path}.contained.code`);
+  }
+  if (ref.display?.trim()) return { codeSystem: null, code: null, display: ref.display.trim() };
+  throw unprocessable('Send the medicine as medicationCodeableConcept (dm+d), a contained Medication, or a reference with its display.', `${path}.medicationReference`);
 }
 
-const dosesText = (dosages: { text?: string }[] | undefined, path: string) => {
+const PER: Record<string, string> = { s: 'second', min: 'minute', h: 'hour', d: 'day', wk: 'week', mo: 'month', a: 'year' };
+
+/** A structured dosage in words ("1 tablet, 2 times a day, when needed"), for a sender who gives no text. */
+function dosageWords(d: Dosage): string | undefined {
+  const q = d.doseAndRate?.[0]?.doseQuantity;
+  const r = d.timing?.repeat;
+  const parts = [
+    q?.value !== undefined ? `${q.value}${q.unit ? ` ${q.unit}` : ''}` : undefined,
+    r?.frequency && r.periodUnit ? `${r.frequency} time${r.frequency === 1 ? '' : 's'} every ${r.period && r.period !== 1 ? `${r.period} ${PER[r.periodUnit]}s` : PER[r.periodUnit]}` : undefined,
+    d.asNeededBoolean ? 'when needed' : undefined,
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+const dosesText = (dosages: Dosage[] | undefined, path: string) => {
   if (!dosages?.length) return undefined;
-  if (dosages.some((d) => !d.text?.trim())) throw unprocessable('Give each dosage as text (Joinery keeps the dose as written).', `${path}.text`);
-  return dosages.map((d) => d.text!.trim()).join('; ');
+  const words = dosages.map((d) => d.text?.trim() || dosageWords(d));
+  if (words.some((w) => !w)) throw unprocessable('Give each dosage as text, or a dose and how often (Joinery keeps the dose as written).', `${path}.text`);
+  return words.join('; ');
 };
 
 const detailsOf = (d: Partial<Details>) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as Details;
@@ -53,13 +81,34 @@ const PATHS = (type: string, dates: [string, string], dosage: string) => ({
   sourceSystem: `${type}.identifier.system`, sourceId: `${type}.identifier.value`,
 });
 
-/** A course's statuses: MedicationRequest's and MedicationStatement's that Joinery records are the same. */
-const STATUSES = ['active', 'stopped', 'completed', 'entered-in-error'];
-const statusParam = { name: 'status', values: Object.fromEntries(STATUSES.map((s) => [s, s])) };
+/** Every status R4 gives each view, kept as sent; a status only one view has is served to the other as its nearest. */
+const REQUEST_STATUSES = ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'];
+const STATEMENT_STATUSES = ['active', 'completed', 'entered-in-error', 'intended', 'stopped', 'on-hold', 'unknown', 'not-taken'];
+const AS_REQUEST: Record<string, string> = { intended: 'draft', 'not-taken': 'cancelled' };
+const AS_STATEMENT: Record<string, string> = { draft: 'intended', cancelled: 'not-taken' };
+const statusParamOf = (statuses: string[]) => ({ name: 'status', values: Object.fromEntries(statuses.map((s) => [s, s])) });
 
 const checkStatus = (status: string, type: string) => {
-  if (!STATUSES.includes(status)) throw unprocessable(`Joinery records medication that is ${STATUSES.join(', ')}; not ${status}.`, `${type}.status`);
+  const statuses = type === 'MedicationRequest' ? REQUEST_STATUSES : STATEMENT_STATUSES;
+  if (!statuses.includes(status)) throw unprocessable(`Status must be one of: ${statuses.join(', ')}.`, `${type}.status`);
 };
+const sharedElements = ['identifier', 'status', 'statusReason', 'medicationCodeableConcept', 'medicationReference', 'subject', 'reasonCode'];
+
+/** The sender's medicine reference and structured doses stand in for Joinery's words while those still say the same. */
+const sameDoses = (sent: unknown, ours: unknown) => {
+  try {
+    return dosesText(sent as Dosage[], '') === (ours as Dosage[]).map((d) => d.text).join('; ');
+  } catch {
+    return false;
+  }
+};
+const medicineChoices = (doses: string) => ({
+  medicationReference: {
+    of: 'medicationCodeableConcept',
+    same: (sent: unknown, ours: unknown) => (sent as { reference?: string }).reference?.startsWith('#') === true || (sent as { display?: string }).display === (ours as CodeableConcept).text,
+  },
+  [doses]: { of: doses, same: sameDoses },
+});
 
 export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
   type: 'MedicationRequest',
@@ -67,13 +116,13 @@ export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
   documentation: 'Medication courses as authorised: repeat (courseOfTherapyType continuous) and acute, coded in dm+d; the same entries as MedicationStatement.',
   codeSystems: [DMD, SNOMED],
   codeParam: 'code',
-  statusParam,
+  statusParam: statusParamOf(REQUEST_STATUSES),
   toFhir(row) {
     const { d, base, medicationCodeableConcept, subject, reasonCode } = common(row);
     return {
       resourceType: 'MedicationRequest',
       ...base,
-      status: row.status as MedicationRequest['status'],
+      status: (AS_REQUEST[row.status] ?? row.status) as MedicationRequest['status'],
       statusReason: d.stopReason ? { text: d.stopReason } : undefined,
       intent: 'order',
       courseOfTherapyType: { coding: [{ system: MEDICATION_REQUEST_COURSE, code: d.course === 'repeat' ? 'continuous' : 'acute' }] },
@@ -97,7 +146,7 @@ export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
         kind: 'medication',
         ...medicine(i, m, 'MedicationRequest'),
         status: m.status,
-        startedOn: period?.start ? dateOf(period.start, 'MedicationRequest.dispenseRequest.validityPeriod.start') : dateOf(m.authoredOn, 'MedicationRequest.authoredOn'),
+        startedOn: period?.start ? dateOf(period.start, 'MedicationRequest.dispenseRequest.validityPeriod.start') : startOf(m.authoredOn, 'MedicationRequest.authoredOn').startedOn,
         endedOn: dateOf(period?.end, 'MedicationRequest.dispenseRequest.validityPeriod.end'),
         details: detailsOf({
           course: course === 'continuous' || course === 'seasonal' ? 'repeat' : 'acute',
@@ -110,6 +159,16 @@ export const medicationRequestCodec: EntryCodec<MedicationRequest> = {
       },
     };
   },
+  elements: {
+    mapped: [...sharedElements, 'intent', 'courseOfTherapyType', 'dosageInstruction', 'dispenseRequest'],
+    // authoredOn is kept, not mapped: the sender's date stands even where the course's start (the validity period) is another.
+    kept: [
+      'extension', 'identifier', 'statusReason', 'intent', 'category', 'priority', 'medicationCodeableConcept', 'medicationReference', 'contained', 'encounter', 'authoredOn',
+      'requester', 'performer', 'recorder', 'reasonCode', 'reasonReference', 'basedOn', 'groupIdentifier', 'courseOfTherapyType', 'note', 'dosageInstruction',
+      'dispenseRequest', 'substitution',
+    ],
+    replaces: medicineChoices('dosageInstruction'),
+  },
   paths: PATHS('MedicationRequest', ['MedicationRequest.dispenseRequest.validityPeriod.start', 'MedicationRequest.dispenseRequest.validityPeriod.end'], 'MedicationRequest.dosageInstruction.text'),
 };
 
@@ -119,7 +178,7 @@ export const medicationStatementCodec: EntryCodec<MedicationStatement> = {
   documentation: 'Medication the child takes or took, coded in dm+d; the same entries as MedicationRequest (basedOn names it). Course (repeat or acute) in an extension; acute when not given.',
   codeSystems: [DMD, SNOMED],
   codeParam: 'code',
-  statusParam,
+  statusParam: statusParamOf(STATEMENT_STATUSES),
   toFhir(row) {
     const { d, base, medicationCodeableConcept, subject, reasonCode } = common(row);
     return {
@@ -127,7 +186,7 @@ export const medicationStatementCodec: EntryCodec<MedicationStatement> = {
       ...base,
       extension: [{ url: MEDICATION_COURSE_URL, valueCode: d.course }],
       basedOn: [{ reference: `MedicationRequest/${row.id}` }],
-      status: row.status as MedicationStatement['status'],
+      status: (AS_STATEMENT[row.status] ?? row.status) as MedicationStatement['status'],
       statusReason: d.stopReason ? [{ text: d.stopReason }] : undefined,
       medicationCodeableConcept,
       subject,
@@ -143,25 +202,35 @@ export const medicationStatementCodec: EntryCodec<MedicationStatement> = {
     checkStatus(m.status, 'MedicationStatement');
     const course = m.extension?.find((e) => e.url === MEDICATION_COURSE_URL)?.valueCode;
     if (course !== undefined && course !== 'repeat' && course !== 'acute') throw unprocessable('The course must be repeat or acute.', 'MedicationStatement.extension');
-    const startedOn = m.effectiveDateTime ? dateOf(m.effectiveDateTime, 'MedicationStatement.effectiveDateTime') : dateOf(m.effectivePeriod?.start, 'MedicationStatement.effectivePeriod.start');
+    const started = startOf(m.effectiveDateTime ?? m.effectivePeriod?.start, m.effectiveDateTime ? 'MedicationStatement.effectiveDateTime' : 'MedicationStatement.effectivePeriod.start');
     return {
       childId: subject.id,
       input: {
         kind: 'medication',
         ...medicine(i, m, 'MedicationStatement'),
         status: m.status,
-        startedOn,
+        startedOn: started.startedOn,
         endedOn: dateOf(m.effectivePeriod?.end, 'MedicationStatement.effectivePeriod.end'),
         details: detailsOf({
           course: (course as Details['course'] | undefined) ?? 'acute',
           dose: dosesText(m.dosage, 'MedicationStatement.dosage'),
           reason: mainText(m.reasonCode, 'MedicationStatement.reasonCode'),
           stopReason: mainText(m.statusReason, 'MedicationStatement.statusReason'),
+          startedAs: started.startedAs,
         }),
         sensitiveCategory: sensitiveFrom(m.meta),
         ...sourceOf(i, m),
       },
     };
+  },
+  elements: {
+    mapped: [...sharedElements, 'effectiveDateTime', 'effectivePeriod', 'dosage', 'basedOn'],
+    kept: [
+      'extension', 'identifier', 'statusReason', 'category', 'medicationCodeableConcept', 'medicationReference', 'contained', 'context', 'effectiveDateTime', 'effectivePeriod',
+      'dateAsserted', 'informationSource', 'derivedFrom', 'partOf', 'reasonCode', 'reasonReference', 'note', 'dosage',
+    ],
+    extensionUrls: [MEDICATION_COURSE_URL],
+    replaces: { ...medicineChoices('dosage'), effectiveDateTime: { of: 'effectivePeriod', same: (sent, ours) => sameStart(sent, (ours as { start?: string }).start) } },
   },
   paths: PATHS('MedicationStatement', ['MedicationStatement.effectivePeriod.start', 'MedicationStatement.effectivePeriod.end'], 'MedicationStatement.dosage.text'),
 };

@@ -2,21 +2,39 @@ import type { Organization } from '@medplum/fhirtypes';
 import { fhirPolicy } from '../policy.js';
 import { ForbiddenError } from '../../platform/http/errors.js';
 import { ORGANISATION_KINDS } from '../../platform/access/organisation-kinds.js';
-import { ODS_SYSTEM, ORGANISATION_KIND_SYSTEM } from '../codes.js';
+import { HL7_ORGANIZATION_TYPE, ODS_ROLE_SYSTEM, ODS_SYSTEM, ORGANISATION_KIND_SYSTEM } from '../codes.js';
+import type { OrganisationKind } from '../../platform/access/organisation-kinds.js';
+import { saveLinks } from '../links.js';
+import { keepAsSent } from './as-sent.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { instant, single, tokenParam } from './common.js';
+import { instant, linkKeysOf, single, tokenParam } from './common.js';
 import type { Importing, ResourceHandler } from './handler.js';
 
+/** Joinery's kind alongside the types the sender gave (kept as sent). */
 const toFhir = (o: store.OrganisationRow): Organization => ({
   resourceType: 'Organization',
   id: o.id,
   meta: { lastUpdated: instant(o.created_at) },
   identifier: [{ system: ODS_SYSTEM, value: o.ods_code }],
   active: true,
-  type: [{ coding: [{ system: ORGANISATION_KIND_SYSTEM, code: o.kind }] }],
+  type: [{ coding: [{ system: ORGANISATION_KIND_SYSTEM, code: o.kind }] }, ...((o.as_sent?.type as Organization['type']) ?? [])],
   name: o.name,
 });
+
+/**
+ * Standard codes that say which kind of organisation this is. HL7's `prov`
+ * (healthcare provider) does not say whether a practice or a hospital, so
+ * alone it leaves the kind Joinery already knows for the ODS code.
+ */
+const FROM_ODS_ROLE: Record<string, OrganisationKind> = { RO76: 'gp-practice' };
+const FROM_HL7_TYPE: Record<string, OrganisationKind> = { edu: 'school', cg: 'voluntary-sector' };
+
+function kindFrom(o: Organization): string | undefined {
+  const codings = o.type?.flatMap((t) => t.coding ?? []) ?? [];
+  return codings.find((c) => c.system === ORGANISATION_KIND_SYSTEM)?.code
+    ?? codings.map((c) => (c.system === ODS_ROLE_SYSTEM ? FROM_ODS_ROLE[c.code ?? ''] : c.system === HL7_ORGANIZATION_TYPE ? FROM_HL7_TYPE[c.code ?? ''] : undefined)).find(Boolean);
+}
 
 async function write(i: Importing, o: Organization, targetId?: string) {
   const decision = fhirPolicy.feedOrganisations(i.actor);
@@ -27,11 +45,21 @@ async function write(i: Importing, o: Organization, targetId?: string) {
   if (!name || name.length > 200 || [...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw unprocessable('Give the organisation’s name (up to 200 characters).', 'Organization.name');
   const { found: [existing] } = await store.organisations(i.tx, { odsCode: ods });
   if (targetId && existing && existing.id !== targetId) throw unprocessable('That ODS code belongs to another organisation.', 'Organization.identifier');
-  const kind = o.type?.flatMap((t) => t.coding ?? []).find((c) => c.system === ORGANISATION_KIND_SYSTEM)?.code ?? existing?.kind;
+  const kind = kindFrom(o) ?? existing?.kind;
   if (!kind || !(ORGANISATION_KINDS as readonly string[]).includes(kind)) {
-    throw unprocessable(`Say what kind of organisation this is (${ORGANISATION_KIND_SYSTEM}: ${ORGANISATION_KINDS.join(', ')}).`, 'Organization.type');
+    throw unprocessable(
+      `Say what kind of organisation this is: ${ORGANISATION_KIND_SYSTEM} (${ORGANISATION_KINDS.join(', ')}), or ${ODS_ROLE_SYSTEM} RO76 for a GP practice. `
+        + `${HL7_ORGANIZATION_TYPE} prov says only that it provides care.`,
+      'Organization.type',
+    );
   }
-  return store.saveOrganisation(i.tx, i.actor.icsId, { id: targetId, odsCode: ods, name, kind });
+  // The sender's own type codes are kept as sent; Joinery's kind is the column.
+  const senderTypes = o.type?.filter((t) => !t.coding?.some((c) => c.system === ORGANISATION_KIND_SYSTEM));
+  const { warnings } = await keepAsSent(i, o, { mapped: ['identifier', 'active', 'type', 'name'], kept: [] });
+  const saved = await store.saveOrganisation(i.tx, i.actor.icsId, { id: targetId, odsCode: ods, name, kind, asSent: senderTypes?.length ? { type: senderTypes } : null });
+  // The sender's id and identifiers for it, so what refers to it as Organization/<their id> in the same feed finds it.
+  await saveLinks(i.tx, i.actor.icsId, 'Organization', saved.id, linkKeysOf(i, o, targetId));
+  return { ...saved, ...(warnings.length ? { warnings } : {}) };
 }
 
 /** An organisation of the ICS, known by its ODS code. Only the ICS's integration engine adds or renames them. */

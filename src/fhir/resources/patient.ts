@@ -11,6 +11,7 @@ import * as store from '../store.js';
 import { dateRange, inTurn, instant, linkKeysOf, linkedMatch } from './common.js';
 import { seeChild } from './access.js';
 import type { Importing, Query, Reading, ResourceHandler } from './handler.js';
+import { keepAsSent } from './as-sent.js';
 
 /** Where a local identifier goes when the sender's system for it is not known. */
 export const LOCAL_ID_SYSTEM = `${JOINERY}/Id/local`;
@@ -118,7 +119,11 @@ async function write(i: Importing, resource: Patient, targetId?: string) {
   const matchId = await linkedMatch(i, 'Patient', keys, targetId);
   const { childId, outcome } = await registerChild(i.tx, i.actor, { ...reg, registeredPracticeId: practiceId }, { matchId, today: i.today });
   await saveLinks(i.tx, i.actor.icsId, 'Patient', childId, keys);
-  return { id: childId, outcome };
+  // Joinery keeps the few demographics it needs (the postcode only as its district): the rest is named as not kept.
+  const { warnings } = await keepAsSent(i, p, {
+    mapped: ['identifier', 'name', 'gender', 'birthDate', 'address', 'generalPractitioner', 'active'], kept: [], extensionUrls: [ETHNIC_CATEGORY_URL],
+  });
+  return { id: childId, outcome, ...(warnings.length ? { warnings } : {}) };
 }
 
 /** A child: demographics, NHS number (or a local identifier, unverified), registered practice, ethnic category. */

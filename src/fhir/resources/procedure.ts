@@ -1,7 +1,7 @@
 import type { Procedure } from '@medplum/fhirtypes';
 import { SNOMED } from '../codes.js';
 import { unprocessable } from '../outcome.js';
-import { codeFrom, concept, dateOf, identifierOut, metaOf, patientRef, sensitiveFrom, sourceOf } from './common.js';
+import { codeFrom, concept, dateOf, identifierOut, metaOf, patientRef, sensitiveFrom, sourceOf, startOf } from './common.js';
 import { entryHandler, type EntryCodec } from './entries.js';
 
 const STATUSES = ['completed', 'entered-in-error'];
@@ -34,19 +34,27 @@ export const procedureCodec: EntryCodec<Procedure> = {
     if (!STATUSES.includes(p.status)) throw unprocessable('Joinery records procedures that were done: status completed (or entered-in-error).', 'Procedure.status');
     if (p.performedAge || p.performedRange || p.performedString) throw unprocessable('Give when it was done as a date (performedDateTime or performedPeriod).', 'Procedure.performed[x]');
     const outcome = p.outcome?.text ?? p.outcome?.coding?.find((c) => c.display)?.display;
+    const done = startOf(p.performedDateTime ?? p.performedPeriod?.start, p.performedDateTime ? 'Procedure.performedDateTime' : 'Procedure.performedPeriod.start');
     return {
       childId: subject.id,
       input: {
         kind: 'procedure',
         ...codeFrom(p.code, [SNOMED], 'Procedure.code'),
         status: p.status,
-        startedOn: p.performedDateTime ? dateOf(p.performedDateTime, 'Procedure.performedDateTime') : dateOf(p.performedPeriod?.start, 'Procedure.performedPeriod.start'),
+        startedOn: done.startedOn,
         endedOn: dateOf(p.performedPeriod?.end, 'Procedure.performedPeriod.end'),
-        details: outcome ? { outcome } : {},
+        details: { ...(outcome ? { outcome } : {}), ...(done.startedAs ? { startedAs: done.startedAs } : {}) },
         sensitiveCategory: sensitiveFrom(p.meta),
         ...sourceOf(i, p),
       },
     };
+  },
+  elements: {
+    mapped: ['identifier', 'status', 'code', 'subject', 'performedDateTime', 'performedPeriod', 'outcome'],
+    kept: [
+      'extension', 'identifier', 'statusReason', 'category', 'code', 'encounter', 'performedDateTime', 'performedPeriod', 'recorder', 'asserter', 'performer', 'location',
+      'reasonCode', 'reasonReference', 'bodySite', 'outcome', 'complication', 'followUp', 'note', 'usedCode',
+    ],
   },
   paths: {
     codeSystem: 'Procedure.code.coding.system', code: 'Procedure.code.coding.code', display: 'Procedure.code.text', status: 'Procedure.status',
