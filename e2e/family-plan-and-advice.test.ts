@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -12,13 +11,7 @@ import { addFamilyAction, startPlan } from '../src/careplans/service.js';
 import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
 import { openAWindow } from './steps/sign-in.js';
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
-  });
-});
+import { freePort } from './server.js';
 
 /**
  * A parent on a phone (390 px), with and without JavaScript: signs in with

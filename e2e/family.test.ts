@@ -1,4 +1,3 @@
-import net from 'node:net';
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -11,13 +10,7 @@ import { checkPageIsAccessible } from './steps/accessibility.js';
 import { openAWindow } from './steps/sign-in.js';
 import { DEMO_PASSWORD } from '../test/http.js';
 import { askQuestion } from '../src/family/service.js';
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
-  });
-});
+import { freePort } from './server.js';
 
 /**
  * The family's own pages in Chromium without JavaScript, at a phone's width

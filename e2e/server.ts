@@ -1,7 +1,15 @@
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { startJoinery, type TestJoinery } from '../test/joinery.js';
 import { launchChromium } from './browser.js';
+
+/** A localhost port nothing listens on now: for a journey whose sign-in provider must know Joinery's address before Joinery starts. */
+export const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = (s.address() as AddressInfo);
+    s.close(() => resolve(port));
+  });
+});
 
 /** Joinery listening on a free localhost port, on embedded PGlite with a small synthetic ICS. */
 export async function startServer(): Promise<TestJoinery & { baseUrl: string }> {

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
@@ -10,13 +9,7 @@ import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
 import { openAWindow } from './steps/sign-in.js';
 import { familyAccessOf, familyChildPage } from '../src/family/service.js';
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
-  });
-});
+import { freePort } from './server.js';
 
 /**
  * "Who has looked at my record", on a phone without JavaScript: the demo

@@ -4,8 +4,8 @@ import { rows } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { one } from '../../test/in-ics.js';
-import { createFamilySession, FAMILY_SESSION_COOKIE, type FamilyMember } from '../platform/http/family-session.js';
-import { demoFamilyPeople } from './service.js';
+import type { FamilyMember } from '../platform/http/family-session.js';
+import { demoParent, familyClient } from './test-family.js';
 
 /**
  * The family area and the professionals' family access page over HTTP: the
@@ -18,23 +18,15 @@ describe('family pages over HTTP', () => {
   let parent: FamilyMember;
   let gp: TestClient;
 
-  const familyClient = async (member: FamilyMember) => {
-    const { token } = await createFamilySession(j.db, member, null);
-    const client = new TestClient(j.app).withCookie(FAMILY_SESSION_COOKIE, token);
-    await client.get('/family');
-    return client;
-  };
-
   beforeAll(async () => {
     j = await startJoinery('pglite', 600);
-    const { parent: p } = await demoFamilyPeople(j.db, 'demo.joinery.test');
-    parent = { givenName: p!.given_name, familyName: p!.family_name, nhsNumber: p!.nhs_number, birthdate: p!.birthdate, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' };
+    parent = await demoParent(j);
     gp = await TestClient.signIn(j.app, 'gp@demo.joinery.test');
   }, 120_000);
   afterAll(() => j?.close());
 
   it('the demo parent’s home lists their granted children, each page shows the care team, and a question is sent', async () => {
-    const family = await familyClient(parent);
+    const family = await familyClient(j, parent);
     const granted = await rows<{ id: string; name: string }>(j.db.owner, sql`SELECT DISTINCT c.id, c.given_name || ' ' || c.family_name AS name FROM family_access_grant g
       JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.nhs_number = ${parent.nhsNumber} AND g.status = 'active'`);
     expect(granted.length).toBeGreaterThan(0);
@@ -57,7 +49,7 @@ describe('family pages over HTTP', () => {
   });
 
   it('someone at P5 is told why they see no child, and a child’s page refuses them', async () => {
-    const p5 = await familyClient({ ...parent, identityLevel: 'P5' });
+    const p5 = await familyClient(j, { ...parent, identityLevel: 'P5' });
     const home = pageText((await p5.get('/family')).body);
     expect(home).toContain('To see a child’s information you will need to prove who you are with photo ID.');
     const [child] = await rows<{ id: string }>(j.db.owner, sql`SELECT child_id AS id FROM family_access_grant WHERE nhs_number = ${parent.nhsNumber} LIMIT 1`);

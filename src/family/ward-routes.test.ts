@@ -3,8 +3,8 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
-import { createFamilySession, FAMILY_SESSION_COOKIE, type FamilyMember } from '../platform/http/family-session.js';
-import { demoFamilyPeople } from './service.js';
+import type { FamilyMember } from '../platform/http/family-session.js';
+import { demoParent, familyClient } from './test-family.js';
 import { demoWard, onWard, type Ward } from '../ambulatory/test-fixtures.js';
 import { dischargeFromWard } from '../ambulatory/service.js';
 
@@ -22,18 +22,10 @@ describe('the family’s virtual ward form over HTTP', () => {
   let childId: string;
   let episodeId: string;
 
-  const familyClient = async (member: FamilyMember) => {
-    const { token } = await createFamilySession(j.db, member, null);
-    const client = new TestClient(j.app).withCookie(FAMILY_SESSION_COOKIE, token);
-    await client.get('/family');
-    return client;
-  };
-
   beforeAll(async () => {
     j = await startJoinery('pglite', 600);
     w = await demoWard(j);
-    const { parent: p } = await demoFamilyPeople(j.db, 'demo.joinery.test');
-    parent = { givenName: p!.given_name, familyName: p!.family_name, nhsNumber: p!.nhs_number, birthdate: p!.birthdate, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' };
+    parent = await demoParent(j);
     const granted = await rows<{ child_id: string }>(j.db.owner, sql`SELECT DISTINCT g.child_id FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
       WHERE g.nhs_number = ${parent.nhsNumber} AND g.status = 'active' AND g.kind = 'proxy'
         AND NOT EXISTS (SELECT 1 FROM ward_episode e WHERE e.ics_id = g.ics_id AND e.child_id = g.child_id AND e.state IN ('referred', 'accepted', 'on-ward', 'escalated'))
@@ -47,14 +39,14 @@ describe('the family’s virtual ward form over HTTP', () => {
   afterAll(() => j?.close());
 
   it('links to the form from the child’s family page only while the child is on the ward', async () => {
-    const family = await familyClient(parent);
+    const family = await familyClient(j, parent);
     const page = await family.get(`/family/children/${childId}`);
     expect(pageText(page.body)).toContain('Care at home from the virtual ward');
     expect(page.body).toContain(`href="/family/children/${childId}/virtual-ward"`);
   });
 
   it('asks in plain words, refuses a form with no answer, and escalates “worse” at the clinician’s level, which the nurse sees', async () => {
-    const family = await familyClient(parent);
+    const family = await familyClient(j, parent);
     const form = await family.get(`/family/children/${childId}/virtual-ward`);
     expect(form.statusCode).toBe(200);
     expect(pageText(form.body)).toMatch(/How is \S+ different since the nurse last saw them\?/);
@@ -92,7 +84,7 @@ describe('the family’s virtual ward form over HTTP', () => {
   });
 
   it('refuses someone at P5', async () => {
-    const p5 = await familyClient({ ...parent, identityLevel: 'P5' });
+    const p5 = await familyClient(j, { ...parent, identityLevel: 'P5' });
     const refused = await p5.post(`/family/children/${childId}/virtual-ward`, { carer: 'worse' });
     expect(refused.statusCode).toBe(403);
     expect(pageText(refused.body)).toContain('you need to prove who you are with photo ID');
@@ -101,7 +93,7 @@ describe('the family’s virtual ward form over HTTP', () => {
   it('after discharge, tells the parent plainly there is nothing to send, saves nothing and no longer links to the form', async () => {
     const [e] = await rows<{ version: number }>(j.db.owner, sql`SELECT version FROM ward_episode WHERE id = ${episodeId}::uuid`);
     await j.db.tenant(j.ics.icsId, (tx) => dischargeFromWard(tx, w.nurse, episodeId, { outcome: 'recovered-at-home', summary: 'Well at home.', version: e.version }));
-    const family = await familyClient(parent);
+    const family = await familyClient(j, parent);
     const refused = await family.post(`/family/children/${childId}/virtual-ward`, { carer: 'worse' });
     expect(refused.statusCode).toBe(409);
     expect(pageText(refused.body)).toContain('Your child is not being cared for at home by the virtual ward at the moment');

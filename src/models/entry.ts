@@ -1,21 +1,13 @@
 import { field, fieldList, formOf } from '../platform/http/form-body.js';
 import type { FieldErrors } from '../platform/http/errors.js';
-import { MECHANISMS, MODEL_TYPES, NUMERIC_ATTRIBUTES, STAFF_GROUPS, type Configuration, type Mechanism, type ModelType, type StaffGroup } from './index.js';
+import { MECHANISMS, MODEL_TYPES, NUMERIC_ATTRIBUTES, STAFF_GROUPS, type Configuration, type Mechanism, type ModelDescription, type ModelType, type StaffGroup } from './index.js';
 
 /**
  * One register entry as typed in the form or read from an import, and the
  * rules both must meet. A number left empty is unknown (null); a number that
  * is not a whole number in range is an error for its field.
  */
-export type ModelEntry = {
-  name: string;
-  title: string;
-  type: ModelType;
-  configuration: Configuration;
-  mechanisms: Mechanism[];
-  earlyIndicators: string[];
-  finalOutcomes: string[];
-};
+export type ModelEntry = ModelDescription;
 
 /** The same name care_model_implementation records starts under: lower-case words joined by hyphens. */
 export const MODEL_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;

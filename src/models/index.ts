@@ -73,8 +73,8 @@ export const NUMERIC_ATTRIBUTES = [
 
 export type RegisteredHub = { clusterId: string; hub: string; start: string; rampMonths: number };
 
-/** A model as the register shows and exports it. */
-export type RegisteredModel = {
+/** What describes a model: as typed in the register's form or read from an import. */
+export type ModelDescription = {
   name: string;
   title: string;
   type: ModelType;
@@ -82,6 +82,10 @@ export type RegisteredModel = {
   mechanisms: Mechanism[];
   earlyIndicators: string[];
   finalOutcomes: string[];
+};
+
+/** A model as the register shows and exports it. */
+export type RegisteredModel = ModelDescription & {
   hubs: RegisteredHub[];
   version: number;
   /** False for a model recorded as started in hubs but not yet described in the register. */
