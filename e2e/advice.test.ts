@@ -66,6 +66,28 @@ describe('advice for families', JOURNEY, () => {
     await closeTheWindow(other);
   });
 
+  it('with JavaScript, the parent says the bronchiolitis advice did not help, and the paediatrician sees that beside what was sent', async () => {
+    const paed = await signInInANewWindow(joinery, 'paediatrician');
+    await paed.goto(`/children/${child.id}/advice`);
+    await paed.getByLabel(/Bronchiolitis \(0 to 3 months, version 1\)/).check();
+    await follow(paed, paed.getByRole('button', { name: 'Send advice' }));
+    const link = await paed.getByLabel('Link for the family').inputValue();
+
+    const phone = await openAWindow(joinery);
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(new URL(link).pathname);
+    expect(await phone.getByRole('heading', { level: 1 }).textContent()).toContain(`Advice for ${child.given_name}`);
+    expect(await phone.locator('main').textContent()).toContain('Bronchiolitis');
+    await checkPageIsAccessible(phone, 'the family’s advice, on a phone with JavaScript');
+    await follow(phone, phone.getByRole('button', { name: 'No, it did not help' }));
+    expect(await phone.locator('main').textContent()).toContain('Thank you for telling us.');
+    await closeTheWindow(phone);
+
+    await paed.goto(`/children/${child.id}/advice`);
+    expect(await paed.locator('main').textContent()).toContain('Bronchiolitis, version 1 (0 to 3 months): family said it did not help');
+    await closeTheWindow(paed);
+  });
+
   it('the administrator keeps the library: the list with its review dates, a page’s editor with its preview', async () => {
     const admin = await signInInANewWindow(joinery, 'admin');
     await admin.goto('/admin/advice');
