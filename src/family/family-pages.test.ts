@@ -134,6 +134,35 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
       expect(page.advice).toHaveLength(1);
       await expect(family.familyAdvice(j.db, mother, child.id, late.id)).rejects.toBeInstanceOf(NotFoundError);
     });
+
+    it('a young person keeps advice from their parents: the parent no longer lists or opens it, the young person still does and can show it again', async () => {
+      const [offer] = await inIcs(j, (tx) => offersFor(tx, teen.date_of_birth, today));
+      await inIcs(j, (tx) => sendAdvice(tx, gp, teen.id, { pages: [offer.choice], note: 'Private: ring the clinic' }, { source: 'child-page' }, today));
+      const [sent] = await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM advice_sending WHERE child_id = ${teen.id}::uuid AND note = 'Private: ring the clinic'`);
+      expect((await family.familyChildPage(j.db, teenMother, teen.id)).advice!.map((a) => a.id)).toContain(sent.id);
+      // A parent cannot choose what is kept from them.
+      expect(await refusal(family.hideFromParents(j.db, teenMother, teen.id, { kind: 'advice', itemId: sent.id })))
+        .toBe('Only the young person themself can choose what their parents see.');
+
+      await family.hideFromParents(j.db, youngPerson, teen.id, { kind: 'advice', itemId: sent.id });
+      const parentPage = await family.familyChildPage(j.db, teenMother, teen.id);
+      expect(parentPage.advice!.map((a) => a.id)).not.toContain(sent.id);
+      expect(JSON.stringify(parentPage)).not.toContain('Private: ring the clinic');
+      await expect(family.familyAdvice(j.db, teenMother, teen.id, sent.id)).rejects.toBeInstanceOf(NotFoundError);
+      const ownPage = await family.familyChildPage(j.db, youngPerson, teen.id);
+      expect(ownPage.advice!.find((a) => a.id === sent.id)).toMatchObject({ hidden: true });
+      expect((await family.familyAdvice(j.db, youngPerson, teen.id, sent.id)).view.note).toBe('Private: ring the clinic');
+      const audit = await one<{ what: string }>(j, sql`SELECT what FROM audit_event WHERE child_id = ${teen.id}::uuid AND action = 'family.hide-from-parents'`);
+      expect(audit.what).toBe('Advice sent to the family kept from parents by the young person');
+
+      await family.hideFromParents(j.db, youngPerson, teen.id, { kind: 'advice', itemId: sent.id, show: 'yes' });
+      expect((await family.familyChildPage(j.db, teenMother, teen.id)).advice!.map((a) => a.id)).toContain(sent.id);
+    });
+
+    it('a young person cannot hide advice that is not theirs', async () => {
+      const [other] = await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM advice_sending WHERE child_id = ${child.id}::uuid LIMIT 1`);
+      await expect(family.hideFromParents(j.db, youngPerson, teen.id, { kind: 'advice', itemId: other.id })).rejects.toMatchObject({ fields: { itemId: 'That item is not one of yours' } });
+    });
   });
 
   describe('the family’s care plan actions', () => {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Database, Tx } from '../platform/db/client.js';
 import { auditChild, auditEachChild, openChild, openEachChild, type ChildAccess } from '../platform/access/door.js';
-import { familyPolicy, usableGrant } from '../platform/access/family-policy.js';
-import type { FamilyView } from '../platform/access/relationship-kinds.js';
+import { familyPolicy } from '../platform/access/family-policy.js';
 import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { parseInput } from '../platform/http/validate.js';
@@ -14,6 +13,7 @@ import * as store from './store.js';
 import { familyActors, inFamilyTenant } from './actors.js';
 import { familyThreads, responseDays } from './questions.js';
 import { adviceList } from './self-care-advice.js';
+import { readsAsProxy } from './reading-as.js';
 import { familyActionsFor } from '../careplans/service.js';
 import { wardStayForCarer } from '../ambulatory/service.js';
 
@@ -48,10 +48,6 @@ export async function familyHome(db: Database, member: FamilyMember): Promise<Ho
 }
 
 /** Whether what the access opened is a parent's or carer's proxy (kept from what the young person hid), not the young person's own. */
-const asProxy = (access: ChildAccess, view: FamilyView | null) => {
-  const r = usableGrant(access.actor, access.relationships, view);
-  return typeof r === 'string' || r.kind === 'proxy';
-};
 
 /** One section of the child's page, read and audited only when the family member's grant includes it. */
 async function section<T>(tx: Tx, access: ChildAccess, rule: keyof typeof familyPolicy, what: string, read: () => Promise<T>): Promise<T | null> {
@@ -66,23 +62,23 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
   return inFamilyTenant(db, member, async (tx, actor) => {
     const access = await openChild(tx, actor, childId, { rule: familyPolicy.viewCareTeam, refused: 'family page', audit: { action: 'family.view-care-team', what: 'Care team (family page)' } });
     const team = await store.careTeam(tx, access);
-    const appointments = await section(tx, access, 'viewAppointments', 'Upcoming appointments (family page)', () => store.upcomingAppointments(tx, access, asProxy(access, 'appointments')));
+    const appointments = await section(tx, access, 'viewAppointments', 'Upcoming appointments (family page)', () => store.upcomingAppointments(tx, access, readsAsProxy(access, 'appointments')));
     const plan = await section(tx, access, 'viewPlan', 'Care plan, family version', () => store.plan(tx, access));
-    const letters = await section(tx, access, 'viewLetters', 'Letters (family page)', () => store.letters(tx, access, asProxy(access, 'letters')));
+    const letters = await section(tx, access, 'viewLetters', 'Letters (family page)', () => store.letters(tx, access, readsAsProxy(access, 'letters')));
     const threads = await section(tx, access, 'viewMessages', 'Questions to the care team', () => familyThreads(tx, access));
-    const advice = await section(tx, access, 'viewAdvice', 'Advice sent to the family (family page)', () => adviceList(tx, access));
-    const actions = plan ? await familyActionsFor(tx, access, asProxy(access, 'plan')) : [];
+    const advice = await section(tx, access, 'viewAdvice', 'Advice sent to the family (family page)', () => adviceList(tx, access, readsAsProxy(access, 'advice')));
+    const actions = plan ? await familyActionsFor(tx, access, readsAsProxy(access, 'plan')) : [];
     const wardStay = await wardStayForCarer(tx, access);
     return {
       child: { id: access.child.id, givenName: access.child.given_name, familyName: access.child.family_name },
-      ownAccess: !asProxy(access, null),
+      ownAccess: !readsAsProxy(access, null),
       canHide: familyPolicy.hideFromParents(actor, access.relationships).allowed,
       canSeeWhoHasLooked: familyPolicy.viewWhoHasLooked(actor, access.relationships).allowed,
       teamRows: team.map((m) => ({ key: { text: m.name }, value: { text: `${m.role_in_team}, ${m.organisation_name}` } })),
       responseDays: await responseDays(tx),
       appointments: appointments?.map((a) => ({ ...a, when: `${longDate(londonDateAndTime(a.starts_at).date)} at ${londonDateAndTime(a.starts_at).time}` })) ?? null,
       plan: plan === null ? null : (plan ?? false), letters, threads, advice, wardStay,
-      actions: actions.map((a) => ({ ...a, mine: a.owner === (asProxy(access, 'plan') ? 'parent-or-carer' : 'young-person') })),
+      actions: actions.map((a) => ({ ...a, mine: a.owner === (readsAsProxy(access, 'plan') ? 'parent-or-carer' : 'young-person') })),
     };
   });
 }
@@ -90,31 +86,36 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
 export async function familyLetter(db: Database, member: FamilyMember, childId: string, letterId: string) {
   return inFamilyTenant(db, member, async (tx, actor) => {
     const access = await openChild(tx, actor, childId, { rule: familyPolicy.viewLetters, refused: 'letter (family page)' });
-    const found = await store.letter(tx, access, asProxy(access, 'letters'), letterId);
+    const found = await store.letter(tx, access, readsAsProxy(access, 'letters'), letterId);
     if (!found) throw new NotFoundError();
     await auditChild(tx, access, { action: 'family.read-letter', what: `Letter: ${found.title}` });
     return { child: access.child, letter: found };
   });
 }
 
+const HIDEABLE_WORDS = { letter: 'A letter', appointment: 'An appointment', advice: 'Advice sent to the family' } as const;
+
 const hideInput = z.object({
-  kind: z.enum(['letter', 'appointment'], { error: 'Choose what to keep private' }),
+  kind: z.enum(['letter', 'appointment', 'advice'], { error: 'Choose what to keep private' }),
   itemId: z.uuid({ error: 'Choose what to keep private' }),
   show: z.enum(['yes', 'no']).optional(),
 });
 
-/** A young person with their own access keeps a letter or appointment from their parents, or shows it to them again. */
+/** A young person with their own access keeps a letter, an appointment or advice from their parents, or shows it to them again. */
 export async function hideFromParents(db: Database, member: FamilyMember, childId: string, body: unknown): Promise<void> {
   const input = parseInput(hideInput, body);
   await inFamilyTenant(db, member, async (tx, actor) => {
     const access = await openChild(tx, actor, childId, { rule: familyPolicy.hideFromParents, refused: 'keep an item from parents' });
-    if (!(await store.isFamilyItem(tx, access, input.kind, input.itemId))) throw new ValidationError({ itemId: 'That item is not one of yours' });
+    const theirs = input.kind === 'advice'
+      ? (await adviceList(tx, access, false)).some((s) => s.id === input.itemId)
+      : await store.isFamilyItem(tx, access, input.kind, input.itemId);
+    if (!theirs) throw new ValidationError({ itemId: 'That item is not one of yours' });
     await refuseChangeWhileFrozen(tx, access, 'keep an item from parents');
     if (input.show === 'yes') await store.showItemAgain(tx, access, input.kind, input.itemId);
     else await store.hideItem(tx, access, input.kind, input.itemId);
     await auditChild(tx, access, {
       action: input.show === 'yes' ? 'family.show-to-parents' : 'family.hide-from-parents',
-      what: `${input.kind === 'letter' ? 'A letter' : 'An appointment'} ${input.show === 'yes' ? 'shown to parents again' : 'kept from parents'} by the young person`,
+      what: `${HIDEABLE_WORDS[input.kind]} ${input.show === 'yes' ? 'shown to parents again' : 'kept from parents'} by the young person`,
       details: { kind: input.kind, itemId: input.itemId },
     });
   });
@@ -130,7 +131,7 @@ export async function askToChangeAppointment(db: Database, member: FamilyMember,
   const input = parseInput(changeInput, body);
   await inFamilyTenant(db, member, async (tx, actor) => {
     const access = await openChild(tx, actor, childId, { rule: familyPolicy.askToChangeAppointment, refused: 'ask to change an appointment' });
-    const booking = (await store.upcomingAppointments(tx, access, asProxy(access, 'appointments'))).find((a) => a.id === input.bookingId);
+    const booking = (await store.upcomingAppointments(tx, access, readsAsProxy(access, 'appointments'))).find((a) => a.id === input.bookingId);
     if (!booking) throw new ValidationError({ bookingId: 'Choose one of the upcoming appointments' });
     const when = londonDateAndTime(booking.starts_at);
     await addToWorklists(tx, actor.icsId, (await store.hubAdministrators(tx)).map((professionalId) => ({

@@ -99,13 +99,16 @@ export const competenceAssessment = pgTable(
   ],
 );
 
+/** What a young person with their own access may keep from their parents. */
+export type HideableKind = 'letter' | 'appointment' | 'advice';
+
 /** An item a young person with their own access keeps from their parents. */
 export const familyHiddenItem = pgTable(
   'family_hidden_item',
   {
     icsId: uuid('ics_id').notNull(),
     childId: uuid('child_id').notNull(),
-    itemKind: text('item_kind').$type<'letter' | 'appointment'>().notNull(),
+    itemKind: text('item_kind').$type<HideableKind>().notNull(),
     itemId: uuid('item_id').notNull(),
     hiddenAt: timestamp('hidden_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -6,6 +6,8 @@ import { NotFoundError } from '../platform/http/errors.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
 import { adviceSentTo, sendingAsFamilyReadsIt } from '../advice/service.js';
 import { inFamilyTenant } from './actors.js';
+import { readsAsProxy } from './reading-as.js';
+import * as store from './store.js';
 
 /**
  * The self-care advice professionals sent the family, on the family's own
@@ -14,7 +16,7 @@ import { inFamilyTenant } from './actors.js';
  * while the record was frozen is left out, like every other family list.
  */
 
-export type AdviceSent = { id: string; sentOn: string; sentBy: string; titles: string[] };
+export type AdviceSent = { id: string; sentOn: string; sentBy: string; titles: string[]; hidden: boolean };
 
 /** The sendings whose time falls inside one of the child's freezes (a frozen record's items never reach the family). */
 async function sentWhileFrozen(tx: Tx, access: ChildAccess, sent: { id: string; sent_at: string }[]): Promise<Set<string>> {
@@ -25,11 +27,13 @@ async function sentWhileFrozen(tx: Tx, access: ChildAccess, sent: { id: string; 
   return new Set(found.map((r) => r.id));
 }
 
-export async function adviceList(tx: Tx, access: ChildAccess): Promise<AdviceSent[]> {
+/** The advice the family member may read: never what was sent during a freeze, and for a proxy never what the young person keeps from their parents. */
+export async function adviceList(tx: Tx, access: ChildAccess, forProxy: boolean): Promise<AdviceSent[]> {
   const sent = await adviceSentTo(tx, access);
   const frozen = await sentWhileFrozen(tx, access, sent);
-  return sent.filter((s) => !frozen.has(s.id)).map((s) => ({
-    id: s.id, sentOn: s.sent_at.slice(0, 10), sentBy: `${s.sent_by_name} (${s.sent_by_role})`, titles: s.pages.map((p) => p.title),
+  const hidden = await store.hiddenIds(tx, access, 'advice');
+  return sent.filter((s) => !frozen.has(s.id) && !(forProxy && hidden.has(s.id))).map((s) => ({
+    id: s.id, sentOn: s.sent_at.slice(0, 10), sentBy: `${s.sent_by_name} (${s.sent_by_role})`, titles: s.pages.map((p) => p.title), hidden: hidden.has(s.id),
   }));
 }
 
@@ -37,7 +41,7 @@ export async function adviceList(tx: Tx, access: ChildAccess): Promise<AdviceSen
 export async function familyAdvice(db: Database, member: FamilyMember, childId: string, sendingId: string) {
   return inFamilyTenant(db, member, async (tx, actor) => {
     const access = await openChild(tx, actor, childId, { rule: familyPolicy.viewAdvice, refused: 'advice (family page)' });
-    if (!(await adviceList(tx, access)).some((s) => s.id === sendingId)) throw new NotFoundError();
+    if (!(await adviceList(tx, access, readsAsProxy(access, 'advice'))).some((s) => s.id === sendingId)) throw new NotFoundError();
     const view = await sendingAsFamilyReadsIt(tx, access, sendingId);
     if (!view) throw new NotFoundError();
     await auditChild(tx, access, { action: 'family.read-advice', what: `Advice: ${view.pages.map((p) => p.title).join('; ')}`, details: { sendingId } });

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import { recordedWhileFrozen } from '../platform/access/freeze.js';
+import type { HideableKind } from './schema.js';
 
 /**
  * What the family pages read, always under an access the door opened for the
@@ -94,13 +95,20 @@ export async function isFamilyItem(tx: Tx, access: ChildAccess, kind: 'letter' |
   return listed.some((i) => i.id === itemId);
 }
 
-export async function hideItem(tx: Tx, access: ChildAccess, kind: 'letter' | 'appointment', itemId: string): Promise<void> {
+export async function hideItem(tx: Tx, access: ChildAccess, kind: HideableKind, itemId: string): Promise<void> {
   const { childId } = checkedAccess(tx, access);
   await tx.execute(sql`INSERT INTO family_hidden_item (ics_id, child_id, item_kind, item_id) VALUES (${access.actor.icsId}::uuid, ${childId}::uuid, ${kind}, ${itemId}::uuid)
     ON CONFLICT DO NOTHING`);
 }
 
-export async function showItemAgain(tx: Tx, access: ChildAccess, kind: 'letter' | 'appointment', itemId: string): Promise<void> {
+/** The ids of the items of one kind the young person keeps from their parents. */
+export async function hiddenIds(tx: Tx, access: ChildAccess, kind: HideableKind): Promise<Set<string>> {
+  const { childId } = checkedAccess(tx, access);
+  const found = await rows<{ item_id: string }>(tx, sql`SELECT item_id FROM family_hidden_item WHERE child_id = ${childId}::uuid AND item_kind = ${kind}`);
+  return new Set(found.map((r) => r.item_id));
+}
+
+export async function showItemAgain(tx: Tx, access: ChildAccess, kind: HideableKind, itemId: string): Promise<void> {
   const { childId } = checkedAccess(tx, access);
   await tx.execute(sql`DELETE FROM family_hidden_item WHERE child_id = ${childId}::uuid AND item_kind = ${kind} AND item_id = ${itemId}::uuid`);
 }
