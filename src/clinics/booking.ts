@@ -13,7 +13,7 @@ import { moveReferral, referralById } from '../referrals/service.js';
 import type { ReferralRow, ReferralState } from '../referrals/index.js';
 import { STATE_LABELS, URGENCY_LABELS } from '../referrals/index.js';
 import { pageWindow } from '../platform/http/paging.js';
-import { addToWorklists, doneForEveryone, openItems } from '../worklist/service.js';
+import { addToWorklists, doneForEveryone, openItemsOfKind } from '../worklist/service.js';
 import { clinicPolicy } from './policy.js';
 import { BOOKING_STATE_WORDS } from './labels.js';
 import * as store from './store.js';
@@ -187,7 +187,7 @@ export async function waitingList(tx: Tx, actor: Actor, page = 1, now = new Date
     waitingDays: Math.max(0, Math.floor((now.getTime() - new Date(w.referred_at).getTime()) / 86_400_000)),
   }));
   // Families' requests to change an appointment, from their own pages: on this administrator's worklist until the booking is moved.
-  const changeRequests = (await openItems(tx, actor)).filter((i) => i.kind === 'family-change-request');
+  const changeRequests = await openItemsOfKind(tx, actor, 'family-change-request', why);
   return { waiting: list, window, pastEnd: window.total > 0 && page > window.page, changeRequests };
 }
 

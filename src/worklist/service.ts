@@ -21,9 +21,23 @@ export async function addToWorklists(tx: Tx, icsId: string, items: store.NewWork
 export async function openItems(tx: Tx, actor: Actor, limit = 200): Promise<store.WorklistItem[]> {
   const keeps = policy.keepWorklist(actor);
   if (!keeps.allowed) throw new ForbiddenError(keeps.reason);
-  const items = await store.openItemsOf(tx, actor, limit);
+  return listed(tx, actor, keeps.why, await store.openItemsOf(tx, actor, limit));
+}
+
+/**
+ * The actor's open items of one kind, on the page that answers them (the
+ * booking list answers families' requests to change an appointment), under
+ * that page's own reason: a role without a worklist (the hub clinic
+ * administrator) still sees what was sent to it there.
+ */
+export async function openItemsOfKind(tx: Tx, actor: Actor, kind: string, why: string, limit = 200): Promise<store.WorklistItem[]> {
+  return listed(tx, actor, why, (await store.openItemsOf(tx, actor, limit)).filter((i) => i.kind === kind));
+}
+
+/** Audits each child an item names, as shown to the actor for `why`. */
+async function listed(tx: Tx, actor: Actor, why: string, items: store.WorklistItem[]): Promise<store.WorklistItem[]> {
   const children = [...new Set(items.flatMap((i) => (i.child_id && (i.child_name || i.title_names_child) ? [i.child_id] : [])))];
-  await auditListedChildren(tx, actor, keeps.why, children.map((childId) => ({ childId, action: 'worklist.list', what: 'Named in your worklist' })));
+  await auditListedChildren(tx, actor, why, children.map((childId) => ({ childId, action: 'worklist.list', what: 'Named in your worklist' })));
   return items;
 }
 
