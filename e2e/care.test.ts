@@ -166,7 +166,7 @@ describe('MDT meetings, care plans and tasks', JOURNEY, () => {
     await openLink(gp, 'Add a goal');
     await checkPageIsAccessible(gp, 'add a goal');
     await addAGoal(gp, { goal: 'Take part in PE every week', measure: 'PE lessons attended each half term', sharedWith: ['Education'] });
-    await openLink(gp, 'Add an action');
+    await openLink(gp, 'Add an action', { exact: true });
     await checkPageIsAccessible(gp, 'add an action');
 
     // Two people open the plan to change it; the second to save is told, and loses nothing silently.
