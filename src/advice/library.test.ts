@@ -82,6 +82,7 @@ describe.each(await databaseKinds())('the ICS’s library, on %s', (kind) => {
   const admin = (icsId: string): Actor => ({
     icsId, professionalId: crypto.randomUUID(), name: 'Ada Admin', email: 'a@x.test', role: 'admin', organisationId: crypto.randomUUID(), organisationName: 'ICB',
   });
+  const clinicalLead = (icsId: string): Actor => ({ ...admin(icsId), name: 'Dr Cleo Lead', role: 'clinical-lead' });
   const versions = async (icsId: string) =>
     rows<{ page_id: string; version: number; approved_by: string | null }>(db.owner, sql`SELECT page_id, version, approved_by FROM advice_page_version WHERE ics_id = ${icsId}::uuid ORDER BY page_id, version`);
 
@@ -128,10 +129,13 @@ describe.each(await databaseKinds())('the ICS’s library, on %s', (kind) => {
     // Someone else's save since the form was opened is a conflict, not an overwrite.
     await expect(db.tenant(north, (tx) => savePage(tx, lead, testPage({ title: 'Other' }), 2))).rejects.toThrow(/newer version/);
 
-    await expect(db.tenant(north, (tx) => approvePage(tx, lead, 'fever', 3, { reviewBy: '2026-12-06' }, '2026-12-06'))).rejects.toBeInstanceOf(ValidationError);
-    expect(await db.tenant(north, (tx) => approvePage(tx, lead, 'fever', 3, { reviewBy: '2027-12-06' }, '2026-12-06'))).toBe(4);
+    // Only the ICS clinical lead approves; the administrator who edited it cannot.
+    await expect(db.tenant(north, (tx) => approvePage(tx, lead, 'fever', 3, { reviewBy: '2027-12-06' }, '2026-12-06'))).rejects.toThrow('Only the ICS clinical lead');
+    const clinician = clinicalLead(north);
+    await expect(db.tenant(north, (tx) => approvePage(tx, clinician, 'fever', 3, { reviewBy: '2026-12-06' }, '2026-12-06'))).rejects.toBeInstanceOf(ValidationError);
+    expect(await db.tenant(north, (tx) => approvePage(tx, clinician, 'fever', 3, { reviewBy: '2027-12-06' }, '2026-12-06'))).toBe(4);
     const approved = await db.tenant(north, (tx) => pageWithHistory(tx, lead, 'fever', '2026-12-06'));
-    expect(approved.current).toMatchObject({ version: 4, title: 'Fever (edited)', approved_by: 'Ada Admin', approved_on: '2026-12-06', review_by: '2027-12-06' });
+    expect(approved.current).toMatchObject({ version: 4, title: 'Fever (edited)', approved_by: 'Dr Cleo Lead', approved_on: '2026-12-06', review_by: '2027-12-06' });
     expect(approved.history.map((v) => v.version)).toEqual([4, 3, 2, 1]);
     expect(approved.history[3]).toMatchObject({ title: 'Fever', approved_by: 'Dr Approver' });
     const audit = await rows<{ action: string; what: string }>(db.owner, sql`SELECT action, what FROM audit_event WHERE ics_id = ${north}::uuid ORDER BY id`);
@@ -141,11 +145,12 @@ describe.each(await databaseKinds())('the ICS’s library, on %s', (kind) => {
     ]);
   });
 
-  it('lists pages due for review and past it, and lets only an administrator keep the library', async () => {
+  it('lists pages due for review and past it, and lets only an administrator or the clinical lead keep the library', async () => {
     const lead = admin(north);
     expect((await db.tenant(north, (tx) => overview(tx, lead, '2027-11-20'))).due.map((p) => [p.page_id, p.status])).toEqual([['fever', 'due-soon']]);
     expect((await db.tenant(north, (tx) => overview(tx, lead, '2027-12-07'))).due.map((p) => [p.page_id, p.status])).toEqual([['fever', 'past-review']]);
     expect((await db.tenant(north, (tx) => overview(tx, lead, '2027-01-01'))).due).toEqual([]);
+    expect((await db.tenant(north, (tx) => overview(tx, clinicalLead(north), '2027-11-20'))).due.map((p) => p.page_id)).toEqual(['fever']);
     await expect(db.tenant(north, (tx) => overview(tx, { ...lead, role: 'paediatrician' }, '2027-01-01'))).rejects.toBeInstanceOf(ForbiddenError);
   });
 });

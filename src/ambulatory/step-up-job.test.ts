@@ -113,7 +113,7 @@ describe.each(kinds)('the virtual ward’s escalation clock, a scheduled job (%s
     const [state] = await rows<{ state: string }>(j.db.owner, sql`SELECT state FROM ward_episode WHERE id = ${episodeId}::uuid`);
     expect(state.state).toBe('escalated');
     const [audit] = await rows<{ what: string; role: string }>(j.db.owner, sql`SELECT what, role FROM audit_event WHERE child_id = ${child}::uuid AND action = 'ward.missed-observations'`);
-    expect(audit).toEqual({ what: 'Missed observations alert: due at 12:00 on 2026-12-05', role: 'system' });
+    expect(audit).toEqual({ what: 'Missed observations alert: due at 12:00 on 2026-12-05', role: 'scheduled-job' });
     // Observations recorded at 12:30 restart the clock: the next alert is for 16:30, not another for 12:00.
     await inIcs(j, (tx) => recordObservations(tx, w.nurse, episodeId, { heartRate: 120, observedAt: later(at, 4 * 60 + 30).toISOString() }, later(at, 4 * 60 + 31)));
     await job.run(later(at, 8 * 60 + 29));
@@ -146,7 +146,7 @@ describe.each(kinds)('the virtual ward’s escalation clock, a scheduled job (%s
     const refused = await inIcs(j, (tx) => raiseMissedObservation(tx, clock, { episode_id: episodeId, due_at: at }, at)).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RefusedAccess);
     expect((refused as Error).message).toBe('This child is not on the virtual ward.');
-    const [audit] = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${child}::uuid AND action = 'child.access-refused' AND role = 'system'`);
+    const [audit] = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${child}::uuid AND action = 'child.access-refused' AND role = 'scheduled-job'`);
     expect(audit.n).toBe(1);
   });
 });
