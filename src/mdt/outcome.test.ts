@@ -111,9 +111,10 @@ describe.each(kinds)('MDT service: the outcome and its letter (%s)', (kind) => {
     // The lead's reason is their relationship with the child (they lead its hub), not their seat at the meeting.
     const why = `Cluster lead paediatrician: ${hub.name}`;
     const audited = await auditSince(j.db, mark);
-    expect(audited.map((e) => e.action)).toEqual(['task.create', 'task.create', 'record.file-letter', 'mdt.outcome']);
+    // The letter offers the family the Friends and Family Test first, so the offer is audited before the actions.
+    expect(audited.map((e) => e.action)).toEqual(['feedback.offer', 'task.create', 'task.create', 'record.file-letter', 'mdt.outcome']);
     expect(audited).toMatchObject(audited.map(() => ({ actor: p.lead.professionalId, role: 'paediatrician', child, why })));
-    expect(audited[3]).toMatchObject({ what: 'Discussed at Outcome MDT; outcome letter sent', details: { caseId, actions: 2 } });
+    expect(audited[4]).toMatchObject({ what: 'Discussed at Outcome MDT; outcome letter sent', details: { caseId, actions: 2 } });
 
     expect(await refusalOf(inIcs(j, (tx) => recordOutcome(tx, p.lead, caseId, outcome({ actions: [] }), 1, today)))).toEqual({
       kind: 'ConflictError', message: 'Someone else recorded this case after you opened it, so nothing of yours was saved.',
