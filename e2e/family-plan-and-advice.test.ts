@@ -44,10 +44,10 @@ describe('a parent’s plan actions and advice in a browser', JOURNEY, () => {
     await j.app.listen({ port, host: '127.0.0.1' });
     browser = await launchChromium();
     const [parent] = await demoFamilies(j.db);
-    // One of the demo parent's children, their grant opened to the plan and advice.
+    // The demo parent's youngest child they are a proxy for (the 14-year-old, whose review is recorded), their grant opened to the plan and advice.
     [child] = await rows<{ id: string; name: string }>(j.db.owner, sql`SELECT c.id, c.given_name || ' ' || c.family_name AS name FROM family_access_grant g
       JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.kind = 'proxy' AND g.status = 'active' AND g.nhs_number = ${parent.nhsNumber}
-      AND c.date_of_birth > current_date - interval '13 years' ORDER BY c.date_of_birth DESC LIMIT 1`);
+      ORDER BY c.date_of_birth DESC LIMIT 1`);
     await j.db.owner.execute(sql`UPDATE family_access_grant SET may_see = '{appointments,plan,letters,advice,messages}' WHERE child_id = ${child.id}::uuid AND nhs_number = ${parent.nhsNumber}`);
     const [gpEmail] = await rows<{ email: string }>(j.db.owner, sql`SELECT p.email FROM professional p JOIN child c ON c.registered_practice_id = p.organisation_id
       WHERE c.id = ${child.id}::uuid AND p.role = 'gp' AND p.active ORDER BY p.email LIMIT 1`);
