@@ -5,7 +5,7 @@ import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { one } from '../../test/in-ics.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
-import { demoParent, familyClient } from './test-family.js';
+import { demoParent, familyClient } from '../../test/family.js';
 
 /**
  * The family area and the professionals' family access page over HTTP: the

@@ -4,7 +4,7 @@ import { rows } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
-import { demoParent, familyClient } from './test-family.js';
+import { demoParent, familyClient } from '../../test/family.js';
 import { demoWard, onWard, type Ward } from '../ambulatory/test-fixtures.js';
 import { dischargeFromWard } from '../ambulatory/service.js';
 

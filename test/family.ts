@@ -1,7 +1,7 @@
-import type { TestJoinery } from '../../test/joinery.js';
-import { TestClient } from '../../test/http.js';
-import { createFamilySession, FAMILY_SESSION_COOKIE, type FamilyMember } from '../platform/http/family-session.js';
-import { demoFamilyPeople } from './service.js';
+import type { TestJoinery } from './joinery.js';
+import { TestClient } from './http.js';
+import { createFamilySession, FAMILY_SESSION_COOKIE, type FamilyMember } from '../src/platform/http/family-session.js';
+import { demoFamilyPeople } from '../src/family/service.js';
 
 /** The demo ICS's first P9 parent as NHS login describes them. */
 export async function demoParent(j: TestJoinery): Promise<FamilyMember> {
