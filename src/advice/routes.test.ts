@@ -158,6 +158,13 @@ describe('sending advice to a family (pglite)', () => {
     expect(byHolder[2].what).toBe('Advice printed from the family’s one-time link (PDF): Fever in babies and young children (version 1)');
     // The other phone was refused, and the refusal says why.
     expect(byHolder[3]).toMatchObject({ what: 'Refused: Open advice sent to the family', why: 'The link to this advice was opened on another phone or computer.' });
+    // The care team reading the child's access log sees who that was in words, never the role's id.
+    const log = pageText((await lead.get(`/children/${childId}/access-log`)).body);
+    expect(log).toContain('Family, through a one-time advice link');
+    expect(log).not.toContain('advice-link-holder');
+    const csv = (await lead.get(`/children/${childId}/access-log.csv`)).body;
+    expect(csv).toContain('Family, through a one-time advice link');
+    expect(csv).not.toContain('advice-link-holder');
   });
 
   it('reveals nothing else of the child: not their full name, NHS number, date of birth, record or other advice sent (link page and PDF)', async () => {
@@ -266,8 +273,14 @@ describe('sending advice to a family (pglite)', () => {
     await lead.get(`/children/${childId}/advice`);
     const renewed = linkIn((await lead.post(`/children/${childId}/advice/${sendingId}/link`, {})).body)!;
     expect(renewed).not.toBe(token);
-    expect((await TestClient.anonymous(j.app).get(`/advice/${renewed}`)).statusCode).toBe(200);
+    const renewedPage = await TestClient.anonymous(j.app).get(`/advice/${renewed}`);
+    expect(renewedPage.statusCode).toBe(200);
     expect((await TestClient.anonymous(j.app).get(`/advice/${token}`)).statusCode).toBe(404);
+    // The family can still say how the advice was, once, from the new link; the old link's feedback page is gone.
+    expect(pageText(renewedPage.body)).toContain('Tell us how we did');
+    const feedback = /href="(\/feedback\/[A-Za-z0-9_-]+)"/.exec(renewedPage.body)![1];
+    expect((await TestClient.anonymous(j.app).get(feedback)).statusCode).toBe(200);
+    expect(await rows(j.db.owner, sql`SELECT 1 FROM feedback_link WHERE service_kind = 'advice' AND source_id = ${sendingId}::uuid`)).toHaveLength(1);
   });
 
   it('shows the ICS how many pages were sent, opened and found helpful, by hub and deprivation, small numbers withheld from analysts', async () => {

@@ -11,7 +11,7 @@ import { ageInMonths, bandFor, bandWords } from './page-format.js';
 import { inDate } from './library.js';
 import * as store from './store.js';
 import type { AdviceSource } from './schema.js';
-import { offerFeedback } from '../feedback/service.js';
+import { offerFeedback, offerFeedbackAgain } from '../feedback/service.js';
 
 /**
  * Sending advice pages to a child's family, from the child's page or a
@@ -169,6 +169,8 @@ export async function issueLink(tx: Tx, actor: Actor, childId: string, sendingId
   const expiresAt = new Date(now.getTime() + LINK_DAYS * 86_400_000);
   if (!(await store.replaceLink(tx, access, sendingId, tokenHash(token), expiresAt))) throw new NotFoundError();
   await auditChild(tx, access, { action: 'advice.link', what: 'A new one-time link to advice sent to the family', details: { sendingId } });
+  // The feedback offer follows the link (its token is derived from the link's), unless the family already answered.
+  await offerFeedbackAgain(tx, access, { serviceKind: 'advice', sourceId: sendingId }, feedbackTokenOf(token));
   return { token, expiresAt };
 }
 

@@ -4,7 +4,7 @@ import { errorSummary, fieldErrors, idParam, text } from '../platform/http/valid
 import { RELATIONSHIP_LABELS } from '../platform/access/relationship.js';
 import { policy } from '../platform/access/policy.js';
 import { ForbiddenError, ValidationError } from '../platform/http/errors.js';
-import { ROLES } from '../platform/access/roles.js';
+import { actorRoleName } from '../platform/access/actor.js';
 import { toCsv } from '../platform/http/csv.js';
 import * as children from './service.js';
 import { endMembership, keyWorkerOf, membershipToEnd } from './care-team.js';
@@ -123,7 +123,7 @@ export const childRoutes: RouteModule = (app, deps) => {
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="access-log-${log.child.nhs_number ?? id}.csv"`)
       .send(toCsv(['When', 'Who', 'Role', 'Organisation', 'Action', 'What', 'Why'], log.events.map((e) => [
-        new Date(e.at).toISOString(), e.professionalName ?? 'Unknown', e.role ? (ROLES as Record<string, string>)[e.role] ?? e.role : '',
+        new Date(e.at).toISOString(), e.professionalName ?? 'Unknown', e.role ? actorRoleName(e.role) : '',
         e.organisationName, actionLabel(e.action), e.what, e.why,
       ])));
   });

@@ -34,6 +34,19 @@ export async function offerFeedback(tx: Tx, access: ChildAccess, event: store.Fe
   return token;
 }
 
+/**
+ * When the family is given a new link to what the feedback was offered for
+ * (advice re-sent because theirs was lost), the unanswered offer moves to the
+ * new token: the old one stops, and the family can still answer once.
+ */
+export async function offerFeedbackAgain(tx: Tx, access: ChildAccess, event: Pick<store.FeedbackEvent, 'serviceKind' | 'sourceId'>, token: string): Promise<boolean> {
+  if (!TOKEN.test(token)) throw new Error('A feedback token is 40 to 50 URL-safe characters.');
+  const id = await store.rekeyLink(tx, access, event.serviceKind, event.sourceId, hashOf(token), FEEDBACK_LINK_DAYS);
+  if (!id) return false;
+  await auditChild(tx, access, { action: 'feedback.offer', what: `Feedback link for the family given again (${SERVICE_NAMES[event.serviceKind]})`, details: { linkId: id, serviceKind: event.serviceKind } });
+  return true;
+}
+
 /** Where a link stands, and all the page may say of it: the service and the date, never the child. */
 export type LinkState =
   | { state: 'unknown' }

@@ -15,6 +15,15 @@ export async function insertLink(tx: Tx, access: ChildAccess, id: string, tokenH
   return added.length === 1;
 }
 
+/** Points an event's unused link at a new token's hash, open for a full term again; false when there is none or it was used. */
+export async function rekeyLink(tx: Tx, access: ChildAccess, serviceKind: FeedbackService, sourceId: string, tokenHash: string, days: number): Promise<string | null> {
+  const { actor, childId } = checkedAccess(tx, access);
+  const [link] = await rows<{ id: string }>(tx, sql`UPDATE feedback_link SET token_hash = ${tokenHash}, expires_at = now() + make_interval(days => ${days})
+    WHERE ics_id = ${actor.icsId}::uuid AND service_kind = ${serviceKind} AND source_id = ${sourceId}::uuid AND child_id = ${childId}::uuid AND used_at IS NULL
+    RETURNING id`);
+  return link?.id ?? null;
+}
+
 export type LinkRow = { id: string; cluster_id: string; service_kind: FeedbackService; event_date: string; expired: boolean; used: boolean };
 
 /** The link behind a token's hash, in the current ICS: no child, only what the feedback page may say. */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Role } from './roles.js';
+import { ROLES, type Role } from './roles.js';
 
 /** Role of a system (an OAuth client) acting on its own account, not a person's. */
 export const SYSTEM_ROLE = 'system' as const;
@@ -10,6 +10,19 @@ export const SCHEDULED_JOB_ROLE = 'scheduled-job' as const;
 /** Role of whoever holds a one-time link to advice sent to a family (issue 18): no sign-in, one sending, never a professional. */
 export const ADVICE_LINK_ROLE = 'advice-link-holder' as const;
 export type ActorRole = Role | typeof SYSTEM_ROLE | typeof FAMILY_ROLE | typeof SCHEDULED_JOB_ROLE | typeof ADVICE_LINK_ROLE;
+
+/** What the access log calls each actor that is not a professional's account, so no reader meets a raw role id. */
+const NON_STAFF_ROLE_NAMES: Record<Exclude<ActorRole, Role>, string> = {
+  [SYSTEM_ROLE]: 'Connected system',
+  [FAMILY_ROLE]: 'Family member (NHS login)',
+  [SCHEDULED_JOB_ROLE]: 'Joinery scheduled job',
+  [ADVICE_LINK_ROLE]: 'Family, through a one-time advice link',
+};
+
+/** The name of any actor's role as people read it; an unknown id is shown as it is rather than hidden. */
+export function actorRoleName(role: string): string {
+  return (ROLES as Record<string, string>)[role] ?? (NON_STAFF_ROLE_NAMES as Record<string, string>)[role] ?? role;
+}
 
 /**
  * A system client. Without an organisation it is the ICS's own integration

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { formatNhsNumber } from '../identity/nhs-number.js';
-import { ROLES } from '../access/roles.js';
+import { actorRoleName } from '../access/actor.js';
 import { typedTextHtml } from './typed-text.js';
 
 const require = createRequire(import.meta.url);
@@ -59,6 +59,6 @@ export function createViews() {
   env.addFilter('dateTime', (d: string | Date | null) => (d ? londonTime.format(typeof d === 'string' ? new Date(d) : d) : ''));
   // Typed text with its line breaks kept; safe because typedTextHtml escapes before adding <br>.
   env.addFilter('typedText', (t: string | null | undefined) => runtime.markSafe(typedTextHtml(t)));
-  env.addFilter('roleName', (r: string) => (ROLES as Record<string, string>)[r] ?? r);
+  env.addFilter('roleName', actorRoleName);
   return env;
 }
