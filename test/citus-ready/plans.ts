@@ -54,9 +54,10 @@ class Ties {
 const NAME = String.raw`(?:"[^"]+"|[a-z_][a-z0-9_$]*)`;
 // alias.ics_id = alias.ics_id: a join or correlation on the tenant.
 const TIED = new RegExp(String.raw`(${NAME})\.ics_id = (${NAME})\.ics_id\b`, 'g');
-// alias.ics_id = a value: a parameter, a constant, the tenant function, an InitPlan's result, or = ANY of a list.
-const VALUE = String.raw`(?:\$\d+|'[^']*'::uuid|joinery_current_ics\(\)|\(current_setting\('app\.ics_id'::text\)\)::uuid|ANY \()`;
-const PINS = [new RegExp(String.raw`(${NAME})\.ics_id = ${VALUE}`, 'g'), new RegExp(String.raw`${VALUE.replace('|ANY \\(', '')} = (${NAME})\.ics_id\b`, 'g')];
+// alias.ics_id = a value: a parameter (an InitPlan's result too), a constant, or = ANY of a list. Not joinery_current_ics()
+// or current_setting('app.ics_id'): Citus routes a query by a constant or a parameter, not by a function it must call.
+const VALUE = String.raw`(?:\$\d+|'[^']*'::uuid|ANY \()`;
+const PINS = [new RegExp(String.raw`(${NAME})\.ics_id = ${VALUE}`, 'g'), new RegExp(String.raw`(?:\$\d+|'[^']*'::uuid) = (${NAME})\.ics_id\b`, 'g')];
 
 const unquote = (name: string) => name.replace(/^"(.*)"$/, '$1');
 

@@ -44,6 +44,9 @@ export async function hearStatements(during: (heard: Map<string, HeardStatement>
 const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
 const short = (text: string) => (flat(text).length > 400 ? `${flat(text).slice(0, 397)}...` : flat(text));
 
+/** A statement Citus would refuse, send to every shard, or run as a COPY under row-level security. */
+export type QueryProblem = { faults: string[]; sql: string; sources: string[] };
+
 type Plan = Parameters<typeof planProblems>[0];
 
 /** The statement's plan, as the owner (no row-level security filters) with the tenant set for statements that read it themselves. */
@@ -59,24 +62,35 @@ async function explain(pool: pg.Pool, icsId: string, s: AppStatement) {
   }
 }
 
-/**
- * Each heard statement that Citus would refuse, send to every shard, or run
- * as a COPY under row-level security: one message each, naming what is wrong,
- * the SQL and where it was sent from. icsId: the tenant the statements ran for.
- */
-export async function citusQueryProblems(db: Database, icsId: string, heard: Map<string, HeardStatement>): Promise<string[]> {
+/** Each heard statement with something wrong, explained as the owner on the server. icsId: the tenant the statements ran for. */
+export async function citusQueryProblems(db: Database, icsId: string, heard: Map<string, HeardStatement>): Promise<QueryProblem[]> {
   const tenant = await tenantTables(db.owner);
   const pool = (db.owner as unknown as { $client: pg.Pool }).$client;
-  const problems: string[] = [];
+  const problems: QueryProblem[] = [];
   for (const s of heard.values()) {
-    let found: string[];
+    let faults: string[];
     try {
-      const result = await explain(pool, icsId, s);
-      found = planProblems(result.rows[0]['QUERY PLAN'][0].Plan, tenant);
+      faults = planProblems((await explain(pool, icsId, s)).rows[0]['QUERY PLAN'][0].Plan, tenant);
     } catch (e) {
-      found = [`could not be explained (${(e as Error).message})`];
+      faults = [`could not be explained (${(e as Error).message})`];
     }
-    for (const p of found) problems.push(`${p}\n  SQL: ${short(s.text)}\n  sent from: ${[...s.sources].slice(0, 3).join('; ')}`);
+    if (faults.length) problems.push({ faults, sql: flat(s.text), sources: [...s.sources] });
   }
   return problems;
+}
+
+/** SQL known to break a rule and not yet fixed: the file that sends it and the start of its text. */
+export type KnownOffender = { file: string; sql: string };
+
+const isKnown = (p: QueryProblem, k: KnownOffender) => p.sql.startsWith(k.sql) && p.sources.some((s) => s.includes(`(${k.file}:`));
+
+/** One message for a problem: what is wrong, the SQL and where it was sent from. */
+export const describe = (p: QueryProblem) => `${p.faults.join('; ')}\n  SQL: ${short(p.sql)}\n  sent from: ${p.sources.slice(0, 3).join('; ')}`;
+
+/** Problems not on the known list, and known offenders no longer sent (fixed: take them off the list). */
+export function againstKnown(problems: QueryProblem[], known: readonly KnownOffender[]): { unknown: string[]; fixed: string[] } {
+  return {
+    unknown: problems.filter((p) => !known.some((k) => isKnown(p, k))).map(describe),
+    fixed: known.filter((k) => !problems.some((p) => isKnown(p, k))).map((k) => `${k.file}: ${k.sql}`),
+  };
 }

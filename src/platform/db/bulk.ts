@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { PgSession } from 'drizzle-orm/pg-core';
 import { rows as read, type Tx } from './client.js';
 
 /** Parameters in one statement, at most: the protocol counts them in 16 bits. */
@@ -29,6 +30,9 @@ function parameter(value: unknown, column: ColumnType): unknown {
   if (/^jsonb?$/.test(column.type) || (typeof value === 'object' && !(value instanceof Date))) return JSON.stringify(value);
   return value instanceof Date ? value.toISOString() : String(value);
 }
+
+/** The transaction's driver session: it runs a statement given as text and parameters. */
+const sessionOf = (tx: Tx) => (tx as unknown as { session: PgSession }).session;
 
 /**
  * Inserts many rows as multi-row VALUES, each value a parameter cast to its
@@ -63,7 +67,7 @@ export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unk
       return `(${cells.join(', ')})`;
     });
     const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`;
-    await tx.session.prepareQuery({ sql: text, params }, undefined, undefined, false).execute();
+    await sessionOf(tx).prepareQuery({ sql: text, params }, undefined, undefined, false).execute();
   }
 }
 
