@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from './database.js';
 import { startJoinery, type TestJoinery } from './joinery.js';
@@ -57,7 +58,7 @@ describe.each(kinds)('the SQL the app sends, as Citus distributed by ics_id woul
         pages += await crawl(client, role, where);
       }
     });
-  });
+  }, 900_000);
   afterAll(() => j?.close());
 
   it('crawled pages as every demo role and heard their statements', () => {
@@ -68,6 +69,8 @@ describe.each(kinds)('the SQL the app sends, as Citus distributed by ics_id woul
   it('every statement ties each tenant table to the tenant, equates ics_id in every join and subquery, and inserts no rows from a function', async () => {
     const { unknown, fixed } = againstKnown(await citusQueryProblems(j.db, j.ics.icsId, heard), KNOWN_OFFENDERS);
     expect(unknown, `SQL that Citus would refuse or send to every shard (docs/decisions/0028):\n\n${unknown.join('\n\n')}`).toEqual([]);
-    expect(fixed, 'known offenders no longer sent: take them off test/citus-ready/known-offenders.ts').toEqual([]);
+    // A listed offender not heard may be mended, or only not reached this time (what a page shows changes with the
+    // date), so it is no failure here. To prune the list: JOINERY_CITUS_UNHEARD=file writes them to the file.
+    if (process.env.JOINERY_CITUS_UNHEARD) fs.writeFileSync(process.env.JOINERY_CITUS_UNHEARD, fixed.join('\n'));
   });
 });
