@@ -1,3 +1,5 @@
+import { IcsLinks } from './sql-joins.js';
+
 /**
  * Reads PostgreSQL's own plan of a statement (EXPLAIN (VERBOSE, FORMAT JSON),
  * run as the owner so row-level security adds no ics_id filter of its own)
@@ -37,20 +39,6 @@ function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: { ta
   for (const child of node.Plans ?? []) walk(child, scans, conditions, inserts);
 }
 
-class Ties {
-  private parent = new Map<string, string>();
-  find(x: string): string {
-    const p = this.parent.get(x) ?? x;
-    if (p === x) return x;
-    const root = this.find(p);
-    this.parent.set(x, root);
-    return root;
-  }
-  tie(a: string, b: string) {
-    this.parent.set(this.find(a), this.find(b));
-  }
-}
-
 const NAME = String.raw`(?:"[^"]+"|[a-z_][a-z0-9_$]*)`;
 // alias.ics_id = alias.ics_id: a join or correlation on the tenant.
 const TIED = new RegExp(String.raw`(${NAME})\.ics_id = (${NAME})\.ics_id\b`, 'g');
@@ -75,10 +63,10 @@ export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>):
   }
   const tenant = scans.filter((s) => tenantTables.has(s.table));
   if (tenant.length === 0) return problems;
-  const ties = new Ties();
+  const ties = new IcsLinks();
   for (const condition of conditions) {
-    for (const [, a, b] of condition.matchAll(TIED)) ties.tie(unquote(a), unquote(b));
-    for (const pin of PINS) for (const [, a] of condition.matchAll(pin)) ties.tie(unquote(a), PINNED);
+    for (const [, a, b] of condition.matchAll(TIED)) ties.join(unquote(a), unquote(b));
+    for (const pin of PINS) for (const [, a] of condition.matchAll(pin)) ties.join(unquote(a), PINNED);
   }
   const pinned = (s: Scan) => ties.find(s.alias) === ties.find(PINNED);
   const named = (s: Scan) => (s.alias === s.table ? s.table : `${s.table} (${s.alias})`);
