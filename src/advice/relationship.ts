@@ -18,7 +18,7 @@ export const adviceLinkHolder: RelationshipSupplier = {
     return sql`SELECT 'advice-link' AS kind, 'advice sent on ' || to_char(s.sent_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS detail,
         json_build_object('sendingId', s.id, 'expired', s.link_expires_at <= now(), 'bound', s.device_hash IS NOT NULL,
           'thisDevice', s.device_hash IS NOT NULL AND s.device_hash = ${deviceHash}) AS facts
-      FROM advice_sending s WHERE s.id = ${sendingId}::uuid AND s.child_id = ${childId} AND s.token_hash = ${tokenHash}`;
+      FROM advice_sending s WHERE s.ics_id = ${actor.icsId}::uuid AND s.id = ${sendingId}::uuid AND s.child_id = ${childId} AND s.token_hash = ${tokenHash}`;
   },
   standing: () => null,
 };

@@ -17,7 +17,7 @@ function onWardSql(actor: Actor, childId: SQL, select: SQL) {
   return sql`SELECT ${select} FROM ward_episode e
     JOIN virtual_ward w ON w.ics_id = e.ics_id AND w.id = e.ward_id
     JOIN ward_pathway p ON p.ics_id = e.ics_id AND p.id = e.pathway_id
-    WHERE e.child_id = ${childId}
+    WHERE e.ics_id = ${actor.icsId}::uuid AND e.child_id = ${childId}
       AND (e.state IN ('referred', 'accepted', 'on-ward', 'escalated')
            OR coalesce(e.discharged_at, e.decided_at) > now() - make_interval(days => ${WARD_ACCESS_DAYS_AFTER}))
       AND (w.consultant_id = ${actor.professionalId}::uuid
@@ -26,14 +26,14 @@ function onWardSql(actor: Actor, childId: SQL, select: SQL) {
 }
 
 /** The ward's escalation clock (a scheduled job) relates to a child only while their stay is live: it has nothing to do after discharge. */
-const liveOnWardSql = (childId: SQL) => sql`SELECT 'virtual-ward' AS kind, w.name || ': escalation clock' AS detail FROM ward_episode e
+const liveOnWardSql = (actor: Actor, childId: SQL) => sql`SELECT 'virtual-ward' AS kind, w.name || ': escalation clock' AS detail FROM ward_episode e
   JOIN virtual_ward w ON w.ics_id = e.ics_id AND w.id = e.ward_id
-  WHERE e.child_id = ${childId} AND e.state IN ('on-ward', 'escalated')`;
+  WHERE e.ics_id = ${actor.icsId}::uuid AND e.child_id = ${childId} AND e.state IN ('on-ward', 'escalated')`;
 
 export const virtualWardCaseload: RelationshipSupplier = {
   kinds: ['virtual-ward'],
   withChild(actor, childId) {
-    if (isScheduledJob(actor, VIRTUAL_WARD_CLOCK_JOB)) return liveOnWardSql(childId);
+    if (isScheduledJob(actor, VIRTUAL_WARD_CLOCK_JOB)) return liveOnWardSql(actor, childId);
     if (isSystem(actor) || isScheduledJob(actor)) return null;
     return onWardSql(actor, childId, sql`'virtual-ward' AS kind, w.name || ': ' || p.name AS detail`);
   },

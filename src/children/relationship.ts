@@ -21,14 +21,14 @@ export const registration: RelationshipSupplier = {
   withChild(actor, childId) {
     if (isSystem(actor)) {
       const organisationId = organisationOf(actor);
-      if (organisationId === null) return sql`SELECT 'integration-engine' AS kind, ${actor.name}::text AS detail FROM child rc WHERE rc.id = ${childId}`;
+      if (organisationId === null) return sql`SELECT 'integration-engine' AS kind, ${actor.name}::text AS detail FROM child rc WHERE rc.ics_id = ${actor.icsId}::uuid AND rc.id = ${childId}`;
       return sql`SELECT 'organisation-feed' AS kind, ${actor.name} || ' (registered practice)' AS detail FROM child rc
-                  WHERE rc.id = ${childId} AND rc.registered_practice_id = ${organisationId}::uuid`;
+                  WHERE rc.ics_id = ${actor.icsId}::uuid AND rc.id = ${childId} AND rc.registered_practice_id = ${organisationId}::uuid`;
     }
     if (!PRACTICE_ROLES.includes(actor.role)) return null;
     return sql`SELECT 'registered-practice' AS kind, o.name AS detail
                  FROM child rc JOIN organisation o ON o.ics_id = rc.ics_id AND o.id = rc.registered_practice_id
-                WHERE rc.id = ${childId} AND rc.registered_practice_id = ${actor.organisationId}::uuid`;
+                WHERE rc.ics_id = ${actor.icsId}::uuid AND rc.id = ${childId} AND rc.registered_practice_id = ${actor.organisationId}::uuid`;
   },
   standing(actor) {
     if (isSystem(actor)) {
@@ -48,10 +48,10 @@ export const careTeam: RelationshipSupplier = {
       if (organisationId === null) return null;
       return sql`SELECT 'organisation-feed' AS kind, ${actor.name} || ' (care team: ' || m.role_in_team || ')' AS detail FROM care_team_member m
                    JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
-                  WHERE m.child_id = ${childId} AND m.ended_at IS NULL AND p.organisation_id = ${organisationId}::uuid`;
+                  WHERE m.ics_id = ${actor.icsId}::uuid AND m.child_id = ${childId} AND m.ended_at IS NULL AND p.organisation_id = ${organisationId}::uuid`;
     }
     return sql`SELECT 'care-team' AS kind, m.role_in_team AS detail FROM care_team_member m
-                WHERE m.child_id = ${childId} AND m.professional_id = ${actor.professionalId}::uuid AND m.ended_at IS NULL`;
+                WHERE m.ics_id = ${actor.icsId}::uuid AND m.child_id = ${childId} AND m.professional_id = ${actor.professionalId}::uuid AND m.ended_at IS NULL`;
   },
   standing(actor) {
     if (isSystem(actor)) {
@@ -71,7 +71,7 @@ export const breakGlass: RelationshipSupplier = {
   withChild(actor, childId) {
     if (isSystem(actor)) return null;
     return sql`SELECT 'break-glass' AS kind, b.reason AS detail FROM break_glass b
-                WHERE b.child_id = ${childId} AND b.professional_id = ${actor.professionalId}::uuid AND b.expires_at > now()`;
+                WHERE b.ics_id = ${actor.icsId}::uuid AND b.child_id = ${childId} AND b.professional_id = ${actor.professionalId}::uuid AND b.expires_at > now()`;
   },
   standing: () => null,
 };

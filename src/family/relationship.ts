@@ -50,7 +50,7 @@ export function grantsOf(actor: Actor & { family: { nhsNumber: string; birthdate
     FROM family_access_grant g
     JOIN child fc ON fc.ics_id = g.ics_id AND fc.id = g.child_id
     LEFT JOIN child_related_person crp ON crp.ics_id = g.ics_id AND crp.child_id = g.child_id AND crp.related_person_id = g.related_person_id
-   WHERE g.child_id = ${childId} AND g.nhs_number = ${actor.family.nhsNumber} AND g.date_of_birth = ${actor.family.birthdate}::date
+   WHERE g.ics_id = ${actor.icsId}::uuid AND g.child_id = ${childId} AND g.nhs_number = ${actor.family.nhsNumber} AND g.date_of_birth = ${actor.family.birthdate}::date
      AND (g.kind = 'proxy' OR (fc.nhs_number = g.nhs_number AND fc.date_of_birth = g.date_of_birth))
    ORDER BY (g.status = 'active') DESC, g.granted_at DESC`;
 }

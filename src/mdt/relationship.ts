@@ -14,7 +14,7 @@ function onCaseListSql(actor: Actor, childId: SQL) {
   return sql`EXISTS (SELECT 1 FROM mdt_case mc
     JOIN mdt_meeting mm ON mm.ics_id = mc.ics_id AND mm.id = mc.meeting_id
     JOIN mdt_member mb ON mb.ics_id = mc.ics_id AND mb.meeting_id = mc.meeting_id
-    WHERE mc.child_id = ${childId} AND mc.status <> 'withdrawn' AND mm.status <> 'cancelled'
+    WHERE mc.ics_id = ${actor.icsId}::uuid AND mc.child_id = ${childId} AND mc.status <> 'withdrawn' AND mm.status <> 'cancelled'
       AND mm.starts_at > now() - make_interval(days => ${MDT_ACCESS_DAYS})
       AND mb.professional_id = ${actor.professionalId}::uuid AND mb.removed_at IS NULL)`;
 }

@@ -19,13 +19,13 @@ export type CaseRow = {
 
 const MEETING = (actor: Actor) => sql`SELECT m.id, m.series_id, m.cluster_id, cl.name AS cluster_name, cl.lead_paediatrician_id, m.title, m.starts_at,
     m.duration_minutes, m.max_cases, m.venue, m.chair_id, ch.name AS chair_name, m.status, m.version,
-    (SELECT count(*)::int FROM mdt_case c WHERE c.meeting_id = m.id AND c.status <> 'withdrawn') AS cases,
-    EXISTS (SELECT 1 FROM mdt_member b WHERE b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL) AS is_member
+    (SELECT count(*)::int FROM mdt_case c WHERE c.ics_id = m.ics_id AND c.meeting_id = m.id AND c.status <> 'withdrawn') AS cases,
+    EXISTS (SELECT 1 FROM mdt_member b WHERE b.ics_id = m.ics_id AND b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL) AS is_member
   FROM mdt_meeting m JOIN cluster cl ON cl.ics_id = m.ics_id AND cl.id = m.cluster_id
   JOIN professional ch ON ch.ics_id = m.ics_id AND ch.id = m.chair_id`;
 
 export async function meetingById(tx: Tx, actor: Actor, id: string): Promise<MeetingRow | undefined> {
-  const [found] = await rows<MeetingRow>(tx, sql`${MEETING(actor)} WHERE m.id = ${id}::uuid`);
+  const [found] = await rows<MeetingRow>(tx, sql`${MEETING(actor)} WHERE m.ics_id = ${actor.icsId}::uuid AND m.id = ${id}::uuid`);
   return found;
 }
 
@@ -33,9 +33,9 @@ export async function meetingById(tx: Tx, actor: Actor, id: string): Promise<Mee
 export function meetingsOf(tx: Tx, actor: Actor, from: string, limit = 50): Promise<MeetingRow[]> {
   return rows<MeetingRow>(
     tx,
-    sql`${MEETING(actor)} WHERE m.starts_at >= ${from}::date
+    sql`${MEETING(actor)} WHERE m.ics_id = ${actor.icsId}::uuid AND m.starts_at >= ${from}::date
           AND (m.chair_id = ${actor.professionalId}::uuid OR cl.lead_paediatrician_id = ${actor.professionalId}::uuid
-               OR EXISTS (SELECT 1 FROM mdt_member b WHERE b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL))
+               OR EXISTS (SELECT 1 FROM mdt_member b WHERE b.ics_id = m.ics_id AND b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL))
         ORDER BY m.starts_at, m.id LIMIT ${limit}`,
   );
 }
@@ -134,9 +134,9 @@ export function themeCounts(tx: Tx, actor: Actor, since: string) {
           FROM mdt_case c CROSS JOIN LATERAL unnest(c.themes) AS t(theme)
           JOIN mdt_meeting m ON m.ics_id = c.ics_id AND m.id = c.meeting_id
           JOIN cluster cl ON cl.ics_id = m.ics_id AND cl.id = m.cluster_id
-         WHERE c.status = 'discussed' AND m.starts_at >= ${since}::date
+         WHERE c.ics_id = ${actor.icsId}::uuid AND c.status = 'discussed' AND m.starts_at >= ${since}::date
            AND (cl.lead_paediatrician_id = ${actor.professionalId}::uuid OR m.chair_id = ${actor.professionalId}::uuid
-                OR EXISTS (SELECT 1 FROM mdt_member b WHERE b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL))
+                OR EXISTS (SELECT 1 FROM mdt_member b WHERE b.ics_id = m.ics_id AND b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL))
          GROUP BY t.theme ORDER BY count(*) DESC, t.theme`,
   );
 }
@@ -151,7 +151,7 @@ export function caseTeams(tx: Tx, where: { childId?: string; caseId?: string }) 
           (SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'organisation_id', o.id, 'organisation_name', o.name, 'chair', p.id = m.chair_id) ORDER BY p.name), '[]'::jsonb)
              FROM mdt_member b JOIN professional p ON p.ics_id = b.ics_id AND p.id = b.professional_id
              JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-            WHERE b.meeting_id = m.id AND b.removed_at IS NULL) AS members
+            WHERE b.ics_id = m.ics_id AND b.meeting_id = m.id AND b.removed_at IS NULL) AS members
           FROM mdt_case c JOIN mdt_meeting m ON m.ics_id = c.ics_id AND m.id = c.meeting_id
           JOIN cluster cl ON cl.ics_id = m.ics_id AND cl.id = m.cluster_id
          WHERE c.status <> 'withdrawn' AND m.status <> 'cancelled'
@@ -169,7 +169,7 @@ export async function nextOpenMeeting(tx: Tx, clusterId: string, now: Date): Pro
     tx,
     sql`SELECT m.id FROM mdt_meeting m
          WHERE m.cluster_id = ${clusterId}::uuid AND m.status = 'scheduled' AND m.starts_at > ${now.toISOString()}::timestamptz
-           AND (SELECT count(*) FROM mdt_case c WHERE c.meeting_id = m.id AND c.status <> 'withdrawn') < m.max_cases
+           AND (SELECT count(*) FROM mdt_case c WHERE c.ics_id = m.ics_id AND c.meeting_id = m.id AND c.status <> 'withdrawn') < m.max_cases
          ORDER BY m.starts_at, m.id LIMIT 1`,
   );
   return found;

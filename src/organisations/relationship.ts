@@ -10,7 +10,7 @@ export const clusterLead: RelationshipSupplier = {
     return sql`SELECT 'cluster-lead' AS kind, lcl.name AS detail FROM child lc
                  JOIN cluster_practice lcp ON lcp.ics_id = lc.ics_id AND lcp.practice_id = lc.registered_practice_id
                  JOIN cluster lcl ON lcl.ics_id = lcp.ics_id AND lcl.id = lcp.cluster_id
-                WHERE lc.id = ${childId} AND lcl.lead_paediatrician_id = ${actor.professionalId}::uuid`;
+                WHERE lc.ics_id = ${actor.icsId}::uuid AND lc.id = ${childId} AND lcl.lead_paediatrician_id = ${actor.professionalId}::uuid`;
   },
   standing(actor) {
     if (isSystem(actor)) return null;

@@ -13,7 +13,7 @@ import type { RelationshipSupplier } from '../platform/access/relationship.js';
 export function referralRelationship(throughReferral: ((actor: Actor) => SQL)[] = []): RelationshipSupplier {
   const withReferral = (actor: Actor, childId: SQL) => {
     const ways = [sql`rf.decision_maker_id = ${actor.professionalId}::uuid`, ...throughReferral.map((p) => p(actor))];
-    return sql`EXISTS (SELECT 1 FROM referral rf WHERE rf.child_id = ${childId} AND rf.state NOT IN ('withdrawn', 'closed')
+    return sql`EXISTS (SELECT 1 FROM referral rf WHERE rf.ics_id = ${actor.icsId}::uuid AND rf.child_id = ${childId} AND rf.state NOT IN ('withdrawn', 'closed')
       AND (${sql.join(ways, sql` OR `)}))`;
   };
   return {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { ROLE_IDS } from '../platform/access/roles.js';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
-import { bulkInsert } from '../platform/db/bulk.js';
+import { bulkInsert, bulkLoadAsOwner } from '../platform/db/bulk.js';
 import { rollUpEverything } from '../population/service.js';
 import { loadStarterLibrary } from '../advice/service.js';
 import { ActivityGenerator } from './activity-events.js';
@@ -73,7 +73,7 @@ export function icsCodeFor(name: string): string {
 }
 
 async function insertAll(tx: Tx, table: string, all: Row[]): Promise<void> {
-  for (let i = 0; i < all.length; i += 4000) await bulkInsert(tx, table, all.slice(i, i + 4000));
+  for (let i = 0; i < all.length; i += 4000) await bulkLoadAsOwner(tx, table, all.slice(i, i + 4000));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Tx } from '../platform/db/client.js';
-import { bulkInsert } from '../platform/db/bulk.js';
+import { bulkLoadAsOwner } from '../platform/db/bulk.js';
 
 export type Row = Record<string, unknown>;
 
@@ -12,7 +12,7 @@ export interface OwnBuffer {
 }
 
 /**
- * Buffers rows per table and writes them with bulkInsert, tables in the order
+ * Buffers rows per table and writes them with bulkLoadAsOwner (the generator is the owner), tables in the order
  * given (parents before children, for the foreign keys).
  */
 export class BatchWriter {
@@ -64,7 +64,7 @@ export class BatchWriter {
       this.buffers.set(table, []);
       for (let i = 0; i < rows.length; i += this.chunk) {
         const part = rows.slice(i, i + this.chunk);
-        statements.push((tx) => bulkInsert(tx, table, part));
+        statements.push((tx) => bulkLoadAsOwner(tx, table, part));
       }
     }
     for (const b of this.own) {

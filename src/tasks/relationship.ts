@@ -9,7 +9,7 @@ import { actionOpensRecord, type RelationshipSupplier } from '../platform/access
  * open the record, so only for them is it a standing relationship in lists.
  */
 function ownsOpenActionSql(actor: Actor, childId: SQL) {
-  return sql`EXISTS (SELECT 1 FROM task t WHERE t.child_id = ${childId} AND t.owner_professional_id = ${actor.professionalId}::uuid
+  return sql`EXISTS (SELECT 1 FROM task t WHERE t.ics_id = ${actor.icsId}::uuid AND t.child_id = ${childId} AND t.owner_professional_id = ${actor.professionalId}::uuid
     AND t.status IN ('ready', 'in-progress'))`;
 }
 

@@ -45,17 +45,18 @@ export type TaskFilter = { due: 'all' | 'overdue' | 'this-week'; limit: number; 
  */
 function myOpenTaskIds(actor: Actor, today: string): SQL {
   const open = sql`status IN ('ready', 'in-progress')`;
-  return sql`SELECT id FROM task WHERE owner_professional_id = ${actor.professionalId}::uuid AND ${open}
-    UNION SELECT id FROM task WHERE owner_organisation_id = ${actor.organisationId}::uuid AND owner_professional_id IS NULL AND ${open}
-    UNION SELECT id FROM task WHERE accountable_professional_id = ${actor.professionalId}::uuid AND ${open} AND due_on < ${today}::date
-    UNION SELECT lt.id FROM task lt WHERE lt.status IN ('ready', 'in-progress') AND lt.due_on < ${today}::date - ${CLUSTER_LEAD_AFTER_DAYS}::int
+  const ics = sql`ics_id = ${actor.icsId}::uuid`;
+  return sql`SELECT id FROM task WHERE ${ics} AND owner_professional_id = ${actor.professionalId}::uuid AND ${open}
+    UNION SELECT id FROM task WHERE ${ics} AND owner_organisation_id = ${actor.organisationId}::uuid AND owner_professional_id IS NULL AND ${open}
+    UNION SELECT id FROM task WHERE ${ics} AND accountable_professional_id = ${actor.professionalId}::uuid AND ${open} AND due_on < ${today}::date
+    UNION SELECT lt.id FROM task lt WHERE lt.ics_id = ${actor.icsId}::uuid AND lt.status IN ('ready', 'in-progress') AND lt.due_on < ${today}::date - ${CLUSTER_LEAD_AFTER_DAYS}::int
       AND ${hasRelationshipSql('cluster-lead', actor, sql`lt.child_id`)}`;
 }
 
 export async function tasksFor(tx: Tx, actor: Actor, today: string, f: TaskFilter) {
   const due = f.due === 'overdue' ? sql`AND t.due_on < ${today}::date`
     : f.due === 'this-week' ? sql`AND t.due_on >= ${today}::date AND t.due_on < ${today}::date + 7` : sql``;
-  const mine = sql`t.id IN (${myOpenTaskIds(actor, today)})`;
+  const mine = sql`t.ics_id = ${actor.icsId}::uuid AND t.id IN (${myOpenTaskIds(actor, today)})`;
   const list = await rows<TaskRow & { why: TaskWhy; total: number }>(
     tx,
     sql`SELECT ${COLUMNS}, ${whySql(actor, today)} AS why, count(*) OVER ()::int AS total FROM task t ${JOINS}
@@ -73,7 +74,7 @@ export async function tasksFor(tx: Tx, actor: Actor, today: string, f: TaskFilte
 export async function taskById(tx: Tx, actor: Actor, id: string, today: string) {
   const [found] = await rows<TaskRow & { why: TaskWhy | null }>(
     tx,
-    sql`SELECT ${COLUMNS}, ${whySql(actor, today)} AS why FROM task t ${JOINS} WHERE t.id = ${id}::uuid`,
+    sql`SELECT ${COLUMNS}, ${whySql(actor, today)} AS why FROM task t ${JOINS} WHERE t.ics_id = ${actor.icsId}::uuid AND t.id = ${id}::uuid`,
   );
   return found;
 }

@@ -33,6 +33,14 @@ export const PRE_TENANT_LOOKUPS: Record<string, string> = {
   joinery_family_lookup: 'NHS login gives a verified NHS number and date of birth: finds the ICSs where a professional granted that person family access',
 };
 
+/** The tenant tables, distributed by ics_id: every table with an ics_id column not named a reference or local table. */
+export async function tenantTables(tx: Tx): Promise<Set<string>> {
+  const withIcs = await rows<{ table: string }>(tx, sql`
+    SELECT DISTINCT c.relname AS table FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attname = 'ics_id' AND NOT a.attisdropped`);
+  return new Set(withIcs.map((t) => t.table).filter((t) => !(t in REFERENCE_TABLES) && !(t in LOCAL_TABLES)));
+}
+
 type Column = { table: string; column: string; not_null: boolean; type: string; serial: boolean };
 type Constraint = { table: string; name: string; kind: 'p' | 'u' | 'f' | 'x' | 'i'; columns: string[]; ref_table: string | null; ref_columns: string[] | null; changes_ics: boolean };
 
@@ -74,8 +82,8 @@ async function catalogue(tx: Tx) {
            coalesce(array_to_string(c.reloptions, ',') ~* 'security_invoker=(true|on|yes|1)', false) AS invoker
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm') ORDER BY 1`);
-  const functions = await rows<{ name: string; body: string }>(tx, sql`
-    SELECT p.proname AS name, p.prosrc AS body
+  const functions = await rows<{ name: string; body: string; language: string }>(tx, sql`
+    SELECT p.proname AS name, p.prosrc AS body, l.lanname AS language
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
      WHERE n.nspname = 'public' AND l.lanname IN ('sql', 'plpgsql')
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
@@ -141,8 +149,14 @@ export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
     for (const p of crossTenantReads(v.definition, tenant, false)) problems.push(`view ${v.name} ${p}`);
     if (readsAny(v.definition, tenant) && !v.invoker) problems.push(`view ${v.name} reads tenant tables with its owner's rights (not security_invoker), so row-level security does not apply`);
   }
+  // Citus plans a LANGUAGE sql function's statements only when it can inline them, which it cannot
+  // for a lookup with parameters; PL/pgSQL runs each statement as a query of its own (issue 24, item 3).
+  const distributed = new Set([...tenant, ...Object.keys(REFERENCE_TABLES)]);
   for (const f of functions) {
     for (const p of crossTenantReads(f.body, tenant, !(f.name in PRE_TENANT_LOOKUPS))) problems.push(`function ${f.name} ${p}`);
+    if (f.language === 'sql' && readsAny(f.body, distributed)) {
+      problems.push(`function ${f.name} is LANGUAGE sql and reads a table Citus would hold: Citus cannot plan it; write it in PL/pgSQL`);
+    }
   }
   return problems;
 }

@@ -56,7 +56,7 @@ const EQUALITY = new RegExp(`${SIDE}\\s*=\\s*${SIDE}`, 'g');
 const JOIN_USING = /\bjoin\s+\(*\s*(?:public\.)?([a-z_][a-z0-9_]*)(?:\s+(?:as\s+)?([a-z_][a-z0-9_]*))?\s+using\s*\(([^)]*)\)/g;
 
 /** Groups of the statement's tables that ics_id equalities tie together; a pinned group is tied to a given ICS. */
-class IcsLinks {
+export class IcsLinks {
   private parent = new Map<string, string>();
   find(x: string): string {
     const p = this.parent.get(x) ?? x;

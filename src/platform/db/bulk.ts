@@ -1,19 +1,90 @@
 import { sql } from 'drizzle-orm';
-import type { Tx } from './client.js';
+import type { PgSession } from 'drizzle-orm/pg-core';
+import { rows as read, type Tx } from './client.js';
+
+/** Parameters in one statement, at most: the protocol counts them in 16 bits. */
+const MOST_PARAMETERS = 60_000;
+
+type ColumnType = { type: string; array: boolean };
+const columnTypes = new Map<string, Promise<Map<string, ColumnType>>>();
+
+/** Each column's type as SQL names it, read once per table (the schema changes only by migration, before serving). */
+function typesOf(tx: Tx, table: string): Promise<Map<string, ColumnType>> {
+  let types = columnTypes.get(table);
+  if (!types) {
+    types = read<{ name: string; type: string; array: boolean }>(tx, sql`
+      SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typcategory = 'A' AS array
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+       WHERE a.attrelid = to_regclass(${table}) AND a.attnum > 0 AND NOT a.attisdropped`)
+      .then((found) => new Map(found.map((c) => [c.name, { type: c.type, array: c.array }])));
+    columnTypes.set(table, types);
+    types.catch(() => columnTypes.delete(table));
+  }
+  return types;
+}
+
+/** One value as a parameter: text in its type's input form, as JSON would give it; a list as itself for an array column. */
+function parameter(value: unknown, column: ColumnType): unknown {
+  if (value === null || value === undefined) return null;
+  if (column.array && Array.isArray(value)) return value;
+  if (/^jsonb?$/.test(column.type) || (typeof value === 'object' && !(value instanceof Date))) return JSON.stringify(value);
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+/** The transaction's driver session: it runs a statement given as text and parameters. */
+const sessionOf = (tx: Tx) => (tx as unknown as { session: PgSession }).session;
 
 /**
- * Inserts many rows in one statement. Rows travel as one JSON parameter and
- * json_populate_recordset types them by the table's own row type, so a batch
- * of thousands costs one round trip on both PGlite and the server.
- * Keys are column names (snake_case).
+ * Inserts many rows as multi-row VALUES, each value a parameter cast to its
+ * column's type, in as few statements as the protocol allows. Not INSERT …
+ * SELECT from a function (json_populate_recordset, unnest): Citus makes that
+ * a COPY to the shards, which it refuses under row-level security
+ * (docs/decisions/0028-citus-rules-checked-without-citus.md). The statement
+ * goes to the driver as text and parameters, not through Drizzle's builder,
+ * which spends tens of microseconds on each parameter. Keys are column names
+ * (snake_case), taken from the first row; a key missing from a row is NULL.
  */
 export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
   const columns = Object.keys(rows[0]);
   for (const c of columns) if (!/^[a-z_]+$/.test(c)) throw new Error(`bad column name ${c}`);
+  const types = await typesOf(tx, table);
+  const typed = columns.map((c) => {
+    const type = types.get(c);
+    if (!type) throw new Error(`${table} has no column ${c}`);
+    return type;
+  });
+  const casts = typed.map((t) => (t.array ? `::${t.type}` : `::text::${t.type}`));
+  const perStatement = Math.max(1, Math.floor(MOST_PARAMETERS / columns.length));
+  for (let from = 0; from < rows.length; from += perStatement) {
+    const params: unknown[] = [];
+    const values = rows.slice(from, from + perStatement).map((row) => {
+      const cells = columns.map((c, i) => {
+        params.push(parameter(row[c], typed[i]));
+        return `$${params.length}${casts[i]}`;
+      });
+      return `(${cells.join(', ')})`;
+    });
+    const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`;
+    await sessionOf(tx).prepareQuery({ sql: text, params }, undefined, undefined, false).execute();
+  }
+}
+
+/**
+ * For the database owner only (the synthetic generator, test set-up): the
+ * whole batch as one JSON parameter that json_populate_recordset types by the
+ * table's row type, several times faster than VALUES on PostgreSQL. On Citus
+ * this becomes a COPY, which the owner may do and row-level security would
+ * refuse the app; the Citus query check fails any app statement of this shape.
+ */
+export async function bulkLoadAsOwner(owner: Tx, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+  const columns = Object.keys(rows[0]);
+  for (const c of columns) if (!/^[a-z_]+$/.test(c)) throw new Error(`bad column name ${c}`);
   const list = sql.raw(columns.join(', '));
-  await tx.execute(
+  await owner.execute(
     sql`INSERT INTO ${sql.raw(table)} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${sql.raw(table)}, ${JSON.stringify(rows)}::json)`,
   );
 }

@@ -54,7 +54,7 @@ describe.each(kinds)('a schema Citus can distribute by ics_id, on %s', (kind) =>
   });
   afterAll(() => db?.close());
 
-  it('every tenant table keeps ics_id in its keys, unique indexes and foreign keys, has row-level security on it, and no view or function crosses tenants', async () => {
+  it('every tenant table keeps ics_id in its keys, unique indexes and foreign keys, has row-level security on it, no view or function crosses tenants, and no LANGUAGE sql function reads a table Citus would hold', async () => {
     expect(await citusReadinessProblems(db.owner)).toEqual([]);
   });
 
@@ -76,6 +76,7 @@ describe.each(kinds)('a schema Citus can distribute by ics_id, on %s', (kind) =>
       expect.stringMatching(/^function scratch_referral_count joins referral \(r\) and child \(c\) without equating their ics_id: "select count\(\*\) from referral r join child c/),
       expect.stringMatching(/^function scratch_referral_count reads referral \(r\) without saying which ICS \(no ics_id = a parameter or variable\)/),
       expect.stringMatching(/^function scratch_referral_count reads child \(c\) without saying which ICS \(no ics_id = a parameter or variable\)/),
+      'function scratch_referral_count is LANGUAGE sql and reads a table Citus would hold: Citus cannot plan it; write it in PL/pgSQL',
     ];
     expect(problems).toEqual(expect.arrayContaining(expected));
     expect(problems).toHaveLength(expected.length);

@@ -41,7 +41,10 @@ export async function connectServer(url: string, poolSize = 10): Promise<Databas
     let broken: Error | undefined;
     try {
       await client.query(['BEGIN', ...first].join('; '));
-      const result = await fn(new NodePgTransaction(dialect, new NodePgSession(client, dialect, undefined), undefined) as unknown as Tx);
+      const said = { by: '' };
+      const session = new NodePgSession(heard ? heardClient(client, heard, said) : client, dialect, undefined);
+      const tx = new NodePgTransaction(dialect, session, undefined) as unknown as Tx;
+      const result = await fn(heard ? heardTx(tx, said) : tx);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -54,6 +57,57 @@ export async function connectServer(url: string, poolSize = 10): Promise<Databas
     }
   };
   return makeDatabase('postgres', orm, () => pool.end(), begin);
+}
+
+/** What an app statement sent to the server was: its text and parameters as the app gave them, and the stack that asked for it. */
+export type AppStatement = { text: string; values: unknown[]; by: string };
+
+let heard: ((statement: AppStatement) => void) | undefined;
+
+/**
+ * Tests only (the Citus query check, test/citus-ready/queries.ts): hands every
+ * statement that the app's tenant and platform transactions send on a server
+ * to the listener, until called again with undefined. The owner's statements
+ * (migrations, the generator) are not heard.
+ */
+export function hearAppStatements(listener: ((statement: AppStatement) => void) | undefined): void {
+  heard = listener;
+}
+
+/**
+ * The transaction, noting the stack of each call that makes a statement.
+ * Drizzle sends a statement only when it is awaited, from a stack that no
+ * longer holds the app's code, so the caller is noted here.
+ */
+function heardTx(tx: Tx, said: { by: string }): Tx {
+  return new Proxy(tx, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        said.by = new Error().stack ?? '';
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/** The pooled client, telling the listener each statement before sending it. */
+function heardClient(client: pg.PoolClient, listener: (statement: AppStatement) => void, said: { by: string }): pg.PoolClient {
+  return new Proxy(client, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (key === 'query') {
+        return (...args: unknown[]) => {
+          const [config, values] = args as [{ text?: unknown; values?: unknown[] } | string, unknown[] | undefined];
+          const text = typeof config === 'string' ? config : config?.text;
+          if (typeof text === 'string') listener({ text, values: (Array.isArray(values) ? values : typeof config === 'object' ? config.values : undefined) ?? [], by: said.by });
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Statements a connection keeps prepared, at most: enough for every fixed query the app makes, not for each length of an IN list. */

@@ -110,7 +110,7 @@ export async function recordCareModel(tx: Tx, actor: Actor, values: CareModelVal
   const added = await rows<{ cluster_id: string }>(
     tx,
     sql`INSERT INTO care_model_implementation (ics_id, model, cluster_id, start_month, ramp_months)
-        SELECT ${actor.icsId}::uuid, ${values.model}, c::uuid, ${start}::date, ${ramp} FROM unnest(${textArray(chosen)}) AS c
+        VALUES ${sql.join(chosen.map((c) => sql`(${actor.icsId}::uuid, ${values.model}, ${c}::uuid, ${start}::date, ${ramp})`), sql`, `)}
         ON CONFLICT DO NOTHING RETURNING cluster_id::text`,
   );
   if (added.length !== chosen.length) throw new ConflictError('Someone else recorded this model for one of these hubs at the same moment. Nothing was saved: go back and check the list.');

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import type { Database } from '../../src/platform/db/client.js';
+import { databaseKinds, freshDatabase } from '../database.js';
+import { citusQueryProblems, type HeardStatement } from './queries.js';
+
+// The query check's own test: each rule fails the SQL it is meant to fail and
+// passes the SQL it is meant to pass, read from PostgreSQL's plans.
+
+const kinds = (await databaseKinds()).filter((k) => k === 'postgres');
+const ICS = crypto.randomUUID();
+const CHILD = crypto.randomUUID();
+
+describe.each(kinds)('reading statements as Citus distributed by ics_id would take them, on %s', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await freshDatabase('postgres');
+  });
+  afterAll(() => db?.close());
+
+  const faultsOf = async (text: string, values: unknown[] = []) => {
+    const heard = new Map<string, HeardStatement>([[text, { text, values, by: '', sources: new Set(['a test (src/tests.ts:1)']) }]]);
+    return (await citusQueryProblems(db, ICS, heard)).flatMap((p) => p.faults);
+  };
+
+  it('passes a tenant query tied to the tenant, and joins and correlated subqueries that equate ics_id', async () => {
+    expect(await faultsOf('SELECT id FROM child WHERE ics_id = $1 AND id = $2', [ICS, CHILD])).toEqual([]);
+    expect(await faultsOf(`SELECT c.id, r.id FROM child c JOIN referral r ON r.ics_id = c.ics_id AND r.child_id = c.id WHERE c.ics_id = $1`, [ICS])).toEqual([]);
+    expect(await faultsOf(`SELECT c.id, (SELECT count(*) FROM task t WHERE t.ics_id = c.ics_id AND t.child_id = c.id) FROM child c WHERE c.ics_id = $1`, [ICS])).toEqual([]);
+    expect(await faultsOf(`INSERT INTO audit_event (ics_id, action, what) VALUES ($1::uuid, 'a', 'b'), ($1::uuid, 'c', 'd')`, [ICS])).toEqual([]);
+  });
+
+  it('fails a tenant query with no ics_id = the tenant', async () => {
+    expect(await faultsOf('SELECT id FROM child WHERE id = $1', [CHILD])).toEqual(['reads child without ics_id = the tenant (Citus would read every shard)']);
+    // Row-level security's own function does not count: Citus routes by a value, not by a function it must call.
+    expect(await faultsOf('SELECT id FROM child WHERE ics_id = joinery_current_ics() AND id = $1', [CHILD])).toEqual(['reads child without ics_id = the tenant (Citus would read every shard)']);
+  });
+
+  it('fails a join and a correlated subquery that match on id alone', async () => {
+    expect(await faultsOf(`SELECT c.id, r.id FROM child c JOIN referral r ON r.child_id = c.id WHERE c.ics_id = $1`, [ICS]))
+      .toEqual(["joins or looks up referral (r) without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)"]);
+    expect(await faultsOf(`SELECT c.id, (SELECT count(*) FROM task t WHERE t.child_id = c.id) FROM child c WHERE c.ics_id = $1`, [ICS]))
+      .toEqual(["joins or looks up task (t) without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)"]);
+    expect(await faultsOf(`SELECT id FROM child c WHERE c.ics_id = $1 AND EXISTS (SELECT 1 FROM referral r WHERE r.child_id = c.id)`, [ICS]))
+      .toEqual(["joins or looks up referral (r) without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)"]);
+  });
+
+  it('fails an insert into a tenant table whose rows come from a function, as Citus would COPY them', async () => {
+    expect(await faultsOf(`INSERT INTO audit_event (ics_id, action, what) SELECT ics_id, action, what FROM json_populate_recordset(NULL::audit_event, $1::json)`, [JSON.stringify([{ ics_id: ICS, action: 'a', what: 'b' }])]))
+      .toEqual(['inserts into audit_event rows from a function (Function Scan json_populate_recordset): Citus makes that a COPY, which row-level security refuses; send the rows as VALUES (bulkInsert)']);
+  });
+
+  it('says so when a statement cannot be explained, rather than passing it', async () => {
+    expect(await faultsOf('SELECT nothing FROM no_such_table')).toEqual([expect.stringMatching(/^could not be explained \(relation "no_such_table" does not exist\)/)]);
+  });
+});

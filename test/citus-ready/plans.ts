@@ -1,0 +1,84 @@
+import { IcsLinks } from './sql-joins.js';
+
+/**
+ * Reads PostgreSQL's own plan of a statement (EXPLAIN (VERBOSE, FORMAT JSON),
+ * run as the owner so row-level security adds no ics_id filter of its own)
+ * and says how Citus, distributing tenant tables by ics_id, would take it:
+ * - every tenant table the statement reads is tied to the tenant: ics_id equal
+ *   to a value (a parameter, a constant, joinery_current_ics()), directly or
+ *   through ics_id equalities with another table that is;
+ * - a join or correlated subquery between tenant tables equates their ics_id
+ *   (Citus refuses "complex joins" that are not on the distribution column);
+ * - rows for a tenant table do not come from a function (INSERT … SELECT FROM
+ *   json_populate_recordset/unnest): Citus turns that into a COPY, which it
+ *   refuses under row-level security.
+ * The planner has already resolved aliases, subqueries and equivalences
+ * (a.ics_id = $1 AND b.ics_id = a.ics_id shows as both equal to $1), so this
+ * reads conditions, not SQL text.
+ */
+
+type PlanNode = Record<string, unknown> & { 'Node Type': string; Plans?: PlanNode[] };
+
+/** A table a plan reads, under the name EXPLAIN gives it (unique within the plan). */
+type Scan = { table: string; alias: string };
+
+const PINNED = '(a given ICS)';
+
+/** Every scan of a table and every condition in the plan, and what each INSERT takes its rows from. */
+function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: { table: string; from: string }[]) {
+  if (typeof node['Relation Name'] === 'string' && node['Node Type'] !== 'ModifyTable') {
+    scans.push({ table: node['Relation Name'], alias: String(node.Alias ?? node['Relation Name']) });
+  }
+  if (node['Node Type'] === 'ModifyTable' && node.Operation === 'Insert') {
+    const source = node.Plans?.[0];
+    inserts.push({ table: String(node['Relation Name']), from: source ? `${source['Node Type']}${source['Function Name'] ? ` ${String(source['Function Name'])}` : ''}` : 'nothing' });
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (typeof value === 'string' && (key.endsWith('Cond') || key.endsWith('Filter'))) conditions.push(value);
+  }
+  for (const child of node.Plans ?? []) walk(child, scans, conditions, inserts);
+}
+
+const NAME = String.raw`(?:"[^"]+"|[a-z_][a-z0-9_$]*)`;
+// alias.ics_id = alias.ics_id: a join or correlation on the tenant.
+const TIED = new RegExp(String.raw`(${NAME})\.ics_id = (${NAME})\.ics_id\b`, 'g');
+// alias.ics_id = a value: a parameter (an InitPlan's result too), a constant, or = ANY of a list. Not joinery_current_ics()
+// or current_setting('app.ics_id'): Citus routes a query by a constant or a parameter, not by a function it must call.
+const VALUE = String.raw`(?:\$\d+|'[^']*'::uuid|ANY \()`;
+const PINS = [new RegExp(String.raw`(${NAME})\.ics_id = ${VALUE}`, 'g'), new RegExp(String.raw`(?:\$\d+|'[^']*'::uuid) = (${NAME})\.ics_id\b`, 'g')];
+
+const unquote = (name: string) => name.replace(/^"(.*)"$/, '$1');
+
+/** What Citus would refuse or send to every shard in one statement's plan, one sentence each; empty if none. */
+export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>): string[] {
+  const scans: Scan[] = [];
+  const conditions: string[] = [];
+  const inserts: { table: string; from: string }[] = [];
+  walk(plan, scans, conditions, inserts);
+  const problems: string[] = [];
+  for (const insert of inserts) {
+    if (tenantTables.has(insert.table) && insert.from.startsWith('Function Scan')) {
+      problems.push(`inserts into ${insert.table} rows from a function (${insert.from}): Citus makes that a COPY, which row-level security refuses; send the rows as VALUES (bulkInsert)`);
+    }
+  }
+  const tenant = scans.filter((s) => tenantTables.has(s.table));
+  if (tenant.length === 0) return problems;
+  const ties = new IcsLinks();
+  for (const condition of conditions) {
+    for (const [, a, b] of condition.matchAll(TIED)) ties.join(unquote(a), unquote(b));
+    for (const pin of PINS) for (const [, a] of condition.matchAll(pin)) ties.join(unquote(a), PINNED);
+  }
+  const pinned = (s: Scan) => ties.find(s.alias) === ties.find(PINNED);
+  const named = (s: Scan) => (s.alias === s.table ? s.table : `${s.table} (${s.alias})`);
+  const loose = tenant.filter((s) => !pinned(s));
+  if (loose.length === 0) return problems;
+  if (loose.length < tenant.length) {
+    for (const s of loose) problems.push(`joins or looks up ${named(s)} without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)`);
+  } else {
+    problems.push(`reads ${tenant.map(named).join(', ')} without ics_id = the tenant (Citus would read every shard)`);
+  }
+  return problems;
+}
+
+/** Whether a statement is one the planner can explain (a query or a change of rows), not a transaction or session command. */
+export const explainable = (text: string) => /^\s*\(*\s*(select|with|insert|update|delete)\b/i.test(text);
