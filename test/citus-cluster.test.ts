@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../src/platform/db/client.js';
 import { connectServer } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
-import { COLOCATION_ANCHOR, REFERENCE_TABLES } from '../src/platform/db/citus-placement.js';
+import { COLOCATION_ANCHOR, LOCAL_TABLES, REFERENCE_TABLES } from '../src/platform/db/citus-placement.js';
 import { generateIcs } from '../src/synth/generate.js';
 import { runCli } from './run-cli.js';
 
@@ -51,9 +51,11 @@ describe.skipIf(!CITUS_URL)('on a Citus cluster (only when JOINERY_CITUS_URL is 
        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'`);
     const reference = placed.filter((p) => p.table in REFERENCE_TABLES);
     expect(reference.map((p) => p.method).sort()).toEqual(['n', 'n', 'n', 'n']);
-    const tenant = placed.filter((p) => p.tenant && !(p.table in REFERENCE_TABLES));
+    const tenant = placed.filter((p) => p.tenant && !(p.table in REFERENCE_TABLES) && !(p.table in LOCAL_TABLES));
     expect(tenant.length).toBeGreaterThan(40);
     expect(tenant.filter((p) => p.method !== 'h' || !p.colocated).map((p) => p.table)).toEqual([]);
+    // The sign-in and scheduled-job tables stay on the coordinator, outside Citus's metadata.
+    expect(placed.filter((p) => p.table in LOCAL_TABLES && p.method !== null).map((p) => p.table)).toEqual([]);
   });
 
   it('generates two ICSs through the coordinator: the reference tables are written after statements on many shards in one transaction', async () => {
