@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,7 @@ async function schemaFacts(db: Database) {
 describe('joinery distribute off Citus', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'joinery-distribute-'));
   const env = { ...process.env };
+  beforeAll(() => inDataFolder(dataDir, (db) => migrate(db)));
   afterAll(() => {
     process.env = env;
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -35,7 +36,6 @@ describe('joinery distribute off Citus', () => {
   it('refuses the embedded database, saying it cannot be distributed', async () => {
     process.env.JOINERY_DATA_DIR = dataDir;
     delete process.env.DATABASE_URL;
-    await inDataFolder(dataDir, (db) => migrate(db));
     const before = await inDataFolder(dataDir, schemaFacts);
     const { code, output } = await runCli(['distribute']);
     expect(code).toBe(1);
