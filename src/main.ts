@@ -22,6 +22,7 @@ import { indicatorsCommand, INDICATORS_HELP } from './cli/indicators.js';
 import { importActivityCommand, IMPORT_ACTIVITY_HELP } from './cli/import-activity.js';
 import { adviceCommand, ADVICE_HELP } from './cli/advice.js';
 import { jobsCommand, JOBS_HELP } from './cli/jobs.js';
+import { distributeCommand, DISTRIBUTE_HELP } from './cli/distribute.js';
 
 const HELP = `joinery: joined-up care for children and young people
 
@@ -30,6 +31,7 @@ Usage: joinery <command> [options]
 Commands:
   serve                      Start the web application (migrates; on first start, creates the demo ICS while serving)
   migrate                    Apply database migrations
+  distribute                 On a Citus coordinator: distribute the tables by ICS (refused on plain PostgreSQL and PGlite)
   synth --children N --seed S [--ics NAME] [--intervention FILE]
                              Generate a synthetic ICS (up to 500,000 children, five years of activity) into the configured database
   import fhir <file or folder> [--ics CODE] [--source URI]
@@ -94,6 +96,7 @@ const COMMAND_HELP: Record<string, string> = {
   advice: ADVICE_HELP,
   evaluate: EVALUATE_HELP,
   jobs: JOBS_HELP,
+  distribute: DISTRIBUTE_HELP,
   pews: PEWS_HELP,
   backup: BACKUP_HELP,
   restore: BACKUP_HELP,
@@ -210,6 +213,7 @@ export async function main(argv: string[], io: Output = consoleOutput, serving?:
     if (command === 'advice') return await adviceCommand(config, rest, io);
     if (command === 'evaluate') return await evaluateCommand(config, rest, io);
     if (command === 'jobs') return await jobsCommand(config, rest, io);
+    if (command === 'distribute') return await distributeCommand(config, rest, io);
     if (command === 'import' || command === 'client') {
       const [sub, ...args] = rest;
       if (command === 'import' && sub === 'activity') return await importActivityCommand(config, args, io);

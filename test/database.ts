@@ -3,6 +3,8 @@ import pg from 'pg';
 import { connectEmbedded, connectServer } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { registerChildAccess } from '../src/relationships.js';
+import { distribute } from '../src/platform/db/distribute.js';
+import { CITUS_WORKERS, dropCitusDatabase, makeCitusDatabase } from './citus.js';
 import type { Database, DatabaseKind } from '../src/platform/db/client.js';
 
 /** The PostgreSQL server tests use when it is reachable (CI and this machine have one). */
@@ -56,14 +58,17 @@ export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
   }
   const name = `joinery_test_${crypto.randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  if (CITUS_WORKERS.length) await makeCitusDatabase(TEST_SERVER_URL, name);
   const url = new URL(TEST_SERVER_URL);
   url.pathname = `/${name}`;
   const db = await connectServer(url.toString());
   await migrate(db);
+  if (CITUS_WORKERS.length) await distribute(db);
   const close = db.close;
   db.close = async () => {
     await close();
     await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    if (CITUS_WORKERS.length) await dropCitusDatabase(TEST_SERVER_URL, name);
   };
   return db;
 }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { rows, type Database, type Tx } from '../platform/db/client.js';
+import { rows, setTenant, type Database, type Tx } from '../platform/db/client.js';
 import { SYSTEM_ROLE, type Actor } from '../platform/access/actor.js';
 import { ValidationError } from '../platform/http/errors.js';
 import { awaitingApproval, openDutyCheck, writesRecords, type DutyMode } from '../platform/access/duties.js';
@@ -132,10 +132,10 @@ export async function authenticate(db: Database, token: string): Promise<Authent
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { error: 'invalid_token', description: 'The access token is not valid.' };
   return db.platform(async (tx): Promise<Authentication> => {
     const [t] = await rows<{ ics_id: string; client_id: string; scopes: string; expired: boolean }>(tx, sql`
-      SELECT t.ics_id, t.client_id, t.scopes, t.expired, set_config('app.ics_id', t.ics_id::text, true)
-        FROM joinery_fhir_token_lookup(${hash(token)}) t`);
+      SELECT t.ics_id, t.client_id, t.scopes, t.expired FROM joinery_fhir_token_lookup(${hash(token)}) t`);
     if (!t) return { error: 'invalid_token', description: 'The access token is not valid.' };
     if (t.expired) return { error: 'expired_token', description: 'The access token has expired: ask for a new one.' };
+    await setTenant(tx, t.ics_id);
     const actor = await clientActor(tx, t.ics_id, t.client_id, t.scopes.split(' '));
     return actor ? { actor } : { error: 'invalid_token', description: 'The client has been revoked.' };
   });

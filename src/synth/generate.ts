@@ -107,6 +107,10 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
 
   const result = await db.owner.transaction(async (txn) => {
     const tx = txn as unknown as Tx;
+    // On Citus, the reference tables (ics, organisation, professional) are written after
+    // statements that reach many shards; in one transaction that needs one connection per
+    // worker. An unused setting on plain PostgreSQL and PGlite.
+    await tx.execute(sql`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
     const clash = await rows<{ name: string; code: string }>(
       tx,
       sql`SELECT name, code FROM ics WHERE code = ${icsCode} OR lower(name) = lower(${icsName}) LIMIT 1`,

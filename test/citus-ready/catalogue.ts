@@ -1,28 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../../src/platform/db/client.js';
 import { crossTenantReads, readsAny } from './sql-joins.js';
+import { LOCAL_TABLES, REFERENCE_TABLES } from '../../src/platform/db/citus-placement.js';
 
-/**
- * How each table would sit in Citus with ics_id as the distribution column
- * (docs/decisions/0009-citus-ready-schema.md). Every table with an ics_id
- * column is a tenant table, distributed by ics_id, unless named here.
- */
-export const REFERENCE_TABLES: Record<string, string> = {
-  ics: 'the tenants themselves: every tenant table points at it',
-  place: 'local-authority areas, a national list that organisations point at',
-  organisation: 'practices, trusts, schools: ODS codes are national, and professionals point at their organisation',
-  professional: 'the sign-in name (email) is unique across every ICS, so it is checked on one table every node holds',
-};
-
-/** Tables Citus would leave on the coordinator: read before the tenant is known, and no tenant table points at them. */
-export const LOCAL_TABLES: Record<string, string> = {
-  session: 'found by token hash before the ICS is known; holds no child data',
-  sign_in_attempt: 'counted by hashed email and address before the ICS is known; has no ICS',
-  family_session: 'a family member signed in with NHS login: found by token hash, belongs to no ICS',
-  oidc_sign_in: 'a CIS2 or NHS login sign-in under way, found by its state before anyone is known; has no ICS',
-  scheduled_job: 'when each scheduled job is next due and which run holds it: a job serves every ICS',
-  scheduled_job_run: 'the record of each scheduled job run (clock, start, end, summary or error): a job serves every ICS',
-};
+// How each table sits in Citus: the lists `joinery distribute` places tables by.
+export { LOCAL_TABLES, REFERENCE_TABLES };
 
 /** Functions that find one row by a secret or an id before the tenant is known: one table, no join. */
 export const PRE_TENANT_LOOKUPS: Record<string, string> = {

@@ -13,9 +13,14 @@ import { roleFits, roleMisfitWords } from '../access/role-fit.js';
  */
 export type AccountFacts = { role: Role; organisation_kind: OrganisationKind; awaiting_approval: boolean };
 
-/** The columns accountRefusal needs, for a query over professional p joined to organisation o. */
+/**
+ * The columns accountRefusal needs, for a query over professional p joined to
+ * organisation o, once the tenant is set. The waiting changes are an
+ * uncorrelated subquery: on Citus, professional is a reference table, and a
+ * subquery correlated with one cannot be planned.
+ */
 export const ACCOUNT_FACTS = sql`p.role, o.kind AS organisation_kind,
-  EXISTS (SELECT 1 FROM duty_check d WHERE d.ics_id = p.ics_id AND d.professional_id = p.id AND d.mode = 'approval' AND d.decided_at IS NULL) AS awaiting_approval`;
+  p.id IN (SELECT d.professional_id FROM duty_check d WHERE d.ics_id = joinery_current_ics() AND d.mode = 'approval' AND d.decided_at IS NULL) AS awaiting_approval`;
 
 /** Why the account may not be used, in words for the person signing in; null when it may. */
 export function accountRefusal(a: AccountFacts): string | null {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rows, type Database } from '../db/client.js';
+import { rows, setTenant, type Database } from '../db/client.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { accountFacts, accountRefusal } from './account-use.js';
 
@@ -20,7 +20,7 @@ export async function signIn(db: Database, email: string, password: string): Pro
   const ok = await verifyPassword(found?.password_hash ?? (await decoyHash()), password);
   if (!found || !found.active || !found.password_hash || !ok) return null;
   const facts = await db.platform(async (tx) => {
-    await tx.execute(sql`SELECT set_config('app.ics_id', ${found.ics_id}, true)`);
+    await setTenant(tx, found.ics_id);
     return accountFacts(tx, found.id);
   });
   const refused = facts ? accountRefusal(facts) : 'This account cannot be used.';

@@ -36,8 +36,7 @@ export interface Database {
 }
 
 export async function asApp<T>(tx: Tx, icsId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  // set_config('role', …, true) is SET LOCAL ROLE; one round trip sets both.
-  await tx.execute(sql`SELECT set_config('role', 'joinery_app', true), set_config('app.ics_id', ${icsId ?? ''}, true)`);
+  for (const statement of asAppStatements(icsId)) await tx.execute(sql.raw(statement));
   return fn(tx);
 }
 
@@ -57,10 +56,28 @@ const beginOneByOne = (owner: Tx): BeginWith => (first, fn) => owner.transaction
 /** An ICS id as it may stand in a statement's text: a UUID, nothing else (the tenant is set by the app, never by a user). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The role and tenant every request's transaction runs as, as one statement's text. */
-function asAppStatement(icsId: string | null): string {
+/** `SET LOCAL app.ics_id`: a SET statement (not set_config) is what Citus passes on to the workers. */
+function setTenantStatement(icsId: string | null): string {
   if (icsId !== null && !UUID.test(icsId)) throw new Error('An ICS id is a UUID.');
-  return `SELECT set_config('role', 'joinery_app', true), set_config('app.ics_id', '${icsId ?? ''}', true)`;
+  return `SET LOCAL app.ics_id TO '${icsId ?? ''}'`;
+}
+
+/**
+ * The role and tenant every request's transaction runs as. On Citus the
+ * tenant must reach the workers: `citus.propagate_set_commands = 'local'`
+ * sends each SET LOCAL after it to every worker the transaction uses (on plain
+ * PostgreSQL and PGlite it is an unused setting). The role stays a local
+ * set_config: the coordinator already opens its worker connections as
+ * joinery_app, and a propagated SET ROLE would also run the security-definer
+ * lookups as joinery_app on the workers (decision 0029).
+ */
+function asAppStatements(icsId: string | null): string[] {
+  return [`SET LOCAL citus.propagate_set_commands TO 'local'`, setTenantStatement(icsId), `SELECT set_config('role', 'joinery_app', true)`];
+}
+
+/** Binds the rest of the transaction to the ICS (after a lookup that found it): one statement, which Citus passes on to the workers. */
+export async function setTenant(tx: Tx, icsId: string): Promise<void> {
+  await tx.execute(sql.raw(setTenantStatement(icsId)));
 }
 
 export async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
@@ -116,7 +133,7 @@ async function afterSavepoint<T>(tx: Tx, name: string, fn: (tx: Tx) => Promise<T
  */
 async function tenantTransaction<T>(begin: BeginWith, icsId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const savepoint = `before_work_${++savepoints}`;
-  const outcome = await begin([asAppStatement(icsId), `SAVEPOINT ${savepoint}`], async (tx) => {
+  const outcome = await begin([...asAppStatements(icsId), `SAVEPOINT ${savepoint}`], async (tx) => {
     try {
       return { value: await afterSavepoint(tx, savepoint, fn) };
     } catch (error) {
@@ -134,7 +151,7 @@ export function makeDatabase(kind: DatabaseKind, owner: Tx, close: () => Promise
     kind,
     owner,
     tenant: (icsId, fn) => tenantTransaction(begin, icsId, fn),
-    platform: (fn) => begin([asAppStatement(null)], fn),
+    platform: (fn) => begin(asAppStatements(null), fn),
     close,
   };
 }

@@ -36,11 +36,13 @@ export async function connectServer(url: string, poolSize = 10): Promise<Databas
    * transaction starts with its role, tenant and savepoint, and a read
    * makes only a handful of round trips in all.
    */
+  let citus: Promise<boolean> | undefined;
   const begin: BeginWith = async (first, fn) => {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query(['BEGIN', ...first].join('; '));
+      citus ??= client.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`).then((r) => r.rows[0].citus as boolean);
+      for (const batch of (await citus) ? citusRoundTrips(first) : [['BEGIN', ...first]]) await client.query(batch.join('; '));
       const said = { by: '' };
       const session = new NodePgSession(heard ? heardClient(client, heard, said) : client, dialect, undefined);
       const tx = new NodePgTransaction(dialect, session, undefined) as unknown as Tx;
@@ -108,6 +110,21 @@ function heardClient(client: pg.PoolClient, listener: (statement: AppStatement) 
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/**
+ * On Citus, BEGIN and the first statements in several round trips: Citus
+ * passes a SET LOCAL on to the workers as the text of the whole message that
+ * held it, so each `SET LOCAL app.…` goes alone (decision 0029).
+ */
+function citusRoundTrips(first: string[]): string[][] {
+  const trips: string[][] = [['BEGIN']];
+  for (const statement of first) {
+    const alone = statement.startsWith('SET LOCAL app.');
+    if (alone) trips.push([statement], []);
+    else trips[trips.length - 1].push(statement);
+  }
+  return trips.filter((t) => t.length);
 }
 
 /** Statements a connection keeps prepared, at most: enough for every fixed query the app makes, not for each length of an IN list. */

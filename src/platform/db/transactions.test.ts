@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { rows, type Database } from './client.js';
+import { rows, setTenant, type Database } from './client.js';
 import { generateIcs } from '../../synth/generate.js';
 import { databaseKinds, freshDatabase } from '../../../test/database.js';
 
@@ -61,5 +61,25 @@ describe.each(kinds)('request transactions (%s)', (kind) => {
 
   it('an ICS id that is not a UUID is refused before any statement is sent', async () => {
     await expect(j.db.tenant(`x'); SELECT ('`, async () => 'ran')).rejects.toThrow('An ICS id is a UUID.');
+    await expect(j.db.platform((tx) => setTenant(tx, `x'; RESET ROLE; SELECT '`))).rejects.toThrow('An ICS id is a UUID.');
+  });
+
+  it('the tenant is set with SET LOCAL, the statement Citus passes on to its workers, and a tenant found part-way (sign-in, a FHIR token) lasts only to the end of its transaction', async () => {
+    const [icsId, otherId] = icsIds;
+    const inTransaction = await j.db.platform(async (tx) => {
+      const before = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM child`);
+      await setTenant(tx, icsId);
+      const after = await rows<{ ics_id: string }>(tx, sql`SELECT DISTINCT ics_id FROM child`);
+      const [settings] = await rows<{ propagate: string }>(tx, sql`SELECT current_setting('citus.propagate_set_commands') AS propagate`);
+      return { before: before[0].n, after: after.map((a) => a.ics_id), ...settings };
+    });
+    expect(inTransaction).toEqual({ before: 0, after: [icsId], propagate: 'local' });
+    // Connections are reused: the next transactions start with only what they set themselves.
+    for (let i = 0; i < 12; i++) {
+      const [{ n }] = await j.db.platform((tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM child`));
+      expect(n).toBe(0);
+      const seen = await j.db.tenant(otherId, (tx) => rows<{ ics_id: string }>(tx, sql`SELECT DISTINCT ics_id FROM child`));
+      expect(seen.map((s) => s.ics_id)).toEqual([otherId]);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { rows, type Database } from '../db/client.js';
+import { rows, setTenant, type Database } from '../db/client.js';
 import type { Actor, SignedInHow } from '../access/actor.js';
 import type { Role } from '../access/roles.js';
 import { accountRefusal, ACCOUNT_FACTS, type AccountFacts } from '../auth/account-use.js';
@@ -26,7 +26,7 @@ export async function createSession(db: Database, icsId: string, professionalId:
     await tx.execute(sql`INSERT INTO session (token_hash, ics_id, professional_id, csrf_token, method, assurance, nrbac_role_id, nrbac_role_name, id_token)
                    VALUES (${hash(token)}, ${icsId}::uuid, ${professionalId}::uuid, ${csrfToken}, ${how.method}, ${how.assurance},
                            ${how.nrbacRoleId}, ${how.nrbacRoleName}, ${idToken})`);
-    await tx.execute(sql`SELECT set_config('app.ics_id', ${icsId}, true)`);
+    await setTenant(tx, icsId);
     await tx.execute(sql`UPDATE professional SET last_sign_in_at = now(), last_sign_in_method = ${how.method} WHERE id = ${professionalId}::uuid`);
   });
   return { token, csrfToken };
@@ -49,7 +49,7 @@ export async function loadSession(db: Database, token: string, limits: SessionLi
     );
     if (!s) return null;
     if (!(await keepAlive(tx, 'session', hash(token), s, limits))) return { expired: true as const };
-    await tx.execute(sql`SELECT set_config('app.ics_id', ${s.ics_id}, true)`);
+    await setTenant(tx, s.ics_id);
     const [p] = await rows<{ name: string; email: string; role: Role; organisation_id: string; organisation_name: string; active: boolean } & AccountFacts>(
       tx,
       sql`SELECT p.name, p.email, p.organisation_id, o.name AS organisation_name, p.active, ${ACCOUNT_FACTS}

@@ -307,9 +307,10 @@ export async function rollUpReferrals(tx: Tx, icsId: string, range: MonthRange):
  */
 export async function rollUpVirtualWard(tx: Tx, icsId: string, range: MonthRange): Promise<void> {
   const ms = ofKind('ward');
+  // The subqueries name the ICS itself, not e.ics_id: Citus routes a subquery to one shard only by its own filter.
   const month = sql`date_trunc('month', e.admitted_at AT TIME ZONE 'Europe/London')::date`;
   const back = (test: SQL) => sql`(SELECT min(extract(epoch FROM a.occurred_at - e.discharged_at)) / 86400 FROM activity_event a
-      WHERE a.ics_id = e.ics_id AND a.child_id = e.child_id AND ${test}
+      WHERE a.ics_id = ${icsId} AND a.child_id = e.child_id AND ${test}
         AND a.occurred_at > e.discharged_at AND a.occurred_at <= e.discharged_at + interval '30 days')`;
   const stays = sql`
     SELECT m.measure, w.month, w.practice_id, w.cluster_id, w.age, w.sex, w.imd, w.eth, w.pathway_id, m.amount
@@ -320,7 +321,7 @@ export async function rollUpVirtualWard(tx: Tx, icsId: string, range: MonthRange
                    ((e.discharged_at AT TIME ZONE 'Europe/London')::date - (e.admitted_at AT TIME ZONE 'Europe/London')::date) AS days,
                    e.discharged_at IS NOT NULL AND e.outcome <> 'admitted' AS saves_beds,
                    (SELECT max(CASE x.level WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 WHEN 'emergency' THEN 4 END)
-                      FROM ward_escalation x WHERE x.ics_id = e.ics_id AND x.episode_id = e.id) AS top_level,
+                      FROM ward_escalation x WHERE x.ics_id = ${icsId} AND x.episode_id = e.id) AS top_level,
                    ${back(sql`(a.type = 'ed' OR (a.type = 'admission' AND a.emergency))`)} AS back_days,
                    ${back(sql`a.type = 'admission' AND a.emergency`)} AS admitted_back_days
               FROM ward_episode e

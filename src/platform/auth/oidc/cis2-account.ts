@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rows, type Database } from '../../db/client.js';
+import { rows, setTenant, type Database } from '../../db/client.js';
 import { textArray } from '../../db/bulk.js';
 import type { Role } from '../../access/roles.js';
 import type { OrganisationKind } from '../../access/organisation-kinds.js';
@@ -22,7 +22,7 @@ export async function cis2Accounts(db: Database, uid: string): Promise<Cis2Accou
   const icsId = found[0]!.ics_id;
   if (found.some((f) => f.ics_id !== icsId)) return { found: false, why: 'linked-twice' };
   const facts = await db.platform(async (tx) => {
-    await tx.execute(sql`SELECT set_config('app.ics_id', ${icsId}, true)`);
+    await setTenant(tx, icsId);
     return rows<AccountFacts & { id: string; active: boolean; ods_code: string; organisation_name: string }>(tx, sql`
       SELECT p.id, p.active, ${ACCOUNT_FACTS}, o.ods_code, o.name AS organisation_name
         FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id

@@ -1,0 +1,26 @@
+/**
+ * Where each table sits in Citus with ics_id as the distribution column
+ * (docs/decisions/0009 and 0029). Every table with an ics_id column is a
+ * tenant table, distributed by ics_id and colocated with the rest, unless it
+ * is named here. `joinery distribute` places tables by these lists and the
+ * catalogue test (test/citus-ready/catalogue.ts) checks the schema against them.
+ */
+export const REFERENCE_TABLES: Record<string, string> = {
+  ics: 'the tenants themselves: every tenant table points at it',
+  place: 'local-authority areas, a national list that organisations point at',
+  organisation: 'practices, trusts, schools: ODS codes are national, and professionals point at their organisation',
+  professional: 'the sign-in name (email) is unique across every ICS, so it is checked on one table every node holds',
+};
+
+/** Tables Citus would leave on the coordinator: read before the tenant is known, and no tenant table points at them. */
+export const LOCAL_TABLES: Record<string, string> = {
+  session: 'found by token hash before the ICS is known; holds no child data',
+  sign_in_attempt: 'counted by hashed email and address before the ICS is known; has no ICS',
+  family_session: 'a family member signed in with NHS login: found by token hash, belongs to no ICS',
+  oidc_sign_in: 'a CIS2 or NHS login sign-in under way, found by its state before anyone is known; has no ICS',
+  scheduled_job: 'when each scheduled job is next due and which run holds it: a job serves every ICS',
+  scheduled_job_run: 'the record of each scheduled job run (clock, start, end, summary or error): a job serves every ICS',
+};
+
+/** The tenant table every other one is colocated with: a child's rows of every table share its shard. */
+export const COLOCATION_ANCHOR = 'child';
