@@ -1,6 +1,6 @@
-import type { Tx } from '../db/client.js';
+import { writeWithNext, type Tx } from '../db/client.js';
 import type { Actor } from '../access/actor.js';
-import { bulkInsert } from '../db/bulk.js';
+import { bulkInsertStatement } from '../db/bulk.js';
 
 export type AuditEntry = {
   childId?: string | null;
@@ -21,11 +21,16 @@ export type AuditEntry = {
   statedReason?: string;
 };
 
-/** Writes audit events inside the caller's transaction, so they land exactly when the change does. */
+/**
+ * Writes audit events inside the caller's transaction, so they land exactly
+ * when the change does: on the server in the same round trip as the
+ * transaction's next statement (often its COMMIT), still before anything
+ * the transaction reads after it.
+ */
 export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   // One JSON parameter for the batch: an import audits thousands of rows, and building a VALUES list row by row cost more than writing them.
-  await bulkInsert(tx, 'audit_event', entries.map((entry) => ({
+  await writeWithNext(tx, bulkInsertStatement('audit_event', entries.map((entry) => ({
     ics_id: actor.icsId,
     professional_id: actor.professionalId,
     role: actor.role,
@@ -42,7 +47,7 @@ export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[
     sign_in_method: actor.signedIn?.method ?? null,
     assurance: actor.signedIn?.assurance ?? null,
     nrbac_role_id: actor.signedIn?.nrbacRoleId ?? null,
-  })));
+  }))));
 }
 
 export function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from './client.js';
 
 /**
@@ -9,13 +9,16 @@ import type { Tx } from './client.js';
  */
 export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
+  await tx.execute(bulkInsertStatement(table, rows));
+}
+
+/** bulkInsert's statement, for a caller that sends it its own way (writeWithNext). At least one row. */
+export function bulkInsertStatement(table: string, rows: Record<string, unknown>[]): SQL {
   if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
   const columns = Object.keys(rows[0]);
   for (const c of columns) if (!/^[a-z_]+$/.test(c)) throw new Error(`bad column name ${c}`);
   const list = sql.raw(columns.join(', '));
-  await tx.execute(
-    sql`INSERT INTO ${sql.raw(table)} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${sql.raw(table)}, ${JSON.stringify(rows)}::json)`,
-  );
+  return sql`INSERT INTO ${sql.raw(table)} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${sql.raw(table)}, ${JSON.stringify(rows)}::json)`;
 }
 
 /** A text[] from a list of strings, as one JSON parameter: no array literal is ever built by hand. */
