@@ -159,9 +159,5 @@ export const patientHandler: ResourceHandler = {
   fieldPath: (field) => PATHS[field],
 };
 
-/** The Patient resource for $everything (access already checked and audited by the caller). */
-export async function patientResource(r: Reading, childId: string): Promise<Patient> {
-  const child = await store.patientById(r.tx, childId);
-  if (!child) throw notFound();
-  return toFhir(child);
-}
+/** The Patient resource for $everything, from the child's row (access already checked and audited by the caller). */
+export const patientResource = (child: store.PatientRow): Patient => toFhir(child);
