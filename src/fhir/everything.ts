@@ -25,7 +25,7 @@ export async function everything(r: Reading, childId: string, base: string): Pro
   const access = await openChild(r.tx, r.actor, childId, { rule: fhirPolicy.readChild, refused: what, audit: { action: 'fhir.everything', what } });
   const scopes = isSystem(r.actor) ? r.actor.system.scopes : [];
   const served = HANDLERS.filter((h) => h.everything && scopeAllows(scopes, h.type, 'r'));
-  const kinds = served.flatMap((h) => (h.entryKind ? [h.entryKind] : []));
+  const kinds = [...new Set(served.flatMap((h) => (h.entryKind ? [h.entryKind] : [])))];
   const whole: WholeRecord = { access, audits: [], entries: await entriesOfKinds(r, childId, kinds) };
   const reading: Reading = { ...r, whole };
   const resources: Resource[] = [patientResource(child)];

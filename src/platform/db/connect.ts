@@ -9,17 +9,20 @@ import { lockDataFolder } from './data-folder-lock.js';
  * Where a command finds its database: the configuration, or (for a command the
  * running server carries out for the command line) the server's own open one.
  */
-export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir'> & { serving?: Database; command?: string };
+export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'databasePool'>> & { serving?: Database; command?: string };
 
 /** Opens the configured database: a PostgreSQL server when DATABASE_URL is set, otherwise embedded PGlite. */
 export async function connect(config: DatabaseConfig, opts: { memory?: boolean; command?: string } = {}): Promise<Database> {
   // The server's database stays open when the command is done with it.
   if (config.serving) return { ...config.serving, close: async () => undefined };
-  if (config.databaseUrl) return connectServer(config.databaseUrl);
+  if (config.databaseUrl) return connectServer(config.databaseUrl, config.databasePool);
   return connectEmbedded(opts.memory ? undefined : config.dataDir, opts.command ?? config.command);
 }
 
-export async function connectServer(url: string, poolSize = 10): Promise<Database> {
+/** Connections to a server by default: what the bench found best for pages and FHIR under load (decision record 0027). */
+export const DEFAULT_POOL = 20;
+
+export async function connectServer(url: string, poolSize = DEFAULT_POOL): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { NodePgSession, NodePgTransaction } = await import('drizzle-orm/node-postgres/session');
