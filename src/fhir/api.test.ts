@@ -123,7 +123,7 @@ describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
     expect(audited.filter((a) => a.action === 'fhir.everything').map((a) => a.what)).toEqual(['Whole record (FHIR Patient/$everything)']);
     const recordReads = audited.filter((a) => a.action === 'record.read');
     expect(recordReads).toHaveLength(1);
-    for (const kind of ['condition', 'allergy', 'immunisation', 'observation']) expect(recordReads[0].what).toContain(kind);
+    for (const kind of ['problem', 'allergy', 'immunisation', 'observation']) expect(recordReads[0].what).toContain(kind);
     expect(audited.map((a) => a.what)).toEqual(expect.arrayContaining(['Safeguarding flags (FHIR Flag)', 'Timeline of contacts']));
     const types = b.entry!.map((e) => e.resource!.resourceType);
     for (const type of ['Patient', 'RelatedPerson', 'Flag', 'Encounter', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'MedicationStatement', 'Immunization', 'Procedure', 'Observation']) {
