@@ -53,7 +53,8 @@ async function benchDatabase(): Promise<{ db: Database; fresh: boolean; url: str
   await admin.end();
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
-  const db = await connectServer(url.toString(), 24);
+  // JOINERY_BENCH_POOL: the app's connections, to compare pool sizes (the app's default otherwise).
+  const db = await connectServer(url.toString(), process.env.JOINERY_BENCH_POOL ? Number(process.env.JOINERY_BENCH_POOL) : undefined);
   await migrate(db);
   return { db, fresh: !reuse, url: url.toString() };
 }

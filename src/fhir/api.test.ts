@@ -115,7 +115,16 @@ describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
   });
 
   it('returns the whole record from $everything, every resource valid', async () => {
+    const mark = await auditMark(t.j.db);
     const b = (await fhir.request(`Patient/${childId}/$everything`)) as unknown as Bundle;
+    // The door opened once, and every part read is in the access log: the whole record, the record's entries (every kind), each other type.
+    const audited = await auditSince(t.j.db, mark);
+    expect(audited.every((a) => a.actor === engine.clientId && a.child === childId)).toBe(true);
+    expect(audited.filter((a) => a.action === 'fhir.everything').map((a) => a.what)).toEqual(['Whole record (FHIR Patient/$everything)']);
+    const recordReads = audited.filter((a) => a.action === 'record.read');
+    expect(recordReads).toHaveLength(1);
+    for (const kind of ['problem', 'allergy', 'immunisation', 'observation']) expect(recordReads[0].what).toContain(kind);
+    expect(audited.map((a) => a.what)).toEqual(expect.arrayContaining(['Safeguarding flags (FHIR Flag)', 'Timeline of contacts']));
     const types = b.entry!.map((e) => e.resource!.resourceType);
     for (const type of ['Patient', 'RelatedPerson', 'Flag', 'Encounter', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'MedicationStatement', 'Immunization', 'Procedure', 'Observation']) {
       expect(types).toContain(type);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { rows, setTenant, type Database, type Tx } from '../platform/db/client.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, setTenant, statementText, type Database, type Tx } from '../platform/db/client.js';
 import { SYSTEM_ROLE, type Actor } from '../platform/access/actor.js';
 import { ValidationError } from '../platform/http/errors.js';
 import { awaitingApproval, openDutyCheck, writesRecords, type DutyMode } from '../platform/access/duties.js';
@@ -98,15 +98,21 @@ export async function issueToken(
  * registered for; the ICS's engine records as the ICS body (the ICB).
  */
 export async function clientActor(tx: Tx, icsId: string, clientId: string, scopes: string[]): Promise<Actor | null> {
-  const [c] = await rows<{ id: string; name: string; organisation_id: string | null; org_id: string | null; org_name: string | null; revoked: boolean }>(
-    tx,
-    sql`SELECT c.id, c.name, c.organisation_id, o.id AS org_id, o.name AS org_name, c.revoked_at IS NOT NULL AS revoked
-          FROM fhir_client c
-          LEFT JOIN LATERAL (SELECT id, name FROM organisation
-                              WHERE ics_id = c.ics_id AND (id = c.organisation_id OR (c.organisation_id IS NULL AND kind = 'ics-body'))
-                              ORDER BY ods_code LIMIT 1) o ON true
-         WHERE c.id = ${clientId}::uuid`,
-  );
+  const [c] = await rows<ClientActorRow>(tx, clientActorSql(sql`${clientId}::uuid`));
+  return actorOf(icsId, c, scopes);
+}
+
+type ClientActorRow = { id: string; name: string; organisation_id: string | null; org_id: string | null; org_name: string | null; revoked: boolean };
+
+/** The client (by the id `clientId` gives) and the organisation it records for. */
+const clientActorSql = (clientId: SQL) => sql`SELECT c.id, c.name, c.organisation_id, o.id AS org_id, o.name AS org_name, c.revoked_at IS NOT NULL AS revoked
+      FROM fhir_client c
+      LEFT JOIN LATERAL (SELECT id, name FROM organisation
+                          WHERE ics_id = c.ics_id AND (id = c.organisation_id OR (c.organisation_id IS NULL AND kind = 'ics-body'))
+                          ORDER BY ods_code LIMIT 1) o ON true
+     WHERE c.id = ${clientId}`;
+
+function actorOf(icsId: string, c: ClientActorRow | undefined, scopes: string[]): Actor | null {
   if (!c || c.revoked) return null;
   return {
     icsId,
@@ -121,24 +127,54 @@ export async function clientActor(tx: Tx, icsId: string, clientId: string, scope
   };
 }
 
-export type Authentication = { actor: Actor } | { error: 'invalid_token' | 'expired_token'; description: string };
+export type Authentication = { actor: Actor } | TokenRefusal;
+export type TokenRefusal = { error: 'invalid_token' | 'expired_token'; description: string };
+
+const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
+const invalidToken: TokenRefusal = { error: 'invalid_token', description: 'The access token is not valid.' };
+
+/** Thrown out of asClient's transaction (which rolls back, having written nothing) when the token lets no one in. */
+export class TokenRefused extends Error {
+  constructor(readonly refusal: TokenRefusal) {
+    super(refusal.description);
+  }
+}
 
 /**
- * The actor behind a bearer token, or why there is none. One transaction:
- * the token's lookup (which must see every ICS) sets the tenant to the
- * token's ICS for the client's own row, which row-level security then guards.
+ * fn in one tenant transaction as the system client behind a bearer token,
+ * or TokenRefused. The token's lookup (which sets the tenant to the token's
+ * ICS) and the client's own row, under row-level security, travel with the
+ * transaction's BEGIN: one round trip where authenticate and a tenant
+ * transaction took five.
  */
-export async function authenticate(db: Database, token: string): Promise<Authentication> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { error: 'invalid_token', description: 'The access token is not valid.' };
-  return db.platform(async (tx): Promise<Authentication> => {
-    const [t] = await rows<{ ics_id: string; client_id: string; scopes: string; expired: boolean }>(tx, sql`
-      SELECT t.ics_id, t.client_id, t.scopes, t.expired FROM joinery_fhir_token_lookup(${hash(token)}) t`);
-    if (!t) return { error: 'invalid_token', description: 'The access token is not valid.' };
-    if (t.expired) return { error: 'expired_token', description: 'The access token has expired: ask for a new one.' };
-    await setTenant(tx, t.ics_id);
-    const actor = await clientActor(tx, t.ics_id, t.client_id, t.scopes.split(' '));
-    return actor ? { actor } : { error: 'invalid_token', description: 'The client has been revoked.' };
+export async function asClient<T>(db: Database, token: string, fn: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
+  if (!TOKEN.test(token)) throw new TokenRefused(invalidToken);
+  // A SHA-256 in hex: safe to write into the statements' text.
+  const tokenHash = hash(token);
+  const lookup = sql.raw(`joinery_fhir_token_lookup('${tokenHash}')`);
+  return db.tenantFoundBy([
+    statementText(sql`SELECT t.ics_id, t.client_id, t.scopes, t.expired, set_config('app.ics_id', t.ics_id::text, true) FROM ${lookup} t`),
+    statementText(clientActorSql(sql`(SELECT t.client_id FROM ${lookup} t)`)),
+  ], async (tx, [[t], [c]]) => {
+    const found = t as { ics_id: string; client_id: string; scopes: string; expired: boolean } | undefined;
+    if (!found) throw new TokenRefused(invalidToken);
+    // The lookup's set_config binds the coordinator only; Citus's workers learn the tenant from a SET LOCAL.
+    if (db.citus) await setTenant(tx, found.ics_id);
+    if (found.expired) throw new TokenRefused({ error: 'expired_token', description: 'The access token has expired: ask for a new one.' });
+    const actor = actorOf(found.ics_id, c as ClientActorRow | undefined, found.scopes.split(' '));
+    if (!actor) throw new TokenRefused({ error: 'invalid_token', description: 'The client has been revoked.' });
+    return fn(tx, actor);
   });
+}
+
+/** The actor behind a bearer token, or why there is none (asClient's transaction, which does nothing more). */
+export async function authenticate(db: Database, token: string): Promise<Authentication> {
+  try {
+    return { actor: await asClient(db, token, async (_tx, actor) => actor) };
+  } catch (e) {
+    if (e instanceof TokenRefused) return e.refusal;
+    throw e;
+  }
 }
 
 /**

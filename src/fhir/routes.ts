@@ -5,7 +5,8 @@ import { tokenAuthScope, type AppDeps, type RouteModule } from '../platform/http
 import type { Actor } from '../platform/access/actor.js';
 import type { ScopePermission } from '../platform/access/policy.js';
 import { fhirPolicy } from './policy.js';
-import { authenticate } from './clients.js';
+import { asClient, authenticate, TokenRefused } from './clients.js';
+import type { Tx } from '../platform/db/client.js';
 import { processBundle } from './bundle.js';
 import { capabilityStatement, smartConfiguration } from './capability.js';
 import { everything } from './everything.js';
@@ -31,19 +32,38 @@ function send(reply: FastifyReply, status: number, body: unknown) {
   return reply.code(status).type(FHIR_JSON).header('cache-control', 'no-store').send(JSON.stringify(body));
 }
 
+function refuse(error: string, text: string) {
+  const e = new FhirError(401, [{ severity: 'error', code: 'login', text }]);
+  (e as FhirError & { challenge?: string }).challenge = `Bearer realm="joinery", error="${error}"`;
+  return e;
+}
+
+function bearerToken(req: FastifyRequest): string {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!m) throw refuse('invalid_request', 'Send an access token: Authorization: Bearer <token> (POST /oauth/token to get one).');
+  return m[1];
+}
+
 /** The system client behind the request's bearer token; a 401 with the reason otherwise. */
 async function clientOf(deps: AppDeps, req: FastifyRequest): Promise<Actor> {
-  const header = req.headers.authorization ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  const refuse = (error: string, text: string) => {
-    const e = new FhirError(401, [{ severity: 'error', code: 'login', text }]);
-    (e as FhirError & { challenge?: string }).challenge = `Bearer realm="joinery", error="${error}"`;
-    return e;
-  };
-  if (!m) throw refuse('invalid_request', 'Send an access token: Authorization: Bearer <token> (POST /oauth/token to get one).');
-  const auth = await authenticate(deps.db, m[1]);
+  const auth = await authenticate(deps.db, bearerToken(req));
   if ('error' in auth) throw refuse('invalid_token', auth.description);
   return auth.actor;
+}
+
+/**
+ * A read: fn in one tenant transaction as the client behind the request's
+ * bearer token, the token checked in the round trip that opens it; a 401
+ * with the reason otherwise.
+ */
+async function asRequestClient<T>(deps: AppDeps, req: FastifyRequest, fn: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
+  const token = bearerToken(req);
+  try {
+    return await asClient(deps.db, token, fn);
+  } catch (e) {
+    if (e instanceof TokenRefused) throw refuse('invalid_token', e.refusal.description);
+    throw e;
+  }
 }
 
 function permit(actor: Actor, type: string, permission: ScopePermission) {
@@ -102,33 +122,36 @@ function fhirApi(deps: AppDeps) {
       reply.type('application/json').send(smartConfiguration(baseUrl(deps))));
 
     scope.get('/Patient/:id/$everything', API, async (req, reply) => {
-      const actor = await clientOf(deps, req);
-      permit(actor, 'Patient', 'r');
-      const { id } = params(req);
-      if (!plausibleId('Patient', id)) throw notFound();
-      const bundle = await deps.db.tenant(actor.icsId, (tx) => everything({ tx, actor }, id.toLowerCase(), baseUrl(deps)));
+      const bundle = await asRequestClient(deps, req, (tx, actor) => {
+        permit(actor, 'Patient', 'r');
+        const { id } = params(req);
+        if (!plausibleId('Patient', id)) throw notFound();
+        return everything({ tx, actor }, id.toLowerCase(), baseUrl(deps));
+      });
       return send(reply, 200, bundle);
     });
 
     scope.get('/:type/:id', API, async (req, reply) => {
-      const actor = await clientOf(deps, req);
       const { type, id } = params(req);
-      const handler = handlerOf(type);
-      permit(actor, type, 'r');
-      if (!plausibleId(type, id)) throw notFound();
-      const resource = await deps.db.tenant(actor.icsId, (tx) => handler.read({ tx, actor }, id.toLowerCase()));
+      const { handler, resource } = await asRequestClient(deps, req, async (tx, actor) => {
+        const handler = handlerOf(type);
+        permit(actor, type, 'r');
+        if (!plausibleId(type, id)) throw notFound();
+        return { handler, resource: await handler.read({ tx, actor }, id.toLowerCase()) };
+      });
       versionHeaders(reply, resource, handler);
       if (notModified(req, resource, handler)) return reply.code(304).header('cache-control', 'no-store').send();
       return send(reply, 200, resource);
     });
 
     const search = async (req: FastifyRequest, reply: FastifyReply, raw: unknown) => {
-      const actor = await clientOf(deps, req);
       const { type } = params(req);
-      const handler = handlerOf(type);
-      permit(actor, type, 's');
-      const { query, page } = readSearch(handler, raw);
-      const result = await deps.db.tenant(actor.icsId, (tx) => handler.search({ tx, actor }, query, page));
+      const { query, page, result } = await asRequestClient(deps, req, async (tx, actor) => {
+        const handler = handlerOf(type);
+        permit(actor, type, 's');
+        const { query, page } = readSearch(handler, raw);
+        return { query, page, result: await handler.search({ tx, actor }, query, page) };
+      });
       return send(reply, 200, searchBundle(baseUrl(deps), type, query, page, result));
     };
     scope.get('/:type', API, (req, reply) => search(req, reply, req.query));

@@ -15,10 +15,14 @@ import { sameJson } from './resources/as-sent.js';
 export type PatientRow = {
   id: string; nhs_number: string | null; local_id: string | null; given_name: string; family_name: string; date_of_birth: string; sex: string;
   ethnic_category: string; postcode_district: string | null; created_at: string; practice_id: string | null; practice_ods: string | null; practice_name: string | null;
+  /** The senders' identifiers for the child (links.ts identifiersOf, in its order), read with the row rather than once per child. */
+  identifiers: { system: string; value: string }[];
 };
 
 const PATIENT_COLUMNS = sql`c.id, c.nhs_number, c.local_id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnic_category, c.postcode_district,
-  c.created_at, o.id AS practice_id, o.ods_code AS practice_ods, o.name AS practice_name`;
+  c.created_at, o.id AS practice_id, o.ods_code AS practice_ods, o.name AS practice_name,
+  (SELECT coalesce(json_agg(json_build_object('system', l.system, 'value', l.value) ORDER BY l.created_at, l.system, l.value), '[]'::json)
+     FROM fhir_link l WHERE l.ics_id = c.ics_id AND l.resource_type = 'Patient' AND l.kind = 'identifier' AND l.target_id = c.id) AS identifiers`;
 
 export async function patientById(tx: Tx, id: string): Promise<PatientRow | undefined> {
   const [found] = await rows<PatientRow>(

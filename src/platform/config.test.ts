@@ -34,6 +34,14 @@ describe('configuration', () => {
     }
   });
 
+  it('keeps 20 connections to a PostgreSQL server unless JOINERY_DATABASE_POOL says otherwise (1 to 200)', () => {
+    expect(loadConfig({}).databasePool).toBe(20);
+    expect(loadConfig({ JOINERY_DATABASE_POOL: '10' }).databasePool).toBe(10);
+    for (const bad of ['0', '201', 'ten', '2.5']) {
+      expect(() => loadConfig({ JOINERY_DATABASE_POOL: bad }), bad).toThrow(/JOINERY_DATABASE_POOL/);
+    }
+  });
+
   it('the public URL defaults to localhost on the port, and must be just an http(s) origin', () => {
     expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
     expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');

@@ -21,6 +21,8 @@ const schema = z.object({
   JOINERY_DATA_DIR: z.string().min(1).default('.joinery'),
   JOINERY_DEMO_PASSWORD: z.string().min(8, 'JOINERY_DEMO_PASSWORD must be at least 8 characters').optional(),
   JOINERY_DEMO_CHILDREN: z.coerce.number().int().min(100).max(500_000).default(20_000),
+  JOINERY_DATABASE_POOL: z.coerce.number().int('JOINERY_DATABASE_POOL must be a whole number of connections')
+    .min(1, 'JOINERY_DATABASE_POOL must be between 1 and 200').max(200, 'JOINERY_DATABASE_POOL must be between 1 and 200').default(20),
   JOINERY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   JOINERY_SESSION_MAX_HOURS: z.coerce.number().int('JOINERY_SESSION_MAX_HOURS must be a whole number of hours')
     .min(1, 'JOINERY_SESSION_MAX_HOURS must be between 1 and 24').max(24, 'JOINERY_SESSION_MAX_HOURS must be between 1 and 24').default(12),
@@ -43,6 +45,8 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** Connections the app keeps open to a PostgreSQL server (decision record 0027). */
+  databasePool: number;
   dataDir: string;
   demoPassword: string | undefined;
   demoChildren: number;
@@ -146,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.JOINERY_DATA_DIR),
     demoPassword: e.JOINERY_DEMO_PASSWORD,
     demoChildren: e.JOINERY_DEMO_CHILDREN,
+    databasePool: e.JOINERY_DATABASE_POOL,
     sessionIdleMinutes: e.JOINERY_SESSION_IDLE_MINUTES,
     sessionMaxHours: e.JOINERY_SESSION_MAX_HOURS,
     publicUrl: origin as string,

@@ -1,8 +1,15 @@
 import { fhirPolicy } from '../policy.js';
-import { openChild } from '../../platform/access/door.js';
+import { checkedAccess, openChild } from '../../platform/access/door.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
-import type { Reading } from './handler.js';
+import type { Reading, WholeRecord } from './handler.js';
+
+/** The whole-record reading this read is part of, when it is of the same child and its door was opened in this transaction. */
+function wholeRecordOf(r: Reading, childId: string): WholeRecord | undefined {
+  if (!r.whole || r.whole.access.childId !== childId) return undefined;
+  checkedAccess(r.tx, r.whole.access);
+  return r.whole;
+}
 
 /**
  * The actor may see this child's record (a legitimate relationship, as the
@@ -10,12 +17,19 @@ import type { Reading } from './handler.js';
  * is audited too (RefusedAccess, answered 403 as before). Returns why it was allowed.
  */
 export async function seeChild(r: Reading, childId: string, what: string, action = 'fhir.read'): Promise<string> {
+  const whole = wholeRecordOf(r, childId);
+  if (whole) {
+    // Patient/$everything opened the door to this child under the same rule, in this transaction: its audit is written with the rest.
+    whole.audits.push({ action, what });
+    return whole.access.why;
+  }
   const access = await openChild(r.tx, r.actor, childId, { rule: fhirPolicy.readChild, refused: what, audit: { action, what } });
   return access.why;
 }
 
 /** 404 when there is no such child (or they are another ICS's), before any access check on a child named in a search. */
 export async function knownPatient(r: Reading, childId: string): Promise<void> {
+  if (wholeRecordOf(r, childId)) return;
   if (!(await store.patientById(r.tx, childId))) throw notFound();
 }
 

@@ -36,6 +36,21 @@ export type EntryCodec<R extends Resource> = {
  */
 const servable = (row: EntryRow) => row.sensitive_category === null;
 
+/**
+ * Every entry of these kinds in the child's record that the record service
+ * lets the actor see (its door and audit, one reading for all the kinds),
+ * by kind.
+ */
+export async function entriesOfKinds(r: Reading, childId: string, kinds: EntryKind[]): Promise<Map<EntryKind, EntryRow[]>> {
+  const out = new Map<EntryKind, EntryRow[]>(kinds.map((k) => [k, []]));
+  if (!kinds.length) return out;
+  for (let offset = 0; ; offset += 1000) {
+    const { entries } = await listEntries(r.tx, r.actor, childId, { kinds, limit: 1000, offset });
+    for (const e of entries) out.get(e.kind as EntryKind)?.push(e);
+    if (entries.length < 1000) return out;
+  }
+}
+
 /** A resource as the entry it becomes, with what is kept as sent and a warning for each element dropped. */
 export async function translateEntry<R extends Resource>(codec: EntryCodec<R>, i: Importing, resource: R) {
   const { childId, input, warnings = [] } = await codec.fromFhir(i, resource);
@@ -109,13 +124,10 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
       return toFhir(row);
     },
     search,
+    entryKind: codec.kind,
     async everything(r, childId) {
-      const out: Resource[] = [];
-      for (let offset = 0; ; offset += 1000) {
-        const { entries } = await listEntries(r.tx, r.actor, childId, { kinds: [codec.kind], limit: 1000, offset });
-        out.push(...entries.filter(servable).map(toFhir));
-        if (entries.length < 1000) return out;
-      }
+      const read = r.whole?.access.childId === childId ? r.whole.entries.get(codec.kind) : undefined;
+      return (read ?? (await entriesOfKinds(r, childId, [codec.kind])).get(codec.kind)!).filter(servable).map(toFhir);
     },
     async write(i, resource, targetId, expectedVersion): Promise<Written> {
       const { childId, input, warnings } = await translateEntry(codec, i, resource as R);

@@ -2,6 +2,9 @@ import type { Reference, Resource } from '@medplum/fhirtypes';
 import type { Tx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/access/actor.js';
 import type { Issue } from '../outcome.js';
+import type { ChildAccess, ChildAudit } from '../../platform/access/door.js';
+import type { EntryRow } from '../../record/service.js';
+import type { EntryKind } from '../../record/index.js';
 
 export type Outcome = 'created' | 'updated' | 'unchanged';
 export type SearchParamType = 'token' | 'date' | 'string' | 'reference';
@@ -10,7 +13,17 @@ export type SearchParamDef = { name: string; type: SearchParamType; documentatio
 export type Query = Map<string, string[]>;
 export type Page = { count: number; offset: number };
 
-export type Reading = { tx: Tx; actor: Actor };
+export type Reading = { tx: Tx; actor: Actor; whole?: WholeRecord };
+
+/**
+ * Patient/$everything's reading of one child: the door opened once for the
+ * child (fhirPolicy.readChild, in this transaction); each type's read of
+ * that child adds its audit here instead of opening the door again, and
+ * $everything writes them all in one statement before it answers. The
+ * record's entries are read once (through the record service) for every
+ * entry type, by kind.
+ */
+export type WholeRecord = { access: ChildAccess; audits: ChildAudit[]; entries: Map<EntryKind, EntryRow[]> };
 
 /** What a resource's import needs from the Bundle or file it came in. */
 export interface Importing extends Reading {
@@ -54,6 +67,8 @@ export interface ResourceHandler {
    * `expectedVersion`, the version an update must still find (versioned types only).
    */
   write?(i: Importing, resource: Resource, targetId?: string, expectedVersion?: number): Promise<Written>;
+  /** The record entry kind the type serves, when it is one (Patient/$everything reads them all at once). */
+  entryKind?: EntryKind;
   /** This type's resources for one child, for Patient/$everything. */
   everything?(r: Reading, childId: string): Promise<Resource[]>;
   /** Element path for a service's field name, for OperationOutcome expressions. */

@@ -5,10 +5,10 @@ import { ForbiddenError } from '../../platform/http/errors.js';
 import { registerChild } from '../../children/service.js';
 import { ETHNIC_CATEGORIES } from '../../children/index.js';
 import { ETHNIC_CATEGORY_SYSTEM, ETHNIC_CATEGORY_URL, IDENTITY_STATUS_SYSTEM, JOINERY, NHS_NUMBER_SYSTEM, ODS_SYSTEM } from '../codes.js';
-import { identifiersOf, linkTarget, saveLinks } from '../links.js';
+import { linkTarget, saveLinks } from '../links.js';
 import { badRequest, notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { dateRange, inTurn, instant, linkKeysOf, linkedMatch } from './common.js';
+import { dateRange, instant, linkKeysOf, linkedMatch } from './common.js';
 import { seeChild } from './access.js';
 import type { Importing, Query, Reading, ResourceHandler } from './handler.js';
 import { keepAsSent } from './as-sent.js';
@@ -16,10 +16,10 @@ import { keepAsSent } from './as-sent.js';
 /** Where a local identifier goes when the sender's system for it is not known. */
 export const LOCAL_ID_SYSTEM = `${JOINERY}/Id/local`;
 
-async function toFhir(r: Reading, c: store.PatientRow): Promise<Patient> {
+function toFhir(c: store.PatientRow): Patient {
   const identifiers: Identifier[] = [];
   if (c.nhs_number) identifiers.push({ system: NHS_NUMBER_SYSTEM, value: c.nhs_number });
-  const local = await identifiersOf(r.tx, 'Patient', c.id);
+  const local = c.identifiers;
   identifiers.push(...local);
   if (c.local_id && !local.some((l) => l.value === c.local_id)) identifiers.push({ system: LOCAL_ID_SYSTEM, value: c.local_id });
   return {
@@ -143,7 +143,7 @@ export const patientHandler: ResourceHandler = {
     const child = await store.patientById(r.tx, id);
     if (!child) throw notFound();
     await seeChild(r, id, 'Demographics (FHIR Patient)');
-    return toFhir(r, child);
+    return toFhir(child);
   },
   async search(r, query, page) {
     const decision = fhirPolicy.searchPatients(r.actor);
@@ -153,15 +153,11 @@ export const patientHandler: ResourceHandler = {
     await auditListedChildren(r.tx, r.actor, decision.why, found.map((child) => ({
       childId: child.id, action: 'fhir.search-result', what: 'Demographics in FHIR Patient search results',
     })));
-    return { resources: await inTurn(found, (child) => toFhir(r, child)), total };
+    return { resources: found.map(toFhir), total };
   },
   write: (i, resource, targetId) => write(i, resource as Patient, targetId),
   fieldPath: (field) => PATHS[field],
 };
 
-/** The Patient resource for $everything (access already checked and audited by the caller). */
-export async function patientResource(r: Reading, childId: string): Promise<Patient> {
-  const child = await store.patientById(r.tx, childId);
-  if (!child) throw notFound();
-  return toFhir(r, child);
-}
+/** The Patient resource for $everything, from the child's row (access already checked and audited by the caller). */
+export const patientResource = (child: store.PatientRow): Patient => toFhir(child);

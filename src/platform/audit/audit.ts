@@ -1,6 +1,6 @@
-import type { Tx } from '../db/client.js';
+import { writeWithNext, type Tx } from '../db/client.js';
 import type { Actor } from '../access/actor.js';
-import { bulkInsert } from '../db/bulk.js';
+import { bulkInsert, valuesInsertStatement } from '../db/bulk.js';
 
 export type AuditEntry = {
   childId?: string | null;
@@ -21,11 +21,15 @@ export type AuditEntry = {
   statedReason?: string;
 };
 
-/** Writes audit events inside the caller's transaction, so they land exactly when the change does. */
+/**
+ * Writes audit events inside the caller's transaction, so they land exactly
+ * when the change does: on the server in the same round trip as the
+ * transaction's next statement (often its COMMIT), still before anything
+ * the transaction reads after it.
+ */
 export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  // One JSON parameter for the batch: an import audits thousands of rows, and building a VALUES list row by row cost more than writing them.
-  await bulkInsert(tx, 'audit_event', entries.map((entry) => ({
+  const rows = entries.map((entry) => ({
     ics_id: actor.icsId,
     professional_id: actor.professionalId,
     role: actor.role,
@@ -42,8 +46,15 @@ export async function recordAuditMany(tx: Tx, actor: Actor, entries: AuditEntry[
     sign_in_method: actor.signedIn?.method ?? null,
     assurance: actor.signedIn?.assurance ?? null,
     nrbac_role_id: actor.signedIn?.nrbacRoleId ?? null,
-  })));
+  }));
+  // A read's few rows travel with the next statement; an import's thousands go at once by the bulk path.
+  if (rows.length > LATE_AUDIT_ROWS) await bulkInsert(tx, 'audit_event', rows);
+  else await writeWithNext(tx, valuesInsertStatement('audit_event', AUDIT_TYPES, rows));
 }
+
+/** Rows, at most, written with the next statement; Drizzle builds each value, which costs more than a round trip past this. */
+const LATE_AUDIT_ROWS = 100;
+const AUDIT_TYPES = { ics_id: 'uuid', professional_id: 'uuid', organisation_id: 'uuid', child_id: 'uuid', entry_id: 'uuid', details: 'jsonb' };
 
 export function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
   return recordAuditMany(tx, actor, [entry]);

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgSession } from 'drizzle-orm/pg-core';
 import { rows as read, type Tx } from './client.js';
 
@@ -69,6 +69,21 @@ export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unk
     const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`;
     await sessionOf(tx).prepareQuery({ sql: text, params }, undefined, undefined, false).execute();
   }
+}
+
+/**
+ * A few rows as one multi-row VALUES statement, each value cast to the type
+ * the caller names (text where none is named), built without reading the
+ * catalogue so it can travel late with the next statement (writeWithNext).
+ * For small batches: Drizzle builds each parameter, which is slow by the thousand.
+ */
+export function valuesInsertStatement(table: string, types: Record<string, string>, rows: Record<string, unknown>[]): SQL {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+  const columns = Object.keys(rows[0]);
+  for (const c of columns) if (!/^[a-z_]+$/.test(c)) throw new Error(`bad column name ${c}`);
+  const casts = columns.map((c) => sql.raw(`::${types[c] ?? 'text'}`));
+  const tuples = rows.map((row) => sql`(${sql.join(columns.map((c, i) => sql`${parameter(row[c], { type: types[c] ?? 'text', array: false })}${casts[i]}`), sql`, `)})`);
+  return sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(', '))}) VALUES ${sql.join(tuples, sql`, `)}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { DataFolderLock } from './data-folder-lock.js';
 
 /**
@@ -30,7 +30,18 @@ export interface Database {
   tenant<T>(icsId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Run fn in one transaction as joinery_app with no ICS (sign-in, sessions). */
   platform<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * tenant() for a request that learns its ICS from what it carries (a
+   * bearer token): `finding` are fixed statements (no parameters, values
+   * already checked) that run as joinery_app with no ICS, in the round trip
+   * that opens the transaction, and must set app.ics_id themselves (the
+   * token's lookup does). fn gets each statement's rows, then runs as
+   * tenant() runs its fn, refusals kept alike.
+   */
+  tenantFoundBy<T>(finding: string[], fn: (tx: Tx, found: Record<string, unknown>[][]) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** A Citus coordinator: a tenant found part-way must be set again with SET LOCAL to reach the workers (decision 0029). */
+  citus: boolean;
   /** An embedded database in a folder: this process's hold on it. */
   lock?: DataFolderLock;
 }
@@ -45,13 +56,36 @@ export async function asApp<T>(tx: Tx, icsId: string | null, fn: (tx: Tx) => Pro
  * then fn; commits, or rolls back on a throw. The server sends BEGIN and those
  * statements in one round trip (see connect.ts); PGlite, in the process, one by one.
  */
-export type BeginWith = <T>(first: string[], fn: (tx: Tx) => Promise<T>) => Promise<T>;
+export type BeginWith = <T>(first: string[], fn: (tx: Tx, firstRows: Record<string, unknown>[][]) => Promise<T>) => Promise<T>;
 
 const beginOneByOne = (owner: Tx): BeginWith => (first, fn) => owner.transaction(async (raw) => {
   const tx = raw as unknown as Tx;
-  for (const statement of first) await tx.execute(sql.raw(statement));
-  return fn(tx);
+  const firstRows: Record<string, unknown>[][] = [];
+  for (const statement of first) firstRows.push(await rows<Record<string, unknown>>(tx, sql.raw(statement)));
+  return fn(tx, firstRows);
 });
+
+/** Transactions whose writes may travel with their next statement (connect.ts registers the server's). */
+const lateWriters = new WeakMap<Tx, (query: SQL) => void>();
+
+/** Lets `writeWithNext` on this transaction hand its writes to `send` (the server's connection, which sends them ahead of the next statement). */
+export function acceptLateWrites(tx: Tx, send: (query: SQL) => void): void {
+  lateWriters.set(tx, send);
+}
+
+/**
+ * A write whose result no one waits for (an audit row): on the server it goes
+ * in the same round trip as the transaction's next statement, which is often
+ * its COMMIT, so it still lands in this transaction and before anything the
+ * transaction reads after it. A failure surfaces at that next statement and
+ * rolls the transaction back, as it would here. PGlite (and a nested
+ * transaction) writes it at once.
+ */
+export async function writeWithNext(tx: Tx, query: SQL): Promise<void> {
+  const send = lateWriters.get(tx);
+  if (send) send(query);
+  else await tx.execute(query);
+}
 
 /** An ICS id as it may stand in a statement's text: a UUID, nothing else (the tenant is set by the app, never by a user). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,6 +112,15 @@ function asAppStatements(icsId: string | null): string[] {
 /** Binds the rest of the transaction to the ICS (after a lookup that found it): one statement, which Citus passes on to the workers. */
 export async function setTenant(tx: Tx, icsId: string): Promise<void> {
   await tx.execute(sql.raw(setTenantStatement(icsId)));
+}
+
+const dialect = new PgDialect();
+
+/** A statement's text, for one that carries no parameters (its values checked and written in by the caller): Database.tenantFoundBy's finding. */
+export function statementText(query: SQL): string {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  if (params.length) throw new Error('This statement must carry no parameters.');
+  return text;
 }
 
 export async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
@@ -145,13 +188,34 @@ async function tenantTransaction<T>(begin: BeginWith, icsId: string, fn: (tx: Tx
   return outcome.value;
 }
 
+/** A tenant transaction whose ICS its first statements find and set (Database.tenantFoundBy). */
+async function tenantFoundBy<T>(begin: BeginWith, finding: string[], fn: (tx: Tx, found: Record<string, unknown>[][]) => Promise<T>): Promise<T> {
+  // The savepoint follows the finding: rolling back to it must not undo the ICS they set.
+  const savepoint = `before_work_${++savepoints}`;
+  const asApp = asAppStatements(null);
+  const first = [...asApp, ...finding, `SAVEPOINT ${savepoint}`];
+  const outcome = await begin(first, async (tx, firstRows) => {
+    const found = firstRows.slice(asApp.length, asApp.length + finding.length);
+    try {
+      return { value: await afterSavepoint(tx, savepoint, (t) => fn(t, found)) };
+    } catch (error) {
+      if (isKeptAfterRollback(error)) return { kept: error };
+      throw error;
+    }
+  });
+  if ('kept' in outcome) throw outcome.kept;
+  return outcome.value;
+}
+
 /** begin: how the database opens a transaction with its first statements (by default one by one). */
-export function makeDatabase(kind: DatabaseKind, owner: Tx, close: () => Promise<void>, begin: BeginWith = beginOneByOne(owner)): Database {
+export function makeDatabase(kind: DatabaseKind, owner: Tx, close: () => Promise<void>, begin: BeginWith = beginOneByOne(owner), citus = false): Database {
   return {
     kind,
     owner,
     tenant: (icsId, fn) => tenantTransaction(begin, icsId, fn),
-    platform: (fn) => begin(asAppStatements(null), fn),
+    platform: (fn) => begin(asAppStatements(null), (tx) => fn(tx)),
+    tenantFoundBy: (finding, fn) => tenantFoundBy(begin, finding, fn),
+    citus,
     close,
   };
 }

@@ -2,24 +2,27 @@ import crypto from 'node:crypto';
 import type pg from 'pg';
 import fs from 'node:fs';
 import type { Config } from '../config.js';
-import { makeDatabase, type BeginWith, type Database, type Tx } from './client.js';
+import { acceptLateWrites, makeDatabase, type BeginWith, type Database, type Tx } from './client.js';
 import { lockDataFolder } from './data-folder-lock.js';
 
 /**
  * Where a command finds its database: the configuration, or (for a command the
  * running server carries out for the command line) the server's own open one.
  */
-export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir'> & { serving?: Database; command?: string };
+export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'databasePool'>> & { serving?: Database; command?: string };
 
 /** Opens the configured database: a PostgreSQL server when DATABASE_URL is set, otherwise embedded PGlite. */
 export async function connect(config: DatabaseConfig, opts: { memory?: boolean; command?: string } = {}): Promise<Database> {
   // The server's database stays open when the command is done with it.
   if (config.serving) return { ...config.serving, close: async () => undefined };
-  if (config.databaseUrl) return connectServer(config.databaseUrl);
+  if (config.databaseUrl) return connectServer(config.databaseUrl, config.databasePool);
   return connectEmbedded(opts.memory ? undefined : config.dataDir, opts.command ?? config.command);
 }
 
-export async function connectServer(url: string, poolSize = 10): Promise<Database> {
+/** Connections to a server by default: what the bench found best for pages and FHIR under load (decision record 0027). */
+export const DEFAULT_POOL = 20;
+
+export async function connectServer(url: string, poolSize = DEFAULT_POOL): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { NodePgSession, NodePgTransaction } = await import('drizzle-orm/node-postgres/session');
@@ -27,6 +30,7 @@ export async function connectServer(url: string, poolSize = 10): Promise<Databas
   // Dates stay as strings: a date of birth has no time zone.
   pg.types.setTypeParser(1082, (v: string) => v);
   const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: preparingClient(pg.Client) });
+  const lateWrites = (client: pg.PoolClient) => waiting.get(client as unknown as pg.Client) ?? [];
   pool.on('error', () => undefined);
   const orm = drizzle(pool) as unknown as Tx;
   const dialect = new PgDialect();
@@ -36,17 +40,24 @@ export async function connectServer(url: string, poolSize = 10): Promise<Databas
    * transaction starts with its role, tenant and savepoint, and a read
    * makes only a handful of round trips in all.
    */
-  let citus: Promise<boolean> | undefined;
+  // Asked once: on a Citus coordinator each SET LOCAL travels alone (citusRoundTrips).
+  const citus = (await pool.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`)).rows[0].citus as boolean;
   const begin: BeginWith = async (first, fn) => {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      citus ??= client.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`).then((r) => r.rows[0].citus as boolean);
-      for (const batch of (await citus) ? citusRoundTrips(first) : [['BEGIN', ...first]]) await client.query(batch.join('; '));
+      const opened: pg.QueryResult[] = [];
+      for (const batch of citus ? citusRoundTrips(first) : [['BEGIN', ...first]]) {
+        const answered = (await client.query(batch.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
+        opened.push(...(Array.isArray(answered) ? answered : [answered]));
+      }
       const said = { by: '' };
       const session = new NodePgSession(heard ? heardClient(client, heard, said) : client, dialect, undefined);
-      const tx = new NodePgTransaction(dialect, session, undefined) as unknown as Tx;
-      const result = await fn(heard ? heardTx(tx, said) : tx);
+      const plain = new NodePgTransaction(dialect, session, undefined) as unknown as Tx;
+      const tx = heard ? heardTx(plain, said) : plain;
+      acceptLateWrites(tx, (query) => lateWrites(client).push(withValues(dialect.sqlToQuery(query), pg.escapeLiteral)));
+      const result = await fn(tx, opened.slice(1).map((r) => r.rows));
+      // What was written late (the audit) goes with the COMMIT: one round trip.
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -54,11 +65,12 @@ export async function connectServer(url: string, poolSize = 10): Promise<Databas
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw error;
     } finally {
+      lateWrites(client).length = 0;
       // A connection that could not roll back is closed, not handed to the next request.
       client.release(broken);
     }
   };
-  return makeDatabase('postgres', orm, () => pool.end(), begin);
+  return makeDatabase('postgres', orm, () => pool.end(), begin, citus);
 }
 
 /** What an app statement sent to the server was: its text and parameters as the app gave them, and the stack that asked for it. */
@@ -144,9 +156,46 @@ function preparingClient(Base: typeof pg.Client): typeof pg.Client {
     constructor(...args: ConstructorParameters<typeof pg.Client>) {
       super(...args);
       prepared.set(this, new Set());
-      this.query = ((...args: unknown[]) => (Base.prototype.query as Query).apply(this, named(prepared.get(this)!, args))) as typeof this.query;
+      waiting.set(this, []);
+      const send = (a: unknown[]) => (Base.prototype.query as Query).apply(this, a) as Promise<pg.QueryResult | pg.QueryResult[]>;
+      this.query = ((...args: unknown[]) => {
+        const late = waiting.get(this)!;
+        if (!late.length) return send(named(prepared.get(this)!, args));
+        const ahead = late.splice(0);
+        const joined = joinedWith(ahead, args);
+        // One message when the next statement takes no parameters (a COMMIT): only its own result goes back.
+        if (joined) return send(joined).then((r) => (Array.isArray(r) ? r[r.length - 1] : r));
+        return send([ahead.join(';\n')]).then(() => send(named(prepared.get(this)!, args)));
+      }) as typeof this.query;
     }
   };
+}
+
+/** Each connection's writes waiting for its next statement (client.ts writeWithNext). */
+const waiting = new WeakMap<pg.Client, string[]>();
+
+/** The late writes and the next statement as one simple-protocol message, when that statement has no parameters and wants plain rows. */
+function joinedWith(ahead: string[], args: unknown[]): unknown[] | undefined {
+  const [config, values] = args as [string | { text?: unknown; name?: string; rowMode?: string; values?: unknown[] }, unknown];
+  if (args.length > 2 || typeof values === 'function') return undefined;
+  if (Array.isArray(values) && values.length) return undefined;
+  if (typeof config === 'string') return [[...ahead, config].join(';\n')];
+  if (!config || typeof config.text !== 'string' || config.name || config.rowMode || config.values?.length) return undefined;
+  return [{ ...config, text: [...ahead, config.text].join(';\n') }];
+}
+
+/**
+ * A statement with its values written in as literals (pg's escaping), to
+ * travel in a simple-protocol message. Only text, numbers, booleans and null:
+ * a late write sends anything richer as JSON text, which the statement casts.
+ */
+function withValues(query: { sql: string; params: unknown[] }, escapeLiteral: (s: string) => string): string {
+  return query.sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = query.params[Number(n) - 1];
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new Error('A late write takes text, numbers, booleans or null.');
+    return escapeLiteral(String(value));
+  });
 }
 
 /** The query's arguments, its config named after its text when it has parameters and the connection may keep it prepared. */

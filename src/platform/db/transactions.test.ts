@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { rows, setTenant, type Database } from './client.js';
+import { rows, setTenant, writeWithNext, type Database } from './client.js';
 import { generateIcs } from '../../synth/generate.js';
 import { databaseKinds, freshDatabase } from '../../../test/database.js';
 
@@ -57,6 +57,27 @@ describe.each(kinds)('request transactions (%s)', (kind) => {
     })).rejects.toThrow('stopped part-way');
     const [after] = await rows<{ family_name: string }>(j.db.owner, sql`SELECT family_name FROM child WHERE id = ${child.id}::uuid`);
     expect(after.family_name).toBe(child.family_name);
+  });
+
+  it('a write sent with the next statement (the audit’s way) is in its transaction: read back at once, kept on commit, gone when it fails, quotes and all', async () => {
+    const [icsId] = icsIds;
+    const [child] = await rows<{ id: string; family_name: string }>(j.db.owner, sql`SELECT id, family_name FROM child WHERE ics_id = ${icsId}::uuid ORDER BY id DESC LIMIT 1`);
+    const name = `O'Brien \\ "Late" ${kind}`;
+    const readBack = await j.db.tenant(icsId, async (tx) => {
+      await writeWithNext(tx, sql`UPDATE child SET family_name = ${name} WHERE id = ${child.id}::uuid`);
+      return rows<{ family_name: string }>(tx, sql`SELECT family_name FROM child WHERE id = ${child.id}::uuid`);
+    });
+    expect(readBack).toEqual([{ family_name: name }]);
+    await expect(j.db.tenant(icsId, async (tx) => {
+      await writeWithNext(tx, sql`UPDATE child SET family_name = ${'Rolled-back'} WHERE id = ${child.id}::uuid`);
+      throw new Error('stopped part-way');
+    })).rejects.toThrow('stopped part-way');
+    // Written last, it goes with the COMMIT.
+    await j.db.tenant(icsId, (tx) => writeWithNext(tx, sql`UPDATE child SET family_name = ${child.family_name} WHERE id = ${child.id}::uuid`));
+    const [after] = await rows<{ family_name: string }>(j.db.owner, sql`SELECT family_name FROM child WHERE id = ${child.id}::uuid`);
+    expect(after.family_name).toBe(child.family_name);
+    // A late write that fails fails its transaction, at the statement it travels with.
+    await expect(j.db.tenant(icsId, (tx) => writeWithNext(tx, sql`UPDATE child SET date_of_birth = ${'not a date'}::date WHERE id = ${child.id}::uuid`))).rejects.toThrow();
   });
 
   it('an ICS id that is not a UUID is refused before any statement is sent', async () => {
