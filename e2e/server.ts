@@ -37,3 +37,28 @@ export async function startJoineryAndBrowser(): Promise<Joinery> {
     },
   };
 }
+
+/**
+ * Joinery with NHS login (the stand-in) and a browser: NHS login must know
+ * Joinery's public address before Joinery starts, so Joinery listens on a
+ * port chosen first and calls itself by that address.
+ */
+export async function startJoineryWithNhsLogin(): Promise<Joinery> {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
+  await j.app.listen({ port, host: '127.0.0.1' });
+  const browser = await launchChromium().catch(async (e) => {
+    await j.close();
+    throw e;
+  });
+  return {
+    ...j,
+    baseUrl,
+    browser,
+    close: async () => {
+      await browser.close();
+      await j.close();
+    },
+  };
+}
