@@ -5,6 +5,7 @@ import { scheduledJobActor, type Actor } from '../platform/access/actor.js';
 import { auditEachChild, checkedAccess, openEachChild, type ChildAccess, type ChildAudit } from '../platform/access/door.js';
 import { ADULT_AT, AGE_MILESTONES_JOB, familyAccessPolicy, YOUNG_PERSON_DECIDES_AT } from '../platform/access/family-policy.js';
 import type { ScheduledJob } from '../platform/jobs/job.js';
+import { everyIcsId } from '../platform/jobs/every-ics.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { longDate } from '../platform/time/calendar-days.js';
 import { familyMemberId } from './actors.js';
@@ -171,9 +172,9 @@ export function ageMilestonesJob(db: Database): ScheduledJob {
     everyMinutes: 24 * 60,
     async run(now: Date): Promise<string> {
       const today = londonToday(now);
-      const icss = await rows<{ id: string }>(db.owner, sql`SELECT id FROM ics ORDER BY id`);
+      const icss = await everyIcsId(db);
       const total: Counts = { review: 0, sixteen: 0, eighteen: 0, unused: 0, notices: 0 };
-      for (const { id } of icss) {
+      for (const id of icss) {
         const counts = await db.tenant(id, (tx) => applyAgeMilestones(tx, scheduledJobActor(id, AGE_MILESTONES_JOB, 'Scheduled job: age milestones'), today));
         for (const k of Object.keys(total) as (keyof Counts)[]) total[k] += counts[k];
       }

@@ -5,6 +5,7 @@ import { rows } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
 import { inIcs, one } from '../../test/in-ics.js';
+import { adultWithParentalResponsibility } from '../../test/family.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
@@ -53,15 +54,8 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
     await j.db.owner.execute(sql`UPDATE child SET date_of_birth = ${dob}::date WHERE id = ${found.id}::uuid`);
     return { ...found, date_of_birth: dob };
   }
-  async function adultOf(c: Kid, relationship: string, given: string): Promise<FamilyMember & { relatedPersonId: string }> {
-    const id = crypto.randomUUID();
-    const nhs = String(nextNhs++);
-    await j.db.owner.execute(sql`INSERT INTO related_person (ics_id, id, given_name, family_name, nhs_number, date_of_birth)
-      VALUES (${gp.icsId}::uuid, ${id}::uuid, ${given}, 'Testparent', ${nhs}, '1984-05-06')`);
-    await j.db.owner.execute(sql`INSERT INTO child_related_person (ics_id, child_id, related_person_id, relationship, parental_responsibility)
-      VALUES (${gp.icsId}::uuid, ${c.id}::uuid, ${id}::uuid, ${relationship}, true)`);
-    return { relatedPersonId: id, givenName: given, familyName: 'Testparent', nhsNumber: nhs, birthdate: '1984-05-06', identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' };
-  }
+  const adultOf = (c: Kid, relationship: string, givenName: string) =>
+    adultWithParentalResponsibility(j, gp.icsId, c.id, { relationship, givenName, nhsNumber: String(nextNhs++) });
   const grant = (c: Kid, who: { relatedPersonId: string }, maySee: string[], extra: Record<string, unknown> = {}) =>
     inIcs(j, (tx) => family.grantProxy(tx, gp, c.id, { relatedPersonId: who.relatedPersonId, basis: 'birth-certificate', evidenceNote: 'BC-7 seen', maySee, ...extra }));
   const plan = (c: Kid) => inIcs(j, (tx) => startPlan(tx, gp, c.id, {
