@@ -23,7 +23,11 @@ export async function startServer(): Promise<TestJoinery & { baseUrl: string }> 
 export type Joinery = TestJoinery & { baseUrl: string; browser: Browser };
 
 export async function startJoineryAndBrowser(): Promise<Joinery> {
-  const server = await startServer();
+  return withBrowser(await startServer());
+}
+
+/** A browser beside a Joinery already listening: closing one closes both (and a browser that will not start closes Joinery). */
+async function withBrowser(server: TestJoinery & { baseUrl: string }): Promise<Joinery> {
   const browser = await launchChromium().catch(async (e) => {
     await server.close();
     throw e;
@@ -48,17 +52,5 @@ export async function startJoineryWithNhsLogin(): Promise<Joinery> {
   const baseUrl = `http://localhost:${port}`;
   const j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
   await j.app.listen({ port, host: '127.0.0.1' });
-  const browser = await launchChromium().catch(async (e) => {
-    await j.close();
-    throw e;
-  });
-  return {
-    ...j,
-    baseUrl,
-    browser,
-    close: async () => {
-      await browser.close();
-      await j.close();
-    },
-  };
+  return withBrowser({ ...j, baseUrl });
 }

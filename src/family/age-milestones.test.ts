@@ -144,13 +144,13 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
   });
 
   describe('notices 30 days before', () => {
+    const today = londonToday();
+    const plus = (days: number) => {
+      const d = new Date(`${today}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() + days);
+      return d.toISOString().slice(0, 10);
+    };
     it('tells the proxy 30 days before the 16th birthday, on their family page, once; not 31 days before', async () => {
-      const today = londonToday();
-      const plus = (days: number) => {
-        const d = new Date(`${today}T00:00:00Z`);
-        d.setUTCDate(d.getUTCDate() + days);
-        return d.toISOString().slice(0, 10);
-      };
       const back16 = (day: string) => `${Number(day.slice(0, 4)) - 16}${day.slice(4)}`;
       const inThirty = await proxyFor(back16(plus(30)), '2024-01-01');
       const inThirtyOne = await proxyFor(back16(plus(31)), '2024-01-01');
@@ -163,12 +163,6 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
     });
 
     it('a young person with no access of their own is told by their GP practice: a worklist item for its GPs, once; one with their own access gets their own notice instead', async () => {
-      const today = londonToday();
-      const plus = (days: number) => {
-        const d = new Date(`${today}T00:00:00Z`);
-        d.setUTCDate(d.getUTCDate() + days);
-        return d.toISOString().slice(0, 10);
-      };
       const sixteenIn20 = `${Number(plus(20).slice(0, 4)) - 16}${plus(20).slice(4)}`;
       const noAccess = await proxyFor(sixteenIn20, '2024-01-01');
       const ownAccess = await proxyFor(sixteenIn20, '2024-01-01');
