@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
 import { rows } from '../src/platform/db/client.js';
-import { startJoinery, type TestJoinery } from '../test/joinery.js';
 import { actorFor } from '../test/actors.js';
 import { demoFamilies } from '../src/cli/nhs-sign-in.js';
 import { londonToday } from '../src/platform/time/form-dates.js';
 import { offersFor, sendAdvice } from '../src/advice/service.js';
 import { addFamilyAction, startPlan } from '../src/careplans/service.js';
-import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
+import { follow, JOURNEY, textOf } from './browser.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
-import { openAWindow } from './steps/sign-in.js';
-import { freePort } from './server.js';
+import { signInWithNhsLogin } from './steps/sign-in.js';
+import { startJoineryWithNhsLogin, type Joinery } from './server.js';
 
 /**
  * A parent on a phone (390 px), with and without JavaScript: signs in with
@@ -20,29 +18,13 @@ import { freePort } from './server.js';
  * on every page.
  */
 describe('a parent’s plan actions and advice in a browser', JOURNEY, () => {
-  let j: TestJoinery;
-  let browser: Browser;
-  let baseUrl: string;
+  let j: Joinery;
   let child: { id: string; name: string };
   let adviceTitle: string;
 
-  async function signInWithNhsLogin(person: { givenName: string; familyName: string }, javaScript: boolean): Promise<Page> {
-    const page = await openAWindow({ browser, baseUrl }, { javaScript });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto('/sign-in');
-    await follow(page, page.getByRole('button', { name: 'Sign in with NHS login' }));
-    await page.getByLabel(new RegExp(`${person.givenName} ${person.familyName}`)).check();
-    await follow(page, page.getByRole('button', { name: /Continue|Sign in/ }));
-    await page.waitForURL(`${baseUrl}/family`);
-    return page;
-  }
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
-    await j.app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium();
+    j = await startJoineryWithNhsLogin();
     const [parent] = await demoFamilies(j.db);
     // The demo parent's youngest child they are a proxy for (the 14-year-old, whose review is recorded), their grant opened to the plan and advice.
     [child] = await rows<{ id: string; name: string }>(j.db.owner, sql`SELECT c.id, c.given_name || ' ' || c.family_name AS name FROM family_access_grant g
@@ -66,15 +48,12 @@ describe('a parent’s plan actions and advice in a browser', JOURNEY, () => {
       await sendAdvice(tx, gp, child.id, { pages: [offer.choice] }, { source: 'child-page' }, today);
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await j?.close();
-  });
+  afterAll(() => j?.close());
 
   for (const javaScript of [false, true]) {
     it(`reads the plan, marks their action done and reads the advice at 390 px ${javaScript ? 'with' : 'without'} JavaScript`, async () => {
       const [parent] = await demoFamilies(j.db);
-      const page = await signInWithNhsLogin(parent, javaScript);
+      const page = await signInWithNhsLogin(j, parent, { javaScript });
       await follow(page, page.getByRole('link', { name: child.name }));
       const before = await textOf(page.locator('main'));
       expect(before).toContain('Care plan');

@@ -1,16 +1,13 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
 import { rows } from '../src/platform/db/client.js';
-import { startJoinery, type TestJoinery } from '../test/joinery.js';
 import { demoFamilies } from '../src/cli/nhs-sign-in.js';
-import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
+import { follow, JOURNEY, textOf } from './browser.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
-import { openAWindow } from './steps/sign-in.js';
-import { DEMO_PASSWORD } from '../test/http.js';
+import { signInInANewWindow, signInWithNhsLogin } from './steps/sign-in.js';
 import { askQuestion } from '../src/family/service.js';
-import { freePort } from './server.js';
+import { startJoineryWithNhsLogin, type Joinery } from './server.js';
 
 /**
  * The family's own pages in Chromium without JavaScript, at a phone's width
@@ -21,30 +18,13 @@ import { freePort } from './server.js';
  * their parents, and the parent no longer sees it.
  */
 describe('families in a browser without JavaScript', JOURNEY, () => {
-  let j: TestJoinery;
-  let browser: Browser;
-  let baseUrl: string;
+  let j: Joinery;
   let teen: { id: string; name: string };
   const LETTER = 'Clinic letter: asthma follow-up';
 
-  async function signInWithNhsLogin(person: { givenName: string; familyName: string }): Promise<Page> {
-    const page = await openAWindow({ browser, baseUrl }, { javaScript: false });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto('/sign-in');
-    await follow(page, page.getByRole('button', { name: 'Sign in with NHS login' }));
-    await page.getByLabel(new RegExp(`${person.givenName} ${person.familyName}`)).check();
-    await follow(page, page.getByRole('button', { name: /Continue|Sign in/ }));
-    await page.waitForURL(`${baseUrl}/family`);
-    await checkPageIsAccessible(page, 'family home');
-    return page;
-  }
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
-    await j.app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium();
+    j = await startJoineryWithNhsLogin();
     const [, youngPerson] = await demoFamilies(j.db);
     [teen] = await rows<{ id: string; name: string }>(j.db.owner, sql`SELECT c.id, c.given_name || ' ' || c.family_name AS name FROM family_access_grant g
       JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.kind = 'own-access' AND g.nhs_number = ${youngPerson.nhsNumber}`);
@@ -56,14 +36,11 @@ describe('families in a browser without JavaScript', JOURNEY, () => {
               ${JSON.stringify({ title: LETTER, lines: [{ text: 'We saw you in the hub clinic today.' }, { text: 'Keep using the brown inhaler twice a day.' }] })}::jsonb,
               'clinic', ${gp.id}::uuid, ${gp.name}, ${gp.organisation_id}::uuid)`);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await j?.close();
-  });
+  afterAll(() => j?.close());
 
   it('a parent reads the care team, plan and a letter and asks a question; the young person hides the letter and the parent no longer sees it', async () => {
     const [parent, youngPerson] = await demoFamilies(j.db);
-    const mum = await signInWithNhsLogin(parent);
+    const mum = await signInWithNhsLogin(j, parent);
     await follow(mum, mum.getByRole('link', { name: teen.name }));
     const childPage = await textOf(mum.locator('main'));
     expect(childPage).toContain(`The people looking after ${teen.name.split(' ')[0]}`);
@@ -87,7 +64,7 @@ describe('families in a browser without JavaScript', JOURNEY, () => {
     expect(await textOf(mum.locator('main'))).toContain('Your question has been sent.');
     expect(await textOf(mum.locator('main'))).toContain('Can school keep a spare inhaler?');
 
-    const me = await signInWithNhsLogin(youngPerson);
+    const me = await signInWithNhsLogin(j, youngPerson);
     await follow(me, me.getByRole('link', { name: 'Your own care' }));
     const mine = await textOf(me.locator('main'));
     expect(mine).toContain('Letter from the school nurse drop-in');
@@ -115,12 +92,7 @@ describe('families in a browser without JavaScript', JOURNEY, () => {
     await askQuestion(j.db, { givenName: given, familyName: family.join(' '), nhsNumber: granted.nhs_number, birthdate: granted.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' },
       granted.child_id, { subject: 'Hospital passport', message: 'Where do we get one?' });
 
-    // With NHS sign-in on, the sign-in page has three buttons: the password form's is exactly "Sign in".
-    const gp = await openAWindow({ browser, baseUrl }, { javaScript: false });
-    await gp.goto('/sign-in');
-    await gp.getByLabel('Email address').fill('gp@demo.joinery.test');
-    await gp.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await follow(gp, gp.getByRole('button', { name: 'Sign in', exact: true }));
+    const gp = await signInInANewWindow(j, 'gp', { javaScript: false });
     await gp.goto(`/children/${granted.child_id}`);
     await follow(gp, gp.getByRole('link', { name: 'Family access: who can see this child’s information online' }));
     const page = await textOf(gp.locator('main'));

@@ -23,7 +23,11 @@ export async function startServer(): Promise<TestJoinery & { baseUrl: string }> 
 export type Joinery = TestJoinery & { baseUrl: string; browser: Browser };
 
 export async function startJoineryAndBrowser(): Promise<Joinery> {
-  const server = await startServer();
+  return withBrowser(await startServer());
+}
+
+/** A browser beside a Joinery already listening: closing one closes both (and a browser that will not start closes Joinery). */
+async function withBrowser(server: TestJoinery & { baseUrl: string }): Promise<Joinery> {
   const browser = await launchChromium().catch(async (e) => {
     await server.close();
     throw e;
@@ -36,4 +40,17 @@ export async function startJoineryAndBrowser(): Promise<Joinery> {
       await server.close();
     },
   };
+}
+
+/**
+ * Joinery with NHS login (the stand-in) and a browser: NHS login must know
+ * Joinery's public address before Joinery starts, so Joinery listens on a
+ * port chosen first and calls itself by that address.
+ */
+export async function startJoineryWithNhsLogin(): Promise<Joinery> {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
+  await j.app.listen({ port, host: '127.0.0.1' });
+  return withBrowser({ ...j, baseUrl });
 }

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
 import { rows } from '../src/platform/db/client.js';
-import { startJoinery, type TestJoinery } from '../test/joinery.js';
 import { demoFamilies } from '../src/cli/nhs-sign-in.js';
 import { demoWard, onWard } from '../src/ambulatory/test-fixtures.js';
-import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
+import { follow, JOURNEY, textOf } from './browser.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
-import { emailOf, openAWindow } from './steps/sign-in.js';
-import { DEMO_PASSWORD } from '../test/http.js';
-import { freePort } from './server.js';
+import { signInInANewWindow, signInWithNhsLogin } from './steps/sign-in.js';
+import { startJoineryWithNhsLogin, type Joinery } from './server.js';
 
 /**
  * A parent whose child is cared for at home on the virtual ward tells the
@@ -19,17 +16,11 @@ import { freePort } from './server.js';
  * at 390, 1024 and 1280 px.
  */
 describe('a carer tells the virtual ward their child is worse', JOURNEY, () => {
-  let j: TestJoinery;
-  let browser: Browser;
-  let baseUrl: string;
+  let j: Joinery;
   let child: { id: string; given_name: string; family_name: string };
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
-    await j.app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium();
+    j = await startJoineryWithNhsLogin();
     const [parent] = await demoFamilies(j.db);
     [child] = await rows<{ id: string; given_name: string; family_name: string }>(j.db.owner, sql`SELECT c.id, c.given_name, c.family_name FROM family_access_grant g
       JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.kind = 'proxy' AND g.status = 'active' AND g.nhs_number = ${parent.nhsNumber} ORDER BY c.id LIMIT 1`);
@@ -38,20 +29,11 @@ describe('a carer tells the virtual ward their child is worse', JOURNEY, () => {
     await j.db.owner.execute(sql`UPDATE child SET registered_practice_id = ${w.gp.organisationId}::uuid WHERE id = ${child.id}::uuid`);
     await onWard(j, w, child.id);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await j?.close();
-  });
+  afterAll(() => j?.close());
 
   it('the parent chooses “Worse” on a phone without JavaScript; the nurse sees a high escalation raised by a carer', async () => {
     const [parent] = await demoFamilies(j.db);
-    const mum: Page = await openAWindow({ browser, baseUrl }, { javaScript: false });
-    await mum.setViewportSize({ width: 390, height: 844 });
-    await mum.goto('/sign-in');
-    await follow(mum, mum.getByRole('button', { name: 'Sign in with NHS login' }));
-    await mum.getByLabel(new RegExp(`${parent.givenName} ${parent.familyName}`)).check();
-    await follow(mum, mum.getByRole('button', { name: /Continue|Sign in/ }));
-    await mum.waitForURL(`${baseUrl}/family`);
+    const mum = await signInWithNhsLogin(j, parent);
 
     await follow(mum, mum.getByRole('link', { name: `${child.given_name} ${child.family_name}` }));
     expect(await textOf(mum.locator('main'))).toContain('Care at home from the virtual ward');
@@ -72,12 +54,7 @@ describe('a carer tells the virtual ward their child is worse', JOURNEY, () => {
     expect(sent).toContain('A nurse aims to contact you within 15 minutes.');
     await checkPageIsAccessible(mum, 'carer sent worse');
 
-    // This Joinery also offers NHS CIS2 and NHS login, so the nurse presses the password form's own button.
-    const nurse = await openAWindow({ browser, baseUrl }, { javaScript: false });
-    await nurse.goto('/sign-in');
-    await nurse.getByLabel('Email address').fill(emailOf('care-coordinator'));
-    await nurse.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await follow(nurse, nurse.getByRole('button', { name: 'Sign in', exact: true }));
+    const nurse = await signInInANewWindow(j, 'care-coordinator', { javaScript: false });
     await nurse.goto('/virtual-ward');
     const caseload = await textOf(nurse.locator('main'));
     const row = caseload.slice(caseload.indexOf(`${child.given_name} ${child.family_name}`));

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
 import { rows } from '../src/platform/db/client.js';
-import { startJoinery, type TestJoinery } from '../test/joinery.js';
 import { actorFor } from '../test/actors.js';
 import { demoFamilies } from '../src/cli/nhs-sign-in.js';
-import { follow, JOURNEY, launchChromium, textOf } from './browser.js';
+import { follow, JOURNEY, textOf } from './browser.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
-import { openAWindow } from './steps/sign-in.js';
+import { signInWithNhsLogin } from './steps/sign-in.js';
 import { familyAccessOf, familyChildPage } from '../src/family/service.js';
-import { freePort } from './server.js';
+import { startJoineryWithNhsLogin, type Joinery } from './server.js';
 
 /**
  * "Who has looked at my record", on a phone without JavaScript: the demo
@@ -19,28 +17,12 @@ import { freePort } from './server.js';
  * staff; the page passes axe at 390 px and up.
  */
 describe('who has looked at my record, in a browser without JavaScript', JOURNEY, () => {
-  let j: TestJoinery;
-  let browser: Browser;
-  let baseUrl: string;
+  let j: Joinery;
   let teenId: string;
 
-  async function signInWithNhsLogin(person: { givenName: string; familyName: string }): Promise<Page> {
-    const page = await openAWindow({ browser, baseUrl }, { javaScript: false });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto('/sign-in');
-    await follow(page, page.getByRole('button', { name: 'Sign in with NHS login' }));
-    await page.getByLabel(new RegExp(`${person.givenName} ${person.familyName}`)).check();
-    await follow(page, page.getByRole('button', { name: /Continue|Sign in/ }));
-    await page.waitForURL(`${baseUrl}/family`);
-    return page;
-  }
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    j = await startJoinery('pglite', 600, { PORT: String(port), JOINERY_PUBLIC_URL: baseUrl }, { nhsSignIn: true });
-    await j.app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium();
+    j = await startJoineryWithNhsLogin();
     const [parent, youngPerson] = await demoFamilies(j.db);
     [{ child_id: teenId }] = await rows<{ child_id: string }>(j.db.owner, sql`SELECT child_id FROM family_access_grant WHERE kind = 'own-access' AND nhs_number = ${youngPerson.nhsNumber}`);
     // The GP at the registered practice looks at who has family access, and the parent opens the child's page.
@@ -52,17 +34,14 @@ describe('who has looked at my record, in a browser without JavaScript', JOURNEY
     await j.db.owner.execute(sql`INSERT INTO family_setting (ics_id, hide_staff_names) VALUES (${gp.icsId}::uuid, true)
       ON CONFLICT (ics_id) DO UPDATE SET hide_staff_names = true`);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await j?.close();
-  });
+  afterAll(() => j?.close());
 
   it('the young person reads who looked, in plain words, with staff names hidden and their parent named as their parent', async () => {
     const [, youngPerson] = await demoFamilies(j.db);
-    const me = await signInWithNhsLogin(youngPerson);
+    const me = await signInWithNhsLogin(j, youngPerson);
     await follow(me, me.getByRole('link', { name: 'Your own care' }));
     await follow(me, me.getByRole('link', { name: 'See who has looked at your record' }));
-    expect(me.url()).toBe(`${baseUrl}/family/children/${teenId}/who-has-looked`);
+    expect(me.url()).toBe(`${j.baseUrl}/family/children/${teenId}/who-has-looked`);
     const list = await textOf(me.locator("#looks"));
     expect(list).toMatch(/GP, [^\n]+\n+Looked at: Who can see your information online/);
     expect(list).toMatch(/Your (mother|father) \(they have access to your information\)/);

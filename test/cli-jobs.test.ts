@@ -28,7 +28,7 @@ describe('joinery jobs', () => {
     [['jobs', 'run', 'age-milestones', '--at', '2026-02-30'], '--at 2026-02-30 is not a real date and time'],
     [['jobs', 'run', 'age-milestones', '--at', '2026-12-06T06:00'], '--at must be an ISO 8601 date or date-time with its offset'],
     [['jobs', 'run', 'age-milestones', '--when', 'now'], "Unknown option '--when'"],
-    [['jobs', 'run', 'tidy-up'], "No job called 'tidy-up'. The jobs are: age-milestones."],
+    [['jobs', 'run', 'tidy-up'], "No job called 'tidy-up'. The jobs are: age-milestones, virtual-ward-clock."],
   ])('refuses %j, saying why (exit 2)', async (args, words) => {
     const { code, output } = await runCli(args);
     expect(code).toBe(2);
@@ -37,7 +37,7 @@ describe('joinery jobs', () => {
 
   it('runs the age milestones job for the clock given, prints what it did, and records the run', async () => {
     const { code, output } = await runCli(['jobs', 'run', 'age-milestones', '--at', '2027-03-01']);
-    expect([code, output]).toEqual([0, 'age-milestones: 2027-03-01, 0 ICS: 0 paused for review, 0 paused at 16, 0 ended at 18, 0 removed after 5 years unused, 0 notices sent']);
+    expect([code, output]).toEqual([0, 'age-milestones: 2027-03-01, 0 ICS: 0 paused for review, 0 paused at 16, 0 ended at 18, 0 removed after 5 years unused, 0 notices sent, 0 young people to be told by their practice']);
     const runs = await inDataFolder(dataDir, (db) => rows<{ job_name: string; started_by: string; clock: string; summary: string }>(db.owner,
       sql`SELECT job_name, started_by, to_char(clock AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS clock, summary FROM scheduled_job_run`));
     expect(runs).toEqual([{ job_name: 'age-milestones', started_by: 'command', clock: '2027-03-01 00:00', summary: expect.stringContaining('0 notices sent') }]);

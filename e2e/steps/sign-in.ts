@@ -29,7 +29,8 @@ export async function signInAs(page: Page, who: DemoUser): Promise<Page> {
   await checkPageIsAccessible(page, 'sign in');
   await page.getByLabel('Email address').fill(emailOf(who));
   await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await follow(page, page.getByRole('button', { name: 'Sign in' }));
+  // Exactly "Sign in": a Joinery that also offers NHS CIS2 and NHS login has buttons named for those too.
+  await follow(page, page.getByRole('button', { name: 'Sign in', exact: true }));
   await page.waitForURL('/');
   await checkPageIsAccessible(page, `home of ${emailOf(who)}`);
   return page;
@@ -48,4 +49,24 @@ export async function closeTheWindow(page: Page): Promise<void> {
 /** The user signs out from the header. */
 export async function signOut(page: Page): Promise<void> {
   await follow(page, page.getByRole('button', { name: 'Sign out' }));
+}
+
+/**
+ * A parent, carer or young person signs in with NHS login (the stand-in,
+ * choosing who they are by name) in a phone-sized window of their own,
+ * without JavaScript unless asked, and lands on their family home page
+ * (scanned).
+ */
+export async function signInWithNhsLogin(
+  joinery: Pick<Joinery, 'browser' | 'baseUrl'>, person: { givenName: string; familyName: string }, opts: { javaScript?: boolean } = {},
+): Promise<Page> {
+  const page = await openAWindow(joinery, { javaScript: opts.javaScript ?? false });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/sign-in');
+  await follow(page, page.getByRole('button', { name: 'Sign in with NHS login' }));
+  await page.getByLabel(new RegExp(`${person.givenName} ${person.familyName}`)).check();
+  await follow(page, page.getByRole('button', { name: /Continue|Sign in/ }));
+  await page.waitForURL(`${joinery.baseUrl}/family`);
+  await checkPageIsAccessible(page, 'family home');
+  return page;
 }

@@ -6,9 +6,10 @@ import { clusterRoutes } from './cluster-routes.js';
 import { userRoutes } from './user-routes.js';
 import { fhirClientRoutes } from './fhir-client-routes.js';
 import { dutyRoutes } from './duty-routes.js';
+import { jobRoutes } from './job-routes.js';
 
 /**
- * /admin: organisations, clusters, user accounts and FHIR clients of the administrator's ICS.
+ * /admin: organisations, clusters, user accounts and FHIR clients of the administrator's ICS, and the scheduled jobs' runs.
  * One hook refuses everyone but administrators before any handler runs, so a
  * new page cannot forget the check; the services check again.
  */
@@ -22,5 +23,6 @@ export const adminRoutes: RouteModule = async (app, deps) => {
     userRoutes(scope, deps);
     fhirClientRoutes(scope, deps);
     dutyRoutes(scope, deps);
+    jobRoutes(scope, deps);
   });
 };

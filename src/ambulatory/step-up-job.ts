@@ -1,6 +1,6 @@
 import type { ScheduledJob } from '../platform/jobs/job.js';
-import { sql } from 'drizzle-orm';
-import { rows, type Database } from '../platform/db/client.js';
+import type { Database } from '../platform/db/client.js';
+import { everyIcsId } from '../platform/jobs/every-ics.js';
 import { scheduledJobActor } from '../platform/access/actor.js';
 import { VIRTUAL_WARD_CLOCK_JOB } from '../platform/access/policy.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
@@ -22,15 +22,8 @@ import * as store from './store.js';
 /** Often enough that a 15-minute response timer is stepped up within a few minutes of running out. */
 export const WARD_CLOCK_EVERY_MINUTES = 2;
 
-/**
- * The ICSs to look at. The ICS list is itself tenant-owned, so without an
- * ICS bound only the owner connection can read it; only ids are read, and all
- * work on children then runs in each ICS's own tenant transaction.
- */
-const everyIcs = (db: Database) => async () => (await rows<{ id: string }>(db.owner, sql`SELECT id FROM ics ORDER BY id`)).map((r) => r.id);
-
 export function wardClockJob(db: Database, opts: { icsIds?: () => Promise<string[]> } = {}): ScheduledJob {
-  const icsIds = opts.icsIds ?? everyIcs(db);
+  const icsIds = opts.icsIds ?? (() => everyIcsId(db));
   return {
     name: VIRTUAL_WARD_CLOCK_JOB,
     everyMinutes: WARD_CLOCK_EVERY_MINUTES,

@@ -19,10 +19,16 @@ import { FAMILY_ACTION_OWNERS, type FamilyActionOwner } from './schema.js';
 export type FamilyActionRow = {
   id: string; description: string; owner: FamilyActionOwner; private_to_young_person: boolean; due_on: string | null;
   added_by_name: string; added_at: string; done_at: string | null; done_by_name: string | null;
+  /** A parent or carer may see it: not kept private by the young person, not added while the record was frozen. */
+  reaches_proxy: boolean;
 };
 
+/** Whether a proxy may see the action `a` (a freeze's items reach no one in the family, a young person's private ones no proxy). */
+const reachesFamily = sql`NOT ${recordedWhileFrozen('a', sql`a.child_id`, sql`a.added_at`)}`;
+const reachesProxy = sql`(NOT a.private_to_young_person AND ${reachesFamily})`;
+
 const COLUMNS = sql`a.id, a.description, a.owner, a.private_to_young_person, to_char(a.due_on, 'YYYY-MM-DD') AS due_on,
-  a.added_by_name, a.added_at, a.done_at, a.done_by_name`;
+  a.added_by_name, a.added_at, a.done_at, a.done_by_name, ${reachesProxy} AS reaches_proxy`;
 
 const familyActionShape = z.object({
   description: text('what the family will do', { max: 500, multiline: true }),
@@ -60,12 +66,10 @@ export async function insertFamilyAction(tx: Tx, access: ChildAccess, planId: st
  */
 export function familyActionsFor(tx: Tx, access: ChildAccess, forProxy: boolean): Promise<FamilyActionRow[]> {
   const { childId } = checkedAccess(tx, access);
-  const child = sql`${childId}::uuid`;
   return rows(tx, sql`SELECT ${COLUMNS} FROM care_plan_family_action a
       JOIN care_plan cp ON cp.ics_id = a.ics_id AND cp.id = a.plan_id
-     WHERE a.child_id = ${child} AND cp.status <> 'closed'
-       AND NOT (${forProxy} AND a.private_to_young_person)
-       AND NOT ${recordedWhileFrozen('a', child, sql`a.added_at`)}
+     WHERE a.child_id = ${childId}::uuid AND cp.status <> 'closed'
+       AND ${forProxy ? reachesProxy : reachesFamily}
      ORDER BY a.done_at NULLS FIRST, a.due_on NULLS LAST, a.added_at`);
 }
 

@@ -1,6 +1,7 @@
 import type { Agency } from './schema.js';
-import type { GoalRow, PlanRow, Snapshot } from './store.js';
+import type { FamilyActionAt, GoalRow, PlanRow, Snapshot } from './store.js';
 import type { TaskRow } from '../tasks/service.js';
+import type { FamilyActionRow } from './family-actions.js';
 
 /**
  * Which parts of a plan each agency sees. Health and social care (with the
@@ -38,12 +39,15 @@ export const PLAN_FIELDS: { key: keyof Snapshot['plan']; label: string; part?: k
   { key: 'shared_with', label: 'Shared with' },
 ];
 
-export function snapshotOf(plan: PlanRow, goals: GoalRow[], actions: TaskRow[]): Snapshot {
+export function snapshotOf(plan: PlanRow, goals: GoalRow[], actions: TaskRow[], familyActions: FamilyActionRow[] = []): Snapshot {
   const { version: _v, created_at: _c, updated_at: _u, agreed_at: _a, agreed_by_name: _b, agreed_version: _av, status: _s, family_agreement: _f, withdrawn_from: _w, ...content } = plan;
   return {
     plan: content,
     goals,
     actions: actions.map((a) => ({ id: a.id, description: a.description, owner: a.owner_name ?? a.owner_team_name ?? '', due_on: a.due_on, status: a.status, agency: a.agency })),
+    familyActions: familyActions.map((a) => ({
+      id: a.id, description: a.description, owner: a.owner, private_to_young_person: a.private_to_young_person, due_on: a.due_on, done_at: a.done_at, done_by_name: a.done_by_name,
+    })),
   };
 }
 
@@ -73,5 +77,25 @@ export function changesBetween(before: Snapshot | undefined, after: Snapshot, ag
   const seen = (list: Snapshot['actions']) => (parts.allActions ? list : list.filter((a) => a.agency === agency));
   const beforeActions = new Set(seen(before?.actions ?? []).map(actionText));
   for (const a of seen(after.actions)) if (!beforeActions.has(actionText(a))) changes.push({ label: 'Action', before: '', after: actionText(a) });
+  if (parts.allActions) changes.push(...familyActionChanges(before?.familyActions ?? [], after.familyActions ?? []));
+  return changes;
+}
+
+/** A family action in words, as a version's changes show it. */
+function familyActionText(a: FamilyActionAt): string {
+  const who = a.owner === 'young-person' ? 'the young person' : 'parent or carer';
+  return `${a.description} (${who}${a.private_to_young_person ? ', kept from parents' : ''}${a.due_on ? `, due ${a.due_on}` : ''})${a.done_at ? `: done by ${a.done_by_name}` : ''}`;
+}
+
+/** The family's actions added, changed (marked done since) and removed between two versions. */
+function familyActionChanges(before: FamilyActionAt[], after: FamilyActionAt[]): Change[] {
+  const was = new Map(before.map((a) => [a.id, familyActionText(a)]));
+  const changes: Change[] = [];
+  for (const a of after) {
+    const now = familyActionText(a);
+    if (was.get(a.id) !== now) changes.push({ label: 'Family action', before: was.get(a.id) ?? '', after: now });
+    was.delete(a.id);
+  }
+  for (const gone of was.values()) changes.push({ label: 'Family action', before: gone, after: '' });
   return changes;
 }

@@ -88,7 +88,7 @@ async function checkKeyWorker(tx: Tx, keyWorkerId: string): Promise<void> {
 /** Writes the plan's new version to its history, as it now stands, with what changed. */
 async function keepVersion(tx: Tx, access: ChildAccess, planId: string, change: string) {
   const plan = (await store.openPlan(tx, access.childId))!;
-  const snapshot = snapshotOf(plan, await store.goalsOf(tx, planId), await tasksOfSource(tx, planId));
+  const snapshot = snapshotOf(plan, await store.goalsOf(tx, planId), await tasksOfSource(tx, planId), await familyActionsOfPlan(tx, planId));
   await store.insertVersion(tx, access.actor, planId, plan.version, change, snapshot);
   await auditChild(tx, access, { action: 'careplan.change', what: `Care plan version ${plan.version}: ${change}`, details: { planId, version: plan.version } });
 }
@@ -247,6 +247,8 @@ export async function planVersion(tx: Tx, actor: Actor, childId: string, version
     fields: PLAN_FIELDS.filter((f) => !f.part || parts[f.part]).map((f) => ({ label: f.label, value: at.snapshot.plan[f.key] })),
     goals: visibleGoals(at.snapshot.goals, agency, parts),
     actions: parts.allActions ? at.snapshot.actions : at.snapshot.actions.filter((a) => a.agency === agency),
+    /** The family's actions as they stood at this version, for those who see the whole plan (as the plan itself shows them). */
+    familyActions: parts.allActions ? at.snapshot.familyActions ?? [] : null,
     changes: changesBetween(before?.snapshot, at.snapshot, agency),
   };
 }

@@ -149,6 +149,13 @@ export type Snapshot = {
   plan: Omit<PlanRow, 'version' | 'created_at' | 'updated_at' | 'agreed_at' | 'agreed_by_name' | 'agreed_version' | 'status' | 'family_agreement' | 'withdrawn_from'>;
   goals: GoalRow[];
   actions: { id: string; description: string; owner: string; due_on: string; status: string; agency: string }[];
+  /** The family's own actions as they stood (versions kept before these were kept have none). */
+  familyActions?: FamilyActionAt[];
+};
+
+/** One of the family's actions as a version keeps it. */
+export type FamilyActionAt = {
+  id: string; description: string; owner: string; private_to_young_person: boolean; due_on: string | null; done_at: string | null; done_by_name: string | null;
 };
 
 /** The key worker of the child's open plan, for notifications. */

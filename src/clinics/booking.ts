@@ -186,9 +186,22 @@ export async function waitingList(tx: Tx, actor: Actor, page = 1, now = new Date
     ...w, child: names.get(w.child_id)!, urgencyLabel: URGENCY_LABELS[w.urgency],
     waitingDays: Math.max(0, Math.floor((now.getTime() - new Date(w.referred_at).getTime()) / 86_400_000)),
   }));
-  // Families' requests to change an appointment, from their own pages: on this administrator's worklist until the booking is moved.
-  const changeRequests = await openItemsOfKind(tx, actor, 'family-change-request', why);
-  return { waiting: list, window, pastEnd: window.total > 0 && page > window.page, changeRequests };
+  return { waiting: list, window, pastEnd: window.total > 0 && page > window.page, changeRequests: await changeRequests(tx, actor, why) };
+}
+
+/**
+ * Families' requests to change an appointment, from their own pages: on the
+ * administrator's worklist until the booking is moved. Each names its child
+ * (name and NHS number, as the waiting list does: the administrator moves
+ * the booking), audited as shown.
+ */
+async function changeRequests(tx: Tx, actor: Actor, why: string) {
+  const requests = await openItemsOfKind(tx, actor, 'family-change-request', why);
+  const named = new Map((await childNames(tx, [...new Set(requests.flatMap((r) => (r.child_id ? [r.child_id] : [])))])).map((c) => [c.id, c]));
+  await auditListedChildren(tx, actor, why, requests.flatMap((r) => (r.child_id ? [{
+    childId: r.child_id, action: 'clinic.change-request-list', what: 'Named in families’ requests to change an appointment', details: { itemId: r.id },
+  }] : [])));
+  return requests.map((r) => ({ ...r, child: r.child_id ? named.get(r.child_id) ?? null : null }));
 }
 
 /** Referral states a slot may be chosen in: waiting for a clinic, or booked (to move the appointment). */

@@ -144,13 +144,13 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
   });
 
   describe('notices 30 days before', () => {
+    const today = londonToday();
+    const plus = (days: number) => {
+      const d = new Date(`${today}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() + days);
+      return d.toISOString().slice(0, 10);
+    };
     it('tells the proxy 30 days before the 16th birthday, on their family page, once; not 31 days before', async () => {
-      const today = londonToday();
-      const plus = (days: number) => {
-        const d = new Date(`${today}T00:00:00Z`);
-        d.setUTCDate(d.getUTCDate() + days);
-        return d.toISOString().slice(0, 10);
-      };
       const back16 = (day: string) => `${Number(day.slice(0, 4)) - 16}${day.slice(4)}`;
       const inThirty = await proxyFor(back16(plus(30)), '2024-01-01');
       const inThirtyOne = await proxyFor(back16(plus(31)), '2024-01-01');
@@ -160,6 +160,38 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
       expect(await family.familyNotices(j.db, inThirtyOne.member)).toEqual([]);
       await run(today);
       expect(await family.familyNotices(j.db, inThirty.member)).toHaveLength(1);
+    });
+
+    it('a young person with no access of their own is told by their GP practice: a worklist item for its GPs, once; one with their own access gets their own notice instead', async () => {
+      const sixteenIn20 = `${Number(plus(20).slice(0, 4)) - 16}${plus(20).slice(4)}`;
+      const noAccess = await proxyFor(sixteenIn20, '2024-01-01');
+      const ownAccess = await proxyFor(sixteenIn20, '2024-01-01');
+      const teen = await one<{ nhs_number: string; date_of_birth: string; given_name: string }>(j, sql`SELECT nhs_number, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth,
+        given_name FROM child WHERE id = ${ownAccess.childId}::uuid`);
+      await j.db.owner.execute(sql`INSERT INTO family_access_grant (ics_id, id, child_id, kind, nhs_number, date_of_birth, may_see, granted_by, granted_by_name, granted_at)
+        VALUES (${gp.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${ownAccess.childId}::uuid, 'own-access', ${teen.nhs_number}, ${teen.date_of_birth}::date,
+          ARRAY['appointments','plan','letters','messages'], ${gp.professionalId}::uuid, ${gp.name}, '2025-01-01')`);
+      const child = await one<{ given_name: string }>(j, sql`SELECT given_name FROM child WHERE id = ${noAccess.childId}::uuid`);
+      const practiceGps = await rows<{ id: string }>(j.db.owner, sql`SELECT p.id FROM child c JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id
+        WHERE c.id = ${noAccess.childId}::uuid AND p.role = 'gp' AND p.active ORDER BY p.id`);
+      expect(practiceGps.length).toBeGreaterThan(0);
+      const tellItems = (childId: string) => rows<{ professional_id: string; title: string; link: string }>(j.db.owner, sql`SELECT professional_id, title, link FROM worklist_item
+        WHERE child_id = ${childId}::uuid AND kind = 'family-tell-young-person' ORDER BY professional_id`);
+
+      expect(await run(today)).toMatch(/notices sent, [1-9]\d* young people to be told by their practice$/);
+      const items = await tellItems(noAccess.childId);
+      expect(items.map((i) => i.professional_id)).toEqual(practiceGps.map((p) => p.id));
+      expect(items[0].title).toMatch(new RegExp(`^Tell ${child.given_name} \\(no online access of their own\\) about their parents’ access: “You turn 16 on .*Their access will pause unless you tell your GP practice you agree to it\\.”$`));
+      expect(items[0].link).toBe(`/children/${noAccess.childId}/family-access`);
+      // The young person with their own access reads their own notice; their practice is not asked.
+      expect(await tellItems(ownAccess.childId)).toEqual([]);
+      const own = await family.familyNotices(j.db, { givenName: teen.given_name, familyName: 'X', nhsNumber: teen.nhs_number, birthdate: teen.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' });
+      expect(own.map((n) => n.body)).toEqual([expect.stringMatching(/^You turn 16 on /)]);
+      const audit = await rows<{ role: string; what: string }>(j.db.owner, sql`SELECT role, what FROM audit_event WHERE child_id = ${noAccess.childId}::uuid AND action = 'family.milestone-tell-young-person'`);
+      expect(audit).toEqual([{ role: 'scheduled-job', what: expect.stringMatching(/^GP practice asked to tell the young person: turns 16 on /) }]);
+
+      await run(today);
+      expect(await tellItems(noAccess.childId)).toHaveLength(items.length);
     });
   });
 
@@ -178,7 +210,7 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
     expect(first).toMatch(/^2026-08-08, 2 ICS: \d+ paused for review, [1-9]\d* paused at 16/);
     const events = async () => (await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM family_access_event`)).n;
     const before = await events();
-    expect(await run('2026-08-08')).toBe('2026-08-08, 2 ICS: 0 paused for review, 0 paused at 16, 0 ended at 18, 0 removed after 5 years unused, 0 notices sent');
+    expect(await run('2026-08-08')).toBe('2026-08-08, 2 ICS: 0 paused for review, 0 paused at 16, 0 ended at 18, 0 removed after 5 years unused, 0 notices sent, 0 young people to be told by their practice');
     expect(await events()).toBe(before);
     const audit = await rows<{ role: string; actor_name: string; organisation_id: string; action: string; why: string }>(j.db.owner, sql`SELECT role, actor_name,
         organisation_id, action, why FROM audit_event WHERE child_id = ${p.childId}::uuid AND action LIKE 'family.milestone%'`);

@@ -5,10 +5,12 @@ import { scheduledJobActor, type Actor } from '../platform/access/actor.js';
 import { auditEachChild, checkedAccess, openEachChild, type ChildAccess, type ChildAudit } from '../platform/access/door.js';
 import { ADULT_AT, AGE_MILESTONES_JOB, familyAccessPolicy, YOUNG_PERSON_DECIDES_AT } from '../platform/access/family-policy.js';
 import type { ScheduledJob } from '../platform/jobs/job.js';
+import { everyIcsId } from '../platform/jobs/every-ics.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { longDate } from '../platform/time/calendar-days.js';
 import { familyMemberId } from './actors.js';
 import { birthday } from './milestones.js';
+import { askToTellYoungPerson, withoutOwnAccess, type YoungPersonToTell } from './young-person-notices.js';
 
 /**
  * The daily age milestones job (a ScheduledJob; `joinery jobs run
@@ -22,7 +24,9 @@ import { birthday } from './milestones.js';
  *   appointed a deputy;
  * - access (proxy or own) unused for 5 years is removed;
  * - 30 days before each milestone, proxies and young people with their own
- *   access get a notice on their family pages.
+ *   access get a notice on their family pages; a young person with no
+ *   access of their own is told by their GP practice, asked through its
+ *   worklist (young-person-notices.ts).
  * Every change is a history row; running twice for one day changes nothing
  * the second time. The door refuses past each milestone whether or not this
  * has run (H026, H044). A frozen record's grants wait for the freeze to lift.
@@ -35,7 +39,7 @@ const UNUSED_YEARS = 5;
 export const REVIEW_WINDOW_DAYS = 90;
 
 type Change = { grant_id: string; child_id: string; to: 'suspended' | 'ended'; reason: string; action: string };
-type Counts = { review: number; sixteen: number; eighteen: number; unused: number; notices: number };
+type Counts = { review: number; sixteen: number; eighteen: number; unused: number; notices: number; practice: number };
 
 const notFrozen = sql`NOT EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = g.ics_id AND f.child_id = g.child_id AND f.lifted_at IS NULL)`;
 const ageOn = (day: string) => sql`extract(year FROM age(${day}::date, c.date_of_birth))`;
@@ -89,12 +93,12 @@ async function applyChange(tx: Tx, access: ChildAccess, c: Change): Promise<bool
 }
 
 type NoticeDue = {
-  grant_id: string; child_id: string; kind: 'proxy' | 'own-access'; milestone: number; on_day: string; given_name: string; date_of_birth: string;
+  grant_id: string; child_id: string; kind: 'proxy' | 'own-access'; milestone: number; on_day: string; given_name: string; date_of_birth: string; granted_by: string;
 };
 
 /** Milestones falling in the next 30 days, for each live grant they concern: proxies all three, a young person's own access 16 and 18. */
 async function noticesDue(tx: Tx, today: string, reviewAge: number): Promise<NoticeDue[]> {
-  const candidates = await rows<Omit<NoticeDue, 'milestone' | 'on_day'> & { granted_on: string }>(tx, sql`SELECT g.id AS grant_id, g.child_id, g.kind,
+  const candidates = await rows<Omit<NoticeDue, 'milestone' | 'on_day'> & { granted_on: string }>(tx, sql`SELECT g.id AS grant_id, g.child_id, g.kind, g.granted_by,
       c.given_name, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth, to_char(g.granted_at, 'YYYY-MM-DD') AS granted_on
     FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
     WHERE g.status <> 'ended' AND c.date_of_birth > ${today}::date - make_interval(years => ${ADULT_AT}) AND ${notFrozen}
@@ -114,6 +118,9 @@ async function noticesDue(tx: Tx, today: string, reviewAge: number): Promise<Not
 export function noticeText(n: Pick<NoticeDue, 'kind' | 'milestone' | 'on_day' | 'given_name'>, reviewAge: number): string {
   const when = longDate(n.on_day);
   if (n.kind === 'own-access') {
+    if (n.milestone !== ADULT_AT && n.milestone !== YOUNG_PERSON_DECIDES_AT) {
+      return `You turn ${n.milestone} on ${when}. Your GP practice will talk with you about what your parents or carers can see of your information here. Their access will pause that day until it has been reviewed with you.`;
+    }
     return n.milestone === ADULT_AT
       ? `You turn 18 on ${when}. Your parents’ or carers’ access to your information here will end then, unless you tell your GP practice you want it to carry on.`
       : `You turn 16 on ${when}. From then you decide whether your parents or carers can still see your information here. Their access will pause unless you tell your GP practice you agree to it.`;
@@ -135,13 +142,32 @@ async function sendNotice(tx: Tx, access: ChildAccess, n: NoticeDue, reviewAge: 
   return sent.length === 1;
 }
 
+/**
+ * The young people to tell of a milestone of their parents' access who have
+ * no access of their own to be sent a notice: one each per milestone,
+ * however many proxies it concerns.
+ */
+async function youngPeopleToTell(tx: Tx, notices: NoticeDue[], reviewAge: number): Promise<YoungPersonToTell[]> {
+  const proxies = notices.filter((n) => n.kind === 'proxy');
+  const unreachable = await withoutOwnAccess(tx, [...new Set(proxies.map((n) => n.child_id))]);
+  const byMilestone = new Map<string, YoungPersonToTell>();
+  for (const n of proxies) {
+    if (!unreachable.has(n.child_id)) continue;
+    const key = `${n.child_id}:${n.milestone}`;
+    const found = byMilestone.get(key);
+    if (found) found.granted_by.push(n.granted_by);
+    else byMilestone.set(key, { ...n, body: noticeText({ ...n, kind: 'own-access' }, reviewAge), granted_by: [n.granted_by] });
+  }
+  return [...byMilestone.values()];
+}
+
 /** The age milestones for one ICS on `today` (its tenant transaction), as the job's actor. */
 export async function applyAgeMilestones(tx: Tx, actor: Actor, today: string): Promise<Counts> {
   const [setting] = await rows<{ review_age: number }>(tx, sql`SELECT review_age FROM family_setting`);
   const reviewAge = setting?.review_age ?? 13;
   const changes = [...(await milestoneChanges(tx, today, reviewAge)), ...(await unusedGrants(tx, today))];
   const notices = await noticesDue(tx, today, reviewAge);
-  const counts: Counts = { review: 0, sixteen: 0, eighteen: 0, unused: 0, notices: 0 };
+  const counts: Counts = { review: 0, sixteen: 0, eighteen: 0, unused: 0, notices: 0, practice: 0 };
   const doors = await openEachChild(tx, actor, [...changes, ...notices].map((x) => x.child_id), {
     rule: familyAccessPolicy.applyAgeMilestones, refused: 'apply the age milestones of family access',
   });
@@ -160,6 +186,12 @@ export async function applyAgeMilestones(tx: Tx, actor: Actor, today: string): P
     counts.notices += 1;
     audits.push({ access, entry: { action: 'family.milestone-notice', what: `Notice sent to the ${n.kind === 'proxy' ? 'proxy' : 'young person'}: turns ${n.milestone} on ${n.on_day}`, details: { grantId: n.grant_id } } });
   }
+  for (const t of await youngPeopleToTell(tx, notices, reviewAge)) {
+    const access = doors.get(t.child_id);
+    if (!access || access instanceof Error || !(await askToTellYoungPerson(tx, access, t))) continue;
+    counts.practice += 1;
+    audits.push({ access, entry: { action: 'family.milestone-tell-young-person', what: `GP practice asked to tell the young person: turns ${t.milestone} on ${t.on_day}`, details: { milestone: t.milestone } } });
+  }
   await auditEachChild(tx, audits);
   return counts;
 }
@@ -171,14 +203,14 @@ export function ageMilestonesJob(db: Database): ScheduledJob {
     everyMinutes: 24 * 60,
     async run(now: Date): Promise<string> {
       const today = londonToday(now);
-      const icss = await rows<{ id: string }>(db.owner, sql`SELECT id FROM ics ORDER BY id`);
-      const total: Counts = { review: 0, sixteen: 0, eighteen: 0, unused: 0, notices: 0 };
-      for (const { id } of icss) {
+      const icss = await everyIcsId(db);
+      const total: Counts = { review: 0, sixteen: 0, eighteen: 0, unused: 0, notices: 0, practice: 0 };
+      for (const id of icss) {
         const counts = await db.tenant(id, (tx) => applyAgeMilestones(tx, scheduledJobActor(id, AGE_MILESTONES_JOB, 'Scheduled job: age milestones'), today));
         for (const k of Object.keys(total) as (keyof Counts)[]) total[k] += counts[k];
       }
       return `${today}, ${icss.length} ICS: ${total.review} paused for review, ${total.sixteen} paused at 16, ${total.eighteen} ended at 18, `
-        + `${total.unused} removed after 5 years unused, ${total.notices} notices sent`;
+        + `${total.unused} removed after 5 years unused, ${total.notices} notices sent, ${total.practice} young people to be told by their practice`;
     },
   };
 }

@@ -5,13 +5,15 @@ import { rows } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
 import { inIcs, one } from '../../test/in-ics.js';
+import { adultWithParentalResponsibility } from '../../test/family.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
 import { NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { offersFor, sendAdvice } from '../advice/service.js';
-import { addFamilyAction, startPlan, viewPlan } from '../careplans/service.js';
+import { addFamilyAction, planHistory, planVersion as planVersionOf, startPlan, viewPlan } from '../careplans/service.js';
+import { TestClient, pageText } from '../../test/http.js';
 import * as family from './service.js';
 
 type Kid = { id: string; given_name: string; nhs_number: string; date_of_birth: string };
@@ -53,15 +55,8 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
     await j.db.owner.execute(sql`UPDATE child SET date_of_birth = ${dob}::date WHERE id = ${found.id}::uuid`);
     return { ...found, date_of_birth: dob };
   }
-  async function adultOf(c: Kid, relationship: string, given: string): Promise<FamilyMember & { relatedPersonId: string }> {
-    const id = crypto.randomUUID();
-    const nhs = String(nextNhs++);
-    await j.db.owner.execute(sql`INSERT INTO related_person (ics_id, id, given_name, family_name, nhs_number, date_of_birth)
-      VALUES (${gp.icsId}::uuid, ${id}::uuid, ${given}, 'Testparent', ${nhs}, '1984-05-06')`);
-    await j.db.owner.execute(sql`INSERT INTO child_related_person (ics_id, child_id, related_person_id, relationship, parental_responsibility)
-      VALUES (${gp.icsId}::uuid, ${c.id}::uuid, ${id}::uuid, ${relationship}, true)`);
-    return { relatedPersonId: id, givenName: given, familyName: 'Testparent', nhsNumber: nhs, birthdate: '1984-05-06', identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' };
-  }
+  const adultOf = (c: Kid, relationship: string, givenName: string) =>
+    adultWithParentalResponsibility(j, gp.icsId, c.id, { relationship, givenName, nhsNumber: String(nextNhs++) });
   const grant = (c: Kid, who: { relatedPersonId: string }, maySee: string[], extra: Record<string, unknown> = {}) =>
     inIcs(j, (tx) => family.grantProxy(tx, gp, c.id, { relatedPersonId: who.relatedPersonId, basis: 'birth-certificate', evidenceNote: 'BC-7 seen', maySee, ...extra }));
   const plan = (c: Kid) => inIcs(j, (tx) => startPlan(tx, gp, c.id, {
@@ -224,6 +219,55 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
       for (const who of [youngPerson, teenMother]) {
         expect((await family.familyChildPage(j.db, who, teen.id)).actions.map((a) => a.description)).not.toContain('Action during the enquiry');
       }
+    });
+
+    it('a plan version keeps the family’s actions as they stood then: its history, the version page and the family version to print', async () => {
+      const c = await childAged(8);
+      const mum = await adultOf(c, 'mother', 'Verity');
+      await grant(c, mum, ['plan']);
+      await plan(c);
+      await addAction(c, 'Bring the peak flow diary to clinic', 'parent-or-carer');
+      const added = await planVersion(c);
+      await family.markActionDone(j.db, mum, c.id, { actionId: await actionId('Bring the peak flow diary to clinic') });
+      await addAction(c, 'Practise the spacer with a teddy', 'parent-or-carer');
+      const later = await planVersion(c);
+
+      const history = await inIcs(j, (tx) => planHistory(tx, gp, c.id));
+      expect(history.versions.find((v) => v.version === added)?.change).toBe('Action added for the parent or carer: Bring the peak flow diary to clinic');
+      const atAdded = await inIcs(j, (tx) => planVersionOf(tx, gp, c.id, added));
+      expect(atAdded.familyActions!.map((a) => [a.description, a.done_by_name])).toEqual([['Bring the peak flow diary to clinic', null]]);
+      expect(atAdded.changes).toContainEqual({ label: 'Family action', before: '', after: 'Bring the peak flow diary to clinic (parent or carer)' });
+      const atLater = await inIcs(j, (tx) => planVersionOf(tx, gp, c.id, later));
+      expect(atLater.familyActions!.map((a) => [a.description, a.done_by_name])).toEqual([
+        ['Practise the spacer with a teddy', null], ['Bring the peak flow diary to clinic', 'Verity Testparent'],
+      ]);
+      expect(atLater.changes.map((ch) => ch.after)).toEqual([
+        'Practise the spacer with a teddy (parent or carer)', 'Bring the peak flow diary to clinic (parent or carer): done by Verity Testparent',
+      ]);
+
+      const client = await TestClient.signIn(j.app, 'gp@demo.joinery.test');
+      const page = pageText((await client.get(`/children/${c.id}/care-plan/versions/${added}`)).body);
+      expect(page).toContain('What the family will do');
+      expect(page).toContain('Bring the peak flow diary to clinic');
+      expect(page).toContain('Not done yet');
+      expect(page).not.toContain('Practise the spacer');
+      const print = pageText((await client.get(`/children/${c.id}/care-plan/print`)).body);
+      expect(print).toContain('What you will do');
+      expect(print).toContain('Parent or carer: Practise the spacer with a teddy.');
+      expect(print).not.toContain('Bring the peak flow diary');
+    });
+
+    it('the family version to print holds only what a parent may see: no private action of the young person’s, nothing added during a freeze', async () => {
+      await addAction(teen, 'See the school counsellor on Fridays', 'young-person', 'yes');
+      await addAction(teen, 'Carry the inhaler in the school bag', 'young-person');
+      const client = await TestClient.signIn(j.app, 'gp@demo.joinery.test');
+      const print = pageText((await client.get(`/children/${teen.id}/care-plan/print`)).body);
+      expect(print).toContain('Parent or carer: Pick up the new spacer.');
+      expect(print).toContain(`${teen.given_name}: Carry the inhaler in the school bag.`);
+      expect(print).not.toContain('school counsellor');
+      expect(print).not.toContain('Action during the enquiry');
+      // The care team's own view of the plan still lists them all.
+      expect(pageText((await client.get(`/children/${teen.id}/care-plan`)).body)).toContain('See the school counsellor on Fridays (kept from parents)');
     });
 
     it('refuses a private action for anyone but the young person, and a due date in the past', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Database, Tx } from '../platform/db/client.js';
 import { auditChild, auditEachChild, openChild, openEachChild, type ChildAccess } from '../platform/access/door.js';
-import { familyPolicy } from '../platform/access/family-policy.js';
+import { familyPolicy, usableGrant } from '../platform/access/family-policy.js';
 import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { parseInput } from '../platform/http/validate.js';
@@ -126,6 +126,13 @@ const changeInput = z.object({
   reason: z.string({ error: 'Tell the hub why you need to change it' }).trim().min(1, 'Tell the hub why you need to change it').max(600, 'Use 600 characters or fewer'),
 });
 
+/** Who in the family asks, for the hub's administrators: their name and how they are related to the child. */
+function whoAsks(access: ChildAccess): string {
+  const r = usableGrant(access.actor, access.relationships, 'appointments');
+  if (typeof r === 'string') return access.actor.name;
+  return `${access.actor.name} (${r.detail === 'themself' ? 'the young person' : `the child’s ${r.detail}`})`;
+}
+
 /** "Ask to change": a request on the hub clinic administrators' worklists, with the family's reason. */
 export async function askToChangeAppointment(db: Database, member: FamilyMember, childId: string, body: unknown): Promise<void> {
   const input = parseInput(changeInput, body);
@@ -136,7 +143,7 @@ export async function askToChangeAppointment(db: Database, member: FamilyMember,
     const when = londonDateAndTime(booking.starts_at);
     await addToWorklists(tx, actor.icsId, (await store.hubAdministrators(tx)).map((professionalId) => ({
       professionalId, kind: 'family-change-request', childId,
-      title: `The family asks to change the appointment on ${longDate(when.date)} at ${when.time} (${booking.place}): ${input.reason}`,
+      title: `${whoAsks(access)} asks to change the appointment on ${longDate(when.date)} at ${when.time} (${booking.place}): ${input.reason}`,
       link: `/clinics/bookings/${booking.id}/reschedule`, details: { bookingId: booking.id },
     })));
     await auditChild(tx, access, { action: 'family.ask-to-change-appointment', what: `Asked to change the appointment on ${when.date}`, details: { bookingId: booking.id } });

@@ -31,7 +31,7 @@ export async function openItems(tx: Tx, actor: Actor, limit = 200): Promise<stor
  * administrator) still sees what was sent to it there.
  */
 export async function openItemsOfKind(tx: Tx, actor: Actor, kind: string, why: string, limit = 200): Promise<store.WorklistItem[]> {
-  return listed(tx, actor, why, (await store.openItemsOf(tx, actor, limit)).filter((i) => i.kind === kind));
+  return listed(tx, actor, why, await store.openItemsOf(tx, actor, limit, kind));
 }
 
 /** Audits each child an item names, as shown to the actor for `why`. */

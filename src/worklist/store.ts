@@ -33,11 +33,13 @@ export async function insertItems(tx: Tx, icsId: string, items: NewWorklistItem[
 }
 
 /**
- * One professional's items not yet done, oldest first. Each names its child
- * only while the actor has a standing relationship with them: a relationship
- * that has ended since the item came does not keep showing who they are.
+ * One professional's items not yet done (only those of `kind`, when given),
+ * oldest first. The kind is chosen in the query, so the limit counts only
+ * items of that kind. Each names its child only while the actor has a
+ * standing relationship with them: a relationship that has ended since the
+ * item came does not keep showing who they are.
  */
-export function openItemsOf(tx: Tx, actor: Actor, limit: number): Promise<WorklistItem[]> {
+export function openItemsOf(tx: Tx, actor: Actor, limit: number, kind?: string): Promise<WorklistItem[]> {
   const related = standingRelationshipSql(actor);
   return rows<WorklistItem>(
     tx,
@@ -47,7 +49,8 @@ export function openItemsOf(tx: Tx, actor: Actor, limit: number): Promise<Workli
                CASE WHEN ${related} THEN c.nhs_number END AS nhs_number,
                coalesce(strpos(w.title, c.family_name) > 0, false) AS title_names_child
           FROM worklist_item w LEFT JOIN child c ON c.ics_id = w.ics_id AND c.id = w.child_id
-         WHERE w.professional_id = ${actor.professionalId}::uuid AND w.done_at IS NULL ORDER BY w.created_at, w.id LIMIT ${limit}`,
+         WHERE w.professional_id = ${actor.professionalId}::uuid AND w.done_at IS NULL ${kind === undefined ? sql`` : sql`AND w.kind = ${kind}`}
+         ORDER BY w.created_at, w.id LIMIT ${limit}`,
   );
 }
 

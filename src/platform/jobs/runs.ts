@@ -31,7 +31,7 @@ export async function claim(db: Database, name: string, everyMinutes: number, st
     // The schedule moves on when a run starts, so a run that fails is not retried at once, nor at every tick.
     const next = startedBy === 'schedule' ? sql`now() + make_interval(mins => ${everyMinutes})` : sql`next_due_at`;
     const [claimed] = await rows<{ name: string }>(tx, sql`UPDATE scheduled_job
-        SET running_run_id = ${runId}::uuid, lease_until = now() + make_interval(mins => ${LEASE_MINUTES}), next_due_at = ${next}
+        SET running_run_id = ${runId}::uuid, lease_until = now() + make_interval(mins => ${LEASE_MINUTES}), next_due_at = ${next}, every_minutes = ${everyMinutes}
       WHERE name = ${name} AND (running_run_id IS NULL OR lease_until < now()) ${due}
       RETURNING name`);
     if (!claimed) return null;
@@ -74,4 +74,13 @@ export async function holder(db: Database, name: string): Promise<{ process: str
   const [found] = await db.platform((tx) => rows<{ process: string; started_at: string }>(tx, sql`SELECT r.process, r.started_at
     FROM scheduled_job j JOIN scheduled_job_run r ON r.id = j.running_run_id WHERE j.name = ${name} AND j.lease_until >= now()`));
   return found ?? null;
+}
+
+export type JobSchedule = { name: string; every_minutes: number | null; next_due_at: string; running: boolean };
+
+/** Every job a runner has claimed at least once: how often it runs, when it is next due, and whether a run holds it now. */
+export function jobSchedules(db: Database): Promise<JobSchedule[]> {
+  return db.platform((tx) => rows<JobSchedule>(tx, sql`SELECT name, every_minutes, next_due_at,
+      (running_run_id IS NOT NULL AND lease_until >= now()) AS running
+    FROM scheduled_job ORDER BY name`));
 }
