@@ -4,6 +4,7 @@ import type { Actor } from '../platform/access/actor.js';
 import { Importer, type Imported } from './import.js';
 import { asFhirError, badRequest, FhirError, operationOutcome, type Issue } from './outcome.js';
 import { importRank } from './registry.js';
+import { holdMedications } from './medication-entries.js';
 
 /** Most entries one Bundle may carry: a child's whole record fits many times over. */
 export const MAX_ENTRIES = 5000;
@@ -14,7 +15,8 @@ const STATUS_TEXT: Record<number, string> = {
 const status = (code: number) => `${code} ${STATUS_TEXT[code] ?? ''}`.trim();
 
 type Request = { index: number; resource: unknown; fullUrl?: string; method: 'POST' | 'PUT'; targetId?: string; type: string };
-type Result = { index: number; imported?: Imported; error?: FhirError };
+/** `held`: a Medication entry kept inside the courses that refer to it (medication-entries.ts). */
+type Result = { index: number; imported?: Imported; error?: FhirError; held?: Issue[] };
 
 /** Checks the Bundle's shape and each entry's request; returns the entries to write, in the order to write them. */
 function readBundle(body: unknown): { type: 'transaction' | 'batch'; requests: Request[]; refused: Result[] } {
@@ -65,14 +67,16 @@ function readBundle(body: unknown): { type: 'transaction' | 'batch'; requests: R
     // A conditional PUT (Type?identifier=…) is an upsert: the identifier finds the row.
     requests.push({ index, resource, fullUrl: e.fullUrl, method, targetId: method === 'PUT' ? m[2]?.toLowerCase() : undefined, type: resource.resourceType });
   });
-  requests.sort((a, b2) => importRank(a.type) - importRank(b2.type) || a.index - b2.index);
-  return { type: b.type, requests, refused };
+  const { rest, held } = holdMedications(requests);
+  rest.sort((a, b2) => importRank(a.type) - importRank(b2.type) || a.index - b2.index);
+  return { type: b.type, requests: rest, refused: [...refused, ...held.map((h) => ({ index: h.index, held: h.issues }))] };
 }
 
 function responseEntry(result: Result, base: string): BundleEntry {
   if (result.error) {
     return { response: { status: status(result.error.status), outcome: operationOutcome(result.error.issues) } };
   }
+  if (result.held) return { response: { status: status(200), outcome: operationOutcome(result.held) } };
   const i = result.imported!;
   return {
     fullUrl: `${base}/${i.type}/${i.id}`,
@@ -93,7 +97,7 @@ export function summarise(results: Result[]): BundleSummary {
   const s: BundleSummary = { created: 0, updated: 0, unchanged: 0, rejected: [] };
   for (const r of results) {
     if (r.error) s.rejected.push({ index: r.index, issues: r.error.issues });
-    else s[r.imported!.outcome]++;
+    else if (r.imported) s[r.imported.outcome]++;
   }
   return s;
 }

@@ -1,8 +1,25 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { HANDLERS } from './registry.js';
+import type { ResourceHandler } from './resources/handler.js';
+
+/** What a search of the type does with the result parameters (search.ts, search-includes.ts). */
+function searchDocumentation(h: ResourceHandler): string {
+  return [
+    h.sorts ? `Paged by key (the next link carries _cursor), stable while resources are added; _sort: ${h.sorts.join(', ')}.` : 'Paged by _offset (up to 10,000).',
+    '_summary=count for the total alone; _total=none leaves it out. Unknown parameters are refused, or ignored and named in the Bundle with Prefer: handling=lenient. Token parameters take comma-separated alternatives where the type reads more than one.',
+  ].join(' ');
+}
+
+function searchIncludes(h: ResourceHandler): Pick<CapabilityStatementRestResource, 'searchInclude' | 'searchRevInclude'> {
+  const byPatient = (x: ResourceHandler) => x.searchParams.some((p) => p.name === 'patient' && p.type === 'reference');
+  return {
+    ...(byPatient(h) ? { searchInclude: [`${h.type}:patient`] } : {}),
+    ...(h.type === 'Patient' ? { searchRevInclude: HANDLERS.filter(byPatient).map((x) => `${x.type}:patient`) } : {}),
+  };
+}
 
 /** The date this statement last changed in substance (what is supported). */
-const STATEMENT_DATE = '2026-12-06';
+const STATEMENT_DATE = '2026-12-07';
 
 /**
  * What the server does, built from the same handlers that serve requests, so
@@ -14,15 +31,16 @@ export function capabilityStatement(base: string): CapabilityStatement {
     documentation: h.documentation,
     interaction: [
       { code: 'read' as const, ...(h.versioned ? { documentation: 'ETag W/"<versionId>" and Last-Modified; If-None-Match or If-Modified-Since answers 304 when unchanged.' } : {}) },
-      { code: 'search-type' as const },
+      ...(h.history ? [{ code: 'vread' as const }, { code: 'history-instance' as const, documentation: 'Every kept version, newest first; _since.' }] : []),
+      { code: 'search-type' as const, documentation: searchDocumentation(h) },
       ...(h.writable ? [
         { code: 'create' as const, documentation: 'Found again by identifier (or the sender’s id) rather than duplicated; with neither, a new resource with a server-assigned id. If-None-Exist takes the type’s search parameters (200 with the one match, 412 for several).' },
         { code: 'update' as const, ...(h.versioned ? { documentation: 'If-Match W/"<versionId>": 412 when the resource has changed since, and nothing is written.' } : {}) },
       ] : []),
     ],
-    // versioned-update: versionId kept and If-Match honoured. No vread or _history yet.
+    // versioned-update: versionId kept and If-Match honoured; vread and _history where versions are kept.
     versioning: h.versioned ? (h.writable ? 'versioned-update' as const : 'versioned' as const) : 'no-version' as const,
-    readHistory: false,
+    readHistory: !!h.history,
     updateCreate: false,
     conditionalCreate: h.writable,
     conditionalRead: h.versioned ? 'full-support' as const : 'not-supported' as const,
@@ -33,6 +51,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
       ...h.searchParams.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })),
       { name: '_count', type: 'number' as const, documentation: 'Results per page, 1 to 100 (default 20); the Bundle links to the next and previous pages.' },
     ],
+    ...searchIncludes(h),
     ...(h.type === 'Patient'
       ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything', documentation: 'The child’s whole record that the client’s scopes cover, in one Bundle.' }] }
       : {}),

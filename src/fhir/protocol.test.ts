@@ -60,10 +60,11 @@ describe('the FHIR server’s protocol', () => {
       expect((res.body as unknown as OperationOutcome).issue[0].severity).toBe('error');
     };
 
-    it('URLs Joinery does not serve (vread, _history, compartments, $validate) answer 404 with an OperationOutcome, not the sign-in page', async () => {
+    it('URLs Joinery does not serve (history of unversioned types, type and system history, compartments, $validate) answer 404 with an OperationOutcome, not the sign-in page', async () => {
       for (const [method, path] of [
-        ['GET', `/Condition/${conditionId}/_history/1`],
-        ['GET', `/Condition/${conditionId}/_history`],
+        ['GET', `/Patient/${childId}/_history/1`],
+        ['GET', `/Patient/${childId}/_history`],
+        ['GET', '/Condition/_history'],
         ['GET', '/_history'],
         ['GET', `/Patient/${childId}/Observation`],
         ['POST', '/Patient/$validate'],
@@ -95,7 +96,7 @@ describe('the FHIR server’s protocol', () => {
     });
 
     it('without a token or with a page’s session cookie, an unrouted FHIR URL is still FHIR; pages still send to sign-in', async () => {
-      const res = await fetch(`${t.base}/Condition/${conditionId}/_history/1`, { redirect: 'manual', headers: { cookie: 'joinery_session=stale' } });
+      const res = await fetch(`${t.base}/Patient/${childId}/Observation`, { redirect: 'manual', headers: { cookie: 'joinery_session=stale' } });
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
       const page = await fetch(`${t.origin}/children`, { redirect: 'manual' });
@@ -233,13 +234,13 @@ describe('the FHIR server’s protocol', () => {
     });
   });
 
-  it('the CapabilityStatement says exactly this: versioned updates and conditional reads for record entries, conditional create for every type written, no conditional update or history', async () => {
+  it('the CapabilityStatement says exactly this: versioned updates, conditional reads and history for record entries, conditional create for every type written, no conditional update', async () => {
     const cs = (await call('GET', '/metadata')).body as unknown as CapabilityStatement;
     const of = (type: string) => {
       const r = cs.rest![0].resource!.find((x) => x.type === type)!;
       return { versioning: r.versioning, conditionalRead: r.conditionalRead, conditionalCreate: r.conditionalCreate, conditionalUpdate: r.conditionalUpdate, readHistory: r.readHistory };
     };
-    expect(of('Condition')).toEqual({ versioning: 'versioned-update', conditionalRead: 'full-support', conditionalCreate: true, conditionalUpdate: false, readHistory: false });
+    expect(of('Condition')).toEqual({ versioning: 'versioned-update', conditionalRead: 'full-support', conditionalCreate: true, conditionalUpdate: false, readHistory: true });
     expect(of('Patient')).toEqual({ versioning: 'no-version', conditionalRead: 'not-supported', conditionalCreate: true, conditionalUpdate: false, readHistory: false });
     expect(of('CarePlan')).toEqual({ versioning: 'no-version', conditionalRead: 'not-supported', conditionalCreate: false, conditionalUpdate: false, readHistory: false });
   });

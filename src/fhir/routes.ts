@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Tx } from '../platform/db/client.js';
+import type { ResourceHandler } from './resources/handler.js';
 import { tokenAuthScope, type AppDeps, type RouteModule } from '../platform/http/app.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { ScopePermission } from '../platform/access/policy.js';
 import { fhirPolicy } from './policy.js';
 import { asClient, authenticate, TokenRefused } from './clients.js';
-import type { Tx } from '../platform/db/client.js';
 import { processBundle } from './bundle.js';
 import { capabilityStatement, smartConfiguration } from './capability.js';
 import { everything } from './everything.js';
@@ -14,6 +15,8 @@ import { Importer } from './import.js';
 import { asFhirError, FhirError, badRequest, informational, notFound, operationOutcome } from './outcome.js';
 import { handlerFor, plausibleId } from './registry.js';
 import { searchBundle, readSearch } from './search.js';
+import { included } from './search-includes.js';
+import { instanceHistory, vread } from './history.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { existingMatch, methodsServed, notModified, requireVersion, versionHeaders } from './conditional.js';
 
@@ -144,15 +147,36 @@ function fhirApi(deps: AppDeps) {
       return send(reply, 200, resource);
     });
 
+    // vread and instance history (history.ts): the same scope and door as a read.
+    const versioned = async (req: FastifyRequest, answer: (r: { tx: Tx; actor: Actor }, handler: ResourceHandler, id: string) => Promise<Resource>) => {
+      const { type, id } = params(req);
+      const handler = handlerOf(type);
+      return asRequestClient(deps, req, (tx, actor) => {
+        permit(actor, type, 'r');
+        if (!plausibleId(type, id)) throw notFound();
+        return answer({ tx, actor }, handler, id.toLowerCase());
+      });
+    };
+    scope.get('/:type/:id/_history/:vid', API, async (req, reply) => {
+      const resource = await versioned(req, (r, handler, id) => vread(r, handler, id, params(req).vid));
+      versionHeaders(reply, resource, handlerOf(params(req).type));
+      return send(reply, 200, resource);
+    });
+    scope.get('/:type/:id/_history', API, async (req, reply) =>
+      send(reply, 200, await versioned(req, (r, handler, id) => instanceHistory(r, handler, id, baseUrl(deps), req.query))));
+
     const search = async (req: FastifyRequest, reply: FastifyReply, raw: unknown) => {
       const { type } = params(req);
-      const { query, page, result } = await asRequestClient(deps, req, async (tx, actor) => {
+      // The matches and what they include are read, and audited, in one transaction.
+      const bundle = await asRequestClient(deps, req, async (tx, actor) => {
         const handler = handlerOf(type);
         permit(actor, type, 's');
-        const { query, page } = readSearch(handler, raw);
-        return { query, page, result: await handler.search({ tx, actor }, query, page) };
+        const s = readSearch(handler, raw, { lenient: /handling\s*=\s*lenient/i.test(String(req.headers.prefer ?? '')) });
+        const found = await handler.search({ tx, actor }, s.query, s.page);
+        const extra = await included({ tx, actor }, found.resources, s.includes);
+        return searchBundle(baseUrl(deps), type, s, found, extra.resources, extra.notes);
       });
-      return send(reply, 200, searchBundle(baseUrl(deps), type, query, page, result));
+      return send(reply, 200, bundle);
     };
     scope.get('/:type', API, (req, reply) => search(req, reply, req.query));
     scope.post('/:type/_search', API, (req, reply) => search(req, reply, { ...(req.query as object), ...(req.body as object | undefined) }));

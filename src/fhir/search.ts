@@ -1,69 +1,171 @@
-import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { badRequest } from './outcome.js';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import { badRequest, operationOutcome, type Issue } from './outcome.js';
 import type { Page, Query, ResourceHandler } from './resources/handler.js';
+import { includeNames, type Includes } from './search-includes.js';
 
 export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 100;
-/** Deep paging costs more with every page; past this, narrow the search. */
+/** Deep paging by offset costs more with every page: types paged by key (ResourceHandler.sorts) never need it. */
 export const MAX_OFFSET = 10_000;
+
+/** Parameters every type takes, besides its own. */
+const RESULT_PARAMS = ['_count', '_offset', '_cursor', '_sort', '_summary', '_total', '_include', '_revinclude', '_format'];
+
+export type Search = {
+  query: Query;
+  page: Page;
+  includes: Includes;
+  /** `_total=none`: the Bundle carries no total. */
+  withTotal: boolean;
+  /** `_summary=count`: the total alone, no entries. */
+  countOnly: boolean;
+  /** Under `Prefer: handling=lenient`, the parameters not understood and so not applied: said in the Bundle. */
+  ignored: string[];
+};
+
+const number = (strings: string[]) => (strings.length === 1 && /^\d{1,6}$/.test(strings[0]) ? Number(strings[0]) : NaN);
+
+/** The next page's key, as the opaque `_cursor` a next link carries (base64url JSON). */
+const encodeCursor = (sort: string, key: string[]) => Buffer.from(JSON.stringify([sort, ...key])).toString('base64url');
+
+function decodeCursor(value: string, sort: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length < 2 || !parsed.every((p) => typeof p === 'string' && p.length <= 200)) {
+    throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+  }
+  if (parsed[0] !== sort) throw badRequest('_cursor was given for another _sort: follow the Bundle’s next link as it is.', '_cursor');
+  return parsed.slice(1) as string[];
+}
 
 /**
  * Reads a search's parameters: the type's own (each value a string; a
- * repeated parameter ANDs), _count and _offset for paging. A parameter the
- * type does not support is refused rather than ignored, so a client never
- * mistakes an unfiltered result for a filtered one.
+ * repeated parameter ANDs, a comma within one ORs where the type says so)
+ * and the result parameters. A parameter the type does not support is
+ * refused (strict, the default), so a client never mistakes an unfiltered
+ * result for a filtered one; under `Prefer: handling=lenient` it is left out
+ * and the Bundle says so.
  */
-export function readSearch(handler: ResourceHandler, raw: unknown): { query: Query; page: Page } {
+export function readSearch(handler: ResourceHandler, raw: unknown, opts: { lenient?: boolean } = {}): Search {
   const query: Query = new Map();
   const known = new Set(handler.searchParams.map((p) => p.name));
-  let count = DEFAULT_COUNT;
-  let offset = 0;
+  const sorts = handler.sorts ?? [];
+  const page: Page = { count: DEFAULT_COUNT, offset: 0, ...(sorts.length ? { sort: sorts[0] } : {}) };
+  const includes: Includes = { include: [], revinclude: [] };
+  let withTotal = true;
+  let countOnly = false;
+  let cursor: string | undefined;
+  const ignored: string[] = [];
   for (const [name, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
     const values = [value].flat();
     if (!values.every((v) => typeof v === 'string')) throw badRequest(`${name} must be text.`, name);
     const strings = values as string[];
-    if (name === '_count' || name === '_offset') {
-      const n = strings.length === 1 && /^\d{1,6}$/.test(strings[0]) ? Number(strings[0]) : NaN;
-      if (name === '_count') {
+    if (strings.some((s) => s.length > 500)) throw badRequest(`${name} is too long.`, name);
+    switch (name) {
+      case '_count': {
+        const n = number(strings);
         if (!(n >= 1 && n <= MAX_COUNT)) throw badRequest(`_count must be a whole number from 1 to ${MAX_COUNT}.`, '_count');
-        count = n;
-      } else {
-        if (!(n >= 0 && n <= MAX_OFFSET)) throw badRequest(`_offset must be a whole number from 0 to ${MAX_OFFSET}.`, '_offset');
-        offset = n;
+        page.count = n;
+        continue;
       }
-      continue;
+      case '_offset': {
+        const n = number(strings);
+        if (!(n >= 0 && n <= MAX_OFFSET)) throw badRequest(`_offset must be a whole number from 0 to ${MAX_OFFSET}.`, '_offset');
+        page.offset = n;
+        continue;
+      }
+      case '_cursor':
+        if (!sorts.length || strings.length !== 1) throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+        cursor = strings[0];
+        continue;
+      case '_sort':
+        if (strings.length !== 1 || !sorts.includes(strings[0])) {
+          throw badRequest(sorts.length ? `${handler.type} can be sorted by one of: ${sorts.join(', ')}.` : `${handler.type} is returned in one fixed order; it cannot be sorted.`, '_sort');
+        }
+        page.sort = strings[0];
+        continue;
+      case '_summary':
+        if (strings.length !== 1 || !['count', 'false'].includes(strings[0])) throw badRequest('_summary may be count (the total alone) or false.', '_summary');
+        countOnly = strings[0] === 'count';
+        continue;
+      case '_total':
+        if (strings.length !== 1 || !['none', 'estimate', 'accurate'].includes(strings[0])) throw badRequest('_total may be none, estimate or accurate.', '_total');
+        withTotal = strings[0] !== 'none';
+        continue;
+      case '_include':
+      case '_revinclude':
+        includes[name === '_include' ? 'include' : 'revinclude'].push(...includeNames(handler, name, strings));
+        continue;
+      case '_format':
+        continue;
     }
-    if (name === '_format') continue;
     const bare = name.replace(/:exact$/, '');
     if (!known.has(bare)) {
-      throw badRequest(`${handler.type} cannot be searched by ${name}. Supported: ${[...known, '_count'].join(', ')}.`, name);
+      if (opts.lenient) {
+        ignored.push(name);
+        continue;
+      }
+      throw badRequest(`${handler.type} cannot be searched by ${name}. Supported: ${[...known, ...RESULT_PARAMS.filter((p) => p !== '_format')].join(', ')}.`, name);
     }
-    if (strings.some((s) => s.length > 500)) throw badRequest(`${name} is too long.`, name);
     query.set(bare, [...(query.get(bare) ?? []), ...strings]);
   }
-  return { query, page: { count, offset } };
+  if (cursor !== undefined) {
+    if (page.offset) throw badRequest('Give _cursor or _offset, not both.', '_offset');
+    page.after = decodeCursor(cursor, page.sort!);
+  }
+  if (countOnly) page.count = 0;
+  return { query, page, includes, withTotal, countOnly, ignored };
 }
 
-function url(base: string, type: string, query: Query, page: Page, offset: number): string {
+function url(base: string, type: string, s: Search, at: { offset?: number; cursor?: string }): string {
   const qs = new URLSearchParams();
-  for (const [name, values] of query) for (const v of values) qs.append(name, v);
-  qs.set('_count', String(page.count));
-  if (offset > 0) qs.set('_offset', String(offset));
+  for (const [name, values] of s.query) for (const v of values) qs.append(name, v);
+  if (s.countOnly) qs.set('_summary', 'count');
+  else qs.set('_count', String(s.page.count));
+  if (s.page.sort) qs.set('_sort', s.page.sort);
+  if (!s.withTotal) qs.set('_total', 'none');
+  for (const i of s.includes.include) qs.append('_include', i.name);
+  for (const i of s.includes.revinclude) qs.append('_revinclude', i.name);
+  if (at.offset) qs.set('_offset', String(at.offset));
+  if (at.cursor) qs.set('_cursor', at.cursor);
   return `${base}/${type}?${qs}`;
 }
 
-/** A searchset Bundle for one page, with links to this, the next and the previous page. */
-export function searchBundle(base: string, type: string, query: Query, page: Page, result: { resources: Resource[]; total: number }): Bundle {
-  const link = [{ relation: 'self', url: url(base, type, query, page, page.offset) }];
-  if (page.offset + page.count < result.total && page.offset + page.count <= MAX_OFFSET) {
-    link.push({ relation: 'next', url: url(base, type, query, page, page.offset + page.count) });
+export type Found = { resources: Resource[]; total: number; next?: string[] };
+
+/**
+ * A searchset Bundle for one page: the matches, what `_include` and
+ * `_revinclude` brought (mode include), and an outcome entry for anything
+ * the client should know (parameters ignored, includes cut short). Paged by
+ * key where the type can (a `_cursor` in the next link), else by offset.
+ */
+export function searchBundle(base: string, type: string, s: Search, found: Found, included: Resource[] = [], notes: Issue[] = []): Bundle {
+  const here = s.page.after ? { cursor: encodeCursor(s.page.sort!, s.page.after) } : { offset: s.page.offset };
+  const link = [{ relation: 'self', url: url(base, type, s, here) }];
+  if (found.next) {
+    link.push({ relation: 'next', url: url(base, type, s, { cursor: encodeCursor(s.page.sort!, found.next) }) });
+  } else if (!s.page.sort && !s.countOnly && s.page.offset + s.page.count < found.total && s.page.offset + s.page.count <= MAX_OFFSET) {
+    link.push({ relation: 'next', url: url(base, type, s, { offset: s.page.offset + s.page.count }) });
   }
-  if (page.offset > 0) link.push({ relation: 'previous', url: url(base, type, query, page, Math.max(0, page.offset - page.count)) });
+  if (!s.page.sort && s.page.offset > 0) link.push({ relation: 'previous', url: url(base, type, s, { offset: Math.max(0, s.page.offset - s.page.count) }) });
+  const issues: Issue[] = [
+    ...s.ignored.map((name): Issue => ({ severity: 'warning', code: 'not-supported', text: `${name} is not a search parameter of ${type} here, and was ignored (Prefer: handling=lenient).`, expression: name })),
+    ...notes,
+  ];
+  const entry: BundleEntry[] = [
+    ...found.resources.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' as const } })),
+    ...included.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'include' as const } })),
+    ...(issues.length ? [{ resource: operationOutcome(issues), search: { mode: 'outcome' as const } }] : []),
+  ];
   return {
     resourceType: 'Bundle',
     type: 'searchset',
-    total: result.total,
+    ...(s.withTotal ? { total: found.total } : {}),
     link,
-    entry: result.resources.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' } })),
+    entry,
   };
 }

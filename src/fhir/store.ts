@@ -41,9 +41,16 @@ export type PatientCriteria = {
  * Children matching every criterion that the actor is related to (in SQL, so
  * paging and the total count only what may be seen), in name order.
  */
-export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, limit: number, offset: number) {
-  const parts: SQL[] = [standingRelationshipSql(actor)];
-  if (c.ids) parts.push(c.ids.length ? sql`c.id IN (${sql.join(c.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
+/** The key a Patient search pages on: the order's columns and the id of the last child of a page. */
+export type PatientKey = [familyKey: string, givenKey: string, dateOfBirth: string, id: string];
+
+/**
+ * A page of the children a search finds, in name order, after the key of the
+ * last child already given (keyset: a child registered meanwhile moves no
+ * other across a page boundary), the key to go on from, and how many match.
+ */
+export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, limit: number, after?: PatientKey) {
+  const parts: SQL[] = [sql`c.ics_id = ${actor.icsId}::uuid`, standingRelationshipSql(actor)];  if (c.ids) parts.push(c.ids.length ? sql`c.id IN (${sql.join(c.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
   if (c.nhsNumber) parts.push(sql`c.nhs_number = ${c.nhsNumber}`);
   if (c.linkedIds) parts.push(c.linkedIds.length ? sql`c.id IN (${sql.join(c.linkedIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
   // starts_with on the stored lower-case keys: leakproof, so usable under row-level security.
@@ -53,13 +60,23 @@ export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, l
   if (c.birthFrom) parts.push(sql`c.date_of_birth >= ${c.birthFrom}::date`);
   if (c.birthTo) parts.push(sql`c.date_of_birth <= ${c.birthTo}::date`);
   const where = sql.join(parts, sql` AND `);
-  const found = await rows<PatientRow>(
-    tx,
-    sql`SELECT ${PATIENT_COLUMNS} FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
-         WHERE ${where} ORDER BY c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id LIMIT ${limit} OFFSET ${offset}`,
-  );
+  const from = after
+    ? sql`AND (c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id)
+           > (${after[0]} COLLATE "C", ${after[1]} COLLATE "C", ${after[2]}::date, ${after[3]}::uuid)`
+    : sql``;
+  const found = limit > 0
+    ? await rows<PatientRow & { family_key: string; given_key: string; birth: string }>(
+      tx,
+      sql`SELECT ${PATIENT_COLUMNS}, c.family_name_key AS family_key, c.given_name_key AS given_key, c.date_of_birth::text AS birth
+            FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+           WHERE ${where} ${from} ORDER BY c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id LIMIT ${limit + 1}`,
+    )
+    : [];
   const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM child c WHERE ${where}`);
-  return { found, total };
+  const page = found.slice(0, limit);
+  const last = page.at(-1);
+  const next: PatientKey | undefined = found.length > limit && last ? [last.family_key, last.given_key, last.birth, last.id] : undefined;
+  return { found: page.map(({ family_key: _f, given_key: _g, birth: _b, ...row }) => row as PatientRow), total, next };
 }
 
 export type RelatedRow = {

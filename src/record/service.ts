@@ -9,14 +9,16 @@ import { keyWorkerOf } from '../careplans/service.js';
 import { recordPolicy } from './policy.js';
 import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { readContactInput, readEntryInput, type ContactInput, type EntryInput } from './entry-input.js';
-import { NOT_ATTENDED, UNSCHEDULED_CONTACTS } from './schema.js';
+import { NOT_ATTENDED, UNSCHEDULED_CONTACTS, type EntryKind } from './schema.js';
 import * as store from './store.js';
 import * as letters from './letters.js';
+import { entryPage, type EntryPageFilter } from './entry-keyset.js';
 import { beforeBirth, ENTRY_CONFLICTS, entryReadAudit, sameEntry, savedEntryAudit } from './entry-rules.js';
 import { countRecordedContacts } from './contact-counting.js';
 import { insertFedContacts, type FedContact } from './contact-feed-store.js';
 
 export type { EntryRow, ContactRow, EntryFilter, ContactFilter } from './store.js';
+export { ENTRY_SORTS, type EntrySort, type EntryPageFilter } from './entry-keyset.js';
 export type { EntryInput, ContactInput } from './entry-input.js';
 export { countContactsWith, type CountableContact } from './contact-counting.js';
 
@@ -116,13 +118,22 @@ export async function childEntryHistory(tx: Tx, access: RecordAccess, entryId: s
 
 // ---------------------------------------------------------------- reads by child id (FHIR, MDT): each opens the door itself
 
+const auditEntriesRead = (tx: Tx, access: ChildAccess, kinds: EntryKind[] | undefined, entries: number) => auditChild(tx, access, {
+  action: 'record.read', what: kinds?.length ? `Shared record: ${kinds.join(', ')}` : 'Shared record', details: { entries },
+});
+
 export async function listEntries(tx: Tx, actor: Actor, childId: string, filter: store.EntryFilter = {}) {
   const access = await openRecord(tx, actor, childId);
   const result = await store.listEntries(tx, access, filter);
-  await auditChild(tx, access, {
-    action: 'record.read', what: filter.kinds?.length ? `Shared record: ${filter.kinds.join(', ')}` : 'Shared record',
-    details: { entries: result.entries.length },
-  });
+  await auditEntriesRead(tx, access, filter.kinds, result.entries.length);
+  return result;
+}
+
+/** A keyset page of the child's entries (FHIR search: entry-pages.ts), through the same door and audit as listEntries. */
+export async function pageEntries(tx: Tx, actor: Actor, childId: string, filter: EntryPageFilter) {
+  const access = await openRecord(tx, actor, childId);
+  const result = await entryPage(tx, access, filter);
+  await auditEntriesRead(tx, access, filter.kinds, result.entries.length);
   return result;
 }
 

@@ -53,7 +53,7 @@ export const ENTRY_COLUMNS = sql`e.id, e.child_id, e.kind, e.code_system, e.code
   coalesce((SELECT h.changed_at FROM record_entry_history h WHERE h.ics_id = e.ics_id AND h.entry_id = e.id AND h.version = e.version
             ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at) AS updated_at`;
 
-function entryWhere(actor: Actor, childId: string, f: EntryFilter): SQL {
+export function entryWhere(actor: Actor, childId: string, f: EntryFilter): SQL {
   const parts = [sql`e.child_id = ${childId}::uuid`, visibleToSql(actor), sql`e.status <> 'entered-in-error'`];
   if (f.kinds?.length) parts.push(sql`e.kind IN (${sql.join(f.kinds.map((k) => sql`${k}`), sql`, `)})`);
   if (f.code) parts.push(sql`e.code = ${f.code}`);
@@ -88,7 +88,7 @@ async function pageWithTotal<T>(
   return { rows: [], total };
 }
 
-const ENTRY_FROM = sql`record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id`;
+export const ENTRY_FROM = sql`record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id`;
 
 /** A page of the child's entries that the actor may see, and how many match in all. */
 export async function listEntries(tx: Tx, access: ChildAccess, f: EntryFilter) {

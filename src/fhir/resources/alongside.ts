@@ -1,5 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { unprocessable } from '../outcome.js';
+import { badRequest, unprocessable } from '../outcome.js';
+import { idList, instantBounds, type InstantBound } from './search-params.js';
 import type { Page, Query, Reading, ResourceHandler } from './handler.js';
 
 /**
@@ -24,6 +25,41 @@ export interface ExtraSource {
   documentation: string;
 }
 
+/** `_id` and `_lastUpdated` hold for the source's resources too: applied here to what it found. */
+function matching(found: Resource[], query: Query): Resource[] {
+  const ids = idList(query);
+  const bounds = instantBounds(query, '_lastUpdated');
+  const holds = (at: number, b: InstantBound) => {
+    const t = Date.parse(b.at);
+    return b.op === '>=' ? at >= t : b.op === '>' ? at > t : b.op === '<=' ? at <= t : at < t;
+  };
+  return found.filter((f) => (!ids || ids.includes(f.id ?? ''))
+    && (!bounds.length || (f.meta?.lastUpdated !== undefined && bounds.every((b) => holds(Date.parse(f.meta!.lastUpdated!), b)))));
+}
+
+/** Marks a key that pages through the source's resources, once the handler's are all given. */
+const EXTRA = '+alongside';
+
+/**
+ * Paging by key: the handler's pages first, in its order; then the source's,
+ * keyed by how many of them were already given (they are held in full).
+ */
+async function byKey(base: ResourceHandler, r: Reading, query: Query, page: Page, more: Resource[]) {
+  if (page.after?.[0] === EXTRA) {
+    const from = /^\d{1,6}$/.test(page.after[1] ?? '') ? Number(page.after[1]) : NaN;
+    if (Number.isNaN(from) || page.after.length !== 2) throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+    const { total } = await base.search(r, query, { ...page, after: undefined, count: 0 });
+    const resources = more.slice(from, from + page.count);
+    return { resources, total: total + more.length, ...(from + page.count < more.length ? { next: [EXTRA, String(from + page.count)] } : {}) };
+  }
+  const own = await base.search(r, query, page);
+  const total = own.total + more.length;
+  if (own.next) return { resources: own.resources, total, next: own.next };
+  const room = page.count - own.resources.length;
+  const resources = [...own.resources, ...more.slice(0, room)];
+  return { resources, total, ...(more.length > room && page.count > 0 ? { next: [EXTRA, String(room)] } : {}) };
+}
+
 /**
  * The handler's results first, then the source's, paged as one list: the
  * handler pages its own (and says its total), the source fills the rest.
@@ -37,8 +73,9 @@ export function alongside(base: ResourceHandler, extra: ExtraSource): ResourceHa
       return base.read(r, id);
     },
     async search(r: Reading, query: Query, page: Page) {
+      const more = matching(await extra.search(r, query), query);
+      if (base.sorts) return byKey(base, r, query, page, more);
       const own = await base.search(r, query, page);
-      const more = await extra.search(r, query);
       const from = Math.max(0, page.offset - own.total);
       const room = page.count - own.resources.length;
       return { resources: [...own.resources, ...(room > 0 ? more.slice(from, from + room) : [])], total: own.total + more.length };

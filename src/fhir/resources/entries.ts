@@ -1,10 +1,12 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { getEntry, listEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
+import { ENTRY_SORTS, entryHistory, getEntry, listEntries, pageEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
 import type { EntryKind } from '../../record/index.js';
+import type { EntrySort } from '../../record/service.js';
 import { badRequest, notFound, type Issue } from '../outcome.js';
 import { keepAsSent, sameJson, withAsSent, type Elements } from './as-sent.js';
-import { dateRange, patientParam, single, tokenParam } from './common.js';
-import type { Importing, Page, Query, Reading, ResourceHandler, SearchParamDef, Written } from './handler.js';
+import { dateRange, instant, patientParam } from './common.js';
+import { entryCursor, idList, instantBounds, tokenList } from './search-params.js';
+import type { Importing, Page, Query, Reading, ResourceHandler, SearchParamDef, Version, Written } from './handler.js';
 
 /**
  * How one kind of record entry is a FHIR resource. The record service does
@@ -89,27 +91,33 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     searchParams.push({ name: codec.statusParam.name, type: 'token', documentation: `One of: ${Object.keys(codec.statusParam.values).join(', ')}.` });
   }
 
+  searchParams.push(
+    { name: '_id', type: 'token', documentation: 'The resource’s id (comma-separated for any of several).' },
+    { name: '_lastUpdated', type: 'date', documentation: 'When the current version was written (eq, ge, gt, le, lt; an instant with its zone, or a day, month or year in UTC).' },
+  );
+
   async function search(r: Reading, query: Query, page: Page) {
     const childId = patientParam(query)!;
-    const code = tokenParam(query, codec.codeParam, codec.codeSystems);
-    let status: string | undefined;
+    const codes = tokenList(query, codec.codeParam, codec.codeSystems);
+    let statuses: string[] | undefined;
     if (codec.statusParam) {
-      const given = single(query, codec.statusParam.name);
-      if (given !== undefined && !(given in codec.statusParam.values)) {
+      const given = tokenList(query, codec.statusParam.name, ['']);
+      const unknown = given?.find((g) => !(g in codec.statusParam!.values));
+      if (unknown !== undefined) {
         throw badRequest(`${codec.statusParam.name} must be one of: ${Object.keys(codec.statusParam.values).join(', ')}.`, codec.statusParam.name);
       }
-      if (given !== undefined) status = codec.statusParam.values[given];
+      statuses = given?.map((g) => codec.statusParam!.values[g]);
     }
+    const ids = idList(query);
     const { from, to } = dateRange(query, 'date');
-    if (code === null || (from && to && from > to)) {
-      // Still checks access (and audits the search) before answering "none".
-      await listEntries(r.tx, r.actor, childId, { kinds: [codec.kind], limit: 0 });
-      return { resources: [], total: 0 };
-    }
-    const { entries, total } = await listEntries(r.tx, r.actor, childId, {
-      kinds: [codec.kind], code, status, from, to, limit: page.count, offset: page.offset,
+    const sort = (page.sort ?? ENTRY_SORTS[0]) as EntrySort;
+    const nothing = codes?.length === 0 || ids?.length === 0 || (from && to && from > to);
+    // Nothing can match: the door is still opened (and the search audited) before answering "none".
+    const { entries, total, next } = await pageEntries(r.tx, r.actor, childId, {
+      kinds: [codec.kind], codes, statuses, ids, from, to, updated: instantBounds(query, '_lastUpdated'),
+      sort, after: entryCursor(page.after, sort), count: nothing ? 0 : page.count, withTotal: !nothing,
     });
-    return { resources: entries.filter(servable).map(toFhir), total };
+    return { resources: entries.filter(servable).map(toFhir), total: total ?? 0, ...(next ? { next } : {}) };
   }
 
   return {
@@ -118,6 +126,7 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     versioned: true,
     documentation: codec.documentation,
     searchParams,
+    sorts: ENTRY_SORTS,
     async read(r, id) {
       const row = await getEntry(r.tx, r.actor, id);
       if (row.kind !== codec.kind || !servable(row)) throw notFound();
@@ -125,6 +134,18 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     },
     search,
     entryKind: codec.kind,
+    async history(r, id) {
+      // The door and its audit first (a refused child, or a sensitive entry, is not found), then the kept versions.
+      const { entry, history } = await entryHistory(r.tx, r.actor, id);
+      if (entry.kind !== codec.kind || !servable(entry)) throw notFound();
+      const versions: Version[] = history
+        // A version that was sensitive then, or another kind of entry, is not this resource's to serve.
+        .filter((h) => h.snapshot.kind === codec.kind && h.snapshot.sensitive_category === null && h.snapshot.child_id === entry.child_id)
+        .map((h) => ({ version: h.version, at: instant(h.changed_at), resource: toFhir({ ...h.snapshot, version: h.version, updated_at: h.changed_at }) }));
+      // Entries written before versions were kept (generated data) still have their current one.
+      if (!history.some((h) => h.version === entry.version)) versions.unshift({ version: entry.version, at: instant(entry.updated_at), resource: toFhir(entry) });
+      return versions;
+    },
     async everything(r, childId) {
       const read = r.whole?.access.childId === childId ? r.whole.entries.get(codec.kind) : undefined;
       return (read ?? (await entriesOfKinds(r, childId, [codec.kind])).get(codec.kind)!).filter(servable).map(toFhir);

@@ -11,7 +11,12 @@ export type SearchParamType = 'token' | 'date' | 'string' | 'reference';
 export type SearchParamDef = { name: string; type: SearchParamType; documentation: string };
 /** Search parameters as given: name → each value given for it (repeats AND, commas within one OR). */
 export type Query = Map<string, string[]>;
-export type Page = { count: number; offset: number };
+/**
+ * One page: `count` resources (0 for the total alone), from `offset`, or for
+ * a type paged by key (ResourceHandler.sorts) in `sort` order after the key
+ * `after` of the last resource already seen.
+ */
+export type Page = { count: number; offset: number; sort?: string; after?: string[] };
 
 export type Reading = { tx: Tx; actor: Actor; whole?: WholeRecord };
 
@@ -41,6 +46,9 @@ export interface Importing extends Reading {
 
 export type Written = { id: string; outcome: Outcome; warnings?: Issue[] };
 
+/** One kept version of a resource, as it was then: for vread and _history. */
+export type Version = { resource: Resource; version: number; at: string };
+
 /**
  * One FHIR resource type: how it is read, searched, written and described.
  * Access checks on the child and audit happen inside (through the services);
@@ -61,7 +69,10 @@ export interface ResourceHandler {
   /** What the CapabilityStatement says about the type. */
   documentation: string;
   read(r: Reading, id: string): Promise<Resource>;
-  search(r: Reading, query: Query, page: Page): Promise<{ resources: Resource[]; total: number }>;
+  /** `next`: the key to page on from, when a type paged by key has more. */
+  search(r: Reading, query: Query, page: Page): Promise<{ resources: Resource[]; total: number; next?: string[] }>;
+  /** The `_sort` orders a type paged by key offers, its default first; a type without is paged by offset over its (small) result. */
+  sorts?: readonly string[];
   /**
    * Writes a resource; `targetId` is our id when the sender named it (update);
    * `expectedVersion`, the version an update must still find (versioned types only).
@@ -69,6 +80,12 @@ export interface ResourceHandler {
   write?(i: Importing, resource: Resource, targetId?: string, expectedVersion?: number): Promise<Written>;
   /** The record entry kind the type serves, when it is one (Patient/$everything reads them all at once). */
   entryKind?: EntryKind;
+  /**
+   * The versions kept of one resource that may be served, newest first
+   * (history.ts). Through the same door and audit as read; a version that was
+   * sensitive, or of another kind, is left out.
+   */
+  history?(r: Reading, id: string): Promise<Version[]>;
   /** This type's resources for one child, for Patient/$everything. */
   everything?(r: Reading, childId: string): Promise<Resource[]>;
   /** Element path for a service's field name, for OperationOutcome expressions. */

@@ -126,6 +126,16 @@ async function write(i: Importing, resource: Patient, targetId?: string) {
   return { id: childId, outcome, ...(warnings.length ? { warnings } : {}) };
 }
 
+/** The key a next link carries back (store.PatientKey), checked before it reaches SQL. */
+function patientKey(after: string[] | undefined): store.PatientKey | undefined {
+  if (!after) return undefined;
+  const [family, given, birth, id] = after;
+  if (after.length !== 4 || !/^\d{4}-\d{2}-\d{2}$/.test(birth) || Number.isNaN(Date.parse(birth)) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+  }
+  return [family, given, birth, id];
+}
+
 /** A child: demographics, NHS number (or a local identifier, unverified), registered practice, ethnic category. */
 export const patientHandler: ResourceHandler = {
   type: 'Patient',
@@ -149,12 +159,13 @@ export const patientHandler: ResourceHandler = {
     const decision = fhirPolicy.searchPatients(r.actor);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     const c = await criteria(r, query);
-    const { found, total } = await store.searchPatients(r.tx, r.actor, c, page.count, page.offset);
+    const { found, total, next } = await store.searchPatients(r.tx, r.actor, c, page.count, patientKey(page.after));
     await auditListedChildren(r.tx, r.actor, decision.why, found.map((child) => ({
       childId: child.id, action: 'fhir.search-result', what: 'Demographics in FHIR Patient search results',
     })));
-    return { resources: found.map(toFhir), total };
+    return { resources: found.map(toFhir), total, ...(next ? { next } : {}) };
   },
+  sorts: ['family'],
   write: (i, resource, targetId) => write(i, resource as Patient, targetId),
   fieldPath: (field) => PATHS[field],
 };

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../../platform/db/client.js';
 import { LOINC, OBSERVATION_CATEGORY, PEWS_SCORE_SYSTEM, UCUM } from '../codes.js';
 import { notFound } from '../outcome.js';
-import { dateRange, instant, metaOf, patientParam, single, tokenParam } from './common.js';
+import { dateRange, instant, metaOf, patientParam } from './common.js';
+import { tokenList } from './search-params.js';
 import { seeFound, seePatient } from './access.js';
 import type { ExtraSource } from './alongside.js';
 import type { Reading } from './handler.js';
@@ -114,12 +115,12 @@ export const wardObservations: ExtraSource = {
   },
   async search(r, query) {
     const childId = patientParam(query)!;
-    const code = tokenParam(query, 'code', [LOINC, PEWS_SCORE_SYSTEM]);
-    const status = single(query, 'status');
+    const codes = tokenList(query, 'code', [LOINC, PEWS_SCORE_SYSTEM]);
+    const statuses = tokenList(query, 'status', ['']);
     const { from, to } = dateRange(query, 'date');
     const all = await ofChild(r, childId);
-    if (code === null || (status !== undefined && !['final', 'amended', 'corrected'].includes(status))) return [];
-    return all.filter((o) => (!code || o.code.coding!.some((c) => c.code === code)) && (!from || day(o) >= from) && (!to || day(o) <= to));
+    if (codes?.length === 0 || (statuses && !statuses.some((s) => ['final', 'amended', 'corrected'].includes(s)))) return [];
+    return all.filter((o) => (!codes || o.code.coding!.some((c) => codes.includes(c.code!))) && (!from || day(o) >= from) && (!to || day(o) <= to));
   },
   everything: ofChild,
   readOnly: 'Observations on the virtual ward are recorded on Joinery’s pages, where they are scored and escalated; they are read only here.',

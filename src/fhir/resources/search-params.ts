@@ -1,0 +1,84 @@
+import { badRequest } from '../outcome.js';
+import { dateRange } from './common.js';
+import type { Query } from './handler.js';
+
+/**
+ * Search parameter readers beyond common.ts's single values: comma-OR token
+ * lists, `_lastUpdated` as bounds on an instant, and the keys a `_cursor`
+ * carries, checked before they reach SQL.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A token parameter's codes: repeats AND (so only one given is allowed
+ * here), commas within it OR. Each is system|code or a code; a code in
+ * another system matches nothing. Undefined when not given; an empty list
+ * when nothing can match.
+ */
+export function tokenList(query: Query, name: string, systems: string[]): string[] | undefined {
+  const values = query.get(name);
+  if (!values?.length) return undefined;
+  if (values.length > 1) throw badRequest(`Give ${name} once; list alternatives with commas.`, name);
+  return values[0].split(',').flatMap((token) => {
+    const bar = token.indexOf('|');
+    if (bar < 0) {
+      if (!token) throw badRequest(`${name} has an empty value between commas.`, name);
+      return [token];
+    }
+    const code = token.slice(bar + 1);
+    if (!code) throw badRequest(`Give a code after the | in ${name}.`, name);
+    const system = token.slice(0, bar);
+    return system === '' || systems.includes(system) ? [code] : [];
+  });
+}
+
+/** `_id` values (comma-OR) as Joinery's ids: anything that is not one matches nothing. */
+export function idList(query: Query): string[] | undefined {
+  const ids = tokenList(query, '_id', ['']);
+  return ids?.map((id) => id.toLowerCase()).filter((id) => UUID.test(id));
+}
+
+export type InstantBound = { op: '>=' | '>' | '<=' | '<'; at: string };
+
+const DAY = 86_400_000;
+
+/**
+ * `_lastUpdated` (or another instant): each value a prefix (eq, ge, gt, le,
+ * lt) and a dateTime with its zone, or a day, month or year (whole UTC days).
+ */
+export function instantBounds(query: Query, name: string): InstantBound[] {
+  return (query.get(name) ?? []).flatMap((raw): InstantBound[] => {
+    const timed = /^(eq|ge|gt|le|lt)?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2}))$/.exec(raw);
+    if (timed) {
+      const at = Date.parse(timed[2]);
+      if (Number.isNaN(at)) throw badRequest(`${raw} is not a real time.`, name);
+      const iso = timed[2];
+      switch (timed[1] ?? 'eq') {
+        case 'ge': return [{ op: '>=', at: iso }];
+        case 'gt': return [{ op: '>', at: iso }];
+        case 'le': return [{ op: '<=', at: iso }];
+        case 'lt': return [{ op: '<', at: iso }];
+        default: return [{ op: '>=', at: iso }, { op: '<=', at: iso }];
+      }
+    }
+    // A day, month or year: the whole of it, as dateRange reads a date parameter.
+    const { from, to } = dateRange(new Map([[name, [raw]]]), name);
+    const start = from ? `${from}T00:00:00Z` : undefined;
+    const end = to ? new Date(Date.parse(`${to}T00:00:00Z`) + DAY).toISOString() : undefined;
+    return [...(start ? [{ op: '>=' as const, at: start }] : []), ...(end ? [{ op: '<' as const, at: end }] : [])];
+  });
+}
+
+/** The key of an entry page's last row, as entry-keyset.ts gave it: its sort value as text, and its id. */
+export function entryCursor(after: string[] | undefined, sort: string): [string, string] | undefined {
+  if (!after) return undefined;
+  const [value, id] = after;
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(value ?? '')?.[0];
+  const realDay = !!day && new Date(Date.parse(`${day}T00:00:00Z`) || 0).toISOString().startsWith(day);
+  const valueOk = sort.endsWith('date')
+    ? value === '-infinity' || (realDay && value === day)
+    : realDay && /^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(value);
+  if (after.length !== 2 || !valueOk || !UUID.test(id ?? '')) throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+  return [value, id];
+}

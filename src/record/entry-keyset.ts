@@ -1,0 +1,72 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
+import { ENTRY_COLUMNS, ENTRY_FROM, entryWhere, type EntryFilter, type EntryRow } from './store.js';
+
+/**
+ * Pages of one child's entries by keyset, for FHIR search: each page starts
+ * after the sort key and id of the last row of the one before, so an entry
+ * recorded while a client pages through neither shifts a later page (no row
+ * seen twice or skipped, as OFFSET would) nor stops the paging early.
+ */
+export const ENTRY_SORTS = ['-date', 'date', '-_lastUpdated', '_lastUpdated'] as const;
+export type EntrySort = (typeof ENTRY_SORTS)[number];
+
+export type EntryPageFilter = Omit<EntryFilter, 'code' | 'status' | 'limit' | 'offset'> & {
+  /** Any of these codes (comma-OR). */
+  codes?: string[];
+  statuses?: string[];
+  ids?: string[];
+  /** When the current version was written: each bound ANDs. */
+  updated?: { op: '>=' | '>' | '<=' | '<'; at: string }[];
+  sort: EntrySort;
+  /** The sort key (as text) and id of the last row already seen. */
+  after?: [string, string];
+  /** 0 answers the total alone (`_summary=count`). */
+  count: number;
+  withTotal: boolean;
+};
+
+/** When the entry's current version was written (EntryRow.updated_at), over record_entry `e`. */
+const UPDATED_AT = sql`coalesce((SELECT h.changed_at FROM record_entry_history h WHERE h.ics_id = e.ics_id AND h.entry_id = e.id AND h.version = e.version
+  ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at)`;
+
+/** An entry with no start sorts last newest-first (and first oldest-first), as the record shows it. */
+const KEYS: Record<'date' | '_lastUpdated', { key: SQL; cast: SQL }> = {
+  date: { key: sql`coalesce(e.started_on, '-infinity'::date)`, cast: sql`date` },
+  _lastUpdated: { key: UPDATED_AT, cast: sql`timestamptz` },
+};
+
+const OPS = { '>=': sql`>=`, '>': sql`>`, '<=': sql`<=`, '<': sql`<` };
+
+function pageWhere(tx: Tx, access: ChildAccess, f: EntryPageFilter): SQL {
+  const { actor, childId } = checkedAccess(tx, access);
+  const parts = [sql`e.ics_id = ${actor.icsId}::uuid`, entryWhere(actor, childId, f)];
+  if (f.codes?.length) parts.push(sql`e.code IN (${sql.join(f.codes.map((c) => sql`${c}`), sql`, `)})`);
+  if (f.ids?.length) parts.push(sql`e.id IN (${sql.join(f.ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  if (f.statuses?.length) parts.push(sql`e.status IN (${sql.join(f.statuses.map((s) => sql`${s}`), sql`, `)})`);
+  for (const u of f.updated ?? []) parts.push(sql`${UPDATED_AT} ${OPS[u.op]} ${u.at}::timestamptz`);
+  return sql.join(parts, sql` AND `);
+}
+
+/** One page, the key to ask for the next (when there are more) and, if asked, how many match in all. */
+export async function entryPage(tx: Tx, access: ChildAccess, f: EntryPageFilter): Promise<{ entries: EntryRow[]; next?: [string, string]; total?: number }> {
+  const where = pageWhere(tx, access, f);
+  const descending = f.sort.startsWith('-');
+  const { key, cast } = KEYS[f.sort.replace(/^-/, '') as 'date' | '_lastUpdated'];
+  const direction = descending ? sql`DESC` : sql`ASC`;
+  const after = f.after ? sql`AND (s.sort_value, s.id) ${descending ? sql`<` : sql`>`} (${f.after[0]}::${cast}, ${f.after[1]}::uuid)` : sql``;
+  const found = f.count > 0
+    ? await rows<EntryRow & { sort_value: unknown; sort_key: string }>(tx, sql`SELECT * FROM (
+        SELECT ${ENTRY_COLUMNS}, ${key} AS sort_value, (${key})::text AS sort_key FROM ${ENTRY_FROM} WHERE ${where}
+      ) s WHERE true ${after} ORDER BY s.sort_value ${direction}, s.id ${direction} LIMIT ${f.count + 1}`)
+    : [];
+  const page = found.slice(0, f.count);
+  const last = page.at(-1);
+  const total = f.withTotal ? (await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM record_entry e WHERE ${where}`))[0].n : undefined;
+  return {
+    entries: page.map(({ sort_value: _v, sort_key: _k, ...row }) => row as EntryRow),
+    ...(found.length > f.count && last ? { next: [last.sort_key, last.id] as [string, string] } : {}),
+    ...(total !== undefined ? { total } : {}),
+  };
+}
