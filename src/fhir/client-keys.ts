@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../platform/db/client.js';
 import { ValidationError } from '../platform/http/errors.js';
-import type { TokenError } from './clients.js';
 
 /**
  * SMART Backend Services authentication (private_key_jwt, RFC 7523): the
@@ -11,6 +10,9 @@ import type { TokenError } from './clients.js';
  * publishes them at). Only RS384 and ES384, as SMART asks. Each assertion's
  * jti is kept until it expires so that a copied assertion gets no second token.
  */
+
+/** Why the token endpoint gives no token (RFC 6749 §5.2). */
+export type TokenError = { error: 'invalid_client' | 'invalid_scope' | 'invalid_request' | 'unsupported_grant_type'; description: string };
 
 export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** SMART: an assertion may live at most five minutes. */

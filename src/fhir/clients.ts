@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
 import { SYSTEM_ROLE, type Actor } from '../platform/access/actor.js';
 import { ValidationError } from '../platform/http/errors.js';
-import { checkJwks, checkJwksUrl } from './client-keys.js';
+import { checkJwks, checkJwksUrl, type TokenError } from './client-keys.js';
 import { awaitingApproval, openDutyCheck, writesRecords, type DutyMode } from '../platform/access/duties.js';
 
 /**
@@ -61,7 +61,7 @@ export async function commandLineClient(tx: Tx, icsId: string): Promise<string> 
   return (await addClient(tx, icsId, { name: COMMAND_LINE_CLIENT, scopes: 'system/*.cruds', organisationId: null, withSecret: false })).clientId;
 }
 
-export type TokenError = { error: 'invalid_client' | 'invalid_scope' | 'invalid_request' | 'unsupported_grant_type'; description: string };
+export type { TokenError } from './client-keys.js';
 export type IssuedToken = { access_token: string; token_type: 'Bearer'; expires_in: number; scope: string };
 
 /**
