@@ -101,8 +101,11 @@ const COMMAND_HELP: Record<string, string> = {
   backup: BACKUP_HELP,
   restore: BACKUP_HELP,
   client:
-    'joinery client add --name NAME --scopes "SCOPES" [--org CODE] [--ics CODE]\n\n' +
+    'joinery client add --name NAME --scopes "SCOPES" [--org CODE] [--jwks FILE | --jwks-url URL] [--ics CODE]\n\n' +
     '  Registers a system client for the FHIR API and prints {"client_id", "client_secret"} (the secret is shown only once).\n' +
+    '  --jwks FILE      the client\'s public keys (a JWKS, RS384 or ES384): it signs a JWT assertion for each token\n' +
+    '                   (SMART Backend Services, private_key_jwt) and is given no secret\n' +
+    '  --jwks-url URL   as --jwks, from the https URL where the client publishes its keys\n' +
     '  --name NAME      what the client is, e.g. "Riverside Surgery EMIS feed"\n' +
     '  --scopes SCOPES  SMART v2 system scopes, e.g. "system/*.rs system/*.cud" or "system/Patient.rs"\n' +
     '  --org CODE       ODS code of the organisation it acts for: it sees the children registered there or in its care teams.\n' +
@@ -138,7 +141,9 @@ export const synthFlags = z.object({
 const consoleOutput: Output = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 /** Options that are followed by a value; any other argument not starting with -- is a file, or a client id. */
-const VALUE_OPTIONS = new Set(['--ics', '--source', '--children', '--seed', '--name', '--scopes', '--org', '--intervention']);
+const VALUE_OPTIONS = new Set(['--ics', '--source', '--children', '--seed', '--name', '--scopes', '--org', '--intervention', '--jwks', '--jwks-url']);
+/** Options whose value is a file. */
+const FILE_OPTIONS = new Set(['--intervention', '--jwks']);
 
 /**
  * Arguments that name files, made absolute: a command the running server
@@ -149,8 +154,8 @@ function withAbsolutePaths(argv: string[], cwd = process.cwd()): string[] {
   const namesFile = ['import', 'backup', 'restore', 'synth', 'advice'].includes(argv[0]);
   return argv.map((arg, i) => {
     const afterOption = VALUE_OPTIONS.has(argv[i - 1]);
-    const file = afterOption ? argv[i - 1] === '--intervention' : i >= firstArgument && !arg.startsWith('-');
-    return namesFile && file ? path.resolve(cwd, arg) : arg;
+    const file = afterOption ? FILE_OPTIONS.has(argv[i - 1]) : namesFile && i >= firstArgument && !arg.startsWith('-');
+    return file ? path.resolve(cwd, arg) : arg;
   });
 }
 
@@ -241,8 +246,8 @@ export async function main(argv: string[], io: Output = consoleOutput, serving?:
         }
         return await importFhirCommand(config, flags.data, io);
       }
-      const { values } = parseArgs({ args, options: { name: { type: 'string' }, scopes: { type: 'string' }, org: { type: 'string' }, ics: { type: 'string' } } });
-      const flags = clientAddFlags.safeParse(values);
+      const { values } = parseArgs({ args, options: { name: { type: 'string' }, scopes: { type: 'string' }, org: { type: 'string' }, ics: { type: 'string' }, jwks: { type: 'string' }, 'jwks-url': { type: 'string' } } });
+      const flags = clientAddFlags.safeParse({ ...values, jwksUrl: values['jwks-url'] });
       if (!flags.success) {
         io.err(flags.error.issues.map((i) => i.message).join('\n') + `\n\n${COMMAND_HELP.client}`);
         return 2;

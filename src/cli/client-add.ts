@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Config } from '../platform/config.js';
@@ -19,7 +20,18 @@ export const clientAddFlags = z.object({
   }, '--scopes must be SMART system scopes, e.g. "system/*.rs system/Patient.cud"'),
   org: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{3,10}$/, '--org must be an ODS code, e.g. A81001').optional(),
   ics: z.string().trim().min(1).max(40).optional(),
+  jwks: z.string().min(1, '--jwks needs a file').optional(),
+  jwksUrl: z.string().min(1, '--jwks-url needs a URL').optional(),
 });
+
+/** The JWKS in a file, or the words saying why it cannot be read. */
+function readJwksFile(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  } catch (e) {
+    return `--jwks ${file} could not be read as JSON: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
 
 /** The ICS a command acts in: the one named by code, or the only one there is. */
 export async function chooseIcs(db: Database, code: string | undefined): Promise<{ id: string; code: string } | string> {
@@ -31,6 +43,11 @@ export async function chooseIcs(db: Database, code: string | undefined): Promise
 
 /** `joinery client add`: registers a FHIR client and prints its id and secret, once, as JSON. */
 export async function clientAddCommand(config: Config, flags: z.infer<typeof clientAddFlags>, io: Output): Promise<number> {
+  const jwks = flags.jwks === undefined ? undefined : readJwksFile(flags.jwks);
+  if (typeof jwks === 'string') {
+    io.err(jwks);
+    return 2;
+  }
   return withIcs(config, flags.ics, io, async (db, ics) => {
     const made = await db.tenant(ics.id, async (tx) => {
       let organisationId: string | null = null;
@@ -39,7 +56,7 @@ export async function clientAddCommand(config: Config, flags: z.infer<typeof cli
         if (!org) return `No organisation in ${ics.code} has the ODS code ${flags.org}.`;
         organisationId = org.id;
       }
-      const added = await addClient(tx, ics.id, { name: flags.name, scopes: flags.scopes, organisationId });
+      const added = await addClient(tx, ics.id, { name: flags.name, scopes: flags.scopes, organisationId, jwks, jwksUrl: flags.jwksUrl });
       return { ...added, check: await checkNewClient(tx, ics.id, added.clientId, flags.scopes, 'Command line (joinery client add)') };
     }).catch((e: unknown) => {
       if (e instanceof ValidationError) return Object.values(e.fields).join('\n');

@@ -6,6 +6,7 @@ import { runJob, type ScheduledJob } from '../platform/jobs/runner.js';
 import { latestRuns } from '../platform/jobs/runs.js';
 import { ageMilestonesJob } from '../family/service.js';
 import { wardClockJob } from '../ambulatory/service.js';
+import { bulkExportJob } from '../fhir/service.js';
 
 /**
  * The jobs Joinery runs by itself (`joinery serve` starts the runner), and
@@ -16,6 +17,7 @@ export function scheduledJobs(db: Database): ScheduledJob[] {
   return [
     ageMilestonesJob(db),
     wardClockJob(db),
+    bulkExportJob(db),
   ];
 }
 

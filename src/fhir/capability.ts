@@ -88,8 +88,9 @@ export function smartConfiguration(base: string) {
   return {
     token_endpoint: new URL('/oauth/token', base).toString(),
     grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
     scopes_supported: ['system/*.cruds', 'system/*.rs', 'system/*.cud', ...HANDLERS.map((h) => `system/${h.type}.rs`)],
-    capabilities: ['client-confidential-symmetric', 'permission-v2', 'permission-v1'],
+    capabilities: ['client-confidential-symmetric', 'client-confidential-asymmetric', 'permission-v2', 'permission-v1'],
   };
 }

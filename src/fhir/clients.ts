@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, setTenant, statementText, type Database, type Tx } from '../platform/db/client.js';
 import { SYSTEM_ROLE, type Actor } from '../platform/access/actor.js';
 import { ValidationError } from '../platform/http/errors.js';
+import { checkJwks, checkJwksUrl, type TokenError } from './client-keys.js';
 import { awaitingApproval, openDutyCheck, writesRecords, type DutyMode } from '../platform/access/duties.js';
 
 /**
@@ -33,17 +34,23 @@ export type ClientRow = { id: string; name: string; scopes: string; organisation
 
 /** Registers a client; the secret is shown once, here, and never again. */
 export async function addClient(
-  tx: Tx, icsId: string, input: { name: string; scopes: string; organisationId: string | null; withSecret?: boolean },
+  tx: Tx, icsId: string,
+  input: { name: string; scopes: string; organisationId: string | null; withSecret?: boolean; jwks?: unknown; jwksUrl?: string },
 ): Promise<{ clientId: string; clientSecret: string | null }> {
   const name = input.name.trim();
   if (!name || name.length > 100 || [...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw new ValidationError({ name: 'Enter a client name of up to 100 characters' });
   const scopes = parseScopes(input.scopes);
   const taken = await rows(tx, sql`SELECT 1 FROM fhir_client WHERE name = ${name}`);
   if (taken.length) throw new ValidationError({ name: `A client named "${name}" already exists in this ICS` });
+  // A client with public keys signs its assertions (private_key_jwt) and has no secret to leak.
+  if (input.jwks !== undefined && input.jwksUrl !== undefined) throw new ValidationError({ jwks: 'Register a JWKS or a JWKS URL, not both' });
+  const jwks = input.jwks === undefined ? null : checkJwks(input.jwks);
+  const jwksUrl = input.jwksUrl === undefined ? null : checkJwksUrl(input.jwksUrl);
   const id = crypto.randomUUID();
-  const secret = input.withSecret === false ? null : randomSecret();
-  await tx.execute(sql`INSERT INTO fhir_client (ics_id, id, name, secret_hash, scopes, organisation_id)
-    VALUES (${icsId}::uuid, ${id}::uuid, ${name}, ${secret ? hash(secret) : null}, ${scopes.join(' ')}, ${input.organisationId}::uuid)`);
+  const secret = input.withSecret === false || jwks || jwksUrl ? null : randomSecret();
+  await tx.execute(sql`INSERT INTO fhir_client (ics_id, id, name, secret_hash, scopes, organisation_id, jwks, jwks_url)
+    VALUES (${icsId}::uuid, ${id}::uuid, ${name}, ${secret ? hash(secret) : null}, ${scopes.join(' ')}, ${input.organisationId}::uuid,
+            ${jwks ? JSON.stringify(jwks) : null}::jsonb, ${jwksUrl})`);
   return { clientId: id, clientSecret: secret };
 }
 
@@ -54,12 +61,12 @@ export async function commandLineClient(tx: Tx, icsId: string): Promise<string> 
   return (await addClient(tx, icsId, { name: COMMAND_LINE_CLIENT, scopes: 'system/*.cruds', organisationId: null, withSecret: false })).clientId;
 }
 
-export type TokenError = { error: 'invalid_client' | 'invalid_scope' | 'invalid_request' | 'unsupported_grant_type'; description: string };
+export type { TokenError } from './client-keys.js';
 export type IssuedToken = { access_token: string; token_type: 'Bearer'; expires_in: number; scope: string };
 
 /**
- * The client credentials grant: checks the client and secret, narrows the
- * scopes to those asked for (all granted when none are), and issues a token.
+ * The client credentials grant with a shared secret: checks the client and
+ * secret, then issues a token (grantToken).
  */
 export async function issueToken(
   db: Database, clientId: string, clientSecret: string, requested: string | undefined, minutes = TOKEN_MINUTES,
@@ -72,7 +79,19 @@ export async function issueToken(
   const given = Buffer.from(hash(clientSecret));
   const expected = Buffer.from(client?.secret_hash ?? hash(randomSecret()));
   if (!client || client.revoked || !client.secret_hash || !crypto.timingSafeEqual(given, expected)) return invalidClient;
-  if (await db.tenant(client.ics_id, (tx) => awaitingApproval(tx, { fhirClientId: clientId }))) {
+  return grantToken(db, { clientId, icsId: client.ics_id, scopes: client.scopes }, requested, minutes);
+}
+
+/**
+ * A token for a client already authenticated (by secret, or by a signed
+ * assertion): unless it waits for approval, with the scopes narrowed to
+ * those asked for (all granted when none are).
+ */
+export async function grantToken(
+  db: Database, client: { clientId: string; icsId: string; scopes: string }, requested: string | undefined, minutes = TOKEN_MINUTES,
+): Promise<IssuedToken | TokenError> {
+  const { clientId, icsId } = client;
+  if (await db.tenant(icsId, (tx) => awaitingApproval(tx, { fhirClientId: clientId }))) {
     return { error: 'invalid_client', description: 'This client can change records and is waiting for a second administrator to approve it.' };
   }
   const granted = client.scopes.split(' ');
@@ -84,11 +103,11 @@ export async function issueToken(
     scopes = asked;
   }
   const token = randomSecret();
-  await db.tenant(client.ics_id, async (tx) => {
+  await db.tenant(icsId, async (tx) => {
     // Expired tokens are of no use to anyone: clear this client's as a new one is issued.
-    await tx.execute(sql`DELETE FROM fhir_token WHERE client_id = ${clientId}::uuid AND expires_at < now()`);
+    await tx.execute(sql`DELETE FROM fhir_token WHERE ics_id = ${icsId}::uuid AND client_id = ${clientId}::uuid AND expires_at < now()`);
     await tx.execute(sql`INSERT INTO fhir_token (ics_id, token_hash, client_id, scopes, expires_at)
-      VALUES (${client.ics_id}::uuid, ${hash(token)}, ${clientId}::uuid, ${scopes.join(' ')}, now() + make_interval(mins => ${minutes}))`);
+      VALUES (${icsId}::uuid, ${hash(token)}, ${clientId}::uuid, ${scopes.join(' ')}, now() + make_interval(mins => ${minutes}))`);
   });
   return { access_token: token, token_type: 'Bearer', expires_in: minutes * 60, scope: scopes.join(' ') };
 }

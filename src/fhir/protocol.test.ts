@@ -60,14 +60,14 @@ describe('the FHIR server’s protocol', () => {
       expect((res.body as unknown as OperationOutcome).issue[0].severity).toBe('error');
     };
 
-    it('URLs Joinery does not serve (history of unversioned types, type and system history, compartments, $validate) answer 404 with an OperationOutcome, not the sign-in page', async () => {
+    it('URLs Joinery does not serve (history of unversioned types, type and system history, compartments, an unknown operation) answer 404 with an OperationOutcome, not the sign-in page', async () => {
       for (const [method, path] of [
         ['GET', `/Patient/${childId}/_history/1`],
         ['GET', `/Patient/${childId}/_history`],
         ['GET', '/Condition/_history'],
         ['GET', '/_history'],
         ['GET', `/Patient/${childId}/Observation`],
-        ['POST', '/Patient/$validate'],
+        ['POST', '/Patient/$lookup'],
         ['DELETE', '/Nonsense/123'],
       ]) {
         const res = await call(method, path, method === 'POST' ? { body: { resourceType: 'Patient' } } : {});

@@ -18,6 +18,9 @@ import { searchBundle, readSearch } from './search.js';
 import { included } from './search-includes.js';
 import { instanceHistory, vread } from './history.js';
 import { oauthRoutes } from './oauth-routes.js';
+import { bulkExportRoutes } from './bulk-export-routes.js';
+import { validateRoutes } from './validate-routes.js';
+import { profiled } from './uk-core.js';
 import { existingMatch, methodsServed, notModified, requireVersion, versionHeaders } from './conditional.js';
 
 export const FHIR_PREFIX = '/fhir/R4';
@@ -31,8 +34,9 @@ const API = { config: { public: true, tokenAuth: true } };
 /** Every absolute link starts with the configured public URL, never the Host a request names. */
 export const baseUrl = (deps: AppDeps) => `${deps.config.publicUrl}${FHIR_PREFIX}`;
 
+/** Every resource served names its UK Core profile (meta.profile). */
 function send(reply: FastifyReply, status: number, body: unknown) {
-  return reply.code(status).type(FHIR_JSON).header('cache-control', 'no-store').send(JSON.stringify(body));
+  return reply.code(status).type(FHIR_JSON).header('cache-control', 'no-store').send(JSON.stringify(profiled(body)));
 }
 
 function refuse(error: string, text: string) {
@@ -232,6 +236,8 @@ function fhirApi(deps: AppDeps) {
       const result = await processBundle(deps.db, actor, req.body, { base: baseUrl(deps), namespace: `urn:joinery:fhir-client:${actor.professionalId}` });
       return send(reply, result.status, result.body as Bundle);
     });
+    bulkExportRoutes(scope, deps, { base: baseUrl(deps), clientOf: (req) => clientOf(deps, req), send });
+    validateRoutes(scope, { clientOf: (req) => clientOf(deps, req), send });
     // DELETE, PATCH, a conditional PUT on a type…: 405 naming the methods that are served there.
     served.answerTheRest(send);
   };

@@ -8,3 +8,4 @@ export { importEntries } from './import-entries.js';
 export { asFhirError, FhirError, type Issue } from './outcome.js';
 export { importRank } from './registry.js';
 export { StructureCheckers } from './structure-checkers.js';
+export { bulkExportJob } from './bulk-export.js';

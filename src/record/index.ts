@@ -1,7 +1,7 @@
 // What other capabilities may know of the record without asking the service: types, code lists and labels.
 export { KIND_NOUNS, SENSITIVE_LABELS } from './labels.js';
 export { CONTACT_TYPES, NOT_ATTENDED, SENSITIVE_CATEGORIES, UNSCHEDULED_CONTACTS, type ContactType, type EntryKind, type SensitiveCategory } from './schema.js';
-export { codeLists, medicine, observation, procedure, vaccine, type AllergyCode, type ContactReason, type Medicine } from './code-lists.js';
+export { codeLists, isSnomedConceptId, medicine, observation, procedure, vaccine, type AllergyCode, type ContactReason, type Medicine } from './code-lists.js';
 export { DMD, SNOMED } from './entries.js';
 export { dueDays } from './immunisation-schedule.js';
 export type { EntryInput } from './entry-input.js';
