@@ -12,6 +12,7 @@ import { clientActor } from './clients.js';
 import { fhirPolicy } from './policy.js';
 import { HANDLERS, handlerFor } from './registry.js';
 import { patientResource } from './resources/patient.js';
+import { patientById } from './store.js';
 import type { Reading } from './resources/handler.js';
 import { withProfile } from './uk-core.js';
 
@@ -146,7 +147,9 @@ async function childrenPart(r: Reading, e: ExportRow, since: Date | null, childI
   })));
   const handlers = HANDLERS.filter((h) => h.everything && e.types.includes(h.type));
   for (const { childId } of allowed) {
-    if (e.types.includes('Patient')) add(byType, [await patientResource(r, childId)].filter(changedSince(since)));
+    // The child's own row, read after the door above let the client in.
+    const child = e.types.includes('Patient') ? await patientById(r.tx, childId) : undefined;
+    if (child) add(byType, [patientResource(child)].filter(changedSince(since)));
     // Each type's own reading of the child: the record service's access, sensitive filtering and audit, as for $everything.
     for (const h of handlers) add(byType, (await h.everything!(r, childId)).filter(changedSince(since)));
   }
