@@ -160,6 +160,7 @@ export const wardEpisode = pgTable(
     primaryKey({ columns: [t.icsId, t.id] }),
     uniqueIndex('ward_episode_live_idx').on(t.icsId, t.childId).where(sql`${t.state} IN ('referred', 'accepted', 'on-ward', 'escalated')`),
     index('ward_episode_state_idx').on(t.icsId, t.wardId, t.state),
+    index('ward_episode_child_idx').on(t.icsId, t.childId),
     foreignKey({ columns: [t.icsId, t.wardId], foreignColumns: [virtualWard.icsId, virtualWard.id] }),
     foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
     foreignKey({ columns: [t.icsId, t.pathwayId], foreignColumns: [wardPathway.icsId, wardPathway.id] }),
