@@ -3,10 +3,9 @@ import { actorOf, inTenant, type RouteModule } from '../platform/http/app.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { errorSummary } from '../platform/http/validate.js';
 import { bodyOf, field, fieldList, queryOf } from '../platform/http/form-body.js';
-import type { PathwayRow } from './store.js';
 import type { WardResponses } from './schema.js';
 import {
-  OBSERVATION_CHOICES, RAISED_LEVELS, pathwayWithHistory, requireWardEditor, wardSettingsForm, savePathway, saveResponses, saveRota, wardSetUp,
+  OBSERVATION_CHOICES, RAISED_LEVELS, type PathwayRow, pathwayWithHistory, requireWardEditor, wardSettingsForm, savePathway, saveResponses, saveRota, wardSetUp,
 } from './ward-admin.js';
 
 /** The ICS's set-up pages for its virtual ward: pathways, response timers and the escalation rota (ICS clinical lead and administrators). */

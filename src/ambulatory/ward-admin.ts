@@ -8,6 +8,8 @@ import { parseInput, parseWithRules, text } from '../platform/http/validate.js';
 import { LEVELS } from './pews-chart.js';
 import type { WardResponses } from './schema.js';
 import * as store from './store.js';
+
+export type { PathwayRow } from './store.js';
 import * as adminStore from './ward-admin-store.js';
 
 /**
