@@ -40,7 +40,7 @@ export async function virtualWardBench(db: Database, icsId: string, opts: { load
     ORDER BY c.id LIMIT ${ON_WARD}`);
   const admitted = new Date(now - DAYS * 86_400_000).toISOString();
   const episodes = children.map((c) => ({
-    ics_id: icsId, id: crypto.randomUUID(), ward_id: ward.id, child_id: c.id, pathway_id: 'bronchiolitis', state: 'on-ward', source: 'gp', reason: 'Bench',
+    ics_id: icsId, id: crypto.randomUUID(), ward_id: ward.id, child_id: c.id, pathway_id: 'bronchiolitis', pathway_version: 1, state: 'on-ward', source: 'gp', reason: 'Bench',
     referred_by: ward.nurse, referred_by_name: 'Bench', referred_at: admitted, admitted_at: admitted, version: 3,
   }));
   await bulkInsert(db.owner, 'ward_episode', episodes);

@@ -26,6 +26,7 @@ describe('virtual ward figures', JOURNEY, () => {
     await openLink(analyst, 'Children’s virtual ward figures');
     expect(await headingOf(analyst)).toBe('Children’s virtual ward figures');
     await checkPageIsAccessible(analyst, 'virtual ward figures');
+    expect(await analyst.getByRole('img', { name: /^XmR chart of the occupancy of the virtual ward against its capacity, by month from / }).count()).toBe(1);
     const names = await analyst.locator('tbody th a').allTextContents();
     expect(names).toEqual(expect.arrayContaining(['Virtual ward: admissions', 'Virtual ward: re-attendance within 7 days', 'Virtual ward: bed days saved']));
     expect(names.every((n) => n.startsWith('Virtual ward:'))).toBe(true);
@@ -45,7 +46,8 @@ describe('virtual ward figures', JOURNEY, () => {
     expect(csv.status()).toBe(200);
     const lines = (await csv.text()).trimEnd().split('\r\n');
     expect(lines[0]).toBe('Month,Days on the ward,Capacity (places × days),Occupancy (%)');
-    expect(lines).toHaveLength(13);
+    // Two years of months, as the chart above the table draws them.
+    expect(lines).toHaveLength(25);
 
     await openLink(analyst, 'Virtual ward: re-attendance within 7 days');
     expect(await headingOf(analyst)).toBe('Virtual ward: re-attendance within 7 days');

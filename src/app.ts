@@ -20,7 +20,7 @@ import { letterTemplateRoutes } from './letters/routes.js';
 import { populationRoutes } from './population/routes.js';
 import { safetyRoutes } from './safety/routes.js';
 import { adviceRoutes } from './advice/routes.js';
-import { virtualWardRoutes } from './ambulatory/routes.js';
+import { virtualWardRoutes, wardAdminRoutes } from './ambulatory/routes.js';
 import { familyRoutesModule } from './family/routes.js';
 import { modelsRoutes } from './models/routes.js';
 import { registerChildAccess } from './relationships.js';
@@ -50,6 +50,6 @@ sendAdviceWith({ maySendAdvice, offersFor, choosesPages, sendAdvice });
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {
   registerChildAccess();
-  return buildApp(deps, [authRoutes, nhsSignInRoutes, homeRoutes, childRoutes, caseloadRoutes, consentRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, feedbackRoutes, safetyRoutes, virtualWardRoutes, adviceRoutes, fhirRoutes,
+  return buildApp(deps, [authRoutes, nhsSignInRoutes, homeRoutes, childRoutes, caseloadRoutes, consentRoutes, privacyRoutes, dutyReviewRoutes, adminRoutes, recordRoutes, worklistRoutes, carePlanRoutes, taskRoutes, mdtRoutes, referralRoutes, clinicRoutes, activityRoutes, letterTemplateRoutes, populationRoutes, feedbackRoutes, safetyRoutes, virtualWardRoutes, wardAdminRoutes, adviceRoutes, fhirRoutes,
     familyRoutesModule, modelsRoutes]);
 }

@@ -7,7 +7,7 @@ import { checkPageIsAccessible } from './accessibility.js';
 /** The demo people a journey signs in as, by the start of their email address. */
 export type DemoUser =
   | 'gp' | 'paediatrician' | 'social-worker' | 'senco' | 'care-coordinator'
-  | 'hub-admin' | 'privacy-officer' | 'ics-analyst' | 'admin';
+  | 'hub-admin' | 'privacy-officer' | 'ics-analyst' | 'admin' | 'clinical-lead';
 
 export const emailOf = (who: DemoUser) => `${who}@demo.joinery.test`;
 

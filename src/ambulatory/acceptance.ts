@@ -1,3 +1,4 @@
+import { rollUpWardStay } from '../population/service.js';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
@@ -97,5 +98,6 @@ export async function startOnWard(tx: Tx, actor: Actor, episodeId: string, versi
   const { access, episode } = await openEpisode(tx, actor, episodeId, wardPolicy.acceptOrDecline, 'start care on the virtual ward');
   if (!Number.isInteger(version)) throw new ValidationError({ version: 'Reload the page and try again' });
   await moveEpisode(tx, access, episode, 'on-ward', version, sql`, admitted_at = ${now.toISOString()}::timestamptz`);
+  await rollUpWardStay(tx, actor.icsId, now);
   await auditChild(tx, access, { action: 'ward.start', what: `Care at home started: ${episode.pathway_name}`, details: { episodeId } });
 }

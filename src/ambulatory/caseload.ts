@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { hasRelationshipSql } from '../platform/access/relationship.js';
@@ -46,7 +45,7 @@ export async function wardCaseload(tx: Tx, actor: Actor, now = new Date()) {
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const ward = await store.theWard(tx);
   if (!ward) return { ward: null, children: [], wardRound: [], missed: 0, referred: 0 };
-  const listed = await store.caseload(tx, ward.id, hasRelationshipSql('virtual-ward', actor, sql`e.child_id`));
+  const listed = await store.caseload(tx, ward.id, (childId) => hasRelationshipSql('virtual-ward', actor, childId));
   await auditListedChildren(tx, actor, decision.why, listed.map((r) => ({ childId: r.child_id, action: 'ward.caseload', what: 'Listed on the virtual ward caseload' })));
   const children = listed.map((r) => ({
     ...r,

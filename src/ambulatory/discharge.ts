@@ -1,3 +1,4 @@
+import { rollUpWardStay } from '../population/service.js';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../platform/db/client.js';
@@ -55,6 +56,7 @@ export async function dischargeFromWard(
   const stay = await store.observationsOf(tx, access, episodeId, 1);
   const escalations = await store.escalationsOf(tx, access, episodeId);
   await moveEpisode(tx, access, episode, 'discharged', v.version, sql`, outcome = ${v.outcome}, discharge_summary = ${v.summary}, discharged_at = ${now.toISOString()}::timestamptz`);
+  if (episode.admitted_at) await rollUpWardStay(tx, actor.icsId, episode.admitted_at);
   const child = access.child;
   // Advice first: a page the family may not be sent (past its review date, the wrong age band) refuses the whole discharge, with the reason on the form.
   const sent = choosesPages(advice) ? await sendAdvice(tx, actor, child.id, advice, { source: 'virtual-ward-discharge' }, londonDateAndTime(now).date, now) : null;

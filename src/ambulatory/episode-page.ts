@@ -21,7 +21,7 @@ export const VISITS_A_DAY = 4;
 export async function episodePage(tx: Tx, actor: Actor, episodeId: string, now = new Date()) {
   const { access, episode } = await openEpisode(tx, actor, episodeId, wardPolicy.viewEpisode, 'a stay on the virtual ward');
   const [pathway, observations, escalations, visits] = [
-    (await store.pathwayById(tx, episode.pathway_id))!,
+    await store.pathwayOfEpisode(tx, access, episodeId),
     await store.observationsOf(tx, access, episodeId),
     await store.escalationsOf(tx, access, episodeId),
     await store.visitsOf(tx, access, episodeId),

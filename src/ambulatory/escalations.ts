@@ -1,5 +1,6 @@
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
+import { rollUpWardStay } from '../population/service.js';
 import { auditChild, type ChildAccess } from '../platform/access/door.js';
 import { ConflictError, NotFoundError } from '../platform/http/errors.js';
 import { londonDateAndTime } from '../platform/time/form-dates.js';
@@ -34,6 +35,8 @@ export async function raiseEscalation(
   });
   if (!id) return null;
   if (episode.state === 'on-ward') await moveEpisode(tx, access, episode, 'escalated', episode.version);
+  // The stay's highest escalation is one of the ward's figures.
+  if (episode.admitted_at) await rollUpWardStay(tx, access.actor.icsId, episode.admitted_at);
   await addToWorklists(tx, access.actor.icsId, [escalationItem(access.childId, episode.id, raise.level, response, first.professional_id, new Date(now.getTime() + minutes(within)))]);
   return id;
 }

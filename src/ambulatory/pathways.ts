@@ -23,6 +23,9 @@ const fileShape = z.object({
   })).min(1),
 });
 
+/** Who saved a pathway's first version: the shipped starting data, not a person. */
+export const STARTING_DATA = 'Joinery (starting pathways)';
+
 export type WardStartingData = z.infer<typeof fileShape>;
 
 let loaded: WardStartingData | undefined;
@@ -37,9 +40,12 @@ export const defaultResponses = (): WardResponses => wardStartingData().response
 export async function seedPathways(tx: Tx, icsId: string): Promise<number> {
   if ((await rows(tx, sql`SELECT 1 FROM ward_pathway WHERE ics_id = ${icsId}::uuid LIMIT 1`)).length) return 0;
   const all = wardStartingData().pathways;
-  await bulkInsert(tx, 'ward_pathway', all.map((p) => ({
+  const rowsOf = all.map((p) => ({
     ics_id: icsId, id: p.id, name: p.name, inclusion: p.inclusion, exclusion: p.exclusion, observations: p.observations,
     observe_every_hours: p.observeEveryHours, expected_stay_days: p.expectedStayDays, discharge_criteria: p.dischargeCriteria,
-  })));
+  }));
+  await bulkInsert(tx, 'ward_pathway', rowsOf);
+  // Each starts as its version 1, which episodes referred to it keep until the ICS saves another.
+  await bulkInsert(tx, 'ward_pathway_version', rowsOf.map(({ id, ...p }) => ({ ...p, pathway_id: id, version: 1, active: true, saved_by: null, saved_by_name: STARTING_DATA })));
   return all.length;
 }

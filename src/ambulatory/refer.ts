@@ -40,7 +40,7 @@ export async function referToWard(tx: Tx, actor: Actor, childId: string, raw: Re
   if (live) throw new ConflictError(`${access.child.given_name} is already on the virtual ward (${live.pathway_name}, ${EPISODE_STATE_WORDS[live.state].toLowerCase()}). Nothing was saved.`);
   await refuseChangeWhileFrozen(tx, access, 'refer to the virtual ward');
   const id = await store.insertEpisode(tx, access, {
-    wardId: ward.id, pathwayId: pathway.id, source: input.source, referralId: raw.referralId ?? null, reason: input.reason, by: { id: actor.professionalId, name: actor.name }, at: now,
+    wardId: ward.id, pathwayId: pathway.id, pathwayVersion: pathway.version, source: input.source, referralId: raw.referralId ?? null, reason: input.reason, by: { id: actor.professionalId, name: actor.name }, at: now,
   });
   const firstOnRota = (await store.rota(tx, ward.id))[0];
   if (firstOnRota && firstOnRota.professional_id !== actor.professionalId) {

@@ -19,6 +19,9 @@ import { DISCHARGE_OUTCOMES, EPISODE_SOURCES } from './schema.js';
 import { pewsChartUsed } from './pews.js';
 import { LEVELS } from './pews-chart.js';
 
+/** The ICS's set-up pages for the ward (pathways, timers, rota), registered with the ward's own. */
+export { wardAdminRoutes } from './admin-routes.js';
+
 /** The children's virtual ward pages: the caseload, a stay, referring, accepting, observations, escalations, visits and discharge. */
 
 type Values = Record<string, string>;

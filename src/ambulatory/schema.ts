@@ -36,6 +36,31 @@ export const wardPathway = pgTable(
   (t) => [primaryKey({ columns: [t.icsId, t.id] })],
 );
 
+/** Every saved version of a pathway: an episode keeps the one it was referred under, so an edit applies to new episodes only. */
+export const wardPathwayVersion = pgTable(
+  'ward_pathway_version',
+  {
+    icsId: uuid('ics_id').notNull(),
+    pathwayId: text('pathway_id').notNull(),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    inclusion: jsonb('inclusion').$type<string[]>().notNull(),
+    exclusion: jsonb('exclusion').$type<string[]>().notNull(),
+    observations: jsonb('observations').$type<string[]>().notNull(),
+    observeEveryHours: integer('observe_every_hours').notNull(),
+    expectedStayDays: integer('expected_stay_days').notNull(),
+    dischargeCriteria: jsonb('discharge_criteria').$type<string[]>().notNull(),
+    active: boolean('active').notNull(),
+    savedBy: uuid('saved_by'),
+    savedByName: text('saved_by_name').notNull(),
+    savedAt: timestamp('saved_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.pathwayId, t.version] }),
+    foreignKey({ columns: [t.icsId, t.pathwayId], foreignColumns: [wardPathway.icsId, wardPathway.id] }),
+  ],
+);
+
 /** The response to each escalation level at home and its timer in minutes, as the ICS sets them. */
 export type WardResponses = Record<'low' | 'medium' | 'high' | 'emergency', { response: string; minutes: number }>;
 
@@ -75,6 +100,27 @@ export const wardRota = pgTable(
   ],
 );
 
+/** A change to the ward's response timers or rota: what it was and became, by whom and when. */
+export const wardSettingChange = pgTable(
+  'ward_setting_change',
+  {
+    icsId: uuid('ics_id').notNull(),
+    id: uuid('id').notNull(),
+    wardId: uuid('ward_id').notNull(),
+    setting: text('setting').$type<'responses' | 'rota'>().notNull(),
+    before: jsonb('before').notNull(),
+    after: jsonb('after').notNull(),
+    changedBy: uuid('changed_by').notNull(),
+    changedByName: text('changed_by_name').notNull(),
+    savedAt: timestamp('saved_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.icsId, t.id] }),
+    index('ward_setting_change_ward_idx').on(t.icsId, t.wardId, t.savedAt),
+    foreignKey({ columns: [t.icsId, t.wardId], foreignColumns: [virtualWard.icsId, virtualWard.id] }),
+  ],
+);
+
 /** A child's stay on the virtual ward, from referral to discharge (state-machine.ts says which moves are legal). */
 export const wardEpisode = pgTable(
   'ward_episode',
@@ -84,6 +130,8 @@ export const wardEpisode = pgTable(
     wardId: uuid('ward_id').notNull(),
     childId: uuid('child_id').notNull(),
     pathwayId: text('pathway_id').notNull(),
+    /** The pathway's version when the child was referred: its frequency, stay and criteria hold for this episode. */
+    pathwayVersion: integer('pathway_version').notNull(),
     state: text('state').notNull(),
     source: text('source').$type<EpisodeSource>().notNull(),
     /** The hub referral a triage decision came from (no foreign key: referrals starts episodes, so it may not be depended on here). */
@@ -112,9 +160,11 @@ export const wardEpisode = pgTable(
     primaryKey({ columns: [t.icsId, t.id] }),
     uniqueIndex('ward_episode_live_idx').on(t.icsId, t.childId).where(sql`${t.state} IN ('referred', 'accepted', 'on-ward', 'escalated')`),
     index('ward_episode_state_idx').on(t.icsId, t.wardId, t.state),
+    index('ward_episode_child_idx').on(t.icsId, t.childId),
     foreignKey({ columns: [t.icsId, t.wardId], foreignColumns: [virtualWard.icsId, virtualWard.id] }),
     foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
     foreignKey({ columns: [t.icsId, t.pathwayId], foreignColumns: [wardPathway.icsId, wardPathway.id] }),
+    foreignKey({ columns: [t.icsId, t.pathwayId, t.pathwayVersion], foreignColumns: [wardPathwayVersion.icsId, wardPathwayVersion.pathwayId, wardPathwayVersion.version] }),
   ],
 );
 

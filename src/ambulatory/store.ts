@@ -46,6 +46,15 @@ export async function pathwayById(tx: Tx, id: string): Promise<PathwayRow | unde
   return (await rows<PathwayRow>(tx, sql`SELECT * FROM ward_pathway WHERE id = ${id}`))[0];
 }
 
+/** The pathway as it was when this episode was referred: its criteria, frequency and stay hold for the episode. */
+export async function pathwayOfEpisode(tx: Tx, access: ChildAccess, episodeId: string): Promise<PathwayRow> {
+  checkedAccess(tx, access);
+  return (await rows<PathwayRow>(tx, sql`SELECT v.pathway_id AS id, v.name, v.inclusion, v.exclusion, v.observations, v.observe_every_hours, v.expected_stay_days,
+      v.discharge_criteria, v.active, v.version
+    FROM ward_episode e JOIN ward_pathway_version v ON v.ics_id = e.ics_id AND v.pathway_id = e.pathway_id AND v.version = e.pathway_version
+    WHERE e.id = ${episodeId}::uuid AND e.child_id = ${access.childId}::uuid`))[0];
+}
+
 /** The ICS's ward (one per ICS for now: the first set up). */
 export async function theWard(tx: Tx): Promise<WardRow | undefined> {
   return (await rows<WardRow>(tx, sql`SELECT id, name, nursing_team_id, consultant_id, capacity, responses FROM virtual_ward ORDER BY name, id LIMIT 1`))[0];
@@ -76,13 +85,13 @@ export async function liveEpisodeOf(tx: Tx, access: ChildAccess): Promise<Episod
     WHERE e.child_id = ${access.childId}::uuid AND e.state IN ('referred', 'accepted', 'on-ward', 'escalated')`))[0];
 }
 
-export type NewEpisode = { wardId: string; pathwayId: string; source: EpisodeSource; referralId: string | null; reason: string; by: { id: string; name: string }; at: Date };
+export type NewEpisode = { wardId: string; pathwayId: string; pathwayVersion: number; source: EpisodeSource; referralId: string | null; reason: string; by: { id: string; name: string }; at: Date };
 
 export async function insertEpisode(tx: Tx, access: ChildAccess, e: NewEpisode): Promise<string> {
   checkedAccess(tx, access);
   const id = crypto.randomUUID();
-  await tx.execute(sql`INSERT INTO ward_episode (ics_id, id, ward_id, child_id, pathway_id, state, source, referral_id, reason, referred_by, referred_by_name, referred_at)
-    VALUES (${access.actor.icsId}::uuid, ${id}::uuid, ${e.wardId}::uuid, ${access.childId}::uuid, ${e.pathwayId}, 'referred', ${e.source}, ${e.referralId}::uuid,
+  await tx.execute(sql`INSERT INTO ward_episode (ics_id, id, ward_id, child_id, pathway_id, pathway_version, state, source, referral_id, reason, referred_by, referred_by_name, referred_at)
+    VALUES (${access.actor.icsId}::uuid, ${id}::uuid, ${e.wardId}::uuid, ${access.childId}::uuid, ${e.pathwayId}, ${e.pathwayVersion}, 'referred', ${e.source}, ${e.referralId}::uuid,
             ${e.reason}, ${e.by.id}::uuid, ${e.by.name}, ${e.at.toISOString()}::timestamptz)`);
   return id;
 }
@@ -178,7 +187,7 @@ export function overdueEscalations(tx: Tx, wardId: string, now: Date) {
 }
 
 /**
- * Stays on the ward whose observations were due (the pathway's frequency
+ * Stays on the ward whose observations were due (the frequency of the pathway's version they were referred under
  * after the last set, or after coming onto the ward) before `now`, with no
  * missed-observation alert for that due time yet.
  */
@@ -188,7 +197,7 @@ export function missedObservations(tx: Tx, wardId: string, now: Date) {
       SELECT e.ics_id, e.id AS episode_id, e.child_id,
              coalesce((SELECT max(o.observed_at) FROM ward_observation o WHERE o.ics_id = e.ics_id AND o.episode_id = e.id), e.admitted_at)
                + make_interval(hours => p.observe_every_hours) AS due_at
-        FROM ward_episode e JOIN ward_pathway p ON p.ics_id = e.ics_id AND p.id = e.pathway_id
+        FROM ward_episode e JOIN ward_pathway_version p ON p.ics_id = e.ics_id AND p.pathway_id = e.pathway_id AND p.version = e.pathway_version
        WHERE e.ward_id = ${wardId}::uuid AND e.state IN ('on-ward', 'escalated') AND e.admitted_at IS NOT NULL) d
      WHERE d.due_at < ${now.toISOString()}::timestamptz
        AND NOT EXISTS (SELECT 1 FROM ward_escalation x WHERE x.ics_id = d.ics_id AND x.episode_id = d.episode_id AND x.missed_observations_due_at = d.due_at)
@@ -255,26 +264,38 @@ export type CaseloadRow = {
 
 /**
  * Every child live on the ward that the actor works on, with their last
- * observations, next visit and open escalations, in one query: the children
- * come from the actor's own virtual-ward relationships (`onWard`).
+ * observations, next visit and open escalations, in one query. The door's
+ * check (`onWard`, the actor's virtual-ward relationship with `stay.child_id`)
+ * is asked of each child listed; the outer alias is not `e`, which the
+ * relationship's own SQL uses. Open escalations and visits still to do are
+ * few: each is read once for the whole ward and joined, not asked per child.
  */
-export function caseload(tx: Tx, wardId: string, onWard: SQL): Promise<CaseloadRow[]> {
-  return rows<CaseloadRow>(tx, sql`
-    SELECT e.id AS episode_id, e.child_id, c.given_name, c.family_name, c.nhs_number, c.date_of_birth::text AS date_of_birth,
-           p.name AS pathway_name, e.state, e.referred_at, e.admitted_at, p.expected_stay_days, p.observe_every_hours,
+export function caseload(tx: Tx, wardId: string, onWard: (childId: SQL) => SQL): Promise<CaseloadRow[]> {
+  return rows<CaseloadRow>(tx, caseloadSql(wardId, onWard));
+}
+
+export function caseloadSql(wardId: string, onWard: (childId: SQL) => SQL): SQL {
+  return sql`
+    WITH open_escalations AS (
+      SELECT x.ics_id, x.episode_id, json_agg(json_build_object('id', x.id, 'level', x.level, 'response', x.response, 'due', x.response_due_at, 'owner', op.name,
+                                                             'stepped_up', x.stepped_up_at IS NOT NULL) ORDER BY x.response_due_at) AS list
+        FROM ward_escalation x JOIN professional op ON op.ics_id = x.ics_id AND op.id = x.owner_id
+       WHERE x.acknowledged_at IS NULL GROUP BY x.ics_id, x.episode_id),
+    next_visits AS (
+      SELECT DISTINCT ON (wv.ics_id, wv.episode_id) wv.ics_id, wv.episode_id, wv.due_at, wv.kind FROM ward_visit wv
+       WHERE wv.done_at IS NULL ORDER BY wv.ics_id, wv.episode_id, wv.due_at)
+    SELECT stay.id AS episode_id, stay.child_id, c.given_name, c.family_name, c.nhs_number, c.date_of_birth::text AS date_of_birth,
+           p.name AS pathway_name, stay.state, stay.referred_at, stay.admitted_at, pv.expected_stay_days, pv.observe_every_hours,
            o.observed_at AS last_observed_at, o.score AS last_score, o.escalation AS last_escalation, o.recorder_kind AS last_recorder_kind, o.missing AS last_missing,
-           v.due_at AS next_visit_at, v.kind AS next_visit_kind,
-           coalesce((SELECT json_agg(json_build_object('id', x.id, 'level', x.level, 'response', x.response, 'due', x.response_due_at, 'owner', op.name,
-                                                      'stepped_up', x.stepped_up_at IS NOT NULL) ORDER BY x.response_due_at)
-                       FROM ward_escalation x JOIN professional op ON op.ics_id = x.ics_id AND op.id = x.owner_id
-                      WHERE x.ics_id = e.ics_id AND x.episode_id = e.id AND x.acknowledged_at IS NULL), '[]') AS open_escalations
-      FROM ward_episode e
-      JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
-      JOIN ward_pathway p ON p.ics_id = e.ics_id AND p.id = e.pathway_id
+           v.due_at AS next_visit_at, v.kind AS next_visit_kind, coalesce(x.list, '[]') AS open_escalations
+      FROM ward_episode stay
+      JOIN child c ON c.ics_id = stay.ics_id AND c.id = stay.child_id
+      JOIN ward_pathway p ON p.ics_id = stay.ics_id AND p.id = stay.pathway_id
+      JOIN ward_pathway_version pv ON pv.ics_id = stay.ics_id AND pv.pathway_id = stay.pathway_id AND pv.version = stay.pathway_version
       LEFT JOIN LATERAL (SELECT wo.observed_at, wo.score, wo.escalation, wo.recorder_kind, wo.missing FROM ward_observation wo
-                          WHERE wo.ics_id = e.ics_id AND wo.episode_id = e.id ORDER BY wo.observed_at DESC LIMIT 1) o ON true
-      LEFT JOIN LATERAL (SELECT wv.due_at, wv.kind FROM ward_visit wv
-                          WHERE wv.ics_id = e.ics_id AND wv.episode_id = e.id AND wv.done_at IS NULL ORDER BY wv.due_at LIMIT 1) v ON true
-     WHERE e.ward_id = ${wardId}::uuid AND e.state IN ('referred', 'accepted', 'on-ward', 'escalated') AND ${onWard}
-     ORDER BY c.family_name, c.given_name, e.id`);
+                          WHERE wo.ics_id = stay.ics_id AND wo.episode_id = stay.id ORDER BY wo.observed_at DESC LIMIT 1) o ON true
+      LEFT JOIN next_visits v ON v.ics_id = stay.ics_id AND v.episode_id = stay.id
+      LEFT JOIN open_escalations x ON x.ics_id = stay.ics_id AND x.episode_id = stay.id
+     WHERE stay.ward_id = ${wardId}::uuid AND stay.state IN ('referred', 'accepted', 'on-ward', 'escalated') AND ${onWard(sql`stay.child_id`)}
+     ORDER BY c.family_name, c.given_name, stay.id`;
 }

@@ -15,7 +15,7 @@ export { ActivityFileError, DEFAULT_SOURCE, importActivity, readActivityHeader, 
 export { ageOn, londonDate, londonWallToUtc, parseOccurredAt } from './activity-import/activity-row.js';
 
 // The rollups every dashboard reads: the generator rolls up what it writes.
-export { activityMonths, refreshAreaTotals, rollUpEverything } from './rollups/rollup.js';
+export { activityMonths, refreshAreaTotals, rollUpEverything, rollUpWardStay } from './rollups/rollup.js';
 
 // Indicators: the built-in and the ICS's own.
 export { listIndicators } from './indicators/definitions.js';

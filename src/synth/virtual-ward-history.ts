@@ -112,7 +112,7 @@ export async function virtualWardHistory(tx: Tx, icsId: string, wardId: string, 
     const id = ids.uuid();
     const referred = admitted - rng.int(2, 5) * HOUR;
     episodes.push({
-      ics_id: icsId, id, ward_id: ward.id, child_id: child.id, pathway_id: pathway, state: 'discharged', source: rng.pick(['gp', 'triage', 'ed', 'ed', 'ward-step-down']),
+      ics_id: icsId, id, ward_id: ward.id, child_id: child.id, pathway_id: pathway, pathway_version: 1, state: 'discharged', source: rng.pick(['gp', 'triage', 'ed', 'ed', 'ward-step-down']),
       reason: 'Well enough to be cared for at home with the community children’s nurses.', referred_by: gp.id, referred_by_name: gp.name,
       referred_at: new Date(referred).toISOString(), decided_by: ward.nurse, decided_by_name: ward.nurse_name, decided_at: new Date(referred + HOUR).toISOString(),
       checks: { criteriaMet: true, phone: true, transport: true, adultPresent: true, languageNeedsMet: true, consent: true, safeguardingConcerns: [] },

@@ -66,7 +66,7 @@ export async function demoCaseload(tx: Tx, icsId: string, wardId: string, today:
     const id = ids.uuid();
     const decided = state !== 'referred';
     episodes.push({
-      ics_id: icsId, id, ward_id: wardId, child_id: c.id, pathway_id: pathway, state, source: rng.pick(['gp', 'triage', 'ed', 'ward-step-down']),
+      ics_id: icsId, id, ward_id: wardId, child_id: c.id, pathway_id: pathway, pathway_version: 1, state, source: rng.pick(['gp', 'triage', 'ed', 'ward-step-down']),
       reason: 'Well enough to be cared for at home with the community children’s nurses.', referred_by: gp, referred_by_name: gp_name,
       referred_at: new Date(referredAt).toISOString(), decided_by: decided ? nurse : null, decided_by_name: decided ? nurse_name : null,
       decided_at: decided ? new Date(referredAt + HOUR).toISOString() : null, consent_given_by: decided ? 'Parent (demo)' : null, carer_worse_level: decided ? 'medium' : null,

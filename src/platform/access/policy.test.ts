@@ -58,6 +58,8 @@ function expected(who: Who, relationship: RelationshipKind | null, action: strin
     case 'manageOrganisations': return role === 'admin';
     case 'editLetterTemplates': return role === 'admin';
     case 'editAdviceLibrary': return role === 'admin' || role === 'clinical-lead';
+    // The ward's pathways, timers and rota are the ICS's to set: its clinical lead and administrators, not the ward's own team.
+    case 'editVirtualWard': return role === 'admin' || role === 'clinical-lead';
     // The clinical content of advice for families is approved by the ICS clinical lead alone, never by an administrator.
     case 'approveAdvicePage': return role === 'clinical-lead';
     case 'viewAdviceFigures': return ['ics-analyst', 'admin', 'paediatrician', 'gp', 'clinical-lead'].includes(role);
@@ -115,6 +117,7 @@ function expectedRefusal(who: Who, relationship: RelationshipKind | null, action
     case 'manageOrganisations': return 'Only an administrator manages organisations, clusters and users.';
     case 'editLetterTemplates': return 'Only an administrator changes the letter templates.';
     case 'editAdviceLibrary': return 'Only the ICS clinical lead or an administrator edits the advice library.';
+    case 'editVirtualWard': return 'Only the ICS clinical lead or an administrator changes the virtual ward’s pathways, response timers and rota.';
     case 'approveAdvicePage': return 'Only the ICS clinical lead approves advice pages for families.';
     case 'viewAdviceFigures': return 'Your role does not see the advice figures.';
     case 'sendAdvice': return system ? 'A system does not send advice to families.' : seesChild ? 'Advice pages are sent to families by the health professionals caring for the child.' : childRefusal(who, relationship);
@@ -162,7 +165,7 @@ function expectedWhy(who: Who, relationship: RelationshipKind | null, action: st
     case 'reviewAccountChanges': return 'privacy officer review of account changes';
     case 'viewClinicalSafety': return ROLES[who as Role];
     case 'confirmSafetyHandover': case 'manageOrganisations': case 'editLetterTemplates': return 'administrator';
-    case 'editAdviceLibrary': return who === 'clinical-lead' ? 'ICS clinical lead' : 'administrator';
+    case 'editAdviceLibrary': case 'editVirtualWard': return who === 'clinical-lead' ? 'ICS clinical lead' : 'administrator';
     case 'approveAdvicePage': return 'ICS clinical lead';
     case 'viewAdviceFigures': return who === 'clinical-lead' ? 'advice figures for the ICS clinical lead' : `population health for a ${role}`;
     case 'sendAdvice': return opened;

@@ -268,6 +268,12 @@ export const policy = {
     return actor.role === 'admin' ? allow('administrator') : deny('Only the ICS clinical lead or an administrator edits the advice library.');
   },
 
+  /** The virtual ward's pathways, response timers and escalation rota (issue 17): the ICS clinical lead and administrators. */
+  editVirtualWard(actor: Actor): Decision {
+    if (actor.role === 'clinical-lead') return allow('ICS clinical lead');
+    return actor.role === 'admin' ? allow('administrator') : deny('Only the ICS clinical lead or an administrator changes the virtual ward’s pathways, response timers and rota.');
+  },
+
   /** Approve (and re-approve) a page's clinical content for families: the ICS clinical lead only, never an administrator alone. */
   approveAdvicePage(actor: Actor): Decision {
     return actor.role === 'clinical-lead' ? allow('ICS clinical lead') : deny('Only the ICS clinical lead approves advice pages for families.');

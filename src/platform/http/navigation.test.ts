@@ -45,8 +45,8 @@ describe('header navigation matrix: every role and every menu item', () => {
     'ics-analyst': ['Home', 'Population'],
     'privacy-officer': ['Home', 'Find a child', 'Emergency access reviews', 'Clinical safety', 'Account changes'],
     'hub-admin': ['Home', 'Clinics', 'Clinic booking', 'Hub activity'],
-    admin: ['Home', 'Population', 'Clinical safety', 'Organisations', 'Clusters', 'Users', 'Letter templates', 'Advice library'],
-    'clinical-lead': ['Home', 'Advice library', 'Advice figures'],
+    admin: ['Home', 'Population', 'Clinical safety', 'Organisations', 'Clusters', 'Users', 'Letter templates', 'Advice library', 'Virtual ward set-up'],
+    'clinical-lead': ['Home', 'Advice library', 'Virtual ward set-up', 'Advice figures'],
     system: ['Home'],
   };
 

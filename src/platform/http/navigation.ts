@@ -32,6 +32,7 @@ const MENU: readonly MenuItem[] = [
   { href: '/admin/users', text: 'Users', may: (a) => policy.manageOrganisations(a).allowed },
   { href: '/admin/letter-templates', text: 'Letter templates', may: (a) => policy.editLetterTemplates(a).allowed },
   { href: '/admin/advice', text: 'Advice library', may: (a) => policy.editAdviceLibrary(a).allowed },
+  { href: '/admin/virtual-ward', text: 'Virtual ward set-up', may: (a) => policy.editVirtualWard(a).allowed },
   // Those who see the population reach the advice figures from the advice library's page; the clinical lead has no population menu.
   { href: '/advice-figures', text: 'Advice figures', may: (a) => policy.viewAdviceFigures(a).allowed && !policy.viewPopulation(a).allowed },
 ];

@@ -5,6 +5,7 @@ import { monthWords, roundValue, valueWords } from './figures.js';
 import type { ChartedSeries } from './series.js';
 import { breakdownHeading, breakdownWords } from './tables.js';
 import { variationWords } from '../spc-words.js';
+import { spc } from '../spc.js';
 import { SUPPRESSED_WORDS } from '../suppression.js';
 
 /**
@@ -68,5 +69,36 @@ export function unitFunnelChart(indicator: Indicator, scopeName: string, unit: U
     centre: funnel.centre,
     improvement: indicator.improvement,
     axes: { x: denominatorWords(indicator), y: measuredWords(indicator) },
+  });
+}
+
+/**
+ * Occupancy of the virtual ward against its capacity as an XmR chart, as the
+ * indicators are drawn: high occupancy is neither better nor worse in itself
+ * (a full ward may be turning children away; an empty one may be unused), so
+ * the measure is neutral. Months without capacity are left out.
+ */
+export function occupancyChart(wardName: string, rows: readonly { month: string; monthStart: string; percent: number | null }[]): ChartSvgs | null {
+  const months = rows.filter((r): r is typeof r & { percent: number } => r.percent !== null);
+  const latest = months.at(-1);
+  if (!latest) return null;
+  const result = spc(months.map((m) => m.percent), { improvement: 'neutral' });
+  const last = result.points.at(-1)!;
+  return xmrChart({
+    label: [
+      `XmR chart of the occupancy of ${wardName} against its capacity, by month from ${months[0].month} to ${latest.month}.`,
+      `Latest, ${latest.month}: ${latest.percent}%.`,
+      `Mean ${roundValue(last.mean)}%` + (last.lpl !== null && last.upl !== null ? `; process limits ${roundValue(last.lpl)}% to ${roundValue(last.upl)}%.` : '.'),
+      `${variationWords(result.variation, 'neutral')}.`,
+      'Every month is in the table that follows.',
+    ].join(' '),
+    months: months.map((m) => m.monthStart),
+    values: months.map((m) => m.percent),
+    types: result.points.map((p) => p.type),
+    mean: result.points.map((p) => p.mean),
+    lpl: result.points.map((p) => p.lpl),
+    upl: result.points.map((p) => p.upl),
+    target: null,
+    axes: { x: 'Month', y: 'Occupancy (% of capacity)' },
   });
 }

@@ -213,4 +213,16 @@ describe.each(kinds)('the population dashboards (%s)', (kind) => {
     expect(last.what).toBe(`Population indicator ED attendances, ages 0 to 17 (by imd, CSV): ${SMALL.hubName}`);
     expect(last.details).toEqual({ view: 'csv', indicator: 'ed-attendances', scope: `cluster:${small.clusterId}`, breakdown: 'imd' });
   });
+
+  it('draws the virtual ward’s occupancy as an XmR chart above its table, and the CSV has the same two years of months', async () => {
+    const page = await analyst.get('/population/virtual-ward');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/role="img" aria-label="XmR chart of the occupancy of the virtual ward against its capacity, by month from /);
+    expect(pageText(page.body)).toContain('Occupancy of the virtual ward, last 24 months');
+    expect(pageText(page.body)).toContain('Dashed grey lines: process limits');
+    const csv = csvRows((await analyst.get('/population/virtual-ward/occupancy.csv')).body);
+    expect(csv[0]).toEqual(['Month', 'Days on the ward', 'Capacity (places × days)', 'Occupancy (%)']);
+    expect(csv).toHaveLength(25);
+    expect(csv.at(-1)![0]).toBe(monthWords(`${today.slice(0, 7)}-01`));
+  });
 });

@@ -11,7 +11,7 @@ import { funnelMark } from '../charts.js';
 import { populationDashboard } from './dashboard.js';
 import { virtualWardFigures } from './virtual-ward.js';
 import { indicatorView, type IndicatorReport, type IndicatorView } from './indicator.js';
-import { categoryChart, seriesChart, unitFunnelChart } from './charts.js';
+import { categoryChart, occupancyChart, seriesChart, unitFunnelChart } from './charts.js';
 import { breakdownWords, shownCell } from './tables.js';
 import { isYearlyRate, valueWords } from './figures.js';
 import { isCategoryBreakdown, isUnitBreakdown } from './query.js';
@@ -118,6 +118,8 @@ export const dashboardRoutes: RouteModule = (app, deps: AppDeps) => {
       scopeItems: v.scopes,
       report,
       occupancy,
+      occupancyChart: report ? occupancyChart('the virtual ward', occupancy) : null,
+      colours: POINT_COLOURS,
       byPathway,
       bedDaysDefinition: report?.rows.find((r) => r.indicator.id === 'ward-bed-days-saved')?.indicator.description,
     });

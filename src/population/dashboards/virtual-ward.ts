@@ -16,7 +16,10 @@ import { chartWindow, monthWords, roundValue } from './figures.js';
  */
 export const isVirtualWardIndicator = (i: Pick<Indicator, 'numerator'>) => measure(i.numerator).kind === 'ward';
 
-export type OccupancyRow = { month: string; occupiedDays: number; capacityDays: number; percent: number | null };
+/** Two years of months: enough for an XmR chart's limits (at least 12 points) to settle, and to see last winter beside this one. */
+export const OCCUPANCY_MONTHS = 24;
+
+export type OccupancyRow = { month: string; monthStart: string; occupiedDays: number; capacityDays: number; percent: number | null };
 
 /**
  * Occupancy: the days children spent on the ward in a month (each stay's
@@ -24,7 +27,7 @@ export type OccupancyRow = { month: string; occupiedDays: number; capacityDays: 
  * each of those days. The whole ward, whatever the area chosen: capacity
  * belongs to the ward, not to a hub or practice.
  */
-export async function wardOccupancy(tx: Tx, icsId: string, today: string, months = 12): Promise<OccupancyRow[]> {
+export async function wardOccupancy(tx: Tx, icsId: string, today: string, months = OCCUPANCY_MONTHS): Promise<OccupancyRow[]> {
   const last = `${today.slice(0, 7)}-01`;
   const first = addMonths(last, -(months - 1));
   const found = await rows<{ month: string; occupied: number; capacity: number }>(tx, sql`
@@ -37,7 +40,7 @@ export async function wardOccupancy(tx: Tx, icsId: string, today: string, months
              * (least((m.month + interval '1 month')::date, ${today}::date + 1) - m.month::date) AS capacity
       FROM generate_series(${first}::date, ${last}::date, interval '1 month') m(month) ORDER BY 1`);
   return found.map((r) => ({
-    month: monthWords(r.month), occupiedDays: Number(r.occupied), capacityDays: Number(r.capacity),
+    month: monthWords(r.month), monthStart: r.month, occupiedDays: Number(r.occupied), capacityDays: Number(r.capacity),
     percent: Number(r.capacity) > 0 ? Math.round((1000 * Number(r.occupied)) / Number(r.capacity)) / 10 : null,
   }));
 }

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../../platform/db/client.js';
 import { textArray } from '../../platform/db/bulk.js';
 import { addMonths, monthsBetween } from '../../platform/time/months.js';
+import { londonDateAndTime } from '../../platform/time/form-dates.js';
 import {
   MEASURES, COHORT_PROBLEM_CODES, COUNTED_BIRTHDAYS, DIABETES_TECHNOLOGY, ageBandSql, ethnicGroupSql, imdQuintileSql, sexSql, type Measure, type MeasureKind,
 } from '../measures.js';
@@ -338,6 +339,21 @@ export async function rollUpVirtualWard(tx: Tx, icsId: string, range: MonthRange
     SELECT ${icsId}::uuid, measure, 'pathway', month, practice_id, max(cluster_id::text)::uuid, pathway_id, sum(amount)
       FROM (${stays}) s GROUP BY measure, month, practice_id, pathway_id`);
   await rollUpAreas(tx, icsId, ms, range);
+}
+
+/**
+ * One stay changed on a page or by the ward's clock (came onto the ward, was
+ * escalated, was discharged): the ward's figures for the month it counts in
+ * (the month the child came onto the ward) are rewritten in the caller's
+ * transaction, as an added attendance's months are (decision 0012), with the
+ * month's population counted if it was not yet.
+ */
+export async function rollUpWardStay(tx: Tx, icsId: string, admittedAt: string | Date): Promise<void> {
+  const month = `${londonDateAndTime(admittedAt).date.slice(0, 7)}-01`;
+  await rollUpVirtualWard(tx, icsId, { from: month, to: month });
+  const [counted] = await rows(tx, sql`SELECT 1 FROM population_rollup
+    WHERE ics_id = ${icsId}::uuid AND measure = 'children' AND dimension = 'all' AND month = ${month}::date LIMIT 1`);
+  if (!counted) await rollUpPopulation(tx, icsId, { from: month, to: month });
 }
 
 /** The first and last months with activity, or null when there is none. */

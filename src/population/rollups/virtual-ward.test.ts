@@ -66,7 +66,7 @@ describe('virtual ward figures on stays with known answers (pglite)', () => {
       const childId = children[i].id;
       const id = crypto.randomUUID();
       await bulkInsert(db.owner, 'ward_episode', [{
-        ics_id: icsId, id, ward_id: ward.id, child_id: childId, pathway_id: 'asthma', state: s.discharged ? 'discharged' : 'on-ward', source: 'gp', reason: s.name,
+        ics_id: icsId, id, ward_id: ward.id, child_id: childId, pathway_id: 'asthma', pathway_version: 1, state: s.discharged ? 'discharged' : 'on-ward', source: 'gp', reason: s.name,
         referred_by: ward.nurse, referred_by_name: 'Fixture', referred_at: s.admitted, admitted_at: s.admitted, discharged_at: s.discharged ?? null, outcome: s.outcome ?? null,
       }]);
       if (s.level) {
