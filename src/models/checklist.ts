@@ -47,8 +47,10 @@ export type ItemView = { item: ChecklistItem; latest: Score | null; disagreement
  * The checklist for the ICS (hubId null) or one hub: each item's latest score,
  * the latest score of each person where they differ, and every score before.
  */
-export async function checklistView(tx: Tx, actor: Actor, hubId: string | null) {
+export async function checklistView(tx: Tx, actor: Actor, asked: string | null | undefined) {
   const seen = await hubsSeen(tx, actor);
+  // Unasked, the ICS as a whole for those who see it, else the first hub the actor leads.
+  const hubId = asked === undefined ? (seen.whole ? null : seen.hubs[0].id) : asked;
   if (hubId === null ? !seen.whole : !seen.hubs.some((h) => h.id === hubId)) {
     throw new ForbiddenError(hubId === null ? 'Only ICS analysts and the CYP lead see the ICS’s own checklist.' : modelsPolicy.seeHub(actor, hubId, seen.led).allowed ? 'Not found' : 'You see a hub’s checklist only for a hub you lead.');
   }
@@ -62,7 +64,7 @@ export async function checklistView(tx: Tx, actor: Actor, hubId: string | null) 
     return { item, latest: history[0] ?? null, disagreement: new Set(latestEach.map((s) => s.rating)).size > 1 ? latestEach : [], history };
   });
   const canScore = hubId === null ? modelsPolicy.keepRegister(actor).allowed : modelsPolicy.recordForHub(actor, hubId, seen.led).allowed;
-  return { items: views, hubs: seen.hubs, whole: seen.whole, canScore, canLoad: modelsPolicy.keepRegister(actor).allowed, placeholder: items.some((i) => i.placeholder) };
+  return { hubId, items: views, hubs: seen.hubs, whole: seen.whole, canScore, canLoad: modelsPolicy.keepRegister(actor).allowed, placeholder: items.some((i) => i.placeholder) };
 }
 
 export const SCORE_FIELDS = ['rating', 'evidence', 'owner', 'action', 'scoredOn'] as const;
