@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { inTenant, type AppDeps, type RouteModule } from '../platform/http/app.js';
-import { bodyOf, field, queryOf, type Form } from '../platform/http/form-body.js';
+import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
 import { toCsv } from '../platform/http/csv.js';
 import { errorSummary } from '../platform/http/validate.js';
 import { NotFoundError, type FieldErrors } from '../platform/http/errors.js';
@@ -11,6 +11,7 @@ import { checklistView, exportChecklist, loadChecklist, scoreItem, RATINGS, SCOR
 import { standardsReport } from './standards-report.js';
 import { STATUS_WORDS } from './standards.js';
 import { refuseUnlessKeeper } from './service.js';
+import { dateOf } from './standards-routes.js';
 
 /** The integration checklist: scores by area for the ICS or a hub, scoring an item, loading the published items, JSON and CSV. */
 
@@ -26,7 +27,6 @@ const checkHub = (hub: string) => {
   if (hub !== 'ics' && !/^[0-9a-f-]{36}$/.test(hub)) throw new NotFoundError();
   return hub;
 };
-const dateOf = (f: Form, name: string) => ({ day: field(f, `${name}[day]`, 4), month: field(f, `${name}[month]`, 4), year: field(f, `${name}[year]`, 6) });
 
 export const checklistRoutes: RouteModule = (app, deps: AppDeps) => {
   app.get(BASE, async (req, reply) => {

@@ -18,7 +18,8 @@ import type { HubStandard } from './standards-report.js';
 const BASE = '/models/standards';
 const TEACHING = '/models/teaching';
 const TAGS: Record<StandardStatus, string> = { met: 'nhsuk-tag--green', partly: 'nhsuk-tag--yellow', 'not-met': 'nhsuk-tag--red', 'no-data': 'nhsuk-tag--grey', attested: 'nhsuk-tag--blue' };
-const dateOf = (f: Form, name: string) => ({ day: field(f, `${name}[day]`, 4), month: field(f, `${name}[month]`, 4), year: field(f, `${name}[year]`, 6) });
+/** A date as nhsuk-frontend's date input sends it: name[day], name[month], name[year]. */
+export const dateOf = (f: Form, name: string) => ({ day: field(f, `${name}[day]`, 4), month: field(f, `${name}[month]`, 4), year: field(f, `${name}[year]`, 6) });
 
 const figureWords = (h: HubStandard) => (h.figure !== null ? `${h.figure}%` : h.note);
 const countsWords = (h: HubStandard) => (h.numerator !== null && h.denominator !== null ? `${h.numerator} of ${h.denominator}` : '');
