@@ -54,8 +54,7 @@ describe('the register of care models', JOURNEY, () => {
 
   it('the CYP lead reads the standards by hub, records a teaching session, scores the checklist and attests to a standard', async () => {
     const lead = await signInInANewWindow(joinery, 'admin', { javaScript: false });
-    await lead.goto('/');
-    await openLink(lead, 'Care models');
+    await lead.goto('/models');
     await openLink(lead, 'Child health standards by hub');
     expect(await headingOf(lead)).toBe('Child health standards by hub');
     expect(await mainOf(lead)).toContain('A rapid access clinic: urgent referrals seen within 24 hours');
