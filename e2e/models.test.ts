@@ -51,4 +51,40 @@ describe('the register of care models', JOURNEY, () => {
     expect(await mainOf(lead)).toContain('West child health hub');
     await checkPageIsAccessible(lead, 'care models compared');
   });
+
+  it('the CYP lead reads the standards by hub, records a teaching session, scores the checklist and attests to a standard', async () => {
+    const lead = await signInInANewWindow(joinery, 'admin', { javaScript: false });
+    await lead.goto('/models');
+    await openLink(lead, 'Child health standards by hub');
+    expect(await headingOf(lead)).toBe('Child health standards by hub');
+    expect(await mainOf(lead)).toContain('A rapid access clinic: urgent referrals seen within 24 hours');
+    await checkPageIsAccessible(lead, 'child health standards');
+
+    await openLink(lead, 'Hub teaching sessions');
+    await press(lead, 'Record session');
+    expect(await mainOf(lead)).toContain('Select the hub that gave the session');
+    await checkPageIsAccessible(lead, 'hub teaching sessions, with errors');
+
+    await lead.goto('/models/standards/attest');
+    await lead.getByLabel('Community children’s nursing').check();
+    await press(lead, 'Save attestation');
+    expect(await mainOf(lead)).toContain('Enter the evidence');
+    await checkPageIsAccessible(lead, 'attest to a standard, with errors');
+
+    await lead.goto('/models/checklist');
+    expect(await headingOf(lead)).toBe('Integration checklist: the ICS as a whole');
+    await checkPageIsAccessible(lead, 'integration checklist');
+    await openLink(lead, 'Score Placeholder: families help decide how the local children’s services are designed');
+    await lead.getByLabel('Amber').check();
+    await lead.getByLabel('Evidence', { exact: true }).fill('Parent panel started this year');
+    await lead.getByLabel('Action', { exact: true }).fill('Invite young people too');
+    const [y, m, d] = new Date().toISOString().slice(0, 10).split('-');
+    await lead.getByLabel('Day').fill(String(Number(d)));
+    await lead.getByLabel('Month').fill(String(Number(m)));
+    await lead.getByLabel('Year').fill(y);
+    await press(lead, 'Save score');
+    expect(await mainOf(lead)).toContain('Score saved.');
+    expect(await mainOf(lead)).toContain('Invite young people too');
+    await checkPageIsAccessible(lead, 'integration checklist, scored');
+  });
 });

@@ -18,6 +18,7 @@ import { clientChangeCommand, clientListCommand } from './cli/client-keeping.js'
 import { spcCommand } from './cli/spc.js';
 import { pewsCommand, PEWS_HELP } from './cli/pews.js';
 import { evaluateCommand, EVALUATE_HELP } from './cli/evaluate.js';
+import { standardsCommand, STANDARDS_HELP } from './cli/standards.js';
 import { indicatorsCommand, INDICATORS_HELP } from './cli/indicators.js';
 import { importActivityCommand, IMPORT_ACTIVITY_HELP } from './cli/import-activity.js';
 import { adviceCommand, ADVICE_HELP } from './cli/advice.js';
@@ -47,6 +48,8 @@ Commands:
                              Print the ICS's advice library for families as JSON, or load one (a bad file changes nothing)
   evaluate --indicator ID --model NAME [--method its|did] [--ics CODE]
                              Estimate a care model's effect on an indicator: JSON with the relative effect and its 95% CI
+  standards [--json] [--at DATE] [--ics CODE]
+                             The child health standards measured from data, per hub (the standards page's figures)
   jobs list | run NAME [--at DATE-TIME]
                              The scheduled jobs (serve runs them when due); run one now, optionally for another clock
   backup FILE                Write the whole database to FILE as plain SQL (works while serving)
@@ -95,6 +98,7 @@ const COMMAND_HELP: Record<string, string> = {
   indicators: INDICATORS_HELP,
   advice: ADVICE_HELP,
   evaluate: EVALUATE_HELP,
+  standards: STANDARDS_HELP,
   jobs: JOBS_HELP,
   distribute: DISTRIBUTE_HELP,
   pews: PEWS_HELP,
@@ -217,6 +221,7 @@ export async function main(argv: string[], io: Output = consoleOutput, serving?:
     if (command === 'indicators') return await indicatorsCommand(config, rest, io);
     if (command === 'advice') return await adviceCommand(config, rest, io);
     if (command === 'evaluate') return await evaluateCommand(config, rest, io);
+    if (command === 'standards') return await standardsCommand(config, rest, io);
     if (command === 'jobs') return await jobsCommand(config, rest, io);
     if (command === 'distribute') return await distributeCommand(config, rest, io);
     if (command === 'import' || command === 'client') {

@@ -39,7 +39,7 @@ export function demoIntervention(children: number, today = new Date().toISOStrin
 
 /** What makes the demo ICS (all but its password): the same on every first start of the same size, on the same day. */
 export const demoIcsOptions = (children: number) => ({
-  children, seed: DEMO_SEED, icsName: 'Demo ICS', demoEmailDomain: DEMO_DOMAIN, intervention: demoIntervention(children),
+  children, seed: DEMO_SEED, icsName: 'Demo ICS', demoEmailDomain: DEMO_DOMAIN, intervention: demoIntervention(children), careModelRegister: true,
 });
 
 /** The demo's sign-ins (one per role), or none before the demo ICS is made. */

@@ -93,3 +93,6 @@ export type RegisteredModel = ModelDescription & {
 };
 
 export const EXPORT_FORMAT = 'joinery-care-model-register';
+
+/** The integration checklist's placeholder items, for the demo generator. */
+export { PLACEHOLDER_ITEMS, AREAS } from './checklist-items.js';

@@ -39,9 +39,30 @@ describe('care model register policy: every role', () => {
     });
   }
 
+  for (const role of ROLE_IDS) {
+    const keeper = KEEPERS[role];
+    it(`${role}: ${keeper ? 'sees and records for every hub' : role === 'paediatrician' ? 'sees and records only for the hubs they lead' : 'neither sees nor records for any hub'}`, () => {
+      const actor = person(role);
+      const own = { see: modelsPolicy.seeHub(actor, 'hub-1', ['hub-1']), record: modelsPolicy.recordForHub(actor, 'hub-1', ['hub-1']) };
+      const other = { see: modelsPolicy.seeHub(actor, 'hub-2', ['hub-1']), record: modelsPolicy.recordForHub(actor, 'hub-2', ['hub-1']) };
+      const refusedSee = { allowed: false, reason: 'You see a hub’s standards, checklist and teaching only for a hub you lead.' };
+      const refusedRecord = { allowed: false, reason: 'Only ICS analysts, the CYP lead and the hub’s lead paediatrician record for a hub.' };
+      if (keeper) {
+        expect(other).toEqual({ see: { allowed: true, why: `care model register for the ${keeper}` }, record: { allowed: true, why: `hub record kept by the ${keeper}` } });
+      } else if (role === 'paediatrician') {
+        expect(own).toEqual({ see: { allowed: true, why: 'lead paediatrician of the hub' }, record: { allowed: true, why: 'lead paediatrician of the hub' } });
+        expect(other).toEqual({ see: refusedSee, record: refusedRecord });
+      } else {
+        expect(own).toEqual({ see: refusedSee, record: refusedRecord });
+      }
+    });
+  }
+
   it('a system client is refused everything: there is no register API', () => {
     expect(modelsPolicy.keepRegister(system).allowed).toBe(false);
     expect(modelsPolicy.viewRegister(system).allowed).toBe(false);
     expect(modelsPolicy.viewModel(system, ['hub-1'], ['hub-1']).allowed).toBe(false);
+    expect(modelsPolicy.seeHub(system, 'hub-1', ['hub-1']).allowed).toBe(false);
+    expect(modelsPolicy.recordForHub(system, 'hub-1', ['hub-1']).allowed).toBe(false);
   });
 });

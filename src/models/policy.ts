@@ -30,6 +30,25 @@ export const modelsPolicy = {
     if (actor.role === 'paediatrician' && modelHubs.some((h) => ledHubs.includes(h))) return allow('lead paediatrician of a hub the model runs in');
     return deny('You see a care model only when it runs in a hub you lead.');
   },
+
+  /**
+   * One hub's standards, checklist scores and teaching sessions: the keepers,
+   * or the paediatrician who leads that hub (issue 22: hub leads see their hubs).
+   */
+  seeHub(actor: Actor, hubId: string, ledHubs: readonly string[]): Decision {
+    const whole = modelsPolicy.viewRegister(actor);
+    if (whole.allowed) return whole;
+    if (actor.role === 'paediatrician' && ledHubs.includes(hubId)) return allow('lead paediatrician of the hub');
+    return deny('You see a hub’s standards, checklist and teaching only for a hub you lead.');
+  },
+
+  /** Record a teaching session the hub gave, or score the checklist for a hub: the keepers, or the hub's lead paediatrician. */
+  recordForHub(actor: Actor, hubId: string, ledHubs: readonly string[]): Decision {
+    const keeper = keeperOf(actor);
+    if (keeper) return allow(`hub record kept by the ${keeper}`);
+    if (actor.role === 'paediatrician' && ledHubs.includes(hubId)) return allow('lead paediatrician of the hub');
+    return deny('Only ICS analysts, the CYP lead and the hub’s lead paediatrician record for a hub.');
+  },
 };
 
 export type ModelsAction = keyof typeof modelsPolicy;

@@ -10,6 +10,8 @@ import { ENTRY_FIELDS, formOfEntry, typedEntry, MODEL_NAME, EMPTY_CONFIGURATION,
 import { MECHANISMS, MODEL_TYPES, NUMERIC_ATTRIBUTES, STAFF_GROUPS, type RegisteredModel } from './index.js';
 import { modelWords } from './words.js';
 import { compareRoutes } from './compare-routes.js';
+import { standardsRoutes } from './standards-routes.js';
+import { checklistRoutes } from './checklist-routes.js';
 
 /** The register of care models: the list, one model, adding and changing one, and JSON out and in. */
 
@@ -64,6 +66,8 @@ const NEW_FORM: EntryForm = formOfEntry({ name: '', title: '', type: '' as never
 
 export const modelsRoutes: RouteModule = async (app, deps: AppDeps) => {
   await compareRoutes(app, deps);
+  await standardsRoutes(app, deps);
+  await checklistRoutes(app, deps);
   app.get(BASE, async (req, reply) => {
     const v = await inTenant(deps, req, (tx, actor) => visibleModels(tx, actor));
     const saved = field(req.query as Record<string, unknown>, 'saved', 60);

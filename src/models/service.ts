@@ -8,6 +8,7 @@ import type { Indicator } from '../population/index.js';
 import { hubsLedBy } from '../organisations/service.js';
 import { modelsPolicy } from './policy.js';
 import { monthsToJudge } from './time-to-judgement.js';
+import { standardsJson, standardsReport } from './standards-report.js';
 import { checkEntry, entryFromForm, EMPTY_CONFIGURATION, type EntryForm, type ModelEntry } from './entry.js';
 import { insertModel, registeredModel, registeredModels, updateModel } from './store.js';
 import { EXPORT_FORMAT, MODEL_TYPES, type RegisteredModel } from './index.js';
@@ -181,4 +182,13 @@ export async function importRegister(tx: Tx, actor: Actor, text: string): Promis
 export async function timeToJudgement(tx: Tx, icsId: string, request: { indicatorId: string; model: string; effect: number; power: number; today?: string }) {
   const sums = await modelMonthlySums(tx, icsId, request);
   return monthsToJudge(sums, { effect: request.effect, power: request.power });
+}
+
+/**
+ * The standards for the whole ICS as `joinery standards --json` prints them: the
+ * page's own code, with small numbers withheld (the command line has no role
+ * that cares for children).
+ */
+export async function standardsOfIcs(tx: Tx, icsId: string, today: string) {
+  return standardsJson(await standardsReport(tx, icsId, { today, hideSmall: true }));
 }

@@ -9,6 +9,7 @@ import { CHILD_TABLES, generateChildren } from './children.js';
 import { isoDate, parseIsoDate } from './dates.js';
 import { NhsNumbers } from './nhs-numbers.js';
 import { Rng } from '../platform/random/seeded.js';
+import { demoCareModelRegister } from './care-model-register.js';
 import { RecordGenerator } from './record.js';
 import { CarePlanGenerator } from './care-plans.js';
 import { MdtGenerator } from './mdt-meetings.js';
@@ -36,6 +37,8 @@ export type SynthOptions = {
   today?: string;
   /** A care model switched on in some clusters, with its effect on the activity rates (see intervention.ts). */
   intervention?: Intervention;
+  /** The demo only: its register of care models (two more starts), hub teaching and checklist scores, beside the intervention. */
+  careModelRegister?: boolean;
   onProgress?: (done: number, total: number, stage: string) => void;
 };
 
@@ -200,6 +203,17 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       })));
       counts.care_model_implementation = chosen.length;
       intervention = { model: iv.model, clusters: chosen.map((c) => ({ id: c.id, name: names.get(c.id)! })) };
+      // The demo's register of care models, teaching sessions and checklist, beside the generated model's start.
+      const cyp = structure.demo.get('admin');
+      if (cyp && opts.careModelRegister) {
+        const first = structure.rows.cluster.filter((r) => chosen.some((c) => c.id === r.id));
+        const rest = structure.rows.cluster.filter((r) => !chosen.some((c) => c.id === r.id));
+        Object.assign(counts, await demoCareModelRegister(tx, {
+          icsId, todayDays, rng: new Rng(opts.seed, 'care-model-register'), ids: new Rng(opts.seed, `care-model-register-ids\u0000${icsName}`),
+          hubModel: iv.model, hubModelStart: `${iv.start}-01`, clusters: [...first, ...rest], clusterPractices: structure.rows.cluster_practice, lead: { id: cyp.id, name: cyp.name },
+        }));
+        counts.care_model_implementation += 2;
+      }
     }
     progress(total, total, 'rollups');
     // Statistics for the tables just filled, so the rollup's joins are planned for their real size.

@@ -23,6 +23,8 @@ const MENU: readonly MenuItem[] = [
   // Hub activity and case finding are reached from the population pages where a role has them: more header links
   // would run off a paediatrician's menu.
   { href: '/population', text: 'Population', may: (a) => policy.viewPopulation(a).allowed },
+  // The register of care models and its standards are kept by those who keep the population measures.
+  { href: '/models', text: 'Care models', may: (a) => policy.managePopulationMeasures(a).allowed },
   { href: '/activity', text: 'Hub activity', may: (a) => policy.viewActivity(a).allowed && !policy.viewPopulation(a).allowed },
   { href: '/privacy/break-glass', text: 'Emergency access reviews', may: (a) => policy.reviewBreakGlass(a).allowed },
   { href: '/safety/hazards', text: 'Clinical safety', may: (a) => policy.viewClinicalSafety(a).allowed },
