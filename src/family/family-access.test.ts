@@ -280,7 +280,7 @@ describe.each(kinds)('family access (%s)', (kind) => {
       const history = await rows<{ change: string; by_name: string }>(j.db.owner, sql`SELECT change, by_name FROM family_access_event WHERE grant_id = ${(await grantOf(sixteen)).id}::uuid ORDER BY at`);
       expect(history).toEqual([{ change: 'granted', by_name: gp.name }, { change: 'suspended', by_name: 'Age milestones' }]);
       // The proxy a young person agreed to at 16 (above) stays as it was; running again changes nothing more.
-      expect((await inIcs(j, (tx) => applyAgeMilestones(tx, job, today)))).toEqual({ review: 0, sixteen: 0, eighteen: 0, unused: 0, notices: 0 });
+      expect((await inIcs(j, (tx) => applyAgeMilestones(tx, job, today)))).toEqual({ review: 0, sixteen: 0, eighteen: 0, unused: 0, notices: 0, practice: 0 });
     });
   });
 
