@@ -87,6 +87,23 @@ describe('family pages over HTTP', () => {
     expect(page).toContain('May see plan, letters');
   });
 
+  it('a family session reaches none of the professionals’ pages, CSV exports or FHIR for its own child: confidential items have no other way out', async () => {
+    const family = await familyClient(j, parent);
+    const [child] = await rows<{ id: string; nhs_number: string }>(j.db.owner, sql`SELECT c.id, c.nhs_number FROM family_access_grant g
+      JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.nhs_number = ${parent.nhsNumber} AND g.status = 'active' LIMIT 1`);
+    for (const path of [`/children/${child.id}`, `/children/${child.id}/record`, `/children/${child.id}/access-log`, `/children/${child.id}/access-log.csv`,
+      `/children/${child.id}/letters`, '/my-children', '/population/indicators', '/privacy/access-log']) {
+      const res = await family.get(path);
+      // Sent to the professionals' sign-in, as anyone without a professional session is.
+      expect({ path, status: res.statusCode, location: res.headers.location }).toEqual({ path, status: 302, location: `/sign-in?next=${encodeURIComponent(path)}` });
+      expect(res.body).not.toContain(child.nhs_number);
+    }
+    // FHIR answers only a system client's bearer token: the family's cookie is not one.
+    const fhir = await family.get(`/fhir/R4/Patient/${child.id}`);
+    expect(fhir.statusCode).toBe(401);
+    expect(fhir.body).not.toContain(child.nhs_number);
+  });
+
   it('a professional’s session opens no family page', async () => {
     const res = await gp.get('/family');
     expect(res.statusCode).toBe(303);
