@@ -17,19 +17,24 @@ export type VisitKind = (typeof VISIT_KINDS)[number];
 export const RECORDER_KINDS = ['professional', 'carer'] as const;
 export type RecorderKind = (typeof RECORDER_KINDS)[number];
 
+/** What a pathway says (name, criteria, observations and timings): the same columns in the pathway and each saved version of it. */
+const pathwayTerms = () => ({
+  name: text('name').notNull(),
+  inclusion: jsonb('inclusion').$type<string[]>().notNull(),
+  exclusion: jsonb('exclusion').$type<string[]>().notNull(),
+  observations: jsonb('observations').$type<string[]>().notNull(),
+  observeEveryHours: integer('observe_every_hours').notNull(),
+  expectedStayDays: integer('expected_stay_days').notNull(),
+  dischargeCriteria: jsonb('discharge_criteria').$type<string[]>().notNull(),
+});
+
 /** A condition pathway the ICS edits: who it is for, what is observed and how often, how long, and when the child can leave. */
 export const wardPathway = pgTable(
   'ward_pathway',
   {
     icsId: uuid('ics_id').notNull().references(() => ics.id),
     id: text('id').notNull(),
-    name: text('name').notNull(),
-    inclusion: jsonb('inclusion').$type<string[]>().notNull(),
-    exclusion: jsonb('exclusion').$type<string[]>().notNull(),
-    observations: jsonb('observations').$type<string[]>().notNull(),
-    observeEveryHours: integer('observe_every_hours').notNull(),
-    expectedStayDays: integer('expected_stay_days').notNull(),
-    dischargeCriteria: jsonb('discharge_criteria').$type<string[]>().notNull(),
+    ...pathwayTerms(),
     active: boolean('active').notNull().default(true),
     version: integer('version').notNull().default(1),
   },
@@ -43,13 +48,7 @@ export const wardPathwayVersion = pgTable(
     icsId: uuid('ics_id').notNull(),
     pathwayId: text('pathway_id').notNull(),
     version: integer('version').notNull(),
-    name: text('name').notNull(),
-    inclusion: jsonb('inclusion').$type<string[]>().notNull(),
-    exclusion: jsonb('exclusion').$type<string[]>().notNull(),
-    observations: jsonb('observations').$type<string[]>().notNull(),
-    observeEveryHours: integer('observe_every_hours').notNull(),
-    expectedStayDays: integer('expected_stay_days').notNull(),
-    dischargeCriteria: jsonb('discharge_criteria').$type<string[]>().notNull(),
+    ...pathwayTerms(),
     active: boolean('active').notNull(),
     savedBy: uuid('saved_by'),
     savedByName: text('saved_by_name').notNull(),
