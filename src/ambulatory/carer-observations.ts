@@ -58,7 +58,7 @@ export async function carerRecordsObservations(tx: Tx, actor: Actor, childId: st
   const picked = Object.fromEntries(CARER_FIELDS.filter((f) => given[f] !== undefined).map((f) => [f, given[f]]));
   const recorded = await saveObservations(tx, access, episode, { kind: 'carer', name: actor.name }, picked, now);
   if (!recorded.escalationId) return { escalated: false, respondWithinMinutes: null };
-  const ward = (await store.theWard(tx))!;
+  const ward = (await store.theWard(tx, actor.icsId))!;
   const level = recorded.result.escalation as keyof typeof ward.responses;
   return { escalated: true, respondWithinMinutes: ward.responses[level].minutes };
 }

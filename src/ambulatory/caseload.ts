@@ -43,7 +43,7 @@ const rank = (level: string | null) => LEVELS.indexOf((level ?? 'none') as (type
 export async function wardCaseload(tx: Tx, actor: Actor, now = new Date()) {
   const decision = wardPolicy.viewCaseload(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  const ward = await store.theWard(tx);
+  const ward = await store.theWard(tx, actor.icsId);
   if (!ward) return { ward: null, children: [], wardRound: [], missed: 0, referred: 0 };
   const listed = await store.caseload(tx, ward.id, (childId) => hasRelationshipSql('virtual-ward', actor, childId));
   await auditListedChildren(tx, actor, decision.why, listed.map((r) => ({ childId: r.child_id, action: 'ward.caseload', what: 'Listed on the virtual ward caseload' })));

@@ -25,8 +25,8 @@ type Raised = Exclude<Level, 'none'>;
 export async function raiseEscalation(
   tx: Tx, access: ChildAccess, episode: store.EpisodeRow, raise: { level: Raised; reasons: string[]; observationId: string | null; missedObservationsDueAt?: Date }, now: Date,
 ): Promise<string | null> {
-  const ward = (await store.theWard(tx))!;
-  const [first] = await store.rota(tx, ward.id);
+  const ward = (await store.theWard(tx, access.actor.icsId))!;
+  const [first] = await store.rota(tx, access.actor.icsId, ward.id);
   const { response, minutes: within } = ward.responses[raise.level];
   const id = await store.insertEscalation(tx, access, {
     episodeId: episode.id, observationId: raise.observationId, level: raise.level, reasons: raise.reasons, response,
@@ -82,11 +82,11 @@ const openForClock = (tx: Tx, clock: Actor, episodeId: string) =>
  * nothing to do (acknowledged, moved by another run, at the top).
  */
 export async function stepUpEscalation(tx: Tx, clock: Actor, x: { id: string; episode_id: string }, now: Date): Promise<boolean> {
-  const ward = (await store.theWard(tx))!;
+  const ward = (await store.theWard(tx, clock.icsId))!;
   const { access } = await openForClock(tx, clock, x.episode_id);
   const open = await store.openEscalation(tx, access, x.id);
   if (!open || new Date(open.response_due_at).getTime() >= now.getTime()) return false;
-  const next = (await store.rota(tx, ward.id)).find((r) => r.position > open.rota_position);
+  const next = (await store.rota(tx, clock.icsId, ward.id)).find((r) => r.position > open.rota_position);
   if (!next) return false;
   const { response, minutes: within } = ward.responses[open.level as Raised];
   const due = new Date(now.getTime() + minutes(within));

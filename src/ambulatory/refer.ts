@@ -32,9 +32,9 @@ export type ReferInput = z.input<typeof referShape> & { referralId?: string | nu
 export async function referToWard(tx: Tx, actor: Actor, childId: string, raw: ReferInput, now = new Date()): Promise<string> {
   const access = await openChild(tx, actor, childId, { rule: wardPolicy.refer, refused: 'refer to the virtual ward' });
   const input = parseInput(referShape, raw);
-  const pathway = await store.pathwayById(tx, input.pathwayId);
+  const pathway = await store.pathwayById(tx, actor.icsId, input.pathwayId);
   if (!pathway?.active) throw new ValidationError({ pathwayId: 'Choose a pathway from the list' });
-  const ward = await store.theWard(tx);
+  const ward = await store.theWard(tx, actor.icsId);
   if (!ward) throw new ConflictError('This ICS has not set up a virtual ward yet. Nothing was saved.');
   const live = await store.liveEpisodeOf(tx, access);
   if (live) throw new ConflictError(`${access.child.given_name} is already on the virtual ward (${live.pathway_name}, ${EPISODE_STATE_WORDS[live.state].toLowerCase()}). Nothing was saved.`);
@@ -42,7 +42,7 @@ export async function referToWard(tx: Tx, actor: Actor, childId: string, raw: Re
   const id = await store.insertEpisode(tx, access, {
     wardId: ward.id, pathwayId: pathway.id, pathwayVersion: pathway.version, source: input.source, referralId: raw.referralId ?? null, reason: input.reason, by: { id: actor.professionalId, name: actor.name }, at: now,
   });
-  const firstOnRota = (await store.rota(tx, ward.id))[0];
+  const firstOnRota = (await store.rota(tx, actor.icsId, ward.id))[0];
   if (firstOnRota && firstOnRota.professional_id !== actor.professionalId) {
     await addToWorklists(tx, actor.icsId, [{
       professionalId: firstOnRota.professional_id, kind: 'ward-referral', childId, title: `Virtual ward referral: ${pathway.name}`, link: `/virtual-ward/episodes/${id}`,
@@ -53,4 +53,4 @@ export async function referToWard(tx: Tx, actor: Actor, childId: string, raw: Re
 }
 
 /** The pathways to choose from, for the referral forms (names only: no child's data). */
-export const pathwayChoices = async (tx: Tx) => (await store.pathways(tx)).map((p) => ({ id: p.id, name: p.name }));
+export const pathwayChoices = async (tx: Tx, icsId: string) => (await store.pathways(tx, icsId)).map((p) => ({ id: p.id, name: p.name }));

@@ -200,7 +200,7 @@ export const virtualWardRoutes: RouteModule = (app, deps) => {
 
   // Referring from the child's page: the GP, ED or a ward (step-up or step-down).
   const referPage = async (req: FastifyRequest, childId: string, values: Values, fields: FieldErrors = {}) => {
-    const choices = await inTenant(deps, req, (tx) => pathwayChoices(tx));
+    const choices = await inTenant(deps, req, (tx, actor) => pathwayChoices(tx, actor.icsId));
     return {
       title: 'Refer to the children’s virtual ward', childId, values, fields, errors: errorSummary(fields, ['pathwayId', 'source', 'reason']), backHref: `/children/${childId}`,
       pathwayItems: [{ value: '', text: 'Choose a pathway' }, ...choices.map((p) => ({ value: p.id, text: p.name, selected: values.pathwayId === p.id }))],

@@ -39,11 +39,11 @@ const EPISODE_COLUMNS = sql`e.id, e.ward_id, e.child_id, e.pathway_id, p.name AS
   e.referred_by, e.referred_by_name, e.referred_at, e.decided_by_name, e.decided_at, e.decline_reason, e.checks,
   e.safeguarding_discussed_with, e.safeguarding_discussion, e.consent_given_by, e.carer_worse_level, e.admitted_at, e.discharged_at, e.outcome, e.discharge_summary, e.version`;
 
-export const pathways = (tx: Tx, activeOnly = true) =>
-  rows<PathwayRow>(tx, sql`SELECT * FROM ward_pathway ${activeOnly ? sql`WHERE active` : sql``} ORDER BY name`);
+export const pathways = (tx: Tx, icsId: string, activeOnly = true) =>
+  rows<PathwayRow>(tx, sql`SELECT * FROM ward_pathway WHERE ics_id = ${icsId}::uuid ${activeOnly ? sql`AND active` : sql``} ORDER BY name`);
 
-export async function pathwayById(tx: Tx, id: string): Promise<PathwayRow | undefined> {
-  return (await rows<PathwayRow>(tx, sql`SELECT * FROM ward_pathway WHERE id = ${id}`))[0];
+export async function pathwayById(tx: Tx, icsId: string, id: string): Promise<PathwayRow | undefined> {
+  return (await rows<PathwayRow>(tx, sql`SELECT * FROM ward_pathway WHERE ics_id = ${icsId}::uuid AND id = ${id}`))[0];
 }
 
 /** The pathway as it was when this episode was referred: its criteria, frequency and stay hold for the episode. */
@@ -56,13 +56,13 @@ export async function pathwayOfEpisode(tx: Tx, access: ChildAccess, episodeId: s
 }
 
 /** The ICS's ward (one per ICS for now: the first set up). */
-export async function theWard(tx: Tx): Promise<WardRow | undefined> {
-  return (await rows<WardRow>(tx, sql`SELECT id, name, nursing_team_id, consultant_id, capacity, responses FROM virtual_ward ORDER BY name, id LIMIT 1`))[0];
+export async function theWard(tx: Tx, icsId: string): Promise<WardRow | undefined> {
+  return (await rows<WardRow>(tx, sql`SELECT id, name, nursing_team_id, consultant_id, capacity, responses FROM virtual_ward WHERE ics_id = ${icsId}::uuid ORDER BY name, id LIMIT 1`))[0];
 }
 
-export const rota = (tx: Tx, wardId: string) =>
+export const rota = (tx: Tx, icsId: string, wardId: string) =>
   rows<{ position: number; professional_id: string; name: string }>(tx, sql`SELECT r.position, r.professional_id, p.name
-    FROM ward_rota r JOIN professional p ON p.ics_id = r.ics_id AND p.id = r.professional_id WHERE r.ward_id = ${wardId}::uuid ORDER BY r.position`);
+    FROM ward_rota r JOIN professional p ON p.ics_id = r.ics_id AND p.id = r.professional_id WHERE r.ics_id = ${icsId}::uuid AND r.ward_id = ${wardId}::uuid ORDER BY r.position`);
 
 /** The episode whose child the caller then opens through the door: the id only tells which child to ask about. */
 export async function episodeChild(tx: Tx, episodeId: string): Promise<string | undefined> {

@@ -185,7 +185,7 @@ describe.each(kinds)('the children’s virtual ward (%s)', (kind) => {
     expect((refused as Error).message).toBe('Only community children’s nurses and paediatricians run the virtual ward.');
     const [audit] = await rows<{ n: number }>(j.db.owner, sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${child}::uuid AND action = 'child.access-refused'`);
     expect(audit.n).toBe(1);
-    expect(await inIcs(j, (tx) => store.pathways(tx))).toHaveLength(6);
+    expect(await inIcs(j, (tx) => store.pathways(tx, w.gp.icsId))).toHaveLength(6);
   });
 
   it('relates the ward’s team to the child while the stay is live and for 7 days after discharge, and no one else', async () => {

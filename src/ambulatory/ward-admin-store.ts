@@ -38,12 +38,12 @@ export async function updatePathway(tx: Tx, icsId: string, id: string, seen: num
   return saved.version;
 }
 
-export const pathwayVersions = (tx: Tx, id: string) =>
+export const pathwayVersions = (tx: Tx, icsId: string, id: string) =>
   rows<{ version: number; name: string; observe_every_hours: number; expected_stay_days: number; active: boolean; saved_by_name: string; saved_at: string }>(tx, sql`
-    SELECT version, name, observe_every_hours, expected_stay_days, active, saved_by_name, saved_at FROM ward_pathway_version WHERE pathway_id = ${id} ORDER BY version DESC`);
+    SELECT version, name, observe_every_hours, expected_stay_days, active, saved_by_name, saved_at FROM ward_pathway_version WHERE ics_id = ${icsId}::uuid AND pathway_id = ${id} ORDER BY version DESC`);
 
-export async function wardVersion(tx: Tx, wardId: string): Promise<number> {
-  return (await rows<{ version: number }>(tx, sql`SELECT version FROM virtual_ward WHERE id = ${wardId}::uuid`))[0].version;
+export async function wardVersion(tx: Tx, icsId: string, wardId: string): Promise<number> {
+  return (await rows<{ version: number }>(tx, sql`SELECT version FROM virtual_ward WHERE ics_id = ${icsId}::uuid AND id = ${wardId}::uuid`))[0].version;
 }
 
 /** New timers from the ward's version the editor saw: false when someone changed the ward first. */
@@ -72,6 +72,6 @@ export async function recordChange(tx: Tx, actor: Actor, wardId: string, setting
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${wardId}::uuid, ${setting}, ${json(before)}, ${json(after)}, ${actor.professionalId}::uuid, ${actor.name})`);
 }
 
-export const settingChanges = (tx: Tx, wardId: string, limit = 20) =>
+export const settingChanges = (tx: Tx, icsId: string, wardId: string, limit = 20) =>
   rows<{ setting: 'responses' | 'rota'; before: unknown; after: unknown; changed_by_name: string; saved_at: string }>(tx, sql`
-    SELECT setting, before, after, changed_by_name, saved_at FROM ward_setting_change WHERE ward_id = ${wardId}::uuid ORDER BY saved_at DESC, id LIMIT ${limit}`);
+    SELECT setting, before, after, changed_by_name, saved_at FROM ward_setting_change WHERE ics_id = ${icsId}::uuid AND ward_id = ${wardId}::uuid ORDER BY saved_at DESC, id LIMIT ${limit}`);

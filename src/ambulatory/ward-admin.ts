@@ -66,17 +66,17 @@ export const pathwayIdFor = (name: string) => name.toLowerCase().normalize('NFKD
 /** The set-up page: the ward, every pathway (not taking referrals too), the timers, the rota and what changed lately. */
 export async function wardSetUp(tx: Tx, actor: Actor) {
   requireWardEditor(actor);
-  const ward = await store.theWard(tx);
+  const ward = await store.theWard(tx, actor.icsId);
   if (!ward) throw new NotFoundError('This ICS has not set up a virtual ward yet.');
-  const [pathways, rota, changes] = [await store.pathways(tx, false), await store.rota(tx, ward.id), await adminStore.settingChanges(tx, ward.id)];
+  const [pathways, rota, changes] = [await store.pathways(tx, actor.icsId, false), await store.rota(tx, actor.icsId, ward.id), await adminStore.settingChanges(tx, actor.icsId, ward.id)];
   return { ward, pathways, rota, changes };
 }
 
 export async function pathwayWithHistory(tx: Tx, actor: Actor, id: string) {
   requireWardEditor(actor);
-  const pathway = await store.pathwayById(tx, id);
+  const pathway = await store.pathwayById(tx, actor.icsId, id);
   if (!pathway) throw new NotFoundError();
-  return { pathway, history: await adminStore.pathwayVersions(tx, id) };
+  return { pathway, history: await adminStore.pathwayVersions(tx, actor.icsId, id) };
 }
 
 /**
@@ -92,7 +92,7 @@ export async function savePathway(tx: Tx, actor: Actor, id: string | null, raw: 
   if (id === null) {
     const newId = pathwayIdFor(input.name);
     if (!newId) throw new ValidationError({ name: 'The pathway’s name needs letters' });
-    if (await store.pathwayById(tx, newId)) throw new ValidationError({ name: `There is already a pathway called “${input.name}”: edit that one, or choose another name` });
+    if (await store.pathwayById(tx, actor.icsId, newId)) throw new ValidationError({ name: `There is already a pathway called “${input.name}”: edit that one, or choose another name` });
     await adminStore.insertPathway(tx, actor.icsId, newId, values, by);
     await audit(tx, actor, 'ward.pathway-add', `Virtual ward pathway added: ${input.name}`, { pathwayId: newId, version: 1 });
     return { id: newId, version: 1 };
@@ -101,7 +101,7 @@ export async function savePathway(tx: Tx, actor: Actor, id: string | null, raw: 
   if (!Number.isInteger(seen)) throw new ValidationError({ form: 'Reload the page and try again.' });
   const saved = await adminStore.updatePathway(tx, actor.icsId, id, seen, values, by);
   if (saved === null) {
-    if (!(await store.pathwayById(tx, id))) throw new NotFoundError();
+    if (!(await store.pathwayById(tx, actor.icsId, id))) throw new NotFoundError();
     throw new ConflictError('Someone saved this pathway after you opened it. Nothing of yours was saved: reload it to see their version and make your change again.');
   }
   await audit(tx, actor, 'ward.pathway-edit', `Virtual ward pathway changed: ${input.name} (version ${saved})`, { pathwayId: id, version: saved });
@@ -128,7 +128,7 @@ export async function saveResponses(tx: Tx, actor: Actor, raw: unknown, seenVers
     });
     return fields;
   }) as WardResponses;
-  const ward = await theWardOrRefuse(tx);
+  const ward = await theWardOrRefuse(tx, actor);
   if (!(await adminStore.setResponses(tx, ward.id, seenVersion, responses))) throw stale('response timers');
   await adminStore.recordChange(tx, actor, ward.id, 'responses', ward.responses, responses);
   await audit(tx, actor, 'ward.timers', 'Virtual ward response timers changed', { before: ward.responses, after: responses });
@@ -152,8 +152,8 @@ export async function saveRota(tx: Tx, actor: Actor, people: string[], seenVersi
     else if (people.indexOf(p) < i) fields[`rota-${i}`] = `${eligible.get(p)!.name} is already on the rota at position ${people.indexOf(p) + 1}`;
   });
   if (Object.keys(fields).length) throw new ValidationError(fields);
-  const ward = await theWardOrRefuse(tx);
-  const before = (await store.rota(tx, ward.id)).map((r) => r.professional_id);
+  const ward = await theWardOrRefuse(tx, actor);
+  const before = (await store.rota(tx, actor.icsId, ward.id)).map((r) => r.professional_id);
   if (!(await adminStore.setRota(tx, actor.icsId, ward.id, seenVersion, chosen))) throw stale('rota');
   await adminStore.recordChange(tx, actor, ward.id, 'rota', before, chosen);
   await audit(tx, actor, 'ward.rota', `Virtual ward escalation rota changed: ${chosen.map((p) => eligible.get(p)!.name).join(', ')}`, { before, after: chosen });
@@ -162,12 +162,12 @@ export async function saveRota(tx: Tx, actor: Actor, people: string[], seenVersi
 /** The ward with its rota, who may be on it, and the ward's version (the timers and rota forms send it back). */
 export async function wardSettingsForm(tx: Tx, actor: Actor) {
   requireWardEditor(actor);
-  const ward = await theWardOrRefuse(tx);
-  return { ward, rota: await store.rota(tx, ward.id), candidates: await adminStore.rotaCandidates(tx), version: await adminStore.wardVersion(tx, ward.id) };
+  const ward = await theWardOrRefuse(tx, actor);
+  return { ward, rota: await store.rota(tx, actor.icsId, ward.id), candidates: await adminStore.rotaCandidates(tx), version: await adminStore.wardVersion(tx, actor.icsId, ward.id) };
 }
 
-async function theWardOrRefuse(tx: Tx) {
-  const ward = await store.theWard(tx);
+async function theWardOrRefuse(tx: Tx, actor: Actor) {
+  const ward = await store.theWard(tx, actor.icsId);
   if (!ward) throw new NotFoundError('This ICS has not set up a virtual ward yet.');
   return ward;
 }

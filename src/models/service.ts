@@ -33,7 +33,7 @@ export function refuseUnlessKeeper(actor: Actor): string {
 
 /** Every model: the register's entries joined to the hub starts population holds. */
 async function allModels(tx: Tx, icsId: string): Promise<RegisteredModel[]> {
-  const [entries, started] = await Promise.all([registeredModels(tx), careModels(tx, icsId)]);
+  const [entries, started] = await Promise.all([registeredModels(tx, icsId), careModels(tx, icsId)]);
   const hubsOf = new Map(started.map((m) => [m.model, m.hubs.map((h) => ({ clusterId: h.clusterId, hub: h.name, start: h.start, rampMonths: h.rampMonths }))]));
   const described: RegisteredModel[] = entries.map(({ version, ...e }) => ({ ...e, version, hubs: hubsOf.get(e.name) ?? [], described: true }));
   const undescribed: RegisteredModel[] = started.filter((m) => !entries.some((e) => e.name === m.model)).map((m) => ({
@@ -75,7 +75,7 @@ export async function addModel(tx: Tx, actor: Actor, form: EntryForm): Promise<S
   const why = required(modelsPolicy.keepRegister(actor));
   const ids = (await listIndicators(tx, actor.icsId)).map((i) => i.id);
   const { entry, fields } = entryFromForm(form, ids);
-  if (!fields.name && (await registeredModel(tx, entry.name))) fields.name = `${entry.name} is in the register already: change it from its own page`;
+  if (!fields.name && (await registeredModel(tx, actor.icsId, entry.name))) fields.name = `${entry.name} is in the register already: change it from its own page`;
   if (Object.keys(fields).length) return { fields };
   if (!(await insertModel(tx, actor, entry))) throw new ConflictError('Someone else added a model with this name at the same moment. Nothing was saved.');
   await audited(tx, actor, why, 'models.added', `Care model ${entry.name} added to the register`, entry);
@@ -85,7 +85,7 @@ export async function addModel(tx: Tx, actor: Actor, form: EntryForm): Promise<S
 /** Changes a model's description; a page older than the last save is refused (409) and nothing changes. */
 export async function changeModel(tx: Tx, actor: Actor, name: string, form: EntryForm): Promise<Saved> {
   const why = required(modelsPolicy.keepRegister(actor));
-  const before = await registeredModel(tx, name);
+  const before = await registeredModel(tx, actor.icsId, name);
   if (!before) throw new NotFoundError();
   const ids = (await listIndicators(tx, actor.icsId)).map((i) => i.id);
   const { entry, fields } = entryFromForm(Object.assign({}, form, { name }), ids);
@@ -163,7 +163,7 @@ export async function importRegister(tx: Tx, actor: Actor, text: string): Promis
   const added: string[] = [];
   const changed: string[] = [];
   for (const m of parsed.data.models as ModelEntry[]) {
-    const before = await registeredModel(tx, m.name);
+    const before = await registeredModel(tx, actor.icsId, m.name);
     if (before) {
       if ((await updateModel(tx, actor, m, before.version)) === null) throw new ConflictError('Someone changed the register while it was loading. Nothing was loaded.');
       changed.push(m.name);

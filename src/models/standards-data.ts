@@ -82,7 +82,7 @@ async function gpEducation(tx: Tx, icsId: string, p: Period): Promise<HubCounts>
     SELECT c.id::text AS cluster_id,
            count(cp.practice_id) FILTER (WHERE EXISTS (
              SELECT 1 FROM hub_teaching_practice tp JOIN hub_teaching_session ts ON ts.ics_id = tp.ics_id AND ts.id = tp.session_id
-              WHERE tp.ics_id = cp.ics_id AND tp.practice_id = cp.practice_id AND ts.cluster_id = c.id
+              WHERE tp.ics_id = ${icsId} AND ts.ics_id = ${icsId} AND tp.practice_id = cp.practice_id AND ts.cluster_id = c.id
                 AND ts.held_on >= (${p.to}::date - interval '1 day' - interval '6 months')::date AND ts.held_on < ${p.to}::date))::int AS numerator,
            count(cp.practice_id)::int AS denominator
       FROM cluster c LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.cluster_id = c.id

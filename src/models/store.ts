@@ -18,12 +18,12 @@ const stored = (r: Row): StoredModel => ({
 
 const SELECT = sql`SELECT name, title, type, configuration, mechanisms, early_indicators, final_outcomes, version FROM care_model`;
 
-export async function registeredModels(tx: Tx): Promise<StoredModel[]> {
-  return (await rows<Row>(tx, sql`${SELECT} ORDER BY title, name`)).map(stored);
+export async function registeredModels(tx: Tx, icsId: string): Promise<StoredModel[]> {
+  return (await rows<Row>(tx, sql`${SELECT} WHERE ics_id = ${icsId}::uuid ORDER BY title, name`)).map(stored);
 }
 
-export async function registeredModel(tx: Tx, name: string): Promise<StoredModel | undefined> {
-  const [found] = await rows<Row>(tx, sql`${SELECT} WHERE name = ${name}`);
+export async function registeredModel(tx: Tx, icsId: string, name: string): Promise<StoredModel | undefined> {
+  const [found] = await rows<Row>(tx, sql`${SELECT} WHERE ics_id = ${icsId}::uuid AND name = ${name}`);
   return found && stored(found);
 }
 

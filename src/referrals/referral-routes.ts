@@ -29,7 +29,7 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
     const fields = opts.fields ?? {};
     const q = queryOf(req);
     const offersAmbulatory = p.moves.some((m) => m.to === 'ambulatory');
-    const pathways = offersAmbulatory ? await inTenant(deps, req, (tx) => pathwayChoices(tx)) : [];
+    const pathways = offersAmbulatory ? await inTenant(deps, req, (tx, actor) => pathwayChoices(tx, actor.icsId)) : [];
     return {
       title: `${KIND_LABELS[p.referral.kind]}: ${p.child.given_name} ${p.child.family_name}`, ...p, values, fields,
       // A stale or missing version is fixed by choosing again: its message points at the choices.

@@ -24,7 +24,6 @@ export const KNOWN_OFFENDERS: readonly KnownOffender[] = [
   { file: "src/advice/store.ts", sql: "SELECT page_id, version, title, condition, author, approved_by, approv" },
   { file: "src/advice/store.ts", sql: "SELECT s.id, s.sent_at::text, s.sent_by_name, s.sent_by_role, s.source" },
   { file: "src/advice/store.ts", sql: "SELECT target_reading_age FROM advice_setting" },
-  { file: "src/ambulatory/store.ts", sql: "SELECT * FROM ward_pathway WHERE active ORDER BY name" },
   { file: "src/careplans/family-actions.ts", sql: "SELECT a.id, a.description, a.owner, a.private_to_young_person, to_cha" },
   { file: "src/careplans/store.ts", sql: "SELECT id, agency, goal, measure, target_on, progress, position FROM c" },
   { file: "src/careplans/store.ts", sql: "SELECT key_worker_id, status FROM care_plan WHERE child_id = $1::uuid " },

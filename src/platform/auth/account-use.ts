@@ -19,8 +19,8 @@ export type AccountFacts = { role: Role; organisation_kind: OrganisationKind; aw
  * uncorrelated subquery: on Citus, professional is a reference table, and a
  * subquery correlated with one cannot be planned.
  */
-export const ACCOUNT_FACTS = sql`p.role, o.kind AS organisation_kind,
-  p.id IN (SELECT d.professional_id FROM duty_check d WHERE d.ics_id = joinery_current_ics() AND d.mode = 'approval' AND d.decided_at IS NULL) AS awaiting_approval`;
+export const accountFactsOf = (icsId: string) => sql`p.role, o.kind AS organisation_kind,
+  p.id IN (SELECT d.professional_id FROM duty_check d WHERE d.ics_id = ${icsId}::uuid AND d.mode = 'approval' AND d.decided_at IS NULL) AS awaiting_approval`;
 
 /** Why the account may not be used, in words for the person signing in; null when it may. */
 export function accountRefusal(a: AccountFacts): string | null {
@@ -34,8 +34,8 @@ export function accountRefusal(a: AccountFacts): string | null {
 }
 
 /** The facts accountRefusal needs, read in the tenant the caller has set. */
-export async function accountFacts(tx: Tx, professionalId: string): Promise<AccountFacts | undefined> {
-  const [found] = await rows<AccountFacts>(tx, sql`SELECT ${ACCOUNT_FACTS}
+export async function accountFacts(tx: Tx, icsId: string, professionalId: string): Promise<AccountFacts | undefined> {
+  const [found] = await rows<AccountFacts>(tx, sql`SELECT ${accountFactsOf(icsId)}
       FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
      WHERE p.id = ${professionalId}::uuid`);
   return found;

@@ -21,7 +21,7 @@ export async function signIn(db: Database, email: string, password: string): Pro
   if (!found || !found.active || !found.password_hash || !ok) return null;
   const facts = await db.platform(async (tx) => {
     await setTenant(tx, found.ics_id);
-    return accountFacts(tx, found.id);
+    return accountFacts(tx, found.ics_id, found.id);
   });
   const refused = facts ? accountRefusal(facts) : 'This account cannot be used.';
   if (refused) return { refused };

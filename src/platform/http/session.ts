@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rows, setTenant, type Database } from '../db/client.js';
 import type { Actor, SignedInHow } from '../access/actor.js';
 import type { Role } from '../access/roles.js';
-import { accountRefusal, ACCOUNT_FACTS, type AccountFacts } from '../auth/account-use.js';
+import { accountRefusal, accountFactsOf, type AccountFacts } from '../auth/account-use.js';
 import { keepAlive, SESSION_TIMES, type SessionLimits } from './session-expiry.js';
 
 export const SESSION_COOKIE = 'joinery_session';
@@ -52,7 +52,7 @@ export async function loadSession(db: Database, token: string, limits: SessionLi
     await setTenant(tx, s.ics_id);
     const [p] = await rows<{ name: string; email: string; role: Role; organisation_id: string; organisation_name: string; active: boolean } & AccountFacts>(
       tx,
-      sql`SELECT p.name, p.email, p.organisation_id, o.name AS organisation_name, p.active, ${ACCOUNT_FACTS}
+      sql`SELECT p.name, p.email, p.organisation_id, o.name AS organisation_name, p.active, ${accountFactsOf(s.ics_id)}
             FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
            WHERE p.id = ${s.professional_id}::uuid`,
     );

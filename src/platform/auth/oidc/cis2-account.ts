@@ -3,7 +3,7 @@ import { rows, setTenant, type Database } from '../../db/client.js';
 import { textArray } from '../../db/bulk.js';
 import type { Role } from '../../access/roles.js';
 import type { OrganisationKind } from '../../access/organisation-kinds.js';
-import { accountRefusal, ACCOUNT_FACTS, type AccountFacts } from '../account-use.js';
+import { accountRefusal, accountFactsOf, type AccountFacts } from '../account-use.js';
 import type { LinkedAccount } from './cis2-role-check.js';
 
 export type Cis2Accounts =
@@ -24,7 +24,7 @@ export async function cis2Accounts(db: Database, uid: string): Promise<Cis2Accou
   const facts = await db.platform(async (tx) => {
     await setTenant(tx, icsId);
     return rows<AccountFacts & { id: string; active: boolean; ods_code: string; organisation_name: string }>(tx, sql`
-      SELECT p.id, p.active, ${ACCOUNT_FACTS}, o.ods_code, o.name AS organisation_name
+      SELECT p.id, p.active, ${accountFactsOf(icsId)}, o.ods_code, o.name AS organisation_name
         FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
        WHERE p.ics_id = ${icsId}::uuid AND p.id = ANY(${textArray(found.map((f) => f.id))}::uuid[])
        ORDER BY o.name, p.role`);
