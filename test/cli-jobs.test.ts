@@ -28,7 +28,7 @@ describe('joinery jobs', () => {
     [['jobs', 'run', 'age-milestones', '--at', '2026-02-30'], '--at 2026-02-30 is not a real date and time'],
     [['jobs', 'run', 'age-milestones', '--at', '2026-12-06T06:00'], '--at must be an ISO 8601 date or date-time with its offset'],
     [['jobs', 'run', 'age-milestones', '--when', 'now'], "Unknown option '--when'"],
-    [['jobs', 'run', 'tidy-up'], "No job called 'tidy-up'. The jobs are: age-milestones, virtual-ward-clock."],
+    [['jobs', 'run', 'tidy-up'], "No job called 'tidy-up'. The jobs are: age-milestones, virtual-ward-clock, fhir-bulk-export."],
   ])('refuses %j, saying why (exit 2)', async (args, words) => {
     const { code, output } = await runCli(args);
     expect(code).toBe(2);
