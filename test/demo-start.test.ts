@@ -50,19 +50,28 @@ describe('demo ICS at start', () => {
 /**
  * Every tenant table's rows as one hash each, leaving out what differs by when or with what password it was made
  * (the clock times rows were written: created_at, updated_at, and saved_at of the advice library's versions), and
- * what the scheduled jobs a running Joinery starts once the demo is ready wrote after it (the age milestones job's
- * notices and its audit rows): the generator alone runs no jobs.
+ * what the scheduled jobs a running Joinery starts once the demo is ready wrote after it: the age milestones job's
+ * notices, the worklist items telling a practice to tell a young person, the ward clock's step-ups (who owns an
+ * escalation now, and the worklist items that follow it) and the jobs' audit rows. The generator alone runs no jobs.
  */
-const WRITTEN_BY_JOBS: Record<string, string> = { audit_event: `WHERE role IS DISTINCT FROM 'scheduled-job'`, family_notice: 'WHERE false' };
+const WRITTEN_BY_JOBS: Record<string, { where?: string; columns?: string[] }> = {
+  audit_event: { where: `WHERE role IS DISTINCT FROM 'scheduled-job'` },
+  family_notice: { where: 'WHERE false' },
+  young_person_milestone_notice: { where: 'WHERE false' },
+  worklist_item: { where: `WHERE kind NOT IN ('family-tell-young-person', 'ward-escalation')` },
+  ward_escalation: { columns: ['owner_id', 'rota_position', 'stepped_up_at', 'response_due_at'] },
+};
 
 async function icsFingerprint(db: Database): Promise<Record<string, string>> {
   const tables = await rows<{ table_name: string }>(db.owner, sql`
     SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'ics_id' ORDER BY table_name`);
   const out: Record<string, string> = {};
   for (const { table_name: table } of tables) {
+    const byJobs = { where: '', columns: [] as string[], ...WRITTEN_BY_JOBS[table] };
     const [r] = await rows<{ h: string; n: number }>(db.owner, sql`
       SELECT md5(coalesce(string_agg(j, '|' ORDER BY j), '')) AS h, count(*)::int AS n
-        FROM (SELECT (to_jsonb(t) - 'created_at' - 'updated_at' - 'saved_at' - 'password_hash')::text AS j FROM ${sql.raw(table)} t ${sql.raw(WRITTEN_BY_JOBS[table] ?? '')}) s`);
+        FROM (SELECT (to_jsonb(t) - 'created_at' - 'updated_at' - 'saved_at' - 'password_hash' ${sql.raw(byJobs.columns.map((c) => `- '${c}'`).join(' '))})::text AS j
+                FROM ${sql.raw(table)} t ${sql.raw(byJobs.where)}) s`);
     out[table] = `${r.n}:${r.h}`;
   }
   return out;
