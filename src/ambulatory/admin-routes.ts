@@ -57,6 +57,8 @@ export const wardAdminRoutes: RouteModule = async (app, deps) => {
       const fields = state.fields ?? {};
       return reply.code(state.status ?? 200).page(`${V}/pathway.njk`, {
         title: found ? `Pathway: ${found.pathway.name}` : 'Add a pathway', backHref: BASE, id, values, fields, errors: errorSummary(fields, PATHWAY_FIELDS),
+        // After a save the page says what the save means for children on the ward and those referred next.
+        notice: state.status ? undefined : NOTICES[field(queryOf(req), 'done', 20)],
         current: found?.pathway, history: found?.history ?? [],
         observationItems: Object.entries(OBSERVATION_CHOICES).map(([value, text]) => ({ value, text, checked: chosen.includes(value) })),
         activeItems: [{ value: 'yes', text: 'Yes, referrals can choose it', checked: values.active === 'yes' }, { value: 'no', text: 'No, it is closed to new referrals', checked: values.active === 'no' }],
