@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../src/platform/db/client.js';
 import { connectServer } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
-import { COLOCATION_ANCHOR, LOCAL_TABLES, REFERENCE_TABLES } from '../src/platform/db/citus-placement.js';
+import { COLOCATION_ANCHOR, DIRECTORY_TABLES, LOCAL_TABLES, REFERENCE_PLACED } from '../src/platform/db/citus-placement.js';
 import { generateIcs } from '../src/synth/generate.js';
 import { runCli } from './run-cli.js';
 
@@ -33,7 +33,7 @@ describe.skipIf(!CITUS_URL)('on a Citus cluster (only when JOINERY_CITUS_URL is 
     await db?.close();
   });
 
-  it('joinery distribute places every tenant table by ics_id colocated with child, the national tables as reference tables, keeps every foreign key, and a second run changes nothing', async () => {
+  it('joinery distribute places every tenant table by ics_id colocated with child, the national tables and the sign-in directory as reference tables, keeps every foreign key, and a second run changes nothing', async () => {
     const foreignKeys = () => rows<{ name: string }>(db.owner, sql`SELECT conname AS name FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace ORDER BY 1`);
     const before = await foreignKeys();
     const first = await runCli(['distribute']);
@@ -49,12 +49,14 @@ describe.skipIf(!CITUS_URL)('on a Citus cluster (only when JOINERY_CITUS_URL is 
              EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'ics_id') AS tenant
         FROM pg_class c LEFT JOIN pg_dist_partition p ON p.logicalrelid = c.oid
        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'`);
-    const reference = placed.filter((p) => p.table in REFERENCE_TABLES);
-    expect(reference.map((p) => p.method).sort()).toEqual(['n', 'n', 'n', 'n']);
-    const tenant = placed.filter((p) => p.tenant && !(p.table in REFERENCE_TABLES) && !(p.table in LOCAL_TABLES));
+    const reference = placed.filter((p) => REFERENCE_PLACED.includes(p.table));
+    expect(reference.map((p) => [p.table, p.method]).sort()).toEqual([['ics', 'n'], ['organisation', 'n'], ['place', 'n'], ['sign_in_directory', 'n']]);
+    const tenant = placed.filter((p) => p.tenant && !REFERENCE_PLACED.includes(p.table) && !(p.table in LOCAL_TABLES));
     expect(tenant.length).toBeGreaterThan(40);
     expect(tenant.filter((p) => p.method !== 'h' || !p.colocated).map((p) => p.table)).toEqual([]);
-    // The sign-in and scheduled-job tables stay on the coordinator, outside Citus's metadata.
+    // Accounts and sessions are the ICS's own rows (decision 0034); the directory says which ICS an email signs in to.
+    expect(tenant.map((p) => p.table)).toEqual(expect.arrayContaining(['professional', 'session', 'fhir_token', ...Object.values(DIRECTORY_TABLES).map((d) => d.of)]));
+    // The sign-in attempts, CIS2 and NHS login hand-overs, family sessions and scheduled-job tables stay on the coordinator, outside Citus's metadata.
     expect(placed.filter((p) => p.table in LOCAL_TABLES && p.method !== null).map((p) => p.table)).toEqual([]);
   });
 
@@ -73,6 +75,21 @@ describe.skipIf(!CITUS_URL)('on a Citus cluster (only when JOINERY_CITUS_URL is 
     }
     const [{ n }] = await db.platform((tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM child`));
     expect(n).toBe(0);
+  });
+
+  it('an email finds its ICS in the directory on one node, and a session is found on one shard of its own ICS', async () => {
+    const [icsId] = icsIds;
+    const plan = async (icsOrNull: string | null, query: ReturnType<typeof sql>) => {
+      const explain = sql`EXPLAIN ${query}`;
+      const found = icsOrNull
+        ? await db.tenant(icsOrNull, (tx) => rows<{ 'QUERY PLAN': string }>(tx, explain))
+        : await rows<{ 'QUERY PLAN': string }>(db.owner, explain);
+      return found.map((p) => p['QUERY PLAN']).join('\n');
+    };
+    const [entry] = await rows<{ email: string }>(db.owner, sql`SELECT email FROM sign_in_directory WHERE ics_id = ${icsId} LIMIT 1`);
+    expect(await plan(null, sql`SELECT ics_id FROM sign_in_directory WHERE email = ${entry.email}`)).toMatch(/Task Count: 1\b/);
+    expect(await plan(icsId, sql`SELECT * FROM session WHERE ics_id = ${icsId} AND token_hash = ${'0'.repeat(64)}`)).toMatch(/Task Count: 1\b/);
+    expect(await plan(icsId, sql`SELECT * FROM professional WHERE ics_id = ${icsId} AND email = ${entry.email}`)).toMatch(/Task Count: 1\b/);
   });
 
   it('a query for one child of one ICS goes to one shard', async () => {

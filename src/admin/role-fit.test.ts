@@ -71,6 +71,7 @@ describe('a role fits its organisation', () => {
 
   it('refuses sign-in to a GP account already saved at a school, with a page that says why', async () => {
     const email = 'old.gp.at.school@example.nhs.uk';
+    await t.db.owner.execute(sql`INSERT INTO sign_in_directory (email, ics_id) VALUES (${email}, ${t.icsId}::uuid)`);
     await t.db.owner.execute(sql`INSERT INTO professional (ics_id, id, email, name, role, organisation_id, password_hash)
       VALUES (${t.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${email}, 'Old Record', 'gp', ${schoolId}::uuid, ${await hashPassword('an old misfit passphrase')})`);
     const browser = TestClient.anonymous(t.app);

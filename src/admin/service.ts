@@ -7,6 +7,7 @@ import { roleFits, roleMisfitWords } from '../platform/access/role-fit.js';
 import { jobRolesConfirming } from '../platform/auth/oidc/national-roles.js';
 import { CHECKED_ROLES, openChecksByAccount, openDutyCheck } from '../platform/access/duties.js';
 import { recordAudit } from '../platform/audit/audit.js';
+import { enterSignInName, SIGN_IN_NAME_TAKEN } from '../platform/auth/directory.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import type { OrganisationKind } from '../platform/access/organisation-kinds.js';
 import type { ClusterInput, EditUserInput, NewUserInput, OrganisationInput, WorkingDaysInput } from './forms.js';
@@ -322,10 +323,11 @@ export async function createUser(tx: Tx, actor: Actor, input: NewUserInput, pass
   if (Object.keys(placeFields).length) throw new ValidationError(placeFields);
   const id = crypto.randomUUID();
   try {
+    await enterSignInName(tx, actor.icsId, input.email);
     await store.insertUser(tx, actor.icsId, id, { ...input, passwordHash });
   } catch (e) {
-    // Emails are unique across every ICS (they are the sign-in name), so only the index can tell.
-    if (uniqueViolation(e) === 'professional_email_idx') throw emailTaken();
+    // An email signs in to one ICS (the sign-in directory's key), and another ICS's accounts are out of sight: only the key can tell.
+    if (uniqueViolation(e) === SIGN_IN_NAME_TAKEN) throw emailTaken();
     throw e;
   }
   await recordAudit(tx, actor, {

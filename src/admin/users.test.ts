@@ -130,6 +130,7 @@ describe('an administrator manages user accounts', () => {
     expect(await uidOf(ada.id)).toBeNull();
 
     // Another health visitor at this organisation already holds this identity: CIS2 could not tell the two accounts apart.
+    await t.db.owner.execute(sql`INSERT INTO sign_in_directory (email, ics_id) VALUES ('ben.cole@example.nhs.uk', ${t.icsId}::uuid)`);
     await t.db.owner.execute(sql`INSERT INTO professional (ics_id, id, email, name, role, organisation_id, nhsid_useruid)
       VALUES (${t.icsId}::uuid, ${crypto.randomUUID()}::uuid, 'ben.cole@example.nhs.uk', 'Ben Cole', 'health-visitor', ${orgId}::uuid, '555123456780')`);
     const taken = await save('555123456780');
@@ -167,6 +168,7 @@ describe('an administrator manages user accounts', () => {
     const admin = await t.signIn();
     const add = async (email: string, name: string, role: string, uid: string | null) => {
       const id = crypto.randomUUID();
+      await t.db.owner.execute(sql`INSERT INTO sign_in_directory (email, ics_id) VALUES (${email}, ${t.icsId}::uuid)`);
       await t.db.owner.execute(sql`INSERT INTO professional (ics_id, id, email, name, role, organisation_id, nhsid_useruid)
         VALUES (${t.icsId}::uuid, ${id}::uuid, ${email}, ${name}, ${role}, ${orgId}::uuid, ${uid})`);
       return id;
@@ -207,6 +209,7 @@ describe('an administrator manages user accounts', () => {
     const admin = await t.signIn();
     // Enough health visitors for two pages, added directly: this is about the list, not the form.
     for (let i = 0; i < 60; i++) {
+      await t.db.owner.execute(sql`INSERT INTO sign_in_directory (email, ics_id) VALUES (${`hv${i}@paging.test`}, ${t.icsId}::uuid)`);
       await t.db.owner.execute(sql`INSERT INTO professional (ics_id, id, email, name, role, organisation_id)
         VALUES (${t.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${`hv${i}@paging.test`}, ${`Zz Visitor ${String(i).padStart(2, '0')}`}, 'health-visitor', ${orgId}::uuid)`);
     }

@@ -5,6 +5,7 @@ import { SYSTEM_ROLE, type Actor } from '../platform/access/actor.js';
 import { ValidationError } from '../platform/http/errors.js';
 import { checkJwks, checkJwksUrl, type TokenError } from './client-keys.js';
 import { awaitingApproval, openDutyCheck, writesRecords, type DutyMode } from '../platform/access/duties.js';
+import { icsOfToken, tokenForIcs } from '../platform/auth/ics-token.js';
 
 /**
  * System clients and their OAuth 2.0 access tokens. Secrets and tokens are
@@ -102,7 +103,8 @@ export async function grantToken(
     if (refused.length) return { error: 'invalid_scope', description: `This client is not granted: ${refused.join(' ')}` };
     scopes = asked;
   }
-  const token = randomSecret();
+  // The token names its ICS, so each request finds it among that ICS's tokens (decision 0034).
+  const token = tokenForIcs(icsId);
   await db.tenant(icsId, async (tx) => {
     // Expired tokens are of no use to anyone: clear this client's as a new one is issued.
     await tx.execute(sql`DELETE FROM fhir_token WHERE ics_id = ${icsId}::uuid AND client_id = ${clientId}::uuid AND expires_at < now()`);
@@ -167,10 +169,11 @@ export class TokenRefused extends Error {
  * transaction took five.
  */
 export async function asClient<T>(db: Database, token: string, fn: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
-  if (!TOKEN.test(token)) throw new TokenRefused(invalidToken);
-  // A SHA-256 in hex: safe to write into the statements' text.
+  const icsId = TOKEN.test(token) ? icsOfToken(token) : null;
+  if (!icsId) throw new TokenRefused(invalidToken);
+  // A UUID rebuilt from bytes and a SHA-256 in hex: safe to write into the statements' text.
   const tokenHash = hash(token);
-  const lookup = sql.raw(`joinery_fhir_token_lookup('${tokenHash}')`);
+  const lookup = sql.raw(`joinery_fhir_token_lookup('${icsId}'::uuid, '${tokenHash}')`);
   return db.tenantFoundBy([
     statementText(sql`SELECT t.ics_id, t.client_id, t.scopes, t.expired, set_config('app.ics_id', t.ics_id::text, true) FROM ${lookup} t`),
     statementText(clientActorSql(sql`(SELECT t.client_id FROM ${lookup} t)`)),

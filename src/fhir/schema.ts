@@ -41,9 +41,7 @@ export const fhirToken = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.tokenHash] }),
-    // Looked up by hash before the tenant is known (through a definer function). Unique only
-    // with ics_id, the key, so Citus can enforce it in one shard (migration 0032).
-    index('fhir_token_hash_idx').on(t.tokenHash),
+    // The token names its ICS (decision 0034): found by the key, ics_id and hash, on one shard.
     index('fhir_token_client_idx').on(t.icsId, t.clientId, t.expiresAt),
     foreignKey({ columns: [t.icsId, t.clientId], foreignColumns: [fhirClient.icsId, fhirClient.id] }),
   ],

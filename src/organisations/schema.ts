@@ -101,8 +101,9 @@ export const clusterPractice = pgTable(
 );
 
 /**
- * A professional who signs in. Email is unique across every ICS because it is the sign-in name,
- * which is why Citus would hold this table on every node (docs/decisions/0009-citus-ready-schema.md).
+ * A professional who signs in: a tenant table, distributed by ics_id on Citus. The email is the
+ * sign-in name, kept to one ICS across the region by the sign-in directory (src/platform/auth/directory.ts,
+ * decision 0034), which every account points at.
  */
 export const professional = pgTable(
   'professional',
@@ -124,7 +125,8 @@ export const professional = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
-    uniqueIndex('professional_email_idx').on(t.email),
+    // Unique within the ICS; across ICSs the sign-in directory keeps an email to one (decision 0034).
+    uniqueIndex('professional_email_idx').on(t.icsId, t.email),
     uniqueIndex('professional_cis2_account_idx').on(t.icsId, t.nhsidUseruid, t.organisationId, t.role).where(sql`${t.nhsidUseruid} IS NOT NULL`),
     check('professional_nhsid_useruid_check', sql`${t.nhsidUseruid} ~ '^[0-9]{12}$'`),
     index('professional_org_idx').on(t.icsId, t.organisationId),

@@ -110,7 +110,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
 
   const result = await db.owner.transaction(async (txn) => {
     const tx = txn as unknown as Tx;
-    // On Citus, the reference tables (ics, organisation, professional) are written after
+    // On Citus, the reference tables (ics, organisation, the sign-in directory) are written after
     // statements that reach many shards; in one transaction that needs one connection per
     // worker. An unused setting on plain PostgreSQL and PGlite.
     await tx.execute(sql`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
@@ -121,9 +121,10 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     if (clash.length > 0) {
       throw new Error(`An ICS named "${clash[0].name}" (code ${clash[0].code}) already exists; choose another icsName.`);
     }
+    // The sign-in directory holds every ICS's sign-in names (decision 0034).
     const taken = await rows<{ email: string }>(
       tx,
-      sql`SELECT email FROM professional WHERE right(email, ${domain.length + 1}) = ${`@${domain}`} LIMIT 1`,
+      sql`SELECT email FROM sign_in_directory WHERE right(email, ${domain.length + 1}) = ${`@${domain}`} LIMIT 1`,
     );
     if (taken.length > 0) {
       throw new Error(`Professionals with @${domain} emails already exist (emails are global sign-in names); choose another demoEmailDomain.`);
@@ -144,6 +145,8 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       ids,
     );
     const counts: Record<string, number> = { ics: 1 };
+    // Each account points at its sign-in name (checked again by the generator's tests: foreign-key checks are off here).
+    await insertAll(tx, 'sign_in_directory', structure.rows.professional.map((p) => ({ email: p.email, ics_id: icsId })));
     for (const [table, all] of Object.entries(structure.rows)) {
       await insertAll(tx, table, all);
       counts[table] = all.length;

@@ -1,26 +1,30 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../../src/platform/db/client.js';
 import { crossTenantReads, readsAny } from './sql-joins.js';
-import { LOCAL_TABLES, REFERENCE_TABLES } from '../../src/platform/db/citus-placement.js';
+import { DIRECTORY_TABLES, LOCAL_TABLES, REFERENCE_PLACED, REFERENCE_TABLES } from '../../src/platform/db/citus-placement.js';
 
 // How each table sits in Citus: the lists `joinery distribute` places tables by.
-export { LOCAL_TABLES, REFERENCE_TABLES };
+export { DIRECTORY_TABLES, LOCAL_TABLES, REFERENCE_TABLES };
 
-/** Functions that find one row by a secret or an id before the tenant is known: one table, no join. */
+/**
+ * Functions that find one row by a secret or an id before the tenant is known: one table, no join.
+ * The FHIR token and password sign-in lookups are not here: the token names its ICS and the
+ * sign-in directory names the email's, so they must say ics_id = that ICS like any query (decision 0034).
+ */
 export const PRE_TENANT_LOOKUPS: Record<string, string> = {
+  joinery_cis2_lookup: 'CIS2 vouches for a user id: finds the accounts linked to it in every ICS (one person may hold accounts in several), once a sign-in',
   joinery_fhir_client_lookup: 'the token endpoint finds a FHIR client by its id (a UUID) to learn its ICS',
-  joinery_fhir_token_lookup: 'each FHIR request finds its token by hash to learn its ICS',
   joinery_advice_link_lookup: 'a family opens a one-time advice link (no sign-in): its hash finds the sending and its ICS',
   joinery_feedback_link_lookup: 'a family’s feedback page finds its one-time link by the token’s hash to learn its ICS',
   joinery_family_lookup: 'NHS login gives a verified NHS number and date of birth: finds the ICSs where a professional granted that person family access',
 };
 
-/** The tenant tables, distributed by ics_id: every table with an ics_id column not named a reference or local table. */
+/** The tenant tables, distributed by ics_id: every table with an ics_id column not named a reference, directory or local table. */
 export async function tenantTables(tx: Tx): Promise<Set<string>> {
   const withIcs = await rows<{ table: string }>(tx, sql`
     SELECT DISTINCT c.relname AS table FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attname = 'ics_id' AND NOT a.attisdropped`);
-  return new Set(withIcs.map((t) => t.table).filter((t) => !(t in REFERENCE_TABLES) && !(t in LOCAL_TABLES)));
+  return new Set(withIcs.map((t) => t.table).filter((t) => !REFERENCE_PLACED.includes(t) && !(t in LOCAL_TABLES)));
 }
 
 type Column = { table: string; column: string; not_null: boolean; type: string; serial: boolean };
@@ -86,15 +90,20 @@ export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
   const names = new Set(tables.map((t) => t.table));
   const icsColumn = new Map(columns.filter((c) => c.column === 'ics_id').map((c) => [c.table, c]));
   const placement = (table: string) =>
-    table in REFERENCE_TABLES ? 'reference' : table in LOCAL_TABLES ? 'local' : icsColumn.has(table) ? 'tenant' : 'unplaced';
+    table in REFERENCE_TABLES ? 'reference' : table in DIRECTORY_TABLES ? 'directory' : table in LOCAL_TABLES ? 'local'
+      : icsColumn.has(table) ? 'tenant' : 'unplaced';
   const tenant = new Set(tables.map((t) => t.table).filter((t) => placement(t) === 'tenant'));
 
-  for (const listed of [...Object.keys(REFERENCE_TABLES), ...Object.keys(LOCAL_TABLES)]) {
-    if (!names.has(listed)) problems.push(`${listed} is named a reference or local table but does not exist`);
+  for (const listed of [...REFERENCE_PLACED, ...Object.keys(LOCAL_TABLES)]) {
+    if (!names.has(listed)) problems.push(`${listed} is named a reference, directory or local table but does not exist`);
   }
   for (const t of tables) {
     const where = placement(t.table);
     if (where === 'unplaced') problems.push(`${t.table} has no ics_id column and is not named a reference or local table`);
+    // A table that holds an ICS's rows is that ICS's, wherever it would sit: left on the coordinator it would escape the key rule below.
+    if (where === 'local' && icsColumn.has(t.table)) {
+      problems.push(`${t.table} is named a local table but has an ics_id column: an ICS's rows belong in a tenant table keyed with ics_id (or a directory)`);
+    }
     if (where === 'local' || where === 'unplaced') continue;
     const tenantColumn = t.table === 'ics' ? 'id' : 'ics_id';
     if (!(t.rls && t.forced && (t.policy_on_ics || t.table === 'ics'))) {
@@ -109,10 +118,19 @@ export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
       problems.push(`${t}.${c.column} draws from a sequence of type ${c.type}: Citus needs bigint sequences on distributed tables`);
     }
   }
+  // A directory keeps each of its tenant table's rows in step by a foreign key that carries ics_id.
+  for (const [directory, { of }] of Object.entries(DIRECTORY_TABLES)) {
+    if (placement(of) !== 'tenant') problems.push(`directory ${directory} is for ${of}, which is not a tenant table`);
+    else if (!constraints.some((c) => c.kind === 'f' && c.table === of && c.ref_table === directory && c.columns.includes('ics_id'))) {
+      problems.push(`${of} has no foreign key on ics_id to its directory ${directory}, so a row could be out of step with it`);
+    }
+  }
   for (const c of constraints) {
     const from = placement(c.table);
     if (c.kind !== 'f') {
-      if (from === 'tenant' && !c.columns.includes('ics_id')) problems.push(`${c.table}: ${KIND[c.kind]} ${c.name} (${c.columns.join(', ')}) does not include ics_id`);
+      // Only a directory's keys may leave ics_id out (that is its work: one name, one ICS); a national table's rows with an ics_id keep it in theirs.
+      const keyedByIcs = from === 'tenant' || (from === 'reference' && icsColumn.has(c.table));
+      if (keyedByIcs && !c.columns.includes('ics_id')) problems.push(`${c.table}: ${KIND[c.kind]} ${c.name} (${c.columns.join(', ')}) does not include ics_id`);
       continue;
     }
     const to = placement(c.ref_table!);
@@ -121,7 +139,7 @@ export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
       const i = c.columns.indexOf('ics_id');
       if (i < 0 || c.ref_columns![i] !== 'ics_id') problems.push(`${fk} does not pair ics_id with ics_id`);
       else if (c.changes_ics) problems.push(`${fk} would change ics_id (ON DELETE SET NULL or SET DEFAULT, or an ON UPDATE action), which Citus refuses on the distribution column`);
-    } else if (from === 'reference' && to !== 'reference') {
+    } else if ((from === 'reference' || from === 'directory') && to !== 'reference' && to !== 'directory') {
       problems.push(`${fk}: a reference table may point only at reference tables, not at a ${to} table`);
     } else if (from === 'tenant' && to === 'local') {
       problems.push(`${fk}: a tenant table may not point at a table left on the coordinator`);
@@ -133,7 +151,7 @@ export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
   }
   // Citus plans a LANGUAGE sql function's statements only when it can inline them, which it cannot
   // for a lookup with parameters; PL/pgSQL runs each statement as a query of its own (issue 24, item 3).
-  const distributed = new Set([...tenant, ...Object.keys(REFERENCE_TABLES)]);
+  const distributed = new Set([...tenant, ...REFERENCE_PLACED]);
   for (const f of functions) {
     for (const p of crossTenantReads(f.body, tenant, !(f.name in PRE_TENANT_LOOKUPS))) problems.push(`function ${f.name} ${p}`);
     if (f.language === 'sql' && readsAny(f.body, distributed)) {

@@ -9,12 +9,25 @@ export const REFERENCE_TABLES: Record<string, string> = {
   ics: 'the tenants themselves: every tenant table points at it',
   place: 'local-authority areas, a national list that organisations point at',
   organisation: 'practices, trusts, schools: ODS codes are national, and professionals point at their organisation',
-  professional: 'the sign-in name (email) is unique across every ICS, so it is checked on one table every node holds',
 };
 
-/** Tables Citus would leave on the coordinator: read before the tenant is known, and no tenant table points at them. */
+/**
+ * Directories: reference tables that answer "which ICS?" before the tenant is
+ * known, for a name people choose and type (decision 0034). The only tables
+ * with an ics_id column whose keys may leave ics_id out: their key is what
+ * keeps a name to one ICS across the region. `joinery distribute` makes them
+ * reference tables; each names the tenant table whose rows point at it.
+ */
+export const DIRECTORY_TABLES: Record<string, { of: string; why: string }> = {
+  sign_in_directory: { of: 'professional', why: 'password sign-in starts from an email alone: the directory says which ICS holds the account, and keeps each email to one ICS' },
+};
+
+/**
+ * Tables Citus would leave on the coordinator: read before the tenant is
+ * known, holding no ICS's rows (no ics_id column), and no tenant table points
+ * at them. A secret Joinery hands out carries its ICS instead (decision 0034).
+ */
 export const LOCAL_TABLES: Record<string, string> = {
-  session: 'found by token hash before the ICS is known; holds no child data',
   sign_in_attempt: 'counted by hashed email and address before the ICS is known; has no ICS',
   family_session: 'a family member signed in with NHS login: found by token hash, belongs to no ICS',
   oidc_sign_in: 'a CIS2 or NHS login sign-in under way, found by its state before anyone is known; has no ICS',
@@ -24,3 +37,6 @@ export const LOCAL_TABLES: Record<string, string> = {
 
 /** The tenant table every other one is colocated with: a child's rows of every table share its shard. */
 export const COLOCATION_ANCHOR = 'child';
+
+/** Every table `joinery distribute` makes a reference table: the national lists, then the directories. */
+export const REFERENCE_PLACED: readonly string[] = [...Object.keys(REFERENCE_TABLES), ...Object.keys(DIRECTORY_TABLES)];

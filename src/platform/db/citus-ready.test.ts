@@ -35,6 +35,12 @@ async function problemsWithScratchSchema(db: Database): Promise<string[]> {
         sql`ALTER TABLE organisation ADD COLUMN scratch_visit_id uuid,
               ADD CONSTRAINT organisation_scratch_visit_fk FOREIGN KEY (ics_id, scratch_visit_id) REFERENCES scratch_visit (ics_id, id)`,
         sql`CREATE VIEW scratch_child_referrals AS SELECT c.id, r.id AS referral_id FROM child c JOIN referral r ON r.child_id = c.id`,
+        // Issue 24, item 2: a session found by its hash alone, a national table's key without ics_id,
+        // an ICS's rows left on the coordinator, and accounts no longer held in step with the sign-in directory.
+        sql`CREATE UNIQUE INDEX scratch_session_token_idx ON session (token_hash)`,
+        sql`CREATE UNIQUE INDEX scratch_organisation_ods_idx ON organisation (ods_code)`,
+        sql`ALTER TABLE sign_in_attempt ADD COLUMN ics_id uuid`,
+        sql`ALTER TABLE professional DROP CONSTRAINT professional_sign_in_directory_fk`,
         sql`CREATE FUNCTION scratch_referral_count(p_child uuid) RETURNS bigint LANGUAGE sql
               AS $$ SELECT count(*) FROM referral r JOIN child c ON c.id = r.child_id WHERE c.id = p_child $$`,
       ]) await tx.execute(ddl);
@@ -54,7 +60,7 @@ describe.each(kinds)('a schema Citus can distribute by ics_id, on %s', (kind) =>
   });
   afterAll(() => db?.close());
 
-  it('every tenant table keeps ics_id in its keys, unique indexes and foreign keys, has row-level security on it, no view or function crosses tenants, and no LANGUAGE sql function reads a table Citus would hold', async () => {
+  it('every tenant table keeps ics_id in its keys, unique indexes and foreign keys (only a directory may leave it out), no local table holds an ICS’s rows, has row-level security on it, no view or function crosses tenants, and no LANGUAGE sql function reads a table Citus would hold', async () => {
     expect(await citusReadinessProblems(db.owner)).toEqual([]);
   });
 
@@ -71,6 +77,10 @@ describe.each(kinds)('a schema Citus can distribute by ics_id, on %s', (kind) =>
       'scratch_visit: foreign key scratch_visit_child_fk (ics_id, child_id) → child(ics_id, id) would change ics_id (ON DELETE SET NULL or SET DEFAULT, or an ON UPDATE action), which Citus refuses on the distribution column',
       'scratch_visit: foreign key scratch_visit_parent_id_fkey (parent_id) → scratch_parent(id) does not pair ics_id with ics_id',
       'scratch_visit: unique index scratch_visit_child_idx (child_id) does not include ics_id',
+      'session: unique index scratch_session_token_idx (token_hash) does not include ics_id',
+      'organisation: unique index scratch_organisation_ods_idx (ods_code) does not include ics_id',
+      "sign_in_attempt is named a local table but has an ics_id column: an ICS's rows belong in a tenant table keyed with ics_id (or a directory)",
+      'professional has no foreign key on ics_id to its directory sign_in_directory, so a row could be out of step with it',
       expect.stringMatching(/^view scratch_child_referrals joins child \(c\) and referral \(r\) without equating their ics_id: "select c\.id, r\.id as referral_id from \(child c join referral r on/),
       "view scratch_child_referrals reads tenant tables with its owner's rights (not security_invoker), so row-level security does not apply",
       expect.stringMatching(/^function scratch_referral_count joins referral \(r\) and child \(c\) without equating their ics_id: "select count\(\*\) from referral r join child c/),

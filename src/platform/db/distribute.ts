@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from './client.js';
 import { textArray } from './bulk.js';
-import { COLOCATION_ANCHOR, LOCAL_TABLES, REFERENCE_TABLES } from './citus-placement.js';
+import { COLOCATION_ANCHOR, LOCAL_TABLES, REFERENCE_PLACED } from './citus-placement.js';
 
 /** Why `joinery distribute` will not run here: the database is not a Citus coordinator. */
 export class NotCitus extends Error {}
@@ -72,7 +72,7 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Distributes every tenant table by ics_id (colocated with child) and makes
- * the national tables reference tables, on a Citus coordinator. In one
+ * the national tables and the directories reference tables, on a Citus coordinator. In one
  * transaction: the foreign keys touching a table still to be placed are
  * dropped first (a key to `ics` made before `ics` is a reference table would
  * turn every connected table into a Citus local table, and a key to a parent
@@ -91,8 +91,9 @@ export async function distribute(db: Database): Promise<Distribution> {
     const placed = await placedTables(tx);
     const tables = await schemaTables(tx);
     const names = new Set(tables.map((t) => t.table));
-    const reference = Object.keys(REFERENCE_TABLES).filter((t) => names.has(t));
-    const tenant = tables.filter((t) => t.tenant && !(t.table in REFERENCE_TABLES) && !(t.table in LOCAL_TABLES)).map((t) => t.table);
+    // The directories (sign-in names) are reference tables too: every node answers "which ICS?" (decision 0034).
+    const reference = REFERENCE_PLACED.filter((t) => names.has(t));
+    const tenant = tables.filter((t) => t.tenant && !REFERENCE_PLACED.includes(t.table) && !(t.table in LOCAL_TABLES)).map((t) => t.table);
     if (!tenant.includes(COLOCATION_ANCHOR)) throw new Error(`The schema has no ${COLOCATION_ANCHOR} table: run joinery migrate first.`);
     // The anchor first, so every other tenant table can be colocated with it.
     const toDistribute = [COLOCATION_ANCHOR, ...tenant.filter((t) => t !== COLOCATION_ANCHOR)].filter((t) => placed.get(t) !== 'distributed');

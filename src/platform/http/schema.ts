@@ -1,9 +1,12 @@
-import { pgTable, uuid, text, timestamp, check } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, check, primaryKey } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
-/** Signed-in sessions. Platform data, not a child's: looked up by token hash before the tenant is known. */
+/**
+ * Signed-in sessions: a tenant table (decision 0034). The cookie's token names
+ * its ICS, so a session is found by its hash among that ICS's rows.
+ */
 export const session = pgTable('session', {
-  tokenHash: text('token_hash').primaryKey(),
+  tokenHash: text('token_hash').notNull(),
   icsId: uuid('ics_id').notNull(),
   professionalId: uuid('professional_id').notNull(),
   csrfToken: text('csrf_token').notNull(),
@@ -18,4 +21,7 @@ export const session = pgTable('session', {
   nrbacRoleName: text('nrbac_role_name'),
   /** Kept server-side only to end the provider's session at sign-out (id_token_hint). */
   idToken: text('id_token'),
-}, (t) => [check('session_method_check', sql`${t.method} IN ('password', 'cis2')`)]);
+}, (t) => [
+  primaryKey({ columns: [t.icsId, t.tokenHash] }),
+  check('session_method_check', sql`${t.method} IN ('password', 'cis2')`),
+]);

@@ -14,11 +14,14 @@ export const SESSION_TIMES = sql`extract(epoch FROM now() - last_seen_at)::float
  */
 export async function keepAlive(
   tx: Tx, table: 'session' | 'family_session', tokenHash: string, times: { idle_seconds: number; age_seconds: number }, limits: SessionLimits,
+  /** A professional's session is kept in its ICS (a tenant table); a family member's belongs to none. */
+  icsId?: string,
 ): Promise<boolean> {
+  const row = icsId ? sql`ics_id = ${icsId}::uuid AND token_hash = ${tokenHash}` : sql`token_hash = ${tokenHash}`;
   if (times.idle_seconds > limits.idleMinutes * 60 || times.age_seconds > limits.maxHours * 3600) {
-    await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE token_hash = ${tokenHash}`);
+    await tx.execute(sql`DELETE FROM ${sql.identifier(table)} WHERE ${row}`);
     return false;
   }
-  if (times.idle_seconds > 60) await tx.execute(sql`UPDATE ${sql.identifier(table)} SET last_seen_at = now() WHERE token_hash = ${tokenHash}`);
+  if (times.idle_seconds > 60) await tx.execute(sql`UPDATE ${sql.identifier(table)} SET last_seen_at = now() WHERE ${row}`);
   return true;
 }

@@ -5,6 +5,7 @@ import type { Actor, SignedInHow } from '../access/actor.js';
 import type { Role } from '../access/roles.js';
 import { accountRefusal, accountFactsOf, type AccountFacts } from '../auth/account-use.js';
 import { keepAlive, SESSION_TIMES, type SessionLimits } from './session-expiry.js';
+import { icsOfToken, tokenForIcs } from '../auth/ics-token.js';
 
 export const SESSION_COOKIE = 'joinery_session';
 
@@ -17,17 +18,19 @@ const PASSWORD: SignedInHow = { method: 'password', assurance: null, nrbacRoleId
 /**
  * Starts a session and notes the sign-in on the account (the administrator's
  * list shows the last one and its method). The ID token is kept only to end
- * the provider's session at sign-out.
+ * the provider's session at sign-out. The cookie's token carries the ICS, so
+ * the session is kept and found among that ICS's rows (decision 0034).
  */
 export async function createSession(db: Database, icsId: string, professionalId: string, how: SignedInHow = PASSWORD, idToken: string | null = null) {
-  const token = newToken();
+  const token = tokenForIcs(icsId);
   const csrfToken = newToken();
   await db.platform(async (tx) => {
+    await setTenant(tx, icsId);
     await tx.execute(sql`INSERT INTO session (token_hash, ics_id, professional_id, csrf_token, method, assurance, nrbac_role_id, nrbac_role_name, id_token)
                    VALUES (${hash(token)}, ${icsId}::uuid, ${professionalId}::uuid, ${csrfToken}, ${how.method}, ${how.assurance},
                            ${how.nrbacRoleId}, ${how.nrbacRoleName}, ${idToken})`);
-    await setTenant(tx, icsId);
-    await tx.execute(sql`UPDATE professional SET last_sign_in_at = now(), last_sign_in_method = ${how.method} WHERE id = ${professionalId}::uuid`);
+    await tx.execute(sql`UPDATE professional SET last_sign_in_at = now(), last_sign_in_method = ${how.method}
+                          WHERE ics_id = ${icsId}::uuid AND id = ${professionalId}::uuid`);
   });
   return { token, csrfToken };
 }
@@ -38,23 +41,26 @@ export type { SessionLimits } from './session-expiry.js';
 
 /**
  * Finds the session for a cookie and the professional behind it, in one
- * transaction. An idle or too-old session is ended (keepAlive).
+ * transaction, in the ICS the token names. An idle or too-old session is
+ * ended (keepAlive). A token that names no ICS is no session.
  */
 export async function loadSession(db: Database, token: string, limits: SessionLimits): Promise<LoadedSession> {
+  const icsId = icsOfToken(token);
+  if (!icsId) return null;
   return db.platform(async (tx) => {
+    await setTenant(tx, icsId);
     const [s] = await rows<{ ics_id: string; professional_id: string; csrf_token: string; idle_seconds: number; age_seconds: number } & SessionHow>(
       tx,
       sql`SELECT ics_id, professional_id, csrf_token, method, assurance, nrbac_role_id, nrbac_role_name, ${SESSION_TIMES}
-            FROM session WHERE token_hash = ${hash(token)}`,
+            FROM session WHERE ics_id = ${icsId}::uuid AND token_hash = ${hash(token)}`,
     );
     if (!s) return null;
-    if (!(await keepAlive(tx, 'session', hash(token), s, limits))) return { expired: true as const };
-    await setTenant(tx, s.ics_id);
+    if (!(await keepAlive(tx, 'session', hash(token), s, limits, icsId))) return { expired: true as const };
     const [p] = await rows<{ name: string; email: string; role: Role; organisation_id: string; organisation_name: string; active: boolean } & AccountFacts>(
       tx,
       sql`SELECT p.name, p.email, p.organisation_id, o.name AS organisation_name, p.active, ${accountFactsOf(s.ics_id)}
             FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-           WHERE p.id = ${s.professional_id}::uuid`,
+           WHERE p.ics_id = ${icsId}::uuid AND p.id = ${s.professional_id}::uuid`,
     );
     // An account that may no longer be used (see accountRefusal) is sent back to sign in, which says why.
     if (!p || !p.active || accountRefusal(p)) return null;
@@ -78,8 +84,13 @@ type SessionHow = { method: SignedInHow['method']; assurance: string | null; nrb
 
 /** Ends the session; returns the ID token it was signed in with, if any, to end the provider's session too. */
 export async function endSession(db: Database, token: string): Promise<{ idToken: string | null; method: string } | undefined> {
-  const [ended] = await db.platform((tx) =>
-    rows<{ id_token: string | null; method: string }>(tx, sql`DELETE FROM session WHERE token_hash = ${hash(token)} RETURNING id_token, method`));
+  const icsId = icsOfToken(token);
+  if (!icsId) return undefined;
+  const [ended] = await db.platform(async (tx) => {
+    await setTenant(tx, icsId);
+    return rows<{ id_token: string | null; method: string }>(tx,
+      sql`DELETE FROM session WHERE ics_id = ${icsId}::uuid AND token_hash = ${hash(token)} RETURNING id_token, method`);
+  });
   return ended && { idToken: ended.id_token, method: ended.method };
 }
 
