@@ -54,18 +54,20 @@ describe.each(kinds)('ICS tenancy with row-level security on %s', (kind) => {
     expect(children.map((c) => c.id)).toEqual([a.childId]);
   });
 
-  it('every table but the sign-in ones (sessions, family sessions, sign-in attempts, NHS sign-ins under way) and the scheduled jobs’ is tenant-owned: RLS forced, ics_id leading the primary key', async () => {
+  it('every table but the sign-in ones (family sessions, sign-in attempts, NHS sign-ins under way) and the scheduled jobs’ is tenant-owned: RLS forced, ics_id leading the primary key (the sign-in directory’s is the email it keeps to one ICS)', async () => {
     const tables = await rows<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean; first_key: string | null }>(
       db.owner,
       sql`SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
                  (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
                    WHERE i.indrelid = c.oid AND i.indisprimary) AS first_key
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('session', 'sign_in_attempt', 'family_session', 'oidc_sign_in', 'scheduled_job', 'scheduled_job_run')`,
+           WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('sign_in_attempt', 'family_session', 'oidc_sign_in', 'scheduled_job', 'scheduled_job_run')`,
     );
+    expect(tables.map((t) => t.relname)).toEqual(expect.arrayContaining(['session', 'professional', 'sign_in_directory']));
+    const key: Record<string, string> = { ics: 'id', sign_in_directory: 'email' };
     for (const t of tables) {
       expect(t.relrowsecurity && t.relforcerowsecurity, `${t.relname} has RLS`).toBe(true);
-      expect(t.first_key, `${t.relname} primary key`).toBe(t.relname === 'ics' ? 'id' : 'ics_id');
+      expect(t.first_key, `${t.relname} primary key`).toBe(key[t.relname] ?? 'ics_id');
     }
   });
 

@@ -12,7 +12,7 @@ export { DIRECTORY_TABLES, LOCAL_TABLES, REFERENCE_TABLES };
  * sign-in directory names the email's, so they must say ics_id = that ICS like any query (decision 0034).
  */
 export const PRE_TENANT_LOOKUPS: Record<string, string> = {
-  joinery_cis2_lookup: 'CIS2 vouches for a user id: finds the accounts linked to it in every ICS (one person may hold accounts in several), once a sign-in',
+  joinery_cis2_lookup: 'CIS2 vouches for a user id: finds the accounts linked to it in every ICS, so that one linked in two ICSs is refused (every shard, once a sign-in)',
   joinery_fhir_client_lookup: 'the token endpoint finds a FHIR client by its id (a UUID) to learn its ICS',
   joinery_advice_link_lookup: 'a family opens a one-time advice link (no sign-in): its hash finds the sending and its ICS',
   joinery_feedback_link_lookup: 'a family’s feedback page finds its one-time link by the token’s hash to learn its ICS',
