@@ -6,7 +6,7 @@ import type { Output } from './output.js';
 export const DISTRIBUTE_HELP =
   'joinery distribute\n\n' +
   '  On a Citus coordinator (DATABASE_URL), after joinery migrate: distributes every tenant table by ics_id, colocated\n' +
-  '  with child (professional and session among them), and makes ics, place, organisation and the sign-in directory\n' +
+  '  with child (sessions among them), and makes ics, place, organisation, professional and the sign-in directory\n' +
   '  reference tables (in one transaction: the foreign keys are dropped, the tables placed, and the keys added back).\n' +
   '  Lets joinery_app log in, so the coordinator can reach\n' +
   '  the workers as the app. Running it again changes nothing. Refused, changing nothing, on plain PostgreSQL or PGlite.\n' +

@@ -101,9 +101,10 @@ export const clusterPractice = pgTable(
 );
 
 /**
- * A professional who signs in: a tenant table, distributed by ics_id on Citus. The email is the
- * sign-in name, kept to one ICS across the region by the sign-in directory (src/platform/auth/directory.ts,
- * decision 0034), which every account points at.
+ * A professional who signs in. The email is the sign-in name, unique within the ICS here and kept to
+ * one ICS across the region by the sign-in directory (src/platform/auth/directory.ts, decision 0034),
+ * which every account points at. Every key carries ics_id, so Citus could distribute it; it stays a
+ * reference table until every query that joins it names ics_id.
  */
 export const professional = pgTable(
   'professional',

@@ -120,7 +120,7 @@ export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
   }
   // A directory keeps each of its tenant table's rows in step by a foreign key that carries ics_id.
   for (const [directory, { of }] of Object.entries(DIRECTORY_TABLES)) {
-    if (placement(of) !== 'tenant') problems.push(`directory ${directory} is for ${of}, which is not a tenant table`);
+    if (!['tenant', 'reference'].includes(placement(of))) problems.push(`directory ${directory} is for ${of}, which is neither a tenant nor a reference table`);
     else if (!constraints.some((c) => c.kind === 'f' && c.table === of && c.ref_table === directory && c.columns.includes('ics_id'))) {
       problems.push(`${of} has no foreign key on ics_id to its directory ${directory}, so a row could be out of step with it`);
     }

@@ -9,6 +9,7 @@ export const REFERENCE_TABLES: Record<string, string> = {
   ics: 'the tenants themselves: every tenant table points at it',
   place: 'local-authority areas, a national list that organisations point at',
   organisation: 'practices, trusts, schools: ODS codes are national, and professionals point at their organisation',
+  professional: 'an ICS’s staff, on every node until every query that joins it names ics_id (decision 0034); its keys all carry ics_id, and the sign-in directory keeps each email to one ICS',
 };
 
 /**
