@@ -106,6 +106,25 @@ async function copyThroughStaging(tx: Tx, copyIn: CopyIn, table: string, columns
 }
 
 /**
+ * Rows for an INSERT … SELECT that needs more than bulkInsert (ON CONFLICT,
+ * RETURNING, a join): COPYed into a temporary staging table of the given
+ * column types, returned as something to select FROM (aliased `as`). Undefined
+ * where the transaction may not COPY (Citus, or outside a transaction): the
+ * caller sends its rows as it did before. Values in each row in column order.
+ */
+export async function stagedRows(tx: Tx, columns: [name: string, type: string][], rows: unknown[][], as: string): Promise<SQL | undefined> {
+  const copyIn = copyInOf(tx);
+  if (!copyIn || !rows.length) return undefined;
+  for (const [c, t] of columns) if (!/^[a-z_]+$/.test(c) || !/^[a-z ]+(\[\])?$/.test(t)) throw new Error(`bad column ${c} ${t}`);
+  if (!/^[a-z]+$/.test(as)) throw new Error(`bad alias ${as}`);
+  const stage = `joinery_stage_${++stagingTables}`;
+  await tx.execute(sql.raw(`CREATE TEMP TABLE ${stage} (${columns.map(([c, t]) => `${c} ${t}`).join(', ')}) ON COMMIT DROP`));
+  const lines = rows.map((row) => row.map((v) => copyText(v === null || v === undefined ? null : String(v))).join('\t'));
+  await copyIn(`COPY pg_temp.${stage} (${columns.map(([c]) => c).join(', ')})`, `${lines.join('\n')}\n`);
+  return sql.raw(`pg_temp.${stage} AS ${as}`);
+}
+
+/**
  * A few rows as one multi-row VALUES statement, each value cast to the type
  * the caller names (text where none is named), built without reading the
  * catalogue so it can travel late with the next statement (writeWithNext).
