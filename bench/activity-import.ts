@@ -20,6 +20,7 @@ import { activityMonths, importActivity, ageOn, londonDate, londonWallToUtc } fr
 import type { MonthRange } from '../src/population/index.js';
 import { progressBar } from '../src/cli/progress.js';
 import { trackPeakMemory } from './stats.js';
+import { copyRatioWords } from './load.js';
 
 type Kid = { id: string; nhs: string; dob: string; practice_id: string; cluster_id: string | null };
 type Trust = { id: string; ods: string };
@@ -161,7 +162,7 @@ export async function activityImportBench(opts: { url: string; icsId: string; ro
     console.log(`\nActivity CSV import: ${opts.rows.toLocaleString('en-GB')} rows (${megabytes.toFixed(0)} MB, ${firstMonth.slice(0, 7)} to ${span.to.slice(0, 7)}) ` +
       `in ${imported.seconds.toFixed(1)} s = ${perSecond(opts.rows, imported.seconds)} rows/s (added ${imported.added.toLocaleString('en-GB')}, rejected ${imported.rejected}, ` +
       `${imported.batches} batches; rollups ${imported.rollupSeconds.toFixed(1)} s of it), peak RSS ${peak} MiB; ` +
-      `raw COPY of the same rows (contact and activity_event) ${copySeconds.toFixed(1)} s = ${perSecond(opts.rows, copySeconds)} rows/s; import takes ${(imported.seconds / copySeconds).toFixed(1)}× the COPY`);
+      `raw COPY of the same rows (contact and activity_event) ${copySeconds.toFixed(1)} s = ${perSecond(opts.rows, copySeconds)} rows/s; ${copyRatioWords(imported.seconds, copySeconds)}`);
 
     const again = await importActivity(db, opts.icsId, file, { source });
     console.log(`Activity CSV re-import of the same file: ${again.seconds.toFixed(1)} s = ${perSecond(opts.rows, again.seconds)} rows/s (added ${again.added}, unchanged ${again.unchanged.toLocaleString('en-GB')})`);

@@ -94,7 +94,7 @@ async function taskListBench(db: Database, app: FastifyInstance, opts: CareBench
   console.log(summarise(`task list, overdue (${counts.overdue} overdue)`, await timeEach(200, () => page(client, '/tasks?due=overdue'))));
   console.log(summarise(`task list, page 5 (${OPEN_TASKS} open tasks)`, await timeEach(200, () => page(client, '/tasks?page=5'))));
 
-  await underLoad(`task list (${OPEN_TASKS} open tasks)`, { baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => '/tasks' });
+  await underLoad(`task list (${OPEN_TASKS} open tasks)`, { db, target: { perSecond: 150, p95: 100 }, data: `${allTasks.toLocaleString('en-GB')} tasks`, baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => '/tasks' });
 }
 
 // ---------------------------------------------------------------- 2. care plan with 50 versions

@@ -18,7 +18,7 @@ import { importFhir } from '../src/cli/import-fhir.js';
 import { addClient, issueToken } from '../src/fhir/clients.js';
 import { TestClient } from '../test/http.js';
 import { summarise, trackPeakMemory, timeEach } from './stats.js';
-import { underLoad } from './load.js';
+import { copyRatioWords, dataSize, underLoad } from './load.js';
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 
@@ -99,7 +99,7 @@ export async function fhirImportBench(db: Database, opts: { url: string; icsId: 
   console.log(`\nFHIR NDJSON bulk import: ${resources.toLocaleString('en-GB')} Observations (${megabytes.toFixed(1)} MB) in ${importSeconds.toFixed(1)} s = ` +
     `${Math.round(resources / importSeconds).toLocaleString('en-GB')} resources/s (created ${imported.created}, rejected ${imported.rejected.length}), ` +
     `peak RSS ${peak} MiB; raw COPY of the same rows (record_entry and its history) ${copySeconds.toFixed(2)} s = ${Math.round(resources / copySeconds).toLocaleString('en-GB')} rows/s; ` +
-    `import takes ${(importSeconds / copySeconds).toFixed(1)}× the COPY`);
+    copyRatioWords(importSeconds, copySeconds));
   console.log(`FHIR NDJSON re-import of the same file: ${again.seconds.toFixed(1)} s = ${Math.round(resources / again.seconds).toLocaleString('en-GB')} resources/s ` +
     `(unchanged ${again.unchanged}, created ${again.created}, updated ${again.updated}, rejected ${again.rejected.length})`);
 }
@@ -125,5 +125,5 @@ export async function recordBench(db: Database, app: FastifyInstance, opts: { ur
   const client = await new TestClient(app).signIn(opts.gpEmail, opts.password);
   const patients = await rows<{ id: string }>(db.owner, sql`SELECT c.id FROM child c JOIN professional p ON p.organisation_id = c.registered_practice_id WHERE p.email = ${opts.gpEmail}`);
   let i = 0;
-  await underLoad('record page', { baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => `/children/${patients[i++ % patients.length].id}/record` });
+  await underLoad(`record page (${patients.length} patients)`, { db, target: { perSecond: 200, p95: 100 }, data: await dataSize(db), baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => `/children/${patients[i++ % patients.length].id}/record` });
 }

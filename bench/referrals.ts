@@ -76,7 +76,7 @@ async function triageListBench(db: Database, app: FastifyInstance, opts: Referra
   await page(client, '/referrals/triage');
   console.log(summarise(`triage list (${open} open referrals)`, await timeEach(200, () => page(client, '/referrals/triage'))));
   console.log(summarise(`triage list, page 10 (${open} open referrals)`, await timeEach(200, () => page(client, '/referrals/triage?page=10'))));
-  await underLoad(`triage list (${open} open referrals)`, { baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => '/referrals/triage' });
+  await underLoad(`triage list (${open} open referrals)`, { db, baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => '/referrals/triage' });
 }
 
 const BOOKING_SESSIONS = 10;

@@ -19,7 +19,7 @@ import type { ChildCriteria } from '../src/children/store.js';
 import { progressBar } from '../src/cli/progress.js';
 import { TestClient } from '../test/http.js';
 import { summarise, timeEach, trackPeakMemory } from './stats.js';
-import { underLoad } from './load.js';
+import { dataSize, underLoad } from './load.js';
 import { recordBench } from './record.js';
 import { carePlanBench } from './care.js';
 import { referralBench } from './referrals.js';
@@ -111,10 +111,8 @@ async function main() {
     // The summary page under load, through HTTP, as the GP looking at their own patients.
     const client = await new TestClient(app).signIn('gp@bench.joinery.test', PASSWORD);
     const patients = await rows<{ id: string }>(db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${actor.organisationId}::uuid`);
-    const stopMemory = trackPeakMemory();
     let i = 0;
-    await underLoad(`child summary page (${patients.length} patients)`, { baseUrl, client, seconds: LOAD_SECONDS, paths: () => `/children/${patients[i++ % patients.length].id}` });
-    console.log(`  peak RSS ${stopMemory()} MiB`);
+    await underLoad(`child summary page (${patients.length} patients)`, { db, target: { perSecond: 300, p95: 100 }, data: await dataSize(db), baseUrl, client, seconds: LOAD_SECONDS, paths: () => `/children/${patients[i++ % patients.length].id}` });
   }
   if (wanted('fhir')) await fhirLoadBench(db, { baseUrl, icsId: actor.icsId, seconds: LOAD_SECONDS });
   if (wanted('fhir-import')) await fhirImportBench(db, { url, icsId: actor.icsId });

@@ -95,6 +95,17 @@ describe.each(kinds)('NDJSON record entries, written many at a time, on %s', (ki
     expect(contacts.n).toBe(2);
   });
 
+  it('writes every line of a large chunk (copied through a staging table): each entry, its first version and its audit row, none dropped', async () => {
+    const lines = Array.from({ length: 700 }, (_, i) => observation(`big-${i}`, byNhs(children[i % 2]), 20 + (i % 30)));
+    expect(await importFhir(j.db, j.ics.icsId, file('big', lines), { parallel: false })).toMatchObject({ created: 700, rejected: [] });
+    const big = await written('big');
+    expect(big.entries).toHaveLength(700);
+    expect(big.history.map((h) => (h as { version: number }).version)).toEqual(Array(700).fill(1));
+    expect(new Set(big.audit.map((a) => (a as { key: string; action: string }).action))).toEqual(new Set(['record.create-entry']));
+    expect(big.audit).toHaveLength(700);
+    expect(big.entries).toContainEqual(expect.objectContaining({ key: '699', child_id: children[1].id, details: { value: 29, unit: 'kg' } }));
+  });
+
   it('imports the same file again as all unchanged, writing nothing; a changed line is updated with a new version', async () => {
     const f = file('again', [observation('ag-1', byNhs(children[0])), observation('ag-2', byNhs(children[1])), observation('ag-3', byNhs(children[1]))]);
     expect(await importFhir(j.db, j.ics.icsId, f)).toMatchObject({ created: 3, rejected: [] });

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, databaseError, type Database } from './client.js';
 import { bulkInsert } from './bulk.js';
+import { copyInOf } from './copy.js';
 import { databaseKinds, freshDatabase } from '../../../test/database.js';
 
 const kinds = await databaseKinds();
@@ -51,6 +52,38 @@ describe.each(kinds)('inserting many rows at once as multi-row VALUES, on %s', (
     const other = crypto.randomUUID();
     const refused = await db.tenant(icsId, (tx) => bulkInsert(tx, 'audit_event', [{ ...child, ics_id: other }])).then(() => 'written', (e) => databaseError(e).message);
     expect(refused).toMatch(/row-level security/);
+  });
+
+  it('copies a large batch in a transaction (through a staging table) keeping awkward text, JSON, arrays, dates and NULL as VALUES would', async () => {
+    const awkward = 'tab\there, line\nbreak, back\\slash, \\N, "quoted", O\'Neill\r';
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      n: 50_000 + i, note: i === 0 ? awkward : i === 1 ? null : `row ${i}`, details: i === 0 ? { said: awkward, list: [1, null] } : { i },
+      themes: i === 0 ? ['a,b', 'say "hi"', 'back\\slash', 'NULL'] : [], on_day: '2026-03-01', at: new Date('2026-03-01T12:00:00Z'), done: i % 2 === 0, score: 2.5,
+    }));
+    await db.owner.transaction((tx) => bulkInsert(tx as unknown as Parameters<typeof bulkInsert>[0], 'bulk_probe', many));
+    const got = await rows<Record<string, unknown>>(db.owner, sql`
+      SELECT n, note, details, themes, on_day::text AS on_day, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS at, done, score::text AS score
+        FROM bulk_probe WHERE n BETWEEN 50000 AND 50001 ORDER BY n`);
+    expect(got).toEqual([
+      { n: 50_000, note: awkward, details: { said: awkward, list: [1, null] }, themes: ['a,b', 'say "hi"', 'back\\slash', 'NULL'], on_day: '2026-03-01', at: '2026-03-01 12:00', done: true, score: '2.50' },
+      { n: 50_001, note: null, details: { i: 1 }, themes: [], on_day: '2026-03-01', at: '2026-03-01 12:00', done: false, score: '2.50' },
+    ]);
+    const [counted] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM bulk_probe WHERE n >= 50000`);
+    expect(counted.n).toBe(600);
+  });
+
+  it('copies a large batch into a tenant table as the app: every row written, and one row of another ICS refuses the whole batch', async () => {
+    const row = (i: number, ics = icsId) => ({ ics_id: ics, action: 'bulk-copy-probe', what: `copied row ${i}` });
+    await db.tenant(icsId, async (tx) => {
+      expect(copyInOf(tx), 'a tenant transaction may COPY off Citus').toBeDefined();
+      await bulkInsert(tx, 'audit_event', Array.from({ length: 700 }, (_, i) => row(i)));
+    });
+    const count = () => db.tenant(icsId, (tx) => rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM audit_event WHERE ics_id = ${icsId}::uuid AND action = 'bulk-copy-probe'`));
+    expect((await count())[0].n).toBe(700);
+    const mixed = Array.from({ length: 700 }, (_, i) => row(1000 + i, i === 699 ? crypto.randomUUID() : icsId));
+    const refused = await db.tenant(icsId, (tx) => bulkInsert(tx, 'audit_event', mixed)).then(() => 'written', (e) => databaseError(e).message);
+    expect(refused).toMatch(/row-level security/);
+    expect((await count())[0].n).toBe(700);
   });
 
   it('names a column the table does not have, and writes nothing', async () => {

@@ -1,9 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgSession } from 'drizzle-orm/pg-core';
 import { rows as read, type Tx } from './client.js';
+import { arrayLiteral, copyInOf, copyText, type CopyIn } from './copy.js';
 
 /** Parameters in one statement, at most: the protocol counts them in 16 bits. */
 const MOST_PARAMETERS = 60_000;
+/** Rows from which COPY into a staging table beats VALUES: it costs two more round trips, and VALUES costs parsing and planning every row. */
+const COPY_FROM_ROWS = 500;
 
 type ColumnType = { type: string; array: boolean };
 const columnTypes = new Map<string, Promise<Map<string, ColumnType>>>();
@@ -35,14 +38,20 @@ function parameter(value: unknown, column: ColumnType): unknown {
 const sessionOf = (tx: Tx) => (tx as unknown as { session: PgSession }).session;
 
 /**
- * Inserts many rows as multi-row VALUES, each value a parameter cast to its
- * column's type, in as few statements as the protocol allows. Not INSERT …
- * SELECT from a function (json_populate_recordset, unnest): Citus makes that
- * a COPY to the shards, which it refuses under row-level security
- * (docs/decisions/0028-citus-rules-checked-without-citus.md). The statement
- * goes to the driver as text and parameters, not through Drizzle's builder,
- * which spends tens of microseconds on each parameter. Keys are column names
- * (snake_case), taken from the first row; a key missing from a row is NULL.
+ * Inserts many rows in as few statements as it can, as the transaction's role
+ * (row-level security, triggers and constraints apply to every row as they
+ * would one at a time). Keys are column names (snake_case), taken from the
+ * first row; a key missing from a row is NULL.
+ *
+ * On PostgreSQL and PGlite, a large batch is COPYed into a temporary staging
+ * table (no policy, no index) and moved into the table by one INSERT … SELECT
+ * (docs/decisions/0036-imports-copy-into-staging.md). On Citus, and for a few
+ * rows, it goes as multi-row VALUES, each value a parameter cast to its
+ * column's type: Citus refuses COPY into shards under row-level security, and
+ * would make an INSERT … SELECT from a function (json_populate_recordset,
+ * unnest) a COPY too (docs/decisions/0028-citus-rules-checked-without-citus.md).
+ * VALUES go to the driver as text and parameters, not through Drizzle's
+ * builder, which spends tens of microseconds on each parameter.
  */
 export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
@@ -55,6 +64,8 @@ export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unk
     if (!type) throw new Error(`${table} has no column ${c}`);
     return type;
   });
+  const copyIn = rows.length >= COPY_FROM_ROWS ? copyInOf(tx) : undefined;
+  if (copyIn) return copyThroughStaging(tx, copyIn, table, columns, typed, rows);
   const casts = typed.map((t) => (t.array ? `::${t.type}` : `::text::${t.type}`));
   const perStatement = Math.max(1, Math.floor(MOST_PARAMETERS / columns.length));
   for (let from = 0; from < rows.length; from += perStatement) {
@@ -69,6 +80,48 @@ export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unk
     const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`;
     await sessionOf(tx).prepareQuery({ sql: text, params }, undefined, undefined, false).execute();
   }
+}
+
+let stagingTables = 0;
+
+/**
+ * bulkInsert's large batches off Citus: the rows in COPY's text format into a
+ * temporary table of the same column types (gone at commit, or with a
+ * savepoint rolled back), then one INSERT … SELECT into the table. Three round
+ * trips whatever the number of rows.
+ */
+async function copyThroughStaging(tx: Tx, copyIn: CopyIn, table: string, columns: string[], typed: ColumnType[], rows: Record<string, unknown>[]): Promise<void> {
+  const stage = `pg_temp.joinery_stage_${++stagingTables}`;
+  const list = columns.join(', ');
+  await tx.execute(sql.raw(`CREATE TEMP TABLE ${stage.slice('pg_temp.'.length)} (${columns.map((c, i) => `${c} ${typed[i].type}`).join(', ')}) ON COMMIT DROP`));
+  const lines: string[] = new Array(rows.length);
+  rows.forEach((row, r) => {
+    lines[r] = columns.map((c, i) => {
+      const value = parameter(row[c], typed[i]);
+      return copyText(value === null ? null : Array.isArray(value) ? arrayLiteral(value) : (value as string));
+    }).join('\t');
+  });
+  await copyIn(`COPY ${stage} (${list})`, `${lines.join('\n')}\n`);
+  await tx.execute(sql.raw(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stage}`));
+}
+
+/**
+ * Rows for an INSERT … SELECT that needs more than bulkInsert (ON CONFLICT,
+ * RETURNING, a join): COPYed into a temporary staging table of the given
+ * column types, returned as something to select FROM (aliased `as`). Undefined
+ * where the transaction may not COPY (Citus, or outside a transaction): the
+ * caller sends its rows as it did before. Values in each row in column order.
+ */
+export async function stagedRows(tx: Tx, columns: [name: string, type: string][], rows: unknown[][], as: string): Promise<SQL | undefined> {
+  const copyIn = copyInOf(tx);
+  if (!copyIn || !rows.length) return undefined;
+  for (const [c, t] of columns) if (!/^[a-z_]+$/.test(c) || !/^[a-z ]+(\[\])?$/.test(t)) throw new Error(`bad column ${c} ${t}`);
+  if (!/^[a-z]+$/.test(as)) throw new Error(`bad alias ${as}`);
+  const stage = `joinery_stage_${++stagingTables}`;
+  await tx.execute(sql.raw(`CREATE TEMP TABLE ${stage} (${columns.map(([c, t]) => `${c} ${t}`).join(', ')}) ON COMMIT DROP`));
+  const lines = rows.map((row) => row.map((v) => copyText(v === null || v === undefined ? null : String(v))).join('\t'));
+  await copyIn(`COPY pg_temp.${stage} (${columns.map(([c]) => c).join(', ')})`, `${lines.join('\n')}\n`);
+  return sql.raw(`pg_temp.${stage} AS ${as}`);
 }
 
 /**

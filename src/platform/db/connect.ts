@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type { Config } from '../config.js';
 import { acceptLateWrites, makeDatabase, type BeginWith, type Database, type Tx } from './client.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { COPY_ALLOWED } from './copy.js';
 
 /**
  * Where a command finds its database: the configuration, or (for a command the
@@ -29,7 +30,8 @@ export async function connectServer(url: string, poolSize = DEFAULT_POOL): Promi
   const { PgDialect } = await import('drizzle-orm/pg-core');
   // Dates stay as strings: a date of birth has no time zone.
   pg.types.setTypeParser(1082, (v: string) => v);
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: preparingClient(pg.Client) });
+  const Client = preparingClient(pg.Client);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client });
   const lateWrites = (client: pg.PoolClient) => waiting.get(client as unknown as pg.Client) ?? [];
   pool.on('error', () => undefined);
   const orm = drizzle(pool) as unknown as Tx;
@@ -42,6 +44,8 @@ export async function connectServer(url: string, poolSize = DEFAULT_POOL): Promi
    */
   // Asked once: on a Citus coordinator each SET LOCAL travels alone (citusRoundTrips).
   const citus = (await pool.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`)).rows[0].citus as boolean;
+  // Citus refuses COPY into shards under row-level security: bulk writes go as VALUES there (copy.ts).
+  (Client.prototype as unknown as Record<symbol, boolean>)[COPY_ALLOWED] = !citus;
   const begin: BeginWith = async (first, fn) => {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -161,6 +165,11 @@ function preparingClient(Base: typeof pg.Client): typeof pg.Client {
       this.query = ((...args: unknown[]) => {
         const late = waiting.get(this)!;
         if (!late.length) return send(named(prepared.get(this)!, args));
+        if (typeof (args[0] as { submit?: unknown } | undefined)?.submit === 'function') {
+          // A COPY (copy.ts) goes alone: the late writes just ahead of it; should they fail, the COPY fails with the aborted transaction.
+          send([late.splice(0).join(';\n')]).catch(() => undefined);
+          return send(args);
+        }
         const ahead = late.splice(0);
         const joined = joinedWith(ahead, args);
         // One message when the next statement takes no parameters (a COMMIT): only its own result goes back.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../../platform/db/client.js';
+import { stagedRows } from '../../platform/db/bulk.js';
 import { checkRow, readHeader, ageOn, reasonDescribed, type ActivityRow, type ColumnIndex } from './activity-row.js';
 import { addFedContacts, type FedContact } from '../../record/service.js';
 import type { ContactType } from '../../record/index.js';
@@ -324,6 +325,10 @@ export async function importActivity(db: Database, icsId: string, file: string, 
  */
 /** The rows this batch's transaction added (only those: a row sent again is not in it), for its rollup. */
 const ADDED = sql.raw('batch_added_activity');
+/** A statement's rows as they go in: the columns of activity_event the file gives, with their types. */
+const EVENT_COLUMNS: [string, string][] = [['child_id', 'uuid'], ['type', 'text'], ['occurred_at', 'timestamptz'], ['month', 'date'],
+  ['age_years', 'smallint'], ['practice_id', 'uuid'], ['cluster_id', 'uuid'], ['organisation_id', 'uuid'], ['reason_code', 'text'],
+  ['emergency', 'boolean'], ['bed_days', 'smallint'], ['first_attendance', 'boolean'], ['source_id', 'text'], ['contact_id', 'uuid']];
 const holdAddedRows = (tx: Tx) => tx.execute(sql`CREATE TEMP TABLE ${ADDED} (LIKE activity_event) ON COMMIT DROP`);
 
 async function writeChunk(
@@ -391,20 +396,23 @@ async function writeChunk(
     WHERE ics_id = ${icsId}::uuid AND source_system = ${source} AND source_id = ANY(${sql.param(contacts.map((c) => c.sourceId))}::text[])`)).map((r) => r.source_id)) : new Set<string>();
   const contactIds = await addFedContacts(tx, icsId, source, sent.size ? contacts.filter((c) => !sent.has(c.sourceId)) : contacts);
   const contact = cols.sourceId.map((id) => contactIds.get(id) ?? null);
-  // One statement: typed arrays unnested into rows (the same on PGlite and the server).
+  // One statement from the rows COPYed into a staging table (decision 0036); on Citus, typed arrays unnested into rows.
   const p = sql.param;
+  const columns = [cols.child, cols.type, cols.at, cols.month, cols.age, cols.practice, cols.cluster, cols.organisation,
+    cols.reason, cols.emergency, cols.bedDays, cols.first, cols.sourceId, contact] as unknown[][];
+  const from = await stagedRows(tx, EVENT_COLUMNS, cols.child.map((_, i) => columns.map((c) => c[i])), 'r') ?? sql`
+    unnest(${p(cols.child)}::uuid[], ${p(cols.type)}::text[], ${p(cols.at)}::timestamptz[], ${p(cols.month)}::date[],
+           ${p(cols.age)}::smallint[], ${p(cols.practice)}::uuid[], ${p(cols.cluster)}::uuid[], ${p(cols.organisation)}::uuid[],
+           ${p(cols.reason)}::text[], ${p(cols.emergency)}::boolean[], ${p(cols.bedDays)}::smallint[], ${p(cols.first)}::boolean[],
+           ${p(cols.sourceId)}::text[], ${p(contact)}::uuid[])
+      AS r(${sql.raw(EVENT_COLUMNS.map(([c]) => c).join(', '))})`;
   const added = await rows<{ month: string; n: number }>(tx, sql`
     WITH added AS (
       INSERT INTO activity_event (ics_id, child_id, type, occurred_at, month, age_years, practice_id, cluster_id, organisation_id,
                                   reason_code, emergency, bed_days, first_attendance, source_system, source_id, contact_id)
       SELECT ${icsId}::uuid, r.child_id, r.type, r.occurred_at, r.month, r.age_years, r.practice_id, r.cluster_id, r.organisation_id,
              r.reason_code, r.emergency, r.bed_days, r.first_attendance, ${source}, r.source_id, r.contact_id
-        FROM unnest(${p(cols.child)}::uuid[], ${p(cols.type)}::text[], ${p(cols.at)}::timestamptz[], ${p(cols.month)}::date[],
-                    ${p(cols.age)}::smallint[], ${p(cols.practice)}::uuid[], ${p(cols.cluster)}::uuid[], ${p(cols.organisation)}::uuid[],
-                    ${p(cols.reason)}::text[], ${p(cols.emergency)}::boolean[], ${p(cols.bedDays)}::smallint[], ${p(cols.first)}::boolean[],
-                    ${p(cols.sourceId)}::text[], ${p(contact)}::uuid[])
-          AS r(child_id, type, occurred_at, month, age_years, practice_id, cluster_id, organisation_id,
-               reason_code, emergency, bed_days, first_attendance, source_id, contact_id)
+        FROM ${from}
       ON CONFLICT (ics_id, source_system, source_id) DO NOTHING
       RETURNING *),
     kept AS (INSERT INTO ${ADDED} SELECT * FROM added)
