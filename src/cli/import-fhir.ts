@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Config } from '../platform/config.js';
 import type { Database, Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { asFhirError, clientActor, commandLineClient, ENTRY_TYPES, FhirError, type Imported, importEntries, Importer, importRank, type Issue, processBundle, StructureCheckers, type Where } from '../fhir/service.js';
+import type { Medication } from '@medplum/fhirtypes';
+import { asFhirError, clientActor, commandLineClient, containReferredMedication, ENTRY_TYPES, FhirError, type Imported, importEntries, Importer, importRank, type Issue, processBundle, StructureCheckers, type Where } from '../fhir/service.js';
 import { withIcs } from './client-add.js';
 import { progressBar } from './progress.js';
 
@@ -18,6 +19,8 @@ export const importFhirFlags = z.object({
 export type ImportSummary = {
   files: number; created: number; updated: number; unchanged: number;
   rejected: { where: string; reasons: string[] }[];
+  /** Medication lines kept inside the MedicationRequests and MedicationStatements of the files that name them. */
+  contained: number;
   /** Imported, but with something not kept as sent (each warning names the element). */
   warned: { where: string; warnings: string[] }[];
   seconds: number;
@@ -94,8 +97,9 @@ export async function importFhir(db: Database, icsId: string, target: string, op
     return (await clientActor(tx, icsId, clientId, ['system/*.cruds']))!;
   });
   const namespace = opts.source ?? `urn:joinery:fhir-client:${actor.professionalId}`;
-  const summary: ImportSummary = { files: files.length, created: 0, updated: 0, unchanged: 0, rejected: [], warned: [], seconds: 0 };
+  const summary: ImportSummary = { files: files.length, created: 0, updated: 0, unchanged: 0, contained: 0, rejected: [], warned: [], seconds: 0 };
   const ndjson = files.filter((f) => f.toLowerCase().endsWith('.ndjson'));
+  const medicines = await medicationsIn(ndjson);
   const total = await countWork(files);
   // Checking structure is most of the work: worker threads check chunks ahead while earlier ones are written, when there are enough to pay for starting them.
   const checkers = (opts.parallel ?? total >= 2 * CHUNK) && ndjson.length ? new StructureCheckers() : undefined;
@@ -111,7 +115,7 @@ export async function importFhir(db: Database, icsId: string, target: string, op
     }
     for (const pass of [0, 1, 2]) {
       for (const file of ndjson) {
-        await importPass(db, actor, { namespace, checkers }, file, pass, summary, (lines) => {
+        await importPass(db, actor, { namespace, checkers, medicines }, file, pass, summary, (lines) => {
           done += lines;
           progress();
         });
@@ -120,16 +124,58 @@ export async function importFhir(db: Database, icsId: string, target: string, op
   } finally {
     await checkers?.close();
   }
+  for (const m of medicines.values()) {
+    if (m.usedBy) summary.contained++;
+    else summary.warned.push({ where: m.where, warnings: ['Joinery keeps a Medication only inside the MedicationRequest or MedicationStatement that refers to it, and none in these files does: it was not saved.'] });
+  }
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
 }
 
 type Line = { n: number; text: string; resource: unknown; error?: string };
 
+/** A Medication line of the files, by its id, and how many courses took it in. */
+type Medicine = { medication: Medication; where: string; usedBy: number };
+const MEDICATION_ID = /(?:^|\/)Medication\/([A-Za-z0-9\-.]{1,64})$/;
+
+/**
+ * The Medication lines of the NDJSON files (Bulk Data writes them in a file
+ * of their own), by id. Joinery keeps no Medication rows: each course that
+ * refers to one (Medication/<id>) carries it contained, as a Bundle's do.
+ */
+async function medicationsIn(files: string[]): Promise<Map<string, Medicine>> {
+  const out = new Map<string, Medicine>();
+  for (const file of files) {
+    for await (const { n, text } of lines(file)) {
+      if (!text.includes('"Medication"')) continue;
+      try {
+        const r = JSON.parse(text) as Medication;
+        if (r?.resourceType === 'Medication' && typeof r.id === 'string') out.set(r.id, { medication: r, where: `${file}:${n}`, usedBy: 0 });
+      } catch {
+        // Not JSON: reported when its pass reads it.
+      }
+    }
+  }
+  return out;
+}
+
+/** A course line naming a Medication line of the files, with the medicine contained (its text too, for the structure check). */
+function withMedicine(line: Line, medicines: Map<string, Medicine>): Line {
+  if (!medicines.size || line.error) return line;
+  let used: Medicine | undefined;
+  const taken = containReferredMedication(line.resource, (reference) => {
+    used = medicines.get(MEDICATION_ID.exec(reference)?.[1] ?? '');
+    return used?.medication;
+  });
+  if (!taken || !used) return line;
+  used.usedBy++;
+  return { ...line, resource: taken.course, text: JSON.stringify(taken.course) };
+}
+
 /** One pass through an NDJSON file, a chunk at a time, the workers (if any) checking the next chunks while one is written. */
 async function importPass(
-  db: Database, actor: Actor, opts: { namespace: string; checkers?: StructureCheckers }, file: string, pass: number, summary: ImportSummary,
-  wrote: (lines: number) => void,
+  db: Database, actor: Actor, opts: { namespace: string; checkers?: StructureCheckers; medicines: Map<string, Medicine> }, file: string, pass: number,
+  summary: ImportSummary, wrote: (lines: number) => void,
 ) {
   const ahead: { chunk: Line[]; checked: Promise<WeakMap<object, Issue[]> | undefined> }[] = [];
   const writeOldest = async () => {
@@ -137,7 +183,7 @@ async function importPass(
     await importChunk(db, actor, { namespace: opts.namespace, checked: await checked }, file, chunk, summary);
     wrote(chunk.length);
   };
-  for await (const chunk of chunksOf(file, pass)) {
+  for await (const chunk of chunksOf(file, pass, opts.medicines)) {
     ahead.push({ chunk, checked: checkStructure(opts.checkers, chunk) });
     if (ahead.length > (opts.checkers?.size ?? 0)) await writeOldest();
   }
@@ -145,7 +191,7 @@ async function importPass(
 }
 
 /** A file's lines for one pass, CHUNK at a time: patients and organisations first, then the rest (bad lines too, reported once). */
-async function* chunksOf(file: string, pass: number): AsyncGenerator<Line[]> {
+async function* chunksOf(file: string, pass: number, medicines: Map<string, Medicine>): AsyncGenerator<Line[]> {
   let chunk: Line[] = [];
   for await (const { n, text } of lines(file)) {
     let resource: unknown;
@@ -156,9 +202,11 @@ async function* chunksOf(file: string, pass: number): AsyncGenerator<Line[]> {
       error = 'Not JSON: each line must be one FHIR resource.';
     }
     const type = (resource as { resourceType?: unknown } | undefined)?.resourceType;
+    // A Medication goes inside the courses that name it (medicationsIn), not in a pass of its own.
+    if (!error && type === 'Medication' && typeof (resource as Medication).id === 'string') continue;
     // A bad line is reported once, in the last pass.
     if ((error ? PASS_ENDS.length : passOf(type)) !== pass) continue;
-    chunk.push({ n, text, resource, error });
+    chunk.push(withMedicine({ n, text, resource, error }, medicines));
     if (chunk.length >= CHUNK) {
       yield chunk;
       chunk = [];
@@ -290,6 +338,7 @@ export async function importFhirCommand(config: Config, flags: z.infer<typeof im
     io.out(`  created    ${s.created.toLocaleString('en-GB')}`);
     io.out(`  updated    ${s.updated.toLocaleString('en-GB')}`);
     io.out(`  unchanged  ${s.unchanged.toLocaleString('en-GB')}`);
+    if (s.contained) io.out(`  medicines kept inside the courses that name them  ${s.contained.toLocaleString('en-GB')}`);
     io.out(`  rejected   ${s.rejected.length.toLocaleString('en-GB')}`);
     if (s.warned.length) io.out(`  imported with something not kept: ${s.warned.length.toLocaleString('en-GB')} (the first: ${s.warned[0].where}: ${s.warned[0].warnings.join('; ')})`);
     for (const r of s.rejected.slice(0, 200)) io.out(`    ${r.where}: ${r.reasons.join('; ')}`);

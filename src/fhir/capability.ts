@@ -53,7 +53,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
     ],
     ...searchIncludes(h),
     ...(h.type === 'Patient'
-      ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything', documentation: 'The child’s whole record that the client’s scopes cover, in one Bundle.' }] }
+      ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything', documentation: 'The child’s whole record that the client’s scopes cover, with the organisations and professionals it names, in one Bundle. _type (comma-separated types) narrows it; _since (an instant) keeps what changed since then.' }] }
       : {}),
   }));
   return {

@@ -20,6 +20,8 @@ export const SENSITIVE_SYSTEM = `${JOINERY_CS}/sensitive-category`;
 export const AUDIT_ACTION_SYSTEM = `${JOINERY_CS}/audit-action`;
 export const IDENTITY_STATUS_SYSTEM = `${JOINERY_CS}/identity-status`;
 export const PROFESSIONAL_ID_SYSTEM = `${JOINERY}/Id/professional`;
+/** A professional's NHS CIS2 (Spine Directory Service) user id, 12 digits. */
+export const SDS_USER_ID_SYSTEM = 'https://fhir.nhs.uk/Id/sds-user-id';
 export const CLIENT_ID_SYSTEM = `${JOINERY}/Id/fhir-client`;
 export const PARENTAL_RESPONSIBILITY_URL = `${JOINERY_SD}/parental-responsibility`;
 /** A parent's or carer's proxy access to the child's information online, as a professional granted it (read only). */

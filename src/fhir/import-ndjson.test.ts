@@ -121,6 +121,43 @@ describe.each(kinds)('NDJSON record entries, written many at a time, on %s', (ki
     expect(after.audit.filter((h) => (h as { key: string }).key === '2').map((h) => (h as { action: string }).action)).toEqual(['record.create-entry', 'record.update-entry']);
   });
 
+  it('a Medication line is kept inside each course in the files that names it (Medication/<id>), by dm+d code; one nothing names is warned about, not saved', async () => {
+    const child = byNhs(children[2]);
+    // A Bulk Data export's folder: one file per type.
+    const bulk = path.join(dir, 'bulk');
+    fs.mkdirSync(bulk);
+    const file = (name: string, lines: Resource[]) => fs.writeFileSync(path.join(bulk, `${name}.ndjson`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const salbutamol = { coding: [{ system: 'https://dmd.nhs.uk', code: '39113611000001102', display: 'Salbutamol 100micrograms/dose inhaler' }] };
+    file('Medication', [
+      { resourceType: 'Medication', id: 'med-salbutamol', code: salbutamol, form: { text: 'Inhaler' } } as Resource,
+      { resourceType: 'Medication', id: 'med-unused', code: { text: 'Nothing names this' } } as Resource,
+    ]);
+    file('MedicationStatement', [{
+      resourceType: 'MedicationStatement', identifier: [{ system: SENDER, value: 'md-statement' }], status: 'active', subject: child,
+      medicationReference: { reference: 'Medication/med-salbutamol' }, effectiveDateTime: '2025-11-03', dosage: [{ text: 'Two puffs when needed' }],
+    } as Resource]);
+    file('MedicationRequest', [{
+      resourceType: 'MedicationRequest', identifier: [{ system: SENDER, value: 'md-request' }], status: 'active', intent: 'order', subject: child,
+      medicationReference: { reference: 'Medication/med-salbutamol' }, authoredOn: '2025-11-03',
+    } as Resource]);
+    const summary = await importFhir(j.db, j.ics.icsId, bulk);
+    expect(where(summary)).toEqual([]);
+    expect(summary).toMatchObject({ created: 2, contained: 1 });
+    expect(summary.warned.filter((w) => w.where.endsWith('Medication.ndjson:2'))).toEqual([
+      { where: expect.any(String), warnings: [expect.stringContaining('none in these files does: it was not saved')] },
+    ]);
+    const courses = await rows<{ source_id: string; code: string; display: string; as_sent: { contained?: unknown[]; medicationReference?: unknown } }>(j.db.owner,
+      sql`SELECT source_id, code, display, as_sent FROM record_entry WHERE ics_id = ${j.ics.icsId}::uuid AND source_system = ${SENDER} AND source_id IN ('md-statement', 'md-request') ORDER BY source_id`);
+    expect(courses.map((c) => [c.source_id, c.code, c.display])).toEqual([
+      ['md-request', '39113611000001102', 'Salbutamol 100micrograms/dose inhaler'],
+      ['md-statement', '39113611000001102', 'Salbutamol 100micrograms/dose inhaler'],
+    ]);
+    for (const c of courses) {
+      expect(c.as_sent.contained).toEqual([{ resourceType: 'Medication', id: 'med-salbutamol', code: salbutamol, form: { text: 'Inhaler' } }]);
+      expect(c.as_sent.medicationReference).toEqual({ reference: '#med-salbutamol' });
+    }
+  });
+
   it('refuses only the bad lines of a chunk, by line number and element path, the same with structure checked in worker threads', async () => {
     const [a, b, , frozen] = children;
     await j.db.owner.execute(sql`INSERT INTO record_freeze (ics_id, id, child_id, reason, frozen_by, frozen_by_organisation_id)

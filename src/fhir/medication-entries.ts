@@ -35,6 +35,26 @@ function containedId(m: Medication, taken: Set<string>): string {
 }
 
 /**
+ * A MedicationRequest or MedicationStatement whose medicationReference names
+ * a Medication sent beside it (`medicationNamed`), as a copy carrying that
+ * Medication contained; undefined when it names none (the sender's object is
+ * left alone). Bundles and NDJSON files both come through here.
+ */
+export function containReferredMedication(
+  resource: unknown, medicationNamed: (reference: string) => Medication | undefined,
+): { course: MedicationRequest | MedicationStatement; reference: string } | undefined {
+  const course = resource as MedicationRequest | MedicationStatement | null;
+  if (!course || typeof course !== 'object' || !USES.has(course.resourceType)) return undefined;
+  const ref: Reference<Medication> | undefined = course.medicationReference;
+  const m = typeof ref?.reference === 'string' ? medicationNamed(ref.reference) : undefined;
+  if (!m || !ref?.reference) return undefined;
+  const taken = new Set((Array.isArray(course.contained) ? course.contained : []).map((c) => c.id ?? ''));
+  const id = containedId(m, taken);
+  const contained = [...(Array.isArray(course.contained) ? course.contained : []), { ...m, id }];
+  return { course: { ...course, contained, medicationReference: { ...ref, reference: `#${id}` } }, reference: ref.reference };
+}
+
+/**
  * Takes the Medication entries out of a Bundle's entries to write: each
  * course that refers to one gets it contained (a copy of the resource; the
  * sender's object is left alone). Returns what remains to write and the
@@ -47,16 +67,11 @@ export function holdMedications<E extends Sent>(entries: E[]): { rest: E[]; held
   for (const e of medications) for (const name of namesOf(e)) byName.set(name, e);
   const usedBy = new Map<E, string[]>();
   const rest = entries.filter((e) => (e.resource as Resource).resourceType !== 'Medication').map((e) => {
-    const course = e.resource as MedicationRequest | MedicationStatement;
-    const ref: Reference | undefined = USES.has(course.resourceType) ? course.medicationReference : undefined;
-    const medication = ref?.reference ? byName.get(ref.reference) : undefined;
-    if (!medication) return e;
-    const m = medication.resource as Medication;
-    const taken = new Set((course.contained ?? []).map((c) => c.id ?? ''));
-    const id = containedId(m, taken);
-    usedBy.set(medication, [...(usedBy.get(medication) ?? []), `${course.resourceType} (entry ${e.index})`]);
-    const contained = [...(course.contained ?? []), { ...m, id }];
-    return { ...e, resource: { ...course, contained, medicationReference: { ...ref, reference: `#${id}` } } };
+    const withMedicine = containReferredMedication(e.resource, (reference) => byName.get(reference)?.resource as Medication | undefined);
+    if (!withMedicine) return e;
+    const medication = byName.get(withMedicine.reference)!;
+    usedBy.set(medication, [...(usedBy.get(medication) ?? []), `${withMedicine.course.resourceType} (entry ${e.index})`]);
+    return { ...e, resource: withMedicine.course };
   });
   const held = medications.map((e): HeldMedication => {
     const users = usedBy.get(e);

@@ -83,12 +83,46 @@ describe.each(kinds)('FHIR import → export on %s', (kind) => {
           reasonCode: [{ coding: [expect.objectContaining({ code: '195967001' })], text: 'Asthma' }],
         });
         break;
+      case 'Observation': {
+        // A weight sent in SNOMED CT comes back as sent, with what the R4 vital-signs profile asks added beside it: LOINC, the category, UCUM.
+        const { subject: _s, code, valueQuantity, ...restIn } = inn as Record<string, unknown>;
+        expect(local(back)).toMatchObject({ ...restIn, subject: { reference: 'LOCAL' } });
+        expect(back.code).toEqual({ coding: [...(code as { coding: unknown[] }).coding, { system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }] });
+        expect(back.category).toEqual([expect.objectContaining({ coding: [expect.objectContaining({ code: 'vital-signs' })] })]);
+        expect(back.valueQuantity).toEqual({ ...(valueQuantity as object), system: 'http://unitsofmeasure.org', code: 'kg' });
+        break;
+      }
       default: {
         // Clinical entries: everything sent comes back, with the subject now Joinery's patient.
         const { subject, patient, ...restIn } = inn as Record<string, unknown>;
         expect(local(back)).toMatchObject({ ...restIn, ...(subject ? { subject: { reference: 'LOCAL' } } : {}), ...(patient ? { patient: { reference: 'LOCAL' } } : {}) });
       }
     }
+  });
+
+  it('an Organization comes back with its ODS code, name and every type it was sent; what Joinery does not keep is named in a warning, an inactive one refused', async () => {
+    const ods = `RT${kind === 'pglite' ? 'P' : 'S'}01`;
+    const rich = {
+      resourceType: 'Organization',
+      identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: ods }, { system: 'https://gp-system.example/Id/org', value: 'org-7' }],
+      active: true,
+      type: [{ coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/organisation-role', code: 'RO76', display: 'GP practice' }] }],
+      name: 'Round Trip Surgery',
+      telecom: [{ system: 'phone', value: '0113 496 0000' }],
+      address: [{ line: ['1 Example Street'], city: 'Leeds', postalCode: 'LS1 1AA' }],
+    };
+    const res = await fetch(`${t.base}/Organization`, { method: 'POST', headers: { authorization: `Bearer ${await t.token()}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify(rich) });
+    expect(res.status).toBe(201);
+    const outcome = (await res.json()) as { issue: { severity: string; expression?: string[] }[] };
+    expect(outcome.issue.filter((i) => i.severity === 'warning').map((i) => i.expression?.[0]).sort()).toEqual(['Organization.address', 'Organization.identifier[1]', 'Organization.telecom']);
+    const back = (await fhir.read({ resourceType: 'Organization', id: res.headers.get('location')!.split('/').at(-1)! })) as unknown as Record<string, unknown>;
+    expect(structureIssues(back as unknown as Resource)).toEqual([]);
+    expect(back).toMatchObject({ identifier: [rich.identifier[0]], active: true, name: rich.name });
+    expect(back.type).toEqual(expect.arrayContaining(rich.type));
+    const closed = await fetch(`${t.base}/Organization`, {
+      method: 'POST', headers: { authorization: `Bearer ${await t.token()}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify({ ...rich, identifier: [{ ...rich.identifier[0], value: `${ods}X` }], active: false }),
+    });
+    expect(closed.status).toBe(422);
   });
 
   it('importing the same Bundle again changes nothing', async () => {

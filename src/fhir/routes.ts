@@ -10,7 +10,7 @@ import { fhirPolicy } from './policy.js';
 import { asClient, authenticate, TokenRefused } from './clients.js';
 import { processBundle } from './bundle.js';
 import { capabilityStatement, smartConfiguration } from './capability.js';
-import { everything } from './everything.js';
+import { everything, everythingAsked } from './everything.js';
 import { Importer } from './import.js';
 import { asFhirError, FhirError, badRequest, informational, notFound, operationOutcome } from './outcome.js';
 import { handlerFor, plausibleId } from './registry.js';
@@ -133,7 +133,7 @@ function fhirApi(deps: AppDeps) {
         permit(actor, 'Patient', 'r');
         const { id } = params(req);
         if (!plausibleId('Patient', id)) throw notFound();
-        return everything({ tx, actor }, id.toLowerCase(), baseUrl(deps));
+        return everything({ tx, actor }, id.toLowerCase(), baseUrl(deps), everythingAsked(req.query));
       });
       return send(reply, 200, bundle);
     });

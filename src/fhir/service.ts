@@ -9,3 +9,4 @@ export { asFhirError, FhirError, type Issue } from './outcome.js';
 export { importRank } from './registry.js';
 export { StructureCheckers } from './structure-checkers.js';
 export { bulkExportJob } from './bulk-export.js';
+export { containReferredMedication } from './medication-entries.js';

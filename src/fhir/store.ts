@@ -137,14 +137,18 @@ export async function saveOrganisation(
   return { id: existing.id, outcome: 'updated' };
 }
 
-export type ProfessionalRow = { id: string; name: string; active: boolean; created_at: string };
+export type ProfessionalRow = {
+  id: string; name: string; active: boolean; created_at: string;
+  /** Their statutory register's UK Core system and number (both or neither), and their CIS2 (SDS) user id. */
+  registration_system: string | null; registration_number: string | null; nhsid_useruid: string | null;
+};
 
 export async function professionals(tx: Tx, where: { id?: string; name?: string }, limit = 1, offset = 0) {
   const parts: SQL[] = [sql`true`];
   if (where.id) parts.push(sql`id = ${where.id}::uuid`);
   if (where.name) parts.push(sql`lower(name) LIKE ${`%${where.name.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`}`);
   const cond = sql.join(parts, sql` AND `);
-  const found = await rows<ProfessionalRow>(tx, sql`SELECT id, name, active, created_at FROM professional WHERE ${cond} ORDER BY name, id LIMIT ${limit} OFFSET ${offset}`);
+  const found = await rows<ProfessionalRow>(tx, sql`SELECT id, name, active, created_at, registration_system, registration_number, nhsid_useruid FROM professional WHERE ${cond} ORDER BY name, id LIMIT ${limit} OFFSET ${offset}`);
   const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM professional WHERE ${cond}`);
   return { found, total };
 }

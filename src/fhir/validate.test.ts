@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { Bundle, OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Observation, OperationOutcome, Patient, Practitioner, Resource } from '@medplum/fhirtypes';
 import { startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
 import { NHS_NUMBER_SYSTEM, ODS_SYSTEM, SNOMED } from './codes.js';
@@ -99,6 +99,39 @@ describe('UK Core profiles and $validate', () => {
     }
     const read = (await (await fetch(`${t.base}/Patient/${childId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Patient;
     expect(read.meta?.profile).toEqual(['https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient']);
+  });
+
+  it('everything Joinery serves of a generated demo child (the whole record, and the organisations and professionals it names) passes $validate with no errors', async () => {
+    // The demo child with the most observations: vital signs, encounters, carers and the professionals who recorded them.
+    const { id: childId } = await t.one<{ id: string }>(sql`SELECT child_id AS id FROM record_entry WHERE ics_id = ${t.j.ics.icsId}::uuid AND kind = 'observation'
+      GROUP BY child_id ORDER BY count(*) DESC, child_id LIMIT 1`);
+    const get = async (path: string) => (await (await fetch(`${t.base}/${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Resource;
+    const record = ((await get(`Patient/${childId}/$everything`)) as Bundle).entry!.map((e) => e.resource as Resource);
+    const named = new Set(JSON.stringify(record).match(/"(Organization|Practitioner|PractitionerRole)\/[0-9a-f-]{36}"/g)?.map((m) => m.slice(1, -1)) ?? []);
+    const served = [...record, ...(await Promise.all([...named].map(get)))];
+    const types = new Set(served.map((r) => r.resourceType));
+    expect([...types]).toEqual(expect.arrayContaining(['Patient', 'Observation', 'Organization', 'Practitioner']));
+    // A growth measurement recorded in SNOMED CT is served as the R4 vital-signs profile asks: LOINC beside SNOMED, the category, UCUM units.
+    const vitals = served.filter((r): r is Observation => r.resourceType === 'Observation' && !!r.category?.some((c) => c.coding?.some((x) => x.code === 'vital-signs')));
+    const weight = vitals.find((o) => o.code.coding?.some((c) => c.system === SNOMED && c.code === '27113001'));
+    expect(weight?.code.coding).toEqual(expect.arrayContaining([expect.objectContaining({ system: 'http://loinc.org', code: '29463-7' })]));
+    expect(weight?.valueQuantity).toMatchObject({ unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' });
+    // Doctors, nurses and CAMHS clinicians carry their register's number (GMC, NMC, HCPC) under the UK Core system for it.
+    const registerOf: Record<string, string> = {
+      gp: 'gmc', paediatrician: 'gmc', 'practice-nurse': 'nmc', 'health-visitor': 'nmc', 'school-nurse': 'nmc', 'care-coordinator': 'nmc', 'camhs-clinician': 'hcpc',
+    };
+    const practitioners = served.filter((r): r is Practitioner => r.resourceType === 'Practitioner');
+    const roles = new Map((await t.all<{ id: string; role: string }>(sql`SELECT id, role FROM professional WHERE ics_id = ${t.j.ics.icsId}::uuid`)).map((p) => [p.id, p.role]));
+    const registered = practitioners.filter((p) => registerOf[roles.get(p.id!)!]);
+    expect(registered.length).toBeGreaterThan(0);
+    for (const p of registered) {
+      const system = `https://fhir.hl7.org.uk/Id/${registerOf[roles.get(p.id!)!]}-number`;
+      expect(p.identifier, `Practitioner/${p.id}`).toEqual(expect.arrayContaining([expect.objectContaining({ system, value: expect.any(String) })]));
+    }
+    for (const r of served) {
+      const checked = await post(`/${r.resourceType}/$validate`, r);
+      expect(issues(checked.body).filter((i) => i.severity === 'error'), `${r.resourceType}/${r.id}`).toEqual([]);
+    }
   });
 
   it('a flag coded 342191000000101 is read as a child protection plan; 302767002 (cares for a relative) is not taken as a young carer', async () => {

@@ -119,6 +119,9 @@ export const professional = pgTable(
     active: boolean('active').notNull().default(true),
     /** Their NHS CIS2 identity (12 digits), linked by an administrator; one person may have an account per role and organisation. */
     nhsidUseruid: text('nhsid_useruid'),
+    /** Their statutory register (a UK Core identifier system: GMC, NMC, HCPC) and number on it; both or neither (migration 0072). */
+    registrationSystem: text('registration_system'),
+    registrationNumber: text('registration_number'),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     /** 'password' or 'cis2'. */
     lastSignInMethod: text('last_sign_in_method'),

@@ -113,7 +113,7 @@ export const frequentEdAttenders = store.frequentEdAttenders;
 
 export async function childEntryHistory(tx: Tx, access: RecordAccess, entryId: string) {
   const entry = await childEntry(tx, access, entryId);
-  return { entry, history: await store.entryHistory(tx, entryId) };
+  return { entry, history: await store.entryHistory(tx, access.actor.icsId, entryId) };
 }
 
 // ---------------------------------------------------------------- reads by child id (FHIR, MDT): each opens the door itself
@@ -147,7 +147,7 @@ export async function getEntry(tx: Tx, actor: Actor, entryId: string) {
 
 export async function entryHistory(tx: Tx, actor: Actor, entryId: string) {
   const entry = await getEntry(tx, actor, entryId);
-  return { entry, history: await store.entryHistory(tx, entryId) };
+  return { entry, history: await store.entryHistory(tx, actor.icsId, entryId) };
 }
 
 /** The door for recording in the child's record: the record policy, then the freeze (both refusals audited). */

@@ -188,10 +188,12 @@ export async function writeHistory(tx: Tx, actor: Actor, entry: EntryRow): Promi
     VALUES (${actor.icsId}::uuid, ${entry.id}::uuid, ${entry.version}, ${actor.professionalId}::uuid, ${actor.name}, ${JSON.stringify(snapshotOf(entry))}::jsonb)`);
 }
 
-export function entryHistory(tx: Tx, entryId: string) {
+/** Every kept version of one entry, newest first (the tenant named, as every tenant query must: decision 0028). */
+export function entryHistory(tx: Tx, icsId: string, entryId: string) {
   return rows<{ version: number; changed_by_name: string | null; changed_at: string; snapshot: EntryRow }>(
     tx,
-    sql`SELECT version, changed_by_name, changed_at, snapshot FROM record_entry_history WHERE entry_id = ${entryId}::uuid ORDER BY version DESC`,
+    sql`SELECT version, changed_by_name, changed_at, snapshot FROM record_entry_history
+         WHERE ics_id = ${icsId}::uuid AND entry_id = ${entryId}::uuid ORDER BY version DESC`,
   );
 }
 

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Role } from '../platform/access/roles.js';
+import { REGISTER_OF_ROLE, REGISTER_SYSTEMS, type Role } from '../platform/access/roles.js';
 import { ETHNIC_CODES, ethnicMix, familyNameGroup } from './ethnicity.js';
 import { emailWord, givenName, surname, type Sex } from './names.js';
 import { Rng } from '../platform/random/seeded.js';
@@ -27,6 +27,20 @@ const FEMALE_SHARE: Partial<Record<Role, number>> = {
   'social-worker': 0.85,
   senco: 0.85,
 };
+
+/**
+ * A made-up number on the role's register, from the person's id (so no
+ * random stream moves): in forms no real register issues (GMC from 9000000,
+ * an NMC pin with the month letter Z, HCPC with the profession letters ZZ).
+ */
+function demoRegistration(role: Role, personId: string): { registration_system: string | null; registration_number: string | null } {
+  const register = REGISTER_OF_ROLE[role];
+  if (!register) return { registration_system: null, registration_number: null };
+  const n = parseInt(crypto.createHash('sha256').update(personId).digest('hex').slice(0, 8), 16);
+  const digits = (k: number) => String(n % 10 ** k).padStart(k, '0');
+  const number = register === 'gmc' ? `9${digits(6)}` : register === 'nmc' ? `${digits(2)}Z${digits(4)}E` : `ZZ${digits(6)}`;
+  return { registration_system: REGISTER_SYSTEMS[register], registration_number: number };
+}
 
 /** Doctors are shown with their title, as they sign letters. */
 const TITLED: readonly Role[] = ['gp', 'paediatrician'];
@@ -74,6 +88,7 @@ export class Staff {
       organisation_id: organisationId,
       password_hash: asDemo ? this.demoPasswordHash : null,
       nhsid_useruid: asDemo ? demoNhsidUseruid(email) : null,
+      ...demoRegistration(role, id),
       active: true,
     });
     return id;
@@ -95,7 +110,7 @@ export class Staff {
     const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
     this.rows.push({
       ics_id: this.icsId, id, email, name: person.name, role, organisation_id: organisationId,
-      password_hash: null, nhsid_useruid: demoNhsidUseruid(person.email), active: true,
+      password_hash: null, nhsid_useruid: demoNhsidUseruid(person.email), ...demoRegistration(role, person.id), active: true,
     });
   }
 

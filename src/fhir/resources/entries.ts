@@ -24,6 +24,8 @@ export type EntryCodec<R extends Resource> = {
   /** Search parameter for status, and what each of its values means as an entry status. */
   statusParam?: { name: string; values: Record<string, string> };
   toFhir(row: EntryRow): R;
+  /** What the type adds to every resource it serves, after what the feed sent is laid over Joinery's own (a vital sign's LOINC code). */
+  served?(resource: R): R;
   /** The entry a resource says; `warnings` for what it had to change on the way (none when nothing was). */
   fromFhir(i: Importing, resource: R): Promise<{ childId: string; input: EntryInput; warnings?: Issue[] }>;
   /** Which elements it translates, and which it keeps as sent (as-sent.ts): anything else is warned about. */
@@ -78,7 +80,10 @@ async function unlessAsServed<R extends Resource>(
 }
 
 /** An entry as its resource, with what its feed sent given back. */
-export const entryToFhir = <R extends Resource>(codec: EntryCodec<R>, row: EntryRow): R => withAsSent(codec.toFhir(row), row.as_sent, codec.elements);
+export function entryToFhir<R extends Resource>(codec: EntryCodec<R>, row: EntryRow): R {
+  const resource = withAsSent(codec.toFhir(row), row.as_sent, codec.elements);
+  return codec.served ? codec.served(resource) : resource;
+}
 
 export function entryHandler<R extends Resource>(codec: EntryCodec<R>): ResourceHandler {
   const toFhir = (row: EntryRow) => entryToFhir(codec, row);

@@ -4,6 +4,7 @@ import { unprocessable } from '../outcome.js';
 import { codeFrom, concept, identifierOut, instant, metaOf, patientRef, sensitiveFrom, sourceOf, startOf } from './common.js';
 import { entryHandler, type EntryCodec } from './entries.js';
 import { sameStart } from './as-sent.js';
+import { asServedVitalSign } from './vital-signs.js';
 
 /** Every status FHIR R4 allows an observation, kept as sent: a preliminary result stays preliminary. */
 const STATUSES = ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled', 'entered-in-error', 'unknown'] as const;
@@ -65,6 +66,7 @@ export const observationCodec: EntryCodec<Observation> = {
       })),
     };
   },
+  served: asServedVitalSign,
   async fromFhir(i, o) {
     const subject = await i.resolve(o.subject, ['Patient'], 'Observation.subject');
     if (!(STATUSES as readonly string[]).includes(o.status)) throw unprocessable(`Status must be one of: ${STATUSES.join(', ')}.`, 'Observation.status');

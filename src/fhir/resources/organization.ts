@@ -55,7 +55,17 @@ async function write(i: Importing, o: Organization, targetId?: string) {
   }
   // The sender's own type codes are kept as sent; Joinery's kind is the column.
   const senderTypes = o.type?.filter((t) => !t.coding?.some((c) => c.system === ORGANISATION_KIND_SYSTEM));
+  // Joinery holds no closed organisations: one sent as inactive would be served as open, so it is refused.
+  if (o.active === false) throw unprocessable('Joinery keeps only organisations that are open: it cannot record one as inactive.', 'Organization.active');
   const { warnings } = await keepAsSent(i, o, { mapped: ['identifier', 'active', 'type', 'name'], kept: [] });
+  // The sender's other identifiers find the organisation in later feeds (links) but are not given back: said, not silently dropped.
+  o.identifier?.forEach((x, n) => {
+    if (x.system === ODS_SYSTEM) return;
+    warnings.push({
+      severity: 'warning', code: 'not-supported', expression: `Organization.identifier[${n}]`,
+      text: `Joinery serves an organisation by its ODS code only: the identifier ${x.system ?? ''}|${x.value ?? ''} finds it in later feeds but will not be given back.`,
+    });
+  });
   const saved = await store.saveOrganisation(i.tx, i.actor.icsId, { id: targetId, odsCode: ods, name, kind, asSent: senderTypes?.length ? { type: senderTypes } : null });
   // The sender's id and identifiers for it, so what refers to it as Organization/<their id> in the same feed finds it.
   await saveLinks(i.tx, i.actor.icsId, 'Organization', saved.id, linkKeysOf(i, o, targetId));

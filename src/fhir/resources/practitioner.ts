@@ -1,5 +1,5 @@
 import type { Practitioner } from '@medplum/fhirtypes';
-import { PROFESSIONAL_ID_SYSTEM } from '../codes.js';
+import { PROFESSIONAL_ID_SYSTEM, SDS_USER_ID_SYSTEM } from '../codes.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
 import { instant, single, tokenParam } from './common.js';
@@ -11,7 +11,12 @@ function toFhir(p: store.ProfessionalRow): Practitioner {
     resourceType: 'Practitioner',
     id: p.id,
     meta: { lastUpdated: instant(p.created_at) },
-    identifier: [{ system: PROFESSIONAL_ID_SYSTEM, value: p.id }],
+    identifier: [
+      { system: PROFESSIONAL_ID_SYSTEM, value: p.id },
+      // What a receiving system knows a clinician by: their register's number (GMC, NMC, HCPC) and their NHS smartcard (SDS) id.
+      ...(p.registration_system && p.registration_number ? [{ system: p.registration_system, value: p.registration_number }] : []),
+      ...(p.nhsid_useruid ? [{ system: SDS_USER_ID_SYSTEM, value: p.nhsid_useruid }] : []),
+    ],
     active: p.active,
     name: [{ text: p.name, family: words[words.length - 1], ...(words.length > 1 ? { given: words.slice(0, -1) } : {}) }],
   };
@@ -25,7 +30,7 @@ function toFhir(p: store.ProfessionalRow): Practitioner {
 export const practitionerHandler: ResourceHandler = {
   type: 'Practitioner',
   writable: false,
-  documentation: 'Professionals who use Joinery (name and whether active). Read only: accounts are added by an administrator.',
+  documentation: 'Professionals who use Joinery (name, whether active, their GMC, NMC or HCPC number and SDS user id where known). Read only: accounts are added by an administrator.',
   searchParams: [
     { name: 'identifier', type: 'token', documentation: `Joinery’s id for the professional (${PROFESSIONAL_ID_SYSTEM}|<id>).` },
     { name: 'name', type: 'string', documentation: 'Part of the name, any case.' },

@@ -59,3 +59,15 @@ export function agencyOfRole(role: string): Agency | null {
  * safeguarding; never education or youth justice (decision record 0003).
  */
 export const HEALTH_DETAIL_AGENCIES: readonly Agency[] = ['health', 'social-care'];
+
+/** The UK Core identifier system of each statutory register a caring role's professionals are on (GMC, NMC, HCPC). */
+export const REGISTER_SYSTEMS = {
+  gmc: 'https://fhir.hl7.org.uk/Id/gmc-number',
+  nmc: 'https://fhir.hl7.org.uk/Id/nmc-number',
+  hcpc: 'https://fhir.hl7.org.uk/Id/hcpc-number',
+} as const;
+
+/** Which register a role's professionals are on: none for roles outside the health registers (social work, education, youth justice, back office). */
+export const REGISTER_OF_ROLE: Partial<Record<Role, keyof typeof REGISTER_SYSTEMS>> = {
+  gp: 'gmc', paediatrician: 'gmc', 'practice-nurse': 'nmc', 'care-coordinator': 'nmc', 'health-visitor': 'nmc', 'school-nurse': 'nmc', 'camhs-clinician': 'hcpc',
+};
