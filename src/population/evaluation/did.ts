@@ -33,7 +33,8 @@
  * The parallel-trends check fits the pre-period alone with a separate linear
  * trend for the treated clusters; a difference at the 5% level is a caveat.
  */
-import { autocorrelationInflation, poissonGlm, residualAutocorrelation, tInterval, type DesignRow } from './glm.js';
+import { poissonGlm, tInterval, type DesignRow } from './glm.js';
+import { serialStandardError, serialVariation } from './serial-correlation.js';
 import { autocorrelation, divergingTrends, fewClusters, highBefore, overdispersion, shortSeries, smallCounts, unevenChanges } from './caveats.js';
 import { studentTCdf } from './distributions.js';
 import { monthDate, monthWords } from './months.js';
@@ -81,11 +82,15 @@ function fixedEffects(rows: readonly Row[], clusterCount: number, months: readon
   });
   const design = { columns, rows: designRows };
   const glm = poissonGlm(design, rows.map((r) => r.numerator), rows.map((r) => Math.log(r.denominator)));
-  const { rho, pairs } = residualAutocorrelation(design, glm, rows.map((r) => r.index), rows.map((r) => r.cluster));
+  const monthOf = rows.map((r) => r.index);
+  const clusterOf = rows.map((r) => r.cluster);
+  const variation = serialVariation(design, glm, monthOf, clusterOf);
+  const { lagOne: rho, pairs } = variation;
   const dispersionFactor = Math.sqrt(glm.dispersion);
-  const autocorrelationFactor = autocorrelationInflation(rho);
   const last = columns - 1;
-  const estimate = tInterval(glm.coefficients[last], Math.sqrt(glm.unscaledCovariance[last * columns + last]) * dispersionFactor * autocorrelationFactor, glm.residualDf);
+  const serial = serialStandardError(design, glm, monthOf, last, variation, clusterOf);
+  const autocorrelationFactor = serial.factor;
+  const estimate = tInterval(glm.coefficients[last], serial.se, glm.residualDf);
   return { glm, rho, pairs, dispersionFactor, autocorrelationFactor, estimate, columns };
 }
 

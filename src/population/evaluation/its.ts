@@ -23,7 +23,8 @@
  * month but persistent is only partly caught by lag 1 (about 92% coverage
  * with an AR(1) 5% extra variation; bench/evaluation.ts).
  */
-import { autocorrelationInflation, denseDesign, poissonGlm, predict, residualAutocorrelation, tInterval } from './glm.js';
+import { denseDesign, poissonGlm, predict, tInterval } from './glm.js';
+import { seriesStandardError } from './serial-correlation.js';
 import { autocorrelation, highBefore, overdispersion, peakBeforeStart, shortSeries, smallCounts } from './caveats.js';
 import { calendarMonth, monthDate, monthIndex, monthWords } from './months.js';
 import type { ItsPoint, ItsResult, MonthCount, Period, Relative } from './result.js';
@@ -82,15 +83,19 @@ export function interruptedTimeSeries(input: ItsInput): ItsResult {
   }
   const glm = poissonGlm(design, fitted.map((p) => p.numerator), fitted.map((p) => Math.log(p.denominator)));
 
-  const { rho, pairs } = residualAutocorrelation(design, glm, fitted.map((p) => p.index));
+  const monthsFitted = fitted.map((p) => p.index);
+  const errors = new Map(seriesStandardError(design, glm, monthsFitted, [...Array(design.columns).keys()])
+    .map((e, j) => [j, e]));
+  const { variation, factor: autocorrelationFactor, df: levelDf } = errors.get(level)!;
+  const { lagOne: rho, pairs } = variation;
   const dispersionFactor = Math.sqrt(glm.dispersion);
-  const autocorrelationFactor = autocorrelationInflation(rho);
-  const se = (j: number) => Math.sqrt(glm.unscaledCovariance[j * design.columns + j]) * dispersionFactor * autocorrelationFactor;
+  const se = (j: number) => errors.get(j)!.se;
+  const df = (j: number) => errors.get(j)!.df;
   const relative = (j: number): Relative => {
-    const e = tInterval(glm.coefficients[j], se(j), glm.residualDf);
+    const e = tInterval(glm.coefficients[j], se(j), df(j));
     return { effect: Math.expm1(e.estimate), ci95: [Math.expm1(e.ci95[0]), Math.expm1(e.ci95[1])] };
   };
-  const levelEstimate = tInterval(glm.coefficients[level], se(level), glm.residualDf);
+  const levelEstimate = tInterval(glm.coefficients[level], se(level), levelDf);
 
   // Expected events with and without the model, month by month, for the chart and the fit.
   const counterfactualEta = predict(denseDesign(points.map((p) => row(p.index, false))), glm.coefficients);
@@ -140,7 +145,7 @@ export function interruptedTimeSeries(input: ItsInput): ItsResult {
         'Intervals are quasi-Poisson, widened for autocorrelation between neighbouring months.',
       logEffect: levelEstimate.estimate,
       standardError: levelEstimate.se,
-      degreesOfFreedom: glm.residualDf,
+      degreesOfFreedom: levelDf,
       slopeChangePerYear: withSlope ? relative(level + 1) : null,
       trendPerYear: relative(1),
       harmonics,
