@@ -127,39 +127,45 @@ export function seriesStandardError(design: Design, fit: PoissonFit, months: rea
     for (let b = 0; b < p; b++) for (let a = 0; a < p; a++) out[b] += row[a] * fit.unscaledCovariance[a * p + b];
     return out;
   });
-  const m = Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, k) => {
-    let h = 0;
-    for (let a = 0; a < p; a++) h += zc[i][a] * z[k][a];
-    return (i === k ? 1 : 0) - h;
-  }));
+  // Flat n × n matrices, row-major: this runs a dozen times per evaluation.
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      let h = 0;
+      for (let a = 0; a < p; a++) h += zc[i][a] * z[k][a];
+      m[i * n + k] = (i === k ? 1 : 0) - h;
+    }
+  }
   const neighbours: [number, number][] = [];
   for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) if (months[k] === months[i] + 1) neighbours.push([i, k]);
   const r = fit.pearsonResiduals;
   let s0 = 0;
   for (let i = 0; i < n; i++) s0 += r[i] * r[i];
   const s1 = neighbours.reduce((s, [i, k]) => s + r[i] * r[k], 0);
-  const m1 = neighbours.reduce((s, [i, k]) => s + m[i][k], 0);
+  const m1 = neighbours.reduce((s, [i, k]) => s + m[i * n + k], 0);
   const white = n - p;
   const correlation = (phi: number) => {
-    const power = Float64Array.from({ length: months[n - 1] - months[0] + 1 }, (_, lag) => phi ** lag);
-    return (i: number, k: number) => power[Math.abs(months[i] - months[k])];
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) out[i * n + k] = phi ** Math.abs(months[i] - months[k]);
+    return out;
+  };
+  const product = (x: Float64Array, y: Float64Array) => {
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let a = 0; a < n; a++) {
+        const v = x[i * n + a];
+        if (v === 0) continue;
+        for (let k = 0; k < n; k++) out[i * n + k] += v * y[a * n + k];
+      }
+    }
+    return out;
   };
   // M R M for a persistence φ, with its trace and its sum over neighbours.
   const mrm = (phi: number) => {
-    const rr = correlation(phi);
-    const mr = Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, k) => {
-      let v = 0;
-      for (let a = 0; a < n; a++) v += m[i][a] * rr(a, k);
-      return v;
-    }));
-    const out = Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, k) => {
-      let v = 0;
-      for (let a = 0; a < n; a++) v += mr[i][a] * m[a][k];
-      return v;
-    }));
+    const matrix = product(product(m, correlation(phi)), m);
     let t0 = 0;
-    for (let i = 0; i < n; i++) t0 += out[i][i];
-    return { matrix: out, t0, t1: neighbours.reduce((s, [i, k]) => s + out[i][k], 0) };
+    for (let i = 0; i < n; i++) t0 += matrix[i * n + i];
+    return { matrix, t0, t1: neighbours.reduce((s, [i, k]) => s + matrix[i * n + k], 0) };
   };
   const over = Math.max(s0 - white, 0);
   let persistence = 0;
@@ -184,7 +190,7 @@ export function seriesStandardError(design: Design, fit: PoissonFit, months: rea
   const s = over / moments.t0;
   // Var(S₀) = 2‖M Σ M‖² for Gaussian residuals, Σ = I + sR: how well s is known.
   let frobenius = 0;
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) frobenius += ((m[i][k]) + s * moments.matrix[i][k]) ** 2;
+  for (let i = 0; i < n * n; i++) frobenius += (m[i] + s * moments.matrix[i]) ** 2;
   const varianceOfS = (2 * frobenius) / moments.t0 ** 2;
   const rr = correlation(persistence);
   const variation = { lagOne: rho, pairs, lagOneCovariance: s * persistence, persistence, persistentVariance: s };
@@ -194,7 +200,7 @@ export function seriesStandardError(design: Design, fit: PoissonFit, months: rea
     let persistent = 0;
     for (let i = 0; i < n; i++) {
       poisson += g[i] * g[i];
-      for (let k = 0; k < n; k++) persistent += g[i] * g[k] * rr(i, k);
+      for (let k = 0; k < n; k++) persistent += g[i] * g[k] * rr[i * n + k];
     }
     const variance = poisson + s * persistent;
     const df = s > 0 ? Math.min(white, (2 * variance ** 2) / (persistent ** 2 * varianceOfS)) : white;
