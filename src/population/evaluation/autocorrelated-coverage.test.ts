@@ -6,8 +6,9 @@ import { coverage } from './simulate.js';
  * ICSs per scenario (20 hubs of ~10,000 children, 5 with the model, 5 years
  * of monthly ED attendances) with the rate of every hub wandering from month
  * to month as an AR(1) series of sd 5%: persistence 0.5 (the issue's
- * scenario) and 0 (independent months, which is what the demo ICS's own
- * series show). Both methods must hold 95% ± 2 points with a −15% effect and
+ * scenario) and 0 (independent months: the generator's own series, and so the
+ * demo ICS's, carry no persistent variation unless monthlyVariation is given;
+ * coverage.test.ts checks them without extra variation). Both methods must hold 95% ± 2 points with a −15% effect and
  * exclude zero at most 5% (+ 2) of the time without one. With 400 runs the
  * Monte Carlo error of a 95% coverage is ±2.1 points; the seeds are fixed.
  * bench/evaluation.ts runs the same at 1,000 ICSs of 50 hubs.

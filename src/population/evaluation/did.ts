@@ -91,7 +91,7 @@ function fixedEffects(rows: readonly Row[], clusterCount: number, months: readon
   const serial = serialStandardError(design, glm, monthOf, last, variation, clusterOf);
   const autocorrelationFactor = serial.factor;
   const estimate = tInterval(glm.coefficients[last], serial.se, glm.residualDf);
-  return { glm, rho, pairs, dispersionFactor, autocorrelationFactor, estimate, columns };
+  return { glm, rho, pairs, persistence: variation.persistence, dispersionFactor, autocorrelationFactor, estimate, columns };
 }
 
 export function differenceInDifferences(input: DidInput): DidResult {
@@ -179,6 +179,7 @@ export function differenceInDifferences(input: DidInput): DidResult {
     meanAbsolutePercentageError: errors.length ? errors.reduce((a, b) => a + b, 0) / errors.length : null,
     dispersion: glm.dispersion,
     lagOneAutocorrelation: main.rho,
+    persistence: main.persistence,
     parameters: main.columns,
     residualDf: glm.residualDf,
   };

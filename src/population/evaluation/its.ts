@@ -110,6 +110,7 @@ export function interruptedTimeSeries(input: ItsInput): ItsResult {
     meanAbsolutePercentageError: withEvents.length ? withEvents.reduce((s, [y, mu]) => s + Math.abs(y - mu) / y, 0) / withEvents.length : null,
     dispersion: glm.dispersion,
     lagOneAutocorrelation: rho,
+    persistence: variation.persistence,
     parameters: design.columns,
     residualDf: glm.residualDf,
   };
