@@ -15,8 +15,9 @@
  * Mullainathan 2004), and a cluster's population drifts slowly (its age mix
  * changes as children grow up) in a way lag-1 autocorrelation barely sees.
  * So the standard error is the larger of:
- * - within clusters: quasi-Poisson (× √dispersion), widened for
- *   positive lag-1 autocorrelation of the Pearson residuals, t on the
+ * - within clusters: quasi-Poisson, plus an AR(1) sandwich for variation
+ *   that persists from month to month, its persistence pooled over the
+ *   clusters (serial-correlation.ts, decision record 0033), t on the
  *   residual degrees of freedom; and
  * - between clusters: each cluster collapsed to its before and after totals
  *   (expected counts from the month terms as the offset), whose Pearson

@@ -11,17 +11,16 @@
  * ramp-up months (from the start to start + ramp) are left out, because the
  * effect is still growing then and a step would misdescribe them.
  *
- * Intervals: quasi-Poisson (standard errors × √(Pearson χ² / df), as R's
- * quasipoisson family), widened for positive lag-1 autocorrelation of the
- * Pearson residuals (bias-corrected, see residualAutocorrelation and
- * autocorrelationInflation), with t quantiles on the residual degrees of
- * freedom. In the simulation (simulate.ts, 1,000 ICSs) this covered the true
- * effect 95–96% of the time. Newey–West standard errors were tried and
- * rejected: with ~50 months and 8 terms they are biased low and covered only
- * 86–87%. Flooring the dispersion at 1 was tried too: 97%, needlessly wide.
- * Limitation: autocorrelated variation beyond Poisson that is small month to
- * month but persistent is only partly caught by lag 1 (about 92% coverage
- * with an AR(1) 5% extra variation; bench/evaluation.ts).
+ * Intervals: the months are taken to vary as Poisson counts plus a rate
+ * that wanders from month to month (AR(1)); its size and persistence are
+ * estimated from this series by a method of moments that allows for what the
+ * trend and seasons absorb, the standard error is the sandwich under that
+ * covariance, and the t quantile takes Satterthwaite's degrees of freedom
+ * (serial-correlation.ts, decision record 0033). With no persistence this is
+ * the quasi-Poisson interval. The simulation (autocorrelated-coverage.test.ts)
+ * holds 95% ± 2 at AR(1) sd 5% with persistence 0.5 and 0; the lag-1
+ * widening used before covered 90.5% there. Newey–West was tried and
+ * rejected: with ~50 months and 8 terms it is biased low (86–87%).
  */
 import { denseDesign, poissonGlm, predict, tInterval } from './glm.js';
 import { seriesStandardError } from './serial-correlation.js';
