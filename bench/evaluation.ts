@@ -59,9 +59,14 @@ export async function evaluationBench(opts: EvaluationBenchOptions = {}): Promis
   if (extraReps > 0) {
     scenario('emergency admissions, injected −12%', extraReps, { activity: 'emergency-admission', effect: -0.12 });
     scenario('first outpatient attendances, injected −35%', extraReps, { activity: 'outpatient-first', effect: -0.35 });
-    // Not in the generator: variation beyond Poisson that wanders from month to month, as real clusters' rates do.
-    scenario('ED, −15%, extra AR(1) variation (sd 5%, ρ 0.5)', extraReps, { effect: -0.15, extraVariation: { sd: 0.05, rho: 0.5 } });
-    scenario('ED, no effect, extra AR(1) variation', extraReps, { effect: 0, extraVariation: { sd: 0.05, rho: 0.5 } });
+  }
+  // Variation beyond Poisson that wanders from month to month, as real hubs' rates do (the generator's
+  // --intervention monthlyVariation). Issue 22 recorded, before the intervals allowed for it, ITS covering
+  // 90.5% with 8.0% false positives at ρ 0.5; the target is 95% ± 2 and at most 5% (+ 2).
+  log('  before the correction (issue 22, ρ 0.5): ITS coverage 90.5%, false positives 8.0%');
+  for (const rho of [0.5, 0]) {
+    scenario(`ED, −15%, AR(1) variation sd 5%, ρ ${rho}`, reps, { effect: -0.15, extraVariation: { sd: 0.05, rho } });
+    scenario(`ED, no effect, AR(1) variation sd 5%, ρ ${rho}`, reps, { effect: 0, extraVariation: { sd: 0.05, rho } });
   }
   log(`  total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return results;

@@ -5,6 +5,14 @@ import type { StandardId } from './standards.js';
  * Practice checklist groups them, and a placeholder set of items written in
  * our own words until the ICS loads the published wording (the import format
  * is CHECKLIST_FORMAT). Each placeholder says it is one.
+ *
+ * Checked against the RCPCH QI Central page for the checklist
+ * (qicentral.rcpch.ac.uk, "Child Health In Practice Integration Checklist",
+ * read 7 December 2026): its topics are parents/carers, NHS 111, community
+ * pharmacists, general practice, urgent care services, paramedics/ambulance
+ * service, emergency departments and hospital-based paediatrics; the stored
+ * copy we could read broke off before the ninth, so its name still comes
+ * with the published checklist the ICS loads rather than from a guess.
  */
 
 export const AREAS = {
@@ -12,10 +20,10 @@ export const AREAS = {
   'nhs-111': 'NHS 111',
   'community-pharmacy': 'Community pharmacy',
   'general-practice': 'General practice',
-  'urgent-care': 'Urgent care',
-  ambulance: 'Ambulance service',
+  'urgent-care': 'Urgent care services',
+  ambulance: 'Paramedics and ambulance service',
   'emergency-departments': 'Emergency departments',
-  'hospital-paediatrics': 'Hospital paediatrics',
+  'hospital-paediatrics': 'Hospital-based paediatrics',
   ninth: 'Ninth area (its name comes with the published checklist)',
 } as const;
 export type Area = keyof typeof AREAS;

@@ -28,7 +28,7 @@ describe('the integration checklist', () => {
     const text = pageText(page.body);
     expect(text).toContain('Integration checklist: the ICS as a whole');
     expect(text).toContain('These items are placeholders written by Joinery, not the published checklist’s wording.');
-    for (const area of ['Parents and carers', 'NHS 111', 'Community pharmacy', 'General practice', 'Urgent care', 'Ambulance service', 'Emergency departments', 'Hospital paediatrics', 'Ninth area']) {
+    for (const area of ['Parents and carers', 'NHS 111', 'Community pharmacy', 'General practice', 'Urgent care services', 'Paramedics and ambulance service', 'Emergency departments', 'Hospital-based paediatrics', 'Ninth area']) {
       expect(text).toContain(area);
     }
   });

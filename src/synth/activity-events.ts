@@ -152,6 +152,7 @@ export class ActivityGenerator {
     const dob = c.dobDays;
     const [by, bm, bd] = civilFromDays(dob);
     const treated = this.treatment && this.treatment.clusterIds.has(clusterId) ? this.treatment : null;
+    const wander = this.treatment ? (month: number) => this.treatment!.variation(clusterId, month) : () => 1;
     const onset = (key: string) => c.conditions.get(key) ?? Infinity;
     const asthma = onset('asthma');
     const epilepsy = onset('epilepsy');
@@ -203,9 +204,10 @@ export class ActivityGenerator {
       const exposure = (to - from + 1) / m.days;
       const age = ageAt(m, (from + to) >> 1);
       const cm = m.calendar;
-      const edFactor = treated ? treated.multiplier('ed', m.index) : 1;
-      const admissionFactor = treated ? treated.multiplier('emergency-admission', m.index) : 1;
-      const outpatientFactor = treated ? treated.multiplier('outpatient-first', m.index) : 1;
+      const wandering = wander(m.index);
+      const edFactor = (treated ? treated.multiplier('ed', m.index) : 1) * wandering;
+      const admissionFactor = (treated ? treated.multiplier('emergency-admission', m.index) : 1) * wandering;
+      const outpatientFactor = (treated ? treated.multiplier('outpatient-first', m.index) : 1) * wandering;
 
       // The population rates: exactly monthlyRate × the care model's multiplier, a Poisson count each.
       const eds = poisson(rng, this.rate(ED, age, q, cm) * exposure * edFactor);

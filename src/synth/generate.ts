@@ -7,6 +7,7 @@ import { loadStarterLibrary } from '../advice/service.js';
 import { ActivityGenerator } from './activity-events.js';
 import { CHILD_TABLES, generateChildren } from './children.js';
 import { isoDate, parseIsoDate } from './dates.js';
+import { historyMonths } from './months.js';
 import { NhsNumbers } from './nhs-numbers.js';
 import { Rng } from '../platform/random/seeded.js';
 import { demoCareModelRegister } from './care-model-register.js';
@@ -15,7 +16,7 @@ import { CarePlanGenerator } from './care-plans.js';
 import { MdtGenerator } from './mdt-meetings.js';
 import { REFERRAL_TABLES, ReferralGenerator } from './referrals.js';
 import { buildStructure } from './structure.js';
-import { checkIntervention, chooseClusters, parseIntervention, treatment, type Intervention } from './intervention.js';
+import { checkIntervention, chooseClusters, monthlyVariation, parseIntervention, treatment, type Intervention } from './intervention.js';
 import { BatchWriter, type Row } from './writer.js';
 import { feedbackRows } from './feedback.js';
 import { demoCaseload, demoVirtualWard } from './virtual-ward.js';
@@ -156,7 +157,11 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     // Activity draws from a stream of its own too; a care model, if any, goes
     // to clusters chosen by the seed alone.
     const chosen = iv ? chooseClusters(opts.seed, structure.clusters, iv.clusters) : [];
-    const activity = new ActivityGenerator(structure, todayDays, new Rng(opts.seed, 'activity'), iv ? treatment(iv, chosen) : null);
+    const history = historyMonths(todayDays);
+    const variation = iv?.monthlyVariation
+      ? { byCluster: monthlyVariation(iv.monthlyVariation, structure.clusters, opts.seed, history.first, history.last), firstMonth: history.first }
+      : undefined;
+    const activity = new ActivityGenerator(structure, todayDays, new Rng(opts.seed, 'activity'), iv ? treatment(iv, chosen, variation) : null);
     writer.attach(activity.columns);
     // The shared record draws from streams of its own, so the rest of the ICS
     // is the same with or without it.

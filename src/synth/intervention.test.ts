@@ -11,7 +11,7 @@ import type { ChildFacts } from './care-teams.js';
 import { ageOn, parseIsoDate } from './dates.js';
 import { generateIcs, type SynthResult } from './generate.js';
 import {
-  DEFAULT_EFFECTS, InterventionError, checkIntervention, chooseClusters, clusterCountFor, loadInterventionFile, parseIntervention, treatment, type Intervention,
+  DEFAULT_EFFECTS, InterventionError, checkIntervention, chooseClusters, clusterCountFor, loadInterventionFile, monthlyVariation, parseIntervention, treatment, type Intervention,
 } from './intervention.js';
 import { parseMonth } from './months.js';
 import { Rng } from '../platform/random/seeded.js';
@@ -95,6 +95,29 @@ describe('the care model in the generated activity', () => {
     expect(others.size).toBeGreaterThan(1);
     const indexes = chooseClusters(7, structure.clusters, 4).map((c) => c.index);
     expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
+  });
+
+  it('adds month-to-month AR(1) variation to every cluster when asked, with the persistence and size asked for', () => {
+    expect(() => parseIntervention({ ...good, monthlyVariation: { sd: 0.05, rho: 0.95 } })).toThrow('monthlyVariation.rho: must be from 0 to 0.9');
+    expect(() => parseIntervention({ ...good, monthlyVariation: { sd: 0.05 } })).toThrow(/monthlyVariation\.rho/);
+    const iv = parseIntervention({ ...good, monthlyVariation: { sd: 0.05, rho: 0.5 } });
+    expect(treatment(parseIntervention(good), []).variation(structure.clusters[0].id, 700)).toBe(1);
+    // A long run, so the sample's spread and lag-1 correlation are close to what was asked.
+    const months = 4000;
+    const byCluster = monthlyVariation(iv.monthlyVariation!, structure.clusters, 7, 0, months - 1);
+    const t = treatment(iv, [], { byCluster, firstMonth: 0 });
+    expect(t.clusterIds.size).toBe(0);
+    const logs = Array.from({ length: months }, (_, m) => Math.log(t.variation(structure.clusters[1].id, m)));
+    const mean = logs.reduce((a, b) => a + b, 0) / months;
+    const sd = Math.sqrt(logs.reduce((s, x) => s + (x - mean) ** 2, 0) / months);
+    let lagOne = 0;
+    for (let m = 1; m < months; m++) lagOne += (logs[m] - mean) * (logs[m - 1] - mean);
+    expect(sd).toBeGreaterThan(0.045);
+    expect(sd).toBeLessThan(0.055);
+    expect(lagOne / (months * sd * sd)).toBeGreaterThan(0.44);
+    expect(lagOne / (months * sd * sd)).toBeLessThan(0.56);
+    expect(monthlyVariation(iv.monthlyVariation!, structure.clusters, 7, 0, months - 1)).toEqual(byCluster);
+    expect(monthlyVariation(iv.monthlyVariation!, structure.clusters, 8, 0, months - 1).get(structure.clusters[1].id)).not.toEqual(byCluster.get(structure.clusters[1].id));
   });
 
   it('moves the rates by nothing before the start, in a straight line over the ramp, by the full effect after', () => {

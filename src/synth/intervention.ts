@@ -28,6 +28,14 @@ export type Intervention = {
   start: string;
   rampMonths: number;
   effects: Record<string, number>;
+  /**
+   * Month-to-month variation of every cluster's rates beyond chance: each
+   * cluster's rates are multiplied by exp(e_t), e an AR(1) series with this
+   * standard deviation (0.05 = 5%) and persistence rho (0 to 0.9). Real
+   * activity wanders like this; the evaluations must stay honest when it does.
+   * None unless given.
+   */
+  monthlyVariation?: { sd: number; rho: number };
 };
 
 /** A file or option that cannot be used; the message names the field. */
@@ -51,7 +59,11 @@ const schema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: [k], message: `not an effect; use ${EFFECT_KEYS.join(', ')}` });
     }
   }).default({ ...DEFAULT_EFFECTS }),
-}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}; the fields are model, clusters, start, rampMonths and effects` : undefined) });
+  monthlyVariation: z.strictObject({
+    sd: z.number({ error: 'must be a number, like 0.05 for 5%' }).min(0, 'must be from 0 to 0.5').max(0.5, 'must be from 0 to 0.5'),
+    rho: z.number({ error: 'must be a number, like 0.5' }).min(0, 'must be from 0 to 0.9').max(0.9, 'must be from 0 to 0.9'),
+  }, { error: (issue) => (issue.code === 'unrecognized_keys' ? 'the fields are sd and rho' : undefined) }).optional(),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}; the fields are model, clusters, start, rampMonths, effects and monthlyVariation` : undefined) });
 
 const describe = (issues: z.core.$ZodIssue[]) =>
   issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
@@ -116,9 +128,30 @@ export type Treatment = {
   clusterIds: ReadonlySet<string>;
   /** The multiplier for an activity in a month (months as in months.ts). */
   multiplier: (activity: PopulationActivity, month: number) => number;
+  /** Every cluster's rate multiplier in a month from the monthly variation (1 without it). */
+  variation: (clusterId: string, month: number) => number;
 };
 
-export function treatment(iv: Intervention, chosen: readonly Cluster[]): Treatment {
+/**
+ * Each cluster's AR(1) multipliers over the history, drawn from a stream of
+ * their own so the variation leaves every other draw unchanged. The mean is
+ * kept at 1 (exp(e − sd²/2)).
+ */
+export function monthlyVariation(spec: { sd: number; rho: number }, clusters: readonly Cluster[], seed: number, firstMonth: number, lastMonth: number): Map<string, Float64Array> {
+  const rng = new Rng(seed, 'monthly-variation');
+  const { sd, rho } = spec;
+  return new Map(clusters.map((c) => {
+    const out = new Float64Array(lastMonth - firstMonth + 1);
+    let e = sd * rng.normal();
+    for (let t = 0; t < out.length; t++) {
+      if (t > 0) e = rho * e + Math.sqrt(1 - rho * rho) * sd * rng.normal();
+      out[t] = Math.exp(e - (sd * sd) / 2);
+    }
+    return [c.id, out];
+  }));
+}
+
+export function treatment(iv: Intervention, chosen: readonly Cluster[], variation?: { byCluster: ReadonlyMap<string, Float64Array>; firstMonth: number }): Treatment {
   const start = parseMonth(iv.start)!;
   const effect = POPULATION_ACTIVITY.map((a) => {
     const key = EFFECT_ON[a];
@@ -127,5 +160,6 @@ export function treatment(iv: Intervention, chosen: readonly Cluster[]): Treatme
   return {
     clusterIds: new Set(chosen.map((c) => c.id)),
     multiplier: (activity, month) => effectMultiplier(effect[POPULATION_ACTIVITY.indexOf(activity)], month - start, iv.rampMonths),
+    variation: (clusterId, month) => variation?.byCluster.get(clusterId)?.[month - variation.firstMonth] ?? 1,
   };
 }

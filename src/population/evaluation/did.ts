@@ -15,8 +15,9 @@
  * Mullainathan 2004), and a cluster's population drifts slowly (its age mix
  * changes as children grow up) in a way lag-1 autocorrelation barely sees.
  * So the standard error is the larger of:
- * - within clusters: quasi-Poisson (× √dispersion), widened for
- *   positive lag-1 autocorrelation of the Pearson residuals, t on the
+ * - within clusters: quasi-Poisson, plus an AR(1) sandwich for variation
+ *   that persists from month to month, its persistence pooled over the
+ *   clusters (serial-correlation.ts, decision record 0033), t on the
  *   residual degrees of freedom; and
  * - between clusters: each cluster collapsed to its before and after totals
  *   (expected counts from the month terms as the offset), whose Pearson
@@ -33,7 +34,8 @@
  * The parallel-trends check fits the pre-period alone with a separate linear
  * trend for the treated clusters; a difference at the 5% level is a caveat.
  */
-import { autocorrelationInflation, poissonGlm, residualAutocorrelation, tInterval, type DesignRow } from './glm.js';
+import { poissonGlm, tInterval, type DesignRow } from './glm.js';
+import { serialStandardError, serialVariation } from './serial-correlation.js';
 import { autocorrelation, divergingTrends, fewClusters, highBefore, overdispersion, shortSeries, smallCounts, unevenChanges } from './caveats.js';
 import { studentTCdf } from './distributions.js';
 import { monthDate, monthWords } from './months.js';
@@ -81,12 +83,16 @@ function fixedEffects(rows: readonly Row[], clusterCount: number, months: readon
   });
   const design = { columns, rows: designRows };
   const glm = poissonGlm(design, rows.map((r) => r.numerator), rows.map((r) => Math.log(r.denominator)));
-  const { rho, pairs } = residualAutocorrelation(design, glm, rows.map((r) => r.index), rows.map((r) => r.cluster));
+  const monthOf = rows.map((r) => r.index);
+  const clusterOf = rows.map((r) => r.cluster);
+  const variation = serialVariation(design, glm, monthOf, clusterOf);
+  const { lagOne: rho, pairs } = variation;
   const dispersionFactor = Math.sqrt(glm.dispersion);
-  const autocorrelationFactor = autocorrelationInflation(rho);
   const last = columns - 1;
-  const estimate = tInterval(glm.coefficients[last], Math.sqrt(glm.unscaledCovariance[last * columns + last]) * dispersionFactor * autocorrelationFactor, glm.residualDf);
-  return { glm, rho, pairs, dispersionFactor, autocorrelationFactor, estimate, columns };
+  const serial = serialStandardError(design, glm, monthOf, last, variation, clusterOf);
+  const autocorrelationFactor = serial.factor;
+  const estimate = tInterval(glm.coefficients[last], serial.se, glm.residualDf);
+  return { glm, rho, pairs, persistence: variation.persistence, dispersionFactor, autocorrelationFactor, estimate, columns };
 }
 
 export function differenceInDifferences(input: DidInput): DidResult {
@@ -174,6 +180,7 @@ export function differenceInDifferences(input: DidInput): DidResult {
     meanAbsolutePercentageError: errors.length ? errors.reduce((a, b) => a + b, 0) / errors.length : null,
     dispersion: glm.dispersion,
     lagOneAutocorrelation: main.rho,
+    persistence: main.persistence,
     parameters: main.columns,
     residualDf: glm.residualDf,
   };

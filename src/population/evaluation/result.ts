@@ -28,6 +28,8 @@ export type PrePeriodFit = {
   dispersion: number;
   /** Lag-1 autocorrelation of the Pearson residuals, corrected for the bias fitting gives them (neighbouring months alike when positive). */
   lagOneAutocorrelation: number;
+  /** How much of a month's variation beyond chance carries into the next (φ of an AR(1), 0 to 0.9): what the interval allows for. */
+  persistence: number;
   /** Terms in the model and the degrees of freedom left for the error. */
   parameters: number;
   residualDf: number;

@@ -8,6 +8,7 @@ import { chartWindow } from '../dashboards/figures.js';
 import { addMonths } from '../../platform/time/months.js';
 import { CannotEvaluateError, evaluateModel, type Evaluation } from './evaluate.js';
 import { effectWords } from './view.js';
+import { persistenceWords } from './routes.js';
 
 const email = (role: string) => `${role}@demo.joinery.test`;
 
@@ -91,6 +92,8 @@ describe('care models: recording one and evaluating it', () => {
       expect(text).toContain(effectWords(expected));
       for (const caveat of expected.caveats) expect(text).toContain(caveat);
       expect(text).toContain('Months before the start');
+      // The ICS's own autocorrelation, said in words beside the interval it widened.
+      expect(text).toContain(persistenceWords(expected.fit.lagOneAutocorrelation, expected.fit.persistence));
       expect(res.body).toMatch(/<svg width="100%" class="population-chart__svg" role="img" aria-label="Line chart of ED attendances, ages 0 to 17 by month in the hubs with test-hub-model/);
       expect(res.body).toContain('>Start<');
     }

@@ -76,7 +76,7 @@ function evaluationPage(v: EvaluationView) {
         { key: { text: 'Months at full effect' }, value: { text: String(r.postMonths) } },
         { key: { text: 'Average error of the fit before the start' }, value: { text: fit.meanAbsolutePercentageError === null ? 'Not available' : `${(fit.meanAbsolutePercentageError * 100).toFixed(1)}% of each month’s count` } },
         { key: { text: 'Dispersion' }, value: { text: `${fit.dispersion.toFixed(2)} (about 1 when the counts vary as chance alone makes them)` } },
-        { key: { text: 'Neighbouring months alike (autocorrelation)' }, value: { text: fit.lagOneAutocorrelation.toFixed(2) } },
+        { key: { text: 'Neighbouring months alike (autocorrelation)' }, value: { text: persistenceWords(fit.lagOneAutocorrelation, fit.persistence) } },
       ],
     },
     chart,
@@ -108,3 +108,14 @@ export const evaluationRoutes: RouteModule = (app, deps: AppDeps) => {
     return reply.code(bad ? 400 : 200).page('population/views/evaluation.njk', evaluationPage(v));
   });
 };
+
+/** The autocorrelation measured in this ICS's own months, in words a commissioner can weigh. */
+export function persistenceWords(lagOne: number, persistence: number): string {
+  const measured = `Lag-1 autocorrelation ${lagOne.toFixed(2)}. `;
+  if (persistence <= 0) {
+    return measured + 'In these hubs a month that is unusually high or low says nothing about the next: months vary independently, and the interval needs no widening for it.';
+  }
+  const share = Math.round(persistence * 100);
+  return measured + `In these hubs about ${share}% of a month’s unusual rise or fall carries into the next month (persistence ${persistence.toFixed(2)}), ` +
+    'so months are not independent evidence; the interval has been widened to allow for it.';
+}
