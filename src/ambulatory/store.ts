@@ -135,6 +135,13 @@ export type NewEscalation = {
   missedObservationsDueAt?: Date;
 };
 
+/** The levels a stay has been escalated at so far (each once). */
+export async function escalatedLevels(tx: Tx, access: ChildAccess, episodeId: string): Promise<string[]> {
+  checkedAccess(tx, access);
+  return (await rows<{ level: string }>(tx, sql`SELECT DISTINCT level FROM ward_escalation
+    WHERE ics_id = ${access.actor.icsId}::uuid AND episode_id = ${episodeId}::uuid AND child_id = ${access.childId}::uuid`)).map((r) => r.level);
+}
+
 export async function insertEscalation(tx: Tx, access: ChildAccess, e: NewEscalation): Promise<string | null> {
   checkedAccess(tx, access);
   const id = crypto.randomUUID();
@@ -192,9 +199,9 @@ export function overdueEscalations(tx: Tx, wardId: string, now: Date) {
  * missed-observation alert for that due time yet.
  */
 export function missedObservations(tx: Tx, wardId: string, now: Date) {
-  return rows<{ episode_id: string; child_id: string; due_at: string }>(tx, sql`
-    SELECT d.episode_id, d.child_id, d.due_at FROM (
-      SELECT e.ics_id, e.id AS episode_id, e.child_id,
+  return rows<{ episode_id: string; child_id: string; due_at: string; admitted_at: string }>(tx, sql`
+    SELECT d.episode_id, d.child_id, d.due_at, d.admitted_at FROM (
+      SELECT e.ics_id, e.id AS episode_id, e.child_id, e.admitted_at,
              coalesce((SELECT max(o.observed_at) FROM ward_observation o WHERE o.ics_id = e.ics_id AND o.episode_id = e.id), e.admitted_at)
                + make_interval(hours => p.observe_every_hours) AS due_at
         FROM ward_episode e JOIN ward_pathway_version p ON p.ics_id = e.ics_id AND p.pathway_id = e.pathway_id AND p.version = e.pathway_version

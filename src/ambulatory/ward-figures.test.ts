@@ -10,6 +10,7 @@ import { importActivity } from '../population/service.js';
 import { acknowledgeEscalation } from './escalations.js';
 import { dischargeFromWard } from './discharge.js';
 import { recordObservations } from './observations.js';
+import { wardClockJob } from './step-up-job.js';
 import { demoWard, episodeState, inIcs, onWard, plainChild, type Ward } from './test-fixtures.js';
 
 /**
@@ -47,9 +48,9 @@ describe('the virtual ward’s figures are right straight after each event of a 
   });
 
   /** The practice's figures for the month, as the population pages read them. */
-  const figures = async () => Object.fromEntries((await rows<{ measure: string; value: number }>(j.db.owner, sql`
+  const figures = async (month = MONTH) => Object.fromEntries((await rows<{ measure: string; value: number }>(j.db.owner, sql`
     SELECT measure, value::float8 AS value FROM population_rollup
-     WHERE ics_id = ${j.ics.icsId}::uuid AND practice_id = ${w.gp.organisationId}::uuid AND dimension = 'all' AND month = ${MONTH}::date AND measure LIKE 'ward-%'`))
+     WHERE ics_id = ${j.ics.icsId}::uuid AND practice_id = ${w.gp.organisationId}::uuid AND dimension = 'all' AND month = ${month}::date AND measure LIKE 'ward-%'`))
     .map((r) => [r.measure, r.value]));
   /** How each figure moved from `before`, leaving out those that did not. */
   const moved = (before: Record<string, number>, after: Record<string, number>) => Object.fromEntries(
@@ -93,5 +94,19 @@ describe('the virtual ward’s figures are right straight after each event of a 
     const summary = await importActivity(j.db, j.ics.icsId, file, { now: new Date() });
     expect(summary).toMatchObject({ added: 1, rejected: 0 });
     expect(moved(before, await figures())).toEqual({ 'ward-reattended-7d': 1, 'ward-reattended-30d': 1 });
+  });
+
+  it('counts a stay whose first escalation is the clock’s missed-observation alert as soon as the clock has run', async () => {
+    const clock = wardClockJob(j.db, { icsIds: async () => [j.ics.icsId] });
+    const now = new Date();
+    // Whatever the demo ward's other stays have overdue is alerted first, so the next run alerts this child's stay alone.
+    await clock.run(now);
+    const admitted = new Date(now.getTime() - 5 * HOUR);
+    const month = `${londonDateAndTime(admitted).date.slice(0, 7)}-01`;
+    const before = await figures(month);
+    await onWard(j, w, await plainChild(j, w.gp), 'bronchiolitis', admitted);
+    // Bronchiolitis observations are 4-hourly: an hour overdue.
+    expect(await clock.run(now)).toBe('0 escalations stepped up, 1 missed-observation alert raised');
+    expect(moved(before, await figures(month))).toEqual({ 'ward-admissions': 1, 'ward-escalated-low': 1 });
   });
 });
