@@ -95,7 +95,7 @@ describe('virtual ward set-up pages', () => {
     expect(pageText((await nurse.get(`/virtual-ward/episodes/${newEpisode}`)).body)).toContain('observations every 2 hours');
     // Three hours in, only the child on the new version has missed observations.
     const wardId = (await wardRow()).id;
-    const missed = await inIcs(j, (tx) => missedObservations(tx, wardId, new Date(at.getTime() + 3 * 3_600_000)));
+    const missed = await inIcs(j, (tx) => missedObservations(tx, j.ics.icsId, wardId, new Date(at.getTime() + 3 * 3_600_000)));
     expect(missed.map((m) => m.episode_id)).toContain(newEpisode);
     expect(missed.map((m) => m.episode_id)).not.toContain(oldEpisode);
     const [audit] = await rows<{ what: string; why: string }>(j.db.owner, sql`SELECT what, why FROM audit_event WHERE action = 'ward.pathway-edit' ORDER BY id DESC LIMIT 1`);

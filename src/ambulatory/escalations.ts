@@ -64,7 +64,7 @@ function escalationItem(childId: string, episodeId: string, level: string, respo
 
 /** Acknowledges an escalation: 409 "already acknowledged by X at T" when someone was first. The episode returns to the ward when none is left open. */
 export async function acknowledgeEscalation(tx: Tx, actor: Actor, escalationId: string, now = new Date()): Promise<void> {
-  const found = await store.escalationChild(tx, escalationId);
+  const found = await store.escalationChild(tx, actor.icsId, escalationId);
   if (!found) throw new NotFoundError();
   const { access, episode } = await openEpisode(tx, actor, found.episode_id, wardPolicy.acknowledgeEscalation, 'acknowledge a virtual ward escalation');
   const result = await store.acknowledge(tx, access, escalationId, now);

@@ -38,7 +38,7 @@ export function wardClockJob(db: Database, opts: { icsIds?: () => Promise<string
         const clock = scheduledJobActor(icsId, VIRTUAL_WARD_CLOCK_JOB, 'Scheduled job: virtual ward escalation clock');
         const due = await db.tenant(icsId, async (tx) => {
           const ward = await store.theWard(tx, icsId);
-          return ward ? { overdue: await store.overdueEscalations(tx, ward.id, now), missed: await store.missedObservations(tx, ward.id, now) } : null;
+          return ward ? { overdue: await store.overdueEscalations(tx, icsId, ward.id, now), missed: await store.missedObservations(tx, icsId, ward.id, now) } : null;
         });
         if (!due) continue;
         const each = async (work: () => Promise<boolean>) => {
