@@ -36,6 +36,11 @@ describe('setting up the children’s virtual ward', JOURNEY, () => {
     expect(await mainOf(lead)).toMatch(/Version 2: Asthma, every 4 hours, 2 days; saved by/);
 
     await lead.goto('/admin/virtual-ward');
+    await openLink(lead, 'Add a pathway');
+    expect(await headingOf(lead)).toBe('Add a pathway');
+    await checkPageIsAccessible(lead, 'a new virtual ward pathway');
+
+    await lead.goto('/admin/virtual-ward');
     await openLink(lead, 'Change the responses and timers');
     await checkPageIsAccessible(lead, 'virtual ward response timers');
     await lead.locator('#medium\\.minutes').fill('20');
