@@ -16,23 +16,24 @@ import { decideOnReferral } from './steps/referrals.js';
  * the bronchiolitis pathway; the community nurse accepts them with the checks,
  * starts care at home and records observations that score 6; the medium
  * escalation is acknowledged; the child is discharged and the GP reads the
- * summary letter. Every page is scanned with axe at 390, 1024 and 1280 px.
+ * summary letter; and a GP refers a child from their record. Every page is scanned with axe at 390, 1024 and 1280 px.
  */
 describe('the children’s virtual ward', JOURNEY, () => {
   let joinery: Joinery;
   let child: { id: string; given_name: string; family_name: string };
+  let gpsChild: { id: string; given_name: string; family_name: string };
   let referralId: string;
 
   beforeAll(async () => {
     joinery = await startJoineryAndBrowser();
     const gp = await actorFor(joinery.db, 'gp@demo.joinery.test');
     // Aged 1½ to 4½: PEWS scores them on the 1–4 years chart today.
-    [child] = await rows(joinery.db.owner, sql`SELECT c.id, c.given_name, c.family_name FROM child c WHERE c.registered_practice_id = ${gp.organisationId}::uuid
+    [child, gpsChild] = await rows(joinery.db.owner, sql`SELECT c.id, c.given_name, c.family_name FROM child c WHERE c.registered_practice_id = ${gp.organisationId}::uuid
       AND c.date_of_birth BETWEEN current_date - interval '4 years 6 months' AND current_date - interval '1 year 6 months'
       AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM ward_episode e WHERE e.child_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.id = m.professional_id WHERE m.child_id = c.id AND p.role = 'social-worker')
-      ORDER BY c.id LIMIT 1`);
+      ORDER BY c.id LIMIT 2`);
     referralId = await joinery.db.tenant(joinery.ics.icsId, (tx) => submitReferral(tx, gp, {
       childId: child.id, kind: 'referral', urgency: 'urgent', reason: 'Bronchiolitis day 4, feeding two thirds of usual, saturations 94% in air.', question: 'Could she be cared for at home?',
     }, londonToday()));
@@ -96,5 +97,24 @@ describe('the children’s virtual ward', JOURNEY, () => {
     expect(await mainOf(gp)).toContain('Recovered at home');
     expect(await mainOf(gp)).toContain('Feeding fully, saturations 96% in air overnight.');
     await checkPageIsAccessible(gp, 'the GP reads the discharge letter');
+  });
+
+  it('the GP refers a child from their record onto the asthma pathway, after being told what is missing', async () => {
+    const gp = await signInInANewWindow(joinery, 'gp', { javaScript: false });
+    await gp.goto(`/children/${gpsChild.id}`);
+    await openLink(gp, 'Refer to the children’s virtual ward');
+    expect(await headingOf(gp)).toBe('Refer to the children’s virtual ward');
+    await checkPageIsAccessible(gp, 'the GP’s referral to the virtual ward');
+    expect(await press(gp, 'Refer to the virtual ward')).toBe(400);
+    expect(await alertOf(gp)).toContain('Choose a pathway');
+    expect(await alertOf(gp)).toContain('Say where the referral comes from');
+    await checkPageIsAccessible(gp, 'the GP’s referral with errors');
+    await gp.getByLabel('Pathway').selectOption({ label: 'Asthma' });
+    await gp.getByLabel('GP', { exact: true }).check();
+    await gp.getByLabel('Why the child can be cared for at home').fill('Moderate asthma attack settling on inhaler 4-hourly; parents confident.');
+    await press(gp, 'Refer to the virtual ward');
+    expect(await mainOf(gp)).toMatch(/Asthma/);
+    expect(await mainOf(gp)).toMatch(/Referred[\s\S]*\(GP\)/);
+    await checkPageIsAccessible(gp, 'a referral the GP made');
   });
 });

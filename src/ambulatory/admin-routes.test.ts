@@ -7,6 +7,9 @@ import { recordObservations } from './observations.js';
 import { missedObservations } from './store.js';
 import { demoWard, inIcs, onWard, plainChild, type Ward } from './test-fixtures.js';
 
+/** The occupancy CSV's rows (month, days on the ward, capacity in places × days, occupancy), oldest first. */
+const occupancyRows = (csv: string) => csv.trimEnd().split('\r\n').slice(1).map((line) => line.split(','));
+
 /**
  * The ICS's set-up pages for its virtual ward over HTTP: who may change the
  * pathways, timers and rota; bad input named and nothing saved; and each
@@ -26,8 +29,8 @@ describe('virtual ward set-up pages', () => {
 
   const pathwayRow = async (id: string) => (await rows<{ version: number; observe_every_hours: number; active: boolean; name: string }>(j.db.owner,
     sql`SELECT version, observe_every_hours, active, name FROM ward_pathway WHERE ics_id = ${j.ics.icsId}::uuid AND id = ${id}`))[0];
-  const wardRow = async () => (await rows<{ id: string; version: number; responses: Record<string, { response: string; minutes: number }> }>(j.db.owner,
-    sql`SELECT id, version, responses FROM virtual_ward WHERE ics_id = ${j.ics.icsId}::uuid`))[0];
+  const wardRow = async () => (await rows<{ id: string; version: number; capacity: number; responses: Record<string, { response: string; minutes: number }> }>(j.db.owner,
+    sql`SELECT id, version, capacity, responses FROM virtual_ward WHERE ics_id = ${j.ics.icsId}::uuid`))[0];
   const bronchiolitisForm = (over: Record<string, string | string[]> = {}) => ({
     name: 'Bronchiolitis', inclusion: 'Aged under 2 years with bronchiolitis\nFeeding at least half of the usual amount', exclusion: 'Apnoeas in the last 24 hours',
     observations: ['respiratoryRate', 'heartRate', 'spo2', 'carer'], observeEveryHours: '2', expectedStayDays: '3',
@@ -48,7 +51,10 @@ describe('virtual ward set-up pages', () => {
       expect((await client.post(`${BASE}/pathways/asthma`, { name: 'Asthma' })).statusCode, role).toBe(403);
       expect((await client.post(`${BASE}/timers`, { 'low.minutes': '5' })).statusCode, role).toBe(403);
       expect((await client.post(`${BASE}/rota`, { 'rota-0': w.gp.professionalId })).statusCode, role).toBe(403);
+      expect((await client.get(`${BASE}/capacity`)).statusCode, role).toBe(403);
+      expect((await client.post(`${BASE}/capacity`, { capacity: '90', version: '1' })).statusCode, role).toBe(403);
     }
+    expect((await wardRow()).capacity).not.toBe(90);
     expect((await pathwayRow('asthma')).version).toBe(1);
   });
 
@@ -89,7 +95,7 @@ describe('virtual ward set-up pages', () => {
     expect(pageText((await nurse.get(`/virtual-ward/episodes/${newEpisode}`)).body)).toContain('observations every 2 hours');
     // Three hours in, only the child on the new version has missed observations.
     const wardId = (await wardRow()).id;
-    const missed = await inIcs(j, (tx) => missedObservations(tx, wardId, new Date(at.getTime() + 3 * 3_600_000)));
+    const missed = await inIcs(j, (tx) => missedObservations(tx, j.ics.icsId, wardId, new Date(at.getTime() + 3 * 3_600_000)));
     expect(missed.map((m) => m.episode_id)).toContain(newEpisode);
     expect(missed.map((m) => m.episode_id)).not.toContain(oldEpisode);
     const [audit] = await rows<{ what: string; why: string }>(j.db.owner, sql`SELECT what, why FROM audit_event WHERE action = 'ward.pathway-edit' ORDER BY id DESC LIMIT 1`);
@@ -171,5 +177,47 @@ describe('virtual ward set-up pages', () => {
     const [x] = await rows<{ owner_id: string }>(j.db.owner, sql`SELECT owner_id FROM ward_escalation WHERE id = ${escalationId}::uuid`);
     expect(x.owner_id).toBe(reordered[0]);
     expect((await lead.post(`${BASE}/rota`, { version: String(version), 'rota-0': first })).statusCode).toBe(409);
+  });
+
+  it('changes the ward’s capacity, refusing what is not a whole number of children, and occupancy counts it from today only', async () => {
+    const admin = await signIn('admin');
+    const ward = await wardRow();
+    const form = await admin.get(`${BASE}/capacity`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`name="capacity" type="text" value="${ward.capacity}"`);
+    for (const [capacity, message] of [['', 'Enter the ward’s capacity as a whole number of children, from 1 to 500'], ['twelve', 'Enter the ward’s capacity as a whole number of children, from 1 to 500'],
+      ['0', 'The ward’s capacity must be from 1 to 500 children'], ['501', 'The ward’s capacity must be from 1 to 500 children']]) {
+      const bad = await admin.post(`${BASE}/capacity`, { capacity, version: String(ward.version) });
+      expect(bad.statusCode, capacity).toBe(400);
+      expect(pageText(bad.body)).toContain('There is a problem');
+      expect(pageText(bad.body)).toContain(message);
+      expect(bad.body).toContain('href="#capacity"');
+    }
+    expect(await wardRow()).toMatchObject({ capacity: ward.capacity, version: ward.version });
+
+    const before = occupancyRows((await admin.get('/population/virtual-ward/occupancy.csv')).body);
+    const newCapacity = ward.capacity + 10;
+    const saved = await admin.post(`${BASE}/capacity`, { capacity: String(newCapacity), version: String(ward.version) });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(`${BASE}?done=capacity`);
+    expect(await wardRow()).toMatchObject({ capacity: newCapacity, version: ward.version + 1 });
+    const page = pageText((await admin.get(`${BASE}?done=capacity`)).body);
+    expect(page).toContain(`cares for up to ${newCapacity} children at once`);
+    expect(page).toContain('Capacity saved. Occupancy is measured against it from today');
+    expect(page).toMatch(new RegExp(`capacity changed from ${ward.capacity} to ${newCapacity} children by `));
+    const [audit] = await rows<{ what: string; why: string }>(j.db.owner, sql`SELECT what, why FROM audit_event WHERE action = 'ward.capacity' ORDER BY id DESC LIMIT 1`);
+    expect(audit).toEqual({ what: `Virtual ward capacity changed from ${ward.capacity} to ${newCapacity} children`, why: 'administrator' });
+
+    // Today has ten more places; every earlier day, this month's and last month's, keeps the capacity it had.
+    const after = occupancyRows((await admin.get('/population/virtual-ward/occupancy.csv')).body);
+    expect(after.slice(0, -1)).toEqual(before.slice(0, -1));
+    const [month, occupied, capacityDays] = before.at(-1)!;
+    expect(after.at(-1)!.slice(0, 3)).toEqual([month, occupied, String(Number(capacityDays) + 10)]);
+
+    // A save from a form opened before that one is refused, not written over it.
+    const stale = await (await signIn('clinical-lead')).post(`${BASE}/capacity`, { capacity: '5', version: String(ward.version) });
+    expect(stale.statusCode).toBe(409);
+    expect(pageText(stale.body)).toContain('Someone changed the ward’s capacity after you opened the page');
+    expect((await wardRow()).capacity).toBe(newCapacity);
   });
 });

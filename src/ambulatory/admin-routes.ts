@@ -5,10 +5,10 @@ import { errorSummary } from '../platform/http/validate.js';
 import { bodyOf, field, fieldList, queryOf } from '../platform/http/form-body.js';
 import type { WardResponses } from './schema.js';
 import {
-  OBSERVATION_CHOICES, RAISED_LEVELS, type PathwayRow, pathwayWithHistory, requireWardEditor, wardSettingsForm, savePathway, saveResponses, saveRota, wardSetUp,
+  OBSERVATION_CHOICES, RAISED_LEVELS, type PathwayRow, pathwayWithHistory, requireWardEditor, wardSettingsForm, saveCapacity, savePathway, saveResponses, saveRota, wardSetUp,
 } from './ward-admin.js';
 
-/** The ICS's set-up pages for its virtual ward: pathways, response timers and the escalation rota (ICS clinical lead and administrators). */
+/** The ICS's set-up pages for its virtual ward: pathways, response timers, the escalation rota and capacity (ICS clinical lead and administrators). */
 
 const BASE = '/admin/virtual-ward';
 const V = 'ambulatory/views/admin';
@@ -16,6 +16,7 @@ const NOTICES: Record<string, string> = {
   pathway: 'Pathway saved. Children referred from now on follow this version; those already referred keep the version they were referred under.',
   timers: 'Response timers saved. Escalations raised or stepped up from now on use them; those already raised keep their time to respond.',
   rota: 'Rota saved. New escalations go to the first person on it, and unacknowledged ones step up through it from their current position.',
+  capacity: 'Capacity saved. Occupancy is measured against it from today; earlier days keep the capacity the ward had then.',
 };
 type Values = Record<string, string>;
 /** Spare empty places below the rota, so a person can be added without JavaScript. */
@@ -110,6 +111,29 @@ export const wardAdminRoutes: RouteModule = async (app, deps) => {
         if (error instanceof ConflictError) return refused(reply, error.message, `${BASE}/timers`);
         if (!(error instanceof ValidationError)) throw error;
         return timersPage(req, reply, { values, fields: error.fields, status: 400 });
+      }
+    });
+
+    const capacityPage = async (req: FastifyRequest, reply: FastifyReply, state: { values?: Values; fields?: FieldErrors; status?: number } = {}) => {
+      const { ward, version } = await inTenant(deps, req, (tx, actor) => wardSettingsForm(tx, actor));
+      const values = state.values ?? { capacity: String(ward.capacity), version: String(version) };
+      const fields = state.fields ?? {};
+      return reply.code(state.status ?? 200).page(`${V}/capacity.njk`, {
+        title: 'Capacity of the virtual ward', backHref: BASE, ward, values, fields, errors: errorSummary(fields, ['capacity', 'form']),
+      });
+    };
+
+    scope.get(`${BASE}/capacity`, async (req, reply) => capacityPage(req, reply));
+    scope.post(`${BASE}/capacity`, async (req, reply) => {
+      const b = bodyOf(req);
+      const values: Values = { capacity: field(b, 'capacity', 12), version: field(b, 'version', 12) };
+      try {
+        await inTenant(deps, req, (tx, actor) => saveCapacity(tx, actor, { capacity: values.capacity }, Number(values.version)));
+        return reply.redirect(`${BASE}?done=capacity`, 303);
+      } catch (error) {
+        if (error instanceof ConflictError) return refused(reply, error.message, `${BASE}/capacity`);
+        if (!(error instanceof ValidationError)) throw error;
+        return capacityPage(req, reply, { values, fields: error.fields, status: 400 });
       }
     });
 

@@ -45,7 +45,7 @@ export async function wardCaseload(tx: Tx, actor: Actor, now = new Date()) {
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const ward = await store.theWard(tx, actor.icsId);
   if (!ward) return { ward: null, children: [], wardRound: [], missed: 0, referred: 0 };
-  const listed = await store.caseload(tx, ward.id, (childId) => hasRelationshipSql('virtual-ward', actor, childId));
+  const listed = await store.caseload(tx, actor.icsId, ward.id, (childId) => hasRelationshipSql('virtual-ward', actor, childId));
   await auditListedChildren(tx, actor, decision.why, listed.map((r) => ({ childId: r.child_id, action: 'ward.caseload', what: 'Listed on the virtual ward caseload' })));
   const children = listed.map((r) => ({
     ...r,

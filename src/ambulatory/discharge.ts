@@ -85,7 +85,7 @@ export async function dischargeFromWard(
 
 /** The discharge summary exactly as filed: the ward's team, or anyone who sees the child's health detail. */
 export async function dischargeLetter(tx: Tx, actor: Actor, episodeId: string) {
-  const childId = await store.episodeChild(tx, episodeId);
+  const childId = await store.episodeChild(tx, actor.icsId, episodeId);
   const filed = childId && (await letterFiledFrom(tx, LETTER_SOURCE, episodeId));
   if (!childId || !filed) throw new NotFoundError();
   await openChild(tx, actor, childId, { rule: wardPolicy.viewEpisode, refused: 'a virtual ward discharge summary', audit: { action: 'ward.read-letter', what: `Letter: ${filed.body.title}`, details: { episodeId } } });

@@ -9,7 +9,7 @@ import * as store from './store.js';
 
 /** One episode through the door to its child, for one action; 404 when there is no such episode. */
 export async function openEpisode(tx: Tx, actor: Actor, episodeId: string, rule: ChildRule, refused: string): Promise<{ access: ChildAccess; episode: store.EpisodeRow }> {
-  const childId = await store.episodeChild(tx, episodeId);
+  const childId = await store.episodeChild(tx, actor.icsId, episodeId);
   if (!childId) throw new NotFoundError();
   const access = await openChild(tx, actor, childId, { rule, refused });
   return { access, episode: (await store.episode(tx, access, episodeId))! };

@@ -54,7 +54,7 @@ export async function scheduleVisit(tx: Tx, actor: Actor, episodeId: string, raw
 
 /** Records that a visit happened and who went. */
 export async function recordVisit(tx: Tx, actor: Actor, visitId: string, raw: { by?: string; notes?: string }, now = new Date()): Promise<void> {
-  const found = await store.visitChild(tx, visitId);
+  const found = await store.visitChild(tx, actor.icsId, visitId);
   if (!found) throw new ConflictError('There is no such visit.');
   const { access } = await openEpisode(tx, actor, found.episode_id, wardPolicy.scheduleOrRecordVisit, 'record a virtual ward visit');
   const by = (raw.by ?? '').trim() || actor.name;

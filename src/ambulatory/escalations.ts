@@ -5,7 +5,7 @@ import { auditChild, type ChildAccess } from '../platform/access/door.js';
 import { ConflictError, NotFoundError } from '../platform/http/errors.js';
 import { londonDateAndTime } from '../platform/time/form-dates.js';
 import { addToWorklists } from '../worklist/service.js';
-import type { Level } from './pews-chart.js';
+import { LEVELS, type Level } from './pews-chart.js';
 import { moveEpisode, openEpisode } from './episode-access.js';
 import { wardPolicy } from './policy.js';
 import * as store from './store.js';
@@ -21,10 +21,24 @@ import * as store from './store.js';
 const minutes = (n: number) => n * 60_000;
 type Raised = Exclude<Level, 'none'>;
 
-/** Raises an escalation for a child on the ward, moving the episode to escalated. In the caller's transaction; null when a missed-observation alert for that due time exists. */
+/** What the ward's figures need to know of an escalation just raised. */
+export type FiguresRefresh = {
+  /** False when the caller refreshes the stay's figures itself, once for many escalations (the clock, after its run). */
+  refreshFigures?: boolean;
+};
+
+/**
+ * Raises an escalation for a child on the ward, moving the episode to
+ * escalated. In the caller's transaction; null when a missed-observation
+ * alert for that due time exists. The stay's highest level is one of the
+ * ward's figures: they are rewritten only when this one is higher than any
+ * before it (a second escalation at the same level changes no figure).
+ */
 export async function raiseEscalation(
   tx: Tx, access: ChildAccess, episode: store.EpisodeRow, raise: { level: Raised; reasons: string[]; observationId: string | null; missedObservationsDueAt?: Date }, now: Date,
+  opts: FiguresRefresh = {},
 ): Promise<string | null> {
+  const before = opts.refreshFigures === false ? [] : await store.escalatedLevels(tx, access, episode.id);
   const ward = (await store.theWard(tx, access.actor.icsId))!;
   const [first] = await store.rota(tx, access.actor.icsId, ward.id);
   const { response, minutes: within } = ward.responses[raise.level];
@@ -35,8 +49,8 @@ export async function raiseEscalation(
   });
   if (!id) return null;
   if (episode.state === 'on-ward') await moveEpisode(tx, access, episode, 'escalated', episode.version);
-  // The stay's highest escalation is one of the ward's figures.
-  if (episode.admitted_at) await rollUpWardStay(tx, access.actor.icsId, episode.admitted_at);
+  const higher = before.every((l) => LEVELS.indexOf(l as Level) < LEVELS.indexOf(raise.level));
+  if (episode.admitted_at && opts.refreshFigures !== false && higher) await rollUpWardStay(tx, access.actor.icsId, episode.admitted_at);
   await addToWorklists(tx, access.actor.icsId, [escalationItem(access.childId, episode.id, raise.level, response, first.professional_id, new Date(now.getTime() + minutes(within)))]);
   return id;
 }
@@ -50,7 +64,7 @@ function escalationItem(childId: string, episodeId: string, level: string, respo
 
 /** Acknowledges an escalation: 409 "already acknowledged by X at T" when someone was first. The episode returns to the ward when none is left open. */
 export async function acknowledgeEscalation(tx: Tx, actor: Actor, escalationId: string, now = new Date()): Promise<void> {
-  const found = await store.escalationChild(tx, escalationId);
+  const found = await store.escalationChild(tx, actor.icsId, escalationId);
   if (!found) throw new NotFoundError();
   const { access, episode } = await openEpisode(tx, actor, found.episode_id, wardPolicy.acknowledgeEscalation, 'acknowledge a virtual ward escalation');
   const result = await store.acknowledge(tx, access, escalationId, now);
@@ -105,13 +119,15 @@ export const MISSED_OBSERVATION_LEVEL: Raised = 'low';
  * due: an alert (an escalation at MISSED_OBSERVATION_LEVEL, owned and timed
  * like any other). Null when one was already raised for this due time.
  */
-export async function raiseMissedObservation(tx: Tx, clock: Actor, m: { episode_id: string; due_at: string | Date }, now: Date): Promise<string | null> {
+export async function raiseMissedObservation(
+  tx: Tx, clock: Actor, m: { episode_id: string; due_at: string | Date }, now: Date, opts: FiguresRefresh = {},
+): Promise<string | null> {
   const { access, episode } = await openForClock(tx, clock, m.episode_id);
   const due = new Date(m.due_at);
   const when = londonDateAndTime(due);
   const id = await raiseEscalation(tx, access, episode, {
     level: MISSED_OBSERVATION_LEVEL, reasons: [`Observations due at ${when.time} on ${when.date} were not recorded`], observationId: null, missedObservationsDueAt: due,
-  }, now);
+  }, now, opts);
   if (id) await auditChild(tx, access, { action: 'ward.missed-observations', what: `Missed observations alert: due at ${when.time} on ${when.date}`, details: { escalationId: id, episodeId: episode.id } });
   return id;
 }

@@ -99,14 +99,14 @@ export const wardRota = pgTable(
   ],
 );
 
-/** A change to the ward's response timers or rota: what it was and became, by whom and when. */
+/** A change to the ward's response timers, rota or capacity: what it was and became, by whom and when. */
 export const wardSettingChange = pgTable(
   'ward_setting_change',
   {
     icsId: uuid('ics_id').notNull(),
     id: uuid('id').notNull(),
     wardId: uuid('ward_id').notNull(),
-    setting: text('setting').$type<'responses' | 'rota'>().notNull(),
+    setting: text('setting').$type<'responses' | 'rota' | 'capacity'>().notNull(),
     before: jsonb('before').notNull(),
     after: jsonb('after').notNull(),
     changedBy: uuid('changed_by').notNull(),

@@ -5,6 +5,8 @@ import { scheduledJobActor } from '../platform/access/actor.js';
 import { VIRTUAL_WARD_CLOCK_JOB } from '../platform/access/policy.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
 import { ConflictError } from '../platform/http/errors.js';
+import { rollUpWardStay } from '../population/service.js';
+import { londonDateAndTime } from '../platform/time/form-dates.js';
 import { raiseMissedObservation, stepUpEscalation } from './escalations.js';
 import * as store from './store.js';
 
@@ -15,7 +17,8 @@ import * as store from './store.js';
  * and each stay whose observations are overdue gets a missed-observation
  * alert. Each change runs in its own transaction through the door as the
  * clock's actor, so one child's refusal (a frozen record) leaves the others
- * done. Running twice, or twice at once, changes things once (escalations.ts).
+ * done; the ward's figures for the alerts' stays are refreshed once at the
+ * end of the run. Running twice, or twice at once, changes things once (escalations.ts).
  */
 
 
@@ -35,7 +38,7 @@ export function wardClockJob(db: Database, opts: { icsIds?: () => Promise<string
         const clock = scheduledJobActor(icsId, VIRTUAL_WARD_CLOCK_JOB, 'Scheduled job: virtual ward escalation clock');
         const due = await db.tenant(icsId, async (tx) => {
           const ward = await store.theWard(tx, icsId);
-          return ward ? { overdue: await store.overdueEscalations(tx, ward.id, now), missed: await store.missedObservations(tx, ward.id, now) } : null;
+          return ward ? { overdue: await store.overdueEscalations(tx, icsId, ward.id, now), missed: await store.missedObservations(tx, icsId, ward.id, now) } : null;
         });
         if (!due) continue;
         const each = async (work: () => Promise<boolean>) => {
@@ -49,7 +52,15 @@ export function wardClockJob(db: Database, opts: { icsIds?: () => Promise<string
           }
         };
         for (const x of due.overdue) if (await each(() => db.tenant(icsId, (tx) => stepUpEscalation(tx, clock, x, now)))) steppedUp += 1;
-        for (const m of due.missed) if (await each(async () => (await db.tenant(icsId, (tx) => raiseMissedObservation(tx, clock, m, now))) !== null)) missed += 1;
+        // Alerts raised together (after an outage, many at once) refresh the ward's figures once for each month their stays began, not once each.
+        const months = new Map<string, string>();
+        for (const m of due.missed) {
+          if (await each(async () => (await db.tenant(icsId, (tx) => raiseMissedObservation(tx, clock, m, now, { refreshFigures: false }))) !== null)) {
+            missed += 1;
+            months.set(londonDateAndTime(m.admitted_at).date.slice(0, 7), m.admitted_at);
+          }
+        }
+        if (months.size) await db.tenant(icsId, async (tx) => { for (const admittedAt of months.values()) await rollUpWardStay(tx, icsId, admittedAt); });
       }
       return `${steppedUp} escalation${steppedUp === 1 ? '' : 's'} stepped up, ${missed} missed-observation alert${missed === 1 ? '' : 's'} raised${refused ? `, ${refused} refused` : ''}`;
     },

@@ -52,7 +52,7 @@ export async function pathwayOfEpisode(tx: Tx, access: ChildAccess, episodeId: s
   return (await rows<PathwayRow>(tx, sql`SELECT v.pathway_id AS id, v.name, v.inclusion, v.exclusion, v.observations, v.observe_every_hours, v.expected_stay_days,
       v.discharge_criteria, v.active, v.version
     FROM ward_episode e JOIN ward_pathway_version v ON v.ics_id = e.ics_id AND v.pathway_id = e.pathway_id AND v.version = e.pathway_version
-    WHERE e.id = ${episodeId}::uuid AND e.child_id = ${access.childId}::uuid`))[0];
+    WHERE e.ics_id = ${access.actor.icsId}::uuid AND e.id = ${episodeId}::uuid AND e.child_id = ${access.childId}::uuid`))[0];
 }
 
 /** The ICS's ward (one per ICS for now: the first set up). */
@@ -65,24 +65,24 @@ export const rota = (tx: Tx, icsId: string, wardId: string) =>
     FROM ward_rota r JOIN professional p ON p.ics_id = r.ics_id AND p.id = r.professional_id WHERE r.ics_id = ${icsId}::uuid AND r.ward_id = ${wardId}::uuid ORDER BY r.position`);
 
 /** The episode whose child the caller then opens through the door: the id only tells which child to ask about. */
-export async function episodeChild(tx: Tx, episodeId: string): Promise<string | undefined> {
-  return (await rows<{ child_id: string }>(tx, sql`SELECT child_id FROM ward_episode WHERE id = ${episodeId}::uuid`))[0]?.child_id;
+export async function episodeChild(tx: Tx, icsId: string, episodeId: string): Promise<string | undefined> {
+  return (await rows<{ child_id: string }>(tx, sql`SELECT child_id FROM ward_episode WHERE ics_id = ${icsId}::uuid AND id = ${episodeId}::uuid`))[0]?.child_id;
 }
 
-export async function escalationChild(tx: Tx, escalationId: string): Promise<{ child_id: string; episode_id: string } | undefined> {
-  return (await rows<{ child_id: string; episode_id: string }>(tx, sql`SELECT child_id, episode_id FROM ward_escalation WHERE id = ${escalationId}::uuid`))[0];
+export async function escalationChild(tx: Tx, icsId: string, escalationId: string): Promise<{ child_id: string; episode_id: string } | undefined> {
+  return (await rows<{ child_id: string; episode_id: string }>(tx, sql`SELECT child_id, episode_id FROM ward_escalation WHERE ics_id = ${icsId}::uuid AND id = ${escalationId}::uuid`))[0];
 }
 
 export async function episode(tx: Tx, access: ChildAccess, episodeId: string): Promise<EpisodeRow | undefined> {
   checkedAccess(tx, access);
   return (await rows<EpisodeRow>(tx, sql`SELECT ${EPISODE_COLUMNS} FROM ward_episode e JOIN ward_pathway p ON p.ics_id = e.ics_id AND p.id = e.pathway_id
-    WHERE e.id = ${episodeId}::uuid AND e.child_id = ${access.childId}::uuid`))[0];
+    WHERE e.ics_id = ${access.actor.icsId}::uuid AND e.id = ${episodeId}::uuid AND e.child_id = ${access.childId}::uuid`))[0];
 }
 
 export async function liveEpisodeOf(tx: Tx, access: ChildAccess): Promise<EpisodeRow | undefined> {
   checkedAccess(tx, access);
   return (await rows<EpisodeRow>(tx, sql`SELECT ${EPISODE_COLUMNS} FROM ward_episode e JOIN ward_pathway p ON p.ics_id = e.ics_id AND p.id = e.pathway_id
-    WHERE e.child_id = ${access.childId}::uuid AND e.state IN ('referred', 'accepted', 'on-ward', 'escalated')`))[0];
+    WHERE e.ics_id = ${access.actor.icsId}::uuid AND e.child_id = ${access.childId}::uuid AND e.state IN ('referred', 'accepted', 'on-ward', 'escalated')`))[0];
 }
 
 export type NewEpisode = { wardId: string; pathwayId: string; pathwayVersion: number; source: EpisodeSource; referralId: string | null; reason: string; by: { id: string; name: string }; at: Date };
@@ -103,7 +103,7 @@ export async function insertEpisode(tx: Tx, access: ChildAccess, e: NewEpisode):
 export async function moveEpisode(tx: Tx, access: ChildAccess, id: string, from: { state: EpisodeState; version: number }, to: EpisodeState, set: SQL = sql``): Promise<boolean> {
   checkedAccess(tx, access);
   const moved = await rows(tx, sql`UPDATE ward_episode SET state = ${to}, version = version + 1 ${set}
-    WHERE id = ${id}::uuid AND child_id = ${access.childId}::uuid AND state = ${from.state} AND version = ${from.version} RETURNING id`);
+    WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${id}::uuid AND child_id = ${access.childId}::uuid AND state = ${from.state} AND version = ${from.version} RETURNING id`);
   return moved.length === 1;
 }
 
@@ -126,7 +126,7 @@ export async function insertObservation(tx: Tx, access: ChildAccess, o: NewObser
 export function observationsOf(tx: Tx, access: ChildAccess, episodeId: string, limit = 60): Promise<ObservationRow[]> {
   checkedAccess(tx, access);
   return rows<ObservationRow>(tx, sql`SELECT id, observed_at, recorded_at, recorder_kind, recorded_by_name, observed, score, parameters, escalation, reasons, missing, chart_name, chart_version
-    FROM ward_observation WHERE episode_id = ${episodeId}::uuid AND child_id = ${access.childId}::uuid ORDER BY observed_at DESC, recorded_at DESC LIMIT ${limit}`);
+    FROM ward_observation WHERE ics_id = ${access.actor.icsId}::uuid AND episode_id = ${episodeId}::uuid AND child_id = ${access.childId}::uuid ORDER BY observed_at DESC, recorded_at DESC LIMIT ${limit}`);
 }
 
 export type NewEscalation = {
@@ -134,6 +134,13 @@ export type NewEscalation = {
   /** A missed-observation alert names the due time it is for: null when one for that time already exists (raised once). */
   missedObservationsDueAt?: Date;
 };
+
+/** The levels a stay has been escalated at so far (each once). */
+export async function escalatedLevels(tx: Tx, access: ChildAccess, episodeId: string): Promise<string[]> {
+  checkedAccess(tx, access);
+  return (await rows<{ level: string }>(tx, sql`SELECT DISTINCT level FROM ward_escalation
+    WHERE ics_id = ${access.actor.icsId}::uuid AND episode_id = ${episodeId}::uuid AND child_id = ${access.childId}::uuid`)).map((r) => r.level);
+}
 
 export async function insertEscalation(tx: Tx, access: ChildAccess, e: NewEscalation): Promise<string | null> {
   checkedAccess(tx, access);
@@ -152,7 +159,7 @@ const ESCALATION_COLUMNS = sql`x.id, x.episode_id, x.child_id, x.level, x.reason
 export function escalationsOf(tx: Tx, access: ChildAccess, episodeId: string): Promise<EscalationRow[]> {
   checkedAccess(tx, access);
   return rows<EscalationRow>(tx, sql`SELECT ${ESCALATION_COLUMNS} FROM ward_escalation x JOIN professional o ON o.ics_id = x.ics_id AND o.id = x.owner_id
-    WHERE x.episode_id = ${episodeId}::uuid AND x.child_id = ${access.childId}::uuid ORDER BY x.raised_at DESC`);
+    WHERE x.ics_id = ${access.actor.icsId}::uuid AND x.episode_id = ${episodeId}::uuid AND x.child_id = ${access.childId}::uuid ORDER BY x.raised_at DESC`);
 }
 
 /**
@@ -164,25 +171,25 @@ export async function acknowledge(tx: Tx, access: ChildAccess, id: string, at: D
   checkedAccess(tx, access);
   const done = await rows(tx, sql`UPDATE ward_escalation SET acknowledged_by = ${access.actor.professionalId}::uuid, acknowledged_by_name = ${access.actor.name},
       acknowledged_at = ${at.toISOString()}::timestamptz
-    WHERE id = ${id}::uuid AND child_id = ${access.childId}::uuid AND acknowledged_at IS NULL RETURNING id`);
+    WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${id}::uuid AND child_id = ${access.childId}::uuid AND acknowledged_at IS NULL RETURNING id`);
   if (done.length === 1) return { landed: true };
   const [first] = await rows<{ acknowledged_by_name: string | null; acknowledged_at: string | null }>(
-    tx, sql`SELECT acknowledged_by_name, acknowledged_at FROM ward_escalation WHERE id = ${id}::uuid`);
+    tx, sql`SELECT acknowledged_by_name, acknowledged_at FROM ward_escalation WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${id}::uuid`);
   return { landed: false, by: first?.acknowledged_by_name ?? null, at: first?.acknowledged_at ?? null };
 }
 
 export async function openEscalationCount(tx: Tx, access: ChildAccess, episodeId: string): Promise<number> {
   checkedAccess(tx, access);
-  const [{ n }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM ward_escalation WHERE episode_id = ${episodeId}::uuid AND acknowledged_at IS NULL`);
+  const [{ n }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM ward_escalation WHERE ics_id = ${access.actor.icsId}::uuid AND episode_id = ${episodeId}::uuid AND acknowledged_at IS NULL`);
   return n;
 }
 
 /** Open escalations past their response time, across the ward, oldest first: what the escalation clock steps up. */
-export function overdueEscalations(tx: Tx, wardId: string, now: Date) {
+export function overdueEscalations(tx: Tx, icsId: string, wardId: string, now: Date) {
   return rows<{ id: string; child_id: string; episode_id: string; level: string; rota_position: number }>(tx, sql`
     SELECT x.id, x.child_id, x.episode_id, x.level, x.rota_position
       FROM ward_escalation x JOIN ward_episode e ON e.ics_id = x.ics_id AND e.id = x.episode_id
-     WHERE e.ward_id = ${wardId}::uuid AND x.acknowledged_at IS NULL AND x.response_due_at < ${now.toISOString()}::timestamptz
+     WHERE x.ics_id = ${icsId}::uuid AND e.ward_id = ${wardId}::uuid AND x.acknowledged_at IS NULL AND x.response_due_at < ${now.toISOString()}::timestamptz
      ORDER BY x.response_due_at, x.id`);
 }
 
@@ -191,14 +198,14 @@ export function overdueEscalations(tx: Tx, wardId: string, now: Date) {
  * after the last set, or after coming onto the ward) before `now`, with no
  * missed-observation alert for that due time yet.
  */
-export function missedObservations(tx: Tx, wardId: string, now: Date) {
-  return rows<{ episode_id: string; child_id: string; due_at: string }>(tx, sql`
-    SELECT d.episode_id, d.child_id, d.due_at FROM (
-      SELECT e.ics_id, e.id AS episode_id, e.child_id,
+export function missedObservations(tx: Tx, icsId: string, wardId: string, now: Date) {
+  return rows<{ episode_id: string; child_id: string; due_at: string; admitted_at: string }>(tx, sql`
+    SELECT d.episode_id, d.child_id, d.due_at, d.admitted_at FROM (
+      SELECT e.ics_id, e.id AS episode_id, e.child_id, e.admitted_at,
              coalesce((SELECT max(o.observed_at) FROM ward_observation o WHERE o.ics_id = e.ics_id AND o.episode_id = e.id), e.admitted_at)
                + make_interval(hours => p.observe_every_hours) AS due_at
         FROM ward_episode e JOIN ward_pathway_version p ON p.ics_id = e.ics_id AND p.pathway_id = e.pathway_id AND p.version = e.pathway_version
-       WHERE e.ward_id = ${wardId}::uuid AND e.state IN ('on-ward', 'escalated') AND e.admitted_at IS NOT NULL) d
+       WHERE e.ics_id = ${icsId}::uuid AND e.ward_id = ${wardId}::uuid AND e.state IN ('on-ward', 'escalated') AND e.admitted_at IS NOT NULL) d
      WHERE d.due_at < ${now.toISOString()}::timestamptz
        AND NOT EXISTS (SELECT 1 FROM ward_escalation x WHERE x.ics_id = d.ics_id AND x.episode_id = d.episode_id AND x.missed_observations_due_at = d.due_at)
      ORDER BY d.due_at, d.episode_id`);
@@ -209,7 +216,7 @@ export async function openEscalation(tx: Tx, access: ChildAccess, id: string) {
   checkedAccess(tx, access);
   return (await rows<{ id: string; episode_id: string; level: string; rota_position: number; response_due_at: string }>(tx, sql`
     SELECT id, episode_id, level, rota_position, response_due_at FROM ward_escalation
-     WHERE id = ${id}::uuid AND child_id = ${access.childId}::uuid AND acknowledged_at IS NULL`))[0] ?? null;
+     WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${id}::uuid AND child_id = ${access.childId}::uuid AND acknowledged_at IS NULL`))[0] ?? null;
 }
 
 /** Moves an overdue escalation from one rota position to the next: false when it was acknowledged or moved since it was read (the clock's race rule). */
@@ -217,14 +224,14 @@ export async function stepUp(tx: Tx, access: ChildAccess, id: string, from: numb
   checkedAccess(tx, access);
   const moved = await rows(tx, sql`UPDATE ward_escalation SET owner_id = ${to.professionalId}::uuid, rota_position = ${to.position},
       stepped_up_at = ${now.toISOString()}::timestamptz, response_due_at = ${dueAt.toISOString()}::timestamptz
-    WHERE id = ${id}::uuid AND child_id = ${access.childId}::uuid AND acknowledged_at IS NULL AND rota_position = ${from} AND response_due_at < ${now.toISOString()}::timestamptz RETURNING id`);
+    WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${id}::uuid AND child_id = ${access.childId}::uuid AND acknowledged_at IS NULL AND rota_position = ${from} AND response_due_at < ${now.toISOString()}::timestamptz RETURNING id`);
   return moved.length === 1;
 }
 
 export function visitsOf(tx: Tx, access: ChildAccess, episodeId: string): Promise<VisitRow[]> {
   checkedAccess(tx, access);
   return rows<VisitRow>(tx, sql`SELECT id, kind, due_at, done_at, done_by_name, notes FROM ward_visit
-    WHERE episode_id = ${episodeId}::uuid AND child_id = ${access.childId}::uuid ORDER BY due_at`);
+    WHERE ics_id = ${access.actor.icsId}::uuid AND episode_id = ${episodeId}::uuid AND child_id = ${access.childId}::uuid ORDER BY due_at`);
 }
 
 export async function insertVisit(tx: Tx, access: ChildAccess, episodeId: string, kind: VisitKind, dueAt: string): Promise<string> {
@@ -235,21 +242,21 @@ export async function insertVisit(tx: Tx, access: ChildAccess, episodeId: string
   return id;
 }
 
-export async function visitChild(tx: Tx, visitId: string): Promise<{ child_id: string; episode_id: string } | undefined> {
-  return (await rows<{ child_id: string; episode_id: string }>(tx, sql`SELECT child_id, episode_id FROM ward_visit WHERE id = ${visitId}::uuid`))[0];
+export async function visitChild(tx: Tx, icsId: string, visitId: string): Promise<{ child_id: string; episode_id: string } | undefined> {
+  return (await rows<{ child_id: string; episode_id: string }>(tx, sql`SELECT child_id, episode_id FROM ward_visit WHERE ics_id = ${icsId}::uuid AND id = ${visitId}::uuid`))[0];
 }
 
 export async function recordVisit(tx: Tx, access: ChildAccess, visitId: string, by: string, notes: string | null, at: Date): Promise<boolean> {
   checkedAccess(tx, access);
   const done = await rows(tx, sql`UPDATE ward_visit SET done_at = ${at.toISOString()}::timestamptz, done_by = ${access.actor.professionalId}::uuid, done_by_name = ${by}, notes = ${notes}
-    WHERE id = ${visitId}::uuid AND child_id = ${access.childId}::uuid AND done_at IS NULL RETURNING id`);
+    WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${visitId}::uuid AND child_id = ${access.childId}::uuid AND done_at IS NULL RETURNING id`);
   return done.length === 1;
 }
 
 /** Visits already planned for one London day: at most four a day. */
 export async function visitsOnDay(tx: Tx, access: ChildAccess, episodeId: string, londonDay: string): Promise<number> {
   checkedAccess(tx, access);
-  const [{ n }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM ward_visit WHERE episode_id = ${episodeId}::uuid
+  const [{ n }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM ward_visit WHERE ics_id = ${access.actor.icsId}::uuid AND episode_id = ${episodeId}::uuid
     AND (due_at AT TIME ZONE 'Europe/London')::date = ${londonDay}::date`);
   return n;
 }
@@ -270,20 +277,20 @@ export type CaseloadRow = {
  * relationship's own SQL uses. Open escalations and visits still to do are
  * few: each is read once for the whole ward and joined, not asked per child.
  */
-export function caseload(tx: Tx, wardId: string, onWard: (childId: SQL) => SQL): Promise<CaseloadRow[]> {
-  return rows<CaseloadRow>(tx, caseloadSql(wardId, onWard));
+export function caseload(tx: Tx, icsId: string, wardId: string, onWard: (childId: SQL) => SQL): Promise<CaseloadRow[]> {
+  return rows<CaseloadRow>(tx, caseloadSql(icsId, wardId, onWard));
 }
 
-export function caseloadSql(wardId: string, onWard: (childId: SQL) => SQL): SQL {
+function caseloadSql(icsId: string, wardId: string, onWard: (childId: SQL) => SQL): SQL {
   return sql`
     WITH open_escalations AS (
       SELECT x.ics_id, x.episode_id, json_agg(json_build_object('id', x.id, 'level', x.level, 'response', x.response, 'due', x.response_due_at, 'owner', op.name,
                                                              'stepped_up', x.stepped_up_at IS NOT NULL) ORDER BY x.response_due_at) AS list
         FROM ward_escalation x JOIN professional op ON op.ics_id = x.ics_id AND op.id = x.owner_id
-       WHERE x.acknowledged_at IS NULL GROUP BY x.ics_id, x.episode_id),
+       WHERE x.ics_id = ${icsId}::uuid AND x.acknowledged_at IS NULL GROUP BY x.ics_id, x.episode_id),
     next_visits AS (
       SELECT DISTINCT ON (wv.ics_id, wv.episode_id) wv.ics_id, wv.episode_id, wv.due_at, wv.kind FROM ward_visit wv
-       WHERE wv.done_at IS NULL ORDER BY wv.ics_id, wv.episode_id, wv.due_at)
+       WHERE wv.ics_id = ${icsId}::uuid AND wv.done_at IS NULL ORDER BY wv.ics_id, wv.episode_id, wv.due_at)
     SELECT stay.id AS episode_id, stay.child_id, c.given_name, c.family_name, c.nhs_number, c.date_of_birth::text AS date_of_birth,
            p.name AS pathway_name, stay.state, stay.referred_at, stay.admitted_at, pv.expected_stay_days, pv.observe_every_hours,
            o.observed_at AS last_observed_at, o.score AS last_score, o.escalation AS last_escalation, o.recorder_kind AS last_recorder_kind, o.missing AS last_missing,
@@ -296,6 +303,6 @@ export function caseloadSql(wardId: string, onWard: (childId: SQL) => SQL): SQL 
                           WHERE wo.ics_id = stay.ics_id AND wo.episode_id = stay.id ORDER BY wo.observed_at DESC LIMIT 1) o ON true
       LEFT JOIN next_visits v ON v.ics_id = stay.ics_id AND v.episode_id = stay.id
       LEFT JOIN open_escalations x ON x.ics_id = stay.ics_id AND x.episode_id = stay.id
-     WHERE stay.ward_id = ${wardId}::uuid AND stay.state IN ('referred', 'accepted', 'on-ward', 'escalated') AND ${onWard(sql`stay.child_id`)}
+     WHERE stay.ics_id = ${icsId}::uuid AND stay.ward_id = ${wardId}::uuid AND stay.state IN ('referred', 'accepted', 'on-ward', 'escalated') AND ${onWard(sql`stay.child_id`)}
      ORDER BY c.family_name, c.given_name, stay.id`;
 }

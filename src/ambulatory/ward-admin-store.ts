@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
+import { bulkInsert } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { WardResponses } from './schema.js';
 
@@ -47,17 +48,22 @@ export async function wardVersion(tx: Tx, icsId: string, wardId: string): Promis
 }
 
 /** New timers from the ward's version the editor saw: false when someone changed the ward first. */
-export async function setResponses(tx: Tx, wardId: string, seen: number, responses: WardResponses): Promise<boolean> {
+export async function setResponses(tx: Tx, icsId: string, wardId: string, seen: number, responses: WardResponses): Promise<boolean> {
   return (await rows(tx, sql`UPDATE virtual_ward SET responses = ${json(responses)}, version = version + 1
-    WHERE id = ${wardId}::uuid AND version = ${seen} RETURNING id`)).length === 1;
+    WHERE ics_id = ${icsId}::uuid AND id = ${wardId}::uuid AND version = ${seen} RETURNING id`)).length === 1;
+}
+
+/** A new capacity from the ward's version the editor saw: false when someone changed the ward first. */
+export async function setCapacity(tx: Tx, icsId: string, wardId: string, seen: number, capacity: number): Promise<boolean> {
+  return (await rows(tx, sql`UPDATE virtual_ward SET capacity = ${capacity}, version = version + 1
+    WHERE ics_id = ${icsId}::uuid AND id = ${wardId}::uuid AND version = ${seen} RETURNING id`)).length === 1;
 }
 
 /** The rota replaced as a whole, from the ward's version the editor saw: false when someone changed the ward first. */
 export async function setRota(tx: Tx, icsId: string, wardId: string, seen: number, people: string[]): Promise<boolean> {
-  if ((await rows(tx, sql`UPDATE virtual_ward SET version = version + 1 WHERE id = ${wardId}::uuid AND version = ${seen} RETURNING id`)).length !== 1) return false;
+  if ((await rows(tx, sql`UPDATE virtual_ward SET version = version + 1 WHERE ics_id = ${icsId}::uuid AND id = ${wardId}::uuid AND version = ${seen} RETURNING id`)).length !== 1) return false;
   await tx.execute(sql`DELETE FROM ward_rota WHERE ics_id = ${icsId}::uuid AND ward_id = ${wardId}::uuid`);
-  await tx.execute(sql`INSERT INTO ward_rota (ics_id, ward_id, position, professional_id)
-    SELECT ${icsId}::uuid, ${wardId}::uuid, (n - 1)::int, p::uuid FROM jsonb_array_elements_text(${json(people)}) WITH ORDINALITY AS t(p, n)`);
+  await bulkInsert(tx, 'ward_rota', people.map((professionalId, position) => ({ ics_id: icsId, ward_id: wardId, position, professional_id: professionalId })));
   return true;
 }
 
@@ -67,11 +73,11 @@ export const rotaCandidates = (tx: Tx) =>
     FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
     WHERE p.active AND p.role IN ('care-coordinator', 'paediatrician') ORDER BY p.name, p.id`);
 
-export async function recordChange(tx: Tx, actor: Actor, wardId: string, setting: 'responses' | 'rota', before: unknown, after: unknown) {
+export async function recordChange(tx: Tx, actor: Actor, wardId: string, setting: 'responses' | 'rota' | 'capacity', before: unknown, after: unknown) {
   await tx.execute(sql`INSERT INTO ward_setting_change (ics_id, id, ward_id, setting, before, after, changed_by, changed_by_name)
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${wardId}::uuid, ${setting}, ${json(before)}, ${json(after)}, ${actor.professionalId}::uuid, ${actor.name})`);
 }
 
 export const settingChanges = (tx: Tx, icsId: string, wardId: string, limit = 20) =>
-  rows<{ setting: 'responses' | 'rota'; before: unknown; after: unknown; changed_by_name: string; saved_at: string }>(tx, sql`
+  rows<{ setting: 'responses' | 'rota' | 'capacity'; before: unknown; after: unknown; changed_by_name: string; saved_at: string }>(tx, sql`
     SELECT setting, before, after, changed_by_name, saved_at FROM ward_setting_change WHERE ics_id = ${icsId}::uuid AND ward_id = ${wardId}::uuid ORDER BY saved_at DESC, id LIMIT ${limit}`);

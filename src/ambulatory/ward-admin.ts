@@ -15,8 +15,8 @@ import * as adminStore from './ward-admin-store.js';
 /**
  * What the ICS sets for its virtual ward as data (issue 17): the pathways
  * (criteria, observations and how often, expected stay, discharge criteria),
- * the response and timer for each escalation level, and the rota an
- * unacknowledged escalation steps up through. Only the ICS clinical lead or
+ * the response and timer for each escalation level, the rota an
+ * unacknowledged escalation steps up through, and the ward's capacity. Only the ICS clinical lead or
  * an administrator changes them. A pathway is saved as a new version, which
  * new referrals take and episodes already referred keep; new timers apply to
  * escalations raised (or stepped up) after the save; the rota to the next
@@ -129,10 +129,27 @@ export async function saveResponses(tx: Tx, actor: Actor, raw: unknown, seenVers
     return fields;
   }) as WardResponses;
   const ward = await theWardOrRefuse(tx, actor);
-  if (!(await adminStore.setResponses(tx, ward.id, seenVersion, responses))) throw stale('response timers');
+  if (!(await adminStore.setResponses(tx, actor.icsId, ward.id, seenVersion, responses))) throw stale('response timers');
   await adminStore.recordChange(tx, actor, ward.id, 'responses', ward.responses, responses);
   await audit(tx, actor, 'ward.timers', 'Virtual ward response timers changed', { before: ward.responses, after: responses });
   return responses;
+}
+
+const capacityShape = z.object({ capacity: whole('the ward’s capacity', 1, 500, 'children') });
+
+/**
+ * How many children the ward can care for at once: what occupancy is
+ * measured against. A change counts from the day it is saved; the days
+ * before keep the capacity they had (the change log says when it changed).
+ */
+export async function saveCapacity(tx: Tx, actor: Actor, raw: unknown, seenVersion: number): Promise<number> {
+  requireWardEditor(actor);
+  const { capacity } = parseInput(capacityShape, raw);
+  const ward = await theWardOrRefuse(tx, actor);
+  if (!(await adminStore.setCapacity(tx, actor.icsId, ward.id, seenVersion, capacity))) throw stale('capacity');
+  await adminStore.recordChange(tx, actor, ward.id, 'capacity', ward.capacity, capacity);
+  await audit(tx, actor, 'ward.capacity', `Virtual ward capacity changed from ${ward.capacity} to ${capacity} children`, { before: ward.capacity, after: capacity });
+  return capacity;
 }
 
 /**
@@ -159,7 +176,7 @@ export async function saveRota(tx: Tx, actor: Actor, people: string[], seenVersi
   await audit(tx, actor, 'ward.rota', `Virtual ward escalation rota changed: ${chosen.map((p) => eligible.get(p)!.name).join(', ')}`, { before, after: chosen });
 }
 
-/** The ward with its rota, who may be on it, and the ward's version (the timers and rota forms send it back). */
+/** The ward with its rota, who may be on it, and the ward's version (the timers, rota and capacity forms send it back). */
 export async function wardSettingsForm(tx: Tx, actor: Actor) {
   requireWardEditor(actor);
   const ward = await theWardOrRefuse(tx, actor);

@@ -117,7 +117,7 @@ function expectedRefusal(who: Who, relationship: RelationshipKind | null, action
     case 'manageOrganisations': return 'Only an administrator manages organisations, clusters and users.';
     case 'editLetterTemplates': return 'Only an administrator changes the letter templates.';
     case 'editAdviceLibrary': return 'Only the ICS clinical lead or an administrator edits the advice library.';
-    case 'editVirtualWard': return 'Only the ICS clinical lead or an administrator changes the virtual ward’s pathways, response timers and rota.';
+    case 'editVirtualWard': return 'Only the ICS clinical lead or an administrator changes the virtual ward’s pathways, response timers, rota and capacity.';
     case 'approveAdvicePage': return 'Only the ICS clinical lead approves advice pages for families.';
     case 'viewAdviceFigures': return 'Your role does not see the advice figures.';
     case 'sendAdvice': return system ? 'A system does not send advice to families.' : seesChild ? 'Advice pages are sent to families by the health professionals caring for the child.' : childRefusal(who, relationship);

@@ -271,7 +271,7 @@ export const policy = {
   /** The virtual ward's pathways, response timers and escalation rota (issue 17): the ICS clinical lead and administrators. */
   editVirtualWard(actor: Actor): Decision {
     if (actor.role === 'clinical-lead') return allow('ICS clinical lead');
-    return actor.role === 'admin' ? allow('administrator') : deny('Only the ICS clinical lead or an administrator changes the virtual ward’s pathways, response timers and rota.');
+    return actor.role === 'admin' ? allow('administrator') : deny('Only the ICS clinical lead or an administrator changes the virtual ward’s pathways, response timers, rota and capacity.');
   },
 
   /** Approve (and re-approve) a page's clinical content for families: the ICS clinical lead only, never an administrator alone. */

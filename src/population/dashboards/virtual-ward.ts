@@ -30,19 +30,41 @@ export type OccupancyRow = { month: string; monthStart: string; occupiedDays: nu
 export async function wardOccupancy(tx: Tx, icsId: string, today: string, months = OCCUPANCY_MONTHS): Promise<OccupancyRow[]> {
   const last = `${today.slice(0, 7)}-01`;
   const first = addMonths(last, -(months - 1));
-  const found = await rows<{ month: string; occupied: number; capacity: number }>(tx, sql`
+  const found = await rows<{ month: string; occupied: number }>(tx, sql`
     SELECT m.month::date::text AS month,
            coalesce((SELECT sum(greatest(0,
                        least(coalesce((e.discharged_at AT TIME ZONE 'Europe/London')::date, ${today}::date + 1), (m.month + interval '1 month')::date, ${today}::date + 1)
                        - greatest((e.admitted_at AT TIME ZONE 'Europe/London')::date, m.month::date)))
-                       FROM ward_episode e WHERE e.ics_id = ${icsId}::uuid AND e.admitted_at IS NOT NULL), 0)::int AS occupied,
-           (SELECT coalesce(sum(w.capacity), 0) FROM virtual_ward w WHERE w.ics_id = ${icsId}::uuid)
-             * (least((m.month + interval '1 month')::date, ${today}::date + 1) - m.month::date) AS capacity
+                       FROM ward_episode e WHERE e.ics_id = ${icsId}::uuid AND e.admitted_at IS NOT NULL), 0)::int AS occupied
       FROM generate_series(${first}::date, ${last}::date, interval '1 month') m(month) ORDER BY 1`);
-  return found.map((r) => ({
-    month: monthWords(r.month), monthStart: r.month, occupiedDays: Number(r.occupied), capacityDays: Number(r.capacity),
-    percent: Number(r.capacity) > 0 ? Math.round((1000 * Number(r.occupied)) / Number(r.capacity)) / 10 : null,
-  }));
+  const capacityOn = await capacityByDay(tx, icsId);
+  return found.map((r) => {
+    const end = [addMonths(r.month, 1), nextDay(today)].sort()[0];
+    let capacity = 0;
+    for (let day = r.month; day < end; day = nextDay(day)) capacity += capacityOn(day);
+    return {
+      month: monthWords(r.month), monthStart: r.month, occupiedDays: Number(r.occupied), capacityDays: capacity,
+      percent: capacity > 0 ? Math.round((1000 * Number(r.occupied)) / capacity) / 10 : null,
+    };
+  });
+}
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The ICS's places on the ward on a London date: each ward's capacity that
+ * day. A capacity changed on the set-up page counts from the day it was
+ * saved; before that, the ward had what the change replaced.
+ */
+async function capacityByDay(tx: Tx, icsId: string): Promise<(day: string) => number> {
+  const wards = await rows<{ id: string; capacity: number }>(tx, sql`SELECT id, capacity FROM virtual_ward WHERE ics_id = ${icsId}::uuid`);
+  const changes = await rows<{ ward_id: string; day: string; before: number }>(tx, sql`
+    SELECT ward_id, (saved_at AT TIME ZONE 'Europe/London')::date::text AS day, before FROM ward_setting_change
+     WHERE ics_id = ${icsId}::uuid AND setting = 'capacity' ORDER BY saved_at, id`);
+  return (day) => wards.reduce((sum, w) => {
+    const next = changes.find((c) => c.ward_id === w.id && c.day > day);
+    return sum + Number(next ? next.before : w.capacity);
+  }, 0);
 }
 
 /** The figures shown by pathway: counts for those per 1,000 children (a pathway has no population), else the indicator's value. */

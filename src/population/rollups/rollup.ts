@@ -356,6 +356,25 @@ export async function rollUpWardStay(tx: Tx, icsId: string, admittedAt: string |
   if (!counted) await rollUpPopulation(tx, icsId, { from: month, to: month });
 }
 
+/** The event types that count as a child brought back after the ward: ED attendances and emergency admissions. */
+const BRINGS_BACK = ['ed', 'admission'];
+
+/**
+ * Added events that bring a child back within 30 days of leaving the ward
+ * change that stay's re-attendance figures: the ward's figures for the
+ * months those stays began are rewritten now, not at the next full rollup.
+ */
+async function rollUpStaysBroughtBack(tx: Tx, icsId: string, added: SQL): Promise<void> {
+  const months = await rows<{ month: string }>(tx, sql`
+    SELECT DISTINCT date_trunc('month', e.admitted_at AT TIME ZONE 'Europe/London')::date::text AS month
+      FROM ${added} a
+      JOIN ward_episode e ON e.ics_id = ${icsId}::uuid AND e.ics_id = a.ics_id AND e.child_id = a.child_id
+     WHERE a.ics_id = ${icsId}::uuid AND (a.type = 'ed' OR (a.type = 'admission' AND a.emergency))
+       AND e.admitted_at IS NOT NULL AND e.discharged_at IS NOT NULL
+       AND a.occurred_at > e.discharged_at AND a.occurred_at <= e.discharged_at + interval '30 days'`);
+  for (const run of monthRuns(months.map((m) => m.month), 1)) await rollUpVirtualWard(tx, icsId, run);
+}
+
 /** The first and last months with activity, or null when there is none. */
 export async function activityMonths(tx: Tx, icsId: string): Promise<MonthRange | null> {
   const [r] = await rows<{ from: string | null; to: string | null }>(
@@ -408,7 +427,8 @@ export function monthRuns(months: string[], gap = 12): MonthRange[] {
  * `before`: rewrites their rollups in the caller's transaction. Every writer
  * of events (the CSV import, a contact recorded on a page or over FHIR)
  * comes through here. With `types`, only the measures that can count those
- * event types are rewritten. Returns the ranges rewritten.
+ * event types are rewritten; so are the virtual ward stays an ED attendance
+ * or emergency admission brings a child back after. Returns the ranges rewritten.
  */
 export async function rollUpAddedEvents(
   tx: Tx, icsId: string, added: SQL, before: MonthRange | null, months: string[], types?: readonly string[],
@@ -421,6 +441,7 @@ export async function rollUpAddedEvents(
   const touched = [...new Set([...months, ...monthsBetween(span.from, span.to).filter((m) => !before || m < before.from || m > before.to)])];
   const runs = monthRuns(touched);
   await rollUpAddedActivity(tx, icsId, added, runs, span.to, types);
+  if (!types || types.some((t) => BRINGS_BACK.includes(t))) await rollUpStaysBroughtBack(tx, icsId, added);
   // Population (the rates' denominators) is counted for months with activity: months new to the span need theirs.
   const counted = new Set((await rows<{ month: string }>(tx, sql`
     SELECT DISTINCT month::text AS month FROM population_rollup
