@@ -212,6 +212,29 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     expect(paed.filter((r) => r.ok).length).toBeGreaterThan(0);
   });
 
+  it("puts about 15 children on today's virtual ward, each at home with observations and a visit due, beside years of finished stays", async () => {
+    const live = await q<{ state: string; n: number; observed: boolean; visit_due: boolean; escalation: boolean }>(sql`
+      SELECT e.state, count(*)::int AS n,
+             bool_and(EXISTS (SELECT 1 FROM ward_observation o WHERE o.ics_id = e.ics_id AND o.episode_id = e.id)) AS observed,
+             bool_and(EXISTS (SELECT 1 FROM ward_visit v WHERE v.ics_id = e.ics_id AND v.episode_id = e.id AND v.due_at > ${`${TODAY}T08:00:00Z`}::timestamptz)) AS visit_due,
+             bool_and(EXISTS (SELECT 1 FROM ward_escalation x WHERE x.ics_id = e.ics_id AND x.episode_id = e.id AND x.acknowledged_at IS NULL)) AS escalation
+        FROM ward_episode e WHERE e.ics_id = ${ics()} AND e.state <> 'discharged' AND e.state <> 'declined' GROUP BY e.state`);
+    const byState = Object.fromEntries(live.map((r) => [r.state, r]));
+    expect(live.reduce((n, r) => n + r.n, 0)).toBe(15);
+    expect(byState.referred.n).toBe(2);
+    expect(byState.accepted.n).toBe(1);
+    // Children at home are watched: observations so far and a visit still to come today; an escalated child's escalation is waiting for a nurse.
+    for (const state of ['on-ward', 'escalated']) expect(byState[state]).toMatchObject({ observed: true, visit_due: true });
+    expect(byState.escalated.escalation).toBe(true);
+
+    const finished = await q<{ n: number; with_outcome: number; first: string }>(sql`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE outcome IS NOT NULL AND discharged_at > admitted_at)::int AS with_outcome, min(admitted_at)::date::text AS first
+        FROM ward_episode WHERE ics_id = ${ics()} AND state = 'discharged'`);
+    expect(finished[0].n).toBeGreaterThan(15);
+    expect(finished[0].with_outcome).toBe(finished[0].n);
+    expect(finished[0].first < '2022-12-01').toBe(true);
+  });
+
   // ---- the shared record ------------------------------------------------------
 
   type EntryRow = {
