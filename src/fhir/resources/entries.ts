@@ -1,10 +1,12 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { ENTRY_SORTS, entryHistory, getEntry, listEntries, pageEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
+import { ENTRY_SORTS, entryHistory, getEntry, listEntries, pageOpenedEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
 import type { EntryKind } from '../../record/index.js';
 import type { EntrySort } from '../../record/service.js';
 import { badRequest, notFound, type Issue } from '../outcome.js';
+import { CONDITION_CATEGORY } from '../codes.js';
 import { keepAsSent, sameJson, withAsSent, type Elements } from './as-sent.js';
 import { dateRange, instant, patientParam } from './common.js';
+import { searchOneChild } from './access.js';
 import { entryCursor, idList, instantBounds, tokenList } from './search-params.js';
 import type { Importing, Page, Query, Reading, ResourceHandler, SearchParamDef, Version, Written } from './handler.js';
 
@@ -80,6 +82,39 @@ async function unlessAsServed<R extends Resource>(
 /** An entry as its resource, with what its feed sent given back. */
 export const entryToFhir = <R extends Resource>(codec: EntryCodec<R>, row: EntryRow): R => withAsSent(codec.toFhir(row), row.as_sent, codec.elements);
 
+/** The entry types that have a category in FHIR R4 (AllergyIntolerance's is a code kept in its details, and not searched). */
+const CATEGORISED = ['Observation', 'Condition', 'Procedure', 'MedicationRequest', 'MedicationStatement'];
+/** The category a type is served with when the sender gave none. */
+const SERVED_CATEGORY: Record<string, { system: string; code: string }> = { Condition: { system: CONDITION_CATEGORY, code: 'problem-list-item' } };
+
+/** `identifier` values (comma-OR): system|value, |value (no system) or a value in any system. */
+function identifierList(query: Query): { system?: string; value: string }[] | undefined {
+  const values = query.get('identifier');
+  if (!values?.length) return undefined;
+  if (values.length > 1) throw badRequest('Give identifier once; list alternatives with commas.', 'identifier');
+  return values[0].split(',').map((token) => {
+    const bar = token.indexOf('|');
+    const value = bar < 0 ? token : token.slice(bar + 1);
+    if (!value) throw badRequest('Give the identifier’s value (system|value).', 'identifier');
+    return bar < 0 ? { value } : { system: token.slice(0, bar), value };
+  });
+}
+
+/** `category` values (comma-OR), matched against what was sent, and against the category served by default when nothing was. */
+function categoryFilter(type: string, query: Query) {
+  const values = query.get('category');
+  if (!values?.length) return undefined;
+  if (values.length > 1) throw badRequest('Give category once; list alternatives with commas.', 'category');
+  const codings = values[0].split(',').map((token) => {
+    const bar = token.indexOf('|');
+    const code = bar < 0 ? token : token.slice(bar + 1);
+    if (!code) throw badRequest('Give the category’s code (system|code).', 'category');
+    return bar < 0 ? { code } : { system: token.slice(0, bar), code };
+  });
+  const served = SERVED_CATEGORY[type];
+  return { codings, uncategorised: !!served && codings.some((c) => c.code === served.code && (c.system === undefined || c.system === served.system)) };
+}
+
 export function entryHandler<R extends Resource>(codec: EntryCodec<R>): ResourceHandler {
   const toFhir = (row: EntryRow) => entryToFhir(codec, row);
   const searchParams: SearchParamDef[] = [
@@ -87,6 +122,13 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     { name: codec.codeParam, type: 'token', documentation: `The code (${codec.codeSystems.join(' or ')}), as system|code or code.` },
     { name: 'date', type: 'date', documentation: 'When it began or happened (eq, ge, gt, le, lt; a day, month or year).' },
   ];
+  if (CATEGORISED.includes(codec.type)) {
+    searchParams.push({ name: 'category', type: 'token', documentation: 'The category, as system|code or code (comma-separated for any of several): as the sender gave it, or as served when none was given.' });
+  }
+  searchParams.push(
+    { name: 'identifier', type: 'token', documentation: 'The sender’s identifier, as system|value or value (comma-separated for any of several).' },
+    { name: 'subject', type: 'reference', documentation: 'The same as patient: Patient/<id>.' },
+  );
   if (codec.statusParam) {
     searchParams.push({ name: codec.statusParam.name, type: 'token', documentation: `One of: ${Object.keys(codec.statusParam.values).join(', ')}.` });
   }
@@ -109,15 +151,20 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
       statuses = given?.map((g) => codec.statusParam!.values[g]);
     }
     const ids = idList(query);
+    const identifiers = identifierList(query);
+    const categories = categoryFilter(codec.type, query);
     const { from, to } = dateRange(query, 'date');
     const sort = (page.sort ?? ENTRY_SORTS[0]) as EntrySort;
     const nothing = codes?.length === 0 || ids?.length === 0 || (from && to && from > to);
     // Nothing can match: the door is still opened (and the search audited) before answering "none".
-    const { entries, total, next } = await pageEntries(r.tx, r.actor, childId, {
-      kinds: [codec.kind], codes, statuses, ids, from, to, updated: instantBounds(query, '_lastUpdated'),
-      sort, after: entryCursor(page.after, sort), count: nothing ? 0 : page.count, withTotal: !nothing,
+    return searchOneChild(r, childId, async ({ whole }) => {
+      const { entries, total, next, audit } = await pageOpenedEntries(r.tx, whole.access, {
+        kinds: [codec.kind], codes, statuses, ids, from, to, updated: instantBounds(query, '_lastUpdated'), identifiers, categories,
+        sort, after: entryCursor(page.after, sort), count: nothing ? 0 : page.count, withTotal: !nothing,
+      });
+      whole.audits.push(audit);
+      return { resources: entries.filter(servable).map(toFhir), total: total ?? 0, ...(next ? { next } : {}) };
     });
-    return { resources: entries.filter(servable).map(toFhir), total: total ?? 0, ...(next ? { next } : {}) };
   }
 
   return {
