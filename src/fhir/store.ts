@@ -35,6 +35,8 @@ export async function patientById(tx: Tx, id: string): Promise<PatientRow | unde
 export type PatientCriteria = {
   ids?: string[]; nhsNumber?: string; linkedIds?: string[]; name?: string[]; family?: string[]; given?: string[];
   birthFrom?: string; birthTo?: string;
+  /** `_has`: children with a record entry of the kind, of any of the codes (none: nothing matches), that a system may see (never a sensitive one). */
+  hasEntries?: { kind: string; codes: string[] }[];
 };
 
 /**
@@ -59,6 +61,12 @@ export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, l
   for (const n of c.given ?? []) parts.push(sql`starts_with(c.given_name_key, ${n.toLowerCase()})`);
   if (c.birthFrom) parts.push(sql`c.date_of_birth >= ${c.birthFrom}::date`);
   if (c.birthTo) parts.push(sql`c.date_of_birth <= ${c.birthTo}::date`);
+  for (const h of c.hasEntries ?? []) {
+    parts.push(h.codes.length
+      ? sql`EXISTS (SELECT 1 FROM record_entry e WHERE e.ics_id = c.ics_id AND e.child_id = c.id AND e.kind = ${h.kind} AND e.sensitive_category IS NULL
+              AND e.status <> 'entered-in-error' AND e.code IN (${sql.join(h.codes.map((code) => sql`${code}`), sql`, `)}))`
+      : sql`false`);
+  }
   const where = sql.join(parts, sql` AND `);
   const from = after
     ? sql`AND (c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id)

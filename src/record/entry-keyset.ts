@@ -26,6 +26,8 @@ export type EntryPageFilter = Omit<EntryFilter, 'code' | 'status' | 'limit' | 'o
    * coding to contain. `uncategorised`: an entry sent with no category matches
    * too (the category the resource is served with by default was asked for).
    */
+  /** `:missing`: whether the entry has no start date, code, source identifier or category sent (true) or has one (false). */
+  missing?: { of: 'date' | 'code' | 'identifier' | 'category'; missing: boolean }[];
   categories?: { codings: { system?: string; code: string }[]; uncategorised: boolean };
   sort: EntrySort;
   /** The sort key (as text) and id of the last row already seen. */
@@ -59,6 +61,8 @@ function pageWhere(tx: Tx, access: ChildAccess, f: EntryPageFilter): SQL {
       ? sql`e.source_id = ${i.value}`
       : sql`(e.source_system = ${i.system} AND e.source_id = ${i.value})`)), sql` OR `)})`);
   }
+  const MISSING = { date: sql`e.started_on IS NULL`, code: sql`e.code IS NULL`, identifier: sql`e.source_id IS NULL`, category: sql`e.as_sent->'category' IS NULL` };
+  for (const m of f.missing ?? []) parts.push(m.missing ? MISSING[m.of] : sql`NOT (${MISSING[m.of]})`);
   if (f.categories) {
     const sent = f.categories.codings.map((c) => sql`e.as_sent->'category' @> ${JSON.stringify([{ coding: [c.system === undefined ? { code: c.code } : c] }])}::jsonb`);
     if (f.categories.uncategorised) sent.push(sql`e.as_sent->'category' IS NULL`);

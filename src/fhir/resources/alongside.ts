@@ -41,7 +41,14 @@ function matching(found: Resource[], query: Query): Resource[] {
   const has = (list: { system?: string; code?: string; value?: string }[] | undefined, wanted: [string, string][]) =>
     (list ?? []).some((c) => wanted.some(([system, code]) => (c.code ?? c.value) === code && (!system || c.system === system)));
   const shape = (f: Resource) => f as { identifier?: { system?: string; value?: string }[]; category?: { coding?: { system?: string; code?: string }[] }[] };
-  return found.filter((f) => (!ids || ids.includes(f.id ?? ''))
+  // :missing, on what the resource shows (these sources always give a date, a code and a category).
+  const missingOk = (f: Resource) => [...query].every(([name, [v]]) => {
+    const m = /^(.+):missing$/.exec(name);
+    if (!m) return true;
+    const has = m[1] === 'identifier' ? !!shape(f).identifier?.length : true;
+    return has === (v === 'false');
+  });
+  return found.filter((f) => (!ids || ids.includes(f.id ?? '')) && missingOk(f)
     && (!identifiers || has(shape(f).identifier, identifiers))
     && (!categories || has(shape(f).category?.flatMap((c) => c.coding ?? []), categories))
     && (!bounds.length || (f.meta?.lastUpdated !== undefined && bounds.every((b) => holds(Date.parse(f.meta!.lastUpdated!), b)))));

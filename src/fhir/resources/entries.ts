@@ -115,18 +115,23 @@ function categoryFilter(type: string, query: Query) {
   return { codings, uncategorised: !!served && codings.some((c) => c.code === served.code && (c.system === undefined || c.system === served.system)) };
 }
 
+/** Each record type's entry kind and code parameter, for `_has` (search-chains.ts). */
+const ENTRY_SEARCHES = new Map<string, { kind: EntryKind; codeParam: string; codeSystems: string[] }>();
+export const entrySearchOf = (type: string) => ENTRY_SEARCHES.get(type);
+
 export function entryHandler<R extends Resource>(codec: EntryCodec<R>): ResourceHandler {
+  ENTRY_SEARCHES.set(codec.type, { kind: codec.kind, codeParam: codec.codeParam, codeSystems: codec.codeSystems });
   const toFhir = (row: EntryRow) => entryToFhir(codec, row);
   const searchParams: SearchParamDef[] = [
     { name: 'patient', type: 'reference', documentation: 'Required: the child whose record is searched (Patient/<id>).' },
-    { name: codec.codeParam, type: 'token', documentation: `The code (${codec.codeSystems.join(' or ')}), as system|code or code.` },
-    { name: 'date', type: 'date', documentation: 'When it began or happened (eq, ge, gt, le, lt; a day, month or year).' },
+    { name: codec.codeParam, type: 'token', missing: true, documentation: `The code (${codec.codeSystems.join(' or ')}), as system|code or code; :missing=true for those recorded in words alone.` },
+    { name: 'date', type: 'date', missing: true, documentation: 'When it began or happened (eq, ge, gt, le, lt; a day, month or year); :missing=true for those with no date.' },
   ];
   if (CATEGORISED.includes(codec.type)) {
-    searchParams.push({ name: 'category', type: 'token', documentation: 'The category, as system|code or code (comma-separated for any of several): as the sender gave it, or as served when none was given.' });
+    searchParams.push({ name: 'category', type: 'token', missing: true, documentation: 'The category, as system|code or code (comma-separated for any of several): as the sender gave it, or as served when none was given; :missing=true for those sent with none.' });
   }
   searchParams.push(
-    { name: 'identifier', type: 'token', documentation: 'The sender’s identifier, as system|value or value (comma-separated for any of several).' },
+    { name: 'identifier', type: 'token', missing: true, documentation: 'The sender’s identifier, as system|value or value (comma-separated for any of several); :missing=true for those recorded on Joinery’s pages.' },
     { name: 'subject', type: 'reference', documentation: 'The same as patient: Patient/<id>.' },
   );
   if (codec.statusParam) {
@@ -153,13 +158,18 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     const ids = idList(query);
     const identifiers = identifierList(query);
     const categories = categoryFilter(codec.type, query);
+    const MISSABLE = { date: 'date', [codec.codeParam]: 'code', identifier: 'identifier', category: 'category' } as const;
+    const missing = Object.entries(MISSABLE).flatMap(([param, of]) => {
+      const given = query.get(`${param}:missing`);
+      return given ? [{ of, missing: given[0] === 'true' }] : [];
+    });
     const { from, to } = dateRange(query, 'date');
     const sort = (page.sort ?? ENTRY_SORTS[0]) as EntrySort;
     const nothing = codes?.length === 0 || ids?.length === 0 || (from && to && from > to);
     // Nothing can match: the door is still opened (and the search audited) before answering "none".
     return searchOneChild(r, childId, async ({ whole }) => {
       const { entries, total, next, audit } = await pageOpenedEntries(r.tx, whole.access, {
-        kinds: [codec.kind], codes, statuses, ids, from, to, updated: instantBounds(query, '_lastUpdated'), identifiers, categories,
+        kinds: [codec.kind], codes, statuses, ids, from, to, updated: instantBounds(query, '_lastUpdated'), identifiers, categories, missing,
         sort, after: entryCursor(page.after, sort), count: nothing ? 0 : page.count, withTotal: !nothing,
       });
       whole.audits.push(audit);
