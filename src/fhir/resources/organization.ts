@@ -44,7 +44,7 @@ async function write(i: Importing, o: Organization, targetId?: string) {
   if (!ods || !/^[A-Z0-9]{3,10}$/.test(ods)) throw unprocessable('Give the organisation’s ODS code (3 to 10 letters and digits).', 'Organization.identifier');
   const name = o.name?.trim();
   if (!name || name.length > 200 || [...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw unprocessable('Give the organisation’s name (up to 200 characters).', 'Organization.name');
-  const { found: [existing] } = await store.organisations(i.tx, { odsCode: ods });
+  const { found: [existing] } = await store.organisations(i.tx, { icsId: i.actor.icsId, odsCode: ods });
   if (targetId && existing && existing.id !== targetId) throw unprocessable('That ODS code belongs to another organisation.', 'Organization.identifier');
   const kind = kindFrom(o) ?? existing?.kind;
   if (!kind || !(ORGANISATION_KINDS as readonly string[]).includes(kind)) {
