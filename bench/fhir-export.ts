@@ -17,7 +17,9 @@ export async function fhirExportBench(db: Database, opts: { baseUrl: string; ics
   const started = performance.now();
   const kicked = await fetch(`${opts.baseUrl}/fhir/R4/Patient/$export`, { headers: { ...headers, prefer: 'respond-async', accept: 'application/fhir+json' } });
   if (kicked.status !== 202) throw new Error(`kick-off answered ${kicked.status}: ${await kicked.text()}`);
-  const statusUrl = kicked.headers.get('content-location')!;
+  // The links name the configured public URL: asked here of the app this bench started.
+  const local = (url: string) => `${opts.baseUrl}${new URL(url).pathname}${new URL(url).search}`;
+  const statusUrl = local(kicked.headers.get('content-location')!);
   const exportId = /([0-9a-f-]{36})\/?$/.exec(statusUrl)![1];
   let firstFileMs: number | undefined;
   let manifest: Manifest | undefined;
@@ -34,7 +36,7 @@ export async function fhirExportBench(db: Database, opts: { baseUrl: string; ics
   }
   const byType = new Map<string, number>();
   for (const file of manifest.output) {
-    const text = await (await fetch(file.url, { headers })).text();
+    const text = await (await fetch(local(file.url), { headers })).text();
     const lines = text.split('\n').filter(Boolean).length;
     if (lines !== file.count) throw new Error(`${file.url}: ${lines} lines, the manifest says ${file.count}`);
     byType.set(file.type, (byType.get(file.type) ?? 0) + lines);
