@@ -31,6 +31,7 @@ import { pewsBench } from './pews.js';
 import { virtualWardBench } from './virtual-ward.js';
 import { fhirLoadBench } from './fhir.js';
 import { fhirImportBench } from './record.js';
+import { fhirExportBench } from './fhir-export.js';
 import { DEFAULT_EFFECTS, DEFAULT_RAMP_MONTHS, clusterCountFor } from '../src/synth/intervention.js';
 
 const CHILDREN = Number(process.env.JOINERY_BENCH_CHILDREN ?? 500_000);
@@ -38,7 +39,7 @@ const SEED = 500;
 const PASSWORD = 'bench-password-1';
 const SERVER = process.env.JOINERY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOAD_SECONDS = Number(process.env.JOINERY_BENCH_SECONDS ?? 30);
-/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals, population, import, evaluation, pews, ward, fhir (the API under autocannon), fhir-import (NDJSON import against raw COPY). */
+/** Some of the benches only (e.g. JOINERY_BENCH_ONLY=referrals,activity on a reused database): spine, record, care, activity, referrals, population, import, evaluation, pews, ward, fhir (the API under autocannon), fhir-import (NDJSON import against raw COPY), fhir-export (Bulk Data Patient/$export of the whole ICS, polled to the end). */
 const ONLY = process.env.JOINERY_BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
@@ -116,6 +117,7 @@ async function main() {
   }
   if (wanted('fhir')) await fhirLoadBench(db, { baseUrl, icsId: actor.icsId, seconds: LOAD_SECONDS });
   if (wanted('fhir-import')) await fhirImportBench(db, { url, icsId: actor.icsId });
+  if (wanted('fhir-export')) await fhirExportBench(db, { baseUrl, icsId: actor.icsId });
   if (wanted('record')) await recordBench(db, app, { url, baseUrl, icsId: actor.icsId, gpEmail: 'gp@bench.joinery.test', password: PASSWORD, loadSeconds: LOAD_SECONDS });
   if (wanted('care')) await carePlanBench(db, app, { baseUrl, icsId: actor.icsId, password: PASSWORD, loadSeconds: LOAD_SECONDS });
   if (wanted('activity')) await activityBench(db, app, { icsId: actor.icsId, password: PASSWORD });

@@ -32,7 +32,7 @@ export const fhirClientRoutes: RouteModule = (app, deps) => {
   app.get('/admin/fhir-clients', async (req, reply) => {
     const clients = await inTenant(deps, req, (tx, actor) => {
       requireAdmin(actor);
-      return listClients(tx);
+      return listClients(tx, actor.icsId);
     });
     return reply.page(LIST, { title: 'FHIR clients', notice: noticeText((req.query as { notice?: unknown }).notice), clients });
   });
@@ -42,7 +42,7 @@ export const fhirClientRoutes: RouteModule = (app, deps) => {
       const id = idFrom(req.params);
       const client = await inTenant(deps, req, async (tx, actor) => {
         requireAdmin(actor);
-        return (await listClients(tx)).find((c) => c.id === id && !c.revokedAt);
+        return (await listClients(tx, actor.icsId)).find((c) => c.id === id && !c.revokedAt);
       });
       if (!client) throw new NotFoundError();
       return reply.page(CONFIRM, { title: `${CHANGES[change].verb} ${client.name}`, backHref: '/admin/fhir-clients', client, change, ...CHANGES[change] });

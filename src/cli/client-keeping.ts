@@ -8,7 +8,7 @@ type Io = { out: (l: string) => void; err: (l: string) => void };
 /** `joinery client list`: the ICS's FHIR clients as a table. */
 export function clientListCommand(config: Config, ics: string | undefined, io: Io): Promise<number> {
   return withIcs(config, ics, io, async (db, chosen) => {
-    const clients = await db.tenant(chosen.id, (tx) => listClients(tx));
+    const clients = await db.tenant(chosen.id, (tx) => listClients(tx, chosen.id));
     if (!clients.length) {
       io.out(`${chosen.code} has no FHIR clients: add one with joinery client add.`);
       return 0;

@@ -1,12 +1,15 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { HANDLERS } from './registry.js';
+import { chainsOf } from './search-chains.js';
+import { entrySearchOf } from './resources/entries.js';
+import { NHS_NUMBER_SYSTEM } from './codes.js';
 import type { ResourceHandler } from './resources/handler.js';
 
 /** What a search of the type does with the result parameters (search.ts, search-includes.ts). */
 function searchDocumentation(h: ResourceHandler): string {
   return [
-    h.sorts ? `Paged by key (the next link carries _cursor), stable while resources are added; _sort: ${h.sorts.join(', ')}.` : 'Paged by _offset (up to 10,000).',
-    '_summary=count for the total alone; _total=none leaves it out. Unknown parameters are refused, or ignored and named in the Bundle with Prefer: handling=lenient. Token parameters take comma-separated alternatives where the type reads more than one.',
+    h.sorts ? `Paged by key (the next link carries _cursor), stable while resources are added, to the last page; _sort: ${h.sorts.join(', ')}.` : 'Paged by _offset over one child’s (or one referral’s) resources, held in full.',
+    '_summary=count for the total alone; _total=none leaves it out; _elements. Date, code, identifier and category of record entries take :missing=true|false. Unknown parameters are refused, or ignored and named in the Bundle with Prefer: handling=lenient. Token parameters take comma-separated alternatives where the type reads more than one.',
   ].join(' ');
 }
 
@@ -49,7 +52,13 @@ export function capabilityStatement(base: string): CapabilityStatement {
     conditionalDelete: 'not-supported' as const,
     searchParam: [
       ...h.searchParams.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })),
-      { name: '_count', type: 'number' as const, documentation: 'Results per page, 1 to 100 (default 20); the Bundle links to the next and previous pages.' },
+      ...chainsOf(h).map((name) => ({ name, type: 'token' as const, documentation: `The child found by identifier (NHS number as ${NHS_NUMBER_SYSTEM}|<number>) among the children the client is related to; as patient=Patient/<id> once found.` })),
+      ...(h.type === 'Patient' ? [{ name: '_has', type: 'token' as const, documentation: `_has:<Type>:patient:<code parameter>=<codes>: children with a record entry of that code. Types: ${HANDLERS.filter((x) => entrySearchOf(x.type)).map((x) => x.type).join(', ')}.` }] : []),
+      { name: '_count', type: 'number' as const, documentation: 'Results per page, 1 to 100 (default 20); the Bundle links to the next page.' },
+      ...(h.sorts ? [{ name: '_sort', type: 'token' as const, documentation: `One of: ${h.sorts.join(', ')}.` }] : []),
+      { name: '_summary', type: 'token' as const, documentation: 'One of: count, false. count: the total alone.' },
+      { name: '_total', type: 'token' as const, documentation: 'One of: none, estimate, accurate. none leaves the total out.' },
+      { name: '_elements', type: 'token' as const, documentation: 'Top-level elements to give (comma-separated), with id and meta; each match is tagged SUBSETTED.' },
     ],
     ...searchIncludes(h),
     ...(h.type === 'Patient'

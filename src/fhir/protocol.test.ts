@@ -60,13 +60,13 @@ describe('the FHIR server’s protocol', () => {
       expect((res.body as unknown as OperationOutcome).issue[0].severity).toBe('error');
     };
 
-    it('URLs Joinery does not serve (history of unversioned types, type and system history, compartments, an unknown operation) answer 404 with an OperationOutcome, not the sign-in page', async () => {
+    it('URLs Joinery does not serve (history of unversioned types, type and system history, a type outside the Patient compartment, an unknown operation) answer 404 with an OperationOutcome, not the sign-in page', async () => {
       for (const [method, path] of [
         ['GET', `/Patient/${childId}/_history/1`],
         ['GET', `/Patient/${childId}/_history`],
         ['GET', '/Condition/_history'],
         ['GET', '/_history'],
-        ['GET', `/Patient/${childId}/Observation`],
+        ['GET', `/Patient/${childId}/Organization`],
         ['POST', '/Patient/$lookup'],
         ['DELETE', '/Nonsense/123'],
       ]) {
@@ -96,7 +96,7 @@ describe('the FHIR server’s protocol', () => {
     });
 
     it('without a token or with a page’s session cookie, an unrouted FHIR URL is still FHIR; pages still send to sign-in', async () => {
-      const res = await fetch(`${t.base}/Patient/${childId}/Observation`, { redirect: 'manual', headers: { cookie: 'joinery_session=stale' } });
+      const res = await fetch(`${t.base}/Nonsense/${childId}/Observation/extra`, { redirect: 'manual', headers: { cookie: 'joinery_session=stale' } });
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
       const page = await fetch(`${t.origin}/children`, { redirect: 'manual' });

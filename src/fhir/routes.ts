@@ -16,6 +16,7 @@ import { asFhirError, FhirError, badRequest, informational, notFound, operationO
 import { handlerFor, plausibleId } from './registry.js';
 import { searchBundle, readSearch } from './search.js';
 import { included } from './search-includes.js';
+import { inCompartment, resolveChains } from './search-chains.js';
 import { instanceHistory, vread } from './history.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { bulkExportRoutes } from './bulk-export-routes.js';
@@ -169,20 +170,27 @@ function fhirApi(deps: AppDeps) {
     scope.get('/:type/:id/_history', API, async (req, reply) =>
       send(reply, 200, await versioned(req, (r, handler, id) => instanceHistory(r, handler, id, baseUrl(deps), req.query))));
 
-    const search = async (req: FastifyRequest, reply: FastifyReply, raw: unknown) => {
+    const search = async (req: FastifyRequest, reply: FastifyReply, raw: unknown, compartment?: string) => {
       const { type } = params(req);
       // The matches and what they include are read, and audited, in one transaction.
       const bundle = await asRequestClient(deps, req, async (tx, actor) => {
         const handler = handlerOf(type);
         permit(actor, type, 's');
         const s = readSearch(handler, raw, { lenient: /handling\s*=\s*lenient/i.test(String(req.headers.prefer ?? '')) });
-        const found = await handler.search({ tx, actor }, s.query, s.page);
+        if (compartment) inCompartment(handler, s.query, compartment);
+        // A chain that finds no child matches nothing: no record is opened.
+        const found = (await resolveChains({ tx, actor }, handler, s.query)) ? await handler.search({ tx, actor }, s.query, s.page) : { resources: [], total: 0 };
         const extra = await included({ tx, actor }, found.resources, s.includes);
         return searchBundle(baseUrl(deps), type, s, found, extra.resources, extra.notes);
       });
       return send(reply, 200, bundle);
     };
     scope.get('/:type', API, (req, reply) => search(req, reply, req.query));
+    // Patient compartment: Patient/<id>/<Type> is <Type>?patient=Patient/<id>, with the same door and audit.
+    scope.get('/Patient/:id/:type', API, (req, reply) => {
+      if (params(req).type === '_history') throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: 'Patient keeps no versions here: there is no _history to serve.' }]);
+      return search(req, reply, req.query, params(req).id);
+    });
     scope.post('/:type/_search', API, (req, reply) => search(req, reply, { ...(req.query as object), ...(req.body as object | undefined) }));
 
     const write = async (req: FastifyRequest, reply: FastifyReply, method: 'POST' | 'PUT') => {

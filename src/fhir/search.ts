@@ -2,6 +2,7 @@ import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { badRequest, operationOutcome, type Issue } from './outcome.js';
 import type { Page, Query, ResourceHandler } from './resources/handler.js';
 import { includeNames, type Includes } from './search-includes.js';
+import { chainsOf, readHas } from './search-chains.js';
 
 export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 100;
@@ -9,7 +10,7 @@ export const MAX_COUNT = 100;
 export const MAX_OFFSET = 10_000;
 
 /** Parameters every type takes, besides its own. */
-const RESULT_PARAMS = ['_count', '_offset', '_cursor', '_sort', '_summary', '_total', '_include', '_revinclude', '_format'];
+const RESULT_PARAMS = ['_count', '_offset', '_cursor', '_sort', '_summary', '_total', '_include', '_revinclude', '_elements', '_format'];
 
 export type Search = {
   query: Query;
@@ -19,6 +20,8 @@ export type Search = {
   withTotal: boolean;
   /** `_summary=count`: the total alone, no entries. */
   countOnly: boolean;
+  /** `_elements`: the top-level elements each match is cut to (with id and meta), marked SUBSETTED. */
+  elements?: string[];
   /** Under `Prefer: handling=lenient`, the parameters not understood and so not applied: said in the Bundle. */
   ignored: string[];
 };
@@ -59,7 +62,9 @@ export function readSearch(handler: ResourceHandler, raw: unknown, opts: { lenie
   let withTotal = true;
   let countOnly = false;
   let cursor: string | undefined;
+  let elements: string[] | undefined;
   const ignored: string[] = [];
+  const chains = chainsOf(handler);
   for (const [name, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
     const values = [value].flat();
     if (!values.every((v) => typeof v === 'string')) throw badRequest(`${name} must be text.`, name);
@@ -100,8 +105,27 @@ export function readSearch(handler: ResourceHandler, raw: unknown, opts: { lenie
       case '_revinclude':
         includes[name === '_include' ? 'include' : 'revinclude'].push(...includeNames(handler, name, strings));
         continue;
+      case '_elements':
+        elements = strings.flatMap((v) => v.split(','));
+        if (!elements.every((e) => /^[a-z][A-Za-z]{0,63}$/.test(e))) throw badRequest('_elements names top-level elements, comma-separated (e.g. code,valueQuantity).', '_elements');
+        continue;
       case '_format':
         continue;
+    }
+    if (name.startsWith('_has:')) {
+      readHas(handler, name);
+      query.set(name, strings);
+      continue;
+    }
+    if (chains.includes(name)) {
+      query.set(name, strings);
+      continue;
+    }
+    const missing = /^(.+):missing$/.exec(name);
+    if (missing && handler.searchParams.some((p) => p.name === missing[1] && p.missing)) {
+      if (strings.length !== 1 || !['true', 'false'].includes(strings[0])) throw badRequest(`${name} must be true or false.`, name);
+      query.set(name, strings);
+      continue;
     }
     const bare = name.replace(/:exact$/, '');
     if (!known.has(bare)) {
@@ -109,7 +133,7 @@ export function readSearch(handler: ResourceHandler, raw: unknown, opts: { lenie
         ignored.push(name);
         continue;
       }
-      throw badRequest(`${handler.type} cannot be searched by ${name}. Supported: ${[...known, ...RESULT_PARAMS.filter((p) => p !== '_format')].join(', ')}.`, name);
+      throw badRequest(`${handler.type} cannot be searched by ${name}. Supported: ${[...known, ...chains, ...RESULT_PARAMS.filter((p) => p !== '_format')].join(', ')}.`, name);
     }
     query.set(bare, [...(query.get(bare) ?? []), ...strings]);
   }
@@ -118,7 +142,7 @@ export function readSearch(handler: ResourceHandler, raw: unknown, opts: { lenie
     page.after = decodeCursor(cursor, page.sort!);
   }
   if (countOnly) page.count = 0;
-  return { query, page, includes, withTotal, countOnly, ignored };
+  return { query, page, includes, withTotal, countOnly, ignored, ...(elements ? { elements } : {}) };
 }
 
 function url(base: string, type: string, s: Search, at: { offset?: number; cursor?: string }): string {
@@ -128,11 +152,21 @@ function url(base: string, type: string, s: Search, at: { offset?: number; curso
   else qs.set('_count', String(s.page.count));
   if (s.page.sort) qs.set('_sort', s.page.sort);
   if (!s.withTotal) qs.set('_total', 'none');
+  if (s.elements) qs.set('_elements', s.elements.join(','));
   for (const i of s.includes.include) qs.append('_include', i.name);
   for (const i of s.includes.revinclude) qs.append('_revinclude', i.name);
   if (at.offset) qs.set('_offset', String(at.offset));
   if (at.cursor) qs.set('_cursor', at.cursor);
   return `${base}/${type}?${qs}`;
+}
+
+const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED', display: 'subsetted' };
+
+/** A match cut to the elements asked for (`_elements`), with its id and meta, tagged SUBSETTED as FHIR asks. */
+function subset(resource: Resource, elements: string[] | undefined): Resource {
+  if (!elements) return resource;
+  const kept = Object.fromEntries(Object.entries(resource).filter(([k]) => elements.includes(k)));
+  return { ...kept, resourceType: resource.resourceType, id: resource.id, meta: { ...resource.meta, tag: [...(resource.meta?.tag ?? []), SUBSETTED] } } as Resource;
 }
 
 export type Found = { resources: Resource[]; total: number; next?: string[] };
@@ -157,7 +191,7 @@ export function searchBundle(base: string, type: string, s: Search, found: Found
     ...notes,
   ];
   const entry: BundleEntry[] = [
-    ...found.resources.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' as const } })),
+    ...found.resources.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource: subset(resource, s.elements), search: { mode: 'match' as const } })),
     ...included.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'include' as const } })),
     ...(issues.length ? [{ resource: operationOutcome(issues), search: { mode: 'outcome' as const } }] : []),
   ];

@@ -35,6 +35,8 @@ export async function patientById(tx: Tx, id: string): Promise<PatientRow | unde
 export type PatientCriteria = {
   ids?: string[]; nhsNumber?: string; linkedIds?: string[]; name?: string[]; family?: string[]; given?: string[];
   birthFrom?: string; birthTo?: string;
+  /** `_has`: children with a record entry of the kind, of any of the codes (none: nothing matches), that a system may see (never a sensitive one). */
+  hasEntries?: { kind: string; codes: string[] }[];
 };
 
 /**
@@ -59,6 +61,12 @@ export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, l
   for (const n of c.given ?? []) parts.push(sql`starts_with(c.given_name_key, ${n.toLowerCase()})`);
   if (c.birthFrom) parts.push(sql`c.date_of_birth >= ${c.birthFrom}::date`);
   if (c.birthTo) parts.push(sql`c.date_of_birth <= ${c.birthTo}::date`);
+  for (const h of c.hasEntries ?? []) {
+    parts.push(h.codes.length
+      ? sql`EXISTS (SELECT 1 FROM record_entry e WHERE e.ics_id = c.ics_id AND e.child_id = c.id AND e.kind = ${h.kind} AND e.sensitive_category IS NULL
+              AND e.status <> 'entered-in-error' AND e.code IN (${sql.join(h.codes.map((code) => sql`${code}`), sql`, `)}))`
+      : sql`false`);
+  }
   const where = sql.join(parts, sql` AND `);
   const from = after
     ? sql`AND (c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id)
@@ -111,15 +119,35 @@ export function flags(tx: Tx, where: { childId?: string; id?: string }): Promise
 
 export type OrganisationRow = { id: string; ods_code: string; name: string; kind: string; created_at: string; as_sent: Record<string, unknown> | null };
 
-export async function organisations(tx: Tx, where: { id?: string; odsCode?: string; name?: string }, limit = 1, offset = 0) {
-  const parts: SQL[] = [sql`true`];
+/** The key an Organization or Practitioner search pages on: the name and id of the last one given. */
+export type NameKey = [name: string, id: string];
+
+/**
+ * A page of a table's rows in name order after the key of the last row given
+ * (keyset: the same cost at any depth, never stopping early), the key to go
+ * on from, and how many match (a window count, in the same statement).
+ */
+async function pageByName<T extends { id: string; name: string }>(tx: Tx, q: { columns: SQL; table: SQL; where: SQL }, limit: number, after?: NameKey) {
+  const from = after ? sql`AND (name, id) > (${after[0]}, ${after[1]}::uuid)` : sql``;
+  const found = limit > 0
+    ? await rows<T & { total_matching: number }>(tx, sql`SELECT * FROM (SELECT ${q.columns}, count(*) OVER ()::int AS total_matching FROM ${q.table} WHERE ${q.where}) s
+        WHERE true ${from} ORDER BY name, id LIMIT ${limit + 1}`)
+    : [];
+  const counted = found[0]?.total_matching ?? (limit > 0 && !after ? 0 : undefined);
+  const total = counted ?? (await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM ${q.table} WHERE ${q.where}`))[0].total;
+  const page = found.slice(0, limit).map(({ total_matching: _, ...row }) => row as unknown as T);
+  const last = page.at(-1);
+  return { found: page, total, ...(found.length > limit && last ? { next: [last.name, last.id] as NameKey } : {}) };
+}
+
+const nameLike = (name: string) => sql`lower(name) LIKE ${`%${name.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`}`;
+
+export async function organisations(tx: Tx, where: { icsId?: string; id?: string; odsCode?: string; name?: string }, limit = 1, after?: NameKey) {
+  const parts: SQL[] = [where.icsId ? sql`ics_id = ${where.icsId}::uuid` : sql`true`];
   if (where.id) parts.push(sql`id = ${where.id}::uuid`);
   if (where.odsCode) parts.push(sql`ods_code = ${where.odsCode}`);
-  if (where.name) parts.push(sql`lower(name) LIKE ${`%${where.name.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`}`);
-  const cond = sql.join(parts, sql` AND `);
-  const found = await rows<OrganisationRow>(tx, sql`SELECT id, ods_code, name, kind, created_at, as_sent FROM organisation WHERE ${cond} ORDER BY name, id LIMIT ${limit} OFFSET ${offset}`);
-  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM organisation WHERE ${cond}`);
-  return { found, total };
+  if (where.name) parts.push(nameLike(where.name));
+  return pageByName<OrganisationRow>(tx, { columns: sql`id, ods_code, name, kind, created_at, as_sent`, table: sql`organisation`, where: sql.join(parts, sql` AND `) }, limit, after);
 }
 
 export async function saveOrganisation(
@@ -143,14 +171,11 @@ export type ProfessionalRow = {
   registration_system: string | null; registration_number: string | null; nhsid_useruid: string | null;
 };
 
-export async function professionals(tx: Tx, where: { id?: string; name?: string }, limit = 1, offset = 0) {
-  const parts: SQL[] = [sql`true`];
+export async function professionals(tx: Tx, where: { icsId?: string; id?: string; name?: string }, limit = 1, after?: NameKey) {
+  const parts: SQL[] = [where.icsId ? sql`ics_id = ${where.icsId}::uuid` : sql`true`];
   if (where.id) parts.push(sql`id = ${where.id}::uuid`);
-  if (where.name) parts.push(sql`lower(name) LIKE ${`%${where.name.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`}`);
-  const cond = sql.join(parts, sql` AND `);
-  const found = await rows<ProfessionalRow>(tx, sql`SELECT id, name, active, created_at, registration_system, registration_number, nhsid_useruid FROM professional WHERE ${cond} ORDER BY name, id LIMIT ${limit} OFFSET ${offset}`);
-  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM professional WHERE ${cond}`);
-  return { found, total };
+  if (where.name) parts.push(nameLike(where.name));
+  return pageByName<ProfessionalRow>(tx, { columns: sql`id, name, active, created_at, registration_system, registration_number, nhsid_useruid`, table: sql`professional`, where: sql.join(parts, sql` AND `) }, limit, after);
 }
 
 export type AuditRow = {

@@ -19,6 +19,16 @@ export type EntryPageFilter = Omit<EntryFilter, 'code' | 'status' | 'limit' | 'o
   ids?: string[];
   /** When the current version was written: each bound ANDs. */
   updated?: { op: '>=' | '>' | '<=' | '<'; at: string }[];
+  /** Any of these source identifiers (system and value; system left out for any). */
+  identifiers?: { system?: string; value: string }[];
+  /**
+   * Any of these categories, as the feed sent them (kept as sent): each a
+   * coding to contain. `uncategorised`: an entry sent with no category matches
+   * too (the category the resource is served with by default was asked for).
+   */
+  /** `:missing`: whether the entry has no start date, code, source identifier or category sent (true) or has one (false). */
+  missing?: { of: 'date' | 'code' | 'identifier' | 'category'; missing: boolean }[];
+  categories?: { codings: { system?: string; code: string }[]; uncategorised: boolean };
   sort: EntrySort;
   /** The sort key (as text) and id of the last row already seen. */
   after?: [string, string];
@@ -46,6 +56,18 @@ function pageWhere(tx: Tx, access: ChildAccess, f: EntryPageFilter): SQL {
   if (f.ids?.length) parts.push(sql`e.id IN (${sql.join(f.ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
   if (f.statuses?.length) parts.push(sql`e.status IN (${sql.join(f.statuses.map((s) => sql`${s}`), sql`, `)})`);
   for (const u of f.updated ?? []) parts.push(sql`${UPDATED_AT} ${OPS[u.op]} ${u.at}::timestamptz`);
+  if (f.identifiers?.length) {
+    parts.push(sql`(${sql.join(f.identifiers.map((i) => (i.system === undefined
+      ? sql`e.source_id = ${i.value}`
+      : sql`(e.source_system = ${i.system} AND e.source_id = ${i.value})`)), sql` OR `)})`);
+  }
+  const MISSING = { date: sql`e.started_on IS NULL`, code: sql`e.code IS NULL`, identifier: sql`e.source_id IS NULL`, category: sql`e.as_sent->'category' IS NULL` };
+  for (const m of f.missing ?? []) parts.push(m.missing ? MISSING[m.of] : sql`NOT (${MISSING[m.of]})`);
+  if (f.categories) {
+    const sent = f.categories.codings.map((c) => sql`e.as_sent->'category' @> ${JSON.stringify([{ coding: [c.system === undefined ? { code: c.code } : c] }])}::jsonb`);
+    if (f.categories.uncategorised) sent.push(sql`e.as_sent->'category' IS NULL`);
+    parts.push(sent.length ? sql`(${sql.join(sent, sql` OR `)})` : sql`false`);
+  }
   return sql.join(parts, sql` AND `);
 }
 
@@ -56,16 +78,19 @@ export async function entryPage(tx: Tx, access: ChildAccess, f: EntryPageFilter)
   const { key, cast } = KEYS[f.sort.replace(/^-/, '') as 'date' | '_lastUpdated'];
   const direction = descending ? sql`DESC` : sql`ASC`;
   const after = f.after ? sql`AND (s.sort_value, s.id) ${descending ? sql`<` : sql`>`} (${f.after[0]}::${cast}, ${f.after[1]}::uuid)` : sql``;
+  // The total is a window count over every match, taken before the page's key bound applies: one statement for both.
   const found = f.count > 0
-    ? await rows<EntryRow & { sort_value: unknown; sort_key: string }>(tx, sql`SELECT * FROM (
-        SELECT ${ENTRY_COLUMNS}, ${key} AS sort_value, (${key})::text AS sort_key FROM ${ENTRY_FROM} WHERE ${where}
+    ? await rows<EntryRow & { sort_value: unknown; sort_key: string; total_matching: number }>(tx, sql`SELECT * FROM (
+        SELECT ${ENTRY_COLUMNS}, ${key} AS sort_value, (${key})::text AS sort_key, count(*) OVER ()::int AS total_matching FROM ${ENTRY_FROM} WHERE ${where}
       ) s WHERE true ${after} ORDER BY s.sort_value ${direction}, s.id ${direction} LIMIT ${f.count + 1}`)
     : [];
   const page = found.slice(0, f.count);
   const last = page.at(-1);
-  const total = f.withTotal ? (await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM record_entry e WHERE ${where}`))[0].n : undefined;
+  // Only a page with no row to carry it (the total alone, or past the end) counts on its own.
+  const counted = found[0]?.total_matching ?? (f.count > 0 && !f.after ? 0 : undefined);
+  const total = f.withTotal ? counted ?? (await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM record_entry e WHERE ${where}`))[0].n : undefined;
   return {
-    entries: page.map(({ sort_value: _v, sort_key: _k, ...row }) => row as EntryRow),
+    entries: page.map(({ sort_value: _v, sort_key: _k, total_matching: _t, ...row }) => row as EntryRow),
     ...(found.length > f.count && last ? { next: [last.sort_key, last.id] as [string, string] } : {}),
     ...(total !== undefined ? { total } : {}),
   };

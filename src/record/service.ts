@@ -118,9 +118,10 @@ export async function childEntryHistory(tx: Tx, access: RecordAccess, entryId: s
 
 // ---------------------------------------------------------------- reads by child id (FHIR, MDT): each opens the door itself
 
-const auditEntriesRead = (tx: Tx, access: ChildAccess, kinds: EntryKind[] | undefined, entries: number) => auditChild(tx, access, {
+const entriesReadAudit = (kinds: EntryKind[] | undefined, entries: number): ChildAudit => ({
   action: 'record.read', what: kinds?.length ? `Shared record: ${kinds.join(', ')}` : 'Shared record', details: { entries },
 });
+const auditEntriesRead = (tx: Tx, access: ChildAccess, kinds: EntryKind[] | undefined, entries: number) => auditChild(tx, access, entriesReadAudit(kinds, entries));
 
 export async function listEntries(tx: Tx, actor: Actor, childId: string, filter: store.EntryFilter = {}) {
   const access = await openRecord(tx, actor, childId);
@@ -135,6 +136,16 @@ export async function pageEntries(tx: Tx, actor: Actor, childId: string, filter:
   const result = await entryPage(tx, access, filter);
   await auditEntriesRead(tx, access, filter.kinds, result.entries.length);
   return result;
+}
+
+/**
+ * As pageEntries, under a door already opened for the child in this
+ * transaction (openRecord): its audit is handed back, for the caller to write
+ * with the request's others in one statement before it answers.
+ */
+export async function pageOpenedEntries(tx: Tx, access: RecordAccess, filter: EntryPageFilter): Promise<Awaited<ReturnType<typeof entryPage>> & { audit: ChildAudit }> {
+  const result = await entryPage(tx, access, filter);
+  return { ...result, audit: entriesReadAudit(filter.kinds, result.entries.length) };
 }
 
 /** One entry; a sensitive entry the actor may not see is simply not found. */

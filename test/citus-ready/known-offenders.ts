@@ -68,7 +68,6 @@ export const KNOWN_OFFENDERS: readonly KnownOffender[] = [
   { file: "src/family/milestone-decisions.ts", sql: "SELECT grant_id, milestone, basis, note, recorded_by_name, recorded_at" },
   { file: "src/family/questions.ts", sql: "SELECT id, subject, answer_due_at, answer_due_at < now() AS overdue FR" },
   { file: "src/family/service.ts", sql: "SELECT response_working_days, review_age FROM family_setting" },
-  { file: "src/fhir/client-admin.ts", sql: "SELECT c.id, c.name, c.scopes, o.name AS \"organisationName\", to_char(c" },
   { file: "src/letters/store.ts", sql: "SELECT kind, version, title, body, changed_by_name, changed_at::text F" },
   { file: "src/mdt/store.ts", sql: "SELECT b.professional_id, p.name, p.role, o.name AS organisation_name," },
   { file: "src/mdt/store.ts", sql: "SELECT c.id, c.meeting_id, c.child_id, c.source, c.question, c.brought" },

@@ -1,5 +1,6 @@
 import { fhirPolicy } from '../policy.js';
-import { checkedAccess, openChild } from '../../platform/access/door.js';
+import { auditEachChild, checkedAccess, openChild, type ChildAccess } from '../../platform/access/door.js';
+import { openRecord } from '../../record/service.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
 import type { Reading, WholeRecord } from './handler.js';
@@ -48,4 +49,27 @@ export async function seeFound<T extends { child_id: string }>(r: Reading, found
   if (!row) throw notFound();
   await seeChild(r, row.child_id, what);
   return row;
+}
+
+/** Doors opened by searchOneChild under the record's rule: the entries may be read under them. */
+const recordOpened = new WeakSet<ChildAccess>();
+
+/**
+ * One child's search (record entries, and what is served beside them): the
+ * record's door opened once, under the record's rule (which holds the FHIR
+ * read rule too), 404 for a child not in this ICS and an audited refusal as
+ * before; every read inside adds its audit, and all of them are written in
+ * one statement before the search answers, in the same transaction.
+ */
+export async function searchOneChild<T>(r: Reading, childId: string, fn: (r: Reading & { whole: WholeRecord }) => Promise<T>): Promise<T> {
+  if (r.whole?.access.childId === childId && recordOpened.has(r.whole.access)) {
+    checkedAccess(r.tx, r.whole.access);
+    return fn(r as Reading & { whole: WholeRecord });
+  }
+  const access = await openRecord(r.tx, r.actor, childId);
+  recordOpened.add(access);
+  const whole: WholeRecord = { access, audits: [], entries: new Map() };
+  const out = await fn({ ...r, whole });
+  await auditEachChild(r.tx, whole.audits.map((entry) => ({ access, entry })));
+  return out;
 }

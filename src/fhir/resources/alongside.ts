@@ -2,6 +2,8 @@ import type { Resource } from '@medplum/fhirtypes';
 import { badRequest, unprocessable } from '../outcome.js';
 import { idList, instantBounds, type InstantBound } from './search-params.js';
 import type { Page, Query, Reading, ResourceHandler } from './handler.js';
+import { searchOneChild } from './access.js';
+import { patientParam } from './common.js';
 
 /**
  * A second source of one resource type, served beside the type's own
@@ -25,7 +27,7 @@ export interface ExtraSource {
   documentation: string;
 }
 
-/** `_id` and `_lastUpdated` hold for the source's resources too: applied here to what it found. */
+/** `_id`, `_lastUpdated`, `identifier` and `category` hold for the source's resources too: applied here to what it found. */
 function matching(found: Resource[], query: Query): Resource[] {
   const ids = idList(query);
   const bounds = instantBounds(query, '_lastUpdated');
@@ -33,7 +35,22 @@ function matching(found: Resource[], query: Query): Resource[] {
     const t = Date.parse(b.at);
     return b.op === '>=' ? at >= t : b.op === '>' ? at > t : b.op === '<=' ? at <= t : at < t;
   };
-  return found.filter((f) => (!ids || ids.includes(f.id ?? ''))
+  const tokens = (name: string) => query.get(name)?.[0]?.split(',').map((t) => (t.includes('|') ? t.split('|') as [string, string] : ['', t] as [string, string]));
+  const identifiers = tokens('identifier');
+  const categories = tokens('category');
+  const has = (list: { system?: string; code?: string; value?: string }[] | undefined, wanted: [string, string][]) =>
+    (list ?? []).some((c) => wanted.some(([system, code]) => (c.code ?? c.value) === code && (!system || c.system === system)));
+  const shape = (f: Resource) => f as { identifier?: { system?: string; value?: string }[]; category?: { coding?: { system?: string; code?: string }[] }[] };
+  // :missing, on what the resource shows (these sources always give a date, a code and a category).
+  const missingOk = (f: Resource) => [...query].every(([name, [v]]) => {
+    const m = /^(.+):missing$/.exec(name);
+    if (!m) return true;
+    const has = m[1] === 'identifier' ? !!shape(f).identifier?.length : true;
+    return has === (v === 'false');
+  });
+  return found.filter((f) => (!ids || ids.includes(f.id ?? '')) && missingOk(f)
+    && (!identifiers || has(shape(f).identifier, identifiers))
+    && (!categories || has(shape(f).category?.flatMap((c) => c.coding ?? []), categories))
     && (!bounds.length || (f.meta?.lastUpdated !== undefined && bounds.every((b) => holds(Date.parse(f.meta!.lastUpdated!), b)))));
 }
 
@@ -65,6 +82,14 @@ async function byKey(base: ResourceHandler, r: Reading, query: Query, page: Page
  * handler pages its own (and says its total), the source fills the rest.
  */
 export function alongside(base: ResourceHandler, extra: ExtraSource): ResourceHandler {
+  async function both(r: Reading, query: Query, page: Page) {
+    const more = matching(await extra.search(r, query), query);
+    if (base.sorts) return byKey(base, r, query, page, more);
+    const own = await base.search(r, query, page);
+    const from = Math.max(0, page.offset - own.total);
+    const room = page.count - own.resources.length;
+    return { resources: [...own.resources, ...(room > 0 ? more.slice(from, from + room) : [])], total: own.total + more.length };
+  }
   return {
     ...base,
     documentation: `${base.documentation} ${extra.documentation}`,
@@ -72,13 +97,10 @@ export function alongside(base: ResourceHandler, extra: ExtraSource): ResourceHa
       if (extra.claims?.(id) || (await extra.owns(r, id))) return extra.read(r, id);
       return base.read(r, id);
     },
-    async search(r: Reading, query: Query, page: Page) {
-      const more = matching(await extra.search(r, query), query);
-      if (base.sorts) return byKey(base, r, query, page, more);
-      const own = await base.search(r, query, page);
-      const from = Math.max(0, page.offset - own.total);
-      const room = page.count - own.resources.length;
-      return { resources: [...own.resources, ...(room > 0 ? more.slice(from, from + room) : [])], total: own.total + more.length };
+    async search(outer: Reading, query: Query, page: Page) {
+      // Beside record entries, one door and one audit statement for both sources.
+      if (base.entryKind) return searchOneChild(outer, patientParam(query)!, (r) => both(r, query, page));
+      return both(outer, query, page);
     },
     async everything(r, childId) {
       return [...((await base.everything?.(r, childId)) ?? []), ...(await extra.everything(r, childId))];

@@ -1,10 +1,12 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { ENTRY_SORTS, entryHistory, getEntry, listEntries, pageEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
+import { ENTRY_SORTS, entryHistory, getEntry, listEntries, pageOpenedEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
 import type { EntryKind } from '../../record/index.js';
 import type { EntrySort } from '../../record/service.js';
 import { badRequest, notFound, type Issue } from '../outcome.js';
+import { CONDITION_CATEGORY } from '../codes.js';
 import { keepAsSent, sameJson, withAsSent, type Elements } from './as-sent.js';
 import { dateRange, instant, patientParam } from './common.js';
+import { searchOneChild } from './access.js';
 import { entryCursor, idList, instantBounds, tokenList } from './search-params.js';
 import type { Importing, Page, Query, Reading, ResourceHandler, SearchParamDef, Version, Written } from './handler.js';
 
@@ -85,13 +87,58 @@ export function entryToFhir<R extends Resource>(codec: EntryCodec<R>, row: Entry
   return codec.served ? codec.served(resource) : resource;
 }
 
+/** The entry types that have a category in FHIR R4 (AllergyIntolerance's is a code kept in its details, and not searched). */
+const CATEGORISED = ['Observation', 'Condition', 'Procedure', 'MedicationRequest', 'MedicationStatement'];
+/** The category a type is served with when the sender gave none. */
+const SERVED_CATEGORY: Record<string, { system: string; code: string }> = { Condition: { system: CONDITION_CATEGORY, code: 'problem-list-item' } };
+
+/** `identifier` values (comma-OR): system|value, |value (no system) or a value in any system. */
+function identifierList(query: Query): { system?: string; value: string }[] | undefined {
+  const values = query.get('identifier');
+  if (!values?.length) return undefined;
+  if (values.length > 1) throw badRequest('Give identifier once; list alternatives with commas.', 'identifier');
+  return values[0].split(',').map((token) => {
+    const bar = token.indexOf('|');
+    const value = bar < 0 ? token : token.slice(bar + 1);
+    if (!value) throw badRequest('Give the identifier’s value (system|value).', 'identifier');
+    return bar < 0 ? { value } : { system: token.slice(0, bar), value };
+  });
+}
+
+/** `category` values (comma-OR), matched against what was sent, and against the category served by default when nothing was. */
+function categoryFilter(type: string, query: Query) {
+  const values = query.get('category');
+  if (!values?.length) return undefined;
+  if (values.length > 1) throw badRequest('Give category once; list alternatives with commas.', 'category');
+  const codings = values[0].split(',').map((token) => {
+    const bar = token.indexOf('|');
+    const code = bar < 0 ? token : token.slice(bar + 1);
+    if (!code) throw badRequest('Give the category’s code (system|code).', 'category');
+    return bar < 0 ? { code } : { system: token.slice(0, bar), code };
+  });
+  const served = SERVED_CATEGORY[type];
+  return { codings, uncategorised: !!served && codings.some((c) => c.code === served.code && (c.system === undefined || c.system === served.system)) };
+}
+
+/** Each record type's entry kind and code parameter, for `_has` (search-chains.ts). */
+const ENTRY_SEARCHES = new Map<string, { kind: EntryKind; codeParam: string; codeSystems: string[] }>();
+export const entrySearchOf = (type: string) => ENTRY_SEARCHES.get(type);
+
 export function entryHandler<R extends Resource>(codec: EntryCodec<R>): ResourceHandler {
+  ENTRY_SEARCHES.set(codec.type, { kind: codec.kind, codeParam: codec.codeParam, codeSystems: codec.codeSystems });
   const toFhir = (row: EntryRow) => entryToFhir(codec, row);
   const searchParams: SearchParamDef[] = [
     { name: 'patient', type: 'reference', documentation: 'Required: the child whose record is searched (Patient/<id>).' },
-    { name: codec.codeParam, type: 'token', documentation: `The code (${codec.codeSystems.join(' or ')}), as system|code or code.` },
-    { name: 'date', type: 'date', documentation: 'When it began or happened (eq, ge, gt, le, lt; a day, month or year).' },
+    { name: codec.codeParam, type: 'token', missing: true, documentation: `The code (${codec.codeSystems.join(' or ')}), as system|code or code; :missing=true for those recorded in words alone.` },
+    { name: 'date', type: 'date', missing: true, documentation: 'When it began or happened (eq, ge, gt, le, lt; a day, month or year); :missing=true for those with no date.' },
   ];
+  if (CATEGORISED.includes(codec.type)) {
+    searchParams.push({ name: 'category', type: 'token', missing: true, documentation: 'The category, as system|code or code (comma-separated for any of several): as the sender gave it, or as served when none was given; :missing=true for those sent with none.' });
+  }
+  searchParams.push(
+    { name: 'identifier', type: 'token', missing: true, documentation: 'The sender’s identifier, as system|value or value (comma-separated for any of several); :missing=true for those recorded on Joinery’s pages.' },
+    { name: 'subject', type: 'reference', documentation: 'The same as patient: Patient/<id>.' },
+  );
   if (codec.statusParam) {
     searchParams.push({ name: codec.statusParam.name, type: 'token', documentation: `One of: ${Object.keys(codec.statusParam.values).join(', ')}.` });
   }
@@ -114,15 +161,25 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
       statuses = given?.map((g) => codec.statusParam!.values[g]);
     }
     const ids = idList(query);
+    const identifiers = identifierList(query);
+    const categories = categoryFilter(codec.type, query);
+    const MISSABLE = { date: 'date', [codec.codeParam]: 'code', identifier: 'identifier', category: 'category' } as const;
+    const missing = Object.entries(MISSABLE).flatMap(([param, of]) => {
+      const given = query.get(`${param}:missing`);
+      return given ? [{ of, missing: given[0] === 'true' }] : [];
+    });
     const { from, to } = dateRange(query, 'date');
     const sort = (page.sort ?? ENTRY_SORTS[0]) as EntrySort;
     const nothing = codes?.length === 0 || ids?.length === 0 || (from && to && from > to);
     // Nothing can match: the door is still opened (and the search audited) before answering "none".
-    const { entries, total, next } = await pageEntries(r.tx, r.actor, childId, {
-      kinds: [codec.kind], codes, statuses, ids, from, to, updated: instantBounds(query, '_lastUpdated'),
-      sort, after: entryCursor(page.after, sort), count: nothing ? 0 : page.count, withTotal: !nothing,
+    return searchOneChild(r, childId, async ({ whole }) => {
+      const { entries, total, next, audit } = await pageOpenedEntries(r.tx, whole.access, {
+        kinds: [codec.kind], codes, statuses, ids, from, to, updated: instantBounds(query, '_lastUpdated'), identifiers, categories, missing,
+        sort, after: entryCursor(page.after, sort), count: nothing ? 0 : page.count, withTotal: !nothing,
+      });
+      whole.audits.push(audit);
+      return { resources: entries.filter(servable).map(toFhir), total: total ?? 0, ...(next ? { next } : {}) };
     });
-    return { resources: entries.filter(servable).map(toFhir), total: total ?? 0, ...(next ? { next } : {}) };
   }
 
   return {

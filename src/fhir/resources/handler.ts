@@ -8,7 +8,8 @@ import type { EntryKind } from '../../record/index.js';
 
 export type Outcome = 'created' | 'updated' | 'unchanged';
 export type SearchParamType = 'token' | 'date' | 'string' | 'reference';
-export type SearchParamDef = { name: string; type: SearchParamType; documentation: string };
+/** `missing`: the parameter also takes `:missing=true|false` (has no value / has one). */
+export type SearchParamDef = { name: string; type: SearchParamType; documentation: string; missing?: true };
 /** Search parameters as given: name → each value given for it (repeats AND, commas within one OR). */
 export type Query = Map<string, string[]>;
 /**

@@ -8,6 +8,7 @@ import { saveLinks } from '../links.js';
 import { keepAsSent } from './as-sent.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
+import { nameKey } from './search-params.js';
 import { instant, linkKeysOf, single, tokenParam } from './common.js';
 import type { Importing, ResourceHandler } from './handler.js';
 
@@ -43,7 +44,7 @@ async function write(i: Importing, o: Organization, targetId?: string) {
   if (!ods || !/^[A-Z0-9]{3,10}$/.test(ods)) throw unprocessable('Give the organisation’s ODS code (3 to 10 letters and digits).', 'Organization.identifier');
   const name = o.name?.trim();
   if (!name || name.length > 200 || [...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw unprocessable('Give the organisation’s name (up to 200 characters).', 'Organization.name');
-  const { found: [existing] } = await store.organisations(i.tx, { odsCode: ods });
+  const { found: [existing] } = await store.organisations(i.tx, { icsId: i.actor.icsId, odsCode: ods });
   if (targetId && existing && existing.id !== targetId) throw unprocessable('That ODS code belongs to another organisation.', 'Organization.identifier');
   const kind = kindFrom(o) ?? existing?.kind;
   if (!kind || !(ORGANISATION_KINDS as readonly string[]).includes(kind)) {
@@ -82,15 +83,16 @@ export const organizationHandler: ResourceHandler = {
     { name: 'name', type: 'string', documentation: 'Part of the name, any case.' },
   ],
   async read(r, id) {
-    const { found: [o] } = await store.organisations(r.tx, { id });
+    const { found: [o] } = await store.organisations(r.tx, { icsId: r.actor.icsId, id });
     if (!o) throw notFound();
     return toFhir(o);
   },
   async search(r, query, page) {
     const ods = tokenParam(query, 'identifier', [ODS_SYSTEM]);
     if (ods === null) return { resources: [], total: 0 };
-    const { found, total } = await store.organisations(r.tx, { odsCode: ods?.toUpperCase(), name: single(query, 'name') }, page.count, page.offset);
-    return { resources: found.map(toFhir), total };
+    const { found, total, next } = await store.organisations(r.tx, { icsId: r.actor.icsId, odsCode: ods?.toUpperCase(), name: single(query, 'name') }, page.count, nameKey(page.after));
+    return { resources: found.map(toFhir), total, ...(next ? { next } : {}) };
   },
+  sorts: ['name'],
   write: (i, resource, targetId) => write(i, resource as Organization, targetId),
 };

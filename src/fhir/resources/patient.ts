@@ -72,6 +72,9 @@ async function criteria(r: Reading, query: Query): Promise<store.PatientCriteria
   const { from, to } = dateRange(query, 'birthdate');
   c.birthFrom = from;
   c.birthTo = to;
+  // search-chains.ts has read each _has into the entry kind and the codes it names.
+  const has = values(query, '_has');
+  if (has.length) c.hasEntries = has.map((h) => ({ kind: h.slice(0, h.indexOf(':')), codes: h.slice(h.indexOf(':') + 1).split(' ').filter(Boolean) }));
   return c;
 }
 

@@ -2,6 +2,7 @@ import type { Practitioner } from '@medplum/fhirtypes';
 import { PROFESSIONAL_ID_SYSTEM, SDS_USER_ID_SYSTEM } from '../codes.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
+import { nameKey } from './search-params.js';
 import { instant, single, tokenParam } from './common.js';
 import type { ResourceHandler } from './handler.js';
 
@@ -36,14 +37,15 @@ export const practitionerHandler: ResourceHandler = {
     { name: 'name', type: 'string', documentation: 'Part of the name, any case.' },
   ],
   async read(r, id) {
-    const { found: [p] } = await store.professionals(r.tx, { id });
+    const { found: [p] } = await store.professionals(r.tx, { icsId: r.actor.icsId, id });
     if (!p) throw notFound();
     return toFhir(p);
   },
   async search(r, query, page) {
     const id = tokenParam(query, 'identifier', [PROFESSIONAL_ID_SYSTEM]);
     if (id === null || (id !== undefined && !/^[0-9a-fA-F-]{36}$/.test(id))) return { resources: [], total: 0 };
-    const { found, total } = await store.professionals(r.tx, { id, name: single(query, 'name') }, page.count, page.offset);
-    return { resources: found.map(toFhir), total };
+    const { found, total, next } = await store.professionals(r.tx, { icsId: r.actor.icsId, id, name: single(query, 'name') }, page.count, nameKey(page.after));
+    return { resources: found.map(toFhir), total, ...(next ? { next } : {}) };
   },
+  sorts: ['name'],
 };

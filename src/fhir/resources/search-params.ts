@@ -82,3 +82,10 @@ export function entryCursor(after: string[] | undefined, sort: string): [string,
   if (after.length !== 2 || !valueOk || !UUID.test(id ?? '')) throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
   return [value, id];
 }
+
+/** The key of an Organization or Practitioner page's last row: its name and id. */
+export function nameKey(after: string[] | undefined): [string, string] | undefined {
+  if (!after) return undefined;
+  if (after.length !== 2 || !UUID.test(after[1] ?? '')) throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+  return [after[0], after[1]];
+}
