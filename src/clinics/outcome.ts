@@ -30,9 +30,9 @@ import * as store from './store.js';
 
 /** The booking and its session, through the door to its child: the rule is how the actor stands to the session. */
 async function bookingFor(tx: Tx, actor: Actor, bookingId: string, decide: (r: SessionRoles) => Decision) {
-  const booking = await store.bookingById(tx, bookingId);
+  const booking = await store.bookingById(tx, actor.icsId, bookingId);
   if (!booking) throw new NotFoundError();
-  const session = await store.sessionById(tx, booking.session_id);
+  const session = await store.sessionById(tx, actor.icsId, booking.session_id);
   if (!session) throw new NotFoundError();
   const access = await openChild(tx, actor, booking.child_id, { rule: () => decide(rolesOf(actor, session)), refused: 'a clinic appointment' });
   return { booking, session, access };
@@ -118,10 +118,10 @@ export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: strin
  * so may anyone with a relationship with the child (the GP, the care team).
  */
 export async function clinicLetter(tx: Tx, actor: Actor, bookingId: string) {
-  const booking = await store.bookingById(tx, bookingId);
+  const booking = await store.bookingById(tx, actor.icsId, bookingId);
   const filed = booking && (await letterFiledFrom(tx, 'clinic-outcome', booking.id));
   if (!booking || !filed) throw new NotFoundError();
-  const session = (await store.sessionById(tx, booking.session_id))!;
+  const session = (await store.sessionById(tx, actor.icsId, booking.session_id))!;
   // The clinic's clinicians, else anyone who may see the child's summary.
   const rule = (a: Actor, relationships: Relationship[]): Decision => {
     const asClinician = clinicPolicy.recordOutcome(a, rolesOf(a, session));

@@ -19,8 +19,8 @@ const extrasShape = z.object({
 });
 
 /** The hub's next scheduled MDT meeting with room on its list; bringCase then checks the actor may bring the case to it. */
-async function nextMeeting(tx: Tx, r: store.ReferralRow, now: Date): Promise<{ id: string }> {
-  const meeting = await nextOpenMeeting(tx, r.cluster_id, now);
+async function nextMeeting(tx: Tx, actor: Actor, r: store.ReferralRow, now: Date): Promise<{ id: string }> {
+  const meeting = await nextOpenMeeting(tx, actor.icsId, r.cluster_id, now);
   if (!meeting) {
     const names = await store.namesOf(tx, r.id);
     throw new ValidationError({ to: `${names.cluster_name} has no MDT meeting scheduled with room on its case list. Schedule one (MDT meetings, then Schedule), then make this decision again.` });
@@ -58,7 +58,7 @@ export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unkn
   }
   // With no meeting to go to, the refusal rolls the move back with it: nothing is half-saved.
   if (made.to === 'mdt') {
-    const caseId = await bringCase(tx, actor, (await nextMeeting(tx, r, now)).id, { childId: r.child_id, question: r.question, source: 'triage' }, now);
+    const caseId = await bringCase(tx, actor, (await nextMeeting(tx, actor, r, now)).id, { childId: r.child_id, question: r.question, source: 'triage' }, now);
     await store.linkMdtCase(tx, id, caseId);
   }
   // Ambulatory care at home refers the child onto the virtual ward's pathway, in the same transaction.

@@ -12,8 +12,8 @@ import { extractsAsSeen } from './attachments.js';
 import { recordPolicy } from '../record/service.js';
 import { caseOutcome } from '../mdt/service.js';
 
-async function mdtCaseAsSeen(tx: Tx, caseId: string, seesRecord: boolean) {
-  const found = await caseOutcome(tx, caseId);
+async function mdtCaseAsSeen(tx: Tx, icsId: string, caseId: string, seesRecord: boolean) {
+  const found = await caseOutcome(tx, icsId, caseId);
   if (!found) return null;
   return seesRecord ? found : { ...found, decisions: null, letterHref: null };
 }
@@ -52,7 +52,7 @@ export async function openReferral(tx: Tx, actor: Actor, id: string, today: stri
     canPost: referralPolicy.postMessage(relations).allowed && !threadClosed(r.state),
     isTriager: referralPolicy.isTriager(relations),
     // Decided for the hub MDT: where its case stands, with what was decided and the letter for those who see the record.
-    mdt: r.mdt_case_id ? await mdtCaseAsSeen(tx, r.mdt_case_id, seesRecord) : null,
+    mdt: r.mdt_case_id ? await mdtCaseAsSeen(tx, actor.icsId, r.mdt_case_id, seesRecord) : null,
   };
   await auditChild(tx, access, {
     action: 'referral.view', what: `Referral or advice request (${r.state})`,
