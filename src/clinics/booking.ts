@@ -97,7 +97,7 @@ const bookShape = z.object({
 export async function bookReferral(tx: Tx, actor: Actor, referralId: string, raw: unknown, now = new Date()): Promise<string> {
   const why = mayBook(actor);
   const input = parseInput(bookShape, raw);
-  const r = await referralById(tx, referralId);
+  const r = await referralById(tx, actor.icsId, referralId);
   if (!r) throw new NotFoundError();
   if (r.state !== 'awaiting-booking' && r.state !== 'did-not-attend') {
     throw new ConflictError(`This referral is not waiting for a clinic (its status is “${STATE_LABELS[r.state]}”). Nothing was saved.`);
@@ -120,7 +120,7 @@ async function liveBooking(tx: Tx, actor: Actor, bookingId: string) {
   const booking = await store.bookingById(tx, actor.icsId, bookingId);
   if (!booking) throw new NotFoundError();
   if (booking.state !== 'booked') throw new ConflictError(`This appointment is already ${BOOKING_STATE_WORDS[booking.state]}. Nothing was saved.`);
-  const r = (await referralById(tx, booking.referral_id))!;
+  const r = (await referralById(tx, actor.icsId, booking.referral_id))!;
   return { booking, r };
 }
 
@@ -213,7 +213,7 @@ const CHOOSING: ReadonlySet<ReferralState> = new Set<ReferralState>(['awaiting-b
  * slots. Any other referral is refused before its child is read or audited.
  */
 async function choicesFor(tx: Tx, actor: Actor, why: string, referralId: string, live?: store.BookingRow) {
-  const r = await referralById(tx, referralId);
+  const r = await referralById(tx, actor.icsId, referralId);
   if (!r) throw new NotFoundError();
   if (!CHOOSING.has(r.state)) throw new ConflictError(`This referral is not waiting for a clinic (its status is “${STATE_LABELS[r.state]}”), so there is no appointment to choose.`);
   const [child] = await childNames(tx, [r.child_id]);

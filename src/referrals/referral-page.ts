@@ -27,23 +27,23 @@ async function mdtCaseAsSeen(tx: Tx, icsId: string, caseId: string, seesRecord: 
  * administrator, who never sees the record. Each view is audited.
  */
 export async function openReferral(tx: Tx, actor: Actor, id: string, today: string) {
-  const r = await store.referralById(tx, id);
+  const r = await store.referralById(tx, actor.icsId, id);
   if (!r) throw new NotFoundError();
   const relations = await relationsTo(tx, actor, r, today);
   const access = await openReferralChild(tx, actor, r, referralPolicy.view(relations), 'a referral or advice request');
   const movers = referralPolicy.movers(relations);
   const seesRecord = referralPolicy.seesRecord(relations);
   const [child] = await childNames(tx, [r.child_id]);
-  const names = await store.namesOf(tx, id);
+  const names = await store.namesOf(tx, actor.icsId, id);
   // Sensitive extracts follow the record's rules: the category and a way to give a reason for those who may reveal, nothing for others.
   const mayReveal = seesRecord && recordPolicy.revealSensitive(actor, access.relationships).allowed;
   const attachments = seesRecord ? extractsAsSeen(await store.extractsOf(tx, actor, id), mayReveal) : [];
   const result = {
     referral: r, child, names,
-    events: await store.eventsOf(tx, id),
+    events: await store.eventsOf(tx, actor.icsId, id),
     seesRecord,
     attachments,
-    messages: seesRecord ? await store.messagesOf(tx, id) : [],
+    messages: seesRecord ? await store.messagesOf(tx, actor.icsId, id) : [],
     moves: REFERRAL_MOVES[r.state].filter((m) => movers.has(m.by) && m.via !== 'clinic'),
     // The decision form is the decider's; a referrer's own moves are offered as changing their request.
     decides: referralPolicy.decide(relations).allowed,
