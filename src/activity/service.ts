@@ -26,14 +26,14 @@ export type ActivityView = {
  * lead; a GP their own practice's hub.
  */
 async function visibleScopes(tx: Tx, actor: Actor): Promise<{ ics: boolean; clusters: store.ClusterRow[] }> {
-  if (activityPolicy.seeWholeIcs(actor).allowed) return { ics: true, clusters: await store.clusters(tx, { all: true }) };
+  if (activityPolicy.seeWholeIcs(actor).allowed) return { ics: true, clusters: await store.clusters(tx, actor.icsId, { all: true }) };
   if (activityPolicy.seeHubsLed(actor).allowed) {
-    const led = await store.clusters(tx, { leadId: actor.professionalId });
+    const led = await store.clusters(tx, actor.icsId, { leadId: actor.professionalId });
     if (!led.length) throw new ForbiddenError('You do not lead a hub, so there is no hub activity to show you.');
     return { ics: false, clusters: led };
   }
   if (activityPolicy.seePracticeHub(actor).allowed) {
-    const own = await store.clusters(tx, { practiceId: actor.organisationId });
+    const own = await store.clusters(tx, actor.icsId, { practiceId: actor.organisationId });
     if (!own.length) throw new ForbiddenError('Your practice is not in a hub, so there is no hub activity to show you.');
     return { ics: false, clusters: own };
   }
@@ -73,12 +73,12 @@ export async function activityView(tx: Tx, actor: Actor, query: unknown, today: 
   const clusterId = filters.scope.kind === 'cluster' ? filters.scope.clusterId : null;
   const bounds = store.boundsOf(filters.from, filters.to);
   const wanted = (source: (typeof TABLE_SOURCE)[TableId]) => !only || TABLE_SOURCE[only] === source;
-  const volumes = wanted('volumes') ? await store.volumes(tx, clusterId, bounds) : [];
+  const volumes = wanted('volumes') ? await store.volumes(tx, actor.icsId, clusterId, bounds) : [];
   // A practice that has left the hub still has a row for the referrals it sent while a member.
   const referring = clusterId ? volumes.flatMap((v) => (v.practice_id ? [v.practice_id] : [])) : [];
-  const practices = wanted('volumes') ? await store.practices(tx, clusterId, referring) : [];
-  const outcomes = wanted('outcomes') ? await store.outcomes(tx, clusterId, bounds) : undefined;
-  const attendance = wanted('attendance') ? await store.attendance(tx, clusterId, bounds) : [];
+  const practices = wanted('volumes') ? await store.practices(tx, actor.icsId, clusterId, referring) : [];
+  const outcomes = wanted('outcomes') ? await store.outcomes(tx, actor.icsId, clusterId, bounds) : undefined;
+  const attendance = wanted('attendance') ? await store.attendance(tx, actor.icsId, clusterId, bounds) : [];
   const period = filters.from === filters.to ? monthName(filters.from) : `${monthName(filters.from)} to ${monthName(filters.to)}`;
   const suppress = !policy.seesSmallNumbers(actor).allowed;
   const tables = activityTables({ scopeName: named.name, from: filters.from, to: filters.to, practices, volumes, outcomes, attendance, suppress }, period, only);

@@ -35,8 +35,8 @@ export function boundsOf(from: Month, to: Month): Bounds {
  * rows instead of reading the whole table, with the tenant check done once in
  * the index rather than on each row.
  */
-const inScope = (column: SQL, clusterId: string | null) =>
-  clusterId ? sql` AND ${column} = ${clusterId}::uuid` : sql` AND ${column} = ANY(ARRAY(SELECT id FROM cluster))`;
+const inScope = (icsId: string, column: SQL, clusterId: string | null) =>
+  clusterId ? sql` AND ${column} = ${clusterId}::uuid` : sql` AND ${column} = ANY(ARRAY(SELECT id FROM cluster WHERE ics_id = ${icsId}::uuid))`;
 
 /** Only a hub's rows; for the whole ICS, rows found through another index (conversions, clinic sessions) need no filter. */
 const inCluster = (column: SQL, clusterId: string | null) => (clusterId ? sql` AND ${column} = ${clusterId}::uuid` : sql``);
@@ -51,11 +51,11 @@ const daysBetween = (from: SQL, to: SQL) => sql`date_part('epoch', ${to} - ${fro
 export type ClusterRow = { id: string; name: string };
 
 /** Hubs an actor may see: all of them, those led by a paediatrician, or the one a practice belongs to. */
-export function clusters(tx: Tx, by: { all: true } | { leadId: string } | { practiceId: string }): Promise<ClusterRow[]> {
+export function clusters(tx: Tx, icsId: string, by: { all: true } | { leadId: string } | { practiceId: string }): Promise<ClusterRow[]> {
   const where = 'all' in by ? sql`TRUE`
     : 'leadId' in by ? sql`c.lead_paediatrician_id = ${by.leadId}::uuid`
-      : sql`c.id IN (SELECT cluster_id FROM cluster_practice WHERE practice_id = ${by.practiceId}::uuid)`;
-  return rows<ClusterRow>(tx, sql`SELECT c.id, c.name FROM cluster c WHERE ${where} ORDER BY c.name, c.id`);
+      : sql`c.id IN (SELECT cluster_id FROM cluster_practice WHERE ics_id = ${icsId}::uuid AND practice_id = ${by.practiceId}::uuid)`;
+  return rows<ClusterRow>(tx, sql`SELECT c.id, c.name FROM cluster c WHERE c.ics_id = ${icsId}::uuid AND ${where} ORDER BY c.name, c.id`);
 }
 
 export type PracticeRow = { id: string; name: string; ods_code: string; cluster_name: string | null; children: number };
@@ -65,17 +65,17 @@ export type PracticeRow = { id: string; name: string; ods_code: string; cluster_
  * ICS), and any other practice named in `alsoIds` (one that referred to the
  * hub before it moved), each with the children registered with it today.
  */
-export function practices(tx: Tx, clusterId: string | null, alsoIds: string[]): Promise<PracticeRow[]> {
+export function practices(tx: Tx, icsId: string, clusterId: string | null, alsoIds: string[]): Promise<PracticeRow[]> {
   const members = clusterId ? sql`cp.cluster_id = ${clusterId}::uuid` : sql`o.kind = 'gp-practice'`;
   const also = alsoIds.length ? sql` OR o.id = ANY(${textArray(alsoIds)}::uuid[])` : sql``;
   return rows<PracticeRow>(
     tx,
     sql`SELECT o.id, o.name, o.ods_code, cl.name AS cluster_name,
-               (SELECT count(*)::int FROM child c WHERE c.registered_practice_id = o.id) AS children
+               (SELECT count(*)::int FROM child c WHERE c.ics_id = o.ics_id AND c.registered_practice_id = o.id) AS children
           FROM organisation o
           LEFT JOIN cluster_practice cp ON cp.ics_id = o.ics_id AND cp.practice_id = o.id
           LEFT JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-         WHERE (${members})${also}
+         WHERE o.ics_id = ${icsId}::uuid AND ((${members})${also})
          ORDER BY o.name, o.id`,
   );
 }
@@ -89,15 +89,15 @@ export type VolumeRow = { practice_id: string | null; month: Month | null; advic
  * request later converted counts again as a referral in the month of its
  * conversion. One row set, grouped both ways at once.
  */
-export async function volumes(tx: Tx, clusterId: string | null, b: Bounds): Promise<VolumeRow[]> {
+export async function volumes(tx: Tx, icsId: string, clusterId: string | null, b: Bounds): Promise<VolumeRow[]> {
   const found = await rows<Omit<VolumeRow, 'month'> & { bucket: number | null }>(
     tx,
     sql`WITH event AS (
           SELECT referring_practice_id AS practice_id, created_at AS at, (kind = 'advice' OR converted_at IS NOT NULL) AS advice
-            FROM referral WHERE created_at >= ${b.start} AND created_at < ${b.end}${inScope(sql`cluster_id`, clusterId)}
+            FROM referral WHERE ics_id = ${icsId}::uuid AND created_at >= ${b.start} AND created_at < ${b.end}${inScope(icsId, sql`cluster_id`, clusterId)}
           UNION ALL
           SELECT referring_practice_id, converted_at, FALSE
-            FROM referral WHERE converted_at >= ${b.start} AND converted_at < ${b.end}${inCluster(sql`cluster_id`, clusterId)}
+            FROM referral WHERE ics_id = ${icsId}::uuid AND converted_at >= ${b.start} AND converted_at < ${b.end}${inCluster(sql`cluster_id`, clusterId)}
         ), bucketed AS (
           SELECT practice_id, width_bucket(at, starts) AS bucket, advice FROM event, (SELECT ${b.monthStarts} AS starts) m
         )
@@ -123,7 +123,7 @@ export type OutcomeRow = {
  * the route shares count referrals made as referrals. Waits are in days of
  * elapsed time, for those that have reached the milestone.
  */
-export async function outcomes(tx: Tx, clusterId: string | null, b: Bounds): Promise<OutcomeRow> {
+export async function outcomes(tx: Tx, icsId: string, clusterId: string | null, b: Bounds): Promise<OutcomeRow> {
   const convertedInPeriod = sql`(converted_at >= ${b.start} AND converted_at < ${b.end})`;
   // Each row's flags and waits are worked out once, in the branch that found it, so the aggregates only test booleans.
   const columns = (branch: 'made' | 'converted') => sql`triage_outcome, seen_in, converted_at IS NOT NULL AS converted,
@@ -141,10 +141,10 @@ export async function outcomes(tx: Tx, clusterId: string | null, b: Bounds): Pro
     tx,
     sql`WITH r AS (
           SELECT ${columns('made')}
-            FROM referral WHERE created_at >= ${b.start} AND created_at < ${b.end}${inScope(sql`cluster_id`, clusterId)}
+            FROM referral WHERE ics_id = ${icsId}::uuid AND created_at >= ${b.start} AND created_at < ${b.end}${inScope(icsId, sql`cluster_id`, clusterId)}
           UNION ALL
           SELECT ${columns('converted')}
-            FROM referral WHERE ${convertedInPeriod} AND created_at < ${b.start}${inCluster(sql`cluster_id`, clusterId)}
+            FROM referral WHERE ics_id = ${icsId}::uuid AND ${convertedInPeriod} AND created_at < ${b.start}${inCluster(sql`cluster_id`, clusterId)}
         )
         SELECT count(*) FILTER (WHERE referral)::int AS referrals,
                count(*) FILTER (WHERE direct AND triage_outcome IS NOT NULL)::int AS triaged,
@@ -176,7 +176,7 @@ export async function outcomes(tx: Tx, clusterId: string | null, b: Bounds): Pro
 export type AttendanceRow = { cluster_id: string; cluster_name: string; seen: number; did_not_attend: number };
 
 /** Hub clinic appointments in the period that ended seen or did-not-attend, by hub (by the clinic's date). */
-export function attendance(tx: Tx, clusterId: string | null, b: Bounds): Promise<AttendanceRow[]> {
+export function attendance(tx: Tx, icsId: string, clusterId: string | null, b: Bounds): Promise<AttendanceRow[]> {
   return rows<AttendanceRow>(
     tx,
     sql`SELECT cs.cluster_id, cl.name AS cluster_name,
@@ -185,7 +185,7 @@ export function attendance(tx: Tx, clusterId: string | null, b: Bounds): Promise
           JOIN cluster cl ON cl.ics_id = cs.ics_id AND cl.id = cs.cluster_id
           JOIN clinic_slot s ON s.ics_id = cs.ics_id AND s.session_id = cs.id
           JOIN clinic_booking bk ON bk.ics_id = s.ics_id AND bk.slot_id = s.id
-         WHERE cs.starts_at >= ${b.start} AND cs.starts_at < ${b.end} AND bk.state IN ('seen', 'did-not-attend')${inCluster(sql`cs.cluster_id`, clusterId)}
+         WHERE cs.ics_id = ${icsId}::uuid AND cs.starts_at >= ${b.start} AND cs.starts_at < ${b.end} AND bk.state IN ('seen', 'did-not-attend')${inCluster(sql`cs.cluster_id`, clusterId)}
          GROUP BY cs.cluster_id, cl.name
          ORDER BY cl.name, cs.cluster_id`,
   );

@@ -59,7 +59,7 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
   const agency = agencyOfActor(actor);
   const parts = partsFor(agency);
   const goals = visibleGoals(await store.goalsOf(tx, plan.id), agency, parts);
-  const actions = visibleActions(await tasksOfSource(tx, plan.id), agency, parts, actor.professionalId);
+  const actions = visibleActions(await tasksOfSource(tx, actor.icsId, plan.id), agency, parts, actor.professionalId);
   await auditChild(tx, access, { action: 'careplan.read', what: parts.needs ? 'Care plan' : 'Care plan (the parts shared with your agency)', details: { planId: plan.id, version: plan.version } });
   // A frozen record's plan is not offered for change to those the freeze refuses.
   const frozen = freezeRefusal(actor, (await activeFreeze(tx, childId))?.frozen_by_organisation_id);
@@ -88,7 +88,7 @@ async function checkKeyWorker(tx: Tx, keyWorkerId: string): Promise<void> {
 /** Writes the plan's new version to its history, as it now stands, with what changed. */
 async function keepVersion(tx: Tx, access: ChildAccess, planId: string, change: string) {
   const plan = (await store.openPlan(tx, access.childId))!;
-  const snapshot = snapshotOf(plan, await store.goalsOf(tx, planId), await tasksOfSource(tx, planId), await familyActionsOfPlan(tx, planId));
+  const snapshot = snapshotOf(plan, await store.goalsOf(tx, planId), await tasksOfSource(tx, access.actor.icsId, planId), await familyActionsOfPlan(tx, planId));
   await store.insertVersion(tx, access.actor, planId, plan.version, change, snapshot);
   await auditChild(tx, access, { action: 'careplan.change', what: `Care plan version ${plan.version}: ${change}`, details: { planId, version: plan.version } });
 }

@@ -60,9 +60,9 @@ const clinicDay = (at: string | Date) => longDate(londonDateAndTime(at).date);
  * The slot a child may be booked into, or why not: it must exist, be in the
  * hub the referral went to, in a session not cancelled, still to come, and free.
  */
-async function bookableSlot(tx: Tx, slotId: string, r: ReferralRow, now: Date) {
+async function bookableSlot(tx: Tx, actor: Actor, slotId: string, r: ReferralRow, now: Date) {
   // Holds the session FOR SHARE: it cannot be cancelled until this booking lands or fails.
-  const found = await store.slotById(tx, slotId);
+  const found = await store.slotById(tx, actor.icsId, slotId);
   if (!found) throw new ValidationError({ slotId: 'Select an appointment from the list' });
   const { slot, session } = found;
   if (session.cluster_id !== r.cluster_id) throw new ValidationError({ slotId: `That appointment is at a ${session.cluster_name} clinic, but this child’s referral is to another hub: choose one of its own clinics.` });
@@ -97,12 +97,12 @@ const bookShape = z.object({
 export async function bookReferral(tx: Tx, actor: Actor, referralId: string, raw: unknown, now = new Date()): Promise<string> {
   const why = mayBook(actor);
   const input = parseInput(bookShape, raw);
-  const r = await referralById(tx, referralId);
+  const r = await referralById(tx, actor.icsId, referralId);
   if (!r) throw new NotFoundError();
   if (r.state !== 'awaiting-booking' && r.state !== 'did-not-attend') {
     throw new ConflictError(`This referral is not waiting for a clinic (its status is “${STATE_LABELS[r.state]}”). Nothing was saved.`);
   }
-  const { slot, session } = await bookableSlot(tx, input.slotId, r, now);
+  const { slot, session } = await bookableSlot(tx, actor, input.slotId, r, now);
   const today = londonToday(now);
   let version = input.version ?? r.version;
   if (r.state === 'did-not-attend') await moveReferral(tx, actor, r.id, { to: 'awaiting-booking', version: version++ }, today);
@@ -116,11 +116,11 @@ export async function bookReferral(tx: Tx, actor: Actor, referralId: string, raw
 const moveShape = bookShape.extend({ reason: text('the reason for moving the appointment', { max: 1000, multiline: true }) });
 
 /** The booking, if it is still booked, with its referral. */
-async function liveBooking(tx: Tx, bookingId: string) {
-  const booking = await store.bookingById(tx, bookingId);
+async function liveBooking(tx: Tx, actor: Actor, bookingId: string) {
+  const booking = await store.bookingById(tx, actor.icsId, bookingId);
   if (!booking) throw new NotFoundError();
   if (booking.state !== 'booked') throw new ConflictError(`This appointment is already ${BOOKING_STATE_WORDS[booking.state]}. Nothing was saved.`);
-  const r = (await referralById(tx, booking.referral_id))!;
+  const r = (await referralById(tx, actor.icsId, booking.referral_id))!;
   return { booking, r };
 }
 
@@ -132,13 +132,13 @@ async function liveBooking(tx: Tx, bookingId: string) {
 export async function rescheduleBooking(tx: Tx, actor: Actor, bookingId: string, raw: unknown, now = new Date()): Promise<string> {
   const why = mayBook(actor);
   const input = parseInput(moveShape, raw);
-  const { booking, r } = await liveBooking(tx, bookingId);
+  const { booking, r } = await liveBooking(tx, actor, bookingId);
   if (input.slotId === booking.slot_id) throw new ValidationError({ slotId: 'The child is already booked into this appointment: choose another.' });
-  const { slot, session } = await bookableSlot(tx, input.slotId, r, now);
+  const { slot, session } = await bookableSlot(tx, actor, input.slotId, r, now);
   if (!(await store.endBooking(tx, actor, booking.id, { state: 'moved', note: input.reason }))) throw new ConflictError('Someone else changed this appointment just now. Nothing of yours was saved.');
   const id = await insertBooking(tx, actor, slot.id, r);
   await moveReferral(tx, actor, r.id, { to: 'booked', note: input.reason, version: input.version ?? r.version }, londonToday(now));
-  const old = (await store.sessionById(tx, booking.session_id))!;
+  const old = (await store.sessionById(tx, actor.icsId, booking.session_id))!;
   const title = `Moved: ${session.cluster_name} clinic now at ${session.venue_name}, ${clinicDay(slot.starts_at)}`;
   await tellReferrerAndClinicians(tx, actor, r, session, title);
   if (old.id !== session.id) await tellReferrerAndClinicians(tx, actor, r, old, `Moved out of your clinic on ${clinicDay(booking.slot_starts_at)}`, false);
@@ -157,11 +157,11 @@ export async function rescheduleBooking(tx: Tx, actor: Actor, bookingId: string,
 export async function recordDidNotAttend(tx: Tx, actor: Actor, bookingId: string, raw: unknown, now = new Date()): Promise<string> {
   const why = mayBook(actor);
   const { version } = parseInput(bookShape.pick({ version: true }), raw);
-  const { booking, r } = await liveBooking(tx, bookingId);
+  const { booking, r } = await liveBooking(tx, actor, bookingId);
   if (new Date(booking.slot_starts_at).getTime() > now.getTime()) throw new ConflictError('This appointment has not begun yet: record that the child did not attend once it has.');
   if (!(await store.endBooking(tx, actor, booking.id, { state: 'did-not-attend' }))) throw new ConflictError('Someone else changed this appointment just now. Nothing of yours was saved.');
   await moveReferral(tx, actor, r.id, { to: 'did-not-attend', version: version ?? r.version }, londonToday(now));
-  const session = (await store.sessionById(tx, booking.session_id))!;
+  const session = (await store.sessionById(tx, actor.icsId, booking.session_id))!;
   await tellReferrerAndClinicians(tx, actor, r, session, `Did not attend: ${session.cluster_name} clinic, ${clinicDay(booking.slot_starts_at)}`);
   await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.did-not-attend', what: `Did not attend the ${session.cluster_name} clinic on ${clinicDay(booking.slot_starts_at)}`, why, details: { bookingId } });
   return session.id;
@@ -178,8 +178,8 @@ const WAITING_PAGE = 50;
  */
 export async function waitingList(tx: Tx, actor: Actor, page = 1, now = new Date()) {
   const why = mayBook(actor);
-  const window = pageWindow(await store.countWaitingForClinic(tx), page, WAITING_PAGE);
-  const waiting = await store.waitingForClinic(tx, window);
+  const window = pageWindow(await store.countWaitingForClinic(tx, actor.icsId), page, WAITING_PAGE);
+  const waiting = await store.waitingForClinic(tx, actor.icsId, window);
   const names = new Map((await childNames(tx, waiting.map((w) => w.child_id))).map((c) => [c.id, c]));
   await auditListedChildren(tx, actor, why, waiting.map((w) => ({ childId: w.child_id, action: 'clinic.waiting-list', what: `Waiting for a ${w.cluster_name} clinic`, details: { referralId: w.id } })));
   const list = waiting.map((w) => ({
@@ -213,15 +213,15 @@ const CHOOSING: ReadonlySet<ReferralState> = new Set<ReferralState>(['awaiting-b
  * slots. Any other referral is refused before its child is read or audited.
  */
 async function choicesFor(tx: Tx, actor: Actor, why: string, referralId: string, live?: store.BookingRow) {
-  const r = await referralById(tx, referralId);
+  const r = await referralById(tx, actor.icsId, referralId);
   if (!r) throw new NotFoundError();
   if (!CHOOSING.has(r.state)) throw new ConflictError(`This referral is not waiting for a clinic (its status is “${STATE_LABELS[r.state]}”), so there is no appointment to choose.`);
   const [child] = await childNames(tx, [r.child_id]);
-  const booking = live ?? (await store.liveBookingOf(tx, r.id));
-  const session = booking ? await store.sessionById(tx, booking.session_id) : undefined;
+  const booking = live ?? (await store.liveBookingOf(tx, actor.icsId, r.id));
+  const session = booking ? await store.sessionById(tx, actor.icsId, booking.session_id) : undefined;
   await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.choose-slot', what: 'Choosing a clinic appointment', why, details: { referralId } });
   const hub = (await hubById(tx, r.cluster_id))!;
-  return { referral: r, hub: hub.name, child, booking, session, slots: await store.freeSlots(tx, r.cluster_id), urgencyLabel: URGENCY_LABELS[r.urgency] };
+  return { referral: r, hub: hub.name, child, booking, session, slots: await store.freeSlots(tx, actor.icsId, r.cluster_id), urgencyLabel: URGENCY_LABELS[r.urgency] };
 }
 
 /** What the administrator needs to choose a slot for one referral: the child, any live booking, and the hub's free slots. */
@@ -232,7 +232,7 @@ export async function slotChoices(tx: Tx, actor: Actor, referralId: string) {
 /** Choosing a new slot for a booked child: the same choices, for the booking's referral. */
 export async function rescheduleChoices(tx: Tx, actor: Actor, bookingId: string) {
   const why = mayBook(actor);
-  const booking = await store.bookingById(tx, bookingId);
+  const booking = await store.bookingById(tx, actor.icsId, bookingId);
   if (!booking) throw new NotFoundError();
   return choicesFor(tx, actor, why, booking.referral_id, booking.state === 'booked' ? booking : undefined);
 }

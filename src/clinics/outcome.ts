@@ -30,9 +30,9 @@ import * as store from './store.js';
 
 /** The booking and its session, through the door to its child: the rule is how the actor stands to the session. */
 async function bookingFor(tx: Tx, actor: Actor, bookingId: string, decide: (r: SessionRoles) => Decision) {
-  const booking = await store.bookingById(tx, bookingId);
+  const booking = await store.bookingById(tx, actor.icsId, bookingId);
   if (!booking) throw new NotFoundError();
-  const session = await store.sessionById(tx, booking.session_id);
+  const session = await store.sessionById(tx, actor.icsId, booking.session_id);
   if (!session) throw new NotFoundError();
   const access = await openChild(tx, actor, booking.child_id, { rule: () => decide(rolesOf(actor, session)), refused: 'a clinic appointment' });
   return { booking, session, access };
@@ -67,7 +67,7 @@ const notYet = (at: string | Date, now: Date) => new Date(at).getTime() > now.ge
 /** The booking, child and question for the outcome form; opening it is a read of the child, audited. */
 export async function outcomeForm(tx: Tx, actor: Actor, bookingId: string) {
   const { booking, session, access } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
-  const r = (await referralById(tx, booking.referral_id))!;
+  const r = (await referralById(tx, actor.icsId, booking.referral_id))!;
   const [child] = await childNames(tx, [booking.child_id]);
   await auditChild(tx, access, { action: 'clinic.open-outcome', what: 'Clinic appointment opened to record the outcome', details: { bookingId } });
   return { booking, session, child, question: r.question, urgency: r.urgency, version: r.version };
@@ -79,7 +79,7 @@ export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: strin
   if (booking.state !== 'booked') throw new ConflictError(`This appointment is already ${BOOKING_STATE_WORDS[booking.state]}. Nothing was saved.`);
   if (notYet(booking.slot_starts_at, now)) throw new ConflictError('This appointment has not begun yet: record what happened once the child has been seen.');
   const input = readOutcome(raw, session.format);
-  const r = (await referralById(tx, booking.referral_id))!;
+  const r = (await referralById(tx, actor.icsId, booking.referral_id))!;
   const today = londonToday(now);
   const seenJointly = session.format === 'joint' && input.seenJointly === 'yes';
 
@@ -118,10 +118,10 @@ export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: strin
  * so may anyone with a relationship with the child (the GP, the care team).
  */
 export async function clinicLetter(tx: Tx, actor: Actor, bookingId: string) {
-  const booking = await store.bookingById(tx, bookingId);
+  const booking = await store.bookingById(tx, actor.icsId, bookingId);
   const filed = booking && (await letterFiledFrom(tx, 'clinic-outcome', booking.id));
   if (!booking || !filed) throw new NotFoundError();
-  const session = (await store.sessionById(tx, booking.session_id))!;
+  const session = (await store.sessionById(tx, actor.icsId, booking.session_id))!;
   // The clinic's clinicians, else anyone who may see the child's summary.
   const rule = (a: Actor, relationships: Relationship[]): Decision => {
     const asClinician = clinicPolicy.recordOutcome(a, rolesOf(a, session));

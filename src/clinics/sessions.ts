@@ -32,7 +32,7 @@ export const sessionEnds = (s: store.SessionRow) => new Date(new Date(s.starts_a
 export async function sessionFor(
   tx: Tx, actor: Actor, id: string, decide: (r: SessionRoles) => ReturnType<typeof clinicPolicy.viewSession>, { forUpdate = false }: { forUpdate?: boolean } = {},
 ) {
-  const session = await store.sessionById(tx, id, forUpdate);
+  const session = await store.sessionById(tx, actor.icsId, id, forUpdate);
   if (!session) throw new NotFoundError();
   const roles = rolesOf(actor, session);
   const decision = decide(roles);
@@ -45,20 +45,20 @@ export async function sessionsOf(tx: Tx, actor: Actor, today: string) {
   const decision = clinicPolicy.listSessions(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const everyClinic = clinicPolicy.seeEveryClinic(actor).allowed;
-  const sessions = await store.sessionsFrom(tx, addDays(today, -RECENT_DAYS), everyClinic ? null : actor.professionalId);
-  const canSetUp = everyClinic || clinicPolicy.setUpSession(actor, (await store.clustersFor(tx, actor.professionalId)).length > 0).allowed;
+  const sessions = await store.sessionsFrom(tx, actor.icsId, addDays(today, -RECENT_DAYS), everyClinic ? null : actor.professionalId);
+  const canSetUp = everyClinic || clinicPolicy.setUpSession(actor, (await store.clustersFor(tx, actor.icsId, actor.professionalId)).length > 0).allowed;
   return { sessions, canSetUp };
 }
 
 /** What the set-up form offers: the hubs the actor may set clinics up for, their practices and GPs, and the ICS's paediatricians. */
 export async function sessionChoices(tx: Tx, actor: Actor) {
-  const clusters = await store.clustersFor(tx, clinicPolicy.seeEveryClinic(actor).allowed ? null : actor.professionalId);
+  const clusters = await store.clustersFor(tx, actor.icsId, clinicPolicy.seeEveryClinic(actor).allowed ? null : actor.professionalId);
   const decision = clinicPolicy.setUpSession(actor, clusters.length > 0);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const ids = clusters.map((c) => c.id);
-  const clinicians = await store.cliniciansOf(tx, ids);
+  const clinicians = await store.cliniciansOf(tx, actor.icsId, ids);
   return {
-    clusters, practices: await store.practicesOf(tx, ids),
+    clusters, practices: await store.practicesOf(tx, actor.icsId, ids),
     gps: clinicians.filter((c) => c.role === 'gp'), paediatricians: clinicians.filter((c) => c.role === 'paediatrician'),
   };
 }
@@ -85,7 +85,7 @@ export class ClinicWarnings extends ValidationError {
 
 const hhmm = (at: string | Date) => londonDateAndTime(at).time;
 
-async function warningsFor(tx: Tx, input: SessionInput, startsAt: string): Promise<Warning[]> {
+async function warningsFor(tx: Tx, actor: Actor, input: SessionInput, startsAt: string): Promise<Warning[]> {
   const warnings: Warning[] = [];
   const weekday = new Date(`${input.date}T00:00:00Z`).getUTCDay();
   const [holiday] = bankHolidaysBetween(input.date, input.date);
@@ -93,7 +93,7 @@ async function warningsFor(tx: Tx, input: SessionInput, startsAt: string): Promi
   else if (holiday) warnings.push({ code: `bank-holiday:${input.date}`, text: `${longDate(input.date)} is a bank holiday (${holiday.title}).` });
   const endsAt = new Date(Date.parse(startsAt) + input.slotMinutes * input.slotCount * 60_000).toISOString();
   const clinicians = [input.paediatricianId, input.gpId].filter((id): id is string => Boolean(id));
-  for (const s of await store.overlappingSessions(tx, clinicians, startsAt, endsAt)) {
+  for (const s of await store.overlappingSessions(tx, actor.icsId, clinicians, startsAt, endsAt)) {
     const names = [...new Set([s.paediatrician_id, s.gp_id].filter((id) => id && clinicians.includes(id)).map((id) => (id === s.gp_id ? s.gp_name : s.paediatrician_name!)))];
     warnings.push({
       code: `overlap:${s.id}`,
@@ -127,7 +127,7 @@ export async function setUpSession(tx: Tx, actor: Actor, raw: unknown, now = new
   if (Object.keys(fields).length) throw new ValidationError(fields);
 
   const startsAt = londonToUtc(input.date, input.hour, input.minute);
-  const warnings = await warningsFor(tx, input, startsAt);
+  const warnings = await warningsFor(tx, actor, input, startsAt);
   if (warnings.length && input.confirm !== confirmationOf(warnings)) throw new ClinicWarnings(warnings);
   const id = crypto.randomUUID();
   const slots = Array.from({ length: input.slotCount }, (_, i) => ({
@@ -148,7 +148,7 @@ export async function setUpSession(tx: Tx, actor: Actor, raw: unknown, now = new
  */
 export async function openSession(tx: Tx, actor: Actor, id: string) {
   const { session, roles, why } = await sessionFor(tx, actor, id, (r) => clinicPolicy.viewSession(actor, r));
-  const slots = await store.slotsOf(tx, id);
+  const slots = await store.slotsOf(tx, actor.icsId, id);
   const booked = slots.filter((s) => s.child_id);
   const names = new Map((await childNames(tx, booked.map((s) => s.child_id!))).map((c) => [c.id, c]));
   const when = longDate(londonDateAndTime(session.starts_at).date);
@@ -176,8 +176,8 @@ export async function cancelSession(tx: Tx, actor: Actor, id: string, now = new 
   const { session, why } = await sessionFor(tx, actor, id, (r) => clinicPolicy.cancelSession(actor, r), { forUpdate: true });
   if (session.cancelled_at) throw new ConflictError('This clinic is already cancelled.');
   if (sessionEnds(session).getTime() <= now.getTime()) throw new ConflictError('This clinic has already happened, so it cannot be cancelled.');
-  const live = (await store.slotsOf(tx, id)).filter((s) => s.state === 'booked').length;
+  const live = (await store.slotsOf(tx, actor.icsId, id)).filter((s) => s.state === 'booked').length;
   if (live > 0) throw new ConflictError(`${live} ${live === 1 ? 'child is' : 'children are'} still booked into this clinic. Move ${live === 1 ? 'them' : 'each of them'} to another clinic first, then cancel it.`);
-  if (!(await store.cancelSession(tx, id))) throw new ConflictError('This clinic is already cancelled.');
+  if (!(await store.cancelSession(tx, actor.icsId, id))) throw new ConflictError('This clinic is already cancelled.');
   await recordAudit(tx, actor, { action: 'clinic.cancel', what: `Clinic cancelled: ${session.cluster_name}, ${longDate(londonDateAndTime(session.starts_at).date)}`, why, details: { sessionId: id } });
 }

@@ -19,7 +19,7 @@ export type HomeCounts = {
  */
 export async function homeCounts(tx: Tx, actor: Actor): Promise<HomeCounts> {
   const children = await childCounts(tx, actor.professionalId, policy.viewPopulation(actor).allowed);
-  const reviews = policy.reviewBreakGlass(actor).allowed ? await awaitingReviewCounts(tx) : { breakGlass: 0, reveals: 0 };
+  const reviews = policy.reviewBreakGlass(actor).allowed ? await awaitingReviewCounts(tx, actor.icsId) : { breakGlass: 0, reveals: 0 };
   const organisations = policy.manageOrganisations(actor).allowed ? await organisationCounts(tx) : { organisations: 0, clusters: 0, professionals: 0 };
   return {
     care_team: children.careTeam, children: children.children,

@@ -76,8 +76,8 @@ export const meetingsOf = (tx: Tx, actor: Actor, today: string) => store.meeting
 /** A meeting with its members and case list; each child named is audited as shown to the actor. */
 export async function openMeeting(tx: Tx, actor: Actor, id: string, now = new Date()) {
   const { meeting, why, roles } = await meetingFor(tx, actor, id, (r) => mdtPolicy.viewMeeting(actor, r));
-  const members = await store.members(tx, id);
-  const listed = await store.cases(tx, id);
+  const members = await store.members(tx, actor.icsId, id);
+  const listed = await store.cases(tx, actor.icsId, id);
   const relationships = await legitimateRelationshipsOfEach(tx, actor, listed.map((c) => c.child_id));
   // A child whose MDT access window has closed (and who is not otherwise in the actor's care) stays on the list, unnamed.
   const cases = listed.map((c) => {
@@ -100,7 +100,7 @@ export async function inviteMember(tx: Tx, actor: Actor, meetingId: string, prof
   const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
   const person = typeof professionalId === 'string' && /^[0-9a-f-]{36}$/i.test(professionalId) ? await professionalById(tx, professionalId) : undefined;
   if (!person || !agencyOf(person.role)) throw new ValidationError({ professionalId: 'Select a person from the list' });
-  const ids = wholeSeries ? await store.seriesFrom(tx, meeting) : [meeting.id];
+  const ids = wholeSeries ? await store.seriesFrom(tx, actor.icsId, meeting) : [meeting.id];
   const joined = await store.invite(tx, actor, ids, person.id);
   await recordAudit(tx, actor, { action: 'mdt.invite', what: `${person.name} invited to ${joined.length} MDT meeting(s)`, why, details: { meetingIds: joined } });
 }
@@ -109,7 +109,7 @@ export async function inviteMember(tx: Tx, actor: Actor, meetingId: string, prof
 export async function removeMember(tx: Tx, actor: Actor, meetingId: string, professionalId: string) {
   const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
   if (professionalId === meeting.chair_id) throw new ConflictError('The chair cannot be removed from their own meeting.');
-  if (!(await store.removeMember(tx, meetingId, professionalId))) throw new NotFoundError();
+  if (!(await store.removeMember(tx, actor.icsId, meetingId, professionalId))) throw new NotFoundError();
   await recordAudit(tx, actor, { action: 'mdt.remove-member', what: `Member removed from ${meeting.title}`, why, details: { meetingId, professionalId } });
 }
 
@@ -120,14 +120,14 @@ export async function removeMember(tx: Tx, actor: Actor, meetingId: string, prof
  */
 export async function bringCase(tx: Tx, actor: Actor, meetingId: string, raw: unknown, now = new Date()): Promise<string> {
   const input = readCase(raw);
-  await store.lockMeeting(tx, meetingId);
+  await store.lockMeeting(tx, actor.icsId, meetingId);
   const { meeting, roles } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.viewMeeting(actor, r));
   // Caring for the child is a standing relationship: emergency access, or being on a case list already, is not.
   const rule: ChildRule = (a, relationships) => mdtPolicy.bringCase(a, roles, relationships.some((r) => r.kind !== 'break-glass' && r.kind !== 'mdt-case'));
   const access = await openChild(tx, actor, input.childId, { rule, refused: 'bringing a child to an MDT meeting' });
   if (meeting.status !== 'scheduled' || Date.parse(meeting.starts_at) < now.getTime()) throw new ConflictError('This meeting has already happened or was cancelled: bring the case to the next one.');
   if (meeting.cases >= meeting.max_cases) throw new ConflictError(`This meeting’s case list is full (${meeting.max_cases} children): bring the case to the next one.`);
-  if ((await store.cases(tx, meetingId)).some((c) => c.child_id === input.childId)) throw new ConflictError('This child is already on this meeting’s case list.');
+  if ((await store.cases(tx, actor.icsId, meetingId)).some((c) => c.child_id === input.childId)) throw new ConflictError('This child is already on this meeting’s case list.');
   const id = crypto.randomUUID();
   await store.insertCase(tx, actor, id, meetingId, input);
   await auditChild(tx, access, { action: 'mdt.bring-case', what: `Brought to ${meeting.title} (${input.source})`, details: { meetingId, caseId: id } });
@@ -144,7 +144,7 @@ export const RISK_LIST_ED_ATTENDANCES = 3;
  */
 export async function riskList(tx: Tx, actor: Actor, meetingId: string, today: string) {
   const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
-  const listed = new Set((await store.cases(tx, meetingId)).map((c) => c.child_id));
+  const listed = new Set((await store.cases(tx, actor.icsId, meetingId)).map((c) => c.child_id));
   const found = (await frequentEdAttenders(tx, actor, { clusterId: meeting.cluster_id, since: addDays(today, -365), min: RISK_LIST_ED_ATTENDANCES, limit: 20 }))
     .filter((f) => !listed.has(f.child_id));
   const names = new Map((await childNames(tx, found.map((f) => f.child_id))).map((c) => [c.id, c]));
@@ -173,7 +173,7 @@ export async function bringFromRiskList(tx: Tx, actor: Actor, meetingId: string,
 
 /** One case of a meeting, as the meeting rule and the child's own rule (the MDT access window) allow; the why is the child's. */
 async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: MeetingRoles) => ReturnType<typeof mdtPolicy.viewMeeting>) {
-  const found = await store.caseById(tx, caseId);
+  const found = await store.caseById(tx, actor.icsId, caseId);
   if (!found || found.status === 'withdrawn') throw new NotFoundError();
   const meeting = await meetingFor(tx, actor, found.meeting_id, decide);
   const rule: ChildRule = (a, relationships) => mdtPolicy.viewCase(a, { allowed: true, why: meeting.why }, relationships);
@@ -197,8 +197,8 @@ export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: str
   const conditions = readsRecord ? (await listEntries(tx, actor, c.child_id, { kinds: ['problem'], status: 'active', limit: 50 })).entries : null;
   const unscheduled = readsRecord ? await listContacts(tx, actor, c.child_id, { types: [...UNSCHEDULED_CONTACTS], from: addDays(today, -365), limit: 10 }) : null;
   const plan = await unlessRefused(() => viewPlan(tx, actor, c.child_id));
-  const actions = actionsVisibleTo(actor, await openTasksOfChild(tx, c.child_id));
-  const members = await store.members(tx, meeting.id);
+  const actions = actionsVisibleTo(actor, await openTasksOfChild(tx, actor.icsId, c.child_id));
+  const members = await store.members(tx, actor.icsId, meeting.id);
   return {
     meeting, case: c, child, healthDetail: conditions !== null, conditions: conditions ?? [], unscheduled: unscheduled ?? { contacts: [], total: 0 }, plan, actions,
     outcomeWaits: outcomeWaits(meeting, members, now), attendees: members.filter((m) => m.attended).map((m) => m.professional_id),
@@ -229,7 +229,7 @@ async function unlessRefused<T>(read: () => Promise<T>): Promise<T | null> {
 export async function meetingBriefs(tx: Tx, actor: Actor, meetingId: string, today: string) {
   const { meeting } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.viewMeeting(actor, r));
   const briefs = [];
-  for (const c of await store.cases(tx, meetingId)) briefs.push(await caseBrief(tx, actor, c.id, today));
+  for (const c of await store.cases(tx, actor.icsId, meetingId)) briefs.push(await caseBrief(tx, actor, c.id, today));
   return { meeting, briefs };
 }
 
@@ -261,8 +261,8 @@ export async function recordAttendance(tx: Tx, actor: Actor, meetingId: string, 
   const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
   const waits = attendanceWaits(meeting, now);
   if (waits) throw new ConflictError(waits);
-  const members = new Set((await store.members(tx, meetingId)).map((m) => m.professional_id));
-  await store.recordAttendance(tx, meetingId, attended.filter((id) => members.has(id)));
+  const members = new Set((await store.members(tx, actor.icsId, meetingId)).map((m) => m.professional_id));
+  await store.recordAttendance(tx, actor.icsId, meetingId, attended.filter((id) => members.has(id)));
   await recordAudit(tx, actor, { action: 'mdt.attendance', what: `Attendance recorded for ${meeting.title}`, why, details: { meetingId } });
 }
 
@@ -277,7 +277,7 @@ export async function recordAttendance(tx: Tx, actor: Actor, meetingId: string, 
 export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: unknown, expectedVersion: unknown, today: string, now = new Date(), feedbackOrigin = '') {
   const input = readOutcome(raw, today);
   const { meeting, access, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.runMeeting(actor, r));
-  const members = await store.members(tx, meeting.id);
+  const members = await store.members(tx, actor.icsId, meeting.id);
   const waits = outcomeWaits(meeting, members, now);
   if (waits) throw new ConflictError(waits);
   if (Number(expectedVersion) !== c.version) throw new ConflictError('Someone else recorded this case after you opened it, so nothing of yours was saved.', c.version);
@@ -308,7 +308,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   }, await currentTemplate(tx, 'mdt-outcome'));
   letter.lines.push(...await feedbackLines(tx, access, { serviceKind: 'mdt-outcome', sourceId: caseId, clusterId: meeting.cluster_id, eventDate: londonDateAndTime(meeting.starts_at).date }, feedbackOrigin));
   const themes = [...input.themes, ...(input.otherTheme ? [input.otherTheme] : [])];
-  if (!(await store.saveOutcome(tx, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {
+  if (!(await store.saveOutcome(tx, actor.icsId, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {
     throw new ConflictError('Someone else recorded this case at the same time. Nothing of yours was saved: open it again to see theirs.');
   }
   await createTasks(tx, input.actions.map((a, i) => ({
@@ -329,7 +329,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
 
 /** The outcome letter as sent: for the meeting's members during its access window and, as it is filed in the record, for anyone who may read the child's record. */
 export async function outcomeLetter(tx: Tx, actor: Actor, caseId: string) {
-  const found = await store.caseById(tx, caseId);
+  const found = await store.caseById(tx, actor.icsId, caseId);
   if (!found?.letter) throw new NotFoundError();
   const meeting = (await store.meetingById(tx, actor, found.meeting_id))!;
   // The meeting's members in its window, else anyone who may read the child's record; the refusal is the MDT's.
@@ -362,8 +362,8 @@ export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams
  * its letter was sent. No check or audit of its own: only for a caller that
  * has opened the child's door and audits its own page.
  */
-export async function caseOutcome(tx: Tx, caseId: string) {
-  const c = await store.caseById(tx, caseId);
+export async function caseOutcome(tx: Tx, icsId: string, caseId: string) {
+  const c = await store.caseById(tx, icsId, caseId);
   if (!c) return undefined;
   const [meeting] = await store.caseTeams(tx, { caseId });
   return {
@@ -373,7 +373,7 @@ export async function caseOutcome(tx: Tx, caseId: string) {
 }
 
 /** The next meeting of the hub that still takes cases, for those who bring one (a referral decided for MDT, case finding). */
-export const nextOpenMeeting = (tx: Tx, clusterId: string, now: Date) => store.nextOpenMeeting(tx, clusterId, now);
+export const nextOpenMeeting = (tx: Tx, icsId: string, clusterId: string, now: Date) => store.nextOpenMeeting(tx, icsId, clusterId, now);
 
 
 // The outcome letter, for the generator's demo meetings.
@@ -385,6 +385,6 @@ export { composeLetter, letterText } from './letter.js';
  * is none. Case finding offers it as where a nomination would go.
  */
 export async function nextMeetingWithRoom(tx: Tx, actor: Actor, clusterId: string, now: Date) {
-  const next = await store.nextOpenMeeting(tx, clusterId, now);
+  const next = await store.nextOpenMeeting(tx, actor.icsId, clusterId, now);
   return next && store.meetingById(tx, actor, next.id);
 }

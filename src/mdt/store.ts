@@ -48,13 +48,13 @@ export async function insertMeetings(tx: Tx, actor: Actor, meetings: { id: strin
   }
 }
 
-export function members(tx: Tx, meetingId: string): Promise<MemberRow[]> {
+export function members(tx: Tx, icsId: string, meetingId: string): Promise<MemberRow[]> {
   return rows<MemberRow>(
     tx,
     sql`SELECT b.professional_id, p.name, p.role, o.name AS organisation_name, b.attended FROM mdt_member b
           JOIN professional p ON p.ics_id = b.ics_id AND p.id = b.professional_id
           JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-         WHERE b.meeting_id = ${meetingId}::uuid AND b.removed_at IS NULL ORDER BY p.name`,
+         WHERE b.ics_id = ${icsId}::uuid AND b.meeting_id = ${meetingId}::uuid AND b.removed_at IS NULL ORDER BY p.name`,
   );
 }
 
@@ -74,21 +74,21 @@ export async function invite(tx: Tx, actor: Actor, meetingIds: string[], profess
   return joined;
 }
 
-export async function removeMember(tx: Tx, meetingId: string, professionalId: string): Promise<boolean> {
-  const done = await rows(tx, sql`UPDATE mdt_member SET removed_at = now() WHERE meeting_id = ${meetingId}::uuid AND professional_id = ${professionalId}::uuid AND removed_at IS NULL RETURNING 1`);
+export async function removeMember(tx: Tx, icsId: string, meetingId: string, professionalId: string): Promise<boolean> {
+  const done = await rows(tx, sql`UPDATE mdt_member SET removed_at = now() WHERE ics_id = ${icsId}::uuid AND meeting_id = ${meetingId}::uuid AND professional_id = ${professionalId}::uuid AND removed_at IS NULL RETURNING 1`);
   return done.length === 1;
 }
 
-export async function recordAttendance(tx: Tx, meetingId: string, attended: string[]): Promise<void> {
-  await tx.execute(sql`UPDATE mdt_member SET attended = (professional_id::text = ANY(${textArray(attended)})) WHERE meeting_id = ${meetingId}::uuid AND removed_at IS NULL`);
-  await tx.execute(sql`UPDATE mdt_meeting SET status = 'held' WHERE id = ${meetingId}::uuid AND status = 'scheduled'`);
+export async function recordAttendance(tx: Tx, icsId: string, meetingId: string, attended: string[]): Promise<void> {
+  await tx.execute(sql`UPDATE mdt_member SET attended = (professional_id::text = ANY(${textArray(attended)})) WHERE ics_id = ${icsId}::uuid AND meeting_id = ${meetingId}::uuid AND removed_at IS NULL`);
+  await tx.execute(sql`UPDATE mdt_meeting SET status = 'held' WHERE ics_id = ${icsId}::uuid AND id = ${meetingId}::uuid AND status = 'scheduled'`);
 }
 
 /** Meetings of the same series from this one on: an invitation to the series covers them all. */
-export async function seriesFrom(tx: Tx, meeting: MeetingRow): Promise<string[]> {
+export async function seriesFrom(tx: Tx, icsId: string, meeting: MeetingRow): Promise<string[]> {
   const found = await rows<{ id: string }>(
     tx,
-    sql`SELECT id FROM mdt_meeting WHERE series_id = ${meeting.series_id}::uuid AND starts_at >= ${meeting.starts_at}::timestamptz AND status = 'scheduled' ORDER BY starts_at`,
+    sql`SELECT id FROM mdt_meeting WHERE ics_id = ${icsId}::uuid AND series_id = ${meeting.series_id}::uuid AND starts_at >= ${meeting.starts_at}::timestamptz AND status = 'scheduled' ORDER BY starts_at`,
   );
   return found.map((f) => f.id);
 }
@@ -97,32 +97,32 @@ const CASE = sql`SELECT c.id, c.meeting_id, c.child_id, c.source, c.question, c.
     c.decisions, c.themes, c.letter, c.letter_sent_at, c.version
   FROM mdt_case c JOIN professional p ON p.ics_id = c.ics_id AND p.id = c.brought_by`;
 
-export function cases(tx: Tx, meetingId: string): Promise<CaseRow[]> {
-  return rows<CaseRow>(tx, sql`${CASE} WHERE c.meeting_id = ${meetingId}::uuid AND c.status <> 'withdrawn' ORDER BY c.position, c.id`);
+export function cases(tx: Tx, icsId: string, meetingId: string): Promise<CaseRow[]> {
+  return rows<CaseRow>(tx, sql`${CASE} WHERE c.ics_id = ${icsId}::uuid AND c.meeting_id = ${meetingId}::uuid AND c.status <> 'withdrawn' ORDER BY c.position, c.id`);
 }
 
-export async function caseById(tx: Tx, id: string): Promise<CaseRow | undefined> {
-  const [found] = await rows<CaseRow>(tx, sql`${CASE} WHERE c.id = ${id}::uuid`);
+export async function caseById(tx: Tx, icsId: string, id: string): Promise<CaseRow | undefined> {
+  const [found] = await rows<CaseRow>(tx, sql`${CASE} WHERE c.ics_id = ${icsId}::uuid AND c.id = ${id}::uuid`);
   return found;
 }
 
 export async function insertCase(tx: Tx, actor: Actor, id: string, meetingId: string, c: { childId: string; question: string; source: CaseSource }): Promise<void> {
   await tx.execute(sql`INSERT INTO mdt_case (ics_id, id, meeting_id, child_id, source, question, brought_by, position, status, version)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${meetingId}::uuid, ${c.childId}::uuid, ${c.source}, ${c.question}, ${actor.professionalId}::uuid,
-            (SELECT coalesce(max(position), 0) + 1 FROM mdt_case WHERE meeting_id = ${meetingId}::uuid), 'listed', 1)`);
+            (SELECT coalesce(max(position), 0) + 1 FROM mdt_case WHERE ics_id = ${actor.icsId}::uuid AND meeting_id = ${meetingId}::uuid), 'listed', 1)`);
 }
 
 /** Locks the meeting row so that two cases added at once cannot both take its last place. */
-export async function lockMeeting(tx: Tx, meetingId: string): Promise<void> {
-  await tx.execute(sql`SELECT 1 FROM mdt_meeting WHERE id = ${meetingId}::uuid FOR UPDATE`);
+export async function lockMeeting(tx: Tx, icsId: string, meetingId: string): Promise<void> {
+  await tx.execute(sql`SELECT 1 FROM mdt_meeting WHERE ics_id = ${icsId}::uuid AND id = ${meetingId}::uuid FOR UPDATE`);
 }
 
-export async function saveOutcome(tx: Tx, caseId: string, version: number, o: { discussion: string; decisions: string; themes: string[]; letter: string }): Promise<boolean> {
+export async function saveOutcome(tx: Tx, icsId: string, caseId: string, version: number, o: { discussion: string; decisions: string; themes: string[]; letter: string }): Promise<boolean> {
   const done = await rows(
     tx,
     sql`UPDATE mdt_case SET status = 'discussed', discussion = ${o.discussion}, decisions = ${o.decisions}, themes = ${textArray(o.themes)},
            letter = ${o.letter}, letter_sent_at = now(), version = version + 1
-         WHERE id = ${caseId}::uuid AND version = ${version} RETURNING 1`,
+         WHERE ics_id = ${icsId}::uuid AND id = ${caseId}::uuid AND version = ${version} RETURNING 1`,
   );
   return done.length === 1;
 }
@@ -164,11 +164,11 @@ export function caseTeams(tx: Tx, where: { childId?: string; caseId?: string }) 
  * The hub's next scheduled meeting after `now` with room on its case list
  * (withdrawn cases free their place), soonest first; undefined when there is none.
  */
-export async function nextOpenMeeting(tx: Tx, clusterId: string, now: Date): Promise<{ id: string } | undefined> {
+export async function nextOpenMeeting(tx: Tx, icsId: string, clusterId: string, now: Date): Promise<{ id: string } | undefined> {
   const [found] = await rows<{ id: string }>(
     tx,
     sql`SELECT m.id FROM mdt_meeting m
-         WHERE m.cluster_id = ${clusterId}::uuid AND m.status = 'scheduled' AND m.starts_at > ${now.toISOString()}::timestamptz
+         WHERE m.ics_id = ${icsId}::uuid AND m.cluster_id = ${clusterId}::uuid AND m.status = 'scheduled' AND m.starts_at > ${now.toISOString()}::timestamptz
            AND (SELECT count(*) FROM mdt_case c WHERE c.ics_id = m.ics_id AND c.meeting_id = m.id AND c.status <> 'withdrawn') < m.max_cases
          ORDER BY m.starts_at, m.id LIMIT 1`,
   );

@@ -34,8 +34,8 @@ const UNDER_EMERGENCY_ACCESS = sql`(a.action = 'child.break-glass' OR EXISTS (
    WHERE b.ics_id = a.ics_id AND b.professional_id = a.professional_id AND b.child_id = a.child_id
      AND a.at >= b.granted_at AND a.at <= b.expires_at))`;
 
-function where(f: IcsAccessLogFilter): SQL {
-  const parts: SQL[] = [sql`true`];
+function where(icsId: string, f: IcsAccessLogFilter): SQL {
+  const parts: SQL[] = [sql`a.ics_id = ${icsId}::uuid`];
   if (f.words) parts.push(eachWordMatches(f.words, [sql`coalesce(p.name, a.actor_name)`, sql`o.name`, sql`a.what`]));
   if (f.nhsNumber) parts.push(sql`c.nhs_number = ${f.nhsNumber}`);
   if (f.organisationId) parts.push(sql`a.organisation_id = ${f.organisationId}::uuid`);
@@ -52,34 +52,34 @@ const FROM = sql`FROM audit_event a
   LEFT JOIN child c ON c.ics_id = a.ics_id AND c.id = a.child_id`;
 
 /** One page of the matching events, newest first. */
-export function icsAccessLog(tx: Tx, filter: IcsAccessLogFilter, limit: number, offset: number) {
+export function icsAccessLog(tx: Tx, icsId: string, filter: IcsAccessLogFilter, limit: number, offset: number) {
   return rows<IcsAccessLogEvent>(tx, sql`
     SELECT a.id::text AS id, a.at, coalesce(p.name, a.actor_name) AS who, a.role, o.name AS organisation_name, a.action, a.what, a.why,
            a.stated_reason, a.child_id, c.given_name || ' ' || c.family_name AS child_name, c.nhs_number,
            ${UNDER_EMERGENCY_ACCESS} AS under_emergency_access
       ${FROM}
-     WHERE ${where(filter)}
+     WHERE ${where(icsId, filter)}
      ORDER BY a.at DESC, a.id DESC
      LIMIT ${limit} OFFSET ${offset}`);
 }
 
-export async function icsAccessLogCount(tx: Tx, filter: IcsAccessLogFilter): Promise<number> {
-  const [{ n }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n ${FROM} WHERE ${where(filter)}`);
+export async function icsAccessLogCount(tx: Tx, icsId: string, filter: IcsAccessLogFilter): Promise<number> {
+  const [{ n }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n ${FROM} WHERE ${where(icsId, filter)}`);
   return n;
 }
 
 /** The organisations and actions anywhere in the log, for the filter's lists. */
-export async function icsAccessLogChoices(tx: Tx) {
+export async function icsAccessLogChoices(tx: Tx, icsId: string) {
   const organisations = await rows<{ id: string; name: string }>(tx, sql`
     SELECT o.id, o.name FROM organisation o
-     WHERE EXISTS (SELECT 1 FROM audit_event a WHERE a.ics_id = o.ics_id AND a.organisation_id = o.id)
+     WHERE o.ics_id = ${icsId}::uuid AND EXISTS (SELECT 1 FROM audit_event a WHERE a.ics_id = o.ics_id AND a.organisation_id = o.id)
      ORDER BY o.name, o.id`);
   // A skip scan over (ics_id, action): one index probe per kind of action, not a read of every event.
   const actions = await rows<{ action: string }>(tx, sql`
     WITH RECURSIVE kinds AS (
-      (SELECT action FROM audit_event WHERE ics_id = current_setting('app.ics_id')::uuid ORDER BY action LIMIT 1)
+      (SELECT action FROM audit_event WHERE ics_id = ${icsId}::uuid ORDER BY action LIMIT 1)
       UNION ALL
-      SELECT (SELECT a.action FROM audit_event a WHERE a.ics_id = current_setting('app.ics_id')::uuid AND a.action > k.action ORDER BY a.action LIMIT 1)
+      SELECT (SELECT a.action FROM audit_event a WHERE a.ics_id = ${icsId}::uuid AND a.action > k.action ORDER BY a.action LIMIT 1)
         FROM kinds k WHERE k.action IS NOT NULL)
     SELECT action FROM kinds WHERE action IS NOT NULL`);
   return { organisations, actions: actions.map((a) => a.action) };

@@ -27,7 +27,7 @@ function requireReviewer(actor: Actor) {
 /** Emergency accesses and reveals of sensitive entries, oldest awaiting first. Showing a child here is itself audited. */
 export async function accessReviewList(tx: Tx, actor: Actor, show: 'awaiting' | 'reviewed') {
   const decision = requireReviewer(actor);
-  const events = await store.accessesToReview(tx, show);
+  const events = await store.accessesToReview(tx, actor.icsId, show);
   await auditListedChildren(tx, actor, decision.why, events.map((e) => ({ childId: e.child_id, action: 'privacy.review-list', what: store.REVIEW_KINDS[e.kind].listed })));
   return events;
 }
@@ -36,7 +36,7 @@ export async function accessReviewList(tx: Tx, actor: Actor, show: 'awaiting' | 
 export async function reviewAccess(tx: Tx, actor: Actor, kind: store.ReviewKind, id: string, outcome: ReviewOutcome, note: string | undefined) {
   requireReviewer(actor);
   const { what, already } = store.REVIEW_KINDS[kind];
-  const found = await store.accessToReview(tx, kind, id);
+  const found = await store.accessToReview(tx, actor.icsId, kind, id);
   if (!found) throw new NotFoundError();
   if (found.reviewed_at) throw new ConflictError(already);
   const access = await openChild(tx, actor, found.child_id, { rule: (a) => privacyPolicy.reviewAccess(a), refused: `review of ${what.toLowerCase()}` });
@@ -49,7 +49,7 @@ export async function reviewAccess(tx: Tx, actor: Actor, kind: store.ReviewKind,
 }
 
 /** For the privacy officer's home page: how many accesses await review. Counts only; the caller decides who sees them. */
-export const awaitingReviewCounts = (tx: Tx) => store.awaitingReview(tx);
+export const awaitingReviewCounts = (tx: Tx, icsId: string) => store.awaitingReview(tx, icsId);
 
 /**
  * One page of the ICS's access log for the privacy officer, filtered in SQL.
@@ -59,9 +59,9 @@ export const awaitingReviewCounts = (tx: Tx) => store.awaitingReview(tx);
 export async function icsAccessLogPage(tx: Tx, actor: Actor, filter: accessLogStore.IcsAccessLogFilter, page: number) {
   const decision = privacyPolicy.readIcsAccessLog(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
-  const window = pageWindow(await accessLogStore.icsAccessLogCount(tx, filter), page, ACCESS_LOG_PAGE_SIZE);
-  const events = await accessLogStore.icsAccessLog(tx, filter, window.size, window.offset);
-  const choices = await accessLogStore.icsAccessLogChoices(tx);
+  const window = pageWindow(await accessLogStore.icsAccessLogCount(tx, actor.icsId, filter), page, ACCESS_LOG_PAGE_SIZE);
+  const events = await accessLogStore.icsAccessLog(tx, actor.icsId, filter, window.size, window.offset);
+  const choices = await accessLogStore.icsAccessLogChoices(tx, actor.icsId);
   const children = [...new Set(events.flatMap((e) => (e.child_id ? [e.child_id] : [])))];
   await auditListedChildren(tx, actor, decision.why, children.map((childId) => ({ childId, action: 'privacy.access-log', what: 'Listed in the ICS access log' })));
   return { events, window, choices };

@@ -28,7 +28,7 @@ export type AccessToReview = {
 };
 
 /** One kind's accesses, awaiting review or reviewed, with who, which child and why. */
-function accessesOf(kind: ReviewKind, show: 'awaiting' | 'reviewed') {
+function accessesOf(icsId: string, kind: ReviewKind, show: 'awaiting' | 'reviewed') {
   return sql`SELECT ${kind}::text AS kind, x.id, x.granted_at, x.expires_at, x.reason, p.name AS professional_name, p.role AS professional_role,
                o.name AS organisation_name, c.id AS child_id, c.given_name || ' ' || c.family_name AS child_name, c.nhs_number,
                x.reviewed_at, x.review_outcome, x.review_note, r.name AS reviewer_name
@@ -37,24 +37,24 @@ function accessesOf(kind: ReviewKind, show: 'awaiting' | 'reviewed') {
           JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
           JOIN child c ON c.ics_id = x.ics_id AND c.id = x.child_id
           LEFT JOIN professional r ON r.ics_id = x.ics_id AND r.id = x.reviewed_by
-         WHERE ${show === 'awaiting' ? sql`x.reviewed_at IS NULL` : sql`x.reviewed_at IS NOT NULL`}`;
+         WHERE x.ics_id = ${icsId}::uuid AND ${show === 'awaiting' ? sql`x.reviewed_at IS NULL` : sql`x.reviewed_at IS NOT NULL`}`;
 }
 
 /** Emergency accesses and reveals of sensitive entries, oldest awaiting first (newest reviewed first), up to 200. */
-export function accessesToReview(tx: Tx, show: 'awaiting' | 'reviewed') {
+export function accessesToReview(tx: Tx, icsId: string, show: 'awaiting' | 'reviewed') {
   return rows<AccessToReview>(
     tx,
-    sql`SELECT * FROM (${sql.join(REVIEW_KIND_IDS.map((k) => sql`(${accessesOf(k, show)})`), sql` UNION ALL `)}) a
+    sql`SELECT * FROM (${sql.join(REVIEW_KIND_IDS.map((k) => sql`(${accessesOf(icsId, k, show)})`), sql` UNION ALL `)}) a
          ORDER BY a.granted_at ${show === 'awaiting' ? sql`ASC` : sql`DESC`}, a.id
          LIMIT 200`,
   );
 }
 
 /** The access to review, locked until the review is written: its child and whether it is reviewed already. */
-export async function accessToReview(tx: Tx, kind: ReviewKind, id: string) {
+export async function accessToReview(tx: Tx, icsId: string, kind: ReviewKind, id: string) {
   const [found] = await rows<{ child_id: string; reviewed_at: string | null }>(
     tx,
-    sql`SELECT child_id, reviewed_at FROM ${sql.raw(REVIEW_KINDS[kind].table)} WHERE id = ${id}::uuid FOR UPDATE`,
+    sql`SELECT child_id, reviewed_at FROM ${sql.raw(REVIEW_KINDS[kind].table)} WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid FOR UPDATE`,
   );
   return found;
 }
@@ -63,15 +63,15 @@ export async function accessToReview(tx: Tx, kind: ReviewKind, id: string) {
 export async function recordReview(tx: Tx, access: ChildAccess, kind: ReviewKind, id: string, outcome: string, note: string | undefined) {
   const { actor, childId } = checkedAccess(tx, access);
   await tx.execute(sql`UPDATE ${sql.raw(REVIEW_KINDS[kind].table)} SET reviewed_by = ${actor.professionalId}::uuid, reviewed_at = now(),
-                       review_outcome = ${outcome}, review_note = ${note ?? null} WHERE id = ${id}::uuid AND child_id = ${childId}::uuid`);
+                       review_outcome = ${outcome}, review_note = ${note ?? null} WHERE ics_id = ${actor.icsId}::uuid AND id = ${id}::uuid AND child_id = ${childId}::uuid`);
 }
 
 /** How many emergency accesses and reveals of sensitive entries await review: counts, naming no child. */
-export async function awaitingReview(tx: Tx): Promise<{ breakGlass: number; reveals: number }> {
+export async function awaitingReview(tx: Tx, icsId: string): Promise<{ breakGlass: number; reveals: number }> {
   const [c] = await rows<{ break_glass: number; reveals: number }>(
     tx,
-    sql`SELECT (SELECT count(*)::int FROM break_glass WHERE reviewed_at IS NULL) AS break_glass,
-               (SELECT count(*)::int FROM sensitive_reveal WHERE reviewed_at IS NULL) AS reveals`,
+    sql`SELECT (SELECT count(*)::int FROM break_glass WHERE ics_id = ${icsId}::uuid AND reviewed_at IS NULL) AS break_glass,
+               (SELECT count(*)::int FROM sensitive_reveal WHERE ics_id = ${icsId}::uuid AND reviewed_at IS NULL) AS reveals`,
   );
   return { breakGlass: c.break_glass, reveals: c.reveals };
 }

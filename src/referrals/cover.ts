@@ -39,7 +39,7 @@ export async function coverRota(tx: Tx, actor: Actor, today: string) {
     sql`SELECT tc.id, tc.cluster_id, cl.name AS cluster_name, tc.cover_id, p.name AS cover_name, tc.starts_on, tc.ends_on
           FROM triage_cover tc JOIN cluster cl ON cl.ics_id = tc.ics_id AND cl.id = tc.cluster_id
           JOIN professional p ON p.ics_id = tc.ics_id AND p.id = tc.cover_id
-         WHERE cl.lead_paediatrician_id = ${actor.professionalId}::uuid AND tc.ends_on >= ${today}::date
+         WHERE tc.ics_id = ${actor.icsId}::uuid AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid AND tc.ends_on >= ${today}::date
          ORDER BY tc.starts_on, cl.name LIMIT 200`,
   );
   const paediatricians = hubs.length === 0 ? [] : (await colleagues(tx, ['paediatrician'])).filter((p) => p.id !== actor.professionalId);

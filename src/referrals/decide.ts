@@ -19,10 +19,10 @@ const extrasShape = z.object({
 });
 
 /** The hub's next scheduled MDT meeting with room on its list; bringCase then checks the actor may bring the case to it. */
-async function nextMeeting(tx: Tx, r: store.ReferralRow, now: Date): Promise<{ id: string }> {
-  const meeting = await nextOpenMeeting(tx, r.cluster_id, now);
+async function nextMeeting(tx: Tx, actor: Actor, r: store.ReferralRow, now: Date): Promise<{ id: string }> {
+  const meeting = await nextOpenMeeting(tx, actor.icsId, r.cluster_id, now);
   if (!meeting) {
-    const names = await store.namesOf(tx, r.id);
+    const names = await store.namesOf(tx, actor.icsId, r.id);
     throw new ValidationError({ to: `${names.cluster_name} has no MDT meeting scheduled with room on its case list. Schedule one (MDT meetings, then Schedule), then make this decision again.` });
   }
   return meeting;
@@ -47,7 +47,7 @@ export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unkn
   const extras = parseInput(extrasShape, raw);
   const made = await moveReferral(tx, actor, id, raw, today, notAtClinic);
   const r = made.before;
-  if (made.by === 'triager' && r.decision_maker_id !== actor.professionalId) await store.setDecisionMaker(tx, id, actor.professionalId);
+  if (made.by === 'triager' && r.decision_maker_id !== actor.professionalId) await store.setDecisionMaker(tx, actor.icsId, id, actor.professionalId);
   if (made.to === 'advice-given' && made.by === 'triager') {
     // A page that does not fit the child's age or is past review refuses the whole decision: nothing is half-saved.
     const pages = raw as { pages?: unknown };
@@ -58,8 +58,8 @@ export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unkn
   }
   // With no meeting to go to, the refusal rolls the move back with it: nothing is half-saved.
   if (made.to === 'mdt') {
-    const caseId = await bringCase(tx, actor, (await nextMeeting(tx, r, now)).id, { childId: r.child_id, question: r.question, source: 'triage' }, now);
-    await store.linkMdtCase(tx, id, caseId);
+    const caseId = await bringCase(tx, actor, (await nextMeeting(tx, actor, r, now)).id, { childId: r.child_id, question: r.question, source: 'triage' }, now);
+    await store.linkMdtCase(tx, actor.icsId, id, caseId);
   }
   // Ambulatory care at home refers the child onto the virtual ward's pathway, in the same transaction.
   if (made.to === 'ambulatory') {
@@ -68,7 +68,7 @@ export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unkn
   }
   if (made.to === 'awaiting-triage' && made.by === 'referrer') {
     // Sent back for triage: converted from advice, or sent again with more information.
-    const after = (await store.referralById(tx, id))!;
+    const after = (await store.referralById(tx, actor.icsId, id))!;
     const converted = r.kind === 'advice' && after.kind === 'referral';
     const letterId = converted ? await fileReferralLetter(tx, actor, after, today) : null;
     await addToWorklists(tx, actor.icsId, [{

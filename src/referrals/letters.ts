@@ -20,7 +20,7 @@ async function aboutChild(tx: Tx, childId: string) {
 }
 
 export async function fileReferralLetter(tx: Tx, actor: Actor, r: store.ReferralRow, today: string): Promise<string> {
-  const names = await store.namesOf(tx, r.id);
+  const names = await store.namesOf(tx, actor.icsId, r.id);
   const values: LetterValues<'referral'> = {
     ...(await aboutChild(tx, r.child_id)), hub: names.cluster_name, urgency: URGENCY_LABELS[r.urgency].toLowerCase(), reason: r.reason, question: r.question,
     tried: r.tried, referrer: names.referrer_name, practice: names.practice_name, date: longDate(today),
@@ -30,7 +30,7 @@ export async function fileReferralLetter(tx: Tx, actor: Actor, r: store.Referral
 }
 
 export async function fileAdviceLetter(tx: Tx, actor: Actor, r: store.ReferralRow, advice: { advice: string; selfCare: string }, today: string): Promise<string> {
-  const names = await store.namesOf(tx, r.id);
+  const names = await store.namesOf(tx, actor.icsId, r.id);
   const values: LetterValues<'advice'> = {
     ...(await aboutChild(tx, r.child_id)), hub: names.cluster_name, referrer: names.referrer_name, question: r.question,
     advice: advice.advice, selfCare: advice.selfCare, paediatrician: actor.name, date: longDate(today),

@@ -15,13 +15,13 @@ export type ListedReferral = {
  * A page of referrals: the ids are chosen and counted from the referral table
  * alone, and only that page's rows are joined to the names they show.
  */
-const listed = (tx: Tx, where: SQL, order: SQL, page: Page) =>
+const listed = (tx: Tx, icsId: string, where: SQL, order: SQL, page: Page) =>
   rows<ListedReferral>(
     tx,
-    sql`WITH chosen AS (SELECT r.id, count(*) OVER ()::int AS total FROM referral r WHERE ${where} ORDER BY ${order} LIMIT ${page.limit} OFFSET ${page.offset})
+    sql`WITH chosen AS (SELECT r.id, count(*) OVER ()::int AS total FROM referral r WHERE r.ics_id = ${icsId}::uuid AND ${where} ORDER BY ${order} LIMIT ${page.limit} OFFSET ${page.offset})
         SELECT r.id, r.child_id, r.kind, r.urgency, r.state, r.due_on, r.created_at, r.reason,
                rp.name AS referrer_name, o.name AS practice_name, cl.name AS cluster_name, dm.name AS holder_name, chosen.total
-          FROM chosen JOIN referral r ON r.id = chosen.id
+          FROM chosen JOIN referral r ON r.ics_id = ${icsId}::uuid AND r.id = chosen.id
           JOIN professional rp ON rp.ics_id = r.ics_id AND rp.id = r.referrer_id
           JOIN organisation o ON o.ics_id = r.ics_id AND o.id = r.referring_practice_id
           JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id
@@ -35,7 +35,7 @@ export type Page = { limit: number; offset: number };
 
 /** What the actor sent, newest first (referral_referrer_idx). */
 export const sentBy = (tx: Tx, actor: Actor, page: Page) =>
-  listed(tx, sql`r.referrer_id = ${actor.professionalId}::uuid`, sql`r.created_at DESC, r.id`, page);
+  listed(tx, actor.icsId, sql`r.referrer_id = ${actor.professionalId}::uuid`, sql`r.created_at DESC, r.id`, page);
 
 /**
  * Referrals in a state that the actor triages: theirs to decide, or in a hub
@@ -44,10 +44,10 @@ export const sentBy = (tx: Tx, actor: Actor, page: Page) =>
  * (referral_decision_maker_idx, referral_cluster_state_idx).
  */
 function triagedBy(actor: Actor, today: string, state: ReferralState) {
-  return sql`r.id IN (SELECT x.id FROM referral x WHERE x.state = ${state} AND x.decision_maker_id = ${actor.professionalId}::uuid
-    UNION SELECT x.id FROM referral x WHERE x.state = ${state}
-      AND x.cluster_id IN (SELECT l.id FROM cluster l WHERE l.lead_paediatrician_id = ${actor.professionalId}::uuid
-                           UNION SELECT tc.cluster_id FROM triage_cover tc WHERE tc.cover_id = ${actor.professionalId}::uuid AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on))`;
+  return sql`r.id IN (SELECT x.id FROM referral x WHERE x.ics_id = ${actor.icsId}::uuid AND x.state = ${state} AND x.decision_maker_id = ${actor.professionalId}::uuid
+    UNION SELECT x.id FROM referral x WHERE x.ics_id = ${actor.icsId}::uuid AND x.state = ${state}
+      AND x.cluster_id IN (SELECT l.id FROM cluster l WHERE l.ics_id = ${actor.icsId}::uuid AND l.lead_paediatrician_id = ${actor.professionalId}::uuid
+                           UNION SELECT tc.cluster_id FROM triage_cover tc WHERE tc.ics_id = ${actor.icsId}::uuid AND tc.cover_id = ${actor.professionalId}::uuid AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on))`;
 }
 
 /** A search of a referral list: every word in the reason, or the child's name or NHS number. */
@@ -55,18 +55,18 @@ export const referralsMatching = (words: string): SQL => eachWordMatches(words, 
 
 /** Waiting for triage: urgent before soon before routine, then the longest waiting first; only those matching a search, when there is one. */
 export const awaitingTriage = (tx: Tx, actor: Actor, today: string, page: Page, words?: string) =>
-  listed(tx, words ? sql`${triagedBy(actor, today, 'awaiting-triage')} AND ${referralsMatching(words)}` : triagedBy(actor, today, 'awaiting-triage'),
+  listed(tx, actor.icsId, words ? sql`${triagedBy(actor, today, 'awaiting-triage')} AND ${referralsMatching(words)}` : triagedBy(actor, today, 'awaiting-triage'),
     sql`${URGENT_FIRST}, r.created_at, r.id`, page);
 
 /** Advice already given and now with the GP (to convert or close): nothing waits on the paediatrician. */
 export const adviceGiven = (tx: Tx, actor: Actor, today: string, page: Page) =>
-  listed(tx, triagedBy(actor, today, 'advice-given'), sql`r.updated_at DESC, r.id`, page);
+  listed(tx, actor.icsId, triagedBy(actor, today, 'advice-given'), sql`r.updated_at DESC, r.id`, page);
 
 /** Past due and still unanswered, in the hubs the actor leads: the most overdue first. */
 export const lateInHubsLedBy = (tx: Tx, actor: Actor, today: string, page: Page) =>
   listed(
-    tx,
+    tx, actor.icsId,
     sql`r.state = 'awaiting-triage' AND r.due_on < ${today}::date
-        AND r.cluster_id IN (SELECT l.id FROM cluster l WHERE l.lead_paediatrician_id = ${actor.professionalId}::uuid)`,
+        AND r.cluster_id IN (SELECT l.id FROM cluster l WHERE l.ics_id = ${actor.icsId}::uuid AND l.lead_paediatrician_id = ${actor.professionalId}::uuid)`,
     sql`r.due_on, ${URGENT_FIRST}, r.created_at, r.id`, page,
   );

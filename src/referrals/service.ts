@@ -41,7 +41,7 @@ const mayAsk = (tx: Tx, actor: Actor, childId: string): Promise<ChildAccess> =>
 export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: string): Promise<string> {
   const input = parseInput(referralShape, raw);
   const access = await mayAsk(tx, actor, input.childId);
-  const route = await store.routeOf(tx, input.childId, today);
+  const route = await store.routeOf(tx, actor.icsId, input.childId, today);
   if (!route) throw new ValidationError({ childId: 'This child’s practice is not in a hub, so there is no one to send it to. Ask the ICS to add the practice to a hub.' });
   const decisionMaker = route.cover_id ?? route.lead_id;
   if (!decisionMaker) throw new ValidationError({ childId: `${route.cluster_name} has no lead paediatrician or cover today.` });
@@ -53,7 +53,7 @@ export async function submitReferral(tx: Tx, actor: Actor, raw: unknown, today: 
   });
   await store.addEvent(tx, actor, crypto.randomUUID(), id, null, 'awaiting-triage', null);
   await attachEntries(tx, actor, id, input.childId, input.attachments);
-  const letterId = input.kind === 'referral' ? await fileReferralLetter(tx, actor, (await store.referralById(tx, id))!, today) : null;
+  const letterId = input.kind === 'referral' ? await fileReferralLetter(tx, actor, (await store.referralById(tx, actor.icsId, id))!, today) : null;
   await addToWorklists(tx, actor.icsId, [{
     professionalId: decisionMaker, kind: input.kind === 'advice' ? 'advice-request' : 'referral', childId: input.childId,
     title: `${input.kind === 'advice' ? 'Advice request' : 'Referral'} (${input.urgency})`, link: `/referrals/${id}`,
@@ -100,7 +100,7 @@ function effectsOf(r: store.ReferralRow, to: ReferralState, by: Mover, today: st
  */
 export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string, check?: (move: Move) => void): Promise<MoveMade> {
   const input = parseInput(moveShape, raw);
-  const r = await store.referralById(tx, id);
+  const r = await store.referralById(tx, actor.icsId, id);
   if (!r) throw new NotFoundError();
   const movers = referralPolicy.movers(await relationsTo(tx, actor, r, today));
   const access = await openReferralChild(tx, actor, r, movers.size > 0 ? allow('related to the referral') : deny('This referral is not yours to act on.'), 'acting on a referral');
@@ -114,7 +114,7 @@ export async function moveReferral(tx: Tx, actor: Actor, id: string, raw: unknow
   if (found.move.needs === 'reason' && !input.note) throw new ValidationError({ note: 'Enter the reason' });
   if (found.move.needs === 'notes' && !input.note) throw new ValidationError({ note: 'Enter your notes: the GP reads them' });
   if (found.move.needs === 'service' && !input.service) throw new ValidationError({ service: 'Name the service the child is referred to' });
-  if (!(await store.moveTo(tx, id, r.version, input.to, effectsOf(r, input.to, found.move.by, today, input)))) throw new ConflictError(stale);
+  if (!(await store.moveTo(tx, actor.icsId, id, r.version, input.to, effectsOf(r, input.to, found.move.by, today, input)))) throw new ConflictError(stale);
   await store.addEvent(tx, actor, crypto.randomUUID(), id, r.state, input.to, input.note ?? input.service ?? null);
   if (found.move.by === 'triager' && r.referrer_id !== actor.professionalId) {
     await addToWorklists(tx, actor.icsId, [{ professionalId: r.referrer_id, kind: 'triage-decision', childId: r.child_id, title: `Decided: ${found.move.name}`, link: `/referrals/${id}` }]);
@@ -134,12 +134,12 @@ export type MoveMade = { before: store.ReferralRow; by: Mover; to: ReferralState
 export async function askingAbout(tx: Tx, actor: Actor, childId: string, today: string) {
   await mayAsk(tx, actor, childId);
   const [child] = await childNames(tx, [childId]);
-  const route = await store.routeOf(tx, childId, today);
+  const route = await store.routeOf(tx, actor.icsId, childId, today);
   return { child, hubName: route?.cluster_name ?? null, entries: await attachableEntries(tx, actor, childId) };
 }
 
 /** A referral by its id (row-level security keeps it to the ICS), for clinics booking and recording outcomes. */
-export const referralById = (tx: Tx, id: string) => store.referralById(tx, id);
+export const referralById = (tx: Tx, icsId: string, id: string) => store.referralById(tx, icsId, id);
 
 // The SQL condition that keeps a referral thread's messages (not its attachments), for FHIR's Communication.
 export { threadMessage } from './store.js';

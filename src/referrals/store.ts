@@ -14,16 +14,16 @@ export type Route = {
  * Where a child's referral goes: their registered practice's hub, and who
  * decides for it today (the cover on the rota, else the hub's lead).
  */
-export async function routeOf(tx: Tx, childId: string, today: string): Promise<Route | undefined> {
+export async function routeOf(tx: Tx, icsId: string, childId: string, today: string): Promise<Route | undefined> {
   const [found] = await rows<Route>(
     tx,
     sql`SELECT c.registered_practice_id AS practice_id, cl.id AS cluster_id, cl.name AS cluster_name, cl.lead_paediatrician_id AS lead_id,
                cl.triage_working_days, cl.advice_working_days,
-               (SELECT tc.cover_id FROM triage_cover tc WHERE tc.cluster_id = cl.id AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on
+               (SELECT tc.cover_id FROM triage_cover tc WHERE tc.ics_id = cl.ics_id AND tc.cluster_id = cl.id AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on
                  ORDER BY tc.created_at DESC LIMIT 1) AS cover_id
           FROM child c JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
           JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-         WHERE c.id = ${childId}::uuid`,
+         WHERE c.ics_id = ${icsId}::uuid AND c.id = ${childId}::uuid`,
   );
   return found;
 }
@@ -39,12 +39,12 @@ export type ReferralRow = {
   mdt_case_id?: string | null;
 };
 
-export async function referralById(tx: Tx, id: string): Promise<ReferralRow | undefined> {
+export async function referralById(tx: Tx, icsId: string, id: string): Promise<ReferralRow | undefined> {
   const [found] = await rows<ReferralRow>(
     tx,
     sql`SELECT r.id, r.child_id, r.kind, r.referrer_id, r.referring_practice_id, r.cluster_id, cl.lead_paediatrician_id AS lead_id, r.decision_maker_id,
                r.urgency, r.reason, r.question, r.tried, r.state, r.version, r.due_on, r.converted_at, cl.triage_working_days, r.mdt_case_id
-          FROM referral r JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id WHERE r.id = ${id}::uuid`,
+          FROM referral r JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id WHERE r.ics_id = ${icsId}::uuid AND r.id = ${id}::uuid`,
   );
   return found;
 }
@@ -62,7 +62,7 @@ export type MoveEffects = {
 };
 
 /** Moves the referral if it is still at the version the decision was made on: false when someone else moved it first. */
-export async function moveTo(tx: Tx, id: string, version: number, to: ReferralState, e: MoveEffects): Promise<boolean> {
+export async function moveTo(tx: Tx, icsId: string, id: string, version: number, to: ReferralState, e: MoveEffects): Promise<boolean> {
   const moved = await rows(
     tx,
     sql`UPDATE referral SET state = ${to}, version = version + 1, updated_at = now(),
@@ -74,7 +74,7 @@ export async function moveTo(tx: Tx, id: string, version: number, to: ReferralSt
            kind = coalesce(${e.convertTo?.kind ?? null}, kind),
            due_on = coalesce(${e.convertTo?.dueOn ?? null}::date, due_on),
            converted_at = CASE WHEN ${e.convertTo ? true : false} THEN now() ELSE converted_at END
-         WHERE id = ${id}::uuid AND version = ${version} RETURNING id`,
+         WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid AND version = ${version} RETURNING id`,
   );
   return moved.length === 1;
 }
@@ -88,7 +88,7 @@ export async function addEvent(tx: Tx, actor: Actor, id: string, referralId: str
 export async function coversToday(tx: Tx, actor: Actor, clusterId: string, today: string): Promise<boolean> {
   const found = await rows(
     tx,
-    sql`SELECT 1 FROM triage_cover WHERE cluster_id = ${clusterId}::uuid AND cover_id = ${actor.professionalId}::uuid AND ${today}::date BETWEEN starts_on AND ends_on`,
+    sql`SELECT 1 FROM triage_cover WHERE ics_id = ${actor.icsId}::uuid AND cluster_id = ${clusterId}::uuid AND cover_id = ${actor.professionalId}::uuid AND ${today}::date BETWEEN starts_on AND ends_on`,
   );
   return found.length > 0;
 }
@@ -99,7 +99,7 @@ export async function runsClinicFor(tx: Tx, actor: Actor, referralId: string): P
     tx,
     sql`SELECT 1 FROM clinic_booking b JOIN clinic_slot s ON s.ics_id = b.ics_id AND s.id = b.slot_id
           JOIN clinic_session cs ON cs.ics_id = s.ics_id AND cs.id = s.session_id
-         WHERE b.referral_id = ${referralId}::uuid AND b.state IN ('booked', 'seen') AND ${actor.professionalId}::uuid IN (cs.paediatrician_id, cs.gp_id)`,
+         WHERE b.ics_id = ${actor.icsId}::uuid AND b.referral_id = ${referralId}::uuid AND b.state IN ('booked', 'seen') AND ${actor.professionalId}::uuid IN (cs.paediatrician_id, cs.gp_id)`,
   );
   return found.length > 0;
 }
@@ -109,7 +109,7 @@ export type ReferralNames = { referrer_name: string; practice_name: string; clus
   /** When it was first triaged: until then nobody has decided it. */
   triaged_at: string | null; outcome_notes: string | null; referred_on_service: string | null };
 
-export async function namesOf(tx: Tx, id: string): Promise<ReferralNames> {
+export async function namesOf(tx: Tx, icsId: string, id: string): Promise<ReferralNames> {
   const [found] = await rows<ReferralNames>(
     tx,
     sql`SELECT rp.name AS referrer_name, o.name AS practice_name, cl.name AS cluster_name, dm.name AS decision_maker_name, r.created_at, r.triaged_at, r.outcome_notes, r.referred_on_service
@@ -117,17 +117,17 @@ export async function namesOf(tx: Tx, id: string): Promise<ReferralNames> {
           JOIN organisation o ON o.ics_id = r.ics_id AND o.id = r.referring_practice_id
           JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id
           JOIN professional dm ON dm.ics_id = r.ics_id AND dm.id = r.decision_maker_id
-         WHERE r.id = ${id}::uuid`,
+         WHERE r.ics_id = ${icsId}::uuid AND r.id = ${id}::uuid`,
   );
   return found;
 }
 
 export type EventRow = { from_state: ReferralState | null; to_state: ReferralState; note: string | null; changed_by_name: string; changed_at: string };
 
-export function eventsOf(tx: Tx, referralId: string): Promise<EventRow[]> {
+export function eventsOf(tx: Tx, icsId: string, referralId: string): Promise<EventRow[]> {
   return rows<EventRow>(
     tx,
-    sql`SELECT from_state, to_state, note, changed_by_name, changed_at FROM referral_event WHERE referral_id = ${referralId}::uuid ORDER BY changed_at, id`,
+    sql`SELECT from_state, to_state, note, changed_by_name, changed_at FROM referral_event WHERE ics_id = ${icsId}::uuid AND referral_id = ${referralId}::uuid ORDER BY changed_at, id`,
   );
 }
 
@@ -146,10 +146,10 @@ export const threadMessage = (alias = '') => sql`${sql.raw(alias ? `${alias}.` :
 export type MessageRow = { id: string; author_id: string; author_name: string; author_role: string; body: string; sent_at: string };
 
 /** The thread's messages, oldest first (record extracts are read with extractsOf). */
-export function messagesOf(tx: Tx, referralId: string): Promise<MessageRow[]> {
+export function messagesOf(tx: Tx, icsId: string, referralId: string): Promise<MessageRow[]> {
   return rows<MessageRow>(
     tx,
-    sql`SELECT id, author_id, author_name, author_role, body, sent_at FROM referral_message WHERE referral_id = ${referralId}::uuid AND ${threadMessage()} ORDER BY sent_at, id`,
+    sql`SELECT id, author_id, author_name, author_role, body, sent_at FROM referral_message WHERE ics_id = ${icsId}::uuid AND referral_id = ${referralId}::uuid AND ${threadMessage()} ORDER BY sent_at, id`,
   );
 }
 
@@ -181,17 +181,17 @@ export function extractsOf(tx: Tx, actor: Actor, referralId: string): Promise<Ex
     sql`SELECT e.id, CASE WHEN ${visibleToSql(actor)} THEN e.body END AS body, e.sensitive_category
           FROM (SELECT m.id, m.ics_id, r.child_id, m.body, m.sensitive_category, m.recording_organisation_id, m.sent_at
                   FROM referral_message m JOIN referral r ON r.ics_id = m.ics_id AND r.id = m.referral_id
-                 WHERE m.referral_id = ${referralId}::uuid AND m.author_role = ${ATTACHMENT}) e
+                 WHERE m.ics_id = ${actor.icsId}::uuid AND m.referral_id = ${referralId}::uuid AND m.author_role = ${ATTACHMENT}) e
          ORDER BY e.sent_at, e.id`,
   );
 }
 
 /** Whoever triages a referral holds it from then on: its decision-maker (and the child's relationship goes with it). */
 /** Links the referral to the MDT case its decision brought, so its page can follow the discussion. */
-export async function linkMdtCase(tx: Tx, id: string, caseId: string): Promise<void> {
-  await tx.execute(sql`UPDATE referral SET mdt_case_id = ${caseId}::uuid WHERE id = ${id}::uuid`);
+export async function linkMdtCase(tx: Tx, icsId: string, id: string, caseId: string): Promise<void> {
+  await tx.execute(sql`UPDATE referral SET mdt_case_id = ${caseId}::uuid WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid`);
 }
 
-export async function setDecisionMaker(tx: Tx, id: string, professionalId: string): Promise<void> {
-  await tx.execute(sql`UPDATE referral SET decision_maker_id = ${professionalId}::uuid WHERE id = ${id}::uuid`);
+export async function setDecisionMaker(tx: Tx, icsId: string, id: string, professionalId: string): Promise<void> {
+  await tx.execute(sql`UPDATE referral SET decision_maker_id = ${professionalId}::uuid WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid`);
 }

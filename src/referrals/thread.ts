@@ -19,7 +19,7 @@ const messageShape = z.object({ body: text('your message', { max: 3000, multilin
  * for the hub; it goes on the other side's worklist. Append-only.
  */
 export async function postMessage(tx: Tx, actor: Actor, id: string, raw: unknown, today: string): Promise<void> {
-  const r = await store.referralById(tx, id);
+  const r = await store.referralById(tx, actor.icsId, id);
   if (!r) throw new NotFoundError();
   const access = await openReferralChild(tx, actor, r, referralPolicy.postMessage(await relationsTo(tx, actor, r, today)), 'a message in a referral thread');
   if (threadClosed(r.state)) throw new ConflictError('This referral is closed, so its thread is too. Nothing was sent: ask again with a new advice request.');

@@ -153,7 +153,7 @@ describe.each(kinds)('task service: agreeing, listing and opening actions (%s)',
     const finished = await agree(j, p, child, { sourceId, owner: person(p.senco), dueOn: addDays(today, 1), description: 'Phone the family' });
     await j.db.owner.execute(sql`UPDATE task SET status = 'done', outcome = 'Spoke to mum' WHERE id = ${finished}::uuid`);
     const mark = await auditMark(j.db);
-    const { ofSource, ofChild } = await inIcs(j, async (tx) => ({ ofSource: await tasksOfSource(tx, sourceId), ofChild: await openTasksOfChild(tx, child) }));
+    const { ofSource, ofChild } = await inIcs(j, async (tx) => ({ ofSource: await tasksOfSource(tx, j.ics.icsId, sourceId), ofChild: await openTasksOfChild(tx, j.ics.icsId, child) }));
     expect(ofSource.map((t) => [t.id, t.status, t.owner_name ?? t.owner_team_name])).toEqual([
       [sooner, 'ready', p.hv.organisationName], [later, 'ready', p.senco.name], [finished, 'done', p.senco.name],
     ]);

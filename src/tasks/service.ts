@@ -79,7 +79,7 @@ export async function openTask(tx: Tx, actor: Actor, id: string, today: string) 
   const { task, access, canWork } = await openAction(tx, actor, id, today);
   const [child] = await childNames(tx, [task.child_id]);
   await auditChild(tx, access, { action: 'task.read', what: 'Action opened', details: { taskId: id } });
-  return { task, child, events: await store.taskEvents(tx, id), canWork };
+  return { task, child, events: await store.taskEvents(tx, actor.icsId, id), canWork };
 }
 
 /** Another change landed between opening the action and saving this one. */

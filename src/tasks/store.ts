@@ -80,25 +80,25 @@ export async function taskById(tx: Tx, actor: Actor, id: string, today: string) 
 }
 
 /** A care plan's or meeting's actions, open ones first. */
-export function tasksOfSource(tx: Tx, sourceId: string) {
+export function tasksOfSource(tx: Tx, icsId: string, sourceId: string) {
   return rows<TaskRow>(
     tx,
-    sql`SELECT ${COLUMNS} FROM task t ${JOINS} WHERE t.source_id = ${sourceId}::uuid
+    sql`SELECT ${COLUMNS} FROM task t ${JOINS} WHERE t.ics_id = ${icsId}::uuid AND t.source_id = ${sourceId}::uuid
          ORDER BY (t.status IN ('done', 'cancelled')), t.due_on, t.created_at, t.id`,
   );
 }
 
-export function taskEvents(tx: Tx, taskId: string) {
+export function taskEvents(tx: Tx, icsId: string, taskId: string) {
   return rows<{ from_status: TaskStatus | null; to_status: TaskStatus; note: string | null; changed_by_name: string; changed_at: string }>(
     tx,
-    sql`SELECT from_status, to_status, note, changed_by_name, changed_at FROM task_event WHERE task_id = ${taskId}::uuid ORDER BY changed_at, id`,
+    sql`SELECT from_status, to_status, note, changed_by_name, changed_at FROM task_event WHERE ics_id = ${icsId}::uuid AND task_id = ${taskId}::uuid ORDER BY changed_at, id`,
   );
 }
 
-export function openTasksOfChild(tx: Tx, childId: string) {
+export function openTasksOfChild(tx: Tx, icsId: string, childId: string) {
   return rows<TaskRow>(
     tx,
-    sql`SELECT ${COLUMNS} FROM task t ${JOINS} WHERE t.child_id = ${childId}::uuid AND t.status IN ('ready', 'in-progress') ORDER BY t.due_on, t.id LIMIT 50`,
+    sql`SELECT ${COLUMNS} FROM task t ${JOINS} WHERE t.ics_id = ${icsId}::uuid AND t.child_id = ${childId}::uuid AND t.status IN ('ready', 'in-progress') ORDER BY t.due_on, t.id LIMIT 50`,
   );
 }
 
@@ -130,7 +130,7 @@ export async function insertTasks(tx: Tx, actor: Actor, tasks: TaskToAdd[]): Pro
  */
 export async function moveStatus(tx: Tx, actor: Actor, task: { id: string; status: TaskStatus; version: number }, to: TaskStatus, note: string | null): Promise<boolean> {
   const moved = await rows(tx, sql`UPDATE task SET status = ${to}, outcome = ${to === 'done' ? note : sql`outcome`},
-      version = version + 1, updated_at = now() WHERE id = ${task.id}::uuid AND version = ${task.version} RETURNING id`);
+      version = version + 1, updated_at = now() WHERE ics_id = ${actor.icsId}::uuid AND id = ${task.id}::uuid AND version = ${task.version} RETURNING id`);
   if (moved.length === 0) return false;
   await tx.execute(sql`INSERT INTO task_event (ics_id, id, task_id, from_status, to_status, note, changed_by, changed_by_name, changed_at)
     VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${task.id}::uuid, ${task.status}, ${to}, ${note},
@@ -141,6 +141,6 @@ export async function moveStatus(tx: Tx, actor: Actor, task: { id: string; statu
 /** Makes the actor the owner of a team's action, only while nobody owns it and it is at the version they saw; false otherwise. */
 export async function takeOwnership(tx: Tx, actor: Actor, id: string, version: number): Promise<boolean> {
   const taken = await rows<{ id: string }>(tx, sql`UPDATE task SET owner_professional_id = ${actor.professionalId}::uuid, version = version + 1, updated_at = now()
-     WHERE id = ${id}::uuid AND version = ${version} AND owner_professional_id IS NULL RETURNING id`);
+     WHERE ics_id = ${actor.icsId}::uuid AND id = ${id}::uuid AND version = ${version} AND owner_professional_id IS NULL RETURNING id`);
   return taken.length > 0;
 }

@@ -80,5 +80,12 @@ export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>):
   return problems;
 }
 
+/** Whether the plan reads any tenant table (such a statement goes to one shard on Citus only if it has no problem above). */
+export function readsTenantTable(plan: PlanNode, tenantTables: ReadonlySet<string>): boolean {
+  const scans: Scan[] = [];
+  walk(plan, scans, [], []);
+  return scans.some((s) => tenantTables.has(s.table));
+}
+
 /** Whether a statement is one the planner can explain (a query or a change of rows), not a transaction or session command. */
 export const explainable = (text: string) => /^\s*\(*\s*(select|with|insert|update|delete)\b/i.test(text);

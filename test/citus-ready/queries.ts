@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { hearAppStatements, type AppStatement } from '../../src/platform/db/connect.js';
 import type { Database } from '../../src/platform/db/client.js';
-import { explainable, planProblems } from './plans.js';
+import { explainable, planProblems, readsTenantTable } from './plans.js';
 import { tenantTables } from './catalogue.js';
 
 /** One statement text the app sent, the parameters it first sent with it, and where it came from. */
@@ -63,14 +63,19 @@ async function explain(pool: pg.Pool, icsId: string, s: AppStatement) {
 }
 
 /** Each heard statement with something wrong, explained as the owner on the server. icsId: the tenant the statements ran for. */
-export async function citusQueryProblems(db: Database, icsId: string, heard: Map<string, HeardStatement>): Promise<QueryProblem[]> {
+export async function citusQueryProblems(db: Database, icsId: string, heard: Map<string, HeardStatement>, tally = { tenant: 0, oneShard: 0 }): Promise<QueryProblem[]> {
   const tenant = await tenantTables(db.owner);
   const pool = (db.owner as unknown as { $client: pg.Pool }).$client;
   const problems: QueryProblem[] = [];
   for (const s of heard.values()) {
     let faults: string[];
     try {
-      faults = planProblems((await explain(pool, icsId, s)).rows[0]['QUERY PLAN'][0].Plan, tenant);
+      const plan = (await explain(pool, icsId, s)).rows[0]['QUERY PLAN'][0].Plan;
+      faults = planProblems(plan, tenant);
+      if (readsTenantTable(plan, tenant)) {
+        tally.tenant++;
+        if (!faults.length) tally.oneShard++;
+      }
     } catch (e) {
       faults = [`could not be explained (${(e as Error).message})`];
     }
