@@ -39,13 +39,18 @@ describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
     const audit = cs.rest![0].resource!.find((r) => r.type === 'AuditEvent')!;
     expect(audit.interaction!.map((i) => i.code)).toEqual(['read', 'search-type']);
     const condition = cs.rest![0].resource!.find((r) => r.type === 'Condition')!;
-    expect(condition.searchParam!.map((p) => p.name)).toEqual(['patient', 'code', 'date', 'clinical-status', '_id', '_lastUpdated', '_count']);
+    expect(condition.searchParam!.map((p) => p.name)).toEqual([
+      'patient', 'code', 'date', 'category', 'identifier', 'subject', 'clinical-status', '_id', '_lastUpdated',
+      'patient.identifier', 'subject.identifier', '_count', '_sort', '_summary', '_total', '_elements',
+    ]);
     // Every advertised search parameter is accepted (a type’s required patient aside).
     for (const r of cs.rest![0].resource!) {
       for (const p of r.searchParam!) {
         const value = p.type === 'date' ? 'ge2000-01-01' : p.name === '_count' ? '5' : p.name === 'patient' ? `Patient/${childId}` : 'x';
+        // _has is only ever sent with the type, reference and parameter it reaches through.
+        const name = p.name === '_has' ? '_has:Observation:patient:code' : p.name;
         // Answers to the Friends and Family Test name no child: they are not searched by patient.
-        const params = ['Patient', 'Organization', 'Practitioner', 'QuestionnaireResponse'].includes(r.type) ? { [p.name]: value } : { patient: `Patient/${childId}`, [p.name]: value };
+        const params = ['Patient', 'Organization', 'Practitioner', 'QuestionnaireResponse'].includes(r.type) ? { [name]: value } : { patient: `Patient/${childId}`, [name]: value };
         await fhir.search({ resourceType: r.type, searchParams: params }).then(() => undefined, (e) => {
           const answer = (e as { response?: { status: number; data: unknown } }).response;
           // A nonsense value may be refused as such, but never as an unknown parameter.

@@ -153,8 +153,10 @@ function fhirApi(deps: AppDeps) {
     });
 
     // vread and instance history (history.ts): the same scope and door as a read.
-    const versioned = async (req: FastifyRequest, answer: (r: { tx: Tx; actor: Actor }, handler: ResourceHandler, id: string) => Promise<Resource>) => {
-      const { type, id } = params(req);
+    const versioned = async (
+      req: FastifyRequest, answer: (r: { tx: Tx; actor: Actor }, handler: ResourceHandler, id: string) => Promise<Resource>, type = params(req).type,
+    ) => {
+      const { id } = params(req);
       const handler = handlerOf(type);
       return asRequestClient(deps, req, (tx, actor) => {
         permit(actor, type, 'r');
@@ -167,8 +169,9 @@ function fhirApi(deps: AppDeps) {
       versionHeaders(reply, resource, handlerOf(params(req).type));
       return send(reply, 200, resource);
     });
-    scope.get('/:type/:id/_history', API, async (req, reply) =>
-      send(reply, 200, await versioned(req, (r, handler, id) => instanceHistory(r, handler, id, baseUrl(deps), req.query))));
+    const historyOf = async (req: FastifyRequest, reply: FastifyReply, type?: string) =>
+      send(reply, 200, await versioned(req, (r, handler, id) => instanceHistory(r, handler, id, baseUrl(deps), req.query), type));
+    scope.get('/:type/:id/_history', API, (req, reply) => historyOf(req, reply));
 
     const search = async (req: FastifyRequest, reply: FastifyReply, raw: unknown, compartment?: string) => {
       const { type } = params(req);
@@ -188,7 +191,8 @@ function fhirApi(deps: AppDeps) {
     scope.get('/:type', API, (req, reply) => search(req, reply, req.query));
     // Patient compartment: Patient/<id>/<Type> is <Type>?patient=Patient/<id>, with the same door and audit.
     scope.get('/Patient/:id/:type', API, (req, reply) => {
-      if (params(req).type === '_history') throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: 'Patient keeps no versions here: there is no _history to serve.' }]);
+      // The compartment route also catches Patient/<id>/_history, which is the Patient's own history.
+      if (params(req).type === '_history') return historyOf(req, reply, 'Patient');
       return search(req, reply, req.query, params(req).id);
     });
     scope.post('/:type/_search', API, (req, reply) => search(req, reply, { ...(req.query as object), ...(req.body as object | undefined) }));
