@@ -26,9 +26,9 @@ function resourceIn(body: unknown): unknown {
  */
 export function validateRoutes(scope: FastifyInstance, ctx: Context) {
   const API = { config: { public: true, tokenAuth: true } };
-  const validate = async (req: FastifyRequest, reply: FastifyReply) => {
+  const validate = async (req: FastifyRequest, reply: FastifyReply, type = (req.params as { type: string }).type) => {
     await ctx.clientOf(req);
-    const { type, id } = req.params as { type: string; id?: string };
+    const { id } = req.params as { id?: string };
     if (!handlerFor(type)) throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: `Joinery does not serve ${type} resources.` }]);
     const resource = resourceIn(req.body);
     if (id !== undefined) {
@@ -39,6 +39,8 @@ export function validateRoutes(scope: FastifyInstance, ctx: Context) {
     const found = issues.length ? issues : [{ severity: 'information' as const, code: 'informational' as const, text: `Valid against FHIR R4 and the UK Core constraints Joinery checks for ${type}.` }];
     return ctx.send(reply, 200, operationOutcome(found));
   };
-  scope.post('/:type/$validate', API, validate);
-  scope.post('/:type/:id/$validate', API, validate);
+  scope.post('/:type/$validate', API, (req, reply) => validate(req, reply));
+  scope.post('/:type/:id/$validate', API, (req, reply) => validate(req, reply));
+  // Patient/<id>/<Type> is the compartment search's path: a Patient's own $validate is named so the router prefers it.
+  scope.post('/Patient/:id/$validate', API, (req, reply) => validate(req, reply, 'Patient'));
 }
