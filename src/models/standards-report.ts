@@ -56,10 +56,17 @@ export async function standardsReport(tx: Tx, icsId: string, o: { today: string;
   return { period: periodWords(year.p), standards };
 }
 
-/** The CLI's and API's shape, as issue 22 gives it. */
-export const standardsJson = (r: { standards: StandardReport[] }) => ({
+const hubJson = (h: HubStandard) => ({ hub: h.hub, status: h.status as StandardStatus, figure: h.figure, unit: h.unit, period: h.period });
+
+/**
+ * The CLI's and API's shape, as issue 22 gives it; with the periods over time
+ * (half-years, oldest first) each standard also carries `overTime`, each
+ * period's hubs in the same shape.
+ */
+export const standardsJson = (r: { standards: StandardReport[] }, o: { overTime?: boolean } = {}) => ({
   standards: r.standards.map((s) => ({
     id: s.id, title: s.title,
-    hubs: s.hubs.map((h) => ({ hub: h.hub, status: h.status as StandardStatus, figure: h.figure, unit: h.unit, period: h.period })),
+    hubs: s.hubs.map(hubJson),
+    ...(o.overTime ? { overTime: s.periods.map((period, k) => ({ period, hubs: s.hubs.map((h) => hubJson(h.overTime[k])) })) } : {}),
   })),
 });
