@@ -40,7 +40,7 @@ function overTime(s: View['standards'][number]) {
     periods: s.periods.map(endMonth),
     lines: s.hubs.map((h) => ({ name: h.hub, values: h.overTime.map((y) => y.figure) })),
     met: standard.met, partly: standard.partly,
-    axes: { x: 'Six months to the end of', y: s.unit },
+    axes: { x: 'Half-year ending', y: s.unit },
   }) : null;
   return {
     chart,

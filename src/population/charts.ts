@@ -395,7 +395,7 @@ export function trendChart(input: TrendChartInput): ChartSvgs {
       axisLabel: { color: SECONDARY, fontSize: layout.font, hideOverlap: true, interval: layout.narrow ? 2 : 0 },
       axisLine: { lineStyle: { color: SECONDARY } },
     }, input.axes.x, layout, 'bottom'),
-    yAxis: titled({ ...valueAxis(layout), scale: false, min: 0, max: 100 }, input.axes.y, layout, 'top'),
+    yAxis: titled({ ...valueAxis(layout), scale: false, min: 0, max: 100, interval: layout.narrow ? 25 : 20 }, input.axes.y, layout, 'top'),
     series: [
       line(input.periods.map(() => input.met), TEXT, 'dashed', 1),
       line(input.periods.map(() => input.partly), SECONDARY, 'dotted', 1),
