@@ -66,7 +66,7 @@ describe('standards over time: each hub judged for every half-year, charted, tab
     const analyst = await TestClient.signIn(j.app, email('ics-analyst'));
     const page = await analyst.get('/models/standards');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('role="img" aria-label="Line chart of % of urgent referrals seen within 24 hours by half-year');
+    expect(page.body).toContain(`role="img" aria-label="Line chart of % of urgent referrals seen within 24 hours by half-year, ${halves[0].from} to ${dayWords(last.to)}, one line per hub`);
     const text = pageText(page.body);
     expect(text).toContain(`${RAPID}: by half-year, oldest first`);
     expect(text).toContain(`Six months ${before.from} to ${dayWords(before.to)}`);

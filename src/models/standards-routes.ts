@@ -35,7 +35,7 @@ const statusCell = (y: HubStandard) => `${STATUS_WORDS[y.status]}${y.figure !== 
 function overTime(s: View['standards'][number]) {
   const standard = standardOf(s.id)!;
   const chart = standard.met !== null && standard.partly !== null && s.hubs.length > 0 ? trendChart({
-    label: `Line chart of ${s.unit} by half-year, ${s.periods[0]} to ${s.periods.at(-1)!.slice(-10)}, one line per hub (${s.hubs.map((h) => h.hub).join(', ')}), `
+    label: `Line chart of ${s.unit} by half-year, ${s.periods[0].slice(0, 10)} to ${s.periods.at(-1)!.slice(-10)}, one line per hub (${s.hubs.map((h) => h.hub).join(', ')}), `
       + `against met at ${standard.met}% and partly met at ${standard.partly}%. A break in a line is a half-year with no figure. The table below gives every value.`,
     periods: s.periods.map(endMonth),
     lines: s.hubs.map((h) => ({ name: h.hub, values: h.overTime.map((y) => y.figure) })),
