@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOURNEY } from './browser.js';
+import { JOURNEY, screenshot } from './browser.js';
 import { startJoineryAndBrowser, type Joinery } from './server.js';
 import { checkPageIsAccessible } from './steps/accessibility.js';
 import { signInInANewWindow } from './steps/sign-in.js';
@@ -58,7 +58,14 @@ describe('the register of care models', JOURNEY, () => {
     await openLink(lead, 'Child health standards by hub');
     expect(await headingOf(lead)).toBe('Child health standards by hub');
     expect(await mainOf(lead)).toContain('A rapid access clinic: urgent referrals seen within 24 hours');
+    // Each standard over time: the chart drawn on the server (no JavaScript here), its table and its CSV.
+    expect(await lead.locator('svg[role="img"][aria-label^="Line chart of % of urgent referrals seen within 24 hours by half-year"]').count()).toBe(2);
+    expect(await mainOf(lead)).toContain('A rapid access clinic: urgent referrals seen within 24 hours: by half-year, oldest first');
     await checkPageIsAccessible(lead, 'child health standards');
+    for (const width of [390, 1280]) {
+      await lead.setViewportSize({ width, height: 900 });
+      await screenshot(lead, `standards-over-time-${width}`);
+    }
 
     await openLink(lead, 'Hub teaching sessions');
     await press(lead, 'Record session');

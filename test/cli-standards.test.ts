@@ -46,6 +46,31 @@ describe('joinery standards', () => {
     expect(r.standards.find((s) => s.id === 'link-paediatrician')!.hubs.every((h) => h.status === 'met' && h.figure === 100)).toBe(true);
   });
 
+  it('with --over-time gives each standard every half-year of five years, oldest first, hubs in the same shape and the same hubs', async () => {
+    const { code, output } = await runCli(['standards', '--json', '--over-time', '--at', '2026-06-15']);
+    expect(code).toBe(0);
+    type Hub = { hub: string; status: string; figure: number | null; unit: string; period: string };
+    const r = JSON.parse(output) as { standards: { id: string; hubs: Hub[]; overTime: { period: string; hubs: Hub[] }[] }[] };
+    for (const s of r.standards) {
+      expect(s.overTime.map((p) => p.period)).toEqual([
+        '2021-06-15 to 2021-12-14', '2021-12-15 to 2022-06-14', '2022-06-15 to 2022-12-14', '2022-12-15 to 2023-06-14', '2023-06-15 to 2023-12-14',
+        '2023-12-15 to 2024-06-14', '2024-06-15 to 2024-12-14', '2024-12-15 to 2025-06-14', '2025-06-15 to 2025-12-14', '2025-12-15 to 2026-06-14',
+      ]);
+      for (const p of s.overTime) {
+        expect(p.hubs.map((h) => h.hub)).toEqual(s.hubs.map((h) => h.hub));
+        for (const h of p.hubs) {
+          expect(Object.keys(h)).toEqual(['hub', 'status', 'figure', 'unit', 'period']);
+          expect(h.period).toBe(p.period);
+          if (h.status === 'no-data' || h.status === 'attested') expect(h.figure).toBeNull();
+        }
+      }
+    }
+    // Who led each hub in the past is not kept: only the half-year ending on the day is judged on its link paediatrician.
+    const link = r.standards.find((s) => s.id === 'link-paediatrician')!;
+    expect(link.overTime.at(-1)!.hubs.every((h) => h.status === 'met')).toBe(true);
+    expect(link.overTime[0].hubs.every((h) => h.status === 'no-data')).toBe(true);
+  });
+
   it('refuses a date that is not real, and an unknown option, with the help', async () => {
     const bad = await runCli(['standards', '--json', '--at', '2026-02-30']);
     expect(bad.code).toBe(2);

@@ -63,7 +63,7 @@ export const checklistRoutes: RouteModule = (app, deps: AppDeps) => {
       let fromData: string | undefined;
       const standard = ANSWERED_BY[found.item.id];
       if (hub && standard && !values.rating) {
-        const report = await standardsReport(tx, actor.icsId, { today: londonToday(), hideSmall: !populationPolicy.seeSmallNumbers(actor).allowed, hubIds: [hub] });
+        const report = await standardsReport(tx, actor.icsId, { today: londonToday(), hideSmall: !populationPolicy.seeSmallNumbers(actor).allowed, hubIds: [hub], overTime: false });
         const h = report.standards.find((s) => s.id === standard)?.hubs[0];
         const rating = h && FROM_STATUS[h.status];
         if (h && rating) {

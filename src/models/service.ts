@@ -189,6 +189,7 @@ export async function timeToJudgement(tx: Tx, icsId: string, request: { indicato
  * page's own code, with small numbers withheld (the command line has no role
  * that cares for children).
  */
-export async function standardsOfIcs(tx: Tx, icsId: string, today: string) {
-  return standardsJson(await standardsReport(tx, icsId, { today, hideSmall: true }));
+export async function standardsOfIcs(tx: Tx, icsId: string, today: string, o: { overTime?: boolean } = {}) {
+  const overTime = o.overTime ?? false;
+  return standardsJson(await standardsReport(tx, icsId, { today, hideSmall: true, overTime }), { overTime });
 }

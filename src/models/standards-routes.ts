@@ -3,10 +3,11 @@ import { inTenant, type AppDeps, type RouteModule } from '../platform/http/app.j
 import { bodyOf, field, fieldList, type Form } from '../platform/http/form-body.js';
 import { toCsv } from '../platform/http/csv.js';
 import { errorSummary } from '../platform/http/validate.js';
-import type { FieldErrors } from '../platform/http/errors.js';
+import { ValidationError, type FieldErrors } from '../platform/http/errors.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { THEMES } from '../mdt/index.js';
-import { STANDARDS, STATUS_WORDS, type StandardStatus } from './standards.js';
+import { trendChart, trendMark } from '../population/service.js';
+import { STANDARDS, STATUS_WORDS, standardOf, type StandardStatus } from './standards.js';
 import { attestStandard, standardsView, ATTEST_FIELDS, type AttestForm } from './standards-service.js';
 import { recordTeaching, teachingSessions, TEACHING_FIELDS, type TeachingForm } from './teaching.js';
 import { hubsSeen } from './hubs-seen.js';
@@ -26,6 +27,31 @@ const countsWords = (h: HubStandard) => (h.numerator !== null && h.denominator !
 
 type View = Awaited<ReturnType<typeof standardsView>>;
 
+/** A period's axis label: the month its six months end in ("Jun 2026"). */
+const endMonth = (period: string) => new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${period.slice(-10)}T00:00:00Z`));
+const statusCell = (y: HubStandard) => `${STATUS_WORDS[y.status]}${y.figure !== null ? `, ${y.figure}%` : ''}`;
+
+/** A standard over time: its chart (where it has a share to draw), the hubs' key, and the table that is the chart in words. */
+function overTime(s: View['standards'][number]) {
+  const standard = standardOf(s.id)!;
+  const chart = standard.met !== null && standard.partly !== null && s.hubs.length > 0 ? trendChart({
+    label: `Line chart of ${s.unit} by half-year, ${s.periods[0].slice(0, 10)} to ${s.periods.at(-1)!.slice(-10)}, one line per hub (${s.hubs.map((h) => h.hub).join(', ')}), `
+      + `against met at ${standard.met}% and partly met at ${standard.partly}%. A break in a line is a half-year with no figure. The table below gives every value.`,
+    periods: s.periods.map(endMonth),
+    lines: s.hubs.map((h) => ({ name: h.hub, values: h.overTime.map((y) => y.figure) })),
+    met: standard.met, partly: standard.partly,
+    axes: { x: 'Half-year ending', y: s.unit },
+  }) : null;
+  return {
+    chart,
+    key: chart ? s.hubs.map((h, i) => ({ name: h.hub, ...trendMark(i) })) : [],
+    thresholds: standard.met !== null ? { met: standard.met, partly: standard.partly } : null,
+    head: [{ text: 'Six months' }, ...s.hubs.map((h) => ({ text: h.hub }))],
+    rows: s.periods.map((p, k) => [{ text: p }, ...s.hubs.map((h) => ({ text: statusCell(h.overTime[k]) }))]),
+    csvHref: `${BASE}.csv?standard=${s.id}`,
+  };
+}
+
 function standardsPage(v: View) {
   return {
     title: 'Child health standards by hub',
@@ -39,8 +65,7 @@ function standardsPage(v: View) {
         { text: figureWords(h) + (h.median !== null ? ` (median ${h.median} hours)` : '') },
         { text: countsWords(h) || 'Not shown' },
       ]),
-      history: s.hubs.map((h) => [{ text: h.hub }, ...[h, ...h.history].map((y) => ({ text: `${STATUS_WORDS[y.status]}${y.figure !== null ? `, ${y.figure}%` : ''}` }))]),
-      years: [s.hubs[0], ...(s.hubs[0]?.history ?? [])].filter(Boolean).map((y) => ({ text: y.period })),
+      overTime: overTime(s),
     })),
   };
 }
@@ -81,9 +106,13 @@ export const standardsRoutes: RouteModule = (app, deps: AppDeps) => {
   });
 
   app.get(`${BASE}.csv`, async (req, reply) => {
+    // One standard's rows (the download beside its chart), or every standard's.
+    const only = field(req.query as Form, 'standard', 40);
+    if (only && !standardOf(only)) throw new ValidationError({ standard: 'There is no such standard' });
     const v = await inTenant(deps, req, (tx, actor) => standardsView(tx, actor, londonToday()));
-    return csv(reply, 'child-health-standards', ['Standard', 'Hub', 'Period', 'Status', 'Figure (%)', 'Numerator', 'Denominator', 'Median hours', 'Note'],
-      v.standards.flatMap((s) => s.hubs.flatMap((h) => [h, ...h.history].map((y) => [s.title, y.hub, y.period, STATUS_WORDS[y.status], y.figure, y.numerator, y.denominator, y.median, y.note]))));
+    return csv(reply, only ? `child-health-standard-${only}` : 'child-health-standards', ['Standard', 'Hub', 'Period', 'Status', 'Figure (%)', 'Numerator', 'Denominator', 'Median hours', 'Note'],
+      v.standards.filter((s) => !only || s.id === only)
+        .flatMap((s) => s.hubs.flatMap((h) => [h, ...h.overTime].map((y) => [s.title, y.hub, y.period, STATUS_WORDS[y.status], y.figure, y.numerator, y.denominator, y.median, y.note]))));
   });
 
   app.get(`${BASE}/attest`, async (req, reply) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessibleSvg, barChart, evaluationChart, funnelChart, funnelMark, HIGHLIGHT_COLOUR, xmrChart, type ChartSvgs } from './charts.js';
+import { accessibleSvg, barChart, evaluationChart, funnelChart, funnelMark, HIGHLIGHT_COLOUR, trendChart, trendMark, xmrChart, type ChartSvgs } from './charts.js';
 import { POINT_COLOURS } from './spc-words.js';
 import { spc } from './spc.js';
 
@@ -144,5 +144,27 @@ describe('the evaluation chart', () => {
     expectAxisTitles(chart, { x: 'Month', y: 'Emergency admissions per 1,000 children aged 0 to 17 a year' });
     expect(chart.wide).toContain('>Start<');
     expect(chart.wide).toContain('>Ramp-up<');
+  });
+});
+
+describe('the trend chart', () => {
+  const axes = { x: 'Half-year ending', y: '% of urgent referrals seen within 24 hours' };
+  const input = {
+    label: 'Urgent referrals seen within 24 hours by hub',
+    periods: ['Jun 2025', 'Dec 2025', 'Jun 2026', 'Dec 2026'],
+    lines: [{ name: 'North hub', values: [null, null, 40, 100] }, { name: 'South hub', values: [95, null, 70, 90] }],
+    met: 90, partly: 70, axes,
+  };
+
+  it('draws a mark only for a half-year with a figure, in each hub’s own colour: none where there are no data', () => {
+    const chart = trendChart(input);
+    expectResponsive(chart, input.label);
+    expectAxisTitles(chart, axes);
+    for (const svg of [chart.narrow, chart.wide]) {
+      expect(marks(svg, [trendMark(0).colour])).toBe(2);
+      expect(marks(svg, [trendMark(1).colour])).toBe(3);
+    }
+    // Hubs are told apart by shape as well as colour.
+    expect(trendMark(0).symbol).not.toBe(trendMark(1).symbol);
   });
 });

@@ -366,3 +366,44 @@ export function evaluationChart(input: EvaluationChartInput): ChartSvgs {
     };
   });
 }
+
+export type TrendChartInput = {
+  label: string;
+  /** The periods along the bottom, oldest first, as their axis labels. */
+  periods: string[];
+  /** One line per unit (a hub); null where a period has no figure (no data, attested or withheld): the line breaks there. */
+  lines: { name: string; values: (number | null)[] }[];
+  /** Shares at which the standard is met and partly met, drawn as dashed lines. */
+  met: number;
+  partly: number;
+  axes: AxisTitles;
+};
+
+/** Line colours and point shapes for up to eight units, told apart by shape as well as colour. */
+export const TREND_MARKS = [
+  { colour: '#005eb8', symbol: 'circle' }, { colour: '#7c2855', symbol: 'rect' }, { colour: '#007f3b', symbol: 'triangle' }, { colour: '#330072', symbol: 'diamond' },
+  { colour: '#425563', symbol: 'circle' }, { colour: '#8a1538', symbol: 'rect' }, { colour: '#00401e', symbol: 'triangle' }, { colour: '#003087', symbol: 'diamond' },
+] as const;
+export const trendMark = (i: number) => TREND_MARKS[i % TREND_MARKS.length];
+
+/** A share over periods, one line per unit, against the met and partly-met thresholds (0 to 100%). */
+export function trendChart(input: TrendChartInput): ChartSvgs {
+  return both('trend', input, (layout) => ({
+    grid: gridFor(layout, input.axes, layout.narrow ? 12 : 24),
+    xAxis: titled({
+      type: 'category', data: input.periods, boundaryGap: false,
+      axisLabel: { color: SECONDARY, fontSize: layout.font, hideOverlap: true, interval: layout.narrow ? 2 : 0 },
+      axisLine: { lineStyle: { color: SECONDARY } },
+    }, input.axes.x, layout, 'bottom'),
+    yAxis: titled({ ...valueAxis(layout), scale: false, min: 0, max: 100, interval: layout.narrow ? 25 : 20 }, input.axes.y, layout, 'top'),
+    series: [
+      line(input.periods.map(() => input.met), TEXT, 'dashed', 1),
+      line(input.periods.map(() => input.partly), SECONDARY, 'dotted', 1),
+      ...input.lines.map((l, i) => ({
+        type: 'line', z: 3, connectNulls: false, showAllSymbol: true, symbol: trendMark(i).symbol, symbolSize: layout.narrow ? 6 : 8,
+        data: l.values.map((v) => (v === null ? '-' : v)),
+        lineStyle: { color: trendMark(i).colour, width: 2 }, itemStyle: { color: trendMark(i).colour },
+      })),
+    ],
+  }));
+}

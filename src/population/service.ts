@@ -37,7 +37,7 @@ export { monthDate, monthIndex } from './evaluation/months.js';
 export { effectMultiplier, monthlyRate, seasonal } from './activity-rates.js';
 
 // Charts other capabilities' population pages draw the same way (feedback's SPC chart).
-export { xmrChart, type XmrChartInput, type ChartSvgs } from './charts.js';
+export { trendChart, trendMark, xmrChart, type TrendChartInput, type XmrChartInput, type ChartSvgs } from './charts.js';
 export { variationWords } from './spc-words.js';
 export { SUPPRESSED_WORDS } from './suppression.js';
 /** The record's contacts, counted as activity as they are recorded (pages, FHIR): see docs/decisions/0012. */
