@@ -92,6 +92,8 @@ export function pageText(html: string): string {
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#39;|&#x27;/g, "'")
     .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();

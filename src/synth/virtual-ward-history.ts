@@ -42,7 +42,7 @@ const DAY = 24 * HOUR;
 
 type Child = { id: string; dob: number; practice_id: string };
 type Anchor = { child_id: string; at: number };
-type Ward = { id: string; nurse: string; nurse_name: string; responses: Record<string, { response: string; minutes: number }> };
+type Ward = { id: string; nurse: string; nurse_name: string; nurse_organisation: string; responses: Record<string, { response: string; minutes: number }> };
 
 function pathwayFor(ageDays: number, month: number, rng: Rng): string {
   if (ageDays < 28) return 'neonatal-jaundice';
@@ -57,7 +57,7 @@ const anchors = (tx: Tx, icsId: string, test: ReturnType<typeof sql>, from: stri
    ORDER BY md5(e.child_id::text || e.occurred_at::text) LIMIT ${limit}`);
 
 export async function virtualWardHistory(tx: Tx, icsId: string, wardId: string, todayDays: number, rng: Rng, ids: Rng): Promise<number> {
-  const [ward] = await rows<Ward>(tx, sql`SELECT w.id, r.professional_id AS nurse, p.name AS nurse_name, w.responses FROM virtual_ward w
+  const [ward] = await rows<Ward>(tx, sql`SELECT w.id, r.professional_id AS nurse, p.name AS nurse_name, p.organisation_id AS nurse_organisation, w.responses FROM virtual_ward w
     JOIN ward_rota r ON r.ics_id = w.ics_id AND r.ward_id = w.id AND r.position = 0 JOIN professional p ON p.ics_id = r.ics_id AND p.id = r.professional_id
     WHERE w.ics_id = ${icsId}::uuid AND w.id = ${wardId}::uuid`);
   const children = await rows<Child>(tx, sql`SELECT id, (date_of_birth - DATE '1970-01-01') AS dob, registered_practice_id AS practice_id
@@ -82,6 +82,7 @@ export async function virtualWardHistory(tx: Tx, icsId: string, wardId: string, 
   const observations: Row[] = [];
   const escalations: Row[] = [];
   const visits: Row[] = [];
+  const letters: Row[] = [];
   // Draws until the five years hold their share (a draw that lands outside a child's childhood or on another stay is drawn again).
   for (let tries = 0; episodes.length < total && tries < total * 4; tries++) {
     const outcome = OUTCOMES[rng.weighted(OUTCOMES.map(([, w]) => w))][0];
@@ -119,6 +120,7 @@ export async function virtualWardHistory(tx: Tx, icsId: string, wardId: string, 
       consent_given_by: 'Parent (demo)', carer_worse_level: 'medium', admitted_at: new Date(admitted).toISOString(), discharged_at: new Date(end).toISOString(),
       outcome, discharge_summary: 'Cared for at home on the virtual ward.', version: 4,
     });
+    letters.push(dischargeLetter(icsId, ward, child.id, id, end, today));
     // Observations through the stay; an escalated stay deteriorates once (an admitted one at the end, at high or emergency).
     const every = EVERY_HOURS[pathway] * HOUR;
     const sets = Math.max(1, Math.floor((end - admitted) / every));
@@ -162,8 +164,29 @@ export async function virtualWardHistory(tx: Tx, icsId: string, wardId: string, 
         done_at: new Date(at + rng.int(0, 60) * 60_000).toISOString(), done_by: ward.nurse, done_by_name: ward.nurse_name });
     }
   }
-  for (const [table, all] of [['ward_episode', episodes], ['ward_observation', observations], ['ward_escalation', escalations], ['ward_visit', visits]] as const) {
+  for (const [table, all] of [['ward_episode', episodes], ['ward_observation', observations], ['ward_escalation', escalations], ['ward_visit', visits], ['record_letter', letters]] as const) {
     for (let i = 0; i < all.length; i += 5000) await bulkInsert(tx, table, all.slice(i, i + 5000));
   }
   return episodes.length;
 }
+
+/**
+ * The discharge summary to the GP, filed from the stay as the discharge page
+ * files it. Most are filed within hours; about one in twelve is late (26 to 60
+ * hours), so the 24-hour standard has something true to show. The delay comes
+ * from the stay's id, not the stays' random stream, so the stays are unchanged;
+ * none is filed after the generator's today.
+ */
+function dischargeLetter(icsId: string, ward: Ward, childId: string, episodeId: string, dischargedAt: number, now: number): Row {
+  const draw = parseInt(episodeId.slice(0, 8), 16);
+  const hours = draw % 12 === 0 ? 26 + (draw % 35) : 1 + (draw % 20);
+  const title = 'Discharge from the children’s virtual ward';
+  return {
+    ics_id: icsId, id: uuidFromEpisode(episodeId), child_id: childId, title, source: 'virtual-ward-discharge', source_id: episodeId,
+    filed_by: ward.nurse, filed_by_name: ward.nurse_name, filed_by_organisation_id: ward.nurse_organisation, filed_at: new Date(Math.min(dischargedAt + hours * HOUR, now - HOUR)).toISOString(),
+    body: { title, lines: [{ text: 'Cared for at home on the virtual ward.' }, { text: `${ward.nurse_name}, children’s community nursing` }] },
+  };
+}
+
+/** A letter id of its own, derived from its stay's (the last block's digits reversed), so no other id moves. */
+const uuidFromEpisode = (episodeId: string) => `${episodeId.slice(0, 24)}${[...episodeId.slice(24)].reverse().join('')}`;
