@@ -212,7 +212,7 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     expect(paed.filter((r) => r.ok).length).toBeGreaterThan(0);
   });
 
-  it("puts about 15 children on today's virtual ward, each at home with observations and a visit due, beside years of finished stays", async () => {
+  it("puts about 15 children on today's virtual ward, each at home with observations and a visit due, beside years of finished stays with their discharge summaries", async () => {
     const live = await q<{ state: string; n: number; observed: boolean; visit_due: boolean; escalation: boolean }>(sql`
       SELECT e.state, count(*)::int AS n,
              bool_and(EXISTS (SELECT 1 FROM ward_observation o WHERE o.ics_id = e.ics_id AND o.episode_id = e.id)) AS observed,
@@ -233,6 +233,17 @@ describe('generateIcs', { timeout: 120_000 }, () => {
     expect(finished[0].n).toBeGreaterThan(15);
     expect(finished[0].with_outcome).toBe(finished[0].n);
     expect(finished[0].first < '2022-12-01').toBe(true);
+    // Each finished stay filed its discharge summary to the GP, most within the standard's 24 hours, none after today.
+    const [letters] = await q<{ stays: number; filed: number; in_24h: number; future: number }>(sql`
+      SELECT count(*)::int AS stays, count(l.id)::int AS filed,
+             count(*) FILTER (WHERE l.filed_at <= e.discharged_at + interval '24 hours')::int AS in_24h,
+             count(*) FILTER (WHERE l.filed_at > ${`${TODAY}T23:59:59Z`}::timestamptz)::int AS future
+        FROM ward_episode e LEFT JOIN record_letter l ON l.ics_id = e.ics_id AND l.source = 'virtual-ward-discharge' AND l.source_id = e.id AND l.child_id = e.child_id
+       WHERE e.ics_id = ${ics()} AND e.state = 'discharged'`);
+    expect(letters.filed).toBe(letters.stays);
+    expect(letters.in_24h / letters.stays).toBeGreaterThan(0.8);
+    expect(letters.in_24h).toBeLessThan(letters.stays);
+    expect(letters.future).toBe(0);
   });
 
   // ---- the shared record ------------------------------------------------------
