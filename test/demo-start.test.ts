@@ -52,14 +52,19 @@ describe('demo ICS at start', () => {
  * (the clock times rows were written: created_at, updated_at, and saved_at of the advice library's versions), and
  * what the scheduled jobs a running Joinery starts once the demo is ready wrote after it: the age milestones job's
  * notices, the worklist items telling a practice to tell a young person, the ward clock's step-ups (who owns an
- * escalation now, and the worklist items that follow it) and the jobs' audit rows. The generator alone runs no jobs.
+ * escalation now, and the worklist items that follow it), its missed-observation alerts (raised once the demo's
+ * sixth child's skipped set falls due, so only after 08:00 on the day: the stay turns escalated, and the ward's
+ * escalation figures are rewritten) and the jobs' audit rows. The generator alone runs no jobs.
  */
 const WRITTEN_BY_JOBS: Record<string, { where?: string; columns?: string[] }> = {
   audit_event: { where: `WHERE role IS DISTINCT FROM 'scheduled-job'` },
   family_notice: { where: 'WHERE false' },
   young_person_milestone_notice: { where: 'WHERE false' },
   worklist_item: { where: `WHERE kind NOT IN ('family-tell-young-person', 'ward-escalation')` },
-  ward_escalation: { columns: ['owner_id', 'rota_position', 'stepped_up_at', 'response_due_at'] },
+  ward_escalation: { where: 'WHERE missed_observations_due_at IS NULL', columns: ['owner_id', 'rota_position', 'stepped_up_at', 'response_due_at'] },
+  ward_episode: { columns: ['state', 'version'] },
+  population_rollup: { where: `WHERE measure NOT LIKE 'ward-escalated-%'` },
+  population_area_rollup: { where: `WHERE measure NOT LIKE 'ward-escalated-%'` },
 };
 
 async function icsFingerprint(db: Database): Promise<Record<string, string>> {
