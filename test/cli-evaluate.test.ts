@@ -45,7 +45,7 @@ describe('joinery evaluate', () => {
     expect(r.clusters).toEqual({ treated: fixture.treated, comparators: fixture.comparators });
     expect(r.ci95[0]).toBeLessThan(r.effect);
     expect(r.ci95[1]).toBeGreaterThan(r.effect);
-    expect(Object.keys(r.fit)).toEqual(['meanAbsolutePercentageError', 'dispersion', 'lagOneAutocorrelation', 'parameters', 'residualDf']);
+    expect(Object.keys(r.fit)).toEqual(['meanAbsolutePercentageError', 'dispersion', 'lagOneAutocorrelation', 'persistence', 'parameters', 'residualDf']);
     expect(r.caveats.length).toBeGreaterThan(0);
   });
 
