@@ -21,10 +21,14 @@ describe('paging a search of more than 10,100 results to the end', () => {
     t = await startFhirTest('pglite', 20);
     token = await t.token({ scopes: 'system/*.rs' });
     const [{ id: organisationId }] = await t.all<{ id: string }>(sql`SELECT id FROM organisation WHERE ics_id = ${t.j.ics.icsId}::uuid ORDER BY id LIMIT 1`);
-    // Many professionals with the same name, so the page key's id decides their order.
-    await t.j.db.tenant(t.j.ics.icsId, (tx) => bulkInsert(tx, 'professional', Array.from({ length: MANY }, (_, n) => ({
-      ics_id: t.j.ics.icsId, id: crypto.randomUUID(), email: `paging-${n}@demo.joinery.test`, name: `Paging Tester ${n % 3}`, role: 'school-nurse', organisation_id: organisationId,
-    }))));
+    // Many professionals with the same name, so the page key's id decides their order; each email has its sign-in directory entry first.
+    const emails = Array.from({ length: MANY }, (_, n) => `paging-${n}@demo.joinery.test`);
+    await t.j.db.tenant(t.j.ics.icsId, async (tx) => {
+      await bulkInsert(tx, 'sign_in_directory', emails.map((email) => ({ email, ics_id: t.j.ics.icsId })));
+      await bulkInsert(tx, 'professional', emails.map((email, n) => ({
+        ics_id: t.j.ics.icsId, id: crypto.randomUUID(), email, name: `Paging Tester ${n % 3}`, role: 'school-nurse', organisation_id: organisationId,
+      })));
+    });
   }, 600_000);
   afterAll(() => t?.close());
 
