@@ -5,6 +5,7 @@ import { rows, type Database, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { auditChild, checkedAccess, openChild, type ChildAccess } from '../platform/access/door.js';
 import { familyAccessPolicy, familyPolicy, usableGrant } from '../platform/access/family-policy.js';
+import { recordedWhileFrozen, refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 import { NotFoundError } from '../platform/http/errors.js';
 import { parseInput } from '../platform/http/validate.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
@@ -27,16 +28,28 @@ export type Thread = {
   messages: { from_family: boolean; author_name: string; author_role: string; body: string; sent_at: string }[];
 };
 
-const THREAD_COLUMNS = sql`q.id, q.subject, q.asked_at, q.answer_due_at, q.answered_at, g.kind,
+/**
+ * A thread's columns. For a parent or carer, a professional's message sent
+ * while the record was frozen is left out, like everything else recorded
+ * then (H096); the care team sees the whole thread.
+ */
+const threadColumns = (forProxy: boolean) => {
+  const shown = forProxy ? sql`AND (m.from_family OR NOT ${recordedWhileFrozen('m', sql`q.child_id`, sql`m.sent_at`)})` : sql``;
+  // Answered, for a parent, when an answer they may read was sent.
+  const answeredAt = forProxy
+    ? sql`(SELECT min(m.sent_at) FROM family_message m WHERE m.ics_id = q.ics_id AND m.question_id = q.id AND NOT m.from_family ${shown})`
+    : sql`q.answered_at`;
+  return sql`q.id, q.subject, q.asked_at, q.answer_due_at, ${answeredAt} AS answered_at, g.kind,
   coalesce((SELECT json_agg(json_build_object('from_family', m.from_family, 'author_name', m.author_name, 'author_role', m.author_role,
-    'body', m.body, 'sent_at', m.sent_at) ORDER BY m.sent_at, m.id) FROM family_message m WHERE m.ics_id = q.ics_id AND m.question_id = q.id), '[]'::json) AS messages`;
+    'body', m.body, 'sent_at', m.sent_at) ORDER BY m.sent_at, m.id) FROM family_message m WHERE m.ics_id = q.ics_id AND m.question_id = q.id ${shown}), '[]'::json) AS messages`;
+};
 
 /** The family member's threads for the child: a proxy's those asked under proxy access, a young person's their own. */
 export function familyThreads(tx: Tx, access: ChildAccess): Promise<Thread[]> {
   const { childId } = checkedAccess(tx, access);
   const r = usableGrant(access.actor, access.relationships, 'messages');
   const kind = typeof r === 'string' ? 'none' : r.kind;
-  return rows(tx, sql`SELECT ${THREAD_COLUMNS} FROM family_question q JOIN family_access_grant g ON g.ics_id = q.ics_id AND g.id = q.grant_id
+  return rows(tx, sql`SELECT ${threadColumns(kind !== 'own-access')} FROM family_question q JOIN family_access_grant g ON g.ics_id = q.ics_id AND g.id = q.grant_id
      WHERE q.child_id = ${childId}::uuid AND g.kind = ${kind} ORDER BY q.asked_at DESC`);
 }
 
@@ -100,7 +113,7 @@ async function insertMessage(tx: Tx, icsId: string, questionId: string, m: { fro
 
 async function threadOf(tx: Tx, access: ChildAccess, questionId: string): Promise<Thread> {
   const { childId } = checkedAccess(tx, access);
-  const [found] = await rows<Thread>(tx, sql`SELECT ${THREAD_COLUMNS} FROM family_question q JOIN family_access_grant g ON g.ics_id = q.ics_id AND g.id = q.grant_id
+  const [found] = await rows<Thread>(tx, sql`SELECT ${threadColumns(false)} FROM family_question q JOIN family_access_grant g ON g.ics_id = q.ics_id AND g.id = q.grant_id
      WHERE q.child_id = ${childId}::uuid AND q.id = ${questionId}::uuid`);
   if (!found) throw new NotFoundError();
   return found;
@@ -126,6 +139,7 @@ const answerInput = z.object({ answer: z.string({ error: 'Enter your answer' }).
 export async function answerQuestion(tx: Tx, actor: Actor, childId: string, questionId: string, body: unknown): Promise<void> {
   const input = parseInput(answerInput, body);
   const access = await openChild(tx, actor, childId, { rule: familyAccessPolicy.answerFamilyQuestion, refused: 'answer a family’s question' });
+  await refuseChangeWhileFrozen(tx, access, 'answer a family’s question');
   const thread = await threadOf(tx, access, questionId);
   await insertMessage(tx, actor.icsId, questionId, { fromFamily: false, name: actor.name, role: actor.organisationName, professionalId: actor.professionalId, body: input.answer });
   await tx.execute(sql`UPDATE family_question SET answered_at = coalesce(answered_at, now()) WHERE id = ${questionId}::uuid`);

@@ -77,17 +77,46 @@ export type FamilyPlan = {
   goals: { goal: string; measure: string; progress: string; target_on: string | null }[];
 };
 
-/** The open care plan as the family sees it: what matters, needs, goals and what to do if things change; never agencies' notes. */
+type PlanSnapshot = {
+  plan: Pick<FamilyPlan, 'title' | 'what_matters' | 'strengths' | 'needs' | 'contingency_what_to_do' | 'contingency_who_to_call' | 'review_on'> & { key_worker_name: string };
+  goals: FamilyPlan['goals'];
+};
+
+/**
+ * The open care plan as the family sees it: what matters, needs, goals and
+ * what to do if things change; never agencies' notes. A plan last changed
+ * while the record was frozen is shown as it stood in its latest version
+ * made outside a freeze (none: no plan), so nothing recorded during a
+ * freeze reaches the family (H096, decision record 0037).
+ */
 export async function plan(tx: Tx, access: ChildAccess): Promise<FamilyPlan | undefined> {
   const { childId } = checkedAccess(tx, access);
-  const [found] = await rows<FamilyPlan>(tx, sql`SELECT cp.id, cp.title, cp.status, cp.what_matters, cp.strengths, cp.needs,
+  const child = sql`${childId}::uuid`;
+  const [found] = await rows<FamilyPlan & { changed_while_frozen: boolean }>(tx, sql`SELECT cp.id, cp.title, cp.status, cp.what_matters, cp.strengths, cp.needs,
          cp.contingency_what_to_do, cp.contingency_who_to_call, cp.review_on, p.name AS key_worker,
          coalesce((SELECT json_agg(json_build_object('goal', g.goal, 'measure', g.measure, 'progress', g.progress, 'target_on', g.target_on) ORDER BY g.position)
-                     FROM care_plan_goal g WHERE g.ics_id = cp.ics_id AND g.plan_id = cp.id AND g.removed_at IS NULL), '[]'::json) AS goals
+                     FROM care_plan_goal g WHERE g.ics_id = cp.ics_id AND g.plan_id = cp.id AND g.removed_at IS NULL), '[]'::json) AS goals,
+         ${recordedWhileFrozen('cp', child, sql`cp.updated_at`)} AS changed_while_frozen
       FROM care_plan cp JOIN professional p ON p.ics_id = cp.ics_id AND p.id = cp.key_worker_id
-     WHERE cp.child_id = ${childId}::uuid AND cp.status <> 'closed'`);
-  return found;
+     WHERE cp.child_id = ${child} AND cp.status <> 'closed'`);
+  if (!found) return undefined;
+  const { changed_while_frozen: changedWhileFrozen, ...now } = found;
+  if (!changedWhileFrozen) return now;
+  const [before] = await rows<{ snapshot: PlanSnapshot }>(tx, sql`SELECT v.snapshot FROM care_plan_version v
+     WHERE v.plan_id = ${found.id}::uuid AND NOT ${recordedWhileFrozen('v', child, sql`v.changed_at`)} ORDER BY v.version DESC LIMIT 1`);
+  if (!before) return undefined;
+  const { key_worker_name: keyWorker, ...fields } = before.snapshot.plan;
+  return {
+    id: found.id, status: found.status, key_worker: keyWorker, ...pick(fields),
+    goals: before.snapshot.goals.map((g) => ({ goal: g.goal, measure: g.measure, progress: g.progress, target_on: g.target_on })),
+  };
 }
+
+/** The family's fields of a plan snapshot, and nothing else it holds. */
+const pick = (p: Omit<PlanSnapshot['plan'], 'key_worker_name'>) => ({
+  title: p.title, what_matters: p.what_matters, strengths: p.strengths, needs: p.needs,
+  contingency_what_to_do: p.contingency_what_to_do, contingency_who_to_call: p.contingency_who_to_call, review_on: p.review_on,
+});
 
 /** Whether an item of this kind is one of the child's, as the family pages show it (a young person hides only what they can see). */
 export async function isFamilyItem(tx: Tx, access: ChildAccess, kind: 'letter' | 'appointment', itemId: string): Promise<boolean> {
