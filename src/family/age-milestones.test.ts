@@ -78,6 +78,16 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
       expect((await grantOf(agreed)).status).toBe('active');
     });
 
+    it('an agreement recorded before 15 does not keep a proxy past 16; one recorded at 15 does', async () => {
+      const early = await proxyFor('2011-04-05');
+      const atFifteen = await proxyFor('2011-04-05');
+      await j.db.owner.execute(sql`UPDATE family_access_grant SET young_person_agreed_on = '2025-06-01' WHERE id = ${early.grantId}::uuid`);
+      await j.db.owner.execute(sql`UPDATE family_access_grant SET young_person_agreed_on = '2026-04-05' WHERE id = ${atFifteen.grantId}::uuid`);
+      await run('2027-04-05');
+      expect(await grantOf(early)).toEqual({ status: 'suspended', status_reason: 'Turned 16: paused until the young person agrees to it' });
+      expect((await grantOf(atFifteen)).status).toBe('active');
+    });
+
     it('a 29 February birthday: 16 on 29 February in a leap year, 18 on 1 March in a year without one', async () => {
       const leapSixteen = await proxyFor('2012-02-29');
       await run('2028-02-28');

@@ -10,6 +10,7 @@ import { londonToday } from '../platform/time/form-dates.js';
 import { longDate } from '../platform/time/calendar-days.js';
 import { familyMemberId } from './actors.js';
 import { birthday } from './milestones.js';
+import { agreedAtAge } from './relationship.js';
 import { askToTellYoungPerson, withoutOwnAccess, type YoungPersonToTell } from './young-person-notices.js';
 
 /**
@@ -52,7 +53,7 @@ async function milestoneChanges(tx: Tx, today: string, reviewAge: number): Promi
       AND NOT EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = '18')`);
   const sixteen = await rows<Change>(tx, sql`SELECT g.id AS grant_id, g.child_id, 'suspended' AS to, 'Turned 16: paused until the young person agrees to it' AS reason,
       'family.milestone-pause' AS action
-    ${proxies} AND g.status = 'active' AND ${ageOn(today)} >= ${YOUNG_PERSON_DECIDES_AT} AND ${ageOn(today)} < ${ADULT_AT} AND g.young_person_agreed_on IS NULL`);
+    ${proxies} AND g.status = 'active' AND ${ageOn(today)} >= ${YOUNG_PERSON_DECIDES_AT} AND ${ageOn(today)} < ${ADULT_AT} AND NOT ${agreedAtAge('g', 'c')}`);
   const review = await rows<Change>(tx, sql`SELECT g.id AS grant_id, g.child_id, 'suspended' AS to,
       ${`Turned ${reviewAge}: paused until a professional reviews it with the young person`} AS reason, 'family.milestone-review-pause' AS action
     ${proxies} AND g.status = 'active' AND ${ageOn(today)} >= ${reviewAge} AND ${ageOn(today)} < ${YOUNG_PERSON_DECIDES_AT}

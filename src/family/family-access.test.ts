@@ -217,6 +217,62 @@ describe.each(kinds)('family access (%s)', (kind) => {
     });
   });
 
+  describe('the young person’s agreement at 16', () => {
+    it('is refused before 15, so no agreement taken years before carries a proxy past 16; one recorded that early does not count at the door', async () => {
+      const ten = await childAged(10, [child.id, teen.id]);
+      const parent = await adultOf(ten, 'mother', true, 'Tess');
+      await grant(ten, parent);
+      const g = (await inIcs(j, (tx) => family.familyAccessOf(tx, gp, ten.id))).grants[0];
+      const error = await inIcs(j, (tx) => family.changeAccess(tx, gp, ten.id, g.id, { change: 'young-person-agreed', reason: 'Said yes', version: g.version })).catch((e: unknown) => e);
+      expect((error as ValidationError).fields.change).toBe(`${ten.given_name} is 10: their agreement to this access carrying on past 16 is recorded from age 15`);
+      expect((await one<{ on: string | null }>(j, sql`SELECT young_person_agreed_on AS on FROM family_access_grant WHERE id = ${g.id}::uuid`)).on).toBeNull();
+
+      // Written around the service (or before this rule): agreed at 10, and now 16.
+      const dob = yearsAgo(16, 30);
+      await j.db.owner.execute(sql`UPDATE child SET date_of_birth = ${dob}::date WHERE id = ${ten.id}::uuid`);
+      await j.db.owner.execute(sql`UPDATE family_access_grant SET young_person_agreed_on = ${dob}::date + interval '10 years' WHERE id = ${g.id}::uuid`);
+      expect(await refusal(family.familyChildPage(j.db, parent, ten.id))).toBe(YOUNG_PERSON_DECIDES);
+    });
+  });
+
+  describe('competence assessments', () => {
+    it('are kept as new rows, never changed: the latest for own access decides, and the database refuses an update or a removal', async () => {
+      const young = await childAged(13, [child.id, teen.id]);
+      const assess = (outcome: string) => inIcs(j, (tx) => family.recordCompetence(tx, gp, young.id, {
+        decision: 'own-access', framework: 'gillick', outcome, understood: outcome === 'competent' ? 'Who would see what' : 'Not yet sure who would see it',
+      }));
+      await assess('competent');
+      await new Promise((r) => setTimeout(r, 20));
+      await assess('not-yet-competent');
+      const page = await inIcs(j, (tx) => family.familyAccessOf(tx, gp, young.id));
+      expect(page.competence.map((c) => [c.outcome, c.understood, c.assessed_by_name])).toEqual([
+        ['not-yet-competent', 'Not yet sure who would see it', gp.name], ['competent', 'Who would see what', gp.name],
+      ]);
+      const refused = await inIcs(j, (tx) => family.grantOwnAccess(tx, gp, young.id, {})).catch((e: unknown) => e);
+      expect((refused as ValidationError).fields.form).toBe(`Record that ${young.given_name} is competent to have their own access before granting it (they are under 16)`);
+      const asApp = (q: ReturnType<typeof sql>) => inIcs(j, (tx) => tx.execute(q)).then(() => 'changed', (e: unknown) => databaseError(e).message);
+      expect(await asApp(sql`UPDATE competence_assessment SET outcome = 'competent' WHERE child_id = ${young.id}::uuid`)).toMatch(/permission denied/);
+      expect(await asApp(sql`DELETE FROM competence_assessment WHERE child_id = ${young.id}::uuid`)).toMatch(/permission denied/);
+      expect((await one<{ n: number }>(j, sql`SELECT count(*)::int AS n FROM competence_assessment WHERE child_id = ${young.id}::uuid`)).n).toBe(2);
+    });
+
+    it('uses the Fraser guidelines for contraception advice, and only for it', async () => {
+      const young = await childAged(14, [child.id, teen.id]);
+      const assess = (decision: string, framework: string) => inIcs(j, (tx) => family.recordCompetence(tx, gp, young.id, {
+        decision, framework, outcome: 'competent', understood: 'The advice, its risks, and why telling a parent was discussed',
+      })).then(() => null, (e: unknown) => (e as ValidationError).fields);
+      expect(await assess('own-access', 'fraser')).toEqual({ framework: 'Fraser guidelines are for contraception advice: use Gillick competence for this decision' });
+      expect(await assess('contraception-advice', 'gillick')).toEqual({ framework: 'Contraception advice is assessed against the Fraser guidelines: choose Fraser' });
+      expect(await assess('contraception-advice', 'fraser')).toBeNull();
+      expect(await rows(j.db.owner, sql`SELECT decision, framework FROM competence_assessment WHERE child_id = ${young.id}::uuid`))
+        .toEqual([{ decision: 'contraception-advice', framework: 'fraser' }]);
+      // The database holds the same rule for any other way in.
+      await expect(j.db.owner.execute(sql`INSERT INTO competence_assessment (ics_id, id, child_id, decision, framework, outcome, understood, assessed_by, assessed_by_name)
+        VALUES (${gp.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${young.id}::uuid, 'treatment', 'fraser', 'competent', 'x', ${gp.professionalId}::uuid, 'x')`))
+        .rejects.toSatisfy((e: unknown) => /competence_assessment_fraser_check/.test(databaseError(e).message));
+    });
+  });
+
   describe('questions to the care team', () => {
     it('land on the care team’s worklists with the answer date; an answer closes them for everyone', async () => {
       const member = await one<{ professional_id: string; email: string }>(j, sql`SELECT m.professional_id, p.email FROM care_team_member m

@@ -32,7 +32,7 @@ export async function recordDecision(tx: Tx, access: ChildAccess, grantId: strin
       FROM family_access_grant g WHERE g.id = ${grantId}::uuid AND g.child_id = ${childId}::uuid AND g.kind = 'proxy' AND g.status <> 'ended'
     RETURNING id`);
   if (!inserted.length) return false;
-  const agreed = d.milestone === '16' ? sql`, young_person_agreed_on = coalesce(young_person_agreed_on, current_date)` : sql``;
+  const agreed = d.milestone === '16' ? sql`, young_person_agreed_on = current_date` : sql``;
   const resumed = await rows<{ id: string }>(tx, sql`UPDATE family_access_grant SET status = 'active', status_reason = NULL, version = version + 1 ${agreed}
     WHERE id = ${grantId}::uuid AND status = 'suspended' AND status_reason LIKE ${PAUSED_FOR[d.milestone]} RETURNING id`);
   if (!resumed.length && d.milestone === '16') await tx.execute(sql`UPDATE family_access_grant SET version = version + 1 ${agreed} WHERE id = ${grantId}::uuid`);

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { isFamily, type Actor } from '../platform/access/actor.js';
+import { YOUNG_PERSON_AGREES_FROM } from '../platform/access/family-policy.js';
 import type { RelationshipSupplier } from '../platform/access/relationship.js';
 
 /**
@@ -22,6 +23,9 @@ const reviewDue = sql`g.kind = 'proxy' AND EXISTS (SELECT 1 FROM (SELECT coalesc
       AND NOT EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = 'review'
                         AND extract(year FROM age(r.recorded_at::date + 90, fc.date_of_birth)) >= rs.ra))`;
 
+/** The young person's agreement to a proxy past 16, recorded when they were old enough to give it (H095). */
+export const agreedAtAge = (grant: string, child: string) => sql`coalesce(extract(year FROM age(${sql.raw(grant)}.young_person_agreed_on, ${sql.raw(child)}.date_of_birth)) >= ${YOUNG_PERSON_AGREES_FROM}, false)`;
+
 /** The grants of this family member for the child `childId` (a uuid expression), newest first. */
 export function grantsOf(actor: Actor & { family: { nhsNumber: string; birthdate: string } }, childId: SQL): SQL {
   return sql`SELECT g.kind,
@@ -43,7 +47,7 @@ export function grantsOf(actor: Actor & { family: { nhsNumber: string; birthdate
         'competent', coalesce((SELECT ca.outcome = 'competent' FROM competence_assessment ca
                                 WHERE ca.ics_id = g.ics_id AND ca.child_id = g.child_id AND ca.decision = 'own-access'
                                 ORDER BY ca.assessed_at DESC LIMIT 1), false),
-        'youngPersonAgreed', g.young_person_agreed_on IS NOT NULL,
+        'youngPersonAgreed', ${agreedAtAge('g', 'fc')},
         'reviewDue', ${reviewDue},
         'continuesPast18', EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = '18')
       ) AS facts

@@ -96,6 +96,8 @@ export const competenceAssessment = pgTable(
     index('competence_assessment_child_idx').on(t.icsId, t.childId, t.decision, t.assessedAt),
     foreignKey({ columns: [t.icsId, t.childId], foreignColumns: [child.icsId, child.id] }),
     foreignKey({ columns: [t.icsId, t.assessedBy], foreignColumns: [professional.icsId, professional.id] }),
+    // Fraser for contraception advice, and only for it (migration 0080).
+    check('competence_assessment_fraser_check', sql`(${t.framework} = 'fraser') = (${t.decision} = 'contraception-advice')`),
   ],
 );
 

@@ -4,7 +4,7 @@ import { rows, type Database, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { auditChild, openChild, refuseChild, type ChildAccess } from '../platform/access/door.js';
 import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
-import { familyAccessPolicy, OWN_ACCESS_FROM_AGE, YOUNG_PERSON_DECIDES_AT } from '../platform/access/family-policy.js';
+import { familyAccessPolicy, OWN_ACCESS_FROM_AGE, YOUNG_PERSON_AGREES_FROM, YOUNG_PERSON_DECIDES_AT } from '../platform/access/family-policy.js';
 import { FAMILY_VIEWS } from '../platform/access/relationship-kinds.js';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { parseInput } from '../platform/http/validate.js';
@@ -155,10 +155,24 @@ export async function changeAccess(tx: Tx, actor: Actor, childId: string, grantI
   const access = await openToChange(tx, actor, childId, 'changeFamilyAccess', 'change family access');
   const grant = (await grants.grantsOfChild(tx, access)).find((g) => g.id === grantId);
   if (!grant) throw new NotFoundError();
+  if (input.change === 'young-person-agreed') refuseEarlyAgreement(access, grant.kind);
   if (!(await grants.changeGrant(tx, access, grantId, input.version, input))) {
     throw new ConflictError('Someone changed this access after you opened it, or it has ended. Look at it again before changing it.', grant.version);
   }
   await auditChild(tx, access, { action: `family.access-${input.change}`, what: `Family access of ${grant.name}: ${input.change}`, statedReason: input.reason });
+}
+
+/**
+ * The young person's agreement to a parent's proxy going on past 16: for a
+ * proxy, from age 15 (H095). Taken earlier it would decide for them at 16.
+ */
+function refuseEarlyAgreement(access: ChildAccess, kind: 'proxy' | 'own-access'): void {
+  const { child } = access;
+  if (kind !== 'proxy') throw new ValidationError({ change: 'A young person agrees to a parent’s or carer’s proxy access, not to their own' });
+  const age = yearsOld(child.date_of_birth, londonToday());
+  if (age < YOUNG_PERSON_AGREES_FROM) {
+    throw new ValidationError({ change: `${child.given_name} is ${age}: their agreement to this access carrying on past 16 is recorded from age ${YOUNG_PERSON_AGREES_FROM}` });
+  }
 }
 
 const refuseInput = z.object({
@@ -209,8 +223,8 @@ export async function recordMilestoneDecision(tx: Tx, actor: Actor, childId: str
   const decision = MILESTONE_DECISIONS[input.milestoneDecision];
   const reviewFrom = new Date(`${birthday(child.date_of_birth, reviewAge)}T00:00:00Z`);
   reviewFrom.setUTCDate(reviewFrom.getUTCDate() - 90);
-  const tooEarly = decision.milestone === 'review' ? today < reviewFrom.toISOString().slice(0, 10) : age < (decision.milestone === '16' ? 15 : 17);
-  if (tooEarly) throw new ValidationError({ milestoneDecision: `${child.given_name} is ${age}: this is recorded from ${decision.milestone === 'review' ? `90 days before their ${reviewAge}th birthday` : `age ${decision.milestone === '16' ? 15 : 17}`}` });
+  const tooEarly = decision.milestone === 'review' ? today < reviewFrom.toISOString().slice(0, 10) : age < (decision.milestone === '16' ? YOUNG_PERSON_AGREES_FROM : 17);
+  if (tooEarly) throw new ValidationError({ milestoneDecision: `${child.given_name} is ${age}: this is recorded from ${decision.milestone === 'review' ? `90 days before their ${reviewAge}th birthday` : `age ${decision.milestone === '16' ? YOUNG_PERSON_AGREES_FROM : 17}`}` });
   if ((decision.milestone === 'review' && age >= YOUNG_PERSON_DECIDES_AT) || (decision.milestone === '16' && age >= 18)) {
     throw new ValidationError({ milestoneDecision: `${child.given_name} is ${age}: that milestone has passed` });
   }
@@ -225,6 +239,14 @@ const competenceInput = z.object({
   framework: z.enum(['gillick', 'fraser'], { error: 'Choose Gillick or Fraser' }),
   outcome: z.enum(['competent', 'not-yet-competent'], { error: 'Choose the outcome' }),
   understood: reasonText('what the young person understood'),
+}).superRefine((a, ctx) => {
+  // Fraser guidelines are for advice or treatment on contraception without a parent's involvement, and that decision is assessed against them.
+  if (a.framework === 'fraser' && a.decision !== 'contraception-advice') {
+    ctx.addIssue({ code: 'custom', path: ['framework'], message: 'Fraser guidelines are for contraception advice: use Gillick competence for this decision' });
+  }
+  if (a.decision === 'contraception-advice' && a.framework !== 'fraser') {
+    ctx.addIssue({ code: 'custom', path: ['framework'], message: 'Contraception advice is assessed against the Fraser guidelines: choose Fraser' });
+  }
 });
 
 export async function recordCompetence(tx: Tx, actor: Actor, childId: string, body: unknown): Promise<void> {

@@ -159,6 +159,8 @@ describe('family access matrix: professional actions × role × relationship', (
       case 'answerFamilyQuestion': return seesDetail && (kind === 'care-team' || kind === 'registered-practice');
       // The age milestones job's own action: never a person's, whatever relationship they hold.
       case 'applyAgeMilestones': return false;
+      // The ICS's settings for family access: its administrators, whatever relationship they hold with a child.
+      case 'changeFamilySettings': return role === 'admin';
       default: throw new Error(`no expectation for ${action}`);
     }
   }

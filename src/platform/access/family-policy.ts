@@ -13,6 +13,12 @@ import { RELATIONSHIP_LABELS, type FamilyView, type Relationship } from './relat
 /** Own access from 13; under 16 only with a recorded competence assessment; a proxy stops at 16 unless the young person agrees, and at 18. */
 export const OWN_ACCESS_FROM_AGE = 13;
 export const YOUNG_PERSON_DECIDES_AT = 16;
+/**
+ * A young person's agreement to their parents' proxy going on past 16 counts
+ * only when recorded from 15: an agreement taken years before would carry
+ * the proxy past 16 without the young person deciding at that age (H095).
+ */
+export const YOUNG_PERSON_AGREES_FROM = 15;
 export const ADULT_AT = 18;
 
 export const NOT_FAMILY = 'These pages are for parents, carers and young people signed in with NHS login.';
@@ -164,6 +170,10 @@ export const familyAccessPolicy = {
   },
   /** The review at the ICS's review age, and the consent or deputyship at 16 and 18: whoever may grant. */
   recordMilestoneDecision: mayGrant,
+  /** The ICS's review age (11 to 13), its promised answer time and whether young people see staff names: an administrator. */
+  changeFamilySettings(actor: Actor): Decision {
+    return actor.role === 'admin' ? allow('administrator') : deny('Only an administrator changes the family access settings.');
+  },
   /** Answer a family's question: a health or social care professional of the care team or the registered practice. */
   answerFamilyQuestion(actor: Actor, relationships: Relationship[]): Decision {
     if (isSystem(actor)) return deny('A system does not answer families.');
