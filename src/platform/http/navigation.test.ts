@@ -45,7 +45,7 @@ describe('header navigation matrix: every role and every menu item', () => {
     'ics-analyst': ['Home', 'Population', 'Care models'],
     'privacy-officer': ['Home', 'Find a child', 'Emergency access reviews', 'Clinical safety', 'Account changes'],
     'hub-admin': ['Home', 'Clinics', 'Clinic booking', 'Hub activity'],
-    admin: ['Home', 'Population', 'Care models', 'Clinical safety', 'Organisations', 'Clusters', 'Users', 'Letter templates', 'Advice library', 'Virtual ward set-up'],
+    admin: ['Home', 'Population', 'Care models', 'Clinical safety', 'Organisations', 'Clusters', 'Users', 'Letter templates', 'Advice library', 'Virtual ward set-up', 'Family access settings'],
     'clinical-lead': ['Home', 'Advice library', 'Virtual ward set-up', 'Advice figures'],
     system: ['Home'],
   };

@@ -1,5 +1,6 @@
 import type { Actor } from '../access/actor.js';
 import { policy } from '../access/policy.js';
+import { familyAccessPolicy } from '../access/family-policy.js';
 
 type MenuItem = { href: string; text: string; may: (actor: Actor) => boolean };
 
@@ -35,6 +36,7 @@ const MENU: readonly MenuItem[] = [
   { href: '/admin/letter-templates', text: 'Letter templates', may: (a) => policy.editLetterTemplates(a).allowed },
   { href: '/admin/advice', text: 'Advice library', may: (a) => policy.editAdviceLibrary(a).allowed },
   { href: '/admin/virtual-ward', text: 'Virtual ward set-up', may: (a) => policy.editVirtualWard(a).allowed },
+  { href: '/admin/family-settings', text: 'Family access settings', may: (a) => familyAccessPolicy.changeFamilySettings(a).allowed },
   // Those who see the population reach the advice figures from the advice library's page; the clinical lead has no population menu.
   { href: '/advice-figures', text: 'Advice figures', may: (a) => policy.viewAdviceFigures(a).allowed && !policy.viewPopulation(a).allowed },
 ];

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import { rows, type Tx } from '../platform/db/client.js';
+import type { Actor } from '../platform/access/actor.js';
+import { familyAccessPolicy } from '../platform/access/family-policy.js';
+import { recordAudit } from '../platform/audit/audit.js';
+import { ForbiddenError } from '../platform/http/errors.js';
+import { parseInput } from '../platform/http/validate.js';
+
+/**
+ * The ICS's choices for families' access, kept in family_setting: the age at
+ * which parents' proxy access is reviewed with the young person (11 to 13,
+ * 13 unless chosen), the working days the care team aims to answer a
+ * family's question in, and whether "who has looked at my record" names
+ * staff. Only an administrator changes them; each change is audited with
+ * what it was before.
+ */
+
+export type FamilySettings = { reviewAge: number; responseWorkingDays: number; hideStaffNames: boolean };
+
+const DEFAULTS: FamilySettings = { reviewAge: 13, responseWorkingDays: 2, hideStaffNames: false };
+
+function requireSettingsKeeper(actor: Actor): void {
+  const decision = familyAccessPolicy.changeFamilySettings(actor);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+}
+
+async function current(tx: Tx): Promise<FamilySettings> {
+  const [found] = await rows<{ review_age: number; response_working_days: number; hide_staff_names: boolean }>(tx,
+    sql`SELECT review_age, response_working_days, hide_staff_names FROM family_setting`);
+  return found ? { reviewAge: found.review_age, responseWorkingDays: found.response_working_days, hideStaffNames: found.hide_staff_names } : DEFAULTS;
+}
+
+export async function familySettings(tx: Tx, actor: Actor): Promise<FamilySettings> {
+  requireSettingsKeeper(actor);
+  return current(tx);
+}
+
+const wholeNumber = (what: string, min: number, max: number) => z.coerce.number({ error: `Enter ${what} as a whole number` })
+  .int(`Enter ${what} as a whole number`).min(min, `${what[0].toUpperCase()}${what.slice(1)} must be from ${min} to ${max}`)
+  .max(max, `${what[0].toUpperCase()}${what.slice(1)} must be from ${min} to ${max}`);
+
+const settingsInput = z.object({
+  reviewAge: z.preprocess((v) => (v === '' ? undefined : v), wholeNumber('the review age', 11, 13)),
+  responseWorkingDays: z.preprocess((v) => (v === '' ? undefined : v), wholeNumber('the working days to answer', 1, 10)),
+  hideStaffNames: z.enum(['yes', 'no'], { error: 'Choose whether young people see staff names' }),
+});
+
+/** Saves the ICS's choices; the age milestones job and the door read the review age from here the next time they run. */
+export async function changeFamilySettings(tx: Tx, actor: Actor, body: unknown): Promise<void> {
+  requireSettingsKeeper(actor);
+  const input = parseInput(settingsInput, body);
+  const before = await current(tx);
+  const hide = input.hideStaffNames === 'yes';
+  await tx.execute(sql`INSERT INTO family_setting (ics_id, review_age, response_working_days, hide_staff_names)
+    VALUES (${actor.icsId}::uuid, ${input.reviewAge}, ${input.responseWorkingDays}, ${hide})
+    ON CONFLICT (ics_id) DO UPDATE SET review_age = EXCLUDED.review_age, response_working_days = EXCLUDED.response_working_days,
+      hide_staff_names = EXCLUDED.hide_staff_names`);
+  await recordAudit(tx, actor, {
+    action: 'family.settings', what: `Family access settings: review age ${input.reviewAge}, answer within ${input.responseWorkingDays} working days, staff names ${hide ? 'hidden' : 'shown'}`,
+    details: { before, after: { reviewAge: input.reviewAge, responseWorkingDays: input.responseWorkingDays, hideStaffNames: hide } },
+  });
+}
