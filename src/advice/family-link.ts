@@ -158,12 +158,22 @@ export async function answerHelpful(db: Database, token: string, device: string 
 /**
  * One sending as the family reads it on their own signed-in pages, for an
  * access the door opened to the child: the same pages, red first, without the
- * one-time link's device binding. Undefined when it is not this child's.
+ * one-time link's device binding. Reading it counts as opened in the ICS's
+ * figures and on the child's record. Undefined when it is not this child's.
  */
 export async function sendingAsFamilyReadsIt(tx: Tx, access: ChildAccess, sendingId: string): Promise<FamilyView | undefined> {
   const sending = await store.sendingOfChild(tx, access, sendingId);
   if (!sending) return undefined;
+  await store.markRead(tx, access, sendingId);
   const practice = { name: sending.practice_name, phone: sending.practice_phone };
   const pages = (await store.pagesOfSending(tx, access, sendingId)).map((row) => familyPage(row, practice));
   return { sendingId, firstName: access.child.given_name, note: sending.note, sentOn: sending.sent_at.slice(0, 10), pages };
 }
+
+/**
+ * "Did this help?" from the family's own pages, for an access the door opened
+ * to the child (the caller audits it); the page's title, or undefined when the
+ * page is not one of this child's sending.
+ */
+export const familyAnswersHelpful = (tx: Tx, access: ChildAccess, sendingId: string, pageId: string, helpful: boolean) =>
+  store.answerHelpful(tx, access, pageId, helpful, sendingId);
