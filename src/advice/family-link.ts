@@ -5,7 +5,7 @@ import { adviceLinkPolicy, LINK_EXPIRED, LINK_NOT_OPENED_HERE, LINK_ON_ANOTHER_D
 import { auditChild, openChild, refuseChild, type ChildAccess, type Opening } from '../platform/access/door.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
 import { tokenHash } from '../platform/http/session.js';
-import { ACTION_WORDS, bandFor, type AdviceAction, type AgeBand } from './page-format.js';
+import { ACTION_WORDS, bandFor, forAgeWords, type AdviceAction, type AgeBand } from './page-format.js';
 import * as store from './store.js';
 
 /**
@@ -28,6 +28,8 @@ export type LinkAnswer =
 export type FamilyAction = { text: string; href: string | null };
 export type FamilyPage = {
   pageId: string; title: string; version: number; demonstration: boolean; helpful: boolean | null;
+  /** Who the band sent is for: "under 3 months old". */
+  forAge: string;
   red: string[]; amber: string[]; green: string[]; atHome: string[]; whatToExpect: string; seekHelpAgain: string;
   redActions: FamilyAction[]; amberActions: FamilyAction[]; greenActions: FamilyAction[]; sources: string[];
 };
@@ -52,7 +54,7 @@ export function familyPageOf(
   practice: { name: string | null; phone: string | null }, helpful: boolean | null = null,
 ): FamilyPage {
   return {
-    ...page, helpful,
+    ...page, helpful, forAge: forAgeWords(band),
     red: band.red, amber: band.amber, green: band.green, atHome: band.atHome, whatToExpect: band.whatToExpect, seekHelpAgain: band.seekHelpAgain,
     redActions: actionLinks(band.actions.red, practice), amberActions: actionLinks(band.actions.amber, practice), greenActions: actionLinks(band.actions.green, practice),
   };

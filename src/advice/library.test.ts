@@ -6,7 +6,7 @@ import { rows, type Database } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ForbiddenError, ValidationError } from '../platform/http/errors.js';
 import { readJson } from '../platform/data-files.js';
-import { bandFor, bandProblems, libraryShape, pageShape, ageInMonths } from './page-format.js';
+import { bandFor, bandProblems, forAgeWords, libraryShape, pageShape, ageInMonths } from './page-format.js';
 import { approvePage, exportLibrary, importLibrary, LibraryFileError, overview, pageWithHistory, savePage, STARTER_LIBRARY_FILE } from './library.js';
 import { readability } from './reading-age.js';
 import { pageText } from './library.js';
@@ -53,6 +53,14 @@ describe('an advice page is checked whole when saved', () => {
     expect(bandFor(bands, 59)?.fromMonths).toBe(3);
     expect(bandFor(bands, 60)).toBeUndefined();
     expect(bandProblems(bands)).toEqual([]);
+  });
+
+  it('tells the family who a band is for: under its upper age from birth, otherwise from and to (H034)', () => {
+    expect(forAgeWords({ fromMonths: 0, toMonths: 3 })).toBe('under 3 months old');
+    expect(forAgeWords({ fromMonths: 0, toMonths: 216 })).toBe('under 18 years old');
+    expect(forAgeWords({ fromMonths: 3, toMonths: 6 })).toBe('aged 3 to 6 months');
+    expect(forAgeWords({ fromMonths: 12, toMonths: 216 })).toBe('aged 1 to 18 years');
+    expect(forAgeWords({ fromMonths: 3, toMonths: 60 })).toBe('aged 3 months to 5 years');
   });
 
   it('counts whole months of age the day the month is complete, not before', () => {

@@ -172,7 +172,7 @@ export async function countOpen(tx: Tx, access: ChildAccess): Promise<void> {
 export async function answerHelpful(tx: Tx, access: ChildAccess, pageId: string, helpful: boolean, sendingId = heldSending(tx, access).sendingId): Promise<string | undefined> {
   const { childId } = checkedAccess(tx, access);
   const [done] = await rows<{ title: string }>(tx, sql`UPDATE advice_sending_page p SET helpful = ${helpful}, answered_at = now()
-    FROM advice_page_version v, advice_sending s WHERE p.sending_id = ${sendingId}::uuid AND p.page_id = ${pageId}
+    FROM advice_page_version v, advice_sending s WHERE p.ics_id = ${access.actor.icsId}::uuid AND p.sending_id = ${sendingId}::uuid AND p.page_id = ${pageId}
       AND v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
       AND s.ics_id = p.ics_id AND s.id = p.sending_id AND s.child_id = ${childId}::uuid RETURNING v.title`);
   return done?.title;
