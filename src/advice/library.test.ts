@@ -153,6 +153,18 @@ describe.each(await databaseKinds())('the ICS’s library, on %s', (kind) => {
     ]);
   });
 
+  it('keeps a starter page marked as demonstration content until the ICS’s clinical lead approves it, when it becomes the ICS’s own', async () => {
+    const starter = testPage({ id: 'starter-croup', title: 'Croup', demonstration: true, approvedBy: 'Demonstration only' });
+    await db.tenant(south, (tx) => importLibrary(tx, south, { pages: [starter] }, { id: null, name: 'Joinery starter library' }));
+    // An edit by the administrator keeps the mark: the wording is still not the ICS clinicians' own.
+    const edited = await db.tenant(south, (tx) => savePage(tx, admin(south), { ...starter, title: 'Croup in children' }, 1));
+    expect((await db.tenant(south, (tx) => pageWithHistory(tx, admin(south), 'starter-croup', '2026-12-06'))).page.demonstration).toBe(true);
+    const approved = await db.tenant(south, (tx) => approvePage(tx, clinicalLead(south), 'starter-croup', edited!, { reviewBy: '2027-12-06' }, '2026-12-06'));
+    const now = await db.tenant(south, (tx) => pageWithHistory(tx, admin(south), 'starter-croup', '2026-12-06'));
+    expect(now.page).toMatchObject({ version: approved, demonstration: false, approvedBy: 'Dr Cleo Lead' });
+    expect(now.history.find((v) => v.version === 1)?.demonstration).toBe(true);
+  });
+
   it('lists pages due for review and past it, and lets only an administrator or the clinical lead keep the library', async () => {
     const lead = admin(north);
     expect((await db.tenant(north, (tx) => overview(tx, lead, '2027-11-20'))).due.map((p) => [p.page_id, p.status])).toEqual([['fever', 'due-soon']]);
