@@ -10,7 +10,7 @@ import { londonToday } from './steps/dates.js';
 /**
  * Safety-netting advice: a paediatrician sends the fever page to the family
  * of a 2-month-old; a parent opens the one-time link on a phone without
- * JavaScript and reads the red signs first; the ICS's administrator keeps the library.
+ * JavaScript and reads the red signs first; the ICS's clinical lead keeps the library.
  */
 describe('advice for families', JOURNEY, () => {
   let joinery: Joinery;
@@ -88,18 +88,18 @@ describe('advice for families', JOURNEY, () => {
     await closeTheWindow(paed);
   });
 
-  it('the administrator keeps the library: the list with its review dates, a page’s editor with its preview', async () => {
-    const admin = await signInInANewWindow(joinery, 'admin');
-    await admin.goto('/admin/advice');
-    await checkPageIsAccessible(admin, 'advice library');
-    await follow(admin, admin.getByRole('link', { name: 'Head injury' }));
-    await checkPageIsAccessible(admin, 'advice page editor');
-    await follow(admin, admin.getByRole('button', { name: 'Preview changes' }));
-    expect(await admin.locator('main').textContent()).toContain('your changes, not saved yet');
-    await admin.goto('/admin/advice/head-injury/versions/1');
-    await checkPageIsAccessible(admin, 'an advice page version');
-    await admin.goto('/advice-figures');
-    await checkPageIsAccessible(admin, 'advice figures by hub and deprivation');
-    await closeTheWindow(admin);
+  it('the ICS clinical lead keeps the library: the list with its review dates, a page’s editor with its preview', async () => {
+    const lead = await signInInANewWindow(joinery, 'clinical-lead');
+    await lead.goto('/admin/advice');
+    await checkPageIsAccessible(lead, 'advice library');
+    await follow(lead, lead.getByRole('link', { name: 'Head injury' }));
+    await checkPageIsAccessible(lead, 'advice page editor');
+    await follow(lead, lead.getByRole('button', { name: 'Preview changes' }));
+    expect(await lead.locator('main').textContent()).toContain('your changes, not saved yet');
+    await lead.goto('/admin/advice/head-injury/versions/1');
+    await checkPageIsAccessible(lead, 'an advice page version');
+    await lead.goto('/advice-figures');
+    await checkPageIsAccessible(lead, 'advice figures by hub and deprivation');
+    await closeTheWindow(lead);
   });
 });

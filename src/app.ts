@@ -31,7 +31,7 @@ import { recordPolicy, visibleToSql } from './record/service.js';
 import { offerMdtFeedbackWith } from './mdt/service.js';
 import { feedbackLetterLines, offerFeedback } from './feedback/service.js';
 import { sendAdviceWith } from './mdt/service.js';
-import { choosesPages, maySendAdvice, offersFor, sendAdvice } from './advice/service.js';
+import { choosesPages, familyLinkOf, maySendAdvice, offersFor, sendAdvice } from './advice/service.js';
 
 // Care plans and the record stand on children, so children cannot import them: they learn here who a key worker
 // is (the care team) and what the record lets a viewer see (the access log).
@@ -45,7 +45,7 @@ offerMdtFeedbackWith(async (tx, access, event, origin) => {
   return token ? feedbackLetterLines(origin, token) : [];
 });
 // The population brings children to MDTs and advice figures stand on the population: MDT outcomes send advice through the advice service, handed over here.
-sendAdviceWith({ maySendAdvice, offersFor, choosesPages, sendAdvice });
+sendAdviceWith({ maySendAdvice, offersFor, choosesPages, sendAdvice, familyLinkOf });
 
 /** Joinery: the platform with every capability's routes. */
 export function buildJoinery(deps: AppDeps): Promise<FastifyInstance> {

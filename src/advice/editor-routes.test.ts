@@ -52,6 +52,20 @@ describe('the advice library editor (pglite)', () => {
     expect((await lead.get(BASE)).statusCode).toBe(200);
   });
 
+  it('shows every red sign of a band without scrolling its box, and says a starter page is approved for demonstration only (H036)', async () => {
+    const editor = await admin.get(`${BASE}/fever`);
+    const red = /<textarea[^>]*name="b0-red"[^>]*rows="(\d+)"[^>]*>([\s\S]*?)<\/textarea>|<textarea[^>]*rows="(\d+)"[^>]*name="b0-red"[^>]*>([\s\S]*?)<\/textarea>/.exec(editor.body)!;
+    const rowsShown = Number(red[1] ?? red[3]);
+    const signs = (red[2] ?? red[4]).replace(/^\n/, '').split('\n').length;
+    expect(signs).toBeGreaterThan(4);
+    expect(rowsShown).toBeGreaterThan(signs);
+    const text = pageText(editor.body);
+    expect(text).toContain('Approved for demonstration only: not yet approved by your ICS’s clinicians');
+    // The clinical lead, who approves, is told what approving a starter page means.
+    const lead = await TestClient.signIn(j.app, 'clinical-lead@demo.joinery.test');
+    expect(pageText((await lead.get(`${BASE}/fever`)).body)).toContain('It becomes your ICS’s own page: families are no longer told it is demonstration content');
+  });
+
   it('shows the reading age against the target, and previews an edit as families would read it without saving', async () => {
     const editor = await admin.get(`${BASE}/fever`);
     expect(pageText(editor.body)).toMatch(/Reading age\s+\d+ \(target 11; Flesch–Kincaid grade/);

@@ -5,7 +5,7 @@ import { adviceLinkPolicy, LINK_EXPIRED, LINK_NOT_OPENED_HERE, LINK_ON_ANOTHER_D
 import { auditChild, openChild, refuseChild, type ChildAccess, type Opening } from '../platform/access/door.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
 import { tokenHash } from '../platform/http/session.js';
-import { ACTION_WORDS, bandFor, type AdviceAction, type AgeBand } from './page-format.js';
+import { ACTION_WORDS, bandFor, forAgeWords, type AdviceAction, type AgeBand } from './page-format.js';
 import * as store from './store.js';
 
 /**
@@ -28,6 +28,8 @@ export type LinkAnswer =
 export type FamilyAction = { text: string; href: string | null };
 export type FamilyPage = {
   pageId: string; title: string; version: number; demonstration: boolean; helpful: boolean | null;
+  /** Who the band sent is for: "under 3 months old". */
+  forAge: string;
   red: string[]; amber: string[]; green: string[]; atHome: string[]; whatToExpect: string; seekHelpAgain: string;
   redActions: FamilyAction[]; amberActions: FamilyAction[]; greenActions: FamilyAction[]; sources: string[];
 };
@@ -52,7 +54,7 @@ export function familyPageOf(
   practice: { name: string | null; phone: string | null }, helpful: boolean | null = null,
 ): FamilyPage {
   return {
-    ...page, helpful,
+    ...page, helpful, forAge: forAgeWords(band),
     red: band.red, amber: band.amber, green: band.green, atHome: band.atHome, whatToExpect: band.whatToExpect, seekHelpAgain: band.seekHelpAgain,
     redActions: actionLinks(band.actions.red, practice), amberActions: actionLinks(band.actions.amber, practice), greenActions: actionLinks(band.actions.green, practice),
   };
@@ -158,12 +160,22 @@ export async function answerHelpful(db: Database, token: string, device: string 
 /**
  * One sending as the family reads it on their own signed-in pages, for an
  * access the door opened to the child: the same pages, red first, without the
- * one-time link's device binding. Undefined when it is not this child's.
+ * one-time link's device binding. Reading it counts as opened in the ICS's
+ * figures and on the child's record. Undefined when it is not this child's.
  */
 export async function sendingAsFamilyReadsIt(tx: Tx, access: ChildAccess, sendingId: string): Promise<FamilyView | undefined> {
   const sending = await store.sendingOfChild(tx, access, sendingId);
   if (!sending) return undefined;
+  await store.markRead(tx, access, sendingId);
   const practice = { name: sending.practice_name, phone: sending.practice_phone };
   const pages = (await store.pagesOfSending(tx, access, sendingId)).map((row) => familyPage(row, practice));
   return { sendingId, firstName: access.child.given_name, note: sending.note, sentOn: sending.sent_at.slice(0, 10), pages };
 }
+
+/**
+ * "Did this help?" from the family's own pages, for an access the door opened
+ * to the child (the caller audits it); the page's title, or undefined when the
+ * page is not one of this child's sending.
+ */
+export const familyAnswersHelpful = (tx: Tx, access: ChildAccess, sendingId: string, pageId: string, helpful: boolean) =>
+  store.answerHelpful(tx, access, pageId, helpful, sendingId);

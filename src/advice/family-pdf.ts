@@ -9,7 +9,7 @@ export function familyAdviceDocument(view: FamilyView): LetterDocument {
   const actions = (items: { text: string }[]) => list(items.map((a) => a.text));
   if (view.note) lines.push({ text: 'A note for you', heading: true }, { text: view.note });
   for (const p of view.pages) {
-    lines.push({ text: p.title, heading: true });
+    lines.push({ text: p.title, heading: true }, { text: `This advice is for a child ${p.forAge}.` });
     if (p.demonstration) lines.push({ text: 'Demonstration content: not approved by your local NHS clinicians.' });
     lines.push({ text: 'Call 999 or go to A&E now if:', heading: true });
     list(p.red);

@@ -6,7 +6,7 @@ import { rows, type Database } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { ForbiddenError, ValidationError } from '../platform/http/errors.js';
 import { readJson } from '../platform/data-files.js';
-import { bandFor, bandProblems, libraryShape, pageShape, ageInMonths } from './page-format.js';
+import { bandFor, bandProblems, forAgeWords, libraryShape, pageShape, ageInMonths } from './page-format.js';
 import { approvePage, exportLibrary, importLibrary, LibraryFileError, overview, pageWithHistory, savePage, STARTER_LIBRARY_FILE } from './library.js';
 import { readability } from './reading-age.js';
 import { pageText } from './library.js';
@@ -53,6 +53,14 @@ describe('an advice page is checked whole when saved', () => {
     expect(bandFor(bands, 59)?.fromMonths).toBe(3);
     expect(bandFor(bands, 60)).toBeUndefined();
     expect(bandProblems(bands)).toEqual([]);
+  });
+
+  it('tells the family who a band is for: under its upper age from birth, otherwise from and to (H034)', () => {
+    expect(forAgeWords({ fromMonths: 0, toMonths: 3 })).toBe('under 3 months old');
+    expect(forAgeWords({ fromMonths: 0, toMonths: 216 })).toBe('under 18 years old');
+    expect(forAgeWords({ fromMonths: 3, toMonths: 6 })).toBe('aged 3 to 6 months');
+    expect(forAgeWords({ fromMonths: 12, toMonths: 216 })).toBe('aged 1 to 18 years');
+    expect(forAgeWords({ fromMonths: 3, toMonths: 60 })).toBe('aged 3 months to 5 years');
   });
 
   it('counts whole months of age the day the month is complete, not before', () => {
@@ -143,6 +151,18 @@ describe.each(await databaseKinds())('the ICS’s library, on %s', (kind) => {
       { action: 'advice-page.save', what: 'Advice page saved as a draft: Fever (edited), version 3' },
       { action: 'advice-page.approve', what: 'Advice page approved: Fever (edited), version 4, review by 2027-12-06' },
     ]);
+  });
+
+  it('keeps a starter page marked as demonstration content until the ICS’s clinical lead approves it, when it becomes the ICS’s own', async () => {
+    const starter = testPage({ id: 'starter-croup', title: 'Croup', demonstration: true, approvedBy: 'Demonstration only' });
+    await db.tenant(south, (tx) => importLibrary(tx, south, { pages: [starter] }, { id: null, name: 'Joinery starter library' }));
+    // An edit by the administrator keeps the mark: the wording is still not the ICS clinicians' own.
+    const edited = await db.tenant(south, (tx) => savePage(tx, admin(south), { ...starter, title: 'Croup in children' }, 1));
+    expect((await db.tenant(south, (tx) => pageWithHistory(tx, admin(south), 'starter-croup', '2026-12-06'))).page.demonstration).toBe(true);
+    const approved = await db.tenant(south, (tx) => approvePage(tx, clinicalLead(south), 'starter-croup', edited!, { reviewBy: '2027-12-06' }, '2026-12-06'));
+    const now = await db.tenant(south, (tx) => pageWithHistory(tx, admin(south), 'starter-croup', '2026-12-06'));
+    expect(now.page).toMatchObject({ version: approved, demonstration: false, approvedBy: 'Dr Cleo Lead' });
+    expect(now.history.find((v) => v.version === 1)?.demonstration).toBe(true);
   });
 
   it('lists pages due for review and past it, and lets only an administrator or the clinical lead keep the library', async () => {

@@ -142,7 +142,7 @@ const approval = z.object({
 
 /**
  * Approves the latest version as it stands: a new version with the approver,
- * today's date and the review date. Refused when someone saved since the page
+ * today's date and the review date, no longer marked as demonstration content. Refused when someone saved since the page
  * was opened, or when the review date is not after today.
  */
 export async function approvePage(tx: Tx, actor: Actor, pageId: string, openedAt: number, input: { reviewBy: string | null }, today: string): Promise<number> {
@@ -157,7 +157,8 @@ export async function approvePage(tx: Tx, actor: Actor, pageId: string, openedAt
   const { reviewBy } = parsed.data;
   if (reviewBy <= today) throw new ValidationError({ reviewBy: 'The review date must be after today' });
   if (reviewBy > addMonths(today, 36)) throw new ValidationError({ reviewBy: 'The review date must be within 3 years' });
-  const page: AdvicePage = { ...asPage(latest), approvedBy: actor.name, approvedOn: today, reviewBy };
+  // Approved by the ICS's own clinical lead, a starter page is the ICS's page: families are no longer told it is demonstration content.
+  const page: AdvicePage = { ...asPage(latest), demonstration: false, approvedBy: actor.name, approvedOn: today, reviewBy };
   const version = latest.version + 1;
   await insert(tx, actor.icsId, page, version, { id: actor.professionalId, name: actor.name }, pageId);
   await recordAudit(tx, actor, {

@@ -136,6 +136,12 @@ export function bandWords(b: { fromMonths: number; toMonths: number }): string {
   return `${b.fromMonths} months to ${Math.floor(b.toMonths / 12)} years`;
 }
 
+/** Who a band is for, as a family reads it after "This advice is for a child": "under 3 months", "aged 1 to 18 years". */
+export function forAgeWords(b: { fromMonths: number; toMonths: number }): string {
+  if (b.fromMonths > 0) return `aged ${bandWords(b)}`;
+  return b.toMonths > 24 && b.toMonths % 12 === 0 ? `under ${b.toMonths / 12} years old` : `under ${b.toMonths} months old`;
+}
+
 /**
  * Why a file or form will not do, one reason a line, naming where: the page
  * (by its id when it has one) and the field, e.g.

@@ -120,6 +120,7 @@ describe('sending advice to a family (pglite)', () => {
     expect(text.indexOf('Call 999 or go to A&E now if')).toBeLessThan(text.indexOf('Get help today if'));
     expect(text.indexOf('Get help today if')).toBeLessThan(text.indexOf('You can look after your child at home if'));
     expect(text).toContain('under 3 months old and has a temperature of 38°C or more');
+    expect(text).toContain('This advice is for a child under 3 months old.');
     expect(page.body).toContain('href="tel:999"');
     expect(page.body).toContain('href="tel:111"');
     expect(page.body).toContain('href="tel:01632960123"');
@@ -256,6 +257,7 @@ describe('sending advice to a family (pglite)', () => {
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const text = pdfText(pdf.rawPayload);
     expect(text).toContain('Printed note.');
+    expect(text).toContain('This advice is for a child under 3 months old.');
     expect(text).toContain('Call 999 or go to A&E now if:');
     expect(text).toContain('Call NHS 111 or go to 111.nhs.uk');
     expect(text).toMatch(/Call your GP practice \(.+, 01632 960123\)/);

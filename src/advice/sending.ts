@@ -64,6 +64,16 @@ export type SendInput = { pages?: unknown; note?: unknown };
 export type SentFrom = { source: AdviceSource; referralId?: string | null; mdtCaseId?: string | null };
 export type Sent = { id: string; token: string; expiresAt: Date; titles: string[] };
 
+/** What the page shows whoever just sent advice (advice/views/family-link.njk): the family's one-time link, once. */
+export type FamilyLink = { heading: string; url: string; expiresAt: Date };
+export const familyLinkOf = (publicUrl: string, heading: string, made: { token: string; expiresAt: Date }): FamilyLink =>
+  ({ heading, url: `${publicUrl}/advice/${made.token}`, expiresAt: made.expiresAt });
+
+/** How the child's advice page names where each sending came from (the child's page itself needs no words). */
+export const SENT_FROM_WORDS: Record<AdviceSource, string> = {
+  'child-page': '', triage: ', from triage', mdt: ', with an MDT outcome', 'virtual-ward-discharge': ', at discharge from care at home',
+};
+
 /**
  * Checks each chosen page against the library and the child's age now;
  * every problem is one message on the `pages` field. Pages left unchanged

@@ -168,13 +168,21 @@ export async function countOpen(tx: Tx, access: ChildAccess): Promise<void> {
   await tx.execute(sql`UPDATE advice_sending SET open_count = open_count + 1 WHERE id = ${sendingId}::uuid`);
 }
 
-/** The family's answer for one page of the link's sending; the page's title when it is one of them. */
-export async function answerHelpful(tx: Tx, access: ChildAccess, pageId: string, helpful: boolean): Promise<string | undefined> {
-  const { sendingId } = heldSending(tx, access);
+/** The family's answer for one page of a sending of the child the door opened (by default the link's); the page's title when it is one of them. */
+export async function answerHelpful(tx: Tx, access: ChildAccess, pageId: string, helpful: boolean, sendingId = heldSending(tx, access).sendingId): Promise<string | undefined> {
+  const { childId } = checkedAccess(tx, access);
   const [done] = await rows<{ title: string }>(tx, sql`UPDATE advice_sending_page p SET helpful = ${helpful}, answered_at = now()
-    FROM advice_page_version v WHERE p.sending_id = ${sendingId}::uuid AND p.page_id = ${pageId}
-      AND v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version RETURNING v.title`);
+    FROM advice_page_version v, advice_sending s WHERE p.ics_id = ${access.actor.icsId}::uuid AND p.sending_id = ${sendingId}::uuid AND p.page_id = ${pageId}
+      AND v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
+      AND s.ics_id = p.ics_id AND s.id = p.sending_id AND s.child_id = ${childId}::uuid RETURNING v.title`);
   return done?.title;
+}
+
+/** The family read a sending on their own pages: it counts as opened, as the link's first open does. */
+export async function markRead(tx: Tx, access: ChildAccess, sendingId: string): Promise<void> {
+  const { childId } = checkedAccess(tx, access);
+  await tx.execute(sql`UPDATE advice_sending SET first_opened_at = coalesce(first_opened_at, now()), open_count = open_count + 1
+    WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${sendingId}::uuid AND child_id = ${childId}::uuid`);
 }
 
 /** A new link for a sending of this child's: the old hash is replaced and the device binding cleared. */

@@ -48,8 +48,19 @@ describe('discharge from the virtual ward: the GP’s letter and the family’s 
   });
 
   it('refuses advice that cannot be sent, discharging nothing and filing no letter', async () => {
-    const { child, episodeId } = await childOnWard();
+    const { child, episodeId, offers } = await childOnWard();
     await nurse.get(`/virtual-ward/episodes/${episodeId}/discharge`);
+    // A band of an offered page meant for another age (H034): refused, naming the band that fits.
+    const pages = await rows<{ page_id: string; bands: { fromMonths: number; toMonths: number }[] }>(j.db.owner,
+      sql`SELECT page_id, age_bands AS bands FROM advice_page_version WHERE ics_id = ${j.ics.icsId}::uuid AND jsonb_array_length(age_bands) > 1`);
+    const offer = offers.find((o) => pages.some((p) => p.page_id === o.pageId))!;
+    const other = pages.find((p) => p.page_id === offer.pageId)!.bands.find((b) => b.fromMonths !== offer.fromMonths)!;
+    const wrongBand = await nurse.post(`/virtual-ward/episodes/${episodeId}/discharge`, {
+      outcome: 'recovered-at-home', summary: 'Well.', version: '3', pages: `${offer.pageId}:${offer.version}:${other.fromMonths}-${other.toMonths}`,
+    });
+    expect(wrongBand.statusCode).toBe(400);
+    expect(pageText(wrongBand.body)).toContain(`The ${other.fromMonths} to ${other.toMonths} months advice in ${offer.title} is not for a child of`);
+    expect(pageText(wrongBand.body)).toContain(`send the ${offer.band} advice`);
     const res = await nurse.post(`/virtual-ward/episodes/${episodeId}/discharge`, { outcome: 'recovered-at-home', summary: 'Well.', version: '3', pages: 'no-such-page:1:0-12' });
     expect(res.statusCode).toBe(400);
     expect(pageText(res.body)).toContain('There is a problem There is no approved advice page no-such-page');
@@ -87,6 +98,9 @@ describe('discharge from the virtual ward: the GP’s letter and the family’s 
     const [sending] = await rows<{ source: string; note: string; by: string }>(j.db.owner,
       sql`SELECT s.source, s.note, a.actor_name AS by FROM advice_sending s JOIN audit_event a ON a.ics_id = s.ics_id AND a.child_id = s.child_id AND a.action = 'advice.send' WHERE s.child_id = ${child}::uuid`);
     expect(sending).toEqual({ source: 'virtual-ward-discharge', note: 'As we talked about.', by: w.nurse.name });
+    // The child's advice page says where it was sent from.
+    const onRecord = pageText((await nurse.get(`/children/${child}/advice`)).body);
+    expect(onRecord).toMatch(new RegExp(`Sent by ${w.nurse.name} \\([^)]*\\), \\d{1,2} \\w+ \\d{4}, \\d{2}:\\d{2}, at discharge from care at home`));
     expect((await episodeState(j, episodeId)).state).toBe('discharged');
   });
 

@@ -4,7 +4,7 @@ import { ConflictError, ValidationError, type FieldErrors } from '../platform/ht
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { bodyOf, field, fieldList, queryOf } from '../platform/http/form-body.js';
 import { londonToday } from '../platform/time/form-dates.js';
-import { offersFor } from '../advice/service.js';
+import { familyLinkOf, offersFor } from '../advice/service.js';
 import { letterPdf } from '../platform/http/pdf.js';
 import { decideEpisode, startOnWard, HOME_CHECKS } from './acceptance.js';
 import { wardCaseload } from './caseload.js';
@@ -181,7 +181,7 @@ export const virtualWardRoutes: RouteModule = (app, deps) => {
       const done = await inTenant(deps, req, (tx, actor) => dischargeFromWard(tx, actor, id, { ...values, outcome: (values.outcome || undefined) as never }, new Date(), { pages, note: values.note }));
       // The family's one-time link is shown once, now, as the child's advice page shows it; without advice the letter page is a plain redirect.
       if (!done.advice) return reply.redirect(`/virtual-ward/episodes/${id}/letter?sent=1`, 303);
-      const link = { heading: `Advice sent: ${done.advice.titles.join('; ')}`, url: `${deps.config.publicUrl}/advice/${done.advice.token}`, expiresAt: done.advice.expiresAt };
+      const link = familyLinkOf(deps.config.publicUrl, `Advice sent: ${done.advice.titles.join('; ')}`, done.advice);
       return reply.page(`${V}/letter.njk`, { ...(await letterPage(req, id)), sent: true, link });
     } catch (error) {
       if (error instanceof ConflictError) return refused(reply, error.message, `/virtual-ward/episodes/${id}`);

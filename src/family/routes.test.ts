@@ -1,11 +1,16 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
-import { one } from '../../test/in-ics.js';
+import { inIcs, one } from '../../test/in-ics.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
 import { demoParent, familyClient } from '../../test/family.js';
+import { actorFor } from '../../test/actors.js';
+import { pdfText } from '../../test/pdf-text.js';
+import { londonToday } from '../platform/time/form-dates.js';
+import { childAdvice, offersFor, sendAdvice } from '../advice/service.js';
 
 /**
  * The family area and the professionals' family access page over HTTP: the
@@ -108,5 +113,52 @@ describe('family pages over HTTP', () => {
     const res = await gp.get('/family');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/sign-in');
+  });
+
+  it('the parent reads advice on their own pages, prints it as a PDF and says it helped; the professional sees it opened and the answer', async () => {
+    // A child the demo parent may see advice for, and a GP of the child's practice who sends it.
+    const child = await one<{ id: string; given_name: string; date_of_birth: string; email: string }>(j, sql`SELECT c.id, c.given_name, c.date_of_birth::text, p.email
+      FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
+      JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.role = 'gp'
+      WHERE g.nhs_number = ${parent.nhsNumber} AND 'advice' = ANY(g.may_see) ORDER BY c.id, p.email LIMIT 1`);
+    const sender = await actorFor(j.db, child.email);
+    const today = londonToday();
+    const [offer] = await inIcs(j, (tx) => offersFor(tx, child.date_of_birth, today));
+    const sent = await inIcs(j, (tx) => sendAdvice(tx, sender, child.id, { pages: [offer.choice], note: 'Ring us if no better in 2 days' }, { source: 'child-page' }, today));
+    const family = await familyClient(j, parent);
+    const here = `/family/children/${child.id}/advice/${sent.id}`;
+    // Their child's page lists it with who sent it, their role in plain words.
+    expect(pageText((await family.get(`/family/children/${child.id}`)).body)).toContain(`by ${sender.name} (GP)`);
+    const page = await family.get(here);
+    expect(page.statusCode).toBe(200);
+    const text = pageText(page.body);
+    expect(text).toContain('Ring us if no better in 2 days');
+    expect(text.indexOf('Call 999 or go to A&E now if')).toBeLessThan(text.indexOf('Get help today if'));
+    expect(page.body).toContain(`href="${here}/advice.pdf"`);
+    // Reading it on their own pages counts as opened, as the one-time link's first open does.
+    expect(await one(j, sql`SELECT first_opened_at IS NOT NULL AS opened FROM advice_sending WHERE id = ${sent.id}::uuid`)).toEqual({ opened: true });
+
+    const pdf = await family.get(`${here}/advice.pdf`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const printed = pdfText(pdf.rawPayload);
+    expect(printed).toContain('Ring us if no better in 2 days');
+    expect(printed.indexOf('Call 999 or go to A&E now if')).toBeLessThan(printed.indexOf('Get help today if'));
+
+    const wrong = await family.post(`${here}/helpful`, { page: offer.pageId, helpful: 'maybe' });
+    expect(wrong.statusCode).toBe(400);
+    expect(pageText(wrong.body)).toContain('choose “Yes, it helped” or “No, it did not help”');
+    const answered = await family.post(`${here}/helpful`, { page: offer.pageId, helpful: 'yes' });
+    expect(answered.statusCode).toBe(303);
+    expect(pageText((await family.get(answered.headers.location as string)).body)).toContain('Thank you for telling us.');
+    const audit = await one<{ what: string }>(j, sql`SELECT what FROM audit_event WHERE action = 'family.advice-helpful' AND child_id = ${child.id}::uuid`);
+    expect(audit.what).toBe(`Said the advice helped: ${offer.title}`);
+    // A sending that is not this child's is not theirs to answer, and their answer stands.
+    expect((await family.post(`/family/children/${child.id}/advice/${crypto.randomUUID()}/helpful`, { page: offer.pageId, helpful: 'no' })).statusCode).toBe(404);
+
+    // What the sender sees on the child's advice page: opened, and the family's answer beside the page.
+    const { sent: onRecord } = await inIcs(j, (tx) => childAdvice(tx, sender, child.id, today));
+    const mine = onRecord.find((r) => r.id === sent.id)!;
+    expect(mine.first_opened_at).not.toBeNull();
+    expect(mine.pages.map((p) => ({ pageId: p.pageId, helpful: p.helpful }))).toEqual([{ pageId: offer.pageId, helpful: true }]);
   });
 });

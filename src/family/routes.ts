@@ -6,6 +6,7 @@ import { ValidationError } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS, LETTER_KINDS, MILESTONE_LABELS } from './labels.js';
 import * as family from './service.js';
+import { familyAdvicePdf } from '../advice/service.js';
 import { listHref, paginationLinks } from '../platform/http/paging.js';
 
 /** ?page=N, a whole number from 1; anything else is the first page. */
@@ -71,7 +72,28 @@ function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
   app.get('/family/children/:id/advice/:sendingId', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
     const id = idParam(req.params);
     const { view } = await family.familyAdvice(deps.db, member, id, idParam(req.params, 'sendingId'));
-    return reply.page('family/views/advice.njk', { title: view.pages.map((p) => p.title).join(', '), view, backHref: `/family/children/${id}#advice` });
+    const here = `/family/children/${id}/advice/${view.sendingId}`;
+    return reply.page('family/views/advice.njk', {
+      title: view.pages.map((p) => p.title).join(', '), view, backHref: `/family/children/${id}#advice`,
+      pdfHref: `${here}/advice.pdf`, helpfulHref: `${here}/helpful`, thanks: (req.query as Record<string, unknown> | undefined)?.thanks === '1',
+    });
+  }));
+
+  app.get('/family/children/:id/advice/:sendingId/advice.pdf', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const { view } = await family.familyAdvice(deps.db, member, idParam(req.params), idParam(req.params, 'sendingId'), 'pdf');
+    return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', 'inline; filename="advice.pdf"').send(await familyAdvicePdf(view));
+  }));
+
+  app.post('/family/children/:id/advice/:sendingId/helpful', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const id = idParam(req.params);
+    const sendingId = idParam(req.params, 'sendingId');
+    try {
+      await family.familyAdviceHelpful(deps.db, member, id, sendingId, { page: body(req)?.page, helpful: body(req)?.helpful });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return reply.code(400).page('family/views/refused.njk', { title: 'We could not save your answer', reason: 'Go back to the advice and choose “Yes, it helped” or “No, it did not help”.' });
+    }
+    return reply.redirect(`/family/children/${id}/advice/${sendingId}?thanks=1#page-${String(body(req)?.page)}`, 303);
   }));
 
   app.post('/family/children/:id/actions/done', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {

@@ -18,7 +18,7 @@ import { londonToday } from '../platform/time/form-dates.js';
 export { familyHome, familyChildPage, familyLetter, hideFromParents, askToChangeAppointment } from './family-pages.js';
 export { askQuestion, answerQuestion, questionForm, questionThread } from './questions.js';
 export { familyActors } from './actors.js';
-export { familyAdvice } from './self-care-advice.js';
+export { familyAdvice, familyAdviceHelpful } from './self-care-advice.js';
 export { markActionDone } from './plan-actions.js';
 export { ageMilestonesJob } from './age-milestones.js';
 export { familyNotices } from './notices.js';

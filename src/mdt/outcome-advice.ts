@@ -20,8 +20,13 @@ export type AdviceService = {
   maySendAdvice(actor: Actor, relationships: Relationship[]): boolean;
   offersFor(tx: Tx, dateOfBirth: string, today: string): Promise<AdviceOffer[]>;
   choosesPages(input: { pages?: unknown }): boolean;
-  sendAdvice(tx: Tx, actor: Actor, childId: string, input: { pages?: unknown; note?: unknown }, where: { source: 'mdt'; mdtCaseId: string }, today: string): Promise<{ titles: string[] }>;
+  sendAdvice(tx: Tx, actor: Actor, childId: string, input: { pages?: unknown; note?: unknown }, where: { source: 'mdt'; mdtCaseId: string }, today: string): Promise<SentAdvice>;
+  familyLinkOf(publicUrl: string, heading: string, made: SentAdvice): FamilyLink;
 };
+
+/** Advice sent with the outcome: what, and the family's one-time link (its token shown once, never kept). */
+export type SentAdvice = { titles: string[]; token: string; expiresAt: Date };
+export type FamilyLink = { heading: string; url: string; expiresAt: Date };
 
 let adviceService: AdviceService | undefined;
 
@@ -33,6 +38,10 @@ function advice(): AdviceService {
   if (!adviceService) throw new Error('No advice service: the composition root must call sendAdviceWith');
   return adviceService;
 }
+
+/** The family's one-time link to the advice sent with an outcome, for the page the recorder sees next. */
+export const outcomeAdviceLink = (publicUrl: string, sent: SentAdvice): FamilyLink =>
+  advice().familyLinkOf(publicUrl, `Advice sent to the family: ${sent.titles.join('; ')}`, sent);
 
 /** The outcome form's advice fields, as posted. */
 export type OutcomeAdvice = { advicePages?: unknown; adviceNote?: unknown };
@@ -49,7 +58,7 @@ const FORM_FIELDS: Record<string, string> = { pages: 'advicePages', note: 'advic
  * Sends the pages chosen with the outcome, or nothing when none were. A note
  * with no page is refused rather than dropped: the family would never see it.
  */
-export async function sendOutcomeAdvice(tx: Tx, actor: Actor, childId: string, caseId: string, posted: OutcomeAdvice, today: string): Promise<{ titles: string[] } | null> {
+export async function sendOutcomeAdvice(tx: Tx, actor: Actor, childId: string, caseId: string, posted: OutcomeAdvice, today: string): Promise<SentAdvice | null> {
   const input = { pages: posted.advicePages, note: posted.adviceNote };
   if (!advice().choosesPages(input)) {
     if (typeof input.note === 'string' && input.note.trim()) throw new ValidationError({ advicePages: 'Choose an advice page to send with the note, or leave the note empty' });

@@ -6,6 +6,7 @@ import { idParam } from '../platform/http/validate.js';
 import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
 import { londonToday, readDateParts } from '../platform/time/form-dates.js';
 import * as mdt from './service.js';
+import { outcomeLetterPage } from './letter-routes.js';
 import { MAX_ACTIONS_PER_SAVE, THEMES } from './meeting-input.js';
 import { checked, conflictPage, ownerOf, teamItems } from './meeting-pages.js';
 import { ownerOptions } from '../children/service.js';
@@ -63,7 +64,7 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
       discussion: str(b, 'discussion'), decisions: str(b, 'decisions'), themes: checked(b.themes).slice(0, 20), otherTheme: str(b, 'otherTheme', 200), version: str(b, 'version', 12), actions,
       advicePages: fieldList(b, 'advicePages', 20), adviceNote: str(b, 'adviceNote', 1100),
     };
-    let recorded: { adviceSent: boolean };
+    let recorded: Awaited<ReturnType<typeof mdt.recordOutcome>>;
     try {
       recorded = await inTenant(deps, req, (tx, actor) => mdt.recordOutcome(tx, actor, caseId, {
         ...values, actions: given.map(({ a }) => ({ description: a.description, ...ownerOf(a.ownerId), dueOn: a.iso, confirmOwner: a.confirmOwner })),
@@ -83,6 +84,8 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
       for (const [k, text] of Object.entries(dateErrors)) if (given.some(({ i }) => k.startsWith(`actions.${i}.`))) fields[k] = text;
       return reply.code(400).page('mdt/views/outcome.njk', await outcomeForm(req, caseId, values, fields));
     }
-    return reply.redirect(`/mdt/cases/${caseId}/letter?sent=1${recorded.adviceSent ? '&advice=1' : ''}`, 303);
+    // Advice sent with the outcome: the family's one-time link is shown now, once, as from the child's advice page.
+    if (recorded.advice) return reply.page('mdt/views/letter.njk', await outcomeLetterPage(deps, req, caseId, { sent: true, link: mdt.outcomeAdviceLink(deps.config.publicUrl, recorded.advice) }));
+    return reply.redirect(`/mdt/cases/${caseId}/letter?sent=1`, 303);
   });
 };

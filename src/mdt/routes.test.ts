@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dateBoxes } from '../../test/date-boxes.js';
 import { sql } from 'drizzle-orm';
 import { rows } from '../platform/db/client.js';
 import { databaseKinds } from '../../test/database.js';
@@ -21,10 +22,7 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
   let child: { id: string; nhs_number: string; given_name: string };
   const pros: Record<string, { id: string; organisation_id: string; name: string }> = {};
   const today = londonToday();
-  const boxes = (name: string, iso: string) => {
-    const [y, m, d] = iso.split('-');
-    return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y };
-  };
+  const boxes = dateBoxes;
   const signIn = (role: string) => TestClient.signIn(j.app, `${role}@demo.joinery.test`);
   const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(j.db.owner, q))[0];
 

@@ -24,7 +24,7 @@ import { readCase, readOutcome, readSchedule } from './meeting-input.js';
 import { adviceOffers, sendOutcomeAdvice, type OutcomeAdvice } from './outcome-advice.js';
 
 export { MDT_ACCESS_DAYS } from './relationship.js';
-export { sendAdviceWith, type AdviceService } from './outcome-advice.js';
+export { sendAdviceWith, outcomeAdviceLink, type AdviceService, type SentAdvice } from './outcome-advice.js';
 import { mdtPolicy, type MeetingRoles } from './policy.js';
 import * as store from './store.js';
 
@@ -324,7 +324,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     professionalId, kind: 'mdt-letter', childId: c.child_id, title: `MDT outcome letter: ${meeting.title}`, link: `/mdt/cases/${caseId}/letter`,
   })));
   await auditChild(tx, access, { action: 'mdt.outcome', what: `Discussed at ${meeting.title}; outcome letter sent`, details: { caseId, actions: input.actions.length } });
-  return { adviceSent: advice !== null };
+  return { advice };
 }
 
 /** The outcome letter as sent: for the meeting's members during its access window and, as it is filed in the record, for anyone who may read the child's record. */

@@ -6,7 +6,7 @@ import { optionalText, parseInput } from '../platform/http/validate.js';
 import { bringCase, nextOpenMeeting } from '../mdt/service.js';
 import { referToWard } from '../ambulatory/service.js';
 import { addToWorklists } from '../worklist/service.js';
-import { choosesPages, sendAdvice } from '../advice/service.js';
+import { choosesPages, sendAdvice, type Sent } from '../advice/service.js';
 import { fileAdviceLetter, fileReferralLetter, worklistDetails } from './letters.js';
 import { moveReferral } from './service.js';
 import type { Move } from './state-machine.js';
@@ -41,17 +41,19 @@ function notAtClinic(move: Move): void {
  * case to the hub's next meeting; a converted advice request files the
  * referral letter and goes back on the decision-maker's worklist. Whoever
  * triages holds the referral from then on. Moves made on the clinic pages are
- * refused here, before anything is written.
+ * refused here, before anything is written. Returns the advice sent, whose
+ * one-time link the page shows the triager once.
  */
-export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string, now = new Date()): Promise<void> {
+export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unknown, today: string, now = new Date()): Promise<{ advice: Sent | null }> {
   const extras = parseInput(extrasShape, raw);
   const made = await moveReferral(tx, actor, id, raw, today, notAtClinic);
   const r = made.before;
+  let sent: Sent | null = null;
   if (made.by === 'triager' && r.decision_maker_id !== actor.professionalId) await store.setDecisionMaker(tx, actor.icsId, id, actor.professionalId);
   if (made.to === 'advice-given' && made.by === 'triager') {
     // A page that does not fit the child's age or is past review refuses the whole decision: nothing is half-saved.
     const pages = raw as { pages?: unknown };
-    const sent = choosesPages(pages) ? await sendAdvice(tx, actor, r.child_id, { pages: pages.pages, note: extras.selfCare }, { source: 'triage', referralId: id }, today) : null;
+    sent = choosesPages(pages) ? await sendAdvice(tx, actor, r.child_id, { pages: pages.pages, note: extras.selfCare }, { source: 'triage', referralId: id }, today) : null;
     const selfCare = [...(sent?.titles.map((t) => `Advice page sent to the family: ${t}`) ?? []), extras.selfCare].filter(Boolean).join('\n');
     await fileAdviceLetter(tx, actor, r, { advice: made.note ?? '', selfCare }, today);
     if (selfCare) await store.addMessage(tx, actor, id, `For the family: ${selfCare}`);
@@ -76,4 +78,5 @@ export async function decideReferral(tx: Tx, actor: Actor, id: string, raw: unkn
       title: `Referral (${r.urgency}, ${converted ? 'converted from advice' : 'sent again'})`, details: worklistDetails(r.child_id, after.due_on, letterId),
     }]);
   }
+  return { advice: sent };
 }

@@ -8,7 +8,7 @@ import { openReferral } from './referral-page.js';
 import { decideReferral } from './decide.js';
 import { postMessage } from './thread.js';
 import { bodyOf, field, fieldList, queryOf } from '../platform/http/form-body.js';
-import { offersFor } from '../advice/service.js';
+import { familyLinkOf, offersFor, type FamilyLink } from '../advice/service.js';
 import { savedFirstByAnother, showTypedAgain } from '../platform/http/typed-again.js';
 import { pathwayChoices } from '../ambulatory/service.js';
 
@@ -17,7 +17,7 @@ import { pathwayChoices } from '../ambulatory/service.js';
 type Values = Record<string, string>;
 
 export const referralPageRoutes: RouteModule = (app, deps) => {
-  const page = async (req: FastifyRequest, id: string, opts: { values?: Values; fields?: FieldErrors; pages?: string[] } = {}) => {
+  const page = async (req: FastifyRequest, id: string, opts: { values?: Values; fields?: FieldErrors; pages?: string[]; link?: FamilyLink } = {}) => {
     const today = londonToday();
     const p = await inTenant(deps, req, async (tx, actor) => {
       const opened = await openReferral(tx, actor, id, today);
@@ -44,6 +44,7 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
       offersReferredOn: p.moves.some((m) => m.to === 'referred-on'),
       adviceItems: p.adviceOffers.map((o) => ({ value: o.choice, text: `${o.title} (${o.band}, version ${o.version})`, checked: (opts.pages ?? []).includes(o.choice) })),
       offersAmbulatory, pathwayItems: [{ value: '', text: 'Choose a pathway' }, ...pathways.map((w) => ({ value: w.id, text: w.name, selected: values.pathwayId === w.id }))],
+      link: opts.link,
       notice: q.sent === '1' ? 'Sent to the hub' : q.decided === '1' ? 'Decision saved' : q.posted === '1' ? 'Message sent' : undefined,
       backHref: p.isTriager ? '/referrals/triage' : '/referrals',
     };
@@ -73,8 +74,9 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
       pathwayId: field(b, 'pathwayId', 60),
     };
     const pages = fieldList(b, 'pages', 20);
+    let decided: Awaited<ReturnType<typeof decideReferral>>;
     try {
-      await inTenant(deps, req, (tx, actor) => decideReferral(tx, actor, id, { ...values, pages }, londonToday()));
+      decided = await inTenant(deps, req, (tx, actor) => decideReferral(tx, actor, id, { ...values, pages }, londonToday()));
     } catch (error) {
       // Someone decided first: the page as it now stands (their decision in it), with this person's decision and note kept in the form.
       if (savedFirstByAnother(error)) return showTypedAgain(reply, 'referrals/views/referral.njk', await page(req, id, { values, pages }), error);
@@ -82,6 +84,8 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
       if (!(error instanceof ValidationError)) throw error;
       return reply.code(400).page('referrals/views/referral.njk', await page(req, id, { values, pages, fields: error.fields }));
     }
+    // Advice pages sent with the decision: the family's one-time link is shown now, once, as from the child's advice page.
+    if (decided.advice) return reply.page('referrals/views/referral.njk', await page(req, id, { link: familyLinkOf(deps.config.publicUrl, `Decision saved. Advice sent to the family: ${decided.advice.titles.join('; ')}`, decided.advice) }));
     return reply.redirect(`/referrals/${id}?decided=1`, 303);
   });
 };

@@ -132,7 +132,16 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
       to: 'advice-given', note: 'Try 0.05% clobetasone for 2 weeks, then step down.', version,
       pages: 'eczema:1:0-216', selfCare: 'Cotton clothes; short nails.',
     });
-    expect(advised.statusCode).toBe(303);
+    // The advice went with the decision: the triager is shown the family's one-time link now, once.
+    expect(advised.statusCode).toBe(200);
+    expect(pageText(advised.body)).toContain('Decision saved. Advice sent to the family: Eczema (version 1, 0 to 216 months)');
+    const link = /id="family-link"[^>]*value="[^"]*(\/advice\/[A-Za-z0-9_-]+)"/.exec(advised.body)?.[1];
+    expect(link).toBeDefined();
+    const family = await j.app.inject({ method: 'GET', url: link! });
+    expect(family.statusCode).toBe(200);
+    expect(pageText(family.body)).toContain(`Advice for ${child.given_name}`);
+    expect(pageText(family.body)).toContain('Cotton clothes; short nails.');
+    expect((await lead.get(`/referrals/${id}`)).body).not.toContain('family-link');
     const letter = await one<{ title: string; body: { lines: { text: string }[] }; filed_by: string }>(sql`SELECT title, body, filed_by FROM record_letter WHERE child_id = ${child.id}::uuid AND source = 'advice' AND source_id = ${id}::uuid`);
     expect(letter.title).toMatch(/^Advice from /);
     const lines = letter.body.lines.map((l) => l.text).join('\n');

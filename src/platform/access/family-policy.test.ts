@@ -45,7 +45,7 @@ const GRANTS: Record<string, Relationship[]> = {
 const VIEW_OF: Record<string, string | null> = {
   viewCareTeam: null, viewAppointments: 'appointments', askToChangeAppointment: 'appointments', viewPlan: 'plan',
   viewLetters: 'letters', viewMessages: 'messages', askQuestion: 'messages', hideFromParents: null, viewWhoHasLooked: null,
-  viewAdvice: 'advice', markPlanActionDone: 'plan', recordWardObservations: null,
+  viewAdvice: 'advice', answerAdvice: 'advice', markPlanActionDone: 'plan', recordWardObservations: null,
 };
 const WORDS: Record<string, string> = { appointments: 'appointments', plan: 'the care plan', letters: 'letters', advice: 'advice', messages: 'questions to the care team' };
 

@@ -98,6 +98,8 @@ export const familyPolicy = {
   askQuestion: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'messages'),
   /** The self-care advice a professional sent the family. */
   viewAdvice: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'advice'),
+  /** Saying whether advice helped goes with reading it. */
+  answerAdvice: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'advice'),
   /** Marking one of the family's own plan actions done goes with seeing the plan (which action is theirs, the service checks). */
   markPlanActionDone: (actor: Actor, relationships: Relationship[]) => familyView(actor, relationships, 'plan'),
 
