@@ -117,7 +117,8 @@ export function flags(tx: Tx, where: { childId?: string; id?: string }): Promise
   );
 }
 
-export type OrganisationRow = { id: string; ods_code: string; name: string; kind: string; created_at: string; as_sent: Record<string, unknown> | null };
+export type OrganisationRow = { id: string; ods_code: string; dfe_urn: string | null; name: string; kind: string; created_at: string; as_sent: Record<string, unknown> | null };
+const ORGANISATION_COLUMNS = sql`id, ods_code, dfe_urn, name, kind, created_at, as_sent`;
 
 /** The key an Organization or Practitioner search pages on: the name and id of the last one given. */
 export type NameKey = [name: string, id: string];
@@ -142,26 +143,34 @@ async function pageByName<T extends { id: string; name: string }>(tx: Tx, q: { c
 
 const nameLike = (name: string) => sql`lower(name) LIKE ${`%${name.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`}`;
 
-export async function organisations(tx: Tx, where: { icsId?: string; id?: string; odsCode?: string; name?: string }, limit = 1, after?: NameKey) {
+/** `odsOnly`: the code must be a real ODS code, not a school's URN standing as its code. */
+export async function organisations(
+  tx: Tx, where: { icsId?: string; id?: string; odsCode?: string; odsOnly?: boolean; dfeUrn?: string; name?: string }, limit = 1, after?: NameKey,
+) {
   const parts: SQL[] = [where.icsId ? sql`ics_id = ${where.icsId}::uuid` : sql`true`];
   if (where.id) parts.push(sql`id = ${where.id}::uuid`);
   if (where.odsCode) parts.push(sql`ods_code = ${where.odsCode}`);
+  if (where.odsCode && where.odsOnly) parts.push(sql`dfe_urn IS DISTINCT FROM ods_code`);
+  if (where.dfeUrn) parts.push(sql`dfe_urn = ${where.dfeUrn}`);
   if (where.name) parts.push(nameLike(where.name));
-  return pageByName<OrganisationRow>(tx, { columns: sql`id, ods_code, name, kind, created_at, as_sent`, table: sql`organisation`, where: sql.join(parts, sql` AND `) }, limit, after);
+  return pageByName<OrganisationRow>(tx, { columns: ORGANISATION_COLUMNS, table: sql`organisation`, where: sql.join(parts, sql` AND `) }, limit, after);
 }
 
 export async function saveOrganisation(
-  tx: Tx, icsId: string, o: { id?: string; odsCode: string; name: string; kind: string; asSent?: Record<string, unknown> | null },
+  tx: Tx, icsId: string, o: { id?: string; odsCode: string; dfeUrn: string | null; name: string; kind: string; asSent?: Record<string, unknown> | null },
 ): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
-  const [existing] = await rows<OrganisationRow>(tx, sql`SELECT id, ods_code, name, kind, created_at, as_sent FROM organisation WHERE ods_code = ${o.odsCode}`);
+  const [existing] = await rows<OrganisationRow>(tx, sql`SELECT ${ORGANISATION_COLUMNS} FROM organisation WHERE ics_id = ${icsId}::uuid AND ods_code = ${o.odsCode}`);
   const asSent = o.asSent ? JSON.stringify(o.asSent) : null;
   if (!existing) {
     const id = o.id ?? crypto.randomUUID();
-    await tx.execute(sql`INSERT INTO organisation (ics_id, id, ods_code, name, kind, as_sent) VALUES (${icsId}::uuid, ${id}::uuid, ${o.odsCode}, ${o.name}, ${o.kind}, ${asSent}::jsonb)`);
+    await tx.execute(sql`INSERT INTO organisation (ics_id, id, ods_code, dfe_urn, name, kind, as_sent)
+                         VALUES (${icsId}::uuid, ${id}::uuid, ${o.odsCode}, ${o.dfeUrn}, ${o.name}, ${o.kind}, ${asSent}::jsonb)`);
     return { id, outcome: 'created' };
   }
-  if (existing.name === o.name && existing.kind === o.kind && sameJson(existing.as_sent, o.asSent ?? null)) return { id: existing.id, outcome: 'unchanged' };
-  await tx.execute(sql`UPDATE organisation SET name = ${o.name}, kind = ${o.kind}, as_sent = ${asSent}::jsonb WHERE id = ${existing.id}::uuid`);
+  // A URN, once known, stays when a later feed names the school by its ODS code alone.
+  const dfeUrn = o.dfeUrn ?? existing.dfe_urn;
+  if (existing.name === o.name && existing.kind === o.kind && existing.dfe_urn === dfeUrn && sameJson(existing.as_sent, o.asSent ?? null)) return { id: existing.id, outcome: 'unchanged' };
+  await tx.execute(sql`UPDATE organisation SET name = ${o.name}, kind = ${o.kind}, dfe_urn = ${dfeUrn}, as_sent = ${asSent}::jsonb WHERE ics_id = ${icsId}::uuid AND id = ${existing.id}::uuid`);
   return { id: existing.id, outcome: 'updated' };
 }
 
