@@ -207,14 +207,30 @@ export async function auditEventById(tx: Tx, id: string, actions: readonly strin
   return found;
 }
 
-export async function auditEventsOf(tx: Tx, childId: string, actions: readonly string[], range: { from?: string; to?: string }, limit: number, offset: number) {
-  const parts = [sql`a.child_id = ${childId}::uuid`, sql`a.action IN (${sql.join(actions.map((x) => sql`${x}`), sql`, `)})`];
+/** The key an AuditEvent page goes on from: when the last event given happened (PostgreSQL's text of it) and its number. */
+export type AuditKey = [at: string, id: string];
+
+/**
+ * A page of a child's access log, newest first, after the key of the last
+ * event given (keyset: never stopping early however long the log), and the
+ * key to go on from when there is more.
+ */
+export async function auditEventsOf(
+  tx: Tx, icsId: string, childId: string, actions: readonly string[], range: { from?: string; to?: string }, limit: number, after?: AuditKey,
+) {
+  const parts = [sql`a.ics_id = ${icsId}::uuid`, sql`a.child_id = ${childId}::uuid`, sql`a.action IN (${sql.join(actions.map((x) => sql`${x}`), sql`, `)})`];
   if (range.from) parts.push(sql`a.at >= ${range.from}::date`);
   if (range.to) parts.push(sql`a.at < ${range.to}::date + 1`);
   const where = sql.join(parts, sql` AND `);
-  const found = await rows<AuditRow>(tx, sql`SELECT ${AUDIT_COLUMNS} FROM audit_event a ${AUDIT_JOINS} WHERE ${where} ORDER BY a.at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}`);
+  const from = after ? sql`AND (a.at, a.id) < (${after[0]}::timestamptz, ${after[1]}::bigint)` : sql``;
+  const found = limit > 0
+    ? await rows<AuditRow & { at_key: string }>(tx, sql`SELECT ${AUDIT_COLUMNS}, a.at::text AS at_key FROM audit_event a ${AUDIT_JOINS}
+        WHERE ${where} ${from} ORDER BY a.at DESC, a.id DESC LIMIT ${limit + 1}`)
+    : [];
   const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM audit_event a WHERE ${where}`);
-  return { found, total };
+  const page = found.slice(0, limit);
+  const last = page.at(-1);
+  return { found: page.map(({ at_key: _, ...row }) => row as AuditRow), total, ...(found.length > limit && last ? { next: [last.at_key, last.id] as AuditKey } : {}) };
 }
 
 /** The child a contact belongs to, so its read can go through the record service (which decides what may be seen). */
