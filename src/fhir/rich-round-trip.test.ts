@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Client } from 'fhir-kit-client';
-import { startFhirTest, type FhirTest } from './test-setup.js';
+import { sql } from 'drizzle-orm';
+import { NHS_NUMBER_SYSTEM } from './codes.js';
+import { refusal, startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf } from './test-fixtures.js';
 import { richRecord } from './rich-fixtures.js';
 import { notGivenBack } from './given-back.js';
@@ -48,5 +50,21 @@ describe('a rich resource of every type Joinery accepts comes back whole, or wha
     const warned = (answer.outcome?.issue ?? []).filter((i) => i.severity === 'warning').flatMap((i) => i.expression ?? [])
       .map((path) => path.replace(/^Bundle\.entry\[\d+\]\.resource/, type));
     expect(notGivenBack(sent.entry![n].resource as unknown as Json, back as unknown as Json, warned)).toEqual([]);
+  });
+
+  it('an inactive patient or carer is refused 422 naming active, and nothing is written', async () => {
+    const count = async () => (await t.one<{ n: number }>(sql`SELECT (SELECT count(*) FROM child) + (SELECT count(*) FROM related_person) AS n`)).n;
+    const before = await count();
+    const patientId = response.entry![sent.entry!.findIndex((e) => e.resource!.resourceType === 'Patient')].response!.location!.split('/')[1];
+    const inactive = [
+      { resourceType: 'Patient', identifier: [{ system: NHS_NUMBER_SYSTEM, value: await freshNhsNumber(t, 1) }], active: false, name: [{ family: 'Closed', given: ['Record'] }], birthDate: '2015-01-01' },
+      { resourceType: 'RelatedPerson', active: false, patient: { reference: `Patient/${patientId}` }, relationship: [{ text: 'father' }], name: [{ family: 'Richards', given: ['Sam'] }] },
+    ];
+    for (const resource of inactive) {
+      const { status, outcome } = await refusal(fhir.create({ resourceType: resource.resourceType, body: resource as never }));
+      expect(status).toBe(422);
+      expect(outcome.issue[0].expression).toEqual([`${resource.resourceType}.active`]);
+    }
+    expect(await count()).toBe(before);
   });
 });
