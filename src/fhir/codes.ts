@@ -2,6 +2,8 @@
 
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 export const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
+/** A school's DfE Unique Reference Number, as UK Core and NHS England's immunisation feeds name it. */
+export const SCHOOL_URN_SYSTEM = 'https://fhir.hl7.org.uk/Id/urn-school-number';
 export const SNOMED = 'http://snomed.info/sct';
 export const DMD = 'https://dmd.nhs.uk';
 export const LOINC = 'http://loinc.org';

@@ -3,7 +3,7 @@ import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { ScopePermission } from '../platform/access/policy.js';
 import { fhirPolicy } from './policy.js';
-import { NHS_NUMBER_SYSTEM, ODS_SYSTEM, PROFESSIONAL_ID_SYSTEM } from './codes.js';
+import { NHS_NUMBER_SYSTEM, ODS_SYSTEM, PROFESSIONAL_ID_SYSTEM, SCHOOL_URN_SYSTEM } from './codes.js';
 import { ENTRY_TYPES } from './entry-codecs.js';
 import { Lookups, Wanted, type Lookup } from './lookups.js';
 import { asFhirError, badRequest, FhirError, notSupported, underPath, unprocessable, type Issue } from './outcome.js';
@@ -199,6 +199,10 @@ export class Importer {
     }
     if (type === 'Organization' && (!system || system === ODS_SYSTEM)) {
       const id = await via.organisationByOds(this.tx, value.toUpperCase());
+      return id ? { type, id } : undefined;
+    }
+    if (type === 'Organization' && system === SCHOOL_URN_SYSTEM) {
+      const id = await via.schoolByUrn(this.tx, value.trim());
       return id ? { type, id } : undefined;
     }
     if (type === 'Practitioner' && system === PROFESSIONAL_ID_SYSTEM && UUID.test(value)) {

@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { linkTarget, type LinkKey } from './links.js';
 
-/** What every reference comes down to: a sender's name for a row, an NHS number, an ODS code, or one of our own ids. */
+/** What every reference comes down to: a sender's name for a row, an NHS number, an ODS code, a school's DfE URN, or one of our own ids. */
 export interface Lookup {
   link(tx: Tx, type: string, key: LinkKey): Promise<string | undefined>;
   childByNhsNumber(tx: Tx, nhsNumber: string): Promise<string | undefined>;
   organisationByOds(tx: Tx, odsCode: string): Promise<string | undefined>;
+  schoolByUrn(tx: Tx, urn: string): Promise<string | undefined>;
   /** Our id, if a row of the type has it. */
   own(tx: Tx, type: string, id: string): Promise<string | undefined>;
 }
@@ -17,6 +18,7 @@ const keys = {
   link: (type: string, k: LinkKey) => `link\u0000${type}\u0000${k.kind}\u0000${k.system}\u0000${k.value}`,
   nhs: (n: string) => `nhs\u0000${n}`,
   ods: (o: string) => `ods\u0000${o}`,
+  urn: (u: string) => `urn\u0000${u}`,
   own: (type: string, id: string) => `own\u0000${type}\u0000${id.toLowerCase()}`,
 };
 
@@ -25,6 +27,7 @@ export class Wanted implements Lookup {
   readonly links = new Map<string, { type: string; key: LinkKey }>();
   readonly nhsNumbers = new Set<string>();
   readonly odsCodes = new Set<string>();
+  readonly urns = new Set<string>();
   readonly owns = new Map<string, { type: string; id: string }>();
 
   async link(_tx: Tx, type: string, key: LinkKey) {
@@ -37,6 +40,10 @@ export class Wanted implements Lookup {
   }
   async organisationByOds(_tx: Tx, odsCode: string) {
     this.odsCodes.add(odsCode);
+    return undefined;
+  }
+  async schoolByUrn(_tx: Tx, urn: string) {
+    this.urns.add(urn);
     return undefined;
   }
   async own(_tx: Tx, type: string, id: string) {
@@ -69,6 +76,9 @@ export class Lookups implements Lookup {
   organisationByOds(tx: Tx, odsCode: string) {
     return this.cached(keys.ods(odsCode), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM organisation WHERE ods_code = ${odsCode}`))[0]?.id);
   }
+  schoolByUrn(tx: Tx, urn: string) {
+    return this.cached(keys.urn(urn), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM organisation WHERE dfe_urn = ${urn}`))[0]?.id);
+  }
   own(tx: Tx, type: string, id: string) {
     const table = OWN_TABLES[type];
     if (!table) return Promise.resolve(undefined);
@@ -80,7 +90,7 @@ export class Lookups implements Lookup {
     this.known.clear();
   }
 
-  /** Answers everything wanted in at most four queries, and keeps the answers. */
+  /** Answers everything wanted in at most five queries, and keeps the answers. */
   async load(tx: Tx, wanted: Wanted): Promise<void> {
     const answers = new Map<string, string | null>();
     if (wanted.links.size) {
@@ -103,6 +113,7 @@ export class Lookups implements Lookup {
     };
     await byValue('child', 'nhs_number', wanted.nhsNumbers, keys.nhs);
     await byValue('organisation', 'ods_code', wanted.odsCodes, keys.ods);
+    await byValue('organisation', 'dfe_urn', wanted.urns, keys.urn);
     if (wanted.owns.size) {
       const asked = [...wanted.owns.values()];
       const tables = [...new Set(asked.map((o) => o.type))].map((type) => {

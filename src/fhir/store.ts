@@ -117,7 +117,8 @@ export function flags(tx: Tx, where: { childId?: string; id?: string }): Promise
   );
 }
 
-export type OrganisationRow = { id: string; ods_code: string; name: string; kind: string; created_at: string; as_sent: Record<string, unknown> | null };
+export type OrganisationRow = { id: string; ods_code: string; dfe_urn: string | null; name: string; kind: string; created_at: string; as_sent: Record<string, unknown> | null };
+const ORGANISATION_COLUMNS = sql`id, ods_code, dfe_urn, name, kind, created_at, as_sent`;
 
 /** The key an Organization or Practitioner search pages on: the name and id of the last one given. */
 export type NameKey = [name: string, id: string];
@@ -142,26 +143,34 @@ async function pageByName<T extends { id: string; name: string }>(tx: Tx, q: { c
 
 const nameLike = (name: string) => sql`lower(name) LIKE ${`%${name.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`}`;
 
-export async function organisations(tx: Tx, where: { icsId?: string; id?: string; odsCode?: string; name?: string }, limit = 1, after?: NameKey) {
+/** `odsOnly`: the code must be a real ODS code, not a school's URN standing as its code. */
+export async function organisations(
+  tx: Tx, where: { icsId?: string; id?: string; odsCode?: string; odsOnly?: boolean; dfeUrn?: string; name?: string }, limit = 1, after?: NameKey,
+) {
   const parts: SQL[] = [where.icsId ? sql`ics_id = ${where.icsId}::uuid` : sql`true`];
   if (where.id) parts.push(sql`id = ${where.id}::uuid`);
   if (where.odsCode) parts.push(sql`ods_code = ${where.odsCode}`);
+  if (where.odsCode && where.odsOnly) parts.push(sql`dfe_urn IS DISTINCT FROM ods_code`);
+  if (where.dfeUrn) parts.push(sql`dfe_urn = ${where.dfeUrn}`);
   if (where.name) parts.push(nameLike(where.name));
-  return pageByName<OrganisationRow>(tx, { columns: sql`id, ods_code, name, kind, created_at, as_sent`, table: sql`organisation`, where: sql.join(parts, sql` AND `) }, limit, after);
+  return pageByName<OrganisationRow>(tx, { columns: ORGANISATION_COLUMNS, table: sql`organisation`, where: sql.join(parts, sql` AND `) }, limit, after);
 }
 
 export async function saveOrganisation(
-  tx: Tx, icsId: string, o: { id?: string; odsCode: string; name: string; kind: string; asSent?: Record<string, unknown> | null },
+  tx: Tx, icsId: string, o: { id?: string; odsCode: string; dfeUrn: string | null; name: string; kind: string; asSent?: Record<string, unknown> | null },
 ): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
-  const [existing] = await rows<OrganisationRow>(tx, sql`SELECT id, ods_code, name, kind, created_at, as_sent FROM organisation WHERE ods_code = ${o.odsCode}`);
+  const [existing] = await rows<OrganisationRow>(tx, sql`SELECT ${ORGANISATION_COLUMNS} FROM organisation WHERE ics_id = ${icsId}::uuid AND ods_code = ${o.odsCode}`);
   const asSent = o.asSent ? JSON.stringify(o.asSent) : null;
   if (!existing) {
     const id = o.id ?? crypto.randomUUID();
-    await tx.execute(sql`INSERT INTO organisation (ics_id, id, ods_code, name, kind, as_sent) VALUES (${icsId}::uuid, ${id}::uuid, ${o.odsCode}, ${o.name}, ${o.kind}, ${asSent}::jsonb)`);
+    await tx.execute(sql`INSERT INTO organisation (ics_id, id, ods_code, dfe_urn, name, kind, as_sent)
+                         VALUES (${icsId}::uuid, ${id}::uuid, ${o.odsCode}, ${o.dfeUrn}, ${o.name}, ${o.kind}, ${asSent}::jsonb)`);
     return { id, outcome: 'created' };
   }
-  if (existing.name === o.name && existing.kind === o.kind && sameJson(existing.as_sent, o.asSent ?? null)) return { id: existing.id, outcome: 'unchanged' };
-  await tx.execute(sql`UPDATE organisation SET name = ${o.name}, kind = ${o.kind}, as_sent = ${asSent}::jsonb WHERE id = ${existing.id}::uuid`);
+  // A URN, once known, stays when a later feed names the school by its ODS code alone.
+  const dfeUrn = o.dfeUrn ?? existing.dfe_urn;
+  if (existing.name === o.name && existing.kind === o.kind && existing.dfe_urn === dfeUrn && sameJson(existing.as_sent, o.asSent ?? null)) return { id: existing.id, outcome: 'unchanged' };
+  await tx.execute(sql`UPDATE organisation SET name = ${o.name}, kind = ${o.kind}, dfe_urn = ${dfeUrn}, as_sent = ${asSent}::jsonb WHERE ics_id = ${icsId}::uuid AND id = ${existing.id}::uuid`);
   return { id: existing.id, outcome: 'updated' };
 }
 
@@ -198,14 +207,30 @@ export async function auditEventById(tx: Tx, id: string, actions: readonly strin
   return found;
 }
 
-export async function auditEventsOf(tx: Tx, childId: string, actions: readonly string[], range: { from?: string; to?: string }, limit: number, offset: number) {
-  const parts = [sql`a.child_id = ${childId}::uuid`, sql`a.action IN (${sql.join(actions.map((x) => sql`${x}`), sql`, `)})`];
+/** The key an AuditEvent page goes on from: when the last event given happened (PostgreSQL's text of it) and its number. */
+export type AuditKey = [at: string, id: string];
+
+/**
+ * A page of a child's access log, newest first, after the key of the last
+ * event given (keyset: never stopping early however long the log), and the
+ * key to go on from when there is more.
+ */
+export async function auditEventsOf(
+  tx: Tx, icsId: string, childId: string, actions: readonly string[], range: { from?: string; to?: string }, limit: number, after?: AuditKey,
+) {
+  const parts = [sql`a.ics_id = ${icsId}::uuid`, sql`a.child_id = ${childId}::uuid`, sql`a.action IN (${sql.join(actions.map((x) => sql`${x}`), sql`, `)})`];
   if (range.from) parts.push(sql`a.at >= ${range.from}::date`);
   if (range.to) parts.push(sql`a.at < ${range.to}::date + 1`);
   const where = sql.join(parts, sql` AND `);
-  const found = await rows<AuditRow>(tx, sql`SELECT ${AUDIT_COLUMNS} FROM audit_event a ${AUDIT_JOINS} WHERE ${where} ORDER BY a.at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}`);
+  const from = after ? sql`AND (a.at, a.id) < (${after[0]}::timestamptz, ${after[1]}::bigint)` : sql``;
+  const found = limit > 0
+    ? await rows<AuditRow & { at_key: string }>(tx, sql`SELECT ${AUDIT_COLUMNS}, a.at::text AS at_key FROM audit_event a ${AUDIT_JOINS}
+        WHERE ${where} ${from} ORDER BY a.at DESC, a.id DESC LIMIT ${limit + 1}`)
+    : [];
   const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM audit_event a WHERE ${where}`);
-  return { found, total };
+  const page = found.slice(0, limit);
+  const last = page.at(-1);
+  return { found: page.map(({ at_key: _, ...row }) => row as AuditRow), total, ...(found.length > limit && last ? { next: [last.at_key, last.id] as AuditKey } : {}) };
 }
 
 /** The child a contact belongs to, so its read can go through the record service (which decides what may be seen). */

@@ -37,11 +37,15 @@ export const organisation = pgTable(
     phone: text('phone'),
     /** The type codings a FHIR feed sent (HL7 organization-type, ODS role), kept as sent (decision 0019). */
     asSent: jsonb('as_sent').$type<Record<string, unknown>>(),
+    /** A school's DfE Unique Reference Number; a school without an ODS code has it as its ods_code too (migration 0088). */
+    dfeUrn: text('dfe_urn'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     uniqueIndex('organisation_ods_code_idx').on(t.icsId, t.odsCode),
+    uniqueIndex('organisation_dfe_urn_idx').on(t.icsId, t.dfeUrn),
+    check('organisation_dfe_urn_form', sql`${t.dfeUrn} IS NULL OR ${t.dfeUrn} ~ '^[0-9]{6}$'`),
     index('organisation_kind_idx').on(t.icsId, t.kind),
     foreignKey({ columns: [t.icsId, t.placeId], foreignColumns: [place.icsId, place.id] }),
   ],

@@ -110,7 +110,8 @@ export function buildStructure(input: StructureInput, rng: Rng, ids: Rng): Struc
     const id = ids.uuid();
     // Practices get a number from Ofcom's drama range (01632 960000 to 960999), for families' advice pages.
     const phone = kind === 'gp-practice' ? `01632 960${String(rows.organisation.length % 1000).padStart(3, '0')}` : null;
-    rows.organisation.push({ ics_id: icsId, id, ods_code: odsCode, name, kind, place_id: placeId, phone });
+    // A school's code is its DfE URN (schools seldom have ODS codes), served under UK Core's school-number system.
+    rows.organisation.push({ ics_id: icsId, id, ods_code: odsCode, name, kind, place_id: placeId, phone, dfe_urn: kind === 'school' ? odsCode : null });
     return id;
   };
   const site = (organisationId: string, name: string, district: string | null) => {

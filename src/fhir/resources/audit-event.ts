@@ -6,6 +6,7 @@ import { notFound } from '../outcome.js';
 import * as store from '../store.js';
 import { dateRange, instant, patientParam } from './common.js';
 import { knownPatient } from './access.js';
+import { auditCursor } from './search-params.js';
 import type { Reading, ResourceHandler } from './handler.js';
 
 /**
@@ -71,7 +72,9 @@ export const auditEventHandler: ResourceHandler = {
     const childId = patientParam(query)!;
     await knownPatient(r, childId);
     await mayRead(r, childId);
-    const { found, total } = await store.auditEventsOf(r.tx, childId, SERVED_AUDIT_ACTIONS, dateRange(query, 'date'), page.count, page.offset);
-    return { resources: found.map(toFhir), total };
+    const { found, total, next } = await store.auditEventsOf(r.tx, r.actor.icsId, childId, SERVED_AUDIT_ACTIONS, dateRange(query, 'date'), page.count, auditCursor(page.after));
+    return { resources: found.map(toFhir), total, ...(next ? { next } : {}) };
   },
+  // Paged by key, newest first: a child's log can be longer than any offset cap.
+  sorts: ['-date'],
 };

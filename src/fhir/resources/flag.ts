@@ -14,11 +14,10 @@ import type { Importing, Reading, ResourceHandler } from './handler.js';
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** SNOMED CT concepts that mean a flag kind (data/safeguarding-flag-codes.json), for senders who code flags in SNOMED. */
-const SNOMED_KINDS = new Map(
-  (readJson('safeguarding-flag-codes.json') as { codes: { code: string; kind: FlagKind }[] }).codes
-    .filter((c) => FLAG_KINDS.includes(c.kind)).map((c) => [c.code, c.kind]),
-);
-const snomedOf = (kind: string) => [...SNOMED_KINDS].filter(([, k]) => k === kind).map(([code]) => ({ system: SNOMED, code }));
+const SNOMED_CODES = (readJson('safeguarding-flag-codes.json') as { codes: { code: string; term: string; kind: FlagKind }[] }).codes.filter((c) => FLAG_KINDS.includes(c.kind));
+const SNOMED_KINDS = new Map(SNOMED_CODES.map((c) => [c.code, c.kind]));
+/** Each concept with its checked term as display, so a sender's coding comes back as it was sent. */
+const snomedOf = (kind: string) => SNOMED_CODES.filter((c) => c.kind === kind).map((c) => ({ system: SNOMED, code: c.code, display: c.term }));
 const active = (f: store.FlagRow) => f.ended_on === null || f.ended_on > today();
 
 /** A safeguarding or looked-after flag (CP-IS), with the responsible local authority as its author. */

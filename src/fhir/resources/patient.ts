@@ -12,6 +12,7 @@ import { dateRange, instant, linkKeysOf, linkedMatch } from './common.js';
 import { seeChild } from './access.js';
 import type { Importing, Query, Reading, ResourceHandler } from './handler.js';
 import { keepAsSent } from './as-sent.js';
+import { addressNotKept, namePartsNotKept } from './demographics-kept.js';
 
 /** Where a local identifier goes when the sender's system for it is not known. */
 export const LOCAL_ID_SYSTEM = `${JOINERY}/Id/local`;
@@ -34,6 +35,7 @@ function toFhir(c: store.PatientRow): Patient {
       ? [{ url: ETHNIC_CATEGORY_URL, valueCodeableConcept: { coding: [{ system: ETHNIC_CATEGORY_SYSTEM, code: c.ethnic_category, display: ETHNIC_CATEGORIES[c.ethnic_category] }] } }]
       : undefined,
     identifier: identifiers,
+    active: true,
     name: [{ use: 'official', family: c.family_name, given: [c.given_name] }],
     gender: c.sex as Patient['gender'],
     birthDate: c.date_of_birth,
@@ -110,6 +112,8 @@ const PATHS: Record<string, string> = {
 
 async function write(i: Importing, resource: Patient, targetId?: string) {
   const p = resource;
+  // Every child Joinery holds is an active record: one sent as inactive would be served as active, so it is refused.
+  if (p.active === false) throw unprocessable('Joinery keeps only active patient records: it cannot record one as inactive.', 'Patient.active');
   const reg = registration(p);
   let practiceId: string | null = null;
   if (p.generalPractitioner?.length) {
@@ -126,6 +130,16 @@ async function write(i: Importing, resource: Patient, targetId?: string) {
   const { warnings } = await keepAsSent(i, p, {
     mapped: ['identifier', 'name', 'gender', 'birthDate', 'address', 'generalPractitioner', 'active'], kept: [], extensionUrls: [ETHNIC_CATEGORY_URL],
   });
+  // What of the mapped elements the child's row does not hold, named too.
+  const official = p.name?.findIndex((n) => n.use === 'official') ?? -1;
+  warnings.push(
+    ...namePartsNotKept('Patient', p.name, official >= 0 ? official : 0, 'official'),
+    ...addressNotKept('Patient', p.address, 'district', reg.postcodeDistrict),
+    ...(p.generalPractitioner ?? []).slice(1).map((_, n) => ({
+      severity: 'warning' as const, code: 'not-supported' as const, expression: `Patient.generalPractitioner[${n + 1}]`,
+      text: 'Joinery keeps one registered GP practice: only the first generalPractitioner was saved.',
+    })),
+  );
   return { id: childId, outcome, ...(warnings.length ? { warnings } : {}) };
 }
 

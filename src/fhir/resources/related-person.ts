@@ -7,6 +7,8 @@ import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
 import { inTurn, linkKeysOf, linkedMatch, pageOf, patientParam } from './common.js';
 import { seeFound, seePatient } from './access.js';
+import { keepAsSent } from './as-sent.js';
+import { addressNotKept, namePartsNotKept, telecomNotKept } from './demographics-kept.js';
 import type { Importing, Reading, ResourceHandler } from './handler.js';
 
 /**
@@ -71,7 +73,26 @@ async function toFhir(r: Reading, p: store.RelatedRow, proxies?: ProxyGrantRow[]
   };
 }
 
+/** Whatever the carer's row does not hold, named in warnings (nothing silently lost). */
+async function notKept(i: Importing, r: RelatedPerson) {
+  const { warnings } = await keepAsSent(i, r, {
+    mapped: ['identifier', 'active', 'patient', 'relationship', 'name', 'telecom', 'address'], kept: [], extensionUrls: [PARENTAL_RESPONSIBILITY_URL, PROXY_ACCESS_URL],
+  });
+  return [
+    ...warnings,
+    ...(r.relationship ?? []).slice(1).map((_, n) => ({
+      severity: 'warning' as const, code: 'not-supported' as const, expression: `RelatedPerson.relationship[${n + 1}]`,
+      text: 'Joinery keeps one relationship to the child: only the first was saved.',
+    })),
+    ...namePartsNotKept('RelatedPerson', r.name, 0),
+    ...telecomNotKept('RelatedPerson', r.telecom, ['phone', 'email']),
+    ...addressNotKept('RelatedPerson', r.address, 'text'),
+  ];
+}
+
 async function write(i: Importing, r: RelatedPerson, targetId?: string) {
+  // A carer Joinery holds is served as active: one sent as inactive is refused rather than shown as current.
+  if (r.active === false) throw unprocessable('Joinery keeps only current carers: it cannot record one as inactive.', 'RelatedPerson.active');
   const patient = await i.resolve(r.patient, ['Patient'], 'RelatedPerson.patient');
   const name = r.name?.[0];
   const relationship = r.relationship?.[0];
@@ -92,7 +113,8 @@ async function write(i: Importing, r: RelatedPerson, targetId?: string) {
     address: r.address?.[0] ? (r.address[0].text ?? [...(r.address[0].line ?? []), r.address[0].city, r.address[0].postalCode].filter(Boolean).join(', ')) || null : null,
   }, { matchId });
   await saveLinks(i.tx, i.actor.icsId, 'RelatedPerson', saved.relatedPersonId, keys);
-  return { id: relatedPersonId(patient.id, saved.relatedPersonId), outcome: saved.outcome };
+  const warnings = await notKept(i, r);
+  return { id: relatedPersonId(patient.id, saved.relatedPersonId), outcome: saved.outcome, ...(warnings.length ? { warnings } : {}) };
 }
 
 const WHAT = 'Carers (FHIR RelatedPerson)';

@@ -70,22 +70,37 @@ export function instantBounds(query: Query, name: string): InstantBound[] {
   });
 }
 
+const notOurs = () => badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+
+/** The day a key's text starts with, when it is a real one. */
+function realDayOf(value: string | undefined): string | undefined {
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(value ?? '')?.[0];
+  return day && new Date(Date.parse(`${day}T00:00:00Z`) || 0).toISOString().startsWith(day) ? day : undefined;
+}
+
+/** A timestamptz as PostgreSQL writes it as text (how a page key carries one). */
+const isTimestampText = (value: string | undefined) =>
+  !!realDayOf(value) && /^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(value!);
+
 /** The key of an entry page's last row, as entry-keyset.ts gave it: its sort value as text, and its id. */
 export function entryCursor(after: string[] | undefined, sort: string): [string, string] | undefined {
   if (!after) return undefined;
   const [value, id] = after;
-  const day = /^\d{4}-\d{2}-\d{2}/.exec(value ?? '')?.[0];
-  const realDay = !!day && new Date(Date.parse(`${day}T00:00:00Z`) || 0).toISOString().startsWith(day);
-  const valueOk = sort.endsWith('date')
-    ? value === '-infinity' || (realDay && value === day)
-    : realDay && /^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(value);
-  if (after.length !== 2 || !valueOk || !UUID.test(id ?? '')) throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+  const valueOk = sort.endsWith('date') ? value === '-infinity' || (!!realDayOf(value) && value === realDayOf(value)) : isTimestampText(value);
+  if (after.length !== 2 || !valueOk || !UUID.test(id ?? '')) throw notOurs();
   return [value, id];
+}
+
+/** The key of an AuditEvent page's last row: when it happened (as text) and its number. */
+export function auditCursor(after: string[] | undefined): [string, string] | undefined {
+  if (!after) return undefined;
+  if (after.length !== 2 || !isTimestampText(after[0]) || !/^\d{1,18}$/.test(after[1] ?? '')) throw notOurs();
+  return [after[0], after[1]];
 }
 
 /** The key of an Organization or Practitioner page's last row: its name and id. */
 export function nameKey(after: string[] | undefined): [string, string] | undefined {
   if (!after) return undefined;
-  if (after.length !== 2 || !UUID.test(after[1] ?? '')) throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+  if (after.length !== 2 || !UUID.test(after[1] ?? '')) throw notOurs();
   return [after[0], after[1]];
 }
