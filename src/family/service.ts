@@ -23,6 +23,7 @@ export { markActionDone } from './plan-actions.js';
 export { ageMilestonesJob } from './age-milestones.js';
 export { familyNotices } from './notices.js';
 export { whoHasLooked } from './who-has-looked.js';
+export { feedbackOffer, giveFeedback } from './feedback.js';
 import * as decisions from './milestone-decisions.js';
 import { birthday } from './milestones.js';
 import { openQuestionsOf } from './questions.js';

@@ -108,6 +108,19 @@ export async function hiddenIds(tx: Tx, access: ChildAccess, kind: HideableKind)
   return new Set(found.map((r) => r.item_id));
 }
 
+/**
+ * What the young person keeps from their parents, by the id a feedback offer
+ * names as its source: hidden advice and appointments themselves, and the
+ * source (clinic booking, MDT case, ward stay) of each hidden letter.
+ */
+export async function hiddenSources(tx: Tx, access: ChildAccess): Promise<Set<string>> {
+  const { childId } = checkedAccess(tx, access);
+  const found = await rows<{ id: string }>(tx, sql`SELECT h.item_id AS id FROM family_hidden_item h WHERE h.child_id = ${childId}::uuid AND h.item_kind IN ('advice', 'appointment')
+    UNION SELECT l.source_id AS id FROM family_hidden_item h JOIN record_letter l ON l.ics_id = h.ics_id AND l.id = h.item_id
+     WHERE h.child_id = ${childId}::uuid AND h.item_kind = 'letter' AND l.source_id IS NOT NULL`);
+  return new Set(found.map((r) => r.id));
+}
+
 export async function showItemAgain(tx: Tx, access: ChildAccess, kind: HideableKind, itemId: string): Promise<void> {
   const { childId } = checkedAccess(tx, access);
   await tx.execute(sql`DELETE FROM family_hidden_item WHERE child_id = ${childId}::uuid AND item_kind = ${kind} AND item_id = ${itemId}::uuid`);
