@@ -16,6 +16,7 @@ const pageNumber = (query: unknown) => {
   return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
 };
 import { familyWardRoutes } from './ward-routes.js';
+import { familySettingsRoutes } from './settings-routes.js';
 
 /**
  * The family's own pages (/family, NHS login) and, on the child's page, the
@@ -249,4 +250,5 @@ export const familyRoutesModule: RouteModule = (app, deps) => {
   familyRoutes(app, deps);
   familyWardRoutes(app, deps, { asFamily, page: FAMILY_PAGE });
   professionalRoutes(app, deps);
+  familySettingsRoutes(app, deps);
 };

@@ -25,6 +25,7 @@ export { familyNotices } from './notices.js';
 export { whoHasLooked } from './who-has-looked.js';
 export { feedbackOffer, giveFeedback } from './feedback.js';
 import * as decisions from './milestone-decisions.js';
+import { familySettings } from './settings.js';
 import { birthday } from './milestones.js';
 import { openQuestionsOf } from './questions.js';
 
@@ -79,8 +80,8 @@ export async function familyAccessGlance(tx: Tx, access: ChildAccess) {
 }
 
 export async function responseSetting(tx: Tx): Promise<{ response_working_days: number; review_age: number }> {
-  const [found] = await rows<{ response_working_days: number; review_age: number }>(tx, sql`SELECT response_working_days, review_age FROM family_setting`);
-  return found ?? { response_working_days: 2, review_age: 13 };
+  const found = await familySettings(tx);
+  return { response_working_days: found.responseWorkingDays, review_age: found.reviewAge };
 }
 
 /** The door for a change: the rule, then (for a social worker) the child must be looked after, then the freeze. */
