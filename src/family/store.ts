@@ -3,6 +3,7 @@ import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import { recordedWhileFrozen } from '../platform/access/freeze.js';
 import type { HideableKind } from './schema.js';
+import { FAMILY_LETTER_SOURCES } from './labels.js';
 
 /**
  * What the family pages read, always under an access the door opened for the
@@ -49,11 +50,11 @@ export function upcomingAppointments(tx: Tx, access: ChildAccess, forProxy: bool
 
 export type FamilyLetter = { id: string; title: string; filed_at: string; hidden: boolean; source?: string; body?: { title: string; lines: { text: string; heading?: boolean }[] } };
 
-/** The child's letters a family member may read: filed outside a freeze, not from social care, not kept from a proxy. */
+/** The child's letters a family member may read: sent to the family, filed outside a freeze, not from social care, not kept from a proxy. */
 const familyLetters = (childId: string, forProxy: boolean) => {
   const child = sql`${childId}::uuid`;
   return sql`FROM record_letter l JOIN organisation o ON o.ics_id = l.ics_id AND o.id = l.filed_by_organisation_id
-     WHERE l.child_id = ${child} AND o.kind <> 'childrens-social-care'
+     WHERE l.child_id = ${child} AND o.kind <> 'childrens-social-care' AND l.source = ANY(${sql.param(FAMILY_LETTER_SOURCES)}::text[])
        AND NOT ${recordedWhileFrozen('l', child, sql`l.filed_at`)}
        AND NOT ${hiddenFromProxy(forProxy, 'letter', 'l', child)}`;
 };
