@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { sql } from 'drizzle-orm';
-import { rows, type Database, type Tx } from '../platform/db/client.js';
+import type { Database, Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { auditChild, openChild, refuseChild, type ChildAccess } from '../platform/access/door.js';
 import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
