@@ -46,7 +46,7 @@ export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
   const refusals = await grants.refusalsOfChild(tx, access);
   const lookedAfter = await grants.isLookedAfter(tx, access);
   const milestoneDecisions = await decisions.decisionsOfChild(tx, access);
-  const setting = await responseSetting(tx);
+  const setting = await responseSetting(tx, actor.icsId);
   const questions = await openQuestionsOf(tx, access);
   await auditChild(tx, access, { action: 'family.view-access', what: 'Who has family access (proxy and own access)' });
   return {
@@ -64,7 +64,7 @@ export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
 export async function familyAccessGlance(tx: Tx, access: ChildAccess) {
   if (!familyAccessPolicy.viewFamilyAccess(access.actor, access.relationships).allowed) return null;
   const list = (await grants.grantsOfChild(tx, access)).filter((g) => g.status !== 'ended');
-  const setting = await responseSetting(tx);
+  const setting = await responseSetting(tx, access.actor.icsId);
   const [nextReview] = milestones(access.child.date_of_birth, setting.review_age, londonToday()).concat(
     list.filter((g) => g.ends_on).map((g) => ({ name: `${g.name}’s access ends`, on: g.ends_on!, what: 'Time-limited access ends.' })),
   ).sort((a, b) => a.on.localeCompare(b.on));
@@ -78,8 +78,8 @@ export async function familyAccessGlance(tx: Tx, access: ChildAccess) {
   };
 }
 
-export async function responseSetting(tx: Tx): Promise<{ response_working_days: number; review_age: number }> {
-  const found = await familySettings(tx);
+export async function responseSetting(tx: Tx, icsId: string): Promise<{ response_working_days: number; review_age: number }> {
+  const found = await familySettings(tx, icsId);
   return { response_working_days: found.responseWorkingDays, review_age: found.reviewAge };
 }
 
@@ -206,7 +206,7 @@ export async function recordMilestoneDecision(tx: Tx, actor: Actor, childId: str
   const { child } = access;
   const today = londonToday();
   const age = yearsOld(child.date_of_birth, today);
-  const { review_age: reviewAge } = await responseSetting(tx);
+  const { review_age: reviewAge } = await responseSetting(tx, actor.icsId);
   const decision = MILESTONE_DECISIONS[input.milestoneDecision];
   const reviewFrom = new Date(`${birthday(child.date_of_birth, reviewAge)}T00:00:00Z`);
   reviewFrom.setUTCDate(reviewFrom.getUTCDate() - 90);

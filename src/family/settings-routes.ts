@@ -17,7 +17,7 @@ export function familySettingsRoutes(app: Parameters<RouteModule>[0], deps: AppD
     const saved = await inTenant(deps, req, async (tx, actor) => {
       const may = familySettingsPolicy.changeFamilySettings(actor);
       if (!may.allowed) throw new ForbiddenError(may.reason);
-      return familySettings(tx);
+      return familySettings(tx, actor.icsId);
     });
     const shown = values ?? asValues(saved);
     return reply.page(VIEW, {

@@ -26,8 +26,9 @@ export const familySettingsPolicy = {
   },
 };
 
-export async function familySettings(tx: Tx): Promise<FamilySettings> {
-  const [found] = await rows<FamilySettings>(tx, sql`SELECT response_working_days AS "responseWorkingDays", review_age AS "reviewAge", hide_staff_names AS "hideStaffNames" FROM family_setting`);
+export async function familySettings(tx: Tx, icsId: string): Promise<FamilySettings> {
+  const [found] = await rows<FamilySettings>(tx, sql`SELECT response_working_days AS "responseWorkingDays", review_age AS "reviewAge", hide_staff_names AS "hideStaffNames"
+    FROM family_setting WHERE ics_id = ${icsId}::uuid`);
   return found ?? DEFAULT_FAMILY_SETTINGS;
 }
 
@@ -46,7 +47,7 @@ export async function changeFamilySettings(tx: Tx, actor: Actor, body: unknown):
   const decision = familySettingsPolicy.changeFamilySettings(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const input = parseInput(settingsInput, body);
-  const before = await familySettings(tx);
+  const before = await familySettings(tx, actor.icsId);
   const after: FamilySettings = { responseWorkingDays: input.responseWorkingDays, reviewAge: input.reviewAge, hideStaffNames: input.hideStaffNames === 'yes' };
   await tx.execute(sql`INSERT INTO family_setting (ics_id, response_working_days, review_age, hide_staff_names)
     VALUES (${actor.icsId}::uuid, ${after.responseWorkingDays}, ${after.reviewAge}, ${after.hideStaffNames})

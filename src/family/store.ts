@@ -115,10 +115,11 @@ export async function hiddenIds(tx: Tx, access: ChildAccess, kind: HideableKind)
  * source (clinic booking, MDT case, ward stay) of each hidden letter.
  */
 export async function hiddenSources(tx: Tx, access: ChildAccess): Promise<Set<string>> {
-  const { childId } = checkedAccess(tx, access);
-  const found = await rows<{ id: string }>(tx, sql`SELECT h.item_id AS id FROM family_hidden_item h WHERE h.child_id = ${childId}::uuid AND h.item_kind IN ('advice', 'appointment')
+  const { actor, childId } = checkedAccess(tx, access);
+  const found = await rows<{ id: string }>(tx, sql`SELECT h.item_id AS id FROM family_hidden_item h
+     WHERE h.ics_id = ${actor.icsId}::uuid AND h.child_id = ${childId}::uuid AND h.item_kind IN ('advice', 'appointment')
     UNION SELECT l.source_id AS id FROM family_hidden_item h JOIN record_letter l ON l.ics_id = h.ics_id AND l.id = h.item_id
-     WHERE h.child_id = ${childId}::uuid AND h.item_kind = 'letter' AND l.source_id IS NOT NULL`);
+     WHERE h.ics_id = ${actor.icsId}::uuid AND h.child_id = ${childId}::uuid AND h.item_kind = 'letter' AND l.source_id IS NOT NULL`);
   return new Set(found.map((r) => r.id));
 }
 

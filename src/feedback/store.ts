@@ -27,9 +27,10 @@ export async function rekeyLink(tx: Tx, access: ChildAccess, serviceKind: Feedba
 
 /** The hub of the child's registered practice, or null for a child in no hub. */
 export async function childsHub(tx: Tx, access: ChildAccess): Promise<string | null> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const [row] = await rows<{ cluster_id: string }>(tx, sql`SELECT cp.cluster_id FROM child c
-    JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id WHERE c.id = ${childId}::uuid ORDER BY cp.cluster_id LIMIT 1`);
+    JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+    WHERE c.ics_id = ${actor.icsId}::uuid AND c.id = ${childId}::uuid ORDER BY cp.cluster_id LIMIT 1`);
   return row?.cluster_id ?? null;
 }
 
@@ -37,10 +38,10 @@ export type OpenLink = LinkRow & { source_id: string };
 
 /** The child's links still open for an answer, newest event first; never one made while the record was frozen. */
 export function openLinksOfChild(tx: Tx, access: ChildAccess): Promise<OpenLink[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const child = sql`${childId}::uuid`;
   return rows<OpenLink>(tx, sql`SELECT l.id, l.cluster_id, l.service_kind, l.source_id, to_char(l.event_date, 'YYYY-MM-DD') AS event_date, false AS expired, false AS used
-    FROM feedback_link l WHERE l.child_id = ${child} AND l.used_at IS NULL AND l.expires_at > now()
+    FROM feedback_link l WHERE l.ics_id = ${actor.icsId}::uuid AND l.child_id = ${child} AND l.used_at IS NULL AND l.expires_at > now()
       AND NOT ${recordedWhileFrozen('l', child, sql`l.created_at`)}
     ORDER BY l.event_date DESC, l.id LIMIT 20`);
 }
