@@ -19,6 +19,9 @@ export type TestJoinery = {
 
 let demoHash: Promise<string> | undefined;
 
+/** The day the test ICSs are generated as of: the demo's "today" (next week's review, this year's figures) counts from it. */
+export const GENERATED_ON = '2026-11-23';
+
 /**
  * A running Joinery on a fresh database with two small synthetic ICSs: the
  * demo one (sign-ins <role>@demo.joinery.test) and another, for tenancy checks.
@@ -29,9 +32,9 @@ export async function startJoinery(
   const db = await freshDatabase(kind);
   demoHash ??= hashPassword(DEMO_PASSWORD);
   const passwordHash = await demoHash;
-  const ics = await generateIcs(db, { children, seed: 11, icsName: 'Demo ICS', demoPasswordHash: passwordHash, today: '2026-11-23' });
+  const ics = await generateIcs(db, { children, seed: 11, icsName: 'Demo ICS', demoPasswordHash: passwordHash, today: GENERATED_ON });
   const other = await generateIcs(db, {
-    children: 200, seed: 12, icsName: 'Other ICS', demoEmailDomain: 'other.joinery.test', demoPasswordHash: passwordHash, today: '2026-11-23',
+    children: 200, seed: 12, icsName: 'Other ICS', demoEmailDomain: 'other.joinery.test', demoPasswordHash: passwordHash, today: GENERATED_ON,
   });
   // Joinery's client key and the stand-ins' signing keys go in a folder of this test's own.
   const dataDir = options.dataDir ?? (options.nhsSignIn ? fs.mkdtempSync(path.join(os.tmpdir(), 'joinery-nhs-sign-in-')) : undefined);

@@ -114,4 +114,16 @@ describe('discharge from the virtual ward: the GP’s letter and the family’s 
     expect(letter.body.lines.map((l) => l.text)).not.toContain('Advice sent to the family');
     expect(await rows(j.db.owner, sql`SELECT 1 FROM advice_sending WHERE child_id = ${child}::uuid`)).toHaveLength(0);
   });
+
+  it('offers the family the Friends and Family Test about their care at home, at the hub of the child’s practice, whatever the outcome', async () => {
+    const { child, episodeId } = await childOnWard();
+    await nurse.get(`/virtual-ward/episodes/${episodeId}/discharge`);
+    expect((await nurse.post(`/virtual-ward/episodes/${episodeId}/discharge`, { outcome: 'admitted', summary: 'Admitted for oxygen.', version: '3' })).statusCode).toBe(303);
+    const links = await rows<{ service_kind: string; event_date: string; used: boolean; hub_of_practice: boolean }>(j.db.owner, sql`SELECT l.service_kind,
+        to_char(l.event_date, 'YYYY-MM-DD') AS event_date, l.used_at IS NOT NULL AS used,
+        EXISTS (SELECT 1 FROM child c JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+                 WHERE c.id = l.child_id AND cp.cluster_id = l.cluster_id) AS hub_of_practice
+      FROM feedback_link l WHERE l.child_id = ${child}::uuid AND l.source_id = ${episodeId}::uuid`);
+    expect(links).toEqual([{ service_kind: 'care-at-home', event_date: londonToday(), used: false, hub_of_practice: true }]);
+  });
 });

@@ -13,6 +13,7 @@ import { currentTemplate, renderLetter } from '../letters/service.js';
 import { choosesPages, sendAdvice, type Sent } from '../advice/service.js';
 import { fileLetter, letterFiledFrom } from '../record/service.js';
 import { addToWorklists } from '../worklist/service.js';
+import { offerFeedbackAtChildsHub } from '../feedback/service.js';
 import { moveEpisode, openEpisode } from './episode-access.js';
 import { wardPolicy } from './policy.js';
 import { DISCHARGE_OUTCOMES, type DischargeOutcome } from './schema.js';
@@ -22,7 +23,7 @@ import * as store from './store.js';
  * Discharge from the ward with its outcome, the discharge summary letter to
  * the GP the same day (filed in the child's record, and put on the worklists
  * of the referrer and the child's care team), and the family's self-care
- * advice. One transaction.
+ * advice, and a feedback offer for the family. One transaction.
  */
 
 export const OUTCOME_WORDS: Record<DischargeOutcome, string> = {
@@ -74,6 +75,8 @@ export async function dischargeFromWard(
     clinician: actor.name, team: actor.organisationName, date: day(now),
   });
   await fileLetter(tx, actor, child.id, letter, { source: LETTER_SOURCE, sourceId: episodeId });
+  // The family can tell the child's hub how care at home was for them (Friends and Family Test, on their own pages).
+  await offerFeedbackAtChildsHub(tx, access, { serviceKind: 'care-at-home', sourceId: episodeId, eventDate: londonDateAndTime(now).date });
   const recipients = new Set([episode.referred_by, ...team.map((m) => m.professional_id)]);
   recipients.delete(actor.professionalId);
   await addToWorklists(tx, actor.icsId, [...recipients].map((professionalId) => ({

@@ -74,6 +74,9 @@ describe.each(kinds)('consent to share (%s)', (kind) => {
     expect(audits.n).toBe(2);
     const history = pageText((await (await signIn('gp')).get(`/children/${child.id}/consent`)).body);
     expect(history).toMatch(/Withdrawn.*Given/s);
+    // Each decision says who recorded it and when.
+    const table = history.split('Every decision, newest first')[1];
+    expect(table.match(new RegExp(`${gpName}, \\d+ \\w+ \\d{4}`, 'g'))).toHaveLength(2);
     const refusal = (q: ReturnType<typeof sql>) => j.db.tenant(j.ics.icsId, (tx) => tx.execute(q)).then(() => 'changed', (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message));
     expect(await refusal(sql`UPDATE consent_record SET decision = 'given' WHERE child_id = ${child.id}::uuid`)).toMatch(/permission denied/);
     expect(await refusal(sql`DELETE FROM consent_record WHERE child_id = ${child.id}::uuid`)).toMatch(/permission denied/);

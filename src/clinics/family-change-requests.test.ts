@@ -45,6 +45,14 @@ describe('families asking to change an appointment, on the booking list', () => 
         FROM generate_series(1, 250) AS n`);
 
     const parent = await familyClient(j, mother);
+    // The family's page lists the booking with its place and time (London), and the way to ask to change it.
+    const when = await one<{ day: string; time: string; venue: string }>(j, sql`SELECT to_char(sl.starts_at AT TIME ZONE 'Europe/London', 'FMDD FMMonth YYYY') AS day,
+        to_char(sl.starts_at AT TIME ZONE 'Europe/London', 'HH24:MI') AS time, o.name AS venue
+      FROM clinic_slot sl JOIN clinic_session s ON s.ics_id = sl.ics_id AND s.id = sl.session_id JOIN organisation o ON o.ics_id = s.ics_id AND o.id = s.venue_id
+      WHERE sl.id = ${clinic.slots[0]}::uuid`);
+    const familyPage = await parent.get(`/family/children/${referral.childId}`);
+    expect(pageText(familyPage.body).split('Appointments')[1]).toMatch(new RegExp(`^\\s*${when.day} at ${when.time}\\s+${when.venue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+Ask to change this appointment`));
+    expect(familyPage.body).toContain(`href="/family/children/${referral.childId}/appointments/${bookingId}/change"`);
     await parent.get(`/family/children/${referral.childId}/appointments/${bookingId}/change`);
     const asked = await parent.post(`/family/children/${referral.childId}/appointments/${bookingId}/change`, { reason: 'Her grandmother’s funeral is that morning' });
     expect(asked.statusCode).toBe(303);

@@ -14,6 +14,7 @@ import { familyActors, inFamilyTenant } from './actors.js';
 import { familyThreads, responseDays } from './questions.js';
 import { adviceList } from './self-care-advice.js';
 import { readsAsProxy } from './reading-as.js';
+import { feedbackOffersOnPage } from './feedback.js';
 import { familyActionsFor } from '../careplans/service.js';
 import { wardStayForCarer } from '../ambulatory/service.js';
 
@@ -69,6 +70,7 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
     const advice = await section(tx, access, 'viewAdvice', 'Advice sent to the family (family page)', () => adviceList(tx, access, readsAsProxy(access, 'advice')));
     const actions = plan ? await familyActionsFor(tx, access, readsAsProxy(access, 'plan')) : [];
     const wardStay = await wardStayForCarer(tx, access);
+    const feedback = await feedbackOffersOnPage(tx, access);
     return {
       child: { id: access.child.id, givenName: access.child.given_name, familyName: access.child.family_name },
       ownAccess: !readsAsProxy(access, null),
@@ -77,7 +79,7 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
       teamRows: team.map((m) => ({ key: { text: m.name }, value: { text: `${m.role_in_team}, ${m.organisation_name}` } })),
       responseDays: await responseDays(tx),
       appointments: appointments?.map((a) => ({ ...a, when: `${longDate(londonDateAndTime(a.starts_at).date)} at ${londonDateAndTime(a.starts_at).time}` })) ?? null,
-      plan: plan === null ? null : (plan ?? false), letters, threads, advice, wardStay,
+      plan: plan === null ? null : (plan ?? false), letters, threads, advice, wardStay, feedback,
       actions: actions.map((a) => ({ ...a, mine: a.owner === (readsAsProxy(access, 'plan') ? 'parent-or-carer' : 'young-person') })),
     };
   });

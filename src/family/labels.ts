@@ -27,8 +27,14 @@ export const MILESTONE_LABELS: Record<string, string> = {
   '18:young-person-consent': 'Young person consents after 18', '18:deputyship': 'Court-appointed deputyship',
 };
 
-/** What kind of letter, as the family reads it (the letter's source in the record). */
+/**
+ * The letters sent to the family, by their source in the record, as the
+ * family reads what kind each is: after a clinic, a team meeting, advice or
+ * care at home. Others in the record (a GP's referral, written to the hub)
+ * are not the family's letters and are not listed on their pages.
+ */
 export const LETTER_KINDS: Record<string, string> = {
-  'clinic-outcome': 'Letter after a clinic appointment', mdt: 'Letter after the care team met about your child',
-  advice: 'Advice letter', referral: 'Referral letter', 'virtual-ward-discharge': 'Letter after care at home',
+  'clinic-outcome': 'Letter after a clinic appointment', clinic: 'Letter after a clinic appointment', mdt: 'Letter after the care team met about your child',
+  advice: 'Advice letter', 'virtual-ward-discharge': 'Letter after care at home',
 };
+export const FAMILY_LETTER_SOURCES = Object.keys(LETTER_KINDS);

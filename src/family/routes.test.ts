@@ -27,7 +27,7 @@ describe('family pages over HTTP', () => {
     j = await startJoinery('pglite', 600);
     parent = await demoParent(j);
     gp = await TestClient.signIn(j.app, 'gp@demo.joinery.test');
-  }, 120_000);
+  }, 300_000);
   afterAll(() => j?.close());
 
   it('the demo parent’s home lists their granted children, each page shows the care team, and a question is sent', async () => {
@@ -160,5 +160,20 @@ describe('family pages over HTTP', () => {
     const mine = onRecord.find((r) => r.id === sent.id)!;
     expect(mine.first_opened_at).not.toBeNull();
     expect(mine.pages.map((p) => ({ pageId: p.pageId, helpful: p.helpful }))).toEqual([{ pageId: offer.pageId, helpful: true }]);
+  });
+
+  it('lists the letters sent to the family, saying what kind each is, and not a GP’s referral letter written to the hub', async () => {
+    const family = await familyClient(j, parent);
+    const [child] = await rows<{ id: string; ics_id: string; gp_id: string; gp_name: string; org: string }>(j.db.owner, sql`SELECT c.id, c.ics_id, p.id AS gp_id, p.name AS gp_name, p.organisation_id AS org
+      FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.role = 'gp'
+      WHERE g.nhs_number = ${parent.nhsNumber} AND g.status = 'active' AND 'letters' = ANY(g.may_see) ORDER BY c.id LIMIT 1`);
+    for (const [title, source] of [['Referral to the hub: wheeze', 'referral'], ['After the hub team met', 'mdt'], ['After care at home', 'virtual-ward-discharge']]) {
+      await j.db.owner.execute(sql`INSERT INTO record_letter (ics_id, id, child_id, title, body, source, filed_by, filed_by_name, filed_by_organisation_id)
+        VALUES (${child.ics_id}::uuid, gen_random_uuid(), ${child.id}::uuid, ${title}, ${JSON.stringify({ title, lines: [] })}::jsonb, ${source}, ${child.gp_id}::uuid, ${child.gp_name}, ${child.org}::uuid)`);
+    }
+    const letters = pageText((await family.get(`/family/children/${child.id}`)).body).split('Letters')[1].split('Advice sent to you')[0];
+    expect(letters).toMatch(/After the hub team met Letter after the care team met about your child, \d+ \w+ \d{4}/);
+    expect(letters).toMatch(/After care at home Letter after care at home, \d+ \w+ \d{4}/);
+    expect(letters).not.toContain('Referral to the hub: wheeze');
   });
 });

@@ -8,6 +8,8 @@ import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS, LETTER_KINDS, MILESTONE
 import * as family from './service.js';
 import { familyAdvicePdf } from '../advice/service.js';
 import { listHref, paginationLinks } from '../platform/http/paging.js';
+import { bodyOf, field } from '../platform/http/form-body.js';
+import { answerItems, FFT_QUESTION } from '../feedback/service.js';
 
 /** ?page=N, a whole number from 1; anything else is the first page. */
 const pageNumber = (query: unknown) => {
@@ -51,7 +53,7 @@ function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
 
   app.get('/family/children/:id', FAMILY_PAGE, (req, reply) => asFamily(req, reply, (member) => {
     const q = req.query as Record<string, string> | undefined;
-    return childPage(reply, member, idParam(req.params), { asked: q?.asked, changed: q?.changed === '1', hidden: q?.hidden, done: q?.done === '1' });
+    return childPage(reply, member, idParam(req.params), { asked: q?.asked, changed: q?.changed === '1', hidden: q?.hidden, done: q?.done === '1', thanked: q?.feedback === '1' });
   }));
 
   app.get('/family/children/:id/who-has-looked', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
@@ -129,6 +131,31 @@ function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
       if (!(error instanceof ValidationError)) throw error;
       return questionPage(reply.code(400), member, id, body(req) ?? {}, error.fields);
     }
+  }));
+
+  const feedbackPage = async (reply: FastifyReply, member: FamilyMember, id: string, linkId: string, values = { answer: '', comments: '', anonymous: '' }, fields: Record<string, string> = {}) => {
+    const offer = await family.feedbackOffer(deps.db, member, id, linkId);
+    return reply.page('family/views/feedback.njk', {
+      title: 'Tell us how we did', childId: id, linkId, offer, values, fields, question: FFT_QUESTION, ...answerItems(values),
+      errors: errorSummary(fields, ['answer', 'comments', 'anonymous']), backHref: `/family/children/${id}#feedback`,
+    });
+  };
+
+  app.get('/family/children/:id/feedback/:linkId', FAMILY_PAGE, (req, reply) => asFamily(req, reply, (member) =>
+    feedbackPage(reply, member, idParam(req.params), idParam(req.params, 'linkId'))));
+
+  app.post('/family/children/:id/feedback/:linkId', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
+    const id = idParam(req.params);
+    const linkId = idParam(req.params, 'linkId');
+    const b = bodyOf(req);
+    const values = { answer: field(b, 'answer', 20), comments: field(b, 'comments', 2100), anonymous: field(b, 'anonymous', 4) };
+    try {
+      await family.giveFeedback(deps.db, member, id, linkId, values);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return feedbackPage(reply.code(400), member, id, linkId, values, error.fields);
+    }
+    return reply.redirect(`/family/children/${id}?feedback=1#feedback`, 303);
   }));
 
   const changePage = (reply: FastifyReply, id: string, bookingId: string, values: Record<string, unknown> = {}, fields: Record<string, string> = {}) =>

@@ -125,6 +125,7 @@ export const familySetting = pgTable('family_setting', {
   icsId: uuid('ics_id').primaryKey(),
   responseWorkingDays: integer('response_working_days').notNull().default(2),
   reviewAge: integer('review_age').notNull().default(13),
+  hideStaffNames: boolean('hide_staff_names').notNull().default(false),
 });
 
 /** A question a family asked the care team about one child: a thread of messages, due an answer by answerDueAt. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { sql } from 'drizzle-orm';
-import { rows, type Database, type Tx } from '../platform/db/client.js';
+import type { Database, Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { auditChild, openChild, refuseChild, type ChildAccess } from '../platform/access/door.js';
 import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
@@ -23,7 +22,9 @@ export { markActionDone } from './plan-actions.js';
 export { ageMilestonesJob } from './age-milestones.js';
 export { familyNotices } from './notices.js';
 export { whoHasLooked } from './who-has-looked.js';
+export { feedbackOffer, giveFeedback } from './feedback.js';
 import * as decisions from './milestone-decisions.js';
+import { settingsOfIcs } from './settings.js';
 import { birthday } from './milestones.js';
 import { openQuestionsOf } from './questions.js';
 
@@ -45,7 +46,7 @@ export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
   const refusals = await grants.refusalsOfChild(tx, access);
   const lookedAfter = await grants.isLookedAfter(tx, access);
   const milestoneDecisions = await decisions.decisionsOfChild(tx, access);
-  const setting = await responseSetting(tx);
+  const setting = await responseSetting(tx, actor.icsId);
   const questions = await openQuestionsOf(tx, access);
   await auditChild(tx, access, { action: 'family.view-access', what: 'Who has family access (proxy and own access)' });
   return {
@@ -63,7 +64,7 @@ export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
 export async function familyAccessGlance(tx: Tx, access: ChildAccess) {
   if (!familyAccessPolicy.viewFamilyAccess(access.actor, access.relationships).allowed) return null;
   const list = (await grants.grantsOfChild(tx, access)).filter((g) => g.status !== 'ended');
-  const setting = await responseSetting(tx);
+  const setting = await responseSetting(tx, access.actor.icsId);
   const [nextReview] = milestones(access.child.date_of_birth, setting.review_age, londonToday()).concat(
     list.filter((g) => g.ends_on).map((g) => ({ name: `${g.name}’s access ends`, on: g.ends_on!, what: 'Time-limited access ends.' })),
   ).sort((a, b) => a.on.localeCompare(b.on));
@@ -77,9 +78,9 @@ export async function familyAccessGlance(tx: Tx, access: ChildAccess) {
   };
 }
 
-export async function responseSetting(tx: Tx): Promise<{ response_working_days: number; review_age: number }> {
-  const [found] = await rows<{ response_working_days: number; review_age: number }>(tx, sql`SELECT response_working_days, review_age FROM family_setting`);
-  return found ?? { response_working_days: 2, review_age: 13 };
+export async function responseSetting(tx: Tx, icsId: string): Promise<{ response_working_days: number; review_age: number }> {
+  const found = await settingsOfIcs(tx, icsId);
+  return { response_working_days: found.responseWorkingDays, review_age: found.reviewAge };
 }
 
 /** The door for a change: the rule, then (for a social worker) the child must be looked after, then the freeze. */
@@ -219,7 +220,7 @@ export async function recordMilestoneDecision(tx: Tx, actor: Actor, childId: str
   const { child } = access;
   const today = londonToday();
   const age = yearsOld(child.date_of_birth, today);
-  const { review_age: reviewAge } = await responseSetting(tx);
+  const { review_age: reviewAge } = await responseSetting(tx, actor.icsId);
   const decision = MILESTONE_DECISIONS[input.milestoneDecision];
   const reviewFrom = new Date(`${birthday(child.date_of_birth, reviewAge)}T00:00:00Z`);
   reviewFrom.setUTCDate(reviewFrom.getUTCDate() - 90);

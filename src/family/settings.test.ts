@@ -6,7 +6,8 @@ import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { actorFor } from '../../test/actors.js';
 import { one } from '../../test/in-ics.js';
-import { adultWithParentalResponsibility, familyClient } from '../../test/family.js';
+import { adultWithParentalResponsibility, demoParent, familyClient } from '../../test/family.js';
+import * as family from './service.js';
 import { PAUSED } from '../platform/access/family-policy.js';
 
 /**
@@ -88,5 +89,13 @@ describe('family access settings', () => {
     const paused = await family.get(`/family/children/${child.id}`);
     expect(paused.statusCode).toBe(403);
     expect(pageText(paused.body)).toContain(PAUSED);
+  });
+
+  it('tells a family asking a question the answer time the ICS set', async () => {
+    expect((await admin.post('/admin/family-settings', { reviewAge: '13', responseWorkingDays: '4', hideStaffNames: 'no' })).statusCode).toBe(303);
+    const parent = await demoParent(j);
+    const { child_id } = await one<{ child_id: string }>(j, sql`SELECT child_id FROM family_access_grant WHERE nhs_number = ${parent.nhsNumber} AND kind = 'proxy'
+      AND status = 'active' AND 'messages' = ANY(may_see) ORDER BY child_id LIMIT 1`);
+    expect(await family.questionForm(j.db, parent, child_id)).toBe(4);
   });
 });

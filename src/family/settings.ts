@@ -25,15 +25,16 @@ function requireSettingsKeeper(actor: Actor): void {
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
 }
 
-async function current(tx: Tx): Promise<FamilySettings> {
-  const [found] = await rows<{ review_age: number; response_working_days: number; hide_staff_names: boolean }>(tx,
-    sql`SELECT review_age, response_working_days, hide_staff_names FROM family_setting`);
-  return found ? { reviewAge: found.review_age, responseWorkingDays: found.response_working_days, hideStaffNames: found.hide_staff_names } : DEFAULTS;
+/** The ICS's settings, or the defaults until it chooses; what the door, the milestones job and the family's pages read. */
+export async function settingsOfIcs(tx: Tx, icsId: string): Promise<FamilySettings> {
+  const [found] = await rows<FamilySettings>(tx, sql`SELECT review_age AS "reviewAge", response_working_days AS "responseWorkingDays",
+    hide_staff_names AS "hideStaffNames" FROM family_setting WHERE ics_id = ${icsId}::uuid`);
+  return found ?? DEFAULTS;
 }
 
 export async function familySettings(tx: Tx, actor: Actor): Promise<FamilySettings> {
   requireSettingsKeeper(actor);
-  return current(tx);
+  return settingsOfIcs(tx, actor.icsId);
 }
 
 const wholeNumber = (what: string, min: number, max: number) => z.coerce.number({ error: `Enter ${what} as a whole number` })
@@ -50,7 +51,7 @@ const settingsInput = z.object({
 export async function changeFamilySettings(tx: Tx, actor: Actor, body: unknown): Promise<void> {
   requireSettingsKeeper(actor);
   const input = parseInput(settingsInput, body);
-  const before = await current(tx);
+  const before = await settingsOfIcs(tx, actor.icsId);
   const hide = input.hideStaffNames === 'yes';
   await tx.execute(sql`INSERT INTO family_setting (ics_id, review_age, response_working_days, hide_staff_names)
     VALUES (${actor.icsId}::uuid, ${input.reviewAge}, ${input.responseWorkingDays}, ${hide})

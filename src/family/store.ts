@@ -3,6 +3,7 @@ import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
 import { recordedWhileFrozen } from '../platform/access/freeze.js';
 import type { HideableKind } from './schema.js';
+import { FAMILY_LETTER_SOURCES } from './labels.js';
 
 /**
  * What the family pages read, always under an access the door opened for the
@@ -49,11 +50,11 @@ export function upcomingAppointments(tx: Tx, access: ChildAccess, forProxy: bool
 
 export type FamilyLetter = { id: string; title: string; filed_at: string; hidden: boolean; source?: string; body?: { title: string; lines: { text: string; heading?: boolean }[] } };
 
-/** The child's letters a family member may read: filed outside a freeze, not from social care, not kept from a proxy. */
+/** The child's letters a family member may read: sent to the family, filed outside a freeze, not from social care, not kept from a proxy. */
 const familyLetters = (childId: string, forProxy: boolean) => {
   const child = sql`${childId}::uuid`;
   return sql`FROM record_letter l JOIN organisation o ON o.ics_id = l.ics_id AND o.id = l.filed_by_organisation_id
-     WHERE l.child_id = ${child} AND o.kind <> 'childrens-social-care'
+     WHERE l.child_id = ${child} AND o.kind <> 'childrens-social-care' AND l.source = ANY(${sql.param(FAMILY_LETTER_SOURCES)}::text[])
        AND NOT ${recordedWhileFrozen('l', child, sql`l.filed_at`)}
        AND NOT ${hiddenFromProxy(forProxy, 'letter', 'l', child)}`;
 };
@@ -135,6 +136,20 @@ export async function hiddenIds(tx: Tx, access: ChildAccess, kind: HideableKind)
   const { childId } = checkedAccess(tx, access);
   const found = await rows<{ item_id: string }>(tx, sql`SELECT item_id FROM family_hidden_item WHERE child_id = ${childId}::uuid AND item_kind = ${kind}`);
   return new Set(found.map((r) => r.item_id));
+}
+
+/**
+ * What the young person keeps from their parents, by the id a feedback offer
+ * names as its source: hidden advice and appointments themselves, and the
+ * source (clinic booking, MDT case, ward stay) of each hidden letter.
+ */
+export async function hiddenSources(tx: Tx, access: ChildAccess): Promise<Set<string>> {
+  const { actor, childId } = checkedAccess(tx, access);
+  const found = await rows<{ id: string }>(tx, sql`SELECT h.item_id AS id FROM family_hidden_item h
+     WHERE h.ics_id = ${actor.icsId}::uuid AND h.child_id = ${childId}::uuid AND h.item_kind IN ('advice', 'appointment')
+    UNION SELECT l.source_id AS id FROM family_hidden_item h JOIN record_letter l ON l.ics_id = h.ics_id AND l.id = h.item_id
+     WHERE h.ics_id = ${actor.icsId}::uuid AND h.child_id = ${childId}::uuid AND h.item_kind = 'letter' AND l.source_id IS NOT NULL`);
+  return new Set(found.map((r) => r.id));
 }
 
 export async function showItemAgain(tx: Tx, access: ChildAccess, kind: HideableKind, itemId: string): Promise<void> {

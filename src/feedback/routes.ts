@@ -7,8 +7,8 @@ import { bodyOf, field, queryOf } from '../platform/http/form-body.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { monthName } from '../platform/time/months.js';
 import { xmrChart, variationWords, SUPPRESSED_WORDS } from '../population/service.js';
-import { FEEDBACK_SERVICES, FFT_ANSWER_LABELS, FFT_ANSWERS, FFT_QUESTION, SERVICE_NAMES, type FeedbackService } from './index.js';
-import { answerFeedback, feedbackLink, hubComments, recommendation, type LinkState } from './service.js';
+import { FEEDBACK_SERVICES, FFT_ANSWER_LABELS, FFT_QUESTION, SERVICE_NAMES, type FeedbackService } from './index.js';
+import { answerFeedback, answerItems, feedbackLink, hubComments, recommendation, type LinkState } from './service.js';
 import type { ShownShare } from './recommending.js';
 
 const token = (params: unknown) => String((params as { token?: unknown }).token ?? '').slice(0, 100);
@@ -31,8 +31,7 @@ function answerPage(reply: FastifyReply, t: string, link: Extract<LinkState, { s
     title: 'Tell us how we did', token: t, link, values, fields, question: FFT_QUESTION,
     // The first radio of each question carries the question's id, so the summary's links land on it.
     errors: errorSummary(fields, ['answer', 'comments', 'anonymous']),
-    answerItems: FFT_ANSWERS.map((a) => ({ value: a, text: FFT_ANSWER_LABELS[a], checked: values.answer === a })),
-    anonymousItems: [{ value: 'yes', text: 'Yes, keep my answer anonymous' }, { value: 'no', text: 'No, you may know who sent it' }].map((i) => ({ ...i, checked: values.anonymous === i.value })),
+    ...answerItems(values),
   });
 }
 

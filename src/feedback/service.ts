@@ -8,8 +8,8 @@ import type { ChildAccess } from '../platform/access/door.js';
 import { auditChild } from '../platform/access/door.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { fieldErrors, optionalText } from '../platform/http/validate.js';
-import { FEEDBACK_LINK_DAYS, FFT_ANSWERS, SERVICE_NAMES, type FeedbackService } from './index.js';
-import { feedbackPolicy } from './policy.js';
+import { FEEDBACK_LINK_DAYS, FFT_ANSWER_LABELS, FFT_ANSWERS, FFT_QUESTION, SERVICE_NAMES, type FeedbackService } from './index.js';
+import { FEEDBACK_VIEW, feedbackPolicy } from './policy.js';
 import { recommendingSeries, type SeriesFilter } from './recommending.js';
 import * as store from './store.js';
 
@@ -45,6 +45,64 @@ export async function offerFeedbackAgain(tx: Tx, access: ChildAccess, event: Pic
   if (!id) return false;
   await auditChild(tx, access, { action: 'feedback.offer', what: `Feedback link for the family given again (${SERVICE_NAMES[event.serviceKind]})`, details: { linkId: id, serviceKind: event.serviceKind } });
   return true;
+}
+
+/**
+ * A feedback link for a service given to the child's family, at the hub of
+ * the child's registered practice (a child in no hub has no hub to tell).
+ */
+export async function offerFeedbackAtChildsHub(tx: Tx, access: ChildAccess, event: Omit<store.FeedbackEvent, 'clusterId'>): Promise<string | null> {
+  const hub = await store.childsHub(tx, access);
+  return hub ? offerFeedback(tx, access, { ...event, clusterId: hub }) : null;
+}
+
+/** An open offer as the family's page lists it: the service and its date, nothing more. */
+export type FamilyOffer = { id: string; service: string; eventDate: string };
+
+/**
+ * The child's open offers that this signed-in family member may answer: the
+ * service must be one their grant lets them see, and, for a parent or carer,
+ * not about something the young person keeps from them (keptFromThem: the
+ * sources they hid, the family capability's to say).
+ */
+export async function familyOffers(tx: Tx, access: ChildAccess, keptFromThem: Set<string>): Promise<(FamilyOffer & { link: store.OpenLink })[]> {
+  const open = await store.openLinksOfChild(tx, access);
+  return open.filter((l) => feedbackPolicy.answerAsFamily(access.actor, access.relationships, l.service_kind).allowed && !keptFromThem.has(l.source_id))
+    .map((l) => ({ id: l.id, service: SERVICE_NAMES[l.service_kind], eventDate: l.event_date, link: l }));
+}
+
+/** The one open offer a family member asked to answer, or not found (someone else answered it, it expired, or it is not theirs to see). */
+export async function familyOffer(tx: Tx, access: ChildAccess, linkId: string, keptFromThem: Set<string>): Promise<FamilyOffer & { link: store.OpenLink }> {
+  const found = (await familyOffers(tx, access, keptFromThem)).find((o) => o.id === linkId);
+  if (!found) throw new NotFoundError();
+  return found;
+}
+
+/**
+ * A signed-in family member answers an offer on their own pages: the same
+ * answer as through the letter's link, using the link up in the same
+ * transaction; audited as theirs, anonymous answers keeping no link.
+ */
+export async function answerAsFamily(tx: Tx, access: ChildAccess, linkId: string, raw: unknown, keptFromThem: Set<string>): Promise<void> {
+  const offer = await familyOffer(tx, access, linkId, keptFromThem);
+  const parsed = answerForm.safeParse(raw ?? {});
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  if (!(await store.useLink(tx, offer.link.id))) throw new NotFoundError();
+  await store.insertResponse(tx, access.actor.icsId, {
+    id: crypto.randomUUID(), link: offer.link, answer: parsed.data.answer, freeText: parsed.data.comments, anonymous: parsed.data.anonymous === 'yes',
+  });
+  await auditChild(tx, access, {
+    action: 'family.give-feedback', what: `Feedback given (${offer.service})`,
+    details: { linkId: offer.link.id, serviceKind: offer.link.service_kind, view: FEEDBACK_VIEW[offer.link.service_kind] },
+  });
+}
+
+/** The answer form's choices, as the page shows them with what was typed. */
+export function answerItems(values: { answer: string; anonymous: string }) {
+  return {
+    answerItems: FFT_ANSWERS.map((a) => ({ value: a, text: FFT_ANSWER_LABELS[a], checked: values.answer === a })),
+    anonymousItems: [{ value: 'yes', text: 'Yes, keep my answer anonymous' }, { value: 'no', text: 'No, you may know who sent it' }].map((i) => ({ ...i, checked: values.anonymous === i.value })),
+  };
 }
 
 /** Where a link stands, and all the page may say of it: the service and the date, never the child. */
@@ -120,7 +178,7 @@ export async function hubComments(tx: Tx, actor: Actor, hubId: string) {
   return { hub, comments: await store.commentsFor(tx, hubId, 200) };
 }
 
-export { SERVICE_NAMES, type FeedbackService };
+export { SERVICE_NAMES, FFT_QUESTION, type FeedbackService };
 
 /** The lines a letter carries to hand the family their link: printed, so the whole address is spelled out. */
 export function feedbackLetterLines(origin: string, token: string): { text: string; heading?: boolean }[] {

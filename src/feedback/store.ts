@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
+import { recordedWhileFrozen } from '../platform/access/freeze.js';
 import type { FftAnswer, FeedbackService } from './index.js';
 
 export type FeedbackEvent = { serviceKind: FeedbackService; sourceId: string; clusterId: string; eventDate: string };
@@ -22,6 +23,27 @@ export async function rekeyLink(tx: Tx, access: ChildAccess, serviceKind: Feedba
     WHERE ics_id = ${actor.icsId}::uuid AND service_kind = ${serviceKind} AND source_id = ${sourceId}::uuid AND child_id = ${childId}::uuid AND used_at IS NULL
     RETURNING id`);
   return link?.id ?? null;
+}
+
+/** The hub of the child's registered practice, or null for a child in no hub. */
+export async function childsHub(tx: Tx, access: ChildAccess): Promise<string | null> {
+  const { actor, childId } = checkedAccess(tx, access);
+  const [row] = await rows<{ cluster_id: string }>(tx, sql`SELECT cp.cluster_id FROM child c
+    JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+    WHERE c.ics_id = ${actor.icsId}::uuid AND c.id = ${childId}::uuid ORDER BY cp.cluster_id LIMIT 1`);
+  return row?.cluster_id ?? null;
+}
+
+export type OpenLink = LinkRow & { source_id: string };
+
+/** The child's links still open for an answer, newest event first; never one made while the record was frozen. */
+export function openLinksOfChild(tx: Tx, access: ChildAccess): Promise<OpenLink[]> {
+  const { actor, childId } = checkedAccess(tx, access);
+  const child = sql`${childId}::uuid`;
+  return rows<OpenLink>(tx, sql`SELECT l.id, l.cluster_id, l.service_kind, l.source_id, to_char(l.event_date, 'YYYY-MM-DD') AS event_date, false AS expired, false AS used
+    FROM feedback_link l WHERE l.ics_id = ${actor.icsId}::uuid AND l.child_id = ${child} AND l.used_at IS NULL AND l.expires_at > now()
+      AND NOT ${recordedWhileFrozen('l', child, sql`l.created_at`)}
+    ORDER BY l.event_date DESC, l.id LIMIT 20`);
 }
 
 export type LinkRow = { id: string; cluster_id: string; service_kind: FeedbackService; event_date: string; expired: boolean; used: boolean };

@@ -13,7 +13,7 @@ import { demoParentEmail } from '../family/service.js';
  * under 16, granted at the registered practice on a birth certificate; a
  * looked-after child has the local authority as corporate parent; a
  * 14-year-old has their own access and a letter kept from their parents; a
- * 15-year-old's review falls soonest (next week in the demo ICS); a 16-year-old's proxy is suspended.
+ * 15-year-old's review falls next week; a 16-year-old's proxy is suspended.
  * The demo parent and young person of the stand-in NHS login are among them
  * (demoFamilyPeople reads them back).
  */
@@ -21,6 +21,8 @@ import { demoParentEmail } from '../family/service.js';
 export type FamilyAccessInput = { icsId: string; todayDays: number; domain: string; nhs: NhsNumbers; rng: Rng; ids: Rng };
 
 const SHARE_WITH_PROXY = 0.15;
+/** The demo's 15-year-old turns 16 (their parent's proxy review) within a week of today. */
+const REVIEW_IN_DAYS = 6;
 const YEAR = 365.25;
 
 type Candidate = { child_id: string; dob: string; person_id: string; relationship: string; nhs_number: string; person_dob: string; gp_id: string; gp_name: string };
@@ -108,8 +110,7 @@ export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Pr
     await tx.execute(sql`UPDATE related_person SET email = ${demoParentEmail(input.domain)} WHERE ics_id = ${icsId}::uuid AND id = ${fourteen.person_id}::uuid`);
   }
 
-  // The 15-year-old whose 16th birthday (and proxy review) comes soonest: chosen, never re-dated, so the
-  // child's record, activity and ages stay as the generator made them.
+  // The 15-year-old whose 16th birthday (and proxy review) comes soonest.
   const daysToSixteenth = (dob: string) => {
     const [y, m, d] = dob.split('-').map(Number);
     return Date.UTC(y + 16, m - 1, d) / 86_400_000 - todayDays;
@@ -120,6 +121,14 @@ export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Pr
   if (fifteen) {
     used.add(fifteen.child_id);
     chosenPeople.add(fifteen.person_id);
+    // In a small ICS no 16th birthday may fall next week: then this one child is made that few weeks older, so the demo always
+    // has a review due next week. Older, never younger, so nothing recorded of them comes before their birth.
+    const late = daysToSixteenth(fifteen.dob) - REVIEW_IN_DAYS;
+    if (late > 0) {
+      const [y, m, d] = fifteen.dob.split('-').map(Number);
+      fifteen.dob = isoDate(Date.UTC(y, m - 1, d) / 86_400_000 - late);
+      await tx.execute(sql`UPDATE child SET date_of_birth = ${fifteen.dob}::date WHERE ics_id = ${icsId}::uuid AND id = ${fifteen.child_id}::uuid`);
+    }
   }
   // A 16-year-old whose parent's proxy was suspended at 16.
   const sixteen = pick((c) => age(c.dob) === 16);

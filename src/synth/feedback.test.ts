@@ -18,7 +18,7 @@ describe('generated Friends and Family Test answers', () => {
     expect([...months].sort()[0]).toBe('2021-12');
     expect([...months].sort().at(-1)).toBe('2026-11');
     for (const hub of hubs) {
-      for (const service of ['hub-clinic', 'advice', 'mdt-outcome']) expect(rows.some((r) => r.cluster_id === hub.id && r.service_kind === service), `${hub.id} ${service}`).toBe(true);
+      for (const service of ['hub-clinic', 'advice', 'mdt-outcome', 'care-at-home']) expect(rows.some((r) => r.cluster_id === hub.id && r.service_kind === service), `${hub.id} ${service}`).toBe(true);
     }
     expect(rows.every((r) => String(r.event_date) < '2026-11-23')).toBe(true);
   });

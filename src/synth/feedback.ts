@@ -2,10 +2,11 @@ import type { Rng } from '../platform/random/seeded.js';
 import { isoDate, isoTimestamp } from './dates.js';
 import type { Cluster } from './structure.js';
 import type { Row } from './writer.js';
+import type { FeedbackService } from '../feedback/index.js';
 
 const MONTHS = 60;
-/** Answers a hub gets a month on average, per service: clinics most, meetings fewest. */
-const PER_MONTH: readonly ['hub-clinic' | 'advice' | 'mdt-outcome', number][] = [['hub-clinic', 9], ['advice', 6], ['mdt-outcome', 3]];
+/** Answers a hub gets a month on average, per service: clinics most, meetings and care at home (the virtual ward's stays) fewest. */
+const PER_MONTH: readonly [FeedbackService, number][] = [['hub-clinic', 9], ['advice', 6], ['mdt-outcome', 3], ['care-at-home', 2]];
 const ANSWERS = ['very-good', 'good', 'neither', 'poor', 'very-poor', 'dont-know'] as const;
 /** As families answer the FFT in community child health: mostly very good, a few poor, some who do not know. */
 const WEIGHTS = [0.68, 0.2, 0.04, 0.025, 0.015, 0.04];

@@ -51,7 +51,6 @@ export const KNOWN_OFFENDERS: readonly KnownOffender[] = [
   { file: "src/family/grants.ts", sql: "SELECT rp.id, rp.given_name || ' ' || rp.family_name AS name, crp.rela" },
   { file: "src/family/milestone-decisions.ts", sql: "SELECT grant_id, milestone, basis, note, recorded_by_name, recorded_at" },
   { file: "src/family/questions.ts", sql: "SELECT id, subject, answer_due_at, answer_due_at < now() AS overdue FR" },
-  { file: "src/family/service.ts", sql: "SELECT response_working_days, review_age FROM family_setting" },
   { file: "src/letters/store.ts", sql: "SELECT kind, version, title, body, changed_by_name, changed_at::text F" },
   { file: "src/organisations/service.ts", sql: "SELECT (SELECT count(*)::int FROM organisation) AS organisations, (SEL" },
   { file: "src/organisations/service.ts", sql: "SELECT cl.id, cl.name, cl.lead_paediatrician_id, p.name AS lead_name F" },
