@@ -139,12 +139,12 @@ describe('families in a browser without JavaScript', JOURNEY, () => {
 
     // The ICS's administrator sets how soon families are answered.
     const admin = await signInInANewWindow(j, 'admin', { javaScript: false });
-    await follow(admin, admin.getByRole('link', { name: 'Families’ pages' }));
-    await checkPageIsAccessible(admin, 'settings for families’ pages');
-    await admin.getByLabel('How many working days does the care team have to answer a family’s question?').fill('12');
+    await follow(admin, admin.locator('main').getByRole('link', { name: 'Family access settings' }));
+    await checkPageIsAccessible(admin, 'family access settings');
+    await admin.getByLabel('Working days the care team aims to answer a family’s question in').fill('12');
     await follow(admin, admin.getByRole('button', { name: 'Save settings' }));
-    expect(await textOf(admin.locator('.nhsuk-error-summary'))).toContain('Enter the number of working days as a whole number from 1 to 10');
-    await checkPageIsAccessible(admin, 'settings for families’ pages with an error');
+    expect(await textOf(admin.locator('.nhsuk-error-summary'))).toContain('The working days to answer must be from 1 to 10');
+    await checkPageIsAccessible(admin, 'family access settings with an error');
     await admin.context().close();
   });
 });
