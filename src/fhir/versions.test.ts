@@ -71,13 +71,14 @@ describe('versions of the children, carers, flags, organisations and contacts Jo
     type: 'Patient',
     throughFhir: (p) => ({ ...p, name: [{ use: 'official', family: 'Okafor-Bello', given: ['Ada'] }] }),
     // The children service, as every feed other than FHIR registers a child.
-    throughService: (id) => inTenant(async (tx) => {
-      await registerChild(tx, client, {
-        nhsNumber: (await t.one<{ n: string }>(sql`SELECT nhs_number AS n FROM child WHERE id = ${id}::uuid`)).n, localId: null,
-        givenName: 'Ada', familyName: 'Okafor-Bello', dateOfBirth: '2015-06-14', sex: 'female', ethnicCategory: 'H', postcodeDistrict: 'LS7',
-        registeredPracticeId: (await t.one<{ p: string }>(sql`SELECT registered_practice_id AS p FROM child WHERE id = ${id}::uuid`)).p,
-      }, { matchId: id });
-    }),
+    throughService: async (id) => {
+      // Read before the tenant transaction: PGlite has one connection, which the transaction holds.
+      const child = await t.one<{ n: string; p: string }>(sql`SELECT nhs_number AS n, registered_practice_id AS p FROM child WHERE id = ${id}::uuid`);
+      await inTenant((tx) => registerChild(tx, client, {
+        nhsNumber: child.n, localId: null, givenName: 'Ada', familyName: 'Okafor-Bello', dateOfBirth: '2015-06-14', sex: 'female', ethnicCategory: 'H',
+        postcodeDistrict: 'LS7', registeredPracticeId: child.p,
+      }, { matchId: id }));
+    },
     shows: (p) => [p.name![0].family, p.address?.[0]?.postalCode],
     expected: [['Okafor', 'LS6'], ['Okafor-Bello', 'LS6'], ['Okafor-Bello', 'LS7']],
   };
@@ -85,11 +86,11 @@ describe('versions of the children, carers, flags, organisations and contacts Jo
     type: 'Organization',
     throughFhir: (o) => ({ ...o, name: 'Versions Academy' }),
     // The ICS administrator's organisation page.
-    throughService: (id) => inTenant(async (tx) => {
+    throughService: async (id) => {
       const admin = await actorFor(t.j.db, (await t.one<{ email: string }>(sql`SELECT email FROM professional WHERE ics_id = ${t.j.ics.icsId}::uuid AND role = 'admin' ORDER BY email LIMIT 1`)).email);
-      const { organisation: o, version } = await organisationForEdit(tx, admin, id);
-      await updateOrganisation(tx, admin, id, { name: 'Versions Academy Trust', kind: o.kind as 'school', odsCode: o.ods_code, placeId: o.place_id ?? undefined, version });
-    }),
+      const { organisation: o, version } = await inTenant((tx) => organisationForEdit(tx, admin, id));
+      await inTenant((tx) => updateOrganisation(tx, admin, id, { name: 'Versions Academy Trust', kind: o.kind as 'school', odsCode: o.ods_code, placeId: o.place_id ?? undefined, version }));
+    },
     shows: (o) => o.name,
     expected: ['Versions Primary School', 'Versions Academy', 'Versions Academy Trust'],
   };
