@@ -47,6 +47,7 @@ CREATE OR REPLACE FUNCTION joinery_keep_version() RETURNS trigger
   AS $$
 DECLARE
   was jsonb := to_jsonb(OLD);
+  tenant uuid := OLD.ics_id;
   unkept text[] := ARRAY['version', 'updated_at', 'family_name_key', 'given_name_key'];
   key text := was ->> TG_ARGV[0];
   shown_as text;
@@ -76,21 +77,21 @@ BEGIN
   ELSIF TG_TABLE_NAME = 'child_related_person' THEN
     shown_as := 'RelatedPerson'; shown_id := (was ->> 'related_person_id')::uuid;
     was := was || jsonb_build_object(
-      'person', (SELECT to_jsonb(p) FROM related_person p WHERE p.ics_id = OLD.ics_id AND p.id = shown_id),
+      'person', (SELECT to_jsonb(p) FROM related_person p WHERE p.ics_id = tenant AND p.id = shown_id),
       'proxy_grants', (SELECT coalesce(jsonb_agg(to_jsonb(g)), '[]'::jsonb) FROM family_access_grant g
-                        WHERE g.ics_id = OLD.ics_id AND g.child_id = (was ->> 'child_id')::uuid AND g.related_person_id = shown_id AND g.kind = 'proxy'));
+                        WHERE g.ics_id = tenant AND g.child_id = (was ->> 'child_id')::uuid AND g.related_person_id = shown_id AND g.kind = 'proxy'));
   END IF;
   IF org_id IS NOT NULL THEN
-    SELECT jsonb_build_object('id', o.id, 'ods_code', o.ods_code, 'name', o.name) INTO org FROM organisation o WHERE o.ics_id = OLD.ics_id AND o.id = org_id;
+    SELECT jsonb_build_object('id', o.id, 'ods_code', o.ods_code, 'name', o.name) INTO org FROM organisation o WHERE o.ics_id = tenant AND o.id = org_id;
     was := was || jsonb_build_object('organisation', org);
   END IF;
   IF shown_as IS NOT NULL THEN
     was := was || jsonb_build_object('identifiers', (
       SELECT coalesce(jsonb_agg(jsonb_build_object('system', l.system, 'value', l.value) ORDER BY l.created_at, l.system, l.value), '[]'::jsonb)
-        FROM fhir_link l WHERE l.ics_id = OLD.ics_id AND l.resource_type = shown_as AND l.kind = 'identifier' AND l.target_id = shown_id));
+        FROM fhir_link l WHERE l.ics_id = tenant AND l.resource_type = shown_as AND l.kind = 'identifier' AND l.target_id = shown_id));
   END IF;
   INSERT INTO row_version (ics_id, table_name, row_key, version, written_at, snapshot)
-    VALUES (OLD.ics_id, TG_TABLE_NAME, key, OLD.version, OLD.updated_at, was);
+    VALUES (tenant, TG_TABLE_NAME, key, OLD.version, OLD.updated_at, was);
   NEW.version := OLD.version + 1;
   NEW.updated_at := now();
   RETURN NEW;
@@ -106,32 +107,34 @@ CREATE TRIGGER child_related_person_keeps_versions BEFORE UPDATE ON child_relate
 -- (for every child they care for), their proxy access to a child, and a new
 -- sender's identifier for a child, carer or flag (fhir_link; one moved from
 -- another row changes that row too). An import sending the same identifier
--- again changes nothing.
+-- again changes nothing; a row already at a version written in this
+-- transaction (one the same import just created or changed) is not touched.
 CREATE OR REPLACE FUNCTION joinery_new_version_of_shown() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
 DECLARE
   targets uuid[];
+  tenant uuid := (CASE WHEN TG_OP = 'INSERT' THEN to_jsonb(NEW) ELSE to_jsonb(OLD) END ->> 'ics_id')::uuid;
 BEGIN
   IF TG_TABLE_NAME = 'related_person' THEN
     IF (to_jsonb(OLD) - 'id') IS DISTINCT FROM (to_jsonb(NEW) - 'id') THEN
-      UPDATE child_related_person SET version = version + 1 WHERE ics_id = OLD.ics_id AND related_person_id = OLD.id;
+      UPDATE child_related_person SET version = version + 1 WHERE ics_id = tenant AND related_person_id = OLD.id AND updated_at <> now();
     END IF;
   ELSIF TG_TABLE_NAME = 'family_access_grant' THEN
     IF NEW.kind = 'proxy' AND NEW.related_person_id IS NOT NULL AND (TG_OP = 'INSERT' OR to_jsonb(OLD) IS DISTINCT FROM to_jsonb(NEW)) THEN
-      UPDATE child_related_person SET version = version + 1 WHERE ics_id = NEW.ics_id AND child_id = NEW.child_id AND related_person_id = NEW.related_person_id;
+      UPDATE child_related_person SET version = version + 1 WHERE ics_id = tenant AND child_id = NEW.child_id AND related_person_id = NEW.related_person_id AND updated_at <> now();
     END IF;
   ELSIF TG_TABLE_NAME = 'fhir_link' AND NEW.kind = 'identifier' AND NEW.resource_type IN ('Patient', 'RelatedPerson', 'Flag') THEN
     SELECT array_agg(l.target_id) INTO targets FROM fhir_link l
-     WHERE l.ics_id = NEW.ics_id AND l.resource_type = NEW.resource_type AND l.kind = NEW.kind AND l.system = NEW.system AND l.value = NEW.value;
+     WHERE l.ics_id = tenant AND l.resource_type = NEW.resource_type AND l.kind = NEW.kind AND l.system = NEW.system AND l.value = NEW.value;
     IF targets IS NULL OR NOT (NEW.target_id = ANY (targets)) THEN
       targets := coalesce(targets, ARRAY[]::uuid[]) || NEW.target_id;
       IF NEW.resource_type = 'Patient' THEN
-        UPDATE child SET version = version + 1 WHERE ics_id = NEW.ics_id AND id = ANY (targets);
+        UPDATE child SET version = version + 1 WHERE ics_id = tenant AND id = ANY (targets) AND updated_at <> now();
       ELSIF NEW.resource_type = 'Flag' THEN
-        UPDATE child_flag SET version = version + 1 WHERE ics_id = NEW.ics_id AND id = ANY (targets);
+        UPDATE child_flag SET version = version + 1 WHERE ics_id = tenant AND id = ANY (targets) AND updated_at <> now();
       ELSE
-        UPDATE child_related_person SET version = version + 1 WHERE ics_id = NEW.ics_id AND related_person_id = ANY (targets);
+        UPDATE child_related_person SET version = version + 1 WHERE ics_id = tenant AND related_person_id = ANY (targets) AND updated_at <> now();
       END IF;
     END IF;
   END IF;

@@ -61,9 +61,10 @@ describe('the FHIR server’s protocol', () => {
     };
 
     it('URLs Joinery does not serve (history of unversioned types, type and system history, a type outside the Patient compartment, an unknown operation) answer 404 with an OperationOutcome, not the sign-in page', async () => {
+      const practitionerId = (await t.one<{ id: string }>(sql`SELECT id FROM professional WHERE ics_id = ${t.j.ics.icsId}::uuid ORDER BY id LIMIT 1`)).id;
       for (const [method, path] of [
-        ['GET', `/Patient/${childId}/_history/1`],
-        ['GET', `/Patient/${childId}/_history`],
+        ['GET', `/Practitioner/${practitionerId}/_history/1`],
+        ['GET', `/Practitioner/${practitionerId}/_history`],
         ['GET', '/Condition/_history'],
         ['GET', '/_history'],
         ['GET', `/Patient/${childId}/Organization`],
