@@ -82,9 +82,9 @@ export function versionHeaders(reply: FastifyReply, resource: Resource, { versio
  * a type whose version and lastUpdated move with every change it shows
  * (ResourceHandler.versioned); any other is sent in full.
  */
-export function notModified(req: FastifyRequest, resource: Resource, { versioned }: ResourceHandler): boolean {
+export function notModified(req: FastifyRequest, resource: Resource, { versioned, changesWithTime }: ResourceHandler): boolean {
   const version = resource.meta?.versionId;
-  if (!versioned || !version) return false;
+  if (!versioned || !version || changesWithTime?.(resource)) return false;
   const tags = versionsIn(req.headers['if-none-match']);
   if (tags) return tags.includes('*') || tags.includes(version);
   const since = req.headers['if-modified-since'];

@@ -20,3 +20,9 @@ export function proxyGrantsOf(tx: Tx, childId: string): Promise<ProxyGrantRow[]>
    WHERE g.child_id = ${childId}::uuid AND g.kind = 'proxy' AND g.related_person_id IS NOT NULL
    ORDER BY g.related_person_id, (g.status <> 'ended') DESC, g.granted_at DESC`);
 }
+
+/** The grant proxyGrantsOf would choose among one carer's grants as they were kept (row_version): a live one before an ended one, then the newest. */
+export function currentGrant(grants: ProxyGrantRow[] | undefined): ProxyGrantRow | undefined {
+  return [...(grants ?? [])].sort((a, b) =>
+    Number(a.status === 'ended') - Number(b.status === 'ended') || Date.parse(b.granted_at) - Date.parse(a.granted_at))[0];
+}

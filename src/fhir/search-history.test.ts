@@ -203,9 +203,10 @@ describe('searching, paging and history as a FHIR client does', () => {
       const hidden = await t.one<{ id: string }>(sql`SELECT id FROM record_entry WHERE source_id = 'sh-sensitive'`);
       expect((await get(`Condition/${hidden.id}/_history`)).status).toBe(404);
       expect((await get(`Condition/${hidden.id}/_history/1`)).status).toBe(404);
-      const patient = await get(`Patient/${childId}/_history`);
-      expect(patient.status).toBe(404);
-      expect(patient.body.issue[0].details!.text).toMatch(/keeps no earlier versions of Patient/);
+      const practitioner = (await t.one<{ id: string }>(sql`SELECT id FROM professional WHERE ics_id = ${t.j.ics.icsId}::uuid LIMIT 1`)).id;
+      const unversioned = await get(`Practitioner/${practitioner}/_history`);
+      expect(unversioned.status).toBe(404);
+      expect(unversioned.body.issue[0].details!.text).toMatch(/keeps no earlier versions of Practitioner/);
     });
   });
 });

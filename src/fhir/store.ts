@@ -14,13 +14,13 @@ import { sameJson } from './resources/as-sent.js';
 
 export type PatientRow = {
   id: string; nhs_number: string | null; local_id: string | null; given_name: string; family_name: string; date_of_birth: string; sex: string;
-  ethnic_category: string; postcode_district: string | null; created_at: string; practice_id: string | null; practice_ods: string | null; practice_name: string | null;
+  ethnic_category: string; postcode_district: string | null; created_at: string; version: number; updated_at: string; practice_id: string | null; practice_ods: string | null; practice_name: string | null;
   /** The senders' identifiers for the child (links.ts identifiersOf, in its order), read with the row rather than once per child. */
   identifiers: { system: string; value: string }[];
 };
 
 const PATIENT_COLUMNS = sql`c.id, c.nhs_number, c.local_id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnic_category, c.postcode_district,
-  c.created_at, o.id AS practice_id, o.ods_code AS practice_ods, o.name AS practice_name,
+  c.created_at, c.version, c.updated_at, o.id AS practice_id, o.ods_code AS practice_ods, o.name AS practice_name,
   (SELECT coalesce(json_agg(json_build_object('system', l.system, 'value', l.value) ORDER BY l.created_at, l.system, l.value), '[]'::json)
      FROM fhir_link l WHERE l.ics_id = c.ics_id AND l.resource_type = 'Patient' AND l.kind = 'identifier' AND l.target_id = c.id) AS identifiers`;
 
@@ -89,13 +89,14 @@ export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, l
 
 export type RelatedRow = {
   child_id: string; person_id: string; given_name: string; family_name: string; phone: string | null; email: string | null; address: string | null;
-  relationship: string; parental_responsibility: boolean;
+  relationship: string; parental_responsibility: boolean; version: number; updated_at: string;
 };
 
 export function relatedPeople(tx: Tx, childId: string, personId?: string): Promise<RelatedRow[]> {
   return rows<RelatedRow>(
     tx,
-    sql`SELECT r.child_id, p.id AS person_id, p.given_name, p.family_name, p.phone, p.email, p.address, r.relationship, r.parental_responsibility
+    sql`SELECT r.child_id, p.id AS person_id, p.given_name, p.family_name, p.phone, p.email, p.address, r.relationship, r.parental_responsibility,
+               r.version, r.updated_at
           FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
          WHERE r.child_id = ${childId}::uuid ${personId ? sql`AND p.id = ${personId}::uuid` : sql``}
          ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name, p.id`,
@@ -104,21 +105,23 @@ export function relatedPeople(tx: Tx, childId: string, personId?: string): Promi
 
 export type FlagRow = {
   id: string; child_id: string; kind: string; started_on: string; ended_on: string | null;
-  local_authority_id: string | null; local_authority_name: string | null; local_authority_ods: string | null;
+  local_authority_id: string | null; local_authority_name: string | null; local_authority_ods: string | null; version: number; updated_at: string;
 };
 
 export function flags(tx: Tx, where: { childId?: string; id?: string }): Promise<FlagRow[]> {
   return rows<FlagRow>(
     tx,
-    sql`SELECT f.id, f.child_id, f.kind, f.started_on, f.ended_on, f.local_authority_id, o.name AS local_authority_name, o.ods_code AS local_authority_ods
+    sql`SELECT f.id, f.child_id, f.kind, f.started_on, f.ended_on, f.local_authority_id, f.version, f.updated_at, o.name AS local_authority_name, o.ods_code AS local_authority_ods
           FROM child_flag f LEFT JOIN organisation o ON o.ics_id = f.ics_id AND o.id = f.local_authority_id
          WHERE ${where.id ? sql`f.id = ${where.id}::uuid` : sql`f.child_id = ${where.childId!}::uuid`}
          ORDER BY f.started_on, f.id`,
   );
 }
 
-export type OrganisationRow = { id: string; ods_code: string; dfe_urn: string | null; name: string; kind: string; created_at: string; as_sent: Record<string, unknown> | null };
-const ORGANISATION_COLUMNS = sql`id, ods_code, dfe_urn, name, kind, created_at, as_sent`;
+export type OrganisationRow = {
+  id: string; ods_code: string; dfe_urn: string | null; name: string; kind: string; created_at: string; as_sent: Record<string, unknown> | null; version: number; updated_at: string;
+};
+const ORGANISATION_COLUMNS = sql`id, ods_code, dfe_urn, name, kind, created_at, as_sent, version, updated_at`;
 
 /** The key an Organization or Practitioner search pages on: the name and id of the last one given. */
 export type NameKey = [name: string, id: string];

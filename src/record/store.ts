@@ -24,6 +24,8 @@ export type ContactRow = {
   organisation_name: string | null; site_id: string | null; reason_code: string | null; reason_display: string | null; emergency: boolean | null;
   sensitive_category: SensitiveCategory | null; source_system: string | null; source_id: string | null; as_sent: Record<string, unknown> | null;
   status: string | null;
+  /** Moved by the database on every change (migration 0086); FHIR serves it as the Encounter's version. */
+  version: number; updated_at: string;
 };
 
 export type EntryFilter = { kinds?: EntryKind[]; code?: string; status?: string; from?: string; to?: string; limit?: number; offset?: number };
@@ -198,7 +200,7 @@ export function entryHistory(tx: Tx, icsId: string, entryId: string) {
 }
 
 const CONTACT_COLUMNS = sql`e.id, e.child_id, e.type, e.started_at, e.ended_at, e.organisation_id, o.name AS organisation_name, e.site_id,
-  e.reason_code, e.reason_display, e.emergency, e.sensitive_category, e.source_system, e.source_id, e.as_sent, e.status`;
+  e.reason_code, e.reason_display, e.emergency, e.sensitive_category, e.source_system, e.source_id, e.as_sent, e.status, e.version, e.updated_at`;
 
 function contactWhere(actor: Actor, childId: string, f: ContactFilter): SQL {
   const parts = [sql`e.child_id = ${childId}::uuid`, visibleToSql(actor)];

@@ -41,6 +41,17 @@ describe('reading the SQL of a view or function for reads across ICSs', () => {
     expect(pinned('SELECT t.id FROM task t WHERE t.ics_id = joinery_current_ics()')).toEqual([]);
   });
 
+  it('in a function body, takes an INSERT … VALUES whose ics_id is a parameter or variable as written to that ICS, and no other value', () => {
+    expect(pinned('INSERT INTO child (id, ics_id, given_name) VALUES (new_id, tenant, name)')).toEqual([]);
+    expect(pinned('INSERT INTO child (ics_id, id) VALUES ($1, $2)')).toEqual([]);
+    expect(pinned('INSERT INTO child (id, ics_id) VALUES (new_id, old.ics_id)')).toEqual([
+      expect.stringMatching(/^reads child without saying which ICS/),
+    ]);
+    expect(pinned('INSERT INTO child (id, given_name) VALUES (new_id, name)')).toEqual([
+      expect.stringMatching(/^reads child without saying which ICS/),
+    ]);
+  });
+
   it('ignores tables that are not tenant tables and table names inside comments', () => {
     expect(pinned('SELECT p.id FROM professional p WHERE p.email = lower(p_email) -- not FROM child')).toEqual([]);
   });

@@ -91,6 +91,13 @@ function links(statement: string, tenant: Relation[]): { links: IcsLinks; values
     const b = node(right);
     if (a && b) result.join(a, b);
   }
+  // INSERT INTO t (…, ics_id, …) VALUES (…, <a parameter or variable>, …): the row is written to the ICS that value names.
+  const insert = /\binsert\s+into\s+(?:public\.)?([a-z_][a-z0-9_]*)\s*\(([^()]*)\)\s*values\s*\(([^()]*)\)/.exec(statement);
+  if (insert) {
+    const at = insert[2].split(',').map((c) => c.trim()).indexOf('ics_id');
+    const value = at < 0 ? undefined : insert[3].split(',')[at]?.trim();
+    if (value && /^(\$\d+|[a-z_][a-z0-9_]*)$/.test(value)) result.join(`rel:${insert[1]}`, node(value)!);
+  }
   const all = relations(statement);
   for (const m of statement.matchAll(JOIN_USING)) {
     if (!m[3].split(',').map((c) => c.trim()).includes('ics_id')) continue;

@@ -1,5 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { badRequest, unprocessable } from '../outcome.js';
+import { badRequest, FhirError, unprocessable } from '../outcome.js';
 import { idList, instantBounds, type InstantBound } from './search-params.js';
 import type { Page, Query, Reading, ResourceHandler } from './handler.js';
 import { searchOneChild } from './access.js';
@@ -105,6 +105,17 @@ export function alongside(base: ResourceHandler, extra: ExtraSource): ResourceHa
     async everything(r, childId) {
       return [...((await base.everything?.(r, childId)) ?? []), ...(await extra.everything(r, childId))];
     },
+    // The source's resources keep no versions: their history is not served (history.ts says so for types without any).
+    ...(base.history
+      ? {
+        async history(r, id) {
+          if (extra.claims?.(id) || (await extra.owns(r, id))) {
+            throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: `Joinery keeps no earlier versions of ${base.type}/${id}: read the current one.` }]);
+          }
+          return base.history!(r, id);
+        },
+      }
+      : {}),
     ...(base.write
       ? {
         async write(i, resource, targetId, expectedVersion) {

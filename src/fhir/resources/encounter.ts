@@ -7,7 +7,9 @@ import { keepAsSent, withAsSent, type Elements } from './as-sent.js';
 import { ACT_CODE, ACT_PRIORITY, CONTACT_TYPE_SYSTEM, SNOMED } from '../codes.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { codeIn, concept, dateRange, identifierOut, instant, linkKeysOf, patientParam, sensitiveFrom, sourceOf, tokenParam } from './common.js';
+import { codeIn, concept, dateRange, identifierOut, instant, linkKeysOf, metaOf, patientParam, sensitiveFrom, sourceOf, tokenParam } from './common.js';
+import { organisationThen, rowHistory } from './row-history.js';
+import { requireRowVersion } from '../row-versions.js';
 import type { Importing, Reading, ResourceHandler } from './handler.js';
 
 const LABELS: Record<ContactType, string> = {
@@ -56,6 +58,7 @@ function toFhir(c: ContactRow): Encounter {
   const ours: Encounter = {
     resourceType: 'Encounter',
     id: c.id,
+    meta: metaOf(c.version, c.updated_at),
     identifier: identifierOut(c.source_system, c.source_id),
     status: (c.status ?? (c.ended_at ? 'finished' : 'in-progress')) as Encounter['status'],
     class: { system: ACT_CODE, code: CLASS[c.type] },
@@ -166,11 +169,18 @@ export const encounterHandler: ResourceHandler = {
     return { resources: contacts.filter((c) => c.sensitive_category === null).map(toFhir), total };
   },
   everything: async (r, childId) => (await all(r, childId)).map(toFhir),
-  write: async (i, resource, targetId) => {
+  write: async (i, resource, targetId, expectedVersion) => {
+    if (targetId) await requireRowVersion(i.tx, i.actor.icsId, 'contact', targetId, expectedVersion, `Encounter/${targetId}`);
     const written = await write(i, resource as Encounter);
     // PUT of a recorded contact is fine only as what it already is.
     if (targetId && written.id !== targetId) throw unprocessable('A recorded contact is not changed: its identifier names a different contact.', 'Encounter.identifier');
     return written;
   },
   fieldPath: (field) => PATHS[field],
+  versioned: true,
+  async history(r, id) {
+    const current = await encounterHandler.read(r, id);
+    return rowHistory(r, current, 'contact', id, (snapshot, kept) =>
+      toFhir({ ...(snapshot as unknown as ContactRow), organisation_name: organisationThen(snapshot)?.name ?? null, version: kept.version, updated_at: kept.written_at }));
+  },
 };

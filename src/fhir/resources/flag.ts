@@ -6,7 +6,9 @@ import { readJson } from '../../platform/data-files.js';
 import { identifiersOf, saveLinks } from '../links.js';
 import { badRequest, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { codeIn, dateOf, inTurn, linkKeysOf, linkedMatch, pageOf, patientParam, single } from './common.js';
+import { codeIn, dateOf, inTurn, linkKeysOf, linkedMatch, metaOf, pageOf, patientParam, single } from './common.js';
+import { identifiersThen, organisationThen, rowHistory } from './row-history.js';
+import { requireRowVersion } from '../row-versions.js';
 import { seeFound, seePatient } from './access.js';
 import { keepAsSent } from './as-sent.js';
 import type { Importing, Reading, ResourceHandler } from './handler.js';
@@ -22,11 +24,15 @@ const active = (f: store.FlagRow) => f.ended_on === null || f.ended_on > today()
 
 /** A safeguarding or looked-after flag (CP-IS), with the responsible local authority as its author. */
 async function toFhir(r: Reading, f: store.FlagRow): Promise<Flag> {
+  return asFlag(f, await identifiersOf(r.tx, 'Flag', f.id));
+}
+
+function asFlag(f: store.FlagRow, identifiers: { system: string; value: string }[]): Flag {
   const label = FLAG_LABELS[f.kind] ?? f.kind;
-  const identifiers = await identifiersOf(r.tx, 'Flag', f.id);
   return {
     resourceType: 'Flag',
     id: f.id,
+    meta: metaOf(f.version, f.updated_at),
     ...(identifiers.length ? { identifier: identifiers } : {}),
     status: active(f) ? 'active' : 'inactive',
     category: [{ coding: [{ system: FLAG_CATEGORY, code: 'safety', display: 'Safety' }] }],
@@ -38,8 +44,9 @@ async function toFhir(r: Reading, f: store.FlagRow): Promise<Flag> {
   };
 }
 
-async function write(i: Importing, f: Flag, targetId?: string) {
+async function write(i: Importing, f: Flag, targetId?: string, expectedVersion?: number) {
   const subject = await i.resolve(f.subject, ['Patient'], 'Flag.subject');
+  if (targetId) await requireRowVersion(i.tx, i.actor.icsId, 'child_flag', targetId, expectedVersion, `Flag/${targetId}`);
   const snomed = f.code?.coding?.find((c) => c.system === SNOMED && c.code && SNOMED_KINDS.has(c.code))?.code;
   const kind = codeIn(f.code, FLAG_KIND_SYSTEM) ?? (snomed ? SNOMED_KINDS.get(snomed) : undefined);
   if (!kind) {
@@ -84,6 +91,22 @@ export const flagHandler: ResourceHandler = {
     return pageOf(all, page);
   },
   everything: ofChild,
-  write: (i, resource, targetId) => write(i, resource as Flag, targetId),
+  write: (i, resource, targetId, expectedVersion) => write(i, resource as Flag, targetId, expectedVersion),
   fieldPath: (field) => PATHS[field],
+  versioned: true,
+  // Status follows the calendar: a flag ending after its version was written is active, then inactive, at one version.
+  changesWithTime: (resource) => {
+    const { period, meta } = resource as Flag;
+    return !!period?.end && !!meta?.lastUpdated && period.end > meta.lastUpdated.slice(0, 10);
+  },
+  async history(r, id) {
+    const current = await flagHandler.read(r, id);
+    return rowHistory(r, current, 'child_flag', id, (snapshot, kept) => {
+      const authority = organisationThen(snapshot);
+      return asFlag({
+        ...(snapshot as unknown as store.FlagRow), version: kept.version, updated_at: kept.written_at,
+        local_authority_name: authority?.name ?? null, local_authority_ods: authority?.ods_code ?? null,
+      }, identifiersThen(snapshot));
+    });
+  },
 };

@@ -66,6 +66,12 @@ export interface ResourceHandler {
    * that change without it: actions, decisions.)
    */
   versioned?: true;
+  /**
+   * Whether what this resource shows may have changed since its version was
+   * written without a new version (a flag that ends on a later day turns
+   * inactive by the calendar): such a read is sent in full, never 304.
+   */
+  changesWithTime?(resource: Resource): boolean;
   searchParams: SearchParamDef[];
   /** What the CapabilityStatement says about the type. */
   documentation: string;

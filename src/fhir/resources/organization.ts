@@ -9,7 +9,9 @@ import { keepAsSent } from './as-sent.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
 import { nameKey } from './search-params.js';
-import { instant, linkKeysOf, single, tokenParam } from './common.js';
+import { linkKeysOf, metaOf, single, tokenParam } from './common.js';
+import { rowHistory } from './row-history.js';
+import { requireRowVersion } from '../row-versions.js';
 import type { Importing, ResourceHandler } from './handler.js';
 
 /**
@@ -25,7 +27,7 @@ const identifiersOf = (o: store.OrganisationRow): Organization['identifier'] => 
 const toFhir = (o: store.OrganisationRow): Organization => ({
   resourceType: 'Organization',
   id: o.id,
-  meta: { lastUpdated: instant(o.created_at) },
+  meta: metaOf(o.version, o.updated_at),
   identifier: identifiersOf(o),
   active: true,
   type: [{ coding: [{ system: ORGANISATION_KIND_SYSTEM, code: o.kind }] }, ...((o.as_sent?.type as Organization['type']) ?? [])],
@@ -46,9 +48,10 @@ function kindFrom(o: Organization): string | undefined {
     ?? codings.map((c) => (c.system === ODS_ROLE_SYSTEM ? FROM_ODS_ROLE[c.code ?? ''] : c.system === HL7_ORGANIZATION_TYPE ? FROM_HL7_TYPE[c.code ?? ''] : undefined)).find(Boolean);
 }
 
-async function write(i: Importing, o: Organization, targetId?: string) {
+async function write(i: Importing, o: Organization, targetId?: string, expectedVersion?: number) {
   const decision = fhirPolicy.feedOrganisations(i.actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  if (targetId) await requireRowVersion(i.tx, i.actor.icsId, 'organisation', targetId, expectedVersion, `Organization/${targetId}`);
   const ods = o.identifier?.find((x) => x.system === ODS_SYSTEM)?.value?.trim().toUpperCase();
   const urnAt = o.identifier?.findIndex((x) => x.system === SCHOOL_URN_SYSTEM) ?? -1;
   const urn = urnAt >= 0 ? o.identifier![urnAt].value?.trim() : undefined;
@@ -121,5 +124,11 @@ export const organizationHandler: ResourceHandler = {
     return { resources: found.map(toFhir), total, ...(next ? { next } : {}) };
   },
   sorts: ['name'],
-  write: (i, resource, targetId) => write(i, resource as Organization, targetId),
+  write: (i, resource, targetId, expectedVersion) => write(i, resource as Organization, targetId, expectedVersion),
+  versioned: true,
+  async history(r, id) {
+    const current = await organizationHandler.read(r, id);
+    return rowHistory(r, current, 'organisation', id, (snapshot, kept) =>
+      toFhir({ ...(snapshot as unknown as store.OrganisationRow), version: kept.version, updated_at: kept.written_at }));
+  },
 };

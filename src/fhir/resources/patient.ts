@@ -8,7 +8,9 @@ import { ETHNIC_CATEGORY_SYSTEM, ETHNIC_CATEGORY_URL, IDENTITY_STATUS_SYSTEM, JO
 import { linkTarget, saveLinks } from '../links.js';
 import { badRequest, notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { dateRange, instant, linkKeysOf, linkedMatch } from './common.js';
+import { dateRange, linkKeysOf, linkedMatch, metaOf } from './common.js';
+import { identifiersThen, organisationThen, rowHistory } from './row-history.js';
+import { requireRowVersion } from '../row-versions.js';
 import { seeChild } from './access.js';
 import type { Importing, Query, Reading, ResourceHandler } from './handler.js';
 import { keepAsSent } from './as-sent.js';
@@ -27,7 +29,7 @@ function toFhir(c: store.PatientRow): Patient {
     resourceType: 'Patient',
     id: c.id,
     meta: {
-      lastUpdated: instant(c.created_at),
+      ...metaOf(c.version, c.updated_at),
       // No NHS number: kept with a local identifier, and not yet matched to a verified identity.
       ...(c.nhs_number ? {} : { tag: [{ system: IDENTITY_STATUS_SYSTEM, code: 'unverified', display: 'No NHS number: identity not verified' }] }),
     },
@@ -110,11 +112,12 @@ const PATHS: Record<string, string> = {
   registeredPracticeId: 'Patient.generalPractitioner',
 };
 
-async function write(i: Importing, resource: Patient, targetId?: string) {
+async function write(i: Importing, resource: Patient, targetId?: string, expectedVersion?: number) {
   const p = resource;
   // Every child Joinery holds is an active record: one sent as inactive would be served as active, so it is refused.
   if (p.active === false) throw unprocessable('Joinery keeps only active patient records: it cannot record one as inactive.', 'Patient.active');
   const reg = registration(p);
+  if (targetId) await requireRowVersion(i.tx, i.actor.icsId, 'child', targetId, expectedVersion, `Patient/${targetId}`);
   let practiceId: string | null = null;
   if (p.generalPractitioner?.length) {
     const gp = await i.resolve(p.generalPractitioner[0], ['Organization'], 'Patient.generalPractitioner[0]');
@@ -183,8 +186,18 @@ export const patientHandler: ResourceHandler = {
     return { resources: found.map(toFhir), total, ...(next ? { next } : {}) };
   },
   sorts: ['family'],
-  write: (i, resource, targetId) => write(i, resource as Patient, targetId),
+  write: (i, resource, targetId, expectedVersion) => write(i, resource as Patient, targetId, expectedVersion),
   fieldPath: (field) => PATHS[field],
+  versioned: true,
+  async history(r, id) {
+    return rowHistory(r, await patientHandler.read(r, id), 'child', id, (snapshot, kept) => {
+      const practice = organisationThen(snapshot);
+      return toFhir({
+        ...(snapshot as unknown as store.PatientRow), version: kept.version, updated_at: kept.written_at,
+        practice_id: practice?.id ?? null, practice_ods: practice?.ods_code ?? null, practice_name: practice?.name ?? null, identifiers: identifiersThen(snapshot),
+      });
+    });
+  },
 };
 
 /** The Patient resource for $everything, from the child's row (access already checked and audited by the caller). */

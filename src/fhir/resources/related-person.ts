@@ -1,11 +1,13 @@
 import type { RelatedPerson } from '@medplum/fhirtypes';
 import { saveRelatedPerson } from '../../children/service.js';
 import { JOINERY_CS, PARENTAL_RESPONSIBILITY_URL, PROXY_ACCESS_URL, ROLE_CODE } from '../codes.js';
-import { proxyGrantsOf, type ProxyGrantRow } from '../proxy-store.js';
+import { currentGrant, proxyGrantsOf, type ProxyGrantRow } from '../proxy-store.js';
 import { identifiersOf, saveLinks } from '../links.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
-import { inTurn, linkKeysOf, linkedMatch, pageOf, patientParam } from './common.js';
+import { inTurn, linkKeysOf, linkedMatch, metaOf, pageOf, patientParam } from './common.js';
+import { identifiersThen, rowHistory } from './row-history.js';
+import { requireRowVersion } from '../row-versions.js';
 import { seeFound, seePatient } from './access.js';
 import { keepAsSent } from './as-sent.js';
 import { addressNotKept, namePartsNotKept, telecomNotKept } from './demographics-kept.js';
@@ -53,12 +55,17 @@ function proxyExtension(g: ProxyGrantRow): NonNullable<RelatedPerson['extension'
 }
 
 async function toFhir(r: Reading, p: store.RelatedRow, proxies?: ProxyGrantRow[]): Promise<RelatedPerson> {
-  const role = ROLES[p.relationship];
   const identifiers = await identifiersOf(r.tx, 'RelatedPerson', p.person_id);
   const proxy = (proxies ?? await proxyGrantsOf(r.tx, p.child_id)).find((g) => g.related_person_id === p.person_id);
+  return asRelatedPerson(p, identifiers, proxy);
+}
+
+function asRelatedPerson(p: store.RelatedRow, identifiers: { system: string; value: string }[], proxy: ProxyGrantRow | undefined): RelatedPerson {
+  const role = ROLES[p.relationship];
   return {
     resourceType: 'RelatedPerson',
     id: relatedPersonId(p.child_id, p.person_id),
+    meta: metaOf(p.version, p.updated_at),
     ...(identifiers.length ? { identifier: identifiers } : {}),
     extension: [{ url: PARENTAL_RESPONSIBILITY_URL, valueBoolean: p.parental_responsibility }, ...(proxy ? [proxyExtension(proxy)] : [])],
     active: true,
@@ -90,10 +97,12 @@ async function notKept(i: Importing, r: RelatedPerson) {
   ];
 }
 
-async function write(i: Importing, r: RelatedPerson, targetId?: string) {
+async function write(i: Importing, r: RelatedPerson, targetId?: string, expectedVersion?: number) {
   // A carer Joinery holds is served as active: one sent as inactive is refused rather than shown as current.
   if (r.active === false) throw unprocessable('Joinery keeps only current carers: it cannot record one as inactive.', 'RelatedPerson.active');
   const patient = await i.resolve(r.patient, ['Patient'], 'RelatedPerson.patient');
+  const target = targetId ? splitRelatedPersonId(targetId) : undefined;
+  if (target) await requireRowVersion(i.tx, i.actor.icsId, 'child_related_person', target, expectedVersion, `RelatedPerson/${targetId}`);
   const name = r.name?.[0];
   const relationship = r.relationship?.[0];
   const word = relationship?.text?.trim().toLowerCase() || WORDS[relationship?.coding?.find((c) => c.system === ROLE_CODE)?.code ?? ''];
@@ -143,6 +152,18 @@ export const relatedPersonHandler: ResourceHandler = {
   },
   search: async (r, query, page) => pageOf(await everyone(r, patientParam(query)!), page),
   everything: (r, childId) => everyone(r, childId),
-  write: (i, resource, targetId) => write(i, resource as RelatedPerson, targetId),
+  write: (i, resource, targetId, expectedVersion) => write(i, resource as RelatedPerson, targetId, expectedVersion),
   fieldPath: (field) => PATHS[field],
+  versioned: true,
+  async history(r, id) {
+    const current = await relatedPersonHandler.read(r, id);
+    return rowHistory(r, current, 'child_related_person', splitRelatedPersonId(id)!, (snapshot, kept) => {
+      const person = snapshot.person as { id: string; given_name: string; family_name: string; phone: string | null; email: string | null; address: string | null };
+      const row = {
+        ...(snapshot as unknown as store.RelatedRow), person_id: person.id, given_name: person.given_name, family_name: person.family_name,
+        phone: person.phone, email: person.email, address: person.address, version: kept.version, updated_at: kept.written_at,
+      };
+      return asRelatedPerson(row, identifiersThen(snapshot), currentGrant(snapshot.proxy_grants as ProxyGrantRow[]));
+    });
+  },
 };
