@@ -60,8 +60,6 @@ export const KNOWN_OFFENDERS: readonly KnownOffender[] = [
   { file: "src/platform/access/freeze.ts", sql: "SELECT f.id, f.reason, f.frozen_at, f.frozen_by_organisation_id, p.nam" },
   { file: "src/platform/access/relationship.ts", sql: "SELECT i.*, (SELECT coalesce(json_agg(r), '[]'::json) FROM (SELECT $1:" },
   { file: "src/platform/access/relationship.ts", sql: "SELECT listed.id::text AS child_id, $1::int AS rank, r.kind, r.detail " },
-  { file: "src/platform/auth/account-use.ts", sql: "SELECT p.role, o.kind AS organisation_kind, EXISTS (SELECT 1 FROM duty" },
-  { file: "src/platform/http/session.ts", sql: "SELECT p.name, p.email, p.organisation_id, o.name AS organisation_name" },
   { file: "src/population/case-finding/store.ts", sql: "SELECT DISTINCT ON (name, id) id, name, how FROM ( SELECT cl.id, cl.na" },
   { file: "src/population/case-finding/store.ts", sql: "SELECT c.child_id, m.id AS meeting_id, m.title, m.starts_at FROM mdt_c" },
   { file: "src/population/case-finding/store.ts", sql: "SELECT cl.id, cl.name, 'practice' AS how FROM cluster_practice cp JOIN" },
@@ -72,7 +70,6 @@ export const KNOWN_OFFENDERS: readonly KnownOffender[] = [
   { file: "src/record/store.ts", sql: "SELECT e.child_id, count(*)::int AS attendances, max(e.started_at) AS " },
   { file: "src/record/store.ts", sql: "SELECT e.id, e.child_id, e.kind, e.code_system, e.code, e.display, e.s" },
   { file: "src/record/store.ts", sql: "SELECT e.id, e.child_id, e.type, e.started_at, e.ended_at, e.organisat" },
-  { file: "src/record/store.ts", sql: "SELECT version, changed_by_name, changed_at, snapshot FROM record_entr" },
   { file: "src/safety/store.ts", sql: "SELECT control_id, in_place, note, version, changed_by_name, changed_a" },
   { file: "src/worklist/store.ts", sql: "SELECT w.id, w.kind, w.child_id, w.title, w.link, w.created_at, w.done" },
 ];
