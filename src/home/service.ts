@@ -18,7 +18,7 @@ export type HomeCounts = {
  * closed group is 0 and never asked of the database.
  */
 export async function homeCounts(tx: Tx, actor: Actor): Promise<HomeCounts> {
-  const children = await childCounts(tx, actor.professionalId, policy.viewPopulation(actor).allowed);
+  const children = await childCounts(tx, actor, policy.viewPopulation(actor).allowed);
   const reviews = policy.reviewBreakGlass(actor).allowed ? await awaitingReviewCounts(tx, actor.icsId) : { breakGlass: 0, reveals: 0 };
   const organisations = policy.manageOrganisations(actor).allowed ? await organisationCounts(tx) : { organisations: 0, clusters: 0, professionals: 0 };
   return {
