@@ -62,7 +62,7 @@ export async function dischargeFromWard(
   const sent = choosesPages(advice) ? await sendAdvice(tx, actor, child.id, advice, { source: 'virtual-ward-discharge' }, londonDateAndTime(now).date, now) : null;
   const team = await currentTeam(tx, actor.icsId, child.id);
   const day = (at: string | Date | null) => (at ? longDate(londonDateAndTime(at).date) : 'not started');
-  const letter = renderLetter(await currentTemplate(tx, 'virtual-ward-discharge'), {
+  const letter = renderLetter(await currentTemplate(tx, actor.icsId, 'virtual-ward-discharge'), {
     child: `${child.given_name} ${child.family_name}`, born: longDate(child.date_of_birth), nhsNumber: child.nhs_number ?? 'not known',
     practice: child.practice_name ?? 'the registered GP practice', copiedTo: team.map((m) => m.name).join(', ') || 'no one else in the care team',
     pathway: episode.pathway_name, referredBy: `${episode.referred_by_name} on ${day(episode.referred_at)}`, stay: `from ${day(episode.admitted_at)} to ${day(now)}`,

@@ -220,7 +220,7 @@ async function choicesFor(tx: Tx, actor: Actor, why: string, referralId: string,
   const booking = live ?? (await store.liveBookingOf(tx, actor.icsId, r.id));
   const session = booking ? await store.sessionById(tx, actor.icsId, booking.session_id) : undefined;
   await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.choose-slot', what: 'Choosing a clinic appointment', why, details: { referralId } });
-  const hub = (await hubById(tx, r.cluster_id))!;
+  const hub = (await hubById(tx, actor.icsId, r.cluster_id))!;
   return { referral: r, hub: hub.name, child, booking, session, slots: await store.freeSlots(tx, actor.icsId, r.cluster_id), urgencyLabel: URGENCY_LABELS[r.urgency] };
 }
 

@@ -93,7 +93,7 @@ export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: strin
   const team = await currentTeam(tx, actor.icsId, booking.child_id);
   const seenBy = session.format === 'gpwsi' ? `${session.gp_name} (GP with a special interest)`
     : seenJointly ? `${session.paediatrician_name} (paediatrician) and ${session.gp_name} (GP), together` : actor.name;
-  const letter = renderLetter(await currentTemplate(tx, 'clinic-outcome'), outcomeLetterValues({
+  const letter = renderLetter(await currentTemplate(tx, actor.icsId, 'clinic-outcome'), outcomeLetterValues({
     child, hub: session.cluster_name, clinicDate: londonDateAndTime(booking.slot_starts_at).date, venue: session.venue_name, seenBy,
     question: r.question, plan: input.plan, next: input.next, service, careTeam: team.map((m) => `${m.name} (${m.organisation_name})`), clinician: actor.name,
   }));

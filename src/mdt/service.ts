@@ -47,7 +47,7 @@ async function meetingFor(tx: Tx, actor: Actor, id: string, decide: (r: MeetingR
 }
 
 /** The hubs the actor may schedule meetings for: those they lead. */
-export const hubsToSchedule = (tx: Tx, actor: Actor) => hubsLedBy(tx, actor.professionalId);
+export const hubsToSchedule = (tx: Tx, actor: Actor) => hubsLedBy(tx, actor.icsId, actor.professionalId);
 
 /**
  * Schedules a run of meetings (every few weeks, say), each with the actor in
@@ -55,7 +55,7 @@ export const hubsToSchedule = (tx: Tx, actor: Actor) => hubsLedBy(tx, actor.prof
  */
 export async function scheduleMeetings(tx: Tx, actor: Actor, raw: unknown, today: string): Promise<string[]> {
   const input = readSchedule(raw, today);
-  const hub = await hubById(tx, input.clusterId);
+  const hub = await hubById(tx, actor.icsId, input.clusterId);
   if (!hub) throw new ValidationError({ clusterId: 'Select the hub' });
   const decision = mdtPolicy.scheduleMeetings(actor, hub.lead_paediatrician_id === actor.professionalId);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
@@ -305,7 +305,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     decisions: advice ? `${input.decisions}\n\nAdvice pages sent to the family: ${advice.titles.join('; ')}.` : input.decisions,
     actions: input.actions.map((a, i) => ({ description: a.description, owner: owners[i].name, ownerRole: owners[i].role, dueOn: a.dueOn })),
     broughtBy: c.brought_by_name, chair: meeting.chair_name, attendees: attendees.map((m) => `${m.name} (${m.organisation_name})`),
-  }, await currentTemplate(tx, 'mdt-outcome'));
+  }, await currentTemplate(tx, actor.icsId, 'mdt-outcome'));
   letter.lines.push(...await feedbackLines(tx, access, { serviceKind: 'mdt-outcome', sourceId: caseId, clusterId: meeting.cluster_id, eventDate: londonDateAndTime(meeting.starts_at).date }, feedbackOrigin));
   const themes = [...input.themes, ...(input.otherTheme ? [input.otherTheme] : [])];
   if (!(await store.saveOutcome(tx, actor.icsId, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {

@@ -25,7 +25,7 @@ export async function fileReferralLetter(tx: Tx, actor: Actor, r: store.Referral
     ...(await aboutChild(tx, actor.icsId, r.child_id)), hub: names.cluster_name, urgency: URGENCY_LABELS[r.urgency].toLowerCase(), reason: r.reason, question: r.question,
     tried: r.tried, referrer: names.referrer_name, practice: names.practice_name, date: longDate(today),
   };
-  const letter = renderLetter(await currentTemplate(tx, 'referral'), values);
+  const letter = renderLetter(await currentTemplate(tx, actor.icsId, 'referral'), values);
   return fileLetter(tx, actor, r.child_id, letter, { source: 'referral', sourceId: r.id });
 }
 
@@ -35,7 +35,7 @@ export async function fileAdviceLetter(tx: Tx, actor: Actor, r: store.ReferralRo
     ...(await aboutChild(tx, actor.icsId, r.child_id)), hub: names.cluster_name, referrer: names.referrer_name, question: r.question,
     advice: advice.advice, selfCare: advice.selfCare, paediatrician: actor.name, date: longDate(today),
   };
-  const letter = renderLetter(await currentTemplate(tx, 'advice'), values);
+  const letter = renderLetter(await currentTemplate(tx, actor.icsId, 'advice'), values);
   return fileLetter(tx, actor, r.child_id, letter, { source: 'advice', sourceId: r.id });
 }
 

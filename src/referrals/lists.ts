@@ -56,7 +56,7 @@ export async function triageList(tx: Tx, actor: Actor, today: string, page: numb
 }
 
 export async function lateList(tx: Tx, actor: Actor, today: string, page: number) {
-  const hubs = await hubsLedBy(tx, actor.professionalId);
+  const hubs = await hubsLedBy(tx, actor.icsId, actor.professionalId);
   if (hubs.length === 0) return { hubs, total: 0, items: [] };
   const found = await q.lateInHubsLedBy(tx, actor, today, pageOf(page));
   const [items] = await named(tx, actor, today, 'lead paediatrician of the hub', [{ found, what: 'Listed as late in your hub' }]);
