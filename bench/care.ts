@@ -133,7 +133,7 @@ async function growPlan(db: Database, actor: Actor, childId: string, makeKeyWork
   const today = londonToday();
   let made = 0;
   for (;;) {
-    const plan = await db.tenant(actor.icsId, (tx) => openPlan(tx, childId));
+    const plan = await db.tenant(actor.icsId, (tx) => openPlan(tx, actor.icsId, childId));
     if (!plan) throw new Error(`child ${childId} has no open care plan`);
     if (plan.version >= PLAN_VERSIONS && (!makeKeyWorker || plan.key_worker_id === actor.professionalId)) return { version: plan.version, made };
     const next = plan.version + 1;

@@ -14,7 +14,7 @@ const VIEW = 'admin/views/duties.njk';
 export const dutyRoutes: RouteModule = (app, deps) => {
   const context = (req: Parameters<typeof inTenant>[1], me?: string) => inTenant(deps, req, async (tx, actor) => {
     requireAdmin(actor);
-    const [mode, approvals, reviews] = [await dutyMode(tx), await openDutyChecks(tx, 'approval'), await openDutyChecks(tx, 'review')];
+    const [mode, approvals, reviews] = [await dutyMode(tx, actor.icsId), await openDutyChecks(tx, actor.icsId, 'approval'), await openDutyChecks(tx, actor.icsId, 'review')];
     return {
       title: 'Second-person checks', mode, me: me ?? actor.professionalId,
       modeItems: Object.entries(DUTY_MODES).map(([value, text]) => ({ value, text: value === 'approval' ? 'Approval' : 'Review', hint: { text } })),

@@ -113,7 +113,7 @@ export async function updateOrganisation(tx: Tx, actor: Actor, id: string, input
   const fields = await checkOrganisation(tx, input, id);
   if (current.kind === 'gp-practice' && input.kind !== 'gp-practice') {
     // A cluster holds only GP practices.
-    const inCluster = await store.clusterOfPractice(tx, id);
+    const inCluster = await store.clusterOfPractice(tx, actor.icsId, id);
     if (inCluster) fields.kind = `${current.name} is in the ${inCluster.name} cluster. Remove it from the cluster before changing its kind`;
   }
   if (current.kind !== input.kind && !fields.kind) {
@@ -143,7 +143,7 @@ export async function updateOrganisation(tx: Tx, actor: Actor, id: string, input
 
 export async function clusterList(tx: Tx, actor: Actor) {
   requireAdmin(actor);
-  return store.listClusters(tx);
+  return store.listClusters(tx, actor.icsId);
 }
 
 export async function clusterFormOptions(tx: Tx, actor: Actor) {
@@ -170,30 +170,30 @@ export async function createCluster(tx: Tx, actor: Actor, input: ClusterInput): 
 
 export async function clusterPage(tx: Tx, actor: Actor, id: string) {
   requireAdmin(actor);
-  const cluster = await store.cluster(tx, id);
+  const cluster = await store.cluster(tx, actor.icsId, id);
   if (!cluster) throw new NotFoundError();
   return {
     cluster,
-    practices: await store.clusterPractices(tx, id),
-    available: await store.practicesWithoutCluster(tx),
+    practices: await store.clusterPractices(tx, actor.icsId, id),
+    available: await store.practicesWithoutCluster(tx, actor.icsId),
     paediatricians: await store.paediatricians(tx),
   };
 }
 
-async function lockCluster(tx: Tx, id: string) {
-  const cluster = await store.cluster(tx, id, { lock: true });
+async function lockCluster(tx: Tx, icsId: string, id: string) {
+  const cluster = await store.cluster(tx, icsId, id, { lock: true });
   if (!cluster) throw new NotFoundError();
   return cluster;
 }
 
 export async function addPracticeToCluster(tx: Tx, actor: Actor, clusterId: string, practiceId: string): Promise<void> {
   const why = requireAdmin(actor);
-  const cluster = await lockCluster(tx, clusterId);
+  const cluster = await lockCluster(tx, actor.icsId, clusterId);
   const practice = await store.organisation(tx, practiceId);
   if (!practice || practice.kind !== 'gp-practice') throw new ValidationError({ practiceId: 'Select a GP practice from the list' });
   // The primary key lets a practice be in one cluster only; a refused insert says which one holds it.
   if (!(await store.addPractice(tx, actor.icsId, clusterId, practiceId))) {
-    const holder = await store.clusterOfPractice(tx, practiceId);
+    const holder = await store.clusterOfPractice(tx, actor.icsId, practiceId);
     const label = `${practice.name} (${practice.ods_code})`;
     throw new ValidationError({
       practiceId:
@@ -212,9 +212,9 @@ export async function addPracticeToCluster(tx: Tx, actor: Actor, clusterId: stri
 
 export async function removePracticeFromCluster(tx: Tx, actor: Actor, clusterId: string, practiceId: string): Promise<void> {
   const why = requireAdmin(actor);
-  const cluster = await lockCluster(tx, clusterId);
+  const cluster = await lockCluster(tx, actor.icsId, clusterId);
   const practice = await store.organisation(tx, practiceId);
-  if (!practice || !(await store.removePractice(tx, clusterId, practiceId))) throw new NotFoundError();
+  if (!practice || !(await store.removePractice(tx, actor.icsId, clusterId, practiceId))) throw new NotFoundError();
   await recordAudit(tx, actor, {
     action: 'admin.cluster-practice-removed',
     what: `Practice ${practice.name} (${practice.ods_code}) removed from cluster ${cluster.name}`,
@@ -225,10 +225,10 @@ export async function removePracticeFromCluster(tx: Tx, actor: Actor, clusterId:
 
 export async function changeClusterLead(tx: Tx, actor: Actor, clusterId: string, leadId: string): Promise<void> {
   const why = requireAdmin(actor);
-  const cluster = await lockCluster(tx, clusterId);
+  const cluster = await lockCluster(tx, actor.icsId, clusterId);
   if (!(await store.isActivePaediatrician(tx, leadId))) throw new ValidationError({ leadId: 'Select a lead paediatrician from the list' });
   if (cluster.lead_id === leadId) return;
-  await store.setLead(tx, clusterId, leadId);
+  await store.setLead(tx, actor.icsId, clusterId, leadId);
   await recordAudit(tx, actor, {
     action: 'admin.cluster-lead-changed',
     what: `Lead paediatrician of cluster ${cluster.name} changed`,
@@ -240,10 +240,10 @@ export async function changeClusterLead(tx: Tx, actor: Actor, clusterId: string,
 /** How many working days the hub has to triage a referral and to answer advice; new referrals are due by these. */
 export async function setClusterWorkingDays(tx: Tx, actor: Actor, clusterId: string, input: WorkingDaysInput): Promise<void> {
   const why = requireAdmin(actor);
-  const cluster = await lockCluster(tx, clusterId);
+  const cluster = await lockCluster(tx, actor.icsId, clusterId);
   const before = { triageWorkingDays: cluster.triage_working_days, adviceWorkingDays: cluster.advice_working_days };
   if (before.triageWorkingDays === input.triageWorkingDays && before.adviceWorkingDays === input.adviceWorkingDays) return;
-  await store.setWorkingDays(tx, clusterId, input);
+  await store.setWorkingDays(tx, actor.icsId, clusterId, input);
   await recordAudit(tx, actor, {
     action: 'admin.cluster-working-days-changed',
     what: `Cluster ${cluster.name}: ${input.triageWorkingDays} working days to triage, ${input.adviceWorkingDays} to answer advice`,
@@ -258,7 +258,7 @@ export async function userList(tx: Tx, actor: Actor, role: Role | undefined, pag
   requireAdmin(actor);
   const window = pageWindow(await store.countUsers(tx, { role, words }), page, USERS_PER_PAGE);
   const users = await store.listUsers(tx, { role, words }, window.size, window.offset);
-  const checks = await openChecksByAccount(tx, users.map((u) => u.id));
+  const checks = await openChecksByAccount(tx, actor.icsId, users.map((u) => u.id));
   return { window, users: users.map((u) => ({ ...u, check: checks.get(u.id) ?? null })) };
 }
 
@@ -273,7 +273,7 @@ export async function userForEdit(tx: Tx, actor: Actor, id: string) {
   requireAdmin(actor);
   const user = await store.user(tx, id);
   if (!user) throw new NotFoundError();
-  const check = (await openChecksByAccount(tx, [id])).get(id) ?? null;
+  const check = (await openChecksByAccount(tx, actor.icsId, [id])).get(id) ?? null;
   return { user, check, version: userVersion(user), organisations: await store.organisationOptions(tx) };
 }
 

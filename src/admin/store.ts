@@ -81,7 +81,7 @@ export async function updateOrganisation(tx: Tx, id: string, f: OrganisationFiel
 
 // ---- clusters
 
-export function listClusters(tx: Tx) {
+export function listClusters(tx: Tx, icsId: string) {
   return rows<ClusterRow>(
     tx,
     sql`SELECT c.id, c.name, c.place_id, pl.name AS place_name, c.lead_paediatrician_id AS lead_id, lp.name AS lead_name, c.triage_working_days, c.advice_working_days,
@@ -89,11 +89,12 @@ export function listClusters(tx: Tx) {
           FROM cluster c
           JOIN place pl ON pl.ics_id = c.ics_id AND pl.id = c.place_id
           LEFT JOIN professional lp ON lp.ics_id = c.ics_id AND lp.id = c.lead_paediatrician_id
+         WHERE c.ics_id = ${icsId}::uuid
          ORDER BY c.name, c.id`,
   );
 }
 
-export async function cluster(tx: Tx, id: string, opts: { lock?: boolean } = {}): Promise<ClusterRow | undefined> {
+export async function cluster(tx: Tx, icsId: string, id: string, opts: { lock?: boolean } = {}): Promise<ClusterRow | undefined> {
   const [r] = await rows<ClusterRow>(
     tx,
     sql`SELECT c.id, c.name, c.place_id, pl.name AS place_name, c.lead_paediatrician_id AS lead_id, lp.name AS lead_name, c.triage_working_days, c.advice_working_days,
@@ -101,38 +102,38 @@ export async function cluster(tx: Tx, id: string, opts: { lock?: boolean } = {})
           FROM cluster c
           JOIN place pl ON pl.ics_id = c.ics_id AND pl.id = c.place_id
           LEFT JOIN professional lp ON lp.ics_id = c.ics_id AND lp.id = c.lead_paediatrician_id
-         WHERE c.id = ${id}::uuid ${opts.lock ? sql`FOR UPDATE OF c` : sql``}`,
+         WHERE c.ics_id = ${icsId}::uuid AND c.id = ${id}::uuid ${opts.lock ? sql`FOR UPDATE OF c` : sql``}`,
   );
   return r;
 }
 
-export function clusterPractices(tx: Tx, clusterId: string) {
+export function clusterPractices(tx: Tx, icsId: string, clusterId: string) {
   return rows<MemberPractice>(
     tx,
     sql`SELECT o.id, o.name, o.ods_code, cp.joined_at
           FROM cluster_practice cp JOIN organisation o ON o.ics_id = cp.ics_id AND o.id = cp.practice_id
-         WHERE cp.cluster_id = ${clusterId}::uuid
+         WHERE cp.ics_id = ${icsId}::uuid AND cp.cluster_id = ${clusterId}::uuid
          ORDER BY o.name, o.ods_code`,
   );
 }
 
 /** GP practices in no cluster: the only ones that may be added to one. */
-export function practicesWithoutCluster(tx: Tx) {
+export function practicesWithoutCluster(tx: Tx, icsId: string) {
   return rows<{ id: string; name: string; ods_code: string }>(
     tx,
     sql`SELECT o.id, o.name, o.ods_code FROM organisation o
-         WHERE o.kind = 'gp-practice'
+         WHERE o.ics_id = ${icsId}::uuid AND o.kind = 'gp-practice'
            AND NOT EXISTS (SELECT 1 FROM cluster_practice cp WHERE cp.ics_id = o.ics_id AND cp.practice_id = o.id)
          ORDER BY o.name, o.ods_code`,
   );
 }
 
 /** The cluster a practice is in, if any. */
-export async function clusterOfPractice(tx: Tx, practiceId: string): Promise<Option | undefined> {
+export async function clusterOfPractice(tx: Tx, icsId: string, practiceId: string): Promise<Option | undefined> {
   const [r] = await rows<Option>(
     tx,
     sql`SELECT c.id, c.name FROM cluster_practice cp JOIN cluster c ON c.ics_id = cp.ics_id AND c.id = cp.cluster_id
-         WHERE cp.practice_id = ${practiceId}::uuid`,
+         WHERE cp.ics_id = ${icsId}::uuid AND cp.practice_id = ${practiceId}::uuid`,
   );
   return r;
 }
@@ -161,20 +162,21 @@ export async function addPractice(tx: Tx, icsId: string, clusterId: string, prac
   return added.length > 0;
 }
 
-export async function removePractice(tx: Tx, clusterId: string, practiceId: string): Promise<boolean> {
+export async function removePractice(tx: Tx, icsId: string, clusterId: string, practiceId: string): Promise<boolean> {
   const removed = await rows(
     tx,
-    sql`DELETE FROM cluster_practice WHERE cluster_id = ${clusterId}::uuid AND practice_id = ${practiceId}::uuid RETURNING practice_id`,
+    sql`DELETE FROM cluster_practice WHERE ics_id = ${icsId}::uuid AND cluster_id = ${clusterId}::uuid AND practice_id = ${practiceId}::uuid RETURNING practice_id`,
   );
   return removed.length > 0;
 }
 
-export async function setWorkingDays(tx: Tx, clusterId: string, days: { triageWorkingDays: number; adviceWorkingDays: number }): Promise<void> {
-  await tx.execute(sql`UPDATE cluster SET triage_working_days = ${days.triageWorkingDays}, advice_working_days = ${days.adviceWorkingDays} WHERE id = ${clusterId}::uuid`);
+export async function setWorkingDays(tx: Tx, icsId: string, clusterId: string, days: { triageWorkingDays: number; adviceWorkingDays: number }): Promise<void> {
+  await tx.execute(sql`UPDATE cluster SET triage_working_days = ${days.triageWorkingDays}, advice_working_days = ${days.adviceWorkingDays}
+                        WHERE ics_id = ${icsId}::uuid AND id = ${clusterId}::uuid`);
 }
 
-export async function setLead(tx: Tx, clusterId: string, leadId: string): Promise<void> {
-  await tx.execute(sql`UPDATE cluster SET lead_paediatrician_id = ${leadId}::uuid WHERE id = ${clusterId}::uuid`);
+export async function setLead(tx: Tx, icsId: string, clusterId: string, leadId: string): Promise<void> {
+  await tx.execute(sql`UPDATE cluster SET lead_paediatrician_id = ${leadId}::uuid WHERE ics_id = ${icsId}::uuid AND id = ${clusterId}::uuid`);
 }
 
 // ---- users

@@ -43,8 +43,8 @@ export type DecisionInput = z.input<typeof decisionShape>;
 
 /** Why safeguarding needs a named discussion before this child is accepted; empty when it does not. */
 export async function safeguardingConcerns(tx: Tx, access: ChildAccess): Promise<string[]> {
-  const flags = (await activeFlags(tx, access.childId)).filter((f) => f.ended_on === null && CPIS_FLAGS.includes(f.kind));
-  const socialWorkers = (await careTeam(tx, access.childId)).filter((m) => m.role === 'social-worker');
+  const flags = (await activeFlags(tx, access)).filter((f) => f.ended_on === null && CPIS_FLAGS.includes(f.kind));
+  const socialWorkers = (await careTeam(tx, access)).filter((m) => m.role === 'social-worker');
   return [
     ...flags.map((f) => `CP-IS: ${f.kind.replace(/-/g, ' ')}${f.local_authority ? ` (${f.local_authority})` : ''}`),
     ...socialWorkers.map((m) => `Open social care case: ${m.name}, ${m.organisation_name}`),

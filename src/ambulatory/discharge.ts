@@ -61,9 +61,9 @@ export async function dischargeFromWard(
   const child = access.child;
   // Advice first: a page the family may not be sent (past its review date, the wrong age band) refuses the whole discharge, with the reason on the form.
   const sent = choosesPages(advice) ? await sendAdvice(tx, actor, child.id, advice, { source: 'virtual-ward-discharge' }, londonDateAndTime(now).date, now) : null;
-  const team = await currentTeam(tx, child.id);
+  const team = await currentTeam(tx, actor.icsId, child.id);
   const day = (at: string | Date | null) => (at ? longDate(londonDateAndTime(at).date) : 'not started');
-  const letter = renderLetter(await currentTemplate(tx, 'virtual-ward-discharge'), {
+  const letter = renderLetter(await currentTemplate(tx, actor.icsId, 'virtual-ward-discharge'), {
     child: `${child.given_name} ${child.family_name}`, born: longDate(child.date_of_birth), nhsNumber: child.nhs_number ?? 'not known',
     practice: child.practice_name ?? 'the registered GP practice', copiedTo: team.map((m) => m.name).join(', ') || 'no one else in the care team',
     pathway: episode.pathway_name, referredBy: `${episode.referred_by_name} on ${day(episode.referred_at)}`, stay: `from ${day(episode.admitted_at)} to ${day(now)}`,
@@ -89,7 +89,7 @@ export async function dischargeFromWard(
 /** The discharge summary exactly as filed: the ward's team, or anyone who sees the child's health detail. */
 export async function dischargeLetter(tx: Tx, actor: Actor, episodeId: string) {
   const childId = await store.episodeChild(tx, actor.icsId, episodeId);
-  const filed = childId && (await letterFiledFrom(tx, LETTER_SOURCE, episodeId));
+  const filed = childId && (await letterFiledFrom(tx, actor.icsId, LETTER_SOURCE, episodeId));
   if (!childId || !filed) throw new NotFoundError();
   await openChild(tx, actor, childId, { rule: wardPolicy.viewEpisode, refused: 'a virtual ward discharge summary', audit: { action: 'ward.read-letter', what: `Letter: ${filed.body.title}`, details: { episodeId } } });
   return { letter: filed.body, sentAt: filed.filed_at, childId };

@@ -22,7 +22,7 @@ function onWardSql(actor: Actor, childId: SQL, select: SQL) {
            OR coalesce(e.discharged_at, e.decided_at) > now() - make_interval(days => ${WARD_ACCESS_DAYS_AFTER}))
       AND (w.consultant_id = ${actor.professionalId}::uuid
            OR (${actor.role} = 'care-coordinator' AND w.nursing_team_id = ${actor.organisationId}::uuid)
-           OR EXISTS (SELECT 1 FROM ward_rota r WHERE r.ics_id = w.ics_id AND r.ward_id = w.id AND r.professional_id = ${actor.professionalId}::uuid))`;
+           OR EXISTS (SELECT 1 FROM ward_rota r WHERE r.ics_id = ${actor.icsId}::uuid AND r.ics_id = w.ics_id AND r.ward_id = w.id AND r.professional_id = ${actor.professionalId}::uuid))`;
 }
 
 /** The ward's escalation clock (a scheduled job) relates to a child only while their stay is live: it has nothing to do after discharge. */

@@ -23,10 +23,10 @@ function readFamilyActionForm(body: Form) {
   return { values, input: { ...values, privateToYoungPerson: values.privateToYoungPerson || undefined, dueOn: due.iso }, dateErrors, version: str(body, 'version', 12) };
 }
 
-async function familyActionForm(tx: Parameters<typeof childHeading>[0], childId: string, values: Values, opts: { version: number; fields?: FieldErrors; dateErrors?: FieldErrors }) {
+async function familyActionForm(tx: Parameters<typeof childHeading>[0], icsId: string, childId: string, values: Values, opts: { version: number; fields?: FieldErrors; dateErrors?: FieldErrors }) {
   const { fields, errors } = formErrors(opts.fields ?? {}, opts.dateErrors ?? {}, FIELD_ORDER);
   return {
-    title: 'Add an action for the family', child: await childHeading(tx, childId, londonToday()), values, fields, errors, version: opts.version,
+    title: 'Add an action for the family', child: await childHeading(tx, icsId, childId, londonToday()), values, fields, errors, version: opts.version,
     action: `${planHref(childId)}/family-actions/new`, backHref: planHref(childId),
   };
 }
@@ -35,10 +35,10 @@ export const familyActionRoutes: RouteModule = (app, deps) => {
   planFormRoutes(app, deps, {
     path: '/children/:id/care-plan/family-actions/new',
     template: 'careplans/views/family-action-form.njk',
-    show: (tx, id, view) => familyActionForm(tx, id, { description: '', owner: '', privateToYoungPerson: '', dueOn: { day: '', month: '', year: '' } }, { version: view.plan.version }),
+    show: (tx, actor, id, view) => familyActionForm(tx, actor.icsId, id, { description: '', owner: '', privateToYoungPerson: '', dueOn: { day: '', month: '', year: '' } }, { version: view.plan.version }),
     read: readFamilyActionForm,
     save: (tx, actor, id, form) => plans.addFamilyAction(tx, actor, id, form.input, form.version, londonToday()),
-    again: (tx, id, form, fields) => familyActionForm(tx, id, form.values, { version: Number(form.version), fields, dateErrors: form.dateErrors }),
+    again: (tx, actor, id, form, fields) => familyActionForm(tx, actor.icsId, id, form.values, { version: Number(form.version), fields, dateErrors: form.dateErrors }),
     savedTo: (id) => `${planHref(id)}?saved=action#family-actions`,
   });
 };

@@ -47,8 +47,8 @@ export const readFamilyActionInput = (raw: unknown, today: string): FamilyAction
   });
 
 /** Every family action of a plan, for the care team (private ones included: the confidence is kept from proxies, not from the team). */
-export function familyActionsOfPlan(tx: Tx, planId: string): Promise<FamilyActionRow[]> {
-  return rows(tx, sql`SELECT ${COLUMNS} FROM care_plan_family_action a WHERE a.plan_id = ${planId}::uuid ORDER BY a.done_at NULLS FIRST, a.due_on NULLS LAST, a.added_at`);
+export function familyActionsOfPlan(tx: Tx, icsId: string, planId: string): Promise<FamilyActionRow[]> {
+  return rows(tx, sql`SELECT ${COLUMNS} FROM care_plan_family_action a WHERE a.ics_id = ${icsId}::uuid AND a.plan_id = ${planId}::uuid ORDER BY a.done_at NULLS FIRST, a.due_on NULLS LAST, a.added_at`);
 }
 
 export async function insertFamilyAction(tx: Tx, access: ChildAccess, planId: string, input: FamilyActionInput): Promise<void> {
@@ -65,10 +65,10 @@ export async function insertFamilyAction(tx: Tx, access: ChildAccess, planId: st
  * record was frozen.
  */
 export function familyActionsFor(tx: Tx, access: ChildAccess, forProxy: boolean): Promise<FamilyActionRow[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT ${COLUMNS} FROM care_plan_family_action a
       JOIN care_plan cp ON cp.ics_id = a.ics_id AND cp.id = a.plan_id
-     WHERE a.child_id = ${childId}::uuid AND cp.status <> 'closed'
+     WHERE a.ics_id = ${actor.icsId}::uuid AND a.child_id = ${childId}::uuid AND cp.status <> 'closed'
        AND ${forProxy ? reachesProxy : reachesFamily}
      ORDER BY a.done_at NULLS FIRST, a.due_on NULLS LAST, a.added_at`);
 }
@@ -82,6 +82,7 @@ export async function markFamilyActionDone(tx: Tx, access: ChildAccess, actionId
   const mine = (await familyActionsFor(tx, access, asProxy)).find((a) => a.id === actionId);
   if (!mine || mine.done_at || mine.owner !== (asProxy ? 'parent-or-carer' : 'young-person')) return null;
   const [done] = await rows<FamilyActionRow>(tx, sql`UPDATE care_plan_family_action a SET done_at = now(), done_by_name = ${access.actor.name}
-     WHERE a.id = ${actionId}::uuid AND a.child_id = ${access.childId}::uuid AND a.done_at IS NULL RETURNING ${COLUMNS}`);
+     WHERE a.ics_id = ${access.actor.icsId}::uuid AND a.id = ${actionId}::uuid AND a.child_id = ${access.childId}::uuid AND a.done_at IS NULL
+     RETURNING ${COLUMNS}`);
   return done ?? null;
 }

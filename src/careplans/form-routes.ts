@@ -19,12 +19,12 @@ export type PlanForm<F extends Posted> = {
    * version is what the form will post back). Left out when the form's page
    * has its own GET route (starting a plan, when there is none to change yet).
    */
-  show?: (tx: Tx, childId: string, plan: Awaited<ReturnType<typeof editablePlan>>, req: FastifyRequest) => Promise<Record<string, unknown>>;
+  show?: (tx: Tx, actor: Actor, childId: string, plan: Awaited<ReturnType<typeof editablePlan>>, req: FastifyRequest) => Promise<Record<string, unknown>>;
   read: (body: Form) => F;
   /** The change, made by the care plan service, which checks access and audits it. */
   save: (tx: Tx, actor: Actor, childId: string, form: F, req: FastifyRequest) => Promise<unknown>;
   /** The form again with what was typed and the messages, after bad input. */
-  again: (tx: Tx, childId: string, form: F, fields: FieldErrors, req: FastifyRequest) => Promise<Record<string, unknown>>;
+  again: (tx: Tx, actor: Actor, childId: string, form: F, fields: FieldErrors, req: FastifyRequest) => Promise<Record<string, unknown>>;
   /** Where the plan page opens after the change (its notice and section). */
   savedTo: (childId: string, req: FastifyRequest) => string;
 };
@@ -40,7 +40,7 @@ export function planFormRoutes<F extends Posted>(app: FastifyInstance, deps: App
   if (show) {
     app.get(path, async (req, reply) => {
       const id = idParam(req.params);
-      const page = await inTenant(deps, req, async (tx, actor) => show(tx, id, await editablePlan(tx, actor, id), req));
+      const page = await inTenant(deps, req, async (tx, actor) => show(tx, actor, id, await editablePlan(tx, actor, id), req));
       return reply.page(template, page);
     });
   }
@@ -50,7 +50,7 @@ export function planFormRoutes<F extends Posted>(app: FastifyInstance, deps: App
     try {
       await inTenant(deps, req, (tx, actor) => form.save(tx, actor, id, posted, req));
     } catch (error) {
-      return formFailure(reply, error, id, (fields) => inTenant(deps, req, (tx) => form.again(tx, id, posted, fields, req)), template);
+      return formFailure(reply, error, id, (fields) => inTenant(deps, req, (tx, actor) => form.again(tx, actor, id, posted, fields, req)), template);
     }
     return reply.redirect(form.savedTo(id, req), 303);
   });

@@ -12,14 +12,14 @@ import { planFormRoutes } from './form-routes.js';
 
 type PlanValues = ReturnType<typeof readPlanForm>['values'] | ReturnType<typeof planValues>;
 
-async function planForm(tx: Tx, childId: string, values: PlanValues, opts: { version?: number; fields?: FieldErrors; dateErrors?: FieldErrors }) {
+async function planForm(tx: Tx, icsId: string, childId: string, values: PlanValues, opts: { version?: number; fields?: FieldErrors; dateErrors?: FieldErrors }) {
   const { fields, errors } = formErrors(opts.fields ?? {}, opts.dateErrors ?? {}, PLAN_FIELD_ORDER);
   const editing = opts.version !== undefined;
   return {
     title: editing ? 'Change the care plan' : 'Start a care plan',
-    child: await childHeading(tx, childId, londonToday()), values, fields, errors, version: opts.version, editing,
+    child: await childHeading(tx, icsId, childId, londonToday()), values, fields, errors, version: opts.version, editing,
     action: editing ? `${planHref(childId)}/edit` : `${planHref(childId)}/new`,
-    keyWorkerItems: await peopleItems(tx, childId, values.keyWorkerId),
+    keyWorkerItems: await peopleItems(tx, icsId, childId, values.keyWorkerId),
     consentHref: `/children/${childId}/consent`,
     backHref: editing ? planHref(childId) : `/children/${childId}`,
   };
@@ -34,7 +34,7 @@ export const planEditingRoutes: RouteModule = (app, deps) => {
       const view = await plans.viewPlan(tx, actor, id);
       if (view.plan) return null;
       if (!view.can.create) throw new ForbiddenError('Your role does not start care plans.');
-      return planForm(tx, id, { title: '', whatMatters: '', strengths: '', needs: '', atSchool: '', contingencyWhatToDo: '', contingencyWhoToCall: '', keyWorkerId: actor.professionalId, reviewOn: { day: '', month: '', year: '' } }, {});
+      return planForm(tx, actor.icsId, id, { title: '', whatMatters: '', strengths: '', needs: '', atSchool: '', contingencyWhatToDo: '', contingencyWhoToCall: '', keyWorkerId: actor.professionalId, reviewOn: { day: '', month: '', year: '' } }, {});
     });
     if (!form) return reply.redirect(planHref(id), 303);
     return reply.page(template, form);
@@ -45,17 +45,17 @@ export const planEditingRoutes: RouteModule = (app, deps) => {
     template,
     read: readPlanForm,
     save: (tx, actor, id, form) => plans.startPlan(tx, actor, id, form.input, londonToday()),
-    again: (tx, id, form, fields) => planForm(tx, id, form.values, { fields, dateErrors: form.dateErrors }),
+    again: (tx, actor, id, form, fields) => planForm(tx, actor.icsId, id, form.values, { fields, dateErrors: form.dateErrors }),
     savedTo: (id) => `${planHref(id)}?saved=started`,
   });
 
   planFormRoutes(app, deps, {
     path: '/children/:id/care-plan/edit',
     template,
-    show: (tx, id, view) => planForm(tx, id, planValues(view.plan), { version: view.plan.version }),
+    show: (tx, actor, id, view) => planForm(tx, actor.icsId, id, planValues(view.plan), { version: view.plan.version }),
     read: readPlanForm,
     save: (tx, actor, id, form) => plans.revisePlan(tx, actor, id, form.input, form.version, londonToday()),
-    again: (tx, id, form, fields) => planForm(tx, id, form.values, { version: Number(form.version), fields, dateErrors: form.dateErrors }),
+    again: (tx, actor, id, form, fields) => planForm(tx, actor.icsId, id, form.values, { version: Number(form.version), fields, dateErrors: form.dateErrors }),
     savedTo: (id) => `${planHref(id)}?saved=saved`,
   });
 };

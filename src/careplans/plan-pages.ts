@@ -33,14 +33,14 @@ export const noticeOf = (req: FastifyRequest) => {
 export type ChildHeading = Awaited<ReturnType<typeof childHeading>>;
 
 /** The child the page is about, as its heading names them. */
-export async function childHeading(tx: Tx, childId: string, today: string) {
-  const [c] = await childNames(tx, [childId]);
+export async function childHeading(tx: Tx, icsId: string, childId: string, today: string) {
+  const [c] = await childNames(tx, icsId, [childId]);
   if (!c) throw new NotFoundError();
   return { id: c.id, name: `${c.given_name} ${c.family_name}`, listName: `${c.family_name.toUpperCase()}, ${c.given_name}`, nhsNumber: c.nhs_number, dateOfBirth: c.date_of_birth, age: ageOn(c.date_of_birth, new Date(`${today}T12:00:00Z`)) };
 }
 
 /** Who can be key worker or own an action: the child's care team first, then everyone else, grouped and labelled (children's "who will do it"). */
-export const peopleItems = (tx: Tx, childId: string, current: string) => ownerOptions(tx, childId, current);
+export const peopleItems = (tx: Tx, icsId: string, childId: string, current: string) => ownerOptions(tx, icsId, childId, current);
 
 /** The teams that can own an action, none chosen until one is. */
 export async function teamItems(tx: Tx, current: string) {

@@ -11,7 +11,7 @@ import { childHeading, noticeOf, planHref } from './plan-pages.js';
 /** Reading a child's care plan (as much as your agency may), the version to print for the family, and the reviews coming due. */
 export const planReadingRoutes: RouteModule = (app, deps) => {
   const planAndChild = (req: FastifyRequest, id: string) =>
-    inTenant(deps, req, async (tx, actor) => ({ view: await plans.viewPlan(tx, actor, id), child: await childHeading(tx, id, londonToday()) }));
+    inTenant(deps, req, async (tx, actor) => ({ view: await plans.viewPlan(tx, actor, id), child: await childHeading(tx, actor.icsId, id, londonToday()) }));
 
   app.get('/children/:id/care-plan', async (req, reply) => {
     const id = idParam(req.params);

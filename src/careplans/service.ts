@@ -34,9 +34,9 @@ type Opened = { access: ChildAccess; plan: store.PlanRow | undefined };
 async function openPlan(
   tx: Tx, actor: Actor, childId: string, refused: string, rule: (plan: store.PlanRow | undefined) => ChildRule, needsPlan = true,
 ): Promise<Opened> {
-  const plan = await store.openPlan(tx, childId);
+  const plan = await store.openPlan(tx, actor.icsId, childId);
   if (!plan && needsPlan) {
-    if (!(await childExists(tx, childId))) throw new NotFoundError();
+    if (!(await childExists(tx, actor.icsId, childId))) throw new NotFoundError();
     throw new NotFoundError('This child has no care plan.');
   }
   return { access: await openChild(tx, actor, childId, { rule: rule(plan), refused }), plan };
@@ -58,16 +58,16 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
   if (!plan) return { plan: null, can: { create: carePlanPolicy.createPlan(actor, access.relationships).allowed, edit: false, agree: false } };
   const agency = agencyOfActor(actor);
   const parts = partsFor(agency);
-  const goals = visibleGoals(await store.goalsOf(tx, plan.id), agency, parts);
+  const goals = visibleGoals(await store.goalsOf(tx, actor.icsId, plan.id), agency, parts);
   const actions = visibleActions(await tasksOfSource(tx, actor.icsId, plan.id), agency, parts, actor.professionalId);
   await auditChild(tx, access, { action: 'careplan.read', what: parts.needs ? 'Care plan' : 'Care plan (the parts shared with your agency)', details: { planId: plan.id, version: plan.version } });
   // A frozen record's plan is not offered for change to those the freeze refuses.
-  const frozen = freezeRefusal(actor, (await activeFreeze(tx, childId))?.frozen_by_organisation_id);
+  const frozen = freezeRefusal(actor, (await activeFreeze(tx, actor.icsId, childId))?.frozen_by_organisation_id);
   return {
     plan: parts.needs ? plan : { ...plan, needs: '' },
     goals,
     actions,
-    familyActions: parts.allActions ? await familyActionsOfPlan(tx, plan.id) : [],
+    familyActions: parts.allActions ? await familyActionsOfPlan(tx, actor.icsId, plan.id) : [],
     parts,
     can: {
       create: false,
@@ -87,8 +87,8 @@ async function checkKeyWorker(tx: Tx, keyWorkerId: string): Promise<void> {
 
 /** Writes the plan's new version to its history, as it now stands, with what changed. */
 async function keepVersion(tx: Tx, access: ChildAccess, planId: string, change: string) {
-  const plan = (await store.openPlan(tx, access.childId))!;
-  const snapshot = snapshotOf(plan, await store.goalsOf(tx, planId), await tasksOfSource(tx, access.actor.icsId, planId), await familyActionsOfPlan(tx, planId));
+  const plan = (await store.openPlan(tx, access.actor.icsId, access.childId))!;
+  const snapshot = snapshotOf(plan, await store.goalsOf(tx, access.actor.icsId, planId), await tasksOfSource(tx, access.actor.icsId, planId), await familyActionsOfPlan(tx, access.actor.icsId, planId));
   await store.insertVersion(tx, access.actor, planId, plan.version, change, snapshot);
   await auditChild(tx, access, { action: 'careplan.change', what: `Care plan version ${plan.version}: ${change}`, details: { planId, version: plan.version } });
 }
@@ -108,7 +108,7 @@ export async function startPlan(tx: Tx, actor: Actor, childId: string, raw: unkn
 
 /** Runs one change to an open plan the actor may edit, at the version they read; keeps the version. */
 async function changePlan(
-  tx: Tx, actor: Actor, childId: string, expectedVersion: unknown, change: (plan: store.PlanRow, access: ChildAccess) => Promise<{ summary: string; input?: Parameters<typeof store.bumpVersion>[3] }>,
+  tx: Tx, actor: Actor, childId: string, expectedVersion: unknown, change: (plan: store.PlanRow, access: ChildAccess) => Promise<{ summary: string; input?: Parameters<typeof store.bumpVersion>[4] }>,
 ) {
   const opened = await openPlan(tx, actor, childId, 'changing the care plan', (found) => (a, r) => carePlanPolicy.editPlan(a, r, found!.shared_with));
   const { access } = opened;
@@ -116,7 +116,7 @@ async function changePlan(
   await refuseChangeWhileFrozen(tx, access, 'changing the care plan');
   if (Number(expectedVersion) !== plan.version) throw new ConflictError(STALE, plan.version);
   const { summary, input } = await change(plan, access);
-  if (!(await store.bumpVersion(tx, plan.id, plan.version, input))) throw new ConflictError(STALE);
+  if (!(await store.bumpVersion(tx, actor.icsId, plan.id, plan.version, input))) throw new ConflictError(STALE);
   await keepVersion(tx, access, plan.id, summary);
 }
 
@@ -153,15 +153,15 @@ export async function addGoal(tx: Tx, actor: Actor, childId: string, raw: unknow
 export async function reviseGoal(tx: Tx, actor: Actor, childId: string, goalId: string, raw: unknown, expectedVersion: unknown, today: string) {
   const input = readGoalInput(raw, today);
   await changePlan(tx, actor, childId, expectedVersion, async (plan) => {
-    if (!(await store.updateGoal(tx, plan.id, goalId, input))) throw new NotFoundError();
+    if (!(await store.updateGoal(tx, actor.icsId, plan.id, goalId, input))) throw new NotFoundError();
     return { summary: `Goal changed: ${input.goal.slice(0, 80)}` };
   });
 }
 
 export async function removeGoal(tx: Tx, actor: Actor, childId: string, goalId: string, expectedVersion: unknown) {
   await changePlan(tx, actor, childId, expectedVersion, async (plan) => {
-    const goal = (await store.goalsOf(tx, plan.id)).find((g) => g.id === goalId);
-    if (!goal || !(await store.removeGoal(tx, plan.id, goalId))) throw new NotFoundError();
+    const goal = (await store.goalsOf(tx, actor.icsId, plan.id)).find((g) => g.id === goalId);
+    if (!goal || !(await store.removeGoal(tx, actor.icsId, plan.id, goalId))) throw new NotFoundError();
     return { summary: `Goal removed: ${goal.goal.slice(0, 80)}` };
   });
 }
@@ -182,7 +182,7 @@ export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unkn
       const owner = await professionalById(tx, input.ownerId);
       const ownerAgency = owner ? agencyOf(owner.role) : null;
       if (!owner || !ownerAgency) throw new ValidationError({ ownerId: 'Select a person from the list' });
-      if (input.confirmOwner !== owner.id && !(await knownToChild(tx, childId, owner.id))) throw new ValidationError({ confirmOwner: confirmOutsider(owner.name) });
+      if (input.confirmOwner !== owner.id && !(await knownToChild(tx, actor.icsId, childId, owner.id))) throw new ValidationError({ confirmOwner: confirmOutsider(owner.name) });
       agency = ownerAgency;
       ownerName = owner.name;
     } else {
@@ -230,14 +230,14 @@ export async function planHistory(tx: Tx, actor: Actor, childId: string) {
   const opened = await openPlan(tx, actor, childId, 'care plan versions', viewing);
   const plan = opened.plan!;
   await auditChild(tx, opened.access, { action: 'careplan.read-history', what: 'Care plan versions', details: { planId: plan.id } });
-  return { plan, versions: await store.versionsOf(tx, plan.id) };
+  return { plan, versions: await store.versionsOf(tx, actor.icsId, plan.id) };
 }
 
 /** One earlier version as it stood, and what changed from the one before, within what the actor's agency may see. */
 export async function planVersion(tx: Tx, actor: Actor, childId: string, version: number) {
   const opened = await openPlan(tx, actor, childId, 'a care plan version', viewing);
   const plan = opened.plan!;
-  const [at, before] = await store.versionPair(tx, plan.id, version);
+  const [at, before] = await store.versionPair(tx, actor.icsId, plan.id, version);
   if (!at || at.version !== version) throw new NotFoundError();
   const agency = agencyOfActor(actor);
   const parts = partsFor(agency);
@@ -258,8 +258,8 @@ export async function reviewsDue(tx: Tx, actor: Actor, today: string) {
   const holds = carePlanPolicy.reviewPlansDue(actor);
   if (!holds.allowed) throw new ForbiddenError(holds.reason);
   const until = new Date(Date.parse(`${today}T00:00:00Z`) + 28 * 86_400_000).toISOString().slice(0, 10);
-  const due = await store.reviewsDue(tx, actor.organisationId, until);
-  const names = new Map((await childNames(tx, [...new Set(due.map((d) => d.child_id))])).map((c) => [c.id, c]));
+  const due = await store.reviewsDue(tx, actor.icsId, actor.organisationId, until);
+  const names = new Map((await childNames(tx, actor.icsId, [...new Set(due.map((d) => d.child_id))])).map((c) => [c.id, c]));
   const shown = due.map((d) => ({ ...d, child: names.get(d.child_id)!, overdue: d.review_on < today }));
   await auditListedChildren(tx, actor, 'care plan held by your organisation', shown.map((d) => ({ childId: d.child_id, action: 'careplan.list-review', what: 'Named in care plan reviews due' })));
   return shown;
@@ -272,8 +272,8 @@ export async function reviewsDue(tx: Tx, actor: Actor, today: string) {
 export async function plansAwaitingSignOff(tx: Tx, actor: Actor) {
   const holds = carePlanPolicy.reviewPlansDue(actor);
   if (!holds.allowed) throw new ForbiddenError(holds.reason);
-  const drafts = await store.draftsToSignOff(tx, actor.professionalId);
-  const names = new Map((await childNames(tx, [...new Set(drafts.map((d) => d.child_id))])).map((c) => [c.id, c]));
+  const drafts = await store.draftsToSignOff(tx, actor.icsId, actor.professionalId);
+  const names = new Map((await childNames(tx, actor.icsId, [...new Set(drafts.map((d) => d.child_id))])).map((c) => [c.id, c]));
   const shown = drafts.map((d) => ({ ...d, child: names.get(d.child_id)! }));
   await auditListedChildren(tx, actor, 'key worker for their care plan', shown.map((d) => ({ childId: d.child_id, action: 'careplan.list-sign-off', what: 'Named in care plans waiting for your sign-off' })));
   return shown;
@@ -281,7 +281,7 @@ export async function plansAwaitingSignOff(tx: Tx, actor: Actor) {
 
 /** The plan holding a plan or goal id, as viewPlan shows it to the actor (the FHIR read by id). */
 export async function viewPlanHolding(tx: Tx, actor: Actor, kind: 'plan' | 'goal', id: string) {
-  const childId = await store.childOfPlanPart(tx, kind, id);
+  const childId = await store.childOfPlanPart(tx, actor.icsId, kind, id);
   if (!childId) throw new NotFoundError();
   return { childId, view: await viewPlan(tx, actor, childId) };
 }
@@ -294,7 +294,7 @@ export async function viewPlanHolding(tx: Tx, actor: Actor, kind: 'plan' | 'goal
  * (whose relationships these are) and audits its page.
  */
 export async function planBanner(tx: Tx, actor: Actor, relationships: Relationship[], childId: string) {
-  const plan = await store.openPlan(tx, childId);
+  const plan = await store.openPlan(tx, actor.icsId, childId);
   if (!plan || !carePlanPolicy.viewPlan(actor, relationships, plan.shared_with).allowed) return null;
   return { title: plan.title, status: plan.status, keyWorker: plan.key_worker_name, keyWorkerOrganisation: plan.key_worker_organisation, reviewOn: plan.review_on };
 }
@@ -306,8 +306,8 @@ export function actionsVisibleTo<T extends Parameters<typeof visibleActions>[0][
 }
 
 /** The key worker to tell about an unscheduled attendance, if the child has a plan. */
-export async function keyWorkerOf(tx: Tx, childId: string): Promise<string | null> {
-  return (await store.keyWorkerOf(tx, childId))?.key_worker_id ?? null;
+export async function keyWorkerOf(tx: Tx, icsId: string, childId: string): Promise<string | null> {
+  return (await store.keyWorkerOf(tx, icsId, childId))?.key_worker_id ?? null;
 }
 
 // A plan's snapshot, as the generator files it for its demo plans.

@@ -36,28 +36,30 @@ const PLAN_JOINS = sql`JOIN professional kw ON kw.ics_id = p.ics_id AND kw.id = 
   LEFT JOIN professional ab ON ab.ics_id = p.ics_id AND ab.id = p.agreed_by`;
 
 /** The child's open plan (a child has at most one that is not closed). */
-export async function openPlan(tx: Tx, childId: string): Promise<PlanRow | undefined> {
-  const [found] = await rows<PlanRow>(tx, sql`SELECT ${PLAN_COLUMNS} FROM care_plan p ${PLAN_JOINS} WHERE p.child_id = ${childId}::uuid AND p.status <> 'closed'`);
+export async function openPlan(tx: Tx, icsId: string, childId: string): Promise<PlanRow | undefined> {
+  const [found] = await rows<PlanRow>(
+    tx, sql`SELECT ${PLAN_COLUMNS} FROM care_plan p ${PLAN_JOINS} WHERE p.ics_id = ${icsId}::uuid AND p.child_id = ${childId}::uuid AND p.status <> 'closed'`,
+  );
   return found;
 }
 
 /** The child an open plan, or one of its goals, belongs to: how a FHIR read by id finds the plan. */
-export async function childOfPlanPart(tx: Tx, kind: 'plan' | 'goal', id: string): Promise<string | undefined> {
+export async function childOfPlanPart(tx: Tx, icsId: string, kind: 'plan' | 'goal', id: string): Promise<string | undefined> {
   const [found] = await rows<{ child_id: string }>(
     tx,
     kind === 'plan'
-      ? sql`SELECT child_id FROM care_plan WHERE id = ${id}::uuid AND status <> 'closed'`
+      ? sql`SELECT child_id FROM care_plan WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid AND status <> 'closed'`
       : sql`SELECT p.child_id FROM care_plan_goal g JOIN care_plan p ON p.ics_id = g.ics_id AND p.id = g.plan_id
-             WHERE g.id = ${id}::uuid AND g.removed_at IS NULL AND p.status <> 'closed'`,
+             WHERE g.ics_id = ${icsId}::uuid AND g.id = ${id}::uuid AND g.removed_at IS NULL AND p.status <> 'closed'`,
   );
   return found?.child_id;
 }
 
-export function goalsOf(tx: Tx, planId: string): Promise<GoalRow[]> {
+export function goalsOf(tx: Tx, icsId: string, planId: string): Promise<GoalRow[]> {
   return rows<GoalRow>(
     tx,
     sql`SELECT id, agency, goal, measure, target_on, progress, position FROM care_plan_goal
-         WHERE plan_id = ${planId}::uuid AND removed_at IS NULL ORDER BY position, id`,
+         WHERE ics_id = ${icsId}::uuid AND plan_id = ${planId}::uuid AND removed_at IS NULL ORDER BY position, id`,
   );
 }
 
@@ -75,7 +77,7 @@ export async function insertPlan(tx: Tx, access: ChildAccess, id: string, p: Pla
  * was made against; false when someone else changed it first. Any change
  * returns an agreed plan to draft until it is signed off again.
  */
-export async function bumpVersion(tx: Tx, planId: string, expectedVersion: number, p?: PlanInput): Promise<boolean> {
+export async function bumpVersion(tx: Tx, icsId: string, planId: string, expectedVersion: number, p?: PlanInput): Promise<boolean> {
   const content = p
     ? sql`, title = ${p.title}, what_matters = ${p.whatMatters}, strengths = ${p.strengths}, needs = ${p.needs}, at_school = ${p.atSchool},
         contingency_what_to_do = ${p.contingencyWhatToDo}, contingency_who_to_call = ${p.contingencyWhoToCall},
@@ -84,7 +86,7 @@ export async function bumpVersion(tx: Tx, planId: string, expectedVersion: numbe
   const updated = await rows(
     tx,
     sql`UPDATE care_plan SET version = version + 1, status = 'draft', updated_at = now() ${content}
-         WHERE id = ${planId}::uuid AND version = ${expectedVersion} RETURNING id`,
+         WHERE ics_id = ${icsId}::uuid AND id = ${planId}::uuid AND version = ${expectedVersion} RETURNING id`,
   );
   return updated.length === 1;
 }
@@ -93,7 +95,7 @@ export async function markAgreed(tx: Tx, actor: Actor, planId: string, expectedV
   const updated = await rows(
     tx,
     sql`UPDATE care_plan SET status = 'agreed', agreed_version = version, agreed_by = ${actor.professionalId}::uuid, agreed_at = now(),
-           family_agreement = ${familyAgreement} WHERE id = ${planId}::uuid AND version = ${expectedVersion} AND status = 'draft' RETURNING id`,
+           family_agreement = ${familyAgreement} WHERE ics_id = ${actor.icsId}::uuid AND id = ${planId}::uuid AND version = ${expectedVersion} AND status = 'draft' RETURNING id`,
   );
   return updated.length === 1;
 }
@@ -101,22 +103,22 @@ export async function markAgreed(tx: Tx, actor: Actor, planId: string, expectedV
 export async function insertGoal(tx: Tx, actor: Actor, id: string, planId: string, g: GoalInput): Promise<void> {
   await tx.execute(sql`INSERT INTO care_plan_goal (ics_id, id, plan_id, agency, goal, measure, target_on, progress, position)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${planId}::uuid, ${g.agency}, ${g.goal}, ${g.measure}, ${g.targetOn ?? null}::date, ${g.progress},
-      (SELECT coalesce(max(position), 0) + 1 FROM care_plan_goal WHERE plan_id = ${planId}::uuid))`);
+      (SELECT coalesce(max(position), 0) + 1 FROM care_plan_goal WHERE ics_id = ${actor.icsId}::uuid AND plan_id = ${planId}::uuid))`);
 }
 
-export async function updateGoal(tx: Tx, planId: string, goalId: string, g: GoalInput): Promise<boolean> {
+export async function updateGoal(tx: Tx, icsId: string, planId: string, goalId: string, g: GoalInput): Promise<boolean> {
   const updated = await rows(
     tx,
     sql`UPDATE care_plan_goal SET agency = ${g.agency}, goal = ${g.goal}, measure = ${g.measure}, target_on = ${g.targetOn ?? null}::date,
-           progress = ${g.progress} WHERE id = ${goalId}::uuid AND plan_id = ${planId}::uuid AND removed_at IS NULL RETURNING id`,
+           progress = ${g.progress} WHERE ics_id = ${icsId}::uuid AND id = ${goalId}::uuid AND plan_id = ${planId}::uuid AND removed_at IS NULL RETURNING id`,
   );
   return updated.length === 1;
 }
 
-export async function removeGoal(tx: Tx, planId: string, goalId: string): Promise<boolean> {
+export async function removeGoal(tx: Tx, icsId: string, planId: string, goalId: string): Promise<boolean> {
   const updated = await rows(
     tx,
-    sql`UPDATE care_plan_goal SET removed_at = now() WHERE id = ${goalId}::uuid AND plan_id = ${planId}::uuid AND removed_at IS NULL RETURNING id`,
+    sql`UPDATE care_plan_goal SET removed_at = now() WHERE ics_id = ${icsId}::uuid AND id = ${goalId}::uuid AND plan_id = ${planId}::uuid AND removed_at IS NULL RETURNING id`,
   );
   return updated.length === 1;
 }
@@ -128,19 +130,20 @@ export async function insertVersion(tx: Tx, actor: Actor, planId: string, versio
 
 export type VersionRow = { version: number; changed_by_name: string; changed_at: string; change: string };
 
-export function versionsOf(tx: Tx, planId: string): Promise<VersionRow[]> {
+export function versionsOf(tx: Tx, icsId: string, planId: string): Promise<VersionRow[]> {
   return rows<VersionRow>(
     tx,
-    sql`SELECT version, changed_by_name, changed_at, change FROM care_plan_version WHERE plan_id = ${planId}::uuid ORDER BY version DESC`,
+    sql`SELECT version, changed_by_name, changed_at, change FROM care_plan_version
+         WHERE ics_id = ${icsId}::uuid AND plan_id = ${planId}::uuid ORDER BY version DESC`,
   );
 }
 
 /** One version and the one before it, to show what changed. */
-export function versionPair(tx: Tx, planId: string, version: number) {
+export function versionPair(tx: Tx, icsId: string, planId: string, version: number) {
   return rows<VersionRow & { snapshot: Snapshot }>(
     tx,
     sql`SELECT version, changed_by_name, changed_at, change, snapshot FROM care_plan_version
-         WHERE plan_id = ${planId}::uuid AND version IN (${version}, ${version - 1}) ORDER BY version DESC`,
+         WHERE ics_id = ${icsId}::uuid AND plan_id = ${planId}::uuid AND version IN (${version}, ${version - 1}) ORDER BY version DESC`,
   );
 }
 
@@ -159,10 +162,10 @@ export type FamilyActionAt = {
 };
 
 /** The key worker of the child's open plan, for notifications. */
-export async function keyWorkerOf(tx: Tx, childId: string): Promise<{ key_worker_id: string; status: PlanStatus } | undefined> {
+export async function keyWorkerOf(tx: Tx, icsId: string, childId: string): Promise<{ key_worker_id: string; status: PlanStatus } | undefined> {
   const [found] = await rows<{ key_worker_id: string; status: PlanStatus }>(
     tx,
-    sql`SELECT key_worker_id, status FROM care_plan WHERE child_id = ${childId}::uuid AND status <> 'closed'`,
+    sql`SELECT key_worker_id, status FROM care_plan WHERE ics_id = ${icsId}::uuid AND child_id = ${childId}::uuid AND status <> 'closed'`,
   );
   return found;
 }
@@ -170,23 +173,23 @@ export async function keyWorkerOf(tx: Tx, childId: string): Promise<{ key_worker
 export type ReviewRow = { plan_id: string; child_id: string; title: string; review_on: string; key_worker_name: string; status: PlanStatus };
 
 /** Open plans changed since they were last signed off (or never signed off), whose key worker is this professional: theirs to sign off with the family. */
-export function draftsToSignOff(tx: Tx, keyWorkerId: string): Promise<(ReviewRow & { updated_at: string; agreed_version: number | null })[]> {
+export function draftsToSignOff(tx: Tx, icsId: string, keyWorkerId: string): Promise<(ReviewRow & { updated_at: string; agreed_version: number | null })[]> {
   return rows(
     tx,
     sql`SELECT p.id AS plan_id, p.child_id, p.title, p.review_on, kw.name AS key_worker_name, p.status, p.updated_at, p.agreed_version
           FROM care_plan p JOIN professional kw ON kw.ics_id = p.ics_id AND kw.id = p.key_worker_id
-         WHERE p.status = 'draft' AND p.key_worker_id = ${keyWorkerId}::uuid
+         WHERE p.ics_id = ${icsId}::uuid AND p.status = 'draft' AND p.key_worker_id = ${keyWorkerId}::uuid
          ORDER BY p.updated_at, p.id LIMIT 500`,
   );
 }
 
 /** Open plans whose key worker works in the organisation, due for review by `until` (overdue ones included). */
-export function reviewsDue(tx: Tx, organisationId: string, until: string): Promise<ReviewRow[]> {
+export function reviewsDue(tx: Tx, icsId: string, organisationId: string, until: string): Promise<ReviewRow[]> {
   return rows<ReviewRow>(
     tx,
     sql`SELECT p.id AS plan_id, p.child_id, p.title, p.review_on, kw.name AS key_worker_name, p.status
           FROM care_plan p JOIN professional kw ON kw.ics_id = p.ics_id AND kw.id = p.key_worker_id
-         WHERE p.status <> 'closed' AND kw.organisation_id = ${organisationId}::uuid AND p.review_on <= ${until}::date
+         WHERE p.ics_id = ${icsId}::uuid AND p.status <> 'closed' AND kw.organisation_id = ${organisationId}::uuid AND p.review_on <= ${until}::date
          ORDER BY p.review_on, p.id LIMIT 500`,
   );
 }

@@ -69,7 +69,7 @@ async function readersOf(tx: Tx, viewer: Actor, childId: string, relationships: 
   const [seen] = await rows<{ sensitive: number; hidden: number }>(
     tx,
     sql`SELECT count(*)::int AS sensitive, count(*) FILTER (WHERE NOT ${record().visibleToSql(viewer)})::int AS hidden
-          FROM record_entry e WHERE e.child_id = ${childId}::uuid AND e.sensitive_category IS NOT NULL`,
+          FROM record_entry e WHERE e.ics_id = ${viewer.icsId}::uuid AND e.child_id = ${childId}::uuid AND e.sensitive_category IS NOT NULL`,
   );
   return {
     full,
@@ -93,7 +93,7 @@ function shownEvents(viewer: Actor, childId: string, readers: ReasonReaders): SQ
                LEFT JOIN professional p ON p.ics_id = a.ics_id AND p.id = a.professional_id
                LEFT JOIN organisation o ON o.ics_id = a.ics_id AND o.id = a.organisation_id
                LEFT JOIN record_entry e ON e.ics_id = a.ics_id AND e.id = a.entry_id
-              WHERE a.child_id = ${childId}::uuid`;
+              WHERE a.ics_id = ${viewer.icsId}::uuid AND a.child_id = ${childId}::uuid`;
 }
 
 function filterWhere(f: AccessLogFilter): SQL {
@@ -144,14 +144,14 @@ export async function accessLogCount(tx: Tx, access: ChildAccess, filter: Access
 
 /** The organisations and actions in a child's log, for the filter's lists. */
 export async function accessLogChoices(tx: Tx, access: ChildAccess) {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const organisations = await rows<{ id: string; name: string }>(
     tx,
     sql`SELECT DISTINCT o.id, o.name FROM audit_event a JOIN organisation o ON o.ics_id = a.ics_id AND o.id = a.organisation_id
-         WHERE a.child_id = ${childId}::uuid ORDER BY o.name, o.id`,
+         WHERE a.ics_id = ${actor.icsId}::uuid AND a.child_id = ${childId}::uuid ORDER BY o.name, o.id`,
   );
   const actions = await rows<{ action: string }>(
-    tx, sql`SELECT DISTINCT action FROM audit_event WHERE child_id = ${childId}::uuid ORDER BY action`,
+    tx, sql`SELECT DISTINCT action FROM audit_event WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid ORDER BY action`,
   );
   return { organisations, actions: actions.map((a) => a.action) };
 }

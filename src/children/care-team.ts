@@ -17,14 +17,14 @@ import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 
 export type TeamMember = { professional_id: string; name: string; role: string; role_in_team: string; organisation_id: string; organisation_name: string };
 
-export function currentTeam(tx: Tx, childId: string): Promise<TeamMember[]> {
+export function currentTeam(tx: Tx, icsId: string, childId: string): Promise<TeamMember[]> {
   return rows<TeamMember>(
     tx,
     sql`SELECT DISTINCT ON (p.id) p.id AS professional_id, p.name, p.role, m.role_in_team, o.id AS organisation_id, o.name AS organisation_name
           FROM care_team_member m
           JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
           JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-         WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL
+         WHERE m.ics_id = ${icsId}::uuid AND m.child_id = ${childId}::uuid AND m.ended_at IS NULL
          ORDER BY p.id, m.started_at`,
   );
 }
@@ -37,7 +37,8 @@ export async function joinCareTeam(tx: Tx, access: ChildAccess, professionalId: 
   const { actor, childId } = checkedAccess(tx, access);
   const already = await rows(
     tx,
-    sql`SELECT 1 FROM care_team_member WHERE child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL`,
+    sql`SELECT 1 FROM care_team_member
+         WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL`,
   );
   if (already.length) return false;
   await refuseChangeWhileFrozen(tx, access, 'joining the care team');
@@ -70,11 +71,11 @@ export async function professionalById(tx: Tx, id: string): Promise<Colleague | 
 }
 
 /** Children's names and NHS numbers, for lists that name each child (a task list). */
-export function childNames(tx: Tx, ids: string[]): Promise<{ id: string; given_name: string; family_name: string; nhs_number: string | null; date_of_birth: string }[]> {
+export function childNames(tx: Tx, icsId: string, ids: string[]): Promise<{ id: string; given_name: string; family_name: string; nhs_number: string | null; date_of_birth: string }[]> {
   if (!ids.length) return Promise.resolve([]);
   return rows(
     tx,
-    sql`SELECT id, given_name, family_name, nhs_number, date_of_birth FROM child WHERE id IN (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`,
+    sql`SELECT id, given_name, family_name, nhs_number, date_of_birth FROM child WHERE ics_id = ${icsId}::uuid AND id IN (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`,
   );
 }
 
@@ -90,7 +91,7 @@ export async function teamById(tx: Tx, id: string): Promise<Team | undefined> {
   return found;
 }
 
-type KeyWorkerLookup = (tx: Tx, childId: string) => Promise<string | null>;
+type KeyWorkerLookup = (tx: Tx, icsId: string, childId: string) => Promise<string | null>;
 let keyWorkerLookup: KeyWorkerLookup | undefined;
 
 /**
@@ -103,14 +104,14 @@ export function findKeyWorkersWith(lookup: KeyWorkerLookup): void {
 }
 
 /** The key worker of the child's care plan, if any. Refuses to guess when no lookup was handed over. */
-export function keyWorkerOf(tx: Tx, childId: string): Promise<string | null> {
+export function keyWorkerOf(tx: Tx, icsId: string, childId: string): Promise<string | null> {
   if (!keyWorkerLookup) throw new Error('No key worker lookup: the composition root must call findKeyWorkersWith');
-  return keyWorkerLookup(tx, childId);
+  return keyWorkerLookup(tx, icsId, childId);
 }
 
 /** Opens the door to end this member's membership, as the care team policy decides from what the database says now. */
 async function openToEnd(tx: Tx, actor: Actor, childId: string, memberId: string): Promise<ChildAccess> {
-  const keyWorkerId = await keyWorkerOf(tx, childId);
+  const keyWorkerId = await keyWorkerOf(tx, actor.icsId, childId);
   return openChild(tx, actor, childId, {
     rule: (a, relationships) => careTeamPolicy.endMembership(a, relationships, { memberId, keyWorkerId }),
     refused: 'ending a care team membership',
@@ -128,7 +129,7 @@ export async function membershipToEnd(tx: Tx, actor: Actor, childId: string, mem
     sql`SELECT p.name, string_agg(m.role_in_team, ', ' ORDER BY m.started_at) AS roles_in_team, c.given_name, c.family_name
           FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
           JOIN child c ON c.ics_id = m.ics_id AND c.id = m.child_id
-         WHERE m.child_id = ${childId}::uuid AND m.professional_id = ${memberId}::uuid AND m.ended_at IS NULL
+         WHERE m.ics_id = ${actor.icsId}::uuid AND m.child_id = ${childId}::uuid AND m.professional_id = ${memberId}::uuid AND m.ended_at IS NULL
          GROUP BY p.name, c.given_name, c.family_name`,
   );
   if (!member) throw new NotFoundError();
@@ -149,7 +150,9 @@ export async function endMembership(tx: Tx, actor: Actor, childId: string, profe
   await refuseChangeWhileFrozen(tx, access, 'ending a care team membership');
   const ended = await rows<{ role_in_team: string }>(
     tx,
-    sql`UPDATE care_team_member SET ended_at = now() WHERE child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL RETURNING role_in_team`,
+    sql`UPDATE care_team_member SET ended_at = now()
+         WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid AND professional_id = ${professionalId}::uuid AND ended_at IS NULL
+         RETURNING role_in_team`,
   );
   if (!ended.length) throw new NotFoundError();
   await auditChild(tx, access, {

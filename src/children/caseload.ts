@@ -39,11 +39,11 @@ export async function myChildren(tx: Tx, actor: Actor, search: ChildCriteria | u
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const mine = standingRelationshipSql(actor);
   const matching = search ? sql`(${sql.join(criteriaBranches(search).map((b) => sql`(${b})`), sql` OR `)})` : sql`true`;
-  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM child c WHERE ${mine} AND ${matching}`);
+  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM child c WHERE c.ics_id = ${actor.icsId}::uuid AND ${mine} AND ${matching}`);
   const window = pageWindow(total, page, CASELOAD_PAGE_SIZE);
   const listed = await rows<Omit<CaseloadChild, 'reasons'>>(tx, sql`
     SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth::text AS date_of_birth
-      FROM child c WHERE ${mine} AND ${matching}
+      FROM child c WHERE c.ics_id = ${actor.icsId}::uuid AND ${mine} AND ${matching}
      ORDER BY c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id
      LIMIT ${window.size} OFFSET ${window.offset}`);
   const why = await relationshipsWithChildren(tx, actor, listed.map((c) => c.id));

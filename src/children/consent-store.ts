@@ -22,29 +22,29 @@ const NAMED = sql`r.id, r.scope, r.decision, r.decided_at, r.given_by, r.given_b
 
 /** Every decision for the child, newest first: the history is never changed, only added to. */
 export function consentHistory(tx: Tx, access: ChildAccess): Promise<ConsentRow[]> {
-  const { childId } = checkedAccess(tx, access);
-  return rows<ConsentRow>(tx, sql`SELECT ${NAMED} WHERE r.child_id = ${childId}::uuid ORDER BY r.decided_at DESC, r.recorded_at DESC, r.id DESC`);
+  const { actor, childId } = checkedAccess(tx, access);
+  return rows<ConsentRow>(tx, sql`SELECT ${NAMED} WHERE r.ics_id = ${actor.icsId}::uuid AND r.child_id = ${childId}::uuid ORDER BY r.decided_at DESC, r.recorded_at DESC, r.id DESC`);
 }
 
 /** The decision that stands for each scope (consent_current: the latest made). */
 export function currentConsent(tx: Tx, access: ChildAccess): Promise<ConsentRow[]> {
-  const { childId } = checkedAccess(tx, access);
-  return rows<ConsentRow>(tx, sql`SELECT ${NAMED} JOIN consent_current cc ON cc.ics_id = r.ics_id AND cc.id = r.id
-    WHERE r.child_id = ${childId}::uuid ORDER BY r.scope`);
+  const { actor, childId } = checkedAccess(tx, access);
+  return rows<ConsentRow>(tx, sql`SELECT ${NAMED} JOIN consent_current cc ON cc.ics_id = r.ics_id AND cc.child_id = r.child_id AND cc.id = r.id
+    WHERE r.ics_id = ${actor.icsId}::uuid AND r.child_id = ${childId}::uuid ORDER BY r.scope`);
 }
 
 /** The family members with parental responsibility, who may consent for the child. */
 export function consentGivers(tx: Tx, access: ChildAccess): Promise<ConsentGiver[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows<ConsentGiver>(tx, sql`SELECT p.id, p.given_name || ' ' || p.family_name AS name, r.relationship
     FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
-    WHERE r.child_id = ${childId}::uuid AND r.parental_responsibility ORDER BY p.family_name, p.given_name, p.id`);
+    WHERE r.ics_id = ${actor.icsId}::uuid AND r.child_id = ${childId}::uuid AND r.parental_responsibility ORDER BY p.family_name, p.given_name, p.id`);
 }
 
 /** How many decisions the child has: the page sends it back, so a decision recorded meanwhile is not overlooked (409). */
 export async function consentCount(tx: Tx, access: ChildAccess): Promise<number> {
-  const { childId } = checkedAccess(tx, access);
-  const [{ n }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM consent_record WHERE child_id = ${childId}::uuid`);
+  const { actor, childId } = checkedAccess(tx, access);
+  const [{ n }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM consent_record WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid`);
   return n;
 }
 

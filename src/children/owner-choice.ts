@@ -23,8 +23,8 @@ export type KnownGroup = { label: string; note: string; ids: string[] };
 const described = (p: { name: string; role: string; organisation_name: string }) => `${p.name}, ${ROLES[p.role as keyof typeof ROLES] ?? p.role}, ${p.organisation_name}`;
 
 /** The people to choose from, grouped and labelled, each once, with `current` chosen. */
-export async function ownerOptions(tx: Tx, childId: string, current: string, also: KnownGroup[] = []): Promise<OwnerOption[]> {
-  const team = await currentTeam(tx, childId);
+export async function ownerOptions(tx: Tx, icsId: string, childId: string, current: string, also: KnownGroup[] = []): Promise<OwnerOption[]> {
+  const team = await currentTeam(tx, icsId, childId);
   const everyone = await colleagues(tx, CARING_ROLES);
   const byId = new Map(everyone.map((p) => [p.id, p]));
   const listed = new Set<string>();
@@ -43,9 +43,9 @@ export async function ownerOptions(tx: Tx, childId: string, current: string, als
 }
 
 /** Whether the person is in the child's care team or among the other people given (a meeting's attendees). */
-export async function knownToChild(tx: Tx, childId: string, professionalId: string, also: string[] = []): Promise<boolean> {
+export async function knownToChild(tx: Tx, icsId: string, childId: string, professionalId: string, also: string[] = []): Promise<boolean> {
   if (also.includes(professionalId)) return true;
-  return (await currentTeam(tx, childId)).some((m) => m.professional_id === professionalId);
+  return (await currentTeam(tx, icsId, childId)).some((m) => m.professional_id === professionalId);
 }
 
 /**

@@ -58,9 +58,10 @@ export const careTeam: RelationshipSupplier = {
       const organisationId = organisationOf(actor);
       if (organisationId === null) return null;
       return sql`EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
-                 WHERE m.ics_id = c.ics_id AND m.child_id = c.id AND m.ended_at IS NULL AND p.organisation_id = ${organisationId}::uuid)`;
+                 WHERE m.ics_id = ${actor.icsId}::uuid AND m.ics_id = c.ics_id AND m.child_id = c.id AND m.ended_at IS NULL AND p.organisation_id = ${organisationId}::uuid)`;
     }
-    return sql`EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = c.ics_id AND m.child_id = c.id
+    // The ICS as a value too: beside other ways in (an OR), PostgreSQL may hash this subquery once for all children, where c.ics_id means nothing.
+    return sql`EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = ${actor.icsId}::uuid AND m.ics_id = c.ics_id AND m.child_id = c.id
                AND m.professional_id = ${actor.professionalId}::uuid AND m.ended_at IS NULL)`;
   },
 };

@@ -36,15 +36,15 @@ export async function findChildren(tx: Tx, actor: Actor, criteria: store.ChildCr
 /** The child summary: who the child is, their flags and who cares for them; health detail as the policy allows. Audited. */
 export async function childSummary(tx: Tx, actor: Actor, childId: string) {
   const access = await openChild(tx, actor, childId, { rule: policy.viewChildSummary, refused: 'child summary' });
-  const demographics = (await store.childDemographics(tx, childId))!;
+  const demographics = (await store.childDemographics(tx, access))!;
   // Education and youth justice see who the child is and who cares for them, not health detail (decision record 0003).
   const healthDetail = policy.viewHealthDetail(actor, access.relationships).allowed;
   // One connection runs one query at a time: these go in sequence either way.
   const [family, flags, team, conditions, accessLog] = [
-    await store.familyMembers(tx, childId),
-    await store.activeFlags(tx, childId),
-    await store.careTeam(tx, childId),
-    healthDetail ? await store.longTermConditions(tx, childId) : [],
+    await store.familyMembers(tx, access),
+    await store.activeFlags(tx, access),
+    await store.careTeam(tx, access),
+    healthDetail ? await store.longTermConditions(tx, access) : [],
     await accessLogFor(tx, access, { limit: 5 }),
   ];
   const consent = (await consentByAgency(tx, access)).map((c) => ({ ...c, giver: c.decision ? consentGiverLabel(c.decision) : '' }));
@@ -107,9 +107,9 @@ export function childMatchesSql(childId: SQL, word: string): SQL {
     AND (starts_with(mc.family_name_key, ${w}) OR starts_with(mc.given_name_key, ${w}) OR mc.nhs_number = ${word}))`;
 }
 
-/** Whether a child exists in the current ICS (row-level security hides the rest). For other capabilities' checks. */
-export async function childExists(tx: Tx, childId: string): Promise<boolean> {
-  return (await store.childIdentity(tx, childId)) !== undefined;
+/** Whether a child exists in the ICS (the current one: row-level security hides the rest). For other capabilities' checks. */
+export async function childExists(tx: Tx, icsId: string, childId: string): Promise<boolean> {
+  return (await store.childIdentity(tx, icsId, childId)) !== undefined;
 }
 
 // The care team and registration, as other capabilities (and the composition root) use them.
@@ -121,5 +121,5 @@ export { CARE_TEAM_GROUP, confirmOutsider, knownToChild, ownerOptions, type Know
 export { activeFlags, careTeam, childIdentity, familyMembers, registeredPracticeGps, type ChildIdentity } from './store.js';
 
 /** For a home page: the children in the professional's care team now and, when `wholeIcs`, in the ICS (0 otherwise, not asked). Counts only. */
-export const childCounts = (tx: Tx, professionalId: string, wholeIcs: boolean) => store.childCounts(tx, professionalId, wholeIcs);
+export const childCounts = (tx: Tx, actor: Actor, wholeIcs: boolean) => store.childCounts(tx, actor, wholeIcs);
 export { readRecordWith } from './access-log.js';

@@ -50,14 +50,14 @@ const RESULT_ORDER = sql`family_name_key COLLATE "C", given_name_key COLLATE "C"
  */
 export async function findChildren(tx: Tx, actor: Actor, criteria: ChildCriteria, limit: number): Promise<ChildListing[]> {
   const branches = criteriaBranches(criteria).map(
-    (where) => sql`(SELECT id, family_name_key, given_name_key, date_of_birth FROM child c WHERE ${where} ORDER BY ${RESULT_ORDER} LIMIT ${limit})`,
+    (where) => sql`(SELECT id, family_name_key, given_name_key, date_of_birth FROM child c WHERE c.ics_id = ${actor.icsId}::uuid AND ${where} ORDER BY ${RESULT_ORDER} LIMIT ${limit})`,
   );
   return rows<ChildListing>(
     tx,
     sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.sex, o.name AS practice_name,
                ${standingRelationshipSql(actor)} AS has_relationship
           FROM (SELECT * FROM (${sql.join(branches, sql` UNION `)}) m ORDER BY ${RESULT_ORDER} LIMIT ${limit}) page
-          JOIN child c ON c.id = page.id
+          JOIN child c ON c.ics_id = ${actor.icsId}::uuid AND c.id = page.id
           LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
          ORDER BY page.family_name_key COLLATE "C", page.given_name_key COLLATE "C", page.date_of_birth, page.id`,
   );
@@ -66,13 +66,13 @@ export async function findChildren(tx: Tx, actor: Actor, criteria: ChildCriteria
 export type { ChildIdentity } from '../platform/access/composition.js';
 
 /** The child's identity columns as a query, for the access door to ask together with the relationships. */
-export const childIdentitySql = (childId: SQL) => sql`
+export const childIdentitySql = (icsId: string, childId: SQL) => sql`
   SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.sex, o.name AS practice_name
     FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
-   WHERE c.id = ${childId}`;
+   WHERE c.ics_id = ${icsId}::uuid AND c.id = ${childId}`;
 
-export async function childIdentity(tx: Tx, childId: string): Promise<ChildIdentity | undefined> {
-  const [found] = await rows<ChildIdentity>(tx, childIdentitySql(sql`${childId}::uuid`));
+export async function childIdentity(tx: Tx, icsId: string, childId: string): Promise<ChildIdentity | undefined> {
+  const [found] = await rows<ChildIdentity>(tx, childIdentitySql(icsId, sql`${childId}::uuid`));
   return found;
 }
 
@@ -100,7 +100,8 @@ export type ChildDemographics = ChildIdentity & {
   school_name: string | null;
 };
 
-export async function childDemographics(tx: Tx, childId: string): Promise<ChildDemographics | undefined> {
+export async function childDemographics(tx: Tx, access: ChildAccess): Promise<ChildDemographics | undefined> {
+  const { actor, childId } = checkedAccess(tx, access);
   const [found] = await rows<ChildDemographics>(
     tx,
     sql`SELECT c.id, c.nhs_number, c.local_id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnic_category,
@@ -113,59 +114,63 @@ export async function childDemographics(tx: Tx, childId: string): Promise<ChildD
           LEFT JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
           LEFT JOIN professional lead ON lead.ics_id = cl.ics_id AND lead.id = cl.lead_paediatrician_id
           LEFT JOIN organisation s ON s.ics_id = c.ics_id AND s.id = c.school_id
-         WHERE c.id = ${childId}::uuid`,
+         WHERE c.ics_id = ${actor.icsId}::uuid AND c.id = ${childId}::uuid`,
   );
   return found;
 }
 
 /** The GPs (active accounts) of the child's registered practice: "the GP" a letter about the child is addressed to. */
 export async function registeredPracticeGps(tx: Tx, access: ChildAccess): Promise<string[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const found = await rows<{ id: string }>(tx, sql`SELECT p.id FROM child c
       JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id
-     WHERE c.id = ${childId}::uuid AND p.role = 'gp' AND p.active ORDER BY p.id`);
+     WHERE c.ics_id = ${actor.icsId}::uuid AND c.id = ${childId}::uuid AND p.role = 'gp' AND p.active ORDER BY p.id`);
   return found.map((r) => r.id);
 }
 
-export async function familyMembers(tx: Tx, childId: string) {
+export async function familyMembers(tx: Tx, access: ChildAccess) {
+  const { actor, childId } = checkedAccess(tx, access);
   return rows<{ given_name: string; family_name: string; relationship: string; parental_responsibility: boolean; phone: string | null; email: string | null; address: string | null }>(
     tx,
     sql`SELECT p.given_name, p.family_name, r.relationship, r.parental_responsibility, p.phone, p.email, p.address
           FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
-         WHERE r.child_id = ${childId}::uuid
+         WHERE r.ics_id = ${actor.icsId}::uuid AND r.child_id = ${childId}::uuid
          ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name`,
   );
 }
 
 /** Current flags, and those ended in the last 12 months: CP-IS shows both. */
-export async function activeFlags(tx: Tx, childId: string) {
+export async function activeFlags(tx: Tx, access: ChildAccess) {
+  const { actor, childId } = checkedAccess(tx, access);
   return rows<{ kind: string; started_on: string; ended_on: string | null; local_authority: string | null; local_authority_ods: string | null }>(
     tx,
     sql`SELECT f.kind, f.started_on, f.ended_on, o.name AS local_authority, o.ods_code AS local_authority_ods
           FROM child_flag f LEFT JOIN organisation o ON o.ics_id = f.ics_id AND o.id = f.local_authority_id
-         WHERE f.child_id = ${childId}::uuid AND (f.ended_on IS NULL OR f.ended_on > current_date - 365)
+         WHERE f.ics_id = ${actor.icsId}::uuid AND f.child_id = ${childId}::uuid AND (f.ended_on IS NULL OR f.ended_on > current_date - 365)
          ORDER BY f.started_on`,
   );
 }
 
-export async function careTeam(tx: Tx, childId: string) {
+export async function careTeam(tx: Tx, access: ChildAccess) {
+  const { actor, childId } = checkedAccess(tx, access);
   return rows<{ professional_id: string; name: string; role: string; role_in_team: string; organisation_name: string; started_at: string }>(
     tx,
     sql`SELECT m.professional_id, p.name, p.role, m.role_in_team, o.name AS organisation_name, m.started_at
           FROM care_team_member m
           JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
           JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-         WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL
+         WHERE m.ics_id = ${actor.icsId}::uuid AND m.child_id = ${childId}::uuid AND m.ended_at IS NULL
          ORDER BY m.started_at`,
   );
 }
 
 /** Active problems that are not sensitive: the summary never shows a sensitive entry. */
-export async function longTermConditions(tx: Tx, childId: string) {
+export async function longTermConditions(tx: Tx, access: ChildAccess) {
+  const { actor, childId } = checkedAccess(tx, access);
   return rows<{ display: string; code: string | null; started_on: string | null }>(
     tx,
     sql`SELECT display, code, started_on FROM record_entry
-         WHERE child_id = ${childId}::uuid AND kind = 'problem' AND status = 'active' AND sensitive_category IS NULL
+         WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid AND kind = 'problem' AND status = 'active' AND sensitive_category IS NULL
          ORDER BY started_on NULLS LAST, display`,
   );
 }
@@ -181,11 +186,12 @@ export async function grantBreakGlass(tx: Tx, access: ChildAccess, reason: strin
 }
 
 /** How many children the professional is in the care team of now, and how many children the ICS holds: counts, naming no one. */
-export async function childCounts(tx: Tx, professionalId: string, wholeIcs: boolean): Promise<{ careTeam: number; children: number }> {
+export async function childCounts(tx: Tx, actor: Actor, wholeIcs: boolean): Promise<{ careTeam: number; children: number }> {
   const [c] = await rows<{ care_team: number; children: number }>(
     tx,
-    sql`SELECT (SELECT count(*)::int FROM care_team_member WHERE professional_id = ${professionalId}::uuid AND ended_at IS NULL) AS care_team,
-               ${wholeIcs ? sql`(SELECT count(*)::int FROM child)` : sql`0`} AS children`,
+    sql`SELECT (SELECT count(*)::int FROM care_team_member
+                 WHERE ics_id = ${actor.icsId}::uuid AND professional_id = ${actor.professionalId}::uuid AND ended_at IS NULL) AS care_team,
+               ${wholeIcs ? sql`(SELECT count(*)::int FROM child WHERE ics_id = ${actor.icsId}::uuid)` : sql`0`} AS children`,
   );
   return { careTeam: c.care_team, children: c.children };
 }

@@ -143,7 +143,7 @@ export async function rescheduleBooking(tx: Tx, actor: Actor, bookingId: string,
   await tellReferrerAndClinicians(tx, actor, r, session, title);
   if (old.id !== session.id) await tellReferrerAndClinicians(tx, actor, r, old, `Moved out of your clinic on ${clinicDay(booking.slot_starts_at)}`, false);
   // A family's request to change this appointment (on the administrators' worklists) is answered by the move.
-  await doneForEveryone(tx, `/clinics/bookings/${booking.id}/reschedule`);
+  await doneForEveryone(tx, actor.icsId, `/clinics/bookings/${booking.id}/reschedule`);
   await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.reschedule', what: `Appointment moved from ${clinicDay(booking.slot_starts_at)} to ${clinicDay(slot.starts_at)}: ${input.reason}`, why, details: { from: booking.id, to: id } });
   return id;
 }
@@ -180,7 +180,7 @@ export async function waitingList(tx: Tx, actor: Actor, page = 1, now = new Date
   const why = mayBook(actor);
   const window = pageWindow(await store.countWaitingForClinic(tx, actor.icsId), page, WAITING_PAGE);
   const waiting = await store.waitingForClinic(tx, actor.icsId, window);
-  const names = new Map((await childNames(tx, waiting.map((w) => w.child_id))).map((c) => [c.id, c]));
+  const names = new Map((await childNames(tx, actor.icsId, waiting.map((w) => w.child_id))).map((c) => [c.id, c]));
   await auditListedChildren(tx, actor, why, waiting.map((w) => ({ childId: w.child_id, action: 'clinic.waiting-list', what: `Waiting for a ${w.cluster_name} clinic`, details: { referralId: w.id } })));
   const list = waiting.map((w) => ({
     ...w, child: names.get(w.child_id)!, urgencyLabel: URGENCY_LABELS[w.urgency],
@@ -197,7 +197,7 @@ export async function waitingList(tx: Tx, actor: Actor, page = 1, now = new Date
  */
 async function changeRequests(tx: Tx, actor: Actor, why: string) {
   const requests = await openItemsOfKind(tx, actor, 'family-change-request', why);
-  const named = new Map((await childNames(tx, [...new Set(requests.flatMap((r) => (r.child_id ? [r.child_id] : [])))])).map((c) => [c.id, c]));
+  const named = new Map((await childNames(tx, actor.icsId, [...new Set(requests.flatMap((r) => (r.child_id ? [r.child_id] : [])))])).map((c) => [c.id, c]));
   await auditListedChildren(tx, actor, why, requests.flatMap((r) => (r.child_id ? [{
     childId: r.child_id, action: 'clinic.change-request-list', what: 'Named in families’ requests to change an appointment', details: { itemId: r.id },
   }] : [])));
@@ -216,11 +216,11 @@ async function choicesFor(tx: Tx, actor: Actor, why: string, referralId: string,
   const r = await referralById(tx, actor.icsId, referralId);
   if (!r) throw new NotFoundError();
   if (!CHOOSING.has(r.state)) throw new ConflictError(`This referral is not waiting for a clinic (its status is “${STATE_LABELS[r.state]}”), so there is no appointment to choose.`);
-  const [child] = await childNames(tx, [r.child_id]);
+  const [child] = await childNames(tx, actor.icsId, [r.child_id]);
   const booking = live ?? (await store.liveBookingOf(tx, actor.icsId, r.id));
   const session = booking ? await store.sessionById(tx, actor.icsId, booking.session_id) : undefined;
   await auditChild(tx, await openForBooking(tx, actor, r), { action: 'clinic.choose-slot', what: 'Choosing a clinic appointment', why, details: { referralId } });
-  const hub = (await hubById(tx, r.cluster_id))!;
+  const hub = (await hubById(tx, actor.icsId, r.cluster_id))!;
   return { referral: r, hub: hub.name, child, booking, session, slots: await store.freeSlots(tx, actor.icsId, r.cluster_id), urgencyLabel: URGENCY_LABELS[r.urgency] };
 }
 

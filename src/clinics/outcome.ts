@@ -68,7 +68,7 @@ const notYet = (at: string | Date, now: Date) => new Date(at).getTime() > now.ge
 export async function outcomeForm(tx: Tx, actor: Actor, bookingId: string) {
   const { booking, session, access } = await bookingFor(tx, actor, bookingId, (r) => clinicPolicy.recordOutcome(actor, r));
   const r = (await referralById(tx, actor.icsId, booking.referral_id))!;
-  const [child] = await childNames(tx, [booking.child_id]);
+  const [child] = await childNames(tx, actor.icsId, [booking.child_id]);
   await auditChild(tx, access, { action: 'clinic.open-outcome', what: 'Clinic appointment opened to record the outcome', details: { bookingId } });
   return { booking, session, child, question: r.question, urgency: r.urgency, version: r.version };
 }
@@ -89,11 +89,11 @@ export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: strin
     throw new ConflictError('Someone else recorded this appointment just now. Nothing of yours was saved.');
   }
 
-  const [child] = await childNames(tx, [booking.child_id]);
-  const team = await currentTeam(tx, booking.child_id);
+  const [child] = await childNames(tx, actor.icsId, [booking.child_id]);
+  const team = await currentTeam(tx, actor.icsId, booking.child_id);
   const seenBy = session.format === 'gpwsi' ? `${session.gp_name} (GP with a special interest)`
     : seenJointly ? `${session.paediatrician_name} (paediatrician) and ${session.gp_name} (GP), together` : actor.name;
-  const letter = renderLetter(await currentTemplate(tx, 'clinic-outcome'), outcomeLetterValues({
+  const letter = renderLetter(await currentTemplate(tx, actor.icsId, 'clinic-outcome'), outcomeLetterValues({
     child, hub: session.cluster_name, clinicDate: londonDateAndTime(booking.slot_starts_at).date, venue: session.venue_name, seenBy,
     question: r.question, plan: input.plan, next: input.next, service, careTeam: team.map((m) => `${m.name} (${m.organisation_name})`), clinician: actor.name,
   }));
@@ -119,7 +119,7 @@ export async function recordClinicOutcome(tx: Tx, actor: Actor, bookingId: strin
  */
 export async function clinicLetter(tx: Tx, actor: Actor, bookingId: string) {
   const booking = await store.bookingById(tx, actor.icsId, bookingId);
-  const filed = booking && (await letterFiledFrom(tx, 'clinic-outcome', booking.id));
+  const filed = booking && (await letterFiledFrom(tx, actor.icsId, 'clinic-outcome', booking.id));
   if (!booking || !filed) throw new NotFoundError();
   const session = (await store.sessionById(tx, actor.icsId, booking.session_id))!;
   // The clinic's clinicians, else anyone who may see the child's summary.

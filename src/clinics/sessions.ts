@@ -150,7 +150,7 @@ export async function openSession(tx: Tx, actor: Actor, id: string) {
   const { session, roles, why } = await sessionFor(tx, actor, id, (r) => clinicPolicy.viewSession(actor, r));
   const slots = await store.slotsOf(tx, actor.icsId, id);
   const booked = slots.filter((s) => s.child_id);
-  const names = new Map((await childNames(tx, booked.map((s) => s.child_id!))).map((c) => [c.id, c]));
+  const names = new Map((await childNames(tx, actor.icsId, booked.map((s) => s.child_id!))).map((c) => [c.id, c]));
   const when = longDate(londonDateAndTime(session.starts_at).date);
   await auditListedChildren(tx, actor, why, booked.map((s) => ({
     childId: s.child_id!, action: 'clinic.list', what: `Booked into the ${session.cluster_name} clinic on ${when}`, details: { sessionId: id, bookingId: s.booking_id },

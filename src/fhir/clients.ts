@@ -92,7 +92,7 @@ export async function grantToken(
   db: Database, client: { clientId: string; icsId: string; scopes: string }, requested: string | undefined, minutes = TOKEN_MINUTES,
 ): Promise<IssuedToken | TokenError> {
   const { clientId, icsId } = client;
-  if (await db.tenant(icsId, (tx) => awaitingApproval(tx, { fhirClientId: clientId }))) {
+  if (await db.tenant(icsId, (tx) => awaitingApproval(tx, icsId, { fhirClientId: clientId }))) {
     return { error: 'invalid_client', description: 'This client can change records and is waiting for a second administrator to approve it.' };
   }
   const granted = client.scopes.split(' ');

@@ -18,9 +18,9 @@ export type HomeCounts = {
  * closed group is 0 and never asked of the database.
  */
 export async function homeCounts(tx: Tx, actor: Actor): Promise<HomeCounts> {
-  const children = await childCounts(tx, actor.professionalId, policy.viewPopulation(actor).allowed);
+  const children = await childCounts(tx, actor, policy.viewPopulation(actor).allowed);
   const reviews = policy.reviewBreakGlass(actor).allowed ? await awaitingReviewCounts(tx, actor.icsId) : { breakGlass: 0, reveals: 0 };
-  const organisations = policy.manageOrganisations(actor).allowed ? await organisationCounts(tx) : { organisations: 0, clusters: 0, professionals: 0 };
+  const organisations = policy.manageOrganisations(actor).allowed ? await organisationCounts(tx, actor.icsId) : { organisations: 0, clusters: 0, professionals: 0 };
   return {
     care_team: children.careTeam, children: children.children,
     awaiting_review: reviews.breakGlass, reveals_awaiting_review: reviews.reveals, ...organisations,

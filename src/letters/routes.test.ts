@@ -18,7 +18,7 @@ describe.each(kinds)('letter templates (%s)', (kind) => {
   let admin: TestClient;
   const versionsOf = async (icsId: string, letter: LetterKind) =>
     (await rows<{ version: number }>(j.db.owner, sql`SELECT version FROM letter_template WHERE ics_id = ${icsId}::uuid AND kind = ${letter} ORDER BY version`)).map((r) => r.version);
-  const inUse = (icsId: string, letter: LetterKind) => j.db.tenant(icsId, (tx) => currentTemplate(tx, letter));
+  const inUse = (icsId: string, letter: LetterKind) => j.db.tenant(icsId, (tx) => currentTemplate(tx, icsId, letter));
   /** Opens the editor (for its CSRF token) and posts the form. */
   const post = async (client: TestClient, url: string, form: Record<string, string>) => {
     await client.get(`${BASE}/referral`);

@@ -113,23 +113,23 @@ export function parseTemplateForm(kind: LetterKind, body: unknown): TemplateInpu
 export async function overview(tx: Tx, actor: Actor) {
   requireEditor(actor);
   const list = [];
-  for (const kind of Object.keys(LETTER_KINDS) as LetterKind[]) list.push({ ...(await store.currentTemplate(tx, kind)), name: LETTER_KINDS[kind].name });
+  for (const kind of Object.keys(LETTER_KINDS) as LetterKind[]) list.push({ ...(await store.currentTemplate(tx, actor.icsId, kind)), name: LETTER_KINDS[kind].name });
   return list;
 }
 
 /** The wording in use and every earlier version, the shipped default last. */
 export async function templateWithHistory(tx: Tx, actor: Actor, kind: LetterKind) {
   requireEditor(actor);
-  const history = [...(await store.savedVersions(tx, kind)), store.shippedTemplate(kind)];
+  const history = [...(await store.savedVersions(tx, actor.icsId, kind)), store.shippedTemplate(kind)];
   return { current: history[0], history };
 }
 
 /** One version, and whether it is the wording in use. */
 export async function templateVersion(tx: Tx, actor: Actor, kind: LetterKind, version: number) {
   requireEditor(actor);
-  const found = await store.templateVersion(tx, kind, version);
+  const found = await store.templateVersion(tx, actor.icsId, kind, version);
   if (!found) throw new NotFoundError();
-  return { version: found, inUse: found.version === (await store.currentTemplate(tx, kind)).version };
+  return { version: found, inUse: found.version === (await store.currentTemplate(tx, actor.icsId, kind)).version };
 }
 
 const conflict = (current: store.TemplateRow) =>
@@ -141,7 +141,7 @@ const conflict = (current: store.TemplateRow) =>
  */
 export async function saveTemplate(tx: Tx, actor: Actor, kind: LetterKind, input: TemplateInput, reset = false): Promise<number | null> {
   const why = requireEditor(actor);
-  const current = await store.currentTemplate(tx, kind);
+  const current = await store.currentTemplate(tx, actor.icsId, kind);
   if (input.version !== current.version) throw conflict(current);
   if (input.title === current.title && input.body === current.body) return null;
   const version = current.version + 1;
@@ -168,7 +168,7 @@ export function resetTemplate(tx: Tx, actor: Actor, kind: LetterKind, openedAt: 
 }
 
 /** The ICS's current wording of a kind of letter, for the capabilities that send one. */
-export const currentTemplate = (tx: Tx, kind: LetterKind) => store.currentTemplate(tx, kind);
+export const currentTemplate = (tx: Tx, icsId: string, kind: LetterKind) => store.currentTemplate(tx, icsId, kind);
 
 /** The wording Joinery ships for a kind, for letters written where no ICS's wording is read (the generator's). */
 export const shippedWording = (kind: LetterKind) => store.shippedTemplate(kind);

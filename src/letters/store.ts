@@ -13,20 +13,20 @@ export const shippedTemplate = (kind: LetterKind): TemplateRow => ({
 });
 
 /** The wording in use for a kind of letter: the ICS's latest version, else the shipped default (version 0). */
-export async function currentTemplate(tx: Tx, kind: LetterKind): Promise<TemplateRow> {
-  const [latest] = await rows<TemplateRow>(tx, sql`SELECT ${COLUMNS} FROM letter_template WHERE kind = ${kind} ORDER BY version DESC LIMIT 1`);
+export async function currentTemplate(tx: Tx, icsId: string, kind: LetterKind): Promise<TemplateRow> {
+  const [latest] = await rows<TemplateRow>(tx, sql`SELECT ${COLUMNS} FROM letter_template WHERE ics_id = ${icsId}::uuid AND kind = ${kind} ORDER BY version DESC LIMIT 1`);
   return latest ?? shippedTemplate(kind);
 }
 
 /** Every version the ICS has saved of a kind, newest first (the shipped default is not among them). */
-export function savedVersions(tx: Tx, kind: LetterKind): Promise<TemplateRow[]> {
-  return rows<TemplateRow>(tx, sql`SELECT ${COLUMNS} FROM letter_template WHERE kind = ${kind} ORDER BY version DESC`);
+export function savedVersions(tx: Tx, icsId: string, kind: LetterKind): Promise<TemplateRow[]> {
+  return rows<TemplateRow>(tx, sql`SELECT ${COLUMNS} FROM letter_template WHERE ics_id = ${icsId}::uuid AND kind = ${kind} ORDER BY version DESC`);
 }
 
 /** One version of a kind; 0 is the shipped default. */
-export async function templateVersion(tx: Tx, kind: LetterKind, version: number): Promise<TemplateRow | undefined> {
+export async function templateVersion(tx: Tx, icsId: string, kind: LetterKind, version: number): Promise<TemplateRow | undefined> {
   if (version === 0) return shippedTemplate(kind);
-  const [row] = await rows<TemplateRow>(tx, sql`SELECT ${COLUMNS} FROM letter_template WHERE kind = ${kind} AND version = ${version}`);
+  const [row] = await rows<TemplateRow>(tx, sql`SELECT ${COLUMNS} FROM letter_template WHERE ics_id = ${icsId}::uuid AND kind = ${kind} AND version = ${version}`);
   return row;
 }
 

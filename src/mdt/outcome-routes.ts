@@ -33,7 +33,7 @@ export const outcomeRoutes: RouteModule = (app, deps) => {
     const v = values ?? { discussion: c.discussion ?? '', decisions: c.decisions ?? '', themes: c.themes, otherTheme: '', version: String(c.version), actions: [], advicePages: [], adviceNote: '' };
     // The child's care team, then who attended, then everyone else, then teams: "who will do it", grouped.
     const people = [
-      ...(await inTenant(deps, req, (tx) => ownerOptions(tx, c.child_id, '', [{ label: 'At this meeting', note: 'attended this meeting', ids: brief.attendees }]))),
+      ...(await inTenant(deps, req, (tx, actor) => ownerOptions(tx, actor.icsId, c.child_id, '', [{ label: 'At this meeting', note: 'attended this meeting', ids: brief.attendees }]))),
       ...(await teamItems(deps, req)).map((t) => ({ ...t, group: 'Teams' })),
     ];
     const actions = Array.from({ length: MAX_ACTIONS_PER_SAVE }, (_, i) => {

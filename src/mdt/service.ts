@@ -47,7 +47,7 @@ async function meetingFor(tx: Tx, actor: Actor, id: string, decide: (r: MeetingR
 }
 
 /** The hubs the actor may schedule meetings for: those they lead. */
-export const hubsToSchedule = (tx: Tx, actor: Actor) => hubsLedBy(tx, actor.professionalId);
+export const hubsToSchedule = (tx: Tx, actor: Actor) => hubsLedBy(tx, actor.icsId, actor.professionalId);
 
 /**
  * Schedules a run of meetings (every few weeks, say), each with the actor in
@@ -55,7 +55,7 @@ export const hubsToSchedule = (tx: Tx, actor: Actor) => hubsLedBy(tx, actor.prof
  */
 export async function scheduleMeetings(tx: Tx, actor: Actor, raw: unknown, today: string): Promise<string[]> {
   const input = readSchedule(raw, today);
-  const hub = await hubById(tx, input.clusterId);
+  const hub = await hubById(tx, actor.icsId, input.clusterId);
   if (!hub) throw new ValidationError({ clusterId: 'Select the hub' });
   const decision = mdtPolicy.scheduleMeetings(actor, hub.lead_paediatrician_id === actor.professionalId);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
@@ -85,7 +85,7 @@ export async function openMeeting(tx: Tx, actor: Actor, id: string, now = new Da
     return decision.allowed ? { ...c, why: decision.why } : { id: c.id, position: c.position, status: c.status, hidden: decision.reason };
   });
   const shown = cases.flatMap((c) => ('child_id' in c ? [c] : []));
-  const names = new Map((await childNames(tx, shown.map((c) => c.child_id))).map((c) => [c.id, c]));
+  const names = new Map((await childNames(tx, actor.icsId, shown.map((c) => c.child_id))).map((c) => [c.id, c]));
   await auditListedChildren(tx, actor, why, shown.map((c) => ({ childId: c.child_id, action: 'mdt.case-list', what: `On the case list of ${meeting.title}`, why: c.why, details: { meetingId: id } })));
   return {
     meeting, members, cases: cases.map((c) => ('child_id' in c ? { ...c, child: names.get(c.child_id)! } : c)),
@@ -147,7 +147,7 @@ export async function riskList(tx: Tx, actor: Actor, meetingId: string, today: s
   const listed = new Set((await store.cases(tx, actor.icsId, meetingId)).map((c) => c.child_id));
   const found = (await frequentEdAttenders(tx, actor, { clusterId: meeting.cluster_id, since: addDays(today, -365), min: RISK_LIST_ED_ATTENDANCES, limit: 20 }))
     .filter((f) => !listed.has(f.child_id));
-  const names = new Map((await childNames(tx, found.map((f) => f.child_id))).map((c) => [c.id, c]));
+  const names = new Map((await childNames(tx, actor.icsId, found.map((f) => f.child_id))).map((c) => [c.id, c]));
   await auditListedChildren(tx, actor, why, found.map((f) => ({ childId: f.child_id, action: 'mdt.risk-list', what: `Suggested for ${meeting.title}: ${f.attendances} ED attendances in 12 months` })));
   return found.map((f) => ({ ...f, child: names.get(f.child_id)! }));
 }
@@ -189,7 +189,7 @@ async function caseFor(tx: Tx, actor: Actor, caseId: string, decide: (r: Meeting
  */
 export async function caseBrief(tx: Tx, actor: Actor, caseId: string, today: string, now = new Date(), forOutcome = false) {
   const { meeting, access, c } = await caseFor(tx, actor, caseId, (r) => mdtPolicy.viewMeeting(actor, r));
-  const [child] = await childNames(tx, [c.child_id]);
+  const [child] = await childNames(tx, actor.icsId, [c.child_id]);
   // Who the child is, the question and the open actions are read here, whatever parts of the record the member's agency may see.
   await auditChild(tx, access, { action: 'mdt.brief', what: `Brief for ${meeting.title}`, details: { caseId } });
   // Decided here, before the record's door is opened: its refusal would be audited as an attempt the member never made.
@@ -290,7 +290,7 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
     const agency = person ? agencyOf(person.role) : team ? agencyOfTeam(team.kind) : null;
     if (!agency) throw new ValidationError({ [`actions.${i}.ownerId`]: 'Select who will do it from the list' });
     // Someone neither caring for the child nor at the meeting may be given the action, once the chair confirms it.
-    if (person && a.confirmOwner !== person.id && !(await knownToChild(tx, c.child_id, person.id, attendees.map((m) => m.professional_id)))) {
+    if (person && a.confirmOwner !== person.id && !(await knownToChild(tx, actor.icsId, c.child_id, person.id, attendees.map((m) => m.professional_id)))) {
       outsiders[`actions.${i}.confirmOwner`] = confirmOutsider(person.name, 'did not attend this meeting');
     }
     owners.push({ kind: a.ownerKind, id: a.ownerId, name: (person ?? team)!.name, role: person && isRole(person.role) ? ROLES[person.role] : undefined, agency });
@@ -298,14 +298,14 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   if (Object.keys(outsiders).length) throw new ValidationError(outsiders);
   // Advice pages for the family go through the advice service, as from the child's page; the letter says what was sent.
   const advice = await sendOutcomeAdvice(tx, actor, c.child_id, caseId, (raw ?? {}) as OutcomeAdvice, today);
-  const [child] = await childNames(tx, [c.child_id]);
+  const [child] = await childNames(tx, actor.icsId, [c.child_id]);
   const letter = composeLetter({
     childName: `${child.given_name} ${child.family_name}`, dateOfBirth: child.date_of_birth, nhsNumber: child.nhs_number, hub: meeting.cluster_name,
     meetingDate: meeting.starts_at, question: c.question, discussion: input.discussion,
     decisions: advice ? `${input.decisions}\n\nAdvice pages sent to the family: ${advice.titles.join('; ')}.` : input.decisions,
     actions: input.actions.map((a, i) => ({ description: a.description, owner: owners[i].name, ownerRole: owners[i].role, dueOn: a.dueOn })),
     broughtBy: c.brought_by_name, chair: meeting.chair_name, attendees: attendees.map((m) => `${m.name} (${m.organisation_name})`),
-  }, await currentTemplate(tx, 'mdt-outcome'));
+  }, await currentTemplate(tx, actor.icsId, 'mdt-outcome'));
   letter.lines.push(...await feedbackLines(tx, access, { serviceKind: 'mdt-outcome', sourceId: caseId, clusterId: meeting.cluster_id, eventDate: londonDateAndTime(meeting.starts_at).date }, feedbackOrigin));
   const themes = [...input.themes, ...(input.otherTheme ? [input.otherTheme] : [])];
   if (!(await store.saveOutcome(tx, actor.icsId, caseId, c.version, { discussion: input.discussion, decisions: input.decisions, themes, letter: letterText(letter) }))) {

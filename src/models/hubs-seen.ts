@@ -11,7 +11,7 @@ import { hubsOfIcs, type HubRow } from './standards-data.js';
  * else is refused with the policy's reason.
  */
 export async function hubsSeen(tx: Tx, actor: Actor): Promise<{ hubs: HubRow[]; led: string[]; whole: boolean; why: string }> {
-  const led = actor.role === 'paediatrician' ? (await hubsLedBy(tx, actor.professionalId)).map((h) => h.id) : [];
+  const led = actor.role === 'paediatrician' ? (await hubsLedBy(tx, actor.icsId, actor.professionalId)).map((h) => h.id) : [];
   const all = await hubsOfIcs(tx, actor.icsId);
   const whole = modelsPolicy.viewRegister(actor);
   const hubs = all.filter((h) => modelsPolicy.seeHub(actor, h.id, led).allowed);

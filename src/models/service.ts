@@ -54,7 +54,7 @@ export async function visibleModels(tx: Tx, actor: Actor): Promise<RegisterView>
   const models = await allModels(tx, actor.icsId);
   const indicators = await listIndicators(tx, actor.icsId);
   if (whole.allowed) return { models, canKeep: modelsPolicy.keepRegister(actor).allowed, indicators, why: whole.why };
-  const led = actor.role === 'paediatrician' ? (await hubsLedBy(tx, actor.professionalId)).map((h) => h.id) : [];
+  const led = actor.role === 'paediatrician' ? (await hubsLedBy(tx, actor.icsId, actor.professionalId)).map((h) => h.id) : [];
   const seen = models.filter((m) => modelsPolicy.viewModel(actor, m.hubs.map((h) => h.clusterId), led).allowed);
   if (seen.length === 0) throw new ForbiddenError(actor.role === 'paediatrician' ? 'No care model in the register runs in a hub you lead.' : whole.reason);
   return { models: seen, canKeep: false, indicators, why: 'lead paediatrician of a hub the model runs in' };

@@ -15,7 +15,7 @@ export const clusterLead: RelationshipSupplier = {
   standing(actor) {
     if (isSystem(actor)) return null;
     return sql`EXISTS (SELECT 1 FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-               WHERE cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+               WHERE cp.ics_id = ${actor.icsId}::uuid AND cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
                AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid)`;
   },
 };

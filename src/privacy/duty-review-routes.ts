@@ -22,7 +22,7 @@ export const dutyReviewRoutes: RouteModule = (app, deps) => {
   app.get('/privacy/account-checks', async (req, reply) => {
     const checks = await inTenant(deps, req, (tx, actor) => {
       requireDutyReviewer(actor);
-      return openDutyChecks(tx, 'review');
+      return openDutyChecks(tx, actor.icsId, 'review');
     });
     return reply.page(VIEW, { title: 'Account changes to review', checks });
   });

@@ -44,7 +44,7 @@ async function forFreezing<T>(
 }
 
 async function freezePage(tx: Tx, childId: string, ctx: ChildContext | null, reason: string, fields: FieldErrors, actor: Actor) {
-  const freeze = ctx ? ctx.freeze : await record.activeFreeze(tx, childId);
+  const freeze = ctx ? ctx.freeze : await record.activeFreeze(tx, actor.icsId, childId);
   return {
     title: freeze ? 'This record is frozen' : 'Freeze this record',
     childId,

@@ -29,18 +29,20 @@ export async function fileLetter(tx: Tx, actor: Actor, childId: string, letter: 
 }
 
 /** The child's letters, newest first (titles and dates only): for a page whose own read is audited. */
-export function lettersOfChild(tx: Tx, childId: string, limit = 50): Promise<LetterRow[]> {
+export function lettersOfChild(tx: Tx, icsId: string, childId: string, limit = 50): Promise<LetterRow[]> {
   return rows<LetterRow>(
     tx,
-    sql`SELECT id, title, source, filed_by_name, filed_at FROM record_letter WHERE child_id = ${childId}::uuid ORDER BY filed_at DESC, id LIMIT ${limit}`,
+    sql`SELECT id, title, source, filed_by_name, filed_at FROM record_letter
+         WHERE ics_id = ${icsId}::uuid AND child_id = ${childId}::uuid ORDER BY filed_at DESC, id LIMIT ${limit}`,
   );
 }
 
 /** One letter of this child, as sent. */
-export async function letterOfChild(tx: Tx, childId: string, letterId: string) {
+export async function letterOfChild(tx: Tx, icsId: string, childId: string, letterId: string) {
   const [found] = await rows<LetterRow & { body: LetterDocument }>(
     tx,
-    sql`SELECT id, title, source, filed_by_name, filed_at, body FROM record_letter WHERE id = ${letterId}::uuid AND child_id = ${childId}::uuid`,
+    sql`SELECT id, title, source, filed_by_name, filed_at, body FROM record_letter
+         WHERE ics_id = ${icsId}::uuid AND id = ${letterId}::uuid AND child_id = ${childId}::uuid`,
   );
   if (!found) throw new NotFoundError();
   return found;
@@ -50,10 +52,11 @@ export async function letterOfChild(tx: Tx, childId: string, letterId: string) {
  * The latest letter filed from one source (a clinic booking, an MDT case), as
  * sent: for the page that sent it, which checks access and audits itself.
  */
-export async function letterFiledFrom(tx: Tx, source: string, sourceId: string): Promise<{ body: LetterDocument; filed_at: string | Date } | undefined> {
+export async function letterFiledFrom(tx: Tx, icsId: string, source: string, sourceId: string): Promise<{ body: LetterDocument; filed_at: string | Date } | undefined> {
   const [found] = await rows<{ body: LetterDocument; filed_at: string | Date }>(
     tx,
-    sql`SELECT body, filed_at FROM record_letter WHERE source = ${source} AND source_id = ${sourceId}::uuid ORDER BY filed_at DESC LIMIT 1`,
+    sql`SELECT body, filed_at FROM record_letter
+         WHERE ics_id = ${icsId}::uuid AND source = ${source} AND source_id = ${sourceId}::uuid ORDER BY filed_at DESC LIMIT 1`,
   );
   return found;
 }

@@ -65,7 +65,7 @@ export async function childContext(
 ): Promise<ChildContext> {
   const access = await record.openRecord(tx, actor, childId);
   if (shown !== null) await record.auditRecordPage(tx, access, shown);
-  const freeze = await record.activeFreeze(tx, childId);
+  const freeze = await record.activeFreeze(tx, actor.icsId, childId);
   return { access, freeze, can: recordAbilities(actor, access.relationships, freeze), child: childHeading(access.child, now) };
 }
 

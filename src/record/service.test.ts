@@ -117,7 +117,7 @@ describe.each(kinds)('the shared record service (%s)', (kind) => {
     }));
     expect(own.outcome).toBe('created');
     await as(socialWorker, (tx) => record.liftFreeze(tx, socialWorker, flaggedChildId));
-    expect(await as(socialWorker, (tx) => record.activeFreeze(tx, flaggedChildId))).toBeUndefined();
+    expect(await as(socialWorker, (tx) => record.activeFreeze(tx, socialWorker.icsId, flaggedChildId))).toBeUndefined();
   });
 
   it('an ED attendance of a child on a protection plan lands on the social worker’s worklist, once', async () => {

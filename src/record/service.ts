@@ -66,15 +66,15 @@ export const UNSCHEDULED_SHOWN = 25;
 export async function readRecord(
   tx: Tx, access: RecordAccess, opts: { entryLimit: number; timeline: store.ContactFilter & { limit: number; offset: number } },
 ) {
-  const { childId } = checkedAccess(tx, access);
-  const flags = await children.activeFlags(tx, childId);
+  const { actor, childId } = checkedAccess(tx, access);
+  const flags = await children.activeFlags(tx, access);
   const cpis = flags.some((f) => CPIS_FLAGS.includes(f.kind));
-  const family = await children.familyMembers(tx, childId);
+  const family = await children.familyMembers(tx, access);
   const { entries, more } = await store.entriesUpTo(tx, access, opts.entryLimit);
   const timeline = await store.listContacts(tx, access, opts.timeline);
-  const team = cpis ? await children.careTeam(tx, childId) : [];
+  const team = cpis ? await children.careTeam(tx, access) : [];
   const unscheduled = cpis ? await store.latestContacts(tx, access, UNSCHEDULED_SHOWN, { types: [...UNSCHEDULED_CONTACTS] }) : [];
-  const filed = await letters.lettersOfChild(tx, childId);
+  const filed = await letters.lettersOfChild(tx, actor.icsId, childId);
   const t = opts.timeline;
   await auditChild(tx, access, {
     action: 'record.read',
@@ -100,7 +100,8 @@ export async function childEntry(tx: Tx, access: RecordAccess, entryId: string) 
 
 /** One letter filed in the child's record whose page is open, as sent. Audited. */
 export async function childLetter(tx: Tx, access: RecordAccess, letterId: string) {
-  const letter = await letters.letterOfChild(tx, checkedAccess(tx, access).childId, letterId);
+  const { actor, childId } = checkedAccess(tx, access);
+  const letter = await letters.letterOfChild(tx, actor.icsId, childId, letterId);
   await auditChild(tx, access, { action: 'record.read-letter', what: `Letter: ${letter.title}`, details: { letterId } });
   return letter;
 }
@@ -150,7 +151,7 @@ export async function pageOpenedEntries(tx: Tx, access: RecordAccess, filter: En
 
 /** One entry; a sensitive entry the actor may not see is simply not found. */
 export async function getEntry(tx: Tx, actor: Actor, entryId: string) {
-  const found = await store.entryById(tx, entryId);
+  const found = await store.entryById(tx, actor.icsId, entryId);
   if (!found) throw new NotFoundError();
   const access = await openRecord(tx, actor, found.child_id);
   return childEntry(tx, access, entryId);
@@ -187,8 +188,8 @@ export async function saveEntry(
   const access = await openForRecording(tx, actor, childId, opts.entryId ? 'change a record entry' : 'add a record entry');
   refuseBeforeBirth(access, { startedOn: input.startedOn, endedOn: input.endedOn });
   const existing = opts.entryId
-    ? await store.entryById(tx, opts.entryId)
-    : input.sourceSystem && input.sourceId ? await store.entryBySource(tx, input.sourceSystem, input.sourceId) : undefined;
+    ? await store.entryById(tx, actor.icsId, opts.entryId)
+    : input.sourceSystem && input.sourceId ? await store.entryBySource(tx, actor.icsId, input.sourceSystem, input.sourceId) : undefined;
   if (opts.entryId && (!existing || existing.child_id !== childId || !(await store.entryVisible(tx, actor, existing.id)))) throw new NotFoundError();
   if (existing && existing.child_id !== childId) throw new ConflictError(ENTRY_CONFLICTS.otherChild);
   if (existing && existing.kind !== input.kind) throw new ConflictError(ENTRY_CONFLICTS.kind);
@@ -205,12 +206,12 @@ export async function saveEntry(
       throw new ConflictError('Someone else changed this entry after you opened it. Reload it to see their change, then make yours again.');
     }
     if (sameEntry(existing, input)) return { entry: existing, outcome: 'unchanged' };
-    if (!(await store.updateEntry(tx, id, existing.version, input))) {
+    if (!(await store.updateEntry(tx, actor.icsId, id, existing.version, input))) {
       throw new ConflictError(ENTRY_CONFLICTS.concurrent);
     }
     outcome = 'updated';
   }
-  const entry = (await store.entryById(tx, id))!;
+  const entry = (await store.entryById(tx, actor.icsId, id))!;
   await store.writeHistory(tx, actor, entry);
   await auditChild(tx, access, savedEntryAudit(entry, outcome));
   return { entry, outcome };
@@ -236,7 +237,7 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
   const access = await openForRecording(tx, actor, childId, 'record a contact');
   refuseBeforeBirth(access, { startedAt: input.startedAt, endedAt: input.endedAt });
   if (input.sourceSystem && input.sourceId) {
-    const existing = await store.contactBySource(tx, input.sourceSystem, input.sourceId);
+    const existing = await store.contactBySource(tx, actor.icsId, input.sourceSystem, input.sourceId);
     if (existing) {
       if (existing.child_id !== childId) throw new ConflictError('That source identifier already belongs to a contact in another child’s record.');
       return { contact: existing, outcome: 'unchanged' as const };
@@ -249,8 +250,8 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
   if (attended) await countRecordedContacts(tx, actor.icsId, [{ ...input, contactId: id, childId }]);
   await auditChild(tx, access, { action: 'record.create-contact', what: `Contact: ${input.type}${attended ? '' : ` (${input.status})`}`, details: { contactId: id } });
   if (attended && UNSCHEDULED_CONTACTS.includes(input.type)) {
-    const socialWorkers = (await store.flaggedChildsSocialWorkers(tx, childId)).map((r) => r.professional_id);
-    const keyWorker = await keyWorkerOf(tx, childId);
+    const socialWorkers = (await store.flaggedChildsSocialWorkers(tx, actor.icsId, childId)).map((r) => r.professional_id);
+    const keyWorker = await keyWorkerOf(tx, actor.icsId, childId);
     const recipients = [
       ...socialWorkers.map((id) => ({ id, why: 'child protection or looked-after flag' })),
       ...(keyWorker && !socialWorkers.includes(keyWorker) ? [{ id: keyWorker, why: 'you are the key worker for their care plan' }] : []),
@@ -264,7 +265,7 @@ export async function recordContact(tx: Tx, actor: Actor, childId: string, raw: 
       details: { contactId: id, startedAt: input.startedAt },
     })));
   }
-  return { contact: (await store.contactById(tx, id))!, outcome: 'created' as const };
+  return { contact: (await store.contactById(tx, actor.icsId, id))!, outcome: 'created' as const };
 }
 
 export type { FedContact } from './contact-feed-store.js';
@@ -304,14 +305,14 @@ export async function openFreezePage(tx: Tx, actor: Actor, childId: string): Pro
 
 export async function freezeRecord(tx: Tx, actor: Actor, childId: string, reason: string) {
   const access = await openForFreezing(tx, actor, childId, 'freeze the record');
-  if (await store.activeFreeze(tx, childId)) throw new ConflictError('This record is already frozen.');
+  if (await store.activeFreeze(tx, actor.icsId, childId)) throw new ConflictError('This record is already frozen.');
   await store.freezeRecord(tx, access, reason);
   await auditChild(tx, access, { action: 'record.freeze', what: 'Record frozen for a safeguarding investigation', statedReason: reason });
 }
 
 export async function liftFreeze(tx: Tx, actor: Actor, childId: string) {
   const access = await openForFreezing(tx, actor, childId, 'lift the freeze');
-  const freeze = await store.activeFreeze(tx, childId);
+  const freeze = await store.activeFreeze(tx, actor.icsId, childId);
   if (!freeze) throw new ConflictError('This record is not frozen.');
   const lift = recordPolicy.liftFreeze(actor, access.relationships, freeze.frozen_by_organisation_id);
   if (!lift.allowed) throw new ForbiddenError(lift.reason);

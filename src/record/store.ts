@@ -38,13 +38,15 @@ export const attendedSql = sql`(e.status IS NULL OR e.status NOT IN ('planned', 
 /**
  * Whether the actor may see a row that may be sensitive (alias `e`). In SQL,
  * so that paging and totals never count what is hidden: a sensitive row shows
- * only to its recording team, or after a stated (audited) reason.
+ * only to its recording team, or after a stated (audited) reason. The reveal
+ * names the ICS as a value: beside the other ORs PostgreSQL may hash it once
+ * for every row, where e.ics_id would not keep it to one shard.
  */
 export function visibleToSql(actor: Actor) {
   if (!policy.seeOwnTeamsSensitiveEntries(actor).allowed) return sql`(e.sensitive_category IS NULL)`;
   return sql`(e.sensitive_category IS NULL
     OR e.recording_organisation_id = ${actor.organisationId}::uuid
-    OR EXISTS (SELECT 1 FROM sensitive_reveal r WHERE r.ics_id = e.ics_id AND r.child_id = e.child_id
+    OR EXISTS (SELECT 1 FROM sensitive_reveal r WHERE r.ics_id = ${actor.icsId}::uuid AND r.ics_id = e.ics_id AND r.child_id = e.child_id
                AND r.professional_id = ${actor.professionalId}::uuid AND r.expires_at > now()))`;
 }
 
@@ -56,7 +58,7 @@ export const ENTRY_COLUMNS = sql`e.id, e.child_id, e.kind, e.code_system, e.code
             ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at) AS updated_at`;
 
 export function entryWhere(actor: Actor, childId: string, f: EntryFilter): SQL {
-  const parts = [sql`e.child_id = ${childId}::uuid`, visibleToSql(actor), sql`e.status <> 'entered-in-error'`];
+  const parts = [sql`e.ics_id = ${actor.icsId}::uuid`, sql`e.child_id = ${childId}::uuid`, visibleToSql(actor), sql`e.status <> 'entered-in-error'`];
   if (f.kinds?.length) parts.push(sql`e.kind IN (${sql.join(f.kinds.map((k) => sql`${k}`), sql`, `)})`);
   if (f.code) parts.push(sql`e.code = ${f.code}`);
   if (f.status) parts.push(sql`e.status = ${f.status}`);
@@ -121,32 +123,33 @@ export async function visibleEntryOfChild(tx: Tx, access: ChildAccess, entryId: 
   const { actor, childId } = checkedAccess(tx, access);
   const [found] = await rows<EntryRow>(
     tx,
-    sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE e.id = ${entryId}::uuid AND e.child_id = ${childId}::uuid AND ${visibleToSql(actor)}`,
+    sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM}
+         WHERE e.ics_id = ${actor.icsId}::uuid AND e.id = ${entryId}::uuid AND e.child_id = ${childId}::uuid AND ${visibleToSql(actor)}`,
   );
   return found;
 }
 
 /** One entry by id, whatever its visibility: the service decides what the actor may see. */
-export async function entryById(tx: Tx, entryId: string): Promise<EntryRow | undefined> {
+export async function entryById(tx: Tx, icsId: string, entryId: string): Promise<EntryRow | undefined> {
   const [found] = await rows<EntryRow>(
     tx,
     sql`SELECT ${ENTRY_COLUMNS} FROM record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id
-         WHERE e.id = ${entryId}::uuid`,
+         WHERE e.ics_id = ${icsId}::uuid AND e.id = ${entryId}::uuid`,
   );
   return found;
 }
 
-export async function entryBySource(tx: Tx, system: string, id: string): Promise<EntryRow | undefined> {
+export async function entryBySource(tx: Tx, icsId: string, system: string, id: string): Promise<EntryRow | undefined> {
   const [found] = await rows<EntryRow>(
     tx,
     sql`SELECT ${ENTRY_COLUMNS} FROM record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id
-         WHERE e.source_system = ${system} AND e.source_id = ${id}`,
+         WHERE e.ics_id = ${icsId}::uuid AND e.source_system = ${system} AND e.source_id = ${id}`,
   );
   return found;
 }
 
 export async function entryVisible(tx: Tx, actor: Actor, entryId: string): Promise<boolean> {
-  const found = await rows(tx, sql`SELECT 1 FROM record_entry e WHERE e.id = ${entryId}::uuid AND ${visibleToSql(actor)}`);
+  const found = await rows(tx, sql`SELECT 1 FROM record_entry e WHERE e.ics_id = ${actor.icsId}::uuid AND e.id = ${entryId}::uuid AND ${visibleToSql(actor)}`);
   return found.length > 0;
 }
 
@@ -167,14 +170,14 @@ export async function insertEntry(tx: Tx, access: ChildAccess, id: string, e: En
  * were (the recording team keeps a sensitive entry); who changed it is in
  * the history.
  */
-export async function updateEntry(tx: Tx, id: string, version: number, e: EntryInput): Promise<boolean> {
+export async function updateEntry(tx: Tx, icsId: string, id: string, version: number, e: EntryInput): Promise<boolean> {
   const updated = await rows(
     tx,
     sql`UPDATE record_entry SET code_system = ${e.codeSystem ?? null}, code = ${e.code ?? null}, display = ${e.display}, status = ${e.status},
           started_on = ${e.startedOn ?? null}::date, ended_on = ${e.endedOn ?? null}::date, details = ${JSON.stringify(e.details)}::jsonb,
           sensitive_category = ${e.sensitiveCategory ?? null}, version = version + 1,
           as_sent = ${e.asSent === undefined ? sql`as_sent` : sql`${e.asSent ? JSON.stringify(e.asSent) : null}::jsonb`}
-        WHERE id = ${id}::uuid AND version = ${version} RETURNING id`,
+        WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid AND version = ${version} RETURNING id`,
   );
   return updated.length === 1;
 }
@@ -203,7 +206,7 @@ const CONTACT_COLUMNS = sql`e.id, e.child_id, e.type, e.started_at, e.ended_at, 
   e.reason_code, e.reason_display, e.emergency, e.sensitive_category, e.source_system, e.source_id, e.as_sent, e.status, e.version, e.updated_at`;
 
 function contactWhere(actor: Actor, childId: string, f: ContactFilter): SQL {
-  const parts = [sql`e.child_id = ${childId}::uuid`, visibleToSql(actor)];
+  const parts = [sql`e.ics_id = ${actor.icsId}::uuid`, sql`e.child_id = ${childId}::uuid`, visibleToSql(actor)];
   if (!f.withNotAttended) parts.push(attendedSql);
   if (f.types?.length) parts.push(sql`e.type IN (${sql.join(f.types.map((t) => sql`${t}`), sql`, `)})`);
   if (f.from) parts.push(sql`e.started_at >= ${f.from}::date`);
@@ -232,19 +235,20 @@ export function latestContacts(tx: Tx, access: ChildAccess, limit: number, f: Om
   );
 }
 
-export async function contactById(tx: Tx, id: string): Promise<ContactRow | undefined> {
+export async function contactById(tx: Tx, icsId: string, id: string): Promise<ContactRow | undefined> {
   const [found] = await rows<ContactRow>(
     tx,
-    sql`SELECT ${CONTACT_COLUMNS} FROM contact e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.organisation_id WHERE e.id = ${id}::uuid`,
+    sql`SELECT ${CONTACT_COLUMNS} FROM contact e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.organisation_id
+         WHERE e.ics_id = ${icsId}::uuid AND e.id = ${id}::uuid`,
   );
   return found;
 }
 
-export async function contactBySource(tx: Tx, system: string, id: string): Promise<ContactRow | undefined> {
+export async function contactBySource(tx: Tx, icsId: string, system: string, id: string): Promise<ContactRow | undefined> {
   const [found] = await rows<ContactRow>(
     tx,
     sql`SELECT ${CONTACT_COLUMNS} FROM contact e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.organisation_id
-         WHERE e.source_system = ${system} AND e.source_id = ${id}`,
+         WHERE e.ics_id = ${icsId}::uuid AND e.source_system = ${system} AND e.source_id = ${id}`,
   );
   return found;
 }
@@ -273,7 +277,7 @@ export async function freezeRecord(tx: Tx, access: ChildAccess, reason: string):
 export async function liftFreeze(tx: Tx, access: ChildAccess, freezeId: string): Promise<void> {
   const { actor, childId } = checkedAccess(tx, access);
   await tx.execute(sql`UPDATE record_freeze SET lifted_at = now(), lifted_by = ${actor.professionalId}::uuid
-                        WHERE id = ${freezeId}::uuid AND child_id = ${childId}::uuid`);
+                        WHERE ics_id = ${actor.icsId}::uuid AND id = ${freezeId}::uuid AND child_id = ${childId}::uuid`);
 }
 
 /** A stated reason opens the child's sensitive entries to the access's actor for `hours`; the row waits for the privacy officer's review. */
@@ -287,13 +291,13 @@ export async function revealSensitive(tx: Tx, access: ChildAccess, reason: strin
 }
 
 /** The social workers to tell about a flagged child's unscheduled attendance (CP-IS). */
-export function flaggedChildsSocialWorkers(tx: Tx, childId: string) {
+export function flaggedChildsSocialWorkers(tx: Tx, icsId: string, childId: string) {
   return rows<{ professional_id: string }>(
     tx,
     sql`SELECT DISTINCT m.professional_id FROM care_team_member m
           JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
-         WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL AND p.role = 'social-worker'
-           AND EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = m.child_id AND f.kind IN ('child-protection-plan', 'looked-after')
+         WHERE m.ics_id = ${icsId}::uuid AND m.child_id = ${childId}::uuid AND m.ended_at IS NULL AND p.role = 'social-worker'
+           AND EXISTS (SELECT 1 FROM child_flag f WHERE f.ics_id = m.ics_id AND f.child_id = m.child_id AND f.kind IN ('child-protection-plan', 'looked-after')
                        AND (f.ended_on IS NULL OR f.ended_on > current_date - 365))`,
   );
 }
@@ -310,7 +314,8 @@ export function frequentEdAttenders(tx: Tx, actor: Actor, f: { clusterId: string
     sql`SELECT e.child_id, count(*)::int AS attendances, max(e.started_at) AS last_at
           FROM contact e JOIN child c ON c.ics_id = e.ics_id AND c.id = e.child_id
          WHERE e.type = 'ed' AND e.started_at >= ${f.since}::date AND e.sensitive_category IS NULL AND ${attendedSql}
-           AND c.registered_practice_id IN (SELECT practice_id FROM cluster_practice WHERE cluster_id = ${f.clusterId}::uuid)
+           AND e.ics_id = ${actor.icsId}::uuid
+           AND c.registered_practice_id IN (SELECT cp.practice_id FROM cluster_practice cp WHERE cp.ics_id = ${actor.icsId}::uuid AND cp.cluster_id = ${f.clusterId}::uuid)
            AND ${standingRelationshipSql(actor)}
            ${f.childId ? sql`AND e.child_id = ${f.childId}::uuid` : sql``}
          GROUP BY e.child_id HAVING count(*) >= ${f.min}

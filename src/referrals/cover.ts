@@ -33,7 +33,7 @@ const coverShape = z.object({
 
 /** The hubs the actor leads, today's and future cover for them, and the paediatricians who may cover. */
 export async function coverRota(tx: Tx, actor: Actor, today: string) {
-  const hubs = await hubsLedBy(tx, actor.professionalId);
+  const hubs = await hubsLedBy(tx, actor.icsId, actor.professionalId);
   const rota = hubs.length === 0 ? [] : await rows<CoverRow>(
     tx,
     sql`SELECT tc.id, tc.cluster_id, cl.name AS cluster_name, tc.cover_id, p.name AS cover_name, tc.starts_on, tc.ends_on
@@ -55,7 +55,7 @@ export async function addCover(tx: Tx, actor: Actor, raw: unknown, today: string
     else if (parseIsoDate(c.endsOn) - parseIsoDate(c.startsOn) >= MAX_COVER_DAYS) f.endsOn = `Cover can run for at most ${MAX_COVER_DAYS} days at a time`;
     return f;
   });
-  const hub = (await hubsLedBy(tx, actor.professionalId)).find((h) => h.id === input.clusterId);
+  const hub = (await hubsLedBy(tx, actor.icsId, actor.professionalId)).find((h) => h.id === input.clusterId);
   if (!hub) throw new ValidationError({ clusterId: 'Select a hub you lead' });
   const cover = await professionalById(tx, input.coverId);
   if (!cover || !referralPolicy.triage(cover).allowed) throw new ValidationError({ coverId: 'Select a paediatrician from the list' });

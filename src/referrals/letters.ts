@@ -14,28 +14,28 @@ import * as store from './store.js';
  * referral), and the paediatrician's advice when they answer.
  */
 
-async function aboutChild(tx: Tx, childId: string) {
-  const [c] = await childNames(tx, [childId]);
+async function aboutChild(tx: Tx, icsId: string, childId: string) {
+  const [c] = await childNames(tx, icsId, [childId]);
   return { child: `${c.given_name} ${c.family_name}`, born: longDate(c.date_of_birth), nhsNumber: c.nhs_number ? formatNhsNumber(c.nhs_number) : 'not known' };
 }
 
 export async function fileReferralLetter(tx: Tx, actor: Actor, r: store.ReferralRow, today: string): Promise<string> {
   const names = await store.namesOf(tx, actor.icsId, r.id);
   const values: LetterValues<'referral'> = {
-    ...(await aboutChild(tx, r.child_id)), hub: names.cluster_name, urgency: URGENCY_LABELS[r.urgency].toLowerCase(), reason: r.reason, question: r.question,
+    ...(await aboutChild(tx, actor.icsId, r.child_id)), hub: names.cluster_name, urgency: URGENCY_LABELS[r.urgency].toLowerCase(), reason: r.reason, question: r.question,
     tried: r.tried, referrer: names.referrer_name, practice: names.practice_name, date: longDate(today),
   };
-  const letter = renderLetter(await currentTemplate(tx, 'referral'), values);
+  const letter = renderLetter(await currentTemplate(tx, actor.icsId, 'referral'), values);
   return fileLetter(tx, actor, r.child_id, letter, { source: 'referral', sourceId: r.id });
 }
 
 export async function fileAdviceLetter(tx: Tx, actor: Actor, r: store.ReferralRow, advice: { advice: string; selfCare: string }, today: string): Promise<string> {
   const names = await store.namesOf(tx, actor.icsId, r.id);
   const values: LetterValues<'advice'> = {
-    ...(await aboutChild(tx, r.child_id)), hub: names.cluster_name, referrer: names.referrer_name, question: r.question,
+    ...(await aboutChild(tx, actor.icsId, r.child_id)), hub: names.cluster_name, referrer: names.referrer_name, question: r.question,
     advice: advice.advice, selfCare: advice.selfCare, paediatrician: actor.name, date: longDate(today),
   };
-  const letter = renderLetter(await currentTemplate(tx, 'advice'), values);
+  const letter = renderLetter(await currentTemplate(tx, actor.icsId, 'advice'), values);
   return fileLetter(tx, actor, r.child_id, letter, { source: 'advice', sourceId: r.id });
 }
 

@@ -27,7 +27,7 @@ type Listed = Awaited<ReturnType<typeof q.sentBy>>;
  */
 async function named(tx: Tx, actor: Actor, today: string, why: string, lists: { found: Listed; what: string }[]) {
   const all = lists.flatMap((l) => l.found);
-  const names = new Map((await childNames(tx, [...new Set(all.map((r) => r.child_id))])).map((c) => [c.id, c]));
+  const names = new Map((await childNames(tx, actor.icsId, [...new Set(all.map((r) => r.child_id))])).map((c) => [c.id, c]));
   await auditListedChildren(tx, actor, why, lists.flatMap((l) => l.found.map((r) => ({ childId: r.child_id, action: 'referral.list', what: l.what, details: { referralId: r.id } }))));
   return lists.map((l) => l.found.map(({ total: _, ...r }) => ({
     ...r, child: names.get(r.child_id)!, late: isLate(r, today),
@@ -56,7 +56,7 @@ export async function triageList(tx: Tx, actor: Actor, today: string, page: numb
 }
 
 export async function lateList(tx: Tx, actor: Actor, today: string, page: number) {
-  const hubs = await hubsLedBy(tx, actor.professionalId);
+  const hubs = await hubsLedBy(tx, actor.icsId, actor.professionalId);
   if (hubs.length === 0) return { hubs, total: 0, items: [] };
   const found = await q.lateInHubsLedBy(tx, actor, today, pageOf(page));
   const [items] = await named(tx, actor, today, 'lead paediatrician of the hub', [{ found, what: 'Listed as late in your hub' }]);

@@ -33,7 +33,7 @@ export async function openReferral(tx: Tx, actor: Actor, id: string, today: stri
   const access = await openReferralChild(tx, actor, r, referralPolicy.view(relations), 'a referral or advice request');
   const movers = referralPolicy.movers(relations);
   const seesRecord = referralPolicy.seesRecord(relations);
-  const [child] = await childNames(tx, [r.child_id]);
+  const [child] = await childNames(tx, actor.icsId, [r.child_id]);
   const names = await store.namesOf(tx, actor.icsId, id);
   // Sensitive extracts follow the record's rules: the category and a way to give a reason for those who may reveal, nothing for others.
   const mayReveal = seesRecord && recordPolicy.revealSensitive(actor, access.relationships).allowed;

@@ -133,7 +133,7 @@ export type MoveMade = { before: store.ReferralRow; by: Mover; to: ReferralState
  */
 export async function askingAbout(tx: Tx, actor: Actor, childId: string, today: string) {
   await mayAsk(tx, actor, childId);
-  const [child] = await childNames(tx, [childId]);
+  const [child] = await childNames(tx, actor.icsId, [childId]);
   const route = await store.routeOf(tx, actor.icsId, childId, today);
   return { child, hubName: route?.cluster_name ?? null, entries: await attachableEntries(tx, actor, childId) };
 }

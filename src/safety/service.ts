@@ -17,7 +17,7 @@ export function mayViewClinicalSafety(actor: Actor): void {
 /** The DCB0160 checklist: each control the hazard log hands to the deploying ICS, with the ICS's answer so far. */
 export async function handoverChecklist(tx: Tx, actor: Actor) {
   mayViewClinicalSafety(actor);
-  const answers = new Map((await handoverAnswers(tx)).map((a) => [a.control_id, a]));
+  const answers = new Map((await handoverAnswers(tx, actor.icsId)).map((a) => [a.control_id, a]));
   const groups = handoverItems(loadHazardLog()).map((g) => ({
     hazard: g.hazard,
     controls: g.controls.map((c) => ({ ...c, kindLabel: CONTROL_KINDS[c.kind], answer: answers.get(c.id) ?? null })),

@@ -4,9 +4,9 @@ import type { Actor } from '../platform/access/actor.js';
 
 export type HandoverRow = { control_id: string; in_place: boolean; note: string; version: number; changed_by_name: string; changed_at: string };
 
-/** The ICS's answers so far (row-level security keeps them to the actor's ICS). */
-export function handoverAnswers(tx: Tx): Promise<HandoverRow[]> {
-  return rows<HandoverRow>(tx, sql`SELECT control_id, in_place, note, version, changed_by_name, changed_at FROM safety_handover_check`);
+/** The ICS's answers so far. */
+export function handoverAnswers(tx: Tx, icsId: string): Promise<HandoverRow[]> {
+  return rows<HandoverRow>(tx, sql`SELECT control_id, in_place, note, version, changed_by_name, changed_at FROM safety_handover_check WHERE ics_id = ${icsId}::uuid`);
 }
 
 /**

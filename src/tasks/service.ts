@@ -59,7 +59,7 @@ export async function taskList(tx: Tx, actor: Actor, today: string, filter: { du
   const words = filter.search?.words;
   const matching = filter.search?.refused ? sql`false` : words ? eachWordMatches(words, [sql`t.description`], (w) => childMatchesSql(sql`t.child_id`, w)) : undefined;
   const { tasks, total, counts } = await store.tasksFor(tx, actor, today, { due: filter.due, limit: PAGE, offset: (filter.page - 1) * PAGE, matching });
-  const children = new Map((await childNames(tx, [...new Set(tasks.map((t) => t.child_id))])).map((c) => [c.id, c]));
+  const children = new Map((await childNames(tx, actor.icsId, [...new Set(tasks.map((t) => t.child_id))])).map((c) => [c.id, c]));
   // Each child once, under the strongest reason the list shows them for.
   await auditListedChildren(tx, actor, 'on your task list', [...new Map(tasks.map((t) => [t.child_id, t])).values()].map((t) => ({
     childId: t.child_id, action: 'task.list', what: 'Named in your task list', why: LISTED_WORDS[t.why],
@@ -77,7 +77,7 @@ async function openAction(tx: Tx, actor: Actor, id: string, today: string, read?
 
 export async function openTask(tx: Tx, actor: Actor, id: string, today: string) {
   const { task, access, canWork } = await openAction(tx, actor, id, today);
-  const [child] = await childNames(tx, [task.child_id]);
+  const [child] = await childNames(tx, actor.icsId, [task.child_id]);
   await auditChild(tx, access, { action: 'task.read', what: 'Action opened', details: { taskId: id } });
   return { task, child, events: await store.taskEvents(tx, actor.icsId, id), canWork };
 }

@@ -43,10 +43,10 @@ async function listed(tx: Tx, actor: Actor, why: string, items: store.WorklistIt
 
 /** Marks one of the actor's own items done; anyone else's, or one already done, is not found. */
 export async function markDone(tx: Tx, actor: Actor, id: string): Promise<void> {
-  if (!(await store.markItemDone(tx, actor.professionalId, id))) throw new NotFoundError();
+  if (!(await store.markItemDone(tx, actor, id))) throw new NotFoundError();
 }
 
 /** Closes every professional's item linking to this page (a family's question one of them answered). */
-export async function doneForEveryone(tx: Tx, link: string): Promise<void> {
-  await store.markLinkDone(tx, link);
+export async function doneForEveryone(tx: Tx, icsId: string, link: string): Promise<void> {
+  await store.markLinkDone(tx, icsId, link);
 }

@@ -49,21 +49,22 @@ export function openItemsOf(tx: Tx, actor: Actor, limit: number, kind?: string):
                CASE WHEN ${related} THEN c.nhs_number END AS nhs_number,
                coalesce(strpos(w.title, c.family_name) > 0, false) AS title_names_child
           FROM worklist_item w LEFT JOIN child c ON c.ics_id = w.ics_id AND c.id = w.child_id
-         WHERE w.professional_id = ${actor.professionalId}::uuid AND w.done_at IS NULL ${kind === undefined ? sql`` : sql`AND w.kind = ${kind}`}
+         WHERE w.ics_id = ${actor.icsId}::uuid AND w.professional_id = ${actor.professionalId}::uuid AND w.done_at IS NULL ${kind === undefined ? sql`` : sql`AND w.kind = ${kind}`}
          ORDER BY w.created_at, w.id LIMIT ${limit}`,
   );
 }
 
 /** Marks one of the professional's own open items done; false when there is no such item (another's, or done already). */
-export async function markItemDone(tx: Tx, professionalId: string, id: string): Promise<boolean> {
+export async function markItemDone(tx: Tx, actor: Actor, id: string): Promise<boolean> {
   const done = await rows(
     tx,
-    sql`UPDATE worklist_item SET done_at = now() WHERE id = ${id}::uuid AND professional_id = ${professionalId}::uuid AND done_at IS NULL RETURNING id`,
+    sql`UPDATE worklist_item SET done_at = now()
+         WHERE ics_id = ${actor.icsId}::uuid AND id = ${id}::uuid AND professional_id = ${actor.professionalId}::uuid AND done_at IS NULL RETURNING id`,
   );
   return done.length > 0;
 }
 
 /** Marks every open item that links to this page done, whoever's it is: the thing it asked for has been done by one of them. */
-export async function markLinkDone(tx: Tx, link: string): Promise<void> {
-  await tx.execute(sql`UPDATE worklist_item SET done_at = now() WHERE link = ${link} AND done_at IS NULL`);
+export async function markLinkDone(tx: Tx, icsId: string, link: string): Promise<void> {
+  await tx.execute(sql`UPDATE worklist_item SET done_at = now() WHERE ics_id = ${icsId}::uuid AND link = ${link} AND done_at IS NULL`);
 }

@@ -35,7 +35,7 @@ function mdtTeam(t: NonNullable<Awaited<ReturnType<typeof caseTeam>>>): CareTeam
 
 async function careTeamOf(r: Reading, childId: string): Promise<CareTeam[]> {
   await seePatient(r, childId, 'Care team and MDT cases (FHIR CareTeam)');
-  const team = await currentTeam(r.tx, childId);
+  const team = await currentTeam(r.tx, r.actor.icsId, childId);
   const mdt = (await caseTeamsOfChild(r.tx, childId)).map(mdtTeam);
   return [{
     resourceType: 'CareTeam',

@@ -21,14 +21,15 @@ export type ChildIdentity = {
  * databases all call it.
  */
 export type ChildAccessComposition = {
-  /** The child in the current ICS (row-level security hides the rest), or undefined. */
-  identify(tx: Tx, childId: string): Promise<ChildIdentity | undefined>;
+  /** The child in the ICS `icsId` (the current one: row-level security hides the rest), or undefined. */
+  identify(tx: Tx, icsId: string, childId: string): Promise<ChildIdentity | undefined>;
   /**
    * identify as a query (the child's columns, as ChildIdentity names them, for
-   * the id `childId`), so the door can ask who the child is and how the actor
-   * relates to them in one statement. Without it the door asks identify.
+   * the id `childId` in the ICS `icsId`), so the door can ask who the child is
+   * and how the actor relates to them in one statement, on one shard. Without
+   * it the door asks identify.
    */
-  identifySql?(childId: SQL): SQL;
+  identifySql?(icsId: string, childId: SQL): SQL;
   /** identify for many children in one query (a feed's batch): those found in the current ICS, by id. */
   identifyEach(tx: Tx, childIds: string[]): Promise<Map<string, ChildIdentity>>;
   /** Strongest first: the order relationships are listed and the first is the `why` a decision gives. */

@@ -37,14 +37,14 @@ export const writesRecords = (scopes: readonly string[]) => scopes.some((s) => {
 });
 
 /** The ICS's mode; 'review' until an administrator chooses. */
-export async function dutyMode(tx: Tx): Promise<DutyMode> {
-  const [found] = await rows<{ mode: string }>(tx, sql`SELECT mode FROM ics_duty_setting`);
+export async function dutyMode(tx: Tx, icsId: string): Promise<DutyMode> {
+  const [found] = await rows<{ mode: string }>(tx, sql`SELECT mode FROM ics_duty_setting WHERE ics_id = ${icsId}::uuid`);
   return isDutyMode(found?.mode) ? found.mode : 'review';
 }
 
 export async function setDutyMode(tx: Tx, actor: Actor, why: string, mode: unknown): Promise<void> {
   if (!isDutyMode(mode)) throw new ValidationError({ mode: 'Select how a second person checks clinical accounts and FHIR clients that can write' });
-  const before = await dutyMode(tx);
+  const before = await dutyMode(tx, actor.icsId);
   if (before === mode) return;
   await tx.execute(sql`INSERT INTO ics_duty_setting (ics_id, mode, changed_by, changed_at) VALUES (${actor.icsId}::uuid, ${mode}, ${actor.professionalId}::uuid, now())
     ON CONFLICT (ics_id) DO UPDATE SET mode = excluded.mode, changed_by = excluded.changed_by, changed_at = excluded.changed_at`);
@@ -57,7 +57,7 @@ export type DutySubject = { professionalId: string } | { fhirClientId: string };
 
 /** Opens a check on a change just made, in the ICS's mode, and audits it; returns the mode. `actor` made the change. */
 export async function openDutyCheck(tx: Tx, actor: Actor, why: string, subject: DutySubject, what: string): Promise<DutyMode> {
-  const mode = await dutyMode(tx);
+  const mode = await dutyMode(tx, actor.icsId);
   const id = crypto.randomUUID();
   const professionalId = 'professionalId' in subject ? subject.professionalId : null;
   const clientId = 'fhirClientId' in subject ? subject.fhirClientId : null;
@@ -72,9 +72,9 @@ export async function openDutyCheck(tx: Tx, actor: Actor, why: string, subject: 
 }
 
 /** Whether an account or client is waiting for approval, and so may not be used. */
-export async function awaitingApproval(tx: Tx, subject: DutySubject): Promise<boolean> {
+export async function awaitingApproval(tx: Tx, icsId: string, subject: DutySubject): Promise<boolean> {
   const match = 'professionalId' in subject ? sql`professional_id = ${subject.professionalId}::uuid` : sql`fhir_client_id = ${subject.fhirClientId}::uuid`;
-  return (await rows(tx, sql`SELECT 1 FROM duty_check WHERE ${match} AND mode = 'approval' AND decided_at IS NULL LIMIT 1`)).length > 0;
+  return (await rows(tx, sql`SELECT 1 FROM duty_check WHERE ics_id = ${icsId}::uuid AND ${match} AND mode = 'approval' AND decided_at IS NULL LIMIT 1`)).length > 0;
 }
 
 export type DutyCheckRow = {
@@ -83,21 +83,21 @@ export type DutyCheckRow = {
 };
 
 /** Checks not yet decided, oldest first: those waiting for approval, or for the privacy officer's review. */
-export function openDutyChecks(tx: Tx, mode: DutyMode): Promise<DutyCheckRow[]> {
+export function openDutyChecks(tx: Tx, icsId: string, mode: DutyMode): Promise<DutyCheckRow[]> {
   return rows<DutyCheckRow>(tx, sql`SELECT d.id, d.what, d.mode, d.requested_by, d.requested_by_name, d.requested_at, d.professional_id, d.fhir_client_id,
            coalesce(p.name, c.name) AS subject_name
       FROM duty_check d
       LEFT JOIN professional p ON p.ics_id = d.ics_id AND p.id = d.professional_id
       LEFT JOIN fhir_client c ON c.ics_id = d.ics_id AND c.id = d.fhir_client_id
-     WHERE d.decided_at IS NULL AND d.mode = ${mode}
+     WHERE d.ics_id = ${icsId}::uuid AND d.decided_at IS NULL AND d.mode = ${mode}
      ORDER BY d.requested_at, d.id LIMIT 200`);
 }
 
 /** Open checks by account, for the flag on the users list and an account's page. */
-export async function openChecksByAccount(tx: Tx, professionalIds: readonly string[]): Promise<Map<string, DutyMode>> {
+export async function openChecksByAccount(tx: Tx, icsId: string, professionalIds: readonly string[]): Promise<Map<string, DutyMode>> {
   if (professionalIds.length === 0) return new Map();
   const found = await rows<{ professional_id: string; mode: DutyMode }>(tx, sql`SELECT professional_id, min(mode) AS mode FROM duty_check
-     WHERE decided_at IS NULL AND professional_id IN (${sql.join(professionalIds.map((id) => sql`${id}::uuid`), sql`, `)}) GROUP BY professional_id`);
+     WHERE ics_id = ${icsId}::uuid AND decided_at IS NULL AND professional_id IN (${sql.join(professionalIds.map((id) => sql`${id}::uuid`), sql`, `)}) GROUP BY professional_id`);
   // 'approval' sorts before 'review': an account waiting for both shows as waiting for approval.
   return new Map(found.map((f) => [f.professional_id, f.mode]));
 }
@@ -110,7 +110,7 @@ export async function openChecksByAccount(tx: Tx, professionalIds: readonly stri
  */
 export async function decideDutyCheck(tx: Tx, actor: Actor, why: string, id: string, as: DutyMode): Promise<{ refused: string } | null> {
   const [found] = await rows<{ what: string; mode: DutyMode; requested_by: string | null; decided_at: string | null; professional_id: string | null; fhir_client_id: string | null }>(
-    tx, sql`SELECT what, mode, requested_by, decided_at, professional_id, fhir_client_id FROM duty_check WHERE id = ${id}::uuid FOR UPDATE`,
+    tx, sql`SELECT what, mode, requested_by, decided_at, professional_id, fhir_client_id FROM duty_check WHERE ics_id = ${actor.icsId}::uuid AND id = ${id}::uuid FOR UPDATE`,
   );
   if (!found || found.mode !== as) throw new NotFoundError();
   if (found.decided_at) throw new ConflictError(as === 'approval' ? 'This has already been approved.' : 'This has already been reviewed.');
@@ -119,7 +119,8 @@ export async function decideDutyCheck(tx: Tx, actor: Actor, why: string, id: str
     await recordAudit(tx, actor, { action: 'admin.duty-self-approval-refused', what: `Refused: approving their own change (${found.what})`, why, details });
     return { refused: 'You made this change, so you cannot approve it. Another administrator must approve it.' };
   }
-  await tx.execute(sql`UPDATE duty_check SET decided_by = ${actor.professionalId}::uuid, decided_by_name = ${actor.name}, decided_at = now() WHERE id = ${id}::uuid`);
+  await tx.execute(sql`UPDATE duty_check SET decided_by = ${actor.professionalId}::uuid, decided_by_name = ${actor.name}, decided_at = now()
+    WHERE ics_id = ${actor.icsId}::uuid AND id = ${id}::uuid`);
   await recordAudit(tx, actor, {
     action: as === 'approval' ? 'admin.duty-approved' : 'privacy.duty-reviewed',
     what: `${as === 'approval' ? 'Approved' : 'Reviewed'}: ${found.what}`, why, details,

@@ -23,23 +23,23 @@ import { refuseChild, type ChildAccess } from './door.js';
 const uuids = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
 
 /** The child's active freeze (the latest), with who froze it, or undefined. */
-export async function activeFreeze(tx: Tx, childId: string) {
+export async function activeFreeze(tx: Tx, icsId: string, childId: string) {
   const [found] = await rows<{ id: string; reason: string; frozen_at: string; frozen_by_organisation_id: string; frozen_by_name: string | null }>(
     tx,
     sql`SELECT f.id, f.reason, f.frozen_at, f.frozen_by_organisation_id, p.name AS frozen_by_name FROM record_freeze f
           LEFT JOIN professional p ON p.ics_id = f.ics_id AND p.id = f.frozen_by
-         WHERE f.child_id = ${childId}::uuid AND f.lifted_at IS NULL ORDER BY f.frozen_at DESC LIMIT 1`,
+         WHERE f.ics_id = ${icsId}::uuid AND f.child_id = ${childId}::uuid AND f.lifted_at IS NULL ORDER BY f.frozen_at DESC LIMIT 1`,
   );
   return found;
 }
 
 /** Each child's active freeze (the latest, as activeFreeze): child id → the organisation that froze it. */
-export async function activeFreezes(tx: Tx, childIds: string[]): Promise<Map<string, string>> {
+export async function activeFreezes(tx: Tx, icsId: string, childIds: string[]): Promise<Map<string, string>> {
   if (!childIds.length) return new Map();
   const found = await rows<{ child_id: string; frozen_by_organisation_id: string }>(
     tx,
     sql`SELECT DISTINCT ON (child_id) child_id, frozen_by_organisation_id FROM record_freeze
-         WHERE child_id = ANY(${uuids(childIds)}) AND lifted_at IS NULL ORDER BY child_id, frozen_at DESC`,
+         WHERE ics_id = ${icsId}::uuid AND child_id = ANY(${uuids(childIds)}) AND lifted_at IS NULL ORDER BY child_id, frozen_at DESC`,
   );
   return new Map(found.map((f) => [f.child_id, f.frozen_by_organisation_id]));
 }
@@ -63,7 +63,7 @@ export function freezeRefusal(actor: Actor, frozenByOrganisationId: string | nul
 export async function writableWhileFrozen(tx: Tx, actor: Actor, childIds: string[]): Promise<Map<string, string>> {
   const refused = new Map<string, string>();
   const passed: string[] = [];
-  for (const [childId, frozenBy] of await activeFreezes(tx, [...new Set(childIds)])) {
+  for (const [childId, frozenBy] of await activeFreezes(tx, actor.icsId, [...new Set(childIds)])) {
     const reason = freezeRefusal(actor, frozenBy);
     if (reason) refused.set(childId, reason);
     else passed.push(childId);

@@ -72,14 +72,14 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
 export async function identifiedChild(tx: Tx, actor: Actor, childId: string): Promise<{ child: ChildIdentity; relationships: Relationship[] } | undefined> {
   const { identify, identifySql } = composition();
   if (!identifySql) {
-    const child = await identify(tx, childId);
+    const child = await identify(tx, actor.icsId, childId);
     return child && { child, relationships: await legitimateRelationships(tx, actor, childId) };
   }
   const id = sql`${childId}::uuid`;
   const related = relationshipsQuery(actor, id);
   const [found] = await rows<ChildIdentity & { relationships: Ranked[] }>(tx, sql`
     SELECT i.*, ${related ? sql`(SELECT coalesce(json_agg(r), '[]'::json) FROM (${related}) r)` : sql`'[]'::json`} AS relationships
-      FROM (${identifySql(id)}) i`);
+      FROM (${identifySql(actor.icsId, id)}) i`);
   if (!found) return undefined;
   const { relationships, ...child } = found;
   return { child, relationships: strongestFirst(relationships) };

@@ -47,8 +47,8 @@ export class NominationRefused extends ForbiddenError {
 }
 
 /** The built-in rules, then the ICS's own in name order (any that no longer fit the measures are left out). */
-export async function allRules(tx: Tx): Promise<CaseFindingRule[]> {
-  const own = (await store.ownRules(tx)).map((r) => storedRule({
+export async function allRules(tx: Tx, icsId: string): Promise<CaseFindingRule[]> {
+  const own = (await store.ownRules(tx, icsId)).map((r) => storedRule({
     id: r.id, name: r.name, criteria: r.criteria, windowMonths: r.window_months, cohort: r.cohort, noHubContact: r.no_hub_contact,
   }));
   return [...builtInRules(), ...own.filter((r): r is CaseFindingRule => r !== null)];
@@ -62,11 +62,11 @@ export async function allRules(tx: Tx): Promise<CaseFindingRule[]> {
  */
 export async function rulesOverview(tx: Tx, actor: Actor, stoppedId?: string) {
   required(populationPolicy.viewCaseFindingRules(actor));
-  const added = new Map((await store.ownRules(tx)).map((r) => [r.id, r]));
+  const added = new Map((await store.ownRules(tx, actor.icsId)).map((r) => [r.id, r]));
   return {
-    rules: (await allRules(tx)).map((r) => ({ ...r, words: ruleWords(r), addedBy: added.get(r.id)?.changed_by_name ?? null, addedAt: added.get(r.id)?.changed_at ?? null })),
+    rules: (await allRules(tx, actor.icsId)).map((r) => ({ ...r, words: ruleWords(r), addedBy: added.get(r.id)?.changed_by_name ?? null, addedAt: added.get(r.id)?.changed_at ?? null })),
     canAdd: populationPolicy.keepMeasures(actor).allowed,
-    stopped: stoppedId ? await store.stoppedRuleName(tx, stoppedId) : null,
+    stopped: stoppedId ? await store.stoppedRuleName(tx, actor.icsId, stoppedId) : null,
   };
 }
 
@@ -77,7 +77,7 @@ export async function addRule(tx: Tx, actor: Actor, raw: unknown): Promise<strin
   const id = ruleId(input.name);
   const taken = 'A rule with this name already exists: choose another name';
   if (builtInRules().some((r) => r.id === id || r.name.toLowerCase() === input.name.toLowerCase())) throw new ValidationError({ name: taken });
-  if (await store.ruleTaken(tx, id, input.name)) throw new ValidationError({ name: taken });
+  if (await store.ruleTaken(tx, actor.icsId, id, input.name)) throw new ValidationError({ name: taken });
   if (!(await store.insertRule(tx, actor, id, input))) throw new ValidationError({ name: taken });
   await recordAudit(tx, actor, { action: 'population.case-finding-rule-add', what: `Case-finding rule added: ${input.name}`, why, details: { id, rule: input } });
   return id;
@@ -115,7 +115,7 @@ async function choose(tx: Tx, actor: Actor, hubs: store.ScopedHub[], raw: { clus
   const q = listQuery.parse({ cluster: raw.cluster ?? '', rule: raw.rule ?? '' });
   const fields: FieldErrors = {};
   if (q.cluster === 'invalid') fields.cluster = 'Choose a hub from the list';
-  const rules = await allRules(tx);
+  const rules = await allRules(tx, actor.icsId);
   const chosen = q.rule === '' ? rules : rules.filter((r) => r.id === q.rule);
   if (chosen.length === 0) fields.rule = 'Choose a rule from the list';
   if (Object.keys(fields).length) throw new ValidationError(fields);
@@ -129,7 +129,7 @@ const countsOf = (keys: string[], counts: number[]) => new Map(keys.map((k, i) =
 /** The hubs the actor may choose from, and the rules: for the list page's form, even when the list itself cannot be shown. */
 export async function listChoices(tx: Tx, actor: Actor, today: string) {
   required(populationPolicy.findCases(actor));
-  return { hubs: await store.hubsInScope(tx, ownPatch(actor), today), rules: await allRules(tx) };
+  return { hubs: await store.hubsInScope(tx, actor.icsId, ownPatch(actor), today), rules: await allRules(tx, actor.icsId) };
 }
 
 /** A GP's list holds only their own practice's children; a paediatrician's the whole hub's. */
@@ -145,8 +145,8 @@ function practiceOf(actor: Actor): string | null {
  */
 export async function caseFindingList(tx: Tx, actor: Actor, raw: { cluster?: unknown; rule?: unknown }, page: number, today: string, now = new Date()) {
   const why = required(populationPolicy.findCases(actor));
-  const hubs = await store.hubsInScope(tx, ownPatch(actor), today);
-  if (hubs.length === 0) return { hubs, rules: await allRules(tx), list: null };
+  const hubs = await store.hubsInScope(tx, actor.icsId, ownPatch(actor), today);
+  if (hubs.length === 0) return { hubs, rules: await allRules(tx, actor.icsId), list: null };
   const { hub, rules, ruleId: chosenRule, all } = await choose(tx, actor, hubs, raw);
   const keys = store.countsNeeded(rules).map((n) => n.key);
   const query = { icsId: actor.icsId, clusterId: hub.id, practiceId: practiceOf(actor), rules, today };
@@ -159,7 +159,7 @@ export async function caseFindingList(tx: Tx, actor: Actor, raw: { cluster?: unk
     if (first) found = await store.listedChildren(tx, { ...query, limit: CASE_FINDING_PAGE_SIZE, offset: window.offset });
   }
   const brought = new Map<string, store.BroughtRow>();
-  for (const b of await store.upcomingCases(tx, found.map((f) => f.child_id), now)) if (!brought.has(b.child_id)) brought.set(b.child_id, b);
+  for (const b of await store.upcomingCases(tx, actor.icsId, found.map((f) => f.child_id), now)) if (!brought.has(b.child_id)) brought.set(b.child_id, b);
   const items = found.map((f) => {
     const counts = countsOf(keys, f.counts);
     const listedBy = rules.filter((_, i) => f.matched[i]).map((rule) => ({ id: rule.id, name: rule.name, reasons: reasonsFor(rule, counts) }));
@@ -200,7 +200,7 @@ const MAX_QUESTION = 1000;
  */
 export async function nominate(tx: Tx, actor: Actor, raw: { cluster?: unknown; rule?: unknown; childId: string }, today: string, now = new Date()) {
   required(populationPolicy.findCases(actor));
-  const { hub, rules } = await choose(tx, actor, await store.hubsInScope(tx, ownPatch(actor), today), raw);
+  const { hub, rules } = await choose(tx, actor, await store.hubsInScope(tx, actor.icsId, ownPatch(actor), today), raw);
   const [found] = await store.listedChildren(tx, {
     icsId: actor.icsId, clusterId: hub.id, practiceId: practiceOf(actor), rules, today, childId: raw.childId, limit: 1, offset: 0,
   });
@@ -208,7 +208,7 @@ export async function nominate(tx: Tx, actor: Actor, raw: { cluster?: unknown; r
     throw new ConflictError(`This child is not on the case-finding list for ${hub.name}${rules.length === 1 ? ` (${rules[0].name})` : ''}, so they were not brought to the MDT. Bring them from the meeting’s own page with your question instead.`);
   }
   const name = `${found.given_name} ${found.family_name}`;
-  const [already] = await store.upcomingCases(tx, [found.child_id], now);
+  const [already] = await store.upcomingCases(tx, actor.icsId, [found.child_id], now);
   if (already) throw new ConflictError(`${name} is already on the case list of ${already.title} on ${meetingDate(already.starts_at)}. Nothing was changed.`);
   const meeting = await nextMeeting(tx, actor, hub.id, now);
   if (!meeting) throw new ConflictError(`${hub.name} has no MDT meeting to come with room on its case list, so ${name} was not brought. Ask the hub’s lead paediatrician to schedule one.`);

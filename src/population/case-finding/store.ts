@@ -18,18 +18,18 @@ export type HubAccess = 'lead' | 'cover' | 'practice';
 export type ScopedHub = { id: string; name: string; how: HubAccess };
 
 /** The hubs of a patch whose case-finding lists may be seen, by name: a practice's hub, or the hubs a paediatrician leads or covers today. */
-export function hubsInScope(tx: Tx, patch: OwnPatch, today: string): Promise<ScopedHub[]> {
+export function hubsInScope(tx: Tx, icsId: string, patch: OwnPatch, today: string): Promise<ScopedHub[]> {
   if (patch.kind === 'practice') {
     return rows<ScopedHub>(tx, sql`SELECT cl.id, cl.name, 'practice' AS how FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-      WHERE cp.practice_id = ${patch.practiceId}::uuid ORDER BY cl.name`);
+      WHERE cp.ics_id = ${icsId}::uuid AND cp.practice_id = ${patch.practiceId}::uuid ORDER BY cl.name`);
   }
   if (patch.kind !== 'hubs') return Promise.resolve([]);
   // Leading beats covering: a lead who is also on their own hub's rota is listed once, as lead.
   return rows<ScopedHub>(tx, sql`SELECT DISTINCT ON (name, id) id, name, how FROM (
-      SELECT cl.id, cl.name, 'lead' AS how, 0 AS rank FROM cluster cl WHERE cl.lead_paediatrician_id = ${patch.paediatricianId}::uuid
+      SELECT cl.id, cl.name, 'lead' AS how, 0 AS rank FROM cluster cl WHERE cl.ics_id = ${icsId}::uuid AND cl.lead_paediatrician_id = ${patch.paediatricianId}::uuid
       UNION ALL
       SELECT cl.id, cl.name, 'cover', 1 FROM triage_cover tc JOIN cluster cl ON cl.ics_id = tc.ics_id AND cl.id = tc.cluster_id
-       WHERE tc.cover_id = ${patch.paediatricianId}::uuid AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on) h
+       WHERE tc.ics_id = ${icsId}::uuid AND tc.cover_id = ${patch.paediatricianId}::uuid AND ${today}::date BETWEEN tc.starts_on AND tc.ends_on) h
     ORDER BY name, id, rank`);
 }
 
@@ -39,14 +39,14 @@ export type RuleRow = {
   id: string; name: string; criteria: unknown; window_months: number; cohort: string | null; no_hub_contact: boolean; changed_by_name: string; changed_at: string;
 };
 
-export function ownRules(tx: Tx): Promise<RuleRow[]> {
+export function ownRules(tx: Tx, icsId: string): Promise<RuleRow[]> {
   return rows<RuleRow>(tx, sql`SELECT id, name, criteria, window_months, cohort, no_hub_contact, changed_by_name, changed_at
-    FROM case_finding_rule WHERE active ORDER BY name, id`);
+    FROM case_finding_rule WHERE ics_id = ${icsId}::uuid AND active ORDER BY name, id`);
 }
 
 /** Whether an id or a name is taken by one of the ICS's own rules (active or not). */
-export async function ruleTaken(tx: Tx, id: string, name: string): Promise<boolean> {
-  return (await rows(tx, sql`SELECT 1 FROM case_finding_rule WHERE id = ${id} OR lower(name) = lower(${name}) LIMIT 1`)).length > 0;
+export async function ruleTaken(tx: Tx, icsId: string, id: string, name: string): Promise<boolean> {
+  return (await rows(tx, sql`SELECT 1 FROM case_finding_rule WHERE ics_id = ${icsId}::uuid AND (id = ${id} OR lower(name) = lower(${name})) LIMIT 1`)).length > 0;
 }
 
 /** Adds a rule; false when the id was taken in between (the primary key decides, without failing the transaction). */
@@ -62,13 +62,13 @@ export async function insertRule(tx: Tx, actor: Actor, id: string, r: RuleInput)
 export async function stopRule(tx: Tx, actor: Actor, id: string): Promise<string | null> {
   const [r] = await rows<{ name: string }>(tx, sql`UPDATE case_finding_rule
        SET active = FALSE, changed_by = ${actor.professionalId}::uuid, changed_by_name = ${actor.name}, changed_at = now()
-     WHERE id = ${id} AND active RETURNING name`);
+     WHERE ics_id = ${actor.icsId}::uuid AND id = ${id} AND active RETURNING name`);
   return r?.name ?? null;
 }
 
 /** The name of one of the ICS's own rules no longer in use (for saying it was stopped). */
-export async function stoppedRuleName(tx: Tx, id: string): Promise<string | null> {
-  const [r] = await rows<{ name: string }>(tx, sql`SELECT name FROM case_finding_rule WHERE id = ${id} AND NOT active`);
+export async function stoppedRuleName(tx: Tx, icsId: string, id: string): Promise<string | null> {
+  const [r] = await rows<{ name: string }>(tx, sql`SELECT name FROM case_finding_rule WHERE ics_id = ${icsId}::uuid AND id = ${id} AND NOT active`);
   return r?.name ?? null;
 }
 
@@ -169,10 +169,10 @@ export function listedChildrenSql(q: ListQuery): SQL {
 export type BroughtRow = { child_id: string; meeting_id: string; title: string; starts_at: string };
 
 /** Which of these children are already on the case list of an MDT meeting still to come, the soonest first. */
-export function upcomingCases(tx: Tx, childIds: string[], now: Date): Promise<BroughtRow[]> {
+export function upcomingCases(tx: Tx, icsId: string, childIds: string[], now: Date): Promise<BroughtRow[]> {
   if (childIds.length === 0) return Promise.resolve([]);
   return rows<BroughtRow>(tx, sql`SELECT c.child_id, m.id AS meeting_id, m.title, m.starts_at
       FROM mdt_case c JOIN mdt_meeting m ON m.ics_id = c.ics_id AND m.id = c.meeting_id
-     WHERE c.child_id = ANY(${textArray(childIds)}::uuid[]) AND c.status = 'listed' AND m.status = 'scheduled' AND m.starts_at > ${now.toISOString()}::timestamptz
+     WHERE c.ics_id = ${icsId}::uuid AND c.child_id = ANY(${textArray(childIds)}::uuid[]) AND c.status = 'listed' AND m.status = 'scheduled' AND m.starts_at > ${now.toISOString()}::timestamptz
      ORDER BY m.starts_at, m.id`);
 }

@@ -26,7 +26,7 @@ export type IndicatorListed = Indicator & { addedBy: string | null; addedAt: str
 /** Every indicator (built-in, then the ICS's own by name), with who added the ICS's own. */
 export async function indicatorList(tx: Tx, actor: Actor): Promise<{ indicators: IndicatorListed[]; canAdd: boolean }> {
   required(populationPolicy.viewDashboards(actor));
-  const who = new Map((await store.whoAdded(tx)).map((r) => [r.id, r]));
+  const who = new Map((await store.whoAdded(tx, actor.icsId)).map((r) => [r.id, r]));
   const indicators = (await listIndicators(tx, actor.icsId)).map((i) => ({ ...i, addedBy: who.get(i.id)?.changed_by_name ?? null, addedAt: who.get(i.id)?.changed_at ?? null }));
   return { indicators, canAdd: populationPolicy.keepMeasures(actor).allowed };
 }

@@ -6,8 +6,8 @@ import type { Indicator } from './definitions.js';
 /** The ICS's own indicators' queries; the built-in ones are data (definitions.ts). */
 
 /** Who added each of the ICS's own indicators, and when. */
-export const whoAdded = (tx: Tx) =>
-  rows<{ id: string; changed_by_name: string; changed_at: string }>(tx, sql`SELECT id, changed_by_name, changed_at FROM indicator_definition`);
+export const whoAdded = (tx: Tx, icsId: string) =>
+  rows<{ id: string; changed_by_name: string; changed_at: string }>(tx, sql`SELECT id, changed_by_name, changed_at FROM indicator_definition WHERE ics_id = ${icsId}::uuid`);
 
 /** Adds an indicator, recording who by; false when the ICS already has one with its id (nothing is written). */
 export async function insertIndicator(tx: Tx, actor: Actor, input: Omit<Indicator, 'builtIn'>): Promise<boolean> {
