@@ -44,7 +44,9 @@ const ONLY = process.env.JOINERY_BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
 async function benchDatabase(): Promise<{ db: Database; fresh: boolean; url: string }> {
-  const name = `joinery_bench_${CHILDREN}`;
+  // JOINERY_BENCH_DATABASE: another name, e.g. a copy (CREATE DATABASE … TEMPLATE) for a branch whose migrations the shared one must not get.
+  const name = process.env.JOINERY_BENCH_DATABASE ?? `joinery_bench_${CHILDREN}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error('JOINERY_BENCH_DATABASE is a plain lower-case name.');
   const admin = new pg.Client({ connectionString: SERVER });
   await admin.connect();
   const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
