@@ -19,7 +19,7 @@ import type { ChildCriteria } from '../src/children/store.js';
 import { progressBar } from '../src/cli/progress.js';
 import { TestClient } from '../test/http.js';
 import { summarise, timeEach, trackPeakMemory } from './stats.js';
-import { dataSize, underLoad } from './load.js';
+import { dataSize, measureLoad, underLoad } from './load.js';
 import { recordBench } from './record.js';
 import { carePlanBench } from './care.js';
 import { referralBench } from './referrals.js';
@@ -115,6 +115,8 @@ async function main() {
     const client = await new TestClient(app).signIn('gp@bench.joinery.test', PASSWORD);
     const patients = await rows<{ id: string }>(db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${actor.organisationId}::uuid`);
     let i = 0;
+    // Warm up as the FHIR lines do (each pooled connection prepares and plans its statements), so the figure is the steady state.
+    await measureLoad(db, 'warm-up', { baseUrl, headers: { cookie: client.cookieHeader }, connections: 20, seconds: 2, paths: () => `/children/${patients[i++ % patients.length].id}` });
     await underLoad(`child summary page (${patients.length} patients)`, { db, target: { perSecond: 300, p95: 100 }, data: await dataSize(db), baseUrl, client, seconds: LOAD_SECONDS, paths: () => `/children/${patients[i++ % patients.length].id}` });
   }
   if (wanted('fhir')) await fhirLoadBench(db, { baseUrl, icsId: actor.icsId, seconds: LOAD_SECONDS });
