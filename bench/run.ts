@@ -19,7 +19,7 @@ import type { ChildCriteria } from '../src/children/store.js';
 import { progressBar } from '../src/cli/progress.js';
 import { TestClient } from '../test/http.js';
 import { summarise, timeEach, trackPeakMemory } from './stats.js';
-import { dataSize, underLoad } from './load.js';
+import { dataSize, measureLoad, underLoad } from './load.js';
 import { recordBench } from './record.js';
 import { carePlanBench } from './care.js';
 import { referralBench } from './referrals.js';
@@ -44,7 +44,9 @@ const ONLY = process.env.JOINERY_BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (part: string) => !ONLY || ONLY.includes(part);
 
 async function benchDatabase(): Promise<{ db: Database; fresh: boolean; url: string }> {
-  const name = `joinery_bench_${CHILDREN}`;
+  // JOINERY_BENCH_DATABASE: another name, e.g. a copy (CREATE DATABASE … TEMPLATE) for a branch whose migrations the shared one must not get.
+  const name = process.env.JOINERY_BENCH_DATABASE ?? `joinery_bench_${CHILDREN}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error('JOINERY_BENCH_DATABASE is a plain lower-case name.');
   const admin = new pg.Client({ connectionString: SERVER });
   await admin.connect();
   const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
@@ -113,6 +115,8 @@ async function main() {
     const client = await new TestClient(app).signIn('gp@bench.joinery.test', PASSWORD);
     const patients = await rows<{ id: string }>(db.owner, sql`SELECT id FROM child WHERE registered_practice_id = ${actor.organisationId}::uuid`);
     let i = 0;
+    // Warm up as the FHIR lines do (each pooled connection prepares and plans its statements), so the figure is the steady state.
+    await measureLoad(db, 'warm-up', { baseUrl, headers: { cookie: client.cookieHeader }, connections: 20, seconds: 2, paths: () => `/children/${patients[i++ % patients.length].id}` });
     await underLoad(`child summary page (${patients.length} patients)`, { db, target: { perSecond: 300, p95: 100 }, data: await dataSize(db), baseUrl, client, seconds: LOAD_SECONDS, paths: () => `/children/${patients[i++ % patients.length].id}` });
   }
   if (wanted('fhir')) await fhirLoadBench(db, { baseUrl, icsId: actor.icsId, seconds: LOAD_SECONDS });

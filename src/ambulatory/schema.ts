@@ -186,6 +186,7 @@ export const wardVisit = pgTable(
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     index('ward_visit_episode_idx').on(t.icsId, t.episodeId, t.dueAt),
+    index('ward_visit_child_idx').on(t.icsId, t.childId, t.dueAt),
     foreignKey({ columns: [t.icsId, t.episodeId], foreignColumns: [wardEpisode.icsId, wardEpisode.id] }),
   ],
 );
@@ -215,6 +216,7 @@ export const wardObservation = pgTable(
   (t) => [
     primaryKey({ columns: [t.icsId, t.id] }),
     index('ward_observation_episode_idx').on(t.icsId, t.episodeId, t.observedAt),
+    index('ward_observation_child_idx').on(t.icsId, t.childId, t.observedAt),
     foreignKey({ columns: [t.icsId, t.episodeId], foreignColumns: [wardEpisode.icsId, wardEpisode.id] }),
   ],
 );
@@ -246,6 +248,7 @@ export const wardEscalation = pgTable(
     primaryKey({ columns: [t.icsId, t.id] }),
     index('ward_escalation_open_idx').on(t.icsId, t.responseDueAt).where(sql`${t.acknowledgedAt} IS NULL`),
     index('ward_escalation_episode_idx').on(t.icsId, t.episodeId),
+    index('ward_escalation_child_idx').on(t.icsId, t.childId, t.raisedAt),
     uniqueIndex('ward_escalation_missed_once_idx').on(t.icsId, t.episodeId, t.missedObservationsDueAt).where(sql`${t.missedObservationsDueAt} IS NOT NULL`),
     foreignKey({ columns: [t.icsId, t.episodeId], foreignColumns: [wardEpisode.icsId, wardEpisode.id] }),
     foreignKey({ columns: [t.icsId, t.observationId], foreignColumns: [wardObservation.icsId, wardObservation.id] }),

@@ -29,8 +29,9 @@ export function consentHistory(tx: Tx, access: ChildAccess): Promise<ConsentRow[
 /** The decision that stands for each scope (consent_current: the latest made). */
 export function currentConsent(tx: Tx, access: ChildAccess): Promise<ConsentRow[]> {
   const { actor, childId } = checkedAccess(tx, access);
-  return rows<ConsentRow>(tx, sql`SELECT ${NAMED} JOIN consent_current cc ON cc.ics_id = r.ics_id AND cc.child_id = r.child_id AND cc.id = r.id
-    WHERE r.ics_id = ${actor.icsId}::uuid AND r.child_id = ${childId}::uuid ORDER BY r.scope`);
+  // The view filtered by ICS and child itself: PostgreSQL then picks the latest of this child's decisions only, not of every child's.
+  return rows<ConsentRow>(tx, sql`SELECT ${NAMED} JOIN consent_current cc ON cc.ics_id = r.ics_id AND cc.id = r.id
+    WHERE r.ics_id = ${actor.icsId}::uuid AND r.child_id = ${childId}::uuid AND cc.ics_id = ${actor.icsId}::uuid AND cc.child_id = ${childId}::uuid ORDER BY r.scope`);
 }
 
 /** The family members with parental responsibility, who may consent for the child. */

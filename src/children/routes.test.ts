@@ -1,9 +1,10 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../platform/db/client.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
-import { TestClient, DEMO_PASSWORD } from '../../test/http.js';
+import { TestClient, DEMO_PASSWORD, pageText } from '../../test/http.js';
 import { formatNhsNumber } from '../platform/identity/nhs-number.js';
 
 const kinds = await databaseKinds();
@@ -128,6 +129,52 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
     expect((await po.get('/privacy/break-glass')).body).not.toContain(id);
     expect((await po.get('/privacy/break-glass?show=reviewed')).body).toContain('Appropriate: the reason justified access');
     expect((await po.post(`/privacy/break-glass/${id}/review`, { outcome: 'appropriate' })).statusCode).toBe(409);
+  });
+
+  it('the summary shows this child’s flags (not those ended over a year ago), family with parental responsibility first, care team and active conditions oldest first, none sensitive and none of another child', async () => {
+    const ics = j.ics.icsId;
+    const flag = (childId: string, kind: string, startedOn: string, endedOn: string | null) => j.db.owner.execute(sql`INSERT INTO child_flag (ics_id, id, child_id, kind, started_on, ended_on)
+      VALUES (${ics}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, ${kind}, ${startedOn}::date, ${endedOn}::date)`);
+    const problem = (childId: string, display: string, status: string, startedOn: string, sensitive: string | null = null) => j.db.owner.execute(sql`
+      INSERT INTO record_entry (ics_id, id, child_id, kind, display, status, started_on, sensitive_category)
+      VALUES (${ics}::uuid, ${crypto.randomUUID()}::uuid, ${childId}::uuid, 'problem', ${display}, ${status}, ${startedOn}::date, ${sensitive})`);
+    // The demo child has no flags of its own, so each one shown or not is one of these.
+    expect(await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM child_flag WHERE child_id = ${mine.id}::uuid`)).toEqual({ n: 0 });
+    await flag(mine.id, 'child-protection-plan', '2024-03-01', null);
+    await flag(mine.id, 'looked-after', '2015-01-01', '2019-06-30');
+    await flag(notMine.id, 'looked-after', '2024-01-01', null);
+    await problem(mine.id, 'Eczema QB', 'active', '2021-05-01');
+    await problem(mine.id, 'Asthma QA', 'active', '2019-02-01');
+    await problem(mine.id, 'Resolved croup QD', 'resolved', '2018-01-01');
+    await problem(mine.id, 'Sensitive problem QC', 'active', '2020-01-01', 'sexual-health');
+    await problem(notMine.id, 'Another child’s diabetes QE', 'active', '2020-01-01');
+    const nurse = await one<{ id: string; name: string }>(sql`SELECT id, name FROM professional WHERE ics_id = ${ics}::uuid AND role = 'school-nurse' ORDER BY id LIMIT 1`);
+    await j.db.owner.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
+      VALUES (${ics}::uuid, ${crypto.randomUUID()}::uuid, ${mine.id}::uuid, ${nurse.id}::uuid, 'School nurse for the asthma plan QF')`);
+    const family = await rows<{ given_name: string; family_name: string; parental_responsibility: boolean }>(j.db.owner, sql`
+      SELECT p.given_name, p.family_name, r.parental_responsibility FROM child_related_person r JOIN related_person p ON p.id = r.related_person_id
+       WHERE r.child_id = ${mine.id}::uuid ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name`);
+    try {
+      const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
+      const page = await gp.get(`/children/${mine.id}`);
+      expect(page.statusCode).toBe(200);
+      const text = pageText(page.body);
+      expect(text).toContain('Child protection plan');
+      expect(text).not.toContain('Looked after child');
+      expect(text).toMatch(/Asthma QA[\s\S]*Eczema QB/);
+      for (const hidden of ['Resolved croup QD', 'Sensitive problem QC', 'Another child’s diabetes QE']) expect(text).not.toContain(hidden);
+      expect(text).toContain(nurse.name);
+      expect(text).toContain('School nurse for the asthma plan QF');
+      // Every family member, those with parental responsibility first.
+      const familySection = text.slice(text.indexOf('Family and people with parental responsibility'), text.indexOf('Professionals caring for this child'));
+      const at = family.map((p) => familySection.indexOf(`${p.given_name} ${p.family_name}`));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+    } finally {
+      await j.db.owner.execute(sql`DELETE FROM child_flag WHERE child_id IN (${mine.id}::uuid, ${notMine.id}::uuid)`);
+      await j.db.owner.execute(sql`DELETE FROM record_entry WHERE child_id IN (${mine.id}::uuid, ${notMine.id}::uuid) AND display LIKE '% Q_'`);
+      await j.db.owner.execute(sql`DELETE FROM care_team_member WHERE child_id = ${mine.id}::uuid AND professional_id = ${nurse.id}::uuid`);
+    }
   });
 
   it('the access log shows who has seen the record', async () => {

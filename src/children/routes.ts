@@ -47,10 +47,7 @@ export const childRoutes: RouteModule = (app, deps) => {
 
   app.get('/children/:id', async (req, reply) => {
     const id = idParam(req.params);
-    const { summary, keyWorkerId } = await inTenant(deps, req, async (tx, actor) => {
-      const summary = await children.childSummary(tx, actor, id);
-      return { summary, keyWorkerId: await keyWorkerOf(tx, actor.icsId, id) };
-    });
+    const { also: keyWorkerId, ...summary } = await inTenant(deps, req, (tx, actor) => children.childSummary(tx, actor, id, () => keyWorkerOf(tx, actor.icsId, id)));
     return reply.page('children/views/summary.njk', {
       title: `${summary.child.given_name} ${summary.child.family_name}`,
       ...summary,

@@ -33,28 +33,28 @@ export async function findChildren(tx: Tx, actor: Actor, criteria: store.ChildCr
   return found;
 }
 
-/** The child summary: who the child is, their flags and who cares for them; health detail as the policy allows. Audited. */
-export async function childSummary(tx: Tx, actor: Actor, childId: string) {
+/**
+ * The child summary: who the child is, their flags and who cares for them;
+ * health detail as the policy allows. Audited. `alsoRead` is what the page
+ * reads through other capabilities, once the door has opened and before the
+ * audit rows are queued, so they still travel with the COMMIT (a statement
+ * after them would send them alone: one more round trip).
+ */
+export async function childSummary<T>(tx: Tx, actor: Actor, childId: string, alsoRead: () => Promise<T>) {
   const access = await openChild(tx, actor, childId, { rule: policy.viewChildSummary, refused: 'child summary' });
-  const demographics = (await store.childDemographics(tx, access))!;
   // Education and youth justice see who the child is and who cares for them, not health detail (decision record 0003).
   const healthDetail = policy.viewHealthDetail(actor, access.relationships).allowed;
-  // One connection runs one query at a time: these go in sequence either way.
-  const [family, flags, team, conditions, accessLog] = [
-    await store.familyMembers(tx, access),
-    await store.activeFlags(tx, access),
-    await store.careTeam(tx, access),
-    healthDetail ? await store.longTermConditions(tx, access) : [],
-    await accessLogFor(tx, access, { limit: 5 }),
-  ];
+  const { family, flags, team, conditions, ...demographics } = (await store.childSummaryFacts(tx, access, healthDetail))!;
+  const accessLog = await accessLogFor(tx, access, { limit: 5 });
   const consent = (await consentByAgency(tx, access)).map((c) => ({ ...c, giver: c.decision ? consentGiverLabel(c.decision) : '' }));
+  const also = await alsoRead();
   const familyAccess = healthDetail ? await familyAccessGlance(tx, access) : null;
   await auditChild(tx, access, {
     action: 'child.view-summary',
     what: healthDetail ? 'Child summary' : 'Child summary without health detail (no conditions, no carers’ contact details)',
   });
   return {
-    child: demographics, flags, team, conditions, accessLog, consent, relationships: access.relationships, healthDetail, familyAccess,
+    child: demographics, flags, team, conditions, accessLog, consent, relationships: access.relationships, healthDetail, familyAccess, also,
     family: healthDetail ? family : family.map((p) => ({ ...p, phone: null, email: null, address: null })),
   };
 }

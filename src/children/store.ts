@@ -100,22 +100,35 @@ export type ChildDemographics = ChildIdentity & {
   school_name: string | null;
 };
 
-export async function childDemographics(tx: Tx, access: ChildAccess): Promise<ChildDemographics | undefined> {
-  const { actor, childId } = checkedAccess(tx, access);
-  const [found] = await rows<ChildDemographics>(
-    tx,
-    sql`SELECT c.id, c.nhs_number, c.local_id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnic_category,
-               c.postcode_district, c.lsoa, c.imd_decile,
-               o.name AS practice_name, o.ods_code AS practice_ods_code,
-               cl.name AS cluster_name, lead.name AS lead_paediatrician, s.name AS school_name
-          FROM child c
-          LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
-          LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
-          LEFT JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-          LEFT JOIN professional lead ON lead.ics_id = cl.ics_id AND lead.id = cl.lead_paediatrician_id
-          LEFT JOIN organisation s ON s.ics_id = c.ics_id AND s.id = c.school_id
-         WHERE c.ics_id = ${actor.icsId}::uuid AND c.id = ${childId}::uuid`,
-  );
+const DEMOGRAPHICS_COLUMNS = sql`c.id, c.nhs_number, c.local_id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnic_category,
+  c.postcode_district, c.lsoa, c.imd_decile,
+  o.name AS practice_name, o.ods_code AS practice_ods_code,
+  cl.name AS cluster_name, lead.name AS lead_paediatrician, s.name AS school_name`;
+const DEMOGRAPHICS_FROM = sql`child c
+  LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+  LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+  LEFT JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
+  LEFT JOIN professional lead ON lead.ics_id = cl.ics_id AND lead.id = cl.lead_paediatrician_id
+  LEFT JOIN organisation s ON s.ics_id = c.ics_id AND s.id = c.school_id`;
+
+/** A list query as a JSON array, in the query's own order: for reading several of a child's lists in one statement. */
+const asJsonList = (query: SQL) => sql`(SELECT coalesce(json_agg(l), '[]'::json) FROM (${query}) l)`;
+
+export type SummaryLists = {
+  family: FamilyMember[]; flags: ChildFlag[]; team: CareTeamRow[]; conditions: LongTermCondition[];
+};
+
+/**
+ * The child summary's facts in one statement (one round trip where there were
+ * five): who the child is, family, flags, care team and, with health detail,
+ * long-term conditions. Timestamps in the lists come as ISO text.
+ */
+export async function childSummaryFacts(tx: Tx, access: ChildAccess, healthDetail: boolean): Promise<(ChildDemographics & SummaryLists) | undefined> {
+  const { actor: { icsId }, childId } = checkedAccess(tx, access);
+  const [found] = await rows<ChildDemographics & SummaryLists>(tx, sql`SELECT ${DEMOGRAPHICS_COLUMNS},
+      ${asJsonList(familySql(icsId, childId))} AS family, ${asJsonList(flagsSql(icsId, childId))} AS flags,
+      ${asJsonList(careTeamSql(icsId, childId))} AS team, ${healthDetail ? asJsonList(conditionsSql(icsId, childId)) : sql`'[]'::json`} AS conditions
+    FROM ${DEMOGRAPHICS_FROM} WHERE c.ics_id = ${icsId}::uuid AND c.id = ${childId}::uuid`);
   return found;
 }
 
@@ -128,52 +141,48 @@ export async function registeredPracticeGps(tx: Tx, access: ChildAccess): Promis
   return found.map((r) => r.id);
 }
 
+export type FamilyMember = { given_name: string; family_name: string; relationship: string; parental_responsibility: boolean; phone: string | null; email: string | null; address: string | null };
+export type ChildFlag = { kind: string; started_on: string; ended_on: string | null; local_authority: string | null; local_authority_ods: string | null };
+export type CareTeamRow = { professional_id: string; name: string; role: string; role_in_team: string; organisation_name: string; started_at: string };
+export type LongTermCondition = { display: string; code: string | null; started_on: string | null };
+
+const familySql = (icsId: string, childId: string) => sql`SELECT p.given_name, p.family_name, r.relationship, r.parental_responsibility, p.phone, p.email, p.address
+          FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
+         WHERE r.ics_id = ${icsId}::uuid AND r.child_id = ${childId}::uuid
+         ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name`;
+
 export async function familyMembers(tx: Tx, access: ChildAccess) {
   const { actor, childId } = checkedAccess(tx, access);
-  return rows<{ given_name: string; family_name: string; relationship: string; parental_responsibility: boolean; phone: string | null; email: string | null; address: string | null }>(
-    tx,
-    sql`SELECT p.given_name, p.family_name, r.relationship, r.parental_responsibility, p.phone, p.email, p.address
-          FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
-         WHERE r.ics_id = ${actor.icsId}::uuid AND r.child_id = ${childId}::uuid
-         ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name`,
-  );
+  return rows<FamilyMember>(tx, familySql(actor.icsId, childId));
 }
 
 /** Current flags, and those ended in the last 12 months: CP-IS shows both. */
+const flagsSql = (icsId: string, childId: string) => sql`SELECT f.kind, f.started_on, f.ended_on, o.name AS local_authority, o.ods_code AS local_authority_ods
+          FROM child_flag f LEFT JOIN organisation o ON o.ics_id = f.ics_id AND o.id = f.local_authority_id
+         WHERE f.ics_id = ${icsId}::uuid AND f.child_id = ${childId}::uuid AND (f.ended_on IS NULL OR f.ended_on > current_date - 365)
+         ORDER BY f.started_on`;
+
 export async function activeFlags(tx: Tx, access: ChildAccess) {
   const { actor, childId } = checkedAccess(tx, access);
-  return rows<{ kind: string; started_on: string; ended_on: string | null; local_authority: string | null; local_authority_ods: string | null }>(
-    tx,
-    sql`SELECT f.kind, f.started_on, f.ended_on, o.name AS local_authority, o.ods_code AS local_authority_ods
-          FROM child_flag f LEFT JOIN organisation o ON o.ics_id = f.ics_id AND o.id = f.local_authority_id
-         WHERE f.ics_id = ${actor.icsId}::uuid AND f.child_id = ${childId}::uuid AND (f.ended_on IS NULL OR f.ended_on > current_date - 365)
-         ORDER BY f.started_on`,
-  );
+  return rows<ChildFlag>(tx, flagsSql(actor.icsId, childId));
 }
 
-export async function careTeam(tx: Tx, access: ChildAccess) {
-  const { actor, childId } = checkedAccess(tx, access);
-  return rows<{ professional_id: string; name: string; role: string; role_in_team: string; organisation_name: string; started_at: string }>(
-    tx,
-    sql`SELECT m.professional_id, p.name, p.role, m.role_in_team, o.name AS organisation_name, m.started_at
+const careTeamSql = (icsId: string, childId: string) => sql`SELECT m.professional_id, p.name, p.role, m.role_in_team, o.name AS organisation_name, m.started_at
           FROM care_team_member m
           JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
           JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-         WHERE m.ics_id = ${actor.icsId}::uuid AND m.child_id = ${childId}::uuid AND m.ended_at IS NULL
-         ORDER BY m.started_at`,
-  );
+         WHERE m.ics_id = ${icsId}::uuid AND m.child_id = ${childId}::uuid AND m.ended_at IS NULL
+         ORDER BY m.started_at`;
+
+export async function careTeam(tx: Tx, access: ChildAccess) {
+  const { actor, childId } = checkedAccess(tx, access);
+  return rows<CareTeamRow>(tx, careTeamSql(actor.icsId, childId));
 }
 
 /** Active problems that are not sensitive: the summary never shows a sensitive entry. */
-export async function longTermConditions(tx: Tx, access: ChildAccess) {
-  const { actor, childId } = checkedAccess(tx, access);
-  return rows<{ display: string; code: string | null; started_on: string | null }>(
-    tx,
-    sql`SELECT display, code, started_on FROM record_entry
-         WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid AND kind = 'problem' AND status = 'active' AND sensitive_category IS NULL
-         ORDER BY started_on NULLS LAST, display`,
-  );
-}
+const conditionsSql = (icsId: string, childId: string) => sql`SELECT display, code, started_on FROM record_entry
+         WHERE ics_id = ${icsId}::uuid AND child_id = ${childId}::uuid AND kind = 'problem' AND status = 'active' AND sensitive_category IS NULL
+         ORDER BY started_on NULLS LAST, display`;
 
 /** Emergency access for `hours`, granted under the door's decision; its row waits for the privacy officer's review. */
 export async function grantBreakGlass(tx: Tx, access: ChildAccess, reason: string, hours: number): Promise<string> {

@@ -52,7 +52,8 @@ export type PatientKey = [familyKey: string, givenKey: string, dateOfBirth: stri
  * other across a page boundary), the key to go on from, and how many match.
  */
 export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, limit: number, after?: PatientKey) {
-  const parts: SQL[] = [sql`c.ics_id = ${actor.icsId}::uuid`, standingRelationshipSql(actor)];  if (c.ids) parts.push(c.ids.length ? sql`c.id IN (${sql.join(c.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
+  const parts: SQL[] = [sql`c.ics_id = ${actor.icsId}::uuid`, standingRelationshipSql(actor)];
+  if (c.ids) parts.push(c.ids.length ? sql`c.id IN (${sql.join(c.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
   if (c.nhsNumber) parts.push(sql`c.nhs_number = ${c.nhsNumber}`);
   if (c.linkedIds) parts.push(c.linkedIds.length ? sql`c.id IN (${sql.join(c.linkedIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
   // starts_with on the stored lower-case keys: leakproof, so usable under row-level security.
@@ -72,19 +73,26 @@ export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, l
     ? sql`AND (c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id)
            > (${after[0]} COLLATE "C", ${after[1]} COLLATE "C", ${after[2]}::date, ${after[3]}::uuid)`
     : sql``;
+  const order = sql`c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id`;
+  // The page's keys and, as a window over every match, the total: one statement. The columns (identifiers too) only for the page's rows.
   const found = limit > 0
-    ? await rows<PatientRow & { family_key: string; given_key: string; birth: string }>(
+    ? await rows<PatientRow & { family_key: string; given_key: string; birth: string; total_matching: number }>(
       tx,
-      sql`SELECT ${PATIENT_COLUMNS}, c.family_name_key AS family_key, c.given_name_key AS given_key, c.date_of_birth::text AS birth
-            FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
-           WHERE ${where} ${from} ORDER BY c.family_name_key COLLATE "C", c.given_name_key COLLATE "C", c.date_of_birth, c.id LIMIT ${limit + 1}`,
+      sql`SELECT ${PATIENT_COLUMNS}, c.family_name_key AS family_key, c.given_name_key AS given_key, c.date_of_birth::text AS birth, k.total_matching
+            FROM (SELECT c.id, count(*) OVER ()::int AS total_matching FROM child c WHERE ${where} ${from} ORDER BY ${order} LIMIT ${limit + 1}) k
+            JOIN child c ON c.ics_id = ${actor.icsId}::uuid AND c.id = k.id
+            LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+           ORDER BY ${order}`,
     )
     : [];
-  const [{ total }] = await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM child c WHERE ${where}`);
+  // After a key the window counts only what follows it; the total alone (a count of 0) has no row to carry it either.
+  const total = !after && limit > 0
+    ? found[0]?.total_matching ?? 0
+    : (await rows<{ total: number }>(tx, sql`SELECT count(*)::int AS total FROM child c WHERE ${where}`))[0].total;
   const page = found.slice(0, limit);
   const last = page.at(-1);
   const next: PatientKey | undefined = found.length > limit && last ? [last.family_key, last.given_key, last.birth, last.id] : undefined;
-  return { found: page.map(({ family_key: _f, given_key: _g, birth: _b, ...row }) => row as PatientRow), total, next };
+  return { found: page.map(({ family_key: _f, given_key: _g, birth: _b, total_matching: _t, ...row }) => row as PatientRow), total, next };
 }
 
 export type RelatedRow = {

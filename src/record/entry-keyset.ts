@@ -79,10 +79,14 @@ export async function entryPage(tx: Tx, access: ChildAccess, f: EntryPageFilter)
   const direction = descending ? sql`DESC` : sql`ASC`;
   const after = f.after ? sql`AND (s.sort_value, s.id) ${descending ? sql`<` : sql`>`} (${f.after[0]}::${cast}, ${f.after[1]}::uuid)` : sql``;
   // The total is a window count over every match, taken before the page's key bound applies: one statement for both.
+  // The page's ids are found first, so the entries' columns (and when each was last changed) are read for its rows only.
+  const { actor } = checkedAccess(tx, access);
   const found = f.count > 0
-    ? await rows<EntryRow & { sort_value: unknown; sort_key: string; total_matching: number }>(tx, sql`SELECT * FROM (
-        SELECT ${ENTRY_COLUMNS}, ${key} AS sort_value, (${key})::text AS sort_key, count(*) OVER ()::int AS total_matching FROM ${ENTRY_FROM} WHERE ${where}
-      ) s WHERE true ${after} ORDER BY s.sort_value ${direction}, s.id ${direction} LIMIT ${f.count + 1}`)
+    ? await rows<EntryRow & { sort_value: unknown; sort_key: string; total_matching: number }>(tx, sql`SELECT ${ENTRY_COLUMNS}, s.sort_value, s.sort_key, s.total_matching
+        FROM ${ENTRY_FROM} JOIN (SELECT * FROM (
+          SELECT e.id, ${key} AS sort_value, (${key})::text AS sort_key, count(*) OVER ()::int AS total_matching FROM record_entry e WHERE ${where}
+        ) s WHERE true ${after} ORDER BY s.sort_value ${direction}, s.id ${direction} LIMIT ${f.count + 1}) s ON e.ics_id = ${actor.icsId}::uuid AND e.id = s.id
+       ORDER BY s.sort_value ${direction}, s.id ${direction}`)
     : [];
   const page = found.slice(0, f.count);
   const last = page.at(-1);

@@ -10,8 +10,11 @@ import type { Reading } from './handler.js';
 
 export type Find = { id?: string; childId?: string };
 
-const where = (alias: string, f: Find): SQL =>
-  f.id ? sql`${sql.raw(alias)}.id = ${f.id}::uuid` : sql`${sql.raw(alias)}.child_id = ${f.childId ?? null}::uuid`;
+/** By the ICS as well as the id or child: the tenant filter names the key's first column, so the (ics_id, child_id, …) indexes serve a child's rows. */
+const where = (alias: string, r: Reading, f: Find): SQL => {
+  const a = sql.raw(alias);
+  return sql`${a}.ics_id = ${r.actor.icsId}::uuid AND ${f.id ? sql`${a}.id = ${f.id}::uuid` : sql`${a}.child_id = ${f.childId ?? null}::uuid`}`;
+};
 
 export type EpisodeRow = {
   id: string; child_id: string; state: string; pathway_id: string; pathway_name: string; ward_id: string; ward_name: string;
@@ -26,7 +29,7 @@ export const episodes = (r: Reading, f: Find) => rows<EpisodeRow>(r.tx, sql`
     JOIN virtual_ward w ON w.ics_id = e.ics_id AND w.id = e.ward_id
     JOIN ward_pathway p ON p.ics_id = e.ics_id AND p.id = e.pathway_id
     JOIN professional c ON c.ics_id = w.ics_id AND c.id = w.consultant_id
-   WHERE ${where('e', f)} ORDER BY e.referred_at, e.id`);
+   WHERE ${where('e', r, f)} ORDER BY e.referred_at, e.id`);
 
 export type VisitRow = {
   id: string; child_id: string; episode_id: string; kind: 'home' | 'video'; due_at: string; done_at: string | null;
@@ -38,7 +41,7 @@ export const visits = (r: Reading, f: Find) => rows<VisitRow>(r.tx, sql`
     FROM ward_visit v
     JOIN ward_episode e ON e.ics_id = v.ics_id AND e.id = v.episode_id
     JOIN virtual_ward w ON w.ics_id = e.ics_id AND w.id = e.ward_id
-   WHERE ${where('v', f)} ORDER BY v.due_at, v.id`);
+   WHERE ${where('v', r, f)} ORDER BY v.due_at, v.id`);
 
 export type ObservationSetRow = {
   id: string; child_id: string; episode_id: string; observed_at: string; recorded_at: string; recorder_kind: 'professional' | 'carer';
@@ -49,7 +52,7 @@ export type ObservationSetRow = {
 export const observationSets = (r: Reading, f: Find) => rows<ObservationSetRow>(r.tx, sql`
   SELECT o.id, o.child_id, o.episode_id, o.observed_at, o.recorded_at, o.recorder_kind, o.recorded_by, o.recorded_by_name, o.observed,
          o.score, o.escalation, o.parameters, o.missing, o.chart_name, o.chart_version
-    FROM ward_observation o WHERE ${where('o', f)} ORDER BY o.observed_at, o.id`);
+    FROM ward_observation o WHERE ${where('o', r, f)} ORDER BY o.observed_at, o.id`);
 
 export type EscalationRow = {
   id: string; child_id: string; episode_id: string; observation_id: string | null; level: string; reasons: string[]; response: string;
@@ -62,4 +65,4 @@ export const escalations = (r: Reading, f: Find) => rows<EscalationRow>(r.tx, sq
     FROM ward_escalation x
     JOIN ward_episode e ON e.ics_id = x.ics_id AND e.id = x.episode_id
     JOIN professional p ON p.ics_id = x.ics_id AND p.id = x.owner_id
-   WHERE ${where('x', f)} ORDER BY x.raised_at, x.id`);
+   WHERE ${where('x', r, f)} ORDER BY x.raised_at, x.id`);

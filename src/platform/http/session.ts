@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, setTenant, type Database } from '../db/client.js';
 import type { Actor, SignedInHow } from '../access/actor.js';
-import type { Role } from '../access/roles.js';
 import { accountRefusal, accountFactsOf, type AccountFacts } from '../auth/account-use.js';
 import { keepAlive, SESSION_TIMES, type SessionLimits } from './session-expiry.js';
 import { icsOfToken, tokenForIcs } from '../auth/ics-token.js';
@@ -41,39 +40,37 @@ export type { SessionLimits } from './session-expiry.js';
 
 /**
  * Finds the session for a cookie and the professional behind it, in one
- * transaction, in the ICS the token names. An idle or too-old session is
- * ended (keepAlive). A token that names no ICS is no session.
+ * transaction in the ICS the token names, with one statement: the tenant is
+ * set as the transaction opens. An idle or too-old session is ended
+ * (keepAlive). A token that names no ICS is no session.
  */
 export async function loadSession(db: Database, token: string, limits: SessionLimits): Promise<LoadedSession> {
   const icsId = icsOfToken(token);
   if (!icsId) return null;
-  return db.platform(async (tx) => {
-    await setTenant(tx, icsId);
-    const [s] = await rows<{ ics_id: string; professional_id: string; csrf_token: string; idle_seconds: number; age_seconds: number } & SessionHow>(
+  return db.tenant(icsId, async (tx) => {
+    const [s] = await rows<{ ics_id: string; professional_id: string; csrf_token: string; idle_seconds: number; age_seconds: number } & SessionHow
+      & { name: string; email: string; organisation_id: string; organisation_name: string; active: boolean | null } & AccountFacts>(
       tx,
-      sql`SELECT ics_id, professional_id, csrf_token, method, assurance, nrbac_role_id, nrbac_role_name, ${SESSION_TIMES}
-            FROM session WHERE ics_id = ${icsId}::uuid AND token_hash = ${hash(token)}`,
+      sql`SELECT s.*, p.name, p.email, p.organisation_id, o.name AS organisation_name, p.active, ${accountFactsOf(icsId)}
+            FROM (SELECT ics_id, professional_id, csrf_token, method, assurance, nrbac_role_id, nrbac_role_name, ${SESSION_TIMES}
+                    FROM session WHERE ics_id = ${icsId}::uuid AND token_hash = ${hash(token)}) s
+            LEFT JOIN professional p ON p.ics_id = s.ics_id AND p.id = s.professional_id
+            LEFT JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id`,
     );
     if (!s) return null;
     if (!(await keepAlive(tx, 'session', hash(token), s, limits, icsId))) return { expired: true as const };
-    const [p] = await rows<{ name: string; email: string; role: Role; organisation_id: string; organisation_name: string; active: boolean } & AccountFacts>(
-      tx,
-      sql`SELECT p.name, p.email, p.organisation_id, o.name AS organisation_name, p.active, ${accountFactsOf(s.ics_id)}
-            FROM professional p JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-           WHERE p.ics_id = ${icsId}::uuid AND p.id = ${s.professional_id}::uuid`,
-    );
-    // An account that may no longer be used (see accountRefusal) is sent back to sign in, which says why.
-    if (!p || !p.active || accountRefusal(p)) return null;
+    // An account gone or no longer to be used (see accountRefusal) is sent back to sign in, which says why.
+    if (!s.active || accountRefusal(s)) return null;
     return {
       csrfToken: s.csrf_token,
       actor: {
         icsId: s.ics_id,
         professionalId: s.professional_id,
-        name: p.name,
-        email: p.email,
-        role: p.role,
-        organisationId: p.organisation_id,
-        organisationName: p.organisation_name,
+        name: s.name,
+        email: s.email,
+        role: s.role,
+        organisationId: s.organisation_id,
+        organisationName: s.organisation_name,
         signedIn: { method: s.method, assurance: s.assurance, nrbacRoleId: s.nrbac_role_id, nrbacRoleName: s.nrbac_role_name },
       },
     };
