@@ -78,7 +78,7 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
       canSeeWhoHasLooked: familyPolicy.viewWhoHasLooked(actor, access.relationships).allowed,
       teamRows: team.map((m) => ({ key: { text: m.name }, value: { text: `${m.role_in_team}, ${m.organisation_name}` } })),
       responseDays: await responseDays(tx),
-      appointments: appointments?.map((a) => ({ ...a, when: `${longDate(londonDateAndTime(a.starts_at).date)} at ${londonDateAndTime(a.starts_at).time}` })) ?? null,
+      appointments: appointments?.map((a) => ({ ...a, when: whenOf(a.starts_at) })) ?? null,
       plan: plan === null ? null : (plan ?? false), letters, threads, advice, wardStay, feedback,
       actions: actions.map((a) => ({ ...a, mine: a.owner === (readsAsProxy(access, 'plan') ? 'parent-or-carer' : 'young-person') })),
     };
@@ -135,12 +135,34 @@ function whoAsks(access: ChildAccess): string {
   return `${access.actor.name} (${r.detail === 'themself' ? 'the young person' : `the child’s ${r.detail}`})`;
 }
 
+/** One of the child's upcoming appointments the family may ask to change, through the door; undefined when it is not theirs to see. */
+async function appointmentOf(tx: Tx, access: ChildAccess, bookingId: string) {
+  return (await store.upcomingAppointments(tx, access, readsAsProxy(access, 'appointments'))).find((a) => a.id === bookingId);
+}
+
+const whenOf = (startsAt: string | Date) => `${longDate(londonDateAndTime(startsAt).date)} at ${londonDateAndTime(startsAt).time}`;
+
+/**
+ * The appointment the "ask to change" page is about, its time and place, so
+ * the family knows which one they are asking about. Opened by the door like
+ * the request itself: a paused proxy gets the neutral refusal, not the form.
+ */
+export async function appointmentToChange(db: Database, member: FamilyMember, childId: string, bookingId: string): Promise<{ when: string; place: string }> {
+  return inFamilyTenant(db, member, async (tx, actor) => {
+    const access = await openChild(tx, actor, childId, { rule: familyPolicy.askToChangeAppointment, refused: 'ask to change an appointment' });
+    const booking = await appointmentOf(tx, access, bookingId);
+    if (!booking) throw new NotFoundError();
+    await auditChild(tx, access, { action: 'family.view-appointment-to-change', what: `Appointment to change on ${londonDateAndTime(booking.starts_at).date}`, details: { bookingId } });
+    return { when: whenOf(booking.starts_at), place: booking.place };
+  });
+}
+
 /** "Ask to change": a request on the hub clinic administrators' worklists, with the family's reason. */
 export async function askToChangeAppointment(db: Database, member: FamilyMember, childId: string, body: unknown): Promise<void> {
   const input = parseInput(changeInput, body);
   await inFamilyTenant(db, member, async (tx, actor) => {
     const access = await openChild(tx, actor, childId, { rule: familyPolicy.askToChangeAppointment, refused: 'ask to change an appointment' });
-    const booking = (await store.upcomingAppointments(tx, access, readsAsProxy(access, 'appointments'))).find((a) => a.id === input.bookingId);
+    const booking = await appointmentOf(tx, access, input.bookingId);
     if (!booking) throw new ValidationError({ bookingId: 'Choose one of the upcoming appointments' });
     const when = londonDateAndTime(booking.starts_at);
     await addToWorklists(tx, actor.icsId, (await store.hubAdministrators(tx)).map((professionalId) => ({

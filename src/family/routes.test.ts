@@ -6,11 +6,12 @@ import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
 import { inIcs, one } from '../../test/in-ics.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
-import { demoParent, familyClient } from '../../test/family.js';
+import { adultWithParentalResponsibility, demoParent, familyClient } from '../../test/family.js';
 import { actorFor } from '../../test/actors.js';
 import { pdfText } from '../../test/pdf-text.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { childAdvice, offersFor, sendAdvice } from '../advice/service.js';
+import { grantProxy } from './service.js';
 
 /**
  * The family area and the professionals' family access page over HTTP: the
@@ -175,5 +176,22 @@ describe('family pages over HTTP', () => {
     expect(letters).toMatch(/After the hub team met Letter after the care team met about your child, \d+ \w+ \d{4}/);
     expect(letters).toMatch(/After care at home Letter after care at home, \d+ \w+ \d{4}/);
     expect(letters).not.toContain('Referral to the hub: wheeze');
+  });
+
+  it('offers “the young person agrees” on a parent’s proxy only from 15, when the agreement counts: not for a 13-year-old', async () => {
+    const gpActor = await actorFor(j.db, 'gp@demo.joinery.test');
+    const children = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${gpActor.organisationId}::uuid
+      AND NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.child_id = c.id) ORDER BY c.id LIMIT 2`);
+    const offered: Record<string, boolean> = {};
+    for (const [i, [age, years]] of ([['13', '13 years 2 months'], ['15', '15 years 2 months']] as const).entries()) {
+      const childId = children[i].id;
+      await j.db.owner.execute(sql`UPDATE child SET date_of_birth = current_date - ${years}::interval WHERE id = ${childId}::uuid`);
+      const mother = await adultWithParentalResponsibility(j, gpActor.icsId, childId, { relationship: 'mother', givenName: `Agnes${age}`, nhsNumber: `99900032${age}` });
+      await inIcs(j, (tx) => grantProxy(tx, gpActor, childId, { relatedPersonId: mother.relatedPersonId, basis: 'birth-certificate', evidenceNote: 'BC seen', maySee: ['appointments'] }));
+      const page = await gp.get(`/children/${childId}/family-access`);
+      expect(pageText(page.body)).toContain(`Change Agnes${age} Testparent’s access`);
+      offered[age] = page.body.includes('value="young-person-agreed"');
+    }
+    expect(offered).toEqual({ 13: false, 15: true });
   });
 });

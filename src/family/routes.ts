@@ -158,14 +158,14 @@ function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
     return reply.redirect(`/family/children/${id}?feedback=1#feedback`, 303);
   }));
 
-  const changePage = (reply: FastifyReply, id: string, bookingId: string, values: Record<string, unknown> = {}, fields: Record<string, string> = {}) =>
+  const changePage = async (reply: FastifyReply, member: FamilyMember, id: string, bookingId: string, values: Record<string, unknown> = {}, fields: Record<string, string> = {}) =>
     reply.page('family/views/change-appointment.njk', {
       title: 'Ask to change an appointment', childId: id, bookingId, values, fields, errors: errorSummary(fields, ['reason', 'bookingId']),
-      backHref: `/family/children/${id}#appointments`,
+      appointment: await family.appointmentToChange(deps.db, member, id, bookingId), backHref: `/family/children/${id}#appointments`,
     });
 
   app.get('/family/children/:id/appointments/:bookingId/change', FAMILY_PAGE, (req, reply) =>
-    asFamily(req, reply, async () => changePage(reply, idParam(req.params), idParam(req.params, 'bookingId'))));
+    asFamily(req, reply, async (member) => changePage(reply, member, idParam(req.params), idParam(req.params, 'bookingId'))));
 
   app.post('/family/children/:id/appointments/:bookingId/change', FAMILY_PAGE, (req, reply) => asFamily(req, reply, async (member) => {
     const id = idParam(req.params);
@@ -175,17 +175,21 @@ function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
       return reply.redirect(`/family/children/${id}?changed=1#appointments`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return changePage(reply.code(400), id, bookingId, body(req) ?? {}, error.fields);
+      return changePage(reply.code(400), member, id, bookingId, body(req) ?? {}, error.fields);
     }
   }));
 }
 
-/** The changes a professional may make to a grant as it stands. */
-function changeItems(status: string, kind: string) {
+/**
+ * The changes a professional may make to a grant as it stands; the young
+ * person's agreement only to a proxy and only once it counts (from 15), so
+ * the form never offers what the service would refuse.
+ */
+function changeItems(status: string, kind: string, youngPersonMayAgree: boolean) {
   return [
     ...(status === 'active' ? [{ value: 'suspended', text: 'Suspend' }] : []),
     ...(status === 'suspended' ? [{ value: 'resumed', text: 'Resume' }] : []),
-    ...(kind === 'proxy' ? [{ value: 'young-person-agreed', text: 'The young person agrees to it continuing' }] : []),
+    ...(kind === 'proxy' && youngPersonMayAgree ? [{ value: 'young-person-agreed', text: 'The young person agrees to it continuing' }] : []),
     { value: 'limited', text: 'Change what they may see or the end date' },
     { value: 'ended', text: 'End' },
   ];
@@ -201,7 +205,7 @@ function professionalRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
     return reply.page('family/views/access.njk', {
       title: 'Family access', ...page, childId: id, fields, values, errors: errorSummary(fields, ACCESS_FIELDS),
       grants: page.grants.map((g) => ({
-        ...g, changeItems: changeItems(g.status, g.kind),
+        ...g, changeItems: changeItems(g.status, g.kind, page.youngPersonMayAgree),
         limitItems: Object.entries(VIEW_LABELS).map(([value, text]) => ({ value, text, checked: g.may_see.includes(value as never) })),
       })),
       refuseItems: page.adults.map((a) => ({ value: a.id, text: `${a.name} (${a.relationship})`, checked: chosen('refuseRelatedPersonId').includes(a.id) })),

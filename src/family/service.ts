@@ -14,7 +14,7 @@ import { PR_EVIDENCE_LABELS } from './labels.js';
 import { milestones, yearsOld } from './milestones.js';
 import { londonToday } from '../platform/time/form-dates.js';
 
-export { familyHome, familyChildPage, familyLetter, hideFromParents, askToChangeAppointment } from './family-pages.js';
+export { familyHome, familyChildPage, familyLetter, hideFromParents, askToChangeAppointment, appointmentToChange } from './family-pages.js';
 export { askQuestion, answerQuestion, questionForm, questionThread } from './questions.js';
 export { familyActors } from './actors.js';
 export { familyAdvice, familyAdviceHelpful } from './self-care-advice.js';
@@ -57,6 +57,7 @@ export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
     canGrant: familyAccessPolicy.grantProxyAccess(actor, access.relationships).allowed,
     reviewAge: setting.review_age,
     age: yearsOld(access.child.date_of_birth, londonToday()),
+    youngPersonMayAgree: yearsOld(access.child.date_of_birth, londonToday()) >= YOUNG_PERSON_AGREES_FROM,
   };
 }
 

@@ -1,9 +1,15 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, CapabilityStatement, Consent, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
 import { databaseKinds } from '../../test/database.js';
 import { startFhirTest, type FhirTest } from './test-setup.js';
 import { structureIssues } from './validation.js';
+import { actorFor } from '../../test/actors.js';
+import { openChild } from '../platform/access/door.js';
+import { policy } from '../platform/access/policy.js';
+import { answerFeedback, offerFeedbackAtChildsHub } from '../feedback/service.js';
+import { londonToday } from '../platform/time/form-dates.js';
 
 const kinds = await databaseKinds();
 
@@ -61,5 +67,42 @@ describe.each(kinds)('Consent and QuestionnaireResponse over FHIR on %s', (kind)
       expect(a.item!.find((i) => i.linkId === 'fft')!.text).toBe('Overall, how was your experience of our service?');
     }
     expect(((await fhir.read({ resourceType: 'QuestionnaireResponse', id: answers[0].id! })) as unknown as QuestionnaireResponse).id).toBe(answers[0].id);
+  });
+
+  it('an anonymous answer carries nothing a system client could join to the child or family: no subject, author, source or shared identifier', async () => {
+    // A child of a practice in a hub, their GP, and the adults the record names for them.
+    const child = await t.one<{ id: string; nhs_number: string; given_name: string; family_name: string; email: string }>(sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, p.email
+      FROM child c JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.role = 'gp'
+      WHERE c.ics_id = ${t.j.ics.icsId}::uuid AND EXISTS (SELECT 1 FROM cluster_practice cp WHERE cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id)
+        AND EXISTS (SELECT 1 FROM child_related_person r WHERE r.ics_id = c.ics_id AND r.child_id = c.id)
+      ORDER BY c.id, p.email LIMIT 1`);
+    const adults = await t.all<{ id: string; given_name: string; family_name: string; nhs_number: string | null }>(sql`SELECT rp.id, rp.given_name, rp.family_name, rp.nhs_number
+      FROM child_related_person r JOIN related_person rp ON rp.ics_id = r.ics_id AND rp.id = r.related_person_id WHERE r.child_id = ${child.id}::uuid`);
+    // After a hub clinic the GP's letter carries a feedback link; the family answers it anonymously, in their own words.
+    const gp = await actorFor(t.j.db, child.email);
+    const clinicVisit = crypto.randomUUID();
+    const token = await t.j.db.tenant(t.j.ics.icsId, async (tx) => offerFeedbackAtChildsHub(tx,
+      await openChild(tx, gp, child.id, { rule: policy.viewChildSummary, refused: 'feedback offer' }),
+      { serviceKind: 'hub-clinic', sourceId: clinicVisit, eventDate: londonToday() }));
+    const words = `The waiting room was too hot ${crypto.randomUUID().slice(0, 8)}`;
+    expect((await answerFeedback(t.j.db, token!, { answer: 'poor', comments: words, anonymous: 'yes' })).state).toBe('open');
+    const link = await t.one<{ id: string }>(sql`SELECT id FROM feedback_link WHERE source_id = ${clinicVisit}::uuid`);
+
+    const stored = await t.one<{ id: string; link_id: string | null }>(sql`SELECT id, link_id FROM feedback_response WHERE free_text = ${words}`);
+    expect(stored.link_id).toBeNull();
+
+    const fhir = t.client(await t.token({ scopes: 'system/QuestionnaireResponse.rs' }));
+    const answer = (await fhir.read({ resourceType: 'QuestionnaireResponse', id: stored.id })) as unknown as QuestionnaireResponse;
+    expect(structureIssues(answer)).toEqual([]);
+    // Only the questionnaire's own fields: nothing points at a Patient, RelatedPerson, Encounter or request.
+    expect(Object.keys(answer).sort()).toEqual(['authored', 'id', 'item', 'questionnaire', 'resourceType', 'status']);
+    expect(answer.item!.map((i) => i.linkId)).toEqual(['service', 'hub', 'event-date', 'fft', 'why', 'anonymous']);
+    expect(answer.item!.find((i) => i.linkId === 'why')!.answer).toEqual([{ valueString: words }]);
+    expect(answer.item!.find((i) => i.linkId === 'anonymous')!.answer).toEqual([{ valueBoolean: true }]);
+    // Its id is its own; neither the child, the family nor the link and clinic visit it came from appear anywhere in it.
+    const served = JSON.stringify(answer);
+    const joinable = [child.id, child.nhs_number, `${child.given_name} ${child.family_name}`, link.id, clinicVisit,
+      ...adults.flatMap((a) => [a.id, `${a.given_name} ${a.family_name}`, ...(a.nhs_number ? [a.nhs_number] : [])])];
+    expect(joinable.filter((x) => served.includes(x))).toEqual([]);
   });
 });
