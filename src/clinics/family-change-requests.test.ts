@@ -53,7 +53,8 @@ describe('families asking to change an appointment, on the booking list', () => 
     const familyPage = await parent.get(`/family/children/${referral.childId}`);
     expect(pageText(familyPage.body).split('Appointments')[1]).toMatch(new RegExp(`^\\s*${when.day} at ${when.time}\\s+${when.venue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+Ask to change this appointment`));
     expect(familyPage.body).toContain(`href="/family/children/${referral.childId}/appointments/${bookingId}/change"`);
-    await parent.get(`/family/children/${referral.childId}/appointments/${bookingId}/change`);
+    // The form says which appointment it is about.
+    expect(pageText((await parent.get(`/family/children/${referral.childId}/appointments/${bookingId}/change`)).body)).toContain(`When ${when.day} at ${when.time} Where ${when.venue}`);
     const asked = await parent.post(`/family/children/${referral.childId}/appointments/${bookingId}/change`, { reason: 'Her grandmother’s funeral is that morning' });
     expect(asked.statusCode).toBe(303);
 
@@ -85,7 +86,7 @@ describe('families asking to change an appointment, on the booking list', () => 
     await inIcs(j, (tx) => grantProxy(tx, gp, referral.childId, { relatedPersonId: father.relatedPersonId, basis: 'birth-certificate', evidenceNote: 'BC seen', maySee: ['appointments'] }));
     const parent = await familyClient(j, father);
     const elsewhere = crypto.randomUUID();
-    await parent.get(`/family/children/${referral.childId}/appointments/${elsewhere}/change`);
+    expect((await parent.get(`/family/children/${referral.childId}/appointments/${elsewhere}/change`)).statusCode).toBe(404);
     const refused = await parent.post(`/family/children/${referral.childId}/appointments/${elsewhere}/change`, { reason: 'Clash with school trip' });
     expect(refused.statusCode).toBe(400);
     expect(pageText(refused.body)).toContain('Choose one of the upcoming appointments');

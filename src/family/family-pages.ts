@@ -144,14 +144,15 @@ const whenOf = (startsAt: string | Date) => `${longDate(londonDateAndTime(starts
 
 /**
  * The appointment the "ask to change" page is about, its time and place, so
- * the family knows which one they are asking about. Opened by the door like
- * the request itself: a paused proxy gets the neutral refusal, not the form.
+ * the family knows which one they are asking about; null when it is not one
+ * of theirs. Opened by the door like the request itself: a paused proxy gets
+ * the neutral refusal, not the form.
  */
-export async function appointmentToChange(db: Database, member: FamilyMember, childId: string, bookingId: string): Promise<{ when: string; place: string }> {
+export async function appointmentToChange(db: Database, member: FamilyMember, childId: string, bookingId: string): Promise<{ when: string; place: string } | null> {
   return inFamilyTenant(db, member, async (tx, actor) => {
     const access = await openChild(tx, actor, childId, { rule: familyPolicy.askToChangeAppointment, refused: 'ask to change an appointment' });
     const booking = await appointmentOf(tx, access, bookingId);
-    if (!booking) throw new NotFoundError();
+    if (!booking) return null;
     await auditChild(tx, access, { action: 'family.view-appointment-to-change', what: `Appointment to change on ${londonDateAndTime(booking.starts_at).date}`, details: { bookingId } });
     return { when: whenOf(booking.starts_at), place: booking.place };
   });

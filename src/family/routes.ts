@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inTenant, type AppDeps, type RouteModule } from '../platform/http/app.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
-import { ValidationError } from '../platform/http/errors.js';
+import { NotFoundError, ValidationError } from '../platform/http/errors.js';
 import { errorSummary, idParam } from '../platform/http/validate.js';
 import { PR_EVIDENCE_LABELS, VIEW_LABELS, CHANGE_LABELS, LETTER_KINDS, MILESTONE_LABELS } from './labels.js';
 import * as family from './service.js';
@@ -158,11 +158,15 @@ function familyRoutes(app: Parameters<RouteModule>[0], deps: AppDeps) {
     return reply.redirect(`/family/children/${id}?feedback=1#feedback`, 303);
   }));
 
-  const changePage = async (reply: FastifyReply, member: FamilyMember, id: string, bookingId: string, values: Record<string, unknown> = {}, fields: Record<string, string> = {}) =>
-    reply.page('family/views/change-appointment.njk', {
-      title: 'Ask to change an appointment', childId: id, bookingId, values, fields, errors: errorSummary(fields, ['reason', 'bookingId']),
-      appointment: await family.appointmentToChange(deps.db, member, id, bookingId), backHref: `/family/children/${id}#appointments`,
+  /** The form with the appointment it is about; after a refused request for one not theirs, the error alone. */
+  const changePage = async (reply: FastifyReply, member: FamilyMember, id: string, bookingId: string, values: Record<string, unknown> = {}, fields: Record<string, string> = {}) => {
+    const appointment = await family.appointmentToChange(deps.db, member, id, bookingId);
+    if (!appointment && !fields.bookingId) throw new NotFoundError();
+    return reply.page('family/views/change-appointment.njk', {
+      title: 'Ask to change an appointment', childId: id, bookingId, appointment, values, fields, errors: errorSummary(fields, ['reason', 'bookingId']),
+      backHref: `/family/children/${id}#appointments`,
     });
+  };
 
   app.get('/family/children/:id/appointments/:bookingId/change', FAMILY_PAGE, (req, reply) =>
     asFamily(req, reply, async (member) => changePage(reply, member, idParam(req.params), idParam(req.params, 'bookingId'))));

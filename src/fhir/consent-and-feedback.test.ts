@@ -95,7 +95,8 @@ describe.each(kinds)('Consent and QuestionnaireResponse over FHIR on %s', (kind)
     const answer = (await fhir.read({ resourceType: 'QuestionnaireResponse', id: stored.id })) as unknown as QuestionnaireResponse;
     expect(structureIssues(answer)).toEqual([]);
     // Only the questionnaire's own fields: nothing points at a Patient, RelatedPerson, Encounter or request.
-    expect(Object.keys(answer).sort()).toEqual(['authored', 'id', 'item', 'questionnaire', 'resourceType', 'status']);
+    expect(Object.keys(answer).sort()).toEqual(['authored', 'id', 'item', 'meta', 'questionnaire', 'resourceType', 'status']);
+    expect(Object.keys(answer.meta!)).toEqual(['profile']);
     expect(answer.item!.map((i) => i.linkId)).toEqual(['service', 'hub', 'event-date', 'fft', 'why', 'anonymous']);
     expect(answer.item!.find((i) => i.linkId === 'why')!.answer).toEqual([{ valueString: words }]);
     expect(answer.item!.find((i) => i.linkId === 'anonymous')!.answer).toEqual([{ valueBoolean: true }]);
