@@ -29,14 +29,14 @@ async function freshDb(): Promise<Database> {
   return db;
 }
 
-/** One hash per table over its rows as JSON (creation times aside), in a stable order. */
+/** One hash per table over its rows as JSON (the clock times rows were written aside: created_at, and updated_at of versioned rows), in a stable order. */
 async function fingerprint(db: Database, icsId: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of TABLES) {
     const [r] = await rows<{ h: string; n: number }>(
       db.owner,
       sql`SELECT md5(coalesce(string_agg(j, '|' ORDER BY j), '')) AS h, count(*)::int AS n
-            FROM (SELECT (to_jsonb(t) - 'created_at')::text AS j FROM ${sql.raw(table)} t WHERE t.ics_id = ${icsId}::uuid) s`,
+            FROM (SELECT (to_jsonb(t) - 'created_at' - 'updated_at')::text AS j FROM ${sql.raw(table)} t WHERE t.ics_id = ${icsId}::uuid) s`,
     );
     out[table] = `${r.n}:${r.h}`;
   }
