@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
+import { settingsOfIcs } from './settings.js';
 import { scheduledJobActor, type Actor } from '../platform/access/actor.js';
 import { auditEachChild, checkedAccess, openEachChild, type ChildAccess, type ChildAudit } from '../platform/access/door.js';
 import { ADULT_AT, AGE_MILESTONES_JOB, familyAccessPolicy, YOUNG_PERSON_DECIDES_AT } from '../platform/access/family-policy.js';
@@ -164,8 +165,7 @@ async function youngPeopleToTell(tx: Tx, notices: NoticeDue[], reviewAge: number
 
 /** The age milestones for one ICS on `today` (its tenant transaction), as the job's actor. */
 export async function applyAgeMilestones(tx: Tx, actor: Actor, today: string): Promise<Counts> {
-  const [setting] = await rows<{ review_age: number }>(tx, sql`SELECT review_age FROM family_setting`);
-  const reviewAge = setting?.review_age ?? 13;
+  const { reviewAge } = await settingsOfIcs(tx, actor.icsId);
   const changes = [...(await milestoneChanges(tx, today, reviewAge)), ...(await unusedGrants(tx, today))];
   const notices = await noticesDue(tx, today, reviewAge);
   const counts: Counts = { review: 0, sixteen: 0, eighteen: 0, unused: 0, notices: 0, practice: 0 };

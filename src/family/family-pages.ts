@@ -77,7 +77,7 @@ export async function familyChildPage(db: Database, member: FamilyMember, childI
       canHide: familyPolicy.hideFromParents(actor, access.relationships).allowed,
       canSeeWhoHasLooked: familyPolicy.viewWhoHasLooked(actor, access.relationships).allowed,
       teamRows: team.map((m) => ({ key: { text: m.name }, value: { text: `${m.role_in_team}, ${m.organisation_name}` } })),
-      responseDays: await responseDays(tx),
+      responseDays: await responseDays(tx, access.actor.icsId),
       appointments: appointments?.map((a) => ({ ...a, when: whenOf(a.starts_at) })) ?? null,
       plan: plan === null ? null : (plan ?? false), letters, threads, advice, wardStay, feedback,
       actions: actions.map((a) => ({ ...a, mine: a.owner === (readsAsProxy(access, 'plan') ? 'parent-or-carer' : 'young-person') })),

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../platform/db/client.js';
+import { settingsOfIcs } from './settings.js';
 import type { Actor } from '../platform/access/actor.js';
 import { auditChild, checkedAccess, openChild, type ChildAccess } from '../platform/access/door.js';
 import { familyAccessPolicy, familyPolicy, usableGrant } from '../platform/access/family-policy.js';
@@ -53,9 +54,8 @@ export function familyThreads(tx: Tx, access: ChildAccess): Promise<Thread[]> {
      WHERE q.child_id = ${childId}::uuid AND g.kind = ${kind} ORDER BY q.asked_at DESC`);
 }
 
-export async function responseDays(tx: Tx): Promise<number> {
-  const [found] = await rows<{ days: number }>(tx, sql`SELECT response_working_days AS days FROM family_setting`);
-  return found?.days ?? 2;
+export async function responseDays(tx: Tx, icsId: string): Promise<number> {
+  return (await settingsOfIcs(tx, icsId)).responseWorkingDays;
 }
 
 /** Who answers: the child's care team; with none, the GPs and nurses of the registered practice. */
@@ -80,7 +80,7 @@ export const questionLink = (childId: string, questionId: string) => `/children/
 export async function questionForm(db: Database, member: FamilyMember, childId: string): Promise<number> {
   return inFamilyTenant(db, member, async (tx, actor) => {
     await openChild(tx, actor, childId, { rule: familyPolicy.askQuestion, refused: 'ask the care team a question' });
-    return responseDays(tx);
+    return responseDays(tx, actor.icsId);
   });
 }
 
@@ -91,7 +91,7 @@ export async function askQuestion(db: Database, member: FamilyMember, childId: s
     const access = await openChild(tx, actor, childId, { rule: familyPolicy.askQuestion, refused: 'ask the care team a question' });
     const grant = usableGrant(actor, access.relationships, 'messages');
     if (typeof grant === 'string') throw new Error('the door let through a family member with no usable grant');
-    const days = await responseDays(tx);
+    const days = await responseDays(tx, actor.icsId);
     const dueOn = addWorkingDays(londonToday(), days);
     const id = crypto.randomUUID();
     await tx.execute(sql`INSERT INTO family_question (ics_id, id, child_id, grant_id, subject, answer_due_at)

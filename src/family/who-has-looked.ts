@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../platform/db/client.js';
+import { settingsOfIcs } from './settings.js';
 import { auditChild, checkedAccess, openChild } from '../platform/access/door.js';
 import { familyPolicy } from '../platform/access/family-policy.js';
 import { ROLES } from '../platform/access/roles.js';
@@ -45,7 +46,7 @@ export async function whoHasLooked(db: Database, member: FamilyMember, childId: 
   return inFamilyTenant(db, member, async (tx, actor) => {
     const access = await openChild(tx, actor, childId, { rule: familyPolicy.viewWhoHasLooked, refused: 'who has looked at my record' });
     checkedAccess(tx, access);
-    const [setting] = await rows<{ hide_staff_names: boolean }>(tx, sql`SELECT hide_staff_names FROM family_setting`);
+    const { hideStaffNames } = await settingsOfIcs(tx, actor.icsId);
     const proxies = await rows<{ nhs_number: string; relationship: string | null }>(tx, sql`SELECT g.nhs_number, crp.relationship FROM family_access_grant g
       LEFT JOIN child_related_person crp ON crp.ics_id = g.ics_id AND crp.child_id = g.child_id AND crp.related_person_id = g.related_person_id
       WHERE g.child_id = ${childId}::uuid AND g.kind = 'proxy'`);
@@ -62,7 +63,7 @@ export async function whoHasLooked(db: Database, member: FamilyMember, childId: 
     return {
       window,
       looks: found.map((r) => ({
-        at: r.at, who: who(r, setting?.hide_staff_names ?? false, parents), emergency: r.action === 'child.break-glass' || (r.why ?? '').startsWith(RELATIONSHIP_LABELS['break-glass']),
+        at: r.at, who: who(r, hideStaffNames, parents), emergency: r.action === 'child.break-glass' || (r.why ?? '').startsWith(RELATIONSHIP_LABELS['break-glass']),
         what: r.role !== 'family' && r.action.startsWith('family.') ? 'Who can see your information online' : WHAT[r.action.split('.')[0]] ?? 'Your information',
       })),
     };
