@@ -69,7 +69,7 @@ describe.each(kinds)('Consent and QuestionnaireResponse over FHIR on %s', (kind)
     expect(((await fhir.read({ resourceType: 'QuestionnaireResponse', id: answers[0].id! })) as unknown as QuestionnaireResponse).id).toBe(answers[0].id);
   });
 
-  it('an anonymous answer carries nothing a system client could join to the child or family: no subject, author, source or shared identifier', async () => {
+  it('an anonymous answer carries nothing a system client could join to the child or family: no subject, author, source, shared identifier or time of day', async () => {
     // A child of a practice in a hub, their GP, and the adults the record names for them.
     const child = await t.one<{ id: string; nhs_number: string; given_name: string; family_name: string; email: string }>(sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, p.email
       FROM child c JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.role = 'gp'
@@ -100,6 +100,8 @@ describe.each(kinds)('Consent and QuestionnaireResponse over FHIR on %s', (kind)
     expect(answer.item!.map((i) => i.linkId)).toEqual(['service', 'hub', 'event-date', 'fft', 'why', 'anonymous']);
     expect(answer.item!.find((i) => i.linkId === 'why')!.answer).toEqual([{ valueString: words }]);
     expect(answer.item!.find((i) => i.linkId === 'anonymous')!.answer).toEqual([{ valueBoolean: true }]);
+    // When it was given is the day only: an exact time could be matched with the family's sign-in or the audit trail.
+    expect(answer.authored).toBe(londonToday());
     // Its id is its own; neither the child, the family nor the link and clinic visit it came from appear anywhere in it.
     const served = JSON.stringify(answer);
     const joinable = [child.id, child.nhs_number, `${child.given_name} ${child.family_name}`, link.id, clinicVisit,

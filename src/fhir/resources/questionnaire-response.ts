@@ -4,18 +4,22 @@ import { JOINERY, JOINERY_CS } from '../codes.js';
 import { badRequest, notFound } from '../outcome.js';
 import { feedbackAnswerCount, feedbackAnswers, type FeedbackAnswerRow } from '../consent-store.js';
 import { single } from './common.js';
+import { londonToday } from '../../platform/time/form-dates.js';
 import type { ResourceHandler } from './handler.js';
 
 const QUESTIONNAIRE = `${JOINERY}/Questionnaire/friends-and-family-test`;
 
-/** A family's Friends and Family Test answer: the hub, the service and its date, the answer and their words. It names no child or family. */
+/**
+ * A family's Friends and Family Test answer: the hub, the service and its date, the answer and their words. It names no child or family.
+ * `authored` is the London day only: the exact instant could be matched with sign-in or audit times to find who answered.
+ */
 function toFhir(a: FeedbackAnswerRow): QuestionnaireResponse {
   return {
     resourceType: 'QuestionnaireResponse',
     id: a.id,
     questionnaire: QUESTIONNAIRE,
     status: 'completed',
-    authored: new Date(a.answered_at).toISOString(),
+    authored: londonToday(new Date(a.answered_at)),
     item: [
       { linkId: 'service', text: 'Service', answer: [{ valueCoding: { system: `${JOINERY_CS}/feedback-service`, code: a.service_kind, display: SERVICE_NAMES[a.service_kind as FeedbackService] } }] },
       { linkId: 'hub', text: 'Hub', answer: [{ valueString: a.cluster_name }] },
