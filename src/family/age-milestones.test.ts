@@ -5,6 +5,7 @@ import { databaseError, rows } from '../platform/db/client.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
+import { signingInAs } from '../../test/family.js';
 import { inIcs, one } from '../../test/in-ics.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
@@ -195,7 +196,7 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
       expect(items[0].link).toBe(`/children/${noAccess.childId}/family-access`);
       // The young person with their own access reads their own notice; their practice is not asked.
       expect(await tellItems(ownAccess.childId)).toEqual([]);
-      const own = await family.familyNotices(j.db, { givenName: teen.given_name, familyName: 'X', nhsNumber: teen.nhs_number, birthdate: teen.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' });
+      const own = await family.familyNotices(j.db, signingInAs(teen));
       expect(own.map((n) => n.body)).toEqual([expect.stringMatching(/^You turn 16 on /)]);
       const audit = await rows<{ role: string; what: string }>(j.db.owner, sql`SELECT role, what FROM audit_event WHERE child_id = ${noAccess.childId}::uuid AND action = 'family.milestone-tell-young-person'`);
       expect(audit).toEqual([{ role: 'scheduled-job', what: expect.stringMatching(/^GP practice asked to tell the young person: turns 16 on /) }]);

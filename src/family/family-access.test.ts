@@ -5,6 +5,7 @@ import { databaseError, rows } from '../platform/db/client.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
+import { signingInAs } from '../../test/family.js';
 import { inIcs, one } from '../../test/in-ics.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
@@ -94,7 +95,7 @@ describe.each(kinds)('family access (%s)', (kind) => {
     mother = await adultOf(child, 'mother', true, 'Morgan');
     await grant(child, mother);
     letterId = await fileLetter(child, 'Clinic letter: asthma review');
-    youngPerson = { givenName: teen.given_name, familyName: 'X', nhsNumber: teen.nhs_number, birthdate: teen.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' };
+    youngPerson = signingInAs(teen);
   }, 240_000);
   afterAll(() => j?.close());
 

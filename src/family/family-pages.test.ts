@@ -5,7 +5,7 @@ import { rows } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
 import { inIcs, one } from '../../test/in-ics.js';
-import { adultWithParentalResponsibility } from '../../test/family.js';
+import { signingInAs, testFamilies, type TestKid } from '../../test/family.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
 import { RefusedAccess } from '../platform/access/refused-access.js';
@@ -16,7 +16,7 @@ import { addFamilyAction, planHistory, planVersion as planVersionOf, startPlan, 
 import { TestClient, pageText } from '../../test/http.js';
 import * as family from './service.js';
 
-type Kid = { id: string; given_name: string; nhs_number: string; date_of_birth: string };
+type Kid = TestKid;
 
 /**
  * The family's pages, end to end on the services: the advice sent to them
@@ -34,29 +34,9 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
   let father: FamilyMember & { relatedPersonId: string };
   let teenMother: FamilyMember & { relatedPersonId: string };
   let youngPerson: FamilyMember;
-  let nextNhs = 9990002000;
   const today = londonToday();
-
-  const yearsAgo = (years: number) => {
-    const d = new Date();
-    d.setUTCFullYear(d.getUTCFullYear() - years);
-    d.setUTCDate(d.getUTCDate() - 30);
-    return d.toISOString().slice(0, 10);
-  };
-  const picked: string[] = [];
-  async function childAged(age: number): Promise<Kid> {
-    const found = await one<Kid>(j, sql`SELECT c.id, c.given_name, c.nhs_number FROM child c
-      WHERE c.ics_id = ${gp.icsId}::uuid AND c.registered_practice_id = ${gp.organisationId}::uuid AND c.nhs_number IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM care_plan cp WHERE cp.child_id = c.id) AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = c.id)
-        AND NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.child_id = c.id)
-        AND NOT (c.id = ANY(${sql.param(picked)}::uuid[])) ORDER BY c.id LIMIT 1`);
-    picked.push(found.id);
-    const dob = yearsAgo(age);
-    await j.db.owner.execute(sql`UPDATE child SET date_of_birth = ${dob}::date WHERE id = ${found.id}::uuid`);
-    return { ...found, date_of_birth: dob };
-  }
-  const adultOf = (c: Kid, relationship: string, givenName: string) =>
-    adultWithParentalResponsibility(j, gp.icsId, c.id, { relationship, givenName, nhsNumber: String(nextNhs++) });
+  let childAged: (age: number) => Promise<Kid>;
+  let adultOf: ReturnType<typeof testFamilies>['adultOf'];
   const grant = (c: Kid, who: { relatedPersonId: string }, maySee: string[], extra: Record<string, unknown> = {}) =>
     inIcs(j, (tx) => family.grantProxy(tx, gp, c.id, { relatedPersonId: who.relatedPersonId, basis: 'birth-certificate', evidenceNote: 'BC-7 seen', maySee, ...extra }));
   const plan = (c: Kid) => inIcs(j, (tx) => startPlan(tx, gp, c.id, {
@@ -81,6 +61,7 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
   beforeAll(async () => {
     j = await startJoinery('pglite', 300);
     gp = await actorFor(j.db, 'gp@demo.joinery.test');
+    ({ childAged, adultOf } = testFamilies(j, gp, { firstNhs: 9990002000, where: sql`NOT EXISTS (SELECT 1 FROM care_plan cp WHERE cp.ics_id = c.ics_id AND cp.child_id = c.id)` }));
     child = await childAged(6);
     teen = await childAged(14);
     mother = await adultOf(child, 'mother', 'Morgan');
@@ -91,7 +72,7 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
     await grant(teen, teenMother, ['plan', 'advice']);
     await inIcs(j, (tx) => family.recordCompetence(tx, gp, teen.id, { decision: 'own-access', framework: 'gillick', outcome: 'competent', understood: 'Who would see what, and how to stop it' }));
     await inIcs(j, (tx) => family.grantOwnAccess(tx, gp, teen.id, {}));
-    youngPerson = { givenName: teen.given_name, familyName: 'X', nhsNumber: teen.nhs_number, birthdate: teen.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' };
+    youngPerson = signingInAs(teen);
     await plan(child);
     await plan(teen);
     const [offer] = await inIcs(j, (tx) => offersFor(tx, child.date_of_birth, today));

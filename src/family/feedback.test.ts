@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { actorFor } from '../../test/actors.js';
 import { inIcs, one } from '../../test/in-ics.js';
-import { adultWithParentalResponsibility, familyClient } from '../../test/family.js';
+import { familyClient, signingInAs, testFamilies, type TestKid } from '../../test/family.js';
 import { pageText, type TestClient } from '../../test/http.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { FamilyMember } from '../platform/http/family-session.js';
@@ -13,7 +13,7 @@ import { policy } from '../platform/access/policy.js';
 import { offerFeedbackAtChildsHub, type FeedbackService } from '../feedback/service.js';
 import * as family from './service.js';
 
-type Kid = { id: string; given_name: string; nhs_number: string; date_of_birth: string };
+type Kid = TestKid;
 
 /**
  * "Tell us how we did" on the family's own pages, over HTTP as a parent and
@@ -31,26 +31,8 @@ describe('families’ feedback on their own pages', () => {
   let father: FamilyMember & { relatedPersonId: string };
   let teenMother: FamilyMember & { relatedPersonId: string };
   let youngPerson: FamilyMember;
-  let nextNhs = 9990004100;
-  const picked: string[] = [];
-
-  async function childAged(age: number): Promise<Kid> {
-    const found = await one<Kid>(j, sql`SELECT c.id, c.given_name, c.nhs_number FROM child c
-      JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
-      WHERE c.ics_id = ${gp.icsId}::uuid AND c.registered_practice_id = ${gp.organisationId}::uuid AND c.nhs_number IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = c.id) AND NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.child_id = c.id)
-        AND NOT EXISTS (SELECT 1 FROM feedback_link l WHERE l.child_id = c.id)
-        AND NOT (c.id = ANY(${sql.param(picked)}::uuid[])) ORDER BY c.id LIMIT 1`);
-    picked.push(found.id);
-    const d = new Date();
-    d.setUTCFullYear(d.getUTCFullYear() - age);
-    d.setUTCDate(d.getUTCDate() - 30);
-    const dob = d.toISOString().slice(0, 10);
-    await j.db.owner.execute(sql`UPDATE child SET date_of_birth = ${dob}::date WHERE id = ${found.id}::uuid`);
-    return { ...found, date_of_birth: dob };
-  }
-  const adultOf = (c: Kid, relationship: string, givenName: string) =>
-    adultWithParentalResponsibility(j, gp.icsId, c.id, { relationship, givenName, nhsNumber: String(nextNhs++) });
+  let childAged: (age: number) => Promise<Kid>;
+  let adultOf: ReturnType<typeof testFamilies>['adultOf'];
   const grant = (c: Kid, who: { relatedPersonId: string }, maySee: string[]) =>
     inIcs(j, (tx) => family.grantProxy(tx, gp, c.id, { relatedPersonId: who.relatedPersonId, basis: 'birth-certificate', evidenceNote: 'BC-9 seen', maySee }));
   /** The care team offers the family the question after a service, as clinics, MDT outcomes, advice and the ward do. */
@@ -67,6 +49,9 @@ describe('families’ feedback on their own pages', () => {
   beforeAll(async () => {
     j = await startJoinery('pglite', 300);
     gp = await actorFor(j.db, 'gp@demo.joinery.test');
+    // Children of a practice in a hub, so offers after hub services reach them, and none offered feedback before.
+    ({ childAged, adultOf } = testFamilies(j, gp, { firstNhs: 9990004100, where: sql`EXISTS (SELECT 1 FROM cluster_practice cp WHERE cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id)
+      AND NOT EXISTS (SELECT 1 FROM feedback_link l WHERE l.ics_id = c.ics_id AND l.child_id = c.id)` }));
     child = await childAged(6);
     teen = await childAged(14);
     mother = await adultOf(child, 'mother', 'Morwenna');
@@ -77,7 +62,7 @@ describe('families’ feedback on their own pages', () => {
     await grant(teen, teenMother, ['appointments', 'letters', 'advice']);
     await inIcs(j, (tx) => family.recordCompetence(tx, gp, teen.id, { decision: 'own-access', framework: 'gillick', outcome: 'competent', understood: 'Who would see what, and how to stop it' }));
     await inIcs(j, (tx) => family.grantOwnAccess(tx, gp, teen.id, {}));
-    youngPerson = { givenName: teen.given_name, familyName: 'X', nhsNumber: teen.nhs_number, birthdate: teen.date_of_birth, identityLevel: 'P9', vectorOfTrust: 'P9.Cp.Cd' };
+    youngPerson = signingInAs(teen);
   }, 240_000);
   afterAll(() => j?.close());
 
