@@ -115,7 +115,7 @@ describe('discharge from the virtual ward: the GP’s letter and the family’s 
     expect(await rows(j.db.owner, sql`SELECT 1 FROM advice_sending WHERE child_id = ${child}::uuid`)).toHaveLength(0);
   });
 
-  it('offers the family the Friends and Family Test about their care at home, at the hub of the child’s practice, whatever the outcome', async () => {
+  it('offers the family the Friends and Family Test about their care at home, at the hub of the child’s practice, whatever the outcome, by a link on the letter for families who do not sign in', async () => {
     const { child, episodeId } = await childOnWard();
     await nurse.get(`/virtual-ward/episodes/${episodeId}/discharge`);
     expect((await nurse.post(`/virtual-ward/episodes/${episodeId}/discharge`, { outcome: 'admitted', summary: 'Admitted for oxygen.', version: '3' })).statusCode).toBe(303);
@@ -125,5 +125,17 @@ describe('discharge from the virtual ward: the GP’s letter and the family’s 
                  WHERE c.id = l.child_id AND cp.cluster_id = l.cluster_id) AS hub_of_practice
       FROM feedback_link l WHERE l.child_id = ${child}::uuid AND l.source_id = ${episodeId}::uuid`);
     expect(links).toEqual([{ service_kind: 'care-at-home', event_date: londonToday(), used: false, hub_of_practice: true }]);
+    // A family without NHS login answers by the one-time link the letter carries, as clinic and MDT letters do.
+    const letterPage = pageText((await nurse.get(`/virtual-ward/episodes/${episodeId}/letter`)).body);
+    const link = /Go to (\S+)\/feedback\/([A-Za-z0-9_-]{43}) to answer one question/.exec(letterPage);
+    expect(link).not.toBeNull();
+    const family = TestClient.anonymous(j.app);
+    const form = await family.get(`/feedback/${link![2]}`);
+    expect(form.statusCode).toBe(200);
+    expect(pageText(form.body)).toContain('Care at home');
+    const sent = await family.post(`/feedback/${link![2]}`, { answer: 'very-good', comments: 'The nurse rang every evening.', anonymous: 'no' });
+    expect(sent.headers.location).toBe('/feedback/thanks');
+    expect(await rows(j.db.owner, sql`SELECT r.answer, r.free_text FROM feedback_response r JOIN feedback_link l ON l.ics_id = r.ics_id AND l.id = r.link_id
+      WHERE l.source_id = ${episodeId}::uuid`)).toEqual([{ answer: 'very-good', free_text: 'The nurse rang every evening.' }]);
   });
 });

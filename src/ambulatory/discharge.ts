@@ -13,7 +13,7 @@ import { currentTemplate, renderLetter } from '../letters/service.js';
 import { choosesPages, sendAdvice, type Sent } from '../advice/service.js';
 import { fileLetter, letterFiledFrom } from '../record/service.js';
 import { addToWorklists } from '../worklist/service.js';
-import { offerFeedbackAtChildsHub } from '../feedback/service.js';
+import { feedbackLetterLines, offerFeedbackAtChildsHub } from '../feedback/service.js';
 import { moveEpisode, openEpisode } from './episode-access.js';
 import { wardPolicy } from './policy.js';
 import { DISCHARGE_OUTCOMES, type DischargeOutcome } from './schema.js';
@@ -45,12 +45,13 @@ export type Discharged = { advice: Sent | null };
 
 /**
  * Discharges the child with the outcome, files the summary letter (the ICS's
- * template, /admin/letter-templates) in the record the same day, puts it on
+ * template, /admin/letter-templates, with the family's one-time feedback link
+ * starting `feedbackOrigin`) in the record the same day, puts it on
  * the referrer's and care team's worklists, and sends the chosen self-care
  * advice to the family through the advice service: all or nothing.
  */
 export async function dischargeFromWard(
-  tx: Tx, actor: Actor, episodeId: string, raw: DischargeInput, now = new Date(), advice: DischargeAdvice = {},
+  tx: Tx, actor: Actor, episodeId: string, raw: DischargeInput, now = new Date(), { advice = {}, feedbackOrigin = '' }: { advice?: DischargeAdvice; feedbackOrigin?: string } = {},
 ): Promise<Discharged> {
   const { access, episode } = await openEpisode(tx, actor, episodeId, wardPolicy.discharge, 'discharge from the virtual ward');
   const v = parseInput(dischargeShape, raw);
@@ -74,9 +75,11 @@ export async function dischargeFromWard(
     outcome: OUTCOME_WORDS[v.outcome], summary: v.summary, adviceSent: sent ? sent.titles.join('\n') : '',
     clinician: actor.name, team: actor.organisationName, date: day(now),
   });
+  // The family can tell the child's hub how care at home was for them (Friends and Family Test): on their own pages if they
+  // sign in, and by the one-time link the letter carries, as clinic and MDT letters do, if they do not.
+  const feedback = await offerFeedbackAtChildsHub(tx, access, { serviceKind: 'care-at-home', sourceId: episodeId, eventDate: londonDateAndTime(now).date });
+  if (feedback) letter.lines.push(...feedbackLetterLines(feedbackOrigin, feedback));
   await fileLetter(tx, actor, child.id, letter, { source: LETTER_SOURCE, sourceId: episodeId });
-  // The family can tell the child's hub how care at home was for them (Friends and Family Test, on their own pages).
-  await offerFeedbackAtChildsHub(tx, access, { serviceKind: 'care-at-home', sourceId: episodeId, eventDate: londonDateAndTime(now).date });
   const recipients = new Set([episode.referred_by, ...team.map((m) => m.professional_id)]);
   recipients.delete(actor.professionalId);
   await addToWorklists(tx, actor.icsId, [...recipients].map((professionalId) => ({

@@ -178,7 +178,7 @@ export const virtualWardRoutes: RouteModule = (app, deps) => {
     const values = { outcome: field(b, 'outcome', 30), summary: field(b, 'summary', 5100), version: field(b, 'version', 12), note: field(b, 'note', 1100) };
     const pages = fieldList(b, 'pages', 20);
     try {
-      const done = await inTenant(deps, req, (tx, actor) => dischargeFromWard(tx, actor, id, { ...values, outcome: (values.outcome || undefined) as never }, new Date(), { pages, note: values.note }));
+      const done = await inTenant(deps, req, (tx, actor) => dischargeFromWard(tx, actor, id, { ...values, outcome: (values.outcome || undefined) as never }, new Date(), { advice: { pages, note: values.note }, feedbackOrigin: deps.config.publicUrl }));
       // The family's one-time link is shown once, now, as the child's advice page shows it; without advice the letter page is a plain redirect.
       if (!done.advice) return reply.redirect(`/virtual-ward/episodes/${id}/letter?sent=1`, 303);
       const link = familyLinkOf(deps.config.publicUrl, `Advice sent: ${done.advice.titles.join('; ')}`, done.advice);
