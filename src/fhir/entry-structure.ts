@@ -1,3 +1,4 @@
+import { ENTRY_RESOURCE_TYPES } from './entry-definitions.js';
 import { fhirTypeToJsType, getDataType, isPrimitiveType, validationRegexes, type InternalSchemaElement, type InternalTypeSchema } from '@medplum/core';
 
 /**
@@ -158,11 +159,11 @@ function nonEmpty(v: unknown): boolean {
 }
 
 /** The record-entry types this check is built for. */
-export const COMPILED_TYPES: ReadonlySet<string> = new Set(['Condition', 'AllergyIntolerance', 'MedicationRequest', 'MedicationStatement', 'Immunization', 'Procedure', 'Observation']);
+export const COMPILED_TYPES: ReadonlySet<string> = new Set(ENTRY_RESOURCE_TYPES);
 
 /**
  * True when the resource surely conforms to FHIR R4 (the definitions must be
- * loaded: validation.ts loadDefinitions); false when the generic validator
+ * loaded: validation.ts loadEntryDefinitions); false when the generic validator
  * must judge it.
  */
 export function surelyConforms(resource: unknown): boolean {
