@@ -33,12 +33,15 @@ export function loadEntryDefinitions(): void {
  * again; every other resource, and every refusal, is the generic validator's.
  */
 export function structureIssues(resource: unknown): Issue[] {
+  return surelyConformingEntry(resource) ? [] : genericStructureIssues(resource);
+}
+
+/** True when the resource is a record entry that the compiled check passes (cheap: no need to check it in a worker thread). */
+export function surelyConformingEntry(resource: unknown): boolean {
   const type = (resource as { resourceType?: unknown } | null)?.resourceType;
-  if (typeof type === 'string' && COMPILED_TYPES.has(type)) {
-    loadEntryDefinitions();
-    if (surelyConforms(resource)) return [];
-  }
-  return genericStructureIssues(resource);
+  if (typeof type !== 'string' || !COMPILED_TYPES.has(type)) return false;
+  loadEntryDefinitions();
+  return surelyConforms(resource);
 }
 
 /** The generic validator's verdict (@medplum/core's validateResource), for any resource type. */
