@@ -148,6 +148,7 @@ function conforms(shape: Shape, value: unknown, root: Record<string, unknown>, i
       if (Array.isArray(v) || field.min > 1 || field.max < 1 || !nonEmpty(v) || !field.check(v, root)) return false;
     }
   }
+  // The generic validator counts an object with a `length` key by that key when it asks whether the object is empty.
   if (keys === 0 || 'length' in o) return false;
   for (const key of shape.required) if (!seen.has(key)) return false;
   return !isRoot || shape.invariants.every((t) => t(o, root));
