@@ -6,7 +6,7 @@ import type { Config } from '../platform/config.js';
 import type { Database, Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { Medication } from '@medplum/fhirtypes';
-import { asFhirError, clientActor, commandLineClient, containReferredMedication, ENTRY_TYPES, FhirError, type Imported, importEntries, Importer, importRank, type Issue, processBundle, StructureCheckers, type Where } from '../fhir/service.js';
+import { asFhirError, clientActor, commandLineClient, containReferredMedication, ENTRY_TYPES, FhirError, type Imported, importEntries, Importer, importRank, type Issue, processBundle, StructureCheckers, surelyConformingEntry, type Where } from '../fhir/service.js';
 import { withIcs } from './client-add.js';
 import { progressBar } from './progress.js';
 
@@ -215,14 +215,24 @@ async function* chunksOf(file: string, pass: number, medicines: Map<string, Medi
   if (chunk.length) yield chunk;
 }
 
-/** The chunk's structure issues from the workers, by resource; undefined (each checked as it is written) without them or should they fail. */
+/**
+ * The chunk's structure issues, by resource: record entries the compiled check
+ * passes at once, the rest from the workers; undefined (each checked as it is
+ * written) without workers or should they fail.
+ */
 async function checkStructure(checkers: StructureCheckers | undefined, chunk: Line[]): Promise<WeakMap<object, Issue[]> | undefined> {
   if (!checkers) return undefined;
-  const readable = chunk.filter((l) => !l.error);
+  const checked = new WeakMap<object, Issue[]>();
+  const rest: Line[] = [];
+  for (const l of chunk) {
+    if (l.error) continue;
+    if (surelyConformingEntry(l.resource)) checked.set(l.resource as object, []);
+    else rest.push(l);
+  }
+  if (!rest.length) return checked;
   try {
-    const issues = await checkers.check(readable.map((l) => l.text));
-    const checked = new WeakMap<object, Issue[]>();
-    readable.forEach((l, i) => issues[i] && checked.set(l.resource as object, issues[i]));
+    const issues = await checkers.check(rest.map((l) => l.text));
+    rest.forEach((l, i) => issues[i] && checked.set(l.resource as object, issues[i]));
     return checked;
   } catch {
     return undefined;

@@ -8,5 +8,6 @@ export { importEntries } from './import-entries.js';
 export { asFhirError, FhirError, type Issue } from './outcome.js';
 export { importRank } from './registry.js';
 export { StructureCheckers } from './structure-checkers.js';
+export { surelyConformingEntry } from './validation.js';
 export { bulkExportJob } from './bulk-export.js';
 export { containReferredMedication } from './medication-entries.js';

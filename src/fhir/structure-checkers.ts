@@ -17,13 +17,17 @@ export class StructureCheckers {
   private next = 0;
   private readonly pending = new Map<number, Pending>();
   private broken: unknown;
-  private readonly workers: Worker[];
+  private workers: Worker[] | undefined;
 
-  constructor(count = Math.max(1, Math.min(4, os.availableParallelism() - 1))) {
+  /** Workers start on the first check: an import whose lines all pass the compiled check (surelyConformingEntry) starts none. */
+  constructor(private readonly count = Math.max(1, Math.min(4, os.availableParallelism() - 1))) {}
+
+  private started(): Worker[] {
+    if (this.workers) return this.workers;
     // tsx's require hook first, then the TypeScript.
     const require = createRequire(import.meta.url);
     const boot = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(fileURLToPath(new URL('./structure-worker.ts', import.meta.url)))});`;
-    this.workers = Array.from({ length: count }, () => {
+    this.workers = Array.from({ length: this.count }, () => {
       const worker = new Worker(boot, { eval: true });
       worker.on('message', ({ id, issues }: { id: number; issues: (Issue[] | null)[] }) => {
         this.pending.get(id)?.resolve(issues);
@@ -33,6 +37,7 @@ export class StructureCheckers {
       worker.on('exit', (code) => this.failAll(new Error(`structure checker exited with code ${code}`)));
       return worker;
     });
+    return this.workers;
   }
 
   /** Each text's structure issues (null: not a JSON object), from the workers in turn. */
@@ -41,7 +46,8 @@ export class StructureCheckers {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.workers[id % this.workers.length].postMessage({ id, texts });
+      const workers = this.started();
+      workers[id % workers.length].postMessage({ id, texts });
     });
   }
 
@@ -52,11 +58,11 @@ export class StructureCheckers {
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.count;
   }
 
   async close(): Promise<void> {
     this.broken ??= new Error('structure checkers closed');
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all((this.workers ?? []).map((w) => w.terminate()));
   }
 }
