@@ -38,7 +38,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
       { code: 'search-type' as const, documentation: searchDocumentation(h) },
       ...(h.writable ? [
         { code: 'create' as const, documentation: 'Found again by identifier (or the sender’s id) rather than duplicated; with neither, a new resource with a server-assigned id. If-None-Exist takes the type’s search parameters (200 with the one match, 412 for several).' },
-        { code: 'update' as const, ...(h.versioned ? { documentation: 'If-Match W/"<versionId>": 412 when the resource has changed since, and nothing is written.' } : {}) },
+        { code: 'update' as const, documentation: `${h.versioned ? 'If-Match W/"<versionId>": 412 when the resource has changed since, and nothing is written. ' : ''}Conditional update PUT ${h.type}?<search parameters>: no match creates (201, server-assigned id; 409 if the resource sent is one Joinery already holds), one match is updated (400 if the body's id is another), several are 412.` },
       ] : []),
     ],
     // versioned-update: versionId kept and If-Match honoured; vread and _history where versions are kept.
@@ -47,8 +47,8 @@ export function capabilityStatement(base: string): CapabilityStatement {
     updateCreate: false,
     conditionalCreate: h.writable,
     conditionalRead: h.versioned ? 'full-support' as const : 'not-supported' as const,
-    // A conditional update is PUT [type]?criteria: not served (405).
-    conditionalUpdate: false,
+    // PUT [type]?criteria: none found creates, one found is updated, several are 412.
+    conditionalUpdate: h.writable,
     conditionalDelete: 'not-supported' as const,
     searchParam: [
       ...h.searchParams.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })),
