@@ -1,5 +1,6 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { HANDLERS } from './registry.js';
+import { feedTypes } from './history-feed.js';
 import { chainsOf } from './search-chains.js';
 import { entrySearchOf } from './resources/entries.js';
 import { NHS_NUMBER_SYSTEM } from './codes.js';
@@ -21,6 +22,8 @@ function searchIncludes(h: ResourceHandler): Pick<CapabilityStatementRestResourc
   };
 }
 
+const HISTORY_FEED = 'Every version the client may read, newest first: only the children it relates to, each read through the access door and audited. _since; _count (1–100, default 20); paged by key to the last version.';
+
 /** The date this statement last changed in substance (what is supported). */
 const STATEMENT_DATE = '2026-12-07';
 
@@ -35,6 +38,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
     interaction: [
       { code: 'read' as const, ...(h.versioned ? { documentation: 'ETag W/"<versionId>" and Last-Modified; If-None-Match or If-Modified-Since answers 304 when unchanged.' } : {}) },
       ...(h.history ? [{ code: 'vread' as const }, { code: 'history-instance' as const, documentation: 'Every kept version, newest first; _since.' }] : []),
+      ...(feedTypes([h]).length ? [{ code: 'history-type' as const, documentation: HISTORY_FEED }] : []),
       { code: 'search-type' as const, documentation: searchDocumentation(h) },
       ...(h.writable ? [
         { code: 'create' as const, documentation: 'Found again by identifier (or the sender’s id) rather than duplicated; with neither, a new resource with a server-assigned id. If-None-Exist takes the type’s search parameters (200 with the one match, 412 for several).' },
@@ -87,7 +91,10 @@ export function capabilityStatement(base: string): CapabilityStatement {
         }],
       },
       resource: resources,
-      interaction: [{ code: 'transaction', documentation: 'All or nothing.' }, { code: 'batch', documentation: 'Each entry on its own.' }],
+      interaction: [
+        { code: 'transaction', documentation: 'All or nothing.' }, { code: 'batch', documentation: 'Each entry on its own.' },
+        { code: 'history-system', documentation: `${HISTORY_FEED} Types: ${feedTypes(HANDLERS).map((x) => x.type).join(', ')}.` },
+      ],
     }],
   };
 }

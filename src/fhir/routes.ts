@@ -13,11 +13,12 @@ import { capabilityStatement, smartConfiguration } from './capability.js';
 import { everything, everythingAsked } from './everything.js';
 import { Importer } from './import.js';
 import { asFhirError, FhirError, badRequest, informational, notFound, operationOutcome } from './outcome.js';
-import { handlerFor, plausibleId } from './registry.js';
+import { handlerFor, HANDLERS, plausibleId } from './registry.js';
 import { searchBundle, readSearch } from './search.js';
 import { included } from './search-includes.js';
 import { inCompartment, resolveChains } from './search-chains.js';
-import { instanceHistory, vread } from './history.js';
+import { feedHistory, instanceHistory, vread } from './history.js';
+import { feedTypes } from './history-feed.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { bulkExportRoutes } from './bulk-export-routes.js';
 import { validateRoutes } from './validate-routes.js';
@@ -172,6 +173,22 @@ function fhirApi(deps: AppDeps) {
     const historyOf = async (req: FastifyRequest, reply: FastifyReply, type?: string) =>
       send(reply, 200, await versioned(req, (r, handler, id) => instanceHistory(r, handler, id, baseUrl(deps), req.query), type));
     scope.get('/:type/:id/_history', API, (req, reply) => historyOf(req, reply));
+    // Type-level and system history: every version the client's scopes and the door let it read, newest first.
+    scope.get('/:type/_history', API, async (req, reply) => {
+      const { type } = params(req);
+      const handler = handlerOf(type);
+      if (!feedTypes([handler]).length) throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: `Joinery keeps no earlier versions of ${type} resources: search them instead.` }]);
+      return send(reply, 200, await asRequestClient(deps, req, (tx, actor) => {
+        permit(actor, type, 'r');
+        return feedHistory({ tx, actor }, [handler], baseUrl(deps), type, req.query);
+      }));
+    });
+    scope.get('/_history', API, async (req, reply) =>
+      send(reply, 200, await asRequestClient(deps, req, (tx, actor) => {
+        const readable = feedTypes(HANDLERS).filter((h) => fhirPolicy.interact(actor, h.type, 'r').allowed);
+        if (!readable.length) permit(actor, 'Patient', 'r');
+        return feedHistory({ tx, actor }, readable, baseUrl(deps), '', req.query);
+      })));
 
     const search = async (req: FastifyRequest, reply: FastifyReply, raw: unknown, compartment?: string) => {
       const { type } = params(req);
