@@ -1,6 +1,7 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { HANDLERS } from './registry.js';
 import { feedTypes } from './history-feed.js';
+import { includesOf, revincludesOf } from './search-includes.js';
 import { chainsOf } from './search-chains.js';
 import { entrySearchOf } from './resources/entries.js';
 import { NHS_NUMBER_SYSTEM } from './codes.js';
@@ -14,12 +15,11 @@ function searchDocumentation(h: ResourceHandler): string {
   ].join(' ');
 }
 
+/** Exactly the _include and _revinclude values the search answers (search-includes.ts). */
 function searchIncludes(h: ResourceHandler): Pick<CapabilityStatementRestResource, 'searchInclude' | 'searchRevInclude'> {
-  const byPatient = (x: ResourceHandler) => x.searchParams.some((p) => p.name === 'patient' && p.type === 'reference');
-  return {
-    ...(byPatient(h) ? { searchInclude: [`${h.type}:patient`] } : {}),
-    ...(h.type === 'Patient' ? { searchRevInclude: HANDLERS.filter(byPatient).map((x) => `${x.type}:patient`) } : {}),
-  };
+  const include = includesOf(h.type);
+  const revinclude = revincludesOf(h.type);
+  return { ...(include.length ? { searchInclude: include } : {}), ...(revinclude.length ? { searchRevInclude: revinclude } : {}) };
 }
 
 const HISTORY_FEED = 'Every version the client may read, newest first: only the children it relates to, each read through the access door and audited. _since; _count (1–100, default 20); paged by key to the last version.';
