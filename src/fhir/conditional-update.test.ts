@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
-import { startFhirTest, type FhirTest } from './test-setup.js';
+import { fhirCall, startFhirTest, type FhirAnswer, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
 import { CONTACT_TYPE_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM } from './codes.js';
 import { HANDLERS } from './registry.js';
@@ -13,26 +13,15 @@ import { HANDLERS } from './registry.js';
  * 400. The criteria are searched through the door and audited in the write's
  * transaction, so a client can never update a child it may not see.
  */
-type Answer = { status: number; headers: Headers; body: (Resource & Record<string, unknown>) | null };
 const SENDER = 'https://gp-system.example/Id/record';
 
 describe('conditional update (PUT Type?criteria)', () => {
   let t: FhirTest;
-  let token: string;
-  let childId: string;
-  let nhsNumber: string;
-  let practiceOds: string;
+  // The engine's token; the child the bundle registered, its NHS number and practice.
+  let token: string, childId: string, nhsNumber: string, practiceOds: string;
 
-  const call = async (method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown; as?: string } = {}): Promise<Answer> => {
-    const res = await fetch(`${t.base}/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${opts.as ?? token}`, ...(opts.body !== undefined ? { 'content-type': 'application/fhir+json' } : {}), ...opts.headers },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
-  };
-  const outcome = (a: Answer) => a.body as unknown as OperationOutcome;
+  const call = (method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown; as?: string } = {}) => fhirCall(t, opts.as ?? token, method, path, opts);
+  const outcome = (a: FhirAnswer) => a.body as unknown as OperationOutcome;
   const storedChild = () => t.one<{ family_name: string; version: number }>(sql`SELECT family_name, version FROM child WHERE id = ${childId}::uuid`);
   const children = async () => (await t.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM child WHERE ics_id = ${t.j.ics.icsId}::uuid`)).n;
   const read = async (path: string) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, BundleEntry, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
-import { startFhirTest, type FhirTest } from './test-setup.js';
+import { fhirCall, startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
 
 /**
@@ -10,7 +10,6 @@ import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
  * paged by key to the last version; each version read through its child's
  * door and audited, so a client sees the history only of children it may read.
  */
-type Answer = { status: number; body: (Resource & Record<string, unknown>) | null };
 
 describe('type-level and system _history', () => {
   let t: FhirTest;
@@ -20,15 +19,7 @@ describe('type-level and system _history', () => {
   let practiceOds: string;
   let changedFrom: string;
 
-  const call = async (path: string, as = engine, opts: { method?: string; body?: unknown } = {}): Promise<Answer> => {
-    const res = await fetch(path.startsWith('http') ? path : `${t.base}/${path}`, {
-      method: opts.method ?? 'GET',
-      headers: { authorization: `Bearer ${as}`, ...(opts.body ? { 'content-type': 'application/fhir+json' } : {}) },
-      body: opts.body ? JSON.stringify(opts.body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = (path: string, as = engine, opts: { method?: string; body?: unknown } = {}) => fhirCall(t, as, opts.method ?? 'GET', path, opts);
   const bundle = async (path: string, as = engine) => {
     const res = await call(path, as);
     expect(res.status, `${path}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bundle, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, CapabilityStatement, OperationOutcome } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
-import { startFhirTest, type FhirTest } from './test-setup.js';
+import { fhirCall, startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle } from './test-fixtures.js';
 import { handlerFor } from './registry.js';
 
@@ -12,7 +12,6 @@ import { handlerFor } from './registry.js';
  * audited; organisations and professionals are shared data. The
  * CapabilityStatement lists exactly the values the search answers.
  */
-type Answer = { status: number; body: (Resource & Record<string, unknown>) | null };
 
 describe('_include and _revinclude along every served reference', () => {
   let t: FhirTest;
@@ -22,11 +21,7 @@ describe('_include and _revinclude along every served reference', () => {
   let observationId: string;
   let practitionerId: string;
 
-  const get = async (path: string, as = token): Promise<Answer> => {
-    const res = await fetch(`${t.base}/${path}`, { headers: { authorization: `Bearer ${as}` } });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const get = (path: string, as = token) => fhirCall(t, as, 'GET', path);
   const search = async (path: string, as = token) => {
     const res = await get(path, as);
     expect(res.status, `${path}: ${JSON.stringify(res.body).slice(0, 400)}`).toBe(200);
@@ -38,21 +33,20 @@ describe('_include and _revinclude along every served reference', () => {
     t = await startFhirTest('pglite', 40);
     token = await t.token();
     const sent = recordBundle({ tag: 'incref', nhsNumber: await freshNhsNumber(t), practiceOds: await odsCodeOf(t, 'gp-practice'), localAuthorityOds: await odsCodeOf(t, 'childrens-social-care') });
-    const res = await fetch(`${t.base}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify(sent) });
+    const res = await fhirCall(t, token, 'POST', '', { body: sent });
     expect(res.status).toBe(200);
-    const locations = ((await res.json()) as Bundle).entry!.map((e) => e.response!.location!.split('/'));
+    const locations = (res.body as unknown as Bundle).entry!.map((e) => e.response!.location!.split('/'));
     childId = locations.find(([type]) => type === 'Patient')![1];
     encounterId = locations.find(([type]) => type === 'Encounter')![1];
     practitionerId = (await t.one<{ id: string }>(sql`SELECT id FROM professional WHERE ics_id = ${t.j.ics.icsId}::uuid ORDER BY id LIMIT 1`)).id;
     // An observation made in the encounter, by a professional: both references kept and served.
-    const obs = await fetch(`${t.base}/Observation`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', prefer: 'return=representation' },
-      body: JSON.stringify({
+    const obs = await fhirCall(t, token, 'POST', 'Observation', {
+      body: {
         resourceType: 'Observation', identifier: [{ system: 'https://gp-system.example/Id/record', value: 'incref-temp' }], status: 'final',
         code: { coding: [{ system: 'http://snomed.info/sct', code: '386725007', display: 'Body temperature' }] }, subject: { reference: `Patient/${childId}` },
         encounter: { reference: `Encounter/${encounterId}` }, performer: [{ reference: `Practitioner/${practitionerId}` }],
         effectiveDateTime: '2026-10-02T22:00:00Z', valueQuantity: { value: 38.2, unit: 'degrees C', system: 'http://unitsofmeasure.org', code: 'Cel' },
-      }),
+      },
     });
     expect(obs.status).toBe(201);
     observationId = obs.headers.get('location')!.split('/').pop()!;
