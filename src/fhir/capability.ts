@@ -1,5 +1,7 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { HANDLERS } from './registry.js';
+import { feedTypes } from './history-feed.js';
+import { includesOf, revincludesOf } from './search-includes.js';
 import { chainsOf } from './search-chains.js';
 import { entrySearchOf } from './resources/entries.js';
 import { NHS_NUMBER_SYSTEM } from './codes.js';
@@ -13,13 +15,14 @@ function searchDocumentation(h: ResourceHandler): string {
   ].join(' ');
 }
 
+/** Exactly the _include and _revinclude values the search answers (search-includes.ts). */
 function searchIncludes(h: ResourceHandler): Pick<CapabilityStatementRestResource, 'searchInclude' | 'searchRevInclude'> {
-  const byPatient = (x: ResourceHandler) => x.searchParams.some((p) => p.name === 'patient' && p.type === 'reference');
-  return {
-    ...(byPatient(h) ? { searchInclude: [`${h.type}:patient`] } : {}),
-    ...(h.type === 'Patient' ? { searchRevInclude: HANDLERS.filter(byPatient).map((x) => `${x.type}:patient`) } : {}),
-  };
+  const include = includesOf(h.type);
+  const revinclude = revincludesOf(h.type);
+  return { ...(include.length ? { searchInclude: include } : {}), ...(revinclude.length ? { searchRevInclude: revinclude } : {}) };
 }
+
+const HISTORY_FEED = 'Every version the client may read, newest first: only the children it relates to, each read through the access door and audited. _since; _count (1–100, default 20); paged by key to the last version.';
 
 /** The date this statement last changed in substance (what is supported). */
 const STATEMENT_DATE = '2026-12-07';
@@ -35,10 +38,11 @@ export function capabilityStatement(base: string): CapabilityStatement {
     interaction: [
       { code: 'read' as const, ...(h.versioned ? { documentation: 'ETag W/"<versionId>" and Last-Modified; If-None-Match or If-Modified-Since answers 304 when unchanged.' } : {}) },
       ...(h.history ? [{ code: 'vread' as const }, { code: 'history-instance' as const, documentation: 'Every kept version, newest first; _since.' }] : []),
+      ...(feedTypes([h]).length ? [{ code: 'history-type' as const, documentation: HISTORY_FEED }] : []),
       { code: 'search-type' as const, documentation: searchDocumentation(h) },
       ...(h.writable ? [
         { code: 'create' as const, documentation: 'Found again by identifier (or the sender’s id) rather than duplicated; with neither, a new resource with a server-assigned id. If-None-Exist takes the type’s search parameters (200 with the one match, 412 for several).' },
-        { code: 'update' as const, ...(h.versioned ? { documentation: 'If-Match W/"<versionId>": 412 when the resource has changed since, and nothing is written.' } : {}) },
+        { code: 'update' as const, documentation: `${h.versioned ? 'If-Match W/"<versionId>": 412 when the resource has changed since, and nothing is written. ' : ''}Conditional update PUT ${h.type}?<search parameters>: no match creates (201, server-assigned id; 409 if the resource sent is one Joinery already holds), one match is updated (400 if the body's id is another), several are 412.` },
       ] : []),
     ],
     // versioned-update: versionId kept and If-Match honoured; vread and _history where versions are kept.
@@ -47,8 +51,8 @@ export function capabilityStatement(base: string): CapabilityStatement {
     updateCreate: false,
     conditionalCreate: h.writable,
     conditionalRead: h.versioned ? 'full-support' as const : 'not-supported' as const,
-    // A conditional update is PUT [type]?criteria: not served (405).
-    conditionalUpdate: false,
+    // PUT [type]?criteria: none found creates, one found is updated, several are 412.
+    conditionalUpdate: h.writable,
     conditionalDelete: 'not-supported' as const,
     searchParam: [
       ...h.searchParams.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })),
@@ -87,7 +91,10 @@ export function capabilityStatement(base: string): CapabilityStatement {
         }],
       },
       resource: resources,
-      interaction: [{ code: 'transaction', documentation: 'All or nothing.' }, { code: 'batch', documentation: 'Each entry on its own.' }],
+      interaction: [
+        { code: 'transaction', documentation: 'All or nothing.' }, { code: 'batch', documentation: 'Each entry on its own.' },
+        { code: 'history-system', documentation: `${HISTORY_FEED} Types: ${feedTypes(HANDLERS).map((x) => x.type).join(', ')}.` },
+      ],
     }],
   };
 }

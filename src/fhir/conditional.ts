@@ -114,19 +114,42 @@ export async function requireVersion(req: FastifyRequest, current: () => Promise
 }
 
 /**
- * If-None-Exist on a create: the one resource its search criteria (the
- * type's own search parameters, e.g. `identifier=system|value`) find, so the
- * create is answered with it instead of writing; undefined when none match.
- * Several matches are refused 412: the client must say which it means.
+ * What a conditional interaction's search criteria (the type's own search
+ * parameters, e.g. `identifier=system|value`) find: none or the one match.
+ * Several are refused 412: the client must say which it means. Each match is
+ * read by the type's search, so the child's door is opened and audited.
  */
-export async function existingMatch(r: Reading, handler: ResourceHandler, criteria: string): Promise<Resource | undefined> {
+export async function soleMatch(r: Reading, handler: ResourceHandler, criteria: string, asked: 'If-None-Exist' | 'A conditional update'): Promise<Resource | undefined> {
   const raw: Record<string, string[]> = {};
-  for (const [name, value] of new URLSearchParams(criteria)) (raw[name] ??= []).push(value);
-  if (!Object.keys(raw).length) throw badRequest('If-None-Exist needs search criteria, such as identifier=system|value.', 'If-None-Exist');
+  for (const [name, value] of new URLSearchParams(criteria)) if (name !== '_format') (raw[name] ??= []).push(value);
+  if (!Object.keys(raw).length) throw badRequest(`${asked} needs search criteria, such as identifier=system|value.`, asked === 'If-None-Exist' ? asked : `${handler.type}?`);
   const { query } = readSearch(handler, raw);
-  const { resources, total } = await handler.search(r, query, { count: 2, offset: 0 });
+  const { resources, total } = await handler.search(r, query, { count: 2, offset: 0, ...(handler.sorts ? { sort: handler.sorts[0] } : {}) });
   if (total > 1 || resources.length > 1) {
-    throw new FhirError(412, [{ severity: 'error', code: 'multiple-matches', text: `If-None-Exist matches ${total} ${handler.type} resources: make the criteria name one.` }]);
+    throw new FhirError(412, [{ severity: 'error', code: 'multiple-matches', text: `${asked} matches ${Math.max(total, resources.length)} ${handler.type} resources: make the criteria name one.` }]);
   }
   return resources[0];
 }
+
+/** If-None-Exist on a create: the one match is the answer, instead of writing; undefined when none match. */
+export const existingMatch = (r: Reading, handler: ResourceHandler, criteria: string) => soleMatch(r, handler, criteria, 'If-None-Exist');
+
+/**
+ * A conditional update's target (PUT Type?criteria): the one resource the
+ * criteria find, or undefined when none do (then the body is created). A
+ * body whose id is not the match's is refused 400: it names another resource.
+ */
+export async function conditionalTarget(r: Reading, handler: ResourceHandler, criteria: string, body: Resource): Promise<string | undefined> {
+  const match = await soleMatch(r, handler, criteria, 'A conditional update');
+  if (!match) return undefined;
+  if (body.id !== undefined && body.id.toLowerCase() !== match.id) {
+    throw badRequest(`The resource’s id ${body.id} is not that of the ${handler.type} the criteria find (${match.id}): send it without an id, or with that one.`, `${handler.type}.id`);
+  }
+  return match.id;
+}
+
+/** Nothing matched the criteria, yet the body names a resource Joinery already holds (by identifier or id): it is not changed by a create. */
+export const namedElsewhere = (type: string, id: string) => new FhirError(409, [{
+  severity: 'error', code: 'conflict',
+  text: `Nothing matched the criteria, but the resource sent is ${type}/${id}, which Joinery already holds: update it by its id, or make the criteria find it.`,
+}]);

@@ -13,16 +13,17 @@ import { capabilityStatement, smartConfiguration } from './capability.js';
 import { everything, everythingAsked } from './everything.js';
 import { Importer } from './import.js';
 import { asFhirError, FhirError, badRequest, informational, notFound, operationOutcome } from './outcome.js';
-import { handlerFor, plausibleId } from './registry.js';
+import { handlerFor, HANDLERS, plausibleId } from './registry.js';
 import { searchBundle, readSearch } from './search.js';
 import { included } from './search-includes.js';
 import { inCompartment, resolveChains } from './search-chains.js';
-import { instanceHistory, vread } from './history.js';
+import { feedHistory, instanceHistory, vread } from './history.js';
+import { feedTypes } from './history-feed.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { bulkExportRoutes } from './bulk-export-routes.js';
 import { validateRoutes } from './validate-routes.js';
 import { profiled } from './uk-core.js';
-import { existingMatch, methodsServed, notModified, requireVersion, versionHeaders } from './conditional.js';
+import { conditionalTarget, existingMatch, methodsServed, namedElsewhere, notModified, requireVersion, versionHeaders } from './conditional.js';
 
 export const FHIR_PREFIX = '/fhir/R4';
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -172,6 +173,22 @@ function fhirApi(deps: AppDeps) {
     const historyOf = async (req: FastifyRequest, reply: FastifyReply, type?: string) =>
       send(reply, 200, await versioned(req, (r, handler, id) => instanceHistory(r, handler, id, baseUrl(deps), req.query), type));
     scope.get('/:type/:id/_history', API, (req, reply) => historyOf(req, reply));
+    // Type-level and system history: every version the client's scopes and the door let it read, newest first.
+    scope.get('/:type/_history', API, async (req, reply) => {
+      const { type } = params(req);
+      const handler = handlerOf(type);
+      if (!feedTypes([handler]).length) throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: `Joinery keeps no earlier versions of ${type} resources: search them instead.` }]);
+      return send(reply, 200, await asRequestClient(deps, req, (tx, actor) => {
+        permit(actor, type, 'r');
+        return feedHistory({ tx, actor }, [handler], baseUrl(deps), type, req.query);
+      }));
+    });
+    scope.get('/_history', API, async (req, reply) =>
+      send(reply, 200, await asRequestClient(deps, req, (tx, actor) => {
+        const readable = feedTypes(HANDLERS).filter((h) => fhirPolicy.interact(actor, h.type, 'r').allowed);
+        if (!readable.length) permit(actor, 'Patient', 'r');
+        return feedHistory({ tx, actor }, readable, baseUrl(deps), '', req.query);
+      })));
 
     const search = async (req: FastifyRequest, reply: FastifyReply, raw: unknown, compartment?: string) => {
       const { type } = params(req);
@@ -197,26 +214,40 @@ function fhirApi(deps: AppDeps) {
     });
     scope.post('/:type/_search', API, (req, reply) => search(req, reply, { ...(req.query as object), ...(req.body as object | undefined) }));
 
-    const write = async (req: FastifyRequest, reply: FastifyReply, method: 'POST' | 'PUT') => {
+    /**
+     * Create (POST), update (PUT Type/id) and conditional update (PUT Type?criteria):
+     * the criteria are searched in the write's transaction, through the door
+     * and audited, and what they find decides whether this creates or updates.
+     */
+    const write = async (req: FastifyRequest, reply: FastifyReply, method: 'POST' | 'PUT', conditional = false) => {
       const actor = await clientOf(deps, req);
       const { type, id } = params(req);
-      handlerOf(type);
+      const handler = handlerOf(type);
       const body = req.body as Resource | undefined;
       if (!body || typeof body !== 'object' || body.resourceType !== type) throw badRequest(`Send a ${type} resource.`, type);
-      if (method === 'PUT' && (!plausibleId(type, id) || (body.id !== undefined && body.id !== id))) {
+      if (method === 'PUT' && !conditional && (!plausibleId(type, id) || (body.id !== undefined && body.id !== id))) {
         throw badRequest('The resource’s id must be the id in the URL.', `${type}.id`);
       }
-      const targetId = method === 'PUT' ? id.toLowerCase() : undefined;
+      if (conditional && !handler.writable) {
+        reply.header('allow', 'GET');
+        throw new FhirError(405, [{ severity: 'error', code: 'not-supported', text: `${type} is read only in Joinery: it answers GET.` }]);
+      }
+      const criteria = conditional ? (req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '') : undefined;
       const ifNoneExist = method === 'POST' ? req.headers['if-none-exist'] : undefined;
-      if (ifNoneExist !== undefined) permit(actor, type, 's');
+      if (ifNoneExist !== undefined || conditional) permit(actor, type, 's');
       const imported = await deps.db.tenant(actor.icsId, async (tx) => {
         // If-None-Exist: what the criteria find is the answer, and nothing is written.
-        const existing = typeof ifNoneExist === 'string' ? await existingMatch({ tx, actor }, handlerOf(type), ifNoneExist) : undefined;
+        const existing = typeof ifNoneExist === 'string' ? await existingMatch({ tx, actor }, handler, ifNoneExist) : undefined;
         if (existing) return { existing };
+        const targetId = criteria !== undefined ? await conditionalTarget({ tx, actor }, handler, criteria, body) : method === 'PUT' ? id.toLowerCase() : undefined;
         // If-Match: the version read and the write are one transaction, and the write itself checks the version again.
-        const expectedVersion = targetId ? await requireVersion(req, () => handlerOf(type).read({ tx, actor }, targetId)) : undefined;
-        return new Importer(tx, actor, { namespace: `urn:joinery:fhir-client:${actor.professionalId}`, ourBase: baseUrl(deps) })
-          .importResource(method === 'PUT' ? { ...body, id: undefined } : body, { path: type, method, targetId, expectedVersion, fullUrl: serverAssigned(method, body) });
+        const expectedVersion = targetId ? await requireVersion(req, () => handler.read({ tx, actor }, targetId)) : undefined;
+        const as = targetId ? 'PUT' : 'POST';
+        const written = await new Importer(tx, actor, { namespace: `urn:joinery:fhir-client:${actor.professionalId}`, ourBase: baseUrl(deps) })
+          .importResource(targetId ? { ...body, id: undefined } : body, { path: type, method: as, targetId, expectedVersion, fullUrl: serverAssigned(as, body) });
+        // Nothing matched, so this must be a new resource: one the body names by identifier or id is not silently changed instead.
+        if (criteria !== undefined && !targetId && written.outcome !== 'created') throw namedElsewhere(type, written.id);
+        return written;
       });
       if ('existing' in imported) {
         reply.header('location', `${baseUrl(deps)}/${type}/${imported.existing.id}`);
@@ -242,6 +273,7 @@ function fhirApi(deps: AppDeps) {
     };
     scope.post('/:type', API, (req, reply) => write(req, reply, 'POST'));
     scope.put('/:type/:id', API, (req, reply) => write(req, reply, 'PUT'));
+    scope.put('/:type', API, (req, reply) => write(req, reply, 'PUT', true));
 
     scope.post('/', { ...API, bodyLimit: BUNDLE_BODY_LIMIT }, async (req, reply) => {
       const actor = await clientOf(deps, req);

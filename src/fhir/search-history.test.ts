@@ -140,7 +140,7 @@ describe('searching, paging and history as a FHIR client does', () => {
       expect(structureIssues(withPatient)).toEqual([]);
       const withConditions = (await get(`Patient?_id=${childId}&_revinclude=Condition:patient&_revinclude=AllergyIntolerance:patient`)).body;
       expect(withConditions.entry!.map((e) => [e.resource!.resourceType, e.search!.mode])).toEqual([['Patient', 'match'], ['Condition', 'include'], ['AllergyIntolerance', 'include']]);
-      const refused = await get(`Observation?patient=Patient/${childId}&_include=Observation:performer`);
+      const refused = await get(`Observation?patient=Patient/${childId}&_include=Observation:specimen`);
       expect(refused.status).toBe(400);
     });
 

@@ -1,7 +1,7 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { badRequest, operationOutcome, type Issue } from './outcome.js';
 import type { Page, Query, ResourceHandler } from './resources/handler.js';
-import { includeNames, type Includes } from './search-includes.js';
+import { includeNames, refuseIterate, type Includes } from './search-includes.js';
 import { chainsOf, readHas } from './search-chains.js';
 
 export const DEFAULT_COUNT = 20;
@@ -111,6 +111,10 @@ export function readSearch(handler: ResourceHandler, raw: unknown, opts: { lenie
         continue;
       case '_format':
         continue;
+      case '_include:iterate':
+      case '_revinclude:iterate':
+      case '_include:recurse':
+        throw refuseIterate(name);
     }
     if (name.startsWith('_has:')) {
       readHas(handler, name);

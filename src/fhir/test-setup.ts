@@ -1,7 +1,7 @@
 import net, { type AddressInfo } from 'node:net';
 import { sql, type SQL } from 'drizzle-orm';
 import { Client } from 'fhir-kit-client';
-import type { OperationOutcome } from '@medplum/fhirtypes';
+import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { rows, type DatabaseKind } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { addClient } from './clients.js';
@@ -80,4 +80,21 @@ export async function refusal(p: Promise<unknown>): Promise<{ status: number; ou
     throw e;
   }
   throw new Error('expected a refusal');
+}
+
+/** A FHIR answer as a test reads it: the status, the headers and the parsed body. */
+export type FhirAnswer = { status: number; headers: Headers; body: (Resource & Record<string, unknown>) | null };
+
+/**
+ * Plain HTTP against the FHIR base (or an absolute next link), with a bearer
+ * token: for what a FHIR client library hides (status, headers, criteria on PUT).
+ */
+export async function fhirCall(t: FhirTest, token: string, method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown } = {}): Promise<FhirAnswer> {
+  const res = await fetch(path.startsWith('http') ? path : `${t.base}/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(opts.body !== undefined ? { 'content-type': 'application/fhir+json' } : {}), ...opts.headers },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
