@@ -12,8 +12,9 @@ import { clientActor } from './clients.js';
  * download each NDJSON file with the same token. What comes out is what the
  * door lets this client see, each child audited.
  */
-/** Small enough for a loaded machine, and more than CHUNK_CHILDREN (50), so an export takes several chunks. */
+/** Small enough for a loaded machine; chunks of 25 children, so an export takes several. */
 const CHILDREN = 60;
+process.env.JOINERY_EXPORT_CHUNK_CHILDREN = '25';
 
 type Manifest = { transactionTime: string; request: string; requiresAccessToken: boolean; output: { type: string; url: string; count: number }[]; error: unknown[] };
 

@@ -32,6 +32,13 @@ export async function patientById(tx: Tx, id: string): Promise<PatientRow | unde
   return found;
 }
 
+/** patientById for many children (a Bulk Data export's chunk, their doors opened by the caller), in one statement. */
+export function patientsByIds(tx: Tx, icsId: string, ids: readonly string[]): Promise<PatientRow[]> {
+  if (!ids.length) return Promise.resolve([]);
+  return rows<PatientRow>(tx, sql`SELECT ${PATIENT_COLUMNS} FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+    WHERE c.ics_id = ${icsId}::uuid AND c.id = ANY(${`{${ids.join(',')}}`}::uuid[]) ORDER BY c.id`);
+}
+
 export type PatientCriteria = {
   ids?: string[]; nhsNumber?: string; linkedIds?: string[]; name?: string[]; family?: string[]; given?: string[];
   birthFrom?: string; birthTo?: string;
