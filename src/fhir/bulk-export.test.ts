@@ -136,6 +136,31 @@ describe('FHIR Bulk Data export', { timeout: 600_000 }, () => {
     expect(byType.get('Organization')?.length).toBeGreaterThan(0);
   });
 
+  it('a sensitive entry, a sensitive contact and an entry entered in error never leave in an export, though the rest of the child’s record does', async () => {
+    const ics = t.j.ics.icsId;
+    const [sensitive, wrong] = await t.all<{ id: string; child_id: string; status: string }>(sql`SELECT id, child_id, status FROM record_entry
+      WHERE ics_id = ${ics}::uuid AND kind = 'immunisation' AND sensitive_category IS NULL AND status <> 'entered-in-error' ORDER BY id LIMIT 2`);
+    const [contact] = await t.all<{ id: string }>(sql`SELECT id FROM contact WHERE ics_id = ${ics}::uuid AND sensitive_category IS NULL ORDER BY id LIMIT 1`);
+    await t.all(sql`UPDATE record_entry SET sensitive_category = 'sexual-health' WHERE ics_id = ${ics}::uuid AND id = ${sensitive.id}::uuid`);
+    await t.all(sql`UPDATE record_entry SET status = 'entered-in-error' WHERE ics_id = ${ics}::uuid AND id = ${wrong.id}::uuid`);
+    await t.all(sql`UPDATE contact SET sensitive_category = 'sexual-health' WHERE ics_id = ${ics}::uuid AND id = ${contact.id}::uuid`);
+    try {
+      const { byType } = await exportAll('/Patient/$export?_type=Patient,Immunization,Encounter', engineToken);
+      const exported = new Set([...ids(byType.get('Immunization')), ...ids(byType.get('Encounter'))]);
+      expect([sensitive.id, wrong.id, contact.id].filter((id) => exported.has(id))).toEqual([]);
+      // The same children's other immunisations and contacts went: every one a system may be served, and no more.
+      const [db] = await t.all<{ immunisations: number; contacts: number }>(sql`SELECT
+        (SELECT count(*)::int FROM record_entry WHERE ics_id = ${ics}::uuid AND kind = 'immunisation' AND sensitive_category IS NULL AND status <> 'entered-in-error') AS immunisations,
+        (SELECT count(*)::int FROM contact WHERE ics_id = ${ics}::uuid AND sensitive_category IS NULL) + (SELECT count(*)::int FROM ward_visit WHERE ics_id = ${ics}::uuid) AS contacts`);
+      expect({ immunisations: byType.get('Immunization')?.length, contacts: byType.get('Encounter')?.length }).toEqual(db);
+      expect(patientsReferred(byType).has(sensitive.child_id)).toBe(true);
+    } finally {
+      await t.all(sql`UPDATE record_entry SET sensitive_category = NULL WHERE ics_id = ${ics}::uuid AND id = ${sensitive.id}::uuid`);
+      await t.all(sql`UPDATE record_entry SET status = ${wrong.status} WHERE ics_id = ${ics}::uuid AND id = ${wrong.id}::uuid`);
+      await t.all(sql`UPDATE contact SET sensitive_category = NULL WHERE ics_id = ${ics}::uuid AND id = ${contact.id}::uuid`);
+    }
+  });
+
   it('_type limits the files to the types named, and _since leaves out what did not change since', async () => {
     const { byType } = await exportAll('/Patient/$export?_type=Patient,Condition', engineToken);
     expect([...byType.keys()].sort()).toEqual(['Condition', 'Patient']);
