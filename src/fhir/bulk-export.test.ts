@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
-import { Client } from 'fhir-kit-client';
 import { startFhirTest, type FhirTest } from './test-setup.js';
 import { bulkExportJob, startExport } from './bulk-export.js';
 import { clientActor } from './clients.js';
+import { exportWithKit } from './bulk-export-kit.js';
 
 /**
  * FHIR Bulk Data export as a Bulk Data client drives it over HTTP: kick-off
@@ -93,19 +93,9 @@ describe('FHIR Bulk Data export', { timeout: 600_000 }, () => {
   });
 
   it('fhir-kit-client, a FHIR client from npm, kicks off, polls the status to completion and gets NDJSON whose counts match the database', async () => {
-    const client = t.client(engineToken);
-    const kicked = await client.request('$export?_type=Patient,Condition,Immunization', { options: { headers: { prefer: 'respond-async', accept: 'application/fhir+json' } } });
-    expect(Client.httpFor(kicked).response!.status).toBe(202);
-    const statusUrl = Client.httpFor(kicked).response!.headers.get('content-location')!;
-    let manifest: Manifest | undefined;
-    for (let i = 0; !manifest && i < 6000; i++) {
-      const answer = await client.request(statusUrl);
-      if (Client.httpFor(answer).response!.status === 200) manifest = answer as unknown as Manifest;
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(manifest, 'the export finished').toBeDefined();
+    const manifest = await exportWithKit(t.client(engineToken), '$export?_type=Patient,Condition,Immunization', 6000);
     const counts = new Map<string, number>();
-    for (const file of manifest!.output) {
+    for (const file of manifest.output) {
       const lines = (await (await fetch(file.url, { headers: { authorization: `Bearer ${engineToken}` } })).text()).split('\n').filter(Boolean);
       expect(lines.length, file.url).toBe(file.count);
       counts.set(file.type, (counts.get(file.type) ?? 0) + lines.length);
