@@ -79,6 +79,13 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
   };
 }
 
+/**
+ * Which of these children have a plan: viewPlan gives nothing for the
+ * others (and writes no audit for them), so a Bulk Data export reads only
+ * these. Not an access decision: viewPlan decides for each child it reads.
+ */
+export const childrenWithPlans = (tx: Tx, icsId: string, childIds: readonly string[]): Promise<Set<string>> => store.childrenWithOpenPlans(tx, icsId, childIds);
+
 /** The key worker must be a caring professional of this ICS; they join the child's care team if not in it. */
 async function checkKeyWorker(tx: Tx, keyWorkerId: string): Promise<void> {
   const kw = await professionalById(tx, keyWorkerId);

@@ -43,6 +43,14 @@ export async function openPlan(tx: Tx, icsId: string, childId: string): Promise<
   return found;
 }
 
+/** Which of these children have an open plan (a Bulk Data export's chunk asks once, then reads only theirs). */
+export async function childrenWithOpenPlans(tx: Tx, icsId: string, childIds: readonly string[]): Promise<Set<string>> {
+  if (!childIds.length) return new Set();
+  const found = await rows<{ child_id: string }>(tx, sql`SELECT child_id FROM care_plan
+    WHERE ics_id = ${icsId}::uuid AND child_id = ANY(${`{${childIds.join(',')}}`}::uuid[]) AND status <> 'closed'`);
+  return new Set(found.map((f) => f.child_id));
+}
+
 /** The child an open plan, or one of its goals, belongs to: how a FHIR read by id finds the plan. */
 export async function childOfPlanPart(tx: Tx, icsId: string, kind: 'plan' | 'goal', id: string): Promise<string | undefined> {
   const [found] = await rows<{ child_id: string }>(

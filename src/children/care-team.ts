@@ -17,16 +17,24 @@ import { refuseChangeWhileFrozen } from '../platform/access/freeze.js';
 
 export type TeamMember = { professional_id: string; name: string; role: string; role_in_team: string; organisation_id: string; organisation_name: string };
 
-export function currentTeam(tx: Tx, icsId: string, childId: string): Promise<TeamMember[]> {
-  return rows<TeamMember>(
+export async function currentTeam(tx: Tx, icsId: string, childId: string): Promise<TeamMember[]> {
+  return (await currentTeamsOfEach(tx, icsId, [childId])).get(childId) ?? [];
+}
+
+/** currentTeam for many children at once (a Bulk Data export's chunk, their doors opened by the caller): child id → team. */
+export async function currentTeamsOfEach(tx: Tx, icsId: string, childIds: readonly string[]): Promise<Map<string, TeamMember[]>> {
+  const found = childIds.length ? await rows<TeamMember & { child_id: string }>(
     tx,
-    sql`SELECT DISTINCT ON (p.id) p.id AS professional_id, p.name, p.role, m.role_in_team, o.id AS organisation_id, o.name AS organisation_name
+    sql`SELECT DISTINCT ON (m.child_id, p.id) m.child_id, p.id AS professional_id, p.name, p.role, m.role_in_team, o.id AS organisation_id, o.name AS organisation_name
           FROM care_team_member m
           JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
           JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-         WHERE m.ics_id = ${icsId}::uuid AND m.child_id = ${childId}::uuid AND m.ended_at IS NULL
-         ORDER BY p.id, m.started_at`,
-  );
+         WHERE m.ics_id = ${icsId}::uuid AND m.child_id = ANY(${`{${childIds.join(',')}}`}::uuid[]) AND m.ended_at IS NULL
+         ORDER BY m.child_id, p.id, m.started_at`,
+  ) : [];
+  const out = new Map<string, TeamMember[]>();
+  for (const { child_id, ...member } of found) out.set(child_id, [...(out.get(child_id) ?? []), member]);
+  return out;
 }
 
 /**

@@ -113,7 +113,8 @@ export async function childExists(tx: Tx, icsId: string, childId: string): Promi
 }
 
 // The care team and registration, as other capabilities (and the composition root) use them.
-export { childNames, colleagues, currentTeam, findKeyWorkersWith, joinCareTeam, professionalById, teamById, teams } from './care-team.js';
+export { childNames, colleagues, currentTeam, currentTeamsOfEach, findKeyWorkersWith, joinCareTeam, professionalById, teamById, teams } from './care-team.js';
+export type { TeamMember } from './care-team.js';
 export { registerChild, saveFlag, saveRelatedPerson } from './registration.js';
 export { glanceAtFamilyAccessWith, type FamilyAccessGlance } from './family-access-glance.js';
 export { CARE_TEAM_GROUP, confirmOutsider, knownToChild, ownerOptions, type KnownGroup, type OwnerOption } from './owner-choice.js';

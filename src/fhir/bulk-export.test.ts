@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
-import { Client } from 'fhir-kit-client';
 import { startFhirTest, type FhirTest } from './test-setup.js';
 import { bulkExportJob, startExport } from './bulk-export.js';
 import { clientActor } from './clients.js';
+import { exportWithKit } from './bulk-export-kit.js';
 
 /**
  * FHIR Bulk Data export as a Bulk Data client drives it over HTTP: kick-off
@@ -12,8 +12,9 @@ import { clientActor } from './clients.js';
  * download each NDJSON file with the same token. What comes out is what the
  * door lets this client see, each child audited.
  */
-/** Small enough for a loaded machine, and more than CHUNK_CHILDREN (50), so an export takes several chunks. */
+/** Small enough for a loaded machine; chunks of 25 children, so an export takes several. */
 const CHILDREN = 60;
+process.env.JOINERY_EXPORT_CHUNK_CHILDREN = '25';
 
 type Manifest = { transactionTime: string; request: string; requiresAccessToken: boolean; output: { type: string; url: string; count: number }[]; error: unknown[] };
 
@@ -92,19 +93,9 @@ describe('FHIR Bulk Data export', { timeout: 600_000 }, () => {
   });
 
   it('fhir-kit-client, a FHIR client from npm, kicks off, polls the status to completion and gets NDJSON whose counts match the database', async () => {
-    const client = t.client(engineToken);
-    const kicked = await client.request('$export?_type=Patient,Condition,Immunization', { options: { headers: { prefer: 'respond-async', accept: 'application/fhir+json' } } });
-    expect(Client.httpFor(kicked).response!.status).toBe(202);
-    const statusUrl = Client.httpFor(kicked).response!.headers.get('content-location')!;
-    let manifest: Manifest | undefined;
-    for (let i = 0; !manifest && i < 6000; i++) {
-      const answer = await client.request(statusUrl);
-      if (Client.httpFor(answer).response!.status === 200) manifest = answer as unknown as Manifest;
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(manifest, 'the export finished').toBeDefined();
+    const manifest = await exportWithKit(t.client(engineToken), '$export?_type=Patient,Condition,Immunization', 6000);
     const counts = new Map<string, number>();
-    for (const file of manifest!.output) {
+    for (const file of manifest.output) {
       const lines = (await (await fetch(file.url, { headers: { authorization: `Bearer ${engineToken}` } })).text()).split('\n').filter(Boolean);
       expect(lines.length, file.url).toBe(file.count);
       counts.set(file.type, (counts.get(file.type) ?? 0) + lines.length);
@@ -133,6 +124,31 @@ describe('FHIR Bulk Data export', { timeout: 600_000 }, () => {
     for (const id of [...exported].slice(0, 4)) expect((await get(`/Patient/${id}`, token)).status, id).toBe(200);
     // System level brings the organisations and professionals too.
     expect(byType.get('Organization')?.length).toBeGreaterThan(0);
+  });
+
+  it('a sensitive entry, a sensitive contact and an entry entered in error never leave in an export, though the rest of the child’s record does', async () => {
+    const ics = t.j.ics.icsId;
+    const [sensitive, wrong] = await t.all<{ id: string; child_id: string; status: string }>(sql`SELECT id, child_id, status FROM record_entry
+      WHERE ics_id = ${ics}::uuid AND kind = 'immunisation' AND sensitive_category IS NULL AND status <> 'entered-in-error' ORDER BY id LIMIT 2`);
+    const [contact] = await t.all<{ id: string }>(sql`SELECT id FROM contact WHERE ics_id = ${ics}::uuid AND sensitive_category IS NULL ORDER BY id LIMIT 1`);
+    await t.all(sql`UPDATE record_entry SET sensitive_category = 'sexual-health' WHERE ics_id = ${ics}::uuid AND id = ${sensitive.id}::uuid`);
+    await t.all(sql`UPDATE record_entry SET status = 'entered-in-error' WHERE ics_id = ${ics}::uuid AND id = ${wrong.id}::uuid`);
+    await t.all(sql`UPDATE contact SET sensitive_category = 'sexual-health' WHERE ics_id = ${ics}::uuid AND id = ${contact.id}::uuid`);
+    try {
+      const { byType } = await exportAll('/Patient/$export?_type=Patient,Immunization,Encounter', engineToken);
+      const exported = new Set([...ids(byType.get('Immunization')), ...ids(byType.get('Encounter'))]);
+      expect([sensitive.id, wrong.id, contact.id].filter((id) => exported.has(id))).toEqual([]);
+      // The same children's other immunisations and contacts went: every one a system may be served, and no more.
+      const [db] = await t.all<{ immunisations: number; contacts: number }>(sql`SELECT
+        (SELECT count(*)::int FROM record_entry WHERE ics_id = ${ics}::uuid AND kind = 'immunisation' AND sensitive_category IS NULL AND status <> 'entered-in-error') AS immunisations,
+        (SELECT count(*)::int FROM contact WHERE ics_id = ${ics}::uuid AND sensitive_category IS NULL) + (SELECT count(*)::int FROM ward_visit WHERE ics_id = ${ics}::uuid) AS contacts`);
+      expect({ immunisations: byType.get('Immunization')?.length, contacts: byType.get('Encounter')?.length }).toEqual(db);
+      expect(patientsReferred(byType).has(sensitive.child_id)).toBe(true);
+    } finally {
+      await t.all(sql`UPDATE record_entry SET sensitive_category = NULL WHERE ics_id = ${ics}::uuid AND id = ${sensitive.id}::uuid`);
+      await t.all(sql`UPDATE record_entry SET status = ${wrong.status} WHERE ics_id = ${ics}::uuid AND id = ${wrong.id}::uuid`);
+      await t.all(sql`UPDATE contact SET sensitive_category = NULL WHERE ics_id = ${ics}::uuid AND id = ${contact.id}::uuid`);
+    }
   });
 
   it('_type limits the files to the types named, and _since leaves out what did not change since', async () => {

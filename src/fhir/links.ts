@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
+import { uuidArray } from './store.js';
 
 /**
  * The sender's names for our rows (see fhir_link): an identifier's system and
@@ -24,6 +25,17 @@ export async function saveLinks(tx: Tx, icsId: string, resourceType: string, tar
     SELECT ${icsId}::uuid, ${resourceType}, k.kind, k.system, k.value, ${targetId}::uuid
       FROM json_to_recordset(${JSON.stringify(unique)}::json) AS k(kind text, system text, value text)
     ON CONFLICT (ics_id, resource_type, kind, system, value) DO UPDATE SET target_id = excluded.target_id`);
+}
+
+/** identifiersOf for many rows of one type at once (a Bulk Data export's chunk): row id → its identifiers, in the same order. */
+export async function identifiersOfEach(tx: Tx, icsId: string, resourceType: string, targetIds: readonly string[]): Promise<Map<string, { system: string; value: string }[]>> {
+  const out = new Map<string, { system: string; value: string }[]>();
+  if (!targetIds.length) return out;
+  const found = await rows<{ target_id: string; system: string; value: string }>(tx, sql`SELECT target_id, system, value FROM fhir_link
+    WHERE ics_id = ${icsId}::uuid AND resource_type = ${resourceType} AND kind = 'identifier' AND target_id = ANY(${uuidArray(targetIds)})
+    ORDER BY target_id, created_at, system, value`);
+  for (const { target_id, system, value } of found) out.set(target_id, [...(out.get(target_id) ?? []), { system, value }]);
+  return out;
 }
 
 /** The identifiers senders gave a row, for writing it back out. */

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
+import { uuidArray } from './store.js';
 
 /**
  * The proxy access granted to the child's carers, as FHIR shows it on
@@ -13,12 +14,24 @@ export type ProxyGrantRow = {
 };
 
 /** Each carer's current proxy grant for the child (a live one before an ended one, then the newest). */
-export function proxyGrantsOf(tx: Tx, childId: string): Promise<ProxyGrantRow[]> {
-  return rows<ProxyGrantRow>(tx, sql`SELECT DISTINCT ON (g.related_person_id) g.related_person_id, g.status, g.basis, g.may_see,
-      to_char(g.ends_on, 'YYYY-MM-DD') AS ends_on, g.granted_at
+export async function proxyGrantsOf(tx: Tx, childId: string): Promise<ProxyGrantRow[]> {
+  return (await currentGrants(tx, sql`g.child_id = ${childId}::uuid`)).get(childId) ?? [];
+}
+
+/** proxyGrantsOf for many children (a Bulk Data export's chunk): child id → its carers' current grants. */
+export function proxyGrantsOfEach(tx: Tx, icsId: string, childIds: readonly string[]): Promise<Map<string, ProxyGrantRow[]>> {
+  return currentGrants(tx, sql`g.ics_id = ${icsId}::uuid AND g.child_id = ANY(${uuidArray(childIds)})`);
+}
+
+async function currentGrants(tx: Tx, children: SQL): Promise<Map<string, ProxyGrantRow[]>> {
+  const found = await rows<ProxyGrantRow & { child_id: string }>(tx, sql`SELECT DISTINCT ON (g.child_id, g.related_person_id) g.child_id, g.related_person_id,
+      g.status, g.basis, g.may_see, to_char(g.ends_on, 'YYYY-MM-DD') AS ends_on, g.granted_at
     FROM family_access_grant g
-   WHERE g.child_id = ${childId}::uuid AND g.kind = 'proxy' AND g.related_person_id IS NOT NULL
-   ORDER BY g.related_person_id, (g.status <> 'ended') DESC, g.granted_at DESC`);
+   WHERE ${children} AND g.kind = 'proxy' AND g.related_person_id IS NOT NULL
+   ORDER BY g.child_id, g.related_person_id, (g.status <> 'ended') DESC, g.granted_at DESC`);
+  const out = new Map<string, ProxyGrantRow[]>();
+  for (const { child_id, ...grant } of found) out.set(child_id, [...(out.get(child_id) ?? []), grant]);
+  return out;
 }
 
 /** The grant proxyGrantsOf would choose among one carer's grants as they were kept (row_version): a live one before an ended one, then the newest. */

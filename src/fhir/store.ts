@@ -32,6 +32,13 @@ export async function patientById(tx: Tx, id: string): Promise<PatientRow | unde
   return found;
 }
 
+/** patientById for many children (a Bulk Data export's chunk, their doors opened by the caller), in one statement. */
+export function patientsByIds(tx: Tx, icsId: string, ids: readonly string[]): Promise<PatientRow[]> {
+  if (!ids.length) return Promise.resolve([]);
+  return rows<PatientRow>(tx, sql`SELECT ${PATIENT_COLUMNS} FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+    WHERE c.ics_id = ${icsId}::uuid AND c.id = ANY(${uuidArray(ids)}) ORDER BY c.id`);
+}
+
 export type PatientCriteria = {
   ids?: string[]; nhsNumber?: string; linkedIds?: string[]; name?: string[]; family?: string[]; given?: string[];
   birthFrom?: string; birthTo?: string;
@@ -100,15 +107,24 @@ export type RelatedRow = {
   relationship: string; parental_responsibility: boolean; version: number; updated_at: string;
 };
 
+const RELATED_SELECT = sql`SELECT r.child_id, p.id AS person_id, p.given_name, p.family_name, p.phone, p.email, p.address, r.relationship,
+               r.parental_responsibility, r.version, r.updated_at
+          FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id`;
+const RELATED_ORDER = sql`r.parental_responsibility DESC, p.family_name, p.given_name, p.id`;
+
 export function relatedPeople(tx: Tx, childId: string, personId?: string): Promise<RelatedRow[]> {
   return rows<RelatedRow>(
     tx,
-    sql`SELECT r.child_id, p.id AS person_id, p.given_name, p.family_name, p.phone, p.email, p.address, r.relationship, r.parental_responsibility,
-               r.version, r.updated_at
-          FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
-         WHERE r.child_id = ${childId}::uuid ${personId ? sql`AND p.id = ${personId}::uuid` : sql``}
-         ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name, p.id`,
+    sql`${RELATED_SELECT} WHERE r.child_id = ${childId}::uuid ${personId ? sql`AND p.id = ${personId}::uuid` : sql``} ORDER BY ${RELATED_ORDER}`,
   );
+}
+
+/** A uuid[] of ids, for `= ANY(…)` over a Bulk Data export's chunk. */
+export const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+/** relatedPeople for many children (a Bulk Data export's chunk, their doors opened by the caller), child by child. */
+export function relatedPeopleOfEach(tx: Tx, icsId: string, childIds: readonly string[]): Promise<RelatedRow[]> {
+  return rows<RelatedRow>(tx, sql`${RELATED_SELECT} WHERE r.ics_id = ${icsId}::uuid AND r.child_id = ANY(${uuidArray(childIds)}) ORDER BY r.child_id, ${RELATED_ORDER}`);
 }
 
 export type FlagRow = {
@@ -116,13 +132,16 @@ export type FlagRow = {
   local_authority_id: string | null; local_authority_name: string | null; local_authority_ods: string | null; version: number; updated_at: string;
 };
 
-export function flags(tx: Tx, where: { childId?: string; id?: string }): Promise<FlagRow[]> {
+/** By id, by child, or (`icsId` and `childIds`) for every child of a Bulk Data export's chunk, their doors opened by the caller. */
+export function flags(tx: Tx, where: { childId?: string; id?: string } | { icsId: string; childIds: readonly string[] }): Promise<FlagRow[]> {
+  const which = 'childIds' in where ? sql`f.ics_id = ${where.icsId}::uuid AND f.child_id = ANY(${uuidArray(where.childIds)})`
+    : where.id ? sql`f.id = ${where.id}::uuid` : sql`f.child_id = ${where.childId!}::uuid`;
   return rows<FlagRow>(
     tx,
     sql`SELECT f.id, f.child_id, f.kind, f.started_on, f.ended_on, f.local_authority_id, f.version, f.updated_at, o.name AS local_authority_name, o.ods_code AS local_authority_ods
           FROM child_flag f LEFT JOIN organisation o ON o.ics_id = f.ics_id AND o.id = f.local_authority_id
-         WHERE ${where.id ? sql`f.id = ${where.id}::uuid` : sql`f.child_id = ${where.childId!}::uuid`}
-         ORDER BY f.started_on, f.id`,
+         WHERE ${which}
+         ORDER BY ${'childIds' in where ? sql`f.child_id, ` : sql``}f.started_on, f.id`,
   );
 }
 

@@ -354,6 +354,8 @@ export function recurringThemes(tx: Tx, actor: Actor, today: string) {
  * may see the child and audits the read.
  */
 export const caseTeamsOfChild = (tx: Tx, childId: string) => store.caseTeams(tx, { childId });
+/** caseTeamsOfChild for many children at once (a Bulk Data export's chunk), for a caller that opened each child's door. */
+export const caseTeamsOfEach = (tx: Tx, icsId: string, childIds: readonly string[]) => store.caseTeams(tx, { icsId, childIds });
 export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams(tx, { caseId }))[0];
 
 /**

@@ -224,6 +224,30 @@ export async function listContacts(tx: Tx, actor: Actor, childId: string, filter
   return result;
 }
 
+// ---------------------------------------------------------------- reads for many children at once (FHIR Bulk Data export)
+
+/**
+ * The accesses the record's own rule lets through: a door opened for a
+ * batch under another capability's rule (the FHIR read) reads the record
+ * only where viewRecord allows too, as openRecord would have.
+ */
+const recordOpen = (accesses: readonly ChildAccess[]) => accesses.filter((a) => recordPolicy.viewRecord(a.actor, a.relationships).allowed);
+
+/**
+ * listEntries for every child of a batch whose door is open in this
+ * transaction (openEachChild), in one statement: the same sensitive
+ * filtering and entered-in-error exclusion. Writes no audit: the caller
+ * audits each child it reads for (auditEachChild), in one statement.
+ */
+export function entriesOfEach(tx: Tx, accesses: readonly ChildAccess[], kinds: EntryKind[]): Promise<store.EntryRow[]> {
+  return kinds.length ? store.entriesOfEach(tx, recordOpen(accesses), { kinds }) : Promise.resolve([]);
+}
+
+/** listContacts for every child of a batch whose door is open, as entriesOfEach. */
+export function contactsOfEach(tx: Tx, accesses: readonly ChildAccess[], filter: Omit<store.ContactFilter, 'limit' | 'offset'> = {}): Promise<store.ContactRow[]> {
+  return store.contactsOfEach(tx, recordOpen(accesses), filter);
+}
+
 const CONTACT_WORDS: Record<string, string> = { ed: 'an emergency department', 'urgent-care': 'urgent care', 'out-of-hours': 'an out-of-hours service' };
 
 /**

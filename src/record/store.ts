@@ -57,8 +57,12 @@ export const ENTRY_COLUMNS = sql`e.id, e.child_id, e.kind, e.code_system, e.code
   coalesce((SELECT h.changed_at FROM record_entry_history h WHERE h.ics_id = e.ics_id AND h.entry_id = e.id AND h.version = e.version
             ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at) AS updated_at`;
 
-export function entryWhere(actor: Actor, childId: string, f: EntryFilter): SQL {
-  const parts = [sql`e.ics_id = ${actor.icsId}::uuid`, sql`e.child_id = ${childId}::uuid`, visibleToSql(actor), sql`e.status <> 'entered-in-error'`];
+/** One child, or several at once (a bulk export's chunk): `e.child_id` matches. */
+const ofChildren = (childId: string | readonly string[]) =>
+  typeof childId === 'string' ? sql`e.child_id = ${childId}::uuid` : sql`e.child_id = ANY(${`{${childId.join(',')}}`}::uuid[])`;
+
+export function entryWhere(actor: Actor, childId: string | readonly string[], f: EntryFilter): SQL {
+  const parts = [sql`e.ics_id = ${actor.icsId}::uuid`, ofChildren(childId), visibleToSql(actor), sql`e.status <> 'entered-in-error'`];
   if (f.kinds?.length) parts.push(sql`e.kind IN (${sql.join(f.kinds.map((k) => sql`${k}`), sql`, `)})`);
   if (f.code) parts.push(sql`e.code = ${f.code}`);
   if (f.status) parts.push(sql`e.status = ${f.status}`);
@@ -116,6 +120,25 @@ export async function entriesUpTo(tx: Tx, access: ChildAccess, limit: number, f:
     sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE ${entryWhere(actor, childId, f)} ORDER BY ${ENTRY_ORDER} LIMIT ${limit + 1}`,
   );
   return { entries: found.slice(0, limit), more: found.length > limit };
+}
+
+/** The children of accesses opened in this transaction, for one actor: a set-based read takes them all at once. */
+function childrenOf(tx: Tx, accesses: readonly ChildAccess[]): { actor: Actor; childIds: string[] } | undefined {
+  if (!accesses.length) return undefined;
+  const { actor } = accesses[0];
+  for (const a of accesses) if (checkedAccess(tx, a).actor !== actor) throw new Error('One set-based read is for one actor.');
+  return { actor, childIds: accesses.map((a) => a.childId) };
+}
+
+/**
+ * listEntries for many children at once (a bulk export's chunk): every entry
+ * of these kinds the actor may see, by the same WHERE, in one statement,
+ * child by child in the record's order.
+ */
+export async function entriesOfEach(tx: Tx, accesses: readonly ChildAccess[], f: Omit<EntryFilter, 'limit' | 'offset'>): Promise<EntryRow[]> {
+  const of = childrenOf(tx, accesses);
+  if (!of) return [];
+  return rows<EntryRow>(tx, sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE ${entryWhere(of.actor, of.childIds, f)} ORDER BY e.child_id, ${ENTRY_ORDER}`);
 }
 
 /** One entry of this child's record, if the actor may see it (a sensitive entry they may not, or another child's, is not found). */
@@ -205,8 +228,8 @@ export function entryHistory(tx: Tx, icsId: string, entryId: string) {
 const CONTACT_COLUMNS = sql`e.id, e.child_id, e.type, e.started_at, e.ended_at, e.organisation_id, o.name AS organisation_name, e.site_id,
   e.reason_code, e.reason_display, e.emergency, e.sensitive_category, e.source_system, e.source_id, e.as_sent, e.status, e.version, e.updated_at`;
 
-function contactWhere(actor: Actor, childId: string, f: ContactFilter): SQL {
-  const parts = [sql`e.ics_id = ${actor.icsId}::uuid`, sql`e.child_id = ${childId}::uuid`, visibleToSql(actor)];
+function contactWhere(actor: Actor, childId: string | readonly string[], f: ContactFilter): SQL {
+  const parts = [sql`e.ics_id = ${actor.icsId}::uuid`, ofChildren(childId), visibleToSql(actor)];
   if (!f.withNotAttended) parts.push(attendedSql);
   if (f.types?.length) parts.push(sql`e.type IN (${sql.join(f.types.map((t) => sql`${t}`), sql`, `)})`);
   if (f.from) parts.push(sql`e.started_at >= ${f.from}::date`);
@@ -224,6 +247,13 @@ export async function listContacts(tx: Tx, access: ChildAccess, f: ContactFilter
     limit: f.limit ?? 100, offset: f.offset ?? 0,
   });
   return { contacts, total };
+}
+
+/** listContacts for many children at once (a bulk export's chunk), by the same WHERE, in one statement, child by child. */
+export async function contactsOfEach(tx: Tx, accesses: readonly ChildAccess[], f: Omit<ContactFilter, 'limit' | 'offset'>): Promise<ContactRow[]> {
+  const of = childrenOf(tx, accesses);
+  if (!of) return [];
+  return rows<ContactRow>(tx, sql`SELECT ${CONTACT_COLUMNS} FROM ${CONTACT_FROM} WHERE ${contactWhere(of.actor, of.childIds, f)} ORDER BY e.child_id, ${CONTACT_ORDER}`);
 }
 
 /** The child's latest contacts that the actor may see, newest first, without a count. */

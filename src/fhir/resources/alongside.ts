@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { badRequest, FhirError, unprocessable } from '../outcome.js';
 import { idList, instantBounds, type InstantBound } from './search-params.js';
-import type { Page, Query, Reading, ResourceHandler } from './handler.js';
+import type { ChunkReading, Page, Query, Reading, ResourceHandler } from './handler.js';
 import { searchOneChild } from './access.js';
 import { patientParam } from './common.js';
 
@@ -21,6 +21,8 @@ export interface ExtraSource {
   /** Every match for one child's search, filtered by the parameters it understands; a filter it cannot meet matches nothing here. */
   search(r: Reading, query: Query): Promise<Resource[]>;
   everything(r: Reading, childId: string): Promise<Resource[]>;
+  /** The same for every child of a Bulk Data export's chunk, in one statement. */
+  everyChild(r: ChunkReading): Promise<Resource[]>;
   /** Why a write to one of its resources is refused. */
   readOnly: string;
   /** Added to the type's documentation in the CapabilityStatement. */
@@ -105,6 +107,7 @@ export function alongside(base: ResourceHandler, extra: ExtraSource): ResourceHa
     async everything(r, childId) {
       return [...((await base.everything?.(r, childId)) ?? []), ...(await extra.everything(r, childId))];
     },
+    ...(base.everyChild ? { everyChild: async (r: ChunkReading) => [...(await base.everyChild!(r)), ...(await extra.everyChild(r))] } : {}),
     // The source's resources keep no versions: their history is not served (history.ts says so for types without any).
     ...(base.history
       ? {

@@ -1,12 +1,12 @@
 import type { CarePlan, CarePlanActivity, Goal } from '@medplum/fhirtypes';
-import { viewPlan, viewPlanHolding } from '../../careplans/service.js';
+import { childrenWithPlans, viewPlan, viewPlanHolding } from '../../careplans/service.js';
 import { AGENCY_LABELS } from '../../careplans/index.js';
 import type { GoalRow, PlanRow } from '../../careplans/service.js';
 import type { TaskRow } from '../../tasks/service.js';
 import { AGENCY_SYSTEM, CARE_PLAN_REVIEW_URL } from '../codes.js';
 import { notFound } from '../outcome.js';
-import { instant, pageOf, patientParam } from './common.js';
-import type { Reading, ResourceHandler } from './handler.js';
+import { inTurn, instant, pageOf, patientParam } from './common.js';
+import type { ChunkReading, Reading, ResourceHandler } from './handler.js';
 
 /**
  * A child's care plan as CarePlan, its goals as Goal and its actions as
@@ -87,6 +87,12 @@ async function goalsOf(r: Reading, childId: string): Promise<Goal[]> {
   return view.plan ? view.goals.map((g) => goal(view.plan, g)) : [];
 }
 
+/** A type's resources for the chunk's children that have a plan, each through viewPlan (its door and audit) as $everything reads them. */
+async function ofChunk<T>(r: ChunkReading, read: (r: Reading, childId: string) => Promise<T[]>): Promise<T[]> {
+  const have = await childrenWithPlans(r.tx, r.actor.icsId, r.accesses.map((a) => a.childId));
+  return (await inTurn(r.accesses.filter((a) => have.has(a.childId)), (a) => read(r, a.childId))).flat();
+}
+
 const patientOnly = [{ name: 'patient', type: 'reference' as const, documentation: 'Required: the child (Patient/<id>).' }];
 
 export const carePlanHandler: ResourceHandler = {
@@ -101,6 +107,7 @@ export const carePlanHandler: ResourceHandler = {
   },
   search: async (r, query, p) => pageOf(await plansOf(r, patientParam(query)!), p),
   everything: plansOf,
+  everyChild: (r) => ofChunk(r, plansOf),
 };
 
 export const goalHandler: ResourceHandler = {
@@ -116,4 +123,5 @@ export const goalHandler: ResourceHandler = {
   },
   search: async (r, query, p) => pageOf(await goalsOf(r, patientParam(query)!), p),
   everything: goalsOf,
+  everyChild: (r) => ofChunk(r, goalsOf),
 };

@@ -1,10 +1,10 @@
 import type { CareTeam } from '@medplum/fhirtypes';
-import { currentTeam } from '../../children/service.js';
-import { caseTeam, caseTeamsOfChild } from '../../mdt/service.js';
+import { currentTeam, currentTeamsOfEach, type TeamMember } from '../../children/service.js';
+import { caseTeam, caseTeamsOfChild, caseTeamsOfEach } from '../../mdt/service.js';
 import { MDT_ACCESS_DAYS } from '../../mdt/service.js';
 import { pageOf, patientParam } from './common.js';
 import { seeChild, seePatient } from './access.js';
-import type { Reading, ResourceHandler } from './handler.js';
+import type { ChunkReading, Reading, ResourceHandler } from './handler.js';
 
 /**
  * The child's care team (everyone whose membership gives them a relationship
@@ -15,7 +15,9 @@ import type { Reading, ResourceHandler } from './handler.js';
 const MDT_CATEGORY = { coding: [{ system: 'http://loinc.org', code: 'LA28865-6', display: 'Multidisciplinary care team' }], text: 'MDT case discussion' };
 
 /** One MDT case as a CareTeam: the meeting's members, for the time membership gives them access. */
-function mdtTeam(t: NonNullable<Awaited<ReturnType<typeof caseTeam>>>): CareTeam {
+type CaseTeam = NonNullable<Awaited<ReturnType<typeof caseTeam>>>;
+
+function mdtTeam(t: CaseTeam): CareTeam {
   const start = new Date(t.starts_at);
   return {
     resourceType: 'CareTeam',
@@ -33,10 +35,8 @@ function mdtTeam(t: NonNullable<Awaited<ReturnType<typeof caseTeam>>>): CareTeam
   };
 }
 
-async function careTeamOf(r: Reading, childId: string): Promise<CareTeam[]> {
-  await seePatient(r, childId, 'Care team and MDT cases (FHIR CareTeam)');
-  const team = await currentTeam(r.tx, r.actor.icsId, childId);
-  const mdt = (await caseTeamsOfChild(r.tx, childId)).map(mdtTeam);
+/** The child's own care team, then each MDT case they are listed for. */
+function teamsOf(childId: string, team: TeamMember[], cases: CaseTeam[]): CareTeam[] {
   return [{
     resourceType: 'CareTeam',
     id: childId,
@@ -48,7 +48,20 @@ async function careTeamOf(r: Reading, childId: string): Promise<CareTeam[]> {
       member: { reference: `Practitioner/${m.professional_id}`, display: m.name },
       onBehalfOf: { reference: `Organization/${m.organisation_id}`, display: m.organisation_name },
     })),
-  }, ...mdt];
+  }, ...cases.map(mdtTeam)];
+}
+
+async function careTeamOf(r: Reading, childId: string): Promise<CareTeam[]> {
+  await seePatient(r, childId, 'Care team and MDT cases (FHIR CareTeam)');
+  return teamsOf(childId, await currentTeam(r.tx, r.actor.icsId, childId), await caseTeamsOfChild(r.tx, childId));
+}
+
+/** Every child of an export's chunk: two statements for all of them. */
+async function careTeamsOfChunk(r: ChunkReading): Promise<CareTeam[]> {
+  const childIds = r.accesses.map((a) => a.childId);
+  const teams = await currentTeamsOfEach(r.tx, r.actor.icsId, childIds);
+  const cases = await caseTeamsOfEach(r.tx, r.actor.icsId, childIds);
+  return childIds.flatMap((id) => teamsOf(id, teams.get(id) ?? [], cases.filter((c) => c.child_id === id)));
 }
 
 export const careTeamHandler: ResourceHandler = {
@@ -68,4 +81,5 @@ export const careTeamHandler: ResourceHandler = {
   },
   search: async (r, query, p) => pageOf(await careTeamOf(r, patientParam(query)!), p),
   everything: careTeamOf,
+  everyChild: careTeamsOfChunk,
 };

@@ -1,5 +1,5 @@
 import type { Encounter } from '@medplum/fhirtypes';
-import { listContacts, recordContact, type ContactRow } from '../../record/service.js';
+import { contactsOfEach, listContacts, recordContact, type ContactRow } from '../../record/service.js';
 import { CONTACT_TYPES, NOT_ATTENDED, type ContactType } from '../../record/index.js';
 import type { Tx } from '../../platform/db/client.js';
 import { saveLinks } from '../links.js';
@@ -123,11 +123,14 @@ async function write(i: Importing, e: Encounter) {
   return { id: contact.id, outcome, ...(warnings.length ? { warnings } : {}) };
 }
 
+/** A defensive second line, as for entries: a sensitive contact never goes to a system. */
+const servable = (c: ContactRow) => c.sensitive_category === null;
+
 async function all(r: Reading, childId: string, filter: { types?: ContactType[]; from?: string; to?: string } = {}) {
   const out: ContactRow[] = [];
   for (let offset = 0; ; offset += 500) {
     const { contacts } = await listContacts(r.tx, r.actor, childId, { ...filter, limit: 500, offset, withNotAttended: true });
-    out.push(...contacts.filter((c) => c.sensitive_category === null));
+    out.push(...contacts.filter(servable));
     if (contacts.length < 500) return out;
   }
 }
@@ -169,6 +172,7 @@ export const encounterHandler: ResourceHandler = {
     return { resources: contacts.filter((c) => c.sensitive_category === null).map(toFhir), total };
   },
   everything: async (r, childId) => (await all(r, childId)).map(toFhir),
+  everyChild: async (r) => (await contactsOfEach(r.tx, r.accesses, { withNotAttended: true })).filter(servable).map(toFhir),
   write: async (i, resource, targetId, expectedVersion) => {
     if (targetId) await requireRowVersion(i.tx, i.actor.icsId, 'contact', targetId, expectedVersion, `Encounter/${targetId}`);
     const written = await write(i, resource as Encounter);

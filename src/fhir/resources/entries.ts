@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { ENTRY_SORTS, entryHistory, getEntry, listEntries, pageOpenedEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
+import { ENTRY_SORTS, entriesOfEach, entryHistory, getEntry, listEntries, pageOpenedEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
 import type { EntryKind } from '../../record/index.js';
+import type { ChildAccess } from '../../platform/access/door.js';
 import type { EntrySort } from '../../record/service.js';
 import { badRequest, notFound, type Issue } from '../outcome.js';
 import { CONDITION_CATEGORY } from '../codes.js';
@@ -55,6 +56,13 @@ export async function entriesOfKinds(r: Reading, childId: string, kinds: EntryKi
     for (const e of entries) out.get(e.kind as EntryKind)?.push(e);
     if (entries.length < 1000) return out;
   }
+}
+
+/** entriesOfKinds for every child of an export's chunk, in one statement (the record service's filtering), by kind. */
+export async function chunkEntriesOfKinds(r: Reading, accesses: ChildAccess[], kinds: EntryKind[]): Promise<Map<EntryKind, EntryRow[]>> {
+  const out = new Map<EntryKind, EntryRow[]>(kinds.map((k) => [k, []]));
+  for (const e of await entriesOfEach(r.tx, accesses, kinds)) out.get(e.kind as EntryKind)?.push(e);
+  return out;
 }
 
 /** A resource as the entry it becomes, with what is kept as sent and a warning for each element dropped. */
@@ -212,6 +220,7 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
       const read = r.whole?.access.childId === childId ? r.whole.entries.get(codec.kind) : undefined;
       return (read ?? (await entriesOfKinds(r, childId, [codec.kind])).get(codec.kind)!).filter(servable).map(toFhir);
     },
+    everyChild: async (r) => (r.entries.get(codec.kind) ?? []).filter(servable).map(toFhir),
     async write(i, resource, targetId, expectedVersion): Promise<Written> {
       const { childId, input, warnings } = await translateEntry(codec, i, resource as R);
       if (targetId && input.asSent) input.asSent = await unlessAsServed(codec, i, targetId, input.asSent);

@@ -67,4 +67,5 @@ export const episodeOfCareHandler: ResourceHandler = {
     return pageOf(all.filter((e) => !status || e.status === status), page);
   },
   everything: ofChild,
+  everyChild: async (r) => (await episodes(r, { childIds: r.accesses.map((a) => a.childId) })).map(toFhir),
 };

@@ -3,7 +3,7 @@ import { saveFlag } from '../../children/service.js';
 import { FLAG_KINDS, FLAG_LABELS, type FlagKind } from '../../children/index.js';
 import { FLAG_CATEGORY, FLAG_KIND_SYSTEM, SNOMED } from '../codes.js';
 import { readJson } from '../../platform/data-files.js';
-import { identifiersOf, saveLinks } from '../links.js';
+import { identifiersOf, identifiersOfEach, saveLinks } from '../links.js';
 import { badRequest, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
 import { codeIn, dateOf, inTurn, linkKeysOf, linkedMatch, metaOf, pageOf, patientParam, single } from './common.js';
@@ -91,6 +91,11 @@ export const flagHandler: ResourceHandler = {
     return pageOf(all, page);
   },
   everything: ofChild,
+  async everyChild(r) {
+    const found = await store.flags(r.tx, { icsId: r.actor.icsId, childIds: r.accesses.map((a) => a.childId) });
+    const identifiers = await identifiersOfEach(r.tx, r.actor.icsId, 'Flag', found.map((f) => f.id));
+    return found.map((f) => asFlag(f, identifiers.get(f.id) ?? []));
+  },
   write: (i, resource, targetId, expectedVersion) => write(i, resource as Flag, targetId, expectedVersion),
   fieldPath: (field) => PATHS[field],
   versioned: true,

@@ -31,6 +31,14 @@ export type Reading = { tx: Tx; actor: Actor; whole?: WholeRecord };
  */
 export type WholeRecord = { access: ChildAccess; audits: ChildAudit[]; entries: Map<EntryKind, EntryRow[]> };
 
+/**
+ * A Bulk Data export's reading of a chunk of children at once: the door
+ * opened for each (openEachChild, fhirPolicy.readChild, in this transaction)
+ * and the export audits each child; the record's entries of the chunk read
+ * once (through the record service) for every entry type, by kind.
+ */
+export type ChunkReading = Reading & { accesses: ChildAccess[]; entries: Map<EntryKind, EntryRow[]> };
+
 /** What a resource's import needs from the Bundle or file it came in. */
 export interface Importing extends Reading {
   /** Today (ISO date): dates after it are refused. */
@@ -95,6 +103,8 @@ export interface ResourceHandler {
   history?(r: Reading, id: string): Promise<Version[]>;
   /** This type's resources for one child, for Patient/$everything. */
   everything?(r: Reading, childId: string): Promise<Resource[]>;
+  /** The same resources as `everything`, for every child of a Bulk Data export's chunk, in one statement. */
+  everyChild?(r: ChunkReading): Promise<Resource[]>;
   /** Element path for a service's field name, for OperationOutcome expressions. */
   fieldPath?(field: string): string | undefined;
 }

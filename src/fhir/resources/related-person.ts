@@ -1,8 +1,8 @@
 import type { RelatedPerson } from '@medplum/fhirtypes';
 import { saveRelatedPerson } from '../../children/service.js';
 import { JOINERY_CS, PARENTAL_RESPONSIBILITY_URL, PROXY_ACCESS_URL, ROLE_CODE } from '../codes.js';
-import { currentGrant, proxyGrantsOf, type ProxyGrantRow } from '../proxy-store.js';
-import { identifiersOf, saveLinks } from '../links.js';
+import { currentGrant, proxyGrantsOf, proxyGrantsOfEach, type ProxyGrantRow } from '../proxy-store.js';
+import { identifiersOf, identifiersOfEach, saveLinks } from '../links.js';
 import { notFound, unprocessable } from '../outcome.js';
 import * as store from '../store.js';
 import { inTurn, linkKeysOf, linkedMatch, metaOf, pageOf, patientParam } from './common.js';
@@ -152,6 +152,13 @@ export const relatedPersonHandler: ResourceHandler = {
   },
   search: async (r, query, page) => pageOf(await everyone(r, patientParam(query)!), page),
   everything: (r, childId) => everyone(r, childId),
+  async everyChild(r) {
+    const childIds = r.accesses.map((a) => a.childId);
+    const people = await store.relatedPeopleOfEach(r.tx, r.actor.icsId, childIds);
+    const identifiers = await identifiersOfEach(r.tx, r.actor.icsId, 'RelatedPerson', [...new Set(people.map((p) => p.person_id))]);
+    const proxies = await proxyGrantsOfEach(r.tx, r.actor.icsId, childIds);
+    return people.map((p) => asRelatedPerson(p, identifiers.get(p.person_id) ?? [], proxies.get(p.child_id)?.find((g) => g.related_person_id === p.person_id)));
+  },
   write: (i, resource, targetId, expectedVersion) => write(i, resource as RelatedPerson, targetId, expectedVersion),
   fieldPath: (field) => PATHS[field],
   versioned: true,

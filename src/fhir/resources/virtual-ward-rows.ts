@@ -8,12 +8,16 @@ import type { Reading } from './handler.js';
  * (seeFound, seePatient) before anything leaves.
  */
 
-export type Find = { id?: string; childId?: string };
+/** `childIds`: every child of a Bulk Data export's chunk, their doors opened by the caller. */
+export type Find = { id?: string; childId?: string; childIds?: readonly string[] };
+
+const ofChildren = (a: SQL, f: Find): SQL =>
+  f.childIds ? sql`${a}.child_id = ANY(${`{${f.childIds.join(',')}}`}::uuid[])` : sql`${a}.child_id = ${f.childId ?? null}::uuid`;
 
 /** By the ICS as well as the id or child: the tenant filter names the key's first column, so the (ics_id, child_id, …) indexes serve a child's rows. */
 const where = (alias: string, r: Reading, f: Find): SQL => {
   const a = sql.raw(alias);
-  return sql`${a}.ics_id = ${r.actor.icsId}::uuid AND ${f.id ? sql`${a}.id = ${f.id}::uuid` : sql`${a}.child_id = ${f.childId ?? null}::uuid`}`;
+  return sql`${a}.ics_id = ${r.actor.icsId}::uuid AND ${f.id ? sql`${a}.id = ${f.id}::uuid` : ofChildren(a, f)}`;
 };
 
 export type EpisodeRow = {

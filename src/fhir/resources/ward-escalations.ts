@@ -48,6 +48,7 @@ export const wardEscalations: ExtraSource = {
     return (await ofChild(r, patientParam(query)!)).filter((f) => !status || f.status === status);
   },
   everything: ofChild,
+  everyChild: async (r) => (await escalations(r, { childIds: r.accesses.map((a) => a.childId) })).map(escalationFlag),
   readOnly: 'Virtual ward escalations are raised by observations and acknowledged on Joinery’s pages; they are read only here.',
   documentation: `Also the virtual ward’s escalations, the level coded in ${WARD_ESCALATION_SYSTEM} (low, medium, high, emergency): active until acknowledged; read only.`,
 };

@@ -123,6 +123,7 @@ export const wardObservations: ExtraSource = {
     return all.filter((o) => (!codes || o.code.coding!.some((c) => codes.includes(c.code!))) && (!from || day(o) >= from) && (!to || day(o) <= to));
   },
   everything: ofChild,
+  everyChild: async (r) => (await observationSets(r, { childIds: r.accesses.map((a) => a.childId) })).flatMap(observationsOfSet),
   readOnly: 'Observations on the virtual ward are recorded on Joinery’s pages, where they are scored and escalated; they are read only here.',
   documentation: `Also the virtual ward’s observations: each vital sign (LOINC, category vital-signs, UCUM units) and the PEWS score as its own Observation (${PEWS_SCORE_SYSTEM}|${PEWS_CODE.code}), read only.`,
 };

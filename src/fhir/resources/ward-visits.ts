@@ -61,6 +61,7 @@ export const wardVisits: ExtraSource = {
     return all.filter((e) => (!type || e.type![0].coding![0].code === type) && (!from || day(e) >= from) && (!to || day(e) <= to));
   },
   everything: ofChild,
+  everyChild: async (r) => (await visits(r, { childIds: r.accesses.map((a) => a.childId) })).map(visitEncounter),
   readOnly: 'Virtual ward visits are scheduled and recorded on Joinery’s pages; they are read only here.',
   documentation: `Also the virtual ward’s visits: class HH (home) or VR (video), typed in ${WARD_VISIT_SYSTEM}, part of the EpisodeOfCare; read only.`,
 };
