@@ -353,8 +353,8 @@ export function recurringThemes(tx: Tx, actor: Actor, today: string) {
  * No check or audit of its own: only for a caller that has checked the actor
  * may see the child and audits the read.
  */
-export const caseTeamsOfChild = (tx: Tx, childId: string) => store.caseTeams(tx, { childId });
-export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams(tx, { caseId }))[0];
+export const caseTeamsOfChild = (tx: Tx, icsId: string, childId: string) => store.caseTeams(tx, icsId, { childId });
+export const caseTeam = async (tx: Tx, icsId: string, caseId: string) => (await store.caseTeams(tx, icsId, { caseId }))[0];
 
 /**
  * Where one case stands, for a page that follows it (a referral decided for
@@ -365,7 +365,7 @@ export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams
 export async function caseOutcome(tx: Tx, icsId: string, caseId: string) {
   const c = await store.caseById(tx, icsId, caseId);
   if (!c) return undefined;
-  const [meeting] = await store.caseTeams(tx, { caseId });
+  const [meeting] = await store.caseTeams(tx, icsId, { caseId });
   return {
     caseId, status: c.status, meetingTitle: meeting?.title ?? null, meetingStartsAt: meeting?.starts_at ?? null,
     decisions: c.decisions, letterSentAt: c.letter_sent_at, letterHref: c.letter ? `/mdt/cases/${caseId}/letter` : null,

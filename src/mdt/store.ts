@@ -144,7 +144,7 @@ export function themeCounts(tx: Tx, actor: Actor, since: string) {
 export type CaseTeamRow = { case_id: string; child_id: string; meeting_id: string; title: string; cluster_name: string; starts_at: string; status: string; members: { id: string; name: string; organisation_id: string; organisation_name: string; chair: boolean }[] };
 
 /** Each MDT case of a child (or one case) with the meeting's current members: what the FHIR CareTeam shows. */
-export function caseTeams(tx: Tx, where: { childId?: string; caseId?: string }) {
+export function caseTeams(tx: Tx, icsId: string, where: { childId?: string; caseId?: string }) {
   return rows<CaseTeamRow>(
     tx,
     sql`SELECT c.id AS case_id, c.child_id, m.id AS meeting_id, m.title, cl.name AS cluster_name, m.starts_at, c.status,
@@ -154,7 +154,7 @@ export function caseTeams(tx: Tx, where: { childId?: string; caseId?: string }) 
             WHERE b.ics_id = m.ics_id AND b.meeting_id = m.id AND b.removed_at IS NULL) AS members
           FROM mdt_case c JOIN mdt_meeting m ON m.ics_id = c.ics_id AND m.id = c.meeting_id
           JOIN cluster cl ON cl.ics_id = m.ics_id AND cl.id = m.cluster_id
-         WHERE c.status <> 'withdrawn' AND m.status <> 'cancelled'
+         WHERE c.ics_id = ${icsId}::uuid AND c.status <> 'withdrawn' AND m.status <> 'cancelled'
            ${where.childId ? sql`AND c.child_id = ${where.childId}::uuid` : sql``} ${where.caseId ? sql`AND c.id = ${where.caseId}::uuid` : sql``}
          ORDER BY m.starts_at DESC, c.id`,
   );

@@ -36,7 +36,7 @@ function mdtTeam(t: NonNullable<Awaited<ReturnType<typeof caseTeam>>>): CareTeam
 async function careTeamOf(r: Reading, childId: string): Promise<CareTeam[]> {
   await seePatient(r, childId, 'Care team and MDT cases (FHIR CareTeam)');
   const team = await currentTeam(r.tx, r.actor.icsId, childId);
-  const mdt = (await caseTeamsOfChild(r.tx, childId)).map(mdtTeam);
+  const mdt = (await caseTeamsOfChild(r.tx, r.actor.icsId, childId)).map(mdtTeam);
   return [{
     resourceType: 'CareTeam',
     id: childId,
@@ -58,7 +58,7 @@ export const careTeamHandler: ResourceHandler = {
   searchParams: [{ name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' }],
   async read(r, id) {
     // A child's id names their care team; an MDT case's id names that case's team.
-    const mdt = await caseTeam(r.tx, id);
+    const mdt = await caseTeam(r.tx, r.actor.icsId, id);
     if (mdt) {
       await seeChild(r, mdt.child_id, 'MDT case team (FHIR CareTeam)');
       return mdtTeam(mdt);
