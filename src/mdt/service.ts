@@ -98,7 +98,7 @@ export async function openMeeting(tx: Tx, actor: Actor, id: string, now = new Da
 /** Invites a professional to this meeting, or to it and the rest of its series. */
 export async function inviteMember(tx: Tx, actor: Actor, meetingId: string, professionalId: unknown, wholeSeries: boolean) {
   const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
-  const person = typeof professionalId === 'string' && /^[0-9a-f-]{36}$/i.test(professionalId) ? await professionalById(tx, professionalId) : undefined;
+  const person = typeof professionalId === 'string' && /^[0-9a-f-]{36}$/i.test(professionalId) ? await professionalById(tx, actor.icsId, professionalId) : undefined;
   if (!person || !agencyOf(person.role)) throw new ValidationError({ professionalId: 'Select a person from the list' });
   const ids = wholeSeries ? await store.seriesFrom(tx, actor.icsId, meeting) : [meeting.id];
   const joined = await store.invite(tx, actor, ids, person.id);
@@ -285,8 +285,8 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   const owners: { kind: 'professional' | 'organisation'; id: string; name: string; role?: string; agency: Agency }[] = [];
   const outsiders: Record<string, string> = {};
   for (const [i, a] of input.actions.entries()) {
-    const person = a.ownerKind === 'professional' ? await professionalById(tx, a.ownerId) : undefined;
-    const team = a.ownerKind === 'organisation' ? await teamById(tx, a.ownerId) : undefined;
+    const person = a.ownerKind === 'professional' ? await professionalById(tx, actor.icsId, a.ownerId) : undefined;
+    const team = a.ownerKind === 'organisation' ? await teamById(tx, actor.icsId, a.ownerId) : undefined;
     const agency = person ? agencyOf(person.role) : team ? agencyOfTeam(team.kind) : null;
     if (!agency) throw new ValidationError({ [`actions.${i}.ownerId`]: 'Select who will do it from the list' });
     // Someone neither caring for the child nor at the meeting may be given the action, once the chair confirms it.
