@@ -61,7 +61,7 @@ export async function addCover(tx: Tx, actor: Actor, raw: unknown, today: string
   if (!cover || !referralPolicy.triage(cover).allowed) throw new ValidationError({ coverId: 'Select a paediatrician from the list' });
   if (cover.id === actor.professionalId) throw new ValidationError({ coverId: 'Select someone other than yourself: you lead the hub' });
   // Serialise additions for one hub so two leads' tabs cannot both pass the overlap check.
-  await tx.execute(sql`SELECT 1 FROM cluster WHERE id = ${hub.id}::uuid FOR UPDATE`);
+  await tx.execute(sql`SELECT 1 FROM cluster WHERE ics_id = ${actor.icsId}::uuid AND id = ${hub.id}::uuid FOR UPDATE`);
   const [clash] = await rows<{ name: string; starts_on: string; ends_on: string }>(
     tx,
     sql`SELECT p.name, tc.starts_on, tc.ends_on FROM triage_cover tc JOIN professional p ON p.ics_id = tc.ics_id AND p.id = tc.cover_id
