@@ -43,7 +43,7 @@ describe('a parent’s plan actions and advice in a browser', JOURNEY, () => {
         [plan] = await rows<{ version: number }>(tx, sql`SELECT version FROM care_plan WHERE child_id = ${child.id}::uuid AND status <> 'closed'`);
       }
       await addFamilyAction(tx, gp, child.id, { description: 'Put the cream on after every bath', owner: 'parent-or-carer', dueOn: '' }, plan.version, today);
-      const [offer] = await offersFor(tx, (await rows<{ dob: string }>(tx, sql`SELECT to_char(date_of_birth, 'YYYY-MM-DD') AS dob FROM child WHERE id = ${child.id}::uuid`))[0].dob, today);
+      const [offer] = await offersFor(tx, gp.icsId, (await rows<{ dob: string }>(tx, sql`SELECT to_char(date_of_birth, 'YYYY-MM-DD') AS dob FROM child WHERE id = ${child.id}::uuid`))[0].dob, today);
       adviceTitle = offer.title;
       await sendAdvice(tx, gp, child.id, { pages: [offer.choice] }, { source: 'child-page' }, today);
     });

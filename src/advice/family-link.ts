@@ -103,7 +103,7 @@ async function asLinkHolder<T>(
   if (!owner) return 'not-found';
   try {
     return await db.tenant(owner.ics_id, async (tx) => {
-      const childId = await store.childOfSending(tx, owner.id);
+      const childId = await store.childOfSending(tx, owner.ics_id, owner.id);
       if (!childId) return 'not-found' as const;
       return fn(tx, await openChild(tx, linkHolder(owner.ics_id, owner.id, token, device), childId, opening));
     });

@@ -35,7 +35,7 @@ export function shownTable(groups: FigureRow[], suppress: boolean): ShownRow[] {
   return shown;
 }
 
-const counted = (group: ReturnType<typeof sql>) => sql`SELECT ${group} AS "group",
+const counted = (icsId: string, group: ReturnType<typeof sql>) => sql`SELECT ${group} AS "group",
     count(*)::int AS sent, count(*) FILTER (WHERE s.first_opened_at IS NOT NULL)::int AS opened,
     count(*) FILTER (WHERE p.helpful)::int AS helpful, count(*) FILTER (WHERE p.helpful = false)::int AS "notHelpful"
   FROM advice_sending_page p
@@ -43,19 +43,21 @@ const counted = (group: ReturnType<typeof sql>) => sql`SELECT ${group} AS "group
   JOIN child c ON c.ics_id = s.ics_id AND c.id = s.child_id
   LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
   LEFT JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
+  WHERE p.ics_id = ${icsId}::uuid
   GROUP BY 1 ORDER BY 1`;
 
 export async function adviceFigures(tx: Tx, actor: Actor) {
   const may = policy.viewAdviceFigures(actor);
   if (!may.allowed) throw new ForbiddenError(may.reason);
   const suppress = !policy.seesSmallNumbers(actor).allowed;
-  const byHub = await rows<FigureRow>(tx, counted(sql`coalesce(cl.name, 'No hub')`));
-  const byDeprivation = await rows<FigureRow>(tx, counted(sql`CASE WHEN c.imd_decile IS NULL THEN 'Not known' WHEN c.imd_decile <= 2 THEN 'Core20 (most deprived fifth)' ELSE 'Other areas' END`));
+  const byHub = await rows<FigureRow>(tx, counted(actor.icsId, sql`coalesce(cl.name, 'No hub')`));
+  const byDeprivation = await rows<FigureRow>(tx, counted(actor.icsId, sql`CASE WHEN c.imd_decile IS NULL THEN 'Not known' WHEN c.imd_decile <= 2 THEN 'Core20 (most deprived fifth)' ELSE 'Other areas' END`));
   const byPage = await rows<FigureRow>(tx, sql`SELECT v.title AS "group", count(*)::int AS sent, count(*) FILTER (WHERE s.first_opened_at IS NOT NULL)::int AS opened,
       count(*) FILTER (WHERE p.helpful)::int AS helpful, count(*) FILTER (WHERE p.helpful = false)::int AS "notHelpful"
     FROM advice_sending_page p
     JOIN advice_sending s ON s.ics_id = p.ics_id AND s.id = p.sending_id
     JOIN advice_page_version v ON v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
+    WHERE p.ics_id = ${actor.icsId}::uuid
     GROUP BY 1 ORDER BY 1`);
   return { suppress, byHub: shownTable(byHub, suppress), byDeprivation: shownTable(byDeprivation, suppress), byPage: shownTable(byPage, suppress) };
 }

@@ -119,9 +119,9 @@ describe.each(await databaseKinds())('the ICS’s library, on %s', (kind) => {
     expect((await db.tenant(north, (tx) => importLibrary(tx, north, { pages: [changed] }, { id: null, name: 'cli' }))).saved).toEqual([{ id: 'fever', version: 2 }]);
     expect(await versions(north)).toEqual([{ page_id: 'fever', version: 1, approved_by: 'Dr Approver' }, { page_id: 'fever', version: 2, approved_by: 'Dr Approver' }]);
     expect(await versions(south)).toEqual([]);
-    const exported = await db.tenant(north, (tx) => exportLibrary(tx));
+    const exported = await db.tenant(north, (tx) => exportLibrary(tx, north));
     expect(exported.pages).toEqual([{ ...libraryShape.parse({ pages: [changed] }).pages[0], version: 2 }]);
-    expect((await db.tenant(south, (tx) => exportLibrary(tx))).pages).toEqual([]);
+    expect((await db.tenant(south, (tx) => exportLibrary(tx, south))).pages).toEqual([]);
   });
 
   it('saves an edit as an unapproved draft, approves it as a further version, and keeps every version readable', async () => {

@@ -79,8 +79,8 @@ const sameContent = (a: AdvicePage, b: AdvicePage) => canonical({ ...a, version:
 
 export async function overview(tx: Tx, actor: Actor, today: string) {
   requireEditor(actor);
-  const target = await store.targetReadingAge(tx);
-  const pages = (await store.latestVersions(tx)).map((row) => {
+  const target = await store.targetReadingAge(tx, actor.icsId);
+  const pages = (await store.latestVersions(tx, actor.icsId)).map((row) => {
     const approved = row.approved_by !== null;
     return { ...row, status: statusOf(row, today), readingAge: readability(pageText(asPage(row))).readingAge, approved };
   });
@@ -91,16 +91,16 @@ export async function overview(tx: Tx, actor: Actor, today: string) {
 export async function pageWithHistory(tx: Tx, actor: Actor, pageId: string, today: string) {
   requireEditor(actor);
   const mayApprove = advicePolicy.approvePage(actor).allowed;
-  const history = await store.versionsOf(tx, pageId);
+  const history = await store.versionsOf(tx, actor.icsId, pageId);
   if (!history.length) throw new NotFoundError();
   const current = history[0];
-  const target = await store.targetReadingAge(tx);
+  const target = await store.targetReadingAge(tx, actor.icsId);
   return { current, page: asPage(current), history, status: statusOf(current, today), target, readability: readability(pageText(asPage(current))), mayApprove };
 }
 
 export async function versionOf(tx: Tx, actor: Actor, pageId: string, version: number) {
   requireEditor(actor);
-  const row = await store.pageVersion(tx, pageId, version);
+  const row = await store.pageVersion(tx, actor.icsId, pageId, version);
   if (!row) throw new NotFoundError();
   return row;
 }
@@ -127,7 +127,7 @@ export async function savePage(tx: Tx, actor: Actor, input: unknown, openedAt: n
   const parsed = pageShape.safeParse(input);
   if (!parsed.success) throw new ValidationError(Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || 'form', i.message]).reverse()));
   const draft: AdvicePage = { ...parsed.data, approvedBy: null, approvedOn: null, reviewBy: null };
-  const latest = (await store.versionsOf(tx, draft.id))[0];
+  const latest = (await store.versionsOf(tx, actor.icsId, draft.id))[0];
   if ((latest?.version ?? 0) !== openedAt) throw conflict(draft.id);
   if (latest && sameContent(asPage(latest), draft)) return null;
   const version = openedAt + 1;
@@ -149,7 +149,7 @@ export async function approvePage(tx: Tx, actor: Actor, pageId: string, openedAt
   const decision = advicePolicy.approvePage(actor);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
   const { why } = decision;
-  const latest = (await store.versionsOf(tx, pageId))[0];
+  const latest = (await store.versionsOf(tx, actor.icsId, pageId))[0];
   if (!latest) throw new NotFoundError();
   if (latest.version !== openedAt) throw conflict(pageId);
   const parsed = approval.safeParse(input);
@@ -176,8 +176,8 @@ export async function setTarget(tx: Tx, actor: Actor, input: unknown): Promise<v
 }
 
 /** The library as JSON for another ICS or region: the latest version of each page. */
-export async function exportLibrary(tx: Tx): Promise<Library> {
-  return { pages: (await store.latestVersions(tx)).map(asPage) };
+export async function exportLibrary(tx: Tx, icsId: string): Promise<Library> {
+  return { pages: (await store.latestVersions(tx, icsId)).map(asPage) };
 }
 
 /** A file that will not do, with every reason (page, field and why), before anything is written. */
@@ -206,7 +206,7 @@ export async function importLibrary(tx: Tx, icsId: string, json: unknown, savedB
   const library = parseLibrary(json);
   const summary: ImportSummary = { saved: [], unchanged: [] };
   for (const page of library.pages) {
-    const latest = (await store.versionsOf(tx, page.id))[0];
+    const latest = (await store.versionsOf(tx, icsId, page.id))[0];
     if (latest && sameContent(asPage(latest), page)) {
       summary.unchanged.push(page.id);
       continue;

@@ -37,9 +37,9 @@ export type Offer = { pageId: string; version: number; title: string; fromMonths
 /** "fever:4:0-3": the page, version and band the professional saw, so a change since is caught rather than sent unseen. */
 export const choiceOf = (o: { pageId: string; version: number; fromMonths: number; toMonths: number }) => `${o.pageId}:${o.version}:${o.fromMonths}-${o.toMonths}`;
 
-export async function offersFor(tx: Tx, dateOfBirth: string, today: string): Promise<Offer[]> {
+export async function offersFor(tx: Tx, icsId: string, dateOfBirth: string, today: string): Promise<Offer[]> {
   const age = ageInMonths(dateOfBirth, today);
-  return (await store.latestApprovedVersions(tx)).flatMap((row) => {
+  return (await store.latestApprovedVersions(tx, icsId)).flatMap((row) => {
     const band = inDate(row, today) ? bandFor(row.age_bands, age) : undefined;
     if (!band) return [];
     const offer = { pageId: row.page_id, version: row.version, title: row.title, fromMonths: band.fromMonths, toMonths: band.toMonths, band: bandWords(band) };
@@ -81,7 +81,7 @@ export const SENT_FROM_WORDS: Record<AdviceSource, string> = {
  */
 async function checkChoices(tx: Tx, access: ChildAccess, choices: string[], today: string) {
   const age = ageInMonths(access.child.date_of_birth, today);
-  const approved = new Map((await store.latestApprovedVersions(tx)).map((r) => [r.page_id, r]));
+  const approved = new Map((await store.latestApprovedVersions(tx, access.actor.icsId)).map((r) => [r.page_id, r]));
   const problems: string[] = [];
   const pages: (store.NewSending['pages'][number] & { title: string })[] = [];
   for (const choice of [...new Set(choices)]) {
@@ -164,7 +164,7 @@ export async function childAdvice(tx: Tx, actor: Actor, childId: string, today: 
   const maySend = advicePolicy.send(actor, access.relationships).allowed;
   return {
     child: access.child, ageMonths: ageInMonths(access.child.date_of_birth, today),
-    sent: await adviceSentTo(tx, access), offers: maySend ? await offersFor(tx, access.child.date_of_birth, today) : [], maySend,
+    sent: await adviceSentTo(tx, access), offers: maySend ? await offersFor(tx, access.actor.icsId, access.child.date_of_birth, today) : [], maySend,
   };
 }
 

@@ -15,24 +15,24 @@ const VERSION_COLUMNS = sql`page_id, version, title, condition, author, approved
   age_bands, sources, saved_by_name, saved_at::text`;
 
 /** The latest version of every page in the ICS, by title. */
-export function latestVersions(tx: Tx): Promise<PageVersionRow[]> {
+export function latestVersions(tx: Tx, icsId: string): Promise<PageVersionRow[]> {
   return rows<PageVersionRow>(tx, sql`SELECT DISTINCT ON (page_id) ${VERSION_COLUMNS} FROM advice_page_version
-    ORDER BY page_id, version DESC`).then((all) => all.sort((a, b) => a.title.localeCompare(b.title)));
+    WHERE ics_id = ${icsId}::uuid ORDER BY page_id, version DESC`).then((all) => all.sort((a, b) => a.title.localeCompare(b.title)));
 }
 
 /** The latest approved version of every page: what is sent while a newer draft waits for approval. */
-export function latestApprovedVersions(tx: Tx): Promise<PageVersionRow[]> {
+export function latestApprovedVersions(tx: Tx, icsId: string): Promise<PageVersionRow[]> {
   return rows<PageVersionRow>(tx, sql`SELECT DISTINCT ON (page_id) ${VERSION_COLUMNS} FROM advice_page_version
-    WHERE approved_by IS NOT NULL ORDER BY page_id, version DESC`).then((all) => all.sort((a, b) => a.title.localeCompare(b.title)));
+    WHERE ics_id = ${icsId}::uuid AND approved_by IS NOT NULL ORDER BY page_id, version DESC`).then((all) => all.sort((a, b) => a.title.localeCompare(b.title)));
 }
 
 /** Every version of one page, newest first. */
-export function versionsOf(tx: Tx, pageId: string): Promise<PageVersionRow[]> {
-  return rows<PageVersionRow>(tx, sql`SELECT ${VERSION_COLUMNS} FROM advice_page_version WHERE page_id = ${pageId} ORDER BY version DESC`);
+export function versionsOf(tx: Tx, icsId: string, pageId: string): Promise<PageVersionRow[]> {
+  return rows<PageVersionRow>(tx, sql`SELECT ${VERSION_COLUMNS} FROM advice_page_version WHERE ics_id = ${icsId}::uuid AND page_id = ${pageId} ORDER BY version DESC`);
 }
 
-export async function pageVersion(tx: Tx, pageId: string, version: number): Promise<PageVersionRow | undefined> {
-  const [row] = await rows<PageVersionRow>(tx, sql`SELECT ${VERSION_COLUMNS} FROM advice_page_version WHERE page_id = ${pageId} AND version = ${version}`);
+export async function pageVersion(tx: Tx, icsId: string, pageId: string, version: number): Promise<PageVersionRow | undefined> {
+  const [row] = await rows<PageVersionRow>(tx, sql`SELECT ${VERSION_COLUMNS} FROM advice_page_version WHERE ics_id = ${icsId}::uuid AND page_id = ${pageId} AND version = ${version}`);
   return row;
 }
 
@@ -45,8 +45,8 @@ export async function insertVersion(tx: Tx, icsId: string, page: AdvicePage, ver
       ${savedBy.id}::uuid, ${savedBy.name})`);
 }
 
-export async function targetReadingAge(tx: Tx): Promise<number> {
-  const [row] = await rows<{ target_reading_age: number }>(tx, sql`SELECT target_reading_age FROM advice_setting`);
+export async function targetReadingAge(tx: Tx, icsId: string): Promise<number> {
+  const [row] = await rows<{ target_reading_age: number }>(tx, sql`SELECT target_reading_age FROM advice_setting WHERE ics_id = ${icsId}::uuid`);
   return row?.target_reading_age ?? 11;
 }
 
@@ -57,17 +57,17 @@ export async function setTargetReadingAge(tx: Tx, icsId: string, target: number)
 
 /** The child's registered practice and its number, as the record has them now. */
 export async function practiceOf(tx: Tx, access: ChildAccess): Promise<{ name: string | null; phone: string | null }> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const [row] = await rows<{ name: string; phone: string | null }>(tx, sql`SELECT o.name, o.phone FROM child c
-    JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id WHERE c.id = ${childId}::uuid`);
+    JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id WHERE c.ics_id = ${actor.icsId}::uuid AND c.id = ${childId}::uuid`);
   return { name: row?.name ?? null, phone: row?.phone ?? null };
 }
 
 /** The hub of the child's registered practice, as the advice figures count it; null when the practice is in none. */
 export async function hubOf(tx: Tx, access: ChildAccess): Promise<string | null> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const [row] = await rows<{ cluster_id: string }>(tx, sql`SELECT cp.cluster_id FROM child c
-    JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id WHERE c.id = ${childId}::uuid LIMIT 1`);
+    JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id WHERE c.ics_id = ${actor.icsId}::uuid AND c.id = ${childId}::uuid LIMIT 1`);
   return row?.cluster_id ?? null;
 }
 
@@ -97,14 +97,14 @@ export type SentRow = {
 
 /** What was sent to this child's family, newest first, each page with its version, band and the family's answer. */
 export function sentTo(tx: Tx, access: ChildAccess): Promise<SentRow[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows<SentRow>(tx, sql`SELECT s.id, s.sent_at::text, s.sent_by_name, s.sent_by_role, s.source, s.note, s.first_opened_at::text, s.link_expires_at::text,
       json_agg(json_build_object('pageId', p.page_id, 'title', v.title, 'version', p.version, 'fromMonths', p.from_months, 'toMonths', p.to_months,
         'helpful', p.helpful) ORDER BY v.title) AS pages
     FROM advice_sending s
     JOIN advice_sending_page p ON p.ics_id = s.ics_id AND p.sending_id = s.id
     JOIN advice_page_version v ON v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
-    WHERE s.child_id = ${childId}::uuid
+    WHERE s.ics_id = ${actor.icsId}::uuid AND s.child_id = ${childId}::uuid
     GROUP BY s.ics_id, s.id ORDER BY s.sent_at DESC`);
 }
 
@@ -115,8 +115,8 @@ export async function linkOwner(tx: Tx, tokenHash: string): Promise<{ ics_id: st
 }
 
 /** The child a sending was made for: the id the door is asked about, read before it opens, nothing of the child. */
-export async function childOfSending(tx: Tx, id: string): Promise<string | undefined> {
-  const [row] = await rows<{ child_id: string }>(tx, sql`SELECT child_id FROM advice_sending WHERE id = ${id}::uuid`);
+export async function childOfSending(tx: Tx, icsId: string, id: string): Promise<string | undefined> {
+  const [row] = await rows<{ child_id: string }>(tx, sql`SELECT child_id FROM advice_sending WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid`);
   return row?.child_id;
 }
 
@@ -136,9 +136,9 @@ export function linkedSending(tx: Tx, access: ChildAccess): Promise<LinkRow | un
 
 /** One sending of the child the door opened, with only what the family's page shows of it; undefined when it is another child's. */
 export async function sendingOfChild(tx: Tx, access: ChildAccess, sendingId: string): Promise<LinkRow | undefined> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const [row] = await rows<LinkRow>(tx, sql`SELECT s.id, s.note, s.practice_name, s.practice_phone, s.device_hash, s.sent_at::text
-    FROM advice_sending s WHERE s.id = ${sendingId}::uuid AND s.child_id = ${childId}::uuid`);
+    FROM advice_sending s WHERE s.ics_id = ${actor.icsId}::uuid AND s.id = ${sendingId}::uuid AND s.child_id = ${childId}::uuid`);
   return row;
 }
 
@@ -146,26 +146,26 @@ export async function sendingOfChild(tx: Tx, access: ChildAccess, sendingId: str
 export function pagesOfSending(
   tx: Tx, access: ChildAccess, sendingId = heldSending(tx, access).sendingId,
 ): Promise<(PageVersionRow & { from_months: number; to_months: number; helpful: boolean | null })[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT v.page_id, v.version, v.title, v.condition, v.author, v.approved_by, v.approved_on::text, v.review_by::text,
       v.demonstration, v.age_bands, v.sources, v.saved_by_name, v.saved_at::text, p.from_months, p.to_months, p.helpful
     FROM advice_sending s
     JOIN advice_sending_page p ON p.ics_id = s.ics_id AND p.sending_id = s.id
     JOIN advice_page_version v ON v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
-    WHERE s.id = ${sendingId}::uuid AND s.child_id = ${childId}::uuid ORDER BY v.title`);
+    WHERE s.ics_id = ${actor.icsId}::uuid AND s.id = ${sendingId}::uuid AND s.child_id = ${childId}::uuid ORDER BY v.title`);
 }
 
 /** The first open binds the link to this device; later opens count. Returns false when another device took it first. */
 export async function bindDevice(tx: Tx, access: ChildAccess, deviceHash: string): Promise<boolean> {
   const { sendingId } = heldSending(tx, access);
   const bound = await rows<{ id: string }>(tx, sql`UPDATE advice_sending SET device_hash = ${deviceHash}, first_opened_at = now(), open_count = open_count + 1
-    WHERE id = ${sendingId}::uuid AND device_hash IS NULL RETURNING id`);
+    WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${sendingId}::uuid AND device_hash IS NULL RETURNING id`);
   return bound.length === 1;
 }
 
 export async function countOpen(tx: Tx, access: ChildAccess): Promise<void> {
   const { sendingId } = heldSending(tx, access);
-  await tx.execute(sql`UPDATE advice_sending SET open_count = open_count + 1 WHERE id = ${sendingId}::uuid`);
+  await tx.execute(sql`UPDATE advice_sending SET open_count = open_count + 1 WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${sendingId}::uuid`);
 }
 
 /** The family's answer for one page of a sending of the child the door opened (by default the link's); the page's title when it is one of them. */
@@ -187,9 +187,9 @@ export async function markRead(tx: Tx, access: ChildAccess, sendingId: string): 
 
 /** A new link for a sending of this child's: the old hash is replaced and the device binding cleared. */
 export async function replaceLink(tx: Tx, access: ChildAccess, id: string, tokenHash: string, expiresAt: Date): Promise<boolean> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const done = await rows<{ id: string }>(tx, sql`UPDATE advice_sending SET token_hash = ${tokenHash}, link_expires_at = ${expiresAt.toISOString()}::timestamptz,
-      device_hash = NULL WHERE id = ${id}::uuid AND child_id = ${childId}::uuid RETURNING id`);
+      device_hash = NULL WHERE ics_id = ${actor.icsId}::uuid AND id = ${id}::uuid AND child_id = ${childId}::uuid RETURNING id`);
   return done.length === 1;
 }
 
@@ -197,7 +197,8 @@ export type SentForFhirRow = SentRow & { child_id: string; referral_id: string |
 
 /**
  * Sendings by id, child or referral, for a caller that opens the door to the
- * child itself (the FHIR API): only what the Communication shows.
+ * child itself (the FHIR API): only what the Communication shows. The ICS is
+ * the transaction's tenant (the FHIR reader passes no actor down).
  */
 export function sentMatching(tx: Tx, f: { id?: string; childId?: string; referralId?: string }): Promise<SentForFhirRow[]> {
   const match = (column: SQL, v: string | undefined) => (v === undefined ? sql`true` : sql`${column} = ${v}::uuid`);
@@ -208,6 +209,6 @@ export function sentMatching(tx: Tx, f: { id?: string; childId?: string; referra
     FROM advice_sending s
     JOIN advice_sending_page p ON p.ics_id = s.ics_id AND p.sending_id = s.id
     JOIN advice_page_version v ON v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
-    WHERE ${match(sql`s.id`, f.id)} AND ${match(sql`s.child_id`, f.childId)} AND ${match(sql`s.referral_id`, f.referralId)}
+    WHERE s.ics_id = joinery_current_ics() AND ${match(sql`s.id`, f.id)} AND ${match(sql`s.child_id`, f.childId)} AND ${match(sql`s.referral_id`, f.referralId)}
     GROUP BY s.ics_id, s.id ORDER BY s.sent_at, s.id`);
 }

@@ -34,7 +34,7 @@ describe('discharge from the virtual ward: the GP’s letter and the family’s 
     const child = await plainChild(j, w.gp);
     const episodeId = await onWard(j, w, child);
     const [{ date_of_birth }] = await rows<{ date_of_birth: string }>(j.db.owner, sql`SELECT date_of_birth::text FROM child WHERE id = ${child}::uuid`);
-    const offers = await inIcs(j, (tx) => offersFor(tx, date_of_birth, londonToday()));
+    const offers = await inIcs(j, (tx) => offersFor(tx, j.ics.icsId, date_of_birth, londonToday()));
     return { child, episodeId, offers };
   };
 

@@ -155,7 +155,7 @@ export const virtualWardRoutes: RouteModule = (app, deps) => {
   const dischargePage = async (req: FastifyRequest, id: string, values: Values, fields: FieldErrors = {}, chosen: string[] = []) => {
     const p = await inTenant(deps, req, async (tx, actor) => {
       const page = await episodePage(tx, actor, id);
-      return { ...page, offers: await offersFor(tx, page.child.date_of_birth, londonToday()) };
+      return { ...page, offers: await offersFor(tx, actor.icsId, page.child.date_of_birth, londonToday()) };
     });
     return {
       title: `Discharge: ${p.child.given_name} ${p.child.family_name}`, ...p, values: { version: String(p.episode.version), ...values }, fields,

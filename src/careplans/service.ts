@@ -87,8 +87,8 @@ export async function viewPlan(tx: Tx, actor: Actor, childId: string) {
 export const childrenWithPlans = (tx: Tx, icsId: string, childIds: readonly string[]): Promise<Set<string>> => store.childrenWithOpenPlans(tx, icsId, childIds);
 
 /** The key worker must be a caring professional of this ICS; they join the child's care team if not in it. */
-async function checkKeyWorker(tx: Tx, keyWorkerId: string): Promise<void> {
-  const kw = await professionalById(tx, keyWorkerId);
+async function checkKeyWorker(tx: Tx, icsId: string, keyWorkerId: string): Promise<void> {
+  const kw = await professionalById(tx, icsId, keyWorkerId);
   if (!kw || !(CARING_ROLES as readonly string[]).includes(kw.role)) throw new ValidationError({ keyWorkerId: 'Select a key worker from the list' });
 }
 
@@ -105,7 +105,7 @@ export async function startPlan(tx: Tx, actor: Actor, childId: string, raw: unkn
   const { access, plan } = await openPlan(tx, actor, childId, 'starting a care plan', () => carePlanPolicy.createPlan, false);
   await refuseChangeWhileFrozen(tx, access, 'starting a care plan');
   if (plan) throw new ConflictError('This child already has a care plan: change that one instead.');
-  await checkKeyWorker(tx, input.keyWorkerId);
+  await checkKeyWorker(tx, actor.icsId, input.keyWorkerId);
   const id = crypto.randomUUID();
   await store.insertPlan(tx, access, id, input);
   await joinCareTeam(tx, access, input.keyWorkerId, 'Key worker (care plan)');
@@ -131,7 +131,7 @@ export async function revisePlan(tx: Tx, actor: Actor, childId: string, raw: unk
   const input = readPlanInput(raw, today);
   await changePlan(tx, actor, childId, expectedVersion, async (plan, access) => {
     if (input.keyWorkerId !== plan.key_worker_id) {
-      await checkKeyWorker(tx, input.keyWorkerId);
+      await checkKeyWorker(tx, actor.icsId, input.keyWorkerId);
       await joinCareTeam(tx, access, input.keyWorkerId, 'Key worker (care plan)');
     }
     const before = snapshotOf(plan, [], []);
@@ -186,14 +186,14 @@ export async function addAction(tx: Tx, actor: Actor, childId: string, raw: unkn
     let agency: Agency;
     let ownerName: string;
     if (input.ownerKind === 'professional') {
-      const owner = await professionalById(tx, input.ownerId);
+      const owner = await professionalById(tx, actor.icsId, input.ownerId);
       const ownerAgency = owner ? agencyOf(owner.role) : null;
       if (!owner || !ownerAgency) throw new ValidationError({ ownerId: 'Select a person from the list' });
       if (input.confirmOwner !== owner.id && !(await knownToChild(tx, actor.icsId, childId, owner.id))) throw new ValidationError({ confirmOwner: confirmOutsider(owner.name) });
       agency = ownerAgency;
       ownerName = owner.name;
     } else {
-      const team = await teamById(tx, input.ownerId);
+      const team = await teamById(tx, actor.icsId, input.ownerId);
       if (!team) throw new ValidationError({ ownerId: 'Select a team from the list' });
       agency = agencyOfTeam(team.kind);
       ownerName = team.name;

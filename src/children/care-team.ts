@@ -59,21 +59,21 @@ export async function joinCareTeam(tx: Tx, access: ChildAccess, professionalId: 
 export type Colleague = { id: string; name: string; role: string; organisation_id: string; organisation_name: string };
 
 /** Active professionals of caring roles in the ICS, to choose a key worker or an action's owner from. */
-export function colleagues(tx: Tx, roles: readonly string[]): Promise<Colleague[]> {
+export function colleagues(tx: Tx, icsId: string, roles: readonly string[]): Promise<Colleague[]> {
   return rows<Colleague>(
     tx,
     sql`SELECT p.id, p.name, p.role, o.id AS organisation_id, o.name AS organisation_name FROM professional p
           JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-         WHERE p.active AND p.role IN (${sql.join(roles.map((r) => sql`${r}`), sql`, `)}) ORDER BY o.name, p.name LIMIT 2000`,
+         WHERE p.ics_id = ${icsId}::uuid AND p.active AND p.role IN (${sql.join(roles.map((r) => sql`${r}`), sql`, `)}) ORDER BY o.name, p.name LIMIT 2000`,
   );
 }
 
 /** A professional by id, if active in this ICS. */
-export async function professionalById(tx: Tx, id: string): Promise<Colleague | undefined> {
+export async function professionalById(tx: Tx, icsId: string, id: string): Promise<Colleague | undefined> {
   const [found] = await rows<Colleague>(
     tx,
     sql`SELECT p.id, p.name, p.role, o.id AS organisation_id, o.name AS organisation_name FROM professional p
-          JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id WHERE p.id = ${id}::uuid AND p.active`,
+          JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id WHERE p.ics_id = ${icsId}::uuid AND p.id = ${id}::uuid AND p.active`,
   );
   return found;
 }
@@ -94,8 +94,8 @@ export function teams(tx: Tx): Promise<Team[]> {
   return rows<Team>(tx, sql`SELECT id, name, kind FROM organisation WHERE kind <> 'ics-body' ORDER BY name LIMIT 2000`);
 }
 
-export async function teamById(tx: Tx, id: string): Promise<Team | undefined> {
-  const [found] = await rows<Team>(tx, sql`SELECT id, name, kind FROM organisation WHERE id = ${id}::uuid AND kind <> 'ics-body'`);
+export async function teamById(tx: Tx, icsId: string, id: string): Promise<Team | undefined> {
+  const [found] = await rows<Team>(tx, sql`SELECT id, name, kind FROM organisation WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid AND kind <> 'ics-body'`);
   return found;
 }
 

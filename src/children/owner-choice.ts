@@ -25,7 +25,7 @@ const described = (p: { name: string; role: string; organisation_name: string })
 /** The people to choose from, grouped and labelled, each once, with `current` chosen. */
 export async function ownerOptions(tx: Tx, icsId: string, childId: string, current: string, also: KnownGroup[] = []): Promise<OwnerOption[]> {
   const team = await currentTeam(tx, icsId, childId);
-  const everyone = await colleagues(tx, CARING_ROLES);
+  const everyone = await colleagues(tx, icsId, CARING_ROLES);
   const byId = new Map(everyone.map((p) => [p.id, p]));
   const listed = new Set<string>();
   const options: OwnerOption[] = [{ value: '', text: 'Select a person', selected: !current }];

@@ -77,13 +77,13 @@ type ChildRow = {
 
 const CHILD_COLUMNS = sql`id, nhs_number, local_id, given_name, family_name, date_of_birth, sex, ethnic_category, postcode_district, registered_practice_id`;
 
-async function childById(tx: Tx, id: string) {
-  const [found] = await rows<ChildRow>(tx, sql`SELECT ${CHILD_COLUMNS} FROM child WHERE id = ${id}::uuid`);
+async function childById(tx: Tx, icsId: string, id: string) {
+  const [found] = await rows<ChildRow>(tx, sql`SELECT ${CHILD_COLUMNS} FROM child WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid`);
   return found;
 }
 
-async function childByNhsNumber(tx: Tx, nhsNumber: string) {
-  const [found] = await rows<ChildRow>(tx, sql`SELECT ${CHILD_COLUMNS} FROM child WHERE nhs_number = ${nhsNumber}`);
+async function childByNhsNumber(tx: Tx, icsId: string, nhsNumber: string) {
+  const [found] = await rows<ChildRow>(tx, sql`SELECT ${CHILD_COLUMNS} FROM child WHERE ics_id = ${icsId}::uuid AND nhs_number = ${nhsNumber}`);
   return found;
 }
 
@@ -105,9 +105,9 @@ export async function registerChild(
   tx: Tx, actor: Actor, input: ChildRegistration, opts: { matchId?: string; today?: string } = {},
 ): Promise<{ childId: string; outcome: Outcome }> {
   const r = readRegistration(input, opts.today);
-  let existing = opts.matchId ? await childById(tx, opts.matchId) : undefined;
+  let existing = opts.matchId ? await childById(tx, actor.icsId, opts.matchId) : undefined;
   if (opts.matchId && !existing) throw new NotFoundError();
-  const byNhs = r.nhsNumber ? await childByNhsNumber(tx, r.nhsNumber) : undefined;
+  const byNhs = r.nhsNumber ? await childByNhsNumber(tx, actor.icsId, r.nhsNumber) : undefined;
   if (existing && byNhs && byNhs.id !== existing.id) {
     throw new ConflictError('This NHS number already belongs to another child in this ICS.');
   }
@@ -153,7 +153,7 @@ export async function registerChild(
     UPDATE child SET nhs_number = ${next.nhs_number}, local_id = ${next.local_id}, given_name = ${next.given_name}, family_name = ${next.family_name},
            date_of_birth = ${next.date_of_birth}::date, sex = ${next.sex}, ethnic_category = ${next.ethnic_category},
            postcode_district = ${next.postcode_district}, registered_practice_id = ${next.registered_practice_id}::uuid
-     WHERE id = ${existing.id}::uuid`);
+     WHERE ics_id = ${actor.icsId}::uuid AND id = ${existing.id}::uuid`);
   await auditChild(tx, access, {
     action: 'child.update-registration',
     what: 'Registration details changed by a feed', details: { changed },
@@ -188,13 +188,13 @@ export async function saveRelatedPerson(
   const parsed = relatedShape.safeParse(input ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const p = parsed.data;
-  if (!(await childById(tx, childId))) throw new NotFoundError();
+  if (!(await childById(tx, actor.icsId, childId))) throw new NotFoundError();
   const access = await openToChange(tx, actor, childId, 'a carer from a feed');
   const [existing] = await rows<RelatedRow>(
     tx,
     sql`SELECT p.id, p.given_name, p.family_name, p.phone, p.email, p.address, r.relationship, r.parental_responsibility
           FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
-         WHERE r.child_id = ${childId}::uuid
+         WHERE r.ics_id = ${actor.icsId}::uuid AND r.child_id = ${childId}::uuid
            AND ${opts.matchId ? sql`p.id = ${opts.matchId}::uuid` : sql`lower(p.given_name) = lower(${p.givenName}) AND lower(p.family_name) = lower(${p.familyName})`}
          LIMIT 1`,
   );
@@ -212,9 +212,10 @@ export async function saveRelatedPerson(
     existing.email === (p.email ?? existing.email) && existing.address === (p.address ?? existing.address);
   if (same) return { relatedPersonId: existing.id, outcome: 'unchanged' };
   await tx.execute(sql`UPDATE related_person SET given_name = ${p.givenName}, family_name = ${p.familyName}, phone = ${p.phone ?? existing.phone},
-      email = ${p.email ?? existing.email}, address = ${p.address ?? existing.address} WHERE id = ${existing.id}::uuid`);
+      email = ${p.email ?? existing.email}, address = ${p.address ?? existing.address}
+      WHERE ics_id = ${actor.icsId}::uuid AND id = ${existing.id}::uuid`);
   await tx.execute(sql`UPDATE child_related_person SET relationship = ${p.relationship}, parental_responsibility = ${p.parentalResponsibility}
-      WHERE child_id = ${childId}::uuid AND related_person_id = ${existing.id}::uuid`);
+      WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid AND related_person_id = ${existing.id}::uuid`);
   await auditChild(tx, access, { action: 'child.update-related-person', what: `Carer details changed by a feed: ${p.relationship}` });
   return { relatedPersonId: existing.id, outcome: 'updated' };
 }
@@ -241,13 +242,13 @@ export async function saveFlag(
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   if (f.startedOn > today) throw new ValidationError({ startedOn: 'The flag must start today or in the past' });
   if (f.endedOn && f.endedOn < f.startedOn) throw new ValidationError({ endedOn: 'The flag must end on or after its start' });
-  if (!(await childById(tx, childId))) throw new NotFoundError();
+  if (!(await childById(tx, actor.icsId, childId))) throw new NotFoundError();
   const access = await openToChange(tx, actor, childId, 'a flag from a feed');
   const beforeBirth = datesBeforeBirth(access.child.date_of_birth, { startedOn: f.startedOn });
   if (Object.keys(beforeBirth).length) throw new ValidationError(beforeBirth);
   const [existing] = await rows<{ id: string; kind: FlagKind; started_on: string; ended_on: string | null; local_authority_id: string | null }>(
     tx,
-    sql`SELECT id, kind, started_on, ended_on, local_authority_id FROM child_flag WHERE child_id = ${childId}::uuid
+    sql`SELECT id, kind, started_on, ended_on, local_authority_id FROM child_flag WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid
          AND ${opts.matchId ? sql`id = ${opts.matchId}::uuid` : sql`kind = ${f.kind} AND started_on = ${f.startedOn}::date`} LIMIT 1`,
   );
   if (!existing) {
@@ -262,7 +263,7 @@ export async function saveFlag(
     return { flagId: existing.id, outcome: 'unchanged' };
   }
   await tx.execute(sql`UPDATE child_flag SET kind = ${f.kind}, started_on = ${f.startedOn}::date, ended_on = ${f.endedOn ?? null}::date,
-      local_authority_id = ${localAuthority}::uuid WHERE id = ${existing.id}::uuid`);
+      local_authority_id = ${localAuthority}::uuid WHERE ics_id = ${actor.icsId}::uuid AND id = ${existing.id}::uuid`);
   await auditChild(tx, access, { action: 'child.update-flag', what: `Flag changed by a feed: ${f.kind}` });
   return { flagId: existing.id, outcome: 'updated' };
 }

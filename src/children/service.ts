@@ -99,11 +99,13 @@ export async function breakGlass(tx: Tx, actor: Actor, childId: string, reason: 
 /**
  * For a list's search: the child whose id is `childId` (an SQL expression)
  * has a given name or surname starting with the word, or is this NHS number.
- * Through the stored lower-case keys, as Find a child searches.
+ * Through the stored lower-case keys, as Find a child searches. The ICS is
+ * named as a value: the search ORs this with the list's own text, where
+ * PostgreSQL may run it once, hashed, without the correlation (decision 0028).
  */
-export function childMatchesSql(childId: SQL, word: string): SQL {
+export function childMatchesSql(icsId: string, childId: SQL, word: string): SQL {
   const w = word.toLowerCase();
-  return sql`EXISTS (SELECT 1 FROM child mc WHERE mc.id = ${childId}
+  return sql`EXISTS (SELECT 1 FROM child mc WHERE mc.ics_id = ${icsId}::uuid AND mc.id = ${childId}
     AND (starts_with(mc.family_name_key, ${w}) OR starts_with(mc.given_name_key, ${w}) OR mc.nhs_number = ${word}))`;
 }
 

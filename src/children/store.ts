@@ -76,14 +76,14 @@ export async function childIdentity(tx: Tx, icsId: string, childId: string): Pro
   return found;
 }
 
-/** childIdentity for many children in one query: those found (row-level security hides other ICSs'), by id. */
-export async function childIdentities(tx: Tx, childIds: string[]): Promise<Map<string, ChildIdentity>> {
+/** childIdentity for many children of the ICS in one query: those found, by id. */
+export async function childIdentities(tx: Tx, icsId: string, childIds: string[]): Promise<Map<string, ChildIdentity>> {
   if (!childIds.length) return new Map();
   const found = await rows<ChildIdentity>(
     tx,
     sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.sex, o.name AS practice_name
           FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
-         WHERE c.id = ANY(${sql.param(childIds)}::uuid[])`,
+         WHERE c.ics_id = ${icsId}::uuid AND c.id = ANY(${sql.param(childIds)}::uuid[])`,
   );
   return new Map(found.map((c) => [c.id, c]));
 }

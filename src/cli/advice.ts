@@ -40,7 +40,7 @@ export async function adviceCommand(config: Config, args: string[], io: Output):
   const icsCode = parsed.values.ics;
   if (sub === 'export' && files.length === 0) {
     return withIcs(config, icsCode, io, async (db, ics) => {
-      io.out(JSON.stringify(await db.tenant(ics.id, (tx) => exportLibrary(tx)), null, 2));
+      io.out(JSON.stringify(await db.tenant(ics.id, (tx) => exportLibrary(tx, ics.id)), null, 2));
       return 0;
     });
   }

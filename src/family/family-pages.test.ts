@@ -75,7 +75,7 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
     youngPerson = signingInAs(teen);
     await plan(child);
     await plan(teen);
-    const [offer] = await inIcs(j, (tx) => offersFor(tx, child.date_of_birth, today));
+    const [offer] = await inIcs(j, (tx) => offersFor(tx, j.ics.icsId, child.date_of_birth, today));
     await inIcs(j, (tx) => sendAdvice(tx, gp, child.id, { pages: [offer.choice], note: 'Keep this handy' }, { source: 'child-page' }, today));
   }, 240_000);
   afterAll(() => j?.close());
@@ -101,7 +101,7 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
 
     it('advice sent while the record was frozen reaches no family list, and cannot be opened by its id', async () => {
       await pastFreeze(child);
-      const [offer] = await inIcs(j, (tx) => offersFor(tx, child.date_of_birth, today));
+      const [offer] = await inIcs(j, (tx) => offersFor(tx, j.ics.icsId, child.date_of_birth, today));
       await inIcs(j, (tx) => sendAdvice(tx, gp, child.id, { pages: [offer.choice] }, { source: 'child-page' }, today));
       const [late] = await rows<{ id: string }>(j.db.owner, sql`UPDATE advice_sending SET sent_at = now() - interval '90 minutes'
         WHERE child_id = ${child.id}::uuid AND note IS NULL RETURNING id`);
@@ -112,7 +112,7 @@ describe('family pages: advice, the family’s plan actions, proxy grants', () =
     });
 
     it('a young person keeps advice from their parents: the parent no longer lists or opens it, the young person still does and can show it again', async () => {
-      const [offer] = await inIcs(j, (tx) => offersFor(tx, teen.date_of_birth, today));
+      const [offer] = await inIcs(j, (tx) => offersFor(tx, j.ics.icsId, teen.date_of_birth, today));
       await inIcs(j, (tx) => sendAdvice(tx, gp, teen.id, { pages: [offer.choice], note: 'Private: ring the clinic' }, { source: 'child-page' }, today));
       const [sent] = await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM advice_sending WHERE child_id = ${teen.id}::uuid AND note = 'Private: ring the clinic'`);
       expect((await family.familyChildPage(j.db, teenMother, teen.id)).advice!.map((a) => a.id)).toContain(sent.id);

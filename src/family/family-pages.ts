@@ -32,7 +32,7 @@ export async function familyHome(db: Database, member: FamilyMember): Promise<Ho
   const out: HomeChild[] = [];
   for (const actor of await familyActors(db, member)) {
     await db.tenant(actor.icsId, async (tx) => {
-      const listed = await store.grantedChildren(tx, member.nhsNumber, member.birthdate);
+      const listed = await store.grantedChildren(tx, actor.icsId, member.nhsNumber, member.birthdate);
       const opened = await openEachChild(tx, actor, listed.map((c) => c.child_id), { rule: familyPolicy.viewCareTeam, refused: 'family home page' });
       const audits: { access: ChildAccess; entry: { action: string; what: string } }[] = [];
       for (const c of listed) {
@@ -166,7 +166,7 @@ export async function askToChangeAppointment(db: Database, member: FamilyMember,
     const booking = await appointmentOf(tx, access, input.bookingId);
     if (!booking) throw new ValidationError({ bookingId: 'Choose one of the upcoming appointments' });
     const when = londonDateAndTime(booking.starts_at);
-    await addToWorklists(tx, actor.icsId, (await store.hubAdministrators(tx)).map((professionalId) => ({
+    await addToWorklists(tx, actor.icsId, (await store.hubAdministrators(tx, actor.icsId)).map((professionalId) => ({
       professionalId, kind: 'family-change-request', childId,
       title: `${whoAsks(access)} asks to change the appointment on ${longDate(when.date)} at ${when.time} (${booking.place}): ${input.reason}`,
       link: `/clinics/bookings/${booking.id}/reschedule`, details: { bookingId: booking.id },

@@ -14,7 +14,7 @@ export type GrantRow = {
 };
 
 export function grantsOfChild(tx: Tx, access: ChildAccess): Promise<GrantRow[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT g.id, g.kind, g.related_person_id,
          CASE WHEN g.kind = 'own-access' THEN c.given_name || ' ' || c.family_name ELSE rp.given_name || ' ' || rp.family_name END AS name,
          crp.relationship, g.basis, g.evidence_note, g.may_see, g.granted_by_name, g.granted_at, g.ends_on, g.status, g.status_reason,
@@ -22,15 +22,16 @@ export function grantsOfChild(tx: Tx, access: ChildAccess): Promise<GrantRow[]> 
       FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
       LEFT JOIN related_person rp ON rp.ics_id = g.ics_id AND rp.id = g.related_person_id
       LEFT JOIN child_related_person crp ON crp.ics_id = g.ics_id AND crp.child_id = g.child_id AND crp.related_person_id = g.related_person_id
-     WHERE g.child_id = ${childId}::uuid ORDER BY (g.status = 'ended'), g.granted_at DESC`);
+     WHERE g.ics_id = ${actor.icsId}::uuid AND g.child_id = ${childId}::uuid ORDER BY (g.status = 'ended'), g.granted_at DESC`);
 }
 
 export type GrantEvent = { grant_id: string; at: string; by_name: string; change: string; status: GrantStatus; reason: string | null };
 
 export function historyOfChild(tx: Tx, access: ChildAccess): Promise<GrantEvent[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT e.grant_id, e.at, e.by_name, e.change, e.status, e.reason FROM family_access_event e
-      JOIN family_access_grant g ON g.ics_id = e.ics_id AND g.id = e.grant_id WHERE g.child_id = ${childId}::uuid ORDER BY e.at DESC, e.id`);
+      JOIN family_access_grant g ON g.ics_id = e.ics_id AND g.id = e.grant_id
+     WHERE e.ics_id = ${actor.icsId}::uuid AND g.child_id = ${childId}::uuid ORDER BY e.at DESC, e.id`);
 }
 
 export type AdultOfChild = {
@@ -38,25 +39,25 @@ export type AdultOfChild = {
 };
 
 export function adultsOfChild(tx: Tx, access: ChildAccess): Promise<AdultOfChild[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT rp.id, rp.given_name || ' ' || rp.family_name AS name, crp.relationship, crp.parental_responsibility,
          rp.nhs_number, to_char(rp.date_of_birth, 'YYYY-MM-DD') AS date_of_birth
       FROM child_related_person crp JOIN related_person rp ON rp.ics_id = crp.ics_id AND rp.id = crp.related_person_id
-     WHERE crp.child_id = ${childId}::uuid ORDER BY crp.relationship, rp.family_name`);
+     WHERE crp.ics_id = ${actor.icsId}::uuid AND crp.child_id = ${childId}::uuid ORDER BY crp.relationship, rp.family_name`);
 }
 
 export type Competence = { decision: CompetenceDecision; framework: string; outcome: string; understood: string; assessed_by_name: string; assessed_at: string };
 
 export function competenceOfChild(tx: Tx, access: ChildAccess): Promise<Competence[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT decision, framework, outcome, understood, assessed_by_name, assessed_at FROM competence_assessment
-     WHERE child_id = ${childId}::uuid ORDER BY assessed_at DESC`);
+     WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid ORDER BY assessed_at DESC`);
 }
 
 /** Whether the child is looked after now (the authority is their corporate parent). */
 export async function isLookedAfter(tx: Tx, access: ChildAccess): Promise<boolean> {
-  const { childId } = checkedAccess(tx, access);
-  const [found] = await rows<{ yes: boolean }>(tx, sql`SELECT EXISTS (SELECT 1 FROM child_flag WHERE child_id = ${childId}::uuid
+  const { actor, childId } = checkedAccess(tx, access);
+  const [found] = await rows<{ yes: boolean }>(tx, sql`SELECT EXISTS (SELECT 1 FROM child_flag WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid
       AND kind = 'looked-after' AND (ended_on IS NULL OR ended_on > current_date)) AS yes`);
   return found.yes;
 }
@@ -70,7 +71,7 @@ async function addEvent(tx: Tx, access: ChildAccess, grantId: string, change: st
   const { actor } = access;
   await tx.execute(sql`INSERT INTO family_access_event (ics_id, id, grant_id, by_professional_id, by_name, change, status, may_see, ends_on, reason)
     SELECT g.ics_id, ${crypto.randomUUID()}::uuid, g.id, ${actor.professionalId}::uuid, ${actor.name}, ${change}, g.status, g.may_see, g.ends_on, ${reason}
-      FROM family_access_grant g WHERE g.id = ${grantId}::uuid`);
+      FROM family_access_grant g WHERE g.ics_id = ${actor.icsId}::uuid AND g.id = ${grantId}::uuid`);
 }
 
 export async function insertGrant(tx: Tx, access: ChildAccess, g: NewGrant): Promise<string> {
@@ -91,13 +92,13 @@ export type GrantChange =
 
 /** Changes a grant at the version the professional saw; false when it is not this child's or someone changed it first. */
 export async function changeGrant(tx: Tx, access: ChildAccess, grantId: string, version: number, c: GrantChange): Promise<boolean> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const set = c.change === 'limited'
     ? sql`may_see = ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(c.maySee)}::jsonb)), ends_on = ${c.endsOn}::date`
     : c.change === 'young-person-agreed' ? sql`young_person_agreed_on = current_date`
       : sql`status = ${c.change === 'resumed' ? 'active' : c.change}, status_reason = ${c.reason}`;
   const changed = await rows(tx, sql`UPDATE family_access_grant SET ${set}, version = version + 1
-     WHERE id = ${grantId}::uuid AND child_id = ${childId}::uuid AND version = ${version} AND status <> 'ended' RETURNING id`);
+     WHERE ics_id = ${actor.icsId}::uuid AND id = ${grantId}::uuid AND child_id = ${childId}::uuid AND version = ${version} AND status <> 'ended' RETURNING id`);
   if (!changed.length) return false;
   await addEvent(tx, access, grantId, c.change, c.reason);
   return true;
@@ -114,11 +115,11 @@ export type Refusal = { id: string; related_person_id: string; name: string; rel
 
 /** The refusals of proxy access recorded for this child, newest first. */
 export function refusalsOfChild(tx: Tx, access: ChildAccess): Promise<Refusal[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT r.id, r.related_person_id, rp.given_name || ' ' || rp.family_name AS name, crp.relationship, r.reason, r.refused_by_name, r.refused_at
       FROM family_access_refusal r JOIN related_person rp ON rp.ics_id = r.ics_id AND rp.id = r.related_person_id
       LEFT JOIN child_related_person crp ON crp.ics_id = r.ics_id AND crp.child_id = r.child_id AND crp.related_person_id = r.related_person_id
-     WHERE r.child_id = ${childId}::uuid ORDER BY r.refused_at DESC`);
+     WHERE r.ics_id = ${actor.icsId}::uuid AND r.child_id = ${childId}::uuid ORDER BY r.refused_at DESC`);
 }
 
 export async function insertRefusal(tx: Tx, access: ChildAccess, relatedPersonId: string, reason: string): Promise<void> {

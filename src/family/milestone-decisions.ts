@@ -16,9 +16,9 @@ export type MilestoneDecision = { milestone: 'review' | '16' | '18'; basis: 'you
 export type RecordedDecision = MilestoneDecision & { grant_id: string; recorded_by_name: string; recorded_at: string };
 
 export function decisionsOfChild(tx: Tx, access: ChildAccess): Promise<RecordedDecision[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT grant_id, milestone, basis, note, recorded_by_name, recorded_at FROM family_access_review
-    WHERE child_id = ${childId}::uuid ORDER BY recorded_at DESC, id`);
+    WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid ORDER BY recorded_at DESC, id`);
 }
 
 /** The paused reason the job gave at this milestone, so recording the decision resumes only what the job paused for it. */
@@ -29,16 +29,16 @@ export async function recordDecision(tx: Tx, access: ChildAccess, grantId: strin
   const { actor, childId } = checkedAccess(tx, access);
   const inserted = await rows<{ id: string }>(tx, sql`INSERT INTO family_access_review (ics_id, id, grant_id, child_id, milestone, basis, note, recorded_by, recorded_by_name)
     SELECT g.ics_id, ${crypto.randomUUID()}::uuid, g.id, g.child_id, ${d.milestone}, ${d.basis}, ${d.note}, ${actor.professionalId}::uuid, ${actor.name}
-      FROM family_access_grant g WHERE g.id = ${grantId}::uuid AND g.child_id = ${childId}::uuid AND g.kind = 'proxy' AND g.status <> 'ended'
+      FROM family_access_grant g WHERE g.ics_id = ${actor.icsId}::uuid AND g.id = ${grantId}::uuid AND g.child_id = ${childId}::uuid AND g.kind = 'proxy' AND g.status <> 'ended'
     RETURNING id`);
   if (!inserted.length) return false;
   const agreed = d.milestone === '16' ? sql`, young_person_agreed_on = current_date` : sql``;
   const resumed = await rows<{ id: string }>(tx, sql`UPDATE family_access_grant SET status = 'active', status_reason = NULL, version = version + 1 ${agreed}
-    WHERE id = ${grantId}::uuid AND status = 'suspended' AND status_reason LIKE ${PAUSED_FOR[d.milestone]} RETURNING id`);
-  if (!resumed.length && d.milestone === '16') await tx.execute(sql`UPDATE family_access_grant SET version = version + 1 ${agreed} WHERE id = ${grantId}::uuid`);
+    WHERE ics_id = ${actor.icsId}::uuid AND id = ${grantId}::uuid AND status = 'suspended' AND status_reason LIKE ${PAUSED_FOR[d.milestone]} RETURNING id`);
+  if (!resumed.length && d.milestone === '16') await tx.execute(sql`UPDATE family_access_grant SET version = version + 1 ${agreed} WHERE ics_id = ${actor.icsId}::uuid AND id = ${grantId}::uuid`);
   const change = d.milestone === 'review' ? 'reviewed' : d.basis === 'deputyship' ? 'deputyship-recorded' : 'young-person-agreed';
   await tx.execute(sql`INSERT INTO family_access_event (ics_id, id, grant_id, by_professional_id, by_name, change, status, may_see, ends_on, reason)
     SELECT g.ics_id, ${crypto.randomUUID()}::uuid, g.id, ${actor.professionalId}::uuid, ${actor.name}, ${change}, g.status, g.may_see, g.ends_on, ${d.note}
-      FROM family_access_grant g WHERE g.id = ${grantId}::uuid`);
+      FROM family_access_grant g WHERE g.ics_id = ${actor.icsId}::uuid AND g.id = ${grantId}::uuid`);
   return true;
 }

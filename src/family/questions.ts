@@ -34,8 +34,8 @@ export type Thread = {
  * while the record was frozen is left out, like everything else recorded
  * then (H096); the care team sees the whole thread.
  */
-const threadColumns = (forProxy: boolean) => {
-  const shown = forProxy ? sql`AND (m.from_family OR NOT ${recordedWhileFrozen('m', sql`q.child_id`, sql`m.sent_at`)})` : sql``;
+const threadColumns = (icsId: string, forProxy: boolean) => {
+  const shown = forProxy ? sql`AND (m.from_family OR NOT ${recordedWhileFrozen('m', sql`q.child_id`, sql`m.sent_at`, icsId)})` : sql``;
   // Answered, for a parent, when an answer they may read was sent.
   const answeredAt = forProxy
     ? sql`(SELECT min(m.sent_at) FROM family_message m WHERE m.ics_id = q.ics_id AND m.question_id = q.id AND NOT m.from_family ${shown})`
@@ -47,11 +47,11 @@ const threadColumns = (forProxy: boolean) => {
 
 /** The family member's threads for the child: a proxy's those asked under proxy access, a young person's their own. */
 export function familyThreads(tx: Tx, access: ChildAccess): Promise<Thread[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const r = usableGrant(access.actor, access.relationships, 'messages');
   const kind = typeof r === 'string' ? 'none' : r.kind;
-  return rows(tx, sql`SELECT ${threadColumns(kind !== 'own-access')} FROM family_question q JOIN family_access_grant g ON g.ics_id = q.ics_id AND g.id = q.grant_id
-     WHERE q.child_id = ${childId}::uuid AND g.kind = ${kind} ORDER BY q.asked_at DESC`);
+  return rows(tx, sql`SELECT ${threadColumns(actor.icsId, kind !== 'own-access')} FROM family_question q JOIN family_access_grant g ON g.ics_id = q.ics_id AND g.id = q.grant_id
+     WHERE q.ics_id = ${actor.icsId}::uuid AND q.child_id = ${childId}::uuid AND g.kind = ${kind} ORDER BY q.asked_at DESC`);
 }
 
 export async function responseDays(tx: Tx, icsId: string): Promise<number> {
@@ -60,12 +60,12 @@ export async function responseDays(tx: Tx, icsId: string): Promise<number> {
 
 /** Who answers: the child's care team; with none, the GPs and nurses of the registered practice. */
 async function answerers(tx: Tx, access: ChildAccess): Promise<string[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const found = await rows<{ id: string }>(tx, sql`SELECT DISTINCT m.professional_id AS id FROM care_team_member m
-     WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL`);
+     WHERE m.ics_id = ${actor.icsId}::uuid AND m.child_id = ${childId}::uuid AND m.ended_at IS NULL`);
   if (found.length) return found.map((p) => p.id);
   const practice = await rows<{ id: string }>(tx, sql`SELECT p.id FROM child c JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id
-     WHERE c.id = ${childId}::uuid AND p.role IN ('gp', 'practice-nurse') AND p.active`);
+     WHERE c.ics_id = ${actor.icsId}::uuid AND c.id = ${childId}::uuid AND p.role IN ('gp', 'practice-nurse') AND p.active`);
   return practice.map((p) => p.id);
 }
 
@@ -112,9 +112,9 @@ async function insertMessage(tx: Tx, icsId: string, questionId: string, m: { fro
 }
 
 async function threadOf(tx: Tx, access: ChildAccess, questionId: string): Promise<Thread> {
-  const { childId } = checkedAccess(tx, access);
-  const [found] = await rows<Thread>(tx, sql`SELECT ${threadColumns(false)} FROM family_question q JOIN family_access_grant g ON g.ics_id = q.ics_id AND g.id = q.grant_id
-     WHERE q.child_id = ${childId}::uuid AND q.id = ${questionId}::uuid`);
+  const { actor, childId } = checkedAccess(tx, access);
+  const [found] = await rows<Thread>(tx, sql`SELECT ${threadColumns(actor.icsId, false)} FROM family_question q JOIN family_access_grant g ON g.ics_id = q.ics_id AND g.id = q.grant_id
+     WHERE q.ics_id = ${actor.icsId}::uuid AND q.child_id = ${childId}::uuid AND q.id = ${questionId}::uuid`);
   if (!found) throw new NotFoundError();
   return found;
 }
@@ -129,9 +129,9 @@ export async function questionThread(tx: Tx, actor: Actor, childId: string, ques
 
 /** The child's questions still waiting for an answer, oldest first, for the family access page. */
 export function openQuestionsOf(tx: Tx, access: ChildAccess): Promise<{ id: string; subject: string; answer_due_at: string; overdue: boolean }[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT id, subject, answer_due_at, answer_due_at < now() AS overdue FROM family_question
-     WHERE child_id = ${childId}::uuid AND answered_at IS NULL ORDER BY asked_at`);
+     WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid AND answered_at IS NULL ORDER BY asked_at`);
 }
 
 const answerInput = z.object({ answer: z.string({ error: 'Enter your answer' }).trim().min(1, 'Enter your answer').max(4000, 'Use 4000 characters or fewer') });
@@ -142,7 +142,7 @@ export async function answerQuestion(tx: Tx, actor: Actor, childId: string, ques
   await refuseChangeWhileFrozen(tx, access, 'answer a family’s question');
   const thread = await threadOf(tx, access, questionId);
   await insertMessage(tx, actor.icsId, questionId, { fromFamily: false, name: actor.name, role: actor.organisationName, professionalId: actor.professionalId, body: input.answer });
-  await tx.execute(sql`UPDATE family_question SET answered_at = coalesce(answered_at, now()) WHERE id = ${questionId}::uuid`);
+  await tx.execute(sql`UPDATE family_question SET answered_at = coalesce(answered_at, now()) WHERE ics_id = ${actor.icsId}::uuid AND id = ${questionId}::uuid`);
   await doneForEveryone(tx, actor.icsId, questionLink(childId, questionId));
   await auditChild(tx, access, { action: 'family.answer-question', what: `Answered the family’s question: ${thread.subject}` });
 }

@@ -124,7 +124,7 @@ describe('family pages over HTTP', () => {
       WHERE g.nhs_number = ${parent.nhsNumber} AND 'advice' = ANY(g.may_see) ORDER BY c.id, p.email LIMIT 1`);
     const sender = await actorFor(j.db, child.email);
     const today = londonToday();
-    const [offer] = await inIcs(j, (tx) => offersFor(tx, child.date_of_birth, today));
+    const [offer] = await inIcs(j, (tx) => offersFor(tx, j.ics.icsId, child.date_of_birth, today));
     const sent = await inIcs(j, (tx) => sendAdvice(tx, sender, child.id, { pages: [offer.choice], note: 'Ring us if no better in 2 days' }, { source: 'child-page' }, today));
     const family = await familyClient(j, parent);
     const here = `/family/children/${child.id}/advice/${sent.id}`;

@@ -21,10 +21,10 @@ export type AdviceSent = { id: string; sentOn: string; sentBy: string; titles: s
 
 /** The sendings whose time falls inside one of the child's freezes (a frozen record's items never reach the family). */
 async function sentWhileFrozen(tx: Tx, access: ChildAccess, sent: { id: string; sent_at: string }[]): Promise<Set<string>> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   if (!sent.length) return new Set();
   const found = await rows<{ id: string }>(tx, sql`SELECT s.id FROM jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) AS s(id text, sent_at timestamptz)
-     WHERE EXISTS (SELECT 1 FROM record_freeze f WHERE f.child_id = ${childId}::uuid AND s.sent_at >= f.frozen_at AND (f.lifted_at IS NULL OR s.sent_at < f.lifted_at))`);
+     WHERE EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = ${actor.icsId}::uuid AND f.child_id = ${childId}::uuid AND s.sent_at >= f.frozen_at AND (f.lifted_at IS NULL OR s.sent_at < f.lifted_at))`);
   return new Set(found.map((r) => r.id));
 }
 

@@ -23,18 +23,18 @@ const hiddenFromProxy = (forProxy: boolean, kind: 'letter' | 'appointment', row:
 export type CareTeamMember = { name: string; role_in_team: string; organisation_name: string };
 
 export function careTeam(tx: Tx, access: ChildAccess): Promise<CareTeamMember[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT p.name, m.role_in_team, o.name AS organisation_name FROM care_team_member m
       JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
       JOIN organisation o ON o.ics_id = p.ics_id AND o.id = p.organisation_id
-     WHERE m.child_id = ${childId}::uuid AND m.ended_at IS NULL AND o.kind <> 'childrens-social-care'
+     WHERE m.ics_id = ${actor.icsId}::uuid AND m.child_id = ${childId}::uuid AND m.ended_at IS NULL AND o.kind <> 'childrens-social-care'
      ORDER BY m.started_at, p.name`);
 }
 
 export type FamilyAppointment = { id: string; starts_at: string; place: string; hidden: boolean };
 
 export function upcomingAppointments(tx: Tx, access: ChildAccess, forProxy: boolean): Promise<FamilyAppointment[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const child = sql`${childId}::uuid`;
   return rows(tx, sql`SELECT b.id, sl.starts_at, v.name AS place,
          ${hiddenFromProxy(true, 'appointment', 'b', child)} AS hidden
@@ -42,7 +42,7 @@ export function upcomingAppointments(tx: Tx, access: ChildAccess, forProxy: bool
       JOIN clinic_slot sl ON sl.ics_id = b.ics_id AND sl.id = b.slot_id
       JOIN clinic_session s ON s.ics_id = sl.ics_id AND s.id = sl.session_id
       JOIN organisation v ON v.ics_id = s.ics_id AND v.id = s.venue_id
-     WHERE b.child_id = ${child} AND b.state = 'booked' AND sl.starts_at > now() AND s.cancelled_at IS NULL
+     WHERE b.ics_id = ${actor.icsId}::uuid AND b.child_id = ${child} AND b.state = 'booked' AND sl.starts_at > now() AND s.cancelled_at IS NULL
        AND NOT ${recordedWhileFrozen('b', child, sql`b.booked_at`)}
        AND NOT ${hiddenFromProxy(forProxy, 'appointment', 'b', child)}
      ORDER BY sl.starts_at`);
@@ -51,24 +51,24 @@ export function upcomingAppointments(tx: Tx, access: ChildAccess, forProxy: bool
 export type FamilyLetter = { id: string; title: string; filed_at: string; hidden: boolean; source?: string; body?: { title: string; lines: { text: string; heading?: boolean }[] } };
 
 /** The child's letters a family member may read: sent to the family, filed outside a freeze, not from social care, not kept from a proxy. */
-const familyLetters = (childId: string, forProxy: boolean) => {
+const familyLetters = (icsId: string, childId: string, forProxy: boolean) => {
   const child = sql`${childId}::uuid`;
   return sql`FROM record_letter l JOIN organisation o ON o.ics_id = l.ics_id AND o.id = l.filed_by_organisation_id
-     WHERE l.child_id = ${child} AND o.kind <> 'childrens-social-care' AND l.source = ANY(${sql.param(FAMILY_LETTER_SOURCES)}::text[])
+     WHERE l.ics_id = ${icsId}::uuid AND l.child_id = ${child} AND o.kind <> 'childrens-social-care' AND l.source = ANY(${sql.param(FAMILY_LETTER_SOURCES)}::text[])
        AND NOT ${recordedWhileFrozen('l', child, sql`l.filed_at`)}
        AND NOT ${hiddenFromProxy(forProxy, 'letter', 'l', child)}`;
 };
 
 export function letters(tx: Tx, access: ChildAccess, forProxy: boolean): Promise<FamilyLetter[]> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   return rows(tx, sql`SELECT l.id, l.title, l.filed_at, l.source, ${hiddenFromProxy(true, 'letter', 'l', sql`${childId}::uuid`)} AS hidden
-    ${familyLetters(childId, forProxy)} ORDER BY l.filed_at DESC LIMIT 50`);
+    ${familyLetters(actor.icsId, childId, forProxy)} ORDER BY l.filed_at DESC LIMIT 50`);
 }
 
 export async function letter(tx: Tx, access: ChildAccess, forProxy: boolean, letterId: string): Promise<FamilyLetter | undefined> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const [found] = await rows<FamilyLetter>(tx, sql`SELECT l.id, l.title, l.filed_at, l.body, false AS hidden
-    ${familyLetters(childId, forProxy)} AND l.id = ${letterId}::uuid`);
+    ${familyLetters(actor.icsId, childId, forProxy)} AND l.id = ${letterId}::uuid`);
   return found;
 }
 
@@ -91,7 +91,7 @@ type PlanSnapshot = {
  * freeze reaches the family (H096, decision record 0037).
  */
 export async function plan(tx: Tx, access: ChildAccess): Promise<FamilyPlan | undefined> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const child = sql`${childId}::uuid`;
   const [found] = await rows<FamilyPlan & { changed_while_frozen: boolean }>(tx, sql`SELECT cp.id, cp.title, cp.status, cp.what_matters, cp.strengths, cp.needs,
          cp.contingency_what_to_do, cp.contingency_who_to_call, cp.review_on, p.name AS key_worker,
@@ -99,12 +99,12 @@ export async function plan(tx: Tx, access: ChildAccess): Promise<FamilyPlan | un
                      FROM care_plan_goal g WHERE g.ics_id = cp.ics_id AND g.plan_id = cp.id AND g.removed_at IS NULL), '[]'::json) AS goals,
          ${recordedWhileFrozen('cp', child, sql`cp.updated_at`)} AS changed_while_frozen
       FROM care_plan cp JOIN professional p ON p.ics_id = cp.ics_id AND p.id = cp.key_worker_id
-     WHERE cp.child_id = ${child} AND cp.status <> 'closed'`);
+     WHERE cp.ics_id = ${actor.icsId}::uuid AND cp.child_id = ${child} AND cp.status <> 'closed'`);
   if (!found) return undefined;
   const { changed_while_frozen: changedWhileFrozen, ...now } = found;
   if (!changedWhileFrozen) return now;
   const [before] = await rows<{ snapshot: PlanSnapshot }>(tx, sql`SELECT v.snapshot FROM care_plan_version v
-     WHERE v.plan_id = ${found.id}::uuid AND NOT ${recordedWhileFrozen('v', child, sql`v.changed_at`)} ORDER BY v.version DESC LIMIT 1`);
+     WHERE v.ics_id = ${actor.icsId}::uuid AND v.plan_id = ${found.id}::uuid AND NOT ${recordedWhileFrozen('v', child, sql`v.changed_at`)} ORDER BY v.version DESC LIMIT 1`);
   if (!before) return undefined;
   const { key_worker_name: keyWorker, ...fields } = before.snapshot.plan;
   return {
@@ -133,8 +133,8 @@ export async function hideItem(tx: Tx, access: ChildAccess, kind: HideableKind, 
 
 /** The ids of the items of one kind the young person keeps from their parents. */
 export async function hiddenIds(tx: Tx, access: ChildAccess, kind: HideableKind): Promise<Set<string>> {
-  const { childId } = checkedAccess(tx, access);
-  const found = await rows<{ item_id: string }>(tx, sql`SELECT item_id FROM family_hidden_item WHERE child_id = ${childId}::uuid AND item_kind = ${kind}`);
+  const { actor, childId } = checkedAccess(tx, access);
+  const found = await rows<{ item_id: string }>(tx, sql`SELECT item_id FROM family_hidden_item WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid AND item_kind = ${kind}`);
   return new Set(found.map((r) => r.item_id));
 }
 
@@ -153,23 +153,23 @@ export async function hiddenSources(tx: Tx, access: ChildAccess): Promise<Set<st
 }
 
 export async function showItemAgain(tx: Tx, access: ChildAccess, kind: HideableKind, itemId: string): Promise<void> {
-  const { childId } = checkedAccess(tx, access);
-  await tx.execute(sql`DELETE FROM family_hidden_item WHERE child_id = ${childId}::uuid AND item_kind = ${kind} AND item_id = ${itemId}::uuid`);
+  const { actor, childId } = checkedAccess(tx, access);
+  await tx.execute(sql`DELETE FROM family_hidden_item WHERE ics_id = ${actor.icsId}::uuid AND child_id = ${childId}::uuid AND item_kind = ${kind} AND item_id = ${itemId}::uuid`);
 }
 
 export type GrantedChild = { child_id: string; given_name: string; family_name: string; kind: 'proxy' | 'own-access' };
 
 /** The children this person has been granted access to (not ended), by name: the family home lists them, then asks the door of each. */
-export function grantedChildren(tx: Tx, nhsNumber: string, birthdate: string): Promise<GrantedChild[]> {
+export function grantedChildren(tx: Tx, icsId: string, nhsNumber: string, birthdate: string): Promise<GrantedChild[]> {
   return rows(tx, sql`SELECT DISTINCT ON (c.id) c.id AS child_id, c.given_name, c.family_name, g.kind
       FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
-     WHERE g.nhs_number = ${nhsNumber} AND g.date_of_birth = ${birthdate}::date AND g.status <> 'ended'
+     WHERE g.ics_id = ${icsId}::uuid AND g.nhs_number = ${nhsNumber} AND g.date_of_birth = ${birthdate}::date AND g.status <> 'ended'
      ORDER BY c.id, g.granted_at DESC`);
 }
 
 /** The hub clinic administrators (they run the ICS's bookings), who take a family's request to change an appointment. */
-export async function hubAdministrators(tx: Tx): Promise<string[]> {
-  const found = await rows<{ id: string }>(tx, sql`SELECT id FROM professional WHERE role = 'hub-admin' AND active ORDER BY id`);
+export async function hubAdministrators(tx: Tx, icsId: string): Promise<string[]> {
+  const found = await rows<{ id: string }>(tx, sql`SELECT id FROM professional WHERE ics_id = ${icsId}::uuid AND role = 'hub-admin' AND active ORDER BY id`);
   return found.map((p) => p.id);
 }
 

@@ -264,7 +264,7 @@ export async function auditEventsOf(
 }
 
 /** The child a contact belongs to, so its read can go through the record service (which decides what may be seen). */
-export async function contactChild(tx: Tx, contactId: string): Promise<string | undefined> {
-  const [found] = await rows<{ child_id: string }>(tx, sql`SELECT child_id FROM contact WHERE id = ${contactId}::uuid`);
+export async function contactChild(tx: Tx, icsId: string, contactId: string): Promise<string | undefined> {
+  const [found] = await rows<{ child_id: string }>(tx, sql`SELECT child_id FROM contact WHERE ics_id = ${icsId}::uuid AND id = ${contactId}::uuid`);
   return found?.child_id;
 }

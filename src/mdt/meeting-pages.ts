@@ -11,7 +11,7 @@ export const checked = (v: unknown): string[] => fieldList({ v }, 'v', 1000);
 
 /** The professionals who care for children, as a select's options. */
 export async function personItems(deps: AppDeps, req: FastifyRequest, current = '') {
-  const people = await inTenant(deps, req, (tx) => colleagues(tx, CARING_ROLES));
+  const people = await inTenant(deps, req, (tx, actor) => colleagues(tx, actor.icsId, CARING_ROLES));
   return [{ value: '', text: 'Select a person', selected: !current },
     ...people.map((p) => ({ value: p.id, text: `${p.name}, ${ROLES[p.role as keyof typeof ROLES] ?? p.role}, ${p.organisation_name}`, selected: p.id === current }))];
 }

@@ -18,7 +18,7 @@ export type AdviceOffer = { choice: string; title: string; band: string; version
 /** The advice service's functions MDT uses, as src/app.ts hands them over. */
 export type AdviceService = {
   maySendAdvice(actor: Actor, relationships: Relationship[]): boolean;
-  offersFor(tx: Tx, dateOfBirth: string, today: string): Promise<AdviceOffer[]>;
+  offersFor(tx: Tx, icsId: string, dateOfBirth: string, today: string): Promise<AdviceOffer[]>;
   choosesPages(input: { pages?: unknown }): boolean;
   sendAdvice(tx: Tx, actor: Actor, childId: string, input: { pages?: unknown; note?: unknown }, where: { source: 'mdt'; mdtCaseId: string }, today: string): Promise<SentAdvice>;
   familyLinkOf(publicUrl: string, heading: string, made: SentAdvice): FamilyLink;
@@ -48,7 +48,7 @@ export type OutcomeAdvice = { advicePages?: unknown; adviceNote?: unknown };
 
 /** The pages the recorder may pick for the child's age today; none when their role or relationship does not send advice. */
 export async function adviceOffers(tx: Tx, actor: Actor, relationships: Relationship[], dateOfBirth: string, today: string): Promise<AdviceOffer[]> {
-  return advice().maySendAdvice(actor, relationships) ? advice().offersFor(tx, dateOfBirth, today) : [];
+  return advice().maySendAdvice(actor, relationships) ? advice().offersFor(tx, actor.icsId, dateOfBirth, today) : [];
 }
 
 /** The advice service names its fields pages and note; the outcome form, advicePages and adviceNote. */

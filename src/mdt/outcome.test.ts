@@ -148,7 +148,7 @@ describe.each(kinds)('MDT service: the outcome and its letter (%s)', (kind) => {
     expect(await themes(p.senco)).toEqual([{ theme: 'Damp housing', cases: 1, hubs: hub.name }]);
     expect(await themes(p.otherPaediatrician)).toEqual([]);
 
-    const { teams, team } = await inIcs(j, async (tx) => ({ teams: await caseTeamsOfChild(tx, child), team: await caseTeam(tx, caseId) }));
+    const { teams, team } = await inIcs(j, async (tx) => ({ teams: await caseTeamsOfChild(tx, j.ics.icsId, child), team: await caseTeam(tx, j.ics.icsId, caseId) }));
     expect(teams.map((t) => t.case_id)).toEqual([caseId]);
     expect(team.members.map((m) => [m.id, m.chair]).sort()).toEqual(
       [[p.lead.professionalId, true], [p.gp.professionalId, false], [p.socialWorker.professionalId, false], [p.senco.professionalId, false]].sort(),

@@ -98,7 +98,7 @@ export async function openMeeting(tx: Tx, actor: Actor, id: string, now = new Da
 /** Invites a professional to this meeting, or to it and the rest of its series. */
 export async function inviteMember(tx: Tx, actor: Actor, meetingId: string, professionalId: unknown, wholeSeries: boolean) {
   const { meeting, why } = await meetingFor(tx, actor, meetingId, (r) => mdtPolicy.runMeeting(actor, r));
-  const person = typeof professionalId === 'string' && /^[0-9a-f-]{36}$/i.test(professionalId) ? await professionalById(tx, professionalId) : undefined;
+  const person = typeof professionalId === 'string' && /^[0-9a-f-]{36}$/i.test(professionalId) ? await professionalById(tx, actor.icsId, professionalId) : undefined;
   if (!person || !agencyOf(person.role)) throw new ValidationError({ professionalId: 'Select a person from the list' });
   const ids = wholeSeries ? await store.seriesFrom(tx, actor.icsId, meeting) : [meeting.id];
   const joined = await store.invite(tx, actor, ids, person.id);
@@ -285,8 +285,8 @@ export async function recordOutcome(tx: Tx, actor: Actor, caseId: string, raw: u
   const owners: { kind: 'professional' | 'organisation'; id: string; name: string; role?: string; agency: Agency }[] = [];
   const outsiders: Record<string, string> = {};
   for (const [i, a] of input.actions.entries()) {
-    const person = a.ownerKind === 'professional' ? await professionalById(tx, a.ownerId) : undefined;
-    const team = a.ownerKind === 'organisation' ? await teamById(tx, a.ownerId) : undefined;
+    const person = a.ownerKind === 'professional' ? await professionalById(tx, actor.icsId, a.ownerId) : undefined;
+    const team = a.ownerKind === 'organisation' ? await teamById(tx, actor.icsId, a.ownerId) : undefined;
     const agency = person ? agencyOf(person.role) : team ? agencyOfTeam(team.kind) : null;
     if (!agency) throw new ValidationError({ [`actions.${i}.ownerId`]: 'Select who will do it from the list' });
     // Someone neither caring for the child nor at the meeting may be given the action, once the chair confirms it.
@@ -353,10 +353,10 @@ export function recurringThemes(tx: Tx, actor: Actor, today: string) {
  * No check or audit of its own: only for a caller that has checked the actor
  * may see the child and audits the read.
  */
-export const caseTeamsOfChild = (tx: Tx, childId: string) => store.caseTeams(tx, { childId });
+export const caseTeamsOfChild = (tx: Tx, icsId: string, childId: string) => store.caseTeams(tx, icsId, { childId });
 /** caseTeamsOfChild for many children at once (a Bulk Data export's chunk), for a caller that opened each child's door. */
-export const caseTeamsOfEach = (tx: Tx, icsId: string, childIds: readonly string[]) => store.caseTeams(tx, { icsId, childIds });
-export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams(tx, { caseId }))[0];
+export const caseTeamsOfEach = (tx: Tx, icsId: string, childIds: readonly string[]) => store.caseTeams(tx, icsId, { childIds });
+export const caseTeam = async (tx: Tx, icsId: string, caseId: string) => (await store.caseTeams(tx, icsId, { caseId }))[0];
 
 /**
  * Where one case stands, for a page that follows it (a referral decided for
@@ -367,7 +367,7 @@ export const caseTeam = async (tx: Tx, caseId: string) => (await store.caseTeams
 export async function caseOutcome(tx: Tx, icsId: string, caseId: string) {
   const c = await store.caseById(tx, icsId, caseId);
   if (!c) return undefined;
-  const [meeting] = await store.caseTeams(tx, { caseId });
+  const [meeting] = await store.caseTeams(tx, icsId, { caseId });
   return {
     caseId, status: c.status, meetingTitle: meeting?.title ?? null, meetingStartsAt: meeting?.starts_at ?? null,
     decisions: c.decisions, letterSentAt: c.letter_sent_at, letterHref: c.letter ? `/mdt/cases/${caseId}/letter` : null,

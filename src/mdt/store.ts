@@ -144,8 +144,8 @@ export function themeCounts(tx: Tx, actor: Actor, since: string) {
 export type CaseTeamRow = { case_id: string; child_id: string; meeting_id: string; title: string; cluster_name: string; starts_at: string; status: string; members: { id: string; name: string; organisation_id: string; organisation_name: string; chair: boolean }[] };
 
 /** Each MDT case of a child (or one case) with the meeting's current members: what the FHIR CareTeam shows. */
-/** `icsId` and `childIds`: every child of a Bulk Data export's chunk, their doors opened by the caller. */
-export function caseTeams(tx: Tx, where: { childId?: string; caseId?: string; icsId?: string; childIds?: readonly string[] }) {
+/** `childIds`: every child of a Bulk Data export's chunk, their doors opened by the caller. */
+export function caseTeams(tx: Tx, icsId: string, where: { childId?: string; caseId?: string; childIds?: readonly string[] }) {
   return rows<CaseTeamRow>(
     tx,
     sql`SELECT c.id AS case_id, c.child_id, m.id AS meeting_id, m.title, cl.name AS cluster_name, m.starts_at, c.status,
@@ -155,9 +155,9 @@ export function caseTeams(tx: Tx, where: { childId?: string; caseId?: string; ic
             WHERE b.ics_id = m.ics_id AND b.meeting_id = m.id AND b.removed_at IS NULL) AS members
           FROM mdt_case c JOIN mdt_meeting m ON m.ics_id = c.ics_id AND m.id = c.meeting_id
           JOIN cluster cl ON cl.ics_id = m.ics_id AND cl.id = m.cluster_id
-         WHERE c.status <> 'withdrawn' AND m.status <> 'cancelled'
+         WHERE c.ics_id = ${icsId}::uuid AND c.status <> 'withdrawn' AND m.status <> 'cancelled'
            ${where.childId ? sql`AND c.child_id = ${where.childId}::uuid` : sql``} ${where.caseId ? sql`AND c.id = ${where.caseId}::uuid` : sql``}
-           ${where.childIds ? sql`AND c.ics_id = ${where.icsId ?? null}::uuid AND c.child_id = ANY(${`{${where.childIds.join(',')}}`}::uuid[])` : sql``}
+           ${where.childIds ? sql`AND c.child_id = ANY(${`{${where.childIds.join(',')}}`}::uuid[])` : sql``}
          ORDER BY m.starts_at DESC, c.id`,
   );
 }

@@ -42,7 +42,7 @@ export async function coverRota(tx: Tx, actor: Actor, today: string) {
          WHERE tc.ics_id = ${actor.icsId}::uuid AND cl.lead_paediatrician_id = ${actor.professionalId}::uuid AND tc.ends_on >= ${today}::date
          ORDER BY tc.starts_on, cl.name LIMIT 200`,
   );
-  const paediatricians = hubs.length === 0 ? [] : (await colleagues(tx, ['paediatrician'])).filter((p) => p.id !== actor.professionalId);
+  const paediatricians = hubs.length === 0 ? [] : (await colleagues(tx, actor.icsId, ['paediatrician'])).filter((p) => p.id !== actor.professionalId);
   return { hubs, rota, paediatricians };
 }
 
@@ -57,11 +57,11 @@ export async function addCover(tx: Tx, actor: Actor, raw: unknown, today: string
   });
   const hub = (await hubsLedBy(tx, actor.icsId, actor.professionalId)).find((h) => h.id === input.clusterId);
   if (!hub) throw new ValidationError({ clusterId: 'Select a hub you lead' });
-  const cover = await professionalById(tx, input.coverId);
+  const cover = await professionalById(tx, actor.icsId, input.coverId);
   if (!cover || !referralPolicy.triage(cover).allowed) throw new ValidationError({ coverId: 'Select a paediatrician from the list' });
   if (cover.id === actor.professionalId) throw new ValidationError({ coverId: 'Select someone other than yourself: you lead the hub' });
   // Serialise additions for one hub so two leads' tabs cannot both pass the overlap check.
-  await tx.execute(sql`SELECT 1 FROM cluster WHERE id = ${hub.id}::uuid FOR UPDATE`);
+  await tx.execute(sql`SELECT 1 FROM cluster WHERE ics_id = ${actor.icsId}::uuid AND id = ${hub.id}::uuid FOR UPDATE`);
   const [clash] = await rows<{ name: string; starts_on: string; ends_on: string }>(
     tx,
     sql`SELECT p.name, tc.starts_on, tc.ends_on FROM triage_cover tc JOIN professional p ON p.ics_id = tc.ics_id AND p.id = tc.cover_id

@@ -51,11 +51,11 @@ function triagedBy(actor: Actor, today: string, state: ReferralState) {
 }
 
 /** A search of a referral list: every word in the reason, or the child's name or NHS number. */
-export const referralsMatching = (words: string): SQL => eachWordMatches(words, [sql`r.reason`], (w) => childMatchesSql(sql`r.child_id`, w));
+export const referralsMatching = (icsId: string, words: string): SQL => eachWordMatches(words, [sql`r.reason`], (w) => childMatchesSql(icsId, sql`r.child_id`, w));
 
 /** Waiting for triage: urgent before soon before routine, then the longest waiting first; only those matching a search, when there is one. */
 export const awaitingTriage = (tx: Tx, actor: Actor, today: string, page: Page, words?: string) =>
-  listed(tx, actor.icsId, words ? sql`${triagedBy(actor, today, 'awaiting-triage')} AND ${referralsMatching(words)}` : triagedBy(actor, today, 'awaiting-triage'),
+  listed(tx, actor.icsId, words ? sql`${triagedBy(actor, today, 'awaiting-triage')} AND ${referralsMatching(actor.icsId, words)}` : triagedBy(actor, today, 'awaiting-triage'),
     sql`${URGENT_FIRST}, r.created_at, r.id`, page);
 
 /** Advice already given and now with the GP (to convert or close): nothing waits on the paediatrician. */

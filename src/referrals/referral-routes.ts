@@ -22,7 +22,7 @@ export const referralPageRoutes: RouteModule = (app, deps) => {
     const p = await inTenant(deps, req, async (tx, actor) => {
       const opened = await openReferral(tx, actor, id, today);
       // Advice pages from the ICS's library for the child's age today, offered with an advice decision.
-      const offers = opened.moves.some((m) => m.to === 'advice-given') ? await offersFor(tx, opened.child.date_of_birth, today) : [];
+      const offers = opened.moves.some((m) => m.to === 'advice-given') ? await offersFor(tx, actor.icsId, opened.child.date_of_birth, today) : [];
       return { ...opened, adviceOffers: offers };
     });
     const values = opts.values ?? {};

@@ -57,7 +57,7 @@ export async function taskList(tx: Tx, actor: Actor, today: string, filter: { du
   if (!holds.allowed) throw new ForbiddenError(holds.reason);
   // A search: every word in what is to be done, or the child's name or NHS number. One that was refused lists (and audits) nobody.
   const words = filter.search?.words;
-  const matching = filter.search?.refused ? sql`false` : words ? eachWordMatches(words, [sql`t.description`], (w) => childMatchesSql(sql`t.child_id`, w)) : undefined;
+  const matching = filter.search?.refused ? sql`false` : words ? eachWordMatches(words, [sql`t.description`], (w) => childMatchesSql(actor.icsId, sql`t.child_id`, w)) : undefined;
   const { tasks, total, counts } = await store.tasksFor(tx, actor, today, { due: filter.due, limit: PAGE, offset: (filter.page - 1) * PAGE, matching });
   const children = new Map((await childNames(tx, actor.icsId, [...new Set(tasks.map((t) => t.child_id))])).map((c) => [c.id, c]));
   // Each child once, under the strongest reason the list shows them for.

@@ -53,7 +53,7 @@ function teamsOf(childId: string, team: TeamMember[], cases: CaseTeam[]): CareTe
 
 async function careTeamOf(r: Reading, childId: string): Promise<CareTeam[]> {
   await seePatient(r, childId, 'Care team and MDT cases (FHIR CareTeam)');
-  return teamsOf(childId, await currentTeam(r.tx, r.actor.icsId, childId), await caseTeamsOfChild(r.tx, childId));
+  return teamsOf(childId, await currentTeam(r.tx, r.actor.icsId, childId), await caseTeamsOfChild(r.tx, r.actor.icsId, childId));
 }
 
 /** Every child of an export's chunk: two statements for all of them. */
@@ -71,7 +71,7 @@ export const careTeamHandler: ResourceHandler = {
   searchParams: [{ name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' }],
   async read(r, id) {
     // A child's id names their care team; an MDT case's id names that case's team.
-    const mdt = await caseTeam(r.tx, id);
+    const mdt = await caseTeam(r.tx, r.actor.icsId, id);
     if (mdt) {
       await seeChild(r, mdt.child_id, 'MDT case team (FHIR CareTeam)');
       return mdtTeam(mdt);

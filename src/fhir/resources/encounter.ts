@@ -38,10 +38,10 @@ const BY_PROVIDER = ['AMB', 'VR', 'PRENC'];
 
 /** Kinds of the organisations looked up in this transaction: a feed's thousand encounters at one practice ask once. */
 const kinds = new WeakMap<Tx, Map<string, string | undefined>>();
-async function kindOf(tx: Tx, organisationId: string): Promise<string | undefined> {
+async function kindOf(tx: Tx, icsId: string, organisationId: string): Promise<string | undefined> {
   const known = kinds.get(tx) ?? new Map<string, string | undefined>();
   kinds.set(tx, known);
-  if (!known.has(organisationId)) known.set(organisationId, (await store.organisations(tx, { id: organisationId })).found[0]?.kind);
+  if (!known.has(organisationId)) known.set(organisationId, (await store.organisations(tx, { icsId, id: organisationId })).found[0]?.kind);
   return known.get(organisationId);
 }
 
@@ -87,7 +87,7 @@ async function write(i: Importing, e: Encounter) {
   const org = e.serviceProvider ? await i.resolve(e.serviceProvider, ['Organization'], 'Encounter.serviceProvider') : undefined;
   const typed = e.type?.map((t) => codeIn(t, CONTACT_TYPE_SYSTEM)).find(Boolean);
   const klass = e.class?.system === ACT_CODE ? (e.class.code ?? '') : '';
-  const type = (typed ?? FROM_CLASS[klass] ?? (BY_PROVIDER.includes(klass) && org ? BY_KIND[(await kindOf(i.tx, org.id)) ?? ''] : undefined)) as ContactType | undefined;
+  const type = (typed ?? FROM_CLASS[klass] ?? (BY_PROVIDER.includes(klass) && org ? BY_KIND[(await kindOf(i.tx, i.actor.icsId, org.id)) ?? ''] : undefined)) as ContactType | undefined;
   if (!type || !CONTACT_TYPES.includes(type)) {
     throw unprocessable(
       `Say what kind of contact this was: a type in ${CONTACT_TYPE_SYSTEM} (${CONTACT_TYPES.join(', ')}), a class EMER, IMP, ACUTE, NONAC, SS, OBSENC, HH or FLD, `
@@ -152,7 +152,7 @@ export const encounterHandler: ResourceHandler = {
     { name: 'type', type: 'token', documentation: `The kind of contact (${CONTACT_TYPE_SYSTEM}|ed).` },
   ],
   async read(r, id) {
-    const childId = await store.contactChild(r.tx, id);
+    const childId = await store.contactChild(r.tx, r.actor.icsId, id);
     if (!childId) throw notFound();
     const found = (await all(r, childId)).find((c) => c.id === id);
     if (!found) throw notFound();

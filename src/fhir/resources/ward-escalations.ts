@@ -41,7 +41,7 @@ async function ofChild(r: Reading, childId: string): Promise<Flag[]> {
 }
 
 export const wardEscalations: ExtraSource = {
-  owns: async (r, id) => (await rows(r.tx, sql`SELECT 1 FROM ward_escalation WHERE id = ${id}::uuid`)).length > 0,
+  owns: async (r, id) => (await rows(r.tx, sql`SELECT 1 FROM ward_escalation WHERE ics_id = ${r.actor.icsId}::uuid AND id = ${id}::uuid`)).length > 0,
   read: async (r, id) => escalationFlag(await seeFound(r, escalations(r, { id }), WHAT)),
   async search(r, query) {
     const status = single(query, 'status');

@@ -105,7 +105,7 @@ export const wardObservations: ExtraSource = {
   claims: isWardObservationId,
   async owns(r, id) {
     if (!isWardObservationId(id)) return false;
-    return (await rows(r.tx, sql`SELECT 1 FROM ward_observation WHERE id = ${ID.exec(id)![1]}::uuid`)).length > 0;
+    return (await rows(r.tx, sql`SELECT 1 FROM ward_observation WHERE ics_id = ${r.actor.icsId}::uuid AND id = ${ID.exec(id)![1]}::uuid`)).length > 0;
   },
   async read(r, id) {
     const set = await seeFound(r, observationSets(r, { id: ID.exec(id)![1] }), WHAT);

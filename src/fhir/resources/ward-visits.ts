@@ -50,7 +50,7 @@ async function ofChild(r: Reading, childId: string): Promise<Encounter[]> {
 }
 
 export const wardVisits: ExtraSource = {
-  owns: async (r, id) => (await rows(r.tx, sql`SELECT 1 FROM ward_visit WHERE id = ${id}::uuid`)).length > 0,
+  owns: async (r, id) => (await rows(r.tx, sql`SELECT 1 FROM ward_visit WHERE ics_id = ${r.actor.icsId}::uuid AND id = ${id}::uuid`)).length > 0,
   read: async (r, id) => visitEncounter(await seeFound(r, visits(r, { id }), WHAT)),
   async search(r, query) {
     const type = tokenParam(query, 'type', [WARD_VISIT_SYSTEM]);

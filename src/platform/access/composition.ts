@@ -30,8 +30,8 @@ export type ChildAccessComposition = {
    * it the door asks identify.
    */
   identifySql?(icsId: string, childId: SQL): SQL;
-  /** identify for many children in one query (a feed's batch): those found in the current ICS, by id. */
-  identifyEach(tx: Tx, childIds: string[]): Promise<Map<string, ChildIdentity>>;
+  /** identify for many children in one query (a feed's batch): those found in the ICS `icsId`, by id. */
+  identifyEach(tx: Tx, icsId: string, childIds: string[]): Promise<Map<string, ChildIdentity>>;
   /** Strongest first: the order relationships are listed and the first is the `why` a decision gives. */
   relationships: readonly RelationshipSupplier[];
 };

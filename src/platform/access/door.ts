@@ -120,7 +120,7 @@ export async function openEachChild(
   opening: Omit<Opening, 'audit'> & { furtherRefusals?: (childIds: string[]) => Promise<Map<string, string>> },
 ): Promise<Map<string, EachOpening>> {
   const unique = [...new Set(childIds)];
-  const found = await composition().identifyEach(tx, unique);
+  const found = await composition().identifyEach(tx, actor.icsId, unique);
   const relationships = await legitimateRelationshipsOfEach(tx, actor, unique.filter((id) => found.has(id)));
   const out = new Map<string, EachOpening>();
   const refused: { childId: string; reason: string; canBreakGlass: boolean }[] = [];

@@ -83,7 +83,10 @@ export async function refuseChangeWhileFrozen(tx: Tx, access: ChildAccess, what:
 /**
  * SQL: the item of table alias `row` stamped `at` was recorded while the
  * child's record was frozen. Families never see such items (issue 16), so
- * every list a family member reaches filters with it.
+ * every list a family member reaches filters with it. Beside an OR, pass the
+ * ICS: PostgreSQL may run the EXISTS once, hashed, without the correlation,
+ * and Citus then needs the ICS named as a value (decision 0028).
  */
-export const recordedWhileFrozen = (row: string, childId: SQL, at: SQL) => sql`EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = ${sql.raw(row)}.ics_id
+export const recordedWhileFrozen = (row: string, childId: SQL, at: SQL, icsId?: string) => sql`EXISTS (SELECT 1 FROM record_freeze f
+  WHERE ${icsId === undefined ? sql`` : sql`f.ics_id = ${icsId}::uuid AND `}f.ics_id = ${sql.raw(row)}.ics_id
   AND f.child_id = ${childId} AND ${at} >= f.frozen_at AND (f.lifted_at IS NULL OR ${at} < f.lifted_at))`;
