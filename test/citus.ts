@@ -6,8 +6,11 @@ import pg from 'pg';
  * listing the workers (host:port,host:port), each test database is made on
  * every node, given the citus extension and the workers, and distributed
  * after its migrations. Unset (CI, this machine's server), nothing changes.
+ * The benchmark makes its database on a cluster the same way
+ * (JOINERY_BENCH_CITUS_WORKERS).
  */
-export const CITUS_WORKERS = (process.env.JOINERY_TEST_CITUS_WORKERS ?? '').split(',').filter(Boolean);
+export const citusWorkers = (list: string | undefined): string[] => (list ?? '').split(',').filter(Boolean);
+export const CITUS_WORKERS = citusWorkers(process.env.JOINERY_TEST_CITUS_WORKERS);
 
 function nodeUrl(coordinatorUrl: string, hostPort: string, database: string): string {
   const url = new URL(coordinatorUrl);
@@ -29,8 +32,8 @@ async function on<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> 
 }
 
 /** After CREATE DATABASE on the coordinator: the same database on each worker, and the coordinator's metadata naming them. */
-export async function makeCitusDatabase(coordinatorUrl: string, name: string): Promise<void> {
-  for (const worker of CITUS_WORKERS) {
+export async function makeCitusDatabase(coordinatorUrl: string, name: string, workers = CITUS_WORKERS): Promise<void> {
+  for (const worker of workers) {
     await on(nodeUrl(coordinatorUrl, worker, 'postgres'), (c) => c.query(`CREATE DATABASE ${name}`));
     await on(nodeUrl(coordinatorUrl, worker, name), (c) => c.query('CREATE EXTENSION citus'));
   }
@@ -38,7 +41,7 @@ export async function makeCitusDatabase(coordinatorUrl: string, name: string): P
   await on(nodeUrl(coordinatorUrl, `${coordinator.hostname}:${coordinator.port}`, name), async (c) => {
     await c.query('CREATE EXTENSION citus');
     await c.query('SELECT citus_set_coordinator_host($1, $2)', [coordinator.hostname, Number(coordinator.port)]);
-    for (const worker of CITUS_WORKERS) {
+    for (const worker of workers) {
       const [host, port] = worker.split(':');
       await c.query('SELECT citus_add_node($1, $2)', [host, Number(port)]);
     }
@@ -46,6 +49,6 @@ export async function makeCitusDatabase(coordinatorUrl: string, name: string): P
 }
 
 /** After DROP DATABASE on the coordinator: the same on each worker. */
-export async function dropCitusDatabase(coordinatorUrl: string, name: string): Promise<void> {
-  for (const worker of CITUS_WORKERS) await on(nodeUrl(coordinatorUrl, worker, 'postgres'), (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+export async function dropCitusDatabase(coordinatorUrl: string, name: string, workers = CITUS_WORKERS): Promise<void> {
+  for (const worker of workers) await on(nodeUrl(coordinatorUrl, worker, 'postgres'), (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }

@@ -71,7 +71,7 @@ export function practices(tx: Tx, icsId: string, clusterId: string | null, alsoI
   return rows<PracticeRow>(
     tx,
     sql`SELECT o.id, o.name, o.ods_code, cl.name AS cluster_name,
-               (SELECT count(*)::int FROM child c WHERE c.ics_id = o.ics_id AND c.registered_practice_id = o.id) AS children
+               (SELECT count(*)::int FROM child c WHERE c.ics_id = ${icsId}::uuid AND c.ics_id = o.ics_id AND c.registered_practice_id = o.id) AS children
           FROM organisation o
           LEFT JOIN cluster_practice cp ON cp.ics_id = o.ics_id AND cp.practice_id = o.id
           LEFT JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id

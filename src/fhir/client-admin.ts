@@ -24,8 +24,8 @@ const iso = (column: SQL) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 export function listClients(tx: Tx, icsId: string): Promise<ClientSummary[]> {
   return rows<ClientSummary>(tx, sql`
     SELECT c.id, c.name, c.scopes, o.name AS "organisationName", ${iso(sql`c.created_at`)} AS "createdAt", ${iso(sql`c.revoked_at`)} AS "revokedAt",
-           (SELECT count(*)::int FROM fhir_token t WHERE t.ics_id = c.ics_id AND t.client_id = c.id AND t.expires_at > now()) AS "liveTokens",
-           (SELECT ${iso(sql`max(t.issued_at)`)} FROM fhir_token t WHERE t.ics_id = c.ics_id AND t.client_id = c.id) AS "lastTokenAt"
+           (SELECT count(*)::int FROM fhir_token t WHERE t.ics_id = ${icsId}::uuid AND t.ics_id = c.ics_id AND t.client_id = c.id AND t.expires_at > now()) AS "liveTokens",
+           (SELECT ${iso(sql`max(t.issued_at)`)} FROM fhir_token t WHERE t.ics_id = ${icsId}::uuid AND t.ics_id = c.ics_id AND t.client_id = c.id) AS "lastTokenAt"
       FROM fhir_client c
       LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.organisation_id
      WHERE c.ics_id = ${icsId}::uuid AND c.name <> ${COMMAND_LINE_CLIENT}

@@ -180,10 +180,12 @@ export async function asClient<T>(db: Database, token: string, fn: (tx: Tx, acto
   ], async (tx, [[t], [c]]) => {
     const found = t as { ics_id: string; client_id: string; scopes: string; expired: boolean } | undefined;
     if (!found) throw new TokenRefused(invalidToken);
-    // The lookup's set_config binds the coordinator only; Citus's workers learn the tenant from a SET LOCAL.
+    // The lookup's set_config binds the coordinator only; Citus's workers learn the tenant from a SET LOCAL,
+    // so there the client's row (read on a worker before it, under row-level security: none) is read again after it.
     if (db.citus) await setTenant(tx, found.ics_id);
     if (found.expired) throw new TokenRefused({ error: 'expired_token', description: 'The access token has expired: ask for a new one.' });
-    const actor = actorOf(found.ics_id, c as ClientActorRow | undefined, found.scopes.split(' '));
+    const scopes = found.scopes.split(' ');
+    const actor = db.citus ? await clientActor(tx, found.ics_id, found.client_id, scopes) : actorOf(found.ics_id, c as ClientActorRow | undefined, scopes);
     if (!actor) throw new TokenRefused({ error: 'invalid_token', description: 'The client has been revoked.' });
     return fn(tx, actor);
   });

@@ -36,7 +36,7 @@ async function adviceInPromise(tx: Tx, icsId: string, p: Period): Promise<HubCou
       SELECT r.cluster_id, r.created_at,
              r.created_at + make_interval(hours => coalesce(pr.hours, ${DEFAULT_ADVICE_PROMISE_HOURS})::int) AS due,
              (SELECT min(e.changed_at) FROM referral_event e
-               WHERE e.ics_id = r.ics_id AND e.referral_id = r.id AND e.from_state = 'awaiting-triage') AS answered
+               WHERE e.ics_id = ${icsId} AND e.ics_id = r.ics_id AND e.referral_id = r.id AND e.from_state = 'awaiting-triage') AS answered
         FROM referral r LEFT JOIN promise pr ON pr.ics_id = r.ics_id AND pr.cluster_id = r.cluster_id
        WHERE r.ics_id = ${icsId} AND r.kind = 'advice' AND r.created_at >= ${p.from}::date AND r.created_at < ${p.to}::date
     )

@@ -28,10 +28,16 @@ export type IcsAccessLogEvent = {
   child_id: string | null; child_name: string | null; nhs_number: string | null; under_emergency_access: boolean;
 };
 
-/** Taking emergency access, or anything the same person did to the same child while it lasted. */
-const UNDER_EMERGENCY_ACCESS = sql`(a.action = 'child.break-glass' OR EXISTS (
+/**
+ * Taking emergency access, or anything the same person did to the same child
+ * while it lasted. The subquery names the ICS as well as equating it: on
+ * Citus over PostgreSQL 15 a subquery correlated by ics_id alone sends the
+ * page to every shard, and beside the log's outer joins is refused
+ * ("outer joins and pseudoconstant quals"); named, it goes to one shard.
+ */
+const underEmergencyAccess = (icsId: string) => sql`(a.action = 'child.break-glass' OR EXISTS (
   SELECT 1 FROM break_glass b
-   WHERE b.ics_id = a.ics_id AND b.professional_id = a.professional_id AND b.child_id = a.child_id
+   WHERE b.ics_id = ${icsId}::uuid AND b.ics_id = a.ics_id AND b.professional_id = a.professional_id AND b.child_id = a.child_id
      AND a.at >= b.granted_at AND a.at <= b.expires_at))`;
 
 function where(icsId: string, f: IcsAccessLogFilter): SQL {
@@ -42,7 +48,7 @@ function where(icsId: string, f: IcsAccessLogFilter): SQL {
   if (f.action) parts.push(sql`a.action = ${f.action}`);
   if (f.from) parts.push(sql`a.at >= (${f.from}::date::timestamp AT TIME ZONE 'Europe/London')`);
   if (f.to) parts.push(sql`a.at < ((${f.to}::date + 1)::timestamp AT TIME ZONE 'Europe/London')`);
-  if (f.emergencyOnly) parts.push(UNDER_EMERGENCY_ACCESS);
+  if (f.emergencyOnly) parts.push(underEmergencyAccess(icsId));
   return sql.join(parts, sql` AND `);
 }
 
@@ -56,7 +62,7 @@ export function icsAccessLog(tx: Tx, icsId: string, filter: IcsAccessLogFilter, 
   return rows<IcsAccessLogEvent>(tx, sql`
     SELECT a.id::text AS id, a.at, coalesce(p.name, a.actor_name) AS who, a.role, o.name AS organisation_name, a.action, a.what, a.why,
            a.stated_reason, a.child_id, c.given_name || ' ' || c.family_name AS child_name, c.nhs_number,
-           ${UNDER_EMERGENCY_ACCESS} AS under_emergency_access
+           ${underEmergencyAccess(icsId)} AS under_emergency_access
       ${FROM}
      WHERE ${where(icsId, filter)}
      ORDER BY a.at DESC, a.id DESC

@@ -3,7 +3,7 @@ import { rows, type Tx } from '../platform/db/client.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { EntryInput } from './entry-input.js';
-import { ENTRY_COLUMNS, snapshotOf, type EntryRow } from './store.js';
+import { entryColumns, snapshotOf, type EntryRow } from './store.js';
 
 /**
  * The record store's queries for many entries at once (see store.ts for one
@@ -11,7 +11,7 @@ import { ENTRY_COLUMNS, snapshotOf, type EntryRow } from './store.js';
  * thousand entries cost a handful of statements instead of thousands.
  */
 
-const selectEntries = (where: SQL, from = sql`record_entry e`) => sql`SELECT ${ENTRY_COLUMNS} FROM ${from}
+const selectEntries = (where: SQL, from = sql`record_entry e`) => sql`SELECT ${entryColumns()} FROM ${from}
   LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id WHERE ${where}`;
 
 const uuids = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;

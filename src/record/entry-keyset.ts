@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import { checkedAccess, type ChildAccess } from '../platform/access/door.js';
-import { ENTRY_COLUMNS, ENTRY_FROM, entryWhere, type EntryFilter, type EntryRow } from './store.js';
+import { ENTRY_FROM, entryColumns, entryUpdatedAt, entryWhere, type EntryFilter, type EntryRow } from './store.js';
 
 /**
  * Pages of one child's entries by keyset, for FHIR search: each page starts
@@ -37,15 +37,11 @@ export type EntryPageFilter = Omit<EntryFilter, 'code' | 'status' | 'limit' | 'o
   withTotal: boolean;
 };
 
-/** When the entry's current version was written (EntryRow.updated_at), over record_entry `e`. */
-const UPDATED_AT = sql`coalesce((SELECT h.changed_at FROM record_entry_history h WHERE h.ics_id = e.ics_id AND h.entry_id = e.id AND h.version = e.version
-  ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at)`;
-
 /** An entry with no start sorts last newest-first (and first oldest-first), as the record shows it. */
-const KEYS: Record<'date' | '_lastUpdated', { key: SQL; cast: SQL }> = {
+const keys = (icsId: string): Record<'date' | '_lastUpdated', { key: SQL; cast: SQL }> => ({
   date: { key: sql`coalesce(e.started_on, '-infinity'::date)`, cast: sql`date` },
-  _lastUpdated: { key: UPDATED_AT, cast: sql`timestamptz` },
-};
+  _lastUpdated: { key: entryUpdatedAt(icsId), cast: sql`timestamptz` },
+});
 
 const OPS = { '>=': sql`>=`, '>': sql`>`, '<=': sql`<=`, '<': sql`<` };
 
@@ -55,7 +51,7 @@ function pageWhere(tx: Tx, access: ChildAccess, f: EntryPageFilter): SQL {
   if (f.codes?.length) parts.push(sql`e.code IN (${sql.join(f.codes.map((c) => sql`${c}`), sql`, `)})`);
   if (f.ids?.length) parts.push(sql`e.id IN (${sql.join(f.ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
   if (f.statuses?.length) parts.push(sql`e.status IN (${sql.join(f.statuses.map((s) => sql`${s}`), sql`, `)})`);
-  for (const u of f.updated ?? []) parts.push(sql`${UPDATED_AT} ${OPS[u.op]} ${u.at}::timestamptz`);
+  for (const u of f.updated ?? []) parts.push(sql`${entryUpdatedAt(actor.icsId)} ${OPS[u.op]} ${u.at}::timestamptz`);
   if (f.identifiers?.length) {
     parts.push(sql`(${sql.join(f.identifiers.map((i) => (i.system === undefined
       ? sql`e.source_id = ${i.value}`
@@ -75,14 +71,14 @@ function pageWhere(tx: Tx, access: ChildAccess, f: EntryPageFilter): SQL {
 export async function entryPage(tx: Tx, access: ChildAccess, f: EntryPageFilter): Promise<{ entries: EntryRow[]; next?: [string, string]; total?: number }> {
   const where = pageWhere(tx, access, f);
   const descending = f.sort.startsWith('-');
-  const { key, cast } = KEYS[f.sort.replace(/^-/, '') as 'date' | '_lastUpdated'];
+  const { actor } = checkedAccess(tx, access);
+  const { key, cast } = keys(actor.icsId)[f.sort.replace(/^-/, '') as 'date' | '_lastUpdated'];
   const direction = descending ? sql`DESC` : sql`ASC`;
   const after = f.after ? sql`AND (s.sort_value, s.id) ${descending ? sql`<` : sql`>`} (${f.after[0]}::${cast}, ${f.after[1]}::uuid)` : sql``;
   // The total is a window count over every match, taken before the page's key bound applies: one statement for both.
   // The page's ids are found first, so the entries' columns (and when each was last changed) are read for its rows only.
-  const { actor } = checkedAccess(tx, access);
   const found = f.count > 0
-    ? await rows<EntryRow & { sort_value: unknown; sort_key: string; total_matching: number }>(tx, sql`SELECT ${ENTRY_COLUMNS}, s.sort_value, s.sort_key, s.total_matching
+    ? await rows<EntryRow & { sort_value: unknown; sort_key: string; total_matching: number }>(tx, sql`SELECT ${entryColumns(actor.icsId)}, s.sort_value, s.sort_key, s.total_matching
         FROM ${ENTRY_FROM} JOIN (SELECT * FROM (
           SELECT e.id, ${key} AS sort_value, (${key})::text AS sort_key, count(*) OVER ()::int AS total_matching FROM record_entry e WHERE ${where}
         ) s WHERE true ${after} ORDER BY s.sort_value ${direction}, s.id ${direction} LIMIT ${f.count + 1}) s ON e.ics_id = ${actor.icsId}::uuid AND e.id = s.id

@@ -50,12 +50,22 @@ export function visibleToSql(actor: Actor) {
                AND r.professional_id = ${actor.professionalId}::uuid AND r.expires_at > now()))`;
 }
 
+/**
+ * When the entry's current version was written (EntryRow.updated_at), over
+ * record_entry `e`. The history subquery names the ICS as well as equating it:
+ * on Citus over PostgreSQL 15, a subquery correlated by ics_id alone beside the
+ * organisation's outer join is refused ("outer joins and pseudoconstant
+ * quals"); named, the statement goes to one shard. The bulk reads
+ * (bulk-store.ts), which name no ICS, leave it to row-level security.
+ */
+export const entryUpdatedAt = (icsId?: string) => sql`coalesce((SELECT h.changed_at FROM record_entry_history h
+   WHERE ${icsId ? sql`h.ics_id = ${icsId}::uuid AND ` : sql``}h.ics_id = e.ics_id AND h.entry_id = e.id AND h.version = e.version
+   ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at)`;
+
 /** EntryRow's columns, from record_entry `e` and its recording organisation `o` (bulk-store.ts selects them too). */
-export const ENTRY_COLUMNS = sql`e.id, e.child_id, e.kind, e.code_system, e.code, e.display, e.status, e.started_on, e.ended_on, e.details,
+export const entryColumns = (icsId?: string) => sql`e.id, e.child_id, e.kind, e.code_system, e.code, e.display, e.status, e.started_on, e.ended_on, e.details,
   e.sensitive_category, e.recorded_by, e.recorded_by_name, e.recording_organisation_id, o.name AS recording_organisation_name,
-  e.recorded_at, e.source_system, e.source_id, e.version, e.as_sent,
-  coalesce((SELECT h.changed_at FROM record_entry_history h WHERE h.ics_id = e.ics_id AND h.entry_id = e.id AND h.version = e.version
-            ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at) AS updated_at`;
+  e.recorded_at, e.source_system, e.source_id, e.version, e.as_sent, ${entryUpdatedAt(icsId)} AS updated_at`;
 
 /** One child, or several at once (a bulk export's chunk): `e.child_id` matches. */
 const ofChildren = (childId: string | readonly string[]) =>
@@ -102,7 +112,7 @@ export const ENTRY_FROM = sql`record_entry e LEFT JOIN organisation o ON o.ics_i
 export async function listEntries(tx: Tx, access: ChildAccess, f: EntryFilter) {
   const { actor, childId } = checkedAccess(tx, access);
   const { rows: entries, total } = await pageWithTotal<EntryRow>(tx, {
-    select: ENTRY_COLUMNS, from: ENTRY_FROM, countFrom: sql`record_entry e`, where: entryWhere(actor, childId, f), order: ENTRY_ORDER,
+    select: entryColumns(actor.icsId), from: ENTRY_FROM, countFrom: sql`record_entry e`, where: entryWhere(actor, childId, f), order: ENTRY_ORDER,
     limit: f.limit ?? 1000, offset: f.offset ?? 0,
   });
   return { entries, total };
@@ -117,7 +127,7 @@ export async function entriesUpTo(tx: Tx, access: ChildAccess, limit: number, f:
   const { actor, childId } = checkedAccess(tx, access);
   const found = await rows<EntryRow>(
     tx,
-    sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE ${entryWhere(actor, childId, f)} ORDER BY ${ENTRY_ORDER} LIMIT ${limit + 1}`,
+    sql`SELECT ${entryColumns(actor.icsId)} FROM ${ENTRY_FROM} WHERE ${entryWhere(actor, childId, f)} ORDER BY ${ENTRY_ORDER} LIMIT ${limit + 1}`,
   );
   return { entries: found.slice(0, limit), more: found.length > limit };
 }
@@ -146,7 +156,7 @@ export async function visibleEntryOfChild(tx: Tx, access: ChildAccess, entryId: 
   const { actor, childId } = checkedAccess(tx, access);
   const [found] = await rows<EntryRow>(
     tx,
-    sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM}
+    sql`SELECT ${entryColumns(actor.icsId)} FROM ${ENTRY_FROM}
          WHERE e.ics_id = ${actor.icsId}::uuid AND e.id = ${entryId}::uuid AND e.child_id = ${childId}::uuid AND ${visibleToSql(actor)}`,
   );
   return found;
@@ -156,7 +166,7 @@ export async function visibleEntryOfChild(tx: Tx, access: ChildAccess, entryId: 
 export async function entryById(tx: Tx, icsId: string, entryId: string): Promise<EntryRow | undefined> {
   const [found] = await rows<EntryRow>(
     tx,
-    sql`SELECT ${ENTRY_COLUMNS} FROM record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id
+    sql`SELECT ${entryColumns(icsId)} FROM record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id
          WHERE e.ics_id = ${icsId}::uuid AND e.id = ${entryId}::uuid`,
   );
   return found;
@@ -165,7 +175,7 @@ export async function entryById(tx: Tx, icsId: string, entryId: string): Promise
 export async function entryBySource(tx: Tx, icsId: string, system: string, id: string): Promise<EntryRow | undefined> {
   const [found] = await rows<EntryRow>(
     tx,
-    sql`SELECT ${ENTRY_COLUMNS} FROM record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id
+    sql`SELECT ${entryColumns(icsId)} FROM record_entry e LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id
          WHERE e.ics_id = ${icsId}::uuid AND e.source_system = ${system} AND e.source_id = ${id}`,
   );
   return found;
