@@ -108,10 +108,12 @@ export async function markAgreed(tx: Tx, actor: Actor, planId: string, expectedV
   return updated.length === 1;
 }
 
+/** The goal goes last. Its position is read first: Citus refuses a subquery inside INSERT … VALUES. */
 export async function insertGoal(tx: Tx, actor: Actor, id: string, planId: string, g: GoalInput): Promise<void> {
+  const [{ next }] = await rows<{ next: number }>(tx, sql`SELECT coalesce(max(position), 0) + 1 AS next FROM care_plan_goal
+    WHERE ics_id = ${actor.icsId}::uuid AND plan_id = ${planId}::uuid`);
   await tx.execute(sql`INSERT INTO care_plan_goal (ics_id, id, plan_id, agency, goal, measure, target_on, progress, position)
-    VALUES (${actor.icsId}::uuid, ${id}::uuid, ${planId}::uuid, ${g.agency}, ${g.goal}, ${g.measure}, ${g.targetOn ?? null}::date, ${g.progress},
-      (SELECT coalesce(max(position), 0) + 1 FROM care_plan_goal WHERE ics_id = ${actor.icsId}::uuid AND plan_id = ${planId}::uuid))`);
+    VALUES (${actor.icsId}::uuid, ${id}::uuid, ${planId}::uuid, ${g.agency}, ${g.goal}, ${g.measure}, ${g.targetOn ?? null}::date, ${g.progress}, ${next})`);
 }
 
 export async function updateGoal(tx: Tx, icsId: string, planId: string, goalId: string, g: GoalInput): Promise<boolean> {

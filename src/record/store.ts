@@ -148,7 +148,7 @@ function childrenOf(tx: Tx, accesses: readonly ChildAccess[]): { actor: Actor; c
 export async function entriesOfEach(tx: Tx, accesses: readonly ChildAccess[], f: Omit<EntryFilter, 'limit' | 'offset'>): Promise<EntryRow[]> {
   const of = childrenOf(tx, accesses);
   if (!of) return [];
-  return rows<EntryRow>(tx, sql`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE ${entryWhere(of.actor, of.childIds, f)} ORDER BY e.child_id, ${ENTRY_ORDER}`);
+  return rows<EntryRow>(tx, sql`SELECT ${entryColumns(of.actor.icsId)} FROM ${ENTRY_FROM} WHERE ${entryWhere(of.actor, of.childIds, f)} ORDER BY e.child_id, ${ENTRY_ORDER}`);
 }
 
 /** One entry of this child's record, if the actor may see it (a sensitive entry they may not, or another child's, is not found). */
