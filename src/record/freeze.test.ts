@@ -67,8 +67,9 @@ describe.each(kinds)('a frozen record (%s)', (kind) => {
     t = await startFhirTest(kind);
     const gp = await actorFor(t.j.db, 'gp@demo.joinery.test');
     child = await one(sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name, c.date_of_birth::text, c.sex, o.ods_code FROM child c
-      JOIN organisation o ON o.id = c.registered_practice_id
-      WHERE c.registered_practice_id = ${gp.organisationId}::uuid AND c.nhs_number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM care_plan p WHERE p.child_id = c.id)
+      JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+      WHERE c.ics_id = ${gp.icsId}::uuid AND c.registered_practice_id = ${gp.organisationId}::uuid AND c.nhs_number IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM care_plan p WHERE p.ics_id = c.ics_id AND p.child_id = c.id)
         AND c.date_of_birth < '2024-01-01' -- born before the condition's onset below
       ORDER BY c.id LIMIT 1`);
     keyWorkerId = (await actorFor(t.j.db, 'care-coordinator@demo.joinery.test')).professionalId;
@@ -153,7 +154,7 @@ describe.each(kinds)('a frozen record (%s)', (kind) => {
     expect((await send(practice, 'POST', 'RelatedPerson', carer('Welcome'))).status).toBe(201);
     await keyWorker.get(`/children/${child.id}/care-plan`);
     expect((await editPlan('Edited after the freeze')).statusCode).toBe(303);
-    expect(await one(sql`SELECT c.family_name, p.strengths FROM child c JOIN care_plan p ON p.child_id = c.id WHERE c.id = ${child.id}::uuid`))
+    expect(await one(sql`SELECT c.family_name, p.strengths FROM child c JOIN care_plan p ON p.ics_id = c.ics_id AND p.child_id = c.id WHERE c.id = ${child.id}::uuid`))
       .toEqual({ family_name: 'Renamed', strengths: 'Edited after the freeze' });
   });
 });
