@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../platform/db/client.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
+import { openFeedbackLinkOnLetter } from '../../test/feedback-link.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { LETTER_KINDS } from '../letters/templates.js';
 import { offersFor } from '../advice/service.js';
@@ -127,13 +128,9 @@ describe('discharge from the virtual ward: the GP’s letter and the family’s 
     expect(links).toEqual([{ service_kind: 'care-at-home', event_date: londonToday(), used: false, hub_of_practice: true }]);
     // A family without NHS login answers by the one-time link the letter carries, as clinic and MDT letters do.
     const letterPage = pageText((await nurse.get(`/virtual-ward/episodes/${episodeId}/letter`)).body);
-    const link = /Go to (\S+)\/feedback\/([A-Za-z0-9_-]{43}) to answer one question/.exec(letterPage);
-    expect(link).not.toBeNull();
-    const family = TestClient.anonymous(j.app);
-    const form = await family.get(`/feedback/${link![2]}`);
-    expect(form.statusCode).toBe(200);
-    expect(pageText(form.body)).toContain('Care at home');
-    const sent = await family.post(`/feedback/${link![2]}`, { answer: 'very-good', comments: 'The nurse rang every evening.', anonymous: 'no' });
+    const { token, family, form } = await openFeedbackLinkOnLetter(j.app, letterPage);
+    expect(form).toContain('Care at home');
+    const sent = await family.post(`/feedback/${token}`, { answer: 'very-good', comments: 'The nurse rang every evening.', anonymous: 'no' });
     expect(sent.headers.location).toBe('/feedback/thanks');
     expect(await rows(j.db.owner, sql`SELECT r.answer, r.free_text FROM feedback_response r JOIN feedback_link l ON l.ics_id = r.ics_id AND l.id = r.link_id
       WHERE l.source_id = ${episodeId}::uuid`)).toEqual([{ answer: 'very-good', free_text: 'The nurse rang every evening.' }]);

@@ -5,6 +5,7 @@ import type { Actor } from '../platform/access/actor.js';
 import { databaseKinds } from '../../test/database.js';
 import { startJoinery, type TestJoinery } from '../../test/joinery.js';
 import { TestClient, pageText } from '../../test/http.js';
+import { openFeedbackLinkOnLetter } from '../../test/feedback-link.js';
 import { actorFor } from '../../test/actors.js';
 import { bookReferral } from './booking.js';
 import { demoHub, holdSession, inIcs, one, sessionIn, waitingReferrals, type Hub } from './test-fixtures.js';
@@ -94,12 +95,7 @@ Our own ICS closing line.', ${admin.professionalId}::uuid, 'Test' FROM (SELECT $
     expect(/Copied to: [^.]*/.exec(page)![0]).toContain(member.name);
     expect(page).toContain('Our own ICS closing line.');
     // The family's one-time feedback link is printed on the letter, whole, for the clinician to hand over; it opens the feedback page.
-    const link = /Go to (\S+)\/feedback\/([A-Za-z0-9_-]{43}) to answer one question/.exec(page);
-    expect(link).not.toBeNull();
-    const family = TestClient.anonymous(j.app);
-    const feedback = await family.get(`/feedback/${link![2]}`);
-    expect(feedback.statusCode).toBe(200);
-    expect(pageText(feedback.body)).toContain('Child health hub clinic');
+    expect((await openFeedbackLinkOnLetter(j.app, page)).form).toContain('Child health hub clinic');
 
     const again = await lead.post(`/clinics/bookings/${booking}/outcome`, { version: String(Number(version) + 2), seenJointly: 'no', plan: 'x', next: 'discharged' });
     expect(again.statusCode).toBe(409);
