@@ -35,7 +35,11 @@ import { withProfile } from './uk-core.js';
  * takes several chunks of a small ICS). Decision 0045.
  */
 export const CHUNK_CHILDREN = 500;
-const chunkChildren = () => Number(process.env.JOINERY_EXPORT_CHUNK_CHILDREN) || CHUNK_CHILDREN;
+/** A whole number from 1 to 10,000; anything else set there is ignored, as a chunk of none or thousands upon thousands could not work. */
+const chunkChildren = () => {
+  const set = Number(process.env.JOINERY_EXPORT_CHUNK_CHILDREN);
+  return Number.isInteger(set) && set >= 1 && set <= 10_000 ? set : CHUNK_CHILDREN;
+};
 /** How long a finished export's files are kept for the client to download. */
 export const EXPORT_HOURS = 24;
 export const BULK_EXPORT_JOB = 'fhir-bulk-export';

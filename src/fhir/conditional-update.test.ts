@@ -165,6 +165,40 @@ describe('conditional update (PUT Type?criteria)', () => {
     expect(actions.length).toBeGreaterThan(1);
   });
 
+  it('_has criteria are resolved as a search resolves them: one that finds no child matches nothing, so no child is changed and the body is created', async () => {
+    const before = await storedChild();
+    const count = await children();
+    const patient = await read(`Patient/${childId}`);
+    const res = await call('PUT', 'Patient?_has:Condition:patient:code=http://snomed.info/sct|1000000000001', {
+      body: { ...patient, id: undefined, identifier: [{ system: NHS_NUMBER_SYSTEM, value: await freshNhsNumber(t) }], name: [{ use: 'official', family: 'Hasnone', given: ['Bo'] }], birthDate: '2018-03-03' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).not.toBe(`${t.base}/Patient/${childId}`);
+    expect(await storedChild()).toEqual(before);
+    expect(await children()).toBe(count + 1);
+  });
+
+  it('If-Match with criteria that find nothing is 412: there is no version to meet, so nothing is created', async () => {
+    const count = await children();
+    const patient = await read(`Patient/${childId}`);
+    const res = await call('PUT', 'Patient?family=Nobody-Called-This', {
+      body: { ...patient, id: undefined, identifier: [{ system: NHS_NUMBER_SYSTEM, value: await freshNhsNumber(t) }], name: [{ use: 'official', family: 'Ifmatch', given: ['Bo'] }] },
+      headers: { 'if-match': 'W/"1"' },
+    });
+    expect(res.status).toBe(412);
+    expect(outcome(res).issue[0]).toMatchObject({ severity: 'error', code: 'conflict' });
+    expect(await children()).toBe(count);
+  });
+
+  it('a body id that is not a string is 400 naming Patient.id, and nothing is written', async () => {
+    const before = await storedChild();
+    const patient = await read(`Patient/${childId}`);
+    const res = await call('PUT', `Patient?identifier=${NHS_NUMBER_SYSTEM}|${nhsNumber}`, { body: { ...patient, id: 5, name: [{ use: 'official', family: 'Numbered', given: ['Ada'] }] } });
+    expect(res.status).toBe(400);
+    expect(outcome(res).issue[0]).toMatchObject({ severity: 'error', expression: ['Patient.id'] });
+    expect(await storedChild()).toEqual(before);
+  });
+
   it('criteria are required and must be the type’s search parameters: 400 otherwise; a read-only type is 405', async () => {
     const patient = await read(`Patient/${childId}`);
     const none = await call('PUT', 'Patient', { body: patient });

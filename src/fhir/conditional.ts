@@ -3,6 +3,7 @@ import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { badRequest, FhirError, operationOutcome } from './outcome.js';
 import { handlerFor } from './registry.js';
 import { readSearch } from './search.js';
+import { resolveChains } from './search-chains.js';
 import type { Reading, ResourceHandler } from './resources/handler.js';
 
 /** The methods a FHIR RESTful path can be asked with. */
@@ -124,6 +125,8 @@ export async function soleMatch(r: Reading, handler: ResourceHandler, criteria: 
   for (const [name, value] of new URLSearchParams(criteria)) if (name !== '_format') (raw[name] ??= []).push(value);
   if (!Object.keys(raw).length) throw badRequest(`${asked} needs search criteria, such as identifier=system|value.`, asked === 'If-None-Exist' ? asked : `${handler.type}?`);
   const { query } = readSearch(handler, raw);
+  // Chains and _has are resolved as a search resolves them: left raw, the handler would ignore them and match more than was asked.
+  if (!(await resolveChains(r, handler, query))) return undefined;
   const { resources, total } = await handler.search(r, query, { count: 2, offset: 0, ...(handler.sorts ? { sort: handler.sorts[0] } : {}) });
   if (total > 1 || resources.length > 1) {
     throw new FhirError(412, [{ severity: 'error', code: 'multiple-matches', text: `${asked} matches ${Math.max(total, resources.length)} ${handler.type} resources: make the criteria name one.` }]);
@@ -140,6 +143,7 @@ export const existingMatch = (r: Reading, handler: ResourceHandler, criteria: st
  * body whose id is not the match's is refused 400: it names another resource.
  */
 export async function conditionalTarget(r: Reading, handler: ResourceHandler, criteria: string, body: Resource): Promise<string | undefined> {
+  if (body.id !== undefined && typeof body.id !== 'string') throw badRequest(`${handler.type}.id must be a string.`, `${handler.type}.id`);
   const match = await soleMatch(r, handler, criteria, 'A conditional update');
   if (!match) return undefined;
   if (body.id !== undefined && body.id.toLowerCase() !== match.id) {

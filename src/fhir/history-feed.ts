@@ -52,16 +52,19 @@ function rowVersions(icsId: string, actor: Actor, type: string): SQL {
       WHERE rv.ics_id = ${icsId}::uuid AND rv.table_name = ${table} AND t.ics_id = ${icsId}::uuid AND rv.version < t.version ${c.where}`;
 }
 
-/** A record entry's versions: those kept in its history, and its current one where none was kept (generated data). Sensitive ones are never listed. */
+/**
+ * A record entry's versions: those kept in its history, and its current one where none was kept (generated data). Sensitive ones are
+ * never listed, nor one now entered in error: search, $everything and export leave those out, so a feed across records does too.
+ */
 function entryVersions(icsId: string, actor: Actor, type: string, kind: string): SQL {
   const c = childOf(icsId, actor, sql`t.child_id`);
   return sql`SELECT ${type}::text AS type, t.id::text AS id, h.version, h.changed_at AS at FROM record_entry_history h
       JOIN record_entry t ON t.ics_id = h.ics_id AND t.id = h.entry_id ${c.join}
-      WHERE h.ics_id = ${icsId}::uuid AND t.ics_id = ${icsId}::uuid AND t.kind = ${kind} AND t.sensitive_category IS NULL
+      WHERE h.ics_id = ${icsId}::uuid AND t.ics_id = ${icsId}::uuid AND t.kind = ${kind} AND t.sensitive_category IS NULL AND t.status <> 'entered-in-error'
         AND h.snapshot->>'kind' = ${kind} AND h.snapshot->>'sensitive_category' IS NULL ${c.where}
     UNION ALL
     SELECT ${type}::text, t.id::text, t.version, t.recorded_at FROM record_entry t ${c.join}
-      WHERE t.ics_id = ${icsId}::uuid AND t.kind = ${kind} AND t.sensitive_category IS NULL ${c.where}
+      WHERE t.ics_id = ${icsId}::uuid AND t.kind = ${kind} AND t.sensitive_category IS NULL AND t.status <> 'entered-in-error' ${c.where}
         AND NOT EXISTS (SELECT 1 FROM record_entry_history h WHERE h.ics_id = t.ics_id AND h.ics_id = ${icsId}::uuid AND h.entry_id = t.id AND h.version = t.version)`;
 }
 

@@ -130,6 +130,27 @@ describe('type-level and system _history', () => {
     expect((refused.body as unknown as OperationOutcome).issue[0]).toMatchObject({ severity: 'error', code: 'forbidden' });
   });
 
+  it('listing versions across resources is a search in SMART’s scopes: a client that may read Conditions but not search them reads one Condition’s history, not the type’s or the system’s', async () => {
+    const readOnly = await t.token({ scopes: 'system/Condition.r' });
+    expect((await call(`Condition/${conditionId}/_history`, readOnly)).status).toBe(200);
+    for (const path of ['Condition/_history', '_history']) {
+      const refused = await call(path, readOnly);
+      expect(refused.status, path).toBe(403);
+      expect((refused.body as unknown as OperationOutcome).issue[0], path).toMatchObject({ severity: 'error', code: 'forbidden' });
+    }
+  });
+
+  it('an entry now entered in error is in no type’s or system history, as search, $everything and export leave it out', async () => {
+    const listed = async () => (await allPages('_history?_count=100')).entries.filter((e) => e.resource!.id === conditionId);
+    expect((await listed()).length).toBe(2);
+    const { meta: _meta, ...current } = (await call(`Condition/${conditionId}`)).body!;
+    const put = await call(`Condition/${conditionId}`, engine, { method: 'PUT', body: { ...current, verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'entered-in-error' }] } } });
+    expect(put.status).toBe(200);
+    expect(await t.one(sql`SELECT status FROM record_entry WHERE id = ${conditionId}::uuid`)).toEqual({ status: 'entered-in-error' });
+    expect(await listed()).toEqual([]);
+    expect((await allPages('Condition/_history?_count=100')).entries.filter((e) => e.resource!.id === conditionId)).toEqual([]);
+  });
+
   it('bad parameters are 400 naming the parameter; a type without versions is 404', async () => {
     for (const [query, expression] of [['_count=0', '_count'], ['_count=101', '_count'], ['_since=yesterday', '_since'], ['_cursor=bm9uc2Vuc2U', '_cursor'], ['_sort=date', '_sort']]) {
       const res = await call(`Condition/_history?${query}`);

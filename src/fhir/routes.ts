@@ -179,14 +179,15 @@ function fhirApi(deps: AppDeps) {
       const handler = handlerOf(type);
       if (!feedTypes([handler]).length) throw new FhirError(404, [{ severity: 'error', code: 'not-supported', text: `Joinery keeps no earlier versions of ${type} resources: search them instead.` }]);
       return send(reply, 200, await asRequestClient(deps, req, (tx, actor) => {
-        permit(actor, type, 'r');
+        // Listing versions across resources is a search in SMART's scopes (s), as one resource's history is a read (r).
+        permit(actor, type, 's');
         return feedHistory({ tx, actor }, [handler], baseUrl(deps), type, req.query);
       }));
     });
     scope.get('/_history', API, async (req, reply) =>
       send(reply, 200, await asRequestClient(deps, req, (tx, actor) => {
-        const readable = feedTypes(HANDLERS).filter((h) => fhirPolicy.interact(actor, h.type, 'r').allowed);
-        if (!readable.length) permit(actor, 'Patient', 'r');
+        const readable = feedTypes(HANDLERS).filter((h) => fhirPolicy.interact(actor, h.type, 's').allowed);
+        if (!readable.length) permit(actor, 'Patient', 's');
         return feedHistory({ tx, actor }, readable, baseUrl(deps), '', req.query);
       })));
 
@@ -240,6 +241,10 @@ function fhirApi(deps: AppDeps) {
         const existing = typeof ifNoneExist === 'string' ? await existingMatch({ tx, actor }, handler, ifNoneExist) : undefined;
         if (existing) return { existing };
         const targetId = criteria !== undefined ? await conditionalTarget({ tx, actor }, handler, criteria, body) : method === 'PUT' ? id.toLowerCase() : undefined;
+        // If-Match names a version of something that must exist: with nothing matched there is none, so nothing is created.
+        if (criteria !== undefined && !targetId && req.headers['if-match'] !== undefined) {
+          throw new FhirError(412, [{ severity: 'error', code: 'conflict', text: `If-Match names a version, but the criteria find no ${type} to update: nothing was written.` }]);
+        }
         // If-Match: the version read and the write are one transaction, and the write itself checks the version again.
         const expectedVersion = targetId ? await requireVersion(req, () => handler.read({ tx, actor }, targetId)) : undefined;
         const as = targetId ? 'PUT' : 'POST';
