@@ -88,6 +88,18 @@ describe('_include and _revinclude along every served reference', () => {
     expect((res.body as unknown as OperationOutcome).issue[0]).toMatchObject({ severity: 'error', code: 'forbidden' });
   });
 
+  it('a resource of a type outside the client’s scopes is left out of the includes with a note, and the search still answers', async () => {
+    const observationsOnly = await t.token({ scopes: 'system/Observation.rs' });
+    const b = await search(`Observation?patient=Patient/${childId}&_id=${observationId}&_include=Observation:encounter&_include=Observation:performer`, observationsOnly);
+    expect(b.entry!.filter((e) => e.search?.mode === 'match').map((e) => e.resource!.id)).toEqual([observationId]);
+    expect(includedOf(b)).toEqual([]);
+    const notes = b.entry!.filter((e) => e.search?.mode === 'outcome').flatMap((e) => (e.resource as OperationOutcome).issue.map((i) => i.details?.text ?? i.diagnostics));
+    expect(notes).toEqual(expect.arrayContaining([
+      `Encounter/${encounterId} is referred to but not included: this client may not read it.`,
+      `Practitioner/${practitionerId} is referred to but not included: this client may not read it.`,
+    ]));
+  });
+
   it(':iterate, wildcards and references not served are refused 400 naming the parameter', async () => {
     for (const [query, expression] of [
       ['_include:iterate=Observation:encounter', '_include:iterate'],
