@@ -22,6 +22,7 @@ import { feedbackRows } from './feedback.js';
 import { demoCaseload, demoVirtualWard } from './virtual-ward.js';
 import { virtualWardHistory } from './virtual-ward-history.js';
 import { generateFamilyAccess } from './family-access.js';
+import { deferIndexesOfEmptyTables } from './deferred-indexes.js';
 
 export type SynthOptions = {
   /** 100 … 500,000 (anything from 1 to 800,000 works). */
@@ -166,6 +167,8 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
 
     phase('structure');
     const writer = new BatchWriter(tx, [...CHILD_TABLES, ...REFERRAL_TABLES]);
+    // Into empty tables, their indexes are built once at the end rather than row by row (deferred-indexes.ts).
+    const buildIndexes = await deferIndexesOfEmptyTables(tx, [...CHILD_TABLES, ...REFERRAL_TABLES, 'activity_event'], { citus: db.citus, server: db.kind === 'postgres' });
     // Activity draws from a stream of its own too; a care model, if any, goes
     // to clusters chosen by the seed alone.
     const chosen = iv ? chooseClusters(opts.seed, structure.clusters, iv.clusters) : [];
@@ -200,6 +203,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     phase('children (generated and written)');
     for (const [table, seconds] of Object.entries(writer.seconds)) phases[`  writing ${table}`] = seconds;
     phases['  generation waiting for writes'] = writer.waited;
+    if (await buildIndexes()) phase('indexes built after the load');
     Object.assign(counts, writer.counts);
     const feedback = feedbackRows(new Rng(opts.seed, 'feedback'), new Rng(opts.seed, `feedback-ids\u0000${icsName}`), icsId, structure.clusters, todayDays);
     await bulkInsert(tx, 'feedback_response', feedback);
