@@ -84,7 +84,7 @@ type Batch = {
 /** Items whose source identifiers differ: finds what exists, then inserts, updates, history and audit in one statement each. */
 async function saveRound(tx: Tx, actor: Actor, round: number[], b: Batch): Promise<void> {
   const sources = round.flatMap((i) => (bulk.keyOfSource(b.inputs[i]!) ? [{ system: b.inputs[i]!.sourceSystem!, id: b.inputs[i]!.sourceId! }] : []));
-  const found = await bulk.entriesBySource(tx, sources);
+  const found = await bulk.entriesBySource(tx, actor.icsId, sources);
   const creates: { i: number; id: string }[] = [];
   const updates: { i: number; id: string; version: number }[] = [];
   for (const i of round) {
@@ -101,13 +101,13 @@ async function saveRound(tx: Tx, actor: Actor, round: number[], b: Batch): Promi
     else updates.push({ i, id: existing!.id, version: existing!.version });
   }
   await bulk.insertEntries(tx, actor, creates.map(({ i, id }) => ({ id, childId: b.items[i].childId, input: b.inputs[i]! })));
-  const changed = await bulk.updateEntries(tx, updates.map(({ i, id, version }) => ({ id, version, input: b.inputs[i]! })));
+  const changed = await bulk.updateEntries(tx, actor.icsId, updates.map(({ i, id, version }) => ({ id, version, input: b.inputs[i]! })));
   for (const u of updates) if (!changed.has(u.id)) b.results[u.i] = { error: new ConflictError(ENTRY_CONFLICTS.concurrent) };
 
   const written = [...creates.map((c) => ({ ...c, outcome: 'created' as const })), ...updates.filter((u) => changed.has(u.id)).map((u) => ({ ...u, outcome: 'updated' as const }))]
     .sort((x, y) => x.i - y.i);
   if (!written.length) return;
-  const rows = await bulk.entriesByIds(tx, written.map((w) => w.id));
+  const rows = await bulk.entriesByIds(tx, actor.icsId, written.map((w) => w.id));
   const entries = written.map((w) => rows.get(w.id)!);
   await bulk.writeHistories(tx, actor, entries);
   await auditEachChild(tx, written.map((w, n) => ({ access: b.access(w.i), entry: savedEntryAudit(entries[n], w.outcome) })));

@@ -11,7 +11,7 @@ import { entryColumns, snapshotOf, type EntryRow } from './store.js';
  * thousand entries cost a handful of statements instead of thousands.
  */
 
-const selectEntries = (where: SQL, from = sql`record_entry e`) => sql`SELECT ${entryColumns()} FROM ${from}
+const selectEntries = (icsId: string, where: SQL, from = sql`record_entry e`) => sql`SELECT ${entryColumns(icsId)} FROM ${from}
   LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id WHERE ${where}`;
 
 const uuids = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
@@ -19,13 +19,13 @@ const uuids = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
 const sourceKey = (system: string, id: string) => `${system}\u0000${id}`;
 
 /** Entries by the sender's identifiers, whatever their visibility: source key (see keyOfSource) → entry. */
-export async function entriesBySource(tx: Tx, sources: { system: string; id: string }[]): Promise<Map<string, EntryRow>> {
+export async function entriesBySource(tx: Tx, icsId: string, sources: { system: string; id: string }[]): Promise<Map<string, EntryRow>> {
   if (!sources.length) return new Map();
   const keys = JSON.stringify(sources.map((k) => ({ s: k.system, i: k.id })));
   // A join from the keys, so each is one probe of record_entry_source_idx.
   const found = await rows<EntryRow>(
     tx,
-    selectEntries(sql`true`, sql`(SELECT DISTINCT s, i FROM json_to_recordset(${keys}::json) AS k(s text, i text)) k
+    selectEntries(icsId, sql`e.ics_id = ${icsId}::uuid`, sql`(SELECT DISTINCT s, i FROM json_to_recordset(${keys}::json) AS k(s text, i text)) k
       JOIN record_entry e ON e.source_system = k.s AND e.source_id = k.i`),
   );
   return new Map(found.map((e) => [sourceKey(e.source_system!, e.source_id!), e]));
@@ -34,9 +34,9 @@ export async function entriesBySource(tx: Tx, sources: { system: string; id: str
 export const keyOfSource = (input: EntryInput): string | undefined =>
   input.sourceSystem && input.sourceId ? sourceKey(input.sourceSystem, input.sourceId) : undefined;
 
-export async function entriesByIds(tx: Tx, ids: string[]): Promise<Map<string, EntryRow>> {
+export async function entriesByIds(tx: Tx, icsId: string, ids: string[]): Promise<Map<string, EntryRow>> {
   if (!ids.length) return new Map();
-  const found = await rows<EntryRow>(tx, selectEntries(sql`e.id = ANY(${uuids(ids)})`));
+  const found = await rows<EntryRow>(tx, selectEntries(icsId, sql`e.ics_id = ${icsId}::uuid AND e.id = ANY(${uuids(ids)})`));
   return new Map(found.map((e) => [e.id, e]));
 }
 
@@ -58,7 +58,7 @@ export async function insertEntries(tx: Tx, actor: Actor, entries: { id: string;
  * still the one read. Returns the ids that changed; the others someone else
  * changed first. Who recorded an entry, and where, stay as they were.
  */
-export async function updateEntries(tx: Tx, entries: { id: string; version: number; input: EntryInput }[]): Promise<Set<string>> {
+export async function updateEntries(tx: Tx, icsId: string, entries: { id: string; version: number; input: EntryInput }[]): Promise<Set<string>> {
   if (!entries.length) return new Set();
   const given = JSON.stringify(entries.map(({ id, version, input }) => ({ id, version, ...columnsOf(input) })));
   const updated = await rows<{ id: string }>(
@@ -66,7 +66,7 @@ export async function updateEntries(tx: Tx, entries: { id: string; version: numb
     sql`UPDATE record_entry e SET code_system = k.code_system, code = k.code, display = k.display, status = k.status, started_on = k.started_on,
           ended_on = k.ended_on, details = k.details, sensitive_category = k.sensitive_category, as_sent = k.as_sent, version = e.version + 1
         FROM json_populate_recordset(NULL::record_entry, ${given}::json) AS k
-        WHERE e.id = k.id AND e.version = k.version RETURNING e.id`,
+        WHERE e.ics_id = ${icsId}::uuid AND e.id = k.id AND e.version = k.version RETURNING e.id`,
   );
   return new Set(updated.map((u) => u.id));
 }
