@@ -3,7 +3,7 @@ import { rows, type Tx } from '../platform/db/client.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { EntryInput } from './entry-input.js';
-import { snapshotOf, STORED_ENTRY_COLUMNS, type EntryRow, type StoredEntry } from './store.js';
+import { snapshotOf, STORED_ENTRY_COLUMNS, storedEntryColumns, type EntryRow, type StoredEntry } from './store.js';
 
 /**
  * The record store's queries for many entries at once (see store.ts for one
@@ -14,7 +14,7 @@ import { snapshotOf, STORED_ENTRY_COLUMNS, type EntryRow, type StoredEntry } fro
 /** An entry as a write needs it: its row and its recording organisation's name (not when its current version was written: no write needs that). */
 export type WrittenEntry = Omit<EntryRow, 'updated_at'>;
 
-const selectEntries = (where: SQL, from: SQL) => sql`SELECT ${sql.raw(STORED_ENTRY_COLUMNS.map((c) => `e.${c}`).join(', '))},
+const selectEntries = (where: SQL, from: SQL) => sql`SELECT ${storedEntryColumns()},
   o.name AS recording_organisation_name FROM ${from}
   LEFT JOIN organisation o ON o.ics_id = e.ics_id AND o.id = e.recording_organisation_id WHERE ${where}`;
 
@@ -72,7 +72,7 @@ export async function updateEntries(tx: Tx, entries: { existing: WrittenEntry; i
     sql`UPDATE record_entry e SET code_system = k.code_system, code = k.code, display = k.display, status = k.status, started_on = k.started_on,
           ended_on = k.ended_on, details = k.details, sensitive_category = k.sensitive_category, as_sent = k.as_sent, version = e.version + 1
         FROM json_populate_recordset(NULL::record_entry, ${given}::json) AS k
-        WHERE e.id = k.id AND e.version = k.version RETURNING ${sql.raw(STORED_ENTRY_COLUMNS.map((c) => `e.${c}`).join(', '))}`,
+        WHERE e.id = k.id AND e.version = k.version RETURNING ${storedEntryColumns()}`,
   );
   const names = new Map(entries.map(({ existing }) => [existing.id, existing.recording_organisation_name]));
   return new Map(updated.map((e) => [e.id, { ...e, recording_organisation_name: names.get(e.id) ?? null }]));

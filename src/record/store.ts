@@ -63,7 +63,7 @@ export const entryUpdatedAt = (icsId?: string) => sql`coalesce((SELECT h.changed
    ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at)`;
 
 /** EntryRow's columns, from record_entry `e` and its recording organisation `o` (bulk-store.ts selects them too). */
-export const entryColumns = (icsId?: string) => sql`${sql.raw(STORED_ENTRY_COLUMNS.map((c) => `e.${c}`).join(', '))}, o.name AS recording_organisation_name,
+export const entryColumns = (icsId?: string) => sql`${storedEntryColumns()}, o.name AS recording_organisation_name,
   ${entryUpdatedAt(icsId)} AS updated_at`;
 
 /** An entry as its record_entry row holds it: EntryRow without its organisation's name and updated_at, which are read from other tables. */
@@ -71,6 +71,8 @@ export type StoredEntry = Omit<EntryRow, 'recording_organisation_name' | 'update
 /** StoredEntry's columns of record_entry: what a write's RETURNING gives back (bulk-store.ts). */
 export const STORED_ENTRY_COLUMNS = ['id', 'child_id', 'kind', 'code_system', 'code', 'display', 'status', 'started_on', 'ended_on', 'details',
   'sensitive_category', 'recorded_by', 'recorded_by_name', 'recording_organisation_id', 'recorded_at', 'source_system', 'source_id', 'version', 'as_sent'] as const;
+/** STORED_ENTRY_COLUMNS of record_entry `e`, for a SELECT or a RETURNING. */
+export const storedEntryColumns = () => sql.raw(STORED_ENTRY_COLUMNS.map((c) => `e.${c}`).join(', '));
 
 /** One child, or several at once (a bulk export's chunk): `e.child_id` matches. */
 const ofChildren = (childId: string | readonly string[]) =>
