@@ -29,7 +29,11 @@ export type Reading = { tx: Tx; actor: Actor; whole?: WholeRecord };
  * record's entries are read once (through the record service) for every
  * entry type, by kind.
  */
-export type WholeRecord = { access: ChildAccess; audits: ChildAudit[]; entries: Map<EntryKind, EntryRow[]> };
+export type WholeRecord = {
+  access: ChildAccess; audits: ChildAudit[]; entries: Map<EntryKind, EntryRow[]>;
+  /** What a search's second source read with the door's question (alongside.ts readWithDoor), when it did. */
+  withDoor?: unknown;
+};
 
 /**
  * A Bulk Data export's reading of a chunk of children at once: the door
