@@ -88,7 +88,7 @@ export async function searchOneChild<T>(
   // `readWithDoor` (a second source's rows of the child) goes in the door's own statement, and comes back only once the door is open.
   const { access, found } = readWithDoor ? await openRecordReading(r.tx, r.actor, childId, readWithDoor) : { access: await openRecord(r.tx, r.actor, childId), found: undefined };
   recordOpened.add(access);
-  const whole: WholeRecord = { access, audits: [], entries: new Map(), ...(readWithDoor ? { withDoor: found } : {}) };
+  const whole: WholeRecord = { access, audits: [], entries: new Map(), ...(readWithDoor ? { withDoor: { read: readWithDoor, found } } : {}) };
   const out = await fn({ ...r, whole });
   await auditEachChild(r.tx, whole.audits.map((entry) => ({ access, entry })));
   return out;

@@ -97,9 +97,8 @@ export function observationsOfSet(s: ObservationSetRow): Observation[] {
 async function ofChild(r: Reading, childId: string): Promise<Observation[]> {
   await seePatient(r, childId, WHAT);
   // A search's door read the sets with its question (readWithDoor); elsewhere ($everything) they are read now.
-  const sets = r.whole?.access.childId === childId && r.whole.withDoor !== undefined
-    ? r.whole.withDoor as ObservationSetRow[]
-    : await observationSets(r, { childId });
+  const withDoor = r.whole?.access.childId === childId && r.whole.withDoor?.read === observationSetsRead ? r.whole.withDoor.found : undefined;
+  const sets = (withDoor as ObservationSetRow[] | undefined) ?? await observationSets(r, { childId });
   return sets.flatMap(observationsOfSet);
 }
 
