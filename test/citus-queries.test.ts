@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from './database.js';
-import { startJoinery, type TestJoinery } from './joinery.js';
+import { GENERATED_ON, startJoinery, type TestJoinery } from './joinery.js';
+import { scheduledJobs } from '../src/cli/jobs.js';
 import { TestClient } from './http.js';
 import { ROLE_IDS } from '../src/platform/access/roles.js';
 import { againstKnown, citusQueryProblems, hearStatements, type HeardStatement } from './citus-ready/queries.js';
@@ -56,6 +57,11 @@ describe.each(kinds)('the SQL the app sends, as Citus distributed by ics_id woul
         where.now = `${role} signing in`;
         const client = await TestClient.signIn(j.app, `${role}@demo.joinery.test`);
         pages += await crawl(client, role, where);
+      }
+      // No page runs the scheduled jobs: each runs once, for the day the ICSs were generated.
+      for (const job of scheduledJobs(j.db)) {
+        where.now = `job ${job.name}`;
+        await job.run(new Date(`${GENERATED_ON}T06:00:00Z`));
       }
     });
   }, 900_000);

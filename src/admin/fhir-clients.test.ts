@@ -4,6 +4,7 @@ import { pageText } from '../../test/http.js';
 import { databaseKinds } from '../../test/database.js';
 import { addClient, authenticate, issueToken } from '../fhir/clients.js';
 import { startAdminTest, GP, type AdminTest } from './test-setup.js';
+import { checkAppSqlAsCitusWould } from '../../test/citus-ready/heard-in-tests.js';
 
 describe.each(await databaseKinds())('an administrator keeps the FHIR clients (%s)', (kind) => {
   let t: AdminTest;
@@ -75,4 +76,7 @@ describe.each(await databaseKinds())('an administrator keeps the FHIR clients (%
     expect(await audit('admin.fhir-client-revoked', feed.clientId)).toHaveLength(0);
     expect((await admin.get('/admin/fhir-clients/not-an-id/revoke')).statusCode).toBe(404);
   });
+
+  // The jobs, forms and pages here that the crawl of test/citus-queries.test.ts does not reach.
+  checkAppSqlAsCitusWould(kind, () => t.db, () => t.icsId);
 });

@@ -59,29 +59,26 @@ function record(): RecordRules {
   return recordRules;
 }
 
-/** Reasons people typed, by the action they were given for, and who may read them besides the privacy officer. */
-type ReasonReaders = { freezeReasons: boolean; sensitiveReasons: boolean; full: boolean };
+/**
+ * Reasons people typed, by the action they were given for, and who may read
+ * them besides the privacy officer: a sensitive reveal's reason as an SQL
+ * condition, asked in the log's own statement rather than one of its own.
+ */
+type ReasonReaders = { freezeReasons: boolean; sensitiveReasons: SQL | boolean; full: boolean };
 
-async function readersOf(tx: Tx, viewer: Actor, childId: string, relationships: Relationship[]): Promise<ReasonReaders> {
+function readersOf(viewer: Actor, childId: string, relationships: Relationship[]): ReasonReaders {
   const full = policy.readAuditInFull(viewer).allowed;
   if (full) return { full, freezeReasons: true, sensitiveReasons: true };
   // All of the child's sensitive entries visible by the record's rule (and at least one): the reason to see them tells nothing new.
-  const [seen] = await rows<{ sensitive: number; hidden: number }>(
-    tx,
-    sql`SELECT count(*)::int AS sensitive, count(*) FILTER (WHERE NOT ${record().visibleToSql(viewer)})::int AS hidden
-          FROM record_entry e WHERE e.ics_id = ${viewer.icsId}::uuid AND e.child_id = ${childId}::uuid AND e.sensitive_category IS NOT NULL`,
-  );
-  return {
-    full,
-    freezeReasons: record().mayFreeze(viewer, relationships),
-    sensitiveReasons: seen.sensitive > 0 && seen.hidden === 0,
-  };
+  const sensitiveReasons = sql`(SELECT count(*) > 0 AND count(*) FILTER (WHERE NOT ${record().visibleToSql(viewer)}) = 0
+    FROM record_entry e WHERE e.ics_id = ${viewer.icsId}::uuid AND e.child_id = ${childId}::uuid AND e.sensitive_category IS NOT NULL)`;
+  return { full, freezeReasons: record().mayFreeze(viewer, relationships), sensitiveReasons };
 }
 
 /** The events as this viewer may see them: the words of what they may not see are null. */
 function shownEvents(viewer: Actor, childId: string, readers: ReasonReaders): SQL {
   const entryShown = readers.full ? sql`true` : sql`(a.entry_id IS NULL OR (e.id IS NOT NULL AND ${record().visibleToSql(viewer)}))`;
-  const yes = (b: boolean) => sql.raw(b ? 'true' : 'false');
+  const yes = (b: SQL | boolean) => (typeof b === 'boolean' ? sql.raw(b ? 'true' : 'false') : b);
   const reasonShown = readers.full ? sql`true` : sql`(
     (a.action = 'record.freeze' AND ${yes(readers.freezeReasons)}) OR (a.action = 'record.reveal-sensitive' AND ${yes(readers.sensitiveReasons)}))`;
   return sql`SELECT a.id, a.at, coalesce(p.name, a.actor_name) AS "professionalName", a.role, a.organisation_id, o.name AS "organisationName", a.action,
@@ -123,7 +120,7 @@ export async function accessLogFor(
   tx: Tx, access: ChildAccess, opts: { filter?: AccessLogFilter; limit: number; offset?: number },
 ): Promise<AccessLogEntry[]> {
   const { actor: viewer, childId, relationships } = checkedAccess(tx, access);
-  const readers = await readersOf(tx, viewer, childId, relationships);
+  const readers = readersOf(viewer, childId, relationships);
   const found = await rows<Row>(
     tx,
     sql`SELECT s.* FROM (${shownEvents(viewer, childId, readers)}) s WHERE ${filterWhere(opts.filter ?? {})}
@@ -135,7 +132,7 @@ export async function accessLogFor(
 /** How many events match the filter, as the viewer sees them (a search never matches words they may not see). */
 export async function accessLogCount(tx: Tx, access: ChildAccess, filter: AccessLogFilter): Promise<number> {
   const { actor: viewer, childId, relationships } = checkedAccess(tx, access);
-  const readers = await readersOf(tx, viewer, childId, relationships);
+  const readers = readersOf(viewer, childId, relationships);
   const [{ total }] = await rows<{ total: number }>(
     tx, sql`SELECT count(*)::int AS total FROM (${shownEvents(viewer, childId, readers)}) s WHERE ${filterWhere(filter)}`,
   );

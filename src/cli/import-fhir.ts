@@ -172,7 +172,12 @@ function withMedicine(line: Line, medicines: Map<string, Medicine>): Line {
   return { ...line, resource: taken.course, text: JSON.stringify(taken.course) };
 }
 
-/** One pass through an NDJSON file, a chunk at a time, the workers (if any) checking the next chunks while one is written. */
+/**
+ * One pass through an NDJSON file, a chunk at a time and in order. While one
+ * chunk is written, the next is read, parsed and checked (in the time this
+ * thread would wait for the database), and the workers (if any) check the
+ * chunks after it.
+ */
 async function importPass(
   db: Database, actor: Actor, opts: { namespace: string; checkers?: StructureCheckers; medicines: Map<string, Medicine> }, file: string, pass: number,
   summary: ImportSummary, wrote: (lines: number) => void,
@@ -183,17 +188,38 @@ async function importPass(
     await importChunk(db, actor, { namespace: opts.namespace, checked: await checked }, file, chunk, summary);
     wrote(chunk.length);
   };
-  for await (const chunk of chunksOf(file, pass, opts.medicines)) {
-    ahead.push({ chunk, checked: checkStructure(opts.checkers, chunk) });
-    if (ahead.length > (opts.checkers?.size ?? 0)) await writeOldest();
+  let writing: Promise<void> | undefined;
+  try {
+    for await (const chunk of chunksOf(file, pass, opts.medicines)) {
+      ahead.push({ chunk, checked: checkStructure(opts.checkers, chunk) });
+      if (ahead.length > (opts.checkers?.size ?? 0)) {
+        await writing;
+        writing = writeOldest();
+        writing.catch(() => undefined); // awaited in turn; this only keeps a failure from counting as unhandled meanwhile
+      }
+    }
+  } finally {
+    // A chunk still being written is awaited (its failure thrown) before anything else happens.
+    await writing;
   }
   while (ahead.length) await writeOldest();
 }
 
-/** A file's lines for one pass, CHUNK at a time: patients and organisations first, then the rest (bad lines too, reported once). */
+/** The type a line names first, as Bulk Data writes each resource (`{"resourceType":"Observation",…`): read without parsing the line. */
+const LEADING_TYPE = /^\s*\{\s*"resourceType"\s*:\s*"([A-Za-z]{1,64})"/;
+
+/**
+ * A file's lines for one pass, CHUNK at a time: patients and organisations first, then the rest (bad lines too, reported once).
+ * A line that names its type first is parsed only in its own pass (each pass would otherwise parse every line of the file);
+ * there it is written whatever it turns out to be, so even a resource naming two types is written once.
+ */
 async function* chunksOf(file: string, pass: number, medicines: Map<string, Medicine>): AsyncGenerator<Line[]> {
   let chunk: Line[] = [];
   for await (const { n, text } of lines(file)) {
+    const leading = LEADING_TYPE.exec(text)?.[1];
+    // A Medication line is parsed in every pass, as one that names no type first: it is left out when it has an id (below).
+    const leadingPass = leading === undefined || leading === 'Medication' ? undefined : passOf(leading);
+    if (leadingPass !== undefined && leadingPass !== pass) continue;
     let resource: unknown;
     let error: string | undefined;
     try {
@@ -204,8 +230,8 @@ async function* chunksOf(file: string, pass: number, medicines: Map<string, Medi
     const type = (resource as { resourceType?: unknown } | undefined)?.resourceType;
     // A Medication goes inside the courses that name it (medicationsIn), not in a pass of its own.
     if (!error && type === 'Medication' && typeof (resource as Medication).id === 'string') continue;
-    // A bad line is reported once, in the last pass.
-    if ((error ? PASS_ENDS.length : passOf(type)) !== pass) continue;
+    // A bad line is reported once: in the pass its leading type names, else the last.
+    if (leadingPass === undefined && (error ? PASS_ENDS.length : passOf(type)) !== pass) continue;
     chunk.push(withMedicine({ n, text, resource, error }, medicines));
     if (chunk.length >= CHUNK) {
       yield chunk;
@@ -217,11 +243,10 @@ async function* chunksOf(file: string, pass: number, medicines: Map<string, Medi
 
 /**
  * The chunk's structure issues, by resource: record entries the compiled check
- * passes at once, the rest from the workers; undefined (each checked as it is
- * written) without workers or should they fail.
+ * passes at once, the rest from the workers. Without workers, or should they
+ * fail, the rest are left out (each is checked as it is written).
  */
 async function checkStructure(checkers: StructureCheckers | undefined, chunk: Line[]): Promise<WeakMap<object, Issue[]> | undefined> {
-  if (!checkers) return undefined;
   const checked = new WeakMap<object, Issue[]>();
   const rest: Line[] = [];
   for (const l of chunk) {
@@ -229,7 +254,7 @@ async function checkStructure(checkers: StructureCheckers | undefined, chunk: Li
     if (surelyConformingEntry(l.resource)) checked.set(l.resource as object, []);
     else rest.push(l);
   }
-  if (!rest.length) return checked;
+  if (!rest.length || !checkers) return checked;
   try {
     const issues = await checkers.check(rest.map((l) => l.text));
     rest.forEach((l, i) => issues[i] && checked.set(l.resource as object, issues[i]));

@@ -12,6 +12,7 @@ import type { FamilyMember } from '../platform/http/family-session.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { ValidationError } from '../platform/http/errors.js';
 import * as family from './service.js';
+import { checkAppSqlAsCitusWould } from '../../test/citus-ready/heard-in-tests.js';
 
 const kinds = await databaseKinds();
 
@@ -228,4 +229,7 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
     expect(audit).toEqual([{ role: 'scheduled-job', actor_name: 'Scheduled job: age milestones', organisation_id: gp.icsId, action: 'family.milestone-pause',
       why: 'Scheduled job: age milestones of family access' }]);
   });
+
+  // The jobs, forms and pages here that the crawl of test/citus-queries.test.ts does not reach.
+  checkAppSqlAsCitusWould(kind, () => j.db, () => j.ics.icsId);
 });

@@ -46,9 +46,10 @@ type Counts = { review: number; sixteen: number; eighteen: number; unused: numbe
 const notFrozen = sql`NOT EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = g.ics_id AND f.child_id = g.child_id AND f.lifted_at IS NULL)`;
 const ageOn = (day: string) => sql`extract(year FROM age(${day}::date, c.date_of_birth))`;
 
-/** Proxies to change at a birthday, as of `today`. */
-async function milestoneChanges(tx: Tx, today: string, reviewAge: number): Promise<Change[]> {
-  const proxies = sql`FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id WHERE g.kind = 'proxy' AND ${notFrozen}`;
+/** Proxies to change at a birthday in the ICS, as of `today`. */
+async function milestoneChanges(tx: Tx, icsId: string, today: string, reviewAge: number): Promise<Change[]> {
+  const proxies = sql`FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
+    WHERE g.ics_id = ${icsId}::uuid AND g.kind = 'proxy' AND ${notFrozen}`;
   const eighteen = await rows<Change>(tx, sql`SELECT g.id AS grant_id, g.child_id, 'ended' AS to, 'Turned 18: proxy access ends' AS reason, 'family.milestone-end' AS action
     ${proxies} AND g.status <> 'ended' AND ${ageOn(today)} >= ${ADULT_AT}
       AND NOT EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = '18')`);
@@ -65,14 +66,14 @@ async function milestoneChanges(tx: Tx, today: string, reviewAge: number): Promi
 }
 
 /** Grants (proxy or own) not used for 5 years: granted before then, and no access by their holder to the child since. */
-async function unusedGrants(tx: Tx, today: string): Promise<Change[]> {
+async function unusedGrants(tx: Tx, icsId: string, today: string): Promise<Change[]> {
   const old = await rows<{ grant_id: string; child_id: string; nhs_number: string }>(tx, sql`SELECT g.id AS grant_id, g.child_id, g.nhs_number
-    FROM family_access_grant g WHERE g.status <> 'ended' AND g.granted_at < ${today}::date - make_interval(years => ${UNUSED_YEARS}) AND ${notFrozen}`);
+    FROM family_access_grant g WHERE g.ics_id = ${icsId}::uuid AND g.status <> 'ended' AND g.granted_at < ${today}::date - make_interval(years => ${UNUSED_YEARS}) AND ${notFrozen}`);
   if (!old.length) return [];
   // The holder's audit id is made from their NHS number (actors.ts), so it is worked out here, not in SQL.
   const holders = old.map((g) => ({ ...g, actor: familyMemberId(g.nhs_number) }));
   const used = await rows<{ child_id: string; professional_id: string }>(tx, sql`SELECT DISTINCT a.child_id, a.professional_id FROM audit_event a
-    WHERE a.professional_id = ANY(${sql.param(holders.map((h) => h.actor))}::uuid[]) AND a.child_id = ANY(${sql.param(holders.map((h) => h.child_id))}::uuid[])
+    WHERE a.ics_id = ${icsId}::uuid AND a.professional_id = ANY(${sql.param(holders.map((h) => h.actor))}::uuid[]) AND a.child_id = ANY(${sql.param(holders.map((h) => h.child_id))}::uuid[])
       AND a.at >= ${today}::date - make_interval(years => ${UNUSED_YEARS})`);
   const seen = new Set(used.map((u) => `${u.child_id}:${u.professional_id}`));
   return holders.filter((h) => !seen.has(`${h.child_id}:${h.actor}`)).map((h) => ({
@@ -82,10 +83,10 @@ async function unusedGrants(tx: Tx, today: string): Promise<Change[]> {
 
 /** Changes one grant if it still stands as the change expects (so a second run finds nothing), with its history row. */
 async function applyChange(tx: Tx, access: ChildAccess, c: Change): Promise<boolean> {
-  const { childId } = checkedAccess(tx, access);
+  const { actor, childId } = checkedAccess(tx, access);
   const changed = await rows<{ ics_id: string; may_see: string[]; ends_on: string | null }>(tx, sql`UPDATE family_access_grant
       SET status = ${c.to}, status_reason = ${c.reason}, version = version + 1
-    WHERE id = ${c.grant_id}::uuid AND child_id = ${childId}::uuid AND status ${c.to === 'ended' ? sql`<> 'ended'` : sql`= 'active'`}
+    WHERE ics_id = ${actor.icsId}::uuid AND id = ${c.grant_id}::uuid AND child_id = ${childId}::uuid AND status ${c.to === 'ended' ? sql`<> 'ended'` : sql`= 'active'`}
     RETURNING ics_id, may_see, ends_on`);
   if (!changed.length) return false;
   await tx.execute(sql`INSERT INTO family_access_event (ics_id, id, grant_id, by_name, change, status, may_see, ends_on, reason)
@@ -99,11 +100,11 @@ type NoticeDue = {
 };
 
 /** Milestones falling in the next 30 days, for each live grant they concern: proxies all three, a young person's own access 16 and 18. */
-async function noticesDue(tx: Tx, today: string, reviewAge: number): Promise<NoticeDue[]> {
+async function noticesDue(tx: Tx, icsId: string, today: string, reviewAge: number): Promise<NoticeDue[]> {
   const candidates = await rows<Omit<NoticeDue, 'milestone' | 'on_day'> & { granted_on: string }>(tx, sql`SELECT g.id AS grant_id, g.child_id, g.kind, g.granted_by,
       c.given_name, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth, to_char(g.granted_at, 'YYYY-MM-DD') AS granted_on
     FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
-    WHERE g.status <> 'ended' AND c.date_of_birth > ${today}::date - make_interval(years => ${ADULT_AT}) AND ${notFrozen}
+    WHERE g.ics_id = ${icsId}::uuid AND g.status <> 'ended' AND c.date_of_birth > ${today}::date - make_interval(years => ${ADULT_AT}) AND ${notFrozen}
     ORDER BY g.id`);
   const last = new Date(`${today}T00:00:00Z`);
   last.setUTCDate(last.getUTCDate() + NOTICE_DAYS);
@@ -149,9 +150,9 @@ async function sendNotice(tx: Tx, access: ChildAccess, n: NoticeDue, reviewAge: 
  * no access of their own to be sent a notice: one each per milestone,
  * however many proxies it concerns.
  */
-async function youngPeopleToTell(tx: Tx, notices: NoticeDue[], reviewAge: number): Promise<YoungPersonToTell[]> {
+async function youngPeopleToTell(tx: Tx, icsId: string, notices: NoticeDue[], reviewAge: number): Promise<YoungPersonToTell[]> {
   const proxies = notices.filter((n) => n.kind === 'proxy');
-  const unreachable = await withoutOwnAccess(tx, [...new Set(proxies.map((n) => n.child_id))]);
+  const unreachable = await withoutOwnAccess(tx, icsId, [...new Set(proxies.map((n) => n.child_id))]);
   const byMilestone = new Map<string, YoungPersonToTell>();
   for (const n of proxies) {
     if (!unreachable.has(n.child_id)) continue;
@@ -166,8 +167,8 @@ async function youngPeopleToTell(tx: Tx, notices: NoticeDue[], reviewAge: number
 /** The age milestones for one ICS on `today` (its tenant transaction), as the job's actor. */
 export async function applyAgeMilestones(tx: Tx, actor: Actor, today: string): Promise<Counts> {
   const { reviewAge } = await settingsOfIcs(tx, actor.icsId);
-  const changes = [...(await milestoneChanges(tx, today, reviewAge)), ...(await unusedGrants(tx, today))];
-  const notices = await noticesDue(tx, today, reviewAge);
+  const changes = [...(await milestoneChanges(tx, actor.icsId, today, reviewAge)), ...(await unusedGrants(tx, actor.icsId, today))];
+  const notices = await noticesDue(tx, actor.icsId, today, reviewAge);
   const counts: Counts = { review: 0, sixteen: 0, eighteen: 0, unused: 0, notices: 0, practice: 0 };
   const doors = await openEachChild(tx, actor, [...changes, ...notices].map((x) => x.child_id), {
     rule: familyAccessPolicy.applyAgeMilestones, refused: 'apply the age milestones of family access',
@@ -187,7 +188,7 @@ export async function applyAgeMilestones(tx: Tx, actor: Actor, today: string): P
     counts.notices += 1;
     audits.push({ access, entry: { action: 'family.milestone-notice', what: `Notice sent to the ${n.kind === 'proxy' ? 'proxy' : 'young person'}: turns ${n.milestone} on ${n.on_day}`, details: { grantId: n.grant_id } } });
   }
-  for (const t of await youngPeopleToTell(tx, notices, reviewAge)) {
+  for (const t of await youngPeopleToTell(tx, actor.icsId, notices, reviewAge)) {
     const access = doors.get(t.child_id);
     if (!access || access instanceof Error || !(await askToTellYoungPerson(tx, access, t))) continue;
     counts.practice += 1;

@@ -13,16 +13,32 @@ export type GrantRow = {
   ends_on: string | null; status: GrantStatus; status_reason: string | null; young_person_agreed_on: string | null; version: number;
 };
 
-export function grantsOfChild(tx: Tx, access: ChildAccess): Promise<GrantRow[]> {
-  const { actor, childId } = checkedAccess(tx, access);
-  return rows(tx, sql`SELECT g.id, g.kind, g.related_person_id,
+/** The child's grants, those not ended first, newest first. */
+const grantsQuery = (icsId: string, childId: string) => sql`SELECT g.id, g.kind, g.related_person_id,
          CASE WHEN g.kind = 'own-access' THEN c.given_name || ' ' || c.family_name ELSE rp.given_name || ' ' || rp.family_name END AS name,
          crp.relationship, g.basis, g.evidence_note, g.may_see, g.granted_by_name, g.granted_at, g.ends_on, g.status, g.status_reason,
          g.young_person_agreed_on, g.version
       FROM family_access_grant g JOIN child c ON c.ics_id = g.ics_id AND c.id = g.child_id
       LEFT JOIN related_person rp ON rp.ics_id = g.ics_id AND rp.id = g.related_person_id
       LEFT JOIN child_related_person crp ON crp.ics_id = g.ics_id AND crp.child_id = g.child_id AND crp.related_person_id = g.related_person_id
-     WHERE g.ics_id = ${actor.icsId}::uuid AND g.child_id = ${childId}::uuid ORDER BY (g.status = 'ended'), g.granted_at DESC`);
+     WHERE g.ics_id = ${icsId}::uuid AND g.child_id = ${childId}::uuid`;
+
+export function grantsOfChild(tx: Tx, access: ChildAccess): Promise<GrantRow[]> {
+  const { actor, childId } = checkedAccess(tx, access);
+  return rows(tx, sql`${grantsQuery(actor.icsId, childId)} ORDER BY (g.status = 'ended'), g.granted_at DESC`);
+}
+
+/**
+ * grantsOfChild and the ICS's review age (null until the ICS chooses one),
+ * in one statement: the child summary's glance needs both. The grants come
+ * as json, so their times are ISO text.
+ */
+export async function grantsOfChildWithReviewAge(tx: Tx, access: ChildAccess): Promise<{ grants: GrantRow[]; reviewAge: number | null }> {
+  const { actor, childId } = checkedAccess(tx, access);
+  const [found] = await rows<{ grants: GrantRow[]; review_age: number | null }>(tx, sql`
+    SELECT (SELECT coalesce(json_agg(g ORDER BY (g.status = 'ended'), g.granted_at DESC), '[]'::json) FROM (${grantsQuery(actor.icsId, childId)}) g) AS grants,
+           (SELECT s.review_age FROM family_setting s WHERE s.ics_id = ${actor.icsId}::uuid) AS review_age`);
+  return { grants: found.grants, reviewAge: found.review_age };
 }
 
 export type GrantEvent = { grant_id: string; at: string; by_name: string; change: string; status: GrantStatus; reason: string | null };

@@ -21,7 +21,7 @@ export async function familyNotices(db: Database, member: FamilyMember): Promise
     await db.tenant(actor.icsId, async (tx) => {
       const found = await rows<FamilyNotice>(tx, sql`SELECT n.id, n.child_id, n.body, n.sent_at, to_char(n.milestone_on, 'YYYY-MM-DD') AS milestone_on
         FROM family_notice n JOIN family_access_grant g ON g.ics_id = n.ics_id AND g.id = n.grant_id
-        WHERE g.nhs_number = ${member.nhsNumber} AND g.date_of_birth = ${member.birthdate}::date
+        WHERE g.ics_id = ${actor.icsId}::uuid AND g.nhs_number = ${member.nhsNumber} AND g.date_of_birth = ${member.birthdate}::date
           AND n.milestone_on >= ${londonToday()}::date - 30
         ORDER BY n.milestone_on, n.id LIMIT 20`);
       await auditListedChildren(tx, actor, 'A notice to this family member about their own access', found.map((n) => ({

@@ -24,7 +24,7 @@ export { familyNotices } from './notices.js';
 export { whoHasLooked } from './who-has-looked.js';
 export { feedbackOffer, giveFeedback } from './feedback.js';
 import * as decisions from './milestone-decisions.js';
-import { settingsOfIcs } from './settings.js';
+import { FAMILY_SETTING_DEFAULTS, settingsOfIcs } from './settings.js';
 import { birthday } from './milestones.js';
 import { openQuestionsOf } from './questions.js';
 
@@ -64,9 +64,10 @@ export async function familyAccessOf(tx: Tx, actor: Actor, childId: string) {
 /** For the child summary: who has access and on what basis, and the next review; null for whoever may not see family access. */
 export async function familyAccessGlance(tx: Tx, access: ChildAccess) {
   if (!familyAccessPolicy.viewFamilyAccess(access.actor, access.relationships).allowed) return null;
-  const list = (await grants.grantsOfChild(tx, access)).filter((g) => g.status !== 'ended');
-  const setting = await responseSetting(tx, access.actor.icsId);
-  const [nextReview] = milestones(access.child.date_of_birth, setting.review_age, londonToday()).concat(
+  // The grants and the ICS's review age in one statement (the summary's round trips).
+  const { grants: all, reviewAge } = await grants.grantsOfChildWithReviewAge(tx, access);
+  const list = all.filter((g) => g.status !== 'ended');
+  const [nextReview] = milestones(access.child.date_of_birth, reviewAge ?? FAMILY_SETTING_DEFAULTS.reviewAge, londonToday()).concat(
     list.filter((g) => g.ends_on).map((g) => ({ name: `${g.name}’s access ends`, on: g.ends_on!, what: 'Time-limited access ends.' })),
   ).sort((a, b) => a.on.localeCompare(b.on));
   await auditChild(tx, access, { action: 'family.view-access', what: 'Who has family access (child summary)' });

@@ -18,7 +18,8 @@ import { parseInput } from '../platform/http/validate.js';
 
 export type FamilySettings = { reviewAge: number; responseWorkingDays: number; hideStaffNames: boolean };
 
-const DEFAULTS: FamilySettings = { reviewAge: 13, responseWorkingDays: 2, hideStaffNames: false };
+/** What an ICS has until it chooses. */
+export const FAMILY_SETTING_DEFAULTS: FamilySettings = Object.freeze({ reviewAge: 13, responseWorkingDays: 2, hideStaffNames: false });
 
 function requireSettingsKeeper(actor: Actor): void {
   const decision = familyAccessPolicy.changeFamilySettings(actor);
@@ -29,7 +30,7 @@ function requireSettingsKeeper(actor: Actor): void {
 export async function settingsOfIcs(tx: Tx, icsId: string): Promise<FamilySettings> {
   const [found] = await rows<FamilySettings>(tx, sql`SELECT review_age AS "reviewAge", response_working_days AS "responseWorkingDays",
     hide_staff_names AS "hideStaffNames" FROM family_setting WHERE ics_id = ${icsId}::uuid`);
-  return found ?? DEFAULTS;
+  return found ?? FAMILY_SETTING_DEFAULTS;
 }
 
 export async function familySettings(tx: Tx, actor: Actor): Promise<FamilySettings> {

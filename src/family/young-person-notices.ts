@@ -24,10 +24,10 @@ export type YoungPersonToTell = {
 };
 
 /** Of the children whose proxies are due a notice, those with no live access of their own (who get their own notice otherwise). */
-export async function withoutOwnAccess(tx: Tx, childIds: string[]): Promise<Set<string>> {
+export async function withoutOwnAccess(tx: Tx, icsId: string, childIds: string[]): Promise<Set<string>> {
   if (!childIds.length) return new Set();
   const own = await rows<{ child_id: string }>(tx, sql`SELECT DISTINCT child_id FROM family_access_grant
-    WHERE kind = 'own-access' AND status <> 'ended' AND child_id = ANY(${sql.param(childIds)}::uuid[])`);
+    WHERE ics_id = ${icsId}::uuid AND kind = 'own-access' AND status <> 'ended' AND child_id = ANY(${sql.param(childIds)}::uuid[])`);
   const have = new Set(own.map((o) => o.child_id));
   return new Set(childIds.filter((id) => !have.has(id)));
 }

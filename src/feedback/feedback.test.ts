@@ -11,6 +11,7 @@ import { actorFor } from '../../test/actors.js';
 import { londonToday } from '../platform/time/form-dates.js';
 import { offerFeedback } from './service.js';
 import { shownShare } from './recommending.js';
+import { checkAppSqlAsCitusWould } from '../../test/citus-ready/heard-in-tests.js';
 
 const kinds = await databaseKinds();
 
@@ -157,4 +158,7 @@ describe.each(kinds)('Friends and Family Test feedback (%s)', (kind) => {
     expect((await analyst.get(`/population/feedback/hubs/${fixture}`)).statusCode).toBe(403);
     expect((await (await TestClient.signIn(j.app, 'senco@demo.joinery.test')).get('/population/feedback')).statusCode).toBe(403);
   });
+
+  // The jobs, forms and pages here that the crawl of test/citus-queries.test.ts does not reach.
+  checkAppSqlAsCitusWould(kind, () => j.db, () => j.ics.icsId);
 });

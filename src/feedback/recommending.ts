@@ -43,7 +43,7 @@ export async function recommendingSeries(tx: Tx, actor: Actor, filter: SeriesFil
   const suppress = !populationPolicy.seeSmallNumbers(actor).allowed;
   const from = monthStart(today, RECOMMENDING_MONTHS - 1);
   const to = monthStart(today, -1);
-  const counts = await monthlyCounts(tx, from, to);
+  const counts = await monthlyCounts(tx, actor.icsId, from, to);
   const chosen = counts.filter((c) => (!filter.hub || c.cluster_id === filter.hub) && (!filter.service || c.service_kind === filter.service));
   const months = Array.from({ length: RECOMMENDING_MONTHS }, (_, i) => monthStart(today, RECOMMENDING_MONTHS - 1 - i));
   const shareOf = (list: MonthCounts[]) => {

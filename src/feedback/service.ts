@@ -87,7 +87,7 @@ export async function answerAsFamily(tx: Tx, access: ChildAccess, linkId: string
   const offer = await familyOffer(tx, access, linkId, keptFromThem);
   const parsed = answerForm.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
-  if (!(await store.useLink(tx, offer.link.id))) throw new NotFoundError();
+  if (!(await store.useLink(tx, access.actor.icsId, offer.link.id))) throw new NotFoundError();
   await store.insertResponse(tx, access.actor.icsId, {
     id: crypto.randomUUID(), link: offer.link, answer: parsed.data.answer, freeText: parsed.data.comments, anonymous: parsed.data.anonymous === 'yes',
   });
@@ -116,9 +116,10 @@ async function findLink(db: Database, token: string): Promise<{ icsId: string; l
   if (!TOKEN.test(token)) return null;
   const hash = hashOf(token);
   const [found] = await db.platform((tx) => rows<{ ics_id: string | null }>(tx, sql`SELECT joinery_feedback_link_lookup(${hash}) AS ics_id`));
-  if (!found?.ics_id) return null;
-  const link = await db.tenant(found.ics_id, (tx) => store.linkByHash(tx, hash));
-  return link ? { icsId: found.ics_id, link } : null;
+  const icsId = found?.ics_id;
+  if (!icsId) return null;
+  const link = await db.tenant(icsId, (tx) => store.linkByHash(tx, icsId, hash));
+  return link ? { icsId, link } : null;
 }
 
 function stateOf(link: store.LinkRow): LinkState {
@@ -152,7 +153,7 @@ export async function answerFeedback(db: Database, token: string, raw: unknown):
   const parsed = answerForm.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const used = await db.tenant(found.icsId, async (tx) => {
-    if (!(await store.useLink(tx, found.link.id))) return false;
+    if (!(await store.useLink(tx, found.icsId, found.link.id))) return false;
     await store.insertResponse(tx, found.icsId, {
       id: crypto.randomUUID(), link: found.link, answer: parsed.data.answer, freeText: parsed.data.comments, anonymous: parsed.data.anonymous === 'yes',
     });
@@ -165,17 +166,17 @@ export async function answerFeedback(db: Database, token: string, raw: unknown):
 export async function recommendation(tx: Tx, actor: Actor, filter: SeriesFilter, today: string) {
   const holds = feedbackPolicy.viewRecommendation(actor);
   if (!holds.allowed) throw new ForbiddenError(holds.reason);
-  const hubs = await store.clusters(tx);
+  const hubs = await store.clusters(tx, actor.icsId);
   return { hubs, ...(await recommendingSeries(tx, actor, filter, today)) };
 }
 
 /** What families wrote about one hub, for its lead paediatrician: no child named, the text as written. */
 export async function hubComments(tx: Tx, actor: Actor, hubId: string) {
-  const hub = (await store.clusters(tx)).find((c) => c.id === hubId);
+  const hub = (await store.clusters(tx, actor.icsId)).find((c) => c.id === hubId);
   if (!hub) throw new NotFoundError();
   const holds = feedbackPolicy.readHubComments(actor, hub);
   if (!holds.allowed) throw new ForbiddenError(holds.reason);
-  return { hub, comments: await store.commentsFor(tx, hubId, 200) };
+  return { hub, comments: await store.commentsFor(tx, actor.icsId, hubId, 200) };
 }
 
 export { SERVICE_NAMES, FFT_QUESTION, type FeedbackService };

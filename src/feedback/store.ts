@@ -49,15 +49,15 @@ export function openLinksOfChild(tx: Tx, access: ChildAccess): Promise<OpenLink[
 export type LinkRow = { id: string; cluster_id: string; service_kind: FeedbackService; event_date: string; expired: boolean; used: boolean };
 
 /** The link behind a token's hash, in the current ICS: no child, only what the feedback page may say. */
-export async function linkByHash(tx: Tx, tokenHash: string): Promise<LinkRow | undefined> {
+export async function linkByHash(tx: Tx, icsId: string, tokenHash: string): Promise<LinkRow | undefined> {
   const [link] = await rows<LinkRow>(tx, sql`SELECT id, cluster_id, service_kind, to_char(event_date, 'YYYY-MM-DD') AS event_date,
-      expires_at <= now() AS expired, used_at IS NOT NULL AS used FROM feedback_link WHERE token_hash = ${tokenHash}`);
+      expires_at <= now() AS expired, used_at IS NOT NULL AS used FROM feedback_link WHERE ics_id = ${icsId}::uuid AND token_hash = ${tokenHash}`);
   return link;
 }
 
 /** Uses the link up, if it is still open; false when someone answered first or it expired meanwhile. */
-export async function useLink(tx: Tx, id: string): Promise<boolean> {
-  const used = await rows(tx, sql`UPDATE feedback_link SET used_at = now() WHERE id = ${id}::uuid AND used_at IS NULL AND expires_at > now() RETURNING id`);
+export async function useLink(tx: Tx, icsId: string, id: string): Promise<boolean> {
+  const used = await rows(tx, sql`UPDATE feedback_link SET used_at = now() WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid AND used_at IS NULL AND expires_at > now() RETURNING id`);
   return used.length === 1;
 }
 
@@ -75,22 +75,22 @@ export type MonthCounts = { cluster_id: string; cluster_name: string; service_ki
  * Per hub, service and month of the event: answers that recommend (very good
  * or good) and all answers that gave a view ("don't know" counts in neither).
  */
-export function monthlyCounts(tx: Tx, from: string, to: string): Promise<MonthCounts[]> {
+export function monthlyCounts(tx: Tx, icsId: string, from: string, to: string): Promise<MonthCounts[]> {
   return rows<MonthCounts>(tx, sql`SELECT r.cluster_id, cl.name AS cluster_name, r.service_kind, to_char(date_trunc('month', r.event_date), 'YYYY-MM') AS month,
       count(*) FILTER (WHERE r.answer IN ('very-good', 'good'))::int AS recommending, count(*) FILTER (WHERE r.answer <> 'dont-know')::int AS answered
     FROM feedback_response r JOIN cluster cl ON cl.ics_id = r.ics_id AND cl.id = r.cluster_id
-    WHERE r.event_date >= ${from}::date AND r.event_date < ${to}::date
+    WHERE r.ics_id = ${icsId}::uuid AND r.event_date >= ${from}::date AND r.event_date < ${to}::date
     GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 4`);
 }
 
 export type Comment = { service_kind: FeedbackService; event_date: string; answer: FftAnswer; free_text: string; answered_at: string };
 
 /** What families wrote about one hub, newest first. No child: the text as written, with the service and date. */
-export function commentsFor(tx: Tx, clusterId: string, limit: number): Promise<Comment[]> {
+export function commentsFor(tx: Tx, icsId: string, clusterId: string, limit: number): Promise<Comment[]> {
   return rows<Comment>(tx, sql`SELECT service_kind, to_char(event_date, 'YYYY-MM-DD') AS event_date, answer, free_text, answered_at FROM feedback_response
-    WHERE cluster_id = ${clusterId}::uuid AND free_text <> '' ORDER BY event_date DESC, answered_at DESC LIMIT ${limit}`);
+    WHERE ics_id = ${icsId}::uuid AND cluster_id = ${clusterId}::uuid AND free_text <> '' ORDER BY event_date DESC, answered_at DESC LIMIT ${limit}`);
 }
 
-export function clusters(tx: Tx): Promise<{ id: string; name: string; lead_paediatrician_id: string | null }[]> {
-  return rows(tx, sql`SELECT id, name, lead_paediatrician_id FROM cluster ORDER BY name, id`);
+export function clusters(tx: Tx, icsId: string): Promise<{ id: string; name: string; lead_paediatrician_id: string | null }[]> {
+  return rows(tx, sql`SELECT id, name, lead_paediatrician_id FROM cluster WHERE ics_id = ${icsId}::uuid ORDER BY name, id`);
 }

@@ -41,7 +41,7 @@ export async function addClient(
   const name = input.name.trim();
   if (!name || name.length > 100 || [...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw new ValidationError({ name: 'Enter a client name of up to 100 characters' });
   const scopes = parseScopes(input.scopes);
-  const taken = await rows(tx, sql`SELECT 1 FROM fhir_client WHERE name = ${name}`);
+  const taken = await rows(tx, sql`SELECT 1 FROM fhir_client WHERE ics_id = ${icsId}::uuid AND name = ${name}`);
   if (taken.length) throw new ValidationError({ name: `A client named "${name}" already exists in this ICS` });
   // A client with public keys signs its assertions (private_key_jwt) and has no secret to leak.
   if (input.jwks !== undefined && input.jwksUrl !== undefined) throw new ValidationError({ jwks: 'Register a JWKS or a JWKS URL, not both' });
@@ -57,7 +57,7 @@ export async function addClient(
 
 /** The client the command-line importer acts as, made on first use. */
 export async function commandLineClient(tx: Tx, icsId: string): Promise<string> {
-  const [found] = await rows<{ id: string }>(tx, sql`SELECT id FROM fhir_client WHERE name = ${COMMAND_LINE_CLIENT} AND revoked_at IS NULL`);
+  const [found] = await rows<{ id: string }>(tx, sql`SELECT id FROM fhir_client WHERE ics_id = ${icsId}::uuid AND name = ${COMMAND_LINE_CLIENT} AND revoked_at IS NULL`);
   if (found) return found.id;
   return (await addClient(tx, icsId, { name: COMMAND_LINE_CLIENT, scopes: 'system/*.cruds', organisationId: null, withSecret: false })).clientId;
 }
@@ -74,6 +74,7 @@ export async function issueToken(
 ): Promise<IssuedToken | TokenError> {
   const invalidClient: TokenError = { error: 'invalid_client', description: 'Unknown client or wrong secret.' };
   if (!/^[0-9a-f-]{36}$/i.test(clientId)) return invalidClient;
+  // Before the ICS is known: the lookup function finds the client by its id in every ICS (on Citus, every shard), once a token.
   const [client] = await db.platform((tx) =>
     rows<{ ics_id: string; secret_hash: string | null; scopes: string; revoked: boolean }>(tx, sql`SELECT * FROM joinery_fhir_client_lookup(${clientId}::uuid)`),
   );
@@ -119,19 +120,19 @@ export async function grantToken(
  * registered for; the ICS's engine records as the ICS body (the ICB).
  */
 export async function clientActor(tx: Tx, icsId: string, clientId: string, scopes: string[]): Promise<Actor | null> {
-  const [c] = await rows<ClientActorRow>(tx, clientActorSql(sql`${clientId}::uuid`));
+  const [c] = await rows<ClientActorRow>(tx, clientActorSql(sql`${icsId}::uuid`, sql`${clientId}::uuid`));
   return actorOf(icsId, c, scopes);
 }
 
 type ClientActorRow = { id: string; name: string; organisation_id: string | null; org_id: string | null; org_name: string | null; revoked: boolean };
 
-/** The client (by the id `clientId` gives) and the organisation it records for. */
-const clientActorSql = (clientId: SQL) => sql`SELECT c.id, c.name, c.organisation_id, o.id AS org_id, o.name AS org_name, c.revoked_at IS NOT NULL AS revoked
+/** The client (by the ICS and id `icsId` and `clientId` give) and the organisation it records for. */
+const clientActorSql = (icsId: SQL, clientId: SQL) => sql`SELECT c.id, c.name, c.organisation_id, o.id AS org_id, o.name AS org_name, c.revoked_at IS NOT NULL AS revoked
       FROM fhir_client c
       LEFT JOIN LATERAL (SELECT id, name FROM organisation
                           WHERE ics_id = c.ics_id AND (id = c.organisation_id OR (c.organisation_id IS NULL AND kind = 'ics-body'))
                           ORDER BY ods_code LIMIT 1) o ON true
-     WHERE c.id = ${clientId}`;
+     WHERE c.ics_id = ${icsId} AND c.id = ${clientId}`;
 
 function actorOf(icsId: string, c: ClientActorRow | undefined, scopes: string[]): Actor | null {
   if (!c || c.revoked) return null;
@@ -176,7 +177,7 @@ export async function asClient<T>(db: Database, token: string, fn: (tx: Tx, acto
   const lookup = sql.raw(`joinery_fhir_token_lookup('${icsId}'::uuid, '${tokenHash}')`);
   return db.tenantFoundBy([
     statementText(sql`SELECT t.ics_id, t.client_id, t.scopes, t.expired, set_config('app.ics_id', t.ics_id::text, true) FROM ${lookup} t`),
-    statementText(clientActorSql(sql`(SELECT t.client_id FROM ${lookup} t)`)),
+    statementText(clientActorSql(sql.raw(`'${icsId}'::uuid`), sql`(SELECT t.client_id FROM ${lookup} t)`)),
   ], async (tx, [[t], [c]]) => {
     const found = t as { ics_id: string; client_id: string; scopes: string; expired: boolean } | undefined;
     if (!found) throw new TokenRefused(invalidToken);

@@ -106,6 +106,28 @@ describe.each(kinds)('NDJSON record entries, written many at a time, on %s', (ki
     expect(big.entries).toContainEqual(expect.objectContaining({ key: '699', child_id: children[1].id, details: { value: 29, unit: 'kg' } }));
   });
 
+  it('writes chunks in file order while the next is read: a line sent again in a later chunk updates what an earlier chunk created', async () => {
+    // More lines than one transaction's chunk (2,000): the last sends the first again with a new weight.
+    const lines = Array.from({ length: 2050 }, (_, i) => observation(`ord-${i}`, byNhs(children[i % 2]), 20 + (i % 30)));
+    lines.push(observation('ord-0', byNhs(children[0]), 45));
+    expect(await importFhir(j.db, j.ics.icsId, file('ord', lines), { parallel: false })).toMatchObject({ created: 2050, updated: 1, rejected: [] });
+    const ord = await written('ord');
+    expect(ord.entries).toHaveLength(2050);
+    expect(ord.entries).toContainEqual(expect.objectContaining({ key: '0', version: 2, details: { value: 45, unit: 'kg' } }));
+    expect(ord.history.filter((h) => (h as { key: string }).key === '0').map((h) => (h as { version: number }).version)).toEqual([1, 2]);
+    expect(ord.audit).toHaveLength(2051);
+  });
+
+  it('a line whose first resourceType is not the one JSON reads (it names two) is written once, in the pass its first names, and not lost', async () => {
+    const observed = JSON.stringify(observation('twice-1', byNhs(children[0])));
+    const naming = (first: string) => `{"resourceType":"${first}",${observed.slice(1)}`;
+    // JSON takes the last resourceType: both lines are Observations, one sorted with the patients and one with the carers.
+    const f = file('twice', [naming('Patient'), naming('RelatedPerson').replace('twice-1', 'twice-2'), observation('twice-3', byNhs(children[1]))]);
+    expect(await importFhir(j.db, j.ics.icsId, f, { parallel: false })).toMatchObject({ created: 3, updated: 0, unchanged: 0, rejected: [] });
+    expect((await written('twice')).entries.map((e) => (e as { key: string }).key).sort()).toEqual(['1', '2', '3']);
+    expect(await importFhir(j.db, j.ics.icsId, f, { parallel: false })).toMatchObject({ created: 0, unchanged: 3, rejected: [] });
+  });
+
   it('imports the same file again as all unchanged, writing nothing; a changed line is updated with a new version', async () => {
     const f = file('again', [observation('ag-1', byNhs(children[0])), observation('ag-2', byNhs(children[1])), observation('ag-3', byNhs(children[1]))]);
     expect(await importFhir(j.db, j.ics.icsId, f)).toMatchObject({ created: 3, rejected: [] });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { standingRelationshipSql } from '../platform/access/relationship.js';
+import { standingRelationshipSql, type ChildRead } from '../platform/access/relationship.js';
 import { sameJson } from './resources/as-sent.js';
 
 /**
@@ -31,6 +31,10 @@ export async function patientById(tx: Tx, id: string): Promise<PatientRow | unde
   );
   return found;
 }
+
+/** patientById as the door reads it (openChildReading): the row as json, or null. */
+export const patientRead: ChildRead = (icsId, childId) => sql`SELECT row_to_json(p) FROM (SELECT ${PATIENT_COLUMNS} FROM child c
+  LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id WHERE c.ics_id = ${icsId}::uuid AND c.id = ${childId}) p`;
 
 /** patientById for many children (a Bulk Data export's chunk, their doors opened by the caller), in one statement. */
 export function patientsByIds(tx: Tx, icsId: string, ids: readonly string[]): Promise<PatientRow[]> {

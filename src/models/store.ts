@@ -48,7 +48,7 @@ export async function updateModel(tx: Tx, actor: Actor, e: ModelEntry, seenVersi
     sql`UPDATE care_model SET title = ${e.title}, type = ${e.type}, configuration = ${json(e.configuration)}, mechanisms = ${json(e.mechanisms)},
                early_indicators = ${json(e.earlyIndicators)}, final_outcomes = ${json(e.finalOutcomes)}, version = version + 1,
                changed_by = ${actor.professionalId}::uuid, changed_by_name = ${actor.name}, changed_at = now()
-         WHERE name = ${e.name} AND version = ${seenVersion} RETURNING version`,
+         WHERE ics_id = ${actor.icsId}::uuid AND name = ${e.name} AND version = ${seenVersion} RETURNING version`,
   );
   return done?.version ?? null;
 }

@@ -13,6 +13,7 @@ import { addClient, clientActor, commandLineClient } from '../fhir/clients.js';
 import { saveEntries, type Saved } from './bulk-entries.js';
 import { saveEntry } from './service.js';
 import { SNOMED } from './entries.js';
+import { checkAppSqlAsCitusWould } from '../../test/citus-ready/heard-in-tests.js';
 
 const kinds = await databaseKinds();
 
@@ -146,4 +147,7 @@ describe.each(kinds)('saving many entries at once (%s)', (kind) => {
     expect(entries).toMatchObject([{ key: '1', version: 3, details: { value: 31.4 } }]);
     expect(history.map((h) => (h as { version: number }).version)).toEqual([1, 2, 3]);
   });
+
+  // The jobs, forms and pages here that the crawl of test/citus-queries.test.ts does not reach.
+  checkAppSqlAsCitusWould(kind, () => j.db, () => j.ics.icsId);
 });

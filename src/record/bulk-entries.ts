@@ -84,9 +84,9 @@ type Batch = {
 /** Items whose source identifiers differ: finds what exists, then inserts, updates, history and audit in one statement each. */
 async function saveRound(tx: Tx, actor: Actor, round: number[], b: Batch): Promise<void> {
   const sources = round.flatMap((i) => (bulk.keyOfSource(b.inputs[i]!) ? [{ system: b.inputs[i]!.sourceSystem!, id: b.inputs[i]!.sourceId! }] : []));
-  const found = await bulk.entriesBySource(tx, sources);
+  const found = await bulk.entriesBySource(tx, actor.icsId, sources);
   const creates: { i: number; id: string }[] = [];
-  const updates: { i: number; id: string; version: number }[] = [];
+  const updates: { i: number; existing: bulk.WrittenEntry }[] = [];
   for (const i of round) {
     const input = b.inputs[i]!;
     const key = bulk.keyOfSource(input);
@@ -98,17 +98,22 @@ async function saveRound(tx: Tx, actor: Actor, round: number[], b: Batch): Promi
     if (refusal) b.results[i] = { error: refusal };
     else if (change === 'unchanged') b.results[i] = { id: existing!.id, outcome: 'unchanged' };
     else if (change === 'created') creates.push({ i, id: crypto.randomUUID() });
-    else updates.push({ i, id: existing!.id, version: existing!.version });
+    else updates.push({ i, existing: existing! });
   }
-  await bulk.insertEntries(tx, actor, creates.map(({ i, id }) => ({ id, childId: b.items[i].childId, input: b.inputs[i]! })));
-  const changed = await bulk.updateEntries(tx, updates.map(({ i, id, version }) => ({ id, version, input: b.inputs[i]! })));
-  for (const u of updates) if (!changed.has(u.id)) b.results[u.i] = { error: new ConflictError(ENTRY_CONFLICTS.concurrent) };
+  // The rows come back from their writes (RETURNING): their history snapshots and audit need no read after.
+  const inserted = await bulk.insertEntries(tx, actor, creates.map(({ i, id }) => ({ id, childId: b.items[i].childId, input: b.inputs[i]! })));
+  const changed = await bulk.updateEntries(tx, actor.icsId, updates.map(({ i, existing }) => ({ existing, input: b.inputs[i]! })));
+  for (const u of updates) if (!changed.has(u.existing.id)) b.results[u.i] = { error: new ConflictError(ENTRY_CONFLICTS.concurrent) };
 
-  const written = [...creates.map((c) => ({ ...c, outcome: 'created' as const })), ...updates.filter((u) => changed.has(u.id)).map((u) => ({ ...u, outcome: 'updated' as const }))]
+  const written = [...creates.map((c) => ({ i: c.i, id: c.id, outcome: 'created' as const })),
+    ...updates.filter((u) => changed.has(u.existing.id)).map((u) => ({ i: u.i, id: u.existing.id, outcome: 'updated' as const }))]
     .sort((x, y) => x.i - y.i);
   if (!written.length) return;
-  const rows = await bulk.entriesByIds(tx, written.map((w) => w.id));
-  const entries = written.map((w) => rows.get(w.id)!);
+  const entries = written.map((w) => {
+    const entry = (w.outcome === 'created' ? inserted : changed).get(w.id);
+    if (!entry) throw new Error(`record entry ${w.id} was written but not returned`);
+    return entry;
+  });
   await bulk.writeHistories(tx, actor, entries);
   await auditEachChild(tx, written.map((w, n) => ({ access: b.access(w.i), entry: savedEntryAudit(entries[n], w.outcome) })));
   for (const w of written) b.results[w.i] = { id: w.id, outcome: w.outcome };

@@ -36,7 +36,14 @@ export type ContactInput = {
   status?: string | null;
 };
 
-const noHidden = (v: string) => ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+/** No control character (below 32, or DEL); read in place, not split into characters: every fed entry's text fields pass here. */
+const noHidden = (v: string) => {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 32 || c === 127) return false;
+  }
+  return true;
+};
 const line = (label: string, max: number) =>
   z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).max(max, `${label[0].toUpperCase()}${label.slice(1)} must be ${max} characters or fewer`)
     .refine(noHidden, `${label[0].toUpperCase()}${label.slice(1)} must not include hidden characters`);

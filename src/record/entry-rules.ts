@@ -19,7 +19,7 @@ export const canonical = (v: unknown): string =>
     : JSON.stringify(v ?? null);
 
 /** Whether saving the input would change nothing in the entry: the same input twice is "unchanged". */
-export const sameEntry = (a: EntryRow, e: EntryInput) =>
+export const sameEntry = (a: Omit<EntryRow, 'updated_at'>, e: EntryInput) =>
   a.kind === e.kind && a.code_system === (e.codeSystem ?? null) && a.code === (e.code ?? null) && a.display === e.display &&
   a.status === e.status && a.started_on === (e.startedOn ?? null) && a.ended_on === (e.endedOn ?? null) &&
   canonical(a.details) === canonical(e.details) && a.sensitive_category === (e.sensitiveCategory ?? null) &&
@@ -32,10 +32,10 @@ export const ENTRY_CONFLICTS = {
 };
 
 /** Which entry an audit event is about, so the access log shows its words only to those who may see it. */
-const aboutEntry = (entry: EntryRow) => ({ id: entry.id, sensitiveCategory: entry.sensitive_category });
+const aboutEntry = (entry: Pick<EntryRow, 'id' | 'sensitive_category'>) => ({ id: entry.id, sensitiveCategory: entry.sensitive_category });
 
 /** The audit event of an entry's new version; its `why` is the access's (door.ts auditChild, auditEachChild). */
-export const savedEntryAudit = (entry: EntryRow, outcome: 'created' | 'updated'): AuditEntry => ({
+export const savedEntryAudit = (entry: Omit<EntryRow, 'updated_at'>, outcome: 'created' | 'updated'): AuditEntry => ({
   childId: entry.child_id, action: outcome === 'created' ? 'record.create-entry' : 'record.update-entry',
   what: `${entry.kind}: ${entry.display}${entry.sensitive_category ? ' (sensitive)' : ''}`, details: { entryId: entry.id, version: entry.version },
   entry: aboutEntry(entry),

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
-import { auditChild, checkedAccess, openChild, type ChildAccess, type ChildAudit, type ChildRule } from '../platform/access/door.js';
+import { auditChild, checkedAccess, openChild, openChildReading, type ChildAccess, type ChildAudit, type ChildRead, type ChildRule } from '../platform/access/door.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/http/errors.js';
 import * as children from '../children/service.js';
 import { addToWorklists } from '../worklist/service.js';
@@ -43,6 +43,11 @@ export type RecordAccess = ChildAccess;
  */
 export function openRecord(tx: Tx, actor: Actor, childId: string): Promise<RecordAccess> {
   return openFor(tx, actor, childId, recordPolicy.viewRecord);
+}
+
+/** openRecord, with a read of the child asked in the door's own statement (openChildReading): given back only once the record is open to the actor. */
+export function openRecordReading<T>(tx: Tx, actor: Actor, childId: string, read: ChildRead): Promise<{ access: RecordAccess; found: T | null }> {
+  return openChildReading<T>(tx, actor, childId, { rule: recordPolicy.viewRecord, refused: 'shared record' }, read);
 }
 
 /** Audits that a record page showed the child's name, NHS number and date of birth (and what else it names). */

@@ -63,9 +63,16 @@ export const entryUpdatedAt = (icsId?: string) => sql`coalesce((SELECT h.changed
    ORDER BY h.changed_at DESC LIMIT 1), e.recorded_at)`;
 
 /** EntryRow's columns, from record_entry `e` and its recording organisation `o` (bulk-store.ts selects them too). */
-export const entryColumns = (icsId?: string) => sql`e.id, e.child_id, e.kind, e.code_system, e.code, e.display, e.status, e.started_on, e.ended_on, e.details,
-  e.sensitive_category, e.recorded_by, e.recorded_by_name, e.recording_organisation_id, o.name AS recording_organisation_name,
-  e.recorded_at, e.source_system, e.source_id, e.version, e.as_sent, ${entryUpdatedAt(icsId)} AS updated_at`;
+export const entryColumns = (icsId?: string) => sql`${storedEntryColumns()}, o.name AS recording_organisation_name,
+  ${entryUpdatedAt(icsId)} AS updated_at`;
+
+/** An entry as its record_entry row holds it: EntryRow without its organisation's name and updated_at, which are read from other tables. */
+export type StoredEntry = Omit<EntryRow, 'recording_organisation_name' | 'updated_at'>;
+/** StoredEntry's columns of record_entry: what a write's RETURNING gives back (bulk-store.ts). */
+export const STORED_ENTRY_COLUMNS = ['id', 'child_id', 'kind', 'code_system', 'code', 'display', 'status', 'started_on', 'ended_on', 'details',
+  'sensitive_category', 'recorded_by', 'recorded_by_name', 'recording_organisation_id', 'recorded_at', 'source_system', 'source_id', 'version', 'as_sent'] as const;
+/** STORED_ENTRY_COLUMNS of record_entry `e`, for a SELECT or a RETURNING. */
+export const storedEntryColumns = () => sql.raw(STORED_ENTRY_COLUMNS.map((c) => `e.${c}`).join(', '));
 
 /** One child, or several at once (a bulk export's chunk): `e.child_id` matches. */
 const ofChildren = (childId: string | readonly string[]) =>
@@ -216,7 +223,7 @@ export async function updateEntry(tx: Tx, icsId: string, id: string, version: nu
 }
 
 /** What a history row keeps of an entry: all but updated_at, which is the history row's own changed_at. */
-export function snapshotOf(entry: EntryRow): Omit<EntryRow, 'updated_at'> {
+export function snapshotOf(entry: Omit<EntryRow, 'updated_at'> & { updated_at?: string }): Omit<EntryRow, 'updated_at'> {
   const { updated_at: _derived, ...snapshot } = entry;
   return snapshot;
 }

@@ -50,6 +50,18 @@ describe.each(kinds)('reading statements as Citus distributed by ics_id would ta
       .toEqual(['inserts into audit_event rows from a function (Function Scan json_populate_recordset): Citus makes that a COPY, which row-level security refuses; send the rows as VALUES (bulkInsert)']);
   });
 
+  it('fails an INSERT … VALUES into a tenant table with a subquery among its values, as Citus refuses it', async () => {
+    const refused = 'inserts into care_plan_goal VALUES with a subquery among them (or in ON CONFLICT or RETURNING): Citus refuses subqueries within INSERT … VALUES; read the value in a statement of its own first';
+    const goal = `INSERT INTO care_plan_goal (ics_id, id, plan_id, agency, goal, measure, position)`;
+    const next = `(SELECT coalesce(max(g.position), 0) + 1 FROM care_plan_goal g WHERE g.ics_id = $1 AND g.plan_id = $3)`;
+    // The shape insertGoal had (decision 0029): tied to the tenant, so only the subquery is wrong.
+    expect(await faultsOf(`${goal} VALUES ($1::uuid, $2::uuid, $3::uuid, 'GP', 'Walk', 'Steps', ${next})`, [ICS, CHILD, CHILD])).toEqual([refused]);
+    expect(await faultsOf(`${goal} VALUES ($1::uuid, $2::uuid, $3::uuid, 'GP', 'Walk', 'Steps', 1), ($1::uuid, gen_random_uuid(), $3::uuid, 'GP', 'Run', 'Steps', ${next})`, [ICS, CHILD, CHILD])).toEqual([refused]);
+    // The value read first and sent as a parameter, or rows read from a table with INSERT … SELECT: no subquery in VALUES.
+    expect(await faultsOf(`${goal} VALUES ($1::uuid, $2::uuid, $3::uuid, 'GP', 'Walk', 'Steps', $4)`, [ICS, CHILD, CHILD, 2])).toEqual([]);
+    expect(await faultsOf(`${goal} SELECT g.ics_id, gen_random_uuid(), g.plan_id, g.agency, g.goal, g.measure, g.position + 1 FROM care_plan_goal g WHERE g.ics_id = $1 AND g.id = $2`, [ICS, CHILD])).toEqual([]);
+  });
+
   it('says so when a statement cannot be explained, rather than passing it', async () => {
     expect(await faultsOf('SELECT nothing FROM no_such_table')).toEqual([expect.stringMatching(/^could not be explained \(relation "no_such_table" does not exist\)/)]);
   });

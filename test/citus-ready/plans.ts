@@ -11,7 +11,10 @@ import { IcsLinks } from './sql-joins.js';
  *   (Citus refuses "complex joins" that are not on the distribution column);
  * - rows for a tenant table do not come from a function (INSERT … SELECT FROM
  *   json_populate_recordset/unnest): Citus turns that into a COPY, which it
- *   refuses under row-level security.
+ *   refuses under row-level security;
+ * - an INSERT … VALUES into a tenant table has no subquery among its values
+ *   (nor in ON CONFLICT or RETURNING): Citus refuses "subqueries are not
+ *   supported within INSERT queries".
  * The planner has already resolved aliases, subqueries and equivalences
  * (a.ics_id = $1 AND b.ics_id = a.ics_id shows as both equal to $1), so this
  * reads conditions, not SQL text.
@@ -24,14 +27,36 @@ type Scan = { table: string; alias: string };
 
 const PINNED = '(a given ICS)';
 
+/** What an INSERT takes its rows from, and the subqueries its plan runs (InitPlans and SubPlans, not CTEs). */
+type Insert = { table: string; from: string; readsTable: boolean; subqueries: number };
+
+const isSubquery = (node: PlanNode) => /^(InitPlan|SubPlan)$/.test(String(node['Parent Relationship']));
+
+/** Whether a node reads a table itself or through its children, subqueries aside. */
+function readsTable(node: PlanNode): boolean {
+  return typeof node['Relation Name'] === 'string' || (node.Plans ?? []).some((child) => !isSubquery(child) && readsTable(child));
+}
+
+/** The subqueries anywhere under a node. */
+function subqueries(node: PlanNode): number {
+  const own = isSubquery(node) && !String(node['Subplan Name']).startsWith('CTE ') ? 1 : 0;
+  return own + (node.Plans ?? []).reduce((n, child) => n + subqueries(child), 0);
+}
+
 /** Every scan of a table and every condition in the plan, and what each INSERT takes its rows from. */
-function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: { table: string; from: string }[]) {
+function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: Insert[]) {
   if (typeof node['Relation Name'] === 'string' && node['Node Type'] !== 'ModifyTable') {
     scans.push({ table: node['Relation Name'], alias: String(node.Alias ?? node['Relation Name']) });
   }
   if (node['Node Type'] === 'ModifyTable' && node.Operation === 'Insert') {
-    const source = node.Plans?.[0];
-    inserts.push({ table: String(node['Relation Name']), from: source ? `${source['Node Type']}${source['Function Name'] ? ` ${String(source['Function Name'])}` : ''}` : 'nothing' });
+    // The rows come from the outer child; an InitPlan (a subquery among the values) may come first.
+    const source = node.Plans?.find((p) => p['Parent Relationship'] === 'Outer');
+    inserts.push({
+      table: String(node['Relation Name']),
+      from: source ? `${source['Node Type']}${source['Function Name'] ? ` ${String(source['Function Name'])}` : ''}` : 'nothing',
+      readsTable: source ? readsTable(source) : false,
+      subqueries: subqueries({ ...node, 'Parent Relationship': undefined }),
+    });
   }
   for (const [key, value] of Object.entries(node)) {
     if (typeof value === 'string' && (key.endsWith('Cond') || key.endsWith('Filter'))) conditions.push(value);
@@ -53,12 +78,16 @@ const unquote = (name: string) => name.replace(/^"(.*)"$/, '$1');
 export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>): string[] {
   const scans: Scan[] = [];
   const conditions: string[] = [];
-  const inserts: { table: string; from: string }[] = [];
+  const inserts: Insert[] = [];
   walk(plan, scans, conditions, inserts);
   const problems: string[] = [];
   for (const insert of inserts) {
     if (tenantTables.has(insert.table) && insert.from.startsWith('Function Scan')) {
       problems.push(`inserts into ${insert.table} rows from a function (${insert.from}): Citus makes that a COPY, which row-level security refuses; send the rows as VALUES (bulkInsert)`);
+    }
+    // Rows that read no table (VALUES, or a SELECT with no FROM) with a subquery among them: Citus refuses the INSERT.
+    if (tenantTables.has(insert.table) && !insert.readsTable && !insert.from.startsWith('Function Scan') && insert.subqueries > 0) {
+      problems.push(`inserts into ${insert.table} VALUES with a subquery among them (or in ON CONFLICT or RETURNING): Citus refuses subqueries within INSERT … VALUES; read the value in a statement of its own first`);
     }
   }
   const tenant = scans.filter((s) => tenantTables.has(s.table));

@@ -1,8 +1,12 @@
 import type pg from 'pg';
+import { fileURLToPath } from 'node:url';
 import { hearAppStatements, type AppStatement } from '../../src/platform/db/connect.js';
 import type { Database } from '../../src/platform/db/client.js';
 import { explainable, planProblems, readsTenantTable } from './plans.js';
 import { tenantTables } from './catalogue.js';
+
+/** The project's folder, as stack traces name its files. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** One statement text the app sent, the parameters it first sent with it, and where it came from. */
 export type HeardStatement = AppStatement & { sources: Set<string> };
@@ -19,11 +23,11 @@ function source(stack: string): string {
 }
 
 /**
- * Hears every statement the app's transactions send while `during` runs,
- * keyed by text. `where` names what was being done (a page's address), so a
+ * Starts hearing every statement the app's transactions send, keyed by text,
+ * until stop(). `where.now` names what is being done (a page's address), so a
  * report says both the page and the line of code.
  */
-export async function hearStatements(during: (heard: Map<string, HeardStatement>, where: { now: string }) => Promise<void>): Promise<Map<string, HeardStatement>> {
+export function startHearing(): { heard: Map<string, HeardStatement>; where: { now: string }; stop: () => void } {
   const heard = new Map<string, HeardStatement>();
   const where = { now: 'setting up' };
   hearAppStatements((s) => {
@@ -33,12 +37,34 @@ export async function hearStatements(during: (heard: Map<string, HeardStatement>
     if (known) known.sources.add(from);
     else heard.set(s.text, { ...s, sources: new Set([from]) });
   });
+  return { heard, where, stop: () => hearAppStatements(undefined) };
+}
+
+/** Hears every statement the app's transactions send while `during` runs (startHearing). */
+export async function hearStatements(during: (heard: Map<string, HeardStatement>, where: { now: string }) => Promise<void>): Promise<Map<string, HeardStatement>> {
+  const { heard, where, stop } = startHearing();
   try {
     await during(heard, where);
   } finally {
-    hearAppStatements(undefined);
+    stop();
   }
   return heard;
+}
+
+/**
+ * Whether the app's own code asked for a statement: the nearest frame of
+ * Joinery's code (the database client aside) is in src/ and not a test or a
+ * test's set-up. A test's own SQL (fixtures, checks of what was written) is
+ * not the app's, and need not be what Citus would route.
+ */
+export function askedByApp(stack: string): boolean {
+  for (const line of stack.split('\n').slice(1)) {
+    const at = line.indexOf(ROOT);
+    const file = at < 0 || line.includes('node_modules') ? undefined : /^[^\s():]+\.ts/.exec(line.slice(at + ROOT.length))?.[0];
+    if (!file || file.startsWith('src/platform/db/')) continue;
+    return file.startsWith('src/') && !/(\.test|test-setup)\.ts$/.test(file);
+  }
+  return false;
 }
 
 const flat = (text: string) => text.replace(/\s+/g, ' ').trim();

@@ -1,6 +1,8 @@
 import { fhirPolicy } from '../policy.js';
-import { auditEachChild, checkedAccess, openChild, type ChildAccess } from '../../platform/access/door.js';
-import { openRecord } from '../../record/service.js';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../platform/db/client.js';
+import { auditEachChild, checkedAccess, openChild, openChildReading, type ChildAccess, type ChildRead } from '../../platform/access/door.js';
+import { openRecord, openRecordReading } from '../../record/service.js';
 import { notFound } from '../outcome.js';
 import * as store from '../store.js';
 import type { Reading, WholeRecord } from './handler.js';
@@ -26,6 +28,21 @@ export async function seeChild(r: Reading, childId: string, what: string, action
   }
   const access = await openChild(r.tx, r.actor, childId, { rule: fhirPolicy.readChild, refused: what, audit: { action, what } });
   return access.why;
+}
+
+/**
+ * seeChild, and the child's data that `read` gives (a Patient's row), read
+ * with the door's own question in one statement: null when it finds nothing.
+ * Under $everything's door the read goes alone, as its other reads do.
+ */
+export async function seeChildReading<T>(r: Reading, childId: string, what: string, read: ChildRead): Promise<T | null> {
+  if (wholeRecordOf(r, childId)) {
+    await seeChild(r, childId, what);
+    const [row] = await rows<{ found: T | null }>(r.tx, sql`SELECT (${read(r.actor.icsId, sql`${childId}::uuid`)}) AS found`);
+    return row.found;
+  }
+  const { found } = await openChildReading<T>(r.tx, r.actor, childId, { rule: fhirPolicy.readChild, refused: what, audit: { action: 'fhir.read', what } }, read);
+  return found;
 }
 
 /** 404 when there is no such child (or they are another ICS's), before any access check on a child named in a search. */
@@ -61,14 +78,17 @@ const recordOpened = new WeakSet<ChildAccess>();
  * before; every read inside adds its audit, and all of them are written in
  * one statement before the search answers, in the same transaction.
  */
-export async function searchOneChild<T>(r: Reading, childId: string, fn: (r: Reading & { whole: WholeRecord }) => Promise<T>): Promise<T> {
+export async function searchOneChild<T>(
+  r: Reading, childId: string, fn: (r: Reading & { whole: WholeRecord }) => Promise<T>, readWithDoor?: ChildRead,
+): Promise<T> {
   if (r.whole?.access.childId === childId && recordOpened.has(r.whole.access)) {
     checkedAccess(r.tx, r.whole.access);
     return fn(r as Reading & { whole: WholeRecord });
   }
-  const access = await openRecord(r.tx, r.actor, childId);
+  // `readWithDoor` (a second source's rows of the child) goes in the door's own statement, and comes back only once the door is open.
+  const { access, found } = readWithDoor ? await openRecordReading(r.tx, r.actor, childId, readWithDoor) : { access: await openRecord(r.tx, r.actor, childId), found: undefined };
   recordOpened.add(access);
-  const whole: WholeRecord = { access, audits: [], entries: new Map() };
+  const whole: WholeRecord = { access, audits: [], entries: new Map(), ...(readWithDoor ? { withDoor: { read: readWithDoor, found } } : {}) };
   const out = await fn({ ...r, whole });
   await auditEachChild(r.tx, whole.audits.map((entry) => ({ access, entry })));
   return out;

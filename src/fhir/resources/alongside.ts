@@ -1,4 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
+import type { ChildRead } from '../../platform/access/door.js';
 import { badRequest, FhirError, unprocessable } from '../outcome.js';
 import { idList, instantBounds, type InstantBound } from './search-params.js';
 import type { ChunkReading, Page, Query, Reading, ResourceHandler } from './handler.js';
@@ -23,6 +24,12 @@ export interface ExtraSource {
   everything(r: Reading, childId: string): Promise<Resource[]>;
   /** The same for every child of a Bulk Data export's chunk, in one statement. */
   everyChild(r: ChunkReading): Promise<Resource[]>;
+  /**
+   * The source's rows of one child, read with the door's question when a
+   * search opens the record's door (searchOneChild): search then finds them
+   * in the reading's `whole.withDoor` rather than reading them again.
+   */
+  readWithDoor?: ChildRead;
   /** Why a write to one of its resources is refused. */
   readOnly: string;
   /** Added to the type's documentation in the CapabilityStatement. */
@@ -101,7 +108,7 @@ export function alongside(base: ResourceHandler, extra: ExtraSource): ResourceHa
     },
     async search(outer: Reading, query: Query, page: Page) {
       // Beside record entries, one door and one audit statement for both sources.
-      if (base.entryKind) return searchOneChild(outer, patientParam(query)!, (r) => both(r, query, page));
+      if (base.entryKind) return searchOneChild(outer, patientParam(query)!, (r) => both(r, query, page), extra.readWithDoor);
       return both(outer, query, page);
     },
     async everything(r, childId) {

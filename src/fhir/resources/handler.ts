@@ -2,7 +2,7 @@ import type { Reference, Resource } from '@medplum/fhirtypes';
 import type { Tx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/access/actor.js';
 import type { Issue } from '../outcome.js';
-import type { ChildAccess, ChildAudit } from '../../platform/access/door.js';
+import type { ChildAccess, ChildAudit, ChildRead } from '../../platform/access/door.js';
 import type { EntryRow } from '../../record/service.js';
 import type { EntryKind } from '../../record/index.js';
 
@@ -29,7 +29,11 @@ export type Reading = { tx: Tx; actor: Actor; whole?: WholeRecord };
  * record's entries are read once (through the record service) for every
  * entry type, by kind.
  */
-export type WholeRecord = { access: ChildAccess; audits: ChildAudit[]; entries: Map<EntryKind, EntryRow[]> };
+export type WholeRecord = {
+  access: ChildAccess; audits: ChildAudit[]; entries: Map<EntryKind, EntryRow[]>;
+  /** What a search's second source read with the door's question (alongside.ts readWithDoor), when it did, beside the read that found it. */
+  withDoor?: { read: ChildRead; found: unknown };
+};
 
 /**
  * A Bulk Data export's reading of a chunk of children at once: the door

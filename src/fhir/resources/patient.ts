@@ -11,7 +11,7 @@ import * as store from '../store.js';
 import { dateRange, linkKeysOf, linkedMatch, metaOf } from './common.js';
 import { identifiersThen, organisationThen, rowHistory } from './row-history.js';
 import { requireRowVersion } from '../row-versions.js';
-import { seeChild } from './access.js';
+import { seeChildReading } from './access.js';
 import type { Importing, Query, Reading, ResourceHandler } from './handler.js';
 import { keepAsSent } from './as-sent.js';
 import { addressNotKept, namePartsNotKept } from './demographics-kept.js';
@@ -170,9 +170,9 @@ export const patientHandler: ResourceHandler = {
     { name: 'birthdate', type: 'date', documentation: 'Date of birth (eq, ge, gt, le, lt; a day, month or year).' },
   ],
   async read(r, id) {
-    const child = await store.patientById(r.tx, id);
+    // The row comes with the door's question (404 from the door when there is no such child in this ICS).
+    const child = await seeChildReading<store.PatientRow>(r, id, 'Demographics (FHIR Patient)', store.patientRead);
     if (!child) throw notFound();
-    await seeChild(r, id, 'Demographics (FHIR Patient)');
     return toFhir(child);
   },
   async search(r, query, page) {

@@ -8,7 +8,7 @@ import { tokenList } from './search-params.js';
 import { seeFound, seePatient } from './access.js';
 import type { ExtraSource } from './alongside.js';
 import type { Reading } from './handler.js';
-import { observationSets, type ObservationSetRow } from './virtual-ward-rows.js';
+import { observationSets, observationSetsRead, type ObservationSetRow } from './virtual-ward-rows.js';
 
 /**
  * Each set of observations recorded on the virtual ward as several
@@ -96,7 +96,10 @@ export function observationsOfSet(s: ObservationSetRow): Observation[] {
 
 async function ofChild(r: Reading, childId: string): Promise<Observation[]> {
   await seePatient(r, childId, WHAT);
-  return (await observationSets(r, { childId })).flatMap(observationsOfSet);
+  // A search's door read the sets with its question (readWithDoor); elsewhere ($everything) they are read now.
+  const withDoor = r.whole?.access.childId === childId && r.whole.withDoor?.read === observationSetsRead ? r.whole.withDoor.found : undefined;
+  const sets = (withDoor as ObservationSetRow[] | undefined) ?? await observationSets(r, { childId });
+  return sets.flatMap(observationsOfSet);
 }
 
 const day = (o: Observation) => o.effectiveDateTime!.slice(0, 10);
@@ -122,6 +125,7 @@ export const wardObservations: ExtraSource = {
     if (codes?.length === 0 || (statuses && !statuses.some((s) => ['final', 'amended', 'corrected'].includes(s)))) return [];
     return all.filter((o) => (!codes || o.code.coding!.some((c) => codes.includes(c.code!))) && (!from || day(o) >= from) && (!to || day(o) <= to));
   },
+  readWithDoor: observationSetsRead,
   everything: ofChild,
   everyChild: async (r) => (await observationSets(r, { childIds: r.accesses.map((a) => a.childId) })).flatMap(observationsOfSet),
   readOnly: 'Observations on the virtual ward are recorded on Joinery’s pages, where they are scored and escalated; they are read only here.',

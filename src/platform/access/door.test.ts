@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client.js';
 import type { Actor } from './actor.js';
-import { auditChild, auditEachChild, checkedAccess, openChild, openEachChild, type ChildAccess } from './door.js';
+import { auditChild, auditEachChild, checkedAccess, openChild, openChildReading, openEachChild, type ChildAccess, type ChildRead } from './door.js';
 import { legitimateRelationships, legitimateRelationshipsOfEach, type Relationship } from './relationship.js';
 import { policy } from './policy.js';
 import { RefusedAccess } from './refused-access.js';
@@ -179,6 +179,29 @@ describe.each(kinds)('the door to a child’s data (%s)', (kind) => {
       professional_id: gp.professionalId, role: 'gp', child_id: mine, action: 'child.view-summary', what: 'Child summary',
       why: `Registered practice: ${practiceName}`, details: { test: true },
     }]);
+  });
+
+  it('a read asked with the door comes back only when the door opens: the child’s own row, audited as openChild audits; a refusal gives nothing back, and a missing child is not found', async () => {
+    // What a capability reads with the door's question: the child's name, from the child's own row (null when none).
+    const nameRead: ChildRead = (icsId, childId) => sql`SELECT json_build_object('id', c.id, 'family', c.family_name) FROM child c WHERE c.ics_id = ${icsId}::uuid AND c.id = ${childId}`;
+    const [{ family_name: family }] = await rows<{ family_name: string }>(j.db.owner, sql`SELECT family_name FROM child WHERE id = ${mine}::uuid`);
+    const before = (await auditOf(mine)).length;
+    const opened = await as(gp, (tx) => openChildReading<{ id: string; family: string }>(tx, gp, mine, { ...summary, audit: { action: 'child.view-summary', what: 'Child summary (read with the door)' } }, nameRead));
+    expect(opened.found).toEqual({ id: mine, family });
+    expect(opened.access).toMatchObject({ childId: mine, why: `Registered practice: ${practiceName}` });
+    expect((await auditOf(mine)).slice(before).map((a) => [a.action, a.what, a.why])).toEqual([['child.view-summary', 'Child summary (read with the door)', `Registered practice: ${practiceName}`]]);
+
+    const refusedBefore = (await auditOf(stranger)).length;
+    let leaked: unknown;
+    const refused = await errorOf(as(gp, async (tx) => { leaked = await openChildReading(tx, gp, stranger, summary, nameRead); }));
+    expect(refused).toBeInstanceOf(RefusedAccess);
+    expect(leaked).toBeUndefined();
+    expect((await auditOf(stranger)).slice(refusedBefore).map((a) => [a.action, a.what])).toEqual([['child.access-refused', 'Refused: child summary']]);
+
+    for (const childId of [otherIcsChild, crypto.randomUUID()]) {
+      expect(await errorOf(as(gp, (tx) => openChildReading(tx, gp, childId, summary, nameRead)))).toBeInstanceOf(NotFoundError);
+      expect(await auditOf(childId)).toEqual([]);
+    }
   });
 
   it('a decision from another transaction, or a copy of one, is refused by the door and by the stores that require it', async () => {

@@ -1,7 +1,8 @@
-import type { Tx } from '../db/client.js';
+import { sql } from 'drizzle-orm';
+import { rows, type Tx } from '../db/client.js';
 import type { Actor } from './actor.js';
 import { policy, type Decision } from './policy.js';
-import { identifiedChild, legitimateRelationshipsOfEach, type Relationship } from './relationship.js';
+import { identifiedChild, legitimateRelationshipsOfEach, type ChildRead, type Relationship } from './relationship.js';
 import { composition, type ChildIdentity } from './composition.js';
 import { RefusedAccess } from './refused-access.js';
 import { recordAudit, recordAuditMany, type AuditEntry } from '../audit/audit.js';
@@ -49,18 +50,39 @@ export type Opening = {
   audit?: ChildAudit;
 };
 
+export type { ChildRead } from './relationship.js';
+
 const opened = new WeakMap<ChildAccess, Tx>();
 
 /** Opens the door to one child for one action, or throws: NotFoundError, or an audited RefusedAccess. */
 export async function openChild(tx: Tx, actor: Actor, childId: string, opening: Opening): Promise<ChildAccess> {
-  const found = await identifiedChild(tx, actor, childId);
+  return (await openAndRead(tx, actor, childId, opening)).access;
+}
+
+/**
+ * openChild, and the capability's read of the child (a FHIR Patient's row)
+ * asked in the door's own statement: one round trip where there were two.
+ * What the read found is handed back only once the rule allows; a refusal
+ * throws as openChild's does, and what was read goes no further. Null when
+ * the read found nothing.
+ */
+export async function openChildReading<T>(tx: Tx, actor: Actor, childId: string, opening: Opening, read: ChildRead): Promise<{ access: ChildAccess; found: T | null }> {
+  const { access, read: inStatement } = await openAndRead(tx, actor, childId, opening, read);
+  if (inStatement) return { access, found: inStatement.found as T | null };
+  // The composition asks its questions one by one: the read goes after the decision.
+  const [row] = await rows<{ found: T | null }>(tx, sql`SELECT (${read(actor.icsId, sql`${childId}::uuid`)}) AS found`);
+  return { access, found: row?.found ?? null };
+}
+
+async function openAndRead(tx: Tx, actor: Actor, childId: string, opening: Opening, read?: ChildRead) {
+  const found = await identifiedChild(tx, actor, childId, read);
   if (!found) throw new NotFoundError();
   const { child, relationships } = found;
   const decision = opening.rule(actor, relationships);
   if (!decision.allowed) throw await refusal(tx, actor, childId, decision.reason, opening.refused, emergencyWouldOpen(actor, relationships, opening.rule));
   const access = openedIn(tx, actor, childId, child, relationships, decision.why);
   if (opening.audit) await auditChild(tx, access, opening.audit);
-  return access;
+  return { access, read: found.read };
 }
 
 /** A frozen access, good only in this transaction. */

@@ -64,12 +64,25 @@ export async function legitimateRelationships(tx: Tx, actor: Actor, childId: str
 }
 
 /**
+ * A capability's read of the child, as one SQL expression (a scalar subquery
+ * giving json) over the ICS and the child's id: asked in the door's own
+ * statement, so the read costs no round trip of its own. It must name the
+ * ICS (`ics_id = icsId`), as every tenant query does.
+ */
+export type ChildRead = (icsId: string, childId: SQL) => SQL;
+
+/**
  * Who the child is and every relationship the actor has with them, in one
  * statement (the door's first question, one round trip instead of two):
  * undefined when there is no such child in this ICS. Asks identify and
  * legitimateRelationships in turn when the composition gives no identifySql.
+ * With `alsoRead`, what it found comes back too (`read`), read in the same
+ * statement; without identifySql it is not read here (`read` is absent), for
+ * the door to read once its rule allows.
  */
-export async function identifiedChild(tx: Tx, actor: Actor, childId: string): Promise<{ child: ChildIdentity; relationships: Relationship[] } | undefined> {
+export async function identifiedChild(
+  tx: Tx, actor: Actor, childId: string, alsoRead?: ChildRead,
+): Promise<{ child: ChildIdentity; relationships: Relationship[]; read?: { found: unknown } } | undefined> {
   const { identify, identifySql } = composition();
   if (!identifySql) {
     const child = await identify(tx, actor.icsId, childId);
@@ -77,12 +90,13 @@ export async function identifiedChild(tx: Tx, actor: Actor, childId: string): Pr
   }
   const id = sql`${childId}::uuid`;
   const related = relationshipsQuery(actor, id);
-  const [found] = await rows<ChildIdentity & { relationships: Ranked[] }>(tx, sql`
+  const [found] = await rows<ChildIdentity & { relationships: Ranked[]; also_read?: unknown }>(tx, sql`
     SELECT i.*, ${related ? sql`(SELECT coalesce(json_agg(r), '[]'::json) FROM (${related}) r)` : sql`'[]'::json`} AS relationships
+           ${alsoRead ? sql`, (${alsoRead(actor.icsId, id)}) AS also_read` : sql``}
       FROM (${identifySql(actor.icsId, id)}) i`);
   if (!found) return undefined;
-  const { relationships, ...child } = found;
-  return { child, relationships: strongestFirst(relationships) };
+  const { relationships, also_read: read, ...child } = found;
+  return { child, relationships: strongestFirst(relationships), ...(alsoRead ? { read: { found: read ?? null } } : {}) };
 }
 
 type Facts = FamilyGrantFacts | AdviceLinkFacts;

@@ -26,11 +26,13 @@ function typesOf(tx: Tx, table: string): Promise<Map<string, ColumnType>> {
   return types;
 }
 
+const isJson = (column: ColumnType) => column.type === 'json' || column.type === 'jsonb';
+
 /** One value as a parameter: text in its type's input form, as JSON would give it; a list as itself for an array column. */
-function parameter(value: unknown, column: ColumnType): unknown {
+function parameter(value: unknown, column: ColumnType, json = isJson(column)): unknown {
   if (value === null || value === undefined) return null;
   if (column.array && Array.isArray(value)) return value;
-  if (/^jsonb?$/.test(column.type) || (typeof value === 'object' && !(value instanceof Date))) return JSON.stringify(value);
+  if (json || (typeof value === 'object' && !(value instanceof Date))) return JSON.stringify(value);
   return value instanceof Date ? value.toISOString() : String(value);
 }
 
@@ -52,12 +54,18 @@ const sessionOf = (tx: Tx) => (tx as unknown as { session: PgSession }).session;
  * unnest) a COPY too (docs/decisions/0028-citus-rules-checked-without-citus.md).
  * VALUES go to the driver as text and parameters, not through Drizzle's
  * builder, which spends tens of microseconds on each parameter.
+ *
+ * `returning` names columns to give back for every row inserted (in no
+ * particular order), so a caller needs no second read of what it wrote.
  */
-export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unknown>[]): Promise<void> {
-  if (rows.length === 0) return;
+export async function bulkInsert<T = Record<string, unknown>>(
+  tx: Tx, table: string, rows: Record<string, unknown>[], opts: { returning?: readonly string[] } = {},
+): Promise<T[]> {
+  if (rows.length === 0) return [];
   if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
   const columns = Object.keys(rows[0]);
-  for (const c of columns) if (!/^[a-z_]+$/.test(c)) throw new Error(`bad column name ${c}`);
+  for (const c of [...columns, ...(opts.returning ?? [])]) if (!/^[a-z_]+$/.test(c)) throw new Error(`bad column name ${c}`);
+  const returning = opts.returning?.length ? ` RETURNING ${opts.returning.join(', ')}` : '';
   const types = await typesOf(tx, table);
   const typed = columns.map((c) => {
     const type = types.get(c);
@@ -65,9 +73,10 @@ export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unk
     return type;
   });
   const copyIn = rows.length >= COPY_FROM_ROWS ? copyInOf(tx) : undefined;
-  if (copyIn) return copyThroughStaging(tx, copyIn, table, columns, typed, rows);
+  if (copyIn) return copyThroughStaging<T>(tx, copyIn, table, columns, typed, rows, returning);
   const casts = typed.map((t) => (t.array ? `::${t.type}` : `::text::${t.type}`));
   const perStatement = Math.max(1, Math.floor(MOST_PARAMETERS / columns.length));
+  const out: T[] = [];
   for (let from = 0; from < rows.length; from += perStatement) {
     const params: unknown[] = [];
     const values = rows.slice(from, from + perStatement).map((row) => {
@@ -77,9 +86,11 @@ export async function bulkInsert(tx: Tx, table: string, rows: Record<string, unk
       });
       return `(${cells.join(', ')})`;
     });
-    const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`;
-    await sessionOf(tx).prepareQuery({ sql: text, params }, undefined, undefined, false).execute();
+    const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}${returning}`;
+    const result = (await sessionOf(tx).prepareQuery({ sql: text, params }, undefined, undefined, false).execute()) as { rows?: T[] };
+    if (returning) out.push(...(result.rows ?? []));
   }
+  return out;
 }
 
 let stagingTables = 0;
@@ -87,32 +98,39 @@ let stagingTables = 0;
 /**
  * bulkInsert's large batches off Citus: the rows in COPY's text format into a
  * temporary table of the same column types (gone at commit, or with a
- * savepoint rolled back), then one INSERT … SELECT into the table. Three round
- * trips whatever the number of rows.
+ * savepoint rolled back), then one INSERT … SELECT into the table (RETURNING
+ * what the caller asked for). Three round trips whatever the number of rows.
  */
-async function copyThroughStaging(tx: Tx, copyIn: CopyIn, table: string, columns: string[], typed: ColumnType[], rows: Record<string, unknown>[]): Promise<void> {
+async function copyThroughStaging<T>(
+  tx: Tx, copyIn: CopyIn, table: string, columns: string[], typed: ColumnType[], rows: Record<string, unknown>[], returning: string,
+): Promise<T[]> {
   const stage = `pg_temp.joinery_stage_${++stagingTables}`;
   const list = columns.join(', ');
   await tx.execute(sql.raw(`CREATE TEMP TABLE ${stage.slice('pg_temp.'.length)} (${columns.map((c, i) => `${c} ${typed[i].type}`).join(', ')}) ON COMMIT DROP`));
   await copyIn(`COPY ${stage} (${list})`, copyData(rows, columns, typed, parameter));
-  await tx.execute(sql.raw(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stage}`));
+  const result = (await tx.execute(sql.raw(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stage}${returning}`))) as unknown as { rows: T[] };
+  return returning ? result.rows : [];
 }
 
 /** Rows as COPY's text format, each value in its type's input form as `asText` gives it. */
-function copyData(rows: Record<string, unknown>[], columns: string[], typed: ColumnType[], asText: (value: unknown, column: ColumnType) => unknown): string {
+function copyData(rows: Record<string, unknown>[], columns: string[], typed: ColumnType[], asText: (value: unknown, column: ColumnType, json: boolean) => unknown): string {
+  const json = typed.map(isJson);
   const lines: string[] = new Array(rows.length);
-  rows.forEach((row, r) => {
-    lines[r] = columns.map((c, i) => {
-      const value = asText(row[c], typed[i]);
-      return copyText(value === null ? null : Array.isArray(value) ? arrayLiteral(value) : (value as string));
-    }).join('\t');
-  });
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const value = asText(row[columns[i]], typed[i], json[i]);
+      line += `${i ? '\t' : ''}${copyText(value === null ? null : Array.isArray(value) ? arrayLiteral(value) : (value as string))}`;
+    }
+    lines[r] = line;
+  }
   return `${lines.join('\n')}\n`;
 }
 
 /** A value as json_populate_recordset would read it from JSON.stringify: a number JSON cannot hold (NaN, ±Infinity) is null there. */
-const asJsonWouldGive = (value: unknown, column: ColumnType): unknown =>
-  typeof value === 'number' && !Number.isFinite(value) ? null : parameter(value, column);
+const asJsonWouldGive = (value: unknown, column: ColumnType, json: boolean): unknown =>
+  typeof value === 'number' && !Number.isFinite(value) ? null : parameter(value, column, json);
 
 /**
  * Rows for an INSERT … SELECT that needs more than bulkInsert (ON CONFLICT,

@@ -50,6 +50,9 @@ export async function connectServer(url: string, poolSize = DEFAULT_POOL): Promi
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
+      // The statements that open the transaction (a tenant found by them, decision 0029) and the late writes are the app's too.
+      const by = heard ? new Error().stack ?? '' : '';
+      if (heard) for (const text of first) heard({ text, values: [], by });
       const opened: pg.QueryResult[] = [];
       for (const batch of citus ? citusRoundTrips(first) : [['BEGIN', ...first]]) {
         const answered = (await client.query(batch.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
@@ -59,7 +62,11 @@ export async function connectServer(url: string, poolSize = DEFAULT_POOL): Promi
       const session = new NodePgSession(heard ? heardClient(client, heard, said) : client, dialect, undefined);
       const plain = new NodePgTransaction(dialect, session, undefined) as unknown as Tx;
       const tx = heard ? heardTx(plain, said) : plain;
-      acceptLateWrites(tx, (query) => lateWrites(client).push(withValues(dialect.sqlToQuery(query), pg.escapeLiteral)));
+      acceptLateWrites(tx, (query) => {
+        const text = withValues(dialect.sqlToQuery(query), pg.escapeLiteral);
+        heard?.({ text, values: [], by: new Error().stack ?? '' });
+        lateWrites(client).push(text);
+      });
       const result = await fn(tx, opened.slice(1).map((r) => r.rows));
       // What was written late (the audit) goes with the COMMIT: one round trip.
       await client.query('COMMIT');
@@ -85,7 +92,8 @@ let heard: ((statement: AppStatement) => void) | undefined;
 /**
  * Tests only (the Citus query check, test/citus-ready/queries.ts): hands every
  * statement that the app's tenant and platform transactions send on a server
- * to the listener, until called again with undefined. The owner's statements
+ * (those that open the transaction and the writes sent with the next one
+ * included) to the listener, until called again with undefined. The owner's statements
  * (migrations, the generator) are not heard.
  */
 export function hearAppStatements(listener: ((statement: AppStatement) => void) | undefined): void {

@@ -95,7 +95,6 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 /** One value in COPY's text format: \N for NULL, backslash, tab and line ends escaped. */
 export function copyText(value: string | null): string {
   if (value === null) return '\\N';
-  // Most values hold none of the four: looking is cheaper than replacing.
   if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }

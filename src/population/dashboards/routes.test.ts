@@ -10,6 +10,7 @@ import { addSmallNumberPractice, SMALL } from './test-fixtures.js';
 import { chartWindow, monthShortWords, monthWords, roundValue, valueWords } from './figures.js';
 import { builtInIndicators, rate } from '../indicators/definitions.js';
 import { shownCell } from './tables.js';
+import { checkAppSqlAsCitusWould } from '../../../test/citus-ready/heard-in-tests.js';
 
 const kinds = await databaseKinds();
 const email = (role: string) => `${role}@demo.joinery.test`;
@@ -225,4 +226,7 @@ describe.each(kinds)('the population dashboards (%s)', (kind) => {
     expect(csv).toHaveLength(25);
     expect(csv.at(-1)![0]).toBe(monthWords(`${today.slice(0, 7)}-01`));
   });
+
+  // The jobs, forms and pages here that the crawl of test/citus-queries.test.ts does not reach.
+  checkAppSqlAsCitusWould(kind, () => j.db, () => j.ics.icsId);
 });

@@ -13,12 +13,12 @@ export type Scope = { kind: 'ics' } | { kind: 'place' | 'cluster' | 'practice'; 
 export type SeriesPoint = { month: string; category: string; numerator: number; denominator: number; value: number | null };
 
 /** Practice rows within a scope (population_rollup). */
-function practicesIn(scope: Scope): SQL {
+function practicesIn(icsId: string, scope: Scope): SQL {
   switch (scope.kind) {
     case 'ics': return sql``;
     case 'cluster': return sql` AND cluster_id = ${scope.id}`;
     case 'practice': return sql` AND practice_id = ${scope.id}`;
-    case 'place': return sql` AND practice_id IN (SELECT id FROM organisation WHERE place_id = ${scope.id} AND kind = 'gp-practice')`;
+    case 'place': return sql` AND practice_id IN (SELECT id FROM organisation WHERE ics_id = ${icsId} AND place_id = ${scope.id} AND kind = 'gp-practice')`;
   }
 }
 
@@ -73,9 +73,9 @@ export async function indicatorByUnit(tx: Tx, icsId: string, indicator: Indicato
     tx,
     unit === 'practice'
       ? sql`SELECT practice_id::text AS id, ${totals} FROM population_rollup
-             WHERE ics_id = ${icsId} AND ${wanted}${practicesIn(scope)} GROUP BY practice_id`
+             WHERE ics_id = ${icsId} AND ${wanted}${practicesIn(icsId, scope)} GROUP BY practice_id`
       : sql`SELECT area_id::text AS id, ${totals} FROM population_area_rollup
-             WHERE ics_id = ${icsId} AND level = 'cluster' AND ${wanted}${hubsIn(scope)} GROUP BY area_id`,
+             WHERE ics_id = ${icsId} AND level = 'cluster' AND ${wanted}${hubsIn(icsId, scope)} GROUP BY area_id`,
   );
   return found.map((r) => {
     const numerator = Number(r.numerator ?? 0);
@@ -85,11 +85,11 @@ export async function indicatorByUnit(tx: Tx, icsId: string, indicator: Indicato
 }
 
 /** Hub rows within a scope (population_area_rollup at level 'cluster'). */
-function hubsIn(scope: Scope): SQL {
+function hubsIn(icsId: string, scope: Scope): SQL {
   switch (scope.kind) {
     case 'ics': return sql``;
     case 'cluster': return sql` AND area_id = ${scope.id}`;
-    case 'practice': return sql` AND area_id IN (SELECT cluster_id FROM cluster_practice WHERE practice_id = ${scope.id})`;
-    case 'place': return sql` AND area_id IN (SELECT id FROM cluster WHERE place_id = ${scope.id})`;
+    case 'practice': return sql` AND area_id IN (SELECT cluster_id FROM cluster_practice WHERE ics_id = ${icsId} AND practice_id = ${scope.id})`;
+    case 'place': return sql` AND area_id IN (SELECT id FROM cluster WHERE ics_id = ${icsId} AND place_id = ${scope.id})`;
   }
 }
