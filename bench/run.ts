@@ -98,6 +98,8 @@ async function main() {
       `${Math.round(total / result.seconds).toLocaleString('en-GB')} rows/s, ${Math.round(CHILDREN / result.seconds).toLocaleString('en-GB')} children/s, peak RSS ${stopMemory()} MiB` +
       ` (rollups ${result.rollupSeconds.toFixed(1)} s of it)`);
     if (k === 1) for (const [table, n] of Object.entries(result.counts)) console.log(`  ${table.padEnd(24)} ${n.toLocaleString('en-GB')}`);
+    // Where the time went: the children's writes overlap their generation, so their lines add up to more than the phase.
+    if (k === 1) for (const [phase, seconds] of Object.entries(result.phases)) if (seconds >= 0.05) console.log(`  ${phase.padEnd(40)} ${seconds.toFixed(1)} s`);
   }
   if (fresh) {
     // As autovacuum would after a bulk load: statistics, and the visibility map that index-only scans need.

@@ -17,6 +17,8 @@ import type { Practice, Structure } from './structure.js';
 import type { BatchWriter } from './writer.js';
 
 const MINUTES_A_DAY = 24 * 60;
+/** Children generated between turns of the event loop: a few milliseconds' work, so the writes keep the database busy. */
+const CHILDREN_A_TURN = 50;
 
 /** Tables written per child, parents first so foreign keys hold batch by batch. */
 export const CHILD_TABLES = [
@@ -187,6 +189,7 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
     }
   };
 
+  let sinceTurn = 0;
   for (const practice of structure.practices) {
     let left = practice.children;
     while (left > 0) {
@@ -197,6 +200,12 @@ export async function generateChildren(input: PopulationInput): Promise<void> {
       if (writer.buffered('child') >= input.batch) {
         await writer.flush();
         input.onBatch(done);
+        sinceTurn = 0;
+      } else if ((sinceTurn += size) >= CHILDREN_A_TURN) {
+        // The last batch is being written meanwhile, a statement at a time: each answer
+        // is read, and the next statement sent, only when generation gives the event loop a turn.
+        await new Promise(setImmediate);
+        sinceTurn = 0;
       }
     }
   }

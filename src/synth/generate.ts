@@ -22,6 +22,7 @@ import { feedbackRows } from './feedback.js';
 import { demoCaseload, demoVirtualWard } from './virtual-ward.js';
 import { virtualWardHistory } from './virtual-ward-history.js';
 import { generateFamilyAccess } from './family-access.js';
+import { deferIndexesOfEmptyTables } from './deferred-indexes.js';
 
 export type SynthOptions = {
   /** 100 … 500,000 (anything from 1 to 800,000 works). */
@@ -54,6 +55,8 @@ export type SynthResult = {
   seconds: number;
   /** Of which summing the activity and population into the rollups. */
   rollupSeconds: number;
+  /** Seconds by phase, in order (where generation's time goes; the writes of the children's tables overlap their generation). */
+  phases: Record<string, number>;
 };
 
 export const DEFAULT_ICS_NAME = 'Demo ICS';
@@ -101,6 +104,14 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
   const iv = opts.intervention ? parseIntervention(opts.intervention) : undefined;
   if (iv) checkIntervention(iv, total, todayDays);
   const progress = opts.onProgress ?? (() => undefined);
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  /** The time since the last phase ended, as this one's. */
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = (phases[name] ?? 0) + (now - mark) / 1000;
+    mark = now;
+  };
 
   // Separate streams: structure and people draw from the seed alone; ids also
   // from the ICS name, so two ICSs from one seed in one database never share an id.
@@ -137,6 +148,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     const [{ superuser }] = await rows<{ superuser: boolean }>(tx, sql`SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`);
     if (superuser) await tx.execute(sql`SET LOCAL session_replication_role = replica`);
 
+    phase('checks');
     progress(0, total, 'structure');
     const icsId = ids.uuid();
     await bulkInsert(tx, 'ics', [{ id: icsId, name: icsName, code: icsCode }]);
@@ -153,7 +165,10 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       counts[table] = all.length;
     }
 
+    phase('structure');
     const writer = new BatchWriter(tx, [...CHILD_TABLES, ...REFERRAL_TABLES]);
+    // Into empty tables, their indexes are built once at the end rather than row by row (deferred-indexes.ts).
+    const buildIndexes = await deferIndexesOfEmptyTables(tx, [...CHILD_TABLES, ...REFERRAL_TABLES, 'activity_event'], { citus: db.citus, server: db.kind === 'postgres' });
     // Activity draws from a stream of its own too; a care model, if any, goes
     // to clusters chosen by the seed alone.
     const chosen = iv ? chooseClusters(opts.seed, structure.clusters, iv.clusters) : [];
@@ -185,10 +200,15 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
       onBatch: (done) => progress(done, total, 'children'),
     });
     await writer.close();
+    phase('children (generated and written)');
+    for (const [table, seconds] of Object.entries(writer.seconds)) phases[`  writing ${table}`] = seconds;
+    phases['  generation waiting for writes'] = writer.waited;
+    if (await buildIndexes()) phase('indexes built after the load');
     Object.assign(counts, writer.counts);
     const feedback = feedbackRows(new Rng(opts.seed, 'feedback'), new Rng(opts.seed, `feedback-ids\u0000${icsName}`), icsId, structure.clusters, todayDays);
     await bulkInsert(tx, 'feedback_response', feedback);
     counts.feedback_response = feedback.length;
+    phase('feedback');
     const wardIds = new Rng(opts.seed, `ward-ids\u0000${icsName}`);
     const wardId = await demoVirtualWard(tx, structure, icsName, wardIds);
     if (wardId) counts.ward_episode = await demoCaseload(tx, icsId, wardId, isoDate(todayDays), new Rng(opts.seed, 'virtual-ward'), wardIds);
@@ -196,6 +216,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     if (wardId) {
       counts.ward_episode += await virtualWardHistory(tx, icsId, wardId, todayDays, new Rng(opts.seed, 'virtual-ward-history'), new Rng(opts.seed, `ward-history-ids\u0000${icsName}`));
     }
+    phase('virtual ward');
     // Families' own door (issue 16): parents' verified identities and the demo's grants.
     const family = await generateFamilyAccess(tx, {
       icsId, todayDays, domain, nhs, rng: new Rng(opts.seed, 'family-access'), ids: new Rng(opts.seed, `family-access-ids\u0000${icsName}`),
@@ -203,6 +224,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     Object.assign(counts, family.counts);
     counts.related_person += family.relatedPeopleAdded;
 
+    phase('family access');
     let intervention: SynthResult['intervention'];
     if (iv) {
       const names = new Map(structure.rows.cluster.map((r) => [r.id as string, r.name as string]));
@@ -223,23 +245,29 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
         counts.care_model_implementation += 2;
       }
     }
+    phase('care models');
     progress(total, total, 'rollups');
     // Statistics for the tables just filled, so the rollup's joins are planned for their real size.
     await tx.execute(sql`ANALYZE activity_event, record_entry, child, referral`);
+    phase('ANALYZE');
     const rollupsStarted = performance.now();
     await rollUpEverything(tx, icsId);
     const rollupSeconds = (performance.now() - rollupsStarted) / 1000;
+    phase('rollups');
     const [{ n: rollups }] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM population_rollup WHERE ics_id = ${icsId}`);
     counts.population_rollup = rollups;
     const demoUsers = ROLE_IDS.flatMap((role) => {
       const u = structure.demo.get(role);
       return u ? [{ role, email: u.email, name: u.name }] : [];
     });
+    phase('counting');
     return { icsId, icsCode, counts, demoUsers, rollupSeconds, ...(intervention ? { intervention } : {}) };
   });
+  phase('commit');
   // The demonstration advice library, saved as the ICS's own pages (row-level security keeps each ICS's versions apart).
   const advice = await db.tenant(result.icsId, (tx) => loadStarterLibrary(tx, result.icsId));
   result.counts.advice_page_version = advice.saved.length;
+  phase('advice library');
   progress(total, total, 'done');
-  return { ...result, seconds: (performance.now() - started) / 1000 };
+  return { ...result, phases, seconds: (performance.now() - started) / 1000 };
 }

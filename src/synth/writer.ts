@@ -20,6 +20,9 @@ export class BatchWriter {
   private inflight: Promise<void> = Promise.resolve();
   private own: OwnBuffer[] = [];
   readonly counts: Record<string, number> = {};
+  /** Seconds each table's statements took to run, and how long generation stood waiting for the writes (where the time goes). */
+  readonly seconds: Record<string, number> = {};
+  waited = 0;
 
   constructor(
     private tx: Tx,
@@ -57,23 +60,27 @@ export class BatchWriter {
    * queueing several on it is deprecated in pg.)
    */
   async flush(): Promise<void> {
+    const waiting = performance.now();
     await this.inflight;
-    const statements: ((tx: Tx) => Promise<void>)[] = [];
+    this.waited += (performance.now() - waiting) / 1000;
+    const statements: [string, (tx: Tx) => Promise<void>][] = [];
     for (const [table, rows] of this.buffers) {
       if (rows.length === 0) continue;
       this.buffers.set(table, []);
       for (let i = 0; i < rows.length; i += this.chunk) {
         const part = rows.slice(i, i + this.chunk);
-        statements.push((tx) => bulkLoadAsOwner(tx, table, part));
+        statements.push([table, (tx) => bulkLoadAsOwner(tx, table, part)]);
       }
     }
     for (const b of this.own) {
-      statements.push(...b.take());
+      statements.push(...b.take().map((s): [string, (tx: Tx) => Promise<void>] => [b.table, s]));
       this.counts[b.table] = b.count;
     }
     const writing = (async () => {
-      for (const statement of statements) {
+      for (const [table, statement] of statements) {
+        const started = performance.now();
         await statement(this.tx);
+        this.seconds[table] = (this.seconds[table] ?? 0) + (performance.now() - started) / 1000;
         // Embedded PGlite answers on promises alone, never the event loop: let a server that is already listening
         // (the first start's "getting ready" page) answer between statements.
         await new Promise(setImmediate);
@@ -87,6 +94,8 @@ export class BatchWriter {
   /** Flushes and waits for the last statement. */
   async close(): Promise<void> {
     await this.flush();
+    const waiting = performance.now();
     await this.inflight;
+    this.waited += (performance.now() - waiting) / 1000;
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, databaseError, type Database } from './client.js';
-import { bulkInsert } from './bulk.js';
+import { bulkInsert, bulkLoadAsOwner } from './bulk.js';
 import { copyInOf } from './copy.js';
 import { databaseKinds, freshDatabase } from '../../../test/database.js';
 
@@ -84,6 +84,30 @@ describe.each(kinds)('inserting many rows at once as multi-row VALUES, on %s', (
     const refused = await db.tenant(icsId, (tx) => bulkInsert(tx, 'audit_event', mixed)).then(() => 'written', (e) => databaseError(e).message);
     expect(refused).toMatch(/row-level security/);
     expect((await count())[0].n).toBe(700);
+  });
+
+  it('loads as the owner by COPY in a transaction exactly the rows the JSON load writes outside one', async () => {
+    const awkward = 'tab\there, line\nbreak, back\\slash, \\N, "quoted", O\'Neill\r';
+    const load = (from: number) => [
+      { n: from, note: awkward, details: { said: awkward, list: [1, null] }, themes: ['a,b', 'say "hi"', 'back\\slash', 'NULL', null], on_day: '2026-03-01', at: new Date('2026-03-01T12:00:00Z'), done: true, score: 2.5 },
+      { n: from + 1, note: 7, details: 'a plain string', themes: [], on_day: null, at: '2026-03-01T13:00:00+01:00', done: false, score: Number.NaN },
+      { n: from + 2, note: { an: 'object' }, details: [1, 'two'], on_day: undefined, score: -0 },
+    ];
+    // Outside a transaction there is no COPY: the JSON load; inside one, COPY.
+    expect(copyInOf(db.owner), 'no COPY outside a transaction').toBeUndefined();
+    await bulkLoadAsOwner(db.owner, 'bulk_probe', load(60_000));
+    await db.owner.transaction(async (txn) => {
+      const tx = txn as unknown as Parameters<typeof bulkLoadAsOwner>[0];
+      expect(copyInOf(tx), 'COPY in a transaction').toBeDefined();
+      await bulkLoadAsOwner(tx, 'bulk_probe', load(60_100));
+    });
+    const loaded = (from: number) => rows<Record<string, unknown>>(db.owner, sql`
+      SELECT n - ${from} AS k, note, details, themes, on_day::text AS on_day, at, done, score::text AS score
+        FROM bulk_probe WHERE n BETWEEN ${from} AND ${from + 99} ORDER BY n`);
+    const byJson = await loaded(60_000);
+    expect(byJson.map((r) => r.note)).toEqual([awkward, '7', '{"an":"object"}']);
+    expect(byJson[1].score, 'NaN is JSON null').toBeNull();
+    expect(await loaded(60_100)).toEqual(byJson);
   });
 
   it('names a column the table does not have, and writes nothing', async () => {
