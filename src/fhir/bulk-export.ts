@@ -24,8 +24,9 @@ import { withProfile } from './uk-core.js';
  * chunk's children as the client (refusals audited), every child exported is
  * audited, the NDJSON file parts for the chunk are written and the cursor
  * moves on. So a file part never holds a child whose door did not open in
- * the transaction that wrote it, and memory holds one chunk, however many
- * children the ICS has.
+ * the transaction that wrote it, and memory holds one chunk (one type of it
+ * at a time, each type's part written as it is read), however many children
+ * the ICS has (decision 0045).
  */
 
 /**
@@ -154,9 +155,10 @@ async function sharedPart(r: Reading, e: ExportRow, since: Date | null, parts: P
 
 /**
  * A type's resources for every child of the chunk: in one statement where
- * the type reads a chunk at once; otherwise child by child, each read as
- * $everything reads it, under the door already opened (its audits kept for
- * the chunk's one statement).
+ * the type reads a chunk at once (every type $everything gives does, now);
+ * a type added without it is read child by child, as $everything reads it,
+ * under the door already opened (its audits kept for the chunk's one
+ * statement), slower but never wrong.
  */
 async function typeOfChunk(h: ResourceHandler, r: ChunkReading, audits: { access: ChildAccess; entry: ChildAudit }[]): Promise<Resource[]> {
   if (h.everyChild) return h.everyChild(r);
