@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, CapabilityStatement, CarePlan, CareTeam } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
 import { startFhirTest, refusal, type FhirTest } from './test-setup.js';
+import { structureIssues } from './validation.js';
 
 /**
  * CarePlan?care-team, as a client finds a plan from the care team it already
@@ -26,6 +27,7 @@ describe('CarePlan search by care team', { timeout: 600_000 }, () => {
     expect(found.entry!.map((e) => e.resource!.id)).toEqual([plan.id]);
     const cp = found.entry![0].resource as CarePlan;
     expect(cp.careTeam).toEqual([{ reference: `CareTeam/${plan.child_id}`, display: 'Care team' }]);
+    expect(structureIssues(cp)).toEqual([]);
     const team = (await fhir.read({ resourceType: 'CareTeam', id: plan.child_id })) as unknown as CareTeam;
     expect(team.subject!.reference).toBe(`Patient/${plan.child_id}`);
     // With the same child as patient too, the same plan; with another child, none.
