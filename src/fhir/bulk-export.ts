@@ -24,8 +24,9 @@ import { withProfile } from './uk-core.js';
  * chunk's children as the client (refusals audited), every child exported is
  * audited, the NDJSON file parts for the chunk are written and the cursor
  * moves on. So a file part never holds a child whose door did not open in
- * the transaction that wrote it, and memory holds one chunk, however many
- * children the ICS has.
+ * the transaction that wrote it, and memory holds one chunk (one type of it
+ * at a time, each type's part written as it is read), however many children
+ * the ICS has (decision 0045).
  */
 
 /**
@@ -112,45 +113,52 @@ export async function deleteExport(tx: Tx, icsId: string, exportId: string): Pro
 /** Whether a resource changed at or after `since`; one with no lastUpdated cannot be ruled out, so it goes. */
 const changedSince = (since: Date | null) => (r: Resource) => !since || !r.meta?.lastUpdated || new Date(r.meta.lastUpdated) >= since;
 
-/** Writes one file part per type that has lines, numbered on from the export's last. */
-async function writeParts(tx: Tx, icsId: string, exportId: string, byType: Map<string, Resource[]>): Promise<void> {
+/**
+ * A step's file parts, numbered on from the export's last: each is written
+ * as soon as its resources are read, as NDJSON, so a chunk holds one type's
+ * resources at a time, never the whole chunk's.
+ */
+type Parts = { write(resources: Resource[]): Promise<void> };
+
+async function partsOf(tx: Tx, icsId: string, exportId: string): Promise<Parts> {
   const [{ next }] = await rows<{ next: number }>(tx, sql`SELECT coalesce(max(seq), 0) + 1 AS next FROM fhir_export_file
     WHERE ics_id = ${icsId}::uuid AND export_id = ${exportId}::uuid`);
   let seq = next;
-  for (const [type, resources] of byType) {
-    if (!resources.length) continue;
-    await tx.execute(sql`INSERT INTO fhir_export_file (ics_id, export_id, seq, resource_type, line_count, ndjson)
-      VALUES (${icsId}::uuid, ${exportId}::uuid, ${seq++}, ${type}, ${resources.length}, ${resources.map((r) => JSON.stringify(withProfile(r))).join('\n') + '\n'})`);
-  }
+  return {
+    async write(resources) {
+      // One part per resource type given (a type's handler may give another's too: grouped, each in the order read).
+      const byType = new Map<string, string[]>();
+      for (const r of resources) {
+        const lines = byType.get(r.resourceType);
+        if (lines) lines.push(JSON.stringify(withProfile(r)));
+        else byType.set(r.resourceType, [JSON.stringify(withProfile(r))]);
+      }
+      for (const [type, lines] of byType) {
+        await tx.execute(sql`INSERT INTO fhir_export_file (ics_id, export_id, seq, resource_type, line_count, ndjson)
+          VALUES (${icsId}::uuid, ${exportId}::uuid, ${seq++}, ${type}, ${lines.length}, ${lines.join('\n') + '\n'})`);
+      }
+    },
+  };
 }
 
-const add = (byType: Map<string, Resource[]>, resources: Resource[]) => {
-  for (const r of resources) {
-    const list = byType.get(r.resourceType) ?? [];
-    list.push(r);
-    byType.set(r.resourceType, list);
-  }
-};
-
-/** Organisations and professionals, for a system-level export: every page of their search. */
-async function sharedPart(r: Reading, e: ExportRow, since: Date | null): Promise<Map<string, Resource[]>> {
-  const byType = new Map<string, Resource[]>();
+/** Organisations and professionals, for a system-level export: every page of their search, a page's part written as it is read. */
+async function sharedPart(r: Reading, e: ExportRow, since: Date | null, parts: Parts): Promise<void> {
   for (const type of SHARED_TYPES.filter((t) => e.types.includes(t))) {
     const handler = handlerFor(type)!;
     for (let offset = 0; ; offset += 500) {
       const { resources } = await handler.search(r, new Map(), { count: 500, offset });
-      add(byType, resources.filter(changedSince(since)));
+      await parts.write(resources.filter(changedSince(since)));
       if (resources.length < 500) break;
     }
   }
-  return byType;
 }
 
 /**
  * A type's resources for every child of the chunk: in one statement where
- * the type reads a chunk at once; otherwise child by child, each read as
- * $everything reads it, under the door already opened (its audits kept for
- * the chunk's one statement).
+ * the type reads a chunk at once (every type $everything gives does, now);
+ * a type added without it is read child by child, as $everything reads it,
+ * under the door already opened (its audits kept for the chunk's one
+ * statement), slower but never wrong.
  */
 async function typeOfChunk(h: ResourceHandler, r: ChunkReading, audits: { access: ChildAccess; entry: ChildAudit }[]): Promise<Resource[]> {
   if (h.everyChild) return h.everyChild(r);
@@ -166,10 +174,10 @@ async function typeOfChunk(h: ResourceHandler, r: ChunkReading, audits: { access
 /**
  * One chunk of children: the door opened for all of them as the client
  * (refusals audited), each child let in audited, then each type read for
- * all of them at once, with the record service's sensitive filtering.
+ * all of them at once, with the record service's sensitive filtering, and
+ * its part written before the next type is read.
  */
-async function childrenPart(r: Reading, e: ExportRow, since: Date | null, childIds: string[]): Promise<Map<string, Resource[]>> {
-  const byType = new Map<string, Resource[]>();
+async function childrenPart(r: Reading, e: ExportRow, since: Date | null, childIds: string[], parts: Parts): Promise<void> {
   const opened = await openEachChild(r.tx, r.actor, childIds, { rule: fhirPolicy.readChild, refused: 'Record in a FHIR Bulk Data export' });
   const accesses = childIds.flatMap((id) => {
     const access = opened.get(id);
@@ -182,10 +190,13 @@ async function childrenPart(r: Reading, e: ExportRow, since: Date | null, childI
     access, entry: { action: 'fhir.export', what: 'Record in a FHIR Bulk Data export', details: { exportId: e.id, types: e.types } } as ChildAudit,
   }));
   // The children's own rows, read after the door above let the client in.
-  if (e.types.includes('Patient')) add(byType, (await patientsByIds(r.tx, r.actor.icsId, accesses.map((a) => a.childId))).map(patientResource).filter(changedSince(since)));
-  for (const h of handlers) add(byType, (await typeOfChunk(h, chunk, audits)).filter(changedSince(since)));
+  if (e.types.includes('Patient')) await parts.write((await patientsByIds(r.tx, r.actor.icsId, accesses.map((a) => a.childId))).map(patientResource).filter(changedSince(since)));
+  for (const [i, h] of handlers.entries()) {
+    await parts.write((await typeOfChunk(h, chunk, audits)).filter(changedSince(since)));
+    // A kind's entries go once the last type that serves them is written.
+    if (h.entryKind && !handlers.slice(i + 1).some((later) => later.entryKind === h.entryKind)) chunk.entries.delete(h.entryKind);
+  }
   await auditEachChild(r.tx, audits);
-  return byType;
 }
 
 type Step = 'worked' | 'nothing';
@@ -210,7 +221,7 @@ async function step(db: Database, icsId: string, exportId: string): Promise<Step
     const r: Reading = { tx, actor };
     const since = e.since ? new Date(e.since) : null;
     if (!e.shared_done) {
-      await writeParts(tx, icsId, e.id, await sharedPart(r, e, since));
+      await sharedPart(r, e, since, await partsOf(tx, icsId, e.id));
       await tx.execute(sql`UPDATE fhir_export SET shared_done = true WHERE ics_id = ${icsId}::uuid AND id = ${e.id}::uuid`);
       return 'worked';
     }
@@ -220,7 +231,7 @@ async function step(db: Database, icsId: string, exportId: string): Promise<Step
         WHERE ics_id = ${icsId}::uuid AND id = ${e.id}::uuid`);
       return 'worked';
     }
-    await writeParts(tx, icsId, e.id, await childrenPart(r, e, since, childIds));
+    await childrenPart(r, e, since, childIds, await partsOf(tx, icsId, e.id));
     await tx.execute(sql`UPDATE fhir_export SET cursor_child_id = ${childIds[childIds.length - 1]}::uuid, children_done = children_done + ${childIds.length}
       WHERE ics_id = ${icsId}::uuid AND id = ${e.id}::uuid`);
     return 'worked';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
+import { uuidArray } from './store.js';
 
 /**
  * Consent decisions and Friends and Family Test answers as FHIR serves them
@@ -11,13 +12,16 @@ export type ConsentDecisionRow = {
   given_by_name: string | null; recorded_by: string | null; recorded_by_name: string | null;
 };
 
-export function consentDecisions(tx: Tx, where: { childId?: string; id?: string }): Promise<ConsentDecisionRow[]> {
+/** By id, by child, or for many children at once (a Bulk Data export's chunk, each door opened by the caller). */
+export function consentDecisions(tx: Tx, where: { childId?: string; id?: string } | { icsId: string; childIds: readonly string[] }): Promise<ConsentDecisionRow[]> {
+  const which = 'childIds' in where ? sql`r.ics_id = ${where.icsId}::uuid AND r.child_id = ANY(${uuidArray(where.childIds)})`
+    : where.id ? sql`r.id = ${where.id}::uuid` : sql`r.child_id = ${where.childId!}::uuid`;
   return rows<ConsentDecisionRow>(tx, sql`SELECT r.id, r.child_id, r.scope, r.decision, r.decided_at, r.given_by,
       CASE WHEN rp.id IS NULL THEN NULL ELSE rp.given_name || ' ' || rp.family_name END AS given_by_name, r.recorded_by, pr.name AS recorded_by_name
     FROM consent_record r
     LEFT JOIN related_person rp ON rp.ics_id = r.ics_id AND rp.id = r.given_by_related_person_id
     LEFT JOIN professional pr ON pr.ics_id = r.ics_id AND pr.id = r.recorded_by
-    WHERE ${where.id ? sql`r.id = ${where.id}::uuid` : sql`r.child_id = ${where.childId!}::uuid`} AND r.scope LIKE 'share-with-%'
+    WHERE ${which} AND r.scope LIKE 'share-with-%'
     ORDER BY r.decided_at, r.recorded_at, r.id`);
 }
 

@@ -4,7 +4,8 @@ import { rows } from '../../platform/db/client.js';
 import type { BookingState, ClinicFormat } from '../../clinics/index.js';
 import { codeParam, instant, pageOf } from './common.js';
 import { seeFound, seePatient } from './access.js';
-import type { Reading, ResourceHandler } from './handler.js';
+import { inChildOrder, ofChunk } from './chunk.js';
+import type { ChunkReading, Reading, ResourceHandler } from './handler.js';
 import { basedOnParam, idsMatch, searchedFor } from './service-request.js';
 
 /**
@@ -27,7 +28,8 @@ type BookingRow = {
   gp_id: string; gp_name: string; venue_id: string; venue_name: string;
 };
 
-async function bookings(r: Reading, f: { id?: string; childId?: string; referralId?: string }): Promise<BookingRow[]> {
+/** `chunk`: every child of a Bulk Data export's chunk, their doors opened by the caller. */
+async function bookings(r: Reading, f: { id?: string; childId?: string; referralId?: string; chunk?: ChunkReading }): Promise<BookingRow[]> {
   return rows<BookingRow>(
     r.tx,
     sql`SELECT b.id, b.referral_id, b.child_id, b.state, b.booked_at, b.end_note, s.starts_at, cs.slot_minutes, cs.format,
@@ -39,7 +41,7 @@ async function bookings(r: Reading, f: { id?: string; childId?: string; referral
           JOIN organisation v ON v.ics_id = cs.ics_id AND v.id = cs.venue_id
           JOIN professional gp ON gp.ics_id = cs.ics_id AND gp.id = cs.gp_id
           LEFT JOIN professional pd ON pd.ics_id = cs.ics_id AND pd.id = cs.paediatrician_id
-         WHERE ${idsMatch([[sql`b.id`, f.id], [sql`b.child_id`, f.childId], [sql`b.referral_id`, f.referralId]])}
+         WHERE ${idsMatch([[sql`b.id`, f.id], [sql`b.child_id`, f.childId], [sql`b.referral_id`, f.referralId]])} AND ${ofChunk('b', f.chunk)}
          ORDER BY s.starts_at, b.booked_at, b.id`,
   );
 }
@@ -99,4 +101,5 @@ export const appointmentHandler: ResourceHandler = {
     return pageOf(all.filter((a) => !status || a.status === status), page);
   },
   everything: ofChild,
+  everyChild: async (r) => inChildOrder(r, await bookings(r, { chunk: r })).map(toFhir),
 };

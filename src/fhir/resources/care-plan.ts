@@ -4,9 +4,10 @@ import { AGENCY_LABELS } from '../../careplans/index.js';
 import type { GoalRow, PlanRow } from '../../careplans/service.js';
 import type { TaskRow } from '../../tasks/service.js';
 import { AGENCY_SYSTEM, CARE_PLAN_REVIEW_URL } from '../codes.js';
-import { notFound } from '../outcome.js';
-import { inTurn, instant, pageOf, patientParam } from './common.js';
-import type { ChunkReading, Reading, ResourceHandler } from './handler.js';
+import { badRequest, notFound } from '../outcome.js';
+import { patientById } from '../store.js';
+import { inTurn, instant, pageOf, patientParam, single } from './common.js';
+import type { ChunkReading, Query, Reading, ResourceHandler } from './handler.js';
 
 /**
  * A child's care plan as CarePlan, its goals as Goal and its actions as
@@ -58,6 +59,8 @@ function carePlan(plan: PlanRow, goals: GoalRow[], actions: TaskRow[], wholePlan
     subject: { reference: `Patient/${plan.child_id}` },
     created: instant(plan.created_at),
     author: { reference: `Practitioner/${plan.key_worker_id}`, display: `${plan.key_worker_name} (key worker)` },
+    // The child's care team (whose id is the child's): the key worker and the professionals the plan's actions fall to are drawn from it.
+    careTeam: [{ reference: `CareTeam/${plan.child_id}`, display: 'Care team' }],
     goal: goals.map((g) => ({ reference: `Goal/${g.id}` })),
     activity: actions.map(activity),
     note: notes.map((text) => ({ text })),
@@ -95,17 +98,36 @@ async function ofChunk<T>(r: ChunkReading, read: (r: Reading, childId: string) =
 
 const patientOnly = [{ name: 'patient', type: 'reference' as const, documentation: 'Required: the child (Patient/<id>).' }];
 
+const CARE_TEAM = /^(?:CareTeam\/)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+
+/**
+ * CarePlan?care-team=CareTeam/<id>: a plan names only its child's own care
+ * team, whose id is the child's, so this is the child's plan (through the
+ * same door as patient=); an MDT case's team, or anything else, names none.
+ */
+async function plansOfTeam(r: Reading, query: Query): Promise<CarePlan[]> {
+  const m = CARE_TEAM.exec(single(query, 'care-team')!);
+  if (!m) throw badRequest('care-team must be CareTeam/<id>.', 'care-team');
+  const childId = m[1].toLowerCase();
+  const patient = patientParam(query, false);
+  if ((patient && patient !== childId) || !(await patientById(r.tx, childId))) return [];
+  return plansOf(r, childId);
+}
+
 export const carePlanHandler: ResourceHandler = {
   type: 'CarePlan',
   writable: false,
   documentation: 'The child’s multi-agency care plan (draft, or active once agreed with the family), with goals as Goal and actions as activity. Read only.',
-  searchParams: patientOnly,
+  searchParams: [
+    { name: 'patient', type: 'reference', documentation: 'The child (Patient/<id>): required unless care-team is given.' },
+    { name: 'care-team', type: 'reference', documentation: 'The child’s care team (CareTeam/<id>, whose id is the child’s), which every plan names; an MDT case’s team names no plan.' },
+  ],
   async read(r, id) {
     const { view } = await viewPlanHolding(r.tx, r.actor, 'plan', id);
     if (!view.plan) throw notFound();
     return carePlan(view.plan, view.goals, view.actions, view.parts.needs);
   },
-  search: async (r, query, p) => pageOf(await plansOf(r, patientParam(query)!), p),
+  search: async (r, query, p) => pageOf(query.has('care-team') ? await plansOfTeam(r, query) : await plansOf(r, patientParam(query)!), p),
   everything: plansOf,
   everyChild: (r) => ofChunk(r, plansOf),
 };

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../../platform/db/client.js';
 import { instant, pageOf } from './common.js';
 import { seeFound, seePatient } from './access.js';
-import type { Reading, ResourceHandler } from './handler.js';
+import { byChild, chunkChildIds, ofChunk } from './chunk.js';
+import type { ChunkReading, Reading, ResourceHandler } from './handler.js';
 import { basedOnParam, idsMatch, searchedFor } from './service-request.js';
 import { threadMessage } from '../../referrals/service.js';
 import { sentForFhir, type SentForFhirRow } from '../../advice/service.js';
@@ -24,12 +25,13 @@ const WHAT = 'Advice and referral messages (FHIR Communication)';
 
 type MessageRow = { id: string; referral_id: string; child_id: string; author_id: string; author_name: string; author_role: string; body: string; sent_at: string };
 
-async function messages(r: Reading, f: { id?: string; childId?: string; referralId?: string }): Promise<MessageRow[]> {
+/** `chunk`: every child of a Bulk Data export's chunk, their doors opened by the caller. */
+async function messages(r: Reading, f: { id?: string; childId?: string; referralId?: string; chunk?: ChunkReading }): Promise<MessageRow[]> {
   return rows<MessageRow>(
     r.tx,
     sql`SELECT m.id, m.referral_id, r.child_id, m.author_id, m.author_name, m.author_role, m.body, m.sent_at
           FROM referral_message m JOIN referral r ON r.ics_id = m.ics_id AND r.id = m.referral_id
-         WHERE ${threadMessage('m')} AND ${idsMatch([[sql`m.id`, f.id], [sql`r.child_id`, f.childId], [sql`m.referral_id`, f.referralId]])}
+         WHERE ${threadMessage('m')} AND ${idsMatch([[sql`m.id`, f.id], [sql`r.child_id`, f.childId], [sql`m.referral_id`, f.referralId]])} AND ${ofChunk('r', f.chunk)}
          ORDER BY m.sent_at, m.id`,
   );
 }
@@ -64,11 +66,23 @@ const adviceToFhir = (s: SentForFhirRow): Communication => ({
   ],
 });
 
-/** Messages and advice sent, in the order sent. */
-async function both(r: Reading, f: { id?: string; childId?: string; referralId?: string }): Promise<{ child_id: string; at: string; resource: Communication }[]> {
-  const [thread, advice] = await Promise.all([messages(r, f), sentForFhir(r.tx, f)]);
+/** Messages and advice sent, in the order sent (messages first when sent in the same instant). */
+function inOrderSent(thread: MessageRow[], advice: SentForFhirRow[]): { child_id: string; at: string; resource: Communication }[] {
   return [...thread.map((m) => ({ child_id: m.child_id, at: instant(m.sent_at), resource: toFhir(m) })),
     ...advice.map((s) => ({ child_id: s.child_id, at: instant(s.sent_at), resource: adviceToFhir(s) }))].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+async function both(r: Reading, f: { id?: string; childId?: string; referralId?: string }) {
+  const [thread, advice] = await Promise.all([messages(r, f), sentForFhir(r.tx, f)]);
+  return inOrderSent(thread, advice);
+}
+
+/** Every child of an export's chunk, two statements for all of them: each child's as ofChild gives them. */
+async function ofEachChild(r: ChunkReading): Promise<Communication[]> {
+  const [thread, advice] = await Promise.all([messages(r, { chunk: r }), sentForFhir(r.tx, { childIds: chunkChildIds(r) })]);
+  const threads = byChild(thread);
+  const sent = byChild(advice);
+  return r.accesses.flatMap((a) => inOrderSent(threads.get(a.childId) ?? [], sent.get(a.childId) ?? []).map((c) => c.resource));
 }
 
 async function ofChild(r: Reading, childId: string): Promise<Communication[]> {
@@ -84,4 +98,5 @@ export const communicationHandler: ResourceHandler = {
   read: async (r, id) => (await seeFound(r, both(r, { id }), WHAT)).resource,
   search: async (r, query, page) => pageOf((await both(r, await searchedFor(r, query, WHAT))).map((c) => c.resource), page),
   everything: ofChild,
+  everyChild: ofEachChild,
 };

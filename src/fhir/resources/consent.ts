@@ -5,6 +5,7 @@ import { badRequest } from '../outcome.js';
 import { consentDecisions, type ConsentDecisionRow } from '../consent-store.js';
 import { pageOf, patientParam, single } from './common.js';
 import { seeFound, seePatient } from './access.js';
+import { chunkChildIds, inChildOrder } from './chunk.js';
 import type { Reading, ResourceHandler } from './handler.js';
 
 const STATUS: Record<ConsentDecisionRow['decision'], Consent['status']> = { given: 'active', refused: 'rejected', withdrawn: 'inactive' };
@@ -57,4 +58,5 @@ export const consentHandler: ResourceHandler = {
     return pageOf((await ofChild(r, patientParam(query)!)).filter((c) => !status || c.status === status), page);
   },
   everything: ofChild,
+  everyChild: async (r) => inChildOrder(r, await consentDecisions(r.tx, { icsId: r.actor.icsId, childIds: chunkChildIds(r) })).map(toFhir),
 };
