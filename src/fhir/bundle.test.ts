@@ -6,6 +6,7 @@ import { startFhirTest, type FhirTest } from './test-setup.js';
 import { freshNhsNumber, odsCodeOf, recordBundle, sensitiveCondition } from './test-fixtures.js';
 import { auditMark, auditSince } from '../../test/audit.js';
 import { structureIssues } from './validation.js';
+import { checkAppSqlAsCitusWould } from '../../test/citus-ready/heard-in-tests.js';
 
 const kinds = await databaseKinds();
 
@@ -198,4 +199,7 @@ describe.each(kinds)('FHIR Bundles, good and malformed, on %s', (kind) => {
       { actor: gpClient.clientId, child: notMine.id, action: 'child.access-refused', why: reason },
     ]);
   });
+
+  // Bundles resolve references through the sender's links, NHS numbers and ODS codes: the crawl reaches none of it.
+  checkAppSqlAsCitusWould(kind, () => t.j.db, () => t.j.ics.icsId);
 });

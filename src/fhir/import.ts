@@ -54,7 +54,7 @@ function referencesIn(r: Resource): Reference[] {
 export class Importer {
   private readonly fullUrls = new Map<string, { type: string; id: string }>();
   /** What references have been found to name, kept until a write names rows anew. */
-  private readonly lookups = new Lookups();
+  private readonly lookups: Lookups;
 
   constructor(
     public tx: Tx,
@@ -64,7 +64,9 @@ export class Importer {
       /** Structure issues already found for these resources (StructureCheckers does it in parallel). */
       checked?: WeakMap<object, Issue[]>;
     },
-  ) {}
+  ) {
+    this.lookups = new Lookups(actor.icsId);
+  }
 
   async importResource(resource: unknown, where: Where): Promise<Imported> {
     const { r, handler, permission } = this.admit(resource, where);

@@ -8,10 +8,10 @@ import { uuidArray } from './store.js';
  */
 export type LinkKey = { kind: 'identifier' | 'id'; system: string; value: string };
 
-export async function linkTarget(tx: Tx, resourceType: string, key: LinkKey): Promise<string | undefined> {
+export async function linkTarget(tx: Tx, icsId: string, resourceType: string, key: LinkKey): Promise<string | undefined> {
   const [found] = await rows<{ target_id: string }>(
     tx,
-    sql`SELECT target_id FROM fhir_link WHERE resource_type = ${resourceType} AND kind = ${key.kind} AND system = ${key.system} AND value = ${key.value}`,
+    sql`SELECT target_id FROM fhir_link WHERE ics_id = ${icsId}::uuid AND resource_type = ${resourceType} AND kind = ${key.kind} AND system = ${key.system} AND value = ${key.value}`,
   );
   return found?.target_id;
 }
@@ -21,9 +21,9 @@ export async function saveLinks(tx: Tx, icsId: string, resourceType: string, tar
   // One statement for all of a row's keys (a feed writes many rows).
   const unique = [...new Map(keys.map((k) => [`${k.kind}\u0000${k.system}\u0000${k.value}`, k])).values()];
   if (!unique.length) return;
-  await tx.execute(sql`INSERT INTO fhir_link (ics_id, resource_type, kind, system, value, target_id)
-    SELECT ${icsId}::uuid, ${resourceType}, k.kind, k.system, k.value, ${targetId}::uuid
-      FROM json_to_recordset(${JSON.stringify(unique)}::json) AS k(kind text, system text, value text)
+  // Rows as VALUES, not read from a JSON set: Citus refuses INSERT … SELECT from a function under row-level security.
+  const values = unique.map((k) => sql`(${icsId}::uuid, ${resourceType}, ${k.kind}, ${k.system}, ${k.value}, ${targetId}::uuid)`);
+  await tx.execute(sql`INSERT INTO fhir_link (ics_id, resource_type, kind, system, value, target_id) VALUES ${sql.join(values, sql`, `)}
     ON CONFLICT (ics_id, resource_type, kind, system, value) DO UPDATE SET target_id = excluded.target_id`);
 }
 
@@ -39,9 +39,9 @@ export async function identifiersOfEach(tx: Tx, icsId: string, resourceType: str
 }
 
 /** The identifiers senders gave a row, for writing it back out. */
-export async function identifiersOf(tx: Tx, resourceType: string, targetId: string): Promise<{ system: string; value: string }[]> {
+export async function identifiersOf(tx: Tx, icsId: string, resourceType: string, targetId: string): Promise<{ system: string; value: string }[]> {
   return rows(
     tx,
-    sql`SELECT system, value FROM fhir_link WHERE resource_type = ${resourceType} AND kind = 'identifier' AND target_id = ${targetId}::uuid ORDER BY created_at, system, value`,
+    sql`SELECT system, value FROM fhir_link WHERE ics_id = ${icsId}::uuid AND resource_type = ${resourceType} AND kind = 'identifier' AND target_id = ${targetId}::uuid ORDER BY created_at, system, value`,
   );
 }

@@ -12,9 +12,6 @@ export interface Lookup {
   own(tx: Tx, type: string, id: string): Promise<string | undefined>;
 }
 
-/** The ICS the transaction is for: the look-ups are asked with a transaction, not an actor. */
-const TENANT = sql`joinery_current_ics()`;
-
 const OWN_TABLES: Record<string, string> = { Patient: 'child', Organization: 'organisation', Practitioner: 'professional', Encounter: 'contact' };
 
 const keys = {
@@ -58,10 +55,17 @@ export class Wanted implements Lookup {
 /**
  * The database's answers, each kept once known (found or not) until
  * forget(): loaded for many references at once, or asked one at a time.
- * Each names the transaction's ICS (`TENANT`), so Citus reads one ICS's rows.
+ * Each names the importer's ICS as a value, so Citus reads one ICS's rows
+ * (the row-level security policy keeps the same ICS besides).
  */
 export class Lookups implements Lookup {
   private readonly known = new Map<string, string | null>();
+
+  constructor(private readonly icsId: string) {}
+
+  private tenant() {
+    return sql`${this.icsId}::uuid`;
+  }
 
   private async cached(key: string, ask: () => Promise<string | undefined>): Promise<string | undefined> {
     const hit = this.known.get(key);
@@ -72,21 +76,21 @@ export class Lookups implements Lookup {
   }
 
   link(tx: Tx, type: string, key: LinkKey) {
-    return this.cached(keys.link(type, key), () => linkTarget(tx, type, key));
+    return this.cached(keys.link(type, key), () => linkTarget(tx, this.icsId, type, key));
   }
   childByNhsNumber(tx: Tx, nhsNumber: string) {
-    return this.cached(keys.nhs(nhsNumber), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM child WHERE ics_id = ${TENANT} AND nhs_number = ${nhsNumber}`))[0]?.id);
+    return this.cached(keys.nhs(nhsNumber), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM child WHERE ics_id = ${this.tenant()} AND nhs_number = ${nhsNumber}`))[0]?.id);
   }
   organisationByOds(tx: Tx, odsCode: string) {
-    return this.cached(keys.ods(odsCode), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM organisation WHERE ics_id = ${TENANT} AND ods_code = ${odsCode}`))[0]?.id);
+    return this.cached(keys.ods(odsCode), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM organisation WHERE ics_id = ${this.tenant()} AND ods_code = ${odsCode}`))[0]?.id);
   }
   schoolByUrn(tx: Tx, urn: string) {
-    return this.cached(keys.urn(urn), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM organisation WHERE ics_id = ${TENANT} AND dfe_urn = ${urn}`))[0]?.id);
+    return this.cached(keys.urn(urn), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM organisation WHERE ics_id = ${this.tenant()} AND dfe_urn = ${urn}`))[0]?.id);
   }
   own(tx: Tx, type: string, id: string) {
     const table = OWN_TABLES[type];
     if (!table) return Promise.resolve(undefined);
-    return this.cached(keys.own(type, id), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM ${sql.identifier(table)} WHERE ics_id = ${TENANT} AND id = ${id}::uuid`))[0]?.id);
+    return this.cached(keys.own(type, id), async () => (await rows<{ id: string }>(tx, sql`SELECT id FROM ${sql.identifier(table)} WHERE ics_id = ${this.tenant()} AND id = ${id}::uuid`))[0]?.id);
   }
 
   /** A write may have named rows anew (a patient, a sender's identifier): answers given before may no longer hold. */
@@ -102,7 +106,7 @@ export class Lookups implements Lookup {
       const found = await rows<{ t: string; k: LinkKey['kind']; s: string; v: string; target_id: string }>(
         tx,
         sql`SELECT k.t, k.k, k.s, k.v, l.target_id FROM json_to_recordset(${JSON.stringify(asked)}::json) AS k(t text, k text, s text, v text)
-              JOIN fhir_link l ON l.ics_id = ${TENANT} AND l.resource_type = k.t AND l.kind = k.k AND l.system = k.s AND l.value = k.v`,
+              JOIN fhir_link l ON l.ics_id = ${this.tenant()} AND l.resource_type = k.t AND l.kind = k.k AND l.system = k.s AND l.value = k.v`,
       );
       for (const key of wanted.links.keys()) answers.set(key, null);
       for (const f of found) answers.set(keys.link(f.t, { kind: f.k, system: f.s, value: f.v }), f.target_id);
@@ -110,7 +114,7 @@ export class Lookups implements Lookup {
     const byValue = async (table: string, column: string, values: Set<string>, key: (v: string) => string) => {
       if (!values.size) return;
       const found = await rows<{ id: string; v: string }>(
-        tx, sql`SELECT id, ${sql.identifier(column)} AS v FROM ${sql.identifier(table)} WHERE ics_id = ${TENANT} AND ${sql.identifier(column)} = ANY(${sql.param([...values])}::text[])`,
+        tx, sql`SELECT id, ${sql.identifier(column)} AS v FROM ${sql.identifier(table)} WHERE ics_id = ${this.tenant()} AND ${sql.identifier(column)} = ANY(${sql.param([...values])}::text[])`,
       );
       for (const v of values) answers.set(key(v), null);
       for (const f of found) answers.set(key(f.v), f.id);
@@ -122,7 +126,7 @@ export class Lookups implements Lookup {
       const asked = [...wanted.owns.values()];
       const tables = [...new Set(asked.map((o) => o.type))].map((type) => {
         const ids = asked.filter((o) => o.type === type).map((o) => o.id);
-        return sql`SELECT ${type}::text AS type, id FROM ${sql.identifier(OWN_TABLES[type])} WHERE ics_id = ${TENANT} AND id = ANY(${sql.param(ids)}::uuid[])`;
+        return sql`SELECT ${type}::text AS type, id FROM ${sql.identifier(OWN_TABLES[type])} WHERE ics_id = ${this.tenant()} AND id = ANY(${sql.param(ids)}::uuid[])`;
       });
       const found = await rows<{ type: string; id: string }>(tx, sql.join(tables, sql` UNION ALL `));
       for (const key of wanted.owns.keys()) answers.set(key, null);

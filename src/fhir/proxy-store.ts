@@ -14,8 +14,8 @@ export type ProxyGrantRow = {
 };
 
 /** Each carer's current proxy grant for the child (a live one before an ended one, then the newest). */
-export async function proxyGrantsOf(tx: Tx, childId: string): Promise<ProxyGrantRow[]> {
-  return (await currentGrants(tx, sql`g.child_id = ${childId}::uuid`)).get(childId) ?? [];
+export async function proxyGrantsOf(tx: Tx, icsId: string, childId: string): Promise<ProxyGrantRow[]> {
+  return (await currentGrants(tx, sql`g.ics_id = ${icsId}::uuid AND g.child_id = ${childId}::uuid`)).get(childId) ?? [];
 }
 
 /** proxyGrantsOf for many children (a Bulk Data export's chunk): child id → its carers' current grants. */

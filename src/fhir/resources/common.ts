@@ -87,7 +87,7 @@ export function linkKeysOf(i: Importing, resource: { id?: string; identifier?: I
 export async function linkedMatch(i: Importing, resourceType: string, keys: LinkKey[], matchId?: string): Promise<string | undefined> {
   for (const k of keys) {
     if (matchId) break;
-    matchId = await linkTarget(i.tx, resourceType, k);
+    matchId = await linkTarget(i.tx, i.actor.icsId, resourceType, k);
   }
   return matchId;
 }

@@ -24,7 +24,7 @@ const active = (f: store.FlagRow) => f.ended_on === null || f.ended_on > today()
 
 /** A safeguarding or looked-after flag (CP-IS), with the responsible local authority as its author. */
 async function toFhir(r: Reading, f: store.FlagRow): Promise<Flag> {
-  return asFlag(f, await identifiersOf(r.tx, 'Flag', f.id));
+  return asFlag(f, await identifiersOf(r.tx, r.actor.icsId, 'Flag', f.id));
 }
 
 function asFlag(f: store.FlagRow, identifiers: { system: string; value: string }[]): Flag {

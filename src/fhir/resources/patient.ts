@@ -64,7 +64,7 @@ async function criteria(r: Reading, query: Query): Promise<store.PatientCriteria
     if (!value) throw badRequest('Give a value after the | in identifier.', 'identifier');
     if (system === NHS_NUMBER_SYSTEM || system === '') c.nhsNumber = value.replace(/\s/g, '');
     else {
-      const target = await linkTarget(r.tx, 'Patient', { kind: 'identifier', system, value });
+      const target = await linkTarget(r.tx, r.actor.icsId, 'Patient', { kind: 'identifier', system, value });
       c.linkedIds = target ? [target] : [];
     }
   }

@@ -55,8 +55,8 @@ function proxyExtension(g: ProxyGrantRow): NonNullable<RelatedPerson['extension'
 }
 
 async function toFhir(r: Reading, p: store.RelatedRow, proxies?: ProxyGrantRow[]): Promise<RelatedPerson> {
-  const identifiers = await identifiersOf(r.tx, 'RelatedPerson', p.person_id);
-  const proxy = (proxies ?? await proxyGrantsOf(r.tx, p.child_id)).find((g) => g.related_person_id === p.person_id);
+  const identifiers = await identifiersOf(r.tx, r.actor.icsId, 'RelatedPerson', p.person_id);
+  const proxy = (proxies ?? await proxyGrantsOf(r.tx, r.actor.icsId, p.child_id)).find((g) => g.related_person_id === p.person_id);
   return asRelatedPerson(p, identifiers, proxy);
 }
 
@@ -130,7 +130,7 @@ const WHAT = 'Carers (FHIR RelatedPerson)';
 
 async function everyone(r: Reading, childId: string): Promise<RelatedPerson[]> {
   await seePatient(r, childId, WHAT);
-  const proxies = await proxyGrantsOf(r.tx, childId);
+  const proxies = await proxyGrantsOf(r.tx, r.actor.icsId, childId);
   return inTurn(await store.relatedPeople(r.tx, childId), (p) => toFhir(r, p, proxies));
 }
 
