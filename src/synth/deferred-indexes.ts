@@ -14,14 +14,19 @@ import { rows, type Tx } from '../platform/db/client.js';
  * meanwhile (the drop holds them until commit, and they were empty), a
  * failure rolls the drop back with everything else, and the rows written are
  * the same either way. A unique index built at the end refuses a duplicate as
- * the row-by-row check would, failing the transaction. With rows of another
- * ICS present, or on Citus, nothing is deferred: holding a live ICS's tables
- * for the whole generation would stop its users.
+ * the row-by-row check would, failing the transaction. With any other ICS in
+ * the database (even one set up with no children yet), or on Citus, nothing
+ * is deferred: holding a live ICS's tables for the whole generation would
+ * stop its users.
  */
-export async function deferIndexesOfEmptyTables(tx: Tx, tables: readonly string[], opts: { citus: boolean; server: boolean }): Promise<() => Promise<number>> {
+export async function deferIndexesOfEmptyTables(
+  tx: Tx, icsId: string, tables: readonly string[], opts: { citus: boolean; server: boolean },
+): Promise<() => Promise<number>> {
   const nothing = async () => 0;
   if (opts.citus || tables.length === 0) return nothing;
   for (const t of tables) if (!/^[a-z_]+$/.test(t)) throw new Error(`bad table name ${t}`);
+  const [{ others }] = await rows<{ others: boolean }>(tx, sql`SELECT EXISTS (SELECT 1 FROM ics WHERE id <> ${icsId}::uuid) AS others`);
+  if (others) return nothing;
   const [{ empty }] = await rows<{ empty: boolean }>(tx, sql.raw(`SELECT NOT (${tables.map((t) => `EXISTS (SELECT 1 FROM ${t})`).join(' OR ')}) AS empty`));
   if (!empty) return nothing;
   const indexes = await rows<{ name: string; definition: string }>(tx, sql`

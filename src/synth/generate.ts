@@ -168,7 +168,7 @@ export async function generateIcs(db: Database, opts: SynthOptions): Promise<Syn
     phase('structure');
     const writer = new BatchWriter(tx, [...CHILD_TABLES, ...REFERRAL_TABLES]);
     // Into empty tables, their indexes are built once at the end rather than row by row (deferred-indexes.ts).
-    const buildIndexes = await deferIndexesOfEmptyTables(tx, [...CHILD_TABLES, ...REFERRAL_TABLES, 'activity_event'], { citus: db.citus, server: db.kind === 'postgres' });
+    const buildIndexes = await deferIndexesOfEmptyTables(tx, icsId, [...CHILD_TABLES, ...REFERRAL_TABLES, 'activity_event'], { citus: db.citus, server: db.kind === 'postgres' });
     // Activity draws from a stream of its own too; a care model, if any, goes
     // to clusters chosen by the seed alone.
     const chosen = iv ? chooseClusters(opts.seed, structure.clusters, iv.clusters) : [];
