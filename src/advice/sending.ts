@@ -188,4 +188,4 @@ export async function issueLink(tx: Tx, actor: Actor, childId: string, sendingId
  * Advice sent, by id, child or referral, for the FHIR API's Communication,
  * which opens the door to each child itself before it shows a row.
  */
-export const sentForFhir = (tx: Tx, f: store.SentMatch) => store.sentMatching(tx, f);
+export const sentForFhir = (tx: Tx, icsId: string, f: store.SentMatch) => store.sentMatching(tx, icsId, f);

@@ -200,10 +200,10 @@ export type SentMatch = { id?: string; childId?: string; referralId?: string; ch
 
 /**
  * Sendings by id, child or referral, for a caller that opens the door to the
- * child itself (the FHIR API): only what the Communication shows. The ICS is
- * the transaction's tenant (the FHIR reader passes no actor down).
+ * child itself (the FHIR API): only what the Communication shows, of the
+ * reader's ICS (named as a value, so Citus reads one shard).
  */
-export function sentMatching(tx: Tx, f: SentMatch): Promise<SentForFhirRow[]> {
+export function sentMatching(tx: Tx, icsId: string, f: SentMatch): Promise<SentForFhirRow[]> {
   const match = (column: SQL, v: string | undefined) => (v === undefined ? sql`true` : sql`${column} = ${v}::uuid`);
   const ofChildren = f.childIds ? sql`s.child_id = ANY(${`{${f.childIds.join(',')}}`}::uuid[])` : sql`true`;
   return rows<SentForFhirRow>(tx, sql`SELECT s.id, s.child_id, s.referral_id, s.sent_by, s.sent_at::text, s.sent_by_name, s.sent_by_role, s.source, s.note,
@@ -213,6 +213,6 @@ export function sentMatching(tx: Tx, f: SentMatch): Promise<SentForFhirRow[]> {
     FROM advice_sending s
     JOIN advice_sending_page p ON p.ics_id = s.ics_id AND p.sending_id = s.id
     JOIN advice_page_version v ON v.ics_id = p.ics_id AND v.page_id = p.page_id AND v.version = p.version
-    WHERE s.ics_id = joinery_current_ics() AND ${match(sql`s.id`, f.id)} AND ${match(sql`s.child_id`, f.childId)} AND ${match(sql`s.referral_id`, f.referralId)} AND ${ofChildren}
+    WHERE s.ics_id = ${icsId}::uuid AND ${match(sql`s.id`, f.id)} AND ${match(sql`s.child_id`, f.childId)} AND ${match(sql`s.referral_id`, f.referralId)} AND ${ofChildren}
     GROUP BY s.ics_id, s.id ORDER BY s.sent_at, s.id`);
 }

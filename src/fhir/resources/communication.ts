@@ -73,13 +73,13 @@ function inOrderSent(thread: MessageRow[], advice: SentForFhirRow[]): { child_id
 }
 
 async function both(r: Reading, f: { id?: string; childId?: string; referralId?: string }) {
-  const [thread, advice] = await Promise.all([messages(r, f), sentForFhir(r.tx, f)]);
+  const [thread, advice] = await Promise.all([messages(r, f), sentForFhir(r.tx, r.actor.icsId, f)]);
   return inOrderSent(thread, advice);
 }
 
 /** Every child of an export's chunk, two statements for all of them: each child's as ofChild gives them. */
 async function ofEachChild(r: ChunkReading): Promise<Communication[]> {
-  const [thread, advice] = await Promise.all([messages(r, { chunk: r }), sentForFhir(r.tx, { childIds: chunkChildIds(r) })]);
+  const [thread, advice] = await Promise.all([messages(r, { chunk: r }), sentForFhir(r.tx, r.actor.icsId, { childIds: chunkChildIds(r) })]);
   const threads = byChild(thread);
   const sent = byChild(advice);
   return r.accesses.flatMap((a) => inOrderSent(threads.get(a.childId) ?? [], sent.get(a.childId) ?? []).map((c) => c.resource));
