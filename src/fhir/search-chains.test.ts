@@ -144,6 +144,8 @@ describe('chained, reverse-chained and compartment search as a FHIR client asks'
       if (name.endsWith('.identifier')) return `${NHS_NUMBER_SYSTEM}|${nhsNumber}`;
       if (name === 'patient' || name === 'subject') return `Patient/${childId}`;
       if (name === 'based-on') return `ServiceRequest/${referral.id}`;
+      // A child's care team has the child's id (CareTeam/<child id>).
+      if (name === 'care-team') return `CareTeam/${childId}`;
       if (name === '_count') return '5';
       if (name === '_lastUpdated' || type === 'date') return 'ge2020-01-01';
       if (name === '_id') return childId;
