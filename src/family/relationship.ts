@@ -26,7 +26,11 @@ const reviewDue = sql`g.kind = 'proxy' AND EXISTS (SELECT 1 FROM (SELECT coalesc
 /** The young person's agreement to a proxy past 16, recorded when they were old enough to give it (H095). */
 export const agreedAtAge = (grant: string, child: string) => sql`coalesce(extract(year FROM age(${sql.raw(grant)}.young_person_agreed_on, ${sql.raw(child)}.date_of_birth)) >= ${YOUNG_PERSON_AGREES_FROM}, false)`;
 
-/** The grants of this family member for the child `childId` (a uuid expression), newest first. */
+/**
+ * The grants of this family member for the child `childId` (a uuid expression), newest first. The EXISTS look-ups
+ * name the actor's ICS as a value, not g.ics_id: PostgreSQL may run them as a hashed subquery, whose plan no longer
+ * shows the correlation, and Citus routes them to one shard either way (g is pinned to the same ICS).
+ */
 export function grantsOf(actor: Actor & { family: { nhsNumber: string; birthdate: string } }, childId: SQL): SQL {
   return sql`SELECT g.kind,
       CASE WHEN g.kind = 'own-access' THEN 'themself' ELSE coalesce(crp.relationship, 'carer') END AS detail,
@@ -34,11 +38,11 @@ export function grantsOf(actor: Actor & { family: { nhsNumber: string; birthdate
         'grantId', g.id,
         'status', g.status,
         'expired', coalesce(g.ends_on < current_date, false),
-        'frozen', EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = g.ics_id AND f.child_id = g.child_id AND f.lifted_at IS NULL),
-        'safeguarding', EXISTS (SELECT 1 FROM child_flag cf WHERE cf.ics_id = g.ics_id AND cf.child_id = g.child_id
+        'frozen', EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = ${actor.icsId}::uuid AND f.child_id = g.child_id AND f.lifted_at IS NULL),
+        'safeguarding', EXISTS (SELECT 1 FROM child_flag cf WHERE cf.ics_id = ${actor.icsId}::uuid AND cf.child_id = g.child_id
                                   AND cf.kind = 'child-protection-plan' AND (cf.ended_on IS NULL OR cf.ended_on > current_date)),
         'parentalResponsibility', g.kind = 'proxy' AND CASE WHEN g.basis = 'corporate-parent'
-            THEN EXISTS (SELECT 1 FROM child_flag la WHERE la.ics_id = g.ics_id AND la.child_id = g.child_id
+            THEN EXISTS (SELECT 1 FROM child_flag la WHERE la.ics_id = ${actor.icsId}::uuid AND la.child_id = g.child_id
                            AND la.kind = 'looked-after' AND (la.ended_on IS NULL OR la.ended_on > current_date))
             ELSE coalesce(crp.parental_responsibility, false) END,
         'corporateParent', coalesce(g.basis = 'corporate-parent', false),
@@ -49,7 +53,7 @@ export function grantsOf(actor: Actor & { family: { nhsNumber: string; birthdate
                                 ORDER BY ca.assessed_at DESC LIMIT 1), false),
         'youngPersonAgreed', ${agreedAtAge('g', 'fc')},
         'reviewDue', ${reviewDue},
-        'continuesPast18', EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = '18')
+        'continuesPast18', EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = ${actor.icsId}::uuid AND r.grant_id = g.id AND r.milestone = '18')
       ) AS facts
     FROM family_access_grant g
     JOIN child fc ON fc.ics_id = g.ics_id AND fc.id = g.child_id
