@@ -5,7 +5,7 @@ import type { GoalRow, PlanRow } from '../../careplans/service.js';
 import type { TaskRow } from '../../tasks/service.js';
 import { AGENCY_SYSTEM, CARE_PLAN_REVIEW_URL } from '../codes.js';
 import { badRequest, notFound } from '../outcome.js';
-import { patientById } from '../store.js';
+import { NotFoundError } from '../../platform/http/errors.js';
 import { inTurn, instant, pageOf, patientParam, single } from './common.js';
 import type { ChunkReading, Query, Reading, ResourceHandler } from './handler.js';
 
@@ -110,8 +110,12 @@ async function plansOfTeam(r: Reading, query: Query): Promise<CarePlan[]> {
   if (!m) throw badRequest('care-team must be CareTeam/<id>.', 'care-team');
   const childId = m[1].toLowerCase();
   const patient = patientParam(query, false);
-  if ((patient && patient !== childId) || !(await patientById(r.tx, childId))) return [];
-  return plansOf(r, childId);
+  if (patient && patient !== childId) return [];
+  // The door says whether the id is a child's: a team that is no child's (an MDT case's) names no plan.
+  return plansOf(r, childId).catch((e: unknown) => {
+    if (e instanceof NotFoundError) return [];
+    throw e;
+  });
 }
 
 export const carePlanHandler: ResourceHandler = {
