@@ -12,7 +12,7 @@ const views = createViews();
 const render = (template: string, context: Record<string, unknown> = {}) => views.renderString(template, context);
 /** Markup without the whitespace the components leave between and inside tags. */
 const markup = (html: string) => html.replace(/\s+/g, ' ').replace(/\s*([<>])\s*/g, '$1').trim();
-const MACROS = '{% from "record/views/macros.njk" import entryTable, contactTable, dateBoxes, smallCheckboxes, responsiveTable, statusTag %}';
+const MACROS = '{% from "record/views/macros.njk" import entryTable, contactTable, dateBoxes, smallCheckboxes, responsiveTable, statusTag, keyValueList %}';
 
 describe('the record’s hand-written markup is nhsuk-frontend’s', () => {
   it.each([
@@ -51,6 +51,19 @@ describe('the record’s hand-written markup is nhsuk-frontend’s', () => {
     const rows = [[{ text: 'MMR <1>' }, { html: '<strong class="nhsuk-tag">Given</strong>' }, { text: 'x' }], [{ text: 'DTaP' }, { text: '' }, { html: '<a href="#">y</a>' }]];
     const ours = render(`${MACROS}{{ responsiveTable("Schedule & more", head, rows) }}`, { head, rows });
     const theirs = render(`{% from "nhsuk/components/tables/macro.njk" import table %}{{ table({ caption: "Schedule & more", captionSize: "s", responsive: true, head: head, rows: rows }) }}`, { head, rows });
+    expect(markup(ours)).toBe(markup(theirs));
+  });
+
+  it.each([
+    ['text and html values, with characters to escape', [
+      { key: { text: 'NHS number' }, value: { text: '999 000 0001' } },
+      { key: { text: 'Consent <health>' }, value: { text: 'Given on 1 May 2024 by "Mum" & Dad' } },
+      { key: { text: 'Care plan' }, value: { html: '<a href="/children/c1/care-plan">Open</a>' } },
+    ]],
+    ['no rows', []],
+  ])('a key-value list (the child summary’s demographics and consent): %s', (_name, rows) => {
+    const ours = render(`${MACROS}{{ keyValueList(rows) }}`, { rows });
+    const theirs = render('{% from "nhsuk/components/summary-list/macro.njk" import summaryList %}{{ summaryList({ rows: rows }) }}', { rows });
     expect(markup(ours)).toBe(markup(theirs));
   });
 
