@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../platform/db/client.js';
 import { GENERATED_ON, startJoinery, type TestJoinery } from '../../test/joinery.js';
+import { Rng } from '../platform/random/seeded.js';
+import { NhsNumbers } from './nhs-numbers.js';
+import { KEPT_FOR_LATER, numberAdults } from './family-access.js';
 
 /**
  * The demo ICS's families (issue 16), as a person trying the demo would look
@@ -27,6 +30,15 @@ describe('the demo ICS’s families', () => {
       WHERE ics_id = ${j.ics.icsId}::uuid AND kind = 'proxy' AND status = 'active' AND basis = 'birth-certificate' GROUP BY nhs_number`);
     expect(counts.some((c) => c.children === 1)).toBe(true);
     expect(counts.some((c) => c.children > 1)).toBe(true);
+  });
+
+  it('gives every parent with proxy access the NHS number and date of birth NHS login is matched against', async () => {
+    const unmatched = await q<{ id: string }>(sql`SELECT g.id FROM family_access_grant g
+      JOIN related_person rp ON rp.ics_id = g.ics_id AND rp.id = g.related_person_id
+      WHERE g.ics_id = ${j.ics.icsId}::uuid AND g.kind = 'proxy' AND (rp.nhs_number IS DISTINCT FROM g.nhs_number OR rp.date_of_birth IS DISTINCT FROM g.date_of_birth)`);
+    const [{ proxies }] = await q<{ proxies: number }>(sql`SELECT count(*)::int AS proxies FROM family_access_grant WHERE ics_id = ${j.ics.icsId}::uuid AND kind = 'proxy'`);
+    expect(proxies).toBeGreaterThan(10);
+    expect(unmatched).toEqual([]);
   });
 
   it('has a looked-after child whose local authority is their corporate parent, granted by their social worker', async () => {
@@ -69,5 +81,19 @@ describe('the demo ICS’s families', () => {
     const found = await q<{ service_kind: string; months: number }>(sql`SELECT service_kind, count(DISTINCT date_trunc('month', event_date))::int AS months
       FROM feedback_response WHERE ics_id = ${j.ics.icsId}::uuid GROUP BY service_kind ORDER BY service_kind`);
     expect(found).toEqual(['advice', 'care-at-home', 'hub-clinic', 'mdt-outcome'].map((service_kind) => ({ service_kind, months: 60 })));
+  });
+});
+
+describe('parents’ NHS numbers when the 999 range runs short (a 500,000-child ICS)', () => {
+  it('gives every adult given access a number first, then others in order while the range lasts, keeping some back for corporate parents', () => {
+    const nhs = new NhsNumbers(new Rng(12));
+    while (nhs.left > KEPT_FOR_LATER + 4) nhs.next();
+    const adults = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id, nhs: null as string | null, dob: '1985-01-01' }));
+    numberAdults(adults, new Set(['c', 'f']), nhs);
+    const numbered = adults.filter((a) => a.nhs).map((a) => a.id);
+    // c and f (given access) took two, a and b the two spare; d and e have none recorded.
+    expect(numbered).toEqual(['a', 'b', 'c', 'f']);
+    expect(nhs.left).toBe(KEPT_FOR_LATER);
+    expect(new Set(adults.map((a) => a.nhs).filter(Boolean)).size).toBe(4);
   });
 });

@@ -8,8 +8,9 @@ import { demoParentEmail } from '../family/service.js';
 
 /**
  * Families' own door in the demo ICS (issue 16), after the children are
- * written: every parent and carer gets a verified NHS number (999 range)
- * and date of birth; a share of families has proxy access to their children
+ * written: every parent and carer gets a date of birth and, while the 999
+ * range lasts, a verified NHS number (those given access first); a share of
+ * families has proxy access to their children
  * under 16, granted at the registered practice on a birth certificate; a
  * looked-after child has the local authority as corporate parent; a
  * 14-year-old has their own access and a letter kept from their parents; a
@@ -25,32 +26,30 @@ const SHARE_WITH_PROXY = 0.15;
 const REVIEW_IN_DAYS = 6;
 const YEAR = 365.25;
 
-type Candidate = { child_id: string; dob: string; person_id: string; relationship: string; nhs_number: string; person_dob: string; gp_id: string; gp_name: string };
+type Candidate = { child_id: string; dob: string; person_id: string; relationship: string; gp_id: string; gp_name: string };
+
+/** NHS numbers kept back for the adults added after the parents (corporate parents: one per local authority). */
+export const KEPT_FOR_LATER = 1_000;
 
 /** Rows written by table, and how many related people (corporate parents) were added beside the writer's. */
 export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Promise<{ counts: Record<string, number>; relatedPeopleAdded: number }> {
   const { icsId, todayDays, rng, ids } = input;
   const today = isoDate(todayDays);
 
-  // Every adult's verified identity, in id order so the same seed gives the same numbers.
+  // Every adult's date of birth, in id order so the same seed gives the same dates; their NHS numbers once we know who is given access.
   const adults = await rows<{ id: string }>(tx, sql`SELECT id FROM related_person WHERE ics_id = ${icsId}::uuid ORDER BY id`);
-  const identities = adults.map((a) => ({ id: a.id, nhs: input.nhs.next(), dob: isoDate(todayDays - Math.floor(rng.int(22, 55) * YEAR) - rng.int(0, 364)) }));
-  for (let i = 0; i < identities.length; i += 5000) {
-    await tx.execute(sql`UPDATE related_person rp SET nhs_number = v.nhs, date_of_birth = v.dob
-      FROM json_to_recordset(${JSON.stringify(identities.slice(i, i + 5000))}::json) AS v(id uuid, nhs text, dob date)
-     WHERE rp.ics_id = ${icsId}::uuid AND rp.id = v.id`);
-  }
+  const identities: AdultIdentity[] = adults.map((a) => ({ id: a.id, nhs: null, dob: isoDate(todayDays - Math.floor(rng.int(22, 55) * YEAR) - rng.int(0, 364)) }));
+  const identityOf = new Map(identities.map((i) => [i.id, i]));
 
   // Parents with parental responsibility of children under 18, with a GP at the child's practice to have granted it.
-  const candidates = await rows<Candidate>(tx, sql`SELECT c.id AS child_id, to_char(c.date_of_birth, 'YYYY-MM-DD') AS dob, rp.id AS person_id, crp.relationship,
-      rp.nhs_number, to_char(rp.date_of_birth, 'YYYY-MM-DD') AS person_dob, gp.id AS gp_id, gp.name AS gp_name
+  const candidates = await rows<Candidate>(tx, sql`SELECT c.id AS child_id, to_char(c.date_of_birth, 'YYYY-MM-DD') AS dob, crp.related_person_id AS person_id, crp.relationship,
+      gp.id AS gp_id, gp.name AS gp_name
     FROM child c
     JOIN child_related_person crp ON crp.ics_id = c.ics_id AND crp.child_id = c.id AND crp.parental_responsibility AND crp.relationship IN ('mother', 'father')
-    JOIN related_person rp ON rp.ics_id = crp.ics_id AND rp.id = crp.related_person_id
     JOIN LATERAL (SELECT p.id, p.name FROM professional p WHERE p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.role = 'gp'
                    ORDER BY p.id LIMIT 1) gp ON true
    WHERE c.ics_id = ${icsId}::uuid AND c.date_of_birth > ${today}::date - interval '18 years'
-   ORDER BY rp.id, c.id`);
+   ORDER BY crp.related_person_id, c.id`);
   const age = (dob: string) => Math.floor((todayDays - Date.parse(`${dob}T00:00:00Z`) / 86_400_000) / YEAR);
 
   const grants: Record<string, unknown>[] = [];
@@ -68,8 +67,10 @@ export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Pr
     if (g.status) events.push({ ics_id: icsId, id: ids.uuid(), grant_id: id, at: `${today}T06:00:00Z`, by_professional_id: null, by_name: 'Age milestones', change: g.status, status: g.status, may_see: maySee, reason: g.reason });
     return id;
   };
-  const proxy = (c: Candidate, extra: { status?: string; reason?: string } = {}) =>
-    grant(c, { kind: 'proxy', person: c.person_id, nhs: c.nhs_number, dob: c.person_dob, basis: 'birth-certificate', note: 'Birth certificate seen at the practice', ...extra });
+  const proxy = (c: Candidate, extra: { status?: string; reason?: string } = {}) => {
+    const { nhs, dob } = identityOf.get(c.person_id)!;
+    return grant(c, { kind: 'proxy', person: c.person_id, nhs: nhs!, dob, basis: 'birth-certificate', note: 'Birth certificate seen at the practice', ...extra });
+  };
 
   // A share of families, all their children under 16 at once: a parent with one child and a parent with several.
   const chosenPeople = new Set<string>();
@@ -132,6 +133,7 @@ export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Pr
   }
   // A 16-year-old whose parent's proxy was suspended at 16.
   const sixteen = pick((c) => age(c.dob) === 16);
+  await giveNhsNumbers(tx, input, identities, new Set([...chosenPeople, ...(sixteen ? [sixteen.person_id] : [])]));
   if (sixteen) proxy(sixteen, { status: 'suspended', reason: 'Turned 16: paused until the young person agrees to it' });
 
   for (const c of underSixteen) if (chosenPeople.has(c.person_id) && c.child_id !== sixteen?.child_id) proxy(c);
@@ -148,6 +150,30 @@ export async function generateFamilyAccess(tx: Tx, input: FamilyAccessInput): Pr
     },
     relatedPeopleAdded: corporate,
   };
+}
+
+type AdultIdentity = { id: string; nhs: string | null; dob: string };
+
+/** Sets each adult's NHS number: those given access, then the others in order while the range lasts (KEPT_FOR_LATER kept back). */
+export function numberAdults(identities: AdultIdentity[], givenAccess: Set<string>, nhs: NhsNumbers): void {
+  for (const identity of identities) if (givenAccess.has(identity.id)) identity.nhs = nhs.next();
+  for (const identity of identities) if (!identity.nhs && nhs.left > KEPT_FOR_LATER) identity.nhs = nhs.next();
+}
+
+/**
+ * Adults' verified NHS numbers: first those given access (NHS login is matched
+ * against them), then every other adult while the 999 test range lasts. The
+ * range holds about 909,000 numbers, so a large ICS's children and parents
+ * outnumber it: its other adults have none recorded, as an adult's number is
+ * often not in a child's record. Written with the dates of birth.
+ */
+async function giveNhsNumbers(tx: Tx, input: FamilyAccessInput, identities: AdultIdentity[], givenAccess: Set<string>) {
+  numberAdults(identities, givenAccess, input.nhs);
+  for (let i = 0; i < identities.length; i += 5000) {
+    await tx.execute(sql`UPDATE related_person rp SET nhs_number = v.nhs, date_of_birth = v.dob
+      FROM json_to_recordset(${JSON.stringify(identities.slice(i, i + 5000))}::json) AS v(id uuid, nhs text, dob date)
+     WHERE rp.ics_id = ${input.icsId}::uuid AND rp.id = v.id`);
+  }
 }
 
 /** A looked-after child (or two) with the local authority as corporate parent, granted by their social worker. */

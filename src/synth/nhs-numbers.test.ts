@@ -25,4 +25,14 @@ describe('NhsNumbers', () => {
     const b = new NhsNumbers(new Rng(10));
     expect(Array.from({ length: 50 }, () => a.next())).toEqual(Array.from({ length: 50 }, () => b.next()));
   });
+
+  it('holds about 909,000 numbers, says how many are left, and refuses one more than it holds', () => {
+    const nhs = new NhsNumbers(new Rng(11));
+    const held = nhs.left;
+    expect(held).toBeGreaterThan(900_000);
+    expect(held).toBeLessThan(920_000);
+    for (let i = 0; i < held; i++) nhs.next();
+    expect(nhs.left).toBe(0);
+    expect(() => nhs.next()).toThrow('the 999 test range has run out of NHS numbers');
+  });
 });
