@@ -31,7 +31,7 @@ async function messages(r: Reading, f: { id?: string; childId?: string; referral
     r.tx,
     sql`SELECT m.id, m.referral_id, r.child_id, m.author_id, m.author_name, m.author_role, m.body, m.sent_at
           FROM referral_message m JOIN referral r ON r.ics_id = m.ics_id AND r.id = m.referral_id
-         WHERE ${threadMessage('m')} AND ${idsMatch([[sql`m.id`, f.id], [sql`r.child_id`, f.childId], [sql`m.referral_id`, f.referralId]])} AND ${ofChunk('r', f.chunk)}
+         WHERE ${threadMessage('m')} AND ${idsMatch(r, 'm', [[sql`m.id`, f.id], [sql`r.child_id`, f.childId], [sql`m.referral_id`, f.referralId]])} AND ${ofChunk('r', f.chunk)}
          ORDER BY m.sent_at, m.id`,
   );
 }
