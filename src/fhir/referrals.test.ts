@@ -10,6 +10,8 @@ import { londonToday } from '../platform/time/form-dates.js';
 import { moveReferral, submitReferral } from '../referrals/service.js';
 import { startFhirTest, type FhirTest } from './test-setup.js';
 import { structureIssues } from './validation.js';
+import { hearStatements } from '../../test/citus-ready/queries.js';
+import { appSqlProblems, appStatements } from '../../test/citus-ready/heard-in-tests.js';
 
 const kinds = await databaseKinds();
 
@@ -209,4 +211,26 @@ describe.each(kinds)('ServiceRequest, Appointment and Communication over FHIR on
     expect(await status(engine.read({ resourceType: 'Appointment', id: crypto.randomUUID() }))).toBe(404);
     expect(await status(engine.search({ resourceType: 'Communication', searchParams: {} }))).toBe(400);
   });
+
+  // Statements are heard on the server's connection only (docs/decisions/0028).
+  if (kind === 'postgres') {
+    it('names the ICS as a value in every read of referrals, bookings and messages: by id, by child and by referral (Citus reads one shard)', async () => {
+      const heard = appStatements(await hearStatements(async () => {
+        await engine.read({ resourceType: 'ServiceRequest', id: ids.referral });
+        await engine.search({ resourceType: 'ServiceRequest', searchParams: { patient: `Patient/${child.id}` } });
+        await engine.read({ resourceType: 'Appointment', id: ids.booked });
+        await engine.search({ resourceType: 'Appointment', searchParams: { patient: `Patient/${child.id}` } });
+        await engine.search({ resourceType: 'Appointment', searchParams: { 'based-on': `ServiceRequest/${ids.referral}` } });
+        await engine.read({ resourceType: 'Communication', id: ids.answer });
+        await engine.search({ resourceType: 'Communication', searchParams: { patient: `Patient/${child.id}` } });
+        await engine.search({ resourceType: 'Communication', searchParams: { 'based-on': `ServiceRequest/${ids.advice}` } });
+      }));
+      const reads = new Map([...heard].filter(([, h]) => [...h.sources].some((s) => /src\/(fhir\/resources\/(service-request|appointment|communication)|advice\/store)\.ts/.test(s))));
+      // The referral read by id and by child; the booking, the message and the advice sent each by id, child and referral.
+      expect(reads.size).toBeGreaterThanOrEqual(11);
+      for (const read of ['SELECT r.id, r.child_id', 'SELECT b.id', 'SELECT m.id', 'SELECT s.id']) expect([...reads.keys()].filter((k) => k.startsWith(read)).length, read).toBeGreaterThanOrEqual(2);
+      for (const text of reads.keys()) expect(text).toMatch(/\b[a-z]\.ics_id = \$\d+::uuid/);
+      expect(await appSqlProblems(t.j.db, t.j.ics.icsId, reads)).toEqual([]);
+    });
+  }
 });

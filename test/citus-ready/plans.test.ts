@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
 import type { Database } from '../../src/platform/db/client.js';
 import { databaseKinds, freshDatabase } from '../database.js';
-import { citusQueryProblems, type HeardStatement } from './queries.js';
+import { citusQueryProblems, explainAsOwner, type HeardStatement } from './queries.js';
 
 // The query check's own test: each rule fails the SQL it is meant to fail and
 // passes the SQL it is meant to pass, read from PostgreSQL's plans.
@@ -43,6 +43,37 @@ describe.each(kinds)('reading statements as Citus distributed by ics_id would ta
       .toEqual(["joins or looks up task (t) without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)"]);
     expect(await faultsOf(`SELECT id FROM child c WHERE c.ics_id = $1 AND EXISTS (SELECT 1 FROM referral r WHERE r.child_id = c.id)`, [ICS]))
       .toEqual(["joins or looks up referral (r) without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)"]);
+  });
+
+  describe('a subquery PostgreSQL hashes, whose correlation its plan does not show', () => {
+    const hashedBy = async (text: string, values: unknown[]) => JSON.stringify(await explainAsOwner(db, ICS, { text, values })).match(/hashed SubPlan \d+/g) ?? [];
+    const untied = (alias: string) => `joins or looks up referral (${alias}) without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)`;
+    // An EXISTS beside an OR: PostgreSQL turns it into a hashed = ANY, and shows only "(hashed SubPlan N)".
+    const childOrReferral = (tie: string) => `SELECT c.id FROM child c WHERE c.ics_id = $1 AND (c.id = $2 OR EXISTS (SELECT 1 FROM referral r WHERE ${tie} r.child_id = c.id AND r.kind = 'asd'))`;
+
+    it('passes it when its text equates ics_id to the outer table or to a value', async () => {
+      for (const tie of ['r.ics_id = c.ics_id AND', 'c.ics_id = r.ics_id AND', 'r.ics_id = $1::uuid AND']) {
+        expect(await hashedBy(childOrReferral(tie), [ICS, CHILD])).toHaveLength(1);
+        expect(await faultsOf(childOrReferral(tie), [ICS, CHILD])).toEqual([]);
+      }
+    });
+
+    it('fails it when its text does not equate ics_id, as Citus would refuse it', async () => {
+      expect(await hashedBy(childOrReferral(''), [ICS, CHILD])).toHaveLength(1);
+      expect(await faultsOf(childOrReferral(''), [ICS, CHILD])).toEqual([untied('r')]);
+      const notReferred = `SELECT c.id FROM child c WHERE c.ics_id = $1 AND c.id NOT IN (SELECT r.child_id FROM referral r WHERE r.kind = 'asd')`;
+      expect(await hashedBy(notReferred, [ICS])).toHaveLength(1);
+      expect(await faultsOf(notReferred, [ICS])).toEqual([untied('r')]);
+    });
+
+    it('fails it when the tie is in another subquery of the same alias, not in the hashed one', async () => {
+      const counted = (tie: string) => `SELECT c.id, (SELECT count(*) FROM referral r WHERE r.ics_id = c.ics_id AND r.child_id = c.id) AS referrals FROM child c
+        WHERE c.ics_id = $1 AND (c.id = $2 OR EXISTS (SELECT 1 FROM referral r WHERE ${tie} r.child_id = c.id AND r.kind = 'asd'))`;
+      expect(await hashedBy(counted(''), [ICS, CHILD])).toHaveLength(1);
+      // The plan calls the second referral r_1; the text calls both r.
+      expect(await faultsOf(counted(''), [ICS, CHILD])).toEqual([untied('r_1')]);
+      expect(await faultsOf(counted('r.ics_id = c.ics_id AND'), [ICS, CHILD])).toEqual([]);
+    });
   });
 
   it('fails an insert into a tenant table whose rows come from a function, as Citus would COPY them', async () => {

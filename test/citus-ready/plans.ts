@@ -1,4 +1,5 @@
 import { IcsLinks } from './sql-joins.js';
+import { GIVEN, hashedAliases, textTies } from './hashed-subplans.js';
 
 /**
  * Reads PostgreSQL's own plan of a statement (EXPLAIN (VERBOSE, FORMAT JSON),
@@ -17,7 +18,8 @@ import { IcsLinks } from './sql-joins.js';
  *   supported within INSERT queries".
  * The planner has already resolved aliases, subqueries and equivalences
  * (a.ics_id = $1 AND b.ics_id = a.ics_id shows as both equal to $1), so this
- * reads conditions, not SQL text.
+ * reads conditions, not SQL text; save for a hashed SubPlan, whose correlation
+ * PostgreSQL 15 does not show: its ties are read from the text (hashed-subplans.ts).
  */
 
 type PlanNode = Record<string, unknown> & { 'Node Type': string; Plans?: PlanNode[] };
@@ -74,8 +76,27 @@ const PINS = [new RegExp(String.raw`(${NAME})\.ics_id = ${VALUE}`, 'g'), new Reg
 
 const unquote = (name: string) => name.replace(/^"(.*)"$/, '$1');
 
-/** What Citus would refuse or send to every shard in one statement's plan, one sentence each; empty if none. */
-export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>): string[] {
+/**
+ * Ties the tables read under a hashed SubPlan to the tenant when, in every
+ * subquery of the text that reads them, their ics_id is equated to a value or
+ * to a table that is tied (repeated, as such subqueries may be tied through each other).
+ */
+function tieHashed(ties: IcsLinks, hashed: Scan[], text: string) {
+  const tied = (target: string) => target === GIVEN || ties.find(target) === ties.find(PINNED);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const s of hashed.filter((h) => ties.find(h.alias) !== ties.find(PINNED))) {
+      const reads = textTies(text, s.table, s.alias);
+      if (reads?.every((targets) => targets.some(tied))) {
+        ties.join(s.alias, PINNED);
+        changed = true;
+      }
+    }
+  }
+}
+
+/** What Citus would refuse or send to every shard in one statement's plan (of the statement text), one sentence each; empty if none. */
+export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>, text = ''): string[] {
   const scans: Scan[] = [];
   const conditions: string[] = [];
   const inserts: Insert[] = [];
@@ -97,6 +118,8 @@ export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>):
     for (const [, a, b] of condition.matchAll(TIED)) ties.join(unquote(a), unquote(b));
     for (const pin of PINS) for (const [, a] of condition.matchAll(pin)) ties.join(unquote(a), PINNED);
   }
+  const hashed = hashedAliases(plan);
+  tieHashed(ties, tenant.filter((s) => hashed.has(s.alias)), text);
   const pinned = (s: Scan) => ties.find(s.alias) === ties.find(PINNED);
   const named = (s: Scan) => (s.alias === s.table ? s.table : `${s.table} (${s.alias})`);
   const loose = tenant.filter((s) => !pinned(s));

@@ -76,12 +76,12 @@ export type QueryProblem = { faults: string[]; sql: string; sources: string[] };
 type Plan = Parameters<typeof planProblems>[0];
 
 /** The statement's plan, as the owner (no row-level security filters) with the tenant set for statements that read it themselves. */
-async function explain(pool: pg.Pool, icsId: string, s: AppStatement) {
-  const client = await pool.connect();
+export async function explainAsOwner(db: Database, icsId: string, s: Pick<AppStatement, 'text' | 'values'>): Promise<Plan> {
+  const client = await (db.owner as unknown as { $client: pg.Pool }).$client.connect();
   try {
     await client.query('BEGIN');
     await client.query(`SELECT set_config('app.ics_id', $1, true)`, [icsId]);
-    return await client.query<{ 'QUERY PLAN': [{ Plan: Plan }] }>(`EXPLAIN (VERBOSE, FORMAT JSON) ${s.text}`, s.values);
+    return (await client.query<{ 'QUERY PLAN': [{ Plan: Plan }] }>(`EXPLAIN (VERBOSE, FORMAT JSON) ${s.text}`, s.values)).rows[0]['QUERY PLAN'][0].Plan;
   } finally {
     await client.query('ROLLBACK');
     client.release();
@@ -91,13 +91,12 @@ async function explain(pool: pg.Pool, icsId: string, s: AppStatement) {
 /** Each heard statement with something wrong, explained as the owner on the server. icsId: the tenant the statements ran for. */
 export async function citusQueryProblems(db: Database, icsId: string, heard: Map<string, HeardStatement>, tally = { tenant: 0, oneShard: 0 }): Promise<QueryProblem[]> {
   const tenant = await tenantTables(db.owner);
-  const pool = (db.owner as unknown as { $client: pg.Pool }).$client;
   const problems: QueryProblem[] = [];
   for (const s of heard.values()) {
     let faults: string[];
     try {
-      const plan = (await explain(pool, icsId, s)).rows[0]['QUERY PLAN'][0].Plan;
-      faults = planProblems(plan, tenant);
+      const plan = await explainAsOwner(db, icsId, s);
+      faults = planProblems(plan, tenant, s.text);
       if (readsTenantTable(plan, tenant)) {
         tally.tenant++;
         if (!faults.length) tally.oneShard++;

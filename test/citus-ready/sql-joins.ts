@@ -6,8 +6,8 @@
  * found in a sentence so a false alarm is easy to see and fix.
  */
 
-/** A table read by a statement, under the name the statement calls it by. */
-type Relation = { table: string; alias: string };
+/** A table read by a statement, under the name the statement calls it by, and where in the text it is named. */
+type Relation = { table: string; alias: string; at: number };
 
 // Words that can follow a table name and are not its alias.
 const NOT_AN_ALIAS = new Set([
@@ -32,20 +32,20 @@ export function normalise(text: string): string {
 const RELATION = /\b(from|join|update|into)\s+\(*\s*(?:only\s+)?(?:public\.)?([a-z_][a-z0-9_]*|%i)(?:\s+(?:as\s+)?([a-z_][a-z0-9_]*))?/g;
 const NEXT_IN_LIST = /^\s*,\s*\(*\s*(?:public\.)?([a-z_][a-z0-9_]*)(?:\s+(?:as\s+)?([a-z_][a-z0-9_]*))?/;
 
-function relation(table: string, alias: string | undefined): Relation {
-  return { table, alias: alias && !NOT_AN_ALIAS.has(alias) ? alias : table };
+function relation(table: string, alias: string | undefined, at = 0): Relation {
+  return { table, alias: alias && !NOT_AN_ALIAS.has(alias) ? alias : table, at };
 }
 
 /** The tables one statement reads or writes, in order, including comma-separated FROM lists. */
 export function relations(statement: string): Relation[] {
   const found: Relation[] = [];
   for (const m of statement.matchAll(RELATION)) {
-    found.push(relation(m[2], m[3]));
+    found.push(relation(m[2], m[3], m.index));
     if (m[1] !== 'from') continue;
-    let rest = statement.slice((m.index ?? 0) + m[0].length);
-    for (let next = NEXT_IN_LIST.exec(rest); next; next = NEXT_IN_LIST.exec(rest)) {
-      found.push(relation(next[1], next[2]));
-      rest = rest.slice(next[0].length);
+    let at = (m.index ?? 0) + m[0].length;
+    for (let next = NEXT_IN_LIST.exec(statement.slice(at)); next; next = NEXT_IN_LIST.exec(statement.slice(at))) {
+      found.push(relation(next[1], next[2], at));
+      at += next[0].length;
     }
   }
   return found;

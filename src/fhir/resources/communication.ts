@@ -27,11 +27,17 @@ type MessageRow = { id: string; referral_id: string; child_id: string; author_id
 
 /** `chunk`: every child of a Bulk Data export's chunk, their doors opened by the caller. */
 async function messages(r: Reading, f: { id?: string; childId?: string; referralId?: string; chunk?: ChunkReading }): Promise<MessageRow[]> {
+  // The children's referrals found first (the child index), then their messages (the referral index), each naming its
+  // child by a look-up: joined, an unanalysed database read every message of the ICS for each chunk (decision 0045).
+  const ofChildren = f.childId || f.chunk
+    ? sql`m.referral_id = ANY(ARRAY(SELECT k.id FROM referral k WHERE ${idsMatch(r, 'k', [[sql`k.child_id`, f.childId]])} AND ${ofChunk('k', f.chunk)}))`
+    : sql`true`;
   return rows<MessageRow>(
     r.tx,
-    sql`SELECT m.id, m.referral_id, r.child_id, m.author_id, m.author_name, m.author_role, m.body, m.sent_at
-          FROM referral_message m JOIN referral r ON r.ics_id = m.ics_id AND r.id = m.referral_id
-         WHERE ${threadMessage('m')} AND ${idsMatch([[sql`m.id`, f.id], [sql`r.child_id`, f.childId], [sql`m.referral_id`, f.referralId]])} AND ${ofChunk('r', f.chunk)}
+    sql`SELECT m.id, m.referral_id, (SELECT r.child_id FROM referral r WHERE r.ics_id = m.ics_id AND r.id = m.referral_id) AS child_id,
+               m.author_id, m.author_name, m.author_role, m.body, m.sent_at
+          FROM referral_message m
+         WHERE ${threadMessage('m')} AND ${idsMatch(r, 'm', [[sql`m.id`, f.id], [sql`m.referral_id`, f.referralId]])} AND ${ofChildren}
          ORDER BY m.sent_at, m.id`,
   );
 }

@@ -40,7 +40,7 @@ const WHAT = 'The family’s consent to share (FHIR Consent)';
 
 async function ofChild(r: Reading, childId: string) {
   await seePatient(r, childId, WHAT);
-  return (await consentDecisions(r.tx, { childId })).map(toFhir);
+  return (await consentDecisions(r.tx, r.actor.icsId, { childId })).map(toFhir);
 }
 
 export const consentHandler: ResourceHandler = {
@@ -51,12 +51,12 @@ export const consentHandler: ResourceHandler = {
     { name: 'patient', type: 'reference', documentation: 'Required: the child (Patient/<id>).' },
     { name: 'status', type: 'token', documentation: 'active, rejected or inactive.' },
   ],
-  read: async (r, id) => toFhir(await seeFound(r, consentDecisions(r.tx, { id }), WHAT)),
+  read: async (r, id) => toFhir(await seeFound(r, consentDecisions(r.tx, r.actor.icsId, { id }), WHAT)),
   async search(r, query, page) {
     const status = single(query, 'status');
     if (status !== undefined && !['active', 'rejected', 'inactive'].includes(status)) throw badRequest('status must be active, rejected or inactive.', 'status');
     return pageOf((await ofChild(r, patientParam(query)!)).filter((c) => !status || c.status === status), page);
   },
   everything: ofChild,
-  everyChild: async (r) => inChildOrder(r, await consentDecisions(r.tx, { icsId: r.actor.icsId, childIds: chunkChildIds(r) })).map(toFhir),
+  everyChild: async (r) => inChildOrder(r, await consentDecisions(r.tx, r.actor.icsId, { childIds: chunkChildIds(r) })).map(toFhir),
 };

@@ -37,7 +37,7 @@ export const questionnaireResponseHandler: ResourceHandler = {
   documentation: 'Families’ Friends and Family Test answers after hub clinics, MDT outcomes and advice: no child or family is named. Read only.',
   searchParams: [{ name: 'authored', type: 'date', documentation: 'ge<date>: answers given on or after the date.' }],
   async read(r, id) {
-    const [found] = await feedbackAnswers(r.tx, { id }, 1, 0);
+    const [found] = await feedbackAnswers(r.tx, r.actor.icsId, { id }, 1, 0);
     if (!found) throw notFound();
     return toFhir(found);
   },
@@ -45,6 +45,6 @@ export const questionnaireResponseHandler: ResourceHandler = {
     const authored = single(query, 'authored');
     const from = authored === undefined ? undefined : /^ge(\d{4}-\d{2}-\d{2})$/.exec(authored)?.[1];
     if (authored !== undefined && !from) throw badRequest('authored must be ge<YYYY-MM-DD>.', 'authored');
-    return { resources: (await feedbackAnswers(r.tx, { from }, page.count, page.offset)).map(toFhir), total: await feedbackAnswerCount(r.tx, from) };
+    return { resources: (await feedbackAnswers(r.tx, r.actor.icsId, { from }, page.count, page.offset)).map(toFhir), total: await feedbackAnswerCount(r.tx, r.actor.icsId, from) };
   },
 };

@@ -47,9 +47,13 @@ type ReferralRow = {
   decision_maker_name: string; cluster_name: string; version: number; created_at: string; updated_at: string;
 };
 
-/** SQL: each column equals its id, for the ids given (none: every row the tenant can see). */
-export const idsMatch = (pairs: [SQL, string | undefined][]): SQL =>
-  sql.join([sql`true`, ...pairs.filter(([, v]) => v !== undefined).map(([column, v]) => sql`${column} = ${v}::uuid`)], sql` AND `);
+/**
+ * SQL: the row (its table's alias) is in the reader's ICS, named as a value so
+ * Citus reads one shard whatever else is asked; and each column equals its id,
+ * for the ids given (none: every row of the ICS).
+ */
+export const idsMatch = (r: Reading, alias: string, pairs: [SQL, string | undefined][]): SQL =>
+  sql.join([sql`${sql.raw(alias)}.ics_id = ${r.actor.icsId}::uuid`, ...pairs.filter(([, v]) => v !== undefined).map(([column, v]) => sql`${column} = ${v}::uuid`)], sql` AND `);
 
 /** `chunk`: every child of a Bulk Data export's chunk, their doors opened by the caller. */
 async function referrals(r: Reading, f: { id?: string; childId?: string; chunk?: ChunkReading }): Promise<ReferralRow[]> {
@@ -63,7 +67,7 @@ async function referrals(r: Reading, f: { id?: string; childId?: string; chunk?:
                (SELECT cl.name FROM cluster cl WHERE cl.ics_id = r.ics_id AND cl.id = r.cluster_id) AS cluster_name,
                r.version, r.created_at, r.updated_at
           FROM referral r
-         WHERE ${idsMatch([[sql`r.id`, f.id], [sql`r.child_id`, f.childId]])} AND ${ofChunk('r', f.chunk)}
+         WHERE ${idsMatch(r, 'r', [[sql`r.id`, f.id], [sql`r.child_id`, f.childId]])} AND ${ofChunk('r', f.chunk)}
          ORDER BY r.created_at, r.id`,
   );
 }
