@@ -106,7 +106,10 @@ export async function fhirImportBench(db: Database, opts: { url: string; icsId: 
 
 export async function recordBench(db: Database, app: FastifyInstance, opts: { url: string; baseUrl: string; icsId: string; gpEmail: string; password: string; loadSeconds: number }) {
   await fhirImportBench(db, opts);
-  const sample = await rows<{ id: string; nhs_number: string }>(db.owner, sql`SELECT id, nhs_number FROM child TABLESAMPLE SYSTEM (1) LIMIT 1000`);
+  // About a thousand children: 1% of the pages of a large ICS, every page of a small one (where 1% may be no page at all).
+  const [{ n: children }] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM child`);
+  const samplePercent = Math.min(100, Math.max(1, 200_000 / children));
+  const sample = await rows<{ id: string; nhs_number: string }>(db.owner, sql`SELECT id, nhs_number FROM child TABLESAMPLE SYSTEM (${sql.raw(String(samplePercent))}) LIMIT 1000`);
   const token = await db.tenant(opts.icsId, async (tx) => addClient(tx, opts.icsId, { name: `Bench ${Date.now()}`, scopes: 'system/*.rs', organisationId: null }))
     .then(async (c) => issueToken(db, c.clientId, c.clientSecret!, undefined));
   if (!('access_token' in token)) throw new Error(`no token: ${token.description}`);
