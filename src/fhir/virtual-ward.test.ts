@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { acknowledgeEscalation, recordObservations, recordVisit, scheduleVisit } from '../ambulatory/service.js';
 import { demoWard, inIcs, onWard, plainChild, type Ward } from '../ambulatory/test-fixtures.js';
 import { LOINC, PEWS_SCORE_SYSTEM, UCUM, WARD_ESCALATION_SYSTEM, WARD_VISIT_SYSTEM } from './codes.js';
-import { refusal, startFhirTest, type FhirTest } from './test-setup.js';
+import { fhirCall, refusal, startFhirTest, type FhirTest } from './test-setup.js';
+import { auditMark, auditSince } from '../../test/audit.js';
 import { structureIssues } from './validation.js';
 
 const entries = <T extends Resource>(b: unknown) => ((b as Bundle).entry ?? []).map((e) => e.resource as T);
@@ -124,5 +125,52 @@ describe('the virtual ward as FHIR EpisodeOfCare, Encounter, Observation and Fla
     const otherIcs = t.client(await t.token({ icsId: t.j.other.icsId, scopes: 'system/*.rs' }));
     expect((await refusal(otherIcs.read({ resourceType: 'EpisodeOfCare', id: episodeId }))).status).toBe(404);
     expect((await refusal(otherIcs.read({ resourceType: 'Observation', id: `${setId}-hr` }))).status).toBe(404);
+  });
+
+  it('finds the ward’s Observations by code, status and the day they were observed (UTC), and only those each filter matches', async () => {
+    const fhir = t.client(await t.token({ scopes: 'system/Observation.rs' }));
+    const { day } = await t.one<{ day: string }>(sql`SELECT to_char(observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM ward_observation WHERE id = ${setId}::uuid`);
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const ofSet = async (searchParams: Record<string, string>) =>
+      entries<Observation>(await fhir.search({ resourceType: 'Observation', searchParams: { patient: `Patient/${child}`, _count: '50', ...searchParams } }))
+        .filter((o) => o.id!.startsWith(setId)).map((o) => o.id!.slice(setId.length + 1));
+    const everyPart = ['rr', 'hr', 'spo2', 'temp', 'bp', 'pews'];
+    expect(await ofSet({ code: `${PEWS_SCORE_SYSTEM}|spot-pews-total` })).toEqual(['pews']);
+    expect(await ofSet({ code: `${LOINC}|8310-5,${LOINC}|85354-9` })).toEqual(['temp', 'bp']);
+    expect(await ofSet({ code: `${LOINC}|8480-6` })).toEqual([]);
+    expect(await ofSet({ status: 'final' })).toEqual(everyPart);
+    expect(await ofSet({ status: 'preliminary' })).toEqual([]);
+    expect(await ofSet({ date: day })).toEqual(everyPart);
+    expect(await ofSet({ date: `ge${day}`, code: `${LOINC}|8867-4` })).toEqual(['hr']);
+    expect(await ofSet({ date: next })).toEqual([]);
+    expect(await ofSet({ date: `lt${day}` })).toEqual([]);
+  });
+
+  it('an Observation search of the child by a system unrelated to them is refused and audited with nothing of the record or the ward; by another ICS it is 404', async () => {
+    const writer = t.client(await t.token({ scopes: 'system/Observation.cruds' }));
+    await writer.create({
+      resourceType: 'Observation',
+      body: { resourceType: 'Observation', status: 'final', subject: { reference: `Patient/${child}` }, code: { text: 'Parent reports a good night' }, valueString: 'Slept through' } as never,
+    });
+    const elsewhere = await t.one<{ ods_code: string }>(sql`SELECT o.ods_code FROM organisation o WHERE o.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice'
+      AND o.id <> ${w.gp.organisationId}::uuid ORDER BY o.ods_code LIMIT 1`);
+    const stranger = await t.register({ odsCode: elsewhere.ods_code, scopes: 'system/*.rs' });
+    const strangerToken = await t.tokenFor(stranger);
+    for (const query of [`patient=Patient/${child}`, `patient=Patient/${child}&code=${encodeURIComponent(`${PEWS_SCORE_SYSTEM}|spot-pews-total`)}`]) {
+      const mark = await auditMark(t.j.db);
+      const refused = await fhirCall(t, strangerToken, 'GET', `Observation?${query}`);
+      expect(refused.status, query).toBe(403);
+      expect(refused.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden' }] });
+      expect(JSON.stringify(refused.body)).not.toContain(setId);
+      const audited = await auditSince(t.j.db, mark);
+      expect(audited).toEqual([expect.objectContaining({
+        actor: stranger.clientId, child, action: 'child.access-refused', what: 'Refused: shared record', why: 'This system has no relationship with this child.',
+      })]);
+    }
+    const mark = await auditMark(t.j.db);
+    const otherIcs = await fhirCall(t, await t.token({ icsId: t.j.other.icsId, scopes: 'system/*.rs' }), 'GET', `Observation?patient=Patient/${child}`);
+    expect(otherIcs.status).toBe(404);
+    expect(otherIcs.body).toMatchObject({ resourceType: 'OperationOutcome' });
+    expect(await auditSince(t.j.db, mark, { child })).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { readContactInput, readEntryInput, type ContactInput, type EntryInput } 
 import { NOT_ATTENDED, UNSCHEDULED_CONTACTS, type EntryKind } from './schema.js';
 import * as store from './store.js';
 import * as letters from './letters.js';
-import { entryPage, type EntryPageFilter } from './entry-keyset.js';
+import { entryPage, entryPageFound, entryPageRead, type EntryPageFilter } from './entry-keyset.js';
 import { beforeBirth, ENTRY_CONFLICTS, entryReadAudit, sameEntry, savedEntryAudit } from './entry-rules.js';
 import { countRecordedContacts } from './contact-counting.js';
 import { insertFedContacts, type FedContact } from './contact-feed-store.js';
@@ -147,12 +147,21 @@ export async function pageEntries(tx: Tx, actor: Actor, childId: string, filter:
 /**
  * As pageEntries, under a door already opened for the child in this
  * transaction (openRecord): its audit is handed back, for the caller to write
- * with the request's others in one statement before it answers.
+ * with the request's others in one statement before it answers. With
+ * `readWithDoor`, the page is what the door read (entriesPageRead) for this
+ * filter, so nothing is read again.
  */
-export async function pageOpenedEntries(tx: Tx, access: RecordAccess, filter: EntryPageFilter): Promise<Awaited<ReturnType<typeof entryPage>> & { audit: ChildAudit }> {
-  const result = await entryPage(tx, access, filter);
+export async function pageOpenedEntries(tx: Tx, access: RecordAccess, filter: EntryPageFilter, readWithDoor?: { found: unknown }): Promise<Awaited<ReturnType<typeof entryPage>> & { audit: ChildAudit }> {
+  const result = readWithDoor ? await entryPageFound(tx, access, filter, readWithDoor.found) : await entryPage(tx, access, filter);
   return { ...result, audit: entriesReadAudit(filter.kinds, result.entries.length) };
 }
+
+/**
+ * The page pageOpenedEntries gives, as a read for the door to ask with its
+ * question (openRecordReading): what it found goes to pageOpenedEntries once
+ * the record is open to the actor.
+ */
+export const entriesPageRead: (actor: Actor, filter: EntryPageFilter) => ChildRead = entryPageRead;
 
 /** One entry; a sensitive entry the actor may not see is simply not found. */
 export async function getEntry(tx: Tx, actor: Actor, entryId: string) {

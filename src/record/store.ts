@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
 import type { Actor } from '../platform/access/actor.js';
 import { standingRelationshipSql } from '../platform/access/relationship.js';
@@ -74,11 +74,15 @@ export const STORED_ENTRY_COLUMNS = ['id', 'child_id', 'kind', 'code_system', 'c
 /** STORED_ENTRY_COLUMNS of record_entry `e`, for a SELECT or a RETURNING. */
 export const storedEntryColumns = () => sql.raw(STORED_ENTRY_COLUMNS.map((c) => `e.${c}`).join(', '));
 
-/** One child, or several at once (a bulk export's chunk): `e.child_id` matches. */
-const ofChildren = (childId: string | readonly string[]) =>
-  typeof childId === 'string' ? sql`e.child_id = ${childId}::uuid` : sql`e.child_id = ANY(${`{${childId.join(',')}}`}::uuid[])`;
+/**
+ * One child, or several at once (a bulk export's chunk): `e.child_id` matches.
+ * The child may be an SQL expression (the door's read names it so: ChildRead).
+ */
+const ofChildren = (childId: string | readonly string[] | SQL) =>
+  childId instanceof SQL ? sql`e.child_id = ${childId}`
+    : typeof childId === 'string' ? sql`e.child_id = ${childId}::uuid` : sql`e.child_id = ANY(${`{${childId.join(',')}}`}::uuid[])`;
 
-export function entryWhere(actor: Actor, childId: string | readonly string[], f: EntryFilter): SQL {
+export function entryWhere(actor: Actor, childId: string | readonly string[] | SQL, f: EntryFilter): SQL {
   const parts = [sql`e.ics_id = ${actor.icsId}::uuid`, ofChildren(childId), visibleToSql(actor), sql`e.status <> 'entered-in-error'`];
   if (f.kinds?.length) parts.push(sql`e.kind IN (${sql.join(f.kinds.map((k) => sql`${k}`), sql`, `)})`);
   if (f.code) parts.push(sql`e.code = ${f.code}`);

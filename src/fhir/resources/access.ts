@@ -71,25 +71,38 @@ export async function seeFound<T extends { child_id: string }>(r: Reading, found
 /** Doors opened by searchOneChild under the record's rule: the entries may be read under them. */
 const recordOpened = new WeakSet<ChildAccess>();
 
+/** What the door read for one of a search's reads, when it read it (searchOneChild). */
+export type ReadWithDoor = (read: ChildRead | undefined) => { found: unknown } | undefined;
+
+/** Several reads asked as one: a json array of what each found, in turn. */
+const allOf = (reads: readonly ChildRead[]): ChildRead => (icsId, childId) =>
+  sql`SELECT json_build_array(${sql.join(reads.map((read) => sql`(${read(icsId, childId)})`), sql`, `)})`;
+
 /**
  * One child's search (record entries, and what is served beside them): the
  * record's door opened once, under the record's rule (which holds the FHIR
  * read rule too), 404 for a child not in this ICS and an audited refusal as
  * before; every read inside adds its audit, and all of them are written in
- * one statement before the search answers, in the same transaction.
+ * one statement before the search answers, in the same transaction. The
+ * reads `asked` (the search's rows of the child) go in the door's own
+ * statement and come back, through `withDoor`, only once the door is open.
  */
 export async function searchOneChild<T>(
-  r: Reading, childId: string, fn: (r: Reading & { whole: WholeRecord }) => Promise<T>, readWithDoor?: ChildRead,
+  r: Reading, childId: string, fn: (r: Reading & { whole: WholeRecord }, withDoor: ReadWithDoor) => Promise<T>, asked: readonly (ChildRead | undefined)[] = [],
 ): Promise<T> {
+  const reads = asked.filter((read): read is ChildRead => read !== undefined);
   if (r.whole?.access.childId === childId && recordOpened.has(r.whole.access)) {
     checkedAccess(r.tx, r.whole.access);
-    return fn(r as Reading & { whole: WholeRecord });
+    return fn(r as Reading & { whole: WholeRecord }, () => undefined);
   }
-  // `readWithDoor` (a second source's rows of the child) goes in the door's own statement, and comes back only once the door is open.
-  const { access, found } = readWithDoor ? await openRecordReading(r.tx, r.actor, childId, readWithDoor) : { access: await openRecord(r.tx, r.actor, childId), found: undefined };
+  const { access, found } = reads.length ? await openRecordReading<unknown[]>(r.tx, r.actor, childId, allOf(reads)) : { access: await openRecord(r.tx, r.actor, childId), found: null };
   recordOpened.add(access);
-  const whole: WholeRecord = { access, audits: [], entries: new Map(), ...(readWithDoor ? { withDoor: { read: readWithDoor, found } } : {}) };
-  const out = await fn({ ...r, whole });
+  const whole: WholeRecord = { access, audits: [], entries: new Map() };
+  const withDoor: ReadWithDoor = (read) => {
+    const at = read ? reads.indexOf(read) : -1;
+    return found && at >= 0 ? { found: found[at] } : undefined;
+  };
+  const out = await fn({ ...r, whole }, withDoor);
   await auditEachChild(r.tx, whole.audits.map((entry) => ({ access, entry })));
   return out;
 }

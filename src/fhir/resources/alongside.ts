@@ -1,8 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { ChildRead } from '../../platform/access/door.js';
 import { badRequest, FhirError, unprocessable } from '../outcome.js';
 import { idList, instantBounds, type InstantBound } from './search-params.js';
-import type { ChunkReading, Page, Query, Reading, ResourceHandler } from './handler.js';
+import type { ChunkReading, Page, Query, Reading, ResourceHandler, SearchPage, SearchWithDoor } from './handler.js';
 import { searchOneChild } from './access.js';
 import { patientParam } from './common.js';
 
@@ -25,11 +24,10 @@ export interface ExtraSource {
   /** The same for every child of a Bulk Data export's chunk, in one statement. */
   everyChild(r: ChunkReading): Promise<Resource[]>;
   /**
-   * The source's rows of one child, read with the door's question when a
-   * search opens the record's door (searchOneChild): search then finds them
-   * in the reading's `whole.withDoor` rather than reading them again.
+   * search as a read of the child the door asks with its question, when a
+   * search opens the record's door (searchOneChild): one round trip for both.
    */
-  readWithDoor?: ChildRead;
+  searchWithDoor?(r: Reading, query: Query): SearchWithDoor<Resource[]>;
   /** Why a write to one of its resources is refused. */
   readOnly: string;
   /** Added to the type's documentation in the CapabilityStatement. */
@@ -66,24 +64,44 @@ function matching(found: Resource[], query: Query): Resource[] {
 /** Marks a key that pages through the source's resources, once the handler's are all given. */
 const EXTRA = '+alongside';
 
+/** Where a page that goes on into the source's resources starts in them (undefined for a page of the handler's own). */
+function extraFrom(page: Page): number | undefined {
+  if (page.after?.[0] !== EXTRA) return undefined;
+  const from = /^\d{1,6}$/.test(page.after[1] ?? '') ? Number(page.after[1]) : NaN;
+  if (Number.isNaN(from) || page.after.length !== 2) throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
+  return from;
+}
+
+/** What the handler is asked for a page: past its own, its total alone. */
+const ownPage = (page: Page): Page => (page.after?.[0] === EXTRA ? { ...page, after: undefined, count: 0 } : page);
+
 /**
  * Paging by key: the handler's pages first, in its order; then the source's,
  * keyed by how many of them were already given (they are held in full).
  */
-async function byKey(base: ResourceHandler, r: Reading, query: Query, page: Page, more: Resource[]) {
-  if (page.after?.[0] === EXTRA) {
-    const from = /^\d{1,6}$/.test(page.after[1] ?? '') ? Number(page.after[1]) : NaN;
-    if (Number.isNaN(from) || page.after.length !== 2) throw badRequest('_cursor is not one this server gave: follow the Bundle’s next link as it is.', '_cursor');
-    const { total } = await base.search(r, query, { ...page, after: undefined, count: 0 });
-    const resources = more.slice(from, from + page.count);
-    return { resources, total: total + more.length, ...(from + page.count < more.length ? { next: [EXTRA, String(from + page.count)] } : {}) };
-  }
-  const own = await base.search(r, query, page);
+function byKey(own: SearchPage, from: number | undefined, page: Page, more: Resource[]): SearchPage {
   const total = own.total + more.length;
+  if (from !== undefined) {
+    const resources = more.slice(from, from + page.count);
+    return { resources, total, ...(from + page.count < more.length ? { next: [EXTRA, String(from + page.count)] } : {}) };
+  }
   if (own.next) return { resources: own.resources, total, next: own.next };
   const room = page.count - own.resources.length;
   const resources = [...own.resources, ...more.slice(0, room)];
   return { resources, total, ...(more.length > room && page.count > 0 ? { next: [EXTRA, String(room)] } : {}) };
+}
+
+/** Each source's matches for one search: as read with the door's question where they were, else searched now. */
+type Sources = { own: (page: Page) => Promise<SearchPage>; more: () => Promise<Resource[]> };
+
+/** A search's read for the door, or none when its parameters do not read well: searched after the door, it answers its error there, as it always has. */
+function readable<T>(prepare: () => T | undefined): T | undefined {
+  try {
+    return prepare();
+  } catch (error) {
+    if (error instanceof FhirError) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -91,10 +109,13 @@ async function byKey(base: ResourceHandler, r: Reading, query: Query, page: Page
  * handler pages its own (and says its total), the source fills the rest.
  */
 export function alongside(base: ResourceHandler, extra: ExtraSource): ResourceHandler {
-  async function both(r: Reading, query: Query, page: Page) {
-    const more = matching(await extra.search(r, query), query);
-    if (base.sorts) return byKey(base, r, query, page, more);
-    const own = await base.search(r, query, page);
+  async function both(r: Reading, query: Query, page: Page, sources: Sources = { own: (p) => base.search(r, query, p), more: () => extra.search(r, query) }) {
+    const more = matching(await sources.more(), query);
+    if (base.sorts) {
+      const from = extraFrom(page);
+      return byKey(await sources.own(ownPage(page)), from, page, more);
+    }
+    const own = await sources.own(page);
     const from = Math.max(0, page.offset - own.total);
     const room = page.count - own.resources.length;
     return { resources: [...own.resources, ...(room > 0 ? more.slice(from, from + room) : [])], total: own.total + more.length };
@@ -107,9 +128,14 @@ export function alongside(base: ResourceHandler, extra: ExtraSource): ResourceHa
       return base.read(r, id);
     },
     async search(outer: Reading, query: Query, page: Page) {
-      // Beside record entries, one door and one audit statement for both sources.
-      if (base.entryKind) return searchOneChild(outer, patientParam(query)!, (r) => both(r, query, page), extra.readWithDoor);
-      return both(outer, query, page);
+      if (!base.entryKind) return both(outer, query, page);
+      // Beside record entries, one door and one audit statement for both sources, and each source's read in the door's statement.
+      const own = readable(() => base.searchWithDoor?.(outer, query, ownPage(page)));
+      const more = readable(() => extra.searchWithDoor?.(outer, query));
+      return searchOneChild(outer, patientParam(query)!, (r, withDoor) => both(r, query, page, {
+        own: (p) => (own ? own.answer(r, withDoor(own.read)) : base.search(r, query, p)),
+        more: () => (more ? more.answer(r, withDoor(more.read)) : extra.search(r, query)),
+      }), [own?.read, more?.read]);
     },
     async everything(r, childId) {
       return [...((await base.everything?.(r, childId)) ?? []), ...(await extra.everything(r, childId))];

@@ -1,5 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { ENTRY_SORTS, entriesOfEach, entryHistory, getEntry, listEntries, pageOpenedEntries, saveEntry, type EntryInput, type EntryRow } from '../../record/service.js';
+import { ENTRY_SORTS, entriesOfEach, entriesPageRead, entryHistory, getEntry, listEntries, pageOpenedEntries, saveEntry, type EntryInput, type EntryPageFilter, type EntryRow } from '../../record/service.js';
 import type { EntryKind } from '../../record/index.js';
 import type { ChildAccess } from '../../platform/access/door.js';
 import type { EntrySort } from '../../record/service.js';
@@ -9,7 +9,7 @@ import { keepAsSent, sameJson, withAsSent, type Elements } from './as-sent.js';
 import { dateRange, instant, patientParam } from './common.js';
 import { searchOneChild } from './access.js';
 import { entryCursor, idList, instantBounds, tokenList } from './search-params.js';
-import type { Importing, Page, Query, Reading, ResourceHandler, SearchParamDef, Version, Written } from './handler.js';
+import type { Importing, Page, Query, Reading, ResourceHandler, SearchPage, SearchParamDef, SearchWithDoor, Version, WholeRecord, Written } from './handler.js';
 
 /**
  * How one kind of record entry is a FHIR resource. The record service does
@@ -156,7 +156,8 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     { name: '_lastUpdated', type: 'date', documentation: 'When the current version was written (eq, ge, gt, le, lt; an instant with its zone, or a day, month or year in UTC).' },
   );
 
-  async function search(r: Reading, query: Query, page: Page) {
+  /** The search's parameters read (400 for one that does not read well) into the page it asks of the record, read with the door's question. */
+  function searchWithDoor(r: Reading, query: Query, page: Page): SearchWithDoor<SearchPage, Reading & { whole: WholeRecord }> {
     const childId = patientParam(query)!;
     const codes = tokenList(query, codec.codeParam, codec.codeSystems);
     let statuses: string[] | undefined;
@@ -178,16 +179,32 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
     });
     const { from, to } = dateRange(query, 'date');
     const sort = (page.sort ?? ENTRY_SORTS[0]) as EntrySort;
-    const nothing = codes?.length === 0 || ids?.length === 0 || (from && to && from > to);
     // Nothing can match: the door is still opened (and the search audited) before answering "none".
-    return searchOneChild(r, childId, async ({ whole }) => {
-      const { entries, total, next, audit } = await pageOpenedEntries(r.tx, whole.access, {
-        kinds: [codec.kind], codes, statuses, ids, from, to, updated: instantBounds(query, '_lastUpdated'), identifiers, categories, missing,
-        sort, after: entryCursor(page.after, sort), count: nothing ? 0 : page.count, withTotal: !nothing,
-      });
-      whole.audits.push(audit);
-      return { resources: entries.filter(servable).map(toFhir), total: total ?? 0, ...(next ? { next } : {}) };
-    });
+    const nothing = codes?.length === 0 || ids?.length === 0 || (from && to && from > to);
+    let late: Pick<EntryPageFilter, 'updated' | 'after'>;
+    try {
+      late = { updated: instantBounds(query, '_lastUpdated'), after: entryCursor(page.after, sort) };
+    } catch (error) {
+      // These two were always read once the door was open: a child not found, or refused, is answered so before them.
+      return { childId, answer: () => Promise.reject(error) };
+    }
+    const filter: EntryPageFilter = {
+      kinds: [codec.kind], codes, statuses, ids, from, to, identifiers, categories, missing, sort, ...late, count: nothing ? 0 : page.count, withTotal: !nothing,
+    };
+    return {
+      childId,
+      read: entriesPageRead(r.actor, filter),
+      async answer({ tx, whole }, withDoor) {
+        const { entries, total, next, audit } = await pageOpenedEntries(tx, whole.access, filter, withDoor);
+        whole.audits.push(audit);
+        return { resources: entries.filter(servable).map(toFhir), total: total ?? 0, ...(next ? { next } : {}) };
+      },
+    };
+  }
+
+  async function search(r: Reading, query: Query, page: Page) {
+    const one = searchWithDoor(r, query, page);
+    return searchOneChild(r, one.childId, (opened, withDoor) => one.answer(opened, withDoor(one.read)), [one.read]);
   }
 
   return {
@@ -203,6 +220,7 @@ export function entryHandler<R extends Resource>(codec: EntryCodec<R>): Resource
       return toFhir(row);
     },
     search,
+    searchWithDoor,
     entryKind: codec.kind,
     async history(r, id) {
       // The door and its audit first (a refused child, or a sensitive entry, is not found), then the kept versions.

@@ -29,10 +29,23 @@ export type Reading = { tx: Tx; actor: Actor; whole?: WholeRecord };
  * record's entries are read once (through the record service) for every
  * entry type, by kind.
  */
-export type WholeRecord = {
-  access: ChildAccess; audits: ChildAudit[]; entries: Map<EntryKind, EntryRow[]>;
-  /** What a search's second source read with the door's question (alongside.ts readWithDoor), when it did, beside the read that found it. */
-  withDoor?: { read: ChildRead; found: unknown };
+export type WholeRecord = { access: ChildAccess; audits: ChildAudit[]; entries: Map<EntryKind, EntryRow[]> };
+
+/** One page of a search's matches; `next`: the key to page on from, when a type paged by key has more. */
+export type SearchPage = { resources: Resource[]; total: number; next?: string[] };
+
+/**
+ * One child's search, its parameters read (a parameter that does not read
+ * well answered 400 already): its read of the child, for the door to ask
+ * with its own question (searchOneChild), and its answer once the door is
+ * open, from what that read found (`withDoor`) or, where the door was open
+ * before (withDoor absent), read then.
+ */
+export type SearchWithDoor<T, R extends Reading = Reading> = {
+  childId: string;
+  /** Absent when the search answers an error once the door is open (a parameter always read after it). */
+  read?: ChildRead;
+  answer(r: R, withDoor?: { found: unknown }): Promise<T>;
 };
 
 /**
@@ -88,8 +101,9 @@ export interface ResourceHandler {
   /** What the CapabilityStatement says about the type. */
   documentation: string;
   read(r: Reading, id: string): Promise<Resource>;
-  /** `next`: the key to page on from, when a type paged by key has more. */
-  search(r: Reading, query: Query, page: Page): Promise<{ resources: Resource[]; total: number; next?: string[] }>;
+  search(r: Reading, query: Query, page: Page): Promise<SearchPage>;
+  /** search of one child's record as a read the door asks with its question: one round trip for both (record entry types). */
+  searchWithDoor?(r: Reading, query: Query, page: Page): SearchWithDoor<SearchPage, Reading & { whole: WholeRecord }>;
   /** The `_sort` orders a type paged by key offers, its default first; a type without is paged by offset over its (small) result. */
   sorts?: readonly string[];
   /**

@@ -57,12 +57,13 @@ export type ObservationSetRow = {
 const OBSERVATION_SET_COLUMNS = sql`o.id, o.child_id, o.episode_id, o.observed_at, o.recorded_at, o.recorder_kind, o.recorded_by, o.recorded_by_name,
   o.observed, o.score, o.escalation, o.parameters, o.missing, o.chart_name, o.chart_version`;
 
-export const observationSets = (r: Reading, f: Find) => rows<ObservationSetRow>(r.tx, sql`
-  SELECT ${OBSERVATION_SET_COLUMNS} FROM ward_observation o WHERE ${where('o', r, f)} ORDER BY o.observed_at, o.id`);
+/** `matching`: a condition on the set `o` (a search's code, status and date), so sets it could not match are not read. */
+export const observationSets = (r: Reading, f: Find, matching: SQL = sql`true`) => rows<ObservationSetRow>(r.tx, sql`
+  SELECT ${OBSERVATION_SET_COLUMNS} FROM ward_observation o WHERE ${where('o', r, f)} AND ${matching} ORDER BY o.observed_at, o.id`);
 
 /** A child's observation sets as observationSets gives them, as one json list, for the door to read with its question (openChildReading). */
-export const observationSetsRead: ChildRead = (icsId, childId) => sql`SELECT coalesce(json_agg(s ORDER BY s.observed_at, s.id), '[]'::json)
-  FROM (SELECT ${OBSERVATION_SET_COLUMNS} FROM ward_observation o WHERE o.ics_id = ${icsId}::uuid AND o.child_id = ${childId}) s`;
+export const observationSetsRead = (matching: SQL): ChildRead => (icsId, childId) => sql`SELECT coalesce(json_agg(s ORDER BY s.observed_at, s.id), '[]'::json)
+  FROM (SELECT ${OBSERVATION_SET_COLUMNS} FROM ward_observation o WHERE o.ics_id = ${icsId}::uuid AND o.child_id = ${childId} AND ${matching}) s`;
 
 export type EscalationRow = {
   id: string; child_id: string; episode_id: string; observation_id: string | null; level: string; reasons: string[]; response: string;

@@ -1,5 +1,5 @@
 import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirtypes';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows } from '../../platform/db/client.js';
 import { LOINC, OBSERVATION_CATEGORY, PEWS_SCORE_SYSTEM, UCUM } from '../codes.js';
 import { notFound } from '../outcome.js';
@@ -7,7 +7,7 @@ import { dateRange, instant, metaOf, patientParam } from './common.js';
 import { tokenList } from './search-params.js';
 import { seeFound, seePatient } from './access.js';
 import type { ExtraSource } from './alongside.js';
-import type { Reading } from './handler.js';
+import type { Query, Reading, SearchWithDoor } from './handler.js';
 import { observationSets, observationSetsRead, type ObservationSetRow } from './virtual-ward-rows.js';
 
 /**
@@ -96,13 +96,56 @@ export function observationsOfSet(s: ObservationSetRow): Observation[] {
 
 async function ofChild(r: Reading, childId: string): Promise<Observation[]> {
   await seePatient(r, childId, WHAT);
-  // A search's door read the sets with its question (readWithDoor); elsewhere ($everything) they are read now.
-  const withDoor = r.whole?.access.childId === childId && r.whole.withDoor?.read === observationSetsRead ? r.whole.withDoor.found : undefined;
-  const sets = (withDoor as ObservationSetRow[] | undefined) ?? await observationSets(r, { childId });
-  return sets.flatMap(observationsOfSet);
+  return (await observationSets(r, { childId })).flatMap(observationsOfSet);
 }
 
 const day = (o: Observation) => o.effectiveDateTime!.slice(0, 10);
+
+/** What an Observation search asks of the ward's observations. */
+type WardSearch = { childId: string; codes?: string[]; statuses?: string[]; from?: string; to?: string };
+
+/** The statuses a search may ask for and still be given the ward's observations (each is final). */
+const SERVED_STATUSES = ['final', 'amended', 'corrected'];
+
+/** A code list of none, or no status the ward's observations are served under: nothing of the ward's matches. */
+const matchesNone = (q: WardSearch) => q.codes?.length === 0 || (q.statuses !== undefined && !q.statuses.some((s) => SERVED_STATUSES.includes(s)));
+
+/**
+ * The sets that can give an Observation the search matches, as a condition on
+ * the set `o`, so the rest are not read: one with a vital sign of a code asked
+ * for (every set has its score), observed on the days asked for (UTC days, as
+ * effectiveDateTime shows them). Each Observation is still matched after.
+ */
+function setsMatching(q: WardSearch): SQL {
+  if (matchesNone(q)) return sql`false`;
+  const parts: SQL[] = [];
+  if (q.codes && !q.codes.includes(PEWS_CODE.code)) {
+    const given = Object.values(VITALS).filter((v) => v.codes.some(([code]) => q.codes!.includes(code)))
+      .map((v) => sql`jsonb_typeof(o.observed -> ${v.field}) = 'number'`);
+    parts.push(given.length ? sql`(${sql.join(given, sql` OR `)})` : sql`false`);
+  }
+  if (q.from) parts.push(sql`o.observed_at >= (${q.from}::date::timestamp AT TIME ZONE 'UTC')`);
+  if (q.to) parts.push(sql`o.observed_at < ((${q.to}::date + 1)::timestamp AT TIME ZONE 'UTC')`);
+  return parts.length ? sql.join(parts, sql` AND `) : sql`true`;
+}
+
+/** One child's search of the ward's observations: its sets read with the door's question (searchOneChild), or read once it is open. */
+function wardSearch(query: Query): SearchWithDoor<Observation[]> {
+  const q: WardSearch = {
+    childId: patientParam(query)!, codes: tokenList(query, 'code', [LOINC, PEWS_SCORE_SYSTEM]), statuses: tokenList(query, 'status', ['']), ...dateRange(query, 'date'),
+  };
+  const matching = setsMatching(q);
+  return {
+    childId: q.childId,
+    read: observationSetsRead(matching),
+    async answer(r, withDoor) {
+      await seePatient(r, q.childId, WHAT);
+      const sets = withDoor ? (withDoor.found as ObservationSetRow[]) : matchesNone(q) ? [] : await observationSets(r, { childId: q.childId }, matching);
+      return sets.flatMap(observationsOfSet)
+        .filter((o) => (!q.codes || o.code.coding!.some((c) => q.codes!.includes(c.code!))) && (!q.from || day(o) >= q.from) && (!q.to || day(o) <= q.to));
+    },
+  };
+}
 
 export const wardObservations: ExtraSource = {
   claims: isWardObservationId,
@@ -116,16 +159,8 @@ export const wardObservations: ExtraSource = {
     if (!found) throw notFound();
     return found;
   },
-  async search(r, query) {
-    const childId = patientParam(query)!;
-    const codes = tokenList(query, 'code', [LOINC, PEWS_SCORE_SYSTEM]);
-    const statuses = tokenList(query, 'status', ['']);
-    const { from, to } = dateRange(query, 'date');
-    const all = await ofChild(r, childId);
-    if (codes?.length === 0 || (statuses && !statuses.some((s) => ['final', 'amended', 'corrected'].includes(s)))) return [];
-    return all.filter((o) => (!codes || o.code.coding!.some((c) => codes.includes(c.code!))) && (!from || day(o) >= from) && (!to || day(o) <= to));
-  },
-  readWithDoor: observationSetsRead,
+  search: (r, query) => wardSearch(query).answer(r),
+  searchWithDoor: (_r, query) => wardSearch(query),
   everything: ofChild,
   everyChild: async (r) => (await observationSets(r, { childIds: r.accesses.map((a) => a.childId) })).flatMap(observationsOfSet),
   readOnly: 'Observations on the virtual ward are recorded on Joinery’s pages, where they are scored and escalated; they are read only here.',
