@@ -173,4 +173,31 @@ describe('the virtual ward as FHIR EpisodeOfCare, Encounter, Observation and Fla
     expect(otherIcs.body).toMatchObject({ resourceType: 'OperationOutcome' });
     expect(await auditSince(t.j.db, mark, { child })).toEqual([]);
   });
+
+  it('dates, times and page keys PostgreSQL cannot read are a 400 naming the parameter, never a failed door; a refused system is still refused and audited first where they were always read after the door', async () => {
+    const reader = await t.token({ scopes: 'system/Observation.rs' });
+    const first = await fhirCall(t, reader, 'GET', `Observation?patient=Patient/${child}&_count=1`);
+    const next = (first.body as Bundle).link?.find((l) => l.relation === 'next')?.url;
+    expect(next).toBeDefined();
+    const [sort, at, id] = JSON.parse(Buffer.from(new URL(next!).searchParams.get('_cursor')!, 'base64url').toString('utf8')) as string[];
+    // A page key as PostgreSQL writes a time, but 16 hours from UTC, which it cannot read back.
+    const badCursor = Buffer.from(JSON.stringify([sort, at.replace(/[+-]\d{2}(:\d{2})?$/, '+16'), id])).toString('base64url');
+    const unreadable: [string, string][] = [
+      ['date', '0000'], ['date', 'gt9999-12-31'], ['_lastUpdated', '0000-01-01T00:00Z'], ['_lastUpdated', '2024-01-01T00:00+16:00'], ['_cursor', badCursor],
+    ];
+    for (const [name, value] of unreadable) {
+      const res = await fhirCall(t, reader, 'GET', `Observation?patient=Patient/${child}&_count=1&${name}=${encodeURIComponent(value)}`);
+      expect(res.status, `${name}=${value}`).toBe(400);
+      expect(res.body, `${name}=${value}`).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'invalid', expression: [name] }] });
+    }
+    const elsewhere = await t.one<{ ods_code: string }>(sql`SELECT o.ods_code FROM organisation o WHERE o.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice'
+      AND o.id <> ${w.gp.organisationId}::uuid ORDER BY o.ods_code LIMIT 1`);
+    const stranger = await t.tokenFor(await t.register({ odsCode: elsewhere.ods_code, scopes: 'system/*.rs' }));
+    for (const [name, value] of unreadable.filter(([n]) => n !== 'date')) {
+      const mark = await auditMark(t.j.db);
+      const res = await fhirCall(t, stranger, 'GET', `Observation?patient=Patient/${child}&_count=1&${name}=${encodeURIComponent(value)}`);
+      expect(res.status, `${name}=${value}`).toBe(403);
+      expect(await auditSince(t.j.db, mark, { child }), `${name}=${value}`).toEqual([expect.objectContaining({ child, action: 'child.access-refused', what: 'Refused: shared record' })]);
+    }
+  });
 });

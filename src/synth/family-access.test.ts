@@ -95,5 +95,9 @@ describe('parents’ NHS numbers when the 999 range runs short (a 500,000-child 
     expect(numbered).toEqual(['a', 'b', 'c', 'f']);
     expect(nhs.left).toBe(KEPT_FOR_LATER);
     expect(new Set(adults.map((a) => a.nhs).filter(Boolean)).size).toBe(4);
+    // Too few left for everyone given access: said plainly, before any number is taken.
+    const tooFew = adults.map((a) => ({ ...a, nhs: null }));
+    expect(() => numberAdults(tooFew, new Set(['a', 'b', 'c']), nhs)).toThrow(/too few for the 3 parents given access/);
+    expect(nhs.left).toBe(KEPT_FOR_LATER);
   });
 });

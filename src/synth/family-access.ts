@@ -156,6 +156,9 @@ type AdultIdentity = { id: string; nhs: string | null; dob: string };
 
 /** Sets each adult's NHS number: those given access, then the others in order while the range lasts (KEPT_FOR_LATER kept back). */
 export function numberAdults(identities: AdultIdentity[], givenAccess: Set<string>, nhs: NhsNumbers): void {
+  if (nhs.left - KEPT_FOR_LATER < givenAccess.size) {
+    throw new Error(`the 999 test range has ${nhs.left} NHS numbers left, too few for the ${givenAccess.size} parents given access: generate fewer children in this ICS`);
+  }
   for (const identity of identities) if (givenAccess.has(identity.id)) identity.nhs = nhs.next();
   for (const identity of identities) if (!identity.nhs && nhs.left > KEPT_FOR_LATER) identity.nhs = nhs.next();
 }

@@ -60,6 +60,29 @@ function ownScope(text: string, at: number): string {
   return scope;
 }
 
+/**
+ * The equalities a subquery's rows must meet: its conditions after FROM (WHERE,
+ * JOIN … ON) up to GROUP BY, ORDER BY or LIMIT, with string constants blanked
+ * (their text is not SQL), taking only what is ANDed at the top: nothing in
+ * parentheses and nothing at all beside a top-level OR, as either may not hold.
+ */
+function certainConditions(scope: string): string {
+  const inner = scope.startsWith('(') ? scope.slice(1, -1) : scope;
+  const blanked = inner.replace(/'(?:[^']|'')*'/g, (c) => `'${'x'.repeat(c.length - 2)}'`);
+  const from = blanked.search(/\bfrom\b/);
+  if (from < 0) return '';
+  let text = blanked.slice(from);
+  const end = text.search(/\b(group\s+by|order\s+by|limit|having|window)\b/);
+  if (end >= 0) text = text.slice(0, end);
+  let depth = 0;
+  let top = '';
+  for (const ch of text) {
+    if (ch === '(' || ch === ')') depth += ch === '(' ? 1 : -1;
+    top += depth > 0 || ch === ')' ? ' ' : ch;
+  }
+  return /\bor\b/.test(top) ? '' : top.replace(/\bnot\s+\S+\s*=\s*\S+/g, (c) => ' '.repeat(c.length));
+}
+
 const SIDE = String.raw`((?:[a-z_][a-z0-9_]*\.)?ics_id\b|\$\d+(?:::uuid)?|'[^']*'::uuid)`;
 const EQUALITY = new RegExp(String.raw`${SIDE}\s*(?<![<>!])=\s*${SIDE}`, 'g');
 
@@ -81,7 +104,7 @@ export function textTies(statement: string, table: string, alias: string): strin
     const own = (side: string) => side === `${asAlias}.ics_id` || (side === 'ics_id' && relations(scope).length === 1);
     const other = (side: string) => (side.endsWith('ics_id') ? (side.includes('.') ? side.slice(0, -'.ics_id'.length) : undefined) : GIVEN);
     const targets: string[] = [];
-    for (const [, left, right] of scope.matchAll(EQUALITY)) {
+    for (const [, left, right] of certainConditions(scope).matchAll(EQUALITY)) {
       const target = own(left) ? other(right) : own(right) ? other(left) : undefined;
       if (target && target !== asAlias) targets.push(target);
     }

@@ -77,6 +77,34 @@ const PINS = [new RegExp(String.raw`(${NAME})\.ics_id = ${VALUE}`, 'g'), new Reg
 const unquote = (name: string) => name.replace(/^"(.*)"$/, '$1');
 
 /**
+ * The parts of a plan's condition that must hold for every row: its top-level
+ * AND terms, with string constants blanked (their text is not SQL). A term
+ * with an OR or a NOT in it may not hold, so no tie is read from it.
+ */
+export function certainTerms(condition: string): string[] {
+  let text = condition.replace(/'(?:[^']|'')*'/g, (c) => `'${'x'.repeat(c.length - 2)}'`);
+  const wraps = (t: string) => {
+    if (!t.startsWith('(') || !t.endsWith(')')) return false;
+    let depth = 0;
+    for (let i = 0; i < t.length - 1; i++) if ((depth += t[i] === '(' ? 1 : t[i] === ')' ? -1 : 0) === 0) return false;
+    return true;
+  };
+  while (wraps(text)) text = text.slice(1, -1);
+  const terms: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    depth += text[i] === '(' ? 1 : text[i] === ')' ? -1 : 0;
+    if (depth === 0 && text.startsWith(' AND ', i)) {
+      terms.push(text.slice(start, i));
+      start = i + 5;
+    }
+  }
+  terms.push(text.slice(start));
+  return terms.filter((term) => !/\b(OR|NOT)\b/.test(term));
+}
+
+/**
  * Ties the tables read under a hashed SubPlan to the tenant when, in every
  * subquery of the text that reads them, their ics_id is equated to a value or
  * to a table that is tied (repeated, as such subqueries may be tied through each other).
@@ -114,9 +142,9 @@ export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>, 
   const tenant = scans.filter((s) => tenantTables.has(s.table));
   if (tenant.length === 0) return problems;
   const ties = new IcsLinks();
-  for (const condition of conditions) {
-    for (const [, a, b] of condition.matchAll(TIED)) ties.join(unquote(a), unquote(b));
-    for (const pin of PINS) for (const [, a] of condition.matchAll(pin)) ties.join(unquote(a), PINNED);
+  for (const term of conditions.flatMap(certainTerms)) {
+    for (const [, a, b] of term.matchAll(TIED)) ties.join(unquote(a), unquote(b));
+    for (const pin of PINS) for (const [, a] of term.matchAll(pin)) ties.join(unquote(a), PINNED);
   }
   const hashed = hashedAliases(plan);
   tieHashed(ties, tenant.filter((s) => hashed.has(s.alias)), text);

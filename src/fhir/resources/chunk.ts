@@ -14,12 +14,15 @@ import type { ChunkReading } from './handler.js';
 export const chunkChildIds = (r: ChunkReading): string[] => r.accesses.map((a) => checkedAccess(r.tx, a).childId);
 
 /**
- * SQL: the row (its table's alias) is one of the chunk's children's; with no
- * chunk, true, so a read by id or by one child is as it was. The ICS is named
- * by the read's own filter (idsMatch), whatever the read.
+ * SQL: the row (its table's alias) is one of the chunk's children's, in the
+ * chunk's ICS (named here too, so a read that forgets idsMatch still reads one
+ * ICS); with no chunk, true, so a read by id or by one child is as it was.
  */
-export const ofChunk = (alias: string, chunk: ChunkReading | undefined): SQL =>
-  chunk ? sql`${sql.raw(alias)}.child_id = ANY(${uuidArray(chunkChildIds(chunk))})` : sql`true`;
+export const ofChunk = (alias: string, chunk: ChunkReading | undefined): SQL => {
+  if (!chunk) return sql`true`;
+  const a = sql.raw(alias);
+  return sql`${a}.ics_id = ${chunk.actor.icsId}::uuid AND ${a}.child_id = ANY(${uuidArray(chunkChildIds(chunk))})`;
+};
 
 /** Rows by child, each child's in the order the statement read them. */
 export function byChild<T extends { child_id: string }>(found: readonly T[]): Map<string, T[]> {

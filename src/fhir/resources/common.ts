@@ -133,6 +133,14 @@ export function tokenParam(query: Query, name: string, systems: string[]): strin
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
+ * A day PostgreSQL reads as a date: years 1 to 9999 (JavaScript also writes
+ * year 0 and six-digit years). Checked here because a search's dates are read
+ * in the door's own statement, where a value PostgreSQL refuses would fail the
+ * statement before the door decides (and a refusal would go unaudited).
+ */
+export const readableDay = (day: string) => /^\d{4}-\d{2}-\d{2}$/.test(day) && day >= '0001-01-01';
+
+/**
  * A date parameter as an inclusive range of days: each value is a prefix
  * (eq, ge, gt, le, lt; eq when none) and a date, year or year-month. Repeats AND.
  */
@@ -150,6 +158,7 @@ export function dateRange(query: Query, name: string): { from?: string; to?: str
     const last = d ? first : mo ? addDays(`${mo === '12' ? Number(y) + 1 : y}-${mo === '12' ? '01' : String(Number(mo) + 1).padStart(2, '0')}-01`, -1) : `${y}-12-31`;
     const lower = prefix === 'gt' ? addDays(last, 1) : prefix === 'eq' || prefix === 'ge' ? first : undefined;
     const upper = prefix === 'lt' ? addDays(first, -1) : prefix === 'eq' || prefix === 'le' ? last : undefined;
+    if (![first, lower, upper].every((day) => day === undefined || readableDay(day))) throw badRequest(`${raw} is outside the years 1 to 9999 this server reads.`, name);
     if (lower && (!from || lower > from)) from = lower;
     if (upper && (!to || upper < to)) to = upper;
   }

@@ -1,5 +1,5 @@
 import { badRequest } from '../outcome.js';
-import { dateRange } from './common.js';
+import { dateRange, readableDay } from './common.js';
 import type { Query } from './handler.js';
 
 /**
@@ -53,6 +53,8 @@ export function instantBounds(query: Query, name: string): InstantBound[] {
     if (timed) {
       const at = Date.parse(timed[2]);
       if (Number.isNaN(at)) throw badRequest(`${raw} is not a real time.`, name);
+      // As PostgreSQL reads a time: years 1 to 9999, offsets of up to 15:59 either way.
+      if (!readableDay(timed[2].slice(0, 10)) || !/(Z|[+-](0\d|1[0-5]):[0-5]\d)$/.test(timed[2])) throw badRequest(`${raw} is outside the times this server reads.`, name);
       const iso = timed[2];
       switch (timed[1] ?? 'eq') {
         case 'ge': return [{ op: '>=', at: iso }];
@@ -75,12 +77,12 @@ const notOurs = () => badRequest('_cursor is not one this server gave: follow th
 /** The day a key's text starts with, when it is a real one. */
 function realDayOf(value: string | undefined): string | undefined {
   const day = /^\d{4}-\d{2}-\d{2}/.exec(value ?? '')?.[0];
-  return day && new Date(Date.parse(`${day}T00:00:00Z`) || 0).toISOString().startsWith(day) ? day : undefined;
+  return day && readableDay(day) && new Date(Date.parse(`${day}T00:00:00Z`) || 0).toISOString().startsWith(day) ? day : undefined;
 }
 
 /** A timestamptz as PostgreSQL writes it as text (how a page key carries one). */
 const isTimestampText = (value: string | undefined) =>
-  !!realDayOf(value) && /^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(value!);
+  !!realDayOf(value) && /^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-](0\d|1[0-5])(:[0-5]\d)?$/.test(value!);
 
 /** The key of an entry page's last row, as entry-keyset.ts gave it: its sort value as text, and its id. */
 export function entryCursor(after: string[] | undefined, sort: string): [string, string] | undefined {
