@@ -1,3 +1,6 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 
 /**
@@ -51,4 +54,56 @@ export async function makeCitusDatabase(coordinatorUrl: string, name: string, wo
 /** After DROP DATABASE on the coordinator: the same on each worker. */
 export async function dropCitusDatabase(coordinatorUrl: string, name: string, workers = CITUS_WORKERS): Promise<void> {
   for (const worker of workers) await on(nodeUrl(coordinatorUrl, worker, 'postgres'), (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+/**
+ * Migrating and distributing a database takes minutes on a cluster, so each
+ * test database is copied from a template made once (per set of migrations and
+ * placements) on every node: Citus keeps its metadata inside each database and
+ * names the nodes by host and port, so a copy made with the same name on every
+ * node is a cluster of its own. The first process to need it builds it under
+ * an advisory lock; the others wait and copy.
+ */
+export async function copyCitusTemplate(coordinatorUrl: string, name: string, prepare: (url: string) => Promise<void>, workers = CITUS_WORKERS): Promise<void> {
+  const coordinator = new URL(coordinatorUrl);
+  const nodes = [`${coordinator.hostname}:${coordinator.port}`, ...workers];
+  const template = `joinery_citus_template_${templateKey()}`;
+  await on(nodeUrl(coordinatorUrl, nodes[0], 'postgres'), async (admin) => {
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [template]);
+    try {
+      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+      if (!rowCount) {
+        await admin.query(`CREATE DATABASE ${template}`);
+        await makeCitusDatabase(coordinatorUrl, template, workers);
+        await prepare(nodeUrl(coordinatorUrl, nodes[0], template));
+      }
+      // A copy needs its template unused; Citus's maintenance daemon stops on SIGTERM and starts again only when the template is used.
+      for (const node of nodes) {
+        await on(nodeUrl(coordinatorUrl, node, 'postgres'), async (c) => {
+          await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [template]);
+          for (let tries = 0; ; tries++) {
+            try {
+              await c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+              break;
+            } catch (error) {
+              if (tries > 20 || !/being accessed by other users/.test(String(error))) throw error;
+              await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [template]);
+              await new Promise((resolve) => setTimeout(resolve, 250));
+            }
+          }
+        });
+      }
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [template]);
+    }
+  });
+}
+
+/** Changes with every migration and every change to where tables are placed, so a stale template is never copied. */
+function templateKey(): string {
+  const hash = crypto.createHash('sha256');
+  const migrations = path.resolve(import.meta.dirname, '../migrations');
+  for (const file of fs.readdirSync(migrations).filter((f) => f.endsWith('.sql')).sort()) hash.update(file).update(fs.readFileSync(path.join(migrations, file)));
+  hash.update(fs.readFileSync(path.resolve(import.meta.dirname, '../src/platform/db/citus-placement.ts')));
+  return hash.digest('hex').slice(0, 12);
 }

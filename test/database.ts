@@ -4,7 +4,7 @@ import { connectEmbedded, connectServer } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { registerChildAccess } from '../src/relationships.js';
 import { distribute } from '../src/platform/db/distribute.js';
-import { CITUS_WORKERS, dropCitusDatabase, makeCitusDatabase } from './citus.js';
+import { CITUS_WORKERS, copyCitusTemplate, dropCitusDatabase } from './citus.js';
 import type { Database, DatabaseKind } from '../src/platform/db/client.js';
 
 /** The PostgreSQL server tests use when it is reachable (CI and this machine have one). */
@@ -57,13 +57,12 @@ export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
     return db;
   }
   const name = `joinery_test_${crypto.randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  if (CITUS_WORKERS.length) await makeCitusDatabase(TEST_SERVER_URL, name);
+  if (CITUS_WORKERS.length) await copyCitusTemplate(TEST_SERVER_URL, name, migratedAndDistributed);
+  else await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(TEST_SERVER_URL);
   url.pathname = `/${name}`;
   const db = await connectServer(url.toString());
   await migrate(db);
-  if (CITUS_WORKERS.length) await distribute(db);
   const close = db.close;
   db.close = async () => {
     await close();
@@ -71,4 +70,15 @@ export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
     if (CITUS_WORKERS.length) await dropCitusDatabase(TEST_SERVER_URL, name);
   };
   return db;
+}
+
+/** The Citus template's contents: every migration, then every table placed (decision 0029). */
+async function migratedAndDistributed(url: string): Promise<void> {
+  const db = await connectServer(url);
+  try {
+    await migrate(db);
+    await distribute(db);
+  } finally {
+    await db.close();
+  }
 }
