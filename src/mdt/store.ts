@@ -17,12 +17,12 @@ export type CaseRow = {
   status: CaseStatus; discussion: string | null; decisions: string | null; themes: string[]; letter: string | null; letter_sent_at: string | null; version: number;
 };
 
-// Whether the actor is a member names their ICS as a value: PostgreSQL may hash that EXISTS, and its plan then hides the correlation
-// the Citus query check reads (Citus routes it to one shard either way, m being pinned to the same ICS).
+// Every subquery equates ics_id with the meeting's: beside the case count (tied to m by column), a subquery given the ICS as a
+// value is one Citus cannot join, and it refused /mdt so (decision 0029, third trial).
 const MEETING = (actor: Actor) => sql`SELECT m.id, m.series_id, m.cluster_id, cl.name AS cluster_name, cl.lead_paediatrician_id, m.title, m.starts_at,
     m.duration_minutes, m.max_cases, m.venue, m.chair_id, ch.name AS chair_name, m.status, m.version,
     (SELECT count(*)::int FROM mdt_case c WHERE c.ics_id = m.ics_id AND c.meeting_id = m.id AND c.status <> 'withdrawn') AS cases,
-    EXISTS (SELECT 1 FROM mdt_member b WHERE b.ics_id = ${actor.icsId}::uuid AND b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL) AS is_member
+    EXISTS (SELECT 1 FROM mdt_member b WHERE b.ics_id = m.ics_id AND b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL) AS is_member
   FROM mdt_meeting m JOIN cluster cl ON cl.ics_id = m.ics_id AND cl.id = m.cluster_id
   JOIN professional ch ON ch.ics_id = m.ics_id AND ch.id = m.chair_id`;
 
@@ -37,7 +37,7 @@ export function meetingsOf(tx: Tx, actor: Actor, from: string, limit = 50): Prom
     tx,
     sql`${MEETING(actor)} WHERE m.ics_id = ${actor.icsId}::uuid AND m.starts_at >= ${from}::date
           AND (m.chair_id = ${actor.professionalId}::uuid OR cl.lead_paediatrician_id = ${actor.professionalId}::uuid
-               OR EXISTS (SELECT 1 FROM mdt_member b WHERE b.ics_id = ${actor.icsId}::uuid AND b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL))
+               OR EXISTS (SELECT 1 FROM mdt_member b WHERE b.ics_id = m.ics_id AND b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL))
         ORDER BY m.starts_at, m.id LIMIT ${limit}`,
   );
 }
@@ -138,7 +138,7 @@ export function themeCounts(tx: Tx, actor: Actor, since: string) {
           JOIN cluster cl ON cl.ics_id = m.ics_id AND cl.id = m.cluster_id
          WHERE c.ics_id = ${actor.icsId}::uuid AND c.status = 'discussed' AND m.starts_at >= ${since}::date
            AND (cl.lead_paediatrician_id = ${actor.professionalId}::uuid OR m.chair_id = ${actor.professionalId}::uuid
-                OR EXISTS (SELECT 1 FROM mdt_member b WHERE b.ics_id = ${actor.icsId}::uuid AND b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL))
+                OR EXISTS (SELECT 1 FROM mdt_member b WHERE b.ics_id = m.ics_id AND b.meeting_id = m.id AND b.professional_id = ${actor.professionalId}::uuid AND b.removed_at IS NULL))
          GROUP BY t.theme ORDER BY count(*) DESC, t.theme`,
   );
 }

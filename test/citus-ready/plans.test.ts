@@ -45,6 +45,27 @@ describe.each(kinds)('reading statements as Citus distributed by ics_id would ta
       .toEqual(["joins or looks up referral (r) without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)"]);
   });
 
+  describe('subqueries tied to the tenant in different ways, as a Citus 13 cluster took them (decision 0029)', () => {
+    const counted = `(SELECT count(*) FROM task t WHERE t.ics_id = c.ics_id AND t.child_id = c.id)`;
+    const refused = "looks up referral (r) by a given ICS beside a subquery tied to the outer row's ics_id: Citus then needs every table joined on ics_id and refuses this one; equate its ics_id to the outer table's";
+
+    it('fails a subquery given the ICS as a value beside one tied to the outer row, which Citus refused', async () => {
+      expect(await faultsOf(`SELECT c.id, ${counted}, EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = $1 AND r.child_id = c.id) FROM child c WHERE c.ics_id = $1`, [ICS]))
+        .toEqual([refused]);
+    });
+
+    it('passes the shapes Citus ran: every subquery tied to the outer row, every table given the ICS, a join beside a tied subquery, a subquery run once', async () => {
+      const ran = [
+        `SELECT c.id, ${counted}, EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = c.ics_id AND r.child_id = c.id) FROM child c WHERE c.ics_id = $1`,
+        `SELECT c.id, (SELECT count(*) FROM task t WHERE t.ics_id = $1 AND t.child_id = c.id), EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = $1 AND r.child_id = c.id) FROM child c WHERE c.ics_id = $1`,
+        `SELECT c.id, ${counted}, (SELECT max(r.id::text) FROM referral r WHERE r.ics_id = $1) FROM child c WHERE c.ics_id = $1`,
+        `SELECT c.id, ${counted} FROM child c JOIN referral r ON r.ics_id = $1 AND r.child_id = c.id WHERE c.ics_id = $1`,
+        `SELECT c.id, (SELECT count(*) FROM task t WHERE t.ics_id = $1 AND t.ics_id = c.ics_id AND t.child_id = c.id), EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = $1 AND r.child_id = c.id) FROM child c WHERE c.ics_id = $1`,
+      ];
+      for (const statement of ran) expect(await faultsOf(statement, [ICS]), statement).toEqual([]);
+    });
+  });
+
   describe('a subquery PostgreSQL hashes, whose correlation its plan does not show', () => {
     const hashedBy = async (text: string, values: unknown[]) => JSON.stringify(await explainAsOwner(db, ICS, { text, values })).match(/hashed SubPlan \d+/g) ?? [];
     const untied = (alias: string) => `joins or looks up referral (${alias}) without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)`;

@@ -24,8 +24,12 @@ import { GIVEN, hashedAliases, textTies } from './hashed-subplans.js';
 
 type PlanNode = Record<string, unknown> & { 'Node Type': string; Plans?: PlanNode[] };
 
-/** A table a plan reads, under the name EXPLAIN gives it (unique within the plan). */
-type Scan = { table: string; alias: string };
+/**
+ * A table a plan reads, under the name EXPLAIN gives it (unique within the plan);
+ * the subquery it is read in ('' for the statement itself), and whether that is
+ * one run once (an InitPlan or a CTE, which Citus plans as a query of its own).
+ */
+type Scan = { table: string; alias: string; level: string; once: boolean };
 
 const PINNED = '(a given ICS)';
 
@@ -46,9 +50,13 @@ function subqueries(node: PlanNode): number {
 }
 
 /** Every scan of a table and every condition in the plan, and what each INSERT takes its rows from. */
-function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: Insert[]) {
+function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: Insert[], level = '', once = false) {
+  if (isSubquery(node)) {
+    level = String(node['Subplan Name'] ?? node['Parent Relationship']);
+    once ||= node['Parent Relationship'] === 'InitPlan' || level.startsWith('CTE ');
+  }
   if (typeof node['Relation Name'] === 'string' && node['Node Type'] !== 'ModifyTable') {
-    scans.push({ table: node['Relation Name'], alias: String(node.Alias ?? node['Relation Name']) });
+    scans.push({ table: node['Relation Name'], alias: String(node.Alias ?? node['Relation Name']), level, once });
   }
   if (node['Node Type'] === 'ModifyTable' && node.Operation === 'Insert') {
     // The rows come from the outer child; an InitPlan (a subquery among the values) may come first.
@@ -63,7 +71,7 @@ function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: Inse
   for (const [key, value] of Object.entries(node)) {
     if (typeof value === 'string' && (key.endsWith('Cond') || key.endsWith('Filter'))) conditions.push(value);
   }
-  for (const child of node.Plans ?? []) walk(child, scans, conditions, inserts);
+  for (const child of node.Plans ?? []) walk(child, scans, conditions, inserts, level, once);
 }
 
 const NAME = String.raw`(?:"[^"]+"|[a-z_][a-z0-9_$]*)`;
@@ -142,22 +150,64 @@ export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>, 
   const tenant = scans.filter((s) => tenantTables.has(s.table));
   if (tenant.length === 0) return problems;
   const ties = new IcsLinks();
+  // The same ties by column only, and the tables each given a value of their own.
+  const columns = new IcsLinks();
+  const given = new Set<string>();
   for (const term of conditions.flatMap(certainTerms)) {
-    for (const [, a, b] of term.matchAll(TIED)) ties.join(unquote(a), unquote(b));
-    for (const pin of PINS) for (const [, a] of term.matchAll(pin)) ties.join(unquote(a), PINNED);
+    for (const [, a, b] of term.matchAll(TIED)) {
+      ties.join(unquote(a), unquote(b));
+      columns.join(unquote(a), unquote(b));
+    }
+    for (const pin of PINS) for (const [, a] of term.matchAll(pin)) {
+      ties.join(unquote(a), PINNED);
+      given.add(unquote(a));
+    }
   }
   const hashed = hashedAliases(plan);
-  tieHashed(ties, tenant.filter((s) => hashed.has(s.alias)), text);
+  const hashedTenant = tenant.filter((s) => hashed.has(s.alias));
+  tieHashed(ties, hashedTenant, text);
+  for (const s of hashedTenant) {
+    const reads = textTies(text, s.table, s.alias);
+    if (reads?.every((targets) => targets.includes(GIVEN))) given.add(s.alias);
+    for (const target of (reads ?? []).flat()) if (target !== GIVEN) columns.join(s.alias, target);
+  }
   const pinned = (s: Scan) => ties.find(s.alias) === ties.find(PINNED);
   const named = (s: Scan) => (s.alias === s.table ? s.table : `${s.table} (${s.alias})`);
   const loose = tenant.filter((s) => !pinned(s));
-  if (loose.length === 0) return problems;
+  if (loose.length === 0) {
+    for (const s of unjoinedBesideCorrelated(tenant, columns, given)) {
+      problems.push(`looks up ${named(s)} by a given ICS beside a subquery tied to the outer row's ics_id: Citus then needs every table joined on ics_id and refuses this one; equate its ics_id to the outer table's`);
+    }
+    return problems;
+  }
   if (loose.length < tenant.length) {
     for (const s of loose) problems.push(`joins or looks up ${named(s)} without equating its ics_id to the other tenant tables' (Citus refuses the join, or reads every shard)`);
   } else {
     problems.push(`reads ${tenant.map(named).join(', ')} without ics_id = the tenant (Citus would read every shard)`);
   }
   return problems;
+}
+
+/**
+ * As Citus 13 plans a statement (seen on a cluster, decision 0029): when every
+ * table it reads is given its ICS as a value, each is pruned to its one shard
+ * and the statement is sent whole to that worker. When a subquery's table is
+ * tied only by a column of the outer row (t.ics_id = c.ics_id), Citus cannot
+ * prune it alone and instead needs every table joined on ics_id by columns; a
+ * table in another subquery tied only to a value ($1) is then not joined, and
+ * Citus refuses the statement ("complex joins are only supported when …").
+ * Tables side by side in one query are joined by the value they share (one
+ * equivalence); a subquery run once (an InitPlan, a CTE) is planned on its own.
+ */
+function unjoinedBesideCorrelated(tenant: Scan[], columns: IcsLinks, given: Set<string>): Scan[] {
+  const routed = tenant.filter((s) => !s.once);
+  if (routed.every((s) => given.has(s.alias))) return [];
+  for (const level of new Set(routed.map((s) => s.level))) {
+    const side = routed.filter((s) => s.level === level && given.has(s.alias));
+    for (const s of side.slice(1)) columns.join(s.alias, side[0].alias);
+  }
+  const outer = routed.find((s) => s.level === '') ?? routed[0];
+  return routed.filter((s) => columns.find(s.alias) !== columns.find(outer.alias));
 }
 
 /** Whether the plan reads any tenant table (such a statement goes to one shard on Citus only if it has no problem above). */
