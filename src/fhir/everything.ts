@@ -74,7 +74,7 @@ async function namedBy(r: Reading, resources: Resource[], allowed: (type: string
  * types read; `_since` keeps what changed since then.
  */
 export async function everything(r: Reading, childId: string, base: string, asked: EverythingAsked = {}): Promise<Bundle> {
-  const child = await store.patientById(r.tx, childId);
+  const child = await store.patientById(r.tx, r.actor.icsId, childId);
   if (!child) throw notFound();
   const what = 'Whole record (FHIR Patient/$everything)';
   // The door once, for the whole record; each type's read below is audited as before, all in one statement at the end.

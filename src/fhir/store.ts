@@ -19,27 +19,30 @@ export type PatientRow = {
   identifiers: { system: string; value: string }[];
 };
 
-const PATIENT_COLUMNS = sql`c.id, c.nhs_number, c.local_id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnic_category, c.postcode_district,
+// The identifiers' subquery is given the ICS as well as the child's: asked inside the door's statement beside subqueries given
+// it as a value, one tied only to c.ics_id is a join Citus refuses (decision 0029, third trial).
+const patientColumns = (icsId: string) => sql`c.id, c.nhs_number, c.local_id, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnic_category, c.postcode_district,
   c.created_at, c.version, c.updated_at, o.id AS practice_id, o.ods_code AS practice_ods, o.name AS practice_name,
   (SELECT coalesce(json_agg(json_build_object('system', l.system, 'value', l.value) ORDER BY l.created_at, l.system, l.value), '[]'::json)
-     FROM fhir_link l WHERE l.ics_id = c.ics_id AND l.resource_type = 'Patient' AND l.kind = 'identifier' AND l.target_id = c.id) AS identifiers`;
+     FROM fhir_link l WHERE l.ics_id = ${icsId}::uuid AND l.ics_id = c.ics_id AND l.resource_type = 'Patient' AND l.kind = 'identifier' AND l.target_id = c.id) AS identifiers`;
 
-export async function patientById(tx: Tx, id: string): Promise<PatientRow | undefined> {
+export async function patientById(tx: Tx, icsId: string, id: string): Promise<PatientRow | undefined> {
   const [found] = await rows<PatientRow>(
     tx,
-    sql`SELECT ${PATIENT_COLUMNS} FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id WHERE c.id = ${id}::uuid`,
+    sql`SELECT ${patientColumns(icsId)} FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+         WHERE c.ics_id = ${icsId}::uuid AND c.id = ${id}::uuid`,
   );
   return found;
 }
 
 /** patientById as the door reads it (openChildReading): the row as json, or null. */
-export const patientRead: ChildRead = (icsId, childId) => sql`SELECT row_to_json(p) FROM (SELECT ${PATIENT_COLUMNS} FROM child c
+export const patientRead: ChildRead = (icsId, childId) => sql`SELECT row_to_json(p) FROM (SELECT ${patientColumns(icsId)} FROM child c
   LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id WHERE c.ics_id = ${icsId}::uuid AND c.id = ${childId}) p`;
 
 /** patientById for many children (a Bulk Data export's chunk, their doors opened by the caller), in one statement. */
 export function patientsByIds(tx: Tx, icsId: string, ids: readonly string[]): Promise<PatientRow[]> {
   if (!ids.length) return Promise.resolve([]);
-  return rows<PatientRow>(tx, sql`SELECT ${PATIENT_COLUMNS} FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+  return rows<PatientRow>(tx, sql`SELECT ${patientColumns(icsId)} FROM child c LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
     WHERE c.ics_id = ${icsId}::uuid AND c.id = ANY(${uuidArray(ids)}) ORDER BY c.id`);
 }
 
@@ -89,7 +92,7 @@ export async function searchPatients(tx: Tx, actor: Actor, c: PatientCriteria, l
   const found = limit > 0
     ? await rows<PatientRow & { family_key: string; given_key: string; birth: string; total_matching: number }>(
       tx,
-      sql`SELECT ${PATIENT_COLUMNS}, c.family_name_key AS family_key, c.given_name_key AS given_key, c.date_of_birth::text AS birth, k.total_matching
+      sql`SELECT ${patientColumns(actor.icsId)}, c.family_name_key AS family_key, c.given_name_key AS given_key, c.date_of_birth::text AS birth, k.total_matching
             FROM (SELECT c.id, count(*) OVER ()::int AS total_matching FROM child c WHERE ${where} ${from} ORDER BY ${order} LIMIT ${limit + 1}) k
             JOIN child c ON c.ics_id = ${actor.icsId}::uuid AND c.id = k.id
             LEFT JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id

@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { Database, DatabaseKind } from '../../src/platform/db/client.js';
+import { CITUS_WORKERS } from '../citus.js';
 import { askedByApp, citusQueryProblems, describe as described, startHearing, type HeardStatement } from './queries.js';
 
 /** The statements of a hearing that the app's own code asked for (askedByApp): a test's own SQL is left out. */
@@ -22,7 +23,8 @@ export async function appSqlProblems(db: Database, icsId: string, heard: Map<str
  * nothing is heard and no test is added.
  */
 export function checkAppSqlAsCitusWould(kind: DatabaseKind, dbOf: () => Database, icsOf: () => string): void {
-  if (kind !== 'postgres') return;
+  // On a Citus coordinator (a run by hand, decision 0029) the statements meet Citus itself, and EXPLAIN gives Citus's plan, not PostgreSQL's.
+  if (kind !== 'postgres' || CITUS_WORKERS.length) return;
   let hearing: ReturnType<typeof startHearing> | undefined;
   beforeAll(() => {
     hearing = startHearing();

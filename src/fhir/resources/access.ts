@@ -48,7 +48,7 @@ export async function seeChildReading<T>(r: Reading, childId: string, what: stri
 /** 404 when there is no such child (or they are another ICS's), before any access check on a child named in a search. */
 export async function knownPatient(r: Reading, childId: string): Promise<void> {
   if (wholeRecordOf(r, childId)) return;
-  if (!(await store.patientById(r.tx, childId))) throw notFound();
+  if (!(await store.patientById(r.tx, r.actor.icsId, childId))) throw notFound();
 }
 
 /** As seeChild, for a child named in a search: 404 when there is no such child (or they are another ICS's). */
