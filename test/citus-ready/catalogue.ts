@@ -74,7 +74,10 @@ async function catalogue(tx: Tx) {
      WHERE n.nspname = 'public' AND l.lanname IN ('sql', 'plpgsql')
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
      ORDER BY 1`);
-  return { tables, columns, constraints, views, functions };
+  // Citus 13.2 copies a policy to the shards without AS RESTRICTIVE (decision 0029, third trial), so there it would widen access.
+  const restrictive = await rows<{ table: string; name: string }>(tx, sql`
+    SELECT tablename AS table, policyname AS name FROM pg_policies WHERE schemaname = 'public' AND permissive = 'RESTRICTIVE' ORDER BY 1, 2`);
+  return { tables, columns, constraints, views, functions, restrictive };
 }
 
 const KIND = { p: 'primary key', u: 'unique constraint', x: 'exclusion constraint', i: 'unique index', f: 'foreign key' } as const;
@@ -85,7 +88,7 @@ const KIND = { p: 'primary key', u: 'unique constraint', x: 'exclusion constrain
  * constraint, view or function. Empty means ready.
  */
 export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
-  const { tables, columns, constraints, views, functions } = await catalogue(tx);
+  const { tables, columns, constraints, views, functions, restrictive } = await catalogue(tx);
   const problems: string[] = [];
   const names = new Set(tables.map((t) => t.table));
   const icsColumn = new Map(columns.filter((c) => c.column === 'ics_id').map((c) => [c.table, c]));
@@ -157,6 +160,9 @@ export async function citusReadinessProblems(tx: Tx): Promise<string[]> {
     if (f.language === 'sql' && readsAny(f.body, distributed)) {
       problems.push(`function ${f.name} is LANGUAGE sql and reads a table Citus would hold: Citus cannot plan it; write it in PL/pgSQL`);
     }
+  }
+  for (const r of restrictive) {
+    problems.push(`${r.table}: policy ${r.name} is RESTRICTIVE, which Citus copies to the shards as permissive (it would let rows through there); refuse with a trigger or narrow the permissive policy instead`);
   }
   return problems;
 }

@@ -41,6 +41,7 @@ async function problemsWithScratchSchema(db: Database): Promise<string[]> {
         sql`CREATE UNIQUE INDEX scratch_organisation_ods_idx ON organisation (ods_code)`,
         sql`ALTER TABLE sign_in_attempt ADD COLUMN ics_id uuid`,
         sql`ALTER TABLE professional DROP CONSTRAINT professional_sign_in_directory_fk`,
+        sql`CREATE POLICY scratch_never_deleted ON referral AS RESTRICTIVE FOR DELETE TO joinery_app USING (false)`,
         sql`CREATE FUNCTION scratch_referral_count(p_child uuid) RETURNS bigint LANGUAGE sql
               AS $$ SELECT count(*) FROM referral r JOIN child c ON c.id = r.child_id WHERE c.id = p_child $$`,
       ]) await tx.execute(ddl);
@@ -87,6 +88,7 @@ describe.each(kinds)('a schema Citus can distribute by ics_id, on %s', (kind) =>
       expect.stringMatching(/^function scratch_referral_count reads referral \(r\) without saying which ICS \(no ics_id = a parameter or variable\)/),
       expect.stringMatching(/^function scratch_referral_count reads child \(c\) without saying which ICS \(no ics_id = a parameter or variable\)/),
       'function scratch_referral_count is LANGUAGE sql and reads a table Citus would hold: Citus cannot plan it; write it in PL/pgSQL',
+      'referral: policy scratch_never_deleted is RESTRICTIVE, which Citus copies to the shards as permissive (it would let rows through there); refuse with a trigger or narrow the permissive policy instead',
     ];
     expect(problems).toEqual(expect.arrayContaining(expected));
     expect(problems).toHaveLength(expected.length);
