@@ -62,36 +62,41 @@ export async function dropCitusDatabase(coordinatorUrl: string, name: string, wo
  * placements) on every node: Citus keeps its metadata inside each database and
  * names the nodes by host and port, so a copy made with the same name on every
  * node is a cluster of its own. The first process to need it builds it under
- * an advisory lock; the others wait and copy.
+ * an advisory lock; the others wait and copy. A template missing on any node,
+ * or one whose build failed, is dropped everywhere rather than copied.
  */
 export async function copyCitusTemplate(coordinatorUrl: string, name: string, prepare: (url: string) => Promise<void>, workers = CITUS_WORKERS): Promise<void> {
   const coordinator = new URL(coordinatorUrl);
   const nodes = [`${coordinator.hostname}:${coordinator.port}`, ...workers];
   const template = `joinery_citus_template_${templateKey()}`;
+  const onEvery = async (statement: (c: pg.Client) => Promise<unknown>) => {
+    for (const node of nodes) await on(nodeUrl(coordinatorUrl, node, 'postgres'), statement);
+  };
+  const dropEverywhere = (database: string) => onEvery((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
   await on(nodeUrl(coordinatorUrl, nodes[0], 'postgres'), async (admin) => {
     await admin.query('SELECT pg_advisory_lock(hashtext($1))', [template]);
     try {
-      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
-      if (!rowCount) {
-        await admin.query(`CREATE DATABASE ${template}`);
-        await makeCitusDatabase(coordinatorUrl, template, workers);
-        await prepare(nodeUrl(coordinatorUrl, nodes[0], template));
+      let everywhere = true;
+      await onEvery(async (c) => {
+        everywhere &&= ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [template])).rowCount ?? 0) > 0;
+      });
+      if (!everywhere) {
+        await dropEverywhere(template);
+        try {
+          await admin.query(`CREATE DATABASE ${template}`);
+          await makeCitusDatabase(coordinatorUrl, template, workers);
+          await prepare(nodeUrl(coordinatorUrl, nodes[0], template));
+        } catch (error) {
+          await dropEverywhere(template);
+          throw error;
+        }
       }
-      // A copy needs its template unused; Citus's maintenance daemon stops on SIGTERM and starts again only when the template is used.
-      for (const node of nodes) {
-        await on(nodeUrl(coordinatorUrl, node, 'postgres'), async (c) => {
-          await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [template]);
-          for (let tries = 0; ; tries++) {
-            try {
-              await c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-              break;
-            } catch (error) {
-              if (tries > 20 || !/being accessed by other users/.test(String(error))) throw error;
-              await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [template]);
-              await new Promise((resolve) => setTimeout(resolve, 250));
-            }
-          }
-        });
+      try {
+        // A copy needs its template unused; Citus's maintenance daemon stops on SIGTERM and starts again only when the template is used.
+        await onEvery((c) => copyOf(c, template, name));
+      } catch (error) {
+        await dropEverywhere(name);
+        throw error;
       }
     } finally {
       await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [template]);
@@ -99,11 +104,28 @@ export async function copyCitusTemplate(coordinatorUrl: string, name: string, pr
   });
 }
 
-/** Changes with every migration and every change to where tables are placed, so a stale template is never copied. */
+async function copyOf(c: pg.Client, template: string, name: string): Promise<void> {
+  await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [template]);
+  for (let tries = 0; ; tries++) {
+    try {
+      await c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      return;
+    } catch (error) {
+      if (tries > 20 || !/being accessed by other users/.test(String(error))) throw error;
+      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [template]);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** Changes with every migration and every change to how a database is migrated or placed, so a stale template is never copied. */
 function templateKey(): string {
   const hash = crypto.createHash('sha256');
-  const migrations = path.resolve(import.meta.dirname, '../migrations');
+  const root = path.resolve(import.meta.dirname, '..');
+  const migrations = path.join(root, 'migrations');
   for (const file of fs.readdirSync(migrations).filter((f) => f.endsWith('.sql')).sort()) hash.update(file).update(fs.readFileSync(path.join(migrations, file)));
-  hash.update(fs.readFileSync(path.resolve(import.meta.dirname, '../src/platform/db/citus-placement.ts')));
+  for (const file of ['migrations/meta/_journal.json', 'src/platform/db/migrate.ts', 'src/platform/db/distribute.ts', 'src/platform/db/citus-placement.ts']) {
+    hash.update(fs.readFileSync(path.join(root, file)));
+  }
   return hash.digest('hex').slice(0, 12);
 }

@@ -63,6 +63,8 @@ export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
   url.pathname = `/${name}`;
   const db = await connectServer(url.toString());
   await migrate(db);
+  // On a cluster the copy is already placed; a second distribute changes nothing, unless a table is new.
+  if (CITUS_WORKERS.length) await distribute(db);
   const close = db.close;
   db.close = async () => {
     await close();

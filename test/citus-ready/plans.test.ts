@@ -52,8 +52,10 @@ describe.each(kinds)('reading statements as Citus distributed by ics_id would ta
     const refused = "looks up referral (r) by a given ICS beside a subquery tied to the outer row's ics_id: Citus then needs every table joined on ics_id and refuses this one; equate its ics_id to the outer table's";
 
     it('fails a subquery given the ICS as a value beside one tied to the outer row, which Citus refused', async () => {
-      expect(await faultsOf(`SELECT c.id, ${counted}, EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = $1 AND r.child_id = c.id) FROM child c WHERE c.ics_id = $1`, [ICS]))
-        .toEqual([refused]);
+      const mixed = `SELECT c.id, ${counted} AS n, EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = $1 AND r.child_id = c.id) AS e FROM child c WHERE c.ics_id = $1`;
+      expect(await faultsOf(mixed, [ICS])).toEqual([refused]);
+      // Inside a CTE Citus plans on its own, as it refused it there too.
+      expect(await faultsOf(`WITH x AS MATERIALIZED (${mixed}) SELECT count(*) FROM x`, [ICS])).toEqual([refused]);
     });
 
     it('passes the shapes Citus ran: every subquery tied to the outer row, every table given the ICS, a join beside a tied subquery, a subquery run once', async () => {
@@ -63,6 +65,7 @@ describe.each(kinds)('reading statements as Citus distributed by ics_id would ta
         `SELECT c.id, ${counted}, (SELECT max(r.id::text) FROM referral r WHERE r.ics_id = $1) FROM child c WHERE c.ics_id = $1`,
         `SELECT c.id, ${counted} FROM child c JOIN referral r ON r.ics_id = $1 AND r.child_id = c.id WHERE c.ics_id = $1`,
         `SELECT c.id, (SELECT count(*) FROM task t WHERE t.ics_id = $1 AND t.ics_id = c.ics_id AND t.child_id = c.id), EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = $1 AND r.child_id = c.id) FROM child c WHERE c.ics_id = $1`,
+        `WITH x AS MATERIALIZED (SELECT c.id, ${counted} AS n, EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = c.ics_id AND r.child_id = c.id) AS e FROM child c WHERE c.ics_id = $1) SELECT count(*) FROM x`,
       ];
       for (const statement of ran) expect(await faultsOf(statement, [ICS]), statement).toEqual([]);
     });

@@ -26,10 +26,11 @@ type PlanNode = Record<string, unknown> & { 'Node Type': string; Plans?: PlanNod
 
 /**
  * A table a plan reads, under the name EXPLAIN gives it (unique within the plan);
- * the subquery it is read in ('' for the statement itself), and whether that is
- * one run once (an InitPlan or a CTE, which Citus plans as a query of its own).
+ * the subquery it is read in ('' for the statement itself), and the query run
+ * once it belongs to ('' for the statement; else the nearest InitPlan or CTE
+ * around it, which Citus plans as a query of its own).
  */
-type Scan = { table: string; alias: string; level: string; once: boolean };
+type Scan = { table: string; alias: string; level: string; group: string };
 
 const PINNED = '(a given ICS)';
 
@@ -50,13 +51,13 @@ function subqueries(node: PlanNode): number {
 }
 
 /** Every scan of a table and every condition in the plan, and what each INSERT takes its rows from. */
-function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: Insert[], level = '', once = false) {
+function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: Insert[], level = '', group = '') {
   if (isSubquery(node)) {
     level = String(node['Subplan Name'] ?? node['Parent Relationship']);
-    once ||= node['Parent Relationship'] === 'InitPlan' || level.startsWith('CTE ');
+    if (node['Parent Relationship'] === 'InitPlan' || level.startsWith('CTE ')) group = level;
   }
   if (typeof node['Relation Name'] === 'string' && node['Node Type'] !== 'ModifyTable') {
-    scans.push({ table: node['Relation Name'], alias: String(node.Alias ?? node['Relation Name']), level, once });
+    scans.push({ table: node['Relation Name'], alias: String(node.Alias ?? node['Relation Name']), level, group });
   }
   if (node['Node Type'] === 'ModifyTable' && node.Operation === 'Insert') {
     // The rows come from the outer child; an InitPlan (a subquery among the values) may come first.
@@ -71,7 +72,7 @@ function walk(node: PlanNode, scans: Scan[], conditions: string[], inserts: Inse
   for (const [key, value] of Object.entries(node)) {
     if (typeof value === 'string' && (key.endsWith('Cond') || key.endsWith('Filter'))) conditions.push(value);
   }
-  for (const child of node.Plans ?? []) walk(child, scans, conditions, inserts, level, once);
+  for (const child of node.Plans ?? []) walk(child, scans, conditions, inserts, level, group);
 }
 
 const NAME = String.raw`(?:"[^"]+"|[a-z_][a-z0-9_$]*)`;
@@ -197,17 +198,23 @@ export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>, 
  * table in another subquery tied only to a value ($1) is then not joined, and
  * Citus refuses the statement ("complex joins are only supported when …").
  * Tables side by side in one query are joined by the value they share (one
- * equivalence); a subquery run once (an InitPlan, a CTE) is planned on its own.
+ * equivalence); a query run once (an InitPlan, a CTE) is planned on its own,
+ * and judged so.
  */
 function unjoinedBesideCorrelated(tenant: Scan[], columns: IcsLinks, given: Set<string>): Scan[] {
-  const routed = tenant.filter((s) => !s.once);
-  if (routed.every((s) => given.has(s.alias))) return [];
-  for (const level of new Set(routed.map((s) => s.level))) {
-    const side = routed.filter((s) => s.level === level && given.has(s.alias));
-    for (const s of side.slice(1)) columns.join(s.alias, side[0].alias);
+  const unjoined: Scan[] = [];
+  // Each query run once (the statement, an InitPlan, a CTE) is planned by Citus on its own, so each is judged alone.
+  for (const group of new Set(tenant.map((s) => s.group))) {
+    const routed = tenant.filter((s) => s.group === group);
+    if (routed.every((s) => given.has(s.alias))) continue;
+    for (const level of new Set(routed.map((s) => s.level))) {
+      const side = routed.filter((s) => s.level === level && given.has(s.alias));
+      for (const s of side.slice(1)) columns.join(s.alias, side[0].alias);
+    }
+    const outer = routed.find((s) => s.level === group) ?? routed[0];
+    unjoined.push(...routed.filter((s) => columns.find(s.alias) !== columns.find(outer.alias)));
   }
-  const outer = routed.find((s) => s.level === '') ?? routed[0];
-  return routed.filter((s) => columns.find(s.alias) !== columns.find(outer.alias));
+  return unjoined;
 }
 
 /** Whether the plan reads any tenant table (such a statement goes to one shard on Citus only if it has no problem above). */
