@@ -162,11 +162,12 @@ async function carePlanPageBench(db: Database, app: FastifyInstance, opts: CareB
   const growSeconds = (performance.now() - t0) / 1000;
   const [size] = await rows<{ versions: number; goals: number; actions: number; snapshot_kb: number }>(
     db.owner,
-    sql`SELECT (SELECT count(*)::int FROM care_plan_version v WHERE v.plan_id = p.id) AS versions,
-               (SELECT count(*)::int FROM care_plan_goal g WHERE g.plan_id = p.id AND g.removed_at IS NULL) AS goals,
-               (SELECT count(*)::int FROM task t WHERE t.source_id = p.id) AS actions,
-               (SELECT round(sum(pg_column_size(v.snapshot)) / 1024.0)::int FROM care_plan_version v WHERE v.plan_id = p.id) AS snapshot_kb
-          FROM care_plan p WHERE p.child_id = ${chosen.childId}::uuid AND p.status <> 'closed'`,
+    sql`SELECT (SELECT count(*)::int FROM care_plan_version v WHERE v.ics_id = ${opts.icsId}::uuid AND v.ics_id = p.ics_id AND v.plan_id = p.id) AS versions,
+               (SELECT count(*)::int FROM care_plan_goal g WHERE g.ics_id = ${opts.icsId}::uuid AND g.ics_id = p.ics_id AND g.plan_id = p.id AND g.removed_at IS NULL) AS goals,
+               (SELECT count(*)::int FROM task t WHERE t.ics_id = ${opts.icsId}::uuid AND t.ics_id = p.ics_id AND t.source_id = p.id) AS actions,
+               (SELECT round(sum(pg_column_size(v.snapshot)) / 1024.0)::int FROM care_plan_version v
+                 WHERE v.ics_id = ${opts.icsId}::uuid AND v.ics_id = p.ics_id AND v.plan_id = p.id) AS snapshot_kb
+          FROM care_plan p WHERE p.ics_id = ${opts.icsId}::uuid AND p.child_id = ${chosen.childId}::uuid AND p.status <> 'closed'`,
   );
   console.log(`\nCare plan: ${size.versions} versions (${made} made this run through the service in ${growSeconds.toFixed(1)} s, ` +
     `${made ? ((growSeconds * 1000) / made).toFixed(1) : '-'} ms each), ${size.goals} goals, ${size.actions} actions, ` +

@@ -109,7 +109,7 @@ export async function recordBench(db: Database, app: FastifyInstance, opts: { ur
   // About a thousand children: 1% of the pages of a large ICS, every page of a small one (where 1% may be no page at all).
   const [{ n: children }] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM child`);
   const samplePercent = Math.min(100, Math.max(1, 200_000 / children));
-  const sample = await rows<{ id: string; nhs_number: string }>(db.owner, sql`SELECT id, nhs_number FROM child TABLESAMPLE SYSTEM (${sql.raw(String(samplePercent))}) LIMIT 1000`);
+  const sample = await rows<{ id: string; nhs_number: string }>(db.owner, sql`SELECT id, nhs_number FROM child TABLESAMPLE SYSTEM (${sql.raw(String(samplePercent))}) WHERE ics_id = ${opts.icsId}::uuid LIMIT 1000`);
   const token = await db.tenant(opts.icsId, async (tx) => addClient(tx, opts.icsId, { name: `Bench ${Date.now()}`, scopes: 'system/*.rs', organisationId: null }))
     .then(async (c) => issueToken(db, c.clientId, c.clientSecret!, undefined));
   if (!('access_token' in token)) throw new Error(`no token: ${token.description}`);
@@ -120,13 +120,14 @@ export async function recordBench(db: Database, app: FastifyInstance, opts: { ur
   };
   console.log(summarise('FHIR read Patient by id', await timeEach(1000, (i) => fhir(`/fhir/R4/Patient/${sample[i % sample.length].id}`))));
   console.log(summarise('FHIR Patient search by NHS number', await timeEach(1000, (i) => fhir(`/fhir/R4/Patient?identifier=${encodeURIComponent(`${NHS}|${sample[i % sample.length].nhs_number}`)}`))));
-  const [big] = await rows<{ child_id: string; n: number }>(db.owner, sql`SELECT child_id, count(*)::int AS n FROM record_entry GROUP BY child_id ORDER BY 2 DESC LIMIT 1`);
-  const [contacts] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM contact WHERE child_id = ${big.child_id}::uuid`);
+  const [big] = await rows<{ child_id: string; n: number }>(db.owner, sql`SELECT child_id, count(*)::int AS n FROM record_entry WHERE ics_id = ${opts.icsId}::uuid GROUP BY child_id ORDER BY 2 DESC LIMIT 1`);
+  const [contacts] = await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM contact WHERE ics_id = ${opts.icsId}::uuid AND child_id = ${big.child_id}::uuid`);
   console.log(summarise(`FHIR $everything (${big.n} entries, ${contacts.n} contacts)`, await timeEach(200, () => fhir(`/fhir/R4/Patient/${big.child_id}/$everything`))));
 
   // The record page under load, as a GP opening their own patients' records.
   const client = await new TestClient(app).signIn(opts.gpEmail, opts.password);
-  const patients = await rows<{ id: string }>(db.owner, sql`SELECT c.id FROM child c JOIN professional p ON p.organisation_id = c.registered_practice_id WHERE p.email = ${opts.gpEmail}`);
+  const patients = await rows<{ id: string }>(db.owner, sql`SELECT c.id FROM child c JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id
+    WHERE c.ics_id = ${opts.icsId}::uuid AND p.email = ${opts.gpEmail}`);
   let i = 0;
   await underLoad(`record page (${patients.length} patients)`, { db, target: { perSecond: 200, p95: 100 }, data: await dataSize(db), baseUrl: opts.baseUrl, client, seconds: opts.loadSeconds, paths: () => `/children/${patients[i++ % patients.length].id}/record` });
 }

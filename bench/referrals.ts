@@ -26,7 +26,7 @@ const OPEN_REFERRALS = 2_000;
 const URGENCY = ['routine', 'routine', 'routine', 'soon', 'urgent'] as const;
 
 const openCount = async (db: Database, lead: Actor) =>
-  (await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM referral WHERE decision_maker_id = ${lead.professionalId}::uuid AND state = 'awaiting-triage'`))[0].n;
+  (await rows<{ n: number }>(db.owner, sql`SELECT count(*)::int AS n FROM referral WHERE ics_id = ${lead.icsId}::uuid AND decision_maker_id = ${lead.professionalId}::uuid AND state = 'awaiting-triage'`))[0].n;
 
 /**
  * Tops the lead's triage list up to exactly OPEN_REFERRALS: referrals from a
@@ -98,10 +98,10 @@ async function bookingBench(db: Database, domain: string) {
     sql`SELECT cl.id AS cluster_id, cp.practice_id AS venue_id, gp.id AS gp_id FROM cluster cl
           JOIN cluster_practice cp ON cp.ics_id = cl.ics_id AND cp.cluster_id = cl.id
           JOIN professional gp ON gp.ics_id = cp.ics_id AND gp.organisation_id = cp.practice_id AND gp.role = 'gp'
-         WHERE cl.lead_paediatrician_id = ${lead.professionalId}::uuid ORDER BY cp.practice_id, gp.id LIMIT 1`,
+         WHERE cl.ics_id = ${lead.icsId}::uuid AND cl.lead_paediatrician_id = ${lead.professionalId}::uuid ORDER BY cp.practice_id, gp.id LIMIT 1`,
   );
   // Sessions on weekdays a year or more ahead, after any earlier run's, made through the service.
-  const [{ last }] = await rows<{ last: string | null }>(db.owner, sql`SELECT max(starts_at)::date::text AS last FROM clinic_session WHERE cluster_id = ${hub.cluster_id}::uuid`);
+  const [{ last }] = await rows<{ last: string | null }>(db.owner, sql`SELECT max(starts_at)::date::text AS last FROM clinic_session WHERE ics_id = ${admin.icsId}::uuid AND cluster_id = ${hub.cluster_id}::uuid`);
   let day = addWorkingDays(last && last > addWorkingDays(londonToday(), 250) ? last : addWorkingDays(londonToday(), 250), 1);
   const sessions: string[] = [];
   for (let k = 0; k < BOOKING_SESSIONS; k++, day = addWorkingDays(day, 1)) {
@@ -110,7 +110,7 @@ async function bookingBench(db: Database, domain: string) {
       format: 'joint', paediatricianId: lead.professionalId, gpId: hub.gp_id,
     })));
   }
-  const slots = (await rows<{ id: string }>(db.owner, sql`SELECT id FROM clinic_slot WHERE session_id IN (${sql.join(sessions.map((id) => sql`${id}::uuid`), sql`, `)})`)).map((r) => r.id);
+  const slots = (await rows<{ id: string }>(db.owner, sql`SELECT id FROM clinic_slot WHERE ics_id = ${admin.icsId}::uuid AND session_id IN (${sql.join(sessions.map((id) => sql`${id}::uuid`), sql`, `)})`)).map((r) => r.id);
   const waiting = await waitingReferrals(db, lead, hub.cluster_id);
 
   const free = new Set(slots);
@@ -139,7 +139,7 @@ async function bookingBench(db: Database, domain: string) {
   const [check] = await rows<{ holding: number; doubled: number }>(
     db.owner,
     sql`SELECT count(*)::int AS holding, count(*) FILTER (WHERE n > 1)::int AS doubled FROM
-          (SELECT slot_id, count(*) AS n FROM clinic_booking WHERE slot_id IN (${sql.join(slots.map((id) => sql`${id}::uuid`), sql`, `)})
+          (SELECT slot_id, count(*) AS n FROM clinic_booking WHERE ics_id = ${admin.icsId}::uuid AND slot_id IN (${sql.join(slots.map((id) => sql`${id}::uuid`), sql`, `)})
              AND state NOT IN ('moved', 'cancelled') GROUP BY slot_id) s`,
   );
   if (check.doubled !== 0 || check.holding !== booked) throw new Error(`double booking: ${check.doubled} slots doubled, ${check.holding} held for ${booked} bookings`);
@@ -156,7 +156,7 @@ async function waitingReferrals(db: Database, lead: Actor, clusterId: string): P
     sql`SELECT c.id AS child_id, c.registered_practice_id AS practice_id, gp.id AS gp_id FROM cluster_practice cp
           JOIN child c ON c.ics_id = cp.ics_id AND c.registered_practice_id = cp.practice_id
           JOIN LATERAL (SELECT p.id FROM professional p WHERE p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id AND p.role = 'gp' ORDER BY p.id LIMIT 1) gp ON true
-         WHERE cp.cluster_id = ${clusterId}::uuid ORDER BY random() LIMIT ${WAITING}`,
+         WHERE cp.ics_id = ${lead.icsId}::uuid AND c.ics_id = ${lead.icsId}::uuid AND cp.cluster_id = ${clusterId}::uuid ORDER BY random() LIMIT ${WAITING}`,
   );
   const today = londonToday();
   const made = children.map((c) => ({ id: crypto.randomUUID(), ...c }));

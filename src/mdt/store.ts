@@ -60,14 +60,14 @@ export function members(tx: Tx, icsId: string, meetingId: string): Promise<Membe
   );
 }
 
-/** Invites (or re-invites) a professional to each meeting; says which meetings they newly joined. */
+/** Invites (or re-invites) a professional to each meeting; says which meetings they newly joined. The time comes from the proposed row's default: Citus refuses now() in DO UPDATE SET. */
 export async function invite(tx: Tx, actor: Actor, meetingIds: string[], professionalId: string): Promise<string[]> {
   const joined: string[] = [];
   for (const meetingId of meetingIds) {
     const done = await rows<{ meeting_id: string }>(
       tx,
       sql`INSERT INTO mdt_member (ics_id, meeting_id, professional_id, invited_by) VALUES (${actor.icsId}::uuid, ${meetingId}::uuid, ${professionalId}::uuid, ${actor.professionalId}::uuid)
-          ON CONFLICT (ics_id, meeting_id, professional_id) DO UPDATE SET removed_at = NULL, invited_by = excluded.invited_by, invited_at = now()
+          ON CONFLICT (ics_id, meeting_id, professional_id) DO UPDATE SET removed_at = NULL, invited_by = excluded.invited_by, invited_at = excluded.invited_at
             WHERE mdt_member.removed_at IS NOT NULL
           RETURNING meeting_id`,
     );

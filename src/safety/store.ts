@@ -18,7 +18,7 @@ export async function saveHandoverAnswer(tx: Tx, actor: Actor, controlId: string
     INSERT INTO safety_handover_check (ics_id, control_id, in_place, note, version, changed_by, changed_by_name)
     VALUES (${actor.icsId}::uuid, ${controlId}, ${answer.inPlace}, ${answer.note}, 1, ${actor.professionalId}::uuid, ${actor.name})
     ON CONFLICT (ics_id, control_id) DO UPDATE SET in_place = EXCLUDED.in_place, note = EXCLUDED.note, version = safety_handover_check.version + 1,
-      changed_by = EXCLUDED.changed_by, changed_by_name = EXCLUDED.changed_by_name, changed_at = now()
+      changed_by = EXCLUDED.changed_by, changed_by_name = EXCLUDED.changed_by_name, changed_at = EXCLUDED.changed_at
     WHERE safety_handover_check.version = ${expectedVersion}
     RETURNING version`);
   return saved?.version ?? null;

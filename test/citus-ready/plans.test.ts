@@ -132,6 +132,14 @@ describe.each(kinds)('reading statements as Citus distributed by ics_id would ta
     expect(await faultsOf(`${goal} SELECT g.ics_id, gen_random_uuid(), g.plan_id, g.agency, g.goal, g.measure, g.position + 1 FROM care_plan_goal g WHERE g.ics_id = $1 AND g.id = $2`, [ICS, CHILD])).toEqual([]);
   });
 
+  it('fails an upsert into a tenant table whose DO UPDATE SET calls now(), which Citus refused when a member was invited again', async () => {
+    const invite = (at: string) => `INSERT INTO mdt_member (ics_id, meeting_id, professional_id, invited_by) VALUES ($1::uuid, $2::uuid, $3::uuid, $3::uuid)
+      ON CONFLICT (ics_id, meeting_id, professional_id) DO UPDATE SET removed_at = NULL, invited_at = ${at} WHERE mdt_member.removed_at IS NOT NULL RETURNING meeting_id`;
+    expect(await faultsOf(invite('now()'), [ICS, CHILD, CHILD]))
+      .toEqual(["inserts into mdt_member with now() in ON CONFLICT … DO UPDATE SET: Citus refuses a function that is not immutable there; take the proposed row's value (EXCLUDED.column) or a parameter"]);
+    expect(await faultsOf(invite('excluded.invited_at'), [ICS, CHILD, CHILD])).toEqual([]);
+  });
+
   it('says so when a statement cannot be explained, rather than passing it', async () => {
     expect(await faultsOf('SELECT nothing FROM no_such_table')).toEqual([expect.stringMatching(/^could not be explained \(relation "no_such_table" does not exist\)/)]);
   });
