@@ -93,10 +93,11 @@ async function addEvent(tx: Tx, access: ChildAccess, grantId: string, change: st
 export async function insertGrant(tx: Tx, access: ChildAccess, g: NewGrant): Promise<string> {
   const { actor, childId } = checkedAccess(tx, access);
   const id = crypto.randomUUID();
+  // may_see goes as an array parameter: Citus refuses a subquery (even ARRAY(SELECT …) of a parameter) among an INSERT's values.
   await tx.execute(sql`INSERT INTO family_access_grant (ics_id, id, child_id, kind, related_person_id, nhs_number, date_of_birth, basis, evidence_note,
       may_see, granted_by, granted_by_name, ends_on)
     VALUES (${actor.icsId}::uuid, ${id}::uuid, ${childId}::uuid, ${g.kind}, ${g.relatedPersonId}::uuid, ${g.nhsNumber}, ${g.dateOfBirth}::date, ${g.basis},
-      ${g.evidenceNote}, ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(g.maySee)}::jsonb)), ${actor.professionalId}::uuid, ${actor.name}, ${g.endsOn}::date)`);
+      ${g.evidenceNote}, ${sql.param(g.maySee)}::text[], ${actor.professionalId}::uuid, ${actor.name}, ${g.endsOn}::date)`);
   await addEvent(tx, access, id, 'granted', g.evidenceNote);
   return id;
 }

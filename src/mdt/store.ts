@@ -108,10 +108,13 @@ export async function caseById(tx: Tx, icsId: string, id: string): Promise<CaseR
   return found;
 }
 
+/** Adds a case at the end of the meeting's list; the caller holds the meeting's lock (lockMeeting), so the position read first stays free. */
 export async function insertCase(tx: Tx, actor: Actor, id: string, meetingId: string, c: { childId: string; question: string; source: CaseSource }): Promise<void> {
+  // Read in a statement of its own: Citus refuses a subquery among an INSERT's values (decision 0029).
+  const [{ next }] = await rows<{ next: number }>(tx, sql`SELECT coalesce(max(position), 0)::int + 1 AS next FROM mdt_case
+    WHERE ics_id = ${actor.icsId}::uuid AND meeting_id = ${meetingId}::uuid`);
   await tx.execute(sql`INSERT INTO mdt_case (ics_id, id, meeting_id, child_id, source, question, brought_by, position, status, version)
-    VALUES (${actor.icsId}::uuid, ${id}::uuid, ${meetingId}::uuid, ${c.childId}::uuid, ${c.source}, ${c.question}, ${actor.professionalId}::uuid,
-            (SELECT coalesce(max(position), 0) + 1 FROM mdt_case WHERE ics_id = ${actor.icsId}::uuid AND meeting_id = ${meetingId}::uuid), 'listed', 1)`);
+    VALUES (${actor.icsId}::uuid, ${id}::uuid, ${meetingId}::uuid, ${c.childId}::uuid, ${c.source}, ${c.question}, ${actor.professionalId}::uuid, ${next}, 'listed', 1)`);
 }
 
 /** Locks the meeting row so that two cases added at once cannot both take its last place. */
