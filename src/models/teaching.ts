@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Tx } from '../platform/db/client.js';
-import { textArray } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import { recordAudit } from '../platform/audit/audit.js';
 import type { FieldErrors } from '../platform/http/errors.js';
@@ -71,8 +70,9 @@ export async function recordTeaching(tx: Tx, actor: Actor, form: TeachingForm, t
   await tx.execute(sql`INSERT INTO hub_teaching_session (ics_id, id, cluster_id, held_on, topic, recorded_by, recorded_by_name)
                        VALUES (${actor.icsId}::uuid, ${id}::uuid, ${hub.id}::uuid, ${held.iso}::date, ${topic.data}, ${actor.professionalId}::uuid, ${actor.name})`);
   const chosen = [...new Set(form.practices)];
+  // Rows as VALUES: Citus takes rows from a function (unnest) as a COPY, which it refuses under row-level security.
   await tx.execute(sql`INSERT INTO hub_teaching_practice (ics_id, session_id, practice_id)
-                       SELECT ${actor.icsId}::uuid, ${id}::uuid, p::uuid FROM unnest(${textArray(chosen)}) AS p`);
+                       VALUES ${sql.join(chosen.map((p) => sql`(${actor.icsId}::uuid, ${id}::uuid, ${p}::uuid)`), sql`, `)}`);
   await recordAudit(tx, actor, { action: 'models.teaching-recorded', what: `Teaching session on ${topic.data} recorded for ${hub.name}`, why, details: { hub: hub.id, heldOn: held.iso, practices: chosen.length } });
   return { id };
 }

@@ -62,18 +62,20 @@ export type MoveEffects = {
 };
 
 /** Moves the referral if it is still at the version the decision was made on: false when someone else moved it first. */
-export async function moveTo(tx: Tx, icsId: string, id: string, version: number, to: ReferralState, e: MoveEffects): Promise<boolean> {
+export async function moveTo(tx: Tx, icsId: string, id: string, version: number, to: ReferralState, e: MoveEffects, at = new Date()): Promise<boolean> {
+  // The move's time as a value: Citus refuses now() inside CASE or COALESCE in an UPDATE of a distributed table (decision 0029).
+  const now = sql`${at.toISOString()}::timestamptz`;
   const moved = await rows(
     tx,
-    sql`UPDATE referral SET state = ${to}, version = version + 1, updated_at = now(),
+    sql`UPDATE referral SET state = ${to}, version = version + 1, updated_at = ${now},
            outcome_notes = coalesce(${e.notes ?? null}, outcome_notes), referred_on_service = coalesce(${e.service ?? null}, referred_on_service),
-           triaged_at = CASE WHEN ${e.triaged ?? false} THEN coalesce(triaged_at, now()) ELSE triaged_at END,
+           triaged_at = CASE WHEN ${e.triaged ?? false} THEN coalesce(triaged_at, ${now}) ELSE triaged_at END,
            triage_outcome = CASE WHEN ${e.triaged ?? false} THEN coalesce(triage_outcome, ${to}) ELSE triage_outcome END,
-           first_seen_at = CASE WHEN ${e.seen ?? false} THEN coalesce(first_seen_at, now()) ELSE first_seen_at END,
+           first_seen_at = CASE WHEN ${e.seen ?? false} THEN coalesce(first_seen_at, ${now}) ELSE first_seen_at END,
            seen_in = coalesce(seen_in, ${e.seenIn ?? null}),
            kind = coalesce(${e.convertTo?.kind ?? null}, kind),
            due_on = coalesce(${e.convertTo?.dueOn ?? null}::date, due_on),
-           converted_at = CASE WHEN ${e.convertTo ? true : false} THEN now() ELSE converted_at END
+           converted_at = CASE WHEN ${e.convertTo ? true : false} THEN ${now} ELSE converted_at END
          WHERE ics_id = ${icsId}::uuid AND id = ${id}::uuid AND version = ${version} RETURNING id`,
   );
   return moved.length === 1;

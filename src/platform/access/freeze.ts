@@ -54,6 +54,8 @@ export function freezeRefusal(actor: Actor, frozenByOrganisationId: string | nul
   return null;
 }
 
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Checks that the actor may change each child's data as far as freezes go:
  * child id → the reason when they may not. The children they may change
@@ -69,7 +71,11 @@ export async function writableWhileFrozen(tx: Tx, actor: Actor, childIds: string
     else passed.push(childId);
   }
   if (passed.length) {
-    await tx.execute(sql`SELECT set_config('app.freeze_checked', concat_ws(',', nullif(current_setting('app.freeze_checked', true), ''), ${passed.join(',')}::text), true)`);
+    const [{ checked }] = await rows<{ checked: string | null }>(tx, sql`SELECT nullif(current_setting('app.freeze_checked', true), '') AS checked`);
+    const all = [...(checked ? checked.split(',') : []), ...passed];
+    if (!all.every((id) => UUID.test(id))) throw new Error('A child id to mark as checked for a freeze is not a UUID.');
+    // A SET statement, not set_config: Citus passes SET LOCAL on to the workers, where the frozen-record trigger reads it (decision 0029).
+    await tx.execute(sql.raw(`SET LOCAL app.freeze_checked TO '${all.join(',')}'`));
   }
   return refused;
 }
