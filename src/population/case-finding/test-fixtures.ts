@@ -22,7 +22,7 @@ export async function addEvents(db: Database, icsId: string, childId: string, ty
            greatest(0, date_part('year', age((t.at AT TIME ZONE 'Europe/London')::date, c.date_of_birth)))::int,
            c.registered_practice_id, cp.cluster_id, ${e.reasonCode ?? null}, ${e.emergency ?? null}
       FROM child c LEFT JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
-     CROSS JOIN unnest(${textArray(times)}::timestamptz[]) AS t(at)
+     CROSS JOIN unnest(${sql.param(times)}::timestamptz[]) AS t(at)
      WHERE c.ics_id = ${icsId}::uuid AND c.id = ${childId}::uuid`);
 }
 
