@@ -27,10 +27,10 @@ describe('indicators and case finding', JOURNEY, () => {
     joinery = await startJoineryAndBrowser();
     // A child of the lead's hub with ED attendances enough for the list, and a meeting with room to bring them to.
     const lead = await actorFor(joinery.db, 'paediatrician@demo.joinery.test');
-    const [hub] = await rows<{ id: string }>(joinery.db.owner, sql`SELECT id FROM cluster WHERE lead_paediatrician_id = ${lead.professionalId}::uuid`);
-    [child] = await pickChildren(joinery.db, hub.id, 1, referredInYear(false));
-    await addEvents(joinery.db, child.id, 'ed', 4);
-    attendances = await eventsInYear(joinery.db, child.id, sql`e.type = 'ed'`);
+    const [hub] = await rows<{ id: string }>(joinery.db.owner, sql`SELECT id FROM cluster WHERE ics_id = ${lead.icsId}::uuid AND lead_paediatrician_id = ${lead.professionalId}::uuid`);
+    [child] = await pickChildren(joinery.db, lead.icsId, hub.id, 1, referredInYear(lead.icsId, false));
+    await addEvents(joinery.db, lead.icsId, child.id, 'ed', 4);
+    attendances = await eventsInYear(joinery.db, lead.icsId, child.id, sql`e.type = 'ed'`);
     const meetingId = await ensureMeeting(joinery.db, lead, hub.id);
     [{ title: meetingTitle }] = await rows<{ title: string }>(joinery.db.owner, sql`SELECT title FROM mdt_meeting WHERE id = ${meetingId}::uuid`);
   });

@@ -36,7 +36,7 @@ describe.each(kinds)('the relationships each capability supplies (%s)', (kind) =
       const found = query ? await rows<{ kind: string; detail: string }>(tx, sql`SELECT r.kind, r.detail FROM (${query}) r`) : [];
       const predicate = supplier.standing(actor);
       const standing = predicate
-        ? (await rows<{ yes: boolean }>(tx, sql`SELECT ${predicate} AS yes FROM child c WHERE c.id = ${childId}::uuid`))[0].yes
+        ? (await rows<{ yes: boolean }>(tx, sql`SELECT ${predicate} AS yes FROM child c WHERE c.ics_id = ${actor.icsId}::uuid AND c.id = ${childId}::uuid`))[0].yes
         : null;
       return { rows: found.map((r) => ({ kind: r.kind, detail: r.detail })), standing };
     });
@@ -56,7 +56,7 @@ describe.each(kinds)('the relationships each capability supplies (%s)', (kind) =
         FROM mdt_case mc JOIN mdt_meeting mm ON mm.ics_id = mc.ics_id AND mm.id = mc.meeting_id
         JOIN mdt_member mb ON mb.ics_id = mc.ics_id AND mb.meeting_id = mc.meeting_id
         JOIN professional p ON p.ics_id = mb.ics_id AND p.id = mb.professional_id
-        WHERE mc.ics_id = ${j.ics.icsId}::uuid AND mb.removed_at IS NULL AND mc.status <> 'withdrawn' AND mm.status <> 'cancelled' AND p.email IS NOT NULL
+        WHERE mc.ics_id = ${j.ics.icsId}::uuid AND mm.ics_id = ${j.ics.icsId}::uuid AND mb.ics_id = ${j.ics.icsId}::uuid AND mb.removed_at IS NULL AND mc.status <> 'withdrawn' AND mm.status <> 'cancelled' AND p.email IS NOT NULL
         ORDER BY mm.starts_at DESC, mc.id LIMIT 1`);
       member = await actorOf(m.professional_id);
     });
@@ -100,8 +100,8 @@ describe.each(kinds)('the relationships each capability supplies (%s)', (kind) =
   describe('registration, care team and emergency access (children/relationship.ts)', () => {
     it('a GP or practice nurse of the registered practice; another practice or role is not; a system through its organisation', async () => {
       const gp = await actorFor(j.db, 'gp@demo.joinery.test');
-      const c = await one<{ id: string; practice: string }>(sql`SELECT c.id, o.name AS practice FROM child c JOIN organisation o ON o.id = c.registered_practice_id
-        WHERE c.registered_practice_id = ${gp.organisationId}::uuid ORDER BY c.id LIMIT 1`);
+      const c = await one<{ id: string; practice: string }>(sql`SELECT c.id, o.name AS practice FROM child c JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+        WHERE c.ics_id = ${gp.icsId}::uuid AND c.registered_practice_id = ${gp.organisationId}::uuid ORDER BY c.id LIMIT 1`);
       const elsewhere = await one<{ id: string }>(sql`SELECT id FROM child WHERE ics_id = ${gp.icsId}::uuid AND registered_practice_id <> ${gp.organisationId}::uuid ORDER BY id LIMIT 1`);
       expect(await supplied(registration, gp, c.id)).toEqual({ rows: [{ kind: 'registered-practice', detail: c.practice }], standing: true });
       expect(await supplied(registration, gp, elsewhere.id)).toEqual({ rows: [], standing: false });
@@ -117,7 +117,7 @@ describe.each(kinds)('the relationships each capability supplies (%s)', (kind) =
 
     it('a current care team place relates its member (and a system of their organisation); an ended one does not', async () => {
       const place = await one<{ id: string; child_id: string; professional_id: string; role_in_team: string }>(sql`SELECT m.id, m.child_id, m.professional_id, m.role_in_team
-        FROM care_team_member m JOIN professional p ON p.id = m.professional_id
+        FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id
         WHERE m.ics_id = ${j.ics.icsId}::uuid AND m.ended_at IS NULL AND p.email IS NOT NULL ORDER BY m.id LIMIT 1`);
       const member = await actorOf(place.professional_id);
       const feed = { ...member, role: 'system' as const, name: 'Team feed', system: { clientId: 'feed', scopes: [], clientOrganisationId: member.organisationId } };
@@ -147,9 +147,10 @@ describe.each(kinds)('the relationships each capability supplies (%s)', (kind) =
   describe('cluster lead (organisations/relationship.ts)', () => {
     it('the lead paediatrician of the cluster of the child’s practice relates to the child; another paediatrician does not', async () => {
       const lead = await one<{ child_id: string; cluster: string; lead_id: string }>(sql`SELECT c.id AS child_id, cl.name AS cluster, cl.lead_paediatrician_id AS lead_id
-        FROM child c JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id JOIN cluster cl ON cl.id = cp.cluster_id
+        FROM child c JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+        JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
         JOIN professional p ON p.id = cl.lead_paediatrician_id
-        WHERE c.ics_id = ${j.ics.icsId}::uuid AND p.email IS NOT NULL ORDER BY c.id LIMIT 1`);
+        WHERE c.ics_id = ${j.ics.icsId}::uuid AND cp.ics_id = ${j.ics.icsId}::uuid AND cl.ics_id = ${j.ics.icsId}::uuid AND p.email IS NOT NULL ORDER BY c.id LIMIT 1`);
       const other = await one<{ id: string }>(sql`SELECT id FROM professional WHERE ics_id = ${j.ics.icsId}::uuid AND role = 'paediatrician'
         AND id <> ${lead.lead_id}::uuid AND email IS NOT NULL ORDER BY id LIMIT 1`);
       expect(await supplied(clusterLead, await actorOf(lead.lead_id), lead.child_id)).toEqual({ rows: [{ kind: 'cluster-lead', detail: lead.cluster }], standing: true });
@@ -184,13 +185,13 @@ describe.each(kinds)('the relationships each capability supplies (%s)', (kind) =
     it('a booked clinic relates the session’s clinician to the child through the referral; a cancelled booking does not', async () => {
       // A free slot of a clinic the demo GP runs, and an open referral decided by someone else, with no live booking.
       const gp = await actorFor(j.db, 'gp@demo.joinery.test');
-      const slot = await one<{ id: string }>(sql`SELECT s.id FROM clinic_slot s JOIN clinic_session cs ON cs.id = s.session_id
-        WHERE cs.ics_id = ${gp.icsId}::uuid AND cs.gp_id = ${gp.professionalId}::uuid
-          AND NOT EXISTS (SELECT 1 FROM clinic_booking b WHERE b.slot_id = s.id AND b.state NOT IN ('moved', 'cancelled')) ORDER BY s.id LIMIT 1`);
+      const slot = await one<{ id: string }>(sql`SELECT s.id FROM clinic_slot s JOIN clinic_session cs ON cs.ics_id = s.ics_id AND cs.id = s.session_id
+        WHERE s.ics_id = ${gp.icsId}::uuid AND cs.ics_id = ${gp.icsId}::uuid AND cs.gp_id = ${gp.professionalId}::uuid
+          AND NOT EXISTS (SELECT 1 FROM clinic_booking b WHERE b.ics_id = ${gp.icsId}::uuid AND b.ics_id = s.ics_id AND b.slot_id = s.id AND b.state NOT IN ('moved', 'cancelled')) ORDER BY s.id LIMIT 1`);
       const r = await one<{ id: string; child_id: string }>(sql`SELECT rf.id, rf.child_id FROM referral rf WHERE rf.ics_id = ${gp.icsId}::uuid
         AND rf.state NOT IN ('withdrawn', 'closed') AND rf.decision_maker_id <> ${gp.professionalId}::uuid
-        AND NOT EXISTS (SELECT 1 FROM referral o WHERE o.child_id = rf.child_id AND o.decision_maker_id = ${gp.professionalId}::uuid)
-        AND NOT EXISTS (SELECT 1 FROM clinic_booking b WHERE b.referral_id = rf.id) ORDER BY rf.id LIMIT 1`);
+        AND NOT EXISTS (SELECT 1 FROM referral o WHERE o.ics_id = ${gp.icsId}::uuid AND o.ics_id = rf.ics_id AND o.child_id = rf.child_id AND o.decision_maker_id = ${gp.professionalId}::uuid)
+        AND NOT EXISTS (SELECT 1 FROM clinic_booking b WHERE b.ics_id = ${gp.icsId}::uuid AND b.ics_id = rf.ics_id AND b.referral_id = rf.id) ORDER BY rf.id LIMIT 1`);
       expect(slot).toBeDefined();
       expect(r).toBeDefined();
       expect(await supplied(referral, gp, r.child_id)).toEqual({ rows: [], standing: false });
@@ -221,9 +222,9 @@ describe.each(kinds)('the relationships each capability supplies (%s)', (kind) =
         expect(found.standing).toBe(agencyOfRole(ownerOfAction.role) === 'health' ? true : null);
         const asSenco = await supplied(actionOwner, { ...ownerOfAction, role: 'senco' }, t.child_id);
         expect(asSenco).toEqual({ rows: [ACTION], standing: null });
-        done = await rows<{ id: string; status: string }>(j.db.owner, sql`UPDATE task t SET status = 'done' FROM (SELECT id, status FROM task
-          WHERE child_id = ${t.child_id}::uuid AND owner_professional_id = ${t.owner_professional_id}::uuid AND status IN ('ready', 'in-progress')) was
-          WHERE t.id = was.id RETURNING was.id, was.status`);
+        done = await rows<{ id: string; status: string }>(j.db.owner, sql`UPDATE task t SET status = 'done' FROM (SELECT ics_id, id, status FROM task
+          WHERE ics_id = ${j.ics.icsId}::uuid AND child_id = ${t.child_id}::uuid AND owner_professional_id = ${t.owner_professional_id}::uuid AND status IN ('ready', 'in-progress')) was
+          WHERE t.ics_id = ${j.ics.icsId}::uuid AND t.ics_id = was.ics_id AND t.id = was.id RETURNING was.id, was.status`);
         expect((await supplied(actionOwner, ownerOfAction, t.child_id)).rows).toEqual([]);
       } finally {
         for (const d of done) await owner(sql`UPDATE task SET status = ${d.status} WHERE id = ${d.id}::uuid`);

@@ -57,8 +57,8 @@ export function testFamilies(j: TestJoinery, gp: Actor, opts: { firstNhs: number
     async childAged(age: number): Promise<TestKid> {
       const found = await one<TestKid>(j, sql`SELECT c.id, c.given_name, c.nhs_number FROM child c
         WHERE c.ics_id = ${gp.icsId}::uuid AND c.registered_practice_id = ${gp.organisationId}::uuid AND c.nhs_number IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.ics_id = c.ics_id AND f.child_id = c.id)
-          AND NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.ics_id = c.ics_id AND g.child_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM child_flag f WHERE f.ics_id = ${gp.icsId}::uuid AND f.ics_id = c.ics_id AND f.child_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.ics_id = ${gp.icsId}::uuid AND g.ics_id = c.ics_id AND g.child_id = c.id)
           ${opts.where ? sql`AND ${opts.where}` : sql``}
           AND NOT (c.id = ANY(${sql.param(picked)}::uuid[])) ORDER BY c.id LIMIT 1`);
       picked.push(found.id);

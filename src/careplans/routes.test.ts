@@ -44,8 +44,9 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
       pros[role] = await one(sql`SELECT id, organisation_id, name FROM professional WHERE email = ${`${role}@demo.joinery.test`}`);
     }
     // A child of the GP's practice with no plan yet, not in anyone's care team.
-    ({ id: childId } = await one<{ id: string }>(sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${pros.gp.organisation_id}::uuid
-      AND NOT EXISTS (SELECT 1 FROM care_plan p WHERE p.child_id = c.id) AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id) LIMIT 1`));
+    ({ id: childId } = await one<{ id: string }>(sql`SELECT c.id FROM child c WHERE c.ics_id = ${j.ics.icsId}::uuid AND c.registered_practice_id = ${pros.gp.organisation_id}::uuid
+      AND NOT EXISTS (SELECT 1 FROM care_plan p WHERE p.ics_id = ${j.ics.icsId}::uuid AND p.ics_id = c.ics_id AND p.child_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = ${j.ics.icsId}::uuid AND m.ics_id = c.ics_id AND m.child_id = c.id) LIMIT 1`));
     const practice = await one<{ name: string }>(sql`SELECT name FROM organisation WHERE id = ${pros.gp.organisation_id}::uuid`);
     gpWhy = `Registered practice: ${practice.name}`;
   }, 120_000);
@@ -83,7 +84,8 @@ describe.each(kinds)('care plans and their tasks (%s)', (kind) => {
     expect(page).toContain(pros['care-coordinator'].name);
     const team = await one<{ role_in_team: string }>(sql`SELECT role_in_team FROM care_team_member WHERE child_id = ${childId}::uuid AND professional_id = ${pros['care-coordinator'].id}::uuid`);
     expect(team.role_in_team).toBe('Key worker (care plan)');
-    expect((await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM care_plan_version v JOIN care_plan p ON p.id = v.plan_id WHERE p.child_id = ${childId}::uuid`)).n).toBe(1);
+    expect((await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM care_plan_version v JOIN care_plan p ON p.ics_id = v.ics_id AND p.id = v.plan_id
+      WHERE v.ics_id = ${j.ics.icsId}::uuid AND p.ics_id = ${j.ics.icsId}::uuid AND p.child_id = ${childId}::uuid`)).n).toBe(1);
     const audit = await one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_event WHERE child_id = ${childId}::uuid AND action = 'careplan.read'`);
     expect(audit.n).toBeGreaterThan(0);
     // Each read of it too: who read which child's plan, all of it, and why they could.

@@ -31,12 +31,12 @@ describe.each(kinds)('who has accessed a record (%s)', (kind) => {
 
   beforeAll(async () => {
     j = await startJoinery(kind);
-    const gpOrg = sql`(SELECT organisation_id FROM professional WHERE email = 'gp@demo.joinery.test')`;
+    const gpOrg = sql`${(await one<{ id: string }>(sql`SELECT organisation_id AS id FROM professional WHERE email = 'gp@demo.joinery.test'`)).id}::uuid`;
     const paediatrician = await professionalId('paediatrician');
     // Registered with the demo GP, in the demo paediatrician's cluster: both may open the record.
-    child = await one(sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name FROM child c WHERE c.registered_practice_id = ${gpOrg}
+    child = await one(sql`SELECT c.id, c.nhs_number, c.given_name, c.family_name FROM child c WHERE c.ics_id = ${j.ics.icsId}::uuid AND c.registered_practice_id = ${gpOrg}
       AND EXISTS (SELECT 1 FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-                  WHERE cp.practice_id = c.registered_practice_id AND cl.lead_paediatrician_id = ${paediatrician}::uuid)
+                  WHERE cp.ics_id = ${j.ics.icsId}::uuid AND cl.ics_id = ${j.ics.icsId}::uuid AND cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id AND cl.lead_paediatrician_id = ${paediatrician}::uuid)
       ORDER BY c.id LIMIT 1`);
     // The SENCO is in the child's care team, so education sees the summary and its access log.
     await j.db.owner.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
@@ -121,7 +121,7 @@ describe.each(kinds)('who has accessed a record (%s)', (kind) => {
       // 60 reads of the summary on one day in 2025 by someone from the child's practice, so the log runs to more than one page.
       await j.db.owner.execute(sql`INSERT INTO audit_event (ics_id, at, actor_name, role, organisation_id, child_id, action, what, why)
         SELECT ${j.ics.icsId}::uuid, '2025-03-10T10:00:00Z'::timestamptz + make_interval(mins => n), ${AUDITOR}, 'gp',
-               (SELECT registered_practice_id FROM child WHERE id = ${child.id}::uuid), ${child.id}::uuid, 'child.view-summary', 'Child summary', 'test'
+               ${(await one<{ id: string }>(sql`SELECT registered_practice_id AS id FROM child WHERE ics_id = ${j.ics.icsId}::uuid AND id = ${child.id}::uuid`)).id}::uuid, ${child.id}::uuid, 'child.view-summary', 'Child summary', 'test'
           FROM generate_series(1, 60) n`);
     });
 

@@ -26,9 +26,10 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
 
   beforeAll(async () => {
     j = await startJoinery(kind);
-    const gp = sql`(SELECT organisation_id FROM professional WHERE email = 'gp@demo.joinery.test')`;
+    const gp = sql`${(await one<{ id: string }>(sql`SELECT organisation_id AS id FROM professional WHERE email = 'gp@demo.joinery.test'`)).id}::uuid`;
     mine = await one<ChildRow>(sql`SELECT id, nhs_number, given_name, family_name, date_of_birth::text FROM child
-      WHERE registered_practice_id = ${gp} AND EXISTS (SELECT 1 FROM child_related_person r WHERE r.child_id = child.id AND r.parental_responsibility)
+      WHERE ics_id = ${j.ics.icsId}::uuid AND registered_practice_id = ${gp}
+        AND EXISTS (SELECT 1 FROM child_related_person r WHERE r.ics_id = ${j.ics.icsId}::uuid AND r.ics_id = child.ics_id AND r.child_id = child.id AND r.parental_responsibility)
       ORDER BY id LIMIT 1`);
     notMine = await one<ChildRow>(sql`SELECT id, nhs_number, given_name, family_name, date_of_birth::text FROM child
       WHERE ics_id = ${j.ics.icsId}::uuid AND registered_practice_id <> ${gp} ORDER BY id LIMIT 1`);
@@ -152,8 +153,8 @@ describe.each(kinds)('finding a child and opening their summary (%s)', (kind) =>
     await j.db.owner.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
       VALUES (${ics}::uuid, ${crypto.randomUUID()}::uuid, ${mine.id}::uuid, ${nurse.id}::uuid, 'School nurse for the asthma plan QF')`);
     const family = await rows<{ given_name: string; family_name: string; parental_responsibility: boolean }>(j.db.owner, sql`
-      SELECT p.given_name, p.family_name, r.parental_responsibility FROM child_related_person r JOIN related_person p ON p.id = r.related_person_id
-       WHERE r.child_id = ${mine.id}::uuid ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name`);
+      SELECT p.given_name, p.family_name, r.parental_responsibility FROM child_related_person r JOIN related_person p ON p.ics_id = r.ics_id AND p.id = r.related_person_id
+       WHERE r.ics_id = ${j.ics.icsId}::uuid AND p.ics_id = ${j.ics.icsId}::uuid AND r.child_id = ${mine.id}::uuid ORDER BY r.parental_responsibility DESC, p.family_name, p.given_name`);
     try {
       const gp = await new TestClient(j.app).signIn('gp@demo.joinery.test', DEMO_PASSWORD);
       const page = await gp.get(`/children/${mine.id}`);

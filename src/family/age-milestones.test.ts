@@ -40,7 +40,7 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
   async function proxyFor(dob: string, grantedOn?: string): Promise<Proxy> {
     const c = await one<{ id: string; given_name: string }>(j, sql`SELECT id, given_name FROM child WHERE ics_id = ${gp.icsId}::uuid
       AND registered_practice_id = ${gp.organisationId}::uuid AND nhs_number IS NOT NULL AND NOT (id = ANY(${sql.param(taken)}::uuid[]))
-      AND NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.child_id = child.id) ORDER BY id LIMIT 1`);
+      AND NOT EXISTS (SELECT 1 FROM family_access_grant g WHERE g.ics_id = ${gp.icsId}::uuid AND g.ics_id = child.ics_id AND g.child_id = child.id) ORDER BY id LIMIT 1`);
     taken.push(c.id);
     await j.db.owner.execute(sql`UPDATE child SET date_of_birth = ${dob}::date WHERE id = ${c.id}::uuid`);
     const person = crypto.randomUUID();
@@ -185,7 +185,7 @@ describe.each(kinds)('the age milestones job (%s)', (kind) => {
           ARRAY['appointments','plan','letters','messages'], ${gp.professionalId}::uuid, ${gp.name}, '2025-01-01')`);
       const child = await one<{ given_name: string }>(j, sql`SELECT given_name FROM child WHERE id = ${noAccess.childId}::uuid`);
       const practiceGps = await rows<{ id: string }>(j.db.owner, sql`SELECT p.id FROM child c JOIN professional p ON p.ics_id = c.ics_id AND p.organisation_id = c.registered_practice_id
-        WHERE c.id = ${noAccess.childId}::uuid AND p.role = 'gp' AND p.active ORDER BY p.id`);
+        WHERE c.ics_id = ${gp.icsId}::uuid AND c.id = ${noAccess.childId}::uuid AND p.role = 'gp' AND p.active ORDER BY p.id`);
       expect(practiceGps.length).toBeGreaterThan(0);
       const tellItems = (childId: string) => rows<{ professional_id: string; title: string; link: string }>(j.db.owner, sql`SELECT professional_id, title, link FROM worklist_item
         WHERE child_id = ${childId}::uuid AND kind = 'family-tell-young-person' ORDER BY professional_id`);

@@ -277,7 +277,7 @@ describe.each(kinds)('family access (%s)', (kind) => {
   describe('questions to the care team', () => {
     it('land on the care team’s worklists with the answer date; an answer closes them for everyone', async () => {
       const member = await one<{ professional_id: string; email: string }>(j, sql`SELECT m.professional_id, p.email FROM care_team_member m
-        JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id WHERE m.child_id = ${child.id}::uuid AND m.ended_at IS NULL LIMIT 1`);
+        JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id WHERE m.ics_id = ${gp.icsId}::uuid AND m.child_id = ${child.id}::uuid AND m.ended_at IS NULL LIMIT 1`);
       if (!member) await j.db.owner.execute(sql`INSERT INTO care_team_member (ics_id, id, child_id, professional_id, role_in_team)
         VALUES (${gp.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${child.id}::uuid, ${gp.professionalId}::uuid, 'GP')`);
       const answerer = member ? await actorFor(j.db, member.email) : gp;

@@ -141,7 +141,8 @@ describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
 
   it('serves every type from the synthetic ICS as valid FHIR R4, audit events included', async () => {
     const someone = await t.one<{ id: string }>(sql`SELECT c.id FROM child c WHERE c.ics_id = ${t.j.ics.icsId}::uuid
-      AND EXISTS (SELECT 1 FROM child_flag f WHERE f.child_id = c.id) AND EXISTS (SELECT 1 FROM record_entry e WHERE e.child_id = c.id) LIMIT 1`);
+      AND EXISTS (SELECT 1 FROM child_flag f WHERE f.ics_id = ${t.j.ics.icsId}::uuid AND f.ics_id = c.ics_id AND f.child_id = c.id)
+      AND EXISTS (SELECT 1 FROM record_entry e WHERE e.ics_id = ${t.j.ics.icsId}::uuid AND e.ics_id = c.ics_id AND e.child_id = c.id) LIMIT 1`);
     const b = (await fhir.request(`Patient/${someone.id}/$everything`)) as unknown as Bundle;
     for (const e of b.entry!) expect(structureIssues(e.resource), JSON.stringify(e.resource)).toEqual([]);
     const audit = (await fhir.search({ resourceType: 'AuditEvent', searchParams: { patient: `Patient/${someone.id}` } })) as unknown as Bundle;
@@ -236,13 +237,15 @@ describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
   });
 
   it('lets an organisation’s system see only the children related to it', async () => {
-    const practice = await t.one<{ id: string; ods_code: string }>(sql`SELECT o.id, o.ods_code FROM organisation o WHERE o.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice'
-      AND EXISTS (SELECT 1 FROM child c WHERE c.registered_practice_id = o.id) ORDER BY o.ods_code DESC LIMIT 1`);
+    const practice = await t.one<{ id: string; ods_code: string }>(sql`SELECT DISTINCT o.id, o.ods_code FROM child c JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+      WHERE c.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice' ORDER BY o.ods_code DESC LIMIT 1`);
     const gpClient = await t.register({ odsCode: practice.ods_code });
     const gp = t.client(await t.tokenFor(gpClient));
-    const mine = await t.one<{ id: string }>(sql`SELECT id FROM child WHERE registered_practice_id = ${practice.id}::uuid LIMIT 1`);
+    const mine = await t.one<{ id: string }>(sql`SELECT id FROM child WHERE ics_id = ${t.j.ics.icsId}::uuid AND registered_practice_id = ${practice.id}::uuid LIMIT 1`);
+    const practiceStaff = (await t.all<{ id: string }>(sql`SELECT id FROM professional WHERE ics_id = ${t.j.ics.icsId}::uuid AND organisation_id = ${practice.id}::uuid`)).map((p) => p.id);
     const notMine = await t.one<{ id: string }>(sql`SELECT c.id FROM child c WHERE c.ics_id = ${t.j.ics.icsId}::uuid AND c.registered_practice_id <> ${practice.id}::uuid
-      AND NOT EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id WHERE m.child_id = c.id AND p.organisation_id = ${practice.id}::uuid) LIMIT 1`);
+      AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = ${t.j.ics.icsId}::uuid AND m.ics_id = c.ics_id AND m.child_id = c.id
+        AND m.professional_id = ANY(${sql.param(practiceStaff)}::uuid[])) LIMIT 1`);
     expect((await gp.read({ resourceType: 'Patient', id: mine.id })).id).toBe(mine.id);
     const refusedMark = await auditMark(t.j.db);
     const refused = await refusal(gp.read({ resourceType: 'Patient', id: notMine.id }));
@@ -279,10 +282,10 @@ describe.each(kinds)('FHIR API through a FHIR client on %s', (kind) => {
   });
 
   it('does not serve a sensitive entry even to the system of the organisation that sent it', async () => {
-    const practice = await t.one<{ id: string; ods_code: string }>(sql`SELECT o.id, o.ods_code FROM organisation o WHERE o.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice'
-      AND EXISTS (SELECT 1 FROM child c WHERE c.registered_practice_id = o.id) ORDER BY o.ods_code LIMIT 1`);
+    const practice = await t.one<{ id: string; ods_code: string }>(sql`SELECT DISTINCT o.id, o.ods_code FROM child c JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+      WHERE c.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice' ORDER BY o.ods_code LIMIT 1`);
     const gp = t.client(await t.token({ odsCode: practice.ods_code }));
-    const mine = await t.one<{ id: string }>(sql`SELECT id FROM child WHERE registered_practice_id = ${practice.id}::uuid ORDER BY id LIMIT 1`);
+    const mine = await t.one<{ id: string }>(sql`SELECT id FROM child WHERE ics_id = ${t.j.ics.icsId}::uuid AND registered_practice_id = ${practice.id}::uuid ORDER BY id LIMIT 1`);
     const search = async () => ((await gp.search({ resourceType: 'Condition', searchParams: { patient: `Patient/${mine.id}` } })) as unknown as Bundle);
     const before = await search();
     await gp.create({ resourceType: 'Condition', body: sensitiveCondition('own', `Patient/${mine.id}`) as never });

@@ -181,11 +181,13 @@ describe.each(kinds)('FHIR Bundles, good and malformed, on %s', (kind) => {
   });
 
   it('keeps the audit of a batch entry the door refused, but none of its writes', async () => {
-    const practice = await t.one<{ id: string; ods_code: string }>(sql`SELECT o.id, o.ods_code FROM organisation o WHERE o.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice'
-      AND EXISTS (SELECT 1 FROM child c WHERE c.registered_practice_id = o.id) ORDER BY o.ods_code DESC LIMIT 1`);
+    const practice = await t.one<{ id: string; ods_code: string }>(sql`SELECT DISTINCT o.id, o.ods_code FROM child c JOIN organisation o ON o.ics_id = c.ics_id AND o.id = c.registered_practice_id
+      WHERE c.ics_id = ${t.j.ics.icsId}::uuid AND o.kind = 'gp-practice' ORDER BY o.ods_code DESC LIMIT 1`);
     const gpClient = await t.register({ odsCode: practice.ods_code });
+    const practiceStaff = (await t.all<{ id: string }>(sql`SELECT id FROM professional WHERE ics_id = ${t.j.ics.icsId}::uuid AND organisation_id = ${practice.id}::uuid`)).map((p) => p.id);
     const notMine = await t.one<{ id: string }>(sql`SELECT c.id FROM child c WHERE c.ics_id = ${t.j.ics.icsId}::uuid AND c.registered_practice_id <> ${practice.id}::uuid
-      AND NOT EXISTS (SELECT 1 FROM care_team_member m JOIN professional p ON p.ics_id = m.ics_id AND p.id = m.professional_id WHERE m.child_id = c.id AND p.organisation_id = ${practice.id}::uuid) LIMIT 1`);
+      AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = ${t.j.ics.icsId}::uuid AND m.ics_id = c.ics_id AND m.child_id = c.id
+        AND m.professional_id = ANY(${sql.param(practiceStaff)}::uuid[])) LIMIT 1`);
     const condition = { ...sensitiveCondition('door9', `Patient/${notMine.id}`), meta: undefined };
     const before = await fingerprint();
     const mark = await auditMark(t.j.db);

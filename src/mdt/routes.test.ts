@@ -31,8 +31,8 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     for (const role of ['gp', 'paediatrician', 'social-worker', 'senco', 'practice-nurse']) {
       pros[role] = await one(sql`SELECT id, organisation_id, name FROM professional WHERE email = ${`${role}@demo.joinery.test`}`);
     }
-    child = await one(sql`SELECT c.id, c.nhs_number, c.given_name FROM child c WHERE c.registered_practice_id = ${pros.gp.organisation_id}::uuid
-      AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id AND m.professional_id IN (${pros['social-worker'].id}::uuid, ${pros.senco.id}::uuid)) LIMIT 1`);
+    child = await one(sql`SELECT c.id, c.nhs_number, c.given_name FROM child c WHERE c.ics_id = ${j.ics.icsId}::uuid AND c.registered_practice_id = ${pros.gp.organisation_id}::uuid
+      AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = ${j.ics.icsId}::uuid AND m.ics_id = c.ics_id AND m.child_id = c.id AND m.professional_id IN (${pros['social-worker'].id}::uuid, ${pros.senco.id}::uuid)) LIMIT 1`);
   }, 120_000);
   afterAll(() => j?.close());
 
@@ -218,8 +218,9 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
 
   it('offers the chair children from the risk list, and takes cases from triage through the service', async () => {
     const hubChild = await one<{ id: string; registered_practice_id: string }>(sql`SELECT c.id, c.registered_practice_id FROM child c
-      JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id JOIN mdt_meeting m ON m.cluster_id = cp.cluster_id
-      WHERE m.id = ${thirdMeetingId}::uuid ORDER BY c.id LIMIT 1`);
+      JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+      JOIN mdt_meeting m ON m.ics_id = cp.ics_id AND m.cluster_id = cp.cluster_id
+      WHERE c.ics_id = ${j.ics.icsId}::uuid AND cp.ics_id = ${j.ics.icsId}::uuid AND m.ics_id = ${j.ics.icsId}::uuid AND m.id = ${thirdMeetingId}::uuid ORDER BY c.id LIMIT 1`);
     for (const days of [10, 40, 90]) {
       await j.db.owner.execute(sql`INSERT INTO contact (ics_id, id, child_id, type, started_at, reason_display, organisation_id, recording_organisation_id)
         VALUES (${j.ics.icsId}::uuid, gen_random_uuid(), ${hubChild.id}::uuid, 'ed', now() - make_interval(days => ${days}), 'Wheeze RL',
@@ -237,8 +238,8 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
 
     // A referral triaged to "discuss at the hub MDT" lands through the same service.
     const actor = await actorFor(j.db, 'paediatrician@demo.joinery.test');
-    const other = await one<{ id: string }>(sql`SELECT c.id FROM child c JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id
-      JOIN mdt_meeting m ON m.cluster_id = cp.cluster_id WHERE m.id = ${thirdMeetingId}::uuid AND c.id <> ${hubChild.id}::uuid ORDER BY c.id LIMIT 1`);
+    const other = await one<{ id: string }>(sql`SELECT c.id FROM child c JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+      JOIN mdt_meeting m ON m.ics_id = cp.ics_id AND m.cluster_id = cp.cluster_id WHERE c.ics_id = ${j.ics.icsId}::uuid AND cp.ics_id = ${j.ics.icsId}::uuid AND m.ics_id = ${j.ics.icsId}::uuid AND m.id = ${thirdMeetingId}::uuid AND c.id <> ${hubChild.id}::uuid ORDER BY c.id LIMIT 1`);
     await j.db.tenant(j.ics.icsId, (tx) => bringCase(tx, actor, thirdMeetingId, { childId: other.id, source: 'triage', question: 'Triaged to the hub MDT: faltering growth' }));
     expect(pageText((await lead.get(`/mdt/${thirdMeetingId}`)).body)).toContain('(from triage)');
   });
@@ -247,9 +248,10 @@ describe.each(kinds)('hub MDT meetings (%s)', (kind) => {
     // Room on the third meeting's list for two more.
     await j.db.owner.execute(sql`UPDATE mdt_meeting SET max_cases = max_cases + 2 WHERE id = ${thirdMeetingId}::uuid`);
     const hubChildren = sql`SELECT c.id, c.registered_practice_id FROM child c
-      JOIN cluster_practice cp ON cp.practice_id = c.registered_practice_id JOIN mdt_meeting m ON m.cluster_id = cp.cluster_id
-      WHERE m.id = ${thirdMeetingId}::uuid AND NOT EXISTS (SELECT 1 FROM mdt_case mc WHERE mc.child_id = c.id)
-        AND NOT EXISTS (SELECT 1 FROM contact e WHERE e.child_id = c.id AND e.type = 'ed' AND e.started_at > now() - interval '400 days')
+      JOIN cluster_practice cp ON cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id
+      JOIN mdt_meeting m ON m.ics_id = cp.ics_id AND m.cluster_id = cp.cluster_id
+      WHERE c.ics_id = ${j.ics.icsId}::uuid AND cp.ics_id = ${j.ics.icsId}::uuid AND m.ics_id = ${j.ics.icsId}::uuid AND m.id = ${thirdMeetingId}::uuid AND NOT EXISTS (SELECT 1 FROM mdt_case mc WHERE mc.ics_id = ${j.ics.icsId}::uuid AND mc.ics_id = c.ics_id AND mc.child_id = c.id)
+        AND NOT EXISTS (SELECT 1 FROM contact e WHERE e.ics_id = ${j.ics.icsId}::uuid AND e.ics_id = c.ics_id AND e.child_id = c.id AND e.type = 'ed' AND e.started_at > now() - interval '400 days')
       ORDER BY c.id LIMIT 2`;
     const [frequent, seldom] = await rows<{ id: string; registered_practice_id: string }>(j.db.owner, hubChildren);
     for (const days of [5, 20, 60, 120]) {

@@ -29,9 +29,13 @@ export async function mdtPeople(j: TestJoinery): Promise<{ people: MdtPeople; hu
   const as = (email: string) => actorFor(j.db, email);
   const gp = await as('gp@demo.joinery.test');
   const hub = await one<{ id: string; name: string; lead_email: string }>(j, sql`SELECT cl.id, cl.name, p.email AS lead_email FROM cluster_practice cp
-    JOIN cluster cl ON cl.id = cp.cluster_id JOIN professional p ON p.id = cl.lead_paediatrician_id WHERE cp.practice_id = ${gp.organisationId}::uuid`);
+    JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id JOIN professional p ON p.id = cl.lead_paediatrician_id
+    WHERE cp.ics_id = ${gp.icsId}::uuid AND cl.ics_id = ${gp.icsId}::uuid AND cp.practice_id = ${gp.organisationId}::uuid`);
+  // The hub leads first: a correlated subquery on a distributed table under a reference table does not run on Citus.
+  const leads = (await rows<{ id: string }>(j.db.owner, sql`SELECT lead_paediatrician_id AS id FROM cluster
+    WHERE ics_id = ${gp.icsId}::uuid AND lead_paediatrician_id IS NOT NULL`)).map((l) => l.id);
   const other = await one<{ email: string }>(j, sql`SELECT p.email FROM professional p WHERE p.ics_id = ${gp.icsId}::uuid AND p.role = 'paediatrician' AND p.active
-    AND NOT EXISTS (SELECT 1 FROM cluster cl WHERE cl.lead_paediatrician_id = p.id) ORDER BY p.id LIMIT 1`);
+    AND NOT (p.id = ANY(${sql.param(leads)}::uuid[])) ORDER BY p.id LIMIT 1`);
   return {
     people: {
       lead: await as(hub.lead_email), gp, socialWorker: await as('social-worker@demo.joinery.test'), senco: await as('senco@demo.joinery.test'),
@@ -43,10 +47,12 @@ export async function mdtPeople(j: TestJoinery): Promise<{ people: MdtPeople; hu
 
 /** Children registered with the GP's practice whom the social worker and SENCO do not care for, and who have no MDT case or referral yet. */
 export async function hubChildren(j: TestJoinery, people: MdtPeople, n: number): Promise<string[]> {
-  const found = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${people.gp.organisationId}::uuid
-    AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id AND m.professional_id IN (${people.socialWorker.professionalId}::uuid, ${people.senco.professionalId}::uuid))
-    AND NOT EXISTS (SELECT 1 FROM mdt_case mc WHERE mc.child_id = c.id) AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.child_id = c.id)
-    AND NOT EXISTS (SELECT 1 FROM task t WHERE t.child_id = c.id)
+  const found = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.ics_id = ${people.gp.icsId}::uuid AND c.registered_practice_id = ${people.gp.organisationId}::uuid
+    AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = ${people.gp.icsId}::uuid AND m.ics_id = c.ics_id AND m.child_id = c.id
+      AND m.professional_id IN (${people.socialWorker.professionalId}::uuid, ${people.senco.professionalId}::uuid))
+    AND NOT EXISTS (SELECT 1 FROM mdt_case mc WHERE mc.ics_id = ${people.gp.icsId}::uuid AND mc.ics_id = c.ics_id AND mc.child_id = c.id)
+    AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = ${people.gp.icsId}::uuid AND r.ics_id = c.ics_id AND r.child_id = c.id)
+    AND NOT EXISTS (SELECT 1 FROM task t WHERE t.ics_id = ${people.gp.icsId}::uuid AND t.ics_id = c.ics_id AND t.child_id = c.id)
     ORDER BY c.id LIMIT ${n}`);
   if (found.length < n) throw new Error(`only ${found.length} children of the hub`);
   return found.map((c) => c.id);

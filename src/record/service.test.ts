@@ -32,14 +32,14 @@ describe.each(kinds)('the shared record service (%s)', (kind) => {
       ['gp', 'paediatrician', 'social-worker', 'ics-analyst'].map((r) => actorFor(j.db, `${r}@demo.joinery.test`)),
     );
     // A child registered with the GP's practice whom the paediatrician also cares for: two organisations, one child.
-    [{ id: childId }] = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${gp.organisationId}::uuid
+    [{ id: childId }] = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.ics_id = ${j.ics.icsId}::uuid AND c.registered_practice_id = ${gp.organisationId}::uuid
       AND EXISTS (SELECT 1 FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
-                  WHERE cp.practice_id = c.registered_practice_id AND cl.lead_paediatrician_id = ${paediatrician.professionalId}::uuid)
+                  WHERE cp.ics_id = ${j.ics.icsId}::uuid AND cl.ics_id = ${j.ics.icsId}::uuid AND cp.ics_id = c.ics_id AND cp.practice_id = c.registered_practice_id AND cl.lead_paediatrician_id = ${paediatrician.professionalId}::uuid)
       AND c.date_of_birth < '2023-01-01' -- born before the entries below are dated
       ORDER BY c.id LIMIT 1`);
     [{ id: flaggedChildId }] = await rows<{ id: string }>(j.db.owner, sql`SELECT m.child_id AS id FROM care_team_member m
-      JOIN child_flag f ON f.child_id = m.child_id AND f.kind = 'child-protection-plan'
-      WHERE m.professional_id = ${socialWorker.professionalId}::uuid AND m.ended_at IS NULL ORDER BY m.child_id LIMIT 1`);
+      JOIN child_flag f ON f.ics_id = m.ics_id AND f.child_id = m.child_id AND f.kind = 'child-protection-plan'
+      WHERE m.ics_id = ${j.ics.icsId}::uuid AND f.ics_id = ${j.ics.icsId}::uuid AND m.professional_id = ${socialWorker.professionalId}::uuid AND m.ended_at IS NULL ORDER BY m.child_id LIMIT 1`);
     [{ id: otherIcsChildId }] = await rows<{ id: string }>(j.db.owner, sql`SELECT id FROM child WHERE ics_id = ${j.other.icsId}::uuid LIMIT 1`);
   });
   afterAll(() => j?.close());
@@ -106,8 +106,8 @@ describe.each(kinds)('the shared record service (%s)', (kind) => {
 
   it('a frozen record refuses others’ changes until the freeze is lifted', async () => {
     await as(socialWorker, (tx) => record.freezeRecord(tx, socialWorker, flaggedChildId, 'Section 47 enquiry under way'));
-    const gpForChild = await rows<{ email: string }>(j.db.owner, sql`SELECT email FROM professional p JOIN child c ON c.registered_practice_id = p.organisation_id
-      WHERE c.id = ${flaggedChildId}::uuid AND p.role = 'gp' LIMIT 1`);
+    const gpForChild = await rows<{ email: string }>(j.db.owner, sql`SELECT email FROM professional p JOIN child c ON c.ics_id = p.ics_id AND c.registered_practice_id = p.organisation_id
+      WHERE c.ics_id = ${j.ics.icsId}::uuid AND c.id = ${flaggedChildId}::uuid AND p.role = 'gp' LIMIT 1`);
     const theirGp = await actorFor(j.db, gpForChild[0].email);
     const refused = await errorOf(as(theirGp, (tx) => record.saveEntry(tx, theirGp, flaggedChildId, peanut({ sourceId: 'F-1' }))));
     expect(refused).toBeInstanceOf(ForbiddenError);

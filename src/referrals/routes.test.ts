@@ -35,12 +35,14 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
   beforeAll(async () => {
     j = await startJoinery(kind);
     for (const role of ['gp', 'paediatrician', 'hub-admin', 'social-worker']) pros[role] = await one(sql`SELECT id, name FROM professional WHERE email = ${`${role}@demo.joinery.test`}`);
-    children = await q(sql`SELECT c.id, c.given_name FROM child c WHERE c.registered_practice_id = (SELECT organisation_id FROM professional WHERE id = ${pros.gp.id}::uuid)
-      AND EXISTS (SELECT 1 FROM record_entry e WHERE e.child_id = c.id AND e.sensitive_category IS NULL)
-      AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.child_id = c.id)
-      AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id AND m.professional_id IN (${pros['social-worker'].id}::uuid, ${pros.paediatrician.id}::uuid))
+    const ics = j.ics.icsId;
+    const gpOrg = (await one<{ id: string }>(sql`SELECT organisation_id AS id FROM professional WHERE id = ${pros.gp.id}::uuid`)).id;
+    children = await q(sql`SELECT c.id, c.given_name FROM child c WHERE c.ics_id = ${ics}::uuid AND c.registered_practice_id = ${gpOrg}::uuid
+      AND EXISTS (SELECT 1 FROM record_entry e WHERE e.ics_id = ${ics}::uuid AND e.ics_id = c.ics_id AND e.child_id = c.id AND e.sensitive_category IS NULL)
+      AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = ${ics}::uuid AND r.ics_id = c.ics_id AND r.child_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = ${ics}::uuid AND m.ics_id = c.ics_id AND m.child_id = c.id AND m.professional_id IN (${pros['social-worker'].id}::uuid, ${pros.paediatrician.id}::uuid))
       ORDER BY c.id LIMIT 8`);
-    clusterId = (await one<{ id: string }>(sql`SELECT id FROM cluster WHERE lead_paediatrician_id = ${pros.paediatrician.id}::uuid`)).id;
+    clusterId = (await one<{ id: string }>(sql`SELECT id FROM cluster WHERE ics_id = ${ics}::uuid AND lead_paediatrician_id = ${pros.paediatrician.id}::uuid`)).id;
     cover = await one(sql`SELECT id, email, name FROM professional WHERE role = 'paediatrician' AND ics_id = ${j.ics.icsId}::uuid AND id <> ${pros.paediatrician.id}::uuid ORDER BY id LIMIT 1`);
     // Only demo users can sign in: the covering paediatrician borrows the demo password.
     await j.db.owner.execute(sql`UPDATE professional SET password_hash = (SELECT password_hash FROM professional WHERE id = ${pros.paediatrician.id}::uuid) WHERE id = ${cover.id}::uuid`);
@@ -399,7 +401,8 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
 
   // How fast it is belongs to the bench (npm run bench); here, that a long list pages correctly.
   it('pages a triage list of 2,000 open referrals', async () => {
-    const template = await one<Record<string, string>>(sql`SELECT child_id, referrer_id, referring_practice_id FROM referral WHERE id = (SELECT id FROM referral WHERE kind = 'referral' LIMIT 1)`);
+    const template = await one<Record<string, string>>(sql`SELECT child_id, referrer_id, referring_practice_id FROM referral WHERE ics_id = ${j.ics.icsId}::uuid
+      AND id = (SELECT id FROM referral WHERE ics_id = ${j.ics.icsId}::uuid AND kind = 'referral' LIMIT 1)`);
     await j.db.owner.execute(sql`INSERT INTO referral (ics_id, id, child_id, kind, referrer_id, referring_practice_id, cluster_id, decision_maker_id, urgency, reason, question, state, due_on, version, created_at)
       SELECT ${j.ics.icsId}::uuid, gen_random_uuid(), ${template.child_id}::uuid, 'referral', ${template.referrer_id}::uuid, ${template.referring_practice_id}::uuid, ${clusterId}::uuid,
              ${pros.paediatrician.id}::uuid, (ARRAY['routine', 'soon', 'urgent'])[1 + i % 3], 'Bulk ' || i, 'Q', 'awaiting-triage', ${today}::date - (i % 20), 1, now() - make_interval(mins => i)
@@ -432,7 +435,8 @@ describe.each(kinds)('referral pages (%s)', (kind) => {
     const shown = (many.body.match(/href="\/referrals\/[0-9a-f-]{36}"/g) ?? []).length;
     expect(await auditedNow()).toBe(before + shown);
 
-    const [child] = await q<{ nhs_number: string }>(sql`SELECT nhs_number FROM child WHERE id = (SELECT child_id FROM referral WHERE reason = 'Bulk 7')`);
+    const [child] = await q<{ nhs_number: string }>(sql`SELECT nhs_number FROM child WHERE ics_id = ${j.ics.icsId}::uuid
+      AND id = (SELECT child_id FROM referral WHERE ics_id = ${j.ics.icsId}::uuid AND reason = 'Bulk 7')`);
     const byNumber = pageText((await lead.get(`/referrals/triage?q=${encodeURIComponent(child.nhs_number.replace(/^(\d{3})(\d{3})/, '$1 $2 '))}`)).body);
     // Every bulk referral is about the same child: the NHS number, typed with spaces, finds them all.
     expect(byNumber).toMatch(/Waiting for you \(20\d\d matching ‘\d{3} \d{3} \d{4}’\)/);

@@ -38,8 +38,8 @@ export async function taskPeople(j: TestJoinery): Promise<TaskPeople> {
   const colleague = await one<{ email: string }>(j, sql`SELECT email FROM professional WHERE organisation_id = ${hv.organisationId}::uuid
     AND role = 'health-visitor' AND active AND id <> ${hv.professionalId}::uuid ORDER BY id LIMIT 1`);
   const gp = await as('gp@demo.joinery.test');
-  const lead = await one<{ email: string }>(j, sql`SELECT p.email FROM cluster_practice cp JOIN cluster cl ON cl.id = cp.cluster_id
-    JOIN professional p ON p.id = cl.lead_paediatrician_id WHERE cp.practice_id = ${gp.organisationId}::uuid`);
+  const lead = await one<{ email: string }>(j, sql`SELECT p.email FROM cluster_practice cp JOIN cluster cl ON cl.ics_id = cp.ics_id AND cl.id = cp.cluster_id
+    JOIN professional p ON p.id = cl.lead_paediatrician_id WHERE cp.ics_id = ${gp.icsId}::uuid AND cl.ics_id = ${gp.icsId}::uuid AND cp.practice_id = ${gp.organisationId}::uuid`);
   return {
     gp, hv, hvColleague: await as(colleague.email), senco: await as('senco@demo.joinery.test'), keyWorker: await as('care-coordinator@demo.joinery.test'),
     lead: await as(lead.email), analyst: await as('ics-analyst@demo.joinery.test'), stranger: await as('social-worker@demo.joinery.test'),
@@ -53,10 +53,13 @@ export async function taskPeople(j: TestJoinery): Promise<TaskPeople> {
  */
 export async function quietChildren(j: TestJoinery, p: TaskPeople, n: number): Promise<string[]> {
   const people = [p.hv, p.hvColleague, p.senco, p.keyWorker, p.lead, p.stranger].map((a) => a.professionalId);
-  const found = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.registered_practice_id = ${p.gp.organisationId}::uuid
-    AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.child_id = c.id AND m.professional_id::text IN (${sql.join(people.map((id) => sql`${id}`), sql`, `)}))
-    AND NOT EXISTS (SELECT 1 FROM task t WHERE t.child_id = c.id) AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.child_id = c.id)
-    AND NOT EXISTS (SELECT 1 FROM mdt_case mc WHERE mc.child_id = c.id) AND NOT EXISTS (SELECT 1 FROM record_freeze f WHERE f.child_id = c.id)
+  const found = await rows<{ id: string }>(j.db.owner, sql`SELECT c.id FROM child c WHERE c.ics_id = ${p.gp.icsId}::uuid AND c.registered_practice_id = ${p.gp.organisationId}::uuid
+    AND NOT EXISTS (SELECT 1 FROM care_team_member m WHERE m.ics_id = ${p.gp.icsId}::uuid AND m.ics_id = c.ics_id AND m.child_id = c.id
+      AND m.professional_id::text IN (${sql.join(people.map((id) => sql`${id}`), sql`, `)}))
+    AND NOT EXISTS (SELECT 1 FROM task t WHERE t.ics_id = ${p.gp.icsId}::uuid AND t.ics_id = c.ics_id AND t.child_id = c.id)
+    AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.ics_id = ${p.gp.icsId}::uuid AND r.ics_id = c.ics_id AND r.child_id = c.id)
+    AND NOT EXISTS (SELECT 1 FROM mdt_case mc WHERE mc.ics_id = ${p.gp.icsId}::uuid AND mc.ics_id = c.ics_id AND mc.child_id = c.id)
+    AND NOT EXISTS (SELECT 1 FROM record_freeze f WHERE f.ics_id = ${p.gp.icsId}::uuid AND f.ics_id = c.ics_id AND f.child_id = c.id)
     ORDER BY c.id LIMIT ${n}`);
   if (found.length < n) throw new Error(`only ${found.length} quiet children`);
   return found.map((c) => c.id);
