@@ -181,7 +181,8 @@ export async function answerHelpful(tx: Tx, access: ChildAccess, pageId: string,
 /** The family read a sending on their own pages: it counts as opened, as the link's first open does. */
 export async function markRead(tx: Tx, access: ChildAccess, sendingId: string): Promise<void> {
   const { childId } = checkedAccess(tx, access);
-  await tx.execute(sql`UPDATE advice_sending SET first_opened_at = coalesce(first_opened_at, now()), open_count = open_count + 1
+  // The time as a value: Citus refuses now() inside COALESCE in an UPDATE of a distributed table (decision 0029).
+  await tx.execute(sql`UPDATE advice_sending SET first_opened_at = coalesce(first_opened_at, ${new Date().toISOString()}::timestamptz), open_count = open_count + 1
     WHERE ics_id = ${access.actor.icsId}::uuid AND id = ${sendingId}::uuid AND child_id = ${childId}::uuid`);
 }
 

@@ -17,24 +17,26 @@ export type SessionRow = {
 /** A booking holds its slot unless it was moved or cancelled (the same rule as the partial unique index). */
 const HOLDS_SLOT = sql`b.state NOT IN ('moved', 'cancelled')`;
 
-const SESSION_COLUMNS = sql`s.id, s.cluster_id, cl.name AS cluster_name, cl.lead_paediatrician_id, s.venue_id, v.name AS venue_name, s.starts_at,
+// Every table is given the ICS as a value, not only tied to the session's: Citus then sends the statement to one shard, which
+// it must for FOR SHARE / FOR UPDATE ("could not run distributed query with FOR UPDATE/SHARE commands", decision 0029).
+const sessionColumns = (icsId: string) => sql`s.id, s.cluster_id, cl.name AS cluster_name, cl.lead_paediatrician_id, s.venue_id, v.name AS venue_name, s.starts_at,
     s.slot_minutes, s.slot_count, s.format, s.paediatrician_id, pp.name AS paediatrician_name, s.gp_id, gp.name AS gp_name, s.cancelled_at,
     (SELECT count(*)::int FROM clinic_booking b JOIN clinic_slot sl ON sl.ics_id = b.ics_id AND sl.id = b.slot_id
-      WHERE sl.ics_id = s.ics_id AND sl.session_id = s.id AND ${HOLDS_SLOT}) AS taken`;
+      WHERE b.ics_id = ${icsId}::uuid AND sl.ics_id = ${icsId}::uuid AND sl.ics_id = s.ics_id AND sl.session_id = s.id AND ${HOLDS_SLOT}) AS taken`;
 
 const SESSION_FROM = sql`clinic_session s JOIN cluster cl ON cl.ics_id = s.ics_id AND cl.id = s.cluster_id
   JOIN organisation v ON v.ics_id = s.ics_id AND v.id = s.venue_id
   LEFT JOIN professional pp ON pp.ics_id = s.ics_id AND pp.id = s.paediatrician_id
   JOIN professional gp ON gp.ics_id = s.ics_id AND gp.id = s.gp_id`;
 
-const SESSION = sql`SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM}`;
+const session = (icsId: string) => sql`SELECT ${sessionColumns(icsId)} FROM ${SESSION_FROM}`;
 
 /**
  * The session; with `forUpdate`, its row stays locked until the transaction
  * ends, so no booking (which holds it FOR SHARE) lands while it is changed.
  */
 export async function sessionById(tx: Tx, icsId: string, id: string, forUpdate = false): Promise<SessionRow | undefined> {
-  const [found] = await rows<SessionRow>(tx, sql`${SESSION} WHERE s.ics_id = ${icsId}::uuid AND s.id = ${id}::uuid ${forUpdate ? sql`FOR UPDATE OF s` : sql``}`);
+  const [found] = await rows<SessionRow>(tx, sql`${session(icsId)} WHERE s.ics_id = ${icsId}::uuid AND s.id = ${id}::uuid ${forUpdate ? sql`FOR UPDATE OF s` : sql``}`);
   return found;
 }
 
@@ -46,14 +48,14 @@ export function sessionsFrom(tx: Tx, icsId: string, from: string, professionalId
   const mine: SQL = professionalId
     ? sql`AND ${professionalId}::uuid IN (s.paediatrician_id, s.gp_id, cl.lead_paediatrician_id)`
     : sql``;
-  return rows<SessionRow>(tx, sql`${SESSION} WHERE s.ics_id = ${icsId}::uuid AND s.starts_at >= ${from}::date ${mine} ORDER BY s.starts_at, s.id LIMIT ${limit}`);
+  return rows<SessionRow>(tx, sql`${session(icsId)} WHERE s.ics_id = ${icsId}::uuid AND s.starts_at >= ${from}::date ${mine} ORDER BY s.starts_at, s.id LIMIT ${limit}`);
 }
 
 /** Clinics not cancelled that any of these clinicians runs and that overlap the time from `startsAt` to `endsAt`. */
 export function overlappingSessions(tx: Tx, icsId: string, clinicianIds: string[], startsAt: string, endsAt: string): Promise<SessionRow[]> {
   if (!clinicianIds.length) return Promise.resolve([]);
   const ids = sql.join(clinicianIds.map((id) => sql`${id}::uuid`), sql`, `);
-  return rows<SessionRow>(tx, sql`${SESSION} WHERE s.ics_id = ${icsId}::uuid AND s.cancelled_at IS NULL AND (s.paediatrician_id IN (${ids}) OR s.gp_id IN (${ids}))
+  return rows<SessionRow>(tx, sql`${session(icsId)} WHERE s.ics_id = ${icsId}::uuid AND s.cancelled_at IS NULL AND (s.paediatrician_id IN (${ids}) OR s.gp_id IN (${ids}))
     AND s.starts_at < ${endsAt}::timestamptz AND s.starts_at + make_interval(mins => s.slot_minutes * s.slot_count) > ${startsAt}::timestamptz
     ORDER BY s.starts_at, s.id LIMIT 20`);
 }
@@ -104,8 +106,8 @@ export type SlotCheck = { slot: { id: string; starts_at: Instant; taken: boolean
 export async function slotById(tx: Tx, icsId: string, id: string): Promise<SlotCheck | undefined> {
   const [found] = await rows<SessionRow & { slot_id: string; slot_starts_at: Instant; slot_taken: boolean }>(
     tx,
-    sql`SELECT ${SESSION_COLUMNS}, sl.id AS slot_id, sl.starts_at AS slot_starts_at,
-               EXISTS (SELECT 1 FROM clinic_booking b WHERE b.ics_id = sl.ics_id AND b.slot_id = sl.id AND ${HOLDS_SLOT}) AS slot_taken
+    sql`SELECT ${sessionColumns(icsId)}, sl.id AS slot_id, sl.starts_at AS slot_starts_at,
+               EXISTS (SELECT 1 FROM clinic_booking b WHERE b.ics_id = ${icsId}::uuid AND b.ics_id = sl.ics_id AND b.slot_id = sl.id AND ${HOLDS_SLOT}) AS slot_taken
           FROM ${SESSION_FROM} JOIN clinic_slot sl ON sl.ics_id = s.ics_id AND sl.session_id = s.id
          WHERE s.ics_id = ${icsId}::uuid AND sl.id = ${id}::uuid FOR SHARE OF s`,
   );

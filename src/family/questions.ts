@@ -142,7 +142,7 @@ export async function answerQuestion(tx: Tx, actor: Actor, childId: string, ques
   await refuseChangeWhileFrozen(tx, access, 'answer a family’s question');
   const thread = await threadOf(tx, access, questionId);
   await insertMessage(tx, actor.icsId, questionId, { fromFamily: false, name: actor.name, role: actor.organisationName, professionalId: actor.professionalId, body: input.answer });
-  await tx.execute(sql`UPDATE family_question SET answered_at = coalesce(answered_at, now()) WHERE ics_id = ${actor.icsId}::uuid AND id = ${questionId}::uuid`);
+  await tx.execute(sql`UPDATE family_question SET answered_at = coalesce(answered_at, ${new Date().toISOString()}::timestamptz) WHERE ics_id = ${actor.icsId}::uuid AND id = ${questionId}::uuid`);
   await doneForEveryone(tx, actor.icsId, questionLink(childId, questionId));
   await auditChild(tx, access, { action: 'family.answer-question', what: `Answered the family’s question: ${thread.subject}` });
 }

@@ -17,10 +17,12 @@ import type { RelationshipSupplier } from '../platform/access/relationship.js';
  * birthday, with no review recorded from 90 days before it on: the door
  * pauses it whether or not the age milestones job has run.
  */
-const reviewDue = sql`g.kind = 'proxy' AND EXISTS (SELECT 1 FROM (SELECT coalesce((SELECT s.review_age FROM family_setting s WHERE s.ics_id = g.ics_id), 13) AS ra) rs
+// Each subquery is given the ICS as well as tied to the grant's: beside the subqueries given it as a value, one tied only to
+// g.ics_id is a join Citus refuses (decision 0029, third trial).
+const reviewDue = (icsId: string) => sql`g.kind = 'proxy' AND EXISTS (SELECT 1 FROM (SELECT coalesce((SELECT s.review_age FROM family_setting s WHERE s.ics_id = ${icsId}::uuid AND s.ics_id = g.ics_id), 13) AS ra) rs
     WHERE extract(year FROM age(current_date, fc.date_of_birth)) >= rs.ra AND extract(year FROM age(current_date, fc.date_of_birth)) < 16
       AND extract(year FROM age(g.granted_at::date, fc.date_of_birth)) < rs.ra
-      AND NOT EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = 'review'
+      AND NOT EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = ${icsId}::uuid AND r.ics_id = g.ics_id AND r.grant_id = g.id AND r.milestone = 'review'
                         AND extract(year FROM age(r.recorded_at::date + 90, fc.date_of_birth)) >= rs.ra))`;
 
 /** The young person's agreement to a proxy past 16, recorded when they were old enough to give it (H095). */
@@ -49,10 +51,10 @@ export function grantsOf(actor: Actor & { family: { nhsNumber: string; birthdate
         'maySee', g.may_see,
         'childAge', extract(year FROM age(current_date, fc.date_of_birth))::int,
         'competent', coalesce((SELECT ca.outcome = 'competent' FROM competence_assessment ca
-                                WHERE ca.ics_id = g.ics_id AND ca.child_id = g.child_id AND ca.decision = 'own-access'
+                                WHERE ca.ics_id = ${actor.icsId}::uuid AND ca.ics_id = g.ics_id AND ca.child_id = g.child_id AND ca.decision = 'own-access'
                                 ORDER BY ca.assessed_at DESC LIMIT 1), false),
         'youngPersonAgreed', ${agreedAtAge('g', 'fc')},
-        'reviewDue', ${reviewDue},
+        'reviewDue', ${reviewDue(actor.icsId)},
         'continuesPast18', EXISTS (SELECT 1 FROM family_access_review r WHERE r.ics_id = ${actor.icsId}::uuid AND r.grant_id = g.id AND r.milestone = '18')
       ) AS facts
     FROM family_access_grant g

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../platform/db/client.js';
-import { textArray } from '../platform/db/bulk.js';
 import type { Actor } from '../platform/access/actor.js';
 import type { CaseSource, CaseStatus, MeetingStatus } from './schema.js';
 
@@ -82,7 +81,7 @@ export async function removeMember(tx: Tx, icsId: string, meetingId: string, pro
 }
 
 export async function recordAttendance(tx: Tx, icsId: string, meetingId: string, attended: string[]): Promise<void> {
-  await tx.execute(sql`UPDATE mdt_member SET attended = (professional_id::text = ANY(${textArray(attended)})) WHERE ics_id = ${icsId}::uuid AND meeting_id = ${meetingId}::uuid AND removed_at IS NULL`);
+  await tx.execute(sql`UPDATE mdt_member SET attended = (professional_id::text = ANY(${sql.param(attended)}::text[])) WHERE ics_id = ${icsId}::uuid AND meeting_id = ${meetingId}::uuid AND removed_at IS NULL`);
   await tx.execute(sql`UPDATE mdt_meeting SET status = 'held' WHERE ics_id = ${icsId}::uuid AND id = ${meetingId}::uuid AND status = 'scheduled'`);
 }
 
@@ -125,7 +124,7 @@ export async function lockMeeting(tx: Tx, icsId: string, meetingId: string): Pro
 export async function saveOutcome(tx: Tx, icsId: string, caseId: string, version: number, o: { discussion: string; decisions: string; themes: string[]; letter: string }): Promise<boolean> {
   const done = await rows(
     tx,
-    sql`UPDATE mdt_case SET status = 'discussed', discussion = ${o.discussion}, decisions = ${o.decisions}, themes = ${textArray(o.themes)},
+    sql`UPDATE mdt_case SET status = 'discussed', discussion = ${o.discussion}, decisions = ${o.decisions}, themes = ${sql.param(o.themes)}::text[],
            letter = ${o.letter}, letter_sent_at = now(), version = version + 1
          WHERE ics_id = ${icsId}::uuid AND id = ${caseId}::uuid AND version = ${version} RETURNING 1`,
   );
