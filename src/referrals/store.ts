@@ -67,7 +67,7 @@ export async function moveTo(tx: Tx, icsId: string, id: string, version: number,
   const now = sql`${at.toISOString()}::timestamptz`;
   const moved = await rows(
     tx,
-    sql`UPDATE referral SET state = ${to}, version = version + 1, updated_at = ${now},
+    sql`UPDATE referral SET state = ${to}, version = version + 1, updated_at = now(),
            outcome_notes = coalesce(${e.notes ?? null}, outcome_notes), referred_on_service = coalesce(${e.service ?? null}, referred_on_service),
            triaged_at = CASE WHEN ${e.triaged ?? false} THEN coalesce(triaged_at, ${now}) ELSE triaged_at END,
            triage_outcome = CASE WHEN ${e.triaged ?? false} THEN coalesce(triage_outcome, ${to}) ELSE triage_outcome END,

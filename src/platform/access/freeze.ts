@@ -54,8 +54,8 @@ export function freezeRefusal(actor: Actor, frozenByOrganisationId: string | nul
   return null;
 }
 
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Checks that the actor may change each child's data as far as freezes go:
  * child id → the reason when they may not. The children they may change
