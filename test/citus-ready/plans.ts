@@ -151,8 +151,9 @@ export function planProblems(plan: PlanNode, tenantTables: ReadonlySet<string>, 
   // Citus refuses a function that is not IMMUTABLE in DO UPDATE SET on a distributed table (its time would differ by node).
   const conflictSet = /\bdo\s+update\s+set\b([\s\S]*?)(?:\bwhere\b|\breturning\b|$)/i.exec(text)?.[1] ?? '';
   const volatile = /\b(now|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|random|gen_random_uuid|nextval)\s*\(|\b(current_timestamp|current_date|localtimestamp)\b/i.exec(conflictSet);
-  for (const insert of inserts.filter((i) => tenantTables.has(i.table)).slice(0, volatile ? 1 : 0)) {
-    problems.push(`inserts into ${insert.table} with ${volatile![0].replace(/\s*\($/, '()')} in ON CONFLICT … DO UPDATE SET: Citus refuses a function that is not immutable there; take the proposed row's value (EXCLUDED.column) or a parameter`);
+  const upsert = inserts.find((i) => tenantTables.has(i.table));
+  if (volatile && upsert) {
+    problems.push(`inserts into ${upsert.table} with ${volatile[0].replace(/\s*\($/, '()')} in ON CONFLICT … DO UPDATE SET: Citus refuses a function that is not immutable there; take the proposed row's value (EXCLUDED.column) or a parameter`);
   }
   const tenant = scans.filter((s) => tenantTables.has(s.table));
   if (tenant.length === 0) return problems;
