@@ -74,8 +74,8 @@ export async function sessionIn(j: TestJoinery, actor: Actor, hub: Hub, over: Re
   return { id, slots: slots.map((s) => s.id) };
 }
 
-/** Moves a session (and its slots) into the past, as if the clinic had been held. */
+/** Moves a session (and its slots) into the past, as if the clinic had been held (in UTC, where the arithmetic is immutable: Citus refuses a STABLE function or operator beside a column in an UPDATE). */
 export async function holdSession(j: TestJoinery, sessionId: string, days = 10) {
-  await j.db.owner.execute(sql`UPDATE clinic_slot SET starts_at = starts_at - make_interval(days => ${days}) WHERE ics_id = ${j.ics.icsId}::uuid AND session_id = ${sessionId}::uuid`);
-  await j.db.owner.execute(sql`UPDATE clinic_session SET starts_at = starts_at - make_interval(days => ${days}) WHERE ics_id = ${j.ics.icsId}::uuid AND id = ${sessionId}::uuid`);
+  await j.db.owner.execute(sql`UPDATE clinic_slot SET starts_at = ((starts_at AT TIME ZONE 'UTC') - ${days}::int * interval '1 day') AT TIME ZONE 'UTC' WHERE ics_id = ${j.ics.icsId}::uuid AND session_id = ${sessionId}::uuid`);
+  await j.db.owner.execute(sql`UPDATE clinic_session SET starts_at = ((starts_at AT TIME ZONE 'UTC') - ${days}::int * interval '1 day') AT TIME ZONE 'UTC' WHERE ics_id = ${j.ics.icsId}::uuid AND id = ${sessionId}::uuid`);
 }
