@@ -27,11 +27,13 @@ const PAUSED_FOR: Record<MilestoneDecision['milestone'], string> = { review: 'Tu
 /** Records the decision on a live proxy grant of this child; false when the grant is not one. Resumes a pause the job made for this milestone. */
 export async function recordDecision(tx: Tx, access: ChildAccess, grantId: string, d: MilestoneDecision): Promise<boolean> {
   const { actor, childId } = checkedAccess(tx, access);
-  const inserted = await rows<{ id: string }>(tx, sql`INSERT INTO family_access_review (ics_id, id, grant_id, child_id, milestone, basis, note, recorded_by, recorded_by_name)
-    SELECT g.ics_id, ${crypto.randomUUID()}::uuid, g.id, g.child_id, ${d.milestone}, ${d.basis}, ${d.note}, ${actor.professionalId}::uuid, ${actor.name}
-      FROM family_access_grant g WHERE g.ics_id = ${actor.icsId}::uuid AND g.id = ${grantId}::uuid AND g.child_id = ${childId}::uuid AND g.kind = 'proxy' AND g.status <> 'ended'
-    RETURNING id`);
-  if (!inserted.length) return false;
+  // The grant is found first and the review written as VALUES: Citus 13 could not run this INSERT … SELECT … RETURNING on a
+  // worker ("missing FROM-clause entry for table family_access_review", decision 0029).
+  const [grant] = await rows<{ id: string }>(tx, sql`SELECT g.id FROM family_access_grant g
+    WHERE g.ics_id = ${actor.icsId}::uuid AND g.id = ${grantId}::uuid AND g.child_id = ${childId}::uuid AND g.kind = 'proxy' AND g.status <> 'ended' FOR UPDATE`);
+  if (!grant) return false;
+  await tx.execute(sql`INSERT INTO family_access_review (ics_id, id, grant_id, child_id, milestone, basis, note, recorded_by, recorded_by_name)
+    VALUES (${actor.icsId}::uuid, ${crypto.randomUUID()}::uuid, ${grantId}::uuid, ${childId}::uuid, ${d.milestone}, ${d.basis}, ${d.note}, ${actor.professionalId}::uuid, ${actor.name})`);
   const agreed = d.milestone === '16' ? sql`, young_person_agreed_on = current_date` : sql``;
   const resumed = await rows<{ id: string }>(tx, sql`UPDATE family_access_grant SET status = 'active', status_reason = NULL, version = version + 1 ${agreed}
     WHERE ics_id = ${actor.icsId}::uuid AND id = ${grantId}::uuid AND status = 'suspended' AND status_reason LIKE ${PAUSED_FOR[d.milestone]} RETURNING id`);
