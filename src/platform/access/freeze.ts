@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Tx } from '../db/client.js';
+import { rows, setFreezeChecked, type Tx } from '../db/client.js';
 import { isSystem, type Actor } from './actor.js';
 import { refuseChild, type ChildAccess } from './door.js';
 
@@ -54,8 +54,6 @@ export function freezeRefusal(actor: Actor, frozenByOrganisationId: string | nul
   return null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Checks that the actor may change each child's data as far as freezes go:
  * child id → the reason when they may not. The children they may change
@@ -72,10 +70,7 @@ export async function writableWhileFrozen(tx: Tx, actor: Actor, childIds: string
   }
   if (passed.length) {
     const [{ checked }] = await rows<{ checked: string | null }>(tx, sql`SELECT nullif(current_setting('app.freeze_checked', true), '') AS checked`);
-    const all = [...(checked ? checked.split(',') : []), ...passed];
-    if (!all.every((id) => UUID.test(id))) throw new Error('A child id to mark as checked for a freeze is not a UUID.');
-    // A SET statement, not set_config: Citus passes SET LOCAL on to the workers, where the frozen-record trigger reads it (decision 0029).
-    await tx.execute(sql.raw(`SET LOCAL app.freeze_checked TO '${all.join(',')}'`));
+    await setFreezeChecked(tx, [...(checked ? checked.split(',') : []), ...passed]);
   }
   return refused;
 }

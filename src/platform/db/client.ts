@@ -87,13 +87,23 @@ export async function writeWithNext(tx: Tx, query: SQL): Promise<void> {
   else await tx.execute(query);
 }
 
-/** An ICS id as it may stand in a statement's text: a UUID, nothing else (the tenant is set by the app, never by a user). */
+/** An id as it may stand in a statement's text: a UUID, nothing else (these settings are made by the app, never by a user). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `SET LOCAL app.ics_id`: a SET statement (not set_config) is what Citus passes on to the workers. */
-function setTenantStatement(icsId: string | null): string {
-  if (icsId !== null && !UUID.test(icsId)) throw new Error('An ICS id is a UUID.');
-  return `SET LOCAL app.ics_id TO '${icsId ?? ''}'`;
+/**
+ * `SET LOCAL app.… TO 'id,id'`: a SET statement (not set_config) is what Citus passes on to the workers, where row-level
+ * security and the triggers read these settings (decision 0029).
+ */
+function setLocalIdsStatement(setting: 'app.ics_id' | 'app.freeze_checked', ids: readonly string[], what: string): string {
+  if (!ids.every((id) => UUID.test(id))) throw new Error(`${what} is a UUID.`);
+  return `SET LOCAL ${setting} TO '${ids.join(',')}'`;
+}
+
+const setTenantStatement = (icsId: string | null): string => setLocalIdsStatement('app.ics_id', icsId === null ? [] : [icsId], 'An ICS id');
+
+/** Marks the children whose writes the freeze check let through, for this transaction, where the frozen-record trigger reads them. */
+export async function setFreezeChecked(tx: Tx, childIds: readonly string[]): Promise<void> {
+  await tx.execute(sql.raw(setLocalIdsStatement('app.freeze_checked', childIds, 'A child id checked for a freeze')));
 }
 
 /**
